@@ -1,0 +1,108 @@
+"""The Litestar application factory.
+
+``create_app()`` reads settings from the environment (granian calls it with no arguments in each
+worker process); tests pass their own settings. Database and Redis URLs must already be resolved:
+``citizen serve`` / ``citizen run`` start the embedded servers first when none are configured.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import cast
+
+import asyncpg
+import msgspec
+from litestar import Litestar, get
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.static_files import create_static_files_router
+from litestar.types import ControllerRouterHandler
+
+from backend.core.errors import EXCEPTION_HANDLERS, ConfigurationError
+from backend.core.logging import RequestContextMiddleware, configure_logging
+from backend.core.metrics import PROMETHEUS_CONFIG, metrics
+from backend.core.migrate import upgrade
+from backend.core.security import SecurityHeadersMiddleware
+from backend.health import healthz, readyz
+from backend.lifespan import Resources, open_resources
+from backend.seed import seed_demo_data
+from backend.settings import Settings, load_settings
+
+PWA_DIST = Path(__file__).resolve().parent.parent / "pwa" / "dist"
+MAX_REQUEST_BODY_BYTES = 1024 * 1024
+
+
+class ServiceIndex(msgspec.Struct, frozen=True):
+    name: str
+    demo_mode: bool
+    openapi: str
+    readiness: str
+
+
+def provide_resources(state: State) -> Resources:
+    return cast(Resources, state.resources)
+
+
+async def prepare_database(settings: Settings) -> None:
+    """Migrate, then seed demo data when in demo mode. Safe to run from several replicas at once."""
+    assert settings.database_url
+    await upgrade(settings.database_url)
+    if settings.demo_mode:
+        connection = await asyncpg.connect(settings.database_url)
+        try:
+            await seed_demo_data(connection)
+        finally:
+            await connection.close()
+
+
+def create_app(settings: Settings | None = None) -> Litestar:
+    settings = settings or load_settings()
+    if not settings.database_url or not settings.redis_url:
+        raise ConfigurationError("DATABASE_URL and REDIS_URL must be resolved before the app starts")
+    configure_logging(settings.log_level, json_lines=settings.log_json)
+
+    @asynccontextmanager
+    async def lifespan(app: Litestar) -> AsyncIterator[None]:
+        if settings.migrate_on_start:
+            await prepare_database(settings)
+        async with open_resources(settings) as resources:
+            app.state.resources = resources
+            yield
+
+    @get("/", include_in_schema=False)
+    async def index() -> ServiceIndex:
+        return ServiceIndex(
+            name="Citizen super app", demo_mode=settings.demo_mode, openapi="/schema", readiness="/readyz"
+        )
+
+    handlers: list[ControllerRouterHandler] = [healthz, readyz, metrics]
+    if (PWA_DIST / "index.html").exists():
+        handlers.append(create_static_files_router("/", directories=[PWA_DIST], html_mode=True, name="pwa"))
+    else:
+        handlers.append(index)
+
+    return Litestar(
+        route_handlers=handlers,
+        dependencies={"resources": Provide(provide_resources, sync_to_thread=False)},
+        lifespan=[lifespan],
+        exception_handlers=EXCEPTION_HANDLERS,
+        middleware=[
+            RequestContextMiddleware,
+            DefineMiddleware(SecurityHeadersMiddleware, https=settings.uses_https),
+            PROMETHEUS_CONFIG.middleware,
+        ],
+        openapi_config=OpenAPIConfig(
+            title="Citizen super app API",
+            version="0.1.0",
+            path="/schema",
+            render_plugins=[JsonRenderPlugin(path=["/", "/openapi.json"])],
+        ),
+        request_max_body_size=MAX_REQUEST_BODY_BYTES,
+        logging_config=None,
+        debug=False,
+    )

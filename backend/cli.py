@@ -1,0 +1,132 @@
+"""The ``citizen`` command: run, serve, worker, db upgrade, db status."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from backend.core.errors import ConfigurationError
+from backend.core.logging import configure_logging
+from backend.settings import Settings, load_settings
+
+
+@contextmanager
+def resolved_settings() -> Iterator[Settings]:
+    """Settings whose database and Redis URLs point somewhere: embedded servers are started (and
+    stopped afterwards) for whichever URL is not configured."""
+    from backend.embedded import EmbeddedServices, environment_with
+
+    settings = load_settings()
+    services = EmbeddedServices(settings.var_path)
+    database_url, redis_url = services.start(settings.database_url, settings.redis_url)
+    try:
+        # Child processes (granian workers) read settings from the environment again.
+        os.environ.update(environment_with(database_url, redis_url, settings.demo_mode))
+        yield settings.with_urls(database_url=database_url, redis_url=redis_url)
+    finally:
+        services.stop()
+
+
+def _serve(_: argparse.Namespace) -> int:
+    from granian import Granian
+    from granian.constants import Interfaces
+
+    with resolved_settings() as settings:
+        Granian(
+            "backend.app:create_app",
+            factory=True,
+            address=settings.host,
+            port=settings.port,
+            interface=Interfaces.ASGI,
+            workers=settings.web_workers,
+            log_access=False,  # one line per request comes from RequestContextMiddleware
+        ).serve()
+    return 0
+
+
+def _worker(_: argparse.Namespace) -> int:
+    from backend.worker import run_worker
+
+    with resolved_settings() as settings:
+        asyncio.run(run_worker(settings))
+    return 0
+
+
+def _db_upgrade(_: argparse.Namespace) -> int:
+    from backend.app import prepare_database
+
+    with resolved_settings() as settings:
+        asyncio.run(prepare_database(settings))
+    print("Database is up to date.")
+    return 0
+
+
+def _db_status(_: argparse.Namespace) -> int:
+    from backend.core.migrate import status
+
+    with resolved_settings() as settings:
+        assert settings.database_url
+        rows = asyncio.run(status(settings.database_url))
+    for row in rows:
+        applied = row.applied_at.isoformat(timespec="seconds") if row.applied_at else "pending"
+        print(f"{row.version:04d}  {row.name:<40} {applied}")
+    pending = sum(1 for row in rows if row.applied_at is None)
+    print(f"{len(rows) - pending} applied, {pending} pending.")
+    return 0
+
+
+def _run(_: argparse.Namespace) -> int:
+    from backend.launcher import run_everything
+
+    return run_everything(load_settings())
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="citizen", description="Citizen super app")
+    commands = parser.add_subparsers(dest="command", required=True)
+    handlers: dict[str, Callable[[argparse.Namespace], int]] = {
+        "run": _run,
+        "serve": _serve,
+        "worker": _worker,
+    }
+    descriptions = {
+        "run": "everything on one machine: embedded servers when no URLs are set, the API and a worker",
+        "serve": "the HTTP API (granian)",
+        "worker": "the background worker (SAQ)",
+    }
+    for name, handler in handlers.items():
+        commands.add_parser(name, help=descriptions[name]).set_defaults(handler=handler)
+    db = commands.add_parser("db", help="database migrations").add_subparsers(
+        dest="db_command", required=True
+    )
+    db.add_parser("upgrade", help="apply pending migrations (and demo data in demo mode)").set_defaults(
+        handler=_db_upgrade
+    )
+    db.add_parser("status", help="list applied and pending migrations").set_defaults(handler=_db_status)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "run":
+        os.environ.setdefault("LOG_JSON", "false")  # a person is reading this terminal
+    try:
+        settings = load_settings()
+    except ConfigurationError as exc:
+        print(f"citizen: {exc}", file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level, json_lines=settings.log_json)
+    handler: Callable[[argparse.Namespace], int] = args.handler
+    try:
+        return handler(args)
+    except ConfigurationError as exc:
+        print(f"citizen: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

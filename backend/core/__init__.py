@@ -1,0 +1,1 @@
+"""Shared plumbing every feature uses: database, migrations, errors, outbound HTTP, tasks, logs."""

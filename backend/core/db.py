@@ -1,0 +1,52 @@
+"""The asyncpg pool: one per process, JSON columns decoded with msgspec."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+import asyncpg
+import msgspec
+from asyncpg.pool import PoolConnectionProxy
+
+if TYPE_CHECKING:  # asyncpg's classes are generic only in its stubs
+    Pool: TypeAlias = asyncpg.Pool[asyncpg.Record]
+    Connection: TypeAlias = asyncpg.Connection[asyncpg.Record] | PoolConnectionProxy[asyncpg.Record]
+else:
+    Pool = asyncpg.Pool
+    Connection = asyncpg.Connection | PoolConnectionProxy
+
+
+async def _init_connection(connection: Connection) -> None:
+    for json_type in ("json", "jsonb"):
+        await connection.set_type_codec(
+            json_type,
+            schema="pg_catalog",
+            encoder=lambda value: msgspec.json.encode(value).decode(),
+            decoder=msgspec.json.decode,
+        )
+
+
+async def create_pool(
+    dsn: str,
+    *,
+    min_size: int = 2,
+    max_size: int = 10,
+    command_timeout: float = 10.0,
+    **kwargs: Any,
+) -> Pool:
+    pool = await asyncpg.create_pool(
+        dsn,
+        min_size=min_size,
+        max_size=max_size,
+        command_timeout=command_timeout,
+        init=_init_connection,
+        server_settings={"application_name": "citizen", "timezone": "UTC"},
+        **kwargs,
+    )
+    return pool
+
+
+async def ping(pool: Pool, within_seconds: float = 2.0) -> None:
+    """Raises when PostgreSQL does not answer within ``within_seconds``."""
+    async with pool.acquire(timeout=within_seconds) as connection:
+        await connection.fetchval("SELECT 1", timeout=within_seconds)

@@ -1,0 +1,221 @@
+"""Save, then queue: background work that must never be lost or done twice.
+
+The pattern every feature uses:
+
+1. In the transaction that makes a business change, ``add_task(conn, "feature.verb", row_id)``
+   writes a ``task_outbox`` row. Nothing is queued yet, so a rolled-back change queues nothing.
+2. After commit, ``dispatch(queue, task_ids)`` enqueues one SAQ job per row carrying only the row
+   id (job key ``task:<id>``, so a second enqueue of a queued job is a no-op). ``UnitOfWork`` does
+   1 and 2 for you. If Redis is down at that moment the row simply waits for the sweeper.
+3. The worker's ``run_task`` locks the row (``FOR UPDATE SKIP LOCKED``), runs the registered handler
+   in the same transaction and marks the row done, so the handler's own writes and "done" commit
+   together: exactly once for database effects, at least once for calls to the outside world.
+4. ``sweep_tasks`` (a SAQ cron job) re-enqueues pending rows whose job was lost.
+
+Retries are kept in PostgreSQL (``attempts``, ``run_after`` with exponential back-off) rather than in
+SAQ, so they survive a Redis restart like everything else.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import structlog
+
+from backend.core.db import Connection, Pool
+
+if TYPE_CHECKING:
+    from saq.queue.base import Queue
+
+    from backend.lifespan import Resources
+
+_log = structlog.get_logger(__name__)
+
+RUN_TASK_JOB = "run_task"
+_BACKOFF_BASE_SECONDS = 5
+_BACKOFF_MAX_SECONDS = 3600
+_SWEEP_BATCH = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class TaskContext:
+    """What a handler gets: the connection holding the task's transaction, and shared resources."""
+
+    connection: Connection
+    resources: Resources
+    task_id: int
+    attempt: int
+
+
+TaskHandler = Callable[[TaskContext, str], Awaitable[None]]
+_handlers: dict[str, TaskHandler] = {}
+
+
+def task_handler(name: str) -> Callable[[TaskHandler], TaskHandler]:
+    """Register ``handler(ctx, ref_id)`` for tasks called ``name``."""
+
+    def register(handler: TaskHandler) -> TaskHandler:
+        if _handlers.get(name, handler) is not handler:
+            raise ValueError(f"A handler for task {name!r} is already registered")
+        _handlers[name] = handler
+        return handler
+
+    return register
+
+
+def registered_tasks() -> list[str]:
+    return sorted(_handlers)
+
+
+async def add_task(
+    connection: Connection,
+    task: str,
+    ref_id: str | int,
+    *,
+    run_after: datetime | None = None,
+    max_attempts: int = 8,
+) -> int:
+    """Record a task in the caller's open transaction and return its id."""
+    if task not in _handlers:
+        raise ValueError(f"No handler is registered for task {task!r}")
+    if not connection.is_in_transaction():
+        raise RuntimeError("add_task must run inside the transaction of the change it belongs to")
+    task_id: int = await connection.fetchval(
+        """
+        INSERT INTO task_outbox (task, ref_id, run_after, max_attempts)
+        VALUES ($1, $2, coalesce($3, now()), $4)
+        RETURNING id
+        """,
+        task,
+        str(ref_id),
+        run_after,
+        max_attempts,
+    )
+    return task_id
+
+
+async def dispatch(
+    queue: Queue, task_ids: Iterable[int], *, scheduled: float = 0, key_suffix: str = ""
+) -> None:
+    """Enqueue jobs for committed task rows. Never raises: a lost enqueue is the sweeper's job."""
+    for task_id in task_ids:
+        try:
+            await queue.enqueue(
+                RUN_TASK_JOB,
+                key=f"task:{task_id}{key_suffix}",
+                task_id=task_id,
+                scheduled=int(scheduled),
+                timeout=300,
+            )
+        except Exception as exc:  # Redis down or slow: the committed row is still there.
+            _log.warning("task_enqueue_failed", task_id=task_id, error=type(exc).__name__)
+
+
+@dataclass(slots=True)
+class UnitOfWork:
+    connection: Connection
+    task_ids: list[int] = field(default_factory=list)
+
+    async def add_task(self, task: str, ref_id: str | int, *, run_after: datetime | None = None) -> int:
+        task_id = await add_task(self.connection, task, ref_id, run_after=run_after)
+        if run_after is None:
+            self.task_ids.append(task_id)
+        return task_id
+
+
+@asynccontextmanager
+async def unit_of_work(pool: Pool, queue: Queue) -> AsyncIterator[UnitOfWork]:
+    """One transaction; its tasks are queued only after it commits."""
+    async with pool.acquire() as connection, connection.transaction():
+        work = UnitOfWork(connection)
+        yield work
+    await dispatch(queue, work.task_ids)
+
+
+async def run_task(resources: Resources, task_id: int) -> str:
+    """Run one task row; returns what happened (for the job result and tests)."""
+    async with resources.pool.acquire() as connection, connection.transaction():
+        row = await connection.fetchrow(
+            """
+            SELECT id, task, ref_id, attempts, max_attempts FROM task_outbox
+            WHERE id = $1 AND state = 'pending' AND run_after <= now()
+            FOR UPDATE SKIP LOCKED
+            """,
+            task_id,
+        )
+        if row is None:
+            return "skipped"  # done already, not yet due, or another worker holds it
+        handler = _handlers.get(row["task"])
+        attempt = row["attempts"] + 1
+        try:
+            if handler is None:
+                raise LookupError(f"no handler registered for task {row['task']!r}")
+            async with connection.transaction():  # a savepoint: a failing handler leaves no writes
+                await handler(TaskContext(connection, resources, task_id, attempt), row["ref_id"])
+        except Exception as exc:
+            return await _record_failure(resources.queue, connection, row, attempt, exc)
+        await connection.execute(
+            "UPDATE task_outbox SET state = 'done', attempts = $2, finished_at = now(), last_error = NULL "
+            "WHERE id = $1",
+            task_id,
+            attempt,
+        )
+        return "done"
+
+
+async def _record_failure(
+    queue: Queue, connection: Connection, row: Any, attempt: int, exc: Exception
+) -> str:
+    error = f"{type(exc).__name__}: {exc}"[:1000]
+    if attempt >= row["max_attempts"]:
+        await connection.execute(
+            "UPDATE task_outbox SET state = 'failed', attempts = $2, finished_at = now(), last_error = $3 "
+            "WHERE id = $1",
+            row["id"],
+            attempt,
+            error,
+        )
+        _log.error("task_failed", task_id=row["id"], task=row["task"], attempts=attempt, error=error)
+        return "failed"
+    delay = min(_BACKOFF_BASE_SECONDS * 2 ** (attempt - 1), _BACKOFF_MAX_SECONDS)
+    await connection.execute(
+        "UPDATE task_outbox SET attempts = $2, run_after = now() + make_interval(secs => $3), "
+        "last_error = $4 WHERE id = $1",
+        row["id"],
+        attempt,
+        float(delay),
+        error,
+    )
+    _log.warning("task_retry_scheduled", task_id=row["id"], task=row["task"], attempt=attempt, error=error)
+    # Its own key: the job running now still holds ``task:<id>``. It is due after this commit.
+    await dispatch(queue, [row["id"]], scheduled=time.time() + delay, key_suffix=f":{attempt}")
+    return "retry"
+
+
+async def sweep_tasks(resources: Resources, older_than_seconds: float) -> int:
+    """Re-enqueue pending tasks that have been due for a while; returns how many it found."""
+    rows = await resources.pool.fetch(
+        """
+        SELECT id FROM task_outbox
+        WHERE state = 'pending' AND run_after <= now() - make_interval(secs => $1)
+        ORDER BY run_after
+        LIMIT $2
+        """,
+        float(older_than_seconds),
+        _SWEEP_BATCH,
+    )
+    task_ids = [row["id"] for row in rows]
+    if task_ids:
+        _log.info("tasks_swept", count=len(task_ids))
+        await dispatch(resources.queue, task_ids)
+    return len(task_ids)
+
+
+async def pending_task_count(pool: Pool) -> int:
+    count: int = await pool.fetchval("SELECT count(*) FROM task_outbox WHERE state = 'pending'")
+    return count

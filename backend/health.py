@@ -1,0 +1,45 @@
+"""Liveness and readiness for load balancers and orchestrators."""
+
+from __future__ import annotations
+
+import asyncio
+
+import msgspec
+from litestar import get
+
+from backend.core.db import ping
+from backend.core.errors import ServiceUnavailable
+from backend.lifespan import Resources
+
+_CHECK_TIMEOUT_SECONDS = 2.0
+
+
+class Health(msgspec.Struct, frozen=True):
+    status: str
+
+
+class Readiness(msgspec.Struct, frozen=True):
+    status: str
+    postgres: str
+    redis: str
+
+
+@get("/healthz", tags=["operations"], summary="The process is alive")
+async def healthz() -> Health:
+    return Health(status="ok")
+
+
+@get("/readyz", tags=["operations"], summary="PostgreSQL and Redis answer; 503 when either does not")
+async def readyz(resources: Resources) -> Readiness:
+    async def check_redis() -> None:
+        await asyncio.wait_for(resources.redis.ping(), _CHECK_TIMEOUT_SECONDS)
+
+    results = await asyncio.gather(
+        ping(resources.pool, _CHECK_TIMEOUT_SECONDS), check_redis(), return_exceptions=True
+    )
+    down = [name for name, result in zip(("PostgreSQL", "Redis"), results, strict=True) if result is not None]
+    if down:
+        raise ServiceUnavailable(
+            f"Not ready: {' and '.join(down)} not answering", headers={"Retry-After": "5"}
+        )
+    return Readiness(status="ready", postgres="ok", redis="ok")

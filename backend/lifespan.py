@@ -1,0 +1,71 @@
+"""What each process opens once and closes on the way out: the asyncpg pool, one Redis client
+(shared by the SAQ queue, sessions and caches), and the one outbound httpx client."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
+
+import httpx
+import redis.asyncio
+import redis.exceptions
+import structlog
+from saq.queue.redis import RedisQueue
+
+from backend.core.db import Pool, create_pool
+from backend.core.http import create_http_client
+from backend.settings import Settings
+
+_log = structlog.get_logger(__name__)
+
+QUEUE_NAME = "citizen"
+
+
+@dataclass(frozen=True, slots=True)
+class Resources:
+    settings: Settings
+    pool: Pool
+    redis: redis.asyncio.Redis
+    queue: RedisQueue
+    http: httpx.AsyncClient
+
+
+def create_redis(url: str) -> redis.asyncio.Redis:
+    return redis.asyncio.Redis.from_url(
+        url, socket_timeout=5, socket_connect_timeout=3, health_check_interval=30, retry_on_timeout=True
+    )
+
+
+async def _disconnect_quietly(queue: RedisQueue) -> None:
+    try:
+        await queue.disconnect()
+    except (redis.exceptions.RedisError, OSError) as exc:  # Redis already gone: nothing left to close
+        _log.warning("queue_disconnect_failed", error=type(exc).__name__)
+
+
+@asynccontextmanager
+async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
+    if not settings.database_url or not settings.redis_url:
+        raise RuntimeError("open_resources needs DATABASE_URL and REDIS_URL resolved (see backend.embedded)")
+    async with AsyncExitStack() as stack:
+        pool = await create_pool(
+            settings.database_url,
+            min_size=settings.db_pool_min_size,
+            max_size=settings.db_pool_max_size,
+            command_timeout=settings.db_command_timeout_seconds,
+        )
+        stack.push_async_callback(pool.close)
+        redis_client = create_redis(settings.redis_url)
+        stack.push_async_callback(redis_client.aclose)
+        queue = RedisQueue(redis_client, name=QUEUE_NAME)
+        await queue.connect()
+        stack.push_async_callback(_disconnect_quietly, queue)
+        http = create_http_client(
+            connect_timeout=settings.http_connect_timeout_seconds,
+            total_timeout=settings.http_timeout_seconds,
+        )
+        stack.push_async_callback(http.aclose)
+        _log.info("resources_opened", pool_max=settings.db_pool_max_size)
+        yield Resources(settings=settings, pool=pool, redis=redis_client, queue=queue, http=http)
+    _log.info("resources_closed")

@@ -1,0 +1,157 @@
+"""Typed settings, read once from the environment.
+
+Every field is an upper-case environment variable of the same name (``port`` is ``PORT``).
+Outside demo mode the secrets must be given and strong; in demo mode they are generated once
+into ``VAR_DIR/secrets.json`` and reused, so sessions and encrypted IDs survive a restart.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import secrets
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from backend.core.errors import ConfigurationError
+
+_SECRET_NAMES = ("SECRET_KEY", "ID_ENCRYPTION_KEYS", "ID_HASH_KEY")
+_MIN_SECRET_KEY_CHARS = 32
+_KEY_BYTES = 32
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True, rename="upper"):
+    demo_mode: bool
+    """Demo identity provider, demo agencies and demo bank; generated secrets. Defaults to on only
+    when neither DATABASE_URL nor REDIS_URL is set (the embedded default)."""
+    database_url: str | None = None
+    """PostgreSQL DSN. Unset: an embedded PostgreSQL under VAR_DIR."""
+    redis_url: str | None = None
+    """Redis URL. Unset: an embedded Redis under VAR_DIR."""
+    var_dir: str = "var"
+    """Local state: embedded databases, demo secrets."""
+    host: str = "127.0.0.1"
+    port: int = 8000
+    public_url: str = ""
+    """The origin citizens reach; defaults to http://HOST:PORT. HSTS is sent when it is https."""
+    web_workers: int = 1
+    """Granian worker processes per API replica."""
+    secret_key: str = ""
+    """Signs sessions and CSRF tokens; at least 32 characters."""
+    id_encryption_keys: str = ""
+    """National-ID encryption keys as ``kid:base64key`` (32 bytes), comma separated, newest first."""
+    id_hash_key: str = ""
+    """Base64 key (32 bytes) for the keyed hash used to look national IDs up."""
+    log_level: str = "INFO"
+    log_json: bool = True
+    """JSON log lines (for collectors); false gives human-readable lines."""
+    db_pool_min_size: int = 2
+    db_pool_max_size: int = 10
+    db_command_timeout_seconds: float = 10.0
+    http_connect_timeout_seconds: float = 3.0
+    http_timeout_seconds: float = 10.0
+    """Total time allowed for one outbound call (agencies, identity provider, push services)."""
+    worker_concurrency: int = 10
+    outbox_sweep_after_seconds: int = 60
+    """A committed task whose job has not finished after this long is queued again."""
+    migrate_on_start: bool = True
+
+    @property
+    def var_path(self) -> Path:
+        return Path(self.var_dir).resolve()
+
+    @property
+    def uses_https(self) -> bool:
+        return self.public_url.startswith("https://")
+
+    def id_encryption_keyring(self) -> dict[str, bytes]:
+        """Key id to key, newest first (dicts keep insertion order)."""
+        keyring: dict[str, bytes] = {}
+        for entry in self.id_encryption_keys.split(","):
+            kid, _, encoded = entry.strip().partition(":")
+            if not kid or kid in keyring:
+                raise ConfigurationError("ID_ENCRYPTION_KEYS needs a distinct key id before each key")
+            keyring[kid] = _decode_key(encoded, "ID_ENCRYPTION_KEYS")
+        return keyring
+
+    def with_urls(self, *, database_url: str, redis_url: str) -> Settings:
+        return msgspec.structs.replace(self, database_url=database_url, redis_url=redis_url)
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    env = dict(os.environ if environ is None else environ)
+    fields: dict[str, Any] = {name: env[name] for name in _field_env_names() if env.get(name, "") != ""}
+    fields.setdefault("DEMO_MODE", "DATABASE_URL" not in fields and "REDIS_URL" not in fields)
+    try:
+        settings = msgspec.convert(fields, Settings, strict=False)
+    except msgspec.ValidationError as exc:
+        raise ConfigurationError(f"Invalid setting: {exc}") from exc
+    if not settings.public_url:
+        settings = msgspec.structs.replace(settings, public_url=f"http://{settings.host}:{settings.port}")
+    if settings.demo_mode:
+        settings = _with_demo_secrets(settings)
+    _check_secrets(settings)
+    return settings
+
+
+def _field_env_names() -> list[str]:
+    return [field.encode_name for field in msgspec.structs.fields(Settings)]
+
+
+def _with_demo_secrets(settings: Settings) -> Settings:
+    """Fill the secrets not given from VAR_DIR/secrets.json, creating it on first start."""
+    path = settings.var_path / "secrets.json"
+    stored: dict[str, str] = json.loads(path.read_text()) if path.exists() else {}
+    generated = {
+        "SECRET_KEY": secrets.token_urlsafe(48),
+        "ID_ENCRYPTION_KEYS": "demo1:" + _new_key(),
+        "ID_HASH_KEY": _new_key(),
+    }
+    missing = {name: value for name, value in generated.items() if name not in stored}
+    if missing:
+        stored.update(missing)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as file:
+            json.dump(stored, file, indent=2)
+    given = {field.encode_name: getattr(settings, field.name) for field in msgspec.structs.fields(Settings)}
+    overrides = {name.lower(): stored[name] for name in _SECRET_NAMES if not given[name]}
+    return msgspec.structs.replace(settings, **overrides)
+
+
+def _check_secrets(settings: Settings) -> None:
+    problems: list[str] = []
+    if len(settings.secret_key) < _MIN_SECRET_KEY_CHARS:
+        problems.append(f"SECRET_KEY must be at least {_MIN_SECRET_KEY_CHARS} characters")
+    checks: tuple[Callable[[], object], ...] = (
+        settings.id_encryption_keyring,
+        lambda: _decode_key(settings.id_hash_key, "ID_HASH_KEY"),
+    )
+    for check in checks:
+        try:
+            check()
+        except ConfigurationError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise ConfigurationError(
+            "Refusing to start without real secrets (set them, or DEMO_MODE=true for a local demo): "
+            + "; ".join(problems)
+        )
+
+
+def _decode_key(encoded: str, name: str) -> bytes:
+    try:
+        key = base64.b64decode(encoded, validate=True)
+    except ValueError:
+        key = b""
+    if len(key) != _KEY_BYTES:
+        raise ConfigurationError(f"{name} must hold base64-encoded {_KEY_BYTES}-byte keys")
+    return key
+
+
+def _new_key() -> str:
+    return base64.b64encode(secrets.token_bytes(_KEY_BYTES)).decode()

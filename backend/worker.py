@@ -1,0 +1,79 @@
+"""The background worker: SAQ on Redis, started by ``citizen worker``.
+
+SAQ brings the queue, concurrency, job timeouts and cron scheduling. We use SAQ directly rather than
+through ``litestar-saq`` because the worker is its own process with its own CLI entry point and the
+API only needs a queue handle (opened in ``backend.lifespan``). Retries of task rows are kept in
+PostgreSQL by ``backend.core.tasks`` so that they outlive a Redis restart.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import structlog
+from saq import CronJob, Worker
+
+from backend.core import tasks
+from backend.lifespan import Resources, open_resources
+from backend.settings import Settings
+
+_log = structlog.get_logger(__name__)
+
+# Modules whose import registers task handlers; each feature adds its own here.
+TASK_MODULES: tuple[str, ...] = ()
+SWEEP_CRON = "* * * * * */30"  # every 30 seconds (croniter's sixth field is seconds)
+# Shorter than the Redis client's socket timeout, so a blocking dequeue never looks like a lost link.
+DEQUEUE_TIMEOUT_SECONDS = 2.0
+# SAQ waits this long on shutdown for running jobs (and its idle upkeep loops) before cancelling them.
+# A cancelled task rolls back and stays pending, so the next worker or the sweeper finishes it.
+SHUTDOWN_GRACE_SECONDS = 5
+
+
+def _resources(ctx: dict[str, Any]) -> Resources:
+    resources: Resources = ctx["resources"]
+    return resources
+
+
+async def run_task(ctx: dict[str, Any], *, task_id: int) -> str:
+    return await tasks.run_task(_resources(ctx), task_id)
+
+
+async def sweep_tasks(ctx: dict[str, Any]) -> int:
+    resources = _resources(ctx)
+    return await tasks.sweep_tasks(resources, resources.settings.outbox_sweep_after_seconds)
+
+
+class _Worker(Worker[Any]):
+    async def stop(self) -> None:
+        # SAQ's idle upkeep loops sleep for up to a minute and would hold shutdown for the whole
+        # grace period; cancel them at once and let only job-processing tasks use the grace.
+        for upkeep in [task for task in self.tasks if task.get_name() != "process"]:
+            upkeep.cancel()
+        await super().stop()
+
+
+def build_worker(resources: Resources) -> Worker[Any]:
+    for module in TASK_MODULES:
+        importlib.import_module(module)
+
+    async def startup(ctx: dict[str, Any]) -> None:
+        ctx["resources"] = resources
+        _log.info("worker_started", tasks=tasks.registered_tasks())
+
+    return _Worker(
+        resources.queue,
+        functions=[run_task],
+        cron_jobs=[CronJob(sweep_tasks, cron=SWEEP_CRON, timeout=60)],
+        concurrency=resources.settings.worker_concurrency,
+        startup=startup,
+        dequeue_timeout=DEQUEUE_TIMEOUT_SECONDS,
+        shutdown_grace_period_s=SHUTDOWN_GRACE_SECONDS,
+    )
+
+
+async def run_worker(settings: Settings) -> None:
+    """Process jobs until SIGINT or SIGTERM, then let running jobs finish briefly and close."""
+    async with open_resources(settings) as resources:
+        await build_worker(resources).start()
+    _log.info("worker_stopped")

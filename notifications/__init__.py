@@ -1,0 +1,1 @@
+"""Notify: web push, inbox, templates, preferences and the delivery worker (see the Notify issue)."""
