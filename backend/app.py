@@ -17,7 +17,6 @@ import msgspec
 from litestar import Litestar, get
 from litestar.datastructures import State
 from litestar.di import Provide
-from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.static_files import create_static_files_router
@@ -86,16 +85,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
     else:
         handlers.append(index)
 
-    return Litestar(
+    app = Litestar(
         route_handlers=handlers,
         dependencies={"resources": Provide(provide_resources, sync_to_thread=False)},
         lifespan=[lifespan],
         exception_handlers=EXCEPTION_HANDLERS,
-        middleware=[
-            RequestContextMiddleware,
-            DefineMiddleware(SecurityHeadersMiddleware, https=settings.uses_https),
-            PROMETHEUS_CONFIG.middleware,
-        ],
+        middleware=[PROMETHEUS_CONFIG.middleware],
         openapi_config=OpenAPIConfig(
             title="Citizen super app API",
             version="0.1.0",
@@ -106,3 +101,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         logging_config=None,
         debug=False,
     )
+    # Litestar runs ``middleware=`` only for matched routes; request ids and security headers must be
+    # on every response (404s and 405s too), so they wrap the app's whole ASGI handler instead.
+    app.asgi_handler = RequestContextMiddleware(
+        SecurityHeadersMiddleware(app.asgi_handler, https=settings.uses_https)
+    )
+    return app

@@ -6,6 +6,7 @@ import asyncio
 
 import msgspec
 from litestar import get
+from litestar.di import NamedDependency
 
 from backend.core.db import ping
 from backend.core.errors import ServiceUnavailable
@@ -30,7 +31,7 @@ async def healthz() -> Health:
 
 
 @get("/readyz", tags=["operations"], summary="PostgreSQL and Redis answer; 503 when either does not")
-async def readyz(resources: Resources) -> Readiness:
+async def readyz(resources: NamedDependency[Resources]) -> Readiness:
     async def check_redis() -> None:
         await asyncio.wait_for(resources.redis.ping(), _CHECK_TIMEOUT_SECONDS)
 

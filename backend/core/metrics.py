@@ -8,6 +8,7 @@ scrape time, since they are cheap to read and stale values would mislead.
 from __future__ import annotations
 
 from litestar import Response, get
+from litestar.di import NamedDependency
 from litestar.plugins.prometheus import PrometheusConfig
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Gauge, generate_latest
 
@@ -39,6 +40,6 @@ async def refresh_gauges(resources: Resources) -> None:
 
 
 @get("/metrics", include_in_schema=False)
-async def metrics(resources: Resources) -> Response[bytes]:
+async def metrics(resources: NamedDependency[Resources]) -> Response[bytes]:
     await refresh_gauges(resources)
     return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)

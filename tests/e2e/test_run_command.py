@@ -1,0 +1,155 @@
+"""The commands a newcomer types, run as real processes on the embedded servers."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import asyncpg
+import psutil
+import pytest
+
+from tests.conftest import environment_for_tests
+
+pytestmark = pytest.mark.slow
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+def _clean_environment(**extra: str) -> dict[str, str]:
+    """As a new user has it: no URLs, no secrets, nothing of the test run's own configuration."""
+    keep = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "TMPDIR", "USER")}
+    return {**keep, **extra}
+
+
+def _processes_using(folder: Path) -> list[str]:
+    found = []
+    for process in psutil.process_iter(["cmdline"]):
+        command = " ".join(process.info["cmdline"] or [])
+        if str(folder) in command:
+            found.append(command)
+    return found
+
+
+def _ready(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as response:
+            return bool(response.status == 200)
+    except OSError:
+        return False
+
+
+class RunCommand:
+    def __init__(self, var_dir: Path, port: int) -> None:
+        self.var_dir, self.port = var_dir, port
+        self.log = var_dir.parent / f"run-{time.monotonic_ns()}.log"
+        with self.log.open("wb") as log:
+            # A session of its own, as a terminal would start it, so the test can Ctrl-C the group.
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "backend.cli", "run"],
+                env=_clean_environment(VAR_DIR=str(var_dir), PORT=str(port)),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    def wait_until_ready(self, seconds: float = 90) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, self.log.read_text()[-3000:]
+            if _ready(self.port) and "the app is running at" in self.log.read_text():
+                return
+            time.sleep(0.2)
+        pytest.fail(f"never ready:\n{self.log.read_text()[-3000:]}")
+
+    def ctrl_c(self, seconds: float = 45) -> int:
+        os.killpg(self.process.pid, signal.SIGINT)
+        return self.process.wait(seconds)
+
+
+@pytest.fixture
+def var_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    folder = Path(tmp_path_factory.mktemp("newcomer")) / "var"
+    yield folder
+    for leftover in psutil.process_iter(["cmdline"]):  # never leave servers behind, even on failure
+        if str(folder) in " ".join(leftover.info["cmdline"] or []):
+            leftover.kill()
+
+
+async def _demo_agencies_and_marker(var_dir: Path, add_marker: bool) -> tuple[int, bool]:
+    connection = await asyncpg.connect(f"postgresql://postgres@/citizen?host={var_dir / 'postgres'}")
+    try:
+        if add_marker:
+            await connection.execute(
+                "INSERT INTO agencies (code, name_th, name_en) VALUES ('kept-data', 'ทดสอบ', 'Kept data')"
+            )
+        demo: int = await connection.fetchval("SELECT count(*) FROM agencies WHERE is_demo")
+        marker = bool(await connection.fetchval("SELECT 1 FROM agencies WHERE code = 'kept-data'"))
+    finally:
+        await connection.close()
+    return demo, marker
+
+
+def test_the_run_command_serves_stops_cleanly_on_ctrl_c_and_keeps_its_data(var_dir: Path) -> None:
+    port = _free_port()
+    first = RunCommand(var_dir, port)
+    first.wait_until_ready()
+    secrets_before = json.loads((var_dir / "secrets.json").read_text())
+    demo_agencies, _ = asyncio.run(_demo_agencies_and_marker(var_dir, add_marker=True))
+    assert demo_agencies >= 1
+    assert first.ctrl_c() == 0
+    assert _processes_using(var_dir) == []
+    assert not _ready(port)
+
+    second = RunCommand(var_dir, port)
+    second.wait_until_ready()
+    try:
+        assert json.loads((var_dir / "secrets.json").read_text()) == secrets_before
+        assert asyncio.run(_demo_agencies_and_marker(var_dir, add_marker=False)) == (demo_agencies, True)
+    finally:
+        assert second.ctrl_c() == 0
+    assert _processes_using(var_dir) == []
+
+
+def test_db_status_lists_the_applied_migrations(database_url: str, tmp_path: Path) -> None:
+    environ = environment_for_tests(tmp_path, DATABASE_URL=database_url, REDIS_URL="redis://127.0.0.1:1/0")
+    result = subprocess.run(
+        [sys.executable, "-m", "backend.cli", "db", "status"],
+        env=_clean_environment(**environ),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert "0001  foundation" in result.stdout
+    assert "0 pending." in result.stdout
+
+
+def test_serve_refuses_to_start_outside_demo_mode_without_secrets(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "backend.cli", "serve"],
+        env=_clean_environment(
+            VAR_DIR=str(tmp_path), DATABASE_URL="postgresql://db.internal/citizen", REDIS_URL="redis://cache"
+        ),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "Refusing to start without real secrets" in result.stderr
+    assert "SECRET_KEY" in result.stderr

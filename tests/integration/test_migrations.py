@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import asyncpg
+import pytest
+import pytest_asyncio
+
+from backend.core.errors import ConfigurationError
+from backend.core.migrate import MIGRATION_LOCK_KEY, discover_migrations, status, upgrade
+from tests.servers import Servers, create_scratch_database, drop_database, with_database
+
+
+@pytest_asyncio.fixture
+async def empty_database(servers: Servers) -> AsyncIterator[str]:
+    name = await create_scratch_database(servers.admin_dsn, prefix="citizen_migrate")
+    yield with_database(servers.admin_dsn, name)
+    await drop_database(servers.admin_dsn, name)
+
+
+async def test_upgrade_applies_every_migration_once_and_a_second_run_is_a_no_op(empty_database: str) -> None:
+    known = discover_migrations()
+    assert known, "the foundation migration must be discovered"
+    first = await upgrade(empty_database)
+    second = await upgrade(empty_database)
+    assert [m.version for m in first] == [m.version for m in known]
+    assert second == []
+    connection = await asyncpg.connect(empty_database)
+    try:
+        versions = [row["version"] for row in await connection.fetch("SELECT version FROM schema_migrations")]
+        assert await connection.fetchval("SELECT to_regclass('task_outbox') IS NOT NULL")
+    finally:
+        await connection.close()
+    assert sorted(versions) == [m.version for m in known]
+
+
+async def _advisory_waiters(connection: asyncpg.Connection[asyncpg.Record]) -> int:
+    count: int = await connection.fetchval(
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted AND database = "
+        "(SELECT oid FROM pg_database WHERE datname = current_database())"
+    )
+    return count
+
+
+async def test_a_concurrent_upgrade_waits_for_the_lock_then_finds_nothing_to_do(empty_database: str) -> None:
+    holder = await asyncpg.connect(empty_database)
+    try:
+        await holder.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK_KEY)
+        runs = [asyncio.create_task(upgrade(empty_database)) for _ in range(2)]
+        for _ in range(200):  # until both runs are queued on the lock in PostgreSQL
+            if await _advisory_waiters(holder) == 2:
+                break
+            await asyncio.sleep(0.05)
+        assert await _advisory_waiters(holder) == 2
+        assert not any(run.done() for run in runs)
+        assert not await holder.fetchval("SELECT to_regclass('schema_migrations') IS NOT NULL")
+        await holder.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK_KEY)
+        results = sorted(await asyncio.gather(*runs), key=len)
+    finally:
+        await holder.close()
+    assert results[0] == []
+    assert [m.version for m in results[1]] == [m.version for m in discover_migrations()]
+
+
+async def test_an_applied_migration_that_was_edited_is_refused(empty_database: str) -> None:
+    await upgrade(empty_database)
+    connection = await asyncpg.connect(empty_database)
+    try:
+        await connection.execute("UPDATE schema_migrations SET checksum = 'edited' WHERE version = 1")
+    finally:
+        await connection.close()
+    with pytest.raises(ConfigurationError, match="0001_foundation was changed after it was applied"):
+        await upgrade(empty_database)
+
+
+async def test_status_lists_pending_migrations_then_applied_ones(empty_database: str) -> None:
+    before = await status(empty_database)
+    assert before
+    assert all(row.applied_at is None for row in before)
+    await upgrade(empty_database)
+    after = await status(empty_database)
+    assert [row.version for row in after] == [row.version for row in before]
+    assert all(row.applied_at is not None for row in after)
