@@ -32,7 +32,6 @@ from backend.lifespan import Resources, open_resources
 from backend.seed import seed_demo_data
 from backend.settings import Settings, load_settings
 
-PWA_DIST = Path(__file__).resolve().parent.parent / "pwa" / "dist"
 MAX_REQUEST_BODY_BYTES = 1024 * 1024
 
 
@@ -80,8 +79,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
         )
 
     handlers: list[ControllerRouterHandler] = [healthz, readyz, metrics]
-    if (PWA_DIST / "index.html").exists():
-        handlers.append(create_static_files_router("/", directories=[PWA_DIST], html_mode=True, name="pwa"))
+    pwa_dir = Path(settings.pwa_dir)
+    if (pwa_dir / "index.html").exists():
+        handlers.append(create_static_files_router("/", directories=[pwa_dir], html_mode=True, name="pwa"))
     else:
         handlers.append(index)
 

