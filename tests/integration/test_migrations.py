@@ -8,7 +8,7 @@ import pytest
 import pytest_asyncio
 
 from backend.core.errors import ConfigurationError
-from backend.core.migrate import MIGRATION_LOCK_KEY, discover_migrations, status, upgrade
+from backend.core.migrate import MIGRATION_LOCK_KEY, Migration, discover_migrations, status, upgrade
 from tests.servers import Servers, create_scratch_database, drop_database, with_database
 
 
@@ -45,9 +45,10 @@ async def _advisory_waiters(connection: asyncpg.Connection[asyncpg.Record]) -> i
 
 async def test_a_concurrent_upgrade_waits_for_the_lock_then_finds_nothing_to_do(empty_database: str) -> None:
     holder = await asyncpg.connect(empty_database)
+    runs: list[asyncio.Task[list[Migration]]] = []
     try:
         await holder.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK_KEY)
-        runs = [asyncio.create_task(upgrade(empty_database)) for _ in range(2)]
+        runs += [asyncio.create_task(upgrade(empty_database)) for _ in range(2)]
         for _ in range(200):  # until both runs are queued on the lock in PostgreSQL
             if await _advisory_waiters(holder) == 2:
                 break
@@ -58,7 +59,8 @@ async def test_a_concurrent_upgrade_waits_for_the_lock_then_finds_nothing_to_do(
         await holder.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK_KEY)
         results = sorted(await asyncio.gather(*runs), key=len)
     finally:
-        await holder.close()
+        await holder.close()  # releases the lock if an assertion failed while it was held
+        await asyncio.gather(*runs, return_exceptions=True)
     assert results[0] == []
     assert [m.version for m in results[1]] == [m.version for m in discover_migrations()]
 
