@@ -8,11 +8,12 @@ worker process); tests pass their own settings. Database and Redis URLs must alr
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 import asyncpg
+import httpx
 import msgspec
 from litestar import Litestar, get
 from litestar.datastructures import State
@@ -28,6 +29,14 @@ from backend.core.metrics import PROMETHEUS_CONFIG, metrics
 from backend.core.migrate import upgrade
 from backend.core.security import SecurityHeadersMiddleware
 from backend.health import healthz, readyz
+from backend.identity.demo_idp import demo_idp_routes
+from backend.identity.routes import IDENTITY_ROUTES
+from backend.identity.service import (
+    create_identity,
+    provide_identity,
+    provide_optional_principal,
+    provide_principal,
+)
 from backend.lifespan import Resources, open_resources
 from backend.seed import seed_demo_data
 from backend.settings import Settings, load_settings
@@ -53,7 +62,7 @@ async def prepare_database(settings: Settings) -> None:
     if settings.demo_mode:
         connection = await asyncpg.connect(settings.database_url)
         try:
-            await seed_demo_data(connection)
+            await seed_demo_data(connection, settings)
         finally:
             await connection.close()
 
@@ -68,8 +77,15 @@ def create_app(settings: Settings | None = None) -> Litestar:
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         if settings.migrate_on_start:
             await prepare_database(settings)
-        async with open_resources(settings) as resources:
+        async with open_resources(settings) as resources, AsyncExitStack() as stack:
             app.state.resources = resources
+            oidc_http = resources.http
+            if settings.uses_demo_identity_provider:
+                # The demo provider lives in this app: reach it in-process rather than over the network.
+                oidc_http = await stack.enter_async_context(
+                    httpx.AsyncClient(transport=httpx.ASGITransport(app=cast(Any, app)), timeout=10)
+                )
+            app.state.identity = create_identity(settings, resources, oidc_http=oidc_http)
             yield
 
     @get("/", include_in_schema=False)
@@ -78,7 +94,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             name="Citizen super app", demo_mode=settings.demo_mode, openapi="/schema", readiness="/readyz"
         )
 
-    handlers: list[ControllerRouterHandler] = [healthz, readyz, metrics]
+    handlers: list[ControllerRouterHandler] = [healthz, readyz, metrics, *IDENTITY_ROUTES]
+    if settings.uses_demo_identity_provider:
+        handlers += demo_idp_routes(settings)
     pwa_dir = Path(settings.pwa_dir)
     if (pwa_dir / "index.html").exists():
         handlers.append(create_static_files_router("/", directories=[pwa_dir], html_mode=True, name="pwa"))
@@ -87,7 +105,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
     app = Litestar(
         route_handlers=handlers,
-        dependencies={"resources": Provide(provide_resources, sync_to_thread=False)},
+        dependencies={
+            "resources": Provide(provide_resources, sync_to_thread=False),
+            "identity": Provide(provide_identity, sync_to_thread=False),
+            "optional_principal": Provide(provide_optional_principal),
+            "principal": Provide(provide_principal),
+        },
         lifespan=[lifespan],
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[PROMETHEUS_CONFIG.middleware],

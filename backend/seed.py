@@ -1,8 +1,21 @@
-"""Demo data, loaded only in demo mode and safe to load again (it never overwrites edits)."""
+"""Demo data, loaded only in demo mode and safe to load again (it never overwrites edits).
+
+Demo agencies; the demo people as citizens, staff among them holding their roles; and
+``VAR_DIR/demo.json`` listing who is who so that a person trying the demo can find their way.
+"""
 
 from __future__ import annotations
 
+import base64
+import json
+import os
+
+from backend.core.crypto import NationalIdCipher
 from backend.core.db import Connection
+from backend.identity import queries as identity_queries
+from backend.identity.demo_idp import demo_issuer
+from backend.identity.demo_people import DEMO_AGENCY_FOR_STAFF, DEMO_PEOPLE
+from backend.settings import Settings
 
 DEMO_AGENCIES = (
     # code, Thai name, English name, contact e-mail
@@ -13,7 +26,8 @@ DEMO_AGENCIES = (
 )
 
 
-async def seed_demo_data(connection: Connection) -> None:
+async def seed_demo_data(connection: Connection, settings: Settings) -> None:
+    cipher = NationalIdCipher(settings.id_encryption_keyring(), base64.b64decode(settings.id_hash_key))
     async with connection.transaction():
         await connection.executemany(
             """
@@ -23,3 +37,54 @@ async def seed_demo_data(connection: Connection) -> None:
             """,
             DEMO_AGENCIES,
         )
+        staff_agency_id: int = await connection.fetchval(
+            "SELECT id FROM agencies WHERE code = $1", DEMO_AGENCY_FOR_STAFF
+        )
+        for person in DEMO_PEOPLE:
+            if person.role is None:
+                continue  # citizens are created by their first login, as real ones are
+            key_id, ciphertext = cipher.encrypt(person.national_id)
+            citizen_id, _ = await identity_queries.upsert_citizen_on_login(
+                connection,
+                national_id_hash=cipher.lookup_hash(person.national_id),
+                key_id=key_id,
+                ciphertext=ciphertext,
+                issuer=demo_issuer(settings),
+                subject=person.key,
+                name_th=person.name_th,
+                name_en=person.name_en,
+                birthdate=None,
+            )
+            await identity_queries.grant_role(
+                connection,
+                citizen_id=citizen_id,
+                role=person.role,
+                agency_id=staff_agency_id if person.role.startswith("agency_") else None,
+                granted_by=None,
+                reason="demo data",
+            )
+    _write_demo_guide(settings)
+
+
+def _write_demo_guide(settings: Settings) -> None:
+    guide = {
+        "note": "Demo mode only. Fictitious people with valid national ID check digits.",
+        "login": f"{settings.public_url}/auth/login",
+        "people": [
+            {
+                "key": person.key,
+                "national_id": person.national_id,
+                "name_th": person.name_th,
+                "name_en": person.name_en,
+                "birthdate": person.birthdate,
+                "situation": person.situation,
+                "role": person.role,
+            }
+            for person in DEMO_PEOPLE
+        ],
+    }
+    path = settings.var_path / "demo.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w") as file:
+        json.dump(guide, file, ensure_ascii=False, indent=2)

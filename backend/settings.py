@@ -8,6 +8,7 @@ into ``VAR_DIR/secrets.json`` and reused, so sessions and encrypted IDs survive 
 from __future__ import annotations
 
 import base64
+import ipaddress
 import json
 import os
 import secrets
@@ -62,6 +63,24 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename="upper"):
     migrate_on_start: bool = True
     pwa_dir: str = ""
     """The built PWA to serve at ``/``; defaults to ``pwa/dist`` beside the backend package."""
+    oidc_issuer: str = ""
+    """The national digital ID provider (OpenID Connect). Unset in demo mode: the demo provider."""
+    oidc_client_id: str = ""
+    oidc_client_secret: str = ""
+    oidc_national_id_claim: str = "pid"
+    """The ID-token claim holding the 13-digit national ID (ThaID: ``pid``). Set ``sub`` for a
+    provider whose subject identifier is the national ID itself."""
+    oidc_scopes: str = "openid pid name name_en birthdate"
+    oidc_acr_levels: str = "urn:demo:ial:1,urn:demo:ial:2,urn:demo:ial:3"
+    """The provider's ``acr`` values from weakest to strongest; step-up compares against this order."""
+    session_idle_minutes: int = 30
+    session_absolute_hours: int = 12
+    login_attempts_per_minute: int = 20
+    """Per client address, across /auth/login and /auth/callback."""
+    trusted_proxies: str = ""
+    """Comma-separated addresses or networks of reverse proxies whose X-Forwarded-For is believed."""
+    bootstrap_admin_national_ids: str = ""
+    """Comma-separated national IDs made platform administrators at their first login."""
 
     @property
     def var_path(self) -> Path:
@@ -80,6 +99,24 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename="upper"):
                 raise ConfigurationError("ID_ENCRYPTION_KEYS needs a distinct key id before each key")
             keyring[kid] = _decode_key(encoded, "ID_ENCRYPTION_KEYS")
         return keyring
+
+    @property
+    def uses_demo_identity_provider(self) -> bool:
+        return self.demo_mode and not self.oidc_issuer
+
+    @property
+    def trusted_proxy_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+        return [
+            ipaddress.ip_network(entry.strip()) for entry in self.trusted_proxies.split(",") if entry.strip()
+        ]
+
+    @property
+    def bootstrap_admins(self) -> set[str]:
+        return {entry.strip() for entry in self.bootstrap_admin_national_ids.split(",") if entry.strip()}
+
+    @property
+    def acr_levels(self) -> list[str]:
+        return [level.strip() for level in self.oidc_acr_levels.split(",") if level.strip()]
 
     def with_urls(self, *, database_url: str, redis_url: str) -> Settings:
         return msgspec.structs.replace(self, database_url=database_url, redis_url=redis_url)
@@ -136,11 +173,20 @@ def _check_secrets(settings: Settings) -> None:
         settings.id_encryption_keyring,
         lambda: _decode_key(settings.id_hash_key, "ID_HASH_KEY"),
     )
+    checks += (lambda: settings.trusted_proxy_networks,)
     for check in checks:
         try:
             check()
         except ConfigurationError as exc:
             problems.append(str(exc))
+        except ValueError as exc:
+            problems.append(f"TRUSTED_PROXIES: {exc}")
+    if not settings.uses_demo_identity_provider:
+        problems += [
+            f"{name} must be set"
+            for name in ("OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET")
+            if not getattr(settings, name.lower())
+        ]
     if problems:
         raise ConfigurationError(
             "Refusing to start without real secrets (set them, or DEMO_MODE=true for a local demo): "

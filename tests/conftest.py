@@ -51,6 +51,10 @@ def environment_for_tests(var_dir: Path, **overrides: str) -> dict[str, str]:
         "ID_ENCRYPTION_KEYS": "test1:" + base64.b64encode(secrets.token_bytes(32)).decode(),
         "ID_HASH_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
         "MIGRATE_ON_START": "false",
+        # A provider that is never called unless a test starts a real one and overrides these.
+        "OIDC_ISSUER": "https://id.example.invalid",
+        "OIDC_CLIENT_ID": "citizen-app",
+        "OIDC_CLIENT_SECRET": secrets.token_urlsafe(24),
         "DB_POOL_MIN_SIZE": "1",
         **overrides,
     }

@@ -15,6 +15,9 @@ REAL_SECRETS = {
     "SECRET_KEY": "s" * 40,
     "ID_ENCRYPTION_KEYS": f"2026a:{KEY}",
     "ID_HASH_KEY": KEY,
+    "OIDC_ISSUER": "https://id.example.go.th",
+    "OIDC_CLIENT_ID": "citizen-app",
+    "OIDC_CLIENT_SECRET": "from-the-provider",
 }
 
 
@@ -47,7 +50,7 @@ def test_outside_demo_mode_the_app_refuses_to_start_without_secrets(tmp_path: Pa
     with pytest.raises(ConfigurationError) as refused:
         load_settings(environ)
     message = str(refused.value)
-    for name in ("SECRET_KEY", "ID_ENCRYPTION_KEYS", "ID_HASH_KEY"):
+    for name in ("SECRET_KEY", "ID_ENCRYPTION_KEYS", "ID_HASH_KEY", "OIDC_ISSUER", "OIDC_CLIENT_SECRET"):
         assert name in message
     assert not (tmp_path / "secrets.json").exists()
 

@@ -1,0 +1,71 @@
+"""Token buckets in Redis, shared by every replica (login attempts now; agency sends later).
+
+Litestar's ``RateLimitMiddleware`` counts fixed windows per route group and answers outside our
+problem-details shape; a bucket per caller that each feature names and sizes fits both uses, and
+one Lua script keeps the read-refill-take atomic across replicas.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+from typing import Any
+
+import redis.asyncio
+from litestar import Request
+
+from backend.core.errors import RateLimited
+
+_TAKE = """
+local capacity = tonumber(ARGV[1])
+local per_second = tonumber(ARGV[2])
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) + tonumber(clock[2]) / 1000000
+local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+local tokens = tonumber(state[1]) or capacity
+local at = tonumber(state[2]) or now
+tokens = math.min(capacity, tokens + math.max(0, now - at) * per_second)
+local wait = 0
+if tokens >= 1 then tokens = tokens - 1 else wait = math.ceil((1 - tokens) / per_second) end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
+redis.call('EXPIRE', KEYS[1], math.ceil(capacity / per_second) + 1)
+return wait
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class Bucket:
+    name: str
+    capacity: int
+    per_second: float
+
+
+class RateLimiter:
+    def __init__(self, redis_client: redis.asyncio.Redis) -> None:
+        self._take = redis_client.register_script(_TAKE)
+
+    async def take(self, bucket: Bucket, caller: str) -> None:
+        """Take one token for ``caller`` or raise RateLimited with the seconds to wait."""
+        wait = int(
+            await self._take(
+                keys=[f"ratelimit:{bucket.name}:{caller}"], args=[bucket.capacity, bucket.per_second]
+            )
+        )
+        if wait > 0:
+            raise RateLimited(wait, "Too many attempts from this address. Please wait and try again.")
+
+
+def client_address(
+    request: Request[Any, Any, Any],
+    trusted_proxies: list[ipaddress.IPv4Network | ipaddress.IPv6Network],
+) -> str:
+    """The caller's address; the last X-Forwarded-For hop only when the peer is a trusted proxy."""
+    peer = request.client.host if request.client else "unknown"
+    try:
+        peer_ip = ipaddress.ip_address(peer)
+    except ValueError:
+        return peer
+    forwarded = request.headers.get("x-forwarded-for")
+    if forwarded and any(peer_ip in network for network in trusted_proxies):
+        return forwarded.split(",")[-1].strip() or peer
+    return peer

@@ -1,0 +1,139 @@
+"""Who may do what: plain functions over a principal's roles, so they are unit-tested without HTTP.
+
+Everyone who logs in is a citizen. Staff roles are granted per agency (``agency_admin``,
+``agency_editor``, ``agency_sender``) or platform-wide (``support``, ``platform_admin``).
+Agency machine clients hold scopes rather than roles; ``may_act_for_agency`` covers both.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from backend.core.errors import Forbidden, NotAuthenticated
+from backend.identity.sessions import Session
+
+Role = Literal["agency_admin", "agency_editor", "agency_sender", "support", "platform_admin"]
+AgencyPermission = Literal["tiles", "bills", "notifications", "connectors", "clients"]
+
+# Which agency roles carry which permission; a machine client's scope names the permission itself.
+AGENCY_ROLE_PERMISSIONS: dict[str, frozenset[AgencyPermission]] = {
+    "agency_admin": frozenset({"tiles", "bills", "notifications", "connectors", "clients"}),
+    "agency_editor": frozenset({"tiles"}),
+    "agency_sender": frozenset({"notifications"}),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Principal:
+    """A logged-in person (session) or an agency's system (client credentials token)."""
+
+    citizen_id: str | None
+    session: Session | None
+    roles: frozenset[tuple[str, int | None]] = frozenset()
+    client_agency_id: int | None = None
+    client_scopes: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def is_machine(self) -> bool:
+        return self.client_agency_id is not None
+
+
+def has_role(principal: Principal, role: Role, agency_id: int | None = None) -> bool:
+    return (role, agency_id) in principal.roles
+
+
+def is_platform_admin(principal: Principal) -> bool:
+    return has_role(principal, "platform_admin")
+
+
+def is_support(principal: Principal) -> bool:
+    return has_role(principal, "support")
+
+
+def may_act_for_agency(principal: Principal, agency_id: int, permission: AgencyPermission) -> bool:
+    if principal.is_machine:
+        return principal.client_agency_id == agency_id and permission in principal.client_scopes
+    return any(
+        permission in AGENCY_ROLE_PERMISSIONS.get(role, frozenset())
+        for role, role_agency in principal.roles
+        if role_agency == agency_id
+    )
+
+
+def agencies_of(principal: Principal) -> set[int]:
+    if principal.is_machine and principal.client_agency_id is not None:
+        return {principal.client_agency_id}
+    return {agency for role, agency in principal.roles if agency is not None and role.startswith("agency_")}
+
+
+def require_person(principal: Principal | None) -> Principal:
+    if principal is None or principal.citizen_id is None:
+        raise NotAuthenticated("Log in with your digital ID to continue.")
+    return principal
+
+
+def require_platform_admin(principal: Principal | None) -> Principal:
+    principal = require_person(principal)
+    if not is_platform_admin(principal):
+        raise Forbidden("Only platform administrators may do this.")
+    return principal
+
+
+def require_agency_permission(
+    principal: Principal | None, agency_id: int, permission: AgencyPermission
+) -> Principal:
+    if principal is None:
+        raise NotAuthenticated("Log in, or present an agency access token.")
+    if not may_act_for_agency(principal, agency_id, permission):
+        raise Forbidden(f"You may not manage {permission} for this agency.")
+    return principal
+
+
+class StepUpRequired(NotAuthenticated):
+    """RFC 9470: the session is genuine but not strong or recent enough for this action."""
+
+    problem_type = "step-up-required"
+    title = "Please confirm it is you"
+
+    def __init__(self, *, acr_values: str, max_age: int | None) -> None:
+        challenge = f'Bearer error="insufficient_user_authentication", acr_values="{acr_values}"'
+        if max_age is not None:
+            challenge += f", max_age={max_age}"
+        super().__init__(
+            "This action needs a recent, stronger login. Log in again to continue.",
+            headers={"WWW-Authenticate": challenge},
+        )
+        self.acr_values = acr_values
+        self.max_age = max_age
+
+
+def acr_rank(acr: str | None, levels: Iterable[str]) -> int:
+    """Position of ``acr`` in the provider's ascending list; -1 when unknown or absent."""
+    ordered = list(levels)
+    return ordered.index(acr) if acr in ordered else -1
+
+
+def require_step_up(
+    principal: Principal | None,
+    *,
+    minimum_acr: str,
+    acr_levels: list[str],
+    max_age_seconds: int | None,
+    now: float | None = None,
+) -> Principal:
+    """Pass when the session's login is at least ``minimum_acr`` and, if given, no older than
+    ``max_age_seconds``; otherwise raise StepUpRequired naming what is needed."""
+    principal = require_person(principal)
+    session = principal.session
+    assert session is not None
+    strong_enough = acr_rank(session.acr, acr_levels) >= acr_rank(minimum_acr, acr_levels) >= 0
+    current = time.time() if now is None else now
+    recent_enough = max_age_seconds is None or (
+        session.auth_time is not None and current - session.auth_time <= max_age_seconds
+    )
+    if not (strong_enough and recent_enough):
+        raise StepUpRequired(acr_values=minimum_acr, max_age=max_age_seconds)
+    return principal

@@ -1,0 +1,240 @@
+"""OpenID Connect relying party: authorization code flow with PKCE (S256), ``state`` and ``nonce``.
+
+Built on authlib's PKCE and token helpers and joserfc for the ID token (authlib's own JOSE module is
+deprecated). authlib's httpx OAuth client is not used because it is an ``httpx.AsyncClient`` of its
+own, and all outbound calls share the app's one client with its timeouts.
+
+The provider's discovery document and JWKS are cached; a token signed with a key id we do not hold
+triggers one JWKS refresh (key rotation), and no more than one per ``_JWKS_MIN_REFRESH_SECONDS``
+so that forged key ids cannot make us hammer the provider. ``state`` is single use (GETDEL in
+Redis) and expires after ten minutes.
+"""
+
+from __future__ import annotations
+
+import secrets
+import time
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+import msgspec
+import redis.asyncio
+import structlog
+from authlib.common.security import generate_token
+from authlib.oauth2.rfc7636 import create_s256_code_challenge
+from joserfc import jws, jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import KeySet
+
+from backend.core.crypto import is_valid_national_id
+from backend.core.errors import AppError
+
+_log = structlog.get_logger(__name__)
+
+_STATE_KEY = "oidc-state:{}"
+_STATE_TTL_SECONDS = 600
+_METADATA_TTL_SECONDS = 3600
+_JWKS_MIN_REFRESH_SECONDS = 10
+_CLOCK_LEEWAY_SECONDS = 60
+_ALGORITHMS = ["RS256", "PS256", "ES256"]
+
+
+class LoginFailed(AppError):
+    status_code = 400
+    problem_type = "login-failed"
+    title = "The login could not be completed"
+
+
+class ProviderMetadata(msgspec.Struct, kw_only=True):
+    issuer: str
+    authorization_endpoint: str
+    token_endpoint: str
+    jwks_uri: str
+    end_session_endpoint: str | None = None
+
+
+class LoginState(msgspec.Struct, kw_only=True):
+    nonce: str
+    code_verifier: str
+    next_url: str
+    max_age: int | None = None
+
+
+class VerifiedLogin(msgspec.Struct, kw_only=True, frozen=True):
+    national_id: str
+    issuer: str
+    subject: str
+    name_th: str | None
+    name_en: str | None
+    birthdate: str | None
+    acr: str | None
+    amr: list[str]
+    auth_time: int | None
+    id_token: str
+    next_url: str
+
+
+class OidcClient:
+    def __init__(
+        self,
+        *,
+        http: httpx.AsyncClient,
+        redis_client: redis.asyncio.Redis,
+        issuer: str,
+        client_id: str,
+        client_secret: str,
+        redirect_uri: str,
+        scopes: str,
+        national_id_claim: str,
+    ) -> None:
+        self._http = http
+        self._redis = redis_client
+        self.issuer = issuer.rstrip("/")
+        self.client_id = client_id
+        self._client_secret = client_secret
+        self.redirect_uri = redirect_uri
+        self.scopes = scopes
+        self.national_id_claim = national_id_claim
+        self._metadata: ProviderMetadata | None = None
+        self._metadata_fetched_at = 0.0
+        self._keys: KeySet | None = None
+        self._keys_fetched_at = 0.0
+
+    async def metadata(self) -> ProviderMetadata:
+        if self._metadata is None or time.monotonic() - self._metadata_fetched_at > _METADATA_TTL_SECONDS:
+            response = await self._http.get(f"{self.issuer}/.well-known/openid-configuration")
+            response.raise_for_status()
+            metadata = msgspec.json.decode(response.content, type=ProviderMetadata)
+            if metadata.issuer.rstrip("/") != self.issuer:
+                raise LoginFailed("The identity provider's discovery document names another issuer")
+            self._metadata, self._metadata_fetched_at = metadata, time.monotonic()
+        return self._metadata
+
+    async def _key_set(self, *, refresh: bool = False) -> KeySet:
+        if self._keys is None or refresh:
+            response = await self._http.get((await self.metadata()).jwks_uri)
+            response.raise_for_status()
+            self._keys = KeySet.import_key_set(response.json())
+            self._keys_fetched_at = time.monotonic()
+        return self._keys
+
+    async def _key_set_holding(self, key_id: str | None) -> KeySet:
+        keys = await self._key_set()
+        known = {key.kid for key in keys.keys}
+        recently = time.monotonic() - self._keys_fetched_at < _JWKS_MIN_REFRESH_SECONDS
+        if key_id not in known and not recently:
+            _log.info("oidc_jwks_refresh", reason="unknown key id")
+            keys = await self._key_set(refresh=True)
+        return keys
+
+    async def authorization_url(self, *, next_url: str, acr_values: str | None, max_age: int | None) -> str:
+        metadata = await self.metadata()
+        state, nonce, verifier = generate_token(32), generate_token(32), generate_token(64)
+        login_state = LoginState(nonce=nonce, code_verifier=verifier, next_url=next_url, max_age=max_age)
+        await self._redis.set(
+            _STATE_KEY.format(state), msgspec.json.encode(login_state), ex=_STATE_TTL_SECONDS
+        )
+        params: dict[str, str] = {
+            "response_type": "code",
+            "client_id": self.client_id,
+            "redirect_uri": self.redirect_uri,
+            "scope": self.scopes,
+            "state": state,
+            "nonce": nonce,
+            "code_challenge": create_s256_code_challenge(verifier),
+            "code_challenge_method": "S256",
+        }
+        if acr_values:
+            params["acr_values"] = acr_values
+        if max_age is not None:
+            params["max_age"] = str(max_age)
+        return f"{metadata.authorization_endpoint}?{urlencode(params)}"
+
+    async def complete(self, *, code: str, state: str) -> VerifiedLogin:
+        """Exchange the code and verify the ID token; every failure is a LoginFailed."""
+        raw_state = await self._redis.getdel(_STATE_KEY.format(state))
+        if raw_state is None:
+            raise LoginFailed("This login link has expired or was already used. Please log in again.")
+        login_state = msgspec.json.decode(raw_state, type=LoginState)
+        metadata = await self.metadata()
+        response = await self._http.post(
+            metadata.token_endpoint,
+            data={
+                "grant_type": "authorization_code",
+                "code": code,
+                "redirect_uri": self.redirect_uri,
+                "code_verifier": login_state.code_verifier,
+            },
+            auth=(self.client_id, self._client_secret),
+            headers={"Accept": "application/json"},
+        )
+        if response.status_code != 200:
+            _log.warning("oidc_token_refused", status=response.status_code)
+            raise LoginFailed("The identity provider did not accept this login. Please log in again.")
+        id_token = response.json().get("id_token")
+        if not isinstance(id_token, str):
+            raise LoginFailed("The identity provider sent no ID token")
+        claims = await self.verify_id_token(id_token, nonce=login_state.nonce, max_age=login_state.max_age)
+        return self._login_from_claims(claims, id_token, login_state.next_url)
+
+    async def verify_id_token(self, id_token: str, *, nonce: str, max_age: int | None) -> dict[str, Any]:
+        try:
+            header = jws.extract_compact(id_token.encode()).headers()
+            keys = await self._key_set_holding(header.get("kid"))
+            token = jwt.decode(id_token, keys, algorithms=_ALGORITHMS)
+            jwt.JWTClaimsRegistry(
+                leeway=_CLOCK_LEEWAY_SECONDS,
+                iss={"essential": True, "value": self.issuer},
+                aud={"essential": True, "value": self.client_id},
+                exp={"essential": True},
+                iat={"essential": True},
+                sub={"essential": True},
+                nonce={"essential": True, "value": nonce},
+            ).validate(token.claims)
+        except (JoseError, ValueError) as exc:
+            _log.warning("oidc_id_token_rejected", error=type(exc).__name__)
+            raise LoginFailed("The identity provider's answer could not be verified") from exc
+        claims = token.claims
+        audiences = claims["aud"] if isinstance(claims["aud"], list) else [claims["aud"]]
+        if len(audiences) > 1 and claims.get("azp") != self.client_id:
+            raise LoginFailed("The identity provider's answer was meant for another application")
+        if max_age is not None:
+            auth_time = claims.get("auth_time")
+            if not isinstance(auth_time, int) or auth_time + max_age + _CLOCK_LEEWAY_SECONDS < time.time():
+                raise LoginFailed("The provider did not re-authenticate you as asked. Please log in again.")
+        return claims
+
+    def _login_from_claims(self, claims: dict[str, Any], id_token: str, next_url: str) -> VerifiedLogin:
+        national_id = claims.get(self.national_id_claim)
+        if not isinstance(national_id, str) or not is_valid_national_id(national_id):
+            raise LoginFailed("The identity provider did not give a valid 13-digit national ID")
+        amr = claims.get("amr")
+        auth_time = claims.get("auth_time")
+        return VerifiedLogin(
+            national_id=national_id,
+            issuer=self.issuer,
+            subject=str(claims["sub"]),
+            name_th=_optional_str(claims.get("name")),
+            name_en=_optional_str(claims.get("name_en")),
+            birthdate=_optional_str(claims.get("birthdate")),
+            acr=_optional_str(claims.get("acr")),
+            amr=[str(method) for method in amr] if isinstance(amr, list) else [],
+            auth_time=auth_time if isinstance(auth_time, int) else None,
+            id_token=id_token,
+            next_url=next_url,
+        )
+
+    async def end_session_url(self, *, id_token: str | None, post_logout_redirect_uri: str) -> str | None:
+        endpoint = (await self.metadata()).end_session_endpoint
+        if not endpoint:
+            return None
+        params = {"post_logout_redirect_uri": post_logout_redirect_uri, "client_id": self.client_id}
+        if id_token:
+            params["id_token_hint"] = id_token
+        params["state"] = secrets.token_urlsafe(16)
+        return f"{endpoint}?{urlencode(params)}"
+
+
+def _optional_str(value: object) -> str | None:
+    return value if isinstance(value, str) and value else None

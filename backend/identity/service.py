@@ -1,0 +1,190 @@
+"""The identity feature's services and the request dependencies other features use.
+
+``principal`` (a Litestar dependency) resolves the caller from the session cookie or an agency
+bearer token. A state-changing request made with the cookie must carry the session's CSRF token in
+``X-CSRF-Token`` (synchronizer-token pattern): Litestar's CSRF middleware sets its own cookie on
+every response, while tying the token to the server-side session lets logout invalidate it too.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hmac
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import structlog
+from litestar import Request
+from litestar.datastructures import Cookie, State
+from litestar.di import NamedDependency
+
+from backend.core.crypto import NationalIdCipher
+from backend.core.errors import Forbidden, NotAuthenticated
+from backend.core.ratelimit import Bucket, RateLimiter, client_address
+from backend.identity import queries
+from backend.identity.demo_idp import demo_client_credentials, demo_issuer
+from backend.identity.guards import Principal
+from backend.identity.oidc import OidcClient, VerifiedLogin
+from backend.identity.sessions import Session, SessionStore
+from backend.lifespan import Resources
+from backend.settings import Settings
+
+_log = structlog.get_logger(__name__)
+
+CSRF_HEADER = "x-csrf-token"
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+
+
+def session_cookie_name(settings: Settings) -> str:
+    # __Host- binds the cookie to this exact origin (no Domain, Path=/, Secure); browsers accept it
+    # only over HTTPS.
+    return "__Host-session" if settings.uses_https else "session"
+
+
+def session_cookie_secure(settings: Settings) -> bool:
+    """Secure always, except for a demo on the local machine over plain http."""
+    host = urlsplit(settings.public_url).hostname or ""
+    return settings.uses_https or not (settings.demo_mode and host in _LOCAL_HOSTS)
+
+
+@dataclass(slots=True)
+class Identity:
+    settings: Settings
+    cipher: NationalIdCipher
+    sessions: SessionStore
+    oidc: OidcClient
+    limiter: RateLimiter
+
+    @property
+    def login_bucket(self) -> Bucket:
+        per_minute = self.settings.login_attempts_per_minute
+        return Bucket("login", capacity=per_minute, per_second=per_minute / 60)
+
+    def session_cookie(self, token: str) -> Cookie:
+        return Cookie(
+            key=session_cookie_name(self.settings),
+            value=token,
+            path="/",
+            httponly=True,
+            secure=session_cookie_secure(self.settings),
+            samesite="lax",
+            max_age=self.sessions.absolute_seconds,
+        )
+
+    def expired_session_cookie(self) -> Cookie:
+        cookie = self.session_cookie("")
+        cookie.max_age = 0
+        return cookie
+
+    async def limit_login_attempts(self, request: Request[Any, Any, Any]) -> None:
+        caller = client_address(request, self.settings.trusted_proxy_networks)
+        await self.limiter.take(self.login_bucket, caller)
+
+    async def record_login(self, resources: Resources, login: VerifiedLogin) -> str:
+        """Create or refresh the citizen; grant bootstrap admin rights. Returns the citizen id."""
+        key_id, ciphertext = self.cipher.encrypt(login.national_id)
+        async with resources.pool.acquire() as connection, connection.transaction():
+            citizen_id, created = await queries.upsert_citizen_on_login(
+                connection,
+                national_id_hash=self.cipher.lookup_hash(login.national_id),
+                key_id=key_id,
+                ciphertext=ciphertext,
+                issuer=login.issuer,
+                subject=login.subject,
+                name_th=login.name_th,
+                name_en=login.name_en,
+                birthdate=_parse_date(login.birthdate),
+            )
+            if login.national_id in self.settings.bootstrap_admins:
+                await queries.grant_role(
+                    connection,
+                    citizen_id=citizen_id,
+                    role="platform_admin",
+                    agency_id=None,
+                    granted_by=None,
+                    reason="BOOTSTRAP_ADMIN_NATIONAL_IDS setting",
+                )
+        _log.info("citizen_logged_in", citizen_id=citizen_id, first_login=created, acr=login.acr)
+        return citizen_id
+
+    async def principal_for(self, resources: Resources, session: Session) -> Principal:
+        roles = await queries.active_roles(resources.pool, session.citizen_id)
+        return Principal(citizen_id=session.citizen_id, session=session, roles=frozenset(roles))
+
+
+def create_identity(settings: Settings, resources: Resources, *, oidc_http: httpx.AsyncClient) -> Identity:
+    if settings.uses_demo_identity_provider:
+        issuer = demo_issuer(settings)
+        client_id, client_secret = demo_client_credentials(settings)
+    else:
+        issuer, client_id, client_secret = (
+            settings.oidc_issuer,
+            settings.oidc_client_id,
+            settings.oidc_client_secret,
+        )
+    return Identity(
+        settings=settings,
+        cipher=NationalIdCipher(
+            settings.id_encryption_keyring(),
+            hash_key=base64.b64decode(settings.id_hash_key),
+        ),
+        sessions=SessionStore(
+            resources.redis,
+            idle_seconds=settings.session_idle_minutes * 60,
+            absolute_seconds=settings.session_absolute_hours * 3600,
+        ),
+        oidc=OidcClient(
+            http=oidc_http,
+            redis_client=resources.redis,
+            issuer=issuer,
+            client_id=client_id,
+            client_secret=client_secret,
+            redirect_uri=f"{settings.public_url}/auth/callback",
+            scopes=settings.oidc_scopes,
+            national_id_claim=settings.oidc_national_id_claim,
+        ),
+        limiter=RateLimiter(resources.redis),
+    )
+
+
+def _parse_date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+# --- request dependencies ---------------------------------------------------------------------
+
+
+def provide_identity(state: State) -> Identity:
+    identity: Identity = state.identity
+    return identity
+
+
+async def provide_optional_principal(
+    request: Request[Any, Any, Any],
+    identity: NamedDependency[Identity],
+    resources: NamedDependency[Resources],
+) -> Principal | None:
+    token = request.cookies.get(session_cookie_name(identity.settings))
+    if not token:
+        return None
+    session = await identity.sessions.load(token)
+    if session is None:
+        return None
+    if request.method not in _SAFE_METHODS:
+        sent = request.headers.get(CSRF_HEADER, "")
+        if not hmac.compare_digest(sent.encode(), session.csrf_token.encode()):
+            raise Forbidden("This request is missing its CSRF token. Reload the app and try again.")
+    return await identity.principal_for(resources, session)
+
+
+async def provide_principal(optional_principal: NamedDependency[Principal | None]) -> Principal:
+    if optional_principal is None:
+        raise NotAuthenticated("Log in with your digital ID to continue.")
+    return optional_principal
