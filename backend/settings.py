@@ -73,6 +73,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename="upper"):
     oidc_scopes: str = "openid pid name name_en birthdate"
     oidc_acr_levels: str = "urn:demo:ial:1,urn:demo:ial:2,urn:demo:ial:3"
     """The provider's ``acr`` values from weakest to strongest; step-up compares against this order."""
+    step_up_acr: str = "urn:demo:ial:2"
+    """The assurance level that moving money or sharing data above a threshold needs."""
+    step_up_max_age_seconds: int = 600
+    """How recent that login must be."""
     session_idle_minutes: int = 30
     session_absolute_hours: int = 12
     login_attempts_per_minute: int = 20

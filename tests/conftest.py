@@ -74,7 +74,9 @@ def app(settings: Settings) -> Litestar:
 
 
 @asynccontextmanager
-async def serve_in_process(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
+async def serve_in_process(
+    app: Litestar, base_url: str = "http://testserver"
+) -> AsyncIterator[httpx.AsyncClient]:
     """Runs the app's lifespan and an HTTP client on the test's own event loop (Litestar's
     AsyncTestClient runs the app in a thread with its own loop, which asyncpg pools cannot cross).
     The lifespan is held by a task of its own because it must end in the task it started in."""
@@ -90,12 +92,17 @@ async def serve_in_process(app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
     if holder.done():
         holder.result()  # start-up failed: raise its error here
     try:
-        transport = httpx.ASGITransport(app=cast(Any, app), client=("127.0.0.1", 50000))
-        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+        async with app_client(app, base_url) as client:
             yield client
     finally:
         stopping.set()
         await holder
+
+
+def app_client(app: Litestar, base_url: str = "http://testserver") -> httpx.AsyncClient:
+    """Another browser (its own cookie jar) on an app whose lifespan is already running."""
+    transport = httpx.ASGITransport(app=cast(Any, app), client=("127.0.0.1", 50000))
+    return httpx.AsyncClient(transport=transport, base_url=base_url)
 
 
 @pytest_asyncio.fixture(scope="session")

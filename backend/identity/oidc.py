@@ -178,12 +178,18 @@ class OidcClient:
         claims = await self.verify_id_token(id_token, nonce=login_state.nonce, max_age=login_state.max_age)
         return self._login_from_claims(claims, id_token, login_state.next_url)
 
-    async def verify_id_token(self, id_token: str, *, nonce: str, max_age: int | None) -> dict[str, Any]:
+    async def verify_id_token(
+        self, id_token: str, *, nonce: str, max_age: int | None, now: int | None = None
+    ) -> dict[str, Any]:
+        """Signature, ``iss``, ``aud`` (and ``azp``), ``exp``, ``iat``, ``nonce`` and, when asked,
+        ``auth_time`` within ``max_age``. ``now`` is the clock (seconds), for tests."""
+        clock = int(time.time()) if now is None else now
         try:
             header = jws.extract_compact(id_token.encode()).headers()
             keys = await self._key_set_holding(header.get("kid"))
             token = jwt.decode(id_token, keys, algorithms=_ALGORITHMS)
             jwt.JWTClaimsRegistry(
+                now=clock,
                 leeway=_CLOCK_LEEWAY_SECONDS,
                 iss={"essential": True, "value": self.issuer},
                 aud={"essential": True, "value": self.client_id},
@@ -201,7 +207,7 @@ class OidcClient:
             raise LoginFailed("The identity provider's answer was meant for another application")
         if max_age is not None:
             auth_time = claims.get("auth_time")
-            if not isinstance(auth_time, int) or auth_time + max_age + _CLOCK_LEEWAY_SECONDS < time.time():
+            if not isinstance(auth_time, int) or auth_time + max_age + _CLOCK_LEEWAY_SECONDS < clock:
                 raise LoginFailed("The provider did not re-authenticate you as asked. Please log in again.")
         return claims
 

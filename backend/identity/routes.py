@@ -16,7 +16,7 @@ from litestar.status_codes import HTTP_204_NO_CONTENT
 from backend.core.crypto import mask_national_id
 from backend.core.errors import BadRequest, Forbidden, NotFound
 from backend.identity import queries
-from backend.identity.guards import Principal
+from backend.identity.guards import Principal, require_step_up
 from backend.identity.oidc import LoginFailed
 from backend.identity.service import Identity, session_cookie_name
 from backend.identity.sessions import Session
@@ -124,7 +124,12 @@ async def callback(
     return Redirect(verified.next_url, status_code=303, cookies=[identity.session_cookie(token)])
 
 
-@post("/auth/logout", tags=["identity"], summary="End this session (and the provider's, when it can)")
+@post(
+    "/auth/logout",
+    tags=["identity"],
+    summary="End this session (and the provider's, when it can)",
+    status_code=200,
+)
 async def logout(
     principal: NamedDependency[Principal], identity: NamedDependency[Identity]
 ) -> Response[LogoutResult]:
@@ -160,6 +165,35 @@ async def me(
         acr=session.acr,
         auth_time=session.auth_time,
     )
+
+
+class NationalId(msgspec.Struct, frozen=True):
+    national_id: str
+
+
+@get(
+    "/api/v1/me/national-id",
+    tags=["identity"],
+    summary="The citizen's full national ID (needs a recent, stronger login: RFC 9470 step-up)",
+)
+async def my_national_id(
+    principal: NamedDependency[Principal],
+    identity: NamedDependency[Identity],
+    resources: NamedDependency[Resources],
+) -> Response[NationalId]:
+    settings = identity.settings
+    require_step_up(
+        principal,
+        minimum_acr=settings.step_up_acr,
+        acr_levels=settings.acr_levels,
+        max_age_seconds=settings.step_up_max_age_seconds,
+    )
+    citizen_id, _ = _person(principal)
+    row = await queries.citizen_by_id(resources.pool, citizen_id)
+    if row is None:
+        raise NotFound("Your account no longer exists.")
+    national_id = identity.cipher.decrypt(row["national_id_key_id"], row["national_id_ciphertext"])
+    return Response(NationalId(national_id=national_id), headers={"Cache-Control": "no-store"})
 
 
 @get("/api/v1/me/sessions", tags=["identity"], summary="The citizen's active sessions")
@@ -210,4 +244,4 @@ async def end_all_sessions(
     return Response(EndedSessions(ended=ended), cookies=[identity.expired_session_cookie()])
 
 
-IDENTITY_ROUTES = [login, callback, logout, me, list_sessions, end_session, end_all_sessions]
+IDENTITY_ROUTES = [login, callback, logout, me, my_national_id, list_sessions, end_session, end_all_sessions]

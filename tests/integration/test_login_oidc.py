@@ -1,0 +1,334 @@
+"""Digital-ID login against a real, certified OpenID provider (npm oidc-provider on loopback)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import secrets
+import socket
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+import pytest_asyncio
+from litestar import Litestar
+
+from backend.app import create_app
+from backend.identity.oidc import LoginFailed
+from backend.identity.service import Identity
+from backend.lifespan import Resources
+from backend.settings import Settings, load_settings
+from tests.conftest import app_client, environment_for_tests, serve_in_process
+from tests.oidc_provider import OidcProvider, complete_login, complete_logout, run_oidc_provider
+
+ORIGIN = "https://testserver"
+CLIENT_ID = "citizen-app"
+CLIENT_SECRET = secrets.token_urlsafe(24)
+CITIZEN = "1101700207536"
+OTHER_CITIZEN = "3100400123456"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+@pytest.fixture(scope="module")
+def provider_port() -> int:
+    return _free_port()
+
+
+@pytest.fixture(scope="module")
+def provider(provider_port: int) -> Iterator[OidcProvider]:
+    with run_oidc_provider(
+        port=provider_port,
+        client_id=CLIENT_ID,
+        client_secret=CLIENT_SECRET,
+        redirect_uri=f"{ORIGIN}/auth/callback",
+        post_logout_redirect_uri=f"{ORIGIN}/",
+    ) as running:
+        yield running
+
+
+def _environment(settings: Settings, var_dir: Path, issuer: str) -> dict[str, str]:
+    return environment_for_tests(
+        var_dir,
+        DATABASE_URL=settings.database_url or "",
+        REDIS_URL=settings.redis_url or "",
+        PUBLIC_URL=ORIGIN,
+        OIDC_ISSUER=issuer,
+        OIDC_CLIENT_ID=CLIENT_ID,
+        OIDC_CLIENT_SECRET=CLIENT_SECRET,
+        LOGIN_ATTEMPTS_PER_MINUTE="1000",
+    )
+
+
+@pytest.fixture(scope="module")
+def oidc_app(
+    settings: Settings, provider: OidcProvider, tmp_path_factory: pytest.TempPathFactory
+) -> Litestar:
+    return create_app(load_settings(_environment(settings, tmp_path_factory.mktemp("oidc"), provider.issuer)))
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="session")
+async def login_app(oidc_app: Litestar) -> AsyncIterator[Litestar]:
+    async with serve_in_process(oidc_app, ORIGIN):
+        yield oidc_app
+
+
+@pytest_asyncio.fixture
+async def web(login_app: Litestar) -> AsyncIterator[httpx.AsyncClient]:
+    """The citizen's browser as our app sees it (its own cookie jar)."""
+    async with app_client(login_app, ORIGIN) as client:
+        yield client
+
+
+@pytest_asyncio.fixture
+async def browser() -> AsyncIterator[httpx.AsyncClient]:
+    """The same browser as the identity provider sees it (over the network)."""
+    async with httpx.AsyncClient() as client:
+        yield client
+
+
+def _identity(app: Litestar) -> Identity:
+    identity: Identity = app.state.identity
+    return identity
+
+
+async def _callback_url(
+    web: httpx.AsyncClient, browser: httpx.AsyncClient, login: str = CITIZEN, **params: str
+) -> str:
+    started = await web.get("/auth/login", params=params)
+    assert started.status_code == 302, started.text
+    return await complete_login(browser, started.headers["location"], login)
+
+
+async def _log_in(
+    web: httpx.AsyncClient, browser: httpx.AsyncClient, login: str = CITIZEN, **params: str
+) -> httpx.Response:
+    callback = await _callback_url(web, browser, login, **params)
+    return await web.get(callback.removeprefix(ORIGIN))
+
+
+def _assert_refused_without_session(response: httpx.Response, detail_fragment: str) -> None:
+    assert response.status_code == 400, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    body = response.json()
+    assert body["type"] == "/problems/login-failed"
+    assert detail_fragment in body["detail"]
+    assert "set-cookie" not in response.headers
+
+
+async def test_a_citizen_logs_in_and_is_sent_back_where_they_were(
+    web: httpx.AsyncClient, browser: httpx.AsyncClient, resources: Resources
+) -> None:
+    done = await _log_in(web, browser, next="/bills?tab=unpaid")
+    assert done.status_code == 303
+    assert done.headers["location"] == "/bills?tab=unpaid"
+    cookie = done.headers["set-cookie"]
+    assert cookie.startswith("__Host-session=")
+    for attribute in ("HttpOnly", "Secure", "SameSite=lax", "Path=/"):
+        assert attribute.lower() in cookie.lower()
+
+    me = await web.get("/api/v1/me")
+    assert me.status_code == 200, me.text
+    body = me.json()
+    assert body["national_id_masked"] == "x-xxxx-xxxxx-53-6"
+    assert body["acr"] == "urn:demo:ial:1"
+    assert isinstance(body["auth_time"], int)
+    assert body["roles"] == []
+
+    row = await resources.pool.fetchrow("SELECT national_id_ciphertext, national_id_key_id FROM citizens")
+    assert row is not None
+    assert CITIZEN.encode() not in row["national_id_ciphertext"]
+    assert row["national_id_key_id"] == "test1"
+
+
+async def test_a_second_login_rotates_the_session(web: httpx.AsyncClient, browser: httpx.AsyncClient) -> None:
+    first = await _log_in(web, browser)
+    second = await _log_in(web, browser, max_age="0")
+    assert first.cookies["__Host-session"] != second.cookies["__Host-session"]
+    sessions = await web.get("/api/v1/me/sessions")
+    assert [session["current"] for session in sessions.json()] == [True]
+
+
+async def test_a_replayed_state_is_refused(web: httpx.AsyncClient, browser: httpx.AsyncClient) -> None:
+    callback = (await _callback_url(web, browser)).removeprefix(ORIGIN)
+    assert (await web.get(callback)).status_code == 303
+    web.cookies.clear()
+    _assert_refused_without_session(await web.get(callback), "expired or was already used")
+
+
+async def test_an_unknown_state_is_refused(web: httpx.AsyncClient, browser: httpx.AsyncClient) -> None:
+    callback = await _callback_url(web, browser)
+    code = parse_qs(urlsplit(callback).query)["code"][0]
+    response = await web.get("/auth/callback", params={"code": code, "state": "forged-state"})
+    _assert_refused_without_session(response, "expired or was already used")
+
+
+async def test_a_replayed_code_is_refused(web: httpx.AsyncClient, browser: httpx.AsyncClient) -> None:
+    first = await _callback_url(web, browser)
+    assert (await web.get(first.removeprefix(ORIGIN))).status_code == 303
+    web.cookies.clear()
+    used_code = parse_qs(urlsplit(first).query)["code"][0]
+    fresh_state = parse_qs(urlsplit(await _callback_url(web, browser)).query)["state"][0]
+    response = await web.get("/auth/callback", params={"code": used_code, "state": fresh_state})
+    _assert_refused_without_session(response, "did not accept this login")
+
+
+async def test_a_wrong_nonce_is_refused(
+    web: httpx.AsyncClient, browser: httpx.AsyncClient, resources: Resources
+) -> None:
+    callback = await _callback_url(web, browser)
+    state = parse_qs(urlsplit(callback).query)["state"][0]
+    key = f"oidc-state:{state}"
+    stored = json.loads(await resources.redis.get(key) or b"{}")
+    stored["nonce"] = "not-the-nonce-that-was-sent"
+    await resources.redis.set(key, json.dumps(stored), ex=60)
+    _assert_refused_without_session(await web.get(callback.removeprefix(ORIGIN)), "could not be verified")
+
+
+async def test_an_invalid_national_id_is_refused_and_nothing_is_stored(
+    web: httpx.AsyncClient, browser: httpx.AsyncClient, resources: Resources
+) -> None:
+    response = await _log_in(web, browser, login="1101700207537")  # wrong check digit
+    _assert_refused_without_session(response, "valid 13-digit national ID")
+    assert await resources.pool.fetchval("SELECT count(*) FROM citizens") == 0
+
+
+async def _fresh_id_token(
+    app: Litestar, web: httpx.AsyncClient, browser: httpx.AsyncClient
+) -> tuple[str, str]:
+    """A genuine ID token from the provider, with the nonce it was issued for."""
+    await _log_in(web, browser)
+    session = (await _identity(app).sessions.list_for((await web.get("/api/v1/me")).json()["id"]))[0]
+    assert session.id_token is not None
+    payload = session.id_token.split(".")[1]
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    return session.id_token, claims["nonce"]
+
+
+async def test_tokens_for_another_client_expired_or_tampered_are_refused(
+    login_app: Litestar, web: httpx.AsyncClient, browser: httpx.AsyncClient, provider: OidcProvider
+) -> None:
+    oidc = _identity(login_app).oidc
+    id_token, nonce = await _fresh_id_token(login_app, web, browser)
+    assert (await oidc.verify_id_token(id_token, nonce=nonce, max_age=None))["pid"] == CITIZEN
+
+    header, payload, signature = id_token.split(".")
+    flipped = ("A" if signature[0] != "A" else "B") + signature[1:]
+    with pytest.raises(LoginFailed):
+        await oidc.verify_id_token(f"{header}.{payload}.{flipped}", nonce=nonce, max_age=None)
+    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    with pytest.raises(LoginFailed):
+        await oidc.verify_id_token(id_token, nonce=nonce, max_age=None, now=claims["exp"] + 3600)
+    original_client = oidc.client_id
+    oidc.client_id = "other-client"
+    try:
+        with pytest.raises(LoginFailed):
+            await oidc.verify_id_token(id_token, nonce=nonce, max_age=None)
+    finally:
+        oidc.client_id = original_client
+
+
+async def test_a_rotated_signing_key_is_fetched_once_and_login_goes_on(
+    settings: Settings, tmp_path: Path
+) -> None:
+    port = _free_port()
+    provider_settings = {
+        "port": port,
+        "client_id": CLIENT_ID,
+        "client_secret": CLIENT_SECRET,
+        "redirect_uri": f"{ORIGIN}/auth/callback",
+        "post_logout_redirect_uri": f"{ORIGIN}/",
+    }
+    app = create_app(load_settings(_environment(settings, tmp_path, f"http://127.0.0.1:{port}")))
+    async with serve_in_process(app, ORIGIN) as web:
+        with run_oidc_provider(**provider_settings, key_id="key-1"):  # type: ignore[arg-type]
+            async with httpx.AsyncClient() as browser:
+                assert (await _log_in(web, browser)).status_code == 303  # JWKS with key-1 cached
+        oidc = _identity(app).oidc
+        oidc._keys_fetched_at -= 60  # that fetch was a while ago, as it would be in real life
+        with run_oidc_provider(**provider_settings, key_id="key-2"):  # type: ignore[arg-type]
+            async with httpx.AsyncClient() as browser:
+                done = await _log_in(web, browser)
+        assert done.status_code == 303, done.text
+        assert oidc._keys is not None
+        assert [key.kid for key in oidc._keys.keys] == ["key-2"]
+
+
+async def test_step_up_asks_for_a_stronger_recent_login_then_lets_the_citizen_through(
+    web: httpx.AsyncClient, browser: httpx.AsyncClient
+) -> None:
+    await _log_in(web, browser)
+    refused = await web.get("/api/v1/me/national-id")
+    assert refused.status_code == 401
+    challenge = refused.headers["www-authenticate"]
+    assert challenge.startswith('Bearer error="insufficient_user_authentication"')
+    assert 'acr_values="urn:demo:ial:2"' in challenge
+    assert "max_age=600" in challenge
+    assert refused.json()["type"] == "/problems/step-up-required"
+
+    stepped = await _log_in(
+        web, browser, acr_values="urn:demo:ial:2", max_age="600", next="/api/v1/me/national-id"
+    )
+    assert stepped.headers["location"] == "/api/v1/me/national-id"
+    allowed = await web.get("/api/v1/me/national-id")
+    assert allowed.status_code == 200
+    assert allowed.json() == {"national_id": CITIZEN}
+    assert allowed.headers["cache-control"] == "no-store"
+
+
+async def test_logout_needs_the_csrf_token_then_ends_the_session_and_the_providers(
+    web: httpx.AsyncClient, browser: httpx.AsyncClient, provider: OidcProvider
+) -> None:
+    await _log_in(web, browser)
+    csrf = (await web.get("/api/v1/me")).json()["csrf_token"]
+
+    forged = await web.post("/auth/logout")
+    assert forged.status_code == 403
+    assert (await web.get("/api/v1/me")).status_code == 200
+
+    done = await web.post("/auth/logout", headers={"X-CSRF-Token": csrf})
+    assert done.status_code == 200, done.text
+    assert "max-age=0" in done.headers["set-cookie"].lower()
+    end_session_url = done.json()["end_session_url"]
+    assert end_session_url.startswith(provider.end_session_endpoint)
+    assert "id_token_hint=" in end_session_url
+    assert (await web.get("/api/v1/me")).status_code == 401
+    back = await complete_logout(browser, end_session_url)
+    assert back.startswith(f"{ORIGIN}/")
+
+
+async def test_a_citizen_sees_their_sessions_and_ends_one_or_all(
+    login_app: Litestar, web: httpx.AsyncClient, browser: httpx.AsyncClient
+) -> None:
+    await _log_in(web, browser)
+    async with app_client(login_app, ORIGIN) as phone, httpx.AsyncClient() as phone_browser:
+        await _log_in(phone, phone_browser)
+        sessions = (await web.get("/api/v1/me/sessions")).json()
+        assert len(sessions) == 2
+        other = next(session for session in sessions if not session["current"])
+        csrf = (await web.get("/api/v1/me")).json()["csrf_token"]
+
+        ended = await web.delete(f"/api/v1/me/sessions/{other['id']}", headers={"X-CSRF-Token": csrf})
+        assert ended.status_code == 204
+        assert (await phone.get("/api/v1/me")).status_code == 401
+        assert (await web.get("/api/v1/me")).status_code == 200
+
+        await _log_in(phone, phone_browser)
+        everything = await web.delete("/api/v1/me/sessions", headers={"X-CSRF-Token": csrf})
+        assert everything.json() == {"ended": 2}
+        assert (await phone.get("/api/v1/me")).status_code == 401
+        assert (await web.get("/api/v1/me")).status_code == 401
+
+
+async def test_only_same_site_next_paths_are_accepted(web: httpx.AsyncClient) -> None:
+    for hostile in ("https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:alert(1)"):
+        response = await web.get("/auth/login", params={"next": hostile})
+        assert response.status_code == 400, hostile
+    assert (await web.get("/auth/login", params={"next": "/inbox"})).status_code == 302
