@@ -37,6 +37,7 @@ from backend.identity.service import (
     provide_optional_principal,
     provide_principal,
 )
+from backend.identity.staff_routes import STAFF_ROUTES
 from backend.lifespan import Resources, open_resources
 from backend.seed import seed_demo_data
 from backend.settings import Settings, load_settings
@@ -94,7 +95,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             name="Citizen super app", demo_mode=settings.demo_mode, openapi="/schema", readiness="/readyz"
         )
 
-    handlers: list[ControllerRouterHandler] = [healthz, readyz, metrics, *IDENTITY_ROUTES]
+    handlers: list[ControllerRouterHandler] = [healthz, readyz, metrics, *IDENTITY_ROUTES, *STAFF_ROUTES]
     if settings.uses_demo_identity_provider:
         handlers += demo_idp_routes(settings)
     pwa_dir = Path(settings.pwa_dir)

@@ -79,6 +79,15 @@ def _db_status(_: argparse.Namespace) -> int:
     return 0
 
 
+def _grant_admin(args: argparse.Namespace) -> int:
+    from backend.identity.bootstrap import grant_platform_admin
+
+    with resolved_settings() as settings:
+        message = asyncio.run(grant_platform_admin(settings, args.national_id, args.reason))
+    print(message)
+    return 0
+
+
 def _run(_: argparse.Namespace) -> int:
     from backend.launcher import run_everything
 
@@ -107,6 +116,15 @@ def build_parser() -> argparse.ArgumentParser:
         handler=_db_upgrade
     )
     db.add_parser("status", help="list applied and pending migrations").set_defaults(handler=_db_status)
+    roles = commands.add_parser("roles", help="staff roles").add_subparsers(
+        dest="roles_command", required=True
+    )
+    grant_admin = roles.add_parser(
+        "grant-admin", help="make a person (who has logged in once) a platform administrator"
+    )
+    grant_admin.add_argument("national_id", help="their 13-digit national ID")
+    grant_admin.add_argument("--reason", required=True, help="why, for the record")
+    grant_admin.set_defaults(handler=_grant_admin)
     return parser
 
 

@@ -122,3 +122,123 @@ async def role_grants(db: Db, *, include_revoked: bool) -> list[dict[str, Any]]:
         include_revoked,
     )
     return [dict(row) for row in rows]
+
+
+async def active_platform_admin_count(db: Db) -> int:
+    count: int = await db.fetchval(
+        "SELECT count(*) FROM role_grants WHERE role = 'platform_admin' AND revoked_at IS NULL"
+    )
+    return count
+
+
+async def grant_by_id(db: Db, grant_id: int) -> dict[str, Any] | None:
+    row = await db.fetchrow(
+        "SELECT id, citizen_id::text, role, agency_id, revoked_at FROM role_grants WHERE id = $1", grant_id
+    )
+    return dict(row) if row else None
+
+
+async def agency_status(db: Db, agency_id: int) -> str | None:
+    status: str | None = await db.fetchval("SELECT status FROM agencies WHERE id = $1", agency_id)
+    return status
+
+
+async def create_agency_client(
+    db: Db, *, client_id: str, agency_id: int, name: str, scopes: list[str], created_by: str | None
+) -> int:
+    client_pk: int = await db.fetchval(
+        """
+        INSERT INTO agency_clients (client_id, agency_id, name, scopes, created_by)
+        VALUES ($1, $2, $3, $4, $5::uuid) RETURNING id
+        """,
+        client_id,
+        agency_id,
+        name,
+        scopes,
+        created_by,
+    )
+    return client_pk
+
+
+async def add_client_secret(db: Db, *, client_pk: int, secret_hash: bytes) -> None:
+    await db.execute(
+        "INSERT INTO agency_client_secrets (client_id, secret_hash) VALUES ($1, $2)", client_pk, secret_hash
+    )
+
+
+async def expire_client_secrets(db: Db, *, client_pk: int, overlap_seconds: int) -> dt.datetime | None:
+    """Older secrets stay valid for the overlap, then stop working; returns when they expire."""
+    expires_at: dt.datetime | None = await db.fetchval(
+        """
+        WITH expired AS (
+            UPDATE agency_client_secrets
+            SET expires_at = least(coalesce(expires_at, 'infinity'), now() + make_interval(secs => $2))
+            WHERE client_id = $1 AND revoked_at IS NULL
+            RETURNING expires_at
+        )
+        SELECT max(expires_at) FROM expired
+        """,
+        client_pk,
+        float(overlap_seconds),
+    )
+    return expires_at
+
+
+async def agency_client(db: Db, *, agency_id: int, client_id: str) -> dict[str, Any] | None:
+    row = await db.fetchrow(
+        """
+        SELECT id, client_id, agency_id, name, scopes, created_at, revoked_at
+        FROM agency_clients WHERE agency_id = $1 AND client_id = $2
+        """,
+        agency_id,
+        client_id,
+    )
+    return dict(row) if row else None
+
+
+async def agency_clients(db: Db, agency_id: int) -> list[dict[str, Any]]:
+    rows = await db.fetch(
+        """
+        SELECT c.id, c.client_id, c.name, c.scopes, c.created_at, c.revoked_at,
+               count(s.id) FILTER (
+                   WHERE s.revoked_at IS NULL AND (s.expires_at IS NULL OR s.expires_at > now())
+               ) AS live_secrets
+        FROM agency_clients c LEFT JOIN agency_client_secrets s ON s.client_id = c.id
+        WHERE c.agency_id = $1
+        GROUP BY c.id ORDER BY c.created_at
+        """,
+        agency_id,
+    )
+    return [dict(row) for row in rows]
+
+
+async def revoke_agency_client(db: Db, *, client_pk: int, revoked_by: str | None) -> None:
+    await db.execute(
+        "UPDATE agency_clients SET revoked_at = now(), revoked_by = $2::uuid "
+        "WHERE id = $1 AND revoked_at IS NULL",
+        client_pk,
+        revoked_by,
+    )
+    await db.execute(
+        "UPDATE agency_client_secrets SET revoked_at = now() WHERE client_id = $1 AND revoked_at IS NULL",
+        client_pk,
+    )
+
+
+async def client_for_secret(db: Db, *, client_id: str, secret_hash: bytes) -> dict[str, Any] | None:
+    """The live client whose live secret this is, with its agency still approved."""
+    row = await db.fetchrow(
+        """
+        SELECT c.id, c.client_id, c.agency_id, c.scopes
+        FROM agency_clients c
+        JOIN agency_client_secrets s ON s.client_id = c.id
+        JOIN agencies a ON a.id = c.agency_id
+        WHERE c.client_id = $1 AND s.secret_hash = $2
+          AND c.revoked_at IS NULL AND s.revoked_at IS NULL
+          AND (s.expires_at IS NULL OR s.expires_at > now())
+          AND a.status = 'approved'
+        """,
+        client_id,
+        secret_hash,
+    )
+    return dict(row) if row else None

@@ -1,7 +1,7 @@
 """The identity feature's services and the request dependencies other features use.
 
-``principal`` (a Litestar dependency) resolves the caller from the session cookie or an agency
-bearer token. A state-changing request made with the cookie must carry the session's CSRF token in
+``principal`` (a Litestar dependency) resolves the caller from an agency's bearer token or the
+session cookie. A state-changing request made with the cookie must carry the session's CSRF token in
 ``X-CSRF-Token`` (synchronizer-token pattern): Litestar's CSRF middleware sets its own cookie on
 every response, while tying the token to the server-side session lets logout invalidate it too.
 """
@@ -25,6 +25,7 @@ from backend.core.crypto import NationalIdCipher
 from backend.core.errors import Forbidden, NotAuthenticated
 from backend.core.ratelimit import Bucket, RateLimiter, client_address
 from backend.identity import queries
+from backend.identity.agency_clients import AgencyTokens
 from backend.identity.demo_idp import demo_client_credentials, demo_issuer
 from backend.identity.guards import Principal
 from backend.identity.oidc import OidcClient, VerifiedLogin
@@ -58,6 +59,7 @@ class Identity:
     sessions: SessionStore
     oidc: OidcClient
     limiter: RateLimiter
+    agency_tokens: AgencyTokens
 
     @property
     def login_bucket(self) -> Bucket:
@@ -148,6 +150,7 @@ def create_identity(settings: Settings, resources: Resources, *, oidc_http: http
             national_id_claim=settings.oidc_national_id_claim,
         ),
         limiter=RateLimiter(resources.redis),
+        agency_tokens=AgencyTokens(resources.redis),
     )
 
 
@@ -171,6 +174,20 @@ async def provide_optional_principal(
     identity: NamedDependency[Identity],
     resources: NamedDependency[Resources],
 ) -> Principal | None:
+    authorization = request.headers.get("authorization", "")
+    if authorization[:7].lower() == "bearer ":
+        grant = await identity.agency_tokens.resolve(authorization[7:].strip())
+        if grant is None:
+            raise NotAuthenticated(
+                "The access token is not valid (expired or revoked).",
+                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
+            )
+        return Principal(
+            citizen_id=None,
+            session=None,
+            client_agency_id=grant.agency_id,
+            client_scopes=frozenset(grant.scopes),
+        )
     token = request.cookies.get(session_cookie_name(identity.settings))
     if not token:
         return None

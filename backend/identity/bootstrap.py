@@ -1,0 +1,41 @@
+"""The first platform administrator, from the command line (``citizen roles grant-admin``).
+
+The other way in is the BOOTSTRAP_ADMIN_NATIONAL_IDS setting, applied at that person's login.
+Either way the grant is recorded like any other, with no granting person and the reason given.
+"""
+
+from __future__ import annotations
+
+import base64
+
+import asyncpg
+
+from backend.core.crypto import NationalIdCipher, is_valid_national_id
+from backend.core.errors import ConfigurationError
+from backend.identity import queries
+from backend.settings import Settings
+
+
+async def grant_platform_admin(settings: Settings, national_id: str, reason: str) -> str:
+    if not is_valid_national_id(national_id):
+        raise ConfigurationError("That is not a valid 13-digit national ID.")
+    assert settings.database_url
+    cipher = NationalIdCipher(settings.id_encryption_keyring(), base64.b64decode(settings.id_hash_key))
+    connection = await asyncpg.connect(settings.database_url)
+    try:
+        citizen_id = await queries.citizen_id_by_hash(connection, cipher.lookup_hash(national_id))
+        if citizen_id is None:
+            raise ConfigurationError("This person has not logged in yet: they must log in once first.")
+        grant_id = await queries.grant_role(
+            connection,
+            citizen_id=citizen_id,
+            role="platform_admin",
+            agency_id=None,
+            granted_by=None,
+            reason=f"command line: {reason}"[:500],
+        )
+    finally:
+        await connection.close()
+    if grant_id is None:
+        return "They are already a platform administrator."
+    return f"Granted platform_admin (grant {grant_id})."

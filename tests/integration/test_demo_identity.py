@@ -1,0 +1,180 @@
+"""The demo identity provider (demo mode only) and login rate limiting."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from collections.abc import AsyncIterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import asyncpg
+import httpx
+import pytest
+import pytest_asyncio
+from litestar import Litestar
+
+from backend.app import create_app
+from backend.core.crypto import is_valid_national_id
+from backend.identity.demo_idp import demo_client_credentials, demo_idp_routes
+from backend.seed import seed_demo_data
+from backend.settings import Settings, load_settings
+from tests.conftest import environment_for_tests, serve_in_process
+
+ORIGIN = "https://testserver"
+_HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
+
+
+def _demo_settings(settings: Settings, var_dir: Path, **extra: str) -> Settings:
+    environ = environment_for_tests(
+        var_dir,
+        DATABASE_URL=settings.database_url or "",
+        REDIS_URL=settings.redis_url or "",
+        DEMO_MODE="true",
+        PUBLIC_URL=ORIGIN,
+        **{"OIDC_ISSUER": "", **extra},
+    )
+    return load_settings(environ)
+
+
+@pytest.fixture
+def demo_settings(settings: Settings, tmp_path: Path) -> Settings:
+    return _demo_settings(settings, tmp_path)
+
+
+@pytest_asyncio.fixture
+async def demo(demo_settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
+    async with serve_in_process(create_app(demo_settings), ORIGIN) as client:
+        yield client
+
+
+async def _pick(demo: httpx.AsyncClient, person: str, **login_params: str) -> httpx.Response:
+    """Start a login, pick ``person`` on the demo provider's page, return the callback's response."""
+    started = await demo.get("/auth/login", params=login_params)
+    assert started.status_code == 302
+    page = await demo.get(started.headers["location"].removeprefix(ORIGIN))
+    assert page.status_code == 200
+    assert "Demo only" in page.text
+    form = {name: value.replace("&amp;", "&") for name, value in _HIDDEN.findall(page.text)}
+    chosen = await demo.post("/demo-idp/authorize", data={**form, "person": person})
+    assert chosen.status_code == 303, chosen.text
+    return await demo.get(chosen.headers["location"].removeprefix(ORIGIN))
+
+
+async def test_a_demo_citizen_logs_in_by_picking_a_person(demo: httpx.AsyncClient) -> None:
+    done = await _pick(demo, "malee", next="/inbox")
+    assert done.status_code == 303
+    assert done.headers["location"] == "/inbox"
+    me = (await demo.get("/api/v1/me")).json()
+    assert me["name_en"] == "Malee Sukjai"
+    assert me["birthdate"] == "1994-07-02"
+    assert me["national_id_masked"].endswith("12-9")
+    assert me["acr"] == "urn:demo:ial:2"
+
+
+async def test_demo_staff_hold_their_seeded_roles(demo: httpx.AsyncClient, demo_settings: Settings) -> None:
+    assert demo_settings.database_url
+    connection = await asyncpg.connect(demo_settings.database_url)
+    try:
+        await seed_demo_data(connection, demo_settings)
+        welfare = await connection.fetchval("SELECT id FROM agencies WHERE code = 'demo-welfare'")
+    finally:
+        await connection.close()
+    await _pick(demo, "kanda")
+    assert (await demo.get("/api/v1/me")).json()["roles"] == [{"role": "agency_admin", "agency_id": welfare}]
+
+
+async def test_the_demo_guide_lists_people_with_valid_national_ids(demo_settings: Settings) -> None:
+    assert demo_settings.database_url
+    connection = await asyncpg.connect(demo_settings.database_url)
+    try:
+        await seed_demo_data(connection, demo_settings)
+    finally:
+        await connection.close()
+    guide = json.loads((demo_settings.var_path / "demo.json").read_text())
+    people = guide["people"]
+    assert len(people) >= 10
+    assert all(is_valid_national_id(person["national_id"]) for person in people)
+    roles = {person["role"] for person in people}
+    assert {"agency_admin", "agency_editor", "agency_sender", "support", "platform_admin", None} <= roles
+
+
+async def test_step_up_through_the_demo_provider_raises_the_assurance_level(demo: httpx.AsyncClient) -> None:
+    await _pick(demo, "somchai")
+    assert (await demo.get("/api/v1/me/national-id")).status_code == 200  # ial:2 is the demo default
+    await _pick(demo, "somchai", acr_values="urn:demo:ial:3")
+    assert (await demo.get("/api/v1/me")).json()["acr"] == "urn:demo:ial:3"
+
+
+async def test_the_demo_provider_checks_client_redirect_and_pkce(demo: httpx.AsyncClient) -> None:
+    started = await demo.get("/auth/login")
+    query = parse_qs(urlsplit(started.headers["location"]).query)
+    params = {name: values[0] for name, values in query.items()}
+    for broken in (
+        {"redirect_uri": "https://evil.example/callback"},
+        {"client_id": "someone-else"},
+        {"code_challenge_method": "plain"},
+        {"response_type": "token"},
+    ):
+        response = await demo.get("/demo-idp/authorize", params={**params, **broken})
+        assert response.status_code == 400, broken
+
+
+async def test_the_demo_token_endpoint_refuses_replayed_codes_wrong_verifiers_and_clients(
+    demo: httpx.AsyncClient, demo_settings: Settings
+) -> None:
+    verifier = "v" * 64
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    client_id, secret = demo_client_credentials(demo_settings)
+    redirect_uri = f"{ORIGIN}/auth/callback"
+    form = {
+        "client_id": client_id,
+        "redirect_uri": redirect_uri,
+        "response_type": "code",
+        "scope": "openid pid",
+        "state": "s",
+        "nonce": "n",
+        "code_challenge": challenge,
+        "code_challenge_method": "S256",
+    }
+
+    async def new_code() -> str:
+        chosen = await demo.post("/demo-idp/authorize", data={**form, "person": "wipa"})
+        return parse_qs(urlsplit(chosen.headers["location"]).query)["code"][0]
+
+    async def exchange(code: str, code_verifier: str, auth: tuple[str, str]) -> httpx.Response:
+        data = {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri}
+        return await demo.post("/demo-idp/token", data={**data, "code_verifier": code_verifier}, auth=auth)
+
+    code = await new_code()
+    assert (await exchange(code, verifier, (client_id, secret))).status_code == 200
+    assert (await exchange(code, verifier, (client_id, secret))).json() == {"error": "invalid_grant"}
+    assert (await exchange(await new_code(), "w" * 64, (client_id, secret))).json() == {
+        "error": "invalid_grant"
+    }
+    assert (await exchange(await new_code(), verifier, (client_id, "wrong"))).status_code == 401
+
+
+async def test_there_is_no_demo_provider_outside_demo_mode(
+    client: httpx.AsyncClient, settings: Settings, tmp_path: Path
+) -> None:
+    assert not settings.demo_mode
+    assert (await client.get("/demo-idp/.well-known/openid-configuration")).status_code == 404
+    with pytest.raises(RuntimeError, match="only in demo mode"):
+        demo_idp_routes(settings)
+    with_real_provider = _demo_settings(settings, tmp_path, OIDC_ISSUER="https://id.example.invalid")
+    app: Litestar = create_app(with_real_provider)
+    assert not any(route.path.startswith("/demo-idp") for route in app.routes)
+
+
+async def test_login_attempts_are_rate_limited_per_address(settings: Settings, tmp_path: Path) -> None:
+    limited = _demo_settings(settings, tmp_path, LOGIN_ATTEMPTS_PER_MINUTE="3")
+    async with serve_in_process(create_app(limited), ORIGIN) as demo:
+        statuses = [(await demo.get("/auth/login")).status_code for _ in range(4)]
+        assert statuses == [302, 302, 302, 429]
+        refused = await demo.get("/auth/callback", params={"code": "x", "state": "y"})
+    assert refused.status_code == 429
+    assert int(refused.headers["retry-after"]) >= 1
+    assert refused.json()["type"] == "/problems/rate-limited"
