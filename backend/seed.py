@@ -1,7 +1,8 @@
 """Demo data, loaded only in demo mode and safe to load again (it never overwrites edits).
 
-Demo agencies; the demo people as citizens, staff among them holding their roles; and
-``VAR_DIR/demo.json`` listing who is who so that a person trying the demo can find their way.
+Demo agencies, each with a machine client; the demo staff as citizens holding their roles; and
+``VAR_DIR/demo.json`` listing the demo people and the agencies' client credentials, so that a person
+trying the demo can find their way.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import os
 from backend.core.crypto import NationalIdCipher
 from backend.core.db import Connection
 from backend.identity import queries as identity_queries
+from backend.identity.agency_clients import CLIENT_SCOPES, new_client_id, new_secret
 from backend.identity.demo_idp import demo_issuer
 from backend.identity.demo_people import DEMO_AGENCY_FOR_STAFF, DEMO_PEOPLE
 from backend.settings import Settings
@@ -63,10 +65,47 @@ async def seed_demo_data(connection: Connection, settings: Settings) -> None:
                 granted_by=None,
                 reason="demo data",
             )
-    _write_demo_guide(settings)
+        clients = await _demo_agency_clients(connection, settings)
+    _write_demo_guide(settings, clients)
 
 
-def _write_demo_guide(settings: Settings) -> None:
+async def _demo_agency_clients(connection: Connection, settings: Settings) -> list[dict[str, str]]:
+    """One machine client per demo agency with every scope. Secrets are stored hashed, so the guide
+    file is where they are kept; a client whose secret the file no longer holds gets a new one."""
+    path = settings.var_path / "demo.json"
+    known = json.loads(path.read_text()).get("agency_clients", []) if path.exists() else []
+    kept = {entry["agency_code"]: entry for entry in known}
+    clients = []
+    for code, *_ in DEMO_AGENCIES:
+        entry = kept.get(code)
+        if entry and await connection.fetchval(
+            "SELECT 1 FROM agency_clients WHERE client_id = $1 AND revoked_at IS NULL", entry["client_id"]
+        ):
+            clients.append(entry)
+            continue
+        agency_id: int = await connection.fetchval("SELECT id FROM agencies WHERE code = $1", code)
+        client_id, (secret, secret_hash) = new_client_id(), new_secret()
+        client_pk = await identity_queries.create_agency_client(
+            connection,
+            client_id=client_id,
+            agency_id=agency_id,
+            name="Demo agency system",
+            scopes=list(CLIENT_SCOPES),
+            created_by=None,
+        )
+        await identity_queries.add_client_secret(connection, client_pk=client_pk, secret_hash=secret_hash)
+        clients.append(
+            {
+                "agency_code": code,
+                "agency_id": str(agency_id),
+                "client_id": client_id,
+                "client_secret": secret,
+            }
+        )
+    return clients
+
+
+def _write_demo_guide(settings: Settings, clients: list[dict[str, str]]) -> None:
     guide = {
         "note": "Demo mode only. Fictitious people with valid national ID check digits.",
         "login": f"{settings.public_url}/auth/login",
@@ -82,6 +121,8 @@ def _write_demo_guide(settings: Settings) -> None:
             }
             for person in DEMO_PEOPLE
         ],
+        "token_endpoint": f"{settings.public_url}/oauth/token",
+        "agency_clients": clients,
     }
     path = settings.var_path / "demo.json"
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import os
 import signal
@@ -18,7 +19,10 @@ import asyncpg
 import psutil
 import pytest
 
+from backend.core.crypto import NationalIdCipher
+from backend.settings import load_settings
 from tests.conftest import environment_for_tests
+from tests.factories import make_citizen, valid_national_id
 
 pytestmark = pytest.mark.slow
 
@@ -137,6 +141,40 @@ def test_db_status_lists_the_applied_migrations(database_url: str, tmp_path: Pat
     )
     assert "0001  foundation" in result.stdout
     assert "0 pending." in result.stdout
+
+
+def test_roles_grant_admin_makes_a_logged_in_person_platform_admin(database_url: str, tmp_path: Path) -> None:
+    environ = environment_for_tests(tmp_path, DATABASE_URL=database_url, REDIS_URL="redis://127.0.0.1:1/0")
+    national_id = valid_national_id(777)
+    settings = load_settings(environ)
+    cipher = NationalIdCipher(settings.id_encryption_keyring(), base64.b64decode(settings.id_hash_key))
+
+    async def prepare() -> None:
+        connection = await asyncpg.connect(database_url)
+        try:
+            await make_citizen(connection, cipher, national_id=national_id)
+        finally:
+            await connection.close()
+
+    def grant(person: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "backend.cli", "roles", "grant-admin", person, "--reason", "first admin"],
+            env=_clean_environment(**environ),
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+
+    not_yet = grant(national_id)
+    assert not_yet.returncode == 2
+    assert "has not logged in yet" in not_yet.stderr
+    asyncio.run(prepare())
+    granted = grant(national_id)
+    assert granted.returncode == 0, granted.stderr
+    assert "Granted platform_admin" in granted.stdout
+    assert "already" in grant(national_id).stdout
+    assert grant("1101700207537").returncode == 2
 
 
 def test_serve_refuses_to_start_outside_demo_mode_without_secrets(tmp_path: Path) -> None:

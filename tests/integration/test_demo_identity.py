@@ -86,19 +86,48 @@ async def test_demo_staff_hold_their_seeded_roles(demo: httpx.AsyncClient, demo_
     assert (await demo.get("/api/v1/me")).json()["roles"] == [{"role": "agency_admin", "agency_id": welfare}]
 
 
-async def test_the_demo_guide_lists_people_with_valid_national_ids(demo_settings: Settings) -> None:
+async def test_the_demo_guide_lists_people_and_working_agency_credentials(
+    demo: httpx.AsyncClient, demo_settings: Settings
+) -> None:
     assert demo_settings.database_url
     connection = await asyncpg.connect(demo_settings.database_url)
     try:
         await seed_demo_data(connection, demo_settings)
+        first = json.loads((demo_settings.var_path / "demo.json").read_text())
+        await seed_demo_data(connection, demo_settings)  # a restart keeps the same credentials
     finally:
         await connection.close()
     guide = json.loads((demo_settings.var_path / "demo.json").read_text())
+    assert guide["agency_clients"] == first["agency_clients"]
+    water = next(entry for entry in guide["agency_clients"] if entry["agency_code"] == "demo-water")
+    token = await demo.post(
+        "/oauth/token",
+        data={"grant_type": "client_credentials"},
+        auth=(water["client_id"], water["client_secret"]),
+    )
+    assert token.status_code == 200
+    assert token.json()["scope"] == "bills connectors notifications tiles"
     people = guide["people"]
     assert len(people) >= 10
     assert all(is_valid_national_id(person["national_id"]) for person in people)
     roles = {person["role"] for person in people}
     assert {"agency_admin", "agency_editor", "agency_sender", "support", "platform_admin", None} <= roles
+
+
+async def test_a_bootstrap_admin_becomes_platform_admin_at_first_login(
+    settings: Settings, tmp_path: Path
+) -> None:
+    bootstrap = _demo_settings(
+        settings, tmp_path, BOOTSTRAP_ADMIN_NATIONAL_IDS="1509900765439, 3101200581231"
+    )
+    async with serve_in_process(create_app(bootstrap), ORIGIN) as demo:
+        await _pick(demo, "wipa")
+        assert (await demo.get("/api/v1/me")).json()["roles"] == [
+            {"role": "platform_admin", "agency_id": None}
+        ]
+        grants = (await demo.get("/api/v1/admin/role-grants")).json()
+    assert grants[0]["grant_reason"] == "BOOTSTRAP_ADMIN_NATIONAL_IDS setting"
+    assert grants[0]["granted_by"] is None
 
 
 async def test_step_up_through_the_demo_provider_raises_the_assurance_level(demo: httpx.AsyncClient) -> None:

@@ -1,0 +1,65 @@
+"""Session lifetimes in Redis: idle expiry, absolute expiry, and the per-citizen index."""
+
+from __future__ import annotations
+
+import json
+
+from backend.identity.sessions import SessionStore
+from backend.lifespan import Resources
+
+
+def _store(resources: Resources, *, idle: int = 1800, absolute: int = 43200) -> SessionStore:
+    return SessionStore(resources.redis, idle_seconds=idle, absolute_seconds=absolute)
+
+
+async def _create(store: SessionStore, citizen_id: str = "c1") -> str:
+    token, _ = await store.create(
+        citizen_id, acr=None, amr=[], auth_time=None, user_agent="ua", ip_address="127.0.0.1", id_token=None
+    )
+    return token
+
+
+async def test_a_session_lives_in_redis_for_the_idle_time_and_never_under_its_cookie_value(
+    resources: Resources,
+) -> None:
+    store = _store(resources, idle=600)
+    token = await _create(store)
+    keys = [
+        key.decode() if isinstance(key, bytes) else key for key in await resources.redis.keys("session:*")
+    ]
+    assert len(keys) == 1
+    assert token not in keys[0]
+    assert 590 <= await resources.redis.ttl(keys[0]) <= 600
+    assert (await store.load(token)) is not None
+
+
+async def test_a_session_past_its_absolute_lifetime_is_gone_even_if_used_constantly(
+    resources: Resources,
+) -> None:
+    store = _store(resources)
+    token = await _create(store)
+    key = (await resources.redis.keys("session:*"))[0]
+    stored = json.loads(await resources.redis.get(key) or b"{}")
+    stored["absolute_expires_at"] -= 43201
+    await resources.redis.set(key, json.dumps(stored))
+    assert await store.load(token) is None
+    assert await store.list_for("c1") == []
+    assert await resources.redis.exists(key) == 0
+
+
+async def test_an_idle_session_expires_and_drops_out_of_the_list(resources: Resources) -> None:
+    store = _store(resources)
+    kept, dropped = await _create(store), await _create(store)
+    await resources.redis.delete((await resources.redis.keys("session:*"))[0])  # as Redis expiry would
+    live = await store.list_for("c1")
+    assert len(live) == 1
+    assert (await store.load(kept) is None) != (await store.load(dropped) is None)
+    assert await resources.redis.hlen("session-index:c1") == 1
+
+
+async def test_ending_all_sessions_leaves_other_citizens_alone(resources: Resources) -> None:
+    store = _store(resources)
+    mine, theirs = await _create(store, "c1"), await _create(store, "c2")
+    assert await store.end_all("c1") == 1
+    assert await store.load(mine) is None
+    assert await store.load(theirs) is not None
