@@ -186,6 +186,7 @@ async def test_a_wrong_nonce_is_refused(
     callback = await _callback_url(web, browser)
     state = parse_qs(urlsplit(callback).query)["state"][0]
     key = f"oidc-state:{state}"
+    assert 0 < await resources.redis.ttl(key) <= 600  # state expires after ten minutes
     stored = json.loads(await resources.redis.get(key) or b"{}")
     stored["nonce"] = "not-the-nonce-that-was-sent"
     await resources.redis.set(key, json.dumps(stored), ex=60)
@@ -226,6 +227,17 @@ async def test_tokens_for_another_client_expired_or_tampered_are_refused(
     claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
     with pytest.raises(LoginFailed):
         await oidc.verify_id_token(id_token, nonce=nonce, max_age=None, now=claims["exp"] + 3600)
+    # A key id nobody published: refused, and no JWKS refetch so soon after the last one.
+    fetched_at = oidc._keys_fetched_at
+    forged_header = (
+        base64.urlsafe_b64encode(json.dumps({"alg": "RS256", "kid": "forged", "typ": "JWT"}).encode())
+        .rstrip(b"=")
+        .decode()
+    )
+    for _ in range(3):
+        with pytest.raises(LoginFailed):
+            await oidc.verify_id_token(f"{forged_header}.{payload}.{signature}", nonce=nonce, max_age=None)
+    assert oidc._keys_fetched_at == fetched_at
     original_client = oidc.client_id
     oidc.client_id = "other-client"
     try:
