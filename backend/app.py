@@ -23,6 +23,8 @@ from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 
+from backend.catalogue.routes import CATALOGUE_ROUTES, provide_catalogue
+from backend.catalogue.service import Catalogue
 from backend.core.errors import EXCEPTION_HANDLERS, ConfigurationError
 from backend.core.logging import RequestContextMiddleware, configure_logging
 from backend.core.metrics import PROMETHEUS_CONFIG, metrics
@@ -87,6 +89,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                     httpx.AsyncClient(transport=httpx.ASGITransport(app=cast(Any, app)), timeout=10)
                 )
             app.state.identity = create_identity(settings, resources, oidc_http=oidc_http)
+            app.state.catalogue = Catalogue(resources.pool, resources.redis)
             yield
 
     @get("/", include_in_schema=False)
@@ -95,7 +98,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
             name="Citizen super app", demo_mode=settings.demo_mode, openapi="/schema", readiness="/readyz"
         )
 
-    handlers: list[ControllerRouterHandler] = [healthz, readyz, metrics, *IDENTITY_ROUTES, *STAFF_ROUTES]
+    handlers: list[ControllerRouterHandler] = [
+        healthz,
+        readyz,
+        metrics,
+        *IDENTITY_ROUTES,
+        *STAFF_ROUTES,
+        *CATALOGUE_ROUTES,
+    ]
     if settings.uses_demo_identity_provider:
         handlers += demo_idp_routes(settings)
     pwa_dir = Path(settings.pwa_dir)
@@ -111,6 +121,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "identity": Provide(provide_identity, sync_to_thread=False),
             "optional_principal": Provide(provide_optional_principal),
             "principal": Provide(provide_principal),
+            "catalogue": Provide(provide_catalogue, sync_to_thread=False),
         },
         lifespan=[lifespan],
         exception_handlers=EXCEPTION_HANDLERS,

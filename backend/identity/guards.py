@@ -35,6 +35,7 @@ class Principal:
     roles: frozenset[tuple[str, int | None]] = frozenset()
     client_agency_id: int | None = None
     client_scopes: frozenset[str] = field(default_factory=frozenset)
+    client_id: str | None = None
 
     @property
     def is_machine(self) -> bool:

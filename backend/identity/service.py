@@ -187,6 +187,7 @@ async def provide_optional_principal(
             session=None,
             client_agency_id=grant.agency_id,
             client_scopes=frozenset(grant.scopes),
+            client_id=grant.client_id,
         )
     token = request.cookies.get(session_cookie_name(identity.settings))
     if not token:

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
 
+import httpx
 import pytest_asyncio
+from litestar import Litestar
 
+from backend.identity.service import Identity, session_cookie_name
 from backend.lifespan import Resources
+from tests.conftest import app_client
+from tests.factories import make_citizen
 
 
 @pytest_asyncio.fixture(autouse=True)
-async def clean_state(resources: Resources) -> AsyncIterator[None]:
+async def clean_state(app: Litestar, resources: Resources) -> AsyncIterator[None]:
     tables = await resources.pool.fetch(
         "SELECT quote_ident(tablename) AS name FROM pg_tables "
         "WHERE schemaname = 'public' AND tablename <> 'schema_migrations'"
@@ -20,4 +26,40 @@ async def clean_state(resources: Resources) -> AsyncIterator[None]:
             f"TRUNCATE {', '.join(row['name'] for row in tables)} RESTART IDENTITY CASCADE"
         )
     await resources.redis.flushdb()
+    app.state.catalogue.forget()  # the in-process copy of the catalogue, like Redis, starts empty
     yield
+
+
+SignIn = Callable[..., Awaitable[httpx.AsyncClient]]
+
+
+@pytest_asyncio.fixture
+async def sign_in(app: Litestar, client: httpx.AsyncClient) -> AsyncIterator[SignIn]:
+    """A browser logged in as a (new) citizen holding the given roles; CSRF header preset."""
+    identity: Identity = app.state.identity
+    resources: Resources = app.state.resources
+    opened: list[httpx.AsyncClient] = []
+
+    async def signed_in(*roles: tuple[str, int | None], national_id: str | None = None) -> httpx.AsyncClient:
+        citizen_id = await make_citizen(resources.pool, identity.cipher, national_id=national_id)
+        for role, agency_id in roles:
+            await resources.pool.execute(
+                "INSERT INTO role_grants (citizen_id, role, agency_id, grant_reason) "
+                "VALUES ($1, $2, $3, 'test')",
+                citizen_id,
+                role,
+                agency_id,
+            )
+        token, session = await identity.sessions.create(
+            citizen_id, acr="urn:demo:ial:2", amr=["pwd"], auth_time=int(time.time()), user_agent="test",
+            ip_address="127.0.0.1", id_token=None,
+        )  # fmt: skip
+        browser = app_client(app)
+        browser.cookies.set(session_cookie_name(identity.settings), token)
+        browser.headers["X-CSRF-Token"] = session.csrf_token
+        opened.append(browser)
+        return browser
+
+    yield signed_in
+    for browser in opened:
+        await browser.aclose()

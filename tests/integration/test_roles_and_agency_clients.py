@@ -2,51 +2,13 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable
-
 import httpx
-import pytest_asyncio
 from litestar import Litestar
 
-from backend.identity.service import Identity, session_cookie_name
 from backend.lifespan import Resources
 from tests.conftest import app_client
-from tests.factories import make_agency, make_citizen, valid_national_id
-
-SignIn = Callable[..., Awaitable[httpx.AsyncClient]]
-
-
-@pytest_asyncio.fixture
-async def sign_in(app: Litestar, client: httpx.AsyncClient) -> AsyncIterator[SignIn]:
-    """A browser logged in as a (new) citizen holding the given roles; CSRF header preset."""
-    identity: Identity = app.state.identity
-    resources: Resources = app.state.resources
-    opened: list[httpx.AsyncClient] = []
-
-    async def signed_in(*roles: tuple[str, int | None], national_id: str | None = None) -> httpx.AsyncClient:
-        citizen_id = await make_citizen(resources.pool, identity.cipher, national_id=national_id)
-        for role, agency_id in roles:
-            await resources.pool.execute(
-                "INSERT INTO role_grants (citizen_id, role, agency_id, grant_reason) "
-                "VALUES ($1, $2, $3, 'test')",
-                citizen_id,
-                role,
-                agency_id,
-            )
-        token, session = await identity.sessions.create(
-            citizen_id, acr="urn:demo:ial:2", amr=["pwd"], auth_time=int(time.time()), user_agent="test",
-            ip_address="127.0.0.1", id_token=None,
-        )  # fmt: skip
-        browser = app_client(app)
-        browser.cookies.set(session_cookie_name(identity.settings), token)
-        browser.headers["X-CSRF-Token"] = session.csrf_token
-        opened.append(browser)
-        return browser
-
-    yield signed_in
-    for browser in opened:
-        await browser.aclose()
+from tests.factories import make_agency, valid_national_id
+from tests.integration.conftest import SignIn
 
 
 async def test_a_platform_admin_grants_a_role_which_takes_effect_and_is_recorded(

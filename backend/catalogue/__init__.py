@@ -1,0 +1,1 @@
+"""Register: agencies, service tiles with a review workflow, and the citizens' catalogue."""

@@ -1,0 +1,287 @@
+"""All SQL of the catalogue feature."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from backend.core.db import Connection, Pool
+
+Db = Pool | Connection
+
+_VERSION_COLUMNS = """
+    title_th, title_en, description_th, description_en, icon, category, life_events,
+    audience_min_age, audience_max_age, kind, link_url, sort_order
+"""
+
+
+# --- agencies ---------------------------------------------------------------------------------
+
+
+async def propose_agency(db: Db, fields: dict[str, Any], proposed_by: str) -> int | None:
+    """A pending agency; None when the code is taken."""
+    agency_id: int | None = await db.fetchval(
+        """
+        INSERT INTO agencies (code, name_th, name_en, logo_url, contact_email, contact_phone, proposed_by)
+        VALUES ($1, $2, $3, $4, $5, $6, $7::uuid)
+        ON CONFLICT (code) DO NOTHING RETURNING id
+        """,
+        fields["code"],
+        fields["name_th"],
+        fields["name_en"],
+        fields.get("logo_url"),
+        fields["contact_email"],
+        fields.get("contact_phone"),
+        proposed_by,
+    )
+    return agency_id
+
+
+_AGENCY_COLUMNS = "id, code, name_th, name_en, logo_url, contact_email, contact_phone, status, is_demo"
+
+
+async def agencies(db: Db, status: str | None) -> list[dict[str, Any]]:
+    rows = await db.fetch(
+        f"SELECT {_AGENCY_COLUMNS} FROM agencies WHERE $1::text IS NULL OR status = $1 ORDER BY code",  # noqa: S608
+        status,
+    )
+    return [dict(row) for row in rows]
+
+
+async def decide_agency(db: Db, agency_id: int, status: str, decided_by: str) -> dict[str, Any] | None:
+    row = await db.fetchrow(
+        f"""
+        UPDATE agencies SET status = $2, decided_by = $3::uuid, decided_at = now(), updated_at = now()
+        WHERE id = $1 RETURNING {_AGENCY_COLUMNS}, proposed_by::text
+        """,  # noqa: S608
+        agency_id,
+        status,
+        decided_by,
+    )
+    return dict(row) if row else None
+
+
+# --- tiles (agency side) ----------------------------------------------------------------------
+
+
+async def create_tile(db: Db, agency_id: int) -> int:
+    tile_id: int = await db.fetchval(
+        "INSERT INTO tiles (agency_id, draft_version, draft_state) VALUES ($1, 1, 'draft') RETURNING id",
+        agency_id,
+    )
+    return tile_id
+
+
+async def insert_version(
+    db: Db, tile_id: int, version: int, content: dict[str, Any], created_by: str | None
+) -> None:
+    await db.execute(
+        f"""
+        INSERT INTO tile_versions (tile_id, version, created_by, {_VERSION_COLUMNS})
+        VALUES ($1, $2, $3::uuid, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+        """,  # noqa: S608
+        tile_id,
+        version,
+        created_by,
+        content["title_th"],
+        content["title_en"],
+        content["description_th"],
+        content["description_en"],
+        content["icon"],
+        content["category"],
+        content["life_events"],
+        content["audience_min_age"],
+        content["audience_max_age"],
+        content["kind"],
+        content["link_url"],
+        content["sort_order"],
+    )
+
+
+async def tile_for_update(db: Db, agency_id: int, tile_id: int) -> dict[str, Any] | None:
+    row = await db.fetchrow(
+        """
+        SELECT id, agency_id, draft_version, draft_state, published_version, retired_at,
+               (SELECT max(version) FROM tile_versions WHERE tile_id = tiles.id) AS latest_version
+        FROM tiles WHERE id = $1 AND agency_id = $2 FOR UPDATE
+        """,
+        tile_id,
+        agency_id,
+    )
+    return dict(row) if row else None
+
+
+async def set_draft(
+    db: Db, tile_id: int, version: int | None, state: str | None, comment: str | None
+) -> None:
+    await db.execute(
+        """
+        UPDATE tiles SET draft_version = $2, draft_state = $3, review_comment = $4, updated_at = now()
+        WHERE id = $1
+        """,
+        tile_id,
+        version,
+        state,
+        comment,
+    )
+
+
+async def publish(db: Db, tile_id: int, version: int) -> None:
+    await db.execute(
+        """
+        UPDATE tiles SET published_version = $2, draft_version = NULL, draft_state = NULL,
+                         review_comment = NULL, retired_at = NULL, updated_at = now()
+        WHERE id = $1
+        """,
+        tile_id,
+        version,
+    )
+
+
+async def retire(db: Db, tile_id: int) -> None:
+    await db.execute(
+        "UPDATE tiles SET retired_at = now(), draft_version = NULL, draft_state = NULL, updated_at = now() "
+        "WHERE id = $1",
+        tile_id,
+    )
+
+
+async def record_review(
+    db: Db,
+    *,
+    tile_id: int,
+    version: int,
+    action: str,
+    comment: str | None,
+    actor: str | None,
+    client: str | None,
+) -> None:
+    await db.execute(
+        """
+        INSERT INTO tile_reviews (tile_id, version, action, comment, actor, agency_client)
+        VALUES ($1, $2, $3, $4, $5::uuid, $6)
+        """,
+        tile_id,
+        version,
+        action,
+        comment,
+        actor,
+        client,
+    )
+
+
+async def agency_tiles(db: Db, agency_id: int, tile_id: int | None = None) -> list[dict[str, Any]]:
+    rows = await db.fetch(
+        """
+        SELECT t.id, t.agency_id, t.draft_version, t.draft_state, t.published_version, t.review_comment,
+               t.retired_at, t.updated_at,
+               to_jsonb(d) - 'tile_id' - 'created_by' AS draft,
+               to_jsonb(p) - 'tile_id' - 'created_by' AS published
+        FROM tiles t
+        LEFT JOIN tile_versions d ON d.tile_id = t.id AND d.version = t.draft_version
+        LEFT JOIN tile_versions p ON p.tile_id = t.id AND p.version = t.published_version
+        WHERE t.agency_id = $1 AND ($2::bigint IS NULL OR t.id = $2)
+        ORDER BY t.id
+        """,
+        agency_id,
+        tile_id,
+    )
+    return [dict(row) for row in rows]
+
+
+async def tile_versions(db: Db, agency_id: int, tile_id: int) -> list[dict[str, Any]]:
+    rows = await db.fetch(
+        f"""
+        SELECT v.version, v.created_at, {_VERSION_COLUMNS}
+        FROM tile_versions v JOIN tiles t ON t.id = v.tile_id
+        WHERE v.tile_id = $1 AND t.agency_id = $2 ORDER BY v.version DESC
+        """,  # noqa: S608
+        tile_id,
+        agency_id,
+    )
+    return [dict(row) for row in rows]
+
+
+async def tiles_in_review(db: Db) -> list[dict[str, Any]]:
+    rows = await db.fetch(
+        """
+        SELECT t.id, t.agency_id, t.draft_version, t.draft_state, t.published_version, t.review_comment,
+               t.retired_at, t.updated_at,
+               to_jsonb(d) - 'tile_id' - 'created_by' AS draft,
+               to_jsonb(p) - 'tile_id' - 'created_by' AS published
+        FROM tiles t
+        JOIN tile_versions d ON d.tile_id = t.id AND d.version = t.draft_version
+        LEFT JOIN tile_versions p ON p.tile_id = t.id AND p.version = t.published_version
+        WHERE t.draft_state = 'in_review' ORDER BY t.updated_at
+        """
+    )
+    return [dict(row) for row in rows]
+
+
+async def tile_in_review_for_update(db: Db, tile_id: int) -> dict[str, Any] | None:
+    row = await db.fetchrow(
+        "SELECT id, draft_version FROM tiles WHERE id = $1 AND draft_state = 'in_review' FOR UPDATE", tile_id
+    )
+    return dict(row) if row else None
+
+
+# --- the citizens' catalogue ------------------------------------------------------------------
+
+
+async def published_catalogue(db: Db) -> list[dict[str, Any]]:
+    rows = await db.fetch(
+        f"""
+        SELECT t.id, a.code AS agency_code, a.name_th AS agency_name_th, a.name_en AS agency_name_en,
+               v.version, {_VERSION_COLUMNS}
+        FROM tiles t
+        JOIN tile_versions v ON v.tile_id = t.id AND v.version = t.published_version
+        JOIN agencies a ON a.id = t.agency_id
+        WHERE t.retired_at IS NULL AND a.status = 'approved'
+        ORDER BY v.sort_order, t.id
+        """  # noqa: S608
+    )
+    return [dict(row) for row in rows]
+
+
+async def favourites(db: Db, citizen_id: str) -> list[int]:
+    rows = await db.fetch(
+        "SELECT tile_id FROM tile_favourites WHERE citizen_id = $1::uuid ORDER BY created_at DESC", citizen_id
+    )
+    return [row["tile_id"] for row in rows]
+
+
+async def recently_used(db: Db, citizen_id: str, limit: int) -> list[int]:
+    rows = await db.fetch(
+        "SELECT tile_id FROM tile_usage WHERE citizen_id = $1::uuid ORDER BY last_used_at DESC LIMIT $2",
+        citizen_id,
+        limit,
+    )
+    return [row["tile_id"] for row in rows]
+
+
+async def set_favourite(db: Db, citizen_id: str, tile_id: int, favourite: bool) -> None:
+    if favourite:
+        await db.execute(
+            "INSERT INTO tile_favourites (citizen_id, tile_id) VALUES ($1::uuid, $2) ON CONFLICT DO NOTHING",
+            citizen_id,
+            tile_id,
+        )
+    else:
+        await db.execute(
+            "DELETE FROM tile_favourites WHERE citizen_id = $1::uuid AND tile_id = $2", citizen_id, tile_id
+        )
+
+
+async def record_use(db: Db, citizen_id: str, tile_id: int) -> None:
+    await db.execute(
+        """
+        INSERT INTO tile_usage (citizen_id, tile_id) VALUES ($1::uuid, $2)
+        ON CONFLICT (citizen_id, tile_id)
+        DO UPDATE SET last_used_at = now(), use_count = tile_usage.use_count + 1
+        """,
+        citizen_id,
+        tile_id,
+    )
+
+
+async def citizen_birthdate(db: Db, citizen_id: str) -> Any:
+    return await db.fetchval("SELECT birthdate FROM citizens WHERE id = $1::uuid", citizen_id)

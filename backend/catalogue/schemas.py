@@ -1,0 +1,160 @@
+"""Request and response shapes of the catalogue, and its named vocabularies."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+import msgspec
+
+Category = Literal[
+    "welfare", "health", "family", "education", "work", "tax", "utilities",
+    "documents", "transport", "housing", "agriculture", "safety",
+]  # fmt: skip
+LifeEvent = Literal[
+    "newborn", "school", "work", "marriage", "moving", "retirement", "disability", "bereavement", "business"
+]
+TileKind = Literal["link", "entitlement", "bill_payment", "application"]
+TileState = Literal["draft", "in_review", "published", "retired"]
+Language = Literal["th", "en"]
+
+CATEGORY_LABELS: dict[str, tuple[str, str]] = {
+    "welfare": ("สวัสดิการ", "Welfare"),
+    "health": ("สุขภาพ", "Health"),
+    "family": ("ครอบครัว", "Family"),
+    "education": ("การศึกษา", "Education"),
+    "work": ("การทำงาน", "Work"),
+    "tax": ("ภาษี", "Tax"),
+    "utilities": ("สาธารณูปโภค", "Utilities"),
+    "documents": ("เอกสาร", "Documents"),
+    "transport": ("การเดินทาง", "Transport"),
+    "housing": ("ที่อยู่อาศัย", "Housing"),
+    "agriculture": ("เกษตร", "Agriculture"),
+    "safety": ("ความปลอดภัย", "Safety"),
+}
+LIFE_EVENT_LABELS: dict[str, tuple[str, str]] = {
+    "newborn": ("มีบุตร", "Having a baby"),
+    "school": ("เข้าเรียน", "Going to school"),
+    "work": ("เริ่มทำงาน", "Starting work"),
+    "marriage": ("แต่งงาน", "Getting married"),
+    "moving": ("ย้ายที่อยู่", "Moving house"),
+    "retirement": ("เกษียณ", "Retiring"),
+    "disability": ("คนพิการ", "Living with a disability"),
+    "bereavement": ("สูญเสียคนในครอบครัว", "Losing a loved one"),
+    "business": ("เริ่มธุรกิจ", "Starting a business"),
+}
+
+Title = Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
+Description = Annotated[str, msgspec.Meta(max_length=500)]
+Age = Annotated[int, msgspec.Meta(ge=0, le=150)]
+
+
+class TileContent(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """What an agency writes for a tile; every save is kept as a new version."""
+
+    title_th: Title
+    title_en: Title
+    description_th: Description = ""
+    description_en: Description = ""
+    icon: Annotated[str, msgspec.Meta(pattern="^[a-z0-9-]{1,40}$")]
+    category: Category
+    life_events: Annotated[list[LifeEvent], msgspec.Meta(max_length=9)] = msgspec.field(default_factory=list)
+    audience_min_age: Age | None = None
+    audience_max_age: Age | None = None
+    kind: TileKind
+    link_url: Annotated[str, msgspec.Meta(max_length=2000, pattern="^https://")] | None = None
+    """Required for link tiles: the agency's own page, opened from the tile."""
+    sort_order: Annotated[int, msgspec.Meta(ge=-1000, le=1000)] = 0
+
+
+class TileVersionView(TileContent, kw_only=True):
+    version: int
+    created_at: dt.datetime
+
+
+class AgencyTileView(msgspec.Struct, kw_only=True):
+    id: int
+    agency_id: int
+    state: TileState
+    draft_version: int | None
+    published_version: int | None
+    review_comment: str | None
+    retired_at: dt.datetime | None
+    updated_at: dt.datetime
+    draft: TileVersionView | None
+    published: TileVersionView | None
+
+
+class ReviewDecision(msgspec.Struct, forbid_unknown_fields=True):
+    comment: Annotated[str, msgspec.Meta(min_length=1, max_length=1000)]
+
+
+class NewAgency(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    code: Annotated[str, msgspec.Meta(pattern="^[a-z][a-z0-9-]{1,31}$")]
+    name_th: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    name_en: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    logo_url: Annotated[str, msgspec.Meta(max_length=2000, pattern="^https://")] | None = None
+    contact_email: Annotated[str, msgspec.Meta(max_length=200, pattern="^[^@\\s]+@[^@\\s]+$")]
+    contact_phone: Annotated[str, msgspec.Meta(max_length=30, pattern="^[0-9+ -]{3,30}$")] | None = None
+
+
+class AgencyView(msgspec.Struct, kw_only=True):
+    id: int
+    code: str
+    name_th: str
+    name_en: str
+    logo_url: str | None
+    contact_email: str | None
+    contact_phone: str | None
+    status: str
+    is_demo: bool
+
+
+class CitizenTile(msgspec.Struct, kw_only=True):
+    id: int
+    agency_code: str
+    agency_name: str
+    title: str
+    description: str
+    icon: str
+    category: str
+    life_events: list[str]
+    kind: str
+    link_url: str | None
+    favourite: bool = False
+
+
+class TileGroup(msgspec.Struct, kw_only=True):
+    key: str
+    label: str
+    tiles: list[CitizenTile]
+
+
+class CatalogueView(msgspec.Struct, kw_only=True):
+    language: Language
+    favourites: list[CitizenTile]
+    recent: list[CitizenTile]
+    categories: list[TileGroup]
+    life_events: list[TileGroup]
+    total: int
+    """Tiles matching the filters (each appears once in categories, and under each of its life events)."""
+
+
+class OpenTile(msgspec.Struct, kw_only=True):
+    """The open-data shape of a published tile: no personal data, both languages."""
+
+    id: int
+    agency_code: str
+    agency_name_th: str
+    agency_name_en: str
+    title_th: str
+    title_en: str
+    description_th: str
+    description_en: str
+    category: str
+    life_events: list[str]
+    kind: str
+    link_url: str | None
+    audience_min_age: int | None
+    audience_max_age: int | None
+    version: int
