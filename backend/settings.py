@@ -79,8 +79,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename="upper"):
     """How recent that login must be."""
     session_idle_minutes: int = 30
     session_absolute_hours: int = 12
-    login_attempts_per_minute: int = 20
-    """Per client address, across /auth/login and /auth/callback."""
+    login_attempts_per_minute: int = 30
+    """Per client address, for /auth/login and (separately) /auth/callback."""
+    token_requests_per_minute: int = 120
+    """Per client address, for /oauth/token."""
     trusted_proxies: str = ""
     """Comma-separated addresses or networks of reverse proxies whose X-Forwarded-For is believed."""
     bootstrap_admin_national_ids: str = ""

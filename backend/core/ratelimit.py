@@ -59,13 +59,15 @@ def client_address(
     request: Request[Any, Any, Any],
     trusted_proxies: list[ipaddress.IPv4Network | ipaddress.IPv6Network],
 ) -> str:
-    """The caller's address; the last X-Forwarded-For hop only when the peer is a trusted proxy."""
+    """The caller's address. X-Forwarded-For is read right to left, past trusted proxies only: the
+    first address not ours is the client (anything further left was written by the client itself)."""
     peer = request.client.host if request.client else "unknown"
-    try:
-        peer_ip = ipaddress.ip_address(peer)
-    except ValueError:
-        return peer
-    forwarded = request.headers.get("x-forwarded-for")
-    if forwarded and any(peer_ip in network for network in trusted_proxies):
-        return forwarded.split(",")[-1].strip() or peer
+    hops = [hop.strip() for hop in request.headers.get("x-forwarded-for", "").split(",") if hop.strip()]
+    for hop in [peer, *reversed(hops)]:
+        try:
+            address = ipaddress.ip_address(hop)
+        except ValueError:
+            return hop
+        if not any(address in network for network in trusted_proxies):
+            return hop
     return peer

@@ -7,9 +7,10 @@ The pattern every feature uses:
 2. After commit, ``dispatch(queue, task_ids)`` enqueues one SAQ job per row carrying only the row
    id (job key ``task:<id>``, so a second enqueue of a queued job is a no-op). ``UnitOfWork`` does
    1 and 2 for you. If Redis is down at that moment the row simply waits for the sweeper.
-3. The worker's ``run_task`` locks the row (``FOR UPDATE SKIP LOCKED``), runs the registered handler
-   in the same transaction and marks the row done, so the handler's own writes and "done" commit
-   together: exactly once for database effects, at least once for calls to the outside world.
+3. The worker's ``run_task`` first claims the row (counting the attempt, with a lease, committed),
+   then locks it (``FOR UPDATE SKIP LOCKED``), runs the registered handler in that transaction and
+   marks the row done, so the handler's own writes and "done" commit together: exactly once for
+   database effects, at least once for calls to the outside world.
 4. ``sweep_tasks`` (a SAQ cron job) re-enqueues pending rows whose job was lost.
 
 Retries are kept in PostgreSQL (``attempts``, ``run_after`` with exponential back-off) rather than in
@@ -40,6 +41,8 @@ RUN_TASK_JOB = "run_task"
 _BACKOFF_BASE_SECONDS = 5
 _BACKOFF_MAX_SECONDS = 3600
 _SWEEP_BATCH = 1000
+TASK_LEASE_SECONDS = 300
+"""How long a claimed task is left to its worker; also the SAQ job timeout."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,7 +113,7 @@ async def dispatch(
                 key=f"task:{task_id}{key_suffix}",
                 task_id=task_id,
                 scheduled=int(scheduled),
-                timeout=300,
+                timeout=TASK_LEASE_SECONDS,
             )
         except Exception as exc:  # Redis down or slow: the committed row is still there.
             _log.warning("task_enqueue_failed", task_id=task_id, error=type(exc).__name__)
@@ -139,19 +142,37 @@ async def unit_of_work(pool: Pool, queue: Queue) -> AsyncIterator[UnitOfWork]:
 
 async def run_task(resources: Resources, task_id: int) -> str:
     """Run one task row; returns what happened (for the job result and tests)."""
-    async with resources.pool.acquire() as connection, connection.transaction():
-        row = await connection.fetchrow(
-            """
-            SELECT id, task, ref_id, attempts, max_attempts FROM task_outbox
-            WHERE id = $1 AND state = 'pending' AND run_after <= now()
-            FOR UPDATE SKIP LOCKED
-            """,
+    # The claim commits on its own: the attempt counts even if this run is cancelled, times out or
+    # its process dies, and nobody else takes the row until the lease ends (then the sweeper does).
+    row = await resources.pool.fetchrow(
+        """
+        UPDATE task_outbox SET attempts = attempts + 1, run_after = now() + make_interval(secs => $2)
+        WHERE id = $1 AND state = 'pending' AND run_after <= now()
+        RETURNING id, task, ref_id, attempts, max_attempts
+        """,
+        task_id,
+        float(TASK_LEASE_SECONDS),
+    )
+    if row is None:
+        return "skipped"  # done already, not yet due, or another worker holds it
+    attempt = row["attempts"]
+    if attempt > row["max_attempts"]:  # the earlier attempts never finished (timeouts, crashes)
+        await resources.pool.execute(
+            "UPDATE task_outbox SET state = 'failed', finished_at = now(), "
+            "last_error = coalesce(last_error, 'every attempt timed out or was interrupted') WHERE id = $1",
             task_id,
         )
-        if row is None:
-            return "skipped"  # done already, not yet due, or another worker holds it
+        _log.error(
+            "task_failed", task_id=task_id, task=row["task"], attempts=attempt - 1, error="interrupted"
+        )
+        return "failed"
+    async with resources.pool.acquire() as connection, connection.transaction():
+        locked = await connection.fetchval(
+            "SELECT 1 FROM task_outbox WHERE id = $1 AND state = 'pending' FOR UPDATE SKIP LOCKED", task_id
+        )
+        if locked is None:
+            return "skipped"
         handler = _handlers.get(row["task"])
-        attempt = row["attempts"] + 1
         try:
             if handler is None:
                 raise LookupError(f"no handler registered for task {row['task']!r}")
@@ -160,10 +181,8 @@ async def run_task(resources: Resources, task_id: int) -> str:
         except Exception as exc:
             return await _record_failure(resources.queue, connection, row, attempt, exc)
         await connection.execute(
-            "UPDATE task_outbox SET state = 'done', attempts = $2, finished_at = now(), last_error = NULL "
-            "WHERE id = $1",
+            "UPDATE task_outbox SET state = 'done', finished_at = now(), last_error = NULL WHERE id = $1",
             task_id,
-            attempt,
         )
         return "done"
 
@@ -174,20 +193,16 @@ async def _record_failure(
     error = f"{type(exc).__name__}: {exc}"[:1000]
     if attempt >= row["max_attempts"]:
         await connection.execute(
-            "UPDATE task_outbox SET state = 'failed', attempts = $2, finished_at = now(), last_error = $3 "
-            "WHERE id = $1",
+            "UPDATE task_outbox SET state = 'failed', finished_at = now(), last_error = $2 WHERE id = $1",
             row["id"],
-            attempt,
             error,
         )
         _log.error("task_failed", task_id=row["id"], task=row["task"], attempts=attempt, error=error)
         return "failed"
     delay = min(_BACKOFF_BASE_SECONDS * 2 ** (attempt - 1), _BACKOFF_MAX_SECONDS)
     await connection.execute(
-        "UPDATE task_outbox SET attempts = $2, run_after = now() + make_interval(secs => $3), "
-        "last_error = $4 WHERE id = $1",
+        "UPDATE task_outbox SET run_after = now() + make_interval(secs => $2), last_error = $3 WHERE id = $1",
         row["id"],
-        attempt,
         float(delay),
         error,
     )

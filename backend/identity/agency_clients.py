@@ -18,6 +18,7 @@ ACCESS_TOKEN_SECONDS = 900
 CLIENT_SCOPES = ("tiles", "bills", "notifications", "connectors")
 _TOKEN_KEY = "agency-token:{}"  # noqa: S105 (a Redis key name)
 _CLIENT_TOKENS_KEY = "agency-client-tokens:{}"
+_REVOKED_KEY = "agency-client-revoked:{}"
 
 
 class TokenGrant(msgspec.Struct, frozen=True):
@@ -44,7 +45,8 @@ class AgencyTokens:
     def __init__(self, redis_client: redis.asyncio.Redis) -> None:
         self._redis = redis_client
 
-    async def issue(self, grant: TokenGrant) -> str:
+    async def issue(self, grant: TokenGrant) -> str | None:
+        """A new token, or None when the client was revoked meanwhile."""
         token = secrets.token_urlsafe(32)
         token_hash = hashlib.sha256(token.encode()).hexdigest()
         index = _CLIENT_TOKENS_KEY.format(grant.client_pk)
@@ -53,7 +55,16 @@ class AgencyTokens:
             pipe.sadd(index, token_hash)
             pipe.expire(index, ACCESS_TOKEN_SECONDS)
             await pipe.execute()
+        # A revocation that began after this client's secret was checked has set its mark by now, or
+        # will delete this token with the others: either way no token outlives the revocation.
+        if await self._redis.exists(_REVOKED_KEY.format(grant.client_pk)):
+            await self._redis.delete(_TOKEN_KEY.format(token_hash))
+            return None
         return token
+
+    async def mark_revoked(self, client_pk: int) -> None:
+        """Set before the client is revoked in PostgreSQL; outlives any token issued before it."""
+        await self._redis.set(_REVOKED_KEY.format(client_pk), 1, ex=2 * ACCESS_TOKEN_SECONDS)
 
     async def resolve(self, token: str) -> TokenGrant | None:
         raw = await self._redis.get(_TOKEN_KEY.format(hashlib.sha256(token.encode()).hexdigest()))

@@ -15,6 +15,7 @@ from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from backend.core.crypto import mask_national_id
 from backend.core.errors import BadRequest, Forbidden, NotFound
+from backend.core.ratelimit import client_address
 from backend.identity import queries
 from backend.identity.guards import Principal, require_step_up
 from backend.identity.oidc import LoginFailed
@@ -83,13 +84,15 @@ async def login(
     acr_values: FromQuery[str | None] = None,
     max_age: Annotated[int | None, QueryParameter(ge=0, le=86400)] = None,
 ) -> Redirect:
-    await identity.limit_login_attempts(request)
+    await identity.limit(request, identity.login_bucket)
     if not _SAME_SITE_PATH.match(next_path):
         raise BadRequest("next must be a path on this site, such as /bills")
     if acr_values is not None and not _ACR_VALUES.match(acr_values):
         raise BadRequest("acr_values is not a valid list of assurance levels")
-    url = await identity.oidc.authorization_url(next_url=next_path, acr_values=acr_values, max_age=max_age)
-    return Redirect(url, status_code=302)
+    url, binding = await identity.oidc.authorization_url(
+        next_url=next_path, acr_values=acr_values, max_age=max_age
+    )
+    return Redirect(url, status_code=302, cookies=[identity.login_binding_cookie(binding)])
 
 
 @get("/auth/callback", tags=["identity"], summary="The identity provider sends the citizen back here")
@@ -101,12 +104,13 @@ async def callback(
     oidc_state: Annotated[str | None, QueryParameter(name="state")] = None,  # "state" is Litestar's
     error: FromQuery[str | None] = None,
 ) -> Redirect:
-    await identity.limit_login_attempts(request)
+    await identity.limit(request, identity.callback_bucket)
     if error:
         raise LoginFailed("The identity provider did not log you in. Please try again.")
     if not code or not oidc_state:
         raise LoginFailed("The identity provider's answer is incomplete. Please log in again.")
-    verified = await identity.oidc.complete(code=code, state=oidc_state)
+    binding = request.cookies.get(identity.login_binding_cookie_name)
+    verified = await identity.oidc.complete(code=code, state=oidc_state, browser_binding=binding)
     citizen_id = await identity.record_login(resources, verified)
     # Rotation: whatever session this browser had before ends; the login gets a new one.
     previous = request.cookies.get(session_cookie_name(identity.settings))
@@ -118,10 +122,10 @@ async def callback(
         amr=verified.amr,
         auth_time=verified.auth_time,
         user_agent=request.headers.get("user-agent", ""),
-        ip_address=request.client.host if request.client else "",
-        id_token=verified.id_token,
+        ip_address=client_address(request, identity.settings.trusted_proxy_networks),
     )
-    return Redirect(verified.next_url, status_code=303, cookies=[identity.session_cookie(token)])
+    cookies = [identity.session_cookie(token), identity.login_binding_cookie("", expire=True)]
+    return Redirect(verified.next_url, status_code=303, cookies=cookies)
 
 
 @post(
@@ -136,7 +140,7 @@ async def logout(
     citizen_id, session = _person(principal)
     await identity.sessions.end(citizen_id, session.public_id)
     end_session_url = await identity.oidc.end_session_url(
-        id_token=session.id_token, post_logout_redirect_uri=f"{identity.settings.public_url}/"
+        post_logout_redirect_uri=f"{identity.settings.public_url}/"
     )
     return Response(
         LogoutResult(end_session_url=end_session_url), cookies=[identity.expired_session_cookie()]

@@ -66,6 +66,33 @@ class Identity:
         per_minute = self.settings.login_attempts_per_minute
         return Bucket("login", capacity=per_minute, per_second=per_minute / 60)
 
+    @property
+    def callback_bucket(self) -> Bucket:
+        per_minute = self.settings.login_attempts_per_minute
+        return Bucket("callback", capacity=per_minute, per_second=per_minute / 60)
+
+    @property
+    def token_bucket(self) -> Bucket:
+        """Agencies' systems: their own budget, so they never use up citizens' logins."""
+        per_minute = self.settings.token_requests_per_minute
+        return Bucket("oauth-token", capacity=per_minute, per_second=per_minute / 60)
+
+    @property
+    def login_binding_cookie_name(self) -> str:
+        return "__Host-login" if self.settings.uses_https else "login"
+
+    def login_binding_cookie(self, value: str, *, expire: bool = False) -> Cookie:
+        """Ties a login in progress to this browser (checked at the callback)."""
+        return Cookie(
+            key=self.login_binding_cookie_name,
+            value=value,
+            path="/",
+            httponly=True,
+            secure=session_cookie_secure(self.settings),
+            samesite="lax",
+            max_age=0 if expire else 600,
+        )
+
     def session_cookie(self, token: str) -> Cookie:
         return Cookie(
             key=session_cookie_name(self.settings),
@@ -82,9 +109,8 @@ class Identity:
         cookie.max_age = 0
         return cookie
 
-    async def limit_login_attempts(self, request: Request[Any, Any, Any]) -> None:
-        caller = client_address(request, self.settings.trusted_proxy_networks)
-        await self.limiter.take(self.login_bucket, caller)
+    async def limit(self, request: Request[Any, Any, Any], bucket: Bucket) -> None:
+        await self.limiter.take(bucket, client_address(request, self.settings.trusted_proxy_networks))
 
     async def record_login(self, resources: Resources, login: VerifiedLogin) -> str:
         """Create or refresh the citizen; grant bootstrap admin rights. Returns the citizen id."""
@@ -101,7 +127,7 @@ class Identity:
                 name_en=login.name_en,
                 birthdate=_parse_date(login.birthdate),
             )
-            if login.national_id in self.settings.bootstrap_admins:
+            if created and login.national_id in self.settings.bootstrap_admins:  # first login only
                 await queries.grant_role(
                     connection,
                     citizen_id=citizen_id,

@@ -35,8 +35,6 @@ class Session(msgspec.Struct, kw_only=True):
     auth_time: int | None = None
     user_agent: str = ""
     ip_address: str = ""
-    id_token: str | None = None
-    """Kept for the provider's end-session endpoint (``id_token_hint``)."""
 
 
 def _hash(token: str) -> str:
@@ -63,7 +61,6 @@ class SessionStore:
         auth_time: int | None,
         user_agent: str,
         ip_address: str,
-        id_token: str | None,
     ) -> tuple[str, Session]:
         """Returns the cookie value and the new session."""
         now = time.time()
@@ -80,7 +77,6 @@ class SessionStore:
             auth_time=auth_time,
             user_agent=user_agent[:300],
             ip_address=ip_address,
-            id_token=id_token,
         )
         key_hash = _hash(token)
         async with self._redis.pipeline(transaction=True) as pipe:

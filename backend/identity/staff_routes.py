@@ -259,6 +259,7 @@ async def revoke_agency_client(
     client = await queries.agency_client(resources.pool, agency_id=agency_id, client_id=client_id)
     if client is None or client["revoked_at"] is not None:
         raise NotFound("No such active client.")
+    await identity.agency_tokens.mark_revoked(client["id"])
     async with resources.pool.acquire() as connection, connection.transaction():
         await queries.revoke_agency_client(connection, client_pk=client["id"], revoked_by=staff.citizen_id)
     await identity.agency_tokens.revoke_all(client["id"])
@@ -311,7 +312,7 @@ async def token(
     identity: NamedDependency[Identity],
     resources: NamedDependency[Resources],
 ) -> Response[Any]:
-    await identity.limit_login_attempts(request)
+    await identity.limit(request, identity.token_bucket)
     if data.get("grant_type") != "client_credentials":
         return _oauth_error(400, "unsupported_grant_type", "Only grant_type=client_credentials is supported.")
     credentials = _client_credentials(request, data)
@@ -342,6 +343,8 @@ async def token(
         scopes=sorted(requested),
     )
     access_token = await identity.agency_tokens.issue(grant)
+    if access_token is None:
+        return _oauth_error(401, "invalid_client", "Unknown client, wrong secret, or revoked.")
     body = AccessToken(
         access_token=access_token,
         token_type="Bearer",  # noqa: S106

@@ -52,7 +52,7 @@ async def sign_in(app: Litestar, client: httpx.AsyncClient) -> AsyncIterator[Sig
             )
         token, session = await identity.sessions.create(
             citizen_id, acr="urn:demo:ial:2", amr=["pwd"], auth_time=int(time.time()), user_agent="test",
-            ip_address="127.0.0.1", id_token=None,
+            ip_address="127.0.0.1",
         )  # fmt: skip
         browser = app_client(app)
         browser.cookies.set(session_cookie_name(identity.settings), token)

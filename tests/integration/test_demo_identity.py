@@ -126,8 +126,18 @@ async def test_a_bootstrap_admin_becomes_platform_admin_at_first_login(
             {"role": "platform_admin", "agency_id": None}
         ]
         grants = (await demo.get("/api/v1/admin/role-grants")).json()
-    assert grants[0]["grant_reason"] == "BOOTSTRAP_ADMIN_NATIONAL_IDS setting"
-    assert grants[0]["granted_by"] is None
+        assert grants[0]["grant_reason"] == "BOOTSTRAP_ADMIN_NATIONAL_IDS setting"
+        assert grants[0]["granted_by"] is None
+        # Revoked by the other administrator, it stays revoked at the next login.
+        await _pick(demo, "somchai")
+        somchai = (await demo.get("/api/v1/me")).json()
+        assert somchai["roles"] == [{"role": "platform_admin", "agency_id": None}]
+        revoked = await demo.delete(
+            f"/api/v1/admin/role-grants/{grants[0]['id']}", headers={"X-CSRF-Token": somchai["csrf_token"]}
+        )
+        assert revoked.status_code == 204
+        await _pick(demo, "wipa")
+        assert (await demo.get("/api/v1/me")).json()["roles"] == []
 
 
 async def test_step_up_through_the_demo_provider_raises_the_assurance_level(demo: httpx.AsyncClient) -> None:
@@ -203,6 +213,11 @@ async def test_login_attempts_are_rate_limited_per_address(settings: Settings, t
     async with serve_in_process(create_app(limited), ORIGIN) as demo:
         statuses = [(await demo.get("/auth/login")).status_code for _ in range(4)]
         assert statuses == [302, 302, 302, 429]
+        callbacks = [
+            (await demo.get("/auth/callback", params={"code": "x", "state": "y"})).status_code
+            for _ in range(4)
+        ]
+        assert callbacks == [400, 400, 400, 429]  # its own bucket: logins used up the other one
         refused = await demo.get("/auth/callback", params={"code": "x", "state": "y"})
     assert refused.status_code == 429
     assert int(refused.headers["retry-after"]) >= 1

@@ -163,6 +163,17 @@ async def test_a_replayed_state_is_refused(web: httpx.AsyncClient, browser: http
     _assert_refused_without_session(await web.get(callback), "expired or was already used")
 
 
+async def test_a_callback_opened_in_another_browser_is_refused(
+    web: httpx.AsyncClient, browser: httpx.AsyncClient, login_app: Litestar, resources: Resources
+) -> None:
+    # The attacker logs in as themself but stops at the callback, and gets a victim to open it.
+    callback = (await _callback_url(web, browser, login=OTHER_CITIZEN)).removeprefix(ORIGIN)
+    async with app_client(login_app, ORIGIN) as victim:
+        _assert_refused_without_session(await victim.get(callback), "started in another browser")
+        assert (await victim.get("/api/v1/me")).status_code == 401
+    assert await resources.pool.fetchval("SELECT count(*) FROM citizens") == 0
+
+
 async def test_an_unknown_state_is_refused(web: httpx.AsyncClient, browser: httpx.AsyncClient) -> None:
     callback = await _callback_url(web, browser)
     code = parse_qs(urlsplit(callback).query)["code"][0]
@@ -202,22 +213,37 @@ async def test_an_invalid_national_id_is_refused_and_nothing_is_stored(
 
 
 async def _fresh_id_token(
-    app: Litestar, web: httpx.AsyncClient, browser: httpx.AsyncClient
+    web: httpx.AsyncClient, browser: httpx.AsyncClient, resources: Resources, provider: OidcProvider
 ) -> tuple[str, str]:
-    """A genuine ID token from the provider, with the nonce it was issued for."""
-    await _log_in(web, browser)
-    session = (await _identity(app).sessions.list_for((await web.get("/api/v1/me")).json()["id"]))[0]
-    assert session.id_token is not None
-    payload = session.id_token.split(".")[1]
-    claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
-    return session.id_token, claims["nonce"]
+    """A genuine ID token from the provider and the nonce it was issued for, obtained the way our
+    callback would (the app keeps no ID token after login)."""
+    callback = await _callback_url(web, browser)
+    query = parse_qs(urlsplit(callback).query)
+    stored = json.loads(await resources.redis.get(f"oidc-state:{query['state'][0]}") or b"{}")
+    async with httpx.AsyncClient() as back_channel:
+        response = await back_channel.post(
+            provider.token_endpoint,
+            data={
+                "grant_type": "authorization_code",
+                "code": query["code"][0],
+                "redirect_uri": f"{ORIGIN}/auth/callback",
+                "code_verifier": stored["code_verifier"],
+            },
+            auth=(CLIENT_ID, CLIENT_SECRET),
+        )
+    assert response.status_code == 200, response.text
+    return response.json()["id_token"], stored["nonce"]
 
 
 async def test_tokens_for_another_client_expired_or_tampered_are_refused(
-    login_app: Litestar, web: httpx.AsyncClient, browser: httpx.AsyncClient, provider: OidcProvider
+    login_app: Litestar,
+    web: httpx.AsyncClient,
+    browser: httpx.AsyncClient,
+    provider: OidcProvider,
+    resources: Resources,
 ) -> None:
     oidc = _identity(login_app).oidc
-    id_token, nonce = await _fresh_id_token(login_app, web, browser)
+    id_token, nonce = await _fresh_id_token(web, browser, resources, provider)
     assert (await oidc.verify_id_token(id_token, nonce=nonce, max_age=None))["pid"] == CITIZEN
 
     header, payload, signature = id_token.split(".")
@@ -310,7 +336,8 @@ async def test_logout_needs_the_csrf_token_then_ends_the_session_and_the_provide
     assert "max-age=0" in done.headers["set-cookie"].lower()
     end_session_url = done.json()["end_session_url"]
     assert end_session_url.startswith(provider.end_session_endpoint)
-    assert "id_token_hint=" in end_session_url
+    assert f"client_id={CLIENT_ID}" in end_session_url
+    assert "id_token_hint" not in end_session_url  # the ID token carries the national ID
     assert (await web.get("/api/v1/me")).status_code == 401
     back = await complete_logout(browser, end_session_url)
     assert back.startswith(f"{ORIGIN}/")

@@ -14,7 +14,7 @@ def _store(resources: Resources, *, idle: int = 1800, absolute: int = 43200) -> 
 
 async def _create(store: SessionStore, citizen_id: str = "c1") -> str:
     token, _ = await store.create(
-        citizen_id, acr=None, amr=[], auth_time=None, user_agent="ua", ip_address="127.0.0.1", id_token=None
+        citizen_id, acr=None, amr=[], auth_time=None, user_agent="ua", ip_address="127.0.0.1"
     )
     return token
 

@@ -166,3 +166,33 @@ async def test_a_task_needs_a_registered_handler_and_an_open_transaction(resourc
         async with connection.transaction():
             with pytest.raises(ValueError, match="No handler"):
                 await add_task(connection, "tests.no_such_task", 1)
+
+
+@task_handler("tests.slow_approval")
+async def slow_approval(ctx: TaskContext, ref_id: str) -> None:
+    await ctx.connection.execute("UPDATE agencies SET status = 'approved' WHERE id = $1", int(ref_id))
+    await asyncio.sleep(30)
+
+
+async def test_an_interrupted_run_counts_as_an_attempt_keeps_no_writes_and_waits_out_its_lease(
+    resources: Resources,
+) -> None:
+    agency_id = await make_agency(resources.pool)
+    async with resources.pool.acquire() as connection, connection.transaction():
+        task_id = await add_task(connection, "tests.slow_approval", agency_id, max_attempts=1)
+    running = asyncio.create_task(run_task(resources, task_id))
+    for _ in range(100):
+        if await resources.pool.fetchval("SELECT attempts FROM task_outbox WHERE id = $1", task_id) == 1:
+            break
+        await asyncio.sleep(0.02)
+    await asyncio.sleep(0.1)
+    running.cancel()  # as a job timeout or a shutdown would
+    with pytest.raises(asyncio.CancelledError):
+        await running
+    row = await _task_row(resources, task_id)
+    assert (row["state"], row["attempts"], row["later"]) == ("pending", 1, True)
+    assert (await _agency(resources, agency_id))[0] == "pending"
+    assert await run_task(resources, task_id) == "skipped"  # still leased to the interrupted run
+    await resources.pool.execute("UPDATE task_outbox SET run_after = now() WHERE id = $1", task_id)
+    assert await run_task(resources, task_id) == "failed"  # its one attempt was used up
+    assert (await _task_row(resources, task_id))["state"] == "failed"
