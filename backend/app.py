@@ -25,6 +25,9 @@ from litestar.types import ControllerRouterHandler
 
 from backend.catalogue.routes import CATALOGUE_ROUTES, provide_catalogue
 from backend.catalogue.service import Catalogue
+from backend.connectors.client import ConnectorClient
+from backend.connectors.entitlements import EntitlementsService
+from backend.connectors.routes import CONNECTOR_ROUTES, provide_entitlements
 from backend.core.errors import EXCEPTION_HANDLERS, ConfigurationError
 from backend.core.logging import RequestContextMiddleware, configure_logging
 from backend.core.metrics import PROMETHEUS_CONFIG, metrics
@@ -90,6 +93,16 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 )
             app.state.identity = create_identity(settings, resources, oidc_http=oidc_http)
             app.state.catalogue = Catalogue(resources.pool, resources.redis)
+            connectors = ConnectorClient(
+                resources.http, resources.redis, allow_private=bool(settings.allow_private_connector_hosts)
+            )
+            app.state.entitlements = EntitlementsService(
+                resources.pool,
+                connectors,
+                app.state.identity.cipher,
+                deadline_seconds=settings.entitlements_deadline_ms / 1000,
+            )
+            stack.push_async_callback(app.state.entitlements.settle)
             yield
 
     @get("/", include_in_schema=False)
@@ -105,6 +118,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         *IDENTITY_ROUTES,
         *STAFF_ROUTES,
         *CATALOGUE_ROUTES,
+        *CONNECTOR_ROUTES,
     ]
     if settings.uses_demo_identity_provider:
         handlers += demo_idp_routes(settings)
@@ -122,6 +136,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "optional_principal": Provide(provide_optional_principal),
             "principal": Provide(provide_principal),
             "catalogue": Provide(provide_catalogue, sync_to_thread=False),
+            "entitlements": Provide(provide_entitlements, sync_to_thread=False),
         },
         lifespan=[lifespan],
         exception_handlers=EXCEPTION_HANDLERS,

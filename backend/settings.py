@@ -85,6 +85,13 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename="upper"):
     """Per client address, for /oauth/token."""
     trusted_proxies: str = ""
     """Comma-separated addresses or networks of reverse proxies whose X-Forwarded-For is believed."""
+    allow_private_connector_hosts: bool | None = None
+    """Let connectors call private and loopback addresses. Defaults to on in demo mode only (the demo
+    agencies run on loopback); never turn it on where agencies register their own URLs."""
+    entitlements_deadline_ms: int = 3000
+    """The longest a citizen waits for their entitlements, however slow the agencies are."""
+    demo_agencies_port: int = 8090
+    """Where ``citizen run`` serves the demo agencies' connectors (demo mode only)."""
     bootstrap_admin_national_ids: str = ""
     """Comma-separated national IDs made platform administrators at their first login."""
 
@@ -140,6 +147,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         settings = msgspec.structs.replace(settings, public_url=f"http://{settings.host}:{settings.port}")
     if not settings.pwa_dir:
         settings = msgspec.structs.replace(settings, pwa_dir=str(_PROJECT_ROOT / "pwa" / "dist"))
+    if settings.allow_private_connector_hosts is None:
+        settings = msgspec.structs.replace(settings, allow_private_connector_hosts=settings.demo_mode)
     if settings.demo_mode:
         settings = _with_demo_secrets(settings)
     _check_secrets(settings)

@@ -47,14 +47,15 @@ class NationalIdCipher:
     def lookup_hash(self, national_id: str) -> bytes:
         return hmac.new(self._hash_key, national_id.encode(), hashlib.sha256).digest()
 
-    def encrypt(self, national_id: str) -> tuple[str, bytes]:
-        """Returns (key id, nonce + ciphertext)."""
+    def encrypt(self, national_id: str, *, purpose: bytes = _ASSOCIATED_DATA) -> tuple[str, bytes]:
+        """Returns (key id, nonce + ciphertext). ``purpose`` binds the ciphertext to its column:
+        the same keys also seal agency connectors' credentials, under another purpose."""
         nonce = os.urandom(_NONCE_BYTES)
-        sealed = self._keys[self._current_key_id].encrypt(nonce, national_id.encode(), _ASSOCIATED_DATA)
+        sealed = self._keys[self._current_key_id].encrypt(nonce, national_id.encode(), purpose)
         return self._current_key_id, nonce + sealed
 
-    def decrypt(self, key_id: str, blob: bytes) -> str:
+    def decrypt(self, key_id: str, blob: bytes, *, purpose: bytes = _ASSOCIATED_DATA) -> str:
         key = self._keys.get(key_id)
         if key is None:
             raise LookupError(f"encryption key {key_id!r} is no longer configured")
-        return key.decrypt(blob[:_NONCE_BYTES], blob[_NONCE_BYTES:], _ASSOCIATED_DATA).decode()
+        return key.decrypt(blob[:_NONCE_BYTES], blob[_NONCE_BYTES:], purpose).decode()
