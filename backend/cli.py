@@ -88,6 +88,25 @@ def _grant_admin(args: argparse.Namespace) -> int:
     return 0
 
 
+def _demo_agencies(args: argparse.Namespace) -> int:
+    from granian import Granian
+    from granian.constants import Interfaces
+
+    settings = load_settings()
+    if not settings.demo_mode:
+        print("citizen: the demo agencies run only in demo mode", file=sys.stderr)
+        return 2
+    Granian(
+        "backend.connectors.demo_agencies:create_demo_agencies_app",
+        factory=True,
+        address="127.0.0.1",
+        port=args.port or settings.demo_agencies_port,
+        interface=Interfaces.ASGI,
+        log_access=False,
+    ).serve()
+    return 0
+
+
 def _run(_: argparse.Namespace) -> int:
     from backend.launcher import run_everything
 
@@ -109,6 +128,11 @@ def build_parser() -> argparse.ArgumentParser:
     }
     for name, handler in handlers.items():
         commands.add_parser(name, help=descriptions[name]).set_defaults(handler=handler)
+    demo_agencies = commands.add_parser(
+        "demo-agencies", help="the demo agencies' connectors (demo mode only)"
+    )
+    demo_agencies.add_argument("--port", type=int, default=0, help="default: DEMO_AGENCIES_PORT")
+    demo_agencies.set_defaults(handler=_demo_agencies)
     db = commands.add_parser("db", help="database migrations").add_subparsers(
         dest="db_command", required=True
     )

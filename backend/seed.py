@@ -11,6 +11,7 @@ import base64
 import json
 import os
 
+from backend.connectors import queries as connector_queries
 from backend.core.crypto import NationalIdCipher
 from backend.core.db import Connection
 from backend.identity import queries as identity_queries
@@ -25,7 +26,27 @@ DEMO_AGENCIES = (
     ("demo-power", "การไฟฟ้าสาธิต", "Demo Electricity Authority", "support@power.demo.invalid"),
     ("demo-welfare", "กรมสวัสดิการสาธิต", "Demo Department of Social Welfare", "help@welfare.demo.invalid"),
     ("demo-education", "สำนักงานการศึกษาสาธิต", "Demo Basic Education Office", "help@education.demo.invalid"),
+    ("demo-social-security", "สำนักงานประกันสังคมสาธิต", "Demo Social Security Office", "help@sso.demo.invalid"),
+    (
+        "demo-health",
+        "สำนักงานหลักประกันสุขภาพสาธิต",
+        "Demo National Health Security Office",
+        "help@nhso.demo.invalid",
+    ),
+    ("demo-credit", "บริษัทข้อมูลเครดิตสาธิต", "Demo Credit Bureau", "help@credit.demo.invalid"),
 )
+
+# agency, service (path on the demo agencies server), Thai title, English title, consent, fields
+DEMO_CONNECTORS = (
+    ("demo-social-security", "social-security", "สิทธิประกันสังคม", "Social security rights", False,
+     ["insurance status", "contributions"]),
+    ("demo-health", "health", "สิทธิรักษาพยาบาล", "Health coverage", False, ["health scheme", "registered hospital"]),
+    ("demo-welfare", "child-support", "เงินอุดหนุนเด็กแรกเกิด", "Child support grant", False, ["children", "grant status"]),
+    ("demo-welfare", "welfare-card", "บัตรสวัสดิการแห่งรัฐ", "State welfare card", False, ["card status", "balance"]),
+    ("demo-welfare", "elderly", "เบี้ยยังชีพผู้สูงอายุ", "Elderly allowance", False, ["age", "allowance status"]),
+    ("demo-credit", "credit-bureau", "รายงานข้อมูลเครดิต", "Credit report", True, ["credit report status"]),
+    ("demo-education", "education", "วุฒิการศึกษา", "Education certificates", False, ["certificates"]),
+)  # fmt: skip
 
 
 async def seed_demo_data(connection: Connection, settings: Settings) -> None:
@@ -65,8 +86,38 @@ async def seed_demo_data(connection: Connection, settings: Settings) -> None:
                 granted_by=None,
                 reason="demo data",
             )
+        await _demo_connectors(connection, settings)
         clients = await _demo_agency_clients(connection, settings)
     _write_demo_guide(settings, clients)
+
+
+async def _demo_connectors(connection: Connection, settings: Settings) -> None:
+    for code, service, title_th, title_en, consent, fields in DEMO_CONNECTORS:
+        agency_id: int = await connection.fetchval("SELECT id FROM agencies WHERE code = $1", code)
+        await connector_queries.create_connector(
+            connection,
+            agency_id,
+            {
+                "name": service,
+                "title_th": title_th,
+                "title_en": title_en,
+                "base_url": f"http://127.0.0.1:{settings.demo_agencies_port}/{service}",
+                "auth_kind": "none",
+                "api_key_header": None,
+                "oauth_token_url": None,
+                "oauth_client_id": None,
+                "oauth_scope": None,
+                "secret_ciphertext": None,
+                "secret_key_id": None,
+                "timeout_ms": 1500,
+                "retries": 1,
+                "cache_seconds": 300,
+                "consent_required": consent,
+                "purpose": f"Show you your {title_en.lower()} in the app",
+                "fields": fields,
+            },
+            None,
+        )
 
 
 async def _demo_agency_clients(connection: Connection, settings: Settings) -> list[dict[str, str]]:

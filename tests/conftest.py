@@ -56,6 +56,9 @@ def environment_for_tests(var_dir: Path, **overrides: str) -> dict[str, str]:
         "OIDC_CLIENT_ID": "citizen-app",
         "OIDC_CLIENT_SECRET": secrets.token_urlsafe(24),
         "DB_POOL_MIN_SIZE": "1",
+        # The test agencies run on loopback; SSRF refusal is tested with an app that turns this off.
+        "ALLOW_PRIVATE_CONNECTOR_HOSTS": "true",
+        "ENTITLEMENTS_DEADLINE_MS": "2000",
         **overrides,
     }
 

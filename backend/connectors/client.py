@@ -207,9 +207,15 @@ class ConnectorClient:
         async with self._limits[target.agency_id]:
             while True:
                 try:
-                    response = await self._http.request(
-                        method, url, content=body, headers=headers, timeout=timeout
-                    )
+                    # httpx's timeouts are per read; this bounds the whole answer (a slow drip of
+                    # bytes would otherwise never time out).
+                    async with asyncio.timeout(target.timeout_ms / 1000):
+                        response = await self._http.request(
+                            method, url, content=body, headers=headers, timeout=timeout
+                        )
+                except TimeoutError:
+                    failure = ConnectorFailure("timeout", "no complete answer in time")
+                    retry = False
                 except httpx.TimeoutException as exc:
                     failure = ConnectorFailure("timeout", type(exc).__name__)
                     retry = isinstance(exc, httpx.ConnectTimeout | httpx.PoolTimeout)

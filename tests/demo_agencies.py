@@ -1,0 +1,54 @@
+"""Runs the demo agencies' connector server (``citizen demo-agencies``) on loopback for tests."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import httpx
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+@contextmanager
+def running_demo_agencies() -> Iterator[str]:
+    """Yields the server's base URL; services live under ``/{service}``."""
+    port = free_port()
+    keep = ("PATH", "HOME", "LANG", "TMPDIR")
+    environment = {key: value for key, value in os.environ.items() if key in keep}
+    environment.update(DEMO_MODE="true", VAR_DIR=tempfile.mkdtemp(prefix="citizen-demo-agencies-"))
+    with tempfile.TemporaryFile() as log:  # not a pipe: a full pipe would stall the server
+        process = subprocess.Popen(
+            [sys.executable, "-m", "backend.cli", "demo-agencies", "--port", str(port)],
+            env=environment,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 30
+            while True:
+                try:
+                    if httpx.get(f"{base}/health/v1/health", timeout=1).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if process.poll() is not None or time.monotonic() > deadline:
+                    log.seek(0)
+                    raise RuntimeError(f"demo agencies did not start: {log.read().decode()[-2000:]}")
+                time.sleep(0.1)
+            yield base
+        finally:
+            process.terminate()
+            process.wait(15)

@@ -1,0 +1,334 @@
+"""Entitlements from agency connectors: fan-out, failures, breaker, cache, consent, SSRF, records."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import pytest_asyncio
+
+from backend.app import create_app
+from backend.connectors.client import DestinationRefused, check_destination
+from backend.lifespan import Resources
+from backend.settings import Settings, load_settings
+from tests.conftest import environment_for_tests, serve_in_process
+from tests.demo_agencies import free_port, running_demo_agencies
+from tests.factories import make_agency
+from tests.integration.conftest import SignIn
+
+MALEE = "1100700945129"  # a new mother among the demo people
+SOMCHAI = "3101200581231"  # retired, 68
+
+
+@pytest.fixture(scope="module")
+def agencies_url() -> Iterator[str]:
+    with running_demo_agencies() as base:
+        yield base
+
+
+@pytest_asyncio.fixture(autouse=True)
+async def well_behaved(agencies_url: str) -> AsyncIterator[None]:
+    async with httpx.AsyncClient() as client:
+        for service in (
+            "social-security",
+            "health",
+            "child-support",
+            "welfare-card",
+            "elderly",
+            "credit-bureau",
+        ):
+            await client.post(f"{agencies_url}/{service}/_control", json={"mode": "ok"})
+    yield
+
+
+async def _control(agencies_url: str, service: str, mode: str, delay_ms: int = 0) -> None:
+    async with httpx.AsyncClient() as client:
+        response = await client.post(
+            f"{agencies_url}/{service}/_control", json={"mode": mode, "delay_ms": delay_ms}
+        )
+        assert response.status_code == 200
+
+
+def connector(agencies_url: str, service: str, **overrides: Any) -> dict[str, Any]:
+    return {
+        "name": service,
+        "title_th": f"บริการ {service}",
+        "title_en": f"Service {service}",
+        "base_url": f"{agencies_url}/{service}",
+        "auth_kind": "none",
+        "timeout_ms": 800,
+        "retries": 0,
+        "cache_seconds": 300,
+        "purpose": f"Show your {service} rights in the app",
+        "fields": ["status"],
+        **overrides,
+    }
+
+
+async def _agency_with(
+    sign_in: SignIn, resources: Resources, connectors: list[dict[str, Any]]
+) -> tuple[int, httpx.AsyncClient, list[int]]:
+    agency_id = await make_agency(resources.pool, status="approved")
+    admin = await sign_in(("agency_admin", agency_id))
+    ids = []
+    for body in connectors:
+        registered = await admin.post(f"/api/v1/agency/{agency_id}/connectors", json=body)
+        assert registered.status_code == 201, registered.text
+        ids.append(registered.json()["id"])
+    return agency_id, admin, ids
+
+
+def _by_title(page: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {result["connector_title"]: result for result in page["agencies"]}
+
+
+async def test_a_citizen_sees_every_agencys_answer_claimable_first_and_each_call_is_recorded(
+    sign_in: SignIn, resources: Resources, agencies_url: str
+) -> None:
+    await _agency_with(
+        sign_in,
+        resources,
+        [connector(agencies_url, s) for s in ("social-security", "child-support", "health")],
+    )
+    malee = await sign_in(national_id=MALEE)
+    page = (await malee.get("/api/v1/entitlements", params={"lang": "en"})).json()
+    assert {r["state"] for r in page["agencies"]} == {"fresh"}
+    assert page["eligible_not_enrolled"][0]["scheme_id"] == "child-support-grant"
+    grant = next(e for e in page["eligible_not_enrolled"] if e["scheme_id"] == "child-support-grant")
+    assert grant["amount_satang"] == 60000
+    assert grant["how_to_claim"].startswith("Register")
+    log = (await malee.get("/api/v1/me/data-access")).json()["items"]
+    assert len(log) == 3
+    assert {(row["actor_kind"], row["outcome"]) for row in log} == {("citizen", "ok")}
+    assert all(row["purpose"].startswith("Show your") for row in log)
+
+    again = (await malee.get("/api/v1/entitlements")).json()
+    assert {r["state"] for r in again["agencies"]} == {"fresh"}
+    assert len((await malee.get("/api/v1/me/data-access")).json()["items"]) == 3  # served from the cache
+
+
+async def test_each_kind_of_connector_failure_gives_a_partial_answer_within_the_deadline(
+    sign_in: SignIn, resources: Resources, agencies_url: str
+) -> None:
+    await _control(agencies_url, "health", "fail")
+    await _control(agencies_url, "welfare-card", "garbage")
+    await _control(agencies_url, "elderly", "wrong_shape")
+    await _control(agencies_url, "child-support", "slow", delay_ms=30000)
+    await _control(agencies_url, "credit-bureau", "drip", delay_ms=300)
+    nobody_listens = f"http://127.0.0.1:{free_port()}/nothing"
+    await _agency_with(
+        sign_in,
+        resources,
+        [
+            connector(agencies_url, "social-security"),
+            connector(agencies_url, "health"),
+            connector(agencies_url, "welfare-card"),
+            connector(agencies_url, "elderly"),
+            connector(agencies_url, "child-support"),
+            connector(agencies_url, "credit-bureau"),
+            connector(agencies_url, "refused", base_url=nobody_listens),
+        ],
+    )
+    citizen = await sign_in(national_id=SOMCHAI)
+    started = time.monotonic()
+    response = await citizen.get("/api/v1/entitlements", params={"lang": "en"})
+    elapsed = time.monotonic() - started
+    assert response.status_code == 200
+    assert elapsed < 10, "a slow agency (30 s) must not hold the page: the deadline is 2 s"
+    results = _by_title(response.json())
+    assert results["Service social-security"]["state"] == "fresh"
+    expected = {
+        "Service health": "reported an error",
+        "Service welfare-card": "could not read",
+        "Service elderly": "could not read",
+        "Service child-support": "took too long",
+        "Service credit-bureau": "took too long",
+        "Service refused": "could not be reached",
+    }
+    for title, words in expected.items():
+        assert results[title]["state"] == "unavailable", title
+        assert words in results[title]["reason"], (title, results[title]["reason"])
+    outcomes = sorted(row["outcome"] for row in (await citizen.get("/api/v1/me/data-access")).json()["items"])
+    assert outcomes == ["failed", "failed", "failed", "failed", "ok", "timeout", "timeout"]
+
+
+async def test_the_breaker_opens_after_repeated_failures_and_closes_after_a_success(
+    sign_in: SignIn, resources: Resources, agencies_url: str
+) -> None:
+    await _control(agencies_url, "health", "fail")
+    agency_id, admin, [connector_id] = await _agency_with(
+        sign_in, resources, [connector(agencies_url, "health")]
+    )
+    citizen = await sign_in(national_id=MALEE)
+    for _ in range(5):
+        await citizen.get("/api/v1/entitlements", params={"refresh": "true"})
+    assert (await admin.get(f"/api/v1/agency/{agency_id}/connectors")).json()[0]["circuit"] == "open"
+    calls_before = len((await citizen.get("/api/v1/me/data-access", params={"limit": 100})).json()["items"])
+    refused = _by_title(
+        (await citizen.get("/api/v1/entitlements", params={"lang": "en", "refresh": "true"})).json()
+    )
+    assert "failing; we will try again shortly" in refused["Service health"]["reason"]
+    calls_after = len((await citizen.get("/api/v1/me/data-access", params={"limit": 100})).json()["items"])
+    assert calls_after == calls_before  # an open breaker calls nobody
+
+    await _control(agencies_url, "health", "ok")
+    await resources.redis.hset(f"breaker:{connector_id}", "open_until", "0")  # the open period is over
+    recovered = _by_title(
+        (await citizen.get("/api/v1/entitlements", params={"lang": "en", "refresh": "true"})).json()
+    )
+    assert recovered["Service health"]["state"] == "fresh"
+    assert (await admin.get(f"/api/v1/agency/{agency_id}/connectors")).json()[0]["circuit"] == "closed"
+
+
+async def test_a_stale_copy_is_served_at_once_and_refreshed_behind_the_scenes(
+    sign_in: SignIn, resources: Resources, agencies_url: str, app: Any
+) -> None:
+    await _agency_with(sign_in, resources, [connector(agencies_url, "health", cache_seconds=0)])
+    citizen = await sign_in(national_id=MALEE)
+    first = _by_title((await citizen.get("/api/v1/entitlements", params={"lang": "en"})).json())
+    assert first["Service health"]["state"] == "fresh"
+
+    await _control(agencies_url, "health", "fail")
+    second = _by_title((await citizen.get("/api/v1/entitlements", params={"lang": "en"})).json())
+    assert second["Service health"]["state"] == "stale"
+    assert second["Service health"]["entitlements"][0]["scheme_id"] == "uc-scheme"
+    assert second["Service health"]["age_seconds"] >= 0
+    await app.state.entitlements.settle()  # the background refresh ran (and failed, recorded)
+    outcomes = [row["outcome"] for row in (await citizen.get("/api/v1/me/data-access")).json()["items"]]
+    assert outcomes == ["failed", "ok"]
+
+    forced = _by_title(
+        (await citizen.get("/api/v1/entitlements", params={"lang": "en", "refresh": "true"})).json()
+    )
+    assert (
+        forced["Service health"]["state"] == "stale"
+    )  # the agency failed: the last good answer, honestly dated
+    assert "reported an error" in forced["Service health"]["reason"]
+
+
+async def test_a_connector_needing_consent_is_not_called_without_it(
+    sign_in: SignIn, resources: Resources, agencies_url: str
+) -> None:
+    _, _, [connector_id] = await _agency_with(
+        sign_in, resources, [connector(agencies_url, "credit-bureau", consent_required=True)]
+    )
+    citizen = await sign_in(national_id=MALEE)
+    without = _by_title((await citizen.get("/api/v1/entitlements", params={"lang": "en"})).json())[
+        "Service credit-bureau"
+    ]
+    assert (without["state"], without["consent_required"], without["consent_given"]) == (
+        "unavailable",
+        True,
+        False,
+    )
+    assert "consent" in without["reason"]
+    assert (await citizen.get("/api/v1/me/data-access")).json()["items"] == []
+
+    consent = await citizen.post("/api/v1/me/consents", json={"connector_id": connector_id, "days": 30})
+    assert consent.status_code == 201
+    assert consent.json()["purpose"] == "Show your credit-bureau rights in the app"
+    granted = _by_title((await citizen.get("/api/v1/entitlements", params={"lang": "en"})).json())[
+        "Service credit-bureau"
+    ]
+    assert (granted["state"], granted["consent_given"]) == ("fresh", True)
+
+    assert (await citizen.delete(f"/api/v1/me/consents/{consent.json()['id']}")).status_code == 204
+    assert (await citizen.get("/api/v1/me/consents")).json() == []
+    withdrawn = _by_title(
+        (await citizen.get("/api/v1/entitlements", params={"lang": "en", "refresh": "true"})).json()
+    )
+    assert withdrawn["Service credit-bureau"]["state"] == "unavailable"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://127.0.0.1/v1",
+        "https://10.1.2.3/",
+        "https://169.254.169.254/latest/meta-data",
+        "https://[::1]/",
+        "https://localhost/",
+        "https://user:password@example.org/",
+        "file:///etc/passwd",
+        "http://example.org/",
+    ],
+)
+async def test_connectors_cannot_point_inward(url: str) -> None:
+    with pytest.raises(DestinationRefused):
+        await check_destination(url, allow_private=False)
+
+
+async def test_registering_an_inward_connector_is_refused_with_the_field_named(
+    sign_in: SignIn, resources: Resources, settings: Settings, tmp_path: Path
+) -> None:
+    agency_id = await make_agency(resources.pool, status="approved")
+    admin = await sign_in(("agency_admin", agency_id))
+    strict = create_app(
+        load_settings(
+            environment_for_tests(
+                tmp_path,
+                DATABASE_URL=settings.database_url or "",
+                REDIS_URL=settings.redis_url or "",
+                ALLOW_PRIVATE_CONNECTOR_HOSTS="false",
+            )
+        )
+    )
+    async with serve_in_process(strict) as strict_client:
+        strict_client.cookies = admin.cookies
+        body = connector("https://127.0.0.1:9", "inward", base_url="https://127.0.0.1:9/x")
+        refused = await strict_client.post(
+            f"/api/v1/agency/{agency_id}/connectors",
+            json=body,
+            headers={"X-CSRF-Token": admin.headers["X-CSRF-Token"]},
+        )
+    assert refused.status_code == 400
+    assert refused.json()["errors"][0]["field"] == "base_url"
+
+
+async def test_credentials_are_stored_encrypted(
+    sign_in: SignIn, resources: Resources, agencies_url: str
+) -> None:
+    api_key = "demo-agency-api-key-0123456789"
+    await _agency_with(
+        sign_in,
+        resources,
+        [connector(agencies_url, "health", auth_kind="api_key", api_key_header="X-Api-Key", api_key=api_key)],
+    )
+    stored = await resources.pool.fetchval("SELECT secret_ciphertext FROM connectors")
+    assert api_key.encode() not in stored
+    missing = connector(agencies_url, "other", auth_kind="api_key")
+    agency_id = await resources.pool.fetchval("SELECT agency_id FROM connectors")
+    admin = await sign_in(("agency_admin", agency_id))
+    refused = await admin.post(f"/api/v1/agency/{agency_id}/connectors", json=missing)
+    assert {e["field"] for e in refused.json()["errors"]} == {"api_key_header", "api_key"}
+
+
+async def test_who_accessed_my_data_is_mine_alone_and_agencies_see_only_their_own_calls(
+    sign_in: SignIn, resources: Resources, agencies_url: str
+) -> None:
+    water, water_admin, _ = await _agency_with(sign_in, resources, [connector(agencies_url, "health")])
+    power, power_admin, _ = await _agency_with(
+        sign_in, resources, [connector(agencies_url, "social-security")]
+    )
+    citizen = await sign_in(national_id=MALEE)
+    other = await sign_in(national_id=SOMCHAI)
+    await citizen.get("/api/v1/entitlements")
+    await citizen.get("/api/v1/entitlements", params={"refresh": "true"})
+    first_page = (await citizen.get("/api/v1/me/data-access", params={"limit": 3})).json()
+    assert len(first_page["items"]) == 3
+    assert [row["id"] for row in first_page["items"]] == sorted(
+        (row["id"] for row in first_page["items"]), reverse=True
+    )
+    rest = (await citizen.get("/api/v1/me/data-access", params={"before": first_page["next_before"]})).json()
+    assert len(rest["items"]) == 1
+    assert rest["next_before"] is None
+    assert (await other.get("/api/v1/me/data-access")).json()["items"] == []
+    water_rows = (await water_admin.get(f"/api/v1/agency/{water}/data-access")).json()
+    assert len(water_rows) == 2
+    assert {row["agency_id"] for row in water_rows} == {water}
+    assert (await power_admin.get(f"/api/v1/agency/{water}/data-access")).status_code == 403
+    assert len((await power_admin.get(f"/api/v1/agency/{power}/data-access")).json()) == 2
