@@ -107,6 +107,14 @@ async def test_the_demo_guide_lists_people_and_working_agency_credentials(
     )
     assert token.status_code == 200
     assert token.json()["scope"] == "bills connectors notifications tiles"
+    catalogue = (await demo.get("/api/v1/tiles", params={"lang": "en"})).json()
+    assert catalogue["total"] == 11  # seeded once, not again on the second seeding
+    assert {group["key"] for group in catalogue["categories"]} >= {
+        "welfare",
+        "health",
+        "utilities",
+        "education",
+    }
     people = guide["people"]
     assert len(people) >= 10
     assert all(is_valid_national_id(person["national_id"]) for person in people)
