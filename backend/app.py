@@ -94,7 +94,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             app.state.identity = create_identity(settings, resources, oidc_http=oidc_http)
             app.state.catalogue = Catalogue(resources.pool, resources.redis)
             connectors = ConnectorClient(
-                resources.http, resources.redis, allow_private=bool(settings.allow_private_connector_hosts)
+                resources.http,
+                resources.redis,
+                allow_private=bool(settings.allow_private_connector_hosts),
+                per_agency_concurrency=settings.connector_concurrency_per_agency,
             )
             app.state.entitlements = EntitlementsService(
                 resources.pool,

@@ -31,10 +31,19 @@ class Resources:
     http: httpx.AsyncClient
 
 
-def create_redis(url: str) -> redis.asyncio.Redis:
-    return redis.asyncio.Redis.from_url(
-        url, socket_timeout=5, socket_connect_timeout=3, health_check_interval=30, retry_on_timeout=True
+def create_redis(url: str, max_connections: int) -> redis.asyncio.Redis:
+    # A blocking pool: under a burst, a request waits briefly for a free connection instead of
+    # failing at once as redis-py's default pool does when it runs out.
+    pool = redis.asyncio.BlockingConnectionPool.from_url(
+        url,
+        max_connections=max_connections,
+        timeout=5,
+        socket_timeout=5,
+        socket_connect_timeout=3,
+        health_check_interval=30,
+        retry_on_timeout=True,
     )
+    return redis.asyncio.Redis(connection_pool=pool)
 
 
 async def _disconnect_quietly(queue: RedisQueue) -> None:
@@ -56,7 +65,7 @@ async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
             command_timeout=settings.db_command_timeout_seconds,
         )
         stack.push_async_callback(pool.close)
-        redis_client = create_redis(settings.redis_url)
+        redis_client = create_redis(settings.redis_url, settings.redis_max_connections)
         stack.push_async_callback(redis_client.aclose)
         queue = RedisQueue(redis_client, name=QUEUE_NAME)
         await queue.connect()

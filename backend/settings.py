@@ -54,6 +54,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename="upper"):
     db_pool_min_size: int = 2
     db_pool_max_size: int = 10
     db_command_timeout_seconds: float = 10.0
+    redis_max_connections: int = 200
+    """Per process; requests wait up to 5 s for a free one under a burst."""
     http_connect_timeout_seconds: float = 3.0
     http_timeout_seconds: float = 10.0
     """Total time allowed for one outbound call (agencies, identity provider, push services)."""
@@ -88,6 +90,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename="upper"):
     allow_private_connector_hosts: bool | None = None
     """Let connectors call private and loopback addresses. Defaults to on in demo mode only (the demo
     agencies run on loopback); never turn it on where agencies register their own URLs."""
+    connector_concurrency_per_agency: int = 200
+    """Calls in flight to one agency's systems from one process; more wait their turn."""
     entitlements_deadline_ms: int = 3000
     """The longest a citizen waits for their entitlements, however slow the agencies are."""
     demo_agencies_port: int = 8090

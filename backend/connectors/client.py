@@ -39,6 +39,10 @@ _RETRYABLE_STATUSES = frozenset({502, 503, 504})
 _BREAKER_KEY = "breaker:{}"
 _BREAKER_FAILURES = 5
 _BREAKER_OPEN_SECONDS = 30
+# A success resets the failure count when this call saw failures before it began; other concurrent
+# successes reset it now and then too, so failures scattered among many successes never add up to
+# "five in a row" (one Redis write per success would be the exact, costlier alternative).
+_RESET_SAMPLE = 0.1
 _MAX_RESPONSE_BYTES = 1024 * 1024
 _TOKEN_KEY = "connector-token:{}"  # noqa: S105 (a Redis key name)
 
@@ -88,6 +92,29 @@ def _address_allowed(address: str, allow_private: bool) -> bool:
     return allow_private or ip.is_global
 
 
+_RESOLVED_SECONDS = 30
+_resolved: dict[str, tuple[float, list[str]]] = {}
+
+
+async def _addresses(host: str) -> list[str]:
+    """The host's addresses, remembered for a short while: resolving runs in a thread, and a page of
+    entitlements for many citizens at once would otherwise queue on the resolver."""
+    try:
+        return [str(ipaddress.ip_address(host))]
+    except ValueError:
+        pass
+    remembered = _resolved.get(host)
+    if remembered and time.monotonic() - remembered[0] < _RESOLVED_SECONDS:
+        return remembered[1]
+    try:
+        infos = await asyncio.get_running_loop().getaddrinfo(host, 443, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise DestinationRefused(f"the host name does not resolve ({exc.strerror})") from exc
+    addresses = sorted({str(info[4][0]) for info in infos})
+    _resolved[host] = (time.monotonic(), addresses)
+    return addresses
+
+
 async def check_destination(url: str, *, allow_private: bool) -> None:
     """Raise DestinationRefused unless every address the host resolves to may be called."""
     parts = urlsplit(url)
@@ -95,14 +122,8 @@ async def check_destination(url: str, *, allow_private: bool) -> None:
         raise DestinationRefused("only http(s) URLs with a host name and no credentials")
     if parts.scheme == "http" and not allow_private:
         raise DestinationRefused("agency systems must be reached over https")
-    try:
-        infos = await asyncio.get_running_loop().getaddrinfo(
-            parts.hostname, parts.port or 443, type=socket.SOCK_STREAM
-        )
-    except socket.gaierror as exc:
-        raise DestinationRefused(f"the host name does not resolve ({exc.strerror})") from exc
-    for info in infos:
-        if not _address_allowed(str(info[4][0]), allow_private):
+    for address in await _addresses(parts.hostname):
+        if not _address_allowed(address, allow_private):
             raise DestinationRefused("the host resolves to a private or reserved address")
 
 
@@ -114,10 +135,12 @@ class CircuitBreaker:
     def __init__(self, redis_client: redis.asyncio.Redis) -> None:
         self._redis = redis_client
 
-    async def allows(self, connector_id: int) -> bool:
-        key = _BREAKER_KEY.format(connector_id)
-        opened_until = await self._redis.hget(key, "open_until")
-        return opened_until is None or float(opened_until) <= time.time()
+    async def allows(self, connector_id: int) -> tuple[bool, bool]:
+        """(may call now, has recent failures)."""
+        failures, opened_until = await self._redis.hmget(
+            _BREAKER_KEY.format(connector_id), "failures", "open_until"
+        )
+        return (opened_until is None or float(opened_until) <= time.time()), failures is not None
 
     async def state(self, connector_id: int) -> str:
         key = _BREAKER_KEY.format(connector_id)
@@ -159,7 +182,8 @@ class ConnectorClient:
     async def entitlements(
         self, target: ConnectorTarget, national_id: str, purpose: str, request_id: str
     ) -> EntitlementsResponse:
-        if not await self.breaker.allows(target.id):
+        allowed, had_failures = await self.breaker.allows(target.id)
+        if not allowed:
             raise ConnectorFailure("breaker_open")
         body = msgspec.json.encode(
             EntitlementsRequest(national_id=national_id, purpose=purpose, request_id=request_id)
@@ -174,7 +198,8 @@ class ConnectorClient:
         except (msgspec.DecodeError, msgspec.ValidationError) as exc:
             await self.breaker.failed(target.id)
             raise ConnectorFailure("bad_answer", str(exc)[:200]) from exc
-        await self.breaker.succeeded(target.id)
+        if had_failures or random.random() < _RESET_SAMPLE:  # noqa: S311 (sampling, not secrecy)
+            await self.breaker.succeeded(target.id)
         return answer
 
     async def health(self, target: ConnectorTarget) -> dict[str, Any]:

@@ -17,6 +17,7 @@ import contextlib
 import datetime as dt
 import time
 import uuid
+from collections.abc import Coroutine
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -118,6 +119,15 @@ class EntitlementsService:
         self.deadline_seconds = deadline_seconds
         self._refreshing: set[asyncio.Task[None]] = set()
 
+    async def _cached(self, connectors: list[dict[str, Any]], national_id: str) -> dict[int, _Cached]:
+        """Every connector's cached answer in one round trip."""
+        raws = await self._redis.mget([self._cache_key(row["id"], national_id) for row in connectors])
+        return {
+            row["id"]: msgspec.json.decode(raw, type=_Cached)
+            for row, raw in zip(connectors, raws, strict=True)
+            if raw is not None
+        }
+
     def _cache_key(self, connector_id: int, national_id: str) -> str:
         # The cache is keyed by a hash, so Redis holds no national IDs in clear.
         digest = base64.urlsafe_b64encode(self._cipher.lookup_hash(national_id)).decode()
@@ -129,9 +139,19 @@ class EntitlementsService:
         connectors = await queries.active_connectors(self._pool)
         consents = await queries.live_consents(self._pool, citizen_id)
         request_id = uuid.uuid4().hex
+        cached = await self._cached(connectors, national_id) if connectors else {}
         tasks = {
             row["id"]: asyncio.create_task(
-                self._one(row, citizen_id, national_id, caller, request_id, row["id"] in consents, refresh)
+                self._one(
+                    row,
+                    citizen_id,
+                    national_id,
+                    caller,
+                    request_id,
+                    row["id"] in consents,
+                    cached.get(row["id"]),
+                    refresh,
+                )
             )
             for row in connectors
         }
@@ -165,13 +185,11 @@ class EntitlementsService:
         caller: Caller,
         request_id: str,
         consented: bool,
+        cached: _Cached | None,
         refresh: bool,
     ) -> tuple[ResultState, float | None, EntitlementsResponse | None, str | None]:
         if row["consent_required"] and not consented:
             return ("unavailable", None, None, "consent")
-        key = self._cache_key(row["id"], national_id)
-        raw = await self._redis.get(key)
-        cached = msgspec.json.decode(raw, type=_Cached) if raw else None
         now = time.time()
         if cached and not refresh and now - cached.fetched_at < row["cache_seconds"]:
             return ("fresh", cached.fetched_at, cached.answer, None)
@@ -201,8 +219,8 @@ class EntitlementsService:
             if failure.kind != "breaker_open":  # an open breaker means no call reached the agency
                 await self._record(row, citizen_id, caller, outcome, detail)
             raise
-        except asyncio.CancelledError:
-            await asyncio.shield(
+        except asyncio.CancelledError:  # the page's deadline passed while the agency was being asked
+            self._in_background(
                 self._record(row, citizen_id, caller, "timeout", "the page's deadline passed")
             )
             raise
@@ -238,12 +256,15 @@ class EntitlementsService:
             with contextlib.suppress(ConnectorFailure):  # the stale copy stays; the failure is recorded
                 await self._call(row, citizen_id, national_id, caller, request_id)
 
-        task = asyncio.create_task(refresh())
+        self._in_background(refresh())
+
+    def _in_background(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.create_task(work)
         self._refreshing.add(task)
         task.add_done_callback(self._refreshing.discard)
 
     async def settle(self) -> None:
-        """Wait for background refreshes (shutdown and tests)."""
+        """Wait for background refreshes and records (shutdown and tests)."""
         if self._refreshing:
             await asyncio.gather(*self._refreshing, return_exceptions=True)
 

@@ -187,7 +187,9 @@ def _http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> 
 
 def _unexpected_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     if isinstance(exc, _UNAVAILABLE_ERRORS):
-        _log.warning("dependency_unavailable", error=type(exc).__name__, path=request.url.path)
+        _log.warning(
+            "dependency_unavailable", error=type(exc).__name__, detail=str(exc)[:300], path=request.url.path
+        )
         error = ServiceUnavailable(
             "A system this request needs is not answering. Please try again shortly.",
             headers={"Retry-After": str(_UNAVAILABLE_RETRY_AFTER_SECONDS)},
