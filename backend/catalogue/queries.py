@@ -169,19 +169,21 @@ async def record_review(
     )
 
 
+# A tile with its draft and published versions, as agencies and reviewers see it.
+_TILE_VIEW = """
+    SELECT t.id, t.agency_id, t.draft_version, t.draft_state, t.published_version, t.review_comment,
+           t.retired_at, t.updated_at,
+           to_jsonb(d) - 'tile_id' - 'created_by' AS draft,
+           to_jsonb(p) - 'tile_id' - 'created_by' AS published
+    FROM tiles t
+    LEFT JOIN tile_versions d ON d.tile_id = t.id AND d.version = t.draft_version
+    LEFT JOIN tile_versions p ON p.tile_id = t.id AND p.version = t.published_version
+"""
+
+
 async def agency_tiles(db: Db, agency_id: int, tile_id: int | None = None) -> list[dict[str, Any]]:
     rows = await db.fetch(
-        """
-        SELECT t.id, t.agency_id, t.draft_version, t.draft_state, t.published_version, t.review_comment,
-               t.retired_at, t.updated_at,
-               to_jsonb(d) - 'tile_id' - 'created_by' AS draft,
-               to_jsonb(p) - 'tile_id' - 'created_by' AS published
-        FROM tiles t
-        LEFT JOIN tile_versions d ON d.tile_id = t.id AND d.version = t.draft_version
-        LEFT JOIN tile_versions p ON p.tile_id = t.id AND p.version = t.published_version
-        WHERE t.agency_id = $1 AND ($2::bigint IS NULL OR t.id = $2)
-        ORDER BY t.id
-        """,
+        _TILE_VIEW + "WHERE t.agency_id = $1 AND ($2::bigint IS NULL OR t.id = $2) ORDER BY t.id",
         agency_id,
         tile_id,
     )
@@ -202,18 +204,7 @@ async def tile_versions(db: Db, agency_id: int, tile_id: int) -> list[dict[str, 
 
 
 async def tiles_in_review(db: Db) -> list[dict[str, Any]]:
-    rows = await db.fetch(
-        """
-        SELECT t.id, t.agency_id, t.draft_version, t.draft_state, t.published_version, t.review_comment,
-               t.retired_at, t.updated_at,
-               to_jsonb(d) - 'tile_id' - 'created_by' AS draft,
-               to_jsonb(p) - 'tile_id' - 'created_by' AS published
-        FROM tiles t
-        JOIN tile_versions d ON d.tile_id = t.id AND d.version = t.draft_version
-        LEFT JOIN tile_versions p ON p.tile_id = t.id AND p.version = t.published_version
-        WHERE t.draft_state = 'in_review' ORDER BY t.updated_at
-        """
-    )
+    rows = await db.fetch(_TILE_VIEW + "WHERE t.draft_state = 'in_review' ORDER BY t.updated_at")
     return [dict(row) for row in rows]
 
 
