@@ -102,7 +102,8 @@ def _demo_agencies(args: argparse.Namespace) -> int:
         address="127.0.0.1",
         port=args.port or settings.demo_agencies_port,
         interface=Interfaces.ASGI,
-        log_access=False,
+        # Quiet: the first URL `citizen run` prints must be the app's, not this helper's.
+        log_enabled=False,
     ).serve()
     return 0
 

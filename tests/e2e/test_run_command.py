@@ -6,6 +6,7 @@ import asyncio
 import base64
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -76,6 +77,12 @@ class RunCommand:
         while time.monotonic() < deadline:
             assert self.process.poll() is None, self.log.read_text()[-3000:]
             if _ready(self.port) and "the app is running at" in self.log.read_text():
+                # A person (and the newcomer check) takes the first URL printed: it must be the app's.
+                first_url = re.search(
+                    r"http://(?:127\.0\.0\.1|localhost|0\.0\.0\.0):(\d+)", self.log.read_text()
+                )
+                assert first_url is not None
+                assert int(first_url.group(1)) == self.port, self.log.read_text()[-3000:]
                 return
             time.sleep(0.2)
         pytest.fail(f"never ready:\n{self.log.read_text()[-3000:]}")
