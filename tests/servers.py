@@ -24,7 +24,30 @@ import redis
 from backend.embedded import EmbeddedPostgres, EmbeddedRedis
 
 LOCAL_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
-LOCAL_REDIS = "redis://127.0.0.1:6379/15"  # a database of its own on a shared server
+LOCAL_REDIS = "redis://127.0.0.1:6379/0"
+_CLAIM_KEY = "citizen-test-run:db{}"  # in database 0: which numbered database a test run holds
+
+
+def _claim_redis_database(base_url: str) -> str | None:
+    """A Redis database (1-15) of this test run's own on a shared server, so that two runs at once
+    (CI and a developer, say) never flush each other's data; None when all are taken."""
+    client = redis.Redis.from_url(base_url, socket_connect_timeout=2, socket_timeout=2)
+    try:
+        for number in range(1, 16):
+            if client.set(_CLAIM_KEY.format(number), os.getpid(), nx=True, ex=6 * 3600):
+                return base_url.rsplit("/", 1)[0] + f"/{number}"
+    finally:
+        client.close()
+    return None
+
+
+def _release_redis_database(url: str) -> None:
+    base, _, number = url.rpartition("/")
+    client = redis.Redis.from_url(f"{base}/0", socket_connect_timeout=2, socket_timeout=2)
+    try:
+        client.delete(_CLAIM_KEY.format(number))
+    finally:
+        client.close()
 
 
 @dataclass(frozen=True)
@@ -66,8 +89,8 @@ def running_servers() -> Iterator[Servers]:
         origins.append("local PostgreSQL")
     if redis_url:
         origins.append("TEST_REDIS_URL")
-    elif try_local and _redis_answers(LOCAL_REDIS):
-        redis_url = LOCAL_REDIS
+    elif try_local and _redis_answers(LOCAL_REDIS) and (claimed := _claim_redis_database(LOCAL_REDIS)):
+        redis_url = claimed
         origins.append("local Redis")
 
     scratch = Path(tempfile.mkdtemp(prefix="citizen-test-"))
@@ -82,6 +105,12 @@ def running_servers() -> Iterator[Servers]:
             origins.append("embedded Redis")
         yield Servers(admin_dsn=admin_dsn, redis_url=redis_url, origin=", ".join(origins))
     finally:
+        if (
+            redis_url
+            and redis_url.startswith("redis://127.0.0.1:6379/")
+            and not os.environ.get("TEST_REDIS_URL")
+        ):
+            _release_redis_database(redis_url)
         embedded_redis.stop()
         postgres.stop()
         shutil.rmtree(scratch, ignore_errors=True)

@@ -8,7 +8,7 @@ The pattern every feature uses:
    id (job key ``task:<id>``, so a second enqueue of a queued job is a no-op). ``UnitOfWork`` does
    1 and 2 for you. If Redis is down at that moment the row simply waits for the sweeper.
 3. The worker's ``run_task`` first claims the row (counting the attempt, with a lease, committed),
-   then locks it (``FOR UPDATE SKIP LOCKED``), runs the registered handler in that transaction and
+   then locks it (``FOR UPDATE``), runs the registered handler in that transaction and
    marks the row done, so the handler's own writes and "done" commit together: exactly once for
    database effects, at least once for calls to the outside world.
 4. ``sweep_tasks`` (a SAQ cron job) re-enqueues pending rows whose job was lost.
@@ -168,7 +168,10 @@ async def run_task(resources: Resources, task_id: int) -> str:
         return "failed"
     async with resources.pool.acquire() as connection, connection.transaction():
         locked = await connection.fetchval(
-            "SELECT 1 FROM task_outbox WHERE id = $1 AND state = 'pending' FOR UPDATE SKIP LOCKED", task_id
+            # Wait, do not skip: the row is ours by the claim, and a competing claim that lost may
+            # still hold the row lock for an instant while it re-checks.
+            "SELECT 1 FROM task_outbox WHERE id = $1 AND state = 'pending' FOR UPDATE",
+            task_id,
         )
         if locked is None:
             return "skipped"
