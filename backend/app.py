@@ -46,6 +46,7 @@ from backend.identity.staff_routes import STAFF_ROUTES
 from backend.lifespan import Resources, open_resources
 from backend.seed import seed_demo_data
 from backend.settings import Settings, load_settings
+from payments.routes import PAYMENT_ROUTES
 
 MAX_REQUEST_BODY_BYTES = 1024 * 1024
 
@@ -122,6 +123,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         *STAFF_ROUTES,
         *CATALOGUE_ROUTES,
         *CONNECTOR_ROUTES,
+        *PAYMENT_ROUTES,
     ]
     if settings.uses_demo_identity_provider:
         handlers += demo_idp_routes(settings)

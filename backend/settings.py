@@ -8,6 +8,8 @@ into ``VAR_DIR/secrets.json`` and reused, so sessions and encrypted IDs survive 
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import ipaddress
 import json
 import os
@@ -96,6 +98,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename="upper"):
     """The longest a citizen waits for their entitlements, however slow the agencies are."""
     demo_agencies_port: int = 8090
     """Where ``citizen run`` serves the demo agencies' connectors (demo mode only)."""
+    bank_secrets: str = ""
+    """Callback signing secrets, ``bank:secret`` comma separated (demo mode adds ``demo-bank``)."""
+    payment_expiry_minutes: int = 15
+    payment_step_up_satang: int = 1_000_000
+    """Paying a bill of this many satang or more (10,000 baht) needs a step-up login."""
     bootstrap_admin_national_ids: str = ""
     """Comma-separated national IDs made platform administrators at their first login."""
 
@@ -130,6 +137,18 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename="upper"):
     @property
     def bootstrap_admins(self) -> set[str]:
         return {entry.strip() for entry in self.bootstrap_admin_national_ids.split(",") if entry.strip()}
+
+    @property
+    def bank_secret_map(self) -> dict[str, bytes]:
+        secrets_by_bank: dict[str, bytes] = {}
+        for entry in self.bank_secrets.split(","):
+            bank, _, secret = entry.strip().partition(":")
+            if bank and secret:
+                secrets_by_bank[bank] = secret.encode()
+        if self.demo_mode:
+            demo = hmac.new(self.secret_key.encode(), b"demo-bank-callbacks", hashlib.sha256).hexdigest()
+            secrets_by_bank.setdefault("demo-bank", demo.encode())
+        return secrets_by_bank
 
     @property
     def acr_levels(self) -> list[str]:

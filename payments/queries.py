@@ -1,0 +1,375 @@
+"""All SQL of the payments feature."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from backend.core.db import Connection, Pool
+
+Db = Pool | Connection
+
+_BILL_COLUMNS = """
+    b.id::text, b.agency_id, a.code AS agency_code, a.name_th AS agency_name_th, a.name_en AS agency_name_en,
+    b.amount_satang, b.due_date, b.biller_id, b.ref1, b.ref2, b.description_th, b.description_en, b.status,
+    b.created_at, b.paid_at
+"""
+
+
+async def insert_bill(connection: Connection, fields: dict[str, Any]) -> str | None:
+    """The new bill's id; None when the agency already used this idempotency key."""
+    bill_id: str | None = await connection.fetchval(
+        """
+        INSERT INTO bills (agency_id, national_id_hash, amount_satang, due_date, biller_id, ref1, ref2,
+                           description_th, description_en, idempotency_key, request_hash,
+                           issued_by_client, issued_by)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::uuid)
+        ON CONFLICT (agency_id, idempotency_key) DO NOTHING
+        RETURNING id::text
+        """,
+        fields["agency_id"],
+        fields["national_id_hash"],
+        fields["amount_satang"],
+        fields["due_date"],
+        fields["biller_id"],
+        fields["ref1"],
+        fields["ref2"],
+        fields["description_th"],
+        fields["description_en"],
+        fields["idempotency_key"],
+        fields["request_hash"],
+        fields["issued_by_client"],
+        fields["issued_by"],
+    )
+    return bill_id
+
+
+async def bill_by_idempotency_key(db: Db, agency_id: int, key: str) -> dict[str, Any] | None:
+    row = await db.fetchrow(
+        "SELECT id::text, request_hash FROM bills WHERE agency_id = $1 AND idempotency_key = $2",
+        agency_id,
+        key,
+    )
+    return dict(row) if row else None
+
+
+async def bills_references_taken(db: Db, biller_id: str, ref1: str, ref2: str | None) -> bool:
+    return bool(
+        await db.fetchval(
+            "SELECT 1 FROM bills "
+            "WHERE biller_id = $1 AND ref1 = $2 AND coalesce(ref2, '') = coalesce($3, '')",
+            biller_id,
+            ref1,
+            ref2,
+        )
+    )
+
+
+async def bill(db: Db, bill_id: str) -> dict[str, Any] | None:
+    row = await db.fetchrow(
+        f"SELECT {_BILL_COLUMNS}, b.national_id_hash FROM bills b JOIN agencies a ON a.id = b.agency_id "  # noqa: S608
+        "WHERE b.id = $1::uuid",
+        bill_id,
+    )
+    return dict(row) if row else None
+
+
+async def bills_for(db: Db, national_id_hash: bytes, status: str | None) -> list[dict[str, Any]]:
+    rows = await db.fetch(
+        f"""
+        SELECT {_BILL_COLUMNS} FROM bills b JOIN agencies a ON a.id = b.agency_id
+        WHERE b.national_id_hash = $1 AND ($2::text IS NULL OR b.status = $2)
+        ORDER BY (b.status = 'unpaid') DESC, b.due_date, b.created_at DESC
+        """,  # noqa: S608
+        national_id_hash,
+        status,
+    )
+    return [dict(row) for row in rows]
+
+
+# --- payments ---------------------------------------------------------------------------------
+
+_PAYMENT_COLUMNS = """
+    id::text, bill_id::text, citizen_id::text, amount_satang, state, qr_payload, expires_at,
+    created_at, completed_at
+"""
+
+
+async def payment_by_idempotency_key(db: Db, citizen_id: str, key: str) -> dict[str, Any] | None:
+    row = await db.fetchrow(
+        f"SELECT {_PAYMENT_COLUMNS} FROM payments WHERE citizen_id = $1::uuid AND idempotency_key = $2",  # noqa: S608
+        citizen_id,
+        key,
+    )
+    return dict(row) if row else None
+
+
+async def live_payment_for_bill(db: Db, bill_id: str) -> dict[str, Any] | None:
+    row = await db.fetchrow(
+        f"""
+        SELECT {_PAYMENT_COLUMNS} FROM payments
+        WHERE bill_id = $1::uuid AND state IN ('created', 'pending') AND expires_at > now()
+        """,  # noqa: S608
+        bill_id,
+    )
+    return dict(row) if row else None
+
+
+async def insert_payment(
+    connection: Connection,
+    *,
+    bill_id: str,
+    citizen_id: str,
+    amount_satang: int,
+    qr_payload: str,
+    idempotency_key: str,
+    expires_at: dt.datetime,
+) -> dict[str, Any]:
+    row = await connection.fetchrow(
+        f"""
+        INSERT INTO payments (bill_id, citizen_id, amount_satang, state, qr_payload, idempotency_key,
+                              expires_at)
+        VALUES ($1::uuid, $2::uuid, $3, 'pending', $4, $5, $6)
+        RETURNING {_PAYMENT_COLUMNS}
+        """,  # noqa: S608
+        bill_id,
+        citizen_id,
+        amount_satang,
+        qr_payload,
+        idempotency_key,
+        expires_at,
+    )
+    assert row is not None
+    return dict(row)
+
+
+async def payment(db: Db, payment_id: str) -> dict[str, Any] | None:
+    row = await db.fetchrow(
+        f"SELECT {_PAYMENT_COLUMNS} FROM payments WHERE id = $1::uuid",  # noqa: S608
+        payment_id,
+    )
+    return dict(row) if row else None
+
+
+async def add_event(
+    connection: Connection,
+    payment_id: str,
+    from_state: str | None,
+    to_state: str,
+    source: str,
+    detail: str | None,
+) -> None:
+    await connection.execute(
+        """
+        INSERT INTO payment_events (payment_id, from_state, to_state, source, detail)
+        VALUES ($1::uuid, $2, $3, $4, $5)
+        """,
+        payment_id,
+        from_state,
+        to_state,
+        source,
+        detail,
+    )
+
+
+async def payment_events(db: Db, payment_id: str) -> list[dict[str, Any]]:
+    rows = await db.fetch(
+        "SELECT from_state, to_state, source, detail, at FROM payment_events "
+        "WHERE payment_id = $1::uuid ORDER BY id",
+        payment_id,
+    )
+    return [dict(row) for row in rows]
+
+
+async def expire_payments(connection: Connection) -> list[str]:
+    rows = await connection.fetch(
+        """
+        UPDATE payments SET state = 'expired', completed_at = now()
+        WHERE id IN (
+            SELECT id FROM payments WHERE state IN ('created', 'pending') AND expires_at <= now()
+            ORDER BY expires_at LIMIT 1000 FOR UPDATE SKIP LOCKED
+        )
+        RETURNING id::text
+        """
+    )
+    return [row["id"] for row in rows]
+
+
+# --- bank callbacks ---------------------------------------------------------------------------
+
+
+async def record_callback(
+    connection: Connection, bank: str, callback_id: str, body: dict[str, Any]
+) -> int | None:
+    """The callback's row id, or None when this bank already sent this callback id."""
+    callback_pk: int | None = await connection.fetchval(
+        """
+        INSERT INTO bank_callbacks (bank, callback_id, body, outcome) VALUES ($1, $2, $3, 'exception')
+        ON CONFLICT (bank, callback_id) DO NOTHING RETURNING id
+        """,
+        bank,
+        callback_id,
+        body,
+    )
+    return callback_pk
+
+
+async def callback_outcome(db: Db, bank: str, callback_id: str) -> dict[str, Any] | None:
+    row = await db.fetchrow(
+        "SELECT outcome, payment_id::text FROM bank_callbacks WHERE bank = $1 AND callback_id = $2",
+        bank,
+        callback_id,
+    )
+    return dict(row) if row else None
+
+
+async def settle_callback(
+    connection: Connection, callback_pk: int, outcome: str, payment_id: str | None
+) -> None:
+    await connection.execute(
+        "UPDATE bank_callbacks SET outcome = $2, payment_id = $3::uuid WHERE id = $1",
+        callback_pk,
+        outcome,
+        payment_id,
+    )
+
+
+async def bill_for_references_locked(
+    connection: Connection, biller_id: str, ref1: str, ref2: str | None
+) -> dict[str, Any] | None:
+    row = await connection.fetchrow(
+        """
+        SELECT id::text, amount_satang, status FROM bills
+        WHERE biller_id = $1 AND ref1 = $2 AND coalesce(ref2, '') = coalesce($3, '')
+        FOR UPDATE
+        """,
+        biller_id,
+        ref1,
+        ref2,
+    )
+    return dict(row) if row else None
+
+
+async def latest_payment_for_bill(connection: Connection, bill_id: str) -> dict[str, Any] | None:
+    row = await connection.fetchrow(
+        f"SELECT {_PAYMENT_COLUMNS} FROM payments WHERE bill_id = $1::uuid "  # noqa: S608
+        "ORDER BY created_at DESC LIMIT 1 FOR UPDATE",
+        bill_id,
+    )
+    return dict(row) if row else None
+
+
+async def complete_payment(connection: Connection, payment_id: str, bill_id: str) -> None:
+    await connection.execute(
+        "UPDATE payments SET state = 'success', completed_at = now() WHERE id = $1::uuid", payment_id
+    )
+    await connection.execute("UPDATE bills SET status = 'paid', paid_at = now() WHERE id = $1::uuid", bill_id)
+
+
+async def insert_exception(
+    connection: Connection,
+    *,
+    kind: str,
+    bank: str,
+    callback_id: str,
+    bill_id: str | None,
+    payment_id: str | None,
+    amount_satang: int,
+    detail: str,
+) -> None:
+    await connection.execute(
+        """
+        INSERT INTO payment_exceptions (kind, bank, callback_id, bill_id, payment_id, amount_satang, detail)
+        VALUES ($1, $2, $3, $4::uuid, $5::uuid, $6, $7)
+        """,
+        kind,
+        bank,
+        callback_id,
+        bill_id,
+        payment_id,
+        amount_satang,
+        detail,
+    )
+
+
+async def insert_receipt(
+    connection: Connection,
+    *,
+    payment_id: str,
+    bill_id: str,
+    amount_satang: int,
+    bank: str,
+    bank_reference: str | None,
+    verification_code: str,
+) -> str:
+    number: str = await connection.fetchval(
+        """
+        INSERT INTO receipts (number, payment_id, bill_id, amount_satang, paid_at, bank, bank_reference,
+                              verification_code)
+        VALUES ('R' || to_char(now() AT TIME ZONE 'Asia/Bangkok', 'YYYYMMDD') || '-'
+                    || lpad(nextval('receipt_numbers')::text, 8, '0'),
+                $1::uuid, $2::uuid, $3, now(), $4, $5, $6)
+        RETURNING number
+        """,
+        payment_id,
+        bill_id,
+        amount_satang,
+        bank,
+        bank_reference,
+        verification_code,
+    )
+    return number
+
+
+_RECEIPT_COLUMNS = """
+    r.id::text, r.number, r.amount_satang, r.paid_at, r.bank, r.verification_code, r.bill_id::text,
+    b.description_th, b.description_en, b.biller_id, b.ref1, b.ref2,
+    a.code AS agency_code, a.name_th AS agency_name_th, a.name_en AS agency_name_en
+"""
+
+
+async def receipts_for(db: Db, national_id_hash: bytes) -> list[dict[str, Any]]:
+    rows = await db.fetch(
+        f"""
+        SELECT {_RECEIPT_COLUMNS}
+        FROM receipts r JOIN bills b ON b.id = r.bill_id JOIN agencies a ON a.id = b.agency_id
+        WHERE b.national_id_hash = $1 ORDER BY r.paid_at DESC
+        """,  # noqa: S608
+        national_id_hash,
+    )
+    return [dict(row) for row in rows]
+
+
+async def receipt_by_code(db: Db, code: str) -> dict[str, Any] | None:
+    row = await db.fetchrow(
+        f"""
+        SELECT {_RECEIPT_COLUMNS}
+        FROM receipts r JOIN bills b ON b.id = r.bill_id JOIN agencies a ON a.id = b.agency_id
+        WHERE r.verification_code = $1
+        """,  # noqa: S608
+        code,
+    )
+    return dict(row) if row else None
+
+
+async def receipt_for_payment(db: Db, payment_id: str) -> dict[str, Any] | None:
+    row = await db.fetchrow(
+        f"""
+        SELECT {_RECEIPT_COLUMNS}
+        FROM receipts r JOIN bills b ON b.id = r.bill_id JOIN agencies a ON a.id = b.agency_id
+        WHERE r.payment_id = $1::uuid
+        """,  # noqa: S608
+        payment_id,
+    )
+    return dict(row) if row else None
+
+
+async def open_exceptions(db: Db) -> list[dict[str, Any]]:
+    rows = await db.fetch(
+        """
+        SELECT id, kind, bank, callback_id, bill_id::text, payment_id::text, amount_satang, detail, status,
+               created_at
+        FROM payment_exceptions WHERE status = 'open' ORDER BY created_at
+        """
+    )
+    return [dict(row) for row in rows]

@@ -1,0 +1,395 @@
+"""HTTP surface of payments: agencies issue bills; citizens list and pay them and follow the payment
+live; banks confirm payments; anyone can check a receipt is genuine."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import time
+from collections.abc import AsyncIterator
+from typing import Annotated, Any, Literal
+
+import msgspec
+from litestar import Request, Response, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, HeaderParameter
+from litestar.response import ServerSentEvent
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+
+from backend.core.crypto import is_valid_national_id
+from backend.core.errors import BadRequest, FieldError, Forbidden, InvalidInput, NotFound
+from backend.identity.guards import (
+    Principal,
+    agencies_of,
+    require_agency_permission,
+    require_person,
+    require_step_up,
+)
+from backend.identity.service import Identity
+from backend.lifespan import Resources
+from payments import queries
+from payments.images import MEDIA_TYPES, ImageFormat, qr_image
+from payments.service import (
+    FINAL_STATES,
+    SIGNATURE_HEADER,
+    BankCallback,
+    CallbackResult,
+    NewBill,
+    apply_callback,
+    ensure_found,
+    issue_bill,
+    require_bank_secret,
+    start_payment,
+    verify_signature,
+)
+
+_LIVE_POLL_SECONDS = 1.0
+_LIVE_MAX_SECONDS = 20 * 60
+
+
+class BillView(msgspec.Struct, kw_only=True):
+    id: str
+    agency_id: int
+    agency_code: str
+    agency_name_th: str
+    agency_name_en: str
+    amount_satang: int
+    due_date: dt.date
+    biller_id: str
+    ref1: str
+    ref2: str | None
+    description_th: str
+    description_en: str
+    status: str
+    created_at: dt.datetime
+    paid_at: dt.datetime | None
+
+
+class NewPayment(msgspec.Struct, forbid_unknown_fields=True):
+    idempotency_key: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+
+
+class PaymentView(msgspec.Struct, kw_only=True):
+    id: str
+    bill_id: str
+    amount_satang: int
+    state: str
+    qr_payload: str
+    qr_svg_url: str
+    qr_png_url: str
+    expires_at: dt.datetime
+    created_at: dt.datetime
+    completed_at: dt.datetime | None
+    receipt: ReceiptView | None = None
+
+
+class ReceiptView(msgspec.Struct, kw_only=True):
+    id: str
+    number: str
+    amount_satang: int
+    paid_at: dt.datetime
+    bank: str
+    bill_id: str
+    agency_code: str
+    agency_name_th: str
+    agency_name_en: str
+    description_th: str
+    description_en: str
+    verification_url: str
+
+
+class ReceiptVerification(msgspec.Struct, kw_only=True):
+    """What anyone holding the receipt's QR may see: that it is genuine, and no personal data."""
+
+    genuine: bool
+    number: str
+    amount_satang: int
+    paid_at: dt.datetime
+    agency_name_th: str
+    agency_name_en: str
+    description_en: str
+
+
+def _payment_view(row: dict[str, Any], receipt: dict[str, Any] | None, public_url: str) -> PaymentView:
+    base = f"/api/v1/payments/{row['id']}"
+    return PaymentView(
+        **{
+            key: row[key]
+            for key in (
+                "id",
+                "bill_id",
+                "amount_satang",
+                "state",
+                "qr_payload",
+                "expires_at",
+                "created_at",
+                "completed_at",
+            )
+        },
+        qr_svg_url=f"{base}/qr.svg",
+        qr_png_url=f"{base}/qr.png",
+        receipt=_receipt_view(receipt, public_url) if receipt else None,
+    )
+
+
+_RECEIPT_FIELDS = (
+    "id", "number", "amount_satang", "paid_at", "bank", "bill_id", "agency_code", "agency_name_th",
+    "agency_name_en", "description_th", "description_en",
+)  # fmt: skip
+
+
+def _receipt_view(row: dict[str, Any], public_url: str) -> ReceiptView:
+    return ReceiptView(
+        **{key: row[key] for key in _RECEIPT_FIELDS},
+        verification_url=f"{public_url}/api/v1/receipts/verify/{row['verification_code']}",
+    )
+
+
+async def _citizen_hash(principal: Principal, identity: Identity, resources: Resources) -> tuple[str, bytes]:
+    from backend.identity import queries as identity_queries
+
+    person = require_person(principal)
+    assert person.citizen_id is not None
+    row = await identity_queries.citizen_by_id(resources.pool, person.citizen_id)
+    if row is None:
+        raise NotFound("Your account no longer exists.")
+    national_id = identity.cipher.decrypt(row["national_id_key_id"], row["national_id_ciphertext"])
+    return person.citizen_id, identity.cipher.lookup_hash(national_id)
+
+
+# --- agencies ---------------------------------------------------------------------------------
+
+
+@post(
+    "/api/v1/agency/bills",
+    tags=["payments"],
+    summary="Issue a bill (idempotent by key)",
+    status_code=HTTP_201_CREATED,
+)
+async def issue(
+    data: Annotated[NewBill, msgspec.Meta()],
+    principal: NamedDependency[Principal],
+    identity: NamedDependency[Identity],
+    resources: NamedDependency[Resources],
+) -> Response[BillView]:
+    agency_id = data.agency_id
+    if agency_id is None:
+        mine = agencies_of(principal)
+        if len(mine) != 1:
+            raise BadRequest("Say which agency issues this bill (agency_id).")
+        agency_id = next(iter(mine))
+    require_agency_permission(principal, agency_id, "bills")
+    if not is_valid_national_id(data.national_id):
+        raise InvalidInput(
+            errors=[FieldError(field="national_id", message="is not a valid 13-digit national ID")]
+        )
+    bill_id, created = await issue_bill(
+        resources.pool,
+        data,
+        agency_id=agency_id,
+        national_id_hash=identity.cipher.lookup_hash(data.national_id),
+        issued_by=principal.citizen_id,
+        client=principal.client_id,
+    )
+    row = ensure_found(await queries.bill(resources.pool, bill_id), "bill")
+    if row["agency_id"] != agency_id:
+        raise Forbidden("This idempotency key belongs to another agency's bill.")
+    return Response(msgspec.convert(row, BillView), status_code=HTTP_201_CREATED if created else HTTP_200_OK)
+
+
+# --- citizens ---------------------------------------------------------------------------------
+
+
+@get("/api/v1/bills", tags=["payments"], summary="The citizen's bills, unpaid first")
+async def my_bills(
+    principal: NamedDependency[Principal],
+    identity: NamedDependency[Identity],
+    resources: NamedDependency[Resources],
+    status: FromQuery[Literal["unpaid", "paid", "cancelled"] | None] = None,
+) -> list[BillView]:
+    _, national_id_hash = await _citizen_hash(principal, identity, resources)
+    return [
+        msgspec.convert(row, BillView)
+        for row in await queries.bills_for(resources.pool, national_id_hash, status)
+    ]
+
+
+async def _my_bill(bill_id: str, national_id_hash: bytes, resources: Resources) -> dict[str, Any]:
+    row = await queries.bill(resources.pool, bill_id)
+    if row is None or row["national_id_hash"] != national_id_hash:
+        raise NotFound("No such bill.")  # another citizen's bill is simply not there
+    return row
+
+
+@post(
+    "/api/v1/bills/{bill_id:uuid}/payments",
+    tags=["payments"],
+    summary="Pay a bill: a Thai QR that expires",
+    status_code=HTTP_201_CREATED,
+)
+async def pay(
+    bill_id: FromPath[Any],
+    data: Annotated[NewPayment, msgspec.Meta()],
+    principal: NamedDependency[Principal],
+    identity: NamedDependency[Identity],
+    resources: NamedDependency[Resources],
+) -> PaymentView:
+    citizen_id, national_id_hash = await _citizen_hash(principal, identity, resources)
+    bill = await _my_bill(str(bill_id), national_id_hash, resources)
+    settings = resources.settings
+    if bill["amount_satang"] >= settings.payment_step_up_satang:
+        require_step_up(
+            principal,
+            minimum_acr=settings.step_up_acr,
+            acr_levels=settings.acr_levels,
+            max_age_seconds=settings.step_up_max_age_seconds,
+        )
+    row = await start_payment(
+        resources.pool,
+        bill=bill,
+        citizen_id=citizen_id,
+        idempotency_key=data.idempotency_key,
+        expiry_minutes=settings.payment_expiry_minutes,
+    )
+    return _payment_view(row, None, settings.public_url)
+
+
+async def _my_payment(payment_id: str, principal: Principal, resources: Resources) -> dict[str, Any]:
+    person = require_person(principal)
+    row = await queries.payment(resources.pool, payment_id)
+    if row is None or row["citizen_id"] != person.citizen_id:
+        raise NotFound("No such payment.")
+    return row
+
+
+@get(
+    "/api/v1/payments/{payment_id:uuid}",
+    tags=["payments"],
+    summary="A payment's state (and receipt once paid)",
+)
+async def payment_state(
+    payment_id: FromPath[Any], principal: NamedDependency[Principal], resources: NamedDependency[Resources]
+) -> PaymentView:
+    row = await _my_payment(str(payment_id), principal, resources)
+    receipt = (
+        await queries.receipt_for_payment(resources.pool, row["id"]) if row["state"] == "success" else None
+    )
+    return _payment_view(row, receipt, resources.settings.public_url)
+
+
+@get(
+    "/api/v1/payments/{payment_id:uuid}/live",
+    tags=["payments"],
+    summary="Server-sent events: the state as it changes",
+)
+async def payment_live(
+    payment_id: FromPath[Any], principal: NamedDependency[Principal], resources: NamedDependency[Resources]
+) -> ServerSentEvent:
+    first = await _my_payment(str(payment_id), principal, resources)
+
+    async def states() -> AsyncIterator[str]:
+        # One indexed read a second per watching phone, ended when the payment is final or after
+        # 20 minutes; the client reconnects (EventSource does so by itself) if it still cares.
+        last = None
+        started = time.monotonic()
+        while time.monotonic() - started < _LIVE_MAX_SECONDS:
+            row = await queries.payment(resources.pool, first["id"])
+            if row is None:
+                return
+            if row["state"] != last:
+                last = row["state"]
+                yield msgspec.json.encode({"state": last}).decode()
+            if last in FINAL_STATES:
+                return
+            await asyncio.sleep(_LIVE_POLL_SECONDS)
+
+    return ServerSentEvent(states(), event_type="payment")
+
+
+@get(
+    "/api/v1/payments/{payment_id:uuid}/qr.{image_format:str}",
+    tags=["payments"],
+    summary="The payment's QR code as SVG or PNG",
+)
+async def payment_qr(
+    payment_id: FromPath[Any],
+    image_format: FromPath[str],
+    principal: NamedDependency[Principal],
+    resources: NamedDependency[Resources],
+) -> Response[bytes]:
+    if image_format not in MEDIA_TYPES:
+        raise NotFound("QR codes come as .svg or .png")
+    row = await _my_payment(str(payment_id), principal, resources)
+    kind: ImageFormat = "svg" if image_format == "svg" else "png"
+    image = await qr_image(resources.redis, row["qr_payload"], kind)
+    return Response(image, media_type=MEDIA_TYPES[kind], headers={"Cache-Control": "private, max-age=900"})
+
+
+@get("/api/v1/receipts", tags=["payments"], summary="The citizen's receipts, newest first")
+async def my_receipts(
+    principal: NamedDependency[Principal],
+    identity: NamedDependency[Identity],
+    resources: NamedDependency[Resources],
+) -> list[ReceiptView]:
+    _, national_id_hash = await _citizen_hash(principal, identity, resources)
+    rows = await queries.receipts_for(resources.pool, national_id_hash)
+    return [_receipt_view(row, resources.settings.public_url) for row in rows]
+
+
+@get(
+    "/api/v1/receipts/verify/{code:str}",
+    tags=["payments"],
+    summary="Anyone: is this receipt genuine? (no personal data)",
+)
+async def verify_receipt(code: FromPath[str], resources: NamedDependency[Resources]) -> ReceiptVerification:
+    row = await queries.receipt_by_code(resources.pool, code)
+    if row is None:
+        raise NotFound("No receipt has this verification code: it is not genuine.")
+    return ReceiptVerification(
+        genuine=True,
+        number=row["number"],
+        amount_satang=row["amount_satang"],
+        paid_at=row["paid_at"],
+        agency_name_th=row["agency_name_th"],
+        agency_name_en=row["agency_name_en"],
+        description_en=row["description_en"],
+    )
+
+
+# --- banks ------------------------------------------------------------------------------------
+
+
+@post(
+    "/api/v1/payments/callbacks/{bank:str}",
+    tags=["payments"],
+    summary="A bank confirms a payment (signed; see docs/bank-callbacks.md)",
+    status_code=HTTP_200_OK,
+)
+async def bank_callback(
+    bank: FromPath[str],
+    request: Request[Any, Any, Any],
+    resources: NamedDependency[Resources],
+    signature: Annotated[str | None, HeaderParameter(name=SIGNATURE_HEADER)] = None,
+) -> CallbackResult:
+    secret = require_bank_secret(resources.settings.bank_secret_map, bank)
+    body = await request.body()
+    verify_signature(secret, signature, body)
+    try:
+        callback = msgspec.json.decode(body, type=BankCallback)
+        raw = msgspec.json.decode(body)
+    except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+        raise BadRequest(f"The callback body is not valid: {exc}") from exc
+    return await apply_callback(resources.pool, bank, callback, raw)
+
+
+PAYMENT_ROUTES = [
+    issue,
+    my_bills,
+    pay,
+    payment_state,
+    payment_live,
+    payment_qr,
+    my_receipts,
+    verify_receipt,
+    bank_callback,
+]

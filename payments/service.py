@@ -1,0 +1,281 @@
+"""Bills, payments and bank callbacks: money counted exactly once.
+
+- A bill is issued once per agency idempotency key; the same key with another body is refused.
+- A payment is a dynamic Thai QR (bill payment: biller ID, reference 1 and 2, amount) that expires.
+  One live payment per bill (a partial unique index), so a second "pay" returns the QR already shown.
+- A bank callback is signed (HMAC-SHA256 over ``timestamp.body``) and kept by its id: a repeat is
+  answered "already processed". The bill row is locked while a callback is applied, so any number of
+  concurrent callbacks for one bill give one success, one receipt. Money that does not fit (after
+  expiry, a different amount, a bill already paid, an unknown bill) is never dropped: it becomes an
+  exception for support staff.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+import time
+from decimal import Decimal
+from typing import Annotated, Any
+
+import asyncpg
+import msgspec
+import structlog
+
+from backend.core.db import Connection, Pool
+from backend.core.errors import AppError, Conflict, NotAuthenticated, NotFound
+from payments import queries
+from payments.thaiqr import build_bill_payment
+
+_log = structlog.get_logger(__name__)
+
+SIGNATURE_HEADER = "x-signature"
+SIGNATURE_TOLERANCE_SECONDS = 300
+FINAL_STATES = frozenset({"success", "failed", "expired", "cancelled"})
+
+
+class NewBill(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    national_id: Annotated[str, msgspec.Meta(min_length=13, max_length=13)]
+    amount_satang: Annotated[int, msgspec.Meta(ge=1, le=99_999_999_999)]
+    due_date: dt.date
+    biller_id: Annotated[str, msgspec.Meta(pattern="^[0-9]{13}([0-9]{2})?$")]
+    ref1: Annotated[str, msgspec.Meta(pattern="^[0-9A-Z]{1,20}$")]
+    ref2: Annotated[str, msgspec.Meta(pattern="^[0-9A-Z]{1,20}$")] | None = None
+    description_th: Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
+    description_en: Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
+    idempotency_key: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    agency_id: int | None = None
+    """Needed for staff who act for several agencies; an agency's system acts for its own."""
+
+
+class BankCallback(msgspec.Struct, kw_only=True):
+    callback_id: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+    biller_id: str
+    ref1: str
+    ref2: str | None = None
+    amount_satang: Annotated[int, msgspec.Meta(ge=1)]
+    paid_at: dt.datetime
+    bank_reference: Annotated[str, msgspec.Meta(max_length=100)] | None = None
+
+
+class CallbackResult(msgspec.Struct, frozen=True):
+    status: str
+    """``processed`` or ``already_processed``."""
+    outcome: str
+    """``paid`` or ``exception`` (kept for support staff; nothing is lost)."""
+
+
+class SignatureRefused(AppError):
+    status_code = 401
+    problem_type = "bad-signature"
+    title = "The callback's signature is not valid"
+
+
+def request_hash(bill: NewBill) -> bytes:
+    return hashlib.sha256(msgspec.json.encode(bill)).digest()
+
+
+async def issue_bill(
+    pool: Pool,
+    bill: NewBill,
+    *,
+    agency_id: int,
+    national_id_hash: bytes,
+    issued_by: str | None,
+    client: str | None,
+) -> tuple[str, bool]:
+    """(bill id, created now). The same idempotency key and body give the same bill."""
+    digest = request_hash(bill)
+    async with pool.acquire() as connection, connection.transaction():
+        existing = await queries.bill_by_idempotency_key(connection, agency_id, bill.idempotency_key)
+        if existing is None and await queries.bills_references_taken(
+            connection, bill.biller_id, bill.ref1, bill.ref2
+        ):
+            raise Conflict("A bill with this biller ID and these references already exists.")
+        bill_id = None
+        if existing is None:
+            try:
+                async with connection.transaction():
+                    bill_id = await queries.insert_bill(
+                        connection,
+                        {
+                            **msgspec.structs.asdict(bill),
+                            "agency_id": agency_id,
+                            "national_id_hash": national_id_hash,
+                            "request_hash": digest,
+                            "issued_by_client": client,
+                            "issued_by": issued_by,
+                        },
+                    )
+            except asyncpg.UniqueViolationError as exc:
+                raise Conflict("A bill with this biller ID and these references already exists.") from exc
+        if bill_id is not None:
+            return bill_id, True
+        existing = existing or await queries.bill_by_idempotency_key(
+            connection, agency_id, bill.idempotency_key
+        )
+        assert existing is not None
+        if not hmac.compare_digest(existing["request_hash"], digest):
+            raise Conflict("This idempotency key was used for a different bill.")
+        return existing["id"], False
+
+
+def qr_for_bill(bill: dict[str, Any]) -> str:
+    return build_bill_payment(
+        bill["biller_id"], bill["ref1"], bill["ref2"], Decimal(bill["amount_satang"]) / 100
+    )
+
+
+async def start_payment(
+    pool: Pool,
+    *,
+    bill: dict[str, Any],
+    citizen_id: str,
+    idempotency_key: str,
+    expiry_minutes: int,
+) -> dict[str, Any]:
+    """The payment to show: the one this key made, the bill's live one, or a new one."""
+    earlier = await queries.payment_by_idempotency_key(pool, citizen_id, idempotency_key)
+    if earlier is not None:
+        if earlier["bill_id"] != bill["id"]:
+            raise Conflict("This idempotency key was used to pay another bill.")
+        return earlier
+    if bill["status"] != "unpaid":
+        raise Conflict(
+            "This bill is already paid." if bill["status"] == "paid" else "This bill was cancelled."
+        )
+    live = await queries.live_payment_for_bill(pool, bill["id"])
+    if live is not None:
+        return live
+    expires_at = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=expiry_minutes)
+    try:
+        async with pool.acquire() as connection, connection.transaction():
+            created = await queries.insert_payment(
+                connection,
+                bill_id=bill["id"],
+                citizen_id=citizen_id,
+                amount_satang=bill["amount_satang"],
+                qr_payload=qr_for_bill(bill),
+                idempotency_key=idempotency_key,
+                expires_at=expires_at,
+            )
+            await queries.add_event(connection, created["id"], None, "created", "citizen", None)
+            await queries.add_event(connection, created["id"], "created", "pending", "system", "QR shown")
+    except asyncpg.UniqueViolationError:
+        # Another request for this bill (or with this key) won the race: show its payment.
+        again = await queries.payment_by_idempotency_key(pool, citizen_id, idempotency_key)
+        again = again or await queries.live_payment_for_bill(pool, bill["id"])
+        if again is None:
+            raise
+        return again
+    return created
+
+
+def sign(secret: bytes, timestamp: int, body: bytes) -> str:
+    digest = hmac.new(secret, f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={digest}"
+
+
+def verify_signature(secret: bytes, header: str | None, body: bytes, now: float | None = None) -> None:
+    parts = dict(part.strip().split("=", 1) for part in (header or "").split(",") if "=" in part)
+    try:
+        timestamp = int(parts.get("t", ""))
+    except ValueError as exc:
+        raise SignatureRefused("X-Signature needs t=<unix seconds>,v1=<hex HMAC-SHA256>") from exc
+    current = time.time() if now is None else now
+    if abs(current - timestamp) > SIGNATURE_TOLERANCE_SECONDS:
+        raise SignatureRefused("The callback's timestamp is more than five minutes off; send a fresh one.")
+    expected = sign(secret, timestamp, body).split("v1=", 1)[1]
+    if not hmac.compare_digest(expected, parts.get("v1", "")):
+        raise SignatureRefused("The signature does not match this bank's secret and the body sent.")
+
+
+async def apply_callback(
+    pool: Pool, bank: str, callback: BankCallback, raw_body: dict[str, Any]
+) -> CallbackResult:
+    async with pool.acquire() as connection, connection.transaction():
+        callback_pk = await queries.record_callback(connection, bank, callback.callback_id, raw_body)
+        if callback_pk is None:
+            earlier = await queries.callback_outcome(connection, bank, callback.callback_id)
+            return CallbackResult(
+                status="already_processed", outcome=earlier["outcome"] if earlier else "exception"
+            )
+        outcome, payment_id = await _apply(connection, bank, callback)
+        await queries.settle_callback(connection, callback_pk, outcome, payment_id)
+    _log.info("bank_callback", bank=bank, outcome=outcome, payment_id=payment_id)
+    return CallbackResult(status="processed", outcome=outcome)
+
+
+async def _apply(connection: Connection, bank: str, callback: BankCallback) -> tuple[str, str | None]:
+    async def exception(
+        kind: str, detail: str, bill_id: str | None, payment_id: str | None
+    ) -> tuple[str, str | None]:
+        await queries.insert_exception(
+            connection, kind=kind, bank=bank, callback_id=callback.callback_id, bill_id=bill_id,
+            payment_id=payment_id, amount_satang=callback.amount_satang, detail=detail,
+        )  # fmt: skip
+        _log.warning("payment_exception", kind=kind, bank=bank, callback_id=callback.callback_id)
+        return "exception", payment_id
+
+    bill = await queries.bill_for_references_locked(
+        connection, callback.biller_id, callback.ref1, callback.ref2
+    )
+    if bill is None:
+        return await exception("unknown_bill", "No bill has this biller ID and these references.", None, None)
+    if bill["status"] == "paid":
+        return await exception(
+            "already_paid", "The bill was already paid: money arrived twice.", bill["id"], None
+        )
+    payment = await queries.latest_payment_for_bill(connection, bill["id"])
+    if payment is None:
+        return await exception(
+            "late", "Money arrived for a bill no payment was started for.", bill["id"], None
+        )
+    live = payment["state"] in ("created", "pending") and payment["expires_at"] > dt.datetime.now(dt.UTC)
+    if not live:
+        detail = f"Money arrived after the payment was {payment['state']}."
+        return await exception("late", detail, bill["id"], payment["id"])
+    if callback.amount_satang != payment["amount_satang"]:
+        detail = f"The bank paid {callback.amount_satang} satang; the bill is {payment['amount_satang']}."
+        return await exception("amount_mismatch", detail, bill["id"], payment["id"])
+    await queries.complete_payment(connection, payment["id"], bill["id"])
+    await queries.add_event(
+        connection, payment["id"], payment["state"], "success", "bank", f"{bank} {callback.callback_id}"
+    )
+    await queries.insert_receipt(
+        connection,
+        payment_id=payment["id"],
+        bill_id=bill["id"],
+        amount_satang=payment["amount_satang"],
+        bank=bank,
+        bank_reference=callback.bank_reference,
+        verification_code=secrets.token_urlsafe(12),
+    )
+    return "paid", payment["id"]
+
+
+async def expire_due_payments(pool: Pool) -> int:
+    async with pool.acquire() as connection, connection.transaction():
+        expired = await queries.expire_payments(connection)
+        for payment_id in expired:
+            await queries.add_event(
+                connection, payment_id, "pending", "expired", "system", "not paid in time"
+            )
+    if expired:
+        _log.info("payments_expired", count=len(expired))
+    return len(expired)
+
+
+def require_bank_secret(secrets_by_bank: dict[str, bytes], bank: str) -> bytes:
+    secret = secrets_by_bank.get(bank)
+    if secret is None:
+        raise NotAuthenticated("Unknown bank.")
+    return secret
+
+
+def ensure_found(value: dict[str, Any] | None, what: str) -> dict[str, Any]:
+    if value is None:
+        raise NotFound(f"No such {what}.")
+    return value
