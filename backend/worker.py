@@ -17,6 +17,7 @@ from saq import CronJob, Worker
 from backend.core import tasks
 from backend.lifespan import Resources, open_resources
 from backend.settings import Settings
+from payments.service import expire_due_payments
 
 _log = structlog.get_logger(__name__)
 
@@ -37,6 +38,10 @@ def _resources(ctx: dict[str, Any]) -> Resources:
 
 async def run_task(ctx: dict[str, Any], *, task_id: int) -> str:
     return await tasks.run_task(_resources(ctx), task_id)
+
+
+async def expire_payments(ctx: dict[str, Any]) -> int:
+    return await expire_due_payments(_resources(ctx).pool)
 
 
 async def sweep_tasks(ctx: dict[str, Any]) -> int:
@@ -64,7 +69,10 @@ def build_worker(resources: Resources) -> Worker[Any]:
     return _Worker(
         resources.queue,
         functions=[run_task],
-        cron_jobs=[CronJob(sweep_tasks, cron=SWEEP_CRON, timeout=60)],
+        cron_jobs=[
+            CronJob(sweep_tasks, cron=SWEEP_CRON, timeout=60),
+            CronJob(expire_payments, cron=SWEEP_CRON, timeout=60),
+        ],
         concurrency=resources.settings.worker_concurrency,
         startup=startup,
         dequeue_timeout=DEQUEUE_TIMEOUT_SECONDS,

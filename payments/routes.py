@@ -307,20 +307,18 @@ async def payment_live(
 
 
 @get(
-    "/api/v1/payments/{payment_id:uuid}/qr.{image_format:str}",
+    ["/api/v1/payments/{payment_id:uuid}/qr.svg", "/api/v1/payments/{payment_id:uuid}/qr.png"],
     tags=["payments"],
     summary="The payment's QR code as SVG or PNG",
 )
 async def payment_qr(
     payment_id: FromPath[Any],
-    image_format: FromPath[str],
+    request: Request[Any, Any, Any],
     principal: NamedDependency[Principal],
     resources: NamedDependency[Resources],
 ) -> Response[bytes]:
-    if image_format not in MEDIA_TYPES:
-        raise NotFound("QR codes come as .svg or .png")
     row = await _my_payment(str(payment_id), principal, resources)
-    kind: ImageFormat = "svg" if image_format == "svg" else "png"
+    kind: ImageFormat = "svg" if request.url.path.endswith(".svg") else "png"
     image = await qr_image(resources.redis, row["qr_payload"], kind)
     return Response(image, media_type=MEDIA_TYPES[kind], headers={"Cache-Control": "private, max-age=900"})
 

@@ -59,6 +59,7 @@ def environment_for_tests(var_dir: Path, **overrides: str) -> dict[str, str]:
         # The test agencies run on loopback; SSRF refusal is tested with an app that turns this off.
         "ALLOW_PRIVATE_CONNECTOR_HOSTS": "true",
         "ENTITLEMENTS_DEADLINE_MS": "2000",
+        "BANK_SECRETS": "test-bank:test-bank-secret-0123456789",
         **overrides,
     }
 

@@ -1,0 +1,260 @@
+"""Bills, Thai QR payments and bank callbacks: money counted exactly once, never lost."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import hashlib
+import json
+import time
+import uuid
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from backend.lifespan import Resources
+from payments.service import expire_due_payments, sign
+from payments.thaiqr import parse
+from tests.factories import make_agency, valid_national_id
+from tests.integration.conftest import SignIn
+
+BANK = "test-bank"
+BANK_SECRET = b"test-bank-secret-0123456789"
+
+
+async def _issuer(sign_in: SignIn, resources: Resources) -> tuple[int, httpx.AsyncClient]:
+    agency_id = await make_agency(resources.pool, status="approved")
+    return agency_id, await sign_in(("agency_admin", agency_id))
+
+
+def bill(national_id: str, **overrides: Any) -> dict[str, Any]:
+    return {
+        "national_id": national_id,
+        "amount_satang": 30000,
+        "due_date": "2026-12-31",
+        "biller_id": "0994000165510",
+        "ref1": f"INV{uuid.uuid4().hex[:10].upper()}",
+        "ref2": "CUST01",
+        "description_th": "ค่าน้ำประปา พฤศจิกายน",
+        "description_en": "Water, November",
+        "idempotency_key": uuid.uuid4().hex,
+        **overrides,
+    }
+
+
+def _signed(
+    body: dict[str, Any], *, at: float | None = None, secret: bytes = BANK_SECRET
+) -> tuple[bytes, dict[str, str]]:
+    raw = json.dumps(body).encode()
+    return raw, {"X-Signature": sign(secret, int(at or time.time()), raw), "Content-Type": "application/json"}
+
+
+def _callback(issued: dict[str, Any], **overrides: Any) -> dict[str, Any]:
+    return {
+        "callback_id": uuid.uuid4().hex,
+        "biller_id": issued["biller_id"],
+        "ref1": issued["ref1"],
+        "ref2": issued["ref2"],
+        "amount_satang": issued["amount_satang"],
+        "paid_at": dt.datetime.now(dt.UTC).isoformat(),
+        "bank_reference": "BNK-1",
+        **overrides,
+    }
+
+
+async def _post_callback(
+    client: httpx.AsyncClient, body: dict[str, Any], **sign_options: Any
+) -> httpx.Response:
+    raw, headers = _signed(body, **sign_options)
+    return await client.post(f"/api/v1/payments/callbacks/{BANK}", content=raw, headers=headers)
+
+
+async def test_an_agency_issues_a_bill_once_per_idempotency_key(
+    sign_in: SignIn, resources: Resources
+) -> None:
+    _, agency = await _issuer(sign_in, resources)
+    body = bill(valid_national_id(11))
+    first = await agency.post("/api/v1/agency/bills", json=body)
+    assert first.status_code == 201, first.text
+    again = await agency.post("/api/v1/agency/bills", json=body)
+    assert again.status_code == 200
+    assert again.json()["id"] == first.json()["id"]
+    changed = await agency.post("/api/v1/agency/bills", json={**body, "amount_satang": 1})
+    assert changed.status_code == 409
+    bad_id = await agency.post("/api/v1/agency/bills", json=bill("1101700207537"))
+    assert bad_id.json()["errors"][0]["field"] == "national_id"
+    assert await resources.pool.fetchval("SELECT count(*) FROM bills") == 1
+
+
+async def test_a_citizen_pays_by_qr_and_a_signed_callback_marks_it_paid_with_a_receipt(
+    sign_in: SignIn, resources: Resources, client: httpx.AsyncClient
+) -> None:
+    national_id = valid_national_id(12)
+    _, agency = await _issuer(sign_in, resources)
+    issued = (await agency.post("/api/v1/agency/bills", json=bill(national_id))).json()
+    citizen = await sign_in(national_id=national_id)
+    bills = (await citizen.get("/api/v1/bills")).json()
+    assert [b["id"] for b in bills] == [issued["id"]]
+
+    payment = await citizen.post(f"/api/v1/bills/{issued['id']}/payments", json={"idempotency_key": "k1"})
+    assert payment.status_code == 201, payment.text
+    shown = payment.json()
+    qr = parse(shown["qr_payload"])
+    assert (qr.biller_id, qr.ref1, qr.ref2, qr.amount, qr.dynamic) == (
+        issued["biller_id"], issued["ref1"], issued["ref2"], Decimal("300.00"), True,
+    )  # fmt: skip
+    assert shown["state"] == "pending"
+    expires = dt.datetime.fromisoformat(shown["expires_at"])
+    assert dt.timedelta(minutes=14) < expires - dt.datetime.now(dt.UTC) <= dt.timedelta(minutes=15)
+    same = await citizen.post(f"/api/v1/bills/{issued['id']}/payments", json={"idempotency_key": "k1"})
+    other_tap = await citizen.post(f"/api/v1/bills/{issued['id']}/payments", json={"idempotency_key": "k2"})
+    assert same.json()["id"] == other_tap.json()["id"] == shown["id"]  # one live QR per bill
+
+    svg = await citizen.get(shown["qr_svg_url"])
+    png = await citizen.get(shown["qr_png_url"])
+    assert svg.headers["content-type"].startswith("image/svg+xml")
+    assert png.content.startswith(b"\x89PNG")
+
+    confirmed = await _post_callback(client, _callback(issued))
+    assert confirmed.json() == {"status": "processed", "outcome": "paid"}
+    state = (await citizen.get(f"/api/v1/payments/{shown['id']}")).json()
+    assert state["state"] == "success"
+    receipt = state["receipt"]
+    assert receipt["number"].startswith("R")
+    assert (await citizen.get("/api/v1/bills")).json()[0]["status"] == "paid"
+    verified = (await client.get(urlsplit(receipt["verification_url"]).path)).json()
+    assert verified["genuine"] is True
+    assert verified["number"] == receipt["number"]
+    assert national_id not in json.dumps(verified)
+    events = await resources.pool.fetch("SELECT from_state, to_state FROM payment_events ORDER BY id")
+    assert [(e["from_state"], e["to_state"]) for e in events] == [
+        (None, "created"),
+        ("created", "pending"),
+        ("pending", "success"),
+    ]
+    assert (
+        await citizen.post(f"/api/v1/bills/{issued['id']}/payments", json={"idempotency_key": "k3"})
+    ).status_code == 409
+
+
+async def test_fifty_concurrent_duplicate_callbacks_give_one_success_and_one_receipt(
+    sign_in: SignIn, resources: Resources, client: httpx.AsyncClient
+) -> None:
+    national_id = valid_national_id(13)
+    _, agency = await _issuer(sign_in, resources)
+    issued = (await agency.post("/api/v1/agency/bills", json=bill(national_id))).json()
+    citizen = await sign_in(national_id=national_id)
+    await citizen.post(f"/api/v1/bills/{issued['id']}/payments", json={"idempotency_key": "k"})
+    same_callback = _callback(issued)
+    other_ids = [_callback(issued) for _ in range(5)]  # the bank sent the money twice, under new ids
+    answers = await asyncio.gather(
+        *(_post_callback(client, same_callback) for _ in range(45)),
+        *(_post_callback(client, body) for body in other_ids),
+    )
+    assert all(answer.status_code == 200 for answer in answers)
+    outcomes = [answer.json() for answer in answers]
+    assert outcomes.count({"status": "processed", "outcome": "paid"}) == 1
+    assert await resources.pool.fetchval("SELECT count(*) FROM receipts") == 1
+    assert await resources.pool.fetchval("SELECT count(*) FROM payments WHERE state = 'success'") == 1
+    assert await resources.pool.fetchval("SELECT count(*) FROM bank_callbacks") == 6
+    kinds = [row["kind"] for row in await resources.pool.fetch("SELECT kind FROM payment_exceptions")]
+    assert kinds == ["already_paid"] * 5  # each extra payment is kept for support staff
+
+
+async def test_forged_or_stale_callbacks_are_refused_and_change_nothing(
+    sign_in: SignIn, resources: Resources, client: httpx.AsyncClient
+) -> None:
+    national_id = valid_national_id(14)
+    _, agency = await _issuer(sign_in, resources)
+    issued = (await agency.post("/api/v1/agency/bills", json=bill(national_id))).json()
+    citizen = await sign_in(national_id=national_id)
+    await citizen.post(f"/api/v1/bills/{issued['id']}/payments", json={"idempotency_key": "k"})
+    forged = await _post_callback(client, _callback(issued), secret=b"not-the-bank")
+    stale = await _post_callback(client, _callback(issued), at=time.time() - 301)
+    unknown_bank = await client.post(
+        "/api/v1/payments/callbacks/nobank", content=b"{}", headers={"X-Signature": "t=1,v1=0"}
+    )
+    assert (forged.status_code, stale.status_code, unknown_bank.status_code) == (401, 401, 401)
+    assert forged.headers["content-type"] == "application/problem+json"
+    assert await resources.pool.fetchval("SELECT count(*) FROM bank_callbacks") == 0
+    assert (await citizen.get("/api/v1/bills")).json()[0]["status"] == "unpaid"
+
+
+async def test_a_wrong_amount_or_a_late_payment_becomes_an_exception_not_a_loss(
+    sign_in: SignIn, resources: Resources, client: httpx.AsyncClient
+) -> None:
+    national_id = valid_national_id(15)
+    _, agency = await _issuer(sign_in, resources)
+    issued = (await agency.post("/api/v1/agency/bills", json=bill(national_id))).json()
+    citizen = await sign_in(national_id=national_id)
+    payment = (
+        await citizen.post(f"/api/v1/bills/{issued['id']}/payments", json={"idempotency_key": "k"})
+    ).json()
+
+    short = await _post_callback(client, _callback(issued, amount_satang=29999))
+    assert short.json() == {"status": "processed", "outcome": "exception"}
+    assert (await citizen.get(f"/api/v1/payments/{payment['id']}")).json()["state"] == "pending"
+
+    await resources.pool.execute("UPDATE payments SET expires_at = now() - interval '1 second'")
+    assert await expire_due_payments(resources.pool) == 1
+    assert (await citizen.get(f"/api/v1/payments/{payment['id']}")).json()["state"] == "expired"
+    late = await _post_callback(client, _callback(issued))
+    assert late.json()["outcome"] == "exception"
+    rows = await resources.pool.fetch(
+        "SELECT kind, amount_satang, status FROM payment_exceptions ORDER BY id"
+    )
+    assert [(r["kind"], r["amount_satang"], r["status"]) for r in rows] == [
+        ("amount_mismatch", 29999, "open"),
+        ("late", 30000, "open"),
+    ]
+    assert (await citizen.get("/api/v1/bills")).json()[0]["status"] == "unpaid"  # support decides
+
+
+async def test_one_citizen_never_sees_or_pays_anothers_bill(sign_in: SignIn, resources: Resources) -> None:
+    _, agency = await _issuer(sign_in, resources)
+    issued = (await agency.post("/api/v1/agency/bills", json=bill(valid_national_id(16)))).json()
+    stranger = await sign_in(national_id=valid_national_id(17))
+    assert (await stranger.get("/api/v1/bills")).json() == []
+    refused = await stranger.post(f"/api/v1/bills/{issued['id']}/payments", json={"idempotency_key": "k"})
+    assert refused.status_code == 404
+    owner = await sign_in(national_id=valid_national_id(16))
+    payment = (
+        await owner.post(f"/api/v1/bills/{issued['id']}/payments", json={"idempotency_key": "k"})
+    ).json()
+    assert (await stranger.get(f"/api/v1/payments/{payment['id']}")).status_code == 404
+    assert (await stranger.get(payment["qr_png_url"])).status_code == 404
+
+
+async def test_a_large_bill_needs_a_step_up_login(sign_in: SignIn, resources: Resources) -> None:
+    national_id = valid_national_id(18)
+    _, agency = await _issuer(sign_in, resources)
+    issued = (
+        await agency.post("/api/v1/agency/bills", json=bill(national_id, amount_satang=2_000_000))
+    ).json()
+    citizen = await sign_in(national_id=national_id)
+    token = next(iter(citizen.cookies.values()))
+    key = f"session:{hashlib.sha256(token.encode()).hexdigest()}"  # make it an old login, not a recent one
+    stored = json.loads(await resources.redis.get(key) or b"{}")
+    stored["auth_time"] = int(time.time()) - 3600
+    await resources.redis.set(key, json.dumps(stored))
+    refused = await citizen.post(f"/api/v1/bills/{issued['id']}/payments", json={"idempotency_key": "k"})
+    assert refused.status_code == 401
+    assert "insufficient_user_authentication" in refused.headers["www-authenticate"]
+
+
+async def test_the_live_state_stream_ends_with_success(
+    sign_in: SignIn, resources: Resources, client: httpx.AsyncClient
+) -> None:
+    national_id = valid_national_id(19)
+    _, agency = await _issuer(sign_in, resources)
+    issued = (await agency.post("/api/v1/agency/bills", json=bill(national_id))).json()
+    citizen = await sign_in(national_id=national_id)
+    payment = (
+        await citizen.post(f"/api/v1/bills/{issued['id']}/payments", json={"idempotency_key": "k"})
+    ).json()
+    await _post_callback(client, _callback(issued))
+    stream = await citizen.get(f"/api/v1/payments/{payment['id']}/live")
+    assert stream.headers["content-type"].startswith("text/event-stream")
+    assert 'data: {"state":"success"}' in stream.text
