@@ -46,6 +46,7 @@ from backend.identity.staff_routes import STAFF_ROUTES
 from backend.lifespan import Resources, open_resources
 from backend.seed import seed_demo_data
 from backend.settings import Settings, load_settings
+from payments.demo_bank import demo_bank_routes
 from payments.routes import PAYMENT_ROUTES
 
 MAX_REQUEST_BODY_BYTES = 1024 * 1024
@@ -87,11 +88,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
         async with open_resources(settings) as resources, AsyncExitStack() as stack:
             app.state.resources = resources
             oidc_http = resources.http
-            if settings.uses_demo_identity_provider:
-                # The demo provider lives in this app: reach it in-process rather than over the network.
-                oidc_http = await stack.enter_async_context(
+            if settings.demo_mode:
+                # The demo provider and demo bank live in this app: they reach it in-process rather
+                # than over the network.
+                app.state.self_http = await stack.enter_async_context(
                     httpx.AsyncClient(transport=httpx.ASGITransport(app=cast(Any, app)), timeout=10)
                 )
+            if settings.uses_demo_identity_provider:
+                oidc_http = app.state.self_http
             app.state.identity = create_identity(settings, resources, oidc_http=oidc_http)
             app.state.catalogue = Catalogue(resources.pool, resources.redis)
             connectors = ConnectorClient(
@@ -127,6 +131,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
     ]
     if settings.uses_demo_identity_provider:
         handlers += demo_idp_routes(settings)
+    if settings.demo_mode:
+        handlers += demo_bank_routes(settings)
     pwa_dir = Path(settings.pwa_dir)
     if (pwa_dir / "index.html").exists():
         handlers.append(create_static_files_router("/", directories=[pwa_dir], html_mode=True, name="pwa"))

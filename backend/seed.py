@@ -8,6 +8,7 @@ trying the demo can find their way.
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 import os
 
@@ -20,6 +21,7 @@ from backend.identity.agency_clients import CLIENT_SCOPES, new_client_id, new_se
 from backend.identity.demo_idp import demo_issuer
 from backend.identity.demo_people import DEMO_AGENCY_FOR_STAFF, DEMO_PEOPLE
 from backend.settings import Settings
+from payments import queries as payment_queries
 
 DEMO_AGENCIES = (
     # code, Thai name, English name, contact e-mail
@@ -89,6 +91,7 @@ async def seed_demo_data(connection: Connection, settings: Settings) -> None:
             )
         await _demo_connectors(connection, settings)
         await _demo_tiles(connection)
+        await _demo_bills(connection, cipher)
         clients = await _demo_agency_clients(connection, settings)
     _write_demo_guide(settings, clients)
 
@@ -237,6 +240,39 @@ async def _demo_tiles(connection: Connection) -> None:
             actor=None,
             client=None,
         )
+
+
+DEMO_BILLS = (
+    # agency, biller ID, reference prefix, Thai description, English description, base amount in satang
+    ("demo-water", "0994000165510", "W", "ค่าน้ำประปา", "Water bill", 18700),
+    ("demo-power", "0994000244101", "E", "ค่าไฟฟ้า", "Electricity bill", 96350),
+)
+
+
+async def _demo_bills(connection: Connection, cipher: NationalIdCipher) -> None:
+    """This month's water and electricity bills for each demo citizen (not the staff), once."""
+    today = dt.date.today()
+    for index, person in enumerate(p for p in DEMO_PEOPLE if p.role is None):
+        for code, biller_id, prefix, name_th, name_en, base in DEMO_BILLS:
+            agency_id: int = await connection.fetchval("SELECT id FROM agencies WHERE code = $1", code)
+            await payment_queries.insert_bill(
+                connection,
+                {
+                    "agency_id": agency_id,
+                    "national_id_hash": cipher.lookup_hash(person.national_id),
+                    "amount_satang": base + 1130 * index,
+                    "due_date": today + dt.timedelta(days=14),
+                    "biller_id": biller_id,
+                    "ref1": f"{prefix}{today:%Y%m}{person.national_id[-6:]}",
+                    "ref2": person.key.upper()[:20],
+                    "description_th": f"{name_th} {today:%m/%Y}",
+                    "description_en": f"{name_en}, {today:%B %Y}",
+                    "idempotency_key": f"demo-{person.key}-{today:%Y%m}",
+                    "request_hash": b"demo",
+                    "issued_by_client": "demo data",
+                    "issued_by": None,
+                },
+            )
 
 
 async def _demo_connectors(connection: Connection, settings: Settings) -> None:

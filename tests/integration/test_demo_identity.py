@@ -230,3 +230,35 @@ async def test_login_attempts_are_rate_limited_per_address(settings: Settings, t
     assert refused.status_code == 429
     assert int(refused.headers["retry-after"]) >= 1
     assert refused.json()["type"] == "/problems/rate-limited"
+
+
+async def test_a_demo_citizen_pays_a_demo_bill_at_the_demo_bank(
+    demo: httpx.AsyncClient, demo_settings: Settings
+) -> None:
+    assert demo_settings.database_url
+    connection = await asyncpg.connect(demo_settings.database_url)
+    try:
+        await seed_demo_data(connection, demo_settings)
+    finally:
+        await connection.close()
+    await _pick(demo, "malee")
+    bills = (await demo.get("/api/v1/bills")).json()
+    assert sorted(b["agency_code"] for b in bills) == ["demo-power", "demo-water"]
+    water = next(b for b in bills if b["agency_code"] == "demo-water")
+    csrf = (await demo.get("/api/v1/me")).json()["csrf_token"]
+    payment = (
+        await demo.post(
+            f"/api/v1/bills/{water['id']}/payments",
+            json={"idempotency_key": "tap-1"},
+            headers={"X-CSRF-Token": csrf},
+        )
+    ).json()
+    review = await demo.post("/demo-bank/review", data={"payload": payment["qr_payload"]})
+    assert f"{water['amount_satang'] / 100:,.2f} THB" in review.text
+    paid = await demo.post("/demo-bank/pay", data={"payload": payment["qr_payload"]})
+    assert "Paid." in paid.text
+    after = (await demo.get(f"/api/v1/payments/{payment['id']}")).json()
+    assert after["state"] == "success"
+    assert after["receipt"]["number"].startswith("R")
+    garbage = await demo.post("/demo-bank/review", data={"payload": "not a qr"})
+    assert "not a payment we can make" in garbage.text
