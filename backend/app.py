@@ -46,6 +46,7 @@ from backend.identity.staff_routes import STAFF_ROUTES
 from backend.lifespan import Resources, open_resources
 from backend.seed import seed_demo_data
 from backend.settings import Settings, load_settings
+from backend.worker import load_task_handlers
 from payments.demo_bank import demo_bank_routes
 from payments.routes import PAYMENT_ROUTES
 
@@ -80,6 +81,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     if not settings.database_url or not settings.redis_url:
         raise ConfigurationError("DATABASE_URL and REDIS_URL must be resolved before the app starts")
     configure_logging(settings.log_level, json_lines=settings.log_json)
+    load_task_handlers()
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:

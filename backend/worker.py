@@ -22,7 +22,7 @@ from payments.service import expire_due_payments
 _log = structlog.get_logger(__name__)
 
 # Modules whose import registers task handlers; each feature adds its own here.
-TASK_MODULES: tuple[str, ...] = ()
+TASK_MODULES: tuple[str, ...] = ("payments.webhooks",)
 SWEEP_CRON = "* * * * * */30"  # every 30 seconds (croniter's sixth field is seconds)
 # Shorter than the Redis client's socket timeout, so a blocking dequeue never looks like a lost link.
 DEQUEUE_TIMEOUT_SECONDS = 2.0
@@ -58,9 +58,15 @@ class _Worker(Worker[Any]):
         await super().stop()
 
 
-def build_worker(resources: Resources) -> Worker[Any]:
+def load_task_handlers() -> None:
+    """Import the modules that register task handlers: the API needs them to queue tasks (names are
+    checked when a task is added), the worker to run them."""
     for module in TASK_MODULES:
         importlib.import_module(module)
+
+
+def build_worker(resources: Resources) -> Worker[Any]:
+    load_task_handlers()
 
     async def startup(ctx: dict[str, Any]) -> None:
         ctx["resources"] = resources

@@ -373,3 +373,88 @@ async def open_exceptions(db: Db) -> list[dict[str, Any]]:
         """
     )
     return [dict(row) for row in rows]
+
+
+# --- agency webhooks --------------------------------------------------------------------------
+
+
+async def set_webhook(
+    db: Db, agency_id: int, url: str, key_id: str, ciphertext: bytes, updated_by: str | None
+) -> None:
+    await db.execute(
+        """
+        INSERT INTO agency_webhooks (agency_id, url, secret_key_id, secret_ciphertext, updated_by)
+        VALUES ($1, $2, $3, $4, $5::uuid)
+        ON CONFLICT (agency_id) DO UPDATE SET
+            url = EXCLUDED.url,
+            secret_key_id = EXCLUDED.secret_key_id,
+            secret_ciphertext = EXCLUDED.secret_ciphertext,
+            updated_by = EXCLUDED.updated_by,
+            updated_at = now()
+        """,
+        agency_id,
+        url,
+        key_id,
+        ciphertext,
+        updated_by,
+    )
+
+
+async def webhook(db: Db, agency_id: int) -> dict[str, Any] | None:
+    row = await db.fetchrow(
+        "SELECT agency_id, url, secret_key_id, secret_ciphertext, updated_at FROM agency_webhooks "
+        "WHERE agency_id = $1",
+        agency_id,
+    )
+    return dict(row) if row else None
+
+
+async def paid_bill_event(db: Db, payment_id: str) -> dict[str, Any] | None:
+    """What the issuing agency is told about a successful payment (no personal data)."""
+    row = await db.fetchrow(
+        """
+        SELECT p.id::text AS payment_id, b.id::text AS bill_id, b.agency_id, b.idempotency_key, b.biller_id,
+               b.ref1, b.ref2, p.amount_satang, p.completed_at AS paid_at, r.number AS receipt_number,
+               r.bank, r.bank_reference
+        FROM payments p JOIN bills b ON b.id = p.bill_id JOIN receipts r ON r.payment_id = p.id
+        WHERE p.id = $1::uuid AND p.state = 'success'
+        """,
+        payment_id,
+    )
+    return dict(row) if row else None
+
+
+async def record_delivery(
+    db: Db,
+    *,
+    agency_id: int,
+    payment_id: str,
+    attempt: int,
+    status_code: int | None,
+    outcome: str,
+    detail: str | None,
+) -> None:
+    await db.execute(
+        """
+        INSERT INTO webhook_deliveries (agency_id, payment_id, attempt, status_code, outcome, detail)
+        VALUES ($1, $2::uuid, $3, $4, $5, $6)
+        """,
+        agency_id,
+        payment_id,
+        attempt,
+        status_code,
+        outcome,
+        detail,
+    )
+
+
+async def deliveries(db: Db, agency_id: int, limit: int) -> list[dict[str, Any]]:
+    rows = await db.fetch(
+        """
+        SELECT payment_id::text, attempt, status_code, outcome, detail, at FROM webhook_deliveries
+        WHERE agency_id = $1 ORDER BY id DESC LIMIT $2
+        """,
+        agency_id,
+        limit,
+    )
+    return [dict(row) for row in rows]

@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import secrets
 import time
 from collections.abc import AsyncIterator
 from typing import Annotated, Any, Literal
 
 import msgspec
-from litestar import Request, Response, get, post
+from litestar import Request, Response, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, HeaderParameter
 from litestar.response import ServerSentEvent
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
+from backend.connectors.client import DestinationRefused, check_destination
 from backend.core.crypto import is_valid_national_id
 from backend.core.errors import BadRequest, FieldError, Forbidden, InvalidInput, NotFound
 from backend.identity.guards import (
@@ -27,7 +29,7 @@ from backend.identity.guards import (
 )
 from backend.identity.service import Identity
 from backend.lifespan import Resources
-from payments import queries
+from payments import queries, webhooks
 from payments.images import MEDIA_TYPES, ImageFormat, qr_image
 from payments.service import (
     FINAL_STATES,
@@ -354,6 +356,71 @@ async def verify_receipt(code: FromPath[str], resources: NamedDependency[Resourc
     )
 
 
+class NewWebhook(msgspec.Struct, forbid_unknown_fields=True):
+    url: Annotated[str, msgspec.Meta(max_length=2000, pattern="^https?://")]
+
+
+class WebhookSecret(msgspec.Struct, frozen=True):
+    url: str
+    secret: str
+    """Shown this once: the agency checks each delivery's X-Signature with it."""
+
+
+class WebhookDelivery(msgspec.Struct, kw_only=True):
+    payment_id: str
+    attempt: int
+    status_code: int | None
+    outcome: str
+    detail: str | None
+    at: dt.datetime
+
+
+class WebhookView(msgspec.Struct, kw_only=True):
+    url: str | None
+    deliveries: list[WebhookDelivery]
+
+
+@put(
+    "/api/v1/agency/{agency_id:int}/webhook",
+    tags=["payments"],
+    summary="Where to tell the agency its bills were paid (a new secret each time)",
+)
+async def set_webhook(
+    agency_id: FromPath[int],
+    data: Annotated[NewWebhook, msgspec.Meta()],
+    principal: NamedDependency[Principal],
+    identity: NamedDependency[Identity],
+    resources: NamedDependency[Resources],
+) -> Response[WebhookSecret]:
+    require_agency_permission(principal, agency_id, "bills")
+    try:
+        await check_destination(
+            data.url, allow_private=bool(resources.settings.allow_private_connector_hosts)
+        )
+    except DestinationRefused as exc:
+        raise InvalidInput(errors=[FieldError(field="url", message=str(exc))]) from exc
+    secret = secrets.token_urlsafe(32)
+    key_id, ciphertext = identity.cipher.encrypt(secret, purpose=webhooks.SECRET_PURPOSE)
+    await queries.set_webhook(resources.pool, agency_id, data.url, key_id, ciphertext, principal.citizen_id)
+    return Response(WebhookSecret(url=data.url, secret=secret), headers={"Cache-Control": "no-store"})
+
+
+@get(
+    "/api/v1/agency/{agency_id:int}/webhook",
+    tags=["payments"],
+    summary="The agency's webhook and its latest deliveries",
+)
+async def get_webhook(
+    agency_id: FromPath[int], principal: NamedDependency[Principal], resources: NamedDependency[Resources]
+) -> WebhookView:
+    require_agency_permission(principal, agency_id, "bills")
+    hook = await queries.webhook(resources.pool, agency_id)
+    rows = await queries.deliveries(resources.pool, agency_id, 50)
+    return WebhookView(
+        url=hook["url"] if hook else None, deliveries=[msgspec.convert(row, WebhookDelivery) for row in rows]
+    )
+
+
 # --- banks ------------------------------------------------------------------------------------
 
 
@@ -377,7 +444,7 @@ async def bank_callback(
         raw = msgspec.json.decode(body)
     except (msgspec.DecodeError, msgspec.ValidationError) as exc:
         raise BadRequest(f"The callback body is not valid: {exc}") from exc
-    return await apply_callback(resources.pool, bank, callback, raw)
+    return await apply_callback(resources.pool, resources.queue, bank, callback, raw)
 
 
 PAYMENT_ROUTES = [
@@ -389,5 +456,7 @@ PAYMENT_ROUTES = [
     payment_qr,
     my_receipts,
     verify_receipt,
+    set_webhook,
+    get_webhook,
     bank_callback,
 ]

@@ -18,7 +18,7 @@ import hmac
 import secrets
 import time
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import asyncpg
 import msgspec
@@ -26,10 +26,16 @@ import structlog
 
 from backend.core.db import Connection, Pool
 from backend.core.errors import AppError, Conflict, NotAuthenticated, NotFound
+from backend.core.tasks import unit_of_work
 from payments import queries
 from payments.thaiqr import build_bill_payment
 
+if TYPE_CHECKING:
+    from saq.queue.base import Queue
+
 _log = structlog.get_logger(__name__)
+
+WEBHOOK_TASK = "payments.agency_webhook"
 
 SIGNATURE_HEADER = "x-signature"
 SIGNATURE_TOLERANCE_SECONDS = 300
@@ -193,9 +199,10 @@ def verify_signature(secret: bytes, header: str | None, body: bytes, now: float 
 
 
 async def apply_callback(
-    pool: Pool, bank: str, callback: BankCallback, raw_body: dict[str, Any]
+    pool: Pool, queue: Queue, bank: str, callback: BankCallback, raw_body: dict[str, Any]
 ) -> CallbackResult:
-    async with pool.acquire() as connection, connection.transaction():
+    async with unit_of_work(pool, queue) as work:
+        connection = work.connection
         callback_pk = await queries.record_callback(connection, bank, callback.callback_id, raw_body)
         if callback_pk is None:
             earlier = await queries.callback_outcome(connection, bank, callback.callback_id)
@@ -204,6 +211,8 @@ async def apply_callback(
             )
         outcome, payment_id = await _apply(connection, bank, callback)
         await queries.settle_callback(connection, callback_pk, outcome, payment_id)
+        if outcome == "paid" and payment_id is not None:
+            await work.add_task(WEBHOOK_TASK, payment_id)  # the agency hears of it, after commit
     _log.info("bank_callback", bank=bank, outcome=outcome, payment_id=payment_id)
     return CallbackResult(status="processed", outcome=outcome)
 

@@ -41,6 +41,7 @@ RUN_TASK_JOB = "run_task"
 _BACKOFF_BASE_SECONDS = 5
 _BACKOFF_MAX_SECONDS = 3600
 _SWEEP_BATCH = 1000
+_DEFAULT_MAX_ATTEMPTS = 8
 TASK_LEASE_SECONDS = 300
 """How long a claimed task is left to its worker; also the SAQ job timeout."""
 
@@ -57,15 +58,19 @@ class TaskContext:
 
 TaskHandler = Callable[[TaskContext, str], Awaitable[None]]
 _handlers: dict[str, TaskHandler] = {}
+_retry_delays: dict[str, tuple[int, ...]] = {}
 
 
-def task_handler(name: str) -> Callable[[TaskHandler], TaskHandler]:
-    """Register ``handler(ctx, ref_id)`` for tasks called ``name``."""
+def task_handler(name: str, *, retry_delays: tuple[int, ...] = ()) -> Callable[[TaskHandler], TaskHandler]:
+    """Register ``handler(ctx, ref_id)`` for tasks called ``name``. ``retry_delays`` (seconds) replaces
+    the default exponential back-off, and then also sets how many attempts there are."""
 
     def register(handler: TaskHandler) -> TaskHandler:
         if _handlers.get(name, handler) is not handler:
             raise ValueError(f"A handler for task {name!r} is already registered")
         _handlers[name] = handler
+        if retry_delays:
+            _retry_delays[name] = retry_delays
         return handler
 
     return register
@@ -81,11 +86,13 @@ async def add_task(
     ref_id: str | int,
     *,
     run_after: datetime | None = None,
-    max_attempts: int = 8,
+    max_attempts: int | None = None,
 ) -> int:
     """Record a task in the caller's open transaction and return its id."""
     if task not in _handlers:
         raise ValueError(f"No handler is registered for task {task!r}")
+    if max_attempts is None:
+        max_attempts = len(_retry_delays[task]) + 1 if task in _retry_delays else _DEFAULT_MAX_ATTEMPTS
     if not connection.is_in_transaction():
         raise RuntimeError("add_task must run inside the transaction of the change it belongs to")
     task_id: int = await connection.fetchval(
@@ -202,7 +209,11 @@ async def _record_failure(
         )
         _log.error("task_failed", task_id=row["id"], task=row["task"], attempts=attempt, error=error)
         return "failed"
-    delay = min(_BACKOFF_BASE_SECONDS * 2 ** (attempt - 1), _BACKOFF_MAX_SECONDS)
+    schedule = _retry_delays.get(row["task"], ())
+    if attempt <= len(schedule):
+        delay = schedule[attempt - 1]
+    else:
+        delay = min(_BACKOFF_BASE_SECONDS * 2 ** (attempt - 1), _BACKOFF_MAX_SECONDS)
     await connection.execute(
         "UPDATE task_outbox SET run_after = now() + make_interval(secs => $2), last_error = $3 WHERE id = $1",
         row["id"],

@@ -14,11 +14,13 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from backend.core.tasks import run_task
 from backend.lifespan import Resources
-from payments.service import expire_due_payments, sign
+from payments.service import expire_due_payments, sign, verify_signature
 from payments.thaiqr import parse
 from tests.factories import make_agency, valid_national_id
 from tests.integration.conftest import SignIn
+from tests.webhook_receiver import webhook_receiver
 
 BANK = "test-bank"
 BANK_SECRET = b"test-bank-secret-0123456789"
@@ -258,3 +260,50 @@ async def test_the_live_state_stream_ends_with_success(
     stream = await citizen.get(f"/api/v1/payments/{payment['id']}/live")
     assert stream.headers["content-type"].startswith("text/event-stream")
     assert 'data: {"state":"success"}' in stream.text
+
+
+async def test_the_issuing_agency_gets_a_signed_webhook_retried_on_its_schedule(
+    sign_in: SignIn, resources: Resources, client: httpx.AsyncClient
+) -> None:
+    national_id = valid_national_id(20)
+    agency_id, agency = await _issuer(sign_in, resources)
+    async with webhook_receiver() as receiver:
+        registered = await agency.put(f"/api/v1/agency/{agency_id}/webhook", json={"url": receiver.url})
+        assert registered.status_code == 200, registered.text
+        secret = registered.json()["secret"].encode()
+        issued = (await agency.post("/api/v1/agency/bills", json=bill(national_id))).json()
+        citizen = await sign_in(national_id=national_id)
+        payment = (
+            await citizen.post(f"/api/v1/bills/{issued['id']}/payments", json={"idempotency_key": "k"})
+        ).json()
+        receiver.statuses = [503]
+        await _post_callback(client, _callback(issued))
+        task_id = await resources.pool.fetchval(
+            "SELECT id FROM task_outbox WHERE task = 'payments.agency_webhook'"
+        )
+        assert await resources.queue.job(f"task:{task_id}") is not None  # queued after the commit
+
+        assert await run_task(resources, task_id) == "retry"
+        due_in = await resources.pool.fetchval(
+            "SELECT extract(epoch FROM run_after - now()) FROM task_outbox"
+        )
+        assert 55 < due_in <= 60  # the first retry comes a minute later
+        await resources.pool.execute("UPDATE task_outbox SET run_after = now()")
+        assert await run_task(resources, task_id) == "done"
+
+    first, second = receiver.received
+    assert first.body == second.body
+    delivered = json.loads(second.body)
+    assert delivered["event"] == "payment.succeeded"
+    assert (delivered["payment_id"], delivered["ref1"], delivered["amount_satang"]) == (
+        payment["id"],
+        issued["ref1"],
+        30000,
+    )
+    assert national_id not in second.body.decode()
+    verify_signature(secret, second.headers["x-signature"], second.body)
+    history = (await agency.get(f"/api/v1/agency/{agency_id}/webhook")).json()["deliveries"]
+    assert [(d["attempt"], d["outcome"], d["status_code"]) for d in history] == [
+        (2, "delivered", 200),
+        (1, "failed", 503),
+    ]

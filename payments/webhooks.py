@@ -1,0 +1,83 @@
+"""Signed webhooks to the agency that issued a bill, once it is paid.
+
+Queued through the task outbox in the same transaction that marks the payment successful, so it is
+never lost; delivered by the worker and retried after 1 minute, 5 minutes, 1 hour, 1 day and 2 days.
+Every attempt is recorded (``webhook_deliveries``), failed or not. The body is signed like the banks'
+callbacks to us: ``X-Signature: t=<unix>,v1=<HMAC-SHA256 of "t.body" under the agency's secret>``.
+"""
+
+from __future__ import annotations
+
+import time
+
+import httpx
+import msgspec
+import structlog
+
+from backend.connectors.client import DestinationRefused, check_destination
+from backend.core.crypto import NationalIdCipher
+from backend.core.tasks import TaskContext, task_handler
+from payments import queries
+from payments.service import WEBHOOK_TASK, sign
+
+_log = structlog.get_logger(__name__)
+
+RETRY_DELAYS = (60, 300, 3600, 86400, 172800)
+SECRET_PURPOSE = b"agency.webhook.secret.v1"
+_TIMEOUT_SECONDS = 10
+
+
+class WebhookFailed(Exception):
+    pass
+
+
+def _cipher(ctx: TaskContext) -> NationalIdCipher:
+    import base64
+
+    settings = ctx.resources.settings
+    return NationalIdCipher(settings.id_encryption_keyring(), base64.b64decode(settings.id_hash_key))
+
+
+@task_handler(WEBHOOK_TASK, retry_delays=RETRY_DELAYS)
+async def deliver_payment_webhook(ctx: TaskContext, payment_id: str) -> None:
+    pool = ctx.resources.pool
+    event = await queries.paid_bill_event(ctx.connection, payment_id)
+    if event is None:
+        return  # not (or no longer) a successful payment: nothing to tell
+    hook = await queries.webhook(ctx.connection, event["agency_id"])
+    if hook is None:
+        return  # the agency has not asked to be told
+    body = msgspec.json.encode(
+        {"event": "payment.succeeded", **{k: v for k, v in event.items() if k != "agency_id"}}
+    )
+    secret = _cipher(ctx).decrypt(hook["secret_key_id"], hook["secret_ciphertext"], purpose=SECRET_PURPOSE)
+    status_code: int | None = None
+    try:
+        await check_destination(
+            hook["url"], allow_private=bool(ctx.resources.settings.allow_private_connector_hosts)
+        )
+        response = await ctx.resources.http.post(
+            hook["url"],
+            content=body,
+            headers={
+                "Content-Type": "application/json",
+                "X-Signature": sign(secret.encode(), int(time.time()), body),
+                "X-Event-ID": f"payment.succeeded:{payment_id}",
+            },
+            timeout=_TIMEOUT_SECONDS,
+        )
+        status_code = response.status_code
+        if not 200 <= status_code < 300:
+            raise WebhookFailed(f"the agency answered {status_code}")
+    except (httpx.HTTPError, DestinationRefused, WebhookFailed) as exc:
+        detail = str(exc) or type(exc).__name__
+        # Recorded outside the task's transaction, which rolls back when this attempt fails.
+        await queries.record_delivery(
+            pool, agency_id=event["agency_id"], payment_id=payment_id, attempt=ctx.attempt,
+            status_code=status_code, outcome="failed", detail=detail[:300],
+        )  # fmt: skip
+        raise WebhookFailed(detail) from exc
+    await queries.record_delivery(
+        ctx.connection, agency_id=event["agency_id"], payment_id=payment_id, attempt=ctx.attempt,
+        status_code=status_code, outcome="delivered", detail=None,
+    )  # fmt: skip
