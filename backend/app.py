@@ -49,6 +49,7 @@ from backend.settings import Settings, load_settings
 from backend.worker import load_task_handlers
 from payments.demo_bank import demo_bank_routes
 from payments.routes import PAYMENT_ROUTES
+from payments.support import SUPPORT_PAYMENT_ROUTES
 
 MAX_REQUEST_BODY_BYTES = 1024 * 1024
 
@@ -130,6 +131,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         *CATALOGUE_ROUTES,
         *CONNECTOR_ROUTES,
         *PAYMENT_ROUTES,
+        *SUPPORT_PAYMENT_ROUTES,
     ]
     if settings.uses_demo_identity_provider:
         handlers += demo_idp_routes(settings)

@@ -307,3 +307,89 @@ async def test_the_issuing_agency_gets_a_signed_webhook_retried_on_its_schedule(
         (2, "delivered", 200),
         (1, "failed", 503),
     ]
+
+
+async def test_support_accepts_a_late_payment_or_refunds_a_double_one(
+    sign_in: SignIn, resources: Resources, client: httpx.AsyncClient
+) -> None:
+    national_id = valid_national_id(21)
+    _, agency = await _issuer(sign_in, resources)
+    issued = (await agency.post("/api/v1/agency/bills", json=bill(national_id))).json()
+    citizen = await sign_in(national_id=national_id)
+    payment = (
+        await citizen.post(f"/api/v1/bills/{issued['id']}/payments", json={"idempotency_key": "k"})
+    ).json()
+    await resources.pool.execute("UPDATE payments SET expires_at = now() - interval '1 second'")
+    await expire_due_payments(resources.pool)
+    await _post_callback(client, _callback(issued))  # late
+    support = await sign_in(("support", None))
+    assert (await citizen.get("/api/v1/support/payment-exceptions")).status_code == 403
+    [late] = (await support.get("/api/v1/support/payment-exceptions")).json()
+    assert late["kind"] == "late"
+
+    accepted = await support.post(
+        f"/api/v1/support/payment-exceptions/{late['id']}/resolve",
+        json={"action": "accept", "note": "Paid two minutes late; the citizen called"},
+    )
+    assert accepted.status_code == 200, accepted.text
+    assert accepted.json()["receipt_number"].startswith("R")
+    assert (await citizen.get(f"/api/v1/payments/{payment['id']}")).json()["state"] == "success"
+    assert (await citizen.get("/api/v1/bills")).json()[0]["status"] == "paid"
+
+    await _post_callback(client, _callback(issued))  # the bank sends the money again
+    [double] = (await support.get("/api/v1/support/payment-exceptions")).json()
+    assert double["kind"] == "already_paid"
+    cannot = await support.post(
+        f"/api/v1/support/payment-exceptions/{double['id']}/resolve", json={"action": "accept", "note": "no"}
+    )
+    assert cannot.status_code == 409
+    refunded = await support.post(
+        f"/api/v1/support/payment-exceptions/{double['id']}/resolve",
+        json={"action": "refund", "note": "paid twice"},
+    )
+    assert refunded.json()["status"] == "refund_requested"
+    assert await resources.pool.fetchval("SELECT state FROM refunds") == "submitted"
+    assert (await support.get("/api/v1/support/payment-exceptions")).json() == []
+    resolver = await resources.pool.fetchval("SELECT count(DISTINCT resolved_by) FROM payment_exceptions")
+    assert resolver == 1
+
+
+async def test_a_settlement_file_is_reconciled_with_each_kind_of_difference(
+    sign_in: SignIn, resources: Resources, client: httpx.AsyncClient
+) -> None:
+    _, agency = await _issuer(sign_in, resources)
+    paid: list[dict[str, Any]] = []
+    for seed in (31, 32, 33):
+        national_id = valid_national_id(seed)
+        issued = (await agency.post("/api/v1/agency/bills", json=bill(national_id))).json()
+        citizen = await sign_in(national_id=national_id)
+        await citizen.post(f"/api/v1/bills/{issued['id']}/payments", json={"idempotency_key": "k"})
+        await _post_callback(client, _callback(issued, bank_reference=f"BR{seed}"))
+        paid.append(issued)
+    today = dt.datetime.now(dt.timezone(dt.timedelta(hours=7))).date().isoformat()
+    csv_text = "date,bank_reference,biller_id,ref1,ref2,amount\n" + "\n".join(
+        [
+            f"{today},BR31,{paid[0]['biller_id']},{paid[0]['ref1']},{paid[0]['ref2']},300.00",  # matches
+            f"{today},BR32,{paid[1]['biller_id']},{paid[1]['ref1']},{paid[1]['ref2']},299.00",  # differs
+            f"{today},BR99,0994000165510,UNKNOWN1,,150.00",  # we have no such payment
+        ]
+    )  # and BR33 is ours but not in the bank's file
+    support = await sign_in(("support", None))
+    report = await support.post(
+        "/api/v1/support/reconciliations",
+        params={"bank": BANK, "date": today},
+        content=csv_text.encode(),
+        headers={"Content-Type": "text/csv"},
+    )
+    assert report.status_code == 201, report.text
+    counts = {k: report.json()[k] for k in ("matched", "amount_difference", "missing_ours", "missing_bank")}
+    assert counts == {"matched": 1, "amount_difference": 1, "missing_ours": 1, "missing_bank": 1}
+    kinds = sorted(row["kind"] for row in await resources.pool.fetch("SELECT kind FROM reconciliation_items"))
+    assert kinds == ["amount_difference", "matched", "missing_bank", "missing_ours"]
+    broken = await support.post(
+        "/api/v1/support/reconciliations",
+        params={"bank": BANK, "date": today},
+        content=b"date,bank_reference,biller_id,ref1,ref2,amount\nyesterday,x,y,z,,lots\n",
+    )
+    assert broken.status_code == 400
+    assert broken.json()["errors"][0]["field"] == "line 2"
