@@ -108,6 +108,36 @@ def _demo_agencies(args: argparse.Namespace) -> int:
     return 0
 
 
+def _reconcile(args: argparse.Namespace) -> int:
+    import datetime as dt
+    from pathlib import Path
+
+    from backend.core.db import create_pool
+    from payments.reconcile import reconcile
+
+    text = Path(args.file).read_text(encoding="utf-8-sig")
+
+    async def run(database_url: str) -> dict[str, object]:
+        pool = await create_pool(database_url, min_size=1, max_size=2)
+        try:
+            return await reconcile(
+                pool,
+                bank=args.bank,
+                settlement_date=dt.date.fromisoformat(args.date),
+                file_name=Path(args.file).name,
+                text=text,
+                imported_by=None,
+            )
+        finally:
+            await pool.close()
+
+    with resolved_settings() as settings:
+        assert settings.database_url
+        report = asyncio.run(run(settings.database_url))
+    print(", ".join(f"{key}: {value}" for key, value in report.items()))
+    return 0
+
+
 def _run(_: argparse.Namespace) -> int:
     from backend.launcher import run_everything
 
@@ -141,6 +171,14 @@ def build_parser() -> argparse.ArgumentParser:
         handler=_db_upgrade
     )
     db.add_parser("status", help="list applied and pending migrations").set_defaults(handler=_db_status)
+    payments = commands.add_parser("payments", help="payments").add_subparsers(
+        dest="payments_command", required=True
+    )
+    reconcile_command = payments.add_parser("reconcile", help="reconcile a bank's settlement CSV for one day")
+    reconcile_command.add_argument("file", help="CSV: date,bank_reference,biller_id,ref1,ref2,amount")
+    reconcile_command.add_argument("--bank", required=True)
+    reconcile_command.add_argument("--date", required=True, help="the settlement day, YYYY-MM-DD")
+    reconcile_command.set_defaults(handler=_reconcile)
     roles = commands.add_parser("roles", help="staff roles").add_subparsers(
         dest="roles_command", required=True
     )

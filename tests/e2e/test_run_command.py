@@ -198,3 +198,33 @@ def test_serve_refuses_to_start_outside_demo_mode_without_secrets(tmp_path: Path
     assert result.returncode == 2
     assert "Refusing to start without real secrets" in result.stderr
     assert "SECRET_KEY" in result.stderr
+
+
+def test_payments_reconcile_reads_a_settlement_file_and_reports(database_url: str, tmp_path: Path) -> None:
+    settlement = tmp_path / "bank-2026-11-22.csv"
+    settlement.write_text(
+        "date,bank_reference,biller_id,ref1,ref2,amount\n2026-11-22,X1,0994000165510,NOSUCH1,,1.00\n"
+    )
+    environ = environment_for_tests(tmp_path, DATABASE_URL=database_url, REDIS_URL="redis://127.0.0.1:1/0")
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "backend.cli",
+            "payments",
+            "reconcile",
+            str(settlement),
+            "--bank",
+            "x-bank",
+            "--date",
+            "2026-11-22",
+        ],
+        env=_clean_environment(**environ),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "missing_ours: 1" in result.stdout
+    assert "matched: 0" in result.stdout

@@ -1,0 +1,129 @@
+"""Bank callbacks per second and p99 latency, 200 at once with 10% duplicates (``make bench``),
+against a bare asyncpg insert-and-commit loop at the same concurrency on the same database, in one run.
+Printed, never asserted."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import statistics
+import time
+import uuid
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from backend.app import create_app
+from backend.identity.service import Identity
+from backend.settings import Settings, load_settings
+from payments.service import qr_for_bill, sign
+from tests.conftest import environment_for_tests, serve_in_process
+from tests.factories import make_agency, make_citizen
+
+PAYMENTS = 2000
+CONCURRENCY = 200
+DUPLICATE_SHARE = 0.10
+SECRET = b"test-bank-secret-0123456789"
+
+
+def _p99(values: list[float]) -> float:
+    return sorted(values)[int(0.99 * (len(values) - 1))]
+
+
+async def _run_concurrently(
+    work: list[bytes], call: Callable[[bytes], Awaitable[None]], concurrency: int
+) -> tuple[float, list[float]]:
+    queue: asyncio.Queue[bytes] = asyncio.Queue()
+    for item in work:
+        queue.put_nowait(item)
+    latencies: list[float] = []
+
+    async def worker() -> None:
+        while not queue.empty():
+            item = queue.get_nowait()
+            started = time.perf_counter()
+            await call(item)
+            latencies.append((time.perf_counter() - started) * 1000)
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return len(work) / (time.perf_counter() - started), latencies
+
+
+async def test_callbacks_per_second_against_a_bare_insert_loop(settings: Settings, tmp_path: Path) -> None:
+    environ = environment_for_tests(
+        tmp_path,
+        DATABASE_URL=settings.database_url or "",
+        REDIS_URL=settings.redis_url or "",
+        LOG_LEVEL="WARNING",
+        DB_POOL_MAX_SIZE="20",
+    )
+    app = create_app(load_settings(environ))
+    async with serve_in_process(app) as client:
+        pool = app.state.resources.pool
+        identity: Identity = app.state.identity
+        agency_id = await make_agency(pool, status="approved")
+        citizen_id = await make_citizen(pool, identity.cipher)
+        bodies: list[bytes] = []
+        for number in range(PAYMENTS):
+            ref1 = f"B{number:08d}{uuid.uuid4().hex[:6].upper()}"
+            bill_row = {"biller_id": "0994000165510", "ref1": ref1, "ref2": None, "amount_satang": 10000}
+            bill_id = await pool.fetchval(
+                """
+                INSERT INTO bills (agency_id, national_id_hash, amount_satang, due_date, biller_id, ref1,
+                                   description_th, description_en, idempotency_key, request_hash)
+                VALUES ($1, $2, 10000, current_date, '0994000165510', $3, 'x', 'x', $3, 'x') RETURNING id
+                """,
+                agency_id,
+                bytes(32),
+                ref1,
+            )
+            await pool.execute(
+                """
+                INSERT INTO payments (bill_id, citizen_id, amount_satang, state, qr_payload, idempotency_key,
+                                      expires_at)
+                VALUES ($1, $2::uuid, 10000, 'pending', $3, $4, now() + interval '1 hour')
+                """,
+                bill_id,
+                citizen_id,
+                qr_for_bill(bill_row),
+                ref1,
+            )
+            callback = {
+                "callback_id": f"CB{number}", "biller_id": "0994000165510", "ref1": ref1, "ref2": None,
+                "amount_satang": 10000, "paid_at": dt.datetime.now(dt.UTC).isoformat(),
+            }  # fmt: skip
+            bodies.append(json.dumps(callback).encode())
+        work = bodies + bodies[: int(PAYMENTS * DUPLICATE_SHARE)]  # 10% sent twice
+
+        async def send(body: bytes) -> None:
+            headers = {
+                "X-Signature": sign(SECRET, int(time.time()), body),
+                "Content-Type": "application/json",
+            }
+            response = await client.post(
+                "/api/v1/payments/callbacks/test-bank", content=body, headers=headers
+            )
+            assert response.status_code == 200
+
+        ours_rate, ours_latencies = await _run_concurrently(work, send, CONCURRENCY)
+        assert await pool.fetchval("SELECT count(*) FROM receipts") == PAYMENTS
+
+        await pool.execute(
+            "CREATE TABLE IF NOT EXISTS bench_bare_rows (id bigserial PRIMARY KEY, body jsonb)"
+        )
+
+        async def bare(body: bytes) -> None:
+            async with pool.acquire() as connection, connection.transaction():
+                await connection.execute("INSERT INTO bench_bare_rows (body) VALUES ($1)", json.loads(body))
+
+        bare_rate, bare_latencies = await _run_concurrently(work, bare, CONCURRENCY)
+        await pool.execute("DROP TABLE bench_bare_rows")
+    duplicates = int(DUPLICATE_SHARE * 100)
+    print(
+        f"\nbank callbacks, {len(work)} at {CONCURRENCY} concurrent ({duplicates}% duplicates): "
+        f"{ours_rate:,.0f}/s, p50 {statistics.median(ours_latencies):.1f} ms, "
+        f"p99 {_p99(ours_latencies):.1f} ms"
+        f"\nbare asyncpg insert+commit, same concurrency: {bare_rate:,.0f}/s, p99 {_p99(bare_latencies):.1f} ms; "
+        f"ratio {ours_rate / bare_rate:.2f}"
+    )
