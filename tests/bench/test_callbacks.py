@@ -124,6 +124,7 @@ async def test_callbacks_per_second_against_a_bare_insert_loop(settings: Setting
         f"\nbank callbacks, {len(work)} at {CONCURRENCY} concurrent ({duplicates}% duplicates): "
         f"{ours_rate:,.0f}/s, p50 {statistics.median(ours_latencies):.1f} ms, "
         f"p99 {_p99(ours_latencies):.1f} ms"
-        f"\nbare asyncpg insert+commit, same concurrency: {bare_rate:,.0f}/s, p99 {_p99(bare_latencies):.1f} ms; "
+        f"\nbare asyncpg insert+commit, same concurrency: {bare_rate:,.0f}/s, "
+        f"p99 {_p99(bare_latencies):.1f} ms; "
         f"ratio {ours_rate / bare_rate:.2f}"
     )
