@@ -48,6 +48,7 @@ from backend.seed import seed_demo_data
 from backend.settings import Settings, load_settings
 from backend.worker import load_task_handlers
 from payments.demo_bank import demo_bank_routes
+from payments.receipt_page import RECEIPT_PAGE_ROUTES
 from payments.routes import PAYMENT_ROUTES
 from payments.support import SUPPORT_PAYMENT_ROUTES
 
@@ -132,6 +133,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         *CONNECTOR_ROUTES,
         *PAYMENT_ROUTES,
         *SUPPORT_PAYMENT_ROUTES,
+        *RECEIPT_PAGE_ROUTES,
     ]
     if settings.uses_demo_identity_provider:
         handlers += demo_idp_routes(settings)

@@ -458,3 +458,15 @@ async def deliveries(db: Db, agency_id: int, limit: int) -> list[dict[str, Any]]
         limit,
     )
     return [dict(row) for row in rows]
+
+
+async def receipt_with_owner(db: Db, receipt_id: str) -> dict[str, Any] | None:
+    row = await db.fetchrow(
+        f"""
+        SELECT {_RECEIPT_COLUMNS}, b.national_id_hash
+        FROM receipts r JOIN bills b ON b.id = r.bill_id JOIN agencies a ON a.id = b.agency_id
+        WHERE r.id = $1::uuid
+        """,  # noqa: S608
+        receipt_id,
+    )
+    return dict(row) if row else None

@@ -393,3 +393,31 @@ async def test_a_settlement_file_is_reconciled_with_each_kind_of_difference(
     )
     assert broken.status_code == 400
     assert broken.json()["errors"][0]["field"] == "line 2"
+
+
+async def test_a_receipt_prints_as_a_page_only_for_its_payer(
+    sign_in: SignIn, resources: Resources, client: httpx.AsyncClient
+) -> None:
+    national_id = valid_national_id(40)
+    _, agency = await _issuer(sign_in, resources)
+    issued = (await agency.post("/api/v1/agency/bills", json=bill(national_id))).json()
+    citizen = await sign_in(national_id=national_id)
+    payment = (
+        await citizen.post(f"/api/v1/bills/{issued['id']}/payments", json={"idempotency_key": "k"})
+    ).json()
+    await _post_callback(client, _callback(issued))
+    [receipt] = (await citizen.get("/api/v1/receipts")).json()
+    page = await citizen.get(f"/receipts/{receipt['id']}")
+    assert page.status_code == 200
+    assert page.headers["content-type"].startswith("text/html")
+    assert receipt["number"] in page.text
+    assert "300.00" in page.text
+    assert f"x-xxxx-xxxxx-{national_id[10:12]}-{national_id[12]}" in page.text
+    assert national_id not in page.text
+    assert '<link rel="stylesheet" href="/receipt.css">' in page.text
+    assert (await client.get("/receipt.css")).headers["content-type"].startswith("text/css")
+    qr = await citizen.get(f"/api/v1/receipts/{receipt['id']}/verification-qr.svg")
+    assert qr.content.lstrip().startswith(b"<?xml") or b"<svg" in qr.content
+    stranger = await sign_in(national_id=valid_national_id(41))
+    assert (await stranger.get(f"/receipts/{receipt['id']}")).status_code == 404
+    assert payment["id"]
