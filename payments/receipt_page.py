@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from litestar import MediaType, Response, get
 from litestar.di import NamedDependency
@@ -19,6 +20,7 @@ from backend.lifespan import Resources
 from payments import queries
 from payments.images import qr_image
 
+BANGKOK = ZoneInfo("Asia/Bangkok")
 RECEIPT_CSS = """
 body { font-family: "Sarabun", "Noto Sans Thai", "Tahoma", sans-serif; max-width: 40rem; margin: 2rem auto;
        color: #111; line-height: 1.5; padding: 0 1rem; }
@@ -91,7 +93,7 @@ async def receipt_page(
 ) -> Response[str]:
     row = await _my_receipt(str(receipt_id), principal, identity, resources)
     amount = f"{row['amount_satang'] / 100:,.2f}"
-    paid_at = row["paid_at"].astimezone().strftime("%d/%m/%Y %H:%M")
+    paid_at = row["paid_at"].astimezone(BANGKOK).strftime("%d/%m/%Y %H:%M (เวลาประเทศไทย · Bangkok time)")
     fields = [
         ("เลขที่ใบเสร็จ · Receipt number", row["number"]),
         ("ผู้ชำระ · Payer", f"{row['payer_name']} ({row['payer']})"),
