@@ -470,3 +470,91 @@ async def receipt_with_owner(db: Db, receipt_id: str) -> dict[str, Any] | None:
         receipt_id,
     )
     return dict(row) if row else None
+
+
+# --- refunds ----------------------------------------------------------------------------------
+
+
+async def refundable(db: Db, payment_id: str) -> dict[str, Any] | None:
+    """A successful payment with its agency and what is still refundable (refunds not in error)."""
+    row = await db.fetchrow(
+        """
+        SELECT p.id::text, p.amount_satang, b.agency_id, r.bank,
+               p.amount_satang - coalesce(
+                   (SELECT sum(f.amount_satang) FROM refunds f
+                    WHERE f.payment_id = p.id AND f.state <> 'error'),
+                   0
+               ) AS left_satang
+        FROM payments p JOIN bills b ON b.id = p.bill_id JOIN receipts r ON r.payment_id = p.id
+        WHERE p.id = $1::uuid AND p.state = 'success'
+        FOR UPDATE OF p
+        """,
+        payment_id,
+    )
+    return dict(row) if row else None
+
+
+async def insert_refund(
+    connection: Connection,
+    *,
+    payment_id: str,
+    bank: str,
+    amount_satang: int,
+    reason: str,
+    requested_by: str | None,
+    requested_by_client: str | None,
+) -> str:
+    refund_id: str = await connection.fetchval(
+        """
+        INSERT INTO refunds (payment_id, bank, amount_satang, reason, requested_by, requested_by_client)
+        VALUES ($1::uuid, $2, $3, $4, $5::uuid, $6) RETURNING id::text
+        """,
+        payment_id,
+        bank,
+        amount_satang,
+        reason,
+        requested_by,
+        requested_by_client,
+    )
+    return refund_id
+
+
+async def set_refund_state(connection: Connection, refund_id: str, state: str) -> dict[str, Any] | None:
+    row = await connection.fetchrow(
+        """
+        UPDATE refunds SET state = $2, updated_at = now()
+        WHERE id = $1::uuid AND state = 'submitted' RETURNING id::text, state
+        """,
+        refund_id,
+        state,
+    )
+    return dict(row) if row else None
+
+
+_REFUND_COLUMNS = """
+    f.id::text, f.payment_id::text, f.amount_satang, f.state, f.reason, f.created_at, f.updated_at
+"""
+
+
+async def agency_refunds(db: Db, agency_id: int) -> list[dict[str, Any]]:
+    rows = await db.fetch(
+        f"""
+        SELECT {_REFUND_COLUMNS} FROM refunds f
+        JOIN payments p ON p.id = f.payment_id JOIN bills b ON b.id = p.bill_id
+        WHERE b.agency_id = $1 ORDER BY f.created_at DESC
+        """,  # noqa: S608
+        agency_id,
+    )
+    return [dict(row) for row in rows]
+
+
+async def refund_event(db: Db, refund_id: str) -> dict[str, Any] | None:
+    row = await db.fetchrow(
+        f"""
+        SELECT {_REFUND_COLUMNS}, b.agency_id, b.id::text AS bill_id, b.ref1, b.ref2
+        FROM refunds f LEFT JOIN payments p ON p.id = f.payment_id LEFT JOIN bills b ON b.id = p.bill_id
+        WHERE f.id = $1::uuid
+        """,  # noqa: S608
+        refund_id,
+    )
+    return dict(row) if row else None

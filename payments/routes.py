@@ -19,7 +19,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from backend.connectors.client import DestinationRefused, check_destination
 from backend.core.crypto import is_valid_national_id
-from backend.core.errors import BadRequest, FieldError, Forbidden, InvalidInput, NotFound
+from backend.core.errors import BadRequest, Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from backend.identity.guards import (
     Principal,
     agencies_of,
@@ -421,6 +421,64 @@ async def get_webhook(
     )
 
 
+class NewRefund(msgspec.Struct, forbid_unknown_fields=True):
+    payment_id: Annotated[str, msgspec.Meta(pattern="^[0-9a-f-]{36}$")]
+    amount_satang: Annotated[int, msgspec.Meta(ge=1)]
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=1000)]
+
+
+class RefundView(msgspec.Struct, kw_only=True):
+    id: str
+    payment_id: str
+    amount_satang: int
+    state: str
+    reason: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+@post(
+    "/api/v1/agency/refunds",
+    tags=["payments"],
+    summary="Ask for (part of) a payment to be refunded",
+    status_code=HTTP_201_CREATED,
+)
+async def request_refund(
+    data: Annotated[NewRefund, msgspec.Meta()],
+    principal: NamedDependency[Principal],
+    resources: NamedDependency[Resources],
+) -> RefundView:
+    async with resources.pool.acquire() as connection, connection.transaction():
+        payment = await queries.refundable(connection, data.payment_id)
+        if payment is None:
+            raise NotFound("No successful payment has that id.")
+        require_agency_permission(principal, payment["agency_id"], "bills")
+        if data.amount_satang > payment["left_satang"]:
+            raise Conflict(f"At most {payment['left_satang']} satang of this payment can still be refunded.")
+        refund_id = await queries.insert_refund(
+            connection, payment_id=data.payment_id, bank=payment["bank"], amount_satang=data.amount_satang,
+            reason=data.reason, requested_by=principal.citizen_id, requested_by_client=principal.client_id,
+        )  # fmt: skip
+    [row] = [
+        r for r in await queries.agency_refunds(resources.pool, payment["agency_id"]) if r["id"] == refund_id
+    ]
+    return msgspec.convert(row, RefundView)
+
+
+@get(
+    "/api/v1/agency/{agency_id:int}/refunds",
+    tags=["payments"],
+    summary="The agency's refunds and their states",
+)
+async def list_refunds(
+    agency_id: FromPath[int], principal: NamedDependency[Principal], resources: NamedDependency[Resources]
+) -> list[RefundView]:
+    require_agency_permission(principal, agency_id, "bills")
+    return [
+        msgspec.convert(row, RefundView) for row in await queries.agency_refunds(resources.pool, agency_id)
+    ]
+
+
 # --- banks ------------------------------------------------------------------------------------
 
 
@@ -458,5 +516,7 @@ PAYMENT_ROUTES = [
     verify_receipt,
     set_webhook,
     get_webhook,
+    request_refund,
+    list_refunds,
     bank_callback,
 ]

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 _log = structlog.get_logger(__name__)
 
 WEBHOOK_TASK = "payments.agency_webhook"
+REFUND_WEBHOOK_TASK = "payments.refund_webhook"
 
 SIGNATURE_HEADER = "x-signature"
 SIGNATURE_TOLERANCE_SECONDS = 300

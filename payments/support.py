@@ -13,10 +13,12 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 
 from backend.core.errors import Conflict, Forbidden, NotFound
+from backend.core.tasks import unit_of_work
 from backend.identity.guards import Principal, is_platform_admin, is_support, require_person
 from backend.lifespan import Resources
 from payments import queries
 from payments.reconcile import reconcile
+from payments.service import REFUND_WEBHOOK_TASK
 
 _MAX_SETTLEMENT_BYTES = 20 * 1024 * 1024
 
@@ -187,4 +189,34 @@ async def import_settlement(
     return msgspec.convert(report, ReconciliationReport)
 
 
-SUPPORT_PAYMENT_ROUTES = [list_exceptions, resolve_exception, import_settlement]
+class RefundOutcome(msgspec.Struct, forbid_unknown_fields=True):
+    state: Literal["success", "error"]
+
+
+class RefundState(msgspec.Struct, kw_only=True):
+    id: str
+    state: str
+
+
+@post(
+    "/api/v1/support/refunds/{refund_id:uuid}",
+    tags=["support"],
+    summary="Record the bank's answer to a refund; the agency is told",
+    status_code=200,
+)
+async def settle_refund(
+    refund_id: FromPath[Any],
+    data: Annotated[RefundOutcome, msgspec.Meta()],
+    principal: NamedDependency[Principal],
+    resources: NamedDependency[Resources],
+) -> RefundState:
+    _require_support(principal)
+    async with unit_of_work(resources.pool, resources.queue) as work:
+        row = await queries.set_refund_state(work.connection, str(refund_id), data.state)
+        if row is None:
+            raise NotFound("No refund waiting for the bank's answer has that id.")
+        await work.add_task(REFUND_WEBHOOK_TASK, row["id"])
+    return RefundState(id=row["id"], state=row["state"])
+
+
+SUPPORT_PAYMENT_ROUTES = [list_exceptions, resolve_exception, import_settlement, settle_refund]

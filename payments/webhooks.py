@@ -9,6 +9,7 @@ callbacks to us: ``X-Signature: t=<unix>,v1=<HMAC-SHA256 of "t.body" under the a
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import httpx
 import msgspec
@@ -18,7 +19,7 @@ from backend.connectors.client import DestinationRefused, check_destination
 from backend.core.crypto import NationalIdCipher
 from backend.core.tasks import TaskContext, task_handler
 from payments import queries
-from payments.service import WEBHOOK_TASK, sign
+from payments.service import REFUND_WEBHOOK_TASK, WEBHOOK_TASK, sign
 
 _log = structlog.get_logger(__name__)
 
@@ -40,16 +41,30 @@ def _cipher(ctx: TaskContext) -> NationalIdCipher:
 
 @task_handler(WEBHOOK_TASK, retry_delays=RETRY_DELAYS)
 async def deliver_payment_webhook(ctx: TaskContext, payment_id: str) -> None:
-    pool = ctx.resources.pool
     event = await queries.paid_bill_event(ctx.connection, payment_id)
     if event is None:
         return  # not (or no longer) a successful payment: nothing to tell
-    hook = await queries.webhook(ctx.connection, event["agency_id"])
+    agency_id = event.pop("agency_id")
+    await _deliver(ctx, agency_id, payment_id, "payment.succeeded", f"payment.succeeded:{payment_id}", event)
+
+
+@task_handler(REFUND_WEBHOOK_TASK, retry_delays=RETRY_DELAYS)
+async def deliver_refund_webhook(ctx: TaskContext, refund_id: str) -> None:
+    refund = await queries.refund_event(ctx.connection, refund_id)
+    if refund is None or refund["agency_id"] is None:
+        return  # money no bill of any agency's was paid with: nobody to tell
+    agency_id = refund.pop("agency_id")
+    event_id = f"refund.updated:{refund_id}:{refund['state']}"
+    await _deliver(ctx, agency_id, refund["payment_id"], "refund.updated", event_id, refund)
+
+
+async def _deliver(
+    ctx: TaskContext, agency_id: int, payment_id: str, event_name: str, event_id: str, fields: dict[str, Any]
+) -> None:
+    hook = await queries.webhook(ctx.connection, agency_id)
     if hook is None:
         return  # the agency has not asked to be told
-    body = msgspec.json.encode(
-        {"event": "payment.succeeded", **{k: v for k, v in event.items() if k != "agency_id"}}
-    )
+    body = msgspec.json.encode({"event": event_name, **fields})
     secret = _cipher(ctx).decrypt(hook["secret_key_id"], hook["secret_ciphertext"], purpose=SECRET_PURPOSE)
     status_code: int | None = None
     try:
@@ -62,7 +77,7 @@ async def deliver_payment_webhook(ctx: TaskContext, payment_id: str) -> None:
             headers={
                 "Content-Type": "application/json",
                 "X-Signature": sign(secret.encode(), int(time.time()), body),
-                "X-Event-ID": f"payment.succeeded:{payment_id}",
+                "X-Event-ID": event_id,
             },
             timeout=_TIMEOUT_SECONDS,
         )
@@ -73,11 +88,11 @@ async def deliver_payment_webhook(ctx: TaskContext, payment_id: str) -> None:
         detail = str(exc) or type(exc).__name__
         # Recorded outside the task's transaction, which rolls back when this attempt fails.
         await queries.record_delivery(
-            pool, agency_id=event["agency_id"], payment_id=payment_id, attempt=ctx.attempt,
-            status_code=status_code, outcome="failed", detail=detail[:300],
+            ctx.resources.pool, agency_id=agency_id, payment_id=payment_id, attempt=ctx.attempt,
+            status_code=status_code, outcome="failed", detail=f"{event_name}: {detail}"[:300],
         )  # fmt: skip
         raise WebhookFailed(detail) from exc
     await queries.record_delivery(
-        ctx.connection, agency_id=event["agency_id"], payment_id=payment_id, attempt=ctx.attempt,
-        status_code=status_code, outcome="delivered", detail=None,
+        ctx.connection, agency_id=agency_id, payment_id=payment_id, attempt=ctx.attempt,
+        status_code=status_code, outcome="delivered", detail=event_name,
     )  # fmt: skip

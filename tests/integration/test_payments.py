@@ -421,3 +421,49 @@ async def test_a_receipt_prints_as_a_page_only_for_its_payer(
     stranger = await sign_in(national_id=valid_national_id(41))
     assert (await stranger.get(f"/receipts/{receipt['id']}")).status_code == 404
     assert payment["id"]
+
+
+async def test_an_agency_asks_for_a_refund_and_hears_how_it_ended(
+    sign_in: SignIn, resources: Resources, client: httpx.AsyncClient
+) -> None:
+    national_id = valid_national_id(50)
+    agency_id, agency = await _issuer(sign_in, resources)
+    other_id, other = await _issuer(sign_in, resources)
+    async with webhook_receiver() as receiver:
+        await agency.put(f"/api/v1/agency/{agency_id}/webhook", json={"url": receiver.url})
+        issued = (await agency.post("/api/v1/agency/bills", json=bill(national_id))).json()
+        citizen = await sign_in(national_id=national_id)
+        payment = (
+            await citizen.post(f"/api/v1/bills/{issued['id']}/payments", json={"idempotency_key": "k"})
+        ).json()
+        await _post_callback(client, _callback(issued))
+        await resources.pool.execute(
+            "UPDATE task_outbox SET state = 'done', finished_at = now()"
+        )  # paid hook: seen
+
+        ask = {"payment_id": payment["id"], "amount_satang": 10000, "reason": "Charged a month twice"}
+        assert (await other.post("/api/v1/agency/refunds", json=ask)).status_code == 403
+        too_much = await agency.post("/api/v1/agency/refunds", json={**ask, "amount_satang": 30001})
+        assert too_much.status_code == 409
+        refund = await agency.post("/api/v1/agency/refunds", json=ask)
+        assert refund.status_code == 201, refund.text
+        assert refund.json()["state"] == "submitted"
+        second = await agency.post("/api/v1/agency/refunds", json={**ask, "amount_satang": 20001})
+        assert second.status_code == 409  # only 200.00 baht of the 300.00 is left
+
+        support = await sign_in(("support", None))
+        settled = await support.post(
+            f"/api/v1/support/refunds/{refund.json()['id']}", json={"state": "success"}
+        )
+        assert settled.json() == {"id": refund.json()["id"], "state": "success"}
+        again = await support.post(f"/api/v1/support/refunds/{refund.json()['id']}", json={"state": "error"})
+        assert again.status_code == 404
+        task_id = await resources.pool.fetchval(
+            "SELECT id FROM task_outbox WHERE task = 'payments.refund_webhook'"
+        )
+        assert await run_task(resources, task_id) == "done"
+    told = json.loads(receiver.received[-1].body)
+    assert (told["event"], told["state"], told["amount_satang"]) == ("refund.updated", "success", 10000)
+    listed = (await agency.get(f"/api/v1/agency/{agency_id}/refunds")).json()
+    assert [r["state"] for r in listed] == ["success"]
+    assert (await other.get(f"/api/v1/agency/{other_id}/refunds")).json() == []
