@@ -49,6 +49,37 @@ async def create_connector(
     return connector_id
 
 
+async def update_connector(db: Db, agency_id: int, connector_id: int, fields: dict[str, Any]) -> None:
+    await db.execute(
+        """
+        UPDATE connectors SET
+            title_th = $3, title_en = $4, base_url = $5, auth_kind = $6, api_key_header = $7,
+            oauth_token_url = $8, oauth_client_id = $9, oauth_scope = $10, secret_ciphertext = $11,
+            secret_key_id = $12, timeout_ms = $13, retries = $14, cache_seconds = $15,
+            consent_required = $16, purpose = $17, fields = $18, status = 'active', updated_at = now()
+        WHERE id = $1 AND agency_id = $2
+        """,
+        connector_id,
+        agency_id,
+        fields["title_th"],
+        fields["title_en"],
+        fields["base_url"],
+        fields["auth_kind"],
+        fields["api_key_header"],
+        fields["oauth_token_url"],
+        fields["oauth_client_id"],
+        fields["oauth_scope"],
+        fields["secret_ciphertext"],
+        fields["secret_key_id"],
+        fields["timeout_ms"],
+        fields["retries"],
+        fields["cache_seconds"],
+        fields["consent_required"],
+        fields["purpose"],
+        fields["fields"],
+    )
+
+
 async def set_connector_status(db: Db, agency_id: int, connector_id: int, status: str) -> bool:
     result: str = await db.execute(
         "UPDATE connectors SET status = $3, updated_at = now() WHERE id = $1 AND agency_id = $2",

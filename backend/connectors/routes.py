@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Annotated, Literal
 
 import msgspec
-from litestar import delete, get, post
+from litestar import delete, get, post, put
 from litestar.datastructures import State
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, QueryParameter
@@ -110,14 +110,15 @@ def provide_entitlements(state: State) -> EntitlementsService:
     return service
 
 
-def _checked_auth(data: NewConnector) -> str | None:
-    """The secret to store, after checking the authentication fields agree with the kind."""
+def _checked_auth(data: NewConnector, *, secret_on_file: bool = False) -> str | None:
+    """The secret to store, after checking the authentication fields agree with the kind. When
+    updating a connector of the same kind, ``secret_on_file`` lets the stored secret stand."""
     errors: list[FieldError] = []
     if data.auth_kind == "api_key":
         errors += [
             FieldError(field=f, message="needed for api_key")
             for f in ("api_key_header", "api_key")
-            if not getattr(data, f)
+            if not getattr(data, f) and not (f == "api_key" and secret_on_file)
         ]
         secret = data.api_key
     elif data.auth_kind == "oauth_client_credentials":
@@ -125,7 +126,7 @@ def _checked_auth(data: NewConnector) -> str | None:
         errors += [
             FieldError(field=f, message="needed for oauth_client_credentials")
             for f in needed
-            if not getattr(data, f)
+            if not getattr(data, f) and not (f == "oauth_client_secret" and secret_on_file)
         ]
         secret = data.oauth_client_secret
     else:
@@ -152,6 +153,17 @@ async def register_connector(
     if await identity_queries.agency_status(resources.pool, agency_id) != "approved":
         raise Conflict("The agency must be approved before it registers connectors.")
     secret = _checked_auth(data)
+    await _check_urls(data, resources)
+    key_id, ciphertext = identity.cipher.encrypt(secret, purpose=SECRET_PURPOSE) if secret else (None, None)
+    fields = {**msgspec.structs.asdict(data), "secret_ciphertext": ciphertext, "secret_key_id": key_id}
+    connector_id = await queries.create_connector(resources.pool, agency_id, fields, principal.citizen_id)
+    if connector_id is None:
+        raise Conflict("This agency already has a connector with that name.")
+    rows = await queries.agency_connectors(resources.pool, agency_id)
+    return msgspec.convert(next(r for r in rows if r["id"] == connector_id), ConnectorView, strict=False)
+
+
+async def _check_urls(data: NewConnector, resources: Resources) -> None:
     allow_private = bool(resources.settings.allow_private_connector_hosts)
     for field in ("base_url", "oauth_token_url"):
         url = getattr(data, field)
@@ -160,11 +172,41 @@ async def register_connector(
                 await check_destination(url, allow_private=allow_private)
             except DestinationRefused as exc:
                 raise InvalidInput(errors=[FieldError(field=field, message=str(exc))]) from exc
-    key_id, ciphertext = identity.cipher.encrypt(secret, purpose=SECRET_PURPOSE) if secret else (None, None)
+
+
+@put(
+    "/api/v1/agency/{agency_id:int}/connectors/{connector_id:int}",
+    tags=["agency"],
+    summary="Change a connector (and turn it back on); leave the secret out to keep the stored one",
+)
+async def update_connector(
+    agency_id: FromPath[int],
+    connector_id: FromPath[int],
+    data: Annotated[NewConnector, msgspec.Meta()],
+    principal: NamedDependency[Principal],
+    identity: NamedDependency[Identity],
+    resources: NamedDependency[Resources],
+) -> ConnectorView:
+    require_agency_permission(principal, agency_id, "connectors")
+    current = next(
+        (r for r in await queries.agency_connectors(resources.pool, agency_id) if r["id"] == connector_id),
+        None,
+    )
+    if current is None:
+        raise NotFound("No such connector.")
+    if data.name != current["name"]:
+        raise InvalidInput(errors=[FieldError(field="name", message="a connector's name cannot change")])
+    keep = current["auth_kind"] == data.auth_kind and current["secret_ciphertext"] is not None
+    secret = _checked_auth(data, secret_on_file=keep)
+    await _check_urls(data, resources)
+    if secret:
+        key_id, ciphertext = identity.cipher.encrypt(secret, purpose=SECRET_PURPOSE)
+    elif keep:
+        key_id, ciphertext = current["secret_key_id"], current["secret_ciphertext"]
+    else:
+        key_id, ciphertext = None, None
     fields = {**msgspec.structs.asdict(data), "secret_ciphertext": ciphertext, "secret_key_id": key_id}
-    connector_id = await queries.create_connector(resources.pool, agency_id, fields, principal.citizen_id)
-    if connector_id is None:
-        raise Conflict("This agency already has a connector with that name.")
+    await queries.update_connector(resources.pool, agency_id, connector_id, fields)
     rows = await queries.agency_connectors(resources.pool, agency_id)
     return msgspec.convert(next(r for r in rows if r["id"] == connector_id), ConnectorView, strict=False)
 
@@ -322,6 +364,6 @@ async def my_data_access(
 
 
 CONNECTOR_ROUTES = [
-    register_connector, list_connectors, disable_connector, agency_data_access,
+    register_connector, update_connector, list_connectors, disable_connector, agency_data_access,
     my_entitlements, my_consents, give_consent, withdraw_consent, my_data_access,
 ]  # fmt: skip

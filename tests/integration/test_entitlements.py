@@ -332,3 +332,37 @@ async def test_who_accessed_my_data_is_mine_alone_and_agencies_see_only_their_ow
     assert {row["agency_id"] for row in water_rows} == {water}
     assert (await power_admin.get(f"/api/v1/agency/{water}/data-access")).status_code == 403
     assert len((await power_admin.get(f"/api/v1/agency/{power}/data-access")).json()) == 2
+
+
+async def test_an_agency_changes_a_connector_keeping_its_secret_and_turns_it_back_on(
+    sign_in: SignIn, resources: Resources, agencies_url: str
+) -> None:
+    body = connector(
+        agencies_url, "health", auth_kind="api_key", api_key_header="X-Api-Key", api_key="k" * 20
+    )
+    agency_id, admin, [connector_id] = await _agency_with(sign_in, resources, [body])
+    stored = await resources.pool.fetchval("SELECT secret_ciphertext FROM connectors")
+    assert (await admin.delete(f"/api/v1/agency/{agency_id}/connectors/{connector_id}")).status_code == 204
+    changed = await admin.put(
+        f"/api/v1/agency/{agency_id}/connectors/{connector_id}",
+        json={**body, "api_key": None, "timeout_ms": 1500, "title_en": "Health coverage"},
+    )
+    assert changed.status_code == 200, changed.text
+    assert (changed.json()["status"], changed.json()["timeout_ms"]) == ("active", 1500)
+    assert await resources.pool.fetchval("SELECT secret_ciphertext FROM connectors") == stored
+    renamed = await admin.put(
+        f"/api/v1/agency/{agency_id}/connectors/{connector_id}", json={**body, "name": "other"}
+    )
+    assert renamed.json()["errors"][0]["field"] == "name"
+    switched = await admin.put(
+        f"/api/v1/agency/{agency_id}/connectors/{connector_id}",
+        json={**body, "api_key": None, "auth_kind": "oauth_client_credentials"},
+    )
+    assert switched.status_code == 400  # a new kind of authentication needs its own secret
+    other_agency, other_admin, _ = await _agency_with(sign_in, resources, [])
+    assert (
+        await other_admin.put(f"/api/v1/agency/{agency_id}/connectors/{connector_id}", json=body)
+    ).status_code == 403
+    assert (
+        await other_admin.put(f"/api/v1/agency/{other_agency}/connectors/{connector_id}", json=body)
+    ).status_code == 404
