@@ -35,6 +35,7 @@ _log = structlog.get_logger(__name__)
 SECRET_PURPOSE = b"connector.secret.v1"
 _CACHE_KEY = "entitlements:{}:{}"
 _STALE_KEEP_SECONDS = 86400
+_CONNECTORS_TTL_SECONDS = 5.0
 ResultState = Literal["fresh", "stale", "unavailable"]
 
 
@@ -118,6 +119,19 @@ class EntitlementsService:
         self._cipher = cipher
         self.deadline_seconds = deadline_seconds
         self._refreshing: set[asyncio.Task[None]] = set()
+        self._connectors: list[dict[str, Any]] = []
+        self._connectors_read_at = -_CONNECTORS_TTL_SECONDS
+
+    async def _active_connectors(self) -> list[dict[str, Any]]:
+        """The list changes only when an agency registers, changes or disables a connector; read it
+        every few seconds rather than on every citizen's request."""
+        if time.monotonic() - self._connectors_read_at >= _CONNECTORS_TTL_SECONDS:
+            self._connectors = await queries.active_connectors(self._pool)
+            self._connectors_read_at = time.monotonic()
+        return self._connectors
+
+    def forget_connectors(self) -> None:
+        self._connectors_read_at = -_CONNECTORS_TTL_SECONDS
 
     async def _cached(self, connectors: list[dict[str, Any]], national_id: str) -> dict[int, _Cached]:
         """Every connector's cached answer in one round trip."""
@@ -136,8 +150,9 @@ class EntitlementsService:
     async def for_citizen(
         self, *, citizen_id: str, national_id: str, language: str, caller: Caller, refresh: bool = False
     ) -> EntitlementsPage:
-        connectors = await queries.active_connectors(self._pool)
-        consents = await queries.live_consents(self._pool, citizen_id)
+        connectors = await self._active_connectors()
+        needs_consent = any(row["consent_required"] for row in connectors)
+        consents = await queries.live_consents(self._pool, citizen_id) if needs_consent else {}
         request_id = uuid.uuid4().hex
         cached = await self._cached(connectors, national_id) if connectors else {}
         tasks = {

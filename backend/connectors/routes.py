@@ -148,6 +148,7 @@ async def register_connector(
     principal: NamedDependency[Principal],
     identity: NamedDependency[Identity],
     resources: NamedDependency[Resources],
+    entitlements: NamedDependency[EntitlementsService],
 ) -> ConnectorView:
     require_agency_permission(principal, agency_id, "connectors")
     if await identity_queries.agency_status(resources.pool, agency_id) != "approved":
@@ -159,6 +160,7 @@ async def register_connector(
     connector_id = await queries.create_connector(resources.pool, agency_id, fields, principal.citizen_id)
     if connector_id is None:
         raise Conflict("This agency already has a connector with that name.")
+    entitlements.forget_connectors()
     rows = await queries.agency_connectors(resources.pool, agency_id)
     return msgspec.convert(next(r for r in rows if r["id"] == connector_id), ConnectorView, strict=False)
 
@@ -186,6 +188,7 @@ async def update_connector(
     principal: NamedDependency[Principal],
     identity: NamedDependency[Identity],
     resources: NamedDependency[Resources],
+    entitlements: NamedDependency[EntitlementsService],
 ) -> ConnectorView:
     require_agency_permission(principal, agency_id, "connectors")
     current = next(
@@ -207,6 +210,7 @@ async def update_connector(
         key_id, ciphertext = None, None
     fields = {**msgspec.structs.asdict(data), "secret_ciphertext": ciphertext, "secret_key_id": key_id}
     await queries.update_connector(resources.pool, agency_id, connector_id, fields)
+    entitlements.forget_connectors()
     rows = await queries.agency_connectors(resources.pool, agency_id)
     return msgspec.convert(next(r for r in rows if r["id"] == connector_id), ConnectorView, strict=False)
 
@@ -241,10 +245,12 @@ async def disable_connector(
     connector_id: FromPath[int],
     principal: NamedDependency[Principal],
     resources: NamedDependency[Resources],
+    entitlements: NamedDependency[EntitlementsService],
 ) -> None:
     require_agency_permission(principal, agency_id, "connectors")
     if not await queries.set_connector_status(resources.pool, agency_id, connector_id, "disabled"):
         raise NotFound("No such connector.")
+    entitlements.forget_connectors()
 
 
 @get(

@@ -26,7 +26,9 @@ async def clean_state(app: Litestar, resources: Resources) -> AsyncIterator[None
             f"TRUNCATE {', '.join(row['name'] for row in tables)} RESTART IDENTITY CASCADE"
         )
     await resources.redis.flushdb()
-    app.state.catalogue.forget()  # the in-process copy of the catalogue, like Redis, starts empty
+    # The in-process copies of the catalogue and the connector list start empty, like Redis.
+    app.state.catalogue.forget()
+    app.state.entitlements.forget_connectors()
     yield
 
 
