@@ -475,23 +475,29 @@ async def receipt_with_owner(db: Db, receipt_id: str) -> dict[str, Any] | None:
 # --- refunds ----------------------------------------------------------------------------------
 
 
-async def refundable(db: Db, payment_id: str) -> dict[str, Any] | None:
-    """A successful payment with its agency and what is still refundable (refunds not in error)."""
-    row = await db.fetchrow(
+async def refundable(connection: Connection, payment_id: str) -> dict[str, Any] | None:
+    """A successful payment, locked, with its agency and what is still refundable of it. The refunds
+    are summed only once the lock is held, so two requests at once cannot both see the full amount.
+    Refunds of exceptions (money that came separately) do not count against the payment."""
+    row = await connection.fetchrow(
         """
-        SELECT p.id::text, p.amount_satang, b.agency_id, r.bank,
-               p.amount_satang - coalesce(
-                   (SELECT sum(f.amount_satang) FROM refunds f
-                    WHERE f.payment_id = p.id AND f.state <> 'error'),
-                   0
-               ) AS left_satang
+        SELECT p.id::text, p.amount_satang, b.agency_id, r.bank
         FROM payments p JOIN bills b ON b.id = p.bill_id JOIN receipts r ON r.payment_id = p.id
         WHERE p.id = $1::uuid AND p.state = 'success'
         FOR UPDATE OF p
         """,
         payment_id,
     )
-    return dict(row) if row else None
+    if row is None:
+        return None
+    refunded: int = await connection.fetchval(
+        """
+        SELECT coalesce(sum(amount_satang), 0) FROM refunds
+        WHERE payment_id = $1::uuid AND exception_id IS NULL AND state <> 'error'
+        """,
+        payment_id,
+    )
+    return {**dict(row), "left_satang": row["amount_satang"] - refunded}
 
 
 async def insert_refund(

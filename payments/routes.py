@@ -7,6 +7,7 @@ import asyncio
 import datetime as dt
 import secrets
 import time
+import uuid
 from collections.abc import AsyncIterator
 from typing import Annotated, Any, Literal
 
@@ -422,7 +423,7 @@ async def get_webhook(
 
 
 class NewRefund(msgspec.Struct, forbid_unknown_fields=True):
-    payment_id: Annotated[str, msgspec.Meta(pattern="^[0-9a-f-]{36}$")]
+    payment_id: uuid.UUID
     amount_satang: Annotated[int, msgspec.Meta(ge=1)]
     reason: Annotated[str, msgspec.Meta(min_length=1, max_length=1000)]
 
@@ -449,16 +450,21 @@ async def request_refund(
     resources: NamedDependency[Resources],
 ) -> RefundView:
     async with resources.pool.acquire() as connection, connection.transaction():
-        payment = await queries.refundable(connection, data.payment_id)
+        payment = await queries.refundable(connection, str(data.payment_id))
         if payment is None:
             raise NotFound("No successful payment has that id.")
         require_agency_permission(principal, payment["agency_id"], "bills")
         if data.amount_satang > payment["left_satang"]:
             raise Conflict(f"At most {payment['left_satang']} satang of this payment can still be refunded.")
         refund_id = await queries.insert_refund(
-            connection, payment_id=data.payment_id, bank=payment["bank"], amount_satang=data.amount_satang,
-            reason=data.reason, requested_by=principal.citizen_id, requested_by_client=principal.client_id,
-        )  # fmt: skip
+            connection,
+            payment_id=str(data.payment_id),
+            bank=payment["bank"],
+            amount_satang=data.amount_satang,
+            reason=data.reason,
+            requested_by=principal.citizen_id,
+            requested_by_client=principal.client_id,
+        )
     [row] = [
         r for r in await queries.agency_refunds(resources.pool, payment["agency_id"]) if r["id"] == refund_id
     ]

@@ -12,13 +12,13 @@ from litestar import Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 
-from backend.core.errors import Conflict, Forbidden, NotFound
+from backend.core.errors import BadRequest, Conflict, Forbidden, NotFound
 from backend.core.tasks import unit_of_work
 from backend.identity.guards import Principal, is_platform_admin, is_support, require_person
 from backend.lifespan import Resources
 from payments import queries
 from payments.reconcile import reconcile
-from payments.service import REFUND_WEBHOOK_TASK
+from payments.service import REFUND_WEBHOOK_TASK, WEBHOOK_TASK
 
 _MAX_SETTLEMENT_BYTES = 20 * 1024 * 1024
 
@@ -91,7 +91,8 @@ async def resolve_exception(
     resources: NamedDependency[Resources],
 ) -> ResolutionResult:
     staff_id = _require_support(principal)
-    async with resources.pool.acquire() as connection, connection.transaction():
+    async with unit_of_work(resources.pool, resources.queue) as work:
+        connection = work.connection
         row = await connection.fetchrow(
             "SELECT id, kind, bank, callback_id, bill_id::text, payment_id::text, amount_satang, status "
             "FROM payment_exceptions WHERE id = $1 FOR UPDATE",
@@ -111,6 +112,7 @@ async def resolve_exception(
             return ResolutionResult(exception_id=exception_id, status="refund_requested", refund_id=refund_id)
         receipt_number = await _accept(connection, row, staff_id, data.note)
         await _close(connection, exception_id, "accepted", staff_id, data.note)
+        await work.add_task(WEBHOOK_TASK, row["payment_id"])  # the agency hears the bill is paid
         return ResolutionResult(exception_id=exception_id, status="accepted", receipt_number=receipt_number)
 
 
@@ -163,8 +165,9 @@ async def _close(connection: Any, exception_id: int, status: str, staff_id: str,
 @post(
     "/api/v1/support/reconciliations",
     tags=["support"],
-    summary="Reconcile a bank's settlement file (CSV) for one day",
+    summary="Reconcile a bank's settlement file (CSV, UTF-8) for one day",
     status_code=201,
+    request_max_body_size=_MAX_SETTLEMENT_BYTES,
 )
 async def import_settlement(
     request: Request[Any, Any, Any],
@@ -176,14 +179,18 @@ async def import_settlement(
 ) -> ReconciliationReport:
     staff_id = _require_support(principal)
     body = await request.body()
-    if len(body) > _MAX_SETTLEMENT_BYTES:
-        raise Conflict("Settlement files are at most 20 MB; split the day.")
+    try:
+        text = body.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise BadRequest(
+            "The settlement file must be UTF-8 text; convert it (e.g. from TIS-620) first."
+        ) from exc
     report = await reconcile(
         resources.pool,
         bank=bank,
         settlement_date=date,
         file_name=file_name,
-        text=body.decode("utf-8-sig"),
+        text=text,
         imported_by=staff_id,
     )
     return msgspec.convert(report, ReconciliationReport)

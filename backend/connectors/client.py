@@ -87,9 +87,22 @@ class ConnectorTarget:
     retries: int
 
 
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
+
 def _address_allowed(address: str, allow_private: bool) -> bool:
-    ip = ipaddress.ip_address(address)
-    return allow_private or ip.is_global
+    if allow_private:
+        return True
+    ip: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.ip_address(address)
+    if isinstance(ip, ipaddress.IPv6Address):
+        # IPv6 forms that carry an IPv4 address are judged by that address.
+        if ip.ipv4_mapped or ip.sixtofour:
+            ip = ip.ipv4_mapped or ip.sixtofour  # type: ignore[assignment]
+        elif ip.teredo:
+            ip = ip.teredo[1]
+        elif ip in _NAT64 or int(ip) < 2**32:
+            ip = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return ip.is_global and not ip.is_multicast
 
 
 _RESOLVED_SECONDS = 30
@@ -247,6 +260,9 @@ class ConnectorClient:
                 except httpx.TransportError as exc:
                     failure = ConnectorFailure("unreachable", type(exc).__name__)
                     retry = isinstance(exc, httpx.ConnectError)
+                except httpx.HTTPError as exc:  # e.g. a body that does not decode as its headers say
+                    failure = ConnectorFailure("bad_answer", type(exc).__name__)
+                    retry = False
                 else:
                     if response.status_code == 200:
                         if len(response.content) > _MAX_RESPONSE_BYTES:
@@ -288,10 +304,15 @@ class ConnectorClient:
             raise ConnectorFailure("refused_destination", str(exc)) from exc
         except httpx.HTTPError as exc:
             raise ConnectorFailure("unreachable", "token endpoint") from exc
-        payload = response.json() if response.status_code == 200 else {}
-        token = payload.get("access_token") if isinstance(payload, dict) else None
+        try:
+            payload = response.json() if response.status_code == 200 else {}
+            token = payload.get("access_token") if isinstance(payload, dict) else None
+            lifetime = int(payload.get("expires_in", 300)) if isinstance(token, str) else 0
+        except (ValueError, TypeError) as exc:
+            raise ConnectorFailure(
+                "bad_answer", "the agency's token endpoint sent an unreadable answer"
+            ) from exc
         if not isinstance(token, str):
             raise ConnectorFailure("error_status", "the agency's token endpoint refused our credentials")
-        lifetime = int(payload.get("expires_in", 300))
         await self._redis.set(key, token, ex=max(1, lifetime - 30))
         return token

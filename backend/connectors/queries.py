@@ -148,6 +148,13 @@ async def grant_consent(
     return dict(row)
 
 
+async def withdraw_all_consents(db: Db, connector_id: int) -> None:
+    await db.execute(
+        "UPDATE consents SET withdrawn_at = now() WHERE connector_id = $1 AND withdrawn_at IS NULL",
+        connector_id,
+    )
+
+
 async def withdraw_consent(db: Db, citizen_id: str, consent_id: int) -> bool:
     result: str = await db.execute(
         "UPDATE consents SET withdrawn_at = now() "

@@ -209,7 +209,15 @@ async def update_connector(
     else:
         key_id, ciphertext = None, None
     fields = {**msgspec.structs.asdict(data), "secret_ciphertext": ciphertext, "secret_key_id": key_id}
-    await queries.update_connector(resources.pool, agency_id, connector_id, fields)
+    async with resources.pool.acquire() as connection, connection.transaction():
+        await queries.update_connector(connection, agency_id, connector_id, fields)
+        consent_changed = (data.purpose, sorted(data.fields)) != (
+            current["purpose"],
+            sorted(current["fields"]),
+        )
+        if consent_changed or (data.consent_required and not current["consent_required"]):
+            # A consent was given for what the connector said then; it does not carry over.
+            await queries.withdraw_all_consents(connection, connector_id)
     entitlements.forget_connectors()
     rows = await queries.agency_connectors(resources.pool, agency_id)
     return msgspec.convert(next(r for r in rows if r["id"] == connector_id), ConnectorView, strict=False)

@@ -19,6 +19,7 @@ SAQ, so they survive a Redis restart like everything else.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
@@ -119,7 +120,7 @@ async def dispatch(
                 RUN_TASK_JOB,
                 key=f"task:{task_id}{key_suffix}",
                 task_id=task_id,
-                scheduled=int(scheduled),
+                scheduled=math.ceil(scheduled),  # never before run_after, or the claim would skip it
                 timeout=TASK_LEASE_SECONDS,
             )
         except Exception as exc:  # Redis down or slow: the committed row is still there.

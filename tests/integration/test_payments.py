@@ -199,7 +199,7 @@ async def test_a_wrong_amount_or_a_late_payment_becomes_an_exception_not_a_loss(
     assert short.json() == {"status": "processed", "outcome": "exception"}
     assert (await citizen.get(f"/api/v1/payments/{payment['id']}")).json()["state"] == "pending"
 
-    await resources.pool.execute("UPDATE payments SET expires_at = now() - interval '1 second'")
+    await resources.pool.execute("UPDATE payments SET expires_at = now() - interval '5 minutes'")
     assert await expire_due_payments(resources.pool) == 1
     assert (await citizen.get(f"/api/v1/payments/{payment['id']}")).json()["state"] == "expired"
     late = await _post_callback(client, _callback(issued))
@@ -212,6 +212,28 @@ async def test_a_wrong_amount_or_a_late_payment_becomes_an_exception_not_a_loss(
         ("late", 30000, "open"),
     ]
     assert (await citizen.get("/api/v1/bills")).json()[0]["status"] == "unpaid"  # support decides
+
+
+async def test_money_paid_before_expiry_counts_even_when_the_callback_comes_after(
+    sign_in: SignIn, resources: Resources, client: httpx.AsyncClient
+) -> None:
+    national_id = valid_national_id(22)
+    _, agency = await _issuer(sign_in, resources)
+    issued = (await agency.post("/api/v1/agency/bills", json=bill(national_id))).json()
+    citizen = await sign_in(national_id=national_id)
+    payment = (
+        await citizen.post(f"/api/v1/bills/{issued['id']}/payments", json={"idempotency_key": "k"})
+    ).json()
+    paid_at = dt.datetime.now(dt.UTC).isoformat()
+    await resources.pool.execute("UPDATE payments SET expires_at = now() + interval '1 second'")
+    await asyncio.sleep(1.2)
+    await expire_due_payments(resources.pool)  # the cron got there before the bank's callback
+    assert (await citizen.get(f"/api/v1/payments/{payment['id']}")).json()["state"] == "expired"
+    answer = await _post_callback(client, _callback(issued, paid_at=paid_at))
+    assert answer.json() == {"status": "processed", "outcome": "paid"}
+    assert (await citizen.get(f"/api/v1/payments/{payment['id']}")).json()["state"] == "success"
+    naive = await _post_callback(client, _callback(issued, paid_at="2026-11-22T08:00:00"))
+    assert naive.status_code == 400  # a time without its offset is ambiguous
 
 
 async def test_one_citizen_never_sees_or_pays_anothers_bill(sign_in: SignIn, resources: Resources) -> None:
@@ -319,7 +341,7 @@ async def test_support_accepts_a_late_payment_or_refunds_a_double_one(
     payment = (
         await citizen.post(f"/api/v1/bills/{issued['id']}/payments", json={"idempotency_key": "k"})
     ).json()
-    await resources.pool.execute("UPDATE payments SET expires_at = now() - interval '1 second'")
+    await resources.pool.execute("UPDATE payments SET expires_at = now() - interval '5 minutes'")
     await expire_due_payments(resources.pool)
     await _post_callback(client, _callback(issued))  # late
     support = await sign_in(("support", None))
@@ -467,3 +489,38 @@ async def test_an_agency_asks_for_a_refund_and_hears_how_it_ended(
     listed = (await agency.get(f"/api/v1/agency/{agency_id}/refunds")).json()
     assert [r["state"] for r in listed] == ["success"]
     assert (await other.get(f"/api/v1/agency/{other_id}/refunds")).json() == []
+
+
+async def test_refunds_asked_at_once_never_add_up_to_more_than_was_paid(
+    sign_in: SignIn, resources: Resources, client: httpx.AsyncClient
+) -> None:
+    national_id = valid_national_id(51)
+    _, agency = await _issuer(sign_in, resources)
+    issued = (await agency.post("/api/v1/agency/bills", json=bill(national_id))).json()
+    citizen = await sign_in(national_id=national_id)
+    payment = (
+        await citizen.post(f"/api/v1/bills/{issued['id']}/payments", json={"idempotency_key": "k"})
+    ).json()
+    await _post_callback(client, _callback(issued))
+    ask = {"payment_id": payment["id"], "amount_satang": 30000, "reason": "cancelled service"}
+    answers = await asyncio.gather(*(agency.post("/api/v1/agency/refunds", json=ask) for _ in range(5)))
+    assert sorted(answer.status_code for answer in answers) == [201, 409, 409, 409, 409]
+    assert await resources.pool.fetchval("SELECT sum(amount_satang) FROM refunds") == 30000
+
+
+async def test_bad_signatures_and_ids_are_refused_not_crashed(
+    sign_in: SignIn, resources: Resources, client: httpx.AsyncClient
+) -> None:
+    raw = b"{}"
+    for header in (f"t=1{'0' * 400},v1={'a' * 64}", f"t={int(time.time())},v1=\u00e9\u00e9", "t=abc", ""):
+        response = await client.post(
+            f"/api/v1/payments/callbacks/{BANK}",
+            content=raw,
+            headers={"X-Signature": header.encode()},
+        )
+        assert response.status_code == 401, header
+    _, agency = await _issuer(sign_in, resources)
+    odd = await agency.post(
+        "/api/v1/agency/refunds", json={"payment_id": "-" * 36, "amount_satang": 1, "reason": "x"}
+    )
+    assert odd.status_code == 400
