@@ -516,7 +516,7 @@ async def test_bad_signatures_and_ids_are_refused_not_crashed(
         response = await client.post(
             f"/api/v1/payments/callbacks/{BANK}",
             content=raw,
-            headers={"X-Signature": header.encode()},
+            headers={b"X-Signature": header.encode()},
         )
         assert response.status_code == 401, header
     _, agency = await _issuer(sign_in, resources)
