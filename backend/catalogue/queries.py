@@ -50,8 +50,11 @@ async def agencies(db: Db, status: str | None) -> list[dict[str, Any]]:
 async def decide_agency(db: Db, agency_id: int, status: str, decided_by: str) -> dict[str, Any] | None:
     row = await db.fetchrow(
         f"""
-        UPDATE agencies SET status = $2, decided_by = $3::uuid, decided_at = now(), updated_at = now()
-        WHERE id = $1 RETURNING {_AGENCY_COLUMNS}, proposed_by::text
+        WITH before AS (SELECT id, status AS previous_status FROM agencies WHERE id = $1 FOR UPDATE)
+        UPDATE agencies a SET status = $2, decided_by = $3::uuid, decided_at = now(), updated_at = now()
+        FROM before WHERE a.id = before.id
+        RETURNING {", ".join("a." + c.strip() for c in _AGENCY_COLUMNS.split(","))}, a.proposed_by::text,
+                  before.previous_status
         """,  # noqa: S608
         agency_id,
         status,

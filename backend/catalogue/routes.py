@@ -38,6 +38,7 @@ from backend.identity.guards import (
     require_person,
     require_platform_admin,
 )
+from backend.identity.service import Identity
 from backend.lifespan import Resources
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
@@ -94,7 +95,12 @@ async def admin_list_agencies(
 
 
 async def _decide(
-    principal: Principal, resources: Resources, catalogue: Catalogue, agency_id: int, status: str
+    principal: Principal,
+    resources: Resources,
+    identity: Identity,
+    catalogue: Catalogue,
+    agency_id: int,
+    status: str,
 ) -> AgencyView:
     admin = require_platform_admin(principal)
     assert admin.citizen_id is not None
@@ -102,7 +108,9 @@ async def _decide(
         row = await queries.decide_agency(connection, agency_id, status, admin.citizen_id)
         if row is None:
             raise NotFound("No such agency.")
-        if status == "approved" and row["proposed_by"]:
+        # The proposer becomes its administrator once, at the first approval (not again after a
+        # suspension, which could undo a revocation).
+        if status == "approved" and row["previous_status"] == "pending" and row["proposed_by"]:
             await identity_queries.grant_role(
                 connection,
                 citizen_id=row["proposed_by"],
@@ -111,6 +119,10 @@ async def _decide(
                 granted_by=admin.citizen_id,
                 reason="proposed the agency, which was approved",
             )
+    if status == "suspended":  # its systems' live tokens stop at once, as its staff's roles have
+        for client in await identity_queries.agency_clients(resources.pool, agency_id):
+            await identity.agency_tokens.mark_revoked(client["id"])
+            await identity.agency_tokens.revoke_all(client["id"])
     await catalogue.changed()
     return msgspec.convert(row, AgencyView)
 
@@ -125,9 +137,10 @@ async def approve_agency(
     agency_id: FromPath[int],
     principal: NamedDependency[Principal],
     resources: NamedDependency[Resources],
+    identity: NamedDependency[Identity],
     catalogue: NamedDependency[Catalogue],
 ) -> AgencyView:
-    return await _decide(principal, resources, catalogue, agency_id, "approved")
+    return await _decide(principal, resources, identity, catalogue, agency_id, "approved")
 
 
 @post(
@@ -140,9 +153,10 @@ async def suspend_agency(
     agency_id: FromPath[int],
     principal: NamedDependency[Principal],
     resources: NamedDependency[Resources],
+    identity: NamedDependency[Identity],
     catalogue: NamedDependency[Catalogue],
 ) -> AgencyView:
-    return await _decide(principal, resources, catalogue, agency_id, "suspended")
+    return await _decide(principal, resources, identity, catalogue, agency_id, "suspended")
 
 
 # --- the agency tile API ----------------------------------------------------------------------

@@ -73,8 +73,13 @@ async def citizen_id_by_hash(db: Db, national_id_hash: bytes) -> str | None:
 
 
 async def active_roles(db: Db, citizen_id: str) -> list[tuple[str, int | None]]:
+    # An agency role counts only while the agency is approved: a suspended agency's staff act for no one.
     rows = await db.fetch(
-        "SELECT role, agency_id FROM role_grants WHERE citizen_id = $1::uuid AND revoked_at IS NULL",
+        """
+        SELECT g.role, g.agency_id FROM role_grants g LEFT JOIN agencies a ON a.id = g.agency_id
+        WHERE g.citizen_id = $1::uuid AND g.revoked_at IS NULL
+          AND (g.agency_id IS NULL OR a.status = 'approved')
+        """,
         citizen_id,
     )
     return [(row["role"], row["agency_id"]) for row in rows]

@@ -169,7 +169,9 @@ async def test_tile_content_is_checked_and_each_problem_names_its_field(
     assert thai_marks.status_code == 201
     pending = await make_agency(resources.pool, status="pending")
     pending_editor = await sign_in(("agency_editor", pending))
-    assert (await pending_editor.post(f"/api/v1/agency/{pending}/tiles", json=tile())).status_code == 409
+    assert (
+        await pending_editor.post(f"/api/v1/agency/{pending}/tiles", json=tile())
+    ).status_code == 403  # roles at an agency not (yet) approved count for nothing
 
 
 async def test_citizens_search_filter_and_see_favourites_and_recent_first(
@@ -283,3 +285,44 @@ async def test_every_replica_sees_a_publication(
     )
     other_replica._checked_at -= 5  # a second or more later
     assert [t["title_en"] for t in await other_replica.published()] == ["Elderly allowance"]
+
+
+async def test_a_suspended_agency_stops_acting_at_once_and_reapproval_does_not_restore_revoked_roles(
+    sign_in: SignIn, resources: Resources, client: httpx.AsyncClient
+) -> None:
+    proposer = await sign_in()
+    admin = await sign_in(("platform_admin", None))
+    proposal = {
+        "code": "port-dept",
+        "name_th": "กรมเจ้าท่า",
+        "name_en": "Marine Department",
+        "contact_email": "it@md.go.th",
+    }
+    agency_id = (await proposer.post("/api/v1/agencies", json=proposal)).json()["id"]
+    await admin.post(f"/api/v1/admin/agencies/{agency_id}/approve")
+    issued = (
+        await proposer.post(f"/api/v1/agency/{agency_id}/clients", json={"name": "x", "scopes": ["tiles"]})
+    ).json()
+    token = (
+        await client.post(
+            "/oauth/token",
+            data={"grant_type": "client_credentials"},
+            auth=(issued["client_id"], issued["client_secret"]),
+        )
+    ).json()["access_token"]
+    bearer = {"Authorization": f"Bearer {token}"}
+    assert (
+        await client.post(f"/api/v1/agency/{agency_id}/tiles", json=tile(), headers=bearer)
+    ).status_code == 201
+
+    await admin.post(f"/api/v1/admin/agencies/{agency_id}/suspend")
+    assert (
+        await client.post(f"/api/v1/agency/{agency_id}/tiles", json=tile(), headers=bearer)
+    ).status_code == 401
+    assert (await proposer.get(f"/api/v1/agency/{agency_id}/tiles")).status_code == 403
+
+    grants = (await admin.get("/api/v1/admin/role-grants")).json()
+    proposer_grant = next(g for g in grants if g["agency_id"] == agency_id)
+    assert (await admin.delete(f"/api/v1/admin/role-grants/{proposer_grant['id']}")).status_code == 204
+    await admin.post(f"/api/v1/admin/agencies/{agency_id}/approve")
+    assert (await proposer.get("/api/v1/me")).json()["roles"] == []
