@@ -255,6 +255,7 @@ async def _demo_bills(connection: Connection, cipher: NationalIdCipher) -> None:
     for index, person in enumerate(p for p in DEMO_PEOPLE if p.role is None):
         for code, biller_id, prefix, name_th, name_en, base in DEMO_BILLS:
             agency_id: int = await connection.fetchval("SELECT id FROM agencies WHERE code = $1", code)
+            await payment_queries.assign_biller(connection, biller_id, agency_id, None)
             await payment_queries.insert_bill(
                 connection,
                 {

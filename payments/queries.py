@@ -564,3 +564,32 @@ async def refund_event(db: Db, refund_id: str) -> dict[str, Any] | None:
         refund_id,
     )
     return dict(row) if row else None
+
+
+async def biller_owner(db: Db, biller_id: str) -> int | None:
+    agency_id: int | None = await db.fetchval(
+        "SELECT agency_id FROM agency_billers WHERE biller_id = $1", biller_id
+    )
+    return agency_id
+
+
+async def assign_biller(db: Db, biller_id: str, agency_id: int, assigned_by: str | None) -> bool:
+    """False when the biller ID already belongs to another agency."""
+    owner: int | None = await db.fetchval(
+        """
+        INSERT INTO agency_billers (biller_id, agency_id, assigned_by) VALUES ($1, $2, $3::uuid)
+        ON CONFLICT (biller_id) DO UPDATE SET biller_id = EXCLUDED.biller_id
+        RETURNING agency_id
+        """,
+        biller_id,
+        agency_id,
+        assigned_by,
+    )
+    return owner == agency_id
+
+
+async def agency_biller_ids(db: Db, agency_id: int) -> list[str]:
+    rows = await db.fetch(
+        "SELECT biller_id FROM agency_billers WHERE agency_id = $1 ORDER BY biller_id", agency_id
+    )
+    return [row["biller_id"] for row in rows]

@@ -26,6 +26,7 @@ from backend.identity.guards import (
     agencies_of,
     require_agency_permission,
     require_person,
+    require_platform_admin,
     require_step_up,
 )
 from backend.identity.service import Identity
@@ -182,6 +183,15 @@ async def issue(
             raise BadRequest("Say which agency issues this bill (agency_id).")
         agency_id = next(iter(mine))
     require_agency_permission(principal, agency_id, "bills")
+    if await queries.biller_owner(resources.pool, data.biller_id) != agency_id:
+        raise InvalidInput(
+            errors=[
+                FieldError(
+                    field="biller_id",
+                    message="is not a biller ID of this agency (a platform admin assigns them)",
+                )
+            ]
+        )
     if not is_valid_national_id(data.national_id):
         raise InvalidInput(
             errors=[FieldError(field="national_id", message="is not a valid 13-digit national ID")]
@@ -485,6 +495,28 @@ async def list_refunds(
     ]
 
 
+class NewBiller(msgspec.Struct, forbid_unknown_fields=True):
+    biller_id: Annotated[str, msgspec.Meta(pattern="^[0-9]{13}([0-9]{2})?$")]
+
+
+@post(
+    "/api/v1/admin/agencies/{agency_id:int}/billers",
+    tags=["administration"],
+    summary="Assign a biller ID to an agency",
+    status_code=HTTP_201_CREATED,
+)
+async def assign_biller(
+    agency_id: FromPath[int],
+    data: Annotated[NewBiller, msgspec.Meta()],
+    principal: NamedDependency[Principal],
+    resources: NamedDependency[Resources],
+) -> list[str]:
+    admin = require_platform_admin(principal)
+    if not await queries.assign_biller(resources.pool, data.biller_id, agency_id, admin.citizen_id):
+        raise Conflict("This biller ID belongs to another agency.")
+    return await queries.agency_biller_ids(resources.pool, agency_id)
+
+
 # --- banks ------------------------------------------------------------------------------------
 
 
@@ -524,5 +556,6 @@ PAYMENT_ROUTES = [
     get_webhook,
     request_refund,
     list_refunds,
+    assign_biller,
     bank_callback,
 ]

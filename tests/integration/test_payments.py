@@ -16,6 +16,7 @@ import httpx
 
 from backend.core.tasks import run_task
 from backend.lifespan import Resources
+from payments.queries import assign_biller, biller_owner
 from payments.service import expire_due_payments, sign, verify_signature
 from payments.thaiqr import parse
 from tests.factories import make_agency, valid_national_id
@@ -26,8 +27,14 @@ BANK = "test-bank"
 BANK_SECRET = b"test-bank-secret-0123456789"
 
 
+DEFAULT_BILLER = "0994000165510"
+
+
 async def _issuer(sign_in: SignIn, resources: Resources) -> tuple[int, httpx.AsyncClient]:
+    """An approved agency and its admin; the first in a test owns DEFAULT_BILLER, which bill() uses."""
     agency_id = await make_agency(resources.pool, status="approved")
+    if await biller_owner(resources.pool, DEFAULT_BILLER) is None:
+        await assign_biller(resources.pool, DEFAULT_BILLER, agency_id, None)
     return agency_id, await sign_in(("agency_admin", agency_id))
 
 
@@ -36,7 +43,7 @@ def bill(national_id: str, **overrides: Any) -> dict[str, Any]:
         "national_id": national_id,
         "amount_satang": 30000,
         "due_date": "2026-12-31",
-        "biller_id": "0994000165510",
+        "biller_id": DEFAULT_BILLER,
         "ref1": f"INV{uuid.uuid4().hex[:10].upper()}",
         "ref2": "CUST01",
         "description_th": "ค่าน้ำประปา พฤศจิกายน",
@@ -524,3 +531,22 @@ async def test_bad_signatures_and_ids_are_refused_not_crashed(
         "/api/v1/agency/refunds", json={"payment_id": "-" * 36, "amount_satang": 1, "reason": "x"}
     )
     assert odd.status_code == 400
+
+
+async def test_an_agency_bills_only_under_its_own_biller_ids(sign_in: SignIn, resources: Resources) -> None:
+    owner_id, owner = await _issuer(sign_in, resources)
+    other_id, other = await _issuer(sign_in, resources)
+    stolen = await other.post("/api/v1/agency/bills", json=bill(valid_national_id(60)))
+    assert stolen.status_code == 400
+    assert stolen.json()["errors"][0]["field"] == "biller_id"
+    admin = await sign_in(("platform_admin", None))
+    taken = await admin.post(f"/api/v1/admin/agencies/{other_id}/billers", json={"biller_id": DEFAULT_BILLER})
+    assert taken.status_code == 409
+    own = await admin.post(f"/api/v1/admin/agencies/{other_id}/billers", json={"biller_id": "0994000999991"})
+    assert own.json() == ["0994000999991"]
+    issued = await other.post(
+        "/api/v1/agency/bills", json=bill(valid_national_id(60), biller_id="0994000999991")
+    )
+    assert issued.status_code == 201
+    assert (await owner.post("/api/v1/agency/bills", json=bill(valid_national_id(61)))).status_code == 201
+    assert owner_id != other_id
