@@ -22,9 +22,11 @@ from typing import Literal
 PROMPTPAY_AID = "A000000677010111"
 BILL_PAYMENT_AID = "A000000677010112"
 _THAI_BAHT = "764"
-_AMOUNT = re.compile(r"[0-9]{1,10}\.[0-9]{2}")
+_AMOUNT = re.compile(r"(?:0|[1-9][0-9]{0,9})\.[0-9]{2}")  # no leading zeros: "00.50" is not an amount
 _DIGITS = re.compile(r"[0-9]+")
 _REFERENCE = re.compile(r"[0-9A-Z]{1,20}")
+# What other generators put in references when parsing their codes: printable ASCII, no spaces at the ends.
+_PAYER_REFERENCE = re.compile(r"[!-~](?:[ -~]{0,23}[!-~])?")
 # Tags whose meaning we must know to pay correctly; anything reserved for future use is refused.
 _RESERVED = {f"{n:02d}" for n in range(65, 80)}
 _OPTIONAL = {"52", "55", "56", "57", "59", "60", "61", "62", "64"} | {f"{n:02d}" for n in range(80, 100)}
@@ -243,6 +245,9 @@ def _bill(template: str, dynamic: bool, amount: Decimal | None, extra: dict[str,
         raise ThaiQRError("the biller ID (30/01) is 13 or 15 digits")
     if not ref1:
         raise ThaiQRError("reference 1 (30/02) is missing")
+    for name, reference in (("reference 1 (30/02)", ref1), ("reference 2 (30/03)", sub.get("03"))):
+        if reference is not None and not _PAYER_REFERENCE.fullmatch(reference):
+            raise ThaiQRError(f"{name} must be 1 to 25 printable characters")
     return ThaiQR(
         kind="bill",
         dynamic=dynamic,

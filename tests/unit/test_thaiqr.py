@@ -95,6 +95,12 @@ def _recrc(body_without_crc: str) -> str:
     return body + f"{crc16_ccitt_false(body.encode()):04X}"
 
 
+def _bill_template(ref2_field: str) -> str:
+    """Tag 30 with the given raw reference-2 sub-field, for payloads no builder would make."""
+    inner = "0016A000000677010112" + "01130994000165510" + "0208INV12345" + ref2_field
+    return f"30{len(inner):02d}{inner}"
+
+
 GOOD = build_bill_payment("0994000165510", "INV12345", "CUST01", Decimal("300.00"))
 
 
@@ -113,6 +119,8 @@ GOOD = build_bill_payment("0994000165510", "INV12345", "CUST01", Decimal("300.00
         (_recrc(GOOD[:-8].replace("5406300.00", "")), "must carry an amount"),
         ("hello", "2-digit field ID"),
         ("000", "cut short"),
+        (_recrc(GOOD[:-8].replace("5406300.00", "540500.50")), "two decimals"),
+        (_recrc("000201010212" + _bill_template("0300") + "53037645802TH5406300.00"), "reference 2"),
         ("000201", r"CRC field \(63\) is missing"),
     ],
 )
