@@ -38,6 +38,20 @@ async def _issuer(sign_in: SignIn, resources: Resources) -> tuple[int, httpx.Asy
     return agency_id, await sign_in(("agency_admin", agency_id))
 
 
+async def _pending_payment(
+    sign_in: SignIn, resources: Resources, national_id: str
+) -> tuple[int, httpx.AsyncClient, dict[str, Any], httpx.AsyncClient, dict[str, Any]]:
+    """An agency's bill for the citizen, who has started paying it: (agency id, agency, bill, citizen,
+    payment)."""
+    agency_id, agency = await _issuer(sign_in, resources)
+    issued = (await agency.post("/api/v1/agency/bills", json=bill(national_id))).json()
+    citizen = await sign_in(national_id=national_id)
+    payment = (
+        await citizen.post(f"/api/v1/bills/{issued['id']}/payments", json={"idempotency_key": "k"})
+    ).json()
+    return agency_id, agency, issued, citizen, payment
+
+
 def bill(national_id: str, **overrides: Any) -> dict[str, Any]:
     return {
         "national_id": national_id,
@@ -195,12 +209,7 @@ async def test_a_wrong_amount_or_a_late_payment_becomes_an_exception_not_a_loss(
     sign_in: SignIn, resources: Resources, client: httpx.AsyncClient
 ) -> None:
     national_id = valid_national_id(15)
-    _, agency = await _issuer(sign_in, resources)
-    issued = (await agency.post("/api/v1/agency/bills", json=bill(national_id))).json()
-    citizen = await sign_in(national_id=national_id)
-    payment = (
-        await citizen.post(f"/api/v1/bills/{issued['id']}/payments", json={"idempotency_key": "k"})
-    ).json()
+    _, _agency, issued, citizen, payment = await _pending_payment(sign_in, resources, national_id)
 
     short = await _post_callback(client, _callback(issued, amount_satang=29999))
     assert short.json() == {"status": "processed", "outcome": "exception"}
@@ -225,12 +234,7 @@ async def test_money_paid_before_expiry_counts_even_when_the_callback_comes_afte
     sign_in: SignIn, resources: Resources, client: httpx.AsyncClient
 ) -> None:
     national_id = valid_national_id(22)
-    _, agency = await _issuer(sign_in, resources)
-    issued = (await agency.post("/api/v1/agency/bills", json=bill(national_id))).json()
-    citizen = await sign_in(national_id=national_id)
-    payment = (
-        await citizen.post(f"/api/v1/bills/{issued['id']}/payments", json={"idempotency_key": "k"})
-    ).json()
+    _, _agency, issued, citizen, payment = await _pending_payment(sign_in, resources, national_id)
     paid_at = dt.datetime.now(dt.UTC).isoformat()
     await resources.pool.execute("UPDATE payments SET expires_at = now() + interval '1 second'")
     await asyncio.sleep(1.2)
@@ -279,12 +283,7 @@ async def test_the_live_state_stream_ends_with_success(
     sign_in: SignIn, resources: Resources, client: httpx.AsyncClient
 ) -> None:
     national_id = valid_national_id(19)
-    _, agency = await _issuer(sign_in, resources)
-    issued = (await agency.post("/api/v1/agency/bills", json=bill(national_id))).json()
-    citizen = await sign_in(national_id=national_id)
-    payment = (
-        await citizen.post(f"/api/v1/bills/{issued['id']}/payments", json={"idempotency_key": "k"})
-    ).json()
+    _, _agency, issued, citizen, payment = await _pending_payment(sign_in, resources, national_id)
     await _post_callback(client, _callback(issued))
     stream = await citizen.get(f"/api/v1/payments/{payment['id']}/live")
     assert stream.headers["content-type"].startswith("text/event-stream")
@@ -342,12 +341,7 @@ async def test_support_accepts_a_late_payment_or_refunds_a_double_one(
     sign_in: SignIn, resources: Resources, client: httpx.AsyncClient
 ) -> None:
     national_id = valid_national_id(21)
-    _, agency = await _issuer(sign_in, resources)
-    issued = (await agency.post("/api/v1/agency/bills", json=bill(national_id))).json()
-    citizen = await sign_in(national_id=national_id)
-    payment = (
-        await citizen.post(f"/api/v1/bills/{issued['id']}/payments", json={"idempotency_key": "k"})
-    ).json()
+    _, _agency, issued, citizen, payment = await _pending_payment(sign_in, resources, national_id)
     await resources.pool.execute("UPDATE payments SET expires_at = now() - interval '5 minutes'")
     await expire_due_payments(resources.pool)
     await _post_callback(client, _callback(issued))  # late
@@ -428,12 +422,7 @@ async def test_a_receipt_prints_as_a_page_only_for_its_payer(
     sign_in: SignIn, resources: Resources, client: httpx.AsyncClient
 ) -> None:
     national_id = valid_national_id(40)
-    _, agency = await _issuer(sign_in, resources)
-    issued = (await agency.post("/api/v1/agency/bills", json=bill(national_id))).json()
-    citizen = await sign_in(national_id=national_id)
-    payment = (
-        await citizen.post(f"/api/v1/bills/{issued['id']}/payments", json={"idempotency_key": "k"})
-    ).json()
+    _, _agency, issued, citizen, payment = await _pending_payment(sign_in, resources, national_id)
     await _post_callback(client, _callback(issued))
     [receipt] = (await citizen.get("/api/v1/receipts")).json()
     page = await citizen.get(f"/receipts/{receipt['id']}")
@@ -502,12 +491,7 @@ async def test_refunds_asked_at_once_never_add_up_to_more_than_was_paid(
     sign_in: SignIn, resources: Resources, client: httpx.AsyncClient
 ) -> None:
     national_id = valid_national_id(51)
-    _, agency = await _issuer(sign_in, resources)
-    issued = (await agency.post("/api/v1/agency/bills", json=bill(national_id))).json()
-    citizen = await sign_in(national_id=national_id)
-    payment = (
-        await citizen.post(f"/api/v1/bills/{issued['id']}/payments", json={"idempotency_key": "k"})
-    ).json()
+    _, agency, issued, _citizen, payment = await _pending_payment(sign_in, resources, national_id)
     await _post_callback(client, _callback(issued))
     ask = {"payment_id": payment["id"], "amount_satang": 30000, "reason": "cancelled service"}
     answers = await asyncio.gather(*(agency.post("/api/v1/agency/refunds", json=ask) for _ in range(5)))
