@@ -138,6 +138,28 @@ def _reconcile(args: argparse.Namespace) -> int:
     return 0
 
 
+def _push_service(args: argparse.Namespace) -> int:
+    from granian import Granian
+    from granian.constants import Interfaces
+
+    settings = load_settings()
+    if not settings.demo_mode and not settings.allow_loopback_push:
+        print(
+            "citizen: the test push service runs only in demo mode or with ALLOW_LOOPBACK_PUSH",
+            file=sys.stderr,
+        )
+        return 2
+    Granian(
+        "notifications.push_service:create_push_service_app",
+        factory=True,
+        address="127.0.0.1",
+        port=args.port,
+        interface=Interfaces.ASGI,
+        log_enabled=False,
+    ).serve()
+    return 0
+
+
 def _run(_: argparse.Namespace) -> int:
     from backend.launcher import run_everything
 
@@ -164,6 +186,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo_agencies.add_argument("--port", type=int, default=0, help="default: DEMO_AGENCIES_PORT")
     demo_agencies.set_defaults(handler=_demo_agencies)
+    push_service = commands.add_parser("push-service", help="a local RFC 8030 push service (tests and demos)")
+    push_service.add_argument("--port", type=int, default=8091)
+    push_service.set_defaults(handler=_push_service)
     db = commands.add_parser("db", help="database migrations").add_subparsers(
         dest="db_command", required=True
     )

@@ -22,7 +22,7 @@ import msgspec
 
 from backend.core.errors import ConfigurationError
 
-_SECRET_NAMES = ("SECRET_KEY", "ID_ENCRYPTION_KEYS", "ID_HASH_KEY")
+_SECRET_NAMES = ("SECRET_KEY", "ID_ENCRYPTION_KEYS", "ID_HASH_KEY", "VAPID_PRIVATE_KEY")
 _MIN_SECRET_KEY_CHARS = 32
 _KEY_BYTES = 32
 _PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -98,6 +98,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename="upper"):
     """The longest a citizen waits for their entitlements, however slow the agencies are."""
     demo_agencies_port: int = 8090
     """Where ``citizen run`` serves the demo agencies' connectors (demo mode only)."""
+    vapid_private_key: str = ""
+    """Web push VAPID key: the raw 32-byte P-256 private key, base64url. Generated in demo mode."""
+    vapid_subject: str = "mailto:push@citizen.example.go.th"
+    """RFC 8292 contact for push services: a mailto: or https: URL."""
+    allow_loopback_push: bool | None = None
+    """Accept push subscriptions on http loopback addresses (tests and the demo push service)."""
     bank_secrets: str = ""
     """Callback signing secrets, ``bank:secret`` comma separated (demo mode adds ``demo-bank``)."""
     payment_expiry_minutes: int = 15
@@ -170,6 +176,8 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         settings = msgspec.structs.replace(settings, public_url=f"http://{settings.host}:{settings.port}")
     if not settings.pwa_dir:
         settings = msgspec.structs.replace(settings, pwa_dir=str(_PROJECT_ROOT / "pwa" / "dist"))
+    if settings.allow_loopback_push is None:
+        settings = msgspec.structs.replace(settings, allow_loopback_push=settings.demo_mode)
     if settings.allow_private_connector_hosts is None:
         settings = msgspec.structs.replace(settings, allow_private_connector_hosts=settings.demo_mode)
     if settings.demo_mode:
@@ -190,6 +198,7 @@ def _with_demo_secrets(settings: Settings) -> Settings:
         "SECRET_KEY": secrets.token_urlsafe(48),
         "ID_ENCRYPTION_KEYS": "demo1:" + _new_key(),
         "ID_HASH_KEY": _new_key(),
+        "VAPID_PRIVATE_KEY": _new_vapid_key(),
     }
     missing = {name: value for name, value in generated.items() if name not in stored}
     if missing:
@@ -211,7 +220,7 @@ def _check_secrets(settings: Settings) -> None:
         settings.id_encryption_keyring,
         lambda: _decode_key(settings.id_hash_key, "ID_HASH_KEY"),
     )
-    checks += (lambda: settings.trusted_proxy_networks,)
+    checks += (lambda: settings.trusted_proxy_networks, lambda: _check_vapid(settings.vapid_private_key))
     for check in checks:
         try:
             check()
@@ -232,6 +241,15 @@ def _check_secrets(settings: Settings) -> None:
         )
 
 
+def _check_vapid(encoded: str) -> None:
+    try:
+        raw = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
+    except ValueError:
+        raw = b""
+    if len(raw) != _KEY_BYTES:
+        raise ConfigurationError("VAPID_PRIVATE_KEY must be a base64url raw 32-byte P-256 private key")
+
+
 def _decode_key(encoded: str, name: str) -> bytes:
     try:
         key = base64.b64decode(encoded, validate=True)
@@ -240,6 +258,13 @@ def _decode_key(encoded: str, name: str) -> bytes:
     if len(key) != _KEY_BYTES:
         raise ConfigurationError(f"{name} must hold base64-encoded {_KEY_BYTES}-byte keys")
     return key
+
+
+def _new_vapid_key() -> str:
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    number = ec.generate_private_key(ec.SECP256R1()).private_numbers().private_value
+    return base64.urlsafe_b64encode(number.to_bytes(32, "big")).rstrip(b"=").decode()
 
 
 def _new_key() -> str:

@@ -22,7 +22,7 @@ from payments.service import expire_due_payments
 _log = structlog.get_logger(__name__)
 
 # Modules whose import registers task handlers; each feature adds its own here.
-TASK_MODULES: tuple[str, ...] = ("payments.webhooks",)
+TASK_MODULES: tuple[str, ...] = ("payments.webhooks", "notifications.delivery")
 SWEEP_CRON = "* * * * * */30"  # every 30 seconds (croniter's sixth field is seconds)
 # Shorter than the Redis client's socket timeout, so a blocking dequeue never looks like a lost link.
 DEQUEUE_TIMEOUT_SECONDS = 2.0

@@ -42,6 +42,9 @@ def database_url(servers: Servers) -> Iterator[str]:
     asyncio.run(drop_database(servers.admin_dsn, name))
 
 
+_VAPID_KEY = "yfWPiYE-n46HLnH0KqZOF1fJJU3MYrct3AELtAQ-oRw"  # a test key (RFC 8291's example sender key)
+
+
 def environment_for_tests(var_dir: Path, **overrides: str) -> dict[str, str]:
     """A complete non-demo environment with strong random secrets."""
     return {
@@ -60,6 +63,8 @@ def environment_for_tests(var_dir: Path, **overrides: str) -> dict[str, str]:
         "ALLOW_PRIVATE_CONNECTOR_HOSTS": "true",
         "ENTITLEMENTS_DEADLINE_MS": "2000",
         "BANK_SECRETS": "test-bank:test-bank-secret-0123456789",
+        "VAPID_PRIVATE_KEY": _VAPID_KEY,
+        "ALLOW_LOOPBACK_PUSH": "true",
         **overrides,
     }
 

@@ -1,4 +1,4 @@
-"""Runs the demo agencies' connector server (``citizen demo-agencies``) on loopback for tests."""
+"""Runs the demo agencies' connector server and the test push service on loopback for tests."""
 
 from __future__ import annotations
 
@@ -24,13 +24,26 @@ def free_port() -> int:
 @contextmanager
 def running_demo_agencies() -> Iterator[str]:
     """Yields the server's base URL; services live under ``/{service}``."""
+    with _running("demo-agencies", "/health/v1/health") as base:
+        yield base
+
+
+@contextmanager
+def running_push_service() -> Iterator[str]:
+    """The local RFC 8030 push service (``citizen push-service``); yields its base URL."""
+    with _running("push-service", "/health") as base:
+        yield base
+
+
+@contextmanager
+def _running(command: str, probe: str) -> Iterator[str]:
     port = free_port()
     keep = ("PATH", "HOME", "LANG", "TMPDIR")
     environment = {key: value for key, value in os.environ.items() if key in keep}
     environment.update(DEMO_MODE="true", VAR_DIR=tempfile.mkdtemp(prefix="citizen-demo-agencies-"))
     with tempfile.TemporaryFile() as log:  # not a pipe: a full pipe would stall the server
         process = subprocess.Popen(
-            [sys.executable, "-m", "backend.cli", "demo-agencies", "--port", str(port)],
+            [sys.executable, "-m", "backend.cli", command, "--port", str(port)],
             env=environment,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -40,13 +53,13 @@ def running_demo_agencies() -> Iterator[str]:
             deadline = time.monotonic() + 30
             while True:
                 try:
-                    if httpx.get(f"{base}/health/v1/health", timeout=1).status_code == 200:
+                    if httpx.get(f"{base}{probe}", timeout=1).status_code == 200:
                         break
                 except httpx.HTTPError:
                     pass
                 if process.poll() is not None or time.monotonic() > deadline:
                     log.seek(0)
-                    raise RuntimeError(f"demo agencies did not start: {log.read().decode()[-2000:]}")
+                    raise RuntimeError(f"{command} did not start: {log.read().decode()[-2000:]}")
                 time.sleep(0.1)
             yield base
         finally:

@@ -58,6 +58,16 @@ class TaskContext:
 
 
 TaskHandler = Callable[[TaskContext, str], Awaitable[None]]
+
+
+class RetryLater(Exception):
+    """A handler's way to say "try again, not before ``seconds``" (e.g. a service's Retry-After)."""
+
+    def __init__(self, seconds: float, reason: str) -> None:
+        super().__init__(reason)
+        self.seconds = seconds
+
+
 _handlers: dict[str, TaskHandler] = {}
 _retry_delays: dict[str, tuple[int, ...]] = {}
 
@@ -211,10 +221,13 @@ async def _record_failure(
         _log.error("task_failed", task_id=row["id"], task=row["task"], attempts=attempt, error=error)
         return "failed"
     schedule = _retry_delays.get(row["task"], ())
+    delay: float
     if attempt <= len(schedule):
         delay = schedule[attempt - 1]
     else:
         delay = min(_BACKOFF_BASE_SECONDS * 2 ** (attempt - 1), _BACKOFF_MAX_SECONDS)
+    if isinstance(exc, RetryLater):
+        delay = max(delay, min(exc.seconds, _BACKOFF_MAX_SECONDS))
     await connection.execute(
         "UPDATE task_outbox SET run_after = now() + make_interval(secs => $2), last_error = $3 WHERE id = $1",
         row["id"],

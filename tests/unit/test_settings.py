@@ -18,6 +18,7 @@ REAL_SECRETS = {
     "OIDC_ISSUER": "https://id.example.go.th",
     "OIDC_CLIENT_ID": "citizen-app",
     "OIDC_CLIENT_SECRET": "from-the-provider",
+    "VAPID_PRIVATE_KEY": "yfWPiYE-n46HLnH0KqZOF1fJJU3MYrct3AELtAQ-oRw",
 }
 
 

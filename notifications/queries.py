@@ -1,0 +1,293 @@
+"""All SQL of the notifications feature."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from backend.core.db import Connection, Pool
+
+Db = Pool | Connection
+
+
+async def upsert_subscription(
+    db: Db, *, citizen_id: str, endpoint: str, p256dh: str, auth: str, user_agent: str
+) -> dict[str, Any]:
+    row = await db.fetchrow(
+        """
+        INSERT INTO push_subscriptions (citizen_id, endpoint, p256dh, auth, user_agent)
+        VALUES ($1::uuid, $2, $3, $4, $5)
+        ON CONFLICT (endpoint) DO UPDATE SET citizen_id = EXCLUDED.citizen_id, p256dh = EXCLUDED.p256dh,
+            auth = EXCLUDED.auth, user_agent = EXCLUDED.user_agent
+        RETURNING id::text, endpoint, user_agent, created_at, last_success_at, last_failure_at,
+                  last_failure_reason
+        """,
+        citizen_id,
+        endpoint,
+        p256dh,
+        auth,
+        user_agent,
+    )
+    assert row is not None
+    return dict(row)
+
+
+async def subscriptions(db: Db, citizen_id: str) -> list[dict[str, Any]]:
+    rows = await db.fetch(
+        """
+        SELECT id::text, endpoint, user_agent, created_at, last_success_at, last_failure_at,
+               last_failure_reason
+        FROM push_subscriptions WHERE citizen_id = $1::uuid ORDER BY created_at
+        """,
+        citizen_id,
+    )
+    return [dict(row) for row in rows]
+
+
+async def delete_subscription(db: Db, citizen_id: str, subscription_id: str) -> bool:
+    result: str = await db.execute(
+        "DELETE FROM push_subscriptions WHERE id = $1::uuid AND citizen_id = $2::uuid",
+        subscription_id,
+        citizen_id,
+    )
+    return result.endswith(" 1")
+
+
+async def add_template(
+    db: Db, agency_id: int, fields: dict[str, Any], created_by: str | None
+) -> dict[str, Any]:
+    row = await db.fetchrow(
+        """
+        INSERT INTO notification_templates (agency_id, key, version, category, title_th, title_en, body_th,
+                                            body_en, placeholders, created_by)
+        VALUES ($1, $2, coalesce((SELECT max(version) FROM notification_templates
+                                   WHERE agency_id = $1 AND key = $2), 0) + 1,
+                $3, $4, $5, $6, $7, $8, $9::uuid)
+        RETURNING id, key, version, category, title_th, title_en, body_th, body_en, placeholders, created_at
+        """,
+        agency_id,
+        fields["key"],
+        fields["category"],
+        fields["title_th"],
+        fields["title_en"],
+        fields["body_th"],
+        fields["body_en"],
+        fields["placeholders"],
+        created_by,
+    )
+    assert row is not None
+    return dict(row)
+
+
+async def latest_template(db: Db, agency_id: int, key: str) -> dict[str, Any] | None:
+    row = await db.fetchrow(
+        """
+        SELECT id, key, version, category, title_th, title_en, body_th, body_en, placeholders, created_at
+        FROM notification_templates WHERE agency_id = $1 AND key = $2 ORDER BY version DESC LIMIT 1
+        """,
+        agency_id,
+        key,
+    )
+    return dict(row) if row else None
+
+
+async def notification_by_key(db: Db, agency_id: int, citizen_id: str, key: str) -> dict[str, Any] | None:
+    row = await db.fetchrow(
+        """
+        SELECT id::text, request_hash FROM notifications
+        WHERE agency_id = $1 AND citizen_id = $2::uuid AND idempotency_key = $3
+        """,
+        agency_id,
+        citizen_id,
+        key,
+    )
+    return dict(row) if row else None
+
+
+async def insert_notification(connection: Connection, fields: dict[str, Any]) -> str:
+    notification_id: str = await connection.fetchval(
+        """
+        INSERT INTO notifications (citizen_id, agency_id, template_id, title_th, title_en, body_th, body_en,
+                                   url, urgency, ttl_seconds, idempotency_key, request_hash)
+        VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+        RETURNING id::text
+        """,
+        fields["citizen_id"],
+        fields["agency_id"],
+        fields["template_id"],
+        fields["title_th"],
+        fields["title_en"],
+        fields["body_th"],
+        fields["body_en"],
+        fields["url"],
+        fields["urgency"],
+        fields["ttl_seconds"],
+        fields["idempotency_key"],
+        fields["request_hash"],
+    )
+    return notification_id
+
+
+async def create_deliveries(connection: Connection, notification_id: str, citizen_id: str) -> list[int]:
+    rows = await connection.fetch(
+        """
+        INSERT INTO notification_deliveries (notification_id, subscription_id, endpoint_origin)
+        SELECT $1::uuid, id, substring(endpoint FROM '^[a-z]+://[^/]+')
+        FROM push_subscriptions WHERE citizen_id = $2::uuid
+        RETURNING id
+        """,
+        notification_id,
+        citizen_id,
+    )
+    return [row["id"] for row in rows]
+
+
+async def set_notification_status(db: Db, notification_id: str, status: str, reason: str | None) -> None:
+    await db.execute(
+        "UPDATE notifications SET status = $2, status_reason = $3 WHERE id = $1::uuid",
+        notification_id,
+        status,
+        reason,
+    )
+
+
+async def delivery_for_push(connection: Connection, delivery_id: int) -> dict[str, Any] | None:
+    # Not locked: the task's claim already makes this worker the only one on this delivery, and a
+    # retry records its attempt from another connection, which a row lock here would block.
+    row = await connection.fetchrow(
+        """
+        SELECT d.id, d.status, d.notification_id::text, d.subscription_id::text,
+               s.endpoint, s.p256dh, s.auth,
+               n.title_th, n.title_en, n.body_th, n.body_en, n.url, n.urgency, n.ttl_seconds, n.agency_id
+        FROM notification_deliveries d
+        JOIN notifications n ON n.id = d.notification_id
+        LEFT JOIN push_subscriptions s ON s.id = d.subscription_id
+        WHERE d.id = $1
+        """,
+        delivery_id,
+    )
+    return dict(row) if row else None
+
+
+async def set_delivery_status(db: Db, delivery_id: int, status: str) -> None:
+    await db.execute(
+        "UPDATE notification_deliveries SET status = $2, updated_at = now() WHERE id = $1",
+        delivery_id,
+        status,
+    )
+
+
+async def record_attempt(
+    db: Db, *, delivery_id: int, attempt: int, status_code: int | None, outcome: str, reason: str
+) -> None:
+    await db.execute(
+        """
+        INSERT INTO delivery_attempts (delivery_id, attempt, status_code, outcome, reason)
+        VALUES ($1, $2, $3, $4, $5)
+        """,
+        delivery_id,
+        attempt,
+        status_code,
+        outcome,
+        reason,
+    )
+
+
+async def subscription_succeeded(db: Db, subscription_id: str) -> None:
+    await db.execute(
+        "UPDATE push_subscriptions SET last_success_at = now() WHERE id = $1::uuid", subscription_id
+    )
+
+
+async def subscription_failed(db: Db, subscription_id: str, reason: str) -> None:
+    await db.execute(
+        "UPDATE push_subscriptions SET last_failure_at = now(), last_failure_reason = $2 WHERE id = $1::uuid",
+        subscription_id,
+        reason,
+    )
+
+
+async def refresh_notification_status(db: Db, notification_id: str) -> None:
+    """The notification's status follows its deliveries: delivered if any device got it."""
+    await db.execute(
+        """
+        UPDATE notifications n SET status = summary.status
+        FROM (
+            SELECT CASE
+                WHEN bool_or(status = 'delivered') THEN 'delivered'
+                WHEN bool_or(status IN ('created', 'sending', 'temporary-failure')) THEN 'sending'
+                WHEN bool_or(status = 'technical-failure') THEN 'technical-failure'
+                ELSE 'permanent-failure' END AS status
+            FROM notification_deliveries WHERE notification_id = $1::uuid
+            HAVING count(*) > 0
+        ) AS summary
+        WHERE n.id = $1::uuid
+        """,
+        notification_id,
+    )
+
+
+async def inbox(db: Db, citizen_id: str, before: dt.datetime | None, limit: int) -> list[dict[str, Any]]:
+    rows = await db.fetch(
+        """
+        SELECT n.id::text, n.title_th, n.title_en, n.body_th, n.body_en, n.url, n.urgency, n.created_at,
+               n.read_at, a.code AS agency_code, a.name_th AS agency_name_th, a.name_en AS agency_name_en
+        FROM notifications n JOIN agencies a ON a.id = n.agency_id
+        WHERE n.citizen_id = $1::uuid AND n.deleted_at IS NULL
+          AND ($2::timestamptz IS NULL OR n.created_at < $2)
+        ORDER BY n.created_at DESC LIMIT $3
+        """,
+        citizen_id,
+        before,
+        limit,
+    )
+    return [dict(row) for row in rows]
+
+
+async def unread_count(db: Db, citizen_id: str) -> int:
+    count: int = await db.fetchval(
+        "SELECT count(*) FROM notifications "
+        "WHERE citizen_id = $1::uuid AND deleted_at IS NULL AND read_at IS NULL",
+        citizen_id,
+    )
+    return count
+
+
+async def mark_read(db: Db, citizen_id: str, notification_id: str) -> bool:
+    result: str = await db.execute(
+        """
+        UPDATE notifications SET read_at = coalesce(read_at, now())
+        WHERE id = $1::uuid AND citizen_id = $2::uuid AND deleted_at IS NULL
+        """,
+        notification_id,
+        citizen_id,
+    )
+    return result.endswith(" 1")
+
+
+async def delete_notification(db: Db, citizen_id: str, notification_id: str) -> bool:
+    result: str = await db.execute(
+        """
+        UPDATE notifications SET deleted_at = now()
+        WHERE id = $1::uuid AND citizen_id = $2::uuid AND deleted_at IS NULL
+        """,
+        notification_id,
+        citizen_id,
+    )
+    return result.endswith(" 1")
+
+
+async def notification_status(db: Db, agency_id: int, notification_id: str) -> dict[str, Any] | None:
+    row = await db.fetchrow(
+        """
+        SELECT n.id::text, n.status, n.status_reason, n.created_at,
+               coalesce(json_agg(json_build_object('status', d.status, 'origin', d.endpoint_origin))
+                        FILTER (WHERE d.id IS NOT NULL), '[]') AS deliveries
+        FROM notifications n LEFT JOIN notification_deliveries d ON d.notification_id = n.id
+        WHERE n.id = $1::uuid AND n.agency_id = $2
+        GROUP BY n.id
+        """,
+        notification_id,
+        agency_id,
+    )
+    return dict(row) if row else None

@@ -1,0 +1,324 @@
+"""HTTP surface of notifications: devices, the inbox, agencies' templates and sends."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any
+from urllib.parse import urlsplit
+
+import msgspec
+from cryptography.hazmat.primitives import serialization
+from litestar import Request, Response, delete, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, QueryParameter
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
+
+from backend.core.crypto import is_valid_national_id
+from backend.core.errors import BadRequest, FieldError, InvalidInput, NotFound
+from backend.identity import queries as identity_queries
+from backend.identity.guards import Principal, agencies_of, require_agency_permission, require_person
+from backend.identity.service import Identity
+from backend.lifespan import Resources
+from notifications import queries
+from notifications.delivery import vapid_key
+from notifications.push_service import b64url
+from notifications.service import NewNotification, NewTemplate, placeholders_of, send_to_citizen
+
+_LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+
+
+class SubscriptionKeys(msgspec.Struct):
+    p256dh: Annotated[str, msgspec.Meta(min_length=80, max_length=100, pattern="^[A-Za-z0-9_-]+$")]
+    auth: Annotated[str, msgspec.Meta(min_length=16, max_length=30, pattern="^[A-Za-z0-9_-]+$")]
+
+
+class NewSubscription(msgspec.Struct, forbid_unknown_fields=False):
+    endpoint: Annotated[str, msgspec.Meta(max_length=2000)]
+    keys: SubscriptionKeys
+
+
+class DeviceView(msgspec.Struct, kw_only=True):
+    id: str
+    push_service: str
+    user_agent: str
+    created_at: dt.datetime
+    last_success_at: dt.datetime | None
+    last_failure_at: dt.datetime | None
+    last_failure_reason: str | None
+    healthy: bool
+
+
+class InboxItem(msgspec.Struct, kw_only=True):
+    id: str
+    agency_code: str
+    agency_name_th: str
+    agency_name_en: str
+    title_th: str
+    title_en: str
+    body_th: str
+    body_en: str
+    url: str | None
+    urgency: str
+    created_at: dt.datetime
+    read_at: dt.datetime | None
+
+
+class InboxPage(msgspec.Struct, kw_only=True):
+    items: list[InboxItem]
+    unread: int
+    next_before: dt.datetime | None
+
+
+class Unread(msgspec.Struct, frozen=True):
+    unread: int
+
+
+class TemplateView(msgspec.Struct, kw_only=True):
+    id: int
+    key: str
+    version: int
+    category: str
+    title_th: str
+    title_en: str
+    body_th: str
+    body_en: str
+    placeholders: list[str]
+    created_at: dt.datetime
+
+
+class NotificationStatus(msgspec.Struct, kw_only=True):
+    id: str
+    status: str
+    status_reason: str | None
+    created_at: dt.datetime
+    deliveries: list[dict[str, str]]
+
+
+def _device_view(row: dict[str, Any]) -> DeviceView:
+    failed, succeeded = row["last_failure_at"], row["last_success_at"]
+    return DeviceView(
+        id=row["id"],
+        push_service=urlsplit(row["endpoint"]).netloc,
+        user_agent=row["user_agent"],
+        created_at=row["created_at"],
+        last_success_at=succeeded,
+        last_failure_at=failed,
+        last_failure_reason=row["last_failure_reason"],
+        healthy=failed is None or (succeeded is not None and succeeded > failed),
+    )
+
+
+def _citizen_id(principal: Principal) -> str:
+    person = require_person(principal)
+    assert person.citizen_id is not None
+    return person.citizen_id
+
+
+@get("/api/v1/push/vapid-public-key", tags=["notifications"], summary="The key to subscribe to pushes with")
+async def vapid_public_key(resources: NamedDependency[Resources]) -> dict[str, str]:
+    public = vapid_key(resources.settings.vapid_private_key).public_key
+    raw = public.public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    return {"public_key": b64url(raw)}
+
+
+@post(
+    "/api/v1/push/subscriptions",
+    tags=["notifications"],
+    summary="Register this device for pushes",
+    status_code=HTTP_201_CREATED,
+)
+async def subscribe(
+    request: Request[Any, Any, Any],
+    data: Annotated[NewSubscription, msgspec.Meta()],
+    principal: NamedDependency[Principal],
+    resources: NamedDependency[Resources],
+) -> DeviceView:
+    citizen_id = _citizen_id(principal)
+    endpoint = urlsplit(data.endpoint)
+    loopback = (
+        endpoint.scheme == "http"
+        and endpoint.hostname in _LOOPBACK_HOSTS
+        and resources.settings.allow_loopback_push
+    )
+    if not (endpoint.scheme == "https" and endpoint.hostname) and not loopback:
+        raise InvalidInput(
+            errors=[FieldError(field="endpoint", message="must be an https:// push service URL")]
+        )
+    row = await queries.upsert_subscription(
+        resources.pool,
+        citizen_id=citizen_id,
+        endpoint=data.endpoint,
+        p256dh=data.keys.p256dh,
+        auth=data.keys.auth,
+        user_agent=request.headers.get("user-agent", "")[:300],
+    )
+    return _device_view(row)
+
+
+@get(
+    "/api/v1/push/subscriptions",
+    tags=["notifications"],
+    summary="The citizen's devices and whether each is healthy",
+)
+async def devices(
+    principal: NamedDependency[Principal], resources: NamedDependency[Resources]
+) -> list[DeviceView]:
+    return [_device_view(row) for row in await queries.subscriptions(resources.pool, _citizen_id(principal))]
+
+
+@delete(
+    "/api/v1/push/subscriptions/{subscription_id:uuid}",
+    tags=["notifications"],
+    summary="Stop pushes to a device",
+    status_code=HTTP_204_NO_CONTENT,
+)
+async def unsubscribe(
+    subscription_id: FromPath[Any],
+    principal: NamedDependency[Principal],
+    resources: NamedDependency[Resources],
+) -> None:
+    if not await queries.delete_subscription(resources.pool, _citizen_id(principal), str(subscription_id)):
+        raise NotFound("No such device.")
+
+
+@get("/api/v1/inbox", tags=["notifications"], summary="The inbox, newest first (before= pages back)")
+async def inbox(
+    principal: NamedDependency[Principal],
+    resources: NamedDependency[Resources],
+    before: FromQuery[dt.datetime | None] = None,
+    limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
+) -> InboxPage:
+    citizen_id = _citizen_id(principal)
+    rows = await queries.inbox(resources.pool, citizen_id, before, limit + 1)
+    items = [msgspec.convert(row, InboxItem) for row in rows[:limit]]
+    return InboxPage(
+        items=items,
+        unread=await queries.unread_count(resources.pool, citizen_id),
+        next_before=items[-1].created_at if len(rows) > limit else None,
+    )
+
+
+@get("/api/v1/inbox/unread-count", tags=["notifications"], summary="How many messages are unread")
+async def unread(principal: NamedDependency[Principal], resources: NamedDependency[Resources]) -> Unread:
+    return Unread(unread=await queries.unread_count(resources.pool, _citizen_id(principal)))
+
+
+@post(
+    "/api/v1/inbox/{notification_id:uuid}/read",
+    tags=["notifications"],
+    summary="Mark a message read",
+    status_code=HTTP_204_NO_CONTENT,
+)
+async def read(
+    notification_id: FromPath[Any],
+    principal: NamedDependency[Principal],
+    resources: NamedDependency[Resources],
+) -> None:
+    if not await queries.mark_read(resources.pool, _citizen_id(principal), str(notification_id)):
+        raise NotFound("No such message.")
+
+
+@delete(
+    "/api/v1/inbox/{notification_id:uuid}",
+    tags=["notifications"],
+    summary="Delete a message from the inbox",
+    status_code=HTTP_204_NO_CONTENT,
+)
+async def remove(
+    notification_id: FromPath[Any],
+    principal: NamedDependency[Principal],
+    resources: NamedDependency[Resources],
+) -> None:
+    if not await queries.delete_notification(resources.pool, _citizen_id(principal), str(notification_id)):
+        raise NotFound("No such message.")
+
+
+@post(
+    "/api/v1/agency/{agency_id:int}/notification-templates",
+    tags=["agency"],
+    summary="A new version of a message template",
+    status_code=HTTP_201_CREATED,
+)
+async def add_template(
+    agency_id: FromPath[int],
+    data: Annotated[NewTemplate, msgspec.Meta()],
+    principal: NamedDependency[Principal],
+    resources: NamedDependency[Resources],
+) -> TemplateView:
+    require_agency_permission(principal, agency_id, "notifications")
+    fields = {**msgspec.structs.asdict(data), "placeholders": placeholders_of(data)}
+    return msgspec.convert(
+        await queries.add_template(resources.pool, agency_id, fields, principal.citizen_id), TemplateView
+    )
+
+
+@post(
+    "/api/v1/agency/notifications",
+    tags=["agency"],
+    summary="Send a message to one citizen (inbox first, then a push)",
+    status_code=HTTP_201_CREATED,
+)
+async def send(
+    data: Annotated[NewNotification, msgspec.Meta()],
+    principal: NamedDependency[Principal],
+    identity: NamedDependency[Identity],
+    resources: NamedDependency[Resources],
+) -> Response[NotificationStatus]:
+    agency_id = data.agency_id
+    if agency_id is None:
+        mine = agencies_of(principal)
+        if len(mine) != 1:
+            raise BadRequest("Say which agency sends this message (agency_id).")
+        agency_id = next(iter(mine))
+    require_agency_permission(principal, agency_id, "notifications")
+    if not is_valid_national_id(data.national_id):
+        raise InvalidInput(
+            errors=[FieldError(field="national_id", message="is not a valid 13-digit national ID")]
+        )
+    citizen_id = await identity_queries.citizen_id_by_hash(
+        resources.pool, identity.cipher.lookup_hash(data.national_id)
+    )
+    if citizen_id is None:
+        raise NotFound("This person has not used the app yet, so has no inbox to send to.")
+    template = await queries.latest_template(resources.pool, agency_id, data.template)
+    if template is None:
+        raise InvalidInput(
+            errors=[FieldError(field="template", message="no template with this key at this agency")]
+        )
+    notification_id, created = await send_to_citizen(
+        resources.pool,
+        resources.queue,
+        agency_id=agency_id,
+        citizen_id=citizen_id,
+        template=template,
+        request=data,
+    )
+    status = await queries.notification_status(resources.pool, agency_id, notification_id)
+    assert status is not None
+    return Response(
+        msgspec.convert(status, NotificationStatus), status_code=HTTP_201_CREATED if created else HTTP_200_OK
+    )
+
+
+@get(
+    "/api/v1/agency/{agency_id:int}/notifications/{notification_id:uuid}",
+    tags=["agency"],
+    summary="A message's delivery status",
+)
+async def notification_status(
+    agency_id: FromPath[int],
+    notification_id: FromPath[Any],
+    principal: NamedDependency[Principal],
+    resources: NamedDependency[Resources],
+) -> NotificationStatus:
+    require_agency_permission(principal, agency_id, "notifications")
+    status = await queries.notification_status(resources.pool, agency_id, str(notification_id))
+    if status is None:
+        raise NotFound("No such message from this agency.")
+    return msgspec.convert(status, NotificationStatus)
+
+
+NOTIFICATION_ROUTES = [
+    vapid_public_key, subscribe, devices, unsubscribe, inbox, unread, read, remove, add_template, send,
+    notification_status,
+]  # fmt: skip

@@ -1,0 +1,112 @@
+"""Templates and sends: the inbox row is written (with one delivery per device) before anything is
+pushed, and each delivery is a task queued after that commit (save, then queue)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import TYPE_CHECKING, Annotated, Any, Literal
+
+import msgspec
+
+from backend.core.db import Pool
+from backend.core.errors import Conflict, FieldError, InvalidInput
+from backend.core.tasks import unit_of_work
+from notifications import queries
+
+if TYPE_CHECKING:
+    from saq.queue.base import Queue
+
+DELIVER_TASK = "notifications.deliver"
+_PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]{0,39})\}")
+_TEXT_FIELDS = ("title_th", "title_en", "body_th", "body_en")
+
+
+class NewTemplate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    key: Annotated[str, msgspec.Meta(pattern="^[a-z][a-z0-9-]{1,59}$")]
+    category: Annotated[str, msgspec.Meta(min_length=1, max_length=40)]
+    title_th: Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
+    title_en: Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
+    body_th: Annotated[str, msgspec.Meta(min_length=1, max_length=1000)]
+    body_en: Annotated[str, msgspec.Meta(min_length=1, max_length=1000)]
+
+
+class NewNotification(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    national_id: Annotated[str, msgspec.Meta(min_length=13, max_length=13)]
+    template: Annotated[str, msgspec.Meta(pattern="^[a-z][a-z0-9-]{1,59}$")]
+    params: dict[str, Annotated[str, msgspec.Meta(max_length=200)]] = msgspec.field(default_factory=dict)
+    urgency: Literal["normal", "high"] = "normal"
+    ttl_seconds: Annotated[int, msgspec.Meta(ge=0, le=2_419_200)] = 86_400
+    url: Annotated[str, msgspec.Meta(max_length=500, pattern="^/")] | None = None
+    """Where a tap opens the app (a path of the app)."""
+    idempotency_key: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    agency_id: int | None = None
+
+
+def placeholders_of(template: NewTemplate) -> list[str]:
+    return sorted({name for field in _TEXT_FIELDS for name in _PLACEHOLDER.findall(getattr(template, field))})
+
+
+def render(template: dict[str, Any], params: dict[str, str]) -> dict[str, str]:
+    """The template's four texts with the parameters put in; a missing or unknown one is refused."""
+    declared = set(template["placeholders"])
+    errors = [
+        FieldError(field=f"params.{name}", message="is not a placeholder of this template")
+        for name in sorted(set(params) - declared)
+    ]
+    errors += [
+        FieldError(field=f"params.{name}", message="is missing") for name in sorted(declared - set(params))
+    ]
+    if errors:
+        raise InvalidInput("; ".join(f"{e.field} {e.message}" for e in errors), errors=errors)
+    return {
+        field: _PLACEHOLDER.sub(lambda match: params[match.group(1)], template[field])
+        for field in _TEXT_FIELDS
+    }
+
+
+async def send_to_citizen(
+    pool: Pool,
+    queue: Queue,
+    *,
+    agency_id: int,
+    citizen_id: str,
+    template: dict[str, Any],
+    request: NewNotification,
+) -> tuple[str, bool]:
+    """(notification id, created now). The same idempotency key and body give the same notification."""
+    texts = render(template, request.params)
+    digest = hashlib.sha256(msgspec.json.encode(msgspec.structs.replace(request, national_id=""))).digest()
+    earlier = await queries.notification_by_key(pool, agency_id, citizen_id, request.idempotency_key)
+    if earlier is not None:
+        if earlier["request_hash"] != digest:
+            raise Conflict("This idempotency key was used for a different notification.")
+        return earlier["id"], False
+    async with unit_of_work(pool, queue) as work:
+        notification_id = await queries.insert_notification(
+            work.connection,
+            {
+                **texts,
+                "citizen_id": citizen_id,
+                "agency_id": agency_id,
+                "template_id": template["id"],
+                "url": request.url,
+                "urgency": request.urgency,
+                "ttl_seconds": request.ttl_seconds,
+                "idempotency_key": request.idempotency_key,
+                "request_hash": digest,
+            },
+        )
+        deliveries = await queries.create_deliveries(work.connection, notification_id, citizen_id)
+        if deliveries:
+            await queries.set_notification_status(work.connection, notification_id, "sending", None)
+        else:
+            await queries.set_notification_status(
+                work.connection,
+                notification_id,
+                "permanent-failure",
+                "no devices: the message is in the inbox only",
+            )
+        for delivery_id in deliveries:
+            await work.add_task(DELIVER_TASK, delivery_id)
+    return notification_id, True

@@ -1,0 +1,216 @@
+"""Notify: devices, the inbox, templates and sends, and delivery through a real RFC 8030 push service."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from backend.core.tasks import run_task
+from backend.lifespan import Resources
+from tests.demo_agencies import running_push_service
+from tests.factories import make_agency, valid_national_id
+from tests.integration.conftest import SignIn
+
+TEMPLATE = {
+    "key": "bill-due",
+    "category": "payments",
+    "title_th": "บิล {biller} ครบกำหนด",
+    "title_en": "{biller} bill due",
+    "body_th": "ยอด {amount} บาท ครบกำหนด {due}",
+    "body_en": "{amount} baht due on {due}",
+}
+PARAMS = {"biller": "Water", "amount": "187.00", "due": "30 Nov"}
+
+
+@pytest.fixture(scope="module")
+def push_service() -> Iterator[str]:
+    with running_push_service() as base:
+        yield base
+
+
+async def _device(push_service: str) -> dict[str, Any]:
+    async with httpx.AsyncClient() as client:
+        device: dict[str, Any] = (await client.post(f"{push_service}/devices")).json()
+    return device
+
+
+async def _received(push_service: str, device_id: str) -> list[dict[str, Any]]:
+    async with httpx.AsyncClient() as client:
+        received: list[dict[str, Any]] = (
+            await client.get(f"{push_service}/devices/{device_id}/messages")
+        ).json()
+    return received
+
+
+async def _respond(push_service: str, device_id: str, status: int, retry_after: int | None = None) -> None:
+    async with httpx.AsyncClient() as client:
+        await client.post(
+            f"{push_service}/devices/{device_id}/respond", json={"status": status, "retry_after": retry_after}
+        )
+
+
+async def _setup(
+    sign_in: SignIn, resources: Resources, push_service: str, seed: int
+) -> tuple[httpx.AsyncClient, httpx.AsyncClient, dict[str, Any], str]:
+    agency_id = await make_agency(resources.pool, status="approved")
+    sender = await sign_in(("agency_sender", agency_id))
+    assert (
+        await sender.post(f"/api/v1/agency/{agency_id}/notification-templates", json=TEMPLATE)
+    ).status_code == 201
+    national_id = valid_national_id(seed)
+    citizen = await sign_in(national_id=national_id)
+    device = await _device(push_service)
+    registered = await citizen.post(
+        "/api/v1/push/subscriptions", json={"endpoint": device["endpoint"], "keys": device["keys"]}
+    )
+    assert registered.status_code == 201, registered.text
+    return sender, citizen, device, national_id
+
+
+def _send(national_id: str, **overrides: Any) -> dict[str, Any]:
+    return {
+        "national_id": national_id,
+        "template": "bill-due",
+        "params": PARAMS,
+        "idempotency_key": uuid.uuid4().hex,
+        **overrides,
+    }
+
+
+async def _deliver_all(resources: Resources) -> list[str]:
+    ids = [
+        row["id"]
+        for row in await resources.pool.fetch(
+            "SELECT id FROM task_outbox WHERE task = 'notifications.deliver' AND state = 'pending'"
+        )
+    ]
+    return [await run_task(resources, task_id) for task_id in ids]
+
+
+async def test_a_message_lands_in_the_inbox_first_then_reaches_the_device_encrypted(
+    sign_in: SignIn, resources: Resources, push_service: str
+) -> None:
+    sender, citizen, device, national_id = await _setup(sign_in, resources, push_service, 70)
+    sent = await sender.post(
+        "/api/v1/agency/notifications", json=_send(national_id, urgency="high", url="/bills")
+    )
+    assert sent.status_code == 201, sent.text
+    assert sent.json()["status"] == "sending"
+    page = (await citizen.get("/api/v1/inbox")).json()
+    assert page["unread"] == 1
+    assert page["items"][0]["title_en"] == "Water bill due"
+    assert page["items"][0]["body_th"] == "ยอด 187.00 บาท ครบกำหนด 30 Nov"
+    assert await _received(push_service, device["device_id"]) == []  # nothing pushed before the worker
+
+    assert await _deliver_all(resources) == ["done"]
+    [pushed] = await _received(push_service, device["device_id"])
+    payload = json.loads(pushed["payload"])
+    assert (payload["title_en"], payload["url"], payload["id"]) == (
+        "Water bill due",
+        "/bills",
+        sent.json()["id"],
+    )
+    assert (pushed["urgency"], pushed["ttl"]) == ("high", "86400")
+    agency_id = await resources.pool.fetchval("SELECT agency_id FROM notifications")
+    status = (await sender.get(f"/api/v1/agency/{agency_id}/notifications/{sent.json()['id']}")).json()
+    assert status["status"] == "delivered"
+    attempt = await resources.pool.fetchrow("SELECT status_code, outcome, reason FROM delivery_attempts")
+    assert attempt is not None
+    assert (attempt["status_code"], attempt["outcome"]) == (201, "delivered")
+    [healthy] = (await citizen.get("/api/v1/push/subscriptions")).json()
+    assert healthy["healthy"] is True
+
+
+async def test_a_gone_device_is_removed_and_the_failure_is_permanent(
+    sign_in: SignIn, resources: Resources, push_service: str
+) -> None:
+    sender, citizen, device, national_id = await _setup(sign_in, resources, push_service, 71)
+    await _respond(push_service, device["device_id"], 410)
+    sent = (await sender.post("/api/v1/agency/notifications", json=_send(national_id))).json()
+    assert await _deliver_all(resources) == ["done"]
+    assert (await citizen.get("/api/v1/push/subscriptions")).json() == []
+    assert (
+        await resources.pool.fetchval("SELECT status FROM notifications WHERE id = $1::uuid", sent["id"])
+        == "permanent-failure"
+    )
+    reason = await resources.pool.fetchval("SELECT reason FROM delivery_attempts")
+    assert "no longer subscribed" in reason
+    assert (await citizen.get("/api/v1/inbox")).json()["unread"] == 1  # the inbox still has it
+
+
+async def test_a_busy_push_service_is_retried_after_its_retry_after_then_delivered(
+    sign_in: SignIn, resources: Resources, push_service: str
+) -> None:
+    sender, _, device, national_id = await _setup(sign_in, resources, push_service, 72)
+    await _respond(push_service, device["device_id"], 429, retry_after=120)
+    await sender.post("/api/v1/agency/notifications", json=_send(national_id))
+    assert await _deliver_all(resources) == ["retry"]
+    due_in = await resources.pool.fetchval("SELECT extract(epoch FROM run_after - now()) FROM task_outbox")
+    assert 119 < due_in <= 121.5  # Retry-After (plus jitter), not the shorter default back-off
+    assert await resources.pool.fetchval("SELECT status FROM notification_deliveries") == "temporary-failure"
+    await resources.pool.execute("UPDATE task_outbox SET run_after = now()")
+    assert await _deliver_all(resources) == ["done"]
+    outcomes = [
+        row["outcome"]
+        for row in await resources.pool.fetch("SELECT outcome FROM delivery_attempts ORDER BY id")
+    ]
+    assert outcomes == ["temporary-failure", "delivered"]
+
+
+async def test_templates_refuse_missing_or_unknown_placeholders_and_sends_are_idempotent(
+    sign_in: SignIn, resources: Resources, push_service: str
+) -> None:
+    sender, citizen, _, national_id = await _setup(sign_in, resources, push_service, 73)
+    missing = await sender.post(
+        "/api/v1/agency/notifications", json=_send(national_id, params={"biller": "Water"})
+    )
+    assert {e["field"] for e in missing.json()["errors"]} == {"params.amount", "params.due"}
+    unknown = await sender.post(
+        "/api/v1/agency/notifications", json=_send(national_id, params={**PARAMS, "x": "1"})
+    )
+    assert [e["field"] for e in unknown.json()["errors"]] == ["params.x"]
+    body = _send(national_id)
+    first = await sender.post("/api/v1/agency/notifications", json=body)
+    again = await sender.post("/api/v1/agency/notifications", json=body)
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["id"] == again.json()["id"]
+    changed = await sender.post("/api/v1/agency/notifications", json={**body, "urgency": "high"})
+    assert changed.status_code == 409
+    assert (await citizen.get("/api/v1/inbox")).json()["unread"] == 1
+
+
+async def test_the_inbox_pages_marks_read_deletes_and_is_private(
+    sign_in: SignIn, resources: Resources, push_service: str
+) -> None:
+    sender, citizen, _, national_id = await _setup(sign_in, resources, push_service, 74)
+    for _ in range(3):
+        await sender.post("/api/v1/agency/notifications", json=_send(national_id))
+    first = (await citizen.get("/api/v1/inbox", params={"limit": 2})).json()
+    assert len(first["items"]) == 2
+    rest = (await citizen.get("/api/v1/inbox", params={"before": first["next_before"]})).json()
+    assert len(rest["items"]) == 1
+    assert rest["next_before"] is None
+    newest = first["items"][0]["id"]
+    assert (await citizen.post(f"/api/v1/inbox/{newest}/read")).status_code == 204
+    assert (await citizen.get("/api/v1/inbox/unread-count")).json() == {"unread": 2}
+    stranger = await sign_in(national_id=valid_national_id(75))
+    assert (await stranger.post(f"/api/v1/inbox/{newest}/read")).status_code == 404
+    assert (await stranger.delete(f"/api/v1/inbox/{newest}")).status_code == 404
+    assert (await citizen.delete(f"/api/v1/inbox/{newest}")).status_code == 204
+    assert len((await citizen.get("/api/v1/inbox")).json()["items"]) == 2
+
+
+async def test_devices_must_be_https_push_services(sign_in: SignIn, client: httpx.AsyncClient) -> None:
+    citizen = await sign_in(national_id=valid_national_id(76))
+    keys = {"p256dh": "B" + "A" * 86, "auth": "A" * 22}
+    refused = await citizen.post(
+        "/api/v1/push/subscriptions", json={"endpoint": "http://push.example.org/x", "keys": keys}
+    )
+    assert refused.json()["errors"][0]["field"] == "endpoint"
+    key = (await client.get("/api/v1/push/vapid-public-key")).json()["public_key"]
+    assert len(key) == 87  # an uncompressed P-256 point, base64url
