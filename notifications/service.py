@@ -11,7 +11,7 @@ import msgspec
 
 from backend.core.db import Pool
 from backend.core.errors import Conflict, FieldError, InvalidInput
-from backend.core.tasks import unit_of_work
+from backend.core.tasks import UnitOfWork, unit_of_work
 from notifications import queries
 
 if TYPE_CHECKING:
@@ -83,30 +83,60 @@ async def send_to_citizen(
             raise Conflict("This idempotency key was used for a different notification.")
         return earlier["id"], False
     async with unit_of_work(pool, queue) as work:
-        notification_id = await queries.insert_notification(
-            work.connection,
-            {
-                **texts,
-                "citizen_id": citizen_id,
-                "agency_id": agency_id,
-                "template_id": template["id"],
-                "url": request.url,
-                "urgency": request.urgency,
-                "ttl_seconds": request.ttl_seconds,
-                "idempotency_key": request.idempotency_key,
-                "request_hash": digest,
-            },
+        notification_id = await enqueue_notification(
+            work,
+            citizen_id=citizen_id,
+            agency_id=agency_id,
+            template_id=template["id"],
+            texts=texts,
+            url=request.url,
+            urgency=request.urgency,
+            ttl_seconds=request.ttl_seconds,
+            idempotency_key=request.idempotency_key,
+            request_hash=digest,
         )
-        deliveries = await queries.create_deliveries(work.connection, notification_id, citizen_id)
-        if deliveries:
-            await queries.set_notification_status(work.connection, notification_id, "sending", None)
-        else:
-            await queries.set_notification_status(
-                work.connection,
-                notification_id,
-                "permanent-failure",
-                "no devices: the message is in the inbox only",
-            )
-        for delivery_id in deliveries:
-            await work.add_task(DELIVER_TASK, delivery_id)
     return notification_id, True
+
+
+async def enqueue_notification(
+    work: UnitOfWork,
+    *,
+    citizen_id: str,
+    agency_id: int,
+    template_id: int | None,
+    texts: dict[str, str],
+    url: str | None,
+    urgency: str,
+    ttl_seconds: int,
+    idempotency_key: str,
+    request_hash: bytes,
+) -> str:
+    """The inbox row and one delivery task per device, in the caller's transaction (other features,
+    such as payments, call this in the transaction of their own change)."""
+    notification_id = await queries.insert_notification(
+        work.connection,
+        {
+            **texts,
+            "citizen_id": citizen_id,
+            "agency_id": agency_id,
+            "template_id": template_id,
+            "url": url,
+            "urgency": urgency,
+            "ttl_seconds": ttl_seconds,
+            "idempotency_key": idempotency_key,
+            "request_hash": request_hash,
+        },
+    )
+    deliveries = await queries.create_deliveries(work.connection, notification_id, citizen_id)
+    if deliveries:
+        await queries.set_notification_status(work.connection, notification_id, "sending", None)
+    else:
+        await queries.set_notification_status(
+            work.connection,
+            notification_id,
+            "permanent-failure",
+            "no devices: the message is in the inbox only",
+        )
+    for delivery_id in deliveries:
+        await work.add_task(DELIVER_TASK, delivery_id)
+    return notification_id

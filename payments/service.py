@@ -27,7 +27,8 @@ import structlog
 
 from backend.core.db import Connection, Pool
 from backend.core.errors import AppError, Conflict, NotAuthenticated, NotFound
-from backend.core.tasks import unit_of_work
+from backend.core.tasks import UnitOfWork, unit_of_work
+from notifications.service import enqueue_notification
 from payments import queries
 from payments.thaiqr import build_bill_payment
 
@@ -220,8 +221,42 @@ async def apply_callback(
         await queries.settle_callback(connection, callback_pk, outcome, payment_id)
         if outcome == "paid" and payment_id is not None:
             await work.add_task(WEBHOOK_TASK, payment_id)  # the agency hears of it, after commit
+            await _tell_the_citizen(work, payment_id)
     _log.info("bank_callback", bank=bank, outcome=outcome, payment_id=payment_id)
     return CallbackResult(status="processed", outcome=outcome)
+
+
+async def _tell_the_citizen(work: UnitOfWork, payment_id: str) -> None:
+    """An inbox message (and a push) with the receipt, in the same transaction as the payment."""
+    row = await work.connection.fetchrow(
+        """
+        SELECT p.citizen_id::text, b.agency_id, p.amount_satang, r.id::text AS receipt_id, r.number,
+               b.description_th, b.description_en
+        FROM payments p JOIN bills b ON b.id = p.bill_id JOIN receipts r ON r.payment_id = p.id
+        WHERE p.id = $1::uuid
+        """,
+        payment_id,
+    )
+    if row is None:
+        return
+    amount = f"{row['amount_satang'] / 100:,.2f}"
+    await enqueue_notification(
+        work,
+        citizen_id=row["citizen_id"],
+        agency_id=row["agency_id"],
+        template_id=None,
+        texts={
+            "title_th": f"ชำระเงินสำเร็จ {amount} บาท",
+            "title_en": f"Paid: {amount} baht",
+            "body_th": f"{row['description_th']} ใบเสร็จเลขที่ {row['number']}",
+            "body_en": f"{row['description_en']}, receipt {row['number']}",
+        },
+        url=f"/receipts/{row['receipt_id']}",
+        urgency="high",  # about the citizen's own money: never held back
+        ttl_seconds=7 * 86400,
+        idempotency_key=f"payment-receipt:{payment_id}",
+        request_hash=b"payment receipt",
+    )
 
 
 async def _apply(connection: Connection, bank: str, callback: BankCallback) -> tuple[str, str | None]:
