@@ -104,6 +104,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename="upper"):
     """RFC 8292 contact for push services: a mailto: or https: URL."""
     allow_loopback_push: bool | None = None
     """Accept push subscriptions on http loopback addresses (tests and the demo push service)."""
+    agency_sends_per_minute: int = 600
+    """Messages one agency may send a minute (a token bucket in Redis shared by all replicas)."""
     bank_secrets: str = ""
     """Callback signing secrets, ``bank:secret`` comma separated (demo mode adds ``demo-bank``)."""
     payment_expiry_minutes: int = 15

@@ -291,3 +291,34 @@ async def notification_status(db: Db, agency_id: int, notification_id: str) -> d
         agency_id,
     )
     return dict(row) if row else None
+
+
+async def preferences(db: Db, citizen_id: str) -> dict[str, Any] | None:
+    row = await db.fetchrow(
+        """
+        SELECT quiet_start, quiet_end, timezone, opt_out_agencies, opt_out_categories, updated_at
+        FROM notification_preferences WHERE citizen_id = $1::uuid
+        """,
+        citizen_id,
+    )
+    return dict(row) if row else None
+
+
+async def save_preferences(db: Db, citizen_id: str, fields: dict[str, Any]) -> None:
+    await db.execute(
+        """
+        INSERT INTO notification_preferences (citizen_id, quiet_start, quiet_end, timezone, opt_out_agencies,
+                                              opt_out_categories)
+        VALUES ($1::uuid, $2, $3, $4, $5, $6)
+        ON CONFLICT (citizen_id) DO UPDATE SET quiet_start = EXCLUDED.quiet_start,
+            quiet_end = EXCLUDED.quiet_end, timezone = EXCLUDED.timezone,
+            opt_out_agencies = EXCLUDED.opt_out_agencies, opt_out_categories = EXCLUDED.opt_out_categories,
+            updated_at = now()
+        """,
+        citizen_id,
+        fields["quiet_start"],
+        fields["quiet_end"],
+        fields["timezone"],
+        fields["opt_out_agencies"],
+        fields["opt_out_categories"],
+    )

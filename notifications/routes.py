@@ -5,16 +5,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import msgspec
 from cryptography.hazmat.primitives import serialization
-from litestar import Request, Response, delete, get, post
+from litestar import Request, Response, delete, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from backend.core.crypto import is_valid_national_id
 from backend.core.errors import BadRequest, FieldError, InvalidInput, NotFound
+from backend.core.ratelimit import Bucket
 from backend.identity import queries as identity_queries
 from backend.identity.guards import Principal, agencies_of, require_agency_permission, require_person
 from backend.identity.service import Identity
@@ -271,6 +273,12 @@ async def send(
             raise BadRequest("Say which agency sends this message (agency_id).")
         agency_id = next(iter(mine))
     require_agency_permission(principal, agency_id, "notifications")
+    per_minute = resources.settings.agency_sends_per_minute
+    await identity.limiter.take(
+        Bucket("agency-sends", capacity=per_minute, per_second=per_minute / 60),
+        str(agency_id),
+        f"This agency may send {per_minute} messages a minute; wait, then send the rest.",
+    )
     if not is_valid_national_id(data.national_id):
         raise InvalidInput(
             errors=[FieldError(field="national_id", message="is not a valid 13-digit national ID")]
@@ -318,7 +326,68 @@ async def notification_status(
     return msgspec.convert(status, NotificationStatus)
 
 
+class QuietHours(msgspec.Struct, forbid_unknown_fields=True):
+    start: dt.time
+    end: dt.time
+
+
+class Preferences(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    quiet_hours: QuietHours | None = None
+    timezone: Annotated[str, msgspec.Meta(max_length=60)] = "Asia/Bangkok"
+    opt_out_agencies: Annotated[list[int], msgspec.Meta(max_length=500)] = msgspec.field(default_factory=list)
+    opt_out_categories: Annotated[
+        list[Annotated[str, msgspec.Meta(max_length=40)]], msgspec.Meta(max_length=50)
+    ] = msgspec.field(default_factory=list)
+
+
+@get("/api/v1/me/notification-preferences", tags=["notifications"], summary="Quiet hours and opt-outs")
+async def get_preferences(
+    principal: NamedDependency[Principal], resources: NamedDependency[Resources]
+) -> Preferences:
+    row = await queries.preferences(resources.pool, _citizen_id(principal))
+    if row is None:
+        return Preferences()
+    quiet = QuietHours(start=row["quiet_start"], end=row["quiet_end"]) if row["quiet_start"] else None
+    return Preferences(
+        quiet_hours=quiet,
+        timezone=row["timezone"],
+        opt_out_agencies=list(row["opt_out_agencies"]),
+        opt_out_categories=list(row["opt_out_categories"]),
+    )
+
+
+@put(
+    "/api/v1/me/notification-preferences",
+    tags=["notifications"],
+    summary="Set quiet hours and opt-outs (urgent messages about your own money or safety still reach you)",
+)
+async def set_preferences(
+    data: Annotated[Preferences, msgspec.Meta()],
+    principal: NamedDependency[Principal],
+    resources: NamedDependency[Resources],
+) -> Preferences:
+    try:
+        ZoneInfo(data.timezone)
+    except (ValueError, KeyError) as exc:
+        raise InvalidInput(errors=[FieldError(field="timezone", message="is not a known time zone")]) from exc
+    if data.quiet_hours is not None and data.quiet_hours.start == data.quiet_hours.end:
+        raise InvalidInput(errors=[FieldError(field="quiet_hours", message="start and end must differ")])
+    await queries.save_preferences(
+        resources.pool,
+        _citizen_id(principal),
+        {
+            "quiet_start": data.quiet_hours.start if data.quiet_hours else None,
+            "quiet_end": data.quiet_hours.end if data.quiet_hours else None,
+            "timezone": data.timezone,
+            "opt_out_agencies": sorted(set(data.opt_out_agencies)),
+            "opt_out_categories": sorted(set(data.opt_out_categories)),
+        },
+    )
+    return data
+
+
 NOTIFICATION_ROUTES = [
+    get_preferences, set_preferences,
     vapid_public_key, subscribe, devices, unsubscribe, inbox, unread, read, remove, add_template, send,
     notification_status,
 ]  # fmt: skip

@@ -3,9 +3,11 @@ pushed, and each delivery is a task queued after that commit (save, then queue).
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 from typing import TYPE_CHECKING, Annotated, Any, Literal
+from zoneinfo import ZoneInfo
 
 import msgspec
 
@@ -18,6 +20,9 @@ if TYPE_CHECKING:
     from saq.queue.base import Queue
 
 DELIVER_TASK = "notifications.deliver"
+# Messages about the citizen's own money or safety, sent as urgent, reach them whatever their
+# opt-outs and quiet hours say (documented in the README).
+URGENT_CATEGORIES = frozenset({"payments", "safety"})
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]{0,39})\}")
 _TEXT_FIELDS = ("title_th", "title_en", "body_th", "body_en")
 
@@ -87,6 +92,7 @@ async def send_to_citizen(
             work,
             citizen_id=citizen_id,
             agency_id=agency_id,
+            category=template["category"],
             template_id=template["id"],
             texts=texts,
             url=request.url,
@@ -98,11 +104,45 @@ async def send_to_citizen(
     return notification_id, True
 
 
+def push_decision(
+    preferences: dict[str, Any] | None, *, agency_id: int, category: str, urgency: str, now: dt.datetime
+) -> tuple[Literal["now", "later", "suppressed"], dt.datetime | None, str | None]:
+    """Whether the push goes now, later (when quiet hours end) or not at all; the inbox gets the
+    message in every case."""
+    if urgency == "high" and category in URGENT_CATEGORIES:
+        return "now", None, None
+    if preferences is None:
+        return "now", None, None
+    opted_out = _opted_out(preferences, agency_id, category)
+    if opted_out:
+        return "suppressed", None, opted_out
+    start, end = preferences["quiet_start"], preferences["quiet_end"]
+    if urgency == "high" or start is None or end is None:
+        return "now", None, None
+    local = now.astimezone(ZoneInfo(preferences["timezone"]))
+    quiet = start <= local.time() < end if start < end else (local.time() >= start or local.time() < end)
+    if not quiet:
+        return "now", None, None
+    ends = local.replace(hour=end.hour, minute=end.minute, second=0, microsecond=0)
+    if ends <= local:
+        ends += dt.timedelta(days=1)
+    return "later", ends.astimezone(dt.UTC), f"Quiet hours: the push waits until {end:%H:%M}."
+
+
+def _opted_out(preferences: dict[str, Any], agency_id: int, category: str) -> str | None:
+    if agency_id in preferences["opt_out_agencies"]:
+        return "The citizen turned off messages from this agency."
+    if category in preferences["opt_out_categories"]:
+        return f"The citizen turned off {category} messages."
+    return None
+
+
 async def enqueue_notification(
     work: UnitOfWork,
     *,
     citizen_id: str,
     agency_id: int,
+    category: str,
     template_id: int | None,
     texts: dict[str, str],
     url: str | None,
@@ -127,16 +167,25 @@ async def enqueue_notification(
             "request_hash": request_hash,
         },
     )
+    preferences = await queries.preferences(work.connection, citizen_id)
+    decision, push_at, reason = push_decision(
+        preferences, agency_id=agency_id, category=category, urgency=urgency, now=dt.datetime.now(dt.UTC)
+    )
+    if decision == "suppressed":
+        await queries.set_notification_status(work.connection, notification_id, "suppressed", reason)
+        return notification_id
     deliveries = await queries.create_deliveries(work.connection, notification_id, citizen_id)
-    if deliveries:
-        await queries.set_notification_status(work.connection, notification_id, "sending", None)
-    else:
+    if not deliveries:
         await queries.set_notification_status(
             work.connection,
             notification_id,
             "permanent-failure",
             "no devices: the message is in the inbox only",
         )
+    elif decision == "later":
+        await queries.set_notification_status(work.connection, notification_id, "created", reason)
+    else:
+        await queries.set_notification_status(work.connection, notification_id, "sending", None)
     for delivery_id in deliveries:
-        await work.add_task(DELIVER_TASK, delivery_id)
+        await work.add_task(DELIVER_TASK, delivery_id, run_after=push_at)
     return notification_id

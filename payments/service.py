@@ -244,6 +244,7 @@ async def _tell_the_citizen(work: UnitOfWork, payment_id: str) -> None:
         work,
         citizen_id=row["citizen_id"],
         agency_id=row["agency_id"],
+        category="payments",
         template_id=None,
         texts={
             "title_th": f"ชำระเงินสำเร็จ {amount} บาท",

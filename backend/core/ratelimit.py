@@ -44,7 +44,12 @@ class RateLimiter:
     def __init__(self, redis_client: redis.asyncio.Redis) -> None:
         self._take = redis_client.register_script(_TAKE)
 
-    async def take(self, bucket: Bucket, caller: str) -> None:
+    async def take(
+        self,
+        bucket: Bucket,
+        caller: str,
+        message: str = "Too many attempts from this address. Please wait and try again.",
+    ) -> None:
         """Take one token for ``caller`` or raise RateLimited with the seconds to wait."""
         wait = int(
             await self._take(
@@ -52,7 +57,7 @@ class RateLimiter:
             )
         )
         if wait > 0:
-            raise RateLimited(wait, "Too many attempts from this address. Please wait and try again.")
+            raise RateLimited(wait, message)
 
 
 def client_address(

@@ -141,11 +141,14 @@ async def dispatch(
 class UnitOfWork:
     connection: Connection
     task_ids: list[int] = field(default_factory=list)
+    scheduled: list[tuple[int, float]] = field(default_factory=list)
 
     async def add_task(self, task: str, ref_id: str | int, *, run_after: datetime | None = None) -> int:
         task_id = await add_task(self.connection, task, ref_id, run_after=run_after)
         if run_after is None:
             self.task_ids.append(task_id)
+        else:
+            self.scheduled.append((task_id, run_after.timestamp()))
         return task_id
 
 
@@ -156,6 +159,8 @@ async def unit_of_work(pool: Pool, queue: Queue) -> AsyncIterator[UnitOfWork]:
         work = UnitOfWork(connection)
         yield work
     await dispatch(queue, work.task_ids)
+    for task_id, when in work.scheduled:
+        await dispatch(queue, [task_id], scheduled=when)
 
 
 async def run_task(resources: Resources, task_id: int) -> str:

@@ -214,3 +214,60 @@ async def test_devices_must_be_https_push_services(sign_in: SignIn, client: http
     assert refused.json()["errors"][0]["field"] == "endpoint"
     key = (await client.get("/api/v1/push/vapid-public-key")).json()["public_key"]
     assert len(key) == 87  # an uncompressed P-256 point, base64url
+
+
+async def test_preferences_suppress_or_delay_the_push_but_never_the_inbox(
+    sign_in: SignIn, resources: Resources, push_service: str
+) -> None:
+    sender, citizen, _, national_id = await _setup(sign_in, resources, push_service, 77)
+    agency_id = await resources.pool.fetchval("SELECT agency_id FROM notification_templates")
+    saved = await citizen.put("/api/v1/me/notification-preferences", json={"opt_out_agencies": [agency_id]})
+    assert saved.status_code == 200, saved.text
+    muted = (await sender.post("/api/v1/agency/notifications", json=_send(national_id))).json()
+    assert muted["status"] == "suppressed"
+    assert await resources.pool.fetchval("SELECT count(*) FROM notification_deliveries") == 0
+    assert (await citizen.get("/api/v1/inbox")).json()["unread"] == 1
+
+    always_quiet = {"quiet_hours": {"start": "00:00:00", "end": "23:59:00"}}  # covers almost every minute
+    await citizen.put("/api/v1/me/notification-preferences", json=always_quiet)
+    waiting = (await sender.post("/api/v1/agency/notifications", json=_send(national_id))).json()
+    assert waiting["status"] == "created"
+    later = await resources.pool.fetchval(
+        "SELECT run_after > now() FROM task_outbox WHERE task = 'notifications.deliver'"
+    )
+    if later is not None:  # (at 23:59-00:00 Bangkok time the window is open and it went at once)
+        assert later is True
+    assert (await citizen.get("/api/v1/inbox")).json()["unread"] == 2
+    assert (await citizen.get("/api/v1/me/notification-preferences")).json()["quiet_hours"][
+        "end"
+    ] == "23:59:00"
+    bad = await citizen.put("/api/v1/me/notification-preferences", json={"timezone": "Mars/Olympus"})
+    assert bad.json()["errors"][0]["field"] == "timezone"
+
+
+async def test_each_agency_sends_within_its_rate_limit(
+    sign_in: SignIn, resources: Resources, push_service: str, settings: Any, tmp_path: Any
+) -> None:
+    from backend.app import create_app
+    from backend.settings import load_settings
+    from tests.conftest import environment_for_tests, serve_in_process
+
+    sender, _, _, national_id = await _setup(sign_in, resources, push_service, 78)
+    environ = environment_for_tests(
+        tmp_path,
+        DATABASE_URL=settings.database_url,
+        REDIS_URL=settings.redis_url,
+        ID_HASH_KEY=settings.id_hash_key,  # the same keys, to find the same citizen
+        ID_ENCRYPTION_KEYS=settings.id_encryption_keys,
+        AGENCY_SENDS_PER_MINUTE="2",
+    )
+    async with serve_in_process(create_app(load_settings(environ))) as limited:
+        limited.cookies = sender.cookies
+        headers = {"X-CSRF-Token": sender.headers["X-CSRF-Token"]}
+        answers = [
+            await limited.post("/api/v1/agency/notifications", json=_send(national_id), headers=headers)
+            for _ in range(3)
+        ]
+    assert [a.status_code for a in answers] == [201, 201, 429]
+    assert int(answers[2].headers["retry-after"]) >= 1
+    assert "2 messages a minute" in answers[2].json()["detail"]
