@@ -48,6 +48,7 @@ from backend.seed import seed_demo_data
 from backend.settings import Settings, load_settings
 from backend.worker import load_task_handlers
 from notifications.routes import NOTIFICATION_ROUTES
+from notifications.support import SUPPORT_NOTIFICATION_ROUTES
 from payments.demo_bank import demo_bank_routes
 from payments.receipt_page import RECEIPT_PAGE_ROUTES
 from payments.routes import PAYMENT_ROUTES
@@ -134,6 +135,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         *CONNECTOR_ROUTES,
         *PAYMENT_ROUTES,
         *SUPPORT_PAYMENT_ROUTES,
+        *SUPPORT_NOTIFICATION_ROUTES,
         *RECEIPT_PAGE_ROUTES,
         *NOTIFICATION_ROUTES,
     ]

@@ -322,3 +322,84 @@ async def save_preferences(db: Db, citizen_id: str, fields: dict[str, Any]) -> N
         fields["opt_out_agencies"],
         fields["opt_out_categories"],
     )
+
+
+async def support_search(db: Db, filters: dict[str, Any], limit: int) -> list[dict[str, Any]]:
+    rows = await db.fetch(
+        """
+        SELECT n.id::text, n.citizen_id::text, c.national_id_key_id, c.national_id_ciphertext,
+               n.agency_id, a.name_en AS agency_name_en, n.title_en, n.urgency, n.status, n.status_reason,
+               n.created_at, n.read_at, n.deleted_at IS NOT NULL AS deleted_by_citizen
+        FROM notifications n
+        JOIN citizens c ON c.id = n.citizen_id
+        JOIN agencies a ON a.id = n.agency_id
+        WHERE ($1::uuid IS NULL OR n.citizen_id = $1::uuid)
+          AND ($2::uuid IS NULL OR n.id = $2::uuid)
+          AND ($3::bigint IS NULL OR n.agency_id = $3)
+          AND ($4::text IS NULL OR n.status = $4)
+          AND ($5::timestamptz IS NULL OR n.created_at >= $5)
+          AND ($6::timestamptz IS NULL OR n.created_at < $6)
+        ORDER BY n.created_at DESC, n.id
+        LIMIT $7
+        """,
+        filters["citizen_id"],
+        filters["notification_id"],
+        filters["agency_id"],
+        filters["status"],
+        filters["since"],
+        filters["until"],
+        limit,
+    )
+    return [dict(row) for row in rows]
+
+
+async def devices_for_support(db: Db, citizen_id: str) -> list[dict[str, Any]]:
+    rows = await db.fetch(
+        """
+        SELECT id::text, substring(endpoint FROM '^[a-z]+://[^/]+') AS push_service, user_agent, created_at,
+               last_success_at, last_failure_at, last_failure_reason
+        FROM push_subscriptions WHERE citizen_id = $1::uuid ORDER BY created_at
+        """,
+        citizen_id,
+    )
+    return [dict(row) for row in rows]
+
+
+async def messages_for_support(db: Db, citizen_id: str, limit: int) -> list[dict[str, Any]]:
+    rows = await db.fetch(
+        """
+        SELECT n.id::text, n.agency_id, a.name_en AS agency_name_en, n.title_th, n.title_en, n.body_th,
+               n.body_en, n.urgency, n.status, n.status_reason, n.created_at, n.read_at,
+               n.deleted_at IS NOT NULL AS deleted_by_citizen
+        FROM notifications n JOIN agencies a ON a.id = n.agency_id
+        WHERE n.citizen_id = $1::uuid
+        ORDER BY n.created_at DESC, n.id
+        LIMIT $2
+        """,
+        citizen_id,
+        limit,
+    )
+    return [dict(row) for row in rows]
+
+
+async def attempts_for_support(db: Db, notification_ids: list[str]) -> list[dict[str, Any]]:
+    """Each delivery of these messages with its attempts (a delivery with none yet has one row of nulls)."""
+    rows = await db.fetch(
+        """
+        SELECT d.notification_id::text, d.id AS delivery_id, d.subscription_id::text, d.endpoint_origin,
+               d.status AS delivery_status, d.updated_at, t.attempt, t.status_code, t.outcome, t.reason, t.at
+        FROM notification_deliveries d
+        LEFT JOIN delivery_attempts t ON t.delivery_id = d.id
+        WHERE d.notification_id = ANY($1::uuid[])
+        ORDER BY d.id, t.id
+        """,
+        notification_ids,
+    )
+    return [dict(row) for row in rows]
+
+
+async def notification_owner(db: Db, notification_id: str) -> str | None:
+    citizen_id: str | None = await db.fetchval(
+        "SELECT citizen_id::text FROM notifications WHERE id = $1::uuid", notification_id
+    )
+    return citizen_id

@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 import pytest
 
+from backend.core.crypto import mask_national_id
 from backend.core.tasks import run_task
 from backend.lifespan import Resources
 from tests.demo_agencies import running_push_service
@@ -271,3 +272,54 @@ async def test_each_agency_sends_within_its_rate_limit(
     assert [a.status_code for a in answers] == [201, 201, 429]
     assert int(answers[2].headers["retry-after"]) >= 1
     assert "2 messages a minute" in answers[2].json()["detail"]
+
+
+async def test_support_finds_a_citizens_messages_sees_each_attempt_resends_and_is_recorded(
+    sign_in: SignIn, resources: Resources, push_service: str
+) -> None:
+    sender, citizen, device, national_id = await _setup(sign_in, resources, push_service, 76)
+    await _respond(push_service, device["device_id"], 500)
+    sent = (await sender.post("/api/v1/agency/notifications", json=_send(national_id))).json()
+    assert await _deliver_all(resources) == ["retry"]
+    support = await sign_in(("support", None))
+    search = {"national_id": national_id}
+    assert (await citizen.post("/api/v1/support/notifications/search", json=search)).status_code == 403
+    unnarrowed = await support.post("/api/v1/support/notifications/search", json={"status": "sending"})
+    assert unnarrowed.status_code == 400
+    assert unnarrowed.headers["content-type"].startswith("application/problem+json")
+
+    [found] = (await support.post("/api/v1/support/notifications/search", json=search)).json()
+    assert found["id"] == sent["id"]
+    assert found["national_id_masked"] == mask_national_id(national_id)
+    assert national_id not in json.dumps(found)
+    by_id = {"notification_id": sent["id"], "status": "delivered"}
+    assert (await support.post("/api/v1/support/notifications/search", json=by_id)).json() == []
+
+    view = (await support.get(f"/api/v1/support/citizens/{found['citizen_id']}/notifications")).json()
+    [device_view] = view["devices"]
+    assert device_view["healthy"] is False
+    [message] = view["messages"]
+    [delivery] = message["deliveries"]
+    [attempt] = delivery["attempts"]
+    assert (attempt["status_code"], attempt["outcome"]) == (500, "temporary-failure")
+    assert attempt["reason"]
+
+    await _respond(push_service, device["device_id"], 201)
+    resent = await support.post(
+        f"/api/v1/support/notifications/{sent['id']}/resend", json={"note": "Citizen called: never got it"}
+    )
+    assert resent.json() == {"notification_id": sent["id"], "deliveries": 1}
+    await resources.pool.execute("UPDATE task_outbox SET run_after = now()")
+    await _deliver_all(resources)
+    assert len(await _received(push_service, device["device_id"])) >= 1
+    after = (await support.get(f"/api/v1/support/citizens/{found['citizen_id']}/notifications")).json()
+    assert after["messages"][0]["status"] == "delivered"
+    assert after["devices"][0]["healthy"] is True
+
+    log = (await citizen.get("/api/v1/me/data-access")).json()["items"]
+    assert [(item["actor_kind"], item["purpose"]) for item in log] == [
+        ("staff", "Support staff looked at your messages and devices"),
+        ("staff", "Support staff pushed a message to your devices again"),
+        ("staff", "Support staff looked at your messages and devices"),
+        ("staff", "Support staff searched messages sent to you"),
+    ]

@@ -1,0 +1,306 @@
+"""Support staff's side of notifications: answer "I never got it" in one look, and resend.
+
+Searches go in a POST body so that a national ID never lands in a URL or an access log. Every
+search, view and resend is written to the citizen's "who accessed my data" log; staff see national
+IDs masked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Annotated, Literal
+
+import msgspec
+from litestar import get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery
+from litestar.status_codes import HTTP_200_OK
+
+from backend.connectors import queries as access_log
+from backend.core.crypto import is_valid_national_id, mask_national_id
+from backend.core.errors import BadRequest, Conflict, FieldError, Forbidden, InvalidInput, NotFound
+from backend.core.tasks import unit_of_work
+from backend.identity import queries as identity_queries
+from backend.identity.guards import Principal, is_platform_admin, is_support, require_person
+from backend.identity.service import Identity
+from backend.lifespan import Resources
+from notifications import queries
+from notifications.service import DELIVER_TASK
+
+Status = Literal[
+    "created",
+    "sending",
+    "delivered",
+    "temporary-failure",
+    "permanent-failure",
+    "technical-failure",
+    "cancelled",
+    "suppressed",
+]
+_MAX_RESULTS = 100
+
+
+class Search(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    national_id: str | None = None
+    notification_id: uuid.UUID | None = None
+    agency_id: int | None = None
+    status: Status | None = None
+    since: dt.datetime | None = None
+    until: dt.datetime | None = None
+    limit: Annotated[int, msgspec.Meta(ge=1, le=_MAX_RESULTS)] = 50
+
+
+class Found(msgspec.Struct, kw_only=True):
+    id: str
+    citizen_id: str
+    national_id_masked: str
+    agency_id: int
+    agency_name_en: str
+    title_en: str
+    urgency: str
+    status: str
+    status_reason: str | None
+    created_at: dt.datetime
+    read_at: dt.datetime | None
+    deleted_by_citizen: bool
+
+
+class Attempt(msgspec.Struct, kw_only=True):
+    attempt: int
+    status_code: int | None
+    outcome: str
+    reason: str
+    at: dt.datetime
+
+
+class Delivery(msgspec.Struct, kw_only=True):
+    id: int
+    device_id: str | None
+    push_service: str
+    status: str
+    updated_at: dt.datetime
+    attempts: list[Attempt]
+
+
+class Message(msgspec.Struct, kw_only=True):
+    id: str
+    agency_id: int
+    agency_name_en: str
+    title_th: str
+    title_en: str
+    body_th: str
+    body_en: str
+    urgency: str
+    status: str
+    status_reason: str | None
+    created_at: dt.datetime
+    read_at: dt.datetime | None
+    deleted_by_citizen: bool
+    deliveries: list[Delivery]
+
+
+class Device(msgspec.Struct, kw_only=True):
+    id: str
+    push_service: str
+    user_agent: str
+    created_at: dt.datetime
+    last_success_at: dt.datetime | None
+    last_failure_at: dt.datetime | None
+    last_failure_reason: str | None
+    healthy: bool
+
+
+class CitizenMessages(msgspec.Struct, kw_only=True):
+    citizen_id: str
+    national_id_masked: str
+    devices: list[Device]
+    messages: list[Message]
+
+
+class ResendRequest(msgspec.Struct, forbid_unknown_fields=True):
+    note: Annotated[str, msgspec.Meta(min_length=1, max_length=1000)]
+
+
+class Resent(msgspec.Struct, kw_only=True):
+    notification_id: str
+    deliveries: int
+
+
+def _require_support(principal: Principal | None) -> str:
+    person = require_person(principal)
+    if not (is_support(person) or is_platform_admin(person)):
+        raise Forbidden("Only support staff may do this.")
+    assert person.citizen_id is not None
+    return person.citizen_id
+
+
+async def _record(
+    db: access_log.Db, *, citizen_id: str, staff_id: str, purpose: str, detail: str | None
+) -> None:
+    await access_log.record_access(
+        db,
+        citizen_id=citizen_id,
+        agency_id=None,
+        connector_id=None,
+        actor_kind="staff",
+        actor_id=staff_id,
+        purpose=purpose,
+        fields=["notifications", "devices"],
+        outcome="ok",
+        detail=detail,
+    )
+
+
+@post(
+    "/api/v1/support/notifications/search",
+    tags=["support"],
+    summary="Find messages by national ID, message id, agency, status and time",
+    status_code=HTTP_200_OK,
+)
+async def search(
+    data: Annotated[Search, msgspec.Meta()],
+    principal: NamedDependency[Principal],
+    identity: NamedDependency[Identity],
+    resources: NamedDependency[Resources],
+) -> list[Found]:
+    staff_id = _require_support(principal)
+    if data.national_id is None and data.notification_id is None and data.agency_id is None:
+        raise BadRequest("Search by national ID, message id or agency (with a status or times to narrow it).")
+    citizen_id = None
+    if data.national_id is not None:
+        if not is_valid_national_id(data.national_id):
+            raise InvalidInput(
+                errors=[FieldError(field="national_id", message="is not a valid 13-digit national ID")]
+            )
+        citizen_id = await identity_queries.citizen_id_by_hash(
+            resources.pool, identity.cipher.lookup_hash(data.national_id)
+        )
+        if citizen_id is None:
+            return []
+    filters = {
+        "citizen_id": citizen_id,
+        "notification_id": str(data.notification_id) if data.notification_id else None,
+        "agency_id": data.agency_id,
+        "status": data.status,
+        "since": data.since,
+        "until": data.until,
+    }
+    rows = await queries.support_search(resources.pool, filters, data.limit)
+    async with resources.pool.acquire() as connection, connection.transaction():
+        for seen in sorted({row["citizen_id"] for row in rows}):
+            await _record(
+                connection,
+                citizen_id=seen,
+                staff_id=staff_id,
+                purpose="Support staff searched messages sent to you",
+                detail=None,
+            )
+    return [
+        Found(
+            national_id_masked=mask_national_id(
+                identity.cipher.decrypt(row.pop("national_id_key_id"), row.pop("national_id_ciphertext"))
+            ),
+            **row,
+        )
+        for row in rows
+    ]
+
+
+@get(
+    "/api/v1/support/citizens/{citizen_id:uuid}/notifications",
+    tags=["support"],
+    summary="One citizen's devices and messages, each delivery attempt and its reason",
+)
+async def citizen_messages(
+    citizen_id: FromPath[uuid.UUID],
+    principal: NamedDependency[Principal],
+    identity: NamedDependency[Identity],
+    resources: NamedDependency[Resources],
+    limit: FromQuery[Annotated[int, msgspec.Meta(ge=1, le=_MAX_RESULTS)]] = 20,
+) -> CitizenMessages:
+    staff_id = _require_support(principal)
+    citizen = await identity_queries.citizen_by_id(resources.pool, str(citizen_id))
+    if citizen is None:
+        raise NotFound("No such citizen.")
+    await _record(
+        resources.pool,
+        citizen_id=citizen["id"],
+        staff_id=staff_id,
+        purpose="Support staff looked at your messages and devices",
+        detail=None,
+    )
+    devices = await queries.devices_for_support(resources.pool, citizen["id"])
+    messages = await queries.messages_for_support(resources.pool, citizen["id"], limit)
+    attempt_rows = await queries.attempts_for_support(resources.pool, [m["id"] for m in messages])
+    deliveries: dict[str, dict[int, Delivery]] = {}
+    for row in attempt_rows:
+        by_id = deliveries.setdefault(row["notification_id"], {})
+        delivery = by_id.get(row["delivery_id"])
+        if delivery is None:
+            delivery = by_id[row["delivery_id"]] = Delivery(
+                id=row["delivery_id"],
+                device_id=row["subscription_id"],
+                push_service=row["endpoint_origin"],
+                status=row["delivery_status"],
+                updated_at=row["updated_at"],
+                attempts=[],
+            )
+        if row["attempt"] is not None:
+            delivery.attempts.append(msgspec.convert(row, Attempt))
+    return CitizenMessages(
+        citizen_id=citizen["id"],
+        national_id_masked=mask_national_id(
+            identity.cipher.decrypt(citizen["national_id_key_id"], citizen["national_id_ciphertext"])
+        ),
+        devices=[
+            Device(**device, healthy=_healthy(device["last_success_at"], device["last_failure_at"]))
+            for device in devices
+        ],
+        messages=[
+            Message(**message, deliveries=list(deliveries.get(message["id"], {}).values()))
+            for message in messages
+        ],
+    )
+
+
+def _healthy(last_success: dt.datetime | None, last_failure: dt.datetime | None) -> bool:
+    return last_failure is None or (last_success is not None and last_success > last_failure)
+
+
+@post(
+    "/api/v1/support/notifications/{notification_id:uuid}/resend",
+    tags=["support"],
+    summary="Push a message again to the citizen's current devices",
+    status_code=HTTP_200_OK,
+)
+async def resend(
+    notification_id: FromPath[uuid.UUID],
+    data: Annotated[ResendRequest, msgspec.Meta()],
+    principal: NamedDependency[Principal],
+    resources: NamedDependency[Resources],
+) -> Resent:
+    staff_id = _require_support(principal)
+    message_id = str(notification_id)
+    citizen_id = await queries.notification_owner(resources.pool, message_id)
+    if citizen_id is None:
+        raise NotFound("No such message.")
+    # Quiet hours and opt-outs are not applied: the citizen asked support for this message now.
+    async with unit_of_work(resources.pool, resources.queue) as work:
+        delivery_ids = await queries.create_deliveries(work.connection, message_id, citizen_id)
+        if not delivery_ids:
+            raise Conflict("The citizen has no devices to push to; the message is in their inbox.")
+        await queries.set_notification_status(work.connection, message_id, "sending", None)
+        for delivery_id in delivery_ids:
+            await work.add_task(DELIVER_TASK, delivery_id)
+        await _record(
+            work.connection,
+            citizen_id=citizen_id,
+            staff_id=staff_id,
+            purpose="Support staff pushed a message to your devices again",
+            detail=data.note,
+        )
+    return Resent(notification_id=message_id, deliveries=len(delivery_ids))
+
+
+SUPPORT_NOTIFICATION_ROUTES = [search, citizen_messages, resend]
