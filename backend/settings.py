@@ -16,7 +16,7 @@ import os
 import secrets
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import msgspec
 
@@ -106,6 +106,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename="upper"):
     """Accept push subscriptions on http loopback addresses (tests and the demo push service)."""
     agency_sends_per_minute: int = 600
     """Messages one agency may send a minute (a token bucket in Redis shared by all replicas)."""
+    notification_body_retention_days: Annotated[int, msgspec.Meta(ge=1)] = 365
+    """Days after which a message's text and link are purged (the inbox keeps its title)."""
+    delivery_metadata_retention_days: Annotated[int, msgspec.Meta(ge=1)] = 1095
+    """Days after which push delivery attempts (status codes, reasons) are deleted."""
     bank_secrets: str = ""
     """Callback signing secrets, ``bank:secret`` comma separated (demo mode adds ``demo-bank``)."""
     payment_expiry_minutes: int = 15

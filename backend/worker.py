@@ -17,6 +17,7 @@ from saq import CronJob, Worker
 from backend.core import tasks
 from backend.lifespan import Resources, open_resources
 from backend.settings import Settings
+from notifications.service import apply_retention as notification_retention
 from payments.service import expire_due_payments
 
 _log = structlog.get_logger(__name__)
@@ -24,6 +25,7 @@ _log = structlog.get_logger(__name__)
 # Modules whose import registers task handlers; each feature adds its own here.
 TASK_MODULES: tuple[str, ...] = ("payments.webhooks", "notifications.delivery")
 SWEEP_CRON = "* * * * * */30"  # every 30 seconds (croniter's sixth field is seconds)
+RETENTION_CRON = "23 * * * *"  # hourly, so each run has little to do
 # Shorter than the Redis client's socket timeout, so a blocking dequeue never looks like a lost link.
 DEQUEUE_TIMEOUT_SECONDS = 2.0
 # SAQ waits this long on shutdown for running jobs (and its idle upkeep loops) before cancelling them.
@@ -42,6 +44,18 @@ async def run_task(ctx: dict[str, Any], *, task_id: int) -> str:
 
 async def expire_payments(ctx: dict[str, Any]) -> int:
     return await expire_due_payments(_resources(ctx).pool)
+
+
+async def apply_retention(ctx: dict[str, Any]) -> tuple[int, int]:
+    resources = _resources(ctx)
+    purged, deleted = await notification_retention(
+        resources.pool,
+        body_days=resources.settings.notification_body_retention_days,
+        metadata_days=resources.settings.delivery_metadata_retention_days,
+    )
+    if purged or deleted:
+        _log.info("retention_applied", bodies_purged=purged, attempts_deleted=deleted)
+    return purged, deleted
 
 
 async def sweep_tasks(ctx: dict[str, Any]) -> int:
@@ -78,6 +92,7 @@ def build_worker(resources: Resources) -> Worker[Any]:
         cron_jobs=[
             CronJob(sweep_tasks, cron=SWEEP_CRON, timeout=60),
             CronJob(expire_payments, cron=SWEEP_CRON, timeout=60),
+            CronJob(apply_retention, cron=RETENTION_CRON, timeout=600),
         ],
         concurrency=resources.settings.worker_concurrency,
         startup=startup,

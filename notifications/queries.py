@@ -403,3 +403,32 @@ async def notification_owner(db: Db, notification_id: str) -> str | None:
         "SELECT citizen_id::text FROM notifications WHERE id = $1::uuid", notification_id
     )
     return citizen_id
+
+
+async def purge_bodies(db: Db, older_than_days: int, batch: int) -> int:
+    result: str = await db.execute(
+        """
+        UPDATE notifications SET body_th = NULL, body_en = NULL, url = NULL, body_purged_at = now()
+        WHERE id IN (
+            SELECT id FROM notifications
+            WHERE body_purged_at IS NULL AND created_at < now() - make_interval(days => $1)
+            LIMIT $2 FOR UPDATE SKIP LOCKED
+        )
+        """,
+        older_than_days,
+        batch,
+    )
+    return int(result.rsplit(maxsplit=1)[-1])
+
+
+async def delete_old_attempts(db: Db, older_than_days: int, batch: int) -> int:
+    result: str = await db.execute(
+        """
+        DELETE FROM delivery_attempts WHERE id IN (
+            SELECT id FROM delivery_attempts WHERE at < now() - make_interval(days => $1) LIMIT $2
+        )
+        """,
+        older_than_days,
+        batch,
+    )
+    return int(result.rsplit(maxsplit=1)[-1])

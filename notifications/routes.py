@@ -57,8 +57,9 @@ class InboxItem(msgspec.Struct, kw_only=True):
     agency_name_en: str
     title_th: str
     title_en: str
-    body_th: str
-    body_en: str
+    body_th: str | None
+    body_en: str | None
+    """Null once the text is purged, NOTIFICATION_BODY_RETENTION_DAYS after the message was sent."""
     url: str | None
     urgency: str
     created_at: dt.datetime

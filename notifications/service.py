@@ -25,6 +25,7 @@ DELIVER_TASK = "notifications.deliver"
 URGENT_CATEGORIES = frozenset({"payments", "safety"})
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]{0,39})\}")
 _TEXT_FIELDS = ("title_th", "title_en", "body_th", "body_en")
+_RETENTION_BATCH = 5000
 
 
 class NewTemplate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -189,3 +190,13 @@ async def enqueue_notification(
     for delivery_id in deliveries:
         await work.add_task(DELIVER_TASK, delivery_id, run_after=push_at)
     return notification_id
+
+
+async def apply_retention(pool: Pool, *, body_days: int, metadata_days: int) -> tuple[int, int]:
+    """(bodies purged, attempts deleted), in small batches so that no transaction grows large."""
+    purged = deleted = 0
+    while count := await queries.purge_bodies(pool, body_days, _RETENTION_BATCH):
+        purged += count
+    while count := await queries.delete_old_attempts(pool, metadata_days, _RETENTION_BATCH):
+        deleted += count
+    return purged, deleted

@@ -19,10 +19,10 @@ from litestar.status_codes import HTTP_200_OK
 
 from backend.connectors import queries as access_log
 from backend.core.crypto import is_valid_national_id, mask_national_id
-from backend.core.errors import BadRequest, Conflict, FieldError, Forbidden, InvalidInput, NotFound
+from backend.core.errors import BadRequest, Conflict, FieldError, InvalidInput, NotFound
 from backend.core.tasks import unit_of_work
 from backend.identity import queries as identity_queries
-from backend.identity.guards import Principal, is_platform_admin, is_support, require_person
+from backend.identity.guards import Principal, require_support_staff
 from backend.identity.service import Identity
 from backend.lifespan import Resources
 from notifications import queries
@@ -89,8 +89,8 @@ class Message(msgspec.Struct, kw_only=True):
     agency_name_en: str
     title_th: str
     title_en: str
-    body_th: str
-    body_en: str
+    body_th: str | None
+    body_en: str | None
     urgency: str
     status: str
     status_reason: str | None
@@ -127,14 +127,6 @@ class Resent(msgspec.Struct, kw_only=True):
     deliveries: int
 
 
-def _require_support(principal: Principal | None) -> str:
-    person = require_person(principal)
-    if not (is_support(person) or is_platform_admin(person)):
-        raise Forbidden("Only support staff may do this.")
-    assert person.citizen_id is not None
-    return person.citizen_id
-
-
 async def _record(
     db: access_log.Db, *, citizen_id: str, staff_id: str, purpose: str, detail: str | None
 ) -> None:
@@ -164,7 +156,7 @@ async def search(
     identity: NamedDependency[Identity],
     resources: NamedDependency[Resources],
 ) -> list[Found]:
-    staff_id = _require_support(principal)
+    staff_id = require_support_staff(principal)
     if data.national_id is None and data.notification_id is None and data.agency_id is None:
         raise BadRequest("Search by national ID, message id or agency (with a status or times to narrow it).")
     citizen_id = None
@@ -219,7 +211,7 @@ async def citizen_messages(
     resources: NamedDependency[Resources],
     limit: FromQuery[Annotated[int, msgspec.Meta(ge=1, le=_MAX_RESULTS)]] = 20,
 ) -> CitizenMessages:
-    staff_id = _require_support(principal)
+    staff_id = require_support_staff(principal)
     citizen = await identity_queries.citizen_by_id(resources.pool, str(citizen_id))
     if citizen is None:
         raise NotFound("No such citizen.")
@@ -280,7 +272,7 @@ async def resend(
     principal: NamedDependency[Principal],
     resources: NamedDependency[Resources],
 ) -> Resent:
-    staff_id = _require_support(principal)
+    staff_id = require_support_staff(principal)
     message_id = str(notification_id)
     citizen_id = await queries.notification_owner(resources.pool, message_id)
     if citizen_id is None:

@@ -12,9 +12,9 @@ from litestar import Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 
-from backend.core.errors import BadRequest, Conflict, Forbidden, NotFound
+from backend.core.errors import BadRequest, Conflict, NotFound
 from backend.core.tasks import unit_of_work
-from backend.identity.guards import Principal, is_platform_admin, is_support, require_person
+from backend.identity.guards import Principal, require_support_staff
 from backend.lifespan import Resources
 from payments import queries
 from payments.reconcile import reconcile
@@ -58,14 +58,6 @@ class ReconciliationReport(msgspec.Struct, kw_only=True):
     amount_difference: int
 
 
-def _require_support(principal: Principal | None) -> str:
-    person = require_person(principal)
-    if not (is_support(person) or is_platform_admin(person)):
-        raise Forbidden("Only support staff may do this.")
-    assert person.citizen_id is not None
-    return person.citizen_id
-
-
 @get(
     "/api/v1/support/payment-exceptions",
     tags=["support"],
@@ -74,7 +66,7 @@ def _require_support(principal: Principal | None) -> str:
 async def list_exceptions(
     principal: NamedDependency[Principal], resources: NamedDependency[Resources]
 ) -> list[ExceptionView]:
-    _require_support(principal)
+    require_support_staff(principal)
     return [msgspec.convert(row, ExceptionView) for row in await queries.open_exceptions(resources.pool)]
 
 
@@ -90,7 +82,7 @@ async def resolve_exception(
     principal: NamedDependency[Principal],
     resources: NamedDependency[Resources],
 ) -> ResolutionResult:
-    staff_id = _require_support(principal)
+    staff_id = require_support_staff(principal)
     async with unit_of_work(resources.pool, resources.queue) as work:
         connection = work.connection
         row = await connection.fetchrow(
@@ -177,7 +169,7 @@ async def import_settlement(
     date: FromQuery[dt.date],
     file_name: FromQuery[str] = "settlement.csv",
 ) -> ReconciliationReport:
-    staff_id = _require_support(principal)
+    staff_id = require_support_staff(principal)
     body = await request.body()
     try:
         text = body.decode("utf-8-sig")
@@ -217,7 +209,7 @@ async def settle_refund(
     principal: NamedDependency[Principal],
     resources: NamedDependency[Resources],
 ) -> RefundState:
-    _require_support(principal)
+    require_support_staff(principal)
     async with unit_of_work(resources.pool, resources.queue) as work:
         row = await queries.set_refund_state(work.connection, str(refund_id), data.state)
         if row is None:

@@ -83,6 +83,15 @@ def require_platform_admin(principal: Principal | None) -> Principal:
     return principal
 
 
+def require_support_staff(principal: Principal | None) -> str:
+    """The staff member's citizen id, recorded against everything they see or do."""
+    person = require_person(principal)
+    if not (is_support(person) or is_platform_admin(person)):
+        raise Forbidden("Only support staff may do this.")
+    assert person.citizen_id is not None
+    return person.citizen_id
+
+
 def require_agency_permission(
     principal: Principal | None, agency_id: int, permission: AgencyPermission
 ) -> Principal:

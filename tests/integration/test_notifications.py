@@ -13,6 +13,7 @@ import pytest
 from backend.core.crypto import mask_national_id
 from backend.core.tasks import run_task
 from backend.lifespan import Resources
+from notifications.service import apply_retention
 from tests.demo_agencies import running_push_service
 from tests.factories import make_agency, valid_national_id
 from tests.integration.conftest import SignIn
@@ -323,3 +324,36 @@ async def test_support_finds_a_citizens_messages_sees_each_attempt_resends_and_i
         ("staff", "Support staff looked at your messages and devices"),
         ("staff", "Support staff searched messages sent to you"),
     ]
+
+
+async def test_retention_purges_old_message_text_and_later_the_delivery_record(
+    sign_in: SignIn, resources: Resources, push_service: str
+) -> None:
+    sender, citizen, _, national_id = await _setup(sign_in, resources, push_service, 77)
+    old = (await sender.post("/api/v1/agency/notifications", json=_send(national_id, url="/bills"))).json()
+    recent = (await sender.post("/api/v1/agency/notifications", json=_send(national_id))).json()
+    assert await _deliver_all(resources) == ["done", "done"]
+    await resources.pool.execute(
+        "UPDATE notifications SET created_at = now() - interval '40 days' WHERE id = $1::uuid", old["id"]
+    )
+    await resources.pool.execute(
+        "UPDATE delivery_attempts a SET at = now() - interval '40 days' FROM notification_deliveries d "
+        "WHERE d.id = a.delivery_id AND d.notification_id = $1::uuid",
+        old["id"],
+    )
+
+    assert await apply_retention(resources.pool, body_days=30, metadata_days=90) == (1, 0)
+    items = {item["id"]: item for item in (await citizen.get("/api/v1/inbox")).json()["items"]}
+    assert (items[old["id"]]["title_en"], items[old["id"]]["body_en"], items[old["id"]]["url"]) == (
+        "Water bill due",
+        None,
+        None,
+    )
+    assert items[recent["id"]]["body_en"] == "187.00 baht due on 30 Nov"
+    assert await resources.pool.fetchval("SELECT count(*) FROM delivery_attempts") == 2
+    assert await apply_retention(resources.pool, body_days=30, metadata_days=90) == (0, 0)
+
+    assert await apply_retention(resources.pool, body_days=30, metadata_days=35) == (0, 1)
+    assert await resources.pool.fetchval("SELECT count(*) FROM delivery_attempts") == 1
+    status = await resources.pool.fetchval("SELECT status FROM notifications WHERE id = $1::uuid", old["id"])
+    assert status == "delivered"  # the outcome stays on the message itself
