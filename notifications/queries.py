@@ -108,8 +108,8 @@ async def insert_notification(connection: Connection, fields: dict[str, Any]) ->
     notification_id: str = await connection.fetchval(
         """
         INSERT INTO notifications (citizen_id, agency_id, template_id, title_th, title_en, body_th, body_en,
-                                   url, urgency, ttl_seconds, idempotency_key, request_hash)
-        VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                                   url, urgency, ttl_seconds, idempotency_key, request_hash, campaign_id)
+        VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::uuid)
         RETURNING id::text
         """,
         fields["citizen_id"],
@@ -124,6 +124,7 @@ async def insert_notification(connection: Connection, fields: dict[str, Any]) ->
         fields["ttl_seconds"],
         fields["idempotency_key"],
         fields["request_hash"],
+        fields.get("campaign_id"),
     )
     return notification_id
 
@@ -432,3 +433,126 @@ async def delete_old_attempts(db: Db, older_than_days: int, batch: int) -> int:
         batch,
     )
     return int(result.rsplit(maxsplit=1)[-1])
+
+
+async def campaign_by_key(db: Db, agency_id: int, key: str) -> dict[str, Any] | None:
+    row = await db.fetchrow(
+        "SELECT id::text, request_hash FROM notification_campaigns "
+        "WHERE agency_id = $1 AND idempotency_key = $2",
+        agency_id,
+        key,
+    )
+    return dict(row) if row else None
+
+
+async def insert_campaign(connection: Connection, fields: dict[str, Any]) -> str:
+    campaign_id: str = await connection.fetchval(
+        """
+        INSERT INTO notification_campaigns (agency_id, template_id, category, title_th, title_en, body_th,
+                                            body_en, url, urgency, ttl_seconds, audience, send_at, status,
+                                            idempotency_key, request_hash, created_by)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16::uuid)
+        RETURNING id::text
+        """,
+        fields["agency_id"],
+        fields["template_id"],
+        fields["category"],
+        fields["title_th"],
+        fields["title_en"],
+        fields["body_th"],
+        fields["body_en"],
+        fields["url"],
+        fields["urgency"],
+        fields["ttl_seconds"],
+        fields["audience"],
+        fields["send_at"],
+        fields["status"],
+        fields["idempotency_key"],
+        fields["request_hash"],
+        fields["created_by"],
+    )
+    return campaign_id
+
+
+async def campaign_for_expansion(connection: Connection, campaign_id: str) -> dict[str, Any] | None:
+    row = await connection.fetchrow(
+        """
+        SELECT id::text, agency_id, template_id, category, title_th, title_en, body_th, body_en, url,
+               urgency, ttl_seconds, audience, status, expanded_through::text
+        FROM notification_campaigns WHERE id = $1::uuid FOR UPDATE
+        """,
+        campaign_id,
+    )
+    return dict(row) if row else None
+
+
+# Each audience lists citizen ids after a cursor, in id order, so chunks never overlap or skip.
+_AUDIENCE_SQL = {
+    "agency-followers": """
+        SELECT DISTINCT f.citizen_id::text AS id FROM tile_favourites f JOIN tiles t ON t.id = f.tile_id
+        WHERE t.agency_id = $1 AND ($2::uuid IS NULL OR f.citizen_id > $2::uuid)
+        ORDER BY 1 LIMIT $3
+    """,
+    "tile-followers": """
+        SELECT f.citizen_id::text AS id FROM tile_favourites f JOIN tiles t ON t.id = f.tile_id
+        WHERE t.agency_id = $1 AND ($2::uuid IS NULL OR f.citizen_id > $2::uuid) AND f.tile_id = $4
+        ORDER BY f.citizen_id LIMIT $3
+    """,
+    "age-range": """
+        SELECT id::text FROM citizens
+        WHERE $1::bigint IS NOT NULL AND ($2::uuid IS NULL OR id > $2::uuid)
+          AND birthdate > (now() AT TIME ZONE 'Asia/Bangkok')::date - make_interval(years => $5 + 1)
+          AND birthdate <= (now() AT TIME ZONE 'Asia/Bangkok')::date - make_interval(years => $4)
+        ORDER BY id LIMIT $3
+    """,
+}
+
+
+async def audience_chunk(
+    connection: Connection, agency_id: int, audience: dict[str, Any], after: str | None, limit: int
+) -> list[str]:
+    kind = audience["kind"]
+    extra = {
+        "agency-followers": (),
+        "tile-followers": (audience.get("tile_id"),),
+        "age-range": (audience.get("min_age"), audience.get("max_age")),
+    }[kind]
+    rows = await connection.fetch(_AUDIENCE_SQL[kind], agency_id, after, limit, *extra)
+    return [row["id"] for row in rows]
+
+
+async def advance_campaign(connection: Connection, campaign_id: str, through: str | None, added: int) -> None:
+    await connection.execute(
+        """
+        UPDATE notification_campaigns
+        SET expanded_through = coalesce($2::uuid, expanded_through), recipients = recipients + $3,
+            status = CASE WHEN $2::uuid IS NULL THEN 'expanded' ELSE 'expanding' END,
+            expanded_at = CASE WHEN $2::uuid IS NULL THEN now() END
+        WHERE id = $1::uuid
+        """,
+        campaign_id,
+        through,
+        added,
+    )
+
+
+async def campaign_progress(db: Db, agency_id: int, campaign_id: str) -> dict[str, Any] | None:
+    row = await db.fetchrow(
+        """
+        SELECT c.id::text, c.status, c.recipients, c.send_at, c.created_at, c.expanded_at,
+               coalesce((SELECT jsonb_object_agg(status, n) FROM (
+                   SELECT status, count(*) AS n FROM notifications WHERE campaign_id = c.id GROUP BY status
+               ) AS counts), '{}') AS counts
+        FROM notification_campaigns c WHERE c.id = $1::uuid AND c.agency_id = $2
+        """,
+        campaign_id,
+        agency_id,
+    )
+    return dict(row) if row else None
+
+
+async def tile_belongs_to(db: Db, tile_id: int, agency_id: int) -> bool:
+    found: bool = await db.fetchval(
+        "SELECT EXISTS (SELECT 1 FROM tiles WHERE id = $1 AND agency_id = $2)", tile_id, agency_id
+    )
+    return found

@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives import serialization
 from litestar import Request, Response, delete, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, QueryParameter
-from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
 from backend.core.crypto import is_valid_national_id
 from backend.core.errors import BadRequest, FieldError, InvalidInput, NotFound
@@ -22,6 +22,7 @@ from backend.identity.guards import Principal, agencies_of, require_agency_permi
 from backend.identity.service import Identity
 from backend.lifespan import Resources
 from notifications import queries
+from notifications.campaigns import NewCampaign, TileFollowers, start_campaign
 from notifications.delivery import vapid_key
 from notifications.push_service import b64url
 from notifications.service import NewNotification, NewTemplate, placeholders_of, send_to_citizen
@@ -255,19 +256,10 @@ async def add_template(
     )
 
 
-@post(
-    "/api/v1/agency/notifications",
-    tags=["agency"],
-    summary="Send a message to one citizen (inbox first, then a push)",
-    status_code=HTTP_201_CREATED,
-)
-async def send(
-    data: Annotated[NewNotification, msgspec.Meta()],
-    principal: NamedDependency[Principal],
-    identity: NamedDependency[Identity],
-    resources: NamedDependency[Resources],
-) -> Response[NotificationStatus]:
-    agency_id = data.agency_id
+async def _sending_agency(
+    principal: Principal, identity: Identity, resources: Resources, agency_id: int | None
+) -> int:
+    """The agency a send is for (the caller's only one if unnamed), once it is within its rate limit."""
     if agency_id is None:
         mine = agencies_of(principal)
         if len(mine) != 1:
@@ -280,6 +272,31 @@ async def send(
         str(agency_id),
         f"This agency may send {per_minute} messages a minute; wait, then send the rest.",
     )
+    return agency_id
+
+
+async def _template(resources: Resources, agency_id: int, key: str) -> dict[str, Any]:
+    template = await queries.latest_template(resources.pool, agency_id, key)
+    if template is None:
+        raise InvalidInput(
+            errors=[FieldError(field="template", message="no template with this key at this agency")]
+        )
+    return template
+
+
+@post(
+    "/api/v1/agency/notifications",
+    tags=["agency"],
+    summary="Send a message to one citizen (inbox first, then a push)",
+    status_code=HTTP_201_CREATED,
+)
+async def send(
+    data: Annotated[NewNotification, msgspec.Meta()],
+    principal: NamedDependency[Principal],
+    identity: NamedDependency[Identity],
+    resources: NamedDependency[Resources],
+) -> Response[NotificationStatus]:
+    agency_id = await _sending_agency(principal, identity, resources, data.agency_id)
     if not is_valid_national_id(data.national_id):
         raise InvalidInput(
             errors=[FieldError(field="national_id", message="is not a valid 13-digit national ID")]
@@ -289,11 +306,7 @@ async def send(
     )
     if citizen_id is None:
         raise NotFound("This person has not used the app yet, so has no inbox to send to.")
-    template = await queries.latest_template(resources.pool, agency_id, data.template)
-    if template is None:
-        raise InvalidInput(
-            errors=[FieldError(field="template", message="no template with this key at this agency")]
-        )
+    template = await _template(resources, agency_id, data.template)
     notification_id, created = await send_to_citizen(
         resources.pool,
         resources.queue,
@@ -325,6 +338,73 @@ async def notification_status(
     if status is None:
         raise NotFound("No such message from this agency.")
     return msgspec.convert(status, NotificationStatus)
+
+
+class CampaignProgress(msgspec.Struct, kw_only=True):
+    id: str
+    status: str
+    """``scheduled``, ``expanding`` (recipients are being added) or ``expanded`` (all added)."""
+    recipients: int
+    counts: dict[str, int]
+    """Messages by status: created, sending, delivered, permanent-failure, suppressed..."""
+    send_at: dt.datetime | None
+    created_at: dt.datetime
+    expanded_at: dt.datetime | None
+
+
+def _progress(row: dict[str, Any]) -> CampaignProgress:
+    return msgspec.convert(row, CampaignProgress)
+
+
+@post(
+    "/api/v1/agency/notification-campaigns",
+    tags=["agency"],
+    summary="Send a message to an audience: the agency's followers, a tile's followers or an age range",
+    status_code=HTTP_202_ACCEPTED,
+)
+async def start_campaign_route(
+    data: Annotated[NewCampaign, msgspec.Meta()],
+    principal: NamedDependency[Principal],
+    identity: NamedDependency[Identity],
+    resources: NamedDependency[Resources],
+) -> Response[CampaignProgress]:
+    agency_id = await _sending_agency(principal, identity, resources, data.agency_id)
+    if isinstance(data.audience, TileFollowers) and not await queries.tile_belongs_to(
+        resources.pool, data.audience.tile_id, agency_id
+    ):
+        raise InvalidInput(
+            errors=[FieldError(field="audience.tile_id", message="is not a tile of this agency")]
+        )
+    template = await _template(resources, agency_id, data.template)
+    campaign_id, created = await start_campaign(
+        resources.pool,
+        resources.queue,
+        agency_id=agency_id,
+        template=template,
+        request=data,
+        created_by=principal.citizen_id,
+    )
+    progress = await queries.campaign_progress(resources.pool, agency_id, campaign_id)
+    assert progress is not None
+    return Response(_progress(progress), status_code=HTTP_202_ACCEPTED if created else HTTP_200_OK)
+
+
+@get(
+    "/api/v1/agency/{agency_id:int}/notification-campaigns/{campaign_id:uuid}",
+    tags=["agency"],
+    summary="A campaign's progress, live: recipients so far and their messages by status",
+)
+async def campaign_progress(
+    agency_id: FromPath[int],
+    campaign_id: FromPath[Any],
+    principal: NamedDependency[Principal],
+    resources: NamedDependency[Resources],
+) -> CampaignProgress:
+    require_agency_permission(principal, agency_id, "notifications")
+    progress = await queries.campaign_progress(resources.pool, agency_id, str(campaign_id))
+    if progress is None:
+        raise NotFound("No such campaign at this agency.")
+    return _progress(progress)
 
 
 class QuietHours(msgspec.Struct, forbid_unknown_fields=True):
@@ -390,5 +470,5 @@ async def set_preferences(
 NOTIFICATION_ROUTES = [
     get_preferences, set_preferences,
     vapid_public_key, subscribe, devices, unsubscribe, inbox, unread, read, remove, add_template, send,
-    notification_status,
+    notification_status, start_campaign_route, campaign_progress,
 ]  # fmt: skip

@@ -151,6 +151,7 @@ async def enqueue_notification(
     ttl_seconds: int,
     idempotency_key: str,
     request_hash: bytes,
+    campaign_id: str | None = None,
 ) -> str:
     """The inbox row and one delivery task per device, in the caller's transaction (other features,
     such as payments, call this in the transaction of their own change)."""
@@ -166,6 +167,7 @@ async def enqueue_notification(
             "ttl_seconds": ttl_seconds,
             "idempotency_key": idempotency_key,
             "request_hash": request_hash,
+            "campaign_id": campaign_id,
         },
     )
     preferences = await queries.preferences(work.connection, citizen_id)

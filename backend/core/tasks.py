@@ -55,6 +55,8 @@ class TaskContext:
     resources: Resources
     task_id: int
     attempt: int
+    work: UnitOfWork
+    """Tasks a handler adds here are queued once its transaction commits (``ctx.work.add_task``)."""
 
 
 TaskHandler = Callable[[TaskContext, str], Awaitable[None]]
@@ -158,6 +160,10 @@ async def unit_of_work(pool: Pool, queue: Queue) -> AsyncIterator[UnitOfWork]:
     async with pool.acquire() as connection, connection.transaction():
         work = UnitOfWork(connection)
         yield work
+    await _dispatch_work(queue, work)
+
+
+async def _dispatch_work(queue: Queue, work: UnitOfWork) -> None:
     await dispatch(queue, work.task_ids)
     for task_id, when in work.scheduled:
         await dispatch(queue, [task_id], scheduled=when)
@@ -199,18 +205,20 @@ async def run_task(resources: Resources, task_id: int) -> str:
         if locked is None:
             return "skipped"
         handler = _handlers.get(row["task"])
+        work = UnitOfWork(connection)
         try:
             if handler is None:
                 raise LookupError(f"no handler registered for task {row['task']!r}")
             async with connection.transaction():  # a savepoint: a failing handler leaves no writes
-                await handler(TaskContext(connection, resources, task_id, attempt), row["ref_id"])
+                await handler(TaskContext(connection, resources, task_id, attempt, work), row["ref_id"])
         except Exception as exc:
             return await _record_failure(resources.queue, connection, row, attempt, exc)
         await connection.execute(
             "UPDATE task_outbox SET state = 'done', finished_at = now(), last_error = NULL WHERE id = $1",
             task_id,
         )
-        return "done"
+    await _dispatch_work(resources.queue, work)
+    return "done"
 
 
 async def _record_failure(
