@@ -64,6 +64,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename="upper"):
     worker_concurrency: int = 10
     outbox_sweep_after_seconds: int = 60
     """A committed task whose job has not finished after this long is queued again."""
+    task_lease_seconds: Annotated[int, msgspec.Meta(ge=1, le=3600)] = 300
+    """How long a claimed task belongs to its worker; after that (a killed worker) another may take it."""
+    """A committed task whose job has not finished after this long is queued again."""
     migrate_on_start: bool = True
     pwa_dir: str = ""
     """The built PWA to serve at ``/``; defaults to ``pwa/dist`` beside the backend package."""

@@ -85,6 +85,24 @@ def create_push_service_app() -> Litestar:
 
     @post("/devices", status_code=201)
     async def new_device(request: Request[Any, Any, Any]) -> dict[str, Any]:
+        return _add_device(str(request.base_url))
+
+    @post("/devices/batch", status_code=201)
+    async def new_devices(request: Request[Any, Any, Any], count: int) -> list[dict[str, Any]]:
+        """Many test subscriptions at once, for campaigns and benchmarks."""
+        return [_add_device(str(request.base_url)) for _ in range(min(count, 100_000))]
+
+    @get("/stats")
+    async def stats() -> dict[str, int]:
+        per_device = [len(device.received) for device in devices.values()]
+        return {
+            "devices": len(per_device),
+            "received": sum(per_device),
+            "devices_reached": sum(1 for n in per_device if n),
+            "most_to_one_device": max(per_device, default=0),
+        }
+
+    def _add_device(base_url: str) -> dict[str, Any]:
         device_id = b64url(os.urandom(9))
         private_key = ec.generate_private_key(ec.SECP256R1())
         device = Device(private_key=private_key, auth_secret=os.urandom(16))
@@ -92,7 +110,7 @@ def create_push_service_app() -> Litestar:
         public = private_key.public_key().public_bytes(
             serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
         )
-        base = str(request.base_url).rstrip("/")
+        base = base_url.rstrip("/")
         return {
             "device_id": device_id,
             "endpoint": f"{base}/push/{device_id}",
@@ -147,4 +165,6 @@ def create_push_service_app() -> Litestar:
     async def health() -> dict[str, int]:
         return {"devices": len(devices)}
 
-    return Litestar(route_handlers=[new_device, respond, messages, push, health], logging_config=None)
+    return Litestar(
+        route_handlers=[new_device, new_devices, stats, respond, messages, push, health], logging_config=None
+    )

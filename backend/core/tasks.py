@@ -43,8 +43,8 @@ _BACKOFF_BASE_SECONDS = 5
 _BACKOFF_MAX_SECONDS = 3600
 _SWEEP_BATCH = 1000
 _DEFAULT_MAX_ATTEMPTS = 8
-TASK_LEASE_SECONDS = 300
-"""How long a claimed task is left to its worker; also the SAQ job timeout."""
+JOB_TIMEOUT_SECONDS = 300
+"""SAQ's time limit for one job; the claim's lease is the TASK_LEASE_SECONDS setting."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,7 +133,7 @@ async def dispatch(
                 key=f"task:{task_id}{key_suffix}",
                 task_id=task_id,
                 scheduled=math.ceil(scheduled),  # never before run_after, or the claim would skip it
-                timeout=TASK_LEASE_SECONDS,
+                timeout=JOB_TIMEOUT_SECONDS,
             )
         except Exception as exc:  # Redis down or slow: the committed row is still there.
             _log.warning("task_enqueue_failed", task_id=task_id, error=type(exc).__name__)
@@ -180,7 +180,7 @@ async def run_task(resources: Resources, task_id: int) -> str:
         RETURNING id, task, ref_id, attempts, max_attempts
         """,
         task_id,
-        float(TASK_LEASE_SECONDS),
+        float(resources.settings.task_lease_seconds),
     )
     if row is None:
         return "skipped"  # done already, not yet due, or another worker holds it
@@ -268,7 +268,9 @@ async def sweep_tasks(resources: Resources, older_than_seconds: float) -> int:
     task_ids = [row["id"] for row in rows]
     if task_ids:
         _log.info("tasks_swept", count=len(task_ids))
-        await dispatch(resources.queue, task_ids)
+        # A key of its own: the lost job's key may linger in Redis (a killed worker's active job, a
+        # finished job kept for a while) and would make SAQ drop a re-enqueue under the same key.
+        await dispatch(resources.queue, task_ids, key_suffix=f":swept:{time.time_ns()}")
     return len(task_ids)
 
 
