@@ -9,50 +9,22 @@ got it more than once more than needed.
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
-import subprocess
-import sys
-import tempfile
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import httpx
-import msgspec
 
 from backend.lifespan import Resources
 from backend.settings import Settings
+from tests.campaign_data import seed_followers_with_devices
 from tests.demo_agencies import running_push_service
 from tests.integration.conftest import SignIn
 from tests.integration.test_notifications import PARAMS, TEMPLATE
+from tests.worker_process import environment_of, running_worker
 
 RECIPIENTS = 10_000
 FINAL = ("delivered", "permanent-failure", "technical-failure", "suppressed", "cancelled")
-
-
-def _environment(settings: Settings, **overrides: str) -> dict[str, str]:
-    """The test app's own settings as the environment of a separate worker process."""
-    environ = {key: value for key, value in os.environ.items() if key in ("PATH", "HOME", "LANG", "TMPDIR")}
-    for name, value in msgspec.to_builtins(settings).items():
-        if value is not None:
-            environ[name] = str(value).lower() if isinstance(value, bool) else str(value)
-    return environ | overrides
-
-
-@contextmanager
-def _worker(environ: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
-    with tempfile.TemporaryFile() as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "backend.cli", "worker"], env=environ, stdout=log, stderr=subprocess.STDOUT
-        )
-        try:
-            yield process
-        finally:
-            if process.poll() is None:
-                process.kill()
-            process.wait(10)
 
 
 async def _counts(resources: Resources, campaign_id: str) -> dict[str, Any]:
@@ -79,38 +51,7 @@ async def test_a_worker_killed_mid_campaign_loses_nothing_and_pushes_at_most_onc
         )
         sender = await sign_in(("agency_sender", agency_id))
         await sender.post(f"/api/v1/agency/{agency_id}/notification-templates", json=TEMPLATE)
-        async with httpx.AsyncClient(timeout=120) as client:
-            devices = (
-                await client.post(f"{push_service}/devices/batch", params={"count": RECIPIENTS})
-            ).json()
-        await resources.pool.execute(
-            """
-            INSERT INTO citizens (national_id_hash, national_id_ciphertext, national_id_key_id, issuer,
-                                  subject)
-            SELECT sha256(('crash' || i)::bytea), '\\x00', 'k1', 'crash', i::text
-            FROM generate_series(1, $1::int) AS i
-            """,
-            RECIPIENTS,
-        )
-        await resources.pool.execute(
-            """
-            INSERT INTO push_subscriptions (citizen_id, endpoint, p256dh, auth)
-            SELECT c.id, d.endpoint, d.p256dh, d.auth
-            FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS d(endpoint, p256dh, auth, n)
-            JOIN citizens c ON c.issuer = 'crash' AND c.subject = d.n::text
-            """,
-            [d["endpoint"] for d in devices],
-            [d["keys"]["p256dh"] for d in devices],
-            [d["keys"]["auth"] for d in devices],
-        )
-        tile_id = await resources.pool.fetchval(
-            "INSERT INTO tiles (agency_id) VALUES ($1) RETURNING id", agency_id
-        )
-        await resources.pool.execute(
-            "INSERT INTO tile_favourites (citizen_id, tile_id) SELECT id, $1::bigint FROM citizens "
-            "WHERE issuer = 'crash'",
-            tile_id,
-        )
+        await seed_followers_with_devices(resources.pool, push_service, agency_id, RECIPIENTS)
 
         started = await sender.post(
             "/api/v1/agency/notification-campaigns",
@@ -125,10 +66,10 @@ async def test_a_worker_killed_mid_campaign_loses_nothing_and_pushes_at_most_onc
         campaign_id = started.json()["id"]
 
         # A short lease and sweep so that the killed worker's claimed tasks come back within seconds.
-        environ = _environment(
+        environ = environment_of(
             settings, TASK_LEASE_SECONDS="3", OUTBOX_SWEEP_AFTER_SECONDS="1", WORKER_CONCURRENCY="20"
         )
-        with _worker(environ) as first:
+        with running_worker(environ) as first:
             deadline = time.monotonic() + 180
             while True:
                 progress = await _counts(resources, campaign_id)
@@ -142,7 +83,7 @@ async def test_a_worker_killed_mid_campaign_loses_nothing_and_pushes_at_most_onc
         killed_at = await _counts(resources, campaign_id)
         assert killed_at["status"] == "expanding", "the worker was killed after the campaign, not during"
 
-        with _worker(environ) as second:
+        with running_worker(environ) as second:
             deadline = time.monotonic() + 600
             while True:
                 progress = await _counts(resources, campaign_id)
