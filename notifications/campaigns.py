@@ -19,7 +19,7 @@ from backend.core.db import Pool
 from backend.core.errors import Conflict
 from backend.core.tasks import TaskContext, task_handler, unit_of_work
 from notifications import queries
-from notifications.service import enqueue_notification, render
+from notifications.service import enqueue_campaign_chunk, render
 
 if TYPE_CHECKING:
     from saq.queue.base import Queue
@@ -111,22 +111,7 @@ async def expand_campaign(ctx: TaskContext, campaign_id: str) -> None:
     recipients = await queries.audience_chunk(
         ctx.connection, campaign["agency_id"], campaign["audience"], campaign["expanded_through"], CHUNK_SIZE
     )
-    texts = {field: campaign[field] for field in ("title_th", "title_en", "body_th", "body_en")}
-    for citizen_id in recipients:
-        await enqueue_notification(
-            ctx.work,
-            citizen_id=citizen_id,
-            agency_id=campaign["agency_id"],
-            category=campaign["category"],
-            template_id=campaign["template_id"],
-            texts=texts,
-            url=campaign["url"],
-            urgency=campaign["urgency"],
-            ttl_seconds=campaign["ttl_seconds"],
-            idempotency_key=f"campaign:{campaign_id}",
-            request_hash=b"",
-            campaign_id=campaign_id,
-        )
+    await enqueue_campaign_chunk(ctx.work, campaign, recipients)
     more = len(recipients) == CHUNK_SIZE
     await queries.advance_campaign(
         ctx.connection, campaign_id, recipients[-1] if more else None, len(recipients)

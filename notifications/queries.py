@@ -556,3 +556,69 @@ async def tile_belongs_to(db: Db, tile_id: int, agency_id: int) -> bool:
         "SELECT EXISTS (SELECT 1 FROM tiles WHERE id = $1 AND agency_id = $2)", tile_id, agency_id
     )
     return found
+
+
+async def preferences_of(db: Db, citizen_ids: list[str]) -> dict[str, dict[str, Any]]:
+    rows = await db.fetch(
+        """
+        SELECT citizen_id::text, quiet_start, quiet_end, timezone, opt_out_agencies, opt_out_categories
+        FROM notification_preferences WHERE citizen_id = ANY($1::uuid[])
+        """,
+        citizen_ids,
+    )
+    return {row["citizen_id"]: dict(row) for row in rows}
+
+
+async def insert_campaign_notifications(
+    connection: Connection, campaign: dict[str, Any], recipients: list[tuple[str, str, str | None]]
+) -> list[tuple[str, str]]:
+    """One inbox row per (citizen id, status, reason); returns (notification id, citizen id)."""
+    rows = await connection.fetch(
+        """
+        INSERT INTO notifications (citizen_id, agency_id, template_id, title_th, title_en, body_th, body_en,
+                                   url, urgency, ttl_seconds, idempotency_key, request_hash, campaign_id,
+                                   status, status_reason)
+        SELECT citizen_id, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'campaign:' || $13, '', $13::uuid,
+               status, reason
+        FROM unnest($1::uuid[], $2::text[], $3::text[]) AS recipients(citizen_id, status, reason)
+        RETURNING id::text, citizen_id::text
+        """,
+        [citizen_id for citizen_id, _, _ in recipients],
+        [status for _, status, _ in recipients],
+        [reason for _, _, reason in recipients],
+        campaign["agency_id"],
+        campaign["template_id"],
+        campaign["title_th"],
+        campaign["title_en"],
+        campaign["body_th"],
+        campaign["body_en"],
+        campaign["url"],
+        campaign["urgency"],
+        campaign["ttl_seconds"],
+        campaign["id"],
+    )
+    return [(row["id"], row["citizen_id"]) for row in rows]
+
+
+async def create_deliveries_for(connection: Connection, notification_ids: list[str]) -> list[tuple[int, str]]:
+    """A delivery per device of each message's citizen; returns (delivery id, notification id)."""
+    rows = await connection.fetch(
+        """
+        INSERT INTO notification_deliveries (notification_id, subscription_id, endpoint_origin)
+        SELECT n.id, s.id, substring(s.endpoint FROM '^[a-z]+://[^/]+')
+        FROM notifications n JOIN push_subscriptions s ON s.citizen_id = n.citizen_id
+        WHERE n.id = ANY($1::uuid[])
+        RETURNING id, notification_id::text
+        """,
+        notification_ids,
+    )
+    return [(row["id"], row["notification_id"]) for row in rows]
+
+
+async def set_statuses(connection: Connection, notification_ids: list[str], status: str, reason: str) -> None:
+    await connection.execute(
+        "UPDATE notifications SET status = $2, status_reason = $3 WHERE id = ANY($1::uuid[])",
+        notification_ids,
+        status,
+        reason,
+    )

@@ -26,6 +26,7 @@ URGENT_CATEGORIES = frozenset({"payments", "safety"})
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]{0,39})\}")
 _TEXT_FIELDS = ("title_th", "title_en", "body_th", "body_en")
 _RETENTION_BATCH = 5000
+NO_DEVICES = "no devices: the message is in the inbox only"
 
 
 class NewTemplate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -180,10 +181,7 @@ async def enqueue_notification(
     deliveries = await queries.create_deliveries(work.connection, notification_id, citizen_id)
     if not deliveries:
         await queries.set_notification_status(
-            work.connection,
-            notification_id,
-            "permanent-failure",
-            "no devices: the message is in the inbox only",
+            work.connection, notification_id, "permanent-failure", NO_DEVICES
         )
     elif decision == "later":
         await queries.set_notification_status(work.connection, notification_id, "created", reason)
@@ -202,3 +200,38 @@ async def apply_retention(pool: Pool, *, body_days: int, metadata_days: int) -> 
     while count := await queries.delete_old_attempts(pool, metadata_days, _RETENTION_BATCH):
         deleted += count
     return purged, deleted
+
+
+async def enqueue_campaign_chunk(work: UnitOfWork, campaign: dict[str, Any], citizen_ids: list[str]) -> None:
+    """What ``enqueue_notification`` does for one citizen, for a chunk of a campaign's recipients in a
+    handful of statements: the inbox rows, a delivery per device, and their tasks."""
+    preferences = await queries.preferences_of(work.connection, citizen_ids)
+    now = dt.datetime.now(dt.UTC)
+    decisions = {
+        citizen_id: push_decision(
+            preferences.get(citizen_id),
+            agency_id=campaign["agency_id"],
+            category=campaign["category"],
+            urgency=campaign["urgency"],
+            now=now,
+        )
+        for citizen_id in citizen_ids
+    }
+    statuses = {"now": "sending", "later": "created", "suppressed": "suppressed"}
+    recipients = [
+        (citizen_id, statuses[decision], reason) for citizen_id, (decision, _, reason) in decisions.items()
+    ]
+    inserted = await queries.insert_campaign_notifications(work.connection, campaign, recipients)
+    push_at = {
+        notification_id: decisions[citizen_id][1]
+        for notification_id, citizen_id in inserted
+        if decisions[citizen_id][0] != "suppressed"
+    }
+    deliveries = await queries.create_deliveries_for(work.connection, list(push_at))
+    without_devices = set(push_at) - {notification_id for _, notification_id in deliveries}
+    if without_devices:
+        await queries.set_statuses(work.connection, sorted(without_devices), "permanent-failure", NO_DEVICES)
+    await work.add_tasks(
+        DELIVER_TASK,
+        [(str(delivery_id), push_at[notification_id]) for delivery_id, notification_id in deliveries],
+    )

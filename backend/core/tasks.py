@@ -19,6 +19,7 @@ SAQ, so they survive a Redis restart like everything else.
 
 from __future__ import annotations
 
+import asyncio
 import math
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
@@ -42,6 +43,7 @@ RUN_TASK_JOB = "run_task"
 _BACKOFF_BASE_SECONDS = 5
 _BACKOFF_MAX_SECONDS = 3600
 _SWEEP_BATCH = 1000
+_DISPATCH_BATCH = 50
 _DEFAULT_MAX_ATTEMPTS = 8
 JOB_TIMEOUT_SECONDS = 300
 """SAQ's time limit for one job; the claim's lease is the TASK_LEASE_SECONDS setting."""
@@ -122,11 +124,36 @@ async def add_task(
     return task_id
 
 
+async def add_tasks(
+    connection: Connection, task: str, items: list[tuple[str, datetime | None]]
+) -> list[tuple[int, str]]:
+    """Record many tasks (reference id, run after) in one statement; returns (task id, reference id)."""
+    if task not in _handlers:
+        raise ValueError(f"No handler is registered for task {task!r}")
+    if not connection.is_in_transaction():
+        raise RuntimeError("add_tasks must run inside the transaction of the change it belongs to")
+    max_attempts = len(_retry_delays[task]) + 1 if task in _retry_delays else _DEFAULT_MAX_ATTEMPTS
+    rows = await connection.fetch(
+        """
+        INSERT INTO task_outbox (task, ref_id, run_after, max_attempts)
+        SELECT $1, ref_id, coalesce(run_after, now()), $4
+        FROM unnest($2::text[], $3::timestamptz[]) AS items(ref_id, run_after)
+        RETURNING id, ref_id
+        """,
+        task,
+        [ref_id for ref_id, _ in items],
+        [run_after for _, run_after in items],
+        max_attempts,
+    )
+    return [(row["id"], row["ref_id"]) for row in rows]
+
+
 async def dispatch(
     queue: Queue, task_ids: Iterable[int], *, scheduled: float = 0, key_suffix: str = ""
 ) -> None:
     """Enqueue jobs for committed task rows. Never raises: a lost enqueue is the sweeper's job."""
-    for task_id in task_ids:
+
+    async def enqueue(task_id: int) -> None:
         try:
             await queue.enqueue(
                 RUN_TASK_JOB,
@@ -137,6 +164,10 @@ async def dispatch(
             )
         except Exception as exc:  # Redis down or slow: the committed row is still there.
             _log.warning("task_enqueue_failed", task_id=task_id, error=type(exc).__name__)
+
+    pending = list(task_ids)
+    for start in range(0, len(pending), _DISPATCH_BATCH):  # a batch at a time: pipelined, bounded
+        await asyncio.gather(*(enqueue(task_id) for task_id in pending[start : start + _DISPATCH_BATCH]))
 
 
 @dataclass(slots=True)
@@ -152,6 +183,15 @@ class UnitOfWork:
         else:
             self.scheduled.append((task_id, run_after.timestamp()))
         return task_id
+
+    async def add_tasks(self, task: str, items: list[tuple[str, datetime | None]]) -> None:
+        due = dict(items)
+        for task_id, ref_id in await add_tasks(self.connection, task, items):
+            when = due[ref_id]
+            if when is None:
+                self.task_ids.append(task_id)
+            else:
+                self.scheduled.append((task_id, when.timestamp()))
 
 
 @asynccontextmanager
