@@ -23,7 +23,12 @@ from payments.service import expire_due_payments
 _log = structlog.get_logger(__name__)
 
 # Modules whose import registers task handlers; each feature adds its own here.
-TASK_MODULES: tuple[str, ...] = ("payments.webhooks", "notifications.delivery", "notifications.campaigns")
+TASK_MODULES: tuple[str, ...] = (
+    "payments.webhooks",
+    "notifications.delivery",
+    "notifications.campaigns",
+    "notifications.webhooks",
+)
 SWEEP_CRON = "* * * * * */30"  # every 30 seconds (croniter's sixth field is seconds)
 RETENTION_CRON = "23 * * * *"  # hourly, so each run has little to do
 # Shorter than the Redis client's socket timeout, so a blocking dequeue never looks like a lost link.

@@ -20,12 +20,11 @@ from pywebpush import WebPushException, webpush_async
 
 from backend.core.tasks import RetryLater, TaskContext, task_handler
 from notifications import queries
-from notifications.service import DELIVER_TASK
+from notifications.service import DELIVER_TASK, FINAL_STATUSES, STATUS_WEBHOOK_TASK
 
 _log = structlog.get_logger(__name__)
 
 RETRY_DELAYS = (5, 30, 120, 600, 1800)
-FINAL = frozenset({"delivered", "permanent-failure", "technical-failure", "cancelled", "suppressed"})
 _TIMEOUT_SECONDS = 10
 _REASONS = {
     404: "The device is no longer subscribed (404): it was removed.",
@@ -44,7 +43,7 @@ async def deliver(ctx: TaskContext, delivery_ref: str) -> None:
     delivery_id = int(delivery_ref)
     connection, settings = ctx.connection, ctx.resources.settings
     row = await queries.delivery_for_push(connection, delivery_id)
-    if row is None or row["status"] in FINAL:
+    if row is None or row["status"] in FINAL_STATUSES:
         return
     if row["subscription_id"] is None:
         await _finish(ctx, row, "permanent-failure", None, "The device was removed before the push.")
@@ -121,7 +120,10 @@ async def _finish(
     )
     if status != "delivered" and row.get("subscription_id") and status_code not in (404, 410):
         await queries.subscription_failed(ctx.connection, str(row["subscription_id"]), reason)
-    await queries.refresh_notification_status(ctx.connection, str(row["notification_id"]))
+    changed = await queries.refresh_notification_status(ctx.connection, str(row["notification_id"]))
+    # Single messages tell the agency's webhook their outcome; campaigns are followed by their progress.
+    if changed and changed["status"] in FINAL_STATUSES and not changed["in_campaign"]:
+        await ctx.work.add_task(STATUS_WEBHOOK_TASK, str(row["notification_id"]))
 
 
 async def _temporary(

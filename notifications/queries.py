@@ -208,9 +208,10 @@ async def subscription_failed(db: Db, subscription_id: str, reason: str) -> None
     )
 
 
-async def refresh_notification_status(db: Db, notification_id: str) -> None:
-    """The notification's status follows its deliveries: delivered if any device got it."""
-    await db.execute(
+async def refresh_notification_status(db: Db, notification_id: str) -> dict[str, Any] | None:
+    """The notification's status follows its deliveries: delivered if any device got it. Returns the
+    new status (and whether it is a campaign's message) when it changed."""
+    row = await db.fetchrow(
         """
         UPDATE notifications n SET status = summary.status
         FROM (
@@ -222,10 +223,12 @@ async def refresh_notification_status(db: Db, notification_id: str) -> None:
             FROM notification_deliveries WHERE notification_id = $1::uuid
             HAVING count(*) > 0
         ) AS summary
-        WHERE n.id = $1::uuid
+        WHERE n.id = $1::uuid AND n.status IS DISTINCT FROM summary.status
+        RETURNING n.status, n.campaign_id IS NOT NULL AS in_campaign
         """,
         notification_id,
     )
+    return dict(row) if row else None
 
 
 async def inbox(db: Db, citizen_id: str, before: dt.datetime | None, limit: int) -> list[dict[str, Any]]:
@@ -622,3 +625,18 @@ async def set_statuses(connection: Connection, notification_ids: list[str], stat
         status,
         reason,
     )
+
+
+async def status_event(db: Db, notification_id: str) -> dict[str, Any] | None:
+    row = await db.fetchrow(
+        """
+        SELECT n.id::text AS notification_id, n.agency_id, n.idempotency_key, n.status, n.status_reason,
+               n.created_at, count(d.id) FILTER (WHERE d.status = 'delivered') AS devices_delivered,
+               count(d.id) AS devices
+        FROM notifications n LEFT JOIN notification_deliveries d ON d.notification_id = n.id
+        WHERE n.id = $1::uuid
+        GROUP BY n.id
+        """,
+        notification_id,
+    )
+    return dict(row) if row else None

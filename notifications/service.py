@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from saq.queue.base import Queue
 
 DELIVER_TASK = "notifications.deliver"
+STATUS_WEBHOOK_TASK = "notifications.status_webhook"
+FINAL_STATUSES = frozenset({"delivered", "permanent-failure", "technical-failure", "cancelled", "suppressed"})
 # Messages about the citizen's own money or safety, sent as urgent, reach them whatever their
 # opt-outs and quiet hours say (documented in the README).
 URGENT_CATEGORIES = frozenset({"payments", "safety"})
@@ -177,12 +179,14 @@ async def enqueue_notification(
     )
     if decision == "suppressed":
         await queries.set_notification_status(work.connection, notification_id, "suppressed", reason)
+        await work.add_task(STATUS_WEBHOOK_TASK, notification_id)
         return notification_id
     deliveries = await queries.create_deliveries(work.connection, notification_id, citizen_id)
     if not deliveries:
         await queries.set_notification_status(
             work.connection, notification_id, "permanent-failure", NO_DEVICES
         )
+        await work.add_task(STATUS_WEBHOOK_TASK, notification_id)
     elif decision == "later":
         await queries.set_notification_status(work.connection, notification_id, "created", reason)
     else:

@@ -428,7 +428,8 @@ async def record_delivery(
     db: Db,
     *,
     agency_id: int,
-    payment_id: str,
+    payment_id: str | None,
+    notification_id: str | None,
     attempt: int,
     status_code: int | None,
     outcome: str,
@@ -436,11 +437,13 @@ async def record_delivery(
 ) -> None:
     await db.execute(
         """
-        INSERT INTO webhook_deliveries (agency_id, payment_id, attempt, status_code, outcome, detail)
-        VALUES ($1, $2::uuid, $3, $4, $5, $6)
+        INSERT INTO webhook_deliveries (agency_id, payment_id, notification_id, attempt, status_code, outcome,
+                                        detail)
+        VALUES ($1, $2::uuid, $3::uuid, $4, $5, $6, $7)
         """,
         agency_id,
         payment_id,
+        notification_id,
         attempt,
         status_code,
         outcome,
@@ -451,7 +454,8 @@ async def record_delivery(
 async def deliveries(db: Db, agency_id: int, limit: int) -> list[dict[str, Any]]:
     rows = await db.fetch(
         """
-        SELECT payment_id::text, attempt, status_code, outcome, detail, at FROM webhook_deliveries
+        SELECT payment_id::text, notification_id::text, attempt, status_code, outcome, detail, at
+        FROM webhook_deliveries
         WHERE agency_id = $1 ORDER BY id DESC LIMIT $2
         """,
         agency_id,

@@ -378,7 +378,8 @@ class WebhookSecret(msgspec.Struct, frozen=True):
 
 
 class WebhookDelivery(msgspec.Struct, kw_only=True):
-    payment_id: str
+    payment_id: str | None
+    notification_id: str | None
     attempt: int
     status_code: int | None
     outcome: str
@@ -394,7 +395,7 @@ class WebhookView(msgspec.Struct, kw_only=True):
 @put(
     "/api/v1/agency/{agency_id:int}/webhook",
     tags=["payments"],
-    summary="Where to tell the agency its bills were paid (a new secret each time)",
+    summary="Where to tell the agency of payments, refunds and message statuses (a new secret each time)",
 )
 async def set_webhook(
     agency_id: FromPath[int],

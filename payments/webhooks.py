@@ -1,4 +1,5 @@
-"""Signed webhooks to the agency that issued a bill, once it is paid.
+"""Signed webhooks to an agency: its bill was paid, a refund moved (and, from notifications, a message's
+final delivery status).
 
 Queued through the task outbox in the same transaction that marks the payment successful, so it is
 never lost; delivered by the worker and retried after 1 minute, 5 minutes, 1 hour, 1 day and 2 days.
@@ -45,7 +46,9 @@ async def deliver_payment_webhook(ctx: TaskContext, payment_id: str) -> None:
     if event is None:
         return  # not (or no longer) a successful payment: nothing to tell
     agency_id = event.pop("agency_id")
-    await _deliver(ctx, agency_id, payment_id, "payment.succeeded", f"payment.succeeded:{payment_id}", event)
+    await deliver_agency_event(
+        ctx, agency_id, "payment.succeeded", f"payment.succeeded:{payment_id}", event, payment_id=payment_id
+    )
 
 
 @task_handler(REFUND_WEBHOOK_TASK, retry_delays=RETRY_DELAYS)
@@ -55,12 +58,22 @@ async def deliver_refund_webhook(ctx: TaskContext, refund_id: str) -> None:
         return  # money no bill of any agency's was paid with: nobody to tell
     agency_id = refund.pop("agency_id")
     event_id = f"refund.updated:{refund_id}:{refund['state']}"
-    await _deliver(ctx, agency_id, refund["payment_id"], "refund.updated", event_id, refund)
+    await deliver_agency_event(
+        ctx, agency_id, "refund.updated", event_id, refund, payment_id=refund["payment_id"]
+    )
 
 
-async def _deliver(
-    ctx: TaskContext, agency_id: int, payment_id: str, event_name: str, event_id: str, fields: dict[str, Any]
+async def deliver_agency_event(
+    ctx: TaskContext,
+    agency_id: int,
+    event_name: str,
+    event_id: str,
+    fields: dict[str, Any],
+    *,
+    payment_id: str | None = None,
+    notification_id: str | None = None,
 ) -> None:
+    """POST one signed event to the agency's webhook, if it has one; every attempt is recorded."""
     hook = await queries.webhook(ctx.connection, agency_id)
     if hook is None:
         return  # the agency has not asked to be told
@@ -88,11 +101,13 @@ async def _deliver(
         detail = str(exc) or type(exc).__name__
         # Recorded outside the task's transaction, which rolls back when this attempt fails.
         await queries.record_delivery(
-            ctx.resources.pool, agency_id=agency_id, payment_id=payment_id, attempt=ctx.attempt,
+            ctx.resources.pool, agency_id=agency_id, payment_id=payment_id,
+            notification_id=notification_id, attempt=ctx.attempt,
             status_code=status_code, outcome="failed", detail=f"{event_name}: {detail}"[:300],
         )  # fmt: skip
         raise WebhookFailed(detail) from exc
     await queries.record_delivery(
-        ctx.connection, agency_id=agency_id, payment_id=payment_id, attempt=ctx.attempt,
+        ctx.connection, agency_id=agency_id, payment_id=payment_id,
+        notification_id=notification_id, attempt=ctx.attempt,
         status_code=status_code, outcome="delivered", detail=event_name,
     )  # fmt: skip

@@ -14,9 +14,11 @@ from backend.core.crypto import mask_national_id
 from backend.core.tasks import run_task
 from backend.lifespan import Resources
 from notifications.service import apply_retention
+from payments.service import verify_signature
 from tests.demo_agencies import running_push_service
 from tests.factories import make_agency, valid_national_id
 from tests.integration.conftest import SignIn
+from tests.webhook_receiver import webhook_receiver
 
 TEMPLATE = {
     "key": "bill-due",
@@ -448,3 +450,41 @@ async def test_a_campaign_expands_in_chunks_to_its_audience_once_each_with_live_
     )
     foreign = {**body, "audience": {"kind": "tile-followers", "tile_id": other_tile}, "idempotency_key": "y"}
     assert (await sender.post("/api/v1/agency/notification-campaigns", json=foreign)).status_code == 400
+
+
+async def test_the_sending_agency_hears_a_single_messages_final_status_on_its_signed_webhook(
+    sign_in: SignIn, resources: Resources, push_service: str
+) -> None:
+    sender, _, device, national_id = await _setup(sign_in, resources, push_service, 79)
+    agency_id = await resources.pool.fetchval("SELECT max(id) FROM agencies")
+    admin = await sign_in(("agency_admin", agency_id))
+    async with webhook_receiver() as receiver:
+        registered = await admin.put(f"/api/v1/agency/{agency_id}/webhook", json={"url": receiver.url})
+        secret = registered.json()["secret"].encode()
+        await _respond(push_service, device["device_id"], 410)
+        sent = (await sender.post("/api/v1/agency/notifications", json=_send(national_id))).json()
+        assert await _deliver_all(resources) == ["done"]
+        [hook_task] = await resources.pool.fetch(
+            "SELECT id FROM task_outbox WHERE task = 'notifications.status_webhook'"
+        )
+        assert await run_task(resources, hook_task["id"]) == "done"
+        nobody_left = (await sender.post("/api/v1/agency/notifications", json=_send(national_id))).json()
+        [no_device_task] = await resources.pool.fetch(
+            "SELECT id FROM task_outbox WHERE task = 'notifications.status_webhook' AND state = 'pending'"
+        )
+        assert await run_task(resources, no_device_task["id"]) == "done"
+
+    first, second = (json.loads(hook.body) for hook in receiver.received)
+    assert (first["event"], first["notification_id"], first["status"]) == (
+        "notification.status",
+        sent["id"],
+        "permanent-failure",
+    )
+    assert (first["devices"], first["devices_delivered"]) == (1, 0)
+    assert first["idempotency_key"]  # the agency's own reference for the message
+    assert (second["notification_id"], second["status"]) == (nobody_left["id"], "permanent-failure")
+    assert national_id not in receiver.received[0].body.decode()
+    verify_signature(secret, receiver.received[0].headers["x-signature"], receiver.received[0].body)
+    assert receiver.received[0].headers["x-event-id"] == f"notification.status:{sent['id']}:permanent-failure"
+    history = (await admin.get(f"/api/v1/agency/{agency_id}/webhook")).json()["deliveries"]
+    assert {d["notification_id"] for d in history} == {sent["id"], nobody_left["id"]}

@@ -317,7 +317,7 @@ async def test_the_issuing_agency_gets_a_signed_webhook_retried_on_its_schedule(
 
         assert await run_task(resources, task_id) == "retry"
         due_in = await resources.pool.fetchval(
-            "SELECT extract(epoch FROM run_after - now()) FROM task_outbox"
+            "SELECT extract(epoch FROM run_after - now()) FROM task_outbox WHERE id = $1", task_id
         )
         assert 55 < due_in <= 60  # the first retry comes a minute later
         await resources.pool.execute("UPDATE task_outbox SET run_after = now()")
