@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import httpx
 import redis.asyncio
@@ -29,6 +30,8 @@ class Resources:
     redis: redis.asyncio.Redis
     queue: RedisQueue
     http: httpx.AsyncClient
+    push_slots: dict[str, asyncio.Semaphore] = field(default_factory=dict)
+    """Per push service (origin): how many pushes this process may have in flight to it."""
 
 
 def create_redis(url: str, max_connections: int) -> redis.asyncio.Redis:

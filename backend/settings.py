@@ -108,6 +108,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename="upper"):
     allow_loopback_push: bool | None = None
     """Accept push subscriptions on http loopback addresses (tests and the demo push service)."""
     agency_sends_per_minute: int = 600
+    push_concurrency_per_service: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 50
+    """Pushes one worker process may have in flight to one push service (FCM, Mozilla, Apple...)."""
     """Messages one agency may send a minute (a token bucket in Redis shared by all replicas)."""
     notification_body_retention_days: Annotated[int, msgspec.Meta(ge=1)] = 365
     """Days after which a message's text and link are purged (the inbox keeps its title)."""

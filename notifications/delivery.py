@@ -10,7 +10,9 @@ Retry-After, until the last attempt, which ends as a technical failure.
 
 from __future__ import annotations
 
+import asyncio
 import random
+from urllib.parse import urlsplit
 
 import aiohttp
 import msgspec
@@ -19,6 +21,7 @@ from py_vapid import Vapid02
 from pywebpush import WebPushException, webpush_async
 
 from backend.core.tasks import RetryLater, TaskContext, task_handler
+from backend.lifespan import Resources
 from notifications import queries
 from notifications.service import DELIVER_TASK, FINAL_STATUSES, STATUS_WEBHOOK_TASK
 
@@ -55,18 +58,20 @@ async def deliver(ctx: TaskContext, delivery_ref: str) -> None:
     status_code: int | None = None
     retry_after: float = 0
     try:
-        await webpush_async(
-            subscription_info={
-                "endpoint": row["endpoint"],
-                "keys": {"p256dh": row["p256dh"], "auth": row["auth"]},
-            },
-            data=payload,
-            vapid_private_key=vapid_key(settings.vapid_private_key),
-            vapid_claims={"sub": settings.vapid_subject},  # a fresh dict: pywebpush adds aud and exp to it
-            ttl=row["ttl_seconds"],
-            headers={"Urgency": row["urgency"], "Topic": row["notification_id"].replace("-", "")},
-            timeout=_TIMEOUT_SECONDS,
-        )
+        async with _push_slot(ctx.resources, str(row["endpoint"])):
+            await webpush_async(
+                subscription_info={
+                    "endpoint": row["endpoint"],
+                    "keys": {"p256dh": row["p256dh"], "auth": row["auth"]},
+                },
+                data=payload,
+                vapid_private_key=vapid_key(settings.vapid_private_key),
+                # A fresh dict each call: pywebpush adds aud and exp to the one it is given.
+                vapid_claims={"sub": settings.vapid_subject},
+                ttl=row["ttl_seconds"],
+                headers={"Urgency": row["urgency"], "Topic": row["notification_id"].replace("-", "")},
+                timeout=_TIMEOUT_SECONDS,
+            )
         status_code = 201
     except WebPushException as exc:
         response = exc.response
@@ -96,6 +101,17 @@ async def deliver(ctx: TaskContext, delivery_ref: str) -> None:
             status_code,
             f"The push service refused our request ({status_code}).",
         )
+
+
+def _push_slot(resources: Resources, endpoint: str) -> asyncio.Semaphore:
+    parts = urlsplit(endpoint)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    slot = resources.push_slots.get(origin)
+    if slot is None:
+        slot = resources.push_slots[origin] = asyncio.Semaphore(
+            resources.settings.push_concurrency_per_service
+        )
+    return slot
 
 
 def _retry_after(headers: object) -> float:

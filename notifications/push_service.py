@@ -10,6 +10,7 @@ Run with ``citizen push-service --port N``.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import os
 import time
@@ -42,7 +43,7 @@ def unb64url(text: str) -> bytes:
 class Device:
     private_key: ec.EllipticCurvePrivateKey
     auth_secret: bytes
-    responses: list[tuple[int, int | None]] = field(default_factory=list)
+    responses: list[tuple[int, int | None, int]] = field(default_factory=list)
     received: list[dict[str, Any]] = field(default_factory=list)
 
 
@@ -50,6 +51,8 @@ class Respond(msgspec.Struct, forbid_unknown_fields=True):
     status: Annotated[int, msgspec.Meta(ge=200, le=599)]
     times: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 1
     retry_after: int | None = None
+    delay_ms: Annotated[int, msgspec.Meta(ge=0, le=10_000)] = 0
+    """How long to take over the answer (to see how many pushes arrive at once)."""
 
 
 def _verify_vapid(authorization: str, origin: str) -> str | None:
@@ -80,8 +83,15 @@ def _check_claims(claims: dict[str, Any], origin: str) -> str | None:
     return None
 
 
+@dataclass
+class Load:
+    in_flight: int = 0
+    most_in_flight: int = 0
+
+
 def create_push_service_app() -> Litestar:
     devices: dict[str, Device] = {}
+    load = Load()
 
     @post("/devices", status_code=201)
     async def new_device(request: Request[Any, Any, Any]) -> dict[str, Any]:
@@ -100,6 +110,7 @@ def create_push_service_app() -> Litestar:
             "received": sum(per_device),
             "devices_reached": sum(1 for n in per_device if n),
             "most_to_one_device": max(per_device, default=0),
+            "most_in_flight": load.most_in_flight,
         }
 
     def _add_device(base_url: str) -> dict[str, Any]:
@@ -119,7 +130,7 @@ def create_push_service_app() -> Litestar:
 
     @post("/devices/{device_id:str}/respond", status_code=200)
     async def respond(device_id: FromPath[str], data: Annotated[Respond, msgspec.Meta()]) -> dict[str, int]:
-        devices[device_id].responses.extend([(data.status, data.retry_after)] * data.times)
+        devices[device_id].responses.extend([(data.status, data.retry_after, data.delay_ms)] * data.times)
         return {"queued": len(devices[device_id].responses)}
 
     @get("/devices/{device_id:str}/messages")
@@ -143,7 +154,13 @@ def create_push_service_app() -> Litestar:
         if problem:
             return Response(problem.encode(), status_code=400 if "VAPID" not in problem else 401)
         body = await request.body()
-        status, retry_after = device.responses.pop(0) if device.responses else (201, None)
+        status, retry_after, delay_ms = device.responses.pop(0) if device.responses else (201, None, 0)
+        load.in_flight += 1
+        load.most_in_flight = max(load.most_in_flight, load.in_flight)
+        try:
+            await asyncio.sleep(delay_ms / 1000)
+        finally:
+            load.in_flight -= 1
         if status == 201:
             plaintext = http_ece.decrypt(
                 body, private_key=device.private_key, auth_secret=device.auth_secret, version="aes128gcm"

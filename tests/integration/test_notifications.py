@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import uuid
 from collections.abc import Iterator
@@ -488,3 +489,33 @@ async def test_the_sending_agency_hears_a_single_messages_final_status_on_its_si
     assert receiver.received[0].headers["x-event-id"] == f"notification.status:{sent['id']}:permanent-failure"
     history = (await admin.get(f"/api/v1/agency/{agency_id}/webhook")).json()["deliveries"]
     assert {d["notification_id"] for d in history} == {sent["id"], nobody_left["id"]}
+
+
+async def test_pushes_to_one_push_service_stay_within_its_concurrency_limit(
+    sign_in: SignIn, resources: Resources, push_service: str
+) -> None:
+    sender, citizen, first_device, national_id = await _setup(sign_in, resources, push_service, 80)
+    devices = [first_device]
+    for _ in range(5):
+        device = await _device(push_service)
+        await citizen.post(
+            "/api/v1/push/subscriptions", json={"endpoint": device["endpoint"], "keys": device["keys"]}
+        )
+        devices.append(device)
+    for device in devices:
+        async with httpx.AsyncClient() as client:
+            await client.post(
+                f"{push_service}/devices/{device['device_id']}/respond", json={"status": 201, "delay_ms": 300}
+            )
+    resources.push_slots[push_service] = asyncio.Semaphore(2)  # as PUSH_CONCURRENCY_PER_SERVICE=2 would
+    try:
+        await sender.post("/api/v1/agency/notifications", json=_send(national_id))
+        ids = [row["id"] for row in await resources.pool.fetch("SELECT id FROM task_outbox")]
+        assert len(ids) == 6
+        assert await asyncio.gather(*(run_task(resources, task_id) for task_id in ids)) == ["done"] * 6
+    finally:
+        del resources.push_slots[push_service]
+    async with httpx.AsyncClient() as client:
+        stats = (await client.get(f"{push_service}/stats")).json()
+    assert stats["most_in_flight"] == 2
+    assert [len(await _received(push_service, d["device_id"])) for d in devices] == [1] * 6
