@@ -69,6 +69,10 @@ class EmbeddedPostgres:
         _log.info("embedded_postgres_started", data_dir=str(self.data_dir))
         return dsn
 
+    def has_exited(self) -> bool:
+        """PostgreSQL removes its pid file as it stops, whoever stopped it."""
+        return self._server is not None and not (self.data_dir / "postmaster.pid").exists()
+
     def stop(self) -> None:
         if self._server is not None:
             self._server.cleanup()
@@ -156,6 +160,9 @@ class EmbeddedRedis:
         _log.info("embedded_redis_started", socket=str(self.socket_path))
         return self.url
 
+    def has_exited(self) -> bool:
+        return self._process is not None and self._process.poll() is not None
+
     def stop(self) -> None:
         process, self._process = self._process, None
         if process is None:
@@ -189,6 +196,11 @@ class EmbeddedServices:
             self.stop()
             raise
         return database_url, redis_url
+
+    def exited(self) -> list[str]:
+        """The embedded servers that have stopped by themselves (killed, crashed)."""
+        names = {id(self.postgres): "embedded PostgreSQL", id(self.redis): "embedded Redis"}
+        return [names[id(server)] for server in self._started if server.has_exited()]
 
     def stop(self) -> None:
         while self._started:

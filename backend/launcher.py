@@ -94,6 +94,10 @@ def run_everything(settings: Settings) -> int:
                 _say(f"stopping: {', '.join(f'{n} exited with code {c}' for n, c in exited.items())}")
                 exit_code = 1
                 break
+            if servers_gone := services.exited():
+                _say(f"stopping: {' and '.join(servers_gone)} stopped unexpectedly")
+                exit_code = 1
+                break
             if not announced:
                 if _is_ready(url):
                     mode = " (demo mode)" if settings.demo_mode else ""

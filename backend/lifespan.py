@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
@@ -12,6 +13,7 @@ import httpx
 import redis.asyncio
 import redis.exceptions
 import structlog
+from saq.job import Job
 from saq.queue.redis import RedisQueue
 
 from backend.core.db import Pool, create_pool
@@ -21,6 +23,8 @@ from backend.settings import Settings
 _log = structlog.get_logger(__name__)
 
 QUEUE_NAME = "citizen"
+REDIS_DOWN_PAUSE_SECONDS = 1.0
+_UNREACHABLE_WARNING_EVERY_SECONDS = 30.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +36,23 @@ class Resources:
     http: httpx.AsyncClient
     push_slots: dict[str, asyncio.Semaphore] = field(default_factory=dict)
     """Per push service (origin): how many pushes this process may have in flight to it."""
+
+
+class PatientQueue(RedisQueue):
+    """SAQ's Redis queue, except that a worker whose Redis is unreachable waits between tries: SAQ
+    starts the next dequeue at once after a failed one, which spins every worker at full CPU."""
+
+    _last_warning = 0.0
+
+    async def dequeue(self, timeout: float = 0.0, poll_interval: float = 0.0) -> Job | None:  # noqa: ASYNC109
+        try:
+            return await super().dequeue(timeout, poll_interval)
+        except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError) as exc:
+            if time.monotonic() - self._last_warning > _UNREACHABLE_WARNING_EVERY_SECONDS:
+                self._last_warning = time.monotonic()
+                _log.warning("queue_unreachable", error=type(exc).__name__)
+            await asyncio.sleep(REDIS_DOWN_PAUSE_SECONDS)
+            return None
 
 
 def create_redis(url: str, max_connections: int) -> redis.asyncio.Redis:
@@ -70,7 +91,7 @@ async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
         stack.push_async_callback(pool.close)
         redis_client = create_redis(settings.redis_url, settings.redis_max_connections)
         stack.push_async_callback(redis_client.aclose)
-        queue = RedisQueue(redis_client, name=QUEUE_NAME)
+        queue = PatientQueue(redis_client, name=QUEUE_NAME)
         await queue.connect()
         stack.push_async_callback(_disconnect_quietly, queue)
         http = create_http_client(

@@ -228,3 +228,22 @@ def test_payments_reconcile_reads_a_settlement_file_and_reports(database_url: st
     assert result.returncode == 0, result.stderr
     assert "missing_ours: 1" in result.stdout
     assert "matched: 0" in result.stdout
+
+
+def test_the_run_command_stops_everything_when_its_embedded_redis_dies(var_dir: Path) -> None:
+    run = RunCommand(var_dir, _free_port())
+    run.wait_until_ready()
+    [redis_server] = [
+        process
+        for process in psutil.process_iter(["cmdline"])
+        if "redis" in " ".join(process.info["cmdline"] or [])
+        and str(var_dir) in " ".join(process.info["cmdline"] or [])
+    ]
+    redis_server.kill()
+    try:
+        assert run.process.wait(60) == 1
+    finally:
+        if run.process.poll() is None:
+            run.ctrl_c()
+    assert "embedded Redis stopped unexpectedly" in run.log.read_text()
+    assert _processes_using(var_dir) == []
