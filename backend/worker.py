@@ -28,6 +28,7 @@ TASK_MODULES: tuple[str, ...] = (
     "notifications.delivery",
     "notifications.campaigns",
     "notifications.webhooks",
+    "notifications.release",
 )
 SWEEP_CRON = "* * * * * */30"  # every 30 seconds (croniter's sixth field is seconds)
 RETENTION_CRON = "23 * * * *"  # hourly, so each run has little to do

@@ -108,8 +108,9 @@ async def insert_notification(connection: Connection, fields: dict[str, Any]) ->
     notification_id: str = await connection.fetchval(
         """
         INSERT INTO notifications (citizen_id, agency_id, template_id, title_th, title_en, body_th, body_en,
-                                   url, urgency, ttl_seconds, idempotency_key, request_hash, campaign_id)
-        VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::uuid)
+                                   url, urgency, ttl_seconds, idempotency_key, request_hash, campaign_id,
+                                   created_at)
+        VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::uuid, coalesce($14, now()))
         RETURNING id::text
         """,
         fields["citizen_id"],
@@ -125,6 +126,7 @@ async def insert_notification(connection: Connection, fields: dict[str, Any]) ->
         fields["idempotency_key"],
         fields["request_hash"],
         fields.get("campaign_id"),
+        fields.get("created_at"),
     )
     return notification_id
 
@@ -237,7 +239,7 @@ async def inbox(db: Db, citizen_id: str, before: dt.datetime | None, limit: int)
         SELECT n.id::text, n.title_th, n.title_en, n.body_th, n.body_en, n.url, n.urgency, n.created_at,
                n.read_at, a.code AS agency_code, a.name_th AS agency_name_th, a.name_en AS agency_name_en
         FROM notifications n JOIN agencies a ON a.id = n.agency_id
-        WHERE n.citizen_id = $1::uuid AND n.deleted_at IS NULL
+        WHERE n.citizen_id = $1::uuid AND n.deleted_at IS NULL AND n.created_at <= now()
           AND ($2::timestamptz IS NULL OR n.created_at < $2)
         ORDER BY n.created_at DESC LIMIT $3
         """,
@@ -251,7 +253,7 @@ async def inbox(db: Db, citizen_id: str, before: dt.datetime | None, limit: int)
 async def unread_count(db: Db, citizen_id: str) -> int:
     count: int = await db.fetchval(
         "SELECT count(*) FROM notifications "
-        "WHERE citizen_id = $1::uuid AND deleted_at IS NULL AND read_at IS NULL",
+        "WHERE citizen_id = $1::uuid AND deleted_at IS NULL AND read_at IS NULL AND created_at <= now()",
         citizen_id,
     )
     return count
@@ -636,6 +638,20 @@ async def status_event(db: Db, notification_id: str) -> dict[str, Any] | None:
         FROM notifications n LEFT JOIN notification_deliveries d ON d.notification_id = n.id
         WHERE n.id = $1::uuid
         GROUP BY n.id
+        """,
+        notification_id,
+    )
+    return dict(row) if row else None
+
+
+async def notification_for_release(db: Db, notification_id: str) -> dict[str, Any] | None:
+    row = await db.fetchrow(
+        """
+        SELECT n.citizen_id::text, n.agency_id, n.urgency, coalesce(t.category, '') AS category,
+               EXISTS (SELECT 1 FROM notification_deliveries d WHERE d.notification_id = n.id) AS routed,
+               n.status
+        FROM notifications n LEFT JOIN notification_templates t ON t.id = n.template_id
+        WHERE n.id = $1::uuid
         """,
         notification_id,
     )

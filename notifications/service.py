@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
 DELIVER_TASK = "notifications.deliver"
 STATUS_WEBHOOK_TASK = "notifications.status_webhook"
+RELEASE_TASK = "notifications.release"
 FINAL_STATUSES = frozenset({"delivered", "permanent-failure", "technical-failure", "cancelled", "suppressed"})
 # Messages about the citizen's own money or safety, sent as urgent, reach them whatever their
 # opt-outs and quiet hours say (documented in the README).
@@ -50,6 +51,8 @@ class NewNotification(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """Where a tap opens the app (a path of the app)."""
     idempotency_key: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
     agency_id: int | None = None
+    send_at: dt.datetime | None = None
+    """When the message is sent: it reaches the inbox and devices then (now if absent or past)."""
 
 
 def placeholders_of(template: NewTemplate) -> list[str]:
@@ -104,6 +107,7 @@ async def send_to_citizen(
             ttl_seconds=request.ttl_seconds,
             idempotency_key=request.idempotency_key,
             request_hash=digest,
+            send_at=request.send_at,
         )
     return notification_id, True
 
@@ -155,9 +159,12 @@ async def enqueue_notification(
     idempotency_key: str,
     request_hash: bytes,
     campaign_id: str | None = None,
+    send_at: dt.datetime | None = None,
 ) -> str:
     """The inbox row and one delivery task per device, in the caller's transaction (other features,
-    such as payments, call this in the transaction of their own change)."""
+    such as payments, call this in the transaction of their own change). A message scheduled for
+    later is written now but appears in the inbox, and is routed to devices, only at ``send_at``."""
+    later = send_at is not None and send_at > dt.datetime.now(dt.UTC)
     notification_id = await queries.insert_notification(
         work.connection,
         {
@@ -171,8 +178,24 @@ async def enqueue_notification(
             "idempotency_key": idempotency_key,
             "request_hash": request_hash,
             "campaign_id": campaign_id,
+            "created_at": send_at if later else None,
         },
     )
+    if later:
+        assert send_at is not None
+        await queries.set_notification_status(
+            work.connection, notification_id, "created", f"Scheduled for {send_at:%Y-%m-%d %H:%M} UTC."
+        )
+        await work.add_task(RELEASE_TASK, notification_id, run_after=send_at)
+    else:
+        await route_notification(work, notification_id, citizen_id, agency_id, category, urgency)
+    return notification_id
+
+
+async def route_notification(
+    work: UnitOfWork, notification_id: str, citizen_id: str, agency_id: int, category: str, urgency: str
+) -> None:
+    """Suppress it, or queue one delivery per device of the citizen now or when quiet hours end."""
     preferences = await queries.preferences(work.connection, citizen_id)
     decision, push_at, reason = push_decision(
         preferences, agency_id=agency_id, category=category, urgency=urgency, now=dt.datetime.now(dt.UTC)
@@ -180,7 +203,7 @@ async def enqueue_notification(
     if decision == "suppressed":
         await queries.set_notification_status(work.connection, notification_id, "suppressed", reason)
         await work.add_task(STATUS_WEBHOOK_TASK, notification_id)
-        return notification_id
+        return
     deliveries = await queries.create_deliveries(work.connection, notification_id, citizen_id)
     if not deliveries:
         await queries.set_notification_status(
@@ -193,7 +216,6 @@ async def enqueue_notification(
         await queries.set_notification_status(work.connection, notification_id, "sending", None)
     for delivery_id in deliveries:
         await work.add_task(DELIVER_TASK, delivery_id, run_after=push_at)
-    return notification_id
 
 
 async def apply_retention(pool: Pool, *, body_days: int, metadata_days: int) -> tuple[int, int]:

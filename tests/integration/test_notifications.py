@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import uuid
 from collections.abc import Iterator
@@ -519,3 +520,28 @@ async def test_pushes_to_one_push_service_stay_within_its_concurrency_limit(
         stats = (await client.get(f"{push_service}/stats")).json()
     assert stats["most_in_flight"] == 2
     assert [len(await _received(push_service, d["device_id"])) for d in devices] == [1] * 6
+
+
+async def test_a_scheduled_message_stays_out_of_the_inbox_until_its_time_then_is_pushed(
+    sign_in: SignIn, resources: Resources, push_service: str
+) -> None:
+    sender, citizen, device, national_id = await _setup(sign_in, resources, push_service, 81)
+    send_at = dt.datetime.now(dt.UTC) + dt.timedelta(hours=2)
+    sent = await sender.post(
+        "/api/v1/agency/notifications", json=_send(national_id, send_at=send_at.isoformat())
+    )
+    assert sent.status_code == 201, sent.text
+    assert (sent.json()["status"], sent.json()["status_reason"][:13]) == ("created", "Scheduled for")
+    assert (await citizen.get("/api/v1/inbox")).json() == {"items": [], "unread": 0, "next_before": None}
+    [release] = await resources.pool.fetch("SELECT id, task, run_after FROM task_outbox")
+    assert release["task"] == "notifications.release"
+    assert abs((release["run_after"] - send_at).total_seconds()) < 1
+    assert await resources.pool.fetchval("SELECT count(*) FROM notification_deliveries") == 0
+
+    # Two hours later: the message's time has come.
+    await resources.pool.execute("UPDATE notifications SET created_at = now() - interval '1 second'")
+    await resources.pool.execute("UPDATE task_outbox SET run_after = now()")
+    assert await run_task(resources, release["id"]) == "done"
+    assert await _deliver_all(resources) == ["done"]
+    assert len(await _received(push_service, device["device_id"])) == 1
+    assert (await citizen.get("/api/v1/inbox")).json()["unread"] == 1
