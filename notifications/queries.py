@@ -131,20 +131,6 @@ async def insert_notification(connection: Connection, fields: dict[str, Any]) ->
     return notification_id
 
 
-async def create_deliveries(connection: Connection, notification_id: str, citizen_id: str) -> list[int]:
-    rows = await connection.fetch(
-        """
-        INSERT INTO notification_deliveries (notification_id, subscription_id, endpoint_origin)
-        SELECT $1::uuid, id, substring(endpoint FROM '^[a-z]+://[^/]+')
-        FROM push_subscriptions WHERE citizen_id = $2::uuid
-        RETURNING id
-        """,
-        notification_id,
-        citizen_id,
-    )
-    return [row["id"] for row in rows]
-
-
 async def set_notification_status(db: Db, notification_id: str, status: str, reason: str | None) -> None:
     await db.execute(
         "UPDATE notifications SET status = $2, status_reason = $3 WHERE id = $1::uuid",

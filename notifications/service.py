@@ -204,7 +204,10 @@ async def route_notification(
         await queries.set_notification_status(work.connection, notification_id, "suppressed", reason)
         await work.add_task(STATUS_WEBHOOK_TASK, notification_id)
         return
-    deliveries = await queries.create_deliveries(work.connection, notification_id, citizen_id)
+    deliveries = [
+        delivery_id
+        for delivery_id, _ in await queries.create_deliveries_for(work.connection, [notification_id])
+    ]
     if not deliveries:
         await queries.set_notification_status(
             work.connection, notification_id, "permanent-failure", NO_DEVICES

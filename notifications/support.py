@@ -279,7 +279,10 @@ async def resend(
         raise NotFound("No such message.")
     # Quiet hours and opt-outs are not applied: the citizen asked support for this message now.
     async with unit_of_work(resources.pool, resources.queue) as work:
-        delivery_ids = await queries.create_deliveries(work.connection, message_id, citizen_id)
+        delivery_ids = [
+            delivery_id
+            for delivery_id, _ in await queries.create_deliveries_for(work.connection, [message_id])
+        ]
         if not delivery_ids:
             raise Conflict("The citizen has no devices to push to; the message is in their inbox.")
         await queries.set_notification_status(work.connection, message_id, "sending", None)

@@ -95,6 +95,15 @@ def registered_tasks() -> list[str]:
     return sorted(_handlers)
 
 
+def _checked_max_attempts(connection: Connection, task: str) -> int:
+    """The task's default number of attempts, once it is known to be addable here."""
+    if task not in _handlers:
+        raise ValueError(f"No handler is registered for task {task!r}")
+    if not connection.is_in_transaction():
+        raise RuntimeError("add_task must run inside the transaction of the change it belongs to")
+    return len(_retry_delays[task]) + 1 if task in _retry_delays else _DEFAULT_MAX_ATTEMPTS
+
+
 async def add_task(
     connection: Connection,
     task: str,
@@ -104,12 +113,9 @@ async def add_task(
     max_attempts: int | None = None,
 ) -> int:
     """Record a task in the caller's open transaction and return its id."""
-    if task not in _handlers:
-        raise ValueError(f"No handler is registered for task {task!r}")
+    default_attempts = _checked_max_attempts(connection, task)
     if max_attempts is None:
-        max_attempts = len(_retry_delays[task]) + 1 if task in _retry_delays else _DEFAULT_MAX_ATTEMPTS
-    if not connection.is_in_transaction():
-        raise RuntimeError("add_task must run inside the transaction of the change it belongs to")
+        max_attempts = default_attempts
     task_id: int = await connection.fetchval(
         """
         INSERT INTO task_outbox (task, ref_id, run_after, max_attempts)
@@ -128,11 +134,7 @@ async def add_tasks(
     connection: Connection, task: str, items: list[tuple[str, datetime | None]]
 ) -> list[tuple[int, str]]:
     """Record many tasks (reference id, run after) in one statement; returns (task id, reference id)."""
-    if task not in _handlers:
-        raise ValueError(f"No handler is registered for task {task!r}")
-    if not connection.is_in_transaction():
-        raise RuntimeError("add_tasks must run inside the transaction of the change it belongs to")
-    max_attempts = len(_retry_delays[task]) + 1 if task in _retry_delays else _DEFAULT_MAX_ATTEMPTS
+    max_attempts = _checked_max_attempts(connection, task)
     rows = await connection.fetch(
         """
         INSERT INTO task_outbox (task, ref_id, run_after, max_attempts)
