@@ -140,83 +140,94 @@ async def set_notification_status(db: Db, notification_id: str, status: str, rea
     )
 
 
-async def delivery_for_push(connection: Connection, delivery_id: int) -> dict[str, Any] | None:
-    # Not locked: the task's claim already makes this worker the only one on this delivery, and a
-    # retry records its attempt from another connection, which a row lock here would block.
-    row = await connection.fetchrow(
+async def deliveries_for_push(connection: Connection, delivery_ids: list[int]) -> list[dict[str, Any]]:
+    """The deliveries of a batch still to be pushed, with the attempts already made on each."""
+    # Not locked: the task's claim already makes this worker the only one on these deliveries.
+    rows = await connection.fetch(
         """
-        SELECT d.id, d.status, d.notification_id::text, d.subscription_id::text,
+        SELECT d.id, d.notification_id::text, d.subscription_id::text,
                s.endpoint, s.p256dh, s.auth,
-               n.title_th, n.title_en, n.body_th, n.body_en, n.url, n.urgency, n.ttl_seconds, n.agency_id
+               n.title_th, n.title_en, n.body_th, n.body_en, n.url, n.urgency, n.ttl_seconds,
+               (SELECT count(*) FROM delivery_attempts a WHERE a.delivery_id = d.id) AS attempts_made
         FROM notification_deliveries d
         JOIN notifications n ON n.id = d.notification_id
         LEFT JOIN push_subscriptions s ON s.id = d.subscription_id
-        WHERE d.id = $1
+        WHERE d.id = ANY($1::bigint[]) AND d.status NOT IN
+              ('delivered', 'permanent-failure', 'technical-failure', 'cancelled', 'suppressed')
+        ORDER BY d.id
         """,
-        delivery_id,
+        delivery_ids,
     )
-    return dict(row) if row else None
+    return [dict(row) for row in rows]
 
 
-async def set_delivery_status(db: Db, delivery_id: int, status: str) -> None:
-    await db.execute(
-        "UPDATE notification_deliveries SET status = $2, updated_at = now() WHERE id = $1",
-        delivery_id,
-        status,
-    )
-
-
-async def record_attempt(
-    db: Db, *, delivery_id: int, attempt: int, status_code: int | None, outcome: str, reason: str
+async def record_outcomes(
+    connection: Connection, outcomes: list[tuple[int, int, int | None, str, str]]
 ) -> None:
-    await db.execute(
+    """Each (delivery id, attempt, status code, outcome, reason): an attempt row and the delivery's status."""
+    columns = list(zip(*outcomes, strict=True))
+    await connection.execute(
         """
-        INSERT INTO delivery_attempts (delivery_id, attempt, status_code, outcome, reason)
-        VALUES ($1, $2, $3, $4, $5)
+        WITH outcome AS (
+            SELECT * FROM unnest($1::bigint[], $2::int[], $3::int[], $4::text[], $5::text[])
+                AS o(delivery_id, attempt, status_code, outcome, reason)
+        ), attempts AS (
+            INSERT INTO delivery_attempts (delivery_id, attempt, status_code, outcome, reason)
+            SELECT delivery_id, attempt, status_code, outcome, reason FROM outcome
+        )
+        UPDATE notification_deliveries d SET status = o.outcome, updated_at = now()
+        FROM outcome o WHERE d.id = o.delivery_id
         """,
-        delivery_id,
-        attempt,
-        status_code,
-        outcome,
-        reason,
+        *columns,
     )
 
 
-async def subscription_succeeded(db: Db, subscription_id: str) -> None:
-    await db.execute(
-        "UPDATE push_subscriptions SET last_success_at = now() WHERE id = $1::uuid", subscription_id
+async def subscriptions_succeeded(connection: Connection, subscription_ids: list[str]) -> None:
+    await connection.execute(
+        "UPDATE push_subscriptions SET last_success_at = now() WHERE id = ANY($1::uuid[])", subscription_ids
     )
 
 
-async def subscription_failed(db: Db, subscription_id: str, reason: str) -> None:
-    await db.execute(
-        "UPDATE push_subscriptions SET last_failure_at = now(), last_failure_reason = $2 WHERE id = $1::uuid",
-        subscription_id,
-        reason,
+async def subscriptions_failed(connection: Connection, failures: list[tuple[str, str]]) -> None:
+    """Each (subscription id, reason in plain words)."""
+    subscription_ids, reasons = zip(*failures, strict=True)
+    await connection.execute(
+        """
+        UPDATE push_subscriptions s SET last_failure_at = now(), last_failure_reason = f.reason
+        FROM unnest($1::uuid[], $2::text[]) AS f(id, reason) WHERE s.id = f.id
+        """,
+        list(subscription_ids),
+        list(reasons),
     )
 
 
-async def refresh_notification_status(db: Db, notification_id: str) -> dict[str, Any] | None:
-    """The notification's status follows its deliveries: delivered if any device got it. Returns the
-    new status (and whether it is a campaign's message) when it changed."""
-    row = await db.fetchrow(
+async def remove_subscriptions(connection: Connection, subscription_ids: list[str]) -> None:
+    await connection.execute("DELETE FROM push_subscriptions WHERE id = ANY($1::uuid[])", subscription_ids)
+
+
+async def refresh_notification_statuses(
+    connection: Connection, notification_ids: list[str]
+) -> list[dict[str, Any]]:
+    """Each message's status follows its deliveries: delivered if any device got it. Returns the
+    messages whose status changed, with the new status and whether each is a campaign's message."""
+    rows = await connection.fetch(
         """
         UPDATE notifications n SET status = summary.status
         FROM (
-            SELECT CASE
+            SELECT notification_id, CASE
                 WHEN bool_or(status = 'delivered') THEN 'delivered'
                 WHEN bool_or(status IN ('created', 'sending', 'temporary-failure')) THEN 'sending'
                 WHEN bool_or(status = 'technical-failure') THEN 'technical-failure'
                 ELSE 'permanent-failure' END AS status
-            FROM notification_deliveries WHERE notification_id = $1::uuid
-            HAVING count(*) > 0
+            FROM notification_deliveries WHERE notification_id = ANY($1::uuid[])
+            GROUP BY notification_id
         ) AS summary
-        WHERE n.id = $1::uuid AND n.status IS DISTINCT FROM summary.status
-        RETURNING n.status, n.campaign_id IS NOT NULL AS in_campaign
+        WHERE n.id = summary.notification_id AND n.status IS DISTINCT FROM summary.status
+        RETURNING n.id::text, n.status, n.campaign_id IS NOT NULL AS in_campaign
         """,
-        notification_id,
+        notification_ids,
     )
-    return dict(row) if row else None
+    return [dict(row) for row in rows]
 
 
 async def inbox(db: Db, citizen_id: str, before: dt.datetime | None, limit: int) -> list[dict[str, Any]]:

@@ -1,5 +1,6 @@
 """Templates and sends: the inbox row is written (with one delivery per device) before anything is
-pushed, and each delivery is a task queued after that commit (save, then queue)."""
+pushed, and the deliveries are queued as tasks of up to ``DELIVERY_BATCH`` after that commit (save,
+then queue)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,8 @@ _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]{0,39})\}")
 _TEXT_FIELDS = ("title_th", "title_en", "body_th", "body_en")
 _RETENTION_BATCH = 5000
 NO_DEVICES = "no devices: the message is in the inbox only"
+DELIVERY_BATCH = 50
+"""Deliveries pushed by one task: one claim and a few set-based writes for many pushes."""
 
 
 class NewTemplate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -217,8 +220,22 @@ async def route_notification(
         await queries.set_notification_status(work.connection, notification_id, "created", reason)
     else:
         await queries.set_notification_status(work.connection, notification_id, "sending", None)
-    for delivery_id in deliveries:
-        await work.add_task(DELIVER_TASK, delivery_id, run_after=push_at)
+    await queue_deliveries(work, [(delivery_id, push_at) for delivery_id in deliveries])
+
+
+async def queue_deliveries(work: UnitOfWork, deliveries: list[tuple[int, dt.datetime | None]]) -> None:
+    """Delivery tasks for (delivery id, when to push), in batches of those due at the same time."""
+    by_time: dict[dt.datetime | None, list[int]] = {}
+    for delivery_id, push_at in deliveries:
+        by_time.setdefault(push_at, []).append(delivery_id)
+    await work.add_tasks(
+        DELIVER_TASK,
+        [
+            (",".join(map(str, ids[start : start + DELIVERY_BATCH])), push_at)
+            for push_at, ids in by_time.items()
+            for start in range(0, len(ids), DELIVERY_BATCH)
+        ],
+    )
 
 
 async def apply_retention(pool: Pool, *, body_days: int, metadata_days: int) -> tuple[int, int]:
@@ -260,7 +277,6 @@ async def enqueue_campaign_chunk(work: UnitOfWork, campaign: dict[str, Any], cit
     without_devices = set(push_at) - {notification_id for _, notification_id in deliveries}
     if without_devices:
         await queries.set_statuses(work.connection, sorted(without_devices), "permanent-failure", NO_DEVICES)
-    await work.add_tasks(
-        DELIVER_TASK,
-        [(str(delivery_id), push_at[notification_id]) for delivery_id, notification_id in deliveries],
+    await queue_deliveries(
+        work, [(delivery_id, push_at[notification_id]) for delivery_id, notification_id in deliveries]
     )

@@ -26,7 +26,7 @@ from backend.identity.guards import Principal, require_support_staff
 from backend.identity.service import Identity
 from backend.lifespan import Resources
 from notifications import queries
-from notifications.service import DELIVER_TASK
+from notifications.service import queue_deliveries
 
 Status = Literal[
     "created",
@@ -286,8 +286,7 @@ async def resend(
         if not delivery_ids:
             raise Conflict("The citizen has no devices to push to; the message is in their inbox.")
         await queries.set_notification_status(work.connection, message_id, "sending", None)
-        for delivery_id in delivery_ids:
-            await work.add_task(DELIVER_TASK, delivery_id)
+        await queue_deliveries(work, [(delivery_id, None) for delivery_id in delivery_ids])
         await _record(
             work.connection,
             citizen_id=citizen_id,

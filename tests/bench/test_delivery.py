@@ -5,6 +5,7 @@ worker processes; and the projected time to reach 10 million devices. Printed, n
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from contextlib import ExitStack
 from pathlib import Path
@@ -65,14 +66,29 @@ async def _bare_rate(pool: Pool, settings: Settings) -> float:
     return len(rows) / (time.perf_counter() - started)
 
 
-async def _campaign_rate(app_settings: Settings, resources: Resources, agency_id: int, workers: int) -> float:
-    environ = environment_of(app_settings, WORKER_CONCURRENCY=str(CONCURRENCY), LOG_LEVEL="WARNING")
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def _campaign_rate(
+    app_settings: Settings, resources: Resources, agency_id: int, workers: int
+) -> tuple[float, float]:
+    """(deliveries per second, worker CPU milliseconds per delivery)."""
+    environ = environment_of(
+        app_settings,
+        WORKER_CONCURRENCY=str(CONCURRENCY),
+        PUSH_CONCURRENCY_PER_SERVICE=str(CONCURRENCY),  # the bare loop's concurrency, per process
+        LOG_LEVEL="WARNING",
+    )
     with ExitStack() as stack:
         processes = [stack.enter_context(running_worker(environ)) for _ in range(workers)]
         await asyncio.sleep(3)  # the workers up and waiting before the clock starts
         assert all(process.poll() is None for process in processes)
         template = await queries.latest_template(resources.pool, agency_id, "bench")
         assert template is not None
+        cpu_before = sum(_cpu_seconds(process.pid) for process in processes)
         started = time.perf_counter()
         campaign_id, _ = await start_campaign(
             resources.pool,
@@ -90,7 +106,9 @@ async def _campaign_rate(app_settings: Settings, resources: Resources, agency_id
                 campaign_id,
             )
             if done == DEVICES:
-                return DEVICES / (time.perf_counter() - started)
+                rate = DEVICES / (time.perf_counter() - started)
+                cpu = sum(_cpu_seconds(process.pid) for process in processes) - cpu_before
+                return rate, cpu * 1000 / DEVICES
             await asyncio.sleep(0.05)
 
 
@@ -116,14 +134,17 @@ async def test_campaign_delivery_throughput_against_bare_pywebpush_calls(
             await seed_followers_with_devices(pool, push_service, agency_id, DEVICES)
 
             bare = await _bare_rate(pool, app_settings)
-            one = await _campaign_rate(app_settings, resources, agency_id, workers=1)
-            two = await _campaign_rate(app_settings, resources, agency_id, workers=2)
+            one, one_cpu = await _campaign_rate(app_settings, resources, agency_id, workers=1)
+            two, two_cpu = await _campaign_rate(app_settings, resources, agency_id, workers=2)
     print(
         f"\ncampaign delivery, {DEVICES} devices, {CONCURRENCY} concurrent pushes per process:"
         f"\nbare pywebpush loop: {bare:,.0f}/s"
         f"\none worker (expansion, inbox, deliveries, attempts, statuses): {one:,.0f}/s, "
         f"ratio {one / bare:.2f} of bare"
-        f"\ntwo workers: {two:,.0f}/s, {two / one:.2f}x one worker"
+        f"\ntwo workers: {two:,.0f}/s, {two / one:.2f}x one worker, on {os.cpu_count()} cores shared with"
+        f" PostgreSQL, Redis and the push service (which decrypts every message)"
+        f"\nworker CPU per delivery: one worker {one_cpu:.2f} ms, two workers {two_cpu:.2f} ms"
+        f" (equal figures mean the work per delivery does not grow with workers: linear given cores)"
         f"\nprojected time to 10 million devices: one worker {TEN_MILLION / one / 3600:.1f} h, "
         f"two workers {TEN_MILLION / two / 3600:.1f} h, "
         f"20 workers (if linear) {TEN_MILLION / (one * 20) / 60:.0f} min"
