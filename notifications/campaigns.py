@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import msgspec
 
+from backend.connectors.contract import EntitlementStatus
 from backend.core.db import Pool
 from backend.core.errors import Conflict
 from backend.core.tasks import TaskContext, task_handler, unit_of_work
@@ -45,7 +46,15 @@ class AgeRange(msgspec.Struct, tag_field="kind", tag="age-range", forbid_unknown
             raise ValueError("min_age must not be above max_age")
 
 
-Audience = AgencyFollowers | TileFollowers | AgeRange
+class EntitlementState(msgspec.Struct, tag_field="kind", tag="entitlement-state", forbid_unknown_fields=True):
+    """Citizens whose last answer from this agency's connectors put them in ``status`` (for one scheme,
+    or any): e.g. everyone eligible but not enrolled, told before they ask."""
+
+    status: EntitlementStatus
+    scheme_id: Annotated[str, msgspec.Meta(pattern="^[a-z0-9][a-z0-9-]{0,63}$")] | None = None
+
+
+Audience = AgencyFollowers | TileFollowers | AgeRange | EntitlementState
 
 
 class NewCampaign(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

@@ -507,6 +507,12 @@ _AUDIENCE_SQL = {
           AND birthdate <= (now() AT TIME ZONE 'Asia/Bangkok')::date - make_interval(years => $4)
         ORDER BY id LIMIT $3
     """,
+    "entitlement-state": """
+        SELECT DISTINCT citizen_id::text AS id FROM entitlement_states
+        WHERE agency_id = $1 AND ($2::uuid IS NULL OR citizen_id > $2::uuid)
+          AND status = $4 AND ($5::text IS NULL OR scheme_id = $5)
+        ORDER BY 1 LIMIT $3
+    """,
 }
 
 
@@ -518,6 +524,7 @@ async def audience_chunk(
         "agency-followers": (),
         "tile-followers": (audience.get("tile_id"),),
         "age-range": (audience.get("min_age"), audience.get("max_age")),
+        "entitlement-state": (audience.get("status"), audience.get("scheme_id")),
     }[kind]
     rows = await connection.fetch(_AUDIENCE_SQL[kind], agency_id, after, limit, *extra)
     return [row["id"] for row in rows]

@@ -240,6 +240,13 @@ class EntitlementsService:
             )
             raise
         await self._record(row, citizen_id, caller, outcome, detail)
+        await queries.replace_entitlement_states(
+            self._pool,
+            citizen_id=citizen_id,
+            connector_id=row["id"],
+            agency_id=row["agency_id"],
+            states=[(entitlement.scheme_id, entitlement.status) for entitlement in answer.entitlements],
+        )
         cached = _Cached(fetched_at=time.time(), answer=answer)
         await self._redis.set(
             self._cache_key(row["id"], national_id),

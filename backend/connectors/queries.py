@@ -148,21 +148,58 @@ async def grant_consent(
     return dict(row)
 
 
-async def withdraw_all_consents(db: Db, connector_id: int) -> None:
-    await db.execute(
+async def withdraw_all_consents(connection: Connection, connector_id: int) -> None:
+    """Run inside a transaction: what the connector told us under those consents goes with them."""
+    await connection.execute(
         "UPDATE consents SET withdrawn_at = now() WHERE connector_id = $1 AND withdrawn_at IS NULL",
         connector_id,
     )
+    await connection.execute("DELETE FROM entitlement_states WHERE connector_id = $1", connector_id)
 
 
-async def withdraw_consent(db: Db, citizen_id: str, consent_id: int) -> bool:
-    result: str = await db.execute(
+async def withdraw_consent(connection: Connection, citizen_id: str, consent_id: int) -> bool:
+    """Withdraws the consent and forgets what its connector told us about the citizen; run inside a
+    transaction."""
+    connector_id = await connection.fetchval(
         "UPDATE consents SET withdrawn_at = now() "
-        "WHERE id = $1 AND citizen_id = $2::uuid AND withdrawn_at IS NULL",
+        "WHERE id = $1 AND citizen_id = $2::uuid AND withdrawn_at IS NULL RETURNING connector_id",
         consent_id,
         citizen_id,
     )
-    return result.endswith(" 1")
+    if connector_id is None:
+        return False
+    await connection.execute(
+        "DELETE FROM entitlement_states WHERE citizen_id = $1::uuid AND connector_id = $2",
+        citizen_id,
+        connector_id,
+    )
+    return True
+
+
+async def replace_entitlement_states(
+    pool: Pool, *, citizen_id: str, connector_id: int, agency_id: int, states: list[tuple[str, str]]
+) -> None:
+    """The connector's latest answer, as (scheme id, status), in place of its previous one."""
+    async with pool.acquire() as connection, connection.transaction():
+        await connection.execute(
+            "DELETE FROM entitlement_states WHERE citizen_id = $1::uuid AND connector_id = $2",
+            citizen_id,
+            connector_id,
+        )
+        if states:
+            await connection.execute(
+                """
+                INSERT INTO entitlement_states (citizen_id, connector_id, agency_id, scheme_id, status)
+                SELECT $1::uuid, $2, $3, scheme_id, status
+                FROM unnest($4::text[], $5::text[]) AS s(scheme_id, status)
+                ON CONFLICT DO NOTHING
+                """,
+                citizen_id,
+                connector_id,
+                agency_id,
+                [scheme for scheme, _ in states],
+                [status for _, status in states],
+            )
 
 
 async def record_access(

@@ -359,7 +359,9 @@ async def withdraw_consent(
 ) -> None:
     person = require_person(principal)
     assert person.citizen_id is not None
-    if not await queries.withdraw_consent(resources.pool, person.citizen_id, consent_id):
+    async with resources.pool.acquire() as connection, connection.transaction():
+        withdrawn = await queries.withdraw_consent(connection, person.citizen_id, consent_id)
+    if not withdrawn:
         raise NotFound("No such consent.")
 
 

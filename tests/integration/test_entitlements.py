@@ -236,8 +236,12 @@ async def test_a_connector_needing_consent_is_not_called_without_it(
     ]
     assert (granted["state"], granted["consent_given"]) == ("fresh", True)
 
+    held = "SELECT count(*) FROM entitlement_states WHERE connector_id = $1"
+    assert await resources.pool.fetchval(held, connector_id) > 0
+
     assert (await citizen.delete(f"/api/v1/me/consents/{consent.json()['id']}")).status_code == 204
     assert (await citizen.get("/api/v1/me/consents")).json() == []
+    assert await resources.pool.fetchval(held, connector_id) == 0  # what it told us goes with the consent
     withdrawn = _by_title(
         (await citizen.get("/api/v1/entitlements", params={"lang": "en", "refresh": "true"})).json()
     )
@@ -371,3 +375,58 @@ async def test_an_agency_changes_a_connector_keeping_its_secret_and_turns_it_bac
     assert (
         await other_admin.put(f"/api/v1/agency/{other_agency}/connectors/{connector_id}", json=body)
     ).status_code == 404
+
+
+async def test_an_agency_tells_only_the_citizens_its_connector_found_eligible_but_not_enrolled(
+    sign_in: SignIn, resources: Resources, agencies_url: str
+) -> None:
+    from tests.integration.test_notifications import TEMPLATE, _run_until_idle
+
+    agency_id, admin, [connector_id] = await _agency_with(
+        sign_in, resources, [connector(agencies_url, "child-support")]
+    )
+    other_agency, other_admin, _ = await _agency_with(
+        sign_in, resources, [connector(agencies_url, "welfare-card")]
+    )
+    claimable = set()
+    for national_id in (MALEE, SOMCHAI):
+        citizen = await sign_in(national_id=national_id)
+        page = (await citizen.get("/api/v1/entitlements")).json()
+        if any(e["scheme_id"] == "child-support-grant" for e in page["eligible_not_enrolled"]):
+            claimable.add((await citizen.get("/api/v1/me")).json()["id"])
+    assert len(claimable) >= 1  # Malee, a new mother, at least
+
+    audience = {
+        "kind": "entitlement-state",
+        "status": "eligible_not_enrolled",
+        "scheme_id": "child-support-grant",
+    }
+    for sender, sender_agency in ((admin, agency_id), (other_admin, other_agency)):
+        template = {**TEMPLATE, "category": "entitlements"}
+        assert (
+            await sender.post(f"/api/v1/agency/{sender_agency}/notification-templates", json=template)
+        ).status_code == 201
+        started = await sender.post(
+            "/api/v1/agency/notification-campaigns",
+            json={
+                "audience": audience,
+                "template": "bill-due",
+                "params": {"biller": "Child support", "amount": "600.00", "due": "31 Dec"},
+                "idempotency_key": "tell-before-they-ask",
+            },
+        )
+        assert started.status_code == 202, started.text
+    await _run_until_idle(resources)
+    reached = {
+        row["agency_id"]: set(row["citizens"])
+        for row in await resources.pool.fetch(
+            "SELECT agency_id, array_agg(citizen_id::text) AS citizens FROM notifications GROUP BY agency_id"
+        )
+    }
+    assert reached == {agency_id: claimable}  # the other agency's connector knows nothing of this grant
+
+    malee = await sign_in(national_id=MALEE)
+    assert (await malee.get("/api/v1/inbox")).json()["items"][0]["title_en"] == "Child support bill due"
+    assert await resources.pool.fetchval(
+        "SELECT count(*) FROM entitlement_states WHERE connector_id = $1", connector_id
+    ) == len(claimable)  # fmt: skip
