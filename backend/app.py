@@ -47,6 +47,7 @@ from backend.lifespan import Resources, open_resources
 from backend.seed import seed_demo_data
 from backend.settings import Settings, load_settings
 from backend.worker import load_task_handlers
+from notifications.demo_device import demo_device_routes
 from notifications.routes import NOTIFICATION_ROUTES
 from notifications.support import SUPPORT_NOTIFICATION_ROUTES
 from payments.demo_bank import demo_bank_routes
@@ -112,6 +113,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             )
             app.state.entitlements = EntitlementsService(
                 resources.pool,
+                resources.queue,
                 connectors,
                 app.state.identity.cipher,
                 deadline_seconds=settings.entitlements_deadline_ms / 1000,
@@ -142,7 +144,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     if settings.uses_demo_identity_provider:
         handlers += demo_idp_routes(settings)
     if settings.demo_mode:
-        handlers += demo_bank_routes(settings)
+        handlers += demo_bank_routes(settings) + demo_device_routes(settings)
     pwa_dir = Path(settings.pwa_dir)
     if (pwa_dir / "index.html").exists():
         handlers.append(create_static_files_router("/", directories=[pwa_dir], html_mode=True, name="pwa"))

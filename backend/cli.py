@@ -153,7 +153,7 @@ def _push_service(args: argparse.Namespace) -> int:
         "notifications.push_service:create_push_service_app",
         factory=True,
         address="127.0.0.1",
-        port=args.port,
+        port=args.port or settings.demo_push_service_port,
         interface=Interfaces.ASGI,
         log_enabled=False,
     ).serve()
@@ -187,7 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo_agencies.add_argument("--port", type=int, default=0, help="default: DEMO_AGENCIES_PORT")
     demo_agencies.set_defaults(handler=_demo_agencies)
     push_service = commands.add_parser("push-service", help="a local RFC 8030 push service (tests and demos)")
-    push_service.add_argument("--port", type=int, default=8091)
+    push_service.add_argument("--port", type=int, default=0, help="default: DEMO_PUSH_SERVICE_PORT")
     push_service.set_defaults(handler=_push_service)
     db = commands.add_parser("db", help="database migrations").add_subparsers(
         dest="db_command", required=True

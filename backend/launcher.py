@@ -74,7 +74,7 @@ def run_everything(settings: Settings) -> int:
         env = environment_with(database_url, redis_url, settings.demo_mode)
         env.setdefault("LOG_JSON", "false")
         env["MIGRATE_ON_START"] = "false"  # done above, once
-        names = ["serve", "worker"] + (["demo-agencies"] if settings.demo_mode else [])
+        names = ["serve", "worker"] + (["demo-agencies", "push-service"] if settings.demo_mode else [])
         for name in names:
             # Own sessions: the terminal's Ctrl-C reaches only us, and each child gets exactly one
             # SIGINT from _stop_children (granian treats a second signal as an abrupt stop).

@@ -101,6 +101,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename="upper"):
     """The longest a citizen waits for their entitlements, however slow the agencies are."""
     demo_agencies_port: int = 8090
     """Where ``citizen run`` serves the demo agencies' connectors (demo mode only)."""
+    demo_push_service_port: int = 8091
+    """Where ``citizen run`` serves the local push service behind demo phones (demo mode only)."""
     vapid_private_key: str = ""
     """Web push VAPID key: the raw 32-byte P-256 private key, base64url. Generated in demo mode."""
     vapid_subject: str = "mailto:push@citizen.example.go.th"
@@ -108,9 +110,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename="upper"):
     allow_loopback_push: bool | None = None
     """Accept push subscriptions on http loopback addresses (tests and the demo push service)."""
     agency_sends_per_minute: int = 600
+    """Messages one agency may send a minute (a token bucket in Redis shared by all replicas)."""
     push_concurrency_per_service: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 50
     """Pushes one worker process may have in flight to one push service (FCM, Mozilla, Apple...)."""
-    """Messages one agency may send a minute (a token bucket in Redis shared by all replicas)."""
     notification_body_retention_days: Annotated[int, msgspec.Meta(ge=1)] = 365
     """Days after which a message's text and link are purged (the inbox keeps its title)."""
     delivery_metadata_retention_days: Annotated[int, msgspec.Meta(ge=1)] = 1095

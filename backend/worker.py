@@ -29,6 +29,7 @@ TASK_MODULES: tuple[str, ...] = (
     "notifications.campaigns",
     "notifications.webhooks",
     "notifications.release",
+    "notifications.proactive",
 )
 SWEEP_CRON = "* * * * * */30"  # every 30 seconds (croniter's sixth field is seconds)
 RETENTION_CRON = "23 * * * *"  # hourly, so each run has little to do

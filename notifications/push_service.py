@@ -134,8 +134,11 @@ def create_push_service_app() -> Litestar:
         return {"queued": len(devices[device_id].responses)}
 
     @get("/devices/{device_id:str}/messages")
-    async def messages(device_id: FromPath[str]) -> list[dict[str, Any]]:
-        return devices[device_id].received
+    async def messages(device_id: FromPath[str]) -> Response[Any]:
+        device = devices.get(device_id)
+        if device is None:
+            return Response(b"no such subscription", status_code=404)
+        return Response(device.received)
 
     @post("/push/{device_id:str}", status_code=201)
     async def push(device_id: FromPath[str], request: Request[Any, Any, Any]) -> Response[bytes]:

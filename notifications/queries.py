@@ -660,3 +660,22 @@ async def notification_for_release(db: Db, notification_id: str) -> dict[str, An
         notification_id,
     )
     return dict(row) if row else None
+
+
+async def still_eligible(
+    connection: Connection, citizen_id: str, connector_id: int, scheme_id: str
+) -> dict[str, Any] | None:
+    """The scheme's state, if the citizen is still eligible for it but not enrolled."""
+    row = await connection.fetchrow(
+        """
+        SELECT s.agency_id, s.scheme_name_th, s.scheme_name_en, s.how_to_claim_th, s.how_to_claim_en,
+               s.status_since
+        FROM entitlement_states s
+        WHERE s.citizen_id = $1::uuid AND s.connector_id = $2 AND s.scheme_id = $3
+          AND s.status = 'eligible_not_enrolled'
+        """,
+        citizen_id,
+        connector_id,
+        scheme_id,
+    )
+    return dict(row) if row else None

@@ -112,7 +112,7 @@ def _device_view(row: dict[str, Any]) -> DeviceView:
     )
 
 
-def _citizen_id(principal: Principal) -> str:
+def citizen_id_of(principal: Principal) -> str:
     person = require_person(principal)
     assert person.citizen_id is not None
     return person.citizen_id
@@ -137,7 +137,7 @@ async def subscribe(
     principal: NamedDependency[Principal],
     resources: NamedDependency[Resources],
 ) -> DeviceView:
-    citizen_id = _citizen_id(principal)
+    citizen_id = citizen_id_of(principal)
     endpoint = urlsplit(data.endpoint)
     loopback = (
         endpoint.scheme == "http"
@@ -167,7 +167,9 @@ async def subscribe(
 async def devices(
     principal: NamedDependency[Principal], resources: NamedDependency[Resources]
 ) -> list[DeviceView]:
-    return [_device_view(row) for row in await queries.subscriptions(resources.pool, _citizen_id(principal))]
+    return [
+        _device_view(row) for row in await queries.subscriptions(resources.pool, citizen_id_of(principal))
+    ]
 
 
 @delete(
@@ -181,7 +183,7 @@ async def unsubscribe(
     principal: NamedDependency[Principal],
     resources: NamedDependency[Resources],
 ) -> None:
-    if not await queries.delete_subscription(resources.pool, _citizen_id(principal), str(subscription_id)):
+    if not await queries.delete_subscription(resources.pool, citizen_id_of(principal), str(subscription_id)):
         raise NotFound("No such device.")
 
 
@@ -192,7 +194,7 @@ async def inbox(
     before: FromQuery[dt.datetime | None] = None,
     limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
 ) -> InboxPage:
-    citizen_id = _citizen_id(principal)
+    citizen_id = citizen_id_of(principal)
     rows = await queries.inbox(resources.pool, citizen_id, before, limit + 1)
     items = [msgspec.convert(row, InboxItem) for row in rows[:limit]]
     return InboxPage(
@@ -204,7 +206,7 @@ async def inbox(
 
 @get("/api/v1/inbox/unread-count", tags=["notifications"], summary="How many messages are unread")
 async def unread(principal: NamedDependency[Principal], resources: NamedDependency[Resources]) -> Unread:
-    return Unread(unread=await queries.unread_count(resources.pool, _citizen_id(principal)))
+    return Unread(unread=await queries.unread_count(resources.pool, citizen_id_of(principal)))
 
 
 @post(
@@ -218,7 +220,7 @@ async def read(
     principal: NamedDependency[Principal],
     resources: NamedDependency[Resources],
 ) -> None:
-    if not await queries.mark_read(resources.pool, _citizen_id(principal), str(notification_id)):
+    if not await queries.mark_read(resources.pool, citizen_id_of(principal), str(notification_id)):
         raise NotFound("No such message.")
 
 
@@ -233,7 +235,7 @@ async def remove(
     principal: NamedDependency[Principal],
     resources: NamedDependency[Resources],
 ) -> None:
-    if not await queries.delete_notification(resources.pool, _citizen_id(principal), str(notification_id)):
+    if not await queries.delete_notification(resources.pool, citizen_id_of(principal), str(notification_id)):
         raise NotFound("No such message.")
 
 
@@ -425,7 +427,7 @@ class Preferences(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 async def get_preferences(
     principal: NamedDependency[Principal], resources: NamedDependency[Resources]
 ) -> Preferences:
-    row = await queries.preferences(resources.pool, _citizen_id(principal))
+    row = await queries.preferences(resources.pool, citizen_id_of(principal))
     if row is None:
         return Preferences()
     quiet = QuietHours(start=row["quiet_start"], end=row["quiet_end"]) if row["quiet_start"] else None
@@ -455,7 +457,7 @@ async def set_preferences(
         raise InvalidInput(errors=[FieldError(field="quiet_hours", message="start and end must differ")])
     await queries.save_preferences(
         resources.pool,
-        _citizen_id(principal),
+        citizen_id_of(principal),
         {
             "quiet_start": data.quiet_hours.start if data.quiet_hours else None,
             "quiet_end": data.quiet_hours.end if data.quiet_hours else None,

@@ -56,6 +56,7 @@ PLAIN_REASONS: dict[str, tuple[str, str]] = {
         "The agency's system is failing; we will try again shortly.",
     ),
     "refused_destination": ("ที่อยู่ของระบบหน่วยงานไม่ได้รับอนุญาต", "The agency's system address is not allowed."),
+    "internal": ("ระบบของเราขัดข้อง โปรดลองใหม่อีกครั้ง", "Something went wrong on our side; please try again."),
 }
 
 

@@ -177,29 +177,75 @@ async def withdraw_consent(connection: Connection, citizen_id: str, consent_id: 
 
 
 async def replace_entitlement_states(
-    pool: Pool, *, citizen_id: str, connector_id: int, agency_id: int, states: list[tuple[str, str]]
-) -> None:
-    """The connector's latest answer, as (scheme id, status), in place of its previous one."""
-    async with pool.acquire() as connection, connection.transaction():
-        await connection.execute(
-            "DELETE FROM entitlement_states WHERE citizen_id = $1::uuid AND connector_id = $2",
+    connection: Connection,
+    *,
+    citizen_id: str,
+    connector_id: int,
+    agency_id: int,
+    states: list[dict[str, str]],
+) -> list[str]:
+    """The connector's latest answer in place of its previous one, inside a transaction; returns the
+    schemes the citizen has newly become eligible for but not enrolled in."""
+    # One replacement at a time per citizen and connector, so that a change is seen exactly once.
+    await connection.execute(
+        "SELECT pg_advisory_xact_lock(hashtextextended($1::uuid::text || ':' || $2::bigint::text, 0))",
+        citizen_id,
+        connector_id,
+    )
+    before = {
+        row["scheme_id"]: row["status"]
+        for row in await connection.fetch(
+            "SELECT scheme_id, status FROM entitlement_states "
+            "WHERE citizen_id = $1::uuid AND connector_id = $2",
             citizen_id,
             connector_id,
         )
-        if states:
-            await connection.execute(
-                """
-                INSERT INTO entitlement_states (citizen_id, connector_id, agency_id, scheme_id, status)
-                SELECT $1::uuid, $2, $3, scheme_id, status
-                FROM unnest($4::text[], $5::text[]) AS s(scheme_id, status)
-                ON CONFLICT DO NOTHING
-                """,
-                citizen_id,
-                connector_id,
-                agency_id,
-                [scheme for scheme, _ in states],
-                [status for _, status in states],
-            )
+    }
+    await connection.execute(
+        """
+        WITH latest AS (
+            SELECT * FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
+                AS s(scheme_id, status, scheme_name_th, scheme_name_en, how_to_claim_th, how_to_claim_en)
+        ), gone AS (
+            DELETE FROM entitlement_states e
+            WHERE e.citizen_id = $1::uuid AND e.connector_id = $2
+              AND NOT EXISTS (SELECT 1 FROM latest l WHERE l.scheme_id = e.scheme_id)
+        )
+        INSERT INTO entitlement_states (citizen_id, connector_id, agency_id, scheme_id, status,
+                                        scheme_name_th, scheme_name_en, how_to_claim_th, how_to_claim_en)
+        SELECT DISTINCT ON (scheme_id) $1::uuid, $2, $3, scheme_id, status, scheme_name_th, scheme_name_en,
+               how_to_claim_th, how_to_claim_en
+        FROM latest ORDER BY scheme_id
+        ON CONFLICT (citizen_id, connector_id, scheme_id) DO UPDATE SET
+            status = EXCLUDED.status, scheme_name_th = EXCLUDED.scheme_name_th,
+            scheme_name_en = EXCLUDED.scheme_name_en, how_to_claim_th = EXCLUDED.how_to_claim_th,
+            how_to_claim_en = EXCLUDED.how_to_claim_en, seen_at = now(),
+            status_since = CASE WHEN entitlement_states.status = EXCLUDED.status
+                                THEN entitlement_states.status_since ELSE now() END
+        """,
+        citizen_id,
+        connector_id,
+        agency_id,
+        *([state[key] for state in states] for key in _STATE_KEYS),
+    )
+    return sorted(
+        {
+            state["scheme_id"]
+            for state in states
+            if state["status"] == "eligible_not_enrolled"
+            and before.get(state["scheme_id"]) != state["status"]
+        }
+    )
+
+
+_STATE_KEYS = (
+    "scheme_id",
+    "status",
+    "scheme_name_th",
+    "scheme_name_en",
+    "how_to_claim_th",
+    "how_to_claim_en",
+)
 
 
 async def record_access(

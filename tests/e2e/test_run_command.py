@@ -59,14 +59,19 @@ def _ready(port: int) -> bool:
 
 
 class RunCommand:
-    def __init__(self, var_dir: Path, port: int) -> None:
+    def __init__(self, var_dir: Path, port: int, push_service_port: int) -> None:
         self.var_dir, self.port = var_dir, port
         self.log = var_dir.parent / f"run-{time.monotonic_ns()}.log"
         with self.log.open("wb") as log:
             # A session of its own, as a terminal would start it, so the test can Ctrl-C the group.
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "backend.cli", "run"],
-                env=_clean_environment(VAR_DIR=str(var_dir), PORT=str(port)),
+                env=_clean_environment(
+                    VAR_DIR=str(var_dir),
+                    PORT=str(port),
+                    DEMO_AGENCIES_PORT=str(_free_port()),
+                    DEMO_PUSH_SERVICE_PORT=str(push_service_port),
+                ),
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
@@ -116,9 +121,12 @@ async def _demo_agencies_and_marker(var_dir: Path, add_marker: bool) -> tuple[in
 
 
 def test_the_run_command_serves_stops_cleanly_on_ctrl_c_and_keeps_its_data(var_dir: Path) -> None:
-    port = _free_port()
-    first = RunCommand(var_dir, port)
+    port, push_service_port = _free_port(), _free_port()
+    first = RunCommand(var_dir, port, push_service_port)
     first.wait_until_ready()
+    push_service = f"http://127.0.0.1:{push_service_port}/health"
+    with urllib.request.urlopen(push_service, timeout=5) as response:  # the demo phones' push service
+        assert response.status == 200
     secrets_before = json.loads((var_dir / "secrets.json").read_text())
     demo_agencies, _ = asyncio.run(_demo_agencies_and_marker(var_dir, add_marker=True))
     assert demo_agencies >= 1
@@ -126,7 +134,7 @@ def test_the_run_command_serves_stops_cleanly_on_ctrl_c_and_keeps_its_data(var_d
     assert _processes_using(var_dir) == []
     assert not _ready(port)
 
-    second = RunCommand(var_dir, port)
+    second = RunCommand(var_dir, port, push_service_port)
     second.wait_until_ready()
     try:
         assert json.loads((var_dir / "secrets.json").read_text()) == secrets_before
@@ -231,7 +239,7 @@ def test_payments_reconcile_reads_a_settlement_file_and_reports(database_url: st
 
 
 def test_the_run_command_stops_everything_when_its_embedded_redis_dies(var_dir: Path) -> None:
-    run = RunCommand(var_dir, _free_port())
+    run = RunCommand(var_dir, _free_port(), _free_port())
     run.wait_until_ready()
     [redis_server] = [
         process

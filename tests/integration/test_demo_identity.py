@@ -6,6 +6,7 @@ import base64
 import hashlib
 import json
 import re
+import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -262,3 +263,62 @@ async def test_a_demo_citizen_pays_a_demo_bill_at_the_demo_bank(
     assert after["receipt"]["number"].startswith("R")
     garbage = await demo.post("/demo-bank/review", data={"payload": "not a qr"})
     assert "not a payment we can make" in garbage.text
+
+
+async def test_a_demo_citizen_gets_a_demo_phone_and_sees_the_push_it_received(
+    settings: Settings, tmp_path: Path
+) -> None:
+    from backend.core.tasks import run_task
+    from backend.lifespan import Resources
+    from notifications import queries
+    from notifications.service import NewNotification, send_to_citizen
+    from tests.demo_agencies import running_push_service
+    from tests.factories import make_agency
+
+    with running_push_service() as push_service:
+        port = urlsplit(push_service).port
+        app = create_app(_demo_settings(settings, tmp_path, DEMO_PUSH_SERVICE_PORT=str(port)))
+        async with serve_in_process(app, ORIGIN) as demo:
+            await _pick(demo, "malee")
+            me = (await demo.get("/api/v1/me")).json()
+            demo.headers["X-CSRF-Token"] = me["csrf_token"]
+            added = await demo.post("/api/v1/demo/push-device")
+            assert added.status_code == 201, added.text
+            [device] = (await demo.get("/api/v1/push/subscriptions")).json()
+            assert device["user_agent"] == "Demo phone (the local push service)"
+
+            resources: Resources = app.state.resources
+            agency_id = await make_agency(resources.pool, status="approved")
+            template = {
+                "key": "hello",
+                "category": "general",
+                "title_th": "สวัสดี",
+                "title_en": "Hello",
+                "body_th": "ข้อความทดลอง",
+                "body_en": "A demo message",
+                "placeholders": [],
+            }
+            await queries.add_template(resources.pool, agency_id, template, None)
+            stored = await queries.latest_template(resources.pool, agency_id, "hello")
+            assert stored is not None
+            await send_to_citizen(
+                resources.pool,
+                resources.queue,
+                agency_id=agency_id,
+                citizen_id=me["id"],
+                template=stored,
+                request=NewNotification(national_id="0" * 13, template="hello", idempotency_key="demo"),
+            )
+            for row in await resources.pool.fetch("SELECT id FROM task_outbox WHERE state = 'pending'"):
+                await run_task(resources, row["id"])
+
+            received = await demo.get(f"/api/v1/demo/push-device/{added.json()['subscription_id']}/messages")
+            assert received.status_code == 200, received.text
+            [pushed] = received.json()
+            assert (pushed["title_en"], pushed["body_th"], pushed["urgency"]) == (
+                "Hello",
+                "ข้อความทดลอง",
+                "normal",
+            )
+            stranger = f"/api/v1/demo/push-device/{uuid.uuid4()}/messages"
+            assert (await demo.get(stranger)).status_code == 404

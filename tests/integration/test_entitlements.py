@@ -96,7 +96,7 @@ async def test_a_citizen_sees_every_agencys_answer_claimable_first_and_each_call
     )
     malee = await sign_in(national_id=MALEE)
     page = (await malee.get("/api/v1/entitlements", params={"lang": "en"})).json()
-    assert {r["state"] for r in page["agencies"]} == {"fresh"}
+    assert {r["state"] for r in page["agencies"]} == {"fresh"}, page
     assert page["eligible_not_enrolled"][0]["scheme_id"] == "child-support-grant"
     grant = next(e for e in page["eligible_not_enrolled"] if e["scheme_id"] == "child-support-grant")
     assert grant["amount_satang"] == 60000
@@ -430,3 +430,26 @@ async def test_an_agency_tells_only_the_citizens_its_connector_found_eligible_bu
     assert await resources.pool.fetchval(
         "SELECT count(*) FROM entitlement_states WHERE connector_id = $1", connector_id
     ) == len(claimable)  # fmt: skip
+
+
+async def test_a_citizen_newly_eligible_is_told_once_in_the_inbox_before_they_ask(
+    sign_in: SignIn, resources: Resources, agencies_url: str
+) -> None:
+    from tests.integration.test_notifications import _run_until_idle
+
+    await _agency_with(sign_in, resources, [connector(agencies_url, "child-support")])
+    malee = await sign_in(national_id=MALEE)
+    await malee.get("/api/v1/entitlements")
+    await _run_until_idle(resources)
+    [told] = (await malee.get("/api/v1/inbox")).json()["items"]
+    assert (told["title_en"], told["url"]) == ("You may be eligible: Child support grant", "/entitlements")
+    assert told["body_en"] == "Register at your district office before the child turns six."
+
+    await malee.get("/api/v1/entitlements", params={"refresh": "true"})  # the same answer again
+    await _run_until_idle(resources)
+    assert len((await malee.get("/api/v1/inbox")).json()["items"]) == 1  # told once, not on every look
+
+    await resources.pool.execute("UPDATE entitlement_states SET status = 'receiving'")  # enrolled since
+    await malee.get("/api/v1/entitlements", params={"refresh": "true"})  # ... and eligible again now
+    await _run_until_idle(resources)
+    assert len((await malee.get("/api/v1/inbox")).json()["items"]) == 2
