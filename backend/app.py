@@ -20,7 +20,6 @@ from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
-from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 
 from backend.catalogue.routes import CATALOGUE_ROUTES, provide_catalogue
@@ -44,6 +43,7 @@ from backend.identity.service import (
 )
 from backend.identity.staff_routes import STAFF_ROUTES
 from backend.lifespan import Resources, open_resources
+from backend.pwa_shell import pwa_routes
 from backend.seed import seed_demo_data
 from backend.settings import Settings, load_settings
 from backend.worker import load_task_handlers
@@ -147,7 +147,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         handlers += demo_bank_routes(settings) + demo_device_routes(settings)
     pwa_dir = Path(settings.pwa_dir)
     if (pwa_dir / "index.html").exists():
-        handlers.append(create_static_files_router("/", directories=[pwa_dir], html_mode=True, name="pwa"))
+        handlers += pwa_routes(pwa_dir)
     else:
         handlers.append(index)
 

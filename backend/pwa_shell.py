@@ -1,0 +1,36 @@
+"""Serves the PWA built into ``pwa/dist``: its files, and its index page at each screen's path, so
+that a reload or a push's link (``/inbox``, ``/bills``...) opens the app at that screen. Vite's
+hashed assets may be cached for a year; the index page is revalidated each time so that a new
+version is found (the service worker script is always checked by the browser itself)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from litestar import Response, get
+from litestar.datastructures import CacheControlHeader
+from litestar.static_files import create_static_files_router
+from litestar.types import ControllerRouterHandler
+
+SCREENS = ("/entitlements", "/bills", "/inbox", "/settings", "/data-access")
+_HASHED_FOREVER = CacheControlHeader(max_age=31_536_000, public=True)
+
+
+def pwa_routes(dist: Path) -> list[ControllerRouterHandler]:
+    index_html = dist / "index.html"
+
+    @get(list(SCREENS), include_in_schema=False)
+    async def screen() -> Response[bytes]:
+        return Response(
+            index_html.read_bytes(),
+            media_type="text/html; charset=utf-8",
+            headers={"Cache-Control": "no-cache"},
+        )
+
+    return [
+        screen,
+        create_static_files_router(
+            "/assets", directories=[dist / "assets"], name="pwa-assets", cache_control=_HASHED_FOREVER
+        ),
+        create_static_files_router("/", directories=[dist], html_mode=True, name="pwa"),
+    ]

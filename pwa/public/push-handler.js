@@ -1,0 +1,34 @@
+// Imported by the Workbox service worker: show each push, and open the right screen on a tap.
+self.addEventListener("push", (event) => {
+  let message = {};
+  try {
+    message = event.data ? event.data.json() : {};
+  } catch (_) {
+    message = {};
+  }
+  const english = (self.navigator.language || "th").startsWith("en");
+  const title = (english ? message.title_en : message.title_th) || message.title_th || "ทางรัฐ";
+  const body = (english ? message.body_en : message.body_th) || message.body_th || "";
+  event.waitUntil(
+    self.registration.showNotification(title, {
+      body,
+      icon: "/icons/icon-192.png",
+      badge: "/icons/icon-192.png",
+      tag: message.id || undefined,
+      data: { url: message.url || "/inbox" },
+    }),
+  );
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const target = new URL(event.notification.data?.url || "/inbox", self.location.origin).href;
+  event.waitUntil(
+    self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
+      for (const client of windows) {
+        if ("navigate" in client) return client.focus().then(() => client.navigate(target));
+      }
+      return self.clients.openWindow(target);
+    }),
+  );
+});

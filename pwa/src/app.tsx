@@ -1,0 +1,171 @@
+import { useCallback, useEffect, useState } from "preact/hooks";
+
+import { get, send, setCsrfToken } from "./api";
+import { type Language, translate } from "./i18n";
+import { Bills } from "./screens/bills";
+import { DataAccess } from "./screens/data-access";
+import { Entitlements } from "./screens/entitlements";
+import { Home } from "./screens/home";
+import { Inbox } from "./screens/inbox";
+import { Settings } from "./screens/settings";
+import { App as AppContext, type Me } from "./state";
+
+const SCREENS: Record<string, () => preact.JSX.Element> = {
+  "/": Home,
+  "/entitlements": Entitlements,
+  "/bills": Bills,
+  "/inbox": Inbox,
+  "/settings": Settings,
+  "/data-access": DataAccess,
+};
+const NEEDS_LOGIN = new Set(["/entitlements", "/bills", "/inbox", "/settings", "/data-access"]);
+const NAV: [string, Parameters<typeof translate>[1]][] = [
+  ["/", "home"],
+  ["/entitlements", "entitlements"],
+  ["/bills", "bills"],
+  ["/inbox", "inbox"],
+  ["/settings", "settings"],
+  ["/data-access", "dataAccess"],
+];
+
+function initialLanguage(): Language {
+  const saved = localStorage.getItem("language");
+  return saved === "en" || saved === "th" ? saved : "th";
+}
+
+export function App({ updateReady, applyUpdate }: { updateReady: boolean; applyUpdate: () => void }) {
+  const [path, setPath] = useState(window.location.pathname);
+  const [language, setLanguageState] = useState<Language>(initialLanguage);
+  const [me, setMe] = useState<Me | null | undefined>(undefined);
+  const [unread, setUnread] = useState(0);
+  const t = (key: Parameters<typeof translate>[1]) => translate(language, key);
+
+  useEffect(() => {
+    get<Me>("/api/v1/me").then(
+      ({ data }) => {
+        setCsrfToken(data.csrf_token);
+        setMe(data);
+      },
+      () => setMe(null),
+    );
+    const onPop = () => setPath(window.location.pathname);
+    window.addEventListener("popstate", onPop);
+    return () => window.removeEventListener("popstate", onPop);
+  }, []);
+
+  useEffect(() => {
+    document.documentElement.lang = language;
+    document.title = `${translate(language, "appName")}`;
+  }, [language]);
+
+  const refreshUnread = useCallback(() => {
+    get<{ unread: number }>("/api/v1/inbox/unread-count").then(
+      ({ data }) => setUnread(data.unread),
+      () => null,
+    );
+  }, []);
+  useEffect(() => {
+    if (me) refreshUnread();
+  }, [me, path]);
+
+  const navigate = useCallback((to: string) => {
+    window.history.pushState(null, "", to);
+    setPath(new URL(to, window.location.origin).pathname);
+    window.scrollTo(0, 0);
+    document.getElementById("main")?.focus();
+  }, []);
+
+  function setLanguage(choice: Language) {
+    localStorage.setItem("language", choice);
+    setLanguageState(choice);
+  }
+
+  async function logOut() {
+    const result = await send<{ end_session_url: string | null }>("POST", "/auth/logout").catch(() => null);
+    // What this browser kept of the citizen's data goes with the session.
+    if ("caches" in window) await caches.delete("seen-data");
+    window.location.assign(result?.end_session_url ?? "/");
+  }
+
+  const Screen = SCREENS[path] ?? Home;
+  const mustLogIn = me === null && NEEDS_LOGIN.has(path);
+
+  return (
+    <AppContext.Provider value={{ me: me ?? null, language, setLanguage, navigate, unread, refreshUnread }}>
+      <a class="skip" href="#main">
+        {t("skip")}
+      </a>
+      <header class="top">
+        <a
+          class="brand"
+          href="/"
+          onClick={(event) => {
+            event.preventDefault();
+            navigate("/");
+          }}
+        >
+          {t("appName")}
+        </a>
+        <button
+          type="button"
+          class="language"
+          lang={language === "th" ? "en" : "th"}
+          onClick={() => setLanguage(language === "th" ? "en" : "th")}
+        >
+          {language === "th" ? "English" : "ไทย"}
+        </button>
+        {me && (
+          <button type="button" class="logout" onClick={logOut}>
+            {t("logOut")}
+          </button>
+        )}
+      </header>
+      {updateReady && (
+        <div class="notice update" role="status">
+          {t("updateReady")}{" "}
+          <button type="button" onClick={applyUpdate}>
+            {t("update")}
+          </button>
+        </div>
+      )}
+      <main id="main" tabIndex={-1}>
+        {me === undefined ? (
+          <p role="status">{t("loading")}</p>
+        ) : mustLogIn ? (
+          <p>
+            <a class="button primary" href={`/auth/login?next=${encodeURIComponent(path)}`}>
+              {t("logIn")}
+            </a>
+          </p>
+        ) : (
+          <Screen />
+        )}
+      </main>
+      {me && (
+        <nav class="bottom" aria-label={t("appName")}>
+          <ul>
+            {NAV.map(([to, key]) => (
+              <li key={to}>
+                <a
+                  href={to}
+                  aria-current={path === to ? "page" : undefined}
+                  onClick={(event) => {
+                    event.preventDefault();
+                    navigate(to);
+                  }}
+                >
+                  {t(key)}
+                  {to === "/inbox" && unread > 0 && (
+                    <span class="badge-count" aria-label={`${unread} ${t("unread")}`}>
+                      {unread}
+                    </span>
+                  )}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+      )}
+    </AppContext.Provider>
+  );
+}

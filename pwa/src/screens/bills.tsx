@@ -1,0 +1,184 @@
+import { useEffect, useState } from "preact/hooks";
+
+import { ApiError, get, send, stepUpUrl } from "../api";
+import { Loaded } from "../components";
+import { formatBaht, formatDate } from "../i18n";
+import { useApp, useLoad } from "../state";
+
+interface Bill {
+  id: string;
+  agency_name_th: string;
+  agency_name_en: string;
+  amount_satang: number;
+  due_date: string;
+  description_th: string;
+  description_en: string;
+  status: string;
+}
+interface Payment {
+  id: string;
+  state: string;
+  qr_payload: string;
+  qr_svg_url: string;
+  expires_at: string;
+  amount_satang: number;
+  receipt: { id: string; number: string } | null;
+}
+
+function Countdown({ until }: { until: string }) {
+  const { t } = useApp();
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, []);
+  const left = Math.max(0, Math.floor((new Date(until).getTime() - now) / 1000));
+  if (left === 0) return <p role="status">{t("expired")}</p>;
+  const text = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}`;
+  return (
+    <p>
+      {t("expiresIn")} <span class="countdown">{text}</span>
+    </p>
+  );
+}
+
+function PaymentPanel({ payment, onDone }: { payment: Payment; onDone: () => void }) {
+  const { t, language } = useApp();
+  const [state, setState] = useState(payment.state);
+  const [receipt, setReceipt] = useState<Payment["receipt"]>(null);
+  useEffect(() => {
+    // The bank's confirmation arrives as a server-sent event: the screen turns to "paid" by itself.
+    const events = new EventSource(`/api/v1/payments/${payment.id}/live`);
+    events.addEventListener("payment", (event) => {
+      const next = (JSON.parse((event as MessageEvent<string>).data) as { state: string }).state;
+      setState(next);
+      if (next === "success") {
+        onDone();
+        get<Payment>(`/api/v1/payments/${payment.id}`).then((loaded) => setReceipt(loaded.data.receipt), () => null);
+      }
+      if (["success", "failed", "expired", "cancelled"].includes(next)) events.close();
+    });
+    return () => events.close();
+  }, [payment.id]);
+  if (state === "success") {
+    return (
+      <div class="paid" role="status">
+        <p class="big">✓ {t("paid")}</p>
+        <p>{formatBaht(language, payment.amount_satang)}</p>
+        {receipt && (
+          <p>
+            <a class="button" href={`/receipts/${receipt.id}`}>
+              {t("receipt")} {receipt.number}
+            </a>
+          </p>
+        )}
+      </div>
+    );
+  }
+  return (
+    <div class="qr-panel">
+      <p>{t("scan")}</p>
+      <img class="qr" src={payment.qr_svg_url} alt={`Thai QR ${formatBaht(language, payment.amount_satang)}`} />
+      <p class="amount">{formatBaht(language, payment.amount_satang)}</p>
+      <Countdown until={payment.expires_at} />
+      <details>
+        <summary>QR code text</summary>
+        <code class="payload">{payment.qr_payload}</code>
+      </details>
+    </div>
+  );
+}
+
+interface Receipt {
+  id: string;
+  number: string;
+  amount_satang: number;
+  paid_at: string;
+}
+
+export function Bills() {
+  const { t, language } = useApp();
+  const [load, reload] = useLoad<Bill[]>("/api/v1/bills");
+  const [receipts, reloadReceipts] = useLoad<Receipt[]>("/api/v1/receipts");
+  const [paying, setPaying] = useState<Payment | null>(null);
+  const [problem, setProblem] = useState("");
+  const english = language === "en";
+
+  async function pay(bill: Bill) {
+    setProblem("");
+    try {
+      const started = await send<Payment>("POST", `/api/v1/bills/${bill.id}/payments`, {
+        idempotency_key: crypto.randomUUID(),
+      });
+      setPaying(started);
+    } catch (error) {
+      if (error instanceof ApiError) {
+        const stepUp = stepUpUrl(error, "/bills");
+        if (stepUp) {
+          window.location.assign(stepUp);
+          return;
+        }
+        setProblem(error.status === 0 ? t("offline") : error.detail || error.title);
+      }
+    }
+  }
+
+  return (
+    <section aria-labelledby="bills-title">
+      <h1 id="bills-title">{t("bills")}</h1>
+      {problem && (
+        <p class="notice error" role="alert">
+          {problem}
+        </p>
+      )}
+      {paying && (
+        <PaymentPanel
+          payment={paying}
+          onDone={() => {
+            reload();
+            reloadReceipts();
+          }}
+        />
+      )}
+      <Loaded load={load} reload={reload}>
+        {(bills) => {
+          const unpaid = bills.filter((bill) => bill.status === "unpaid");
+          return unpaid.length === 0 ? (
+            <p>{t("noBills")}</p>
+          ) : (
+            <ul class="cards">
+              {unpaid.map((bill) => (
+                <li class="card" key={bill.id}>
+                  <h2>{english ? bill.description_en : bill.description_th}</h2>
+                  <p class="meta">{english ? bill.agency_name_en : bill.agency_name_th}</p>
+                  <p class="amount">{formatBaht(language, bill.amount_satang)}</p>
+                  <p>
+                    {t("due")} {formatDate(language, bill.due_date)}
+                  </p>
+                  <button type="button" class="primary" onClick={() => pay(bill)}>
+                    {t("pay")}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          );
+        }}
+      </Loaded>
+      <h2>{t("receipt")}</h2>
+      <Loaded load={receipts} reload={reloadReceipts}>
+        {(items) => (
+          <ul class="receipts">
+            {items.map((receipt) => (
+              <li key={receipt.id}>
+                <a href={`/receipts/${receipt.id}`}>
+                  {receipt.number} · {formatBaht(language, receipt.amount_satang)} ·{" "}
+                  {formatDate(language, receipt.paid_at, true)}
+                </a>
+              </li>
+            ))}
+          </ul>
+        )}
+      </Loaded>
+    </section>
+  );
+}
