@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint typecheck unit bench pwa clean
+.PHONY: run test lint typecheck unit bench pwa browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,9 +19,17 @@ $(DEV_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@ $(RUN_STAMP)
 
-# Builds the PWA when pwa/ has one; a no-op until then.
+# Builds the PWA into pwa/dist. `npm install` (which keeps to package-lock.json) rather than `npm ci`:
+# the lock cannot list rollup's optional builds for other platforms when the registry lacks them,
+# and `npm ci` refuses such a lock.
 pwa:
-	@if [ -f pwa/package.json ]; then cd pwa && npm ci --no-audit --no-fund && npm run build; fi
+	cd pwa && npm install --no-audit --no-fund && npm run build
+
+# Debian's Chromium for the browser tests (never `playwright install`), and Thai fonts to render them.
+browser:
+	@command -v chromium >/dev/null || { \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium fonts-thai-tlwg; }
 
 run: $(RUN_STAMP) pwa
 	$(BIN)/citizen run
@@ -36,7 +44,7 @@ typecheck: $(DEV_STAMP)
 unit: $(DEV_STAMP)
 	$(BIN)/pytest
 
-test: lint typecheck unit
+test: lint typecheck pwa browser unit
 
 bench: $(DEV_STAMP)
 	$(BIN)/pytest tests/bench -p no:cacheprovider -s

@@ -5,8 +5,6 @@ import preact from "@preact/preset-vite";
 import { defineConfig } from "vite";
 import { VitePWA } from "vite-plugin-pwa";
 
-const seenData = /^\/api\/v1\/(tiles|entitlements|inbox|bills|receipts|me)(\?|\/|$)/;
-
 export default defineConfig({
   plugins: [
     preact(),
@@ -31,11 +29,14 @@ export default defineConfig({
       },
       workbox: {
         navigateFallback: "/index.html",
+        clientsClaim: true, // the first install controls the open page, so what it shows is kept for offline
         navigateFallbackDenylist: [/^\/(api|auth|demo-idp|demo-bank|receipts|schema|metrics|healthz|readyz)/],
         importScripts: ["/push-handler.js"],
         runtimeCaching: [
           {
-            urlPattern: ({ url, sameOrigin }) => sameOrigin && seenData.test(url.pathname + url.search),
+            // Serialized into the service worker as source: everything it uses must be inside it.
+            urlPattern: ({ url, sameOrigin }) =>
+              sameOrigin && /^\/api\/v1\/(tiles|entitlements|inbox|bills|receipts|me)(\?|\/|$)/.test(url.pathname),
             handler: "NetworkFirst",
             options: {
               cacheName: "seen-data",

@@ -59,7 +59,7 @@ def _ready(port: int) -> bool:
 
 
 class RunCommand:
-    def __init__(self, var_dir: Path, port: int, push_service_port: int) -> None:
+    def __init__(self, var_dir: Path, port: int, push_service_port: int, agencies_port: int = 0) -> None:
         self.var_dir, self.port = var_dir, port
         self.log = var_dir.parent / f"run-{time.monotonic_ns()}.log"
         with self.log.open("wb") as log:
@@ -69,7 +69,7 @@ class RunCommand:
                 env=_clean_environment(
                     VAR_DIR=str(var_dir),
                     PORT=str(port),
-                    DEMO_AGENCIES_PORT=str(_free_port()),
+                    DEMO_AGENCIES_PORT=str(agencies_port or _free_port()),
                     DEMO_PUSH_SERVICE_PORT=str(push_service_port),
                 ),
                 stdout=log,

@@ -1,0 +1,174 @@
+"""The citizen PWA in a real headless Chromium (Debian's, driven by Python Playwright) against
+`citizen run` in demo mode: embedded PostgreSQL and Redis, the demo identity provider, demo agencies
+(one made to fail), the demo bank and the local push service. Screenshots of each screen are saved
+under ``tests/e2e/screenshots/``."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import pytest_asyncio
+from playwright.async_api import BrowserContext, Page, async_playwright
+
+from tests.e2e.test_run_command import RunCommand, _free_port
+
+PWA_DIST = Path(__file__).parents[2] / "pwa" / "dist"
+SCREENSHOTS = Path(__file__).parent / "screenshots"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+if not (PWA_DIST / "index.html").exists() or not Path(CHROMIUM).exists():
+    # `make test` builds the PWA and installs Chromium first; CI must never skip these.
+    if os.environ.get("CI"):
+        raise RuntimeError("the PWA build or Chromium is missing: run `make test`")
+    pytest.skip(
+        "the PWA is not built or Chromium is not installed (make test does both)", allow_module_level=True
+    )
+
+
+class DemoApp:
+    def __init__(self, base: str, agencies: str) -> None:
+        self.base, self.agencies = base, agencies
+
+
+@pytest.fixture(scope="module")
+def demo_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoApp]:
+    var_dir = tmp_path_factory.mktemp("pwa") / "var"
+    port, agencies_port = _free_port(), _free_port()
+    run = RunCommand(var_dir, port, _free_port(), agencies_port=agencies_port)
+    run.wait_until_ready()
+    try:
+        yield DemoApp(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{agencies_port}")
+    finally:
+        assert run.ctrl_c() == 0
+
+
+@pytest_asyncio.fixture
+async def browser_context() -> AsyncIterator[BrowserContext]:
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        context = await browser.new_context(
+            viewport={"width": 390, "height": 844}, locale="th-TH", permissions=["notifications"]
+        )
+        try:
+            yield context
+        finally:
+            await browser.close()
+
+
+async def _shot(page: Page, name: str) -> None:
+    SCREENSHOTS.mkdir(exist_ok=True)
+    await page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+async def test_a_citizen_logs_in_sees_tiles_and_entitlements_pays_a_bill_and_reads_the_receipt_offline(
+    demo_app: DemoApp, browser_context: BrowserContext
+) -> None:
+    base = demo_app.base
+    async with httpx.AsyncClient() as client:  # one agency down: the page must still be useful
+        await client.post(f"{demo_app.agencies}/health/_control", json={"mode": "fail"})
+    page = await browser_context.new_page()
+
+    await page.goto(f"{base}/")
+    await page.wait_for_selector(".tile")
+    await _shot(page, "01-home-before-login")
+
+    await page.goto(f"{base}/auth/login?next=/entitlements")
+    await page.click("text=Malee Sukjai")
+    await page.wait_for_url(f"{base}/entitlements")
+    await page.wait_for_selector("#claimable-title")
+    claimable = await page.inner_text(".claimable")
+    assert "เงินอุดหนุนเพื่อการเลี้ยงดูเด็กแรกเกิด" in claimable  # eligible, not enrolled: listed first
+    assert "ไม่พร้อมใช้งาน" in await page.inner_text("main")  # the failing agency, said plainly
+    await _shot(page, "02-entitlements-one-agency-down")
+
+    await page.click("nav >> text=หน้าแรก")
+    await page.wait_for_selector(".tile")
+    await _shot(page, "03-home")
+
+    await page.click("nav >> text=บิล")
+    await page.click("button:has-text('ชำระด้วย QR')")
+    await page.wait_for_selector("img.qr")
+    payload = await page.text_content(".payload") or ""  # inside a closed <details>: not rendered text
+    assert payload.startswith("000201")  # a Thai QR ...
+    assert "5303764" in payload  # ... in baht
+    await _shot(page, "04-bill-qr")
+
+    bank = await browser_context.new_page()
+    await bank.goto(f"{base}/demo-bank")
+    await bank.fill("textarea[name=payload]", payload)
+    await bank.click("button:has-text('Read code')")
+    await bank.click("button:has-text('Pay')")
+    await bank.close()
+    await page.wait_for_selector(".paid", timeout=15_000)  # no reload: the bank's confirmation arrived
+    await page.wait_for_selector(".paid a.button")
+    await _shot(page, "05-bill-paid")
+
+    await page.click("nav >> text=กล่องข้อความ")
+    await page.wait_for_selector(".message")
+    titles = await page.locator(".message h2").all_inner_texts()
+    assert any("ชำระเงินสำเร็จ" in title for title in titles), titles
+    await _shot(page, "06-inbox")
+
+    await page.evaluate("navigator.serviceWorker.ready")
+    await page.reload()  # now under the service worker, which keeps what the citizen has seen
+    await page.wait_for_selector(".message")
+    await browser_context.set_offline(True)
+    await page.reload()
+    await page.wait_for_selector(".notice.offline")
+    assert "ออฟไลน์" in await page.inner_text(".notice.offline")
+    assert any("ชำระเงินสำเร็จ" in t for t in await page.locator(".message h2").all_inner_texts())
+    await _shot(page, "07-inbox-offline")
+    await browser_context.set_offline(False)
+
+
+async def test_a_push_delivered_to_the_service_worker_is_shown_as_a_notification(
+    demo_app: DemoApp, browser_context: BrowserContext
+) -> None:
+    page = await browser_context.new_page()
+    await page.goto(f"{demo_app.base}/")
+    await page.wait_for_selector(".tile")
+    await page.evaluate("navigator.serviceWorker.ready")
+    cdp = await browser_context.new_cdp_session(page)
+    registrations: list[str] = []
+    cdp.on(
+        "ServiceWorker.workerRegistrationUpdated",
+        lambda event: registrations.extend(r["registrationId"] for r in event["registrations"]),
+    )
+    await cdp.send("ServiceWorker.enable")
+    await page.wait_for_timeout(500)
+    assert registrations
+    message = {
+        "title_th": "บิลค่าน้ำครบกำหนด",
+        "title_en": "Water bill due",
+        "body_th": "187.00 บาท",
+        "url": "/bills",
+    }
+    await cdp.send(
+        "ServiceWorker.deliverPushMessage",
+        {"origin": demo_app.base, "registrationId": registrations[0], "data": json.dumps(message)},
+    )
+    shown: list[dict[str, str]] = []
+    for _ in range(50):
+        shown = await page.evaluate(
+            "navigator.serviceWorker.ready.then(r => r.getNotifications())"
+            ".then(ns => ns.map(n => ({title: n.title, body: n.body, url: n.data && n.data.url})))"
+        )
+        if shown:
+            break
+        await page.wait_for_timeout(100)
+    assert shown == [{"title": "บิลค่าน้ำครบกำหนด", "body": "187.00 บาท", "url": "/bills"}]
