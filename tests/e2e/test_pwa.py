@@ -19,6 +19,7 @@ from playwright.async_api import BrowserContext, Page, async_playwright
 from tests.e2e.test_run_command import RunCommand, _free_port
 
 PWA_DIST = Path(__file__).parents[2] / "pwa" / "dist"
+AXE = Path(__file__).parents[2] / "pwa" / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = [
@@ -62,7 +63,10 @@ async def browser_context() -> AsyncIterator[BrowserContext]:
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         context = await browser.new_context(
-            viewport={"width": 390, "height": 844}, locale="th-TH", permissions=["notifications"]
+            viewport={"width": 390, "height": 844},
+            locale="th-TH",
+            permissions=["notifications"],
+            bypass_csp=True,  # only so that the test can inject axe-core; the app itself runs under its CSP
         )
         try:
             yield context
@@ -71,8 +75,15 @@ async def browser_context() -> AsyncIterator[BrowserContext]:
 
 
 async def _shot(page: Page, name: str) -> None:
+    """A screenshot of the screen, and axe-core's WCAG 2.2 A/AA check of it, which must find nothing."""
     SCREENSHOTS.mkdir(exist_ok=True)
     await page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    await page.add_script_tag(path=str(AXE))
+    violations = await page.evaluate(
+        """axe.run(document, {runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]})
+           .then(r => r.violations.map(v => v.id + ": " + v.nodes.map(n => n.target.join(" ")).join(", ")))"""
+    )
+    assert violations == [], f"{name}: {violations}"
 
 
 async def test_a_citizen_logs_in_sees_tiles_and_entitlements_pays_a_bill_and_reads_the_receipt_offline(
@@ -134,6 +145,23 @@ async def test_a_citizen_logs_in_sees_tiles_and_entitlements_pays_a_bill_and_rea
     assert any("ชำระเงินสำเร็จ" in t for t in await page.locator(".message h2").all_inner_texts())
     await _shot(page, "07-inbox-offline")
     await browser_context.set_offline(False)
+
+
+async def test_settings_and_who_accessed_my_data_in_english(
+    demo_app: DemoApp, browser_context: BrowserContext
+) -> None:
+    page = await browser_context.new_page()
+    await page.goto(f"{demo_app.base}/auth/login?next=/settings")
+    await page.click("text=Somchai Jaidee")
+    await page.wait_for_url(f"{demo_app.base}/settings")
+    await page.click("header >> text=English")
+    await page.wait_for_selector("h1:has-text('Settings')")
+    await page.wait_for_load_state("networkidle")
+    await _shot(page, "08-settings-english")
+    await page.click("nav >> text=Who accessed my data")
+    await page.wait_for_selector("h1:has-text('Who accessed my data')")
+    await page.wait_for_load_state("networkidle")
+    await _shot(page, "09-who-accessed-my-data")
 
 
 async def test_a_push_delivered_to_the_service_worker_is_shown_as_a_notification(
