@@ -25,7 +25,6 @@ from urllib.parse import urlsplit
 
 import aiohttp
 import msgspec
-import structlog
 from py_vapid import Vapid02
 from pywebpush import WebPushException, webpush_async
 
@@ -34,8 +33,6 @@ from backend.lifespan import Resources
 from backend.settings import Settings
 from notifications import queries
 from notifications.service import DELIVER_TASK, FINAL_STATUSES, STATUS_WEBHOOK_TASK
-
-_log = structlog.get_logger(__name__)
 
 RETRY_DELAYS = (5, 30, 120, 600, 1800)
 """Seconds before each further attempt at a push that failed for a passing reason."""
@@ -79,7 +76,7 @@ class Outcome:
 @task_handler(DELIVER_TASK)
 async def deliver(ctx: TaskContext, delivery_refs: str) -> None:
     delivery_ids = [int(ref) for ref in delivery_refs.split(",")]
-    rows = await queries.deliveries_for_push(ctx.connection, delivery_ids)
+    rows = await queries.deliveries_for_push(ctx.connection, delivery_ids, FINAL_STATUSES)
     if not rows:
         return
     results = await asyncio.gather(*(_push(ctx.resources, row) for row in rows))
@@ -131,10 +128,12 @@ def _outcome(row: dict[str, Any], result: PushResult | None) -> Outcome:
         reason = result.unreachable_reason or _REASONS.get(
             code or 0, f"The push service failed ({code}); retrying."
         )
-        if int(row["attempts_made"]) + 1 > len(RETRY_DELAYS):
-            attempts = int(row["attempts_made"]) + 1
-            return Outcome(row, "technical-failure", code, f"{reason} Gave up after {attempts} attempts.")
-        return Outcome(row, "temporary-failure", code, reason, result.retry_after)
+        temporary = Outcome(row, "temporary-failure", code, reason, result.retry_after)
+        if temporary.attempt > len(RETRY_DELAYS):
+            return Outcome(
+                row, "technical-failure", code, f"{reason} Gave up after {temporary.attempt} attempts."
+            )
+        return temporary
     return Outcome(row, "technical-failure", code, f"The push service refused our request ({code}).")
 
 

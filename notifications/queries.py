@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from backend.core.db import Connection, Pool
@@ -140,8 +141,10 @@ async def set_notification_status(db: Db, notification_id: str, status: str, rea
     )
 
 
-async def deliveries_for_push(connection: Connection, delivery_ids: list[int]) -> list[dict[str, Any]]:
-    """The deliveries of a batch still to be pushed, with the attempts already made on each."""
+async def deliveries_for_push(
+    connection: Connection, delivery_ids: list[int], final_statuses: Iterable[str]
+) -> list[dict[str, Any]]:
+    """The deliveries of a batch not yet in a final status, with the attempts already made on each."""
     # Not locked: the task's claim already makes this worker the only one on these deliveries.
     rows = await connection.fetch(
         """
@@ -152,11 +155,11 @@ async def deliveries_for_push(connection: Connection, delivery_ids: list[int]) -
         FROM notification_deliveries d
         JOIN notifications n ON n.id = d.notification_id
         LEFT JOIN push_subscriptions s ON s.id = d.subscription_id
-        WHERE d.id = ANY($1::bigint[]) AND d.status NOT IN
-              ('delivered', 'permanent-failure', 'technical-failure', 'cancelled', 'suppressed')
+        WHERE d.id = ANY($1::bigint[]) AND d.status <> ALL($2::text[])
         ORDER BY d.id
         """,
         delivery_ids,
+        list(final_statuses),
     )
     return [dict(row) for row in rows]
 
