@@ -106,11 +106,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
             app.state.identity = create_identity(settings, resources, oidc_http=oidc_http)
             app.state.catalogue = Catalogue(resources.pool, resources.redis)
             connectors = ConnectorClient(
-                resources.http,
                 resources.redis,
                 allow_private=bool(settings.allow_private_connector_hosts),
                 per_agency_concurrency=settings.connector_concurrency_per_agency,
+                connect_timeout=settings.http_connect_timeout_seconds,
             )
+            stack.push_async_callback(connectors.aclose)
             app.state.entitlements = EntitlementsService(
                 resources.pool,
                 resources.queue,

@@ -12,7 +12,7 @@ from litestar.datastructures import CacheControlHeader
 from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 
-SCREENS = ("/entitlements", "/bills", "/inbox", "/settings", "/data-access")
+SCREENS = ("/entitlements", "/bills", "/inbox", "/settings", "/data-access", "/console")
 _HASHED_FOREVER = CacheControlHeader(max_age=31_536_000, public=True)
 
 

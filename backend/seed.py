@@ -40,15 +40,16 @@ DEMO_AGENCIES = (
 )
 
 # agency, service (path on the demo agencies server), Thai title, English title, consent, fields
+# (agency, service, title th, title en, consent needed, fields, youngest age it is relevant to)
 DEMO_CONNECTORS = (
     ("demo-social-security", "social-security", "สิทธิประกันสังคม", "Social security rights", False,
-     ["insurance status", "contributions"]),
-    ("demo-health", "health", "สิทธิรักษาพยาบาล", "Health coverage", False, ["health scheme", "registered hospital"]),
-    ("demo-welfare", "child-support", "เงินอุดหนุนเด็กแรกเกิด", "Child support grant", False, ["children", "grant status"]),
-    ("demo-welfare", "welfare-card", "บัตรสวัสดิการแห่งรัฐ", "State welfare card", False, ["card status", "balance"]),
-    ("demo-welfare", "elderly", "เบี้ยยังชีพผู้สูงอายุ", "Elderly allowance", False, ["age", "allowance status"]),
-    ("demo-credit", "credit-bureau", "รายงานข้อมูลเครดิต", "Credit report", True, ["credit report status"]),
-    ("demo-education", "education", "วุฒิการศึกษา", "Education certificates", False, ["certificates"]),
+     ["insurance status", "contributions"], None),
+    ("demo-health", "health", "สิทธิรักษาพยาบาล", "Health coverage", False, ["health scheme", "registered hospital"], None),
+    ("demo-welfare", "child-support", "เงินอุดหนุนเด็กแรกเกิด", "Child support grant", False, ["children", "grant status"], None),
+    ("demo-welfare", "welfare-card", "บัตรสวัสดิการแห่งรัฐ", "State welfare card", False, ["card status", "balance"], None),
+    ("demo-welfare", "elderly", "เบี้ยยังชีพผู้สูงอายุ", "Elderly allowance", False, ["age", "allowance status"], 55),
+    ("demo-credit", "credit-bureau", "รายงานข้อมูลเครดิต", "Credit report", True, ["credit report status"], None),
+    ("demo-education", "education", "วุฒิการศึกษา", "Education certificates", False, ["certificates"], None),
 )  # fmt: skip
 
 
@@ -277,7 +278,7 @@ async def _demo_bills(connection: Connection, cipher: NationalIdCipher) -> None:
 
 
 async def _demo_connectors(connection: Connection, settings: Settings) -> None:
-    for code, service, title_th, title_en, consent, fields in DEMO_CONNECTORS:
+    for code, service, title_th, title_en, consent, fields, min_age in DEMO_CONNECTORS:
         agency_id: int = await connection.fetchval("SELECT id FROM agencies WHERE code = $1", code)
         await connector_queries.create_connector(
             connection,
@@ -300,6 +301,7 @@ async def _demo_connectors(connection: Connection, settings: Settings) -> None:
                 "consent_required": consent,
                 "purpose": f"Show you your {title_en.lower()} in the app",
                 "fields": fields,
+                "min_age": min_age,
             },
             None,
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 
 from backend.core.crypto import NationalIdCipher, national_id_check_digit
@@ -32,6 +33,7 @@ async def make_citizen(
     *,
     national_id: str | None = None,
     name_en: str = "Test Citizen",
+    birthdate: dt.date | None = None,
 ) -> str:
     """A citizen as their first login would create them; a valid national ID is made up if none is given."""
     if national_id is None:
@@ -47,7 +49,7 @@ async def make_citizen(
         subject=national_id,
         name_th=None,
         name_en=name_en,
-        birthdate=None,
+        birthdate=birthdate,
     )
     return citizen_id
 

@@ -18,8 +18,7 @@ import contextlib
 import datetime as dt
 import time
 import uuid
-from collections.abc import Coroutine
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 import msgspec
@@ -42,6 +41,8 @@ _CACHE_KEY = "entitlements:{}:{}"
 _STALE_KEEP_SECONDS = 86400
 _CONNECTORS_TTL_SECONDS = 5.0
 ResultState = Literal["fresh", "stale", "unavailable"]
+Outcome = tuple[ResultState, float | None, EntitlementsResponse | None, str | None]
+"""(state, when the answer was fetched, the answer, why it is not fresh)."""
 NEWLY_ELIGIBLE_TASK = "entitlements.newly_eligible"
 """Ref ``citizen_id:connector_id:scheme_id``; handled by ``notifications.proactive``."""
 
@@ -88,6 +89,17 @@ class _Cached(msgspec.Struct):
 
 
 @dataclass(frozen=True, slots=True)
+class _Call:
+    """One call made to an agency during a page: what the data-access record and cache need."""
+
+    row: dict[str, Any]
+    outcome: str
+    detail: str | None
+    answer: EntitlementsResponse | None
+    at: float = field(default_factory=time.time)
+
+
+@dataclass(frozen=True, slots=True)
 class Caller:
     """Who caused the calls: the citizen themself, a staff member, or the system."""
 
@@ -113,7 +125,23 @@ def target_from_row(row: dict[str, Any], cipher: NationalIdCipher) -> ConnectorT
         oauth_scope=row["oauth_scope"],
         timeout_ms=row["timeout_ms"],
         retries=row["retries"],
+        client_certificate_pem=row["client_certificate_pem"],
+        server_ca_pem=row["server_ca_pem"],
+        tls_version=row["updated_at"].isoformat(),
     )
+
+
+def age_on(birthdate: dt.date, today: dt.date) -> int:
+    return today.year - birthdate.year - ((today.month, today.day) < (birthdate.month, birthdate.day))
+
+
+def relevant_to(row: dict[str, Any], age: int | None) -> bool:
+    """A connector that names an age range is asked only about citizens in it; when the citizen's age
+    is unknown it is asked (leaving someone out would hide what they may be owed)."""
+    if age is None:
+        return True
+    young_enough = row["max_age"] is None or age <= row["max_age"]
+    return young_enough and (row["min_age"] is None or age >= row["min_age"])
 
 
 class EntitlementsService:
@@ -129,7 +157,7 @@ class EntitlementsService:
         self._pool = pool
         self._queue = queue
         self._client = client
-        self._redis = client._redis
+        self._redis = client.redis
         self._cipher = cipher
         self.deadline_seconds = deadline_seconds
         self._refreshing: set[asyncio.Task[None]] = set()
@@ -147,60 +175,68 @@ class EntitlementsService:
     def forget_connectors(self) -> None:
         self._connectors_read_at = -_CONNECTORS_TTL_SECONDS
 
-    async def _cached(self, connectors: list[dict[str, Any]], national_id: str) -> dict[int, _Cached]:
+    async def _cached(self, connectors: list[dict[str, Any]], digest: str) -> dict[int, _Cached]:
         """Every connector's cached answer in one round trip."""
-        raws = await self._redis.mget([self._cache_key(row["id"], national_id) for row in connectors])
+        raws = await self._redis.mget([_CACHE_KEY.format(row["id"], digest) for row in connectors])
         return {
             row["id"]: msgspec.json.decode(raw, type=_Cached)
             for row, raw in zip(connectors, raws, strict=True)
             if raw is not None
         }
 
-    def _cache_key(self, connector_id: int, national_id: str) -> str:
-        # The cache is keyed by a hash, so Redis holds no national IDs in clear.
-        digest = base64.urlsafe_b64encode(self._cipher.lookup_hash(national_id)).decode()
-        return _CACHE_KEY.format(connector_id, digest)
+    def _digest(self, national_id: str) -> str:
+        """What the cache is keyed by, so that Redis holds no national IDs in clear."""
+        return base64.urlsafe_b64encode(self._cipher.lookup_hash(national_id)).decode()
 
     async def for_citizen(
-        self, *, citizen_id: str, national_id: str, language: str, caller: Caller, refresh: bool = False
+        self,
+        *,
+        citizen_id: str,
+        national_id: str,
+        birthdate: dt.date | None,
+        language: str,
+        caller: Caller,
+        refresh: bool = False,
     ) -> EntitlementsPage:
-        connectors = await self._active_connectors()
+        age = age_on(birthdate, dt.date.today()) if birthdate else None
+        connectors = [row for row in await self._active_connectors() if relevant_to(row, age)]
         needs_consent = any(row["consent_required"] for row in connectors)
         consents = await queries.live_consents(self._pool, citizen_id) if needs_consent else {}
         request_id = uuid.uuid4().hex
-        cached = await self._cached(connectors, national_id) if connectors else {}
-        tasks = {
-            row["id"]: asyncio.create_task(
-                self._one(
-                    row,
-                    citizen_id,
-                    national_id,
-                    caller,
-                    request_id,
-                    row["id"] in consents,
-                    cached.get(row["id"]),
-                    refresh,
-                )
-            )
-            for row in connectors
-        }
-        done, pending = (
-            await asyncio.wait(tasks.values(), timeout=self.deadline_seconds) if tasks else (set(), set())
-        )
-        for task in pending:
-            task.cancel()
-        results: list[AgencyResult] = []
+        digest = self._digest(national_id)
+        cached = await self._cached(connectors, digest) if connectors else {}
+        calls: list[_Call] = []
+        outcomes: dict[int, Outcome] = {}
+        tasks: dict[int, asyncio.Task[Outcome]] = {}
         for row in connectors:
-            task = tasks[row["id"]]
-            outcome: tuple[ResultState, float | None, EntitlementsResponse | None, str | None]
-            if task in done and not task.cancelled() and task.exception() is None:
-                outcome = task.result()
-            elif task in done and not task.cancelled():  # a bug of ours, not the agency's doing
-                _log.error("entitlements_failed", connector_id=row["id"], exc_info=task.exception())
-                outcome = ("unavailable", None, None, "internal")
-            else:
-                outcome = ("unavailable", None, None, "timeout")
-            results.append(self._result(row, outcome, language, row["id"] in consents))
+            copy = cached.get(row["id"])
+            if row["consent_required"] and row["id"] not in consents:
+                outcomes[row["id"]] = ("unavailable", None, None, "consent")
+            elif copy and not refresh and time.time() - copy.fetched_at < row["cache_seconds"]:
+                outcomes[row["id"]] = ("fresh", copy.fetched_at, copy.answer, None)
+            elif copy and not refresh:
+                self._refresh_in_background(row, citizen_id, national_id, caller, request_id)
+                outcomes[row["id"]] = ("stale", copy.fetched_at, copy.answer, "refreshing")
+            else:  # only what must reach an agency costs a task
+                tasks[row["id"]] = asyncio.create_task(self._ask(row, national_id, request_id, copy, calls))
+        if tasks:
+            done, pending = await asyncio.wait(tasks.values(), timeout=self.deadline_seconds)
+            for task in pending:
+                task.cancel()
+            if pending:  # let each cancelled call note itself as timed out
+                await asyncio.wait(pending)
+            await self._keep(calls, citizen_id, digest, caller)
+            for connector_id, task in tasks.items():
+                if task in done and task.exception() is None:
+                    outcomes[connector_id] = task.result()
+                elif task in done:  # a bug of ours, not the agency's doing
+                    _log.error("entitlements_failed", connector_id=connector_id, exc_info=task.exception())
+                    outcomes[connector_id] = ("unavailable", None, None, "internal")
+                else:
+                    outcomes[connector_id] = ("unavailable", None, None, "timeout")
+        results = [
+            self._result(row, outcomes[row["id"]], language, row["id"] in consents) for row in connectors
+        ]
         claimable = [
             entitlement
             for result in results
@@ -209,120 +245,111 @@ class EntitlementsService:
         ]
         return EntitlementsPage(language=language, eligible_not_enrolled=claimable, agencies=results)
 
-    async def _one(
+    async def _ask(
         self,
         row: dict[str, Any],
-        citizen_id: str,
         national_id: str,
-        caller: Caller,
         request_id: str,
-        consented: bool,
-        cached: _Cached | None,
-        refresh: bool,
-    ) -> tuple[ResultState, float | None, EntitlementsResponse | None, str | None]:
-        if row["consent_required"] and not consented:
-            return ("unavailable", None, None, "consent")
-        now = time.time()
-        if cached and not refresh and now - cached.fetched_at < row["cache_seconds"]:
-            return ("fresh", cached.fetched_at, cached.answer, None)
-        if cached and not refresh:
-            self._refresh_in_background(row, citizen_id, national_id, caller, request_id)
-            return ("stale", cached.fetched_at, cached.answer, "refreshing")
+        copy: _Cached | None,
+        calls: list[_Call],
+    ) -> Outcome:
         try:
-            answer = await self._call(row, citizen_id, national_id, caller, request_id)
+            answer = await self._call(row, national_id, request_id, calls)
         except ConnectorFailure as failure:
-            if cached:
-                return ("stale", cached.fetched_at, cached.answer, failure.kind)
+            if copy:
+                return ("stale", copy.fetched_at, copy.answer, failure.kind)
             return ("unavailable", None, None, failure.kind)
         return ("fresh", time.time(), answer, None)
 
     async def _call(
-        self, row: dict[str, Any], citizen_id: str, national_id: str, caller: Caller, request_id: str
+        self, row: dict[str, Any], national_id: str, request_id: str, calls: list[_Call]
     ) -> EntitlementsResponse:
+        """Ask the agency, noting the call in ``calls``; what it leads to is kept by ``_keep``."""
         target = target_from_row(row, self._cipher)
-        outcome, detail = "ok", None
         try:
             answer = await self._client.entitlements(target, national_id, row["purpose"], request_id)
         except ConnectorFailure as failure:
-            outcome = {"timeout": "timeout", "refused_destination": "refused", "breaker_open": "refused"}.get(
-                failure.kind, "failed"
-            )
-            detail = PLAIN_REASONS[failure.kind][1]
             if failure.kind != "breaker_open":  # an open breaker means no call reached the agency
-                await self._record(row, citizen_id, caller, outcome, detail)
+                outcome = {"timeout": "timeout", "refused_destination": "refused"}.get(failure.kind, "failed")
+                calls.append(_Call(row, outcome, PLAIN_REASONS[failure.kind][1], None))
             raise
         except asyncio.CancelledError:  # the page's deadline passed while the agency was being asked
-            self._in_background(
-                self._record(row, citizen_id, caller, "timeout", "the page's deadline passed")
-            )
+            calls.append(_Call(row, "timeout", "the page's deadline passed", None))
             raise
-        await self._record(row, citizen_id, caller, outcome, detail)
-        await self._remember_states(row, citizen_id, answer)
-        cached = _Cached(fetched_at=time.time(), answer=answer)
-        await self._redis.set(
-            self._cache_key(row["id"], national_id),
-            msgspec.json.encode(cached),
-            ex=row["cache_seconds"] + _STALE_KEEP_SECONDS,
-        )
+        calls.append(_Call(row, "ok", None, answer))
         return answer
 
-    async def _remember_states(
-        self, row: dict[str, Any], citizen_id: str, answer: EntitlementsResponse
-    ) -> None:
-        """Keep the answer's statuses; a scheme newly "eligible but not enrolled" becomes a task that
-        tells the citizen (the notifications feature handles ``NEWLY_ELIGIBLE_TASK``)."""
+    async def _keep(self, calls: list[_Call], citizen_id: str, digest: str, caller: Caller) -> None:
+        """Everything the calls of one page lead to, in one transaction before the page is answered:
+        a data-access record per call, each answer's statuses (and a task telling the citizen of a
+        scheme they newly may claim), then the answers cached."""
+        if not calls:
+            return
         async with unit_of_work(self._pool, self._queue) as work:
-            newly_eligible = await queries.replace_entitlement_states(
+            await queries.record_accesses(
                 work.connection,
                 citizen_id=citizen_id,
-                connector_id=row["id"],
-                agency_id=row["agency_id"],
-                states=[msgspec.structs.asdict(entitlement) for entitlement in answer.entitlements],
+                actor_kind=caller.kind,
+                actor_id=caller.id,
+                calls=[
+                    (row["agency_id"], row["id"], row["purpose"], row["fields"], call.outcome, call.detail)
+                    for call in calls
+                    for row in [call.row]
+                ],
             )
-            await work.add_tasks(
-                NEWLY_ELIGIBLE_TASK,
-                [(f"{citizen_id}:{row['id']}:{scheme}", None) for scheme in newly_eligible],
-            )
-
-    async def _record(
-        self, row: dict[str, Any], citizen_id: str, caller: Caller, outcome: str, detail: str | None
-    ) -> None:
-        await queries.record_access(
-            self._pool,
-            citizen_id=citizen_id,
-            agency_id=row["agency_id"],
-            connector_id=row["id"],
-            actor_kind=caller.kind,
-            actor_id=caller.id,
-            purpose=row["purpose"],
-            fields=list(row["fields"]),
-            outcome=outcome,
-            detail=detail,
-        )
+            answered = [(call.row, call.at, call.answer) for call in calls if call.answer is not None]
+            if answered:
+                newly_eligible = await queries.replace_entitlement_states(
+                    work.connection,
+                    citizen_id=citizen_id,
+                    answers=[
+                        (
+                            row["id"],
+                            row["agency_id"],
+                            [msgspec.structs.asdict(e) for e in answer.entitlements],
+                        )
+                        for row, _, answer in answered
+                    ],
+                )
+                await work.add_tasks(
+                    NEWLY_ELIGIBLE_TASK,
+                    [
+                        (f"{citizen_id}:{connector_id}:{scheme}", None)
+                        for connector_id, scheme in newly_eligible
+                    ],
+                )
+        if answered:
+            async with self._redis.pipeline(transaction=False) as pipe:
+                for row, at, answer in answered:
+                    pipe.set(
+                        _CACHE_KEY.format(row["id"], digest),
+                        msgspec.json.encode(_Cached(fetched_at=at, answer=answer)),
+                        ex=row["cache_seconds"] + _STALE_KEEP_SECONDS,
+                    )
+                await pipe.execute()
 
     def _refresh_in_background(
         self, row: dict[str, Any], citizen_id: str, national_id: str, caller: Caller, request_id: str
     ) -> None:
         async def refresh() -> None:
+            calls: list[_Call] = []
             with contextlib.suppress(ConnectorFailure):  # the stale copy stays; the failure is recorded
-                await self._call(row, citizen_id, national_id, caller, request_id)
+                await self._call(row, national_id, request_id, calls)
+            await self._keep(calls, citizen_id, self._digest(national_id), caller)
 
-        self._in_background(refresh())
-
-    def _in_background(self, work: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.create_task(work)
+        task = asyncio.create_task(refresh())
         self._refreshing.add(task)
         task.add_done_callback(self._refreshing.discard)
 
     async def settle(self) -> None:
-        """Wait for background refreshes and records (shutdown and tests)."""
+        """Wait for background refreshes (shutdown and tests)."""
         if self._refreshing:
             await asyncio.gather(*self._refreshing, return_exceptions=True)
 
     def _result(
         self,
         row: dict[str, Any],
-        outcome: tuple[ResultState, float | None, EntitlementsResponse | None, str | None],
+        outcome: Outcome,
         language: str,
         consented: bool,
     ) -> AgencyResult:

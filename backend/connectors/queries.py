@@ -8,75 +8,47 @@ from backend.core.db import Connection, Pool
 
 Db = Pool | Connection
 
-CONNECTOR_COLUMNS = """
-    id, agency_id, name, title_th, title_en, base_url, auth_kind, api_key_header, oauth_token_url,
-    oauth_client_id, oauth_scope, secret_ciphertext, secret_key_id, timeout_ms, retries, cache_seconds,
-    consent_required, purpose, fields, status, created_at, updated_at
-"""
+# What an agency sets when registering or changing a connector (besides its fixed name).
+WRITABLE_COLUMNS = (
+    "title_th", "title_en", "base_url", "auth_kind", "api_key_header", "oauth_token_url",
+    "oauth_client_id", "oauth_scope", "secret_ciphertext", "secret_key_id", "timeout_ms", "retries",
+    "cache_seconds", "consent_required", "purpose", "fields", "client_certificate_pem", "server_ca_pem",
+    "min_age", "max_age",
+)  # fmt: skip
+CONNECTOR_COLUMNS = ", ".join(
+    ("id", "agency_id", "name", *WRITABLE_COLUMNS, "status", "created_at", "updated_at")
+)
 
 
 async def create_connector(
     db: Db, agency_id: int, fields: dict[str, Any], created_by: str | None
 ) -> int | None:
+    columns = ", ".join(WRITABLE_COLUMNS)
+    values = ", ".join(f"${i}" for i in range(4, 4 + len(WRITABLE_COLUMNS)))
     connector_id: int | None = await db.fetchval(
-        """
-        INSERT INTO connectors (agency_id, name, title_th, title_en, base_url, auth_kind, api_key_header,
-            oauth_token_url, oauth_client_id, oauth_scope, secret_ciphertext, secret_key_id, timeout_ms,
-            retries, cache_seconds, consent_required, purpose, fields, created_by)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19::uuid)
+        f"""
+        INSERT INTO connectors (agency_id, name, created_by, {columns})
+        VALUES ($1, $2, $3::uuid, {values})
         ON CONFLICT (agency_id, name) DO NOTHING RETURNING id
-        """,
+        """,  # noqa: S608 (column names are constants)
         agency_id,
         fields["name"],
-        fields["title_th"],
-        fields["title_en"],
-        fields["base_url"],
-        fields["auth_kind"],
-        fields["api_key_header"],
-        fields["oauth_token_url"],
-        fields["oauth_client_id"],
-        fields["oauth_scope"],
-        fields["secret_ciphertext"],
-        fields["secret_key_id"],
-        fields["timeout_ms"],
-        fields["retries"],
-        fields["cache_seconds"],
-        fields["consent_required"],
-        fields["purpose"],
-        fields["fields"],
         created_by,
+        *(fields.get(column) for column in WRITABLE_COLUMNS),
     )
     return connector_id
 
 
 async def update_connector(db: Db, agency_id: int, connector_id: int, fields: dict[str, Any]) -> None:
+    assignments = ", ".join(f"{column} = ${i}" for i, column in enumerate(WRITABLE_COLUMNS, start=3))
     await db.execute(
-        """
-        UPDATE connectors SET
-            title_th = $3, title_en = $4, base_url = $5, auth_kind = $6, api_key_header = $7,
-            oauth_token_url = $8, oauth_client_id = $9, oauth_scope = $10, secret_ciphertext = $11,
-            secret_key_id = $12, timeout_ms = $13, retries = $14, cache_seconds = $15,
-            consent_required = $16, purpose = $17, fields = $18, status = 'active', updated_at = now()
+        f"""
+        UPDATE connectors SET {assignments}, status = 'active', updated_at = now()
         WHERE id = $1 AND agency_id = $2
-        """,
+        """,  # noqa: S608 (column names are constants)
         connector_id,
         agency_id,
-        fields["title_th"],
-        fields["title_en"],
-        fields["base_url"],
-        fields["auth_kind"],
-        fields["api_key_header"],
-        fields["oauth_token_url"],
-        fields["oauth_client_id"],
-        fields["oauth_scope"],
-        fields["secret_ciphertext"],
-        fields["secret_key_id"],
-        fields["timeout_ms"],
-        fields["retries"],
-        fields["cache_seconds"],
-        fields["consent_required"],
-        fields["purpose"],
-        fields["fields"],
+        *(fields.get(column) for column in WRITABLE_COLUMNS),
     )
 
 
@@ -102,7 +74,7 @@ async def active_connectors(db: Db) -> list[dict[str, Any]]:
     """Connectors citizens' entitlements come from: active, of approved agencies."""
     rows = await db.fetch(
         f"""
-        SELECT {", ".join("c." + column.strip() for column in CONNECTOR_COLUMNS.split(","))},
+        SELECT {", ".join("c." + column for column in CONNECTOR_COLUMNS.split(", "))},
                a.code AS agency_code, a.name_th AS agency_name_th, a.name_en AS agency_name_en
         FROM connectors c JOIN agencies a ON a.id = c.agency_id
         WHERE c.status = 'active' AND a.status = 'approved'
@@ -177,45 +149,48 @@ async def withdraw_consent(connection: Connection, citizen_id: str, consent_id: 
 
 
 async def replace_entitlement_states(
-    connection: Connection,
-    *,
-    citizen_id: str,
-    connector_id: int,
-    agency_id: int,
-    states: list[dict[str, str]],
-) -> list[str]:
-    """The connector's latest answer in place of its previous one, inside a transaction; returns the
-    schemes the citizen has newly become eligible for but not enrolled in."""
-    # One replacement at a time per citizen and connector, so that a change is seen exactly once.
+    connection: Connection, *, citizen_id: str, answers: list[tuple[int, int, list[dict[str, Any]]]]
+) -> list[tuple[int, str]]:
+    """Each connector's latest answer (connector, agency, states) in place of its previous one, inside
+    a transaction; returns the (connector, scheme) pairs the citizen has newly become eligible for but
+    not enrolled in."""
+    # One replacement at a time per citizen, so that a change is seen exactly once.
     await connection.execute(
-        "SELECT pg_advisory_xact_lock(hashtextextended($1::uuid::text || ':' || $2::bigint::text, 0))",
+        "SELECT pg_advisory_xact_lock(hashtextextended('entitlement-states:' || $1::uuid::text, 0))",
         citizen_id,
-        connector_id,
     )
+    connector_ids = [connector_id for connector_id, _, _ in answers]
     before = {
-        row["scheme_id"]: row["status"]
+        (row["connector_id"], row["scheme_id"]): row["status"]
         for row in await connection.fetch(
-            "SELECT scheme_id, status FROM entitlement_states "
-            "WHERE citizen_id = $1::uuid AND connector_id = $2",
+            "SELECT connector_id, scheme_id, status FROM entitlement_states "
+            "WHERE citizen_id = $1::uuid AND connector_id = ANY($2::bigint[])",
             citizen_id,
-            connector_id,
+            connector_ids,
         )
     }
+    rows = [
+        (connector_id, agency_id, state) for connector_id, agency_id, states in answers for state in states
+    ]
     await connection.execute(
         """
         WITH latest AS (
-            SELECT * FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
-                AS s(scheme_id, status, scheme_name_th, scheme_name_en, how_to_claim_th, how_to_claim_en)
+            SELECT * FROM unnest($3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[],
+                                 $9::text[], $10::text[])
+                AS s(connector_id, agency_id, scheme_id, status, scheme_name_th, scheme_name_en,
+                     how_to_claim_th, how_to_claim_en)
         ), gone AS (
             DELETE FROM entitlement_states e
-            WHERE e.citizen_id = $1::uuid AND e.connector_id = $2
-              AND NOT EXISTS (SELECT 1 FROM latest l WHERE l.scheme_id = e.scheme_id)
+            WHERE e.citizen_id = $1::uuid AND e.connector_id = ANY($2::bigint[])
+              AND NOT EXISTS (
+                  SELECT 1 FROM latest l WHERE l.connector_id = e.connector_id AND l.scheme_id = e.scheme_id
+              )
         )
         INSERT INTO entitlement_states (citizen_id, connector_id, agency_id, scheme_id, status,
                                         scheme_name_th, scheme_name_en, how_to_claim_th, how_to_claim_en)
-        SELECT DISTINCT ON (scheme_id) $1::uuid, $2, $3, scheme_id, status, scheme_name_th, scheme_name_en,
-               how_to_claim_th, how_to_claim_en
-        FROM latest ORDER BY scheme_id
+        SELECT DISTINCT ON (connector_id, scheme_id) $1::uuid, connector_id, agency_id, scheme_id, status,
+               scheme_name_th, scheme_name_en, how_to_claim_th, how_to_claim_en
+        FROM latest ORDER BY connector_id, scheme_id
         ON CONFLICT (citizen_id, connector_id, scheme_id) DO UPDATE SET
             status = EXCLUDED.status, scheme_name_th = EXCLUDED.scheme_name_th,
             scheme_name_en = EXCLUDED.scheme_name_en, how_to_claim_th = EXCLUDED.how_to_claim_th,
@@ -224,16 +199,17 @@ async def replace_entitlement_states(
                                 THEN entitlement_states.status_since ELSE now() END
         """,
         citizen_id,
-        connector_id,
-        agency_id,
-        *([state[key] for state in states] for key in _STATE_KEYS),
+        connector_ids,
+        [connector_id for connector_id, _, _ in rows],
+        [agency_id for _, agency_id, _ in rows],
+        *([state[key] for _, _, state in rows] for key in _STATE_KEYS),
     )
     return sorted(
         {
-            state["scheme_id"]
-            for state in states
+            (connector_id, state["scheme_id"])
+            for connector_id, _, state in rows
             if state["status"] == "eligible_not_enrolled"
-            and before.get(state["scheme_id"]) != state["status"]
+            and before.get((connector_id, state["scheme_id"])) != state["status"]
         }
     )
 
@@ -246,6 +222,13 @@ _STATE_KEYS = (
     "how_to_claim_th",
     "how_to_claim_en",
 )
+
+
+_INSERT_ACCESS = """
+    INSERT INTO data_access_log (citizen_id, agency_id, connector_id, actor_kind, actor_id, purpose,
+                                 fields, outcome, detail)
+    VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8, $9)
+"""
 
 
 async def record_access(
@@ -262,11 +245,7 @@ async def record_access(
     detail: str | None,
 ) -> None:
     await db.execute(
-        """
-        INSERT INTO data_access_log (citizen_id, agency_id, connector_id, actor_kind, actor_id, purpose,
-                                     fields, outcome, detail)
-        VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8, $9)
-        """,
+        _INSERT_ACCESS,
         citizen_id,
         agency_id,
         connector_id,
@@ -276,6 +255,21 @@ async def record_access(
         fields,
         outcome,
         detail,
+    )
+
+
+async def record_accesses(
+    db: Db,
+    *,
+    citizen_id: str,
+    actor_kind: str,
+    actor_id: str | None,
+    calls: list[tuple[int, int, str, list[str], str, str | None]],
+) -> None:
+    """One record per call: (agency, connector, purpose, fields, outcome, detail)."""
+    await db.executemany(
+        _INSERT_ACCESS,
+        [(citizen_id, agency, connector, actor_kind, actor_id, *rest) for agency, connector, *rest in calls],
     )
 
 

@@ -16,13 +16,15 @@ from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from backend.connectors import queries
 from backend.connectors.client import DestinationRefused, check_destination
 from backend.connectors.entitlements import SECRET_PURPOSE, Caller, EntitlementsPage, EntitlementsService
+from backend.connectors.tls import certificate_problems
 from backend.core.errors import Conflict, FieldError, InvalidInput, NotFound
 from backend.identity import queries as identity_queries
 from backend.identity.guards import Principal, require_agency_permission, require_person
 from backend.identity.service import Identity
 from backend.lifespan import Resources
 
-AuthKind = Literal["none", "api_key", "oauth_client_credentials"]
+AuthKind = Literal["none", "api_key", "oauth_client_credentials", "client_tls"]
+Pem = Annotated[str, msgspec.Meta(min_length=1, max_length=20000)]
 Url = Annotated[str, msgspec.Meta(max_length=2000, pattern="^https?://")]
 
 
@@ -38,6 +40,16 @@ class NewConnector(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     oauth_client_id: Annotated[str, msgspec.Meta(min_length=1, max_length=200)] | None = None
     oauth_client_secret: Annotated[str, msgspec.Meta(min_length=8, max_length=4000)] | None = None
     oauth_scope: Annotated[str, msgspec.Meta(max_length=200)] | None = None
+    client_certificate_pem: Pem | None = None
+    """For ``client_tls``: the certificate the platform presents to the agency's server."""
+    client_private_key_pem: Pem | None = None
+    """Its private key (unencrypted PEM); stored encrypted, never shown again."""
+    server_ca_pem: Annotated[str, msgspec.Meta(min_length=1, max_length=50000)] | None = None
+    """The CA(s) that signed the agency's server certificate, if not a publicly trusted one: then only
+    these are trusted for this connector."""
+    min_age: Annotated[int, msgspec.Meta(ge=0, le=150)] | None = None
+    max_age: Annotated[int, msgspec.Meta(ge=0, le=150)] | None = None
+    """Ask the agency only about citizens of these ages (e.g. an elderly allowance from 60)."""
     timeout_ms: Annotated[int, msgspec.Meta(ge=100, le=10000)] = 2000
     retries: Annotated[int, msgspec.Meta(ge=0, le=3)] = 1
     cache_seconds: Annotated[int, msgspec.Meta(ge=0, le=86400)] = 300
@@ -62,6 +74,10 @@ class ConnectorView(msgspec.Struct, kw_only=True):
     oauth_token_url: str | None
     oauth_client_id: str | None
     oauth_scope: str | None
+    client_certificate_pem: str | None
+    server_ca_pem: str | None
+    min_age: int | None
+    max_age: int | None
     timeout_ms: int
     retries: int
     cache_seconds: int
@@ -129,8 +145,26 @@ def _checked_auth(data: NewConnector, *, secret_on_file: bool = False) -> str | 
             if not getattr(data, f) and not (f == "oauth_client_secret" and secret_on_file)
         ]
         secret = data.oauth_client_secret
+    elif data.auth_kind == "client_tls":
+        errors += [
+            FieldError(field=f, message="needed for client_tls")
+            for f in ("client_certificate_pem", "client_private_key_pem")
+            if not getattr(data, f) and not (f == "client_private_key_pem" and secret_on_file)
+        ]
+        if not data.base_url.startswith("https://"):
+            errors.append(FieldError(field="base_url", message="a client certificate needs https"))
+        secret = data.client_private_key_pem
     else:
         secret = None
+    if data.auth_kind != "client_tls" and data.client_certificate_pem:
+        errors.append(FieldError(field="client_certificate_pem", message="only for client_tls"))
+    if data.min_age is not None and data.max_age is not None and data.min_age > data.max_age:
+        errors.append(FieldError(field="min_age", message="must not be above max_age"))
+    errors += certificate_problems(
+        data.client_certificate_pem,
+        data.client_private_key_pem if data.auth_kind == "client_tls" else None,
+        data.server_ca_pem,
+    )
     if errors:
         raise InvalidInput("; ".join(f"{e.field}: {e.message}" for e in errors), errors=errors)
     return secret
@@ -278,15 +312,17 @@ async def agency_data_access(
     return [msgspec.convert({**row, "agency_id": agency_id}, DataAccessView, strict=False) for row in rows]
 
 
-async def _citizen(principal: Principal, identity: Identity, resources: Resources) -> tuple[str, str]:
+async def _citizen(
+    principal: Principal, identity: Identity, resources: Resources
+) -> tuple[str, str, dt.date | None]:
+    """The citizen's id, national ID (decrypted) and birth date."""
     person = require_person(principal)
     assert person.citizen_id is not None
     row = await identity_queries.citizen_by_id(resources.pool, person.citizen_id)
     if row is None:
         raise NotFound("Your account no longer exists.")
-    return person.citizen_id, identity.cipher.decrypt(
-        row["national_id_key_id"], row["national_id_ciphertext"]
-    )
+    national_id = identity.cipher.decrypt(row["national_id_key_id"], row["national_id_ciphertext"])
+    return person.citizen_id, national_id, row["birthdate"]
 
 
 @get(
@@ -302,10 +338,11 @@ async def my_entitlements(
     lang: FromQuery[Literal["th", "en"]] = "th",
     refresh: FromQuery[bool] = False,
 ) -> EntitlementsPage:
-    citizen_id, national_id = await _citizen(principal, identity, resources)
+    citizen_id, national_id, birthdate = await _citizen(principal, identity, resources)
     return await entitlements.for_citizen(
         citizen_id=citizen_id,
         national_id=national_id,
+        birthdate=birthdate,
         language=lang,
         caller=Caller("citizen", citizen_id),
         refresh=refresh,

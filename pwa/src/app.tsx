@@ -10,7 +10,22 @@ import { Inbox } from "./screens/inbox";
 import { Settings } from "./screens/settings";
 import { App as AppContext, type Me } from "./state";
 
+/** The staff consoles, fetched only when a staff member opens them. */
+function ConsoleScreen() {
+  const [Console, setConsole] = useState<(() => preact.JSX.Element) | null>(null);
+  const [failed, setFailed] = useState(false);
+  useEffect(() => {
+    import("./console/console").then(
+      (module) => setConsole(() => module.Console),
+      () => setFailed(true),
+    );
+  }, []);
+  if (failed) return <p role="alert">The console could not be loaded. Check the connection and reload.</p>;
+  return Console ? <Console /> : <p role="status">Loading…</p>;
+}
+
 const SCREENS: Record<string, () => preact.JSX.Element> = {
+  "/console": ConsoleScreen,
   "/": Home,
   "/entitlements": Entitlements,
   "/bills": Bills,
@@ -18,7 +33,7 @@ const SCREENS: Record<string, () => preact.JSX.Element> = {
   "/settings": Settings,
   "/data-access": DataAccess,
 };
-const NEEDS_LOGIN = new Set(["/entitlements", "/bills", "/inbox", "/settings", "/data-access"]);
+const NEEDS_LOGIN = new Set(["/entitlements", "/bills", "/inbox", "/settings", "/data-access", "/console"]);
 const NAV: [string, Parameters<typeof translate>[1]][] = [
   ["/", "home"],
   ["/entitlements", "entitlements"],
@@ -114,6 +129,19 @@ export function App({ updateReady, applyUpdate }: { updateReady: boolean; applyU
         >
           {language === "th" ? "English" : "ไทย"}
         </button>
+        {me && me.roles.length > 0 && (
+          <a
+            class="console-link"
+            href="/console"
+            lang="en"
+            onClick={(event) => {
+              event.preventDefault();
+              navigate("/console");
+            }}
+          >
+            Staff console
+          </a>
+        )}
         {me && (
           <button type="button" class="logout" onClick={logOut}>
             {t("logOut")}

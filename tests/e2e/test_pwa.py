@@ -194,3 +194,64 @@ async def test_a_push_delivered_to_the_service_worker_is_shown_as_a_notification
             break
         await page.wait_for_timeout(100)
     assert shown == [{"title": "บิลค่าน้ำครบกำหนด", "body": "187.00 บาท", "url": "/bills"}]
+
+
+async def _log_in(page: Page, base: str, person: str, next_path: str) -> None:
+    await page.goto(f"{base}/auth/login?next={next_path}")
+    await page.click(f"text={person}")
+    await page.wait_for_url(f"{base}{next_path}")
+
+
+async def test_an_agency_sends_a_message_and_watches_it_go_out_and_support_finds_each_delivery(
+    demo_app: DemoApp, browser_context: BrowserContext
+) -> None:
+    base = demo_app.base
+    page = await browser_context.new_page()
+    await page.set_viewport_size({"width": 1024, "height": 900})
+    # Somchai has a phone (a demo one, on the local push service) for the message to reach.
+    await _log_in(page, base, "Somchai Jaidee", "/settings")
+    await page.click("text=เพิ่มโทรศัพท์สาธิต")
+    await page.wait_for_load_state("networkidle")
+
+    await _log_in(page, base, "Pim Songkhao", "/console")  # agency sender, demo welfare department
+    await page.wait_for_selector("h1:has-text('Staff console')")
+    await page.click("button:has-text('Templates')")
+    await page.fill("label:has-text('Key') input", "allowance-paid")
+    await page.fill("label:has-text('Title (Thai)') input", "โอนเบี้ยยังชีพแล้ว")
+    await page.fill("label:has-text('Title (English)') input", "Allowance paid")
+    await page.fill("label:has-text('Text (Thai)') textarea", "เบี้ยยังชีพเดือนนี้โอนเข้าบัญชีแล้ว")
+    await page.fill("label:has-text('Text (English)') textarea", "This month's allowance is in your account.")
+    await page.click("button:has-text('Save template')")
+    await page.wait_for_selector("td:has-text('allowance-paid')")
+    await _shot(page, "10-agency-templates")
+
+    await page.click("button:has-text('Send a message')")
+    await page.wait_for_selector("option:has-text('allowance-paid')", state="attached")
+    await page.select_option("label:has-text('Audience') select", "age-range")
+    await page.fill("label:has-text('From age') input", "60")
+    await page.fill("label:has-text('To age') input", "120")
+    await page.click("form >> button:has-text('Send')")
+    progress = page.locator(".progress [role=status]")
+    await progress.wait_for()
+    # Live: the numbers move without a reload until every message is final.
+    await page.wait_for_function(
+        """() => {
+            const text = document.querySelector('.progress [role=status]').textContent;
+            return /All recipients added: [1-9]/.test(text) && /delivered [1-9]/.test(text);
+        }""",
+        timeout=30000,
+    )
+    await page.wait_for_selector(".chart polyline")
+    await _shot(page, "11-agency-campaign-progress")
+
+    await _log_in(page, base, "Siri Chuailuea", "/console")  # support
+    await page.wait_for_selector("text=Every look-up you make is recorded")
+    await page.fill("label:has-text('national ID') input", "3101200581231")
+    await page.click("button:has-text('Find messages')")
+    await page.wait_for_selector("li:has-text('Allowance paid')")
+    await page.click("button:has-text('Show devices and delivery attempts')")
+    await page.wait_for_selector(".timeline li:has-text('HTTP 201')")
+    text = await page.inner_text("section[aria-labelledby=citizen-title]")
+    assert "x-xxxx-xxxxx-23-1" in text  # masked, never the whole ID
+    assert "3101200581231" not in await page.content()
+    await _shot(page, "12-support-delivery-attempts")

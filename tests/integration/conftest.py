@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 
@@ -42,8 +43,12 @@ async def sign_in(app: Litestar, client: httpx.AsyncClient) -> AsyncIterator[Sig
     resources: Resources = app.state.resources
     opened: list[httpx.AsyncClient] = []
 
-    async def signed_in(*roles: tuple[str, int | None], national_id: str | None = None) -> httpx.AsyncClient:
-        citizen_id = await make_citizen(resources.pool, identity.cipher, national_id=national_id)
+    async def signed_in(
+        *roles: tuple[str, int | None], national_id: str | None = None, birthdate: dt.date | None = None
+    ) -> httpx.AsyncClient:
+        citizen_id = await make_citizen(
+            resources.pool, identity.cipher, national_id=national_id, birthdate=birthdate
+        )
         for role, agency_id in roles:
             await resources.pool.execute(
                 "INSERT INTO role_grants (citizen_id, role, agency_id, grant_reason) "

@@ -1,0 +1,42 @@
+// Campaign progress as a small SVG line chart: messages delivered and failed over time. Plain SVG,
+// no chart library (the console must stay small); a text summary beside it carries the same figures.
+export interface Sample {
+  seconds: number;
+  counts: Record<string, number>;
+}
+
+const SERIES: [string, string[], string][] = [
+  ["delivered", ["delivered"], "#0b6e4f"],
+  ["failed", ["permanent-failure", "technical-failure", "temporary-failure"], "#b3261e"],
+  ["waiting", ["created", "sending"], "#5f6368"],
+];
+
+export function CampaignChart({ samples }: { samples: Sample[] }) {
+  const width = 320;
+  const height = 140;
+  const last = samples[samples.length - 1];
+  const highest = Math.max(1, ...samples.flatMap((s) => SERIES.map(([, keys]) => keys.reduce((n, k) => n + (s.counts[k] ?? 0), 0))));
+  const span = Math.max(1, last?.seconds ?? 1);
+  const line = (keys: string[]) =>
+    samples
+      .map((s) => {
+        const value = keys.reduce((n, k) => n + (s.counts[k] ?? 0), 0);
+        return `${((s.seconds / span) * (width - 10) + 5).toFixed(1)},${(height - 5 - (value / highest) * (height - 10)).toFixed(1)}`;
+      })
+      .join(" ");
+  return (
+    <figure class="chart">
+      <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label="Messages by status over time">
+        <rect x="0" y="0" width={width} height={height} fill="none" stroke="#c4c7c5" />
+        {samples.length > 1 && SERIES.map(([name, keys, colour]) => <polyline key={name} points={line(keys)} fill="none" stroke={colour} stroke-width="2" />)}
+      </svg>
+      <figcaption>
+        {SERIES.map(([name, keys, colour]) => (
+          <span key={name} class="legend">
+            <span style={{ background: colour }} aria-hidden="true" /> {name}: {last ? keys.reduce((n, k) => n + (last.counts[k] ?? 0), 0) : 0}
+          </span>
+        ))}
+      </figcaption>
+    </figure>
+  );
+}
