@@ -41,8 +41,9 @@ lint: $(DEV_STAMP)
 typecheck: $(DEV_STAMP)
 	$(BIN)/mypy
 
-# The browser tests need the built PWA and Chromium: both come first.
+# The PWA's own unit tests (Vitest), then the browser tests, which need the built PWA and Chromium.
 unit: $(DEV_STAMP) pwa browser
+	cd pwa && npm test
 	$(BIN)/pytest
 
 test: lint typecheck unit

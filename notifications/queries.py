@@ -92,6 +92,18 @@ async def latest_template(db: Db, agency_id: int, key: str) -> dict[str, Any] | 
     return dict(row) if row else None
 
 
+async def latest_templates(db: Db, agency_id: int) -> list[dict[str, Any]]:
+    rows = await db.fetch(
+        """
+        SELECT DISTINCT ON (key)
+               id, key, version, category, title_th, title_en, body_th, body_en, placeholders, created_at
+        FROM notification_templates WHERE agency_id = $1 ORDER BY key, version DESC
+        """,
+        agency_id,
+    )
+    return [dict(row) for row in rows]
+
+
 async def notification_by_key(db: Db, agency_id: int, citizen_id: str, key: str) -> dict[str, Any] | None:
     row = await db.fetchrow(
         """

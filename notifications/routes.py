@@ -258,6 +258,23 @@ async def add_template(
     )
 
 
+@get(
+    "/api/v1/agency/{agency_id:int}/notification-templates",
+    tags=["agency"],
+    summary="The agency's message templates, the latest version of each",
+)
+async def list_templates(
+    agency_id: FromPath[int],
+    principal: NamedDependency[Principal],
+    resources: NamedDependency[Resources],
+) -> list[TemplateView]:
+    require_agency_permission(principal, agency_id, "notifications")
+    return [
+        msgspec.convert(row, TemplateView)
+        for row in await queries.latest_templates(resources.pool, agency_id)
+    ]
+
+
 async def _sending_agency(
     principal: Principal, identity: Identity, resources: Resources, agency_id: int | None
 ) -> int:
@@ -471,6 +488,7 @@ async def set_preferences(
 
 NOTIFICATION_ROUTES = [
     get_preferences, set_preferences,
-    vapid_public_key, subscribe, devices, unsubscribe, inbox, unread, read, remove, add_template, send,
+    vapid_public_key, subscribe, devices, unsubscribe, inbox, unread, read, remove,
+    add_template, list_templates, send,
     notification_status, start_campaign_route, campaign_progress,
 ]  # fmt: skip

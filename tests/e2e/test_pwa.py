@@ -241,7 +241,7 @@ async def test_an_agency_sends_a_message_and_watches_it_go_out_and_support_finds
         }""",
         timeout=30000,
     )
-    await page.wait_for_selector(".chart polyline")
+    await page.wait_for_selector(".chart polyline", state="attached")
     await _shot(page, "11-agency-campaign-progress")
 
     await _log_in(page, base, "Siri Chuailuea", "/console")  # support

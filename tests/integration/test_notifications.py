@@ -546,3 +546,20 @@ async def test_a_scheduled_message_stays_out_of_the_inbox_until_its_time_then_is
     assert await _deliver_all(resources) == ["done"]
     assert len(await _received(push_service, device["device_id"])) == 1
     assert (await citizen.get("/api/v1/inbox")).json()["unread"] == 1
+
+
+async def test_an_agency_lists_the_latest_version_of_each_of_its_templates_and_no_one_elses(
+    sign_in: SignIn, resources: Resources
+) -> None:
+    agency_id = await make_agency(resources.pool, status="approved")
+    other_agency = await make_agency(resources.pool, status="approved")
+    sender = await sign_in(("agency_sender", agency_id))
+    stranger = await sign_in(("agency_sender", other_agency))
+    path = f"/api/v1/agency/{agency_id}/notification-templates"
+    await sender.post(path, json=TEMPLATE)
+    await sender.post(path, json={**TEMPLATE, "title_en": "Your bill is due soon"})
+    await sender.post(path, json={**TEMPLATE, "key": "office-closed"})
+    listed = (await sender.get(path)).json()
+    assert [(t["key"], t["version"]) for t in listed] == [("bill-due", 2), ("office-closed", 1)]
+    assert listed[0]["title_en"] == "Your bill is due soon"
+    assert (await stranger.get(path)).status_code == 403

@@ -42,8 +42,11 @@ export function Console() {
   const agencyIds = [...new Set(roles.filter((r) => r.agency_id !== null).map((r) => r.agency_id as number))];
   const isSupport = roles.some((r) => r.role === "support");
   const isAdmin = roles.some((r) => r.role === "platform_admin");
+  const [agencies] = useLoad<{ id: number; name_en: string }[]>("/api/v1/agencies");
+  const agencyName = (id: number) =>
+    (agencies.status === "ok" && agencies.data.find((agency) => agency.id === id)?.name_en) || `Agency ${id}`;
   const sections: [string, string][] = [
-    ...agencyIds.map((id): [string, string] => [`agency-${id}`, `Agency ${id}`]),
+    ...agencyIds.map((id): [string, string] => [`agency-${id}`, agencyName(id)]),
     ...(isSupport ? ([["support", "Support"]] as [string, string][]) : []),
     ...(isAdmin ? ([["admin", "Administration"]] as [string, string][]) : []),
   ];
@@ -64,6 +67,7 @@ export function Console() {
         <AgencyConsole
           key={section}
           agencyId={Number(section.slice(7))}
+          name={agencyName(Number(section.slice(7)))}
           roles={roles.filter((r) => r.agency_id === Number(section.slice(7))).map((r) => r.role)}
         />
       )}
@@ -104,13 +108,13 @@ const AGENCY_TABS: [AgencyTab, string, string[]][] = [
   ["send", "Send a message", ["agency_admin", "agency_sender"]],
 ];
 
-function AgencyConsole({ agencyId, roles }: { agencyId: number; roles: string[] }) {
+function AgencyConsole({ agencyId, name, roles }: { agencyId: number; name: string; roles: string[] }) {
   // Only the sections this person's roles at this agency allow (the API refuses the rest anyway).
   const tabs = AGENCY_TABS.filter(([, , allowed]) => allowed.some((role) => roles.includes(role)));
   const [tab, setTab] = useState<AgencyTab>(tabs[0]?.[0] ?? "tiles");
   return (
     <>
-      <h2>Agency {agencyId}</h2>
+      <h2>{name}</h2>
       <Tabs tabs={tabs.map(([key, label]): [AgencyTab, string] => [key, label])} current={tab} choose={setTab} />
       {tab === "tiles" && <TilesPanel agencyId={agencyId} />}
       {tab === "connectors" && <ConnectorsPanel agencyId={agencyId} />}
@@ -364,8 +368,10 @@ function SendPanel({ agencyId }: { agencyId: number }) {
     };
     try {
       const started = await send<Progress>("POST", "/api/v1/agency/notification-campaigns", body);
-      setSamples([]);
-      setCampaign(started);
+      if (started) {
+        setSamples([{ seconds: 0, counts: started.counts }]);
+        setCampaign(started);
+      }
     } catch (error) {
       setMessage(problemText(error));
     }
@@ -375,7 +381,10 @@ function SendPanel({ agencyId }: { agencyId: number }) {
     <>
       <form onSubmit={start}>
         <Field label="Template">
-          <select value={template} onChange={(event) => setTemplate(event.currentTarget.value)}>
+          <select
+            value={template || (templates.status === "ok" ? templates.data[0]?.key : "")}
+            onChange={(event) => setTemplate(event.currentTarget.value)}
+          >
             {templates.status === "ok" && templates.data.map((t) => <option key={t.id} value={t.key}>{t.key}: {t.title_en}</option>)}
           </select>
         </Field>

@@ -1,4 +1,6 @@
-import { send } from "../api";
+import { useEffect, useRef, useState } from "preact/hooks";
+
+import { get, send } from "../api";
 import { Loaded } from "../components";
 import { formatBaht, formatDate } from "../i18n";
 import { useApp, useLoad } from "../state";
@@ -31,9 +33,35 @@ interface Page {
   agencies: AgencyResult[];
 }
 
+/** Pulling the page down from its top by 70 px or more calls ``onRefresh`` (touch screens). */
+function usePullToRefresh(onRefresh: () => void) {
+  const latest = useRef(onRefresh);
+  latest.current = onRefresh;
+  useEffect(() => {
+    let startY: number | null = null;
+    const start = (event: TouchEvent) => {
+      startY = window.scrollY === 0 ? event.touches[0].clientY : null;
+    };
+    const end = (event: TouchEvent) => {
+      if (startY !== null && event.changedTouches[0].clientY - startY > 70) latest.current();
+      startY = null;
+    };
+    window.addEventListener("touchstart", start, { passive: true });
+    window.addEventListener("touchend", end, { passive: true });
+    return () => {
+      window.removeEventListener("touchstart", start);
+      window.removeEventListener("touchend", end);
+    };
+  }, []);
+}
+
 export function Entitlements() {
   const { t, language } = useApp();
-  const [load, reload] = useLoad<Page>(`/api/v1/entitlements?lang=${language}`);
+  // A refresh (button or pull-down) asks every agency again rather than reading the cache.
+  const [fresh, setFresh] = useState(false);
+  const [load, reload] = useLoad<Page>(`/api/v1/entitlements?lang=${language}${fresh ? "&refresh=true" : ""}`);
+  const refresh = () => (fresh ? reload() : setFresh(true));
+  usePullToRefresh(refresh);
 
   const entitlement = (item: Entitlement) => (
     <li class="card" key={`${item.agency_name}-${item.scheme_id}`}>
@@ -66,10 +94,17 @@ export function Entitlements() {
     reload();
   }
 
+  async function withdraw(connectorId: number) {
+    const { data } = await get<{ id: number; connector_id: number }[]>("/api/v1/me/consents");
+    const given = data.find((row) => row.connector_id === connectorId);
+    if (given) await send("DELETE", `/api/v1/me/consents/${given.id}`);
+    reload();
+  }
+
   return (
     <section aria-labelledby="entitlements-title">
       <h1 id="entitlements-title">{t("entitlements")}</h1>
-      <button type="button" onClick={reload}>
+      <button type="button" onClick={refresh}>
         {t("refresh")}
       </button>
       <Loaded load={load} reload={reload}>
@@ -92,6 +127,11 @@ export function Entitlements() {
                 {agency.consent_required && !agency.consent_given && (
                   <button type="button" onClick={() => consent(agency.connector_id)}>
                     {t("giveConsent")}
+                  </button>
+                )}
+                {agency.consent_required && agency.consent_given && (
+                  <button type="button" onClick={() => withdraw(agency.connector_id)}>
+                    {t("withdrawConsent")}
                   </button>
                 )}
                 <ul class="cards">
