@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint typecheck unit bench pwa browser clean
+.PHONY: run test lint typecheck unit bench pwa browser lighthouse clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,10 @@ test: lint typecheck unit
 
 bench: $(DEV_STAMP)
 	$(BIN)/pytest tests/bench -p no:cacheprovider -s
+
+# Lighthouse (mobile) on the home, entitlements and bills screens, plus installability: a report, not a test.
+lighthouse: $(DEV_STAMP) pwa browser
+	$(BIN)/python -m scripts.lighthouse_report
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
