@@ -4,16 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 
 import httpx
+import pytest
 import pytest_asyncio
 from litestar import Litestar
 
 from backend.identity.service import Identity, session_cookie_name
 from backend.lifespan import Resources
 from tests.conftest import app_client
+from tests.demo_agencies import running_demo_agencies
 from tests.factories import make_citizen
+
+
+@pytest.fixture(scope="module")
+def agencies_url() -> Iterator[str]:
+    """The demo agencies' connector server, one per test module that asks for it."""
+    with running_demo_agencies() as base:
+        yield base
 
 
 @pytest_asyncio.fixture(autouse=True)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import socket
 import ssl
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,7 @@ from aiohttp.abc import AbstractResolver, ResolveResult
 from backend.connectors.client import ConnectorClient, ConnectorFailure, ConnectorTarget
 from backend.lifespan import Resources
 from tests.certificates import Issued, TestAuthority
-from tests.demo_agencies import free_port, running_demo_agencies
+from tests.demo_agencies import free_port
 from tests.factories import make_agency
 from tests.integration.conftest import SignIn
 from tests.integration.test_entitlements import connector
@@ -276,12 +276,6 @@ async def test_the_connection_goes_to_the_address_the_resolver_vetted(
     assert answer.entitlements[0].scheme_id == "disability-allowance"
     assert dns.asked == ["agency.example"]
     assert agency_server.callers == [PLATFORM]
-
-
-@pytest.fixture(scope="module")
-def agencies_url() -> Iterator[str]:
-    with running_demo_agencies() as base:
-        yield base
 
 
 async def test_a_connector_is_asked_only_about_citizens_of_the_ages_it_serves(

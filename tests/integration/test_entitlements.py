@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -16,18 +16,12 @@ from backend.connectors.client import DestinationRefused, check_destination
 from backend.lifespan import Resources
 from backend.settings import Settings, load_settings
 from tests.conftest import environment_for_tests, serve_in_process
-from tests.demo_agencies import free_port, running_demo_agencies
+from tests.demo_agencies import free_port
 from tests.factories import make_agency
 from tests.integration.conftest import SignIn
 
 MALEE = "1100700945129"  # a new mother among the demo people
 SOMCHAI = "3101200581231"  # retired, 68
-
-
-@pytest.fixture(scope="module")
-def agencies_url() -> Iterator[str]:
-    with running_demo_agencies() as base:
-        yield base
 
 
 @pytest_asyncio.fixture(autouse=True)

@@ -11,16 +11,20 @@ const SERIES: [string, string[], string][] = [
   ["waiting", ["created", "sending"], "#5f6368"],
 ];
 
+function total(counts: Record<string, number>, keys: string[]): number {
+  return keys.reduce((sum, key) => sum + (counts[key] ?? 0), 0);
+}
+
 export function CampaignChart({ samples }: { samples: Sample[] }) {
   const width = 320;
   const height = 140;
   const last = samples[samples.length - 1];
-  const highest = Math.max(1, ...samples.flatMap((s) => SERIES.map(([, keys]) => keys.reduce((n, k) => n + (s.counts[k] ?? 0), 0))));
+  const highest = Math.max(1, ...samples.flatMap((s) => SERIES.map(([, keys]) => total(s.counts, keys))));
   const span = Math.max(1, last?.seconds ?? 1);
   const line = (keys: string[]) =>
     samples
       .map((s) => {
-        const value = keys.reduce((n, k) => n + (s.counts[k] ?? 0), 0);
+        const value = total(s.counts, keys);
         return `${((s.seconds / span) * (width - 10) + 5).toFixed(1)},${(height - 5 - (value / highest) * (height - 10)).toFixed(1)}`;
       })
       .join(" ");
@@ -33,7 +37,7 @@ export function CampaignChart({ samples }: { samples: Sample[] }) {
       <figcaption>
         {SERIES.map(([name, keys, colour]) => (
           <span key={name} class="legend">
-            <span style={{ background: colour }} aria-hidden="true" /> {name}: {last ? keys.reduce((n, k) => n + (last.counts[k] ?? 0), 0) : 0}
+            <span style={{ background: colour }} aria-hidden="true" /> {name}: {last ? total(last.counts, keys) : 0}
           </span>
         ))}
       </figcaption>
