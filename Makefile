@@ -48,7 +48,11 @@ unit: $(DEV_STAMP) pwa browser
 
 test: lint typecheck unit
 
+# The entitlements benchmark loads the served app with wrk (Debian's package).
 bench: $(DEV_STAMP)
+	@command -v wrk >/dev/null || { \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q wrk; }
 	$(BIN)/pytest tests/bench -p no:cacheprovider -s
 
 # Lighthouse (mobile) on the home, entitlements and bills screens, plus installability: a report, not a test.

@@ -38,16 +38,20 @@ def running_push_service() -> Iterator[str]:
 @contextmanager
 def _running(command: str, probe: str) -> Iterator[str]:
     port = free_port()
+    environment = {"DEMO_MODE": "true", "VAR_DIR": tempfile.mkdtemp(prefix="citizen-demo-agencies-")}
+    with serving(
+        [sys.executable, "-m", "backend.cli", command, "--port", str(port)], environment, port, probe
+    ) as base:
+        yield base
+
+
+@contextmanager
+def serving(argv: list[str], environment: dict[str, str], port: int, probe: str) -> Iterator[str]:
+    """Runs ``argv`` (a server on ``port``) until ``probe`` answers 200; yields its base URL, stops it after."""
     keep = ("PATH", "HOME", "LANG", "TMPDIR")
-    environment = {key: value for key, value in os.environ.items() if key in keep}
-    environment.update(DEMO_MODE="true", VAR_DIR=tempfile.mkdtemp(prefix="citizen-demo-agencies-"))
+    environment = {**{key: value for key, value in os.environ.items() if key in keep}, **environment}
     with tempfile.TemporaryFile() as log:  # not a pipe: a full pipe would stall the server
-        process = subprocess.Popen(
-            [sys.executable, "-m", "backend.cli", command, "--port", str(port)],
-            env=environment,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        process = subprocess.Popen(argv, env=environment, stdout=log, stderr=subprocess.STDOUT)
         base = f"http://127.0.0.1:{port}"
         try:
             deadline = time.monotonic() + 30
@@ -59,7 +63,7 @@ def _running(command: str, probe: str) -> Iterator[str]:
                     pass
                 if process.poll() is not None or time.monotonic() > deadline:
                     log.seek(0)
-                    raise RuntimeError(f"{command} did not start: {log.read().decode()[-2000:]}")
+                    raise RuntimeError(f"{argv} did not start: {log.read().decode()[-2000:]}")
                 time.sleep(0.1)
             yield base
         finally:

@@ -119,6 +119,7 @@ async def _decide(
                 granted_by=admin.citizen_id,
                 reason="proposed the agency, which was approved",
             )
+    await identity.roles.changed()
     if status == "suspended":  # its systems' live tokens stop at once, as its staff's roles have
         for client in await identity_queries.agency_clients(resources.pool, agency_id):
             await identity.agency_tokens.mark_revoked(client["id"])

@@ -3,6 +3,7 @@ withdraw consent, and see who accessed their data."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from typing import Annotated, Literal
 
@@ -20,7 +21,7 @@ from backend.connectors.tls import certificate_problems
 from backend.core.errors import Conflict, FieldError, InvalidInput, NotFound
 from backend.identity import queries as identity_queries
 from backend.identity.guards import Principal, require_agency_permission, require_person
-from backend.identity.service import Identity
+from backend.identity.service import Identity, parse_birthdate
 from backend.lifespan import Resources
 
 AuthKind = Literal["none", "api_key", "oauth_client_credentials", "client_tls"]
@@ -315,9 +316,15 @@ async def agency_data_access(
 async def _citizen(
     principal: Principal, identity: Identity, resources: Resources
 ) -> tuple[str, str, dt.date | None]:
-    """The citizen's id, national ID (decrypted) and birth date."""
+    """The citizen's id, national ID (decrypted) and birth date: from the session when it carries
+    them (sessions begun before it did fall back to the database)."""
     person = require_person(principal)
     assert person.citizen_id is not None
+    session = person.session
+    if session is not None and session.national_id_key_id and session.national_id_sealed:
+        with contextlib.suppress(LookupError):  # its key retired since the login: the database knows
+            national_id = identity.cipher.decrypt(session.national_id_key_id, session.national_id_sealed)
+            return person.citizen_id, national_id, parse_birthdate(session.birthdate)
     row = await identity_queries.citizen_by_id(resources.pool, person.citizen_id)
     if row is None:
         raise NotFound("Your account no longer exists.")

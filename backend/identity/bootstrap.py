@@ -9,10 +9,12 @@ from __future__ import annotations
 import base64
 
 import asyncpg
+import redis.asyncio
 
 from backend.core.crypto import NationalIdCipher, is_valid_national_id
 from backend.core.errors import ConfigurationError
 from backend.identity import queries
+from backend.identity.roles import roles_changed
 from backend.settings import Settings
 
 
@@ -38,4 +40,10 @@ async def grant_platform_admin(settings: Settings, national_id: str, reason: str
         await connection.close()
     if grant_id is None:
         return "They are already a platform administrator."
+    if settings.redis_url:  # running replicas must not keep their old view of this person's roles
+        redis_client = redis.asyncio.Redis.from_url(settings.redis_url)
+        try:
+            await roles_changed(redis_client)
+        finally:
+            await redis_client.aclose()
     return f"Granted platform_admin (grant {grant_id})."

@@ -123,6 +123,8 @@ async def callback(
         auth_time=verified.auth_time,
         user_agent=request.headers.get("user-agent", ""),
         ip_address=client_address(request, identity.settings.trusted_proxy_networks),
+        sealed_national_id=identity.cipher.encrypt(verified.national_id),
+        birthdate=verified.birthdate,
     )
     cookies = [identity.session_cookie(token), identity.login_binding_cookie("", expire=True)]
     return Redirect(verified.next_url, status_code=303, cookies=cookies)

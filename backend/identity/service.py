@@ -29,6 +29,7 @@ from backend.identity.agency_clients import AgencyTokens
 from backend.identity.demo_idp import demo_client_credentials, demo_issuer
 from backend.identity.guards import Principal
 from backend.identity.oidc import OidcClient, VerifiedLogin
+from backend.identity.roles import GENERATION_KEY, RoleCache
 from backend.identity.sessions import Session, SessionStore
 from backend.lifespan import Resources
 from backend.settings import Settings
@@ -60,6 +61,7 @@ class Identity:
     oidc: OidcClient
     limiter: RateLimiter
     agency_tokens: AgencyTokens
+    roles: RoleCache
 
     @property
     def login_bucket(self) -> Bucket:
@@ -125,7 +127,7 @@ class Identity:
                 subject=login.subject,
                 name_th=login.name_th,
                 name_en=login.name_en,
-                birthdate=_parse_date(login.birthdate),
+                birthdate=parse_birthdate(login.birthdate),
             )
             if created and login.national_id in self.settings.bootstrap_admins:  # first login only
                 await queries.grant_role(
@@ -139,9 +141,17 @@ class Identity:
         _log.info("citizen_logged_in", citizen_id=citizen_id, first_login=created, acr=login.acr)
         return citizen_id
 
-    async def principal_for(self, resources: Resources, session: Session) -> Principal:
-        roles = await queries.active_roles(resources.pool, session.citizen_id)
-        return Principal(citizen_id=session.citizen_id, session=session, roles=frozenset(roles))
+    async def principal_for(
+        self, resources: Resources, session: Session, generation: bytes | None
+    ) -> Principal:
+        """``generation``: the roles generation read with the session (see backend/identity/roles.py)."""
+        if generation is None:
+            generation = await self.roles.generation_when_missing()
+        roles = self.roles.get(session.citizen_id, generation)
+        if roles is None:
+            roles = frozenset(await queries.active_roles(resources.pool, session.citizen_id))
+            self.roles.put(session.citizen_id, generation, roles)
+        return Principal(citizen_id=session.citizen_id, session=session, roles=roles)
 
 
 def create_identity(settings: Settings, resources: Resources, *, oidc_http: httpx.AsyncClient) -> Identity:
@@ -177,10 +187,11 @@ def create_identity(settings: Settings, resources: Resources, *, oidc_http: http
         ),
         limiter=RateLimiter(resources.redis),
         agency_tokens=AgencyTokens(resources.redis),
+        roles=RoleCache(resources.redis),
     )
 
 
-def _parse_date(value: str | None) -> dt.date | None:
+def parse_birthdate(value: str | None) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value) if value else None
     except ValueError:
@@ -218,14 +229,14 @@ async def provide_optional_principal(
     token = request.cookies.get(session_cookie_name(identity.settings))
     if not token:
         return None
-    session = await identity.sessions.load(token)
+    session, roles_generation = await identity.sessions.load_with(token, GENERATION_KEY)
     if session is None:
         return None
     if request.method not in _SAFE_METHODS:
         sent = request.headers.get(CSRF_HEADER, "")
         if not hmac.compare_digest(sent.encode(), session.csrf_token.encode()):
             raise Forbidden("This request is missing its CSRF token. Reload the app and try again.")
-    return await identity.principal_for(resources, session)
+    return await identity.principal_for(resources, session, roles_generation)
 
 
 async def provide_principal(optional_principal: NamedDependency[Principal | None]) -> Principal:

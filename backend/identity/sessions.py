@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import time
-from typing import Any
+from typing import Any, cast
 
 import msgspec
 import redis.asyncio
@@ -35,6 +35,11 @@ class Session(msgspec.Struct, kw_only=True):
     auth_time: int | None = None
     user_agent: str = ""
     ip_address: str = ""
+    national_id_key_id: str | None = None
+    national_id_sealed: bytes | None = None
+    """The citizen's national ID as sealed in the database (never in clear), and their birth date:
+    carried here so that a request needs no database round trip to know whose data to ask for."""
+    birthdate: str | None = None
 
 
 def _hash(token: str) -> str:
@@ -61,6 +66,8 @@ class SessionStore:
         auth_time: int | None,
         user_agent: str,
         ip_address: str,
+        sealed_national_id: tuple[str, bytes] | None = None,
+        birthdate: str | None = None,
     ) -> tuple[str, Session]:
         """Returns the cookie value and the new session."""
         now = time.time()
@@ -77,6 +84,9 @@ class SessionStore:
             auth_time=auth_time,
             user_agent=user_agent[:300],
             ip_address=ip_address,
+            national_id_key_id=sealed_national_id[0] if sealed_national_id else None,
+            national_id_sealed=sealed_national_id[1] if sealed_national_id else None,
+            birthdate=birthdate,
         )
         key_hash = _hash(token)
         async with self._redis.pipeline(transaction=True) as pipe:
@@ -88,8 +98,21 @@ class SessionStore:
 
     async def load(self, token: str) -> Session | None:
         """The live session for a cookie value, its idle expiry extended; None when gone or expired."""
+        session, _ = await self.load_with(token, None)
+        return session
+
+    async def load_with(self, token: str, other_key: str | None) -> tuple[Session | None, bytes | None]:
+        """``load``, reading ``other_key`` in the same round trip to Redis (None: not read)."""
         key = _SESSION_KEY.format(_hash(token))
-        raw = await self._redis.get(key)
+        values = cast(  # the client is made without decode_responses: values are bytes
+            "list[bytes | None]",
+            [await self._redis.get(key), None]
+            if other_key is None
+            else await self._redis.mget(key, other_key),
+        )
+        return await self._live(key, values[0]), values[1]
+
+    async def _live(self, key: str, raw: bytes | None) -> Session | None:
         if raw is None:
             return None
         session = msgspec.json.decode(raw, type=Session)

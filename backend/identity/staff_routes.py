@@ -139,6 +139,7 @@ async def grant_role(
     )
     if grant_id is None:
         raise Conflict("This person already holds that role.")
+    await identity.roles.changed()
     rows = await queries.role_grants(resources.pool, include_revoked=False)
     return msgspec.convert(next(row for row in rows if row["id"] == grant_id), RoleGrantView)
 
@@ -150,7 +151,10 @@ async def grant_role(
     status_code=HTTP_204_NO_CONTENT,
 )
 async def revoke_role(
-    grant_id: FromPath[int], principal: NamedDependency[Principal], resources: NamedDependency[Resources]
+    grant_id: FromPath[int],
+    principal: NamedDependency[Principal],
+    resources: NamedDependency[Resources],
+    identity: NamedDependency[Identity],
 ) -> None:
     admin = require_platform_admin(principal)
     async with resources.pool.acquire() as connection, connection.transaction():
@@ -161,6 +165,7 @@ async def revoke_role(
         if grant["role"] == "platform_admin" and await queries.active_platform_admin_count(connection) <= 1:
             raise Conflict("This is the last platform administrator; grant the role to someone else first.")
         await queries.revoke_role(connection, grant_id=grant_id, revoked_by=admin.citizen_id)
+    await identity.roles.changed()
 
 
 # --- agency machine clients -------------------------------------------------------------------

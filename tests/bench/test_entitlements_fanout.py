@@ -1,34 +1,36 @@
 """GET /api/v1/entitlements with eight connectors that each answer in 50 ms (``make bench``).
 
-Reports, in one run and on one server (in-process, the same event loop for every path):
+Reports, in one run, over HTTP, with the app served by granian as ``citizen serve`` serves it
+(``BENCH_WORKERS`` processes, default 1):
 - the latency the platform adds above the slowest connector, p50 and p99, with 200 citizens asking at
   once and nothing cached (target: p99 under 10 ms);
-- the cached path's requests per second against a bare Litestar endpoint returning a payload of the
-  same size (target: at least half).
+- the cached path's requests per second, measured by wrk, against a bare Litestar endpoint returning a
+  payload of the same size, served by granian with the same workers (target: at least half).
 Figures are printed, never asserted: the machine is shared and noisy. The demo agencies answering
 here are Python too and share the machine's cores, so their own cost under the burst counts in the
-"added" figure. ``BENCH_CITIZENS=20`` changes the crowd; ``BENCH_PROFILE=uncached|cached`` prints a
-pyinstrument profile of that phase.
+"added" figure. ``BENCH_CITIZENS=20`` changes the crowd.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import re
 import statistics
+import subprocess
+import sys
 import time
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
+import aiohttp
 import httpx
-import msgspec
-from litestar import Litestar, get
 
 from backend.app import create_app
 from backend.identity.service import Identity, session_cookie_name
 from backend.settings import Settings, load_settings
-from tests.conftest import app_client, environment_for_tests, serve_in_process
-from tests.demo_agencies import running_demo_agencies
+from tests.conftest import environment_for_tests, serve_in_process
+from tests.demo_agencies import free_port, running_demo_agencies, serving
 from tests.factories import make_agency, make_citizen
 
 CONNECTORS = [
@@ -42,8 +44,9 @@ CONNECTORS = [
 ]
 CONNECTOR_DELAY_MS = 50
 CITIZENS = int(os.environ.get("BENCH_CITIZENS", "200"))
-CACHED_REQUESTS = 2000
-CACHED_CONCURRENCY = 20
+WORKERS = os.environ.get("BENCH_WORKERS", "1")
+CACHED_CONNECTIONS = 20
+CACHED_SECONDS = 8
 
 
 def _percentile(values: list[float], fraction: float) -> float:
@@ -51,17 +54,30 @@ def _percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-async def _throughput(clients: list[httpx.AsyncClient], path: str) -> float:
-    per_worker = CACHED_REQUESTS // CACHED_CONCURRENCY
+def _wrk(url: str, script: Path | None = None) -> float:
+    """Requests per second that wrk measured; every answer must have been a success."""
+    command = ["wrk", "-t2", f"-c{CACHED_CONNECTIONS}", f"-d{CACHED_SECONDS}s", "--latency"]
+    if script is not None:
+        command += ["-s", str(script)]
+    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    assert "Non-2xx" not in output, output
+    assert "Socket errors" not in output, output
+    match = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    assert match, output
+    return float(match.group(1))
 
-    async def worker(client: httpx.AsyncClient) -> None:
-        for _ in range(per_worker):
-            response = await client.get(path)
-            assert response.status_code == 200
 
-    started = time.perf_counter()
-    await asyncio.gather(*(worker(clients[i % len(clients)]) for i in range(CACHED_CONCURRENCY)))
-    return per_worker * CACHED_CONCURRENCY / (time.perf_counter() - started)
+def _cookie_rotation(path: Path, cookies: list[str]) -> Path:
+    listed = ", ".join(f'"{cookie}"' for cookie in cookies)
+    path.write_text(
+        f"local cookies = {{{listed}}}\n"
+        "local i = 0\n"
+        "request = function()\n"
+        "  i = i % #cookies + 1\n"
+        '  return wrk.format("GET", "/api/v1/entitlements", {["Cookie"] = cookies[i]})\n'
+        "end\n"
+    )
+    return path
 
 
 async def _register_connectors(pool: Any, agencies: str, names: list[str]) -> None:
@@ -79,17 +95,46 @@ async def _register_connectors(pool: Any, agencies: str, names: list[str]) -> No
         )
 
 
-async def _signed_in_browsers(app: Litestar, identity: Identity, pool: Any) -> list[httpx.AsyncClient]:
-    browsers = []
+async def _session_cookies(identity: Identity, pool: Any) -> list[str]:
+    """Sessions as a login makes them (the national ID sealed in the session)."""
+    cookies = []
     for _ in range(CITIZENS):
         citizen_id = await make_citizen(pool, identity.cipher)
-        token, _ = await identity.sessions.create(
-            citizen_id, acr=None, amr=[], auth_time=None, user_agent="bench", ip_address="127.0.0.1"
+        row = await pool.fetchrow(
+            "SELECT national_id_key_id, national_id_ciphertext FROM citizens WHERE id = $1", citizen_id
         )
-        browser = app_client(app)
-        browser.cookies.set(session_cookie_name(identity.settings), token)
-        browsers.append(browser)
-    return browsers
+        token, _ = await identity.sessions.create(
+            citizen_id,
+            acr=None,
+            amr=[],
+            auth_time=None,
+            user_agent="bench",
+            ip_address="127.0.0.1",
+            sealed_national_id=(row["national_id_key_id"], row["national_id_ciphertext"]),
+        )
+        cookies.append(f"{session_cookie_name(identity.settings)}={token}")
+    return cookies
+
+
+async def _burst(base: str, cookies: list[str]) -> tuple[list[float], int]:
+    """Every citizen asks at once; returns each one's latency (ms) and answers that missed the deadline."""
+    connector = aiohttp.TCPConnector(limit=0)
+    async with aiohttp.ClientSession(connector=connector) as http:
+
+        async def timed(cookie: str) -> tuple[float, int]:
+            started = time.perf_counter()
+            async with http.get(
+                f"{base}/api/v1/entitlements", params={"refresh": "true"}, headers={"Cookie": cookie}
+            ) as response:
+                assert response.status == 200, await response.text()
+                body = await response.json()
+            return (time.perf_counter() - started) * 1000, sum(
+                a["state"] != "fresh" for a in body["agencies"]
+            )
+
+        await asyncio.gather(*(timed(cookie) for cookie in cookies))  # warm-up: connections, caches
+        results = await asyncio.gather(*(timed(cookie) for cookie in cookies))
+    return [latency for latency, _ in results], sum(late for _, late in results)
 
 
 async def test_entitlements_fan_out_overhead_and_cached_throughput(
@@ -103,75 +148,46 @@ async def test_entitlements_fan_out_overhead_and_cached_throughput(
         DB_POOL_MAX_SIZE="20",
     )
     app = create_app(load_settings(environ))
+    names = [*CONNECTORS, "health-copy"]  # eight connectors, each of its own agency
     with running_demo_agencies() as agencies:
         async with httpx.AsyncClient() as control:
             for service in CONNECTORS:
                 await control.post(
                     f"{agencies}/{service}/_control", json={"mode": "slow", "delay_ms": CONNECTOR_DELAY_MS}
                 )
-        async with serve_in_process(app):
+        async with serve_in_process(app):  # to set up data with the app's own services
             identity: Identity = app.state.identity
             pool = app.state.resources.pool
-            names = [*CONNECTORS, "health-copy"]  # eight connectors, each of its own agency
             await _register_connectors(pool, agencies, names)
-            browsers = await _signed_in_browsers(app, identity, pool)
+            cookies = await _session_cookies(identity, pool)
 
-            late: list[int] = []
+        port = free_port()
+        served = {**environ, "PORT": str(port), "WEB_WORKERS": WORKERS}
+        with serving([sys.executable, "-m", "backend.cli", "serve"], served, port, "/readyz") as base:
+            added_ms, late = await _burst(base, cookies)
+            added = [latency - CONNECTOR_DELAY_MS for latency in added_ms]
 
-            async def timed(browser: httpx.AsyncClient) -> float:
-                started = time.perf_counter()
-                response = await browser.get("/api/v1/entitlements", params={"refresh": "true"})
-                assert response.status_code == 200
-                late.append(sum(a["state"] != "fresh" for a in response.json()["agencies"]))
-                return (time.perf_counter() - started) * 1000
+            cached_cookies = cookies[:CACHED_CONNECTIONS]  # every connector's answer cached for these
+            async with httpx.AsyncClient(base_url=base) as http:
+                for cookie in cached_cookies:
+                    primed = await http.get("/api/v1/entitlements", headers={"Cookie": cookie})
+                    assert {a["state"] for a in primed.json()["agencies"]} == {"fresh"}
+                cached_body = primed.content
+            ours = _wrk(base, _cookie_rotation(tmp_path / "cookies.lua", cached_cookies))
 
-            await asyncio.gather(*(timed(browser) for browser in browsers))  # warm-up: connections, caches
-            late.clear()
-            profiler = None
-            if os.environ.get("BENCH_PROFILE") == "uncached":
-                import pyinstrument
-
-                profiler = pyinstrument.Profiler(async_mode="enabled")
-                profiler.start()
-            latencies = await asyncio.gather(*(timed(browser) for browser in browsers))
-            if profiler is not None:
-                profiler.stop()
-                print(profiler.output_text(unicode=False, color=False)[:8000])
-            unanswered = sum(late)
-            added = [latency - CONNECTOR_DELAY_MS for latency in latencies]
-
-            for browser in browsers[:CACHED_CONCURRENCY]:  # every connector's answer cached for these
-                primed = (await browser.get("/api/v1/entitlements", params={"refresh": "true"})).json()
-                assert {a["state"] for a in primed["agencies"]} == {"fresh"}
-            cached_body = (await browsers[0].get("/api/v1/entitlements")).content
-            profiler = None
-            if os.environ.get("BENCH_PROFILE") == "cached":
-                import pyinstrument
-
-                profiler = pyinstrument.Profiler(async_mode="enabled")
-                profiler.start()
-            ours = await _throughput(browsers, "/api/v1/entitlements")
-            if profiler is not None:
-                profiler.stop()
-                print(profiler.output_text(unicode=False, color=False, show_all=False)[:6000])
-
-            payload = msgspec.json.decode(cached_body)
-
-            @get("/same-size")
-            async def same_size() -> Any:
-                return payload
-
-            bare = Litestar(route_handlers=[same_size], logging_config=None)
-            transport = httpx.ASGITransport(app=cast(Any, bare))
-            async with httpx.AsyncClient(transport=transport, base_url="http://bench") as bare_client:
-                baseline = await _throughput([bare_client], "/same-size")
-            for browser in browsers:
-                await browser.aclose()
+        payload_file = tmp_path / "payload.json"
+        payload_file.write_bytes(cached_body)
+        port = free_port()
+        bare = [sys.executable, "-m", "granian", "--interface", "asgi", "--factory", "--host", "127.0.0.1",
+                "--port", str(port), "--workers", WORKERS, "--no-access-log",
+                "tests.bench.bare_app:create_bare_app"]  # fmt: skip
+        with serving(bare, {"BENCH_PAYLOAD_FILE": str(payload_file)}, port, "/same-size") as bare_base:
+            baseline = _wrk(f"{bare_base}/same-size")
     print(
-        f"\nentitlements, {len(names)} connectors x {CONNECTOR_DELAY_MS} ms, {CITIZENS} citizens at once, "
-        f"uncached: added above the slowest connector p50 {statistics.median(added):.1f} ms, "
-        f"p99 {_percentile(added, 0.99):.1f} ms; "
-        f"answers missing the deadline: {unanswered} of {len(names) * CITIZENS}"
-        f"\ncached path {ours:,.0f} req/s vs bare Litestar same-size JSON {baseline:,.0f} req/s: "
-        f"ratio {ours / baseline:.2f} (at {CACHED_CONCURRENCY} concurrent, {len(cached_body):,} bytes)"
+        f"\nentitlements over HTTP (granian, {WORKERS} worker(s)), {len(names)} connectors x "
+        f"{CONNECTOR_DELAY_MS} ms, {CITIZENS} citizens at once, uncached: added above the slowest "
+        f"connector p50 {statistics.median(added):.1f} ms, p99 {_percentile(added, 0.99):.1f} ms; "
+        f"answers missing the deadline: {late} of {len(names) * CITIZENS}"
+        f"\ncached path {ours:,.0f} req/s vs bare Litestar same-size JSON {baseline:,.0f} req/s (wrk, "
+        f"{CACHED_CONNECTIONS} connections): ratio {ours / baseline:.2f} ({len(cached_body):,} bytes)"
     )

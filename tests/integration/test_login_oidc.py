@@ -147,6 +147,13 @@ async def test_a_citizen_logs_in_and_is_sent_back_where_they_were(
     assert CITIZEN.encode() not in row["national_id_ciphertext"]
     assert row["national_id_key_id"] == "test1"
 
+    # The session carries the ID sealed (so entitlements need no database look-up), never in clear.
+    (session_key,) = [key async for key in resources.redis.scan_iter("session:*")]
+    stored_session = await resources.redis.get(session_key)
+    assert stored_session is not None
+    assert CITIZEN.encode() not in stored_session
+    assert json.loads(stored_session)["national_id_key_id"] == "test1"
+
 
 async def test_a_second_login_rotates_the_session(web: httpx.AsyncClient, browser: httpx.AsyncClient) -> None:
     first = await _log_in(web, browser)

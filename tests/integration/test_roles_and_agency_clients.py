@@ -5,8 +5,11 @@ from __future__ import annotations
 import httpx
 from litestar import Litestar
 
+from backend.app import create_app
+from backend.identity.roles import GENERATION_KEY
 from backend.lifespan import Resources
-from tests.conftest import app_client
+from backend.settings import Settings
+from tests.conftest import app_client, serve_in_process
 from tests.factories import make_agency, valid_national_id
 from tests.integration.conftest import SignIn
 
@@ -43,6 +46,29 @@ async def test_a_platform_admin_grants_a_role_which_takes_effect_and_is_recorded
     record = next(grant for grant in history if grant["id"] == granted.json()["id"])
     assert record["revoked_by"] == admin_id
     assert record["revoked_at"] is not None
+
+
+async def test_a_revoked_role_stops_working_at_once_on_every_replica(
+    sign_in: SignIn, resources: Resources, settings: Settings
+) -> None:
+    """Each process keeps roles in memory (backend/identity/roles.py); a revocation made through one
+    replica must still refuse the very next request served by another."""
+    agency_id = await make_agency(resources.pool, status="approved")
+    admin = await sign_in(("platform_admin", None))
+    staff = await sign_in(("agency_editor", agency_id))
+    cookies = dict(staff.cookies)
+    async with serve_in_process(create_app(settings)) as other_replica:
+        other_replica.cookies.update(cookies)
+        tiles = f"/api/v1/agency/{agency_id}/tiles"
+        assert (await other_replica.get(tiles)).status_code == 200  # its roles now cached there
+        grants = (await admin.get("/api/v1/admin/role-grants")).json()
+        editor_grant = next(grant for grant in grants if grant["role"] == "agency_editor")
+        assert (await admin.delete(f"/api/v1/admin/role-grants/{editor_grant['id']}")).status_code == 204
+        assert (await other_replica.get(tiles)).status_code == 403
+
+        await resources.redis.delete(GENERATION_KEY)  # Redis restarted: no process trusts what it held
+        await resources.pool.execute("UPDATE role_grants SET revoked_at = NULL, revoked_by = NULL")
+        assert (await other_replica.get(tiles)).status_code == 200
 
 
 async def test_only_platform_admins_manage_roles(sign_in: SignIn, app: Litestar) -> None:
