@@ -14,12 +14,12 @@ from typing import Annotated, Literal
 import msgspec
 from litestar import get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromPath, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
 from backend.connectors import queries as access_log
-from backend.core.crypto import is_valid_national_id, mask_national_id
-from backend.core.errors import BadRequest, Conflict, FieldError, InvalidInput, NotFound
+from backend.core.crypto import mask_national_id
+from backend.core.errors import BadRequest, Conflict, NotFound
 from backend.core.tasks import unit_of_work
 from backend.identity import queries as identity_queries
 from backend.identity.guards import Principal, require_support_staff
@@ -130,16 +130,12 @@ class Resent(msgspec.Struct, kw_only=True):
 async def _record(
     db: access_log.Db, *, citizen_id: str, staff_id: str, purpose: str, detail: str | None
 ) -> None:
-    await access_log.record_access(
+    await access_log.record_staff_look(
         db,
         citizen_id=citizen_id,
-        agency_id=None,
-        connector_id=None,
-        actor_kind="staff",
-        actor_id=staff_id,
+        staff_id=staff_id,
         purpose=purpose,
         fields=["notifications", "devices"],
-        outcome="ok",
         detail=detail,
     )
 
@@ -161,13 +157,7 @@ async def search(
         raise BadRequest("Search by national ID, message id or agency (with a status or times to narrow it).")
     citizen_id = None
     if data.national_id is not None:
-        if not is_valid_national_id(data.national_id):
-            raise InvalidInput(
-                errors=[FieldError(field="national_id", message="is not a valid 13-digit national ID")]
-            )
-        citizen_id = await identity_queries.citizen_id_by_hash(
-            resources.pool, identity.cipher.lookup_hash(data.national_id)
-        )
+        citizen_id = await identity.citizen_id_for(resources, data.national_id)
         if citizen_id is None:
             return []
     filters = {
@@ -199,6 +189,46 @@ async def search(
     ]
 
 
+class FindCitizen(msgspec.Struct, forbid_unknown_fields=True):
+    national_id: str
+
+
+class FoundCitizen(msgspec.Struct, kw_only=True):
+    citizen_id: str
+    national_id_masked: str
+
+
+@post(
+    "/api/v1/support/citizens/find",
+    tags=["support"],
+    summary="Find a citizen by national ID (in the body, never the URL); the look-up is recorded",
+    status_code=HTTP_200_OK,
+)
+async def find_citizen(
+    data: Annotated[FindCitizen, msgspec.Meta()],
+    principal: NamedDependency[Principal],
+    identity: NamedDependency[Identity],
+    resources: NamedDependency[Resources],
+) -> FoundCitizen:
+    """The way in for "I paid but it says unpaid" too, when the citizen has had no message."""
+    staff_id = require_support_staff(principal)
+    citizen_id = await identity.citizen_id_for(resources, data.national_id)
+    citizen = None if citizen_id is None else await identity_queries.citizen_by_id(resources.pool, citizen_id)
+    if citizen is None:
+        raise NotFound("No one with this national ID has logged in to the app.")
+    await access_log.record_staff_look(
+        resources.pool,
+        citizen_id=citizen["id"],
+        staff_id=staff_id,
+        purpose="Support staff looked you up by your national ID",
+        fields=["national_id (masked)"],
+    )
+    return FoundCitizen(
+        citizen_id=citizen["id"],
+        national_id_masked=mask_national_id(data.national_id),
+    )
+
+
 @get(
     "/api/v1/support/citizens/{citizen_id:uuid}/notifications",
     tags=["support"],
@@ -209,7 +239,7 @@ async def citizen_messages(
     principal: NamedDependency[Principal],
     identity: NamedDependency[Identity],
     resources: NamedDependency[Resources],
-    limit: FromQuery[Annotated[int, msgspec.Meta(ge=1, le=_MAX_RESULTS)]] = 20,
+    limit: Annotated[int, QueryParameter(ge=1, le=_MAX_RESULTS)] = 20,
 ) -> CitizenMessages:
     staff_id = require_support_staff(principal)
     citizen = await identity_queries.citizen_by_id(resources.pool, str(citizen_id))
@@ -297,4 +327,4 @@ async def resend(
     return Resent(notification_id=message_id, deliveries=len(delivery_ids))
 
 
-SUPPORT_NOTIFICATION_ROUTES = [search, citizen_messages, resend]
+SUPPORT_NOTIFICATION_ROUTES = [find_citizen, search, citizen_messages, resend]

@@ -597,3 +597,128 @@ async def agency_biller_ids(db: Db, agency_id: int) -> list[str]:
         "SELECT biller_id FROM agency_billers WHERE agency_id = $1 ORDER BY biller_id", agency_id
     )
     return [row["biller_id"] for row in rows]
+
+
+# --- listings: an agency's bills, one citizen's payments for support staff ----------------------
+
+# The page is chosen first (by the bills_agency or bills_agency_status index, from the cursor on), then
+# each of its bills gets its latest payment attempt and the receipt of its one successful payment (if
+# any). No cursor is the far end: infinity and the last uuid.
+_AGENCY_BILLS = """
+    SELECT b.id::text, b.idempotency_key, b.biller_id, b.ref1, b.ref2, b.description_th, b.description_en,
+           b.amount_satang, b.due_date, b.created_at AS issued_at, b.status, b.paid_at,
+           p.id::text AS payment_id, p.state AS payment_state, p.at AS payment_at,
+           (SELECT r.number FROM payments s JOIN receipts r ON r.payment_id = s.id
+            WHERE s.bill_id = b.id AND s.state = 'success') AS receipt_number
+    FROM (
+        SELECT * FROM bills
+        WHERE agency_id = $1 {status}
+          AND (created_at, id) < (coalesce($2::timestamptz, 'infinity'),
+                                  coalesce($3::uuid, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
+        ORDER BY created_at DESC, id DESC LIMIT $4
+    ) b
+    LEFT JOIN LATERAL (
+        SELECT id, state, coalesce(completed_at, created_at) AS at FROM payments
+        WHERE bill_id = b.id ORDER BY created_at DESC LIMIT 1
+    ) p ON true
+    ORDER BY b.created_at DESC, b.id DESC
+"""
+_AGENCY_BILLS_ANY_STATUS = _AGENCY_BILLS.format(status="")
+_AGENCY_BILLS_OF_STATUS = _AGENCY_BILLS.format(status="AND status = $5")
+
+
+async def agency_bill_position(db: Db, agency_id: int, bill_id: str) -> tuple[dt.datetime, str] | None:
+    """Where a page cursor (the last bill of the page before) stands; None if not this agency's bill."""
+    row = await db.fetchrow(
+        "SELECT created_at, id::text FROM bills WHERE id = $1::uuid AND agency_id = $2", bill_id, agency_id
+    )
+    return (row["created_at"], row["id"]) if row else None
+
+
+async def agency_bills(
+    db: Db, agency_id: int, status: str | None, before: tuple[dt.datetime, str] | None, limit: int
+) -> list[dict[str, Any]]:
+    """The agency's bills newest first, after ``before`` (a bill's created_at and id) when given."""
+    created_at, bill_id = before or (None, None)
+    if status is None:
+        rows = await db.fetch(_AGENCY_BILLS_ANY_STATUS, agency_id, created_at, bill_id, limit)
+    else:
+        rows = await db.fetch(_AGENCY_BILLS_OF_STATUS, agency_id, created_at, bill_id, limit, status)
+    return [dict(row) for row in rows]
+
+
+async def agency_bill_totals(db: Db, agency_id: int) -> dict[str, tuple[int, int]]:
+    """Per bill status of all the agency's bills: (count, total satang)."""
+    rows = await db.fetch(
+        """
+        SELECT status, count(*) AS count, sum(amount_satang)::bigint AS total_satang
+        FROM bills WHERE agency_id = $1 GROUP BY status
+        """,
+        agency_id,
+    )
+    return {row["status"]: (row["count"], row["total_satang"]) for row in rows}
+
+
+async def support_bills(db: Db, citizen_id: str, limit: int) -> list[dict[str, Any]]:
+    """A citizen's newest bills (matched by national ID, as the citizen's own list is)."""
+    rows = await db.fetch(
+        """
+        SELECT b.id::text, b.agency_id, a.code AS agency_code, a.name_th AS agency_name_th,
+               a.name_en AS agency_name_en, b.biller_id, b.ref1, b.ref2, b.description_th, b.description_en,
+               b.amount_satang, b.due_date, b.created_at AS issued_at, b.status, b.paid_at
+        FROM bills b JOIN agencies a ON a.id = b.agency_id
+        WHERE b.national_id_hash = (SELECT national_id_hash FROM citizens WHERE id = $1::uuid)
+        ORDER BY b.created_at DESC, b.id DESC LIMIT $2
+        """,
+        citizen_id,
+        limit,
+    )
+    return [dict(row) for row in rows]
+
+
+async def support_payments(db: Db, bill_ids: list[str]) -> list[dict[str, Any]]:
+    """Every payment attempt of these bills, oldest first."""
+    rows = await db.fetch(
+        """
+        SELECT id::text, bill_id::text, amount_satang, state, created_at, expires_at, completed_at
+        FROM payments WHERE bill_id = ANY($1::uuid[]) ORDER BY created_at, id
+        """,
+        bill_ids,
+    )
+    return [dict(row) for row in rows]
+
+
+async def support_payment_events(db: Db, payment_ids: list[str]) -> list[dict[str, Any]]:
+    rows = await db.fetch(
+        """
+        SELECT payment_id::text, from_state, to_state AS state, source, detail AS reason, at
+        FROM payment_events WHERE payment_id = ANY($1::uuid[]) ORDER BY id
+        """,
+        payment_ids,
+    )
+    return [dict(row) for row in rows]
+
+
+async def support_receipts(db: Db, bill_ids: list[str]) -> list[dict[str, Any]]:
+    rows = await db.fetch(
+        """
+        SELECT r.id::text, r.bill_id::text, r.payment_id::text, r.number, r.amount_satang, r.paid_at
+        FROM payments p JOIN receipts r ON r.payment_id = p.id
+        WHERE p.bill_id = ANY($1::uuid[]) ORDER BY r.paid_at
+        """,
+        bill_ids,
+    )
+    return [dict(row) for row in rows]
+
+
+async def support_refunds(db: Db, bill_ids: list[str]) -> list[dict[str, Any]]:
+    """Refunds of these bills' payments, the agency's and support's (of money that came twice) alike."""
+    rows = await db.fetch(
+        f"""
+        SELECT {_REFUND_COLUMNS}, p.bill_id::text
+        FROM refunds f JOIN payments p ON p.id = f.payment_id
+        WHERE p.bill_id = ANY($1::uuid[]) ORDER BY f.created_at
+        """,  # noqa: S608
+        bill_ids,
+    )
+    return [dict(row) for row in rows]

@@ -9,12 +9,12 @@ import secrets
 import time
 import uuid
 from collections.abc import AsyncIterator
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Request, Response, get, post, put
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery, HeaderParameter
+from litestar.params import FromPath, FromQuery, HeaderParameter, QueryParameter
 from litestar.response import ServerSentEvent
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
@@ -37,6 +37,7 @@ from payments.service import (
     FINAL_STATES,
     SIGNATURE_HEADER,
     BankCallback,
+    BillStatus,
     CallbackResult,
     NewBill,
     apply_callback,
@@ -210,6 +211,91 @@ async def issue(
     return Response(msgspec.convert(row, BillView), status_code=HTTP_201_CREATED if created else HTTP_200_OK)
 
 
+class IssuedBill(msgspec.Struct, kw_only=True):
+    """What a bill says, as staff listings show it."""
+
+    id: str
+    biller_id: str
+    ref1: str
+    ref2: str | None
+    description_th: str
+    description_en: str
+    amount_satang: int
+    due_date: dt.date
+    issued_at: dt.datetime
+    status: str
+    paid_at: dt.datetime | None
+
+
+class AgencyBill(IssuedBill, kw_only=True):
+    """A bill as its issuing agency sees it. No national ID, not even masked: the agency issued the bill
+    with it and refers to it by ref1/ref2, and whether that person has an account here is not its to learn."""
+
+    idempotency_key: str
+    payment_id: str | None
+    """The latest attempt to pay it (None before any): its id, state and when it took that state."""
+    payment_state: str | None
+    payment_at: dt.datetime | None
+    receipt_number: str | None
+
+
+class StatusTotal(msgspec.Struct, kw_only=True):
+    count: int
+    total_satang: int
+
+
+class BillSummary(msgspec.Struct, kw_only=True):
+    """Over all the agency's bills, whatever the page or its status filter."""
+
+    unpaid: StatusTotal
+    paid: StatusTotal
+    cancelled: StatusTotal
+
+
+class AgencyBillsPage(msgspec.Struct, kw_only=True):
+    items: list[AgencyBill]
+    next_before: str | None
+    """Pass as ``before`` for the next (older) page; None on the last page."""
+    summary: BillSummary
+
+
+def _bill_summary(totals: dict[str, tuple[int, int]]) -> BillSummary:
+    def total(status: BillStatus) -> StatusTotal:
+        count, satang = totals.get(status, (0, 0))
+        return StatusTotal(count=count, total_satang=satang)
+
+    return BillSummary(unpaid=total("unpaid"), paid=total("paid"), cancelled=total("cancelled"))
+
+
+@get(
+    "/api/v1/agency/{agency_id:int}/bills",
+    tags=["payments"],
+    summary="The agency's bills, newest first, with payment states and totals per status",
+)
+async def agency_bills(
+    agency_id: FromPath[int],
+    principal: NamedDependency[Principal],
+    resources: NamedDependency[Resources],
+    status: FromQuery[BillStatus | None] = None,
+    before: FromQuery[uuid.UUID | None] = None,
+    limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
+) -> AgencyBillsPage:
+    require_agency_permission(principal, agency_id, "bills")
+    position = None
+    if before is not None:
+        position = await queries.agency_bill_position(resources.pool, agency_id, str(before))
+        if position is None:
+            raise InvalidInput(errors=[FieldError(field="before", message="is not a bill of this agency")])
+    rows = await queries.agency_bills(resources.pool, agency_id, status, position, limit + 1)
+    totals = await queries.agency_bill_totals(resources.pool, agency_id)
+    items = [AgencyBill(**row) for row in rows[:limit]]
+    return AgencyBillsPage(
+        items=items,
+        next_before=items[-1].id if len(rows) > limit else None,
+        summary=_bill_summary(totals),
+    )
+
+
 # --- citizens ---------------------------------------------------------------------------------
 
 
@@ -218,7 +304,7 @@ async def my_bills(
     principal: NamedDependency[Principal],
     identity: NamedDependency[Identity],
     resources: NamedDependency[Resources],
-    status: FromQuery[Literal["unpaid", "paid", "cancelled"] | None] = None,
+    status: FromQuery[BillStatus | None] = None,
 ) -> list[BillView]:
     _, national_id_hash = await _citizen_hash(principal, identity, resources)
     return [
@@ -546,6 +632,7 @@ async def bank_callback(
 
 PAYMENT_ROUTES = [
     issue,
+    agency_bills,
     my_bills,
     pay,
     payment_state,

@@ -19,7 +19,7 @@ import re
 import secrets
 import time
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import asyncpg
 import msgspec
@@ -46,6 +46,7 @@ _UNIX_SECONDS = re.compile(r"[0-9]{1,12}")
 _HEX_DIGEST = re.compile(r"[0-9a-f]{64}")
 _CLOCK_GRACE = dt.timedelta(seconds=60)  # banks' clocks and ours differ a little
 FINAL_STATES = frozenset({"success", "failed", "expired", "cancelled"})
+BillStatus = Literal["unpaid", "paid", "cancelled"]  # as the bills.status CHECK
 
 
 class NewBill(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):

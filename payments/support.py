@@ -1,10 +1,13 @@
-"""Support staff's side of payments: exceptions (money that did not fit) resolved by accepting or
-refunding, refunds, and bank settlement reconciliation. Every decision records who made it."""
+"""Support staff's side of payments: one citizen's bills and payment history ("I paid but it says
+unpaid"), exceptions (money that did not fit) resolved by accepting or refunding, refunds, and bank
+settlement reconciliation. Every decision records who made it; every look-up at a citizen's payments
+is written to that citizen's "who accessed my data" log, and staff see the national ID masked."""
 
 from __future__ import annotations
 
 import datetime as dt
 import secrets
+import uuid
 from typing import Annotated, Any, Literal
 
 import msgspec
@@ -12,15 +15,21 @@ from litestar import Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 
+from backend.connectors import queries as access_log
+from backend.core.crypto import mask_national_id
 from backend.core.errors import BadRequest, Conflict, NotFound
 from backend.core.tasks import unit_of_work
+from backend.identity import queries as identity_queries
 from backend.identity.guards import Principal, require_support_staff
+from backend.identity.service import Identity
 from backend.lifespan import Resources
 from payments import queries
 from payments.reconcile import reconcile
+from payments.routes import IssuedBill, RefundView
 from payments.service import REFUND_WEBHOOK_TASK, WEBHOOK_TASK
 
 _MAX_SETTLEMENT_BYTES = 20 * 1024 * 1024
+_MAX_BILLS = 100  # a citizen's newest bills shown to support staff
 
 
 class ExceptionView(msgspec.Struct, kw_only=True):
@@ -218,4 +227,124 @@ async def settle_refund(
     return RefundState(id=row["id"], state=row["state"])
 
 
-SUPPORT_PAYMENT_ROUTES = [list_exceptions, resolve_exception, import_settlement, settle_refund]
+class PaymentEvent(msgspec.Struct, kw_only=True):
+    from_state: str | None
+    state: str
+    source: str
+    reason: str | None
+    at: dt.datetime
+
+
+class PaymentAttempt(msgspec.Struct, kw_only=True):
+    id: str
+    amount_satang: int
+    state: str
+    created_at: dt.datetime
+    expires_at: dt.datetime
+    completed_at: dt.datetime | None
+    events: list[PaymentEvent]
+    """Each change of state, oldest first."""
+
+
+class ReceiptSummary(msgspec.Struct, kw_only=True):
+    id: str
+    payment_id: str
+    number: str
+    amount_satang: int
+    paid_at: dt.datetime
+
+
+class BillHistory(IssuedBill, kw_only=True):
+    agency_id: int
+    agency_code: str
+    agency_name_th: str
+    agency_name_en: str
+    payments: list[PaymentAttempt]
+    """Every attempt to pay the bill, oldest first."""
+    receipts: list[ReceiptSummary]
+    refunds: list[RefundView]
+
+
+class CitizenPayments(msgspec.Struct, kw_only=True):
+    citizen_id: str
+    national_id_masked: str
+    bills: list[BillHistory]
+    """The citizen's newest bills, newest first (at most 100)."""
+
+
+def _histories(
+    bills: list[dict[str, Any]],
+    payments: list[dict[str, Any]],
+    events: list[dict[str, Any]],
+    receipts: list[dict[str, Any]],
+    refunds: list[dict[str, Any]],
+) -> list[BillHistory]:
+    events_of: dict[str, list[PaymentEvent]] = {}
+    for row in events:
+        events_of.setdefault(row.pop("payment_id"), []).append(msgspec.convert(row, PaymentEvent))
+    payments_of: dict[str, list[PaymentAttempt]] = {}
+    for row in payments:
+        payments_of.setdefault(row.pop("bill_id"), []).append(
+            PaymentAttempt(**row, events=events_of.get(row["id"], []))
+        )
+    receipts_of: dict[str, list[ReceiptSummary]] = {}
+    for row in receipts:
+        receipts_of.setdefault(row.pop("bill_id"), []).append(msgspec.convert(row, ReceiptSummary))
+    refunds_of: dict[str, list[RefundView]] = {}
+    for row in refunds:
+        refunds_of.setdefault(row.pop("bill_id"), []).append(msgspec.convert(row, RefundView))
+    return [
+        BillHistory(
+            **bill,
+            payments=payments_of.get(bill["id"], []),
+            receipts=receipts_of.get(bill["id"], []),
+            refunds=refunds_of.get(bill["id"], []),
+        )
+        for bill in bills
+    ]
+
+
+@get(
+    "/api/v1/support/citizens/{citizen_id:uuid}/payments",
+    tags=["support"],
+    summary="One citizen's bills, each payment attempt's timeline, refunds and receipts",
+)
+async def citizen_payments(
+    citizen_id: FromPath[uuid.UUID],
+    principal: NamedDependency[Principal],
+    identity: NamedDependency[Identity],
+    resources: NamedDependency[Resources],
+) -> CitizenPayments:
+    staff_id = require_support_staff(principal)
+    citizen = await identity_queries.citizen_by_id(resources.pool, str(citizen_id))
+    if citizen is None:
+        raise NotFound("No such citizen.")
+    await access_log.record_staff_look(
+        resources.pool,
+        citizen_id=citizen["id"],
+        staff_id=staff_id,
+        purpose="Support staff looked at your bills and payments",
+        fields=["bills", "payments", "receipts"],
+    )
+    bills = await queries.support_bills(resources.pool, citizen["id"], _MAX_BILLS)
+    bill_ids = [bill["id"] for bill in bills]
+    payments = await queries.support_payments(resources.pool, bill_ids)
+    events = await queries.support_payment_events(resources.pool, [payment["id"] for payment in payments])
+    receipts = await queries.support_receipts(resources.pool, bill_ids)
+    refunds = await queries.support_refunds(resources.pool, bill_ids)
+    return CitizenPayments(
+        citizen_id=citizen["id"],
+        national_id_masked=mask_national_id(
+            identity.cipher.decrypt(citizen["national_id_key_id"], citizen["national_id_ciphertext"])
+        ),
+        bills=_histories(bills, payments, events, receipts, refunds),
+    )
+
+
+SUPPORT_PAYMENT_ROUTES = [
+    list_exceptions,
+    resolve_exception,
+    import_settlement,
+    settle_refund,
+    citizen_payments,
+]

@@ -47,7 +47,8 @@ def _running(command: str, probe: str) -> Iterator[str]:
 
 @contextmanager
 def serving(argv: list[str], environment: dict[str, str], port: int, probe: str) -> Iterator[str]:
-    """Runs ``argv`` (a server on ``port``) until ``probe`` answers 200; yields its base URL, stops it after."""
+    """Runs ``argv`` (a server on ``port``) until ``probe`` answers 200; yields its base URL, stops it
+    after."""
     keep = ("PATH", "HOME", "LANG", "TMPDIR")
     environment = {**{key: value for key, value in os.environ.items() if key in keep}, **environment}
     with tempfile.TemporaryFile() as log:  # not a pipe: a full pipe would stall the server

@@ -258,6 +258,24 @@ async def record_access(
     )
 
 
+async def record_staff_look(
+    db: Db, *, citizen_id: str, staff_id: str, purpose: str, fields: list[str], detail: str | None = None
+) -> None:
+    """A staff member saw something of the citizen's: shown to them in "who accessed my data"."""
+    await record_access(
+        db,
+        citizen_id=citizen_id,
+        agency_id=None,
+        connector_id=None,
+        actor_kind="staff",
+        actor_id=staff_id,
+        purpose=purpose,
+        fields=fields,
+        outcome="ok",
+        detail=detail,
+    )
+
+
 async def record_accesses(
     db: Db,
     *,

@@ -10,6 +10,7 @@ import base64
 
 import asyncpg
 import redis.asyncio
+import redis.exceptions
 
 from backend.core.crypto import NationalIdCipher, is_valid_national_id
 from backend.core.errors import ConfigurationError
@@ -40,10 +41,14 @@ async def grant_platform_admin(settings: Settings, national_id: str, reason: str
         await connection.close()
     if grant_id is None:
         return "They are already a platform administrator."
+    message = f"Granted platform_admin (grant {grant_id})."
     if settings.redis_url:  # running replicas must not keep their old view of this person's roles
         redis_client = redis.asyncio.Redis.from_url(settings.redis_url)
         try:
             await roles_changed(redis_client)
+        except redis.exceptions.ConnectionError:
+            # A grant, not a revocation: nothing is exposed if the running API learns of it later.
+            message += " Redis did not answer: running API processes see it after their next restart."
         finally:
             await redis_client.aclose()
-    return f"Granted platform_admin (grant {grant_id})."
+    return message

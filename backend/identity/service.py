@@ -21,8 +21,8 @@ from litestar import Request
 from litestar.datastructures import Cookie, State
 from litestar.di import NamedDependency
 
-from backend.core.crypto import NationalIdCipher
-from backend.core.errors import Forbidden, NotAuthenticated
+from backend.core.crypto import NationalIdCipher, is_valid_national_id
+from backend.core.errors import FieldError, Forbidden, InvalidInput, NotAuthenticated
 from backend.core.ratelimit import Bucket, RateLimiter, client_address
 from backend.identity import queries
 from backend.identity.agency_clients import AgencyTokens
@@ -140,6 +140,14 @@ class Identity:
                 )
         _log.info("citizen_logged_in", citizen_id=citizen_id, first_login=created, acr=login.acr)
         return citizen_id
+
+    async def citizen_id_for(self, resources: Resources, national_id: str) -> str | None:
+        """Whose national ID this is (None when they never logged in); 400 when it is not a valid one."""
+        if not is_valid_national_id(national_id):
+            raise InvalidInput(
+                errors=[FieldError(field="national_id", message="is not a valid 13-digit national ID")]
+            )
+        return await queries.citizen_id_by_hash(resources.pool, self.cipher.lookup_hash(national_id))
 
     async def principal_for(
         self, resources: Resources, session: Session, generation: bytes | None

@@ -14,7 +14,6 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from backend.core.crypto import is_valid_national_id
 from backend.core.errors import PROBLEM_JSON, BadRequest, Conflict, NotFound
 from backend.identity import queries
 from backend.identity.agency_clients import (
@@ -118,15 +117,11 @@ async def grant_role(
     resources: NamedDependency[Resources],
 ) -> RoleGrantView:
     admin = require_platform_admin(principal)
-    if not is_valid_national_id(data.national_id):
-        raise BadRequest("national_id is not a valid 13-digit national ID")
     if data.role.startswith("agency_") != (data.agency_id is not None):
         raise BadRequest("agency roles need agency_id; support and platform_admin must not have one")
     if data.agency_id is not None and await queries.agency_status(resources.pool, data.agency_id) is None:
         raise NotFound("No such agency.")
-    citizen_id = await queries.citizen_id_by_hash(
-        resources.pool, identity.cipher.lookup_hash(data.national_id)
-    )
+    citizen_id = await identity.citizen_id_for(resources, data.national_id)
     if citizen_id is None:
         raise NotFound("This person has not logged in yet: ask them to log in once, then grant the role.")
     grant_id = await queries.grant_role(

@@ -8,10 +8,11 @@ import { Entitlements } from "./screens/entitlements";
 import { Home } from "./screens/home";
 import { Inbox } from "./screens/inbox";
 import { Settings } from "./screens/settings";
-import { App as AppContext, type Me } from "./state";
+import { App as AppContext, type Me, useApp } from "./state";
 
 /** The staff consoles, fetched only when a staff member opens them. */
 function ConsoleScreen() {
+  const { t } = useApp();
   const [Console, setConsole] = useState<(() => preact.JSX.Element) | null>(null);
   const [failed, setFailed] = useState(false);
   useEffect(() => {
@@ -20,8 +21,8 @@ function ConsoleScreen() {
       () => setFailed(true),
     );
   }, []);
-  if (failed) return <p role="alert">The console could not be loaded. Check the connection and reload.</p>;
-  return Console ? <Console /> : <p role="status">Loading…</p>;
+  if (failed) return <p role="alert">{t("consoleFailed")}</p>;
+  return Console ? <Console /> : <p role="status">{t("loading")}</p>;
 }
 
 const SCREENS: Record<string, () => preact.JSX.Element> = {
@@ -133,13 +134,12 @@ export function App({ updateReady, applyUpdate }: { updateReady: boolean; applyU
           <a
             class="console-link"
             href="/console"
-            lang="en"
             onClick={(event) => {
               event.preventDefault();
               navigate("/console");
             }}
           >
-            Staff console
+            {t("staffConsole")}
           </a>
         )}
         {me && (

@@ -51,6 +51,13 @@ const strings = {
   expired: { th: "QR หมดอายุแล้ว", en: "The QR has expired" },
   paid: { th: "ชำระแล้ว", en: "Paid" },
   receipt: { th: "ใบเสร็จ", en: "Receipt" },
+  receipts: { th: "ใบเสร็จของฉัน", en: "My receipts" },
+  printReceipts: { th: "พิมพ์รายการใบเสร็จ", en: "Print the list" },
+  noReceipts: { th: "ยังไม่มีใบเสร็จ", en: "No receipts yet" },
+  receiptNumber: { th: "เลขที่ใบเสร็จ", en: "Receipt number" },
+  paidFor: { th: "รายการ", en: "Paid for" },
+  amount: { th: "จำนวนเงิน", en: "Amount" },
+  paidAt: { th: "ชำระเมื่อ", en: "Paid on" },
   language: { th: "ภาษา", en: "Language" },
   textSize: { th: "ขนาดตัวอักษร", en: "Text size" },
   notifications: { th: "การแจ้งเตือน", en: "Notifications" },
@@ -71,6 +78,8 @@ const strings = {
   staff: { th: "เจ้าหน้าที่", en: "Staff" },
   system: { th: "ระบบ", en: "The system" },
   skip: { th: "ข้ามไปยังเนื้อหา", en: "Skip to content" },
+  staffConsole: { th: "คอนโซลเจ้าหน้าที่", en: "Staff console" },
+  consoleFailed: { th: "โหลดคอนโซลไม่สำเร็จ ตรวจสอบการเชื่อมต่อแล้วโหลดใหม่", en: "The console could not be loaded. Check the connection and reload." },
   stepUp: { th: "ต้องยืนยันตัวตนอีกครั้ง", en: "Please confirm it is you" },
 } satisfies Record<string, Record<Language, string>>;
 

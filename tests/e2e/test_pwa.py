@@ -214,40 +214,42 @@ async def test_an_agency_sends_a_message_and_watches_it_go_out_and_support_finds
     await page.wait_for_load_state("networkidle")
 
     await _log_in(page, base, "Pim Songkhao", "/console")  # agency sender, demo welfare department
-    await page.wait_for_selector("h1:has-text('Staff console')")
-    await page.click("button:has-text('Templates')")
-    await page.fill("label:has-text('Key') input", "allowance-paid")
-    await page.fill("label:has-text('Title (Thai)') input", "โอนเบี้ยยังชีพแล้ว")
-    await page.fill("label:has-text('Title (English)') input", "Allowance paid")
-    await page.fill("label:has-text('Text (Thai)') textarea", "เบี้ยยังชีพเดือนนี้โอนเข้าบัญชีแล้ว")
-    await page.fill("label:has-text('Text (English)') textarea", "This month's allowance is in your account.")
-    await page.click("button:has-text('Save template')")
+    # The console speaks Thai first, like the app.
+    await page.wait_for_selector("h1:has-text('คอนโซลเจ้าหน้าที่')")
+    await page.click("button:has-text('แม่แบบข้อความ')")
+    await page.fill("label:has-text('รหัส (Key)') input", "allowance-paid")
+    await page.fill("label:has-text('ชื่อ (ไทย)') input", "โอนเบี้ยยังชีพแล้ว")
+    await page.fill("label:has-text('ชื่อ (อังกฤษ)') input", "Allowance paid")
+    await page.fill("label:has-text('ข้อความ (ไทย)') textarea", "เบี้ยยังชีพเดือนนี้โอนเข้าบัญชีแล้ว")
+    await page.fill("label:has-text('ข้อความ (อังกฤษ)') textarea", "This month's allowance is in your account.")
+    await page.click("button:has-text('บันทึกแม่แบบ')")
     await page.wait_for_selector("td:has-text('allowance-paid')")
     await _shot(page, "10-agency-templates")
 
-    await page.click("button:has-text('Send a message')")
+    await page.click("button:has-text('ส่งข้อความ')")
     await page.wait_for_selector("option:has-text('allowance-paid')", state="attached")
-    await page.select_option("label:has-text('Audience') select", "age-range")
-    await page.fill("label:has-text('From age') input", "60")
-    await page.fill("label:has-text('To age') input", "120")
-    await page.click("form >> button:has-text('Send')")
+    await page.select_option("label:has-text('ผู้รับ') select", "age-range")
+    await page.fill("label:has-text('อายุตั้งแต่') input", "60")
+    await page.fill("label:has-text('อายุถึง') input", "120")
+    await page.click("form >> button[type=submit]")
     progress = page.locator(".progress [role=status]")
     await progress.wait_for()
     # Live: the numbers move without a reload until every message is final.
     await page.wait_for_function(
         """() => {
             const text = document.querySelector('.progress [role=status]').textContent;
-            return /All recipients added: [1-9]/.test(text) && /delivered [1-9]/.test(text);
+            return /เพิ่มผู้รับครบแล้ว: [1-9]/.test(text) && /delivered [1-9]/.test(text);
         }""",
         timeout=30000,
     )
     await page.wait_for_selector(".chart polyline", state="attached")
     await _shot(page, "11-agency-campaign-progress")
 
-    await _log_in(page, base, "Siri Chuailuea", "/console")  # support
+    await _log_in(page, base, "Siri Chuailuea", "/console")  # support, who works in English
+    await page.click("button.language")
     await page.wait_for_selector("text=Every look-up you make is recorded")
     await page.fill("label:has-text('national ID') input", "3101200581231")
-    await page.click("button:has-text('Find messages')")
+    await page.click("form >> button:has-text('Find')")
     await page.wait_for_selector("li:has-text('Allowance paid')")
     await page.click("button:has-text('Show devices and delivery attempts')")
     await page.wait_for_selector(".timeline li:has-text('HTTP 201')")
@@ -255,3 +257,67 @@ async def test_an_agency_sends_a_message_and_watches_it_go_out_and_support_finds
     assert "x-xxxx-xxxxx-23-1" in text  # masked, never the whole ID
     assert "3101200581231" not in await page.content()
     await _shot(page, "12-support-delivery-attempts")
+
+
+async def test_support_sees_a_citizens_payments_an_admin_grants_a_role_and_an_agency_admin_has_its_console(
+    demo_app: DemoApp, browser_context: BrowserContext
+) -> None:
+    base = demo_app.base
+    page = await browser_context.new_page()
+    await page.set_viewport_size({"width": 1024, "height": 900})
+    await _log_in(page, base, "Siri Chuailuea", "/console")  # support
+    await page.click("button.language")  # to English; the choice is kept for the next logins here
+    await page.fill("label:has-text('national ID') input", "3101200581231")
+    await page.click("form >> button:has-text('Find')")
+    # "I paid but it says unpaid": the same citizen's bills, each payment attempt and receipt.
+    await page.click("button:has-text('Show bills and payments')")
+    payments = page.locator("section[aria-labelledby=payments-title]")
+    await payments.locator(".bill-history").first.wait_for()
+    assert "x-xxxx-xxxxx-23-1" in await payments.inner_text()
+    assert "3101200581231" not in await page.content()
+    await _shot(page, "13-support-payments")
+
+    await _log_in(page, base, "Anan Dulaerabop", "/console")  # platform admin, in English as Siri left it
+    await page.wait_for_selector("h3:has-text('Staff roles')")
+    await page.fill(
+        "form[aria-labelledby=grant-title] >> label:has-text('national ID') input", "3101200581231"
+    )
+    await page.select_option("form[aria-labelledby=grant-title] >> label:has-text('Role') select", "support")
+    await page.fill(
+        "form[aria-labelledby=grant-title] >> label:has-text('Reason') input", "Joins the help desk"
+    )
+    await page.click("form[aria-labelledby=grant-title] >> button[type=submit]")
+    await page.wait_for_selector("td:has-text('Joins the help desk')")
+    await _shot(page, "14-admin-roles")
+
+    await _log_in(page, base, "Kanda Phudulae", "/console")  # the welfare department's administrator
+    await page.click("button:has-text('Connectors')")
+    await page.wait_for_selector("h3:has-text('Register a connector')")
+    await page.select_option("label:has-text('Authentication') select", "client_tls")
+    await page.wait_for_selector("label:has-text('Client certificate (PEM)')")
+    await _shot(page, "15-agency-connectors")
+    await page.click("button:has-text('Bills and payments')")
+    await page.wait_for_selector("label:has-text('Show') select")
+    await _shot(page, "16-agency-bills")
+
+
+async def test_every_citizen_screen_fits_a_360_pixel_phone_in_thai_and_english(
+    demo_app: DemoApp, browser_context: BrowserContext
+) -> None:
+    base = demo_app.base
+    page = await browser_context.new_page()
+    await page.set_viewport_size({"width": 360, "height": 740})
+    await _log_in(page, base, "Malee Sukjai", "/")
+    for language in ("th", "en"):
+        for path in ("/", "/entitlements", "/bills", "/inbox", "/settings", "/data-access"):
+            await page.goto(f"{base}{path}")
+            await page.wait_for_load_state("networkidle")
+            overflow = await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, f"{path} ({language}) is {overflow}px wider than the phone"
+            for link in await page.locator("nav.bottom a").all():  # every destination in sight, no scrolling
+                box = await link.bounding_box()
+                assert box is not None
+                assert box["x"] >= 0, (path, language, await link.inner_text())
+                assert box["x"] + box["width"] <= 360, (path, language, await link.inner_text())
+        await _shot(page, f"17-360px-data-access-{language}")
+        await page.click("button.language")

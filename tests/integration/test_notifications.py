@@ -302,7 +302,11 @@ async def test_support_finds_a_citizens_messages_sees_each_attempt_resends_and_i
     by_id = {"notification_id": sent["id"], "status": "delivered"}
     assert (await support.post("/api/v1/support/notifications/search", json=by_id)).json() == []
 
-    view = (await support.get(f"/api/v1/support/citizens/{found['citizen_id']}/notifications")).json()
+    messages_url = f"/api/v1/support/citizens/{found['citizen_id']}/notifications"
+    for out_of_range in ("0", "100000"):
+        refused = await support.get(messages_url, params={"limit": out_of_range})
+        assert refused.status_code == 400, out_of_range
+    view = (await support.get(messages_url)).json()
     [device_view] = view["devices"]
     assert device_view["healthy"] is False
     [message] = view["messages"]
@@ -563,3 +567,33 @@ async def test_an_agency_lists_the_latest_version_of_each_of_its_templates_and_n
     assert [(t["key"], t["version"]) for t in listed] == [("bill-due", 2), ("office-closed", 1)]
     assert listed[0]["title_en"] == "Your bill is due soon"
     assert (await stranger.get(path)).status_code == 403
+
+
+async def test_support_finds_a_citizen_without_messages_by_national_id_masked_and_recorded(
+    sign_in: SignIn, resources: Resources
+) -> None:
+    national_id = valid_national_id(8811)
+    citizen = await sign_in(national_id=national_id)
+    support = await sign_in(("support", None))
+    assert (
+        await citizen.post("/api/v1/support/citizens/find", json={"national_id": national_id})
+    ).status_code == 403
+
+    found = await support.post("/api/v1/support/citizens/find", json={"national_id": national_id})
+    assert found.status_code == 200, found.text
+    assert found.json()["national_id_masked"] == mask_national_id(national_id)
+    assert national_id not in found.text
+    me = (await citizen.get("/api/v1/me")).json()
+    assert found.json()["citizen_id"] == me["id"]
+    records = (await citizen.get("/api/v1/me/data-access")).json()["items"]
+    assert [(r["actor_kind"], r["purpose"]) for r in records] == [
+        ("staff", "Support staff looked you up by your national ID")
+    ]
+
+    unknown = await support.post(
+        "/api/v1/support/citizens/find", json={"national_id": valid_national_id(8812)}
+    )
+    assert unknown.status_code == 404
+    invalid = await support.post("/api/v1/support/citizens/find", json={"national_id": "1234567890123"})
+    assert invalid.status_code == 400
+    assert invalid.headers["content-type"].startswith("application/problem+json")

@@ -15,7 +15,7 @@ function total(counts: Record<string, number>, keys: string[]): number {
   return keys.reduce((sum, key) => sum + (counts[key] ?? 0), 0);
 }
 
-export function CampaignChart({ samples }: { samples: Sample[] }) {
+export function CampaignChart({ samples, label = "Messages by status over time" }: { samples: Sample[]; label?: string }) {
   const width = 320;
   const height = 140;
   const last = samples[samples.length - 1];
@@ -30,7 +30,7 @@ export function CampaignChart({ samples }: { samples: Sample[] }) {
       .join(" ");
   return (
     <figure class="chart">
-      <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label="Messages by status over time">
+      <svg viewBox={`0 0 ${width} ${height}`} role="img" aria-label={label}>
         <rect x="0" y="0" width={width} height={height} fill="none" stroke="#c4c7c5" />
         {samples.length > 1 && SERIES.map(([name, keys, colour]) => <polyline key={name} points={line(keys)} fill="none" stroke={colour} stroke-width="2" />)}
       </svg>

@@ -94,6 +94,10 @@ interface Receipt {
   number: string;
   amount_satang: number;
   paid_at: string;
+  agency_name_th: string;
+  agency_name_en: string;
+  description_th: string;
+  description_en: string;
 }
 
 export function Bills() {
@@ -164,21 +168,48 @@ export function Bills() {
           );
         }}
       </Loaded>
-      <h2>{t("receipt")}</h2>
-      <Loaded load={receipts} reload={reloadReceipts}>
-        {(items) => (
-          <ul class="receipts">
-            {items.map((receipt) => (
-              <li key={receipt.id}>
-                <a href={`/receipts/${receipt.id}`}>
-                  {receipt.number} · {formatBaht(language, receipt.amount_satang)} ·{" "}
-                  {formatDate(language, receipt.paid_at, true)}
-                </a>
-              </li>
-            ))}
-          </ul>
-        )}
-      </Loaded>
+      <section class="receipts-list" aria-labelledby="receipts-title">
+        <div class="row">
+          <h2 id="receipts-title">{t("receipts")}</h2>
+          <button type="button" class="no-print" onClick={() => window.print()}>
+            {t("printReceipts")}
+          </button>
+        </div>
+        <Loaded load={receipts} reload={reloadReceipts}>
+          {(items) =>
+            items.length === 0 ? (
+              <p>{t("noReceipts")}</p>
+            ) : (
+              <table class="receipts">
+                <thead>
+                  <tr>
+                    <th scope="col">{t("receiptNumber")}</th>
+                    <th scope="col">{t("paidFor")}</th>
+                    <th scope="col">{t("amount")}</th>
+                    <th scope="col">{t("paidAt")}</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {items.map((receipt) => (
+                    <tr key={receipt.id}>
+                      <td>
+                        <a href={`/receipts/${receipt.id}`}>{receipt.number}</a>
+                      </td>
+                      <td>
+                        {english ? receipt.description_en : receipt.description_th}
+                        <br />
+                        <small>{english ? receipt.agency_name_en : receipt.agency_name_th}</small>
+                      </td>
+                      <td class="number">{formatBaht(language, receipt.amount_satang)}</td>
+                      <td>{formatDate(language, receipt.paid_at, true)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )
+          }
+        </Loaded>
+      </section>
     </section>
   );
 }

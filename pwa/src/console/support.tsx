@@ -1,0 +1,214 @@
+// Support: find a citizen by national ID (shown masked), see their messages with every device's delivery
+// attempts, their bills, payment attempts and receipts; resend a message. Every look-up is recorded.
+import { useState } from "preact/hooks";
+
+import { get, send } from "../api";
+import { formatBaht } from "../i18n";
+import { Field, useProblemText } from "./parts";
+import { useWords } from "./words";
+
+interface Found {
+  id: string;
+  citizen_id: string;
+  national_id_masked: string;
+  agency_name_en: string;
+  agency_name_th?: string;
+  title_en: string;
+  title_th?: string;
+  status: string;
+  status_reason: string | null;
+  created_at: string;
+}
+interface Attempt { attempt: number; status_code: number | null; outcome: string; reason: string; at: string }
+interface Delivery { id: number; device_id: string | null; push_service: string; status: string; attempts: Attempt[] }
+interface Message { id: string; agency_name_en: string; title_en: string; status: string; status_reason: string | null; created_at: string; deliveries: Delivery[] }
+interface Device { id: string; push_service: string; user_agent: string; healthy: boolean; last_failure_reason: string | null }
+interface CitizenMessages { citizen_id: string; national_id_masked: string; devices: Device[]; messages: Message[] }
+
+export interface PaymentEvent { from_state: string | null; state: string; source: string; reason: string | null; at: string }
+export interface PaymentAttempt { id: string; amount_satang: number; state: string; created_at: string; events: PaymentEvent[] }
+export interface SupportReceipt { id: string; number: string; amount_satang: number; paid_at: string }
+export interface SupportRefund { id: string; state: string; amount_satang: number; reason: string; created_at: string }
+export interface SupportBill {
+  id: string;
+  ref1: string;
+  ref2: string | null;
+  description_th: string;
+  description_en: string;
+  agency_name_th: string;
+  agency_name_en: string;
+  amount_satang: number;
+  due_date: string;
+  status: string;
+  issued_at: string;
+  payments: PaymentAttempt[];
+  receipts: SupportReceipt[];
+  refunds: SupportRefund[];
+}
+export interface CitizenPayments { citizen_id: string; national_id_masked: string; bills: SupportBill[] }
+
+interface FoundCitizen { citizen_id: string; national_id_masked: string }
+
+export function SupportConsole() {
+  const { w, when, language } = useWords();
+  const problemText = useProblemText();
+  const [nationalId, setNationalId] = useState("");
+  const [person, setPerson] = useState<FoundCitizen | null>(null);
+  const [found, setFound] = useState<Found[] | null>(null);
+  const [citizen, setCitizen] = useState<CitizenMessages | null>(null);
+  const [payments, setPayments] = useState<CitizenPayments | null>(null);
+  const [message, setMessage] = useState("");
+
+  async function search(event: Event) {
+    event.preventDefault();
+    setMessage("");
+    setPerson(null);
+    setFound(null);
+    setCitizen(null);
+    setPayments(null);
+    const body = { national_id: nationalId.replace(/\D/g, "") };
+    try {
+      // In the body, never the URL: a national ID must not land in an access log.
+      setPerson(await send<FoundCitizen>("POST", "/api/v1/support/citizens/find", body));
+      setFound(await send<Found[]>("POST", "/api/v1/support/notifications/search", body));
+    } catch (error) {
+      setMessage(problemText(error));
+    }
+  }
+  async function open(citizenId: string) {
+    try {
+      setCitizen((await get<CitizenMessages>(`/api/v1/support/citizens/${citizenId}/notifications`)).data);
+    } catch (error) {
+      setMessage(problemText(error));
+    }
+  }
+  async function openPayments(citizenId: string) {
+    try {
+      setPayments((await get<CitizenPayments>(`/api/v1/support/citizens/${citizenId}/payments`)).data);
+    } catch (error) {
+      setMessage(problemText(error));
+    }
+  }
+  async function resend(id: string) {
+    const note = window.prompt(w("whySendAgain"));
+    if (!note) return;
+    try {
+      await send("POST", `/api/v1/support/notifications/${id}/resend`, { note });
+      setMessage(w("sentAgain"));
+      if (citizen) await open(citizen.citizen_id);
+    } catch (error) {
+      setMessage(problemText(error));
+    }
+  }
+
+  return (
+    <>
+      <h2>{w("support")}</h2>
+      <p class="notice" role="note">{w("everyLookUp")}</p>
+      <form onSubmit={search} class="actions">
+        <Field label={w("nationalId")}>
+          <input inputMode="numeric" autoComplete="off" required value={nationalId} onInput={(e) => setNationalId(e.currentTarget.value)} />
+        </Field>
+        <button type="submit" class="primary">{w("find")}</button>
+      </form>
+      {message && <p role="status">{message}</p>}
+      {person && (
+        <>
+          <p>{w("citizenLabel")} {person.national_id_masked}</p>
+          <div class="actions">
+            <button type="button" aria-pressed={citizen !== null} onClick={() => open(person.citizen_id)}>{w("showDeliveries")}</button>
+            <button type="button" aria-pressed={payments !== null} onClick={() => openPayments(person.citizen_id)}>{w("showPayments")}</button>
+          </div>
+        </>
+      )}
+      {found && found.length === 0 && <p>{w("noMessagesFor")}</p>}
+      {found && found.length > 0 && !citizen && (
+        <ul class="list" aria-label={w("messages")}>
+          {found.map((row) => (
+            <li key={row.id}>
+              <strong>{(language === "th" && row.title_th) || row.title_en}</strong> {w("from")} {(language === "th" && row.agency_name_th) || row.agency_name_en},{" "}
+              {when(row.created_at)}: <span class="status">{row.status}</span>
+              {row.status_reason && <> ({row.status_reason})</>}
+            </li>
+          ))}
+        </ul>
+      )}
+      {citizen && (
+        <section aria-labelledby="citizen-title">
+          <h3 id="citizen-title">{w("citizenLabel")} {citizen.national_id_masked}</h3>
+          <h4>{w("devices")}</h4>
+          <ul class="list">
+            {citizen.devices.map((device) => (
+              <li key={device.id}>
+                {device.user_agent || w("unknownDevice")} via {device.push_service}:{" "}
+                {device.healthy ? w("healthy") : `${w("failing")} (${device.last_failure_reason ?? "—"})`}
+              </li>
+            ))}
+          </ul>
+          <h4>{w("messages")}</h4>
+          {citizen.messages.map((item) => (
+            <article key={item.id} class="card">
+              <h5>{item.title_en} <span class="status">{item.status}</span></h5>
+              <p>{item.agency_name_en}, {when(item.created_at)}{item.status_reason && `: ${item.status_reason}`}</p>
+              {item.deliveries.map((delivery) => (
+                <div key={delivery.id}>
+                  <p>{w("device")} {delivery.device_id?.slice(0, 8) ?? w("removed")} via {delivery.push_service}: <strong>{delivery.status}</strong></p>
+                  <ol class="timeline">
+                    {delivery.attempts.map((attempt) => (
+                      <li key={attempt.attempt}>
+                        <time dateTime={attempt.at}>{when(attempt.at)}</time> {w("attempt")} {attempt.attempt}: {attempt.outcome}
+                        {attempt.status_code !== null && ` (HTTP ${attempt.status_code})`}. {attempt.reason}
+                      </li>
+                    ))}
+                  </ol>
+                </div>
+              ))}
+              <button type="button" onClick={() => resend(item.id)}>{w("sendAgain")}</button>
+            </article>
+          ))}
+        </section>
+      )}
+      {payments && (
+        <section aria-labelledby="payments-title">
+          <h3 id="payments-title">{w("billsAndPayments")}: {w("citizenLabel")} {payments.national_id_masked}</h3>
+          {payments.bills.length === 0 && <p>{w("noBills")}</p>}
+          {payments.bills.map((bill) => (
+            <article key={bill.id} class="card bill-history">
+              <h4>
+                {language === "th" ? bill.description_th : bill.description_en} <span class="status">{bill.status}</span>
+              </h4>
+              <p>
+                {language === "th" ? bill.agency_name_th : bill.agency_name_en} · <code>{bill.ref1}</code> ·{" "}
+                {formatBaht(language, bill.amount_satang)} · {w("issued")} {when(bill.issued_at)}
+              </p>
+              {bill.payments.length === 0 && <p>{w("noPayments")}</p>}
+              {bill.payments.map((payment) => (
+                <div key={payment.id}>
+                  <p>{w("payment")} {payment.id.slice(0, 8)}: <strong>{payment.state}</strong></p>
+                  <ol class="timeline">
+                    {payment.events.map((event, index) => (
+                      <li key={index}>
+                        <time dateTime={event.at}>{when(event.at)}</time> {event.state} ({event.source})
+                        {event.reason && `: ${event.reason}`}
+                      </li>
+                    ))}
+                  </ol>
+                </div>
+              ))}
+              {bill.receipts.map((receipt) => (
+                <p key={receipt.id}>
+                  {w("receipt")} {receipt.number} · {formatBaht(language, receipt.amount_satang)} · {when(receipt.paid_at)}
+                </p>
+              ))}
+              {bill.refunds.map((refund) => (
+                <p key={refund.id}>
+                  {w("refund")} {formatBaht(language, refund.amount_satang)}: {refund.state} ({when(refund.created_at)}). {refund.reason}
+                </p>
+              ))}
+            </article>
+          ))}
+        </section>
+      )}
+    </>
+  );
+}
