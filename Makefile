@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 RUN_STAMP := $(VENV)/.installed-run
 DEV_STAMP := $(VENV)/.installed-dev
 
-.PHONY: run test lint typecheck unit bench pwa browser lighthouse clean
+.PHONY: run test lint typecheck unit bench pwa browser lighthouse audit fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,23 @@ bench: $(DEV_STAMP)
 # Lighthouse (mobile) on the home, entitlements and bills screens, plus installability: a report, not a test.
 lighthouse: $(DEV_STAMP) pwa browser
 	$(BIN)/python -m scripts.lighthouse_report
+
+# Known vulnerabilities in the installed Python packages (the project itself left out) and in the PWA's
+# runtime npm packages. It asks advisory databases over the network, so it is not part of `make test`.
+# --strict: a package the advisory service could not be asked about fails the audit instead of being
+# skipped in silence. Both audits run; it fails if either finds something or cannot look.
+audit: $(DEV_STAMP)
+	@status=0; \
+	$(BIN)/pip freeze --exclude-editable \
+		| $(BIN)/pip-audit --strict --no-deps --disable-pip --progress-spinner off -r /dev/stdin || status=1; \
+	(cd pwa && npm audit --omit=dev) || status=1; \
+	exit $$status
+
+# Schemathesis against the app's own OpenAPI with a large budget and a fresh seed (the suite runs a
+# small fixed one): every operation as anonymous, citizen, agency admin, agency system, support, admin.
+FUZZ_EXAMPLES ?= 100
+fuzz: $(DEV_STAMP)
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) FUZZ_SEED=random $(BIN)/pytest tests/integration/test_api_fuzz.py -p no:cacheprovider -k no_operation
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

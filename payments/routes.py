@@ -21,6 +21,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from backend.connectors.client import DestinationRefused, check_destination
 from backend.core.crypto import is_valid_national_id
 from backend.core.errors import BadRequest, Conflict, FieldError, Forbidden, InvalidInput, NotFound
+from backend.identity import queries as identity_queries
 from backend.identity.guards import (
     Principal,
     agencies_of,
@@ -151,8 +152,6 @@ def _receipt_view(row: dict[str, Any], public_url: str) -> ReceiptView:
 
 
 async def _citizen_hash(principal: Principal, identity: Identity, resources: Resources) -> tuple[str, bytes]:
-    from backend.identity import queries as identity_queries
-
     person = require_person(principal)
     assert person.citizen_id is not None
     row = await identity_queries.citizen_by_id(resources.pool, person.citizen_id)
@@ -599,6 +598,8 @@ async def assign_biller(
     resources: NamedDependency[Resources],
 ) -> list[str]:
     admin = require_platform_admin(principal)
+    if await identity_queries.agency_status(resources.pool, agency_id) is None:
+        raise NotFound("No such agency.")
     if not await queries.assign_biller(resources.pool, data.biller_id, agency_id, admin.citizen_id):
         raise Conflict("This biller ID belongs to another agency.")
     return await queries.agency_biller_ids(resources.pool, agency_id)

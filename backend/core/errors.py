@@ -185,6 +185,16 @@ def _http_error_handler(request: Request[Any, Any, Any], exc: HTTPException) -> 
     return problem_response(request, problem, dict(exc.headers or {}))
 
 
+def _data_error_handler(request: Request[Any, Any, Any], exc: asyncpg.DataError) -> Response[Any]:
+    """PostgreSQL refused a value the request carried (a number past bigint, a malformed date): the
+    caller's mistake, not ours. Logged without the message, which quotes the value."""
+    _log.warning("value_refused_by_database", error=type(exc).__name__, path=request.url.path)
+    problem = _problem(
+        400, "value-out-of-range", "The request is not valid", "A value in the request is out of range."
+    )
+    return problem_response(request, problem, {})
+
+
 def _unexpected_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     if isinstance(exc, _UNAVAILABLE_ERRORS):
         _log.warning(
@@ -209,6 +219,7 @@ EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     AppError: _app_error_handler,
     ValidationException: _validation_error_handler,
     HTTPException: _http_error_handler,
+    asyncpg.DataError: _data_error_handler,
     Exception: _unexpected_error_handler,
 }
 

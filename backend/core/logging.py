@@ -60,7 +60,9 @@ def configure_logging(level: str = "INFO", *, json_lines: bool = True) -> None:
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
     # Chatty at INFO: pgserver narrates every pg_ctl call, SAQ every cron tick. Their warnings still show.
-    for noisy in ("pgserver", "saq"):
+    # httpx logs every outbound request with its whole URL, query included (an agency's webhook URL may
+    # carry its token); webhook and push attempts are recorded in the database instead.
+    for noisy in ("pgserver", "saq", "httpx"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
 
 

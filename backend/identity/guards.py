@@ -71,6 +71,10 @@ def agencies_of(principal: Principal) -> set[int]:
 
 
 def require_person(principal: Principal | None) -> Principal:
+    if principal is not None and principal.is_machine:
+        # A valid agency token, just not a person's: 403 (RFC 6750's insufficient_scope), so that the
+        # agency's system does not take it for an expired token and fetch a new one.
+        raise Forbidden("This is for people logged in with their digital ID, not an agency's system.")
     if principal is None or principal.citizen_id is None:
         raise NotAuthenticated("Log in with your digital ID to continue.")
     return principal

@@ -14,7 +14,7 @@ from litestar.response import Redirect
 from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from backend.core.crypto import mask_national_id
-from backend.core.errors import BadRequest, Forbidden, NotFound
+from backend.core.errors import BadRequest, Forbidden, NotFound, ServiceUnavailable
 from backend.core.ratelimit import client_address
 from backend.identity import queries
 from backend.identity.guards import Principal, require_step_up
@@ -141,9 +141,12 @@ async def logout(
 ) -> Response[LogoutResult]:
     citizen_id, session = _person(principal)
     await identity.sessions.end(citizen_id, session.public_id)
-    end_session_url = await identity.oidc.end_session_url(
-        post_logout_redirect_uri=f"{identity.settings.public_url}/"
-    )
+    try:
+        end_session_url = await identity.oidc.end_session_url(
+            post_logout_redirect_uri=f"{identity.settings.public_url}/"
+        )
+    except ServiceUnavailable:  # our session is over whatever the provider says: clear the cookie
+        end_session_url = None
     return Response(
         LogoutResult(end_session_url=end_session_url), cookies=[identity.expired_session_cookie()]
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -13,7 +14,8 @@ from litestar import Litestar
 
 from backend.identity.service import Identity, session_cookie_name
 from backend.lifespan import Resources
-from tests.conftest import app_client
+from backend.settings import Settings, load_settings
+from tests.conftest import app_client, environment_for_tests
 from tests.demo_agencies import running_demo_agencies
 from tests.factories import make_citizen
 
@@ -25,8 +27,8 @@ def agencies_url() -> Iterator[str]:
         yield base
 
 
-@pytest_asyncio.fixture(autouse=True)
-async def clean_state(app: Litestar, resources: Resources) -> AsyncIterator[None]:
+async def empty_state(app: Litestar, resources: Resources) -> None:
+    """Empty tables and Redis, and the in-process copies of the catalogue and connector list."""
     tables = await resources.pool.fetch(
         "SELECT quote_ident(tablename) AS name FROM pg_tables "
         "WHERE schemaname = 'public' AND tablename <> 'schema_migrations'"
@@ -36,10 +38,26 @@ async def clean_state(app: Litestar, resources: Resources) -> AsyncIterator[None
             f"TRUNCATE {', '.join(row['name'] for row in tables)} RESTART IDENTITY CASCADE"
         )
     await resources.redis.flushdb()
-    # The in-process copies of the catalogue and the connector list start empty, like Redis.
     app.state.catalogue.forget()
     app.state.entitlements.forget_connectors()
+
+
+@pytest_asyncio.fixture(autouse=True)
+async def clean_state(app: Litestar, resources: Resources) -> AsyncIterator[None]:
+    await empty_state(app, resources)
     yield
+
+
+def demo_settings_for(settings: Settings, var_dir: Path, **overrides: str) -> Settings:
+    """Demo mode (its own identity provider, agencies and bank) on the test database and Redis."""
+    environ = environment_for_tests(
+        var_dir,
+        DATABASE_URL=settings.database_url or "",
+        REDIS_URL=settings.redis_url or "",
+        DEMO_MODE="true",
+        **{"OIDC_ISSUER": "", **overrides},
+    )
+    return load_settings(environ)
 
 
 SignIn = Callable[..., Awaitable[httpx.AsyncClient]]

@@ -21,23 +21,16 @@ from backend.app import create_app
 from backend.core.crypto import is_valid_national_id
 from backend.identity.demo_idp import demo_client_credentials, demo_idp_routes
 from backend.seed import seed_demo_data
-from backend.settings import Settings, load_settings
-from tests.conftest import environment_for_tests, serve_in_process
+from backend.settings import Settings
+from tests.conftest import serve_in_process
+from tests.integration.conftest import demo_settings_for
 
 ORIGIN = "https://testserver"
 _HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
 
 
 def _demo_settings(settings: Settings, var_dir: Path, **extra: str) -> Settings:
-    environ = environment_for_tests(
-        var_dir,
-        DATABASE_URL=settings.database_url or "",
-        REDIS_URL=settings.redis_url or "",
-        DEMO_MODE="true",
-        PUBLIC_URL=ORIGIN,
-        **{"OIDC_ISSUER": "", **extra},
-    )
-    return load_settings(environ)
+    return demo_settings_for(settings, var_dir, PUBLIC_URL=ORIGIN, **extra)
 
 
 @pytest.fixture

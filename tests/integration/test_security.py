@@ -1,0 +1,410 @@
+"""Browser-facing defences: the PWA's content security policy, the session cookie's attributes, CSRF on
+every state-changing route, and CORS closed to other origins."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import msgspec
+import pytest
+import pytest_asyncio
+from litestar import Litestar
+from litestar.routes import HTTPRoute
+
+from backend.app import create_app
+from backend.identity.service import Identity, session_cookie_name
+from backend.lifespan import Resources
+from backend.pwa_shell import SCREENS
+from backend.settings import Settings, load_settings
+from payments.queries import assign_biller
+from tests.conftest import app_client, environment_for_tests, serve_in_process
+from tests.factories import make_agency, valid_national_id
+from tests.integration.conftest import SignIn, demo_settings_for
+from tests.integration.test_catalogue import tile
+from tests.integration.test_entitlements import connector
+from tests.integration.test_notifications import TEMPLATE, _send
+from tests.integration.test_payments import DEFAULT_BILLER, bill
+from tests.integration.test_roles_and_agency_clients import _new_client
+
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+EVIL_ORIGIN = "https://evil.example"
+
+# Unsafe routes that never act on the session cookie, so a forged cross-site request gains nothing from
+# it. Every other unsafe route must refuse the cookie without the CSRF token; a new route that does
+# neither fails test_every_unsafe_route_refuses_the_cookie_without_its_csrf_token_and_changes_nothing.
+# The agency routes that agencies' systems call with a Bearer token are not listed: staff call the same
+# routes with the cookie, so they are checked; the Bearer token needs no CSRF token, as no other site
+# can make a browser send it.
+EXEMPT_FROM_CSRF: dict[tuple[str, str], str] = {
+    ("POST", "/oauth/token"): "agencies' systems authenticate with client id and secret (HTTP Basic), "
+    "never a cookie; the token they get is sent as a Bearer header, which no other site can set",
+    ("POST", "/api/v1/payments/callbacks/{bank:str}"): "banks sign each callback with HMAC over the body "
+    "and a timestamp (docs/bank-callbacks.md); no cookie is read",
+    ("POST", "/demo-idp/authorize"): "demo mode: the demo identity provider's person picker; the login it "
+    "starts is bound to the browser by state, nonce, PKCE and the login cookie, checked at /auth/callback",
+    ("POST", "/demo-idp/token"): "demo mode: the demo identity provider's token endpoint, authenticated "
+    "with the app's client secret (HTTP Basic) and the PKCE verifier",
+    ("POST", "/demo-bank/review"): "demo mode: stands for a bank's own page; shows what a pasted QR pays, "
+    "reads no cookie and changes nothing",
+    ("POST", "/demo-bank/pay"): "demo mode: stands for a bank's own app; it pays whatever QR it is given "
+    "with a signed callback, as any bank would, and reads no cookie",
+}
+
+
+def _unsafe_routes(app: Litestar) -> set[tuple[str, str]]:
+    return {
+        (method, route.path)
+        for route in app.routes
+        if isinstance(route, HTTPRoute)
+        for handler in route.route_handlers
+        for method in handler.http_methods
+        if method in UNSAFE_METHODS
+    }
+
+
+def _demo_app(settings: Settings, var_dir: Path, **extra: str) -> Litestar:
+    return create_app(demo_settings_for(settings, var_dir, **extra))
+
+
+# --- Content-Security-Policy and framing ------------------------------------------------------------
+
+
+def _policy(header: str) -> dict[str, list[str]]:
+    directives: dict[str, list[str]] = {}
+    for part in header.split(";"):
+        name, *sources = part.split()
+        directives.setdefault(name.lower(), [source.lower() for source in sources])
+    return directives
+
+
+@pytest.fixture
+def pwa_app(settings: Settings, tmp_path: Path) -> Litestar:
+    """The app serving a stand-in PWA build, so these checks need no `npm run build`."""
+    dist = tmp_path / "dist"
+    (dist / "assets").mkdir(parents=True)
+    (dist / "index.html").write_text(
+        '<!doctype html><html><head><script type="module" src="/assets/index.js"></script></head>'
+        '<body><div id="app"></div></body></html>'
+    )
+    (dist / "assets" / "index.js").write_text("export {};\n")
+    environ = environment_for_tests(
+        tmp_path / "var",
+        DATABASE_URL=settings.database_url or "",
+        REDIS_URL=settings.redis_url or "",
+        PWA_DIR=str(dist),
+    )
+    return create_app(load_settings(environ))
+
+
+@pytest.mark.parametrize("path", ["/", *SCREENS, "/assets/index.js", f"/receipts/{uuid.UUID(int=1)}"])
+async def test_the_pwas_pages_forbid_inline_script_eval_framing_and_sniffing(
+    pwa_app: Litestar, path: str
+) -> None:
+    async with serve_in_process(pwa_app) as browser:
+        response = await browser.get(path)
+    if path in ("/", *SCREENS):
+        assert response.status_code == 200
+        assert response.headers["content-type"].startswith("text/html")
+    policy = _policy(response.headers["content-security-policy"])
+    scripts = policy.get("script-src", policy.get("default-src"))
+    assert scripts, "a policy with neither script-src nor default-src allows any script"
+    assert not [source for source in scripts if "unsafe-" in source]  # 'unsafe-inline', 'unsafe-eval'...
+    assert not {"*", "data:", "http:", "https:", "blob:"} & set(scripts)
+    assert policy.get("object-src") == ["'none'"]
+    assert policy.get("frame-ancestors") == ["'none'"] or response.headers.get("x-frame-options") == "DENY"
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_the_built_pwa_needs_no_inline_script_or_style_that_the_policy_would_block() -> None:
+    index = Path(__file__).resolve().parents[2] / "pwa" / "dist" / "index.html"
+    if not index.exists():
+        pytest.skip("the PWA is not built (make pwa)")
+    page = index.read_text()
+    scripts = re.findall(r"<script\b([^>]*)>(.*?)</script>", page, flags=re.DOTALL | re.IGNORECASE)
+    assert scripts, "the page loads its script"
+    assert all("src=" in attributes and not body.strip() for attributes, body in scripts)
+    assert not re.search(r"<style\b|\sstyle=|\son[a-z]+=|javascript:", page, flags=re.IGNORECASE)
+
+
+# --- the session cookie -----------------------------------------------------------------------------
+# tests/integration/test_login_oidc.py (test_a_citizen_logs_in_and_is_sent_back_where_they_were) checks
+# the cookie a real OIDC login sets over https: `__Host-session`, HttpOnly, Secure, SameSite=Lax, Path=/.
+# Here: what that test does not cover.
+
+_HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
+
+
+def _attributes(set_cookie: str) -> tuple[str, dict[str, str]]:
+    name_value, *attributes = (part.strip() for part in set_cookie.split(";"))
+    name = name_value.partition("=")[0]
+    parsed = {key.lower(): value for key, _, value in (a.partition("=") for a in attributes)}
+    return name, parsed
+
+
+def _set_cookies(response: httpx.Response) -> dict[str, dict[str, str]]:
+    return dict(_attributes(header) for header in response.headers.get_list("set-cookie"))
+
+
+@pytest.mark.parametrize(
+    ("public_url", "session", "secure"),
+    [("https://citizen.example.go.th", "__Host-session", True), ("http://127.0.0.1:8000", "session", False)],
+)
+async def test_the_login_and_session_cookies_are_host_only_http_only_and_lax_and_secure_over_https(
+    settings: Settings, tmp_path: Path, public_url: str, session: str, secure: bool
+) -> None:
+    login = session.replace("session", "login")
+    async with serve_in_process(_demo_app(settings, tmp_path, PUBLIC_URL=public_url), public_url) as web:
+        started = await web.get("/auth/login")
+        page = await web.get(started.headers["location"].removeprefix(public_url))
+        form = {name: value.replace("&amp;", "&") for name, value in _HIDDEN.findall(page.text)}
+        chosen = await web.post("/demo-idp/authorize", data={**form, "person": "malee"})
+        done = await web.get(chosen.headers["location"].removeprefix(public_url))
+        csrf = (await web.get("/api/v1/me")).json()["csrf_token"]
+        ended = await web.post("/auth/logout", headers={"X-CSRF-Token": csrf})
+    binding = _set_cookies(started)[login]
+    set_at_callback = _set_cookies(done)
+    cookie = set_at_callback[session]
+    for attributes in (binding, cookie):
+        assert "httponly" in attributes
+        assert attributes["samesite"].lower() == "lax"
+        assert attributes["path"] == "/"
+        assert "domain" not in attributes  # host-only: no sibling subdomain receives it
+        assert ("secure" in attributes) is secure  # plain http only for a demo on this machine
+    assert set_at_callback[login]["max-age"] == "0"  # the login binding is spent
+    expired = _set_cookies(ended)[session]  # deleting needs the same name, path and Secure flag
+    assert (expired["max-age"], expired["path"], "secure" in expired) == ("0", "/", secure)
+
+
+def test_outside_demo_mode_the_session_cookie_is_secure_even_over_plain_http(app: Litestar) -> None:
+    identity: Identity = app.state.identity  # settings for tests: not demo mode, http://127.0.0.1:8000
+    assert not identity.settings.demo_mode
+    name, attributes = _attributes(identity.session_cookie("token").to_header(header=""))
+    assert name == session_cookie_name(identity.settings) == "session"
+    assert "secure" in attributes
+    assert "httponly" in attributes
+
+
+# --- CORS -------------------------------------------------------------------------------------------
+
+
+def _cors_headers(response: httpx.Response) -> dict[str, str]:
+    return {name: value for name, value in response.headers.items() if name.startswith("access-control-")}
+
+
+async def test_another_origin_gets_no_cors_permission_to_read_responses(sign_in: SignIn) -> None:
+    citizen = await sign_in()
+    for path in ("/api/v1/me", "/api/v1/tiles", "/healthz"):
+        response = await citizen.get(path, headers={"Origin": EVIL_ORIGIN})
+        assert response.status_code == 200
+        assert _cors_headers(response) == {}, path
+
+
+@pytest.mark.parametrize("path", ["/api/v1/me", "/api/v1/agency/bills", "/api/v1/me/sessions"])
+async def test_a_cross_origin_preflight_gets_no_allow_headers(client: httpx.AsyncClient, path: str) -> None:
+    response = await client.options(
+        path,
+        headers={
+            "Origin": EVIL_ORIGIN,
+            "Access-Control-Request-Method": "DELETE",
+            "Access-Control-Request-Headers": "x-csrf-token, content-type, authorization",
+        },
+    )
+    assert _cors_headers(response) == {}
+
+
+# --- CSRF on every unsafe route ---------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    """A person holding every role, with one of each thing the unsafe routes act on."""
+
+    person: httpx.AsyncClient
+    ids: dict[str, str]
+    someone_elses_token: str
+    """The CSRF token of another live session: a forger's own, say."""
+
+
+_DEVICE_KEYS = {  # RFC 8291's example receiver (Appendix A): any valid P-256 point would do
+    "p256dh": "BCVxsr7N_eNgVRqvHtD0zTZsEc6-VV-JvLexhqUzORcxaOzi6-AYWXvTBHm4bjyPjs7Vd8pZGH6SRpkNtoIAiw4",
+    "auth": "BTBZMqHH6r4Tts7J_aSIgg",
+}
+
+
+@pytest_asyncio.fixture
+async def world(sign_in: SignIn, resources: Resources) -> World:
+    agency_id = await make_agency(resources.pool, status="approved")
+    await assign_biller(resources.pool, DEFAULT_BILLER, agency_id, None)
+    national_id = valid_national_id(901)
+    person = await sign_in(
+        ("platform_admin", None),
+        ("support", None),
+        ("agency_admin", agency_id),
+        ("agency_editor", agency_id),
+        ("agency_sender", agency_id),
+        national_id=national_id,
+    )
+
+    async def made(method: str, path: str, body: Any, key: str = "id") -> str:
+        response = await person.request(method, path, json=body)
+        assert response.status_code in (200, 201), f"{path}: {response.text}"
+        return str(response.json()[key])
+
+    agency = f"/api/v1/agency/{agency_id}"
+    tile_id = await made("POST", f"{agency}/tiles", tile())
+    for step in (f"{agency}/tiles/{tile_id}/submit", f"/api/v1/admin/tiles/{tile_id}/publish"):
+        assert (await person.post(step)).status_code == 200, step
+    assert (await person.put(f"/api/v1/tiles/{tile_id}/favourite")).status_code in (200, 204)
+    connector_id = await made("POST", f"{agency}/connectors", connector("http://127.0.0.1:9", "credit"))
+    await made("POST", f"{agency}/notification-templates", TEMPLATE)
+    ids = {
+        "agency_id": str(agency_id),
+        "tile_id": tile_id,
+        "connector_id": connector_id,
+        "consent_id": await made("POST", "/api/v1/me/consents", {"connector_id": int(connector_id)}),
+        "client_id": (await _new_client(person, agency_id, ["bills"]))["client_id"],
+        "bill_id": await made("POST", "/api/v1/agency/bills", bill(national_id)),
+        "notification_id": await made("POST", "/api/v1/agency/notifications", _send(national_id)),
+        "subscription_id": await made(
+            "POST",
+            "/api/v1/push/subscriptions",
+            {"endpoint": "http://127.0.0.1:9/push/device-1", "keys": _DEVICE_KEYS},
+        ),
+        "grant_id": str((await person.get("/api/v1/admin/role-grants")).json()[0]["id"]),
+        "session_id": (await person.get("/api/v1/me/sessions")).json()[0]["id"],
+        "bank": "test-bank",
+    }
+    someone_else = await sign_in()
+    return World(person=person, ids=ids, someone_elses_token=someone_else.headers["X-CSRF-Token"])
+
+
+_PATH_PARAMETER = re.compile(r"\{(\w+):(\w+)\}")
+
+
+def _concrete(path: str, ids: Mapping[str, str]) -> str:
+    """The route's path with each parameter filled in: a real row where the world has one."""
+    defaults = {"int": "987654", "uuid": str(uuid.uuid4()), "str": "unknown"}
+    return _PATH_PARAMETER.sub(lambda m: ids.get(m.group(1), defaults[m.group(2)]), path)
+
+
+def _required_query(app: Litestar, method: str, path: str, ids: Mapping[str, str]) -> dict[str, str]:
+    """Required query parameters (from the OpenAPI document): Litestar refuses a request without them
+    before any dependency runs, so the check would not be reached (nor would a forger's request)."""
+    operation = app.openapi_schema.to_schema()["paths"].get(re.sub(r":\w+\}", "}", path), {})
+    samples = {"date": "2026-01-31", "date-time": "2026-01-31T00:00:00Z", "integer": "1"}
+    query = {}
+    for parameter in operation.get(method.lower(), {}).get("parameters", []):
+        if parameter["in"] == "query" and parameter.get("required"):
+            schema = parameter.get("schema", {})
+            query[parameter["name"]] = ids.get(parameter["name"]) or samples.get(
+                schema.get("format", schema.get("type")), "x"
+            )
+    return query
+
+
+async def _everything(resources: Resources) -> tuple[str, dict[str, Any]]:
+    """A digest of every table's rows, and Redis's contents: a session's last-seen time and rate-limit
+    buckets aside (a refused attempt still counts against its sender's budget)."""
+    tables = await resources.pool.fetch(
+        "SELECT quote_ident(tablename) AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY 1"
+    )
+    digest = hashlib.sha256()
+    for table in tables:
+        rows = await resources.pool.fetchval(
+            f"SELECT coalesce(string_agg(t::text, E'\\n' ORDER BY t::text), '') FROM {table['name']} t"
+        )
+        digest.update(f"{table['name']}\n{rows}\n".encode())
+    redis: dict[str, Any] = {}
+    async for raw_key in resources.redis.scan_iter():
+        key = raw_key.decode()
+        if key.startswith("session:"):
+            session = msgspec.json.decode(await resources.redis.get(raw_key) or b"{}")
+            redis[key] = {name: value for name, value in session.items() if name != "last_seen_at"}
+        elif not key.startswith("ratelimit:"):
+            redis[key] = await resources.redis.dump(raw_key)  # any type, serialized
+    return digest.hexdigest(), redis
+
+
+def _csrf_refusal(response: httpx.Response) -> str | None:
+    """None when the response is the CSRF refusal; otherwise what it was instead."""
+    if response.status_code != 403 or response.headers.get("content-type") != "application/problem+json":
+        return f"{response.status_code} {response.text[:200]}"
+    problem = response.json()
+    if problem.get("status") != 403 or "CSRF" not in problem.get("detail", ""):
+        return f"403 for another reason: {problem.get('detail')}"
+    return None
+
+
+async def _refusals(
+    app: Litestar,
+    resources: Resources,
+    routes: set[tuple[str, str]],
+    cookie: tuple[str, str],
+    world: World,
+) -> list[str]:
+    """Each route asked with the cookie and no token, then with another session's token: what went
+    wrong (nothing, when each was refused for its token and left everything as it was)."""
+    ids = world.ids
+    problems = []
+    async with app_client(app) as forger:
+        forger.cookies.set(*cookie)
+        for method, path in sorted(routes):
+            url, query = _concrete(path, ids), _required_query(app, method, path, ids)
+            before = await _everything(resources)
+            for headers in ({}, {"X-CSRF-Token": world.someone_elses_token}):
+                response = await forger.request(method, url, params=query, json={}, headers=headers)
+                if (wrong := _csrf_refusal(response)) is not None:
+                    problems.append(f"{method} {path} {'with a wrong token ' if headers else ''}gave {wrong}")
+            if await _everything(resources) != before:
+                problems.append(f"{method} {path} changed something although refused")
+    return problems
+
+
+async def test_every_unsafe_route_refuses_the_cookie_without_its_csrf_token_and_changes_nothing(
+    app: Litestar, resources: Resources, world: World
+) -> None:
+    routes = _unsafe_routes(app) - EXEMPT_FROM_CSRF.keys()
+    assert len(routes) > 40  # the enumeration found the app's routes
+    cookie_name = session_cookie_name(app.state.identity.settings)
+    cookie = (cookie_name, world.person.cookies[cookie_name])
+    assert await _refusals(app, resources, routes, cookie, world) == []
+    # With its token the same cookie is let through, and the change is seen: the refusals were the
+    # token's doing alone, and "changed nothing" was checked by something that notices a change.
+    before = await _everything(resources)
+    read = await world.person.post(f"/api/v1/inbox/{world.ids['notification_id']}/read")
+    assert read.status_code == 204
+    assert await _everything(resources) != before
+
+
+async def test_demo_modes_own_unsafe_routes_refuse_the_cookie_without_its_csrf_token(
+    app: Litestar, settings: Settings, resources: Resources, world: World, tmp_path: Path
+) -> None:
+    demo = _demo_app(settings, tmp_path)
+    routes = _unsafe_routes(demo) - _unsafe_routes(app) - EXEMPT_FROM_CSRF.keys()
+    assert routes  # the demo phone, at least
+    name = session_cookie_name(settings)  # "session" in both: plain http
+    async with serve_in_process(demo):
+        assert session_cookie_name(demo.state.identity.settings) == name
+        assert await _refusals(demo, resources, routes, (name, world.person.cookies[name]), world) == []
+
+
+async def test_the_routes_exempt_from_csrf_exist_and_do_nothing_for_the_cookie_alone(
+    app: Litestar, settings: Settings, resources: Resources, world: World, tmp_path: Path
+) -> None:
+    every_route = _unsafe_routes(app) | _unsafe_routes(_demo_app(settings, tmp_path))
+    assert set(EXEMPT_FROM_CSRF) <= every_route  # the list names no route that is gone
+    name = session_cookie_name(settings)
+    async with app_client(app) as forger:
+        forger.cookies.set(name, world.person.cookies[name])
+        for method, path in sorted(EXEMPT_FROM_CSRF.keys() & _unsafe_routes(app)):
+            before = await _everything(resources)
+            response = await forger.request(method, _concrete(path, world.ids), json={})
+            assert response.status_code in (400, 401), f"{path}: {response.text}"
+            assert await _everything(resources) == before, path
