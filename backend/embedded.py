@@ -63,7 +63,19 @@ class EmbeddedPostgres:
                 raise _not_installed("DATABASE_URL") from exc
 
         self.data_dir.parent.mkdir(parents=True, exist_ok=True)
-        self._server = get_server(self.data_dir, cleanup_mode="delete" if self.delete_on_stop else "stop")
+        cleanup_mode = "delete" if self.delete_on_stop else "stop"
+        deadline = time.monotonic() + _START_TIMEOUT_SECONDS * 3
+        while True:
+            try:
+                self._server = get_server(self.data_dir, cleanup_mode=cleanup_mode)
+                break
+            except (subprocess.TimeoutExpired, subprocess.CalledProcessError):
+                # pgserver gives pg_ctl 10 s; on a busy machine PostgreSQL takes longer and goes on
+                # starting after pg_ctl is stopped, so ask again: get_server attaches to a running one.
+                if time.monotonic() > deadline:
+                    raise
+                _log.warning("embedded_postgres_slow_to_start", data_dir=str(self.data_dir))
+                time.sleep(2)
         asyncio.run(create_database_if_missing(self._server.get_uri(), database))
         dsn: str = self._server.get_uri(database)
         _log.info("embedded_postgres_started", data_dir=str(self.data_dir))

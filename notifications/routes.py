@@ -17,6 +17,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPT
 from backend.core.crypto import is_valid_national_id
 from backend.core.errors import BadRequest, FieldError, InvalidInput, NotFound
 from backend.core.ratelimit import Bucket
+from backend.core.text import refuse_hidden_text
 from backend.identity import queries as identity_queries
 from backend.identity.guards import Principal, agencies_of, require_agency_permission, require_person
 from backend.identity.service import Identity
@@ -251,6 +252,7 @@ async def add_template(
     principal: NamedDependency[Principal],
     resources: NamedDependency[Resources],
 ) -> TemplateView:
+    refuse_hidden_text(data)
     require_agency_permission(principal, agency_id, "notifications")
     fields = {**msgspec.structs.asdict(data), "placeholders": placeholders_of(data)}
     return msgspec.convert(
@@ -315,6 +317,7 @@ async def send(
     identity: NamedDependency[Identity],
     resources: NamedDependency[Resources],
 ) -> Response[NotificationStatus]:
+    refuse_hidden_text(data)
     agency_id = await _sending_agency(principal, identity, resources, data.agency_id)
     if not is_valid_national_id(data.national_id):
         raise InvalidInput(
@@ -387,6 +390,7 @@ async def start_campaign_route(
     identity: NamedDependency[Identity],
     resources: NamedDependency[Resources],
 ) -> Response[CampaignProgress]:
+    refuse_hidden_text(data)
     agency_id = await _sending_agency(principal, identity, resources, data.agency_id)
     if isinstance(data.audience, TileFollowers) and not await queries.tile_belongs_to(
         resources.pool, data.audience.tile_id, agency_id

@@ -21,6 +21,7 @@ from backend.connectors import queries as access_log
 from backend.core.crypto import mask_national_id
 from backend.core.errors import BadRequest, Conflict, NotFound
 from backend.core.tasks import unit_of_work
+from backend.core.text import refuse_hidden_text
 from backend.identity import queries as identity_queries
 from backend.identity.guards import Principal, require_support_staff
 from backend.identity.service import Identity
@@ -302,6 +303,7 @@ async def resend(
     principal: NamedDependency[Principal],
     resources: NamedDependency[Resources],
 ) -> Resent:
+    refuse_hidden_text(data)
     staff_id = require_support_staff(principal)
     message_id = str(notification_id)
     citizen_id = await queries.notification_owner(resources.pool, message_id)

@@ -21,6 +21,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from backend.connectors.client import DestinationRefused, check_destination
 from backend.core.crypto import is_valid_national_id
 from backend.core.errors import BadRequest, Conflict, FieldError, Forbidden, InvalidInput, NotFound
+from backend.core.text import refuse_hidden_text
 from backend.identity import queries as identity_queries
 from backend.identity.guards import (
     Principal,
@@ -176,6 +177,7 @@ async def issue(
     identity: NamedDependency[Identity],
     resources: NamedDependency[Resources],
 ) -> Response[BillView]:
+    refuse_hidden_text(data)
     agency_id = data.agency_id
     if agency_id is None:
         mine = agencies_of(principal)
@@ -545,6 +547,7 @@ async def request_refund(
     principal: NamedDependency[Principal],
     resources: NamedDependency[Resources],
 ) -> RefundView:
+    refuse_hidden_text(data)
     async with resources.pool.acquire() as connection, connection.transaction():
         payment = await queries.refundable(connection, str(data.payment_id))
         if payment is None:

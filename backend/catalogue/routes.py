@@ -29,8 +29,8 @@ from backend.catalogue.schemas import (
     TileVersionView,
 )
 from backend.catalogue.service import Catalogue, agency_tile_view, checked_content, open_tiles, open_tiles_csv
-from backend.core.errors import Conflict, FieldError, InvalidInput, NotFound
-from backend.core.text import hidden_character
+from backend.core.errors import Conflict, NotFound
+from backend.core.text import refuse_hidden_text
 from backend.identity import queries as identity_queries
 from backend.identity.guards import (
     Principal,
@@ -67,10 +67,8 @@ async def propose_agency(
     principal: NamedDependency[Principal],
     resources: NamedDependency[Resources],
 ) -> AgencyView:
+    refuse_hidden_text(data)
     person = require_person(principal)
-    for name in ("name_th", "name_en"):
-        if (hidden := hidden_character(getattr(data, name))) is not None:
-            raise InvalidInput(errors=[FieldError(field=name, message=f"contains {hidden}")])
     assert person.citizen_id is not None
     agency_id = await queries.propose_agency(resources.pool, msgspec.structs.asdict(data), person.citizen_id)
     if agency_id is None:
@@ -365,6 +363,7 @@ async def return_tile(
     principal: NamedDependency[Principal],
     resources: NamedDependency[Resources],
 ) -> AgencyTileView:
+    refuse_hidden_text(data)
     agency_id = await _decide_tile(principal, resources, tile_id, publish=False, comment=data.comment)
     return await _tile_view(resources, agency_id, tile_id)
 

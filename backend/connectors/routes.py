@@ -19,6 +19,7 @@ from backend.connectors.client import DestinationRefused, check_destination
 from backend.connectors.entitlements import SECRET_PURPOSE, Caller, EntitlementsPage, EntitlementsService
 from backend.connectors.tls import certificate_problems
 from backend.core.errors import Conflict, FieldError, InvalidInput, NotFound
+from backend.core.text import refuse_hidden_text
 from backend.identity import queries as identity_queries
 from backend.identity.guards import Principal, require_agency_permission, require_person
 from backend.identity.service import Identity, parse_birthdate
@@ -185,6 +186,7 @@ async def register_connector(
     resources: NamedDependency[Resources],
     entitlements: NamedDependency[EntitlementsService],
 ) -> ConnectorView:
+    refuse_hidden_text(data)
     require_agency_permission(principal, agency_id, "connectors")
     if await identity_queries.agency_status(resources.pool, agency_id) != "approved":
         raise Conflict("The agency must be approved before it registers connectors.")
@@ -225,6 +227,7 @@ async def update_connector(
     resources: NamedDependency[Resources],
     entitlements: NamedDependency[EntitlementsService],
 ) -> ConnectorView:
+    refuse_hidden_text(data)
     require_agency_permission(principal, agency_id, "connectors")
     current = next(
         (r for r in await queries.agency_connectors(resources.pool, agency_id) if r["id"] == connector_id),

@@ -8,6 +8,12 @@ and isolates, zero-width characters other than the joiners some scripts need).
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
+from typing import Any
+
+import msgspec
+
+from backend.core.errors import FieldError, InvalidInput
 
 _DISGUISES = frozenset("\u200b\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2066\u2067\u2068\u2069\ufeff")
 
@@ -27,3 +33,27 @@ def normalise(value: str) -> str:
 def search_key(value: str) -> str:
     """What search compares: NFC, case-folded (Thai has no case; English does)."""
     return unicodedata.normalize("NFC", value).casefold()
+
+
+def refuse_hidden_text(data: msgspec.Struct) -> None:
+    """400, naming each field, when any text in a request body (nested structs, lists and dicts
+    included) carries a character that disguises what others will read."""
+    errors = [FieldError(field=field, message=f"contains {hidden}") for field, hidden in _hidden_in(data, "")]
+    if errors:
+        raise InvalidInput(errors=errors)
+
+
+def _hidden_in(value: Any, path: str) -> Iterator[tuple[str, str]]:
+    if isinstance(value, str):
+        if (hidden := hidden_character(value)) is not None:
+            yield path or "body", hidden
+    elif isinstance(value, msgspec.Struct):
+        for name in value.__struct_fields__:
+            yield from _hidden_in(getattr(value, name), f"{path}.{name}" if path else name)
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            yield from _hidden_in(item, f"{path}[{index}]")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _hidden_in(key, f"{path} (key)")
+            yield from _hidden_in(item, f"{path}.{key}")

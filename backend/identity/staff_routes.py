@@ -15,6 +15,7 @@ from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from backend.core.errors import PROBLEM_JSON, BadRequest, Conflict, NotFound
+from backend.core.text import refuse_hidden_text
 from backend.identity import queries
 from backend.identity.agency_clients import (
     ACCESS_TOKEN_SECONDS,
@@ -116,6 +117,7 @@ async def grant_role(
     identity: NamedDependency[Identity],
     resources: NamedDependency[Resources],
 ) -> RoleGrantView:
+    refuse_hidden_text(data)
     admin = require_platform_admin(principal)
     if data.role.startswith("agency_") != (data.agency_id is not None):
         raise BadRequest("agency roles need agency_id; support and platform_admin must not have one")
@@ -197,6 +199,7 @@ async def create_agency_client(
     principal: NamedDependency[Principal],
     resources: NamedDependency[Resources],
 ) -> Response[IssuedClient]:
+    refuse_hidden_text(data)
     staff = require_agency_permission(principal, agency_id, "clients")
     await _approved_agency(resources, agency_id)
     client_id, (secret, secret_hash) = new_client_id(), new_secret()
