@@ -55,6 +55,13 @@ bench: $(DEV_STAMP)
 		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q wrk; }
 	$(BIN)/pytest tests/bench -p no:cacheprovider -s
 
+# Faults: Redis and PostgreSQL restarted under load, workers SIGKILLed mid-campaign and mid-expiry,
+# agencies misbehaving, a bank repeating itself, against a PostgreSQL and Redis of the script's own
+# (scripts/faults.py says what is checked). FAULTS=redis,agencies runs some of the scenarios.
+.PHONY: faults
+faults: $(DEV_STAMP)
+	$(BIN)/python -m scripts.faults $(if $(FAULTS),--only $(FAULTS))
+
 # Lighthouse (mobile) on the home, entitlements and bills screens, plus installability: a report, not a test.
 lighthouse: $(DEV_STAMP) pwa browser
 	$(BIN)/python -m scripts.lighthouse_report

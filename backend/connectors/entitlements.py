@@ -2,12 +2,13 @@
 
 Each connector's answer is cached per citizen in Redis for the connector's ``cache_seconds`` and
 kept (stale) for a day after. A fresh copy is served as it is. A stale copy is served at once and
-refreshed in the background (stale-while-revalidate). Without a copy the connector is called, and
-the whole fan-out has one deadline: what has not answered by then is reported as unavailable, in
-plain words, and never holds up the page. Every call actually made to an agency on the citizen's
-behalf is recorded in ``data_access_log`` (the citizen sees it); cache hits reach no agency and
-are not. The statuses of each answer are kept (``entitlement_states``) for campaign audiences and
-for telling a citizen, through the outbox, when they newly may claim something.
+refreshed in the background (stale-while-revalidate). Without a copy (or on a refresh) the connector
+is called, and the whole fan-out has one deadline: what has not answered by then is shown from its
+last copy, marked stale, or else reported as unavailable, in plain words; it never holds up the page.
+Every call actually made to an agency on the citizen's behalf is recorded in ``data_access_log`` (the
+citizen sees it); cache hits reach no agency and are not. The statuses of each answer are kept
+(``entitlement_states``) for campaign audiences and for telling a citizen, through the outbox, when
+they newly may claim something.
 """
 
 from __future__ import annotations
@@ -232,8 +233,13 @@ class EntitlementsService:
                 elif task in done:  # a bug of ours, not the agency's doing
                     _log.error("entitlements_failed", connector_id=connector_id, exc_info=task.exception())
                     outcomes[connector_id] = ("unavailable", None, None, "internal")
-                else:
-                    outcomes[connector_id] = ("unavailable", None, None, "timeout")
+                else:  # past the deadline; as when the agency fails, its last answer (dated) if we have one
+                    copy = cached.get(connector_id)
+                    outcomes[connector_id] = (
+                        ("stale", copy.fetched_at, copy.answer, "timeout")
+                        if copy
+                        else ("unavailable", None, None, "timeout")
+                    )
         results = [
             self._result(row, outcomes[row["id"]], language, row["id"] in consents) for row in connectors
         ]

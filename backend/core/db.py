@@ -26,6 +26,16 @@ async def _init_connection(connection: Connection) -> None:
         )
 
 
+async def _connect(*args: Any, **kwargs: Any) -> asyncpg.Connection[asyncpg.Record]:
+    """asyncpg's connect, except that a missing Unix socket (PostgreSQL removes it when it stops) is a
+    refused connection, as a closed TCP port is: an outage answered 503, not a bug answered 500."""
+    try:
+        connection: asyncpg.Connection[asyncpg.Record] = await asyncpg.connect(*args, **kwargs)
+    except FileNotFoundError as exc:
+        raise ConnectionRefusedError(exc.errno, "PostgreSQL is not running (its socket is gone)") from exc
+    return connection
+
+
 async def create_pool(
     dsn: str,
     *,
@@ -40,6 +50,7 @@ async def create_pool(
         max_size=max_size,
         command_timeout=command_timeout,
         init=_init_connection,
+        connect=_connect,
         server_settings={"application_name": "citizen", "timezone": "UTC"},
         **kwargs,
     )

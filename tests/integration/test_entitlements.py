@@ -204,6 +204,25 @@ async def test_a_stale_copy_is_served_at_once_and_refreshed_behind_the_scenes(
     assert "reported an error" in forced["Service health"]["reason"]
 
 
+async def test_an_agency_too_slow_for_the_deadline_on_a_refresh_shows_its_last_answer_dated(
+    sign_in: SignIn, resources: Resources, agencies_url: str, app: Any
+) -> None:
+    """Found by scripts/faults.py: past the deadline the cached answer was dropped for "unavailable"."""
+    await _agency_with(sign_in, resources, [connector(agencies_url, "health")])
+    citizen = await sign_in(national_id=MALEE)
+    first = _by_title((await citizen.get("/api/v1/entitlements", params={"lang": "en"})).json())
+    assert first["Service health"]["state"] == "fresh"
+
+    await _control(agencies_url, "health", "slow", delay_ms=30000)  # far past the 2 s deadline
+    forced = _by_title(
+        (await citizen.get("/api/v1/entitlements", params={"lang": "en", "refresh": "true"})).json()
+    )
+    assert forced["Service health"]["state"] == "stale"
+    assert forced["Service health"]["entitlements"][0]["scheme_id"] == "uc-scheme"
+    await _control(agencies_url, "health", "ok")
+    await app.state.entitlements.settle()
+
+
 async def test_a_connector_needing_consent_is_not_called_without_it(
     sign_in: SignIn, resources: Resources, agencies_url: str
 ) -> None:

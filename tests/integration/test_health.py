@@ -4,8 +4,10 @@ import socket
 from pathlib import Path
 
 import httpx
+import pytest
 
 from backend.app import create_app
+from backend.core.db import create_pool
 from backend.settings import Settings, load_settings
 from tests.conftest import environment_for_tests, serve_in_process
 
@@ -64,3 +66,10 @@ async def test_readiness_is_a_503_problem_naming_postgres_when_postgres_is_down(
     body = response.json()
     assert "PostgreSQL" in body["detail"]
     assert "Redis" not in body["detail"]
+
+
+async def test_a_postgresql_socket_that_is_gone_is_a_refused_connection_answered_503() -> None:
+    """Found by scripts/faults.py: PostgreSQL removes its Unix socket when it stops, and asyncpg's
+    FileNotFoundError was answered 500; a refused connection is an outage (503)."""
+    with pytest.raises(ConnectionRefusedError):
+        await create_pool("postgresql://citizen@/citizen?host=/nonexistent-citizen-socket-dir", min_size=1)
