@@ -55,6 +55,19 @@ bench: $(DEV_STAMP)
 		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q wrk; }
 	$(BIN)/pytest tests/bench -p no:cacheprovider -s
 
+# Load: a realistic mix against two API replicas, two workers and the demo agencies on loopback, beside a
+# bare Litestar baseline (scripts/load.py says what runs and what is checked); LOAD_SECONDS=60 by default.
+# Soak: the same for SOAK_MINUTES (30 unless given), reporting every process's memory growth.
+# Both need wrk (Debian's package) for the reads measured alone. Written `soak load:` because a line
+# starting with `load` is GNU make's directive for loading a plug-in.
+.PHONY: load soak
+SOAK_MINUTES ?= 30
+soak load: $(DEV_STAMP)
+	@command -v wrk >/dev/null || { \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q wrk; }
+	SOAK_MINUTES=$(if $(filter soak,$@),$(SOAK_MINUTES),0) $(BIN)/python -m scripts.load
+
 # Faults: Redis and PostgreSQL restarted under load, workers SIGKILLed mid-campaign and mid-expiry,
 # agencies misbehaving, a bank repeating itself, against a PostgreSQL and Redis of the script's own
 # (scripts/faults.py says what is checked). FAULTS=redis,agencies runs some of the scenarios.
