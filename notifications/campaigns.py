@@ -60,7 +60,9 @@ Audience = AgencyFollowers | TileFollowers | AgeRange | EntitlementState
 class NewCampaign(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     audience: Audience
     template: Annotated[str, msgspec.Meta(pattern="^[a-z][a-z0-9-]{1,59}$")]
-    params: dict[str, Annotated[str, msgspec.Meta(max_length=200)]] = msgspec.field(default_factory=dict)
+    params: Annotated[
+        dict[str, Annotated[str, msgspec.Meta(max_length=200)]], msgspec.Meta(max_length=30)
+    ] = msgspec.field(default_factory=dict)
     urgency: Literal["normal", "high"] = "normal"
     ttl_seconds: Annotated[int, msgspec.Meta(ge=0, le=2_419_200)] = 86_400
     url: Annotated[str, msgspec.Meta(max_length=500, pattern="^/")] | None = None

@@ -47,7 +47,9 @@ class NewTemplate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 class NewNotification(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     national_id: Annotated[str, msgspec.Meta(min_length=13, max_length=13)]
     template: Annotated[str, msgspec.Meta(pattern="^[a-z][a-z0-9-]{1,59}$")]
-    params: dict[str, Annotated[str, msgspec.Meta(max_length=200)]] = msgspec.field(default_factory=dict)
+    params: Annotated[
+        dict[str, Annotated[str, msgspec.Meta(max_length=200)]], msgspec.Meta(max_length=30)
+    ] = msgspec.field(default_factory=dict)
     urgency: Literal["normal", "high"] = "normal"
     ttl_seconds: Annotated[int, msgspec.Meta(ge=0, le=2_419_200)] = 86_400
     url: Annotated[str, msgspec.Meta(max_length=500, pattern="^/")] | None = None
