@@ -51,6 +51,7 @@ from scripts.faults_stack import (
     gather_limited,
     new_key,
 )
+from tests.campaign_data import seed_followers_with_devices
 
 LOAD_BEFORE_SECONDS = 6.0
 DOWN_SECONDS = 4.0
@@ -676,39 +677,11 @@ async def postgres_restarted(world: World) -> None:
 
 
 async def seed_followers(world: World, count: int) -> list[str]:
-    """``count`` citizens following a tile of the welfare agency, each with a device at the push service
-    (written directly: the API would take minutes); returns the device ids."""
-    async with httpx.AsyncClient(timeout=300) as client:
-        devices = (await client.post(f"{world.stack.push_url}/devices/batch", params={"count": count})).json()
-    pool = world.pool
-    await pool.execute(
-        """
-        INSERT INTO citizens (national_id_hash, national_id_ciphertext, national_id_key_id, issuer, subject)
-        SELECT sha256(('faults' || i)::bytea), '\\x00', 'k1', 'faults', i::text
-        FROM generate_series(1, $1::int) AS i
-        """,
-        count,
+    """``count`` citizens following a tile of the welfare agency, each with a device at the push service;
+    returns the device ids."""
+    return await seed_followers_with_devices(
+        world.pool, world.stack.push_url, world.welfare.agency_id, count, issuer="faults"
     )
-    await pool.execute(
-        """
-        INSERT INTO push_subscriptions (citizen_id, endpoint, p256dh, auth)
-        SELECT c.id, d.endpoint, d.p256dh, d.auth
-        FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS d(endpoint, p256dh, auth, n)
-        JOIN citizens c ON c.issuer = 'faults' AND c.subject = d.n::text
-        """,
-        [d["endpoint"] for d in devices],
-        [d["keys"]["p256dh"] for d in devices],
-        [d["keys"]["auth"] for d in devices],
-    )
-    tile_id = await pool.fetchval(
-        "INSERT INTO tiles (agency_id) VALUES ($1) RETURNING id", world.welfare.agency_id
-    )
-    await pool.execute(
-        "INSERT INTO tile_favourites (citizen_id, tile_id) "
-        "SELECT id, $1::bigint FROM citizens WHERE issuer = 'faults'",
-        tile_id,
-    )
-    return [str(d["device_id"]) for d in devices]
 
 
 async def campaign_progress(pool: Pool, campaign_id: str) -> dict[str, Any]:
