@@ -26,6 +26,7 @@ from backend.identity import queries as identity_queries
 from backend.identity.guards import Principal, require_support_staff
 from backend.identity.service import Identity
 from backend.lifespan import Resources
+from backend.support.lookups import look_up_citizen
 from notifications import queries
 from notifications.service import queue_deliveries
 
@@ -128,6 +129,9 @@ class Resent(msgspec.Struct, kw_only=True):
     deliveries: int
 
 
+LOOK_FIELDS = ["notifications", "devices"]
+
+
 async def _record(
     db: access_log.Db, *, citizen_id: str, staff_id: str, purpose: str, detail: str | None
 ) -> None:
@@ -136,7 +140,7 @@ async def _record(
         citizen_id=citizen_id,
         staff_id=staff_id,
         purpose=purpose,
-        fields=["notifications", "devices"],
+        fields=LOOK_FIELDS,
         detail=detail,
     )
 
@@ -243,18 +247,16 @@ async def citizen_messages(
     limit: Annotated[int, QueryParameter(ge=1, le=_MAX_RESULTS)] = 20,
 ) -> CitizenMessages:
     staff_id = require_support_staff(principal)
-    citizen = await identity_queries.citizen_by_id(resources.pool, str(citizen_id))
-    if citizen is None:
-        raise NotFound("No such citizen.")
-    await _record(
-        resources.pool,
-        citizen_id=citizen["id"],
+    citizen = await look_up_citizen(
+        resources,
+        identity,
+        str(citizen_id),
         staff_id=staff_id,
         purpose="Support staff looked at your messages and devices",
-        detail=None,
+        fields=LOOK_FIELDS,
     )
-    devices = await queries.devices_for_support(resources.pool, citizen["id"])
-    messages = await queries.messages_for_support(resources.pool, citizen["id"], limit)
+    devices = await queries.devices_for_support(resources.pool, citizen.citizen_id)
+    messages = await queries.messages_for_support(resources.pool, citizen.citizen_id, limit)
     attempt_rows = await queries.attempts_for_support(resources.pool, [m["id"] for m in messages])
     deliveries: dict[str, dict[int, Delivery]] = {}
     for row in attempt_rows:
@@ -272,10 +274,8 @@ async def citizen_messages(
         if row["attempt"] is not None:
             delivery.attempts.append(msgspec.convert(row, Attempt))
     return CitizenMessages(
-        citizen_id=citizen["id"],
-        national_id_masked=mask_national_id(
-            identity.cipher.decrypt(citizen["national_id_key_id"], citizen["national_id_ciphertext"])
-        ),
+        citizen_id=citizen.citizen_id,
+        national_id_masked=citizen.national_id_masked,
         devices=[
             Device(**device, healthy=_healthy(device["last_success_at"], device["last_failure_at"]))
             for device in devices

@@ -15,14 +15,12 @@ from litestar import Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 
-from backend.connectors import queries as access_log
-from backend.core.crypto import mask_national_id
 from backend.core.errors import BadRequest, Conflict, NotFound
 from backend.core.tasks import unit_of_work
-from backend.identity import queries as identity_queries
 from backend.identity.guards import Principal, require_support_staff
 from backend.identity.service import Identity
 from backend.lifespan import Resources
+from backend.support.lookups import look_up_citizen
 from payments import queries
 from payments.reconcile import reconcile
 from payments.routes import IssuedBill, RefundView
@@ -316,27 +314,23 @@ async def citizen_payments(
     resources: NamedDependency[Resources],
 ) -> CitizenPayments:
     staff_id = require_support_staff(principal)
-    citizen = await identity_queries.citizen_by_id(resources.pool, str(citizen_id))
-    if citizen is None:
-        raise NotFound("No such citizen.")
-    await access_log.record_staff_look(
-        resources.pool,
-        citizen_id=citizen["id"],
+    citizen = await look_up_citizen(
+        resources,
+        identity,
+        str(citizen_id),
         staff_id=staff_id,
         purpose="Support staff looked at your bills and payments",
         fields=["bills", "payments", "receipts"],
     )
-    bills = await queries.support_bills(resources.pool, citizen["id"], _MAX_BILLS)
+    bills = await queries.support_bills(resources.pool, citizen.citizen_id, _MAX_BILLS)
     bill_ids = [bill["id"] for bill in bills]
     payments = await queries.support_payments(resources.pool, bill_ids)
     events = await queries.support_payment_events(resources.pool, [payment["id"] for payment in payments])
     receipts = await queries.support_receipts(resources.pool, bill_ids)
     refunds = await queries.support_refunds(resources.pool, bill_ids)
     return CitizenPayments(
-        citizen_id=citizen["id"],
-        national_id_masked=mask_national_id(
-            identity.cipher.decrypt(citizen["national_id_key_id"], citizen["national_id_ciphertext"])
-        ),
+        citizen_id=citizen.citizen_id,
+        national_id_masked=citizen.national_id_masked,
         bills=_histories(bills, payments, events, receipts, refunds),
     )
 

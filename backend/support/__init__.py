@@ -1,0 +1,1 @@
+"""What support staff's look-ups across features share."""
