@@ -22,6 +22,10 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.types import ControllerRouterHandler
 
+from backend.applications.files import FileStore
+from backend.applications.routes import APPLICATION_ROUTES, provide_applications
+from backend.applications.service import Applications
+from backend.applications.signing import DocumentSigner, parse_keyring
 from backend.catalogue.routes import CATALOGUE_ROUTES, provide_catalogue
 from backend.catalogue.service import Catalogue
 from backend.connectors.client import ConnectorClient
@@ -120,6 +124,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 deadline_seconds=settings.entitlements_deadline_ms / 1000,
             )
             stack.push_async_callback(app.state.entitlements.settle)
+            app.state.applications = Applications(
+                resources.pool,
+                resources.queue,
+                FileStore(settings.files_path),
+                DocumentSigner(parse_keyring(settings.document_signing_keys)),
+                app.state.identity.cipher,
+                settings.public_url,
+            )
             yield
 
     @get("/", include_in_schema=False)
@@ -141,6 +153,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         *SUPPORT_NOTIFICATION_ROUTES,
         *RECEIPT_PAGE_ROUTES,
         *NOTIFICATION_ROUTES,
+        *APPLICATION_ROUTES,
     ]
     if settings.uses_demo_identity_provider:
         handlers += demo_idp_routes(settings)
@@ -161,6 +174,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "principal": Provide(provide_principal),
             "catalogue": Provide(provide_catalogue, sync_to_thread=False),
             "entitlements": Provide(provide_entitlements, sync_to_thread=False),
+            "applications": Provide(provide_applications, sync_to_thread=False),
         },
         lifespan=[lifespan],
         exception_handlers=EXCEPTION_HANDLERS,

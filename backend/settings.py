@@ -20,9 +20,16 @@ from typing import Annotated, Any
 
 import msgspec
 
+from backend.applications.signing import parse_keyring
 from backend.core.errors import ConfigurationError
 
-_SECRET_NAMES = ("SECRET_KEY", "ID_ENCRYPTION_KEYS", "ID_HASH_KEY", "VAPID_PRIVATE_KEY")
+_SECRET_NAMES = (
+    "SECRET_KEY",
+    "ID_ENCRYPTION_KEYS",
+    "ID_HASH_KEY",
+    "VAPID_PRIVATE_KEY",
+    "DOCUMENT_SIGNING_KEYS",
+)
 _MIN_SECRET_KEY_CHARS = 32
 _KEY_BYTES = 32
 _PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -124,10 +131,20 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename="upper"):
     """Paying a bill of this many satang or more (10,000 baht) needs a step-up login."""
     bootstrap_admin_national_ids: str = ""
     """Comma-separated national IDs made platform administrators at their first login."""
+    document_signing_keys: str = ""
+    """Ed25519 keys that sign issued documents, ``kid:base64seed`` (32 bytes), comma separated, newest
+    first; older keys stay so that documents signed with them still verify. Generated in demo mode."""
+    files_dir: str = ""
+    """Uploaded and issued files, addressed by SHA-256; defaults to VAR_DIR/files. Shared by all
+    replicas (a volume) in a deployment."""
 
     @property
     def var_path(self) -> Path:
         return Path(self.var_dir).resolve()
+
+    @property
+    def files_path(self) -> Path:
+        return Path(self.files_dir).resolve() if self.files_dir else self.var_path / "files"
 
     @property
     def uses_https(self) -> bool:
@@ -212,6 +229,7 @@ def _with_demo_secrets(settings: Settings) -> Settings:
         "ID_ENCRYPTION_KEYS": "demo1:" + _new_key(),
         "ID_HASH_KEY": _new_key(),
         "VAPID_PRIVATE_KEY": _new_vapid_key(),
+        "DOCUMENT_SIGNING_KEYS": "demo-doc-1:" + _new_key(),
     }
     missing = {name: value for name, value in generated.items() if name not in stored}
     if missing:
@@ -234,6 +252,7 @@ def _check_secrets(settings: Settings) -> None:
         lambda: _decode_key(settings.id_hash_key, "ID_HASH_KEY"),
     )
     checks += (lambda: settings.trusted_proxy_networks, lambda: _check_vapid(settings.vapid_private_key))
+    checks += (lambda: parse_keyring(settings.document_signing_keys),)
     for check in checks:
         try:
             check()

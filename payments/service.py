@@ -18,6 +18,7 @@ import hmac
 import re
 import secrets
 import time
+from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
@@ -47,6 +48,18 @@ _HEX_DIGEST = re.compile(r"[0-9a-f]{64}")
 _CLOCK_GRACE = dt.timedelta(seconds=60)  # banks' clocks and ours differ a little
 FINAL_STATES = frozenset({"success", "failed", "expired", "cancelled"})
 BillStatus = Literal["unpaid", "paid", "cancelled"]  # as the bills.status CHECK
+
+BillPaidListener = Callable[[UnitOfWork, str], Awaitable[None]]
+_bill_paid_listeners: list[BillPaidListener] = []
+
+
+def on_bill_paid(listener: BillPaidListener) -> BillPaidListener:
+    """Run ``listener(work, bill_id)`` in the transaction that records a bill's payment: features
+    that issue bills (an application's fee) move on with the money, never apart from it. A
+    registry rather than an import so that payments does not depend on the features above it."""
+    if listener not in _bill_paid_listeners:
+        _bill_paid_listeners.append(listener)
+    return listener
 
 
 class NewBill(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -223,6 +236,10 @@ async def apply_callback(
         if outcome == "paid" and payment_id is not None:
             await work.add_task(WEBHOOK_TASK, payment_id)  # the agency hears of it, after commit
             await _tell_the_citizen(work, payment_id)
+            paid = await queries.payment(connection, payment_id)
+            assert paid is not None
+            for listener in _bill_paid_listeners:
+                await listener(work, paid["bill_id"])
     _log.info("bank_callback", bank=bank, outcome=outcome, payment_id=payment_id)
     return CallbackResult(status="processed", outcome=outcome)
 

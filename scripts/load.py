@@ -303,6 +303,7 @@ def app_environment(
         "ID_ENCRYPTION_KEYS": "load1:" + base64.b64encode(secrets.token_bytes(32)).decode(),
         "ID_HASH_KEY": base64.b64encode(secrets.token_bytes(32)).decode(),
         "VAPID_PRIVATE_KEY": _vapid_key(),
+        "DOCUMENT_SIGNING_KEYS": "load-doc-1:" + base64.b64encode(secrets.token_bytes(32)).decode(),
         "OIDC_ISSUER": "https://id.example.invalid",  # never called: sessions are made directly
         "OIDC_CLIENT_ID": "citizen-app",
         "OIDC_CLIENT_SECRET": secrets.token_urlsafe(24),

@@ -64,6 +64,7 @@ def environment_for_tests(var_dir: Path, **overrides: str) -> dict[str, str]:
         "ENTITLEMENTS_DEADLINE_MS": "2000",
         "BANK_SECRETS": "test-bank:test-bank-secret-0123456789",
         "VAPID_PRIVATE_KEY": _VAPID_KEY,
+        "DOCUMENT_SIGNING_KEYS": "test-doc-1:" + base64.b64encode(secrets.token_bytes(32)).decode(),
         "ALLOW_LOOPBACK_PUSH": "true",
         **overrides,
     }

@@ -15,7 +15,7 @@ import msgspec
 import redis.asyncio
 
 ACCESS_TOKEN_SECONDS = 900
-CLIENT_SCOPES = ("tiles", "bills", "notifications", "connectors")
+CLIENT_SCOPES = ("tiles", "bills", "notifications", "connectors", "applications")
 _TOKEN_KEY = "agency-token:{}"  # noqa: S105 (a Redis key name)
 _CLIENT_TOKENS_KEY = "agency-client-tokens:{}"
 _REVOKED_KEY = "agency-client-revoked:{}"

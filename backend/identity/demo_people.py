@@ -16,10 +16,9 @@ class DemoPerson:
     gender: str
     situation: str
     role: str | None = None
-    """A staff role granted at seeding; agency roles are for the demo welfare department."""
+    """A staff role granted at seeding; agency roles are for ``agency``."""
+    agency: str = "demo-welfare"
 
-
-DEMO_AGENCY_FOR_STAFF = "demo-welfare"
 
 DEMO_PEOPLE: tuple[DemoPerson, ...] = (
     DemoPerson("somchai", "3101200581231", "สมชาย ใจดี", "Somchai Jaidee", "1958-03-14", "male",
@@ -40,6 +39,9 @@ DEMO_PEOPLE: tuple[DemoPerson, ...] = (
                "Staff: agency editor, Demo Department of Social Welfare", role="agency_editor"),
     DemoPerson("pim", "1101500334437", "พิมพ์ ส่งข่าว", "Pim Songkhao", "1992-12-01", "female",
                "Staff: agency sender, Demo Department of Social Welfare", role="agency_sender"),
+    DemoPerson("dara", "1101500334461", "ดารา ตรวจสอบ", "Dara Truatsop", "1991-10-05", "female",
+               "Staff: case officer, Demo Basic Education Office", role="agency_officer",
+               agency="demo-education"),
     DemoPerson("siri", "1101500334445", "ศิริ ช่วยเหลือ", "Siri Chuailuea", "1987-08-18", "female",
                "Staff: support", role="support"),
     DemoPerson("anan", "1101500334453", "อนันต์ ดูแลระบบ", "Anan Dulaerabop", "1980-04-04", "male",

@@ -1,7 +1,7 @@
 """Who may do what: plain functions over a principal's roles, so they are unit-tested without HTTP.
 
 Everyone who logs in is a citizen. Staff roles are granted per agency (``agency_admin``,
-``agency_editor``, ``agency_sender``) or platform-wide (``support``, ``platform_admin``).
+``agency_editor``, ``agency_sender``, ``agency_officer``) or platform-wide (``support``, ``platform_admin``).
 Agency machine clients hold scopes rather than roles; ``may_act_for_agency`` covers both.
 """
 
@@ -15,14 +15,17 @@ from typing import Literal
 from backend.core.errors import Forbidden, NotAuthenticated
 from backend.identity.sessions import Session
 
-Role = Literal["agency_admin", "agency_editor", "agency_sender", "support", "platform_admin"]
-AgencyPermission = Literal["tiles", "bills", "notifications", "connectors", "clients"]
+Role = Literal[
+    "agency_admin", "agency_editor", "agency_sender", "agency_officer", "support", "platform_admin"
+]
+AgencyPermission = Literal["tiles", "bills", "notifications", "connectors", "clients", "applications"]
 
 # Which agency roles carry which permission; a machine client's scope names the permission itself.
 AGENCY_ROLE_PERMISSIONS: dict[str, frozenset[AgencyPermission]] = {
-    "agency_admin": frozenset({"tiles", "bills", "notifications", "connectors", "clients"}),
+    "agency_admin": frozenset({"tiles", "bills", "notifications", "connectors", "clients", "applications"}),
     "agency_editor": frozenset({"tiles"}),
     "agency_sender": frozenset({"notifications"}),
+    "agency_officer": frozenset({"applications"}),  # case officers: citizens' applications only
 }
 
 

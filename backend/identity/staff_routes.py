@@ -28,8 +28,10 @@ from backend.identity.guards import Principal, require_agency_permission, requir
 from backend.identity.service import Identity
 from backend.lifespan import Resources
 
-Role = Literal["agency_admin", "agency_editor", "agency_sender", "support", "platform_admin"]
-Scope = Literal["tiles", "bills", "notifications", "connectors"]
+Role = Literal[
+    "agency_admin", "agency_editor", "agency_sender", "agency_officer", "support", "platform_admin"
+]
+Scope = Literal["tiles", "bills", "notifications", "connectors", "applications"]
 
 
 class NewRoleGrant(msgspec.Struct, forbid_unknown_fields=True):
@@ -55,7 +57,7 @@ class RoleGrantView(msgspec.Struct, frozen=True):
 
 class NewAgencyClient(msgspec.Struct, forbid_unknown_fields=True):
     name: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-    scopes: Annotated[list[Scope], msgspec.Meta(min_length=1, max_length=4)]
+    scopes: Annotated[list[Scope], msgspec.Meta(min_length=1, max_length=5)]
 
 
 class SecretRotation(msgspec.Struct, forbid_unknown_fields=True):

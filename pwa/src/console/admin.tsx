@@ -19,7 +19,7 @@ interface RoleGrant {
   grant_reason: string;
 }
 
-const ROLES = ["agency_admin", "agency_editor", "agency_sender", "support", "platform_admin"];
+const ROLES = ["agency_admin", "agency_editor", "agency_sender", "agency_officer", "support", "platform_admin"];
 
 export function AdminConsole({ agencyName }: { agencyName: (id: number) => string }) {
   const { w, when, language } = useWords();
