@@ -190,7 +190,9 @@ async def service_of_tile(
 
 @post("/api/v1/applications", tags=["applications"], summary="Start (or reopen) a draft application")
 async def start_application(
-    data: NewApplication, principal: NamedDependency[Principal], applications: NamedDependency[Applications]
+    data: Annotated[NewApplication, msgspec.Meta()],
+    principal: NamedDependency[Principal],
+    applications: NamedDependency[Applications],
 ) -> Response[ApplicationView]:
     citizen_id = _me(principal)
     application_id, created = await applications.start(citizen_id, data.service_id)
@@ -230,7 +232,7 @@ async def my_application(
 )
 async def save_answers(
     application_id: FromPath[Any],
-    data: Answers,
+    data: Annotated[Answers, msgspec.Meta()],
     principal: NamedDependency[Principal],
     applications: NamedDependency[Applications],
 ) -> Saved:
@@ -317,7 +319,7 @@ async def submit_application(
 )
 async def reply_to_agency(
     application_id: FromPath[Any],
-    data: Reply,
+    data: Annotated[Reply, msgspec.Meta()],
     principal: NamedDependency[Principal],
     applications: NamedDependency[Applications],
 ) -> ApplicationView:
@@ -358,7 +360,7 @@ async def withdraw_application(
 async def define_service(
     agency_id: FromPath[int],
     code: FromPath[str],
-    data: ServiceDefinition,
+    data: Annotated[ServiceDefinition, msgspec.Meta()],
     principal: NamedDependency[Principal],
     applications: NamedDependency[Applications],
 ) -> ServiceView:
@@ -435,7 +437,7 @@ async def agency_applications(
     agency_id: FromPath[int],
     principal: NamedDependency[Principal],
     applications: NamedDependency[Applications],
-    in_state: Annotated[ApplicationState | None, QueryParameter(query="state")] = None,
+    in_state: Annotated[ApplicationState | None, QueryParameter(name="state")] = None,
     before: Annotated[
         dt.datetime | None, QueryParameter(description="submitted_at of the last one shown")
     ] = None,
@@ -501,7 +503,7 @@ async def agency_file(
 async def change_status(
     agency_id: FromPath[int],
     application_id: FromPath[Any],
-    data: StatusChange,
+    data: Annotated[StatusChange, msgspec.Meta()],
     principal: NamedDependency[Principal],
     applications: NamedDependency[Applications],
 ) -> ApplicationView:
@@ -529,7 +531,7 @@ async def change_status(
 async def issue_document(
     agency_id: FromPath[int],
     application_id: FromPath[Any],
-    data: NewDocument,
+    data: Annotated[NewDocument, msgspec.Meta()],
     principal: NamedDependency[Principal],
     applications: NamedDependency[Applications],
 ) -> DocumentView:
@@ -589,7 +591,7 @@ async def my_document_file(
 )
 async def share_document(
     document_id: FromPath[Any],
-    data: NewShare,
+    data: Annotated[NewShare, msgspec.Meta()],
     principal: NamedDependency[Principal],
     resources: NamedDependency[Resources],
     applications: NamedDependency[Applications],

@@ -31,7 +31,8 @@ async def empty_state(app: Litestar, resources: Resources) -> None:
     """Empty tables and Redis, and the in-process copies of the catalogue and connector list."""
     tables = await resources.pool.fetch(
         "SELECT quote_ident(tablename) AS name FROM pg_tables "
-        "WHERE schemaname = 'public' AND tablename <> 'schema_migrations'"
+        "WHERE schemaname = 'public' AND tablename NOT IN ('schema_migrations', "
+        "'application_states', 'application_transitions')"  # reference data the migrations wrote
     )
     if tables:
         await resources.pool.execute(
