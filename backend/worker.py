@@ -30,6 +30,7 @@ TASK_MODULES: tuple[str, ...] = (
     "notifications.webhooks",
     "notifications.release",
     "notifications.proactive",
+    "backend.applications.delivery",
 )
 SWEEP_CRON = "* * * * * */30"  # every 30 seconds (croniter's sixth field is seconds)
 RETENTION_CRON = "23 * * * *"  # hourly, so each run has little to do

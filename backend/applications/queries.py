@@ -501,3 +501,30 @@ async def share_by_view_token(db: Db, view_token_hash: bytes) -> dict[str, Any] 
         view_token_hash,
     )
     return dict(row) if row else None
+
+
+async def delivery_target(db: Db, application_id: str) -> dict[str, Any] | None:
+    """The application with what sending it needs: its service's connector row and the applicant."""
+    row = await db.fetchrow(
+        """
+        SELECT p.id::text AS application_id, p.tracking_number, p.answers, p.submitted_at, p.agency_id,
+               p.citizen_id::text, p.agency_reference, s.code AS service_code, s.connector_id,
+               c.national_id_key_id, c.national_id_ciphertext, c.name_th, c.name_en, c.birthdate
+        FROM applications p JOIN application_services s ON s.id = p.service_id
+        JOIN citizens c ON c.id = p.citizen_id
+        WHERE p.id = $1::uuid
+        """,
+        application_id,
+    )
+    if row is None:
+        return None
+    found = dict(row)
+    if isinstance(found["answers"], str):
+        found["answers"] = msgspec.json.decode(found["answers"])
+    return found
+
+
+async def set_agency_reference(connection: Connection, application_id: str, reference: str) -> None:
+    await connection.execute(
+        "UPDATE applications SET agency_reference = $2 WHERE id = $1::uuid", application_id, reference
+    )

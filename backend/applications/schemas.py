@@ -147,6 +147,8 @@ class ApplicationView(ApplicationSummary, kw_only=True):
     events: list[EventView]
     next_states: list[str]
     """Where the viewer may move it next (the citizen's or the agency's moves)."""
+    agency_reference: str | None = None
+    """The agency system's own reference, once its connector accepted the application."""
     applicant: Applicant | None = None
 
 

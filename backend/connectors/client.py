@@ -41,7 +41,12 @@ import redis.asyncio
 import structlog
 from aiohttp.abc import ResolveResult
 
-from backend.connectors.contract import EntitlementsRequest, EntitlementsResponse
+from backend.connectors.contract import (
+    ApplicationAccepted,
+    ApplicationSubmission,
+    EntitlementsRequest,
+    EntitlementsResponse,
+)
 from backend.connectors.tls import tls_context
 
 _log = structlog.get_logger(__name__)
@@ -276,6 +281,19 @@ class ConnectorClient:
         if had_failures or random.random() < _RESET_SAMPLE:  # noqa: S311 (sampling, not secrecy)
             await self.breaker.succeeded(target.id)
         return answer
+
+    async def submit_application(
+        self, target: ConnectorTarget, submission: ApplicationSubmission
+    ) -> ApplicationAccepted:
+        """Not retried here beyond the connector's own settings: the caller is a task with its own
+        back-off, and the agency de-duplicates by tracking number (the contract says so)."""
+        raw = await self._request(
+            target, "POST", "/v1/applications", msgspec.json.encode(submission), submission.request_id
+        )
+        try:
+            return msgspec.json.decode(raw, type=ApplicationAccepted)
+        except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+            raise ConnectorFailure("bad_answer", str(exc)[:200]) from exc
 
     async def health(self, target: ConnectorTarget) -> dict[str, Any]:
         raw = await self._request(target, "GET", "/v1/health", None, "health-check")

@@ -43,3 +43,37 @@ class EntitlementsResponse(msgspec.Struct, kw_only=True):
     contract_version: Literal["1"]
     entitlements: Annotated[list[Entitlement], msgspec.Meta(max_length=200)]
     as_of: dt.datetime | None = None
+
+
+class ApplicationFile(msgspec.Struct, kw_only=True):
+    field: str
+    file_name: str
+    content_type: str
+    size_bytes: int
+    sha256: str
+    content_base64: str
+
+
+class ApplicationSubmission(msgspec.Struct, kw_only=True):
+    """``POST {base}/v1/applications``: a citizen's application, sent once it is submitted."""
+
+    tracking_number: str
+    service_code: str
+    national_id: str
+    name_th: str | None
+    name_en: str | None
+    birthdate: dt.date | None
+    answers: dict[str, object]
+    files: list[ApplicationFile]
+    submitted_at: dt.datetime
+    status_callback_url: str
+    """Where the agency reports progress (the agency API, with a client-credentials token holding
+    the ``applications`` scope)."""
+    request_id: str
+    contract_version: str = CONTRACT_VERSION
+
+
+class ApplicationAccepted(msgspec.Struct, kw_only=True):
+    contract_version: Literal["1"]
+    reference: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
+    """The agency's own reference for the application, shown to its staff beside ours."""

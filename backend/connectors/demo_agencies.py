@@ -10,6 +10,7 @@ how to misbehave, for demonstrations and tests: ``POST /{service}/_control`` wit
 from __future__ import annotations
 
 import asyncio
+import base64
 import datetime as dt
 import hashlib
 from collections.abc import AsyncIterator, Callable
@@ -20,7 +21,7 @@ from litestar import Litestar, MediaType, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Stream
 
-from backend.connectors.contract import EntitlementsRequest
+from backend.connectors.contract import ApplicationSubmission, EntitlementsRequest
 from backend.identity.demo_people import DEMO_PEOPLE
 
 Mode = Literal["ok", "slow", "fail", "garbage", "wrong_shape", "drip"]
@@ -178,6 +179,37 @@ def create_demo_agencies_app() -> Litestar:
             return Stream(drip(), media_type=MediaType.JSON)
         return Response(body)
 
+    received: dict[str, dict[str, Any]] = {}
+
+    @post("/{service:str}/v1/applications", status_code=200)
+    async def take_application(
+        service: FromPath[str], data: Annotated[ApplicationSubmission, msgspec.Meta()]
+    ) -> Response[Any]:
+        """Accepts an application once per tracking number, checking each file against its hash."""
+        service_or_404(service)
+        if controls[service].mode == "fail":
+            return Response({"error": "demo failure"}, status_code=500)
+        intact = all(
+            hashlib.sha256(base64.b64decode(file.content_base64)).hexdigest() == file.sha256
+            for file in data.files
+        )
+        received.setdefault(
+            data.tracking_number,
+            {
+                "service": service,
+                "files_intact": intact,
+                "file_count": len(data.files),
+                "answers": data.answers,
+            },
+        )
+        reference = "DEMO-" + hashlib.sha256(data.tracking_number.encode()).hexdigest()[:8].upper()
+        return Response({"contract_version": "1", "reference": reference})
+
+    @get("/{service:str}/_applications")
+    async def applications_received(service: FromPath[str]) -> dict[str, dict[str, Any]]:
+        service_or_404(service)
+        return {number: row for number, row in received.items() if row["service"] == service}
+
     @get("/{service:str}/v1/health")
     async def health_check(service: FromPath[str]) -> dict[str, str]:
         service_or_404(service)
@@ -189,4 +221,7 @@ def create_demo_agencies_app() -> Litestar:
         controls[service] = data
         return data
 
-    return Litestar(route_handlers=[entitlements, health_check, control], logging_config=None)
+    return Litestar(
+        route_handlers=[entitlements, take_application, applications_received, health_check, control],
+        logging_config=None,
+    )

@@ -14,10 +14,12 @@ import pytest
 from PIL import Image
 
 from backend.catalogue import queries as catalogue_queries
+from backend.core.tasks import run_task
 from backend.lifespan import Resources
 from payments.queries import assign_biller
 from tests.factories import make_agency, valid_national_id
 from tests.integration.conftest import SignIn
+from tests.integration.test_entitlements import connector
 from tests.integration.test_payments import _callback, _post_callback
 
 BILLER = "0994000158378"
@@ -592,3 +594,48 @@ async def test_draft_answers_of_the_wrong_shape_are_refused_and_nothing_is_lost(
     assert (await citizen.get(f"/api/v1/applications/{application_id}")).json()["answers"] == {
         "school": "Keio"
     }
+
+
+async def test_an_agency_taking_applications_by_connector_receives_each_once_with_its_files(
+    sign_in: SignIn, resources: Resources, agencies_url: str
+) -> None:
+    office = await _office(sign_in, resources, biller=None)
+    registered = await office.admin.post(
+        f"/api/v1/agency/{office.agency_id}/connectors", json=connector(agencies_url, "education")
+    )
+    assert registered.status_code == 201, registered.text
+    redefined = await office.admin.put(
+        f"/api/v1/agency/{office.agency_id}/application-services/equivalence",
+        json={
+            "tile_id": office.tile_id,
+            "form": FORM,
+            "delivery": "connector",
+            "connector_id": registered.json()["id"],
+        },
+    )
+    assert redefined.status_code == 200, redefined.text
+    citizen = await sign_in()
+    async with httpx.AsyncClient(base_url=agencies_url) as agency_system:
+        await agency_system.post("/education/_control", json={"mode": "fail"})
+        application_id = await _submitted(citizen, office)
+        task_id = await resources.pool.fetchval(
+            "SELECT id FROM task_outbox WHERE task = 'applications.deliver'"
+        )
+        assert await run_task(resources, task_id) == "retry"  # the agency is down: tried again later
+        await agency_system.post("/education/_control", json={"mode": "ok"})
+        await resources.pool.execute("UPDATE task_outbox SET run_after = now()")
+        assert await run_task(resources, task_id) == "done"
+        received = (await agency_system.get("/education/_applications")).json()
+    number = (await citizen.get(f"/api/v1/applications/{application_id}")).json()["tracking_number"]
+    assert list(received) == [number]
+    assert received[number]["files_intact"] is True and received[number]["file_count"] == 1
+    opened = (await office.officer.get(office.url(application_id))).json()
+    assert opened["agency_reference"].startswith("DEMO-")
+    log = [
+        row
+        for row in (await citizen.get("/api/v1/me/data-access")).json()["items"]
+        if row["purpose"].startswith("Sending")
+    ]
+    assert [row["outcome"] for row in log] == ["ok", "failed"]  # newest first: both attempts recorded
+    # The agency reports progress through the agency API: the status callback.
+    assert (await office.move(application_id, "in_review")).status_code == 200

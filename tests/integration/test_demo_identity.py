@@ -100,7 +100,7 @@ async def test_the_demo_guide_lists_people_and_working_agency_credentials(
         auth=(water["client_id"], water["client_secret"]),
     )
     assert token.status_code == 200
-    assert token.json()["scope"] == "bills connectors notifications tiles"
+    assert token.json()["scope"] == "applications bills connectors notifications tiles"
     catalogue = (await demo.get("/api/v1/tiles", params={"lang": "en"})).json()
     assert catalogue["total"] == 11  # seeded once, not again on the second seeding
     assert {group["key"] for group in catalogue["categories"]} >= {

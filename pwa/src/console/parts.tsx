@@ -2,11 +2,19 @@
 import type { ComponentChildren } from "preact";
 
 import { ApiError } from "../api";
+import { Problem } from "./request";
 import { useWords } from "./words";
 
 export function useProblemText(): (error: unknown) => string {
   const { w } = useWords();
-  return (error) => (error instanceof ApiError ? error.detail || error.title : w("failed"));
+  return (error) => {
+    if (error instanceof ApiError && error.status === 0) return w("offline");
+    // A problem that names its fields but has no detail (the API's own checks) is told field by field.
+    if (error instanceof Problem && !error.detail && error.errors.length > 0) {
+      return `${error.title}: ${error.errors.map((item) => `${item.field}: ${item.message}`).join("; ")}`;
+    }
+    return error instanceof ApiError ? error.detail || error.title : w("failed");
+  };
 }
 
 export function Tabs<K extends string>({ tabs, current, choose, label }: { tabs: [K, string][]; current: K; choose: (k: K) => void; label: string }) {

@@ -142,15 +142,108 @@ const words = {
   revoked: { th: "เพิกถอนแล้ว", en: "Role revoked." },
   confirmRevoke: { th: "เพิกถอนบทบาทนี้ใช่ไหม", en: "Revoke this role?" },
   platformWide: { th: "ทั้งแพลตฟอร์ม", en: "Platform-wide" },
+  offline: { th: "ไม่มีการเชื่อมต่ออินเทอร์เน็ต ลองอีกครั้งเมื่อเชื่อมต่อแล้ว", en: "You are offline. Try again when you are connected." },
+  // applications (agency)
+  applicationsTab: { th: "คำขอ", en: "Applications" },
+  trackingNumber: { th: "เลขที่คำขอ", en: "Tracking number" },
+  service: { th: "บริการ", en: "Service" },
+  applicant: { th: "ผู้ยื่นคำขอ", en: "Applicant" },
+  submittedAt: { th: "ยื่นเมื่อ", en: "Submitted" },
+  updatedAt: { th: "เปลี่ยนแปลงล่าสุด", en: "Last change" },
+  noApplications: { th: "ไม่มีคำขอ", en: "No applications." },
+  openApplication: { th: "เปิดคำขอ", en: "Open the application" },
+  backToList: { th: "กลับไปที่รายการคำขอ", en: "Back to the list" },
+  openingIsRecorded: {
+    th: "การเปิดคำขอนี้และการดาวน์โหลดไฟล์ถูกบันทึก และผู้ยื่นคำขอจะเห็นใน \"ใครเข้าถึงข้อมูลของฉัน\"",
+    en: "Opening this application and downloading its files are recorded and shown to the applicant in \"who accessed my data\".",
+  },
+  fullName: { th: "ชื่อ-นามสกุล", en: "Name" },
+  birthdate: { th: "วันเกิด", en: "Date of birth" },
+  fromDigitalId: { th: "ข้อมูลผู้ยื่นคำขอมาจากการยืนยันตัวตนด้วย Digital ID", en: "The applicant's details come from their digital ID login." },
+  answers: { th: "ข้อมูลในคำขอ", en: "Answers" },
+  question: { th: "หัวข้อ", en: "Question" },
+  answer: { th: "คำตอบ", en: "Answer" },
+  notAnswered: { th: "ไม่ได้ระบุ", en: "Not answered" },
+  otherFiles: { th: "ไฟล์อื่น", en: "Other files" },
+  files: { th: "ไฟล์แนบ", en: "Files" },
+  noFiles: { th: "ไม่มีไฟล์แนบ", en: "No files." },
+  timeline: { th: "ลำดับเหตุการณ์", en: "Timeline" },
+  actor_citizen: { th: "ผู้ยื่นคำขอ", en: "Applicant" },
+  actor_agency: { th: "เจ้าหน้าที่หน่วยงาน", en: "Agency staff" },
+  actor_system: { th: "ระบบ", en: "System" },
+  pendingRequest: { th: "ข้อมูลที่ขอเพิ่มจากผู้ยื่นคำขอ", en: "Information asked of the applicant" },
+  fee: { th: "ค่าธรรมเนียม", en: "Fee" },
+  paidAt: { th: "ชำระเมื่อ", en: "paid" },
+  documentWasIssued: { th: "ออกเอกสารเข้ากระเป๋าเอกสารของผู้ยื่นคำขอแล้ว", en: "A document was issued into the applicant's wallet." },
+  nextStep: { th: "ดำเนินการต่อ", en: "Next step" },
+  noNextStep: { th: "หน่วยงานไม่มีขั้นตอนที่ต้องทำในสถานะนี้", en: "Nothing for the agency to do in this state." },
+  do_in_review: { th: "รับเรื่องพิจารณา", en: "Start the review" },
+  do_more_information_requested: { th: "ขอข้อมูลเพิ่มเติม", en: "Ask for more information" },
+  do_approved: { th: "อนุมัติ", en: "Approve" },
+  do_rejected: { th: "ไม่อนุมัติ", en: "Reject" },
+  do_fee_due: { th: "เรียกเก็บค่าธรรมเนียม", en: "Ask for the fee" },
+  do_closed: { th: "ปิดคำขอ", en: "Close the application" },
+  noteNeeded: { th: "ต้องการข้อมูลหรือเอกสารอะไรเพิ่ม (ผู้ยื่นคำขอจะเห็นข้อความนี้)", en: "What is needed from the applicant? (they read this)" },
+  noteWhy: { th: "เหตุผลที่ไม่อนุมัติ (ผู้ยื่นคำขอจะเห็นข้อความนี้)", en: "Why is it not approved? (the applicant reads this)" },
+  noteOptional: { th: "บันทึก (ถ้ามี)", en: "Note (optional)" },
+  noteRequired: { th: "โปรดเขียนข้อความถึงผู้ยื่นคำขอก่อนส่ง", en: "Write the note to the applicant first." },
+  feeBaht: { th: "ค่าธรรมเนียม (บาท)", en: "Fee (baht)" },
+  feeRequired: { th: "โปรดระบุจำนวนเงินมากกว่า 0 บาท", en: "Enter an amount above 0 baht." },
+  feeBecomesBill: { th: "ผู้ยื่นคำขอจะได้รับบิลชำระด้วย QR และคำขอจะเปลี่ยนเป็น \"ชำระแล้ว\" เมื่อชำระ", en: "The applicant gets a bill to pay by QR; the application moves to \"fee paid\" when it is paid." },
+  confirm: { th: "ยืนยัน", en: "Confirm" },
+  cancel: { th: "ยกเลิก", en: "Cancel" },
+  movedTo: { th: "เปลี่ยนสถานะเป็น", en: "Moved to" },
+  issueCertificate: { th: "ออกหนังสือรับรอง", en: "Issue the certificate" },
+  issueExplained: {
+    th: "แพลตฟอร์มจัดทำเอกสาร PDF ลงลายมือชื่อดิจิทัล และส่งเข้ากระเป๋าเอกสารของผู้ยื่นคำขอ ตรวจทานข้อความก่อนออกเอกสาร",
+    en: "The platform renders the PDF, signs it and puts it in the applicant's wallet. Check the wording before you issue it.",
+  },
+  documentDetails: { th: "รายละเอียดในเอกสาร", en: "Details on the document" },
+  line: { th: "รายการที่", en: "Line" },
+  labelTh: { th: "หัวข้อ (ไทย)", en: "Label (Thai)" },
+  labelEn: { th: "หัวข้อ (อังกฤษ)", en: "Label (English)" },
+  value: { th: "ข้อความ", en: "Value" },
+  addLine: { th: "เพิ่มรายการ", en: "Add a line" },
+  removeLine: { th: "ลบรายการนี้", en: "Remove this line" },
+  issue: { th: "ออกเอกสาร", en: "Issue" },
+  documentIssued: { th: "ออกเอกสารแล้ว", en: "Document issued" },
+  verificationCode: { th: "รหัสตรวจสอบ", en: "Verification code" },
+  verificationPage: { th: "หน้าตรวจสอบเอกสาร", en: "Verification page" },
+  // applications (support)
+  showApplications: { th: "แสดงคำขอ", en: "Show applications" },
+  applications: { th: "คำขอ", en: "Applications" },
+  noApplicationsFor: { th: "ประชาชนคนนี้ยังไม่มีคำขอ", en: "This citizen has no applications." },
+  filesAreRecorded: {
+    th: "การดูคำขอและการเปิดไฟล์แต่ละครั้งถูกบันทึก และประชาชนจะเห็นใน \"ใครเข้าถึงข้อมูลของฉัน\"",
+    en: "Looking at these applications and opening each file are recorded and shown to the citizen in \"who accessed my data\".",
+  },
+  // application states, as the citizen's app names them
+  state_draft: { th: "ฉบับร่าง", en: "Draft" },
+  state_submitted: { th: "ยื่นแล้ว รอพิจารณา", en: "Submitted" },
+  state_in_review: { th: "กำลังพิจารณา", en: "In review" },
+  state_more_information_requested: { th: "ขอข้อมูลเพิ่มเติม", en: "More information requested" },
+  state_approved: { th: "อนุมัติแล้ว", en: "Approved" },
+  state_rejected: { th: "ไม่อนุมัติ", en: "Rejected" },
+  state_fee_due: { th: "รอชำระค่าธรรมเนียม", en: "Fee due" },
+  state_paid: { th: "ชำระค่าธรรมเนียมแล้ว", en: "Fee paid" },
+  state_document_issued: { th: "ออกเอกสารแล้ว", en: "Document issued" },
+  state_closed: { th: "ปิดแล้ว", en: "Closed" },
 } satisfies Record<string, Record<Language, string>>;
 
 export type Word = keyof typeof words;
 
+export function isWord(key: string): key is Word {
+  return Object.prototype.hasOwnProperty.call(words, key);
+}
+
 export function useWords() {
   const { language } = useApp();
+  const w = (word: Word) => words[word][language];
   return {
     language,
-    w: (word: Word) => words[word][language],
+    w,
+    /** A word chosen by a value from the API ("state_" + "in_review"), or the value itself if unknown. */
+    named: (prefix: string, value: string) => (isWord(prefix + value) ? w((prefix + value) as Word) : value),
     when: (iso: string) =>
       new Date(iso).toLocaleString(language === "th" ? "th-TH" : "en-GB", {
         dateStyle: "medium",
