@@ -12,7 +12,13 @@ from litestar.datastructures import CacheControlHeader
 from litestar.static_files import create_static_files_router
 from litestar.types import ControllerRouterHandler
 
-SCREENS = ("/entitlements", "/bills", "/inbox", "/settings", "/data-access", "/console")
+SCREENS = (
+    "/entitlements", "/bills", "/inbox", "/settings", "/data-access", "/console", "/applications", "/wallet",
+    "/verify",
+    # Screens of one thing: an application tile's form, an application, a document, a share link
+    # someone was given, a verification code. The app reads the rest of the path itself.
+    "/apply/{key:str}", "/applications/{key:str}", "/wallet/{key:str}", "/shared/{key:str}", "/verify/{key:str}",
+)  # fmt: skip
 _HASHED_FOREVER = CacheControlHeader(max_age=31_536_000, public=True)
 
 
@@ -20,7 +26,7 @@ def pwa_routes(dist: Path) -> list[ControllerRouterHandler]:
     index_html = dist / "index.html"
 
     @get(list(SCREENS), include_in_schema=False)
-    async def screen() -> Response[bytes]:
+    async def screen() -> Response[bytes]:  # the path parameter, when there is one, is the app's to read
         return Response(
             index_html.read_bytes(),
             media_type="text/html; charset=utf-8",

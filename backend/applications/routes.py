@@ -550,6 +550,44 @@ async def issue_document(
     return _document_view(row, applications)
 
 
+@post(
+    "/api/v1/agency/{agency_id:int}/applications/{application_id:uuid}/document/file",
+    tags=["agency", "applications"],
+    summary="Issue the agency's own PDF (multipart: title_th, title_en, file), signed by the platform",
+    status_code=HTTP_201_CREATED,
+    request_max_body_size=_UPLOAD_BODY_BYTES,
+)
+async def issue_uploaded_document(
+    agency_id: FromPath[int],
+    application_id: FromPath[Any],
+    data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
+    principal: NamedDependency[Principal],
+    applications: NamedDependency[Applications],
+) -> DocumentView:
+    require_agency_permission(principal, agency_id, "applications")
+    upload = data.get("file")
+    titles = NewDocument(title_th=str(data.get("title_th", "")), title_en=str(data.get("title_en", "")))
+    if not isinstance(upload, UploadFile) or not (
+        0 < len(titles.title_th) <= 200 and 0 < len(titles.title_en) <= 200
+    ):
+        raise BadRequest(
+            "Send multipart/form-data with title_th, title_en (1 to 200 characters) and the PDF as file."
+        )
+    refuse_hidden_text(titles)
+    document_id = await applications.issue_document(
+        agency_id,
+        str(application_id),
+        title_th=titles.title_th,
+        title_en=titles.title_en,
+        details=[],
+        actor=_actor(principal),
+        uploaded=(upload.filename or "document.pdf", await upload.read(MAX_UPLOAD_BYTES + 1)),
+    )
+    row = await queries.document(applications.pool, document_id)
+    assert row is not None
+    return _document_view(row, applications)
+
+
 # --- the wallet ---------------------------------------------------------------------------------
 
 
@@ -805,7 +843,7 @@ APPLICATION_ROUTES = [
     service_of_tile, start_application, my_applications, my_application, save_answers, upload_file, my_file,
     remove_file, submit_application, reply_to_agency, withdraw_application,
     define_service, agency_services, agency_applications, agency_application, agency_file, change_status,
-    issue_document,
+    issue_document, issue_uploaded_document,
     my_documents, my_document, my_document_file, share_document, document_shares, withdraw_share,
     open_shared, shared_file, signing_keys, verify_document, verify_copy,
     support_applications, support_file,

@@ -351,13 +351,19 @@ class Applications:
         title_en: str,
         details: list[tuple[str, str, str]],
         actor: Actor,
+        uploaded: tuple[str, bytes] | None = None,
     ) -> str:
-        """Renders, signs and stores the document, and moves the application to document_issued."""
+        """Signs and stores the document (the agency's own PDF, ``uploaded`` as name and bytes, or one
+        rendered here), and moves the application to document_issued."""
         found = await self.agencys_application(agency_id, application_id)
         if found["state"] not in ("approved", "paid"):
             raise Conflict(
                 "A document is issued once the application is approved (and its fee, if any, is paid)."
             )
+        if uploaded is not None:
+            checked = await asyncio.to_thread(check_upload, *uploaded)
+            if checked.content_type != "application/pdf":
+                raise InvalidInput(errors=[FieldError(field="file", message="an issued document is a PDF")])
         applicant = await queries.applicant(self.pool, found["citizen_id"])
         assert applicant is not None
         code = random_code(16)
@@ -375,7 +381,7 @@ class Applications:
             verification_url=self.verification_url(code),
             issued_at=issued_at,
         )
-        pdf = await asyncio.to_thread(render_certificate, content)
+        pdf = uploaded[1] if uploaded is not None else await asyncio.to_thread(render_certificate, content)
         sha256 = await self.store.put(pdf)
         key_id, signature = self.signer.sign(
             statement(code=code, sha256=sha256, issuer=found["agency_code"], issued_at=issued_at)

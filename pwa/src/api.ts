@@ -81,3 +81,25 @@ export function stepUpUrl(error: ApiError, here: string): string | null {
   if (maxAge) query.set("max_age", maxAge);
   return `/auth/login?${query}`;
 }
+
+/** A file sent as multipart/form-data (FormData: the browser writes the boundary) or as raw bytes
+ * (a Blob, sent as application/octet-stream). Same CSRF header and problem handling as `send`. */
+export async function upload<T>(path: string, body: FormData | Blob): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: {
+        Accept: "application/json",
+        "X-CSRF-Token": csrfToken,
+        ...(body instanceof FormData ? {} : { "Content-Type": "application/octet-stream" }),
+      },
+      body,
+    });
+  } catch {
+    throw new ApiError(0, "offline", "");
+  }
+  if (!response.ok) throw await problem(response);
+  return (await response.json()) as T;
+}

@@ -639,3 +639,24 @@ async def test_an_agency_taking_applications_by_connector_receives_each_once_wit
     assert [row["outcome"] for row in log] == ["ok", "failed"]  # newest first: both attempts recorded
     # The agency reports progress through the agency API: the status callback.
     assert (await office.move(application_id, "in_review")).status_code == 200
+
+
+async def test_an_agency_may_issue_its_own_pdf_which_the_platform_signs(
+    sign_in: SignIn, resources: Resources, client: httpx.AsyncClient
+) -> None:
+    office = await _office(sign_in, resources, biller=None)
+    citizen = await sign_in()
+    application_id = await _submitted(citizen, office)
+    assert (await office.move(application_id, "approved")).status_code == 200
+    url = office.url(application_id, "/document/file")
+    titles = {"title_th": "หนังสือรับรอง", "title_en": "Certificate"}
+    not_pdf = await office.officer.post(url, data=titles, files={"file": ("c.png", png(), "image/png")})
+    assert not_pdf.status_code == 400
+    issued = await office.officer.post(url, data=titles, files={"file": ("c.pdf", PDF, "application/pdf")})
+    assert issued.status_code == 201, issued.text
+    document = issued.json()
+    assert (await citizen.get(document["file_url"])).content == PDF
+    checked = await client.post(f"/api/v1/documents/verify/{document['verification_code']}", content=PDF)
+    assert checked.json()["genuine"] is True
+    again = await office.officer.post(url, data=titles, files={"file": ("c.pdf", PDF, "application/pdf")})
+    assert again.status_code == 409  # one document per application

@@ -6,8 +6,9 @@ built PWA), must have a row, and every row must be a route: a new route fails th
 decides who may call it.
 
 Each row is then tried as each actor, with a valid request on real objects (``CALLS``): citizen A's
-bill, payment, receipt, message, device, consent and session; agency X's tiles, connectors, clients,
-templates, messages, campaigns, refunds. An actor the row names must get through the guard (a 2xx or
+bill, payment, receipt, message, device, consent, session, application (to agency X's application
+service), its files, and the document agency X issued into A's wallet with its share links; agency X's
+tiles, connectors, clients, templates, messages, campaigns, refunds, application services. An actor the row names must get through the guard (a 2xx or
 3xx, or the one answer noted in ``Call.ok``); anyone else is refused: 401 when anonymous, 403 when
 logged in (an agency's system included), or 404 where the object belongs to someone else and is
 simply not there for them. Agency Y's administrator stands for "another agency" throughout.
@@ -61,12 +62,13 @@ BANK, BANK_SECRET = "test-bank", b"test-bank-secret-0123456789"  # as tests/conf
 
 ANONYMOUS = "anonymous"
 CITIZEN_A, CITIZEN_B = "citizen_a", "citizen_b"
-X_ADMIN, X_EDITOR, X_SENDER = "x_admin", "x_editor", "x_sender"
+X_ADMIN, X_EDITOR, X_SENDER, X_OFFICER = "x_admin", "x_editor", "x_sender", "x_officer"
 Y_ADMIN = "y_admin"
 X_SYSTEM = "x_system"  # agency X's machine client, holding every scope a client may have
 SUPPORT, PLATFORM_ADMIN = "support", "platform_admin"
 ACTORS = (
-    ANONYMOUS, CITIZEN_A, CITIZEN_B, X_ADMIN, X_EDITOR, X_SENDER, Y_ADMIN, X_SYSTEM, SUPPORT, PLATFORM_ADMIN,
+    ANONYMOUS, CITIZEN_A, CITIZEN_B, X_ADMIN, X_EDITOR, X_SENDER, X_OFFICER, Y_ADMIN, X_SYSTEM, SUPPORT,
+    PLATFORM_ADMIN,
 )  # fmt: skip
 PEOPLE = frozenset(ACTORS) - {ANONYMOUS, X_SYSTEM}
 
@@ -94,6 +96,13 @@ NOTIFY = Who(
 )
 CONNECTORS = Who("the agency's admins, systems (connectors)", frozenset({X_ADMIN, X_SYSTEM}))
 CLIENTS = Who("the agency's admins", frozenset({X_ADMIN}))
+APPLICATIONS = Who(
+    "the agency's admins, officers, systems (applications)", frozenset({X_ADMIN, X_OFFICER, X_SYSTEM})
+)
+TILES_OR_APPLICATIONS = Who(
+    "the agency's admins, editors, officers, systems (tiles or applications)",
+    frozenset({X_ADMIN, X_EDITOR, X_OFFICER, X_SYSTEM}),
+)
 
 # --- the table ----------------------------------------------------------------------------------
 # "METHOD path" as the app registers it. Agency routes are called on agency X's objects; OWNER routes
@@ -119,6 +128,14 @@ TABLE: dict[str, Who] = {
     "GET /settings": ANYONE,
     "GET /data-access": ANYONE,
     "GET /console": ANYONE,
+    "GET /applications": ANYONE,
+    "GET /wallet": ANYONE,
+    "GET /verify": ANYONE,
+    "GET /apply/{key:str}": ANYONE,
+    "GET /applications/{key:str}": ANYONE,
+    "GET /wallet/{key:str}": ANYONE,
+    "GET /shared/{key:str}": ANYONE,
+    "GET /verify/{key:str}": ANYONE,
     # identity
     "GET /auth/login": ANYONE,
     "GET /auth/callback": ANYONE,
@@ -215,6 +232,39 @@ TABLE: dict[str, Who] = {
     "POST /api/v1/support/payment-exceptions/{exception_id:int}/resolve": STAFF_SUPPORT,
     "POST /api/v1/support/refunds/{refund_id:uuid}": STAFF_SUPPORT,
     "POST /api/v1/support/reconciliations": STAFF_SUPPORT,
+    # applications and the documents wallet
+    "GET /api/v1/tiles/{tile_id:int}/application-service": PERSON,
+    "POST /api/v1/applications": PERSON,
+    "GET /api/v1/applications": PERSON,
+    "GET /api/v1/applications/{application_id:uuid}": OWNER,
+    "PUT /api/v1/applications/{application_id:uuid}/answers": OWNER,
+    "POST /api/v1/applications/{application_id:uuid}/files": OWNER,
+    "GET /api/v1/applications/{application_id:uuid}/files/{file_id:uuid}": OWNER,
+    "DELETE /api/v1/applications/{application_id:uuid}/files/{file_id:uuid}": OWNER,
+    "POST /api/v1/applications/{application_id:uuid}/submit": OWNER,
+    "POST /api/v1/applications/{application_id:uuid}/reply": OWNER,
+    "POST /api/v1/applications/{application_id:uuid}/withdraw": OWNER,
+    "PUT /api/v1/agency/{agency_id:int}/application-services/{code:str}": TILES,
+    "GET /api/v1/agency/{agency_id:int}/application-services": TILES_OR_APPLICATIONS,
+    "GET /api/v1/agency/{agency_id:int}/applications": APPLICATIONS,
+    "GET /api/v1/agency/{agency_id:int}/applications/{application_id:uuid}": APPLICATIONS,
+    "GET /api/v1/agency/{agency_id:int}/applications/{application_id:uuid}/files/{file_id:uuid}": APPLICATIONS,
+    "POST /api/v1/agency/{agency_id:int}/applications/{application_id:uuid}/status": APPLICATIONS,
+    "POST /api/v1/agency/{agency_id:int}/applications/{application_id:uuid}/document": APPLICATIONS,
+    "POST /api/v1/agency/{agency_id:int}/applications/{application_id:uuid}/document/file": APPLICATIONS,
+    "GET /api/v1/documents": PERSON,
+    "GET /api/v1/documents/{document_id:uuid}": OWNER,
+    "GET /api/v1/documents/{document_id:uuid}/file": OWNER,
+    "POST /api/v1/documents/{document_id:uuid}/shares": OWNER,
+    "GET /api/v1/documents/{document_id:uuid}/shares": OWNER,
+    "DELETE /api/v1/documents/{document_id:uuid}/shares/{share_id:uuid}": OWNER,
+    "POST /api/v1/shared/{token:str}/open": ANYONE,
+    "GET /api/v1/shared/files/{view_token:str}": ANYONE,
+    "GET /api/v1/documents/signing-keys": ANYONE,
+    "GET /api/v1/documents/verify/{code:str}": ANYONE,
+    "POST /api/v1/documents/verify/{code:str}": ANYONE,
+    "GET /api/v1/support/citizens/{citizen_id:uuid}/applications": STAFF_SUPPORT,
+    "GET /api/v1/support/applications/{application_id:uuid}/files/{file_id:uuid}": STAFF_SUPPORT,
     # demo mode only
     "GET /demo-idp/.well-known/openid-configuration": ANYONE,
     "GET /demo-idp/jwks": ANYONE,
@@ -232,7 +282,9 @@ DEMO_ONLY = frozenset(route for route in TABLE if "/demo-" in route or "/demo/" 
 PWA_SHELL = frozenset({
     "GET /{file_path:path}", "HEAD /{file_path:path}", "GET /assets/{file_path:path}",
     "HEAD /assets/{file_path:path}", "GET /entitlements", "GET /bills", "GET /inbox", "GET /settings",
-    "GET /data-access", "GET /console",
+    "GET /data-access", "GET /console", "GET /applications", "GET /wallet", "GET /verify",
+    "GET /apply/{key:str}", "GET /applications/{key:str}", "GET /wallet/{key:str}", "GET /shared/{key:str}",
+    "GET /verify/{key:str}",
 })  # fmt: skip
 
 # --- how each route is called -------------------------------------------------------------------
@@ -248,6 +300,10 @@ class Call:
     json: Any = None
     form: dict[str, str] | None = None
     csv: str | None = None
+    multipart: dict[str, str] | None = None
+    """These fields as multipart/form-data, with a small PDF as ``file``."""
+    raw: bytes | None = None
+    """The body as it is (a file's bytes)."""
     basic: tuple[str, str] | None = None
     """HTTP Basic credentials (replacing the actor's own)."""
     bank_signed: bool = False
@@ -278,6 +334,17 @@ P256DH = "B" + "A" * 86
 DEVICE = {"endpoint": "https://push.example.test/{new_key}", "keys": {"p256dh": P256DH, "auth": "A" * 22}}
 MESSAGE = {"national_id": "{a_national_id}", "template": "{x_template}", "idempotency_key": "{new_key}"}
 SETTLEMENT_HEADER = "date,bank_reference,biller_id,ref1,ref2,amount\n"
+APPLICATION_TILE = {**TILE, "kind": "application", "link_url": None, "category": "documents"}
+FORM = {
+    "fields": [
+        {"name": "note", "kind": "text", "label_th": "หมายเหตุ", "label_en": "Note", "required": True,
+         "max_length": 200},
+        {"name": "proof", "kind": "file", "label_th": "หลักฐาน", "label_en": "Proof", "max_files": 5},
+    ]
+}  # fmt: skip
+SERVICE = {"tile_id": "{x_application_tile}", "form": FORM}
+DOCUMENT = {"title_th": "หนังสือรับรอง", "title_en": "Certificate"}
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 AUTHORIZE = {
     "client_id": "{demo_idp_client_id}", "redirect_uri": "{demo_redirect_uri}", "response_type": "code",
     "scope": "openid pid", "state": "s", "nonce": "n", "code_challenge": "c" * 43,
@@ -303,6 +370,14 @@ CALLS: dict[str, Call] = {
     "GET /settings": Call("/settings"),
     "GET /data-access": Call("/data-access"),
     "GET /console": Call("/console"),
+    "GET /applications": Call("/applications"),
+    "GET /wallet": Call("/wallet"),
+    "GET /verify": Call("/verify"),
+    "GET /apply/{key:str}": Call("/apply/7"),
+    "GET /applications/{key:str}": Call("/applications/{new_key}"),
+    "GET /wallet/{key:str}": Call("/wallet/{new_key}"),
+    "GET /shared/{key:str}": Call("/shared/{new_key}"),
+    "GET /verify/{key:str}": Call("/verify/{new_key}"),
     "GET /auth/login": Call("/auth/login?next=/bills", on_demo=True),
     "GET /auth/callback": Call("/auth/callback?error=access_denied", ok=(400,)),  # refused by the provider
     "POST /auth/logout": Call("/auth/logout", on_demo=True),
@@ -488,6 +563,77 @@ CALLS: dict[str, Call] = {
     "POST /api/v1/support/reconciliations": Call(
         f"/api/v1/support/reconciliations?bank={BANK}&date={{new_date}}", csv=SETTLEMENT_HEADER
     ),
+    # Only citizen A may act on A's application, and goes last: the others leave it as it was.
+    "GET /api/v1/tiles/{tile_id:int}/application-service": Call(
+        "/api/v1/tiles/{x_service_tile}/application-service"
+    ),
+    "POST /api/v1/applications": Call("/api/v1/applications", json={"service_id": "{x_service}"}),
+    "GET /api/v1/applications": Call("/api/v1/applications"),
+    "GET /api/v1/applications/{application_id:uuid}": Call("/api/v1/applications/{a_draft}"),
+    "PUT /api/v1/applications/{application_id:uuid}/answers": Call(
+        "/api/v1/applications/{a_draft}/answers", json={"answers": {"note": "Half written"}}
+    ),
+    "POST /api/v1/applications/{application_id:uuid}/files": Call(
+        "/api/v1/applications/{a_draft}/files", multipart={"field": "proof"}
+    ),
+    "GET /api/v1/applications/{application_id:uuid}/files/{file_id:uuid}": Call(
+        "/api/v1/applications/{a_draft}/files/{a_draft_file}"
+    ),
+    "DELETE /api/v1/applications/{application_id:uuid}/files/{file_id:uuid}": Call(
+        "/api/v1/applications/{a_draft}/files/{a_draft_file}"
+    ),
+    "POST /api/v1/applications/{application_id:uuid}/submit": Call(
+        "/api/v1/applications/{new_a_ready_draft}/submit"
+    ),
+    "POST /api/v1/applications/{application_id:uuid}/reply": Call(
+        "/api/v1/applications/{new_a_asked}/reply", json={"message": "The page is added."}
+    ),
+    "POST /api/v1/applications/{application_id:uuid}/withdraw": Call(
+        "/api/v1/applications/{new_a_submitted}/withdraw"
+    ),
+    "PUT /api/v1/agency/{agency_id:int}/application-services/{code:str}": Call(
+        "/api/v1/agency/{x}/application-services/matrix", json=SERVICE
+    ),
+    "GET /api/v1/agency/{agency_id:int}/application-services": Call(
+        "/api/v1/agency/{x}/application-services"
+    ),
+    "GET /api/v1/agency/{agency_id:int}/applications": Call("/api/v1/agency/{x}/applications"),
+    "GET /api/v1/agency/{agency_id:int}/applications/{application_id:uuid}": Call(
+        "/api/v1/agency/{x}/applications/{a_submitted}"
+    ),
+    "GET /api/v1/agency/{agency_id:int}/applications/{application_id:uuid}/files/{file_id:uuid}": Call(
+        "/api/v1/agency/{x}/applications/{a_submitted}/files/{a_submitted_file}"
+    ),
+    "POST /api/v1/agency/{agency_id:int}/applications/{application_id:uuid}/status": Call(
+        "/api/v1/agency/{x}/applications/{new_a_submitted}/status", json={"state": "in_review"}
+    ),
+    "POST /api/v1/agency/{agency_id:int}/applications/{application_id:uuid}/document": Call(
+        "/api/v1/agency/{x}/applications/{new_a_approved}/document", json=DOCUMENT
+    ),
+    "POST /api/v1/agency/{agency_id:int}/applications/{application_id:uuid}/document/file": Call(
+        "/api/v1/agency/{x}/applications/{new_a_approved}/document/file", multipart=DOCUMENT
+    ),
+    "GET /api/v1/documents": Call("/api/v1/documents"),
+    "GET /api/v1/documents/{document_id:uuid}": Call("/api/v1/documents/{a_document}"),
+    "GET /api/v1/documents/{document_id:uuid}/file": Call("/api/v1/documents/{a_document}/file"),
+    "POST /api/v1/documents/{document_id:uuid}/shares": Call(
+        "/api/v1/documents/{a_document}/shares", json={"minutes": 15}
+    ),
+    "GET /api/v1/documents/{document_id:uuid}/shares": Call("/api/v1/documents/{a_document}/shares"),
+    "DELETE /api/v1/documents/{document_id:uuid}/shares/{share_id:uuid}": Call(
+        "/api/v1/documents/{a_document}/shares/{new_a_share}"
+    ),
+    "POST /api/v1/shared/{token:str}/open": Call("/api/v1/shared/{new_share_token}/open"),
+    "GET /api/v1/shared/files/{view_token:str}": Call("/api/v1/shared/files/{a_view_token}"),
+    "GET /api/v1/documents/signing-keys": Call("/api/v1/documents/signing-keys"),
+    "GET /api/v1/documents/verify/{code:str}": Call("/api/v1/documents/verify/{a_document_code}"),
+    "POST /api/v1/documents/verify/{code:str}": Call("/api/v1/documents/verify/{a_document_code}", raw=PDF),
+    "GET /api/v1/support/citizens/{citizen_id:uuid}/applications": Call(
+        "/api/v1/support/citizens/{a_citizen}/applications"
+    ),
+    "GET /api/v1/support/applications/{application_id:uuid}/files/{file_id:uuid}": Call(
+        "/api/v1/support/applications/{a_submitted}/files/{a_submitted_file}"
+    ),
     "GET /demo-idp/.well-known/openid-configuration": Call("/demo-idp/.well-known/openid-configuration"),
     "GET /demo-idp/jwks": Call("/demo-idp/jwks"),
     "GET /demo-idp/authorize": Call(
@@ -572,7 +718,8 @@ class World:
         a_national_id = new_national_id()
         people: dict[str, tuple[tuple[str, int | None], ...]] = {
             CITIZEN_A: (), CITIZEN_B: (), X_ADMIN: (("agency_admin", x),), X_EDITOR: (("agency_editor", x),),
-            X_SENDER: (("agency_sender", x),), Y_ADMIN: (("agency_admin", y),), SUPPORT: (("support", None),),
+            X_SENDER: (("agency_sender", x),), X_OFFICER: (("agency_officer", x),),
+            Y_ADMIN: (("agency_admin", y),), SUPPORT: (("support", None),),
             PLATFORM_ADMIN: (("platform_admin", None),),
         }  # fmt: skip
         cookie = session_cookie_name(world.identity.settings)
@@ -585,7 +732,7 @@ class World:
             }
         world.headers[ANONYMOUS] = {}
         issued = await _new_client(
-            world.browsers[X_ADMIN], x, ["bills", "connectors", "notifications", "tiles"]
+            world.browsers[X_ADMIN], x, ["applications", "bills", "connectors", "notifications", "tiles"]
         )
         # Each agency's system calls from an address of its own (the token endpoint limits each address).
         number = next(_addresses)
@@ -648,6 +795,14 @@ class World:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
         elif call.csv is not None:
             content, headers["Content-Type"] = call.csv.encode(), "text/csv"
+        elif call.raw is not None:
+            content, headers["Content-Type"] = call.raw, "application/pdf"
+        elif call.multipart is not None:
+            multipart = httpx.Request(
+                "POST", "/", data=await self.fill(call.multipart, target),
+                files={"file": ("proof.pdf", PDF, "application/pdf")},
+            )  # fmt: skip
+            content, headers["Content-Type"] = multipart.read(), multipart.headers["Content-Type"]
         if call.basic is not None:
             client_id, secret = [await self.fill(part, target) for part in call.basic]
             headers["Authorization"] = "Basic " + base64.b64encode(f"{client_id}:{secret}".encode()).decode()
@@ -731,6 +886,108 @@ class World:
         tile = await self._new_tile_in_review()
         await self._made(PLATFORM_ADMIN, "POST", f"/api/v1/admin/tiles/{tile}/publish")
         return tile
+
+    # applications: agency X's service (a published tile of kind application with a form), citizen A's
+    # application in each state a route needs, and the document X issued into A's wallet
+
+    async def _x_application_tile(self) -> int:
+        x = await self.value("x")
+        tile = int((await self._made(X_ADMIN, "POST", f"/api/v1/agency/{x}/tiles", APPLICATION_TILE))["id"])
+        await self._made(X_ADMIN, "POST", f"/api/v1/agency/{x}/tiles/{tile}/submit")
+        await self._made(PLATFORM_ADMIN, "POST", f"/api/v1/admin/tiles/{tile}/publish")
+        return tile
+
+    async def _x_service(self) -> int:
+        url = f"/api/v1/agency/{await self.value('x')}/application-services/matrix"
+        return int((await self._made(X_ADMIN, "PUT", url, await self.fill(SERVICE)))["id"])
+
+    async def _x_service_tile(self) -> int:
+        await self.value("x_service")
+        return int(await self.value("x_application_tile"))
+
+    async def _a_draft(self) -> str:
+        """Citizen A's draft (starting again reopens it, until it is sent)."""
+        body = {"service_id": await self.value("x_service")}
+        return str((await self._made(CITIZEN_A, "POST", "/api/v1/applications", body))["id"])
+
+    async def _upload(self, draft: str) -> str:
+        response = await self.browsers[CITIZEN_A].post(
+            f"/api/v1/applications/{draft}/files",
+            data={"field": "proof"},
+            files={"file": ("proof.pdf", PDF, "application/pdf")},
+        )
+        assert response.status_code == 201, f"setting up: an upload: {response.text}"
+        return str(response.json()["id"])
+
+    async def _a_draft_file(self) -> str:
+        return await self._upload(await self.value("a_draft"))
+
+    async def _answered(self, draft: str, answers: dict[str, Any]) -> str:
+        await self._made(CITIZEN_A, "PUT", f"/api/v1/applications/{draft}/answers", {"answers": answers})
+        return draft
+
+    async def _new_a_ready_draft(self) -> str:
+        """A's draft (the same one until it is sent), answered in full: ready to be sent."""
+        return await self._answered(await self._a_draft(), {"note": "Please"})
+
+    async def _new_a_submitted(self) -> str:
+        """A's application with a file, sent to agency X."""
+        draft = await self._a_draft()
+        await self._answered(draft, {"note": "Please", "proof": [await self._upload(draft)]})
+        await self._made(CITIZEN_A, "POST", f"/api/v1/applications/{draft}/submit")
+        if self.known.get("a_draft") == draft:
+            del self.known["a_draft"]  # sent: starting again makes a new draft
+        return draft
+
+    async def _a_submitted(self) -> str:
+        return await self._new_a_submitted()
+
+    async def _a_submitted_file(self) -> str:
+        application = await self._made(CITIZEN_A, "GET", f"/api/v1/applications/{await self.value('a_submitted')}")
+        return str(application["files"][0]["id"])
+
+    async def _agency_moves(self, application: str, state: str, **extra: Any) -> str:
+        url = f"/api/v1/agency/{await self.value('x')}/applications/{application}/status"
+        await self._made(X_ADMIN, "POST", url, {"state": state, **extra})
+        return application
+
+    async def _new_a_asked(self) -> str:
+        """A's application, on which agency X asked for more information."""
+        return await self._agency_moves(
+            await self._new_a_submitted(), "more_information_requested", note="Add the second page."
+        )
+
+    async def _new_a_approved(self) -> str:
+        return await self._agency_moves(await self._new_a_submitted(), "approved")
+
+    async def _a_issued(self) -> dict[str, str]:
+        """The document agency X issued into A's wallet: its id and verification code."""
+        url = f"/api/v1/agency/{await self.value('x')}/applications/{await self._new_a_approved()}/document"
+        document = await self._made(X_ADMIN, "POST", url, DOCUMENT)
+        return {"id": document["id"], "code": document["verification_code"]}
+
+    async def _a_document(self) -> str:
+        return str((await self.value("a_issued"))["id"])
+
+    async def _a_document_code(self) -> str:
+        return str((await self.value("a_issued"))["code"])
+
+    async def _new_a_shared(self) -> dict[str, Any]:
+        url = f"/api/v1/documents/{await self.value('a_document')}/shares"
+        return cast(dict[str, Any], await self._made(CITIZEN_A, "POST", url, {"minutes": 60}))
+
+    async def _new_a_share(self) -> str:
+        return str((await self._new_a_shared())["share"]["id"])
+
+    async def _new_share_token(self) -> str:
+        return str((await self._new_a_shared())["url"]).rsplit("/", 1)[1]
+
+    async def _a_view_token(self) -> str:
+        """The address of a shared document's file, given to whoever opened the link."""
+        caller = self.apps.callers["main"]
+        opened = await caller.post(f"/api/v1/shared/{await self._new_share_token()}/open")
+        assert opened.status_code == 200, f"setting up: opening a share: {opened.text}"
+        return str(opened.json()["file_url"]).rsplit("/", 1)[1]
 
     async def _new_x_connector(self) -> int:
         body = {**CONNECTOR, "name": await self._new_name()}

@@ -1,11 +1,13 @@
 // Agency console: tiles with a live preview, connectors (health and registration), message templates,
-// sending with live progress, and the bills the agency issued with their payments.
+// sending with live progress, the bills the agency issued with their payments, and the applications
+// citizens sent (applications.tsx).
 import { useEffect, useState } from "preact/hooks";
 
 import { get, send } from "../api";
 import { Loaded } from "../components";
 import { formatBaht } from "../i18n";
 import { useLoad } from "../state";
+import { ApplicationsPanel } from "./applications";
 import { CampaignChart, type Sample } from "./chart";
 import { Field, Tabs, useProblemText } from "./parts";
 import { type Word, useWords } from "./words";
@@ -31,13 +33,14 @@ export interface AgencyTile {
 const CATEGORIES = ["welfare", "health", "family", "education", "work", "tax", "utilities", "documents", "transport", "housing", "agriculture", "safety"];
 const ICONS: Record<string, string> = { document: "📄", health: "🩺", money: "💰", baby: "👶", elderly: "🧓", water: "💧", school: "🏫", id: "🪪" };
 
-type AgencyTab = "tiles" | "connectors" | "templates" | "send" | "bills";
+type AgencyTab = "applications" | "tiles" | "connectors" | "templates" | "send" | "bills";
 const AGENCY_TABS: [AgencyTab, Word, string[]][] = [
   ["tiles", "tiles", ["agency_admin", "agency_editor"]],
   ["connectors", "connectors", ["agency_admin"]],
   ["templates", "templates", ["agency_admin", "agency_sender"]],
   ["send", "sendMessage", ["agency_admin", "agency_sender"]],
   ["bills", "billsTab", ["agency_admin"]],
+  ["applications", "applicationsTab", ["agency_admin", "agency_officer"]],
 ];
 
 export function AgencyConsole({ agencyId, name, roles }: { agencyId: number; name: string; roles: string[] }) {
@@ -54,6 +57,7 @@ export function AgencyConsole({ agencyId, name, roles }: { agencyId: number; nam
       {tab === "templates" && <TemplatesPanel agencyId={agencyId} />}
       {tab === "send" && <SendPanel agencyId={agencyId} />}
       {tab === "bills" && <BillsPanel agencyId={agencyId} />}
+      {tab === "applications" && <ApplicationsPanel agencyId={agencyId} />}
     </>
   );
 }

@@ -73,9 +73,9 @@ export function fileIds(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((item): item is string => typeof item === "string") : [];
 }
 
-/** A value written once for both languages on a bilingual certificate: "ญี่ปุ่น (Japan)". */
+/** A value written once for both languages on a bilingual certificate: "ญี่ปุ่น / Japan". */
 function bilingual(thai: string, english: string): string {
-  return thai === english ? thai : `${thai} (${english})`;
+  return thai === english ? thai : `${thai} / ${english}`;
 }
 
 function certificateValue(field: FormField, value: unknown): string {

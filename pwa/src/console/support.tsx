@@ -1,9 +1,11 @@
 // Support: find a citizen by national ID (shown masked), see their messages with every device's delivery
-// attempts, their bills, payment attempts and receipts; resend a message. Every look-up is recorded.
+// attempts, their bills, payment attempts and receipts, their applications with files and timelines;
+// resend a message. Every look-up (and every file opened) is recorded for the citizen.
 import { useState } from "preact/hooks";
 
 import { get, send } from "../api";
 import { formatBaht } from "../i18n";
+import { type ApplicationEvent, type ApplicationFile, FileLink, Timeline } from "./applications";
 import { Field, useProblemText } from "./parts";
 import { useWords } from "./words";
 
@@ -48,11 +50,25 @@ export interface SupportBill {
 export interface CitizenPayments { citizen_id: string; national_id_masked: string; bills: SupportBill[] }
 
 interface FoundCitizen { citizen_id: string; national_id_masked: string }
+interface SupportApplication {
+  id: string;
+  tracking_number: string;
+  agency_name_th: string;
+  agency_name_en: string;
+  title_th: string;
+  title_en: string;
+  state: string;
+  created_at: string;
+  submitted_at: string | null;
+  files: ApplicationFile[];
+  events: ApplicationEvent[];
+}
 
 export function SupportConsole() {
-  const { w, when, language } = useWords();
+  const { w, when, named, language } = useWords();
   const problemText = useProblemText();
   const [nationalId, setNationalId] = useState("");
+  const [applications, setApplications] = useState<SupportApplication[] | null>(null);
   const [person, setPerson] = useState<FoundCitizen | null>(null);
   const [found, setFound] = useState<Found[] | null>(null);
   const [citizen, setCitizen] = useState<CitizenMessages | null>(null);
@@ -66,6 +82,7 @@ export function SupportConsole() {
     setFound(null);
     setCitizen(null);
     setPayments(null);
+    setApplications(null);
     const body = { national_id: nationalId.replace(/\D/g, "") };
     try {
       // In the body, never the URL: a national ID must not land in an access log.
@@ -85,6 +102,13 @@ export function SupportConsole() {
   async function openPayments(citizenId: string) {
     try {
       setPayments((await get<CitizenPayments>(`/api/v1/support/citizens/${citizenId}/payments`)).data);
+    } catch (error) {
+      setMessage(problemText(error));
+    }
+  }
+  async function openApplications(citizenId: string) {
+    try {
+      setApplications((await get<SupportApplication[]>(`/api/v1/support/citizens/${citizenId}/applications`)).data);
     } catch (error) {
       setMessage(problemText(error));
     }
@@ -118,6 +142,9 @@ export function SupportConsole() {
           <div class="actions">
             <button type="button" aria-pressed={citizen !== null} onClick={() => open(person.citizen_id)}>{w("showDeliveries")}</button>
             <button type="button" aria-pressed={payments !== null} onClick={() => openPayments(person.citizen_id)}>{w("showPayments")}</button>
+            <button type="button" aria-pressed={applications !== null} onClick={() => openApplications(person.citizen_id)}>
+              {w("showApplications")}
+            </button>
           </div>
         </>
       )}
@@ -205,6 +232,42 @@ export function SupportConsole() {
                   {w("refund")} {formatBaht(language, refund.amount_satang)}: {refund.state} ({when(refund.created_at)}). {refund.reason}
                 </p>
               ))}
+            </article>
+          ))}
+        </section>
+      )}
+      {applications && person && (
+        <section aria-labelledby="applications-title">
+          <h3 id="applications-title">{w("applications")}: {w("citizenLabel")} {person.national_id_masked}</h3>
+          <p class="notice" role="note">{w("filesAreRecorded")}</p>
+          {applications.length === 0 && <p>{w("noApplicationsFor")}</p>}
+          {applications.map((item) => (
+            <article key={item.id} class="card application-history">
+              <h4>
+                {language === "th" ? item.title_th : item.title_en} <span class="status">{named("state_", item.state)}</span>
+              </h4>
+              <p>
+                {language === "th" ? item.agency_name_th : item.agency_name_en} · {w("trackingNumber")} <code>{item.tracking_number}</code>
+                {item.submitted_at && <> · {w("submittedAt")} {when(item.submitted_at)}</>}
+              </p>
+              {item.files.length > 0 && (
+                <>
+                  <h5>{w("files")}</h5>
+                  <ul class="plain">
+                    {item.files.map((file) => (
+                      <li key={file.id}>
+                        <FileLink href={`/api/v1/support/applications/${item.id}/files/${file.id}`} file={file} />
+                      </li>
+                    ))}
+                  </ul>
+                </>
+              )}
+              {item.events.length > 0 && (
+                <>
+                  <h5>{w("timeline")}</h5>
+                  <Timeline events={item.events} />
+                </>
+              )}
             </article>
           ))}
         </section>
