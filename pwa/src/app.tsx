@@ -25,7 +25,67 @@ function ConsoleScreen() {
   return Console ? <Console /> : <p role="status">{t("loading")}</p>;
 }
 
-const SCREENS: Record<string, () => preact.JSX.Element> = {
+type Routed = (props: { param: string }) => preact.JSX.Element;
+
+/** A citizen screen fetched the first time it is opened, so that the first load stays small. */
+function lazyScreen(load: () => Promise<Routed>): Routed {
+  let loaded: Routed | null = null;
+  return function LazyScreen(props: { param: string }) {
+    const { t } = useApp();
+    const [Screen, setScreen] = useState<Routed | null>(() => loaded);
+    const [failed, setFailed] = useState(false);
+    const [attempt, setAttempt] = useState(0);
+    useEffect(() => {
+      if (loaded) return;
+      load().then(
+        (screen) => {
+          loaded = screen;
+          setScreen(() => screen);
+        },
+        () => setFailed(true),
+      );
+    }, [attempt]);
+    if (failed) {
+      return (
+        <div class="notice error" role="alert">
+          <p>{t("screenFailed")}</p>
+          <button
+            type="button"
+            onClick={() => {
+              setFailed(false);
+              setAttempt((n) => n + 1);
+            }}
+          >
+            {t("retry")}
+          </button>
+        </div>
+      );
+    }
+    return Screen ? <Screen {...props} /> : <p role="status">{t("loading")}</p>;
+  };
+}
+
+const Apply = lazyScreen(() => import("./screens/apply").then((module) => module.Apply));
+const MyApplications = lazyScreen(() => import("./screens/applications").then((module) => module.Applications));
+const ApplicationDetail = lazyScreen(() => import("./screens/applications").then((module) => module.ApplicationDetail));
+const Wallet = lazyScreen(() => import("./screens/wallet").then((module) => module.Wallet));
+const DocumentScreen = lazyScreen(() => import("./screens/wallet").then((module) => module.DocumentScreen));
+const Shared = lazyScreen(() => import("./screens/shared").then((module) => module.Shared));
+const Verify = lazyScreen(() => import("./screens/verify").then((module) => module.Verify));
+
+/** Screens whose address carries an id: pattern (the id is its first group), screen, needs a login.
+ * The public ones (a shared document, verification) are for anyone a citizen shows a document to. */
+const ROUTES: [RegExp, Routed, boolean][] = [
+  [/^\/apply\/(\d{1,18})$/, Apply, true],
+  [/^\/applications$/, MyApplications, true],
+  [/^\/applications\/([0-9a-f-]{36})$/, ApplicationDetail, true],
+  [/^\/wallet$/, Wallet, true],
+  [/^\/wallet\/([0-9a-f-]{36})$/, DocumentScreen, true],
+  [/^\/shared\/([A-Za-z0-9_-]{1,100})$/, Shared, false],
+  [/^\/verify(?:\/([A-Za-z0-9-]{1,40}))?$/, Verify, false],
+];
+
+const SCREENS: Record<string, Routed> = {
   "/console": ConsoleScreen,
   "/": Home,
   "/entitlements": Entitlements,
@@ -43,6 +103,16 @@ const NAV: [string, Parameters<typeof translate>[1]][] = [
   ["/settings", "settings"],
   ["/data-access", "dataAccess"],
 ];
+
+function route(path: string): { Screen: Routed; param: string; needsLogin: boolean } {
+  const exact = SCREENS[path];
+  if (exact) return { Screen: exact, param: "", needsLogin: NEEDS_LOGIN.has(path) };
+  for (const [pattern, Screen, needsLogin] of ROUTES) {
+    const found = pattern.exec(path);
+    if (found) return { Screen, param: found[1] ?? "", needsLogin };
+  }
+  return { Screen: Home, param: "", needsLogin: false };
+}
 
 function initialLanguage(): Language {
   const saved = localStorage.getItem("language");
@@ -103,8 +173,8 @@ export function App({ updateReady, applyUpdate }: { updateReady: boolean; applyU
     window.location.assign(result?.end_session_url ?? "/");
   }
 
-  const Screen = SCREENS[path] ?? Home;
-  const mustLogIn = me === null && NEEDS_LOGIN.has(path);
+  const { Screen, param, needsLogin } = route(path);
+  const mustLogIn = me === null && needsLogin;
 
   return (
     <AppContext.Provider value={{ me: me ?? null, language, setLanguage, navigate, unread, refreshUnread }}>
@@ -166,7 +236,7 @@ export function App({ updateReady, applyUpdate }: { updateReady: boolean; applyU
             </a>
           </p>
         ) : (
-          <Screen />
+          <Screen key={path} param={param} />
         )}
       </main>
       {me && (

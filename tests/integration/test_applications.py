@@ -3,6 +3,8 @@ who may see what, the fee paid through payments, share links and signature verif
 
 from __future__ import annotations
 
+import asyncio
+import base64
 import datetime as dt
 import io
 import uuid
@@ -11,6 +13,7 @@ from typing import Any
 import asyncpg
 import httpx
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from PIL import Image
 
 from backend.catalogue import queries as catalogue_queries
@@ -33,7 +36,8 @@ FORM: dict[str, Any] = {
     "fields": [
         {"name": "school", "kind": "text", "label_th": "โรงเรียน", "label_en": "School", "required": True,
          "max_length": 100},
-        {"name": "years", "kind": "number", "label_th": "ปี", "label_en": "Years", "integer": True, "minimum": 1,
+        {"name": "years", "kind": "number", "label_th": "ปี", "label_en": "Years", "integer": True,
+         "minimum": 1,
          "maximum": 15},
         {"name": "finished", "kind": "date", "label_th": "วันที่จบ", "label_en": "Finished", "required": True,
          "max_date": "today"},
@@ -41,7 +45,8 @@ FORM: dict[str, Any] = {
          "choices": [{"value": "M3", "label_th": "ม.3", "label_en": "M3"},
                      {"value": "M6", "label_th": "ม.6", "label_en": "M6"}]},
         {"name": "address", "kind": "thai_address", "label_th": "ที่อยู่", "label_en": "Address"},
-        {"name": "transcript", "kind": "file", "label_th": "ใบแสดงผล", "label_en": "Transcript", "required": True,
+        {"name": "transcript", "kind": "file", "label_th": "ใบแสดงผล", "label_en": "Transcript",
+         "required": True,
          "max_files": 2},
     ]
 }  # fmt: skip
@@ -61,13 +66,17 @@ def png(size: tuple[int, int] = (40, 30)) -> bytes:
     return buffer.getvalue()
 
 
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
 
 
 async def _application_tile(resources: Resources, agency_id: int) -> int:
     tile_id = await catalogue_queries.create_tile(resources.pool, agency_id)
     content = {
-        "title_th": "เทียบวุฒิ", "title_en": "Qualification equivalence", "description_th": "", "description_en": "",
+        "title_th": "เทียบวุฒิ", "title_en": "Qualification equivalence", "description_th": "",
+        "description_en": "",
         "icon": "diploma", "category": "education", "life_events": ["school"], "audience_min_age": None,
         "audience_max_age": None, "kind": "application", "link_url": None, "sort_order": 0,
     }  # fmt: skip
@@ -148,7 +157,7 @@ async def _issued_document(
     return citizen, issued.json(), office
 
 
-async def test_a_citizen_applies_pays_the_fee_and_receives_a_signed_document_into_the_wallet(
+async def test_a_citizen_applies_pays_the_fee_and_receives_a_signed_document_into_the_wallet(  # noqa: PLR0915 (one journey, in order)
     sign_in: SignIn, resources: Resources
 ) -> None:
     office = await _office(sign_in, resources)
@@ -231,7 +240,8 @@ async def test_a_citizen_applies_pays_the_fee_and_receives_a_signed_document_int
     ]  # fmt: skip
     assert [row["id"] for row in (await citizen.get("/api/v1/documents")).json()] == [document["id"]]
     pdf = await citizen.get(document["file_url"])
-    assert pdf.content.startswith(b"%PDF-") and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF-")
+    assert pdf.headers["content-type"] == "application/pdf"
     verified = (await citizen.get(f"/api/v1/documents/verify/{document['verification_code']}")).json()
     assert verified["genuine"] is True
     assert verified["holder_name_en"] == "Test C."  # a short name to anyone holding a code
@@ -301,8 +311,6 @@ async def test_no_illegal_transition_is_accepted_from_any_state(
 
 
 async def test_two_officers_deciding_at_once_make_one_change(sign_in: SignIn, resources: Resources) -> None:
-    import asyncio
-
     office = await _office(sign_in, resources)
     other_officer = await sign_in(("agency_officer", office.agency_id))
     citizen = await sign_in()
@@ -365,7 +373,8 @@ async def test_uploads_keep_a_clean_name_a_size_limit_and_the_form_s_file_count(
         files={"file": ("../../etc/passwd\u202egnp.pdf", PDF, "application/pdf")},
     )
     assert tricky.status_code == 201, tricky.text
-    assert "/" not in tricky.json()["file_name"] and "\u202e" not in tricky.json()["file_name"]
+    assert "/" not in tricky.json()["file_name"]
+    assert "\u202e" not in tricky.json()["file_name"]
     stored = resources.settings.files_path / tricky.json()["sha256"][:2]
     assert stored.is_dir()  # stored under its hash, whatever it was called
     assert (
@@ -464,7 +473,8 @@ async def test_a_share_link_opens_once_until_it_expires_and_every_try_is_recorde
         "Test Citizen",
     )
     pdf = await receiver.get(shown["file_url"])
-    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF-")
+    assert pdf.status_code == 200
+    assert pdf.content.startswith(b"%PDF-")
     assert pdf.headers["content-security-policy"].startswith("sandbox")
     second = await receiver.post(f"/api/v1/shared/{token}/open")
     assert second.status_code == 410
@@ -473,7 +483,8 @@ async def test_a_share_link_opens_once_until_it_expires_and_every_try_is_recorde
 
     late = (await citizen.post(f"/api/v1/documents/{document['id']}/shares", json={"minutes": 1})).json()
     await resources.pool.execute(
-        "UPDATE document_shares SET created_at = now() - interval '2 minutes', expires_at = now() - interval '1 second' "
+        "UPDATE document_shares "
+        "SET created_at = now() - interval '2 minutes', expires_at = now() - interval '1 second' "
         "WHERE id = $1::uuid",
         late["share"]["id"],
     )
@@ -526,10 +537,6 @@ async def test_verification_fails_when_any_byte_of_the_document_changes(
     ] is False
 
     # The published key checks the published signature over the published statement.
-    import base64
-
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
     shown = (await client.get(f"/api/v1/documents/verify/{code}")).json()
     keys = {key["kid"]: key for key in (await client.get(shown["keys_url"])).json()["keys"]}
     public = Ed25519PublicKey.from_public_bytes(
@@ -554,7 +561,8 @@ async def test_a_form_is_refused_when_it_asks_for_what_the_digital_id_already_gi
     url = f"/api/v1/agency/{agency_id}/application-services/svc"
     asks_id = {"fields": [{"name": "national_id", "kind": "text", "label_th": "เลข", "label_en": "ID"}]}
     refused = await admin.put(url, json={"tile_id": tile_id, "form": asks_id})
-    assert refused.status_code == 400 and "digital ID" in refused.text
+    assert refused.status_code == 400
+    assert "digital ID" in refused.text
     empty_choice = {"fields": [{"name": "x", "kind": "choice", "label_th": "x", "label_en": "x"}]}
     assert (await admin.put(url, json={"tile_id": tile_id, "form": empty_choice})).status_code == 400
     assert (
@@ -628,7 +636,8 @@ async def test_an_agency_taking_applications_by_connector_receives_each_once_wit
         received = (await agency_system.get("/education/_applications")).json()
     number = (await citizen.get(f"/api/v1/applications/{application_id}")).json()["tracking_number"]
     assert list(received) == [number]
-    assert received[number]["files_intact"] is True and received[number]["file_count"] == 1
+    assert received[number]["files_intact"] is True
+    assert received[number]["file_count"] == 1
     opened = (await office.officer.get(office.url(application_id))).json()
     assert opened["agency_reference"].startswith("DEMO-")
     log = [

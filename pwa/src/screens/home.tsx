@@ -46,6 +46,7 @@ export function Home() {
   async function open(tile: Tile) {
     if (me) await send("POST", `/api/v1/tiles/${tile.id}/open`).catch(() => null);
     if (tile.kind === "link" && tile.link_url) window.location.assign(tile.link_url);
+    else if (tile.kind === "application") navigate(`/apply/${tile.id}`);
     else navigate(KIND_PATHS[tile.kind] ?? "/");
   }
 
@@ -86,6 +87,28 @@ export function Home() {
             {t("logIn")}
           </a>
         </p>
+      )}
+      {me && (
+        <ul class="quick-links">
+          {(
+            [
+              ["/applications", "myApplications", "📝"],
+              ["/wallet", "myDocuments", "📂"],
+            ] as const
+          ).map(([to, key, icon]) => (
+            <li key={to}>
+              <a
+                href={to}
+                onClick={(event) => {
+                  event.preventDefault();
+                  navigate(to);
+                }}
+              >
+                <span aria-hidden="true">{icon}</span> {t(key)}
+              </a>
+            </li>
+          ))}
+        </ul>
       )}
       <label class="search">
         <span>{t("search")}</span>

@@ -1,0 +1,114 @@
+// A document someone shared (/shared/{token}), for anyone, logged in or not. Opening is a POST
+// pressed by a person, so that a chat app's link preview does not use the one-time link up.
+import { useEffect, useState } from "preact/hooks";
+
+import { ApiError, send } from "../api";
+import { fill, formatDate } from "../i18n";
+import { useApp } from "../state";
+import { groupCode } from "./application-logic";
+
+interface SharedDocument {
+  title_th: string;
+  title_en: string;
+  agency_name_th: string;
+  agency_name_en: string;
+  holder_name_th: string | null;
+  holder_name_en: string | null;
+  issued_at: string;
+  verification_code: string;
+  verification_url: string;
+  sha256: string;
+  genuine: boolean;
+  file_url: string;
+  file_expires_in_seconds: number;
+}
+
+export function Shared({ param }: { param: string }) {
+  const { t, language } = useApp();
+  const [opened, setOpened] = useState<SharedDocument | null>(null);
+  const [problem, setProblem] = useState("");
+  const [busy, setBusy] = useState(false);
+  const english = language === "en";
+
+  useEffect(() => {
+    if (opened) document.getElementById("shared-verdict")?.focus();
+  }, [opened]);
+
+  async function open() {
+    setBusy(true);
+    setProblem("");
+    try {
+      setOpened(await send<SharedDocument>("POST", `/api/v1/shared/${encodeURIComponent(param)}/open`));
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      setProblem(
+        error.status === 410
+          ? t("linkUsed")
+          : error.status === 404
+            ? t("linkInvalid")
+            : error.status === 0
+              ? t("offline")
+              : error.detail || error.title,
+      );
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section aria-labelledby="shared-title">
+      <h1 id="shared-title">{t("sharedTitle")}</h1>
+      {!opened && !problem && (
+        <>
+          <p>{t("sharedExplain")}</p>
+          <p>
+            <button type="button" class="primary big-button" disabled={busy} onClick={() => void open()}>
+              {busy ? t("opening") : t("openDocument")}
+            </button>
+          </p>
+        </>
+      )}
+      {problem && (
+        <p class="notice error" role="alert">
+          {problem}
+        </p>
+      )}
+      {opened && (
+        <>
+          <p id="shared-verdict" tabIndex={-1} class={opened.genuine ? "verdict good" : "verdict bad"}>
+            {opened.genuine ? `✓ ${t("genuine")}` : `✕ ${t("notGenuine")}`}
+          </p>
+          <h2>{english ? opened.title_en : opened.title_th}</h2>
+          <dl class="facts">
+            <div>
+              <dt>{t("holder")}</dt>
+              <dd>{(english ? opened.holder_name_en : opened.holder_name_th) ?? "—"}</dd>
+            </div>
+            <div>
+              <dt>{t("issuedBy")}</dt>
+              <dd>{english ? opened.agency_name_en : opened.agency_name_th}</dd>
+            </div>
+            <div>
+              <dt>{t("issuedOn")}</dt>
+              <dd>{formatDate(language, opened.issued_at, true)}</dd>
+            </div>
+            <div>
+              <dt>{t("verificationCode")}</dt>
+              <dd class="code">{groupCode(opened.verification_code)}</dd>
+            </div>
+          </dl>
+          <p>
+            <a class="button primary" href={opened.file_url} target="_blank" rel="noopener">
+              {t("viewDocument")}
+              <span class="visually-hidden"> ({t("newTab")})</span>
+            </a>
+          </p>
+          <p class="meta">{fill(t("viewFor"), { n: Math.round(opened.file_expires_in_seconds / 60) })}</p>
+          <p>
+            {t("checkAnyTime")} <a href={opened.verification_url}>{opened.verification_url}</a>
+          </p>
+        </>
+      )}
+    </section>
+  );
+}

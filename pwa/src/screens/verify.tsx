@@ -1,0 +1,216 @@
+// Anyone checks a document (/verify, /verify/{code}): the platform's signature over the code and the
+// file's digest, and whether a copy they were given is byte for byte the signed document.
+import { useState } from "preact/hooks";
+
+import { ApiError, upload } from "../api";
+import { Loaded } from "../components";
+import { formatDate } from "../i18n";
+import { useApp, useLoad } from "../state";
+import { groupCode, normaliseCode } from "./application-logic";
+
+interface Verification {
+  genuine: boolean;
+  revoked: boolean;
+  title_th: string;
+  title_en: string;
+  agency_name_th: string;
+  agency_name_en: string;
+  holder_name_th: string | null;
+  holder_name_en: string | null;
+  issued_at: string;
+  sha256: string;
+  algorithm: string;
+  signing_key_id: string;
+  signature: string;
+  statement: string;
+  keys_url: string;
+}
+
+interface CopyCheck {
+  genuine: boolean;
+  sha256: string;
+  expected_sha256: string;
+}
+
+function CodeForm({ initial }: { initial: string }) {
+  const { t, navigate } = useApp();
+  const [typed, setTyped] = useState(initial);
+  return (
+    <form
+      class="code-form"
+      onSubmit={(event) => {
+        event.preventDefault();
+        const code = normaliseCode(typed);
+        if (code) navigate(`/verify/${code}`);
+      }}
+    >
+      <label class="form-label" for="verify-code">
+        {t("verificationCode")}
+      </label>
+      <p class="form-help" id="verify-code-help">
+        {t("verifyExplain")}
+      </p>
+      <div class="actions">
+        <input
+          id="verify-code"
+          type="text"
+          class="code-input"
+          autoComplete="off"
+          autoCapitalize="characters"
+          spellcheck={false}
+          maxLength={24}
+          aria-describedby="verify-code-help"
+          value={typed}
+          onInput={(event) => setTyped(event.currentTarget.value)}
+        />
+        <button type="submit" class="primary">
+          {t("check")}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function CopyChecker({ code }: { code: string }) {
+  const { t } = useApp();
+  const [result, setResult] = useState<CopyCheck | null>(null);
+  const [problem, setProblem] = useState("");
+  const [busy, setBusy] = useState(false);
+
+  async function check(file: File | undefined) {
+    if (!file) return;
+    setBusy(true);
+    setResult(null);
+    setProblem("");
+    try {
+      setResult(await upload<CopyCheck>(`/api/v1/documents/verify/${code}`, file));
+    } catch (error) {
+      if (error instanceof ApiError) setProblem(error.status === 0 ? t("offline") : error.detail || error.title);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section class="panel" aria-labelledby="copy-title">
+      <h2 id="copy-title">{t("checkCopy")}</h2>
+      <label class="form-label" for="copy-file">
+        {t("checkCopy")} (PDF)
+      </label>
+      <p class="form-help" id="copy-file-help">
+        {t("checkCopyHelp")}
+      </p>
+      <input
+        id="copy-file"
+        type="file"
+        accept="application/pdf"
+        aria-describedby="copy-file-help"
+        disabled={busy}
+        onChange={(event) => void check(event.currentTarget.files?.[0])}
+      />
+      <div role="status">
+        {busy && <p>{t("checking")}</p>}
+        {result && (
+          <p class={result.genuine ? "verdict good copy-result" : "verdict bad copy-result"}>
+            {result.genuine ? `✓ ${t("copyGenuine")}` : `✕ ${t("copyChanged")}`}
+          </p>
+        )}
+      </div>
+      {problem && (
+        <p class="notice error" role="alert">
+          {problem}
+        </p>
+      )}
+      {result && !result.genuine && (
+        <p class="meta digest">
+          SHA-256: <code>{result.sha256}</code> ≠ <code>{result.expected_sha256}</code>
+        </p>
+      )}
+    </section>
+  );
+}
+
+function Result({ code }: { code: string }) {
+  const { t, language } = useApp();
+  const [load, reload] = useLoad<Verification>(`/api/v1/documents/verify/${code}`);
+  const english = language === "en";
+  if (load.status === "error" && load.error.status === 404) {
+    return (
+      <>
+        <p class="verdict bad" role="alert">
+          ✕ {t("noSuchCode")}: <span class="code">{groupCode(code)}</span>
+        </p>
+        <CodeForm initial="" />
+      </>
+    );
+  }
+  return (
+    <Loaded load={load} reload={reload}>
+      {(found) => (
+        <>
+          <p class={found.genuine && !found.revoked ? "verdict good" : "verdict bad"} role="status">
+            {found.revoked ? `✕ ${t("revoked")}` : found.genuine ? `✓ ${t("genuine")}` : `✕ ${t("notGenuine")}`}
+          </p>
+          <h2>{english ? found.title_en : found.title_th}</h2>
+          <dl class="facts">
+            <div>
+              <dt>{t("holder")}</dt>
+              <dd>{(english ? found.holder_name_en : found.holder_name_th) ?? "—"}</dd>
+            </div>
+            <div>
+              <dt>{t("issuedBy")}</dt>
+              <dd>{english ? found.agency_name_en : found.agency_name_th}</dd>
+            </div>
+            <div>
+              <dt>{t("issuedOn")}</dt>
+              <dd>{formatDate(language, found.issued_at, true)}</dd>
+            </div>
+            <div>
+              <dt>{t("verificationCode")}</dt>
+              <dd class="code">{groupCode(code)}</dd>
+            </div>
+          </dl>
+          <CopyChecker code={code} />
+          <details class="technical">
+            <summary>{t("technical")}</summary>
+            <dl>
+              <dt>SHA-256</dt>
+              <dd>
+                <code class="payload">{found.sha256}</code>
+              </dd>
+              <dt>
+                {t("signature")} ({found.algorithm})
+              </dt>
+              <dd>
+                <code class="payload">{found.signature}</code>
+              </dd>
+              <dt>{t("keyId")}</dt>
+              <dd>
+                <code class="payload">{found.signing_key_id}</code>
+              </dd>
+              <dt>{t("signedStatement")}</dt>
+              <dd>
+                <pre class="payload">{found.statement}</pre>
+              </dd>
+              <dt>{t("publicKeys")}</dt>
+              <dd>
+                <a href={found.keys_url}>{found.keys_url}</a>
+              </dd>
+            </dl>
+          </details>
+        </>
+      )}
+    </Loaded>
+  );
+}
+
+export function Verify({ param }: { param: string }) {
+  const { t } = useApp();
+  const code = normaliseCode(param);
+  return (
+    <section aria-labelledby="verify-title">
+      <h1 id="verify-title">{t("verifyTitle")}</h1>
+      {code ? <Result key={code} code={code} /> : <CodeForm initial="" />}
+    </section>
+  );
+}
