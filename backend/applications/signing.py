@@ -101,6 +101,8 @@ def _jwk(key_id: str, key: Ed25519PublicKey) -> dict[str, str]:
 def parse_keyring(value: str) -> dict[str, bytes]:
     """``kid:base64seed,kid2:base64seed`` (newest first) to a keyring. Errors name the setting, never
     a key."""
+    if not value.strip():
+        raise _setting_error(f"must be set: kid:base64 of {_SEED_BYTES} random bytes, newest first")
     keyring: dict[str, bytes] = {}
     for position, entry in enumerate(value.split(","), start=1):
         key_id, separator, encoded = entry.strip().partition(":")

@@ -7,11 +7,12 @@ decides who may call it.
 
 Each row is then tried as each actor, with a valid request on real objects (``CALLS``): citizen A's
 bill, payment, receipt, message, device, consent, session, application (to agency X's application
-service), its files, and the document agency X issued into A's wallet with its share links; agency X's
-tiles, connectors, clients, templates, messages, campaigns, refunds, application services. An actor the row names must get through the guard (a 2xx or
-3xx, or the one answer noted in ``Call.ok``); anyone else is refused: 401 when anonymous, 403 when
-logged in (an agency's system included), or 404 where the object belongs to someone else and is
-simply not there for them. Agency Y's administrator stands for "another agency" throughout.
+service) with its files, and the document agency X issued into A's wallet with its share links; agency
+X's tiles, connectors, clients, templates, messages, campaigns, refunds and application services. An
+actor the row names must get through the guard (a 2xx or 3xx, or the one answer noted in ``Call.ok``);
+anyone else is refused: 401 when anonymous, 403 when logged in (an agency's system included), or 404
+where the object belongs to someone else and is simply not there for them. Agency Y's administrator
+stands for "another agency" throughout.
 
 Speed: each route builds its own agencies and people with fresh ids, so this module truncates the
 tables once rather than before each test (the shared ``clean_state`` costs a third of a second).
@@ -248,7 +249,8 @@ TABLE: dict[str, Who] = {
     "GET /api/v1/agency/{agency_id:int}/application-services": TILES_OR_APPLICATIONS,
     "GET /api/v1/agency/{agency_id:int}/applications": APPLICATIONS,
     "GET /api/v1/agency/{agency_id:int}/applications/{application_id:uuid}": APPLICATIONS,
-    "GET /api/v1/agency/{agency_id:int}/applications/{application_id:uuid}/files/{file_id:uuid}": APPLICATIONS,
+    "GET /api/v1/agency/{agency_id:int}/applications/{application_id:uuid}"
+    "/files/{file_id:uuid}": APPLICATIONS,
     "POST /api/v1/agency/{agency_id:int}/applications/{application_id:uuid}/status": APPLICATIONS,
     "POST /api/v1/agency/{agency_id:int}/applications/{application_id:uuid}/document": APPLICATIONS,
     "POST /api/v1/agency/{agency_id:int}/applications/{application_id:uuid}/document/file": APPLICATIONS,
@@ -344,7 +346,10 @@ FORM = {
 }  # fmt: skip
 SERVICE = {"tile_id": "{x_application_tile}", "form": FORM}
 DOCUMENT = {"title_th": "หนังสือรับรอง", "title_en": "Certificate"}
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
 AUTHORIZE = {
     "client_id": "{demo_idp_client_id}", "redirect_uri": "{demo_redirect_uri}", "response_type": "code",
     "scope": "openid pid", "state": "s", "nonce": "n", "code_challenge": "c" * 43,
@@ -943,7 +948,8 @@ class World:
         return await self._new_a_submitted()
 
     async def _a_submitted_file(self) -> str:
-        application = await self._made(CITIZEN_A, "GET", f"/api/v1/applications/{await self.value('a_submitted')}")
+        url = f"/api/v1/applications/{await self.value('a_submitted')}"
+        application = await self._made(CITIZEN_A, "GET", url)
         return str(application["files"][0]["id"])
 
     async def _agency_moves(self, application: str, state: str, **extra: Any) -> str:
@@ -959,6 +965,9 @@ class World:
 
     async def _new_a_approved(self) -> str:
         return await self._agency_moves(await self._new_a_submitted(), "approved")
+
+    async def _a_approved(self) -> str:
+        return await self._new_a_approved()
 
     async def _a_issued(self) -> dict[str, str]:
         """The document agency X issued into A's wallet: its id and verification code."""
@@ -1221,7 +1230,7 @@ async def test_each_actor_is_allowed_or_refused_as_the_table_says(
 
 # Agency Y's administrator, through agency Y's own paths (which its guard lets through), at agency X's
 # objects: not there. Through a request body naming agency Y: X's biller ID, template, tile and payment
-# are not Y's to use.
+# are not Y's to use (nor X's application tile for a service of Y's).
 ACROSS_AGENCIES: dict[str, tuple[Call, int]] = {
     "PUT /api/v1/agency/{agency_id:int}/tiles/{tile_id:int}": (
         Call("/api/v1/agency/{y}/tiles/{x_tile}", json=TILE),
@@ -1263,6 +1272,26 @@ ACROSS_AGENCIES: dict[str, tuple[Call, int]] = {
         Call("/api/v1/agency/{y}/notification-campaigns/{x_campaign}"),
         404,
     ),
+    "GET /api/v1/agency/{agency_id:int}/applications/{application_id:uuid}": (
+        Call("/api/v1/agency/{y}/applications/{a_submitted}"),
+        404,
+    ),
+    "GET /api/v1/agency/{agency_id:int}/applications/{application_id:uuid}/files/{file_id:uuid}": (
+        Call("/api/v1/agency/{y}/applications/{a_submitted}/files/{a_submitted_file}"),
+        404,
+    ),
+    "POST /api/v1/agency/{agency_id:int}/applications/{application_id:uuid}/status": (
+        Call("/api/v1/agency/{y}/applications/{a_submitted}/status", json={"state": "in_review"}),
+        404,
+    ),
+    "POST /api/v1/agency/{agency_id:int}/applications/{application_id:uuid}/document": (
+        Call("/api/v1/agency/{y}/applications/{a_approved}/document", json=DOCUMENT),
+        404,
+    ),
+    "PUT /api/v1/agency/{agency_id:int}/application-services/{code:str}": (
+        Call("/api/v1/agency/{y}/application-services/matrix", json=SERVICE),
+        400,
+    ),
     "GET /api/v1/agency/{agency_id:int}/bills": (Call("/api/v1/agency/{y}/bills?before={a_bill}"), 400),
     "POST /api/v1/agency/bills": (Call("/api/v1/agency/bills", json={**BILL, "agency_id": "{y}"}), 400),
     "POST /api/v1/agency/notifications": (
@@ -1297,6 +1326,8 @@ AGENCY_X_LISTINGS = (
     "refunds",
     "notification-templates",
     "webhook",
+    "application-services",
+    "applications",
 )
 
 
@@ -1328,7 +1359,10 @@ async def test_another_agencys_admin_cannot_reach_agency_xs_objects_through_its_
 
 
 async def test_a_citizens_lists_hold_their_own_things_and_no_one_elses(world: World) -> None:
-    for name in ("a_paid", "a_bill", "a_message", "a_device", "new_a_consent", "new_a_session"):
+    for name in (
+        "a_paid", "a_bill", "a_message", "a_device", "new_a_consent", "new_a_session", "a_draft",
+        "a_document",
+    ):  # fmt: skip
         await world.value(name)
     lists: dict[str, Callable[[Any], list[Any]]] = {
         "/api/v1/bills": lambda body: [bill["id"] for bill in body],
@@ -1338,6 +1372,8 @@ async def test_a_citizens_lists_hold_their_own_things_and_no_one_elses(world: Wo
         "/api/v1/me/consents": lambda body: [consent["id"] for consent in body],
         "/api/v1/push/subscriptions": lambda body: [device["id"] for device in body],
         "/api/v1/me/sessions": lambda body: [session["id"] for session in body if not session["current"]],
+        "/api/v1/applications": lambda body: [application["id"] for application in body],
+        "/api/v1/documents": lambda body: [document["id"] for document in body],
     }
     for url, items in lists.items():
         mine = items((await world.browsers[CITIZEN_A].get(url)).json())
@@ -1350,12 +1386,15 @@ async def test_support_staff_see_national_ids_masked_and_each_look_up_is_recorde
     national_id, citizen = await world.value("a_national_id"), await world.value("a_citizen")
     await world.value("a_paid")
     message = await world.value("a_message_with_device")
+    application, file = await world.value("a_submitted"), await world.value("a_submitted_file")
     look_ups = [
         ("POST", "/api/v1/support/citizens/find", {"national_id": national_id}),
         ("POST", "/api/v1/support/notifications/search", {"national_id": national_id}),
         ("GET", f"/api/v1/support/citizens/{citizen}/notifications", None),
         ("GET", f"/api/v1/support/citizens/{citizen}/payments", None),
         ("POST", f"/api/v1/support/notifications/{message}/resend", {"note": "Never got it"}),
+        ("GET", f"/api/v1/support/citizens/{citizen}/applications", None),
+        ("GET", f"/api/v1/support/applications/{application}/files/{file}", None),
     ]
     staff_id = (await world.browsers[SUPPORT].get("/api/v1/me")).json()["id"]
     count = "SELECT count(*) FROM data_access_log WHERE citizen_id = $1::uuid AND actor_id = $2"
@@ -1364,7 +1403,7 @@ async def test_support_staff_see_national_ids_masked_and_each_look_up_is_recorde
         assert response.status_code == 200, _answer(response)
         digits_only = re.sub(r"[^0-9x]", "", response.text)
         assert national_id not in digits_only, f"{url} shows the national ID in clear"
-        if method == "GET" or url.endswith(("/find", "/search")):
+        if url.endswith(("/find", "/search", "/notifications", "/payments")):
             assert mask_national_id(national_id) in response.text, f"{url} should show it masked"
         assert await world.resources.pool.fetchval(count, citizen, staff_id) == number, f"{url} unrecorded"
     seen = (await world.browsers[CITIZEN_A].get("/api/v1/me/data-access")).json()["items"]

@@ -19,6 +19,7 @@ REAL_SECRETS = {
     "OIDC_CLIENT_ID": "citizen-app",
     "OIDC_CLIENT_SECRET": "from-the-provider",
     "VAPID_PRIVATE_KEY": "yfWPiYE-n46HLnH0KqZOF1fJJU3MYrct3AELtAQ-oRw",
+    "DOCUMENT_SIGNING_KEYS": f"2026d:{KEY}",
 }
 
 

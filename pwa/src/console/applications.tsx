@@ -419,7 +419,7 @@ function Actions({
               {named("do_", to)}
             </button>
           ) : (
-            <button key={to} type="button" aria-pressed={chosen === to} aria-controls="move-form" onClick={() => choose(chosen === to ? null : to)}>
+            <button key={to} type="button" aria-pressed={chosen === to} aria-controls={chosen ? "move-form" : undefined} onClick={() => choose(chosen === to ? null : to)}>
               {named("do_", to)}
             </button>
           ),
