@@ -17,7 +17,8 @@ SCREENS = (
     "/verify",
     # Screens of one thing: an application tile's form, an application, a document, a share link
     # someone was given, a verification code. The app reads the rest of the path itself.
-    "/apply/{key:str}", "/applications/{key:str}", "/wallet/{key:str}", "/shared/{key:str}", "/verify/{key:str}",
+    "/apply/{key:str}", "/applications/{key:str}", "/wallet/{key:str}", "/shared/{key:str}",
+    "/verify/{key:str}",
 )  # fmt: skip
 _HASHED_FOREVER = CacheControlHeader(max_age=31_536_000, public=True)
 

@@ -100,7 +100,8 @@ async def upsert_service(db: Db, agency_id: int, fields: dict[str, Any], updated
 _APPLICATION_COLUMNS = """
     p.id::text, p.tracking_number, p.service_id, p.agency_id, p.citizen_id::text, p.state, p.answers,
     p.pending_request, p.bill_id::text, p.agency_reference, p.created_at, p.updated_at, p.submitted_at,
-    s.code AS service_code, v.title_th, v.title_en, a.code AS agency_code, a.name_th AS agency_name_th,
+    s.code AS service_code, s.tile_id, v.title_th, v.title_en, a.code AS agency_code,
+    a.name_th AS agency_name_th,
     a.name_en AS agency_name_en, s.fee_satang AS service_fee_satang,
     (SELECT d.id::text FROM documents d WHERE d.application_id = p.id) AS document_id
 """

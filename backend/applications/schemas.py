@@ -117,6 +117,8 @@ class ApplicationSummary(msgspec.Struct, kw_only=True):
     id: str
     tracking_number: str
     service_id: int
+    tile_id: int
+    """The tile whose form this is (a draft is continued from there)."""
     agency_id: int
     agency_name_th: str
     agency_name_en: str

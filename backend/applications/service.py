@@ -235,6 +235,8 @@ class Applications:
 
     async def withdraw(self, citizen_id: str, application_id: str) -> None:
         found = await self.citizens_application(citizen_id, application_id)
+        if found["state"] not in ("submitted", "in_review", "more_information_requested"):
+            raise Conflict("Only an application that is still being decided can be withdrawn.")
         async with unit_of_work(self.pool, self.queue) as work:
             await change_state(
                 work,

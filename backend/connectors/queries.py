@@ -296,7 +296,7 @@ async def data_access_for_citizen(
 ) -> list[dict[str, Any]]:
     rows = await db.fetch(
         """
-        SELECT l.id, l.at, l.actor_kind, l.purpose, l.fields, l.outcome, l.agency_id,
+        SELECT l.id, l.at, l.actor_kind, l.purpose, l.fields, l.outcome, l.detail, l.agency_id,
                a.name_th AS agency_name_th, a.name_en AS agency_name_en,
                c.title_th AS connector_title_th, c.title_en AS connector_title_en
         FROM data_access_log l

@@ -110,6 +110,8 @@ class DataAccessView(msgspec.Struct, kw_only=True):
     purpose: str
     fields: list[str]
     outcome: str
+    detail: str | None = None
+    """What happened, in plain words, when it did not simply go through (a refused share link...)."""
     agency_id: int | None
     agency_name_th: str | None = None
     agency_name_en: str | None = None

@@ -81,6 +81,9 @@ const strings = {
   staffConsole: { th: "คอนโซลเจ้าหน้าที่", en: "Staff console" },
   consoleFailed: { th: "โหลดคอนโซลไม่สำเร็จ ตรวจสอบการเชื่อมต่อแล้วโหลดใหม่", en: "The console could not be loaded. Check the connection and reload." },
   stepUp: { th: "ต้องยืนยันตัวตนอีกครั้ง", en: "Please confirm it is you" },
+  outcome_failed: { th: "ไม่สำเร็จ", en: "Did not succeed" },
+  outcome_timeout: { th: "ไม่ได้รับคำตอบทันเวลา", en: "No answer in time" },
+  outcome_refused: { th: "ถูกปฏิเสธ", en: "Refused" },
   share_recipient: { th: "ผู้ได้รับลิงก์จากคุณ", en: "Someone you gave a link" },
   screenFailed: {
     th: "โหลดหน้านี้ไม่สำเร็จ ตรวจสอบการเชื่อมต่อแล้วลองอีกครั้ง",
@@ -170,6 +173,8 @@ const strings = {
     en: "Your application was sent. Keep the tracking number to follow it.",
   },
   progress: { th: "ความคืบหน้า", en: "Progress" },
+  status: { th: "สถานะ", en: "Status" },
+  fromApplication: { th: "ดูคำขอที่ได้เอกสารนี้", en: "The application it was issued for" },
   stepSubmitted: { th: "ยื่นคำขอ", en: "Application sent" },
   stepReview: { th: "ตรวจสอบคำขอ", en: "Review" },
   stepApproval: { th: "อนุมัติ", en: "Approval" },
@@ -188,6 +193,8 @@ const strings = {
   feeToPay: { th: "ค่าธรรมเนียมที่ต้องชำระ", en: "Fee to pay" },
   payFee: { th: "ไปชำระด้วย QR ที่หน้าบิล", en: "Pay by Thai QR on the bills screen" },
   openInWallet: { th: "เปิดเอกสารในเอกสารของฉัน", en: "Open the document in My documents" },
+  withdrawn: { th: "ถอนคำขอ", en: "Withdrawn" },
+  rejectedBecause: { th: "หน่วยงานไม่อนุมัติคำขอนี้", en: "The agency did not approve this application" },
   withdrawApplication: { th: "ถอนคำขอ", en: "Withdraw application" },
   withdrawConfirm: {
     th: "ต้องการถอนคำขอนี้ใช่ไหม หน่วยงานจะหยุดพิจารณาและยกเลิกไม่ได้",
@@ -277,6 +284,7 @@ const strings = {
   checking: { th: "กำลังตรวจสอบ…", en: "Checking…" },
   noSuchCode: { th: "ไม่พบเอกสารที่มีรหัสนี้", en: "No document has this code" },
   checkCopy: { th: "ตรวจสอบสำเนาที่คุณได้รับ", en: "Check a copy you were given" },
+  copyFile: { th: "ไฟล์สำเนา (PDF)", en: "The copy (PDF)" },
   checkCopyHelp: {
     th: "เลือกไฟล์ PDF ที่ได้รับ ระบบจะเทียบกับเอกสารที่ลงนามไว้ทุกไบต์ (ไม่เก็บไฟล์ไว้)",
     en: "Choose the PDF you were given: it is compared byte by byte with the signed document (the file is not kept).",

@@ -36,7 +36,8 @@ _API = """async ([method, path, body]) => {
     const me = await (await fetch('/api/v1/me')).json();
     const headers = {'X-CSRF-Token': me.csrf_token, Accept: 'application/json'};
     if (body !== null) headers['Content-Type'] = 'application/json';
-    const response = await fetch(path, {method, headers, body: body === null ? undefined : JSON.stringify(body)});
+    const init = {method, headers, body: body === null ? undefined : JSON.stringify(body)};
+    const response = await fetch(path, init);
     return {status: response.status, body: await response.json().catch(() => null)};
 }"""
 _UPLOAD = """async ([path, field, name, bytes]) => {
@@ -44,7 +45,8 @@ _UPLOAD = """async ([path, field, name, bytes]) => {
     const form = new FormData();
     form.append('field', field);
     form.append('file', new Blob([new Uint8Array(bytes)], {type: 'image/png'}), name);
-    const response = await fetch(path, {method: 'POST', headers: {'X-CSRF-Token': me.csrf_token}, body: form});
+    const headers = {'X-CSRF-Token': me.csrf_token};
+    const response = await fetch(path, {method: 'POST', headers, body: form});
     return {status: response.status, body: await response.json()};
 }"""
 
@@ -100,7 +102,7 @@ async def _state_shown(page: Page, thai_state: str) -> None:
     await page.wait_for_selector(f"#application-title .status:text-is('{thai_state}')")
 
 
-async def test_a_case_officer_reviews_an_application_asks_for_more_asks_for_the_fee_and_support_reads_it(
+async def test_a_case_officer_reviews_an_application_asks_for_more_asks_for_the_fee_and_support_reads_it(  # noqa: PLR0915 (one journey, in order)
     demo_app: DemoApp,  # noqa: F811
     browser_context: BrowserContext,  # noqa: F811
 ) -> None:
@@ -136,7 +138,8 @@ async def test_a_case_officer_reviews_an_application_asks_for_more_asks_for_the_
     ):
         assert value in await answers.locator("tr", has=page.locator(f"th:text-is('{label}')")).inner_text()
     applicant = await page.inner_text("dl.summary")
-    assert "ธนา รักเรียน" in applicant and "1-1037-02012-34-3" in applicant
+    assert "ธนา รักเรียน" in applicant
+    assert "1-1037-02012-34-3" in applicant
     assert "ใครเข้าถึงข้อมูลของฉัน" in await page.inner_text("section.application .notice")
     await _shot(page, "41-agency-application-detail")
 
@@ -213,7 +216,9 @@ async def test_a_case_officer_reviews_an_application_asks_for_more_asks_for_the_
     card = page.locator("article.application-history", has=page.locator(f"code:text-is('{tracking}')"))
     await card.wait_for()
     history = await card.inner_text()
-    assert "รอชำระค่าธรรมเนียม" in history and NOTE in history and REPLY in history
+    assert "รอชำระค่าธรรมเนียม" in history
+    assert NOTE in history
+    assert REPLY in history
     assert "1103702012343" not in await page.content()  # masked, never the whole ID
     async with page.expect_download() as download_info:
         await card.locator("a:has-text('passport.png')").click()
@@ -221,7 +226,7 @@ async def test_a_case_officer_reviews_an_application_asks_for_more_asks_for_the_
     await _shot(page, "44-support-applications")
 
 
-async def test_an_officer_issues_the_certificate_of_an_approved_application_in_english_and_on_a_phone(
+async def test_an_officer_issues_the_certificate_of_an_approved_application_in_english_and_on_a_phone(  # noqa: PLR0915 (one journey, in order)
     demo_app: DemoApp,  # noqa: F811
     browser_context: BrowserContext,  # noqa: F811
 ) -> None:
@@ -240,8 +245,8 @@ async def test_an_officer_issues_the_certificate_of_an_approved_application_in_e
     await page.click(f"button:text-is('{tracking}')")
     await page.wait_for_selector("#application-title .status:text-is('Submitted')")
     # A move the server no longer allows is refused with its own words (another officer got there first).
-    await _api(page, "POST", f"/api/v1/agency/{application['agency_id']}/applications/{application['id']}/status",
-               {"state": "rejected", "note": "Duplicate of an earlier application"})  # fmt: skip
+    status = f"/api/v1/agency/{application['agency_id']}/applications/{application['id']}/status"
+    await _api(page, "POST", status, {"state": "rejected", "note": "Duplicate of an earlier application"})
     await page.click("button:text-is('Approve')")
     await page.locator("#move-form button[type=submit]").click()
     await page.wait_for_selector("#move-problem:has-text('cannot become approved')")
@@ -265,7 +270,8 @@ async def test_an_officer_issues_the_certificate_of_an_approved_application_in_e
     )
     values = [await item.input_value() for item in await form.locator("label:has-text('Value') input").all()]
     assert values[:3] == ["ญี่ปุ่น / Japan", "Lycée Français de Tokyo", "มัธยมศึกษาปีที่ 6 / Upper secondary (M6)"]
-    assert "2563" in values[3] and "2020" in values[3]
+    assert "2563" in values[3]
+    assert "2020" in values[3]
     await form.locator("button:has-text('Add a line')").click()
     last = form.locator("fieldset fieldset").last
     await last.locator("label:has-text('Label (Thai)') input").fill("หมายเหตุ")
@@ -284,6 +290,14 @@ async def test_an_officer_issues_the_certificate_of_an_approved_application_in_e
     assert len(code) == 16
     await page.wait_for_selector("#application-title .status:text-is('Document issued')")
     await _shot(page, "46-agency-certificate-issued")
+
+    # On a phone the list is one block per application, each value named.
+    await page.set_viewport_size({"width": 360, "height": 740})
+    await page.click("button:has-text('Back to the list')")
+    await page.wait_for_selector(f"button:text-is('{second['tracking_number']}')")
+    assert await page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    assert await page.locator("table.applications td[data-label=State]").first.is_visible()
+    await _shot(page, "47-agency-applications-360px")
 
     verified = await _api(citizen, "GET", f"/api/v1/documents/verify/{code}")
     assert verified["genuine"] is True

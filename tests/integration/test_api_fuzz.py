@@ -86,7 +86,9 @@ async def test_no_operation_answers_5xx_or_breaks_its_own_schema(
         headers = _browser_headers(await sign_in(("agency_admin", agency_id)))
     elif caller == "agency_system":
         admin = await sign_in(("agency_admin", agency_id))
-        issued = await _new_client(admin, agency_id, ["tiles", "bills", "notifications", "connectors"])
+        issued = await _new_client(
+            admin, agency_id, ["tiles", "bills", "notifications", "connectors", "applications"]
+        )
         token = (await _token(client, issued["client_id"], issued["client_secret"])).json()["access_token"]
         headers = {"Authorization": f"Bearer {token}"}
 

@@ -27,6 +27,7 @@ from payments.queries import assign_biller
 from tests.conftest import app_client, environment_for_tests, serve_in_process
 from tests.factories import make_agency, valid_national_id
 from tests.integration.conftest import SignIn, demo_settings_for
+from tests.integration.test_applications import ANSWERS, FORM, PDF, png
 from tests.integration.test_catalogue import tile
 from tests.integration.test_entitlements import connector
 from tests.integration.test_notifications import TEMPLATE, _send
@@ -55,6 +56,10 @@ EXEMPT_FROM_CSRF: dict[tuple[str, str], str] = {
     "reads no cookie and changes nothing",
     ("POST", "/demo-bank/pay"): "demo mode: stands for a bank's own app; it pays whatever QR it is given "
     "with a signed callback, as any bank would, and reads no cookie",
+    ("POST", "/api/v1/shared/{token:str}/open"): "uses up a one-time share link whose token (in the path) "
+    "is the only credential; the receiver has no session, and no cookie is read",
+    ("POST", "/api/v1/documents/verify/{code:str}"): "anyone checks a copy of a document: reads only the "
+    "posted bytes, no cookie, and changes nothing",
 }
 
 
@@ -264,6 +269,36 @@ async def world(sign_in: SignIn, resources: Resources) -> World:
     assert (await person.put(f"/api/v1/tiles/{tile_id}/favourite")).status_code in (200, 204)
     connector_id = await made("POST", f"{agency}/connectors", connector("http://127.0.0.1:9", "credit"))
     await made("POST", f"{agency}/notification-templates", TEMPLATE)
+    # An application the person sent to their own agency, approved, its document in their wallet, shared.
+    application_tile = await made("POST", f"{agency}/tiles", tile(kind="application", link_url=None))
+    for step in (
+        f"{agency}/tiles/{application_tile}/submit",
+        f"/api/v1/admin/tiles/{application_tile}/publish",
+    ):
+        assert (await person.post(step)).status_code == 200, step
+    service = await made(
+        "PUT", f"{agency}/application-services/equivalence", {"tile_id": int(application_tile), "form": FORM}
+    )
+    application_id = await made("POST", "/api/v1/applications", {"service_id": int(service)})
+    uploaded = await person.post(
+        f"/api/v1/applications/{application_id}/files",
+        data={"field": "transcript"},
+        files={"file": ("transcript.png", png(), "image/png")},
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    file_id = str(uploaded.json()["id"])
+    answers = {**ANSWERS, "transcript": [file_id]}
+    await made("PUT", f"/api/v1/applications/{application_id}/answers", {"answers": answers}, key="saved_at")
+    await made("POST", f"/api/v1/applications/{application_id}/submit", None)
+    await made("POST", f"{agency}/applications/{application_id}/status", {"state": "approved"})
+    document = await person.post(
+        f"{agency}/applications/{application_id}/document",
+        json={"title_th": "ใบรับรอง", "title_en": "Certificate"},
+    )
+    assert document.status_code == 201, document.text
+    document_id = str(document.json()["id"])
+    shared = await person.post(f"/api/v1/documents/{document_id}/shares", json={"minutes": 60})
+    assert shared.status_code == 201, shared.text
     ids = {
         "agency_id": str(agency_id),
         "tile_id": tile_id,
@@ -280,6 +315,11 @@ async def world(sign_in: SignIn, resources: Resources) -> World:
         "grant_id": str((await person.get("/api/v1/admin/role-grants")).json()[0]["id"]),
         "session_id": (await person.get("/api/v1/me/sessions")).json()[0]["id"],
         "bank": "test-bank",
+        "application_id": application_id,
+        "file_id": file_id,
+        "document_id": document_id,
+        "share_id": str(shared.json()["share"]["id"]),
+        "code": str(document.json()["verification_code"]),  # a document's (no service has this code)
     }
     someone_else = await sign_in()
     return World(person=person, ids=ids, someone_elses_token=someone_else.headers["X-CSRF-Token"])
@@ -307,6 +347,20 @@ def _required_query(app: Litestar, method: str, path: str, ids: Mapping[str, str
                 schema.get("format", schema.get("type")), "x"
             )
     return query
+
+
+def _forged_body(app: Litestar, method: str, path: str) -> dict[str, Any]:
+    """What a forger posts: a multipart form where the route takes one (any site's HTML form can send
+    it), JSON otherwise. Litestar reads a multipart body before any dependency runs, so a malformed one
+    would be refused before the CSRF check is reached (as no forger's browser would send one)."""
+    operation = app.openapi_schema.to_schema()["paths"].get(re.sub(r":\w+\}", "}", path), {})
+    content = operation.get(method.lower(), {}).get("requestBody", {}).get("content", {})
+    if "multipart/form-data" in content:
+        return {
+            "data": {"field": "transcript", "title_th": "ปลอม", "title_en": "Forged"},
+            "files": {"file": ("forged.pdf", PDF, "application/pdf")},
+        }
+    return {"json": {}}
 
 
 async def _everything(resources: Resources) -> tuple[str, dict[str, Any]]:
@@ -359,7 +413,9 @@ async def _refusals(
             url, query = _concrete(path, ids), _required_query(app, method, path, ids)
             before = await _everything(resources)
             for headers in ({}, {"X-CSRF-Token": world.someone_elses_token}):
-                response = await forger.request(method, url, params=query, json={}, headers=headers)
+                response = await forger.request(
+                    method, url, params=query, headers=headers, **_forged_body(app, method, path)
+                )
                 if (wrong := _csrf_refusal(response)) is not None:
                     problems.append(f"{method} {path} {'with a wrong token ' if headers else ''}gave {wrong}")
             if await _everything(resources) != before:
@@ -401,10 +457,20 @@ async def test_the_routes_exempt_from_csrf_exist_and_do_nothing_for_the_cookie_a
     every_route = _unsafe_routes(app) | _unsafe_routes(_demo_app(settings, tmp_path))
     assert set(EXEMPT_FROM_CSRF) <= every_route  # the list names no route that is gone
     name = session_cookie_name(settings)
-    async with app_client(app) as forger:
+    async with app_client(app) as forger, app_client(app) as stranger:
         forger.cookies.set(name, world.person.cookies[name])
         for method, path in sorted(EXEMPT_FROM_CSRF.keys() & _unsafe_routes(app)):
+            url = _concrete(path, world.ids)  # a share link's token is its credential: an unknown one here
             before = await _everything(resources)
-            response = await forger.request(method, _concrete(path, world.ids), json={})
-            assert response.status_code in (400, 401), f"{path}: {response.text}"
+            response = await forger.request(method, url, json={})
             assert await _everything(resources) == before, path
+            # Refused (no client secret, no bank signature, no such link), or, for the check of a
+            # document's copy, the answer anyone gets: the cookie adds nothing.
+            assert response.status_code in (400, 401, 404) or path.startswith("/api/v1/documents/verify/"), (
+                f"{path}: {response.text}"
+            )
+            without = await stranger.request(method, url, json={})
+            assert (response.status_code, response.headers.get("content-type")) == (
+                without.status_code,
+                without.headers.get("content-type"),
+            ), f"{path}: the cookie changed the answer: {response.text} / {without.text}"

@@ -20,8 +20,9 @@ import {
   label,
 } from "./answers";
 import { Field, useProblemText } from "./parts";
-import { Problem, problemsOf, sendJson } from "./request";
+import { Problem, problemsOf, sendForm, sendJson } from "./request";
 import { useWords } from "./words";
+import "./applications.css";
 
 export const APPLICATION_STATES = [
   "submitted", "in_review", "more_information_requested", "approved", "rejected", "fee_due", "paid", "document_issued", "closed",
@@ -56,6 +57,8 @@ interface ApplicationView extends ApplicationItem {
   events: ApplicationEvent[];
   next_states: string[];
   document_id: string | null;
+  /** The agency system's own reference, once its connector took the application. */
+  agency_reference?: string | null;
   applicant?: { name_th: string | null; name_en: string | null; national_id: string; birthdate: string | null } | null;
 }
 interface IssuedDocument { id: string; title_th: string; title_en: string; verification_code: string; verification_url: string; issued_at: string }
@@ -76,17 +79,25 @@ export function ApplicationsPanel({ agencyId }: { agencyId: number }) {
   const [openId, setOpenId] = useState<string | null>(null);
   const [lastOpened, setLastOpened] = useState<string | null>(null);
   const [generation, setGeneration] = useState(0);
+  const [busy, setBusy] = useState(false);
+  /** Only the answer to the latest request is shown (the filter may change while one is on its way). */
+  const latest = useRef(0);
 
   async function load(before: string | null) {
+    const ticket = before ? latest.current : ++latest.current;
     setMessage("");
+    setBusy(true);
     const query = new URLSearchParams();
     if (state) query.set("state", state);
     if (before) query.set("before", before);
+    const search = query.toString();
     try {
-      const { data } = await get<ApplicationItem[]>(`/api/v1/agency/${agencyId}/applications${query.size ? `?${query}` : ""}`);
-      setPages((previous) => (before && previous ? [...previous, data] : [data]));
+      const { data } = await get<ApplicationItem[]>(`/api/v1/agency/${agencyId}/applications${search ? `?${search}` : ""}`);
+      if (ticket === latest.current) setPages((previous) => (before && previous ? [...previous, data] : [data]));
     } catch (error) {
-      setMessage(problemText(error));
+      if (ticket === latest.current) setMessage(problemText(error));
+    } finally {
+      if (ticket === latest.current) setBusy(false);
     }
   }
   useEffect(() => {
@@ -133,8 +144,8 @@ export function ApplicationsPanel({ agencyId }: { agencyId: number }) {
         <table class="applications">
           <thead>
             <tr>
-              <th scope="col">{w("trackingNumber")}</th><th scope="col">{w("service")}</th>
-              <th scope="col">{w("applicant")}</th><th scope="col">{w("state")}</th><th scope="col">{w("submittedAt")}</th>
+              <th scope="col">{w("trackingNumber")}</th><th scope="col">{w("applicant")}</th><th scope="col">{w("state")}</th>
+              <th scope="col">{w("service")}</th><th scope="col">{w("submittedAt")}</th>
             </tr>
           </thead>
           <tbody>
@@ -153,16 +164,18 @@ export function ApplicationsPanel({ agencyId }: { agencyId: number }) {
                     {row.tracking_number}
                   </button>
                 </td>
-                <td>{label(language, { label_th: row.title_th, label_en: row.title_en })}</td>
-                <td>{(language === "th" ? row.applicant_name_th ?? row.applicant_name_en : row.applicant_name_en ?? row.applicant_name_th) ?? "—"}</td>
-                <td class="status">{named("state_", row.state)}</td>
-                <td>{row.submitted_at ? when(row.submitted_at) : ""}</td>
+                <td data-label={w("applicant")}>
+                  {(language === "th" ? row.applicant_name_th ?? row.applicant_name_en : row.applicant_name_en ?? row.applicant_name_th) ?? "—"}
+                </td>
+                <td data-label={w("state")} class="status">{named("state_", row.state)}</td>
+                <td data-label={w("service")}>{label(language, { label_th: row.title_th, label_en: row.title_en })}</td>
+                <td data-label={w("submittedAt")}>{row.submitted_at ? when(row.submitted_at) : ""}</td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
-      {before && <button type="button" onClick={() => load(before)}>{w("more")}</button>}
+      {before && <button type="button" disabled={busy} onClick={() => load(before)}>{w("more")}</button>}
     </>
   );
 }
@@ -200,8 +213,9 @@ function ApplicationDetail({
     void read();
   }, [path]);
   useEffect(() => {
+    // On opening, and after each move (whose button may be gone): to the title, which names the state.
     if (view) heading.current?.focus();
-  }, [view?.id]);
+  }, [view?.id, view?.state]);
 
   function moved(next: ApplicationView) {
     // The answer to a move does not repeat the applicant: keep the one already shown.
@@ -224,6 +238,7 @@ function ApplicationDetail({
           </h3>
           <p class="meta">
             {w("trackingNumber")} <code>{view.tracking_number}</code>
+            {view.agency_reference && <> · {w("agencyReference")} <code>{view.agency_reference}</code></>}
             {view.submitted_at && <> · {w("submittedAt")} {when(view.submitted_at)}</>} · {w("updatedAt")} {when(view.updated_at)}
           </p>
           <p class="notice" role="note">{w("openingIsRecorded")}</p>
@@ -361,7 +376,8 @@ function Actions({
   const [note, setNote] = useState("");
   const [fee, setFee] = useState(defaultFee);
   const [problem, setProblem] = useState<{ text: string; field: "note" | "fee" | null } | null>(null);
-  const [done, setDone] = useState("");
+  /** The move just made, said while the application is still where it moved it. */
+  const [done, setDone] = useState<Move | null>(null);
   const [busy, setBusy] = useState(false);
 
   function choose(move: Move | null) {
@@ -369,11 +385,11 @@ function Actions({
     setNote("");
     setFee(defaultFee);
     setProblem(null);
-    setDone("");
+    setDone(null);
   }
   async function move(to: Move) {
     setProblem(null);
-    setDone("");
+    setDone(null);
     const trimmed = note.trim();
     if (NOTE_REQUIRED.includes(to) && !trimmed) {
       setProblem({ text: w("noteRequired"), field: "note" });
@@ -392,11 +408,12 @@ function Actions({
       moved(await sendJson<ApplicationView>(me?.csrf_token ?? "", "POST", `${path}/status`, body));
       setChosen(null);
       setNote("");
-      setDone(`${w("movedTo")} "${named("state_", to)}"`);
+      setDone(to);
     } catch (error) {
       const field = problemsOf(error, "note").length ? "note" : problemsOf(error, "fee_satang").length ? "fee" : null;
-      setProblem({ text: problemText(error), field });
-      if (error instanceof Problem && error.status === 409) {
+      const conflict = error instanceof Problem && error.status === 409;
+      setProblem({ text: conflict ? `${w("notPossibleNow")}: ${problemText(error)}` : problemText(error), field });
+      if (conflict) {
         // Not a legal move from where the application is now (someone else moved it): show where that is.
         setChosen(null);
         await refresh();
@@ -466,7 +483,7 @@ function Actions({
         </form>
       )}
       {!chosen && problemLine}
-      {done && <p role="status">{done}</p>}
+      {done && done === view.state && <p role="status">{w("movedTo")} "{named("state_", done)}"</p>}
     </section>
   );
 }
@@ -486,6 +503,8 @@ function IssueCertificate({
   const { me } = useApp();
   const problemText = useProblemText();
   const [form, setForm] = useState(() => certificateDraft(service, view, view.answers));
+  /** The agency's own PDF instead of the one the platform renders from the details. */
+  const [ownPdf, setOwnPdf] = useState<File | null | "wanted">(null);
   const [problem, setProblem] = useState("");
   const [busy, setBusy] = useState(false);
   const setLine = (index: number, key: keyof DetailLine) => (event: Event) => {
@@ -501,7 +520,15 @@ function IssueCertificate({
       .map((line) => ({ label_th: line.label_th.trim(), label_en: line.label_en.trim(), value: line.value.trim() }))
       .filter((line) => line.label_th || line.label_en || line.value);
     try {
-      issued(await sendJson<IssuedDocument>(me?.csrf_token ?? "", "POST", `${path}/document`, { ...form, details }));
+      if (ownPdf === null) {
+        issued(await sendJson<IssuedDocument>(me?.csrf_token ?? "", "POST", `${path}/document`, { ...form, details }));
+      } else if (ownPdf !== "wanted") {
+        const upload = new FormData();
+        upload.append("title_th", form.title_th.trim());
+        upload.append("title_en", form.title_en.trim());
+        upload.append("file", ownPdf, ownPdf.name);
+        issued(await sendForm<IssuedDocument>(me?.csrf_token ?? "", `${path}/document/file`, upload));
+      }
     } catch (error) {
       setProblem(problemText(error));
     } finally {
@@ -520,28 +547,49 @@ function IssueCertificate({
         <input required maxLength={200} value={form.title_en} onInput={(event) => setForm({ ...form, title_en: event.currentTarget.value })} />
       </Field>
       <fieldset>
-        <legend>{w("documentDetails")}</legend>
-        {form.details.map((line, index) => (
-          <fieldset key={index}>
-            <legend>{w("line")} {index + 1}</legend>
-            <div class="console-grid">
-              <Field label={w("labelTh")}><input required maxLength={100} value={line.label_th} onInput={setLine(index, "label_th")} /></Field>
-              <Field label={w("labelEn")}><input required maxLength={100} value={line.label_en} onInput={setLine(index, "label_en")} /></Field>
-            </div>
-            <Field label={w("value")}><input required maxLength={300} value={line.value} onInput={setLine(index, "value")} /></Field>
-            <button type="button" onClick={() => setForm({ ...form, details: form.details.filter((_, i) => i !== index) })}>
-              {w("removeLine")}
-            </button>
-          </fieldset>
-        ))}
-        <button
-          type="button"
-          disabled={form.details.length >= 20}
-          onClick={() => setForm({ ...form, details: [...form.details, { label_th: "", label_en: "", value: "" }] })}
-        >
-          {w("addLine")}
-        </button>
+        <legend>{w("documentSource")}</legend>
+        <label class="check">
+          <input type="radio" name="document-source" checked={ownPdf === null} onChange={() => setOwnPdf(null)} /> {w("renderByPlatform")}
+        </label>
+        <label class="check">
+          <input type="radio" name="document-source" checked={ownPdf !== null} onChange={() => setOwnPdf("wanted")} /> {w("uploadOwnPdf")}
+        </label>
       </fieldset>
+      {ownPdf !== null && (
+        <Field label={w("pdfFile")}>
+          <input
+            type="file"
+            required
+            accept="application/pdf,.pdf"
+            onChange={(event) => setOwnPdf(event.currentTarget.files?.[0] ?? "wanted")}
+          />
+        </Field>
+      )}
+      {ownPdf === null && (
+        <fieldset>
+          <legend>{w("documentDetails")}</legend>
+          {form.details.map((line, index) => (
+            <fieldset key={index}>
+              <legend>{w("line")} {index + 1}</legend>
+              <div class="console-grid">
+                <Field label={w("labelTh")}><input required maxLength={100} value={line.label_th} onInput={setLine(index, "label_th")} /></Field>
+                <Field label={w("labelEn")}><input required maxLength={100} value={line.label_en} onInput={setLine(index, "label_en")} /></Field>
+              </div>
+              <Field label={w("value")}><input required maxLength={300} value={line.value} onInput={setLine(index, "value")} /></Field>
+              <button type="button" onClick={() => setForm({ ...form, details: form.details.filter((_, i) => i !== index) })}>
+                {w("removeLine")}
+              </button>
+            </fieldset>
+          ))}
+          <button
+            type="button"
+            disabled={form.details.length >= 20}
+            onClick={() => setForm({ ...form, details: [...form.details, { label_th: "", label_en: "", value: "" }] })}
+          >
+            {w("addLine")}
+          </button>
+        </fieldset>
+      )}
       {problem && <p role="alert" class="warn">{problem}</p>}
       <button type="submit" class="primary" disabled={busy}>{w("issue")}</button>
     </form>
@@ -551,7 +599,7 @@ function IssueCertificate({
 function IssuedPanel({ issued }: { issued: IssuedDocument }) {
   const { w, when, language } = useWords();
   return (
-    <div class="card" role="status">
+    <div class="card notice" role="status">
       <p>
         <strong>{w("documentIssued")}:</strong> {label(language, { label_th: issued.title_th, label_en: issued.title_en })},{" "}
         {when(issued.issued_at)}

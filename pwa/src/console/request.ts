@@ -11,14 +11,19 @@ export class Problem extends ApiError {
   }
 }
 
-export async function sendJson<T>(csrfToken: string, method: "POST" | "PUT", path: string, body: unknown): Promise<T> {
+async function call<T>(csrfToken: string, method: "POST" | "PUT", path: string, body: string | FormData): Promise<T> {
   let response: Response;
   try {
     response = await fetch(path, {
       method,
       credentials: "same-origin",
-      headers: { Accept: "application/json", "Content-Type": "application/json", "X-CSRF-Token": csrfToken },
-      body: JSON.stringify(body),
+      headers: {
+        Accept: "application/json",
+        "X-CSRF-Token": csrfToken,
+        // A FormData body sets its own multipart type (with the boundary).
+        ...(typeof body === "string" ? { "Content-Type": "application/json" } : {}),
+      },
+      body,
     });
   } catch {
     throw new Problem(0, "offline", "", []);
@@ -31,6 +36,15 @@ export async function sendJson<T>(csrfToken: string, method: "POST" | "PUT", pat
     /* not a problem body */
   }
   throw new Problem(response.status, problem.title ?? response.statusText, problem.detail ?? "", problem.errors ?? []);
+}
+
+export function sendJson<T>(csrfToken: string, method: "POST" | "PUT", path: string, body: unknown): Promise<T> {
+  return call<T>(csrfToken, method, path, JSON.stringify(body));
+}
+
+/** multipart/form-data, for a file and the fields sent with it. */
+export function sendForm<T>(csrfToken: string, path: string, form: FormData): Promise<T> {
+  return call<T>(csrfToken, "POST", path, form);
 }
 
 /** The problems with one field ("note", or a nested one such as "details[0].value"). */

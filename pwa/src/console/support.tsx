@@ -241,35 +241,37 @@ export function SupportConsole() {
           <h3 id="applications-title">{w("applications")}: {w("citizenLabel")} {person.national_id_masked}</h3>
           <p class="notice" role="note">{w("filesAreRecorded")}</p>
           {applications.length === 0 && <p>{w("noApplicationsFor")}</p>}
-          {applications.map((item) => (
-            <article key={item.id} class="card application-history">
-              <h4>
-                {language === "th" ? item.title_th : item.title_en} <span class="status">{named("state_", item.state)}</span>
-              </h4>
-              <p>
-                {language === "th" ? item.agency_name_th : item.agency_name_en} · {w("trackingNumber")} <code>{item.tracking_number}</code>
-                {item.submitted_at && <> · {w("submittedAt")} {when(item.submitted_at)}</>}
-              </p>
-              {item.files.length > 0 && (
-                <>
-                  <h5>{w("files")}</h5>
-                  <ul class="plain">
-                    {item.files.map((file) => (
-                      <li key={file.id}>
-                        <FileLink href={`/api/v1/support/applications/${item.id}/files/${file.id}`} file={file} />
-                      </li>
-                    ))}
-                  </ul>
-                </>
-              )}
-              {item.events.length > 0 && (
-                <>
-                  <h5>{w("timeline")}</h5>
-                  <Timeline events={item.events} />
-                </>
-              )}
-            </article>
-          ))}
+          <div class="cards">
+            {applications.map((item) => (
+              <article key={item.id} class="card application-history">
+                <h4>
+                  {language === "th" ? item.title_th : item.title_en} <span class="status">{named("state_", item.state)}</span>
+                </h4>
+                <p>
+                  {language === "th" ? item.agency_name_th : item.agency_name_en} · {w("trackingNumber")} <code>{item.tracking_number}</code>
+                  {item.submitted_at && <> · {w("submittedAt")} {when(item.submitted_at)}</>}
+                </p>
+                {item.files.length > 0 && (
+                  <>
+                    <h5>{w("files")}</h5>
+                    <ul class="plain">
+                      {item.files.map((file) => (
+                        <li key={file.id}>
+                          <FileLink href={`/api/v1/support/applications/${item.id}/files/${file.id}`} file={file} />
+                        </li>
+                      ))}
+                    </ul>
+                  </>
+                )}
+                {item.events.length > 0 && (
+                  <>
+                    <h5>{w("timeline")}</h5>
+                    <Timeline events={item.events} />
+                  </>
+                )}
+              </article>
+            ))}
+          </div>
         </section>
       )}
     </>

@@ -447,7 +447,8 @@ export async function sendForm<T>(method: "POST" | "PUT", path: string, body: un
     } catch {
       /* not a problem body */
     }
-    throw new FormProblem(response.status, problem.title ?? response.statusText, problem.detail ?? "", problem.errors ?? []);
+    const { title = response.statusText, detail = "", errors = [] } = problem;
+    throw new FormProblem(response.status, title, detail, errors);
   }
   return (await response.json()) as T;
 }

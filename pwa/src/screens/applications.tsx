@@ -40,7 +40,7 @@ export function Applications() {
           ) : (
             <ul class="cards">
               {items.map((item) => (
-                <li class="card" key={item.id}>
+                <li class="card application-card" key={item.id}>
                   <h2>
                     <Link to={`/applications/${item.id}`}>{english ? item.title_en : item.title_th}</Link>
                   </h2>
@@ -66,8 +66,14 @@ export function Applications() {
 
 /** Which tile a service belongs to (the application does not say): the form lives under its tile. */
 async function tileOfService(serviceId: number, language: string): Promise<number | null> {
-  const { data } = await get<{ categories: { tiles: { id: number; kind: string }[] }[] }>(`/api/v1/tiles?lang=${language}`);
-  const tiles = new Set(data.categories.flatMap((group) => group.tiles).filter((tile) => tile.kind === "application").map((tile) => tile.id));
+  type Catalogue = { categories: { tiles: { id: number; kind: string }[] }[] };
+  const { data } = await get<Catalogue>(`/api/v1/tiles?lang=${language}`);
+  const tiles = new Set(
+    data.categories
+      .flatMap((group) => group.tiles)
+      .filter((tile) => tile.kind === "application")
+      .map((tile) => tile.id),
+  );
   for (const tile of tiles) {
     const service = await get<ServiceView>(`/api/v1/tiles/${tile}/application-service`).catch(() => null);
     if (service?.data.id === serviceId) return tile;
@@ -75,17 +81,19 @@ async function tileOfService(serviceId: number, language: string): Promise<numbe
   return null;
 }
 
+// Withdrawing is for an application still being decided; closing one that has ended changes nothing.
+const WITHDRAWABLE = new Set(["submitted", "in_review", "more_information_requested"]);
 const ACTORS: Record<string, Key> = { citizen: "citizen", agency: "agency", system: "system" };
 const MARKS: Record<string, string> = { done: "✓", current: "●", upcoming: "○", stopped: "–", failed: "✕" };
 
 function Timeline({ application }: { application: ApplicationView }) {
   const { t, language } = useApp();
   const note = (to: string, text: string | null) => {
-    // The platform's own notes (the fee's amount, the document's title) are said better elsewhere on
-    // this screen, in the citizen's language; an officer's or the citizen's words are shown as written.
+    // The platform's own notes (the fee's amount, the document's title) are said in the citizen's
+    // language from what this screen knows; an officer's or the citizen's words are quoted as written.
     if (to === "fee_due") return application.bill ? formatBaht(language, application.bill.amount_satang) : null;
     if (to === "document_issued" || (to === "closed" && text === "withdrawn by the applicant")) return null;
-    return text;
+    return text && <q>{text}</q>;
   };
   return (
     <ol class="steps" aria-labelledby="progress-title">
@@ -103,12 +111,11 @@ function Timeline({ application }: { application: ApplicationView }) {
               return (
                 <p class="step-event" key={event.id}>
                   <time dateTime={event.at}>{formatDate(language, event.at, true)}</time> ·{" "}
-                  {stateName(language, event.to_state)} · {t(ACTORS[event.actor_kind] ?? "system")}
-                  {said && (
-                    <>
-                      : <q>{said}</q>
-                    </>
-                  )}
+                  {event.to_state === "closed" && event.actor_kind === "citizen" && WITHDRAWABLE.has(event.from_state)
+                    ? t("withdrawn")
+                    : stateName(language, event.to_state)}{" "}
+                  · {t(ACTORS[event.actor_kind] ?? "system")}
+                  {said && <>: {said}</>}
                 </p>
               );
             })}
@@ -190,7 +197,7 @@ export function ApplicationDetail({ param }: { param: string }) {
                 <dd class="tracking">{application.tracking_number}</dd>
               </div>
               <div>
-                <dt>{t("progress")}</dt>
+                <dt>{t("status")}</dt>
                 <dd>
                   <StateBadge state={application.state} />
                 </dd>
@@ -210,7 +217,12 @@ export function ApplicationDetail({ param }: { param: string }) {
 
             {application.state === "draft" && (
               <p>
-                <button type="button" class="primary" disabled={busy} onClick={() => void continueDraft(application.service_id)}>
+                <button
+                  type="button"
+                  class="primary"
+                  disabled={busy}
+                  onClick={() => void continueDraft(application.service_id)}
+                >
                   {t("continueDraft")}
                 </button>
               </p>
@@ -243,6 +255,15 @@ export function ApplicationDetail({ param }: { param: string }) {
                     </button>
                   </p>
                 </form>
+              </section>
+            )}
+
+            {application.state === "rejected" && (
+              <section class="panel refused" aria-labelledby="rejected-title">
+                <h2 id="rejected-title">{t("rejectedBecause")}</h2>
+                <p class="request">
+                  {[...application.events].reverse().find((event) => event.to_state === "rejected")?.note}
+                </p>
               </section>
             )}
 
@@ -288,13 +309,18 @@ export function ApplicationDetail({ param }: { param: string }) {
               </>
             )}
 
-            {application.state !== "draft" && application.next_states.includes("closed") && (
+            {WITHDRAWABLE.has(application.state) && application.next_states.includes("closed") && (
               <div class="withdraw">
                 {confirming ? (
                   <div class="panel" role="group" aria-labelledby="withdraw-question">
                     <p id="withdraw-question">{t("withdrawConfirm")}</p>
                     <div class="actions">
-                      <button type="button" class="danger" disabled={busy} onClick={() => void act(`${base}/withdraw`, undefined)}>
+                      <button
+                        type="button"
+                        class="danger"
+                        disabled={busy}
+                        onClick={() => void act(`${base}/withdraw`, undefined)}
+                      >
                         {t("withdrawYes")}
                       </button>
                       <button type="button" onClick={() => setConfirming(false)}>

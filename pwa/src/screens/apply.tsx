@@ -76,12 +76,15 @@ export function Apply({ param }: { param: string }) {
             <p>{language === "en" ? data.description_en : data.description_th}</p>
           )}
           <p class="fee-line">
-            <strong>{t("fee")}:</strong>{" "}
             {data.fee_satang === null ? (
-              t("noFee")
+              <strong>{t("noFee")}</strong>
             ) : (
               <>
-                <span class="amount-inline">{formatBaht(language, data.fee_satang)}</span> · {t("feeAfterApproval")}
+                <strong>
+                  {t("fee")} {formatBaht(language, data.fee_satang)}
+                </strong>
+                <br />
+                {t("feeAfterApproval")}
               </>
             )}
           </p>
@@ -636,12 +639,18 @@ function AddressField({
                 aria-invalid={invalid}
                 aria-describedby={
                   isPostcode
-                    ? describedBy(`${id}-postcode-hint`, postcodeError && `${id}-postcode-error`, error && `${id}-error`)
+                    ? describedBy(
+                        `${id}-postcode-hint`,
+                        postcodeError && `${id}-postcode-error`,
+                        error && `${id}-error`,
+                      )
                     : error && invalid
                       ? `${id}-error`
                       : undefined
                 }
-                {...(isPostcode ? { inputMode: "numeric" as const, maxLength: 5, pattern: "[0-9]{5}" } : { maxLength: 200 })}
+                {...(isPostcode
+                  ? { inputMode: "numeric" as const, maxLength: 5, pattern: "[0-9]{5}" }
+                  : { maxLength: 200 })}
                 value={address[part] ?? ""}
                 onInput={(event) => {
                   const typed = isPostcode ? event.currentTarget.value.replace(/\D/g, "") : event.currentTarget.value;
@@ -651,7 +660,9 @@ function AddressField({
                   }
                   change(field.name, { ...address, [part]: typed });
                 }}
-                onBlur={isPostcode ? (event) => checkPostcode(postcodeLooksWrong(event.currentTarget.value)) : undefined}
+                onBlur={
+                  isPostcode ? (event) => checkPostcode(postcodeLooksWrong(event.currentTarget.value)) : undefined
+                }
               />
             </div>
           );

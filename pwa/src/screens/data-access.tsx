@@ -5,10 +5,11 @@ import { useApp, useLoad } from "../state";
 interface Record {
   id: number;
   at: string;
-  actor_kind: "citizen" | "staff" | "system";
+  actor_kind: "citizen" | "staff" | "system" | "share_recipient";
   purpose: string;
   fields: string[];
-  outcome: string;
+  outcome: "ok" | "failed" | "timeout" | "refused";
+  detail: string | null;
   agency_name_th: string | null;
   agency_name_en: string | null;
 }
@@ -30,6 +31,12 @@ export function DataAccess() {
                   ({t(record.actor_kind)}) · {record.purpose}
                 </p>
                 {record.fields.length > 0 && <p class="meta">{record.fields.join(", ")}</p>}
+                {record.outcome !== "ok" && (
+                  <p class="meta">
+                    <strong>{t(`outcome_${record.outcome}`)}</strong>
+                    {record.detail ? ` · ${record.detail}` : ""}
+                  </p>
+                )}
               </li>
             ))}
           </ol>

@@ -92,7 +92,7 @@ export function Shared({ param }: { param: string }) {
               <dt>{t("issuedOn")}</dt>
               <dd>{formatDate(language, opened.issued_at, true)}</dd>
             </div>
-            <div>
+            <div class="wide">
               <dt>{t("verificationCode")}</dt>
               <dd class="code">{groupCode(opened.verification_code)}</dd>
             </div>
@@ -105,7 +105,10 @@ export function Shared({ param }: { param: string }) {
           </p>
           <p class="meta">{fill(t("viewFor"), { n: Math.round(opened.file_expires_in_seconds / 60) })}</p>
           <p>
-            {t("checkAnyTime")} <a href={opened.verification_url}>{opened.verification_url}</a>
+            {t("checkAnyTime")}{" "}
+            <a class="url" href={opened.verification_url}>
+              {opened.verification_url}
+            </a>
           </p>
         </>
       )}

@@ -95,7 +95,7 @@ function CopyChecker({ code }: { code: string }) {
     <section class="panel" aria-labelledby="copy-title">
       <h2 id="copy-title">{t("checkCopy")}</h2>
       <label class="form-label" for="copy-file">
-        {t("checkCopy")} (PDF)
+        {t("copyFile")}
       </label>
       <p class="form-help" id="copy-file-help">
         {t("checkCopyHelp")}
@@ -165,7 +165,7 @@ function Result({ code }: { code: string }) {
               <dt>{t("issuedOn")}</dt>
               <dd>{formatDate(language, found.issued_at, true)}</dd>
             </div>
-            <div>
+            <div class="wide">
               <dt>{t("verificationCode")}</dt>
               <dd class="code">{groupCode(code)}</dd>
             </div>

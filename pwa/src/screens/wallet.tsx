@@ -149,7 +149,14 @@ function SharePanel({ document }: { document: DocumentView }) {
           <label class="form-label" for="share-url">
             {t("shareLink")}
           </label>
-          <input id="share-url" class="share-url" type="text" readOnly value={created.url} onFocus={(e) => e.currentTarget.select()} />
+          <input
+            id="share-url"
+            class="share-url"
+            type="text"
+            readOnly
+            value={created.url}
+            onFocus={(event) => event.currentTarget.select()}
+          />
           <div class="actions">
             <button type="button" onClick={() => void copy(created.url)}>
               {t("copyLink")}
@@ -229,7 +236,7 @@ export function DocumentScreen({ param }: { param: string }) {
               <dt>{t("issuedOn")}</dt>
               <dd>{formatDate(language, document.issued_at, true)}</dd>
             </div>
-            <div>
+            <div class="wide">
               <dt>{t("verificationCode")}</dt>
               <dd class="code">{groupCode(document.verification_code)}</dd>
             </div>
@@ -245,7 +252,7 @@ export function DocumentScreen({ param }: { param: string }) {
           </div>
           {document.application_id && (
             <p>
-              <Link to={`/applications/${document.application_id}`}>{t("myApplications")}</Link>
+              <Link to={`/applications/${document.application_id}`}>{t("fromApplication")}</Link>
             </p>
           )}
           <SharePanel document={document} />
