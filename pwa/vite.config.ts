@@ -36,7 +36,7 @@ export default defineConfig({
           {
             // Serialized into the service worker as source: everything it uses must be inside it.
             urlPattern: ({ url, sameOrigin }) =>
-              sameOrigin && /^\/api\/v1\/(tiles|entitlements|inbox|bills|receipts|me)(\?|\/|$)/.test(url.pathname),
+              sameOrigin && /^\/api\/v1\/(tiles|entitlements|inbox|bills|receipts|me|applications|documents)(\?|\/|$)/.test(url.pathname),
             handler: "NetworkFirst",
             options: {
               cacheName: "seen-data",

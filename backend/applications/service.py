@@ -291,7 +291,8 @@ class Applications:
         found = await self.agencys_application(agency_id, application_id)
         if to_state in ("more_information_requested", "rejected") and not (note or "").strip():
             raise InvalidInput(
-                errors=[FieldError(field="note", message="tell the applicant what is needed or why")]
+                "Tell the applicant what is needed, or why not.",
+                errors=[FieldError(field="note", message="tell the applicant what is needed or why")],
             )
         if to_state == "document_issued":
             raise Conflict("Issue the document itself (POST .../document); that moves the application on.")
@@ -299,14 +300,16 @@ class Applications:
             locked = await queries.lock_application(work.connection, application_id)
             assert locked is not None
             if to_state == "fee_due":
-                note = await self._issue_fee(work.connection, locked, fee_satang, actor)
+                await self._issue_fee(work.connection, locked, fee_satang, actor)
+            if to_state == "closed" and locked["state"] == "fee_due" and locked["bill_id"]:
+                await queries.cancel_unpaid_bill(work.connection, locked["bill_id"])
             await change_state(
                 work, application_id, to_state, "agency", actor.recorded_as, note, expect=found["state"]
             )
 
     async def _issue_fee(
         self, connection: Connection, application: dict[str, Any], fee_satang: int | None, actor: Actor
-    ) -> str:
+    ) -> None:
         service = await queries.service(connection, application["service_id"])
         assert service is not None
         amount = fee_satang or service["fee_satang"]
@@ -342,7 +345,6 @@ class Applications:
         if bill_id is None:
             raise Conflict("A fee was already issued for this application.")
         await queries.set_bill(connection, application["id"], bill_id)
-        return f"{amount / 100:,.2f} baht"
 
     async def issue_document(
         self,
@@ -553,6 +555,11 @@ async def change_state(
     body_note = (
         f" {note}" if note and to_state in ("more_information_requested", "rejected", "fee_due") else ""
     )
+    fee_th = fee_en = ""
+    bill = await queries.bill_summary(connection, found["bill_id"]) if found["bill_id"] else None
+    if to_state == "fee_due" and bill is not None:
+        fee_th = f" ค่าธรรมเนียม {bill['amount_satang'] / 100:,.2f} บาท"
+        fee_en = f" Fee: {bill['amount_satang'] / 100:,.2f} baht."
     await enqueue_notification(
         work,
         citizen_id=found["citizen_id"],
@@ -562,8 +569,10 @@ async def change_state(
         texts={
             "title_th": title_th,
             "title_en": title_en,
-            "body_th": f"{found['title_th']} เลขที่ {found['tracking_number']}{body_note}"[:1000],
-            "body_en": f"{found['title_en']}, tracking number {found['tracking_number']}.{body_note}"[:1000],
+            "body_th": f"{found['title_th']} เลขที่ {found['tracking_number']}{fee_th}{body_note}"[:1000],
+            "body_en": f"{found['title_en']}, tracking number {found['tracking_number']}.{fee_en}{body_note}"[
+                :1000
+            ],
         },
         url=url or f"/applications/{application_id}",
         urgency="high" if to_state in ("more_information_requested", "fee_due") else "normal",

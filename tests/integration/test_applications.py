@@ -669,3 +669,21 @@ async def test_an_agency_may_issue_its_own_pdf_which_the_platform_signs(
     assert checked.json()["genuine"] is True
     again = await office.officer.post(url, data=titles, files={"file": ("c.pdf", PDF, "application/pdf")})
     assert again.status_code == 409  # one document per application
+
+
+async def test_an_agency_may_close_an_application_whose_fee_is_never_paid_and_the_bill_is_cancelled(
+    sign_in: SignIn, resources: Resources
+) -> None:
+    office = await _office(sign_in, resources)
+    citizen = await sign_in()
+    application_id = await _submitted(citizen, office)
+    assert (await office.move(application_id, "approved")).status_code == 200
+    fee = (await office.move(application_id, "fee_due", fee_satang=15000)).json()["bill"]
+    inbox = (await citizen.get("/api/v1/inbox")).json()["items"]
+    assert "ค่าธรรมเนียม 150.00 บาท" in inbox[0]["body_th"]
+    assert "Fee: 150.00 baht." in inbox[0]["body_en"]
+    assert (await office.move(application_id, "closed", note="Not paid within 30 days")).status_code == 200
+    bills = {row["id"]: row["status"] for row in (await citizen.get("/api/v1/bills")).json()}
+    assert bills[fee["id"]] == "cancelled"
+    refused = await citizen.post(f"/api/v1/bills/{fee['id']}/payments", json={"idempotency_key": "late"})
+    assert refused.status_code == 409

@@ -68,6 +68,7 @@ INSERT INTO application_transitions VALUES
     ('approved', 'document_issued', 'agency'),
     ('approved', 'closed', 'agency'),
     ('fee_due', 'paid', 'system'),
+    ('fee_due', 'closed', 'agency'),
     ('paid', 'document_issued', 'agency'),
     ('document_issued', 'closed', 'agency'),
     ('document_issued', 'closed', 'citizen'),
