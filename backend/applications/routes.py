@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import re
 import urllib.parse
 from typing import Annotated, Any
 
@@ -68,6 +69,7 @@ from backend.support.lookups import look_up_citizen
 from payments import queries as payment_queries
 from payments.images import qr_image
 
+_SERVICE_CODE = re.compile(r"[a-z][a-z0-9-]{1,39}")  # as the application_services.code CHECK
 _UPLOAD_BODY_BYTES = MAX_UPLOAD_BYTES + 64 * 1024  # the file and its multipart envelope
 _MAX_LISTED = 100
 
@@ -368,11 +370,7 @@ async def define_service(
     refuse_hidden_text(data)
     check_form(data.form)
     pool = applications.pool
-    if not (
-        2 <= len(code) <= 40
-        and code[0].isalpha()
-        and all(c.isdigit() or c.islower() or c == "-" for c in code)
-    ):
+    if not _SERVICE_CODE.fullmatch(code):
         raise InvalidInput(
             errors=[FieldError(field="code", message="lower-case letters, digits and '-', 2 to 40")]
         )
