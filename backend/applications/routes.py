@@ -8,6 +8,7 @@ import datetime as dt
 import hashlib
 import re
 import urllib.parse
+import uuid
 from typing import Annotated, Any
 
 import asyncpg
@@ -219,7 +220,7 @@ async def my_applications(
     summary="One application with its timeline",
 )
 async def my_application(
-    application_id: FromPath[Any],
+    application_id: FromPath[uuid.UUID],
     principal: NamedDependency[Principal],
     applications: NamedDependency[Applications],
 ) -> ApplicationView:
@@ -233,7 +234,7 @@ async def my_application(
     summary="Save the draft's answers (as the citizen types)",
 )
 async def save_answers(
-    application_id: FromPath[Any],
+    application_id: FromPath[uuid.UUID],
     data: Annotated[Answers, msgspec.Meta()],
     principal: NamedDependency[Principal],
     applications: NamedDependency[Applications],
@@ -250,7 +251,7 @@ async def save_answers(
     request_max_body_size=_UPLOAD_BODY_BYTES,
 )
 async def upload_file(
-    application_id: FromPath[Any],
+    application_id: FromPath[uuid.UUID],
     data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
     principal: NamedDependency[Principal],
     applications: NamedDependency[Applications],
@@ -270,8 +271,8 @@ async def upload_file(
     summary="One of the application's files (the applicant's own)",
 )
 async def my_file(
-    application_id: FromPath[Any],
-    file_id: FromPath[Any],
+    application_id: FromPath[uuid.UUID],
+    file_id: FromPath[uuid.UUID],
     principal: NamedDependency[Principal],
     applications: NamedDependency[Applications],
 ) -> Response[bytes]:
@@ -287,8 +288,8 @@ async def my_file(
     status_code=HTTP_204_NO_CONTENT,
 )
 async def remove_file(
-    application_id: FromPath[Any],
-    file_id: FromPath[Any],
+    application_id: FromPath[uuid.UUID],
+    file_id: FromPath[uuid.UUID],
     principal: NamedDependency[Principal],
     applications: NamedDependency[Applications],
 ) -> None:
@@ -302,7 +303,7 @@ async def remove_file(
     status_code=HTTP_200_OK,
 )
 async def submit_application(
-    application_id: FromPath[Any],
+    application_id: FromPath[uuid.UUID],
     principal: NamedDependency[Principal],
     applications: NamedDependency[Applications],
 ) -> ApplicationView:
@@ -320,7 +321,7 @@ async def submit_application(
     status_code=HTTP_200_OK,
 )
 async def reply_to_agency(
-    application_id: FromPath[Any],
+    application_id: FromPath[uuid.UUID],
     data: Annotated[Reply, msgspec.Meta()],
     principal: NamedDependency[Principal],
     applications: NamedDependency[Applications],
@@ -340,7 +341,7 @@ async def reply_to_agency(
     status_code=HTTP_200_OK,
 )
 async def withdraw_application(
-    application_id: FromPath[Any],
+    application_id: FromPath[uuid.UUID],
     principal: NamedDependency[Principal],
     applications: NamedDependency[Applications],
 ) -> ApplicationView:
@@ -452,7 +453,7 @@ async def agency_applications(
 )
 async def agency_application(
     agency_id: FromPath[int],
-    application_id: FromPath[Any],
+    application_id: FromPath[uuid.UUID],
     principal: NamedDependency[Principal],
     identity: NamedDependency[Identity],
     applications: NamedDependency[Applications],
@@ -480,8 +481,8 @@ async def agency_application(
 )
 async def agency_file(
     agency_id: FromPath[int],
-    application_id: FromPath[Any],
-    file_id: FromPath[Any],
+    application_id: FromPath[uuid.UUID],
+    file_id: FromPath[uuid.UUID],
     principal: NamedDependency[Principal],
     applications: NamedDependency[Applications],
 ) -> Response[bytes]:
@@ -500,7 +501,7 @@ async def agency_file(
 )
 async def change_status(
     agency_id: FromPath[int],
-    application_id: FromPath[Any],
+    application_id: FromPath[uuid.UUID],
     data: Annotated[StatusChange, msgspec.Meta()],
     principal: NamedDependency[Principal],
     applications: NamedDependency[Applications],
@@ -528,7 +529,7 @@ async def change_status(
 )
 async def issue_document(
     agency_id: FromPath[int],
-    application_id: FromPath[Any],
+    application_id: FromPath[uuid.UUID],
     data: Annotated[NewDocument, msgspec.Meta()],
     principal: NamedDependency[Principal],
     applications: NamedDependency[Applications],
@@ -557,14 +558,16 @@ async def issue_document(
 )
 async def issue_uploaded_document(
     agency_id: FromPath[int],
-    application_id: FromPath[Any],
+    application_id: FromPath[uuid.UUID],
     data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
     principal: NamedDependency[Principal],
     applications: NamedDependency[Applications],
 ) -> DocumentView:
     require_agency_permission(principal, agency_id, "applications")
-    upload = data.get("file")
-    titles = NewDocument(title_th=str(data.get("title_th", "")), title_en=str(data.get("title_en", "")))
+    upload, title_th, title_en = data.get("file"), data.get("title_th"), data.get("title_en")
+    if not (isinstance(title_th, str) and isinstance(title_en, str)):
+        raise BadRequest("title_th and title_en are text fields of the form, not files.")
+    titles = NewDocument(title_th=title_th, title_en=title_en)
     if not isinstance(upload, UploadFile) or not (
         0 < len(titles.title_th) <= 200 and 0 < len(titles.title_en) <= 200
     ):
@@ -599,7 +602,7 @@ async def my_documents(
 
 @get("/api/v1/documents/{document_id:uuid}", tags=["documents"], summary="One of the citizen's documents")
 async def my_document(
-    document_id: FromPath[Any],
+    document_id: FromPath[uuid.UUID],
     principal: NamedDependency[Principal],
     applications: NamedDependency[Applications],
 ) -> DocumentView:
@@ -610,7 +613,7 @@ async def my_document(
 
 @get("/api/v1/documents/{document_id:uuid}/file", tags=["documents"], summary="The document's file")
 async def my_document_file(
-    document_id: FromPath[Any],
+    document_id: FromPath[uuid.UUID],
     principal: NamedDependency[Principal],
     applications: NamedDependency[Applications],
 ) -> Response[bytes]:
@@ -626,7 +629,7 @@ async def my_document_file(
     status_code=HTTP_201_CREATED,
 )
 async def share_document(
-    document_id: FromPath[Any],
+    document_id: FromPath[uuid.UUID],
     data: Annotated[NewShare, msgspec.Meta()],
     principal: NamedDependency[Principal],
     resources: NamedDependency[Resources],
@@ -640,7 +643,7 @@ async def share_document(
 
 @get("/api/v1/documents/{document_id:uuid}/shares", tags=["documents"], summary="The document's share links")
 async def document_shares(
-    document_id: FromPath[Any],
+    document_id: FromPath[uuid.UUID],
     principal: NamedDependency[Principal],
     applications: NamedDependency[Applications],
 ) -> list[ShareView]:
@@ -655,8 +658,8 @@ async def document_shares(
     status_code=HTTP_204_NO_CONTENT,
 )
 async def withdraw_share(
-    document_id: FromPath[Any],
-    share_id: FromPath[Any],
+    document_id: FromPath[uuid.UUID],
+    share_id: FromPath[uuid.UUID],
     principal: NamedDependency[Principal],
     applications: NamedDependency[Applications],
 ) -> None:
@@ -783,7 +786,7 @@ async def verify_copy(
     summary="A citizen's applications with their files and timelines (recorded for the citizen)",
 )
 async def support_applications(
-    citizen_id: FromPath[Any],
+    citizen_id: FromPath[uuid.UUID],
     principal: NamedDependency[Principal],
     identity: NamedDependency[Identity],
     resources: NamedDependency[Resources],
@@ -817,8 +820,8 @@ async def support_applications(
     summary="A file of a citizen's application (recorded for the citizen)",
 )
 async def support_file(
-    application_id: FromPath[Any],
-    file_id: FromPath[Any],
+    application_id: FromPath[uuid.UUID],
+    file_id: FromPath[uuid.UUID],
     principal: NamedDependency[Principal],
     identity: NamedDependency[Identity],
     resources: NamedDependency[Resources],

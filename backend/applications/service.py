@@ -228,6 +228,15 @@ class Applications:
         found = await self.citizens_application(citizen_id, application_id)
         if found["state"] != "more_information_requested":
             raise Conflict("No information was asked for.")
+        # It goes back to the agency as complete as it was sent: a reply may change answers, not drop them.
+        service = await queries.service(self.pool, found["service_id"])
+        assert service is not None
+        file_ids = {row["id"] for row in await queries.files(self.pool, application_id)}
+        errors = check_answers(
+            parse_form(service["form"]), found["answers"], file_ids=file_ids, complete=True
+        )
+        if errors:
+            raise InvalidInput("Some answers need attention before you reply.", errors=errors)
         async with unit_of_work(self.pool, self.queue) as work:
             await change_state(
                 work, application_id, "in_review", "citizen", citizen_id, message, expect=found["state"]

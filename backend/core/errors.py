@@ -195,6 +195,15 @@ def _data_error_handler(request: Request[Any, Any, Any], exc: asyncpg.DataError)
     return problem_response(request, problem, {})
 
 
+def _too_deep_handler(request: Request[Any, Any, Any], exc: RecursionError) -> Response[Any]:
+    """JSON nested thousands deep exhausts the decoder's stack: the caller's doing, answered as such."""
+    _log.warning("request_nested_too_deeply", path=request.url.path)
+    problem = _problem(
+        400, "bad-request", "The request is not valid", "The request body is nested too deeply."
+    )
+    return problem_response(request, problem, {})
+
+
 def _unexpected_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     if isinstance(exc, _UNAVAILABLE_ERRORS):
         _log.warning(
@@ -220,6 +229,7 @@ EXCEPTION_HANDLERS: ExceptionHandlersMap = {
     ValidationException: _validation_error_handler,
     HTTPException: _http_error_handler,
     asyncpg.DataError: _data_error_handler,
+    RecursionError: _too_deep_handler,
     Exception: _unexpected_error_handler,
 }
 

@@ -21,6 +21,8 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 REQUEST_ID_HEADER = "x-request-id"
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 _access_log = structlog.get_logger("citizen.access")
+# A share link's token is its only credential: it never reaches a log line.
+_SECRET_PATH_PARTS = re.compile(r"(/shared/(?:files/)?)[^/]+")
 
 
 def configure_logging(level: str = "INFO", *, json_lines: bool = True) -> None:
@@ -108,8 +110,8 @@ class RequestContextMiddleware:
             _access_log.info(
                 "request",
                 method=scope.get("method", ""),
-                path=scope["path"],
-                status=status,
+                path=_SECRET_PATH_PARTS.sub(r"\1…", scope["path"]),
+                status=int(status) if status is not None else None,
                 duration_ms=round((time.perf_counter() - started) * 1000, 2),
             )
             structlog.contextvars.clear_contextvars()

@@ -205,6 +205,14 @@ async def test_a_citizen_applies_pays_the_fee_and_receives_a_signed_document_int
     assert (await citizen.get(f"/api/v1/applications/{application_id}")).json()[
         "pending_request"
     ] == "Please add the M6 page"
+    emptied = await citizen.post(
+        f"/api/v1/applications/{application_id}/reply", json={"message": "m", "answers": {"school": ""}}
+    )
+    assert emptied.status_code == 400  # a reply may change answers, not drop required ones
+    assert (await citizen.get(f"/api/v1/applications/{application_id}")).json()[
+        "state"
+    ] == "more_information_requested"
+    await citizen.put(f"/api/v1/applications/{application_id}/answers", json={"answers": mine["answers"]})
     replied = await citizen.post(
         f"/api/v1/applications/{application_id}/reply", json={"message": "Added, thank you"}
     )
@@ -445,7 +453,7 @@ async def test_no_citizen_or_other_agency_sees_an_application_or_a_document(
 
 
 async def test_a_share_link_opens_once_until_it_expires_and_every_try_is_recorded(
-    sign_in: SignIn, resources: Resources, client: httpx.AsyncClient
+    sign_in: SignIn, resources: Resources, client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
 ) -> None:
     citizen, document, _ = await _issued_document(sign_in, resources)
     assert (
@@ -500,6 +508,9 @@ async def test_a_share_link_opens_once_until_it_expires_and_every_try_is_recorde
     await resources.pool.execute("UPDATE document_shares SET view_expires_at = now() - interval '1 second'")
     assert (await receiver.get(shown["file_url"])).status_code == 404  # the viewing window closed too
 
+    assert "/api/v1/shared/…/open" in caplog.text  # the request is logged; its token, the link's
+    assert token not in caplog.text  # only credential, is not
+    assert shown["file_url"].rsplit("/", 1)[1] not in caplog.text
     statuses = {
         row["id"]: row["status"]
         for row in (await citizen.get(f"/api/v1/documents/{document['id']}/shares")).json()
@@ -659,6 +670,15 @@ async def test_an_agency_may_issue_its_own_pdf_which_the_platform_signs(
     assert (await office.move(application_id, "approved")).status_code == 200
     url = office.url(application_id, "/document/file")
     titles = {"title_th": "หนังสือรับรอง", "title_en": "Certificate"}
+    titles_as_files = await office.officer.post(
+        url,
+        files={
+            "title_th": ("t", b"t", "text/plain"),
+            "title_en": ("t", b"t", "text/plain"),
+            "file": ("c.pdf", PDF),
+        },
+    )
+    assert titles_as_files.status_code == 400
     not_pdf = await office.officer.post(url, data=titles, files={"file": ("c.png", png(), "image/png")})
     assert not_pdf.status_code == 400
     issued = await office.officer.post(url, data=titles, files={"file": ("c.pdf", PDF, "application/pdf")})
@@ -687,3 +707,14 @@ async def test_an_agency_may_close_an_application_whose_fee_is_never_paid_and_th
     assert bills[fee["id"]] == "cancelled"
     refused = await citizen.post(f"/api/v1/bills/{fee['id']}/payments", json={"idempotency_key": "late"})
     assert refused.status_code == 409
+
+
+async def test_json_nested_thousands_deep_is_a_bad_request_not_a_crash(sign_in: SignIn) -> None:
+    citizen = await sign_in()
+    deep = await citizen.put(
+        "/api/v1/applications/00000000-0000-0000-0000-000000000000/answers",
+        content=b'{"answers": {"a": ' + b"[" * 5000 + b"]" * 5000 + b"}}",
+        headers={"Content-Type": "application/json"},
+    )
+    assert deep.status_code == 400
+    assert deep.headers["content-type"].startswith("application/problem+json")

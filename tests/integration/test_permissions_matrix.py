@@ -568,7 +568,8 @@ CALLS: dict[str, Call] = {
     "POST /api/v1/support/reconciliations": Call(
         f"/api/v1/support/reconciliations?bank={BANK}&date={{new_date}}", csv=SETTLEMENT_HEADER
     ),
-    # Only citizen A may act on A's application, and goes last: the others leave it as it was.
+    # Applications. Where only citizen A may act, A goes last and the refused leave the object as it
+    # was, so one draft (and one file of it) serves; where an agency's three may, each gets its own.
     "GET /api/v1/tiles/{tile_id:int}/application-service": Call(
         "/api/v1/tiles/{x_service_tile}/application-service"
     ),

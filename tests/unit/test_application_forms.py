@@ -113,3 +113,25 @@ def test_answers_for_fields_the_form_does_not_have_are_refused() -> None:
     assert problems(form(field("a", "text")), {"b": "x"}, complete=False) == {
         "b": "is not a field of this form"
     }
+
+
+def test_a_form_s_bounds_and_patterns_are_checked_when_it_is_saved() -> None:
+    for broken in (
+        form(field("d", "date", min_date="2020-99-99")),
+        form(field("t", "text", pattern="(a)\\1")),  # a back-reference: not RE2, not linear
+    ):
+        with pytest.raises(InvalidInput):
+            check_form(broken)
+
+
+def test_a_pattern_that_backtracks_for_ever_in_python_answers_at_once_in_re2() -> None:
+    checked = form(field("t", "text", pattern="(a+)+$", max_length=2000))
+    check_form(checked)
+    assert problems(checked, {"t": "a" * 1999 + "!"}) == {"t": "is not in the expected format"}
+    assert problems(checked, {"t": "a" * 2000}) == {}
+
+
+def test_a_number_past_any_sensible_size_is_refused_not_a_crash() -> None:
+    checked = form(field("n", "number", integer=True))
+    assert problems(checked, {"n": 10**400}) == {"n": "is too large"}
+    assert problems(checked, {"n": 1e300}) == {"n": "is too large"}
