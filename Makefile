@@ -25,11 +25,13 @@ $(DEV_STAMP): pyproject.toml | $(BIN)/python
 pwa:
 	cd pwa && npm install --no-audit --no-fund && npm run build
 
-# Debian's Chromium for the browser tests (never `playwright install`), and Thai fonts to render them.
+# Debian's Chromium for the browser tests (never `playwright install`), Thai fonts to render them, and
+# poppler's pdftotext to read back the certificates the platform renders.
 browser:
-	@command -v chromium >/dev/null || { \
+	@{ command -v chromium && command -v pdftotext; } >/dev/null || { \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium fonts-thai-tlwg; }
+		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium \
+			fonts-thai-tlwg poppler-utils; }
 
 run: $(RUN_STAMP) pwa
 	$(BIN)/citizen run

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
@@ -102,7 +101,6 @@ def test_the_issue_date_is_the_day_in_thailand_with_a_buddhist_era_year() -> Non
     assert thai_date(datetime(2027, 1, 1, tzinfo=timezone(timedelta(hours=7)))) == "1 มกราคม 2570"
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
 def test_the_printed_text_can_be_extracted(tmp_path: Path) -> None:
     path = tmp_path / "certificate.pdf"
     path.write_bytes(render_certificate(CONTENT))
