@@ -129,6 +129,12 @@ async def _application_view(
     )
 
 
+async def _citizens_view(applications: Applications, citizen_id: str, application_id: str) -> ApplicationView:
+    """The application as its applicant sees it now (after a change they made)."""
+    row = await applications.citizens_application(citizen_id, application_id)
+    return await _application_view(applications, row, "citizen")
+
+
 def _document_view(row: dict[str, Any], applications: Applications) -> DocumentView:
     return msgspec.convert(
         {
@@ -224,8 +230,7 @@ async def my_application(
     principal: NamedDependency[Principal],
     applications: NamedDependency[Applications],
 ) -> ApplicationView:
-    row = await applications.citizens_application(_me(principal), str(application_id))
-    return await _application_view(applications, row, "citizen")
+    return await _citizens_view(applications, _me(principal), str(application_id))
 
 
 @put(
@@ -309,9 +314,7 @@ async def submit_application(
 ) -> ApplicationView:
     citizen_id = _me(principal)
     await applications.submit(citizen_id, str(application_id))
-    return await _application_view(
-        applications, await applications.citizens_application(citizen_id, str(application_id)), "citizen"
-    )
+    return await _citizens_view(applications, citizen_id, str(application_id))
 
 
 @post(
@@ -329,9 +332,7 @@ async def reply_to_agency(
     refuse_hidden_text(msgspec.structs.replace(data, answers=None))
     citizen_id = _me(principal)
     await applications.reply(citizen_id, str(application_id), data.message, data.answers)
-    return await _application_view(
-        applications, await applications.citizens_application(citizen_id, str(application_id)), "citizen"
-    )
+    return await _citizens_view(applications, citizen_id, str(application_id))
 
 
 @post(
@@ -347,9 +348,7 @@ async def withdraw_application(
 ) -> ApplicationView:
     citizen_id = _me(principal)
     await applications.withdraw(citizen_id, str(application_id))
-    return await _application_view(
-        applications, await applications.citizens_application(citizen_id, str(application_id)), "citizen"
-    )
+    return await _citizens_view(applications, citizen_id, str(application_id))
 
 
 # --- agencies -----------------------------------------------------------------------------------

@@ -149,12 +149,10 @@ class Applications:
             raise Conflict("This application was sent; it can no longer be changed.")
         service = await queries.service(self.pool, found["service_id"])
         assert service is not None
-        form = parse_form(service["form"])
-        _refuse_hidden(form, answers)
-        file_ids = {row["id"] for row in await queries.files(self.pool, application_id)}
-        errors = check_answers(form, answers, file_ids=file_ids, complete=False)
-        if errors:
-            raise InvalidInput("Some answers cannot be saved.", errors=errors)
+        _refuse_hidden(parse_form(service["form"]), answers)
+        await self._check_answers(
+            service, application_id, answers, complete=False, refusal="Some answers cannot be saved."
+        )
         async with self.pool.acquire() as connection, connection.transaction():
             locked = await queries.lock_application(connection, application_id)
             assert locked is not None
@@ -207,14 +205,10 @@ class Applications:
         assert service is not None
         if not service["is_published"] or service["status"] != "open":
             raise Conflict("This service no longer takes applications.")
-        file_ids = {row["id"] for row in await queries.files(self.pool, application_id)}
-        errors = check_answers(
-            parse_form(service["form"]), found["answers"], file_ids=file_ids, complete=True
-        )
-        if errors:
-            raise InvalidInput(
-                "Some answers need attention before the application can be sent.", errors=errors
-            )
+        await self._check_answers(
+            service, application_id, found["answers"], complete=True,
+            refusal="Some answers need attention before the application can be sent.",
+        )  # fmt: skip
         async with unit_of_work(self.pool, self.queue) as work:
             await change_state(work, application_id, "submitted", "citizen", citizen_id, None, expect="draft")
             if service["delivery"] == "connector":
@@ -231,16 +225,29 @@ class Applications:
         # It goes back to the agency as complete as it was sent: a reply may change answers, not drop them.
         service = await queries.service(self.pool, found["service_id"])
         assert service is not None
-        file_ids = {row["id"] for row in await queries.files(self.pool, application_id)}
-        errors = check_answers(
-            parse_form(service["form"]), found["answers"], file_ids=file_ids, complete=True
-        )
-        if errors:
-            raise InvalidInput("Some answers need attention before you reply.", errors=errors)
+        await self._check_answers(
+            service, application_id, found["answers"], complete=True,
+            refusal="Some answers need attention before you reply.",
+        )  # fmt: skip
         async with unit_of_work(self.pool, self.queue) as work:
             await change_state(
                 work, application_id, "in_review", "citizen", citizen_id, message, expect=found["state"]
             )
+
+    async def _check_answers(
+        self,
+        service: dict[str, Any],
+        application_id: str,
+        answers: dict[str, Any],
+        *,
+        complete: bool,
+        refusal: str,
+    ) -> None:
+        """400 naming each field when the answers do not fit the service's form (and its uploaded files)."""
+        file_ids = {row["id"] for row in await queries.files(self.pool, application_id)}
+        errors = check_answers(parse_form(service["form"]), answers, file_ids=file_ids, complete=complete)
+        if errors:
+            raise InvalidInput(refusal, errors=errors)
 
     async def withdraw(self, citizen_id: str, application_id: str) -> None:
         found = await self.citizens_application(citizen_id, application_id)

@@ -2,12 +2,19 @@
 // methods, RFC 9457 problem bodies turned into ApiError, and whether an answer came from the
 // service worker's cache while offline ("as of" its Date header).
 
+/** One of a 400 problem's errors[], naming the request field it is about. */
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
     readonly title: string,
     readonly detail: string,
     readonly wwwAuthenticate: string | null = null,
+    readonly errors: FieldProblem[] = [],
   ) {
     super(detail || title);
   }
@@ -28,14 +35,16 @@ export function setCsrfToken(token: string): void {
 async function problem(response: Response): Promise<ApiError> {
   let title = response.statusText;
   let detail = "";
+  let errors: FieldProblem[] = [];
   try {
-    const body = (await response.json()) as { title?: string; detail?: string };
+    const body = (await response.json()) as { title?: string; detail?: string | null; errors?: FieldProblem[] | null };
     title = body.title ?? title;
     detail = body.detail ?? "";
+    errors = body.errors ?? [];
   } catch {
     /* not a problem body */
   }
-  return new ApiError(response.status, title, detail, response.headers.get("www-authenticate"));
+  return new ApiError(response.status, title, detail, response.headers.get("www-authenticate"), errors);
 }
 
 export async function get<T>(path: string): Promise<Loaded<T>> {

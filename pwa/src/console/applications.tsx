@@ -5,7 +5,7 @@
 // console says so.
 import { useEffect, useRef, useState } from "preact/hooks";
 
-import { get } from "../api";
+import { ApiError, get, send, upload } from "../api";
 import { formatBaht, formatDate } from "../i18n";
 import { useApp, useLoad } from "../state";
 import {
@@ -20,7 +20,7 @@ import {
   label,
 } from "./answers";
 import { Field, useProblemText } from "./parts";
-import { Problem, problemsOf, sendForm, sendJson } from "./request";
+import { problemsOf } from "./request";
 import { useWords } from "./words";
 import "./applications.css";
 
@@ -368,7 +368,6 @@ function Actions({
   refresh: () => Promise<void>;
 }) {
   const { w, named } = useWords();
-  const { me } = useApp();
   const problemText = useProblemText();
   const moves = MOVES.filter((move) => view.next_states.includes(move));
   const defaultFee = view.service_fee_satang ? String(view.service_fee_satang / 100) : "";
@@ -405,13 +404,13 @@ function Actions({
     const body = { state: to, ...(trimmed ? { note: trimmed } : {}), ...(to === "fee_due" ? { fee_satang: satang } : {}) };
     setBusy(true);
     try {
-      moved(await sendJson<ApplicationView>(me?.csrf_token ?? "", "POST", `${path}/status`, body));
+      moved((await send<ApplicationView>("POST", `${path}/status`, body))!); // 200 with a body
       setChosen(null);
       setNote("");
       setDone(to);
     } catch (error) {
       const field = problemsOf(error, "note").length ? "note" : problemsOf(error, "fee_satang").length ? "fee" : null;
-      const conflict = error instanceof Problem && error.status === 409;
+      const conflict = error instanceof ApiError && error.status === 409;
       setProblem({ text: conflict ? `${w("notPossibleNow")}: ${problemText(error)}` : problemText(error), field });
       if (conflict) {
         // Not a legal move from where the application is now (someone else moved it): show where that is.
@@ -500,7 +499,6 @@ function IssueCertificate({
   issued: (document: IssuedDocument) => void;
 }) {
   const { w } = useWords();
-  const { me } = useApp();
   const problemText = useProblemText();
   const [form, setForm] = useState(() => certificateDraft(service, view, view.answers));
   /** The agency's own PDF instead of the one the platform renders from the details. */
@@ -521,13 +519,13 @@ function IssueCertificate({
       .filter((line) => line.label_th || line.label_en || line.value);
     try {
       if (ownPdf === null) {
-        issued(await sendJson<IssuedDocument>(me?.csrf_token ?? "", "POST", `${path}/document`, { ...form, details }));
+        issued((await send<IssuedDocument>("POST", `${path}/document`, { ...form, details }))!); // 201 with a body
       } else if (ownPdf !== "wanted") {
-        const upload = new FormData();
-        upload.append("title_th", form.title_th.trim());
-        upload.append("title_en", form.title_en.trim());
-        upload.append("file", ownPdf, ownPdf.name);
-        issued(await sendForm<IssuedDocument>(me?.csrf_token ?? "", `${path}/document/file`, upload));
+        const parts = new FormData();
+        parts.append("title_th", form.title_th.trim());
+        parts.append("title_en", form.title_en.trim());
+        parts.append("file", ownPdf, ownPdf.name);
+        issued(await upload<IssuedDocument>(`${path}/document/file`, parts));
       }
     } catch (error) {
       setProblem(problemText(error));

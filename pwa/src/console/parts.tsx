@@ -2,7 +2,6 @@
 import type { ComponentChildren } from "preact";
 
 import { ApiError } from "../api";
-import { Problem } from "./request";
 import { useWords } from "./words";
 
 export function useProblemText(): (error: unknown) => string {
@@ -10,7 +9,7 @@ export function useProblemText(): (error: unknown) => string {
   return (error) => {
     if (error instanceof ApiError && error.status === 0) return w("offline");
     // A problem that names its fields but has no detail (the API's own checks) is told field by field.
-    if (error instanceof Problem && !error.detail && error.errors.length > 0) {
+    if (error instanceof ApiError && !error.detail && error.errors.length > 0) {
       return `${error.title}: ${error.errors.map((item) => `${item.field}: ${item.message}`).join("; ")}`;
     }
     return error instanceof ApiError ? error.detail || error.title : w("failed");

@@ -1,7 +1,6 @@
 // Applications and the documents wallet: the shapes the API sends (backend/applications/schemas.py),
 // and the pure logic the screens share: field messages in the citizen's language, the step-by-step
-// timeline, what a draft save sends, and a JSON request that keeps the problem's per-field errors.
-import { ApiError } from "../api";
+// timeline, and what a draft save sends.
 import { fill, formatDate, type Key, type Language, translate } from "../i18n";
 
 export type FieldKind = "text" | "number" | "date" | "choice" | "thai_address" | "file";
@@ -402,53 +401,4 @@ export function normaliseCode(typed: string): string {
 /** "K7QF9M2X4TPA1B2C" -> "K7QF-9M2X-4TPA-1B2C": easier to read aloud and to compare with the paper. */
 export function groupCode(code: string): string {
   return (code.match(/.{1,4}/g) ?? [code]).join("-");
-}
-
-// --- requests whose refusal names fields -----------------------------------------------------------
-
-export interface FieldProblem {
-  field: string;
-  message: string;
-}
-
-/** An ApiError that also carries the problem's errors[] (each naming a form field). */
-export class FormProblem extends ApiError {
-  constructor(
-    status: number,
-    title: string,
-    detail: string,
-    readonly errors: FieldProblem[],
-  ) {
-    super(status, title, detail);
-  }
-}
-
-/** JSON POST or PUT that keeps a 400 problem's per-field errors (api.ts's `send` keeps only its text). */
-export async function sendForm<T>(method: "POST" | "PUT", path: string, body: unknown, csrfToken: string): Promise<T> {
-  let response: Response;
-  try {
-    response = await fetch(path, {
-      method,
-      credentials: "same-origin",
-      headers: {
-        Accept: "application/json",
-        "X-CSRF-Token": csrfToken,
-        ...(body === undefined ? {} : { "Content-Type": "application/json" }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  } catch {
-    throw new FormProblem(0, "offline", "", []);
-  }
-  if (!response.ok) {
-    let problem: { title?: string; detail?: string; errors?: FieldProblem[] } = {};
-    try {
-      problem = (await response.json()) as typeof problem;
-    } catch {
-      /* not a problem body */
-    }
-    const { title = response.statusText, detail = "", errors = [] } = problem;
-    throw new FormProblem(response.status, title, detail, errors);
-  }
-  return (await response.json()) as T;
 }

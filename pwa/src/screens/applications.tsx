@@ -3,19 +3,17 @@
 // the agency, pay the fee, open the document, withdraw).
 import { useEffect, useState } from "preact/hooks";
 
-import { ApiError, get } from "../api";
+import { ApiError, get, send } from "../api";
 import { Loaded } from "../components";
 import { formatBaht, formatDate, type Key } from "../i18n";
 import { useApp, useLoad } from "../state";
 import {
   type ApplicationSummary,
   type ApplicationView,
-  FormProblem,
   formatSize,
   type ServiceView,
   STATUS_WORDS,
   STEP_WORDS,
-  sendForm,
   stateName,
   stepsOf,
 } from "./application-logic";
@@ -127,7 +125,7 @@ function Timeline({ application }: { application: ApplicationView }) {
 }
 
 export function ApplicationDetail({ param }: { param: string }) {
-  const { t, language, me, navigate } = useApp();
+  const { t, language, navigate } = useApp();
   const [load, reload] = useLoad<ApplicationView>(`/api/v1/applications/${encodeURIComponent(param)}`);
   const [changed, setChanged] = useState<ApplicationView | null>(null);
   const [reply, setReply] = useState("");
@@ -153,11 +151,12 @@ export function ApplicationDetail({ param }: { param: string }) {
     setBusy(true);
     setProblem("");
     try {
-      setChanged(await sendForm<ApplicationView>("POST", path, body, me?.csrf_token ?? ""));
+      const changed = await send<ApplicationView>("POST", path, body);
+      if (changed) setChanged(changed);
       setReply("");
       setConfirming(false);
     } catch (error) {
-      if (error instanceof FormProblem) setProblem(error.status === 0 ? t("offline") : error.detail || error.title);
+      if (error instanceof ApiError) setProblem(error.status === 0 ? t("offline") : error.detail || error.title);
     } finally {
       setBusy(false);
     }

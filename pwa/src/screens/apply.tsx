@@ -3,7 +3,7 @@
 // citizen types, files checked and listed, and every problem beside its field with a summary on top.
 import { useEffect, useRef, useState } from "preact/hooks";
 
-import { ApiError, send, upload } from "../api";
+import { ApiError, type FieldProblem, send, upload } from "../api";
 import { Loaded } from "../components";
 import { fill, formatBaht, formatDate, formatTime } from "../i18n";
 import { useApp, useLoad } from "../state";
@@ -15,10 +15,8 @@ import {
   type Answers,
   type ApplicationView,
   dateBound,
-  type FieldProblem,
   type FileView,
   type FormField,
-  FormProblem,
   fieldMessage,
   formatSize,
   forSaving,
@@ -28,7 +26,6 @@ import {
   postcodeLooksWrong,
   REQUIRED_ADDRESS_PARTS,
   type ServiceView,
-  sendForm,
   uploadMessage,
 } from "./application-logic";
 
@@ -52,9 +49,9 @@ export function Apply({ param }: { param: string }) {
   useEffect(() => {
     if (service.status !== "ok" || draft || !me) return;
     // The citizen's draft of this service is reopened if there is one (200), else started (201).
-    sendForm<ApplicationView>("POST", "/api/v1/applications", { service_id: service.data.id }, me.csrf_token).then(
-      setDraft,
-      (error: FormProblem) => setProblem(error.status === 0 ? t("offline") : error.detail || error.title),
+    send<ApplicationView>("POST", "/api/v1/applications", { service_id: service.data.id }).then(
+      (view) => view && setDraft(view),
+      (error: ApiError) => setProblem(error.status === 0 ? t("offline") : error.detail || error.title),
     );
   }, [service.status]);
 
@@ -123,8 +120,7 @@ export function Apply({ param }: { param: string }) {
 }
 
 function ApplyForm({ service, draft }: { service: ServiceView; draft: ApplicationView }) {
-  const { t, language, me, navigate } = useApp();
-  const csrf = me?.csrf_token ?? "";
+  const { t, language, navigate } = useApp();
   const fields = service.form.fields;
   const [answers, setAnswers] = useState<Answers>(draft.answers);
   const [files, setFiles] = useState<FileView[]>(draft.files);
@@ -165,18 +161,15 @@ function ApplyForm({ service, draft }: { service: ServiceView; draft: Applicatio
     const run = (async () => {
       setSave({ kind: "saving" });
       try {
-        const saved = await sendForm<{ saved_at: string }>(
-          "PUT",
-          `${base}/answers`,
-          { answers: forSaving(service.form, answersRef.current) },
-          csrf,
-        );
-        setSave({ kind: "saved", at: saved.saved_at });
+        const saved = await send<{ saved_at: string }>("PUT", `${base}/answers`, {
+          answers: forSaving(service.form, answersRef.current),
+        });
+        setSave({ kind: "saved", at: saved!.saved_at }); // 200 with a body, never 204
         setGeneral("");
         return true;
       } catch (error) {
         dirty.current = true; // still to be saved
-        if (!(error instanceof FormProblem)) throw error;
+        if (!(error instanceof ApiError)) throw error;
         if (error.status === 0) setSave({ kind: "offline" });
         else if (error.errors.length > 0) {
           showProblems(error.errors);
@@ -244,10 +237,10 @@ function ApplyForm({ service, draft }: { service: ServiceView; draft: Applicatio
         focusFirstError.current = true;
         return;
       }
-      await sendForm<ApplicationView>("POST", `${base}/submit`, undefined, csrf);
+      await send<ApplicationView>("POST", `${base}/submit`);
       navigate(`/applications/${draft.id}?sent=1`);
     } catch (error) {
-      if (!(error instanceof FormProblem)) throw error;
+      if (!(error instanceof ApiError)) throw error;
       if (error.status === 0) setGeneral(t("offline"));
       else if (error.errors.length > 0) {
         showProblems(error.errors);

@@ -3,9 +3,9 @@
 import { useEffect, useState } from "preact/hooks";
 
 import { ApiError, send } from "../api";
-import { fill, formatDate } from "../i18n";
+import { fill } from "../i18n";
 import { useApp } from "../state";
-import { groupCode } from "./application-logic";
+import { DocumentFacts } from "./parts";
 
 interface SharedDocument {
   title_th: string;
@@ -24,11 +24,10 @@ interface SharedDocument {
 }
 
 export function Shared({ param }: { param: string }) {
-  const { t, language } = useApp();
+  const { t } = useApp();
   const [opened, setOpened] = useState<SharedDocument | null>(null);
   const [problem, setProblem] = useState("");
   const [busy, setBusy] = useState(false);
-  const english = language === "en";
 
   useEffect(() => {
     if (opened) document.getElementById("shared-verdict")?.focus();
@@ -78,25 +77,7 @@ export function Shared({ param }: { param: string }) {
           <p id="shared-verdict" tabIndex={-1} class={opened.genuine ? "verdict good" : "verdict bad"}>
             {opened.genuine ? `✓ ${t("genuine")}` : `✕ ${t("notGenuine")}`}
           </p>
-          <h2>{english ? opened.title_en : opened.title_th}</h2>
-          <dl class="facts">
-            <div>
-              <dt>{t("holder")}</dt>
-              <dd>{(english ? opened.holder_name_en : opened.holder_name_th) ?? "—"}</dd>
-            </div>
-            <div>
-              <dt>{t("issuedBy")}</dt>
-              <dd>{english ? opened.agency_name_en : opened.agency_name_th}</dd>
-            </div>
-            <div>
-              <dt>{t("issuedOn")}</dt>
-              <dd>{formatDate(language, opened.issued_at, true)}</dd>
-            </div>
-            <div class="wide">
-              <dt>{t("verificationCode")}</dt>
-              <dd class="code">{groupCode(opened.verification_code)}</dd>
-            </div>
-          </dl>
+          <DocumentFacts document={opened} code={opened.verification_code} />
           <p>
             <a class="button primary" href={opened.file_url} target="_blank" rel="noopener">
               {t("viewDocument")}

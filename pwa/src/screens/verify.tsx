@@ -4,9 +4,9 @@ import { useState } from "preact/hooks";
 
 import { ApiError, upload } from "../api";
 import { Loaded } from "../components";
-import { formatDate } from "../i18n";
 import { useApp, useLoad } from "../state";
 import { groupCode, normaliseCode } from "./application-logic";
+import { DocumentFacts } from "./parts";
 
 interface Verification {
   genuine: boolean;
@@ -131,9 +131,8 @@ function CopyChecker({ code }: { code: string }) {
 }
 
 function Result({ code }: { code: string }) {
-  const { t, language } = useApp();
+  const { t } = useApp();
   const [load, reload] = useLoad<Verification>(`/api/v1/documents/verify/${code}`);
-  const english = language === "en";
   if (load.status === "error" && load.error.status === 404) {
     return (
       <>
@@ -151,25 +150,7 @@ function Result({ code }: { code: string }) {
           <p class={found.genuine && !found.revoked ? "verdict good" : "verdict bad"} role="status">
             {found.revoked ? `✕ ${t("revoked")}` : found.genuine ? `✓ ${t("genuine")}` : `✕ ${t("notGenuine")}`}
           </p>
-          <h2>{english ? found.title_en : found.title_th}</h2>
-          <dl class="facts">
-            <div>
-              <dt>{t("holder")}</dt>
-              <dd>{(english ? found.holder_name_en : found.holder_name_th) ?? "—"}</dd>
-            </div>
-            <div>
-              <dt>{t("issuedBy")}</dt>
-              <dd>{english ? found.agency_name_en : found.agency_name_th}</dd>
-            </div>
-            <div>
-              <dt>{t("issuedOn")}</dt>
-              <dd>{formatDate(language, found.issued_at, true)}</dd>
-            </div>
-            <div class="wide">
-              <dt>{t("verificationCode")}</dt>
-              <dd class="code">{groupCode(code)}</dd>
-            </div>
-          </dl>
+          <DocumentFacts document={found} code={code} />
           <CopyChecker code={code} />
           <details class="technical">
             <summary>{t("technical")}</summary>
