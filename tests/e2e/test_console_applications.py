@@ -296,6 +296,8 @@ async def test_an_officer_issues_the_certificate_of_an_approved_application_in_e
     await page.click("button:has-text('Back to the list')")
     await page.wait_for_selector(f"button:text-is('{second['tracking_number']}')")
     assert await page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    # The list is read again on coming back: wait for the new rows rather than catch the old ones.
+    await page.locator("table.applications td[data-label=State]").first.wait_for(state="visible")
     assert await page.locator("table.applications td[data-label=State]").first.is_visible()
     await _shot(page, "47-agency-applications-360px")
 
