@@ -14,7 +14,7 @@ from PIL import Image, ImageDraw
 from playwright.async_api import APIRequestContext, BrowserContext, FilePayload, Page, ViewportSize
 
 from tests.e2e import test_pwa
-from tests.e2e.test_pwa import DemoApp, _log_in, _shot
+from tests.e2e.test_pwa import DemoApp, _log_in, _shot, pay_at_the_demo_bank
 
 demo_app = test_pwa.demo_app  # its fixtures: one demo app for this module, a browser per test
 browser_context = test_pwa.browser_context
@@ -209,12 +209,7 @@ async def _pay_the_fee(page: Page, base: str, tracking: str) -> None:
     payload = await page.text_content(".payload") or ""
     assert payload.startswith("000201")
     assert tracking in payload  # the tracking number is the bill's reference
-    bank = await page.context.new_page()
-    await bank.goto(f"{base}/demo-bank")
-    await bank.fill("textarea[name=payload]", payload)
-    await bank.click("button:has-text('Read code')")
-    await bank.click("button:has-text('Pay')")
-    await bank.close()
+    await pay_at_the_demo_bank(page.context, base, payload)
     await page.wait_for_selector(".paid", timeout=WAIT)
 
 
