@@ -8,7 +8,9 @@ Reports, in one run, over HTTP, with the app served by granian as ``citizen serv
   payload of the same size, served by granian with the same workers (target: at least half).
 Figures are printed, never asserted: the machine is shared and noisy. The demo agencies answering
 here are Python too and share the machine's cores, so their own cost under the burst counts in the
-"added" figure. ``BENCH_CITIZENS=20`` changes the crowd.
+"added" figure; the CPU time the app and the agencies spent on the measured burst is printed beside it,
+with the floor that puts under the burst on this machine's cores (no schedule can finish sooner).
+``BENCH_CITIZENS=20`` changes the crowd.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from typing import Any
 
 import aiohttp
 import httpx
+import psutil
 
 from backend.app import create_app
 from backend.identity.service import Identity, session_cookie_name
@@ -116,8 +119,24 @@ async def _session_cookies(identity: Identity, pool: Any) -> list[str]:
     return cookies
 
 
-async def _burst(base: str, cookies: list[str]) -> tuple[list[float], int]:
-    """Every citizen asks at once; returns each one's latency (ms) and answers that missed the deadline."""
+def _cpu_seconds(port: int) -> float:
+    """User and system CPU time so far of every process holding the listening socket on ``port``
+    (granian's main process and its workers)."""
+    pids = {
+        connection.pid
+        for connection in psutil.net_connections(kind="tcp")
+        if connection.laddr and connection.laddr.port == port and connection.status == psutil.CONN_LISTEN
+    }
+    total = 0.0
+    for pid in pids - {None}:
+        times = psutil.Process(pid).cpu_times()
+        total += times.user + times.system
+    return total
+
+
+async def _burst(base: str, cookies: list[str], ports: list[int]) -> tuple[list[float], int, list[float]]:
+    """Every citizen asks at once; returns each one's latency (ms), answers that missed the deadline and
+    the CPU seconds the processes on each of ``ports`` spent on the measured burst."""
     connector = aiohttp.TCPConnector(limit=0)
     async with aiohttp.ClientSession(connector=connector) as http:
 
@@ -133,8 +152,10 @@ async def _burst(base: str, cookies: list[str]) -> tuple[list[float], int]:
             )
 
         await asyncio.gather(*(timed(cookie) for cookie in cookies))  # warm-up: connections, caches
+        before = [_cpu_seconds(port) for port in ports]
         results = await asyncio.gather(*(timed(cookie) for cookie in cookies))
-    return [latency for latency, _ in results], sum(late for _, late in results)
+        spent = [_cpu_seconds(port) - start for port, start in zip(ports, before, strict=True)]
+    return [latency for latency, _ in results], sum(late for _, late in results), spent
 
 
 async def test_entitlements_fan_out_overhead_and_cached_throughput(
@@ -164,7 +185,8 @@ async def test_entitlements_fan_out_overhead_and_cached_throughput(
         port = free_port()
         served = {**environ, "PORT": str(port), "WEB_WORKERS": WORKERS}
         with serving([sys.executable, "-m", "backend.cli", "serve"], served, port, "/readyz") as base:
-            added_ms, late = await _burst(base, cookies)
+            agencies_port = int(agencies.rsplit(":", 1)[1])
+            added_ms, late, (app_cpu, agencies_cpu) = await _burst(base, cookies, [port, agencies_port])
             added = [latency - CONNECTOR_DELAY_MS for latency in added_ms]
 
             cached_cookies = cookies[:CACHED_CONNECTIONS]  # every connector's answer cached for these
@@ -173,7 +195,9 @@ async def test_entitlements_fan_out_overhead_and_cached_throughput(
                     primed = await http.get("/api/v1/entitlements", headers={"Cookie": cookie})
                     assert {a["state"] for a in primed.json()["agencies"]} == {"fresh"}
                 cached_body = primed.content
+            before = _cpu_seconds(port)
             ours = _wrk(base, _cookie_rotation(tmp_path / "cookies.lua", cached_cookies))
+            ours_cpu_us = (_cpu_seconds(port) - before) / (ours * CACHED_SECONDS) * 1e6
 
         payload_file = tmp_path / "payload.json"
         payload_file.write_bytes(cached_body)
@@ -182,12 +206,21 @@ async def test_entitlements_fan_out_overhead_and_cached_throughput(
                 "--port", str(port), "--workers", WORKERS, "--no-access-log",
                 "tests.bench.bare_app:create_bare_app"]  # fmt: skip
         with serving(bare, {"BENCH_PAYLOAD_FILE": str(payload_file)}, port, "/same-size") as bare_base:
+            before = _cpu_seconds(port)
             baseline = _wrk(f"{bare_base}/same-size")
+            bare_cpu_us = (_cpu_seconds(port) - before) / (baseline * CACHED_SECONDS) * 1e6
+    cores = psutil.cpu_count() or 1
+    # Each app worker is one process on one core; the agencies' share competes for the same cores.
+    floor_s = max(app_cpu / min(int(WORKERS), cores), (app_cpu + agencies_cpu) / cores)
     print(
         f"\nentitlements over HTTP (granian, {WORKERS} worker(s)), {len(names)} connectors x "
         f"{CONNECTOR_DELAY_MS} ms, {CITIZENS} citizens at once, uncached: added above the slowest "
         f"connector p50 {statistics.median(added):.1f} ms, p99 {_percentile(added, 0.99):.1f} ms; "
         f"answers missing the deadline: {late} of {len(names) * CITIZENS}"
+        f"\n  CPU spent on that burst: app {app_cpu:.2f} s ({app_cpu / CITIZENS * 1000:.1f} ms a citizen), "
+        f"demo agencies {agencies_cpu:.2f} s; on {cores} core(s) and {WORKERS} app worker(s) that work "
+        f"alone needs at least {floor_s * 1000:,.0f} ms, the floor under the slowest citizen's wait"
         f"\ncached path {ours:,.0f} req/s vs bare Litestar same-size JSON {baseline:,.0f} req/s (wrk, "
         f"{CACHED_CONNECTIONS} connections): ratio {ours / baseline:.2f} ({len(cached_body):,} bytes)"
+        f"\n  CPU a request: ours {ours_cpu_us:,.0f} us, bare {bare_cpu_us:,.0f} us (wrk on the same cores)"
     )
