@@ -43,6 +43,8 @@ def _serve(_: argparse.Namespace) -> int:
             port=settings.port,
             interface=Interfaces.ASGI,
             workers=settings.web_workers,
+            backlog=max(1024, settings.web_max_requests_per_worker),
+            backpressure=settings.web_max_requests_per_worker,
             log_access=False,  # one line per request comes from RequestContextMiddleware
         ).serve()
     return 0

@@ -51,6 +51,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename="upper"):
     """The origin citizens reach; defaults to http://HOST:PORT. HSTS is sent when it is https."""
     web_workers: int = 1
     """Granian worker processes per API replica."""
+    web_max_requests_per_worker: Annotated[int, msgspec.Meta(ge=64, le=65535)] = 4096
+    """Requests one worker reads at a time (granian's backpressure; the rest wait in the listen queue).
+    Granian's own default is 1,024, and every phone watching a payment holds one for minutes."""
     secret_key: str = ""
     """Signs sessions and CSRF tokens; at least 32 characters."""
     id_encryption_keys: str = ""

@@ -99,5 +99,14 @@ def test_numbers_and_flags_are_parsed_and_bad_ones_named(tmp_path: Path) -> None
         load_settings({"VAR_DIR": str(tmp_path), "PORT": "eighty"})
 
 
+def test_a_worker_reads_4096_requests_at_a_time_unless_told_otherwise_within_bounds(tmp_path: Path) -> None:
+    assert load_settings({"VAR_DIR": str(tmp_path)}).web_max_requests_per_worker == 4096
+    told = load_settings({"VAR_DIR": str(tmp_path), "WEB_MAX_REQUESTS_PER_WORKER": "10000"})
+    assert told.web_max_requests_per_worker == 10000
+    for nonsense in ("0", "63", "100000"):
+        with pytest.raises(ConfigurationError, match="WEB_MAX_REQUESTS_PER_WORKER"):
+            load_settings({"VAR_DIR": str(tmp_path), "WEB_MAX_REQUESTS_PER_WORKER": nonsense})
+
+
 def test_https_public_url_is_detected(tmp_path: Path) -> None:
     assert load_settings({"VAR_DIR": str(tmp_path), "PUBLIC_URL": "https://app.go.th"}).uses_https
