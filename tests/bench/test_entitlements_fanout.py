@@ -85,8 +85,8 @@ def _cookie_rotation(path: Path, cookies: list[str]) -> Path:
     return path
 
 
-async def _register_connectors(pool: Any, servers: list[str], names: list[str]) -> None:
-    for agencies, name in zip(servers, names, strict=True):
+async def _register_connectors(pool: Any, base_urls: list[str], names: list[str]) -> None:
+    for base_url, name in zip(base_urls, names, strict=True):
         agency_id = await make_agency(pool, status="approved")
         await pool.execute(
             """
@@ -96,7 +96,7 @@ async def _register_connectors(pool: Any, servers: list[str], names: list[str]) 
             """,
             agency_id,
             name,
-            f"{agencies}/{name.removesuffix('-copy')}",
+            base_url,
         )
 
 
@@ -177,22 +177,24 @@ async def test_entitlements_fan_out_overhead_and_cached_throughput(
         # requests at a time (its backpressure) and leaves the rest unread, so one server standing in
         # for eight agencies would time out whole citizens of the burst.
         servers = [stack.enter_context(running_demo_agencies()) for _ in names]
+        base_urls = [
+            f"{server}/{name.removesuffix('-copy')}" for server, name in zip(servers, names, strict=True)
+        ]
         async with httpx.AsyncClient() as control:
-            for agencies, name in zip(servers, names, strict=True):
+            for base_url in base_urls:
                 await control.post(
-                    f"{agencies}/{name.removesuffix('-copy')}/_control",
-                    json={"mode": "slow", "delay_ms": CONNECTOR_DELAY_MS},
+                    f"{base_url}/_control", json={"mode": "slow", "delay_ms": CONNECTOR_DELAY_MS}
                 )
         async with serve_in_process(app):  # to set up data with the app's own services
             identity: Identity = app.state.identity
             pool = app.state.resources.pool
-            await _register_connectors(pool, servers, names)
+            await _register_connectors(pool, base_urls, names)
             cookies = await _session_cookies(identity, pool)
 
         port = free_port()
         served = {**environ, "PORT": str(port), "WEB_WORKERS": WORKERS}
         with serving([sys.executable, "-m", "backend.cli", "serve"], served, port, "/readyz") as base:
-            agency_ports = [int(agencies.rsplit(":", 1)[1]) for agencies in servers]
+            agency_ports = [int(server.rsplit(":", 1)[1]) for server in servers]
             added_ms, late, (app_cpu, *agencies_spent) = await _burst(base, cookies, [port, *agency_ports])
             agencies_cpu = sum(agencies_spent)
             added = [latency - CONNECTOR_DELAY_MS for latency in added_ms]
