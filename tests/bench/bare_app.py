@@ -1,21 +1,48 @@
-"""The benchmark's baseline: a bare Litestar app returning a stored JSON payload (BENCH_PAYLOAD_FILE),
-served by granian exactly as the real app is, so that the ratio compares our request path, not servers."""
+"""The benchmark's baselines: a bare Litestar app returning a stored JSON payload (BENCH_PAYLOAD_FILE),
+served by granian exactly as the real app is, so that the ratio compares our request path, not servers.
+
+``/same-size-after-redis`` first makes the two Redis reads a logged-in cached page cannot do without
+(the session, then the citizen's cached answers, whose keys the session names), with the app's own
+client (redis-py with hiredis, BENCH_REDIS_URL): the best any Redis-backed cached path could do."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import msgspec
+import redis.asyncio
 from litestar import Litestar, get
+
+SESSION_KEY = "bench-bare:session"
+ANSWER_KEYS = [f"bench-bare:answer:{index}" for index in range(8)]
 
 
 def create_bare_app() -> Litestar:
-    payload = msgspec.json.decode(Path(os.environ["BENCH_PAYLOAD_FILE"]).read_bytes())
+    raw = Path(os.environ["BENCH_PAYLOAD_FILE"]).read_bytes()
+    payload = msgspec.json.decode(raw)
+    client = redis.asyncio.Redis.from_url(os.environ["BENCH_REDIS_URL"])
+
+    @asynccontextmanager
+    async def lifespan(_: Litestar) -> AsyncIterator[None]:
+        await client.set(SESSION_KEY, raw[:400])
+        await client.mset({key: raw[: len(raw) // 8] for key in ANSWER_KEYS})
+        yield
+        await client.aclose()
 
     @get("/same-size")
     async def same_size() -> Any:
         return payload
 
-    return Litestar(route_handlers=[same_size], logging_config=None)
+    @get("/same-size-after-redis")
+    async def same_size_after_redis() -> Any:
+        await client.get(SESSION_KEY)
+        await client.mget(ANSWER_KEYS)
+        return payload
+
+    return Litestar(
+        route_handlers=[same_size, same_size_after_redis], lifespan=[lifespan], logging_config=None
+    )

@@ -5,7 +5,9 @@ Reports, in one run, over HTTP, with the app served by granian as ``citizen serv
 - the latency the platform adds above the slowest connector, p50 and p99, with 200 citizens asking at
   once and nothing cached (target: p99 under 10 ms);
 - the cached path's requests per second, measured by wrk, against a bare Litestar endpoint returning a
-  payload of the same size, served by granian with the same workers (target: at least half).
+  payload of the same size, served by granian with the same workers (target: at least half), and
+  against the same bare endpoint after the two Redis reads any logged-in cached page must make: the
+  ceiling for a cached path that reads Redis at all.
 Figures are printed, never asserted: the machine is shared and noisy. Each agency is a demo agencies
 server of its own; they are Python too and share the machine's cores, so their own cost under the burst
 counts in the "added" figure. The CPU time the app and the agencies spent on the measured burst is
@@ -215,10 +217,17 @@ async def test_entitlements_fan_out_overhead_and_cached_throughput(
         bare = [sys.executable, "-m", "granian", "--interface", "asgi", "--factory", "--host", "127.0.0.1",
                 "--port", str(port), "--workers", WORKERS, "--no-access-log",
                 "tests.bench.bare_app:create_bare_app"]  # fmt: skip
-        with serving(bare, {"BENCH_PAYLOAD_FILE": str(payload_file)}, port, "/same-size") as bare_base:
+        bare_environment = {
+            "BENCH_PAYLOAD_FILE": str(payload_file),
+            "BENCH_REDIS_URL": settings.redis_url or "",
+        }
+        with serving(bare, bare_environment, port, "/same-size") as bare_base:
             before = _cpu_seconds(port)
             baseline = _wrk(f"{bare_base}/same-size")
             bare_cpu_us = (_cpu_seconds(port) - before) / (baseline * CACHED_SECONDS) * 1e6
+            before = _cpu_seconds(port)
+            after_redis = _wrk(f"{bare_base}/same-size-after-redis")
+            after_redis_cpu_us = (_cpu_seconds(port) - before) / (after_redis * CACHED_SECONDS) * 1e6
     cores = psutil.cpu_count() or 1
     # Each app worker is one process on one core; the agencies' share competes for the same cores.
     floor_s = max(app_cpu / min(int(WORKERS), cores), (app_cpu + agencies_cpu) / cores)
@@ -233,4 +242,7 @@ async def test_entitlements_fan_out_overhead_and_cached_throughput(
         f"\ncached path {ours:,.0f} req/s vs bare Litestar same-size JSON {baseline:,.0f} req/s (wrk, "
         f"{CACHED_CONNECTIONS} connections): ratio {ours / baseline:.2f} ({len(cached_body):,} bytes)"
         f"\n  CPU a request: ours {ours_cpu_us:,.0f} us, bare {bare_cpu_us:,.0f} us (wrk on the same cores)"
+        f"\n  bare Litestar after the two Redis reads a cached page needs (session, then answers): "
+        f"{after_redis:,.0f} req/s, ratio {after_redis / baseline:.2f}, {after_redis_cpu_us:,.0f} us a "
+        f"request: the ceiling for any cached path that reads Redis"
     )
