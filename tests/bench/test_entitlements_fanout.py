@@ -138,6 +138,13 @@ def _cpu_seconds(port: int) -> float:
     return total
 
 
+def _wrk_costed(url: str, port: int, script: Path | None = None) -> tuple[float, float]:
+    """``_wrk``'s requests per second, and the CPU microseconds a request cost the server on ``port``."""
+    before = _cpu_seconds(port)
+    per_second = _wrk(url, script)
+    return per_second, (_cpu_seconds(port) - before) / (per_second * CACHED_SECONDS) * 1e6
+
+
 async def _burst(base: str, cookies: list[str], ports: list[int]) -> tuple[list[float], int, list[float]]:
     """Every citizen asks at once; returns each one's latency (ms), answers that missed the deadline and
     the CPU seconds the processes on each of ``ports`` spent on the measured burst."""
@@ -207,9 +214,9 @@ async def test_entitlements_fan_out_overhead_and_cached_throughput(
                     primed = await http.get("/api/v1/entitlements", headers={"Cookie": cookie})
                     assert {a["state"] for a in primed.json()["agencies"]} == {"fresh"}
                 cached_body = primed.content
-            before = _cpu_seconds(port)
-            ours = _wrk(base, _cookie_rotation(tmp_path / "cookies.lua", cached_cookies))
-            ours_cpu_us = (_cpu_seconds(port) - before) / (ours * CACHED_SECONDS) * 1e6
+            ours, ours_cpu_us = _wrk_costed(
+                base, port, _cookie_rotation(tmp_path / "cookies.lua", cached_cookies)
+            )
 
         payload_file = tmp_path / "payload.json"
         payload_file.write_bytes(cached_body)
@@ -222,12 +229,8 @@ async def test_entitlements_fan_out_overhead_and_cached_throughput(
             "BENCH_REDIS_URL": settings.redis_url or "",
         }
         with serving(bare, bare_environment, port, "/same-size") as bare_base:
-            before = _cpu_seconds(port)
-            baseline = _wrk(f"{bare_base}/same-size")
-            bare_cpu_us = (_cpu_seconds(port) - before) / (baseline * CACHED_SECONDS) * 1e6
-            before = _cpu_seconds(port)
-            after_redis = _wrk(f"{bare_base}/same-size-after-redis")
-            after_redis_cpu_us = (_cpu_seconds(port) - before) / (after_redis * CACHED_SECONDS) * 1e6
+            baseline, bare_cpu_us = _wrk_costed(f"{bare_base}/same-size", port)
+            after_redis, after_redis_cpu_us = _wrk_costed(f"{bare_base}/same-size-after-redis", port)
     cores = psutil.cpu_count() or 1
     # Each app worker is one process on one core; the agencies' share competes for the same cores.
     floor_s = max(app_cpu / min(int(WORKERS), cores), (app_cpu + agencies_cpu) / cores)
