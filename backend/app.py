@@ -111,11 +111,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             app.state.catalogue = Catalogue(resources.pool, resources.redis)
             connectors = ConnectorClient(
                 resources.redis,
-                allow_private=bool(settings.allow_private_connector_hosts),
+                resources.outbound,
                 per_agency_concurrency=settings.connector_concurrency_per_agency,
-                connect_timeout=settings.http_connect_timeout_seconds,
             )
-            stack.push_async_callback(connectors.aclose)
             app.state.entitlements = EntitlementsService(
                 resources.pool,
                 resources.queue,

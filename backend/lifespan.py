@@ -1,5 +1,6 @@
 """What each process opens once and closes on the way out: the asyncpg pool, one Redis client
-(shared by the SAQ queue, sessions and caches), and the one outbound httpx client."""
+(shared by the SAQ queue, sessions and caches), the vetted outbound clients (``backend.core.outbound``:
+connectors and webhooks, and web pushes) and the httpx client for the operator's identity provider."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from saq.queue.redis import RedisQueue
 
 from backend.core.db import Pool, create_pool
 from backend.core.http import create_http_client
+from backend.core.outbound import OutboundClient
 from backend.settings import Settings
 
 _log = structlog.get_logger(__name__)
@@ -34,6 +36,11 @@ class Resources:
     redis: redis.asyncio.Redis
     queue: RedisQueue
     http: httpx.AsyncClient
+    """Only for the identity provider the operator configured (and the demo's own parts)."""
+    outbound: OutboundClient
+    """Agencies' connectors, their token endpoints and their webhooks."""
+    push_outbound: OutboundClient
+    """Citizens' push services (loopback allowed only with ALLOW_LOOPBACK_PUSH)."""
     push_slots: dict[str, asyncio.Semaphore] = field(default_factory=dict)
     """Per push service (origin): how many pushes this process may have in flight to it."""
 
@@ -99,6 +106,24 @@ async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
             total_timeout=settings.http_timeout_seconds,
         )
         stack.push_async_callback(http.aclose)
+        outbound = OutboundClient(
+            allow_private=bool(settings.allow_private_connector_hosts),
+            connect_timeout=settings.http_connect_timeout_seconds,
+        )
+        stack.push_async_callback(outbound.aclose)
+        push_outbound = OutboundClient(
+            allow_private=bool(settings.allow_loopback_push),
+            connect_timeout=settings.http_connect_timeout_seconds,
+        )
+        stack.push_async_callback(push_outbound.aclose)
         _log.info("resources_opened", pool_max=settings.db_pool_max_size)
-        yield Resources(settings=settings, pool=pool, redis=redis_client, queue=queue, http=http)
+        yield Resources(
+            settings=settings,
+            pool=pool,
+            redis=redis_client,
+            queue=queue,
+            http=http,
+            outbound=outbound,
+            push_outbound=push_outbound,
+        )
     _log.info("resources_closed")

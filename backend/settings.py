@@ -119,6 +119,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename="upper"):
     """RFC 8292 contact for push services: a mailto: or https: URL."""
     allow_loopback_push: bool | None = None
     """Accept push subscriptions on http loopback addresses (tests and the demo push service)."""
+    push_service_hosts: str = (
+        "fcm.googleapis.com,updates.push.services.mozilla.com,*.push.apple.com,*.notify.windows.com"
+    )
+    """The push services a device may be registered with (host names; ``*.`` allows any subdomain):
+    a push endpoint is a URL the citizen's browser hands us, and every push is a request to it."""
     agency_sends_per_minute: int = 600
     """Messages one agency may send a minute (a token bucket in Redis shared by all replicas)."""
     push_concurrency_per_service: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 50
@@ -172,6 +177,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename="upper"):
         return [
             ipaddress.ip_network(entry.strip()) for entry in self.trusted_proxies.split(",") if entry.strip()
         ]
+
+    @property
+    def push_service_host_patterns(self) -> tuple[str, ...]:
+        return tuple(entry.strip().lower() for entry in self.push_service_hosts.split(",") if entry.strip())
 
     @property
     def bootstrap_admins(self) -> set[str]:

@@ -1,7 +1,10 @@
-"""The delivery worker: each task pushes a batch of deliveries with pywebpush's async path.
+"""The delivery worker: each task pushes a batch of deliveries.
 
-Each push is encrypted per RFC 8291 (aes128gcm) and signed per RFC 8292 (VAPID, a fresh claims dict
-per call since pywebpush writes into it), with TTL, Urgency and Topic headers, at most
+Each push is encrypted per RFC 8291 (aes128gcm, pywebpush's encoder) and signed per RFC 8292 (VAPID,
+py_vapid, a fresh claims dict per call since the signer writes into it), and posted through the
+platform's vetted client (``backend.core.outbound``, never pywebpush's own session, which follows
+redirects and vets nothing) to an endpoint that passes ``notifications.endpoints`` again at push time.
+TTL, Urgency and Topic headers are sent, at most
 PUSH_CONCURRENCY_PER_SERVICE at a time to one push service per process. Every attempt is a row with
 the push service's status code and a reason in plain words for support staff: 201 delivered; 404
 or 410 the device is gone (permanent failure, subscription removed); 413 too large (permanent);
@@ -9,12 +12,15 @@ or 410 the device is gone (permanent failure, subscription removed); 413 too lar
 Retry-After, until the last attempt, which ends as a technical failure.
 
 A batch's outcomes are written together in the task's transaction, so a worker killed mid-batch
-leaves them undone and the batch's next run pushes each of its messages at most once more.
+leaves them undone and the batch's next run pushes each of its messages at most once more. One push's
+failure, whatever it is, is that delivery's outcome and never the batch's: otherwise every other
+citizen in the batch would get the same push again on each retry.
 """
 
 from __future__ import annotations
 
 import asyncio
+import binascii
 import datetime as dt
 import functools
 import random
@@ -25,13 +31,16 @@ from urllib.parse import urlsplit
 
 import aiohttp
 import msgspec
+import structlog
 from py_vapid import Vapid02
-from pywebpush import WebPushException, webpush_async
+from pywebpush import WebPusher, WebPushException
 
+from backend.core.outbound import DestinationRefused, refused_by_resolver
 from backend.core.tasks import TaskContext, task_handler
 from backend.lifespan import Resources
 from backend.settings import Settings
 from notifications import queries
+from notifications.endpoints import endpoint_problem
 from notifications.service import DELIVER_TASK, FINAL_STATUSES, STATUS_WEBHOOK_TASK
 
 RETRY_DELAYS = (5, 30, 120, 600, 1800)
@@ -45,6 +54,7 @@ _REASONS = {
     429: "The push service asked us to slow down (429); retrying.",
 }
 _REMOVED = "The device was removed before the push."
+_log = structlog.get_logger(__name__)
 
 
 @functools.lru_cache(maxsize=4)
@@ -58,6 +68,9 @@ class PushResult:
     """None when the push service could not be reached."""
     retry_after: float = 0
     unreachable_reason: str = ""
+    unusable_reason: str = ""
+    """Set when this device can never be pushed to (its address or keys): a final failure, and the
+    device is removed."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,38 +100,66 @@ async def deliver(ctx: TaskContext, delivery_refs: str) -> None:
 async def _push(resources: Resources, row: dict[str, Any]) -> PushResult | None:
     if row["subscription_id"] is None:
         return None
+    try:
+        return await _send(resources, row)
+    except Exception as exc:  # one device must never fail its batch (the others would be pushed again)
+        _log.exception("push_failed_unexpectedly", delivery_id=row["id"])
+        return PushResult(None, unusable_reason=f"The push could not be sent ({type(exc).__name__}).")
+
+
+async def _send(resources: Resources, row: dict[str, Any]) -> PushResult:
     settings: Settings = resources.settings
+    endpoint = str(row["endpoint"])
+    if (problem := endpoint_problem(endpoint, settings)) is not None:
+        return PushResult(None, unusable_reason=f"The device's push address {problem}; it was removed.")
+    try:
+        body, headers = _sealed(settings, row, endpoint)
+    except (ValueError, TypeError, binascii.Error, WebPushException) as exc:
+        return PushResult(None, unusable_reason=f"The device's keys cannot be used ({type(exc).__name__}).")
+    try:
+        async with _push_slot(resources, endpoint):
+            answer = await resources.push_outbound.request(
+                "POST", endpoint, deadline=_TIMEOUT_SECONDS, data=body, headers=headers, max_bytes=64 * 1024
+            )
+    except DestinationRefused as exc:
+        return PushResult(None, unusable_reason=f"The device's push address was refused ({exc}).")
+    except (TimeoutError, aiohttp.ClientError, OSError) as exc:
+        if refused_by_resolver(exc):
+            reason = "The device's push service resolves to a private address."
+            return PushResult(None, unusable_reason=reason)
+        return PushResult(None, 0, f"The push service could not be reached ({type(exc).__name__}); retrying.")
+    return PushResult(answer.status, _retry_after(answer.headers))
+
+
+def _sealed(settings: Settings, row: dict[str, Any], endpoint: str) -> tuple[bytes, dict[str, str]]:
+    """The encrypted body (RFC 8291) and the headers, VAPID-signed for the endpoint's origin (RFC 8292)."""
     payload = msgspec.json.encode(
         {k: row[k] for k in ("title_th", "title_en", "body_th", "body_en", "url")}
         | {"id": row["notification_id"]}
-    ).decode()
-    try:
-        async with _push_slot(resources, str(row["endpoint"])):
-            await webpush_async(
-                subscription_info={
-                    "endpoint": row["endpoint"],
-                    "keys": {"p256dh": row["p256dh"], "auth": row["auth"]},
-                },
-                data=payload,
-                vapid_private_key=vapid_key(settings.vapid_private_key),
-                # A fresh dict each call: pywebpush adds aud and exp to the one it is given.
-                vapid_claims={"sub": settings.vapid_subject},
-                ttl=row["ttl_seconds"],
-                headers={"Urgency": row["urgency"], "Topic": row["notification_id"].replace("-", "")},
-                timeout=_TIMEOUT_SECONDS,
-            )
-    except WebPushException as exc:
-        response = exc.response
-        status_code = getattr(response, "status", None) or getattr(response, "status_code", None)
-        return PushResult(status_code, _retry_after(getattr(response, "headers", {}) or {}))
-    except (TimeoutError, aiohttp.ClientError, OSError) as exc:
-        return PushResult(None, 0, f"The push service could not be reached ({type(exc).__name__}); retrying.")
-    return PushResult(201)
+    )
+    pusher = WebPusher({"endpoint": endpoint, "keys": {"p256dh": row["p256dh"], "auth": row["auth"]}})
+    body = pusher.encode(payload, "aes128gcm")["body"]
+    parts = urlsplit(endpoint)
+    # A fresh dict each call: the signer adds to the one it is given.
+    claims: dict[str, str | int] = {
+        "sub": settings.vapid_subject,
+        "aud": f"{parts.scheme}://{parts.netloc}",
+        "exp": int(dt.datetime.now(dt.UTC).timestamp()) + 12 * 3600,
+    }
+    headers = {str(k): str(v) for k, v in vapid_key(settings.vapid_private_key).sign(claims).items()}
+    headers |= {
+        "TTL": str(row["ttl_seconds"]),
+        "Urgency": row["urgency"],
+        "Topic": row["notification_id"].replace("-", ""),
+        "Content-Encoding": "aes128gcm",
+        "Content-Type": "application/octet-stream",
+    }
+    return body, headers
 
 
 def _outcome(row: dict[str, Any], result: PushResult | None) -> Outcome:
-    if result is None:
-        return Outcome(row, "permanent-failure", None, _REMOVED)
+    if result is None or result.unusable_reason:
+        return Outcome(row, "permanent-failure", None, result.unusable_reason if result else _REMOVED)
     code = result.status_code
     if code in (200, 201, 202):
         return Outcome(row, "delivered", code, _REASONS[201])
@@ -144,12 +185,12 @@ async def _record(ctx: TaskContext, outcomes: list[Outcome]) -> None:
     )
     if succeeded := [o.row["subscription_id"] for o in outcomes if o.status == "delivered"]:
         await queries.subscriptions_succeeded(connection, succeeded)
-    if gone := [o.row["subscription_id"] for o in outcomes if o.status_code in (404, 410)]:
+    if gone := [o.row["subscription_id"] for o in outcomes if _device_gone(o)]:
         await queries.remove_subscriptions(connection, gone)
     if failed := [
         (o.row["subscription_id"], o.reason)
         for o in outcomes
-        if o.status != "delivered" and o.row["subscription_id"] and o.status_code not in (404, 410)
+        if o.status != "delivered" and o.row["subscription_id"] and not _device_gone(o)
     ]:
         await queries.subscriptions_failed(connection, failed)
     notification_ids = sorted({str(o.row["notification_id"]) for o in outcomes})
@@ -159,6 +200,12 @@ async def _record(ctx: TaskContext, outcomes: list[Outcome]) -> None:
             await ctx.work.add_task(STATUS_WEBHOOK_TASK, changed["id"])
     for push_at, delivery_ids in _retries(outcomes):
         await ctx.work.add_task(DELIVER_TASK, ",".join(map(str, delivery_ids)), run_after=push_at)
+
+
+def _device_gone(outcome: Outcome) -> bool:
+    """The push service says the subscription is gone, or the device can never be pushed to."""
+    unusable = outcome.status == "permanent-failure" and outcome.status_code is None
+    return outcome.status_code in (404, 410) or (unusable and outcome.row["subscription_id"] is not None)
 
 
 def _retries(outcomes: list[Outcome]) -> Iterator[tuple[dt.datetime, list[int]]]:

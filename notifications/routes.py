@@ -25,10 +25,9 @@ from backend.lifespan import Resources
 from notifications import queries
 from notifications.campaigns import NewCampaign, TileFollowers, start_campaign
 from notifications.delivery import vapid_key
+from notifications.endpoints import endpoint_problem
 from notifications.push_service import b64url
 from notifications.service import NewNotification, NewTemplate, placeholders_of, send_to_citizen
-
-_LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 class SubscriptionKeys(msgspec.Struct):
@@ -48,8 +47,9 @@ class DeviceView(msgspec.Struct, kw_only=True):
     created_at: dt.datetime
     last_success_at: dt.datetime | None
     last_failure_at: dt.datetime | None
-    last_failure_reason: str | None
     healthy: bool
+    """Why the last push failed stays with support: a detailed reason would let anyone who registers
+    a device probe what its endpoint answers."""
 
 
 class InboxItem(msgspec.Struct, kw_only=True):
@@ -108,7 +108,6 @@ def _device_view(row: dict[str, Any]) -> DeviceView:
         created_at=row["created_at"],
         last_success_at=succeeded,
         last_failure_at=failed,
-        last_failure_reason=row["last_failure_reason"],
         healthy=failed is None or (succeeded is not None and succeeded > failed),
     )
 
@@ -139,16 +138,8 @@ async def subscribe(
     resources: NamedDependency[Resources],
 ) -> DeviceView:
     citizen_id = citizen_id_of(principal)
-    endpoint = urlsplit(data.endpoint)
-    loopback = (
-        endpoint.scheme == "http"
-        and endpoint.hostname in _LOOPBACK_HOSTS
-        and resources.settings.allow_loopback_push
-    )
-    if not (endpoint.scheme == "https" and endpoint.hostname) and not loopback:
-        raise InvalidInput(
-            errors=[FieldError(field="endpoint", message="must be an https:// push service URL")]
-        )
+    if (problem := endpoint_problem(data.endpoint, resources.settings)) is not None:
+        raise InvalidInput(errors=[FieldError(field="endpoint", message=problem)])
     row = await queries.upsert_subscription(
         resources.pool,
         citizen_id=citizen_id,

@@ -5,6 +5,9 @@ Queued through the task outbox in the same transaction that marks the payment su
 never lost; delivered by the worker and retried after 1 minute, 5 minutes, 1 hour, 1 day and 2 days.
 Every attempt is recorded (``webhook_deliveries``), failed or not. The body is signed like the banks'
 callbacks to us: ``X-Signature: t=<unix>,v1=<HMAC-SHA256 of "t.body" under the agency's secret>``.
+Sent through the vetted client (``backend.core.outbound``): the address is vetted when the connection
+is made (a name re-pointed to an internal address after registration is refused), and a redirect is a
+failed attempt, never followed.
 """
 
 from __future__ import annotations
@@ -12,12 +15,12 @@ from __future__ import annotations
 import time
 from typing import Any
 
-import httpx
+import aiohttp
 import msgspec
 import structlog
 
-from backend.connectors.client import DestinationRefused, check_destination
 from backend.core.crypto import NationalIdCipher
+from backend.core.outbound import DestinationRefused, refused_by_resolver
 from backend.core.tasks import TaskContext, task_handler
 from payments import queries
 from payments.service import REFUND_WEBHOOK_TASK, WEBHOOK_TASK, sign
@@ -81,24 +84,30 @@ async def deliver_agency_event(
     secret = _cipher(ctx).decrypt(hook["secret_key_id"], hook["secret_ciphertext"], purpose=SECRET_PURPOSE)
     status_code: int | None = None
     try:
-        await check_destination(
-            hook["url"], allow_private=bool(ctx.resources.settings.allow_private_connector_hosts)
-        )
-        response = await ctx.resources.http.post(
+        answer = await ctx.resources.outbound.request(
+            "POST",
             hook["url"],
-            content=body,
+            deadline=_TIMEOUT_SECONDS,
+            data=body,
             headers={
                 "Content-Type": "application/json",
                 "X-Signature": sign(secret.encode(), int(time.time()), body),
                 "X-Event-ID": event_id,
             },
-            timeout=_TIMEOUT_SECONDS,
+            max_bytes=64 * 1024,
         )
-        status_code = response.status_code
+        status_code = answer.status
+        if answer.redirected:
+            raise WebhookFailed(f"the agency answered {status_code}; redirects are not followed")
         if not 200 <= status_code < 300:
             raise WebhookFailed(f"the agency answered {status_code}")
-    except (httpx.HTTPError, DestinationRefused, WebhookFailed) as exc:
-        detail = str(exc) or type(exc).__name__
+    except (aiohttp.ClientError, TimeoutError, DestinationRefused, WebhookFailed) as exc:
+        if refused_by_resolver(exc):
+            detail = "the webhook's address is private or reserved"
+        elif isinstance(exc, TimeoutError):
+            detail = "no answer in time"
+        else:
+            detail = str(exc) or type(exc).__name__
         # Recorded outside the task's transaction, which rolls back when this attempt fails.
         await queries.record_delivery(
             ctx.resources.pool, agency_id=agency_id, payment_id=payment_id,

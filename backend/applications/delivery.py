@@ -62,19 +62,13 @@ async def deliver_application(ctx: TaskContext, application_id: str) -> None:
         f"{application_id}/status",
         request_id=uuid.uuid4().hex,
     )
-    client = ConnectorClient(
-        ctx.resources.redis,
-        allow_private=bool(settings.allow_private_connector_hosts),
-        connect_timeout=settings.http_connect_timeout_seconds,
-    )
+    client = ConnectorClient(ctx.resources.redis, ctx.resources.outbound)
     outcome, detail, reference = "ok", None, None
     try:
         reference = (await client.submit_application(target_from_row(row, cipher), submission)).reference
     except ConnectorFailure as failure:
         outcome = "timeout" if failure.kind == "timeout" else "failed"
         detail = f"{failure.kind}: {failure.detail}"[:300]
-    finally:
-        await client.aclose()
     # A failed attempt is recorded outside the task's transaction, which its retry rolls back.
     await connector_queries.record_access(
         ctx.connection if reference else ctx.resources.pool,

@@ -8,38 +8,25 @@ authenticate with an API key header, OAuth 2.0 client credentials, or a client T
 agency whose server certificate comes from its own (e.g. government) CA gives that CA, and only it is
 trusted for that connector.
 
-Why aiohttp here when the rest of the app uses httpx: entitlements fan out to every agency for each
-citizen, so hundreds of calls are in flight at once. httpcore's pool does work proportional to the
-connections times the waiting requests on every change; measured here, 160 concurrent calls cost
-1.9 ms of CPU each through httpx and 0.55 ms through aiohttp, and 1,600 at once timed out in httpx's
-pool. aiohttp also lets a resolver be plugged in, which is how addresses are pinned (below).
-
-Destinations are checked against server-side request forgery: only https (http only where private
-hosts are allowed), no user info, and no private, loopback, link-local or otherwise non-public
-address unless ``ALLOW_PRIVATE_CONNECTOR_HOSTS`` is on (demo mode and tests, whose demo agencies run
-on loopback). A URL is checked when it is registered, and again on every connection by the session's
-resolver, which hands the connection exactly the addresses it vetted: a name that resolves to a public
-address at the check and to a private one a moment later (DNS rebinding) never gets connected to.
+Every request goes through the platform's one vetted client (``backend.core.outbound``): destinations
+checked and their addresses pinned for the connection, redirects never followed, plain http only where
+private hosts are allowed. A connector's OAuth token request goes through it too.
 """
 
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import random
-import socket
 import ssl
 import time
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any, Literal
-from urllib.parse import urlsplit
 
 import aiohttp
 import msgspec
 import redis.asyncio
 import structlog
-from aiohttp.abc import ResolveResult
 
 from backend.connectors.contract import (
     ApplicationAccepted,
@@ -48,6 +35,12 @@ from backend.connectors.contract import (
     EntitlementsResponse,
 )
 from backend.connectors.tls import tls_context
+from backend.core.outbound import (
+    AnswerTooLarge,
+    DestinationRefused,
+    OutboundClient,
+    refused_by_resolver,
+)
 
 _log = structlog.get_logger(__name__)
 
@@ -62,9 +55,7 @@ _BREAKER_OPEN_SECONDS = 30
 # successes reset it now and then too, so failures scattered among many successes never add up to
 # "five in a row" (one Redis write per success would be the exact, costlier alternative).
 _RESET_SAMPLE = 0.1
-_MAX_RESPONSE_BYTES = 1024 * 1024
 _TOKEN_KEY = "connector-token:{}"  # noqa: S105 (a Redis key name)
-_DNS_CACHE_SECONDS = 30
 
 PLAIN_REASONS: dict[str, tuple[str, str]] = {
     "timeout": ("หน่วยงานตอบช้าเกินไป", "The agency's system took too long to answer."),
@@ -87,14 +78,6 @@ class ConnectorFailure(Exception):
         self.detail = detail
 
 
-class DestinationRefused(ValueError):
-    """The URL may not be called: private address, bad scheme, credentials in it."""
-
-
-class RefusedAddress(OSError):
-    """Raised by the resolver inside a connection attempt (aiohttp expects an OSError there)."""
-
-
 @dataclass(frozen=True, slots=True)
 class ConnectorTarget:
     """A connector as the client needs it, secrets decrypted."""
@@ -115,78 +98,6 @@ class ConnectorTarget:
     server_ca_pem: str | None = None
     tls_version: str = ""
     """Changes whenever the certificate, key or CA change (the TLS context is rebuilt then)."""
-
-
-_NAT64 = ipaddress.ip_network("64:ff9b::/96")
-
-
-def address_allowed(address: str, allow_private: bool) -> bool:
-    if allow_private:
-        return True
-    ip: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address):
-        # IPv6 forms that carry an IPv4 address are judged by that address.
-        if ip.ipv4_mapped or ip.sixtofour:
-            ip = ip.ipv4_mapped or ip.sixtofour  # type: ignore[assignment]
-        elif ip.teredo:
-            ip = ip.teredo[1]
-        elif ip in _NAT64 or int(ip) < 2**32:
-            ip = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
-    return ip.is_global and not ip.is_multicast
-
-
-def _literal_address(host: str) -> str | None:
-    try:
-        return str(ipaddress.ip_address(host))
-    except ValueError:
-        return None
-
-
-def check_url_shape(url: str, *, allow_private: bool) -> None:
-    """What can be told without DNS: scheme, credentials, and an address written into the URL."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname or parts.username or parts.password:
-        raise DestinationRefused("only http(s) URLs with a host name and no credentials")
-    if parts.scheme == "http" and not allow_private:
-        raise DestinationRefused("agency systems must be reached over https")
-    literal = _literal_address(parts.hostname)
-    if literal is not None and not address_allowed(literal, allow_private):
-        raise DestinationRefused("the address is private or reserved")
-
-
-async def check_destination(url: str, *, allow_private: bool) -> None:
-    """Raise DestinationRefused unless every address the host resolves to may be called (used when a
-    URL is registered; calls are checked again, address by address, by the connector session)."""
-    check_url_shape(url, allow_private=allow_private)
-    host = urlsplit(url).hostname or ""
-    if _literal_address(host) is not None or allow_private:
-        return
-    try:
-        infos = await asyncio.get_running_loop().getaddrinfo(host, 443, type=socket.SOCK_STREAM)
-    except socket.gaierror as exc:
-        raise DestinationRefused(f"the host name does not resolve ({exc.strerror})") from exc
-    if not all(address_allowed(str(info[4][0]), allow_private) for info in infos):
-        raise DestinationRefused("the host resolves to a private or reserved address")
-
-
-class VettingResolver(aiohttp.abc.AbstractResolver):
-    """Resolves with ``inner`` and refuses the whole answer if any address may not be called; the
-    connection then goes to exactly these addresses (no second look-up an attacker could change)."""
-
-    def __init__(self, allow_private: bool, inner: aiohttp.abc.AbstractResolver | None = None) -> None:
-        self._allow_private = allow_private
-        self._inner = inner or aiohttp.ThreadedResolver()
-
-    async def resolve(
-        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
-    ) -> list[ResolveResult]:
-        results = await self._inner.resolve(host, port, family)
-        if not all(address_allowed(result["host"], self._allow_private) for result in results):
-            raise RefusedAddress(f"{host} resolves to a private or reserved address")
-        return results
-
-    async def close(self) -> None:
-        await self._inner.close()
 
 
 class CircuitBreaker:
@@ -225,39 +136,22 @@ class CircuitBreaker:
 
 
 class ConnectorClient:
-    """Create inside the running event loop; ``aclose`` when done."""
+    """Connector calls over the platform's vetted client (``outbound``, owned by the caller)."""
 
     def __init__(
         self,
         redis_client: redis.asyncio.Redis,
+        outbound: OutboundClient,
         *,
-        allow_private: bool,
         per_agency_concurrency: int = 50,
-        connect_timeout: float = 3.0,
-        resolver: aiohttp.abc.AbstractResolver | None = None,
     ) -> None:
         self.redis = redis_client
         self.breaker = CircuitBreaker(redis_client)
-        self._allow_private = allow_private
-        self._connect_timeout = connect_timeout
-        self._session = aiohttp.ClientSession(
-            connector=aiohttp.TCPConnector(
-                limit=0,  # the per-agency semaphores below bound what is in flight
-                resolver=VettingResolver(allow_private, resolver),
-                ttl_dns_cache=_DNS_CACHE_SECONDS,
-                keepalive_timeout=30,
-            ),
-            headers={"User-Agent": "citizen-super-app/0.1"},
-            auto_decompress=True,
-            raise_for_status=False,
-        )
+        self._outbound = outbound
         self._limits: defaultdict[int, asyncio.Semaphore] = defaultdict(
             lambda: asyncio.Semaphore(per_agency_concurrency)
         )
         self._tls: dict[int, tuple[str, ssl.SSLContext]] = {}
-
-    async def aclose(self) -> None:
-        await self._session.close()
 
     async def entitlements(
         self, target: ConnectorTarget, national_id: str, purpose: str, request_id: str
@@ -325,7 +219,7 @@ class ConnectorClient:
     ) -> bytes:
         url = target.base_url.rstrip("/") + path
         try:
-            check_url_shape(url, allow_private=self._allow_private)
+            self._outbound.check(url)
         except DestinationRefused as exc:
             raise ConnectorFailure("refused_destination", str(exc)) from exc
         headers = {
@@ -335,20 +229,14 @@ class ConnectorClient:
         }
         headers.update(await self._auth_headers(target))
         seconds = target.timeout_ms / 1000
-        timeout = aiohttp.ClientTimeout(total=None, sock_connect=min(seconds, self._connect_timeout))
         tls = self._ssl_for(target)
         attempt = 0
         async with self._limits[target.agency_id]:
             while True:
                 try:
-                    # One deadline over connecting, sending and reading the whole answer (a slow
-                    # drip of bytes would otherwise never time out).
-                    async with asyncio.timeout(seconds):
-                        async with self._session.request(
-                            method, url, data=body, headers=headers, timeout=timeout, ssl=tls
-                        ) as response:
-                            status = response.status
-                            content = await _read_limited(response) if status == 200 else b""
+                    answer = await self._outbound.request(
+                        method, url, deadline=seconds, data=body, headers=headers, tls=tls
+                    )
                 except TimeoutError:
                     failure = ConnectorFailure("timeout", "no complete answer in time")
                     retry = False
@@ -356,7 +244,7 @@ class ConnectorClient:
                     failure = ConnectorFailure("timeout", "connecting took too long")
                     retry = True
                 except aiohttp.ClientConnectorError as exc:
-                    if isinstance(exc.os_error, RefusedAddress):
+                    if refused_by_resolver(exc):
                         raise ConnectorFailure("refused_destination", str(exc.os_error)) from exc
                     failure = ConnectorFailure("unreachable", type(exc).__name__)
                     # A certificate the agency's server or ours does not accept will not change.
@@ -364,14 +252,18 @@ class ConnectorClient:
                 except (aiohttp.ClientOSError, aiohttp.ServerDisconnectedError) as exc:
                     failure = ConnectorFailure("unreachable", type(exc).__name__)
                     retry = False  # the request may have reached the agency
+                except AnswerTooLarge as exc:
+                    raise ConnectorFailure("bad_answer", "answer too large") from exc
                 except aiohttp.ClientError as exc:  # e.g. a body that does not decode as its headers say
                     failure = ConnectorFailure("bad_answer", type(exc).__name__)
                     retry = False
                 else:
-                    if status == 200:
-                        return content
-                    failure = ConnectorFailure("error_status", f"HTTP {status}")
-                    retry = status in _RETRYABLE_STATUSES
+                    if answer.status == 200:
+                        return answer.body
+                    # A redirect is never followed: the national ID goes to the vetted origin only.
+                    moved = " (redirects are not followed)" if answer.redirected else ""
+                    failure = ConnectorFailure("error_status", f"HTTP {answer.status}{moved}")
+                    retry = answer.status in _RETRYABLE_STATUSES
                 if not retry or attempt >= target.retries:
                     raise failure
                 attempt += 1
@@ -395,21 +287,19 @@ class ConnectorClient:
         if target.oauth_scope:
             form["scope"] = target.oauth_scope
         try:
-            check_url_shape(target.oauth_token_url, allow_private=self._allow_private)
-            async with (
-                asyncio.timeout(target.timeout_ms / 1000),
-                self._session.post(
-                    target.oauth_token_url,
-                    data=form,
-                    auth=aiohttp.BasicAuth(target.oauth_client_id, target.secret),
-                    ssl=self._ssl_for(target),
-                ) as response,
-            ):
-                status, raw = response.status, await _read_limited(response)
+            answer = await self._outbound.request(
+                "POST",
+                target.oauth_token_url,
+                deadline=target.timeout_ms / 1000,
+                data=form,
+                headers={"Authorization": aiohttp.encode_basic_auth(target.oauth_client_id, target.secret)},
+                tls=self._ssl_for(target),
+            )
+            status, raw = answer.status, answer.body
         except DestinationRefused as exc:
             raise ConnectorFailure("refused_destination", str(exc)) from exc
         except aiohttp.ClientConnectorError as exc:
-            if isinstance(exc.os_error, RefusedAddress):
+            if refused_by_resolver(exc):
                 raise ConnectorFailure("refused_destination", "token endpoint") from exc
             raise ConnectorFailure("unreachable", "token endpoint") from exc
         except (aiohttp.ClientError, TimeoutError) as exc:
@@ -426,16 +316,3 @@ class ConnectorClient:
             raise ConnectorFailure("error_status", "the agency's token endpoint refused our credentials")
         await self.redis.set(key, token, ex=max(1, lifetime - 30))
         return token
-
-
-async def _read_limited(response: aiohttp.ClientResponse) -> bytes:
-    if (response.content_length or 0) > _MAX_RESPONSE_BYTES:
-        raise ConnectorFailure("bad_answer", "answer too large")
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in response.content.iter_chunked(64 * 1024):
-        size += len(chunk)
-        if size > _MAX_RESPONSE_BYTES:
-            raise ConnectorFailure("bad_answer", "answer too large")
-        chunks.append(chunk)
-    return b"".join(chunks)

@@ -15,10 +15,10 @@ from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from backend.connectors import queries
-from backend.connectors.client import DestinationRefused, check_destination
 from backend.connectors.entitlements import SECRET_PURPOSE, Caller, EntitlementsPage, EntitlementsService
 from backend.connectors.tls import certificate_problems
 from backend.core.errors import Conflict, FieldError, InvalidInput, NotFound
+from backend.core.outbound import DestinationRefused, check_destination
 from backend.core.text import refuse_hidden_text
 from backend.identity import queries as identity_queries
 from backend.identity.guards import Principal, require_agency_permission, require_person

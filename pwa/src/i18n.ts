@@ -67,7 +67,10 @@ const strings = {
   demoPhone: { th: "เพิ่มโทรศัพท์สาธิต", en: "Add a demo phone" },
   devices: { th: "อุปกรณ์", en: "Devices" },
   healthy: { th: "ปกติ", en: "Healthy" },
-  failing: { th: "ส่งไม่สำเร็จล่าสุด", en: "Last push failed" },
+  failing: {
+    th: "ส่งการแจ้งเตือนครั้งล่าสุดไปยังเครื่องนี้ไม่สำเร็จ ข้อความยังอยู่ในกล่องข้อความ",
+    en: "The last notification could not reach this device; it is still in your inbox",
+  },
   sessions: { th: "การเข้าสู่ระบบ", en: "Sessions" },
   thisDevice: { th: "เครื่องนี้", en: "This device" },
   endSession: { th: "ออกจากระบบเครื่องนี้", en: "End" },

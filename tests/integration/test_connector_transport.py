@@ -17,6 +17,7 @@ from aiohttp import web
 from aiohttp.abc import AbstractResolver, ResolveResult
 
 from backend.connectors.client import ConnectorClient, ConnectorFailure, ConnectorTarget
+from backend.core.outbound import OutboundClient
 from backend.lifespan import Resources
 from tests.certificates import Issued, TestAuthority
 from tests.demo_agencies import free_port
@@ -250,12 +251,13 @@ async def test_a_name_that_resolves_inward_at_call_time_is_never_connected_to(
     resources: Resources, agency_server: AgencyServer
 ) -> None:
     dns = RebindingDns()
-    strict = ConnectorClient(resources.redis, allow_private=False, resolver=dns)
+    outbound = OutboundClient(allow_private=False, resolver=dns)
+    strict = ConnectorClient(resources.redis, outbound)
     try:
         with pytest.raises(ConnectorFailure) as refused:
             await strict.entitlements(_target(agency_server, "agency.example"), "1101700207536", "test", "r1")
     finally:
-        await strict.aclose()
+        await outbound.aclose()
     assert refused.value.kind == "refused_destination"
     assert dns.asked == ["agency.example"]
     assert agency_server.callers == []  # nothing reached the inward address
@@ -266,13 +268,14 @@ async def test_the_connection_goes_to_the_address_the_resolver_vetted(
     resources: Resources, agency_server: AgencyServer
 ) -> None:
     dns = RebindingDns()  # where private addresses are allowed (demo mode), the same answer is used
-    lenient = ConnectorClient(resources.redis, allow_private=True, resolver=dns)
+    outbound = OutboundClient(allow_private=True, resolver=dns)
+    lenient = ConnectorClient(resources.redis, outbound)
     try:
         answer = await lenient.entitlements(
             _target(agency_server, "agency.example"), "1101700207536", "test", "r2"
         )
     finally:
-        await lenient.aclose()
+        await outbound.aclose()
     assert answer.entitlements[0].scheme_id == "disability-allowance"
     assert dns.asked == ["agency.example"]
     assert agency_server.callers == [PLATFORM]

@@ -12,7 +12,7 @@ import pytest
 import pytest_asyncio
 
 from backend.app import create_app
-from backend.connectors.client import DestinationRefused, check_destination
+from backend.core.outbound import DestinationRefused, check_destination
 from backend.lifespan import Resources
 from backend.settings import Settings, load_settings
 from tests.conftest import environment_for_tests, serve_in_process

@@ -333,7 +333,10 @@ BILL = {
     "idempotency_key": "{new_key}", "agency_id": "{x}",
 }  # fmt: skip
 P256DH = "B" + "A" * 86
-DEVICE = {"endpoint": "https://push.example.test/{new_key}", "keys": {"p256dh": P256DH, "auth": "A" * 22}}
+DEVICE = {
+    "endpoint": "https://fcm.googleapis.com/fcm/send/{new_key}",
+    "keys": {"p256dh": P256DH, "auth": "A" * 22},
+}
 MESSAGE = {"national_id": "{a_national_id}", "template": "{x_template}", "idempotency_key": "{new_key}"}
 SETTLEMENT_HEADER = "date,bank_reference,biller_id,ref1,ref2,amount\n"
 APPLICATION_TILE = {**TILE, "kind": "application", "link_url": None, "category": "documents"}

@@ -11,7 +11,6 @@ interface Device {
   user_agent: string;
   created_at: string;
   healthy: boolean;
-  last_failure_reason: string | null;
 }
 interface Session {
   id: string;
@@ -110,7 +109,7 @@ export function Settings() {
               <li key={device.id}>
                 {device.user_agent || device.push_service} ·{" "}
                 <span class={device.healthy ? "ok" : "warn"}>
-                  {device.healthy ? t("healthy") : `${t("failing")}: ${device.last_failure_reason ?? ""}`}
+                  {device.healthy ? t("healthy") : t("failing")}
                 </span>
               </li>
             ))}
