@@ -259,11 +259,39 @@ async def latest_payment_for_bill(connection: Connection, bill_id: str) -> dict[
     return dict(row) if row else None
 
 
-async def complete_payment(connection: Connection, payment_id: str, bill_id: str) -> None:
+async def bill_locked(connection: Connection, bill_id: str) -> dict[str, Any] | None:
+    row = await connection.fetchrow(
+        "SELECT id::text, status FROM bills WHERE id = $1::uuid FOR UPDATE", bill_id
+    )
+    return dict(row) if row else None
+
+
+async def payment_locked(connection: Connection, payment_id: str) -> dict[str, Any] | None:
+    row = await connection.fetchrow(
+        f"SELECT {_PAYMENT_COLUMNS} FROM payments WHERE id = $1::uuid FOR UPDATE",  # noqa: S608
+        payment_id,
+    )
+    return dict(row) if row else None
+
+
+async def complete_payment(connection: Connection, payment_id: str, bill_id: str, amount_satang: int) -> None:
+    """The amount is what the bank paid: support staff may accept a different one."""
     await connection.execute(
-        "UPDATE payments SET state = 'success', completed_at = now() WHERE id = $1::uuid", payment_id
+        "UPDATE payments SET state = 'success', completed_at = now(), amount_satang = $2 WHERE id = $1::uuid",
+        payment_id,
+        amount_satang,
     )
     await connection.execute("UPDATE bills SET status = 'paid', paid_at = now() WHERE id = $1::uuid", bill_id)
+
+
+async def callback_bank_reference(db: Db, bank: str, callback_id: str) -> str | None:
+    """The bank's own reference for a callback, as it sent it (receipts and reconciliation use it)."""
+    reference: str | None = await db.fetchval(
+        "SELECT body->>'bank_reference' FROM bank_callbacks WHERE bank = $1 AND callback_id = $2",
+        bank,
+        callback_id,
+    )
+    return reference
 
 
 async def insert_exception(

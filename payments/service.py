@@ -6,8 +6,9 @@
 - A bank callback is signed (HMAC-SHA256 over ``timestamp.body``) and kept by its id: a repeat is
   answered "already processed". The bill row is locked while a callback is applied, so any number of
   concurrent callbacks for one bill give one success, one receipt. Money that does not fit (after
-  expiry, a different amount, a bill already paid, an unknown bill) is never dropped: it becomes an
-  exception for support staff.
+  expiry, a different amount, a bill already paid or cancelled, an unknown bill) is never dropped: it
+  becomes an exception for support staff, who may accept it: ``settle_payment`` is the one path to
+  success for both, with the same receipt, message, webhook and effects on what the bill paid for.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import asyncpg
 import msgspec
 import structlog
 
-from backend.core.db import Connection, Pool
+from backend.core.db import Pool
 from backend.core.errors import AppError, Conflict, NotAuthenticated, NotFound
 from backend.core.tasks import UnitOfWork, unit_of_work
 from notifications.service import enqueue_notification
@@ -231,17 +232,58 @@ async def apply_callback(
             return CallbackResult(
                 status="already_processed", outcome=earlier["outcome"] if earlier else "exception"
             )
-        outcome, payment_id = await _apply(connection, bank, callback)
+        outcome, payment_id = await _apply(work, bank, callback)
         await queries.settle_callback(connection, callback_pk, outcome, payment_id)
-        if outcome == "paid" and payment_id is not None:
-            await work.add_task(WEBHOOK_TASK, payment_id)  # the agency hears of it, after commit
-            await _tell_the_citizen(work, payment_id)
-            paid = await queries.payment(connection, payment_id)
-            assert paid is not None
-            for listener in _bill_paid_listeners:
-                await listener(work, paid["bill_id"])
     _log.info("bank_callback", bank=bank, outcome=outcome, payment_id=payment_id)
     return CallbackResult(status="processed", outcome=outcome)
+
+
+class Settlement(msgspec.Struct, frozen=True, kw_only=True):
+    receipt_number: str
+    newly: bool
+    """False when the payment had been settled before: nothing was done again."""
+
+
+async def settle_payment(
+    work: UnitOfWork,
+    payment_id: str,
+    *,
+    amount_satang: int,
+    bank: str,
+    bank_reference: str | None,
+    source: Literal["bank", "support"],
+    detail: str | None,
+) -> Settlement:
+    """The one way a payment becomes successful, in the caller's transaction: its event, the bill
+    paid, the receipt, the citizen's receipt message, the agency's webhook (after commit) and
+    whatever the bill paid for (an application's fee). Settling a settled payment changes nothing."""
+    connection = work.connection
+    found = ensure_found(await queries.payment(connection, payment_id), "payment")
+    # The bill first, then the payment: the order the bank callback locks them in.
+    bill = ensure_found(await queries.bill_locked(connection, found["bill_id"]), "bill")
+    payment = ensure_found(await queries.payment_locked(connection, payment_id), "payment")
+    if payment["state"] == "success":
+        receipt = ensure_found(await queries.receipt_for_payment(connection, payment_id), "receipt")
+        return Settlement(receipt_number=receipt["number"], newly=False)
+    if bill["status"] != "unpaid":
+        raise Conflict(f"The bill is {bill['status']}; refund this money instead.")
+    await queries.complete_payment(connection, payment_id, bill["id"], amount_satang)
+    await queries.add_event(connection, payment_id, payment["state"], "success", source, detail)
+    number = await queries.insert_receipt(
+        connection,
+        payment_id=payment_id,
+        bill_id=bill["id"],
+        amount_satang=amount_satang,
+        bank=bank,
+        bank_reference=bank_reference,
+        verification_code=secrets.token_urlsafe(12),
+    )
+    await work.add_task(WEBHOOK_TASK, payment_id)  # the agency hears of it, after commit
+    await _tell_the_citizen(work, payment_id)
+    for listener in _bill_paid_listeners:
+        await listener(work, bill["id"])
+    _log.info("payment_settled", payment_id=payment_id, source=source)
+    return Settlement(receipt_number=number, newly=True)
 
 
 async def _tell_the_citizen(work: UnitOfWork, payment_id: str) -> None:
@@ -278,7 +320,9 @@ async def _tell_the_citizen(work: UnitOfWork, payment_id: str) -> None:
     )
 
 
-async def _apply(connection: Connection, bank: str, callback: BankCallback) -> tuple[str, str | None]:
+async def _apply(work: UnitOfWork, bank: str, callback: BankCallback) -> tuple[str, str | None]:
+    connection = work.connection
+
     async def exception(
         kind: str, detail: str, bill_id: str | None, payment_id: str | None
     ) -> tuple[str, str | None]:
@@ -294,10 +338,13 @@ async def _apply(connection: Connection, bank: str, callback: BankCallback) -> t
     )
     if bill is None:
         return await exception("unknown_bill", "No bill has this biller ID and these references.", None, None)
-    if bill["status"] == "paid":
-        return await exception(
-            "already_paid", "The bill was already paid: money arrived twice.", bill["id"], None
+    if bill["status"] != "unpaid":  # a cancelled bill's money is for support staff to refund
+        kind, detail = (
+            ("already_paid", "The bill was already paid: money arrived twice.")
+            if bill["status"] == "paid"
+            else ("late", "Money arrived for a bill that was cancelled.")
         )
+        return await exception(kind, detail, bill["id"], None)
     payment = await queries.latest_payment_for_bill(connection, bill["id"])
     if payment is None:
         return await exception(
@@ -314,18 +361,14 @@ async def _apply(connection: Connection, bank: str, callback: BankCallback) -> t
     if callback.amount_satang != payment["amount_satang"]:
         detail = f"The bank paid {callback.amount_satang} satang; the bill is {payment['amount_satang']}."
         return await exception("amount_mismatch", detail, bill["id"], payment["id"])
-    await queries.complete_payment(connection, payment["id"], bill["id"])
-    await queries.add_event(
-        connection, payment["id"], payment["state"], "success", "bank", f"{bank} {callback.callback_id}"
-    )
-    await queries.insert_receipt(
-        connection,
-        payment_id=payment["id"],
-        bill_id=bill["id"],
-        amount_satang=payment["amount_satang"],
+    await settle_payment(
+        work,
+        payment["id"],
+        amount_satang=callback.amount_satang,
         bank=bank,
         bank_reference=callback.bank_reference,
-        verification_code=secrets.token_urlsafe(12),
+        source="bank",
+        detail=f"{bank} {callback.callback_id}",
     )
     return "paid", payment["id"]
 

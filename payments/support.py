@@ -6,7 +6,6 @@ is written to that citizen's "who accessed my data" log, and staff see the natio
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 import uuid
 from typing import Annotated, Any, Literal
 
@@ -16,7 +15,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 
 from backend.core.errors import BadRequest, Conflict, NotFound
-from backend.core.tasks import unit_of_work
+from backend.core.tasks import UnitOfWork, unit_of_work
 from backend.identity.guards import Principal, require_support_staff
 from backend.identity.service import Identity
 from backend.lifespan import Resources
@@ -24,7 +23,7 @@ from backend.support.lookups import look_up_citizen
 from payments import queries
 from payments.reconcile import reconcile
 from payments.routes import IssuedBill, RefundView
-from payments.service import REFUND_WEBHOOK_TASK, WEBHOOK_TASK
+from payments.service import REFUND_WEBHOOK_TASK, settle_payment
 
 _MAX_SETTLEMENT_BYTES = 20 * 1024 * 1024
 _MAX_BILLS = 100  # a citizen's newest bills shown to support staff
@@ -109,42 +108,29 @@ async def resolve_exception(
             )  # fmt: skip
             await _close(connection, exception_id, "refund_requested", staff_id, data.note)
             return ResolutionResult(exception_id=exception_id, status="refund_requested", refund_id=refund_id)
-        receipt_number = await _accept(connection, row, staff_id, data.note)
+        receipt_number = await _accept(work, row, data.note)
         await _close(connection, exception_id, "accepted", staff_id, data.note)
-        await work.add_task(WEBHOOK_TASK, row["payment_id"])  # the agency hears the bill is paid
         return ResolutionResult(exception_id=exception_id, status="accepted", receipt_number=receipt_number)
 
 
-async def _accept(connection: Any, row: Any, staff_id: str, note: str) -> str:
-    """The late or different amount is taken as the bill's payment: the citizen gets a receipt."""
+async def _accept(work: UnitOfWork, row: Any, note: str) -> str:
+    """The late or different amount is taken as the bill's payment, settled as a bank's would be."""
     if row["kind"] not in ("late", "amount_mismatch") or row["payment_id"] is None:
         raise Conflict("Only a late payment or a different amount can be accepted; refund the others.")
-    bill = await connection.fetchrow(
-        "SELECT status FROM bills WHERE id = $1::uuid FOR UPDATE", row["bill_id"]
-    )
-    if bill is None or bill["status"] != "unpaid":
-        raise Conflict("The bill is no longer unpaid; refund this money instead.")
-    payment = await connection.fetchrow(
-        "SELECT state FROM payments WHERE id = $1::uuid FOR UPDATE", row["payment_id"]
-    )
-    await connection.execute(
-        "UPDATE payments SET state = 'success', completed_at = now(), amount_satang = $2 WHERE id = $1::uuid",
+    settled = await settle_payment(
+        work,
         row["payment_id"],
-        row["amount_satang"],
-    )
-    await connection.execute(
-        "UPDATE bills SET status = 'paid', paid_at = now() WHERE id = $1::uuid", row["bill_id"]
-    )
-    await queries.add_event(connection, row["payment_id"], payment["state"], "success", "support", note[:300])
-    return await queries.insert_receipt(
-        connection,
-        payment_id=row["payment_id"],
-        bill_id=row["bill_id"],
         amount_satang=row["amount_satang"],
         bank=row["bank"],
-        bank_reference=row["callback_id"],
-        verification_code=secrets.token_urlsafe(12),
+        bank_reference=await queries.callback_bank_reference(
+            work.connection, row["bank"], row["callback_id"]
+        ),
+        source="support",
+        detail=note[:300],
     )
+    if not settled.newly:  # this money came on top of money already accepted for the payment
+        raise Conflict("The payment was already settled; refund this money instead.")
+    return settled.receipt_number
 
 
 async def _close(connection: Any, exception_id: int, status: str, staff_id: str, note: str) -> None:
