@@ -120,6 +120,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 connectors,
                 app.state.identity.cipher,
                 deadline_seconds=settings.entitlements_deadline_ms / 1000,
+                refresh_cooldown_seconds=settings.entitlements_refresh_cooldown_seconds,
             )
             stack.push_async_callback(app.state.entitlements.settle)
             app.state.applications = Applications(

@@ -1,4 +1,6 @@
-"""Demo data, loaded only in demo mode and safe to load again (it never overwrites edits).
+"""Demo data, loaded only in demo mode and safe to load again (it never overwrites edits, but for the
+addresses that follow the settings: demo connectors pointing at the demo agencies' server follow
+DEMO_AGENCIES_PORT on every start).
 
 Demo agencies, each with a machine client; the demo staff as citizens holding their roles; and
 ``VAR_DIR/demo.json`` listing the demo people and the agencies' client credentials, so that a person
@@ -282,7 +284,33 @@ async def _demo_bills(connection: Connection, cipher: NationalIdCipher) -> None:
             )
 
 
+# A URL on the demo agencies' server (any port): what the seed wrote, or an edit pointing there.
+_DEMO_AGENCIES_URL = r"^http://127\.0\.0\.1:[0-9]+/({})(/.*)?$"
+
+
 async def _demo_connectors(connection: Connection, settings: Settings) -> None:
+    origin = f"http://127.0.0.1:{settings.demo_agencies_port}"
+    # Started before on another port, demo connectors would call whatever listens there now, with
+    # national IDs: their addresses on the demo agencies' server follow the setting. Only demo agencies'
+    # connectors, and only URLs on that server (an agency's edit pointing elsewhere is its own).
+    pattern = _DEMO_AGENCIES_URL.format("|".join(service for _, service, *_ in DEMO_CONNECTORS))
+    await connection.execute(
+        """
+        UPDATE connectors c SET
+            base_url = CASE WHEN c.base_url ~ $1
+                            THEN regexp_replace(c.base_url, '^http://[^/]+', $2) ELSE c.base_url END,
+            oauth_token_url = CASE WHEN c.oauth_token_url ~ $1
+                                   THEN regexp_replace(c.oauth_token_url, '^http://[^/]+', $2)
+                                   ELSE c.oauth_token_url END,
+            updated_at = now()
+        FROM agencies a
+        WHERE a.id = c.agency_id AND a.is_demo
+          AND ((c.base_url ~ $1 AND NOT starts_with(c.base_url, $2 || '/'))
+               OR (c.oauth_token_url ~ $1 AND NOT starts_with(c.oauth_token_url, $2 || '/')))
+        """,
+        pattern,
+        origin,
+    )
     for code, service, title_th, title_en, consent, fields, min_age in DEMO_CONNECTORS:
         agency_id: int = await connection.fetchval("SELECT id FROM agencies WHERE code = $1", code)
         await connector_queries.create_connector(
@@ -292,7 +320,7 @@ async def _demo_connectors(connection: Connection, settings: Settings) -> None:
                 "name": service,
                 "title_th": title_th,
                 "title_en": title_en,
-                "base_url": f"http://127.0.0.1:{settings.demo_agencies_port}/{service}",
+                "base_url": f"{origin}/{service}",
                 "auth_kind": "none",
                 "api_key_header": None,
                 "oauth_token_url": None,

@@ -109,6 +109,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename="upper"):
     """Calls in flight to one agency's systems from one process; more wait their turn."""
     entitlements_deadline_ms: int = 3000
     """The longest a citizen waits for their entitlements, however slow the agencies are."""
+    entitlements_refresh_cooldown_seconds: Annotated[int, msgspec.Meta(ge=0, le=86400)] = 60
+    """At most one call per citizen and connector in this time, however often they refresh (each call
+    carries their national ID to the agency); 0 turns the cool-down off (benchmarks)."""
     demo_agencies_port: int = 8090
     """Where ``citizen run`` serves the demo agencies' connectors (demo mode only)."""
     demo_push_service_port: int = 8091
@@ -145,6 +148,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename="upper"):
     files_dir: str = ""
     """Uploaded and issued files, addressed by SHA-256; defaults to VAR_DIR/files. Shared by all
     replicas (a volume) in a deployment."""
+    uploads_per_hour: Annotated[int, msgspec.Meta(ge=1)] = 60
+    """Files one citizen may upload an hour, accepted or refused (a token bucket in Redis)."""
+    upload_quota_mb: Annotated[int, msgspec.Meta(ge=1)] = 200
+    """Megabytes one citizen's uploads may hold: live files, and removed ones until collected."""
+    files_gc_grace_hours: Annotated[int, msgspec.Meta(ge=1)] = 24
+    """Stored files nothing references are removed once older than this (uploads in flight are younger)."""
 
     @property
     def var_path(self) -> Path:

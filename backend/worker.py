@@ -8,12 +8,15 @@ PostgreSQL by ``backend.core.tasks`` so that they outlive a Redis restart.
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib
 from typing import Any
 
 import structlog
 from saq import CronJob, Worker
 
+from backend.applications.files import FileStore
+from backend.applications.storage import collect_garbage
 from backend.core import tasks
 from backend.lifespan import Resources, open_resources
 from backend.settings import Settings
@@ -34,6 +37,7 @@ TASK_MODULES: tuple[str, ...] = (
 )
 SWEEP_CRON = "* * * * * */30"  # every 30 seconds (croniter's sixth field is seconds)
 RETENTION_CRON = "23 * * * *"  # hourly, so each run has little to do
+FILES_GC_CRON = "41 * * * *"  # hourly: a removed upload's bytes outlive its grace period by an hour at most
 # Shorter than the Redis client's socket timeout, so a blocking dequeue never looks like a lost link.
 DEQUEUE_TIMEOUT_SECONDS = 2.0
 # SAQ waits this long on shutdown for running jobs (and its idle upkeep loops) before cancelling them.
@@ -64,6 +68,15 @@ async def apply_retention(ctx: dict[str, Any]) -> tuple[int, int]:
     if purged or deleted:
         _log.info("retention_applied", bodies_purged=purged, attempts_deleted=deleted)
     return purged, deleted
+
+
+async def collect_stored_files(ctx: dict[str, Any]) -> int:
+    resources = _resources(ctx)
+    settings = resources.settings
+    collected = await collect_garbage(
+        resources.pool, FileStore(settings.files_path), dt.timedelta(hours=settings.files_gc_grace_hours)
+    )
+    return collected.files
 
 
 async def sweep_tasks(ctx: dict[str, Any]) -> int:
@@ -101,6 +114,7 @@ def build_worker(resources: Resources) -> Worker[Any]:
             CronJob(sweep_tasks, cron=SWEEP_CRON, timeout=60),
             CronJob(expire_payments, cron=SWEEP_CRON, timeout=60),
             CronJob(apply_retention, cron=RETENTION_CRON, timeout=600),
+            CronJob(collect_stored_files, cron=FILES_GC_CRON, timeout=1800),
         ],
         concurrency=resources.settings.worker_concurrency,
         startup=startup,

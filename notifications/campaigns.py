@@ -20,7 +20,7 @@ from backend.core.db import Pool
 from backend.core.errors import Conflict
 from backend.core.tasks import TaskContext, task_handler, unit_of_work
 from notifications import queries
-from notifications.service import enqueue_campaign_chunk, render
+from notifications.service import enqueue_campaign_chunk, render, require_category_allowed
 
 if TYPE_CHECKING:
     from saq.queue.base import Queue
@@ -82,6 +82,7 @@ async def start_campaign(
     created_by: str | None,
 ) -> tuple[str, bool]:
     """(campaign id, created now). The same idempotency key and body give the same campaign."""
+    await require_category_allowed(pool, agency_id, template["category"], "template")
     texts = render(template, request.params)
     digest = hashlib.sha256(msgspec.json.encode(request)).digest()
     earlier = await queries.campaign_by_key(pool, agency_id, request.idempotency_key)

@@ -8,12 +8,17 @@ the category ``entitlements`` (which citizens may opt out of), once per time the
 
 from __future__ import annotations
 
+import structlog
+
 from backend.connectors.entitlements import NEWLY_ELIGIBLE_TASK
 from backend.core.tasks import TaskContext, task_handler
+from backend.core.text import hidden_character
 from notifications import queries
 from notifications.service import enqueue_notification
 
 _WEEK_SECONDS = 7 * 86400
+_TEXTS = ("scheme_name_th", "scheme_name_en", "how_to_claim_th", "how_to_claim_en")
+_log = structlog.get_logger(__name__)
 
 
 @task_handler(NEWLY_ELIGIBLE_TASK)
@@ -21,6 +26,11 @@ async def tell_the_newly_eligible(ctx: TaskContext, ref: str) -> None:
     citizen_id, connector_id, scheme_id = ref.split(":", 2)
     state = await queries.still_eligible(ctx.connection, citizen_id, int(connector_id), scheme_id)
     if state is None:  # no longer eligible, or the consent that let us know was withdrawn
+        return
+    # Answers are checked as they arrive (backend/connectors/contract.py); a state kept before that
+    # rule is not written to anyone's inbox.
+    if any(hidden_character(state[name] or "") for name in _TEXTS):
+        _log.warning("eligibility_text_refused", connector_id=connector_id, scheme_id=scheme_id)
         return
     await enqueue_notification(
         ctx.work,

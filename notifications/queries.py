@@ -104,17 +104,43 @@ async def latest_templates(db: Db, agency_id: int) -> list[dict[str, Any]]:
     return [dict(row) for row in rows]
 
 
-async def notification_by_key(db: Db, agency_id: int, citizen_id: str, key: str) -> dict[str, Any] | None:
+async def notification_by_key(
+    db: Db, agency_id: int, national_id_hash: bytes, key: str
+) -> dict[str, Any] | None:
+    """The agency's message with this key to this national ID, held or the citizen's."""
     row = await db.fetchrow(
         """
         SELECT id::text, request_hash FROM notifications
-        WHERE agency_id = $1 AND citizen_id = $2::uuid AND idempotency_key = $3
+        WHERE held_for = $2 AND agency_id = $1 AND idempotency_key = $3
+        UNION ALL
+        SELECT n.id::text, n.request_hash FROM citizens c JOIN notifications n ON n.citizen_id = c.id
+        WHERE c.national_id_hash = $2 AND n.agency_id = $1 AND n.idempotency_key = $3
+        LIMIT 1
         """,
         agency_id,
-        citizen_id,
+        national_id_hash,
         key,
     )
     return dict(row) if row else None
+
+
+async def lock_national_id(connection: Connection, national_id_hash: bytes) -> None:
+    """Until commit: a send to this national ID and the ID's first login never interleave, so a
+    message is either held and then given at login, or sent to the citizen the login created."""
+    await connection.execute(
+        "SELECT pg_advisory_xact_lock(hashtextextended('national-id:' || encode($1, 'hex'), 0))",
+        national_id_hash,
+    )
+
+
+async def give_held(connection: Connection, citizen_id: str, national_id_hash: bytes) -> int:
+    """The messages held for this national ID become the citizen's (in their inbox at once)."""
+    result: str = await connection.execute(
+        "UPDATE notifications SET citizen_id = $1::uuid, held_for = NULL WHERE held_for = $2",
+        citizen_id,
+        national_id_hash,
+    )
+    return int(result.rsplit(" ", 1)[1])
 
 
 async def insert_notification(connection: Connection, fields: dict[str, Any]) -> str:
@@ -122,8 +148,9 @@ async def insert_notification(connection: Connection, fields: dict[str, Any]) ->
         """
         INSERT INTO notifications (citizen_id, agency_id, template_id, title_th, title_en, body_th, body_en,
                                    url, urgency, ttl_seconds, idempotency_key, request_hash, campaign_id,
-                                   created_at)
-        VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::uuid, coalesce($14, now()))
+                                   created_at, held_for, from_platform)
+        VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::uuid, coalesce($14, now()),
+                $15, $16)
         RETURNING id::text
         """,
         fields["citizen_id"],
@@ -140,6 +167,8 @@ async def insert_notification(connection: Connection, fields: dict[str, Any]) ->
         fields["request_hash"],
         fields.get("campaign_id"),
         fields.get("created_at"),
+        fields.get("held_for"),
+        fields.get("from_platform", False),
     )
     return notification_id
 
@@ -668,7 +697,7 @@ async def notification_for_release(db: Db, notification_id: str) -> dict[str, An
         """
         SELECT n.citizen_id::text, n.agency_id, n.urgency, coalesce(t.category, '') AS category,
                EXISTS (SELECT 1 FROM notification_deliveries d WHERE d.notification_id = n.id) AS routed,
-               n.status
+               n.status, n.from_platform
         FROM notifications n LEFT JOIN notification_templates t ON t.id = n.template_id
         WHERE n.id = $1::uuid
         """,
@@ -694,3 +723,52 @@ async def still_eligible(
         scheme_id,
     )
     return dict(row) if row else None
+
+
+async def approved_for_emergency_alerts(db: Db, agency_id: int) -> bool:
+    approved: bool = await db.fetchval(
+        "SELECT EXISTS (SELECT 1 FROM emergency_alert_approvals WHERE agency_id = $1 AND revoked_at IS NULL)",
+        agency_id,
+    )
+    return approved
+
+
+async def approve_emergency_alerts(db: Db, agency_id: int, granted_by: str | None, reason: str) -> int | None:
+    """The new approval's id; None when the agency is approved already."""
+    approval_id: int | None = await db.fetchval(
+        """
+        INSERT INTO emergency_alert_approvals (agency_id, granted_by, grant_reason)
+        VALUES ($1, $2::uuid, $3)
+        ON CONFLICT (agency_id) WHERE revoked_at IS NULL DO NOTHING
+        RETURNING id
+        """,
+        agency_id,
+        granted_by,
+        reason,
+    )
+    return approval_id
+
+
+async def revoke_emergency_alerts(db: Db, approval_id: int, revoked_by: str | None) -> bool:
+    result: str = await db.execute(
+        "UPDATE emergency_alert_approvals SET revoked_at = now(), revoked_by = $2::uuid "
+        "WHERE id = $1 AND revoked_at IS NULL",
+        approval_id,
+        revoked_by,
+    )
+    return result.endswith(" 1")
+
+
+async def emergency_alert_approvals(db: Db, *, include_revoked: bool) -> list[dict[str, Any]]:
+    rows = await db.fetch(
+        """
+        SELECT e.id, e.agency_id, a.code AS agency_code, a.name_th AS agency_name_th,
+               a.name_en AS agency_name_en, e.granted_by::text, e.granted_at, e.grant_reason,
+               e.revoked_by::text, e.revoked_at
+        FROM emergency_alert_approvals e JOIN agencies a ON a.id = e.agency_id
+        WHERE $1 OR e.revoked_at IS NULL
+        ORDER BY e.granted_at DESC, e.id DESC
+        """,
+        include_revoked,
+    )
+    return [dict(row) for row in rows]

@@ -15,19 +15,33 @@ from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
 from backend.core.crypto import is_valid_national_id
-from backend.core.errors import BadRequest, FieldError, InvalidInput, NotFound
+from backend.core.errors import BadRequest, Conflict, FieldError, InvalidInput, NotFound
+from backend.core.links import refuse_foreign_link
 from backend.core.ratelimit import Bucket
 from backend.core.text import refuse_hidden_text
 from backend.identity import queries as identity_queries
-from backend.identity.guards import Principal, agencies_of, require_agency_permission, require_person
+from backend.identity.guards import (
+    Principal,
+    agencies_of,
+    require_agency_permission,
+    require_person,
+    require_platform_admin,
+)
 from backend.identity.service import Identity
 from backend.lifespan import Resources
 from notifications import queries
+from notifications import release as _release  # noqa: F401  (registers the login listener: held messages)
 from notifications.campaigns import NewCampaign, TileFollowers, start_campaign
 from notifications.delivery import vapid_key
 from notifications.endpoints import endpoint_problem
 from notifications.push_service import b64url
-from notifications.service import NewNotification, NewTemplate, placeholders_of, send_to_citizen
+from notifications.service import (
+    NewNotification,
+    NewTemplate,
+    placeholders_of,
+    require_category_allowed,
+    send_to_citizen,
+)
 
 
 class SubscriptionKeys(msgspec.Struct):
@@ -245,6 +259,7 @@ async def add_template(
 ) -> TemplateView:
     refuse_hidden_text(data)
     require_agency_permission(principal, agency_id, "notifications")
+    await require_category_allowed(resources.pool, agency_id, data.category, "category")
     fields = {**msgspec.structs.asdict(data), "placeholders": placeholders_of(data)}
     return msgspec.convert(
         await queries.add_template(resources.pool, agency_id, fields, principal.citizen_id), TemplateView
@@ -299,7 +314,8 @@ async def _template(resources: Resources, agency_id: int, key: str) -> dict[str,
 @post(
     "/api/v1/agency/notifications",
     tags=["agency"],
-    summary="Send a message to one citizen (inbox first, then a push)",
+    summary="Send a message to one citizen (inbox first, then a push; held for their first login if "
+    "they have not used the app yet)",
     status_code=HTTP_201_CREATED,
 )
 async def send(
@@ -309,22 +325,19 @@ async def send(
     resources: NamedDependency[Resources],
 ) -> Response[NotificationStatus]:
     refuse_hidden_text(data)
+    refuse_foreign_link(data.url, "url")
     agency_id = await _sending_agency(principal, identity, resources, data.agency_id)
     if not is_valid_national_id(data.national_id):
         raise InvalidInput(
             errors=[FieldError(field="national_id", message="is not a valid 13-digit national ID")]
         )
-    citizen_id = await identity_queries.citizen_id_by_hash(
-        resources.pool, identity.cipher.lookup_hash(data.national_id)
-    )
-    if citizen_id is None:
-        raise NotFound("This person has not used the app yet, so has no inbox to send to.")
     template = await _template(resources, agency_id, data.template)
+    # Whether this person has used the app is never part of the answer (see send_to_citizen).
     notification_id, created = await send_to_citizen(
         resources.pool,
         resources.queue,
         agency_id=agency_id,
-        citizen_id=citizen_id,
+        national_id_hash=identity.cipher.lookup_hash(data.national_id),
         template=template,
         request=data,
     )
@@ -382,6 +395,7 @@ async def start_campaign_route(
     resources: NamedDependency[Resources],
 ) -> Response[CampaignProgress]:
     refuse_hidden_text(data)
+    refuse_foreign_link(data.url, "url")
     agency_id = await _sending_agency(principal, identity, resources, data.agency_id)
     if isinstance(data.audience, TileFollowers) and not await queries.tile_belongs_to(
         resources.pool, data.audience.tile_id, agency_id
@@ -419,6 +433,83 @@ async def campaign_progress(
     if progress is None:
         raise NotFound("No such campaign at this agency.")
     return _progress(progress)
+
+
+class NewEmergencyAlertApproval(msgspec.Struct, forbid_unknown_fields=True):
+    agency_id: int
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
+
+
+class EmergencyAlertApprovalView(msgspec.Struct, frozen=True):
+    id: int
+    agency_id: int
+    agency_code: str
+    agency_name_th: str
+    agency_name_en: str
+    granted_by: str | None
+    granted_at: dt.datetime
+    grant_reason: str
+    revoked_by: str | None
+    revoked_at: dt.datetime | None
+
+
+@get(
+    "/api/v1/admin/emergency-alert-approvals",
+    tags=["administration"],
+    summary="Agencies approved to send emergency alerts (and past approvals)",
+)
+async def list_emergency_alert_approvals(
+    principal: NamedDependency[Principal],
+    resources: NamedDependency[Resources],
+    include_revoked: FromQuery[bool] = False,
+) -> list[EmergencyAlertApprovalView]:
+    require_platform_admin(principal)
+    rows = await queries.emergency_alert_approvals(resources.pool, include_revoked=include_revoked)
+    return [msgspec.convert(row, EmergencyAlertApprovalView) for row in rows]
+
+
+@post(
+    "/api/v1/admin/emergency-alert-approvals",
+    tags=["administration"],
+    summary="Approve an agency to send emergency alerts (categories payments and safety, which pass "
+    "citizens' opt-outs and quiet hours when urgent)",
+    status_code=HTTP_201_CREATED,
+)
+async def approve_emergency_alerts(
+    data: Annotated[NewEmergencyAlertApproval, msgspec.Meta()],
+    principal: NamedDependency[Principal],
+    resources: NamedDependency[Resources],
+) -> EmergencyAlertApprovalView:
+    refuse_hidden_text(data)
+    admin = require_platform_admin(principal)
+    status = await identity_queries.agency_status(resources.pool, data.agency_id)
+    if status is None:
+        raise NotFound("No such agency.")
+    if status != "approved":
+        raise Conflict("The agency must be approved before it can send emergency alerts.")
+    approval_id = await queries.approve_emergency_alerts(
+        resources.pool, data.agency_id, admin.citizen_id, data.reason
+    )
+    if approval_id is None:
+        raise Conflict("This agency is approved for emergency alerts already.")
+    rows = await queries.emergency_alert_approvals(resources.pool, include_revoked=False)
+    return msgspec.convert(next(row for row in rows if row["id"] == approval_id), EmergencyAlertApprovalView)
+
+
+@delete(
+    "/api/v1/admin/emergency-alert-approvals/{approval_id:int}",
+    tags=["administration"],
+    summary="Revoke an agency's approval for emergency alerts (kept, closed; effective at once)",
+    status_code=HTTP_204_NO_CONTENT,
+)
+async def revoke_emergency_alerts(
+    approval_id: FromPath[int],
+    principal: NamedDependency[Principal],
+    resources: NamedDependency[Resources],
+) -> None:
+    admin = require_platform_admin(principal)
+    if not await queries.revoke_emergency_alerts(resources.pool, approval_id, admin.citizen_id):
+        raise NotFound("No such active approval.")
 
 
 class QuietHours(msgspec.Struct, forbid_unknown_fields=True):
@@ -486,4 +577,5 @@ NOTIFICATION_ROUTES = [
     vapid_public_key, subscribe, devices, unsubscribe, inbox, unread, read, remove,
     add_template, list_templates, send,
     notification_status, start_campaign_route, campaign_progress,
+    list_emergency_alert_approvals, approve_emergency_alerts, revoke_emergency_alerts,
 ]  # fmt: skip

@@ -12,9 +12,10 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 
-from backend.core.db import Pool
-from backend.core.errors import Conflict, FieldError, InvalidInput
+from backend.core.db import Connection, Pool
+from backend.core.errors import Conflict, FieldError, Forbidden, InvalidInput
 from backend.core.tasks import UnitOfWork, unit_of_work
+from backend.identity import queries as identity_queries
 from notifications import queries
 
 if TYPE_CHECKING:
@@ -25,14 +26,37 @@ STATUS_WEBHOOK_TASK = "notifications.status_webhook"
 RELEASE_TASK = "notifications.release"
 FINAL_STATUSES = frozenset({"delivered", "permanent-failure", "technical-failure", "cancelled", "suppressed"})
 # Messages about the citizen's own money or safety, sent as urgent, reach them whatever their
-# opt-outs and quiet hours say (documented in the README).
-URGENT_CATEGORIES = frozenset({"payments", "safety"})
+# opt-outs and quiet hours say (documented in the README). An agency's say-so is not enough: only the
+# platform's own messages and agencies approved for emergency alerts may use these categories.
+RESERVED_CATEGORIES = frozenset({"payments", "safety"})
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]{0,39})\}")
 _TEXT_FIELDS = ("title_th", "title_en", "body_th", "body_en")
 _RETENTION_BATCH = 5000
 NO_DEVICES = "no devices: the message is in the inbox only"
 DELIVERY_BATCH = 50
 """Deliveries pushed by one task: one claim and a few set-based writes for many pushes."""
+
+
+class EmergencyAlertsOnly(Forbidden):
+    """English then Thai, as other refusals in plain words (clients match the English start)."""
+
+    problem_type = "emergency-alerts-only"
+    title = "This category is for emergency alerts only · หมวดนี้สงวนไว้สำหรับการแจ้งเตือนฉุกเฉิน"
+
+    def __init__(self, category: str, field: str) -> None:
+        message = (
+            f"Only the platform and agencies a platform administrator approved for emergency alerts may"
+            f" send {category} messages: sent as urgent, they reach citizens whatever their preferences say."
+            f" · ข้อความหมวด {category} ที่ส่งแบบด่วนจะถึงประชาชนแม้ปิดการแจ้งเตือนไว้ จึงส่งได้เฉพาะระบบเอง"
+            f"และหน่วยงานที่ผู้ดูแลระบบอนุมัติให้ส่งการแจ้งเตือนฉุกเฉิน"
+        )
+        super().__init__(message, errors=[FieldError(field=field, message=message)])
+
+
+async def require_category_allowed(db: Pool | Connection, agency_id: int, category: str, field: str) -> None:
+    """403 when an agency without an approval for emergency alerts uses a reserved category."""
+    if category in RESERVED_CATEGORIES and not await queries.approved_for_emergency_alerts(db, agency_id):
+        raise EmergencyAlertsOnly(category, field)
 
 
 class NewTemplate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
@@ -87,22 +111,32 @@ async def send_to_citizen(
     queue: Queue,
     *,
     agency_id: int,
-    citizen_id: str,
+    national_id_hash: bytes,
     template: dict[str, Any],
     request: NewNotification,
 ) -> tuple[str, bool]:
-    """(notification id, created now). The same idempotency key and body give the same notification."""
+    """(notification id, created now). The same idempotency key and body give the same notification.
+
+    A national ID that has not used the app yet is answered the same way: its message is held and
+    becomes theirs at their first login (``notifications.release``), ending meanwhile as a message to
+    a citizen without devices does, so nothing the agency sees tells it who has an account."""
+    await require_category_allowed(pool, agency_id, template["category"], "template")
     texts = render(template, request.params)
     digest = hashlib.sha256(msgspec.json.encode(msgspec.structs.replace(request, national_id=""))).digest()
-    earlier = await queries.notification_by_key(pool, agency_id, citizen_id, request.idempotency_key)
-    if earlier is not None:
-        if earlier["request_hash"] != digest:
-            raise Conflict("This idempotency key was used for a different notification.")
-        return earlier["id"], False
     async with unit_of_work(pool, queue) as work:
+        await queries.lock_national_id(work.connection, national_id_hash)
+        earlier = await queries.notification_by_key(
+            work.connection, agency_id, national_id_hash, request.idempotency_key
+        )
+        if earlier is not None:
+            if earlier["request_hash"] != digest:
+                raise Conflict("This idempotency key was used for a different notification.")
+            return earlier["id"], False
+        citizen_id = await identity_queries.citizen_id_by_hash(work.connection, national_id_hash)
         notification_id = await enqueue_notification(
             work,
             citizen_id=citizen_id,
+            held_for=national_id_hash if citizen_id is None else None,
             agency_id=agency_id,
             category=template["category"],
             template_id=template["id"],
@@ -118,11 +152,18 @@ async def send_to_citizen(
 
 
 def push_decision(
-    preferences: dict[str, Any] | None, *, agency_id: int, category: str, urgency: str, now: dt.datetime
+    preferences: dict[str, Any] | None,
+    *,
+    agency_id: int,
+    category: str,
+    urgency: str,
+    now: dt.datetime,
+    vouched: bool = False,
 ) -> tuple[Literal["now", "later", "suppressed"], dt.datetime | None, str | None]:
     """Whether the push goes now, later (when quiet hours end) or not at all; the inbox gets the
-    message in every case."""
-    if urgency == "high" and category in URGENT_CATEGORIES:
+    message in every case. ``vouched``: the platform wrote it, or its agency is approved for
+    emergency alerts; only then may an urgent money or safety message pass opt-outs and quiet hours."""
+    if vouched and urgency == "high" and category in RESERVED_CATEGORIES:
         return "now", None, None
     if preferences is None:
         return "now", None, None
@@ -130,7 +171,8 @@ def push_decision(
     if opted_out:
         return "suppressed", None, opted_out
     start, end = preferences["quiet_start"], preferences["quiet_end"]
-    if urgency == "high" or start is None or end is None:
+    # Urgency alone is the sender's own claim: it sets the push's priority, never past quiet hours.
+    if start is None or end is None:
         return "now", None, None
     local = now.astimezone(ZoneInfo(preferences["timezone"]))
     quiet = start <= local.time() < end if start < end else (local.time() >= start or local.time() < end)
@@ -150,10 +192,19 @@ def _opted_out(preferences: dict[str, Any], agency_id: int, category: str) -> st
     return None
 
 
+async def vouched_for(
+    connection: Connection, *, agency_id: int, category: str, urgency: str, from_platform: bool
+) -> bool:
+    """See ``push_decision``: asked when it is routed, so a revoked approval counts at once."""
+    if urgency != "high" or category not in RESERVED_CATEGORIES:
+        return False
+    return from_platform or await queries.approved_for_emergency_alerts(connection, agency_id)
+
+
 async def enqueue_notification(
     work: UnitOfWork,
     *,
-    citizen_id: str,
+    citizen_id: str | None,
     agency_id: int,
     category: str,
     template_id: int | None,
@@ -165,10 +216,15 @@ async def enqueue_notification(
     request_hash: bytes,
     campaign_id: str | None = None,
     send_at: dt.datetime | None = None,
+    held_for: bytes | None = None,
+    from_platform: bool = False,
 ) -> str:
     """The inbox row and one delivery task per device, in the caller's transaction (other features,
     such as payments, call this in the transaction of their own change). A message scheduled for
-    later is written now but appears in the inbox, and is routed to devices, only at ``send_at``."""
+    later is written now but appears in the inbox, and is routed to devices, only at ``send_at``.
+    ``held_for``: the national ID's lookup hash when no citizen has it yet (``citizen_id`` None).
+    ``from_platform``: written by the platform itself, never on an agency's say-so (see
+    ``push_decision``)."""
     later = send_at is not None and send_at > dt.datetime.now(dt.UTC)
     notification_id = await queries.insert_notification(
         work.connection,
@@ -184,6 +240,8 @@ async def enqueue_notification(
             "request_hash": request_hash,
             "campaign_id": campaign_id,
             "created_at": send_at if later else None,
+            "held_for": held_for,
+            "from_platform": from_platform,
         },
     )
     if later:
@@ -193,17 +251,36 @@ async def enqueue_notification(
         )
         await work.add_task(RELEASE_TASK, notification_id, run_after=send_at)
     else:
-        await route_notification(work, notification_id, citizen_id, agency_id, category, urgency)
+        await route_notification(
+            work, notification_id, citizen_id, agency_id, category, urgency, from_platform=from_platform
+        )
     return notification_id
 
 
 async def route_notification(
-    work: UnitOfWork, notification_id: str, citizen_id: str, agency_id: int, category: str, urgency: str
+    work: UnitOfWork,
+    notification_id: str,
+    citizen_id: str | None,
+    agency_id: int,
+    category: str,
+    urgency: str,
+    *,
+    from_platform: bool,
 ) -> None:
-    """Suppress it, or queue one delivery per device of the citizen now or when quiet hours end."""
-    preferences = await queries.preferences(work.connection, citizen_id)
+    """Suppress it, or queue one delivery per device of the citizen now or when quiet hours end.
+    A held message (no citizen yet) has no preferences and no devices, so it ends as the message of
+    a citizen without devices does, by the same steps."""
+    preferences = None if citizen_id is None else await queries.preferences(work.connection, citizen_id)
+    vouched = await vouched_for(
+        work.connection, agency_id=agency_id, category=category, urgency=urgency, from_platform=from_platform
+    )
     decision, push_at, reason = push_decision(
-        preferences, agency_id=agency_id, category=category, urgency=urgency, now=dt.datetime.now(dt.UTC)
+        preferences,
+        agency_id=agency_id,
+        category=category,
+        urgency=urgency,
+        now=dt.datetime.now(dt.UTC),
+        vouched=vouched,
     )
     if decision == "suppressed":
         await queries.set_notification_status(work.connection, notification_id, "suppressed", reason)
@@ -255,6 +332,14 @@ async def enqueue_campaign_chunk(work: UnitOfWork, campaign: dict[str, Any], cit
     handful of statements: the inbox rows, a delivery per device, and their tasks."""
     preferences = await queries.preferences_of(work.connection, citizen_ids)
     now = dt.datetime.now(dt.UTC)
+    # Campaigns are always an agency's: past preferences only while it is approved for emergency alerts.
+    vouched = await vouched_for(
+        work.connection,
+        agency_id=campaign["agency_id"],
+        category=campaign["category"],
+        urgency=campaign["urgency"],
+        from_platform=False,
+    )
     decisions = {
         citizen_id: push_decision(
             preferences.get(citizen_id),
@@ -262,6 +347,7 @@ async def enqueue_campaign_chunk(work: UnitOfWork, campaign: dict[str, Any], cit
             category=campaign["category"],
             urgency=campaign["urgency"],
             now=now,
+            vouched=vouched,
         )
         for citizen_id in citizen_ids
     }

@@ -317,6 +317,7 @@ async def _tell_the_citizen(work: UnitOfWork, payment_id: str) -> None:
         ttl_seconds=7 * 86400,
         idempotency_key=f"payment-receipt:{payment_id}",
         request_hash=b"payment receipt",
+        from_platform=True,  # the platform's own word that this is the citizen's money
     )
 
 

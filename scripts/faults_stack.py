@@ -359,6 +359,9 @@ class Stack:
             # so that each scenario stays short; the mechanism is the same.
             "OUTBOX_SWEEP_AFTER_SECONDS": "5",
             "TASK_LEASE_SECONDS": "10",
+            # Each agency scenario refreshes every citizen's page several times: every refresh must
+            # reach the agencies, as it did before the per-citizen cool-down.
+            "ENTITLEMENTS_REFRESH_COOLDOWN_SECONDS": "0",
         }
         upgrade = subprocess.run(
             [sys.executable, "-m", "backend.cli", "db", "upgrade"],

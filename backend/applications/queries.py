@@ -361,6 +361,39 @@ async def remove_file(connection: Connection, application_id: str, file_id: str)
     )
 
 
+async def lock_upload_quota(db: Db, citizen_id: str) -> None:
+    """Until the transaction ends: one quota check and insert at a time per citizen."""
+    await db.execute(
+        "SELECT pg_advisory_xact_lock(hashtextextended('upload-quota:' || $1::text, 0))", citizen_id
+    )
+
+
+async def held_upload_bytes(db: Db, citizen_id: str, removed_within: dt.timedelta) -> int:
+    """Bytes of the citizen's live uploads and of those removed within ``removed_within``."""
+    held: int = await db.fetchval(
+        """
+        SELECT coalesce(sum(f.size_bytes), 0) FROM application_files f
+        JOIN applications a ON a.id = f.application_id
+        WHERE a.citizen_id = $1::uuid AND (f.removed_at IS NULL OR f.removed_at > now() - $2::interval)
+        """,
+        citizen_id,
+        removed_within,
+    )
+    return held
+
+
+async def referenced_files(db: Db, digests: list[str]) -> set[str]:
+    """Which of ``digests`` a live upload or an issued document references."""
+    rows = await db.fetch(
+        """
+        SELECT sha256 FROM application_files WHERE sha256 = ANY($1::text[]) AND removed_at IS NULL
+        UNION SELECT sha256 FROM documents WHERE sha256 = ANY($1::text[])
+        """,
+        digests,
+    )
+    return {row["sha256"] for row in rows}
+
+
 # --- documents --------------------------------------------------------------------------------
 
 _DOCUMENT_COLUMNS = """

@@ -53,6 +53,7 @@ from backend.applications.schemas import (
 )
 from backend.applications.service import SHARE_VIEW_MINUTES, Actor, Applications
 from backend.applications.signing import statement
+from backend.applications.storage import UPLOADS_RATE_LIMITED, UploadQuota, upload_bucket
 from backend.connectors import queries as connector_queries
 from backend.core.crypto import mask_national_id
 from backend.core.errors import BadRequest, Conflict, FieldError, InvalidInput, NotFound
@@ -260,13 +261,17 @@ async def upload_file(
     data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
     principal: NamedDependency[Principal],
     applications: NamedDependency[Applications],
+    identity: NamedDependency[Identity],
 ) -> FileView:
     citizen_id = _me(principal)
     field, upload = data.get("field"), data.get("file")
     if not isinstance(field, str) or not isinstance(upload, UploadFile):
         raise BadRequest("Send multipart/form-data with a 'field' (the form field's name) and a 'file'.")
+    settings = identity.settings
+    await identity.limiter.take(upload_bucket(settings), citizen_id, UPLOADS_RATE_LIMITED)
     content = await upload.read(MAX_UPLOAD_BYTES + 1)
-    row = await applications.add_file(citizen_id, str(application_id), field, upload.filename or "", content)
+    name, quota = upload.filename or "", UploadQuota.from_settings(settings)
+    row = await applications.add_file(citizen_id, str(application_id), field, name, content, quota)
     return msgspec.convert(row, FileView)
 
 

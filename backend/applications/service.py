@@ -29,6 +29,7 @@ from backend.applications.certificate import CertificateContent, render_certific
 from backend.applications.files import CheckedUpload, FileStore, check_upload
 from backend.applications.forms import check_answers, file_fields, parse_form, text_values
 from backend.applications.signing import DocumentSigner, statement
+from backend.applications.storage import UploadQuota
 from backend.connectors.queries import record_access
 from backend.core.crypto import NationalIdCipher
 from backend.core.db import Connection, Pool
@@ -161,7 +162,13 @@ class Applications:
             return await queries.save_answers(connection, application_id, answers)
 
     async def add_file(
-        self, citizen_id: str, application_id: str, field: str, name: str, content: bytes
+        self,
+        citizen_id: str,
+        application_id: str,
+        field: str,
+        name: str,
+        content: bytes,
+        quota: UploadQuota | None = None,
     ) -> dict[str, Any]:
         found = await self.citizens_application(citizen_id, application_id)
         if found["state"] not in ("draft", "more_information_requested"):
@@ -171,11 +178,15 @@ class Applications:
         fields = file_fields(parse_form(service["form"]))
         if field not in fields:
             raise InvalidInput(errors=[FieldError(field="field", message="is not a file field of this form")])
+        if quota is not None:  # before the costly check; again under the lock before the insert
+            await quota.check(self.pool, citizen_id, len(content))
         upload: CheckedUpload = await asyncio.to_thread(check_upload, name, content)
         if await queries.count_files(self.pool, application_id, field) >= fields[field].max_files:
             raise Conflict(f"This field takes at most {fields[field].max_files} file(s); remove one first.")
         await self.store.put(content)
         async with self.pool.acquire() as connection, connection.transaction():
+            if quota is not None:
+                await quota.check(connection, citizen_id, upload.size, lock=True)
             return await queries.insert_file(
                 connection,
                 application_id,

@@ -71,6 +71,12 @@ PLAIN_REASONS: dict[str, tuple[str, str]] = {
 }
 
 
+async def forget_token(redis_client: redis.asyncio.Redis, connector_id: int) -> None:
+    """Drop a connector's cached OAuth token (its address or credentials changed: the token was
+    issued for the old ones and must not be sent to the new address)."""
+    await redis_client.delete(_TOKEN_KEY.format(connector_id))
+
+
 class ConnectorFailure(Exception):
     def __init__(self, kind: FailureKind, detail: str = "") -> None:
         super().__init__(f"{kind}: {detail}" if detail else kind)

@@ -12,6 +12,8 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from backend.core.text import hidden_character
+
 CONTRACT_VERSION = "1"
 EntitlementStatus = Literal["receiving", "eligible_not_enrolled", "not_eligible", "pending"]
 
@@ -37,6 +39,21 @@ class Entitlement(msgspec.Struct, kw_only=True, forbid_unknown_fields=False):
     how_to_claim_th: Annotated[str, msgspec.Meta(max_length=1000)] = ""
     how_to_claim_en: Annotated[str, msgspec.Meta(max_length=1000)] = ""
     url: Annotated[str, msgspec.Meta(max_length=2000, pattern="^https://")] | None = None
+
+    def __post_init__(self) -> None:
+        # Citizens read these, and they become inbox messages: held to the rule for text people write
+        # (backend/core/text.py). A failing text fails the whole answer (a bad answer: the agency's
+        # last good one, marked stale, or "could not read") rather than being cleaned or the one
+        # entitlement dropped: removing characters changes what the agency said, and a missing
+        # entitlement would read as "not entitled"; the agency sees the failed call in its records.
+        for name in _SHOWN_TEXTS:
+            if (hidden := hidden_character(getattr(self, name))) is not None:
+                raise ValueError(f"{name} contains {hidden}")
+
+
+_SHOWN_TEXTS = (
+    "scheme_name_th", "scheme_name_en", "details_th", "details_en", "how_to_claim_th", "how_to_claim_en",
+)  # fmt: skip
 
 
 class EntitlementsResponse(msgspec.Struct, kw_only=True):
@@ -77,3 +94,7 @@ class ApplicationAccepted(msgspec.Struct, kw_only=True):
     contract_version: Literal["1"]
     reference: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
     """The agency's own reference for the application, shown to its staff beside ours."""
+
+    def __post_init__(self) -> None:
+        if (hidden := hidden_character(self.reference)) is not None:
+            raise ValueError(f"reference contains {hidden}")

@@ -4,7 +4,8 @@
 deterministically from the national ID, so each demo person always sees the same rights; the demo
 people of the demo identity provider get answers that fit their situation. Each service can be told
 how to misbehave, for demonstrations and tests: ``POST /{service}/_control`` with
-``{"mode": "ok" | "slow" | "fail" | "garbage" | "wrong_shape" | "drip", "delay_ms": 0}``.
+``{"mode": "ok" | "slow" | "fail" | "garbage" | "wrong_shape" | "drip" | "hidden_text", "delay_ms": 0}``;
+``GET /{service}/_calls`` counts the entitlement calls it has answered.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from litestar.response import Stream
 from backend.connectors.contract import ApplicationSubmission, EntitlementsRequest
 from backend.identity.demo_people import DEMO_PEOPLE
 
-Mode = Literal["ok", "slow", "fail", "garbage", "wrong_shape", "drip"]
+Mode = Literal["ok", "slow", "fail", "garbage", "wrong_shape", "drip", "hidden_text"]
 _BIRTHDATES = {person.national_id: dt.date.fromisoformat(person.birthdate) for person in DEMO_PEOPLE}
 _SITUATIONS = {person.national_id: person.key for person in DEMO_PEOPLE}
 
@@ -140,6 +141,7 @@ SERVICES: dict[str, Callable[[str, dt.date], list[dict[str, Any]]]] = {
 
 def create_demo_agencies_app() -> Litestar:
     controls: dict[str, Control] = {name: Control() for name in SERVICES}
+    calls: dict[str, int] = dict.fromkeys(SERVICES, 0)
 
     def service_or_404(service: str) -> Callable[[str, dt.date], list[dict[str, Any]]]:
         from backend.core.errors import NotFound
@@ -153,6 +155,7 @@ def create_demo_agencies_app() -> Litestar:
         service: FromPath[str], data: Annotated[EntitlementsRequest, msgspec.Meta()]
     ) -> Response[Any]:
         answer_for = service_or_404(service)
+        calls[service] += 1
         control = controls[service]
         if control.mode == "slow" or (control.delay_ms and control.mode != "drip"):
             await asyncio.sleep((control.delay_ms or 5000) / 1000)
@@ -167,6 +170,10 @@ def create_demo_agencies_app() -> Litestar:
         }
         if control.mode == "wrong_shape":
             body = {"contract_version": "1", "entitlements": [{"scheme": "?", "status": "maybe"}]}
+        if control.mode == "hidden_text":  # a right-to-left override and an invisible tag character
+            hidden = _entitlement("hidden-text", "สิทธิ\u202eพิเศษ", "Special\U000e0041 right", "eligible_not_enrolled",
+                                  how_to_claim_th="โทร\u202e1111", how_to_claim_en="Call\U000e0041 1111")  # fmt: skip
+            body = {**body, "entitlements": [*body["entitlements"], hidden]}
         if control.mode == "drip":
             payload = msgspec.json.encode(body)
             delay = (control.delay_ms or 200) / 1000
@@ -210,6 +217,11 @@ def create_demo_agencies_app() -> Litestar:
         service_or_404(service)
         return {number: row for number, row in received.items() if row["service"] == service}
 
+    @get("/{service:str}/_calls")
+    async def calls_answered(service: FromPath[str]) -> dict[str, int]:
+        service_or_404(service)
+        return {"entitlements": calls[service]}
+
     @get("/{service:str}/v1/health")
     async def health_check(service: FromPath[str]) -> dict[str, str]:
         service_or_404(service)
@@ -222,6 +234,13 @@ def create_demo_agencies_app() -> Litestar:
         return data
 
     return Litestar(
-        route_handlers=[entitlements, take_application, applications_received, health_check, control],
+        route_handlers=[
+            entitlements,
+            take_application,
+            applications_received,
+            calls_answered,
+            health_check,
+            control,
+        ],
         logging_config=None,
     )

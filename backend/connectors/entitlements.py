@@ -5,6 +5,9 @@ kept (stale) for a day after. A fresh copy is served as it is. A stale copy is s
 refreshed in the background (stale-while-revalidate). Without a copy (or on a refresh) the connector
 is called, and the whole fan-out has one deadline: what has not answered by then is shown from its
 last copy, marked stale, or else reported as unavailable, in plain words; it never holds up the page.
+A citizen's calls to one connector are held to one per cool-down (a minute by default), whatever asks
+for them (a refresh, a stale copy, a missing one): within it the copy is served as it is, and the page
+says when the citizen may refresh.
 Every call actually made to an agency on the citizen's behalf is recorded in ``data_access_log`` (the
 citizen sees it); cache hits reach no agency and are not. The statuses of each answer are kept
 (``entitlement_states``) for campaign audiences and for telling a citizen, through the outbox, when
@@ -39,6 +42,10 @@ _log = structlog.get_logger(__name__)
 
 SECRET_PURPOSE = b"connector.secret.v1"
 _CACHE_KEY = "entitlements:{}:{}"
+_HOLD_KEY = "entitlements-refresh:{}:{}"
+"""Connector, citizen (digest): held while the citizen may not have that connector asked again; the
+value is when they may (epoch seconds), then, once the call has failed, why."""
+_AWAIT_POLL_SECONDS = 0.05
 _STALE_KEEP_SECONDS = 86400
 _CONNECTORS_TTL_SECONDS = 5.0
 ResultState = Literal["fresh", "stale", "unavailable"]
@@ -75,6 +82,8 @@ class AgencyResult(msgspec.Struct, kw_only=True):
     consent_required: bool
     consent_given: bool
     entitlements: list[EntitlementView]
+    refresh_available_at: dt.datetime | None = None
+    """When a refresh would ask this agency again; null: now."""
 
 
 class EntitlementsPage(msgspec.Struct, kw_only=True):
@@ -82,11 +91,33 @@ class EntitlementsPage(msgspec.Struct, kw_only=True):
     eligible_not_enrolled: list[EntitlementView]
     """What the citizen could claim but has not: shown first, with how to claim."""
     agencies: list[AgencyResult]
+    refresh_available_at: dt.datetime | None = None
+    """When a refresh would ask every agency again (the latest of theirs); null: now."""
 
 
 class _Cached(msgspec.Struct):
     fetched_at: float
     answer: EntitlementsResponse
+
+
+def _copy_from(raw: bytes | str | None) -> _Cached | None:
+    with contextlib.suppress(msgspec.DecodeError):  # one kept before a rule it fails: as if missing
+        return msgspec.json.decode(raw, type=_Cached) if raw is not None else None
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Hold:
+    until: float
+    failed: str | None = None
+    """Why the call that claimed it brought no answer (a key of PLAIN_REASONS), once it has ended."""
+
+
+def _hold_from(raw: bytes | str | None) -> _Hold | None:
+    if raw is None:
+        return None
+    until, _, failed = (raw.decode() if isinstance(raw, bytes) else raw).partition(" ")
+    return _Hold(float(until), failed or None) if float(until) > time.time() else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +185,7 @@ class EntitlementsService:
         cipher: NationalIdCipher,
         *,
         deadline_seconds: float,
+        refresh_cooldown_seconds: int = 60,
     ) -> None:
         self._pool = pool
         self._queue = queue
@@ -161,6 +193,7 @@ class EntitlementsService:
         self._redis = client.redis
         self._cipher = cipher
         self.deadline_seconds = deadline_seconds
+        self.refresh_cooldown_seconds = refresh_cooldown_seconds
         self._refreshing: set[asyncio.Task[None]] = set()
         self._connectors: list[dict[str, Any]] = []
         self._connectors_read_at = -_CONNECTORS_TTL_SECONDS
@@ -176,14 +209,64 @@ class EntitlementsService:
     def forget_connectors(self) -> None:
         self._connectors_read_at = -_CONNECTORS_TTL_SECONDS
 
-    async def _cached(self, connectors: list[dict[str, Any]], digest: str) -> dict[int, _Cached]:
-        """Every connector's cached answer in one round trip."""
-        raws = await self._redis.mget([_CACHE_KEY.format(row["id"], digest) for row in connectors])
-        return {
-            row["id"]: msgspec.json.decode(raw, type=_Cached)
-            for row, raw in zip(connectors, raws, strict=True)
-            if raw is not None
-        }
+    async def _cached(
+        self, connectors: list[dict[str, Any]], digest: str
+    ) -> tuple[dict[int, _Cached], dict[int, _Hold]]:
+        """Every connector's cached answer, and the citizen's holds on asking them again, in one round
+        trip."""
+        keys = [_CACHE_KEY.format(row["id"], digest) for row in connectors]
+        keys += [_HOLD_KEY.format(row["id"], digest) for row in connectors]
+        raws = await self._redis.mget(keys)
+        count = len(connectors)
+        copies, holds = {}, {}
+        for row, raw_copy, raw_hold in zip(connectors, raws[:count], raws[count:], strict=True):
+            if (copy := _copy_from(raw_copy)) is not None:
+                copies[row["id"]] = copy
+            if (hold := _hold_from(raw_hold)) is not None:
+                holds[row["id"]] = hold
+        return copies, holds
+
+    async def _claim(self, wanted: list[int], holds: dict[int, _Hold], digest: str) -> set[int]:
+        """Claims the citizen's call to each wanted connector not held already (SET NX EX, so that
+        replicas agree) and returns those claimed; ``holds`` then says when each may be asked again.
+        Without a cool-down, every call is claimed."""
+        if self.refresh_cooldown_seconds <= 0:
+            return set(wanted)
+        free = [connector_id for connector_id in wanted if connector_id not in holds]
+        if not free:
+            return set()
+        until = time.time() + self.refresh_cooldown_seconds
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for connector_id in free:
+                key = _HOLD_KEY.format(connector_id, digest)
+                pipe.set(key, f"{until:.3f}", nx=True, ex=self.refresh_cooldown_seconds)
+            won = await pipe.execute()
+        holds.update(dict.fromkeys(free, _Hold(until)))  # one lost to a request just before: about as long
+        return {connector_id for connector_id, claimed in zip(free, won, strict=True) if claimed}
+
+    async def _note_failures(self, failures: dict[int, str], holds: dict[int, _Hold], digest: str) -> None:
+        """Why each claimed call brought no answer, on its hold: the citizen's other requests within the
+        cool-down say so rather than wait for an answer that is not coming."""
+        if not failures or self.refresh_cooldown_seconds <= 0:
+            return
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for connector_id, why in failures.items():
+                value = f"{holds[connector_id].until:.3f} {why}"
+                pipe.set(_HOLD_KEY.format(connector_id, digest), value, xx=True, keepttl=True)
+            await pipe.execute()
+
+    async def _await_copy(self, row: dict[str, Any], digest: str) -> Outcome:
+        """Another of the citizen's requests is asking this agency now (two tabs, a language switch):
+        its answer once cached, or why it brought none, rather than a second call."""
+        keys = [_CACHE_KEY.format(row["id"], digest), _HOLD_KEY.format(row["id"], digest)]
+        give_up = time.monotonic() + self.deadline_seconds - 2 * _AWAIT_POLL_SECONDS
+        while time.monotonic() < give_up:
+            await asyncio.sleep(_AWAIT_POLL_SECONDS)
+            raw_copy, raw_hold = await self._redis.mget(keys)
+            copy, hold = _copy_from(raw_copy), _hold_from(raw_hold)
+            if copy is not None or hold is None or hold.failed:
+                return _as_held(copy, row, hold)
+        return _as_held(None, row, None)
 
     def _digest(self, national_id: str) -> str:
         """What the cache is keyed by, so that Redis holds no national IDs in clear."""
@@ -205,43 +288,40 @@ class EntitlementsService:
         consents = await queries.live_consents(self._pool, citizen_id) if needs_consent else {}
         request_id = uuid.uuid4().hex
         digest = self._digest(national_id)
-        cached = await self._cached(connectors, digest) if connectors else {}
+        cached, holds = await self._cached(connectors, digest) if connectors else ({}, {})
+        now = time.time()
+        wanted = [  # what would reach an agency: a refresh, or a copy stale or missing
+            row["id"]
+            for row in connectors
+            if not (row["consent_required"] and row["id"] not in consents)
+            and (refresh or (copy := cached.get(row["id"])) is None or not _fresh(copy, row, now))
+        ]
+        claimed = await self._claim(wanted, holds, digest)
         calls: list[_Call] = []
         outcomes: dict[int, Outcome] = {}
         tasks: dict[int, asyncio.Task[Outcome]] = {}
         for row in connectors:
-            copy = cached.get(row["id"])
+            copy, hold = cached.get(row["id"]), holds.get(row["id"])
             if row["consent_required"] and row["id"] not in consents:
                 outcomes[row["id"]] = ("unavailable", None, None, "consent")
-            elif copy and not refresh and time.time() - copy.fetched_at < row["cache_seconds"]:
-                outcomes[row["id"]] = ("fresh", copy.fetched_at, copy.answer, None)
+            elif row["id"] not in claimed and copy is None and hold is not None and hold.failed is None:
+                # being asked by another of the citizen's requests this moment: its answer, not a call
+                tasks[row["id"]] = asyncio.create_task(self._await_copy(row, digest))
+            elif row["id"] not in claimed:  # a fresh copy, or asked within the cool-down: what we have
+                outcomes[row["id"]] = _as_held(copy, row, hold)
             elif copy and not refresh:
                 self._refresh_in_background(row, citizen_id, national_id, caller, request_id)
                 outcomes[row["id"]] = ("stale", copy.fetched_at, copy.answer, "refreshing")
             else:  # only what must reach an agency costs a task
                 tasks[row["id"]] = asyncio.create_task(self._ask(row, national_id, request_id, copy, calls))
         if tasks:
-            done, pending = await asyncio.wait(tasks.values(), timeout=self.deadline_seconds)
-            for task in pending:
-                task.cancel()
-            if pending:  # let each cancelled call note itself as timed out
-                await asyncio.wait(pending)
+            outcomes |= await self._by_the_deadline(tasks, cached)
             await self._keep(calls, citizen_id, digest, caller)
-            for connector_id, task in tasks.items():
-                if task in done and task.exception() is None:
-                    outcomes[connector_id] = task.result()
-                elif task in done:  # a bug of ours, not the agency's doing
-                    _log.error("entitlements_failed", connector_id=connector_id, exc_info=task.exception())
-                    outcomes[connector_id] = ("unavailable", None, None, "internal")
-                else:  # past the deadline; as when the agency fails, its last answer (dated) if we have one
-                    copy = cached.get(connector_id)
-                    outcomes[connector_id] = (
-                        ("stale", copy.fetched_at, copy.answer, "timeout")
-                        if copy
-                        else ("unavailable", None, None, "timeout")
-                    )
+            failed = {key: outcomes[key] for key in claimed & tasks.keys() if outcomes[key][0] != "fresh"}
+            await self._note_failures({key: why for key, (*_, why) in failed.items() if why}, holds, digest)
         results = [
-            self._result(row, outcomes[row["id"]], language, row["id"] in consents) for row in connectors
+            self._result(row, outcomes[row["id"]], language, row["id"] in consents, holds.get(row["id"]))
+            for row in connectors
         ]
         claimable = [
             entitlement
@@ -249,7 +329,38 @@ class EntitlementsService:
             for entitlement in result.entitlements
             if entitlement.status == "eligible_not_enrolled"
         ]
-        return EntitlementsPage(language=language, eligible_not_enrolled=claimable, agencies=results)
+        later = [result.refresh_available_at for result in results if result.refresh_available_at]
+        return EntitlementsPage(
+            language=language,
+            eligible_not_enrolled=claimable,
+            agencies=results,
+            refresh_available_at=max(later, default=None),
+        )
+
+    async def _by_the_deadline(
+        self, tasks: dict[int, asyncio.Task[Outcome]], cached: dict[int, _Cached]
+    ) -> dict[int, Outcome]:
+        """Each task's outcome, once all are done or the page's deadline has passed."""
+        done, pending = await asyncio.wait(tasks.values(), timeout=self.deadline_seconds)
+        for task in pending:
+            task.cancel()
+        if pending:  # let each cancelled call note itself as timed out
+            await asyncio.wait(pending)
+        outcomes: dict[int, Outcome] = {}
+        for connector_id, task in tasks.items():
+            if task in done and task.exception() is None:
+                outcomes[connector_id] = task.result()
+            elif task in done:  # a bug of ours, not the agency's doing
+                _log.error("entitlements_failed", connector_id=connector_id, exc_info=task.exception())
+                outcomes[connector_id] = ("unavailable", None, None, "internal")
+            else:  # past the deadline; as when the agency fails, its last answer (dated) if we have one
+                copy = cached.get(connector_id)
+                outcomes[connector_id] = (
+                    ("stale", copy.fetched_at, copy.answer, "timeout")
+                    if copy
+                    else ("unavailable", None, None, "timeout")
+                )
+        return outcomes
 
     async def _ask(
         self,
@@ -358,6 +469,7 @@ class EntitlementsService:
         outcome: Outcome,
         language: str,
         consented: bool,
+        hold: _Hold | None,
     ) -> AgencyResult:
         state, fetched_at, answer, why = outcome
         index = 0 if language == "th" else 1
@@ -369,6 +481,13 @@ class EntitlementsService:
             )[index]
         elif why == "refreshing":
             reason = ("ข้อมูลล่าสุดที่มี กำลังปรับปรุง", "The latest we have; refreshing now.")[index]
+        elif why == "cooling" and state == "stale":
+            reason = ("ข้อมูลล่าสุดที่มี", "The latest we have.")[index]
+        elif why == "cooling":
+            reason = (
+                "เพิ่งสอบถามหน่วยงานนี้ไปเมื่อครู่ โปรดลองใหม่อีกครั้งในไม่ช้า",
+                "We asked this agency moments ago; please try again shortly.",
+            )[index]
         else:
             reason = PLAIN_REASONS[why][index] if why in PLAIN_REASONS else None
         entitlements = [
@@ -388,7 +507,22 @@ class EntitlementsService:
             consent_required=row["consent_required"],
             consent_given=consented,
             entitlements=entitlements,
+            refresh_available_at=dt.datetime.fromtimestamp(hold.until, tz=dt.UTC) if hold else None,
         )
+
+
+def _fresh(copy: _Cached, row: dict[str, Any], now: float) -> bool:
+    return now - copy.fetched_at < int(row["cache_seconds"])
+
+
+def _as_held(copy: _Cached | None, row: dict[str, Any], hold: _Hold | None) -> Outcome:
+    """What the citizen is shown of a connector not asked now: the copy (fresh or stale), or else why
+    the last call brought nothing."""
+    if copy is None:
+        return ("unavailable", None, None, hold.failed if hold and hold.failed else "cooling")
+    if _fresh(copy, row, time.time()):
+        return ("fresh", copy.fetched_at, copy.answer, None)
+    return ("stale", copy.fetched_at, copy.answer, "cooling")
 
 
 def _entitlement_view(

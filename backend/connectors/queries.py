@@ -315,12 +315,14 @@ async def data_access_for_citizen(
 async def data_access_for_agency(
     db: Db, agency_id: int, before_id: int | None, limit: int
 ) -> list[dict[str, Any]]:
+    """Calls made to the agency's own connectors, and nothing else the log holds under its id (a
+    citizen sharing one of its documents, someone opening the share, its staff's own looks)."""
     rows = await db.fetch(
         """
-        SELECT id, at, actor_kind, purpose, fields, outcome, connector_id
-        FROM data_access_log
-        WHERE agency_id = $1 AND ($2::bigint IS NULL OR id < $2)
-        ORDER BY id DESC LIMIT $3
+        SELECT l.id, l.at, l.actor_kind, l.purpose, l.fields, l.outcome, l.connector_id
+        FROM data_access_log l JOIN connectors c ON c.id = l.connector_id AND c.agency_id = $1
+        WHERE l.agency_id = $1 AND ($2::bigint IS NULL OR l.id < $2)
+        ORDER BY l.id DESC LIMIT $3
         """,
         agency_id,
         before_id,

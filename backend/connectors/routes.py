@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import msgspec
 from litestar import delete, get, post, put
@@ -15,10 +15,11 @@ from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from backend.connectors import queries
+from backend.connectors.client import forget_token
 from backend.connectors.entitlements import SECRET_PURPOSE, Caller, EntitlementsPage, EntitlementsService
 from backend.connectors.tls import certificate_problems
 from backend.core.errors import Conflict, FieldError, InvalidInput, NotFound
-from backend.core.outbound import DestinationRefused, check_destination
+from backend.core.outbound import DestinationRefused, check_destination, origin_of
 from backend.core.text import refuse_hidden_text
 from backend.identity import queries as identity_queries
 from backend.identity.guards import Principal, require_agency_permission, require_person
@@ -204,6 +205,45 @@ async def register_connector(
     return msgspec.convert(next(r for r in rows if r["id"] == connector_id), ConnectorView, strict=False)
 
 
+_SECRET_FIELDS = {
+    "api_key": "api_key",
+    "oauth_client_credentials": "oauth_client_secret",
+    "client_tls": "client_private_key_pem",
+}
+
+
+def _origin(url: str | None) -> str | None:
+    """Scheme, host and port, as the secret's destination; anything unreadable counts as new."""
+    if not url:
+        return None
+    try:
+        return origin_of(url)
+    except ValueError:
+        return url
+
+
+def _secret_may_stay(data: NewConnector, current: dict[str, Any]) -> bool:
+    """Not once either address points to another origin, where the stored secret (or a token got with
+    it) would be sent: then the secret must be given again, and leaving it out is refused by name."""
+    moved = [
+        field
+        for field in ("base_url", "oauth_token_url")
+        if _origin(getattr(data, field)) != _origin(current[field])
+    ]
+    # A CA the agency gives decides which server counts as that origin: a new one, a new destination.
+    if (data.server_ca_pem or "").strip() != (current["server_ca_pem"] or "").strip():
+        moved.append("server_ca_pem")
+    secret_field = _SECRET_FIELDS.get(data.auth_kind)
+    if not moved or secret_field is None or getattr(data, secret_field):
+        return not moved
+    changed = ", ".join(moved)
+    message = (
+        f"ต้องใส่อีกครั้ง เพราะ {changed} ชี้ไปยังที่อยู่ใหม่ (ความลับที่เก็บไว้จะไม่ถูกส่งไปยังที่อยู่ใหม่) · "
+        f"needed again: {changed} now points to another address, and the stored secret is never sent there"
+    )
+    raise InvalidInput(message, errors=[FieldError(field=secret_field, message=message)])
+
+
 async def _check_urls(data: NewConnector, resources: Resources) -> None:
     allow_private = bool(resources.settings.allow_private_connector_hosts)
     for field in ("base_url", "oauth_token_url"):
@@ -240,6 +280,7 @@ async def update_connector(
     if data.name != current["name"]:
         raise InvalidInput(errors=[FieldError(field="name", message="a connector's name cannot change")])
     keep = current["auth_kind"] == data.auth_kind and current["secret_ciphertext"] is not None
+    keep = keep and _secret_may_stay(data, current)
     secret = _checked_auth(data, secret_on_file=keep)
     await _check_urls(data, resources)
     if secret:
@@ -258,6 +299,8 @@ async def update_connector(
         if consent_changed or (data.consent_required and not current["consent_required"]):
             # A consent was given for what the connector said then; it does not carry over.
             await queries.withdraw_all_consents(connection, connector_id)
+    # An OAuth token got with the old settings is not sent to the new ones.
+    await forget_token(resources.redis, connector_id)
     entitlements.forget_connectors()
     rows = await queries.agency_connectors(resources.pool, agency_id)
     return msgspec.convert(next(r for r in rows if r["id"] == connector_id), ConnectorView, strict=False)

@@ -1,8 +1,11 @@
 """Text that one person writes and others read: normalised, and refused when it hides something.
 
-Thai needs its combining marks, so nothing is stripped silently; what is refused are control
-characters and the invisible formatting characters used to disguise text (bidirectional overrides
-and isolates, zero-width characters other than the joiners some scripts need).
+Thai needs its combining marks (category Mn), so nothing is stripped silently; what is refused is
+decided by Unicode category rather than a list, so that the next invisible character is refused too:
+control characters (Cc, but for newline and tab), every format character (Cf: bidirectional marks,
+overrides and isolates, zero-width characters, tag characters, the BOM...) but the two joiners other
+scripts need, private-use characters (Co), surrogates (Cs), noncharacters, unassigned code points
+reserved as invisible, the fillers that draw nothing, and runs of variation selectors.
 """
 
 from __future__ import annotations
@@ -15,14 +18,49 @@ import msgspec
 
 from backend.core.errors import FieldError, InvalidInput
 
-_DISGUISES = frozenset("\u200b\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2060\u2066\u2067\u2068\u2069\ufeff")
+# Zero-width non-joiner and joiner (Cf) shape Persian, Indic scripts and emoji sequences.
+_JOINERS = frozenset("\u200c\u200d")
+# Letters (Lo) and a symbol (So) that draw nothing: the Hangul fillers, the Khmer inherent vowels
+# Unicode deprecated, and the blank braille cell. U+2800 is refused although braille text may use it
+# as a space: texts here are Thai and English, braille readers get braille from their screen reader,
+# and a blank that is not whitespace is how a name or title is made to look empty or end early.
+_BLANKS = frozenset("\u115f\u1160\u17b4\u17b5\u2800\u3164\uffa0")
+# Unassigned code points (Cn) are let through: Python's Unicode data lags the phones' (a new emoji is
+# Cn here) and an unknown character is drawn as a visible box. Except these, which Unicode reserves
+# as default-ignorable (drawn as nothing whatever they become) or as noncharacters.
+_RESERVED_INVISIBLE = ((0x2065, 0x2065), (0xFFF0, 0xFFF8), (0xE0000, 0xE0FFF))
+_REFUSED_CATEGORIES = frozenset({"Cf", "Co", "Cs"})
+
+
+def _variation_selector(character: str) -> bool:
+    code = ord(character)
+    return 0xFE00 <= code <= 0xFE0F or 0xE0100 <= code <= 0xE01EF
+
+
+def _refused(character: str) -> bool:
+    category = unicodedata.category(character)
+    if category in _REFUSED_CATEGORIES:
+        return character not in _JOINERS
+    if category == "Cc":
+        return character not in "\n\t"
+    if category == "Cn":
+        code = ord(character)
+        noncharacter = 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE
+        return noncharacter or any(low <= code <= high for low, high in _RESERVED_INVISIBLE)
+    return character in _BLANKS
 
 
 def hidden_character(value: str) -> str | None:
     """The first character that has no place in shown text, as U+XXXX, or None."""
+    if value.isascii():  # the common case: only control characters to look for
+        hidden = next((c for c in value if (c < " " or c == "\x7f") and c not in "\n\t"), None)
+        return None if hidden is None else f"U+{ord(hidden):04X}"
+    after_selector = True  # a variation selector belongs after a character, one at most
     for character in value:
-        if character in _DISGUISES or (unicodedata.category(character) == "Cc" and character not in "\n\t"):
+        selector = _variation_selector(character)
+        if _refused(character) or (selector and after_selector):
             return f"U+{ord(character):04X}"
+        after_selector = selector
     return None
 
 

@@ -15,6 +15,7 @@ from litestar.status_codes import HTTP_204_NO_CONTENT
 
 from backend.core.crypto import mask_national_id
 from backend.core.errors import BadRequest, Forbidden, NotFound, ServiceUnavailable
+from backend.core.links import is_same_site_path
 from backend.core.ratelimit import client_address
 from backend.identity import queries
 from backend.identity.guards import Principal, require_step_up
@@ -23,8 +24,6 @@ from backend.identity.service import Identity, session_cookie_name
 from backend.identity.sessions import Session
 from backend.lifespan import Resources
 
-# Same-site paths only: "/x", not "//evil.example", "/\\evil", or anything with a scheme.
-_SAME_SITE_PATH = re.compile(r"^/(?![/\\])[^\s\\]*$")
 _ACR_VALUES = re.compile(r"^[\w:.\-/ ]{1,200}$")
 
 
@@ -85,7 +84,7 @@ async def login(
     max_age: Annotated[int | None, QueryParameter(ge=0, le=86400)] = None,
 ) -> Redirect:
     await identity.limit(request, identity.login_bucket)
-    if not _SAME_SITE_PATH.match(next_path):
+    if not is_same_site_path(next_path):
         raise BadRequest("next must be a path on this site, such as /bills")
     if acr_values is not None and not _ACR_VALUES.match(acr_values):
         raise BadRequest("acr_values is not a valid list of assurance levels")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hmac
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -22,6 +23,7 @@ from litestar.datastructures import Cookie, State
 from litestar.di import NamedDependency
 
 from backend.core.crypto import NationalIdCipher, is_valid_national_id
+from backend.core.db import Connection
 from backend.core.errors import FieldError, Forbidden, InvalidInput, NotAuthenticated
 from backend.core.ratelimit import Bucket, RateLimiter, client_address
 from backend.identity import queries
@@ -39,6 +41,18 @@ _log = structlog.get_logger(__name__)
 CSRF_HEADER = "x-csrf-token"
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+
+LoginListener = Callable[[Connection, str, bytes], Awaitable[None]]
+_login_listeners: list[LoginListener] = []
+
+
+def on_login(listener: LoginListener) -> LoginListener:
+    """Run ``listener(connection, citizen_id, national_id_hash)`` in the transaction that records each
+    login: what was kept for a national ID before its first login (a held message) becomes the
+    citizen's. A registry rather than an import so that identity does not depend on the features."""
+    if listener not in _login_listeners:
+        _login_listeners.append(listener)
+    return listener
 
 
 def session_cookie_name(settings: Settings) -> str:
@@ -117,10 +131,11 @@ class Identity:
     async def record_login(self, resources: Resources, login: VerifiedLogin) -> str:
         """Create or refresh the citizen; grant bootstrap admin rights. Returns the citizen id."""
         key_id, ciphertext = self.cipher.encrypt(login.national_id)
+        national_id_hash = self.cipher.lookup_hash(login.national_id)
         async with resources.pool.acquire() as connection, connection.transaction():
             citizen_id, created = await queries.upsert_citizen_on_login(
                 connection,
-                national_id_hash=self.cipher.lookup_hash(login.national_id),
+                national_id_hash=national_id_hash,
                 key_id=key_id,
                 ciphertext=ciphertext,
                 issuer=login.issuer,
@@ -138,6 +153,8 @@ class Identity:
                     granted_by=None,
                     reason="BOOTSTRAP_ADMIN_NATIONAL_IDS setting",
                 )
+            for listener in _login_listeners:
+                await listener(connection, citizen_id, national_id_hash)
         _log.info("citizen_logged_in", citizen_id=citizen_id, first_login=created, acr=login.acr)
         return citizen_id
 

@@ -20,9 +20,22 @@ self.addEventListener("push", (event) => {
   );
 });
 
+// A tap opens the message's link only on this origin ("//host", "/\host" and "/<tab>/host" resolve
+// elsewhere), else the inbox. The same check as sameOriginLink in src/links.ts.
+function sameOriginTarget(url, origin) {
+  const inbox = new URL("/inbox", origin).href;
+  if (typeof url !== "string" || !url.startsWith("/")) return inbox;
+  try {
+    const target = new URL(url, origin);
+    return target.origin === new URL(origin).origin ? target.href : inbox;
+  } catch (_) {
+    return inbox;
+  }
+}
+
 self.addEventListener("notificationclick", (event) => {
   event.notification.close();
-  const target = new URL(event.notification.data?.url || "/inbox", self.location.origin).href;
+  const target = sameOriginTarget(event.notification.data?.url, self.location.origin);
   event.waitUntil(
     self.clients.matchAll({ type: "window", includeUncontrolled: true }).then((windows) => {
       for (const client of windows) {

@@ -26,6 +26,7 @@ const strings = {
   failed: { th: "เกิดข้อผิดพลาด", en: "Something went wrong" },
   retry: { th: "ลองอีกครั้ง", en: "Try again" },
   refresh: { th: "ดึงข้อมูลล่าสุด", en: "Refresh" },
+  refreshAt: { th: "ดึงข้อมูลล่าสุดได้อีกครั้งเวลา", en: "You can refresh again at" },
   claimable: { th: "สิทธิ์ที่คุณอาจได้รับแต่ยังไม่ได้ลงทะเบียน", en: "You may be eligible but are not enrolled" },
   howToClaim: { th: "วิธีขอรับสิทธิ์", en: "How to claim" },
   fresh: { th: "ล่าสุด", en: "Up to date" },

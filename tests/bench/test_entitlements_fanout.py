@@ -178,6 +178,7 @@ async def test_entitlements_fan_out_overhead_and_cached_throughput(
         REDIS_URL=settings.redis_url or "",
         LOG_LEVEL="WARNING",
         DB_POOL_MAX_SIZE="20",
+        ENTITLEMENTS_REFRESH_COOLDOWN_SECONDS="0",  # each burst refreshes: every call reaches the agencies
     )
     app = create_app(load_settings(environ))
     names = [*CONNECTORS, "health-copy"]  # eight connectors, each of its own agency

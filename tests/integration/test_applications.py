@@ -67,7 +67,9 @@ def png(size: tuple[int, int] = (40, 30)) -> bytes:
 
 
 PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 9 9]>>endobj\n"
     b"trailer<</Root 1 0 R>>\n%%EOF\n"
 )
 
@@ -527,6 +529,30 @@ async def test_a_share_link_opens_once_until_it_expires_and_every_try_is_recorde
     assert log.count(("citizen", "ok")) == 3  # three shares made
     assert log.count(("share_recipient", "ok")) == 1  # one opening
     assert log.count(("share_recipient", "refused")) == 3  # a second try, a late one, a withdrawn one
+
+
+async def test_an_agencys_data_access_view_holds_only_calls_to_its_connectors_not_document_shares(
+    sign_in: SignIn, resources: Resources, client: httpx.AsyncClient, agencies_url: str
+) -> None:
+    citizen, document, office = await _issued_document(sign_in, resources)
+    registered = await office.admin.post(
+        f"/api/v1/agency/{office.agency_id}/connectors", json=connector(agencies_url, "education")
+    )
+    assert registered.status_code == 201, registered.text
+    await citizen.get("/api/v1/entitlements")  # the one call to the agency's connector
+    share = (await citizen.post(f"/api/v1/documents/{document['id']}/shares", json={"minutes": 15})).json()
+    assert (await client.post(f"/api/v1/shared/{share['url'].rsplit('/', 1)[1]}/open")).status_code == 200
+    assert (await office.officer.get(office.url(document["application_id"]))).status_code == 200
+    logged = "SELECT count(*) FROM data_access_log WHERE agency_id = $1 AND connector_id IS NULL"
+    assert await resources.pool.fetchval(logged, office.agency_id) >= 3  # the share, its opening, a look
+
+    seen = (await office.admin.get(f"/api/v1/agency/{office.agency_id}/data-access")).json()
+    assert [(row["actor_kind"], row["purpose"]) for row in seen] == [
+        ("citizen", "Show your education rights in the app")
+    ]
+    assert await resources.pool.fetchval(
+        "SELECT connector_id FROM data_access_log WHERE id = $1", seen[0]["id"]
+    ) == registered.json()["id"]  # fmt: skip
 
 
 async def test_verification_fails_when_any_byte_of_the_document_changes(

@@ -18,9 +18,10 @@ import pytest_asyncio
 from litestar import Litestar
 
 from backend.app import create_app
+from backend.connectors.queries import CONNECTOR_COLUMNS, create_connector
 from backend.core.crypto import is_valid_national_id
 from backend.identity.demo_idp import demo_client_credentials, demo_idp_routes
-from backend.seed import seed_demo_data
+from backend.seed import DEMO_CONNECTORS, seed_demo_data
 from backend.settings import Settings
 from tests.conftest import serve_in_process
 from tests.integration.conftest import demo_settings_for
@@ -298,7 +299,7 @@ async def test_a_demo_citizen_gets_a_demo_phone_and_sees_the_push_it_received(
                 resources.pool,
                 resources.queue,
                 agency_id=agency_id,
-                citizen_id=me["id"],
+                national_id_hash=app.state.identity.cipher.lookup_hash("1100700945129"),  # Malee's
                 template=stored,
                 request=NewNotification(national_id="0" * 13, template="hello", idempotency_key="demo"),
             )
@@ -315,3 +316,44 @@ async def test_a_demo_citizen_gets_a_demo_phone_and_sees_the_push_it_received(
             )
             stranger = f"/api/v1/demo/push-device/{uuid.uuid4()}/messages"
             assert (await demo.get(stranger)).status_code == 404
+
+
+async def test_demo_connectors_follow_the_demo_agencies_port_on_every_start(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """Started once on one port and then on another, the demo connectors called the old one (with
+    national IDs), whatever listened there."""
+    first = _demo_settings(settings, tmp_path, DEMO_AGENCIES_PORT="18090")
+    second = _demo_settings(settings, tmp_path, DEMO_AGENCIES_PORT="18091")
+    assert first.database_url
+    connection = await asyncpg.connect(first.database_url)
+    try:
+        await seed_demo_data(connection, first)
+        await connection.execute(  # an agency's own edit, pointing elsewhere, stays its own
+            "UPDATE connectors SET base_url = 'https://nhso.example.go.th/v1' WHERE name = 'health'"
+        )
+        row = await connection.fetchrow(f"SELECT {CONNECTOR_COLUMNS} FROM connectors WHERE name = 'elderly'")
+        assert row is not None
+        other = await connection.fetchval(
+            "INSERT INTO agencies (code, name_th, name_en, contact_email, status) "
+            "VALUES ('real-agency', 'จริง', 'Real', 'a@real.example', 'approved') RETURNING id"
+        )
+        await create_connector(connection, other, dict(row), None)  # not a demo agency's: not the seed's
+        await seed_demo_data(connection, second)
+        urls = {
+            (row["code"], row["name"]): row["base_url"]
+            for row in await connection.fetch(
+                "SELECT a.code, c.name, c.base_url FROM connectors c JOIN agencies a ON a.id = c.agency_id"
+            )
+        }
+        changed_at = await connection.fetchval("SELECT max(updated_at) FROM connectors")
+        await seed_demo_data(connection, second)  # the same port again: nothing to change
+        assert await connection.fetchval("SELECT max(updated_at) FROM connectors") == changed_at
+    finally:
+        await connection.close()
+    expected = {(code, service): f"http://127.0.0.1:18091/{service}" for code, service, *_ in DEMO_CONNECTORS}
+    expected |= {
+        ("demo-health", "health"): "https://nhso.example.go.th/v1",
+        ("real-agency", "elderly"): "http://127.0.0.1:18090/elderly",
+    }
+    assert urls == expected

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 import time
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -20,6 +22,7 @@ from tests.demo_agencies import free_port
 from tests.factories import make_agency
 from tests.integration.conftest import SignIn
 
+ONE_MS = dt.timedelta(milliseconds=1)
 MALEE = "1100700945129"  # a new mother among the demo people
 SOMCHAI = "3101200581231"  # retired, 68
 
@@ -74,6 +77,12 @@ async def _agency_with(
         assert registered.status_code == 201, registered.text
         ids.append(registered.json()["id"])
     return agency_id, admin, ids
+
+
+async def _cool_down_over(resources: Resources) -> None:
+    """As if a minute had passed since each citizen's last refresh."""
+    if keys := [key async for key in resources.redis.scan_iter(match="entitlements-refresh:*")]:
+        await resources.redis.delete(*keys)
 
 
 def _by_title(page: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -159,9 +168,11 @@ async def test_the_breaker_opens_after_repeated_failures_and_closes_after_a_succ
     )
     citizen = await sign_in(national_id=MALEE)
     for _ in range(5):
+        await _cool_down_over(resources)
         await citizen.get("/api/v1/entitlements", params={"refresh": "true"})
     assert (await admin.get(f"/api/v1/agency/{agency_id}/connectors")).json()[0]["circuit"] == "open"
     calls_before = len((await citizen.get("/api/v1/me/data-access", params={"limit": 100})).json()["items"])
+    await _cool_down_over(resources)
     refused = _by_title(
         (await citizen.get("/api/v1/entitlements", params={"lang": "en", "refresh": "true"})).json()
     )
@@ -171,6 +182,7 @@ async def test_the_breaker_opens_after_repeated_failures_and_closes_after_a_succ
 
     await _control(agencies_url, "health", "ok")
     await resources.redis.hset(f"breaker:{connector_id}", "open_until", "0")  # the open period is over
+    await _cool_down_over(resources)
     recovered = _by_title(
         (await citizen.get("/api/v1/entitlements", params={"lang": "en", "refresh": "true"})).json()
     )
@@ -187,6 +199,12 @@ async def test_a_stale_copy_is_served_at_once_and_refreshed_behind_the_scenes(
     assert first["Service health"]["state"] == "fresh"
 
     await _control(agencies_url, "health", "fail")
+    page = (await citizen.get("/api/v1/entitlements", params={"lang": "en"})).json()
+    held = _by_title(page)["Service health"]
+    assert (held["state"], held["reason"]) == ("stale", "The latest we have.")
+    await app.state.entitlements.settle()
+    assert len((await citizen.get("/api/v1/me/data-access")).json()["items"]) == 1  # asked a moment ago
+    await _cool_down_over(resources)
     second = _by_title((await citizen.get("/api/v1/entitlements", params={"lang": "en"})).json())
     assert second["Service health"]["state"] == "stale"
     assert second["Service health"]["entitlements"][0]["scheme_id"] == "uc-scheme"
@@ -195,6 +213,7 @@ async def test_a_stale_copy_is_served_at_once_and_refreshed_behind_the_scenes(
     outcomes = [row["outcome"] for row in (await citizen.get("/api/v1/me/data-access")).json()["items"]]
     assert outcomes == ["failed", "ok"]
 
+    await _cool_down_over(resources)
     forced = _by_title(
         (await citizen.get("/api/v1/entitlements", params={"lang": "en", "refresh": "true"})).json()
     )
@@ -214,6 +233,7 @@ async def test_an_agency_too_slow_for_the_deadline_on_a_refresh_shows_its_last_a
     assert first["Service health"]["state"] == "fresh"
 
     await _control(agencies_url, "health", "slow", delay_ms=30000)  # far past the 2 s deadline
+    await _cool_down_over(resources)
     forced = _by_title(
         (await citizen.get("/api/v1/entitlements", params={"lang": "en", "refresh": "true"})).json()
     )
@@ -339,6 +359,7 @@ async def test_who_accessed_my_data_is_mine_alone_and_agencies_see_only_their_ow
     citizen = await sign_in(national_id=MALEE)
     other = await sign_in(national_id=SOMCHAI)
     await citizen.get("/api/v1/entitlements")
+    await _cool_down_over(resources)
     await citizen.get("/api/v1/entitlements", params={"refresh": "true"})
     first_page = (await citizen.get("/api/v1/me/data-access", params={"limit": 3})).json()
     assert len(first_page["items"]) == 3
@@ -388,6 +409,96 @@ async def test_an_agency_changes_a_connector_keeping_its_secret_and_turns_it_bac
     assert (
         await other_admin.put(f"/api/v1/agency/{other_agency}/connectors/{connector_id}", json=body)
     ).status_code == 404
+
+
+async def test_a_connector_moved_to_another_address_needs_its_secret_again(
+    sign_in: SignIn, resources: Resources, agencies_url: str
+) -> None:
+    """Changing the address kept the stored secret and sent it (or a token got with it) to the new one."""
+    api_key = connector(
+        agencies_url, "health", auth_kind="api_key", api_key_header="X-Api-Key", api_key="k" * 20
+    )
+    oauth = connector(
+        agencies_url,
+        "welfare-card",
+        auth_kind="oauth_client_credentials",
+        oauth_token_url=f"{agencies_url}/oauth/token",
+        oauth_client_id="platform",
+        oauth_client_secret="s" * 20,
+    )
+    agency_id, admin, [key_id, oauth_id] = await _agency_with(sign_in, resources, [api_key, oauth])
+    stored = "SELECT base_url, oauth_token_url, secret_ciphertext FROM connectors WHERE id = $1"
+
+    async def secret_of(connector_id: int) -> bytes:
+        secret: bytes = await resources.pool.fetchval(
+            "SELECT secret_ciphertext FROM connectors WHERE id = $1", connector_id
+        )
+        return secret
+
+    before = {
+        connector_id: await resources.pool.fetchrow(stored, connector_id)
+        for connector_id in (key_id, oauth_id)
+    }
+    first_secrets = {connector_id: await secret_of(connector_id) for connector_id in (key_id, oauth_id)}
+    port = agencies_url.rsplit(":", 1)[1]
+    elsewhere = [
+        ("base_url", f"http://localhost:{port}/health"),  # another host
+        ("base_url", f"http://127.0.0.1:{free_port()}/health"),  # another port
+        ("base_url", f"https://127.0.0.1:{port}/health"),  # another scheme
+    ]
+    for field, url in elsewhere:
+        moved = await admin.put(
+            f"/api/v1/agency/{agency_id}/connectors/{key_id}", json={**api_key, "api_key": None, field: url}
+        )
+        assert moved.status_code == 400, url
+        assert moved.headers["content-type"] == "application/problem+json"
+        [error] = moved.json()["errors"]
+        assert error["field"] == "api_key"
+        assert "base_url" in error["message"]
+        assert "ต้องใส่อีกครั้ง" in error["message"]  # Thai first, then English
+        assert "needed again" in error["message"]
+        assert moved.json()["detail"] == error["message"]
+    moved = await admin.put(
+        f"/api/v1/agency/{agency_id}/connectors/{oauth_id}",
+        json={
+            **oauth,
+            "oauth_client_secret": None,
+            "oauth_token_url": f"http://localhost:{port}/oauth/token",
+        },
+    )
+    assert moved.json()["errors"][0]["field"] == "oauth_client_secret"
+    assert "oauth_token_url" in moved.json()["errors"][0]["message"]
+    for connector_id, row in before.items():
+        assert await resources.pool.fetchrow(stored, connector_id) == row  # nothing changed
+
+    # The same origin (a path, the default port written out) keeps the secret; a new origin with a
+    # new secret is taken, and a token got with the old settings is forgotten.
+    await resources.redis.set(f"connector-token:{oauth_id}", "old-token")
+    kept = await admin.put(
+        f"/api/v1/agency/{agency_id}/connectors/{oauth_id}",
+        json={**oauth, "oauth_client_secret": None, "base_url": f"{agencies_url}/welfare-card/v2"},
+    )
+    assert kept.status_code == 200, kept.text
+    assert await secret_of(oauth_id) == first_secrets[oauth_id]
+    assert await resources.redis.get(f"connector-token:{oauth_id}") is None
+    default_port = await admin.put(
+        f"/api/v1/agency/{agency_id}/connectors/{key_id}",
+        json={**api_key, "api_key": None, "base_url": "http://127.0.0.1/health"},
+    )
+    assert default_port.status_code == 400  # no port: http's 80, not the agency's
+    renewed = await admin.put(
+        f"/api/v1/agency/{agency_id}/connectors/{key_id}",
+        json={**api_key, "api_key": "n" * 20, "base_url": f"http://localhost:{port}/health"},
+    )
+    assert renewed.status_code == 200, renewed.text
+    secret = await secret_of(key_id)
+    assert secret != first_secrets[key_id]
+    same = await admin.put(  # host names are not case-sensitive
+        f"/api/v1/agency/{agency_id}/connectors/{key_id}",
+        json={**api_key, "api_key": None, "base_url": f"http://LocalHost:{port}/health/"},
+    )
+    assert same.status_code == 200, same.text
+    assert await secret_of(key_id) == secret
 
 
 async def test_an_agency_tells_only_the_citizens_its_connector_found_eligible_but_not_enrolled(
@@ -458,11 +569,124 @@ async def test_a_citizen_newly_eligible_is_told_once_in_the_inbox_before_they_as
     assert (told["title_en"], told["url"]) == ("You may be eligible: Child support grant", "/entitlements")
     assert told["body_en"] == "Register at your district office before the child turns six."
 
+    await _cool_down_over(resources)
     await malee.get("/api/v1/entitlements", params={"refresh": "true"})  # the same answer again
     await _run_until_idle(resources)
     assert len((await malee.get("/api/v1/inbox")).json()["items"]) == 1  # told once, not on every look
 
     await resources.pool.execute("UPDATE entitlement_states SET status = 'receiving'")  # enrolled since
+    await _cool_down_over(resources)
     await malee.get("/api/v1/entitlements", params={"refresh": "true"})  # ... and eligible again now
     await _run_until_idle(resources)
     assert len((await malee.get("/api/v1/inbox")).json()["items"]) == 2
+
+
+async def _calls(agencies_url: str, *services: str) -> int:
+    """Entitlement calls the demo agencies' server has answered for ``services`` so far."""
+    async with httpx.AsyncClient() as client:
+        counts = [(await client.get(f"{agencies_url}/{service}/_calls")).json() for service in services]
+    return sum(count["entitlements"] for count in counts)
+
+
+async def test_refreshing_again_within_a_minute_serves_the_last_answer_and_says_when_it_can_refresh(
+    sign_in: SignIn, resources: Resources, agencies_url: str, settings: Settings
+) -> None:
+    services = ("health", "social-security")
+    await _agency_with(sign_in, resources, [connector(agencies_url, s) for s in services])
+    citizen = await sign_in(national_id=MALEE)
+    before = await _calls(agencies_url, *services)
+    first = (await citizen.get("/api/v1/entitlements", params={"lang": "en", "refresh": "true"})).json()
+    second = (await citizen.get("/api/v1/entitlements", params={"lang": "en", "refresh": "true"})).json()
+    assert await _calls(agencies_url, *services) == before + 2  # one set of calls, not two
+    assert [r["state"] for r in second["agencies"]] == ["fresh", "fresh"]
+    for then, now in zip(first["agencies"], second["agencies"], strict=True):  # the same answers
+        assert dt.datetime.fromisoformat(then["as_of"]) - dt.datetime.fromisoformat(now["as_of"]) < ONE_MS
+
+    rapid = await asyncio.gather(
+        *(citizen.get("/api/v1/entitlements", params={"refresh": "true"}) for _ in range(100))
+    )
+    assert {response.status_code for response in rapid} == {200}
+    assert await _calls(agencies_url, *services) == before + 2
+    assert len((await citizen.get("/api/v1/me/data-access")).json()["items"]) == 2
+    cool_down = settings.entitlements_refresh_cooldown_seconds
+    available_at = dt.datetime.fromisoformat(rapid[-1].json()["refresh_available_at"])
+    assert 0 < (available_at - dt.datetime.now(dt.UTC)).total_seconds() <= cool_down
+    assert {r["refresh_available_at"] for r in rapid[-1].json()["agencies"]} == {
+        rapid[-1].json()["refresh_available_at"]
+    }
+
+    other = await sign_in(national_id=SOMCHAI)  # the cool-down is each citizen's own
+    await other.get("/api/v1/entitlements", params={"refresh": "true"})
+    assert await _calls(agencies_url, *services) == before + 4
+
+    await _cool_down_over(resources)
+    later = (await citizen.get("/api/v1/entitlements", params={"lang": "en", "refresh": "true"})).json()
+    assert await _calls(agencies_url, *services) == before + 6
+    assert later["agencies"][0]["as_of"] > first["agencies"][0]["as_of"]
+
+
+async def test_an_answer_hiding_characters_never_reaches_the_citizen_or_their_inbox(
+    sign_in: SignIn, resources: Resources, agencies_url: str, app: Any
+) -> None:
+    from backend.connectors.entitlements import NEWLY_ELIGIBLE_TASK
+    from backend.core.tasks import unit_of_work
+    from tests.integration.test_notifications import _run_until_idle
+
+    def shows_nothing_hidden(page: httpx.Response) -> None:
+        for hidden in ("\u202e", "\U000e0041", "hidden-text"):
+            assert hidden not in page.text
+
+    _, _, [connector_id] = await _agency_with(sign_in, resources, [connector(agencies_url, "child-support")])
+    malee = await sign_in(national_id=MALEE)
+    await _control(agencies_url, "child-support", "hidden_text")
+    first = await malee.get("/api/v1/entitlements", params={"lang": "en"})
+    shows_nothing_hidden(first)
+    [result] = first.json()["agencies"]
+    assert (result["state"], result["entitlements"]) == ("unavailable", [])
+    assert "could not read" in result["reason"]
+    log = (await malee.get("/api/v1/me/data-access")).json()["items"]
+    assert [row["outcome"] for row in log] == ["failed"]
+    await _run_until_idle(resources)
+    assert (await malee.get("/api/v1/inbox")).json()["items"] == []
+
+    await _control(agencies_url, "child-support", "ok")
+    await _cool_down_over(resources)
+    await malee.get("/api/v1/entitlements", params={"refresh": "true"})
+    await _control(agencies_url, "child-support", "hidden_text")
+    await _cool_down_over(resources)
+    again = await malee.get("/api/v1/entitlements", params={"lang": "en", "refresh": "true"})
+    shows_nothing_hidden(again)
+    assert again.json()["agencies"][0]["state"] == "stale"  # the last good answer, dated
+    assert again.json()["eligible_not_enrolled"][0]["scheme_id"] == "child-support-grant"
+    await _run_until_idle(resources)
+    inbox = await malee.get("/api/v1/inbox")
+    shows_nothing_hidden(inbox)
+    [told] = inbox.json()["items"]
+    assert told["title_en"] == "You may be eligible: Child support grant"
+
+    # Kept before the rule: a cached copy and a stored state with hidden text are not shown either.
+    citizen_id = (await malee.get("/api/v1/me")).json()["id"]
+    cache_key = f"entitlements:{connector_id}:{app.state.entitlements._digest(MALEE)}"
+    raw = await resources.redis.get(cache_key)
+    assert isinstance(raw, bytes)
+    copy = raw.decode()
+    assert "Child support grant" in copy
+    await resources.redis.set(cache_key, copy.replace("Child support grant", "Child\u202e support grant"))
+    await _cool_down_over(resources)
+    await _control(agencies_url, "child-support", "fail")
+    shows_nothing_hidden(await malee.get("/api/v1/entitlements", params={"lang": "en", "refresh": "true"}))
+    async with unit_of_work(resources.pool, resources.queue) as work:
+        await work.connection.execute(
+            "INSERT INTO entitlement_states (citizen_id, connector_id, agency_id, scheme_id, status, "
+            "scheme_name_th, scheme_name_en, how_to_claim_th, how_to_claim_en) "
+            "SELECT $1::uuid, id, agency_id, 'hidden-text', 'eligible_not_enrolled', $3, $4, '', '' "
+            "FROM connectors WHERE id = $2",
+            citizen_id,
+            connector_id,
+            "สิทธิ\u202eพิเศษ",
+            "Special\U000e0041 right",
+        )
+        await work.add_task(NEWLY_ELIGIBLE_TASK, f"{citizen_id}:{connector_id}:hidden-text")
+    await _run_until_idle(resources)
+    assert len((await malee.get("/api/v1/inbox")).json()["items"]) == 1
+    await _control(agencies_url, "child-support", "ok")

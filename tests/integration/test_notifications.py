@@ -24,7 +24,7 @@ from tests.webhook_receiver import webhook_receiver
 
 TEMPLATE = {
     "key": "bill-due",
-    "category": "payments",
+    "category": "bills",  # an agency's reminder; "payments" is reserved (see test_emergency_alerts.py)
     "title_th": "บิล {biller} ครบกำหนด",
     "title_en": "{biller} bill due",
     "body_th": "ยอด {amount} บาท ครบกำหนด {due}",

@@ -223,6 +223,9 @@ TABLE: dict[str, Who] = {
     "GET /api/v1/agency/{agency_id:int}/notifications/{notification_id:uuid}": NOTIFY,
     "POST /api/v1/agency/notification-campaigns": NOTIFY,
     "GET /api/v1/agency/{agency_id:int}/notification-campaigns/{campaign_id:uuid}": NOTIFY,
+    "GET /api/v1/admin/emergency-alert-approvals": ADMIN,
+    "POST /api/v1/admin/emergency-alert-approvals": ADMIN,
+    "DELETE /api/v1/admin/emergency-alert-approvals/{approval_id:int}": ADMIN,
     # support (each look-up at a citizen is recorded in their "who accessed my data")
     "POST /api/v1/support/citizens/find": STAFF_SUPPORT,
     "POST /api/v1/support/notifications/search": STAFF_SUPPORT,
@@ -350,7 +353,9 @@ FORM = {
 SERVICE = {"tile_id": "{x_application_tile}", "form": FORM}
 DOCUMENT = {"title_th": "หนังสือรับรอง", "title_en": "Certificate"}
 PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 9 9]>>endobj\n"
     b"trailer<</Root 1 0 R>>\n%%EOF\n"
 )
 AUTHORIZE = {
@@ -544,6 +549,14 @@ CALLS: dict[str, Call] = {
     ),
     "GET /api/v1/agency/{agency_id:int}/notification-campaigns/{campaign_id:uuid}": Call(
         "/api/v1/agency/{x}/notification-campaigns/{x_campaign}"
+    ),
+    "GET /api/v1/admin/emergency-alert-approvals": Call("/api/v1/admin/emergency-alert-approvals"),
+    "POST /api/v1/admin/emergency-alert-approvals": Call(
+        "/api/v1/admin/emergency-alert-approvals",
+        json={"agency_id": "{new_approved_agency}", "reason": "Flood warnings"},
+    ),
+    "DELETE /api/v1/admin/emergency-alert-approvals/{approval_id:int}": Call(
+        "/api/v1/admin/emergency-alert-approvals/{new_emergency_approval}"
     ),
     "POST /api/v1/support/citizens/find": Call(
         "/api/v1/support/citizens/find", json={"national_id": "{a_national_id}"}
@@ -871,6 +884,11 @@ class World:
         return str(
             (await self._made(X_ADMIN, "POST", url, {"name": "CMS", "scopes": ["tiles"]}))["client_id"]
         )
+
+    async def _new_emergency_approval(self) -> int:
+        body = {"agency_id": await self._new_approved_agency(), "reason": "m"}
+        url = "/api/v1/admin/emergency-alert-approvals"
+        return int((await self._made(PLATFORM_ADMIN, "POST", url, body))["id"])
 
     async def _new_pending_agency(self) -> int:
         return await make_agency(self.resources.pool, status="pending")

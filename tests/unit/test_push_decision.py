@@ -50,15 +50,31 @@ def test_daytime_quiet_hours_work_too() -> None:
     assert push_decision(prefs, agency_id=1, category="news", urgency="normal", now=_at(14, 30))[0] == "now"
 
 
-def test_opt_outs_suppress_but_money_and_safety_urgencies_always_go() -> None:
+def test_opt_outs_suppress_but_vouched_money_and_safety_urgencies_always_go() -> None:
     prefs = _prefs(opt_out_agencies=[5], opt_out_categories=["payments", "news"])
     assert (
         push_decision(prefs, agency_id=5, category="news", urgency="normal", now=_at(12))[0] == "suppressed"
     )
     assert push_decision(prefs, agency_id=1, category="news", urgency="high", now=_at(12))[0] == "suppressed"
-    assert push_decision(prefs, agency_id=5, category="payments", urgency="high", now=_at(23))[0] == "now"
-    assert push_decision(prefs, agency_id=1, category="safety", urgency="high", now=_at(23))[0] == "now"
+    for agency_id, category in ((5, "payments"), (1, "safety")):
+        assert push_decision(
+            prefs, agency_id=agency_id, category=category, urgency="high", now=_at(23), vouched=True
+        ) == ("now", None, None)
     assert (
-        push_decision(prefs, agency_id=1, category="payments", urgency="normal", now=_at(12))[0]
+        push_decision(prefs, agency_id=1, category="payments", urgency="normal", now=_at(12), vouched=True)[0]
         == "suppressed"
     )
+
+
+def test_an_agencys_own_say_so_never_passes_opt_outs_or_quiet_hours() -> None:
+    """Issue 17 (6): any template could be given the category payments or safety and sent urgent."""
+    muted = _prefs(opt_out_agencies=[5], opt_out_categories=["safety"])
+    for category in ("payments", "safety"):
+        assert push_decision(muted, agency_id=5, category=category, urgency="high", now=_at(12))[0] == (
+            "suppressed"
+        )
+    for category in ("payments", "safety", "news"):
+        decision, push_at, _ = push_decision(
+            _prefs(), agency_id=1, category=category, urgency="high", now=_at(23)
+        )
+        assert (decision, push_at) == ("later", dt.datetime(2026, 11, 23, 7, 0, tzinfo=BANGKOK))

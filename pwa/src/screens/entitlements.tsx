@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 
 import { get, send } from "../api";
 import { Loaded } from "../components";
-import { formatBaht, formatDate } from "../i18n";
+import { formatBaht, formatDate, formatTime } from "../i18n";
 import { useApp, useLoad } from "../state";
 
 interface Entitlement {
@@ -31,6 +31,7 @@ interface AgencyResult {
 interface Page {
   eligible_not_enrolled: Entitlement[];
   agencies: AgencyResult[];
+  refresh_available_at: string | null;
 }
 
 /** Pulling the page down from its top by 70 px or more calls ``onRefresh`` (touch screens). */
@@ -60,7 +61,21 @@ export function Entitlements() {
   // A refresh (button or pull-down) asks every agency again rather than reading the cache.
   const [fresh, setFresh] = useState(false);
   const [load, reload] = useLoad<Page>(`/api/v1/entitlements?lang=${language}${fresh ? "&refresh=true" : ""}`);
-  const refresh = () => (fresh ? reload() : setFresh(true));
+  // The agencies are asked again at most once a minute: until then a refresh would only re-read the cache.
+  const availableAt = load.status === "ok" ? load.data.refresh_available_at : null;
+  const [, setTick] = useState(0);
+  useEffect(() => {
+    const wait = availableAt ? Date.parse(availableAt) - Date.now() : 0;
+    if (wait <= 0) return;
+    const timer = setTimeout(() => setTick((n) => n + 1), wait + 250);
+    return () => clearTimeout(timer);
+  }, [availableAt]);
+  const waiting = availableAt !== null && Date.parse(availableAt) > Date.now();
+  const refresh = () => {
+    if (waiting) return;
+    if (fresh) reload();
+    else setFresh(true);
+  };
   usePullToRefresh(refresh);
 
   const entitlement = (item: Entitlement) => (
@@ -104,9 +119,14 @@ export function Entitlements() {
   return (
     <section aria-labelledby="entitlements-title">
       <h1 id="entitlements-title">{t("entitlements")}</h1>
-      <button type="button" onClick={refresh}>
+      <button type="button" onClick={refresh} disabled={waiting}>
         {t("refresh")}
       </button>
+      {waiting && availableAt && (
+        <p class="meta" role="status">
+          {t("refreshAt")} {formatTime(language, availableAt)}
+        </p>
+      )}
       <Loaded load={load} reload={reload}>
         {(page) => (
           <>

@@ -1,6 +1,7 @@
 import { send } from "../api";
 import { Loaded } from "../components";
 import { formatDate } from "../i18n";
+import { sameOriginLink } from "../links";
 import { useApp, useLoad } from "../state";
 
 interface Message {
@@ -20,8 +21,26 @@ interface InboxPage {
   unread: number;
 }
 
+/** A message's link, only when it stays on this origin (the fallback would be the inbox: here). */
+function OpenLink({ url }: { url: string | null }) {
+  const { language, navigate } = useApp();
+  const link = sameOriginLink(url, window.location.origin);
+  if (link === null) return null;
+  return (
+    <a
+      href={link}
+      onClick={(event) => {
+        event.preventDefault();
+        navigate(link);
+      }}
+    >
+      {language === "en" ? "Open" : "เปิด"}
+    </a>
+  );
+}
+
 export function Inbox() {
-  const { t, language, navigate, refreshUnread } = useApp();
+  const { t, language, refreshUnread } = useApp();
   const [load, reload] = useLoad<InboxPage>("/api/v1/inbox?limit=50");
   const english = language === "en";
 
@@ -52,17 +71,7 @@ export function Inbox() {
                   </p>
                   <p>{english ? message.body_en : message.body_th}</p>
                   <div class="actions">
-                    {message.url && (
-                      <a
-                        href={message.url}
-                        onClick={(event) => {
-                          event.preventDefault();
-                          navigate(message.url ?? "/");
-                        }}
-                      >
-                        {english ? "Open" : "เปิด"}
-                      </a>
-                    )}
+                    <OpenLink url={message.url} />
                     {!message.read_at && (
                       <button type="button" onClick={() => act("POST", `/api/v1/inbox/${message.id}/read`)}>
                         {t("markRead")}
