@@ -8,11 +8,13 @@ into ``VAR_DIR/secrets.json`` and reused, so sessions and encrypted IDs survive 
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
 import hmac
 import ipaddress
 import json
 import os
+import re
 import secrets
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -20,7 +22,6 @@ from typing import Annotated, Any
 
 import msgspec
 
-from backend.applications.signing import parse_keyring
 from backend.core.errors import ConfigurationError
 
 _SECRET_NAMES = (
@@ -33,6 +34,10 @@ _SECRET_NAMES = (
 _MIN_SECRET_KEY_CHARS = 32
 _KEY_BYTES = 32
 _PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+DEMO_IDP_PATH = "/demo-idp"
+DEMO_IDP_CLIENT_ID = "citizen-app-demo"
 
 
 class Settings(msgspec.Struct, frozen=True, kw_only=True, rename="upper"):
@@ -182,6 +187,15 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename="upper"):
         return self.demo_mode and not self.oidc_issuer
 
     @property
+    def oidc_client(self) -> tuple[str, str, str]:
+        """(issuer, client id, client secret): the provider configured, or in demo mode without one the
+        demo provider this app serves, whose client secret is derived from SECRET_KEY."""
+        if self.uses_demo_identity_provider:
+            secret = hmac.new(self.secret_key.encode(), b"demo-idp-client-secret", hashlib.sha256).hexdigest()
+            return f"{self.public_url}{DEMO_IDP_PATH}", DEMO_IDP_CLIENT_ID, secret
+        return self.oidc_issuer, self.oidc_client_id, self.oidc_client_secret
+
+    @property
     def trusted_proxy_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
         return [
             ipaddress.ip_network(entry.strip()) for entry in self.trusted_proxies.split(",") if entry.strip()
@@ -322,3 +336,34 @@ def _new_vapid_key() -> str:
 
 def _new_key() -> str:
     return base64.b64encode(secrets.token_bytes(_KEY_BYTES)).decode()
+
+
+DOCUMENT_SIGNING_SETTING = "DOCUMENT_SIGNING_KEYS"
+SIGNING_SEED_BYTES = 32
+_KEY_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+
+
+def parse_keyring(value: str) -> dict[str, bytes]:
+    """DOCUMENT_SIGNING_KEYS, ``kid:base64seed,kid2:base64seed`` (newest first), to a keyring of
+    Ed25519 seeds. Errors name the setting, never a key."""
+    if not value.strip():
+        raise _setting_error(f"must be set: kid:base64 of {SIGNING_SEED_BYTES} random bytes, newest first")
+    keyring: dict[str, bytes] = {}
+    for position, entry in enumerate(value.split(","), start=1):
+        key_id, separator, encoded = entry.strip().partition(":")
+        if not separator or not _KEY_ID.fullmatch(key_id):
+            raise _setting_error(f"entry {position} needs a key id (letters, digits, . _ -) before ':'")
+        if key_id in keyring:
+            raise _setting_error(f"key id {key_id!r} appears twice")
+        try:
+            seed = base64.b64decode(encoded.strip(), validate=True)
+        except binascii.Error:
+            seed = b""
+        if len(seed) != SIGNING_SEED_BYTES:
+            raise _setting_error(f"key {key_id!r} must be standard base64 of {SIGNING_SEED_BYTES} bytes")
+        keyring[key_id] = seed
+    return keyring
+
+
+def _setting_error(problem: str) -> ConfigurationError:
+    return ConfigurationError(f"{DOCUMENT_SIGNING_SETTING}: {problem}")

@@ -36,8 +36,8 @@ from py_vapid import Vapid02
 from pywebpush import WebPusher, WebPushException
 
 from backend.core.outbound import DestinationRefused, refused_by_resolver
+from backend.core.resources import Resources
 from backend.core.tasks import TaskContext, task_handler
-from backend.lifespan import Resources
 from backend.settings import Settings
 from notifications import queries
 from notifications.endpoints import endpoint_problem

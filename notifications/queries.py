@@ -6,9 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from backend.core.db import Connection, Pool
-
-Db = Pool | Connection
+from backend.core.db import Connection, Db
 
 
 async def upsert_subscription(

@@ -14,27 +14,26 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
-from backend.core.crypto import is_valid_national_id
+from backend.core.crypto import b64url, is_valid_national_id
 from backend.core.errors import BadRequest, Conflict, FieldError, InvalidInput, NotFound
 from backend.core.links import refuse_foreign_link
-from backend.core.ratelimit import Bucket
-from backend.core.text import refuse_hidden_text
-from backend.identity import queries as identity_queries
-from backend.identity.guards import (
+from backend.core.principal import (
     Principal,
     agencies_of,
     require_agency_permission,
     require_person,
     require_platform_admin,
 )
+from backend.core.ratelimit import Bucket
+from backend.core.resources import Resources
+from backend.core.text import refuse_hidden_text
+from backend.identity import queries as identity_queries
 from backend.identity.service import Identity
-from backend.lifespan import Resources
 from notifications import queries
 from notifications import release as _release  # noqa: F401  (registers the login listener: held messages)
 from notifications.campaigns import NewCampaign, TileFollowers, start_campaign
 from notifications.delivery import vapid_key
 from notifications.endpoints import endpoint_problem
-from notifications.push_service import b64url
 from notifications.service import (
     NewNotification,
     NewTemplate,

@@ -19,13 +19,14 @@ from litestar.status_codes import HTTP_200_OK
 
 from backend.connectors import queries as access_log
 from backend.core.crypto import mask_national_id
+from backend.core.db import Db
 from backend.core.errors import BadRequest, Conflict, NotFound
+from backend.core.principal import Principal, require_support_staff
+from backend.core.resources import Resources
 from backend.core.tasks import unit_of_work
 from backend.core.text import refuse_hidden_text
 from backend.identity import queries as identity_queries
-from backend.identity.guards import Principal, require_support_staff
 from backend.identity.service import Identity
-from backend.lifespan import Resources
 from backend.support.lookups import look_up_citizen
 from notifications import queries
 from notifications.service import queue_deliveries
@@ -132,9 +133,7 @@ class Resent(msgspec.Struct, kw_only=True):
 LOOK_FIELDS = ["notifications", "devices"]
 
 
-async def _record(
-    db: access_log.Db, *, citizen_id: str, staff_id: str, purpose: str, detail: str | None
-) -> None:
+async def _record(db: Db, *, citizen_id: str, staff_id: str, purpose: str, detail: str | None) -> None:
     await access_log.record_staff_look(
         db,
         citizen_id=citizen_id,

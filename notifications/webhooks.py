@@ -3,10 +3,10 @@ and recorded exactly like the payment events on the same webhook)."""
 
 from __future__ import annotations
 
+from backend.agencies.webhooks import RETRY_DELAYS, deliver_agency_event
 from backend.core.tasks import TaskContext, task_handler
 from notifications import queries
 from notifications.service import STATUS_WEBHOOK_TASK
-from payments.webhooks import RETRY_DELAYS, deliver_agency_event
 
 
 @task_handler(STATUS_WEBHOOK_TASK, retry_delays=RETRY_DELAYS)

@@ -13,12 +13,12 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 
 from backend.core.crypto import mask_national_id
+from backend.core.principal import Principal, require_person
+from backend.core.qr import qr_image
+from backend.core.resources import Resources
 from backend.identity import queries as identity_queries
-from backend.identity.guards import Principal, require_person
 from backend.identity.service import Identity
-from backend.lifespan import Resources
 from payments import queries
-from payments.images import qr_image
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 RECEIPT_CSS = """

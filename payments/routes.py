@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import secrets
 import time
 import uuid
 from collections.abc import AsyncIterator
 from typing import Annotated, Any
 
 import msgspec
-from litestar import Request, Response, get, post, put
+from litestar import Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, HeaderParameter, QueryParameter
 from litestar.response import ServerSentEvent
@@ -20,24 +19,23 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from backend.core.crypto import is_valid_national_id
 from backend.core.errors import BadRequest, Conflict, FieldError, Forbidden, InvalidInput, NotFound
-from backend.core.outbound import DestinationRefused, check_destination
-from backend.core.text import refuse_hidden_text
-from backend.identity import queries as identity_queries
-from backend.identity.guards import (
+from backend.core.principal import (
     Principal,
     agencies_of,
     require_agency_permission,
     require_person,
     require_platform_admin,
-    require_step_up,
 )
+from backend.core.qr import MEDIA_TYPES, ImageFormat, qr_image
+from backend.core.resources import Resources
+from backend.core.signatures import SIGNATURE_HEADER, verify_signature
+from backend.core.text import refuse_hidden_text
+from backend.identity import queries as identity_queries
 from backend.identity.service import Identity
-from backend.lifespan import Resources
-from payments import queries, webhooks
-from payments.images import MEDIA_TYPES, ImageFormat, qr_image
+from backend.identity.step_up import require_step_up
+from payments import queries
 from payments.service import (
     FINAL_STATES,
-    SIGNATURE_HEADER,
     BankCallback,
     BillStatus,
     CallbackResult,
@@ -47,7 +45,6 @@ from payments.service import (
     issue_bill,
     require_bank_secret,
     start_payment,
-    verify_signature,
 )
 
 _LIVE_POLL_SECONDS = 1.0
@@ -454,72 +451,6 @@ async def verify_receipt(code: FromPath[str], resources: NamedDependency[Resourc
     )
 
 
-class NewWebhook(msgspec.Struct, forbid_unknown_fields=True):
-    url: Annotated[str, msgspec.Meta(max_length=2000, pattern="^https?://")]
-
-
-class WebhookSecret(msgspec.Struct, frozen=True):
-    url: str
-    secret: str
-    """Shown this once: the agency checks each delivery's X-Signature with it."""
-
-
-class WebhookDelivery(msgspec.Struct, kw_only=True):
-    payment_id: str | None
-    notification_id: str | None
-    attempt: int
-    status_code: int | None
-    outcome: str
-    detail: str | None
-    at: dt.datetime
-
-
-class WebhookView(msgspec.Struct, kw_only=True):
-    url: str | None
-    deliveries: list[WebhookDelivery]
-
-
-@put(
-    "/api/v1/agency/{agency_id:int}/webhook",
-    tags=["payments"],
-    summary="Where to tell the agency of payments, refunds and message statuses (a new secret each time)",
-)
-async def set_webhook(
-    agency_id: FromPath[int],
-    data: Annotated[NewWebhook, msgspec.Meta()],
-    principal: NamedDependency[Principal],
-    identity: NamedDependency[Identity],
-    resources: NamedDependency[Resources],
-) -> Response[WebhookSecret]:
-    require_agency_permission(principal, agency_id, "bills")
-    try:
-        await check_destination(
-            data.url, allow_private=bool(resources.settings.allow_private_connector_hosts)
-        )
-    except DestinationRefused as exc:
-        raise InvalidInput(errors=[FieldError(field="url", message=str(exc))]) from exc
-    secret = secrets.token_urlsafe(32)
-    key_id, ciphertext = identity.cipher.encrypt(secret, purpose=webhooks.SECRET_PURPOSE)
-    await queries.set_webhook(resources.pool, agency_id, data.url, key_id, ciphertext, principal.citizen_id)
-    return Response(WebhookSecret(url=data.url, secret=secret), headers={"Cache-Control": "no-store"})
-
-
-@get(
-    "/api/v1/agency/{agency_id:int}/webhook",
-    tags=["payments"],
-    summary="The agency's webhook and its latest deliveries",
-)
-async def get_webhook(
-    agency_id: FromPath[int], principal: NamedDependency[Principal], resources: NamedDependency[Resources]
-) -> WebhookView:
-    require_agency_permission(principal, agency_id, "bills")
-    hook = await queries.webhook(resources.pool, agency_id)
-    rows = await queries.deliveries(resources.pool, agency_id, 50)
-    return WebhookView(
-        url=hook["url"] if hook else None, deliveries=[msgspec.convert(row, WebhookDelivery) for row in rows]
-    )
-
-
 class NewRefund(msgspec.Struct, forbid_unknown_fields=True):
     payment_id: uuid.UUID
     amount_satang: Annotated[int, msgspec.Meta(ge=1)]
@@ -644,8 +575,6 @@ PAYMENT_ROUTES = [
     payment_qr,
     my_receipts,
     verify_receipt,
-    set_webhook,
-    get_webhook,
     request_refund,
     list_refunds,
     assign_biller,

@@ -16,9 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-import re
 import secrets
-import time
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any, Literal
@@ -28,7 +26,7 @@ import msgspec
 import structlog
 
 from backend.core.db import Pool
-from backend.core.errors import AppError, Conflict, NotAuthenticated, NotFound
+from backend.core.errors import Conflict, NotAuthenticated, NotFound
 from backend.core.tasks import UnitOfWork, unit_of_work
 from notifications.service import enqueue_notification
 from payments import queries
@@ -42,10 +40,6 @@ _log = structlog.get_logger(__name__)
 WEBHOOK_TASK = "payments.agency_webhook"
 REFUND_WEBHOOK_TASK = "payments.refund_webhook"
 
-SIGNATURE_HEADER = "x-signature"
-SIGNATURE_TOLERANCE_SECONDS = 300
-_UNIX_SECONDS = re.compile(r"[0-9]{1,12}")
-_HEX_DIGEST = re.compile(r"[0-9a-f]{64}")
 _CLOCK_GRACE = dt.timedelta(seconds=60)  # banks' clocks and ours differ a little
 FINAL_STATES = frozenset({"success", "failed", "expired", "cancelled"})
 BillStatus = Literal["unpaid", "paid", "cancelled"]  # as the bills.status CHECK
@@ -94,12 +88,6 @@ class CallbackResult(msgspec.Struct, frozen=True):
     """``processed`` or ``already_processed``."""
     outcome: str
     """``paid`` or ``exception`` (kept for support staff; nothing is lost)."""
-
-
-class SignatureRefused(AppError):
-    status_code = 401
-    problem_type = "bad-signature"
-    title = "The callback's signature is not valid"
 
 
 def request_hash(bill: NewBill) -> bytes:
@@ -200,25 +188,6 @@ async def start_payment(
             raise
         return again
     return created
-
-
-def sign(secret: bytes, timestamp: int, body: bytes) -> str:
-    digest = hmac.new(secret, f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
-    return f"t={timestamp},v1={digest}"
-
-
-def verify_signature(secret: bytes, header: str | None, body: bytes, now: float | None = None) -> None:
-    parts = dict(part.strip().split("=", 1) for part in (header or "").split(",") if "=" in part)
-    stamp, given = parts.get("t", ""), parts.get("v1", "")
-    if not (_UNIX_SECONDS.fullmatch(stamp) and _HEX_DIGEST.fullmatch(given)):
-        raise SignatureRefused("X-Signature needs t=<unix seconds>,v1=<64 hex digits of HMAC-SHA256>")
-    timestamp = int(stamp)
-    current = time.time() if now is None else now
-    if abs(current - timestamp) > SIGNATURE_TOLERANCE_SECONDS:
-        raise SignatureRefused("The callback's timestamp is more than five minutes off; send a fresh one.")
-    expected = sign(secret, timestamp, body).split("v1=", 1)[1]
-    if not hmac.compare_digest(expected, given):
-        raise SignatureRefused("The signature does not match this bank's secret and the body sent.")
 
 
 async def apply_callback(

@@ -15,10 +15,10 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery
 
 from backend.core.errors import BadRequest, Conflict, NotFound
+from backend.core.principal import Principal, require_support_staff
+from backend.core.resources import Resources
 from backend.core.tasks import UnitOfWork, unit_of_work
-from backend.identity.guards import Principal, require_support_staff
 from backend.identity.service import Identity
-from backend.lifespan import Resources
 from backend.support.lookups import look_up_citizen
 from payments import queries
 from payments.reconcile import reconcile

@@ -35,8 +35,8 @@ import httpx
 import redis.asyncio
 
 from backend.core.db import Pool
-from backend.identity.demo_people import DEMO_PEOPLE, DemoPerson
-from backend.seed import DEMO_CONNECTORS
+from backend.demo.people import DEMO_PEOPLE, DemoPerson
+from backend.demo.seed import DEMO_CONNECTORS
 from notifications.service import DELIVERY_BATCH, FINAL_STATUSES
 from scripts.faults_stack import (
     BANK,

@@ -113,10 +113,12 @@ class PrivatePostgres:
 
     def start(self) -> str:
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # platformdirs' runtime folder warning, as in backend.embedded
+            warnings.simplefilter(
+                "ignore"
+            )  # platformdirs' runtime folder warning, as in backend.demo.embedded
             from pgserver.postgres_server import get_server
 
-        from backend.embedded import create_database_if_missing
+        from backend.demo.embedded import create_database_if_missing
 
         # No clean-up of pgserver's own at exit: stop() does it, and knows about our restarts.
         self._server = get_server(self.data_dir, cleanup_mode=None)
@@ -364,7 +366,7 @@ class Stack:
             "ENTITLEMENTS_REFRESH_COOLDOWN_SECONDS": "0",
         }
         upgrade = subprocess.run(
-            [sys.executable, "-m", "backend.cli", "db", "upgrade"],
+            [sys.executable, "-m", "backend.server.cli", "db", "upgrade"],
             env=self.env, cwd=ROOT, capture_output=True, text=True, timeout=180, check=False,
         )  # fmt: skip
         if upgrade.returncode != 0:
@@ -386,7 +388,7 @@ class Stack:
 
     @staticmethod
     def _cli(*args: str) -> list[str]:
-        return [sys.executable, "-m", "backend.cli", *args]
+        return [sys.executable, "-m", "backend.server.cli", *args]
 
     def _api(self, index: int) -> Child:
         port = self.api_ports[index]

@@ -65,13 +65,13 @@ import redis.asyncio
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from backend.catalogue import queries as catalogue_queries
-from backend.connectors.demo_agencies import SERVICES
 from backend.core.crypto import NationalIdCipher
 from backend.core.logging import configure_logging
 from backend.core.migrate import upgrade
+from backend.demo.agencies import SERVICES
+from backend.demo.seed import DEMO_BILLS, seed_demo_data
 from backend.identity.service import session_cookie_name
 from backend.identity.sessions import SessionStore
-from backend.seed import DEMO_BILLS, seed_demo_data
 from backend.settings import Settings, load_settings
 from scripts.load_mix import (
     BARE,
@@ -1153,18 +1153,20 @@ def main() -> int:  # noqa: PLR0915 (one straight run, phase after phase)
 
             children.start(
                 "agencies",
-                [sys.executable, "-m", "backend.cli", "demo-agencies", "--port", str(agencies_port)],
+                [sys.executable, "-m", "backend.server.cli", "demo-agencies", "--port", str(agencies_port)],
                 {**_base_environment(), "DEMO_MODE": "true", "VAR_DIR": str(scratch / "agencies")},
             )
             api_ports = [free_port(), free_port()]
             for number, port in enumerate(api_ports, 1):
                 children.start(
                     f"api-{number}",
-                    [sys.executable, "-m", "backend.cli", "serve"],
+                    [sys.executable, "-m", "backend.server.cli", "serve"],
                     {**env, "PORT": str(port)},
                 )
             for number in (1, 2):
-                children.start(f"worker-{number}", [sys.executable, "-m", "backend.cli", "worker"], env)
+                children.start(
+                    f"worker-{number}", [sys.executable, "-m", "backend.server.cli", "worker"], env
+                )
             agencies = f"http://127.0.0.1:{agencies_port}"
             wait_ready(children, f"{agencies}/health/v1/health")
             set_agency_delay(agencies, config.agency_delay_ms)

@@ -34,8 +34,8 @@ import msgspec
 import redis.asyncio
 import uvloop
 
+from backend.core.signatures import sign
 from backend.identity.sessions import SessionStore
-from payments.service import sign
 
 HOME = "GET /api/v1/tiles"
 ENTITLEMENTS = "GET /api/v1/entitlements"

@@ -15,9 +15,9 @@ import pytest
 import pytest_asyncio
 from litestar import Litestar
 
-from backend.app import create_app
 from backend.core.migrate import upgrade
-from backend.lifespan import Resources
+from backend.core.resources import Resources
+from backend.server.app import create_app
 from backend.settings import Settings, load_settings
 from tests.servers import Servers, create_scratch_database, drop_database, running_servers, with_database
 

@@ -40,7 +40,7 @@ def _running(command: str, probe: str) -> Iterator[str]:
     port = free_port()
     environment = {"DEMO_MODE": "true", "VAR_DIR": tempfile.mkdtemp(prefix="citizen-demo-agencies-")}
     with serving(
-        [sys.executable, "-m", "backend.cli", command, "--port", str(port)], environment, port, probe
+        [sys.executable, "-m", "backend.server.cli", command, "--port", str(port)], environment, port, probe
     ) as base:
         yield base
 

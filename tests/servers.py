@@ -21,7 +21,7 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 import redis
 
-from backend.embedded import EmbeddedPostgres, EmbeddedRedis
+from backend.demo.embedded import EmbeddedPostgres, EmbeddedRedis
 
 LOCAL_POSTGRES = "postgresql://postgres@127.0.0.1:5432/postgres"
 LOCAL_REDIS = "redis://127.0.0.1:6379/0"

@@ -28,7 +28,10 @@ def running_worker(environ: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]
     """The worker process; killed on the way out if still running."""
     with tempfile.TemporaryFile() as log:  # not a pipe: a full pipe would stall the worker
         process = subprocess.Popen(
-            [sys.executable, "-m", "backend.cli", "worker"], env=environ, stdout=log, stderr=subprocess.STDOUT
+            [sys.executable, "-m", "backend.server.cli", "worker"],
+            env=environ,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         try:
             yield process

@@ -7,9 +7,7 @@ from typing import Any
 
 import msgspec
 
-from backend.core.db import Connection, Pool
-
-Db = Pool | Connection
+from backend.core.db import Connection, Db
 
 # --- services ---------------------------------------------------------------------------------
 

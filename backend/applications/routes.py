@@ -57,19 +57,19 @@ from backend.applications.storage import UPLOADS_RATE_LIMITED, UploadQuota, uplo
 from backend.connectors import queries as connector_queries
 from backend.core.crypto import mask_national_id
 from backend.core.errors import BadRequest, Conflict, FieldError, InvalidInput, NotFound
-from backend.core.text import refuse_hidden_text
-from backend.identity.guards import (
+from backend.core.principal import (
     Principal,
     may_act_for_agency,
     require_agency_permission,
     require_person,
     require_support_staff,
 )
+from backend.core.qr import qr_image
+from backend.core.resources import Resources
+from backend.core.text import refuse_hidden_text
 from backend.identity.service import Identity
-from backend.lifespan import Resources
 from backend.support.lookups import look_up_citizen
 from payments import queries as payment_queries
-from payments.images import qr_image
 
 _SERVICE_CODE = re.compile(r"[a-z][a-z0-9-]{1,39}")  # as the application_services.code CHECK
 _UPLOAD_BODY_BYTES = MAX_UPLOAD_BYTES + 64 * 1024  # the file and its multipart envelope

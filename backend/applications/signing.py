@@ -14,7 +14,6 @@ JWKS. Ed25519 signatures are deterministic, so signing the same statement twice 
 from __future__ import annotations
 
 import base64
-import binascii
 import os
 import re
 from datetime import UTC, datetime
@@ -23,14 +22,10 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from backend.core.errors import ConfigurationError
+from backend.settings import SIGNING_SEED_BYTES as _SEED_BYTES
 
-SETTING_NAME = "DOCUMENT_SIGNING_KEYS"
-_SEED_BYTES = 32
 _STATEMENT_VERSION = "citizen-document-v1"
 _SHA256_HEX = re.compile(r"[0-9a-f]{64}")
-# Key ids travel in JWKS and beside every signature: short and plain.
-_KEY_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 
 def statement(*, code: str, sha256: str, issuer: str, issued_at: datetime) -> bytes:
@@ -96,32 +91,6 @@ def _jwk(key_id: str, key: Ed25519PublicKey) -> dict[str, str]:
         "use": "sig",
         "alg": "EdDSA",
     }
-
-
-def parse_keyring(value: str) -> dict[str, bytes]:
-    """``kid:base64seed,kid2:base64seed`` (newest first) to a keyring. Errors name the setting, never
-    a key."""
-    if not value.strip():
-        raise _setting_error(f"must be set: kid:base64 of {_SEED_BYTES} random bytes, newest first")
-    keyring: dict[str, bytes] = {}
-    for position, entry in enumerate(value.split(","), start=1):
-        key_id, separator, encoded = entry.strip().partition(":")
-        if not separator or not _KEY_ID.fullmatch(key_id):
-            raise _setting_error(f"entry {position} needs a key id (letters, digits, . _ -) before ':'")
-        if key_id in keyring:
-            raise _setting_error(f"key id {key_id!r} appears twice")
-        try:
-            seed = base64.b64decode(encoded.strip(), validate=True)
-        except binascii.Error:
-            seed = b""
-        if len(seed) != _SEED_BYTES:
-            raise _setting_error(f"key {key_id!r} must be standard base64 of {_SEED_BYTES} bytes")
-        keyring[key_id] = seed
-    return keyring
-
-
-def _setting_error(problem: str) -> ConfigurationError:
-    return ConfigurationError(f"{SETTING_NAME}: {problem}")
 
 
 def new_signing_key() -> str:

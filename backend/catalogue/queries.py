@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from backend.core.db import Connection, Pool
-
-Db = Pool | Connection
+from backend.core.db import Db
 
 _VERSION_COLUMNS = """
     title_th, title_en, description_th, description_en, icon, category, life_events,

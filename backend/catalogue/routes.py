@@ -30,16 +30,16 @@ from backend.catalogue.schemas import (
 )
 from backend.catalogue.service import Catalogue, agency_tile_view, checked_content, open_tiles, open_tiles_csv
 from backend.core.errors import Conflict, NotFound
-from backend.core.text import refuse_hidden_text
-from backend.identity import queries as identity_queries
-from backend.identity.guards import (
+from backend.core.principal import (
     Principal,
     require_agency_permission,
     require_person,
     require_platform_admin,
 )
+from backend.core.resources import Resources
+from backend.core.text import refuse_hidden_text
+from backend.identity import queries as identity_queries
 from backend.identity.service import Identity
-from backend.lifespan import Resources
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from backend.core.db import Connection, Pool
-
-Db = Pool | Connection
+from backend.core.db import Connection, Db
 
 # What an agency sets when registering or changing a connector (besides its fixed name).
 WRITABLE_COLUMNS = (

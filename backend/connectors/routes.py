@@ -20,11 +20,11 @@ from backend.connectors.entitlements import SECRET_PURPOSE, Caller, Entitlements
 from backend.connectors.tls import certificate_problems
 from backend.core.errors import Conflict, FieldError, InvalidInput, NotFound
 from backend.core.outbound import DestinationRefused, check_destination, origin_of
+from backend.core.principal import Principal, require_agency_permission, require_person
+from backend.core.resources import Resources
 from backend.core.text import refuse_hidden_text
 from backend.identity import queries as identity_queries
-from backend.identity.guards import Principal, require_agency_permission, require_person
 from backend.identity.service import Identity, parse_birthdate
-from backend.lifespan import Resources
 
 AuthKind = Literal["none", "api_key", "oauth_client_credentials", "client_tls"]
 Pem = Annotated[str, msgspec.Meta(min_length=1, max_length=20000)]

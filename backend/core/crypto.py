@@ -8,6 +8,7 @@ HMAC-SHA256 of the ID under ``ID_HASH_KEY``. Nothing here logs or returns the ID
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import os
@@ -59,3 +60,8 @@ class NationalIdCipher:
         if key is None:
             raise LookupError(f"encryption key {key_id!r} is no longer configured")
         return key.decrypt(blob[:_NONCE_BYTES], blob[_NONCE_BYTES:], purpose).decode()
+
+
+def b64url(data: bytes) -> str:
+    """Unpadded base64url (RFC 7515 and web push keys)."""
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()

@@ -14,6 +14,8 @@ if TYPE_CHECKING:  # asyncpg's classes are generic only in its stubs
 else:
     Pool = asyncpg.Pool
     Connection = asyncpg.Connection | PoolConnectionProxy
+Db: TypeAlias = "Pool | Connection"
+"""Anything a query runs on: the pool (one statement) or a connection (inside a transaction)."""
 
 
 async def _init_connection(connection: Connection) -> None:

@@ -12,8 +12,8 @@ from litestar.di import NamedDependency
 from litestar.plugins.prometheus import PrometheusConfig
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Gauge, generate_latest
 
+from backend.core.resources import Resources
 from backend.core.tasks import pending_task_count
-from backend.lifespan import Resources
 
 PROMETHEUS_CONFIG = PrometheusConfig(
     app_name="citizen",

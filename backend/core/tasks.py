@@ -35,7 +35,7 @@ from backend.core.db import Connection, Pool
 if TYPE_CHECKING:
     from saq.queue.base import Queue
 
-    from backend.lifespan import Resources
+    from backend.core.resources import Resources
 
 _log = structlog.get_logger(__name__)
 

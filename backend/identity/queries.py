@@ -5,9 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from backend.core.db import Connection, Pool
-
-Db = Pool | Connection
+from backend.core.db import Db
 
 
 async def upsert_citizen_on_login(

@@ -16,13 +16,13 @@ from litestar.status_codes import HTTP_204_NO_CONTENT
 from backend.core.crypto import mask_national_id
 from backend.core.errors import BadRequest, Forbidden, NotFound, ServiceUnavailable
 from backend.core.links import is_same_site_path
+from backend.core.principal import Principal, Session
 from backend.core.ratelimit import client_address
+from backend.core.resources import Resources
 from backend.identity import queries
-from backend.identity.guards import Principal, require_step_up
 from backend.identity.oidc import LoginFailed
 from backend.identity.service import Identity, session_cookie_name
-from backend.identity.sessions import Session
-from backend.lifespan import Resources
+from backend.identity.step_up import require_step_up
 
 _ACR_VALUES = re.compile(r"^[\w:.\-/ ]{1,200}$")
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import hmac
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -24,22 +23,21 @@ from litestar.di import NamedDependency
 
 from backend.core.crypto import NationalIdCipher, is_valid_national_id
 from backend.core.db import Connection
-from backend.core.errors import FieldError, Forbidden, InvalidInput, NotAuthenticated
+from backend.core.errors import FieldError, InvalidInput, NotAuthenticated
+from backend.core.guards import principal_of
+from backend.core.principal import Principal, Session
 from backend.core.ratelimit import Bucket, RateLimiter, client_address
+from backend.core.resources import Resources
 from backend.identity import queries
 from backend.identity.agency_clients import AgencyTokens
-from backend.identity.demo_idp import demo_client_credentials, demo_issuer
-from backend.identity.guards import Principal
 from backend.identity.oidc import OidcClient, VerifiedLogin
-from backend.identity.roles import GENERATION_KEY, RoleCache
-from backend.identity.sessions import Session, SessionStore
-from backend.lifespan import Resources
+from backend.identity.roles import RoleCache
+from backend.identity.sessions import SessionStore
 from backend.settings import Settings
 
 _log = structlog.get_logger(__name__)
 
 CSRF_HEADER = "x-csrf-token"
-_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 
 LoginListener = Callable[[Connection, str, bytes], Awaitable[None]]
@@ -180,15 +178,7 @@ class Identity:
 
 
 def create_identity(settings: Settings, resources: Resources, *, oidc_http: httpx.AsyncClient) -> Identity:
-    if settings.uses_demo_identity_provider:
-        issuer = demo_issuer(settings)
-        client_id, client_secret = demo_client_credentials(settings)
-    else:
-        issuer, client_id, client_secret = (
-            settings.oidc_issuer,
-            settings.oidc_client_id,
-            settings.oidc_client_secret,
-        )
+    issuer, client_id, client_secret = settings.oidc_client
     return Identity(
         settings=settings,
         cipher=NationalIdCipher(
@@ -231,40 +221,12 @@ def provide_identity(state: State) -> Identity:
     return identity
 
 
-async def provide_optional_principal(
-    request: Request[Any, Any, Any],
-    identity: NamedDependency[Identity],
-    resources: NamedDependency[Resources],
-) -> Principal | None:
-    authorization = request.headers.get("authorization", "")
-    if authorization[:7].lower() == "bearer ":
-        grant = await identity.agency_tokens.resolve(authorization[7:].strip())
-        if grant is None:
-            raise NotAuthenticated(
-                "The access token is not valid (expired or revoked).",
-                headers={"WWW-Authenticate": 'Bearer error="invalid_token"'},
-            )
-        return Principal(
-            citizen_id=None,
-            session=None,
-            client_agency_id=grant.agency_id,
-            client_scopes=frozenset(grant.scopes),
-            client_id=grant.client_id,
-        )
-    token = request.cookies.get(session_cookie_name(identity.settings))
-    if not token:
-        return None
-    session, roles_generation = await identity.sessions.load_with(token, GENERATION_KEY)
-    if session is None:
-        return None
-    if request.method not in _SAFE_METHODS:
-        sent = request.headers.get(CSRF_HEADER, "")
-        if not hmac.compare_digest(sent.encode(), session.csrf_token.encode()):
-            raise Forbidden("This request is missing its CSRF token. Reload the app and try again.")
-    return await identity.principal_for(resources, session, roles_generation)
+def provide_optional_principal(request: Request[Any, Any, Any]) -> Principal | None:
+    """The caller the authentication middleware found (``backend.identity.auth``), or None."""
+    return principal_of(request)
 
 
-async def provide_principal(optional_principal: NamedDependency[Principal | None]) -> Principal:
+def provide_principal(optional_principal: NamedDependency[Principal | None]) -> Principal:
     if optional_principal is None:
         raise NotAuthenticated("Log in with your digital ID to continue.")
     return optional_principal

@@ -17,29 +17,11 @@ from typing import Any, cast
 import msgspec
 import redis.asyncio
 
+from backend.core.principal import Session
+
 _SESSION_KEY = "session:{}"
 _CITIZEN_INDEX_KEY = "session-index:{}"
 _TOUCH_EVERY_SECONDS = 60  # idle expiry is extended at most this often, to spare Redis writes
-
-
-class Session(msgspec.Struct, kw_only=True):
-    public_id: str
-    """What the citizen sees and uses to end this session; not the cookie value."""
-    citizen_id: str
-    created_at: float
-    last_seen_at: float
-    absolute_expires_at: float
-    csrf_token: str
-    acr: str | None = None
-    amr: list[str] = msgspec.field(default_factory=list)
-    auth_time: int | None = None
-    user_agent: str = ""
-    ip_address: str = ""
-    national_id_key_id: str | None = None
-    national_id_sealed: bytes | None = None
-    """The citizen's national ID as sealed in the database (never in clear), and their birth date:
-    carried here so that a request needs no database round trip to know whose data to ask for."""
-    birthdate: str | None = None
 
 
 def _hash(token: str) -> str:

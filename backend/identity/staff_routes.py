@@ -15,6 +15,8 @@ from litestar.params import FromPath, FromQuery, URLEncodedBody
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from backend.core.errors import PROBLEM_JSON, BadRequest, Conflict, NotFound
+from backend.core.principal import Principal, require_agency_permission, require_platform_admin
+from backend.core.resources import Resources
 from backend.core.text import refuse_hidden_text
 from backend.identity import queries
 from backend.identity.agency_clients import (
@@ -24,9 +26,7 @@ from backend.identity.agency_clients import (
     new_client_id,
     new_secret,
 )
-from backend.identity.guards import Principal, require_agency_permission, require_platform_admin
 from backend.identity.service import Identity
-from backend.lifespan import Resources
 
 Role = Literal[
     "agency_admin", "agency_editor", "agency_sender", "agency_officer", "support", "platform_admin"

@@ -8,9 +8,9 @@ import msgspec
 from backend.connectors import queries as access_log
 from backend.core.crypto import mask_national_id
 from backend.core.errors import NotFound
+from backend.core.resources import Resources
 from backend.identity import queries as identity_queries
 from backend.identity.service import Identity
-from backend.lifespan import Resources
 
 
 class LookedUp(msgspec.Struct, frozen=True):

@@ -13,10 +13,11 @@ import uuid
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from backend.app import create_app
+from backend.core.signatures import sign
 from backend.identity.service import Identity
+from backend.server.app import create_app
 from backend.settings import Settings, load_settings
-from payments.service import qr_for_bill, sign
+from payments.service import qr_for_bill
 from tests.conftest import environment_for_tests, serve_in_process
 from tests.factories import make_agency, make_citizen
 

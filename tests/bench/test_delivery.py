@@ -13,9 +13,9 @@ from pathlib import Path
 import msgspec
 from pywebpush import webpush_async
 
-from backend.app import create_app
 from backend.core.db import Pool
-from backend.lifespan import Resources
+from backend.core.resources import Resources
+from backend.server.app import create_app
 from backend.settings import Settings, load_settings
 from notifications import queries
 from notifications.campaigns import AgencyFollowers, NewCampaign, start_campaign

@@ -33,8 +33,8 @@ import aiohttp
 import httpx
 import psutil
 
-from backend.app import create_app
 from backend.identity.service import Identity, session_cookie_name
+from backend.server.app import create_app
 from backend.settings import Settings, load_settings
 from tests.conftest import environment_for_tests, serve_in_process
 from tests.demo_agencies import free_port, running_demo_agencies, serving
@@ -203,7 +203,7 @@ async def test_entitlements_fan_out_overhead_and_cached_throughput(
 
         port = free_port()
         served = {**environ, "PORT": str(port), "WEB_WORKERS": WORKERS}
-        with serving([sys.executable, "-m", "backend.cli", "serve"], served, port, "/readyz") as base:
+        with serving([sys.executable, "-m", "backend.server.cli", "serve"], served, port, "/readyz") as base:
             agency_ports = [int(server.rsplit(":", 1)[1]) for server in servers]
             added_ms, late, (app_cpu, *agencies_spent) = await _burst(base, cookies, [port, *agency_ports])
             agencies_cpu = sum(agencies_spent)

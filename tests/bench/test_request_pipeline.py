@@ -18,7 +18,7 @@ import httpx
 import msgspec
 from litestar import Litestar, get
 
-from backend.app import create_app
+from backend.server.app import create_app
 from backend.settings import Settings
 from tests.conftest import serve_in_process
 

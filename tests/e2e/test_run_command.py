@@ -65,7 +65,7 @@ class RunCommand:
         with self.log.open("wb") as log:
             # A session of its own, as a terminal would start it, so the test can Ctrl-C the group.
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "backend.cli", "run"],
+                [sys.executable, "-m", "backend.server.cli", "run"],
                 env=_clean_environment(
                     VAR_DIR=str(var_dir),
                     PORT=str(port),
@@ -147,7 +147,7 @@ def test_the_run_command_serves_stops_cleanly_on_ctrl_c_and_keeps_its_data(var_d
 def test_db_status_lists_the_applied_migrations(database_url: str, tmp_path: Path) -> None:
     environ = environment_for_tests(tmp_path, DATABASE_URL=database_url, REDIS_URL="redis://127.0.0.1:1/0")
     result = subprocess.run(
-        [sys.executable, "-m", "backend.cli", "db", "status"],
+        [sys.executable, "-m", "backend.server.cli", "db", "status"],
         env=_clean_environment(**environ),
         capture_output=True,
         text=True,
@@ -173,7 +173,16 @@ def test_roles_grant_admin_makes_a_logged_in_person_platform_admin(database_url:
 
     def grant(person: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
-            [sys.executable, "-m", "backend.cli", "roles", "grant-admin", person, "--reason", "first admin"],
+            [
+                sys.executable,
+                "-m",
+                "backend.server.cli",
+                "roles",
+                "grant-admin",
+                person,
+                "--reason",
+                "first admin",
+            ],
             env=_clean_environment(**environ),
             capture_output=True,
             text=True,
@@ -194,7 +203,7 @@ def test_roles_grant_admin_makes_a_logged_in_person_platform_admin(database_url:
 
 def test_serve_refuses_to_start_outside_demo_mode_without_secrets(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "backend.cli", "serve"],
+        [sys.executable, "-m", "backend.server.cli", "serve"],
         env=_clean_environment(
             VAR_DIR=str(tmp_path), DATABASE_URL="postgresql://db.internal/citizen", REDIS_URL="redis://cache"
         ),
@@ -218,7 +227,7 @@ def test_payments_reconcile_reads_a_settlement_file_and_reports(database_url: st
         [
             sys.executable,
             "-m",
-            "backend.cli",
+            "backend.server.cli",
             "payments",
             "reconcile",
             str(settlement),

@@ -12,8 +12,8 @@ import pytest
 import pytest_asyncio
 from litestar import Litestar
 
+from backend.core.resources import Resources
 from backend.identity.service import Identity, session_cookie_name
-from backend.lifespan import Resources
 from backend.settings import Settings, load_settings
 from tests.conftest import app_client, environment_for_tests
 from tests.demo_agencies import running_demo_agencies

@@ -21,7 +21,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from backend.lifespan import Resources
+from backend.core.resources import Resources
 from backend.settings import Settings
 from tests.conftest import environment_for_tests
 from tests.demo_agencies import free_port, serving
@@ -48,7 +48,7 @@ def served(settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iter
     )
     port = free_port()
     with serving(
-        [sys.executable, "-m", "backend.cli", "serve"], {**environ, "PORT": str(port)}, port, "/readyz"
+        [sys.executable, "-m", "backend.server.cli", "serve"], {**environ, "PORT": str(port)}, port, "/readyz"
     ) as base:
         yield base
 

@@ -17,8 +17,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from PIL import Image
 
 from backend.catalogue import queries as catalogue_queries
+from backend.core.resources import Resources
 from backend.core.tasks import run_task
-from backend.lifespan import Resources
 from payments.queries import assign_biller
 from tests.factories import make_agency, valid_national_id
 from tests.integration.conftest import SignIn

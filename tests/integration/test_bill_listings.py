@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 
 from backend.core.crypto import mask_national_id
-from backend.lifespan import Resources
+from backend.core.resources import Resources
 from payments.service import expire_due_payments
 from tests.factories import valid_national_id
 from tests.integration.conftest import SignIn

@@ -15,7 +15,7 @@ from typing import Any
 
 import httpx
 
-from backend.lifespan import Resources
+from backend.core.resources import Resources
 from backend.settings import Settings
 from notifications.service import DELIVERY_BATCH
 from tests.campaign_data import seed_followers_with_devices

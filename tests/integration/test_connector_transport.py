@@ -18,7 +18,7 @@ from aiohttp.abc import AbstractResolver, ResolveResult
 
 from backend.connectors.client import ConnectorClient, ConnectorFailure, ConnectorTarget
 from backend.core.outbound import OutboundClient
-from backend.lifespan import Resources
+from backend.core.resources import Resources
 from tests.certificates import Issued, TestAuthority
 from tests.demo_agencies import free_port
 from tests.factories import make_agency

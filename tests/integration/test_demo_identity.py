@@ -17,11 +17,11 @@ import pytest
 import pytest_asyncio
 from litestar import Litestar
 
-from backend.app import create_app
 from backend.connectors.queries import CONNECTOR_COLUMNS, create_connector
 from backend.core.crypto import is_valid_national_id
-from backend.identity.demo_idp import demo_client_credentials, demo_idp_routes
-from backend.seed import DEMO_CONNECTORS, seed_demo_data
+from backend.demo.identity_provider import demo_client_credentials, demo_idp_routes
+from backend.demo.seed import DEMO_CONNECTORS, seed_demo_data
+from backend.server.app import create_app
 from backend.settings import Settings
 from tests.conftest import serve_in_process
 from tests.integration.conftest import demo_settings_for
@@ -262,8 +262,8 @@ async def test_a_demo_citizen_pays_a_demo_bill_at_the_demo_bank(
 async def test_a_demo_citizen_gets_a_demo_phone_and_sees_the_push_it_received(
     settings: Settings, tmp_path: Path
 ) -> None:
+    from backend.core.resources import Resources
     from backend.core.tasks import run_task
-    from backend.lifespan import Resources
     from notifications import queries
     from notifications.service import NewNotification, send_to_citizen
     from tests.demo_agencies import running_push_service

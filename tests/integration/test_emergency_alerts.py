@@ -9,8 +9,8 @@ from typing import Any
 
 import httpx
 
+from backend.core.resources import Resources
 from backend.core.tasks import run_task
-from backend.lifespan import Resources
 from notifications.queries import upsert_subscription
 from tests.factories import make_agency, valid_national_id
 from tests.integration.conftest import SignIn

@@ -13,9 +13,9 @@ import httpx
 import pytest
 import pytest_asyncio
 
-from backend.app import create_app
 from backend.core.outbound import DestinationRefused, check_destination
-from backend.lifespan import Resources
+from backend.core.resources import Resources
+from backend.server.app import create_app
 from backend.settings import Settings, load_settings
 from tests.conftest import environment_for_tests, serve_in_process
 from tests.demo_agencies import free_port

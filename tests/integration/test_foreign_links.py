@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from backend.lifespan import Resources
+from backend.core.resources import Resources
 from tests.factories import make_agency, valid_national_id
 from tests.integration.conftest import SignIn
 from tests.integration.test_notifications import PARAMS, TEMPLATE, _send

@@ -6,8 +6,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from backend.app import create_app
 from backend.core.db import create_pool
+from backend.server.app import create_app
 from backend.settings import Settings, load_settings
 from tests.conftest import environment_for_tests, serve_in_process
 

@@ -9,10 +9,10 @@ from typing import Any
 import httpx
 from litestar import Litestar
 
+from backend.core.resources import Resources
 from backend.core.tasks import run_task
 from backend.identity.oidc import VerifiedLogin
 from backend.identity.service import Identity
-from backend.lifespan import Resources
 from notifications.service import NO_DEVICES
 from tests.factories import make_agency, valid_national_id
 from tests.integration.conftest import SignIn

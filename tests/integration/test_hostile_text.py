@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from backend.core.resources import Resources
 from backend.core.text import hidden_character
-from backend.lifespan import Resources
 from tests.factories import valid_national_id
 from tests.integration.conftest import SignIn
 from tests.integration.test_payments import _issuer, bill

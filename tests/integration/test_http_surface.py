@@ -11,10 +11,10 @@ import pytest
 from litestar import Litestar, get, post
 from litestar.params import JSONBody
 
-from backend.app import create_app
 from backend.core.errors import EXCEPTION_HANDLERS, Conflict, RateLimited
 from backend.core.logging import RequestContextMiddleware
 from backend.core.security import SecurityHeadersMiddleware
+from backend.server.app import create_app
 from backend.settings import Settings, load_settings
 from tests.conftest import environment_for_tests, serve_in_process
 

@@ -18,9 +18,9 @@ import httpx
 import pytest
 import pytest_asyncio
 
-from backend.app import create_app
+from backend.core.resources import Resources
 from backend.identity.service import session_cookie_name
-from backend.lifespan import Resources
+from backend.server.app import create_app
 from backend.settings import Settings
 from tests.conftest import serve_in_process
 from tests.demo_agencies import running_push_service

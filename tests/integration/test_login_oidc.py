@@ -15,10 +15,10 @@ import pytest
 import pytest_asyncio
 from litestar import Litestar
 
-from backend.app import create_app
+from backend.core.resources import Resources
 from backend.identity.oidc import LoginFailed
 from backend.identity.service import Identity
-from backend.lifespan import Resources
+from backend.server.app import create_app
 from backend.settings import Settings, load_settings
 from tests.conftest import app_client, environment_for_tests, serve_in_process
 from tests.oidc_provider import OidcProvider, complete_login, complete_logout, run_oidc_provider

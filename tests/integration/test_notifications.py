@@ -13,10 +13,10 @@ import httpx
 import pytest
 
 from backend.core.crypto import mask_national_id
+from backend.core.resources import Resources
+from backend.core.signatures import verify_signature
 from backend.core.tasks import run_task
-from backend.lifespan import Resources
 from notifications.service import apply_retention
-from payments.service import verify_signature
 from tests.demo_agencies import running_push_service
 from tests.factories import make_agency, valid_national_id
 from tests.integration.conftest import SignIn
@@ -256,7 +256,7 @@ async def test_preferences_suppress_or_delay_the_push_but_never_the_inbox(
 async def test_each_agency_sends_within_its_rate_limit(
     sign_in: SignIn, resources: Resources, push_service: str, settings: Any, tmp_path: Any
 ) -> None:
-    from backend.app import create_app
+    from backend.server.app import create_app
     from backend.settings import load_settings
     from tests.conftest import environment_for_tests, serve_in_process
 

@@ -22,8 +22,8 @@ from backend.core.outbound import (
     check_url_shape,
     refused_by_resolver,
 )
+from backend.core.resources import Resources
 from backend.core.tasks import run_task
-from backend.lifespan import Resources
 from notifications.endpoints import endpoint_problem
 from tests.demo_agencies import running_push_service
 from tests.factories import valid_national_id

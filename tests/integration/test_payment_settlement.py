@@ -7,8 +7,8 @@ from typing import Any
 
 import httpx
 
+from backend.core.resources import Resources
 from backend.core.tasks import unit_of_work
-from backend.lifespan import Resources
 from payments import queries
 from payments.service import expire_due_payments, settle_payment
 from tests.factories import valid_national_id

@@ -14,10 +14,11 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from backend.core.resources import Resources
+from backend.core.signatures import sign, verify_signature
 from backend.core.tasks import run_task
-from backend.lifespan import Resources
 from payments.queries import assign_biller, biller_owner
-from payments.service import expire_due_payments, sign, verify_signature
+from payments.service import expire_due_payments
 from payments.thaiqr import parse
 from tests.factories import make_agency, valid_national_id
 from tests.integration.conftest import SignIn

@@ -40,16 +40,16 @@ import pytest_asyncio
 from litestar import Litestar
 from litestar.routes import HTTPRoute
 
-from backend.app import create_app
 from backend.core.crypto import mask_national_id, national_id_check_digit
-from backend.identity.demo_idp import demo_client_credentials
-from backend.identity.demo_people import DEMO_PEOPLE
+from backend.core.resources import Resources
+from backend.core.signatures import sign
+from backend.demo.identity_provider import demo_client_credentials
+from backend.demo.people import DEMO_PEOPLE
 from backend.identity.service import Identity, session_cookie_name
-from backend.lifespan import Resources
+from backend.server.app import create_app
 from backend.settings import Settings
 from notifications.queries import upsert_subscription
 from payments.queries import assign_biller
-from payments.service import sign
 from tests.conftest import app_client, serve_in_process
 from tests.demo_agencies import free_port
 from tests.factories import make_agency, make_citizen

@@ -5,9 +5,9 @@ from __future__ import annotations
 import httpx
 from litestar import Litestar
 
-from backend.app import create_app
+from backend.core.resources import Resources
 from backend.identity.roles import GENERATION_KEY
-from backend.lifespan import Resources
+from backend.server.app import create_app
 from backend.settings import Settings
 from tests.conftest import app_client, serve_in_process
 from tests.factories import make_agency, valid_national_id

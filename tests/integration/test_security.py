@@ -18,10 +18,10 @@ import pytest_asyncio
 from litestar import Litestar
 from litestar.routes import HTTPRoute
 
-from backend.app import create_app
+from backend.core.resources import Resources
 from backend.identity.service import Identity, session_cookie_name
-from backend.lifespan import Resources
-from backend.pwa_shell import SCREENS
+from backend.server.app import create_app
+from backend.server.pwa_shell import SCREENS
 from backend.settings import Settings, load_settings
 from payments.queries import assign_biller
 from tests.conftest import app_client, environment_for_tests, serve_in_process

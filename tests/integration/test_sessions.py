@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
+from backend.core.resources import Resources
 from backend.identity.sessions import SessionStore
-from backend.lifespan import Resources
 
 
 def _store(resources: Resources, *, idle: int = 1800, absolute: int = 43200) -> SessionStore:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from backend.core.resources import REDIS_DOWN_PAUSE_SECONDS, Resources, open_resources
 from backend.core.tasks import (
     TaskContext,
     add_task,
@@ -16,9 +17,8 @@ from backend.core.tasks import (
     task_handler,
     unit_of_work,
 )
-from backend.lifespan import REDIS_DOWN_PAUSE_SECONDS, Resources, open_resources
+from backend.server.worker import build_worker
 from backend.settings import Settings, load_settings
-from backend.worker import build_worker
 from tests.conftest import environment_for_tests
 from tests.factories import make_agency
 

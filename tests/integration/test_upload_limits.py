@@ -15,9 +15,9 @@ from litestar import Litestar
 from PIL import Image
 
 from backend.applications.files import FileStore
+from backend.core.resources import Resources
 from backend.identity.service import Identity
-from backend.lifespan import Resources
-from backend.worker import build_worker, collect_stored_files
+from backend.server.worker import build_worker, collect_stored_files
 from tests.integration.conftest import SignIn
 from tests.integration.test_applications import PDF, _issued_document, _office
 from tests.pdfs import PAGE_OBJECTS, ObjectStream, build_pdf

@@ -5,17 +5,15 @@ import time
 import pytest
 
 from backend.core.errors import Forbidden, NotAuthenticated
-from backend.identity.guards import (
+from backend.core.principal import (
     Principal,
-    StepUpRequired,
-    acr_rank,
+    Session,
     agencies_of,
     may_act_for_agency,
     require_agency_permission,
     require_platform_admin,
-    require_step_up,
 )
-from backend.identity.sessions import Session
+from backend.identity.step_up import StepUpRequired, acr_rank, require_step_up
 
 LEVELS = ["urn:demo:ial:1", "urn:demo:ial:2", "urn:demo:ial:3"]
 WATER, POWER = 1, 2

@@ -14,8 +14,8 @@ OPENS_A_CLIENT = re.compile(
 ALLOWED = {
     "backend/core/outbound.py": "the vetted client itself",
     "backend/core/http.py": "the identity provider the operator configured, never a URL anyone else chose",
-    "backend/app.py": "demo mode: the demo identity provider and bank, reached in-process (ASGI transport)",
-    "backend/launcher.py": "waits for this app's own /readyz on loopback",
+    "backend/server/app.py": "demo mode: the demo provider and bank, reached in-process (ASGI transport)",
+    "backend/server/launcher.py": "waits for this app's own /readyz on loopback",
 }
 
 

@@ -22,8 +22,8 @@ from litestar.datastructures import State
 from litestar.handlers import HTTPRouteHandler
 from litestar.params import URLEncodedBody
 
+from backend.core.signatures import sign
 from backend.settings import Settings
-from payments.service import sign
 from payments.thaiqr import ThaiQRError, parse
 
 BANK = "demo-bank"

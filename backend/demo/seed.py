@@ -23,10 +23,10 @@ from backend.catalogue import queries as catalogue_queries
 from backend.connectors import queries as connector_queries
 from backend.core.crypto import NationalIdCipher
 from backend.core.db import Connection
+from backend.demo.identity_provider import demo_issuer
+from backend.demo.people import DEMO_PEOPLE
 from backend.identity import queries as identity_queries
 from backend.identity.agency_clients import CLIENT_SCOPES, new_client_id, new_secret
-from backend.identity.demo_idp import demo_issuer
-from backend.identity.demo_people import DEMO_PEOPLE
 from backend.settings import Settings
 from payments import queries as payment_queries
 

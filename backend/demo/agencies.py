@@ -23,7 +23,7 @@ from litestar.params import FromPath
 from litestar.response import Stream
 
 from backend.connectors.contract import ApplicationSubmission, EntitlementsRequest
-from backend.identity.demo_people import DEMO_PEOPLE
+from backend.demo.people import DEMO_PEOPLE
 
 Mode = Literal["ok", "slow", "fail", "garbage", "wrong_shape", "drip", "hidden_text"]
 _BIRTHDATES = {person.national_id: dt.date.fromisoformat(person.birthdate) for person in DEMO_PEOPLE}

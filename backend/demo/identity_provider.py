@@ -13,8 +13,6 @@ demo mode is on and no ``OIDC_ISSUER`` is set.
 from __future__ import annotations
 
 import base64
-import hashlib
-import hmac
 import html
 import json
 import os
@@ -35,12 +33,12 @@ from litestar.params import FromQuery, URLEncodedBody
 from litestar.response import Redirect
 
 from backend.core.errors import BadRequest, NotAuthenticated
-from backend.identity.demo_people import DEMO_PEOPLE, DEMO_PEOPLE_BY_KEY, DemoPerson
-from backend.lifespan import Resources
-from backend.settings import Settings
+from backend.core.resources import Resources
+from backend.demo.people import DEMO_PEOPLE, DEMO_PEOPLE_BY_KEY, DemoPerson
+from backend.settings import DEMO_IDP_CLIENT_ID, DEMO_IDP_PATH, Settings
 
-PREFIX = "/demo-idp"
-DEMO_CLIENT_ID = "citizen-app-demo"
+PREFIX = DEMO_IDP_PATH
+DEMO_CLIENT_ID = DEMO_IDP_CLIENT_ID
 DEFAULT_ACR = "urn:demo:ial:2"
 _CODE_KEY = "demo-idp-code:{}"
 _CODE_TTL_SECONDS = 60
@@ -52,9 +50,9 @@ def demo_issuer(settings: Settings) -> str:
 
 
 def demo_client_credentials(settings: Settings) -> tuple[str, str]:
-    """The app's client id and secret at the demo provider, derived from SECRET_KEY."""
-    secret = hmac.new(settings.secret_key.encode(), b"demo-idp-client-secret", hashlib.sha256).hexdigest()
-    return DEMO_CLIENT_ID, secret
+    """The app's client id and secret at the demo provider (``Settings.oidc_client`` derives them)."""
+    _issuer, client_id, secret = settings.oidc_client
+    return client_id, secret
 
 
 def _signing_key(var_dir: Path) -> RSAKey:

@@ -20,12 +20,14 @@ from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
+from litestar.plugins import PluginProtocol
 from litestar.types import ControllerRouterHandler
 
+from backend.agencies.api.agency import router as agencies_for_agency_staff
 from backend.applications.files import FileStore
 from backend.applications.routes import APPLICATION_ROUTES, provide_applications
 from backend.applications.service import Applications
-from backend.applications.signing import DocumentSigner, parse_keyring
+from backend.applications.signing import DocumentSigner
 from backend.catalogue.routes import CATALOGUE_ROUTES, provide_catalogue
 from backend.catalogue.service import Catalogue
 from backend.connectors.client import ConnectorClient
@@ -35,9 +37,9 @@ from backend.core.errors import EXCEPTION_HANDLERS, ConfigurationError
 from backend.core.logging import RequestContextMiddleware, configure_logging
 from backend.core.metrics import PROMETHEUS_CONFIG, metrics
 from backend.core.migrate import upgrade
+from backend.core.resources import Resources, open_resources
 from backend.core.security import SecurityHeadersMiddleware
-from backend.health import healthz, readyz
-from backend.identity.demo_idp import demo_idp_routes
+from backend.identity.auth import AuthenticationMiddleware
 from backend.identity.routes import IDENTITY_ROUTES
 from backend.identity.service import (
     create_identity,
@@ -46,15 +48,12 @@ from backend.identity.service import (
     provide_principal,
 )
 from backend.identity.staff_routes import STAFF_ROUTES
-from backend.lifespan import Resources, open_resources
-from backend.pwa_shell import pwa_routes
-from backend.seed import seed_demo_data
-from backend.settings import Settings, load_settings
-from backend.worker import load_task_handlers
-from notifications.demo_device import demo_device_routes
+from backend.server.health import healthz, readyz
+from backend.server.pwa_shell import pwa_routes
+from backend.server.worker import load_task_handlers
+from backend.settings import Settings, load_settings, parse_keyring
 from notifications.routes import NOTIFICATION_ROUTES
 from notifications.support import SUPPORT_NOTIFICATION_ROUTES
-from payments.demo_bank import demo_bank_routes
 from payments.receipt_page import RECEIPT_PAGE_ROUTES
 from payments.routes import PAYMENT_ROUTES
 from payments.support import SUPPORT_PAYMENT_ROUTES
@@ -78,6 +77,8 @@ async def prepare_database(settings: Settings) -> None:
     assert settings.database_url
     await upgrade(settings.database_url)
     if settings.demo_mode:
+        from backend.demo.seed import seed_demo_data  # demo mode only: not in the production wheel
+
         connection = await asyncpg.connect(settings.database_url)
         try:
             await seed_demo_data(connection, settings)
@@ -153,11 +154,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
         *RECEIPT_PAGE_ROUTES,
         *NOTIFICATION_ROUTES,
         *APPLICATION_ROUTES,
+        agencies_for_agency_staff,
     ]
-    if settings.uses_demo_identity_provider:
-        handlers += demo_idp_routes(settings)
+    plugins: list[PluginProtocol] = []
     if settings.demo_mode:
-        handlers += demo_bank_routes(settings) + demo_device_routes(settings)
+        from backend.demo.plugin import DemoPlugin  # demo mode only: not in the production wheel
+
+        plugins.append(DemoPlugin(settings))
     pwa_dir = Path(settings.pwa_dir)
     if (pwa_dir / "index.html").exists():
         handlers += pwa_routes(pwa_dir)
@@ -169,15 +172,16 @@ def create_app(settings: Settings | None = None) -> Litestar:
         dependencies={
             "resources": Provide(provide_resources, sync_to_thread=False),
             "identity": Provide(provide_identity, sync_to_thread=False),
-            "optional_principal": Provide(provide_optional_principal),
-            "principal": Provide(provide_principal),
+            "optional_principal": Provide(provide_optional_principal, sync_to_thread=False),
+            "principal": Provide(provide_principal, sync_to_thread=False),
             "catalogue": Provide(provide_catalogue, sync_to_thread=False),
             "entitlements": Provide(provide_entitlements, sync_to_thread=False),
             "applications": Provide(provide_applications, sync_to_thread=False),
         },
         lifespan=[lifespan],
+        plugins=plugins,
         exception_handlers=EXCEPTION_HANDLERS,
-        middleware=[PROMETHEUS_CONFIG.middleware],
+        middleware=[PROMETHEUS_CONFIG.middleware, AuthenticationMiddleware()],
         openapi_config=OpenAPIConfig(
             title="Citizen super app API",
             version="0.1.0",

@@ -28,11 +28,9 @@ from joserfc.jwk import ECKey
 from litestar import Litestar, Request, Response, get, post
 from litestar.params import FromPath
 
+from backend.core.crypto import b64url
+
 _MAX_EXPIRY_SECONDS = 24 * 3600
-
-
-def b64url(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
 def unb64url(text: str) -> bytes:

@@ -1,4 +1,6 @@
-"""Who may do what: plain functions over a principal's roles, so they are unit-tested without HTTP.
+"""Who is asking: a logged-in person (a session) or an agency's system (a client-credentials token), and
+what their roles let them do. Plain functions over a principal, unit-tested without HTTP; the Litestar
+guards in ``backend.core.guards`` apply them to routers.
 
 Everyone who logs in is a citizen. Staff roles are granted per agency (``agency_admin``,
 ``agency_editor``, ``agency_sender``, ``agency_officer``) or platform-wide (``support``, ``platform_admin``).
@@ -7,13 +9,33 @@ Agency machine clients hold scopes rather than roles; ``may_act_for_agency`` cov
 
 from __future__ import annotations
 
-import time
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
+import msgspec
+
 from backend.core.errors import Forbidden, NotAuthenticated
-from backend.identity.sessions import Session
+
+
+class Session(msgspec.Struct, kw_only=True):
+    public_id: str
+    """What the citizen sees and uses to end this session; not the cookie value."""
+    citizen_id: str
+    created_at: float
+    last_seen_at: float
+    absolute_expires_at: float
+    csrf_token: str
+    acr: str | None = None
+    amr: list[str] = msgspec.field(default_factory=list)
+    auth_time: int | None = None
+    user_agent: str = ""
+    ip_address: str = ""
+    national_id_key_id: str | None = None
+    national_id_sealed: bytes | None = None
+    """The citizen's national ID as sealed in the database (never in clear), and their birth date:
+    carried here so that a request needs no database round trip to know whose data to ask for."""
+    birthdate: str | None = None
+
 
 Role = Literal[
     "agency_admin", "agency_editor", "agency_sender", "agency_officer", "support", "platform_admin"
@@ -106,51 +128,4 @@ def require_agency_permission(
         raise NotAuthenticated("Log in, or present an agency access token.")
     if not may_act_for_agency(principal, agency_id, permission):
         raise Forbidden(f"You may not manage {permission} for this agency.")
-    return principal
-
-
-class StepUpRequired(NotAuthenticated):
-    """RFC 9470: the session is genuine but not strong or recent enough for this action."""
-
-    problem_type = "step-up-required"
-    title = "Please confirm it is you"
-
-    def __init__(self, *, acr_values: str, max_age: int | None) -> None:
-        challenge = f'Bearer error="insufficient_user_authentication", acr_values="{acr_values}"'
-        if max_age is not None:
-            challenge += f", max_age={max_age}"
-        super().__init__(
-            "This action needs a recent, stronger login. Log in again to continue.",
-            headers={"WWW-Authenticate": challenge},
-        )
-        self.acr_values = acr_values
-        self.max_age = max_age
-
-
-def acr_rank(acr: str | None, levels: Iterable[str]) -> int:
-    """Position of ``acr`` in the provider's ascending list; -1 when unknown or absent."""
-    ordered = list(levels)
-    return ordered.index(acr) if acr in ordered else -1
-
-
-def require_step_up(
-    principal: Principal | None,
-    *,
-    minimum_acr: str,
-    acr_levels: list[str],
-    max_age_seconds: int | None,
-    now: float | None = None,
-) -> Principal:
-    """Pass when the session's login is at least ``minimum_acr`` and, if given, no older than
-    ``max_age_seconds``; otherwise raise StepUpRequired naming what is needed."""
-    principal = require_person(principal)
-    session = principal.session
-    assert session is not None
-    strong_enough = acr_rank(session.acr, acr_levels) >= acr_rank(minimum_acr, acr_levels) >= 0
-    current = time.time() if now is None else now
-    recent_enough = max_age_seconds is None or (
-        session.auth_time is not None and current - session.auth_time <= max_age_seconds
-    )
-    if not (strong_enough and recent_enough):
-        raise StepUpRequired(acr_values=minimum_acr, max_age=max_age_seconds)
     return principal

@@ -87,7 +87,9 @@ async def _disconnect_quietly(queue: RedisQueue) -> None:
 @asynccontextmanager
 async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
     if not settings.database_url or not settings.redis_url:
-        raise RuntimeError("open_resources needs DATABASE_URL and REDIS_URL resolved (see backend.embedded)")
+        raise RuntimeError(
+            "open_resources needs DATABASE_URL and REDIS_URL resolved (see backend.demo.embedded)"
+        )
     async with AsyncExitStack() as stack:
         pool = await create_pool(
             settings.database_url,

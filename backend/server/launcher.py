@@ -17,8 +17,8 @@ import urllib.error
 import urllib.request
 from types import FrameType
 
-from backend.app import prepare_database
-from backend.embedded import EmbeddedServices, environment_with
+from backend.demo.embedded import EmbeddedServices, environment_with
+from backend.server.app import prepare_database
 from backend.settings import Settings
 
 _READY_TIMEOUT_SECONDS = 120.0
@@ -79,7 +79,7 @@ def run_everything(settings: Settings) -> int:
             # Own sessions: the terminal's Ctrl-C reaches only us, and each child gets exactly one
             # SIGINT from _stop_children (granian treats a second signal as an abrupt stop).
             children[name] = subprocess.Popen(  # noqa: S603
-                [sys.executable, "-m", "backend.cli", name],
+                [sys.executable, "-m", "backend.server.cli", name],
                 env=env,
                 stdin=subprocess.DEVNULL,
                 start_new_session=True,

@@ -10,7 +10,7 @@ from litestar.di import NamedDependency
 
 from backend.core.db import ping
 from backend.core.errors import ServiceUnavailable
-from backend.lifespan import Resources
+from backend.core.resources import Resources
 
 _CHECK_TIMEOUT_SECONDS = 2.0
 

@@ -2,7 +2,7 @@
 
 SAQ brings the queue, concurrency, job timeouts and cron scheduling. We use SAQ directly rather than
 through ``litestar-saq`` because the worker is its own process with its own CLI entry point and the
-API only needs a queue handle (opened in ``backend.lifespan``). Retries of task rows are kept in
+API only needs a queue handle (opened in ``backend.core.resources``). Retries of task rows are kept in
 PostgreSQL by ``backend.core.tasks`` so that they outlive a Redis restart.
 """
 
@@ -18,7 +18,7 @@ from saq import CronJob, Worker
 from backend.applications.files import FileStore
 from backend.applications.storage import collect_garbage
 from backend.core import tasks
-from backend.lifespan import Resources, open_resources
+from backend.core.resources import Resources, open_resources
 from backend.settings import Settings
 from notifications.service import apply_retention as notification_retention
 from payments.service import expire_due_payments

@@ -1,6 +1,6 @@
 """Demo mode only: a "phone" for citizens trying the app on a computer.
 
-``citizen run`` starts the local push service (``notifications/push_service.py``) in demo mode; these
+``citizen run`` starts the local push service (``backend/demo/push_service.py``) in demo mode; these
 routes give the logged-in citizen a device there, registered like any other push subscription, and
 show what that device received, decrypted by the push service with the device's own keys. Nothing
 here exists outside demo mode.
@@ -19,8 +19,8 @@ from litestar.params import FromPath
 from litestar.status_codes import HTTP_201_CREATED
 
 from backend.core.errors import NotFound, ServiceUnavailable
-from backend.identity.guards import Principal
-from backend.lifespan import Resources
+from backend.core.principal import Principal
+from backend.core.resources import Resources
 from backend.settings import Settings
 from notifications import queries
 from notifications.routes import citizen_id_of

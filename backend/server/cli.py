@@ -18,7 +18,7 @@ from backend.settings import Settings, load_settings
 def resolved_settings() -> Iterator[Settings]:
     """Settings whose database and Redis URLs point somewhere: embedded servers are started (and
     stopped afterwards) for whichever URL is not configured."""
-    from backend.embedded import EmbeddedServices, environment_with
+    from backend.demo.embedded import EmbeddedServices, environment_with
 
     settings = load_settings()
     services = EmbeddedServices(settings.var_path)
@@ -37,7 +37,7 @@ def _serve(_: argparse.Namespace) -> int:
 
     with resolved_settings() as settings:
         Granian(
-            "backend.app:create_app",
+            "backend.server.app:create_app",
             factory=True,
             address=settings.host,
             port=settings.port,
@@ -51,7 +51,7 @@ def _serve(_: argparse.Namespace) -> int:
 
 
 def _worker(_: argparse.Namespace) -> int:
-    from backend.worker import run_worker
+    from backend.server.worker import run_worker
 
     with resolved_settings() as settings:
         asyncio.run(run_worker(settings))
@@ -59,7 +59,7 @@ def _worker(_: argparse.Namespace) -> int:
 
 
 def _db_upgrade(_: argparse.Namespace) -> int:
-    from backend.app import prepare_database
+    from backend.server.app import prepare_database
 
     with resolved_settings() as settings:
         asyncio.run(prepare_database(settings))
@@ -99,7 +99,7 @@ def _demo_agencies(args: argparse.Namespace) -> int:
         print("citizen: the demo agencies run only in demo mode", file=sys.stderr)
         return 2
     Granian(
-        "backend.connectors.demo_agencies:create_demo_agencies_app",
+        "backend.demo.agencies:create_demo_agencies_app",
         factory=True,
         address="127.0.0.1",
         port=args.port or settings.demo_agencies_port,
@@ -152,7 +152,7 @@ def _push_service(args: argparse.Namespace) -> int:
         )
         return 2
     Granian(
-        "notifications.push_service:create_push_service_app",
+        "backend.demo.push_service:create_push_service_app",
         factory=True,
         address="127.0.0.1",
         port=args.port or settings.demo_push_service_port,
@@ -163,7 +163,7 @@ def _push_service(args: argparse.Namespace) -> int:
 
 
 def _run(_: argparse.Namespace) -> int:
-    from backend.launcher import run_everything
+    from backend.server.launcher import run_everything
 
     return run_everything(load_settings())
 

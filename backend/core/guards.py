@@ -1,0 +1,75 @@
+"""Litestar guards: who may call a router's routes, declared on the router so that a handler states
+nothing about it. Each reads the principal the authentication middleware (``backend.identity.auth``)
+put on the connection and applies the rules of ``backend.core.principal``; a refusal is the same RFC 9457
+problem the rules raise (401 without a login, 403 for the wrong role or agency).
+
+The agency guard reads the agency from the path (``{agency_id:int}``); where the agency comes from the
+request body (an agency's system issuing a bill), the service checks it against ``agencies_of``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.handlers.base import BaseRouteHandler
+from litestar.types import Guard
+
+from backend.core.errors import Forbidden, NotAuthenticated
+from backend.core.principal import (
+    AgencyPermission,
+    Principal,
+    agencies_of,
+    require_agency_permission,
+    require_person,
+    require_platform_admin,
+    require_support_staff,
+)
+
+Connection = ASGIConnection[Any, Any, Any, Any]
+
+
+def principal_of(connection: Connection) -> Principal | None:
+    """The caller, or None when anonymous; raises what authentication found wrong (a bad token, a
+    missing CSRF token), deferred by the middleware so that public routes stay reachable."""
+    scope: Any = connection.scope
+    problem = scope.get("auth_problem")
+    if problem is not None:
+        raise problem
+    principal: Principal | None = scope.get("user")
+    return principal
+
+
+def person(connection: Connection, _: BaseRouteHandler) -> None:
+    """A citizen logged in with their digital ID (not an agency's system)."""
+    require_person(principal_of(connection))
+
+
+def support_staff(connection: Connection, _: BaseRouteHandler) -> None:
+    require_support_staff(principal_of(connection))
+
+
+def platform_admin(connection: Connection, _: BaseRouteHandler) -> None:
+    require_platform_admin(principal_of(connection))
+
+
+def agency_member(connection: Connection, _: BaseRouteHandler) -> None:
+    """Staff of some agency, or an agency's system: routes whose agency comes from the body."""
+    principal = principal_of(connection)
+    if principal is None:
+        raise NotAuthenticated("Log in, or present an agency access token.")
+    if not agencies_of(principal):
+        raise Forbidden("Only an agency's staff or its systems may do this.")
+
+
+def agency_may(permission: AgencyPermission) -> Guard:
+    """Staff of the path's agency whose role carries ``permission``, or that agency's system with the
+    scope of the same name."""
+
+    def guard(connection: Connection, _: BaseRouteHandler) -> None:
+        require_agency_permission(
+            principal_of(connection), int(connection.path_params["agency_id"]), permission
+        )
+
+    guard.__name__ = f"agency_may_{permission}"
+    return guard
