@@ -60,9 +60,12 @@ def openapi_document() -> dict[str, Any]:
 
 
 def render() -> str:
-    """The document as written to pwa/openapi.json (key order as the app gives it, so that the
-    generated types list fields in the order the schemas declare them)."""
-    return json.dumps(openapi_document(), indent=2, ensure_ascii=False) + "\n"
+    """The document as written to pwa/openapi.json: the paths sorted (a handler serving several paths
+    lists them in set order, which differs from one process to the next), everything else in the order
+    the app gives it, so that the generated types list fields in the order the schemas declare them."""
+    document = openapi_document()
+    document["paths"] = dict(sorted(document["paths"].items()))
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
 def main(argv: list[str]) -> int:

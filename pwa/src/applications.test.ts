@@ -50,6 +50,8 @@ function application(state: string, events: EventView[], extra: Partial<Applicat
     id: "a",
     tracking_number: "AP0000000000",
     service_id: 1,
+    tile_id: 1,
+    agency_id: 1,
     agency_name_th: "",
     agency_name_en: "",
     title_th: "",

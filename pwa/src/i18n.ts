@@ -1,4 +1,7 @@
-// Thai first, English one tap away. Every string the app shows is here.
+// Thai first, English one tap away. Every string the app shows is here, and the one helper that says
+// anything in the citizen's language: `t(key)` for these words, `tr({ th, en })` for a pair written in
+// place, `pick(item, "title")` for a field the API sends in both languages (title_th, title_en).
+// Longer than 400 lines because of the dictionary: one line a word, kept together.
 export type Language = "th" | "en";
 
 const strings = {
@@ -89,6 +92,7 @@ const strings = {
   outcome_timeout: { th: "ไม่ได้รับคำตอบทันเวลา", en: "No answer in time" },
   outcome_refused: { th: "ถูกปฏิเสธ", en: "Refused" },
   share_recipient: { th: "ผู้ได้รับลิงก์จากคุณ", en: "Someone you gave a link" },
+  open: { th: "เปิด", en: "Open" },
   screenFailed: {
     th: "โหลดหน้านี้ไม่สำเร็จ ตรวจสอบการเชื่อมต่อแล้วลองอีกครั้ง",
     en: "This screen could not be loaded. Check the connection and try again.",
@@ -306,13 +310,72 @@ const strings = {
 
 export type Key = keyof typeof strings;
 
+/** Anything written in both languages. */
+export type Bilingual<T = string> = Record<Language, T>;
+
+const LOCALES: Bilingual = { th: "th-TH", en: "en-GB" };
+/** The other language: the one the language button offers. */
+export const OTHER: Bilingual<Language> = { th: "en", en: "th" };
+
+/** The locale dates and numbers are written in (Thai: the Buddhist era). */
+export function locale(language: Language): string {
+  return LOCALES[language];
+}
+
 export function translate(language: Language, key: Key): string {
   return strings[key][language];
 }
 
+/** One of a pair written in place, in this language: tr("en", { th: "ไทย", en: "English" }). */
+export function tr<T>(language: Language, pair: Bilingual<T>): T {
+  return pair[language];
+}
+
+/** The names F of the fields an object has in both languages: F_th and F_en ("title" for title_th). */
+export type BilingualField<T> = {
+  [K in keyof T]: K extends `${infer F}_th` ? (`${F}_en` extends keyof T ? F : never) : never;
+}[keyof T];
+type FieldIn<T, F extends string> = T[`${F}_${Language}` & keyof T];
+
+/** One of an API object's bilingual fields in this language: pick("en", bill, "description"). */
+export function pick<T extends object, F extends BilingualField<T>>(language: Language, item: T, field: F): FieldIn<T, F> {
+  return (item as Record<string, unknown>)[`${field}_${language}`] as FieldIn<T, F>;
+}
+
+/** Like `pick`, falling back to the other language where this one is missing (a person's name). */
+export function pickAny<T extends object, F extends BilingualField<T>>(
+  language: Language,
+  item: T,
+  field: F,
+): FieldIn<T, F> {
+  return (pick(language, item, field) ?? pick(OTHER[language], item, field)) as FieldIn<T, F>;
+}
+
+/** Says things in one language from a dictionary of words (the citizen app's here, the console's own). */
+export function localizer<K extends string>(words: Readonly<Record<K, Bilingual>>, language: Language) {
+  const t = (key: K): string => words[key][language];
+  return {
+    language,
+    t,
+    /** A pair written in place: tr({ th: "ไทย", en: "English" }). */
+    tr: <T>(pair: Bilingual<T>): T => tr(language, pair),
+    pick: <T extends object, F extends BilingualField<T>>(item: T, field: F) => pick(language, item, field),
+    pickAny: <T extends object, F extends BilingualField<T>>(item: T, field: F) => pickAny(language, item, field),
+    /** The word for a value the API sends ("outcome_" + "timeout"), or the value itself if there is none. */
+    named: (prefix: string, value: string): string =>
+      Object.prototype.hasOwnProperty.call(words, prefix + value) ? t((prefix + value) as K) : value,
+  };
+}
+
+export type Localizer<K extends string> = ReturnType<typeof localizer<K>>;
+
+export function words(language: Language): Localizer<Key> {
+  return localizer(strings, language);
+}
+
 export function formatDate(language: Language, value: string | Date, withTime = false): string {
   const date = typeof value === "string" ? new Date(value) : value;
-  return new Intl.DateTimeFormat(language === "th" ? "th-TH" : "en-GB", {
+  return new Intl.DateTimeFormat(locale(language), {
     dateStyle: "medium",
     ...(withTime ? { timeStyle: "short" } : {}),
     timeZone: "Asia/Bangkok",
@@ -320,7 +383,7 @@ export function formatDate(language: Language, value: string | Date, withTime = 
 }
 
 export function formatTime(language: Language, value: string | Date): string {
-  return new Intl.DateTimeFormat(language === "th" ? "th-TH" : "en-GB", {
+  return new Intl.DateTimeFormat(locale(language), {
     timeStyle: "short",
     timeZone: "Asia/Bangkok",
   }).format(typeof value === "string" ? new Date(value) : value);
@@ -332,7 +395,7 @@ export function fill(text: string, values: Record<string, string | number>): str
 }
 
 export function formatBaht(language: Language, satang: number): string {
-  const amount = new Intl.NumberFormat(language === "th" ? "th-TH" : "en-GB", {
+  const amount = new Intl.NumberFormat(locale(language), {
     minimumFractionDigits: 2,
     maximumFractionDigits: 2,
   }).format(satang / 100);

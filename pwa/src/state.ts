@@ -2,17 +2,10 @@
 import { createContext } from "preact";
 import { useCallback, useContext, useEffect, useState } from "preact/hooks";
 
-import { ApiError, get } from "./api";
-import { type Key, type Language, translate } from "./i18n";
+import { ApiError, type PathFor, request, type RequestOptions, type ResponseOf, type Schema } from "./api";
+import { type Key, type Language, type Localizer, words } from "./i18n";
 
-export interface Me {
-  id: string;
-  name_th: string | null;
-  name_en: string | null;
-  national_id_masked: string;
-  csrf_token: string;
-  roles: { role: string; agency_id: number | null }[];
-}
+export type Me = Schema<"Me">;
 
 export interface AppState {
   me: Me | null;
@@ -32,9 +25,20 @@ export const App = createContext<AppState>({
   refreshUnread: () => undefined,
 });
 
-export function useApp(): AppState & { t: (key: Key) => string } {
+export type UseApp = AppState &
+  Localizer<Key> & {
+    /** A refused or failed request in plain words: offline, or the problem's detail (else its title). */
+    problem: (error: ApiError) => string;
+  };
+
+export function useApp(): UseApp {
   const state = useContext(App);
-  return { ...state, t: (key: Key) => translate(state.language, key) };
+  const say = words(state.language);
+  return {
+    ...state,
+    ...say,
+    problem: (error) => (error.status === 0 ? say.t("offline") : error.detail || error.title),
+  };
 }
 
 export type Load<T> =
@@ -42,13 +46,17 @@ export type Load<T> =
   | { status: "ok"; data: T; offlineAsOf: Date | null }
   | { status: "error"; error: ApiError };
 
-export function useLoad<T>(path: string | null): [Load<T>, () => void] {
-  const [load, setLoad] = useState<Load<T>>({ status: "loading" });
+/** GETs a path (loaded again when the address it makes changes, or on `reload`). */
+export function useLoad<P extends PathFor<"GET">>(
+  path: P,
+  ...options: RequestOptions<P, "GET">
+): [Load<ResponseOf<P, "GET">>, () => void] {
+  const [load, setLoad] = useState<Load<ResponseOf<P, "GET">>>({ status: "loading" });
   const [generation, setGeneration] = useState(0);
+  const address = JSON.stringify([path, options[0] ?? null]);
   useEffect(() => {
-    if (path === null) return;
     let current = true;
-    get<T>(path).then(
+    request("GET", path, ...options).then(
       (loaded) => current && setLoad({ status: "ok", ...loaded }),
       (error: unknown) =>
         current && setLoad({ status: "error", error: error instanceof ApiError ? error : new ApiError(0, "", "") }),
@@ -56,7 +64,7 @@ export function useLoad<T>(path: string | null): [Load<T>, () => void] {
     return () => {
       current = false;
     };
-  }, [path, generation]);
+  }, [address, generation]);
   const reload = useCallback(() => setGeneration((n) => n + 1), []);
   return [load, reload];
 }

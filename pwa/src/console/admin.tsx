@@ -1,40 +1,37 @@
 // Platform administration: approve agencies, publish or return tiles, grant and revoke staff roles.
 import { useState } from "preact/hooks";
 
-import { send } from "../api";
-import { Loaded } from "../components";
+import { request, type Schema } from "../api";
 import { useLoad } from "../state";
-import { type AgencyTile, TilePreview } from "./agency";
-import { Field, useProblemText } from "./parts";
+import { Field } from "../ui/field";
+import { Loaded } from "../ui/loaded";
+import { TilePreview } from "../ui/tile-preview";
+import { useProblemText } from "./problems";
 import { useWords } from "./words";
 
-interface Agency { id: number; code: string; name_en: string; name_th: string; status: string; contact_email: string | null }
-interface RoleGrant {
-  id: number;
-  name_th: string | null;
-  name_en: string | null;
-  role: string;
-  agency_id: number | null;
-  granted_at: string;
-  grant_reason: string;
-}
-
-const ROLES = ["agency_admin", "agency_editor", "agency_sender", "agency_officer", "support", "platform_admin"];
+const ROLES: Schema<"NewRoleGrant">["role"][] = [
+  "agency_admin",
+  "agency_editor",
+  "agency_sender",
+  "agency_officer",
+  "support",
+  "platform_admin",
+];
 
 export function AdminConsole({ agencyName }: { agencyName: (id: number) => string }) {
-  const { w, when, language } = useWords();
+  const { w, when, pick, pickAny } = useWords();
   const problemText = useProblemText();
-  const [agencies, reloadAgencies] = useLoad<Agency[]>("/api/v1/admin/agencies?status=pending");
-  const [approved] = useLoad<Agency[]>("/api/v1/admin/agencies?status=approved");
-  const [reviews, reloadReviews] = useLoad<(AgencyTile & { agency_id: number })[]>("/api/v1/admin/tile-reviews");
-  const [grants, reloadGrants] = useLoad<RoleGrant[]>("/api/v1/admin/role-grants");
-  const [grant, setGrant] = useState({ national_id: "", role: "agency_editor", agency_id: "", reason: "" });
+  const [agencies, reloadAgencies] = useLoad("/api/v1/admin/agencies", { query: { status: "pending" } });
+  const [approved] = useLoad("/api/v1/admin/agencies", { query: { status: "approved" } });
+  const [reviews, reloadReviews] = useLoad("/api/v1/admin/tile-reviews");
+  const [grants, reloadGrants] = useLoad("/api/v1/admin/role-grants");
+  const [grant, setGrant] = useState({ national_id: "", role: "agency_editor" as (typeof ROLES)[number], agency_id: "", reason: "" });
   const [message, setMessage] = useState("");
 
-  async function act(method: "POST" | "DELETE", path: string, body: unknown, done: string) {
+  async function act(sending: () => Promise<unknown>, done: string) {
     setMessage("");
     try {
-      await send(method, path, body);
+      await sending();
       setMessage(done);
       reloadAgencies();
       reloadReviews();
@@ -54,11 +51,11 @@ export function AdminConsole({ agencyName }: { agencyName: (id: number) => strin
       reason: grant.reason,
       agency_id: agencyRole ? Number(grant.agency_id) : null,
     };
-    if (await act("POST", "/api/v1/admin/role-grants", body, w("granted"))) {
+    if (await act(() => request("POST", "/api/v1/admin/role-grants", { body }), w("granted"))) {
       setGrant({ ...grant, national_id: "", reason: "" });
     }
   }
-  const personName = (row: RoleGrant) => (language === "th" ? row.name_th ?? row.name_en : row.name_en ?? row.name_th) ?? "—";
+  const personName = (row: Schema<"RoleGrantView">) => pickAny(row, "name") ?? "—";
 
   return (
     <>
@@ -71,8 +68,13 @@ export function AdminConsole({ agencyName }: { agencyName: (id: number) => strin
             <ul class="list">
               {rows.map((agency) => (
                 <li key={agency.id}>
-                  {language === "th" ? agency.name_th : agency.name_en}, {agency.contact_email}{" "}
-                  <button type="button" onClick={() => act("POST", `/api/v1/admin/agencies/${agency.id}/approve`, undefined, w("done"))}>
+                  {pick(agency, "name")}, {agency.contact_email}{" "}
+                  <button
+                    type="button"
+                    onClick={() =>
+                      act(() => request("POST", "/api/v1/admin/agencies/{agency_id}/approve", { path: { agency_id: agency.id } }), w("done"))
+                    }
+                  >
                     {w("approve")}
                   </button>
                 </li>
@@ -89,14 +91,23 @@ export function AdminConsole({ agencyName }: { agencyName: (id: number) => strin
               {rows.map((tile) => (
                 <li key={tile.id}>
                   {tile.draft && <TilePreview tile={tile.draft} />}
-                  <button type="button" onClick={() => act("POST", `/api/v1/admin/tiles/${tile.id}/publish`, { comment: "Approved" }, w("done"))}>
+                  <button
+                    type="button"
+                    onClick={() =>
+                      act(
+                        () => request("POST", "/api/v1/admin/tiles/{tile_id}/publish", { path: { tile_id: tile.id } }),
+                        w("done"),
+                      )
+                    }
+                  >
                     {w("publish")}
                   </button>{" "}
                   <button
                     type="button"
                     onClick={() => {
                       const comment = window.prompt(w("whatToChange"));
-                      if (comment) void act("POST", `/api/v1/admin/tiles/${tile.id}/return`, { comment }, w("done"));
+                      const path = { tile_id: tile.id };
+                      if (comment) void act(() => request("POST", "/api/v1/admin/tiles/{tile_id}/return", { path, body: { comment } }), w("done"));
                     }}
                   >
                     {w("returnWithComment")}
@@ -126,7 +137,10 @@ export function AdminConsole({ agencyName }: { agencyName: (id: number) => strin
                     <button
                       type="button"
                       aria-label={`${w("revoke")}: ${personName(row)}, ${row.role}`}
-                      onClick={() => window.confirm(w("confirmRevoke")) && act("DELETE", `/api/v1/admin/role-grants/${row.id}`, undefined, w("revoked"))}
+                      onClick={() =>
+                        window.confirm(w("confirmRevoke")) &&
+                        act(() => request("DELETE", "/api/v1/admin/role-grants/{grant_id}", { path: { grant_id: row.id } }), w("revoked"))
+                      }
                     >
                       {w("revoke")}
                     </button>
@@ -143,7 +157,7 @@ export function AdminConsole({ agencyName }: { agencyName: (id: number) => strin
           <input inputMode="numeric" autoComplete="off" required value={grant.national_id} onInput={(e) => setGrant({ ...grant, national_id: e.currentTarget.value })} />
         </Field>
         <Field label={w("role")}>
-          <select value={grant.role} onChange={(e) => setGrant({ ...grant, role: e.currentTarget.value })}>
+          <select value={grant.role} onChange={(e) => setGrant({ ...grant, role: e.currentTarget.value as (typeof ROLES)[number] })}>
             {ROLES.map((role) => <option key={role} value={role}>{role}</option>)}
           </select>
         </Field>
@@ -152,7 +166,7 @@ export function AdminConsole({ agencyName }: { agencyName: (id: number) => strin
             <select required value={grant.agency_id} onChange={(e) => setGrant({ ...grant, agency_id: e.currentTarget.value })}>
               <option value="" disabled>—</option>
               {approved.status === "ok" &&
-                approved.data.map((agency) => <option key={agency.id} value={agency.id}>{language === "th" ? agency.name_th : agency.name_en}</option>)}
+                approved.data.map((agency) => <option key={agency.id} value={agency.id}>{pick(agency, "name")}</option>)}
             </select>
           </Field>
         )}

@@ -1,45 +1,29 @@
 // An application's answers read through its service's form (the agency's own labels and choices), and
 // the lines a certificate is prefilled with. Pure functions, so that they are unit-tested without a page.
-import type { Language } from "../i18n";
+import type { Schema } from "../api";
+import { type Language, locale, pick } from "../i18n";
 
-export type FieldKind = "text" | "number" | "date" | "choice" | "thai_address" | "file";
-export interface FormChoice { value: string; label_th: string; label_en: string }
-export interface FormField {
-  name: string;
-  kind: FieldKind;
-  label_th: string;
-  label_en: string;
-  help_th?: string;
-  help_en?: string;
-  required?: boolean;
-  multiple?: boolean;
-  choices?: FormChoice[] | null;
-}
-export interface ApplicationService {
-  id: number;
-  code: string;
-  title_th: string;
-  title_en: string;
-  fee_satang: number | null;
+/** The parts of a form field these functions read: an answer without its form (which could not be
+ * loaded) is shown under its own name as a text field. */
+export type FormField = Pick<Schema<"FormField">, "name" | "kind" | "label_th" | "label_en"> &
+  Partial<Pick<Schema<"FormField">, "choices" | "multiple">>;
+/** The parts of an application service these functions read. */
+export type ApplicationService = Pick<Schema<"ServiceView">, "id" | "code" | "title_th" | "title_en" | "fee_satang"> & {
   form: { fields: FormField[] };
-}
-export interface DetailLine { label_th: string; label_en: string; value: string }
+};
+export type DetailLine = Schema<"DetailLine">;
 
 /** The parts of a Thai address, in the order they are written. */
 export const ADDRESS_PARTS = ["house_number", "village", "road", "subdistrict", "district", "province", "postcode"] as const;
 
-export function label(language: Language, item: { label_th: string; label_en: string }): string {
-  return language === "th" ? item.label_th : item.label_en;
-}
-
-function choiceOf(field: FormField, value: unknown): FormChoice | undefined {
+function choiceOf(field: FormField, value: unknown): Schema<"Choice"> | undefined {
   return field.choices?.find((choice) => choice.value === value);
 }
 
 function dateIn(language: Language, iso: string, style: "medium" | "long" = "medium"): string {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(iso)) return iso;
   // Noon UTC: the same calendar day in Bangkok and wherever the browser is.
-  return new Intl.DateTimeFormat(language === "th" ? "th-TH" : "en-GB", { dateStyle: style, timeZone: "UTC" }).format(
+  return new Intl.DateTimeFormat(locale(language), { dateStyle: style, timeZone: "UTC" }).format(
     new Date(`${iso}T12:00:00Z`),
   );
 }
@@ -52,12 +36,12 @@ export function answerText(language: Language, field: FormField, value: unknown)
       return null;
     case "choice": {
       const values = Array.isArray(value) ? value : [value];
-      return values.map((item) => { const choice = choiceOf(field, item); return choice ? label(language, choice) : String(item); }).join(", ");
+      return values.map((item) => { const choice = choiceOf(field, item); return choice ? pick(language, choice, "label") : String(item); }).join(", ");
     }
     case "date":
       return typeof value === "string" ? dateIn(language, value) : String(value);
     case "number":
-      return typeof value === "number" ? value.toLocaleString(language === "th" ? "th-TH" : "en-GB") : String(value);
+      return typeof value === "number" ? value.toLocaleString(locale(language)) : String(value);
     case "thai_address": {
       if (typeof value !== "object") return String(value);
       const address = value as Record<string, string | undefined>;
@@ -134,7 +118,7 @@ export function certificateDraft(
 
 /** "1.2 MB", "980 B": a file's size for people. */
 export function fileSize(language: Language, bytes: number): string {
-  const number = (value: number) => value.toLocaleString(language === "th" ? "th-TH" : "en-GB", { maximumFractionDigits: 1 });
+  const number = (value: number) => value.toLocaleString(locale(language), { maximumFractionDigits: 1 });
   if (bytes < 1024) return `${number(bytes)} B`;
   if (bytes < 1024 * 1024) return `${number(bytes / 1024)} KB`;
   return `${number(bytes / (1024 * 1024))} MB`;

@@ -3,26 +3,25 @@
 // their roles allow (the API refuses the rest anyway).
 import { useState } from "preact/hooks";
 
+import type { Schema } from "../api";
 import { useApp, useLoad } from "../state";
+import { Tabs } from "../ui/segmented";
 import { AdminConsole } from "./admin";
 import { AgencyConsole } from "./agency";
-import { Tabs } from "./parts";
 import { SupportConsole } from "./support";
 import { useWords } from "./words";
 
-type Role = { role: string; agency_id: number | null };
-
 export function Console() {
   const { me } = useApp();
-  const { w, language } = useWords();
-  const roles: Role[] = me?.roles ?? [];
+  const { w, pick } = useWords();
+  const roles: Schema<"RoleView">[] = me?.roles ?? [];
   const agencyIds = [...new Set(roles.filter((r) => r.agency_id !== null).map((r) => r.agency_id as number))];
   const isSupport = roles.some((r) => r.role === "support");
   const isAdmin = roles.some((r) => r.role === "platform_admin");
-  const [agencies] = useLoad<{ id: number; name_th: string; name_en: string }[]>("/api/v1/agencies");
+  const [agencies] = useLoad("/api/v1/agencies");
   const agencyName = (id: number) => {
     const agency = agencies.status === "ok" ? agencies.data.find((row) => row.id === id) : undefined;
-    return (agency && (language === "th" ? agency.name_th : agency.name_en)) || `${w("agency")} ${id}`;
+    return (agency && pick(agency, "name")) || `${w("agency")} ${id}`;
   };
   const sections: [string, string][] = [
     ...agencyIds.map((id): [string, string] => [`agency-${id}`, agencyName(id)]),

@@ -3,76 +3,22 @@
 // resend a message. Every look-up (and every file opened) is recorded for the citizen.
 import { useState } from "preact/hooks";
 
-import { get, send } from "../api";
+import { apiPath, type Defaulted, request, type Schema } from "../api";
 import { formatBaht } from "../i18n";
-import { type ApplicationEvent, type ApplicationFile, FileLink, Timeline } from "./applications";
-import { Field, useProblemText } from "./parts";
+import { FileLink, Timeline } from "../ui/application-history";
+import { Field } from "../ui/field";
+import { useProblemText } from "./problems";
 import { useWords } from "./words";
 
-interface Found {
-  id: string;
-  citizen_id: string;
-  national_id_masked: string;
-  agency_name_en: string;
-  agency_name_th?: string;
-  title_en: string;
-  title_th?: string;
-  status: string;
-  status_reason: string | null;
-  created_at: string;
-}
-interface Attempt { attempt: number; status_code: number | null; outcome: string; reason: string; at: string }
-interface Delivery { id: number; device_id: string | null; push_service: string; status: string; attempts: Attempt[] }
-interface Message { id: string; agency_name_en: string; title_en: string; status: string; status_reason: string | null; created_at: string; deliveries: Delivery[] }
-interface Device { id: string; push_service: string; user_agent: string; healthy: boolean; last_failure_reason: string | null }
-interface CitizenMessages { citizen_id: string; national_id_masked: string; devices: Device[]; messages: Message[] }
-
-export interface PaymentEvent { from_state: string | null; state: string; source: string; reason: string | null; at: string }
-export interface PaymentAttempt { id: string; amount_satang: number; state: string; created_at: string; events: PaymentEvent[] }
-export interface SupportReceipt { id: string; number: string; amount_satang: number; paid_at: string }
-export interface SupportRefund { id: string; state: string; amount_satang: number; reason: string; created_at: string }
-export interface SupportBill {
-  id: string;
-  ref1: string;
-  ref2: string | null;
-  description_th: string;
-  description_en: string;
-  agency_name_th: string;
-  agency_name_en: string;
-  amount_satang: number;
-  due_date: string;
-  status: string;
-  issued_at: string;
-  payments: PaymentAttempt[];
-  receipts: SupportReceipt[];
-  refunds: SupportRefund[];
-}
-export interface CitizenPayments { citizen_id: string; national_id_masked: string; bills: SupportBill[] }
-
-interface FoundCitizen { citizen_id: string; national_id_masked: string }
-interface SupportApplication {
-  id: string;
-  tracking_number: string;
-  agency_name_th: string;
-  agency_name_en: string;
-  title_th: string;
-  title_en: string;
-  state: string;
-  created_at: string;
-  submitted_at: string | null;
-  files: ApplicationFile[];
-  events: ApplicationEvent[];
-}
-
 export function SupportConsole() {
-  const { w, when, named, language } = useWords();
+  const { w, when, named, language, pick } = useWords();
   const problemText = useProblemText();
   const [nationalId, setNationalId] = useState("");
-  const [applications, setApplications] = useState<SupportApplication[] | null>(null);
-  const [person, setPerson] = useState<FoundCitizen | null>(null);
-  const [found, setFound] = useState<Found[] | null>(null);
-  const [citizen, setCitizen] = useState<CitizenMessages | null>(null);
-  const [payments, setPayments] = useState<CitizenPayments | null>(null);
+  const [applications, setApplications] = useState<Schema<"SupportApplication">[] | null>(null);
+  const [person, setPerson] = useState<Schema<"FoundCitizen"> | null>(null);
+  const [found, setFound] = useState<Schema<"Found">[] | null>(null);
+  const [citizen, setCitizen] = useState<Schema<"CitizenMessages"> | null>(null);
+  const [payments, setPayments] = useState<Schema<"CitizenPayments"> | null>(null);
   const [message, setMessage] = useState("");
 
   async function search(event: Event) {
@@ -86,29 +32,32 @@ export function SupportConsole() {
     const body = { national_id: nationalId.replace(/\D/g, "") };
     try {
       // In the body, never the URL: a national ID must not land in an access log.
-      setPerson(await send<FoundCitizen>("POST", "/api/v1/support/citizens/find", body));
-      setFound(await send<Found[]>("POST", "/api/v1/support/notifications/search", body));
+      setPerson((await request("POST", "/api/v1/support/citizens/find", { body })).data);
+      const search: Defaulted<Schema<"Search">, "limit"> = body; // the server's own limit
+      setFound((await request("POST", "/api/v1/support/notifications/search", { body: search as Schema<"Search"> })).data);
     } catch (error) {
       setMessage(problemText(error));
     }
   }
   async function open(citizenId: string) {
     try {
-      setCitizen((await get<CitizenMessages>(`/api/v1/support/citizens/${citizenId}/notifications`)).data);
+      const path = { citizen_id: citizenId };
+      setCitizen((await request("GET", "/api/v1/support/citizens/{citizen_id}/notifications", { path })).data);
     } catch (error) {
       setMessage(problemText(error));
     }
   }
   async function openPayments(citizenId: string) {
     try {
-      setPayments((await get<CitizenPayments>(`/api/v1/support/citizens/${citizenId}/payments`)).data);
+      setPayments((await request("GET", "/api/v1/support/citizens/{citizen_id}/payments", { path: { citizen_id: citizenId } })).data);
     } catch (error) {
       setMessage(problemText(error));
     }
   }
   async function openApplications(citizenId: string) {
     try {
-      setApplications((await get<SupportApplication[]>(`/api/v1/support/citizens/${citizenId}/applications`)).data);
+      const path = { citizen_id: citizenId };
+      setApplications((await request("GET", "/api/v1/support/citizens/{citizen_id}/applications", { path })).data);
     } catch (error) {
       setMessage(problemText(error));
     }
@@ -117,7 +66,10 @@ export function SupportConsole() {
     const note = window.prompt(w("whySendAgain"));
     if (!note) return;
     try {
-      await send("POST", `/api/v1/support/notifications/${id}/resend`, { note });
+      await request("POST", "/api/v1/support/notifications/{notification_id}/resend", {
+        path: { notification_id: id },
+        body: { note },
+      });
       setMessage(w("sentAgain"));
       if (citizen) await open(citizen.citizen_id);
     } catch (error) {
@@ -153,7 +105,8 @@ export function SupportConsole() {
         <ul class="list" aria-label={w("messages")}>
           {found.map((row) => (
             <li key={row.id}>
-              <strong>{(language === "th" && row.title_th) || row.title_en}</strong> {w("from")} {(language === "th" && row.agency_name_th) || row.agency_name_en},{" "}
+              {/* The search answers in English only (Found has no Thai title or agency name). */}
+              <strong>{row.title_en}</strong> {w("from")} {row.agency_name_en},{" "}
               {when(row.created_at)}: <span class="status">{row.status}</span>
               {row.status_reason && <> ({row.status_reason})</>}
             </li>
@@ -202,10 +155,10 @@ export function SupportConsole() {
           {payments.bills.map((bill) => (
             <article key={bill.id} class="card bill-history">
               <h4>
-                {language === "th" ? bill.description_th : bill.description_en} <span class="status">{bill.status}</span>
+                {pick(bill, "description")} <span class="status">{bill.status}</span>
               </h4>
               <p>
-                {language === "th" ? bill.agency_name_th : bill.agency_name_en} · <code>{bill.ref1}</code> ·{" "}
+                {pick(bill, "agency_name")} · <code>{bill.ref1}</code> ·{" "}
                 {formatBaht(language, bill.amount_satang)} · {w("issued")} {when(bill.issued_at)}
               </p>
               {bill.payments.length === 0 && <p>{w("noPayments")}</p>}
@@ -245,10 +198,10 @@ export function SupportConsole() {
             {applications.map((item) => (
               <article key={item.id} class="card application-history">
                 <h4>
-                  {language === "th" ? item.title_th : item.title_en} <span class="status">{named("state_", item.state)}</span>
+                  {pick(item, "title")} <span class="status">{named("state_", item.state)}</span>
                 </h4>
                 <p>
-                  {language === "th" ? item.agency_name_th : item.agency_name_en} · {w("trackingNumber")} <code>{item.tracking_number}</code>
+                  {pick(item, "agency_name")} · {w("trackingNumber")} <code>{item.tracking_number}</code>
                   {item.submitted_at && <> · {w("submittedAt")} {when(item.submitted_at)}</>}
                 </p>
                 {item.files.length > 0 && (
@@ -257,7 +210,13 @@ export function SupportConsole() {
                     <ul class="plain">
                       {item.files.map((file) => (
                         <li key={file.id}>
-                          <FileLink href={`/api/v1/support/applications/${item.id}/files/${file.id}`} file={file} />
+                          <FileLink
+                            href={apiPath("/api/v1/support/applications/{application_id}/files/{file_id}", {
+                              application_id: item.id,
+                              file_id: file.id,
+                            })}
+                            file={file}
+                          />
                         </li>
                       ))}
                     </ul>

@@ -1,6 +1,6 @@
 // The staff consoles' words, Thai and English, kept apart from the citizen app's so that citizens never
 // download them. Statuses stay as the API names them (they are the documented vocabulary).
-import type { Language } from "../i18n";
+import { type Language, localizer, locale } from "../i18n";
 import { useApp } from "../state";
 
 const words = {
@@ -238,20 +238,15 @@ const words = {
 
 export type Word = keyof typeof words;
 
-export function isWord(key: string): key is Word {
-  return Object.prototype.hasOwnProperty.call(words, key);
-}
-
+/** The console's words (`w`), and the app's one helper for the rest: `tr`, `pick`, `pickAny`, `named`. */
 export function useWords() {
   const { language } = useApp();
-  const w = (word: Word) => words[word][language];
+  const say = localizer(words, language);
   return {
-    language,
-    w,
-    /** A word chosen by a value from the API ("state_" + "in_review"), or the value itself if unknown. */
-    named: (prefix: string, value: string) => (isWord(prefix + value) ? w((prefix + value) as Word) : value),
+    ...say,
+    w: say.t,
     when: (iso: string) =>
-      new Date(iso).toLocaleString(language === "th" ? "th-TH" : "en-GB", {
+      new Date(iso).toLocaleString(locale(language), {
         dateStyle: "medium",
         timeStyle: "medium",
         timeZone: "Asia/Bangkok",

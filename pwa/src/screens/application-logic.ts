@@ -1,128 +1,17 @@
-// Applications and the documents wallet: the shapes the API sends (backend/applications/schemas.py),
-// and the pure logic the screens share: field messages in the citizen's language, the step-by-step
-// timeline, and what a draft save sends.
-import { fill, formatDate, type Key, type Language, translate } from "../i18n";
+// Applications and the documents wallet: the pure logic the screens share (the shapes the API sends are
+// the OpenAPI document's, backend/applications/schemas.py): field messages in the citizen's language,
+// the step-by-step timeline, and what a draft save sends.
+import type { Schema } from "../api";
+import { fill, formatDate, type Key, type Language, pick, tr, translate } from "../i18n";
 
-export type FieldKind = "text" | "number" | "date" | "choice" | "thai_address" | "file";
+export type FormField = Schema<"FormField">;
+export type FileView = Schema<"FileView">;
+export type EventView = Schema<"EventView">;
+export type ApplicationView = Schema<"ApplicationView">;
+export type ServiceView = Schema<"ServiceView">;
 
-export interface Choice {
-  value: string;
-  label_th: string;
-  label_en: string;
-}
-
-export interface FormField {
-  name: string;
-  kind: FieldKind;
-  label_th: string;
-  label_en: string;
-  help_th: string;
-  help_en: string;
-  required: boolean;
-  min_length: number | null;
-  max_length: number | null;
-  pattern: string | null;
-  minimum: number | null;
-  maximum: number | null;
-  integer: boolean;
-  min_date: string | null;
-  max_date: string | null;
-  choices: Choice[] | null;
-  multiple: boolean;
-  max_files: number;
-}
-
-export interface ServiceView {
-  id: number;
-  tile_id: number;
-  agency_name_th: string;
-  agency_name_en: string;
-  title_th: string;
-  title_en: string;
-  description_th: string;
-  description_en: string;
-  fee_satang: number | null;
-  status: string;
-  form: { fields: FormField[] };
-  prefilled: {
-    name_th: string | null;
-    name_en: string | null;
-    national_id_masked: string;
-    birthdate: string | null;
-  } | null;
-}
-
-export interface FileView {
-  id: string;
-  field: string;
-  file_name: string;
-  content_type: string;
-  size_bytes: number;
-  sha256: string;
-  uploaded_at: string;
-}
-
-export interface EventView {
-  id: number;
-  from_state: string;
-  to_state: string;
-  actor_kind: string;
-  note: string | null;
-  at: string;
-}
-
-export interface ApplicationSummary {
-  id: string;
-  tracking_number: string;
-  service_id: number;
-  agency_name_th: string;
-  agency_name_en: string;
-  title_th: string;
-  title_en: string;
-  state: string;
-  created_at: string;
-  updated_at: string;
-  submitted_at: string | null;
-  document_id: string | null;
-}
-
-export interface ApplicationView extends ApplicationSummary {
-  answers: Answers;
-  pending_request: string | null;
-  service_fee_satang: number | null;
-  bill: { id: string; amount_satang: number; status: string; due_date: string; paid_at: string | null } | null;
-  files: FileView[];
-  events: EventView[];
-  next_states: string[];
-}
-
-export interface DocumentView {
-  id: string;
-  application_id: string | null;
-  title_th: string;
-  title_en: string;
-  agency_name_th: string;
-  agency_name_en: string;
-  sha256: string;
-  verification_code: string;
-  verification_url: string;
-  issued_at: string;
-  revoked_at: string | null;
-  file_url: string;
-}
-
-export type ShareStatus = "waiting" | "opened" | "expired" | "withdrawn";
-
-export interface ShareView {
-  id: string;
-  created_at: string;
-  expires_at: string;
-  opened_at: string | null;
-  revoked_at: string | null;
-  status: ShareStatus;
-}
-
-export type Answers = Record<string, unknown>;
+export type Answers = ApplicationView["answers"];
+/** A thai_address answer (the OpenAPI document leaves answers open: each service's form defines them). */
 export type Address = Partial<Record<(typeof ADDRESS_PARTS)[number], string>>;
 
 export const ADDRESS_PARTS = [
@@ -165,17 +54,13 @@ export function stateName(language: Language, state: string): string {
   return (STATES as readonly string[]).includes(state) ? translate(language, `state_${state}` as Key) : state;
 }
 
-export function label(language: Language, item: { label_th: string; label_en: string }): string {
-  return language === "en" ? item.label_en : item.label_th;
-}
-
 // --- field messages ------------------------------------------------------------------------------
 
 /** The server's message for one field (backend/applications/forms.py, in English) said in the
  * citizen's language, as a sentence that names the field. Unknown messages are shown as sent. */
 export function fieldMessage(language: Language, field: FormField | undefined, message: string): string {
   const t = (key: Key) => translate(language, key);
-  const name = field ? label(language, field) : "";
+  const name = field ? pick(language, field, "label") : "";
   if (message === "is required") {
     const key: Key =
       field?.kind === "file" ? "errRequiredFile" : field?.kind === "choice" ? "errRequiredChoice" : "errRequired";
@@ -225,8 +110,8 @@ export function uploadMessage(language: Language, detail: string): string {
     [/^The file's name ends in/, "fileNameMismatch"],
   ];
   const match = known.find(([pattern]) => pattern.test(detail));
-  if (language === "en" || !match) return `${t("fileRefused")}: ${detail}`;
-  return `${t("fileRefused")}: ${t(match[1])}`;
+  // In English the server's own words; in Thai, ours for the refusals we know.
+  return `${t("fileRefused")}: ${match ? tr(language, { th: t(match[1]), en: detail }) : detail}`;
 }
 
 // --- saving a draft ------------------------------------------------------------------------------
@@ -378,8 +263,8 @@ export function todayInThailand(now = new Date()): string {
   return new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Bangkok" }).format(now);
 }
 
-export function dateBound(bound: string | null): string | undefined {
-  return bound === null ? undefined : bound === "today" ? todayInThailand() : bound;
+export function dateBound(bound: string | null | undefined): string | undefined {
+  return bound === null || bound === undefined ? undefined : bound === "today" ? todayInThailand() : bound;
 }
 
 /** An SVG (the share link's QR code) as an image address. */

@@ -3,33 +3,26 @@
 // the agency, pay the fee, open the document, withdraw).
 import { useEffect, useState } from "preact/hooks";
 
-import { ApiError, get, send } from "../api";
-import { Loaded } from "../components";
+import { ApiError, apiPath, request, type Schema } from "../api";
 import { formatBaht, formatDate, type Key } from "../i18n";
 import { useApp, useLoad } from "../state";
-import {
-  type ApplicationSummary,
-  type ApplicationView,
-  formatSize,
-  type ServiceView,
-  STATUS_WORDS,
-  STEP_WORDS,
-  stateName,
-  stepsOf,
-} from "./application-logic";
-import { Link, StateBadge } from "./parts";
+import { Loaded } from "../ui/loaded";
+import { ErrorNotice } from "../ui/notice";
+import { StateBadge } from "../ui/state-badge";
+import { formatSize, STATUS_WORDS, STEP_WORDS, stateName, stepsOf } from "./application-logic";
+
+type ApplicationView = Schema<"ApplicationView">;
 
 export function Applications() {
-  const { t, language } = useApp();
-  const [load, reload] = useLoad<ApplicationSummary[]>("/api/v1/applications");
-  const english = language === "en";
+  const { t, language, pick } = useApp();
+  const [load, reload] = useLoad("/api/v1/applications");
   return (
     <section aria-labelledby="applications-title">
       <h1 id="applications-title">{t("myApplications")}</h1>
       <p class="actions">
-        <Link to="/wallet" class="button">
+        <a href="/wallet" class="button">
           {t("myDocuments")}
-        </Link>
+        </a>
       </p>
       <Loaded load={load} reload={reload}>
         {(items) =>
@@ -40,9 +33,9 @@ export function Applications() {
               {items.map((item) => (
                 <li class="card application-card" key={item.id}>
                   <h2>
-                    <Link to={`/applications/${item.id}`}>{english ? item.title_en : item.title_th}</Link>
+                    <a href={`/applications/${item.id}`}>{pick(item, "title")}</a>
                   </h2>
-                  <p class="meta">{english ? item.agency_name_en : item.agency_name_th}</p>
+                  <p class="meta">{pick(item, "agency_name")}</p>
                   <p class="state-line">
                     <StateBadge state={item.state} />{" "}
                     <span class="meta">
@@ -62,10 +55,9 @@ export function Applications() {
   );
 }
 
-/** Which tile a service belongs to (the application does not say): the form lives under its tile. */
-async function tileOfService(serviceId: number, language: string): Promise<number | null> {
-  type Catalogue = { categories: { tiles: { id: number; kind: string }[] }[] };
-  const { data } = await get<Catalogue>(`/api/v1/tiles?lang=${language}`);
+/** Which tile a service belongs to: the form lives under its tile. */
+async function tileOfService(serviceId: number, language: "th" | "en"): Promise<number | null> {
+  const { data } = await request("GET", "/api/v1/tiles", { query: { lang: language } });
   const tiles = new Set(
     data.categories
       .flatMap((group) => group.tiles)
@@ -73,7 +65,9 @@ async function tileOfService(serviceId: number, language: string): Promise<numbe
       .map((tile) => tile.id),
   );
   for (const tile of tiles) {
-    const service = await get<ServiceView>(`/api/v1/tiles/${tile}/application-service`).catch(() => null);
+    const service = await request("GET", "/api/v1/tiles/{tile_id}/application-service", {
+      path: { tile_id: tile },
+    }).catch(() => null);
     if (service?.data.id === serviceId) return tile;
   }
   return null;
@@ -125,15 +119,14 @@ function Timeline({ application }: { application: ApplicationView }) {
 }
 
 export function ApplicationDetail({ param }: { param: string }) {
-  const { t, language, navigate } = useApp();
-  const [load, reload] = useLoad<ApplicationView>(`/api/v1/applications/${encodeURIComponent(param)}`);
+  const { t, language, navigate, pick, problem: say } = useApp();
+  const [load, reload] = useLoad("/api/v1/applications/{application_id}", { path: { application_id: param } });
   const [changed, setChanged] = useState<ApplicationView | null>(null);
   const [reply, setReply] = useState("");
   const [problem, setProblem] = useState("");
   const [busy, setBusy] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const sent = new URLSearchParams(window.location.search).has("sent");
-  const english = language === "en";
 
   useEffect(() => {
     // Back from paying or from the inbox: show where it is now.
@@ -147,16 +140,15 @@ export function ApplicationDetail({ param }: { param: string }) {
     return () => document.removeEventListener("visibilitychange", again);
   }, []);
 
-  async function act(path: string, body: unknown) {
+  async function act(sending: Promise<{ data: ApplicationView }>) {
     setBusy(true);
     setProblem("");
     try {
-      const changed = await send<ApplicationView>("POST", path, body);
-      if (changed) setChanged(changed);
+      setChanged((await sending).data);
       setReply("");
       setConfirming(false);
     } catch (error) {
-      if (error instanceof ApiError) setProblem(error.status === 0 ? t("offline") : error.detail || error.title);
+      if (error instanceof ApiError) setProblem(say(error));
     } finally {
       setBusy(false);
     }
@@ -165,7 +157,7 @@ export function ApplicationDetail({ param }: { param: string }) {
   async function continueDraft(serviceId: number) {
     setBusy(true);
     const tile = await tileOfService(serviceId, language).catch((error: ApiError) => {
-      setProblem(error.status === 0 ? t("offline") : error.detail || error.title);
+      setProblem(say(error));
       return null;
     });
     setBusy(false);
@@ -177,14 +169,14 @@ export function ApplicationDetail({ param }: { param: string }) {
     <Loaded load={load} reload={reload}>
       {(loaded) => {
         const application = changed ?? loaded;
-        const base = `/api/v1/applications/${application.id}`;
+        const path = { application_id: application.id };
         return (
           <section aria-labelledby="application-title">
             <p class="back">
-              <Link to="/applications">← {t("myApplications")}</Link>
+              <a href="/applications">← {t("myApplications")}</a>
             </p>
-            <h1 id="application-title">{english ? application.title_en : application.title_th}</h1>
-            <p class="meta">{english ? application.agency_name_en : application.agency_name_th}</p>
+            <h1 id="application-title">{pick(application, "title")}</h1>
+            <p class="meta">{pick(application, "agency_name")}</p>
             {sent && application.state === "submitted" && (
               <p class="notice success" role="status">
                 ✓ {t("sentNotice")}
@@ -208,11 +200,7 @@ export function ApplicationDetail({ param }: { param: string }) {
                 </div>
               )}
             </dl>
-            {problem && (
-              <p class="notice error" role="alert">
-                {problem}
-              </p>
-            )}
+            <ErrorNotice text={problem} />
 
             {application.state === "draft" && (
               <p>
@@ -234,7 +222,8 @@ export function ApplicationDetail({ param }: { param: string }) {
                 <form
                   onSubmit={(event) => {
                     event.preventDefault();
-                    if (reply.trim()) void act(`${base}/reply`, { message: reply.trim() });
+                    const body = { message: reply.trim() };
+                    if (body.message) void act(request("POST", "/api/v1/applications/{application_id}/reply", { path, body }));
                   }}
                 >
                   <label class="form-label" for="reply">
@@ -274,18 +263,18 @@ export function ApplicationDetail({ param }: { param: string }) {
                   {t("due")} {formatDate(language, application.bill.due_date)}
                 </p>
                 <p>
-                  <Link to="/bills" class="button primary">
+                  <a href="/bills" class="button primary">
                     {t("payFee")}
-                  </Link>
+                  </a>
                 </p>
               </section>
             )}
 
             {application.document_id && (
               <p>
-                <Link to={`/wallet/${application.document_id}`} class="button primary">
+                <a href={`/wallet/${application.document_id}`} class="button primary">
                   {t("openInWallet")}
-                </Link>
+                </a>
               </p>
             )}
 
@@ -298,7 +287,13 @@ export function ApplicationDetail({ param }: { param: string }) {
                 <ul class="file-list">
                   {application.files.map((file) => (
                     <li key={file.id}>
-                      <a href={`${base}/files/${file.id}`} download={file.file_name}>
+                      <a
+                        href={apiPath("/api/v1/applications/{application_id}/files/{file_id}", {
+                          ...path,
+                          file_id: file.id,
+                        })}
+                        download={file.file_name}
+                      >
                         {file.file_name}
                       </a>{" "}
                       <span class="meta">{formatSize(file.size_bytes)}</span>
@@ -318,7 +313,9 @@ export function ApplicationDetail({ param }: { param: string }) {
                         type="button"
                         class="danger"
                         disabled={busy}
-                        onClick={() => void act(`${base}/withdraw`, undefined)}
+                        onClick={() =>
+                          void act(request("POST", "/api/v1/applications/{application_id}/withdraw", { path }))
+                        }
                       >
                         {t("withdrawYes")}
                       </button>

@@ -1,29 +1,15 @@
 import { useEffect, useState } from "preact/hooks";
 
-import { ApiError, get, send, stepUpUrl } from "../api";
-import { Loaded } from "../components";
+import { ApiError, apiPath, request, type Schema, stepUpUrl } from "../api";
 import { formatBaht, formatDate } from "../i18n";
 import { useApp, useLoad } from "../state";
+import { Loaded } from "../ui/loaded";
+import { ErrorNotice } from "../ui/notice";
 
-interface Bill {
-  id: string;
-  agency_name_th: string;
-  agency_name_en: string;
-  amount_satang: number;
-  due_date: string;
-  description_th: string;
-  description_en: string;
-  status: string;
-}
-interface Payment {
-  id: string;
-  state: string;
-  qr_payload: string;
-  qr_svg_url: string;
-  expires_at: string;
-  amount_satang: number;
-  receipt: { id: string; number: string } | null;
-}
+type Payment = Schema<"PaymentView">;
+/** A server-sent event on a payment's live stream (not described by the OpenAPI document, which
+ * covers the stream only as a response). */
+type PaymentEvent = Pick<Schema<"PaymentView">, "state">;
 
 function Countdown({ until }: { until: string }) {
   const { t } = useApp();
@@ -45,16 +31,19 @@ function Countdown({ until }: { until: string }) {
 function PaymentPanel({ payment, onDone }: { payment: Payment; onDone: () => void }) {
   const { t, language } = useApp();
   const [state, setState] = useState(payment.state);
-  const [receipt, setReceipt] = useState<Payment["receipt"]>(null);
+  const [receipt, setReceipt] = useState<Payment["receipt"] | null>(null);
   useEffect(() => {
     // The bank's confirmation arrives as a server-sent event: the screen turns to "paid" by itself.
-    const events = new EventSource(`/api/v1/payments/${payment.id}/live`);
+    const events = new EventSource(apiPath("/api/v1/payments/{payment_id}/live", { payment_id: payment.id }));
     events.addEventListener("payment", (event) => {
-      const next = (JSON.parse((event as MessageEvent<string>).data) as { state: string }).state;
+      const next = (JSON.parse((event as MessageEvent<string>).data) as PaymentEvent).state;
       setState(next);
       if (next === "success") {
         onDone();
-        get<Payment>(`/api/v1/payments/${payment.id}`).then((loaded) => setReceipt(loaded.data.receipt), () => null);
+        request("GET", "/api/v1/payments/{payment_id}", { path: { payment_id: payment.id } }).then(
+          (loaded) => setReceipt(loaded.data.receipt ?? null),
+          () => null,
+        );
       }
       if (["success", "failed", "expired", "cancelled"].includes(next)) events.close();
     });
@@ -89,30 +78,19 @@ function PaymentPanel({ payment, onDone }: { payment: Payment; onDone: () => voi
   );
 }
 
-interface Receipt {
-  id: string;
-  number: string;
-  amount_satang: number;
-  paid_at: string;
-  agency_name_th: string;
-  agency_name_en: string;
-  description_th: string;
-  description_en: string;
-}
-
 export function Bills() {
-  const { t, language } = useApp();
-  const [load, reload] = useLoad<Bill[]>("/api/v1/bills");
-  const [receipts, reloadReceipts] = useLoad<Receipt[]>("/api/v1/receipts");
+  const { t, language, pick, problem: say } = useApp();
+  const [load, reload] = useLoad("/api/v1/bills");
+  const [receipts, reloadReceipts] = useLoad("/api/v1/receipts");
   const [paying, setPaying] = useState<Payment | null>(null);
   const [problem, setProblem] = useState("");
-  const english = language === "en";
 
-  async function pay(bill: Bill) {
+  async function pay(bill: Schema<"BillView">) {
     setProblem("");
     try {
-      const started = await send<Payment>("POST", `/api/v1/bills/${bill.id}/payments`, {
-        idempotency_key: crypto.randomUUID(),
+      const { data: started } = await request("POST", "/api/v1/bills/{bill_id}/payments", {
+        path: { bill_id: bill.id },
+        body: { idempotency_key: crypto.randomUUID() },
       });
       setPaying(started);
     } catch (error) {
@@ -122,7 +100,7 @@ export function Bills() {
           window.location.assign(stepUp);
           return;
         }
-        setProblem(error.status === 0 ? t("offline") : error.detail || error.title);
+        setProblem(say(error));
       }
     }
   }
@@ -130,11 +108,7 @@ export function Bills() {
   return (
     <section aria-labelledby="bills-title">
       <h1 id="bills-title">{t("bills")}</h1>
-      {problem && (
-        <p class="notice error" role="alert">
-          {problem}
-        </p>
-      )}
+      <ErrorNotice text={problem} />
       {paying && (
         <PaymentPanel
           payment={paying}
@@ -153,8 +127,8 @@ export function Bills() {
             <ul class="cards">
               {unpaid.map((bill) => (
                 <li class="card" key={bill.id}>
-                  <h2>{english ? bill.description_en : bill.description_th}</h2>
-                  <p class="meta">{english ? bill.agency_name_en : bill.agency_name_th}</p>
+                  <h2>{pick(bill, "description")}</h2>
+                  <p class="meta">{pick(bill, "agency_name")}</p>
                   <p class="amount">{formatBaht(language, bill.amount_satang)}</p>
                   <p>
                     {t("due")} {formatDate(language, bill.due_date)}
@@ -196,9 +170,9 @@ export function Bills() {
                         <a href={`/receipts/${receipt.id}`}>{receipt.number}</a>
                       </td>
                       <td>
-                        {english ? receipt.description_en : receipt.description_th}
+                        {pick(receipt, "description")}
                         <br />
-                        <small>{english ? receipt.agency_name_en : receipt.agency_name_th}</small>
+                        <small>{pick(receipt, "agency_name")}</small>
                       </td>
                       <td class="number">{formatBaht(language, receipt.amount_satang)}</td>
                       <td>{formatDate(language, receipt.paid_at, true)}</td>

@@ -1,38 +1,9 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 
-import { get, send } from "../api";
-import { Loaded } from "../components";
+import { request, type Schema } from "../api";
 import { formatBaht, formatDate, formatTime } from "../i18n";
 import { useApp, useLoad } from "../state";
-
-interface Entitlement {
-  agency_name: string;
-  scheme_id: string;
-  scheme_name: string;
-  status: "receiving" | "eligible_not_enrolled" | "not_eligible" | "pending";
-  amount_satang: number | null;
-  period: string | null;
-  next_payment_date: string | null;
-  details: string;
-  how_to_claim: string;
-  url: string | null;
-}
-interface AgencyResult {
-  agency_name: string;
-  connector_id: number;
-  connector_title: string;
-  state: "fresh" | "stale" | "unavailable";
-  as_of: string | null;
-  reason: string | null;
-  consent_required: boolean;
-  consent_given: boolean;
-  entitlements: Entitlement[];
-}
-interface Page {
-  eligible_not_enrolled: Entitlement[];
-  agencies: AgencyResult[];
-  refresh_available_at: string | null;
-}
+import { Loaded } from "../ui/loaded";
 
 /** Pulling the page down from its top by 70 px or more calls ``onRefresh`` (touch screens). */
 function usePullToRefresh(onRefresh: () => void) {
@@ -57,12 +28,12 @@ function usePullToRefresh(onRefresh: () => void) {
 }
 
 export function Entitlements() {
-  const { t, language } = useApp();
+  const { t, language, named } = useApp();
   // A refresh (button or pull-down) asks every agency again rather than reading the cache.
   const [fresh, setFresh] = useState(false);
-  const [load, reload] = useLoad<Page>(`/api/v1/entitlements?lang=${language}${fresh ? "&refresh=true" : ""}`);
+  const [load, reload] = useLoad("/api/v1/entitlements", { query: { lang: language, refresh: fresh || undefined } });
   // The agencies are asked again at most once a minute: until then a refresh would only re-read the cache.
-  const availableAt = load.status === "ok" ? load.data.refresh_available_at : null;
+  const availableAt = (load.status === "ok" ? load.data.refresh_available_at : null) ?? null;
   const [, setTick] = useState(0);
   useEffect(() => {
     const wait = availableAt ? Date.parse(availableAt) - Date.now() : 0;
@@ -78,10 +49,10 @@ export function Entitlements() {
   };
   usePullToRefresh(refresh);
 
-  const entitlement = (item: Entitlement) => (
+  const entitlement = (item: Schema<"EntitlementView">) => (
     <li class="card" key={`${item.agency_name}-${item.scheme_id}`}>
       <h3>{item.scheme_name}</h3>
-      <p class={`badge ${item.status}`}>{t(item.status)}</p>
+      <p class={`badge ${item.status}`}>{named("", item.status)}</p>
       {item.amount_satang !== null && <p class="amount">{formatBaht(language, item.amount_satang)}</p>}
       {item.next_payment_date && (
         <p>
@@ -105,14 +76,14 @@ export function Entitlements() {
   );
 
   async function consent(connectorId: number) {
-    await send("POST", "/api/v1/me/consents", { connector_id: connectorId, days: 365 });
+    await request("POST", "/api/v1/me/consents", { body: { connector_id: connectorId, days: 365 } });
     reload();
   }
 
   async function withdraw(connectorId: number) {
-    const { data } = await get<{ id: number; connector_id: number }[]>("/api/v1/me/consents");
+    const { data } = await request("GET", "/api/v1/me/consents");
     const given = data.find((row) => row.connector_id === connectorId);
-    if (given) await send("DELETE", `/api/v1/me/consents/${given.id}`);
+    if (given) await request("DELETE", "/api/v1/me/consents/{consent_id}", { path: { consent_id: given.id } });
     reload();
   }
 

@@ -1,31 +1,11 @@
 import { useState } from "preact/hooks";
 
-import { send } from "../api";
-import { Loaded } from "../components";
+import { request, type Schema } from "../api";
 import { useApp, useLoad } from "../state";
+import { Loaded } from "../ui/loaded";
+import { Tabs } from "../ui/segmented";
 
-interface Tile {
-  id: number;
-  agency_name: string;
-  title: string;
-  description: string;
-  icon: string;
-  kind: string;
-  link_url: string | null;
-  favourite: boolean;
-}
-interface Group {
-  key: string;
-  label: string;
-  tiles: Tile[];
-}
-interface Catalogue {
-  favourites: Tile[];
-  recent: Tile[];
-  categories: Group[];
-  life_events: Group[];
-  total: number;
-}
+type Tile = Schema<"CitizenTile">;
 
 // Tile icons are names from a small shared set; shown as emoji so no icon font is downloaded.
 const ICONS: Record<string, string> = {
@@ -37,21 +17,20 @@ const ICONS: Record<string, string> = {
 const KIND_PATHS: Record<string, string> = { entitlement: "/entitlements", bill: "/bills" };
 
 export function Home() {
-  const { t, language, me, navigate } = useApp();
+  const { t, language, me, navigate, pick } = useApp();
   const [query, setQuery] = useState("");
   const [grouping, setGrouping] = useState<"categories" | "life_events">("categories");
-  const params = new URLSearchParams({ lang: language, ...(query.trim() ? { q: query.trim() } : {}) });
-  const [load, reload] = useLoad<Catalogue>(`/api/v1/tiles?${params}`);
+  const [load, reload] = useLoad("/api/v1/tiles", { query: { lang: language, q: query.trim() || undefined } });
 
   async function open(tile: Tile) {
-    if (me) await send("POST", `/api/v1/tiles/${tile.id}/open`).catch(() => null);
+    if (me) await request("POST", "/api/v1/tiles/{tile_id}/open", { path: { tile_id: tile.id } }).catch(() => null);
     if (tile.kind === "link" && tile.link_url) window.location.assign(tile.link_url);
     else if (tile.kind === "application") navigate(`/apply/${tile.id}`);
     else navigate(KIND_PATHS[tile.kind] ?? "/");
   }
 
   async function toggleFavourite(tile: Tile) {
-    await send(tile.favourite ? "DELETE" : "PUT", `/api/v1/tiles/${tile.id}/favourite`);
+    await request(tile.favourite ? "DELETE" : "PUT", "/api/v1/tiles/{tile_id}/favourite", { path: { tile_id: tile.id } });
     reload();
   }
 
@@ -80,7 +59,7 @@ export function Home() {
 
   return (
     <section aria-labelledby="home-title">
-      <h1 id="home-title">{me ? `${me[language === "th" ? "name_th" : "name_en"] ?? ""}` : t("welcome")}</h1>
+      <h1 id="home-title">{me ? `${pick(me, "name") ?? ""}` : t("welcome")}</h1>
       {!me && (
         <p>
           <a class="button primary" href="/auth/login?next=/">
@@ -97,13 +76,7 @@ export function Home() {
             ] as const
           ).map(([to, key, icon]) => (
             <li key={to}>
-              <a
-                href={to}
-                onClick={(event) => {
-                  event.preventDefault();
-                  navigate(to);
-                }}
-              >
+              <a href={to}>
                 <span aria-hidden="true">{icon}</span> {t(key)}
               </a>
             </li>
@@ -130,14 +103,15 @@ export function Home() {
                 <ul class="tiles">{catalogue.recent.map(card)}</ul>
               </>
             )}
-            <div class="segmented" role="group" aria-label={t("byCategory")}>
-              <button type="button" aria-pressed={grouping === "categories"} onClick={() => setGrouping("categories")}>
-                {t("byCategory")}
-              </button>
-              <button type="button" aria-pressed={grouping === "life_events"} onClick={() => setGrouping("life_events")}>
-                {t("byLifeEvent")}
-              </button>
-            </div>
+            <Tabs
+              label={t("byCategory")}
+              tabs={[
+                ["categories", t("byCategory")],
+                ["life_events", t("byLifeEvent")],
+              ]}
+              current={grouping}
+              choose={setGrouping}
+            />
             {catalogue[grouping].map((group) => (
               <section key={group.key} aria-labelledby={`group-${group.key}`}>
                 <h2 id={`group-${group.key}`}>{group.label}</h2>

@@ -1,51 +1,25 @@
-import { send } from "../api";
-import { Loaded } from "../components";
+import { request } from "../api";
 import { formatDate } from "../i18n";
 import { sameOriginLink } from "../links";
 import { useApp, useLoad } from "../state";
+import { Loaded } from "../ui/loaded";
 
-interface Message {
-  id: string;
-  title_th: string;
-  title_en: string;
-  body_th: string | null;
-  body_en: string | null;
-  url: string | null;
-  created_at: string;
-  read_at: string | null;
-  agency_name_th: string;
-  agency_name_en: string;
-}
-interface InboxPage {
-  items: Message[];
-  unread: number;
-}
-
-/** A message's link, only when it stays on this origin (the fallback would be the inbox: here). */
+/** A message's link, only when it stays on this origin (the fallback would be the inbox: here). Written
+ * as a path, so that a link to one of the app's screens opens without a reload. */
 function OpenLink({ url }: { url: string | null }) {
-  const { language, navigate } = useApp();
+  const { t } = useApp();
   const link = sameOriginLink(url, window.location.origin);
   if (link === null) return null;
-  return (
-    <a
-      href={link}
-      onClick={(event) => {
-        event.preventDefault();
-        navigate(link);
-      }}
-    >
-      {language === "en" ? "Open" : "เปิด"}
-    </a>
-  );
+  const { pathname, search, hash } = new URL(link);
+  return <a href={pathname + search + hash}>{t("open")}</a>;
 }
 
 export function Inbox() {
-  const { t, language, refreshUnread } = useApp();
-  const [load, reload] = useLoad<InboxPage>("/api/v1/inbox?limit=50");
-  const english = language === "en";
+  const { t, language, refreshUnread, pick } = useApp();
+  const [load, reload] = useLoad("/api/v1/inbox", { query: { limit: 50 } });
 
-  async function act(method: "POST" | "DELETE", path: string) {
-    await send(method, path);
+  async function act(done: Promise<unknown>) {
+    await done;
     reload();
     refreshUnread();
   }
@@ -63,21 +37,25 @@ export function Inbox() {
                 <li key={message.id} class={message.read_at ? "message" : "message unread"}>
                   <h2>
                     {!message.read_at && <span class="visually-hidden">{t("unread")}: </span>}
-                    {english ? message.title_en : message.title_th}
+                    {pick(message, "title")}
                   </h2>
                   <p class="meta">
-                    {english ? message.agency_name_en : message.agency_name_th} ·{" "}
+                    {pick(message, "agency_name")} ·{" "}
                     {formatDate(language, message.created_at, true)}
                   </p>
-                  <p>{english ? message.body_en : message.body_th}</p>
+                  <p>{pick(message, "body")}</p>
                   <div class="actions">
                     <OpenLink url={message.url} />
                     {!message.read_at && (
-                      <button type="button" onClick={() => act("POST", `/api/v1/inbox/${message.id}/read`)}>
+                      <button type="button" onClick={() =>
+                          act(request("POST", "/api/v1/inbox/{notification_id}/read", { path: { notification_id: message.id } }))
+                        }>
                         {t("markRead")}
                       </button>
                     )}
-                    <button type="button" onClick={() => act("DELETE", `/api/v1/inbox/${message.id}`)}>
+                    <button type="button" onClick={() =>
+                        act(request("DELETE", "/api/v1/inbox/{notification_id}", { path: { notification_id: message.id } }))
+                      }>
                       {t("delete")}
                     </button>
                   </div>

@@ -1,25 +1,13 @@
 import { useState } from "preact/hooks";
 
-import { get, send } from "../api";
-import { Loaded } from "../components";
+import { request, type Schema } from "../api";
 import { formatDate, type Language } from "../i18n";
 import { useApp, useLoad } from "../state";
-
-interface Device {
-  id: string;
-  push_service: string;
-  user_agent: string;
-  created_at: string;
-  healthy: boolean;
-}
-interface Session {
-  id: string;
-  current: boolean;
-  last_seen_at: string;
-  user_agent: string;
-}
+import { Loaded } from "../ui/loaded";
 
 const TEXT_SIZES = [100, 125, 150, 200];
+/** Each language by its own name, whichever language the app is in. */
+const LANGUAGE_NAMES: Record<Language, string> = { th: "ไทย", en: "English" };
 
 function base64UrlToBytes(text: string): Uint8Array<ArrayBuffer> {
   const padded = (text + "=".repeat((4 - (text.length % 4)) % 4)).replace(/-/g, "+").replace(/_/g, "/");
@@ -29,8 +17,8 @@ function base64UrlToBytes(text: string): Uint8Array<ArrayBuffer> {
 export function Settings() {
   const { t, language, setLanguage } = useApp();
   const [textSize, setTextSize] = useState(Number(localStorage.getItem("text-size") ?? 100));
-  const [devices, reloadDevices] = useLoad<Device[]>("/api/v1/push/subscriptions");
-  const [sessions, reloadSessions] = useLoad<Session[]>("/api/v1/me/sessions");
+  const [devices, reloadDevices] = useLoad("/api/v1/push/subscriptions");
+  const [sessions, reloadSessions] = useLoad("/api/v1/me/sessions");
   const [pushMessage, setPushMessage] = useState("");
 
   function chooseTextSize(size: number) {
@@ -50,14 +38,16 @@ export function Settings() {
       return;
     }
     try {
-      const { data } = await get<{ public_key: string }>("/api/v1/push/vapid-public-key");
+      const { data } = await request("GET", "/api/v1/push/vapid-public-key");
       const registration = await navigator.serviceWorker.ready;
       const subscription = await registration.pushManager.subscribe({
         userVisibleOnly: true,
         applicationServerKey: base64UrlToBytes(data.public_key),
       });
       const json = subscription.toJSON();
-      await send("POST", "/api/v1/push/subscriptions", { endpoint: json.endpoint, keys: json.keys });
+      // As the browser gave them (the API checks the endpoint and both keys are there).
+      const body = { endpoint: json.endpoint, keys: json.keys } as Schema<"NewSubscription">;
+      await request("POST", "/api/v1/push/subscriptions", { body });
       setPushMessage(t("notificationsOn"));
       reloadDevices();
     } catch (error) {
@@ -66,7 +56,7 @@ export function Settings() {
   }
 
   async function addDemoPhone() {
-    await send("POST", "/api/v1/demo/push-device");
+    await request("POST", "/api/v1/demo/push-device");
     reloadDevices();
   }
 
@@ -78,7 +68,7 @@ export function Settings() {
         {(["th", "en"] as Language[]).map((choice) => (
           <label key={choice} class="choice">
             <input type="radio" name="language" checked={language === choice} onChange={() => setLanguage(choice)} />
-            {choice === "th" ? "ไทย" : "English"}
+            {LANGUAGE_NAMES[choice]}
           </label>
         ))}
       </fieldset>
@@ -129,7 +119,7 @@ export function Settings() {
                     <button
                       type="button"
                       onClick={async () => {
-                        await send("DELETE", `/api/v1/me/sessions/${session.id}`);
+                        await request("DELETE", "/api/v1/me/sessions/{session_id}", { path: { session_id: session.id } });
                         reloadSessions();
                       }}
                     >
@@ -142,7 +132,7 @@ export function Settings() {
             <button
               type="button"
               onClick={async () => {
-                await send("DELETE", "/api/v1/me/sessions");
+                await request("DELETE", "/api/v1/me/sessions");
                 window.location.assign("/");
               }}
             >

@@ -2,30 +2,15 @@
 // pressed by a person, so that a chat app's link preview does not use the one-time link up.
 import { useEffect, useState } from "preact/hooks";
 
-import { ApiError, send } from "../api";
+import { ApiError, request, type Schema } from "../api";
 import { fill } from "../i18n";
 import { useApp } from "../state";
-import { DocumentFacts } from "./parts";
-
-interface SharedDocument {
-  title_th: string;
-  title_en: string;
-  agency_name_th: string;
-  agency_name_en: string;
-  holder_name_th: string | null;
-  holder_name_en: string | null;
-  issued_at: string;
-  verification_code: string;
-  verification_url: string;
-  sha256: string;
-  genuine: boolean;
-  file_url: string;
-  file_expires_in_seconds: number;
-}
+import { DocumentFacts } from "../ui/document-facts";
+import { ErrorNotice } from "../ui/notice";
 
 export function Shared({ param }: { param: string }) {
-  const { t } = useApp();
-  const [opened, setOpened] = useState<SharedDocument | null>(null);
+  const { t, problem: say } = useApp();
+  const [opened, setOpened] = useState<Schema<"SharedDocument"> | null>(null);
   const [problem, setProblem] = useState("");
   const [busy, setBusy] = useState(false);
 
@@ -37,18 +22,10 @@ export function Shared({ param }: { param: string }) {
     setBusy(true);
     setProblem("");
     try {
-      setOpened(await send<SharedDocument>("POST", `/api/v1/shared/${encodeURIComponent(param)}/open`));
+      setOpened((await request("POST", "/api/v1/shared/{token}/open", { path: { token: param } })).data);
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
-      setProblem(
-        error.status === 410
-          ? t("linkUsed")
-          : error.status === 404
-            ? t("linkInvalid")
-            : error.status === 0
-              ? t("offline")
-              : error.detail || error.title,
-      );
+      setProblem(error.status === 410 ? t("linkUsed") : error.status === 404 ? t("linkInvalid") : say(error));
     } finally {
       setBusy(false);
     }
@@ -67,11 +44,7 @@ export function Shared({ param }: { param: string }) {
           </p>
         </>
       )}
-      {problem && (
-        <p class="notice error" role="alert">
-          {problem}
-        </p>
-      )}
+      <ErrorNotice text={problem} />
       {opened && (
         <>
           <p id="shared-verdict" tabIndex={-1} class={opened.genuine ? "verdict good" : "verdict bad"}>

@@ -2,35 +2,12 @@
 // file's digest, and whether a copy they were given is byte for byte the signed document.
 import { useState } from "preact/hooks";
 
-import { ApiError, upload } from "../api";
-import { Loaded } from "../components";
+import { ApiError, request, type Schema } from "../api";
 import { useApp, useLoad } from "../state";
+import { DocumentFacts } from "../ui/document-facts";
+import { Loaded } from "../ui/loaded";
+import { ErrorNotice } from "../ui/notice";
 import { groupCode, normaliseCode } from "./application-logic";
-import { DocumentFacts } from "./parts";
-
-interface Verification {
-  genuine: boolean;
-  revoked: boolean;
-  title_th: string;
-  title_en: string;
-  agency_name_th: string;
-  agency_name_en: string;
-  holder_name_th: string | null;
-  holder_name_en: string | null;
-  issued_at: string;
-  sha256: string;
-  algorithm: string;
-  signing_key_id: string;
-  signature: string;
-  statement: string;
-  keys_url: string;
-}
-
-interface CopyCheck {
-  genuine: boolean;
-  sha256: string;
-  expected_sha256: string;
-}
 
 function CodeForm({ initial }: { initial: string }) {
   const { t, navigate } = useApp();
@@ -72,8 +49,8 @@ function CodeForm({ initial }: { initial: string }) {
 }
 
 function CopyChecker({ code }: { code: string }) {
-  const { t } = useApp();
-  const [result, setResult] = useState<CopyCheck | null>(null);
+  const { t, problem: say } = useApp();
+  const [result, setResult] = useState<Schema<"CopyCheck"> | null>(null);
   const [problem, setProblem] = useState("");
   const [busy, setBusy] = useState(false);
 
@@ -83,9 +60,9 @@ function CopyChecker({ code }: { code: string }) {
     setResult(null);
     setProblem("");
     try {
-      setResult(await upload<CopyCheck>(`/api/v1/documents/verify/${code}`, file));
+      setResult((await request("POST", "/api/v1/documents/verify/{code}", { path: { code }, body: file })).data);
     } catch (error) {
-      if (error instanceof ApiError) setProblem(error.status === 0 ? t("offline") : error.detail || error.title);
+      if (error instanceof ApiError) setProblem(say(error));
     } finally {
       setBusy(false);
     }
@@ -116,11 +93,7 @@ function CopyChecker({ code }: { code: string }) {
           </p>
         )}
       </div>
-      {problem && (
-        <p class="notice error" role="alert">
-          {problem}
-        </p>
-      )}
+      <ErrorNotice text={problem} />
       {result && !result.genuine && (
         <p class="meta digest">
           SHA-256: <code>{result.sha256}</code> ≠ <code>{result.expected_sha256}</code>
@@ -132,7 +105,7 @@ function CopyChecker({ code }: { code: string }) {
 
 function Result({ code }: { code: string }) {
   const { t } = useApp();
-  const [load, reload] = useLoad<Verification>(`/api/v1/documents/verify/${code}`);
+  const [load, reload] = useLoad("/api/v1/documents/verify/{code}", { path: { code } });
   if (load.status === "error" && load.error.status === 404) {
     return (
       <>

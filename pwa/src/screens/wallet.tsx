@@ -2,24 +2,26 @@
 // its verification code, and sharing by a one-time link and QR code that expires.
 import { useEffect, useState } from "preact/hooks";
 
-import { ApiError, send } from "../api";
-import { Loaded } from "../components";
-import { formatDate, type Key } from "../i18n";
+import { ApiError, request, type Schema } from "../api";
+import { formatDate } from "../i18n";
 import { useApp, useLoad } from "../state";
-import { type DocumentView, groupCode, type ShareView, svgDataUrl } from "./application-logic";
-import { Link } from "./parts";
+import { Loaded } from "../ui/loaded";
+import { ErrorNotice } from "../ui/notice";
+import { groupCode, svgDataUrl } from "./application-logic";
+
+type DocumentView = Schema<"DocumentView">;
+type ShareView = Schema<"ShareView">;
 
 export function Wallet() {
-  const { t, language } = useApp();
-  const [load, reload] = useLoad<DocumentView[]>("/api/v1/documents");
-  const english = language === "en";
+  const { t, language, pick } = useApp();
+  const [load, reload] = useLoad("/api/v1/documents");
   return (
     <section aria-labelledby="wallet-title">
       <h1 id="wallet-title">{t("myDocuments")}</h1>
       <p class="actions">
-        <Link to="/applications" class="button">
+        <a href="/applications" class="button">
           {t("myApplications")}
-        </Link>
+        </a>
       </p>
       <Loaded load={load} reload={reload}>
         {(documents) =>
@@ -34,9 +36,9 @@ export function Wallet() {
                   </span>
                   <div>
                     <h2>
-                      <Link to={`/wallet/${document.id}`}>{english ? document.title_en : document.title_th}</Link>
+                      <a href={`/wallet/${document.id}`}>{pick(document, "title")}</a>
                     </h2>
-                    <p class="meta">{english ? document.agency_name_en : document.agency_name_th}</p>
+                    <p class="meta">{pick(document, "agency_name")}</p>
                     <p class="meta">
                       {t("issuedOn")} {formatDate(language, document.issued_at)}
                     </p>
@@ -52,26 +54,20 @@ export function Wallet() {
   );
 }
 
-interface CreatedShare {
-  share: ShareView;
-  url: string;
-  qr_svg: string;
-}
-
-const DURATIONS: [number, Key][] = [
+const DURATIONS = [
   [15, "minutes15"],
   [60, "hour1"],
   [1440, "hours24"],
-];
+] as const;
 
 function SharePanel({ document }: { document: DocumentView }) {
-  const { t, language } = useApp();
-  const [minutes, setMinutes] = useState(15);
-  const [created, setCreated] = useState<CreatedShare | null>(null);
+  const { t, language, pick, named, problem: say } = useApp();
+  const [minutes, setMinutes] = useState<number>(15);
+  const [created, setCreated] = useState<Schema<"CreatedShare"> | null>(null);
   const [copied, setCopied] = useState(false);
   const [problem, setProblem] = useState("");
   const [busy, setBusy] = useState(false);
-  const [shares, reloadShares] = useLoad<ShareView[]>(`/api/v1/documents/${document.id}/shares`);
+  const [shares, reloadShares] = useLoad("/api/v1/documents/{document_id}/shares", { path: { document_id: document.id } });
 
   useEffect(() => {
     if (created) globalThis.document.getElementById("share-ready")?.focus(); // say what was made, where it is
@@ -83,10 +79,11 @@ function SharePanel({ document }: { document: DocumentView }) {
     setProblem("");
     setCopied(false);
     try {
-      setCreated(await send<CreatedShare>("POST", `/api/v1/documents/${document.id}/shares`, { minutes }));
+      const path = { document_id: document.id };
+      setCreated((await request("POST", "/api/v1/documents/{document_id}/shares", { path, body: { minutes } })).data);
       reloadShares();
     } catch (error) {
-      if (error instanceof ApiError) setProblem(error.status === 0 ? t("offline") : error.detail || error.title);
+      if (error instanceof ApiError) setProblem(say(error));
     } finally {
       setBusy(false);
     }
@@ -104,10 +101,12 @@ function SharePanel({ document }: { document: DocumentView }) {
 
   async function withdraw(share: ShareView) {
     try {
-      await send("DELETE", `/api/v1/documents/${document.id}/shares/${share.id}`);
+      await request("DELETE", "/api/v1/documents/{document_id}/shares/{share_id}", {
+        path: { document_id: document.id, share_id: share.id },
+      });
       if (created?.share.id === share.id) setCreated(null);
     } catch (error) {
-      if (error instanceof ApiError) setProblem(error.status === 0 ? t("offline") : error.detail || error.title);
+      if (error instanceof ApiError) setProblem(say(error));
     }
     reloadShares();
   }
@@ -130,11 +129,7 @@ function SharePanel({ document }: { document: DocumentView }) {
           {t("makeLink")}
         </button>
       </form>
-      {problem && (
-        <p class="notice error" role="alert">
-          {problem}
-        </p>
-      )}
+      <ErrorNotice text={problem} />
       {created && (
         <div class="share-result">
           <h3 id="share-ready" tabIndex={-1}>
@@ -166,7 +161,7 @@ function SharePanel({ document }: { document: DocumentView }) {
                 type="button"
                 onClick={() =>
                   void navigator
-                    .share({ title: language === "en" ? document.title_en : document.title_th, url: created.url })
+                    .share({ title: pick(document, "title"), url: created.url })
                     .catch(() => null)
                 }
               >
@@ -188,7 +183,7 @@ function SharePanel({ document }: { document: DocumentView }) {
             <ul class="plain shares" aria-labelledby="shares-title">
               {items.map((share) => (
                 <li key={share.id}>
-                  <span class={`badge share-${share.status}`}>{t(`share_${share.status}` as Key)}</span>{" "}
+                  <span class={`badge share-${share.status}`}>{named("share_", share.status)}</span>{" "}
                   {share.status === "opened" && share.opened_at
                     ? `${t("openedAt")} ${formatDate(language, share.opened_at, true)}`
                     : `${t("until")} ${formatDate(language, share.expires_at, true)}`}
@@ -211,17 +206,16 @@ function SharePanel({ document }: { document: DocumentView }) {
 }
 
 export function DocumentScreen({ param }: { param: string }) {
-  const { t, language } = useApp();
-  const [load, reload] = useLoad<DocumentView>(`/api/v1/documents/${encodeURIComponent(param)}`);
-  const english = language === "en";
+  const { t, language, pick } = useApp();
+  const [load, reload] = useLoad("/api/v1/documents/{document_id}", { path: { document_id: param } });
   return (
     <Loaded load={load} reload={reload}>
       {(document) => (
         <section aria-labelledby="document-title">
           <p class="back">
-            <Link to="/wallet">← {t("myDocuments")}</Link>
+            <a href="/wallet">← {t("myDocuments")}</a>
           </p>
-          <h1 id="document-title">{english ? document.title_en : document.title_th}</h1>
+          <h1 id="document-title">{pick(document, "title")}</h1>
           {document.revoked_at ? (
             <p class="verdict bad">✕ {t("revoked")}</p>
           ) : (
@@ -230,7 +224,7 @@ export function DocumentScreen({ param }: { param: string }) {
           <dl class="facts">
             <div>
               <dt>{t("issuedBy")}</dt>
-              <dd>{english ? document.agency_name_en : document.agency_name_th}</dd>
+              <dd>{pick(document, "agency_name")}</dd>
             </div>
             <div>
               <dt>{t("issuedOn")}</dt>
@@ -246,13 +240,13 @@ export function DocumentScreen({ param }: { param: string }) {
               {t("openPdf")}
               <span class="visually-hidden"> ({t("newTab")})</span>
             </a>
-            <Link to={`/verify/${document.verification_code}`} class="button">
+            <a href={`/verify/${document.verification_code}`} class="button">
               {t("checkGenuine")}
-            </Link>
+            </a>
           </div>
           {document.application_id && (
             <p>
-              <Link to={`/applications/${document.application_id}`}>{t("fromApplication")}</Link>
+              <a href={`/applications/${document.application_id}`}>{t("fromApplication")}</a>
             </p>
           )}
           <SharePanel document={document} />

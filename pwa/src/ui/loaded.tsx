@@ -1,7 +1,7 @@
 import type { ComponentChildren } from "preact";
 
-import { formatDate } from "./i18n";
-import { type Load, useApp } from "./state";
+import { formatDate } from "../i18n";
+import { type Load, useApp } from "../state";
 
 /** Loading, error (with a retry) and the "offline, as of ..." banner around any loaded screen. */
 export function Loaded<T>({

@@ -1,0 +1,78 @@
+// @vitest-environment happy-dom
+import { render } from "preact";
+import { LocationProvider } from "preact-iso";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+
+import { IN_APP, Screens } from "./routes";
+import { App, type AppState } from "./state";
+
+const LOGGED_OUT: AppState = {
+  me: null,
+  language: "en",
+  setLanguage: () => undefined,
+  navigate: () => undefined,
+  unread: 0,
+  refreshUnread: () => undefined,
+};
+
+const opened: HTMLElement[] = [];
+
+async function open(path: string): Promise<HTMLElement> {
+  history.replaceState(null, "", path);
+  const host = document.createElement("main");
+  opened.push(host);
+  render(
+    <App.Provider value={LOGGED_OUT}>
+      <LocationProvider>
+        <Screens onRouteChange={() => undefined} />
+      </LocationProvider>
+    </App.Provider>,
+    host,
+  );
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  return host;
+}
+
+describe("routes", () => {
+  beforeEach(() => vi.stubGlobal("fetch", () => new Promise(() => undefined))); // every load still on its way
+  afterEach(() => {
+    for (const host of opened.splice(0)) render(null, host);
+    vi.unstubAllGlobals();
+  });
+
+  it("shows the home screen at / and at an address the app does not know", async () => {
+    expect((await open("/")).querySelector("#home-title")).not.toBeNull();
+    expect((await open("/no-such-screen")).querySelector("#home-title")).not.toBeNull();
+  });
+
+  it("shows the home screen for an id of the wrong shape, as before preact-iso", async () => {
+    expect((await open("/apply/not-a-number")).querySelector("#home-title")).not.toBeNull();
+    expect((await open("/applications/123")).querySelector("#home-title")).not.toBeNull();
+  });
+
+  it("asks a logged-out visitor to log in on a citizen's screen, and comes back to it", async () => {
+    for (const path of ["/bills", "/inbox", "/console", "/wallet", "/apply/12", "/applications"]) {
+      const login = (await open(path)).querySelector<HTMLAnchorElement>("a.button.primary");
+      expect(login?.getAttribute("href"), path).toBe(`/auth/login?next=${encodeURIComponent(path)}`);
+    }
+  });
+
+  it("opens a shared document and verification for anyone", async () => {
+    for (const path of ["/shared/abc_DEF-1", "/verify", "/verify/K7QF-9M2X"]) {
+      const screen = await open(path);
+      expect(screen.querySelector("#home-title"), path).toBeNull();
+      expect(screen.querySelector("a[href^='/auth/login']"), path).toBeNull();
+    }
+  });
+});
+
+describe("IN_APP: the links the app follows itself", () => {
+  it("takes its own screens and leaves the server's pages to the browser", () => {
+    for (const href of ["/", "/bills", "/inbox?x=1", "/applications/abc", "/verify", "/console", "/wallet/x"]) {
+      expect(IN_APP.test(href), href).toBe(true);
+    }
+    for (const href of ["/receipts/1", "/auth/login?next=/", "/api/v1/documents/signing-keys", "/demo-bank", "/billsx"]) {
+      expect(IN_APP.test(href), href).toBe(false);
+    }
+  });
+});
