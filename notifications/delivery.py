@@ -1,4 +1,4 @@
-"""The delivery worker: each task pushes a batch of deliveries.
+"""The delivery worker: each task (``notifications.tasks.deliver``) pushes a batch of deliveries.
 
 Each push is encrypted per RFC 8291 (aes128gcm, pywebpush's encoder) and signed per RFC 8292 (VAPID,
 py_vapid, a fresh claims dict per call since the signer writes into it), and posted through the
@@ -26,7 +26,6 @@ import functools
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import urlsplit
 
 import aiohttp
@@ -37,10 +36,16 @@ from pywebpush import WebPusher, WebPushException
 
 from backend.core.outbound import DestinationRefused, refused_by_resolver
 from backend.core.resources import Resources
-from backend.core.tasks import TaskContext, task_handler
+from backend.core.tasks import TaskContext
 from backend.settings import Settings
-from notifications import queries
 from notifications.endpoints import endpoint_problem
+from notifications.queries import devices
+from notifications.queries.deliveries import (
+    ToPush,
+    deliveries_for_push,
+    record_outcomes,
+    refresh_notification_statuses,
+)
 from notifications.service import DELIVER_TASK, FINAL_STATUSES, STATUS_WEBHOOK_TASK
 
 RETRY_DELAYS = (5, 30, 120, 600, 1800)
@@ -75,7 +80,7 @@ class PushResult:
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    row: dict[str, Any]
+    row: ToPush
     status: str
     status_code: int | None
     reason: str
@@ -83,13 +88,12 @@ class Outcome:
 
     @property
     def attempt(self) -> int:
-        return int(self.row["attempts_made"]) + 1
+        return self.row.attempts_made + 1
 
 
-@task_handler(DELIVER_TASK)
-async def deliver(ctx: TaskContext, delivery_refs: str) -> None:
-    delivery_ids = [int(ref) for ref in delivery_refs.split(",")]
-    rows = await queries.deliveries_for_push(ctx.connection, delivery_ids, FINAL_STATUSES)
+async def deliver_batch(ctx: TaskContext, delivery_ids: list[int]) -> None:
+    """Push each delivery not yet final, and record every outcome in the task's transaction."""
+    rows = await deliveries_for_push(ctx.connection, delivery_ids, FINAL_STATUSES)
     if not rows:
         return
     results = await asyncio.gather(*(_push(ctx.resources, row) for row in rows))
@@ -97,19 +101,19 @@ async def deliver(ctx: TaskContext, delivery_refs: str) -> None:
     await _record(ctx, outcomes)
 
 
-async def _push(resources: Resources, row: dict[str, Any]) -> PushResult | None:
-    if row["subscription_id"] is None:
+async def _push(resources: Resources, row: ToPush) -> PushResult | None:
+    if row.subscription_id is None:
         return None
     try:
         return await _send(resources, row)
     except Exception as exc:  # one device must never fail its batch (the others would be pushed again)
-        _log.exception("push_failed_unexpectedly", delivery_id=row["id"])
+        _log.exception("push_failed_unexpectedly", delivery_id=row.id)
         return PushResult(None, unusable_reason=f"The push could not be sent ({type(exc).__name__}).")
 
 
-async def _send(resources: Resources, row: dict[str, Any]) -> PushResult:
+async def _send(resources: Resources, row: ToPush) -> PushResult:
     settings: Settings = resources.settings
-    endpoint = str(row["endpoint"])
+    endpoint = str(row.endpoint)
     if (problem := endpoint_problem(endpoint, settings)) is not None:
         return PushResult(None, unusable_reason=f"The device's push address {problem}; it was removed.")
     try:
@@ -131,13 +135,19 @@ async def _send(resources: Resources, row: dict[str, Any]) -> PushResult:
     return PushResult(answer.status, _retry_after(answer.headers))
 
 
-def _sealed(settings: Settings, row: dict[str, Any], endpoint: str) -> tuple[bytes, dict[str, str]]:
+def _sealed(settings: Settings, row: ToPush, endpoint: str) -> tuple[bytes, dict[str, str]]:
     """The encrypted body (RFC 8291) and the headers, VAPID-signed for the endpoint's origin (RFC 8292)."""
     payload = msgspec.json.encode(
-        {k: row[k] for k in ("title_th", "title_en", "body_th", "body_en", "url")}
-        | {"id": row["notification_id"]}
+        {
+            "title_th": row.title_th,
+            "title_en": row.title_en,
+            "body_th": row.body_th,
+            "body_en": row.body_en,
+            "url": row.url,
+            "id": row.notification_id,
+        }
     )
-    pusher = WebPusher({"endpoint": endpoint, "keys": {"p256dh": row["p256dh"], "auth": row["auth"]}})
+    pusher = WebPusher({"endpoint": endpoint, "keys": {"p256dh": row.p256dh, "auth": row.auth}})
     body = pusher.encode(payload, "aes128gcm")["body"]
     parts = urlsplit(endpoint)
     # A fresh dict each call: the signer adds to the one it is given.
@@ -148,16 +158,16 @@ def _sealed(settings: Settings, row: dict[str, Any], endpoint: str) -> tuple[byt
     }
     headers = {str(k): str(v) for k, v in vapid_key(settings.vapid_private_key).sign(claims).items()}
     headers |= {
-        "TTL": str(row["ttl_seconds"]),
-        "Urgency": row["urgency"],
-        "Topic": row["notification_id"].replace("-", ""),
+        "TTL": str(row.ttl_seconds),
+        "Urgency": row.urgency,
+        "Topic": row.notification_id.replace("-", ""),
         "Content-Encoding": "aes128gcm",
         "Content-Type": "application/octet-stream",
     }
     return body, headers
 
 
-def _outcome(row: dict[str, Any], result: PushResult | None) -> Outcome:
+def _outcome(row: ToPush, result: PushResult | None) -> Outcome:
     if result is None or result.unusable_reason:
         return Outcome(row, "permanent-failure", None, result.unusable_reason if result else _REMOVED)
     code = result.status_code
@@ -180,24 +190,26 @@ def _outcome(row: dict[str, Any], result: PushResult | None) -> Outcome:
 
 async def _record(ctx: TaskContext, outcomes: list[Outcome]) -> None:
     connection = ctx.connection
-    await queries.record_outcomes(
-        connection, [(o.row["id"], o.attempt, o.status_code, o.status, o.reason) for o in outcomes]
+    await record_outcomes(
+        connection, [(o.row.id, o.attempt, o.status_code, o.status, o.reason) for o in outcomes]
     )
-    if succeeded := [o.row["subscription_id"] for o in outcomes if o.status == "delivered"]:
-        await queries.subscriptions_succeeded(connection, succeeded)
-    if gone := [o.row["subscription_id"] for o in outcomes if _device_gone(o)]:
-        await queries.remove_subscriptions(connection, gone)
-    if failed := [
-        (o.row["subscription_id"], o.reason)
-        for o in outcomes
-        if o.status != "delivered" and o.row["subscription_id"] and not _device_gone(o)
+    if succeeded := [
+        o.row.subscription_id for o in outcomes if o.status == "delivered" and o.row.subscription_id
     ]:
-        await queries.subscriptions_failed(connection, failed)
-    notification_ids = sorted({str(o.row["notification_id"]) for o in outcomes})
-    for changed in await queries.refresh_notification_statuses(connection, notification_ids):
+        await devices.subscriptions_succeeded(connection, succeeded)
+    if gone := [o.row.subscription_id for o in outcomes if _device_gone(o) and o.row.subscription_id]:
+        await devices.remove_subscriptions(connection, gone)
+    if failed := [
+        (o.row.subscription_id, o.reason)
+        for o in outcomes
+        if o.status != "delivered" and o.row.subscription_id and not _device_gone(o)
+    ]:
+        await devices.subscriptions_failed(connection, failed)
+    notification_ids = sorted({o.row.notification_id for o in outcomes})
+    for changed in await refresh_notification_statuses(connection, notification_ids):
         # Single messages tell the agency's webhook their outcome; campaigns are followed by their progress.
-        if changed["status"] in FINAL_STATUSES and not changed["in_campaign"]:
-            await ctx.work.add_task(STATUS_WEBHOOK_TASK, changed["id"])
+        if changed.status in FINAL_STATUSES and not changed.in_campaign:
+            await ctx.work.add_task(STATUS_WEBHOOK_TASK, changed.id)
     for push_at, delivery_ids in _retries(outcomes):
         await ctx.work.add_task(DELIVER_TASK, ",".join(map(str, delivery_ids)), run_after=push_at)
 
@@ -205,7 +217,7 @@ async def _record(ctx: TaskContext, outcomes: list[Outcome]) -> None:
 def _device_gone(outcome: Outcome) -> bool:
     """The push service says the subscription is gone, or the device can never be pushed to."""
     unusable = outcome.status == "permanent-failure" and outcome.status_code is None
-    return outcome.status_code in (404, 410) or (unusable and outcome.row["subscription_id"] is not None)
+    return outcome.status_code in (404, 410) or (unusable and outcome.row.subscription_id is not None)
 
 
 def _retries(outcomes: list[Outcome]) -> Iterator[tuple[dt.datetime, list[int]]]:
@@ -218,7 +230,7 @@ def _retries(outcomes: list[Outcome]) -> Iterator[tuple[dt.datetime, list[int]]]
     for attempt, group in waiting.items():
         delay = max(RETRY_DELAYS[attempt - 1], *(o.retry_after for o in group))
         jitter = random.uniform(0, 1 + delay / 10)  # noqa: S311 (spreading retries, not secrecy)
-        yield now + dt.timedelta(seconds=delay + jitter), [int(o.row["id"]) for o in group]
+        yield now + dt.timedelta(seconds=delay + jitter), [o.row.id for o in group]
 
 
 def _push_slot(resources: Resources, endpoint: str) -> asyncio.Semaphore:

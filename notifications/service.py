@@ -1,13 +1,18 @@
-"""Templates and sends: the inbox row is written (with one delivery per device) before anything is
-pushed, and the deliveries are queued as tasks of up to ``DELIVERY_BATCH`` after that commit (save,
-then queue)."""
+"""The path every message takes, whoever sends it (an agency's single message or campaign, payments,
+applications, the platform's own): the inbox row is written (with one delivery per device) before
+anything is pushed, and the deliveries are queued as tasks of up to ``DELIVERY_BATCH`` after that commit
+(save, then queue). Quiet hours, opt-outs and emergency alerts are decided here; retention too.
+
+What the routes call is in the modules named for their subject: ``inbox`` (citizens' devices, inbox
+and preferences), ``sends`` (agencies' templates and single messages), ``campaigns``, ``alerts``
+(emergency-alert approvals) and ``support``."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import re
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from zoneinfo import ZoneInfo
 
 import msgspec
@@ -16,7 +21,11 @@ from backend.core.db import Connection, Pool
 from backend.core.errors import Conflict, FieldError, Forbidden, InvalidInput
 from backend.core.tasks import UnitOfWork, unit_of_work
 from backend.identity import queries as identity_queries
-from notifications import queries
+from notifications.queries import alerts, inbox, messages
+from notifications.queries.campaigns import Campaign, insert_campaign_notifications
+from notifications.queries.deliveries import delete_old_attempts, purge_bodies
+from notifications.queries.messages import NewMessage
+from notifications.schemas import NewNotification, NewTemplate, TemplateView
 
 if TYPE_CHECKING:
     from saq.queue.base import Queue
@@ -55,42 +64,17 @@ class EmergencyAlertsOnly(Forbidden):
 
 async def require_category_allowed(db: Pool | Connection, agency_id: int, category: str, field: str) -> None:
     """403 when an agency without an approval for emergency alerts uses a reserved category."""
-    if category in RESERVED_CATEGORIES and not await queries.approved_for_emergency_alerts(db, agency_id):
+    if category in RESERVED_CATEGORIES and not await alerts.approved_for_emergency_alerts(db, agency_id):
         raise EmergencyAlertsOnly(category, field)
-
-
-class NewTemplate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    key: Annotated[str, msgspec.Meta(pattern="^[a-z][a-z0-9-]{1,59}$")]
-    category: Annotated[str, msgspec.Meta(min_length=1, max_length=40)]
-    title_th: Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
-    title_en: Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
-    body_th: Annotated[str, msgspec.Meta(min_length=1, max_length=1000)]
-    body_en: Annotated[str, msgspec.Meta(min_length=1, max_length=1000)]
-
-
-class NewNotification(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    national_id: Annotated[str, msgspec.Meta(min_length=13, max_length=13)]
-    template: Annotated[str, msgspec.Meta(pattern="^[a-z][a-z0-9-]{1,59}$")]
-    params: Annotated[
-        dict[str, Annotated[str, msgspec.Meta(max_length=200)]], msgspec.Meta(max_length=30)
-    ] = msgspec.field(default_factory=dict)
-    urgency: Literal["normal", "high"] = "normal"
-    ttl_seconds: Annotated[int, msgspec.Meta(ge=0, le=2_419_200)] = 86_400
-    url: Annotated[str, msgspec.Meta(max_length=500, pattern="^/")] | None = None
-    """Where a tap opens the app (a path of the app)."""
-    idempotency_key: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-    agency_id: int | None = None
-    send_at: dt.datetime | None = None
-    """When the message is sent: it reaches the inbox and devices then (now if absent or past)."""
 
 
 def placeholders_of(template: NewTemplate) -> list[str]:
     return sorted({name for field in _TEXT_FIELDS for name in _PLACEHOLDER.findall(getattr(template, field))})
 
 
-def render(template: dict[str, Any], params: dict[str, str]) -> dict[str, str]:
+def render(template: TemplateView, params: dict[str, str]) -> dict[str, str]:
     """The template's four texts with the parameters put in; a missing or unknown one is refused."""
-    declared = set(template["placeholders"])
+    declared = set(template.placeholders)
     errors = [
         FieldError(field=f"params.{name}", message="is not a placeholder of this template")
         for name in sorted(set(params) - declared)
@@ -101,7 +85,7 @@ def render(template: dict[str, Any], params: dict[str, str]) -> dict[str, str]:
     if errors:
         raise InvalidInput("; ".join(f"{e.field} {e.message}" for e in errors), errors=errors)
     return {
-        field: _PLACEHOLDER.sub(lambda match: params[match.group(1)], template[field])
+        field: _PLACEHOLDER.sub(lambda match: params[match.group(1)], getattr(template, field))
         for field in _TEXT_FIELDS
     }
 
@@ -112,34 +96,34 @@ async def send_to_citizen(
     *,
     agency_id: int,
     national_id_hash: bytes,
-    template: dict[str, Any],
+    template: TemplateView,
     request: NewNotification,
 ) -> tuple[str, bool]:
     """(notification id, created now). The same idempotency key and body give the same notification.
 
     A national ID that has not used the app yet is answered the same way: its message is held and
-    becomes theirs at their first login (``notifications.release``), ending meanwhile as a message to
+    becomes theirs at their first login (``tasks.give_held_messages``), ending meanwhile as a message to
     a citizen without devices does, so nothing the agency sees tells it who has an account."""
-    await require_category_allowed(pool, agency_id, template["category"], "template")
+    await require_category_allowed(pool, agency_id, template.category, "template")
     texts = render(template, request.params)
     digest = hashlib.sha256(msgspec.json.encode(msgspec.structs.replace(request, national_id=""))).digest()
     async with unit_of_work(pool, queue) as work:
-        await queries.lock_national_id(work.connection, national_id_hash)
-        earlier = await queries.notification_by_key(
+        await messages.lock_national_id(work.connection, national_id_hash)
+        earlier = await messages.notification_by_key(
             work.connection, agency_id, national_id_hash, request.idempotency_key
         )
         if earlier is not None:
-            if earlier["request_hash"] != digest:
+            if earlier.request_hash != digest:
                 raise Conflict("This idempotency key was used for a different notification.")
-            return earlier["id"], False
+            return earlier.id, False
         citizen_id = await identity_queries.citizen_id_by_hash(work.connection, national_id_hash)
         notification_id = await enqueue_notification(
             work,
             citizen_id=citizen_id,
             held_for=national_id_hash if citizen_id is None else None,
             agency_id=agency_id,
-            category=template["category"],
-            template_id=template["id"],
+            category=template.category,
+            template_id=template.id,
             texts=texts,
             url=request.url,
             urgency=request.urgency,
@@ -198,7 +182,7 @@ async def vouched_for(
     """See ``push_decision``: asked when it is routed, so a revoked approval counts at once."""
     if urgency != "high" or category not in RESERVED_CATEGORIES:
         return False
-    return from_platform or await queries.approved_for_emergency_alerts(connection, agency_id)
+    return from_platform or await alerts.approved_for_emergency_alerts(connection, agency_id)
 
 
 async def enqueue_notification(
@@ -226,27 +210,30 @@ async def enqueue_notification(
     ``from_platform``: written by the platform itself, never on an agency's say-so (see
     ``push_decision``)."""
     later = send_at is not None and send_at > dt.datetime.now(dt.UTC)
-    notification_id = await queries.insert_notification(
+    notification_id = await messages.insert_notification(
         work.connection,
-        {
-            **texts,
-            "citizen_id": citizen_id,
-            "agency_id": agency_id,
-            "template_id": template_id,
-            "url": url,
-            "urgency": urgency,
-            "ttl_seconds": ttl_seconds,
-            "idempotency_key": idempotency_key,
-            "request_hash": request_hash,
-            "campaign_id": campaign_id,
-            "created_at": send_at if later else None,
-            "held_for": held_for,
-            "from_platform": from_platform,
-        },
+        NewMessage(
+            citizen_id=citizen_id,
+            agency_id=agency_id,
+            template_id=template_id,
+            title_th=texts["title_th"],
+            title_en=texts["title_en"],
+            body_th=texts["body_th"],
+            body_en=texts["body_en"],
+            url=url,
+            urgency=urgency,
+            ttl_seconds=ttl_seconds,
+            idempotency_key=idempotency_key,
+            request_hash=request_hash,
+            campaign_id=campaign_id,
+            created_at=send_at if later else None,
+            held_for=held_for,
+            from_platform=from_platform,
+        ),
     )
     if later:
         assert send_at is not None
-        await queries.set_notification_status(
+        await messages.set_notification_status(
             work.connection, notification_id, "created", f"Scheduled for {send_at:%Y-%m-%d %H:%M} UTC."
         )
         await work.add_task(RELEASE_TASK, notification_id, run_after=send_at)
@@ -270,7 +257,7 @@ async def route_notification(
     """Suppress it, or queue one delivery per device of the citizen now or when quiet hours end.
     A held message (no citizen yet) has no preferences and no devices, so it ends as the message of
     a citizen without devices does, by the same steps."""
-    preferences = None if citizen_id is None else await queries.preferences(work.connection, citizen_id)
+    preferences = None if citizen_id is None else await inbox.preferences(work.connection, citizen_id)
     vouched = await vouched_for(
         work.connection, agency_id=agency_id, category=category, urgency=urgency, from_platform=from_platform
     )
@@ -283,22 +270,22 @@ async def route_notification(
         vouched=vouched,
     )
     if decision == "suppressed":
-        await queries.set_notification_status(work.connection, notification_id, "suppressed", reason)
+        await messages.set_notification_status(work.connection, notification_id, "suppressed", reason)
         await work.add_task(STATUS_WEBHOOK_TASK, notification_id)
         return
     deliveries = [
         delivery_id
-        for delivery_id, _ in await queries.create_deliveries_for(work.connection, [notification_id])
+        for delivery_id, _ in await messages.create_deliveries_for(work.connection, [notification_id])
     ]
     if not deliveries:
-        await queries.set_notification_status(
+        await messages.set_notification_status(
             work.connection, notification_id, "permanent-failure", NO_DEVICES
         )
         await work.add_task(STATUS_WEBHOOK_TASK, notification_id)
     elif decision == "later":
-        await queries.set_notification_status(work.connection, notification_id, "created", reason)
+        await messages.set_notification_status(work.connection, notification_id, "created", reason)
     else:
-        await queries.set_notification_status(work.connection, notification_id, "sending", None)
+        await messages.set_notification_status(work.connection, notification_id, "sending", None)
     await queue_deliveries(work, [(delivery_id, push_at) for delivery_id in deliveries])
 
 
@@ -320,32 +307,32 @@ async def queue_deliveries(work: UnitOfWork, deliveries: list[tuple[int, dt.date
 async def apply_retention(pool: Pool, *, body_days: int, metadata_days: int) -> tuple[int, int]:
     """(bodies purged, attempts deleted), in small batches so that no transaction grows large."""
     purged = deleted = 0
-    while count := await queries.purge_bodies(pool, body_days, _RETENTION_BATCH):
+    while count := await purge_bodies(pool, body_days, _RETENTION_BATCH):
         purged += count
-    while count := await queries.delete_old_attempts(pool, metadata_days, _RETENTION_BATCH):
+    while count := await delete_old_attempts(pool, metadata_days, _RETENTION_BATCH):
         deleted += count
     return purged, deleted
 
 
-async def enqueue_campaign_chunk(work: UnitOfWork, campaign: dict[str, Any], citizen_ids: list[str]) -> None:
+async def enqueue_campaign_chunk(work: UnitOfWork, campaign: Campaign, citizen_ids: list[str]) -> None:
     """What ``enqueue_notification`` does for one citizen, for a chunk of a campaign's recipients in a
     handful of statements: the inbox rows, a delivery per device, and their tasks."""
-    preferences = await queries.preferences_of(work.connection, citizen_ids)
+    preferences = await inbox.preferences_of(work.connection, citizen_ids)
     now = dt.datetime.now(dt.UTC)
     # Campaigns are always an agency's: past preferences only while it is approved for emergency alerts.
     vouched = await vouched_for(
         work.connection,
-        agency_id=campaign["agency_id"],
-        category=campaign["category"],
-        urgency=campaign["urgency"],
+        agency_id=campaign.agency_id,
+        category=campaign.category,
+        urgency=campaign.urgency,
         from_platform=False,
     )
     decisions = {
         citizen_id: push_decision(
             preferences.get(citizen_id),
-            agency_id=campaign["agency_id"],
-            category=campaign["category"],
-            urgency=campaign["urgency"],
+            agency_id=campaign.agency_id,
+            category=campaign.category,
+            urgency=campaign.urgency,
             now=now,
             vouched=vouched,
         )
@@ -355,16 +342,16 @@ async def enqueue_campaign_chunk(work: UnitOfWork, campaign: dict[str, Any], cit
     recipients = [
         (citizen_id, statuses[decision], reason) for citizen_id, (decision, _, reason) in decisions.items()
     ]
-    inserted = await queries.insert_campaign_notifications(work.connection, campaign, recipients)
+    inserted = await insert_campaign_notifications(work.connection, campaign, recipients)
     push_at = {
         notification_id: decisions[citizen_id][1]
         for notification_id, citizen_id in inserted
         if decisions[citizen_id][0] != "suppressed"
     }
-    deliveries = await queries.create_deliveries_for(work.connection, list(push_at))
+    deliveries = await messages.create_deliveries_for(work.connection, list(push_at))
     without_devices = set(push_at) - {notification_id for _, notification_id in deliveries}
     if without_devices:
-        await queries.set_statuses(work.connection, sorted(without_devices), "permanent-failure", NO_DEVICES)
+        await messages.set_statuses(work.connection, sorted(without_devices), "permanent-failure", NO_DEVICES)
     await queue_deliveries(
         work, [(delivery_id, push_at[notification_id]) for delivery_id, notification_id in deliveries]
     )

@@ -14,10 +14,12 @@ import datetime as dt
 import io
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
 
 from backend.core.db import Pool
 from backend.core.errors import FieldError, InvalidInput
+from payments import staff_queries
+from payments.rows import ReconciliationItem, SettledPayment
+from payments.schemas import ReconciliationKind
 
 _COLUMNS = ("date", "bank_reference", "biller_id", "ref1", "ref2", "amount")
 _MAX_LINES = 200_000
@@ -71,83 +73,69 @@ def parse_settlement(text: str) -> list[SettlementLine]:
 
 async def reconcile(
     pool: Pool, *, bank: str, settlement_date: dt.date, file_name: str, text: str, imported_by: str | None
-) -> dict[str, Any]:
+) -> dict[str, object]:
+    """The report (the run's id, bank, date and a count per kind of item), as ``citizen payments
+    reconcile`` prints it and ``ReconciliationReport`` shows it."""
     lines = parse_settlement(text)
     async with pool.acquire() as connection, connection.transaction():
-        ours = await connection.fetch(
-            """
-            SELECT r.payment_id::text, r.bank_reference, r.amount_satang, b.biller_id, b.ref1, b.ref2
-            FROM receipts r JOIN bills b ON b.id = r.bill_id
-            WHERE r.bank = $1 AND (r.paid_at AT TIME ZONE 'Asia/Bangkok')::date = $2
-            """,
-            bank,
-            settlement_date,
-        )
-        by_reference = {row["bank_reference"]: dict(row) for row in ours if row["bank_reference"]}
-        by_bill = {(row["biller_id"], row["ref1"], row["ref2"]): dict(row) for row in ours}
-        seen: set[str] = set()
-        items: list[tuple[Any, ...]] = []
-        for line in lines:
-            mine = by_reference.get(line.bank_reference) or by_bill.get(
-                (line.biller_id, line.ref1, line.ref2)
-            )
-            if mine is None or mine["payment_id"] in seen:
-                kind, payment_id, our_amount = "missing_ours", None, None
-            else:
-                seen.add(mine["payment_id"])
-                payment_id, our_amount = mine["payment_id"], mine["amount_satang"]
-                kind = "matched" if our_amount == line.amount_satang else "amount_difference"
-            items.append(
-                (
-                    kind,
-                    line.bank_reference,
-                    line.biller_id,
-                    line.ref1,
-                    line.ref2,
-                    line.amount_satang,
-                    our_amount,
-                    payment_id,
-                )
-            )
-        for row in ours:
-            if row["payment_id"] not in seen:
-                items.append(
-                    (
-                        "missing_bank",
-                        row["bank_reference"],
-                        row["biller_id"],
-                        row["ref1"],
-                        row["ref2"],
-                        None,
-                        row["amount_satang"],
-                        row["payment_id"],
-                    )
-                )
+        ours = await staff_queries.settled_payments(connection, bank, settlement_date)
+        items = match(lines, ours)
         counts = {
-            kind: sum(1 for item in items if item[0] == kind)
+            kind: sum(1 for item in items if item.kind == kind)
             for kind in ("matched", "missing_ours", "missing_bank", "amount_difference")
         }
-        run_id: int = await connection.fetchval(
-            """
-            INSERT INTO reconciliations (bank, settlement_date, file_name, matched, missing_ours,
-                                         missing_bank, amount_differences, imported_by)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8::uuid) RETURNING id
-            """,
-            bank,
-            settlement_date,
-            file_name,
-            counts["matched"],
-            counts["missing_ours"],
-            counts["missing_bank"],
-            counts["amount_difference"],
-            imported_by,
-        )
-        await connection.executemany(
-            """
-            INSERT INTO reconciliation_items (reconciliation_id, kind, bank_reference, biller_id, ref1, ref2,
-                                              bank_amount_satang, our_amount_satang, payment_id)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::uuid)
-            """,
-            [(run_id, *item) for item in items],
+        run_id = await staff_queries.insert_reconciliation(
+            connection,
+            bank=bank,
+            settlement_date=settlement_date,
+            file_name=file_name,
+            counts=counts,
+            imported_by=imported_by,
+            items=items,
         )
     return {"id": run_id, "bank": bank, "settlement_date": settlement_date, **counts}
+
+
+def match(lines: list[SettlementLine], ours: list[SettledPayment]) -> list[ReconciliationItem]:
+    """Each line against our payments (by bank reference, else by biller and references; a payment
+    matches one line at most), then each of our payments no line matched."""
+    by_reference = {row.bank_reference: row for row in ours if row.bank_reference}
+    by_bill = {(row.biller_id, row.ref1, row.ref2): row for row in ours}
+    seen: set[str] = set()
+    items: list[ReconciliationItem] = []
+    for line in lines:
+        mine = by_reference.get(line.bank_reference) or by_bill.get((line.biller_id, line.ref1, line.ref2))
+        if mine is None or mine.payment_id in seen:
+            kind: ReconciliationKind = "missing_ours"
+            payment_id, our_amount = None, None
+        else:
+            seen.add(mine.payment_id)
+            payment_id, our_amount = mine.payment_id, mine.amount_satang
+            kind = "matched" if our_amount == line.amount_satang else "amount_difference"
+        items.append(
+            ReconciliationItem(
+                kind=kind,
+                bank_reference=line.bank_reference,
+                biller_id=line.biller_id,
+                ref1=line.ref1,
+                ref2=line.ref2,
+                bank_amount_satang=line.amount_satang,
+                our_amount_satang=our_amount,
+                payment_id=payment_id,
+            )
+        )
+    items += [
+        ReconciliationItem(
+            kind="missing_bank",
+            bank_reference=row.bank_reference,
+            biller_id=row.biller_id,
+            ref1=row.ref1,
+            ref2=row.ref2,
+            bank_amount_satang=None,
+            our_amount_satang=row.amount_satang,
+            payment_id=row.payment_id,
+        )
+        for row in ours
+        if row.payment_id not in seen
+    ]
+    return items

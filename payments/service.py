@@ -9,6 +9,9 @@
   expiry, a different amount, a bill already paid or cancelled, an unknown bill) is never dropped: it
   becomes an exception for support staff, who may accept it: ``settle_payment`` is the one path to
   success for both, with the same receipt, message, webhook and effects on what the bill paid for.
+
+Banks' callbacks are ``payments.callbacks``; what staff decide (refunds, exceptions, billers,
+reconciliation) is ``payments.staff_service``; what callers are shown, ``payments.reads``.
 """
 
 from __future__ import annotations
@@ -17,32 +20,35 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
-from collections.abc import Awaitable, Callable
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Any, Literal
 
 import asyncpg
 import msgspec
 import structlog
 
+from backend.core.crypto import NationalIdCipher, is_valid_national_id
 from backend.core.db import Pool
-from backend.core.errors import Conflict, NotAuthenticated, NotFound
-from backend.core.tasks import UnitOfWork, unit_of_work
+from backend.core.errors import BadRequest, Conflict, FieldError, Forbidden, InvalidInput, NotFound
+from backend.core.principal import Principal, agencies_of, require_agency_permission
+from backend.core.resources import Resources
+from backend.core.tasks import UnitOfWork
+from backend.core.text import refuse_hidden_text
+from backend.identity.service import Identity
+from backend.identity.step_up import require_step_up
 from notifications.service import enqueue_notification
-from payments import queries
+from payments import queries, settlement_queries
+from payments.reads import citizen_of, national_id_hash, payment_view
+from payments.rows import PaymentRow
+from payments.schemas import BillView, NewBill, NewPayment, PaymentView
 from payments.thaiqr import build_bill_payment
-
-if TYPE_CHECKING:
-    from saq.queue.base import Queue
 
 _log = structlog.get_logger(__name__)
 
 WEBHOOK_TASK = "payments.agency_webhook"
 REFUND_WEBHOOK_TASK = "payments.refund_webhook"
-
-_CLOCK_GRACE = dt.timedelta(seconds=60)  # banks' clocks and ours differ a little
-FINAL_STATES = frozenset({"success", "failed", "expired", "cancelled"})
-BillStatus = Literal["unpaid", "paid", "cancelled"]  # as the bills.status CHECK
 
 BillPaidListener = Callable[[UnitOfWork, str], Awaitable[None]]
 _bill_paid_listeners: list[BillPaidListener] = []
@@ -57,37 +63,49 @@ def on_bill_paid(listener: BillPaidListener) -> BillPaidListener:
     return listener
 
 
-class NewBill(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    national_id: Annotated[str, msgspec.Meta(min_length=13, max_length=13)]
-    amount_satang: Annotated[int, msgspec.Meta(ge=1, le=99_999_999_999)]
-    due_date: dt.date
-    biller_id: Annotated[str, msgspec.Meta(pattern="^[0-9]{13}([0-9]{2})?$")]
-    ref1: Annotated[str, msgspec.Meta(pattern="^[0-9A-Z]{1,20}$")]
-    ref2: Annotated[str, msgspec.Meta(pattern="^[0-9A-Z]{1,20}$")] | None = None
-    description_th: Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
-    description_en: Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
-    idempotency_key: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
-    agency_id: int | None = None
-    """Needed for staff who act for several agencies; an agency's system acts for its own."""
+# --- bills --------------------------------------------------------------------------------------
 
 
-class BankCallback(msgspec.Struct, kw_only=True):
-    callback_id: Annotated[str, msgspec.Meta(min_length=1, max_length=100)]
-    biller_id: str
-    ref1: str
-    ref2: str | None = None
-    amount_satang: Annotated[int, msgspec.Meta(ge=1)]
-    paid_at: Annotated[dt.datetime, msgspec.Meta(tz=True)]
-    """When the citizen paid, with its UTC offset; a payment made before the QR expired counts even
-    if the callback arrives after (the bank's own delay is not the citizen's)."""
-    bank_reference: Annotated[str, msgspec.Meta(max_length=100)] | None = None
-
-
-class CallbackResult(msgspec.Struct, frozen=True):
-    status: str
-    """``processed`` or ``already_processed``."""
-    outcome: str
-    """``paid`` or ``exception`` (kept for support staff; nothing is lost)."""
+async def issue(
+    resources: Resources, cipher: NationalIdCipher, principal: Principal, data: NewBill
+) -> tuple[BillView, bool]:
+    """An agency's bill (and whether it is new). The agency comes from the body, or is the one the
+    caller acts for; the caller must hold its ``bills`` permission, and the biller ID must be its own."""
+    refuse_hidden_text(data)
+    agency_id = data.agency_id
+    if agency_id is None:
+        mine = agencies_of(principal)
+        if len(mine) != 1:
+            raise BadRequest("Say which agency issues this bill (agency_id).")
+        agency_id = next(iter(mine))
+    require_agency_permission(principal, agency_id, "bills")
+    if await queries.biller_owner(resources.pool, data.biller_id) != agency_id:
+        raise InvalidInput(
+            errors=[
+                FieldError(
+                    field="biller_id",
+                    message="is not a biller ID of this agency (a platform admin assigns them)",
+                )
+            ]
+        )
+    if not is_valid_national_id(data.national_id):
+        raise InvalidInput(
+            errors=[FieldError(field="national_id", message="is not a valid 13-digit national ID")]
+        )
+    bill_id, created = await issue_bill(
+        resources.pool,
+        data,
+        agency_id=agency_id,
+        national_id_hash=cipher.lookup_hash(data.national_id),
+        issued_by=principal.citizen_id,
+        client=principal.client_id,
+    )
+    bill = await queries.bill(resources.pool, bill_id)
+    if bill is None:
+        raise NotFound("No such bill.")
+    if bill.agency_id != agency_id:
+        raise Forbidden("This idempotency key belongs to another agency's bill.")
+    return bill, created
 
 
 def request_hash(bill: NewBill) -> bytes:
@@ -134,36 +152,62 @@ async def issue_bill(
             connection, agency_id, bill.idempotency_key
         )
         assert existing is not None
-        if not hmac.compare_digest(existing["request_hash"], digest):
+        if not hmac.compare_digest(existing.request_hash, digest):
             raise Conflict("This idempotency key was used for a different bill.")
-        return existing["id"], False
+        return existing.id, False
 
 
-def qr_for_bill(bill: dict[str, Any]) -> str:
-    return build_bill_payment(
-        bill["biller_id"], bill["ref1"], bill["ref2"], Decimal(bill["amount_satang"]) / 100
+# --- payments -----------------------------------------------------------------------------------
+
+
+def qr_for_bill(bill: Mapping[str, Any]) -> str:
+    """The dynamic Thai QR for a bill's row (its biller ID, references and amount)."""
+    return qr_payload(bill["biller_id"], bill["ref1"], bill["ref2"], bill["amount_satang"])
+
+
+def qr_payload(biller_id: str, ref1: str, ref2: str | None, amount_satang: int) -> str:
+    return build_bill_payment(biller_id, ref1, ref2, Decimal(amount_satang) / 100)
+
+
+async def pay(
+    resources: Resources, identity: Identity, principal: Principal, bill_id: uuid.UUID, data: NewPayment
+) -> PaymentView:
+    """The QR to pay the citizen's bill with (a step-up login first for a large amount)."""
+    citizen_id = citizen_of(principal)
+    hashed = await national_id_hash(resources, identity, citizen_id)
+    bill = await queries.bill_of(resources.pool, str(bill_id), hashed)
+    if bill is None:
+        raise NotFound("No such bill.")  # another citizen's bill is simply not there
+    settings = resources.settings
+    if bill.amount_satang >= settings.payment_step_up_satang:
+        require_step_up(
+            principal,
+            minimum_acr=settings.step_up_acr,
+            acr_levels=settings.acr_levels,
+            max_age_seconds=settings.step_up_max_age_seconds,
+        )
+    row = await start_payment(
+        resources.pool,
+        bill=bill,
+        citizen_id=citizen_id,
+        idempotency_key=data.idempotency_key,
+        expiry_minutes=settings.payment_expiry_minutes,
     )
+    return payment_view(row, None, settings.public_url)
 
 
 async def start_payment(
-    pool: Pool,
-    *,
-    bill: dict[str, Any],
-    citizen_id: str,
-    idempotency_key: str,
-    expiry_minutes: int,
-) -> dict[str, Any]:
+    pool: Pool, *, bill: BillView, citizen_id: str, idempotency_key: str, expiry_minutes: int
+) -> PaymentRow:
     """The payment to show: the one this key made, the bill's live one, or a new one."""
     earlier = await queries.payment_by_idempotency_key(pool, citizen_id, idempotency_key)
     if earlier is not None:
-        if earlier["bill_id"] != bill["id"]:
+        if earlier.bill_id != bill.id:
             raise Conflict("This idempotency key was used to pay another bill.")
         return earlier
-    if bill["status"] != "unpaid":
-        raise Conflict(
-            "This bill is already paid." if bill["status"] == "paid" else "This bill was cancelled."
-        )
-    live = await queries.live_payment_for_bill(pool, bill["id"])
+    if bill.status != "unpaid":
+        raise Conflict("This bill is already paid." if bill.status == "paid" else "This bill was cancelled.")
+    live = await queries.live_payment_for_bill(pool, bill.id)
     if live is not None:
         return live
     expires_at = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=expiry_minutes)
@@ -171,40 +215,38 @@ async def start_payment(
         async with pool.acquire() as connection, connection.transaction():
             created = await queries.insert_payment(
                 connection,
-                bill_id=bill["id"],
+                bill_id=bill.id,
                 citizen_id=citizen_id,
-                amount_satang=bill["amount_satang"],
-                qr_payload=qr_for_bill(bill),
+                amount_satang=bill.amount_satang,
+                qr_payload=qr_payload(bill.biller_id, bill.ref1, bill.ref2, bill.amount_satang),
                 idempotency_key=idempotency_key,
                 expires_at=expires_at,
             )
-            await queries.add_event(connection, created["id"], None, "created", "citizen", None)
-            await queries.add_event(connection, created["id"], "created", "pending", "system", "QR shown")
+            await queries.add_event(connection, created.id, None, "created", "citizen", None)
+            await queries.add_event(connection, created.id, "created", "pending", "system", "QR shown")
     except asyncpg.UniqueViolationError:
         # Another request for this bill (or with this key) won the race: show its payment.
         again = await queries.payment_by_idempotency_key(pool, citizen_id, idempotency_key)
-        again = again or await queries.live_payment_for_bill(pool, bill["id"])
+        again = again or await queries.live_payment_for_bill(pool, bill.id)
         if again is None:
             raise
         return again
     return created
 
 
-async def apply_callback(
-    pool: Pool, queue: Queue, bank: str, callback: BankCallback, raw_body: dict[str, Any]
-) -> CallbackResult:
-    async with unit_of_work(pool, queue) as work:
-        connection = work.connection
-        callback_pk = await queries.record_callback(connection, bank, callback.callback_id, raw_body)
-        if callback_pk is None:
-            earlier = await queries.callback_outcome(connection, bank, callback.callback_id)
-            return CallbackResult(
-                status="already_processed", outcome=earlier["outcome"] if earlier else "exception"
+async def expire_due_payments(pool: Pool) -> int:
+    async with pool.acquire() as connection, connection.transaction():
+        expired = await queries.expire_payments(connection)
+        for payment_id in expired:
+            await queries.add_event(
+                connection, payment_id, "pending", "expired", "system", "not paid in time"
             )
-        outcome, payment_id = await _apply(work, bank, callback)
-        await queries.settle_callback(connection, callback_pk, outcome, payment_id)
-    _log.info("bank_callback", bank=bank, outcome=outcome, payment_id=payment_id)
-    return CallbackResult(status="processed", outcome=outcome)
+    if expired:
+        _log.info("payments_expired", count=len(expired))
+    return len(expired)
+
+
+# --- settlement: the one way a payment succeeds -----------------------------------------------------
 
 
 class Settlement(msgspec.Struct, frozen=True, kw_only=True):
@@ -227,21 +269,27 @@ async def settle_payment(
     paid, the receipt, the citizen's receipt message, the agency's webhook (after commit) and
     whatever the bill paid for (an application's fee). Settling a settled payment changes nothing."""
     connection = work.connection
-    found = ensure_found(await queries.payment(connection, payment_id), "payment")
+    found = await queries.payment(connection, payment_id)
+    if found is None:
+        raise NotFound("No such payment.")
     # The bill first, then the payment: the order the bank callback locks them in.
-    bill = ensure_found(await queries.bill_locked(connection, found["bill_id"]), "bill")
-    payment = ensure_found(await queries.payment_locked(connection, payment_id), "payment")
-    if payment["state"] == "success":
-        receipt = ensure_found(await queries.receipt_for_payment(connection, payment_id), "receipt")
-        return Settlement(receipt_number=receipt["number"], newly=False)
-    if bill["status"] != "unpaid":
-        raise Conflict(f"The bill is {bill['status']}; refund this money instead.")
-    await queries.complete_payment(connection, payment_id, bill["id"], amount_satang)
-    await queries.add_event(connection, payment_id, payment["state"], "success", source, detail)
-    number = await queries.insert_receipt(
+    bill = await settlement_queries.bill_locked(connection, found.bill_id)
+    payment = await queries.payment_locked(connection, payment_id)
+    if bill is None or payment is None:
+        raise NotFound("No such payment.")
+    if payment.state == "success":
+        receipt = await queries.receipt_for_payment(connection, payment_id)
+        if receipt is None:
+            raise NotFound("No such receipt.")
+        return Settlement(receipt_number=receipt.number, newly=False)
+    if bill.status != "unpaid":
+        raise Conflict(f"The bill is {bill.status}; refund this money instead.")
+    await settlement_queries.complete_payment(connection, payment_id, bill.id, amount_satang)
+    await queries.add_event(connection, payment_id, payment.state, "success", source, detail)
+    number = await settlement_queries.insert_receipt(
         connection,
         payment_id=payment_id,
-        bill_id=bill["id"],
+        bill_id=bill.id,
         amount_satang=amount_satang,
         bank=bank,
         bank_reference=bank_reference,
@@ -250,119 +298,33 @@ async def settle_payment(
     await work.add_task(WEBHOOK_TASK, payment_id)  # the agency hears of it, after commit
     await _tell_the_citizen(work, payment_id)
     for listener in _bill_paid_listeners:
-        await listener(work, bill["id"])
+        await listener(work, bill.id)
     _log.info("payment_settled", payment_id=payment_id, source=source)
     return Settlement(receipt_number=number, newly=True)
 
 
 async def _tell_the_citizen(work: UnitOfWork, payment_id: str) -> None:
     """An inbox message (and a push) with the receipt, in the same transaction as the payment."""
-    row = await work.connection.fetchrow(
-        """
-        SELECT p.citizen_id::text, b.agency_id, p.amount_satang, r.id::text AS receipt_id, r.number,
-               b.description_th, b.description_en
-        FROM payments p JOIN bills b ON b.id = p.bill_id JOIN receipts r ON r.payment_id = p.id
-        WHERE p.id = $1::uuid
-        """,
-        payment_id,
-    )
+    row = await settlement_queries.receipt_message(work.connection, payment_id)
     if row is None:
         return
-    amount = f"{row['amount_satang'] / 100:,.2f}"
+    amount = f"{row.amount_satang / 100:,.2f}"
     await enqueue_notification(
         work,
-        citizen_id=row["citizen_id"],
-        agency_id=row["agency_id"],
+        citizen_id=row.citizen_id,
+        agency_id=row.agency_id,
         category="payments",
         template_id=None,
         texts={
             "title_th": f"ชำระเงินสำเร็จ {amount} บาท",
             "title_en": f"Paid: {amount} baht",
-            "body_th": f"{row['description_th']} ใบเสร็จเลขที่ {row['number']}",
-            "body_en": f"{row['description_en']}, receipt {row['number']}",
+            "body_th": f"{row.description_th} ใบเสร็จเลขที่ {row.number}",
+            "body_en": f"{row.description_en}, receipt {row.number}",
         },
-        url=f"/receipts/{row['receipt_id']}",
+        url=f"/receipts/{row.receipt_id}",
         urgency="high",  # about the citizen's own money: never held back
         ttl_seconds=7 * 86400,
         idempotency_key=f"payment-receipt:{payment_id}",
         request_hash=b"payment receipt",
         from_platform=True,  # the platform's own word that this is the citizen's money
     )
-
-
-async def _apply(work: UnitOfWork, bank: str, callback: BankCallback) -> tuple[str, str | None]:
-    connection = work.connection
-
-    async def exception(
-        kind: str, detail: str, bill_id: str | None, payment_id: str | None
-    ) -> tuple[str, str | None]:
-        await queries.insert_exception(
-            connection, kind=kind, bank=bank, callback_id=callback.callback_id, bill_id=bill_id,
-            payment_id=payment_id, amount_satang=callback.amount_satang, detail=detail,
-        )  # fmt: skip
-        _log.warning("payment_exception", kind=kind, bank=bank, callback_id=callback.callback_id)
-        return "exception", payment_id
-
-    bill = await queries.bill_for_references_locked(
-        connection, callback.biller_id, callback.ref1, callback.ref2
-    )
-    if bill is None:
-        return await exception("unknown_bill", "No bill has this biller ID and these references.", None, None)
-    if bill["status"] != "unpaid":  # a cancelled bill's money is for support staff to refund
-        kind, detail = (
-            ("already_paid", "The bill was already paid: money arrived twice.")
-            if bill["status"] == "paid"
-            else ("late", "Money arrived for a bill that was cancelled.")
-        )
-        return await exception(kind, detail, bill["id"], None)
-    payment = await queries.latest_payment_for_bill(connection, bill["id"])
-    if payment is None:
-        return await exception(
-            "late", "Money arrived for a bill no payment was started for.", bill["id"], None
-        )
-    live = payment["state"] in ("created", "pending") and payment["expires_at"] > dt.datetime.now(dt.UTC)
-    paid_in_time = (
-        payment["state"] in ("created", "pending", "expired")
-        and payment["created_at"] - _CLOCK_GRACE <= callback.paid_at <= payment["expires_at"] + _CLOCK_GRACE
-    )
-    if not (live or paid_in_time):
-        detail = f"Money arrived after the payment was {payment['state']}."
-        return await exception("late", detail, bill["id"], payment["id"])
-    if callback.amount_satang != payment["amount_satang"]:
-        detail = f"The bank paid {callback.amount_satang} satang; the bill is {payment['amount_satang']}."
-        return await exception("amount_mismatch", detail, bill["id"], payment["id"])
-    await settle_payment(
-        work,
-        payment["id"],
-        amount_satang=callback.amount_satang,
-        bank=bank,
-        bank_reference=callback.bank_reference,
-        source="bank",
-        detail=f"{bank} {callback.callback_id}",
-    )
-    return "paid", payment["id"]
-
-
-async def expire_due_payments(pool: Pool) -> int:
-    async with pool.acquire() as connection, connection.transaction():
-        expired = await queries.expire_payments(connection)
-        for payment_id in expired:
-            await queries.add_event(
-                connection, payment_id, "pending", "expired", "system", "not paid in time"
-            )
-    if expired:
-        _log.info("payments_expired", count=len(expired))
-    return len(expired)
-
-
-def require_bank_secret(secrets_by_bank: dict[str, bytes], bank: str) -> bytes:
-    secret = secrets_by_bank.get(bank)
-    if secret is None:
-        raise NotAuthenticated("Unknown bank.")
-    return secret
-
-
-def ensure_found(value: dict[str, Any] | None, what: str) -> dict[str, Any]:
-    if value is None:
-        raise NotFound(f"No such {what}.")
-    return value

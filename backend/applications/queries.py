@@ -1,4 +1,5 @@
-"""All SQL of applications and documents."""
+"""All SQL of application services, applications and their timelines (files: ``files_queries.py``;
+documents and share links: ``documents_queries.py``)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,14 @@ from typing import Any
 
 import msgspec
 
+from backend.applications.rows import (
+    AgencyApplicationRow,
+    ApplicantRow,
+    ApplicationRow,
+    DeliveryTarget,
+    ServiceRow,
+)
+from backend.applications.schemas import EventView, FeeBill
 from backend.core.db import Connection, Db
 
 # --- services ---------------------------------------------------------------------------------
@@ -23,34 +32,29 @@ _SERVICE_FROM = """
 """
 
 
-def _service(row: Any) -> dict[str, Any] | None:
-    if row is None:
-        return None
-    service = dict(row)
-    service["form"] = (
-        msgspec.json.decode(service["form"]) if isinstance(service["form"], str) else service["form"]
-    )
-    return service
+def _service(row: Any) -> ServiceRow:
+    found = dict(row)
+    if isinstance(found["form"], str):
+        found["form"] = msgspec.json.decode(found["form"])
+    return msgspec.convert(found, ServiceRow)
 
 
-async def service(db: Db, service_id: int) -> dict[str, Any] | None:
-    return _service(
-        await db.fetchrow(f"SELECT {_SERVICE_COLUMNS} FROM {_SERVICE_FROM} WHERE s.id = $1", service_id)  # noqa: S608
-    )
+async def service(db: Db, service_id: int) -> ServiceRow | None:
+    row = await db.fetchrow(f"SELECT {_SERVICE_COLUMNS} FROM {_SERVICE_FROM} WHERE s.id = $1", service_id)  # noqa: S608
+    return _service(row) if row else None
 
 
-async def service_for_tile(db: Db, tile_id: int) -> dict[str, Any] | None:
-    return _service(
-        await db.fetchrow(f"SELECT {_SERVICE_COLUMNS} FROM {_SERVICE_FROM} WHERE s.tile_id = $1", tile_id)  # noqa: S608
-    )
+async def service_for_tile(db: Db, tile_id: int) -> ServiceRow | None:
+    row = await db.fetchrow(f"SELECT {_SERVICE_COLUMNS} FROM {_SERVICE_FROM} WHERE s.tile_id = $1", tile_id)  # noqa: S608
+    return _service(row) if row else None
 
 
-async def agency_services(db: Db, agency_id: int) -> list[dict[str, Any]]:
+async def agency_services(db: Db, agency_id: int) -> list[ServiceRow]:
     rows = await db.fetch(
         f"SELECT {_SERVICE_COLUMNS} FROM {_SERVICE_FROM} WHERE s.agency_id = $1 ORDER BY s.code",  # noqa: S608
         agency_id,
     )
-    return [service for row in rows if (service := _service(row)) is not None]
+    return [_service(row) for row in rows]
 
 
 async def tile_owner_and_kind(db: Db, tile_id: int) -> tuple[int, str] | None:
@@ -67,6 +71,8 @@ async def tile_owner_and_kind(db: Db, tile_id: int) -> tuple[int, str] | None:
 
 
 async def upsert_service(db: Db, agency_id: int, fields: dict[str, Any], updated_by: str | None) -> int:
+    """``fields``: the ServiceDefinition's fields with ``code`` and the form as builtins (a dict, as the
+    demo seed also calls this)."""
     service_id: int = await db.fetchval(
         """
         INSERT INTO application_services (agency_id, tile_id, code, form, fee_satang, biller_id, delivery,
@@ -99,8 +105,7 @@ _APPLICATION_COLUMNS = """
     p.id::text, p.tracking_number, p.service_id, p.agency_id, p.citizen_id::text, p.state, p.answers,
     p.pending_request, p.bill_id::text, p.agency_reference, p.created_at, p.updated_at, p.submitted_at,
     s.code AS service_code, s.tile_id, v.title_th, v.title_en, a.code AS agency_code,
-    a.name_th AS agency_name_th,
-    a.name_en AS agency_name_en, s.fee_satang AS service_fee_satang,
+    a.name_th AS agency_name_th, a.name_en AS agency_name_en, s.fee_satang AS service_fee_satang,
     (SELECT d.id::text FROM documents d WHERE d.application_id = p.id) AS document_id
 """
 _APPLICATION_FROM = """
@@ -110,9 +115,7 @@ _APPLICATION_FROM = """
 """
 
 
-def _application(row: Any) -> dict[str, Any] | None:
-    if row is None:
-        return None
+def _decoded(row: Any) -> dict[str, Any]:
     found = dict(row)
     if isinstance(found["answers"], str):
         found["answers"] = msgspec.json.decode(found["answers"])
@@ -148,16 +151,15 @@ async def insert_application(
     return found
 
 
-async def application(db: Db, application_id: str) -> dict[str, Any] | None:
-    return _application(
-        await db.fetchrow(
-            f"SELECT {_APPLICATION_COLUMNS} FROM {_APPLICATION_FROM} WHERE p.id = $1::uuid",  # noqa: S608
-            application_id,
-        )
+async def application(db: Db, application_id: str) -> ApplicationRow | None:
+    row = await db.fetchrow(
+        f"SELECT {_APPLICATION_COLUMNS} FROM {_APPLICATION_FROM} WHERE p.id = $1::uuid",  # noqa: S608
+        application_id,
     )
+    return msgspec.convert(_decoded(row), ApplicationRow) if row else None
 
 
-async def lock_application(connection: Connection, application_id: str) -> dict[str, Any] | None:
+async def lock_application(connection: Connection, application_id: str) -> ApplicationRow | None:
     await connection.execute("SELECT 1 FROM applications WHERE id = $1::uuid FOR UPDATE", application_id)
     return await application(connection, application_id)
 
@@ -169,19 +171,19 @@ async def application_for_bill(connection: Connection, bill_id: str) -> str | No
     return found
 
 
-async def applications_of_citizen(db: Db, citizen_id: str, limit: int) -> list[dict[str, Any]]:
+async def applications_of_citizen(db: Db, citizen_id: str, limit: int) -> list[ApplicationRow]:
     rows = await db.fetch(
         f"""SELECT {_APPLICATION_COLUMNS} FROM {_APPLICATION_FROM}
         WHERE p.citizen_id = $1::uuid ORDER BY p.updated_at DESC LIMIT $2""",  # noqa: S608
         citizen_id,
         limit,
     )
-    return [found for row in rows if (found := _application(row)) is not None]
+    return [msgspec.convert(_decoded(row), ApplicationRow) for row in rows]
 
 
 async def applications_of_agency(
     db: Db, agency_id: int, state: str | None, before: dt.datetime | None, limit: int
-) -> list[dict[str, Any]]:
+) -> list[AgencyApplicationRow]:
     rows = await db.fetch(
         f"""SELECT {_APPLICATION_COLUMNS}, c.name_th AS applicant_name_th, c.name_en AS applicant_name_en
         FROM {_APPLICATION_FROM} JOIN citizens c ON c.id = p.citizen_id
@@ -193,7 +195,7 @@ async def applications_of_agency(
         before,
         limit,
     )
-    return [found for row in rows if (found := _application(row)) is not None]
+    return [msgspec.convert(_decoded(row), AgencyApplicationRow) for row in rows]
 
 
 async def save_answers(connection: Connection, application_id: str, answers: dict[str, Any]) -> dt.datetime:
@@ -261,7 +263,7 @@ async def set_bill(connection: Connection, application_id: str, bill_id: str) ->
     )
 
 
-async def events(db: Db, application_id: str) -> list[dict[str, Any]]:
+async def events(db: Db, application_id: str) -> list[EventView]:
     rows = await db.fetch(
         """
         SELECT id, from_state, to_state, actor_kind, note, at FROM application_events
@@ -269,17 +271,17 @@ async def events(db: Db, application_id: str) -> list[dict[str, Any]]:
         """,
         application_id,
     )
-    return [dict(row) for row in rows]
+    return [msgspec.convert(dict(row), EventView) for row in rows]
 
 
-async def bill_summary(db: Db, bill_id: str) -> dict[str, Any] | None:
+async def bill_summary(db: Db, bill_id: str) -> FeeBill | None:
     row = await db.fetchrow(
         "SELECT id::text, amount_satang, status, due_date, paid_at FROM bills WHERE id = $1::uuid", bill_id
     )
-    return dict(row) if row else None
+    return msgspec.convert(dict(row), FeeBill) if row else None
 
 
-async def applicant(db: Db, citizen_id: str) -> dict[str, Any] | None:
+async def applicant(db: Db, citizen_id: str) -> ApplicantRow | None:
     row = await db.fetchrow(
         """
         SELECT id::text, national_id_hash, national_id_key_id, national_id_ciphertext, name_th, name_en,
@@ -288,255 +290,11 @@ async def applicant(db: Db, citizen_id: str) -> dict[str, Any] | None:
         """,
         citizen_id,
     )
-    return dict(row) if row else None
+    return msgspec.convert(dict(row), ApplicantRow) if row else None
 
 
-# --- files ------------------------------------------------------------------------------------
-
-_FILE_COLUMNS = (
-    "id::text, application_id::text, field, file_name, content_type, size_bytes, sha256, uploaded_at"
-)
-
-
-async def insert_file(
-    connection: Connection, application_id: str, field: str, upload: dict[str, Any]
-) -> dict[str, Any]:
-    row = await connection.fetchrow(
-        f"""
-        INSERT INTO application_files (application_id, field, file_name, content_type, size_bytes, sha256)
-        VALUES ($1::uuid, $2, $3, $4, $5, $6) RETURNING {_FILE_COLUMNS}
-        """,  # noqa: S608
-        application_id,
-        field,
-        upload["name"],
-        upload["content_type"],
-        upload["size"],
-        upload["sha256"],
-    )
-    assert row is not None
-    return dict(row)
-
-
-async def files(db: Db, application_id: str) -> list[dict[str, Any]]:
-    rows = await db.fetch(
-        f"SELECT {_FILE_COLUMNS} FROM application_files "  # noqa: S608
-        "WHERE application_id = $1::uuid AND removed_at IS NULL ORDER BY uploaded_at",
-        application_id,
-    )
-    return [dict(row) for row in rows]
-
-
-async def file(db: Db, application_id: str, file_id: str) -> dict[str, Any] | None:
-    row = await db.fetchrow(
-        f"SELECT {_FILE_COLUMNS} FROM application_files "  # noqa: S608
-        "WHERE application_id = $1::uuid AND id = $2::uuid AND removed_at IS NULL",
-        application_id,
-        file_id,
-    )
-    return dict(row) if row else None
-
-
-async def count_files(db: Db, application_id: str, field: str) -> int:
-    found: int = await db.fetchval(
-        "SELECT count(*) FROM application_files "
-        "WHERE application_id = $1::uuid AND field = $2 AND removed_at IS NULL",
-        application_id,
-        field,
-    )
-    return found
-
-
-async def remove_file(connection: Connection, application_id: str, file_id: str) -> bool:
-    return bool(
-        await connection.fetchval(
-            """
-            UPDATE application_files SET removed_at = now()
-            WHERE application_id = $1::uuid AND id = $2::uuid AND removed_at IS NULL RETURNING 1
-            """,
-            application_id,
-            file_id,
-        )
-    )
-
-
-async def lock_upload_quota(db: Db, citizen_id: str) -> None:
-    """Until the transaction ends: one quota check and insert at a time per citizen."""
-    await db.execute(
-        "SELECT pg_advisory_xact_lock(hashtextextended('upload-quota:' || $1::text, 0))", citizen_id
-    )
-
-
-async def held_upload_bytes(db: Db, citizen_id: str, removed_within: dt.timedelta) -> int:
-    """Bytes of the citizen's live uploads and of those removed within ``removed_within``."""
-    held: int = await db.fetchval(
-        """
-        SELECT coalesce(sum(f.size_bytes), 0) FROM application_files f
-        JOIN applications a ON a.id = f.application_id
-        WHERE a.citizen_id = $1::uuid AND (f.removed_at IS NULL OR f.removed_at > now() - $2::interval)
-        """,
-        citizen_id,
-        removed_within,
-    )
-    return held
-
-
-async def referenced_files(db: Db, digests: list[str]) -> set[str]:
-    """Which of ``digests`` a live upload or an issued document references."""
-    rows = await db.fetch(
-        """
-        SELECT sha256 FROM application_files WHERE sha256 = ANY($1::text[]) AND removed_at IS NULL
-        UNION SELECT sha256 FROM documents WHERE sha256 = ANY($1::text[])
-        """,
-        digests,
-    )
-    return {row["sha256"] for row in rows}
-
-
-# --- documents --------------------------------------------------------------------------------
-
-_DOCUMENT_COLUMNS = """
-    d.id::text, d.citizen_id::text, d.agency_id, d.application_id::text, d.title_th, d.title_en,
-    d.content_type, d.size_bytes, d.sha256, d.verification_code, d.issuer_code, d.issued_at,
-    d.signing_key_id, d.signature, d.revoked_at, d.revoked_reason, a.name_th AS agency_name_th,
-    a.name_en AS agency_name_en, c.name_th AS holder_name_th, c.name_en AS holder_name_en
-"""
-_DOCUMENT_FROM = "documents d JOIN agencies a ON a.id = d.agency_id JOIN citizens c ON c.id = d.citizen_id"
-
-
-async def insert_document(connection: Connection, fields: dict[str, Any]) -> str:
-    document_id: str = await connection.fetchval(
-        """
-        INSERT INTO documents (citizen_id, agency_id, application_id, title_th, title_en, content_type,
-                               size_bytes, sha256, verification_code, issuer_code, issued_at,
-                               signing_key_id, signature, issued_by, issued_by_client)
-        VALUES ($1::uuid, $2, $3::uuid, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::uuid, $15)
-        RETURNING id::text
-        """,
-        fields["citizen_id"],
-        fields["agency_id"],
-        fields["application_id"],
-        fields["title_th"],
-        fields["title_en"],
-        fields["content_type"],
-        fields["size_bytes"],
-        fields["sha256"],
-        fields["verification_code"],
-        fields["issuer_code"],
-        fields["issued_at"],
-        fields["signing_key_id"],
-        fields["signature"],
-        fields["issued_by"],
-        fields["issued_by_client"],
-    )
-    return document_id
-
-
-async def document(db: Db, document_id: str) -> dict[str, Any] | None:
-    row = await db.fetchrow(
-        f"SELECT {_DOCUMENT_COLUMNS} FROM {_DOCUMENT_FROM} WHERE d.id = $1::uuid",  # noqa: S608
-        document_id,
-    )
-    return dict(row) if row else None
-
-
-async def document_by_code(db: Db, code: str) -> dict[str, Any] | None:
-    row = await db.fetchrow(
-        f"SELECT {_DOCUMENT_COLUMNS} FROM {_DOCUMENT_FROM} WHERE d.verification_code = $1",  # noqa: S608
-        code,
-    )
-    return dict(row) if row else None
-
-
-async def documents_of_citizen(db: Db, citizen_id: str) -> list[dict[str, Any]]:
-    rows = await db.fetch(
-        f"SELECT {_DOCUMENT_COLUMNS} FROM {_DOCUMENT_FROM} "  # noqa: S608
-        "WHERE d.citizen_id = $1::uuid ORDER BY d.issued_at DESC",
-        citizen_id,
-    )
-    return [dict(row) for row in rows]
-
-
-# --- shares -----------------------------------------------------------------------------------
-
-_SHARE_COLUMNS = "id::text, document_id::text, created_at, expires_at, opened_at, revoked_at"
-
-
-async def insert_share(
-    connection: Connection, document_id: str, token_hash: bytes, expires_at: dt.datetime
-) -> dict[str, Any]:
-    row = await connection.fetchrow(
-        f"""INSERT INTO document_shares (document_id, token_hash, expires_at) VALUES ($1::uuid, $2, $3)
-        RETURNING {_SHARE_COLUMNS}""",  # noqa: S608
-        document_id,
-        token_hash,
-        expires_at,
-    )
-    assert row is not None
-    return dict(row)
-
-
-async def shares(db: Db, document_id: str) -> list[dict[str, Any]]:
-    rows = await db.fetch(
-        f"SELECT {_SHARE_COLUMNS} FROM document_shares "  # noqa: S608
-        "WHERE document_id = $1::uuid ORDER BY created_at DESC LIMIT 50",
-        document_id,
-    )
-    return [dict(row) for row in rows]
-
-
-async def revoke_share(connection: Connection, document_id: str, share_id: str) -> bool:
-    return bool(
-        await connection.fetchval(
-            """
-            UPDATE document_shares SET revoked_at = now()
-            WHERE document_id = $1::uuid AND id = $2::uuid AND revoked_at IS NULL AND opened_at IS NULL
-            RETURNING 1
-            """,
-            document_id,
-            share_id,
-        )
-    )
-
-
-async def share_by_token(connection: Connection, token_hash: bytes) -> dict[str, Any] | None:
-    row = await connection.fetchrow(
-        f"SELECT {_SHARE_COLUMNS} FROM document_shares WHERE token_hash = $1 FOR UPDATE",  # noqa: S608
-        token_hash,
-    )
-    return dict(row) if row else None
-
-
-async def open_share(
-    connection: Connection, share_id: str, view_token_hash: bytes, view_expires_at: dt.datetime
-) -> bool:
-    """Uses the link up; False when it was already used, revoked or has expired."""
-    return bool(
-        await connection.fetchval(
-            """
-            UPDATE document_shares SET opened_at = now(), view_token_hash = $2, view_expires_at = $3
-            WHERE id = $1::uuid AND opened_at IS NULL AND revoked_at IS NULL AND expires_at > now()
-            RETURNING 1
-            """,
-            share_id,
-            view_token_hash,
-            view_expires_at,
-        )
-    )
-
-
-async def share_by_view_token(db: Db, view_token_hash: bytes) -> dict[str, Any] | None:
-    row = await db.fetchrow(
-        """
-        SELECT id::text, document_id::text FROM document_shares
-        WHERE view_token_hash = $1 AND view_expires_at > now() AND revoked_at IS NULL
-        """,
-        view_token_hash,
-    )
-    return dict(row) if row else None
-
-
-async def delivery_target(db: Db, application_id: str) -> dict[str, Any] | None:
-    """The application with what sending it needs: its service's connector row and the applicant."""
+async def delivery_target(db: Db, application_id: str) -> DeliveryTarget | None:
+    """The application with what sending it needs: its service's connector and the applicant."""
     row = await db.fetchrow(
         """
         SELECT p.id::text AS application_id, p.tracking_number, p.answers, p.submitted_at, p.agency_id,
@@ -548,12 +306,7 @@ async def delivery_target(db: Db, application_id: str) -> dict[str, Any] | None:
         """,
         application_id,
     )
-    if row is None:
-        return None
-    found = dict(row)
-    if isinstance(found["answers"], str):
-        found["answers"] = msgspec.json.decode(found["answers"])
-    return found
+    return msgspec.convert(_decoded(row), DeliveryTarget) if row else None
 
 
 async def set_agency_reference(connection: Connection, application_id: str, reference: str) -> None:

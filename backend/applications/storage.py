@@ -23,7 +23,7 @@ from http import HTTPStatus
 
 import structlog
 
-from backend.applications import queries
+from backend.applications import files_queries as queries
 from backend.applications.files import FileStore
 from backend.core.db import Connection, Pool
 from backend.core.errors import AppError

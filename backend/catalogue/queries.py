@@ -1,9 +1,24 @@
-"""All SQL of the catalogue feature."""
+"""All SQL of the catalogue feature. Rows come back as the Structs of ``schemas``; the demo seed and
+tests write tiles with ``create_tile``, ``insert_version`` (a row of the version's columns), ``publish``,
+``record_review`` and ``set_favourite``."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+import msgspec
+
+from backend.catalogue.schemas import (
+    AgencyView,
+    DecidedAgency,
+    NewAgency,
+    PublishedTile,
+    TileInReview,
+    TileLock,
+    TileRow,
+    TileVersionView,
+)
 from backend.core.db import Db
 
 _VERSION_COLUMNS = """
@@ -15,7 +30,7 @@ _VERSION_COLUMNS = """
 # --- agencies ---------------------------------------------------------------------------------
 
 
-async def propose_agency(db: Db, fields: dict[str, Any], proposed_by: str) -> int | None:
+async def propose_agency(db: Db, agency: NewAgency, proposed_by: str) -> int | None:
     """A pending agency; None when the code is taken."""
     agency_id: int | None = await db.fetchval(
         """
@@ -23,12 +38,12 @@ async def propose_agency(db: Db, fields: dict[str, Any], proposed_by: str) -> in
         VALUES ($1, $2, $3, $4, $5, $6, $7::uuid)
         ON CONFLICT (code) DO NOTHING RETURNING id
         """,
-        fields["code"],
-        fields["name_th"],
-        fields["name_en"],
-        fields.get("logo_url"),
-        fields["contact_email"],
-        fields.get("contact_phone"),
+        agency.code,
+        agency.name_th,
+        agency.name_en,
+        agency.logo_url,
+        agency.contact_email,
+        agency.contact_phone,
         proposed_by,
     )
     return agency_id
@@ -37,15 +52,20 @@ async def propose_agency(db: Db, fields: dict[str, Any], proposed_by: str) -> in
 _AGENCY_COLUMNS = "id, code, name_th, name_en, logo_url, contact_email, contact_phone, status, is_demo"
 
 
-async def agencies(db: Db, status: str | None) -> list[dict[str, Any]]:
+async def agencies(db: Db, status: str | None) -> list[AgencyView]:
     rows = await db.fetch(
         f"SELECT {_AGENCY_COLUMNS} FROM agencies WHERE $1::text IS NULL OR status = $1 ORDER BY code",  # noqa: S608
         status,
     )
-    return [dict(row) for row in rows]
+    return [msgspec.convert(dict(row), AgencyView) for row in rows]
 
 
-async def decide_agency(db: Db, agency_id: int, status: str, decided_by: str) -> dict[str, Any] | None:
+async def agency(db: Db, agency_id: int) -> AgencyView | None:
+    row = await db.fetchrow(f"SELECT {_AGENCY_COLUMNS} FROM agencies WHERE id = $1", agency_id)  # noqa: S608
+    return msgspec.convert(dict(row), AgencyView) if row else None
+
+
+async def decide_agency(db: Db, agency_id: int, status: str, decided_by: str) -> DecidedAgency | None:
     row = await db.fetchrow(
         f"""
         WITH before AS (SELECT id, status AS previous_status FROM agencies WHERE id = $1 FOR UPDATE)
@@ -58,7 +78,13 @@ async def decide_agency(db: Db, agency_id: int, status: str, decided_by: str) ->
         status,
         decided_by,
     )
-    return dict(row) if row else None
+    if row is None:
+        return None
+    return DecidedAgency(
+        agency=msgspec.convert(dict(row), AgencyView),
+        proposed_by=row["proposed_by"],
+        previous_status=row["previous_status"],
+    )
 
 
 # --- tiles (agency side) ----------------------------------------------------------------------
@@ -98,7 +124,7 @@ async def insert_version(
     )
 
 
-async def tile_for_update(db: Db, agency_id: int, tile_id: int) -> dict[str, Any] | None:
+async def tile_for_update(db: Db, agency_id: int, tile_id: int) -> TileLock | None:
     row = await db.fetchrow(
         """
         SELECT id, agency_id, draft_version, draft_state, published_version, retired_at,
@@ -108,7 +134,7 @@ async def tile_for_update(db: Db, agency_id: int, tile_id: int) -> dict[str, Any
         tile_id,
         agency_id,
     )
-    return dict(row) if row else None
+    return msgspec.convert(dict(row), TileLock) if row else None
 
 
 async def set_draft(
@@ -182,16 +208,16 @@ _TILE_VIEW = """
 """
 
 
-async def agency_tiles(db: Db, agency_id: int, tile_id: int | None = None) -> list[dict[str, Any]]:
+async def agency_tiles(db: Db, agency_id: int, tile_id: int | None = None) -> list[TileRow]:
     rows = await db.fetch(
         _TILE_VIEW + "WHERE t.agency_id = $1 AND ($2::bigint IS NULL OR t.id = $2) ORDER BY t.id",
         agency_id,
         tile_id,
     )
-    return [dict(row) for row in rows]
+    return [msgspec.convert(dict(row), TileRow) for row in rows]
 
 
-async def tile_versions(db: Db, agency_id: int, tile_id: int) -> list[dict[str, Any]]:
+async def tile_versions(db: Db, agency_id: int, tile_id: int) -> list[TileVersionView]:
     rows = await db.fetch(
         f"""
         SELECT v.version, v.created_at, {_VERSION_COLUMNS}
@@ -201,25 +227,27 @@ async def tile_versions(db: Db, agency_id: int, tile_id: int) -> list[dict[str, 
         tile_id,
         agency_id,
     )
-    return [dict(row) for row in rows]
+    return [msgspec.convert(dict(row), TileVersionView) for row in rows]
 
 
-async def tiles_in_review(db: Db) -> list[dict[str, Any]]:
+async def tiles_in_review(db: Db) -> list[TileRow]:
     rows = await db.fetch(_TILE_VIEW + "WHERE t.draft_state = 'in_review' ORDER BY t.updated_at")
-    return [dict(row) for row in rows]
+    return [msgspec.convert(dict(row), TileRow) for row in rows]
 
 
-async def tile_in_review_for_update(db: Db, tile_id: int) -> dict[str, Any] | None:
+async def tile_in_review_for_update(db: Db, tile_id: int) -> TileInReview | None:
     row = await db.fetchrow(
-        "SELECT id, draft_version FROM tiles WHERE id = $1 AND draft_state = 'in_review' FOR UPDATE", tile_id
+        "SELECT id, agency_id, draft_version FROM tiles WHERE id = $1 AND draft_state = 'in_review' "
+        "FOR UPDATE",
+        tile_id,
     )
-    return dict(row) if row else None
+    return msgspec.convert(dict(row), TileInReview) if row else None
 
 
 # --- the citizens' catalogue ------------------------------------------------------------------
 
 
-async def published_catalogue(db: Db) -> list[dict[str, Any]]:
+async def published_catalogue(db: Db) -> list[PublishedTile]:
     rows = await db.fetch(
         f"""
         SELECT t.id, a.code AS agency_code, a.name_th AS agency_name_th, a.name_en AS agency_name_en,
@@ -231,7 +259,7 @@ async def published_catalogue(db: Db) -> list[dict[str, Any]]:
         ORDER BY v.sort_order, t.id
         """  # noqa: S608
     )
-    return [dict(row) for row in rows]
+    return [msgspec.convert(dict(row), PublishedTile) for row in rows]
 
 
 async def favourites(db: Db, citizen_id: str) -> list[int]:
@@ -275,5 +303,8 @@ async def record_use(db: Db, citizen_id: str, tile_id: int) -> None:
     )
 
 
-async def citizen_birthdate(db: Db, citizen_id: str) -> Any:
-    return await db.fetchval("SELECT birthdate FROM citizens WHERE id = $1::uuid", citizen_id)
+async def citizen_birthdate(db: Db, citizen_id: str) -> dt.date | None:
+    birthdate: dt.date | None = await db.fetchval(
+        "SELECT birthdate FROM citizens WHERE id = $1::uuid", citizen_id
+    )
+    return birthdate

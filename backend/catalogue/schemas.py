@@ -158,3 +158,75 @@ class OpenTile(msgspec.Struct, kw_only=True):
     audience_min_age: int | None
     audience_max_age: int | None
     version: int
+
+
+class OpenedTile(msgspec.Struct, frozen=True):
+    id: int
+    kind: str
+    link_url: str | None
+
+
+# --- rows as the queries return them ------------------------------------------------------------
+
+
+class DecidedAgency(msgspec.Struct, kw_only=True):
+    """An agency just approved or suspended, with what the decision needs to know of before."""
+
+    agency: AgencyView
+    proposed_by: str | None
+    previous_status: str
+
+
+class TileLock(msgspec.Struct, kw_only=True):
+    """A tile's workflow columns, read with the row locked (``FOR UPDATE``) for a change."""
+
+    id: int
+    agency_id: int
+    draft_version: int | None
+    draft_state: str | None
+    published_version: int | None
+    retired_at: dt.datetime | None
+    latest_version: int
+
+
+class TileInReview(msgspec.Struct, kw_only=True):
+    id: int
+    agency_id: int
+    draft_version: int
+
+
+class TileRow(msgspec.Struct, kw_only=True):
+    """A tile with its draft and published versions, as agencies and reviewers see it."""
+
+    id: int
+    agency_id: int
+    draft_version: int | None
+    draft_state: str | None
+    published_version: int | None
+    review_comment: str | None
+    retired_at: dt.datetime | None
+    updated_at: dt.datetime
+    draft: TileVersionView | None
+    published: TileVersionView | None
+
+
+class PublishedTile(msgspec.Struct, kw_only=True, frozen=True):
+    """A tile as citizens see it: its published version, of an approved agency."""
+
+    id: int
+    agency_code: str
+    agency_name_th: str
+    agency_name_en: str
+    version: int
+    title_th: str
+    title_en: str
+    description_th: str
+    description_en: str
+    icon: str
+    category: str
+    life_events: list[str]
+    audience_min_age: int | None
+    audience_max_age: int | None
+    kind: str
+    link_url: str | None
+    sort_order: int

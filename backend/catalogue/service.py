@@ -1,54 +1,105 @@
-"""Tile workflow and the citizens' catalogue.
+"""Agencies and the tile workflow: what the catalogue's handlers do, one function each.
 
 Workflow: an agency saves content (each save is a new version, kept for good) into the tile's draft,
 submits it for review, and a platform admin publishes it or returns it with a comment. Citizens only
-ever see the published version, which stays in place while a newer draft is being worked on.
+ever see the published version, which stays in place while a newer draft is being worked on; the
+published catalogue itself is ``backend.catalogue.published.Catalogue``.
 
-The published catalogue (the national target is 2,000+ services) is read from PostgreSQL once and
-kept in each process, both languages, with search keys prepared. A version stamp in Redis, renewed
-on every publish, retire or agency decision, tells every replica when to reload; a replica checks it
-at most once a second, so a change shows everywhere within about a second.
+Who may call each function is decided by the router's guard before it runs; functions that record who
+acted take the caller's ``Principal``.
 """
 
 from __future__ import annotations
 
-import asyncio
-import csv
-import datetime as dt
-import io
-import time
-import uuid
-from dataclasses import dataclass
 from typing import Any
 
 import msgspec
-import redis.asyncio
 
 from backend.catalogue import queries
+from backend.catalogue.published import Catalogue
 from backend.catalogue.schemas import (
-    CATEGORY_LABELS,
-    LIFE_EVENT_LABELS,
     AgencyTileView,
-    CatalogueView,
-    CitizenTile,
-    Language,
-    OpenTile,
+    AgencyView,
+    NewAgency,
+    OpenedTile,
+    ReviewDecision,
     TileContent,
-    TileGroup,
+    TileRow,
     TileState,
+    TileVersionView,
 )
-from backend.core.db import Pool
-from backend.core.errors import FieldError, InvalidInput
-from backend.core.text import hidden_character, normalise, search_key
+from backend.core.errors import Conflict, FieldError, InvalidInput, NotFound
+from backend.core.principal import Principal
+from backend.core.resources import Resources
+from backend.core.text import hidden_character, normalise, refuse_hidden_text
+from backend.identity import queries as identity_queries
+from backend.identity.service import Identity
 
-CATALOGUE_VERSION_KEY = "catalogue:version"
-_VERSION_CHECK_SECONDS = 1.0
-RECENT_LIMIT = 8
 _TEXT_FIELDS = ("title_th", "title_en", "description_th", "description_en")
 
 
+def _person(principal: Principal) -> str:
+    """The caller's citizen id: set for every person the routers' guards let through."""
+    assert principal.citizen_id is not None
+    return principal.citizen_id
+
+
+# --- agencies -------------------------------------------------------------------------------------
+
+
+async def propose_agency(resources: Resources, data: NewAgency, principal: Principal) -> AgencyView:
+    refuse_hidden_text(data)
+    agency_id = await queries.propose_agency(resources.pool, data, _person(principal))
+    if agency_id is None:
+        raise Conflict("An agency with this code already exists.")
+    agency = await queries.agency(resources.pool, agency_id)
+    assert agency is not None
+    return agency
+
+
+async def agencies(resources: Resources, status: str | None) -> list[AgencyView]:
+    return await queries.agencies(resources.pool, status)
+
+
+async def decide_agency(
+    resources: Resources,
+    identity: Identity,
+    catalogue: Catalogue,
+    agency_id: int,
+    status: str,
+    principal: Principal,
+) -> AgencyView:
+    admin_id = _person(principal)
+    async with resources.pool.acquire() as connection, connection.transaction():
+        decided = await queries.decide_agency(connection, agency_id, status, admin_id)
+        if decided is None:
+            raise NotFound("No such agency.")
+        # The proposer becomes its administrator once, at the first approval (not again after a
+        # suspension, which could undo a revocation).
+        if status == "approved" and decided.previous_status == "pending" and decided.proposed_by:
+            await identity_queries.grant_role(
+                connection,
+                citizen_id=decided.proposed_by,
+                role="agency_admin",
+                agency_id=agency_id,
+                granted_by=admin_id,
+                reason="proposed the agency, which was approved",
+            )
+    await identity.roles.changed()
+    if status == "suspended":  # its systems' live tokens stop at once, as its staff's roles have
+        for client in await identity_queries.agency_clients(resources.pool, agency_id):
+            await identity.agency_tokens.mark_revoked(client["id"])
+            await identity.agency_tokens.revoke_all(client["id"])
+    await catalogue.changed()
+    return decided.agency
+
+
+# --- the agency's tiles ---------------------------------------------------------------------------
+
+
 def checked_content(content: TileContent) -> dict[str, Any]:
-    """Field rules msgspec cannot express, with the field named; returns the row to store."""
+    """Field rules msgspec cannot express, with the field named; returns the row to store (the
+    columns ``queries.insert_version`` writes)."""
     errors: list[FieldError] = []
     fields = msgspec.structs.asdict(content)
     for name in _TEXT_FIELDS:
@@ -74,180 +125,178 @@ def checked_content(content: TileContent) -> dict[str, Any]:
     return fields
 
 
-def tile_state(row: dict[str, Any]) -> TileState:
-    if row["retired_at"] is not None:
+def tile_state(row: TileRow) -> TileState:
+    if row.retired_at is not None:
         return "retired"
-    if row["draft_state"] == "in_review":
+    if row.draft_state == "in_review":
         return "in_review"
-    if row["draft_state"] == "draft" or row["published_version"] is None:
+    if row.draft_state == "draft" or row.published_version is None:
         return "draft"
     return "published"
 
 
-def agency_tile_view(row: dict[str, Any]) -> AgencyTileView:
-    return msgspec.convert({**row, "state": tile_state(row)}, AgencyTileView, strict=False)
-
-
-@dataclass(frozen=True, slots=True)
-class _Entry:
-    tile: dict[str, Any]
-    search_text: str
-
-
-def _age_on(birthdate: dt.date, today: dt.date) -> int:
-    return today.year - birthdate.year - ((today.month, today.day) < (birthdate.month, birthdate.day))
-
-
-class Catalogue:
-    def __init__(self, pool: Pool, redis_client: redis.asyncio.Redis) -> None:
-        self._pool = pool
-        self._redis = redis_client
-        self._entries: list[_Entry] = []
-        self._loaded_version: str | None = None
-        self._checked_at = 0.0
-        self._lock = asyncio.Lock()
-
-    async def changed(self) -> None:
-        """Call after any change citizens would see: this process reloads now, the others within
-        a second. A fresh random stamp (not a counter) so that a Redis that lost the key, or was
-        flushed, can never hand back a stamp some replica already holds."""
-        await self._redis.set(CATALOGUE_VERSION_KEY, uuid.uuid4().hex)
-        self.forget()
-
-    def forget(self) -> None:
-        self._loaded_version = None
-
-    async def _current(self) -> list[_Entry]:
-        now = time.monotonic()
-        if self._loaded_version is not None and now - self._checked_at < _VERSION_CHECK_SECONDS:
-            return self._entries
-        async with self._lock:
-            if (
-                self._loaded_version is not None
-                and time.monotonic() - self._checked_at < _VERSION_CHECK_SECONDS
-            ):
-                return self._entries
-            stamp = await self._redis.get(CATALOGUE_VERSION_KEY)
-            version = stamp.decode() if isinstance(stamp, bytes) else str(stamp)
-            if version != self._loaded_version:
-                rows = await queries.published_catalogue(self._pool)
-                self._entries = [
-                    _Entry(
-                        row,
-                        search_key(
-                            " ".join(
-                                str(row[name]) for name in (*_TEXT_FIELDS, "agency_name_th", "agency_name_en")
-                            )
-                        ),
-                    )
-                    for row in rows
-                ]
-                self._loaded_version = version
-            self._checked_at = time.monotonic()
-            return self._entries
-
-    async def published(self) -> list[dict[str, Any]]:
-        return [entry.tile for entry in await self._current()]
-
-    async def for_citizen(
-        self,
-        *,
-        language: Language,
-        query: str | None,
-        category: str | None,
-        life_event: str | None,
-        citizen_id: str | None,
-        today: dt.date,
-    ) -> CatalogueView:
-        entries = await self._current()
-        favourite_ids: list[int] = []
-        recent_ids: list[int] = []
-        age: int | None = None
-        if citizen_id is not None:
-            favourite_ids = await queries.favourites(self._pool, citizen_id)
-            recent_ids = await queries.recently_used(self._pool, citizen_id, RECENT_LIMIT)
-            birthdate = await queries.citizen_birthdate(self._pool, citizen_id)
-            age = _age_on(birthdate, today) if birthdate else None
-        needle = search_key(query.strip()) if query else ""
-        favourite_set = set(favourite_ids)
-        matching: list[CitizenTile] = []
-        for entry in entries:
-            tile = entry.tile
-            if needle and needle not in entry.search_text:
-                continue
-            if category and tile["category"] != category:
-                continue
-            if life_event and life_event not in tile["life_events"]:
-                continue
-            if age is not None and not (
-                (tile["audience_min_age"] is None or age >= tile["audience_min_age"])
-                and (tile["audience_max_age"] is None or age <= tile["audience_max_age"])
-            ):
-                continue
-            matching.append(_citizen_tile(tile, language, tile["id"] in favourite_set))
-        by_id = {tile.id: tile for tile in matching}
-        return CatalogueView(
-            language=language,
-            favourites=[by_id[i] for i in favourite_ids if i in by_id],
-            recent=[by_id[i] for i in recent_ids if i in by_id],
-            categories=_groups(matching, CATEGORY_LABELS, language, lambda tile: [tile.category]),
-            life_events=_groups(matching, LIFE_EVENT_LABELS, language, lambda tile: tile.life_events),
-            total=len(matching),
-        )
-
-    async def is_published(self, tile_id: int) -> dict[str, Any] | None:
-        return next((entry.tile for entry in await self._current() if entry.tile["id"] == tile_id), None)
-
-
-def _citizen_tile(tile: dict[str, Any], language: Language, favourite: bool) -> CitizenTile:
-    return CitizenTile(
-        id=tile["id"],
-        agency_code=tile["agency_code"],
-        agency_name=tile[f"agency_name_{language}"],
-        title=tile[f"title_{language}"],
-        description=tile[f"description_{language}"],
-        icon=tile["icon"],
-        category=tile["category"],
-        life_events=tile["life_events"],
-        kind=tile["kind"],
-        link_url=tile["link_url"],
-        favourite=favourite,
+def agency_tile_view(row: TileRow) -> AgencyTileView:
+    return AgencyTileView(
+        id=row.id,
+        agency_id=row.agency_id,
+        state=tile_state(row),
+        draft_version=row.draft_version,
+        published_version=row.published_version,
+        review_comment=row.review_comment,
+        retired_at=row.retired_at,
+        updated_at=row.updated_at,
+        draft=row.draft,
+        published=row.published,
     )
 
 
-def _groups(
-    tiles: list[CitizenTile], labels: dict[str, tuple[str, str]], language: Language, keys_of: Any
-) -> list[TileGroup]:
-    grouped: dict[str, list[CitizenTile]] = {key: [] for key in labels}
-    for tile in tiles:
-        for key in keys_of(tile):
-            grouped[key].append(tile)
-    index = 0 if language == "th" else 1
-    return [
-        TileGroup(key=key, label=labels[key][index], tiles=members)
-        for key, members in grouped.items()
-        if members
-    ]
+async def _tile_view(resources: Resources, agency_id: int, tile_id: int) -> AgencyTileView:
+    rows = await queries.agency_tiles(resources.pool, agency_id, tile_id)
+    if not rows:
+        raise NotFound("No such tile.")
+    return agency_tile_view(rows[0])
 
 
-def open_tiles(rows: list[dict[str, Any]]) -> list[OpenTile]:
-    return [msgspec.convert(row, OpenTile, strict=False, from_attributes=False) for row in rows]
+async def agency_tiles(resources: Resources, agency_id: int) -> list[AgencyTileView]:
+    return [agency_tile_view(row) for row in await queries.agency_tiles(resources.pool, agency_id)]
 
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+async def create_tile(
+    resources: Resources, agency_id: int, data: TileContent, principal: Principal
+) -> AgencyTileView:
+    content = checked_content(data)
+    async with resources.pool.acquire() as connection, connection.transaction():
+        if await identity_queries.agency_status(connection, agency_id) != "approved":
+            raise Conflict("The agency must be approved before it can publish services.")
+        tile_id = await queries.create_tile(connection, agency_id)
+        await queries.insert_version(connection, tile_id, 1, content, principal.citizen_id)
+    return await _tile_view(resources, agency_id, tile_id)
 
 
-def _csv_safe(value: object) -> str:
-    """Spreadsheet programs run cells that start like formulas; a leading quote keeps them text."""
-    text = "" if value is None else " ".join(value) if isinstance(value, list) else str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+async def update_tile(
+    resources: Resources, agency_id: int, tile_id: int, data: TileContent, principal: Principal
+) -> AgencyTileView:
+    content = checked_content(data)
+    async with resources.pool.acquire() as connection, connection.transaction():
+        tile = await queries.tile_for_update(connection, agency_id, tile_id)
+        if tile is None:
+            raise NotFound("No such tile.")
+        if tile.draft_state == "in_review":
+            raise Conflict("This tile is in review; wait for the decision before changing it.")
+        version = tile.latest_version + 1
+        await queries.insert_version(connection, tile_id, version, content, principal.citizen_id)
+        await queries.set_draft(connection, tile_id, version, "draft", None)
+    return await _tile_view(resources, agency_id, tile_id)
 
 
-def open_tiles_csv(tiles: list[OpenTile]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    columns = [field.name for field in msgspec.structs.fields(OpenTile)]
-    writer.writerow(columns)
-    for tile in tiles:
-        writer.writerow([_csv_safe(getattr(tile, column)) for column in columns])
-    return buffer.getvalue()
+async def submit_tile(
+    resources: Resources, agency_id: int, tile_id: int, principal: Principal
+) -> AgencyTileView:
+    async with resources.pool.acquire() as connection, connection.transaction():
+        tile = await queries.tile_for_update(connection, agency_id, tile_id)
+        if tile is None:
+            raise NotFound("No such tile.")
+        if tile.draft_state != "draft" or tile.draft_version is None:
+            raise Conflict(
+                "Only a draft can be submitted (this tile has no draft, or it is already in review)."
+            )
+        await queries.set_draft(connection, tile_id, tile.draft_version, "in_review", None)
+        await queries.record_review(
+            connection, tile_id=tile_id, version=tile.draft_version, action="submitted", comment=None,
+            actor=principal.citizen_id, client=principal.client_id,
+        )  # fmt: skip
+    return await _tile_view(resources, agency_id, tile_id)
+
+
+async def retire_tile(
+    resources: Resources, catalogue: Catalogue, agency_id: int, tile_id: int, principal: Principal
+) -> AgencyTileView:
+    async with resources.pool.acquire() as connection, connection.transaction():
+        tile = await queries.tile_for_update(connection, agency_id, tile_id)
+        if tile is None:
+            raise NotFound("No such tile.")
+        if tile.retired_at is not None:
+            raise Conflict("This tile is already retired.")
+        await queries.retire(connection, tile_id)
+        await queries.record_review(
+            connection, tile_id=tile_id, version=tile.published_version or tile.latest_version,
+            action="retired", comment=None, actor=principal.citizen_id, client=principal.client_id,
+        )  # fmt: skip
+    await catalogue.changed()
+    return await _tile_view(resources, agency_id, tile_id)
+
+
+async def tile_versions(resources: Resources, agency_id: int, tile_id: int) -> list[TileVersionView]:
+    versions = await queries.tile_versions(resources.pool, agency_id, tile_id)
+    if not versions:
+        raise NotFound("No such tile.")
+    return versions
+
+
+# --- review by platform admins --------------------------------------------------------------------
+
+
+async def tiles_in_review(resources: Resources) -> list[AgencyTileView]:
+    return [agency_tile_view(row) for row in await queries.tiles_in_review(resources.pool)]
+
+
+async def decide_tile(
+    resources: Resources,
+    catalogue: Catalogue,
+    tile_id: int,
+    principal: Principal,
+    *,
+    publish: bool,
+    decision: ReviewDecision | None = None,
+) -> AgencyTileView:
+    """Publishes the version in review, or returns it to the agency with the decision's comment."""
+    if decision is not None:
+        refuse_hidden_text(decision)
+    comment = decision.comment if decision else None
+    async with resources.pool.acquire() as connection, connection.transaction():
+        tile = await queries.tile_in_review_for_update(connection, tile_id)
+        if tile is None:
+            raise NotFound("No tile with that id is waiting for review.")
+        version = tile.draft_version
+        if publish:
+            await queries.publish(connection, tile_id, version)
+        else:
+            await queries.set_draft(connection, tile_id, version, "draft", comment)
+        await queries.record_review(
+            connection, tile_id=tile_id, version=version, action="published" if publish else "returned",
+            comment=comment, actor=principal.citizen_id, client=None,
+        )  # fmt: skip
+    if publish:
+        await catalogue.changed()
+    return await _tile_view(resources, tile.agency_id, tile_id)
+
+
+# --- citizens -------------------------------------------------------------------------------------
+
+
+async def _published_or_404(catalogue: Catalogue, tile_id: int) -> OpenedTile:
+    tile = await catalogue.is_published(tile_id)
+    if tile is None:
+        raise NotFound("No such service.")
+    return OpenedTile(id=tile_id, kind=tile.kind, link_url=tile.link_url)
+
+
+async def add_favourite(
+    resources: Resources, catalogue: Catalogue, principal: Principal, tile_id: int
+) -> None:
+    await _published_or_404(catalogue, tile_id)
+    await queries.set_favourite(resources.pool, _person(principal), tile_id, True)
+
+
+async def remove_favourite(resources: Resources, principal: Principal, tile_id: int) -> None:
+    """Any tile, published or not any more."""
+    await queries.set_favourite(resources.pool, _person(principal), tile_id, False)
+
+
+async def open_tile(
+    resources: Resources, catalogue: Catalogue, principal: Principal, tile_id: int
+) -> OpenedTile:
+    """Kept for the citizen's 'recently used'."""
+    opened = await _published_or_404(catalogue, tile_id)
+    await queries.record_use(resources.pool, _person(principal), tile_id)
+    return opened

@@ -1,9 +1,25 @@
-"""All SQL of the connectors feature: registry, consents, and the data-access record."""
+"""All SQL of the connectors feature: registry, consents, and the data-access record.
+
+Rows come back as the Structs of ``schemas``. Other features use some of these as they are: the
+data-access record (``record_access``, ``record_staff_look``), ``agency_connectors`` (plain rows, by
+column name) and ``create_connector`` (from such a row: the demo seed and tests).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+import msgspec
+
+from backend.connectors.contract import Entitlement
+from backend.connectors.schemas import (
+    ActiveConnector,
+    ConnectorRow,
+    ConsentView,
+    DataAccessView,
+    NewConnector,
+)
 from backend.core.db import Connection, Db
 
 # What an agency sets when registering or changing a connector (besides its fixed name).
@@ -18,26 +34,61 @@ CONNECTOR_COLUMNS = ", ".join(
 )
 
 
-async def create_connector(
-    db: Db, agency_id: int, fields: dict[str, Any], created_by: str | None
+def _writable(data: NewConnector, secret_key_id: str | None, secret_ciphertext: bytes | None) -> list[object]:
+    """The values of ``WRITABLE_COLUMNS`` for what an agency sent, its secret sealed."""
+    sealed = {"secret_key_id": secret_key_id, "secret_ciphertext": secret_ciphertext}
+    return [sealed[column] if column in sealed else getattr(data, column) for column in WRITABLE_COLUMNS]
+
+
+async def _insert(
+    db: Db, agency_id: int, name: str, values: Sequence[object], created_by: str | None
 ) -> int | None:
     columns = ", ".join(WRITABLE_COLUMNS)
-    values = ", ".join(f"${i}" for i in range(4, 4 + len(WRITABLE_COLUMNS)))
+    placeholders = ", ".join(f"${i}" for i in range(4, 4 + len(WRITABLE_COLUMNS)))
     connector_id: int | None = await db.fetchval(
         f"""
         INSERT INTO connectors (agency_id, name, created_by, {columns})
-        VALUES ($1, $2, $3::uuid, {values})
+        VALUES ($1, $2, $3::uuid, {placeholders})
         ON CONFLICT (agency_id, name) DO NOTHING RETURNING id
         """,  # noqa: S608 (column names are constants)
         agency_id,
-        fields["name"],
+        name,
         created_by,
-        *(fields.get(column) for column in WRITABLE_COLUMNS),
+        *values,
     )
     return connector_id
 
 
-async def update_connector(db: Db, agency_id: int, connector_id: int, fields: dict[str, Any]) -> None:
+async def create_connector(
+    db: Db, agency_id: int, fields: dict[str, Any], created_by: str | None
+) -> int | None:
+    """From a row of the connector's columns by name (the demo seed, tests); None when the agency
+    already has a connector of that name."""
+    values = [fields.get(column) for column in WRITABLE_COLUMNS]
+    return await _insert(db, agency_id, fields["name"], values, created_by)
+
+
+async def register_connector(
+    db: Db,
+    agency_id: int,
+    data: NewConnector,
+    secret_key_id: str | None,
+    secret_ciphertext: bytes | None,
+    created_by: str | None,
+) -> int | None:
+    """None when the agency already has a connector of that name."""
+    values = _writable(data, secret_key_id, secret_ciphertext)
+    return await _insert(db, agency_id, data.name, values, created_by)
+
+
+async def update_connector(
+    db: Db,
+    agency_id: int,
+    connector_id: int,
+    data: NewConnector,
+    secret_key_id: str | None,
+    secret_ciphertext: bytes | None,
+) -> None:
     assignments = ", ".join(f"{column} = ${i}" for i, column in enumerate(WRITABLE_COLUMNS, start=3))
     await db.execute(
         f"""
@@ -46,7 +97,7 @@ async def update_connector(db: Db, agency_id: int, connector_id: int, fields: di
         """,  # noqa: S608 (column names are constants)
         connector_id,
         agency_id,
-        *(fields.get(column) for column in WRITABLE_COLUMNS),
+        *_writable(data, secret_key_id, secret_ciphertext),
     )
 
 
@@ -60,29 +111,41 @@ async def set_connector_status(db: Db, agency_id: int, connector_id: int, status
     return result.endswith(" 1")
 
 
-async def agency_connectors(db: Db, agency_id: int) -> list[dict[str, Any]]:
+async def connectors_of(db: Db, agency_id: int, connector_id: int | None = None) -> list[ConnectorRow]:
+    """The agency's connectors (or the one named), in every status, by name."""
     rows = await db.fetch(
-        f"SELECT {CONNECTOR_COLUMNS} FROM connectors WHERE agency_id = $1 ORDER BY name",  # noqa: S608
+        f"""
+        SELECT {CONNECTOR_COLUMNS} FROM connectors
+        WHERE agency_id = $1 AND ($2::bigint IS NULL OR id = $2) ORDER BY name
+        """,  # noqa: S608
         agency_id,
+        connector_id,
     )
-    return [dict(row) for row in rows]
+    return [msgspec.convert(dict(row), ConnectorRow) for row in rows]
 
 
-async def active_connectors(db: Db) -> list[dict[str, Any]]:
-    """Connectors citizens' entitlements come from: active, of approved agencies."""
+async def agency_connectors(db: Db, agency_id: int) -> list[dict[str, Any]]:
+    """``connectors_of`` as plain rows, for other features (the applications' delivery)."""
+    return [msgspec.structs.asdict(row) for row in await connectors_of(db, agency_id)]
+
+
+async def active_connectors(db: Db, connector_id: int | None = None) -> list[ActiveConnector]:
+    """Connectors citizens' entitlements come from (or the one named, if it is one): active, of
+    approved agencies."""
     rows = await db.fetch(
         f"""
         SELECT {", ".join("c." + column for column in CONNECTOR_COLUMNS.split(", "))},
                a.code AS agency_code, a.name_th AS agency_name_th, a.name_en AS agency_name_en
         FROM connectors c JOIN agencies a ON a.id = c.agency_id
-        WHERE c.status = 'active' AND a.status = 'approved'
+        WHERE c.status = 'active' AND a.status = 'approved' AND ($1::bigint IS NULL OR c.id = $1)
         ORDER BY a.code, c.name
-        """  # noqa: S608
+        """,  # noqa: S608
+        connector_id,
     )
-    return [dict(row) for row in rows]
+    return [msgspec.convert(dict(row), ActiveConnector) for row in rows]
 
 
-async def live_consents(db: Db, citizen_id: str) -> dict[int, dict[str, Any]]:
+async def live_consents(db: Db, citizen_id: str) -> dict[int, ConsentView]:
     rows = await db.fetch(
         """
         SELECT id, connector_id, purpose, granted_at, expires_at FROM consents
@@ -90,12 +153,12 @@ async def live_consents(db: Db, citizen_id: str) -> dict[int, dict[str, Any]]:
         """,
         citizen_id,
     )
-    return {row["connector_id"]: dict(row) for row in rows}
+    return {row["connector_id"]: msgspec.convert(dict(row), ConsentView) for row in rows}
 
 
 async def grant_consent(
     connection: Connection, citizen_id: str, connector_id: int, purpose: str, days: int
-) -> dict[str, Any]:
+) -> ConsentView:
     """Replaces any live consent for the same connector; run inside a transaction."""
     await connection.execute(
         "UPDATE consents SET withdrawn_at = now() "
@@ -115,7 +178,7 @@ async def grant_consent(
         days,
     )
     assert row is not None
-    return dict(row)
+    return msgspec.convert(dict(row), ConsentView)
 
 
 async def withdraw_all_consents(connection: Connection, connector_id: int) -> None:
@@ -147,7 +210,7 @@ async def withdraw_consent(connection: Connection, citizen_id: str, consent_id: 
 
 
 async def replace_entitlement_states(
-    connection: Connection, *, citizen_id: str, answers: list[tuple[int, int, list[dict[str, Any]]]]
+    connection: Connection, *, citizen_id: str, answers: list[tuple[int, int, list[Entitlement]]]
 ) -> list[tuple[int, str]]:
     """Each connector's latest answer (connector, agency, states) in place of its previous one, inside
     a transaction; returns the (connector, scheme) pairs the citizen has newly become eligible for but
@@ -200,14 +263,14 @@ async def replace_entitlement_states(
         connector_ids,
         [connector_id for connector_id, _, _ in rows],
         [agency_id for _, agency_id, _ in rows],
-        *([state[key] for _, _, state in rows] for key in _STATE_KEYS),
+        *([getattr(state, key) for _, _, state in rows] for key in _STATE_KEYS),
     )
     return sorted(
         {
-            (connector_id, state["scheme_id"])
+            (connector_id, state.scheme_id)
             for connector_id, _, state in rows
-            if state["status"] == "eligible_not_enrolled"
-            and before.get((connector_id, state["scheme_id"])) != state["status"]
+            if state.status == "eligible_not_enrolled"
+            and before.get((connector_id, state.scheme_id)) != state.status
         }
     )
 
@@ -291,7 +354,7 @@ async def record_accesses(
 
 async def data_access_for_citizen(
     db: Db, citizen_id: str, before_id: int | None, limit: int
-) -> list[dict[str, Any]]:
+) -> list[DataAccessView]:
     rows = await db.fetch(
         """
         SELECT l.id, l.at, l.actor_kind, l.purpose, l.fields, l.outcome, l.detail, l.agency_id,
@@ -307,12 +370,12 @@ async def data_access_for_citizen(
         before_id,
         limit,
     )
-    return [dict(row) for row in rows]
+    return [msgspec.convert(dict(row), DataAccessView) for row in rows]
 
 
 async def data_access_for_agency(
     db: Db, agency_id: int, before_id: int | None, limit: int
-) -> list[dict[str, Any]]:
+) -> list[DataAccessView]:
     """Calls made to the agency's own connectors, and nothing else the log holds under its id (a
     citizen sharing one of its documents, someone opening the share, its staff's own looks)."""
     rows = await db.fetch(
@@ -326,4 +389,4 @@ async def data_access_for_agency(
         before_id,
         limit,
     )
-    return [dict(row) for row in rows]
+    return [msgspec.convert({**dict(row), "agency_id": agency_id}, DataAccessView) for row in rows]

@@ -19,11 +19,11 @@ from litestar.params import FromPath
 from litestar.status_codes import HTTP_201_CREATED
 
 from backend.core.errors import NotFound, ServiceUnavailable
+from backend.core.guards import person
 from backend.core.principal import Principal
 from backend.core.resources import Resources
 from backend.settings import Settings
 from notifications import queries
-from notifications.routes import citizen_id_of
 
 DEMO_DEVICE_NAME = "Demo phone (the local push service)"
 
@@ -64,13 +64,14 @@ def demo_device_routes(settings: Settings) -> list[HTTPRouteHandler]:
     @post(
         "/api/v1/demo/push-device",
         tags=["demo"],
+        guards=[person],
         summary="Demo mode: give me a demo phone that receives my pushes",
         status_code=HTTP_201_CREATED,
     )
     async def add_demo_device(
         principal: NamedDependency[Principal], resources: NamedDependency[Resources]
     ) -> DemoDevice:
-        citizen_id = citizen_id_of(principal)
+        citizen_id = str(principal.citizen_id)  # the person guard made sure there is one
         device = await call(resources, "POST", "/devices")
         row = await queries.upsert_subscription(
             resources.pool,
@@ -85,6 +86,7 @@ def demo_device_routes(settings: Settings) -> list[HTTPRouteHandler]:
     @get(
         "/api/v1/demo/push-device/{subscription_id:uuid}/messages",
         tags=["demo"],
+        guards=[person],
         summary="Demo mode: what my demo phone received, decrypted",
     )
     async def demo_device_messages(
@@ -92,7 +94,7 @@ def demo_device_routes(settings: Settings) -> list[HTTPRouteHandler]:
         principal: NamedDependency[Principal],
         resources: NamedDependency[Resources],
     ) -> list[ReceivedPush]:
-        citizen_id = citizen_id_of(principal)
+        citizen_id = str(principal.citizen_id)
         mine = {row["id"]: row for row in await queries.subscriptions(resources.pool, citizen_id)}
         row = mine.get(str(subscription_id))
         if row is None or not str(row["endpoint"]).startswith(f"{push_service}/push/"):

@@ -1,11 +1,66 @@
-"""All SQL of the identity feature."""
+"""All SQL of the identity feature. Rows come back as msgspec Structs; the two functions still
+answering dicts (``citizen_by_id``, ``agency_clients``) are kept for the features that read those
+rows by key until they move to the typed ones beside them."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
+import msgspec
+
 from backend.core.db import Db
+from backend.identity.schemas import RoleGrantView
+
+
+class CitizenRow(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    national_id_key_id: str
+    national_id_ciphertext: bytes
+    name_th: str | None
+    name_en: str | None
+    birthdate: dt.date | None
+    created_at: dt.datetime
+    last_login_at: dt.datetime
+
+
+class GrantRow(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    citizen_id: str
+    role: str
+    agency_id: int | None
+    revoked_at: dt.datetime | None
+
+
+class AgencyClientRow(msgspec.Struct, frozen=True, kw_only=True):
+    id: int
+    client_id: str
+    agency_id: int
+    name: str
+    scopes: list[str]
+    created_at: dt.datetime
+    revoked_at: dt.datetime | None
+
+
+class AgencyClientListing(msgspec.Struct, frozen=True, kw_only=True):
+    """One of an agency's clients, with how many of its secrets still work."""
+
+    id: int
+    client_id: str
+    name: str
+    scopes: list[str]
+    created_at: dt.datetime
+    revoked_at: dt.datetime | None
+    live_secrets: int
+
+
+class ClientCredential(msgspec.Struct, frozen=True, kw_only=True):
+    """A live client whose live secret was presented."""
+
+    id: int
+    client_id: str
+    agency_id: int
+    scopes: list[str]
 
 
 async def upsert_citizen_on_login(
@@ -51,7 +106,7 @@ async def upsert_citizen_on_login(
     return row["id"], row["created"]
 
 
-async def citizen_by_id(db: Db, citizen_id: str) -> dict[str, Any] | None:
+async def citizen(db: Db, citizen_id: str) -> CitizenRow | None:
     row = await db.fetchrow(
         """
         SELECT id::text, national_id_key_id, national_id_ciphertext, name_th, name_en, birthdate,
@@ -60,7 +115,13 @@ async def citizen_by_id(db: Db, citizen_id: str) -> dict[str, Any] | None:
         """,
         citizen_id,
     )
-    return dict(row) if row else None
+    return msgspec.convert(dict(row), CitizenRow) if row else None
+
+
+async def citizen_by_id(db: Db, citizen_id: str) -> dict[str, Any] | None:
+    """``citizen`` as a dict, for the features that still read it by key."""
+    row = await citizen(db, citizen_id)
+    return msgspec.structs.asdict(row) if row else None
 
 
 async def citizen_id_by_hash(db: Db, national_id_hash: bytes) -> str | None:
@@ -113,7 +174,7 @@ async def revoke_role(db: Db, *, grant_id: int, revoked_by: str | None) -> bool:
     return result.endswith(" 1")
 
 
-async def role_grants(db: Db, *, include_revoked: bool) -> list[dict[str, Any]]:
+async def role_grants(db: Db, *, include_revoked: bool) -> list[RoleGrantView]:
     rows = await db.fetch(
         """
         SELECT g.id, g.citizen_id::text, g.role, g.agency_id, g.granted_by::text, g.granted_at,
@@ -124,7 +185,7 @@ async def role_grants(db: Db, *, include_revoked: bool) -> list[dict[str, Any]]:
         """,
         include_revoked,
     )
-    return [dict(row) for row in rows]
+    return [msgspec.convert(dict(row), RoleGrantView) for row in rows]
 
 
 async def active_platform_admin_count(db: Db) -> int:
@@ -134,11 +195,16 @@ async def active_platform_admin_count(db: Db) -> int:
     return count
 
 
-async def grant_by_id(db: Db, grant_id: int) -> dict[str, Any] | None:
+async def lock_role_grants(db: Db) -> None:
+    """Until the transaction ends, no one else grants or revokes a role (the last-admin check)."""
+    await db.execute("LOCK TABLE role_grants IN SHARE ROW EXCLUSIVE MODE")
+
+
+async def grant_by_id(db: Db, grant_id: int) -> GrantRow | None:
     row = await db.fetchrow(
         "SELECT id, citizen_id::text, role, agency_id, revoked_at FROM role_grants WHERE id = $1", grant_id
     )
-    return dict(row) if row else None
+    return msgspec.convert(dict(row), GrantRow) if row else None
 
 
 async def agency_status(db: Db, agency_id: int) -> str | None:
@@ -187,7 +253,7 @@ async def expire_client_secrets(db: Db, *, client_pk: int, overlap_seconds: int)
     return expires_at
 
 
-async def agency_client(db: Db, *, agency_id: int, client_id: str) -> dict[str, Any] | None:
+async def agency_client(db: Db, *, agency_id: int, client_id: str) -> AgencyClientRow | None:
     row = await db.fetchrow(
         """
         SELECT id, client_id, agency_id, name, scopes, created_at, revoked_at
@@ -196,10 +262,10 @@ async def agency_client(db: Db, *, agency_id: int, client_id: str) -> dict[str, 
         agency_id,
         client_id,
     )
-    return dict(row) if row else None
+    return msgspec.convert(dict(row), AgencyClientRow) if row else None
 
 
-async def agency_clients(db: Db, agency_id: int) -> list[dict[str, Any]]:
+async def agency_client_listing(db: Db, agency_id: int) -> list[AgencyClientListing]:
     rows = await db.fetch(
         """
         SELECT c.id, c.client_id, c.name, c.scopes, c.created_at, c.revoked_at,
@@ -212,7 +278,12 @@ async def agency_clients(db: Db, agency_id: int) -> list[dict[str, Any]]:
         """,
         agency_id,
     )
-    return [dict(row) for row in rows]
+    return [msgspec.convert(dict(row), AgencyClientListing) for row in rows]
+
+
+async def agency_clients(db: Db, agency_id: int) -> list[dict[str, Any]]:
+    """``agency_client_listing`` as dicts, for the features that still read it by key."""
+    return [msgspec.structs.asdict(row) for row in await agency_client_listing(db, agency_id)]
 
 
 async def revoke_agency_client(db: Db, *, client_pk: int, revoked_by: str | None) -> None:
@@ -228,7 +299,7 @@ async def revoke_agency_client(db: Db, *, client_pk: int, revoked_by: str | None
     )
 
 
-async def client_for_secret(db: Db, *, client_id: str, secret_hash: bytes) -> dict[str, Any] | None:
+async def client_for_secret(db: Db, *, client_id: str, secret_hash: bytes) -> ClientCredential | None:
     """The live client whose live secret this is, with its agency still approved."""
     row = await db.fetchrow(
         """
@@ -244,4 +315,4 @@ async def client_for_secret(db: Db, *, client_id: str, secret_hash: bytes) -> di
         client_id,
         secret_hash,
     )
-    return dict(row) if row else None
+    return msgspec.convert(dict(row), ClientCredential) if row else None

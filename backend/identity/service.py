@@ -1,5 +1,10 @@
 """The identity feature's services and the request dependencies other features use.
 
+``Identity`` logs a citizen in and out and keeps their sessions; the HTTP handlers
+(``backend.identity.api``) make one call each, here or in ``account`` (the citizen's profile and
+sessions), ``role_grants`` (staff roles) and ``agency_clients`` (agencies' machine clients and the
+token endpoint).
+
 ``principal`` (a Litestar dependency) resolves the caller from an agency's bearer token or the
 session cookie. A state-changing request made with the cookie must carry the session's CSRF token in
 ``X-CSRF-Token`` (synchronizer-token pattern): Litestar's CSRF middleware sets its own cookie on
@@ -10,9 +15,10 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
@@ -23,15 +29,23 @@ from litestar.di import NamedDependency
 
 from backend.core.crypto import NationalIdCipher, is_valid_national_id
 from backend.core.db import Connection
-from backend.core.errors import FieldError, InvalidInput, NotAuthenticated
+from backend.core.errors import (
+    BadRequest,
+    FieldError,
+    InvalidInput,
+    NotAuthenticated,
+    ServiceUnavailable,
+)
 from backend.core.guards import principal_of
+from backend.core.links import is_same_site_path
 from backend.core.principal import Principal, Session
 from backend.core.ratelimit import Bucket, RateLimiter, client_address
 from backend.core.resources import Resources
 from backend.identity import queries
 from backend.identity.agency_clients import AgencyTokens
-from backend.identity.oidc import OidcClient, VerifiedLogin
+from backend.identity.oidc import LoginFailed, OidcClient, VerifiedLogin
 from backend.identity.roles import RoleCache
+from backend.identity.schemas import LogoutResult
 from backend.identity.sessions import SessionStore
 from backend.settings import Settings
 
@@ -39,6 +53,18 @@ _log = structlog.get_logger(__name__)
 
 CSRF_HEADER = "x-csrf-token"
 _LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
+_ACR_VALUES = re.compile(r"^[\w:.\-/ ]{1,200}$")
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class WithCookies(Generic[T]):
+    """An answer and the cookies to set with it (a redirect's answer is its URL)."""
+
+    body: T
+    cookies: list[Cookie]
+
 
 LoginListener = Callable[[Connection, str, bytes], Awaitable[None]]
 _login_listeners: list[LoginListener] = []
@@ -156,6 +182,76 @@ class Identity:
         _log.info("citizen_logged_in", citizen_id=citizen_id, first_login=created, acr=login.acr)
         return citizen_id
 
+    # --- logging in and out ----------------------------------------------------------------------
+
+    async def start_login(
+        self,
+        request: Request[Any, Any, Any],
+        *,
+        next_path: str,
+        acr_values: str | None,
+        max_age: int | None,
+    ) -> WithCookies[str]:
+        """Where to send the browser to log in (or step up), with the cookie that binds it to this login."""
+        await self.limit(request, self.login_bucket)
+        if not is_same_site_path(next_path):
+            raise BadRequest("next must be a path on this site, such as /bills")
+        if acr_values is not None and not _ACR_VALUES.match(acr_values):
+            raise BadRequest("acr_values is not a valid list of assurance levels")
+        url, binding = await self.oidc.authorization_url(
+            next_url=next_path, acr_values=acr_values, max_age=max_age
+        )
+        return WithCookies(url, [self.login_binding_cookie(binding)])
+
+    async def finish_login(
+        self,
+        request: Request[Any, Any, Any],
+        resources: Resources,
+        *,
+        code: str | None,
+        state: str | None,
+        error: str | None,
+    ) -> WithCookies[str]:
+        """The provider's answer checked, the citizen recorded and a new session begun; where to go next."""
+        await self.limit(request, self.callback_bucket)
+        if error:
+            raise LoginFailed("The identity provider did not log you in. Please try again.")
+        if not code or not state:
+            raise LoginFailed("The identity provider's answer is incomplete. Please log in again.")
+        binding = request.cookies.get(self.login_binding_cookie_name)
+        verified = await self.oidc.complete(code=code, state=state, browser_binding=binding)
+        citizen_id = await self.record_login(resources, verified)
+        # Rotation: whatever session this browser had before ends; the login gets a new one.
+        previous = request.cookies.get(session_cookie_name(self.settings))
+        if previous and (old := await self.sessions.load(previous)) is not None:
+            await self.sessions.end(old.citizen_id, old.public_id)
+        token, _ = await self.sessions.create(
+            citizen_id,
+            acr=verified.acr,
+            amr=verified.amr,
+            auth_time=verified.auth_time,
+            user_agent=request.headers.get("user-agent", ""),
+            ip_address=client_address(request, self.settings.trusted_proxy_networks),
+            sealed_national_id=self.cipher.encrypt(verified.national_id),
+            birthdate=verified.birthdate,
+        )
+        cookies = [self.session_cookie(token), self.login_binding_cookie("", expire=True)]
+        return WithCookies(verified.next_url, cookies)
+
+    async def log_out(self, principal: Principal) -> WithCookies[LogoutResult]:
+        """This session ends, and the provider's too when it can say how."""
+        citizen_id, session = person_of(principal)
+        await self.sessions.end(citizen_id, session.public_id)
+        try:
+            end_session_url = await self.oidc.end_session_url(
+                post_logout_redirect_uri=f"{self.settings.public_url}/"
+            )
+        except ServiceUnavailable:  # our session is over whatever the provider says: clear the cookie
+            end_session_url = None
+        return WithCookies(LogoutResult(end_session_url=end_session_url), [self.expired_session_cookie()])
+
+    # --- who is who ---------------------------------------------------------------------------------
+
     async def citizen_id_for(self, resources: Resources, national_id: str) -> str | None:
         """Whose national ID this is (None when they never logged in); 400 when it is not a valid one."""
         if not is_valid_national_id(national_id):
@@ -204,6 +300,14 @@ def create_identity(settings: Settings, resources: Resources, *, oidc_http: http
         agency_tokens=AgencyTokens(resources.redis),
         roles=RoleCache(resources.redis),
     )
+
+
+def person_of(principal: Principal) -> tuple[str, Session]:
+    """The citizen id and session of a person logged in with the cookie: a route guarded by ``person``
+    (``backend.core.guards``) lets no one else through."""
+    assert principal.citizen_id is not None
+    assert principal.session is not None
+    return principal.citizen_id, principal.session
 
 
 def parse_birthdate(value: str | None) -> dt.date | None:

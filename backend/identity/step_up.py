@@ -1,12 +1,22 @@
-"""Step-up (RFC 9470): whether a session's login is strong and recent enough for an action."""
+"""Step-up (RFC 9470): whether a session's login is strong and recent enough for an action.
+
+``require_step_up`` is the rule, called where the need depends on the request (a large bill);
+``step_up`` is the guard for a route that always needs it, with the settings' level and age.
+"""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Iterable
+from typing import Any
+
+from litestar.connection import ASGIConnection
+from litestar.handlers.base import BaseRouteHandler
 
 from backend.core.errors import NotAuthenticated
+from backend.core.guards import is_options, principal_of
 from backend.core.principal import Principal, require_person
+from backend.core.resources import Resources
 
 
 class StepUpRequired(NotAuthenticated):
@@ -54,3 +64,17 @@ def require_step_up(
     if not (strong_enough and recent_enough):
         raise StepUpRequired(acr_values=minimum_acr, max_age=max_age_seconds)
     return principal
+
+
+def step_up(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """Guard: a login at least ``STEP_UP_ACR`` and no older than ``STEP_UP_MAX_AGE_SECONDS``."""
+    if is_options(connection):
+        return
+    resources: Resources = connection.app.state.resources
+    settings = resources.settings
+    require_step_up(
+        principal_of(connection),
+        minimum_acr=settings.step_up_acr,
+        acr_levels=settings.acr_levels,
+        max_age_seconds=settings.step_up_max_age_seconds,
+    )

@@ -24,39 +24,35 @@ from litestar.plugins import PluginProtocol
 from litestar.types import ControllerRouterHandler
 
 from backend.agencies.api.agency import router as agencies_for_agency_staff
+from backend.applications.api import APPLICATION_ROUTERS
+from backend.applications.context import Applications, provide_applications
 from backend.applications.files import FileStore
-from backend.applications.routes import APPLICATION_ROUTES, provide_applications
-from backend.applications.service import Applications
 from backend.applications.signing import DocumentSigner
-from backend.catalogue.routes import CATALOGUE_ROUTES, provide_catalogue
-from backend.catalogue.service import Catalogue
+from backend.catalogue.api import ROUTERS as CATALOGUE_ROUTERS
+from backend.catalogue.published import Catalogue, provide_catalogue
+from backend.connectors.api import ROUTERS as CONNECTOR_ROUTERS
 from backend.connectors.client import ConnectorClient
-from backend.connectors.entitlements import EntitlementsService
-from backend.connectors.routes import CONNECTOR_ROUTES, provide_entitlements
+from backend.connectors.entitlements import EntitlementsService, provide_entitlements
 from backend.core.errors import EXCEPTION_HANDLERS, ConfigurationError
 from backend.core.logging import RequestContextMiddleware, configure_logging
 from backend.core.metrics import PROMETHEUS_CONFIG, metrics
 from backend.core.migrate import upgrade
 from backend.core.resources import Resources, open_resources
 from backend.core.security import SecurityHeadersMiddleware
+from backend.identity.api import IDENTITY_ROUTERS
 from backend.identity.auth import AuthenticationMiddleware
-from backend.identity.routes import IDENTITY_ROUTES
 from backend.identity.service import (
     create_identity,
     provide_identity,
     provide_optional_principal,
     provide_principal,
 )
-from backend.identity.staff_routes import STAFF_ROUTES
 from backend.server.health import healthz, readyz
 from backend.server.pwa_shell import pwa_routes
 from backend.server.worker import load_task_handlers
 from backend.settings import Settings, load_settings, parse_keyring
-from notifications.routes import NOTIFICATION_ROUTES
-from notifications.support import SUPPORT_NOTIFICATION_ROUTES
-from payments.receipt_page import RECEIPT_PAGE_ROUTES
-from payments.routes import PAYMENT_ROUTES
-from payments.support import SUPPORT_PAYMENT_ROUTES
+from notifications.api import ROUTERS as NOTIFICATION_ROUTERS
+from payments.api import ROUTERS as PAYMENT_ROUTERS
 
 MAX_REQUEST_BODY_BYTES = 1024 * 1024
 
@@ -144,16 +140,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
         healthz,
         readyz,
         metrics,
-        *IDENTITY_ROUTES,
-        *STAFF_ROUTES,
-        *CATALOGUE_ROUTES,
-        *CONNECTOR_ROUTES,
-        *PAYMENT_ROUTES,
-        *SUPPORT_PAYMENT_ROUTES,
-        *SUPPORT_NOTIFICATION_ROUTES,
-        *RECEIPT_PAGE_ROUTES,
-        *NOTIFICATION_ROUTES,
-        *APPLICATION_ROUTES,
+        *IDENTITY_ROUTERS,
+        *CATALOGUE_ROUTERS,
+        *CONNECTOR_ROUTERS,
+        *PAYMENT_ROUTERS,
+        *NOTIFICATION_ROUTERS,
+        *APPLICATION_ROUTERS,
         agencies_for_agency_staff,
     ]
     plugins: list[PluginProtocol] = []

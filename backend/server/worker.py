@@ -27,12 +27,8 @@ _log = structlog.get_logger(__name__)
 
 # Modules whose import registers task handlers; each feature adds its own here.
 TASK_MODULES: tuple[str, ...] = (
-    "payments.webhooks",
-    "notifications.delivery",
-    "notifications.campaigns",
-    "notifications.webhooks",
-    "notifications.release",
-    "notifications.proactive",
+    "payments.tasks",
+    "notifications.tasks",
     "backend.applications.delivery",
 )
 SWEEP_CRON = "* * * * * */30"  # every 30 seconds (croniter's sixth field is seconds)

@@ -27,11 +27,11 @@ async def look_up_citizen(
     purpose: str,
     fields: list[str],
 ) -> LookedUp:
-    citizen = await identity_queries.citizen_by_id(resources.pool, citizen_id)
+    citizen = await identity_queries.citizen(resources.pool, citizen_id)
     if citizen is None:
         raise NotFound("No such citizen.")
     await access_log.record_staff_look(
-        resources.pool, citizen_id=citizen["id"], staff_id=staff_id, purpose=purpose, fields=fields
+        resources.pool, citizen_id=citizen.id, staff_id=staff_id, purpose=purpose, fields=fields
     )
-    national_id = identity.cipher.decrypt(citizen["national_id_key_id"], citizen["national_id_ciphertext"])
-    return LookedUp(citizen_id=citizen["id"], national_id_masked=mask_national_id(national_id))
+    national_id = identity.cipher.decrypt(citizen.national_id_key_id, citizen.national_id_ciphertext)
+    return LookedUp(citizen_id=citizen.id, national_id_masked=mask_national_id(national_id))

@@ -18,9 +18,10 @@ from backend.core.resources import Resources
 from backend.server.app import create_app
 from backend.settings import Settings, load_settings
 from notifications import queries
-from notifications.campaigns import AgencyFollowers, NewCampaign, start_campaign
+from notifications.campaigns import start_campaign
 from notifications.delivery import vapid_key
-from notifications.service import NewTemplate, placeholders_of
+from notifications.schemas import AgencyFollowers, NewCampaign, NewTemplate
+from notifications.service import placeholders_of
 from tests.campaign_data import seed_followers_with_devices
 from tests.conftest import environment_for_tests, serve_in_process
 from tests.demo_agencies import running_push_service

@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from backend.catalogue.service import Catalogue
+from backend.catalogue.published import Catalogue
 from backend.core.resources import Resources
 from tests.factories import make_agency
 from tests.integration.conftest import SignIn

@@ -265,7 +265,8 @@ async def test_a_demo_citizen_gets_a_demo_phone_and_sees_the_push_it_received(
     from backend.core.resources import Resources
     from backend.core.tasks import run_task
     from notifications import queries
-    from notifications.service import NewNotification, send_to_citizen
+    from notifications.schemas import NewNotification
+    from notifications.service import send_to_citizen
     from tests.demo_agencies import running_push_service
     from tests.factories import make_agency
 

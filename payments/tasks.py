@@ -1,11 +1,13 @@
-"""The agency's payment events (a bill paid, a refund moved), told through its webhook
+"""Task handlers: the agency's payment events (a bill paid, a refund moved), told through its webhook
 (``backend.agencies.webhooks``), queued in the transaction that changed the payment."""
 
 from __future__ import annotations
 
+import msgspec
+
 from backend.agencies.webhooks import RETRY_DELAYS, deliver_agency_event
 from backend.core.tasks import TaskContext, task_handler
-from payments import queries
+from payments import queries, staff_queries
 from payments.service import REFUND_WEBHOOK_TASK, WEBHOOK_TASK
 
 
@@ -22,11 +24,12 @@ async def deliver_payment_webhook(ctx: TaskContext, payment_id: str) -> None:
 
 @task_handler(REFUND_WEBHOOK_TASK, retry_delays=RETRY_DELAYS)
 async def deliver_refund_webhook(ctx: TaskContext, refund_id: str) -> None:
-    refund = await queries.refund_event(ctx.connection, refund_id)
-    if refund is None or refund["agency_id"] is None:
+    refund = await staff_queries.refund_event(ctx.connection, refund_id)
+    if refund is None or refund.agency_id is None:
         return  # money no bill of any agency's was paid with: nobody to tell
-    agency_id = refund.pop("agency_id")
-    event_id = f"refund.updated:{refund_id}:{refund['state']}"
+    fields = msgspec.structs.asdict(refund)
+    del fields["agency_id"]
+    event_id = f"refund.updated:{refund_id}:{refund.state}"
     await deliver_agency_event(
-        ctx, agency_id, "refund.updated", event_id, refund, payment_id=refund["payment_id"]
+        ctx, refund.agency_id, "refund.updated", event_id, fields, payment_id=refund.payment_id
     )

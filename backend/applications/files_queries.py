@@ -1,0 +1,108 @@
+"""All SQL of citizens' uploaded files: the application's files, the upload quota and what the collector
+may remove."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import msgspec
+
+from backend.applications.files import CheckedUpload
+from backend.applications.schemas import FileView
+from backend.core.db import Connection, Db
+
+_FILE_COLUMNS = "id::text, field, file_name, content_type, size_bytes, sha256, uploaded_at"
+
+
+async def insert_file(
+    connection: Connection, application_id: str, field: str, upload: CheckedUpload
+) -> FileView:
+    row = await connection.fetchrow(
+        f"""
+        INSERT INTO application_files (application_id, field, file_name, content_type, size_bytes, sha256)
+        VALUES ($1::uuid, $2, $3, $4, $5, $6) RETURNING {_FILE_COLUMNS}
+        """,  # noqa: S608
+        application_id,
+        field,
+        upload.name,
+        upload.content_type,
+        upload.size,
+        upload.sha256,
+    )
+    assert row is not None
+    return msgspec.convert(dict(row), FileView)
+
+
+async def files(db: Db, application_id: str) -> list[FileView]:
+    rows = await db.fetch(
+        f"SELECT {_FILE_COLUMNS} FROM application_files "  # noqa: S608
+        "WHERE application_id = $1::uuid AND removed_at IS NULL ORDER BY uploaded_at",
+        application_id,
+    )
+    return [msgspec.convert(dict(row), FileView) for row in rows]
+
+
+async def file(db: Db, application_id: str, file_id: str) -> FileView | None:
+    row = await db.fetchrow(
+        f"SELECT {_FILE_COLUMNS} FROM application_files "  # noqa: S608
+        "WHERE application_id = $1::uuid AND id = $2::uuid AND removed_at IS NULL",
+        application_id,
+        file_id,
+    )
+    return msgspec.convert(dict(row), FileView) if row else None
+
+
+async def count_files(db: Db, application_id: str, field: str) -> int:
+    found: int = await db.fetchval(
+        "SELECT count(*) FROM application_files "
+        "WHERE application_id = $1::uuid AND field = $2 AND removed_at IS NULL",
+        application_id,
+        field,
+    )
+    return found
+
+
+async def remove_file(connection: Connection, application_id: str, file_id: str) -> bool:
+    return bool(
+        await connection.fetchval(
+            """
+            UPDATE application_files SET removed_at = now()
+            WHERE application_id = $1::uuid AND id = $2::uuid AND removed_at IS NULL RETURNING 1
+            """,
+            application_id,
+            file_id,
+        )
+    )
+
+
+async def lock_upload_quota(db: Db, citizen_id: str) -> None:
+    """Until the transaction ends: one quota check and insert at a time per citizen."""
+    await db.execute(
+        "SELECT pg_advisory_xact_lock(hashtextextended('upload-quota:' || $1::text, 0))", citizen_id
+    )
+
+
+async def held_upload_bytes(db: Db, citizen_id: str, removed_within: dt.timedelta) -> int:
+    """Bytes of the citizen's live uploads and of those removed within ``removed_within``."""
+    held: int = await db.fetchval(
+        """
+        SELECT coalesce(sum(f.size_bytes), 0) FROM application_files f
+        JOIN applications a ON a.id = f.application_id
+        WHERE a.citizen_id = $1::uuid AND (f.removed_at IS NULL OR f.removed_at > now() - $2::interval)
+        """,
+        citizen_id,
+        removed_within,
+    )
+    return held
+
+
+async def referenced_files(db: Db, digests: list[str]) -> set[str]:
+    """Which of ``digests`` a live upload or an issued document references."""
+    rows = await db.fetch(
+        """
+        SELECT sha256 FROM application_files WHERE sha256 = ANY($1::text[]) AND removed_at IS NULL
+        UNION SELECT sha256 FROM documents WHERE sha256 = ANY($1::text[])
+        """,
+        digests,
+    )
+    return {row["sha256"] for row in rows}

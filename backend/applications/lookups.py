@@ -1,0 +1,61 @@
+"""What support staff may open of a citizen's applications: each look is written to the citizen's "who
+accessed my data" log (``backend.support.lookups``), with what was seen."""
+
+from __future__ import annotations
+
+import msgspec
+
+from backend.applications import files_queries, queries
+from backend.applications.context import Applications, Download, citizen_of
+from backend.applications.schemas import SupportApplication
+from backend.applications.service import MAX_LISTED, stored_file
+from backend.core.errors import NotFound
+from backend.core.principal import Principal
+from backend.core.resources import Resources
+from backend.identity.service import Identity
+from backend.support.lookups import look_up_citizen
+
+
+async def support_applications(
+    applications: Applications,
+    resources: Resources,
+    identity: Identity,
+    principal: Principal,
+    citizen_id: str,
+) -> list[SupportApplication]:
+    """A citizen's applications with their files and timelines (the look is recorded for the citizen)."""
+    found = await look_up_citizen(
+        resources, identity, citizen_id, staff_id=citizen_of(principal),
+        purpose="Support looked at your applications", fields=["applications", "file names", "timelines"],
+    )  # fmt: skip
+    pool = applications.pool
+    return [
+        msgspec.convert(
+            {
+                **msgspec.structs.asdict(row),
+                "files": await files_queries.files(pool, row.id),
+                "events": await queries.events(pool, row.id),
+            },
+            SupportApplication,
+        )
+        for row in await queries.applications_of_citizen(pool, found.citizen_id, MAX_LISTED)
+    ]
+
+
+async def support_file(
+    applications: Applications,
+    resources: Resources,
+    identity: Identity,
+    principal: Principal,
+    application_id: str,
+    file_id: str,
+) -> Download:
+    found = await queries.application(applications.pool, application_id)
+    if found is None:
+        raise NotFound("No such application.")
+    row, download = await stored_file(applications, application_id, file_id)
+    await look_up_citizen(
+        resources, identity, found.citizen_id, staff_id=citizen_of(principal),
+        purpose=f"Support opened a file of your application {found.tracking_number}", fields=[row.field],
+    )  # fmt: skip
+    return download

@@ -1,0 +1,222 @@
+"""The published catalogue as citizens and open data see it.
+
+The published catalogue (the national target is 2,000+ services) is read from PostgreSQL once and
+kept in each process, both languages, with search keys prepared. A version stamp in Redis, renewed
+on every publish, retire or agency decision, tells every replica when to reload; a replica checks it
+at most once a second, so a change shows everywhere within about a second.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import datetime as dt
+import io
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import msgspec
+import redis.asyncio
+from litestar.datastructures import State
+
+from backend.catalogue import queries
+from backend.catalogue.schemas import (
+    CATEGORY_LABELS,
+    LIFE_EVENT_LABELS,
+    CatalogueView,
+    CitizenTile,
+    Language,
+    OpenTile,
+    PublishedTile,
+    TileGroup,
+)
+from backend.core.db import Pool
+from backend.core.text import search_key
+
+BANGKOK = ZoneInfo("Asia/Bangkok")
+CATALOGUE_VERSION_KEY = "catalogue:version"
+_VERSION_CHECK_SECONDS = 1.0
+RECENT_LIMIT = 8
+_SEARCHED_FIELDS = (
+    "title_th", "title_en", "description_th", "description_en", "agency_name_th", "agency_name_en",
+)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    tile: PublishedTile
+    search_text: str
+
+
+def _age_on(birthdate: dt.date, today: dt.date) -> int:
+    return today.year - birthdate.year - ((today.month, today.day) < (birthdate.month, birthdate.day))
+
+
+def provide_catalogue(state: State) -> Catalogue:
+    catalogue: Catalogue = state.catalogue
+    return catalogue
+
+
+class Catalogue:
+    def __init__(self, pool: Pool, redis_client: redis.asyncio.Redis) -> None:
+        self._pool = pool
+        self._redis = redis_client
+        self._entries: list[_Entry] = []
+        self._loaded_version: str | None = None
+        self._checked_at = 0.0
+        self._lock = asyncio.Lock()
+
+    async def changed(self) -> None:
+        """Call after any change citizens would see: this process reloads now, the others within
+        a second. A fresh random stamp (not a counter) so that a Redis that lost the key, or was
+        flushed, can never hand back a stamp some replica already holds."""
+        await self._redis.set(CATALOGUE_VERSION_KEY, uuid.uuid4().hex)
+        self.forget()
+
+    def forget(self) -> None:
+        self._loaded_version = None
+
+    async def _current(self) -> list[_Entry]:
+        now = time.monotonic()
+        if self._loaded_version is not None and now - self._checked_at < _VERSION_CHECK_SECONDS:
+            return self._entries
+        async with self._lock:
+            if (
+                self._loaded_version is not None
+                and time.monotonic() - self._checked_at < _VERSION_CHECK_SECONDS
+            ):
+                return self._entries
+            stamp = await self._redis.get(CATALOGUE_VERSION_KEY)
+            version = stamp.decode() if isinstance(stamp, bytes) else str(stamp)
+            if version != self._loaded_version:
+                tiles = await queries.published_catalogue(self._pool)
+                self._entries = [
+                    _Entry(tile, search_key(" ".join(str(getattr(tile, name)) for name in _SEARCHED_FIELDS)))
+                    for tile in tiles
+                ]
+                self._loaded_version = version
+            self._checked_at = time.monotonic()
+            return self._entries
+
+    async def tiles(self) -> list[PublishedTile]:
+        return [entry.tile for entry in await self._current()]
+
+    async def published(self) -> list[dict[str, Any]]:
+        """The published tiles as plain rows (their columns by name)."""
+        return [msgspec.structs.asdict(tile) for tile in await self.tiles()]
+
+    async def for_citizen(
+        self,
+        *,
+        language: Language,
+        query: str | None,
+        category: str | None,
+        life_event: str | None,
+        citizen_id: str | None,
+        today: dt.date | None = None,
+    ) -> CatalogueView:
+        """Tiles matching the filters, for the citizen's age (on ``today``, by default the date in
+        Thailand), their favourites and recently used ones first."""
+        entries = await self._current()
+        favourite_ids: list[int] = []
+        recent_ids: list[int] = []
+        age: int | None = None
+        if citizen_id is not None:
+            favourite_ids = await queries.favourites(self._pool, citizen_id)
+            recent_ids = await queries.recently_used(self._pool, citizen_id, RECENT_LIMIT)
+            birthdate = await queries.citizen_birthdate(self._pool, citizen_id)
+            age = _age_on(birthdate, today or dt.datetime.now(BANGKOK).date()) if birthdate else None
+        needle = search_key(query.strip()) if query else ""
+        favourite_set = set(favourite_ids)
+        matching: list[CitizenTile] = []
+        for entry in entries:
+            tile = entry.tile
+            if needle and needle not in entry.search_text:
+                continue
+            if category and tile.category != category:
+                continue
+            if life_event and life_event not in tile.life_events:
+                continue
+            if age is not None and not (
+                (tile.audience_min_age is None or age >= tile.audience_min_age)
+                and (tile.audience_max_age is None or age <= tile.audience_max_age)
+            ):
+                continue
+            matching.append(_citizen_tile(tile, language, tile.id in favourite_set))
+        by_id = {tile.id: tile for tile in matching}
+        return CatalogueView(
+            language=language,
+            favourites=[by_id[i] for i in favourite_ids if i in by_id],
+            recent=[by_id[i] for i in recent_ids if i in by_id],
+            categories=_groups(matching, CATEGORY_LABELS, language, lambda tile: [tile.category]),
+            life_events=_groups(matching, LIFE_EVENT_LABELS, language, lambda tile: tile.life_events),
+            total=len(matching),
+        )
+
+    async def is_published(self, tile_id: int) -> PublishedTile | None:
+        return next((entry.tile for entry in await self._current() if entry.tile.id == tile_id), None)
+
+    async def open_tiles(self) -> list[OpenTile]:
+        """The open-data shape of every published tile."""
+        return [msgspec.convert(tile, OpenTile, from_attributes=True) for tile in await self.tiles()]
+
+    async def open_tiles_csv(self) -> str:
+        return open_tiles_csv(await self.open_tiles())
+
+
+def _citizen_tile(tile: PublishedTile, language: Language, favourite: bool) -> CitizenTile:
+    english = language == "en"
+    return CitizenTile(
+        id=tile.id,
+        agency_code=tile.agency_code,
+        agency_name=tile.agency_name_en if english else tile.agency_name_th,
+        title=tile.title_en if english else tile.title_th,
+        description=tile.description_en if english else tile.description_th,
+        icon=tile.icon,
+        category=tile.category,
+        life_events=tile.life_events,
+        kind=tile.kind,
+        link_url=tile.link_url,
+        favourite=favourite,
+    )
+
+
+def _groups(
+    tiles: list[CitizenTile],
+    labels: dict[str, tuple[str, str]],
+    language: Language,
+    keys_of: Callable[[CitizenTile], list[str]],
+) -> list[TileGroup]:
+    grouped: dict[str, list[CitizenTile]] = {key: [] for key in labels}
+    for tile in tiles:
+        for key in keys_of(tile):
+            grouped[key].append(tile)
+    index = 0 if language == "th" else 1
+    return [
+        TileGroup(key=key, label=labels[key][index], tiles=members)
+        for key, members in grouped.items()
+        if members
+    ]
+
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _csv_safe(value: object) -> str:
+    """Spreadsheet programs run cells that start like formulas; a leading quote keeps them text."""
+    text = "" if value is None else " ".join(value) if isinstance(value, list) else str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def open_tiles_csv(tiles: list[OpenTile]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    columns = [field.name for field in msgspec.structs.fields(OpenTile)]
+    writer.writerow(columns)
+    for tile in tiles:
+        writer.writerow([_csv_safe(getattr(tile, column)) for column in columns])
+    return buffer.getvalue()

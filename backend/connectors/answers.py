@@ -1,0 +1,219 @@
+"""A citizen's answers from each connector: as kept in Redis between pages, and as the page shows them.
+
+Two keys per citizen and connector, each under a digest of the national ID (never the ID in clear):
+the cached copy of the last answer, kept for the connector's ``cache_seconds`` fresh and a day after
+that stale; and the hold, which keeps the citizen's calls to one connector to one per cool-down
+(``SET NX EX``, so that every replica agrees), and says, once the call that claimed it has failed, why.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import time
+from dataclasses import dataclass
+
+import msgspec
+import redis.asyncio
+
+from backend.connectors.client import PLAIN_REASONS
+from backend.connectors.contract import Entitlement, EntitlementsResponse
+from backend.connectors.schemas import ActiveConnector, AgencyResult, EntitlementView, ResultState
+
+CACHE_KEY = "entitlements:{}:{}"
+HOLD_KEY = "entitlements-refresh:{}:{}"
+"""Connector, citizen (digest): held while the citizen may not have that connector asked again; the
+value is when they may (epoch seconds), then, once the call has failed, why."""
+_AWAIT_POLL_SECONDS = 0.05
+_STALE_KEEP_SECONDS = 86400
+Outcome = tuple[ResultState, float | None, EntitlementsResponse | None, str | None]
+"""(state, when the answer was fetched, the answer, why it is not fresh)."""
+
+
+class Cached(msgspec.Struct):
+    fetched_at: float
+    answer: EntitlementsResponse
+
+
+def _copy_from(raw: bytes | str | None) -> Cached | None:
+    with contextlib.suppress(msgspec.DecodeError):  # one kept before a rule it fails: as if missing
+        return msgspec.json.decode(raw, type=Cached) if raw is not None else None
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Hold:
+    until: float
+    failed: str | None = None
+    """Why the call that claimed it brought no answer (a key of PLAIN_REASONS), once it has ended."""
+
+
+def _hold_from(raw: bytes | str | None) -> Hold | None:
+    if raw is None:
+        return None
+    until, _, failed = (raw.decode() if isinstance(raw, bytes) else raw).partition(" ")
+    return Hold(float(until), failed or None) if float(until) > time.time() else None
+
+
+def is_fresh(copy: Cached, row: ActiveConnector, now: float) -> bool:
+    return now - copy.fetched_at < int(row.cache_seconds)
+
+
+def as_held(copy: Cached | None, row: ActiveConnector, hold: Hold | None) -> Outcome:
+    """What the citizen is shown of a connector not asked now: the copy (fresh or stale), or else why
+    the last call brought nothing."""
+    if copy is None:
+        return ("unavailable", None, None, hold.failed if hold and hold.failed else "cooling")
+    if is_fresh(copy, row, time.time()):
+        return ("fresh", copy.fetched_at, copy.answer, None)
+    return ("stale", copy.fetched_at, copy.answer, "cooling")
+
+
+class AnswerStore:
+    """The copies and holds of every citizen, in Redis."""
+
+    def __init__(self, redis_client: redis.asyncio.Redis) -> None:
+        self._redis = redis_client
+
+    async def read(
+        self, connectors: list[ActiveConnector], digest: str
+    ) -> tuple[dict[int, Cached], dict[int, Hold]]:
+        """Every connector's cached answer, and the citizen's holds on asking them again, in one round
+        trip."""
+        keys = [CACHE_KEY.format(row.id, digest) for row in connectors]
+        keys += [HOLD_KEY.format(row.id, digest) for row in connectors]
+        raws = await self._redis.mget(keys)
+        count = len(connectors)
+        copies, holds = {}, {}
+        for row, raw_copy, raw_hold in zip(connectors, raws[:count], raws[count:], strict=True):
+            if (copy := _copy_from(raw_copy)) is not None:
+                copies[row.id] = copy
+            if (hold := _hold_from(raw_hold)) is not None:
+                holds[row.id] = hold
+        return copies, holds
+
+    async def claim(
+        self, wanted: list[int], holds: dict[int, Hold], digest: str, cooldown_seconds: int
+    ) -> set[int]:
+        """Claims the citizen's call to each wanted connector not held already (SET NX EX, so that
+        replicas agree) and returns those claimed; ``holds`` then says when each may be asked again.
+        Without a cool-down, every call is claimed."""
+        if cooldown_seconds <= 0:
+            return set(wanted)
+        free = [connector_id for connector_id in wanted if connector_id not in holds]
+        if not free:
+            return set()
+        until = time.time() + cooldown_seconds
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for connector_id in free:
+                key = HOLD_KEY.format(connector_id, digest)
+                pipe.set(key, f"{until:.3f}", nx=True, ex=cooldown_seconds)
+            won = await pipe.execute()
+        holds.update(dict.fromkeys(free, Hold(until)))  # one lost to a request just before: about as long
+        return {connector_id for connector_id, claimed in zip(free, won, strict=True) if claimed}
+
+    async def note_failures(
+        self, failures: dict[int, str], holds: dict[int, Hold], digest: str, cooldown_seconds: int
+    ) -> None:
+        """Why each claimed call brought no answer, on its hold: the citizen's other requests within the
+        cool-down say so rather than wait for an answer that is not coming."""
+        if not failures or cooldown_seconds <= 0:
+            return
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for connector_id, why in failures.items():
+                value = f"{holds[connector_id].until:.3f} {why}"
+                pipe.set(HOLD_KEY.format(connector_id, digest), value, xx=True, keepttl=True)
+            await pipe.execute()
+
+    async def await_copy(self, row: ActiveConnector, digest: str, deadline_seconds: float) -> Outcome:
+        """Another of the citizen's requests is asking this agency now (two tabs, a language switch):
+        its answer once cached, or why it brought none, rather than a second call."""
+        keys = [CACHE_KEY.format(row.id, digest), HOLD_KEY.format(row.id, digest)]
+        give_up = time.monotonic() + deadline_seconds - 2 * _AWAIT_POLL_SECONDS
+        while time.monotonic() < give_up:
+            await asyncio.sleep(_AWAIT_POLL_SECONDS)
+            raw_copy, raw_hold = await self._redis.mget(keys)
+            copy, hold = _copy_from(raw_copy), _hold_from(raw_hold)
+            if copy is not None or hold is None or hold.failed:
+                return as_held(copy, row, hold)
+        return as_held(None, row, None)
+
+    async def keep(
+        self, answered: list[tuple[ActiveConnector, float, EntitlementsResponse]], digest: str
+    ) -> None:
+        """Each answer as the connector's cached copy, kept a day past its ``cache_seconds``."""
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for row, at, answer in answered:
+                pipe.set(
+                    CACHE_KEY.format(row.id, digest),
+                    msgspec.json.encode(Cached(fetched_at=at, answer=answer)),
+                    ex=row.cache_seconds + _STALE_KEEP_SECONDS,
+                )
+            await pipe.execute()
+
+
+# --- what the page shows --------------------------------------------------------------------------
+
+
+def agency_result(
+    row: ActiveConnector, outcome: Outcome, language: str, consented: bool, hold: Hold | None
+) -> AgencyResult:
+    state, fetched_at, answer, why = outcome
+    index = 0 if language == "th" else 1
+    english = language == "en"
+    agency_name = row.agency_name_en if english else row.agency_name_th
+    if why == "consent":
+        reason: str | None = (
+            "ต้องได้รับความยินยอมจากท่านก่อน",
+            "This agency needs your consent before we ask it.",
+        )[index]
+    elif why == "refreshing":
+        reason = ("ข้อมูลล่าสุดที่มี กำลังปรับปรุง", "The latest we have; refreshing now.")[index]
+    elif why == "cooling" and state == "stale":
+        reason = ("ข้อมูลล่าสุดที่มี", "The latest we have.")[index]
+    elif why == "cooling":
+        reason = (
+            "เพิ่งสอบถามหน่วยงานนี้ไปเมื่อครู่ โปรดลองใหม่อีกครั้งในไม่ช้า",
+            "We asked this agency moments ago; please try again shortly.",
+        )[index]
+    else:
+        reason = PLAIN_REASONS[why][index] if why in PLAIN_REASONS else None
+    entitlements = [
+        _entitlement_view(entitlement, row.agency_code, agency_name, language)
+        for entitlement in (answer.entitlements if answer else [])
+    ]
+    entitlements.sort(key=lambda view: view.status != "eligible_not_enrolled")
+    return AgencyResult(
+        agency_code=row.agency_code,
+        agency_name=agency_name,
+        connector_id=row.id,
+        connector_title=row.title_en if english else row.title_th,
+        state=state,
+        as_of=dt.datetime.fromtimestamp(fetched_at, tz=dt.UTC) if fetched_at else None,
+        age_seconds=int(time.time() - fetched_at) if fetched_at else None,
+        reason=reason,
+        consent_required=row.consent_required,
+        consent_given=consented,
+        entitlements=entitlements,
+        refresh_available_at=dt.datetime.fromtimestamp(hold.until, tz=dt.UTC) if hold else None,
+    )
+
+
+def _entitlement_view(
+    entitlement: Entitlement, agency_code: str, agency_name: str, language: str
+) -> EntitlementView:
+    english = language == "en"
+    return EntitlementView(
+        agency_code=agency_code,
+        agency_name=agency_name,
+        scheme_id=entitlement.scheme_id,
+        scheme_name=entitlement.scheme_name_en if english else entitlement.scheme_name_th,
+        status=entitlement.status,
+        amount_satang=entitlement.amount_satang,
+        period=entitlement.period,
+        next_payment_date=entitlement.next_payment_date,
+        details=entitlement.details_en if english else entitlement.details_th,
+        how_to_claim=entitlement.how_to_claim_en if english else entitlement.how_to_claim_th,
+        url=entitlement.url,
+    )

@@ -1,0 +1,9 @@
+"""The connectors' HTTP surface: one router per kind of caller, each guarded on the router."""
+
+from __future__ import annotations
+
+from litestar import Router
+
+from backend.connectors.api import agency, citizen
+
+ROUTERS: list[Router] = [agency.router, citizen.router]

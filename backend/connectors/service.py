@@ -1,0 +1,309 @@
+"""What the connectors' handlers do, one function each: agencies register, change and disable their
+connectors and see the calls made to them; citizens see their entitlements, give and withdraw
+consent, and see who accessed their data.
+
+Who may call each function is decided by the router's guard before it runs; functions that act for a
+citizen take the caller's ``Principal``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+
+import msgspec
+
+from backend.connectors import queries
+from backend.connectors.client import forget_token
+from backend.connectors.entitlements import SECRET_PURPOSE, Caller, EntitlementsService
+from backend.connectors.schemas import (
+    ConnectorRow,
+    ConnectorView,
+    ConsentView,
+    DataAccessPage,
+    DataAccessView,
+    EntitlementsPage,
+    NewConnector,
+    NewConsent,
+)
+from backend.connectors.tls import certificate_problems
+from backend.core.errors import Conflict, FieldError, InvalidInput, NotFound
+from backend.core.outbound import DestinationRefused, check_destination, origin_of
+from backend.core.principal import Principal
+from backend.core.resources import Resources
+from backend.core.text import refuse_hidden_text
+from backend.identity import queries as identity_queries
+from backend.identity.service import Identity, parse_birthdate
+
+
+def _person(principal: Principal) -> str:
+    """The caller's citizen id: set for every person the routers' guards let through."""
+    assert principal.citizen_id is not None
+    return principal.citizen_id
+
+
+def _view(row: ConnectorRow, circuit: str = "closed") -> ConnectorView:
+    return msgspec.convert({**msgspec.structs.asdict(row), "circuit": circuit}, ConnectorView)
+
+
+# --- an agency's connectors -----------------------------------------------------------------------
+
+
+def _checked_auth(data: NewConnector, *, secret_on_file: bool = False) -> str | None:
+    """The secret to store, after checking the authentication fields agree with the kind. When
+    updating a connector of the same kind, ``secret_on_file`` lets the stored secret stand."""
+    errors: list[FieldError] = []
+    if data.auth_kind == "api_key":
+        errors += [
+            FieldError(field=f, message="needed for api_key")
+            for f in ("api_key_header", "api_key")
+            if not getattr(data, f) and not (f == "api_key" and secret_on_file)
+        ]
+        secret = data.api_key
+    elif data.auth_kind == "oauth_client_credentials":
+        needed = ("oauth_token_url", "oauth_client_id", "oauth_client_secret")
+        errors += [
+            FieldError(field=f, message="needed for oauth_client_credentials")
+            for f in needed
+            if not getattr(data, f) and not (f == "oauth_client_secret" and secret_on_file)
+        ]
+        secret = data.oauth_client_secret
+    elif data.auth_kind == "client_tls":
+        errors += [
+            FieldError(field=f, message="needed for client_tls")
+            for f in ("client_certificate_pem", "client_private_key_pem")
+            if not getattr(data, f) and not (f == "client_private_key_pem" and secret_on_file)
+        ]
+        if not data.base_url.startswith("https://"):
+            errors.append(FieldError(field="base_url", message="a client certificate needs https"))
+        secret = data.client_private_key_pem
+    else:
+        secret = None
+    if data.auth_kind != "client_tls" and data.client_certificate_pem:
+        errors.append(FieldError(field="client_certificate_pem", message="only for client_tls"))
+    if data.min_age is not None and data.max_age is not None and data.min_age > data.max_age:
+        errors.append(FieldError(field="min_age", message="must not be above max_age"))
+    errors += certificate_problems(
+        data.client_certificate_pem,
+        data.client_private_key_pem if data.auth_kind == "client_tls" else None,
+        data.server_ca_pem,
+    )
+    if errors:
+        raise InvalidInput("; ".join(f"{e.field}: {e.message}" for e in errors), errors=errors)
+    return secret
+
+
+_SECRET_FIELDS = {
+    "api_key": "api_key",
+    "oauth_client_credentials": "oauth_client_secret",
+    "client_tls": "client_private_key_pem",
+}
+
+
+def _origin(url: str | None) -> str | None:
+    """Scheme, host and port, as the secret's destination; anything unreadable counts as new."""
+    if not url:
+        return None
+    try:
+        return origin_of(url)
+    except ValueError:
+        return url
+
+
+def _secret_may_stay(data: NewConnector, current: ConnectorRow) -> bool:
+    """Not once either address points to another origin, where the stored secret (or a token got with
+    it) would be sent: then the secret must be given again, and leaving it out is refused by name."""
+    moved = [
+        field
+        for field in ("base_url", "oauth_token_url")
+        if _origin(getattr(data, field)) != _origin(getattr(current, field))
+    ]
+    # A CA the agency gives decides which server counts as that origin: a new one, a new destination.
+    if (data.server_ca_pem or "").strip() != (current.server_ca_pem or "").strip():
+        moved.append("server_ca_pem")
+    secret_field = _SECRET_FIELDS.get(data.auth_kind)
+    if not moved or secret_field is None or getattr(data, secret_field):
+        return not moved
+    changed = ", ".join(moved)
+    message = (
+        f"ต้องใส่อีกครั้ง เพราะ {changed} ชี้ไปยังที่อยู่ใหม่ (ความลับที่เก็บไว้จะไม่ถูกส่งไปยังที่อยู่ใหม่) · "
+        f"needed again: {changed} now points to another address, and the stored secret is never sent there"
+    )
+    raise InvalidInput(message, errors=[FieldError(field=secret_field, message=message)])
+
+
+async def _check_urls(data: NewConnector, resources: Resources) -> None:
+    allow_private = bool(resources.settings.allow_private_connector_hosts)
+    for field in ("base_url", "oauth_token_url"):
+        url = getattr(data, field)
+        if url:
+            try:
+                await check_destination(url, allow_private=allow_private)
+            except DestinationRefused as exc:
+                raise InvalidInput(errors=[FieldError(field=field, message=str(exc))]) from exc
+
+
+async def _connector(resources: Resources, agency_id: int, connector_id: int) -> ConnectorRow:
+    found = await queries.connectors_of(resources.pool, agency_id, connector_id)
+    if not found:
+        raise NotFound("No such connector.")
+    return found[0]
+
+
+async def register_connector(
+    resources: Resources,
+    identity: Identity,
+    entitlements: EntitlementsService,
+    agency_id: int,
+    data: NewConnector,
+    principal: Principal,
+) -> ConnectorView:
+    refuse_hidden_text(data)
+    if await identity_queries.agency_status(resources.pool, agency_id) != "approved":
+        raise Conflict("The agency must be approved before it registers connectors.")
+    secret = _checked_auth(data)
+    await _check_urls(data, resources)
+    key_id, ciphertext = identity.cipher.encrypt(secret, purpose=SECRET_PURPOSE) if secret else (None, None)
+    connector_id = await queries.register_connector(
+        resources.pool, agency_id, data, key_id, ciphertext, principal.citizen_id
+    )
+    if connector_id is None:
+        raise Conflict("This agency already has a connector with that name.")
+    entitlements.forget_connectors()
+    return _view(await _connector(resources, agency_id, connector_id))
+
+
+async def update_connector(
+    resources: Resources,
+    identity: Identity,
+    entitlements: EntitlementsService,
+    agency_id: int,
+    connector_id: int,
+    data: NewConnector,
+) -> ConnectorView:
+    """Changes the connector and turns it back on; a secret left out stays, unless an address moved."""
+    refuse_hidden_text(data)
+    current = await _connector(resources, agency_id, connector_id)
+    if data.name != current.name:
+        raise InvalidInput(errors=[FieldError(field="name", message="a connector's name cannot change")])
+    keep = current.auth_kind == data.auth_kind and current.secret_ciphertext is not None
+    keep = keep and _secret_may_stay(data, current)
+    secret = _checked_auth(data, secret_on_file=keep)
+    await _check_urls(data, resources)
+    key_id: str | None
+    ciphertext: bytes | None
+    if secret:
+        key_id, ciphertext = identity.cipher.encrypt(secret, purpose=SECRET_PURPOSE)
+    elif keep:
+        key_id, ciphertext = current.secret_key_id, current.secret_ciphertext
+    else:
+        key_id, ciphertext = None, None
+    async with resources.pool.acquire() as connection, connection.transaction():
+        await queries.update_connector(connection, agency_id, connector_id, data, key_id, ciphertext)
+        consent_changed = (data.purpose, sorted(data.fields)) != (current.purpose, sorted(current.fields))
+        if consent_changed or (data.consent_required and not current.consent_required):
+            # A consent was given for what the connector said then; it does not carry over.
+            await queries.withdraw_all_consents(connection, connector_id)
+    # An OAuth token got with the old settings is not sent to the new ones.
+    await forget_token(resources.redis, connector_id)
+    entitlements.forget_connectors()
+    return _view(await _connector(resources, agency_id, connector_id))
+
+
+async def agency_connectors(
+    resources: Resources, entitlements: EntitlementsService, agency_id: int
+) -> list[ConnectorView]:
+    """With each one's circuit breaker as every replica sees it."""
+    return [
+        _view(row, await entitlements.circuit(row.id))
+        for row in await queries.connectors_of(resources.pool, agency_id)
+    ]
+
+
+async def disable_connector(
+    resources: Resources, entitlements: EntitlementsService, agency_id: int, connector_id: int
+) -> None:
+    if not await queries.set_connector_status(resources.pool, agency_id, connector_id, "disabled"):
+        raise NotFound("No such connector.")
+    entitlements.forget_connectors()
+
+
+async def agency_data_access(
+    resources: Resources, agency_id: int, before: int | None, limit: int
+) -> list[DataAccessView]:
+    """Calls made to the agency's own connectors, newest first."""
+    return await queries.data_access_for_agency(resources.pool, agency_id, before, limit)
+
+
+# --- citizens -------------------------------------------------------------------------------------
+
+
+async def _citizen(
+    principal: Principal, identity: Identity, resources: Resources
+) -> tuple[str, str, dt.date | None]:
+    """The citizen's id, national ID (decrypted) and birth date: from the session when it carries
+    them (sessions begun before it did fall back to the database)."""
+    citizen_id = _person(principal)
+    session = principal.session
+    if session is not None and session.national_id_key_id and session.national_id_sealed:
+        with contextlib.suppress(LookupError):  # its key retired since the login: the database knows
+            national_id = identity.cipher.decrypt(session.national_id_key_id, session.national_id_sealed)
+            return citizen_id, national_id, parse_birthdate(session.birthdate)
+    row = await identity_queries.citizen_by_id(resources.pool, citizen_id)
+    if row is None:
+        raise NotFound("Your account no longer exists.")
+    national_id = identity.cipher.decrypt(row["national_id_key_id"], row["national_id_ciphertext"])
+    return citizen_id, national_id, row["birthdate"]
+
+
+async def entitlements_page(
+    resources: Resources,
+    identity: Identity,
+    entitlements: EntitlementsService,
+    principal: Principal,
+    *,
+    language: str,
+    refresh: bool,
+) -> EntitlementsPage:
+    citizen_id, national_id, birthdate = await _citizen(principal, identity, resources)
+    return await entitlements.for_citizen(
+        citizen_id=citizen_id,
+        national_id=national_id,
+        birthdate=birthdate,
+        language=language,
+        caller=Caller("citizen", citizen_id),
+        refresh=refresh,
+    )
+
+
+async def consents(resources: Resources, principal: Principal) -> list[ConsentView]:
+    return list((await queries.live_consents(resources.pool, _person(principal))).values())
+
+
+async def give_consent(resources: Resources, principal: Principal, data: NewConsent) -> ConsentView:
+    """For the connector's purpose as it reads now; replaces a live consent to the same connector."""
+    citizen_id = _person(principal)
+    found = await queries.active_connectors(resources.pool, data.connector_id)
+    if not found:
+        raise NotFound("No such connector.")
+    async with resources.pool.acquire() as connection, connection.transaction():
+        return await queries.grant_consent(
+            connection, citizen_id, data.connector_id, found[0].purpose, data.days
+        )
+
+
+async def withdraw_consent(resources: Resources, principal: Principal, consent_id: int) -> None:
+    """Another citizen's consent is not there for the caller (404)."""
+    async with resources.pool.acquire() as connection, connection.transaction():
+        withdrawn = await queries.withdraw_consent(connection, _person(principal), consent_id)
+    if not withdrawn:
+        raise NotFound("No such consent.")
+
+
+async def data_access_page(
+    resources: Resources, principal: Principal, before: int | None, limit: int
+) -> DataAccessPage:
+    """Who accessed the citizen's data, newest first, ``limit`` at a time."""
+    rows = await queries.data_access_for_citizen(resources.pool, _person(principal), before, limit + 1)
+    items = rows[:limit]
+    return DataAccessPage(items=items, next_before=items[-1].id if len(rows) > limit else None)

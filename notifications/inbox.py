@@ -1,0 +1,123 @@
+"""A citizen's side of notifications: their devices (push subscriptions), their inbox and their
+preferences (quiet hours and opt-outs). The routes are ``notifications.api.citizen``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+from cryptography.hazmat.primitives import serialization
+
+from backend.core.crypto import b64url
+from backend.core.errors import FieldError, InvalidInput, NotFound
+from backend.core.resources import Resources
+from notifications.delivery import vapid_key
+from notifications.endpoints import endpoint_problem
+from notifications.queries import devices
+from notifications.queries import inbox as inbox_queries
+from notifications.schemas import DeviceView, InboxPage, NewSubscription, Preferences, QuietHours, Unread
+
+
+def vapid_public_key(resources: Resources) -> dict[str, str]:
+    """The key a browser subscribes to pushes with (RFC 8292's application server key)."""
+    public = vapid_key(resources.settings.vapid_private_key).public_key
+    raw = public.public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
+    return {"public_key": b64url(raw)}
+
+
+def _device_view(row: dict[str, Any]) -> DeviceView:
+    failed, succeeded = row["last_failure_at"], row["last_success_at"]
+    return DeviceView(
+        id=row["id"],
+        push_service=urlsplit(row["endpoint"]).netloc,
+        user_agent=row["user_agent"],
+        created_at=row["created_at"],
+        last_success_at=succeeded,
+        last_failure_at=failed,
+        healthy=failed is None or (succeeded is not None and succeeded > failed),
+    )
+
+
+async def subscribe(
+    resources: Resources, citizen_id: str, data: NewSubscription, user_agent: str
+) -> DeviceView:
+    if (problem := endpoint_problem(data.endpoint, resources.settings)) is not None:
+        raise InvalidInput(errors=[FieldError(field="endpoint", message=problem)])
+    row = await devices.upsert_subscription(
+        resources.pool,
+        citizen_id=citizen_id,
+        endpoint=data.endpoint,
+        p256dh=data.keys.p256dh,
+        auth=data.keys.auth,
+        user_agent=user_agent[:300],
+    )
+    return _device_view(row)
+
+
+async def my_devices(resources: Resources, citizen_id: str) -> list[DeviceView]:
+    return [_device_view(row) for row in await devices.subscriptions(resources.pool, citizen_id)]
+
+
+async def unsubscribe(resources: Resources, citizen_id: str, subscription_id: str) -> None:
+    if not await devices.delete_subscription(resources.pool, citizen_id, subscription_id):
+        raise NotFound("No such device.")
+
+
+async def inbox_page(
+    resources: Resources, citizen_id: str, before: dt.datetime | None, limit: int
+) -> InboxPage:
+    """``limit`` messages older than ``before``; ``next_before`` is set when there are more."""
+    items = await inbox_queries.inbox(resources.pool, citizen_id, before, limit + 1)
+    return InboxPage(
+        items=items[:limit],
+        unread=await inbox_queries.unread_count(resources.pool, citizen_id),
+        next_before=items[limit - 1].created_at if len(items) > limit else None,
+    )
+
+
+async def unread(resources: Resources, citizen_id: str) -> Unread:
+    return Unread(unread=await inbox_queries.unread_count(resources.pool, citizen_id))
+
+
+async def mark_read(resources: Resources, citizen_id: str, notification_id: str) -> None:
+    if not await inbox_queries.mark_read(resources.pool, citizen_id, notification_id):
+        raise NotFound("No such message.")
+
+
+async def remove(resources: Resources, citizen_id: str, notification_id: str) -> None:
+    if not await inbox_queries.delete_notification(resources.pool, citizen_id, notification_id):
+        raise NotFound("No such message.")
+
+
+async def preferences(resources: Resources, citizen_id: str) -> Preferences:
+    row = await inbox_queries.preferences(resources.pool, citizen_id)
+    if row is None:
+        return Preferences()
+    quiet = QuietHours(start=row["quiet_start"], end=row["quiet_end"]) if row["quiet_start"] else None
+    return Preferences(
+        quiet_hours=quiet,
+        timezone=row["timezone"],
+        opt_out_agencies=list(row["opt_out_agencies"]),
+        opt_out_categories=list(row["opt_out_categories"]),
+    )
+
+
+async def set_preferences(resources: Resources, citizen_id: str, data: Preferences) -> Preferences:
+    try:
+        ZoneInfo(data.timezone)
+    except (ValueError, KeyError) as exc:
+        raise InvalidInput(errors=[FieldError(field="timezone", message="is not a known time zone")]) from exc
+    if data.quiet_hours is not None and data.quiet_hours.start == data.quiet_hours.end:
+        raise InvalidInput(errors=[FieldError(field="quiet_hours", message="start and end must differ")])
+    await inbox_queries.save_preferences(
+        resources.pool,
+        citizen_id,
+        quiet_start=data.quiet_hours.start if data.quiet_hours else None,
+        quiet_end=data.quiet_hours.end if data.quiet_hours else None,
+        timezone=data.timezone,
+        opt_out_agencies=sorted(set(data.opt_out_agencies)),
+        opt_out_categories=sorted(set(data.opt_out_categories)),
+    )
+    return data

@@ -1,0 +1,133 @@
+"""SQL of the delivery worker: a batch's deliveries, their attempts and outcomes, the messages'
+statuses that follow from them, and the retention that purges old texts and attempts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import msgspec
+
+from backend.core.db import Connection, Db
+
+
+class ToPush(msgspec.Struct, kw_only=True, frozen=True):
+    """A delivery not yet in a final status, with its device (None once the device was removed)."""
+
+    id: int
+    notification_id: str
+    subscription_id: str | None
+    endpoint: str | None
+    p256dh: str | None
+    auth: str | None
+    title_th: str
+    title_en: str
+    body_th: str | None
+    body_en: str | None
+    url: str | None
+    urgency: str
+    ttl_seconds: int
+    attempts_made: int
+
+
+class StatusChanged(msgspec.Struct, kw_only=True, frozen=True):
+    id: str
+    status: str
+    in_campaign: bool
+
+
+async def deliveries_for_push(
+    connection: Connection, delivery_ids: list[int], final_statuses: Iterable[str]
+) -> list[ToPush]:
+    """The deliveries of a batch not yet in a final status, with the attempts already made on each."""
+    # Not locked: the task's claim already makes this worker the only one on these deliveries.
+    rows = await connection.fetch(
+        """
+        SELECT d.id, d.notification_id::text, d.subscription_id::text,
+               s.endpoint, s.p256dh, s.auth,
+               n.title_th, n.title_en, n.body_th, n.body_en, n.url, n.urgency, n.ttl_seconds,
+               (SELECT count(*) FROM delivery_attempts a WHERE a.delivery_id = d.id) AS attempts_made
+        FROM notification_deliveries d
+        JOIN notifications n ON n.id = d.notification_id
+        LEFT JOIN push_subscriptions s ON s.id = d.subscription_id
+        WHERE d.id = ANY($1::bigint[]) AND d.status <> ALL($2::text[])
+        ORDER BY d.id
+        """,
+        delivery_ids,
+        list(final_statuses),
+    )
+    return [msgspec.convert(dict(row), ToPush) for row in rows]
+
+
+async def record_outcomes(
+    connection: Connection, outcomes: list[tuple[int, int, int | None, str, str]]
+) -> None:
+    """Each (delivery id, attempt, status code, outcome, reason): an attempt row and the delivery's status."""
+    columns = list(zip(*outcomes, strict=True))
+    await connection.execute(
+        """
+        WITH outcome AS (
+            SELECT * FROM unnest($1::bigint[], $2::int[], $3::int[], $4::text[], $5::text[])
+                AS o(delivery_id, attempt, status_code, outcome, reason)
+        ), attempts AS (
+            INSERT INTO delivery_attempts (delivery_id, attempt, status_code, outcome, reason)
+            SELECT delivery_id, attempt, status_code, outcome, reason FROM outcome
+        )
+        UPDATE notification_deliveries d SET status = o.outcome, updated_at = now()
+        FROM outcome o WHERE d.id = o.delivery_id
+        """,
+        *columns,
+    )
+
+
+async def refresh_notification_statuses(
+    connection: Connection, notification_ids: list[str]
+) -> list[StatusChanged]:
+    """Each message's status follows its deliveries: delivered if any device got it. Returns the
+    messages whose status changed, with the new status and whether each is a campaign's message."""
+    rows = await connection.fetch(
+        """
+        UPDATE notifications n SET status = summary.status
+        FROM (
+            SELECT notification_id, CASE
+                WHEN bool_or(status = 'delivered') THEN 'delivered'
+                WHEN bool_or(status IN ('created', 'sending', 'temporary-failure')) THEN 'sending'
+                WHEN bool_or(status = 'technical-failure') THEN 'technical-failure'
+                ELSE 'permanent-failure' END AS status
+            FROM notification_deliveries WHERE notification_id = ANY($1::uuid[])
+            GROUP BY notification_id
+        ) AS summary
+        WHERE n.id = summary.notification_id AND n.status IS DISTINCT FROM summary.status
+        RETURNING n.id::text, n.status, n.campaign_id IS NOT NULL AS in_campaign
+        """,
+        notification_ids,
+    )
+    return [msgspec.convert(dict(row), StatusChanged) for row in rows]
+
+
+async def purge_bodies(db: Db, older_than_days: int, batch: int) -> int:
+    result: str = await db.execute(
+        """
+        UPDATE notifications SET body_th = NULL, body_en = NULL, url = NULL, body_purged_at = now()
+        WHERE id IN (
+            SELECT id FROM notifications
+            WHERE body_purged_at IS NULL AND created_at < now() - make_interval(days => $1)
+            LIMIT $2 FOR UPDATE SKIP LOCKED
+        )
+        """,
+        older_than_days,
+        batch,
+    )
+    return int(result.rsplit(maxsplit=1)[-1])
+
+
+async def delete_old_attempts(db: Db, older_than_days: int, batch: int) -> int:
+    result: str = await db.execute(
+        """
+        DELETE FROM delivery_attempts WHERE id IN (
+            SELECT id FROM delivery_attempts WHERE at < now() - make_interval(days => $1) LIMIT $2
+        )
+        """,
+        older_than_days,
+        batch,
+    )
+    return int(result.rsplit(maxsplit=1)[-1])

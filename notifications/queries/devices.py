@@ -1,0 +1,75 @@
+"""SQL of citizens' devices: push subscriptions, and what the delivery worker learns about each."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from backend.core.db import Connection, Db
+
+
+async def upsert_subscription(
+    db: Db, *, citizen_id: str, endpoint: str, p256dh: str, auth: str, user_agent: str
+) -> dict[str, Any]:
+    """A plain row rather than a struct: demo mode's phone (``backend.demo.phone``) and tests read it."""
+    row = await db.fetchrow(
+        """
+        INSERT INTO push_subscriptions (citizen_id, endpoint, p256dh, auth, user_agent)
+        VALUES ($1::uuid, $2, $3, $4, $5)
+        ON CONFLICT (endpoint) DO UPDATE SET citizen_id = EXCLUDED.citizen_id, p256dh = EXCLUDED.p256dh,
+            auth = EXCLUDED.auth, user_agent = EXCLUDED.user_agent
+        RETURNING id::text, endpoint, user_agent, created_at, last_success_at, last_failure_at,
+                  last_failure_reason
+        """,
+        citizen_id,
+        endpoint,
+        p256dh,
+        auth,
+        user_agent,
+    )
+    assert row is not None
+    return dict(row)
+
+
+async def subscriptions(db: Db, citizen_id: str) -> list[dict[str, Any]]:
+    """Plain rows, as ``upsert_subscription``'s."""
+    rows = await db.fetch(
+        """
+        SELECT id::text, endpoint, user_agent, created_at, last_success_at, last_failure_at,
+               last_failure_reason
+        FROM push_subscriptions WHERE citizen_id = $1::uuid ORDER BY created_at
+        """,
+        citizen_id,
+    )
+    return [dict(row) for row in rows]
+
+
+async def delete_subscription(db: Db, citizen_id: str, subscription_id: str) -> bool:
+    result: str = await db.execute(
+        "DELETE FROM push_subscriptions WHERE id = $1::uuid AND citizen_id = $2::uuid",
+        subscription_id,
+        citizen_id,
+    )
+    return result.endswith(" 1")
+
+
+async def subscriptions_succeeded(connection: Connection, subscription_ids: list[str]) -> None:
+    await connection.execute(
+        "UPDATE push_subscriptions SET last_success_at = now() WHERE id = ANY($1::uuid[])", subscription_ids
+    )
+
+
+async def subscriptions_failed(connection: Connection, failures: list[tuple[str, str]]) -> None:
+    """Each (subscription id, reason in plain words)."""
+    subscription_ids, reasons = zip(*failures, strict=True)
+    await connection.execute(
+        """
+        UPDATE push_subscriptions s SET last_failure_at = now(), last_failure_reason = f.reason
+        FROM unnest($1::uuid[], $2::text[]) AS f(id, reason) WHERE s.id = f.id
+        """,
+        list(subscription_ids),
+        list(reasons),
+    )
+
+
+async def remove_subscriptions(connection: Connection, subscription_ids: list[str]) -> None:
+    await connection.execute("DELETE FROM push_subscriptions WHERE id = ANY($1::uuid[])", subscription_ids)

@@ -1,0 +1,115 @@
+"""SQL of a citizen's inbox and notification preferences."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import msgspec
+
+from backend.core.db import Db
+from notifications.schemas import InboxItem
+
+
+async def inbox(db: Db, citizen_id: str, before: dt.datetime | None, limit: int) -> list[InboxItem]:
+    rows = await db.fetch(
+        """
+        SELECT n.id::text, n.title_th, n.title_en, n.body_th, n.body_en, n.url, n.urgency, n.created_at,
+               n.read_at, a.code AS agency_code, a.name_th AS agency_name_th, a.name_en AS agency_name_en
+        FROM notifications n JOIN agencies a ON a.id = n.agency_id
+        WHERE n.citizen_id = $1::uuid AND n.deleted_at IS NULL AND n.created_at <= now()
+          AND ($2::timestamptz IS NULL OR n.created_at < $2)
+        ORDER BY n.created_at DESC LIMIT $3
+        """,
+        citizen_id,
+        before,
+        limit,
+    )
+    return [msgspec.convert(dict(row), InboxItem) for row in rows]
+
+
+async def unread_count(db: Db, citizen_id: str) -> int:
+    count: int = await db.fetchval(
+        "SELECT count(*) FROM notifications "
+        "WHERE citizen_id = $1::uuid AND deleted_at IS NULL AND read_at IS NULL AND created_at <= now()",
+        citizen_id,
+    )
+    return count
+
+
+async def mark_read(db: Db, citizen_id: str, notification_id: str) -> bool:
+    result: str = await db.execute(
+        """
+        UPDATE notifications SET read_at = coalesce(read_at, now())
+        WHERE id = $1::uuid AND citizen_id = $2::uuid AND deleted_at IS NULL
+        """,
+        notification_id,
+        citizen_id,
+    )
+    return result.endswith(" 1")
+
+
+async def delete_notification(db: Db, citizen_id: str, notification_id: str) -> bool:
+    result: str = await db.execute(
+        """
+        UPDATE notifications SET deleted_at = now()
+        WHERE id = $1::uuid AND citizen_id = $2::uuid AND deleted_at IS NULL
+        """,
+        notification_id,
+        citizen_id,
+    )
+    return result.endswith(" 1")
+
+
+# Preferences stay plain rows: ``service.push_decision`` takes one as a mapping (its unit tests build them).
+
+
+async def preferences(db: Db, citizen_id: str) -> dict[str, Any] | None:
+    row = await db.fetchrow(
+        """
+        SELECT quiet_start, quiet_end, timezone, opt_out_agencies, opt_out_categories, updated_at
+        FROM notification_preferences WHERE citizen_id = $1::uuid
+        """,
+        citizen_id,
+    )
+    return dict(row) if row else None
+
+
+async def preferences_of(db: Db, citizen_ids: list[str]) -> dict[str, dict[str, Any]]:
+    rows = await db.fetch(
+        """
+        SELECT citizen_id::text, quiet_start, quiet_end, timezone, opt_out_agencies, opt_out_categories
+        FROM notification_preferences WHERE citizen_id = ANY($1::uuid[])
+        """,
+        citizen_ids,
+    )
+    return {row["citizen_id"]: dict(row) for row in rows}
+
+
+async def save_preferences(
+    db: Db,
+    citizen_id: str,
+    *,
+    quiet_start: dt.time | None,
+    quiet_end: dt.time | None,
+    timezone: str,
+    opt_out_agencies: list[int],
+    opt_out_categories: list[str],
+) -> None:
+    await db.execute(
+        """
+        INSERT INTO notification_preferences (citizen_id, quiet_start, quiet_end, timezone, opt_out_agencies,
+                                              opt_out_categories)
+        VALUES ($1::uuid, $2, $3, $4, $5, $6)
+        ON CONFLICT (citizen_id) DO UPDATE SET quiet_start = EXCLUDED.quiet_start,
+            quiet_end = EXCLUDED.quiet_end, timezone = EXCLUDED.timezone,
+            opt_out_agencies = EXCLUDED.opt_out_agencies, opt_out_categories = EXCLUDED.opt_out_categories,
+            updated_at = now()
+        """,
+        citizen_id,
+        quiet_start,
+        quiet_end,
+        timezone,
+        opt_out_agencies,
+        opt_out_categories,
+    )

@@ -1,0 +1,244 @@
+"""SQL of messages on their way: written (or held for a national ID's first login), routed to a
+citizen's devices, their status kept, and what the sending agency's webhook is told."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import msgspec
+
+from backend.core.db import Connection, Db
+from notifications.schemas import NotificationStatus
+
+
+class Earlier(msgspec.Struct, frozen=True):
+    """A message or campaign sent before under the same idempotency key."""
+
+    id: str
+    request_hash: bytes
+
+
+class NewMessage(msgspec.Struct, kw_only=True, frozen=True):
+    citizen_id: str | None
+    agency_id: int
+    template_id: int | None
+    title_th: str
+    title_en: str
+    body_th: str
+    body_en: str
+    url: str | None
+    urgency: str
+    ttl_seconds: int
+    idempotency_key: str
+    request_hash: bytes
+    campaign_id: str | None = None
+    created_at: dt.datetime | None = None
+    """When it appears in the inbox; now when None."""
+    held_for: bytes | None = None
+    from_platform: bool = False
+
+
+class ToRelease(msgspec.Struct, kw_only=True, frozen=True):
+    citizen_id: str | None
+    agency_id: int
+    urgency: str
+    category: str
+    routed: bool
+    status: str
+    from_platform: bool
+
+
+class StatusEvent(msgspec.Struct, kw_only=True, frozen=True):
+    """The body of a ``notification.status`` webhook event (after its ``event`` name)."""
+
+    notification_id: str
+    idempotency_key: str
+    status: str
+    status_reason: str | None
+    created_at: dt.datetime
+    devices_delivered: int
+    devices: int
+
+
+class EligibleState(msgspec.Struct, kw_only=True, frozen=True):
+    agency_id: int
+    scheme_name_th: str
+    scheme_name_en: str
+    how_to_claim_th: str
+    how_to_claim_en: str
+    status_since: dt.datetime
+
+
+async def notification_by_key(db: Db, agency_id: int, national_id_hash: bytes, key: str) -> Earlier | None:
+    """The agency's message with this key to this national ID, held or the citizen's."""
+    row = await db.fetchrow(
+        """
+        SELECT id::text, request_hash FROM notifications
+        WHERE held_for = $2 AND agency_id = $1 AND idempotency_key = $3
+        UNION ALL
+        SELECT n.id::text, n.request_hash FROM citizens c JOIN notifications n ON n.citizen_id = c.id
+        WHERE c.national_id_hash = $2 AND n.agency_id = $1 AND n.idempotency_key = $3
+        LIMIT 1
+        """,
+        agency_id,
+        national_id_hash,
+        key,
+    )
+    return Earlier(id=row["id"], request_hash=row["request_hash"]) if row else None
+
+
+async def lock_national_id(connection: Connection, national_id_hash: bytes) -> None:
+    """Until commit: a send to this national ID and the ID's first login never interleave, so a
+    message is either held and then given at login, or sent to the citizen the login created."""
+    await connection.execute(
+        "SELECT pg_advisory_xact_lock(hashtextextended('national-id:' || encode($1, 'hex'), 0))",
+        national_id_hash,
+    )
+
+
+async def give_held(connection: Connection, citizen_id: str, national_id_hash: bytes) -> int:
+    """The messages held for this national ID become the citizen's (in their inbox at once)."""
+    result: str = await connection.execute(
+        "UPDATE notifications SET citizen_id = $1::uuid, held_for = NULL WHERE held_for = $2",
+        citizen_id,
+        national_id_hash,
+    )
+    return int(result.rsplit(" ", 1)[1])
+
+
+async def insert_notification(connection: Connection, message: NewMessage) -> str:
+    notification_id: str = await connection.fetchval(
+        """
+        INSERT INTO notifications (citizen_id, agency_id, template_id, title_th, title_en, body_th, body_en,
+                                   url, urgency, ttl_seconds, idempotency_key, request_hash, campaign_id,
+                                   created_at, held_for, from_platform)
+        VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::uuid, coalesce($14, now()),
+                $15, $16)
+        RETURNING id::text
+        """,
+        message.citizen_id,
+        message.agency_id,
+        message.template_id,
+        message.title_th,
+        message.title_en,
+        message.body_th,
+        message.body_en,
+        message.url,
+        message.urgency,
+        message.ttl_seconds,
+        message.idempotency_key,
+        message.request_hash,
+        message.campaign_id,
+        message.created_at,
+        message.held_for,
+        message.from_platform,
+    )
+    return notification_id
+
+
+async def set_notification_status(db: Db, notification_id: str, status: str, reason: str | None) -> None:
+    await db.execute(
+        "UPDATE notifications SET status = $2, status_reason = $3 WHERE id = $1::uuid",
+        notification_id,
+        status,
+        reason,
+    )
+
+
+async def set_statuses(connection: Connection, notification_ids: list[str], status: str, reason: str) -> None:
+    await connection.execute(
+        "UPDATE notifications SET status = $2, status_reason = $3 WHERE id = ANY($1::uuid[])",
+        notification_ids,
+        status,
+        reason,
+    )
+
+
+async def create_deliveries_for(connection: Connection, notification_ids: list[str]) -> list[tuple[int, str]]:
+    """A delivery per device of each message's citizen; returns (delivery id, notification id)."""
+    rows = await connection.fetch(
+        """
+        INSERT INTO notification_deliveries (notification_id, subscription_id, endpoint_origin)
+        SELECT n.id, s.id, substring(s.endpoint FROM '^[a-z]+://[^/]+')
+        FROM notifications n JOIN push_subscriptions s ON s.citizen_id = n.citizen_id
+        WHERE n.id = ANY($1::uuid[])
+        RETURNING id, notification_id::text
+        """,
+        notification_ids,
+    )
+    return [(row["id"], row["notification_id"]) for row in rows]
+
+
+async def notification_status(db: Db, agency_id: int, notification_id: str) -> NotificationStatus | None:
+    row = await db.fetchrow(
+        """
+        SELECT n.id::text, n.status, n.status_reason, n.created_at,
+               coalesce(json_agg(json_build_object('status', d.status, 'origin', d.endpoint_origin))
+                        FILTER (WHERE d.id IS NOT NULL), '[]') AS deliveries
+        FROM notifications n LEFT JOIN notification_deliveries d ON d.notification_id = n.id
+        WHERE n.id = $1::uuid AND n.agency_id = $2
+        GROUP BY n.id
+        """,
+        notification_id,
+        agency_id,
+    )
+    return msgspec.convert(dict(row), NotificationStatus) if row else None
+
+
+async def notification_for_release(db: Db, notification_id: str) -> ToRelease | None:
+    row = await db.fetchrow(
+        """
+        SELECT n.citizen_id::text, n.agency_id, n.urgency, coalesce(t.category, '') AS category,
+               EXISTS (SELECT 1 FROM notification_deliveries d WHERE d.notification_id = n.id) AS routed,
+               n.status, n.from_platform
+        FROM notifications n LEFT JOIN notification_templates t ON t.id = n.template_id
+        WHERE n.id = $1::uuid
+        """,
+        notification_id,
+    )
+    return msgspec.convert(dict(row), ToRelease) if row else None
+
+
+async def status_event(db: Db, notification_id: str) -> tuple[int, StatusEvent] | None:
+    """(the sending agency, the event) for a message's status webhook."""
+    row = await db.fetchrow(
+        """
+        SELECT n.id::text AS notification_id, n.agency_id, n.idempotency_key, n.status, n.status_reason,
+               n.created_at, count(d.id) FILTER (WHERE d.status = 'delivered') AS devices_delivered,
+               count(d.id) AS devices
+        FROM notifications n LEFT JOIN notification_deliveries d ON d.notification_id = n.id
+        WHERE n.id = $1::uuid
+        GROUP BY n.id
+        """,
+        notification_id,
+    )
+    if row is None:
+        return None
+    fields = dict(row)
+    return fields.pop("agency_id"), msgspec.convert(fields, StatusEvent)
+
+
+async def still_eligible(
+    connection: Connection, citizen_id: str, connector_id: int, scheme_id: str
+) -> EligibleState | None:
+    """The scheme's state, if the citizen is still eligible for it but not enrolled."""
+    row = await connection.fetchrow(
+        """
+        SELECT s.agency_id, s.scheme_name_th, s.scheme_name_en, s.how_to_claim_th, s.how_to_claim_en,
+               s.status_since
+        FROM entitlement_states s
+        WHERE s.citizen_id = $1::uuid AND s.connector_id = $2 AND s.scheme_id = $3
+          AND s.status = 'eligible_not_enrolled'
+        """,
+        citizen_id,
+        connector_id,
+        scheme_id,
+    )
+    return msgspec.convert(dict(row), EligibleState) if row else None
+
+
+async def notification_owner(db: Db, notification_id: str) -> str | None:
+    citizen_id: str | None = await db.fetchval(
+        "SELECT citizen_id::text FROM notifications WHERE id = $1::uuid", notification_id
+    )
+    return citizen_id

@@ -1,0 +1,170 @@
+"""SQL of support staff's look-ups: messages found by who, what and when; one citizen's devices,
+messages and each delivery attempt."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import msgspec
+
+from backend.core.db import Db
+from notifications.schemas import Attempt
+
+
+class FoundRow(msgspec.Struct, kw_only=True, frozen=True):
+    """A message found, with its citizen's national ID as stored (sealed)."""
+
+    id: str
+    citizen_id: str
+    national_id_key_id: str
+    national_id_ciphertext: bytes
+    agency_id: int
+    agency_name_en: str
+    title_en: str
+    urgency: str
+    status: str
+    status_reason: str | None
+    created_at: dt.datetime
+    read_at: dt.datetime | None
+    deleted_by_citizen: bool
+
+
+class DeviceRow(msgspec.Struct, kw_only=True, frozen=True):
+    id: str
+    push_service: str
+    user_agent: str
+    created_at: dt.datetime
+    last_success_at: dt.datetime | None
+    last_failure_at: dt.datetime | None
+    last_failure_reason: str | None
+
+
+class MessageRow(msgspec.Struct, kw_only=True, frozen=True):
+    id: str
+    agency_id: int
+    agency_name_en: str
+    title_th: str
+    title_en: str
+    body_th: str | None
+    body_en: str | None
+    urgency: str
+    status: str
+    status_reason: str | None
+    created_at: dt.datetime
+    read_at: dt.datetime | None
+    deleted_by_citizen: bool
+
+
+class DeliveryRow(msgspec.Struct, kw_only=True, frozen=True):
+    """A delivery with one of its attempts (``attempt`` None when it has had none yet)."""
+
+    notification_id: str
+    delivery_id: int
+    subscription_id: str | None
+    endpoint_origin: str
+    delivery_status: str
+    updated_at: dt.datetime
+    attempt: Attempt | None
+
+
+async def support_search(
+    db: Db,
+    *,
+    citizen_id: str | None,
+    notification_id: str | None,
+    agency_id: int | None,
+    status: str | None,
+    since: dt.datetime | None,
+    until: dt.datetime | None,
+    limit: int,
+) -> list[FoundRow]:
+    rows = await db.fetch(
+        """
+        SELECT n.id::text, n.citizen_id::text, c.national_id_key_id, c.national_id_ciphertext,
+               n.agency_id, a.name_en AS agency_name_en, n.title_en, n.urgency, n.status, n.status_reason,
+               n.created_at, n.read_at, n.deleted_at IS NOT NULL AS deleted_by_citizen
+        FROM notifications n
+        JOIN citizens c ON c.id = n.citizen_id
+        JOIN agencies a ON a.id = n.agency_id
+        WHERE ($1::uuid IS NULL OR n.citizen_id = $1::uuid)
+          AND ($2::uuid IS NULL OR n.id = $2::uuid)
+          AND ($3::bigint IS NULL OR n.agency_id = $3)
+          AND ($4::text IS NULL OR n.status = $4)
+          AND ($5::timestamptz IS NULL OR n.created_at >= $5)
+          AND ($6::timestamptz IS NULL OR n.created_at < $6)
+        ORDER BY n.created_at DESC, n.id
+        LIMIT $7
+        """,
+        citizen_id,
+        notification_id,
+        agency_id,
+        status,
+        since,
+        until,
+        limit,
+    )
+    return [msgspec.convert(dict(row), FoundRow) for row in rows]
+
+
+async def devices_for_support(db: Db, citizen_id: str) -> list[DeviceRow]:
+    rows = await db.fetch(
+        """
+        SELECT id::text, substring(endpoint FROM '^[a-z]+://[^/]+') AS push_service, user_agent, created_at,
+               last_success_at, last_failure_at, last_failure_reason
+        FROM push_subscriptions WHERE citizen_id = $1::uuid ORDER BY created_at
+        """,
+        citizen_id,
+    )
+    return [msgspec.convert(dict(row), DeviceRow) for row in rows]
+
+
+async def messages_for_support(db: Db, citizen_id: str, limit: int) -> list[MessageRow]:
+    rows = await db.fetch(
+        """
+        SELECT n.id::text, n.agency_id, a.name_en AS agency_name_en, n.title_th, n.title_en, n.body_th,
+               n.body_en, n.urgency, n.status, n.status_reason, n.created_at, n.read_at,
+               n.deleted_at IS NOT NULL AS deleted_by_citizen
+        FROM notifications n JOIN agencies a ON a.id = n.agency_id
+        WHERE n.citizen_id = $1::uuid
+        ORDER BY n.created_at DESC, n.id
+        LIMIT $2
+        """,
+        citizen_id,
+        limit,
+    )
+    return [msgspec.convert(dict(row), MessageRow) for row in rows]
+
+
+async def attempts_for_support(db: Db, notification_ids: list[str]) -> list[DeliveryRow]:
+    """Each delivery of these messages with its attempts (a delivery with none yet has one row of nulls)."""
+    rows = await db.fetch(
+        """
+        SELECT d.notification_id::text, d.id AS delivery_id, d.subscription_id::text, d.endpoint_origin,
+               d.status AS delivery_status, d.updated_at, t.attempt, t.status_code, t.outcome, t.reason, t.at
+        FROM notification_deliveries d
+        LEFT JOIN delivery_attempts t ON t.delivery_id = d.id
+        WHERE d.notification_id = ANY($1::uuid[])
+        ORDER BY d.id, t.id
+        """,
+        notification_ids,
+    )
+    return [
+        DeliveryRow(
+            notification_id=row["notification_id"],
+            delivery_id=row["delivery_id"],
+            subscription_id=row["subscription_id"],
+            endpoint_origin=row["endpoint_origin"],
+            delivery_status=row["delivery_status"],
+            updated_at=row["updated_at"],
+            attempt=None
+            if row["attempt"] is None
+            else Attempt(
+                attempt=row["attempt"],
+                status_code=row["status_code"],
+                outcome=row["outcome"],
+                reason=row["reason"],
+                at=row["at"],
+            ),
+        )
+        for row in rows
+    ]

@@ -1,0 +1,127 @@
+"""The notifications feature's task handlers (run by the worker, in the transaction that marks the task
+done), and its login hook. The task names are stored in ``task_outbox`` rows: renaming one strands
+the rows already queued under it.
+
+- ``notifications.deliver``: push a batch of deliveries (``delivery``).
+- ``notifications.expand_campaign``: add a campaign's next chunk of recipients (``campaigns``).
+- ``notifications.release``: route a message scheduled for later, at its time.
+- ``notifications.status_webhook``: tell the sending agency's webhook a single message's final status,
+  signed, retried and recorded exactly like the payment events on the same webhook.
+- ``entitlements.newly_eligible`` (queued by the connectors feature): proactive service, "you may be
+  eligible", told before the citizen asks.
+"""
+
+from __future__ import annotations
+
+import msgspec
+import structlog
+
+from backend.agencies.webhooks import RETRY_DELAYS, deliver_agency_event
+from backend.connectors.entitlements import NEWLY_ELIGIBLE_TASK
+from backend.core.db import Connection
+from backend.core.tasks import TaskContext, task_handler
+from backend.core.text import hidden_character
+from backend.identity.service import on_login
+from notifications.campaigns import EXPAND_TASK, expand_next_chunk
+from notifications.delivery import deliver_batch
+from notifications.queries import messages
+from notifications.service import (
+    DELIVER_TASK,
+    RELEASE_TASK,
+    STATUS_WEBHOOK_TASK,
+    enqueue_notification,
+    route_notification,
+)
+
+_WEEK_SECONDS = 7 * 86400
+_log = structlog.get_logger(__name__)
+
+
+@task_handler(DELIVER_TASK)
+async def deliver(ctx: TaskContext, delivery_refs: str) -> None:
+    await deliver_batch(ctx, [int(ref) for ref in delivery_refs.split(",")])
+
+
+@task_handler(EXPAND_TASK)
+async def expand_campaign(ctx: TaskContext, campaign_id: str) -> None:
+    await expand_next_chunk(ctx, campaign_id)
+
+
+@task_handler(RELEASE_TASK)
+async def release_scheduled(ctx: TaskContext, notification_id: str) -> None:
+    """A scheduled message, routed to the citizen's devices as they are at its time."""
+    message = await messages.notification_for_release(ctx.connection, notification_id)
+    if message is None or message.routed or message.status != "created":
+        return  # gone, or already routed by an earlier run of this task
+    await route_notification(
+        ctx.work,
+        notification_id,
+        message.citizen_id,
+        message.agency_id,
+        message.category,
+        message.urgency,
+        from_platform=message.from_platform,
+    )
+
+
+@on_login
+async def give_held_messages(connection: Connection, citizen_id: str, national_id_hash: bytes) -> None:
+    """Messages held for a national ID that had not used the app go straight into the inbox at its
+    first login: their status already says what a citizen without devices gets, which a first login
+    is; a scheduled one is still routed at its time."""
+    await messages.lock_national_id(connection, national_id_hash)  # see service.send_to_citizen
+    if given := await messages.give_held(connection, citizen_id, national_id_hash):
+        _log.info("held_messages_given", citizen_id=citizen_id, messages=given)
+
+
+@task_handler(STATUS_WEBHOOK_TASK, retry_delays=RETRY_DELAYS)
+async def deliver_status_webhook(ctx: TaskContext, notification_id: str) -> None:
+    found = await messages.status_event(ctx.connection, notification_id)
+    if found is None:
+        return
+    agency_id, event = found
+    await deliver_agency_event(
+        ctx,
+        agency_id,
+        "notification.status",
+        f"notification.status:{notification_id}:{event.status}",
+        msgspec.structs.asdict(event),
+        notification_id=notification_id,
+    )
+
+
+@task_handler(NEWLY_ELIGIBLE_TASK)
+async def tell_the_newly_eligible(ctx: TaskContext, ref: str) -> None:
+    """When a connector's answer shows a citizen newly eligible for a scheme they are not enrolled in,
+    the connectors feature queues this task in the transaction that stores the answer; the inbox
+    message (and its pushes) take the path agencies' messages take, in the category ``entitlements``
+    (which citizens may opt out of), once per time the status begins."""
+    citizen_id, connector_id, scheme_id = ref.split(":", 2)
+    state = await messages.still_eligible(ctx.connection, citizen_id, int(connector_id), scheme_id)
+    if state is None:  # no longer eligible, or the consent that let us know was withdrawn
+        return
+    # Answers are checked as they arrive (backend/connectors/contract.py); a state kept before that
+    # rule is not written to anyone's inbox.
+    texts = (state.scheme_name_th, state.scheme_name_en, state.how_to_claim_th, state.how_to_claim_en)
+    if any(hidden_character(text or "") for text in texts):
+        _log.warning("eligibility_text_refused", connector_id=connector_id, scheme_id=scheme_id)
+        return
+    await enqueue_notification(
+        ctx.work,
+        citizen_id=citizen_id,
+        agency_id=state.agency_id,
+        category="entitlements",
+        template_id=None,
+        texts={
+            "title_th": f"คุณอาจมีสิทธิ์: {state.scheme_name_th}",
+            "title_en": f"You may be eligible: {state.scheme_name_en}",
+            "body_th": state.how_to_claim_th or "ดูรายละเอียดและวิธีขอรับสิทธิ์ได้ในหน้าสิทธิ์ของคุณ",
+            "body_en": state.how_to_claim_en or "See the details and how to claim on your entitlements page.",
+        },
+        url="/entitlements",
+        urgency="normal",
+        ttl_seconds=_WEEK_SECONDS,
+        # Once per time the status begins: eligible again after a change is worth telling again.
+        idempotency_key=f"eligible:{connector_id}:{scheme_id}:{state.status_since.isoformat()}",
+        request_hash=b"you may be eligible",
+    )

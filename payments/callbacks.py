@@ -1,0 +1,119 @@
+"""Banks' callbacks: a bank's signed word that money arrived, applied once (see ``payments.service``
+for the rules), settled through ``settle_payment`` when it fits and kept as an exception for support
+staff when it does not."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+import structlog
+
+from backend.core.db import Pool
+from backend.core.errors import BadRequest, NotAuthenticated
+from backend.core.resources import Resources
+from backend.core.signatures import verify_signature
+from backend.core.tasks import UnitOfWork, unit_of_work
+from payments import queries, settlement_queries
+from payments.schemas import BankCallback, CallbackResult
+from payments.service import settle_payment
+
+if TYPE_CHECKING:
+    from saq.queue.base import Queue
+
+_log = structlog.get_logger(__name__)
+
+_CLOCK_GRACE = dt.timedelta(seconds=60)  # banks' clocks and ours differ a little
+
+
+async def bank_callback(
+    resources: Resources, bank: str, body: bytes, signature: str | None
+) -> CallbackResult:
+    """A bank's signed word that money arrived."""
+    secret = require_bank_secret(resources.settings.bank_secret_map, bank)
+    verify_signature(secret, signature, body)
+    try:
+        callback = msgspec.json.decode(body, type=BankCallback)
+        raw = msgspec.json.decode(body)
+    except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+        raise BadRequest(f"The callback body is not valid: {exc}") from exc
+    return await apply_callback(resources.pool, resources.queue, bank, callback, raw)
+
+
+def require_bank_secret(secrets_by_bank: dict[str, bytes], bank: str) -> bytes:
+    secret = secrets_by_bank.get(bank)
+    if secret is None:
+        raise NotAuthenticated("Unknown bank.")
+    return secret
+
+
+async def apply_callback(
+    pool: Pool, queue: Queue, bank: str, callback: BankCallback, raw_body: dict[str, Any]
+) -> CallbackResult:
+    async with unit_of_work(pool, queue) as work:
+        connection = work.connection
+        callback_pk = await settlement_queries.record_callback(
+            connection, bank, callback.callback_id, raw_body
+        )
+        if callback_pk is None:
+            earlier = await settlement_queries.callback_outcome(connection, bank, callback.callback_id)
+            return CallbackResult(
+                status="already_processed", outcome=earlier.outcome if earlier else "exception"
+            )
+        outcome, payment_id = await _apply(work, bank, callback)
+        await settlement_queries.settle_callback(connection, callback_pk, outcome, payment_id)
+    _log.info("bank_callback", bank=bank, outcome=outcome, payment_id=payment_id)
+    return CallbackResult(status="processed", outcome=outcome)
+
+
+async def _apply(work: UnitOfWork, bank: str, callback: BankCallback) -> tuple[str, str | None]:
+    connection = work.connection
+
+    async def exception(
+        kind: str, detail: str, bill_id: str | None, payment_id: str | None
+    ) -> tuple[str, str | None]:
+        await settlement_queries.insert_exception(
+            connection, kind=kind, bank=bank, callback_id=callback.callback_id, bill_id=bill_id,
+            payment_id=payment_id, amount_satang=callback.amount_satang, detail=detail,
+        )  # fmt: skip
+        _log.warning("payment_exception", kind=kind, bank=bank, callback_id=callback.callback_id)
+        return "exception", payment_id
+
+    bill = await settlement_queries.bill_for_references_locked(
+        connection, callback.biller_id, callback.ref1, callback.ref2
+    )
+    if bill is None:
+        return await exception("unknown_bill", "No bill has this biller ID and these references.", None, None)
+    if bill.status != "unpaid":  # a cancelled bill's money is for support staff to refund
+        kind, detail = (
+            ("already_paid", "The bill was already paid: money arrived twice.")
+            if bill.status == "paid"
+            else ("late", "Money arrived for a bill that was cancelled.")
+        )
+        return await exception(kind, detail, bill.id, None)
+    payment = await queries.latest_payment_for_bill(connection, bill.id)
+    if payment is None:
+        return await exception("late", "Money arrived for a bill no payment was started for.", bill.id, None)
+    live = payment.state in ("created", "pending") and payment.expires_at > dt.datetime.now(dt.UTC)
+    paid_in_time = (
+        payment.state in ("created", "pending", "expired")
+        and payment.created_at - _CLOCK_GRACE <= callback.paid_at <= payment.expires_at + _CLOCK_GRACE
+    )
+    if not (live or paid_in_time):
+        return await exception(
+            "late", f"Money arrived after the payment was {payment.state}.", bill.id, payment.id
+        )
+    if callback.amount_satang != payment.amount_satang:
+        detail = f"The bank paid {callback.amount_satang} satang; the bill is {payment.amount_satang}."
+        return await exception("amount_mismatch", detail, bill.id, payment.id)
+    await settle_payment(
+        work,
+        payment.id,
+        amount_satang=callback.amount_satang,
+        bank=bank,
+        bank_reference=callback.bank_reference,
+        source="bank",
+        detail=f"{bank} {callback.callback_id}",
+    )
+    return "paid", payment.id

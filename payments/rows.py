@@ -1,0 +1,129 @@
+"""Typed rows the payments queries return that are never shown as they are (a response is built from
+them, or they carry what only the server may see)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import msgspec
+
+from payments.schemas import IssuedBill, ReconciliationKind, RefundView
+
+
+class PaymentRow(msgspec.Struct, kw_only=True):
+    id: str
+    bill_id: str
+    citizen_id: str
+    amount_satang: int
+    state: str
+    qr_payload: str
+    expires_at: dt.datetime
+    created_at: dt.datetime
+    completed_at: dt.datetime | None
+
+
+class BillKey(msgspec.Struct, kw_only=True):
+    """A bill found by its agency's idempotency key, with the hash of the request that issued it."""
+
+    id: str
+    request_hash: bytes
+
+
+class LockedBill(msgspec.Struct, kw_only=True):
+    id: str
+    amount_satang: int
+    status: str
+
+
+class CallbackOutcome(msgspec.Struct, kw_only=True):
+    outcome: str
+    payment_id: str | None
+
+
+class ReceiptRow(msgspec.Struct, kw_only=True):
+    id: str
+    number: str
+    amount_satang: int
+    paid_at: dt.datetime
+    bank: str
+    verification_code: str
+    bill_id: str
+    description_th: str
+    description_en: str
+    biller_id: str
+    ref1: str
+    ref2: str | None
+    agency_code: str
+    agency_name_th: str
+    agency_name_en: str
+
+
+class ReceiptMessage(msgspec.Struct, kw_only=True):
+    """What the citizen's receipt message says."""
+
+    citizen_id: str
+    agency_id: int
+    amount_satang: int
+    receipt_id: str
+    number: str
+    description_th: str
+    description_en: str
+
+
+class Refundable(msgspec.Struct, kw_only=True):
+    id: str
+    amount_satang: int
+    agency_id: int
+    bank: str
+    left_satang: int
+
+
+class RefundEvent(RefundView, kw_only=True):
+    """What the agency is told of a refund (agency_id is whom; None for money no bill was paid with)."""
+
+    agency_id: int | None
+    bill_id: str | None
+    ref1: str | None
+    ref2: str | None
+
+
+class OpenException(msgspec.Struct, kw_only=True):
+    id: int
+    kind: str
+    bank: str
+    callback_id: str
+    bill_id: str | None
+    payment_id: str | None
+    amount_satang: int
+    status: str
+
+
+class SupportBill(IssuedBill, kw_only=True):
+    agency_id: int
+    agency_code: str
+    agency_name_th: str
+    agency_name_en: str
+
+
+class SettledPayment(msgspec.Struct, kw_only=True):
+    """A successful payment of one bank's day, as reconciliation matches it."""
+
+    payment_id: str
+    bank_reference: str | None
+    amount_satang: int
+    biller_id: str
+    ref1: str
+    ref2: str | None
+
+
+class ReconciliationItem(msgspec.Struct, kw_only=True):
+    """One line of the bank's file or one of our payments, and how it matched."""
+
+    kind: ReconciliationKind
+    bank_reference: str | None
+    biller_id: str
+    ref1: str
+    ref2: str | None
+    bank_amount_satang: int | None
+    our_amount_satang: int | None
+    payment_id: str | None
