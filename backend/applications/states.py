@@ -15,7 +15,6 @@ from backend.applications import queries
 from backend.core.errors import Conflict
 from backend.core.tasks import UnitOfWork
 from notifications.service import enqueue_notification
-from payments.service import on_bill_paid
 
 _log = structlog.get_logger(__name__)
 
@@ -100,9 +99,9 @@ async def change_state(
     _log.info("application_moved", application_id=application_id, to_state=to_state, actor_kind=actor_kind)
 
 
-@on_bill_paid
 async def move_on_payment(work: UnitOfWork, bill_id: str) -> None:
-    """A paid fee moves its application from fee_due to paid (nothing happens for other bills)."""
+    """A paid fee moves its application from fee_due to paid (nothing happens for other bills).
+    Called by payments' settlement, wired by the composition root (``backend.server.worker``)."""
     application_id = await queries.application_for_bill(work.connection, bill_id)
     if application_id is None:
         return

@@ -16,12 +16,13 @@ import structlog
 from saq import CronJob, Worker
 
 from backend.applications.files import FileStore
+from backend.applications.states import move_on_payment
 from backend.applications.storage import collect_garbage
 from backend.core import tasks
 from backend.core.resources import Resources, open_resources
 from backend.settings import Settings
 from notifications.service import apply_retention as notification_retention
-from payments.service import expire_due_payments
+from payments.service import expire_due_payments, on_bill_paid
 
 _log = structlog.get_logger(__name__)
 
@@ -29,7 +30,7 @@ _log = structlog.get_logger(__name__)
 TASK_MODULES: tuple[str, ...] = (
     "payments.tasks",
     "notifications.tasks",
-    "backend.applications.delivery",
+    "backend.applications.tasks",
 )
 SWEEP_CRON = "* * * * * */30"  # every 30 seconds (croniter's sixth field is seconds)
 RETENTION_CRON = "23 * * * *"  # hourly, so each run has little to do
@@ -90,10 +91,12 @@ class _Worker(Worker[Any]):
 
 
 def load_task_handlers() -> None:
-    """Import the modules that register task handlers: the API needs them to queue tasks (names are
-    checked when a task is added), the worker to run them."""
+    """Wire the features together, in the API and the worker alike: import the modules that register
+    task handlers (the API needs them to queue tasks, since names are checked when a task is added; the
+    worker to run them), and tell payments' settlement what reacts to a paid bill."""
     for module in TASK_MODULES:
         importlib.import_module(module)
+    on_bill_paid(move_on_payment)  # a paid fee moves its application on, in the settling transaction
 
 
 def build_worker(resources: Resources) -> Worker[Any]:
