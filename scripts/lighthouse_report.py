@@ -20,8 +20,8 @@ from pathlib import Path
 
 from playwright.async_api import async_playwright
 
-from tests.e2e.test_pwa import CHROMIUM, FLAGS
-from tests.e2e.test_run_command import RunCommand, _free_port
+from tests.helpers.pwa import CHROMIUM, FLAGS
+from tests.helpers.run_command import RunCommand, free_port
 
 LIGHTHOUSE = "lighthouse@13.5.0"
 SCREENS = {"home": "/", "entitlements": "/entitlements", "bills": "/bills"}
@@ -67,8 +67,8 @@ def _lighthouse(url: str, cookie: str, report: Path) -> dict[str, float]:
 
 def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
-    port = _free_port()
-    run = RunCommand(Path(tempfile.mkdtemp(prefix="citizen-lighthouse-")) / "var", port, _free_port())
+    port = free_port()
+    run = RunCommand(Path(tempfile.mkdtemp(prefix="citizen-lighthouse-")) / "var", port, free_port())
     run.wait_until_ready()
     base = f"http://127.0.0.1:{port}"
     try:

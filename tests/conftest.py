@@ -21,6 +21,9 @@ from backend.server.app import create_app
 from backend.settings import Settings, load_settings
 from tests.servers import Servers, create_scratch_database, drop_database, running_servers, with_database
 
+# Fixtures more than one test module uses; helpers (plain functions) are in tests/helpers/.
+pytest_plugins = ["tests.plugins.servers", "tests.plugins.browser"]
+
 
 def pytest_report_header() -> str:
     return "citizen: PostgreSQL and Redis are real servers (see tests/servers.py)"

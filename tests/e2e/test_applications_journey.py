@@ -13,11 +13,11 @@ from typing import Any
 from PIL import Image, ImageDraw
 from playwright.async_api import APIRequestContext, BrowserContext, FilePayload, Page, ViewportSize
 
-from tests.e2e import test_pwa
-from tests.e2e.test_pwa import DemoApp, _log_in, _shot, pay_at_the_demo_bank
+from tests.helpers.pwa import DemoApp, log_in, pay_at_the_demo_bank, require_pwa_build, shot
 
-demo_app = test_pwa.demo_app  # its fixtures: one demo app for this module, a browser per test
-browser_context = test_pwa.browser_context
+require_pwa_build()
+# Its fixtures, demo_app (one demo app for this module) and browser_context (a browser per test), are in
+# tests/plugins/browser.py.
 
 PHONE = ViewportSize(width=360, height=800)
 SCHOOL = "Tokyo Metropolitan Hibiya High School"
@@ -60,7 +60,7 @@ def _pdf() -> bytes:
 async def _fits_the_phone(page: Page, name: str) -> None:
     overflow = await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"{name} is {overflow}px wider than the phone"
-    await _shot(page, name)
+    await shot(page, name)
 
 
 class Officer:
@@ -88,7 +88,7 @@ async def _officer(browser_context: BrowserContext, base: str) -> Officer:
     assert browser_context.browser is not None
     context = await browser_context.browser.new_context()
     page = await context.new_page()
-    await _log_in(page, base, "Dara Truatsop", "/console")
+    await log_in(page, base, "Dara Truatsop", "/console")
     me = await (await context.request.get(f"{base}/api/v1/me")).json()
     agency_id = next(role["agency_id"] for role in me["roles"] if role["agency_id"] is not None)
     return Officer(context.request, base, agency_id, me["csrf_token"])
@@ -274,7 +274,7 @@ async def test_a_citizen_applies_pays_the_fee_gets_a_signed_certificate_and_shar
     base = demo_app.base
     page = await browser_context.new_page()
     await page.set_viewport_size(PHONE)
-    await _log_in(page, base, "Wipa Thamngan", "/")
+    await log_in(page, base, "Wipa Thamngan", "/")
     application_id, tracking = await _apply(page)
 
     # The agency reviews, approves and asks for the fee; the citizen sees it and pays by Thai QR.

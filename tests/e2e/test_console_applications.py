@@ -16,7 +16,9 @@ from typing import Any
 from PIL import Image, ImageDraw
 from playwright.async_api import Browser, BrowserContext, Page
 
-from tests.e2e.test_pwa import DemoApp, _log_in, _shot, browser_context, demo_app  # noqa: F401 (fixtures)
+from tests.helpers.pwa import DemoApp, log_in, require_pwa_build, shot
+
+require_pwa_build()
 
 SCHOOL = "Tokyo Metropolitan Hibiya High School"
 NOTE = "โปรดแนบใบแสดงผลการเรียนฉบับแปลเป็นภาษาไทย"
@@ -69,7 +71,7 @@ async def _upload(page: Page, application_id: str, field: str, name: str, conten
 async def _citizen(browser: Browser, base: str, person: str) -> Page:
     """A separate browser profile (its own session) for the citizen."""
     page = await (await browser.new_context(locale="th-TH")).new_page()
-    await _log_in(page, base, person, "/")
+    await log_in(page, base, person, "/")
     return page
 
 
@@ -103,8 +105,8 @@ async def _state_shown(page: Page, thai_state: str) -> None:
 
 
 async def test_a_case_officer_reviews_an_application_asks_for_more_asks_for_the_fee_and_support_reads_it(  # noqa: PLR0915 (one journey, in order)
-    demo_app: DemoApp,  # noqa: F811
-    browser_context: BrowserContext,  # noqa: F811
+    demo_app: DemoApp,
+    browser_context: BrowserContext,
 ) -> None:
     base = demo_app.base
     browser = browser_context.browser
@@ -115,7 +117,7 @@ async def test_a_case_officer_reviews_an_application_asks_for_more_asks_for_the_
 
     page = await browser_context.new_page()
     await page.set_viewport_size({"width": 1280, "height": 900})
-    await _log_in(page, base, "Dara Truatsop", "/console")  # case officer, demo education office
+    await log_in(page, base, "Dara Truatsop", "/console")  # case officer, demo education office
     await page.wait_for_selector("h1:has-text('คอนโซลเจ้าหน้าที่')")
     await page.click("button:text-is('คำขอ')")  # her only tab: applications
     await page.select_option("label:has-text('แสดงสถานะ') select", "submitted")
@@ -123,7 +125,7 @@ async def test_a_case_officer_reviews_an_application_asks_for_more_asks_for_the_
     await row.wait_for()
     assert "ธนา รักเรียน" in await row.inner_text()
     assert "ยื่นแล้ว รอพิจารณา" in await row.inner_text()
-    await _shot(page, "40-agency-applications-list")
+    await shot(page, "40-agency-applications-list")
 
     await row.locator("button").click()
     await _state_shown(page, "ยื่นแล้ว รอพิจารณา")
@@ -141,7 +143,7 @@ async def test_a_case_officer_reviews_an_application_asks_for_more_asks_for_the_
     assert "ธนา รักเรียน" in applicant
     assert "1-1037-02012-34-3" in applicant
     assert "ใครเข้าถึงข้อมูลของฉัน" in await page.inner_text("section.application .notice")
-    await _shot(page, "41-agency-application-detail")
+    await shot(page, "41-agency-application-detail")
 
     async with page.expect_download() as download_info:
         await page.click("table.answers a:has-text('transcript.png')")
@@ -159,7 +161,7 @@ async def test_a_case_officer_reviews_an_application_asks_for_more_asks_for_the_
     await page.wait_for_selector("#move-problem:has-text('โปรดเขียนข้อความ')")
     assert await form.locator("textarea").get_attribute("aria-invalid") == "true"
     await _state_shown(page, "กำลังพิจารณา")  # not moved
-    await _shot(page, "42-agency-more-information-needs-a-note")
+    await shot(page, "42-agency-more-information-needs-a-note")
     await form.locator("textarea").fill(NOTE)
     await form.locator("button[type=submit]").click()
     await _state_shown(page, "ขอข้อมูลเพิ่มเติม")
@@ -193,7 +195,7 @@ async def test_a_case_officer_reviews_an_application_asks_for_more_asks_for_the_
     await page.locator("#move-form button[type=submit]").click()
     await _state_shown(page, "รอชำระค่าธรรมเนียม")
     assert "200.00 บาท" in await page.inner_text("section.application")
-    await _shot(page, "43-agency-fee-due")
+    await shot(page, "43-agency-fee-due")
 
     # What the citizen's app sees: the fee is due as a bill, and every step is in the timeline.
     mine = await _api(citizen, "GET", f"/api/v1/applications/{application['id']}")
@@ -209,7 +211,7 @@ async def test_a_case_officer_reviews_an_application_asks_for_more_asks_for_the_
     assert any(purpose.startswith(f"Downloaded a file: application {tracking}") for purpose in purposes)
 
     # Support finds the citizen and reads the application's timeline.
-    await _log_in(page, base, "Siri Chuailuea", "/console")
+    await log_in(page, base, "Siri Chuailuea", "/console")
     await page.fill("label:has-text('national ID') input", "1103702012343")
     await page.click("form >> button:has-text('ค้นหา')")
     await page.click("button:has-text('แสดงคำขอ')")
@@ -223,12 +225,12 @@ async def test_a_case_officer_reviews_an_application_asks_for_more_asks_for_the_
     async with page.expect_download() as download_info:
         await card.locator("a:has-text('passport.png')").click()
     assert (await (await download_info.value).path()).read_bytes() == _png("PASSPORT")
-    await _shot(page, "44-support-applications")
+    await shot(page, "44-support-applications")
 
 
 async def test_an_officer_issues_the_certificate_of_an_approved_application_in_english_and_on_a_phone(  # noqa: PLR0915 (one journey, in order)
-    demo_app: DemoApp,  # noqa: F811
-    browser_context: BrowserContext,  # noqa: F811
+    demo_app: DemoApp,
+    browser_context: BrowserContext,
 ) -> None:
     base = demo_app.base
     browser = browser_context.browser
@@ -239,7 +241,7 @@ async def test_an_officer_issues_the_certificate_of_an_approved_application_in_e
 
     page = await browser_context.new_page()
     await page.set_viewport_size({"width": 1280, "height": 900})
-    await _log_in(page, base, "Dara Truatsop", "/console")
+    await log_in(page, base, "Dara Truatsop", "/console")
     await page.click("button.language")  # to English
     await page.wait_for_selector("h1:has-text('Staff console')")
     await page.click(f"button:text-is('{tracking}')")
@@ -280,7 +282,7 @@ async def test_an_officer_issues_the_certificate_of_an_approved_application_in_e
     await page.set_viewport_size({"width": 360, "height": 740})
     overflow = await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"the application is {overflow}px wider than a 360 px phone"
-    await _shot(page, "45-agency-issue-certificate-360px")
+    await shot(page, "45-agency-issue-certificate-360px")
     await page.set_viewport_size({"width": 1280, "height": 900})
 
     await form.locator("button[type=submit]").click()
@@ -289,7 +291,7 @@ async def test_an_officer_issues_the_certificate_of_an_approved_application_in_e
     code = await issued.locator("code").inner_text()
     assert len(code) == 16
     await page.wait_for_selector("#application-title .status:text-is('Document issued')")
-    await _shot(page, "46-agency-certificate-issued")
+    await shot(page, "46-agency-certificate-issued")
 
     # On a phone the list is one block per application, each value named.
     await page.set_viewport_size({"width": 360, "height": 740})
@@ -299,7 +301,7 @@ async def test_an_officer_issues_the_certificate_of_an_approved_application_in_e
     # The list is read again on coming back: wait for the new rows rather than catch the old ones.
     await page.locator("table.applications td[data-label=State]").first.wait_for(state="visible")
     assert await page.locator("table.applications td[data-label=State]").first.is_visible()
-    await _shot(page, "47-agency-applications-360px")
+    await shot(page, "47-agency-applications-360px")
 
     verified = await _api(citizen, "GET", f"/api/v1/documents/verify/{code}")
     assert verified["genuine"] is True

@@ -6,94 +6,13 @@ under ``tests/e2e/screenshots/``."""
 from __future__ import annotations
 
 import json
-import shutil
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 
 import httpx
-import pytest
-import pytest_asyncio
-from playwright.async_api import BrowserContext, Page, async_playwright
+from playwright.async_api import BrowserContext
 
-from tests.e2e.test_run_command import RunCommand, _free_port
+from tests.helpers.pwa import DemoApp, log_in, pay_at_the_demo_bank, require_pwa_build, shot
 
-PWA_DIST = Path(__file__).parents[2] / "pwa" / "dist"
-AXE = Path(__file__).parents[2] / "pwa" / "node_modules" / "axe-core" / "axe.min.js"
-SCREENSHOTS = Path(__file__).parent / "screenshots"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-if not (PWA_DIST / "index.html").exists() or not Path(CHROMIUM).exists():
-    raise RuntimeError("the PWA build or Chromium is missing: `make unit` (or `make test`) provides both")
-
-
-class DemoApp:
-    def __init__(self, base: str, agencies: str, log: Path) -> None:
-        self.base, self.agencies, self.log = base, agencies, log
-
-
-@pytest.fixture(scope="module")
-def demo_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoApp]:
-    var_dir = tmp_path_factory.mktemp("pwa") / "var"
-    port, agencies_port = _free_port(), _free_port()
-    run = RunCommand(var_dir, port, _free_port(), agencies_port=agencies_port)
-    run.wait_until_ready()
-    try:
-        yield DemoApp(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{agencies_port}", run.log)
-    finally:
-        assert run.ctrl_c() == 0
-
-
-@pytest_asyncio.fixture
-async def browser_context() -> AsyncIterator[BrowserContext]:
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        context = await browser.new_context(
-            viewport={"width": 390, "height": 844},
-            locale="th-TH",
-            permissions=["notifications"],
-            bypass_csp=True,  # only so that the test can inject axe-core; the app itself runs under its CSP
-        )
-        try:
-            yield context
-        finally:
-            await browser.close()
-
-
-async def _shot(page: Page, name: str) -> None:
-    """A screenshot of the screen, and axe-core's WCAG 2.2 A/AA check of it, which must find nothing."""
-    SCREENSHOTS.mkdir(exist_ok=True)
-    await page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-    await page.add_script_tag(path=str(AXE))
-    violations = await page.evaluate(
-        """axe.run(document, {runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]})
-           .then(r => r.violations.map(v => v.id + ": " + v.nodes.map(n => n.target.join(" ")).join(", ")))"""
-    )
-    assert violations == [], f"{name}: {violations}"
-
-
-async def pay_at_the_demo_bank(citizen: BrowserContext, base: str, payload: str) -> None:
-    """The citizen's bank app pays the Thai QR: another app, so a browser context of its own (the
-    citizen's page stays in front), and closed only once the bank has said the platform took it."""
-    assert citizen.browser is not None
-    bank = await citizen.browser.new_context()
-    try:
-        page = await bank.new_page()
-        await page.goto(f"{base}/demo-bank")
-        await page.fill("textarea[name=payload]", payload)
-        await page.click("button:has-text('Read code')")
-        await page.click("button:has-text('Pay')")
-        await page.wait_for_selector("text=Paid. The app shows the receipt now.", timeout=30_000)
-    finally:
-        await bank.close()
+require_pwa_build()
 
 
 async def test_a_citizen_logs_in_sees_tiles_and_entitlements_pays_a_bill_and_reads_the_receipt_offline(
@@ -106,7 +25,7 @@ async def test_a_citizen_logs_in_sees_tiles_and_entitlements_pays_a_bill_and_rea
 
     await page.goto(f"{base}/")
     await page.wait_for_selector(".tile")
-    await _shot(page, "01-home-before-login")
+    await shot(page, "01-home-before-login")
 
     await page.goto(f"{base}/auth/login?next=/entitlements")
     await page.click("text=Malee Sukjai")
@@ -115,11 +34,11 @@ async def test_a_citizen_logs_in_sees_tiles_and_entitlements_pays_a_bill_and_rea
     claimable = await page.inner_text(".claimable")
     assert "เงินอุดหนุนเพื่อการเลี้ยงดูเด็กแรกเกิด" in claimable  # eligible, not enrolled: listed first
     assert "ไม่พร้อมใช้งาน" in await page.inner_text("main")  # the failing agency, said plainly
-    await _shot(page, "02-entitlements-one-agency-down")
+    await shot(page, "02-entitlements-one-agency-down")
 
     await page.click("nav >> text=หน้าแรก")
     await page.wait_for_selector(".tile")
-    await _shot(page, "03-home")
+    await shot(page, "03-home")
 
     await page.click("nav >> text=บิล")
     await page.click("button:has-text('ชำระด้วย QR')")
@@ -127,18 +46,18 @@ async def test_a_citizen_logs_in_sees_tiles_and_entitlements_pays_a_bill_and_rea
     payload = await page.text_content(".payload") or ""  # inside a closed <details>: not rendered text
     assert payload.startswith("000201")  # a Thai QR ...
     assert "5303764" in payload  # ... in baht
-    await _shot(page, "04-bill-qr")
+    await shot(page, "04-bill-qr")
 
     await pay_at_the_demo_bank(browser_context, base, payload)
     await page.wait_for_selector(".paid", timeout=15_000)  # no reload: the bank's confirmation arrived
     await page.wait_for_selector(".paid a.button")
-    await _shot(page, "05-bill-paid")
+    await shot(page, "05-bill-paid")
 
     await page.click("nav >> text=กล่องข้อความ")
     await page.wait_for_selector(".message")
     titles = await page.locator(".message h2").all_inner_texts()
     assert any("ชำระเงินสำเร็จ" in title for title in titles), titles
-    await _shot(page, "06-inbox")
+    await shot(page, "06-inbox")
 
     await page.evaluate("navigator.serviceWorker.ready")
     await page.reload()  # now under the service worker, which keeps what the citizen has seen
@@ -148,7 +67,7 @@ async def test_a_citizen_logs_in_sees_tiles_and_entitlements_pays_a_bill_and_rea
     await page.wait_for_selector(".notice.offline")
     assert "ออฟไลน์" in await page.inner_text(".notice.offline")
     assert any("ชำระเงินสำเร็จ" in t for t in await page.locator(".message h2").all_inner_texts())
-    await _shot(page, "07-inbox-offline")
+    await shot(page, "07-inbox-offline")
     await browser_context.set_offline(False)
 
 
@@ -162,11 +81,11 @@ async def test_settings_and_who_accessed_my_data_in_english(
     await page.click("header >> text=English")
     await page.wait_for_selector("h1:has-text('Settings')")
     await page.wait_for_load_state("networkidle")
-    await _shot(page, "08-settings-english")
+    await shot(page, "08-settings-english")
     await page.click("nav >> text=Who accessed my data")
     await page.wait_for_selector("h1:has-text('Who accessed my data')")
     await page.wait_for_load_state("networkidle")
-    await _shot(page, "09-who-accessed-my-data")
+    await shot(page, "09-who-accessed-my-data")
 
 
 async def test_a_push_delivered_to_the_service_worker_is_shown_as_a_notification(
@@ -207,12 +126,6 @@ async def test_a_push_delivered_to_the_service_worker_is_shown_as_a_notification
     assert shown == [{"title": "บิลค่าน้ำครบกำหนด", "body": "187.00 บาท", "url": "/bills"}]
 
 
-async def _log_in(page: Page, base: str, person: str, next_path: str) -> None:
-    await page.goto(f"{base}/auth/login?next={next_path}")
-    await page.click(f"text={person}")
-    await page.wait_for_url(f"{base}{next_path}")
-
-
 async def test_an_agency_sends_a_message_and_watches_it_go_out_and_support_finds_each_delivery(
     demo_app: DemoApp, browser_context: BrowserContext
 ) -> None:
@@ -220,11 +133,11 @@ async def test_an_agency_sends_a_message_and_watches_it_go_out_and_support_finds
     page = await browser_context.new_page()
     await page.set_viewport_size({"width": 1024, "height": 900})
     # Somchai has a phone (a demo one, on the local push service) for the message to reach.
-    await _log_in(page, base, "Somchai Jaidee", "/settings")
+    await log_in(page, base, "Somchai Jaidee", "/settings")
     await page.click("text=เพิ่มโทรศัพท์สาธิต")
     await page.wait_for_load_state("networkidle")
 
-    await _log_in(page, base, "Pim Songkhao", "/console")  # agency sender, demo welfare department
+    await log_in(page, base, "Pim Songkhao", "/console")  # agency sender, demo welfare department
     # The console speaks Thai first, like the app.
     await page.wait_for_selector("h1:has-text('คอนโซลเจ้าหน้าที่')")
     await page.click("button:has-text('แม่แบบข้อความ')")
@@ -235,7 +148,7 @@ async def test_an_agency_sends_a_message_and_watches_it_go_out_and_support_finds
     await page.fill("label:has-text('ข้อความ (อังกฤษ)') textarea", "This month's allowance is in your account.")
     await page.click("button:has-text('บันทึกแม่แบบ')")
     await page.wait_for_selector("td:has-text('allowance-paid')")
-    await _shot(page, "10-agency-templates")
+    await shot(page, "10-agency-templates")
 
     await page.click("button:has-text('ส่งข้อความ')")
     await page.wait_for_selector("option:has-text('allowance-paid')", state="attached")
@@ -254,9 +167,9 @@ async def test_an_agency_sends_a_message_and_watches_it_go_out_and_support_finds
         timeout=30000,
     )
     await page.wait_for_selector(".chart polyline", state="attached")
-    await _shot(page, "11-agency-campaign-progress")
+    await shot(page, "11-agency-campaign-progress")
 
-    await _log_in(page, base, "Siri Chuailuea", "/console")  # support, who works in English
+    await log_in(page, base, "Siri Chuailuea", "/console")  # support, who works in English
     await page.click("button.language")
     await page.wait_for_selector("text=Every look-up you make is recorded")
     await page.fill("label:has-text('national ID') input", "3101200581231")
@@ -267,7 +180,7 @@ async def test_an_agency_sends_a_message_and_watches_it_go_out_and_support_finds
     text = await page.inner_text("section[aria-labelledby=citizen-title]")
     assert "x-xxxx-xxxxx-23-1" in text  # masked, never the whole ID
     assert "3101200581231" not in await page.content()
-    await _shot(page, "12-support-delivery-attempts")
+    await shot(page, "12-support-delivery-attempts")
 
 
 async def test_support_sees_a_citizens_payments_an_admin_grants_a_role_and_an_agency_admin_has_its_console(
@@ -276,7 +189,7 @@ async def test_support_sees_a_citizens_payments_an_admin_grants_a_role_and_an_ag
     base = demo_app.base
     page = await browser_context.new_page()
     await page.set_viewport_size({"width": 1024, "height": 900})
-    await _log_in(page, base, "Siri Chuailuea", "/console")  # support
+    await log_in(page, base, "Siri Chuailuea", "/console")  # support
     await page.click("button.language")  # to English; the choice is kept for the next logins here
     await page.fill("label:has-text('national ID') input", "3101200581231")
     await page.click("form >> button:has-text('Find')")
@@ -286,9 +199,9 @@ async def test_support_sees_a_citizens_payments_an_admin_grants_a_role_and_an_ag
     await payments.locator(".bill-history").first.wait_for()
     assert "x-xxxx-xxxxx-23-1" in await payments.inner_text()
     assert "3101200581231" not in await page.content()
-    await _shot(page, "13-support-payments")
+    await shot(page, "13-support-payments")
 
-    await _log_in(page, base, "Anan Dulaerabop", "/console")  # platform admin, in English as Siri left it
+    await log_in(page, base, "Anan Dulaerabop", "/console")  # platform admin, in English as Siri left it
     await page.wait_for_selector("h3:has-text('Staff roles')")
     await page.fill(
         "form[aria-labelledby=grant-title] >> label:has-text('national ID') input", "3101200581231"
@@ -299,17 +212,17 @@ async def test_support_sees_a_citizens_payments_an_admin_grants_a_role_and_an_ag
     )
     await page.click("form[aria-labelledby=grant-title] >> button[type=submit]")
     await page.wait_for_selector("td:has-text('Joins the help desk')")
-    await _shot(page, "14-admin-roles")
+    await shot(page, "14-admin-roles")
 
-    await _log_in(page, base, "Kanda Phudulae", "/console")  # the welfare department's administrator
+    await log_in(page, base, "Kanda Phudulae", "/console")  # the welfare department's administrator
     await page.click("button:has-text('Connectors')")
     await page.wait_for_selector("h3:has-text('Register a connector')")
     await page.select_option("label:has-text('Authentication') select", "client_tls")
     await page.wait_for_selector("label:has-text('Client certificate (PEM)')")
-    await _shot(page, "15-agency-connectors")
+    await shot(page, "15-agency-connectors")
     await page.click("button:has-text('Bills and payments')")
     await page.wait_for_selector("label:has-text('Show') select")
-    await _shot(page, "16-agency-bills")
+    await shot(page, "16-agency-bills")
 
 
 async def test_every_citizen_screen_fits_a_360_pixel_phone_in_thai_and_english(
@@ -318,7 +231,7 @@ async def test_every_citizen_screen_fits_a_360_pixel_phone_in_thai_and_english(
     base = demo_app.base
     page = await browser_context.new_page()
     await page.set_viewport_size({"width": 360, "height": 740})
-    await _log_in(page, base, "Malee Sukjai", "/")
+    await log_in(page, base, "Malee Sukjai", "/")
     for language in ("th", "en"):
         for path in ("/", "/entitlements", "/bills", "/inbox", "/settings", "/data-access"):
             await page.goto(f"{base}{path}")
@@ -330,5 +243,5 @@ async def test_every_citizen_screen_fits_a_360_pixel_phone_in_thai_and_english(
                 assert box is not None
                 assert box["x"] >= 0, (path, language, await link.inner_text())
                 assert box["x"] + box["width"] <= 360, (path, language, await link.inner_text())
-        await _shot(page, f"17-360px-data-access-{language}")
+        await shot(page, f"17-360px-data-access-{language}")
         await page.click("button.language")

@@ -5,13 +5,8 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
-import os
-import re
-import signal
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,21 +19,9 @@ from backend.core.crypto import NationalIdCipher
 from backend.settings import load_settings
 from tests.conftest import environment_for_tests
 from tests.factories import make_citizen, valid_national_id
+from tests.helpers.run_command import RunCommand, clean_environment, free_port, ready
 
 pytestmark = pytest.mark.slow
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
-
-
-def _clean_environment(**extra: str) -> dict[str, str]:
-    """As a new user has it: no URLs, no secrets, nothing of the test run's own configuration."""
-    keep = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "TMPDIR", "USER")}
-    return {**keep, **extra}
 
 
 def _processes_using(folder: Path) -> list[str]:
@@ -48,53 +31,6 @@ def _processes_using(folder: Path) -> list[str]:
         if str(folder) in command:
             found.append(command)
     return found
-
-
-def _ready(port: int) -> bool:
-    try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as response:
-            return bool(response.status == 200)
-    except OSError:
-        return False
-
-
-class RunCommand:
-    def __init__(self, var_dir: Path, port: int, push_service_port: int, agencies_port: int = 0) -> None:
-        self.var_dir, self.port = var_dir, port
-        self.log = var_dir.parent / f"run-{time.monotonic_ns()}.log"
-        with self.log.open("wb") as log:
-            # A session of its own, as a terminal would start it, so the test can Ctrl-C the group.
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "backend.server.cli", "run"],
-                env=_clean_environment(
-                    VAR_DIR=str(var_dir),
-                    PORT=str(port),
-                    DEMO_AGENCIES_PORT=str(agencies_port or _free_port()),
-                    DEMO_PUSH_SERVICE_PORT=str(push_service_port),
-                ),
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-
-    def wait_until_ready(self, seconds: float = 90) -> None:
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            assert self.process.poll() is None, self.log.read_text()[-3000:]
-            if _ready(self.port) and "the app is running at" in self.log.read_text():
-                # A person (and the newcomer check) takes the first URL printed: it must be the app's.
-                first_url = re.search(
-                    r"http://(?:127\.0\.0\.1|localhost|0\.0\.0\.0):(\d+)", self.log.read_text()
-                )
-                assert first_url is not None
-                assert int(first_url.group(1)) == self.port, self.log.read_text()[-3000:]
-                return
-            time.sleep(0.2)
-        pytest.fail(f"never ready:\n{self.log.read_text()[-3000:]}")
-
-    def ctrl_c(self, seconds: float = 45) -> int:
-        os.killpg(self.process.pid, signal.SIGINT)
-        return self.process.wait(seconds)
 
 
 @pytest.fixture
@@ -121,7 +57,7 @@ async def _demo_agencies_and_marker(var_dir: Path, add_marker: bool) -> tuple[in
 
 
 def test_the_run_command_serves_stops_cleanly_on_ctrl_c_and_keeps_its_data(var_dir: Path) -> None:
-    port, push_service_port = _free_port(), _free_port()
+    port, push_service_port = free_port(), free_port()
     first = RunCommand(var_dir, port, push_service_port)
     first.wait_until_ready()
     push_service = f"http://127.0.0.1:{push_service_port}/health"
@@ -132,7 +68,7 @@ def test_the_run_command_serves_stops_cleanly_on_ctrl_c_and_keeps_its_data(var_d
     assert demo_agencies >= 1
     assert first.ctrl_c() == 0
     assert _processes_using(var_dir) == []
-    assert not _ready(port)
+    assert not ready(port)
 
     second = RunCommand(var_dir, port, push_service_port)
     second.wait_until_ready()
@@ -148,7 +84,7 @@ def test_db_status_lists_the_applied_migrations(database_url: str, tmp_path: Pat
     environ = environment_for_tests(tmp_path, DATABASE_URL=database_url, REDIS_URL="redis://127.0.0.1:1/0")
     result = subprocess.run(
         [sys.executable, "-m", "backend.server.cli", "db", "status"],
-        env=_clean_environment(**environ),
+        env=clean_environment(**environ),
         capture_output=True,
         text=True,
         timeout=60,
@@ -183,7 +119,7 @@ def test_roles_grant_admin_makes_a_logged_in_person_platform_admin(database_url:
                 "--reason",
                 "first admin",
             ],
-            env=_clean_environment(**environ),
+            env=clean_environment(**environ),
             capture_output=True,
             text=True,
             timeout=60,
@@ -204,7 +140,7 @@ def test_roles_grant_admin_makes_a_logged_in_person_platform_admin(database_url:
 def test_serve_refuses_to_start_outside_demo_mode_without_secrets(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "backend.server.cli", "serve"],
-        env=_clean_environment(
+        env=clean_environment(
             VAR_DIR=str(tmp_path), DATABASE_URL="postgresql://db.internal/citizen", REDIS_URL="redis://cache"
         ),
         capture_output=True,
@@ -236,7 +172,7 @@ def test_payments_reconcile_reads_a_settlement_file_and_reports(database_url: st
             "--date",
             "2026-11-22",
         ],
-        env=_clean_environment(**environ),
+        env=clean_environment(**environ),
         capture_output=True,
         text=True,
         timeout=60,
@@ -248,7 +184,7 @@ def test_payments_reconcile_reads_a_settlement_file_and_reports(database_url: st
 
 
 def test_the_run_command_stops_everything_when_its_embedded_redis_dies(var_dir: Path) -> None:
-    run = RunCommand(var_dir, _free_port(), _free_port())
+    run = RunCommand(var_dir, free_port(), free_port())
     run.wait_until_ready()
     [redis_server] = [
         process

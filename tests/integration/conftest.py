@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
 import httpx
-import pytest
 import pytest_asyncio
 from litestar import Litestar
 
@@ -16,15 +15,7 @@ from backend.core.resources import Resources
 from backend.identity.service import Identity, session_cookie_name
 from backend.settings import Settings, load_settings
 from tests.conftest import app_client, environment_for_tests
-from tests.demo_agencies import running_demo_agencies
 from tests.factories import make_citizen
-
-
-@pytest.fixture(scope="module")
-def agencies_url() -> Iterator[str]:
-    """The demo agencies' connector server, one per test module that asks for it."""
-    with running_demo_agencies() as base:
-        yield base
 
 
 async def empty_state(app: Litestar, resources: Resources) -> None:

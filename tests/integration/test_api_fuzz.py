@@ -26,8 +26,8 @@ from backend.settings import Settings
 from tests.conftest import environment_for_tests
 from tests.demo_agencies import free_port, serving
 from tests.factories import make_agency
+from tests.helpers.agency_clients import new_client, request_token
 from tests.integration.conftest import SignIn
-from tests.integration.test_roles_and_agency_clients import _new_client, _token
 
 EXAMPLES = os.environ.get("FUZZ_EXAMPLES", "4")
 SEED = os.environ.get("FUZZ_SEED", "20261122")  # "random": a new seed each run (make fuzz)
@@ -86,10 +86,12 @@ async def test_no_operation_answers_5xx_or_breaks_its_own_schema(
         headers = _browser_headers(await sign_in(("agency_admin", agency_id)))
     elif caller == "agency_system":
         admin = await sign_in(("agency_admin", agency_id))
-        issued = await _new_client(
+        issued = await new_client(
             admin, agency_id, ["tiles", "bills", "notifications", "connectors", "applications"]
         )
-        token = (await _token(client, issued["client_id"], issued["client_secret"])).json()["access_token"]
+        token = (await request_token(client, issued["client_id"], issued["client_secret"])).json()[
+            "access_token"
+        ]
         headers = {"Authorization": f"Bearer {token}"}
 
     run = _schemathesis(served, headers)

@@ -6,163 +6,41 @@ from __future__ import annotations
 import asyncio
 import base64
 import datetime as dt
-import io
 import uuid
-from typing import Any
 
 import asyncpg
 import httpx
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from PIL import Image
 
-from backend.catalogue import queries as catalogue_queries
 from backend.core.resources import Resources
 from backend.core.tasks import run_task
-from payments.queries import assign_biller
 from tests.factories import make_agency, valid_national_id
+from tests.helpers.applications import (
+    ANSWERS,
+    FORM,
+    PDF,
+    application_tile,
+    issued_document,
+    new_office,
+    png,
+    submitted,
+)
+from tests.helpers.connectors import connector
+from tests.helpers.payments import callback, post_callback
 from tests.integration.conftest import SignIn
-from tests.integration.test_entitlements import connector
-from tests.integration.test_payments import _callback, _post_callback
 
-BILLER = "0994000158378"
 ALL_STATES = (
     "draft", "submitted", "in_review", "more_information_requested", "approved", "rejected", "fee_due",
     "paid", "document_issued", "closed",
 )  # fmt: skip
 AGENCY_MOVES = ("in_review", "more_information_requested", "approved", "rejected", "fee_due", "closed")
 
-FORM: dict[str, Any] = {
-    "fields": [
-        {"name": "school", "kind": "text", "label_th": "โรงเรียน", "label_en": "School", "required": True,
-         "max_length": 100},
-        {"name": "years", "kind": "number", "label_th": "ปี", "label_en": "Years", "integer": True,
-         "minimum": 1,
-         "maximum": 15},
-        {"name": "finished", "kind": "date", "label_th": "วันที่จบ", "label_en": "Finished", "required": True,
-         "max_date": "today"},
-        {"name": "level", "kind": "choice", "label_th": "ระดับ", "label_en": "Level", "required": True,
-         "choices": [{"value": "M3", "label_th": "ม.3", "label_en": "M3"},
-                     {"value": "M6", "label_th": "ม.6", "label_en": "M6"}]},
-        {"name": "address", "kind": "thai_address", "label_th": "ที่อยู่", "label_en": "Address"},
-        {"name": "transcript", "kind": "file", "label_th": "ใบแสดงผล", "label_en": "Transcript",
-         "required": True,
-         "max_files": 2},
-    ]
-}  # fmt: skip
-ANSWERS: dict[str, Any] = {
-    "school": "Tokyo Metropolitan High School",
-    "years": 3,
-    "finished": "2020-03-31",
-    "level": "M6",
-    "address": {"house_number": "99/1", "subdistrict": "Lumphini", "district": "Pathum Wan",
-                "province": "Bangkok", "postcode": "10330"},
-}  # fmt: skip
-
-
-def png(size: tuple[int, int] = (40, 30)) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", size, (200, 30, 30)).save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
-PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 9 9]>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
-
-
-async def _application_tile(resources: Resources, agency_id: int) -> int:
-    tile_id = await catalogue_queries.create_tile(resources.pool, agency_id)
-    content = {
-        "title_th": "เทียบวุฒิ", "title_en": "Qualification equivalence", "description_th": "",
-        "description_en": "",
-        "icon": "diploma", "category": "education", "life_events": ["school"], "audience_min_age": None,
-        "audience_max_age": None, "kind": "application", "link_url": None, "sort_order": 0,
-    }  # fmt: skip
-    await catalogue_queries.insert_version(resources.pool, tile_id, 1, content, None)
-    await catalogue_queries.publish(resources.pool, tile_id, 1)
-    return tile_id
-
-
-class Office:
-    """An agency offering one application service, with its administrator and a case officer."""
-
-    def __init__(
-        self,
-        agency_id: int,
-        tile_id: int,
-        service_id: int,
-        admin: httpx.AsyncClient,
-        officer: httpx.AsyncClient,
-    ):
-        self.agency_id, self.tile_id, self.service_id = agency_id, tile_id, service_id
-        self.admin, self.officer = admin, officer
-
-    def url(self, application_id: str, tail: str = "") -> str:
-        return f"/api/v1/agency/{self.agency_id}/applications/{application_id}{tail}"
-
-    async def move(self, application_id: str, state: str, **extra: Any) -> httpx.Response:
-        return await self.officer.post(self.url(application_id, "/status"), json={"state": state, **extra})
-
-
-async def _office(sign_in: SignIn, resources: Resources, *, biller: str | None = BILLER) -> Office:
-    agency_id = await make_agency(resources.pool, status="approved")
-    if biller is not None:
-        await assign_biller(resources.pool, biller, agency_id, None)
-    tile_id = await _application_tile(resources, agency_id)
-    admin = await sign_in(("agency_admin", agency_id))
-    officer = await sign_in(("agency_officer", agency_id))
-    definition: dict[str, Any] = {"tile_id": tile_id, "form": FORM}
-    if biller is not None:
-        definition |= {"fee_satang": 20000, "biller_id": biller}
-    defined = await admin.put(f"/api/v1/agency/{agency_id}/application-services/equivalence", json=definition)
-    assert defined.status_code == 200, defined.text
-    return Office(agency_id, tile_id, defined.json()["id"], admin, officer)
-
-
-async def _submitted(citizen: httpx.AsyncClient, office: Office) -> str:
-    """A complete application, sent."""
-    application_id: str = (
-        await citizen.post("/api/v1/applications", json={"service_id": office.service_id})
-    ).json()["id"]
-    uploaded = await citizen.post(
-        f"/api/v1/applications/{application_id}/files",
-        data={"field": "transcript"},
-        files={"file": ("transcript.png", png(), "image/png")},
-    )
-    assert uploaded.status_code == 201, uploaded.text
-    answers = {**ANSWERS, "transcript": [uploaded.json()["id"]]}
-    assert (
-        await citizen.put(f"/api/v1/applications/{application_id}/answers", json={"answers": answers})
-    ).status_code == 200
-    sent = await citizen.post(f"/api/v1/applications/{application_id}/submit")
-    assert sent.status_code == 200, sent.text
-    return application_id
-
-
-async def _issued_document(
-    sign_in: SignIn, resources: Resources
-) -> tuple[httpx.AsyncClient, dict[str, Any], Office]:
-    office = await _office(sign_in, resources, biller=None)
-    citizen = await sign_in()
-    application_id = await _submitted(citizen, office)
-    assert (await office.move(application_id, "approved")).status_code == 200
-    issued = await office.officer.post(
-        office.url(application_id, "/document"),
-        json={"title_th": "หนังสือรับรอง", "title_en": "Certificate", "details": [
-            {"label_th": "ระดับ", "label_en": "Level", "value": "M6"}]},
-    )  # fmt: skip
-    assert issued.status_code == 201, issued.text
-    return citizen, issued.json(), office
-
 
 async def test_a_citizen_applies_pays_the_fee_and_receives_a_signed_document_into_the_wallet(  # noqa: PLR0915 (one journey, in order)
     sign_in: SignIn, resources: Resources
 ) -> None:
-    office = await _office(sign_in, resources)
+    office = await new_office(sign_in, resources)
     national_id = valid_national_id(4401)
     citizen = await sign_in(national_id=national_id)
 
@@ -185,7 +63,7 @@ async def test_a_citizen_applies_pays_the_fee_and_receives_a_signed_document_int
     assert refused.status_code == 400
     assert {error["field"] for error in refused.json()["errors"]} == {"finished", "level", "transcript"}
 
-    application_id = await _submitted(citizen, office)
+    application_id = await submitted(citizen, office)
     mine = (await citizen.get(f"/api/v1/applications/{application_id}")).json()
     assert mine["state"] == "submitted"
     assert mine["answers"]["school"] == ANSWERS["school"]
@@ -233,7 +111,7 @@ async def test_a_citizen_applies_pays_the_fee_and_receives_a_signed_document_int
         await citizen.post(f"/api/v1/bills/{bill['id']}/payments", json={"idempotency_key": "fee"})
     ).json()
     assert payment["state"] == "pending"
-    paid = await _post_callback(citizen, _callback(fee_bill))
+    paid = await post_callback(citizen, callback(fee_bill))
     assert paid.json()["outcome"] == "paid"
     assert (await citizen.get(f"/api/v1/applications/{application_id}")).json()["state"] == "paid"
 
@@ -271,9 +149,9 @@ async def test_a_citizen_applies_pays_the_fee_and_receives_a_signed_document_int
 async def test_no_illegal_transition_is_accepted_from_any_state(
     sign_in: SignIn, resources: Resources
 ) -> None:
-    office = await _office(sign_in, resources)
+    office = await new_office(sign_in, resources)
     citizen = await sign_in()
-    application_id = await _submitted(citizen, office)
+    application_id = await submitted(citizen, office)
     legal = {
         (row["from_state"], row["to_state"])
         for row in await resources.pool.fetch(
@@ -321,10 +199,10 @@ async def test_no_illegal_transition_is_accepted_from_any_state(
 
 
 async def test_two_officers_deciding_at_once_make_one_change(sign_in: SignIn, resources: Resources) -> None:
-    office = await _office(sign_in, resources)
+    office = await new_office(sign_in, resources)
     other_officer = await sign_in(("agency_officer", office.agency_id))
     citizen = await sign_in()
-    application_id = await _submitted(citizen, office)
+    application_id = await submitted(citizen, office)
     results = await asyncio.gather(
         office.move(application_id, "approved"),
         other_officer.post(office.url(application_id, "/status"), json={"state": "rejected", "note": "no"}),
@@ -352,7 +230,7 @@ async def test_two_officers_deciding_at_once_make_one_change(sign_in: SignIn, re
 async def test_hostile_uploads_are_refused_by_their_content(
     sign_in: SignIn, resources: Resources, name: str, content: bytes, message: str
 ) -> None:
-    office = await _office(sign_in, resources, biller=None)
+    office = await new_office(sign_in, resources, biller=None)
     citizen = await sign_in()
     application_id = (
         await citizen.post("/api/v1/applications", json={"service_id": office.service_id})
@@ -371,7 +249,7 @@ async def test_hostile_uploads_are_refused_by_their_content(
 async def test_uploads_keep_a_clean_name_a_size_limit_and_the_form_s_file_count(
     sign_in: SignIn, resources: Resources
 ) -> None:
-    office = await _office(sign_in, resources, biller=None)
+    office = await new_office(sign_in, resources, biller=None)
     citizen = await sign_in()
     application_id = (
         await citizen.post("/api/v1/applications", json={"service_id": office.service_id})
@@ -411,7 +289,7 @@ async def test_uploads_keep_a_clean_name_a_size_limit_and_the_form_s_file_count(
 async def test_no_citizen_or_other_agency_sees_an_application_or_a_document(
     sign_in: SignIn, resources: Resources
 ) -> None:
-    citizen, document, office = await _issued_document(sign_in, resources)
+    citizen, document, office = await issued_document(sign_in, resources)
     application_id = document["application_id"]
     file_id = (await citizen.get(f"/api/v1/applications/{application_id}")).json()["files"][0]["id"]
     stranger = await sign_in()
@@ -457,7 +335,7 @@ async def test_no_citizen_or_other_agency_sees_an_application_or_a_document(
 async def test_a_share_link_opens_once_until_it_expires_and_every_try_is_recorded(
     sign_in: SignIn, resources: Resources, client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
 ) -> None:
-    citizen, document, _ = await _issued_document(sign_in, resources)
+    citizen, document, _ = await issued_document(sign_in, resources)
     assert (
         await citizen.post(f"/api/v1/documents/{document['id']}/shares", json={"minutes": 0})
     ).status_code == 400
@@ -534,7 +412,7 @@ async def test_a_share_link_opens_once_until_it_expires_and_every_try_is_recorde
 async def test_an_agencys_data_access_view_holds_only_calls_to_its_connectors_not_document_shares(
     sign_in: SignIn, resources: Resources, client: httpx.AsyncClient, agencies_url: str
 ) -> None:
-    citizen, document, office = await _issued_document(sign_in, resources)
+    citizen, document, office = await issued_document(sign_in, resources)
     registered = await office.admin.post(
         f"/api/v1/agency/{office.agency_id}/connectors", json=connector(agencies_url, "education")
     )
@@ -558,7 +436,7 @@ async def test_an_agencys_data_access_view_holds_only_calls_to_its_connectors_no
 async def test_verification_fails_when_any_byte_of_the_document_changes(
     sign_in: SignIn, resources: Resources, client: httpx.AsyncClient
 ) -> None:
-    citizen, document, _ = await _issued_document(sign_in, resources)
+    citizen, document, _ = await issued_document(sign_in, resources)
     code = document["verification_code"]
     original = (await citizen.get(document["file_url"])).content
     checked = await client.post(f"/api/v1/documents/verify/{code}", content=original)
@@ -593,7 +471,7 @@ async def test_a_form_is_refused_when_it_asks_for_what_the_digital_id_already_gi
     sign_in: SignIn, resources: Resources
 ) -> None:
     agency_id = await make_agency(resources.pool, status="approved")
-    tile_id = await _application_tile(resources, agency_id)
+    tile_id = await application_tile(resources, agency_id)
     admin = await sign_in(("agency_admin", agency_id))
     url = f"/api/v1/agency/{agency_id}/application-services/svc"
     asks_id = {"fields": [{"name": "national_id", "kind": "text", "label_th": "เลข", "label_en": "ID"}]}
@@ -605,7 +483,7 @@ async def test_a_form_is_refused_when_it_asks_for_what_the_digital_id_already_gi
     assert (
         await admin.put(url, json={"tile_id": tile_id, "form": FORM, "fee_satang": 100})
     ).status_code == 400
-    other_tile = await _application_tile(resources, await make_agency(resources.pool, status="approved"))
+    other_tile = await application_tile(resources, await make_agency(resources.pool, status="approved"))
     assert (await admin.put(url, json={"tile_id": other_tile, "form": FORM})).status_code == 400
     officer = await sign_in(("agency_officer", agency_id))
     assert (await officer.put(url, json={"tile_id": tile_id, "form": FORM})).status_code == 403
@@ -615,7 +493,7 @@ async def test_a_form_is_refused_when_it_asks_for_what_the_digital_id_already_gi
 async def test_draft_answers_of_the_wrong_shape_are_refused_and_nothing_is_lost(
     sign_in: SignIn, resources: Resources
 ) -> None:
-    office = await _office(sign_in, resources, biller=None)
+    office = await new_office(sign_in, resources, biller=None)
     citizen = await sign_in()
     application_id = (
         await citizen.post("/api/v1/applications", json={"service_id": office.service_id})
@@ -644,7 +522,7 @@ async def test_draft_answers_of_the_wrong_shape_are_refused_and_nothing_is_lost(
 async def test_an_agency_taking_applications_by_connector_receives_each_once_with_its_files(
     sign_in: SignIn, resources: Resources, agencies_url: str
 ) -> None:
-    office = await _office(sign_in, resources, biller=None)
+    office = await new_office(sign_in, resources, biller=None)
     registered = await office.admin.post(
         f"/api/v1/agency/{office.agency_id}/connectors", json=connector(agencies_url, "education")
     )
@@ -662,7 +540,7 @@ async def test_an_agency_taking_applications_by_connector_receives_each_once_wit
     citizen = await sign_in()
     async with httpx.AsyncClient(base_url=agencies_url) as agency_system:
         await agency_system.post("/education/_control", json={"mode": "fail"})
-        application_id = await _submitted(citizen, office)
+        application_id = await submitted(citizen, office)
         task_id = await resources.pool.fetchval(
             "SELECT id FROM task_outbox WHERE task = 'applications.deliver'"
         )
@@ -690,9 +568,9 @@ async def test_an_agency_taking_applications_by_connector_receives_each_once_wit
 async def test_an_agency_may_issue_its_own_pdf_which_the_platform_signs(
     sign_in: SignIn, resources: Resources, client: httpx.AsyncClient
 ) -> None:
-    office = await _office(sign_in, resources, biller=None)
+    office = await new_office(sign_in, resources, biller=None)
     citizen = await sign_in()
-    application_id = await _submitted(citizen, office)
+    application_id = await submitted(citizen, office)
     assert (await office.move(application_id, "approved")).status_code == 200
     url = office.url(application_id, "/document/file")
     titles = {"title_th": "หนังสือรับรอง", "title_en": "Certificate"}
@@ -720,9 +598,9 @@ async def test_an_agency_may_issue_its_own_pdf_which_the_platform_signs(
 async def test_an_agency_may_close_an_application_whose_fee_is_never_paid_and_the_bill_is_cancelled(
     sign_in: SignIn, resources: Resources
 ) -> None:
-    office = await _office(sign_in, resources)
+    office = await new_office(sign_in, resources)
     citizen = await sign_in()
-    application_id = await _submitted(citizen, office)
+    application_id = await submitted(citizen, office)
     assert (await office.move(application_id, "approved")).status_code == 200
     fee = (await office.move(application_id, "fee_due", fee_satang=15000)).json()["bill"]
     inbox = (await citizen.get("/api/v1/inbox")).json()["items"]

@@ -13,9 +13,9 @@ from backend.core.crypto import mask_national_id
 from backend.core.resources import Resources
 from payments.service import expire_due_payments
 from tests.factories import valid_national_id
+from tests.helpers.agency_clients import new_client, request_token
+from tests.helpers.payments import bill, callback, issuer, pending_payment, post_callback
 from tests.integration.conftest import SignIn
-from tests.integration.test_payments import _callback, _issuer, _pending_payment, _post_callback, bill
-from tests.integration.test_roles_and_agency_clients import _new_client, _token
 
 NO_TOTALS = {"count": 0, "total_satang": 0}
 
@@ -32,7 +32,7 @@ async def _pay(
 ) -> dict[str, Any]:
     payment = await citizen.post(f"/api/v1/bills/{issued['id']}/payments", json={"idempotency_key": key})
     assert payment.status_code == 201, payment.text
-    assert (await _post_callback(client, _callback(issued))).json()["outcome"] == "paid"
+    assert (await post_callback(client, callback(issued))).json()["outcome"] == "paid"
     body: dict[str, Any] = payment.json()
     return body
 
@@ -54,7 +54,7 @@ async def test_an_agency_admin_lists_its_bills_with_the_payment_state_and_receip
     sign_in: SignIn, resources: Resources, client: httpx.AsyncClient
 ) -> None:
     payer_id, unknown_id = valid_national_id(101), valid_national_id(102)
-    agency_id, agency = await _issuer(sign_in, resources)
+    agency_id, agency = await issuer(sign_in, resources)
     paid = await _issue(agency, payer_id)
     never_logged_in = await _issue(agency, unknown_id, amount_satang=12345)
     citizen = await sign_in(national_id=payer_id)
@@ -103,7 +103,7 @@ async def test_an_agency_admin_lists_its_bills_with_the_payment_state_and_receip
 async def test_an_agency_filters_its_bills_by_status_and_pages_through_them_newest_first(
     sign_in: SignIn, resources: Resources, client: httpx.AsyncClient
 ) -> None:
-    agency_id, agency = await _issuer(sign_in, resources)
+    agency_id, agency = await issuer(sign_in, resources)
     issued = [await _issue(agency, valid_national_id(110 + n)) for n in range(5)]
     await _pay(client, await sign_in(national_id=valid_national_id(111)), issued[1])
     await _pay(client, await sign_in(national_id=valid_national_id(113)), issued[3])
@@ -135,8 +135,8 @@ async def test_no_agency_sees_another_agencys_bills_and_a_citizen_sees_none(
     sign_in: SignIn, resources: Resources, client: httpx.AsyncClient
 ) -> None:
     national_id = valid_national_id(120)
-    agency_id, agency = await _issuer(sign_in, resources)
-    other_id, other = await _issuer(sign_in, resources)
+    agency_id, agency = await issuer(sign_in, resources)
+    other_id, other = await issuer(sign_in, resources)
     issued = await _issue(agency, national_id)
 
     refused = await other.get(f"/api/v1/agency/{agency_id}/bills")
@@ -162,11 +162,13 @@ async def test_no_agency_sees_another_agencys_bills_and_a_citizen_sees_none(
 async def test_the_agencys_system_lists_its_bills_with_a_token_scoped_to_bills(
     sign_in: SignIn, resources: Resources, client: httpx.AsyncClient
 ) -> None:
-    agency_id, agency = await _issuer(sign_in, resources)
-    other_id, _other = await _issuer(sign_in, resources)
+    agency_id, agency = await issuer(sign_in, resources)
+    other_id, _other = await issuer(sign_in, resources)
     issued = await _issue(agency, valid_national_id(130))
-    billing = await _new_client(agency, agency_id, ["bills"])
-    token = (await _token(client, billing["client_id"], billing["client_secret"], scope="bills")).json()
+    billing = await new_client(agency, agency_id, ["bills"])
+    token = (
+        await request_token(client, billing["client_id"], billing["client_secret"], scope="bills")
+    ).json()
     bearer = {"Authorization": f"Bearer {token['access_token']}"}
 
     listed = await client.get(f"/api/v1/agency/{agency_id}/bills", headers=bearer)
@@ -174,8 +176,8 @@ async def test_the_agencys_system_lists_its_bills_with_a_token_scoped_to_bills(
     assert [item["id"] for item in listed.json()["items"]] == [issued["id"]]
     assert (await client.get(f"/api/v1/agency/{other_id}/bills", headers=bearer)).status_code == 403
 
-    sender = await _new_client(agency, agency_id, ["notifications"])
-    unscoped = (await _token(client, sender["client_id"], sender["client_secret"])).json()
+    sender = await new_client(agency, agency_id, ["notifications"])
+    unscoped = (await request_token(client, sender["client_id"], sender["client_secret"])).json()
     wrong_scope = {"Authorization": f"Bearer {unscoped['access_token']}"}
     assert (await client.get(f"/api/v1/agency/{agency_id}/bills", headers=wrong_scope)).status_code == 403
 
@@ -184,7 +186,7 @@ async def test_support_sees_a_citizens_payments_with_each_event_refunds_and_rece
     sign_in: SignIn, resources: Resources, client: httpx.AsyncClient
 ) -> None:
     national_id = valid_national_id(140)
-    agency_id, agency, issued, citizen, first = await _pending_payment(sign_in, resources, national_id)
+    agency_id, agency, issued, citizen, first = await pending_payment(sign_in, resources, national_id)
     await resources.pool.execute("UPDATE payments SET expires_at = now() - interval '5 minutes'")
     assert await expire_due_payments(resources.pool) == 1
     second = await _pay(client, citizen, issued, key="again")
@@ -262,7 +264,7 @@ async def test_support_sees_a_citizens_payments_with_each_event_refunds_and_rece
 async def test_only_support_staff_look_up_a_citizens_payments_and_an_unknown_citizen_is_not_found(
     sign_in: SignIn, resources: Resources
 ) -> None:
-    _, agency = await _issuer(sign_in, resources)
+    _, agency = await issuer(sign_in, resources)
     national_id = valid_national_id(150)
     await _issue(agency, national_id)
     citizen = await sign_in(national_id=national_id)

@@ -20,8 +20,8 @@ from backend.settings import Settings
 from notifications.service import DELIVERY_BATCH
 from tests.campaign_data import seed_followers_with_devices
 from tests.demo_agencies import running_push_service
+from tests.helpers.notifications import PARAMS, TEMPLATE
 from tests.integration.conftest import SignIn
-from tests.integration.test_notifications import PARAMS, TEMPLATE
 from tests.worker_process import environment_of, running_worker
 
 RECIPIENTS = 10_000

@@ -12,22 +12,8 @@ import httpx
 from backend.catalogue.published import Catalogue
 from backend.core.resources import Resources
 from tests.factories import make_agency
+from tests.helpers.catalogue import tile
 from tests.integration.conftest import SignIn
-
-
-def tile(**overrides: Any) -> dict[str, Any]:
-    content: dict[str, Any] = {
-        "title_th": "เบี้ยยังชีพผู้สูงอายุ",
-        "title_en": "Elderly allowance",
-        "description_th": "ลงทะเบียนรับเบี้ยยังชีพรายเดือน",
-        "description_en": "Register for the monthly allowance",
-        "icon": "elderly",
-        "category": "welfare",
-        "life_events": ["retirement"],
-        "kind": "link",
-        "link_url": "https://welfare.example.go.th/elderly",
-    }
-    return {**content, **overrides}
 
 
 async def _published(

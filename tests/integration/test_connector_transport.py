@@ -4,7 +4,6 @@ against DNS rebinding, and connectors asked only about the citizens they are rel
 from __future__ import annotations
 
 import datetime as dt
-import socket
 import ssl
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -14,7 +13,6 @@ from typing import Any
 import pytest
 import pytest_asyncio
 from aiohttp import web
-from aiohttp.abc import AbstractResolver, ResolveResult
 
 from backend.connectors.client import ConnectorClient, ConnectorFailure, ConnectorTarget
 from backend.core.outbound import OutboundClient
@@ -22,8 +20,8 @@ from backend.core.resources import Resources
 from tests.certificates import Issued, TestAuthority
 from tests.demo_agencies import free_port
 from tests.factories import make_agency
+from tests.helpers.connectors import RebindingDns, connector
 from tests.integration.conftest import SignIn
-from tests.integration.test_entitlements import connector
 
 PLATFORM = "Citizen platform"
 
@@ -206,27 +204,6 @@ async def test_bad_tls_material_is_refused_with_the_field_named(
     assert response.headers["content-type"].startswith("application/problem+json")
     errors = {(error["field"], error["message"]) for error in response.json()["errors"]}
     assert any(name == field_name and message in text for name, text in errors), errors
-
-
-class RebindingDns(AbstractResolver):
-    """Answers every name with loopback: what an attacker's DNS does once a URL has been approved."""
-
-    def __init__(self) -> None:
-        self.asked: list[str] = []
-
-    async def resolve(
-        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
-    ) -> list[ResolveResult]:
-        self.asked.append(host)
-        return [
-            ResolveResult(
-                hostname=host, host="127.0.0.1", port=port, family=socket.AF_INET, proto=0,
-                flags=socket.AI_NUMERICHOST,
-            )
-        ]  # fmt: skip
-
-    async def close(self) -> None:
-        return None
 
 
 def _target(server: AgencyServer, host: str) -> ConnectorTarget:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import re
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -24,10 +23,8 @@ from backend.demo.seed import DEMO_CONNECTORS, seed_demo_data
 from backend.server.app import create_app
 from backend.settings import Settings
 from tests.conftest import serve_in_process
+from tests.helpers.identity import ORIGIN, pick
 from tests.integration.conftest import demo_settings_for
-
-ORIGIN = "https://testserver"
-_HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
 
 
 def _demo_settings(settings: Settings, var_dir: Path, **extra: str) -> Settings:
@@ -45,21 +42,8 @@ async def demo(demo_settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
         yield client
 
 
-async def _pick(demo: httpx.AsyncClient, person: str, **login_params: str) -> httpx.Response:
-    """Start a login, pick ``person`` on the demo provider's page, return the callback's response."""
-    started = await demo.get("/auth/login", params=login_params)
-    assert started.status_code == 302
-    page = await demo.get(started.headers["location"].removeprefix(ORIGIN))
-    assert page.status_code == 200
-    assert "Demo only" in page.text
-    form = {name: value.replace("&amp;", "&") for name, value in _HIDDEN.findall(page.text)}
-    chosen = await demo.post("/demo-idp/authorize", data={**form, "person": person})
-    assert chosen.status_code == 303, chosen.text
-    return await demo.get(chosen.headers["location"].removeprefix(ORIGIN))
-
-
 async def test_a_demo_citizen_logs_in_by_picking_a_person(demo: httpx.AsyncClient) -> None:
-    done = await _pick(demo, "malee", next="/inbox")
+    done = await pick(demo, "malee", next="/inbox")
     assert done.status_code == 303
     assert done.headers["location"] == "/inbox"
     me = (await demo.get("/api/v1/me")).json()
@@ -77,7 +61,7 @@ async def test_demo_staff_hold_their_seeded_roles(demo: httpx.AsyncClient, demo_
         welfare = await connection.fetchval("SELECT id FROM agencies WHERE code = 'demo-welfare'")
     finally:
         await connection.close()
-    await _pick(demo, "kanda")
+    await pick(demo, "kanda")
     assert (await demo.get("/api/v1/me")).json()["roles"] == [{"role": "agency_admin", "agency_id": welfare}]
 
 
@@ -124,7 +108,7 @@ async def test_a_bootstrap_admin_becomes_platform_admin_at_first_login(
         settings, tmp_path, BOOTSTRAP_ADMIN_NATIONAL_IDS="1509900765439, 3101200581231"
     )
     async with serve_in_process(create_app(bootstrap), ORIGIN) as demo:
-        await _pick(demo, "wipa")
+        await pick(demo, "wipa")
         assert (await demo.get("/api/v1/me")).json()["roles"] == [
             {"role": "platform_admin", "agency_id": None}
         ]
@@ -132,21 +116,21 @@ async def test_a_bootstrap_admin_becomes_platform_admin_at_first_login(
         assert grants[0]["grant_reason"] == "BOOTSTRAP_ADMIN_NATIONAL_IDS setting"
         assert grants[0]["granted_by"] is None
         # Revoked by the other administrator, it stays revoked at the next login.
-        await _pick(demo, "somchai")
+        await pick(demo, "somchai")
         somchai = (await demo.get("/api/v1/me")).json()
         assert somchai["roles"] == [{"role": "platform_admin", "agency_id": None}]
         revoked = await demo.delete(
             f"/api/v1/admin/role-grants/{grants[0]['id']}", headers={"X-CSRF-Token": somchai["csrf_token"]}
         )
         assert revoked.status_code == 204
-        await _pick(demo, "wipa")
+        await pick(demo, "wipa")
         assert (await demo.get("/api/v1/me")).json()["roles"] == []
 
 
 async def test_step_up_through_the_demo_provider_raises_the_assurance_level(demo: httpx.AsyncClient) -> None:
-    await _pick(demo, "somchai")
+    await pick(demo, "somchai")
     assert (await demo.get("/api/v1/me/national-id")).status_code == 200  # ial:2 is the demo default
-    await _pick(demo, "somchai", acr_values="urn:demo:ial:3")
+    await pick(demo, "somchai", acr_values="urn:demo:ial:3")
     assert (await demo.get("/api/v1/me")).json()["acr"] == "urn:demo:ial:3"
 
 
@@ -236,7 +220,7 @@ async def test_a_demo_citizen_pays_a_demo_bill_at_the_demo_bank(
         await seed_demo_data(connection, demo_settings)
     finally:
         await connection.close()
-    await _pick(demo, "malee")
+    await pick(demo, "malee")
     bills = (await demo.get("/api/v1/bills")).json()
     assert sorted(b["agency_code"] for b in bills) == ["demo-power", "demo-water"]
     water = next(b for b in bills if b["agency_code"] == "demo-water")
@@ -274,7 +258,7 @@ async def test_a_demo_citizen_gets_a_demo_phone_and_sees_the_push_it_received(
         port = urlsplit(push_service).port
         app = create_app(_demo_settings(settings, tmp_path, DEMO_PUSH_SERVICE_PORT=str(port)))
         async with serve_in_process(app, ORIGIN) as demo:
-            await _pick(demo, "malee")
+            await pick(demo, "malee")
             me = (await demo.get("/api/v1/me")).json()
             demo.headers["X-CSRF-Token"] = me["csrf_token"]
             added = await demo.post("/api/v1/demo/push-device")

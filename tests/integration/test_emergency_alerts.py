@@ -13,9 +13,9 @@ from backend.core.resources import Resources
 from backend.core.tasks import run_task
 from notifications.queries import upsert_subscription
 from tests.factories import make_agency, valid_national_id
+from tests.helpers.notifications import PARAMS, TEMPLATE, send
+from tests.helpers.payments import callback, pending_payment, post_callback
 from tests.integration.conftest import SignIn
-from tests.integration.test_notifications import PARAMS, TEMPLATE, _send
-from tests.integration.test_payments import _callback, _pending_payment, _post_callback
 
 THAI = re.compile(r"[\u0E00-\u0E7F]")
 # Opted out of everything this test's agency sends, and quiet all day.
@@ -84,7 +84,7 @@ async def test_an_agency_without_approval_cannot_claim_the_money_or_safety_excep
     )
     single = await sender.post(
         "/api/v1/agency/notifications",
-        json=_send(national_id, template="old-alert", params={}, urgency="high"),
+        json=send(national_id, template="old-alert", params={}, urgency="high"),
     )
     _refused_in_both_languages(single, "template")
     campaign = await sender.post(
@@ -110,7 +110,7 @@ async def test_urgency_alone_never_passes_quiet_hours_or_opt_outs(
     ).status_code == 201
     _, quiet_only = await _citizen_with_a_device(sign_in, resources, 1702)
     await resources.pool.execute("UPDATE notification_preferences SET opt_out_categories = '{}'")
-    waiting = await sender.post("/api/v1/agency/notifications", json=_send(quiet_only, urgency="high"))
+    waiting = await sender.post("/api/v1/agency/notifications", json=send(quiet_only, urgency="high"))
     assert waiting.json()["status"] == "created", waiting.text  # its push waits for the quiet hours' end
     assert waiting.json()["status_reason"].startswith("Quiet hours")
 
@@ -150,10 +150,10 @@ async def test_an_approved_agencys_urgent_alerts_reach_everyone_until_the_approv
         await sender.post(f"/api/v1/agency/{agency_id}/notification-templates", json=alert)
     ).status_code == 201
     urgent = await sender.post(
-        "/api/v1/agency/notifications", json=_send(national_id, template="flood", urgency="high")
+        "/api/v1/agency/notifications", json=send(national_id, template="flood", urgency="high")
     )
     assert urgent.json()["status"] == "sending", urgent.text  # past the opt-outs and the quiet hours
-    normal = await sender.post("/api/v1/agency/notifications", json=_send(national_id, template="flood"))
+    normal = await sender.post("/api/v1/agency/notifications", json=send(national_id, template="flood"))
     assert normal.json()["status"] == "suppressed"  # only urgent alerts are the exception
     alert_campaign: dict[str, Any] = {
         "audience": {"kind": "agency-followers"},
@@ -179,7 +179,7 @@ async def test_an_approved_agencys_urgent_alerts_reach_everyone_until_the_approv
     late = f"/api/v1/agency/{agency_id}/notification-campaigns/{pending.json()['id']}"
     assert (await sender.get(late)).json()["counts"] == {"suppressed": 1}
     refused = await sender.post(
-        "/api/v1/agency/notifications", json=_send(national_id, template="flood", urgency="high")
+        "/api/v1/agency/notifications", json=send(national_id, template="flood", urgency="high")
     )
     _refused_in_both_languages(refused, "template")
     history = (await admin.get("/api/v1/admin/emergency-alert-approvals?include_revoked=true")).json()
@@ -207,7 +207,7 @@ async def test_the_platforms_own_payment_receipt_still_reaches_an_opted_out_citi
     sign_in: SignIn, resources: Resources, client: httpx.AsyncClient
 ) -> None:
     national_id = valid_national_id(1704)
-    agency_id, _, issued, citizen, _ = await _pending_payment(sign_in, resources, national_id)
+    agency_id, _, issued, citizen, _ = await pending_payment(sign_in, resources, national_id)
     me = (await citizen.get("/api/v1/me")).json()
     await upsert_subscription(
         resources.pool, citizen_id=me["id"], endpoint="https://push.example.org/receipt",
@@ -216,7 +216,7 @@ async def test_the_platforms_own_payment_receipt_still_reaches_an_opted_out_citi
     await citizen.put(
         "/api/v1/me/notification-preferences", json={**UNREACHABLE, "opt_out_agencies": [agency_id]}
     )
-    paid = await _post_callback(client, _callback(issued))
+    paid = await post_callback(client, callback(issued))
     assert paid.json()["outcome"] == "paid", paid.text
     receipt = await resources.pool.fetchrow("SELECT status, from_platform FROM notifications")
     assert receipt is not None

@@ -20,6 +20,7 @@ from backend.settings import Settings, load_settings
 from tests.conftest import environment_for_tests, serve_in_process
 from tests.demo_agencies import free_port
 from tests.factories import make_agency
+from tests.helpers.connectors import agency_with, connector, control
 from tests.integration.conftest import SignIn
 
 ONE_MS = dt.timedelta(milliseconds=1)
@@ -42,43 +43,6 @@ async def well_behaved(agencies_url: str) -> AsyncIterator[None]:
     yield
 
 
-async def _control(agencies_url: str, service: str, mode: str, delay_ms: int = 0) -> None:
-    async with httpx.AsyncClient() as client:
-        response = await client.post(
-            f"{agencies_url}/{service}/_control", json={"mode": mode, "delay_ms": delay_ms}
-        )
-        assert response.status_code == 200
-
-
-def connector(agencies_url: str, service: str, **overrides: Any) -> dict[str, Any]:
-    return {
-        "name": service,
-        "title_th": f"บริการ {service}",
-        "title_en": f"Service {service}",
-        "base_url": f"{agencies_url}/{service}",
-        "auth_kind": "none",
-        "timeout_ms": 800,
-        "retries": 0,
-        "cache_seconds": 300,
-        "purpose": f"Show your {service} rights in the app",
-        "fields": ["status"],
-        **overrides,
-    }
-
-
-async def _agency_with(
-    sign_in: SignIn, resources: Resources, connectors: list[dict[str, Any]]
-) -> tuple[int, httpx.AsyncClient, list[int]]:
-    agency_id = await make_agency(resources.pool, status="approved")
-    admin = await sign_in(("agency_admin", agency_id))
-    ids = []
-    for body in connectors:
-        registered = await admin.post(f"/api/v1/agency/{agency_id}/connectors", json=body)
-        assert registered.status_code == 201, registered.text
-        ids.append(registered.json()["id"])
-    return agency_id, admin, ids
-
-
 async def _cool_down_over(resources: Resources) -> None:
     """As if a minute had passed since each citizen's last refresh."""
     if keys := [key async for key in resources.redis.scan_iter(match="entitlements-refresh:*")]:
@@ -92,7 +56,7 @@ def _by_title(page: dict[str, Any]) -> dict[str, dict[str, Any]]:
 async def test_a_citizen_sees_every_agencys_answer_claimable_first_and_each_call_is_recorded(
     sign_in: SignIn, resources: Resources, agencies_url: str
 ) -> None:
-    await _agency_with(
+    await agency_with(
         sign_in,
         resources,
         [connector(agencies_url, s) for s in ("social-security", "child-support", "health")],
@@ -117,13 +81,13 @@ async def test_a_citizen_sees_every_agencys_answer_claimable_first_and_each_call
 async def test_each_kind_of_connector_failure_gives_a_partial_answer_within_the_deadline(
     sign_in: SignIn, resources: Resources, agencies_url: str
 ) -> None:
-    await _control(agencies_url, "health", "fail")
-    await _control(agencies_url, "welfare-card", "garbage")
-    await _control(agencies_url, "elderly", "wrong_shape")
-    await _control(agencies_url, "child-support", "slow", delay_ms=30000)
-    await _control(agencies_url, "credit-bureau", "drip", delay_ms=300)
+    await control(agencies_url, "health", "fail")
+    await control(agencies_url, "welfare-card", "garbage")
+    await control(agencies_url, "elderly", "wrong_shape")
+    await control(agencies_url, "child-support", "slow", delay_ms=30000)
+    await control(agencies_url, "credit-bureau", "drip", delay_ms=300)
     nobody_listens = f"http://127.0.0.1:{free_port()}/nothing"
-    await _agency_with(
+    await agency_with(
         sign_in,
         resources,
         [
@@ -162,8 +126,8 @@ async def test_each_kind_of_connector_failure_gives_a_partial_answer_within_the_
 async def test_the_breaker_opens_after_repeated_failures_and_closes_after_a_success(
     sign_in: SignIn, resources: Resources, agencies_url: str
 ) -> None:
-    await _control(agencies_url, "health", "fail")
-    agency_id, admin, [connector_id] = await _agency_with(
+    await control(agencies_url, "health", "fail")
+    agency_id, admin, [connector_id] = await agency_with(
         sign_in, resources, [connector(agencies_url, "health")]
     )
     citizen = await sign_in(national_id=MALEE)
@@ -180,7 +144,7 @@ async def test_the_breaker_opens_after_repeated_failures_and_closes_after_a_succ
     calls_after = len((await citizen.get("/api/v1/me/data-access", params={"limit": 100})).json()["items"])
     assert calls_after == calls_before  # an open breaker calls nobody
 
-    await _control(agencies_url, "health", "ok")
+    await control(agencies_url, "health", "ok")
     await resources.redis.hset(f"breaker:{connector_id}", "open_until", "0")  # the open period is over
     await _cool_down_over(resources)
     recovered = _by_title(
@@ -193,12 +157,12 @@ async def test_the_breaker_opens_after_repeated_failures_and_closes_after_a_succ
 async def test_a_stale_copy_is_served_at_once_and_refreshed_behind_the_scenes(
     sign_in: SignIn, resources: Resources, agencies_url: str, app: Any
 ) -> None:
-    await _agency_with(sign_in, resources, [connector(agencies_url, "health", cache_seconds=0)])
+    await agency_with(sign_in, resources, [connector(agencies_url, "health", cache_seconds=0)])
     citizen = await sign_in(national_id=MALEE)
     first = _by_title((await citizen.get("/api/v1/entitlements", params={"lang": "en"})).json())
     assert first["Service health"]["state"] == "fresh"
 
-    await _control(agencies_url, "health", "fail")
+    await control(agencies_url, "health", "fail")
     page = (await citizen.get("/api/v1/entitlements", params={"lang": "en"})).json()
     held = _by_title(page)["Service health"]
     assert (held["state"], held["reason"]) == ("stale", "The latest we have.")
@@ -227,26 +191,26 @@ async def test_an_agency_too_slow_for_the_deadline_on_a_refresh_shows_its_last_a
     sign_in: SignIn, resources: Resources, agencies_url: str, app: Any
 ) -> None:
     """Found by scripts/faults.py: past the deadline the cached answer was dropped for "unavailable"."""
-    await _agency_with(sign_in, resources, [connector(agencies_url, "health")])
+    await agency_with(sign_in, resources, [connector(agencies_url, "health")])
     citizen = await sign_in(national_id=MALEE)
     first = _by_title((await citizen.get("/api/v1/entitlements", params={"lang": "en"})).json())
     assert first["Service health"]["state"] == "fresh"
 
-    await _control(agencies_url, "health", "slow", delay_ms=30000)  # far past the 2 s deadline
+    await control(agencies_url, "health", "slow", delay_ms=30000)  # far past the 2 s deadline
     await _cool_down_over(resources)
     forced = _by_title(
         (await citizen.get("/api/v1/entitlements", params={"lang": "en", "refresh": "true"})).json()
     )
     assert forced["Service health"]["state"] == "stale"
     assert forced["Service health"]["entitlements"][0]["scheme_id"] == "uc-scheme"
-    await _control(agencies_url, "health", "ok")
+    await control(agencies_url, "health", "ok")
     await app.state.entitlements.settle()
 
 
 async def test_a_connector_needing_consent_is_not_called_without_it(
     sign_in: SignIn, resources: Resources, agencies_url: str
 ) -> None:
-    _, _, [connector_id] = await _agency_with(
+    _, _, [connector_id] = await agency_with(
         sign_in, resources, [connector(agencies_url, "credit-bureau", consent_required=True)]
     )
     citizen = await sign_in(national_id=MALEE)
@@ -335,7 +299,7 @@ async def test_credentials_are_stored_encrypted(
     sign_in: SignIn, resources: Resources, agencies_url: str
 ) -> None:
     api_key = "demo-agency-api-key-0123456789"
-    await _agency_with(
+    await agency_with(
         sign_in,
         resources,
         [connector(agencies_url, "health", auth_kind="api_key", api_key_header="X-Api-Key", api_key=api_key)],
@@ -352,8 +316,8 @@ async def test_credentials_are_stored_encrypted(
 async def test_who_accessed_my_data_is_mine_alone_and_agencies_see_only_their_own_calls(
     sign_in: SignIn, resources: Resources, agencies_url: str
 ) -> None:
-    water, water_admin, _ = await _agency_with(sign_in, resources, [connector(agencies_url, "health")])
-    power, power_admin, _ = await _agency_with(
+    water, water_admin, _ = await agency_with(sign_in, resources, [connector(agencies_url, "health")])
+    power, power_admin, _ = await agency_with(
         sign_in, resources, [connector(agencies_url, "social-security")]
     )
     citizen = await sign_in(national_id=MALEE)
@@ -383,7 +347,7 @@ async def test_an_agency_changes_a_connector_keeping_its_secret_and_turns_it_bac
     body = connector(
         agencies_url, "health", auth_kind="api_key", api_key_header="X-Api-Key", api_key="k" * 20
     )
-    agency_id, admin, [connector_id] = await _agency_with(sign_in, resources, [body])
+    agency_id, admin, [connector_id] = await agency_with(sign_in, resources, [body])
     stored = await resources.pool.fetchval("SELECT secret_ciphertext FROM connectors")
     assert (await admin.delete(f"/api/v1/agency/{agency_id}/connectors/{connector_id}")).status_code == 204
     changed = await admin.put(
@@ -402,7 +366,7 @@ async def test_an_agency_changes_a_connector_keeping_its_secret_and_turns_it_bac
         json={**body, "api_key": None, "auth_kind": "oauth_client_credentials"},
     )
     assert switched.status_code == 400  # a new kind of authentication needs its own secret
-    other_agency, other_admin, _ = await _agency_with(sign_in, resources, [])
+    other_agency, other_admin, _ = await agency_with(sign_in, resources, [])
     assert (
         await other_admin.put(f"/api/v1/agency/{agency_id}/connectors/{connector_id}", json=body)
     ).status_code == 403
@@ -426,7 +390,7 @@ async def test_a_connector_moved_to_another_address_needs_its_secret_again(
         oauth_client_id="platform",
         oauth_client_secret="s" * 20,
     )
-    agency_id, admin, [key_id, oauth_id] = await _agency_with(sign_in, resources, [api_key, oauth])
+    agency_id, admin, [key_id, oauth_id] = await agency_with(sign_in, resources, [api_key, oauth])
     stored = "SELECT base_url, oauth_token_url, secret_ciphertext FROM connectors WHERE id = $1"
 
     async def secret_of(connector_id: int) -> bytes:
@@ -504,12 +468,12 @@ async def test_a_connector_moved_to_another_address_needs_its_secret_again(
 async def test_an_agency_tells_only_the_citizens_its_connector_found_eligible_but_not_enrolled(
     sign_in: SignIn, resources: Resources, agencies_url: str
 ) -> None:
-    from tests.integration.test_notifications import TEMPLATE, _run_until_idle
+    from tests.helpers.notifications import TEMPLATE, run_until_idle
 
-    agency_id, admin, [connector_id] = await _agency_with(
+    agency_id, admin, [connector_id] = await agency_with(
         sign_in, resources, [connector(agencies_url, "child-support")]
     )
-    other_agency, other_admin, _ = await _agency_with(
+    other_agency, other_admin, _ = await agency_with(
         sign_in, resources, [connector(agencies_url, "welfare-card")]
     )
     claimable = set()
@@ -540,7 +504,7 @@ async def test_an_agency_tells_only_the_citizens_its_connector_found_eligible_bu
             },
         )
         assert started.status_code == 202, started.text
-    await _run_until_idle(resources)
+    await run_until_idle(resources)
     reached = {
         row["agency_id"]: set(row["citizens"])
         for row in await resources.pool.fetch(
@@ -559,25 +523,25 @@ async def test_an_agency_tells_only_the_citizens_its_connector_found_eligible_bu
 async def test_a_citizen_newly_eligible_is_told_once_in_the_inbox_before_they_ask(
     sign_in: SignIn, resources: Resources, agencies_url: str
 ) -> None:
-    from tests.integration.test_notifications import _run_until_idle
+    from tests.helpers.notifications import run_until_idle
 
-    await _agency_with(sign_in, resources, [connector(agencies_url, "child-support")])
+    await agency_with(sign_in, resources, [connector(agencies_url, "child-support")])
     malee = await sign_in(national_id=MALEE)
     await malee.get("/api/v1/entitlements")
-    await _run_until_idle(resources)
+    await run_until_idle(resources)
     [told] = (await malee.get("/api/v1/inbox")).json()["items"]
     assert (told["title_en"], told["url"]) == ("You may be eligible: Child support grant", "/entitlements")
     assert told["body_en"] == "Register at your district office before the child turns six."
 
     await _cool_down_over(resources)
     await malee.get("/api/v1/entitlements", params={"refresh": "true"})  # the same answer again
-    await _run_until_idle(resources)
+    await run_until_idle(resources)
     assert len((await malee.get("/api/v1/inbox")).json()["items"]) == 1  # told once, not on every look
 
     await resources.pool.execute("UPDATE entitlement_states SET status = 'receiving'")  # enrolled since
     await _cool_down_over(resources)
     await malee.get("/api/v1/entitlements", params={"refresh": "true"})  # ... and eligible again now
-    await _run_until_idle(resources)
+    await run_until_idle(resources)
     assert len((await malee.get("/api/v1/inbox")).json()["items"]) == 2
 
 
@@ -592,7 +556,7 @@ async def test_refreshing_again_within_a_minute_serves_the_last_answer_and_says_
     sign_in: SignIn, resources: Resources, agencies_url: str, settings: Settings
 ) -> None:
     services = ("health", "social-security")
-    await _agency_with(sign_in, resources, [connector(agencies_url, s) for s in services])
+    await agency_with(sign_in, resources, [connector(agencies_url, s) for s in services])
     citizen = await sign_in(national_id=MALEE)
     before = await _calls(agencies_url, *services)
     first = (await citizen.get("/api/v1/entitlements", params={"lang": "en", "refresh": "true"})).json()
@@ -630,15 +594,15 @@ async def test_an_answer_hiding_characters_never_reaches_the_citizen_or_their_in
 ) -> None:
     from backend.connectors.entitlements import NEWLY_ELIGIBLE_TASK
     from backend.core.tasks import unit_of_work
-    from tests.integration.test_notifications import _run_until_idle
+    from tests.helpers.notifications import run_until_idle
 
     def shows_nothing_hidden(page: httpx.Response) -> None:
         for hidden in ("\u202e", "\U000e0041", "hidden-text"):
             assert hidden not in page.text
 
-    _, _, [connector_id] = await _agency_with(sign_in, resources, [connector(agencies_url, "child-support")])
+    _, _, [connector_id] = await agency_with(sign_in, resources, [connector(agencies_url, "child-support")])
     malee = await sign_in(national_id=MALEE)
-    await _control(agencies_url, "child-support", "hidden_text")
+    await control(agencies_url, "child-support", "hidden_text")
     first = await malee.get("/api/v1/entitlements", params={"lang": "en"})
     shows_nothing_hidden(first)
     [result] = first.json()["agencies"]
@@ -646,19 +610,19 @@ async def test_an_answer_hiding_characters_never_reaches_the_citizen_or_their_in
     assert "could not read" in result["reason"]
     log = (await malee.get("/api/v1/me/data-access")).json()["items"]
     assert [row["outcome"] for row in log] == ["failed"]
-    await _run_until_idle(resources)
+    await run_until_idle(resources)
     assert (await malee.get("/api/v1/inbox")).json()["items"] == []
 
-    await _control(agencies_url, "child-support", "ok")
+    await control(agencies_url, "child-support", "ok")
     await _cool_down_over(resources)
     await malee.get("/api/v1/entitlements", params={"refresh": "true"})
-    await _control(agencies_url, "child-support", "hidden_text")
+    await control(agencies_url, "child-support", "hidden_text")
     await _cool_down_over(resources)
     again = await malee.get("/api/v1/entitlements", params={"lang": "en", "refresh": "true"})
     shows_nothing_hidden(again)
     assert again.json()["agencies"][0]["state"] == "stale"  # the last good answer, dated
     assert again.json()["eligible_not_enrolled"][0]["scheme_id"] == "child-support-grant"
-    await _run_until_idle(resources)
+    await run_until_idle(resources)
     inbox = await malee.get("/api/v1/inbox")
     shows_nothing_hidden(inbox)
     [told] = inbox.json()["items"]
@@ -673,7 +637,7 @@ async def test_an_answer_hiding_characters_never_reaches_the_citizen_or_their_in
     assert "Child support grant" in copy
     await resources.redis.set(cache_key, copy.replace("Child support grant", "Child\u202e support grant"))
     await _cool_down_over(resources)
-    await _control(agencies_url, "child-support", "fail")
+    await control(agencies_url, "child-support", "fail")
     shows_nothing_hidden(await malee.get("/api/v1/entitlements", params={"lang": "en", "refresh": "true"}))
     async with unit_of_work(resources.pool, resources.queue) as work:
         await work.connection.execute(
@@ -687,6 +651,6 @@ async def test_an_answer_hiding_characters_never_reaches_the_citizen_or_their_in
             "Special\U000e0041 right",
         )
         await work.add_task(NEWLY_ELIGIBLE_TASK, f"{citizen_id}:{connector_id}:hidden-text")
-    await _run_until_idle(resources)
+    await run_until_idle(resources)
     assert len((await malee.get("/api/v1/inbox")).json()["items"]) == 1
-    await _control(agencies_url, "child-support", "ok")
+    await control(agencies_url, "child-support", "ok")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from backend.core.resources import Resources
 from tests.factories import make_agency, valid_national_id
+from tests.helpers.links import HOSTILE, SAME_SITE
+from tests.helpers.notifications import PARAMS, TEMPLATE, send
 from tests.integration.conftest import SignIn
-from tests.integration.test_notifications import PARAMS, TEMPLATE, _send
-from tests.unit.test_links import HOSTILE, SAME_SITE
 
 
 async def test_a_message_or_campaign_linking_off_the_site_is_refused(
@@ -24,7 +24,7 @@ async def test_a_message_or_campaign_linking_off_the_site_is_refused(
     campaign = {"audience": {"kind": "agency-followers"}, "template": "bill-due", "params": PARAMS}
     accepted = []
     for number, link in enumerate(HOSTILE):
-        single = await sender.post("/api/v1/agency/notifications", json=_send(national_id, url=link))
+        single = await sender.post("/api/v1/agency/notifications", json=send(national_id, url=link))
         many = await sender.post(
             "/api/v1/agency/notification-campaigns",
             json={**campaign, "url": link, "idempotency_key": str(number)},
@@ -40,5 +40,5 @@ async def test_a_message_or_campaign_linking_off_the_site_is_refused(
     assert await resources.pool.fetchval("SELECT count(*) FROM notification_campaigns") == 0
 
     for link in SAME_SITE:
-        sent = await sender.post("/api/v1/agency/notifications", json=_send(national_id, url=link))
+        sent = await sender.post("/api/v1/agency/notifications", json=send(national_id, url=link))
         assert sent.status_code == 201, (link, sent.text)

@@ -15,8 +15,8 @@ from backend.identity.oidc import VerifiedLogin
 from backend.identity.service import Identity
 from notifications.service import NO_DEVICES
 from tests.factories import make_agency, valid_national_id
+from tests.helpers.notifications import TEMPLATE, send
 from tests.integration.conftest import SignIn
-from tests.integration.test_notifications import TEMPLATE, _send
 
 
 async def _sender(sign_in: SignIn, resources: Resources) -> tuple[int, httpx.AsyncClient]:
@@ -48,7 +48,7 @@ async def test_a_send_answers_alike_for_a_citizen_and_for_a_national_id_never_se
 
     answers = {}
     for national_id in (known, unknown):
-        body = _send(national_id)
+        body = send(national_id)
         first = await sender.post("/api/v1/agency/notifications", json=body)
         again = await sender.post("/api/v1/agency/notifications", json=body)
         other = await sender.post("/api/v1/agency/notifications", json={**body, "urgency": "high"})
@@ -84,12 +84,12 @@ async def test_held_messages_reach_the_inbox_at_first_login(
 ) -> None:
     _, sender = await _sender(sign_in, resources)
     newcomer = valid_national_id(1103)
-    body = _send(newcomer, url="/bills")
+    body = send(newcomer, url="/bills")
     held = await sender.post("/api/v1/agency/notifications", json=body)
     assert held.status_code == 201, held.text
     soon = dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)
     scheduled = await sender.post(
-        "/api/v1/agency/notifications", json=_send(newcomer, send_at=soon.isoformat())
+        "/api/v1/agency/notifications", json=send(newcomer, send_at=soon.isoformat())
     )
     assert scheduled.json()["status"] == "created"
     [release] = await resources.pool.fetch("SELECT id FROM task_outbox WHERE task = 'notifications.release'")
@@ -116,6 +116,6 @@ async def test_held_messages_reach_the_inbox_at_first_login(
     # Afterwards the same key still names the same message; a new one goes straight to the citizen.
     again = await sender.post("/api/v1/agency/notifications", json=body)
     assert (again.status_code, again.json()["id"]) == (200, held.json()["id"])
-    fresh = await sender.post("/api/v1/agency/notifications", json=_send(newcomer))
+    fresh = await sender.post("/api/v1/agency/notifications", json=send(newcomer))
     assert fresh.status_code == 201
     assert (await citizen.get("/api/v1/inbox/unread-count")).json() == {"unread": 3}

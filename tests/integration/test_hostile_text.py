@@ -11,8 +11,8 @@ import pytest
 from backend.core.resources import Resources
 from backend.core.text import hidden_character
 from tests.factories import valid_national_id
+from tests.helpers.payments import bill, issuer
 from tests.integration.conftest import SignIn
-from tests.integration.test_payments import _issuer, bill
 
 DISGUISES = ["\u202e", "\u200b", "\u2066", "\ufeff", "\x07"]
 
@@ -26,7 +26,7 @@ def test_each_disguise_is_named_and_thai_combining_marks_are_not(disguise: str) 
 async def test_every_text_others_read_is_refused_when_it_hides_characters(
     sign_in: SignIn, resources: Resources
 ) -> None:
-    agency_id, agency = await _issuer(sign_in, resources)
+    agency_id, agency = await issuer(sign_in, resources)
     admin = await sign_in(("platform_admin", None))
     person = valid_national_id(5150)
     await sign_in(national_id=person)

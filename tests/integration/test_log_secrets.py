@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import logging
 import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,14 +23,13 @@ from backend.identity.service import session_cookie_name
 from backend.server.app import create_app
 from backend.settings import Settings
 from tests.conftest import serve_in_process
-from tests.demo_agencies import running_push_service
 from tests.factories import valid_national_id
+from tests.helpers.agency_clients import new_client, request_token
+from tests.helpers.connectors import connector, control
+from tests.helpers.identity import ORIGIN, pick
+from tests.helpers.notifications import TEMPLATE, new_device, run_until_idle, send
+from tests.helpers.payments import BANK_SECRET, bill, callback, issuer, post_callback
 from tests.integration.conftest import SignIn, demo_settings_for
-from tests.integration.test_demo_identity import ORIGIN, _pick
-from tests.integration.test_entitlements import _control, connector
-from tests.integration.test_notifications import TEMPLATE, _device, _run_until_idle, _send
-from tests.integration.test_payments import BANK_SECRET, _callback, _issuer, _post_callback, bill
-from tests.integration.test_roles_and_agency_clients import _new_client, _token
 from tests.webhook_receiver import webhook_receiver
 
 CITIZEN = valid_national_id(9501)  # logs in, is told their entitlements, pays a bill, gets messages
@@ -38,12 +37,6 @@ NEVER_LOGGED_IN = valid_national_id(9502)  # support staff look for them
 MALEE = "1100700945129"  # the demo person who logs in through the demo identity provider
 API_KEY = "connector-api-key-5b1f0c9e7d"
 WEBHOOK_TOKEN = "agency-webhook-token-9c4e2a"
-
-
-@pytest.fixture(scope="module")
-def push_service() -> Iterator[str]:
-    with running_push_service() as base:
-        yield base
 
 
 class _CurrentStderr:
@@ -112,7 +105,7 @@ class Journey:
 
 async def _demo_login(demo: httpx.AsyncClient) -> list[str]:
     """Malee logs in through the demo identity provider (her national ID comes in the ID token)."""
-    assert (await _pick(demo, "malee")).status_code == 303
+    assert (await pick(demo, "malee")).status_code == 303
     me = (await demo.get("/api/v1/me")).json()
     seen = [demo.cookies["__Host-session"], me["csrf_token"]]
     assert (await demo.get("/api/v1/me/national-id")).json()["national_id"] == MALEE
@@ -124,19 +117,19 @@ async def _demo_login(demo: httpx.AsyncClient) -> list[str]:
 async def _agency(journey: Journey, agencies_url: str) -> tuple[int, httpx.AsyncClient, dict[str, str]]:
     """An agency: its system's client (secret rotated) and token, a template, connectors with an API key.
     Returns its id, its admin, and its system's Authorization header."""
-    agency_id, admin = await _issuer(journey.sign_in, journey.resources)
+    agency_id, admin = await issuer(journey.sign_in, journey.resources)
     journey.secrets += _session_values(admin, journey.cookie)
-    issued = await _new_client(admin, agency_id, ["bills", "notifications"])
+    issued = await new_client(admin, agency_id, ["bills", "notifications"])
     client_id = issued["client_id"]
     rotated = await admin.post(f"/api/v1/agency/{agency_id}/clients/{client_id}/secrets", json={})
     secret = rotated.json()["client_secret"]
-    granted = await _token(journey.web, client_id, secret, scope="bills notifications")
+    granted = await request_token(journey.web, client_id, secret, scope="bills notifications")
     basic = base64.b64encode(f"{client_id}:{secret}".encode()).decode()  # its Authorization header
     journey.secrets += [issued["client_secret"], secret, granted.json()["access_token"], basic]
-    assert (await _token(journey.web, client_id, "not-the-secret")).status_code == 401
+    assert (await request_token(journey.web, client_id, "not-the-secret")).status_code == 401
 
-    await _control(agencies_url, "child-support", "ok")
-    await _control(agencies_url, "health", "fail")
+    await control(agencies_url, "child-support", "ok")
+    await control(agencies_url, "health", "fail")
     for service in ("child-support", "health"):
         with_key = connector(
             agencies_url, service, auth_kind="api_key", api_key_header="X-Api-Key", api_key=API_KEY
@@ -164,7 +157,7 @@ async def _billed_paid_and_messaged(
         citizen = await journey.person(national_id=CITIZEN)
         entitlements = (await citizen.get("/api/v1/entitlements", params={"lang": "en"})).json()
         assert {result["state"] for result in entitlements["agencies"]} == {"fresh", "unavailable"}
-        device = await _device(push_service)
+        device = await new_device(push_service)
         subscribed = await citizen.post(
             "/api/v1/push/subscriptions", json={"endpoint": device["endpoint"], "keys": device["keys"]}
         )
@@ -172,13 +165,13 @@ async def _billed_paid_and_messaged(
 
         web = journey.web
         issued = (await web.post("/api/v1/agency/bills", json=bill(CITIZEN), headers=machine)).json()
-        sent = await web.post("/api/v1/agency/notifications", json=_send(CITIZEN), headers=machine)
+        sent = await web.post("/api/v1/agency/notifications", json=send(CITIZEN), headers=machine)
         assert sent.status_code == 201, sent.text
         paying = await citizen.post(f"/api/v1/bills/{issued['id']}/payments", json={"idempotency_key": "k"})
         assert paying.status_code == 201
-        assert (await _post_callback(web, _callback(issued), secret=b"forged")).status_code == 401
-        assert (await _post_callback(web, _callback(issued))).json()["outcome"] == "paid"
-        await _run_until_idle(journey.resources)
+        assert (await post_callback(web, callback(issued), secret=b"forged")).status_code == 401
+        assert (await post_callback(web, callback(issued))).json()["outcome"] == "paid"
+        await run_until_idle(journey.resources)
         assert receiver.received
         assert all(hook.path.endswith(WEBHOOK_TOKEN) for hook in receiver.received)
     return citizen, str(sent.json()["id"])
@@ -199,7 +192,7 @@ async def _support_looks_up(journey: Journey, message_id: str) -> None:
         f"/api/v1/support/notifications/{message_id}/resend", json={"note": "never got it"}
     )
     assert resent.status_code == 200, resent.text
-    await _run_until_idle(journey.resources)  # the agency's webhook is gone now: its failure is logged too
+    await run_until_idle(journey.resources)  # the agency's webhook is gone now: its failure is logged too
 
 
 async def test_a_whole_journey_writes_no_national_id_cookie_token_or_secret_to_any_log_line(

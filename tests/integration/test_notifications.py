@@ -5,52 +5,28 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
-import uuid
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
-import pytest
 
 from backend.core.crypto import mask_national_id
 from backend.core.resources import Resources
 from backend.core.signatures import verify_signature
 from backend.core.tasks import run_task
 from notifications.service import apply_retention
-from tests.demo_agencies import running_push_service
 from tests.factories import make_agency, valid_national_id
+from tests.helpers.notifications import (
+    PARAMS,
+    TEMPLATE,
+    deliver_all,
+    new_device,
+    received,
+    run_until_idle,
+    send,
+    sender_and_subscriber,
+)
 from tests.integration.conftest import SignIn
 from tests.webhook_receiver import webhook_receiver
-
-TEMPLATE = {
-    "key": "bill-due",
-    "category": "bills",  # an agency's reminder; "payments" is reserved (see test_emergency_alerts.py)
-    "title_th": "บิล {biller} ครบกำหนด",
-    "title_en": "{biller} bill due",
-    "body_th": "ยอด {amount} บาท ครบกำหนด {due}",
-    "body_en": "{amount} baht due on {due}",
-}
-PARAMS = {"biller": "Water", "amount": "187.00", "due": "30 Nov"}
-
-
-@pytest.fixture(scope="module")
-def push_service() -> Iterator[str]:
-    with running_push_service() as base:
-        yield base
-
-
-async def _device(push_service: str) -> dict[str, Any]:
-    async with httpx.AsyncClient() as client:
-        device: dict[str, Any] = (await client.post(f"{push_service}/devices")).json()
-    return device
-
-
-async def _received(push_service: str, device_id: str) -> list[dict[str, Any]]:
-    async with httpx.AsyncClient() as client:
-        received: list[dict[str, Any]] = (
-            await client.get(f"{push_service}/devices/{device_id}/messages")
-        ).json()
-    return received
 
 
 async def _respond(push_service: str, device_id: str, status: int, retry_after: int | None = None) -> None:
@@ -60,50 +36,12 @@ async def _respond(push_service: str, device_id: str, status: int, retry_after: 
         )
 
 
-async def _setup(
-    sign_in: SignIn, resources: Resources, push_service: str, seed: int
-) -> tuple[httpx.AsyncClient, httpx.AsyncClient, dict[str, Any], str]:
-    agency_id = await make_agency(resources.pool, status="approved")
-    sender = await sign_in(("agency_sender", agency_id))
-    assert (
-        await sender.post(f"/api/v1/agency/{agency_id}/notification-templates", json=TEMPLATE)
-    ).status_code == 201
-    national_id = valid_national_id(seed)
-    citizen = await sign_in(national_id=national_id)
-    device = await _device(push_service)
-    registered = await citizen.post(
-        "/api/v1/push/subscriptions", json={"endpoint": device["endpoint"], "keys": device["keys"]}
-    )
-    assert registered.status_code == 201, registered.text
-    return sender, citizen, device, national_id
-
-
-def _send(national_id: str, **overrides: Any) -> dict[str, Any]:
-    return {
-        "national_id": national_id,
-        "template": "bill-due",
-        "params": PARAMS,
-        "idempotency_key": uuid.uuid4().hex,
-        **overrides,
-    }
-
-
-async def _deliver_all(resources: Resources) -> list[str]:
-    ids = [
-        row["id"]
-        for row in await resources.pool.fetch(
-            "SELECT id FROM task_outbox WHERE task = 'notifications.deliver' AND state = 'pending'"
-        )
-    ]
-    return [await run_task(resources, task_id) for task_id in ids]
-
-
 async def test_a_message_lands_in_the_inbox_first_then_reaches_the_device_encrypted(
     sign_in: SignIn, resources: Resources, push_service: str
 ) -> None:
-    sender, citizen, device, national_id = await _setup(sign_in, resources, push_service, 70)
+    sender, citizen, device, national_id = await sender_and_subscriber(sign_in, resources, push_service, 70)
     sent = await sender.post(
-        "/api/v1/agency/notifications", json=_send(national_id, urgency="high", url="/bills")
+        "/api/v1/agency/notifications", json=send(national_id, urgency="high", url="/bills")
     )
     assert sent.status_code == 201, sent.text
     assert sent.json()["status"] == "sending"
@@ -111,10 +49,10 @@ async def test_a_message_lands_in_the_inbox_first_then_reaches_the_device_encryp
     assert page["unread"] == 1
     assert page["items"][0]["title_en"] == "Water bill due"
     assert page["items"][0]["body_th"] == "ยอด 187.00 บาท ครบกำหนด 30 Nov"
-    assert await _received(push_service, device["device_id"]) == []  # nothing pushed before the worker
+    assert await received(push_service, device["device_id"]) == []  # nothing pushed before the worker
 
-    assert await _deliver_all(resources) == ["done"]
-    [pushed] = await _received(push_service, device["device_id"])
+    assert await deliver_all(resources) == ["done"]
+    [pushed] = await received(push_service, device["device_id"])
     payload = json.loads(pushed["payload"])
     assert (payload["title_en"], payload["url"], payload["id"]) == (
         "Water bill due",
@@ -135,10 +73,10 @@ async def test_a_message_lands_in_the_inbox_first_then_reaches_the_device_encryp
 async def test_a_gone_device_is_removed_and_the_failure_is_permanent(
     sign_in: SignIn, resources: Resources, push_service: str
 ) -> None:
-    sender, citizen, device, national_id = await _setup(sign_in, resources, push_service, 71)
+    sender, citizen, device, national_id = await sender_and_subscriber(sign_in, resources, push_service, 71)
     await _respond(push_service, device["device_id"], 410)
-    sent = (await sender.post("/api/v1/agency/notifications", json=_send(national_id))).json()
-    assert await _deliver_all(resources) == ["done"]
+    sent = (await sender.post("/api/v1/agency/notifications", json=send(national_id))).json()
+    assert await deliver_all(resources) == ["done"]
     assert (await citizen.get("/api/v1/push/subscriptions")).json() == []
     assert (
         await resources.pool.fetchval("SELECT status FROM notifications WHERE id = $1::uuid", sent["id"])
@@ -152,17 +90,17 @@ async def test_a_gone_device_is_removed_and_the_failure_is_permanent(
 async def test_a_busy_push_service_is_retried_after_its_retry_after_then_delivered(
     sign_in: SignIn, resources: Resources, push_service: str
 ) -> None:
-    sender, _, device, national_id = await _setup(sign_in, resources, push_service, 72)
+    sender, _, device, national_id = await sender_and_subscriber(sign_in, resources, push_service, 72)
     await _respond(push_service, device["device_id"], 429, retry_after=120)
-    await sender.post("/api/v1/agency/notifications", json=_send(national_id))
-    assert await _deliver_all(resources) == ["done"]  # the attempt is recorded; a later task pushes again
+    await sender.post("/api/v1/agency/notifications", json=send(national_id))
+    assert await deliver_all(resources) == ["done"]  # the attempt is recorded; a later task pushes again
     due_in = await resources.pool.fetchval(
         "SELECT extract(epoch FROM run_after - now()) FROM task_outbox WHERE state = 'pending'"
     )
     assert 119 < due_in <= 133  # Retry-After (plus jitter), not the shorter default back-off
     assert await resources.pool.fetchval("SELECT status FROM notification_deliveries") == "temporary-failure"
     await resources.pool.execute("UPDATE task_outbox SET run_after = now()")
-    assert await _deliver_all(resources) == ["done"]
+    assert await deliver_all(resources) == ["done"]
     outcomes = [
         row["outcome"]
         for row in await resources.pool.fetch("SELECT outcome FROM delivery_attempts ORDER BY id")
@@ -173,16 +111,16 @@ async def test_a_busy_push_service_is_retried_after_its_retry_after_then_deliver
 async def test_templates_refuse_missing_or_unknown_placeholders_and_sends_are_idempotent(
     sign_in: SignIn, resources: Resources, push_service: str
 ) -> None:
-    sender, citizen, _, national_id = await _setup(sign_in, resources, push_service, 73)
+    sender, citizen, _, national_id = await sender_and_subscriber(sign_in, resources, push_service, 73)
     missing = await sender.post(
-        "/api/v1/agency/notifications", json=_send(national_id, params={"biller": "Water"})
+        "/api/v1/agency/notifications", json=send(national_id, params={"biller": "Water"})
     )
     assert {e["field"] for e in missing.json()["errors"]} == {"params.amount", "params.due"}
     unknown = await sender.post(
-        "/api/v1/agency/notifications", json=_send(national_id, params={**PARAMS, "x": "1"})
+        "/api/v1/agency/notifications", json=send(national_id, params={**PARAMS, "x": "1"})
     )
     assert [e["field"] for e in unknown.json()["errors"]] == ["params.x"]
-    body = _send(national_id)
+    body = send(national_id)
     first = await sender.post("/api/v1/agency/notifications", json=body)
     again = await sender.post("/api/v1/agency/notifications", json=body)
     assert (first.status_code, again.status_code) == (201, 200)
@@ -195,9 +133,9 @@ async def test_templates_refuse_missing_or_unknown_placeholders_and_sends_are_id
 async def test_the_inbox_pages_marks_read_deletes_and_is_private(
     sign_in: SignIn, resources: Resources, push_service: str
 ) -> None:
-    sender, citizen, _, national_id = await _setup(sign_in, resources, push_service, 74)
+    sender, citizen, _, national_id = await sender_and_subscriber(sign_in, resources, push_service, 74)
     for _ in range(3):
-        await sender.post("/api/v1/agency/notifications", json=_send(national_id))
+        await sender.post("/api/v1/agency/notifications", json=send(national_id))
     first = (await citizen.get("/api/v1/inbox", params={"limit": 2})).json()
     assert len(first["items"]) == 2
     rest = (await citizen.get("/api/v1/inbox", params={"before": first["next_before"]})).json()
@@ -227,18 +165,18 @@ async def test_devices_must_be_https_push_services(sign_in: SignIn, client: http
 async def test_preferences_suppress_or_delay_the_push_but_never_the_inbox(
     sign_in: SignIn, resources: Resources, push_service: str
 ) -> None:
-    sender, citizen, _, national_id = await _setup(sign_in, resources, push_service, 77)
+    sender, citizen, _, national_id = await sender_and_subscriber(sign_in, resources, push_service, 77)
     agency_id = await resources.pool.fetchval("SELECT agency_id FROM notification_templates")
     saved = await citizen.put("/api/v1/me/notification-preferences", json={"opt_out_agencies": [agency_id]})
     assert saved.status_code == 200, saved.text
-    muted = (await sender.post("/api/v1/agency/notifications", json=_send(national_id))).json()
+    muted = (await sender.post("/api/v1/agency/notifications", json=send(national_id))).json()
     assert muted["status"] == "suppressed"
     assert await resources.pool.fetchval("SELECT count(*) FROM notification_deliveries") == 0
     assert (await citizen.get("/api/v1/inbox")).json()["unread"] == 1
 
     always_quiet = {"quiet_hours": {"start": "00:00:00", "end": "23:59:00"}}  # covers almost every minute
     await citizen.put("/api/v1/me/notification-preferences", json=always_quiet)
-    waiting = (await sender.post("/api/v1/agency/notifications", json=_send(national_id))).json()
+    waiting = (await sender.post("/api/v1/agency/notifications", json=send(national_id))).json()
     assert waiting["status"] == "created"
     later = await resources.pool.fetchval(
         "SELECT run_after > now() FROM task_outbox WHERE task = 'notifications.deliver'"
@@ -260,7 +198,7 @@ async def test_each_agency_sends_within_its_rate_limit(
     from backend.settings import load_settings
     from tests.conftest import environment_for_tests, serve_in_process
 
-    sender, _, _, national_id = await _setup(sign_in, resources, push_service, 78)
+    sender, _, _, national_id = await sender_and_subscriber(sign_in, resources, push_service, 78)
     environ = environment_for_tests(
         tmp_path,
         DATABASE_URL=settings.database_url,
@@ -273,7 +211,7 @@ async def test_each_agency_sends_within_its_rate_limit(
         limited.cookies = sender.cookies
         headers = {"X-CSRF-Token": sender.headers["X-CSRF-Token"]}
         answers = [
-            await limited.post("/api/v1/agency/notifications", json=_send(national_id), headers=headers)
+            await limited.post("/api/v1/agency/notifications", json=send(national_id), headers=headers)
             for _ in range(3)
         ]
     assert [a.status_code for a in answers] == [201, 201, 429]
@@ -284,10 +222,10 @@ async def test_each_agency_sends_within_its_rate_limit(
 async def test_support_finds_a_citizens_messages_sees_each_attempt_resends_and_is_recorded(
     sign_in: SignIn, resources: Resources, push_service: str
 ) -> None:
-    sender, citizen, device, national_id = await _setup(sign_in, resources, push_service, 76)
+    sender, citizen, device, national_id = await sender_and_subscriber(sign_in, resources, push_service, 76)
     await _respond(push_service, device["device_id"], 500)
-    sent = (await sender.post("/api/v1/agency/notifications", json=_send(national_id))).json()
-    assert await _deliver_all(resources) == ["done"]
+    sent = (await sender.post("/api/v1/agency/notifications", json=send(national_id))).json()
+    assert await deliver_all(resources) == ["done"]
     support = await sign_in(("support", None))
     search = {"national_id": national_id}
     assert (await citizen.post("/api/v1/support/notifications/search", json=search)).status_code == 403
@@ -321,8 +259,8 @@ async def test_support_finds_a_citizens_messages_sees_each_attempt_resends_and_i
     )
     assert resent.json() == {"notification_id": sent["id"], "deliveries": 1}
     await resources.pool.execute("UPDATE task_outbox SET run_after = now()")
-    await _deliver_all(resources)
-    assert len(await _received(push_service, device["device_id"])) >= 1
+    await deliver_all(resources)
+    assert len(await received(push_service, device["device_id"])) >= 1
     after = (await support.get(f"/api/v1/support/citizens/{found['citizen_id']}/notifications")).json()
     assert after["messages"][0]["status"] == "delivered"
     assert after["devices"][0]["healthy"] is True
@@ -339,10 +277,10 @@ async def test_support_finds_a_citizens_messages_sees_each_attempt_resends_and_i
 async def test_retention_purges_old_message_text_and_later_the_delivery_record(
     sign_in: SignIn, resources: Resources, push_service: str
 ) -> None:
-    sender, citizen, _, national_id = await _setup(sign_in, resources, push_service, 77)
-    old = (await sender.post("/api/v1/agency/notifications", json=_send(national_id, url="/bills"))).json()
-    recent = (await sender.post("/api/v1/agency/notifications", json=_send(national_id))).json()
-    assert await _deliver_all(resources) == ["done", "done"]
+    sender, citizen, _, national_id = await sender_and_subscriber(sign_in, resources, push_service, 77)
+    old = (await sender.post("/api/v1/agency/notifications", json=send(national_id, url="/bills"))).json()
+    recent = (await sender.post("/api/v1/agency/notifications", json=send(national_id))).json()
+    assert await deliver_all(resources) == ["done", "done"]
     await resources.pool.execute(
         "UPDATE notifications SET created_at = now() - interval '40 days' WHERE id = $1::uuid", old["id"]
     )
@@ -369,21 +307,10 @@ async def test_retention_purges_old_message_text_and_later_the_delivery_record(
     assert status == "delivered"  # the outcome stays on the message itself
 
 
-async def _run_until_idle(resources: Resources) -> None:
-    while ids := [
-        row["id"]
-        for row in await resources.pool.fetch(
-            "SELECT id FROM task_outbox WHERE state = 'pending' AND run_after <= now() ORDER BY id"
-        )
-    ]:
-        for task_id in ids:
-            await run_task(resources, task_id)
-
-
 async def test_a_campaign_expands_in_chunks_to_its_audience_once_each_with_live_progress(
     sign_in: SignIn, resources: Resources, push_service: str
 ) -> None:
-    sender, _, device, _ = await _setup(sign_in, resources, push_service, 78)
+    sender, _, device, _ = await sender_and_subscriber(sign_in, resources, push_service, 78)
     agency_id = await resources.pool.fetchval("SELECT max(id) FROM agencies")
     # 1,100 citizens aged 20 to 79 (Bangkok's today), every third following one of the agency's tiles.
     await resources.pool.execute(
@@ -425,7 +352,7 @@ async def test_a_campaign_expands_in_chunks_to_its_audience_once_each_with_live_
     assert await run_task(resources, first_chunk["id"]) == "done"
     midway = (await sender.get(progress_url)).json()
     assert (midway["status"], midway["recipients"]) == ("expanding", 500)  # one chunk, readable live
-    await _run_until_idle(resources)
+    await run_until_idle(resources)
     done = (await sender.get(progress_url)).json()
     assert (done["status"], done["recipients"]) == ("expanded", in_range)
     assert sum(done["counts"].values()) == in_range
@@ -437,8 +364,8 @@ async def test_a_campaign_expands_in_chunks_to_its_audience_once_each_with_live_
         "/api/v1/agency/notification-campaigns",
         json={**body, "audience": {"kind": "tile-followers", "tile_id": tile_id}, "idempotency_key": "f"},
     )
-    await _run_until_idle(resources)
-    [pushed] = await _received(push_service, device["device_id"])
+    await run_until_idle(resources)
+    [pushed] = await received(push_service, device["device_id"])
     assert json.loads(pushed["payload"])["title_en"] == "Water bill due"
     counts = (
         await sender.get(f"/api/v1/agency/{agency_id}/notification-campaigns/{followers.json()['id']}")
@@ -463,20 +390,20 @@ async def test_a_campaign_expands_in_chunks_to_its_audience_once_each_with_live_
 async def test_the_sending_agency_hears_a_single_messages_final_status_on_its_signed_webhook(
     sign_in: SignIn, resources: Resources, push_service: str
 ) -> None:
-    sender, _, device, national_id = await _setup(sign_in, resources, push_service, 79)
+    sender, _, device, national_id = await sender_and_subscriber(sign_in, resources, push_service, 79)
     agency_id = await resources.pool.fetchval("SELECT max(id) FROM agencies")
     admin = await sign_in(("agency_admin", agency_id))
     async with webhook_receiver() as receiver:
         registered = await admin.put(f"/api/v1/agency/{agency_id}/webhook", json={"url": receiver.url})
         secret = registered.json()["secret"].encode()
         await _respond(push_service, device["device_id"], 410)
-        sent = (await sender.post("/api/v1/agency/notifications", json=_send(national_id))).json()
-        assert await _deliver_all(resources) == ["done"]
+        sent = (await sender.post("/api/v1/agency/notifications", json=send(national_id))).json()
+        assert await deliver_all(resources) == ["done"]
         [hook_task] = await resources.pool.fetch(
             "SELECT id FROM task_outbox WHERE task = 'notifications.status_webhook'"
         )
         assert await run_task(resources, hook_task["id"]) == "done"
-        nobody_left = (await sender.post("/api/v1/agency/notifications", json=_send(national_id))).json()
+        nobody_left = (await sender.post("/api/v1/agency/notifications", json=send(national_id))).json()
         [no_device_task] = await resources.pool.fetch(
             "SELECT id FROM task_outbox WHERE task = 'notifications.status_webhook' AND state = 'pending'"
         )
@@ -501,10 +428,12 @@ async def test_the_sending_agency_hears_a_single_messages_final_status_on_its_si
 async def test_pushes_to_one_push_service_stay_within_its_concurrency_limit(
     sign_in: SignIn, resources: Resources, push_service: str
 ) -> None:
-    sender, citizen, first_device, national_id = await _setup(sign_in, resources, push_service, 80)
+    sender, citizen, first_device, national_id = await sender_and_subscriber(
+        sign_in, resources, push_service, 80
+    )
     devices = [first_device]
     for _ in range(5):
-        device = await _device(push_service)
+        device = await new_device(push_service)
         await citizen.post(
             "/api/v1/push/subscriptions", json={"endpoint": device["endpoint"], "keys": device["keys"]}
         )
@@ -516,7 +445,7 @@ async def test_pushes_to_one_push_service_stay_within_its_concurrency_limit(
             )
     resources.push_slots[push_service] = asyncio.Semaphore(2)  # as PUSH_CONCURRENCY_PER_SERVICE=2 would
     try:
-        await sender.post("/api/v1/agency/notifications", json=_send(national_id))
+        await sender.post("/api/v1/agency/notifications", json=send(national_id))
         [task_id] = [row["id"] for row in await resources.pool.fetch("SELECT id FROM task_outbox")]
         assert await run_task(resources, task_id) == "done"  # one task pushes to all six devices
     finally:
@@ -524,16 +453,16 @@ async def test_pushes_to_one_push_service_stay_within_its_concurrency_limit(
     async with httpx.AsyncClient() as client:
         stats = (await client.get(f"{push_service}/stats")).json()
     assert stats["most_in_flight"] == 2
-    assert [len(await _received(push_service, d["device_id"])) for d in devices] == [1] * 6
+    assert [len(await received(push_service, d["device_id"])) for d in devices] == [1] * 6
 
 
 async def test_a_scheduled_message_stays_out_of_the_inbox_until_its_time_then_is_pushed(
     sign_in: SignIn, resources: Resources, push_service: str
 ) -> None:
-    sender, citizen, device, national_id = await _setup(sign_in, resources, push_service, 81)
+    sender, citizen, device, national_id = await sender_and_subscriber(sign_in, resources, push_service, 81)
     send_at = dt.datetime.now(dt.UTC) + dt.timedelta(hours=2)
     sent = await sender.post(
-        "/api/v1/agency/notifications", json=_send(national_id, send_at=send_at.isoformat())
+        "/api/v1/agency/notifications", json=send(national_id, send_at=send_at.isoformat())
     )
     assert sent.status_code == 201, sent.text
     assert (sent.json()["status"], sent.json()["status_reason"][:13]) == ("created", "Scheduled for")
@@ -547,8 +476,8 @@ async def test_a_scheduled_message_stays_out_of_the_inbox_until_its_time_then_is
     await resources.pool.execute("UPDATE notifications SET created_at = now() - interval '1 second'")
     await resources.pool.execute("UPDATE task_outbox SET run_after = now()")
     assert await run_task(resources, release["id"]) == "done"
-    assert await _deliver_all(resources) == ["done"]
-    assert len(await _received(push_service, device["device_id"])) == 1
+    assert await deliver_all(resources) == ["done"]
+    assert len(await received(push_service, device["device_id"])) == 1
     assert (await citizen.get("/api/v1/inbox")).json()["unread"] == 1
 
 

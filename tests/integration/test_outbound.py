@@ -4,7 +4,7 @@ vetted where the connection is made, and push endpoints are limited to real push
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,13 +25,11 @@ from backend.core.outbound import (
 from backend.core.resources import Resources
 from backend.core.tasks import run_task
 from notifications.endpoints import endpoint_problem
-from tests.demo_agencies import running_push_service
 from tests.factories import valid_national_id
+from tests.helpers.connectors import RebindingDns, agency_with, connector
+from tests.helpers.notifications import deliver_all, received, send, sender_and_subscriber
+from tests.helpers.payments import bill, callback, issuer, post_callback
 from tests.integration.conftest import SignIn
-from tests.integration.test_connector_transport import RebindingDns
-from tests.integration.test_entitlements import _agency_with, connector
-from tests.integration.test_notifications import _deliver_all, _received, _send, _setup
-from tests.integration.test_payments import _callback, _issuer, _post_callback, bill
 
 NATIONAL_ID = "1101700207536"
 
@@ -133,7 +131,7 @@ async def test_a_citizens_entitlements_page_says_the_agency_failed_when_its_conn
     sign_in: SignIn, resources: Resources
 ) -> None:
     async with redirect_to_trap() as (redirector, trap):
-        await _agency_with(sign_in, resources, [connector(redirector.url, "moved")])
+        await agency_with(sign_in, resources, [connector(redirector.url, "moved")])
         citizen = await sign_in(national_id=valid_national_id(401))
         [result] = (await citizen.get("/api/v1/entitlements")).json()["agencies"]
     assert result["state"] != "fresh"
@@ -180,7 +178,7 @@ async def test_an_agency_webhook_that_redirects_is_a_failed_attempt_and_never_fo
     sign_in: SignIn, resources: Resources, client: httpx.AsyncClient
 ) -> None:
     national_id = valid_national_id(402)
-    agency_id, agency = await _issuer(sign_in, resources)
+    agency_id, agency = await issuer(sign_in, resources)
     async with redirect_to_trap() as (redirector, trap):
         registered = await agency.put(
             f"/api/v1/agency/{agency_id}/webhook", json={"url": f"{redirector.url}/hooks"}
@@ -189,7 +187,7 @@ async def test_an_agency_webhook_that_redirects_is_a_failed_attempt_and_never_fo
         issued = (await agency.post("/api/v1/agency/bills", json=bill(national_id))).json()
         citizen = await sign_in(national_id=national_id)
         await citizen.post(f"/api/v1/bills/{issued['id']}/payments", json={"idempotency_key": "k"})
-        await _post_callback(client, _callback(issued))
+        await post_callback(client, callback(issued))
         task_id = await resources.pool.fetchval(
             "SELECT id FROM task_outbox WHERE task = 'payments.agency_webhook'"
         )
@@ -240,7 +238,7 @@ def test_the_push_allow_list_also_holds_for_loopback_only_when_allowed(resources
 async def test_one_unusable_device_fails_alone_and_the_batchs_other_pushes_are_not_repeated(
     sign_in: SignIn, resources: Resources, push_service: str
 ) -> None:
-    sender, citizen, device, national_id = await _setup(sign_in, resources, push_service, 403)
+    sender, citizen, device, national_id = await sender_and_subscriber(sign_in, resources, push_service, 403)
     citizen_id = await resources.pool.fetchval("SELECT citizen_id FROM push_subscriptions LIMIT 1")
     # Devices stored before registration checked what delivery needs (or by an older, wider list).
     for endpoint in ("https://user@fcm.googleapis.com/fcm/send/x", "https://[2001:db8::1]/push/x"):
@@ -251,10 +249,10 @@ async def test_one_unusable_device_fails_alone_and_the_batchs_other_pushes_are_n
             device["keys"]["p256dh"],
             device["keys"]["auth"],
         )
-    sent = (await sender.post("/api/v1/agency/notifications", json=_send(national_id))).json()
-    assert await _deliver_all(resources) == ["done"]
-    assert await _deliver_all(resources) == []  # nothing left to push again
-    assert len(await _received(push_service, device["device_id"])) == 1
+    sent = (await sender.post("/api/v1/agency/notifications", json=send(national_id))).json()
+    assert await deliver_all(resources) == ["done"]
+    assert await deliver_all(resources) == []  # nothing left to push again
+    assert len(await received(push_service, device["device_id"])) == 1
     attempts = await resources.pool.fetch(
         "SELECT status FROM notification_deliveries WHERE notification_id = $1 ORDER BY status", sent["id"]
     )
@@ -272,18 +270,14 @@ async def test_a_push_service_answering_with_a_redirect_is_not_followed(
     sign_in: SignIn, resources: Resources, push_service: str
 ) -> None:
     async with redirect_to_trap() as (redirector, trap):
-        sender, _citizen, device, national_id = await _setup(sign_in, resources, push_service, 404)
+        sender, _citizen, device, national_id = await sender_and_subscriber(
+            sign_in, resources, push_service, 404
+        )
         await resources.pool.execute(
             "UPDATE push_subscriptions SET endpoint = $1", f"{redirector.url}/push/{device['device_id']}"
         )
-        await sender.post("/api/v1/agency/notifications", json=_send(national_id))
-        assert await _deliver_all(resources) == ["done"]
+        await sender.post("/api/v1/agency/notifications", json=send(national_id))
+        assert await deliver_all(resources) == ["done"]
     assert trap.hits == []
     reason = await resources.pool.fetchval("SELECT reason FROM delivery_attempts")
     assert "307" in reason, reason
-
-
-@pytest.fixture(scope="module")
-def push_service() -> Iterator[str]:
-    with running_push_service() as base:
-        yield base

@@ -12,9 +12,9 @@ from backend.core.tasks import unit_of_work
 from payments import queries
 from payments.service import expire_due_payments, settle_payment
 from tests.factories import valid_national_id
+from tests.helpers.applications import Office, new_office, submitted
+from tests.helpers.payments import BANK, callback, post_callback
 from tests.integration.conftest import SignIn
-from tests.integration.test_applications import Office, _office, _submitted
-from tests.integration.test_payments import BANK, _callback, _post_callback
 
 
 async def _fee_being_paid(
@@ -23,7 +23,7 @@ async def _fee_being_paid(
     """An approved application whose fee the citizen has started to pay: (citizen, application id,
     fee bill, payment)."""
     citizen = await sign_in(national_id=national_id)
-    application_id = await _submitted(citizen, office)
+    application_id = await submitted(citizen, office)
     assert (await office.move(application_id, "approved")).status_code == 200
     fee = await office.move(application_id, "fee_due")
     assert fee.status_code == 200, fee.text
@@ -42,7 +42,7 @@ async def _late_exception(resources: Resources, support: httpx.AsyncClient, fee_
         fee_bill["id"],
     )
     await expire_due_payments(resources.pool)
-    late = await _post_callback(support, _callback(fee_bill))
+    late = await post_callback(support, callback(fee_bill))
     assert late.json() == {"status": "processed", "outcome": "exception"}
     [exception] = [
         row
@@ -95,13 +95,13 @@ async def _effects(
 async def test_a_fee_accepted_by_support_has_the_effects_of_one_paid_through_the_bank(
     sign_in: SignIn, resources: Resources
 ) -> None:
-    office = await _office(sign_in, resources)
+    office = await new_office(sign_in, resources)
     support = await sign_in(("support", None))
 
     by_bank, by_bank_application, bank_bill, bank_payment = await _fee_being_paid(
         sign_in, resources, office, valid_national_id(4501)
     )
-    paid = await _post_callback(by_bank, _callback(bank_bill))
+    paid = await post_callback(by_bank, callback(bank_bill))
     assert paid.json() == {"status": "processed", "outcome": "paid"}
 
     by_support, by_support_application, late_bill, late_payment = await _fee_being_paid(
@@ -171,11 +171,11 @@ async def _counts(resources: Resources, payment_id: str) -> tuple[int, ...]:
 async def test_settling_a_payment_twice_gives_one_receipt_and_one_message(
     sign_in: SignIn, resources: Resources
 ) -> None:
-    office = await _office(sign_in, resources)
+    office = await new_office(sign_in, resources)
     citizen, _application_id, fee_bill, payment = await _fee_being_paid(
         sign_in, resources, office, valid_national_id(4503)
     )
-    assert (await _post_callback(citizen, _callback(fee_bill))).json()["outcome"] == "paid"
+    assert (await post_callback(citizen, callback(fee_bill))).json()["outcome"] == "paid"
     assert await _counts(resources, payment["id"]) == (1, 1, 1, 1, 1)
     number = await resources.pool.fetchval(
         "SELECT number FROM receipts WHERE payment_id = $1::uuid", payment["id"]
@@ -198,14 +198,14 @@ async def test_settling_a_payment_twice_gives_one_receipt_and_one_message(
 async def test_support_accepting_money_that_came_twice_for_one_payment_settles_it_once(
     sign_in: SignIn, resources: Resources
 ) -> None:
-    office = await _office(sign_in, resources)
+    office = await new_office(sign_in, resources)
     support = await sign_in(("support", None))
     _citizen, _application_id, fee_bill, payment = await _fee_being_paid(
         sign_in, resources, office, valid_national_id(4504)
     )
     first = await _late_exception(resources, support, fee_bill)
-    second = await _post_callback(
-        support, _callback(fee_bill)
+    second = await post_callback(
+        support, callback(fee_bill)
     )  # the same late money, sent again under a new id
     assert second.json()["outcome"] == "exception"
     [_, other] = (await support.get("/api/v1/support/payment-exceptions")).json()
@@ -226,13 +226,13 @@ async def test_support_accepting_money_that_came_twice_for_one_payment_settles_i
 async def test_money_for_a_cancelled_fee_is_kept_for_a_refund_not_settled(
     sign_in: SignIn, resources: Resources
 ) -> None:
-    office = await _office(sign_in, resources)
+    office = await new_office(sign_in, resources)
     support = await sign_in(("support", None))
     citizen, application_id, fee_bill, payment = await _fee_being_paid(
         sign_in, resources, office, valid_national_id(4505)
     )
     assert (await office.move(application_id, "closed", note="Withdrawn by phone")).status_code == 200
-    paid = await _post_callback(citizen, _callback(fee_bill))  # the QR shown before was still live
+    paid = await post_callback(citizen, callback(fee_bill))  # the QR shown before was still live
     assert paid.json() == {"status": "processed", "outcome": "exception"}
     [exception] = (await support.get("/api/v1/support/payment-exceptions")).json()
     assert (exception["kind"], exception["bill_id"]) == ("late", fee_bill["id"])

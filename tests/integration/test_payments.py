@@ -7,7 +7,6 @@ import datetime as dt
 import hashlib
 import json
 import time
-import uuid
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlsplit
@@ -15,90 +14,28 @@ from urllib.parse import urlsplit
 import httpx
 
 from backend.core.resources import Resources
-from backend.core.signatures import sign, verify_signature
+from backend.core.signatures import verify_signature
 from backend.core.tasks import run_task
-from payments.queries import assign_biller, biller_owner
 from payments.service import expire_due_payments
 from payments.thaiqr import parse
-from tests.factories import make_agency, valid_national_id
+from tests.factories import valid_national_id
+from tests.helpers.payments import (
+    BANK,
+    DEFAULT_BILLER,
+    bill,
+    callback,
+    issuer,
+    pending_payment,
+    post_callback,
+)
 from tests.integration.conftest import SignIn
 from tests.webhook_receiver import webhook_receiver
-
-BANK = "test-bank"
-BANK_SECRET = b"test-bank-secret-0123456789"
-
-
-DEFAULT_BILLER = "0994000165510"
-
-
-async def _issuer(sign_in: SignIn, resources: Resources) -> tuple[int, httpx.AsyncClient]:
-    """An approved agency and its admin; the first in a test owns DEFAULT_BILLER, which bill() uses."""
-    agency_id = await make_agency(resources.pool, status="approved")
-    if await biller_owner(resources.pool, DEFAULT_BILLER) is None:
-        await assign_biller(resources.pool, DEFAULT_BILLER, agency_id, None)
-    return agency_id, await sign_in(("agency_admin", agency_id))
-
-
-async def _pending_payment(
-    sign_in: SignIn, resources: Resources, national_id: str
-) -> tuple[int, httpx.AsyncClient, dict[str, Any], httpx.AsyncClient, dict[str, Any]]:
-    """An agency's bill for the citizen, who has started paying it: (agency id, agency, bill, citizen,
-    payment)."""
-    agency_id, agency = await _issuer(sign_in, resources)
-    issued = (await agency.post("/api/v1/agency/bills", json=bill(national_id))).json()
-    citizen = await sign_in(national_id=national_id)
-    payment = (
-        await citizen.post(f"/api/v1/bills/{issued['id']}/payments", json={"idempotency_key": "k"})
-    ).json()
-    return agency_id, agency, issued, citizen, payment
-
-
-def bill(national_id: str, **overrides: Any) -> dict[str, Any]:
-    return {
-        "national_id": national_id,
-        "amount_satang": 30000,
-        "due_date": "2026-12-31",
-        "biller_id": DEFAULT_BILLER,
-        "ref1": f"INV{uuid.uuid4().hex[:10].upper()}",
-        "ref2": "CUST01",
-        "description_th": "ค่าน้ำประปา พฤศจิกายน",
-        "description_en": "Water, November",
-        "idempotency_key": uuid.uuid4().hex,
-        **overrides,
-    }
-
-
-def _signed(
-    body: dict[str, Any], *, at: float | None = None, secret: bytes = BANK_SECRET
-) -> tuple[bytes, dict[str, str]]:
-    raw = json.dumps(body).encode()
-    return raw, {"X-Signature": sign(secret, int(at or time.time()), raw), "Content-Type": "application/json"}
-
-
-def _callback(issued: dict[str, Any], **overrides: Any) -> dict[str, Any]:
-    return {
-        "callback_id": uuid.uuid4().hex,
-        "biller_id": issued["biller_id"],
-        "ref1": issued["ref1"],
-        "ref2": issued["ref2"],
-        "amount_satang": issued["amount_satang"],
-        "paid_at": dt.datetime.now(dt.UTC).isoformat(),
-        "bank_reference": "BNK-1",
-        **overrides,
-    }
-
-
-async def _post_callback(
-    client: httpx.AsyncClient, body: dict[str, Any], **sign_options: Any
-) -> httpx.Response:
-    raw, headers = _signed(body, **sign_options)
-    return await client.post(f"/api/v1/payments/callbacks/{BANK}", content=raw, headers=headers)
 
 
 async def test_an_agency_issues_a_bill_once_per_idempotency_key(
     sign_in: SignIn, resources: Resources
 ) -> None:
-    _, agency = await _issuer(sign_in, resources)
+    _, agency = await issuer(sign_in, resources)
     body = bill(valid_national_id(11))
     first = await agency.post("/api/v1/agency/bills", json=body)
     assert first.status_code == 201, first.text
@@ -116,7 +53,7 @@ async def test_a_citizen_pays_by_qr_and_a_signed_callback_marks_it_paid_with_a_r
     sign_in: SignIn, resources: Resources, client: httpx.AsyncClient
 ) -> None:
     national_id = valid_national_id(12)
-    _, agency = await _issuer(sign_in, resources)
+    _, agency = await issuer(sign_in, resources)
     issued = (await agency.post("/api/v1/agency/bills", json=bill(national_id))).json()
     citizen = await sign_in(national_id=national_id)
     bills = (await citizen.get("/api/v1/bills")).json()
@@ -141,7 +78,7 @@ async def test_a_citizen_pays_by_qr_and_a_signed_callback_marks_it_paid_with_a_r
     assert svg.headers["content-type"].startswith("image/svg+xml")
     assert png.content.startswith(b"\x89PNG")
 
-    confirmed = await _post_callback(client, _callback(issued))
+    confirmed = await post_callback(client, callback(issued))
     assert confirmed.json() == {"status": "processed", "outcome": "paid"}
     state = (await citizen.get(f"/api/v1/payments/{shown['id']}")).json()
     assert state["state"] == "success"
@@ -170,15 +107,15 @@ async def test_fifty_concurrent_duplicate_callbacks_give_one_success_and_one_rec
     sign_in: SignIn, resources: Resources, client: httpx.AsyncClient
 ) -> None:
     national_id = valid_national_id(13)
-    _, agency = await _issuer(sign_in, resources)
+    _, agency = await issuer(sign_in, resources)
     issued = (await agency.post("/api/v1/agency/bills", json=bill(national_id))).json()
     citizen = await sign_in(national_id=national_id)
     await citizen.post(f"/api/v1/bills/{issued['id']}/payments", json={"idempotency_key": "k"})
-    same_callback = _callback(issued)
-    other_ids = [_callback(issued) for _ in range(5)]  # the bank sent the money twice, under new ids
+    same_callback = callback(issued)
+    other_ids = [callback(issued) for _ in range(5)]  # the bank sent the money twice, under new ids
     answers = await asyncio.gather(
-        *(_post_callback(client, same_callback) for _ in range(45)),
-        *(_post_callback(client, body) for body in other_ids),
+        *(post_callback(client, same_callback) for _ in range(45)),
+        *(post_callback(client, body) for body in other_ids),
     )
     assert all(answer.status_code == 200 for answer in answers)
     outcomes = [answer.json() for answer in answers]
@@ -195,12 +132,12 @@ async def test_forged_or_stale_callbacks_are_refused_and_change_nothing(
     sign_in: SignIn, resources: Resources, client: httpx.AsyncClient
 ) -> None:
     national_id = valid_national_id(14)
-    _, agency = await _issuer(sign_in, resources)
+    _, agency = await issuer(sign_in, resources)
     issued = (await agency.post("/api/v1/agency/bills", json=bill(national_id))).json()
     citizen = await sign_in(national_id=national_id)
     await citizen.post(f"/api/v1/bills/{issued['id']}/payments", json={"idempotency_key": "k"})
-    forged = await _post_callback(client, _callback(issued), secret=b"not-the-bank")
-    stale = await _post_callback(client, _callback(issued), at=time.time() - 301)
+    forged = await post_callback(client, callback(issued), secret=b"not-the-bank")
+    stale = await post_callback(client, callback(issued), at=time.time() - 301)
     unknown_bank = await client.post(
         "/api/v1/payments/callbacks/nobank", content=b"{}", headers={"X-Signature": "t=1,v1=0"}
     )
@@ -214,16 +151,16 @@ async def test_a_wrong_amount_or_a_late_payment_becomes_an_exception_not_a_loss(
     sign_in: SignIn, resources: Resources, client: httpx.AsyncClient
 ) -> None:
     national_id = valid_national_id(15)
-    _, _agency, issued, citizen, payment = await _pending_payment(sign_in, resources, national_id)
+    _, _agency, issued, citizen, payment = await pending_payment(sign_in, resources, national_id)
 
-    short = await _post_callback(client, _callback(issued, amount_satang=29999))
+    short = await post_callback(client, callback(issued, amount_satang=29999))
     assert short.json() == {"status": "processed", "outcome": "exception"}
     assert (await citizen.get(f"/api/v1/payments/{payment['id']}")).json()["state"] == "pending"
 
     await resources.pool.execute("UPDATE payments SET expires_at = now() - interval '5 minutes'")
     assert await expire_due_payments(resources.pool) == 1
     assert (await citizen.get(f"/api/v1/payments/{payment['id']}")).json()["state"] == "expired"
-    late = await _post_callback(client, _callback(issued))
+    late = await post_callback(client, callback(issued))
     assert late.json()["outcome"] == "exception"
     rows = await resources.pool.fetch(
         "SELECT kind, amount_satang, status FROM payment_exceptions ORDER BY id"
@@ -239,21 +176,21 @@ async def test_money_paid_before_expiry_counts_even_when_the_callback_comes_afte
     sign_in: SignIn, resources: Resources, client: httpx.AsyncClient
 ) -> None:
     national_id = valid_national_id(22)
-    _, _agency, issued, citizen, payment = await _pending_payment(sign_in, resources, national_id)
+    _, _agency, issued, citizen, payment = await pending_payment(sign_in, resources, national_id)
     paid_at = dt.datetime.now(dt.UTC).isoformat()
     await resources.pool.execute("UPDATE payments SET expires_at = now() + interval '1 second'")
     await asyncio.sleep(1.2)
     await expire_due_payments(resources.pool)  # the cron got there before the bank's callback
     assert (await citizen.get(f"/api/v1/payments/{payment['id']}")).json()["state"] == "expired"
-    answer = await _post_callback(client, _callback(issued, paid_at=paid_at))
+    answer = await post_callback(client, callback(issued, paid_at=paid_at))
     assert answer.json() == {"status": "processed", "outcome": "paid"}
     assert (await citizen.get(f"/api/v1/payments/{payment['id']}")).json()["state"] == "success"
-    naive = await _post_callback(client, _callback(issued, paid_at="2026-11-22T08:00:00"))
+    naive = await post_callback(client, callback(issued, paid_at="2026-11-22T08:00:00"))
     assert naive.status_code == 400  # a time without its offset is ambiguous
 
 
 async def test_one_citizen_never_sees_or_pays_anothers_bill(sign_in: SignIn, resources: Resources) -> None:
-    _, agency = await _issuer(sign_in, resources)
+    _, agency = await issuer(sign_in, resources)
     issued = (await agency.post("/api/v1/agency/bills", json=bill(valid_national_id(16)))).json()
     stranger = await sign_in(national_id=valid_national_id(17))
     assert (await stranger.get("/api/v1/bills")).json() == []
@@ -269,7 +206,7 @@ async def test_one_citizen_never_sees_or_pays_anothers_bill(sign_in: SignIn, res
 
 async def test_a_large_bill_needs_a_step_up_login(sign_in: SignIn, resources: Resources) -> None:
     national_id = valid_national_id(18)
-    _, agency = await _issuer(sign_in, resources)
+    _, agency = await issuer(sign_in, resources)
     issued = (
         await agency.post("/api/v1/agency/bills", json=bill(national_id, amount_satang=2_000_000))
     ).json()
@@ -288,8 +225,8 @@ async def test_the_live_state_stream_ends_with_success(
     sign_in: SignIn, resources: Resources, client: httpx.AsyncClient
 ) -> None:
     national_id = valid_national_id(19)
-    _, _agency, issued, citizen, payment = await _pending_payment(sign_in, resources, national_id)
-    await _post_callback(client, _callback(issued))
+    _, _agency, issued, citizen, payment = await pending_payment(sign_in, resources, national_id)
+    await post_callback(client, callback(issued))
     stream = await citizen.get(f"/api/v1/payments/{payment['id']}/live")
     assert stream.headers["content-type"].startswith("text/event-stream")
     assert 'data: {"state":"success"}' in stream.text
@@ -299,7 +236,7 @@ async def test_the_issuing_agency_gets_a_signed_webhook_retried_on_its_schedule(
     sign_in: SignIn, resources: Resources, client: httpx.AsyncClient
 ) -> None:
     national_id = valid_national_id(20)
-    agency_id, agency = await _issuer(sign_in, resources)
+    agency_id, agency = await issuer(sign_in, resources)
     async with webhook_receiver() as receiver:
         registered = await agency.put(f"/api/v1/agency/{agency_id}/webhook", json={"url": receiver.url})
         assert registered.status_code == 200, registered.text
@@ -310,7 +247,7 @@ async def test_the_issuing_agency_gets_a_signed_webhook_retried_on_its_schedule(
             await citizen.post(f"/api/v1/bills/{issued['id']}/payments", json={"idempotency_key": "k"})
         ).json()
         receiver.statuses = [503]
-        await _post_callback(client, _callback(issued))
+        await post_callback(client, callback(issued))
         task_id = await resources.pool.fetchval(
             "SELECT id FROM task_outbox WHERE task = 'payments.agency_webhook'"
         )
@@ -346,10 +283,10 @@ async def test_support_accepts_a_late_payment_or_refunds_a_double_one(
     sign_in: SignIn, resources: Resources, client: httpx.AsyncClient
 ) -> None:
     national_id = valid_national_id(21)
-    _, _agency, issued, citizen, payment = await _pending_payment(sign_in, resources, national_id)
+    _, _agency, issued, citizen, payment = await pending_payment(sign_in, resources, national_id)
     await resources.pool.execute("UPDATE payments SET expires_at = now() - interval '5 minutes'")
     await expire_due_payments(resources.pool)
-    await _post_callback(client, _callback(issued))  # late
+    await post_callback(client, callback(issued))  # late
     support = await sign_in(("support", None))
     assert (await citizen.get("/api/v1/support/payment-exceptions")).status_code == 403
     [late] = (await support.get("/api/v1/support/payment-exceptions")).json()
@@ -364,7 +301,7 @@ async def test_support_accepts_a_late_payment_or_refunds_a_double_one(
     assert (await citizen.get(f"/api/v1/payments/{payment['id']}")).json()["state"] == "success"
     assert (await citizen.get("/api/v1/bills")).json()[0]["status"] == "paid"
 
-    await _post_callback(client, _callback(issued))  # the bank sends the money again
+    await post_callback(client, callback(issued))  # the bank sends the money again
     [double] = (await support.get("/api/v1/support/payment-exceptions")).json()
     assert double["kind"] == "already_paid"
     cannot = await support.post(
@@ -385,14 +322,14 @@ async def test_support_accepts_a_late_payment_or_refunds_a_double_one(
 async def test_a_settlement_file_is_reconciled_with_each_kind_of_difference(
     sign_in: SignIn, resources: Resources, client: httpx.AsyncClient
 ) -> None:
-    _, agency = await _issuer(sign_in, resources)
+    _, agency = await issuer(sign_in, resources)
     paid: list[dict[str, Any]] = []
     for seed in (31, 32, 33):
         national_id = valid_national_id(seed)
         issued = (await agency.post("/api/v1/agency/bills", json=bill(national_id))).json()
         citizen = await sign_in(national_id=national_id)
         await citizen.post(f"/api/v1/bills/{issued['id']}/payments", json={"idempotency_key": "k"})
-        await _post_callback(client, _callback(issued, bank_reference=f"BR{seed}"))
+        await post_callback(client, callback(issued, bank_reference=f"BR{seed}"))
         paid.append(issued)
     today = dt.datetime.now(dt.timezone(dt.timedelta(hours=7))).date().isoformat()
     csv_text = "date,bank_reference,biller_id,ref1,ref2,amount\n" + "\n".join(
@@ -427,8 +364,8 @@ async def test_a_receipt_prints_as_a_page_only_for_its_payer(
     sign_in: SignIn, resources: Resources, client: httpx.AsyncClient
 ) -> None:
     national_id = valid_national_id(40)
-    _, _agency, issued, citizen, payment = await _pending_payment(sign_in, resources, national_id)
-    await _post_callback(client, _callback(issued))
+    _, _agency, issued, citizen, payment = await pending_payment(sign_in, resources, national_id)
+    await post_callback(client, callback(issued))
     [receipt] = (await citizen.get("/api/v1/receipts")).json()
     page = await citizen.get(f"/receipts/{receipt['id']}")
     assert page.status_code == 200
@@ -450,8 +387,8 @@ async def test_an_agency_asks_for_a_refund_and_hears_how_it_ended(
     sign_in: SignIn, resources: Resources, client: httpx.AsyncClient
 ) -> None:
     national_id = valid_national_id(50)
-    agency_id, agency = await _issuer(sign_in, resources)
-    other_id, other = await _issuer(sign_in, resources)
+    agency_id, agency = await issuer(sign_in, resources)
+    other_id, other = await issuer(sign_in, resources)
     async with webhook_receiver() as receiver:
         await agency.put(f"/api/v1/agency/{agency_id}/webhook", json={"url": receiver.url})
         issued = (await agency.post("/api/v1/agency/bills", json=bill(national_id))).json()
@@ -459,7 +396,7 @@ async def test_an_agency_asks_for_a_refund_and_hears_how_it_ended(
         payment = (
             await citizen.post(f"/api/v1/bills/{issued['id']}/payments", json={"idempotency_key": "k"})
         ).json()
-        await _post_callback(client, _callback(issued))
+        await post_callback(client, callback(issued))
         await resources.pool.execute(
             "UPDATE task_outbox SET state = 'done', finished_at = now()"
         )  # paid hook: seen
@@ -496,8 +433,8 @@ async def test_refunds_asked_at_once_never_add_up_to_more_than_was_paid(
     sign_in: SignIn, resources: Resources, client: httpx.AsyncClient
 ) -> None:
     national_id = valid_national_id(51)
-    _, agency, issued, _citizen, payment = await _pending_payment(sign_in, resources, national_id)
-    await _post_callback(client, _callback(issued))
+    _, agency, issued, _citizen, payment = await pending_payment(sign_in, resources, national_id)
+    await post_callback(client, callback(issued))
     ask = {"payment_id": payment["id"], "amount_satang": 30000, "reason": "cancelled service"}
     answers = await asyncio.gather(*(agency.post("/api/v1/agency/refunds", json=ask) for _ in range(5)))
     assert sorted(answer.status_code for answer in answers) == [201, 409, 409, 409, 409]
@@ -515,7 +452,7 @@ async def test_bad_signatures_and_ids_are_refused_not_crashed(
             headers={b"X-Signature": header.encode()},
         )
         assert response.status_code == 401, header
-    _, agency = await _issuer(sign_in, resources)
+    _, agency = await issuer(sign_in, resources)
     odd = await agency.post(
         "/api/v1/agency/refunds", json={"payment_id": "-" * 36, "amount_satang": 1, "reason": "x"}
     )
@@ -523,8 +460,8 @@ async def test_bad_signatures_and_ids_are_refused_not_crashed(
 
 
 async def test_an_agency_bills_only_under_its_own_biller_ids(sign_in: SignIn, resources: Resources) -> None:
-    owner_id, owner = await _issuer(sign_in, resources)
-    other_id, other = await _issuer(sign_in, resources)
+    owner_id, owner = await issuer(sign_in, resources)
+    other_id, other = await issuer(sign_in, resources)
     stolen = await other.post("/api/v1/agency/bills", json=bill(valid_national_id(60)))
     assert stolen.status_code == 400
     assert stolen.json()["errors"][0]["field"] == "biller_id"

@@ -53,8 +53,8 @@ from payments.queries import assign_biller
 from tests.conftest import app_client, serve_in_process
 from tests.demo_agencies import free_port
 from tests.factories import make_agency, make_citizen
+from tests.helpers.agency_clients import new_client, request_token
 from tests.integration.conftest import SignIn, empty_state
-from tests.integration.test_roles_and_agency_clients import _new_client, _token
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "permissions.md"
 BANK, BANK_SECRET = "test-bank", b"test-bank-secret-0123456789"  # as tests/conftest.py configures
@@ -753,7 +753,7 @@ class World:
                 "X-CSRF-Token": browser.headers["X-CSRF-Token"],
             }
         world.headers[ANONYMOUS] = {}
-        issued = await _new_client(
+        issued = await new_client(
             world.browsers[X_ADMIN], x, ["applications", "bills", "connectors", "notifications", "tiles"]
         )
         # Each agency's system calls from an address of its own (the token endpoint limits each address).
@@ -762,7 +762,7 @@ class World:
             app=cast(Any, apps.main), client=(f"10.0.{number // 250}.{number % 250 + 1}", 1)
         )
         async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as system:
-            token = await _token(system, issued["client_id"], issued["client_secret"])
+            token = await request_token(system, issued["client_id"], issued["client_secret"])
         assert token.status_code == 200, token.text
         world.headers[X_SYSTEM] = {"Authorization": f"Bearer {token.json()['access_token']}"}
         a_citizen = (await world.browsers[CITIZEN_A].get("/api/v1/me")).json()["id"]

@@ -11,6 +11,7 @@ from backend.server.app import create_app
 from backend.settings import Settings
 from tests.conftest import app_client, serve_in_process
 from tests.factories import make_agency, valid_national_id
+from tests.helpers.agency_clients import new_client, request_token
 from tests.integration.conftest import SignIn
 
 
@@ -115,41 +116,24 @@ async def test_the_last_platform_admin_cannot_be_revoked(sign_in: SignIn) -> Non
     assert response.status_code == 409
 
 
-async def _new_client(admin: httpx.AsyncClient, agency_id: int, scopes: list[str]) -> dict[str, str]:
-    created = await admin.post(
-        f"/api/v1/agency/{agency_id}/clients", json={"name": "Billing system", "scopes": scopes}
-    )
-    assert created.status_code == 201, created.text
-    assert created.headers["cache-control"] == "no-store"
-    body: dict[str, str] = created.json()
-    return body
-
-
-async def _token(
-    web: httpx.AsyncClient, client_id: str, secret: str, scope: str | None = None
-) -> httpx.Response:
-    form = {"grant_type": "client_credentials", **({"scope": scope} if scope else {})}
-    return await web.post("/oauth/token", data=form, auth=(client_id, secret))
-
-
 async def test_an_agency_system_gets_a_short_lived_token_scoped_to_its_agency(
     sign_in: SignIn, resources: Resources, client: httpx.AsyncClient
 ) -> None:
     agency_id = await make_agency(resources.pool, status="approved")
     admin = await sign_in(("agency_admin", agency_id))
-    issued = await _new_client(admin, agency_id, ["bills", "notifications"])
+    issued = await new_client(admin, agency_id, ["bills", "notifications"])
 
-    granted = await _token(client, issued["client_id"], issued["client_secret"], scope="bills")
+    granted = await request_token(client, issued["client_id"], issued["client_secret"], scope="bills")
     assert granted.status_code == 200, granted.text
     body = granted.json()
     assert body["token_type"] == "Bearer"
     assert body["scope"] == "bills"
     assert 0 < body["expires_in"] <= 900
 
-    too_much = await _token(client, issued["client_id"], issued["client_secret"], scope="tiles")
+    too_much = await request_token(client, issued["client_id"], issued["client_secret"], scope="tiles")
     assert too_much.status_code == 400
     assert too_much.json()["error"] == "invalid_scope"
-    wrong = await _token(client, issued["client_id"], "acs_wrong")
+    wrong = await request_token(client, issued["client_id"], "acs_wrong")
     assert wrong.status_code == 401
     assert wrong.json()["error"] == "invalid_client"
     assert wrong.headers["content-type"] == "application/problem+json"
@@ -170,29 +154,29 @@ async def test_a_rotated_secret_overlaps_and_a_revoked_client_stops_at_once(
 ) -> None:
     agency_id = await make_agency(resources.pool, status="approved")
     admin = await sign_in(("agency_admin", agency_id))
-    issued = await _new_client(admin, agency_id, ["bills"])
+    issued = await new_client(admin, agency_id, ["bills"])
     client_id, old_secret = issued["client_id"], issued["client_secret"]
 
     overlapping = await admin.post(f"/api/v1/agency/{agency_id}/clients/{client_id}/secrets", json={})
     assert overlapping.status_code == 201
     assert overlapping.json()["previous_secrets_expire_at"] is not None
     newer_secret = overlapping.json()["client_secret"]
-    assert (await _token(client, client_id, old_secret)).status_code == 200
-    assert (await _token(client, client_id, newer_secret)).status_code == 200
+    assert (await request_token(client, client_id, old_secret)).status_code == 200
+    assert (await request_token(client, client_id, newer_secret)).status_code == 200
 
     at_once = await admin.post(
         f"/api/v1/agency/{agency_id}/clients/{client_id}/secrets", json={"overlap_hours": 0}
     )
     newest_secret = at_once.json()["client_secret"]
-    assert (await _token(client, client_id, old_secret)).status_code == 401
-    assert (await _token(client, client_id, newer_secret)).status_code == 401
-    live_token = (await _token(client, client_id, newest_secret)).json()["access_token"]
+    assert (await request_token(client, client_id, old_secret)).status_code == 401
+    assert (await request_token(client, client_id, newer_secret)).status_code == 401
+    live_token = (await request_token(client, client_id, newest_secret)).json()["access_token"]
 
     assert (await admin.delete(f"/api/v1/agency/{agency_id}/clients/{client_id}")).status_code == 204
     refused = await client.get("/api/v1/me", headers={"Authorization": f"Bearer {live_token}"})
     assert refused.status_code == 401
     assert 'error="invalid_token"' in refused.headers["www-authenticate"]
-    assert (await _token(client, client_id, newest_secret)).status_code == 401
+    assert (await request_token(client, client_id, newest_secret)).status_code == 401
 
 
 async def test_only_the_agencys_own_admins_manage_its_clients(sign_in: SignIn, resources: Resources) -> None:

@@ -26,13 +26,13 @@ from backend.settings import Settings, load_settings
 from payments.queries import assign_biller
 from tests.conftest import app_client, environment_for_tests, serve_in_process
 from tests.factories import make_agency, valid_national_id
+from tests.helpers.agency_clients import new_client
+from tests.helpers.applications import ANSWERS, FORM, PDF, png
+from tests.helpers.catalogue import tile
+from tests.helpers.connectors import connector
+from tests.helpers.notifications import TEMPLATE, send
+from tests.helpers.payments import DEFAULT_BILLER, bill
 from tests.integration.conftest import SignIn, demo_settings_for
-from tests.integration.test_applications import ANSWERS, FORM, PDF, png
-from tests.integration.test_catalogue import tile
-from tests.integration.test_entitlements import connector
-from tests.integration.test_notifications import TEMPLATE, _send
-from tests.integration.test_payments import DEFAULT_BILLER, bill
-from tests.integration.test_roles_and_agency_clients import _new_client
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 EVIL_ORIGIN = "https://evil.example"
@@ -304,9 +304,9 @@ async def world(sign_in: SignIn, resources: Resources) -> World:
         "tile_id": tile_id,
         "connector_id": connector_id,
         "consent_id": await made("POST", "/api/v1/me/consents", {"connector_id": int(connector_id)}),
-        "client_id": (await _new_client(person, agency_id, ["bills"]))["client_id"],
+        "client_id": (await new_client(person, agency_id, ["bills"]))["client_id"],
         "bill_id": await made("POST", "/api/v1/agency/bills", bill(national_id)),
-        "notification_id": await made("POST", "/api/v1/agency/notifications", _send(national_id)),
+        "notification_id": await made("POST", "/api/v1/agency/notifications", send(national_id)),
         "subscription_id": await made(
             "POST",
             "/api/v1/push/subscriptions",

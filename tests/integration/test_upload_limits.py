@@ -18,8 +18,8 @@ from backend.applications.files import FileStore
 from backend.core.resources import Resources
 from backend.identity.service import Identity
 from backend.server.worker import build_worker, collect_stored_files
+from tests.helpers.applications import PDF, issued_document, new_office
 from tests.integration.conftest import SignIn
-from tests.integration.test_applications import PDF, _issued_document, _office
 from tests.pdfs import PAGE_OBJECTS, ObjectStream, build_pdf
 
 A_WEEK_AGO = time.time() - 7 * 86400
@@ -46,7 +46,7 @@ def upload_settings(app: Litestar, monkeypatch: pytest.MonkeyPatch) -> Any:
 
 
 async def _draft(sign_in: SignIn, resources: Resources) -> tuple[httpx.AsyncClient, str]:
-    office = await _office(sign_in, resources, biller=None)
+    office = await new_office(sign_in, resources, biller=None)
     citizen = await sign_in()
     started = await citizen.post("/api/v1/applications", json={"service_id": office.service_id})
     return citizen, started.json()["id"]
@@ -158,7 +158,7 @@ async def test_the_worker_removes_old_stored_files_that_nothing_references(
     sign_in: SignIn, resources: Resources
 ) -> None:
     store = FileStore(resources.settings.files_path)
-    citizen, document, _ = await _issued_document(sign_in, resources)  # a live upload and a document
+    citizen, document, _ = await issued_document(sign_in, resources)  # a live upload and a document
     application_id = document["application_id"]
     live = (await citizen.get(f"/api/v1/applications/{application_id}")).json()["files"][0]["sha256"]
     draft_citizen, draft = await _draft(sign_in, resources)

@@ -1,0 +1,71 @@
+"""Agency connectors: registration bodies, the demo agencies' control switch, and a rebinding resolver."""
+
+from __future__ import annotations
+
+import socket
+from typing import Any
+
+import httpx
+from aiohttp.abc import AbstractResolver, ResolveResult
+
+from backend.core.resources import Resources
+from tests.factories import make_agency
+from tests.integration.conftest import SignIn
+
+
+async def control(agencies_url: str, service: str, mode: str, delay_ms: int = 0) -> None:
+    async with httpx.AsyncClient() as client:
+        response = await client.post(
+            f"{agencies_url}/{service}/_control", json={"mode": mode, "delay_ms": delay_ms}
+        )
+        assert response.status_code == 200
+
+
+def connector(agencies_url: str, service: str, **overrides: Any) -> dict[str, Any]:
+    return {
+        "name": service,
+        "title_th": f"บริการ {service}",
+        "title_en": f"Service {service}",
+        "base_url": f"{agencies_url}/{service}",
+        "auth_kind": "none",
+        "timeout_ms": 800,
+        "retries": 0,
+        "cache_seconds": 300,
+        "purpose": f"Show your {service} rights in the app",
+        "fields": ["status"],
+        **overrides,
+    }
+
+
+async def agency_with(
+    sign_in: SignIn, resources: Resources, connectors: list[dict[str, Any]]
+) -> tuple[int, httpx.AsyncClient, list[int]]:
+    agency_id = await make_agency(resources.pool, status="approved")
+    admin = await sign_in(("agency_admin", agency_id))
+    ids = []
+    for body in connectors:
+        registered = await admin.post(f"/api/v1/agency/{agency_id}/connectors", json=body)
+        assert registered.status_code == 201, registered.text
+        ids.append(registered.json()["id"])
+    return agency_id, admin, ids
+
+
+class RebindingDns(AbstractResolver):
+    """Answers every name with loopback: what an attacker's DNS does once a URL has been approved."""
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
+        self.asked.append(host)
+        return [
+            ResolveResult(
+                hostname=host, host="127.0.0.1", port=port, family=socket.AF_INET, proto=0,
+                flags=socket.AI_NUMERICHOST,
+            )
+        ]  # fmt: skip
+
+    async def close(self) -> None:
+        return None

@@ -1,0 +1,67 @@
+"""The PWA in headless Chromium: where things are, screenshots with axe-core checks, logging in and paying."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from playwright.async_api import BrowserContext, Page
+
+PWA_DIST = Path(__file__).parents[2] / "pwa" / "dist"
+AXE = Path(__file__).parents[2] / "pwa" / "node_modules" / "axe-core" / "axe.min.js"
+SCREENSHOTS = Path(__file__).parents[1] / "e2e" / "screenshots"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def require_pwa_build() -> None:
+    """Called by each browser test module on import, so that a missing build fails loudly."""
+    if not (PWA_DIST / "index.html").exists() or not Path(CHROMIUM).exists():
+        raise RuntimeError("the PWA build or Chromium is missing: `make unit` (or `make test`) provides both")
+
+
+class DemoApp:
+    def __init__(self, base: str, agencies: str, log: Path) -> None:
+        self.base, self.agencies, self.log = base, agencies, log
+
+
+async def shot(page: Page, name: str) -> None:
+    """A screenshot of the screen, and axe-core's WCAG 2.2 A/AA check of it, which must find nothing."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    await page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    await page.add_script_tag(path=str(AXE))
+    violations = await page.evaluate(
+        """axe.run(document, {runOnly: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]})
+           .then(r => r.violations.map(v => v.id + ": " + v.nodes.map(n => n.target.join(" ")).join(", ")))"""
+    )
+    assert violations == [], f"{name}: {violations}"
+
+
+async def pay_at_the_demo_bank(citizen: BrowserContext, base: str, payload: str) -> None:
+    """The citizen's bank app pays the Thai QR: another app, so a browser context of its own (the
+    citizen's page stays in front), and closed only once the bank has said the platform took it."""
+    assert citizen.browser is not None
+    bank = await citizen.browser.new_context()
+    try:
+        page = await bank.new_page()
+        await page.goto(f"{base}/demo-bank")
+        await page.fill("textarea[name=payload]", payload)
+        await page.click("button:has-text('Read code')")
+        await page.click("button:has-text('Pay')")
+        await page.wait_for_selector("text=Paid. The app shows the receipt now.", timeout=30_000)
+    finally:
+        await bank.close()
+
+
+async def log_in(page: Page, base: str, person: str, next_path: str) -> None:
+    await page.goto(f"{base}/auth/login?next={next_path}")
+    await page.click(f"text={person}")
+    await page.wait_for_url(f"{base}{next_path}")

@@ -1,0 +1,75 @@
+"""`citizen run` as a real process, the way a newcomer starts it."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+def clean_environment(**extra: str) -> dict[str, str]:
+    """As a new user has it: no URLs, no secrets, nothing of the test run's own configuration."""
+    keep = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG", "TMPDIR", "USER")}
+    return {**keep, **extra}
+
+
+def ready(port: int) -> bool:
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=2) as response:
+            return bool(response.status == 200)
+    except OSError:
+        return False
+
+
+class RunCommand:
+    def __init__(self, var_dir: Path, port: int, push_service_port: int, agencies_port: int = 0) -> None:
+        self.var_dir, self.port = var_dir, port
+        self.log = var_dir.parent / f"run-{time.monotonic_ns()}.log"
+        with self.log.open("wb") as log:
+            # A session of its own, as a terminal would start it, so the test can Ctrl-C the group.
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "backend.server.cli", "run"],
+                env=clean_environment(
+                    VAR_DIR=str(var_dir),
+                    PORT=str(port),
+                    DEMO_AGENCIES_PORT=str(agencies_port or free_port()),
+                    DEMO_PUSH_SERVICE_PORT=str(push_service_port),
+                ),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    def wait_until_ready(self, seconds: float = 90) -> None:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, self.log.read_text()[-3000:]
+            if ready(self.port) and "the app is running at" in self.log.read_text():
+                # A person (and the newcomer check) takes the first URL printed: it must be the app's.
+                first_url = re.search(
+                    r"http://(?:127\.0\.0\.1|localhost|0\.0\.0\.0):(\d+)", self.log.read_text()
+                )
+                assert first_url is not None
+                assert int(first_url.group(1)) == self.port, self.log.read_text()[-3000:]
+                return
+            time.sleep(0.2)
+        pytest.fail(f"never ready:\n{self.log.read_text()[-3000:]}")
+
+    def ctrl_c(self, seconds: float = 45) -> int:
+        os.killpg(self.process.pid, signal.SIGINT)
+        return self.process.wait(seconds)
