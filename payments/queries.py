@@ -219,16 +219,20 @@ async def add_event(
     )
 
 
-async def expire_payments(connection: Connection) -> list[str]:
+async def expire_payments(connection: Connection, bill_id: str | None = None) -> list[str]:
+    """Payments past their time, a batch of them (or those of one bill), marked expired."""
     rows = await connection.fetch(
         """
         UPDATE payments SET state = 'expired', completed_at = now()
         WHERE id IN (
-            SELECT id FROM payments WHERE state IN ('created', 'pending') AND expires_at <= now()
+            SELECT id FROM payments
+            WHERE state IN ('created', 'pending') AND expires_at <= now()
+              AND ($1::uuid IS NULL OR bill_id = $1::uuid)
             ORDER BY expires_at LIMIT 1000 FOR UPDATE SKIP LOCKED
         )
         RETURNING id::text
-        """
+        """,
+        bill_id,
     )
     return [row["id"] for row in rows]
 

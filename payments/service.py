@@ -30,7 +30,7 @@ import msgspec
 import structlog
 
 from backend.core.crypto import NationalIdCipher, is_valid_national_id
-from backend.core.db import Pool
+from backend.core.db import Connection, Pool
 from backend.core.errors import BadRequest, Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from backend.core.principal import Principal, agencies_of, require_agency_permission
 from backend.core.resources import Resources
@@ -213,6 +213,8 @@ async def start_payment(
     expires_at = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=expiry_minutes)
     try:
         async with pool.acquire() as connection, connection.transaction():
+            # A QR past its time that the expiry job has not reached yet would block the new one.
+            await _expire(connection, bill.id)
             created = await queries.insert_payment(
                 connection,
                 bill_id=bill.id,
@@ -236,11 +238,7 @@ async def start_payment(
 
 async def expire_due_payments(pool: Pool) -> int:
     async with pool.acquire() as connection, connection.transaction():
-        expired = await queries.expire_payments(connection)
-        for payment_id in expired:
-            await queries.add_event(
-                connection, payment_id, "pending", "expired", "system", "not paid in time"
-            )
+        expired = await _expire(connection)
     if expired:
         _log.info("payments_expired", count=len(expired))
     return len(expired)
@@ -328,3 +326,11 @@ async def _tell_the_citizen(work: UnitOfWork, payment_id: str) -> None:
         request_hash=b"payment receipt",
         from_platform=True,  # the platform's own word that this is the citizen's money
     )
+
+
+async def _expire(connection: Connection, bill_id: str | None = None) -> list[str]:
+    """The one way a payment expires: its state and its event, in the caller's transaction."""
+    expired = await queries.expire_payments(connection, bill_id)
+    for payment_id in expired:
+        await queries.add_event(connection, payment_id, "pending", "expired", "system", "not paid in time")
+    return expired

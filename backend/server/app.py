@@ -18,10 +18,11 @@ import msgspec
 from litestar import Litestar, get
 from litestar.datastructures import State
 from litestar.di import Provide
+from litestar.exceptions import NotFoundException
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.plugins import PluginProtocol
-from litestar.types import ControllerRouterHandler
+from litestar.types import ControllerRouterHandler, ExceptionHandlersMap
 
 from backend.agencies.api.agency import router as agencies_for_agency_staff
 from backend.applications.api import APPLICATION_ROUTERS
@@ -48,7 +49,7 @@ from backend.identity.service import (
     provide_principal,
 )
 from backend.server.health import healthz, readyz
-from backend.server.pwa_shell import pwa_routes
+from backend.server.pwa_shell import page_not_found_handler, pwa_routes
 from backend.server.worker import load_task_handlers
 from backend.settings import Settings, load_settings, parse_keyring
 from notifications.api import ROUTERS as NOTIFICATION_ROUTERS
@@ -154,8 +155,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
 
         plugins.append(DemoPlugin(settings))
     pwa_dir = Path(settings.pwa_dir)
+    exception_handlers: ExceptionHandlersMap = EXCEPTION_HANDLERS
     if (pwa_dir / "index.html").exists():
         handlers += pwa_routes(pwa_dir)
+        exception_handlers = {**EXCEPTION_HANDLERS, NotFoundException: page_not_found_handler(pwa_dir)}
     else:
         handlers.append(index)
 
@@ -172,7 +175,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         },
         lifespan=[lifespan],
         plugins=plugins,
-        exception_handlers=EXCEPTION_HANDLERS,
+        exception_handlers=exception_handlers,
         middleware=[PROMETHEUS_CONFIG.middleware, AuthenticationMiddleware()],
         openapi_config=OpenAPIConfig(
             title="Citizen super app API",

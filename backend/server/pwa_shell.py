@@ -6,11 +6,15 @@ version is found (the service worker script is always checked by the browser its
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
-from litestar import Response, get
+from litestar import Request, Response, get
 from litestar.datastructures import CacheControlHeader
+from litestar.exceptions import HTTPException, NotFoundException
 from litestar.static_files import create_static_files_router
-from litestar.types import ControllerRouterHandler
+from litestar.types import ControllerRouterHandler, ExceptionHandler
+
+from backend.core.errors import EXCEPTION_HANDLERS
 
 SCREENS = (
     "/entitlements", "/bills", "/inbox", "/settings", "/data-access", "/console", "/applications", "/wallet",
@@ -41,3 +45,24 @@ def pwa_routes(dist: Path) -> list[ControllerRouterHandler]:
         ),
         create_static_files_router("/", directories=[dist], html_mode=True, name="pwa"),
     ]
+
+
+def page_not_found_handler(dist: Path) -> ExceptionHandler[NotFoundException]:
+    """A browser asking for an address that is no screen gets the app with status 404, so that a
+    person sees the app's own page-not-found (in their language, with the way home and to help); API
+    callers and everything else keep the RFC 9457 problem."""
+    index_html = dist / "index.html"
+    problem = EXCEPTION_HANDLERS[HTTPException]
+
+    def handler(request: Request[Any, Any, Any], exc: NotFoundException) -> Response[Any]:
+        wants_page = request.method in ("GET", "HEAD") and "text/html" in request.headers.get("accept", "")
+        if wants_page and not request.url.path.startswith("/api/") and index_html.exists():
+            return Response(
+                index_html.read_bytes(),
+                status_code=404,
+                media_type="text/html; charset=utf-8",
+                headers={"Cache-Control": "no-cache"},
+            )
+        return problem(request, exc)
+
+    return handler

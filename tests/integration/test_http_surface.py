@@ -72,6 +72,21 @@ async def test_an_unknown_route_is_a_404_problem_with_the_request_id(client: htt
     assert body["request_id"] == response.headers["x-request-id"]
 
 
+async def test_a_browser_at_an_address_that_is_no_screen_gets_the_app_with_404(
+    settings: Settings, client: httpx.AsyncClient
+) -> None:
+    """So that a person sees the app's own page-not-found, in their language; API callers keep the
+    problem (the test above)."""
+    if not (Path(settings.pwa_dir) / "index.html").exists():
+        pytest.skip("the PWA is not built (make pwa)")
+    response = await client.get("/no/such/page", headers={"Accept": "text/html,application/xhtml+xml"})
+    assert response.status_code == 404
+    assert response.headers["content-type"].startswith("text/html")
+    assert "<div id=\"app\"" in response.text or "<!doctype html>" in response.text.lower()
+    api = await client.get("/api/v1/no-such-thing", headers={"Accept": "text/html"})
+    assert api.headers["content-type"] == "application/problem+json"
+
+
 async def test_a_wrong_method_is_a_405_problem(client: httpx.AsyncClient) -> None:
     response = await client.delete("/healthz")
     assert response.status_code == 405

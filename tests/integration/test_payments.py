@@ -476,3 +476,19 @@ async def test_an_agency_bills_only_under_its_own_biller_ids(sign_in: SignIn, re
     assert issued.status_code == 201
     assert (await owner.post("/api/v1/agency/bills", json=bill(valid_national_id(61)))).status_code == 201
     assert owner_id != other_id
+
+
+async def test_a_new_qr_is_made_at_once_when_the_old_one_ran_out_before_the_expiry_job_came(
+    sign_in: SignIn, resources: Resources
+) -> None:
+    _, _, issued, citizen, first = await pending_payment(sign_in, resources, valid_national_id(61))
+    await resources.pool.execute(
+        "UPDATE payments SET expires_at = now() - interval '1 second' WHERE id = $1::uuid", first["id"]
+    )
+    again = await citizen.post(f"/api/v1/bills/{issued['id']}/payments", json={"idempotency_key": "k2"})
+    assert again.status_code in (200, 201), again.text
+    assert again.json()["id"] != first["id"]
+    events = await resources.pool.fetch(
+        "SELECT from_state, to_state FROM payment_events WHERE payment_id = $1::uuid ORDER BY id", first["id"]
+    )
+    assert [(e["from_state"], e["to_state"]) for e in events][-1] == ("pending", "expired")
