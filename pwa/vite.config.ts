@@ -1,13 +1,40 @@
 // Vite builds the app into dist/ (served by the backend); vite-plugin-pwa generates the Workbox
 // service worker: the app shell precached, and what the citizen has seen cached at run time
 // (network first, so online they always get fresh data; offline, the last copy).
+import { copyFileSync, mkdirSync } from "node:fs";
+import { resolve } from "node:path";
+
 import preact from "@preact/preset-vite";
-import { defineConfig } from "vite";
+import { defineConfig, type Plugin } from "vite";
 import { VitePWA } from "vite-plugin-pwa";
+
+/**
+ * Screens the backend does not list among the paths it serves the app at (backend/server/pwa_shell.py,
+ * SCREENS) get a copy of the index page as dist/<screen>/index.html, which its static files (HTML mode)
+ * serve at /<screen>: the help page opens from a typed address or a reload too.
+ */
+const SCREENS_AS_FOLDERS = ["help"];
+function screenFolders(): Plugin {
+  let outDir = "dist";
+  return {
+    name: "screen-folders",
+    apply: "build",
+    configResolved(config) {
+      outDir = resolve(config.root, config.build.outDir);
+    },
+    writeBundle() {
+      for (const screen of SCREENS_AS_FOLDERS) {
+        mkdirSync(resolve(outDir, screen), { recursive: true });
+        copyFileSync(resolve(outDir, "index.html"), resolve(outDir, screen, "index.html"));
+      }
+    },
+  };
+}
 
 export default defineConfig({
   plugins: [
     preact(),
+    screenFolders(),
     VitePWA({
       registerType: "prompt",
       injectRegister: false,

@@ -1,21 +1,38 @@
 // The shell: header (language, staff console, log out), the "update" prompt, the screen for the
-// address (routes.tsx) and the bottom navigation with the unread badge.
-import { useCallback, useEffect, useState } from "preact/hooks";
+// address (routes.tsx), help and contact at the foot of every screen, the bottom navigation (four
+// destinations and "more", with the unread badge) and the warning before an idle session ends.
+import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { LocationProvider, useLocation } from "preact-iso";
 
 import { request, setCsrfToken } from "./api";
 import { type Key, type Language, OTHER, words } from "./i18n";
+import { IdleWarning, SessionEnded } from "./idle";
 import { IN_APP, Screens } from "./routes";
 import { App as AppContext, type Me } from "./state";
+import { Icon, type IconName } from "./ui/icons";
 
-const NAV: [string, Key][] = [
-  ["/", "home"],
-  ["/entitlements", "entitlements"],
-  ["/bills", "bills"],
-  ["/inbox", "inbox"],
-  ["/settings", "settings"],
-  ["/data-access", "dataAccess"],
+type Destination = [path: string, label: Key, icon: IconName];
+
+/** The bottom bar: at most five items, the fifth being "more". */
+export const BAR: Destination[] = [
+  ["/", "home", "home"],
+  ["/entitlements", "entitlements", "entitlements"],
+  ["/bills", "bills", "bills"],
+  ["/inbox", "inbox", "inbox"],
 ];
+/** Under "more" (เพิ่มเติม), with the staff console for staff and "log out". */
+export const MORE: Destination[] = [
+  ["/applications", "myApplications", "applications"],
+  ["/wallet", "myDocuments", "documents"],
+  ["/settings", "settings", "settings"],
+  ["/data-access", "dataAccess", "dataAccess"],
+  ["/help", "help", "help"],
+];
+
+/** Whether `path` is at or under the destination `to` ("/" only itself). */
+export function isAt(path: string, to: string): boolean {
+  return to === "/" ? path === "/" : path === to || path.startsWith(`${to}/`);
+}
 
 function initialLanguage(): Language {
   const saved = localStorage.getItem("language");
@@ -38,7 +55,23 @@ function Shell({ updateReady, applyUpdate }: ShellProps) {
   const [language, setLanguageState] = useState<Language>(initialLanguage);
   const [me, setMe] = useState<Me | null | undefined>(undefined);
   const [unread, setUnread] = useState(0);
+  const [moreOpen, setMoreOpen] = useState(false);
+  const [ended, setEnded] = useState(false);
+  const moreButton = useRef<HTMLButtonElement>(null);
   const { t, tr } = words(language);
+
+  useEffect(() => setMoreOpen(false), [path]);
+  useEffect(() => {
+    if (!moreOpen) return;
+    const close = (event: KeyboardEvent) => {
+      if (event.key === "Escape") {
+        setMoreOpen(false);
+        moreButton.current?.focus();
+      }
+    };
+    document.addEventListener("keydown", close);
+    return () => document.removeEventListener("keydown", close);
+  }, [moreOpen]);
 
   useEffect(() => {
     request("GET", "/api/v1/me").then(
@@ -76,6 +109,14 @@ function Shell({ updateReady, applyUpdate }: ShellProps) {
   function setLanguage(choice: Language) {
     localStorage.setItem("language", choice);
     setLanguageState(choice);
+  }
+
+  /** The session was idle for too long: log out here too (and delete what this browser kept), and say so. */
+  async function endIdleSession() {
+    setEnded(true);
+    await request("POST", "/auth/logout").catch(() => null);
+    if ("caches" in window) await caches.delete("seen-data").catch(() => false);
+    setMe(null);
   }
 
   async function logOut() {
@@ -123,25 +164,100 @@ function Shell({ updateReady, applyUpdate }: ShellProps) {
       )}
       <main id="main" tabIndex={-1}>
         {me === undefined ? <p role="status">{t("loading")}</p> : <Screens onRouteChange={arrived} />}
+        <footer class="site-footer">
+          <nav aria-label={t("helpAndContact")}>
+            <ul>
+              <li>
+                <a href="/help" aria-current={path === "/help" ? "page" : undefined}>
+                  <Icon name="help" /> {t("helpAndContact")}
+                </a>
+              </li>
+              <li>
+                <a href="tel:1111">
+                  <Icon name="phone" /> {t("call1111")}
+                </a>
+              </li>
+              {me && (
+                <li>
+                  <a href="/data-access" aria-current={path === "/data-access" ? "page" : undefined}>
+                    <Icon name="dataAccess" /> {t("dataAccess")}
+                  </a>
+                </li>
+              )}
+            </ul>
+          </nav>
+        </footer>
       </main>
       {me && (
-        <nav class="bottom" aria-label={t("appName")}>
-          <ul>
-            {NAV.map(([to, key]) => (
+        <nav class="bottom" aria-label={t("mainMenu")}>
+          {moreOpen && (
+            <div
+              id="more-menu"
+              class="more-menu"
+              onClick={(event) => {
+                if ((event.target as Element).closest("a")) setMoreOpen(false);
+              }}
+            >
+              <ul>
+                {MORE.map(([to, key, icon]) => (
+                  <li key={to}>
+                    <a href={to} aria-current={isAt(path, to) ? "page" : undefined}>
+                      <Icon name={icon} /> {t(key)}
+                    </a>
+                  </li>
+                ))}
+                {me.roles.length > 0 && (
+                  <li>
+                    <a href="/console" aria-current={isAt(path, "/console") ? "page" : undefined}>
+                      <Icon name="console" /> {t("staffConsole")}
+                    </a>
+                  </li>
+                )}
+                <li>
+                  <button type="button" class="menu-logout" onClick={logOut}>
+                    <Icon name="logOut" /> {t("logOut")}
+                  </button>
+                </li>
+              </ul>
+            </div>
+          )}
+          <ul class="bar">
+            {BAR.map(([to, key, icon]) => (
               <li key={to}>
-                <a href={to} aria-current={path === to ? "page" : undefined}>
-                  {t(key)}
-                  {to === "/inbox" && unread > 0 && (
-                    <span class="badge-count" aria-label={`${unread} ${t("unread")}`}>
-                      {unread}
-                    </span>
-                  )}
+                <a href={to} aria-current={isAt(path, to) ? "page" : undefined}>
+                  <span class="nav-icon">
+                    <Icon name={icon} />
+                    {to === "/inbox" && unread > 0 && (
+                      <span class="badge-count" aria-hidden="true">
+                        {unread > 99 ? "99+" : unread}
+                      </span>
+                    )}
+                  </span>
+                  <span class="nav-label">{t(key)}</span>
+                  {to === "/inbox" && unread > 0 && <span class="visually-hidden">{` (${unread} ${t("unread")})`}</span>}
                 </a>
               </li>
             ))}
+            <li>
+              <button
+                ref={moreButton}
+                type="button"
+                class={MORE.some(([to]) => isAt(path, to)) || isAt(path, "/console") ? "more current" : "more"}
+                aria-expanded={moreOpen}
+                aria-controls="more-menu"
+                onClick={() => setMoreOpen(!moreOpen)}
+              >
+                <span class="nav-icon">
+                  <Icon name="more" />
+                </span>
+                <span class="nav-label">{t("more")}</span>
+              </button>
+            </li>
           </ul>
         </nav>
       )}
+      {me && !ended && <IdleWarning onEnd={endIdleSession} />}
+      {ended && <SessionEnded path={path} />}
     </AppContext.Provider>
   );
 }

@@ -52,7 +52,7 @@ const strings = {
   pay: { th: "ชำระด้วย QR", en: "Pay by QR" },
   scan: { th: "สแกน QR นี้ด้วยแอปธนาคาร", en: "Scan this QR with your bank app" },
   expiresIn: { th: "QR หมดอายุใน", en: "QR expires in" },
-  expired: { th: "QR หมดอายุแล้ว", en: "The QR has expired" },
+  expired: { th: "QR หมดอายุแล้ว", en: "This QR has expired" },
   paid: { th: "ชำระแล้ว", en: "Paid" },
   receipt: { th: "ใบเสร็จ", en: "Receipt" },
   receipts: { th: "ใบเสร็จของฉัน", en: "My receipts" },
@@ -93,6 +93,7 @@ const strings = {
   outcome_refused: { th: "ถูกปฏิเสธ", en: "Refused" },
   share_recipient: { th: "ผู้ได้รับลิงก์จากคุณ", en: "Someone you gave a link" },
   open: { th: "เปิด", en: "Open" },
+  openMessage: { th: "เปิดข้อความ", en: "Open the message" },
   screenFailed: {
     th: "โหลดหน้านี้ไม่สำเร็จ ตรวจสอบการเชื่อมต่อแล้วลองอีกครั้ง",
     en: "This screen could not be loaded. Check the connection and try again.",
@@ -306,6 +307,61 @@ const strings = {
   signedStatement: { th: "ข้อความที่ลงนาม", en: "Signed statement" },
   keyId: { th: "รหัสกุญแจ", en: "Key ID" },
   publicKeys: { th: "กุญแจสาธารณะ (JWKS)", en: "Public keys (JWKS)" },
+
+  // Paying from the same phone: the QR panel
+  payTitle: { th: "ชำระบิลด้วย Thai QR", en: "Pay this bill by Thai QR" },
+  payFor: { th: "ชำระค่า", en: "Paying for" },
+  close: { th: "ปิด", en: "Close" },
+  closePayment: { th: "หน้าชำระเงิน", en: "the payment" },
+  otherPhone: {
+    th: "ถ้ามีโทรศัพท์อีกเครื่อง: เปิดแอปธนาคารแล้วสแกน QR นี้",
+    en: "With another phone: open your bank app and scan this QR.",
+  },
+  samePhoneTitle: { th: "ชำระด้วยโทรศัพท์เครื่องนี้", en: "Paying with this phone" },
+  samePhone1: { th: "กด “บันทึกรูป QR” รูปจะอยู่ในอัลบั้มรูปหรือไฟล์ดาวน์โหลด", en: "Press “Save the QR image”. It goes to your photos or downloads." },
+  samePhone2: { th: "เปิดแอปธนาคาร เลือก “สแกน” แล้วเลือก “รูปภาพ” หรือ “อัลบั้ม”", en: "Open your bank app, choose “Scan”, then choose “Photo” or “Album”." },
+  samePhone3: { th: "เลือกรูป QR ที่บันทึกไว้ ตรวจยอดเงินแล้วยืนยัน", en: "Pick the QR image you saved, check the amount and confirm." },
+  samePhone4: { th: "กลับมาที่แอปนี้ จะขึ้นว่า “ชำระแล้ว” พร้อมใบเสร็จ", en: "Come back to this app: it shows “Paid” and your receipt." },
+  saveQr: { th: "บันทึกรูป QR", en: "Save the QR image" },
+  shareQr: { th: "บันทึกหรือส่งรูป QR", en: "Save or send the QR image" },
+  copyQr: { th: "คัดลอกรหัส QR", en: "Copy the QR code text" },
+  qrCopied: { th: "คัดลอกรหัส QR แล้ว วางในแอปธนาคารที่รับการวางรหัสได้", en: "QR code text copied. Paste it in a bank app that accepts pasted codes." },
+  copyFailed: { th: "คัดลอกไม่ได้ กดค้างที่รหัสด้านล่างเพื่อคัดลอกเอง", en: "Could not copy. Press and hold the text below to copy it yourself." },
+  qrText: { th: "รหัส QR (ข้อความ)", en: "QR code as text" },
+  qrExpiredExplain: {
+    th: "QR นี้ใช้ชำระไม่ได้แล้ว ยังไม่มีการตัดเงิน สร้าง QR ใหม่เพื่อชำระ",
+    en: "This QR can no longer be paid. No money was taken. Make a new QR to pay.",
+  },
+  newQr: { th: "สร้าง QR ใหม่", en: "Make a new QR" },
+  makingQr: { th: "กำลังสร้าง QR ใหม่…", en: "Making a new QR…" },
+  paymentFailed: { th: "การชำระเงินไม่สำเร็จ ยังไม่มีการตัดเงิน", en: "The payment did not go through. No money was taken." },
+  qrAlt: { th: "Thai QR สำหรับชำระ {amount}", en: "Thai QR to pay {amount}" },
+
+  // Not found, help, the idle session
+  notFoundTitle: { th: "ไม่พบหน้านี้", en: "Page not found" },
+  notFoundText: {
+    th: "ที่อยู่นี้อาจพิมพ์ผิด หรือหน้านี้ถูกย้ายหรือนำออกแล้ว",
+    en: "The address may be mistyped, or the page has moved or been removed.",
+  },
+  goHome: { th: "กลับหน้าแรก", en: "Go to the home screen" },
+  help: { th: "ช่วยเหลือ", en: "Help" },
+  helpAndContact: { th: "ช่วยเหลือและติดต่อ", en: "Help and contact" },
+  more: { th: "เพิ่มเติม", en: "More" },
+  moreMenu: { th: "เมนูเพิ่มเติม", en: "More options" },
+  mainMenu: { th: "เมนูหลัก", en: "Main menu" },
+  call1111: { th: "โทร 1111 ศูนย์บริการข้อมูลภาครัฐ", en: "Call 1111, the government contact centre" },
+  idleTitle: { th: "คุณยังใช้งานอยู่ไหม", en: "Are you still there?" },
+  idleText: {
+    th: "เพื่อความปลอดภัย ระบบจะออกจากระบบให้ใน {time} นาที หากไม่มีการใช้งาน",
+    en: "For your safety you will be logged out in {time} minutes if you do nothing.",
+  },
+  stayLoggedIn: { th: "ใช้งานต่อ", en: "Stay logged in" },
+  loggedOutIdleTitle: { th: "ออกจากระบบแล้ว", en: "You have been logged out" },
+  loggedOutIdle: {
+    th: "ออกจากระบบให้แล้ว เพราะไม่มีการใช้งานนาน {n} นาที ข้อมูลที่ส่งแล้วยังอยู่ครบ",
+    en: "You were logged out because nothing happened for {n} minutes. Everything you sent is kept.",
+  },
+  logInAgain: { th: "เข้าสู่ระบบอีกครั้ง", en: "Log in again" },
 } satisfies Record<string, Record<Language, string>>;
 
 export type Key = keyof typeof strings;

@@ -6,7 +6,10 @@ import { App } from "./app";
 import "./styles.css";
 
 const savedSize = localStorage.getItem("text-size");
-if (savedSize) document.documentElement.style.fontSize = `${Number(savedSize)}%`;
+if (savedSize) {
+  document.documentElement.style.fontSize = `${Number(savedSize)}%`;
+  document.documentElement.dataset.textSize = String(Number(savedSize));
+}
 
 let showUpdate: (ready: boolean) => void = () => undefined;
 const updateServiceWorker =

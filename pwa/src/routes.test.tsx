@@ -40,14 +40,29 @@ describe("routes", () => {
     vi.unstubAllGlobals();
   });
 
-  it("shows the home screen at / and at an address the app does not know", async () => {
+  it("shows the home screen at /, and page-not-found with links home and to help elsewhere", async () => {
     expect((await open("/")).querySelector("#home-title")).not.toBeNull();
-    expect((await open("/no-such-screen")).querySelector("#home-title")).not.toBeNull();
+    for (const path of ["/no-such-screen", "/bills/extra", "/billsx"]) {
+      const screen = await open(path);
+      expect(screen.querySelector("#home-title"), path).toBeNull();
+      expect(screen.querySelector("#not-found-title")?.textContent, path).toBe("Page not found");
+      expect(screen.querySelector("a[href='/']"), path).not.toBeNull();
+      expect(screen.querySelector("a[href='/help']"), path).not.toBeNull();
+    }
   });
 
-  it("shows the home screen for an id of the wrong shape, as before preact-iso", async () => {
-    expect((await open("/apply/not-a-number")).querySelector("#home-title")).not.toBeNull();
-    expect((await open("/applications/123")).querySelector("#home-title")).not.toBeNull();
+  it("shows page-not-found for an id of the wrong shape", async () => {
+    expect((await open("/apply/not-a-number")).querySelector("#not-found-title")).not.toBeNull();
+    expect((await open("/applications/123")).querySelector("#not-found-title")).not.toBeNull();
+  });
+
+  it("shows help, with the contact centre 1111, to anyone", async () => {
+    const help = await open("/help");
+    expect(help.querySelector("#help-title")?.textContent).toBe("Help and contact");
+    expect(help.querySelector("a[href='tel:1111']")).not.toBeNull();
+    expect(help.querySelector("#payment-help")).not.toBeNull();
+    expect(help.querySelector("#message-help")).not.toBeNull();
+    expect(help.querySelector("#report-help")).not.toBeNull();
   });
 
   it("asks a logged-out visitor to log in on a citizen's screen, and comes back to it", async () => {
@@ -68,10 +83,10 @@ describe("routes", () => {
 
 describe("IN_APP: the links the app follows itself", () => {
   it("takes its own screens and leaves the server's pages to the browser", () => {
-    for (const href of ["/", "/bills", "/inbox?x=1", "/applications/abc", "/verify", "/console", "/wallet/x"]) {
+    for (const href of ["/", "/bills", "/inbox?x=1", "/applications/abc", "/verify", "/console", "/wallet/x", "/help"]) {
       expect(IN_APP.test(href), href).toBe(true);
     }
-    for (const href of ["/receipts/1", "/auth/login?next=/", "/api/v1/documents/signing-keys", "/demo-bank", "/billsx"]) {
+    for (const href of ["/receipts/1", "/auth/login?next=/", "/api/v1/documents/signing-keys", "/demo-bank", "/billsx", "/helpdesk"]) {
       expect(IN_APP.test(href), href).toBe(false);
     }
   });

@@ -1,6 +1,7 @@
 // Which screen each address shows, routed by preact-iso (its LocationProvider in app.tsx). The server
-// serves the app at each of these paths (backend/server/pwa_shell.py, SCREENS); an address it does not
-// know, or an id of the wrong shape, shows the home screen, as a message's or a push's old link would.
+// serves the app at each of these paths (backend/server/pwa_shell.py, SCREENS; /help from the copy of the
+// index page the build puts at dist/help/index.html); an address the app does not know, or an id of the
+// wrong shape, shows "page not found" with links home and to help.
 import type { ComponentType } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import { Route, Router, useLocation } from "preact-iso";
@@ -8,6 +9,7 @@ import { Route, Router, useLocation } from "preact-iso";
 import { Bills } from "./screens/bills";
 import { DataAccess } from "./screens/data-access";
 import { Entitlements } from "./screens/entitlements";
+import { Help, NotFound } from "./screens/help";
 import { Home } from "./screens/home";
 import { Inbox } from "./screens/inbox";
 import { Settings } from "./screens/settings";
@@ -16,7 +18,7 @@ import { useApp } from "./state";
 /** The addresses of the app's own screens: links to them are followed without a reload (preact-iso
  * intercepts the click); any other link on this origin (a receipt page, a login) loads as usual. */
 export const IN_APP =
-  /^\/(?:$|[?#]|(?:entitlements|bills|inbox|settings|data-access|console|applications|wallet|verify|apply|shared)(?:[/?#]|$))/;
+  /^\/(?:$|[?#]|(?:entitlements|bills|inbox|settings|data-access|console|applications|wallet|verify|apply|shared|help)(?:[/?#]|$))/;
 
 type ScreenProps = { param: string };
 type Screen = ComponentType<ScreenProps>;
@@ -76,7 +78,7 @@ function LogIn({ path }: { path: string }) {
 }
 
 /**
- * A route's component: the id in the address checked against its shape (else the home screen), a
+ * A route's component: the id in the address checked against its shape (else "page not found"), a
  * login asked for where the screen needs one, and the screen drawn afresh for each address. The
  * public ones (a shared document, verification) are for anyone a citizen shows a document to.
  */
@@ -85,7 +87,7 @@ function screen(Shown: Screen, { login = false, id }: { login?: boolean; id?: Re
     const { me } = useApp();
     const { path } = useLocation();
     const param = params?.id ?? "";
-    if (id && param && !id.test(param)) return <Home />;
+    if (id && param && !id.test(param)) return <NotFound />;
     if (login && me === null) return <LogIn path={path} />;
     return <Shown key={path} param={param} />;
   };
@@ -97,6 +99,8 @@ const BILLS = screen(Bills, { login: true });
 const INBOX = screen(Inbox, { login: true });
 const SETTINGS = screen(Settings, { login: true });
 const DATA_ACCESS = screen(DataAccess, { login: true });
+const HELP = screen(Help);
+const NOT_FOUND = screen(NotFound);
 /** The staff consoles, fetched only when a staff member opens them. */
 const CONSOLE = screen(
   lazyScreen(() => import("./console/console").then((module) => module.Console), "consoleFailed"),
@@ -145,7 +149,8 @@ export function Screens({ onRouteChange }: { onRouteChange: () => void }) {
       <Route path="/wallet/:id" component={DOCUMENT} />
       <Route path="/shared/:id" component={SHARED} />
       <Route path="/verify/:id?" component={VERIFY} />
-      <Route default component={HOME} />
+      <Route path="/help" component={HELP} />
+      <Route default component={NOT_FOUND} />
     </Router>
   );
 }

@@ -38,6 +38,8 @@ export interface Answer<T> {
   data: T;
   /** When the data was produced, if it is an offline copy. */
   offlineAsOf: Date | null;
+  /** The server's clock when it answered (its Date header), to count down to times it sets. */
+  serverDate?: Date | null;
 }
 
 // --- types: what each path takes and answers, read from the generated schema -----------------------
@@ -115,6 +117,15 @@ export function apiPath<P extends keyof paths>(
 
 let csrfToken = "";
 
+/** Told of each answer the API gave (not an offline copy): the session's idle timer starts again. */
+const answered = new Set<() => void>();
+
+/** Calls `listener` after each answer from the API; returns the function that stops it. */
+export function onAnswer(listener: () => void): () => void {
+  answered.add(listener);
+  return () => answered.delete(listener);
+}
+
 export function setCsrfToken(token: string): void {
   csrfToken = token;
 }
@@ -170,8 +181,13 @@ export async function request<M extends Method, P extends PathFor<M>>(
   if (!response.ok) throw await problem(response);
   const date = response.headers.get("date");
   const offline = typeof navigator !== "undefined" && !navigator.onLine;
+  if (!offline) for (const listener of answered) listener();
   const data = response.status === 204 ? null : await response.json();
-  return { data: data as ResponseOf<P, M>, offlineAsOf: offline && date ? new Date(date) : null };
+  return {
+    data: data as ResponseOf<P, M>,
+    offlineAsOf: offline && date ? new Date(date) : null,
+    serverDate: date ? new Date(date) : null,
+  };
 }
 
 /** RFC 9470: the API wants a stronger or fresher login; send the citizen to get one and come back. */

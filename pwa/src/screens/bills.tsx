@@ -1,7 +1,7 @@
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 
 import { ApiError, apiPath, request, type Schema, stepUpUrl } from "../api";
-import { formatBaht, formatDate } from "../i18n";
+import { fill, formatBaht, formatDate } from "../i18n";
 import { useApp, useLoad } from "../state";
 import { Loaded } from "../ui/loaded";
 import { ErrorNotice } from "../ui/notice";
@@ -11,27 +11,100 @@ type Payment = Schema<"PaymentView">;
  * covers the stream only as a response). */
 type PaymentEvent = Pick<Schema<"PaymentView">, "state">;
 
-function Countdown({ until }: { until: string }) {
+type Bill = Schema<"BillView">;
+/** A payment under way: its QR, the bill it pays (named on the panel), and how far this phone's clock
+ * is ahead of the server's (ms), so that "expired" is said when the server says it. */
+type Paying = { payment: Payment; bill: Bill; skew: number };
+
+const FINISHED = ["success", "failed", "expired", "cancelled"];
+
+function minutesAndSeconds(seconds: number): string {
+  return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
+}
+
+/**
+ * Saving the QR to pay it from this same phone: the PNG through the share sheet ("Save image", a
+ * chat, Files) where the browser can share files, else a download link to the PNG the API serves.
+ */
+function SaveQr({ payment, name }: { payment: Payment; name: string }) {
   const { t } = useApp();
+  const [file, setFile] = useState<File | null>(null);
+  useEffect(() => {
+    // Fetched ahead: a share must start within the tap, with the file ready.
+    if (typeof navigator.canShare !== "function") return;
+    let current = true;
+    fetch(payment.qr_png_url, { credentials: "same-origin" })
+      .then((response) => (response.ok ? response.blob() : Promise.reject(new Error(String(response.status)))))
+      .then((blob) => {
+        const png = new File([blob], name, { type: "image/png" });
+        if (current && navigator.canShare({ files: [png] })) setFile(png);
+      })
+      .catch(() => null);
+    return () => {
+      current = false;
+    };
+  }, [payment.qr_png_url]);
+  if (file) {
+    return (
+      <button type="button" class="primary" onClick={() => navigator.share({ files: [file] }).catch(() => null)}>
+        {t("shareQr")}
+      </button>
+    );
+  }
+  return (
+    <a class="button primary" href={payment.qr_png_url} download={name}>
+      {t("saveQr")}
+    </a>
+  );
+}
+
+function CopyQr({ payload }: { payload: string }) {
+  const { t } = useApp();
+  const [said, setSaid] = useState("");
+  async function copy() {
+    try {
+      await navigator.clipboard.writeText(payload);
+      setSaid(t("qrCopied"));
+    } catch {
+      setSaid(t("copyFailed"));
+    }
+  }
+  return (
+    <>
+      <button type="button" onClick={copy}>
+        {t("copyQr")}
+      </button>
+      <p class="copy-status" role="status">
+        {said}
+      </p>
+    </>
+  );
+}
+
+function PaymentPanel({
+  paying: { payment, bill, skew },
+  onDone,
+  onClose,
+  onNewQr,
+}: {
+  paying: Paying;
+  onDone: () => void;
+  onClose: () => void;
+  onNewQr: () => Promise<void>;
+}) {
+  const { t, language, pick } = useApp();
+  const [state, setState] = useState(payment.state);
+  const [receipt, setReceipt] = useState<Payment["receipt"] | null>(null);
   const [now, setNow] = useState(Date.now());
+  const [making, setMaking] = useState(false);
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    heading.current?.focus(); // the panel opens above the list: reading (and a screen reader) goes there
+  }, [payment.id]);
   useEffect(() => {
     const timer = setInterval(() => setNow(Date.now()), 1000);
     return () => clearInterval(timer);
   }, []);
-  const left = Math.max(0, Math.floor((new Date(until).getTime() - now) / 1000));
-  if (left === 0) return <p role="status">{t("expired")}</p>;
-  const text = `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}`;
-  return (
-    <p>
-      {t("expiresIn")} <span class="countdown">{text}</span>
-    </p>
-  );
-}
-
-function PaymentPanel({ payment, onDone }: { payment: Payment; onDone: () => void }) {
-  const { t, language } = useApp();
-  const [state, setState] = useState(payment.state);
-  const [receipt, setReceipt] = useState<Payment["receipt"] | null>(null);
   useEffect(() => {
     // The bank's confirmation arrives as a server-sent event: the screen turns to "paid" by itself.
     const events = new EventSource(apiPath("/api/v1/payments/{payment_id}/live", { payment_id: payment.id }));
@@ -45,15 +118,47 @@ function PaymentPanel({ payment, onDone }: { payment: Payment; onDone: () => voi
           () => null,
         );
       }
-      if (["success", "failed", "expired", "cancelled"].includes(next)) events.close();
+      if (FINISHED.includes(next)) events.close();
     });
     return () => events.close();
   }, [payment.id]);
+
+  const amount = formatBaht(language, payment.amount_satang);
+  const leftMs = new Date(payment.expires_at).getTime() - (now - skew);
+  const left = Math.max(0, Math.ceil(leftMs / 1000));
+  const expired = state === "expired" || (state !== "success" && leftMs <= 0);
+  const failed = state === "failed" || state === "cancelled";
+  const title = pick(bill, "description");
+
+  const header = (
+    <div class="panel-head">
+      <h2 id="pay-title" ref={heading} tabIndex={-1}>
+        {state === "success" ? t("paid") : expired ? t("expired") : t("payTitle")}
+      </h2>
+      <button type="button" class="close" onClick={onClose}>
+        <span aria-hidden="true">✕ </span>
+        {t("close")}
+        <span class="visually-hidden"> {t("closePayment")}</span>
+      </button>
+    </div>
+  );
+  const what = (
+    <div class="pay-what">
+      <p class="pay-bill">
+        <span class="meta">{t("payFor")}</span> <strong>{title}</strong>
+        <br />
+        <span class="meta">{pick(bill, "agency_name")}</span>
+      </p>
+      <p class="amount">{amount}</p>
+    </div>
+  );
+
   if (state === "success") {
     return (
-      <div class="paid" role="status">
+      <section class="paid" aria-labelledby="pay-title" role="status">
+        {header}
         <p class="big">✓ {t("paid")}</p>
-        <p>{formatBaht(language, payment.amount_satang)}</p>
+        {what}
         {receipt && (
           <p>
             <a class="button" href={`/receipts/${receipt.id}`}>
@@ -61,20 +166,60 @@ function PaymentPanel({ payment, onDone }: { payment: Payment; onDone: () => voi
             </a>
           </p>
         )}
-      </div>
+      </section>
+    );
+  }
+  if (expired || failed) {
+    return (
+      <section class="qr-panel qr-expired" aria-labelledby="pay-title">
+        {header}
+        {what}
+        <p class="notice error" role="alert">
+          {expired ? t("qrExpiredExplain") : t("paymentFailed")}
+        </p>
+        <p>
+          <button
+            type="button"
+            class="primary"
+            disabled={making}
+            onClick={() => {
+              setMaking(true);
+              onNewQr().finally(() => setMaking(false));
+            }}
+          >
+            {making ? t("makingQr") : t("newQr")}
+          </button>
+        </p>
+      </section>
     );
   }
   return (
-    <div class="qr-panel">
-      <p>{t("scan")}</p>
-      <img class="qr" src={payment.qr_svg_url} alt={`Thai QR ${formatBaht(language, payment.amount_satang)}`} />
-      <p class="amount">{formatBaht(language, payment.amount_satang)}</p>
-      <Countdown until={payment.expires_at} />
-      <details>
-        <summary>QR code text</summary>
+    <section class="qr-panel" aria-labelledby="pay-title">
+      {header}
+      {what}
+      <img class="qr" src={payment.qr_svg_url} alt={fill(t("qrAlt"), { amount })} />
+      <p>
+        {t("expiresIn")} <span class="countdown">{minutesAndSeconds(left)}</span>
+      </p>
+      <p class="meta">{t("otherPhone")}</p>
+      <div class="same-phone">
+        <h3>{t("samePhoneTitle")}</h3>
+        <ol>
+          <li>{t("samePhone1")}</li>
+          <li>{t("samePhone2")}</li>
+          <li>{t("samePhone3")}</li>
+          <li>{t("samePhone4")}</li>
+        </ol>
+        <div class="actions">
+          <SaveQr payment={payment} name={`thai-qr-${bill.ref1 || bill.id}.png`} />
+          <CopyQr payload={payment.qr_payload} />
+        </div>
+      </div>
+      <details class="technical">
+        <summary>{t("qrText")}</summary>
         <code class="payload">{payment.qr_payload}</code>
       </details>
-    </div>
+    </section>
   );
 }
 
@@ -82,40 +227,65 @@ export function Bills() {
   const { t, language, pick, problem: say } = useApp();
   const [load, reload] = useLoad("/api/v1/bills");
   const [receipts, reloadReceipts] = useLoad("/api/v1/receipts");
-  const [paying, setPaying] = useState<Payment | null>(null);
+  const [paying, setPaying] = useState<Paying | null>(null);
   const [problem, setProblem] = useState("");
 
-  async function pay(bill: Schema<"BillView">) {
+  /**
+   * Shows the bill's QR: its live one, or a new one. `expired`: the one that ran out, not to be shown
+   * again. Until the server's sweep (every 30 s) has marked it expired too, the server gives it back or
+   * refuses a second live QR for the bill: asked again every few seconds for up to a minute.
+   */
+  async function pay(bill: Bill, expired?: string) {
     setProblem("");
-    try {
-      const { data: started } = await request("POST", "/api/v1/bills/{bill_id}/payments", {
-        path: { bill_id: bill.id },
-        body: { idempotency_key: crypto.randomUUID() },
-      });
-      setPaying(started);
-    } catch (error) {
-      if (error instanceof ApiError) {
+    for (let attempt = 0; ; attempt++) {
+      const retry = expired !== undefined && attempt < 20;
+      try {
+        const { data: started, serverDate } = await request("POST", "/api/v1/bills/{bill_id}/payments", {
+          path: { bill_id: bill.id },
+          body: { idempotency_key: crypto.randomUUID() },
+        });
+        if (started.id === expired && retry) {
+          await new Promise((resolve) => setTimeout(resolve, 3000));
+          continue;
+        }
+        setPaying({ payment: started, bill, skew: serverDate ? Date.now() - serverDate.getTime() : 0 });
+        return;
+      } catch (error) {
+        if (!(error instanceof ApiError)) return;
         const stepUp = stepUpUrl(error, "/bills");
         if (stepUp) {
           window.location.assign(stepUp);
           return;
         }
+        if (retry && (error.status >= 500 || error.status === 409)) {
+          await new Promise((resolve) => setTimeout(resolve, 3000));
+          continue;
+        }
         setProblem(say(error));
+        return;
       }
     }
   }
 
   return (
     <section aria-labelledby="bills-title">
-      <h1 id="bills-title">{t("bills")}</h1>
+      <h1 id="bills-title" tabIndex={-1}>{t("bills")}</h1>
       <ErrorNotice text={problem} />
       {paying && (
         <PaymentPanel
-          payment={paying}
+          key={paying.payment.id}
+          paying={paying}
           onDone={() => {
             reload();
             reloadReceipts();
           }}
+          onClose={() => {
+            const bill = paying.bill.id;
+            setPaying(null);
+            // Back to the bill the citizen was paying (its "pay" button), or the top of the screen.
+            setTimeout(() => (document.getElementById(`pay-${bill}`) ?? document.getElementById("bills-title"))?.focus(), 0);
+          }}
+          onNewQr={() => pay(paying.bill, paying.payment.id)}
         />
       )}
       <Loaded load={load} reload={reload}>
@@ -133,7 +303,7 @@ export function Bills() {
                   <p>
                     {t("due")} {formatDate(language, bill.due_date)}
                   </p>
-                  <button type="button" class="primary" onClick={() => pay(bill)}>
+                  <button type="button" class="primary" id={`pay-${bill.id}`} onClick={() => pay(bill)}>
                     {t("pay")}
                   </button>
                 </li>

@@ -2,7 +2,10 @@ import { useState } from "preact/hooks";
 
 import { request, type Schema } from "../api";
 import { useApp, useLoad } from "../state";
+import { tileDestination } from "../tile-destinations";
 import { Loaded } from "../ui/loaded";
+import { Icon } from "../ui/icons";
+import { ErrorNotice } from "../ui/notice";
 import { Tabs } from "../ui/segmented";
 
 type Tile = Schema<"CitizenTile">;
@@ -14,19 +17,29 @@ const ICONS: Record<string, string> = {
   disability: "♿", car: "🚗", tax: "🧾", id: "🪪",
 };
 
-const KIND_PATHS: Record<string, string> = { entitlement: "/entitlements", bill: "/bills" };
-
 export function Home() {
-  const { t, language, me, navigate, pick } = useApp();
+  const { t, tr, language, me, navigate, pick } = useApp();
   const [query, setQuery] = useState("");
+  const [cannotOpen, setCannotOpen] = useState("");
   const [grouping, setGrouping] = useState<"categories" | "life_events">("categories");
   const [load, reload] = useLoad("/api/v1/tiles", { query: { lang: language, q: query.trim() || undefined } });
 
   async function open(tile: Tile) {
+    // Where each kind of tile goes is in tile-destinations.ts (a unit test covers every kind the API has).
+    const destination = tileDestination(tile);
+    if (destination === null) {
+      setCannotOpen(
+        `${tile.title}: ${tr({
+          th: "ยังเปิดบริการนี้ในแอปไม่ได้ โทร 1111 เพื่อสอบถาม",
+          en: "this service cannot be opened in the app yet. Call 1111 to ask about it.",
+        })}`,
+      );
+      return;
+    }
+    setCannotOpen("");
     if (me) await request("POST", "/api/v1/tiles/{tile_id}/open", { path: { tile_id: tile.id } }).catch(() => null);
-    if (tile.kind === "link" && tile.link_url) window.location.assign(tile.link_url);
-    else if (tile.kind === "application") navigate(`/apply/${tile.id}`);
-    else navigate(KIND_PATHS[tile.kind] ?? "/");
+    if ("page" in destination) window.location.assign(destination.page);
+    else navigate(destination.screen);
   }
 
   async function toggleFavourite(tile: Tile) {
@@ -71,13 +84,13 @@ export function Home() {
         <ul class="quick-links">
           {(
             [
-              ["/applications", "myApplications", "📝"],
-              ["/wallet", "myDocuments", "📂"],
+              ["/applications", "myApplications", "applications"],
+              ["/wallet", "myDocuments", "documents"],
             ] as const
           ).map(([to, key, icon]) => (
             <li key={to}>
               <a href={to}>
-                <span aria-hidden="true">{icon}</span> {t(key)}
+                <Icon name={icon} /> {t(key)}
               </a>
             </li>
           ))}
@@ -87,6 +100,7 @@ export function Home() {
         <span>{t("search")}</span>
         <input type="search" value={query} onInput={(event) => setQuery(event.currentTarget.value)} />
       </label>
+      <ErrorNotice text={cannotOpen} />
       <Loaded load={load} reload={reload}>
         {(catalogue) => (
           <>

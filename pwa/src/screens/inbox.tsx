@@ -1,17 +1,37 @@
-import { request } from "../api";
+import { request, type Schema } from "../api";
 import { formatDate } from "../i18n";
 import { sameOriginLink } from "../links";
+import { IN_APP } from "../routes";
 import { useApp, useLoad } from "../state";
 import { Loaded } from "../ui/loaded";
 
+type Message = Schema<"InboxItem">;
+
 /** A message's link, only when it stays on this origin (the fallback would be the inbox: here). Written
- * as a path, so that a link to one of the app's screens opens without a reload. */
-function OpenLink({ url }: { url: string | null }) {
-  const { t } = useApp();
-  const link = sameOriginLink(url, window.location.origin);
+ * as a path, so that a link to one of the app's screens opens without a reload. Opening an unread
+ * message marks it read first. */
+function OpenLink({ message, markRead }: { message: Message; markRead: () => Promise<unknown> }) {
+  const { t, pick, navigate } = useApp();
+  const link = sameOriginLink(message.url, window.location.origin);
   if (link === null) return null;
   const { pathname, search, hash } = new URL(link);
-  return <a href={pathname + search + hash}>{t("open")}</a>;
+  const href = pathname + search + hash;
+  return (
+    <a
+      class="button"
+      href={href}
+      onClick={async (event) => {
+        if (message.read_at || event.ctrlKey || event.metaKey || event.shiftKey) return;
+        event.preventDefault();
+        await markRead().catch(() => null);
+        if (IN_APP.test(href)) navigate(href);
+        else window.location.assign(href);
+      }}
+    >
+      {t("open")}
+      <span class="visually-hidden">{` (${t("openMessage")}: ${pick(message, "title")})`}</span>
+    </a>
+  );
 }
 
 export function Inbox() {
@@ -23,6 +43,10 @@ export function Inbox() {
     reload();
     refreshUnread();
   }
+  const markRead = (message: Message) =>
+    request("POST", "/api/v1/inbox/{notification_id}/read", { path: { notification_id: message.id } }).then(() =>
+      refreshUnread(),
+    );
 
   return (
     <section aria-labelledby="inbox-title">
@@ -45,11 +69,9 @@ export function Inbox() {
                   </p>
                   <p>{pick(message, "body")}</p>
                   <div class="actions">
-                    <OpenLink url={message.url} />
+                    <OpenLink message={message} markRead={() => markRead(message).then(reload)} />
                     {!message.read_at && (
-                      <button type="button" onClick={() =>
-                          act(request("POST", "/api/v1/inbox/{notification_id}/read", { path: { notification_id: message.id } }))
-                        }>
+                      <button type="button" onClick={() => act(markRead(message))}>
                         {t("markRead")}
                       </button>
                     )}

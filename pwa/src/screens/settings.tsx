@@ -24,6 +24,7 @@ export function Settings() {
   function chooseTextSize(size: number) {
     localStorage.setItem("text-size", String(size));
     document.documentElement.style.fontSize = `${size}%`;
+    document.documentElement.dataset.textSize = String(size);
     setTextSize(size);
   }
 

@@ -1,0 +1,377 @@
+"""The citizen app as a person on a small phone meets it, in headless Chromium against a `citizen run`
+of its own (demo mode; a payment QR lives one minute so that its expiry is seen for real): every kind
+of tile opens something, a bill paid from the same phone (QR saved or copied, expired QR replaced),
+page-not-found and help, the warning before an idle session ends, the bottom navigation at 320 px
+and 200 % text, and the inbox. Screenshots in Thai at 360 px land in ``tests/e2e/screenshots/``."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+import pytest_asyncio
+from playwright.async_api import BrowserContext, Page, ViewportSize, async_playwright, expect
+
+from tests.helpers.pwa import (
+    CHROMIUM,
+    FLAGS,
+    SCREENSHOTS,
+    DemoApp,
+    log_in,
+    pay_at_the_demo_bank,
+    require_pwa_build,
+    shot,
+)
+from tests.helpers.run_command import RunCommand, clean_environment, free_port
+
+require_pwa_build()
+
+PHONE = ViewportSize(width=360, height=740)
+CITIZEN_SCREENS = (
+    "/",
+    "/entitlements",
+    "/bills",
+    "/inbox",
+    "/settings",
+    "/data-access",
+    "/applications",
+    "/wallet",
+)
+QR_MINUTES = 1
+
+
+class RunWithShortQr(RunCommand):
+    """`citizen run` as RunCommand starts it, with payment QRs that expire after a minute."""
+
+    def __init__(self, var_dir: Path, port: int, push_service_port: int, agencies_port: int) -> None:
+        self.var_dir, self.port = var_dir, port
+        self.log = var_dir.parent / f"run-{time.monotonic_ns()}.log"
+        with self.log.open("wb") as log:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "backend.server.cli", "run"],
+                env=clean_environment(
+                    VAR_DIR=str(var_dir),
+                    PORT=str(port),
+                    DEMO_AGENCIES_PORT=str(agencies_port),
+                    DEMO_PUSH_SERVICE_PORT=str(push_service_port),
+                    PAYMENT_EXPIRY_MINUTES=str(QR_MINUTES),
+                ),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+
+@pytest.fixture(scope="module")
+def demo_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoApp]:
+    var_dir = tmp_path_factory.mktemp("citizen-app") / "var"
+    port, agencies_port = free_port(), free_port()
+    run = RunWithShortQr(var_dir, port, free_port(), agencies_port)
+    run.wait_until_ready()
+    try:
+        yield DemoApp(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{agencies_port}", run.log)
+    finally:
+        assert run.ctrl_c() == 0
+
+
+@pytest_asyncio.fixture
+async def phone(demo_app: DemoApp) -> AsyncIterator[BrowserContext]:
+    """A 360 px phone in Thai that may write to the clipboard."""
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        context = await browser.new_context(
+            viewport=PHONE,
+            locale="th-TH",
+            bypass_csp=True,  # only so that shot() can inject axe-core
+            accept_downloads=True,
+        )
+        await context.grant_permissions(["clipboard-read", "clipboard-write"], origin=demo_app.base)
+        try:
+            yield context
+        finally:
+            await browser.close()
+
+
+async def _fits(page: Page, where: str) -> None:
+    overflow = await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{where} is {overflow}px wider than the phone"
+
+
+async def _view(page: Page, name: str) -> None:
+    """What the phone's screen shows (not the whole page): the fixed bottom bar where a person sees it."""
+    await page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+
+
+async def _tap_size(page: Page, selector: str) -> None:
+    for target in await page.locator(selector).all():
+        box = await target.bounding_box()
+        assert box is not None, selector
+        assert box["height"] >= 44, (selector, box)
+        assert box["width"] >= 44, (selector, box)
+
+
+async def test_every_kind_of_tile_opens_something(demo_app: DemoApp, phone: BrowserContext) -> None:
+    base = demo_app.base
+    page = await phone.new_page()
+    await log_in(page, base, "Malee Sukjai", "/")
+    await page.wait_for_selector(".tile")
+    catalogue = await page.evaluate("fetch('/api/v1/tiles?lang=th').then(r => r.json())")
+    tiles = {tile["kind"]: tile for group in catalogue["categories"] for tile in group["tiles"]}
+    assert "bill_payment" in tiles, sorted(tiles)
+    # An agency's own page is somewhere else on the internet: answered here, and only its address checked.
+    await page.route(
+        "https://**/*", lambda route: route.fulfill(body="<h1>agency</h1>", content_type="text/html")
+    )
+    expected: dict[str, tuple[str | re.Pattern[str], str]] = {
+        "bill_payment": (f"{base}/bills", "h1#bills-title"),
+        "entitlement": (f"{base}/entitlements", "h1"),
+        "application": (re.compile(rf"{re.escape(base)}/apply/\d+$"), "h1"),
+    }
+    for kind, tile in sorted(tiles.items()):
+        await page.goto(f"{base}/")
+        await page.wait_for_selector(".tile")
+        await page.locator(".tile-open", has_text=tile["title"]).first.click()
+        if kind == "link":
+            await page.wait_for_url(tile["link_url"])
+            continue
+        url, heading = expected[kind]
+        await page.wait_for_url(url)
+        await page.wait_for_selector(heading)
+        if kind == "bill_payment":
+            await page.wait_for_selector(".card")
+            await _fits(page, "the bills screen opened from its tile")
+            await shot(page, "50-bill-tile-opens-bills")
+
+
+async def test_a_bill_paid_from_the_same_phone(demo_app: DemoApp, phone: BrowserContext) -> None:
+    base = demo_app.base
+    page = await phone.new_page()
+    await log_in(page, base, "Malee Sukjai", "/bills")
+    first_bill = page.locator(".card").first
+    bill_name = await first_bill.locator("h2").inner_text()
+    amount = await first_bill.locator(".amount").inner_text()
+    await first_bill.locator("button:has-text('ชำระด้วย QR')").click()
+    panel = page.locator(".qr-panel")
+    await panel.locator("img.qr").wait_for()
+
+    # The panel names the bill and its amount in baht, says what to do on this phone, and can be closed.
+    assert bill_name in await panel.inner_text()
+    assert amount in await panel.inner_text()
+    assert "บาท" in amount
+    steps = await panel.locator(".same-phone li").all_inner_texts()
+    assert any("บันทึกรูป QR" in step for step in steps), steps
+    assert any("แอปธนาคาร" in step for step in steps), steps
+    await _tap_size(page, ".qr-panel button, .qr-panel a.button")
+    await _fits(page, "the payment panel")
+    await shot(page, "51-bill-qr-same-phone")
+    await panel.locator(".same-phone").scroll_into_view_if_needed()
+    await _view(page, "51-bill-qr-same-phone-screen")
+
+    payload = await panel.locator(".payload").text_content() or ""
+    assert payload.startswith("000201")
+    await panel.locator("button:has-text('คัดลอกรหัส QR')").click()
+    await expect(panel.locator(".copy-status")).to_contain_text("คัดลอกรหัส QR แล้ว")
+    assert await page.evaluate("navigator.clipboard.readText()") == payload
+
+    # Headless Chromium cannot share files: saving is a download of the PNG the API serves.
+    async with page.expect_download() as downloading:
+        await panel.locator("a:has-text('บันทึกรูป QR')").click()
+    download = await downloading.value
+    assert download.suggested_filename.endswith(".png")
+    saved = await download.path()
+    assert (await asyncio.to_thread(Path(saved).read_bytes))[:8] == b"\x89PNG\r\n\x1a\n"
+
+    # Closed, and opened again: the same live QR.
+    await page.click(".qr-panel button.close")
+    assert await page.locator(".qr-panel").count() == 0
+    await first_bill.locator("button:has-text('ชำระด้วย QR')").click()
+    await panel.locator("img.qr").wait_for()
+
+    # The QR lives a minute here: once it has expired there is no code to scan, and a new one is a tap away.
+    expired = page.locator(".qr-panel.qr-expired")
+    await expired.wait_for(timeout=(QR_MINUTES * 60 + 45) * 1000)
+    assert await page.locator("img.qr").count() == 0
+    assert await page.locator(".payload").count() == 0
+    assert "QR หมดอายุแล้ว" in await expired.inner_text()
+    await _fits(page, "the expired QR")
+    await shot(page, "52-bill-qr-expired")
+    await expired.locator("button:has-text('สร้าง QR ใหม่')").click()
+    await page.locator(".qr-panel img.qr").wait_for(timeout=60_000)  # once the server has expired the old one
+    new_payload = await page.locator(".payload").text_content() or ""
+    assert new_payload.startswith("000201")
+
+    await pay_at_the_demo_bank(phone, base, new_payload)
+    await page.wait_for_selector(".paid a.button", timeout=15_000)
+    assert bill_name in await page.inner_text(".paid")
+    await shot(page, "53-bill-paid-same-phone")
+
+
+async def test_an_unknown_address_says_page_not_found_and_help_is_on_every_screen(
+    demo_app: DemoApp, phone: BrowserContext
+) -> None:
+    base = demo_app.base
+    page = await phone.new_page()
+    await page.goto(f"{base}/")
+    await page.wait_for_selector(".tile")
+    await page.evaluate("navigator.serviceWorker.ready")
+    await page.reload()  # under the service worker, as an installed app is
+
+    await page.goto(f"{base}/no-such-page")
+    await page.wait_for_selector("#not-found-title")
+    assert await page.inner_text("h1") == "ไม่พบหน้านี้"
+    assert await page.locator("#home-title").count() == 0
+    await expect(page.locator("main a[href='/']").first).to_be_visible()
+    await _fits(page, "page not found")
+    await shot(page, "54-page-not-found")
+    await page.click("main .not-found a[href='/help']")
+    await page.wait_for_selector("#help-title")
+    assert await page.locator("main a[href='tel:1111']").count() >= 1
+    for heading in ("#payment-help", "#message-help", "#report-help"):
+        await expect(page.locator(heading)).to_be_visible()
+
+    # Help opens from a typed address too (the server serves the app there), and in English.
+    help_page = await phone.new_page()
+    response = await help_page.goto(f"{base}/help")
+    assert response is not None
+    assert response.status == 200
+    await help_page.wait_for_selector("#help-title")
+    await shot(help_page, "55-help")
+    await help_page.click("header >> text=English")
+    await help_page.wait_for_selector("h1:has-text('Help and contact')")
+    assert "1111" in await help_page.inner_text("main")
+    await help_page.click("header >> text=ไทย")
+
+    await log_in(page, base, "Malee Sukjai", "/")
+    for path in CITIZEN_SCREENS:
+        await page.goto(f"{base}{path}")
+        await page.wait_for_load_state("networkidle")
+        link = page.locator("footer a[href='/help']")
+        await link.scroll_into_view_if_needed()
+        await expect(link).to_be_visible()
+        await _tap_size(page, "footer a")
+
+
+async def test_a_warning_comes_two_minutes_before_an_idle_session_ends(
+    demo_app: DemoApp, phone: BrowserContext
+) -> None:
+    base = demo_app.base
+    page = await phone.new_page()
+    await page.clock.install()
+    await log_in(page, base, "Malee Sukjai", "/inbox")
+    await page.wait_for_selector("#inbox-title")
+    await page.wait_for_load_state("networkidle")
+
+    await page.clock.fast_forward("26:00")
+    await page.wait_for_timeout(300)
+    assert not await page.locator("dialog[open]").is_visible()  # not yet
+
+    await page.clock.fast_forward("01:30")  # 27:30 since the last answer: two minutes before the end
+    dialog = page.locator("dialog[open]")
+    await expect(dialog).to_contain_text("คุณยังใช้งานอยู่ไหม")
+    await expect(dialog.locator("button:has-text('ใช้งานต่อ')")).to_be_focused()
+    await _fits(page, "the idle warning")
+    await shot(page, "56-idle-warning")
+    async with page.expect_response(lambda response: response.url.endswith("/api/v1/me")) as kept:
+        await dialog.locator("button:has-text('ใช้งานต่อ')").click()
+    assert (await kept.value).status == 200
+    await expect(page.locator("dialog[open]")).to_have_count(0)
+
+    # Left alone for the whole time: logged out, told why, and the way back in to this screen.
+    async with page.expect_response(lambda response: response.url.endswith("/auth/logout")):
+        await page.clock.fast_forward("29:30")
+    ended = page.locator("dialog[open]")
+    await expect(ended).to_contain_text("ออกจากระบบแล้ว")
+    log_in_again = ended.locator("a:has-text('เข้าสู่ระบบอีกครั้ง')")
+    assert await log_in_again.get_attribute("href") == "/auth/login?next=%2Finbox"
+    await shot(page, "57-idle-logged-out")
+    status = await page.evaluate("fetch('/api/v1/me').then(r => r.status)")
+    assert status == 401
+
+
+async def test_the_bottom_bar_marks_where_the_citizen_is_and_opening_a_message_marks_it_read(
+    demo_app: DemoApp, phone: BrowserContext
+) -> None:
+    base = demo_app.base
+    page = await phone.new_page()
+    await log_in(page, base, "Somchai Jaidee", "/bills")
+    # A message: a bill paid by this citizen.
+    await page.locator(".card button:has-text('ชำระด้วย QR')").first.click()
+    payload = await page.locator(".payload").text_content() or ""
+    await pay_at_the_demo_bank(phone, base, payload)
+    await page.wait_for_selector(".paid", timeout=15_000)
+
+    # The bar: four destinations and "more", each an icon with its word; the current one marked.
+    await page.goto(f"{base}/inbox")
+    await page.wait_for_selector(".message.unread")
+    bar = page.locator("nav.bottom .bar > li")
+    assert await bar.count() <= 5
+    assert await page.locator("nav.bottom .bar svg.icon").count() == await bar.count()
+    assert await page.locator("nav.bottom a[aria-current=page] .nav-label").inner_text() == "กล่องข้อความ"
+    badge = page.locator("nav.bottom .badge-count")
+    await expect(badge).to_be_visible()
+    assert await page.locator("nav.bottom a[href='/inbox'] .nav-label").inner_text() == "กล่องข้อความ"
+    await _tap_size(page, "nav.bottom .bar a, nav.bottom .bar button")
+    await shot(page, "58-inbox-unread-badge")
+    await _view(page, "58-inbox-unread-badge-screen")
+
+    # Opening a message marks it read; "open" is a full-size tap target.
+    unread_before = await page.locator(".message.unread").count()
+    message = page.locator(".message.unread").first
+    open_link = message.locator("a.button:has-text('เปิด')")
+    assert await open_link.count() == 1  # "payment received" links to its receipt or the bills screen
+    await _tap_size(page, ".message a.button")
+    await open_link.click()
+    await page.wait_for_url(lambda url: not url.endswith("/inbox"))  # marked read, then the link followed
+    await page.wait_for_load_state("networkidle")
+    await page.goto(f"{base}/inbox")
+    await page.wait_for_selector(".message")
+    assert await page.locator(".message.unread").count() == unread_before - 1
+    if unread_before == 1:
+        await expect(badge).to_have_count(0)
+
+
+async def test_at_320_px_and_200_percent_text_nothing_overflows_and_log_out_is_reachable(
+    demo_app: DemoApp, phone: BrowserContext
+) -> None:
+    base = demo_app.base
+    page = await phone.new_page()
+    await log_in(page, base, "Somchai Jaidee", "/")
+    # Nothing sideways, every place of the bar on the screen, log out reachable under "more".
+    await page.evaluate("localStorage.setItem('text-size', '200')")
+    await page.set_viewport_size({"width": 320, "height": 700})
+    for path in (*CITIZEN_SCREENS, "/help"):
+        await page.goto(f"{base}{path}")
+        await page.wait_for_load_state("networkidle")
+        await _fits(page, f"{path} at 320 px and 200 % text")
+        for place in await page.locator("nav.bottom .bar a, nav.bottom .bar button").all():
+            box = await place.bounding_box()
+            assert box is not None, path
+            assert box["x"] >= 0, (path, box)
+            assert box["x"] + box["width"] <= 320, (path, box)
+    await page.goto(f"{base}/inbox")
+    await page.wait_for_selector("#inbox-title")
+    await shot(page, "59-inbox-320px-200-percent")
+    await _view(page, "59-inbox-320px-200-percent-screen")
+    await page.click("nav.bottom button.more")
+    await expect(page.locator("nav.bottom button.more")).to_have_attribute("aria-expanded", "true")
+    logout = page.locator(".more-menu button:has-text('ออกจากระบบ')")
+    await logout.scroll_into_view_if_needed()
+    await expect(logout).to_be_in_viewport()
+    await _fits(page, "the 'more' menu at 320 px and 200 % text")
+    await shot(page, "60-more-menu-320px-200-percent")
+    await _view(page, "60-more-menu-320px-200-percent-screen")
+    await page.click(".more-menu a[href='/settings']")
+    await page.wait_for_url(f"{base}/settings")
+    await expect(page.locator("nav.bottom button.more")).to_have_class(re.compile(r"\bcurrent\b"))
+    await page.click("nav.bottom button.more")
+    assert (await page.locator(".more-menu a[aria-current=page]").inner_text()).strip() == "ตั้งค่า"
+    async with page.expect_response(lambda response: response.url.endswith("/auth/logout")) as logged_out:
+        await logout.click()
+    assert (await logged_out.value).ok
+    assert (await page.context.request.get(f"{base}/api/v1/me")).status == 401
