@@ -12,7 +12,6 @@ from __future__ import annotations
 import hmac
 from typing import Any
 
-from litestar.datastructures import Headers
 from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
 from litestar.types import ASGIApp, Receive, Scope, Send
@@ -23,6 +22,7 @@ from backend.identity.roles import GENERATION_KEY
 from backend.identity.service import CSRF_HEADER, Identity, session_cookie_name
 
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_CSRF_HEADER = CSRF_HEADER.encode()
 _PATHS = ("/api/", "/auth/", "/receipts/")  # what reads a principal; not the PWA's files
 
 
@@ -44,8 +44,15 @@ class AuthenticationMiddleware(ASGIMiddleware):
 async def _principal(scope: Scope) -> Principal | None:
     state: Any = scope["app"].state
     identity: Identity = state.identity
-    headers = Headers.from_scope(scope)
-    authorization = headers.get("authorization", "")
+    # ASGI header names are lower case; reading the few we need is cheaper than a headers object.
+    authorization, csrf, cookies = "", "", []
+    for name, value in scope["headers"]:
+        if name == b"authorization":
+            authorization = value.decode("latin-1")
+        elif name == b"cookie":
+            cookies.append(value.decode("latin-1"))
+        elif name == _CSRF_HEADER:
+            csrf = value.decode("latin-1")
     if authorization[:7].lower() == "bearer ":
         grant = await identity.agency_tokens.resolve(authorization[7:].strip())
         if grant is None:
@@ -60,16 +67,15 @@ async def _principal(scope: Scope) -> Principal | None:
             client_scopes=frozenset(grant.scopes),
             client_id=grant.client_id,
         )
-    token = _cookie(headers.getall("cookie", []), session_cookie_name(identity.settings))
+    token = _cookie(cookies, session_cookie_name(identity.settings))
     if not token:
         return None
     session, roles_generation = await identity.sessions.load_with(token, GENERATION_KEY)
     if session is None:
         return None
-    if scope.get("method") not in _SAFE_METHODS:
-        sent = headers.get(CSRF_HEADER, "")
-        if not hmac.compare_digest(sent.encode(), session.csrf_token.encode()):
-            raise Forbidden("This request is missing its CSRF token. Reload the app and try again.")
+    unsafe = scope.get("method") not in _SAFE_METHODS
+    if unsafe and not hmac.compare_digest(csrf.encode(), session.csrf_token.encode()):
+        raise Forbidden("This request is missing its CSRF token. Reload the app and try again.")
     return await identity.principal_for(state.resources, session, roles_generation)
 
 
