@@ -82,7 +82,7 @@ async def test_a_browser_at_an_address_that_is_no_screen_gets_the_app_with_404(
     response = await client.get("/no/such/page", headers={"Accept": "text/html,application/xhtml+xml"})
     assert response.status_code == 404
     assert response.headers["content-type"].startswith("text/html")
-    assert "<div id=\"app\"" in response.text or "<!doctype html>" in response.text.lower()
+    assert '<div id="app"' in response.text or "<!doctype html>" in response.text.lower()
     api = await client.get("/api/v1/no-such-thing", headers={"Accept": "text/html"})
     assert api.headers["content-type"] == "application/problem+json"
 
