@@ -27,6 +27,7 @@ async def me(identity: Identity, resources: Resources, principal: Principal) -> 
         csrf_token=session.csrf_token,
         acr=session.acr,
         auth_time=session.auth_time,
+        session_idle_seconds=identity.sessions.idle_seconds,
     )
 
 

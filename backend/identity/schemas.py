@@ -32,6 +32,8 @@ class Me(msgspec.Struct, frozen=True):
     """Send back in X-CSRF-Token on every POST, PUT, PATCH and DELETE."""
     acr: str | None
     auth_time: int | None
+    session_idle_seconds: int
+    """How long this session lasts unused (SESSION_IDLE_MINUTES): the app warns before it ends."""
 
 
 class NationalId(msgspec.Struct, frozen=True):

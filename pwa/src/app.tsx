@@ -6,7 +6,7 @@ import { LocationProvider, useLocation } from "preact-iso";
 
 import { request, setCsrfToken } from "./api";
 import { type Key, type Language, OTHER, words } from "./i18n";
-import { IdleWarning, SessionEnded } from "./idle";
+import { IdleWarning, SessionEnded, setSessionIdleSeconds } from "./idle";
 import { IN_APP, Screens } from "./routes";
 import { App as AppContext, type Me } from "./state";
 import { Icon, type IconName } from "./ui/icons";
@@ -77,6 +77,7 @@ function Shell({ updateReady, applyUpdate }: ShellProps) {
     request("GET", "/api/v1/me").then(
       ({ data }) => {
         setCsrfToken(data.csrf_token);
+        setSessionIdleSeconds(data.session_idle_seconds);
         setMe(data);
       },
       () => setMe(null),

@@ -4,7 +4,7 @@ import { act } from "preact/test-utils";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import { BAR, isAt, MORE } from "./app";
-import { IDLE_MINUTES, IdleWarning, sessionEndsAt, WARN_BEFORE_MS } from "./idle";
+import { IDLE_MINUTES, IdleWarning, sessionEndsAt, setSessionIdleSeconds, WARN_BEFORE_MS } from "./idle";
 import { App, type AppState } from "./state";
 
 const STATE: AppState = {
@@ -28,6 +28,17 @@ describe("the warning before an idle session ends", () => {
     render(null, host);
     host.remove();
     vi.useRealTimers();
+  });
+
+  it("counts from the idle time the profile gives, not the default", () => {
+    localStorage.setItem("session-last-answer", String(Date.now()));
+    setSessionIdleSeconds(15 * 60);
+    try {
+      expect(sessionEndsAt() - Date.now()).toBeLessThanOrEqual(15 * 60_000);
+      expect(sessionEndsAt() - Date.now()).toBeGreaterThan(13 * 60_000);
+    } finally {
+      setSessionIdleSeconds(IDLE_MINUTES * 60);
+    }
   });
 
   // "Stay logged in" (GET /api/v1/me, and the warning gone) is checked in the browser:

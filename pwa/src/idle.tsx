@@ -1,5 +1,5 @@
 // A warning before an idle session ends (GOV.UK's pattern): the backend ends a session nothing has used
-// for SESSION_IDLE_MINUTES (30 by default; README), and any answer from the API, GET /api/v1/me
+// for SESSION_IDLE_MINUTES (the profile's session_idle_seconds), and any answer from the API, GET /api/v1/me
 // included, starts that time again. Two minutes before, a dialog offers "stay logged in"; at the end the
 // app logs out itself (and deletes what this browser kept) and says why.
 import { useEffect, useRef, useState } from "preact/hooks";
@@ -8,11 +8,17 @@ import { onAnswer, request } from "./api";
 import { fill } from "./i18n";
 import { useApp } from "./state";
 
-/** The backend's SESSION_IDLE_MINUTES (its default: the API does not say it). */
+/** The backend's default SESSION_IDLE_MINUTES, until the profile says otherwise. */
 export const IDLE_MINUTES = 30;
+let idleMs = IDLE_MINUTES * 60_000;
+
+/** What the profile (GET /api/v1/me) says a session lasts unused. */
+export function setSessionIdleSeconds(seconds: number): void {
+  if (seconds > 0) idleMs = seconds * 1000;
+}
 export const WARN_BEFORE_MS = 2 * 60_000;
-/** The backend extends a session at most once a minute, so it may end up to a minute before 30
- * minutes after the last answer: the app counts from a minute earlier. */
+/** The backend extends a session at most once a minute, so it may end up to a minute before its idle
+ * time after the last answer: the app counts from a minute earlier. */
 const TOUCH_SLACK_MS = 60_000;
 /** Shared by the app's tabs: one used in another tab keeps the same session alive. */
 const LAST_ANSWER = "session-last-answer";
@@ -23,7 +29,7 @@ function noteAnswer(): void {
 
 /** When the session is expected to end if nothing happens. */
 export function sessionEndsAt(): number {
-  return Number(localStorage.getItem(LAST_ANSWER) ?? 0) + IDLE_MINUTES * 60_000 - TOUCH_SLACK_MS;
+  return Number(localStorage.getItem(LAST_ANSWER) ?? 0) + idleMs - TOUCH_SLACK_MS;
 }
 
 function minutesAndSeconds(ms: number): string {
@@ -111,7 +117,7 @@ export function SessionEnded({ path }: { path: string }) {
   return (
     <dialog ref={dialog} class="modal" aria-labelledby="ended-title" aria-describedby="ended-text">
       <h2 id="ended-title">{t("loggedOutIdleTitle")}</h2>
-      <p id="ended-text">{fill(t("loggedOutIdle"), { n: IDLE_MINUTES })}</p>
+      <p id="ended-text">{fill(t("loggedOutIdle"), { n: Math.round(idleMs / 60_000) })}</p>
       <p class="actions">
         <a class="button primary" href={`/auth/login?next=${encodeURIComponent(path)}`}>
           {t("logInAgain")}

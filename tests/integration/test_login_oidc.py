@@ -141,6 +141,7 @@ async def test_a_citizen_logs_in_and_is_sent_back_where_they_were(
     assert body["acr"] == "urn:demo:ial:1"
     assert isinstance(body["auth_time"], int)
     assert body["roles"] == []
+    assert body["session_idle_seconds"] == resources.settings.session_idle_minutes * 60  # the app warns by it
 
     row = await resources.pool.fetchrow("SELECT national_id_ciphertext, national_id_key_id FROM citizens")
     assert row is not None

@@ -2509,6 +2509,7 @@ export interface components {
             csrf_token: string;
             acr: string | null;
             auth_time: number | null;
+            session_idle_seconds: number;
         };
         /** Message */
         Message: {
