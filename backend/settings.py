@@ -18,7 +18,7 @@ import re
 import secrets
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import msgspec
 
@@ -231,7 +231,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename="upper"):
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     env = dict(os.environ if environ is None else environ)
-    fields: dict[str, Any] = {name: env[name] for name in _field_env_names() if env.get(name, "") != ""}
+    set_names = (name for name in _field_env_names() if env.get(name, "") != "")
+    fields: dict[str, str | bool] = {name: env[name] for name in set_names}
     fields.setdefault("DEMO_MODE", "DATABASE_URL" not in fields and "REDIS_URL" not in fields)
     try:
         settings = msgspec.convert(fields, Settings, strict=False)

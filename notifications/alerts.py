@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from backend.core.errors import Conflict, NotFound
 from backend.core.resources import Resources
-from backend.core.text import refuse_hidden_text
 from backend.identity import queries as identity_queries
 from notifications.queries import alerts as queries
 from notifications.schemas import EmergencyAlertApprovalView, NewEmergencyAlertApproval
@@ -19,7 +18,6 @@ async def approvals(resources: Resources, *, include_revoked: bool) -> list[Emer
 async def approve(
     resources: Resources, data: NewEmergencyAlertApproval, granted_by: str | None
 ) -> EmergencyAlertApprovalView:
-    refuse_hidden_text(data)
     status = await identity_queries.agency_status(resources.pool, data.agency_id)
     if status is None:
         raise NotFound("No such agency.")

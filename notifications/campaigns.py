@@ -12,17 +12,17 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import uuid
 from typing import TYPE_CHECKING
 
 import msgspec
 
 from backend.core.db import Pool
-from backend.core.errors import Conflict, FieldError, InvalidInput, NotFound
+from backend.core.errors import Conflict, NotFound, invalid
 from backend.core.links import refuse_foreign_link
 from backend.core.principal import Principal
 from backend.core.resources import Resources
-from backend.core.tasks import TaskContext, unit_of_work
-from backend.core.text import refuse_hidden_text
+from backend.core.tasks import TaskContext, TaskKind, unit_of_work
 from backend.identity.service import Identity
 from notifications.queries import campaigns as queries
 from notifications.queries.campaigns import NewCampaignRow
@@ -33,7 +33,13 @@ from notifications.service import enqueue_campaign_chunk, render, require_catego
 if TYPE_CHECKING:
     from saq.queue.base import Queue
 
-EXPAND_TASK = "notifications.expand_campaign"
+
+class CampaignRef(msgspec.Struct, frozen=True):
+    campaign_id: uuid.UUID
+
+
+EXPAND_TASK = TaskKind("notifications.expand_campaign", CampaignRef)
+"""Add a campaign's next chunk of recipients (handled by ``notifications.tasks``)."""
 CHUNK_SIZE = 500
 
 
@@ -42,15 +48,12 @@ async def start(
 ) -> tuple[CampaignProgress, bool]:
     """(the campaign's progress, created now), for the agency named in the body (or the caller's only
     one): ``sends.sending_agency`` checks the caller may send for it."""
-    refuse_hidden_text(data)
     refuse_foreign_link(data.url, "url")
     agency_id = await sending_agency(principal, identity, resources, data.agency_id)
     if isinstance(data.audience, TileFollowers) and not await queries.tile_belongs_to(
         resources.pool, data.audience.tile_id, agency_id
     ):
-        raise InvalidInput(
-            errors=[FieldError(field="audience.tile_id", message="is not a tile of this agency")]
-        )
+        raise invalid("audience.tile_id", "is not a tile of this agency")
     template = await template_for(resources, agency_id, data.template)
     campaign_id, created = await start_campaign(
         resources.pool,
@@ -107,7 +110,9 @@ async def start_campaign(
                 created_by=created_by,
             ),
         )
-        await work.add_task(EXPAND_TASK, campaign_id, run_after=request.send_at if later else None)
+        await work.add_task(
+            EXPAND_TASK, CampaignRef(uuid.UUID(campaign_id)), run_after=request.send_at if later else None
+        )
     return campaign_id, True
 
 
@@ -132,4 +137,4 @@ async def expand_next_chunk(ctx: TaskContext, campaign_id: str) -> None:
         ctx.connection, campaign_id, recipients[-1] if more else None, len(recipients)
     )
     if more:
-        await ctx.work.add_task(EXPAND_TASK, campaign_id)
+        await ctx.work.add_task(EXPAND_TASK, CampaignRef(uuid.UUID(campaign_id)))

@@ -24,6 +24,7 @@ import binascii
 import datetime as dt
 import functools
 import random
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -46,7 +47,13 @@ from notifications.queries.deliveries import (
     record_outcomes,
     refresh_notification_statuses,
 )
-from notifications.service import DELIVER_TASK, FINAL_STATUSES, STATUS_WEBHOOK_TASK
+from notifications.service import (
+    DELIVER_TASK,
+    FINAL_STATUSES,
+    STATUS_WEBHOOK_TASK,
+    DeliveryBatch,
+    NotificationRef,
+)
 
 RETRY_DELAYS = (5, 30, 120, 600, 1800)
 """Seconds before each further attempt at a push that failed for a passing reason."""
@@ -209,9 +216,9 @@ async def _record(ctx: TaskContext, outcomes: list[Outcome]) -> None:
     for changed in await refresh_notification_statuses(connection, notification_ids):
         # Single messages tell the agency's webhook their outcome; campaigns are followed by their progress.
         if changed.status in FINAL_STATUSES and not changed.in_campaign:
-            await ctx.work.add_task(STATUS_WEBHOOK_TASK, changed.id)
+            await ctx.work.add_task(STATUS_WEBHOOK_TASK, NotificationRef(uuid.UUID(changed.id)))
     for push_at, delivery_ids in _retries(outcomes):
-        await ctx.work.add_task(DELIVER_TASK, ",".join(map(str, delivery_ids)), run_after=push_at)
+        await ctx.work.add_task(DELIVER_TASK, DeliveryBatch(delivery_ids), run_after=push_at)
 
 
 def _device_gone(outcome: Outcome) -> bool:

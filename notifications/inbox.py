@@ -4,19 +4,20 @@ preferences (quiet hours and opt-outs). The routes are ``notifications.api.citiz
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 from cryptography.hazmat.primitives import serialization
 
 from backend.core.crypto import b64url
-from backend.core.errors import FieldError, InvalidInput, NotFound
+from backend.core.errors import NotFound, invalid
 from backend.core.resources import Resources
+from backend.core.user_agents import describe
 from notifications.delivery import vapid_key
 from notifications.endpoints import endpoint_problem
 from notifications.queries import devices
 from notifications.queries import inbox as inbox_queries
+from notifications.queries.devices import SubscriptionRow
 from notifications.schemas import DeviceView, InboxPage, NewSubscription, Preferences, QuietHours, Unread
 
 
@@ -27,13 +28,14 @@ def vapid_public_key(resources: Resources) -> dict[str, str]:
     return {"public_key": b64url(raw)}
 
 
-def _device_view(row: dict[str, Any]) -> DeviceView:
-    failed, succeeded = row["last_failure_at"], row["last_success_at"]
+def _device_view(row: SubscriptionRow) -> DeviceView:
+    failed, succeeded = row.last_failure_at, row.last_success_at
     return DeviceView(
-        id=row["id"],
-        push_service=urlsplit(row["endpoint"]).netloc,
-        user_agent=row["user_agent"],
-        created_at=row["created_at"],
+        id=row.id,
+        push_service=urlsplit(row.endpoint).netloc,
+        user_agent=row.user_agent,
+        device=describe(row.user_agent),
+        created_at=row.created_at,
         last_success_at=succeeded,
         last_failure_at=failed,
         healthy=failed is None or (succeeded is not None and succeeded > failed),
@@ -44,7 +46,7 @@ async def subscribe(
     resources: Resources, citizen_id: str, data: NewSubscription, user_agent: str
 ) -> DeviceView:
     if (problem := endpoint_problem(data.endpoint, resources.settings)) is not None:
-        raise InvalidInput(errors=[FieldError(field="endpoint", message=problem)])
+        raise invalid("endpoint", problem)
     row = await devices.upsert_subscription(
         resources.pool,
         citizen_id=citizen_id,
@@ -91,16 +93,23 @@ async def remove(resources: Resources, citizen_id: str, notification_id: str) ->
         raise NotFound("No such message.")
 
 
+async def restore(resources: Resources, citizen_id: str, notification_id: str) -> None:
+    if not await inbox_queries.restore_notification(resources.pool, citizen_id, notification_id):
+        raise NotFound("No such deleted message.")
+
+
 async def preferences(resources: Resources, citizen_id: str) -> Preferences:
     row = await inbox_queries.preferences(resources.pool, citizen_id)
     if row is None:
         return Preferences()
-    quiet = QuietHours(start=row["quiet_start"], end=row["quiet_end"]) if row["quiet_start"] else None
+    quiet = None
+    if row.quiet_start is not None and row.quiet_end is not None:
+        quiet = QuietHours(start=row.quiet_start, end=row.quiet_end)
     return Preferences(
         quiet_hours=quiet,
-        timezone=row["timezone"],
-        opt_out_agencies=list(row["opt_out_agencies"]),
-        opt_out_categories=list(row["opt_out_categories"]),
+        timezone=row.timezone,
+        opt_out_agencies=row.opt_out_agencies,
+        opt_out_categories=row.opt_out_categories,
     )
 
 
@@ -108,9 +117,9 @@ async def set_preferences(resources: Resources, citizen_id: str, data: Preferenc
     try:
         ZoneInfo(data.timezone)
     except (ValueError, KeyError) as exc:
-        raise InvalidInput(errors=[FieldError(field="timezone", message="is not a known time zone")]) from exc
+        raise invalid("timezone", "is not a known time zone") from exc
     if data.quiet_hours is not None and data.quiet_hours.start == data.quiet_hours.end:
-        raise InvalidInput(errors=[FieldError(field="quiet_hours", message="start and end must differ")])
+        raise invalid("quiet_hours", "start and end must differ")
     await inbox_queries.save_preferences(
         resources.pool,
         citizen_id,

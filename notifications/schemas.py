@@ -13,6 +13,8 @@ from typing import Annotated, Literal
 import msgspec
 
 from backend.connectors.contract import EntitlementStatus
+from backend.core.input import Input, NationalId
+from backend.core.user_agents import DeviceWords
 
 Urgency = Literal["normal", "high"]
 TemplateKey = Annotated[str, msgspec.Meta(pattern="^[a-z][a-z0-9-]{1,59}$")]
@@ -29,7 +31,7 @@ class SubscriptionKeys(msgspec.Struct):
     auth: Annotated[str, msgspec.Meta(min_length=16, max_length=30, pattern="^[A-Za-z0-9_-]+$")]
 
 
-class NewSubscription(msgspec.Struct, forbid_unknown_fields=False):
+class NewSubscription(Input, forbid_unknown_fields=False):
     endpoint: Annotated[str, msgspec.Meta(max_length=2000)]
     keys: SubscriptionKeys
 
@@ -38,6 +40,8 @@ class DeviceView(msgspec.Struct, kw_only=True):
     id: str
     push_service: str
     user_agent: str
+    device: DeviceWords
+    """The user agent in words (``Chrome`` on ``Android``), for the citizen's list of devices."""
     created_at: dt.datetime
     last_success_at: dt.datetime | None
     last_failure_at: dt.datetime | None
@@ -77,7 +81,7 @@ class QuietHours(msgspec.Struct, forbid_unknown_fields=True):
     end: dt.time
 
 
-class Preferences(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+class Preferences(Input, kw_only=True, forbid_unknown_fields=True):
     quiet_hours: QuietHours | None = None
     timezone: Annotated[str, msgspec.Meta(max_length=60)] = "Asia/Bangkok"
     opt_out_agencies: Annotated[list[int], msgspec.Meta(max_length=500)] = msgspec.field(default_factory=list)
@@ -86,10 +90,31 @@ class Preferences(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     ] = msgspec.field(default_factory=list)
 
 
+class MessageSender(msgspec.Struct, kw_only=True):
+    id: int
+    name_th: str
+    name_en: str
+
+
+class MutableCategory(msgspec.Struct, kw_only=True):
+    key: str
+    name_th: str
+    name_en: str
+    urgent_passes: bool
+    """Urgent messages of this category (about the citizen's own money or safety) reach them anyway."""
+
+
+class NotificationSources(msgspec.Struct, kw_only=True):
+    """What a citizen can turn off in their notification settings."""
+
+    agencies: list[MessageSender]
+    categories: list[MutableCategory]
+
+
 # --- agencies: templates, single messages, campaigns ----------------------------------------------
 
 
-class NewTemplate(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+class NewTemplate(Input, kw_only=True, forbid_unknown_fields=True):
     key: TemplateKey
     category: Annotated[str, msgspec.Meta(min_length=1, max_length=40)]
     title_th: Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
@@ -113,8 +138,8 @@ class TemplateView(msgspec.Struct, kw_only=True):
     created_at: dt.datetime
 
 
-class NewNotification(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    national_id: Annotated[str, msgspec.Meta(min_length=13, max_length=13)]
+class NewNotification(Input, kw_only=True, forbid_unknown_fields=True):
+    national_id: NationalId
     template: TemplateKey
     params: Params = msgspec.field(default_factory=dict)
     urgency: Urgency = "normal"
@@ -163,7 +188,7 @@ class EntitlementState(msgspec.Struct, tag_field="kind", tag="entitlement-state"
 Audience = AgencyFollowers | TileFollowers | AgeRange | EntitlementState
 
 
-class NewCampaign(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+class NewCampaign(Input, kw_only=True, forbid_unknown_fields=True):
     audience: Audience
     template: TemplateKey
     params: Params = msgspec.field(default_factory=dict)
@@ -191,7 +216,7 @@ class CampaignProgress(msgspec.Struct, kw_only=True):
 # --- platform admins: emergency alerts ----------------------------------------------------------
 
 
-class NewEmergencyAlertApproval(msgspec.Struct, forbid_unknown_fields=True):
+class NewEmergencyAlertApproval(Input, forbid_unknown_fields=True):
     agency_id: int
     reason: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
 
@@ -224,8 +249,8 @@ Status = Literal[
 MAX_SUPPORT_RESULTS = 100
 
 
-class Search(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
-    national_id: str | None = None
+class Search(Input, forbid_unknown_fields=True, kw_only=True):
+    national_id: NationalId | None = None
     notification_id: uuid.UUID | None = None
     agency_id: int | None = None
     status: Status | None = None
@@ -301,7 +326,7 @@ class CitizenMessages(msgspec.Struct, kw_only=True):
     messages: list[Message]
 
 
-class ResendRequest(msgspec.Struct, forbid_unknown_fields=True):
+class ResendRequest(Input, forbid_unknown_fields=True):
     note: Annotated[str, msgspec.Meta(min_length=1, max_length=1000)]
 
 
@@ -310,8 +335,8 @@ class Resent(msgspec.Struct, kw_only=True):
     deliveries: int
 
 
-class FindCitizen(msgspec.Struct, forbid_unknown_fields=True):
-    national_id: str
+class FindCitizen(Input, forbid_unknown_fields=True):
+    national_id: NationalId
 
 
 class FoundCitizen(msgspec.Struct, kw_only=True):

@@ -7,15 +7,11 @@ through and ``sending_agency`` checks the permission for that agency, then its r
 
 from __future__ import annotations
 
-import msgspec
-
-from backend.core.crypto import is_valid_national_id
-from backend.core.errors import BadRequest, FieldError, InvalidInput, NotFound
+from backend.core.errors import BadRequest, NotFound, invalid
 from backend.core.links import refuse_foreign_link
 from backend.core.principal import Principal, agencies_of, require_agency_permission
 from backend.core.ratelimit import Bucket
 from backend.core.resources import Resources
-from backend.core.text import refuse_hidden_text
 from backend.identity.service import Identity
 from notifications.queries import messages, templates
 from notifications.schemas import NewNotification, NewTemplate, NotificationStatus, TemplateView
@@ -26,10 +22,8 @@ async def add_template(
     resources: Resources, agency_id: int, data: NewTemplate, created_by: str | None
 ) -> TemplateView:
     """A new version of the template with this key (the first when there is none)."""
-    refuse_hidden_text(data)
     await require_category_allowed(resources.pool, agency_id, data.category, "category")
-    fields = {**msgspec.structs.asdict(data), "placeholders": placeholders_of(data)}
-    return await templates.add_template(resources.pool, agency_id, fields, created_by)
+    return await templates.add_template(resources.pool, agency_id, data, placeholders_of(data), created_by)
 
 
 async def latest_templates(resources: Resources, agency_id: int) -> list[TemplateView]:
@@ -59,9 +53,7 @@ async def sending_agency(
 async def template_for(resources: Resources, agency_id: int, key: str) -> TemplateView:
     template = await templates.latest_template(resources.pool, agency_id, key)
     if template is None:
-        raise InvalidInput(
-            errors=[FieldError(field="template", message="no template with this key at this agency")]
-        )
+        raise invalid("template", "no template with this key at this agency")
     return template
 
 
@@ -69,13 +61,8 @@ async def send(
     resources: Resources, identity: Identity, principal: Principal, data: NewNotification
 ) -> tuple[NotificationStatus, bool]:
     """(the message's status, created now): a repeated idempotency key gives the first message back."""
-    refuse_hidden_text(data)
     refuse_foreign_link(data.url, "url")
     agency_id = await sending_agency(principal, identity, resources, data.agency_id)
-    if not is_valid_national_id(data.national_id):
-        raise InvalidInput(
-            errors=[FieldError(field="national_id", message="is not a valid 13-digit national ID")]
-        )
     template = await template_for(resources, agency_id, data.template)
     # Whether this person has used the app is never part of the answer (see send_to_citizen).
     notification_id, created = await send_to_citizen(

@@ -12,27 +12,41 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from typing import TYPE_CHECKING, Any, Literal
+import uuid
+from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo
 
 import msgspec
 
+from backend.agencies.webhooks import RETRY_DELAYS
 from backend.core.db import Connection, Pool
 from backend.core.errors import Conflict, FieldError, Forbidden, InvalidInput
-from backend.core.tasks import UnitOfWork, unit_of_work
+from backend.core.tasks import TaskKind, UnitOfWork, unit_of_work
 from backend.identity import queries as identity_queries
 from notifications.queries import alerts, inbox, messages
 from notifications.queries.campaigns import Campaign, insert_campaign_notifications
 from notifications.queries.deliveries import delete_old_attempts, purge_bodies
+from notifications.queries.inbox import PreferencesRow
 from notifications.queries.messages import NewMessage
 from notifications.schemas import NewNotification, NewTemplate, TemplateView
 
 if TYPE_CHECKING:
     from saq.queue.base import Queue
 
-DELIVER_TASK = "notifications.deliver"
-STATUS_WEBHOOK_TASK = "notifications.status_webhook"
-RELEASE_TASK = "notifications.release"
+
+class DeliveryBatch(msgspec.Struct, frozen=True):
+    delivery_ids: list[int]
+
+
+class NotificationRef(msgspec.Struct, frozen=True):
+    notification_id: uuid.UUID
+
+
+# Handled by ``notifications.tasks``: push a batch of deliveries; route a scheduled message at its
+# time; tell the sending agency's webhook a single message's final status (retried like payments').
+DELIVER_TASK = TaskKind("notifications.deliver", DeliveryBatch)
+RELEASE_TASK = TaskKind("notifications.release", NotificationRef)
+STATUS_WEBHOOK_TASK = TaskKind("notifications.status_webhook", NotificationRef, retry_delays=RETRY_DELAYS)
 FINAL_STATUSES = frozenset({"delivered", "permanent-failure", "technical-failure", "cancelled", "suppressed"})
 # Messages about the citizen's own money or safety, sent as urgent, reach them whatever their
 # opt-outs and quiet hours say (documented in the README). An agency's say-so is not enough: only the
@@ -106,7 +120,10 @@ async def send_to_citizen(
     a citizen without devices does, so nothing the agency sees tells it who has an account."""
     await require_category_allowed(pool, agency_id, template.category, "template")
     texts = render(template, request.params)
-    digest = hashlib.sha256(msgspec.json.encode(msgspec.structs.replace(request, national_id=""))).digest()
+    # The body without the national ID, encoded as the struct is (a replaced NewNotification would be
+    # checked again, and "" is no national ID).
+    unnamed = {**msgspec.structs.asdict(request), "national_id": ""}
+    digest = hashlib.sha256(msgspec.json.encode(unnamed)).digest()
     async with unit_of_work(pool, queue) as work:
         await messages.lock_national_id(work.connection, national_id_hash)
         earlier = await messages.notification_by_key(
@@ -136,7 +153,7 @@ async def send_to_citizen(
 
 
 def push_decision(
-    preferences: dict[str, Any] | None,
+    preferences: PreferencesRow | None,
     *,
     agency_id: int,
     category: str,
@@ -154,11 +171,11 @@ def push_decision(
     opted_out = _opted_out(preferences, agency_id, category)
     if opted_out:
         return "suppressed", None, opted_out
-    start, end = preferences["quiet_start"], preferences["quiet_end"]
+    start, end = preferences.quiet_start, preferences.quiet_end
     # Urgency alone is the sender's own claim: it sets the push's priority, never past quiet hours.
     if start is None or end is None:
         return "now", None, None
-    local = now.astimezone(ZoneInfo(preferences["timezone"]))
+    local = now.astimezone(ZoneInfo(preferences.timezone))
     quiet = start <= local.time() < end if start < end else (local.time() >= start or local.time() < end)
     if not quiet:
         return "now", None, None
@@ -168,10 +185,10 @@ def push_decision(
     return "later", ends.astimezone(dt.UTC), f"Quiet hours: the push waits until {end:%H:%M}."
 
 
-def _opted_out(preferences: dict[str, Any], agency_id: int, category: str) -> str | None:
-    if agency_id in preferences["opt_out_agencies"]:
+def _opted_out(preferences: PreferencesRow, agency_id: int, category: str) -> str | None:
+    if agency_id in preferences.opt_out_agencies:
         return "The citizen turned off messages from this agency."
-    if category in preferences["opt_out_categories"]:
+    if category in preferences.opt_out_categories:
         return f"The citizen turned off {category} messages."
     return None
 
@@ -236,7 +253,7 @@ async def enqueue_notification(
         await messages.set_notification_status(
             work.connection, notification_id, "created", f"Scheduled for {send_at:%Y-%m-%d %H:%M} UTC."
         )
-        await work.add_task(RELEASE_TASK, notification_id, run_after=send_at)
+        await work.add_task(RELEASE_TASK, NotificationRef(uuid.UUID(notification_id)), run_after=send_at)
     else:
         await route_notification(
             work, notification_id, citizen_id, agency_id, category, urgency, from_platform=from_platform
@@ -271,7 +288,7 @@ async def route_notification(
     )
     if decision == "suppressed":
         await messages.set_notification_status(work.connection, notification_id, "suppressed", reason)
-        await work.add_task(STATUS_WEBHOOK_TASK, notification_id)
+        await work.add_task(STATUS_WEBHOOK_TASK, NotificationRef(uuid.UUID(notification_id)))
         return
     deliveries = [
         delivery_id
@@ -281,7 +298,7 @@ async def route_notification(
         await messages.set_notification_status(
             work.connection, notification_id, "permanent-failure", NO_DEVICES
         )
-        await work.add_task(STATUS_WEBHOOK_TASK, notification_id)
+        await work.add_task(STATUS_WEBHOOK_TASK, NotificationRef(uuid.UUID(notification_id)))
     elif decision == "later":
         await messages.set_notification_status(work.connection, notification_id, "created", reason)
     else:
@@ -297,7 +314,7 @@ async def queue_deliveries(work: UnitOfWork, deliveries: list[tuple[int, dt.date
     await work.add_tasks(
         DELIVER_TASK,
         [
-            (",".join(map(str, ids[start : start + DELIVERY_BATCH])), push_at)
+            (DeliveryBatch(ids[start : start + DELIVERY_BATCH]), push_at)
             for push_at, ids in by_time.items()
             for start in range(0, len(ids), DELIVERY_BATCH)
         ],

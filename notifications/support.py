@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from backend.connectors import queries as access_log
+from backend.connectors import access_log
+from backend.connectors.schemas import Said
 from backend.core.crypto import mask_national_id
 from backend.core.db import Db
 from backend.core.errors import BadRequest, Conflict, NotFound
 from backend.core.resources import Resources
 from backend.core.tasks import unit_of_work
-from backend.core.text import refuse_hidden_text
 from backend.identity import queries as identity_queries
 from backend.identity.service import Identity
 from backend.support.lookups import look_up_citizen
@@ -36,10 +36,10 @@ from notifications.schemas import (
 )
 from notifications.service import queue_deliveries
 
-LOOK_FIELDS = ["notifications", "devices"]
+LOOK_FIELDS = [Said("ข้อความแจ้งเตือน", "notifications"), Said("อุปกรณ์", "devices")]
 
 
-async def _record(db: Db, *, citizen_id: str, staff_id: str, purpose: str, detail: str | None) -> None:
+async def _record(db: Db, *, citizen_id: str, staff_id: str, purpose: Said, detail: Said | None) -> None:
     await access_log.record_staff_look(
         db,
         citizen_id=citizen_id,
@@ -74,7 +74,7 @@ async def search(resources: Resources, identity: Identity, staff_id: str, data: 
                 connection,
                 citizen_id=seen,
                 staff_id=staff_id,
-                purpose="Support staff searched messages sent to you",
+                purpose=Said("เจ้าหน้าที่ค้นหาข้อความที่ส่งถึงคุณ", "Support staff searched messages sent to you"),
                 detail=None,
             )
     return [
@@ -103,17 +103,17 @@ async def find_citizen(
 ) -> FoundCitizen:
     """The way in for "I paid but it says unpaid" too, when the citizen has had no message."""
     citizen_id = await identity.citizen_id_for(resources, data.national_id)
-    citizen = None if citizen_id is None else await identity_queries.citizen_by_id(resources.pool, citizen_id)
+    citizen = None if citizen_id is None else await identity_queries.citizen(resources.pool, citizen_id)
     if citizen is None:
         raise NotFound("No one with this national ID has logged in to the app.")
     await access_log.record_staff_look(
         resources.pool,
-        citizen_id=citizen["id"],
+        citizen_id=citizen.id,
         staff_id=staff_id,
-        purpose="Support staff looked you up by your national ID",
-        fields=["national_id (masked)"],
+        purpose=Said("เจ้าหน้าที่ค้นหาคุณด้วยเลขประจำตัวประชาชน", "Support staff looked you up by your national ID"),
+        fields=[Said("เลขประจำตัวประชาชน (ปิดบางส่วน)", "national_id (masked)")],
     )
-    return FoundCitizen(citizen_id=citizen["id"], national_id_masked=mask_national_id(data.national_id))
+    return FoundCitizen(citizen_id=citizen.id, national_id_masked=mask_national_id(data.national_id))
 
 
 async def citizen_messages(
@@ -124,7 +124,7 @@ async def citizen_messages(
         identity,
         citizen_id,
         staff_id=staff_id,
-        purpose="Support staff looked at your messages and devices",
+        purpose=Said("เจ้าหน้าที่ดูข้อความและอุปกรณ์ของคุณ", "Support staff looked at your messages and devices"),
         fields=LOOK_FIELDS,
     )
     devices = await queries.devices_for_support(resources.pool, citizen.citizen_id)
@@ -189,7 +189,6 @@ def _healthy(last_success: dt.datetime | None, last_failure: dt.datetime | None)
 async def resend(resources: Resources, staff_id: str, notification_id: str, data: ResendRequest) -> Resent:
     """Push a message again to the citizen's current devices. Quiet hours and opt-outs are not applied:
     the citizen asked support for this message now."""
-    refuse_hidden_text(data)
     citizen_id = await messages.notification_owner(resources.pool, notification_id)
     if citizen_id is None:
         raise NotFound("No such message.")
@@ -206,7 +205,9 @@ async def resend(resources: Resources, staff_id: str, notification_id: str, data
             work.connection,
             citizen_id=citizen_id,
             staff_id=staff_id,
-            purpose="Support staff pushed a message to your devices again",
-            detail=data.note,
+            purpose=Said(
+                "เจ้าหน้าที่ส่งข้อความไปยังอุปกรณ์ของคุณอีกครั้ง", "Support staff pushed a message to your devices again"
+            ),
+            detail=Said(data.note, data.note),  # the staff member's own words, as written
         )
     return Resent(notification_id=notification_id, deliveries=len(delivery_ids))

@@ -1,6 +1,5 @@
 """The notifications feature's task handlers (run by the worker, in the transaction that marks the task
-done), and its login hook. The task names are stored in ``task_outbox`` rows: renaming one strands
-the rows already queued under it.
+done), and its login hook; the composition root (``backend.server.tasks``) registers each for its kind.
 
 - ``notifications.deliver``: push a batch of deliveries (``delivery``).
 - ``notifications.expand_campaign``: add a campaign's next chunk of recipients (``campaigns``).
@@ -16,40 +15,31 @@ from __future__ import annotations
 import msgspec
 import structlog
 
-from backend.agencies.webhooks import RETRY_DELAYS, deliver_agency_event
-from backend.connectors.entitlements import NEWLY_ELIGIBLE_TASK
+from backend.agencies.webhooks import deliver_agency_event
+from backend.connectors.entitlements import NewlyEligible
 from backend.core.db import Connection
-from backend.core.tasks import TaskContext, task_handler
+from backend.core.tasks import TaskContext
 from backend.core.text import hidden_character
-from backend.identity.service import on_login
-from notifications.campaigns import EXPAND_TASK, expand_next_chunk
+from notifications.campaigns import CampaignRef, expand_next_chunk
 from notifications.delivery import deliver_batch
 from notifications.queries import messages
-from notifications.service import (
-    DELIVER_TASK,
-    RELEASE_TASK,
-    STATUS_WEBHOOK_TASK,
-    enqueue_notification,
-    route_notification,
-)
+from notifications.service import DeliveryBatch, NotificationRef, enqueue_notification, route_notification
 
 _WEEK_SECONDS = 7 * 86400
 _log = structlog.get_logger(__name__)
 
 
-@task_handler(DELIVER_TASK)
-async def deliver(ctx: TaskContext, delivery_refs: str) -> None:
-    await deliver_batch(ctx, [int(ref) for ref in delivery_refs.split(",")])
+async def deliver(ctx: TaskContext, batch: DeliveryBatch) -> None:
+    await deliver_batch(ctx, batch.delivery_ids)
 
 
-@task_handler(EXPAND_TASK)
-async def expand_campaign(ctx: TaskContext, campaign_id: str) -> None:
-    await expand_next_chunk(ctx, campaign_id)
+async def expand_campaign(ctx: TaskContext, ref: CampaignRef) -> None:
+    await expand_next_chunk(ctx, str(ref.campaign_id))
 
 
-@task_handler(RELEASE_TASK)
-async def release_scheduled(ctx: TaskContext, notification_id: str) -> None:
+async def release_scheduled(ctx: TaskContext, ref: NotificationRef) -> None:
     """A scheduled message, routed to the citizen's devices as they are at its time."""
+    notification_id = str(ref.notification_id)
     message = await messages.notification_for_release(ctx.connection, notification_id)
     if message is None or message.routed or message.status != "created":
         return  # gone, or already routed by an earlier run of this task
@@ -64,7 +54,6 @@ async def release_scheduled(ctx: TaskContext, notification_id: str) -> None:
     )
 
 
-@on_login
 async def give_held_messages(connection: Connection, citizen_id: str, national_id_hash: bytes) -> None:
     """Messages held for a national ID that had not used the app go straight into the inbox at its
     first login: their status already says what a citizen without devices gets, which a first login
@@ -74,8 +63,8 @@ async def give_held_messages(connection: Connection, citizen_id: str, national_i
         _log.info("held_messages_given", citizen_id=citizen_id, messages=given)
 
 
-@task_handler(STATUS_WEBHOOK_TASK, retry_delays=RETRY_DELAYS)
-async def deliver_status_webhook(ctx: TaskContext, notification_id: str) -> None:
+async def deliver_status_webhook(ctx: TaskContext, ref: NotificationRef) -> None:
+    notification_id = str(ref.notification_id)
     found = await messages.status_event(ctx.connection, notification_id)
     if found is None:
         return
@@ -90,14 +79,13 @@ async def deliver_status_webhook(ctx: TaskContext, notification_id: str) -> None
     )
 
 
-@task_handler(NEWLY_ELIGIBLE_TASK)
-async def tell_the_newly_eligible(ctx: TaskContext, ref: str) -> None:
+async def tell_the_newly_eligible(ctx: TaskContext, ref: NewlyEligible) -> None:
     """When a connector's answer shows a citizen newly eligible for a scheme they are not enrolled in,
     the connectors feature queues this task in the transaction that stores the answer; the inbox
     message (and its pushes) take the path agencies' messages take, in the category ``entitlements``
     (which citizens may opt out of), once per time the status begins."""
-    citizen_id, connector_id, scheme_id = ref.split(":", 2)
-    state = await messages.still_eligible(ctx.connection, citizen_id, int(connector_id), scheme_id)
+    citizen_id, connector_id, scheme_id = str(ref.citizen_id), ref.connector_id, ref.scheme_id
+    state = await messages.still_eligible(ctx.connection, citizen_id, connector_id, scheme_id)
     if state is None:  # no longer eligible, or the consent that let us know was withdrawn
         return
     # Answers are checked as they arrive (backend/connectors/contract.py); a state kept before that

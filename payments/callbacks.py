@@ -1,6 +1,6 @@
 """Banks' callbacks: a bank's signed word that money arrived, applied once (see ``payments.service``
-for the rules), settled through ``settle_payment`` when it fits and kept as an exception for support
-staff when it does not."""
+for the rules), settled through ``settle_locked`` with the bill and payment it locked when it fits and
+kept as an exception for support staff when it does not."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from backend.core.signatures import verify_signature
 from backend.core.tasks import UnitOfWork, unit_of_work
 from payments import queries, settlement_queries
 from payments.schemas import BankCallback, CallbackResult
-from payments.service import settle_payment
+from payments.service import settle_locked
 
 if TYPE_CHECKING:
     from saq.queue.base import Queue
@@ -107,9 +107,10 @@ async def _apply(work: UnitOfWork, bank: str, callback: BankCallback) -> tuple[s
     if callback.amount_satang != payment.amount_satang:
         detail = f"The bank paid {callback.amount_satang} satang; the bill is {payment.amount_satang}."
         return await exception("amount_mismatch", detail, bill.id, payment.id)
-    await settle_payment(
+    await settle_locked(
         work,
-        payment.id,
+        bill,
+        payment,
         amount_satang=callback.amount_satang,
         bank=bank,
         bank_reference=callback.bank_reference,

@@ -2,21 +2,24 @@
 payment is final or after 20 minutes (the client reconnects, as EventSource does by itself, if it still
 cares).
 
-Not yet on Litestar Channels (``litestar.channels`` on Redis), which would replace the read a second per
-watching phone: publishing needs the plugin in the app and a Redis handle where payments expire (the
-worker), and in Litestar 2.25 the plugin's subscriber task ends for good on a Redis error, so after a
-Redis restart no stream on that replica would hear of a payment again. Polling PostgreSQL has neither
-problem."""
+No polling: PostgreSQL announces every change of a payment's state when it commits (the trigger of
+migration 0022, so settlement by a bank or by support staff, expiry and any later path are covered
+alike), each API process listens once (``PaymentStates``, supervised: see ``backend.core.notices``) and
+hands the news to the streams watching that payment. A stream subscribes first and then reads the row
+once, so a change committed in between is not missed; when the listening connection was lost and is
+back, each stream reads its row once more. A watching phone costs no query while nothing happens."""
 
 from __future__ import annotations
 
-import asyncio
 import time
 import uuid
 from collections.abc import AsyncIterator
+from typing import cast
 
 import msgspec
+from litestar.datastructures import State
 
+from backend.core.notices import Notices, Subscription, Wake
 from backend.core.principal import Principal
 from backend.core.resources import Resources
 from payments import queries
@@ -24,26 +27,69 @@ from payments.reads import my_payment
 from payments.rows import PaymentRow
 
 FINAL_STATES = frozenset({"success", "failed", "expired", "cancelled"})
-_LIVE_POLL_SECONDS = 1.0
+CHANNEL = "payment_state"  # as migration 0022's trigger sends it
 _LIVE_MAX_SECONDS = 20 * 60
 
 
-async def watch(resources: Resources, principal: Principal, payment_id: uuid.UUID) -> AsyncIterator[str]:
+class _Notice(msgspec.Struct, frozen=True):
+    id: str
+    state: str
+
+
+def _decode(payload: str) -> tuple[str, str] | None:
+    try:
+        notice = msgspec.json.decode(payload, type=_Notice)
+    except msgspec.DecodeError:
+        return None
+    return notice.id, notice.state
+
+
+class PaymentStates(Notices[str]):
+    """The process's one listener for payments' new states, by payment id."""
+
+    def __init__(self, dsn: str, **options: float) -> None:
+        super().__init__(dsn, CHANNEL, _decode, **options)
+
+
+def provide_payment_states(state: State) -> PaymentStates:
+    return cast(PaymentStates, state.payment_states)
+
+
+async def watch(
+    resources: Resources, states: PaymentStates, principal: Principal, payment_id: uuid.UUID
+) -> AsyncIterator[str]:
     """The citizen's payment's states, as JSON for the event stream (404 for another's payment)."""
-    return _states(resources, await my_payment(resources, principal, payment_id))
+    subscription = states.subscribe(str(payment_id))  # before the read: nothing after it is missed
+    try:
+        first = await my_payment(resources, principal, payment_id)
+    except BaseException:
+        subscription.close()
+        raise
+    return _states(resources, subscription, first)
 
 
-async def _states(resources: Resources, first: PaymentRow) -> AsyncIterator[str]:
-    # One indexed read a second per watching phone, ended when the payment is final or after 20 minutes.
-    last = None
-    started = time.monotonic()
-    while time.monotonic() - started < _LIVE_MAX_SECONDS:
-        row = await queries.payment(resources.pool, first.id)
-        if row is None:
-            return
-        if row.state != last:
-            last = row.state
-            yield msgspec.json.encode({"state": last}).decode()
-        if last in FINAL_STATES:
-            return
-        await asyncio.sleep(_LIVE_POLL_SECONDS)
+async def _states(
+    resources: Resources, subscription: Subscription[str], first: PaymentRow
+) -> AsyncIterator[str]:
+    deadline = time.monotonic() + _LIVE_MAX_SECONDS
+    state = first.state
+    try:
+        yield _event(state)
+        while state not in FINAL_STATES:
+            heard = await subscription.next(deadline - time.monotonic())
+            if heard is None or heard is Wake.CLOSED:
+                return
+            if heard is Wake.RESYNC:  # notices may have been missed while no one listened
+                row = await queries.payment(resources.pool, first.id)
+                if row is None:
+                    return
+                heard = row.state
+            if heard != state:
+                state = heard
+                yield _event(state)
+    finally:
+        subscription.close()
+
+
+def _event(state: str) -> str:
+    return msgspec.json.encode({"state": state}).decode()

@@ -15,7 +15,7 @@ from typing import Any
 import msgspec
 
 from backend.core.db import Connection, Db
-from payments.rows import BillKey, PaymentRow, ReceiptRow
+from payments.rows import BillKey, BillRecord, PaymentRow, ReceiptRow
 from payments.schemas import BillView
 
 _BILL_COLUMNS = """
@@ -27,7 +27,7 @@ _BILL_COLUMNS = """
 # --- bills --------------------------------------------------------------------------------------
 
 
-async def insert_bill(connection: Connection, fields: dict[str, Any]) -> str | None:
+async def insert_bill(connection: Connection, bill: BillRecord) -> str | None:
     """The new bill's id; None when the agency already used this idempotency key."""
     bill_id: str | None = await connection.fetchval(
         """
@@ -38,19 +38,19 @@ async def insert_bill(connection: Connection, fields: dict[str, Any]) -> str | N
         ON CONFLICT (agency_id, idempotency_key) DO NOTHING
         RETURNING id::text
         """,
-        fields["agency_id"],
-        fields["national_id_hash"],
-        fields["amount_satang"],
-        fields["due_date"],
-        fields["biller_id"],
-        fields["ref1"],
-        fields["ref2"],
-        fields["description_th"],
-        fields["description_en"],
-        fields["idempotency_key"],
-        fields["request_hash"],
-        fields["issued_by_client"],
-        fields["issued_by"],
+        bill.agency_id,
+        bill.national_id_hash,
+        bill.amount_satang,
+        bill.due_date,
+        bill.biller_id,
+        bill.ref1,
+        bill.ref2,
+        bill.description_th,
+        bill.description_en,
+        bill.idempotency_key,
+        bill.request_hash,
+        bill.issued_by_client,
+        bill.issued_by,
     )
     return bill_id
 

@@ -9,8 +9,9 @@ import uuid
 
 import msgspec
 
+from backend.connectors.schemas import Said
 from backend.core.crypto import mask_national_id
-from backend.core.errors import FieldError, InvalidInput, NotFound
+from backend.core.errors import NotFound, invalid
 from backend.core.principal import Principal
 from backend.core.qr import ImageFormat, qr_image
 from backend.core.resources import Resources
@@ -49,10 +50,10 @@ def citizen_of(principal: Principal) -> str:
 
 async def national_id_hash(resources: Resources, identity: Identity, citizen_id: str) -> bytes:
     """The keyed hash of the citizen's national ID, which their bills are issued against."""
-    row = await identity_queries.citizen_by_id(resources.pool, citizen_id)
+    row = await identity_queries.citizen(resources.pool, citizen_id)
     if row is None:
         raise NotFound("Your account no longer exists.")
-    national_id = identity.cipher.decrypt(row["national_id_key_id"], row["national_id_ciphertext"])
+    national_id = identity.cipher.decrypt(row.national_id_key_id, row.national_id_ciphertext)
     return identity.cipher.lookup_hash(national_id)
 
 
@@ -130,14 +131,14 @@ async def _my_receipt(
     resources: Resources, identity: Identity, principal: Principal, receipt_id: uuid.UUID
 ) -> tuple[ReceiptRow, str, str]:
     """The receipt, if it is the citizen's, with the payer's name and masked national ID."""
-    citizen = await identity_queries.citizen_by_id(resources.pool, citizen_of(principal))
+    citizen = await identity_queries.citizen(resources.pool, citizen_of(principal))
     if citizen is None:
         raise NotFound("No such receipt.")
-    national_id = identity.cipher.decrypt(citizen["national_id_key_id"], citizen["national_id_ciphertext"])
+    national_id = identity.cipher.decrypt(citizen.national_id_key_id, citizen.national_id_ciphertext)
     row = await queries.receipt_of(resources.pool, str(receipt_id), identity.cipher.lookup_hash(national_id))
     if row is None:
         raise NotFound("No such receipt.")  # another citizen's receipt is simply not there
-    return row, citizen["name_th"] or citizen["name_en"] or "", mask_national_id(national_id)
+    return row, citizen.name_th or citizen.name_en or "", mask_national_id(national_id)
 
 
 async def receipt_qr(
@@ -170,6 +171,7 @@ async def verify_receipt(resources: Resources, code: str) -> ReceiptVerification
         paid_at=row.paid_at,
         agency_name_th=row.agency_name_th,
         agency_name_en=row.agency_name_en,
+        description_th=row.description_th,
         description_en=row.description_en,
     )
 
@@ -188,7 +190,7 @@ async def agency_bills(
     if before is not None:
         position = await staff_queries.agency_bill_position(resources.pool, agency_id, str(before))
         if position is None:
-            raise InvalidInput(errors=[FieldError(field="before", message="is not a bill of this agency")])
+            raise invalid("before", "is not a bill of this agency")
     rows = await staff_queries.agency_bills(resources.pool, agency_id, status, position, limit + 1)
     totals = await staff_queries.agency_bill_totals(resources.pool, agency_id)
 
@@ -224,8 +226,8 @@ async def citizen_payments(
         identity,
         str(citizen_id),
         staff_id=citizen_of(principal),
-        purpose="Support staff looked at your bills and payments",
-        fields=["bills", "payments", "receipts"],
+        purpose=Said("เจ้าหน้าที่ดูบิลและการชำระเงินของคุณ", "Support staff looked at your bills and payments"),
+        fields=[Said("บิล", "bills"), Said("การชำระเงิน", "payments"), Said("ใบเสร็จ", "receipts")],
     )
     pool = resources.pool
     bills = await staff_queries.support_bills(pool, citizen.citizen_id, _MAX_BILLS)

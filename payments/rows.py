@@ -10,6 +10,25 @@ import msgspec
 from payments.schemas import IssuedBill, ReconciliationKind, RefundView
 
 
+class BillRecord(msgspec.Struct, kw_only=True):
+    """A bill as it is written: by an agency (``service.issue_bill``), for an application's fee, or by the
+    demo seed."""
+
+    agency_id: int
+    national_id_hash: bytes
+    amount_satang: int
+    due_date: dt.date
+    biller_id: str
+    ref1: str
+    ref2: str | None
+    description_th: str
+    description_en: str
+    idempotency_key: str
+    request_hash: bytes
+    issued_by_client: str | None
+    issued_by: str | None
+
+
 class PaymentRow(msgspec.Struct, kw_only=True):
     id: str
     bill_id: str
@@ -30,9 +49,19 @@ class BillKey(msgspec.Struct, kw_only=True):
 
 
 class LockedBill(msgspec.Struct, kw_only=True):
+    """A bill locked while money for it is applied: what settlement and the receipt message need."""
+
     id: str
+    agency_id: int
     amount_satang: int
     status: str
+    description_th: str
+    description_en: str
+
+
+class NewReceipt(msgspec.Struct, kw_only=True):
+    id: str
+    number: str
 
 
 class CallbackOutcome(msgspec.Struct, kw_only=True):
@@ -56,18 +85,6 @@ class ReceiptRow(msgspec.Struct, kw_only=True):
     agency_code: str
     agency_name_th: str
     agency_name_en: str
-
-
-class ReceiptMessage(msgspec.Struct, kw_only=True):
-    """What the citizen's receipt message says."""
-
-    citizen_id: str
-    agency_id: int
-    amount_satang: int
-    receipt_id: str
-    number: str
-    description_th: str
-    description_en: str
 
 
 class Refundable(msgspec.Struct, kw_only=True):

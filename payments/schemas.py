@@ -10,37 +10,41 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from backend.core.input import Input, Money, NationalId
+
 BillStatus = Literal["unpaid", "paid", "cancelled"]  # as the bills.status CHECK
 ReconciliationKind = Literal["matched", "missing_ours", "missing_bank", "amount_difference"]
 
 # --- requests -----------------------------------------------------------------------------------
 
 
-class NewBill(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
-    national_id: Annotated[str, msgspec.Meta(min_length=13, max_length=13)]
-    amount_satang: Annotated[int, msgspec.Meta(ge=1, le=99_999_999_999)]
+class NewBill(Input, kw_only=True, forbid_unknown_fields=True):
+    national_id: NationalId
+    amount_satang: Money
     due_date: dt.date
     biller_id: Annotated[str, msgspec.Meta(pattern="^[0-9]{13}([0-9]{2})?$")]
     ref1: Annotated[str, msgspec.Meta(pattern="^[0-9A-Z]{1,20}$")]
     ref2: Annotated[str, msgspec.Meta(pattern="^[0-9A-Z]{1,20}$")] | None = None
     description_th: Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
+    """The bill's title as the citizen reads it in Thai: a month with its Buddhist-era year
+    ("ค่าน้ำประปา เดือนธันวาคม 2569"), as Thai bills write it."""
     description_en: Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
     idempotency_key: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
     agency_id: int | None = None
     """Needed for staff who act for several agencies; an agency's system acts for its own."""
 
 
-class NewPayment(msgspec.Struct, forbid_unknown_fields=True):
+class NewPayment(Input, forbid_unknown_fields=True):
     idempotency_key: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 
 
-class NewRefund(msgspec.Struct, forbid_unknown_fields=True):
+class NewRefund(Input, forbid_unknown_fields=True):
     payment_id: uuid.UUID
-    amount_satang: Annotated[int, msgspec.Meta(ge=1)]
+    amount_satang: Money
     reason: Annotated[str, msgspec.Meta(min_length=1, max_length=1000)]
 
 
-class NewBiller(msgspec.Struct, forbid_unknown_fields=True):
+class NewBiller(Input, forbid_unknown_fields=True):
     biller_id: Annotated[str, msgspec.Meta(pattern="^[0-9]{13}([0-9]{2})?$")]
 
 
@@ -49,19 +53,19 @@ class BankCallback(msgspec.Struct, kw_only=True):
     biller_id: str
     ref1: str
     ref2: str | None = None
-    amount_satang: Annotated[int, msgspec.Meta(ge=1)]
+    amount_satang: Money
     paid_at: Annotated[dt.datetime, msgspec.Meta(tz=True)]
     """When the citizen paid, with its UTC offset; a payment made before the QR expired counts even
     if the callback arrives after (the bank's own delay is not the citizen's)."""
     bank_reference: Annotated[str, msgspec.Meta(max_length=100)] | None = None
 
 
-class Resolution(msgspec.Struct, forbid_unknown_fields=True):
+class Resolution(Input, forbid_unknown_fields=True):
     action: Literal["accept", "refund"]
     note: Annotated[str, msgspec.Meta(min_length=1, max_length=1000)]
 
 
-class RefundOutcome(msgspec.Struct, forbid_unknown_fields=True):
+class RefundOutcome(Input, forbid_unknown_fields=True):
     state: Literal["success", "error"]
 
 
@@ -124,6 +128,7 @@ class ReceiptVerification(msgspec.Struct, kw_only=True):
     paid_at: dt.datetime
     agency_name_th: str
     agency_name_en: str
+    description_th: str
     description_en: str
 
 

@@ -7,8 +7,10 @@
   answered "already processed". The bill row is locked while a callback is applied, so any number of
   concurrent callbacks for one bill give one success, one receipt. Money that does not fit (after
   expiry, a different amount, a bill already paid or cancelled, an unknown bill) is never dropped: it
-  becomes an exception for support staff, who may accept it: ``settle_payment`` is the one path to
-  success for both, with the same receipt, message, webhook and effects on what the bill paid for.
+  becomes an exception for support staff, who may accept it: ``settle_locked`` (reached through
+  ``settle_payment`` by support staff) is the one path to success for both, with the same receipt,
+  message, webhook and effects on what the bill paid for. Each state change is announced to the
+  phones watching the payment by PostgreSQL at commit (migration 0022, ``payments.live``).
 
 Banks' callbacks are ``payments.callbacks``; what staff decide (refunds, exceptions, billers,
 reconciliation) is ``payments.staff_service``; what callers are shown, ``payments.reads``.
@@ -29,26 +31,36 @@ import asyncpg
 import msgspec
 import structlog
 
-from backend.core.crypto import NationalIdCipher, is_valid_national_id
+from backend.agencies.webhooks import RETRY_DELAYS
+from backend.core.crypto import NationalIdCipher
 from backend.core.db import Connection, Pool
-from backend.core.errors import BadRequest, Conflict, FieldError, Forbidden, InvalidInput, NotFound
+from backend.core.errors import BadRequest, Conflict, Forbidden, NotFound, invalid
 from backend.core.principal import Principal, agencies_of, require_agency_permission
 from backend.core.resources import Resources
-from backend.core.tasks import UnitOfWork
-from backend.core.text import refuse_hidden_text
+from backend.core.tasks import TaskKind, UnitOfWork
 from backend.identity.service import Identity
 from backend.identity.step_up import require_step_up
 from notifications.service import enqueue_notification
 from payments import queries, settlement_queries
 from payments.reads import citizen_of, national_id_hash, payment_view
-from payments.rows import PaymentRow
+from payments.rows import BillRecord, LockedBill, NewReceipt, PaymentRow
 from payments.schemas import BillView, NewBill, NewPayment, PaymentView
 from payments.thaiqr import build_bill_payment
 
 _log = structlog.get_logger(__name__)
 
-WEBHOOK_TASK = "payments.agency_webhook"
-REFUND_WEBHOOK_TASK = "payments.refund_webhook"
+
+class PaymentRef(msgspec.Struct, frozen=True):
+    payment_id: uuid.UUID
+
+
+class RefundRef(msgspec.Struct, frozen=True):
+    refund_id: uuid.UUID
+
+
+# The agency hears of a paid bill and of a refund's progress (handled by ``payments.tasks``).
+WEBHOOK_TASK = TaskKind("payments.agency_webhook", PaymentRef, retry_delays=RETRY_DELAYS)
+REFUND_WEBHOOK_TASK = TaskKind("payments.refund_webhook", RefundRef, retry_delays=RETRY_DELAYS)
 
 BillPaidListener = Callable[[UnitOfWork, str], Awaitable[None]]
 _bill_paid_listeners: list[BillPaidListener] = []
@@ -71,7 +83,6 @@ async def issue(
 ) -> tuple[BillView, bool]:
     """An agency's bill (and whether it is new). The agency comes from the body, or is the one the
     caller acts for; the caller must hold its ``bills`` permission, and the biller ID must be its own."""
-    refuse_hidden_text(data)
     agency_id = data.agency_id
     if agency_id is None:
         mine = agencies_of(principal)
@@ -80,18 +91,7 @@ async def issue(
         agency_id = next(iter(mine))
     require_agency_permission(principal, agency_id, "bills")
     if await queries.biller_owner(resources.pool, data.biller_id) != agency_id:
-        raise InvalidInput(
-            errors=[
-                FieldError(
-                    field="biller_id",
-                    message="is not a biller ID of this agency (a platform admin assigns them)",
-                )
-            ]
-        )
-    if not is_valid_national_id(data.national_id):
-        raise InvalidInput(
-            errors=[FieldError(field="national_id", message="is not a valid 13-digit national ID")]
-        )
+        raise invalid("biller_id", "is not a biller ID of this agency (a platform admin assigns them)")
     bill_id, created = await issue_bill(
         resources.pool,
         data,
@@ -133,17 +133,22 @@ async def issue_bill(
         if existing is None:
             try:
                 async with connection.transaction():
-                    bill_id = await queries.insert_bill(
-                        connection,
-                        {
-                            **msgspec.structs.asdict(bill),
-                            "agency_id": agency_id,
-                            "national_id_hash": national_id_hash,
-                            "request_hash": digest,
-                            "issued_by_client": client,
-                            "issued_by": issued_by,
-                        },
+                    record = BillRecord(
+                        agency_id=agency_id,
+                        national_id_hash=national_id_hash,
+                        amount_satang=bill.amount_satang,
+                        due_date=bill.due_date,
+                        biller_id=bill.biller_id,
+                        ref1=bill.ref1,
+                        ref2=bill.ref2,
+                        description_th=bill.description_th,
+                        description_en=bill.description_en,
+                        idempotency_key=bill.idempotency_key,
+                        request_hash=digest,
+                        issued_by_client=client,
+                        issued_by=issued_by,
                     )
+                    bill_id = await queries.insert_bill(connection, record)
             except asyncpg.UniqueViolationError as exc:
                 raise Conflict("A bill with this biller ID and these references already exists.") from exc
         if bill_id is not None:
@@ -263,28 +268,46 @@ async def settle_payment(
     source: Literal["bank", "support"],
     detail: str | None,
 ) -> Settlement:
-    """The one way a payment becomes successful, in the caller's transaction: its event, the bill
-    paid, the receipt, the citizen's receipt message, the agency's webhook (after commit) and
-    whatever the bill paid for (an application's fee). Settling a settled payment changes nothing."""
+    """``settle_locked`` for a payment named by its id (support staff accepting money): its bill,
+    then the payment, locked first, in the order the bank callback locks them."""
     connection = work.connection
-    found = await queries.payment(connection, payment_id)
-    if found is None:
-        raise NotFound("No such payment.")
-    # The bill first, then the payment: the order the bank callback locks them in.
-    bill = await settlement_queries.bill_locked(connection, found.bill_id)
+    bill = await settlement_queries.bill_of_payment_locked(connection, payment_id)
     payment = await queries.payment_locked(connection, payment_id)
     if bill is None or payment is None:
         raise NotFound("No such payment.")
+    return await settle_locked(
+        work, bill, payment, amount_satang=amount_satang, bank=bank, bank_reference=bank_reference,
+        source=source, detail=detail,
+    )  # fmt: skip
+
+
+async def settle_locked(
+    work: UnitOfWork,
+    bill: LockedBill,
+    payment: PaymentRow,
+    *,
+    amount_satang: int,
+    bank: str,
+    bank_reference: str | None,
+    source: Literal["bank", "support"],
+    detail: str | None,
+) -> Settlement:
+    """The one way a payment becomes successful, in the caller's transaction, given its bill and the
+    payment as the caller locked them (so that each row is read once): its event, the bill paid, the
+    receipt, the citizen's receipt message, the agency's webhook (after commit) and whatever the bill
+    paid for (an application's fee). Settling a settled payment changes nothing."""
+    connection = work.connection
+    payment_id = payment.id
     if payment.state == "success":
-        receipt = await queries.receipt_for_payment(connection, payment_id)
-        if receipt is None:
+        earlier = await queries.receipt_for_payment(connection, payment_id)
+        if earlier is None:
             raise NotFound("No such receipt.")
-        return Settlement(receipt_number=receipt.number, newly=False)
+        return Settlement(receipt_number=earlier.number, newly=False)
     if bill.status != "unpaid":
         raise Conflict(f"The bill is {bill.status}; refund this money instead.")
     await settlement_queries.complete_payment(connection, payment_id, bill.id, amount_satang)
     await queries.add_event(connection, payment_id, payment.state, "success", source, detail)
-    number = await settlement_queries.insert_receipt(
+    receipt = await settlement_queries.insert_receipt(
         connection,
         payment_id=payment_id,
         bill_id=bill.id,
@@ -293,36 +316,35 @@ async def settle_payment(
         bank_reference=bank_reference,
         verification_code=secrets.token_urlsafe(12),
     )
-    await work.add_task(WEBHOOK_TASK, payment_id)  # the agency hears of it, after commit
-    await _tell_the_citizen(work, payment_id)
+    await work.add_task(WEBHOOK_TASK, PaymentRef(uuid.UUID(payment_id)))  # the agency hears, after commit
+    await _tell_the_citizen(work, bill, payment, receipt, amount_satang)
     for listener in _bill_paid_listeners:
         await listener(work, bill.id)
     _log.info("payment_settled", payment_id=payment_id, source=source)
-    return Settlement(receipt_number=number, newly=True)
+    return Settlement(receipt_number=receipt.number, newly=True)
 
 
-async def _tell_the_citizen(work: UnitOfWork, payment_id: str) -> None:
+async def _tell_the_citizen(
+    work: UnitOfWork, bill: LockedBill, payment: PaymentRow, receipt: NewReceipt, amount_satang: int
+) -> None:
     """An inbox message (and a push) with the receipt, in the same transaction as the payment."""
-    row = await settlement_queries.receipt_message(work.connection, payment_id)
-    if row is None:
-        return
-    amount = f"{row.amount_satang / 100:,.2f}"
+    amount = f"{amount_satang / 100:,.2f}"
     await enqueue_notification(
         work,
-        citizen_id=row.citizen_id,
-        agency_id=row.agency_id,
+        citizen_id=payment.citizen_id,
+        agency_id=bill.agency_id,
         category="payments",
         template_id=None,
         texts={
             "title_th": f"ชำระเงินสำเร็จ {amount} บาท",
             "title_en": f"Paid: {amount} baht",
-            "body_th": f"{row.description_th} ใบเสร็จเลขที่ {row.number}",
-            "body_en": f"{row.description_en}, receipt {row.number}",
+            "body_th": f"{bill.description_th} ใบเสร็จเลขที่ {receipt.number}",
+            "body_en": f"{bill.description_en}, receipt {receipt.number}",
         },
-        url=f"/receipts/{row.receipt_id}",
+        url=f"/receipts/{receipt.id}",
         urgency="high",  # about the citizen's own money: never held back
         ttl_seconds=7 * 86400,
-        idempotency_key=f"payment-receipt:{payment_id}",
+        idempotency_key=f"payment-receipt:{payment.id}",
         request_hash=b"payment receipt",
         from_platform=True,  # the platform's own word that this is the citizen's money
     )

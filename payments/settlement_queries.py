@@ -1,19 +1,19 @@
 """SQL of money arriving: bank callbacks kept by their id, the bill and payment locked while one is
-applied, the payment completed with its receipt and the citizen's receipt message, and money that did
-not fit kept as an exception for support staff. Rows come back as Structs of ``payments.rows``."""
+applied (each read once: settlement takes the locked rows), the payment completed with its receipt,
+and money that did not fit kept as an exception for support staff. Rows come back as Structs of
+``payments.rows``."""
 
 from __future__ import annotations
-
-from typing import Any
 
 import msgspec
 
 from backend.core.db import Connection, Db
-from payments.rows import CallbackOutcome, LockedBill, ReceiptMessage
+from backend.core.jsontypes import JsonObject
+from payments.rows import CallbackOutcome, LockedBill, NewReceipt
 
 
 async def record_callback(
-    connection: Connection, bank: str, callback_id: str, body: dict[str, Any]
+    connection: Connection, bank: str, callback_id: str, body: JsonObject
 ) -> int | None:
     """The callback's row id, or None when this bank already sent this callback id. ``body`` is the
     callback as the bank sent it, kept whole."""
@@ -59,15 +59,18 @@ async def callback_bank_reference(db: Db, bank: str, callback_id: str) -> str | 
     return reference
 
 
+_LOCKED_BILL_COLUMNS = "id::text, agency_id, amount_satang, status, description_th, description_en"
+
+
 async def bill_for_references_locked(
     connection: Connection, biller_id: str, ref1: str, ref2: str | None
 ) -> LockedBill | None:
     row = await connection.fetchrow(
-        """
-        SELECT id::text, amount_satang, status FROM bills
+        f"""
+        SELECT {_LOCKED_BILL_COLUMNS} FROM bills
         WHERE biller_id = $1 AND ref1 = $2 AND coalesce(ref2, '') = coalesce($3, '')
         FOR UPDATE
-        """,
+        """,  # noqa: S608
         biller_id,
         ref1,
         ref2,
@@ -75,9 +78,11 @@ async def bill_for_references_locked(
     return msgspec.convert(dict(row), LockedBill) if row else None
 
 
-async def bill_locked(connection: Connection, bill_id: str) -> LockedBill | None:
+async def bill_of_payment_locked(connection: Connection, payment_id: str) -> LockedBill | None:
     row = await connection.fetchrow(
-        "SELECT id::text, amount_satang, status FROM bills WHERE id = $1::uuid FOR UPDATE", bill_id
+        f"SELECT {_LOCKED_BILL_COLUMNS} FROM bills "  # noqa: S608
+        "WHERE id = (SELECT bill_id FROM payments WHERE id = $1::uuid) FOR UPDATE",
+        payment_id,
     )
     return msgspec.convert(dict(row), LockedBill) if row else None
 
@@ -127,15 +132,15 @@ async def insert_receipt(
     bank: str,
     bank_reference: str | None,
     verification_code: str,
-) -> str:
-    number: str = await connection.fetchval(
+) -> NewReceipt:
+    row = await connection.fetchrow(
         """
         INSERT INTO receipts (number, payment_id, bill_id, amount_satang, paid_at, bank, bank_reference,
                               verification_code)
         VALUES ('R' || to_char(now() AT TIME ZONE 'Asia/Bangkok', 'YYYYMMDD') || '-'
                     || lpad(nextval('receipt_numbers')::text, 8, '0'),
                 $1::uuid, $2::uuid, $3, now(), $4, $5, $6)
-        RETURNING number
+        RETURNING id::text, number
         """,
         payment_id,
         bill_id,
@@ -144,17 +149,5 @@ async def insert_receipt(
         bank_reference,
         verification_code,
     )
-    return number
-
-
-async def receipt_message(db: Db, payment_id: str) -> ReceiptMessage | None:
-    row = await db.fetchrow(
-        """
-        SELECT p.citizen_id::text, b.agency_id, p.amount_satang, r.id::text AS receipt_id, r.number,
-               b.description_th, b.description_en
-        FROM payments p JOIN bills b ON b.id = p.bill_id JOIN receipts r ON r.payment_id = p.id
-        WHERE p.id = $1::uuid
-        """,
-        payment_id,
-    )
-    return msgspec.convert(dict(row), ReceiptMessage) if row else None
+    assert row is not None  # an INSERT without a conflict clause returns its row or raises
+    return NewReceipt(id=row["id"], number=row["number"])

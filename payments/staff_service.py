@@ -15,7 +15,6 @@ from backend.core.errors import BadRequest, Conflict, NotFound
 from backend.core.principal import Principal, require_agency_permission
 from backend.core.resources import Resources
 from backend.core.tasks import UnitOfWork, unit_of_work
-from backend.core.text import refuse_hidden_text
 from backend.identity import queries as identity_queries
 from payments import queries, settlement_queries, staff_queries
 from payments.reads import citizen_of
@@ -31,7 +30,7 @@ from payments.schemas import (
     Resolution,
     ResolutionResult,
 )
-from payments.service import REFUND_WEBHOOK_TASK, settle_payment
+from payments.service import REFUND_WEBHOOK_TASK, RefundRef, settle_payment
 
 # --- agencies and platform admins ---------------------------------------------------------------
 
@@ -39,7 +38,6 @@ from payments.service import REFUND_WEBHOOK_TASK, settle_payment
 async def request_refund(resources: Resources, principal: Principal, data: NewRefund) -> RefundView:
     """A refund of a successful payment, by staff (or the system) of the agency the payment's bill is
     from, with its ``bills`` permission; never more than is left of the payment."""
-    refuse_hidden_text(data)
     async with resources.pool.acquire() as connection, connection.transaction():
         payment = await staff_queries.refundable(connection, str(data.payment_id))
         if payment is None:
@@ -123,7 +121,7 @@ async def settle_refund(resources: Resources, refund_id: uuid.UUID, data: Refund
         row = await staff_queries.set_refund_state(work.connection, str(refund_id), data.state)
         if row is None:
             raise NotFound("No refund waiting for the bank's answer has that id.")
-        await work.add_task(REFUND_WEBHOOK_TASK, row.id)
+        await work.add_task(REFUND_WEBHOOK_TASK, RefundRef(uuid.UUID(row.id)))
     return row
 
 

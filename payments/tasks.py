@@ -1,18 +1,19 @@
 """Task handlers: the agency's payment events (a bill paid, a refund moved), told through its webhook
-(``backend.agencies.webhooks``), queued in the transaction that changed the payment."""
+(``backend.agencies.webhooks``), queued in the transaction that changed the payment. The composition
+root (``backend.server.tasks``) registers them for ``WEBHOOK_TASK`` and ``REFUND_WEBHOOK_TASK``."""
 
 from __future__ import annotations
 
 import msgspec
 
-from backend.agencies.webhooks import RETRY_DELAYS, deliver_agency_event
-from backend.core.tasks import TaskContext, task_handler
+from backend.agencies.webhooks import deliver_agency_event
+from backend.core.tasks import TaskContext
 from payments import queries, staff_queries
-from payments.service import REFUND_WEBHOOK_TASK, WEBHOOK_TASK
+from payments.service import PaymentRef, RefundRef
 
 
-@task_handler(WEBHOOK_TASK, retry_delays=RETRY_DELAYS)
-async def deliver_payment_webhook(ctx: TaskContext, payment_id: str) -> None:
+async def deliver_payment_webhook(ctx: TaskContext, ref: PaymentRef) -> None:
+    payment_id = str(ref.payment_id)
     event = await queries.paid_bill_event(ctx.connection, payment_id)
     if event is None:
         return  # not (or no longer) a successful payment: nothing to tell
@@ -22,8 +23,8 @@ async def deliver_payment_webhook(ctx: TaskContext, payment_id: str) -> None:
     )
 
 
-@task_handler(REFUND_WEBHOOK_TASK, retry_delays=RETRY_DELAYS)
-async def deliver_refund_webhook(ctx: TaskContext, refund_id: str) -> None:
+async def deliver_refund_webhook(ctx: TaskContext, ref: RefundRef) -> None:
+    refund_id = str(ref.refund_id)
     refund = await staff_queries.refund_event(ctx.connection, refund_id)
     if refund is None or refund.agency_id is None:
         return  # money no bill of any agency's was paid with: nobody to tell

@@ -437,7 +437,7 @@ INVARIANTS = (
     ("successful payments without their webhook task or the citizen's receipt message", """
         SELECT count(*) FROM payments p WHERE p.state = 'success' AND (
             NOT EXISTS (SELECT 1 FROM task_outbox t
-                        WHERE t.task = 'payments.agency_webhook' AND t.ref_id = p.id::text)
+                        WHERE t.task = 'payments.agency_webhook' AND t.payload->>'payment_id' = p.id::text)
             OR NOT EXISTS (SELECT 1 FROM notifications n
                            WHERE n.idempotency_key = 'payment-receipt:' || p.id))
     """),
@@ -448,7 +448,7 @@ INVARIANTS = (
     """),
     ("deliveries without the task that pushes them", """
         SELECT count(*) FROM notification_deliveries d WHERE d.id NOT IN (
-            SELECT unnest(string_to_array(ref_id, ','))::bigint FROM task_outbox
+            SELECT jsonb_array_elements_text(payload->'delivery_ids')::bigint FROM task_outbox
             WHERE task = 'notifications.deliver')
     """),
     ("messages with more than one delivery to a device", """

@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
 
+import msgspec
+
+from backend.agencies.schemas import WebhookDelivery
 from backend.core.db import Db
+
+
+class WebhookRow(msgspec.Struct, frozen=True, kw_only=True):
+    agency_id: int
+    url: str
+    secret_key_id: str
+    secret_ciphertext: bytes
+    updated_at: dt.datetime
 
 
 async def set_webhook(
@@ -29,13 +40,13 @@ async def set_webhook(
     )
 
 
-async def webhook(db: Db, agency_id: int) -> dict[str, Any] | None:
+async def webhook(db: Db, agency_id: int) -> WebhookRow | None:
     row = await db.fetchrow(
         "SELECT agency_id, url, secret_key_id, secret_ciphertext, updated_at FROM agency_webhooks "
         "WHERE agency_id = $1",
         agency_id,
     )
-    return dict(row) if row else None
+    return WebhookRow(**row) if row else None
 
 
 async def record_delivery(
@@ -65,14 +76,14 @@ async def record_delivery(
     )
 
 
-async def deliveries(db: Db, agency_id: int, limit: int) -> list[dict[str, Any]]:
+async def deliveries(db: Db, agency_id: int, limit: int) -> list[WebhookDelivery]:
     rows = await db.fetch(
         """
-        SELECT payment_id::text, notification_id::text, attempt, status_code, outcome, detail, at
+        SELECT payment_id, notification_id, attempt, status_code, outcome, detail, at
         FROM webhook_deliveries
         WHERE agency_id = $1 ORDER BY id DESC LIMIT $2
         """,
         agency_id,
         limit,
     )
-    return [dict(row) for row in rows]
+    return [WebhookDelivery(**row) for row in rows]

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Annotated
 
 import msgspec
 
+from backend.core.input import Input
 
-class NewWebhook(msgspec.Struct, forbid_unknown_fields=True):
+
+class NewWebhook(Input, forbid_unknown_fields=True):
     url: Annotated[str, msgspec.Meta(max_length=2000, pattern="^https?://")]
 
 
@@ -19,8 +22,8 @@ class WebhookSecret(msgspec.Struct, frozen=True):
 
 
 class WebhookDelivery(msgspec.Struct, kw_only=True):
-    payment_id: str | None
-    notification_id: str | None
+    payment_id: uuid.UUID | None
+    notification_id: uuid.UUID | None
     attempt: int
     status_code: int | None
     outcome: str

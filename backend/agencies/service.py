@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import secrets
 
-import msgspec
-
 from backend.agencies import queries
-from backend.agencies.schemas import NewWebhook, WebhookDelivery, WebhookSecret, WebhookView
+from backend.agencies.schemas import NewWebhook, WebhookSecret, WebhookView
 from backend.agencies.webhooks import SECRET_PURPOSE
 from backend.core.crypto import NationalIdCipher
-from backend.core.errors import FieldError, InvalidInput
+from backend.core.errors import invalid
 from backend.core.outbound import DestinationRefused, check_destination
 from backend.core.resources import Resources
 
@@ -26,7 +24,7 @@ async def register_webhook(
             data.url, allow_private=bool(resources.settings.allow_private_connector_hosts)
         )
     except DestinationRefused as exc:
-        raise InvalidInput(errors=[FieldError(field="url", message=str(exc))]) from exc
+        raise invalid("url", str(exc)) from exc
     secret = secrets.token_urlsafe(32)
     key_id, ciphertext = cipher.encrypt(secret, purpose=SECRET_PURPOSE)
     await queries.set_webhook(resources.pool, agency_id, data.url, key_id, ciphertext, by)
@@ -36,6 +34,4 @@ async def register_webhook(
 async def webhook_view(resources: Resources, agency_id: int) -> WebhookView:
     hook = await queries.webhook(resources.pool, agency_id)
     rows = await queries.deliveries(resources.pool, agency_id, _DELIVERIES_SHOWN)
-    return WebhookView(
-        url=hook["url"] if hook else None, deliveries=[msgspec.convert(row, WebhookDelivery) for row in rows]
-    )
+    return WebhookView(url=hook.url if hook else None, deliveries=rows)

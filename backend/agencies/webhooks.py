@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import base64
 import time
-from typing import Any
 
 import aiohttp
 import msgspec
 
 from backend.agencies import queries
 from backend.core.crypto import NationalIdCipher
+from backend.core.jsontypes import JsonObject
 from backend.core.outbound import DestinationRefused, refused_by_resolver
 from backend.core.signatures import sign
 from backend.core.tasks import TaskContext
@@ -42,7 +42,7 @@ async def deliver_agency_event(
     agency_id: int,
     event_name: str,
     event_id: str,
-    fields: dict[str, Any],
+    fields: JsonObject,
     *,
     payment_id: str | None = None,
     notification_id: str | None = None,
@@ -52,12 +52,12 @@ async def deliver_agency_event(
     if hook is None:
         return  # the agency has not asked to be told
     body = msgspec.json.encode({"event": event_name, **fields})
-    secret = _cipher(ctx).decrypt(hook["secret_key_id"], hook["secret_ciphertext"], purpose=SECRET_PURPOSE)
+    secret = _cipher(ctx).decrypt(hook.secret_key_id, hook.secret_ciphertext, purpose=SECRET_PURPOSE)
     status_code: int | None = None
     try:
         answer = await ctx.resources.outbound.request(
             "POST",
-            hook["url"],
+            hook.url,
             deadline=_TIMEOUT_SECONDS,
             data=body,
             headers={

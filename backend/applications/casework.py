@@ -36,20 +36,17 @@ from backend.applications.schemas import (
 from backend.applications.service import MAX_LISTED, application_view, service_view, stored_file
 from backend.applications.states import change_state
 from backend.connectors import queries as connector_queries
-from backend.connectors.queries import record_access
+from backend.connectors.access_log import ANSWERS, ATTACHED_FILE, NAME, NATIONAL_ID, record_access
+from backend.connectors.schemas import Said
 from backend.core.db import Connection
-from backend.core.errors import Conflict, FieldError, InvalidInput, NotFound
+from backend.core.errors import Conflict, NotFound, invalid
 from backend.core.principal import Principal
 from backend.core.tasks import unit_of_work
-from backend.core.text import refuse_hidden_text
 from payments import queries as payment_queries
+from payments.rows import BillRecord
 
 _SERVICE_CODE = re.compile(r"[a-z][a-z0-9-]{1,39}")  # as the application_services.code CHECK
 FEE_DUE_DAYS = 30
-
-
-def _refused(field: str, message: str) -> InvalidInput:
-    return InvalidInput(errors=[FieldError(field=field, message=message)])
 
 
 # --- application services ---------------------------------------------------------------------
@@ -59,29 +56,27 @@ async def define_service(
     applications: Applications, principal: Principal, agency_id: int, code: str, data: ServiceDefinition
 ) -> ServiceView:
     """Define (or change) a service: its tile, form, fee and how it is delivered."""
-    refuse_hidden_text(data)
     check_form(data.form)
     pool = applications.pool
     if not _SERVICE_CODE.fullmatch(code):
-        raise _refused("code", "lower-case letters, digits and '-', 2 to 40")
+        raise invalid("code", "lower-case letters, digits and '-', 2 to 40")
     owner = await queries.tile_owner_and_kind(pool, data.tile_id)
     if owner is None or owner[0] != agency_id:
-        raise _refused("tile_id", "is not a tile of this agency")
+        raise invalid("tile_id", "is not a tile of this agency")
     if owner[1] != "application":
-        raise _refused("tile_id", "is not a tile of kind 'application'")
+        raise invalid("tile_id", "is not a tile of kind 'application'")
     if data.fee_satang is not None and data.biller_id is None:
-        raise _refused("biller_id", "a fee needs the biller ID it is paid to")
+        raise invalid("biller_id", "a fee needs the biller ID it is paid to")
     if data.biller_id is not None and await payment_queries.biller_owner(pool, data.biller_id) != agency_id:
-        raise _refused("biller_id", "is not a biller ID of this agency")
+        raise invalid("biller_id", "is not a biller ID of this agency")
     if (data.delivery == "connector") != (data.connector_id is not None):
-        raise _refused("connector_id", "is needed exactly when delivery is 'connector'")
+        raise invalid("connector_id", "is needed exactly when delivery is 'connector'")
     if data.connector_id is not None and data.connector_id not in {
-        row["id"] for row in await connector_queries.agency_connectors(pool, agency_id)
+        row.id for row in await connector_queries.connectors_of(pool, agency_id)
     }:
-        raise _refused("connector_id", "is not a connector of this agency")
-    fields = {**msgspec.structs.asdict(data), "code": code, "form": msgspec.to_builtins(data.form)}
+        raise invalid("connector_id", "is not a connector of this agency")
     try:
-        service_id = await queries.upsert_service(pool, agency_id, fields, principal.citizen_id)
+        service_id = await queries.upsert_service(pool, agency_id, code, data, principal.citizen_id)
     except asyncpg.UniqueViolationError as exc:
         raise Conflict("That tile already has an application service.") from exc
     service = await queries.service(pool, service_id)
@@ -107,22 +102,30 @@ async def _agencys_application(
     applications: Applications, agency_id: int, application_id: str
 ) -> ApplicationRow:
     found = await queries.application(applications.pool, application_id)
-    if found is None or found.agency_id != agency_id or found.state == "draft":
+    if found is None or found.agency_id != agency_id or found.state in ("draft", "discarded"):
         raise NotFound("No such application.")
     return found
 
 
+_OPENED = Said("หน่วยงานเปิดดูคำขอ", "Opened")
+_DOWNLOADED = Said("หน่วยงานดาวน์โหลดไฟล์ในคำขอ", "Downloaded a file")
+
+
 async def _record_look(
-    applications: Applications, found: ApplicationRow, actor: Actor, what: str, fields: list[str]
+    applications: Applications, found: ApplicationRow, actor: Actor, what: Said, fields: list[Said]
 ) -> None:
     await record_access(
         applications.pool,
         citizen_id=found.citizen_id,
         agency_id=found.agency_id,
         connector_id=None,
+        kind="staff_lookup",
         actor_kind="staff" if actor.staff_id else "system",
         actor_id=actor.recorded_as,
-        purpose=f"{what}: application {found.tracking_number} ({found.title_en})",
+        purpose=Said(
+            f"{what.th} {found.tracking_number} ({found.title_th})",
+            f"{what.en}: application {found.tracking_number} ({found.title_en})",
+        ),
         fields=fields,
         outcome="ok",
         detail=None,
@@ -143,7 +146,7 @@ async def open_application(
         national_id=applications.cipher.decrypt(person.national_id_key_id, person.national_id_ciphertext),
         birthdate=person.birthdate,
     )
-    await _record_look(applications, row, actor, "Opened", ["name", "national ID", "answers"])
+    await _record_look(applications, row, actor, _OPENED, [NAME, NATIONAL_ID, ANSWERS])
     return await application_view(applications, row, "agency", applicant)
 
 
@@ -152,8 +155,8 @@ async def agency_file(
 ) -> Download:
     actor = Actor.of(principal)
     row = await _agencys_application(applications, agency_id, application_id)
-    file_row, download = await stored_file(applications, application_id, file_id)
-    await _record_look(applications, row, actor, "Downloaded a file", [file_row.field])
+    _, download = await stored_file(applications, application_id, file_id)
+    await _record_look(applications, row, actor, _DOWNLOADED, [ATTACHED_FILE])
     return download
 
 
@@ -162,13 +165,13 @@ async def move(
 ) -> ApplicationView:
     """Move the application on (also what an agency taking applications by connector calls back)."""
     actor = Actor.of(principal)
-    refuse_hidden_text(data)
     to_state = data.state
     found = await _agencys_application(applications, agency_id, application_id)
     if to_state in ("more_information_requested", "rejected") and not (data.note or "").strip():
-        raise InvalidInput(
-            "Tell the applicant what is needed, or why not.",
-            errors=[FieldError(field="note", message="tell the applicant what is needed or why")],
+        raise invalid(
+            "note",
+            "tell the applicant what is needed or why",
+            detail="Tell the applicant what is needed, or why not.",
         )
     async with unit_of_work(applications.pool, applications.queue) as work:
         locked = await queries.lock_application(work.connection, application_id)
@@ -192,31 +195,29 @@ async def _issue_fee(
     assert service is not None
     amount = fee_satang or service.fee_satang
     if amount is None:
-        raise _refused("fee_satang", "this service has no fee: name one")
+        raise invalid("fee_satang", "this service has no fee: name one")
     if service.biller_id is None:
         raise Conflict("This service has no biller ID to collect a fee with (the agency sets one).")
     applicant = await queries.applicant(connection, application.citizen_id)
     assert applicant is not None
     key = f"application-fee:{application.id}"
     number = application.tracking_number
-    bill_id = await payment_queries.insert_bill(
-        connection,
-        {
-            "agency_id": application.agency_id,
-            "national_id_hash": applicant.national_id_hash,
-            "amount_satang": amount,
-            "due_date": dt.date.today() + dt.timedelta(days=FEE_DUE_DAYS),
-            "biller_id": service.biller_id,
-            "ref1": number,
-            "ref2": None,
-            "description_th": f"ค่าธรรมเนียม {application.title_th} ({number})"[:300],
-            "description_en": f"Fee: {application.title_en} ({number})"[:300],
-            "idempotency_key": key,
-            "request_hash": hashlib.sha256(key.encode()).digest(),
-            "issued_by_client": actor.client_id,
-            "issued_by": actor.staff_id,
-        },
+    fee = BillRecord(
+        agency_id=application.agency_id,
+        national_id_hash=applicant.national_id_hash,
+        amount_satang=amount,
+        due_date=dt.date.today() + dt.timedelta(days=FEE_DUE_DAYS),
+        biller_id=service.biller_id,
+        ref1=number,
+        ref2=None,
+        description_th=f"ค่าธรรมเนียม {application.title_th} ({number})"[:300],
+        description_en=f"Fee: {application.title_en} ({number})"[:300],
+        idempotency_key=key,
+        request_hash=hashlib.sha256(key.encode()).digest(),
+        issued_by_client=actor.client_id,
+        issued_by=actor.staff_id,
     )
+    bill_id = await payment_queries.insert_bill(connection, fee)
     if bill_id is None:
         raise Conflict("A fee was already issued for this application.")
     await queries.set_bill(connection, application.id, bill_id)
@@ -233,7 +234,6 @@ async def issue_document(
     """Signs and stores the document (the agency's own PDF, ``file``, or one rendered by the platform),
     puts it in the citizen's wallet and moves the application to document_issued."""
     actor = Actor.of(principal)
-    refuse_hidden_text(data)
     uploaded = (file.filename or "document.pdf", await file.read(MAX_UPLOAD_BYTES + 1)) if file else None
     found = await _agencys_application(applications, agency_id, application_id)
     if found.state not in ("approved", "paid"):

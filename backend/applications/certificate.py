@@ -19,7 +19,7 @@ from __future__ import annotations
 import importlib.resources
 import io
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import cast
 
@@ -27,6 +27,8 @@ import qrcode
 import qrcode.constants
 from fpdf import FPDF
 from fpdf.enums import Align, MethodReturnValue, XPos, YPos
+
+from backend.core.dates import english_date, thai_date
 
 _FONT = "Sarabun"
 _PAGE_WIDTH = 210.0
@@ -40,39 +42,7 @@ _INK = (33, 37, 41)
 _ACCENT = (22, 58, 112)
 _MUTED = (95, 102, 110)
 _RULE = (205, 210, 218)
-# Thailand keeps UTC+7 all year: a fixed offset needs no time zone database on the server.
 _HEIGHT = MethodReturnValue.HEIGHT
-_THAILAND = timezone(timedelta(hours=7), "ICT")
-_BUDDHIST_ERA_OFFSET = 543
-# Spelled out rather than strftime("%B"), which follows the process's locale.
-_ENGLISH_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-_THAI_MONTHS = (
-    "มกราคม",
-    "กุมภาพันธ์",
-    "มีนาคม",
-    "เมษายน",
-    "พฤษภาคม",
-    "มิถุนายน",
-    "กรกฎาคม",
-    "สิงหาคม",
-    "กันยายน",
-    "ตุลาคม",
-    "พฤศจิกายน",
-    "ธันวาคม",
-)
 
 
 @dataclass(frozen=True)
@@ -90,18 +60,6 @@ class CertificateContent:
     verification_url: str
     issued_at: datetime
     """Timezone-aware; shown as the date in Thailand."""
-
-
-def thai_date(moment: datetime) -> str:
-    """``22 พฤศจิกายน 2569``: the day in Thailand, Buddhist era year."""
-    day = moment.astimezone(_THAILAND)
-    return f"{day.day} {_THAI_MONTHS[day.month - 1]} {day.year + _BUDDHIST_ERA_OFFSET}"
-
-
-def english_date(moment: datetime) -> str:
-    """``22 November 2026``: the day in Thailand."""
-    day = moment.astimezone(_THAILAND)
-    return f"{day.day} {_ENGLISH_MONTHS[day.month - 1]} {day.year}"
 
 
 def render_certificate(content: CertificateContent, *, compress: bool = True) -> bytes:

@@ -35,8 +35,9 @@ from backend.applications.schemas import (
     Verification,
 )
 from backend.applications.signing import statement
-from backend.connectors.queries import record_access
-from backend.core.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
+from backend.connectors.access_log import DOCUMENT, record_access
+from backend.connectors.schemas import Said
+from backend.core.errors import Conflict, Forbidden, NotFound, invalid
 from backend.core.principal import Principal
 from backend.core.qr import qr_image
 from backend.core.resources import Resources
@@ -51,6 +52,16 @@ class ShareUsed(Forbidden):
     status_code = HTTPStatus.GONE
     problem_type = "share-link-used"
     title = "This link can no longer be opened"
+
+
+def _link_valid(minutes: int, until: dt.datetime) -> Said:
+    """When a share link stops working, in Bangkok time (the Thai with its Buddhist-era year)."""
+    local = until.astimezone(dt.timezone(dt.timedelta(hours=7)))
+    return Said(
+        f"ลิงก์เปิดได้ครั้งเดียว ภายใน {minutes} นาที ถึง {local.day}/{local.month}/{local.year + 543} "
+        f"{local:%H:%M} น.",
+        f"one-time link valid for {minutes} minute(s), until {local:%Y-%m-%d %H:%M} Bangkok time",
+    )
 
 
 def token_hash(token: str) -> bytes:
@@ -124,7 +135,7 @@ async def prepare(
     if uploaded is not None:
         checked = await asyncio.to_thread(check_upload, *uploaded)
         if checked.content_type != "application/pdf":
-            raise InvalidInput(errors=[FieldError(field="file", message="an issued document is a PDF")])
+            raise invalid("file", "an issued document is a PDF")
     code = random_code(_CODE_CHARS)
     issued_at = dt.datetime.now(dt.UTC).replace(microsecond=0)
     content = CertificateContent(
@@ -201,10 +212,10 @@ async def share(
         row = await queries.insert_share(connection, document_id, token_hash(token), expires_at)
         await record_access(
             connection,
-            citizen_id=citizen_id, agency_id=document.agency_id, connector_id=None, actor_kind="citizen",
-            actor_id=citizen_id, purpose=f"You shared a document: {document.title_en}",
-            fields=["document"], outcome="ok",
-            detail=f"one-time link valid for {minutes} minute(s), until {expires_at:%Y-%m-%d %H:%M} UTC",
+            citizen_id=citizen_id, agency_id=document.agency_id, connector_id=None, kind="document_share",
+            actor_kind="citizen", actor_id=citizen_id,
+            purpose=Said(f"คุณแชร์เอกสาร: {document.title_th}", f"You shared a document: {document.title_en}"),
+            fields=[DOCUMENT], outcome="ok", detail=_link_valid(minutes, expires_at),
         )  # fmt: skip
     url = f"{resources.settings.public_url}/shared/{token}"
     svg = await qr_image(resources.redis, url, "svg")
@@ -246,19 +257,22 @@ async def open_shared(applications: Applications, token: str) -> SharedDocument:
         refusal = None
         if not opened:
             refusal = (
-                "the link was already used" if found.opened_at is not None
-                else "the link was withdrawn" if found.revoked_at is not None
-                else "the link had expired"
+                Said("ลิงก์นี้ถูกใช้ไปแล้ว", "the link was already used") if found.opened_at is not None
+                else Said("ลิงก์นี้ถูกยกเลิกแล้ว", "the link was withdrawn") if found.revoked_at is not None
+                else Said("ลิงก์นี้หมดอายุแล้ว", "the link had expired")
             )  # fmt: skip
         await record_access(
             connection,
             citizen_id=document.citizen_id, agency_id=document.agency_id, connector_id=None,
-            actor_kind="share_recipient", actor_id=None,
-            purpose=f"Someone you gave a link opened your document: {document.title_en}",
-            fields=["document"], outcome="ok" if opened else "refused", detail=refusal,
+            kind="document_share", actor_kind="share_recipient", actor_id=None,
+            purpose=Said(f"ผู้ได้รับลิงก์จากคุณเปิดเอกสาร: {document.title_th}",
+                         f"Someone you gave a link opened your document: {document.title_en}"),
+            fields=[DOCUMENT], outcome="ok" if opened else "refused", detail=refusal,
         )  # fmt: skip
     if refusal is not None:
-        raise ShareUsed(f"This link cannot be opened: {refusal}. Ask the person who shared it for a new one.")
+        raise ShareUsed(
+            f"This link cannot be opened: {refusal.en}. Ask the person who shared it for a new one."
+        )
     return msgspec.convert(
         {
             **msgspec.structs.asdict(document),

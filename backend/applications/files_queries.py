@@ -11,12 +11,13 @@ from backend.applications.files import CheckedUpload
 from backend.applications.schemas import FileView
 from backend.core.db import Connection, Db
 
-_FILE_COLUMNS = "id::text, field, file_name, content_type, size_bytes, sha256, uploaded_at"
+_FILE_COLUMNS = "id::text, field, reply_event_id, file_name, content_type, size_bytes, sha256, uploaded_at"
 
 
 async def insert_file(
-    connection: Connection, application_id: str, field: str, upload: CheckedUpload
+    connection: Connection, application_id: str, field: str | None, upload: CheckedUpload
 ) -> FileView:
+    """``field`` None: a file for a reply to the agency."""
     row = await connection.fetchrow(
         f"""
         INSERT INTO application_files (application_id, field, file_name, content_type, size_bytes, sha256)
@@ -67,12 +68,50 @@ async def remove_file(connection: Connection, application_id: str, file_id: str)
         await connection.fetchval(
             """
             UPDATE application_files SET removed_at = now()
-            WHERE application_id = $1::uuid AND id = $2::uuid AND removed_at IS NULL RETURNING 1
+            WHERE application_id = $1::uuid AND id = $2::uuid AND removed_at IS NULL
+              AND reply_event_id IS NULL RETURNING 1
             """,
             application_id,
             file_id,
         )
     )
+
+
+async def remove_all_files(connection: Connection, application_id: str) -> None:
+    """A discarded draft's files: removed, so they count against the quota until the collector runs."""
+    await connection.execute(
+        "UPDATE application_files SET removed_at = now() "
+        "WHERE application_id = $1::uuid AND removed_at IS NULL",
+        application_id,
+    )
+
+
+async def count_reply_files(db: Db, application_id: str) -> int:
+    """Files waiting in the reply form (uploaded for a reply not sent yet)."""
+    found: int = await db.fetchval(
+        "SELECT count(*) FROM application_files WHERE application_id = $1::uuid AND field IS NULL "
+        "AND reply_event_id IS NULL AND removed_at IS NULL",
+        application_id,
+    )
+    return found
+
+
+async def attach_to_reply(
+    connection: Connection, application_id: str, file_ids: list[str], event_id: int
+) -> int:
+    """The waiting reply files among ``file_ids`` now belong to the reply's event; how many did."""
+    rows = await connection.fetch(
+        """
+        UPDATE application_files SET reply_event_id = $3
+        WHERE application_id = $1::uuid AND id = ANY($2::uuid[]) AND field IS NULL
+          AND reply_event_id IS NULL AND removed_at IS NULL
+        RETURNING id
+        """,
+        application_id,
+        file_ids,
+        event_id,
+    )
+    return len(rows)
 
 
 async def lock_upload_quota(db: Db, citizen_id: str) -> None:

@@ -17,7 +17,10 @@ from typing import Annotated, Any, Literal
 import msgspec
 import re2
 
+from backend.core.dates import FIRST_BUDDHIST_ERA_YEAR, common_era_year
 from backend.core.errors import FieldError, InvalidInput
+from backend.core.jsontypes import JsonObject
+from backend.core.text import hidden_character
 
 FieldKind = Literal["text", "number", "date", "choice", "thai_address", "file"]
 FieldName = Annotated[str, msgspec.Meta(pattern="^[a-z][a-z0-9_]{0,39}$")]
@@ -69,6 +72,26 @@ class FormField(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, frozen
 
 class Form(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     fields: Annotated[list[FormField], msgspec.Meta(min_length=1, max_length=60)]
+
+
+class Requirement(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+    text_th: Label
+    text_en: Label
+
+
+StartText = Annotated[str, msgspec.Meta(min_length=1, max_length=1000)]
+
+
+class StartPage(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, frozen=True):
+    """What a citizen reads before logging in to apply (GOV.UK's start page). The fee comes from the
+    service, and the form's file questions are listed after ``requirements`` as the documents to have
+    ready, so an agency writes neither twice."""
+
+    who_can_apply_th: StartText
+    who_can_apply_en: StartText
+    requirements: Annotated[list[Requirement], msgspec.Meta(max_length=20)] = []
+    working_days: Annotated[int, msgspec.Meta(ge=1, le=365)] | None = None
+    """How long a decision usually takes, in working days."""
 
 
 def check_form(form: Form) -> None:
@@ -155,6 +178,12 @@ def _check_date(field: FormField, value: Any, today: dt.date) -> str | None:
         day = None
     if day is None:
         return "must be a date (YYYY-MM-DD)"
+    if day.year >= FIRST_BUDDHIST_ERA_YEAR:
+        # Compared with today's Common Era date it would be "too late": say what was typed instead.
+        return (
+            f"must be a date in the Common Era: {day.year} is a Buddhist-era year"
+            f" ({common_era_year(day.year)} in the Common Era)"
+        )
     earliest, latest = _date_bound(field.min_date, today), _date_bound(field.max_date, today)
     if earliest is not None and day < earliest:
         return f"must be on or after {earliest.isoformat()}"
@@ -208,7 +237,7 @@ def _is_empty(value: Any) -> bool:
 
 
 def check_answers(
-    form: Form, answers: dict[str, Any], *, file_ids: set[str], complete: bool, today: dt.date | None = None
+    form: Form, answers: JsonObject, *, file_ids: set[str], complete: bool, today: dt.date | None = None
 ) -> list[FieldError]:
     """Problems with the answers, each naming its field. ``complete`` (on submit) also requires the
     required fields; a draft may be half-filled, but never holds an unknown field or a wrong type."""
@@ -243,11 +272,39 @@ def check_answers(
     return errors
 
 
+MAX_HELD_BYTES = 16_384  # an invalid answer kept for its author longer than this is not kept
+
+
+def sort_answers(
+    form: Form, answers: JsonObject, *, file_ids: set[str], today: dt.date | None = None
+) -> tuple[JsonObject, JsonObject, list[FieldError]]:
+    """A draft's answers sorted: those that fit the form (the draft's answers), those that do not yet
+    (kept apart as typed, so the citizen finds them again and corrects them), and each one's problem.
+    Text carrying a hidden character is neither: it is only named. Names the form does not have are
+    the caller's to refuse (``check_answers`` names them)."""
+    problems: list[FieldError] = []
+    for name, value in answers.items():
+        hidden = next(filter(None, map(hidden_character, text_values(form, {name: value}))), None)
+        if hidden is not None:
+            problems.append(FieldError(field=name, message=f"contains {hidden}"))
+    hidden_names = {problem.field for problem in problems}
+    shown = {name: value for name, value in answers.items() if name not in hidden_names}
+    problems += check_answers(form, shown, file_ids=file_ids, complete=False, today=today)
+    wrong = {problem.field for problem in problems}
+    valid = {name: value for name, value in shown.items() if name not in wrong}
+    invalid = {
+        name: value
+        for name, value in shown.items()
+        if name in wrong and len(msgspec.json.encode(value)) <= MAX_HELD_BYTES
+    }
+    return valid, invalid, problems
+
+
 def file_fields(form: Form) -> dict[str, FormField]:
     return {field.name: field for field in form.fields if field.kind == "file"}
 
 
-def text_values(form: Form, answers: dict[str, Any]) -> list[str]:
+def text_values(form: Form, answers: JsonObject) -> list[str]:
     """Every piece of free text in the answers, for the hidden-character check."""
     found: list[str] = []
     for field in form.fields:

@@ -9,6 +9,8 @@ from backend.applications import files_queries, queries
 from backend.applications.context import Applications, Download, citizen_of
 from backend.applications.schemas import SupportApplication
 from backend.applications.service import MAX_LISTED, stored_file
+from backend.connectors.access_log import ATTACHED_FILE
+from backend.connectors.schemas import Said
 from backend.core.errors import NotFound
 from backend.core.principal import Principal
 from backend.core.resources import Resources
@@ -26,7 +28,9 @@ async def support_applications(
     """A citizen's applications with their files and timelines (the look is recorded for the citizen)."""
     found = await look_up_citizen(
         resources, identity, citizen_id, staff_id=citizen_of(principal),
-        purpose="Support looked at your applications", fields=["applications", "file names", "timelines"],
+        purpose=Said("เจ้าหน้าที่ดูคำขอของคุณ", "Support looked at your applications"),
+        fields=[Said("คำขอ", "applications"), Said("ชื่อไฟล์", "file names"),
+                Said("ความคืบหน้าของคำขอ", "timelines")],
     )  # fmt: skip
     pool = applications.pool
     return [
@@ -53,9 +57,11 @@ async def support_file(
     found = await queries.application(applications.pool, application_id)
     if found is None:
         raise NotFound("No such application.")
-    row, download = await stored_file(applications, application_id, file_id)
+    _, download = await stored_file(applications, application_id, file_id)
     await look_up_citizen(
         resources, identity, found.citizen_id, staff_id=citizen_of(principal),
-        purpose=f"Support opened a file of your application {found.tracking_number}", fields=[row.field],
+        purpose=Said(f"เจ้าหน้าที่เปิดไฟล์ในคำขอ {found.tracking_number}",
+                     f"Support opened a file of your application {found.tracking_number}"),
+        fields=[ATTACHED_FILE],
     )  # fmt: skip
     return download

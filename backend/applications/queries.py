@@ -15,14 +15,16 @@ from backend.applications.rows import (
     DeliveryTarget,
     ServiceRow,
 )
-from backend.applications.schemas import EventView, FeeBill
+from backend.applications.schemas import EventView, FeeBill, ServiceDefinition
 from backend.core.db import Connection, Db
+from backend.core.jsontypes import JsonObject
 
 # --- services ---------------------------------------------------------------------------------
 
 _SERVICE_COLUMNS = """
     s.id, s.agency_id, s.tile_id, s.code, s.form, s.fee_satang, s.biller_id, s.delivery, s.connector_id,
-    s.status, s.updated_at, a.code AS agency_code, a.name_th AS agency_name_th, a.name_en AS agency_name_en,
+    s.status, s.start_page, s.updated_at, a.code AS agency_code, a.name_th AS agency_name_th,
+    a.name_en AS agency_name_en,
     v.title_th, v.title_en, v.description_th, v.description_en, (t.published_version IS NOT NULL
     AND t.retired_at IS NULL AND a.status = 'approved') AS is_published
 """
@@ -34,8 +36,9 @@ _SERVICE_FROM = """
 
 def _service(row: Any) -> ServiceRow:
     found = dict(row)
-    if isinstance(found["form"], str):
-        found["form"] = msgspec.json.decode(found["form"])
+    for column in ("form", "start_page"):
+        if isinstance(found[column], str):
+            found[column] = msgspec.json.decode(found[column])
     return msgspec.convert(found, ServiceRow)
 
 
@@ -70,31 +73,33 @@ async def tile_owner_and_kind(db: Db, tile_id: int) -> tuple[int, str] | None:
     return (row["agency_id"], row["kind"]) if row else None
 
 
-async def upsert_service(db: Db, agency_id: int, fields: dict[str, Any], updated_by: str | None) -> int:
-    """``fields``: the ServiceDefinition's fields with ``code`` and the form as builtins (a dict, as the
-    demo seed also calls this)."""
+async def upsert_service(
+    db: Db, agency_id: int, code: str, definition: ServiceDefinition, updated_by: str | None
+) -> int:
     service_id: int = await db.fetchval(
         """
         INSERT INTO application_services (agency_id, tile_id, code, form, fee_satang, biller_id, delivery,
-                                          connector_id, status, updated_by)
-        VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10::uuid)
+                                          connector_id, status, updated_by, start_page)
+        VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10::uuid, $11::jsonb)
         ON CONFLICT (agency_id, code) DO UPDATE SET
             tile_id = EXCLUDED.tile_id, form = EXCLUDED.form, fee_satang = EXCLUDED.fee_satang,
             biller_id = EXCLUDED.biller_id, delivery = EXCLUDED.delivery,
             connector_id = EXCLUDED.connector_id,
-            status = EXCLUDED.status, updated_by = EXCLUDED.updated_by, updated_at = now()
+            status = EXCLUDED.status, updated_by = EXCLUDED.updated_by, updated_at = now(),
+            start_page = EXCLUDED.start_page
         RETURNING id
         """,
         agency_id,
-        fields["tile_id"],
-        fields["code"],
-        msgspec.json.encode(fields["form"]).decode(),
-        fields["fee_satang"],
-        fields["biller_id"],
-        fields["delivery"],
-        fields["connector_id"],
-        fields["status"],
+        definition.tile_id,
+        code,
+        msgspec.json.encode(definition.form).decode(),
+        definition.fee_satang,
+        definition.biller_id,
+        definition.delivery,
+        definition.connector_id,
+        definition.status,
         updated_by,
+        None if definition.start_page is None else msgspec.json.encode(definition.start_page).decode(),
     )
     return service_id
 
@@ -103,6 +108,7 @@ async def upsert_service(db: Db, agency_id: int, fields: dict[str, Any], updated
 
 _APPLICATION_COLUMNS = """
     p.id::text, p.tracking_number, p.service_id, p.agency_id, p.citizen_id::text, p.state, p.answers,
+    p.invalid_answers,
     p.pending_request, p.bill_id::text, p.agency_reference, p.created_at, p.updated_at, p.submitted_at,
     s.code AS service_code, s.tile_id, v.title_th, v.title_en, a.code AS agency_code,
     a.name_th AS agency_name_th, a.name_en AS agency_name_en, s.fee_satang AS service_fee_satang,
@@ -115,10 +121,11 @@ _APPLICATION_FROM = """
 """
 
 
-def _decoded(row: Any) -> dict[str, Any]:
+def _decoded(row: Any) -> JsonObject:
     found = dict(row)
-    if isinstance(found["answers"], str):
-        found["answers"] = msgspec.json.decode(found["answers"])
+    for column in ("answers", "invalid_answers"):
+        if isinstance(found.get(column), str):
+            found[column] = msgspec.json.decode(found[column])
     return found
 
 
@@ -174,7 +181,7 @@ async def application_for_bill(connection: Connection, bill_id: str) -> str | No
 async def applications_of_citizen(db: Db, citizen_id: str, limit: int) -> list[ApplicationRow]:
     rows = await db.fetch(
         f"""SELECT {_APPLICATION_COLUMNS} FROM {_APPLICATION_FROM}
-        WHERE p.citizen_id = $1::uuid ORDER BY p.updated_at DESC LIMIT $2""",  # noqa: S608
+        WHERE p.citizen_id = $1::uuid AND p.state <> 'discarded' ORDER BY p.updated_at DESC LIMIT $2""",  # noqa: S608
         citizen_id,
         limit,
     )
@@ -187,7 +194,8 @@ async def applications_of_agency(
     rows = await db.fetch(
         f"""SELECT {_APPLICATION_COLUMNS}, c.name_th AS applicant_name_th, c.name_en AS applicant_name_en
         FROM {_APPLICATION_FROM} JOIN citizens c ON c.id = p.citizen_id
-        WHERE p.agency_id = $1 AND p.state <> 'draft' AND ($2::text IS NULL OR p.state = $2)
+        WHERE p.agency_id = $1 AND p.state NOT IN ('draft', 'discarded')
+          AND ($2::text IS NULL OR p.state = $2)
           AND ($3::timestamptz IS NULL OR p.submitted_at < $3)
         ORDER BY p.submitted_at DESC LIMIT $4""",  # noqa: S608
         agency_id,
@@ -198,14 +206,31 @@ async def applications_of_agency(
     return [msgspec.convert(_decoded(row), AgencyApplicationRow) for row in rows]
 
 
-async def save_answers(connection: Connection, application_id: str, answers: dict[str, Any]) -> dt.datetime:
+async def save_answers(
+    connection: Connection,
+    application_id: str,
+    answers: JsonObject,
+    invalid_answers: JsonObject | None = None,
+) -> dt.datetime:
+    """The checked answers, and those kept as typed that do not fit yet (None: left as they are)."""
     saved: dt.datetime = await connection.fetchval(
-        "UPDATE applications SET answers = $2::jsonb, updated_at = now() "
+        "UPDATE applications SET answers = $2::jsonb, "
+        "invalid_answers = coalesce($3::jsonb, invalid_answers), updated_at = now() "
         "WHERE id = $1::uuid RETURNING updated_at",
         application_id,
         msgspec.json.encode(answers).decode(),
+        None if invalid_answers is None else msgspec.json.encode(invalid_answers).decode(),
     )
     return saved
+
+
+async def forget_answers(connection: Connection, application_id: str) -> None:
+    """A discarded draft keeps none of what was typed."""
+    await connection.execute(
+        "UPDATE applications SET answers = '{}', invalid_answers = '{}', updated_at = now() "
+        "WHERE id = $1::uuid",
+        application_id,
+    )
 
 
 async def move(

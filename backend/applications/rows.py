@@ -4,11 +4,11 @@ documents and their share links (request and response shapes are in ``schemas.py
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import msgspec
 
-from backend.applications.forms import Form
+from backend.applications.forms import Form, StartPage
+from backend.core.jsontypes import JsonObject
 
 
 class ServiceRow(msgspec.Struct, kw_only=True):
@@ -17,6 +17,7 @@ class ServiceRow(msgspec.Struct, kw_only=True):
     tile_id: int
     code: str
     form: Form
+    start_page: StartPage | None
     fee_satang: int | None
     biller_id: str | None
     delivery: str
@@ -40,8 +41,10 @@ class ApplicationRow(msgspec.Struct, kw_only=True):
     agency_id: int
     citizen_id: str
     state: str
-    answers: dict[str, Any]
+    answers: JsonObject
     """The citizen's answers as they sent them (JSON, checked against the form)."""
+    invalid_answers: JsonObject
+    """A draft's answers that do not fit the form yet, as typed: the citizen's alone, never sent."""
     pending_request: str | None
     bill_id: str | None
     agency_reference: str | None
@@ -79,7 +82,7 @@ class DeliveryTarget(msgspec.Struct, kw_only=True):
 
     application_id: str
     tracking_number: str
-    answers: dict[str, Any]
+    answers: JsonObject
     submitted_at: dt.datetime
     """Set on every application but a draft (a CHECK), and only submitted ones are sent."""
     agency_id: int

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Annotated, Any, Literal
 
 import msgspec
+from litestar.datastructures import UploadFile
 
-from backend.applications.forms import Form
+from backend.applications.forms import Form, FormField, StartPage
+from backend.core.errors import FieldError
+from backend.core.input import Input, Money
+from backend.core.jsontypes import JsonObject
 
 Note = Annotated[str, msgspec.Meta(max_length=2000)]
 ApplicationState = Literal[
@@ -23,18 +28,21 @@ ApplicationState = Literal[
 ]
 AgencyState = Literal["in_review", "more_information_requested", "approved", "rejected", "fee_due", "closed"]
 Title = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+MAX_REPLY_FILES = 5
 
 
-class ServiceDefinition(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+class ServiceDefinition(Input, kw_only=True, forbid_unknown_fields=True):
     """What an agency says about one of its application services."""
 
     tile_id: Annotated[int, msgspec.Meta(ge=1)]
     form: Form
-    fee_satang: Annotated[int, msgspec.Meta(ge=1, le=99_999_999_999)] | None = None
+    fee_satang: Money | None = None
     biller_id: Annotated[str, msgspec.Meta(pattern="^[0-9]{13}([0-9]{2})?$")] | None = None
     delivery: Literal["console", "connector"] = "console"
     connector_id: Annotated[int, msgspec.Meta(ge=1)] | None = None
     status: Literal["open", "closed"] = "open"
+    start_page: StartPage | None = None
+    """What citizens read before they log in to apply: who can apply, what to have ready, how long."""
 
 
 class Prefilled(msgspec.Struct, kw_only=True):
@@ -64,23 +72,60 @@ class ServiceView(msgspec.Struct, kw_only=True):
     connector_id: int | None
     status: str
     form: Form
+    start_page: StartPage | None = None
     prefilled: Prefilled | None = None
+    draft_id: str | None = None
+    """The citizen's draft of this service, when they have one (opening the form creates none)."""
 
 
-class NewApplication(msgspec.Struct, forbid_unknown_fields=True):
+class ServiceStart(msgspec.Struct, kw_only=True):
+    """A service's start page, for anyone before logging in (GOV.UK's pattern)."""
+
+    tile_id: int
+    title_th: str
+    title_en: str
+    description_th: str
+    description_en: str
+    agency_name_th: str
+    agency_name_en: str
+    fee_satang: int | None
+    start_page: StartPage | None
+    files: list[FormField]
+    """The form's file questions: the documents to have ready."""
+
+
+class NewApplication(Input, forbid_unknown_fields=True):
     service_id: Annotated[int, msgspec.Meta(ge=1, le=2**62)]
 
 
-class Answers(msgspec.Struct, forbid_unknown_fields=True):
+class Answers(Input, forbid_unknown_fields=True):
+    unchecked = frozenset({"answers"})  # against the form, naming the question
+
     answers: Annotated[dict[Annotated[str, msgspec.Meta(max_length=40)], Any], msgspec.Meta(max_length=60)]
 
 
-class Saved(msgspec.Struct):
+class DraftCheck(msgspec.Struct, kw_only=True):
+    """Where the citizen's own draft stands (never shown to the agency)."""
+
+    invalid_answers: JsonObject
+    """Answers kept as typed that do not fit the form yet: never sent."""
+    problems: list[FieldError]
+    """All that stops it being sent now: each invalid answer's problem, and required questions unanswered."""
+
+
+class Saved(msgspec.Struct, kw_only=True):
     saved_at: dt.datetime
+    draft: DraftCheck
 
 
-class Reply(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+class Reply(Input, kw_only=True, forbid_unknown_fields=True):
+    unchecked = frozenset({"answers"})  # against the form, naming the question
+
     message: Annotated[str, msgspec.Meta(min_length=1, max_length=2000)]
+    file_ids: Annotated[list[uuid.UUID], msgspec.Meta(max_length=MAX_REPLY_FILES)] = msgspec.field(
+        default_factory=list
+    )
+    """Files uploaded for this reply (``POST .../reply-files``)."""
     answers: (
         Annotated[dict[Annotated[str, msgspec.Meta(max_length=40)], Any], msgspec.Meta(max_length=60)] | None
     ) = None
@@ -88,7 +133,10 @@ class Reply(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
 
 class FileView(msgspec.Struct, kw_only=True):
     id: str
-    field: str
+    field: str | None
+    """The question it answers; none for a file sent with a reply to the agency."""
+    reply_event_id: int | None = None
+    """The reply it was sent with (none while it waits in the reply form)."""
     file_name: str
     content_type: str
     size_bytes: int
@@ -152,6 +200,8 @@ class ApplicationView(ApplicationSummary, kw_only=True):
     agency_reference: str | None = None
     """The agency system's own reference, once its connector accepted the application."""
     applicant: Applicant | None = None
+    draft: DraftCheck | None = None
+    """For its citizen while they may change it."""
 
 
 class AgencyApplicationItem(ApplicationSummary, kw_only=True):
@@ -159,10 +209,10 @@ class AgencyApplicationItem(ApplicationSummary, kw_only=True):
     applicant_name_en: str | None
 
 
-class StatusChange(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+class StatusChange(Input, kw_only=True, forbid_unknown_fields=True):
     state: AgencyState
     note: Note | None = None
-    fee_satang: Annotated[int, msgspec.Meta(ge=1, le=99_999_999_999)] | None = None
+    fee_satang: Money | None = None
     """For ``fee_due``: the amount, when it is not the service's usual fee."""
 
 
@@ -172,10 +222,36 @@ class DetailLine(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     value: Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
 
 
-class NewDocument(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+class NewDocument(Input, kw_only=True, forbid_unknown_fields=True):
     title_th: Title
     title_en: Title
-    details: Annotated[list[DetailLine], msgspec.Meta(max_length=20)] = []
+    details: Annotated[list[DetailLine], msgspec.Meta(max_length=20)] = msgspec.field(default_factory=list)
+
+
+# Multipart bodies (their other fields are let through, as browsers' forms may add some).
+
+
+class FileUpload(Input):
+    """A citizen's file for one of the form's file questions."""
+
+    field: Annotated[str, msgspec.Meta(min_length=1, max_length=40)]
+    """The question's name."""
+    file: UploadFile
+    """PDF, JPEG or PNG, at most 5 MB."""
+
+
+class ReplyFileUpload(Input):
+    """A file sent with the reply to a request for more information."""
+
+    file: UploadFile
+
+
+class DocumentUpload(Input):
+    """An agency's own PDF to issue, with its titles."""
+
+    title_th: Title
+    title_en: Title
+    file: UploadFile
 
 
 class DocumentView(msgspec.Struct, kw_only=True):
@@ -197,7 +273,7 @@ class DocumentView(msgspec.Struct, kw_only=True):
     file_url: str
 
 
-class NewShare(msgspec.Struct, forbid_unknown_fields=True):
+class NewShare(Input, forbid_unknown_fields=True):
     minutes: Annotated[int, msgspec.Meta(ge=1, le=1440)]
 
 

@@ -9,7 +9,7 @@ from state to state ``states.py``; what they share (``Applications``, the handle
 from __future__ import annotations
 
 import asyncio
-from typing import Any
+import uuid
 
 import asyncpg
 import msgspec
@@ -17,29 +17,28 @@ import msgspec
 from backend.applications import files_queries, queries
 from backend.applications.context import Applications, Download, Upload, citizen_of, random_code
 from backend.applications.files import MAX_UPLOAD_BYTES, CheckedUpload, check_upload
-from backend.applications.forms import Form, check_answers, file_fields, text_values
+from backend.applications.forms import check_answers, file_fields
 from backend.applications.rows import ApplicationRow, ServiceRow
 from backend.applications.schemas import (
+    MAX_REPLY_FILES,
     Applicant,
     ApplicationSummary,
     ApplicationView,
+    DraftCheck,
     FileView,
     Prefilled,
-    Reply,
-    Saved,
     ServiceView,
 )
-from backend.applications.states import DELIVER_TASK, change_state
+from backend.applications.states import DELIVER_TASK, ApplicationRef, change_state
 from backend.applications.storage import UPLOADS_RATE_LIMITED, UploadQuota, upload_bucket
 from backend.core.crypto import mask_national_id
-from backend.core.errors import Conflict, FieldError, InvalidInput, NotFound
+from backend.core.errors import Conflict, FieldError, InvalidInput, NotFound, invalid
 from backend.core.principal import Principal
 from backend.core.tasks import unit_of_work
-from backend.core.text import hidden_character, refuse_hidden_text
 from backend.identity.service import Identity
 
 MAX_LISTED = 100
-_EDITABLE = ("draft", "more_information_requested")
+EDITABLE = ("draft", "more_information_requested")
 
 
 def service_view(row: ServiceRow, prefilled: Prefilled | None = None) -> ServiceView:
@@ -47,15 +46,25 @@ def service_view(row: ServiceRow, prefilled: Prefilled | None = None) -> Service
 
 
 async def application_view(
-    applications: Applications, row: ApplicationRow, viewer: str, applicant: Applicant | None = None
+    applications: Applications,
+    row: ApplicationRow,
+    viewer: str,
+    applicant: Applicant | None = None,
+    *,
+    draft: DraftCheck | None = None,
 ) -> ApplicationView:
-    """The application with its fee, files, timeline and the moves ``viewer`` (citizen or agency) may make."""
+    """The application with its fee, files, timeline and the moves ``viewer`` (citizen or agency) may make.
+    Files waiting in the citizen's reply form reach the agency with the reply, not before."""
     pool = applications.pool
+    files = await files_queries.files(pool, row.id)
+    if viewer != "citizen":
+        files = [file for file in files if file.field is not None or file.reply_event_id is not None]
     return msgspec.convert(
         {
             **msgspec.structs.asdict(row),
+            "draft": draft,
             "bill": await queries.bill_summary(pool, row.bill_id) if row.bill_id else None,
-            "files": await files_queries.files(pool, row.id),
+            "files": files,
             "events": await queries.events(pool, row.id),
             "next_states": await queries.next_states(pool, row.state, viewer),
             "applicant": applicant,
@@ -74,7 +83,7 @@ async def stored_file(
     return row, Download(file_name=row.file_name, content_type=row.content_type, content=content)
 
 
-def _taking_applications(service: ServiceRow | None) -> ServiceRow:
+def taking_applications(service: ServiceRow | None) -> ServiceRow:
     if service is None or not service.is_published or service.status != "open":
         raise NotFound("This service does not take applications in the app.")
     return service
@@ -86,7 +95,7 @@ def _taking_applications(service: ServiceRow | None) -> ServiceRow:
 async def service_form(applications: Applications, principal: Principal, tile_id: int) -> ServiceView:
     """The form of an application tile, with what the digital ID login already told us (once-only)."""
     citizen_id = citizen_of(principal)
-    service = _taking_applications(await queries.service_for_tile(applications.pool, tile_id))
+    service = taking_applications(await queries.service_for_tile(applications.pool, tile_id))
     applicant = await queries.applicant(applications.pool, citizen_id)
     assert applicant is not None
     national_id = applications.cipher.decrypt(applicant.national_id_key_id, applicant.national_id_ciphertext)
@@ -96,7 +105,9 @@ async def service_form(applications: Applications, principal: Principal, tile_id
         national_id_masked=mask_national_id(national_id),
         birthdate=applicant.birthdate,
     )
-    return service_view(service, prefilled)
+    view = service_view(service, prefilled)
+    view.draft_id = await queries.draft_for(applications.pool, citizen_id, service.id)
+    return view
 
 
 async def start(
@@ -110,7 +121,7 @@ async def start(
 
 async def _start(applications: Applications, citizen_id: str, service_id: int) -> tuple[str, bool]:
     pool = applications.pool
-    service = _taking_applications(await queries.service(pool, service_id))
+    service = taking_applications(await queries.service(pool, service_id))
     existing = await queries.draft_for(pool, citizen_id, service_id)
     if existing is not None:
         return existing, False
@@ -145,15 +156,22 @@ async def citizens_application(
     applications: Applications, citizen_id: str, application_id: str
 ) -> ApplicationRow:
     found = await queries.application(applications.pool, application_id)
-    if found is None or found.citizen_id != citizen_id:
+    if found is None or found.citizen_id != citizen_id or found.state == "discarded":
         raise NotFound("No such application.")
     return found
 
 
 async def citizens_view(applications: Applications, citizen_id: str, application_id: str) -> ApplicationView:
-    """The application as its applicant sees it now (after a change they made)."""
+    """The application as its applicant sees it now (after a change they made); while they may change
+    it, with what stops it being sent."""
     row = await citizens_application(applications, citizen_id, application_id)
-    return await application_view(applications, row, "citizen")
+    draft = None
+    if row.state in EDITABLE:
+        service = await queries.service(applications.pool, row.service_id)
+        assert service is not None
+        problems = await ready_to_send(applications, service, row)
+        draft = DraftCheck(invalid_answers=row.invalid_answers, problems=problems)
+    return await application_view(applications, row, "citizen", draft=draft)
 
 
 async def my_application(
@@ -162,47 +180,16 @@ async def my_application(
     return await citizens_view(applications, citizen_of(principal), application_id)
 
 
-async def save_draft(
-    applications: Applications, principal: Principal, application_id: str, answers: dict[str, Any]
-) -> Saved:
-    """Saved as the citizen types: checked loosely (a draft may be incomplete, never wrong)."""
-    return await _save_draft(applications, citizen_of(principal), application_id, answers)
-
-
-async def _save_draft(
-    applications: Applications, citizen_id: str, application_id: str, answers: dict[str, Any]
-) -> Saved:
-    found = await citizens_application(applications, citizen_id, application_id)
-    if found.state not in _EDITABLE:
-        raise Conflict("This application was sent; it can no longer be changed.")
-    service = await queries.service(applications.pool, found.service_id)
-    assert service is not None
-    _refuse_hidden(service.form, answers)
-    await _check_answers(
-        applications,
-        service,
-        application_id,
-        answers,
-        complete=False,
-        refusal="Some answers cannot be saved.",
-    )
-    async with applications.pool.acquire() as connection, connection.transaction():
-        locked = await queries.lock_application(connection, application_id)
-        assert locked is not None
-        if locked.state != found.state:
-            raise Conflict("This application changed meanwhile; reload it.")
-        return Saved(saved_at=await queries.save_answers(connection, application_id, answers))
-
-
 async def upload(
     applications: Applications,
     identity: Identity,
     principal: Principal,
     application_id: str,
-    field: str,
+    field: str | None,
     file: Upload,
 ) -> FileView:
-    """Within the citizen's hourly uploads (refused ones count too) and their quota of stored bytes."""
+    """``field`` None: a file for a reply to the agency. Within the citizen's hourly uploads (refused
+    ones count too) and their quota of stored bytes."""
     citizen_id = citizen_of(principal)
     settings = identity.settings
     await identity.limiter.take(upload_bucket(settings), citizen_id, UPLOADS_RATE_LIMITED)
@@ -215,25 +202,38 @@ async def add_file(
     applications: Applications,
     citizen_id: str,
     application_id: str,
-    field: str,
+    field: str | None,
     name: str,
     content: bytes,
     quota: UploadQuota | None = None,
 ) -> FileView:
+    """A file answering one of the form's file questions, or (``field`` None) one for the reply to a
+    request for more information; the same checks either way."""
     pool = applications.pool
     found = await citizens_application(applications, citizen_id, application_id)
-    if found.state not in _EDITABLE:
+    if found.state not in EDITABLE:
         raise Conflict("This application was sent; files can no longer be added.")
-    service = await queries.service(pool, found.service_id)
-    assert service is not None
-    fields = file_fields(service.form)
-    if field not in fields:
-        raise InvalidInput(errors=[FieldError(field="field", message="is not a file field of this form")])
+    if field is None:
+        if found.state != "more_information_requested":
+            raise Conflict("Files go with a reply only when the agency asks for more information.")
+        most = MAX_REPLY_FILES
+    else:
+        service = await queries.service(pool, found.service_id)
+        assert service is not None
+        fields = file_fields(service.form)
+        if field not in fields:
+            raise invalid("field", "is not a file field of this form")
+        most = fields[field].max_files
     if quota is not None:  # before the costly check; again under the lock before the insert
         await quota.check(pool, citizen_id, len(content))
     checked: CheckedUpload = await asyncio.to_thread(check_upload, name, content)
-    if await files_queries.count_files(pool, application_id, field) >= fields[field].max_files:
-        raise Conflict(f"This field takes at most {fields[field].max_files} file(s); remove one first.")
+    held = await (
+        files_queries.count_reply_files(pool, application_id)
+        if field is None
+        else files_queries.count_files(pool, application_id, field)
+    )
+    if held >= most:
+        raise Conflict(f"This takes at most {most} file(s); remove one first.")
     await applications.store.put(content)
     async with pool.acquire() as connection, connection.transaction():
         if quota is not None:
@@ -255,7 +255,7 @@ async def remove_file(
 ) -> None:
     citizen_id = citizen_of(principal)
     found = await citizens_application(applications, citizen_id, application_id)
-    if found.state not in _EDITABLE:
+    if found.state not in EDITABLE:
         raise Conflict("This application was sent; its files can no longer be removed.")
     async with applications.pool.acquire() as connection, connection.transaction():
         if not await files_queries.remove_file(connection, application_id, file_id):
@@ -276,38 +276,13 @@ async def submit(applications: Applications, principal: Principal, application_i
     assert service is not None
     if not service.is_published or service.status != "open":
         raise Conflict("This service no longer takes applications.")
-    await _check_answers(
-        applications, service, application_id, found.answers, complete=True,
-        refusal="Some answers need attention before the application can be sent.",
-    )  # fmt: skip
+    await refuse_unless_ready(
+        applications, service, found, "Some answers need attention before the application can be sent."
+    )
     async with unit_of_work(applications.pool, applications.queue) as work:
         await change_state(work, application_id, "submitted", "citizen", citizen_id, None, expect="draft")
         if service.delivery == "connector":
-            await work.add_task(DELIVER_TASK, application_id)
-    return await citizens_view(applications, citizen_id, application_id)
-
-
-async def reply(
-    applications: Applications, principal: Principal, application_id: str, data: Reply
-) -> ApplicationView:
-    citizen_id = citizen_of(principal)
-    refuse_hidden_text(msgspec.structs.replace(data, answers=None))
-    if data.answers is not None:
-        await _save_draft(applications, citizen_id, application_id, data.answers)
-    found = await citizens_application(applications, citizen_id, application_id)
-    if found.state != "more_information_requested":
-        raise Conflict("No information was asked for.")
-    # It goes back to the agency as complete as it was sent: a reply may change answers, not drop them.
-    service = await queries.service(applications.pool, found.service_id)
-    assert service is not None
-    await _check_answers(
-        applications, service, application_id, found.answers, complete=True,
-        refusal="Some answers need attention before you reply.",
-    )  # fmt: skip
-    async with unit_of_work(applications.pool, applications.queue) as work:
-        await change_state(
-            work, application_id, "in_review", "citizen", citizen_id, data.message, expect=found.state
-        )
+            await work.add_task(DELIVER_TASK, ApplicationRef(uuid.UUID(application_id)))
     return await citizens_view(applications, citizen_id, application_id)
 
 
@@ -324,27 +299,20 @@ async def withdraw(applications: Applications, principal: Principal, application
     return await citizens_view(applications, citizen_id, application_id)
 
 
-async def _check_answers(
-    applications: Applications,
-    service: ServiceRow,
-    application_id: str,
-    answers: dict[str, Any],
-    *,
-    complete: bool,
-    refusal: str,
+async def ready_to_send(
+    applications: Applications, service: ServiceRow, found: ApplicationRow
+) -> list[FieldError]:
+    """What stops the application going to the agency now: every answer it holds, the ones kept back as
+    not fitting the form included, checked as complete against the form and its uploaded files."""
+    file_ids = {row.id for row in await files_queries.files(applications.pool, found.id)}
+    held = {**found.answers, **found.invalid_answers}
+    return check_answers(service.form, held, file_ids=file_ids, complete=True)
+
+
+async def refuse_unless_ready(
+    applications: Applications, service: ServiceRow, found: ApplicationRow, refusal: str
 ) -> None:
-    """400 naming each field when the answers do not fit the service's form (and its uploaded files)."""
-    file_ids = {row.id for row in await files_queries.files(applications.pool, application_id)}
-    errors = check_answers(service.form, answers, file_ids=file_ids, complete=complete)
+    """400 naming each field that stops it being sent."""
+    errors = await ready_to_send(applications, service, found)
     if errors:
         raise InvalidInput(refusal, errors=errors)
-
-
-def _refuse_hidden(form: Form, answers: dict[str, Any]) -> None:
-    errors = [
-        FieldError(field="answers", message=f"contains {hidden}")
-        for value in text_values(form, answers)
-        if (hidden := hidden_character(value)) is not None
-    ]
-    if errors:
-        raise InvalidInput(errors=errors[:1])

@@ -8,17 +8,26 @@ transaction, so "paid" and the money cannot disagree.
 
 from __future__ import annotations
 
+import uuid
+
 import asyncpg
+import msgspec
 import structlog
 
 from backend.applications import queries
 from backend.core.errors import Conflict
-from backend.core.tasks import UnitOfWork
+from backend.core.tasks import TaskKind, UnitOfWork
 from notifications.service import enqueue_notification
 
 _log = structlog.get_logger(__name__)
 
-DELIVER_TASK = "applications.deliver"
+
+class ApplicationRef(msgspec.Struct, frozen=True):
+    application_id: uuid.UUID
+
+
+DELIVER_TASK = TaskKind("applications.deliver", ApplicationRef)
+"""Send a submitted application to the agency's connector (handled by ``applications.tasks``)."""
 
 # What the citizen is told at each step (title Thai, title English).
 STEP_WORDS: dict[str, tuple[str, str]] = {
@@ -44,9 +53,9 @@ async def change_state(
     *,
     expect: str,
     url: str | None = None,
-) -> None:
-    """Event, state and the citizen's message in the caller's transaction; Conflict when the move is
-    not allowed from the state the application is in (or it changed meanwhile)."""
+) -> int:
+    """Event, state and the citizen's message in the caller's transaction (the event's id); Conflict when
+    the move is not allowed from the state the application is in (or it changed meanwhile)."""
     connection = work.connection
     try:
         async with connection.transaction():
@@ -97,6 +106,7 @@ async def change_state(
         request_hash=b"application event",
     )
     _log.info("application_moved", application_id=application_id, to_state=to_state, actor_kind=actor_kind)
+    return event_id
 
 
 async def move_on_payment(work: UnitOfWork, bill_id: str) -> None:

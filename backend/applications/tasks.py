@@ -13,21 +13,22 @@ import uuid
 
 from backend.applications import files_queries, queries
 from backend.applications.files import FileStore
-from backend.applications.states import DELIVER_TASK
+from backend.applications.states import ApplicationRef
+from backend.connectors import access_log
 from backend.connectors import queries as connector_queries
-from backend.connectors.client import ConnectorClient, ConnectorFailure
+from backend.connectors.access_log import ANSWERS, BIRTH_DATE, FILES, NAME, NATIONAL_ID
+from backend.connectors.client import PLAIN_REASONS, ConnectorClient, ConnectorFailure, FailureKind
 from backend.connectors.contract import ApplicationFile, ApplicationSubmission
 from backend.connectors.entitlements import target_from_row
+from backend.connectors.schemas import Said
 from backend.core.crypto import NationalIdCipher
-from backend.core.tasks import TaskContext, task_handler
+from backend.core.tasks import TaskContext
 
-PURPOSE = "Sending your application {number} to the agency"
-FIELDS = ["name", "national ID", "birth date", "answers", "files"]
+FIELDS = [NAME, NATIONAL_ID, BIRTH_DATE, ANSWERS, FILES]
 
 
-@task_handler(DELIVER_TASK)
-async def deliver_application(ctx: TaskContext, application_id: str) -> None:
-    settings = ctx.resources.settings
+async def deliver_application(ctx: TaskContext, ref: ApplicationRef) -> None:
+    settings, application_id = ctx.resources.settings, str(ref.application_id)
     found = await queries.delivery_target(ctx.connection, application_id)
     if found is None or found.connector_id is None or found.agency_reference is not None:
         return  # gone, no longer sent by connector, or already accepted
@@ -47,6 +48,7 @@ async def deliver_application(ctx: TaskContext, application_id: str) -> None:
             content_base64=base64.b64encode(await store.get(file.sha256)).decode(),
         )
         for file in await files_queries.files(ctx.connection, application_id)
+        if file.field is not None  # the form's files; a reply's come later, through the agency API
     ]
     submission = ApplicationSubmission(
         tracking_number=found.tracking_number,
@@ -64,17 +66,21 @@ async def deliver_application(ctx: TaskContext, application_id: str) -> None:
     )
     client = ConnectorClient(ctx.resources.redis, ctx.resources.outbound)
     outcome, detail, reference = "ok", None, None
+    failure_kind: FailureKind | None = None
     try:
         reference = (await client.submit_application(target_from_row(row, cipher), submission)).reference
     except ConnectorFailure as failure:
         outcome = "timeout" if failure.kind == "timeout" else "failed"
-        detail = f"{failure.kind}: {failure.detail}"[:300]
+        failure_kind, detail = failure.kind, f"{failure.kind}: {failure.detail}"[:300]
     # A failed attempt is recorded outside the task's transaction, which its retry rolls back.
-    await connector_queries.record_access(
+    await access_log.record_access(
         ctx.connection if reference else ctx.resources.pool,
-        citizen_id=found.citizen_id, agency_id=found.agency_id, connector_id=row["id"],
-        actor_kind="system", actor_id=None, purpose=PURPOSE.format(number=found.tracking_number),
-        fields=FIELDS, outcome=outcome, detail=detail,
+        citizen_id=found.citizen_id, agency_id=found.agency_id, connector_id=row["id"], kind="agency_call",
+        actor_kind="system", actor_id=None,
+        purpose=Said(f"ส่งคำขอ {found.tracking_number} ไปยังหน่วยงาน",
+                     f"Sending your application {found.tracking_number} to the agency"),
+        fields=FIELDS, outcome=outcome,
+        detail=Said(*PLAIN_REASONS[failure_kind]) if failure_kind else None,
     )  # fmt: skip
     if reference is None:
         raise ConnectorFailure("unreachable", detail or "not accepted")

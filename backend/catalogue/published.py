@@ -1,9 +1,9 @@
 """The published catalogue as citizens and open data see it.
 
 The published catalogue (the national target is 2,000+ services) is read from PostgreSQL once and
-kept in each process, both languages, with search keys prepared. A version stamp in Redis, renewed
-on every publish, retire or agency decision, tells every replica when to reload; a replica checks it
-at most once a second, so a change shows everywhere within about a second.
+kept in each process, both languages (a search asks PostgreSQL which tiles match). A version stamp
+in Redis, renewed on every publish, retire or agency decision, tells every replica when to reload; a
+replica checks it at most once a second, so a change shows everywhere within about a second.
 """
 
 from __future__ import annotations
@@ -15,8 +15,6 @@ import io
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import msgspec
@@ -35,21 +33,11 @@ from backend.catalogue.schemas import (
     TileGroup,
 )
 from backend.core.db import Pool
-from backend.core.text import search_key
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 CATALOGUE_VERSION_KEY = "catalogue:version"
 _VERSION_CHECK_SECONDS = 1.0
 RECENT_LIMIT = 8
-_SEARCHED_FIELDS = (
-    "title_th", "title_en", "description_th", "description_en", "agency_name_th", "agency_name_en",
-)  # fmt: skip
-
-
-@dataclass(frozen=True, slots=True)
-class _Entry:
-    tile: PublishedTile
-    search_text: str
 
 
 def _age_on(birthdate: dt.date, today: dt.date) -> int:
@@ -65,7 +53,7 @@ class Catalogue:
     def __init__(self, pool: Pool, redis_client: redis.asyncio.Redis) -> None:
         self._pool = pool
         self._redis = redis_client
-        self._entries: list[_Entry] = []
+        self._entries: list[PublishedTile] = []
         self._loaded_version: str | None = None
         self._checked_at = 0.0
         self._lock = asyncio.Lock()
@@ -80,7 +68,7 @@ class Catalogue:
     def forget(self) -> None:
         self._loaded_version = None
 
-    async def _current(self) -> list[_Entry]:
+    async def _current(self) -> list[PublishedTile]:
         now = time.monotonic()
         if self._loaded_version is not None and now - self._checked_at < _VERSION_CHECK_SECONDS:
             return self._entries
@@ -93,21 +81,13 @@ class Catalogue:
             stamp = await self._redis.get(CATALOGUE_VERSION_KEY)
             version = stamp.decode() if isinstance(stamp, bytes) else str(stamp)
             if version != self._loaded_version:
-                tiles = await queries.published_catalogue(self._pool)
-                self._entries = [
-                    _Entry(tile, search_key(" ".join(str(getattr(tile, name)) for name in _SEARCHED_FIELDS)))
-                    for tile in tiles
-                ]
+                self._entries = await queries.published_catalogue(self._pool)
                 self._loaded_version = version
             self._checked_at = time.monotonic()
             return self._entries
 
     async def tiles(self) -> list[PublishedTile]:
-        return [entry.tile for entry in await self._current()]
-
-    async def published(self) -> list[dict[str, Any]]:
-        """The published tiles as plain rows (their columns by name)."""
-        return [msgspec.structs.asdict(tile) for tile in await self.tiles()]
+        return await self._current()
 
     async def for_citizen(
         self,
@@ -121,7 +101,7 @@ class Catalogue:
     ) -> CatalogueView:
         """Tiles matching the filters, for the citizen's age (on ``today``, by default the date in
         Thailand), their favourites and recently used ones first."""
-        entries = await self._current()
+        tiles = await self._current()
         favourite_ids: list[int] = []
         recent_ids: list[int] = []
         age: int | None = None
@@ -130,12 +110,12 @@ class Catalogue:
             recent_ids = await queries.recently_used(self._pool, citizen_id, RECENT_LIMIT)
             birthdate = await queries.citizen_birthdate(self._pool, citizen_id)
             age = _age_on(birthdate, today or dt.datetime.now(BANGKOK).date()) if birthdate else None
-        needle = search_key(query.strip()) if query else ""
+        # Search is PostgreSQL's trigram matching (typos, Thai without spaces, agencies' synonyms).
+        scores = await queries.search(self._pool, query.strip()) if query and query.strip() else None
         favourite_set = set(favourite_ids)
         matching: list[CitizenTile] = []
-        for entry in entries:
-            tile = entry.tile
-            if needle and needle not in entry.search_text:
+        for tile in tiles:
+            if scores is not None and tile.id not in scores:
                 continue
             if category and tile.category != category:
                 continue
@@ -147,6 +127,8 @@ class Catalogue:
             ):
                 continue
             matching.append(_citizen_tile(tile, language, tile.id in favourite_set))
+        if scores is not None:  # best matches first, within each group too
+            matching.sort(key=lambda tile: -scores[tile.id])
         by_id = {tile.id: tile for tile in matching}
         return CatalogueView(
             language=language,
@@ -158,7 +140,7 @@ class Catalogue:
         )
 
     async def is_published(self, tile_id: int) -> PublishedTile | None:
-        return next((entry.tile for entry in await self._current() if entry.tile.id == tile_id), None)
+        return next((tile for tile in await self._current() if tile.id == tile_id), None)
 
     async def open_tiles(self) -> list[OpenTile]:
         """The open-data shape of every published tile."""

@@ -1,11 +1,10 @@
 """All SQL of the catalogue feature. Rows come back as the Structs of ``schemas``; the demo seed and
-tests write tiles with ``create_tile``, ``insert_version`` (a row of the version's columns), ``publish``,
+tests write tiles with ``create_tile``, ``insert_version`` (a ``TileContent``), ``publish``,
 ``record_review`` and ``set_favourite``."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import msgspec
 
@@ -14,6 +13,7 @@ from backend.catalogue.schemas import (
     DecidedAgency,
     NewAgency,
     PublishedTile,
+    TileContent,
     TileInReview,
     TileLock,
     TileRow,
@@ -23,7 +23,7 @@ from backend.core.db import Db
 
 _VERSION_COLUMNS = """
     title_th, title_en, description_th, description_en, icon, category, life_events,
-    audience_min_age, audience_max_age, kind, link_url, sort_order
+    audience_min_age, audience_max_age, kind, link_url, sort_order, keywords
 """
 
 
@@ -99,28 +99,29 @@ async def create_tile(db: Db, agency_id: int) -> int:
 
 
 async def insert_version(
-    db: Db, tile_id: int, version: int, content: dict[str, Any], created_by: str | None
+    db: Db, tile_id: int, version: int, content: TileContent, created_by: str | None
 ) -> None:
     await db.execute(
         f"""
         INSERT INTO tile_versions (tile_id, version, created_by, {_VERSION_COLUMNS})
-        VALUES ($1, $2, $3::uuid, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+        VALUES ($1, $2, $3::uuid, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
         """,  # noqa: S608
         tile_id,
         version,
         created_by,
-        content["title_th"],
-        content["title_en"],
-        content["description_th"],
-        content["description_en"],
-        content["icon"],
-        content["category"],
-        content["life_events"],
-        content["audience_min_age"],
-        content["audience_max_age"],
-        content["kind"],
-        content["link_url"],
-        content["sort_order"],
+        content.title_th,
+        content.title_en,
+        content.description_th,
+        content.description_en,
+        content.icon,
+        content.category,
+        content.life_events,
+        content.audience_min_age,
+        content.audience_max_age,
+        content.kind,
+        content.link_url,
+        content.sort_order,
+        content.keywords,
     )
 
 
@@ -200,8 +201,8 @@ async def record_review(
 _TILE_VIEW = """
     SELECT t.id, t.agency_id, t.draft_version, t.draft_state, t.published_version, t.review_comment,
            t.retired_at, t.updated_at,
-           to_jsonb(d) - 'tile_id' - 'created_by' AS draft,
-           to_jsonb(p) - 'tile_id' - 'created_by' AS published
+           to_jsonb(d) - 'tile_id' - 'created_by' - 'search_text' AS draft,
+           to_jsonb(p) - 'tile_id' - 'created_by' - 'search_text' AS published
     FROM tiles t
     LEFT JOIN tile_versions d ON d.tile_id = t.id AND d.version = t.draft_version
     LEFT JOIN tile_versions p ON p.tile_id = t.id AND p.version = t.published_version
@@ -260,6 +261,30 @@ async def published_catalogue(db: Db) -> list[PublishedTile]:
         """  # noqa: S608
     )
     return [msgspec.convert(dict(row), PublishedTile) for row in rows]
+
+
+async def search(db: Db, query: str) -> dict[int, float]:
+    """Published tiles whose text, keywords or agency match ``query``, by id with their score (best
+    first): the query found within, or close to some stretch of it despite typos (pg_trgm's word
+    similarity above its threshold, 0.6 unless the database says otherwise)."""
+    rows = await db.fetch(
+        """
+        SELECT t.id, greatest(word_similarity(q.needle, v.search_text), word_similarity(q.needle, a.text),
+                              (strpos(v.search_text, q.needle) > 0)::int) AS score
+        FROM (SELECT catalogue_search_text($1) AS needle) q
+        CROSS JOIN tiles t
+        JOIN tile_versions v ON v.tile_id = t.id AND v.version = t.published_version
+        CROSS JOIN LATERAL (
+            SELECT catalogue_search_text(name_th || ' ' || name_en) AS text, status
+            FROM agencies WHERE id = t.agency_id
+        ) a
+        WHERE t.retired_at IS NULL AND a.status = 'approved'
+          AND (q.needle <% v.search_text OR strpos(v.search_text, q.needle) > 0 OR q.needle <% a.text)
+        ORDER BY score DESC, t.id
+        """,
+        query,
+    )
+    return {row["id"]: row["score"] for row in rows}
 
 
 async def favourites(db: Db, citizen_id: str) -> list[int]:

@@ -7,6 +7,8 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from backend.core.input import Input
+
 Category = Literal[
     "welfare", "health", "family", "education", "work", "tax", "utilities",
     "documents", "transport", "housing", "agriculture", "safety",
@@ -47,9 +49,10 @@ LIFE_EVENT_LABELS: dict[str, tuple[str, str]] = {
 Title = Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
 Description = Annotated[str, msgspec.Meta(max_length=500)]
 Age = Annotated[int, msgspec.Meta(ge=0, le=150)]
+Keyword = Annotated[str, msgspec.Meta(min_length=1, max_length=60)]
 
 
-class TileContent(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+class TileFields(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """What an agency writes for a tile; every save is kept as a new version."""
 
     title_th: Title
@@ -59,6 +62,8 @@ class TileContent(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     icon: Annotated[str, msgspec.Meta(pattern="^[a-z0-9-]{1,40}$")]
     category: Category
     life_events: Annotated[list[LifeEvent], msgspec.Meta(max_length=9)] = msgspec.field(default_factory=list)
+    keywords: Annotated[list[Keyword], msgspec.Meta(max_length=30)] = msgspec.field(default_factory=list)
+    """Everyday words and synonyms citizens search by, Thai and English ("บัตรทอง", "old age allowance")."""
     audience_min_age: Age | None = None
     audience_max_age: Age | None = None
     kind: TileKind
@@ -67,7 +72,11 @@ class TileContent(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     sort_order: Annotated[int, msgspec.Meta(ge=-1000, le=1000)] = 0
 
 
-class TileVersionView(TileContent, kw_only=True):
+class TileContent(TileFields, Input, kw_only=True):
+    """A tile's content as a request carries it (a stored version is not checked again on reading)."""
+
+
+class TileVersionView(TileFields, kw_only=True):
     version: int
     created_at: dt.datetime
 
@@ -85,11 +94,11 @@ class AgencyTileView(msgspec.Struct, kw_only=True):
     published: TileVersionView | None
 
 
-class ReviewDecision(msgspec.Struct, forbid_unknown_fields=True):
+class ReviewDecision(Input, forbid_unknown_fields=True):
     comment: Annotated[str, msgspec.Meta(min_length=1, max_length=1000)]
 
 
-class NewAgency(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+class NewAgency(Input, kw_only=True, forbid_unknown_fields=True):
     code: Annotated[str, msgspec.Meta(pattern="^[a-z][a-z0-9-]{1,31}$")]
     name_th: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
     name_en: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]

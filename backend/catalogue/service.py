@@ -11,8 +11,6 @@ acted take the caller's ``Principal``.
 
 from __future__ import annotations
 
-from typing import Any
-
 import msgspec
 
 from backend.catalogue import queries
@@ -31,7 +29,7 @@ from backend.catalogue.schemas import (
 from backend.core.errors import Conflict, FieldError, InvalidInput, NotFound
 from backend.core.principal import Principal
 from backend.core.resources import Resources
-from backend.core.text import hidden_character, normalise, refuse_hidden_text
+from backend.core.text import normalise
 from backend.identity import queries as identity_queries
 from backend.identity.service import Identity
 
@@ -48,7 +46,6 @@ def _person(principal: Principal) -> str:
 
 
 async def propose_agency(resources: Resources, data: NewAgency, principal: Principal) -> AgencyView:
-    refuse_hidden_text(data)
     agency_id = await queries.propose_agency(resources.pool, data, _person(principal))
     if agency_id is None:
         raise Conflict("An agency with this code already exists.")
@@ -87,9 +84,9 @@ async def decide_agency(
             )
     await identity.roles.changed()
     if status == "suspended":  # its systems' live tokens stop at once, as its staff's roles have
-        for client in await identity_queries.agency_clients(resources.pool, agency_id):
-            await identity.agency_tokens.mark_revoked(client["id"])
-            await identity.agency_tokens.revoke_all(client["id"])
+        for client in await identity_queries.agency_client_listing(resources.pool, agency_id):
+            await identity.agency_tokens.mark_revoked(client.id)
+            await identity.agency_tokens.revoke_all(client.id)
     await catalogue.changed()
     return decided.agency
 
@@ -97,17 +94,16 @@ async def decide_agency(
 # --- the agency's tiles ---------------------------------------------------------------------------
 
 
-def checked_content(content: TileContent) -> dict[str, Any]:
-    """Field rules msgspec cannot express, with the field named; returns the row to store (the
-    columns ``queries.insert_version`` writes)."""
+def checked_content(content: TileContent) -> TileContent:
+    """Field rules msgspec cannot express, with the field named; returns the content to store, its
+    text normalised and its life events sorted once each."""
     errors: list[FieldError] = []
-    fields = msgspec.structs.asdict(content)
-    for name in _TEXT_FIELDS:
-        fields[name] = normalise(fields[name])
-        if (hidden := hidden_character(fields[name])) is not None:
-            errors.append(
-                FieldError(field=name, message=f"contains an invisible or control character ({hidden})")
-            )
+    # Hidden characters are refused by TileContent itself (an Input), decoded or built in code.
+    texts = {name: normalise(getattr(content, name)) for name in _TEXT_FIELDS}
+    # Each keyword once, in the order written (a keyword differing only in case is the same word).
+    keywords = list({normalise(word).casefold(): normalise(word) for word in content.keywords}.values())
+    if "" in keywords:
+        errors.append(FieldError(field="keywords", message="has an empty keyword"))
     if content.kind == "link" and not content.link_url:
         errors.append(FieldError(field="link_url", message="a link tile needs the agency's https:// address"))
     if content.kind != "link" and content.link_url:
@@ -115,14 +111,15 @@ def checked_content(content: TileContent) -> dict[str, Any]:
     low, high = content.audience_min_age, content.audience_max_age
     if low is not None and high is not None and low > high:
         errors.append(FieldError(field="audience_max_age", message="must not be below audience_min_age"))
-    if not fields["title_th"] or not fields["title_en"]:
+    if not texts["title_th"] or not texts["title_en"]:
         errors.append(
-            FieldError(field="title_th" if not fields["title_th"] else "title_en", message="is empty")
+            FieldError(field="title_th" if not texts["title_th"] else "title_en", message="is empty")
         )
     if errors:
         raise InvalidInput("; ".join(f"{e.field}: {e.message}" for e in errors), errors=errors)
-    fields["life_events"] = sorted(set(fields["life_events"]))
-    return fields
+    return msgspec.structs.replace(
+        content, **texts, keywords=keywords, life_events=sorted(set(content.life_events))
+    )
 
 
 def tile_state(row: TileRow) -> TileState:
@@ -250,8 +247,6 @@ async def decide_tile(
     decision: ReviewDecision | None = None,
 ) -> AgencyTileView:
     """Publishes the version in review, or returns it to the agency with the decision's comment."""
-    if decision is not None:
-        refuse_hidden_text(decision)
     comment = decision.comment if decision else None
     async with resources.pool.acquire() as connection, connection.transaction():
         tile = await queries.tile_in_review_for_update(connection, tile_id)

@@ -19,7 +19,13 @@ import redis.asyncio
 
 from backend.connectors.client import PLAIN_REASONS
 from backend.connectors.contract import Entitlement, EntitlementsResponse
-from backend.connectors.schemas import ActiveConnector, AgencyResult, EntitlementView, ResultState
+from backend.connectors.schemas import (
+    ActiveConnector,
+    AgencyResult,
+    ConsentView,
+    EntitlementView,
+    ResultState,
+)
 
 CACHE_KEY = "entitlements:{}:{}"
 HOLD_KEY = "entitlements-refresh:{}:{}"
@@ -157,7 +163,7 @@ class AnswerStore:
 
 
 def agency_result(
-    row: ActiveConnector, outcome: Outcome, language: str, consented: bool, hold: Hold | None
+    row: ActiveConnector, outcome: Outcome, language: str, consent: ConsentView | None, hold: Hold | None
 ) -> AgencyResult:
     state, fetched_at, answer, why = outcome
     index = 0 if language == "th" else 1
@@ -194,7 +200,12 @@ def agency_result(
         age_seconds=int(time.time() - fetched_at) if fetched_at else None,
         reason=reason,
         consent_required=row.consent_required,
-        consent_given=consented,
+        consent_given=consent is not None,
+        purpose=row.purpose_en if english else row.purpose_th,
+        fields=row.fields_en if english else row.fields_th,
+        consent_days=row.consent_days,
+        consent_id=consent.id if consent else None,
+        consent_expires_at=consent.expires_at if consent else None,
         entitlements=entitlements,
         refresh_available_at=dt.datetime.fromtimestamp(hold.until, tz=dt.UTC) if hold else None,
     )
@@ -209,6 +220,7 @@ def _entitlement_view(
         agency_name=agency_name,
         scheme_id=entitlement.scheme_id,
         scheme_name=entitlement.scheme_name_en if english else entitlement.scheme_name_th,
+        kind=entitlement.kind,
         status=entitlement.status,
         amount_satang=entitlement.amount_satang,
         period=entitlement.period,

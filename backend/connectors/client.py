@@ -21,7 +21,7 @@ import ssl
 import time
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Literal
 
 import aiohttp
 import msgspec
@@ -194,14 +194,6 @@ class ConnectorClient:
             return msgspec.json.decode(raw, type=ApplicationAccepted)
         except (msgspec.DecodeError, msgspec.ValidationError) as exc:
             raise ConnectorFailure("bad_answer", str(exc)[:200]) from exc
-
-    async def health(self, target: ConnectorTarget) -> dict[str, Any]:
-        raw = await self._request(target, "GET", "/v1/health", None, "health-check")
-        try:
-            answer = msgspec.json.decode(raw)
-        except msgspec.DecodeError as exc:
-            raise ConnectorFailure("bad_answer") from exc
-        return answer if isinstance(answer, dict) else {"status": "unknown"}
 
     def _ssl_for(self, target: ConnectorTarget) -> ssl.SSLContext | bool:
         if not (target.server_ca_pem or target.client_certificate_pem):

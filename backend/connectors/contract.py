@@ -16,6 +16,9 @@ from backend.core.text import hidden_character
 
 CONTRACT_VERSION = "1"
 EntitlementStatus = Literal["receiving", "eligible_not_enrolled", "not_eligible", "pending"]
+EntitlementKind = Literal["benefit", "fee", "status"]
+"""What the citizen gets (money, a card), a service they pay a fee for, or where they stand (a cover,
+a membership): the app never tells a citizen they "may be eligible" for a fee."""
 
 
 class EntitlementsRequest(msgspec.Struct, kw_only=True):
@@ -31,6 +34,8 @@ class Entitlement(msgspec.Struct, kw_only=True, forbid_unknown_fields=False):
     scheme_name_th: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
     scheme_name_en: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
     status: EntitlementStatus
+    kind: EntitlementKind = "benefit"
+    """Answers from before ``kind`` was in the contract were benefits."""
     amount_satang: Annotated[int, msgspec.Meta(ge=0)] | None = None
     period: Literal["once", "monthly", "yearly"] | None = None
     next_payment_date: dt.date | None = None

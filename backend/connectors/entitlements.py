@@ -34,14 +34,14 @@ import msgspec
 import structlog
 from litestar.datastructures import State
 
-from backend.connectors import queries
+from backend.connectors import access_log, queries
 from backend.connectors.answers import AnswerStore, Cached, Outcome, agency_result, as_held, is_fresh
 from backend.connectors.client import PLAIN_REASONS, ConnectorClient, ConnectorFailure, ConnectorTarget
 from backend.connectors.contract import EntitlementsResponse
-from backend.connectors.schemas import ActiveConnector, ConnectorRow, EntitlementsPage
+from backend.connectors.schemas import ActiveConnector, ConnectorRow, EntitlementsPage, Said
 from backend.core.crypto import NationalIdCipher
 from backend.core.db import Pool
-from backend.core.tasks import unit_of_work
+from backend.core.tasks import TaskKind, unit_of_work
 
 if TYPE_CHECKING:
     from saq.queue.base import Queue
@@ -50,8 +50,17 @@ _log = structlog.get_logger(__name__)
 
 SECRET_PURPOSE = b"connector.secret.v1"
 _CONNECTORS_TTL_SECONDS = 5.0
-NEWLY_ELIGIBLE_TASK = "entitlements.newly_eligible"
-"""Ref ``citizen_id:connector_id:scheme_id``; handled by ``notifications.tasks``."""
+DEADLINE_PASSED = Said("หน่วยงานตอบไม่ทันเวลาที่หน้านี้รอได้", "the page's deadline passed")
+
+
+class NewlyEligible(msgspec.Struct, frozen=True):
+    citizen_id: uuid.UUID
+    connector_id: int
+    scheme_id: str
+
+
+NEWLY_ELIGIBLE_TASK = TaskKind("entitlements.newly_eligible", NewlyEligible)
+"""Tell a citizen of a scheme they newly may claim; handled by ``notifications.tasks``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,7 +69,7 @@ class _Call:
 
     row: ActiveConnector
     outcome: str
-    detail: str | None
+    detail: Said | None
     answer: EntitlementsResponse | None
     at: float = field(default_factory=time.time)
 
@@ -215,14 +224,14 @@ class EntitlementsService:
                 self.refresh_cooldown_seconds,
             )
         results = [
-            agency_result(row, outcomes[row.id], language, row.id in consents, holds.get(row.id))
+            agency_result(row, outcomes[row.id], language, consents.get(row.id), holds.get(row.id))
             for row in connectors
         ]
         claimable = [
             entitlement
             for result in results
             for entitlement in result.entitlements
-            if entitlement.status == "eligible_not_enrolled"
+            if entitlement.status == "eligible_not_enrolled" and entitlement.kind == "benefit"
         ]
         later = [result.refresh_available_at for result in results if result.refresh_available_at]
         return EntitlementsPage(
@@ -279,14 +288,14 @@ class EntitlementsService:
         """Ask the agency, noting the call in ``calls``; what it leads to is kept by ``_keep``."""
         target = target_from_row(row, self._cipher)
         try:
-            answer = await self._client.entitlements(target, national_id, row.purpose, request_id)
+            answer = await self._client.entitlements(target, national_id, row.purpose_en, request_id)
         except ConnectorFailure as failure:
             if failure.kind != "breaker_open":  # an open breaker means no call reached the agency
                 outcome = {"timeout": "timeout", "refused_destination": "refused"}.get(failure.kind, "failed")
-                calls.append(_Call(row, outcome, PLAIN_REASONS[failure.kind][1], None))
+                calls.append(_Call(row, outcome, Said(*PLAIN_REASONS[failure.kind]), None))
             raise
         except asyncio.CancelledError:  # the page's deadline passed while the agency was being asked
-            calls.append(_Call(row, "timeout", "the page's deadline passed", None))
+            calls.append(_Call(row, "timeout", DEADLINE_PASSED, None))
             raise
         calls.append(_Call(row, "ok", None, answer))
         return answer
@@ -298,17 +307,13 @@ class EntitlementsService:
         if not calls:
             return
         async with unit_of_work(self._pool, self._queue) as work:
-            await queries.record_accesses(
+            await access_log.record_accesses(
                 work.connection,
                 citizen_id=citizen_id,
                 actor_kind=caller.kind,
                 actor_id=caller.id,
-                calls=[
-                    (call.row.agency_id, call.row.id, call.row.purpose, call.row.fields, call.outcome,
-                     call.detail)
-                    for call in calls
-                ],
-            )  # fmt: skip
+                calls=[(call.row, call.outcome, call.detail) for call in calls],
+            )
             answered = [(call.row, call.at, call.answer) for call in calls if call.answer is not None]
             if answered:
                 newly_eligible = await queries.replace_entitlement_states(
@@ -316,10 +321,11 @@ class EntitlementsService:
                     citizen_id=citizen_id,
                     answers=[(row.id, row.agency_id, answer.entitlements) for row, _, answer in answered],
                 )
+                citizen = uuid.UUID(citizen_id)
                 await work.add_tasks(
                     NEWLY_ELIGIBLE_TASK,
                     [
-                        (f"{citizen_id}:{connector_id}:{scheme}", None)
+                        (NewlyEligible(citizen, connector_id, scheme), None)
                         for connector_id, scheme in newly_eligible
                     ],
                 )

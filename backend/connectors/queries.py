@@ -1,8 +1,7 @@
 """All SQL of the connectors feature: registry, consents, and the data-access record.
 
 Rows come back as the Structs of ``schemas``. Other features use some of these as they are: the
-data-access record (``record_access``, ``record_staff_look``), ``agency_connectors`` (plain rows, by
-column name) and ``create_connector`` (from such a row: the demo seed and tests).
+data-access record (``record_access``, ``record_staff_look``) and ``connectors_of``.
 """
 
 from __future__ import annotations
@@ -13,21 +12,15 @@ from typing import Any
 import msgspec
 
 from backend.connectors.contract import Entitlement
-from backend.connectors.schemas import (
-    ActiveConnector,
-    ConnectorRow,
-    ConsentView,
-    DataAccessView,
-    NewConnector,
-)
+from backend.connectors.schemas import ActiveConnector, ConnectorRow, ConsentView, NewConnector
 from backend.core.db import Connection, Db
 
 # What an agency sets when registering or changing a connector (besides its fixed name).
 WRITABLE_COLUMNS = (
     "title_th", "title_en", "base_url", "auth_kind", "api_key_header", "oauth_token_url",
     "oauth_client_id", "oauth_scope", "secret_ciphertext", "secret_key_id", "timeout_ms", "retries",
-    "cache_seconds", "consent_required", "purpose", "fields", "client_certificate_pem", "server_ca_pem",
-    "min_age", "max_age",
+    "cache_seconds", "consent_required", "consent_days", "purpose_th", "purpose_en", "fields_th", "fields_en",
+    "client_certificate_pem", "server_ca_pem", "min_age", "max_age",
 )  # fmt: skip
 CONNECTOR_COLUMNS = ", ".join(
     ("id", "agency_id", "name", *WRITABLE_COLUMNS, "status", "created_at", "updated_at")
@@ -57,15 +50,6 @@ async def _insert(
         *values,
     )
     return connector_id
-
-
-async def create_connector(
-    db: Db, agency_id: int, fields: dict[str, Any], created_by: str | None
-) -> int | None:
-    """From a row of the connector's columns by name (the demo seed, tests); None when the agency
-    already has a connector of that name."""
-    values = [fields.get(column) for column in WRITABLE_COLUMNS]
-    return await _insert(db, agency_id, fields["name"], values, created_by)
 
 
 async def register_connector(
@@ -148,7 +132,7 @@ async def active_connectors(db: Db, connector_id: int | None = None) -> list[Act
 async def live_consents(db: Db, citizen_id: str) -> dict[int, ConsentView]:
     rows = await db.fetch(
         """
-        SELECT id, connector_id, purpose, granted_at, expires_at FROM consents
+        SELECT id, connector_id, purpose_th, purpose_en, granted_at, expires_at FROM consents
         WHERE citizen_id = $1::uuid AND withdrawn_at IS NULL AND expires_at > now()
         """,
         citizen_id,
@@ -156,26 +140,26 @@ async def live_consents(db: Db, citizen_id: str) -> dict[int, ConsentView]:
     return {row["connector_id"]: msgspec.convert(dict(row), ConsentView) for row in rows}
 
 
-async def grant_consent(
-    connection: Connection, citizen_id: str, connector_id: int, purpose: str, days: int
-) -> ConsentView:
-    """Replaces any live consent for the same connector; run inside a transaction."""
+async def grant_consent(connection: Connection, citizen_id: str, connector: ConnectorRow) -> ConsentView:
+    """For the connector's purpose and duration as they read now; replaces any live consent for the
+    same connector; run inside a transaction."""
     await connection.execute(
         "UPDATE consents SET withdrawn_at = now() "
         "WHERE citizen_id = $1::uuid AND connector_id = $2 AND withdrawn_at IS NULL",
         citizen_id,
-        connector_id,
+        connector.id,
     )
     row = await connection.fetchrow(
         """
-        INSERT INTO consents (citizen_id, connector_id, purpose, expires_at)
-        VALUES ($1::uuid, $2, $3, now() + make_interval(days => $4))
-        RETURNING id, connector_id, purpose, granted_at, expires_at
+        INSERT INTO consents (citizen_id, connector_id, purpose_th, purpose_en, expires_at)
+        VALUES ($1::uuid, $2, $3, $4, now() + make_interval(days => $5))
+        RETURNING id, connector_id, purpose_th, purpose_en, granted_at, expires_at
         """,
         citizen_id,
-        connector_id,
-        purpose,
-        days,
+        connector.id,
+        connector.purpose_th,
+        connector.purpose_en,
+        connector.consent_days,
     )
     assert row is not None
     return msgspec.convert(dict(row), ConsentView)
@@ -270,6 +254,7 @@ async def replace_entitlement_states(
             (connector_id, state.scheme_id)
             for connector_id, _, state in rows
             if state.status == "eligible_not_enrolled"
+            and state.kind == "benefit"  # a fee-paying service is not news to tell a citizen of
             and before.get((connector_id, state.scheme_id)) != state.status
         }
     )
@@ -283,110 +268,3 @@ _STATE_KEYS = (
     "how_to_claim_th",
     "how_to_claim_en",
 )
-
-
-_INSERT_ACCESS = """
-    INSERT INTO data_access_log (citizen_id, agency_id, connector_id, actor_kind, actor_id, purpose,
-                                 fields, outcome, detail)
-    VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8, $9)
-"""
-
-
-async def record_access(
-    db: Db,
-    *,
-    citizen_id: str,
-    agency_id: int | None,
-    connector_id: int | None,
-    actor_kind: str,
-    actor_id: str | None,
-    purpose: str,
-    fields: list[str],
-    outcome: str,
-    detail: str | None,
-) -> None:
-    await db.execute(
-        _INSERT_ACCESS,
-        citizen_id,
-        agency_id,
-        connector_id,
-        actor_kind,
-        actor_id,
-        purpose,
-        fields,
-        outcome,
-        detail,
-    )
-
-
-async def record_staff_look(
-    db: Db, *, citizen_id: str, staff_id: str, purpose: str, fields: list[str], detail: str | None = None
-) -> None:
-    """A staff member saw something of the citizen's: shown to them in "who accessed my data"."""
-    await record_access(
-        db,
-        citizen_id=citizen_id,
-        agency_id=None,
-        connector_id=None,
-        actor_kind="staff",
-        actor_id=staff_id,
-        purpose=purpose,
-        fields=fields,
-        outcome="ok",
-        detail=detail,
-    )
-
-
-async def record_accesses(
-    db: Db,
-    *,
-    citizen_id: str,
-    actor_kind: str,
-    actor_id: str | None,
-    calls: list[tuple[int, int, str, list[str], str, str | None]],
-) -> None:
-    """One record per call: (agency, connector, purpose, fields, outcome, detail)."""
-    await db.executemany(
-        _INSERT_ACCESS,
-        [(citizen_id, agency, connector, actor_kind, actor_id, *rest) for agency, connector, *rest in calls],
-    )
-
-
-async def data_access_for_citizen(
-    db: Db, citizen_id: str, before_id: int | None, limit: int
-) -> list[DataAccessView]:
-    rows = await db.fetch(
-        """
-        SELECT l.id, l.at, l.actor_kind, l.purpose, l.fields, l.outcome, l.detail, l.agency_id,
-               a.name_th AS agency_name_th, a.name_en AS agency_name_en,
-               c.title_th AS connector_title_th, c.title_en AS connector_title_en
-        FROM data_access_log l
-        LEFT JOIN agencies a ON a.id = l.agency_id
-        LEFT JOIN connectors c ON c.id = l.connector_id
-        WHERE l.citizen_id = $1::uuid AND ($2::bigint IS NULL OR l.id < $2)
-        ORDER BY l.id DESC LIMIT $3
-        """,
-        citizen_id,
-        before_id,
-        limit,
-    )
-    return [msgspec.convert(dict(row), DataAccessView) for row in rows]
-
-
-async def data_access_for_agency(
-    db: Db, agency_id: int, before_id: int | None, limit: int
-) -> list[DataAccessView]:
-    """Calls made to the agency's own connectors, and nothing else the log holds under its id (a
-    citizen sharing one of its documents, someone opening the share, its staff's own looks)."""
-    rows = await db.fetch(
-        """
-        SELECT l.id, l.at, l.actor_kind, l.purpose, l.fields, l.outcome, l.connector_id
-        FROM data_access_log l JOIN connectors c ON c.id = l.connector_id AND c.agency_id = $1
-        WHERE l.agency_id = $1 AND ($2::bigint IS NULL OR l.id < $2)
-        ORDER BY l.id DESC LIMIT $3
-        """,
-        agency_id,
-        before_id,
-        limit,
-    )
-    return [msgspec.convert({**dict(row), "agency_id": agency_id}, DataAccessView) for row in rows]

@@ -8,16 +8,23 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from backend.connectors.contract import EntitlementKind
+from backend.core.input import Input
+
 AuthKind = Literal["none", "api_key", "oauth_client_credentials", "client_tls"]
 Pem = Annotated[str, msgspec.Meta(min_length=1, max_length=20000)]
 Url = Annotated[str, msgspec.Meta(max_length=2000, pattern="^https?://")]
 ResultState = Literal["fresh", "stale", "unavailable"]
+AccessKind = Literal["agency_call", "staff_lookup", "document_share"]
+Purpose = Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
+DataItem = Annotated[str, msgspec.Meta(min_length=1, max_length=60)]
+DataItems = Annotated[list[DataItem], msgspec.Meta(max_length=30)]
 
 
 # --- connectors (agencies) ------------------------------------------------------------------------
 
 
-class NewConnector(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+class NewConnector(Input, kw_only=True, forbid_unknown_fields=True):
     name: Annotated[str, msgspec.Meta(pattern="^[a-z][a-z0-9-]{1,39}$")]
     title_th: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
     title_en: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
@@ -43,12 +50,19 @@ class NewConnector(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     retries: Annotated[int, msgspec.Meta(ge=0, le=3)] = 1
     cache_seconds: Annotated[int, msgspec.Meta(ge=0, le=86400)] = 300
     consent_required: bool = False
-    purpose: Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
-    """Why the platform calls it, as the citizen will read it in "who accessed my data"."""
-    fields: Annotated[list[Annotated[str, msgspec.Meta(max_length=60)]], msgspec.Meta(max_length=30)] = (
-        msgspec.field(default_factory=list)
-    )
-    """Which of the citizen's data the agency returns (shown to the citizen)."""
+    consent_days: Annotated[int, msgspec.Meta(ge=1, le=730)] = 365
+    """How long a citizen's consent to it lasts (told to them before they agree)."""
+    purpose_th: Purpose
+    purpose_en: Purpose
+    """Why the platform calls it, as the citizen reads it (before consenting, in "who accessed my data")."""
+    fields_th: DataItems = msgspec.field(default_factory=list)
+    fields_en: DataItems = msgspec.field(default_factory=list)
+    """Which of the citizen's data the agency returns, item by item in both languages (shown to them)."""
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if len(self.fields_th) != len(self.fields_en):
+            raise ValueError("fields_th and fields_en name the same items: as many of each")
 
 
 class ConnectorView(msgspec.Struct, kw_only=True):
@@ -71,8 +85,11 @@ class ConnectorView(msgspec.Struct, kw_only=True):
     retries: int
     cache_seconds: int
     consent_required: bool
-    purpose: str
-    fields: list[str]
+    consent_days: int
+    purpose_th: str
+    purpose_en: str
+    fields_th: list[str]
+    fields_en: list[str]
     status: str
     circuit: str = "closed"
 
@@ -80,39 +97,83 @@ class ConnectorView(msgspec.Struct, kw_only=True):
 # --- consents and the data-access record (citizens) -----------------------------------------------
 
 
-class NewConsent(msgspec.Struct, forbid_unknown_fields=True):
+class NewConsent(Input, forbid_unknown_fields=True):
+    """For as long as the connector declares (``consent_days``), which the citizen was shown."""
+
     connector_id: int
-    days: Annotated[int, msgspec.Meta(ge=1, le=730)] = 365
 
 
 class ConsentView(msgspec.Struct, kw_only=True):
     id: int
     connector_id: int
-    purpose: str
+    purpose_th: str
+    purpose_en: str
+    """The purpose as it read when the consent was given."""
     granted_at: dt.datetime
     expires_at: dt.datetime
 
 
+class ConsentTerms(msgspec.Struct, kw_only=True):
+    """What a citizen is told before consenting to a connector being called, and their live consent."""
+
+    connector_id: int
+    agency_name_th: str
+    agency_name_en: str
+    title_th: str
+    title_en: str
+    purpose_th: str
+    purpose_en: str
+    fields_th: list[str]
+    fields_en: list[str]
+    consent_days: int
+    consent: ConsentView | None
+
+
+class Said(msgspec.Struct, frozen=True):
+    """A text in both languages, as a data-access record keeps it."""
+
+    th: str
+    en: str
+
+
 class DataAccessView(msgspec.Struct, kw_only=True):
     id: int
+    """The newest record of the entry (of several, when ``count`` is above one)."""
     at: dt.datetime
+    kind: AccessKind
     actor_kind: str
-    purpose: str
-    fields: list[str]
+    purpose_th: str
+    purpose_en: str
+    fields_th: list[str]
+    fields_en: list[str]
     outcome: str
-    detail: str | None = None
+    detail_th: str | None = None
+    detail_en: str | None = None
     """What happened, in plain words, when it did not simply go through (a refused share link...)."""
     agency_id: int | None
+    connector_id: int | None = None
     agency_name_th: str | None = None
     agency_name_en: str | None = None
     connector_title_th: str | None = None
     connector_title_en: str | None = None
+    count: int = 1
+    """Like calls to one agency between two other kinds of access, on one day, shown as one entry."""
+    first_at: dt.datetime | None = None
+    """The earliest of them, when there are several."""
+
+
+class AgencyName(msgspec.Struct, kw_only=True):
+    id: int
+    name_th: str
+    name_en: str
 
 
 class DataAccessPage(msgspec.Struct, kw_only=True):
     items: list[DataAccessView]
     next_before: int | None
     """Pass as ``before`` for the next (older) page; null at the end."""
+    agencies: list[AgencyName]
+    """Every agency in the citizen's record, to filter by."""
 
 
 # --- entitlements (citizens) ----------------------------------------------------------------------
@@ -123,6 +184,7 @@ class EntitlementView(msgspec.Struct, kw_only=True):
     agency_name: str
     scheme_id: str
     scheme_name: str
+    kind: EntitlementKind
     status: str
     amount_satang: int | None
     period: str | None
@@ -144,6 +206,13 @@ class AgencyResult(msgspec.Struct, kw_only=True):
     """Why the result is stale or unavailable, in plain words."""
     consent_required: bool
     consent_given: bool
+    purpose: str
+    """Why the platform asks this agency, and what it returns: told before the citizen consents."""
+    fields: list[str]
+    consent_days: int
+    """How long a consent lasts when given."""
+    consent_id: int | None = None
+    consent_expires_at: dt.datetime | None = None
     entitlements: list[EntitlementView]
     refresh_available_at: dt.datetime | None = None
     """When a refresh would ask this agency again; null: now."""
@@ -152,7 +221,7 @@ class AgencyResult(msgspec.Struct, kw_only=True):
 class EntitlementsPage(msgspec.Struct, kw_only=True):
     language: str
     eligible_not_enrolled: list[EntitlementView]
-    """What the citizen could claim but has not: shown first, with how to claim."""
+    """Benefits the citizen could claim but has not (never a fee-paying service), with how to claim."""
     agencies: list[AgencyResult]
     refresh_available_at: dt.datetime | None = None
     """When a refresh would ask every agency again (the latest of theirs); null: now."""
@@ -181,8 +250,11 @@ class ConnectorRow(msgspec.Struct, kw_only=True, frozen=True):
     retries: int
     cache_seconds: int
     consent_required: bool
-    purpose: str
-    fields: list[str]
+    consent_days: int
+    purpose_th: str
+    purpose_en: str
+    fields_th: list[str]
+    fields_en: list[str]
     client_certificate_pem: str | None
     server_ca_pem: str | None
     min_age: int | None

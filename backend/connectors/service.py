@@ -13,12 +13,14 @@ import datetime as dt
 
 import msgspec
 
-from backend.connectors import queries
+from backend.connectors import access_log, queries
 from backend.connectors.client import forget_token
 from backend.connectors.entitlements import SECRET_PURPOSE, Caller, EntitlementsService
 from backend.connectors.schemas import (
+    AccessKind,
     ConnectorRow,
     ConnectorView,
+    ConsentTerms,
     ConsentView,
     DataAccessPage,
     DataAccessView,
@@ -27,11 +29,10 @@ from backend.connectors.schemas import (
     NewConsent,
 )
 from backend.connectors.tls import certificate_problems
-from backend.core.errors import Conflict, FieldError, InvalidInput, NotFound
+from backend.core.errors import Conflict, FieldError, InvalidInput, NotFound, invalid
 from backend.core.outbound import DestinationRefused, check_destination, origin_of
 from backend.core.principal import Principal
 from backend.core.resources import Resources
-from backend.core.text import refuse_hidden_text
 from backend.identity import queries as identity_queries
 from backend.identity.service import Identity, parse_birthdate
 
@@ -129,7 +130,7 @@ def _secret_may_stay(data: NewConnector, current: ConnectorRow) -> bool:
         f"ต้องใส่อีกครั้ง เพราะ {changed} ชี้ไปยังที่อยู่ใหม่ (ความลับที่เก็บไว้จะไม่ถูกส่งไปยังที่อยู่ใหม่) · "
         f"needed again: {changed} now points to another address, and the stored secret is never sent there"
     )
-    raise InvalidInput(message, errors=[FieldError(field=secret_field, message=message)])
+    raise invalid(secret_field, message, detail=message)
 
 
 async def _check_urls(data: NewConnector, resources: Resources) -> None:
@@ -140,7 +141,7 @@ async def _check_urls(data: NewConnector, resources: Resources) -> None:
             try:
                 await check_destination(url, allow_private=allow_private)
             except DestinationRefused as exc:
-                raise InvalidInput(errors=[FieldError(field=field, message=str(exc))]) from exc
+                raise invalid(field, str(exc)) from exc
 
 
 async def _connector(resources: Resources, agency_id: int, connector_id: int) -> ConnectorRow:
@@ -158,7 +159,6 @@ async def register_connector(
     data: NewConnector,
     principal: Principal,
 ) -> ConnectorView:
-    refuse_hidden_text(data)
     if await identity_queries.agency_status(resources.pool, agency_id) != "approved":
         raise Conflict("The agency must be approved before it registers connectors.")
     secret = _checked_auth(data)
@@ -182,10 +182,9 @@ async def update_connector(
     data: NewConnector,
 ) -> ConnectorView:
     """Changes the connector and turns it back on; a secret left out stays, unless an address moved."""
-    refuse_hidden_text(data)
     current = await _connector(resources, agency_id, connector_id)
     if data.name != current.name:
-        raise InvalidInput(errors=[FieldError(field="name", message="a connector's name cannot change")])
+        raise invalid("name", "a connector's name cannot change")
     keep = current.auth_kind == data.auth_kind and current.secret_ciphertext is not None
     keep = keep and _secret_may_stay(data, current)
     secret = _checked_auth(data, secret_on_file=keep)
@@ -200,7 +199,8 @@ async def update_connector(
         key_id, ciphertext = None, None
     async with resources.pool.acquire() as connection, connection.transaction():
         await queries.update_connector(connection, agency_id, connector_id, data, key_id, ciphertext)
-        consent_changed = (data.purpose, sorted(data.fields)) != (current.purpose, sorted(current.fields))
+        told = ("purpose_th", "purpose_en", "fields_th", "fields_en", "consent_days")
+        consent_changed = any(getattr(data, name) != getattr(current, name) for name in told)
         if consent_changed or (data.consent_required and not current.consent_required):
             # A consent was given for what the connector said then; it does not carry over.
             await queries.withdraw_all_consents(connection, connector_id)
@@ -232,7 +232,7 @@ async def agency_data_access(
     resources: Resources, agency_id: int, before: int | None, limit: int
 ) -> list[DataAccessView]:
     """Calls made to the agency's own connectors, newest first."""
-    return await queries.data_access_for_agency(resources.pool, agency_id, before, limit)
+    return await access_log.data_access_for_agency(resources.pool, agency_id, before, limit)
 
 
 # --- citizens -------------------------------------------------------------------------------------
@@ -249,11 +249,11 @@ async def _citizen(
         with contextlib.suppress(LookupError):  # its key retired since the login: the database knows
             national_id = identity.cipher.decrypt(session.national_id_key_id, session.national_id_sealed)
             return citizen_id, national_id, parse_birthdate(session.birthdate)
-    row = await identity_queries.citizen_by_id(resources.pool, citizen_id)
+    row = await identity_queries.citizen(resources.pool, citizen_id)
     if row is None:
         raise NotFound("Your account no longer exists.")
-    national_id = identity.cipher.decrypt(row["national_id_key_id"], row["national_id_ciphertext"])
-    return citizen_id, national_id, row["birthdate"]
+    national_id = identity.cipher.decrypt(row.national_id_key_id, row.national_id_ciphertext)
+    return citizen_id, national_id, row.birthdate
 
 
 async def entitlements_page(
@@ -280,16 +280,28 @@ async def consents(resources: Resources, principal: Principal) -> list[ConsentVi
     return list((await queries.live_consents(resources.pool, _person(principal))).values())
 
 
+async def consent_terms(resources: Resources, principal: Principal, connector_id: int) -> ConsentTerms:
+    found = await queries.active_connectors(resources.pool, connector_id)
+    if not found:
+        raise NotFound("No such connector.")
+    row = found[0]
+    given = (await queries.live_consents(resources.pool, _person(principal))).get(connector_id)
+    return ConsentTerms(
+        connector_id=row.id, agency_name_th=row.agency_name_th, agency_name_en=row.agency_name_en,
+        title_th=row.title_th, title_en=row.title_en, purpose_th=row.purpose_th, purpose_en=row.purpose_en,
+        fields_th=row.fields_th, fields_en=row.fields_en, consent_days=row.consent_days, consent=given,
+    )  # fmt: skip
+
+
 async def give_consent(resources: Resources, principal: Principal, data: NewConsent) -> ConsentView:
-    """For the connector's purpose as it reads now; replaces a live consent to the same connector."""
+    """For the connector's purpose and duration as they read now (what the citizen was shown);
+    replaces a live consent to the same connector."""
     citizen_id = _person(principal)
     found = await queries.active_connectors(resources.pool, data.connector_id)
     if not found:
         raise NotFound("No such connector.")
     async with resources.pool.acquire() as connection, connection.transaction():
-        return await queries.grant_consent(
-            connection, citizen_id, data.connector_id, found[0].purpose, data.days
-        )
+        return await queries.grant_consent(connection, citizen_id, found[0])
 
 
 async def withdraw_consent(resources: Resources, principal: Principal, consent_id: int) -> None:
@@ -300,10 +312,26 @@ async def withdraw_consent(resources: Resources, principal: Principal, consent_i
         raise NotFound("No such consent.")
 
 
+_SCANNED = 500
+"""Records read for one page: repeated calls become one entry each, so a page of 20 entries can
+stand for hundreds of records."""
+
+
 async def data_access_page(
-    resources: Resources, principal: Principal, before: int | None, limit: int
+    resources: Resources,
+    principal: Principal,
+    before: int | None,
+    limit: int,
+    *,
+    kind: AccessKind | None = None,
+    agency_id: int | None = None,
 ) -> DataAccessPage:
-    """Who accessed the citizen's data, newest first, ``limit`` at a time."""
-    rows = await queries.data_access_for_citizen(resources.pool, _person(principal), before, limit + 1)
-    items = rows[:limit]
-    return DataAccessPage(items=items, next_before=items[-1].id if len(rows) > limit else None)
+    """Who accessed the citizen's data, newest first, about ``limit`` entries at a time, repeated
+    calls to an agency grouped; of one kind or agency when asked."""
+    citizen_id = _person(principal)
+    rows = await access_log.data_access_for_citizen(
+        resources.pool, citizen_id, before, _SCANNED + 1, kind=kind, agency_id=agency_id
+    )
+    items, next_before = access_log.grouped(rows[:_SCANNED], limit, more=len(rows) > _SCANNED)
+    agencies = await access_log.agencies_in_record(resources.pool, citizen_id)
+    return DataAccessPage(items=items, next_before=next_before, agencies=agencies)

@@ -79,6 +79,11 @@ class InvalidInput(AppError):
     title = "The request is not valid"
 
 
+def invalid(field: str, message: str, *, detail: str | None = None) -> InvalidInput:
+    """The 400 for one field a rule refused, naming it: ``raise invalid("url", "is not https")``."""
+    return InvalidInput(detail, errors=[FieldError(field=field, message=message)])
+
+
 class NotAuthenticated(AppError):
     status_code = HTTPStatus.UNAUTHORIZED
     problem_type = "not-authenticated"
@@ -248,4 +253,5 @@ __all__ = [
     "Problem",
     "RateLimited",
     "ServiceUnavailable",
+    "invalid",
 ]

@@ -14,7 +14,7 @@ from __future__ import annotations
 import unicodedata
 from urllib.parse import unquote
 
-from backend.core.errors import FieldError, InvalidInput
+from backend.core.errors import invalid
 
 SAME_SITE_PATH = "must be a path of this site, such as /bills"
 _DECODING_LAYERS = 3  # "%255c" is "%5c" once decoded, "\\" twice; more layers are refused outright
@@ -48,7 +48,7 @@ def is_same_site_path(value: str) -> bool:
 def refuse_foreign_link(value: str | None, field: str) -> None:
     """400, naming the field, when a link would leave this site."""
     if value is not None and (problem := same_site_path_problem(value)) is not None:
-        raise InvalidInput(errors=[FieldError(field=field, message=problem)])
+        raise invalid(field, problem)
 
 
 def _plain_path(value: str) -> bool:

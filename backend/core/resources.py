@@ -1,6 +1,7 @@
 """What each process opens once and closes on the way out: the asyncpg pool, one Redis client
 (shared by the SAQ queue, sessions and caches), the vetted outbound clients (``backend.core.outbound``:
-connectors and webhooks, and web pushes) and the httpx client for the operator's identity provider."""
+connectors and webhooks, and web pushes) and the httpx client for the operator's identity provider;
+with them, the task registry the composition root built (``backend.server.tasks``)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from saq.queue.redis import RedisQueue
 from backend.core.db import Pool, create_pool
 from backend.core.http import create_http_client
 from backend.core.outbound import OutboundClient
+from backend.core.tasks import TaskRegistry
 from backend.settings import Settings
 
 _log = structlog.get_logger(__name__)
@@ -41,6 +43,8 @@ class Resources:
     """Agencies' connectors, their token endpoints and their webhooks."""
     push_outbound: OutboundClient
     """Citizens' push services (loopback allowed only with ALLOW_LOOPBACK_PUSH)."""
+    tasks: TaskRegistry
+    """Which handler runs each kind of task (``backend.server.tasks`` builds it)."""
     push_slots: dict[str, asyncio.Semaphore] = field(default_factory=dict)
     """Per push service (origin): how many pushes this process may have in flight to it."""
 
@@ -85,7 +89,7 @@ async def _disconnect_quietly(queue: RedisQueue) -> None:
 
 
 @asynccontextmanager
-async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
+async def open_resources(settings: Settings, tasks: TaskRegistry) -> AsyncIterator[Resources]:
     if not settings.database_url or not settings.redis_url:
         raise RuntimeError(
             "open_resources needs DATABASE_URL and REDIS_URL resolved (see backend.demo.embedded)"
@@ -127,5 +131,6 @@ async def open_resources(settings: Settings) -> AsyncIterator[Resources]:
             http=http,
             outbound=outbound,
             push_outbound=push_outbound,
+            tasks=tasks,
         )
     _log.info("resources_closed")

@@ -2,13 +2,16 @@
 
 The pattern every feature uses:
 
-1. In the transaction that makes a business change, ``add_task(conn, "feature.verb", row_id)``
-   writes a ``task_outbox`` row. Nothing is queued yet, so a rolled-back change queues nothing.
+1. In the transaction that makes a business change, ``add_task(conn, KIND, payload)`` writes a
+   ``task_outbox`` row. Nothing is queued yet, so a rolled-back change queues nothing. A ``TaskKind``
+   pairs a task's name with the msgspec Struct its payload is (stored as JSON), so a wrong payload is a
+   type error.
 2. After commit, ``dispatch(queue, task_ids)`` enqueues one SAQ job per row carrying only the row
    id (job key ``task:<id>``, so a second enqueue of a queued job is a no-op). ``UnitOfWork`` does
    1 and 2 for you. If Redis is down at that moment the row simply waits for the sweeper.
 3. The worker's ``run_task`` first claims the row (counting the attempt, with a lease, committed),
-   then locks it (``FOR UPDATE``), runs the registered handler in that transaction and
+   then locks it (``FOR UPDATE``), runs the kind's handler (from the ``TaskRegistry`` the composition
+   root, ``backend.server.tasks``, builds) with the decoded payload in that transaction and
    marks the row done, so the handler's own writes and "done" commit together: exactly once for
    database effects, at least once for calls to the outside world.
 4. ``sweep_tasks`` (a SAQ cron job) re-enqueues pending rows whose job was lost.
@@ -21,13 +24,15 @@ from __future__ import annotations
 
 import asyncio
 import math
+import re
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+import msgspec
 import structlog
 
 from backend.core.db import Connection, Pool
@@ -61,7 +66,55 @@ class TaskContext:
     """Tasks a handler adds here are queued once its transaction commits (``ctx.work.add_task``)."""
 
 
-TaskHandler = Callable[[TaskContext, str], Awaitable[None]]
+P = TypeVar("P", bound=msgspec.Struct)
+_TASK_NAME = re.compile(r"[a-z][a-z0-9_.]*")  # as the table's CHECK says
+
+
+@dataclass(frozen=True, slots=True)
+class TaskKind(Generic[P]):
+    """A kind of task. ``name`` is stored in each ``task_outbox`` row (renaming a kind strands the rows
+    queued under the old name); ``payload`` is the Struct a row's JSON payload decodes to;
+    ``retry_delays`` (seconds) replaces the default exponential back-off, and then also sets how many
+    attempts there are."""
+
+    name: str
+    payload: type[P]
+    retry_delays: tuple[int, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not _TASK_NAME.fullmatch(self.name):
+            raise ValueError(f"Task name {self.name!r} must match {_TASK_NAME.pattern}")
+
+    @property
+    def max_attempts(self) -> int:
+        return len(self.retry_delays) + 1 if self.retry_delays else _DEFAULT_MAX_ATTEMPTS
+
+
+@dataclass(frozen=True, slots=True)
+class Handles(Generic[P]):
+    """``handler`` runs tasks of ``kind``, getting their decoded payload (type-checked as a pair)."""
+
+    kind: TaskKind[P]
+    handler: Callable[[TaskContext, P], Awaitable[None]]
+
+
+class TaskRegistry:
+    """Which handler runs each kind of task. Built once, explicitly, by the composition root
+    (``backend.server.tasks``) and held in each process's ``Resources``: the worker runs tasks with it,
+    and so does any process that runs a task in place (tests)."""
+
+    def __init__(self, *entries: Handles[Any]) -> None:
+        self._entries: dict[str, Handles[Any]] = {}
+        for entry in entries:
+            if entry.kind.name in self._entries:
+                raise ValueError(f"Task {entry.kind.name!r} has two handlers")
+            self._entries[entry.kind.name] = entry
+
+    def names(self) -> list[str]:
+        return sorted(self._entries)
+
+    def get(self, name: str) -> Handles[Any] | None:
+        return self._entries.get(name)
 
 
 class RetryLater(Exception):
@@ -72,82 +125,63 @@ class RetryLater(Exception):
         self.seconds = seconds
 
 
-_handlers: dict[str, TaskHandler] = {}
-_retry_delays: dict[str, tuple[int, ...]] = {}
-
-
-def task_handler(name: str, *, retry_delays: tuple[int, ...] = ()) -> Callable[[TaskHandler], TaskHandler]:
-    """Register ``handler(ctx, ref_id)`` for tasks called ``name``. ``retry_delays`` (seconds) replaces
-    the default exponential back-off, and then also sets how many attempts there are."""
-
-    def register(handler: TaskHandler) -> TaskHandler:
-        if _handlers.get(name, handler) is not handler:
-            raise ValueError(f"A handler for task {name!r} is already registered")
-        _handlers[name] = handler
-        if retry_delays:
-            _retry_delays[name] = retry_delays
-        return handler
-
-    return register
-
-
-def registered_tasks() -> list[str]:
-    return sorted(_handlers)
-
-
-def _checked_max_attempts(connection: Connection, task: str) -> int:
-    """The task's default number of attempts, once it is known to be addable here."""
-    if task not in _handlers:
-        raise ValueError(f"No handler is registered for task {task!r}")
+def _encoded(connection: Connection, kind: TaskKind[P], payload: P) -> str:
+    """The payload as JSON text (sent as text and cast in SQL, so no connection codec is involved)."""
+    if type(payload) is not kind.payload:
+        raise TypeError(f"Task {kind.name!r} takes a {kind.payload.__name__}, not {type(payload).__name__}")
     if not connection.is_in_transaction():
         raise RuntimeError("add_task must run inside the transaction of the change it belongs to")
-    return len(_retry_delays[task]) + 1 if task in _retry_delays else _DEFAULT_MAX_ATTEMPTS
+    return msgspec.json.encode(payload).decode()
 
 
 async def add_task(
     connection: Connection,
-    task: str,
-    ref_id: str | int,
+    kind: TaskKind[P],
+    payload: P,
     *,
     run_after: datetime | None = None,
     max_attempts: int | None = None,
 ) -> int:
     """Record a task in the caller's open transaction and return its id."""
-    default_attempts = _checked_max_attempts(connection, task)
-    if max_attempts is None:
-        max_attempts = default_attempts
     task_id: int = await connection.fetchval(
         """
-        INSERT INTO task_outbox (task, ref_id, run_after, max_attempts)
-        VALUES ($1, $2, coalesce($3, now()), $4)
+        INSERT INTO task_outbox (task, payload, run_after, max_attempts)
+        VALUES ($1, $2::text::jsonb, coalesce($3, now()), $4)
         RETURNING id
         """,
-        task,
-        str(ref_id),
+        kind.name,
+        _encoded(connection, kind, payload),
         run_after,
-        max_attempts,
+        kind.max_attempts if max_attempts is None else max_attempts,
     )
     return task_id
 
 
 async def add_tasks(
-    connection: Connection, task: str, items: list[tuple[str, datetime | None]]
-) -> list[tuple[int, str]]:
-    """Record many tasks (reference id, run after) in one statement; returns (task id, reference id)."""
-    max_attempts = _checked_max_attempts(connection, task)
-    rows = await connection.fetch(
-        """
-        INSERT INTO task_outbox (task, ref_id, run_after, max_attempts)
-        SELECT $1, ref_id, coalesce(run_after, now()), $4
-        FROM unnest($2::text[], $3::timestamptz[]) AS items(ref_id, run_after)
-        RETURNING id, ref_id
-        """,
-        task,
-        [ref_id for ref_id, _ in items],
-        [run_after for _, run_after in items],
-        max_attempts,
-    )
-    return [(row["id"], row["ref_id"]) for row in rows]
+    connection: Connection, kind: TaskKind[P], items: Sequence[tuple[P, datetime | None]]
+) -> list[tuple[int, datetime | None]]:
+    """Record many tasks (payload, run after) in one statement per kind of timing (now, or later);
+    returns (task id, run after) for each."""
+    added: list[tuple[int, datetime | None]] = []
+    now = [(_encoded(connection, kind, payload), None) for payload, when in items if when is None]
+    later = [(_encoded(connection, kind, payload), when) for payload, when in items if when is not None]
+    for group, scheduled in ((now, False), (later, True)):
+        if not group:
+            continue
+        rows = await connection.fetch(
+            """
+            INSERT INTO task_outbox (task, payload, run_after, max_attempts)
+            SELECT $1, payload::jsonb, coalesce(run_after, now()), $4
+            FROM unnest($2::text[], $3::timestamptz[]) AS items(payload, run_after)
+            RETURNING id, run_after
+            """,
+            kind.name,
+            [payload for payload, _ in group],
+            [when for _, when in group],
+            kind.max_attempts,
+        )
+        added += [(row["id"], row["run_after"] if scheduled else None) for row in rows]
+    return added
 
 
 async def dispatch(
@@ -178,22 +212,20 @@ class UnitOfWork:
     task_ids: list[int] = field(default_factory=list)
     scheduled: list[tuple[int, float]] = field(default_factory=list)
 
-    async def add_task(self, task: str, ref_id: str | int, *, run_after: datetime | None = None) -> int:
-        task_id = await add_task(self.connection, task, ref_id, run_after=run_after)
+    async def add_task(self, kind: TaskKind[P], payload: P, *, run_after: datetime | None = None) -> int:
+        task_id = await add_task(self.connection, kind, payload, run_after=run_after)
+        self._queue_after_commit(task_id, run_after)
+        return task_id
+
+    async def add_tasks(self, kind: TaskKind[P], items: Sequence[tuple[P, datetime | None]]) -> None:
+        for task_id, when in await add_tasks(self.connection, kind, items):
+            self._queue_after_commit(task_id, when)
+
+    def _queue_after_commit(self, task_id: int, run_after: datetime | None) -> None:
         if run_after is None:
             self.task_ids.append(task_id)
         else:
             self.scheduled.append((task_id, run_after.timestamp()))
-        return task_id
-
-    async def add_tasks(self, task: str, items: list[tuple[str, datetime | None]]) -> None:
-        due = dict(items)
-        for task_id, ref_id in await add_tasks(self.connection, task, items):
-            when = due[ref_id]
-            if when is None:
-                self.task_ids.append(task_id)
-            else:
-                self.scheduled.append((task_id, when.timestamp()))
 
 
 @asynccontextmanager
@@ -219,7 +251,7 @@ async def run_task(resources: Resources, task_id: int) -> str:
         """
         UPDATE task_outbox SET attempts = attempts + 1, run_after = now() + make_interval(secs => $2)
         WHERE id = $1 AND state = 'pending' AND run_after <= now()
-        RETURNING id, task, ref_id, attempts, max_attempts
+        RETURNING id, task, payload::text AS payload, attempts, max_attempts
         """,
         task_id,
         float(resources.settings.task_lease_seconds),
@@ -246,15 +278,17 @@ async def run_task(resources: Resources, task_id: int) -> str:
         )
         if locked is None:
             return "skipped"
-        handler = _handlers.get(row["task"])
+        entry = resources.tasks.get(row["task"])
         work = UnitOfWork(connection)
         try:
-            if handler is None:
+            if entry is None:
                 raise LookupError(f"no handler registered for task {row['task']!r}")
+            payload = msgspec.json.decode(row["payload"], type=entry.kind.payload)
             async with connection.transaction():  # a savepoint: a failing handler leaves no writes
-                await handler(TaskContext(connection, resources, task_id, attempt, work), row["ref_id"])
+                await entry.handler(TaskContext(connection, resources, task_id, attempt, work), payload)
         except Exception as exc:
-            return await _record_failure(resources.queue, connection, row, attempt, exc)
+            schedule = entry.kind.retry_delays if entry else ()
+            return await _record_failure(resources.queue, connection, row, attempt, exc, schedule)
         await connection.execute(
             "UPDATE task_outbox SET state = 'done', finished_at = now(), last_error = NULL WHERE id = $1",
             task_id,
@@ -264,7 +298,12 @@ async def run_task(resources: Resources, task_id: int) -> str:
 
 
 async def _record_failure(
-    queue: Queue, connection: Connection, row: Any, attempt: int, exc: Exception
+    queue: Queue,
+    connection: Connection,
+    row: Any,
+    attempt: int,
+    exc: Exception,
+    schedule: tuple[int, ...],
 ) -> str:
     error = f"{type(exc).__name__}: {exc}"[:1000]
     if attempt >= row["max_attempts"]:
@@ -275,7 +314,6 @@ async def _record_failure(
         )
         _log.error("task_failed", task_id=row["id"], task=row["task"], attempts=attempt, error=error)
         return "failed"
-    schedule = _retry_delays.get(row["task"], ())
     delay: float
     if attempt <= len(schedule):
         delay = schedule[attempt - 1]

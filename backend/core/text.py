@@ -16,8 +16,6 @@ from typing import Any
 
 import msgspec
 
-from backend.core.errors import FieldError, InvalidInput
-
 # Zero-width non-joiner and joiner (Cf) shape Persian, Indic scripts and emoji sequences.
 _JOINERS = frozenset("\u200c\u200d")
 # Letters (Lo) and a symbol (So) that draw nothing: the Hangul fillers, the Khmer inherent vowels
@@ -68,26 +66,21 @@ def normalise(value: str) -> str:
     return unicodedata.normalize("NFC", value).strip()
 
 
-def search_key(value: str) -> str:
-    """What search compares: NFC, case-folded (Thai has no case; English does)."""
-    return unicodedata.normalize("NFC", value).casefold()
-
-
-def refuse_hidden_text(data: msgspec.Struct) -> None:
-    """400, naming each field, when any text in a request body (nested structs, lists and dicts
-    included) carries a character that disguises what others will read."""
-    errors = [FieldError(field=field, message=f"contains {hidden}") for field, hidden in _hidden_in(data, "")]
-    if errors:
-        raise InvalidInput(errors=errors)
+def hidden_text(data: msgspec.Struct, *, skip: frozenset[str] = frozenset()) -> Iterator[tuple[str, str]]:
+    """(field path, U+XXXX) for each text in a struct (nested structs, lists and dicts included, but
+    not the top-level fields in ``skip``) that carries a character disguising what others will read."""
+    for name in data.__struct_fields__:
+        if name not in skip:
+            yield from _hidden_in(getattr(data, name), name)
 
 
 def _hidden_in(value: Any, path: str) -> Iterator[tuple[str, str]]:
     if isinstance(value, str):
         if (hidden := hidden_character(value)) is not None:
-            yield path or "body", hidden
+            yield path, hidden
     elif isinstance(value, msgspec.Struct):
         for name in value.__struct_fields__:
-            yield from _hidden_in(getattr(value, name), f"{path}.{name}" if path else name)
+            yield from _hidden_in(getattr(value, name), f"{path}.{name}")
     elif isinstance(value, list | tuple):
         for index, item in enumerate(value):
             yield from _hidden_in(item, f"{path}[{index}]")

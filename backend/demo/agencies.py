@@ -52,18 +52,20 @@ def _next_month_day(day: int, today: dt.date) -> dt.date:
 
 
 def _entitlement(scheme_id: str, th: str, en: str, status: str, **extra: Any) -> dict[str, Any]:
-    return {"scheme_id": scheme_id, "scheme_name_th": th, "scheme_name_en": en, "status": status, **extra}
+    """A benefit unless ``kind`` says it is a fee-paying service or a status (a cover, a membership)."""
+    return {"scheme_id": scheme_id, "scheme_name_th": th, "scheme_name_en": en, "status": status,
+            "kind": "benefit", **extra}  # fmt: skip
 
 
 def social_security(national_id: str, today: dt.date) -> list[dict[str, Any]]:
     insured = _SITUATIONS.get(national_id) == "wipa" or _seed(national_id, "sso") % 3 == 0
     if not insured:
         return [_entitlement("sso-section-40", "ประกันสังคมมาตรา 40", "Social security, section 40 (voluntary)",
-                             "eligible_not_enrolled", how_to_claim_th="สมัครได้ที่สำนักงานประกันสังคม",
+                             "eligible_not_enrolled", kind="status", how_to_claim_th="สมัครได้ที่สำนักงานประกันสังคม",
                              how_to_claim_en="Join at any social security office or online.",
                              url="https://www.sso.go.th/")]  # fmt: skip
     months = 12 + _seed(national_id, "sso-months") % 200
-    return [_entitlement("sso-section-33", "ประกันสังคมมาตรา 33", "Social security, section 33", "receiving",
+    return [_entitlement("sso-section-33", "ประกันสังคมมาตรา 33", "Social security, section 33", "receiving", kind="status",
                          details_th=f"ส่งเงินสมทบแล้ว {months} เดือน",
                          details_en=f"{months} months of contributions paid.")]  # fmt: skip
 
@@ -72,7 +74,7 @@ def health(national_id: str, today: dt.date) -> list[dict[str, Any]]:
     hospitals = ["โรงพยาบาลราชวิถี", "โรงพยาบาลนพรัตนราชธานี", "โรงพยาบาลเลิดสิน", "โรงพยาบาลตากสิน"]
     hospital = hospitals[_seed(national_id, "hospital") % len(hospitals)]
     return [_entitlement("uc-scheme", "หลักประกันสุขภาพถ้วนหน้า (บัตรทอง)", "Universal Coverage (gold card)",
-                         "receiving", details_th=f"หน่วยบริการประจำ: {hospital}",
+                         "receiving", kind="status", details_th=f"หน่วยบริการประจำ: {hospital}",
                          details_en=f"Registered hospital: {hospital}")]  # fmt: skip
 
 
@@ -112,7 +114,7 @@ def elderly_allowance(national_id: str, today: dt.date) -> list[dict[str, Any]]:
 
 def credit_bureau(national_id: str, today: dt.date) -> list[dict[str, Any]]:
     return [_entitlement("credit-report", "ขอรายงานข้อมูลเครดิต", "Credit report request", "eligible_not_enrolled",
-                         amount_satang=10000, period="once",
+                         kind="fee", amount_satang=10000, period="once",
                          how_to_claim_th="ขอรายงานได้ปีละครั้งโดยไม่เสียค่าใช้จ่ายผ่านแอป",
                          how_to_claim_en="Ask for your report; the fee is waived once a year.",
                          url="https://www.ncb.co.th/")]  # fmt: skip
@@ -121,10 +123,10 @@ def credit_bureau(national_id: str, today: dt.date) -> list[dict[str, Any]]:
 def education(national_id: str, today: dt.date) -> list[dict[str, Any]]:
     if _SITUATIONS.get(national_id) == "thana":
         return [_entitlement("certificate-equivalence", "เทียบวุฒิการศึกษาจากต่างประเทศ",
-                             "Foreign qualification equivalence", "pending",
+                             "Foreign qualification equivalence", "pending", kind="status",
                              details_th="อยู่ระหว่างพิจารณา", details_en="Under review")]  # fmt: skip
     return [_entitlement("certificate-replacement", "ขอใบแทนประกาศนียบัตร", "Replacement certificate",
-                         "eligible_not_enrolled", amount_satang=5000, period="once",
+                         "eligible_not_enrolled", kind="fee", amount_satang=5000, period="once",
                          how_to_claim_th="ยื่นคำขอออนไลน์", how_to_claim_en="Apply online.")]  # fmt: skip
 
 

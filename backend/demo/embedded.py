@@ -62,6 +62,7 @@ class EmbeddedPostgres:
             except ImportError as exc:
                 raise _not_installed("DATABASE_URL") from exc
 
+        _refuse_other_major_version(self.data_dir)
         self.data_dir.parent.mkdir(parents=True, exist_ok=True)
         cleanup_mode = "delete" if self.delete_on_stop else "stop"
         deadline = time.monotonic() + _START_TIMEOUT_SECONDS * 3
@@ -90,6 +91,27 @@ class EmbeddedPostgres:
             self._server.cleanup()
             self._server = None
             _log.info("embedded_postgres_stopped")
+
+
+def _refuse_other_major_version(data_dir: Path) -> None:
+    """A data folder made by another PostgreSQL major version (the embedded one was 16 before pg_trgm
+    came with 18) cannot be started by this one: say what to do rather than time out starting it."""
+    made_by = data_dir / "PG_VERSION"
+    if not made_by.exists():
+        return
+    from pgserver._commands import POSTGRES_BIN_PATH
+
+    answer = subprocess.run(  # noqa: S603  # the bundled binary, no input of ours
+        [str(POSTGRES_BIN_PATH / "postgres"), "--version"], capture_output=True, text=True, check=True
+    ).stdout
+    bundled = answer.split()[-1].split(".")[0]
+    found = made_by.read_text().strip()
+    if found != bundled:
+        raise ConfigurationError(
+            f"{data_dir} holds PostgreSQL {found} data and the embedded server is PostgreSQL {bundled}: "
+            f"delete {data_dir} to start from nothing (demo data is seeded again), or move the data "
+            "with pg_dump and pg_restore"
+        )
 
 
 async def create_database_if_missing(admin_dsn: str, database: str) -> None:

@@ -14,17 +14,24 @@ import datetime as dt
 import json
 import os
 
+import msgspec
+
 from backend.catalogue import queries as catalogue_queries
+from backend.catalogue.schemas import TileContent
 from backend.connectors import queries as connector_queries
+from backend.connectors.schemas import NewConnector
 from backend.core.crypto import NationalIdCipher
+from backend.core.dates import english_month_year, thai_month_year
 from backend.core.db import Connection
 from backend.demo.identity_provider import demo_issuer
 from backend.demo.people import DEMO_PEOPLE
 from backend.demo.seed_applications import demo_application_services
+from backend.demo.tile_keywords import DEMO_KEYWORDS
 from backend.identity import queries as identity_queries
 from backend.identity.agency_clients import CLIENT_SCOPES, new_client_id, new_secret
 from backend.settings import Settings
 from payments import queries as payment_queries
+from payments.rows import BillRecord
 
 DEMO_AGENCIES = (
     # code, Thai name, English name, contact e-mail
@@ -42,17 +49,17 @@ DEMO_AGENCIES = (
     ("demo-credit", "บริษัทข้อมูลเครดิตสาธิต", "Demo Credit Bureau", "help@credit.demo.invalid"),
 )
 
-# agency, service (path on the demo agencies server), Thai title, English title, consent, fields
-# (agency, service, title th, title en, consent needed, fields, youngest age it is relevant to)
+# (agency, service: its path on the demo agencies server, title th, title en, days a consent lasts when
+# one is needed (else None), data items th, data items en, youngest age it is relevant to)
 DEMO_CONNECTORS = (
-    ("demo-social-security", "social-security", "สิทธิประกันสังคม", "Social security rights", False,
-     ["insurance status", "contributions"], None),
-    ("demo-health", "health", "สิทธิรักษาพยาบาล", "Health coverage", False, ["health scheme", "registered hospital"], None),
-    ("demo-welfare", "child-support", "เงินอุดหนุนเด็กแรกเกิด", "Child support grant", False, ["children", "grant status"], None),
-    ("demo-welfare", "welfare-card", "บัตรสวัสดิการแห่งรัฐ", "State welfare card", False, ["card status", "balance"], None),
-    ("demo-welfare", "elderly", "เบี้ยยังชีพผู้สูงอายุ", "Elderly allowance", False, ["age", "allowance status"], 55),
-    ("demo-credit", "credit-bureau", "รายงานข้อมูลเครดิต", "Credit report", True, ["credit report status"], None),
-    ("demo-education", "education", "วุฒิการศึกษา", "Education certificates", False, ["certificates"], None),
+    ("demo-social-security", "social-security", "สิทธิประกันสังคม", "Social security rights", None,
+     ["สถานะผู้ประกันตน", "เงินสมทบ"], ["insurance status", "contributions"], None),
+    ("demo-health", "health", "สิทธิรักษาพยาบาล", "Health coverage", None, ["สิทธิการรักษา", "หน่วยบริการประจำ"], ["health scheme", "registered hospital"], None),
+    ("demo-welfare", "child-support", "เงินอุดหนุนเด็กแรกเกิด", "Child support grant", None, ["บุตร", "สถานะเงินอุดหนุน"], ["children", "grant status"], None),
+    ("demo-welfare", "welfare-card", "บัตรสวัสดิการแห่งรัฐ", "State welfare card", None, ["สถานะบัตร", "วงเงินคงเหลือ"], ["card status", "balance"], None),
+    ("demo-welfare", "elderly", "เบี้ยยังชีพผู้สูงอายุ", "Elderly allowance", None, ["อายุ", "สถานะเบี้ยยังชีพ"], ["age", "allowance status"], 55),
+    ("demo-credit", "credit-bureau", "รายงานข้อมูลเครดิต", "Credit report", 90, ["สถานะรายงานข้อมูลเครดิต"], ["credit report status"], None),
+    ("demo-education", "education", "วุฒิการศึกษา", "Education certificates", None, ["วุฒิการศึกษา"], ["certificates"], None),
 )  # fmt: skip
 
 
@@ -228,11 +235,12 @@ async def _demo_tiles(connection: Connection) -> None:
         if exists:
             continue
         tile_id = await catalogue_queries.create_tile(connection, agency_id)
-        content = {
-            "title_th": title_th, "title_en": title_en, "description_th": "", "description_en": "",
-            "icon": icon, "category": category, "life_events": life_events, "audience_min_age": min_age,
-            "audience_max_age": None, "kind": kind, "link_url": link, "sort_order": 0,
-        }  # fmt: skip
+        content = msgspec.convert(
+            {"title_th": title_th, "title_en": title_en, "icon": icon, "category": category,
+             "life_events": life_events, "audience_min_age": min_age, "kind": kind, "link_url": link,
+             "keywords": DEMO_KEYWORDS.get(title_en, [])},
+            TileContent,
+        )  # fmt: skip
         await catalogue_queries.insert_version(connection, tile_id, 1, content, None)
         await catalogue_queries.publish(connection, tile_id, 1)
         await catalogue_queries.record_review(
@@ -260,24 +268,23 @@ async def _demo_bills(connection: Connection, cipher: NationalIdCipher) -> None:
         for code, biller_id, prefix, name_th, name_en, base in DEMO_BILLS:
             agency_id: int = await connection.fetchval("SELECT id FROM agencies WHERE code = $1", code)
             await payment_queries.assign_biller(connection, biller_id, agency_id, None)
-            await payment_queries.insert_bill(
-                connection,
-                {
-                    "agency_id": agency_id,
-                    "national_id_hash": cipher.lookup_hash(person.national_id),
-                    "amount_satang": base + 1130 * index,
-                    "due_date": today + dt.timedelta(days=14),
-                    "biller_id": biller_id,
-                    "ref1": f"{prefix}{today:%Y%m}{person.national_id[-6:]}",
-                    "ref2": person.key.upper()[:20],
-                    "description_th": f"{name_th} {today:%m/%Y}",
-                    "description_en": f"{name_en}, {today:%B %Y}",
-                    "idempotency_key": f"demo-{person.key}-{today:%Y%m}",
-                    "request_hash": b"demo",
-                    "issued_by_client": "demo data",
-                    "issued_by": None,
-                },
+            bill = BillRecord(
+                agency_id=agency_id,
+                national_id_hash=cipher.lookup_hash(person.national_id),
+                amount_satang=base + 1130 * index,
+                due_date=today + dt.timedelta(days=14),
+                biller_id=biller_id,
+                ref1=f"{prefix}{today:%Y%m}{person.national_id[-6:]}",
+                ref2=person.key.upper()[:20],
+                # The month as Thai people write it: its name and the Buddhist-era year.
+                description_th=f"{name_th} เดือน{thai_month_year(today)}",
+                description_en=f"{name_en}, {english_month_year(today)}",
+                idempotency_key=f"demo-{person.key}-{today:%Y%m}",
+                request_hash=b"demo",
+                issued_by_client="demo data",
+                issued_by=None,
             )
+            await payment_queries.insert_bill(connection, bill)
 
 
 # A URL on the demo agencies' server (any port): what the seed wrote, or an edit pointing there.
@@ -307,31 +314,30 @@ async def _demo_connectors(connection: Connection, settings: Settings) -> None:
         pattern,
         origin,
     )
-    for code, service, title_th, title_en, consent, fields, min_age in DEMO_CONNECTORS:
+    for code, service, title_th, title_en, consent_days, fields_th, fields_en, min_age in DEMO_CONNECTORS:
         agency_id: int = await connection.fetchval("SELECT id FROM agencies WHERE code = $1", code)
-        await connector_queries.create_connector(
+        await connector_queries.register_connector(
             connection,
             agency_id,
-            {
-                "name": service,
-                "title_th": title_th,
-                "title_en": title_en,
-                "base_url": f"{origin}/{service}",
-                "auth_kind": "none",
-                "api_key_header": None,
-                "oauth_token_url": None,
-                "oauth_client_id": None,
-                "oauth_scope": None,
-                "secret_ciphertext": None,
-                "secret_key_id": None,
-                "timeout_ms": 1500,
-                "retries": 1,
-                "cache_seconds": 300,
-                "consent_required": consent,
-                "purpose": f"Show you your {title_en.lower()} in the app",
-                "fields": fields,
-                "min_age": min_age,
-            },
+            NewConnector(
+                name=service,
+                title_th=title_th,
+                title_en=title_en,
+                base_url=f"{origin}/{service}",
+                auth_kind="none",
+                timeout_ms=1500,
+                retries=1,
+                cache_seconds=300,
+                consent_required=consent_days is not None,
+                consent_days=consent_days or 365,
+                purpose_th=f"แสดง{title_th}ของคุณในแอป",
+                purpose_en=f"Show you your {title_en.lower()} in the app",
+                fields_th=fields_th,
+                fields_en=fields_en,
+                min_age=min_age,
+            ),
+            None,
+            None,
             None,
         )
 

@@ -8,7 +8,8 @@ from typing import Any
 import msgspec
 
 from backend.applications import queries as application_queries
-from backend.applications.forms import Form, check_form
+from backend.applications.forms import Form, StartPage, check_form
+from backend.applications.schemas import ServiceDefinition
 from backend.core.db import Connection
 from payments import queries as payment_queries
 
@@ -67,6 +68,31 @@ REPLACEMENT_FORM: dict[str, Any] = {
     ]
 }  # fmt: skip
 
+# What each service's start page says before login (who can apply, what to have ready, how long).
+START_PAGES: dict[str, dict[str, Any]] = {
+    "foreign-equivalence": {
+        "who_can_apply_th": "ผู้ที่สำเร็จการศึกษาจากต่างประเทศและต้องการใช้วุฒินั้นในประเทศไทย เพื่อศึกษาต่อหรือสมัครงาน",
+        "who_can_apply_en": "Anyone who finished school abroad and needs that qualification recognised in "
+        "Thailand, to study further or to apply for work",
+        "requirements": [
+            {
+                "text_th": "ชื่อสถานศึกษาและวันที่สำเร็จการศึกษา",
+                "text_en": "The school's name and the date you finished",
+            },
+            {"text_th": "ที่อยู่สำหรับจัดส่งหนังสือรับรอง", "text_en": "An address to post the certificate to"},
+        ],
+        "working_days": 15,
+    },
+    "replacement-certificate": {
+        "who_can_apply_th": "ผู้ที่เคยได้รับหนังสือรับรองหรือประกาศนียบัตร และเอกสารนั้นสูญหายหรือชำรุด",
+        "who_can_apply_en": "Anyone whose certificate or diploma was lost or damaged",
+        "requirements": [
+            {"text_th": "เลขที่เอกสารเดิม (ถ้าทราบ)", "text_en": "The original's number, if you know it"},
+        ],
+        "working_days": 5,
+    },
+}
+
 # English tile title, service code, form, fee in satang
 DEMO_APPLICATION_SERVICES = (
     ("Foreign qualification equivalence", "foreign-equivalence", EQUIVALENCE_FORM, 20000),
@@ -92,10 +118,8 @@ async def demo_application_services(connection: Connection) -> None:
             continue
         checked = msgspec.convert(form, Form)
         check_form(checked)
-        await application_queries.upsert_service(
-            connection,
-            agency_id,
-            {"tile_id": tile_id, "code": code, "form": msgspec.to_builtins(checked), "fee_satang": fee,
-             "biller_id": EDUCATION_BILLER, "delivery": "console", "connector_id": None, "status": "open"},
-            None,
+        definition = ServiceDefinition(
+            tile_id=tile_id, form=checked, fee_satang=fee, biller_id=EDUCATION_BILLER,
+            start_page=msgspec.convert(START_PAGES[code], StartPage),
         )  # fmt: skip
+        await application_queries.upsert_service(connection, agency_id, code, definition, None)

@@ -9,6 +9,7 @@ from backend.core.crypto import mask_national_id
 from backend.core.errors import NotFound
 from backend.core.principal import Principal
 from backend.core.resources import Resources
+from backend.core.user_agents import describe
 from backend.identity import queries
 from backend.identity.schemas import EndedSessions, Me, NationalId, RoleView, SessionView
 from backend.identity.service import Identity, WithCookies, person_of
@@ -48,6 +49,7 @@ async def sessions(identity: Identity, principal: Principal) -> list[SessionView
             user_agent=session.user_agent,
             ip_address=session.ip_address,
             acr=session.acr,
+            device=describe(session.user_agent),
         )
         for session in await identity.sessions.list_for(citizen_id)
     ]

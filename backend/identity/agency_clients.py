@@ -25,7 +25,6 @@ from litestar import Request
 from backend.core.errors import Conflict, NotFound
 from backend.core.principal import Principal
 from backend.core.resources import Resources
-from backend.core.text import refuse_hidden_text
 from backend.identity import queries
 from backend.identity.schemas import (
     AccessToken,
@@ -113,7 +112,6 @@ async def clients(resources: Resources, agency_id: int) -> list[AgencyClientView
 async def create_client(
     resources: Resources, agency_id: int, data: NewAgencyClient, staff: Principal
 ) -> IssuedClient:
-    refuse_hidden_text(data)
     status = await queries.agency_status(resources.pool, agency_id)
     if status is None:
         raise NotFound("No such agency.")

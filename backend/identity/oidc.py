@@ -34,6 +34,7 @@ from joserfc.jwk import KeySet
 
 from backend.core.crypto import is_valid_national_id
 from backend.core.errors import AppError, ServiceUnavailable
+from backend.core.jsontypes import JsonObject
 
 _log = structlog.get_logger(__name__)
 
@@ -220,7 +221,7 @@ class OidcClient:
 
     async def verify_id_token(
         self, id_token: str, *, nonce: str, max_age: int | None, now: int | None = None
-    ) -> dict[str, Any]:
+    ) -> JsonObject:
         """Signature, ``iss``, ``aud`` (and ``azp``), ``exp``, ``iat``, ``nonce`` and, when asked,
         ``auth_time`` within ``max_age``. ``now`` is the clock (seconds), for tests."""
         clock = int(time.time()) if now is None else now
@@ -251,7 +252,7 @@ class OidcClient:
                 raise LoginFailed("The provider did not re-authenticate you as asked. Please log in again.")
         return claims
 
-    def _login_from_claims(self, claims: dict[str, Any], next_url: str) -> VerifiedLogin:
+    def _login_from_claims(self, claims: JsonObject, next_url: str) -> VerifiedLogin:
         national_id = claims.get(self.national_id_claim)
         if not isinstance(national_id, str) or not is_valid_national_id(national_id):
             raise LoginFailed("The identity provider did not give a valid 13-digit national ID")

@@ -1,11 +1,8 @@
-"""All SQL of the identity feature. Rows come back as msgspec Structs; the two functions still
-answering dicts (``citizen_by_id``, ``agency_clients``) are kept for the features that read those
-rows by key until they move to the typed ones beside them."""
+"""All SQL of the identity feature. Rows come back as msgspec Structs."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import msgspec
 
@@ -116,12 +113,6 @@ async def citizen(db: Db, citizen_id: str) -> CitizenRow | None:
         citizen_id,
     )
     return msgspec.convert(dict(row), CitizenRow) if row else None
-
-
-async def citizen_by_id(db: Db, citizen_id: str) -> dict[str, Any] | None:
-    """``citizen`` as a dict, for the features that still read it by key."""
-    row = await citizen(db, citizen_id)
-    return msgspec.structs.asdict(row) if row else None
 
 
 async def citizen_id_by_hash(db: Db, national_id_hash: bytes) -> str | None:
@@ -279,11 +270,6 @@ async def agency_client_listing(db: Db, agency_id: int) -> list[AgencyClientList
         agency_id,
     )
     return [msgspec.convert(dict(row), AgencyClientListing) for row in rows]
-
-
-async def agency_clients(db: Db, agency_id: int) -> list[dict[str, Any]]:
-    """``agency_client_listing`` as dicts, for the features that still read it by key."""
-    return [msgspec.structs.asdict(row) for row in await agency_client_listing(db, agency_id)]
 
 
 async def revoke_agency_client(db: Db, *, client_pk: int, revoked_by: str | None) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 from backend.core.errors import BadRequest, Conflict, NotFound
 from backend.core.principal import Principal
 from backend.core.resources import Resources
-from backend.core.text import refuse_hidden_text
 from backend.identity import queries
 from backend.identity.schemas import NewRoleGrant, RoleGrantView
 from backend.identity.service import Identity
@@ -19,7 +18,6 @@ async def grants(resources: Resources, *, include_revoked: bool) -> list[RoleGra
 async def grant(
     resources: Resources, identity: Identity, admin: Principal, data: NewRoleGrant
 ) -> RoleGrantView:
-    refuse_hidden_text(data)
     if data.role.startswith("agency_") != (data.agency_id is not None):
         raise BadRequest("agency roles need agency_id; support and platform_admin must not have one")
     if data.agency_id is not None and await queries.agency_status(resources.pool, data.agency_id) is None:

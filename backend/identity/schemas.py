@@ -8,7 +8,10 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from backend.core.input import Input
+from backend.core.input import NationalId as NationalIdNumber
 from backend.core.principal import Role
+from backend.core.user_agents import DeviceWords
 
 Scope = Literal["tiles", "bills", "notifications", "connectors", "applications"]
 """What an agency's machine client may be given (``agency_clients.CLIENT_SCOPES``)."""
@@ -48,6 +51,8 @@ class SessionView(msgspec.Struct, frozen=True):
     user_agent: str
     ip_address: str
     acr: str | None
+    device: DeviceWords
+    """The user agent in words (``Chrome`` on ``Android``), for the citizen's list of sessions."""
 
 
 class LogoutResult(msgspec.Struct, frozen=True):
@@ -62,8 +67,8 @@ class EndedSessions(msgspec.Struct, frozen=True):
 # --- staff role grants --------------------------------------------------------------------------
 
 
-class NewRoleGrant(msgspec.Struct, forbid_unknown_fields=True):
-    national_id: Annotated[str, msgspec.Meta(min_length=13, max_length=13)]
+class NewRoleGrant(Input, forbid_unknown_fields=True):
+    national_id: NationalIdNumber
     role: Role
     reason: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
     agency_id: int | None = None
@@ -86,12 +91,12 @@ class RoleGrantView(msgspec.Struct, frozen=True):
 # --- agencies' machine clients ------------------------------------------------------------------
 
 
-class NewAgencyClient(msgspec.Struct, forbid_unknown_fields=True):
+class NewAgencyClient(Input, forbid_unknown_fields=True):
     name: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
     scopes: Annotated[list[Scope], msgspec.Meta(min_length=1, max_length=5)]
 
 
-class SecretRotation(msgspec.Struct, forbid_unknown_fields=True):
+class SecretRotation(Input, forbid_unknown_fields=True):
     overlap_hours: Annotated[int, msgspec.Meta(ge=0, le=168)] = 24
 
 

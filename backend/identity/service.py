@@ -29,13 +29,7 @@ from litestar.di import NamedDependency
 
 from backend.core.crypto import NationalIdCipher, is_valid_national_id
 from backend.core.db import Connection
-from backend.core.errors import (
-    BadRequest,
-    FieldError,
-    InvalidInput,
-    NotAuthenticated,
-    ServiceUnavailable,
-)
+from backend.core.errors import BadRequest, NotAuthenticated, ServiceUnavailable, invalid
 from backend.core.guards import principal_of
 from backend.core.links import is_same_site_path
 from backend.core.principal import Principal, Session
@@ -255,9 +249,7 @@ class Identity:
     async def citizen_id_for(self, resources: Resources, national_id: str) -> str | None:
         """Whose national ID this is (None when they never logged in); 400 when it is not a valid one."""
         if not is_valid_national_id(national_id):
-            raise InvalidInput(
-                errors=[FieldError(field="national_id", message="is not a valid 13-digit national ID")]
-            )
+            raise invalid("national_id", "is not a valid 13-digit national ID")
         return await queries.citizen_id_by_hash(resources.pool, self.cipher.lookup_hash(national_id))
 
     async def principal_for(

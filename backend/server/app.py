@@ -14,8 +14,7 @@ from typing import Any, cast
 
 import asyncpg
 import httpx
-import msgspec
-from litestar import Litestar, get
+from litestar import Litestar
 from litestar.datastructures import State
 from litestar.di import Provide
 from litestar.exceptions import NotFoundException
@@ -36,7 +35,7 @@ from backend.connectors.client import ConnectorClient
 from backend.connectors.entitlements import EntitlementsService, provide_entitlements
 from backend.core.errors import EXCEPTION_HANDLERS, ConfigurationError
 from backend.core.logging import RequestContextMiddleware, configure_logging
-from backend.core.metrics import PROMETHEUS_CONFIG, metrics
+from backend.core.metrics import PROMETHEUS_CONFIG
 from backend.core.migrate import upgrade
 from backend.core.resources import Resources, open_resources
 from backend.core.security import SecurityHeadersMiddleware
@@ -48,21 +47,16 @@ from backend.identity.service import (
     provide_optional_principal,
     provide_principal,
 )
-from backend.server.health import healthz, readyz
-from backend.server.pwa_shell import page_not_found_handler, pwa_routes
-from backend.server.worker import load_task_handlers
+from backend.server import health
+from backend.server.public import public_router
+from backend.server.pwa_shell import page_not_found_handler
+from backend.server.tasks import TASKS, wire_features
 from backend.settings import Settings, load_settings, parse_keyring
 from notifications.api import ROUTERS as NOTIFICATION_ROUTERS
 from payments.api import ROUTERS as PAYMENT_ROUTERS
+from payments.live import PaymentStates, provide_payment_states
 
 MAX_REQUEST_BODY_BYTES = 1024 * 1024
-
-
-class ServiceIndex(msgspec.Struct, frozen=True):
-    name: str
-    demo_mode: bool
-    openapi: str
-    readiness: str
 
 
 def provide_resources(state: State) -> Resources:
@@ -88,13 +82,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
     if not settings.database_url or not settings.redis_url:
         raise ConfigurationError("DATABASE_URL and REDIS_URL must be resolved before the app starts")
     configure_logging(settings.log_level, json_lines=settings.log_json)
-    load_task_handlers()
+    wire_features()
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         if settings.migrate_on_start:
             await prepare_database(settings)
-        async with open_resources(settings) as resources, AsyncExitStack() as stack:
+        async with open_resources(settings, TASKS) as resources, AsyncExitStack() as stack:
             app.state.resources = resources
             oidc_http = resources.http
             if settings.demo_mode:
@@ -121,6 +115,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 refresh_cooldown_seconds=settings.entitlements_refresh_cooldown_seconds,
             )
             stack.push_async_callback(app.state.entitlements.settle)
+            assert settings.database_url  # create_app refuses to start without it
+            app.state.payment_states = await stack.enter_async_context(PaymentStates(settings.database_url))
             app.state.applications = Applications(
                 resources.pool,
                 resources.queue,
@@ -131,16 +127,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             )
             yield
 
-    @get("/", include_in_schema=False)
-    async def index() -> ServiceIndex:
-        return ServiceIndex(
-            name="Citizen super app", demo_mode=settings.demo_mode, openapi="/schema", readiness="/readyz"
-        )
-
     handlers: list[ControllerRouterHandler] = [
-        healthz,
-        readyz,
-        metrics,
+        health.router,
+        public_router(settings),
         *IDENTITY_ROUTERS,
         *CATALOGUE_ROUTERS,
         *CONNECTOR_ROUTERS,
@@ -157,10 +146,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     pwa_dir = Path(settings.pwa_dir)
     exception_handlers: ExceptionHandlersMap = EXCEPTION_HANDLERS
     if (pwa_dir / "index.html").exists():
-        handlers += pwa_routes(pwa_dir)
         exception_handlers = {**EXCEPTION_HANDLERS, NotFoundException: page_not_found_handler(pwa_dir)}
-    else:
-        handlers.append(index)
 
     app = Litestar(
         route_handlers=handlers,
@@ -172,6 +158,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "catalogue": Provide(provide_catalogue, sync_to_thread=False),
             "entitlements": Provide(provide_entitlements, sync_to_thread=False),
             "applications": Provide(provide_applications, sync_to_thread=False),
+            "payment_states": Provide(provide_payment_states, sync_to_thread=False),
         },
         lifespan=[lifespan],
         plugins=plugins,

@@ -1,15 +1,17 @@
-"""Liveness and readiness for load balancers and orchestrators."""
+"""Liveness and readiness for load balancers and orchestrators, and (with ``/metrics``) the router of
+what operations' machines ask; none of it needs a login, and none of it tells anything personal."""
 
 from __future__ import annotations
 
 import asyncio
 
 import msgspec
-from litestar import get
+from litestar import Router, get
 from litestar.di import NamedDependency
 
 from backend.core.db import ping
 from backend.core.errors import ServiceUnavailable
+from backend.core.metrics import metrics
 from backend.core.resources import Resources
 
 _CHECK_TIMEOUT_SECONDS = 2.0
@@ -44,3 +46,6 @@ async def readyz(resources: NamedDependency[Resources]) -> Readiness:
             f"Not ready: {' and '.join(down)} not answering", headers={"Retry-After": "5"}
         )
     return Readiness(status="ready", postgres="ok", redis="ok")
+
+
+router = Router("/", route_handlers=[healthz, readyz, metrics])

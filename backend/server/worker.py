@@ -9,29 +9,22 @@ PostgreSQL by ``backend.core.tasks`` so that they outlive a Redis restart.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from typing import Any
 
 import structlog
 from saq import CronJob, Worker
 
 from backend.applications.files import FileStore
-from backend.applications.states import move_on_payment
 from backend.applications.storage import collect_garbage
 from backend.core import tasks
 from backend.core.resources import Resources, open_resources
+from backend.server.tasks import TASKS, wire_features
 from backend.settings import Settings
 from notifications.service import apply_retention as notification_retention
-from payments.service import expire_due_payments, on_bill_paid
+from payments.service import expire_due_payments
 
 _log = structlog.get_logger(__name__)
 
-# Modules whose import registers task handlers; each feature adds its own here.
-TASK_MODULES: tuple[str, ...] = (
-    "payments.tasks",
-    "notifications.tasks",
-    "backend.applications.tasks",
-)
 SWEEP_CRON = "* * * * * */30"  # every 30 seconds (croniter's sixth field is seconds)
 RETENTION_CRON = "23 * * * *"  # hourly, so each run has little to do
 FILES_GC_CRON = "41 * * * *"  # hourly: a removed upload's bytes outlive its grace period by an hour at most
@@ -90,21 +83,13 @@ class _Worker(Worker[Any]):
         await super().stop()
 
 
-def load_task_handlers() -> None:
-    """Wire the features together, in the API and the worker alike: import the modules that register
-    task handlers (the API needs them to queue tasks, since names are checked when a task is added; the
-    worker to run them), and tell payments' settlement what reacts to a paid bill."""
-    for module in TASK_MODULES:
-        importlib.import_module(module)
-    on_bill_paid(move_on_payment)  # a paid fee moves its application on, in the settling transaction
-
-
 def build_worker(resources: Resources) -> Worker[Any]:
-    load_task_handlers()
+    """The worker over ``resources``, running tasks with their registry (``backend.server.tasks``)."""
+    wire_features()
 
     async def startup(ctx: dict[str, Any]) -> None:
         ctx["resources"] = resources
-        _log.info("worker_started", tasks=tasks.registered_tasks())
+        _log.info("worker_started", tasks=resources.tasks.names())
 
     return _Worker(
         resources.queue,
@@ -124,6 +109,6 @@ def build_worker(resources: Resources) -> Worker[Any]:
 
 async def run_worker(settings: Settings) -> None:
     """Process jobs until SIGINT or SIGTERM, then let running jobs finish briefly and close."""
-    async with open_resources(settings) as resources:
+    async with open_resources(settings, TASKS) as resources:
         await build_worker(resources).start()
     _log.info("worker_stopped")

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import msgspec
 
-from backend.connectors import queries as access_log
+from backend.connectors import access_log
+from backend.connectors.schemas import Said
 from backend.core.crypto import mask_national_id
 from backend.core.errors import NotFound
 from backend.core.resources import Resources
@@ -24,8 +25,8 @@ async def look_up_citizen(
     citizen_id: str,
     *,
     staff_id: str,
-    purpose: str,
-    fields: list[str],
+    purpose: Said,
+    fields: list[Said],
 ) -> LookedUp:
     citizen = await identity_queries.citizen(resources.pool, citizen_id)
     if citizen is None:

@@ -15,8 +15,16 @@ from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from backend.core.guards import person
 from backend.core.principal import Principal
 from backend.core.resources import Resources
+from notifications import categories
 from notifications import inbox as inbox_service
-from notifications.schemas import DeviceView, InboxPage, NewSubscription, Preferences, Unread
+from notifications.schemas import (
+    DeviceView,
+    InboxPage,
+    NewSubscription,
+    NotificationSources,
+    Preferences,
+    Unread,
+)
 
 
 def _me(principal: Principal) -> str:
@@ -94,11 +102,31 @@ async def remove(
     await inbox_service.remove(resources, _me(principal), str(notification_id))
 
 
+@post(
+    "/inbox/{notification_id:uuid}/restore",
+    summary="Undo deleting a message",
+    status_code=HTTP_204_NO_CONTENT,
+)
+async def restore(
+    notification_id: FromPath[Any],
+    principal: NamedDependency[Principal],
+    resources: NamedDependency[Resources],
+) -> None:
+    await inbox_service.restore(resources, _me(principal), str(notification_id))
+
+
 @get("/me/notification-preferences", summary="Quiet hours and opt-outs")
 async def get_preferences(
     principal: NamedDependency[Principal], resources: NamedDependency[Resources]
 ) -> Preferences:
     return await inbox_service.preferences(resources, _me(principal))
+
+
+@get("/me/notification-sources", summary="The agencies and message categories the citizen can turn off")
+async def notification_sources(
+    principal: NamedDependency[Principal], resources: NamedDependency[Resources]
+) -> NotificationSources:
+    return await categories.notification_sources(resources, _me(principal))
 
 
 @put(
@@ -118,6 +146,7 @@ router = Router(
     guards=[person],
     tags=["notifications"],
     route_handlers=[
-        get_preferences, set_preferences, subscribe, devices, unsubscribe, inbox, unread, read, remove,
+        get_preferences, set_preferences, notification_sources, subscribe, devices, unsubscribe, inbox,
+        unread, read, remove, restore,
     ],
 )  # fmt: skip

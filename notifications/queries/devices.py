@@ -2,24 +2,38 @@
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+
+import msgspec
 
 from backend.core.db import Connection, Db
+
+_SUBSCRIPTION_COLUMNS = (
+    "id::text, endpoint, user_agent, created_at, last_success_at, last_failure_at, last_failure_reason"
+)
+
+
+class SubscriptionRow(msgspec.Struct, frozen=True, kw_only=True):
+    id: str
+    endpoint: str
+    user_agent: str
+    created_at: dt.datetime
+    last_success_at: dt.datetime | None
+    last_failure_at: dt.datetime | None
+    last_failure_reason: str | None
 
 
 async def upsert_subscription(
     db: Db, *, citizen_id: str, endpoint: str, p256dh: str, auth: str, user_agent: str
-) -> dict[str, Any]:
-    """A plain row rather than a struct: demo mode's phone (``backend.demo.phone``) and tests read it."""
+) -> SubscriptionRow:
     row = await db.fetchrow(
-        """
+        f"""
         INSERT INTO push_subscriptions (citizen_id, endpoint, p256dh, auth, user_agent)
         VALUES ($1::uuid, $2, $3, $4, $5)
         ON CONFLICT (endpoint) DO UPDATE SET citizen_id = EXCLUDED.citizen_id, p256dh = EXCLUDED.p256dh,
             auth = EXCLUDED.auth, user_agent = EXCLUDED.user_agent
-        RETURNING id::text, endpoint, user_agent, created_at, last_success_at, last_failure_at,
-                  last_failure_reason
-        """,
+        RETURNING {_SUBSCRIPTION_COLUMNS}
+        """,  # noqa: S608
         citizen_id,
         endpoint,
         p256dh,
@@ -27,20 +41,16 @@ async def upsert_subscription(
         user_agent,
     )
     assert row is not None
-    return dict(row)
+    return SubscriptionRow(**row)
 
 
-async def subscriptions(db: Db, citizen_id: str) -> list[dict[str, Any]]:
-    """Plain rows, as ``upsert_subscription``'s."""
+async def subscriptions(db: Db, citizen_id: str) -> list[SubscriptionRow]:
     rows = await db.fetch(
-        """
-        SELECT id::text, endpoint, user_agent, created_at, last_success_at, last_failure_at,
-               last_failure_reason
-        FROM push_subscriptions WHERE citizen_id = $1::uuid ORDER BY created_at
-        """,
+        f"SELECT {_SUBSCRIPTION_COLUMNS} FROM push_subscriptions "  # noqa: S608
+        "WHERE citizen_id = $1::uuid ORDER BY created_at",
         citizen_id,
     )
-    return [dict(row) for row in rows]
+    return [SubscriptionRow(**row) for row in rows]
 
 
 async def delete_subscription(db: Db, citizen_id: str, subscription_id: str) -> bool:

@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 import msgspec
 
 from backend.core.db import Db
-from notifications.schemas import InboxItem
+from notifications.schemas import InboxItem, MessageSender
+
+_PREFERENCE_COLUMNS = "quiet_start, quiet_end, timezone, opt_out_agencies, opt_out_categories"
+
+
+class PreferencesRow(msgspec.Struct, frozen=True, kw_only=True):
+    """A citizen's stored quiet hours and opt-outs (none stored: every push goes at once)."""
+
+    quiet_start: dt.time | None
+    quiet_end: dt.time | None
+    timezone: str
+    opt_out_agencies: list[int]
+    opt_out_categories: list[str]
 
 
 async def inbox(db: Db, citizen_id: str, before: dt.datetime | None, limit: int) -> list[InboxItem]:
@@ -61,29 +72,40 @@ async def delete_notification(db: Db, citizen_id: str, notification_id: str) -> 
     return result.endswith(" 1")
 
 
-# Preferences stay plain rows: ``service.push_decision`` takes one as a mapping (its unit tests build them).
-
-
-async def preferences(db: Db, citizen_id: str) -> dict[str, Any] | None:
-    row = await db.fetchrow(
+async def restore_notification(db: Db, citizen_id: str, notification_id: str) -> bool:
+    """Undoes a delete: the message is back in its place in the inbox (deleting only hides it)."""
+    result: str = await db.execute(
         """
-        SELECT quiet_start, quiet_end, timezone, opt_out_agencies, opt_out_categories, updated_at
-        FROM notification_preferences WHERE citizen_id = $1::uuid
+        UPDATE notifications SET deleted_at = NULL
+        WHERE id = $1::uuid AND citizen_id = $2::uuid AND deleted_at IS NOT NULL
         """,
+        notification_id,
         citizen_id,
     )
-    return dict(row) if row else None
+    return result.endswith(" 1")
 
 
-async def preferences_of(db: Db, citizen_ids: list[str]) -> dict[str, dict[str, Any]]:
+async def preferences(db: Db, citizen_id: str) -> PreferencesRow | None:
+    row = await db.fetchrow(
+        f"SELECT {_PREFERENCE_COLUMNS} FROM notification_preferences WHERE citizen_id = $1::uuid",  # noqa: S608
+        citizen_id,
+    )
+    return PreferencesRow(**row) if row else None
+
+
+async def preferences_of(db: Db, citizen_ids: list[str]) -> dict[str, PreferencesRow]:
+    """By citizen id, as the campaign's chunk names them."""
     rows = await db.fetch(
-        """
-        SELECT citizen_id::text, quiet_start, quiet_end, timezone, opt_out_agencies, opt_out_categories
+        f"""
+        SELECT citizen_id::text, {_PREFERENCE_COLUMNS}
         FROM notification_preferences WHERE citizen_id = ANY($1::uuid[])
-        """,
+        """,  # noqa: S608
         citizen_ids,
     )
-    return {row["citizen_id"]: dict(row) for row in rows}
+    return {
+        row["citizen_id"]: PreferencesRow(**{key: value for key, value in row.items() if key != "citizen_id"})
+        for row in rows
+    }
 
 
 async def save_preferences(
@@ -113,3 +135,24 @@ async def save_preferences(
         opt_out_agencies,
         opt_out_categories,
     )
+
+
+async def message_senders(db: Db, citizen_id: str, also: list[int]) -> list[MessageSender]:
+    """Agencies that have message templates or wrote to this citizen, and those in ``also``."""
+    rows = await db.fetch(
+        """
+        SELECT a.id, a.name_th, a.name_en FROM agencies a
+        WHERE a.id = ANY($2::bigint[])
+           OR EXISTS (SELECT 1 FROM notification_templates t WHERE t.agency_id = a.id)
+           OR EXISTS (SELECT 1 FROM notifications n WHERE n.citizen_id = $1::uuid AND n.agency_id = a.id)
+        ORDER BY a.name_th
+        """,
+        citizen_id,
+        also,
+    )
+    return [msgspec.convert(dict(row), MessageSender) for row in rows]
+
+
+async def template_categories(db: Db) -> list[str]:
+    rows = await db.fetch("SELECT DISTINCT category FROM notification_templates")
+    return [row["category"] for row in rows]

@@ -2,35 +2,36 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import msgspec
 
 from backend.core.db import Db
-from notifications.schemas import TemplateView
+from notifications.schemas import NewTemplate, TemplateView
+
+_TEMPLATE_COLUMNS = (
+    "id, key, version, category, title_th, title_en, body_th, body_en, placeholders, created_at"
+)
 
 
 async def add_template(
-    db: Db, agency_id: int, fields: dict[str, Any], created_by: str | None
+    db: Db, agency_id: int, template: NewTemplate, placeholders: list[str], created_by: str | None
 ) -> TemplateView:
-    """``fields``: a ``NewTemplate``'s, with its ``placeholders`` (tests and benchmarks pass their own)."""
     row = await db.fetchrow(
-        """
+        f"""
         INSERT INTO notification_templates (agency_id, key, version, category, title_th, title_en, body_th,
                                             body_en, placeholders, created_by)
         VALUES ($1, $2, coalesce((SELECT max(version) FROM notification_templates
                                    WHERE agency_id = $1 AND key = $2), 0) + 1,
                 $3, $4, $5, $6, $7, $8, $9::uuid)
-        RETURNING id, key, version, category, title_th, title_en, body_th, body_en, placeholders, created_at
-        """,
+        RETURNING {_TEMPLATE_COLUMNS}
+        """,  # noqa: S608
         agency_id,
-        fields["key"],
-        fields["category"],
-        fields["title_th"],
-        fields["title_en"],
-        fields["body_th"],
-        fields["body_en"],
-        fields["placeholders"],
+        template.key,
+        template.category,
+        template.title_th,
+        template.title_en,
+        template.body_th,
+        template.body_en,
+        placeholders,
         created_by,
     )
     assert row is not None
@@ -39,10 +40,10 @@ async def add_template(
 
 async def latest_template(db: Db, agency_id: int, key: str) -> TemplateView | None:
     row = await db.fetchrow(
-        """
-        SELECT id, key, version, category, title_th, title_en, body_th, body_en, placeholders, created_at
+        f"""
+        SELECT {_TEMPLATE_COLUMNS}
         FROM notification_templates WHERE agency_id = $1 AND key = $2 ORDER BY version DESC LIMIT 1
-        """,
+        """,  # noqa: S608
         agency_id,
         key,
     )
@@ -51,11 +52,10 @@ async def latest_template(db: Db, agency_id: int, key: str) -> TemplateView | No
 
 async def latest_templates(db: Db, agency_id: int) -> list[TemplateView]:
     rows = await db.fetch(
-        """
-        SELECT DISTINCT ON (key)
-               id, key, version, category, title_th, title_en, body_th, body_en, placeholders, created_at
+        f"""
+        SELECT DISTINCT ON (key) {_TEMPLATE_COLUMNS}
         FROM notification_templates WHERE agency_id = $1 ORDER BY key, version DESC
-        """,
+        """,  # noqa: S608
         agency_id,
     )
     return [msgspec.convert(dict(row), TemplateView) for row in rows]

@@ -19,6 +19,7 @@ from backend.core.qr import MEDIA_TYPES, ImageFormat
 from backend.core.resources import Resources
 from backend.identity.service import Identity
 from payments import live, reads, service
+from payments.live import PaymentStates
 from payments.schemas import BillStatus, BillView, NewPayment, PaymentView, ReceiptView
 
 # The ``:uuid`` path converter hands a uuid.UUID; annotated Any as before, so that the OpenAPI document
@@ -65,8 +66,10 @@ async def payment_live(
     payment_id: UuidPath,
     principal: NamedDependency[Principal],
     resources: NamedDependency[Resources],
+    payment_states: NamedDependency[PaymentStates],
 ) -> ServerSentEvent:
-    return ServerSentEvent(await live.watch(resources, principal, payment_id), event_type="payment")
+    states = await live.watch(resources, payment_states, principal, payment_id)
+    return ServerSentEvent(states, event_type="payment")
 
 
 @get(

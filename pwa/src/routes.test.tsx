@@ -66,7 +66,8 @@ describe("routes", () => {
   });
 
   it("asks a logged-out visitor to log in on a citizen's screen, and comes back to it", async () => {
-    for (const path of ["/bills", "/inbox", "/console", "/wallet", "/apply/12", "/applications"]) {
+    // A service's start page (/apply/12) is for anyone; its form and "check your answers" need a login.
+    for (const path of ["/bills", "/inbox", "/console", "/wallet", "/apply/12/form", "/apply/12/check", "/applications"]) {
       const login = (await open(path)).querySelector<HTMLAnchorElement>("a.button.primary");
       expect(login?.getAttribute("href"), path).toBe(`/auth/login?next=${encodeURIComponent(path)}`);
     }

@@ -7,12 +7,9 @@ import { useEffect, useState } from "preact/hooks";
 import { Route, Router, useLocation } from "preact-iso";
 
 import { Bills } from "./screens/bills";
-import { DataAccess } from "./screens/data-access";
-import { Entitlements } from "./screens/entitlements";
 import { Help, NotFound } from "./screens/help";
 import { Home } from "./screens/home";
 import { Inbox } from "./screens/inbox";
-import { Settings } from "./screens/settings";
 import { useApp } from "./state";
 
 /** The addresses of the app's own screens: links to them are followed without a reload (preact-iso
@@ -94,11 +91,26 @@ function screen(Shown: Screen, { login = false, id }: { login?: boolean; id?: Re
 }
 
 const HOME = screen(Home);
-const ENTITLEMENTS = screen(Entitlements, { login: true });
+/** Entitlements, consent and who accessed my data: fetched when opened, off the first load. */
+const ENTITLEMENTS = screen(
+  lazyScreen(() => import("./screens/entitlements").then((module) => module.Entitlements)),
+  { login: true },
+);
+const CONSENT = screen(
+  lazyScreen(() => import("./screens/consent").then((module) => module.Consent)),
+  { login: true, id: /^\d{1,18}$/ },
+);
 const BILLS = screen(Bills, { login: true });
 const INBOX = screen(Inbox, { login: true });
-const SETTINGS = screen(Settings, { login: true });
-const DATA_ACCESS = screen(DataAccess, { login: true });
+/** Settings (notifications, devices, sessions): fetched when opened, off the first load. */
+const SETTINGS = screen(
+  lazyScreen(() => import("./screens/settings").then((module) => module.Settings)),
+  { login: true },
+);
+const DATA_ACCESS = screen(
+  lazyScreen(() => import("./screens/data-access").then((module) => module.DataAccess)),
+  { login: true },
+);
 const HELP = screen(Help);
 const NOT_FOUND = screen(NotFound);
 /** The staff consoles, fetched only when a staff member opens them. */
@@ -106,8 +118,17 @@ const CONSOLE = screen(
   lazyScreen(() => import("./console/console").then((module) => module.Console), "consoleFailed"),
   { login: true },
 );
+/** Applying: the service's start page (for anyone, before login), its form, "check your answers". */
+const APPLY_START = screen(
+  lazyScreen(() => import("./screens/apply").then((module) => module.StartPage)),
+  { id: /^\d{1,18}$/ },
+);
 const APPLY = screen(
   lazyScreen(() => import("./screens/apply").then((module) => module.Apply)),
+  { login: true, id: /^\d{1,18}$/ },
+);
+const APPLY_CHECK = screen(
+  lazyScreen(() => import("./screens/apply").then((module) => module.CheckAnswers)),
   { login: true, id: /^\d{1,18}$/ },
 );
 const APPLICATIONS = screen(
@@ -131,23 +152,32 @@ const VERIFY = screen(
   lazyScreen(() => import("./screens/verify").then((module) => module.Verify)),
   { id: /^[A-Za-z0-9-]{1,40}$/ },
 );
+/** A receipt's check, for anyone holding it (its QR leads here). */
+const RECEIPT_CHECK = screen(
+  lazyScreen(() => import("./screens/receipt-check").then((module) => module.ReceiptCheck)),
+  { id: /^[A-Za-z0-9_-]{1,40}$/ },
+);
 
 export function Screens({ onRouteChange }: { onRouteChange: () => void }) {
   return (
     <Router onRouteChange={onRouteChange}>
       <Route path="/" component={HOME} />
       <Route path="/entitlements" component={ENTITLEMENTS} />
+      <Route path="/entitlements/consent/:id" component={CONSENT} />
       <Route path="/bills" component={BILLS} />
       <Route path="/inbox" component={INBOX} />
       <Route path="/settings" component={SETTINGS} />
       <Route path="/data-access" component={DATA_ACCESS} />
       <Route path="/console" component={CONSOLE} />
-      <Route path="/apply/:id" component={APPLY} />
+      <Route path="/apply/:id" component={APPLY_START} />
+      <Route path="/apply/:id/form" component={APPLY} />
+      <Route path="/apply/:id/check" component={APPLY_CHECK} />
       <Route path="/applications" component={APPLICATIONS} />
       <Route path="/applications/:id" component={APPLICATION} />
       <Route path="/wallet" component={WALLET} />
       <Route path="/wallet/:id" component={DOCUMENT} />
       <Route path="/shared/:id" component={SHARED} />
+      <Route path="/verify/receipt/:id" component={RECEIPT_CHECK} />
       <Route path="/verify/:id?" component={VERIFY} />
       <Route path="/help" component={HELP} />
       <Route default component={NOT_FOUND} />

@@ -10,7 +10,6 @@ import time
 from contextlib import ExitStack
 from pathlib import Path
 
-import msgspec
 from pywebpush import webpush_async
 
 from backend.core.db import Pool
@@ -130,8 +129,7 @@ async def test_campaign_delivery_throughput_against_bare_pywebpush_calls(
             resources: Resources = app.state.resources
             pool = resources.pool
             agency_id = await make_agency(pool, status="approved")
-            fields = {**msgspec.structs.asdict(TEMPLATE), "placeholders": placeholders_of(TEMPLATE)}
-            await queries.add_template(pool, agency_id, fields, None)
+            await queries.add_template(pool, agency_id, TEMPLATE, placeholders_of(TEMPLATE), None)
             await seed_followers_with_devices(pool, push_service, agency_id, DEVICES)
 
             bare = await _bare_rate(pool, app_settings)

@@ -118,7 +118,10 @@ async def _fill_in(page: Page) -> None:
     await page.select_option("#f-country", "JP")
     await page.fill("#f-school_name", SCHOOL)
     await page.check("label.option:has-text('มัธยมศึกษาปีที่ 6') input")
-    await page.fill("#f-completed_on", "2006-03-31")
+    # The date in three boxes, its year in the Buddhist era as Thai people write it (2549 = 2006).
+    await page.fill("#f-completed_on", "31")
+    await page.select_option("#f-completed_on-month", "3")
+    await page.fill("#f-completed_on-year", "2549")
     await page.fill("#f-years_of_study", "12")
     await page.check("label.option:has-text('สมัครงาน') input")
     address = {
@@ -149,13 +152,15 @@ async def _apply(page: Page) -> tuple[str, str]:
     """From the tile to a sent application: (its id, its tracking number)."""
     # The tile leads to the form; what the digital ID said is shown, never asked (once-only).
     await page.click(".tile-open:has-text('เทียบวุฒิการศึกษาจากต่างประเทศ')")
-    await page.wait_for_url(re.compile(r".*/apply/\d+$"))
+    await page.wait_for_url(re.compile(r".*/apply/\d+$"))  # the start page first (GOV.UK's pattern)
+    assert "200.00" in await page.inner_text(".fee-line", timeout=WAIT)  # the fee, up front
+    await page.click("a:has-text('เริ่มยื่นคำขอ')")
+    await page.wait_for_url(re.compile(r".*/apply/\d+/form$"))
     await page.wait_for_selector("form.application-form", timeout=WAIT)
     prefilled = await page.inner_text(".prefilled")
     assert "วิภา ทำงาน" in prefilled
     assert "x-xxxx-xxxxx-43-9" in prefilled
     assert "1509900765439" not in await page.content()
-    assert "200.00" in await page.inner_text(".fee-line")  # the fee, up front
     await _fits_the_phone(page, "18-apply-form")
 
     await _fill_in(page)
@@ -166,7 +171,8 @@ async def _apply(page: Page) -> tuple[str, str]:
     assert await page.input_value("#f-country") == "JP"
     assert await page.input_value("#f-school_name") == SCHOOL
     assert await page.is_checked("label.option:has-text('มัธยมศึกษาปีที่ 6') input")
-    assert await page.input_value("#f-completed_on") == "2006-03-31"
+    assert await page.input_value("#f-completed_on") == "31"
+    assert await page.input_value("#f-completed_on-year") == "2549"
     assert await page.input_value("#f-years_of_study") == "12"
     assert await page.input_value("#f-address-postcode") == "10400"
     assert await page.input_value("#f-address-province") == "กรุงเทพมหานคร"
@@ -177,7 +183,7 @@ async def _apply(page: Page) -> tuple[str, str]:
 
     # A required answer missing: the summary on top, the message beside the field, focus on it.
     await _saved(page, lambda: page.fill("#f-school_name", ""))
-    await page.click("button[type=submit]:has-text('ส่งคำขอ')")
+    await page.click("button[type=submit]:has-text('ตรวจสอบคำตอบ')")
     await page.wait_for_selector("#f-school_name-error", timeout=WAIT)
     assert "ชื่อสถานศึกษา" in await page.inner_text("#f-school_name-error")
     assert "ชื่อสถานศึกษา" in await page.inner_text(".error-summary")
@@ -186,7 +192,10 @@ async def _apply(page: Page) -> tuple[str, str]:
     await _fits_the_phone(page, "20-apply-required-answer-missing")
 
     await page.fill("#f-school_name", SCHOOL)
-    await page.click("button[type=submit]:has-text('ส่งคำขอ')")
+    await page.click("button[type=submit]:has-text('ตรวจสอบคำตอบ')")
+    await page.wait_for_url(re.compile(r".*/apply/\d+/check$"), timeout=WAIT)  # "check your answers"
+    assert SCHOOL in await page.inner_text(".summary-list", timeout=WAIT)
+    await page.click("button:has-text('ยืนยันและส่งคำขอ')")
     await page.wait_for_url(re.compile(r".*/applications/[0-9a-f-]{36}\?sent=1$"), timeout=WAIT)
     found = re.search(r"/applications/([0-9a-f-]{36})", page.url)
     assert found is not None

@@ -206,7 +206,7 @@ async def test_a_case_officer_reviews_an_application_asks_for_more_asks_for_the_
     ]  # fmt: skip
     assert mine["events"][2]["note"] == NOTE
     accesses = await _api(citizen, "GET", "/api/v1/me/data-access?limit=100")
-    purposes = [item["purpose"] for item in accesses["items"]]
+    purposes = [item["purpose_en"] for item in accesses["items"]]
     assert any(purpose.startswith(f"Opened: application {tracking}") for purpose in purposes), purposes
     assert any(purpose.startswith(f"Downloaded a file: application {tracking}") for purpose in purposes)
 

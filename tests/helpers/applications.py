@@ -8,10 +8,12 @@ from typing import Any
 import httpx
 from PIL import Image
 
+from backend.applications import queries as application_queries
 from backend.catalogue import queries as catalogue_queries
+from backend.catalogue.schemas import TileContent
 from backend.core.resources import Resources
 from payments.queries import assign_biller
-from tests.factories import make_agency
+from tests.factories import make_agency, make_application
 from tests.integration.conftest import SignIn
 
 BILLER = "0994000158378"
@@ -63,12 +65,14 @@ PDF = (
 
 async def application_tile(resources: Resources, agency_id: int) -> int:
     tile_id = await catalogue_queries.create_tile(resources.pool, agency_id)
-    content = {
-        "title_th": "เทียบวุฒิ", "title_en": "Qualification equivalence", "description_th": "",
-        "description_en": "",
-        "icon": "diploma", "category": "education", "life_events": ["school"], "audience_min_age": None,
-        "audience_max_age": None, "kind": "application", "link_url": None, "sort_order": 0,
-    }  # fmt: skip
+    content = TileContent(
+        title_th="เทียบวุฒิ",
+        title_en="Qualification equivalence",
+        icon="diploma",
+        category="education",
+        life_events=["school"],
+        kind="application",
+    )
     await catalogue_queries.insert_version(resources.pool, tile_id, 1, content, None)
     await catalogue_queries.publish(resources.pool, tile_id, 1)
     return tile_id
@@ -128,6 +132,15 @@ async def submitted(citizen: httpx.AsyncClient, office: Office) -> str:
     sent = await citizen.post(f"/api/v1/applications/{application_id}/submit")
     assert sent.status_code == 200, sent.text
     return application_id
+
+
+async def sent_application(resources: Resources, citizen: httpx.AsyncClient, office: Office) -> str:
+    """The citizen's application to the office's service, written straight in the submitted state (for
+    tests of what comes after sending: ``submitted`` goes through the citizen's HTTP steps)."""
+    citizen_id = (await citizen.get("/api/v1/me")).json()["id"]
+    service = await application_queries.service(resources.pool, office.service_id)
+    assert service is not None
+    return (await make_application(resources.pool, service, citizen_id, answers=ANSWERS)).id
 
 
 async def issued_document(

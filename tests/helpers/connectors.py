@@ -31,8 +31,10 @@ def connector(agencies_url: str, service: str, **overrides: Any) -> dict[str, An
         "timeout_ms": 800,
         "retries": 0,
         "cache_seconds": 300,
-        "purpose": f"Show your {service} rights in the app",
-        "fields": ["status"],
+        "purpose_th": f"แสดงสิทธิ {service} ของคุณในแอป",
+        "purpose_en": f"Show your {service} rights in the app",
+        "fields_th": ["สถานะ"],
+        "fields_en": ["status"],
         **overrides,
     }
 

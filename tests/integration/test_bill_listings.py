@@ -251,12 +251,12 @@ async def test_support_sees_a_citizens_payments_with_each_event_refunds_and_rece
     )
 
     [record] = (await citizen.get("/api/v1/me/data-access")).json()["items"]
-    assert (record["actor_kind"], record["purpose"], record["outcome"]) == (
+    assert (record["actor_kind"], record["purpose_en"], record["outcome"]) == (
         "staff",
         "Support staff looked at your bills and payments",
         "ok",
     )
-    assert record["fields"] == ["bills", "payments", "receipts"]
+    assert record["fields_en"] == ["bills", "payments", "receipts"]
     staff = (await support.get("/api/v1/me")).json()
     assert await resources.pool.fetchval("SELECT actor_id FROM data_access_log") == staff["id"]
 

@@ -206,6 +206,65 @@ async def test_citizens_search_filter_and_see_favourites_and_recent_first(
     assert (await young.get("/api/v1/tiles")).json()["favourites"] == []
 
 
+async def test_search_finds_everyday_words_typos_and_thai_without_spaces_once_reviewed(
+    sign_in: SignIn, resources: Resources, client: httpx.AsyncClient
+) -> None:
+    agency_id = await make_agency(resources.pool, status="approved")
+    editor = await sign_in(("agency_editor", agency_id))
+    admin = await sign_in(("platform_admin", None))
+    await _published(admin, editor, agency_id, keywords=["เบี้ยคนแก่", "old age allowance"])
+    health = await _published(
+        admin, editor, agency_id, title_th="สิทธิหลักประกันสุขภาพถ้วนหน้า", title_en="Universal health coverage",
+        description_th="รักษาฟรีที่โรงพยาบาลรัฐใกล้บ้าน", description_en="Free care at public hospitals",
+        category="health", life_events=[], keywords=["บัตรทอง", "30 บาทรักษาทุกโรค", "gold card"],
+    )  # fmt: skip
+    await _published(
+        admin, editor, agency_id, title_th="บัตรสวัสดิการแห่งรัฐ", title_en="State welfare card",
+        description_th="", description_en="", life_events=[],
+        keywords=["บัตรคนจน", " บัตรคนจน ", "Welfare card"],
+    )  # fmt: skip
+
+    async def titles(q: str, lang: str = "th") -> list[str]:
+        answer = (await client.get("/api/v1/tiles", params={"lang": lang, "q": q})).json()
+        return [t["title"] for group in answer["categories"] for t in group["tiles"]]
+
+    # The words people say, not the agencies' titles.
+    assert await titles("บัตรทอง") == ["สิทธิหลักประกันสุขภาพถ้วนหน้า"]
+    assert await titles("บัตรคนจน") == ["บัตรสวัสดิการแห่งรัฐ"]
+    assert await titles("เบี้ยคนแก่") == ["เบี้ยยังชีพผู้สูงอายุ"]
+    assert await titles("gold card", "en") == ["Universal health coverage"]
+    # Typos: a wrong vowel mark, a wrong consonant, English slips.
+    assert await titles("เบี้ยคนแกู่") == ["เบี้ยยังชีพผู้สูงอายุ"]
+    assert await titles("เบี้ยยังชีบ") == ["เบี้ยยังชีพผู้สูงอายุ"]
+    assert await titles("old age alowance", "en") == ["Elderly allowance"]
+    assert await titles("helth coverage", "en") == ["Universal health coverage"]
+    # Thai written without spaces, and a phrase found inside a longer one.
+    assert await titles("30บาทรักษาทุกโรค") == ["สิทธิหลักประกันสุขภาพถ้วนหน้า"]
+    assert await titles("โรงพยาบาลรัฐ") == ["สิทธิหลักประกันสุขภาพถ้วนหน้า"]
+    assert await titles("ไม่มีบริการนี้แน่นอน") == []
+
+    # Keywords are part of the tile's content: each written once, kept with the version, and citizens
+    # search by a new one only once it has been reviewed and published.
+    listing = (await editor.get(f"/api/v1/agency/{agency_id}/tiles")).json()
+    mine = next(t for t in listing if t["id"] == health)
+    draft = {**mine["published"], "keywords": ["บัตรทอง", "สปสช"]}
+    del draft["version"], draft["created_at"]
+    changed = await editor.put(f"/api/v1/agency/{agency_id}/tiles/{health}", json=draft)
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["draft"]["keywords"] == ["บัตรทอง", "สปสช"]
+    assert await titles("สปสช") == []
+    await editor.post(f"/api/v1/agency/{agency_id}/tiles/{health}/submit")
+    assert (await admin.post(f"/api/v1/admin/tiles/{health}/publish")).status_code == 200
+    assert await titles("สปสช") == ["สิทธิหลักประกันสุขภาพถ้วนหน้า"]
+    card = (await editor.get(f"/api/v1/agency/{agency_id}/tiles")).json()[-1]
+    assert card["published"]["keywords"] == ["บัตรคนจน", "Welfare card"]  # trimmed, each once
+
+    for keywords in (["บัตร\u200bทอง"], [""], ["x" * 61], ["คำ"] * 31):
+        refused = await editor.post(f"/api/v1/agency/{agency_id}/tiles", json=tile(keywords=keywords))
+        assert refused.status_code == 400, keywords
+        assert refused.json()["errors"][0]["field"].startswith("keywords"), refused.json()
+
+
 async def test_the_open_catalogue_is_public_json_and_formula_safe_csv(
     sign_in: SignIn, resources: Resources, client: httpx.AsyncClient
 ) -> None:
@@ -264,13 +323,13 @@ async def test_every_replica_sees_a_publication(
     sign_in: SignIn, resources: Resources, client: httpx.AsyncClient
 ) -> None:
     other_replica = Catalogue(resources.pool, resources.redis)
-    assert await other_replica.published() == []
+    assert await other_replica.tiles() == []
     agency_id = await make_agency(resources.pool, status="approved")
     await _published(
         await sign_in(("platform_admin", None)), await sign_in(("agency_editor", agency_id)), agency_id
     )
     other_replica._checked_at -= 5  # a second or more later
-    assert [t["title_en"] for t in await other_replica.published()] == ["Elderly allowance"]
+    assert [t.title_en for t in await other_replica.tiles()] == ["Elderly allowance"]
 
 
 async def test_a_suspended_agency_stops_acting_at_once_and_reapproval_does_not_restore_revoked_roles(

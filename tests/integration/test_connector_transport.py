@@ -111,8 +111,10 @@ def tls_connector(server: AgencyServer, **overrides: Any) -> dict[str, Any]:
         "server_ca_pem": server.authority.certificate_pem,
         "timeout_ms": 2000,
         "retries": 0,
-        "purpose": "Show your disability allowance in the app",
-        "fields": ["allowance status"],
+        "purpose_th": "แสดงเบี้ยความพิการของคุณในแอป",
+        "purpose_en": "Show your disability allowance in the app",
+        "fields_th": ["สถานะเบี้ยความพิการ"],
+        "fields_en": ["allowance status"],
         **overrides,
     }
 

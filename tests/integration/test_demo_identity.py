@@ -16,13 +16,13 @@ import pytest
 import pytest_asyncio
 from litestar import Litestar
 
-from backend.connectors.queries import CONNECTOR_COLUMNS, create_connector
 from backend.core.crypto import is_valid_national_id
 from backend.demo.identity_provider import demo_client_credentials, demo_idp_routes
 from backend.demo.seed import DEMO_CONNECTORS, seed_demo_data
 from backend.server.app import create_app
 from backend.settings import Settings
 from tests.conftest import serve_in_process
+from tests.factories import make_connector
 from tests.helpers.identity import ORIGIN, pick
 from tests.integration.conftest import demo_settings_for
 
@@ -249,7 +249,7 @@ async def test_a_demo_citizen_gets_a_demo_phone_and_sees_the_push_it_received(
     from backend.core.resources import Resources
     from backend.core.tasks import run_task
     from notifications import queries
-    from notifications.schemas import NewNotification
+    from notifications.schemas import NewNotification, NewTemplate
     from notifications.service import send_to_citizen
     from tests.demo_agencies import running_push_service
     from tests.factories import make_agency
@@ -264,20 +264,19 @@ async def test_a_demo_citizen_gets_a_demo_phone_and_sees_the_push_it_received(
             added = await demo.post("/api/v1/demo/push-device")
             assert added.status_code == 201, added.text
             [device] = (await demo.get("/api/v1/push/subscriptions")).json()
-            assert device["user_agent"] == "Demo phone (the local push service)"
+            assert device["device"] == {"browser": "Chrome", "os": "Android", "device": "Samsung SM-A155F"}
 
             resources: Resources = app.state.resources
             agency_id = await make_agency(resources.pool, status="approved")
-            template = {
-                "key": "hello",
-                "category": "general",
-                "title_th": "สวัสดี",
-                "title_en": "Hello",
-                "body_th": "ข้อความทดลอง",
-                "body_en": "A demo message",
-                "placeholders": [],
-            }
-            await queries.add_template(resources.pool, agency_id, template, None)
+            template = NewTemplate(
+                key="hello",
+                category="general",
+                title_th="สวัสดี",
+                title_en="Hello",
+                body_th="ข้อความทดลอง",
+                body_en="A demo message",
+            )
+            await queries.add_template(resources.pool, agency_id, template, [], None)
             stored = await queries.latest_template(resources.pool, agency_id, "hello")
             assert stored is not None
             await send_to_citizen(
@@ -286,7 +285,9 @@ async def test_a_demo_citizen_gets_a_demo_phone_and_sees_the_push_it_received(
                 agency_id=agency_id,
                 national_id_hash=app.state.identity.cipher.lookup_hash("1100700945129"),  # Malee's
                 template=stored,
-                request=NewNotification(national_id="0" * 13, template="hello", idempotency_key="demo"),
+                request=NewNotification(
+                    national_id="1100700945129", template="hello", idempotency_key="demo"
+                ),
             )
             for row in await resources.pool.fetch("SELECT id FROM task_outbox WHERE state = 'pending'"):
                 await run_task(resources, row["id"])
@@ -317,13 +318,13 @@ async def test_demo_connectors_follow_the_demo_agencies_port_on_every_start(
         await connection.execute(  # an agency's own edit, pointing elsewhere, stays its own
             "UPDATE connectors SET base_url = 'https://nhso.example.go.th/v1' WHERE name = 'health'"
         )
-        row = await connection.fetchrow(f"SELECT {CONNECTOR_COLUMNS} FROM connectors WHERE name = 'elderly'")
-        assert row is not None
+        demo_url = await connection.fetchval("SELECT base_url FROM connectors WHERE name = 'elderly'")
         other = await connection.fetchval(
             "INSERT INTO agencies (code, name_th, name_en, contact_email, status) "
             "VALUES ('real-agency', 'จริง', 'Real', 'a@real.example', 'approved') RETURNING id"
         )
-        await create_connector(connection, other, dict(row), None)  # not a demo agency's: not the seed's
+        # Not a demo agency's connector, though at the demo server's address: not the seed's.
+        await make_connector(connection, other, name="elderly", base_url=demo_url)
         await seed_demo_data(connection, second)
         urls = {
             (row["code"], row["name"]): row["base_url"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import time
+import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -71,7 +72,7 @@ async def test_a_citizen_sees_every_agencys_answer_claimable_first_and_each_call
     log = (await malee.get("/api/v1/me/data-access")).json()["items"]
     assert len(log) == 3
     assert {(row["actor_kind"], row["outcome"]) for row in log} == {("citizen", "ok")}
-    assert all(row["purpose"].startswith("Show your") for row in log)
+    assert all(row["purpose_en"].startswith("Show your") for row in log)
 
     again = (await malee.get("/api/v1/entitlements")).json()
     assert {r["state"] for r in again["agencies"]} == {"fresh"}
@@ -211,7 +212,7 @@ async def test_a_connector_needing_consent_is_not_called_without_it(
     sign_in: SignIn, resources: Resources, agencies_url: str
 ) -> None:
     _, _, [connector_id] = await agency_with(
-        sign_in, resources, [connector(agencies_url, "credit-bureau", consent_required=True)]
+        sign_in, resources, [connector(agencies_url, "credit-bureau", consent_required=True, consent_days=30)]
     )
     citizen = await sign_in(national_id=MALEE)
     without = _by_title((await citizen.get("/api/v1/entitlements", params={"lang": "en"})).json())[
@@ -225,9 +226,16 @@ async def test_a_connector_needing_consent_is_not_called_without_it(
     assert "consent" in without["reason"]
     assert (await citizen.get("/api/v1/me/data-access")).json()["items"] == []
 
-    consent = await citizen.post("/api/v1/me/consents", json={"connector_id": connector_id, "days": 30})
+    assert (without["consent_days"], without["purpose"], without["fields"]) == (
+        30,
+        "Show your credit-bureau rights in the app",
+        ["status"],
+    )  # what the citizen is told before agreeing
+    consent = await citizen.post("/api/v1/me/consents", json={"connector_id": connector_id})
     assert consent.status_code == 201
-    assert consent.json()["purpose"] == "Show your credit-bureau rights in the app"
+    assert consent.json()["purpose_th"] == "แสดงสิทธิ credit-bureau ของคุณในแอป"
+    expires = dt.datetime.fromisoformat(consent.json()["expires_at"])
+    assert abs(expires - dt.datetime.now(dt.UTC) - dt.timedelta(days=30)) < dt.timedelta(minutes=1)
     granted = _by_title((await citizen.get("/api/v1/entitlements", params={"lang": "en"})).json())[
         "Service credit-bureau"
     ]
@@ -325,14 +333,13 @@ async def test_who_accessed_my_data_is_mine_alone_and_agencies_see_only_their_ow
     await citizen.get("/api/v1/entitlements")
     await _cool_down_over(resources)
     await citizen.get("/api/v1/entitlements", params={"refresh": "true"})
-    first_page = (await citizen.get("/api/v1/me/data-access", params={"limit": 3})).json()
-    assert len(first_page["items"]) == 3
-    assert [row["id"] for row in first_page["items"]] == sorted(
-        (row["id"] for row in first_page["items"]), reverse=True
-    )
-    rest = (await citizen.get("/api/v1/me/data-access", params={"before": first_page["next_before"]})).json()
-    assert len(rest["items"]) == 1
-    assert rest["next_before"] is None
+    # Two calls to each agency, one after the other: one entry per agency, with its count.
+    page = (await citizen.get("/api/v1/me/data-access", params={"limit": 1})).json()
+    assert [row["count"] for row in page["items"]] == [2, 2]  # a run of calls is not split across pages
+    assert [row["id"] for row in page["items"]] == sorted((row["id"] for row in page["items"]), reverse=True)
+    assert all(row["first_at"] < row["at"] for row in page["items"])
+    assert page["next_before"] is None
+    assert {agency["id"] for agency in page["agencies"]} == {water, power}
     assert (await other.get("/api/v1/me/data-access")).json()["items"] == []
     water_rows = (await water_admin.get(f"/api/v1/agency/{water}/data-access")).json()
     assert len(water_rows) == 2
@@ -592,7 +599,7 @@ async def test_refreshing_again_within_a_minute_serves_the_last_answer_and_says_
 async def test_an_answer_hiding_characters_never_reaches_the_citizen_or_their_inbox(
     sign_in: SignIn, resources: Resources, agencies_url: str, app: Any
 ) -> None:
-    from backend.connectors.entitlements import NEWLY_ELIGIBLE_TASK
+    from backend.connectors.entitlements import NEWLY_ELIGIBLE_TASK, NewlyEligible
     from backend.core.tasks import unit_of_work
     from tests.helpers.notifications import run_until_idle
 
@@ -650,7 +657,8 @@ async def test_an_answer_hiding_characters_never_reaches_the_citizen_or_their_in
             "สิทธิ\u202eพิเศษ",
             "Special\U000e0041 right",
         )
-        await work.add_task(NEWLY_ELIGIBLE_TASK, f"{citizen_id}:{connector_id}:hidden-text")
+        ref = NewlyEligible(uuid.UUID(citizen_id), connector_id, "hidden-text")
+        await work.add_task(NEWLY_ELIGIBLE_TASK, ref)
     await run_until_idle(resources)
     assert len((await malee.get("/api/v1/inbox")).json()["items"]) == 1
     await control(agencies_url, "child-support", "ok")

@@ -1,14 +1,22 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import AsyncIterator
 
 import asyncpg
+import msgspec
 import pytest
 import pytest_asyncio
 
+from backend.applications.states import ApplicationRef
+from backend.connectors.entitlements import NewlyEligible
 from backend.core.errors import ConfigurationError
 from backend.core.migrate import MIGRATION_LOCK_KEY, Migration, discover_migrations, status, upgrade
+from backend.server.tasks import TASKS
+from notifications.campaigns import CampaignRef
+from notifications.service import DeliveryBatch, NotificationRef
+from payments.service import PaymentRef, RefundRef
 from tests.servers import Servers, create_scratch_database, drop_database, with_database
 
 
@@ -84,3 +92,35 @@ async def test_status_lists_pending_migrations_then_applied_ones(empty_database:
     after = await status(empty_database)
     assert [row.version for row in after] == [row.version for row in before]
     assert all(row.applied_at is not None for row in after)
+
+
+async def test_tasks_queued_before_payloads_were_typed_still_decode_to_their_kinds_payload(
+    empty_database: str,
+) -> None:
+    await upgrade(empty_database, [m for m in discover_migrations() if m.version < 21])
+    some_id = uuid.uuid4()
+    legacy = {  # task: (the text reference it was queued with, the payload it must become)
+        "payments.agency_webhook": (str(some_id), PaymentRef(some_id)),
+        "payments.refund_webhook": (str(some_id), RefundRef(some_id)),
+        "notifications.deliver": ("7,8,9", DeliveryBatch([7, 8, 9])),
+        "notifications.expand_campaign": (str(some_id), CampaignRef(some_id)),
+        "notifications.release": (str(some_id), NotificationRef(some_id)),
+        "notifications.status_webhook": (str(some_id), NotificationRef(some_id)),
+        "applications.deliver": (str(some_id), ApplicationRef(some_id)),
+        "entitlements.newly_eligible": (f"{some_id}:12:a:b", NewlyEligible(some_id, 12, "a:b")),
+    }
+    assert set(legacy) == set(TASKS.names())  # every kind the app handles today has its conversion
+    connection = await asyncpg.connect(empty_database)
+    try:
+        for task, (ref_id, _) in [*legacy.items(), ("tests.retired", ("old-ref", None))]:
+            await connection.execute("INSERT INTO task_outbox (task, ref_id) VALUES ($1, $2)", task, ref_id)
+        await upgrade(empty_database)
+        rows = await connection.fetch("SELECT task, payload::text AS payload FROM task_outbox")
+    finally:
+        await connection.close()
+    stored = {row["task"]: row["payload"] for row in rows}
+    for task, (_, payload) in legacy.items():
+        handled = TASKS.get(task)
+        assert handled is not None
+        assert msgspec.json.decode(stored[task], type=handled.kind.payload) == payload
+    assert msgspec.json.decode(stored["tests.retired"]) == {"ref_id": "old-ref"}

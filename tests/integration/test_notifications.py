@@ -14,7 +14,7 @@ from backend.core.resources import Resources
 from backend.core.signatures import verify_signature
 from backend.core.tasks import run_task
 from notifications.service import apply_retention
-from tests.factories import make_agency, valid_national_id
+from tests.factories import make_agency, make_notification, valid_national_id
 from tests.helpers.notifications import (
     PARAMS,
     TEMPLATE,
@@ -131,11 +131,13 @@ async def test_templates_refuse_missing_or_unknown_placeholders_and_sends_are_id
 
 
 async def test_the_inbox_pages_marks_read_deletes_and_is_private(
-    sign_in: SignIn, resources: Resources, push_service: str
+    sign_in: SignIn, resources: Resources
 ) -> None:
-    sender, citizen, _, national_id = await sender_and_subscriber(sign_in, resources, push_service, 74)
+    agency_id = await make_agency(resources.pool, status="approved")
+    citizen = await sign_in(national_id=valid_national_id(74))
+    citizen_id = (await citizen.get("/api/v1/me")).json()["id"]
     for _ in range(3):
-        await sender.post("/api/v1/agency/notifications", json=send(national_id))
+        await make_notification(resources.pool, citizen_id, agency_id)
     first = (await citizen.get("/api/v1/inbox", params={"limit": 2})).json()
     assert len(first["items"]) == 2
     rest = (await citizen.get("/api/v1/inbox", params={"before": first["next_before"]})).json()
@@ -149,6 +151,13 @@ async def test_the_inbox_pages_marks_read_deletes_and_is_private(
     assert (await stranger.delete(f"/api/v1/inbox/{newest}")).status_code == 404
     assert (await citizen.delete(f"/api/v1/inbox/{newest}")).status_code == 204
     assert len((await citizen.get("/api/v1/inbox")).json()["items"]) == 2
+    # Undo: back in its place, read as it was; only a deleted message of one's own can be restored.
+    assert (await stranger.post(f"/api/v1/inbox/{newest}/restore")).status_code == 404
+    assert (await citizen.post(f"/api/v1/inbox/{newest}/restore")).status_code == 204
+    assert (await citizen.post(f"/api/v1/inbox/{newest}/restore")).status_code == 404
+    back = (await citizen.get("/api/v1/inbox")).json()["items"]
+    assert back[0]["id"] == newest
+    assert back[0]["read_at"] is not None
 
 
 async def test_devices_must_be_https_push_services(sign_in: SignIn, client: httpx.AsyncClient) -> None:
@@ -266,7 +275,7 @@ async def test_support_finds_a_citizens_messages_sees_each_attempt_resends_and_i
     assert after["devices"][0]["healthy"] is True
 
     log = (await citizen.get("/api/v1/me/data-access")).json()["items"]
-    assert [(item["actor_kind"], item["purpose"]) for item in log] == [
+    assert [(item["actor_kind"], item["purpose_en"]) for item in log] == [
         ("staff", "Support staff looked at your messages and devices"),
         ("staff", "Support staff pushed a message to your devices again"),
         ("staff", "Support staff looked at your messages and devices"),
@@ -515,7 +524,7 @@ async def test_support_finds_a_citizen_without_messages_by_national_id_masked_an
     me = (await citizen.get("/api/v1/me")).json()
     assert found.json()["citizen_id"] == me["id"]
     records = (await citizen.get("/api/v1/me/data-access")).json()["items"]
-    assert [(r["actor_kind"], r["purpose"]) for r in records] == [
+    assert [(r["actor_kind"], r["purpose_en"]) for r in records] == [
         ("staff", "Support staff looked you up by your national ID")
     ]
 

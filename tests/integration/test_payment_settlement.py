@@ -83,7 +83,8 @@ async def _effects(
         ],
         "inbox_titles": sorted(item["title_en"] for item in inbox),
         "webhook_tasks": await resources.pool.fetchval(
-            "SELECT count(*) FROM task_outbox WHERE task = 'payments.agency_webhook' AND ref_id = $1",
+            "SELECT count(*) FROM task_outbox "
+            "WHERE task = 'payments.agency_webhook' AND payload->>'payment_id' = $1",
             payment_id,
         ),
         "agency_told": told
@@ -157,7 +158,8 @@ async def _counts(resources: Resources, payment_id: str) -> tuple[int, ...]:
         SELECT (SELECT count(*) FROM receipts WHERE payment_id = $1::uuid),
                (SELECT count(*) FROM payment_events WHERE payment_id = $1::uuid AND to_state = 'success'),
                (SELECT count(*) FROM notifications WHERE idempotency_key = 'payment-receipt:' || $2),
-               (SELECT count(*) FROM task_outbox WHERE task = 'payments.agency_webhook' AND ref_id = $2),
+               (SELECT count(*) FROM task_outbox
+                WHERE task = 'payments.agency_webhook' AND payload->>'payment_id' = $2),
                (SELECT count(*) FROM application_events e JOIN applications a ON a.id = e.application_id
                 JOIN payments p ON p.bill_id = a.bill_id WHERE p.id = $1::uuid AND e.to_state = 'paid')
         """,

@@ -12,13 +12,14 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+from litestar import Litestar
 
 from backend.core.resources import Resources
 from backend.core.signatures import verify_signature
 from backend.core.tasks import run_task
 from payments.service import expire_due_payments
 from payments.thaiqr import parse
-from tests.factories import valid_national_id
+from tests.factories import make_agency, make_bill, make_payment, valid_national_id
 from tests.helpers.payments import (
     BANK,
     DEFAULT_BILLER,
@@ -88,7 +89,10 @@ async def test_a_citizen_pays_by_qr_and_a_signed_callback_marks_it_paid_with_a_r
     receipt = state["receipt"]
     assert receipt["number"].startswith("R")
     assert (await citizen.get("/api/v1/bills")).json()[0]["status"] == "paid"
-    verified = (await client.get(urlsplit(receipt["verification_url"]).path)).json()
+    # The receipt's QR leads people to the app's page; machines ask the API with the same code.
+    page_path = urlsplit(receipt["verification_url"]).path
+    assert page_path.startswith("/verify/receipt/")
+    verified = (await client.get(f"/api/v1/receipts/verify/{page_path.rsplit('/', 1)[1]}")).json()
     assert verified["genuine"] is True
     assert verified["number"] == receipt["number"]
     assert national_id not in json.dumps(verified)
@@ -361,11 +365,16 @@ async def test_a_settlement_file_is_reconciled_with_each_kind_of_difference(
 
 
 async def test_a_receipt_prints_as_a_page_only_for_its_payer(
-    sign_in: SignIn, resources: Resources, client: httpx.AsyncClient
+    app: Litestar, sign_in: SignIn, resources: Resources, client: httpx.AsyncClient
 ) -> None:
     national_id = valid_national_id(40)
-    _, _agency, issued, citizen, payment = await pending_payment(sign_in, resources, national_id)
-    await post_callback(client, callback(issued))
+    agency_id = await make_agency(resources.pool, status="approved")
+    citizen = await sign_in(national_id=national_id)
+    citizen_id = (await citizen.get("/api/v1/me")).json()["id"]
+    hashed = app.state.identity.cipher.lookup_hash(national_id)
+    payment = await make_payment(
+        resources.pool, await make_bill(resources.pool, agency_id, hashed), citizen_id, state="success"
+    )
     [receipt] = (await citizen.get("/api/v1/receipts")).json()
     page = await citizen.get(f"/receipts/{receipt['id']}")
     assert page.status_code == 200
@@ -375,12 +384,17 @@ async def test_a_receipt_prints_as_a_page_only_for_its_payer(
     assert f"x-xxxx-xxxxx-{national_id[10:12]}-{national_id[12]}" in page.text
     assert national_id not in page.text
     assert '<link rel="stylesheet" href="/receipt.css">' in page.text
+    # Thai dates in the Buddhist era, and the check a person can open (not the API's JSON).
+    paid = dt.datetime.fromisoformat(receipt["paid_at"]).astimezone(dt.timezone(dt.timedelta(hours=7)))
+    assert f" {paid.year + 543} เวลา " in page.text
+    assert f'href="{receipt["verification_url"]}"' in page.text
+    assert "/verify/receipt/" in receipt["verification_url"]
     assert (await client.get("/receipt.css")).headers["content-type"].startswith("text/css")
     qr = await citizen.get(f"/api/v1/receipts/{receipt['id']}/verification-qr.svg")
     assert qr.content.lstrip().startswith(b"<?xml") or b"<svg" in qr.content
     stranger = await sign_in(national_id=valid_national_id(41))
     assert (await stranger.get(f"/receipts/{receipt['id']}")).status_code == 404
-    assert payment["id"]
+    assert payment.id
 
 
 async def test_an_agency_asks_for_a_refund_and_hears_how_it_ended(

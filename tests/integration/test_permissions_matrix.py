@@ -133,10 +133,12 @@ TABLE: dict[str, Who] = {
     "GET /wallet": ANYONE,
     "GET /verify": ANYONE,
     "GET /apply/{key:str}": ANYONE,
+    "GET /apply/{key:str}/{step:str}": ANYONE,
     "GET /applications/{key:str}": ANYONE,
     "GET /wallet/{key:str}": ANYONE,
     "GET /shared/{key:str}": ANYONE,
     "GET /verify/{key:str}": ANYONE,
+    "GET /verify/receipt/{key:str}": ANYONE,
     # identity
     "GET /auth/login": ANYONE,
     "GET /auth/callback": ANYONE,
@@ -184,6 +186,7 @@ TABLE: dict[str, Who] = {
     "GET /api/v1/entitlements": PERSON,
     "GET /api/v1/me/consents": PERSON,
     "POST /api/v1/me/consents": PERSON,
+    "GET /api/v1/me/consents/terms/{connector_id:int}": PERSON,
     "DELETE /api/v1/me/consents/{consent_id:int}": OWNER,
     "GET /api/v1/me/data-access": PERSON,
     # payments
@@ -215,8 +218,10 @@ TABLE: dict[str, Who] = {
     "GET /api/v1/inbox/unread-count": PERSON,
     "POST /api/v1/inbox/{notification_id:uuid}/read": OWNER,
     "DELETE /api/v1/inbox/{notification_id:uuid}": OWNER,
+    "POST /api/v1/inbox/{notification_id:uuid}/restore": OWNER,
     "GET /api/v1/me/notification-preferences": PERSON,
     "PUT /api/v1/me/notification-preferences": PERSON,
+    "GET /api/v1/me/notification-sources": PERSON,
     "GET /api/v1/agency/{agency_id:int}/notification-templates": NOTIFY,
     "POST /api/v1/agency/{agency_id:int}/notification-templates": NOTIFY,
     "POST /api/v1/agency/notifications": NOTIFY,
@@ -238,11 +243,14 @@ TABLE: dict[str, Who] = {
     "POST /api/v1/support/reconciliations": STAFF_SUPPORT,
     # applications and the documents wallet
     "GET /api/v1/tiles/{tile_id:int}/application-service": PERSON,
+    "GET /api/v1/tiles/{tile_id:int}/start-page": ANYONE,
     "POST /api/v1/applications": PERSON,
     "GET /api/v1/applications": PERSON,
     "GET /api/v1/applications/{application_id:uuid}": OWNER,
     "PUT /api/v1/applications/{application_id:uuid}/answers": OWNER,
+    "DELETE /api/v1/applications/{application_id:uuid}": OWNER,
     "POST /api/v1/applications/{application_id:uuid}/files": OWNER,
+    "POST /api/v1/applications/{application_id:uuid}/reply-files": OWNER,
     "GET /api/v1/applications/{application_id:uuid}/files/{file_id:uuid}": OWNER,
     "DELETE /api/v1/applications/{application_id:uuid}/files/{file_id:uuid}": OWNER,
     "POST /api/v1/applications/{application_id:uuid}/submit": OWNER,
@@ -289,7 +297,7 @@ PWA_SHELL = frozenset({
     "HEAD /assets/{file_path:path}", "GET /entitlements", "GET /bills", "GET /inbox", "GET /settings",
     "GET /data-access", "GET /console", "GET /applications", "GET /wallet", "GET /verify",
     "GET /apply/{key:str}", "GET /applications/{key:str}", "GET /wallet/{key:str}", "GET /shared/{key:str}",
-    "GET /verify/{key:str}",
+    "GET /verify/{key:str}", "GET /verify/receipt/{key:str}", "GET /apply/{key:str}/{step:str}",
 })  # fmt: skip
 
 # --- how each route is called -------------------------------------------------------------------
@@ -324,7 +332,7 @@ TILE = {
 }  # fmt: skip
 CONNECTOR = {
     "title_th": "ตัวเชื่อมทดสอบ", "title_en": "Test connector", "base_url": "http://127.0.0.1:9",
-    "auth_kind": "none", "purpose": "To check the test allowance",
+    "auth_kind": "none", "purpose_th": "เพื่อตรวจสอบเบี้ยทดสอบ", "purpose_en": "To check the test allowance",
 }  # fmt: skip
 TEMPLATE = {
     "key": "matrix-note", "category": "general", "title_th": "ข้อความ", "title_en": "A note",
@@ -387,10 +395,12 @@ CALLS: dict[str, Call] = {
     "GET /wallet": Call("/wallet"),
     "GET /verify": Call("/verify"),
     "GET /apply/{key:str}": Call("/apply/7"),
+    "GET /apply/{key:str}/{step:str}": Call("/apply/7/check"),
     "GET /applications/{key:str}": Call("/applications/{new_key}"),
     "GET /wallet/{key:str}": Call("/wallet/{new_key}"),
     "GET /shared/{key:str}": Call("/shared/{new_key}"),
     "GET /verify/{key:str}": Call("/verify/{new_key}"),
+    "GET /verify/receipt/{key:str}": Call("/verify/receipt/{new_key}"),
     "GET /auth/login": Call("/auth/login?next=/bills", on_demo=True),
     "GET /auth/callback": Call("/auth/callback?error=access_denied", ok=(400,)),  # refused by the provider
     "POST /auth/logout": Call("/auth/logout", on_demo=True),
@@ -473,6 +483,7 @@ CALLS: dict[str, Call] = {
     "GET /api/v1/entitlements": Call("/api/v1/entitlements"),
     "GET /api/v1/me/consents": Call("/api/v1/me/consents"),
     "POST /api/v1/me/consents": Call("/api/v1/me/consents", json={"connector_id": "{x_connector}"}),
+    "GET /api/v1/me/consents/terms/{connector_id:int}": Call("/api/v1/me/consents/terms/{x_connector}"),
     "DELETE /api/v1/me/consents/{consent_id:int}": Call("/api/v1/me/consents/{new_a_consent}"),
     "GET /api/v1/me/data-access": Call("/api/v1/me/data-access"),
     "POST /api/v1/agency/bills": Call("/api/v1/agency/bills", json=BILL),
@@ -524,8 +535,12 @@ CALLS: dict[str, Call] = {
     "GET /api/v1/inbox/unread-count": Call("/api/v1/inbox/unread-count"),
     "POST /api/v1/inbox/{notification_id:uuid}/read": Call("/api/v1/inbox/{a_message}/read"),
     "DELETE /api/v1/inbox/{notification_id:uuid}": Call("/api/v1/inbox/{new_a_message}"),
+    "POST /api/v1/inbox/{notification_id:uuid}/restore": Call(
+        "/api/v1/inbox/{new_a_deleted_message}/restore"
+    ),
     "GET /api/v1/me/notification-preferences": Call("/api/v1/me/notification-preferences"),
     "PUT /api/v1/me/notification-preferences": Call("/api/v1/me/notification-preferences", json={}),
+    "GET /api/v1/me/notification-sources": Call("/api/v1/me/notification-sources"),
     "GET /api/v1/agency/{agency_id:int}/notification-templates": Call(
         "/api/v1/agency/{x}/notification-templates"
     ),
@@ -589,6 +604,7 @@ CALLS: dict[str, Call] = {
     "GET /api/v1/tiles/{tile_id:int}/application-service": Call(
         "/api/v1/tiles/{x_service_tile}/application-service"
     ),
+    "GET /api/v1/tiles/{tile_id:int}/start-page": Call("/api/v1/tiles/{x_service_tile}/start-page"),
     "POST /api/v1/applications": Call("/api/v1/applications", json={"service_id": "{x_service}"}),
     "GET /api/v1/applications": Call("/api/v1/applications"),
     "GET /api/v1/applications/{application_id:uuid}": Call("/api/v1/applications/{a_draft}"),
@@ -610,6 +626,10 @@ CALLS: dict[str, Call] = {
     "POST /api/v1/applications/{application_id:uuid}/reply": Call(
         "/api/v1/applications/{new_a_asked}/reply", json={"message": "The page is added."}
     ),
+    "POST /api/v1/applications/{application_id:uuid}/reply-files": Call(
+        "/api/v1/applications/{new_a_asked}/reply-files", multipart={}
+    ),
+    "DELETE /api/v1/applications/{application_id:uuid}": Call("/api/v1/applications/{new_a_discardable}"),
     "POST /api/v1/applications/{application_id:uuid}/withdraw": Call(
         "/api/v1/applications/{new_a_submitted}/withdraw"
     ),
@@ -937,6 +957,14 @@ class World:
         body = {"service_id": await self.value("x_service")}
         return str((await self._made(CITIZEN_A, "POST", "/api/v1/applications", body))["id"])
 
+    async def _new_a_discardable(self) -> str:
+        """A's draft, which A's discard takes away: later rows start another (with files of its own)."""
+        draft = await self._a_draft()
+        if self.known.get("a_draft") == draft:
+            self.known.pop("a_draft")
+            self.known.pop("a_draft_file", None)
+        return draft
+
     async def _upload(self, draft: str) -> str:
         response = await self.browsers[CITIZEN_A].post(
             f"/api/v1/applications/{draft}/files",
@@ -1102,6 +1130,13 @@ class World:
         body = await self.fill({**MESSAGE, "agency_id": "{x}"})
         return str((await self._made(X_ADMIN, "POST", "/api/v1/agency/notifications", body))["id"])
 
+    async def _new_a_deleted_message(self) -> str:
+        message = await self._new_a_message()
+        await self.resources.pool.execute(
+            "UPDATE notifications SET deleted_at = now() WHERE id = $1::uuid", message
+        )
+        return message
+
     async def _a_message(self) -> str:
         return await self._new_a_message()
 
@@ -1131,7 +1166,7 @@ class World:
             auth="A" * 22,
             user_agent="demo",
         )
-        return str(row["id"])
+        return row.id
 
     async def _demo_idp_client_id(self) -> str:
         return demo_client_credentials(self.apps.demo_settings)[0]

@@ -3,20 +3,30 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import importlib
+import math
+import sys
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from backend.core.resources import REDIS_DOWN_PAUSE_SECONDS, Resources, open_resources
 from backend.core.tasks import (
+    Handles,
     TaskContext,
+    TaskKind,
+    TaskRegistry,
     add_task,
+    add_tasks,
     run_task,
     sweep_tasks,
-    task_handler,
     unit_of_work,
 )
+from backend.server.tasks import TASKS
 from backend.server.worker import build_worker
 from backend.settings import Settings, load_settings
 from tests.conftest import environment_for_tests
@@ -25,17 +35,45 @@ from tests.factories import make_agency
 _NOBODY = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 
 
-@task_handler("tests.approve_agency")
-async def approve_agency(ctx: TaskContext, ref_id: str) -> None:
+class AgencyRef(msgspec.Struct, frozen=True):
+    agency_id: int
+
+
+class OtherRef(msgspec.Struct, frozen=True):
+    other_id: int
+
+
+async def approve_agency(ctx: TaskContext, ref: AgencyRef) -> None:
     await ctx.connection.execute(
-        "UPDATE agencies SET status = 'approved', name_en = name_en || '!' WHERE id = $1", int(ref_id)
+        "UPDATE agencies SET status = 'approved', name_en = name_en || '!' WHERE id = $1", ref.agency_id
     )
 
 
-@task_handler("tests.suspend_then_fail")
-async def suspend_then_fail(ctx: TaskContext, ref_id: str) -> None:
-    await ctx.connection.execute("UPDATE agencies SET status = 'suspended' WHERE id = $1", int(ref_id))
+async def suspend_then_fail(ctx: TaskContext, ref: AgencyRef) -> None:
+    await ctx.connection.execute("UPDATE agencies SET status = 'suspended' WHERE id = $1", ref.agency_id)
     raise RuntimeError("the agency's system said no")
+
+
+async def slow_approval(ctx: TaskContext, ref: AgencyRef) -> None:
+    await ctx.connection.execute("UPDATE agencies SET status = 'approved' WHERE id = $1", ref.agency_id)
+    await asyncio.sleep(30)
+
+
+APPROVE = TaskKind("tests.approve_agency", AgencyRef)
+SUSPEND_THEN_FAIL = TaskKind("tests.suspend_then_fail", AgencyRef)
+SLOW_APPROVAL = TaskKind("tests.slow_approval", AgencyRef)
+UNHANDLED = TaskKind("tests.unhandled", AgencyRef)
+TEST_TASKS = TaskRegistry(
+    Handles(APPROVE, approve_agency),
+    Handles(SUSPEND_THEN_FAIL, suspend_then_fail),
+    Handles(SLOW_APPROVAL, slow_approval),
+)
+
+
+@pytest.fixture
+def resources(resources: Resources) -> Resources:
+    """The app's resources, with this module's kinds of task in place of the app's."""
+    return dataclasses.replace(resources, tasks=TEST_TASKS)
 
 
 async def _task_row(resources: Resources, task_id: int) -> dict[str, object]:
@@ -62,7 +100,7 @@ async def test_a_task_added_in_a_rolled_back_transaction_leaves_nothing_to_run(r
 
     async def change_then_abort() -> None:
         async with unit_of_work(resources.pool, resources.queue) as work:
-            await work.add_task("tests.approve_agency", agency_id)
+            await work.add_task(APPROVE, AgencyRef(agency_id))
             raise Abort
 
     with pytest.raises(Abort):
@@ -74,7 +112,7 @@ async def test_a_task_added_in_a_rolled_back_transaction_leaves_nothing_to_run(r
 async def test_a_task_is_queued_only_after_its_transaction_commits(resources: Resources) -> None:
     agency_id = await make_agency(resources.pool)
     async with unit_of_work(resources.pool, resources.queue) as work:
-        task_id = await work.add_task("tests.approve_agency", agency_id)
+        task_id = await work.add_task(APPROVE, AgencyRef(agency_id))
         assert await resources.queue.job(f"task:{task_id}") is None
     job = await resources.queue.job(f"task:{task_id}")
     assert job is not None
@@ -85,7 +123,7 @@ async def test_a_task_is_queued_only_after_its_transaction_commits(resources: Re
 async def test_a_task_runs_exactly_once_even_when_started_concurrently(resources: Resources) -> None:
     agency_id = await make_agency(resources.pool, name_en="Water")
     async with unit_of_work(resources.pool, resources.queue) as work:
-        task_id = await work.add_task("tests.approve_agency", agency_id)
+        task_id = await work.add_task(APPROVE, AgencyRef(agency_id))
     outcomes = await asyncio.gather(*(run_task(resources, task_id) for _ in range(5)))
     outcomes.append(await run_task(resources, task_id))
     assert outcomes.count("done") == 1
@@ -99,7 +137,7 @@ async def test_a_task_runs_exactly_once_even_when_started_concurrently(resources
 async def test_a_failing_task_keeps_none_of_its_writes_and_is_retried_later(resources: Resources) -> None:
     agency_id = await make_agency(resources.pool, status="approved")
     async with unit_of_work(resources.pool, resources.queue) as work:
-        task_id = await work.add_task("tests.suspend_then_fail", agency_id)
+        task_id = await work.add_task(SUSPEND_THEN_FAIL, AgencyRef(agency_id))
     assert await run_task(resources, task_id) == "retry"
     assert (await _agency(resources, agency_id))[0] == "approved"
     row = await _task_row(resources, task_id)
@@ -116,7 +154,7 @@ async def test_a_failing_task_keeps_none_of_its_writes_and_is_retried_later(reso
 async def test_a_task_that_keeps_failing_ends_failed_after_its_last_attempt(resources: Resources) -> None:
     agency_id = await make_agency(resources.pool)
     async with resources.pool.acquire() as connection, connection.transaction():
-        task_id = await add_task(connection, "tests.suspend_then_fail", agency_id, max_attempts=2)
+        task_id = await add_task(connection, SUSPEND_THEN_FAIL, AgencyRef(agency_id), max_attempts=2)
     assert await run_task(resources, task_id) == "retry"
     await resources.pool.execute("UPDATE task_outbox SET run_after = now() WHERE id = $1", task_id)
     assert await run_task(resources, task_id) == "failed"
@@ -130,7 +168,7 @@ async def test_a_lost_job_is_found_by_the_sweeper_and_run_by_a_real_worker(resou
     agency_id = await make_agency(resources.pool, name_en="Power")
     # Committed without a job, as if Redis had lost it, and due two minutes ago.
     async with resources.pool.acquire() as connection, connection.transaction():
-        task_id = await add_task(connection, "tests.approve_agency", agency_id)
+        task_id = await add_task(connection, APPROVE, AgencyRef(agency_id))
         await connection.execute(
             "UPDATE task_outbox SET run_after = now() - interval '2 minutes' WHERE id = $1", task_id
         )
@@ -152,8 +190,8 @@ async def test_a_lost_job_is_found_by_the_sweeper_and_run_by_a_real_worker(resou
 async def test_the_sweeper_leaves_recent_and_finished_tasks_alone(resources: Resources) -> None:
     agency_id = await make_agency(resources.pool)
     async with resources.pool.acquire() as connection, connection.transaction():
-        recent = await add_task(connection, "tests.approve_agency", agency_id)
-        finished = await add_task(connection, "tests.approve_agency", agency_id)
+        recent = await add_task(connection, APPROVE, AgencyRef(agency_id))
+        finished = await add_task(connection, APPROVE, AgencyRef(agency_id))
         await connection.execute(
             "UPDATE task_outbox SET state = 'done', finished_at = now(), "
             "run_after = now() - interval '1 hour' WHERE id = $1",
@@ -164,19 +202,60 @@ async def test_the_sweeper_leaves_recent_and_finished_tasks_alone(resources: Res
     assert await resources.queue.job(f"task:{finished}") is None
 
 
-async def test_a_task_needs_a_registered_handler_and_an_open_transaction(resources: Resources) -> None:
+async def test_a_task_needs_its_own_payload_and_an_open_transaction(resources: Resources) -> None:
     async with resources.pool.acquire() as connection:
         with pytest.raises(RuntimeError, match="inside the transaction"):
-            await add_task(connection, "tests.approve_agency", 1)
+            await add_task(connection, APPROVE, AgencyRef(1))
         async with connection.transaction():
-            with pytest.raises(ValueError, match="No handler"):
-                await add_task(connection, "tests.no_such_task", 1)
+            with pytest.raises(TypeError, match="takes a AgencyRef, not OtherRef"):
+                await add_task(connection, APPROVE, OtherRef(1))  # type: ignore[misc]
+            with pytest.raises(TypeError):
+                await add_tasks(connection, APPROVE, [(OtherRef(1), None)])  # type: ignore[misc]
 
 
-@task_handler("tests.slow_approval")
-async def slow_approval(ctx: TaskContext, ref_id: str) -> None:
-    await ctx.connection.execute("UPDATE agencies SET status = 'approved' WHERE id = $1", int(ref_id))
-    await asyncio.sleep(30)
+async def test_a_task_no_handler_is_registered_for_fails_when_run(resources: Resources) -> None:
+    agency_id = await make_agency(resources.pool)
+    async with resources.pool.acquire() as connection, connection.transaction():
+        task_id = await add_task(connection, UNHANDLED, AgencyRef(agency_id), max_attempts=1)
+    assert await run_task(resources, task_id) == "failed"
+    row = await _task_row(resources, task_id)
+    assert row["last_error"] == "LookupError: no handler registered for task 'tests.unhandled'"
+
+
+async def test_many_tasks_keep_their_payloads_and_each_its_time(resources: Resources) -> None:
+    first, second, third = [await make_agency(resources.pool) for _ in range(3)]
+    later = datetime.now(UTC) + timedelta(hours=1)
+    async with unit_of_work(resources.pool, resources.queue) as work:
+        items = [(AgencyRef(first), None), (AgencyRef(second), later), (AgencyRef(third), None)]
+        await work.add_tasks(APPROVE, items)
+        [(scheduled_id, when)] = work.scheduled
+        assert when == later.timestamp()
+    rows = await resources.pool.fetch(
+        "SELECT id, payload, run_after > now() AS later FROM task_outbox WHERE id = any($1::bigint[])",
+        [*work.task_ids, scheduled_id],
+    )
+    stored = {row["payload"]["agency_id"]: (row["later"], row["id"] == scheduled_id) for row in rows}
+    assert stored == {first: (False, False), second: (True, True), third: (False, False)}
+    for task_id in work.task_ids:
+        assert await resources.queue.job(f"task:{task_id}") is not None
+    job = await resources.queue.job(f"task:{scheduled_id}")
+    assert job is not None
+    assert job.scheduled == math.ceil(later.timestamp())
+
+
+def test_the_app_registers_a_handler_for_every_kind_of_task_its_features_declare() -> None:
+    # The kinds are found in the modules the app and the worker import, not listed by hand.
+    for root in ("backend.server.app", "backend.server.worker"):
+        importlib.import_module(root)
+    declared = {
+        value.name
+        for name, module in list(sys.modules.items())
+        if name.split(".")[0] in ("backend", "notifications", "payments")
+        for value in vars(module).values()
+        if isinstance(value, TaskKind)
+    }
+    assert len(declared) >= 8
+    assert declared == set(TASKS.names())
 
 
 async def test_an_interrupted_run_counts_as_an_attempt_keeps_no_writes_and_waits_out_its_lease(
@@ -184,7 +263,7 @@ async def test_an_interrupted_run_counts_as_an_attempt_keeps_no_writes_and_waits
 ) -> None:
     agency_id = await make_agency(resources.pool)
     async with resources.pool.acquire() as connection, connection.transaction():
-        task_id = await add_task(connection, "tests.slow_approval", agency_id, max_attempts=1)
+        task_id = await add_task(connection, SLOW_APPROVAL, AgencyRef(agency_id), max_attempts=1)
     running = asyncio.create_task(run_task(resources, task_id))
     for _ in range(100):
         if await resources.pool.fetchval("SELECT attempts FROM task_outbox WHERE id = $1", task_id) == 1:
@@ -207,7 +286,7 @@ async def test_a_worker_whose_redis_is_gone_waits_between_tries_instead_of_spinn
     settings: Settings, tmp_path: Path
 ) -> None:
     environ = environment_for_tests(tmp_path, DATABASE_URL=settings.database_url or "", REDIS_URL=_NOBODY)
-    async with open_resources(load_settings(environ)) as resources:
+    async with open_resources(load_settings(environ), TASKS) as resources:
         started = time.monotonic()
         assert await resources.queue.dequeue(timeout=0.1) is None  # not an exception
         assert time.monotonic() - started >= REDIS_DOWN_PAUSE_SECONDS

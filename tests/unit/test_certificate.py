@@ -10,13 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from backend.applications.certificate import (
-    CertificateContent,
-    english_date,
-    render_certificate,
-    thai_date,
-)
+from backend.applications.certificate import CertificateContent, render_certificate
 from backend.applications.files import check_upload
+from backend.core.dates import english_date, thai_date
 
 CONTENT = CertificateContent(
     title_th="หนังสือรับรองการสำเร็จการศึกษา",

@@ -3,20 +3,23 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import msgspec
+
+from notifications.queries.inbox import PreferencesRow
 from notifications.service import push_decision
 
 BANGKOK = dt.timezone(dt.timedelta(hours=7))
 
 
-def _prefs(**overrides: Any) -> dict[str, Any]:
-    return {
+def _prefs(**overrides: Any) -> PreferencesRow:
+    defaults: dict[str, object] = {
         "quiet_start": dt.time(22, 0),
         "quiet_end": dt.time(7, 0),
         "timezone": "Asia/Bangkok",
         "opt_out_agencies": [],
         "opt_out_categories": [],
-        **overrides,
     }
+    return msgspec.convert({**defaults, **overrides}, PreferencesRow)
 
 
 def _at(hour: int, minute: int = 0) -> dt.datetime:

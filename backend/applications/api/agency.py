@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 import msgspec
 from litestar import Response, Router, get, post, put
@@ -18,12 +18,13 @@ from litestar.params import Body, FromPath, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from backend.applications import casework
-from backend.applications.api.http import UPLOAD_BODY_BYTES, file_response, titles_and_file
+from backend.applications.api.http import UPLOAD_BODY_BYTES, file_response
 from backend.applications.context import Applications
 from backend.applications.schemas import (
     AgencyApplicationItem,
     ApplicationState,
     ApplicationView,
+    DocumentUpload,
     DocumentView,
     NewDocument,
     ServiceDefinition,
@@ -151,14 +152,13 @@ async def issue_document(
 async def issue_uploaded_document(
     agency_id: FromPath[int],
     application_id: FromPath[uuid.UUID],
-    data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
+    data: Annotated[DocumentUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
     principal: NamedDependency[Principal],
     applications: NamedDependency[Applications],
 ) -> DocumentView:
-    title_th, title_en, upload = titles_and_file(data)
-    titles = NewDocument(title_th=title_th, title_en=title_en)
+    titles = NewDocument(title_th=data.title_th, title_en=data.title_en)
     return await casework.issue_document(
-        applications, principal, agency_id, str(application_id), titles, file=upload
+        applications, principal, agency_id, str(application_id), titles, file=data.file
     )
 
 

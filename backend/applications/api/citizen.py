@@ -6,7 +6,7 @@ caller's own is simply not there (404, the services' check)."""
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 import msgspec
 from litestar import Response, Router, delete, get, post, put
@@ -15,8 +15,8 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from backend.applications import documents, service
-from backend.applications.api.http import UPLOAD_BODY_BYTES, field_and_file, file_response
+from backend.applications import documents, drafts, service
+from backend.applications.api.http import UPLOAD_BODY_BYTES, file_response
 from backend.applications.context import Applications
 from backend.applications.schemas import (
     Answers,
@@ -24,10 +24,12 @@ from backend.applications.schemas import (
     ApplicationView,
     CreatedShare,
     DocumentView,
+    FileUpload,
     FileView,
     NewApplication,
     NewShare,
     Reply,
+    ReplyFileUpload,
     Saved,
     ServiceView,
     ShareView,
@@ -80,7 +82,20 @@ async def save_answers(
     principal: NamedDependency[Principal],
     applications: NamedDependency[Applications],
 ) -> Saved:
-    return await service.save_draft(applications, principal, str(application_id), data.answers)
+    return await drafts.save_draft(applications, principal, str(application_id), data.answers)
+
+
+@delete(
+    "/applications/{application_id:uuid}",
+    summary="Discard a draft: its answers and files go, and it leaves the list (nothing was sent)",
+    status_code=HTTP_204_NO_CONTENT,
+)
+async def discard_draft(
+    application_id: FromPath[uuid.UUID],
+    principal: NamedDependency[Principal],
+    applications: NamedDependency[Applications],
+) -> None:
+    await drafts.discard(applications, principal, str(application_id))
 
 
 @post(
@@ -91,13 +106,28 @@ async def save_answers(
 )
 async def upload_file(
     application_id: FromPath[uuid.UUID],
-    data: Annotated[dict[str, Any], Body(media_type=RequestEncodingType.MULTI_PART)],
+    data: Annotated[FileUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
     principal: NamedDependency[Principal],
     applications: NamedDependency[Applications],
     identity: NamedDependency[Identity],
 ) -> FileView:
-    field, upload = field_and_file(data)
-    return await service.upload(applications, identity, principal, str(application_id), field, upload)
+    return await service.upload(applications, identity, principal, str(application_id), data.field, data.file)
+
+
+@post(
+    "/applications/{application_id:uuid}/reply-files",
+    summary="Upload a file for the reply to a request for more information (checked as any upload)",
+    status_code=HTTP_201_CREATED,
+    request_max_body_size=UPLOAD_BODY_BYTES,
+)
+async def upload_reply_file(
+    application_id: FromPath[uuid.UUID],
+    data: Annotated[ReplyFileUpload, Body(media_type=RequestEncodingType.MULTI_PART)],
+    principal: NamedDependency[Principal],
+    applications: NamedDependency[Applications],
+    identity: NamedDependency[Identity],
+) -> FileView:
+    return await service.upload(applications, identity, principal, str(application_id), None, data.file)
 
 
 @get(
@@ -152,7 +182,7 @@ async def reply_to_agency(
     principal: NamedDependency[Principal],
     applications: NamedDependency[Applications],
 ) -> ApplicationView:
-    return await service.reply(applications, principal, str(application_id), data)
+    return await drafts.reply(applications, principal, str(application_id), data)
 
 
 @post(
@@ -241,8 +271,9 @@ applications_router = Router(
     guards=[person],
     tags=["applications"],
     route_handlers=[
-        service_of_tile, start_application, my_applications, my_application, save_answers, upload_file,
-        my_file, remove_file, submit_application, reply_to_agency, withdraw_application,
+        service_of_tile, start_application, my_applications, my_application, save_answers, discard_draft,
+        upload_file, upload_reply_file, my_file, remove_file, submit_application, reply_to_agency,
+        withdraw_application,
     ],
 )  # fmt: skip
 wallet_router = Router(

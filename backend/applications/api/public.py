@@ -1,6 +1,7 @@
-"""Anyone, without logging in: opening a document shared by a one-time link and fetching its file, the
-platform's signing keys, and checking a document (or a copy's bytes) by its verification code. No guard:
-the link's token or the code is what gives access, and every opening is recorded for the citizen."""
+"""Anyone, without logging in: an application service's start page, opening a document shared by a
+one-time link and fetching its file, the platform's signing keys, and checking a document (or a copy's
+bytes) by its verification code. No guard: the start page is public, the link's token or the code is what
+gives access, and every opening is recorded for the citizen."""
 
 from __future__ import annotations
 
@@ -11,10 +12,17 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 from litestar.status_codes import HTTP_200_OK
 
-from backend.applications import documents
+from backend.applications import documents, drafts
 from backend.applications.api.http import UPLOAD_BODY_BYTES, file_response
 from backend.applications.context import Applications
-from backend.applications.schemas import CopyCheck, SharedDocument, Verification
+from backend.applications.schemas import CopyCheck, ServiceStart, SharedDocument, Verification
+
+
+@get("/tiles/{tile_id:int}/start-page", summary="Anyone: an application service's start page")
+async def service_start_page(
+    tile_id: FromPath[int], applications: NamedDependency[Applications]
+) -> ServiceStart:
+    return await drafts.start_page(applications, tile_id)
 
 
 @post(
@@ -58,5 +66,5 @@ async def verify_copy(
 router = Router(
     "/api/v1",
     tags=["documents"],
-    route_handlers=[open_shared, shared_file, signing_keys, verify_document, verify_copy],
+    route_handlers=[service_start_page, open_shared, shared_file, signing_keys, verify_document, verify_copy],
 )

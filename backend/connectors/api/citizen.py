@@ -13,7 +13,14 @@ from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from backend.connectors import service
 from backend.connectors.entitlements import EntitlementsService
-from backend.connectors.schemas import ConsentView, DataAccessPage, EntitlementsPage, NewConsent
+from backend.connectors.schemas import (
+    AccessKind,
+    ConsentTerms,
+    ConsentView,
+    DataAccessPage,
+    EntitlementsPage,
+    NewConsent,
+)
 from backend.core.guards import person
 from backend.core.principal import Principal
 from backend.core.resources import Resources
@@ -41,6 +48,16 @@ async def my_consents(
     return await service.consents(resources, principal)
 
 
+@get(
+    "/me/consents/terms/{connector_id:int}",
+    summary="What consenting to a connector means, before it is given",
+)
+async def consent_terms(
+    connector_id: FromPath[int], principal: NamedDependency[Principal], resources: NamedDependency[Resources]
+) -> ConsentTerms:
+    return await service.consent_terms(resources, principal, connector_id)
+
+
 @post(
     "/me/consents",
     summary="Consent to a connector being called for its stated purpose",
@@ -61,19 +78,31 @@ async def withdraw_consent(
     await service.withdraw_consent(resources, principal, consent_id)
 
 
-@get("/me/data-access", summary="Who accessed my data: newest first, paginated")
+@get(
+    "/me/data-access",
+    summary="Who accessed my data: newest first, repeated calls grouped, paginated; by kind or agency",
+)
 async def my_data_access(
     principal: NamedDependency[Principal],
     resources: NamedDependency[Resources],
     before: FromQuery[int | None] = None,
     limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
+    kind: FromQuery[AccessKind | None] = None,
+    agency_id: FromQuery[int | None] = None,
 ) -> DataAccessPage:
-    return await service.data_access_page(resources, principal, before, limit)
+    return await service.data_access_page(resources, principal, before, limit, kind=kind, agency_id=agency_id)
 
 
 router = Router(
     "/api/v1",
     guards=[person],
     tags=["entitlements"],
-    route_handlers=[my_entitlements, my_consents, give_consent, withdraw_consent, my_data_access],
+    route_handlers=[
+        my_entitlements,
+        my_consents,
+        consent_terms,
+        give_consent,
+        withdraw_consent,
+        my_data_access,
+    ],
 )

@@ -45,14 +45,14 @@ describe("request", () => {
   it("sends JSON with the CSRF token and reads JSON back", async () => {
     setCsrfToken("token-1");
     const fetch = answering(Response.json({ id: 1, connector_id: 2 }, { status: 201 }));
-    const { data } = await request("POST", "/api/v1/me/consents", { body: { connector_id: 2, days: 365 } });
+    const { data } = await request("POST", "/api/v1/me/consents", { body: { connector_id: 2 } });
     expect(data.connector_id).toBe(2);
     const [url, init] = fetch.mock.calls[0]!;
     expect(url).toBe("/api/v1/me/consents");
     expect(init.method).toBe("POST");
     expect(init.credentials).toBe("same-origin");
     expect(init.headers).toMatchObject({ "X-CSRF-Token": "token-1", "Content-Type": "application/json" });
-    expect(init.body).toBe('{"connector_id":2,"days":365}');
+    expect(init.body).toBe('{"connector_id":2}');
   });
 
   it("sends a file as multipart or as raw bytes, and a GET without the token", async () => {

@@ -739,7 +739,8 @@ export interface paths {
         get: operations["ApiV1ApplicationsApplicationIdMyApplication"];
         put?: never;
         post?: never;
-        delete?: never;
+        /** Discard a draft: its answers and files go, and it leaves the list (nothing was sent) */
+        delete: operations["ApiV1ApplicationsApplicationIdDiscardDraft"];
         options?: never;
         head?: never;
         patch?: never;
@@ -808,6 +809,23 @@ export interface paths {
         put?: never;
         /** Answer the agency's request for more information */
         post: operations["ApiV1ApplicationsApplicationIdReplyReplyToAgency"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/applications/{application_id}/reply-files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Upload a file for the reply to a request for more information (checked as any upload) */
+        post: operations["ApiV1ApplicationsApplicationIdReplyFilesUploadReplyFile"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1122,6 +1140,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/inbox/{notification_id}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Undo deleting a message */
+        post: operations["ApiV1InboxNotificationIdRestoreRestore"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -1157,6 +1192,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/consents/terms/{connector_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What consenting to a connector means, before it is given */
+        get: operations["ApiV1MeConsentsTermsConnectorIdConsentTerms"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/consents/{consent_id}": {
         parameters: {
             query?: never;
@@ -1181,7 +1233,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Who accessed my data: newest first, paginated */
+        /** Who accessed my data: newest first, repeated calls grouped, paginated; by kind or agency */
         get: operations["ApiV1MeDataAccessMyDataAccess"];
         put?: never;
         post?: never;
@@ -1219,6 +1271,23 @@ export interface paths {
         get: operations["ApiV1MeNotificationPreferencesGetPreferences"];
         /** Set quiet hours and opt-outs (urgent messages about your own money or safety still reach you) */
         put: operations["ApiV1MeNotificationPreferencesSetPreferences"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/notification-sources": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The agencies and message categories the citizen can turn off */
+        get: operations["ApiV1MeNotificationSourcesNotificationSources"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -1773,6 +1842,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/tiles/{tile_id}/start-page": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Anyone: an application service's start page */
+        get: operations["ApiV1TilesTileIdStartPageServiceStartPage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/auth/callback": {
         parameters: {
             query?: never;
@@ -1949,6 +2035,12 @@ export interface components {
             /** @constant */
             kind: "agency-followers";
         };
+        /** AgencyName */
+        AgencyName: {
+            id: number;
+            name_th: string;
+            name_en: string;
+        };
         /** AgencyResult */
         AgencyResult: {
             agency_code: string;
@@ -1962,6 +2054,11 @@ export interface components {
             reason: string | null;
             consent_required: boolean;
             consent_given: boolean;
+            purpose: string;
+            fields: string[];
+            consent_days: number;
+            consent_id?: number | null;
+            consent_expires_at?: string | null;
             entitlements: components["schemas"]["EntitlementView"][];
             refresh_available_at?: string | null;
         };
@@ -2053,6 +2150,7 @@ export interface components {
             next_states: string[];
             agency_reference?: string | null;
             applicant?: components["schemas"]["Applicant"] | null;
+            draft?: components["schemas"]["DraftCheck"] | null;
         };
         /** Attempt */
         Attempt: {
@@ -2195,17 +2293,35 @@ export interface components {
             retries: number;
             cache_seconds: number;
             consent_required: boolean;
-            purpose: string;
-            fields: string[];
+            consent_days: number;
+            purpose_th: string;
+            purpose_en: string;
+            fields_th: string[];
+            fields_en: string[];
             status: string;
             /** @default closed */
             circuit: string;
+        };
+        /** ConsentTerms */
+        ConsentTerms: {
+            connector_id: number;
+            agency_name_th: string;
+            agency_name_en: string;
+            title_th: string;
+            title_en: string;
+            purpose_th: string;
+            purpose_en: string;
+            fields_th: string[];
+            fields_en: string[];
+            consent_days: number;
+            consent: components["schemas"]["ConsentView"] | null;
         };
         /** ConsentView */
         ConsentView: {
             id: number;
             connector_id: number;
-            purpose: string;
+            purpose_th: string;
+            purpose_en: string;
             /** Format: date-time */
             granted_at: string;
             /** Format: date-time */
@@ -2227,22 +2343,32 @@ export interface components {
         DataAccessPage: {
             items: components["schemas"]["DataAccessView"][];
             next_before: number | null;
+            agencies: components["schemas"]["AgencyName"][];
         };
         /** DataAccessView */
         DataAccessView: {
             id: number;
             /** Format: date-time */
             at: string;
+            /** @enum {string} */
+            kind: "agency_call" | "staff_lookup" | "document_share";
             actor_kind: string;
-            purpose: string;
-            fields: string[];
+            purpose_th: string;
+            purpose_en: string;
+            fields_th: string[];
+            fields_en: string[];
             outcome: string;
-            detail?: string | null;
+            detail_th?: string | null;
+            detail_en?: string | null;
             agency_id: number | null;
+            connector_id?: number | null;
             agency_name_th?: string | null;
             agency_name_en?: string | null;
             connector_title_th?: string | null;
             connector_title_en?: string | null;
+            /** @default 1 */
+            count: number;
+            first_at?: string | null;
         };
         /** Delivery */
         Delivery: {
@@ -2282,11 +2408,25 @@ export interface components {
             id: string;
             push_service: string;
             user_agent: string;
+            device: components["schemas"]["DeviceWords"];
             /** Format: date-time */
             created_at: string;
             last_success_at: string | null;
             last_failure_at: string | null;
             healthy: boolean;
+        };
+        /** DeviceWords */
+        DeviceWords: {
+            browser: string;
+            os: string;
+            device: string;
+        };
+        /** DocumentUpload */
+        DocumentUpload: {
+            title_th: string;
+            title_en: string;
+            /** Format: binary */
+            file: string;
         };
         /** DocumentView */
         DocumentView: {
@@ -2307,6 +2447,13 @@ export interface components {
             issued_at: string;
             revoked_at: string | null;
             file_url: string;
+        };
+        /** DraftCheck */
+        DraftCheck: {
+            invalid_answers: {
+                [key: string]: unknown;
+            };
+            problems: components["schemas"]["FieldError"][];
         };
         /** EmergencyAlertApprovalView */
         EmergencyAlertApprovalView: {
@@ -2340,6 +2487,8 @@ export interface components {
             agency_name: string;
             scheme_id: string;
             scheme_name: string;
+            /** @enum {string} */
+            kind: "benefit" | "fee" | "status";
             status: string;
             amount_satang: number | null;
             period: string | null;
@@ -2388,10 +2537,23 @@ export interface components {
             due_date: string;
             paid_at: string | null;
         };
+        /** FieldError */
+        FieldError: {
+            field: string;
+            message: string;
+            source?: string | null;
+        };
+        /** FileUpload */
+        FileUpload: {
+            field: string;
+            /** Format: binary */
+            file: string;
+        };
         /** FileView */
         FileView: {
             id: string;
-            field: string;
+            field: string | null;
+            reply_event_id?: number | null;
             file_name: string;
             content_type: string;
             size_bytes: number;
@@ -2401,6 +2563,7 @@ export interface components {
         };
         /** FindCitizen */
         FindCitizen: {
+            /** @description A Thai national ID: 13 digits, the last the check digit of the first twelve. */
             national_id: string;
         };
         /** Form */
@@ -2529,6 +2692,19 @@ export interface components {
             deleted_by_citizen: boolean;
             deliveries: components["schemas"]["Delivery"][];
         };
+        /** MessageSender */
+        MessageSender: {
+            id: number;
+            name_th: string;
+            name_en: string;
+        };
+        /** MutableCategory */
+        MutableCategory: {
+            key: string;
+            name_th: string;
+            name_en: string;
+            urgent_passes: boolean;
+        };
         /** NationalId */
         NationalId: {
             national_id: string;
@@ -2553,7 +2729,9 @@ export interface components {
         };
         /** NewBill */
         NewBill: {
+            /** @description A Thai national ID: 13 digits, the last the check digit of the first twelve. */
             national_id: string;
+            /** @description An amount in satang (hundredths of a baht). */
             amount_satang: number;
             /** Format: date */
             due_date: string;
@@ -2615,14 +2793,16 @@ export interface components {
             cache_seconds: number;
             /** @default false */
             consent_required: boolean;
-            purpose: string;
-            fields?: string[];
+            /** @default 365 */
+            consent_days: number;
+            purpose_th: string;
+            purpose_en: string;
+            fields_th?: string[];
+            fields_en?: string[];
         };
         /** NewConsent */
         NewConsent: {
             connector_id: number;
-            /** @default 365 */
-            days: number;
         };
         /** NewDocument */
         NewDocument: {
@@ -2637,6 +2817,7 @@ export interface components {
         };
         /** NewNotification */
         NewNotification: {
+            /** @description A Thai national ID: 13 digits, the last the check digit of the first twelve. */
             national_id: string;
             template: string;
             params?: {
@@ -2662,11 +2843,13 @@ export interface components {
         NewRefund: {
             /** Format: uuid */
             payment_id: string;
+            /** @description An amount in satang (hundredths of a baht). */
             amount_satang: number;
             reason: string;
         };
         /** NewRoleGrant */
         NewRoleGrant: {
+            /** @description A Thai national ID: 13 digits, the last the check digit of the first twelve. */
             national_id: string;
             /** @enum {string} */
             role: "agency_admin" | "agency_editor" | "agency_sender" | "agency_officer" | "support" | "platform_admin";
@@ -2694,6 +2877,11 @@ export interface components {
         /** NewWebhook */
         NewWebhook: {
             url: string;
+        };
+        /** NotificationSources */
+        NotificationSources: {
+            agencies: components["schemas"]["MessageSender"][];
+            categories: components["schemas"]["MutableCategory"][];
         };
         /** NotificationStatus */
         NotificationStatus: {
@@ -2813,6 +3001,7 @@ export interface components {
             paid_at: string;
             agency_name_th: string;
             agency_name_en: string;
+            description_th: string;
             description_en: string;
         };
         /** ReceiptView */
@@ -2878,9 +3067,20 @@ export interface components {
         /** Reply */
         Reply: {
             message: string;
+            file_ids?: string[];
             answers?: {
                 [key: string]: unknown;
             } | null;
+        };
+        /** ReplyFileUpload */
+        ReplyFileUpload: {
+            /** Format: binary */
+            file: string;
+        };
+        /** Requirement */
+        Requirement: {
+            text_th: string;
+            text_en: string;
         };
         /** ResendRequest */
         ResendRequest: {
@@ -2932,9 +3132,11 @@ export interface components {
         Saved: {
             /** Format: date-time */
             saved_at: string;
+            draft: components["schemas"]["DraftCheck"];
         };
         /** Search */
         Search: {
+            /** @description A Thai national ID: 13 digits, the last the check digit of the first twelve. */
             national_id?: string | null;
             notification_id?: string | null;
             agency_id?: number | null;
@@ -2954,6 +3156,7 @@ export interface components {
         ServiceDefinition: {
             tile_id: number;
             form: components["schemas"]["Form"];
+            /** @description An amount in satang (hundredths of a baht). */
             fee_satang?: number | null;
             biller_id?: string | null;
             /**
@@ -2967,6 +3170,20 @@ export interface components {
              * @enum {string}
              */
             status: "open" | "closed";
+            start_page?: components["schemas"]["StartPage"] | null;
+        };
+        /** ServiceStart */
+        ServiceStart: {
+            tile_id: number;
+            title_th: string;
+            title_en: string;
+            description_th: string;
+            description_en: string;
+            agency_name_th: string;
+            agency_name_en: string;
+            fee_satang: number | null;
+            start_page: components["schemas"]["StartPage"] | null;
+            files: components["schemas"]["FormField"][];
         };
         /** ServiceView */
         ServiceView: {
@@ -2987,7 +3204,9 @@ export interface components {
             connector_id: number | null;
             status: string;
             form: components["schemas"]["Form"];
+            start_page?: components["schemas"]["StartPage"] | null;
             prefilled?: components["schemas"]["Prefilled"] | null;
+            draft_id?: string | null;
         };
         /** SessionView */
         SessionView: {
@@ -3000,6 +3219,7 @@ export interface components {
             user_agent: string;
             ip_address: string;
             acr: string | null;
+            device: components["schemas"]["DeviceWords"];
         };
         /** ShareView */
         ShareView: {
@@ -3030,11 +3250,19 @@ export interface components {
             file_url: string;
             file_expires_in_seconds: number;
         };
+        /** StartPage */
+        StartPage: {
+            who_can_apply_th: string;
+            who_can_apply_en: string;
+            requirements?: components["schemas"]["Requirement"][];
+            working_days?: number | null;
+        };
         /** StatusChange */
         StatusChange: {
             /** @enum {string} */
             state: "in_review" | "more_information_requested" | "approved" | "rejected" | "fee_due" | "closed";
             note?: string | null;
+            /** @description An amount in satang (hundredths of a baht). */
             fee_satang?: number | null;
         };
         /** StatusTotal */
@@ -3094,6 +3322,7 @@ export interface components {
             /** @enum {string} */
             category: "welfare" | "health" | "family" | "education" | "work" | "tax" | "utilities" | "documents" | "transport" | "housing" | "agriculture" | "safety";
             life_events?: ("newborn" | "school" | "work" | "marriage" | "moving" | "retirement" | "disability" | "bereavement" | "business")[];
+            keywords?: string[];
             audience_min_age?: number | null;
             audience_max_age?: number | null;
             /** @enum {string} */
@@ -3126,6 +3355,7 @@ export interface components {
             /** @enum {string} */
             category: "welfare" | "health" | "family" | "education" | "work" | "tax" | "utilities" | "documents" | "transport" | "housing" | "agriculture" | "safety";
             life_events?: ("newborn" | "school" | "work" | "marriage" | "moving" | "retirement" | "disability" | "bereavement" | "business")[];
+            keywords?: string[];
             audience_min_age?: number | null;
             audience_max_age?: number | null;
             /** @enum {string} */
@@ -4090,9 +4320,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "multipart/form-data": {
-                    [key: string]: unknown;
-                };
+                "multipart/form-data": components["schemas"]["DocumentUpload"];
             };
         };
         responses: {
@@ -5195,6 +5423,41 @@ export interface operations {
             };
         };
     };
+    ApiV1ApplicationsApplicationIdDiscardDraft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, nothing follows */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
     ApiV1ApplicationsApplicationIdAnswersSaveAnswers: {
         parameters: {
             query?: never;
@@ -5247,9 +5510,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "multipart/form-data": {
-                    [key: string]: unknown;
-                };
+                "multipart/form-data": components["schemas"]["FileUpload"];
             };
         };
         responses: {
@@ -5375,6 +5636,47 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ApplicationView"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    ApiV1ApplicationsApplicationIdReplyFilesUploadReplyFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                application_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["ReplyFileUpload"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FileView"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
@@ -6075,6 +6377,41 @@ export interface operations {
             };
         };
     };
+    ApiV1InboxNotificationIdRestoreRestore: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                notification_id: unknown;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, nothing follows */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
     ApiV1MeMe: {
         parameters: {
             query?: never;
@@ -6154,6 +6491,43 @@ export interface operations {
             };
         };
     };
+    ApiV1MeConsentsTermsConnectorIdConsentTerms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                connector_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsentTerms"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
     ApiV1MeConsentsConsentIdWithdrawConsent: {
         parameters: {
             query?: never;
@@ -6194,6 +6568,8 @@ export interface operations {
             query?: {
                 before?: number | null;
                 limit?: number;
+                kind?: "agency_call" | "staff_lookup" | "document_share" | null;
+                agency_id?: number | null;
             };
             header?: never;
             path?: never;
@@ -6302,6 +6678,26 @@ export interface operations {
                             [key: string]: unknown;
                         } | unknown[];
                     };
+                };
+            };
+        };
+    };
+    ApiV1MeNotificationSourcesNotificationSources: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationSources"];
                 };
             };
         };
@@ -7468,6 +7864,43 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OpenedTile"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    ApiV1TilesTileIdStartPageServiceStartPage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                tile_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceStart"];
                 };
             };
             /** @description Bad request syntax or unsupported method */

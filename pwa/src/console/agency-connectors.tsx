@@ -43,8 +43,10 @@ const EMPTY_CONNECTOR = {
   name: "", title_th: "", title_en: "", base_url: "https://", auth_kind: "api_key",
   api_key_header: "X-API-Key", api_key: "", oauth_token_url: "https://", oauth_client_id: "", oauth_client_secret: "",
   oauth_scope: "", client_certificate_pem: "", client_private_key_pem: "", server_ca_pem: "", min_age: "", max_age: "",
-  timeout_ms: "2000", retries: "1", cache_seconds: "300", consent_required: false, purpose: "", fields: "",
+  timeout_ms: "2000", retries: "1", cache_seconds: "300", consent_required: false, consent_days: "365",
+  purpose_th: "", purpose_en: "", fields_th: "", fields_en: "",
 };
+const items = (text: string) => text.split(",").map((item) => item.trim()).filter(Boolean);
 
 /** The registration form; the API checks the address (no private or loopback hosts) and the TLS material. */
 function ConnectorForm({ agencyId, registered }: { agencyId: number; registered: () => void }) {
@@ -73,8 +75,9 @@ function ConnectorForm({ agencyId, registered }: { agencyId: number; registered:
       server_ca_pem: optional(form.server_ca_pem),
       min_age: number(form.min_age), max_age: number(form.max_age),
       timeout_ms: Number(form.timeout_ms), retries: Number(form.retries), cache_seconds: Number(form.cache_seconds),
-      consent_required: form.consent_required, purpose: form.purpose,
-      fields: form.fields.split(",").map((field) => field.trim()).filter(Boolean),
+      consent_required: form.consent_required, consent_days: Number(form.consent_days),
+      purpose_th: form.purpose_th, purpose_en: form.purpose_en,
+      fields_th: items(form.fields_th), fields_en: items(form.fields_en),
     };
     try {
       await request("POST", "/api/v1/agency/{agency_id}/connectors", { path: { agency_id: agencyId }, body });
@@ -95,11 +98,16 @@ function ConnectorForm({ agencyId, registered }: { agencyId: number; registered:
           <Field label={w("titleTh")}><input required value={form.title_th} onInput={set("title_th")} /></Field>
           <Field label={w("titleEn")}><input required value={form.title_en} onInput={set("title_en")} /></Field>
           <Field label={w("baseUrl")}><input required type="url" value={form.base_url} onInput={set("base_url")} /></Field>
-          <Field label={w("purpose")}><input required value={form.purpose} onInput={set("purpose")} /></Field>
-          <Field label={w("fields")}><input value={form.fields} onInput={set("fields")} /></Field>
+          <Field label={w("purposeTh")}><input required value={form.purpose_th} onInput={set("purpose_th")} /></Field>
+          <Field label={w("purposeEn")}><input required value={form.purpose_en} onInput={set("purpose_en")} /></Field>
+          <Field label={w("fieldsTh")}><input value={form.fields_th} onInput={set("fields_th")} /></Field>
+          <Field label={w("fieldsEn")}><input value={form.fields_en} onInput={set("fields_en")} /></Field>
           <label class="check">
             <input type="checkbox" checked={form.consent_required} onChange={set("consent_required")} /> {w("consentRequired")}
           </label>
+          {form.consent_required && (
+            <Field label={w("consentDays")}><input type="number" min={1} max={730} value={form.consent_days} onInput={set("consent_days")} /></Field>
+          )}
         </div>
         <div>
           <Field label={w("authentication")}>

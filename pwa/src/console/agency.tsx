@@ -17,11 +17,15 @@ import { ApplicationsPanel } from "./applications";
 import { useProblemText } from "./problems";
 import { type Word, useWords } from "./words";
 
-/** What the form edits: a tile's content, the server defaulting the rest (life events, ages, order). */
+/** What the form edits: a tile's content, the server defaulting the rest (life events, ages, order);
+ * its keywords as typed, one text. */
 type TileForm = Pick<
   Schema<"TileContent">,
   "title_th" | "title_en" | "description_th" | "description_en" | "icon" | "category" | "kind" | "link_url"
->;
+> & { keywords_text: string };
+
+/** "บัตรทอง, gold card" or one a line: the keywords, without blanks. */
+export const keywordList = (text: string) => text.split(/[,\n]/).map((word) => word.trim()).filter(Boolean);
 
 const CATEGORIES: TileForm["category"][] = ["welfare", "health", "family", "education", "work", "tax", "utilities", "documents", "transport", "housing", "agriculture", "safety"];
 const KINDS: TileForm["kind"][] = ["link", "entitlement", "bill_payment", "application"];
@@ -56,7 +60,7 @@ export function AgencyConsole({ agencyId, name, roles }: { agencyId: number; nam
 }
 const EMPTY_TILE: TileForm = {
   title_th: "", title_en: "", description_th: "", description_en: "", icon: "document", category: "welfare",
-  kind: "link", link_url: "https://",
+  kind: "link", link_url: "https://", keywords_text: "",
 };
 
 function TilesPanel({ agencyId }: { agencyId: number }) {
@@ -71,9 +75,11 @@ function TilesPanel({ agencyId }: { agencyId: number }) {
   async function save(submit: boolean) {
     setMessage("");
     try {
+      const { keywords_text, ...content } = draft;
       const body: Defaulted<Schema<"TileContent">, "sort_order"> = {
-        ...draft,
+        ...content,
         link_url: draft.kind === "link" ? draft.link_url : null,
+        keywords: keywordList(keywords_text),
       };
       const path = { agency_id: agencyId };
       const { data: tile } = await request("POST", "/api/v1/agency/{agency_id}/tiles", {
@@ -98,6 +104,9 @@ function TilesPanel({ agencyId }: { agencyId: number }) {
           <Field label={w("titleEn")}><input required value={draft.title_en} onInput={set("title_en")} /></Field>
           <Field label={w("descriptionTh")}><input value={draft.description_th} onInput={set("description_th")} /></Field>
           <Field label={w("descriptionEn")}><input value={draft.description_en} onInput={set("description_en")} /></Field>
+          <Field label={w("keywords")}>
+            <textarea rows={3} value={draft.keywords_text} onInput={set("keywords_text")} placeholder="บัตรทอง, gold card" />
+          </Field>
           <Field label={w("icon")}>
             <select value={draft.icon} onChange={set("icon")}>
               {Object.keys(TILE_ICONS).map((icon) => <option key={icon} value={icon}>{icon}</option>)}
@@ -122,7 +131,7 @@ function TilesPanel({ agencyId }: { agencyId: number }) {
           </div>
           {message && <p role="status">{message}</p>}
         </form>
-        <TilePreview tile={draft} />
+        <TilePreview tile={{ ...draft, keywords: keywordList(draft.keywords_text) }} />
       </div>
       <h3>{w("agencyTiles")}</h3>
       <Loaded load={load} reload={reload}>

@@ -9,6 +9,7 @@ import { useApp, useLoad } from "../state";
 import { Loaded } from "../ui/loaded";
 import { ErrorNotice } from "../ui/notice";
 import { StateBadge } from "../ui/state-badge";
+import { ReplyPanel } from "./reply-panel";
 import { formatSize, STATUS_WORDS, STEP_WORDS, stateName, stepsOf } from "./application-logic";
 
 type ApplicationView = Schema<"ApplicationView">;
@@ -55,31 +56,14 @@ export function Applications() {
   );
 }
 
-/** Which tile a service belongs to: the form lives under its tile. */
-async function tileOfService(serviceId: number, language: "th" | "en"): Promise<number | null> {
-  const { data } = await request("GET", "/api/v1/tiles", { query: { lang: language } });
-  const tiles = new Set(
-    data.categories
-      .flatMap((group) => group.tiles)
-      .filter((tile) => tile.kind === "application")
-      .map((tile) => tile.id),
-  );
-  for (const tile of tiles) {
-    const service = await request("GET", "/api/v1/tiles/{tile_id}/application-service", {
-      path: { tile_id: tile },
-    }).catch(() => null);
-    if (service?.data.id === serviceId) return tile;
-  }
-  return null;
-}
-
 // Withdrawing is for an application still being decided; closing one that has ended changes nothing.
 const WITHDRAWABLE = new Set(["submitted", "in_review", "more_information_requested"]);
 const ACTORS: Record<string, Key> = { citizen: "citizen", agency: "agency", system: "system" };
 const MARKS: Record<string, string> = { done: "✓", current: "●", upcoming: "○", stopped: "–", failed: "✕" };
 
 function Timeline({ application }: { application: ApplicationView }) {
-  const { t, language } = useApp();
+  const { t, tr, language } = useApp();
+  const sentWith = (eventId: number) => application.files.filter((file) => file.reply_event_id === eventId);
   const note = (to: string, text: string | null) => {
     // The platform's own notes (the fee's amount, the document's title) are said in the citizen's
     // language from what this screen knows; an officer's or the citizen's words are quoted as written.
@@ -108,6 +92,15 @@ function Timeline({ application }: { application: ApplicationView }) {
                     : stateName(language, event.to_state)}{" "}
                   · {t(ACTORS[event.actor_kind] ?? "system")}
                   {said && <>: {said}</>}
+                  {sentWith(event.id).length > 0 && (
+                    <>
+                      {" "}
+                      · {tr({ th: "แนบ", en: "attached" })}{" "}
+                      {sentWith(event.id)
+                        .map((file) => file.file_name)
+                        .join(", ")}
+                    </>
+                  )}
                 </p>
               );
             })}
@@ -119,10 +112,9 @@ function Timeline({ application }: { application: ApplicationView }) {
 }
 
 export function ApplicationDetail({ param }: { param: string }) {
-  const { t, language, navigate, pick, problem: say } = useApp();
+  const { t, language, pick, problem: say } = useApp();
   const [load, reload] = useLoad("/api/v1/applications/{application_id}", { path: { application_id: param } });
   const [changed, setChanged] = useState<ApplicationView | null>(null);
-  const [reply, setReply] = useState("");
   const [problem, setProblem] = useState("");
   const [busy, setBusy] = useState(false);
   const [confirming, setConfirming] = useState(false);
@@ -145,24 +137,12 @@ export function ApplicationDetail({ param }: { param: string }) {
     setProblem("");
     try {
       setChanged((await sending).data);
-      setReply("");
       setConfirming(false);
     } catch (error) {
       if (error instanceof ApiError) setProblem(say(error));
     } finally {
       setBusy(false);
     }
-  }
-
-  async function continueDraft(serviceId: number) {
-    setBusy(true);
-    const tile = await tileOfService(serviceId, language).catch((error: ApiError) => {
-      setProblem(say(error));
-      return null;
-    });
-    setBusy(false);
-    if (tile !== null) navigate(`/apply/${tile}`);
-    else setProblem((now) => now || t("serviceUnavailable"));
   }
 
   return (
@@ -204,46 +184,14 @@ export function ApplicationDetail({ param }: { param: string }) {
 
             {application.state === "draft" && (
               <p>
-                <button
-                  type="button"
-                  class="primary"
-                  disabled={busy}
-                  onClick={() => void continueDraft(application.service_id)}
-                >
+                <a class="button primary" href={`/apply/${application.tile_id}/form`}>
                   {t("continueDraft")}
-                </button>
+                </a>
               </p>
             )}
 
             {application.state === "more_information_requested" && (
-              <section class="panel attention" aria-labelledby="request-title">
-                <h2 id="request-title">{t("agencyAsks")}</h2>
-                {application.pending_request && <p class="request">{application.pending_request}</p>}
-                <form
-                  onSubmit={(event) => {
-                    event.preventDefault();
-                    const body = { message: reply.trim() };
-                    if (body.message) void act(request("POST", "/api/v1/applications/{application_id}/reply", { path, body }));
-                  }}
-                >
-                  <label class="form-label" for="reply">
-                    {t("yourReply")}
-                  </label>
-                  <textarea
-                    id="reply"
-                    rows={4}
-                    maxLength={2000}
-                    required
-                    value={reply}
-                    onInput={(event) => setReply(event.currentTarget.value)}
-                  />
-                  <p>
-                    <button type="submit" class="primary" disabled={busy || !reply.trim()}>
-                      {t("sendReply")}
-                    </button>
-                  </p>
-                </form>
-              </section>
+              <ReplyPanel key={application.updated_at} application={application} act={act} busy={busy} />
             )}
 
             {application.state === "rejected" && (

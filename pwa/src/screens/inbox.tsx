@@ -1,3 +1,5 @@
+import { useEffect, useRef, useState } from "preact/hooks";
+
 import { request, type Schema } from "../api";
 import { formatDate } from "../i18n";
 import { sameOriginLink } from "../links";
@@ -34,58 +36,115 @@ function OpenLink({ message, markRead }: { message: Message; markRead: () => Pro
   );
 }
 
+const PAGE = 20;
+
 export function Inbox() {
   const { t, language, refreshUnread, pick } = useApp();
-  const [load, reload] = useLoad("/api/v1/inbox", { query: { limit: 50 } });
+  const [load, reload] = useLoad("/api/v1/inbox", { query: { limit: PAGE } });
+  // Pages further back, as "older messages" brought them; what was read or deleted here since.
+  const [older, setOlder] = useState<{ items: Message[]; next: string | null } | null>(null);
+  const [loadingOlder, setLoadingOlder] = useState(false);
+  const [read, setRead] = useState<ReadonlySet<string>>(new Set());
+  const [deleted, setDeleted] = useState<ReadonlySet<string>>(new Set());
+  const [focusId, setFocusId] = useState<string | null>(null);
+  const list = useRef<HTMLUListElement>(null);
 
-  async function act(done: Promise<unknown>) {
-    await done;
-    reload();
+  useEffect(() => {
+    if (focusId) list.current?.querySelector<HTMLElement>(`[data-focus="${focusId}"]`)?.focus();
+  }, [focusId, older, deleted]);
+
+  const markRead = (message: Message) =>
+    request("POST", "/api/v1/inbox/{notification_id}/read", { path: { notification_id: message.id } }).then(() => {
+      setRead((ids) => new Set(ids).add(message.id));
+      refreshUnread();
+    });
+  const path = (message: Message) => ({ path: { notification_id: message.id } });
+
+  /** Deleted at once, and undone from where it was: the message's place says so and offers it back. */
+  async function remove(message: Message) {
+    await request("DELETE", "/api/v1/inbox/{notification_id}", path(message));
+    setDeleted((ids) => new Set(ids).add(message.id));
+    setFocusId(`undo-${message.id}`);
     refreshUnread();
   }
-  const markRead = (message: Message) =>
-    request("POST", "/api/v1/inbox/{notification_id}/read", { path: { notification_id: message.id } }).then(() =>
-      refreshUnread(),
-    );
+  async function undo(message: Message) {
+    await request("POST", "/api/v1/inbox/{notification_id}/restore", path(message));
+    setDeleted((ids) => new Set([...ids].filter((id) => id !== message.id)));
+    setFocusId(`message-${message.id}`);
+    refreshUnread();
+  }
+  async function loadOlder(before: string) {
+    setLoadingOlder(true);
+    try {
+      const { data } = await request("GET", "/api/v1/inbox", { query: { before, limit: PAGE } });
+      setOlder((current) => ({ items: [...(current?.items ?? []), ...data.items], next: data.next_before ?? null }));
+      setFocusId(data.items[0] ? `message-${data.items[0].id}` : null);
+    } finally {
+      setLoadingOlder(false);
+    }
+  }
 
   return (
     <section aria-labelledby="inbox-title">
       <h1 id="inbox-title">{t("inbox")}</h1>
       <Loaded load={load} reload={reload}>
-        {(page) =>
-          page.items.length === 0 ? (
-            <p>{t("empty")}</p>
-          ) : (
-            <ul class="messages">
-              {page.items.map((message) => (
-                <li key={message.id} class={message.read_at ? "message" : "message unread"}>
-                  <h2>
-                    {!message.read_at && <span class="visually-hidden">{t("unread")}: </span>}
-                    {pick(message, "title")}
-                  </h2>
-                  <p class="meta">
-                    {pick(message, "agency_name")} ·{" "}
-                    {formatDate(language, message.created_at, true)}
-                  </p>
-                  <p>{pick(message, "body")}</p>
-                  <div class="actions">
-                    <OpenLink message={message} markRead={() => markRead(message).then(reload)} />
-                    {!message.read_at && (
-                      <button type="button" onClick={() => act(markRead(message))}>
-                        {t("markRead")}
-                      </button>
-                    )}
-                    <button type="button" onClick={() =>
-                        act(request("DELETE", "/api/v1/inbox/{notification_id}", { path: { notification_id: message.id } }))
-                      }>
-                      {t("delete")}
-                    </button>
-                  </div>
-                </li>
-              ))}
-            </ul>
-          )
-        }
+        {(page) => {
+          const messages = [...page.items, ...(older?.items ?? [])];
+          const next = older ? older.next : (page.next_before ?? null);
+          if (messages.length === 0) return <p>{t("empty")}</p>;
+          return (
+            <>
+              <ul class="messages" ref={list}>
+                {messages.map((message) => {
+                  if (deleted.has(message.id))
+                    return (
+                      <li key={message.id} class="message deleted">
+                        <p role="status">
+                          {t("messageDeleted")}: {pick(message, "title")}
+                        </p>
+                        <button type="button" data-focus={`undo-${message.id}`} onClick={() => undo(message)}>
+                          {t("undoDelete")}
+                        </button>
+                      </li>
+                    );
+                  const unread = !message.read_at && !read.has(message.id);
+                  const shown = unread ? message : { ...message, read_at: message.read_at ?? "read" };
+                  return (
+                    <li key={message.id} class={unread ? "message unread" : "message"}>
+                      <h2 tabIndex={-1} data-focus={`message-${message.id}`}>
+                        {unread && <span class="visually-hidden">{t("unread")}: </span>}
+                        {pick(message, "title")}
+                      </h2>
+                      <p class="meta">
+                        {pick(message, "agency_name")} · {formatDate(language, message.created_at, true)}
+                      </p>
+                      <p>{pick(message, "body")}</p>
+                      <div class="actions">
+                        <OpenLink message={shown} markRead={() => markRead(message)} />
+                        {unread && (
+                          <button type="button" onClick={() => markRead(message)}>
+                            {t("markRead")}
+                          </button>
+                        )}
+                        <button type="button" onClick={() => remove(message)}>
+                          {t("delete")}
+                          <span class="visually-hidden">{`: ${pick(message, "title")}`}</span>
+                        </button>
+                      </div>
+                    </li>
+                  );
+                })}
+              </ul>
+              {next ? (
+                <button type="button" class="older" disabled={loadingOlder} onClick={() => loadOlder(next)}>
+                  {t("olderMessages")}
+                </button>
+              ) : (
+                messages.length > PAGE && <p class="meta">{t("noOlderMessages")}</p>
+              )}
+            </>
+          );
+        }}
       </Loaded>
     </section>
   );

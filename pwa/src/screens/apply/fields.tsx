@@ -2,6 +2,7 @@
 // their help, "required" and the problem beside each (the address and file fields have files of their own).
 import { type Language, pick } from "../../i18n";
 import { useApp } from "../../state";
+import { DateInput } from "../../ui/date-input";
 import { dateBound, type FormField } from "../application-logic";
 
 const RADIOS_UP_TO = 5; // more choices than this are a drop-down list
@@ -54,6 +55,29 @@ export function InputField({ field, value, error, change }: FieldProps) {
     "aria-invalid": error ? true : undefined,
     "aria-describedby": describedBy(helpId(field, language), error && `${id}-error`),
   };
+  if (field.kind === "date") {
+    // Three boxes in a group (ui/date-input.tsx): a Buddhist-era year is understood, not refused.
+    return (
+      <fieldset class={error ? "form-field has-error" : "form-field"}>
+        <legend class="form-label">
+          {pick(field, "label")}
+          <Required field={field} />
+        </legend>
+        <Help field={field} />
+        <ErrorText id={`${id}-error`} text={error} />
+        <DateInput
+          key={language}
+          id={id}
+          value={typeof value === "string" ? value : ""}
+          min={dateBound(field.min_date)}
+          max={dateBound(field.max_date)}
+          invalid={!!error}
+          describedBy={common["aria-describedby"]}
+          onChange={(iso) => change(field.name, iso)}
+        />
+      </fieldset>
+    );
+  }
   let control;
   if (field.kind === "number") {
     control = (
@@ -69,17 +93,6 @@ export function InputField({ field, value, error, change }: FieldProps) {
           const typed = event.currentTarget.value;
           change(field.name, typed === "" || Number.isNaN(Number(typed)) ? undefined : Number(typed));
         }}
-      />
-    );
-  } else if (field.kind === "date") {
-    control = (
-      <input
-        {...common}
-        type="date"
-        min={dateBound(field.min_date)}
-        max={dateBound(field.max_date)}
-        value={typeof value === "string" ? value : ""}
-        onInput={(event) => change(field.name, event.currentTarget.value)}
       />
     );
   } else if ((field.max_length ?? 2000) > 200) {

@@ -1,9 +1,14 @@
 // The application form's state: the answers, saved as a draft while the citizen types (and when they
 // leave the screen, the app, or come back online), the files uploaded and removed, the problems the
-// server found with each field, and sending. The view (form.tsx and the fields) only draws it.
-import { useEffect, useRef, useState } from "preact/hooks";
+// server found with each field, going on to "check your answers", and discarding the draft. The view
+// (form.tsx and the fields) only draws it.
+//
+// Opening the form creates no draft: the first answer typed or file chosen does. Every save keeps what
+// was typed: answers that fit the form become the draft's answers, the others are kept apart as typed
+// and marked here with their problem (the server's DraftCheck), so a reload brings everything back.
+import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 
-import { ApiError, type FieldProblem, request } from "../../api";
+import { ApiError, type FieldProblem, request, type Schema } from "../../api";
 import { useApp } from "../../state";
 import {
   type Answers,
@@ -19,76 +24,123 @@ import {
 
 const SAVE_AFTER_MS = 800;
 
+type DraftCheck = Schema<"DraftCheck">;
+
 export type SaveState =
   | { kind: "idle" }
   | { kind: "saving" }
-  | { kind: "saved"; at: string }
+  | { kind: "saved"; at: string; held: number }
   | { kind: "offline" }
-  | { kind: "invalid" }
   | { kind: "failed"; text: string };
 
-export function useApplicationForm(service: ServiceView, draft: ApplicationView) {
+/** Problems that are about an answer given (marked as the citizen types), not a question left empty
+ * (said when they go on). */
+function aboutAnAnswer(problem: FieldProblem): boolean {
+  return problem.message !== "is required" && !problem.message.startsWith("is missing");
+}
+
+function byField(problems: FieldProblem[], keep: (problem: FieldProblem) => boolean): Record<string, string> {
+  const found: Record<string, string> = {};
+  for (const problem of problems) if (keep(problem)) found[problem.field] ??= problem.message;
+  return found;
+}
+
+export function useApplicationForm(service: ServiceView, draft: ApplicationView | null, tileId: string) {
   const { t, language, navigate } = useApp();
   const fields = service.form.fields;
-  const [answers, setAnswers] = useState<Answers>(draft.answers);
-  const [files, setFiles] = useState<FileView[]>(draft.files);
-  /** The server's message for each field it refused, as it sent it (fieldMessage says it). */
-  const [errors, setErrors] = useState<Record<string, string>>({});
+  const known = new Set(fields.map((field) => field.name));
+  const held = draft?.draft?.invalid_answers ?? {};
+  const initial: Answers = { ...(draft?.answers ?? {}), ...held };
+  const [draftId, setDraftId] = useState<string | null>(draft?.id ?? null);
+  const [answers, setAnswers] = useState<Answers>(initial);
+  const [files, setFiles] = useState<FileView[]>(draft?.files.filter((file) => file.field !== null) ?? []);
+  /** The server's message for each field it found a problem with, as it sent it (fieldMessage says it). */
+  const [errors, setErrors] = useState<Record<string, string>>(() =>
+    byField(draft?.draft?.problems ?? [], aboutAnAnswer),
+  );
   /** Problems that belong to no one field. */
   const [general, setGeneral] = useState("");
   const [uploadProblems, setUploadProblems] = useState<Record<string, string>>({});
   const [uploading, setUploading] = useState<Record<string, boolean>>({});
   const [badPostcode, setBadPostcode] = useState<Record<string, boolean>>({});
   const [save, setSave] = useState<SaveState>({ kind: "idle" });
-  /** Whether the error summary is shown (after a refused send, not while typing). */
+  /** Whether the error summary is shown (after "continue" found problems, not while typing). */
   const [summary, setSummary] = useState(false);
-  const [submitting, setSubmitting] = useState(false);
+  const [going, setGoing] = useState(false);
   /** Said to screen readers when a file is removed. */
   const [removed, setRemoved] = useState("");
 
-  const answersRef = useRef<Answers>(draft.answers);
+  const answersRef = useRef<Answers>(initial);
+  const draftRef = useRef<string | null>(draft?.id ?? null);
+  const creating = useRef<Promise<string> | null>(null);
   const dirty = useRef(false);
   const timer = useRef<number | undefined>(undefined);
-  const inFlight = useRef<Promise<boolean> | null>(null);
+  const inFlight = useRef<Promise<DraftCheck | null> | null>(null);
   const focusFirstError = useRef(false);
-  const path = { application_id: draft.id };
 
-  function showProblems(problems: FieldProblem[]) {
-    const known = new Set(fields.map((field) => field.name));
-    const byField: Record<string, string> = {};
-    const other: string[] = [];
-    for (const problem of problems) {
-      if (known.has(problem.field)) byField[problem.field] ??= problem.message;
-      else other.push(problem.message);
-    }
-    setErrors((current) => ({ ...current, ...byField }));
-    setGeneral(other.join(" "));
+  /** The draft's id, starting it on the first answer or file (the server reopens one if it exists). */
+  async function ensureDraft(): Promise<string> {
+    if (draftRef.current) return draftRef.current;
+    creating.current ??= request("POST", "/api/v1/applications", { body: { service_id: service.id } }).then(
+      ({ data }) => {
+        draftRef.current = data.id;
+        setDraftId(data.id);
+        return data.id;
+      },
+      (error: unknown) => {
+        creating.current = null;
+        throw error;
+      },
+    );
+    return creating.current;
   }
 
-  async function saveNow(): Promise<boolean> {
+  function showProblems(problems: FieldProblem[], all: boolean) {
+    setErrors((current) =>
+      byField(problems.filter((problem) => known.has(problem.field)), (problem) =>
+        all || aboutAnAnswer(problem) || problem.field in current,
+      ),
+    );
+    setGeneral(
+      problems
+        .filter((problem) => !known.has(problem.field))
+        .map((problem) => problem.message)
+        .join(" "),
+    );
+  }
+
+  function failed(error: unknown) {
+    if (!(error instanceof ApiError)) throw error;
+    if (error.status === 0) setSave({ kind: "offline" });
+    else if (error.errors.length > 0) {
+      showProblems(error.errors, false);
+      setSave({ kind: "failed", text: t("notSaved") });
+    } else setSave({ kind: "failed", text: error.detail || error.title });
+  }
+
+  /** Saves what is typed (or, with `force`, asks where the draft stands even when nothing changed):
+   * the draft's standing, or null when it could not be saved. */
+  async function saveNow(force = false): Promise<DraftCheck | null> {
     window.clearTimeout(timer.current);
     if (inFlight.current) await inFlight.current;
-    if (!dirty.current) return true;
+    if (!dirty.current && !force) return null;
     dirty.current = false;
     const run = (async () => {
       setSave({ kind: "saving" });
       try {
+        const application_id = await ensureDraft();
         const { data: saved } = await request("PUT", "/api/v1/applications/{application_id}/answers", {
-          path,
+          path: { application_id },
           body: { answers: forSaving(service.form, answersRef.current) },
         });
-        setSave({ kind: "saved", at: saved.saved_at });
-        setGeneral("");
-        return true;
+        const check = saved.draft;
+        setSave({ kind: "saved", at: saved.saved_at, held: Object.keys(check.invalid_answers).length });
+        showProblems(check.problems, false);
+        return check;
       } catch (error) {
         dirty.current = true; // still to be saved
-        if (!(error instanceof ApiError)) throw error;
-        if (error.status === 0) setSave({ kind: "offline" });
-        else if (error.errors.length > 0) {
-          showProblems(error.errors);
-          setSave({ kind: "invalid" });
-        } else setSave({ kind: "failed", text: error.detail || error.title });
-        return false;
+        failed(error);
+        return null;
       }
     })();
     inFlight.current = run;
@@ -123,6 +175,10 @@ export function useApplicationForm(service: ServiceView, draft: ApplicationView)
     const hidden = () => document.visibilityState === "hidden" && flush();
     window.addEventListener("online", flush);
     document.addEventListener("visibilitychange", hidden);
+    // Back from "check your answers" by a change link: straight to that question.
+    const asked = window.location.hash.startsWith("#f-") ? document.getElementById(window.location.hash.slice(1)) : null;
+    asked?.focus();
+    asked?.scrollIntoView({ block: "center" });
     return () => {
       window.removeEventListener("online", flush);
       document.removeEventListener("visibilitychange", hidden);
@@ -130,7 +186,8 @@ export function useApplicationForm(service: ServiceView, draft: ApplicationView)
     };
   }, []);
 
-  useEffect(() => {
+  // As the summary is drawn (not a frame later), so that nothing reads or types into the page meanwhile.
+  useLayoutEffect(() => {
     if (!focusFirstError.current) return;
     focusFirstError.current = false;
     const first = fields.find((field) => errors[field.name]);
@@ -139,30 +196,45 @@ export function useApplicationForm(service: ServiceView, draft: ApplicationView)
     target?.scrollIntoView({ block: "center" });
   }, [errors, summary]);
 
-  async function submit(event: Event) {
+  /** On to "check your answers" once nothing stops the application being sent; else the summary. */
+  async function goOn(event: Event) {
     event.preventDefault();
-    if (submitting) return;
-    setSubmitting(true);
-    setGeneral("");
+    if (going) return;
+    setGoing(true);
     try {
-      if (!(await saveNow())) {
+      const check = await saveNow(true);
+      if (check === null) return;
+      if (check.problems.length > 0) {
+        showProblems(check.problems, true);
         setSummary(true);
         focusFirstError.current = true;
         return;
       }
-      await request("POST", "/api/v1/applications/{application_id}/submit", { path });
-      navigate(`/applications/${draft.id}?sent=1`);
+      navigate(`/apply/${tileId}/check`);
+    } finally {
+      setGoing(false);
+    }
+  }
+
+  async function discard(): Promise<boolean> {
+    window.clearTimeout(timer.current);
+    dirty.current = false;
+    if (inFlight.current) await inFlight.current;
+    if (!draftRef.current) return true;
+    try {
+      await request("DELETE", "/api/v1/applications/{application_id}", {
+        path: { application_id: draftRef.current },
+      });
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
-      if (error.status === 0) setGeneral(t("offline"));
-      else if (error.errors.length > 0) {
-        showProblems(error.errors);
-        setSummary(true);
-        focusFirstError.current = true;
-      } else setGeneral(error.detail || error.title);
-    } finally {
-      setSubmitting(false);
+      if (error.status !== 404) {
+        setGeneral(error.status === 0 ? t("offline") : error.detail || error.title);
+        return false;
+      }
     }
+    draftRef.current = null;
+    navigate(`/apply/${tileId}?discarded=1`);
+    return true;
   }
 
   async function addFiles(field: FormField, chosen: FileList | null, input: HTMLInputElement) {
@@ -183,7 +255,11 @@ export function useApplicationForm(service: ServiceView, draft: ApplicationView)
       body.append("field", field.name);
       body.append("file", file, file.name);
       try {
-        const { data: added } = await request("POST", "/api/v1/applications/{application_id}/files", { path, body });
+        const application_id = await ensureDraft();
+        const { data: added } = await request("POST", "/api/v1/applications/{application_id}/files", {
+          path: { application_id },
+          body,
+        });
         setFiles((now) => [...now, added]);
         change(field.name, [...ids, added.id]);
       } catch (error) {
@@ -200,32 +276,34 @@ export function useApplicationForm(service: ServiceView, draft: ApplicationView)
   }
 
   async function removeFile(file: FileView) {
+    const name = file.field ?? "";
     try {
       await request("DELETE", "/api/v1/applications/{application_id}/files/{file_id}", {
-        path: { ...path, file_id: file.id },
+        path: { application_id: draftRef.current ?? "", file_id: file.id },
       });
     } catch (error) {
       if (error instanceof ApiError && error.status !== 404) {
-        setUploadProblems((now) => ({ ...now, [file.field]: error.status === 0 ? t("offline") : error.detail }));
+        setUploadProblems((now) => ({ ...now, [name]: error.status === 0 ? t("offline") : error.detail }));
         return;
       }
     }
     // The server dropped it from the saved answers too.
     setFiles((now) => now.filter((item) => item.id !== file.id));
-    const ids = ((answersRef.current[file.field] as string[] | undefined) ?? []).filter((id) => id !== file.id);
+    const ids = ((answersRef.current[name] as string[] | undefined) ?? []).filter((id) => id !== file.id);
     const next = { ...answersRef.current };
-    if (ids.length) next[file.field] = ids;
-    else delete next[file.field];
+    if (ids.length) next[name] = ids;
+    else delete next[name];
     answersRef.current = next;
     setAnswers(next);
     setRemoved(`${t("remove")}: ${file.file_name}`);
-    window.setTimeout(() => document.getElementById(`f-${file.field}`)?.focus(), 0); // once drawn again
+    window.setTimeout(() => document.getElementById(`f-${name}`)?.focus(), 0); // once drawn again
   }
 
   const checkPostcode = (name: string, wrong: boolean) => setBadPostcode((now) => ({ ...now, [name]: wrong }));
 
   return {
     fields,
+    draftId,
     answers,
     files,
     errors,
@@ -235,10 +313,11 @@ export function useApplicationForm(service: ServiceView, draft: ApplicationView)
     badPostcode,
     save,
     summary,
-    submitting,
+    going,
     removed,
     change,
-    submit,
+    goOn,
+    discard,
     addFiles,
     removeFile,
     checkPostcode,

@@ -1,0 +1,45 @@
+"""The composition root's wiring of background work and of reactions between features, shared by the
+API process and the worker: every kind of task with the handler that runs it (the API queues tasks
+and runs none, but tests run them in place on the app's resources), and what runs in another
+feature's transaction. Nothing registers itself when imported: a feature's kinds, handlers and hooks
+do something only once listed here.
+"""
+
+from __future__ import annotations
+
+from backend.applications.states import DELIVER_TASK as APPLICATION_DELIVER_TASK
+from backend.applications.states import move_on_payment
+from backend.applications.tasks import deliver_application
+from backend.connectors.entitlements import NEWLY_ELIGIBLE_TASK
+from backend.core.tasks import Handles, TaskRegistry
+from backend.identity.service import on_login
+from notifications.campaigns import EXPAND_TASK
+from notifications.service import DELIVER_TASK, RELEASE_TASK, STATUS_WEBHOOK_TASK
+from notifications.tasks import (
+    deliver,
+    deliver_status_webhook,
+    expand_campaign,
+    give_held_messages,
+    release_scheduled,
+    tell_the_newly_eligible,
+)
+from payments.service import REFUND_WEBHOOK_TASK, WEBHOOK_TASK, on_bill_paid
+from payments.tasks import deliver_payment_webhook, deliver_refund_webhook
+
+TASKS = TaskRegistry(
+    Handles(WEBHOOK_TASK, deliver_payment_webhook),
+    Handles(REFUND_WEBHOOK_TASK, deliver_refund_webhook),
+    Handles(DELIVER_TASK, deliver),
+    Handles(EXPAND_TASK, expand_campaign),
+    Handles(RELEASE_TASK, release_scheduled),
+    Handles(STATUS_WEBHOOK_TASK, deliver_status_webhook),
+    Handles(NEWLY_ELIGIBLE_TASK, tell_the_newly_eligible),
+    Handles(APPLICATION_DELIVER_TASK, deliver_application),
+)
+
+
+def wire_features() -> None:
+    """What runs inside another feature's transaction (each hook keeps a listener once, so calling
+    this again, as each app a test builds does, changes nothing)."""
+    on_bill_paid(move_on_payment)  # a paid fee moves its application on, in the settling transaction
+    on_login(give_held_messages)  # messages held for a national ID reach its first login
