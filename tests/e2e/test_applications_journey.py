@@ -325,8 +325,9 @@ async def test_a_citizen_applies_pays_the_fee_gets_a_signed_certificate_and_shar
     await page.click("nav >> text=ใครเข้าถึงข้อมูลของฉัน")
     await page.wait_for_selector(".timeline li", timeout=WAIT)
     records = await page.locator(".timeline li").all_inner_texts()
-    assert any("You shared a document" in record for record in records), records
-    opened = [record for record in records if "opened your document" in record]
+    # In Thai, as the screen is: the purposes are stored in both languages.
+    assert any("คุณแชร์เอกสาร" in record for record in records), records
+    opened = [record for record in records if "ผู้ได้รับลิงก์จากคุณเปิดเอกสาร" in record]
     assert len(opened) == 2, records  # the opening, and the refused second one
     await _fits_the_phone(page, "31-who-accessed-my-data-share")
 

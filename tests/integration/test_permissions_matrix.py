@@ -137,6 +137,7 @@ TABLE: dict[str, Who] = {
     "GET /applications/{key:str}": ANYONE,
     "GET /wallet/{key:str}": ANYONE,
     "GET /shared/{key:str}": ANYONE,
+    "GET /entitlements/consent/{key:str}": ANYONE,
     "GET /verify/{key:str}": ANYONE,
     "GET /verify/receipt/{key:str}": ANYONE,
     # identity
@@ -297,7 +298,8 @@ PWA_SHELL = frozenset({
     "HEAD /assets/{file_path:path}", "GET /entitlements", "GET /bills", "GET /inbox", "GET /settings",
     "GET /data-access", "GET /console", "GET /applications", "GET /wallet", "GET /verify",
     "GET /apply/{key:str}", "GET /applications/{key:str}", "GET /wallet/{key:str}", "GET /shared/{key:str}",
-    "GET /verify/{key:str}", "GET /verify/receipt/{key:str}", "GET /apply/{key:str}/{step:str}",
+    "GET /entitlements/consent/{key:str}", "GET /verify/{key:str}", "GET /verify/receipt/{key:str}",
+    "GET /apply/{key:str}/{step:str}",
 })  # fmt: skip
 
 # --- how each route is called -------------------------------------------------------------------
