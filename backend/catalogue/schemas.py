@@ -45,6 +45,9 @@ LIFE_EVENT_LABELS: dict[str, tuple[str, str]] = {
     "bereavement": ("สูญเสียคนในครอบครัว", "Losing a loved one"),
     "business": ("เริ่มธุรกิจ", "Starting a business"),
 }
+# The group of tiles tied to no life event: a key no tile can be given, so it never clashes.
+OTHER_LIFE_EVENT = "other"
+OTHER_LIFE_EVENT_LABEL = ("อื่น ๆ", "Other")
 
 Title = Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
 Description = Annotated[str, msgspec.Meta(max_length=500)]
