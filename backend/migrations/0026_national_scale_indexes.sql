@@ -6,3 +6,7 @@
 -- transaction, which CONCURRENTLY cannot); IF NOT EXISTS then makes this file a no-op.
 CREATE INDEX IF NOT EXISTS notification_deliveries_subscription
     ON notification_deliveries (subscription_id) WHERE subscription_id IS NOT NULL;
+
+-- The retention job deletes finished tasks by age (backend.core.tasks.prune_finished_tasks): without
+-- this it would read the whole outbox, which gains a row for every push batch.
+CREATE INDEX IF NOT EXISTS task_outbox_finished ON task_outbox (finished_at) WHERE state <> 'pending';
