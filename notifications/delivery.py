@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import aiohttp
+import asyncpg
 import msgspec
 import structlog
 from py_vapid import Vapid02
@@ -222,18 +223,7 @@ async def _record(ctx: TaskContext, outcomes: list[Outcome]) -> None:
     await record_outcomes(
         connection, [(o.row.id, o.attempt, o.status_code, o.status, o.reason) for o in outcomes]
     )
-    if succeeded := [
-        o.row.subscription_id for o in outcomes if o.status == "delivered" and o.row.subscription_id
-    ]:
-        await devices.subscriptions_succeeded(connection, succeeded)
-    if gone := [o.row.subscription_id for o in outcomes if _device_gone(o) and o.row.subscription_id]:
-        await devices.remove_subscriptions(connection, gone)
-    if failed := [
-        (o.row.subscription_id, o.reason)
-        for o in outcomes
-        if o.status != "delivered" and o.row.subscription_id and not _device_gone(o)
-    ]:
-        await devices.subscriptions_failed(connection, failed)
+    await _device_health(ctx, outcomes)
     notification_ids = sorted({o.row.notification_id for o in outcomes})
     for changed in await refresh_notification_statuses(connection, notification_ids):
         # Single messages tell the agency's webhook their outcome; campaigns are followed by their progress.
@@ -241,6 +231,39 @@ async def _record(ctx: TaskContext, outcomes: list[Outcome]) -> None:
             await ctx.work.add_task(STATUS_WEBHOOK_TASK, NotificationRef(uuid.UUID(changed.id)))
     for push_at, delivery_ids in _retries(outcomes):
         await ctx.work.add_task(DELIVER_TASK, DeliveryBatch(delivery_ids), run_after=push_at)
+
+
+_DEVICE_LOCK_TIMEOUT = "2s"
+
+
+async def _device_health(ctx: TaskContext, outcomes: list[Outcome]) -> None:
+    """Each device's last success or failure, and removing devices that are gone. In a savepoint, with a
+    short lock wait: if it fails (a citizen removing that device at the same moment, a lock held long)
+    the batch's outcomes still commit, so nobody is pushed the same message again on the task's retry;
+    a gone device is found gone again at its next push."""
+    succeeded = [o.row.subscription_id for o in outcomes if o.status == "delivered" and o.row.subscription_id]
+    gone = [o.row.subscription_id for o in outcomes if _device_gone(o) and o.row.subscription_id]
+    failed = [
+        (o.row.subscription_id, o.reason)
+        for o in outcomes
+        if o.status != "delivered" and o.row.subscription_id and not _device_gone(o)
+    ]
+    if not (succeeded or gone or failed):
+        return
+    connection = ctx.connection
+    try:
+        async with connection.transaction():
+            await connection.execute(f"SET LOCAL lock_timeout = '{_DEVICE_LOCK_TIMEOUT}'")
+            if succeeded:
+                await devices.subscriptions_succeeded(connection, succeeded)
+            if gone:
+                await devices.remove_subscriptions(connection, gone)
+            if failed:
+                await devices.subscriptions_failed(connection, failed)
+            # SET LOCAL outlives a released savepoint: the rest of the batch's work keeps the usual wait.
+            await connection.execute("SET LOCAL lock_timeout TO DEFAULT")
+    except asyncpg.PostgresError as exc:
+        _log.warning("device_health_not_recorded", error=type(exc).__name__, devices=len(outcomes))
 
 
 def _device_gone(outcome: Outcome) -> bool:
