@@ -1,7 +1,7 @@
 """What the agency console needs of the API beyond issuing and listing: the agency's own biller IDs,
 cancelling an unpaid bill (and the QR already on the citizen's phone with it), retiring a tile with a
-reason, how many citizens an audience reaches before a campaign is sent, and "in the inbox only (no
-device)" told apart from a failure."""
+reason, how many citizens an audience reaches before a campaign is sent, "in the inbox only (no
+device)" told apart from a failure, and a connector's test call and health."""
 
 from __future__ import annotations
 
@@ -12,9 +12,12 @@ import httpx
 from backend.core.resources import Resources
 from tests.factories import make_agency, valid_national_id
 from tests.helpers.catalogue import tile
+from tests.helpers.connectors import agency_with, connector, control
 from tests.helpers.notifications import PARAMS, TEMPLATE, run_until_idle, send
 from tests.helpers.payments import DEFAULT_BILLER, bill, callback, pending_payment, post_callback
 from tests.integration.conftest import SignIn
+
+SOMCHAI = "3101200581231"  # retired, 68: the demo elderly allowance answers "receiving"
 
 
 async def test_an_agency_cancels_an_unpaid_bill_and_the_qr_on_the_phone_stops_with_it_but_not_a_paid_one(
@@ -108,3 +111,46 @@ async def test_a_sender_sees_how_many_an_audience_reaches_and_the_inbox_only_is_
     ).json()
     assert progress["recipients"] == expected
     assert progress["inbox_only"] == progress["counts"].get("permanent-failure", 0) == expected
+
+
+async def test_an_agency_tests_its_connector_with_a_national_id_and_reads_its_health(
+    sign_in: SignIn, resources: Resources, agencies_url: str
+) -> None:
+    agency_id, admin, [connector_id] = await agency_with(
+        sign_in, resources, [connector(agencies_url, "elderly")]
+    )
+    url = f"/api/v1/agency/{agency_id}/connectors/{connector_id}"
+    tested = await admin.post(f"{url}/test", json={"national_id": SOMCHAI})
+    assert tested.status_code == 200, tested.text
+    answer = tested.json()
+    assert (answer["ok"], answer["outcome"], answer["reason_en"]) == (True, "ok", None)
+    assert answer["entitlements"][0]["status"] == "receiving"
+    assert answer["latency_ms"] >= 0
+    # A test call is the agency's own: no citizen's record has it.
+    assert await resources.pool.fetchval("SELECT count(*) FROM data_access_log") == 0
+
+    await control(agencies_url, "elderly", "fail")
+    try:
+        for _ in range(5):
+            failed = (await admin.post(f"{url}/test", json={"national_id": SOMCHAI})).json()
+        assert (failed["ok"], failed["outcome"]) == (False, "error_status")
+        assert failed["reason_th"] == "ระบบของหน่วยงานขัดข้อง"
+        health = (await admin.get(f"{url}/health")).json()
+        assert health["circuit"] == "open"
+        assert health["latency_samples"] == 1  # answered calls only
+        assert health["latency_median_ms"] == health["latency_p95_ms"] <= answer["latency_ms"]
+        # A test is made even while the breaker is open, and an answer closes it.
+        await control(agencies_url, "elderly", "ok")
+        assert (await admin.post(f"{url}/test", json={"national_id": SOMCHAI})).json()["ok"] is True
+        assert (await admin.get(f"{url}/health")).json()["circuit"] == "closed"
+    finally:
+        await control(agencies_url, "elderly", "ok")
+
+    citizen = await sign_in(national_id=SOMCHAI)
+    await citizen.get("/api/v1/entitlements")
+    health = (await admin.get(f"{url}/health")).json()
+    assert (health["calls_24h"], health["failures_24h"], health["last_failure_at"]) == (1, 0, None)
+    assert health["last_ok_at"] is not None
+    assert health["latency_samples"] == 3
+    bad = await admin.post(f"{url}/test", json={"national_id": "3101200581230"})
+    assert bad.status_code == 400
