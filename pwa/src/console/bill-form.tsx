@@ -27,6 +27,11 @@ export function satangOf(text: string): number | null {
 
 const EMPTY = { national_id: "", amount: "", due_date: "", biller_id: "", ref1: "", ref2: "", description_th: "", description_en: "" };
 type Form = typeof EMPTY;
+/** Each field's label: beside it, and in the error summary before its problem. */
+const LABELS: Record<keyof Form, AgencyWord> = {
+  national_id: "nationalId", amount: "amountBaht", due_date: "dueDate", biller_id: "billerId", ref1: "ref1",
+  ref2: "ref2", description_th: "billDescriptionTh", description_en: "billDescriptionEn",
+};
 type Problems = Partial<Record<keyof Form, string>>;
 
 /** The form's problems, each said in words (the API's own, from a refused request, likewise). */
@@ -83,9 +88,9 @@ export function BillForm({ agencyId, issued }: { agencyId: number; issued: (mess
     }
   }
 
-  const field = (key: keyof Form, label: AgencyWord, control: ComponentChildren) => (
+  const field = (key: keyof Form, control: ComponentChildren) => (
     <div class="field">
-      <label for={`bill-${key}`}>{a(label)}</label>
+      <label for={`bill-${key}`}>{a(LABELS[key])}</label>
       {problems[key] && <p class="form-error" id={`bill-${key}-error`}>{problems[key]}</p>}
       {control}
     </div>
@@ -107,31 +112,30 @@ export function BillForm({ agencyId, issued }: { agencyId: number; issued: (mess
       {listed.length > 0 && (
         <div class="error-summary" role="alert">
           <h2>{a("fixThese")}</h2>
-          <ul>{listed.map(([key, problem]) => <li key={key}><a href={`#bill-${key}`}>{problem}</a></li>)}</ul>
+          <ul>{listed.map(([key, problem]) => <li key={key}><a href={`#bill-${key}`}>{a(LABELS[key as keyof Form])}: {problem}</a></li>)}</ul>
         </div>
       )}
       <div class="console-grid">
         <div>
-          {field("national_id", "nationalId", input("national_id", { inputMode: "numeric", autoComplete: "off", maxLength: 13 }))}
-          {field("amount", "amountBaht", input("amount", { inputMode: "decimal" }))}
+          {field("national_id", input("national_id", { inputMode: "numeric", autoComplete: "off", maxLength: 13 }))}
+          {field("amount", input("amount", { inputMode: "decimal" }))}
           <fieldset class="form-field">
-            <legend>{a("dueDate")}</legend>
+            <legend>{a(LABELS.due_date)}</legend>
             {problems.due_date && <p class="form-error">{problems.due_date}</p>}
             <DateInput id="bill-due_date" value={form.due_date} onChange={(iso) => setForm({ ...form, due_date: iso ?? "" })} invalid={!!problems.due_date} />
           </fieldset>
           {field(
             "biller_id",
-            "billerId",
             <select id="bill-biller_id" value={biller} onChange={set("biller_id")}>
               {owned.map((id) => <option key={id} value={id}>{id}</option>)}
             </select>,
           )}
         </div>
         <div>
-          {field("ref1", "ref1", input("ref1", { autoComplete: "off" }))}
-          {field("ref2", "ref2", input("ref2", { autoComplete: "off" }))}
-          {field("description_th", "billDescriptionTh", input("description_th"))}
-          {field("description_en", "billDescriptionEn", input("description_en", { lang: "en" }))}
+          {field("ref1", input("ref1", { autoComplete: "off" }))}
+          {field("ref2", input("ref2", { autoComplete: "off" }))}
+          {field("description_th", input("description_th"))}
+          {field("description_en", input("description_en", { lang: "en" }))}
         </div>
       </div>
       {billers.status === "ok" && owned.length === 0 && <p class="notice error">{a("noBiller")}</p>}

@@ -90,7 +90,7 @@ export function Progress({ agencyId, sent }: { agencyId: number; sent: { kind: "
         <div><dt>{a("countSuppressed")}</dt><dd>{figures.suppressed}</dd></div>
         <div><dt>{a("countFailed")}</dt><dd>{figures.failed}</dd></div>
       </dl>
-      <CampaignChart samples={samples} label={w("chart")} />
+      <CampaignChart samples={samples} label={w("chart")} names={{ delivered: a("countDelivered"), failed: a("countFailed"), waiting: a("countWaiting") }} />
     </section>
   );
 }
