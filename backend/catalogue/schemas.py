@@ -101,6 +101,12 @@ class ReviewDecision(Input, forbid_unknown_fields=True):
     comment: Annotated[str, msgspec.Meta(min_length=1, max_length=1000)]
 
 
+class Retirement(Input, forbid_unknown_fields=True):
+    """Why a tile is taken out of the catalogue: kept with the review record and shown with the tile."""
+
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=1000)]
+
+
 class NewAgency(Input, kw_only=True, forbid_unknown_fields=True):
     code: Annotated[str, msgspec.Meta(pattern="^[a-z][a-z0-9-]{1,31}$")]
     name_th: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
