@@ -407,7 +407,6 @@ CALLS: dict[str, Call] = {
     "GET /wallet/{key:str}": Call("/wallet/{new_key}"),
     "GET /entitlements/consent/{key:str}": Call("/entitlements/consent/{new_key}"),
     "GET /shared/{key:str}": Call("/shared/{new_key}"),
-    "GET /entitlements/consent/{key:str}": Call("/entitlements/consent/{new_key}"),
     "GET /verify/{key:str}": Call("/verify/{new_key}"),
     "GET /verify/receipt/{key:str}": Call("/verify/receipt/{new_key}"),
     "GET /auth/login": Call("/auth/login?next=/bills", on_demo=True),
