@@ -82,7 +82,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     if not settings.database_url or not settings.redis_url:
         raise ConfigurationError("DATABASE_URL and REDIS_URL must be resolved before the app starts")
     configure_logging(settings.log_level, json_lines=settings.log_json)
-    wire_features()
+    wire_features(settings)
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:

@@ -85,7 +85,7 @@ class _Worker(Worker[Any]):
 
 def build_worker(resources: Resources) -> Worker[Any]:
     """The worker over ``resources``, running tasks with their registry (``backend.server.tasks``)."""
-    wire_features()
+    wire_features(resources.settings)
 
     async def startup(ctx: dict[str, Any]) -> None:
         ctx["resources"] = resources

@@ -2638,6 +2638,7 @@ export interface components {
             /** Format: date-time */
             created_at: string;
             read_at: string | null;
+            verification_code?: string | null;
         };
         /** InboxPage */
         InboxPage: {
