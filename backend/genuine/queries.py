@@ -80,3 +80,45 @@ async def seal_by_code(db: Db, code: str) -> SealFound | None:
         code,
     )
     return msgspec.convert(dict(row), SealFound) if row else None
+
+
+class Registered(msgspec.Struct, kw_only=True, frozen=True):
+    code: str
+    channel: str
+    sent_at: dt.datetime
+    request_hash: bytes
+
+
+async def lock_key(connection: Connection, agency_id: int, key: str) -> None:
+    """Until commit: two registrations under one idempotency key never both write."""
+    await connection.execute(
+        "SELECT pg_advisory_xact_lock(hashtextextended('message-code:' || $1::text || ':' || $2, 0))",
+        str(agency_id),
+        key,
+    )
+
+
+async def registered_by_key(connection: Connection, agency_id: int, key: str) -> Registered | None:
+    row = await connection.fetchrow(
+        "SELECT code, channel, sent_at, request_hash FROM message_seals "
+        "WHERE agency_id = $1 AND idempotency_key = $2",
+        agency_id,
+        key,
+    )
+    return msgspec.convert(dict(row), Registered) if row else None
+
+
+async def mark_registered(connection: Connection, code: str, key: str, request_hash: bytes) -> None:
+    await connection.execute(
+        "UPDATE message_seals SET idempotency_key = $2, request_hash = $3 WHERE code = $1",
+        code,
+        key,
+        request_hash,
+    )
+
+
+async def agency_names(connection: Connection, agency_id: int) -> tuple[str, str, str]:
+    """(code, Thai name, English name)."""
+    row = await connection.fetchrow("SELECT code, name_th, name_en FROM agencies WHERE id = $1", agency_id)
+    assert row is not None  # the caller's permission for it was checked
+    return row["code"], row["name_th"], row["name_en"]

@@ -39,6 +39,9 @@ from backend.core.metrics import PROMETHEUS_CONFIG
 from backend.core.migrate import upgrade
 from backend.core.resources import Resources, open_resources
 from backend.core.security import SecurityHeadersMiddleware
+from backend.genuine.api import ROUTERS as GENUINE_ROUTERS
+from backend.genuine.context import Genuine, provide_genuine
+from backend.genuine.sealing import MessageSealer
 from backend.identity.api import IDENTITY_ROUTERS
 from backend.identity.auth import AuthenticationMiddleware
 from backend.identity.service import (
@@ -125,6 +128,12 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 app.state.identity.cipher,
                 settings.public_url,
             )
+            app.state.genuine = Genuine(
+                resources.pool,
+                resources.queue,
+                MessageSealer(app.state.applications.signer),
+                settings.public_url,
+            )
             yield
 
     handlers: list[ControllerRouterHandler] = [
@@ -136,6 +145,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         *PAYMENT_ROUTERS,
         *NOTIFICATION_ROUTERS,
         *APPLICATION_ROUTERS,
+        *GENUINE_ROUTERS,
         agencies_for_agency_staff,
     ]
     plugins: list[PluginProtocol] = []
@@ -159,6 +169,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "entitlements": Provide(provide_entitlements, sync_to_thread=False),
             "applications": Provide(provide_applications, sync_to_thread=False),
             "payment_states": Provide(provide_payment_states, sync_to_thread=False),
+            "genuine": Provide(provide_genuine, sync_to_thread=False),
         },
         lifespan=[lifespan],
         plugins=plugins,

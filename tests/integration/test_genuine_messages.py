@@ -9,6 +9,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from backend.core.resources import Resources
 from backend.genuine import codes, statement
+from tests.factories import make_agency, valid_national_id
 from tests.helpers.notifications import deliver_all, received, send, sender_and_subscriber
 from tests.integration.conftest import SignIn
 
@@ -53,3 +54,68 @@ async def test_a_message_carries_a_code_in_the_inbox_and_the_push_signed_by_the_
     [key] = [key for key in keys if key["kid"] == seal["key_id"]]
     public = Ed25519PublicKey.from_public_bytes(base64.urlsafe_b64decode(key["x"] + "=="))
     public.verify(seal["signature"], signed)  # raises unless the platform signed exactly this
+
+
+async def test_an_agency_gets_a_code_for_its_own_sms_idempotently_and_the_citizen_sees_it_in_the_inbox(
+    sign_in: SignIn, resources: Resources
+) -> None:
+    agency_id = await make_agency(resources.pool, status="approved")
+    sender = await sign_in(("agency_sender", agency_id))
+    national_id = valid_national_id(122)
+    citizen = await sign_in(national_id=national_id)
+    body = {
+        "national_id": national_id,
+        "channel": "sms",
+        "text": "บัตรของท่านพร้อมรับแล้ว",
+        "idempotency_key": "sms-1",
+        "agency_id": agency_id,
+    }
+    first = await sender.post("/api/v1/agency/message-codes", json=body)
+    assert first.status_code == 201, first.text
+    code = first.json()["code"]
+    assert codes.normalise(code) is not None
+    assert first.json()["link"].endswith(f"/m/{code}")
+    again = await sender.post("/api/v1/agency/message-codes", json=body)
+    assert (again.status_code, again.json()) == (200, first.json())
+    other = await sender.post("/api/v1/agency/message-codes", json={**body, "text": "อื่น"})
+    assert other.status_code == 409
+    both = await sender.post("/api/v1/agency/message-codes", json={**body, "text_sha256": "0" * 64})
+    assert both.status_code == 400
+    assert both.json()["errors"][0]["field"] == "text"
+
+    [item] = (await citizen.get("/api/v1/inbox")).json()["items"]
+    assert item["title_en"].endswith("sent you an SMS")
+    assert code in item["body_th"]
+    assert "บัตรของท่านพร้อมรับแล้ว" in item["body_th"]
+    assert item["url"] == f"/m/{code}"
+    assert item["verification_code"] != codes.normalise(code)  # the inbox entry is a message of its own
+
+
+async def test_a_code_for_someone_not_yet_using_the_app_waits_in_their_inbox_and_says_nothing_to_the_agency(
+    sign_in: SignIn, resources: Resources
+) -> None:
+    agency_id = await make_agency(resources.pool, status="approved")
+    sender = await sign_in(("agency_sender", agency_id))
+    stranger = valid_national_id(123)
+    made = await sender.post(
+        "/api/v1/agency/message-codes",
+        json={"national_id": stranger, "channel": "letter", "text_sha256": "a" * 64, "idempotency_key": "l"},
+    )
+    assert made.status_code == 201, made.text
+    assert set(made.json()) == {"code", "link", "channel", "sent_at"}
+    held = await resources.pool.fetchrow("SELECT title_en, held_for IS NOT NULL AS held FROM notifications")
+    assert held is not None
+    assert held["held"]  # becomes theirs at first login, as any held message does
+    assert held["title_en"].endswith("sent you a letter")
+    outsider = await sign_in()
+    refused = await outsider.post(
+        "/api/v1/agency/message-codes",
+        json={
+            "national_id": stranger,
+            "channel": "sms",
+            "text": "x",
+            "idempotency_key": "k",
+            "agency_id": agency_id,
+        },
+    )
+    assert refused.status_code == 403

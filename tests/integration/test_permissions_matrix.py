@@ -226,6 +226,7 @@ TABLE: dict[str, Who] = {
     "GET /api/v1/agency/{agency_id:int}/notification-templates": NOTIFY,
     "POST /api/v1/agency/{agency_id:int}/notification-templates": NOTIFY,
     "POST /api/v1/agency/notifications": NOTIFY,
+    "POST /api/v1/agency/message-codes": NOTIFY,
     "GET /api/v1/agency/{agency_id:int}/notifications/{notification_id:uuid}": NOTIFY,
     "POST /api/v1/agency/notification-campaigns": NOTIFY,
     "GET /api/v1/agency/{agency_id:int}/notification-campaigns/{campaign_id:uuid}": NOTIFY,
@@ -401,6 +402,7 @@ CALLS: dict[str, Call] = {
     "GET /applications/{key:str}": Call("/applications/{new_key}"),
     "GET /wallet/{key:str}": Call("/wallet/{new_key}"),
     "GET /shared/{key:str}": Call("/shared/{new_key}"),
+    "GET /entitlements/consent/{key:str}": Call("/entitlements/consent/7"),
     "GET /verify/{key:str}": Call("/verify/{new_key}"),
     "GET /verify/receipt/{key:str}": Call("/verify/receipt/{new_key}"),
     "GET /auth/login": Call("/auth/login?next=/bills", on_demo=True),
@@ -551,6 +553,16 @@ CALLS: dict[str, Call] = {
     ),
     "POST /api/v1/agency/notifications": Call(
         "/api/v1/agency/notifications", json={**MESSAGE, "agency_id": "{x}"}
+    ),
+    "POST /api/v1/agency/message-codes": Call(
+        "/api/v1/agency/message-codes",
+        json={
+            "national_id": "{a_national_id}",
+            "channel": "sms",
+            "text": "ทดสอบ",
+            "idempotency_key": "{new_key}",
+        }
+        | {"agency_id": "{x}"},
     ),
     "GET /api/v1/agency/{agency_id:int}/notifications/{notification_id:uuid}": Call(
         "/api/v1/agency/{x}/notifications/{a_message}"

@@ -228,6 +228,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/agency/message-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A verification code and link for an SMS, letter or email the agency sends itself (also recorded in the citizen's inbox) */
+        post: operations["ApiV1AgencyMessageCodesRegisterMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/agency/notification-campaigns": {
         parameters: {
             query?: never;
@@ -2693,6 +2710,14 @@ export interface components {
             deleted_by_citizen: boolean;
             deliveries: components["schemas"]["Delivery"][];
         };
+        /** MessageCode */
+        MessageCode: {
+            code: string;
+            link: string;
+            channel: string;
+            /** Format: date-time */
+            sent_at: string;
+        };
         /** MessageSender */
         MessageSender: {
             id: number;
@@ -2815,6 +2840,17 @@ export interface components {
         NewEmergencyAlertApproval: {
             agency_id: number;
             reason: string;
+        };
+        /** NewMessageCode */
+        NewMessageCode: {
+            /** @description A Thai national ID: 13 digits, the last the check digit of the first twelve. */
+            national_id: string;
+            /** @enum {string} */
+            channel: "sms" | "letter" | "email";
+            text?: string | null;
+            text_sha256?: string | null;
+            idempotency_key: string;
+            agency_id?: number | null;
         };
         /** NewNotification */
         NewNotification: {
@@ -3973,6 +4009,45 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BillView"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    ApiV1AgencyMessageCodesRegisterMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewMessageCode"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageCode"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
