@@ -1,6 +1,10 @@
 """Every message's verification code, given by whoever is wired to seal them (the genuine-messages
 feature, backend/genuine): a registry rather than an import, so that notifications does not depend on
-the feature above it. Messages written with nothing wired (a bare test) simply carry no code."""
+the feature above it. Messages written with nothing wired (a bare test) simply carry no code.
+
+A sealer holds its app's signing keys, and one process may hold several apps (tests build many, each
+with keys of its own): each app and worker registers its sealer for its own pool, and the work done on
+that pool is sealed by it; ``wire_features``' sealer serves work on any other pool."""
 
 from __future__ import annotations
 
@@ -9,7 +13,8 @@ from collections.abc import Awaitable, Callable, Sequence
 
 import msgspec
 
-from backend.core.db import Connection
+from backend.core.db import Connection, Pool
+from backend.core.tasks import UnitOfWork
 from notifications.queries.campaigns import Campaign
 
 
@@ -64,16 +69,27 @@ def of_campaign(campaign: Campaign, citizen_id: str, sent_at: dt.datetime) -> To
 
 
 Sealer = Callable[[Connection, Sequence[ToSeal]], Awaitable[list[str]]]
-_sealers: list[Sealer] = []
+_default: list[Sealer] = []
+_by_pool: dict[int, tuple[Pool, Sealer]] = {}  # by id(): asyncpg pools take no weak references
 
 
-def seal_messages_with(sealer: Sealer) -> None:
-    """The one sealer (a later call replaces it: each app a test builds wires its own)."""
-    _sealers[:] = [sealer]
+def seal_messages_with(sealer: Sealer, *, pool: Pool | None = None) -> None:
+    """The sealer for work on ``pool``, or for any other work (a later call replaces it)."""
+    if pool is None:
+        _default[:] = [sealer]
+    else:
+        _by_pool[id(pool)] = (pool, sealer)
 
 
-async def codes_for(connection: Connection, messages: Sequence[ToSeal]) -> list[str | None]:
-    """One code per message, in order, sealed in the caller's transaction."""
-    if not _sealers or not messages:
+def forget_pool(pool: Pool) -> None:
+    """When the app or worker that registered for ``pool`` stops."""
+    _by_pool.pop(id(pool), None)
+
+
+async def codes_for(work: UnitOfWork, messages: Sequence[ToSeal]) -> list[str | None]:
+    """One code per message, in order, sealed in the work's transaction."""
+    registered = _by_pool.get(id(work.pool)) if work.pool is not None else None
+    sealer = registered[1] if registered else (_default[0] if _default else None)
+    if sealer is None or not messages:
         return [None] * len(messages)
-    return list(await _sealers[0](connection, messages))
+    return list(await sealer(work.connection, messages))

@@ -231,7 +231,7 @@ async def enqueue_notification(
     later = send_at is not None and send_at > now
     sent_at = send_at if later and send_at is not None else now
     seal = seals.of_texts(agency_id, citizen_id, held_for, sent_at, texts, url)
-    [code] = await seals.codes_for(work.connection, [seal])
+    [code] = await seals.codes_for(work, [seal])
     notification_id = await messages.insert_notification(
         work.connection,
         NewMessage(
@@ -363,7 +363,7 @@ async def enqueue_campaign_chunk(work: UnitOfWork, campaign: Campaign, citizen_i
     }
     statuses = {"now": "sending", "later": "created", "suppressed": "suppressed"}
     codes = await seals.codes_for(
-        work.connection, [seals.of_campaign(campaign, citizen_id, now) for citizen_id in decisions]
+        work, [seals.of_campaign(campaign, citizen_id, now) for citizen_id in decisions]
     )
     recipients = [
         (citizen_id, statuses[decision], reason, code)

@@ -34,3 +34,25 @@ class MessageCode(msgspec.Struct, kw_only=True):
     """The platform's page that checks this code: print it (or its QR) on the letter, append it to the SMS."""
     channel: str
     sent_at: dt.datetime
+
+
+class MessageCheck(msgspec.Struct, kw_only=True):
+    """A genuine message as the public check shows it: who sent it, when, how, and what it says; and
+    all it takes to check the platform's signature without trusting this answer."""
+
+    code: str
+    agency_code: str
+    agency_name_th: str
+    agency_name_en: str
+    channel: str
+    """``app`` (this app's inbox and notifications), ``sms``, ``letter`` or ``email``."""
+    sent_at: dt.datetime
+    text: str | None
+    """What the message should say, to compare with the one in hand (null: the agency gave only its hash)."""
+    text_sha256: str
+    recipient: str
+    """A keyed hash of the recipient salted with the code: it tells nobody who it was."""
+    key_id: str
+    signature: str
+    """Ed25519, base64url without padding, over ``statement`` under the published key ``key_id``."""
+    statement: str

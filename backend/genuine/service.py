@@ -1,21 +1,26 @@
 """Genuine messages' services: agencies registering the messages they send through their own channels
-(SMS, letters, email). Sealing the platform's own messages is ``sealing.MessageSealer``, wired into
-notifications by the composition root."""
+(SMS, letters, email), and anyone checking a code. Sealing the platform's own messages is
+``sealing.MessageSealer``, wired into notifications by the composition root."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
+from typing import Any
 
 import msgspec
+from litestar import Request
 
-from backend.core.errors import Conflict, invalid
+from backend.core.errors import AppError, Conflict, NotFound, invalid
 from backend.core.principal import Principal
+from backend.core.ratelimit import Bucket
 from backend.core.resources import Resources
 from backend.core.tasks import unit_of_work
 from backend.genuine import codes, queries, statement
 from backend.genuine.context import Genuine
-from backend.genuine.schemas import MessageCode, NewMessageCode
+from backend.genuine.queries import SealFound
+from backend.genuine.schemas import MessageCheck, MessageCode, NewMessageCode
 from backend.identity import queries as identity_queries
 from backend.identity.service import Identity
 from notifications.sends import sending_agency
@@ -92,3 +97,60 @@ def _quoted(text: str | None) -> str:
 
 def _answer(genuine: Genuine, code: str, channel: str, sent_at: dt.datetime) -> MessageCode:
     return MessageCode(code=codes.grouped(code), link=genuine.link(code), channel=channel, sent_at=sent_at)
+
+
+class NotACode(AppError):
+    status_code = 400
+    problem_type = "not-a-verification-code"
+    title = "This is not a message verification code"
+
+
+# Per client address: well past what a person checking messages needs, far short of guessing (see the docs).
+CHECKS = Bucket("message-checks", capacity=30, per_second=0.5)
+
+
+async def check(
+    genuine: Genuine, identity: Identity, request: Request[Any, Any, Any], typed: str
+) -> MessageCheck:
+    """The message with this code, if the platform or an agency sent it. A code that cannot be one of
+    ours (length, letters, check character) is refused before any look-up or rate limit."""
+    code = codes.normalise(typed)
+    if code is None:
+        raise NotACode("A verification code is 16 letters and digits, printed in four groups of four.")
+    await identity.limit(request, CHECKS)
+    found = await queries.seal_by_code(genuine.pool, code)
+    signed = None if found is None else _statement_of(found)
+    if (
+        found is None
+        or signed is None
+        or not genuine.sealer.signer.verify(found.key_id, signed, found.signature)
+    ):
+        raise NotFound("No message has this verification code: it was not sent by the platform or an agency.")
+    return MessageCheck(
+        code=codes.grouped(code),
+        agency_code=found.agency_code,
+        agency_name_th=found.agency_name_th,
+        agency_name_en=found.agency_name_en,
+        channel=found.channel,
+        sent_at=found.sent_at,
+        text=found.message_text,
+        text_sha256=found.text_sha256.hex(),
+        recipient=found.recipient_tag.hex(),
+        key_id=found.key_id,
+        signature=base64.urlsafe_b64encode(found.signature).rstrip(b"=").decode(),
+        statement=signed.decode(),
+    )
+
+
+def _statement_of(found: SealFound) -> bytes | None:
+    try:
+        return statement.statement(
+            code=found.code,
+            sender=found.agency_code,
+            recipient=found.recipient_tag.hex(),
+            channel=found.channel,
+            sent_at=found.sent_at,
+            text_hash=found.text_sha256.hex(),
+        )
+    except ValueError:  # an agency code changed to one no statement can hold: not checkable, so not genuine
+        return None

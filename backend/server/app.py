@@ -56,6 +56,7 @@ from backend.server.pwa_shell import page_not_found_handler
 from backend.server.tasks import TASKS, wire_features
 from backend.settings import Settings, load_settings, parse_keyring
 from notifications.api import ROUTERS as NOTIFICATION_ROUTERS
+from notifications.seals import forget_pool, seal_messages_with
 from payments.api import ROUTERS as PAYMENT_ROUTERS
 from payments.live import PaymentStates, provide_payment_states
 
@@ -128,12 +129,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 app.state.identity.cipher,
                 settings.public_url,
             )
-            app.state.genuine = Genuine(
-                resources.pool,
-                resources.queue,
-                MessageSealer(app.state.applications.signer),
-                settings.public_url,
-            )
+            sealer = MessageSealer(app.state.applications.signer)
+            app.state.genuine = Genuine(resources.pool, resources.queue, sealer, settings.public_url)
+            seal_messages_with(sealer, pool=resources.pool)  # this app's messages, with this app's keys
+            stack.callback(forget_pool, resources.pool)
             yield
 
     handlers: list[ControllerRouterHandler] = [

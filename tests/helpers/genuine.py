@@ -49,3 +49,22 @@ async def send_message(system: httpx.AsyncClient, agency_id: int, national_id: s
     assert sent.status_code == 201, sent.text
     body: dict[str, str] = sent.json()
     return body
+
+
+async def register_sms(
+    system: httpx.AsyncClient, agency_id: int, national_id: str, text: str
+) -> dict[str, str]:
+    """The code and link the agency appends to an SMS it sends through its own provider."""
+    made = await system.post(
+        "/api/v1/agency/message-codes",
+        json={
+            "national_id": national_id,
+            "channel": "sms",
+            "text": text,
+            "idempotency_key": uuid.uuid4().hex,
+            "agency_id": agency_id,
+        },
+    )
+    assert made.status_code == 201, made.text
+    body: dict[str, str] = made.json()
+    return body

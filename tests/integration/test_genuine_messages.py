@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 
+import httpx
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from backend.core.resources import Resources
@@ -119,3 +120,43 @@ async def test_a_code_for_someone_not_yet_using_the_app_waits_in_their_inbox_and
         },
     )
     assert refused.status_code == 403
+
+
+async def test_anyone_checks_a_code_and_can_verify_the_signature_without_trusting_the_answer(
+    sign_in: SignIn, resources: Resources, client: httpx.AsyncClient
+) -> None:
+    agency_id = await make_agency(resources.pool, status="approved")
+    sender = await sign_in(("agency_sender", agency_id))
+    body = {"national_id": valid_national_id(124), "channel": "sms", "text": "รับบัตรได้แล้ว"}
+    made = await sender.post("/api/v1/agency/message-codes", json=body | {"idempotency_key": "c"})
+    code = made.json()["code"]
+
+    typed = code.lower().replace("-", " ")  # as a person might type it
+    answer = await client.get(f"/api/v1/messages/verify/{typed}")
+    assert answer.status_code == 200, answer.text
+    checked = answer.json()
+    assert (checked["code"], checked["channel"], checked["text"]) == (code, "sms", "รับบัตรได้แล้ว")
+    assert checked["text_sha256"] == statement.text_sha256("รับบัตรได้แล้ว")
+    assert body["national_id"] not in answer.text
+    keys = (await client.get("/api/v1/documents/signing-keys")).json()["keys"]
+    [key] = [key for key in keys if key["kid"] == checked["key_id"]]
+    public = Ed25519PublicKey.from_public_bytes(base64.urlsafe_b64decode(key["x"] + "=="))
+    signature = base64.urlsafe_b64decode(checked["signature"] + "==")
+    public.verify(signature, checked["statement"].encode())
+    assert f"code:{codes.normalise(code)}\n" in checked["statement"]
+
+
+async def test_malformed_codes_are_refused_before_any_look_up_and_guessing_is_rate_limited(
+    client: httpx.AsyncClient,
+) -> None:
+    real = codes.new_code()
+    wrong_check = real[:-1] + next(c for c in codes.ALPHABET if c != real[-1])
+    for typed in ["x" * 16, real[:-2], wrong_check, "0" * 200] * 10:  # more than the bucket holds
+        refused = await client.get(f"/api/v1/messages/verify/{typed}")
+        assert refused.status_code == 400, typed
+        assert refused.json()["type"].endswith("not-a-verification-code")
+    answers = [
+        (await client.get(f"/api/v1/messages/verify/{codes.new_code()}")).status_code for _ in range(31)
+    ]
+    assert answers[:30] == [404] * 30
+    assert answers[30] == 429

@@ -140,6 +140,9 @@ TABLE: dict[str, Who] = {
     "GET /entitlements/consent/{key:str}": ANYONE,
     "GET /verify/{key:str}": ANYONE,
     "GET /verify/receipt/{key:str}": ANYONE,
+    "GET /verify-message": ANYONE,
+    "GET /m/{key:str}": ANYONE,
+    "GET /api/v1/messages/verify/{code:str}": ANYONE,
     # identity
     "GET /auth/login": ANYONE,
     "GET /auth/callback": ANYONE,
@@ -300,7 +303,7 @@ PWA_SHELL = frozenset({
     "GET /data-access", "GET /console", "GET /applications", "GET /wallet", "GET /verify",
     "GET /apply/{key:str}", "GET /applications/{key:str}", "GET /wallet/{key:str}", "GET /shared/{key:str}",
     "GET /entitlements/consent/{key:str}", "GET /verify/{key:str}", "GET /verify/receipt/{key:str}",
-    "GET /apply/{key:str}/{step:str}",
+    "GET /apply/{key:str}/{step:str}", "GET /verify-message", "GET /m/{key:str}",
 })  # fmt: skip
 
 # --- how each route is called -------------------------------------------------------------------
@@ -405,6 +408,9 @@ CALLS: dict[str, Call] = {
     "GET /entitlements/consent/{key:str}": Call("/entitlements/consent/7"),
     "GET /verify/{key:str}": Call("/verify/{new_key}"),
     "GET /verify/receipt/{key:str}": Call("/verify/receipt/{new_key}"),
+    "GET /verify-message": Call("/verify-message"),
+    "GET /m/{key:str}": Call("/m/{new_key}"),
+    "GET /api/v1/messages/verify/{code:str}": Call("/api/v1/messages/verify/{new_key}", ok=(400,)),
     "GET /auth/login": Call("/auth/login?next=/bills", on_demo=True),
     "GET /auth/callback": Call("/auth/callback?error=access_denied", ok=(400,)),  # refused by the provider
     "POST /auth/logout": Call("/auth/logout", on_demo=True),

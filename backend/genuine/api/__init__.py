@@ -2,6 +2,6 @@
 
 from litestar import Router
 
-from backend.genuine.api import agency
+from backend.genuine.api import agency, public
 
-ROUTERS: list[Router] = [agency.router]
+ROUTERS: list[Router] = [public.router, agency.router]

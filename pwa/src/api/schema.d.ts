@@ -1347,6 +1347,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/messages/verify/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Anyone: did the platform or an agency send the message with this verification code? */
+        get: operations["ApiV1MessagesVerifyCodeCheckMessage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/open/catalogue.csv": {
         parameters: {
             query?: never;
@@ -2709,6 +2726,22 @@ export interface components {
             read_at: string | null;
             deleted_by_citizen: boolean;
             deliveries: components["schemas"]["Delivery"][];
+        };
+        /** MessageCheck */
+        MessageCheck: {
+            code: string;
+            agency_code: string;
+            agency_name_th: string;
+            agency_name_en: string;
+            channel: string;
+            /** Format: date-time */
+            sent_at: string;
+            text: string | null;
+            text_sha256: string;
+            recipient: string;
+            key_id: string;
+            signature: string;
+            statement: string;
         };
         /** MessageCode */
         MessageCode: {
@@ -6835,6 +6868,43 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    ApiV1MessagesVerifyCodeCheckMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageCheck"];
+                };
             };
             /** @description Bad request syntax or unsupported method */
             400: {

@@ -36,7 +36,7 @@ function OpenLink({ message, markRead }: { message: Message; markRead: () => Pro
   );
 }
 
-/** The message's code, grouped as it is printed on letters and SMS. */
+/** The message's code, grouped as it is printed on letters and SMS, and where anyone checks it. */
 function VerificationCode({ code }: { code: string }) {
   const { t } = useApp();
   const grouped = code.match(/.{1,4}/g)?.join("-") ?? code;
@@ -44,7 +44,7 @@ function VerificationCode({ code }: { code: string }) {
     <p class="meta verification-code">
       {t("messageCode")}: <code lang="en">{grouped}</code>
       <br />
-      {t("checkThisCode")}
+      <a href={`/verify-message?code=${encodeURIComponent(grouped)}`}>{t("checkThisCode")}</a>
     </p>
   );
 }
