@@ -122,3 +122,20 @@ async def agency_names(connection: Connection, agency_id: int) -> tuple[str, str
     row = await connection.fetchrow("SELECT code, name_th, name_en FROM agencies WHERE id = $1", agency_id)
     assert row is not None  # the caller's permission for it was checked
     return row["code"], row["name_th"], row["name_en"]
+
+
+async def purge_texts(db: Db, older_than_days: int, batch: int) -> int:
+    """Forget the text of up to ``batch`` seals sent more than ``older_than_days`` ago (the hash stays)."""
+    result: str = await db.execute(
+        """
+        UPDATE message_seals SET message_text = NULL
+        WHERE code IN (
+            SELECT code FROM message_seals
+            WHERE message_text IS NOT NULL AND sent_at < now() - make_interval(days => $1)
+            LIMIT $2 FOR UPDATE SKIP LOCKED
+        )
+        """,
+        older_than_days,
+        batch,
+    )
+    return int(result.rsplit(maxsplit=1)[-1])

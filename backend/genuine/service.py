@@ -12,6 +12,7 @@ from typing import Any
 import msgspec
 from litestar import Request
 
+from backend.core.db import Pool
 from backend.core.errors import AppError, Conflict, NotFound, invalid
 from backend.core.principal import Principal
 from backend.core.ratelimit import Bucket
@@ -154,3 +155,12 @@ def _statement_of(found: SealFound) -> bytes | None:
         )
     except ValueError:  # an agency code changed to one no statement can hold: not checkable, so not genuine
         return None
+
+
+async def apply_retention(pool: Pool, *, text_days: int, batch: int = 1000) -> int:
+    """Seals keep a message's text as long as the inbox keeps its body (NOTIFICATION_BODY_RETENTION_DAYS);
+    then only its hash, which the signature covers, so the code still checks. Returns texts purged."""
+    purged = 0
+    while count := await queries.purge_texts(pool, text_days, batch):
+        purged += count
+    return purged

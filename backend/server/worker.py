@@ -18,6 +18,7 @@ from backend.applications.files import FileStore
 from backend.applications.storage import collect_garbage
 from backend.core import tasks
 from backend.core.resources import Resources, open_resources
+from backend.genuine.service import apply_retention as genuine_retention
 from backend.server.tasks import TASKS, wire_features
 from backend.settings import Settings
 from notifications.service import apply_retention as notification_retention
@@ -54,6 +55,10 @@ async def apply_retention(ctx: dict[str, Any]) -> tuple[int, int]:
         resources.pool,
         body_days=resources.settings.notification_body_retention_days,
         metadata_days=resources.settings.delivery_metadata_retention_days,
+    )
+    # A message's text kept by its seal goes when the inbox's copy does.
+    purged += await genuine_retention(
+        resources.pool, text_days=resources.settings.notification_body_retention_days
     )
     if purged or deleted:
         _log.info("retention_applied", bodies_purged=purged, attempts_deleted=deleted)

@@ -90,3 +90,8 @@ async def test_anyone_pastes_an_sms_and_hears_it_is_genuine_or_not_from_the_gove
     await expect(entry).to_contain_text(made["code"])
     await page.goto(f"{demo_app.base}/m/{made['code']}")
     await expect(page.locator(".verdict.good")).to_be_visible()
+    await page.evaluate("localStorage.setItem('language', 'en')")
+    await page.reload()
+    await expect(page.locator(".verdict.good")).to_have_text("✓ This message is really from the government")
+    await expect(page.locator(".panel.genuine")).to_contain_text("text message (SMS)")
+    await shot(page, "93-verify-message-genuine-en")

@@ -10,6 +10,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from backend.core.resources import Resources
 from backend.genuine import codes, statement
+from backend.genuine.service import apply_retention as apply_genuine_retention
 from tests.factories import make_agency, valid_national_id
 from tests.helpers.notifications import deliver_all, received, send, sender_and_subscriber
 from tests.integration.conftest import SignIn
@@ -160,3 +161,23 @@ async def test_malformed_codes_are_refused_before_any_look_up_and_guessing_is_ra
     ]
     assert answers[:30] == [404] * 30
     assert answers[30] == 429
+
+
+async def test_a_seals_text_is_forgotten_with_the_inbox_body_and_the_code_still_checks(
+    sign_in: SignIn, resources: Resources, client: httpx.AsyncClient
+) -> None:
+    agency_id = await make_agency(resources.pool, status="approved")
+    sender = await sign_in(("agency_sender", agency_id))
+    body = {
+        "national_id": valid_national_id(125),
+        "channel": "letter",
+        "text": "ท่านมีสิทธิ์",
+        "idempotency_key": "r",
+    }
+    code = (await sender.post("/api/v1/agency/message-codes", json=body)).json()["code"]
+    assert await apply_genuine_retention(resources.pool, text_days=365) == 0  # nothing old yet
+    # A zero-day retention stands for a year gone by (the seal's time is signed: it cannot be moved back).
+    assert await apply_genuine_retention(resources.pool, text_days=0) == 2  # the letter's and the inbox's
+    checked = (await client.get(f"/api/v1/messages/verify/{code}")).json()
+    assert checked["text"] is None
+    assert checked["text_sha256"] == statement.text_sha256("ท่านมีสิทธิ์")

@@ -19,6 +19,8 @@ CREATE TABLE message_seals (
     created_at timestamptz NOT NULL DEFAULT now(),
     UNIQUE (agency_id, idempotency_key)
 );
+-- The retention sweep finds texts due for purging without reading every seal.
+CREATE INDEX message_seals_texts_kept ON message_seals (sent_at) WHERE message_text IS NOT NULL;
 
 -- The inbox and the push show each message's code; the column is the notifications feature's, filled
 -- by the sealer it is wired to (notifications/seals.py). Older messages have none.

@@ -88,8 +88,8 @@ function Result({ code }: { code: string }) {
           ) : (
             <p>
               {tr({
-                th: "หน่วยงานไม่ได้ส่งเนื้อหาข้อความมาไว้ ถ้าข้อความที่ได้รับขอให้โอนเงินหรือกดลิงก์ที่ไม่ใช่ของรัฐ ให้โทรถามหน่วยงานก่อน",
-                en: "The agency did not leave the text here. If the message asks you to pay or tap a link that is not the government's, call the agency first.",
+                th: "ไม่มีเนื้อหาข้อความเก็บไว้ที่นี่ (หน่วยงานไม่ได้ส่งมา หรือพ้นระยะเวลาเก็บแล้ว) ถ้าข้อความที่ได้รับขอให้โอนเงินหรือกดลิงก์ที่ไม่ใช่ของรัฐ ให้โทรถามหน่วยงานก่อน",
+                en: "The text is not kept here (the agency did not give it, or it is older than we keep texts). If the message asks you to pay or tap a link that is not the government's, call the agency first.",
               })}
             </p>
           )}
