@@ -81,7 +81,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename="upper"):
     """A committed task whose job has not finished after this long is queued again."""
     task_lease_seconds: Annotated[int, msgspec.Meta(ge=1, le=3600)] = 300
     """How long a claimed task belongs to its worker; after that (a killed worker) another may take it."""
-    """A committed task whose job has not finished after this long is queued again."""
+    finished_task_retention_days: Annotated[int, msgspec.Meta(ge=1)] = 7
+    """Done tasks are deleted from the outbox after this many days (failed ones after ten times as
+    long, for whoever investigates): the outbox otherwise grows by a row for every push batch forever."""
     migrate_on_start: bool = True
     pwa_dir: str = ""
     """The built PWA to serve at ``/``; defaults to ``pwa/dist`` beside the backend package."""

@@ -26,7 +26,14 @@ from backend.core.tasks import TaskContext, TaskKind, unit_of_work
 from backend.identity.service import Identity
 from notifications.queries import campaigns as queries
 from notifications.queries.campaigns import NewCampaignRow
-from notifications.schemas import CampaignProgress, NewCampaign, TemplateView, TileFollowers
+from notifications.schemas import (
+    Audience,
+    AudienceSize,
+    CampaignProgress,
+    NewCampaign,
+    TemplateView,
+    TileFollowers,
+)
 from notifications.sends import sending_agency, template_for
 from notifications.service import enqueue_campaign_chunk, render, require_category_allowed
 
@@ -43,6 +50,19 @@ EXPAND_TASK = TaskKind("notifications.expand_campaign", CampaignRef)
 CHUNK_SIZE = 500
 
 
+async def reach(resources: Resources, agency_id: int, audience: Audience) -> AudienceSize:
+    """How many citizens a campaign to this audience would reach now, for the sender to confirm."""
+    await _require_own_tile(resources, agency_id, audience)
+    return AudienceSize(citizens=await queries.audience_size(resources.pool, agency_id, audience))
+
+
+async def _require_own_tile(resources: Resources, agency_id: int, audience: Audience) -> None:
+    if isinstance(audience, TileFollowers) and not await queries.tile_belongs_to(
+        resources.pool, audience.tile_id, agency_id
+    ):
+        raise invalid("audience.tile_id", "is not a tile of this agency")
+
+
 async def start(
     resources: Resources, identity: Identity, principal: Principal, data: NewCampaign
 ) -> tuple[CampaignProgress, bool]:
@@ -50,10 +70,7 @@ async def start(
     one): ``sends.sending_agency`` checks the caller may send for it."""
     refuse_foreign_link(data.url, "url")
     agency_id = await sending_agency(principal, identity, resources, data.agency_id)
-    if isinstance(data.audience, TileFollowers) and not await queries.tile_belongs_to(
-        resources.pool, data.audience.tile_id, agency_id
-    ):
-        raise invalid("audience.tile_id", "is not a tile of this agency")
+    await _require_own_tile(resources, agency_id, data.audience)
     template = await template_for(resources, agency_id, data.template)
     campaign_id, created = await start_campaign(
         resources.pool,

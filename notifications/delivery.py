@@ -1,7 +1,7 @@
 """The delivery worker: each task (``notifications.tasks.deliver``) pushes a batch of deliveries.
 
 Each push is encrypted per RFC 8291 (aes128gcm, pywebpush's encoder) and signed per RFC 8292 (VAPID,
-py_vapid, a fresh claims dict per call since the signer writes into it), and posted through the
+py_vapid, signed once per push service and reused until an hour before it expires), and posted through the
 platform's vetted client (``backend.core.outbound``, never pywebpush's own session, which follows
 redirects and vets nothing) to an endpoint that passes ``notifications.endpoints`` again at push time.
 TTL, Urgency and Topic headers are sent, at most
@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import aiohttp
+import asyncpg
 import msgspec
 import structlog
 from py_vapid import Vapid02
@@ -72,6 +73,35 @@ _log = structlog.get_logger(__name__)
 @functools.lru_cache(maxsize=4)
 def vapid_key(private_key: str) -> Vapid02:
     return Vapid02.from_raw(private_key.encode())
+
+
+_VAPID_LIFETIME = 12 * 3600
+_VAPID_RENEW_BEFORE = 3600
+_signed: dict[tuple[str, str, str], tuple[float, dict[str, str]]] = {}
+
+
+def _origin(endpoint: str) -> str:
+    parts = urlsplit(endpoint)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def _vapid_headers(private_key: str, subject: str, audience: str) -> dict[str, str]:
+    """The VAPID Authorization header for one push service (RFC 8292), signed once and reused for every
+    push to that origin until an hour before it expires: a campaign signs a few times, not once a push
+    (signing was ~40% of the CPU of sealing a push: about 170 of 420 us on two shared cores)."""
+    now = dt.datetime.now(dt.UTC).timestamp()
+    key = (private_key, subject, audience)
+    cached = _signed.get(key)
+    if cached is not None and cached[0] - now > _VAPID_RENEW_BEFORE:
+        return cached[1]
+    expires = int(now) + _VAPID_LIFETIME
+    # A fresh dict each call: the signer adds to the one it is given.
+    claims: dict[str, str | int] = {"sub": subject, "aud": audience, "exp": expires}
+    headers = {str(k): str(v) for k, v in vapid_key(private_key).sign(claims).items()}
+    if len(_signed) > 1000:  # origins are a handful of push services; never let the map grow unbounded
+        _signed.clear()
+    _signed[key] = (expires, headers)
+    return headers
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,14 +187,7 @@ def _sealed(settings: Settings, row: ToPush, endpoint: str) -> tuple[bytes, dict
     )
     pusher = WebPusher({"endpoint": endpoint, "keys": {"p256dh": row.p256dh, "auth": row.auth}})
     body = pusher.encode(payload, "aes128gcm")["body"]
-    parts = urlsplit(endpoint)
-    # A fresh dict each call: the signer adds to the one it is given.
-    claims: dict[str, str | int] = {
-        "sub": settings.vapid_subject,
-        "aud": f"{parts.scheme}://{parts.netloc}",
-        "exp": int(dt.datetime.now(dt.UTC).timestamp()) + 12 * 3600,
-    }
-    headers = {str(k): str(v) for k, v in vapid_key(settings.vapid_private_key).sign(claims).items()}
+    headers = dict(_vapid_headers(settings.vapid_private_key, settings.vapid_subject, _origin(endpoint)))
     headers |= {
         "TTL": str(row.ttl_seconds),
         "Urgency": row.urgency,
@@ -201,18 +224,7 @@ async def _record(ctx: TaskContext, outcomes: list[Outcome]) -> None:
     await record_outcomes(
         connection, [(o.row.id, o.attempt, o.status_code, o.status, o.reason) for o in outcomes]
     )
-    if succeeded := [
-        o.row.subscription_id for o in outcomes if o.status == "delivered" and o.row.subscription_id
-    ]:
-        await devices.subscriptions_succeeded(connection, succeeded)
-    if gone := [o.row.subscription_id for o in outcomes if _device_gone(o) and o.row.subscription_id]:
-        await devices.remove_subscriptions(connection, gone)
-    if failed := [
-        (o.row.subscription_id, o.reason)
-        for o in outcomes
-        if o.status != "delivered" and o.row.subscription_id and not _device_gone(o)
-    ]:
-        await devices.subscriptions_failed(connection, failed)
+    await _device_health(ctx, outcomes)
     notification_ids = sorted({o.row.notification_id for o in outcomes})
     for changed in await refresh_notification_statuses(connection, notification_ids):
         # Single messages tell the agency's webhook their outcome; campaigns are followed by their progress.
@@ -220,6 +232,39 @@ async def _record(ctx: TaskContext, outcomes: list[Outcome]) -> None:
             await ctx.work.add_task(STATUS_WEBHOOK_TASK, NotificationRef(uuid.UUID(changed.id)))
     for push_at, delivery_ids in _retries(outcomes):
         await ctx.work.add_task(DELIVER_TASK, DeliveryBatch(delivery_ids), run_after=push_at)
+
+
+_DEVICE_LOCK_TIMEOUT = "2s"
+
+
+async def _device_health(ctx: TaskContext, outcomes: list[Outcome]) -> None:
+    """Each device's last success or failure, and removing devices that are gone. In a savepoint, with a
+    short lock wait: if it fails (a citizen removing that device at the same moment, a lock held long)
+    the batch's outcomes still commit, so nobody is pushed the same message again on the task's retry;
+    a gone device is found gone again at its next push."""
+    succeeded = [o.row.subscription_id for o in outcomes if o.status == "delivered" and o.row.subscription_id]
+    gone = [o.row.subscription_id for o in outcomes if _device_gone(o) and o.row.subscription_id]
+    failed = [
+        (o.row.subscription_id, o.reason)
+        for o in outcomes
+        if o.status != "delivered" and o.row.subscription_id and not _device_gone(o)
+    ]
+    if not (succeeded or gone or failed):
+        return
+    connection = ctx.connection
+    try:
+        async with connection.transaction():
+            await connection.execute(f"SET LOCAL lock_timeout = '{_DEVICE_LOCK_TIMEOUT}'")
+            if succeeded:
+                await devices.subscriptions_succeeded(connection, succeeded)
+            if gone:
+                await devices.remove_subscriptions(connection, gone)
+            if failed:
+                await devices.subscriptions_failed(connection, failed)
+            # SET LOCAL outlives a released savepoint: the rest of the batch's work keeps the usual wait.
+            await connection.execute("SET LOCAL lock_timeout TO DEFAULT")
+    except asyncpg.PostgresError as exc:
+        _log.warning("device_health_not_recorded", error=type(exc).__name__, devices=len(outcomes))
 
 
 def _device_gone(outcome: Outcome) -> bool:

@@ -154,10 +154,17 @@ class NewNotification(Input, kw_only=True, forbid_unknown_fields=True):
     """When the message is sent: it reaches the inbox and devices then (now if absent or past)."""
 
 
+NO_DEVICES = "no devices: the message is in the inbox only"
+"""The reason of a message that reached the inbox of a citizen with no device to push to: its status
+is ``permanent-failure`` (no push will ever be made), but for the sender it is not a failure."""
+
+
 class NotificationStatus(msgspec.Struct, kw_only=True):
     id: str
     status: str
     status_reason: str | None
+    inbox_only: bool
+    """In the citizen's inbox, with no device to push to (``NO_DEVICES``): not a failure to report."""
     created_at: dt.datetime
     deliveries: list[dict[str, str]]
 
@@ -190,6 +197,15 @@ class EntitlementState(msgspec.Struct, tag_field="kind", tag="entitlement-state"
 Audience = AgencyFollowers | TileFollowers | AgeRange | EntitlementState
 
 
+class Reach(Input, forbid_unknown_fields=True):
+    audience: Audience
+
+
+class AudienceSize(msgspec.Struct, kw_only=True):
+    citizens: int
+    """How many citizens the audience holds now (a campaign adds those who join before it is sent)."""
+
+
 class NewCampaign(Input, kw_only=True, forbid_unknown_fields=True):
     audience: Audience
     template: TemplateKey
@@ -210,6 +226,8 @@ class CampaignProgress(msgspec.Struct, kw_only=True):
     recipients: int
     counts: dict[str, int]
     """Messages by status: created, sending, delivered, permanent-failure, suppressed..."""
+    inbox_only: int
+    """Of the ``permanent-failure`` ones, those in the inbox of a citizen with no device (``NO_DEVICES``)."""
     send_at: dt.datetime | None
     created_at: dt.datetime
     expanded_at: dt.datetime | None

@@ -29,7 +29,7 @@ from notifications.queries.campaigns import Campaign, insert_campaign_notificati
 from notifications.queries.deliveries import delete_old_attempts, purge_bodies
 from notifications.queries.inbox import PreferencesRow
 from notifications.queries.messages import NewMessage
-from notifications.schemas import NewNotification, NewTemplate, TemplateView
+from notifications.schemas import NO_DEVICES, NewNotification, NewTemplate, TemplateView
 
 if TYPE_CHECKING:
     from saq.queue.base import Queue
@@ -56,7 +56,6 @@ RESERVED_CATEGORIES = frozenset({"payments", "safety"})
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]{0,39})\}")
 _TEXT_FIELDS = ("title_th", "title_en", "body_th", "body_en")
 _RETENTION_BATCH = 5000
-NO_DEVICES = "no devices: the message is in the inbox only"
 DELIVERY_BATCH = 50
 """Deliveries pushed by one task: one claim and a few set-based writes for many pushes."""
 

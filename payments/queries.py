@@ -321,3 +321,31 @@ async def agency_biller_ids(db: Db, agency_id: int) -> list[str]:
         "SELECT biller_id FROM agency_billers WHERE agency_id = $1 ORDER BY biller_id", agency_id
     )
     return [row["biller_id"] for row in rows]
+
+
+# --- an agency cancelling a bill ----------------------------------------------------------------
+
+
+async def agency_bill_status_locked(connection: Connection, agency_id: int, bill_id: str) -> str | None:
+    """The bill's status, its row locked (a bank callback for it waits); None if not this agency's."""
+    status: str | None = await connection.fetchval(
+        "SELECT status FROM bills WHERE id = $1::uuid AND agency_id = $2 FOR UPDATE", bill_id, agency_id
+    )
+    return status
+
+
+async def cancel_bill(connection: Connection, bill_id: str) -> list[tuple[str, str]]:
+    """The bill cancelled, and its live payments (a QR on a phone) with it: (payment id, state before)."""
+    await connection.execute("UPDATE bills SET status = 'cancelled' WHERE id = $1::uuid", bill_id)
+    rows = await connection.fetch(
+        """
+        WITH live AS (
+            SELECT id, state FROM payments WHERE bill_id = $1::uuid AND state IN ('created', 'pending')
+            FOR UPDATE
+        )
+        UPDATE payments p SET state = 'cancelled', completed_at = now() FROM live
+        WHERE p.id = live.id RETURNING p.id::text, live.state
+        """,
+        bill_id,
+    )
+    return [(row["id"], row["state"]) for row in rows]

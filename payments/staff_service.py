@@ -21,6 +21,7 @@ from payments.reads import citizen_of
 from payments.reconcile import reconcile
 from payments.rows import OpenException
 from payments.schemas import (
+    BillView,
     NewBiller,
     NewRefund,
     ReconciliationReport,
@@ -68,6 +69,29 @@ async def assign_biller(
     if not await queries.assign_biller(resources.pool, data.biller_id, agency_id, principal.citizen_id):
         raise Conflict("This biller ID belongs to another agency.")
     return await queries.agency_biller_ids(resources.pool, agency_id)
+
+
+async def agency_billers(resources: Resources, agency_id: int) -> list[str]:
+    """The biller IDs the agency may issue bills under."""
+    return await queries.agency_biller_ids(resources.pool, agency_id)
+
+
+async def cancel_bill(resources: Resources, agency_id: int, bill_id: uuid.UUID) -> BillView:
+    """An unpaid bill cancelled by its agency; a QR already on the citizen's phone stops being payable
+    (money that still arrives is kept for support staff to refund, as for any cancelled bill)."""
+    async with resources.pool.acquire() as connection, connection.transaction():
+        status = await queries.agency_bill_status_locked(connection, agency_id, str(bill_id))
+        if status is None:
+            raise NotFound("No such bill at this agency.")
+        if status != "unpaid":
+            raise Conflict("Only an unpaid bill can be cancelled; ask for a refund of a paid one.")
+        for payment_id, before in await queries.cancel_bill(connection, str(bill_id)):
+            await queries.add_event(
+                connection, payment_id, before, "cancelled", "system", "The agency cancelled the bill."
+            )
+    bill = await queries.bill(resources.pool, str(bill_id))
+    assert bill is not None
+    return bill
 
 
 # --- support staff ------------------------------------------------------------------------------

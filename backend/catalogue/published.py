@@ -25,6 +25,8 @@ from backend.catalogue import queries
 from backend.catalogue.schemas import (
     CATEGORY_LABELS,
     LIFE_EVENT_LABELS,
+    OTHER_LIFE_EVENT,
+    OTHER_LIFE_EVENT_LABEL,
     CatalogueView,
     CitizenTile,
     Language,
@@ -135,7 +137,13 @@ class Catalogue:
             favourites=[by_id[i] for i in favourite_ids if i in by_id],
             recent=[by_id[i] for i in recent_ids if i in by_id],
             categories=_groups(matching, CATEGORY_LABELS, language, lambda tile: [tile.category]),
-            life_events=_groups(matching, LIFE_EVENT_LABELS, language, lambda tile: tile.life_events),
+            # A tile tied to no life event still belongs in this view, under "other", so none is lost.
+            life_events=_groups(
+                matching,
+                {**LIFE_EVENT_LABELS, OTHER_LIFE_EVENT: OTHER_LIFE_EVENT_LABEL},
+                language,
+                lambda tile: tile.life_events or [OTHER_LIFE_EVENT],
+            ),
             total=len(matching),
         )
 

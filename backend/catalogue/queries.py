@@ -165,11 +165,12 @@ async def publish(db: Db, tile_id: int, version: int) -> None:
     )
 
 
-async def retire(db: Db, tile_id: int) -> None:
+async def retire(db: Db, tile_id: int, reason: str | None = None) -> None:
     await db.execute(
-        "UPDATE tiles SET retired_at = now(), draft_version = NULL, draft_state = NULL, updated_at = now() "
-        "WHERE id = $1",
+        "UPDATE tiles SET retired_at = now(), draft_version = NULL, draft_state = NULL, review_comment = $2, "
+        "updated_at = now() WHERE id = $1",
         tile_id,
+        reason,
     )
 
 

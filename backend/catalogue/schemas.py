@@ -45,6 +45,9 @@ LIFE_EVENT_LABELS: dict[str, tuple[str, str]] = {
     "bereavement": ("สูญเสียคนในครอบครัว", "Losing a loved one"),
     "business": ("เริ่มธุรกิจ", "Starting a business"),
 }
+# The group of tiles tied to no life event: a key no tile can be given, so it never clashes.
+OTHER_LIFE_EVENT = "other"
+OTHER_LIFE_EVENT_LABEL = ("อื่น ๆ", "Other")
 
 Title = Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
 Description = Annotated[str, msgspec.Meta(max_length=500)]
@@ -96,6 +99,12 @@ class AgencyTileView(msgspec.Struct, kw_only=True):
 
 class ReviewDecision(Input, forbid_unknown_fields=True):
     comment: Annotated[str, msgspec.Meta(min_length=1, max_length=1000)]
+
+
+class Retirement(Input, forbid_unknown_fields=True):
+    """Why a tile is taken out of the catalogue: kept with the review record and shown with the tile."""
+
+    reason: Annotated[str, msgspec.Meta(min_length=1, max_length=1000)]
 
 
 class NewAgency(Input, kw_only=True, forbid_unknown_fields=True):

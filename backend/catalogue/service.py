@@ -20,6 +20,7 @@ from backend.catalogue.schemas import (
     AgencyView,
     NewAgency,
     OpenedTile,
+    Retirement,
     ReviewDecision,
     TileContent,
     TileRow,
@@ -206,18 +207,25 @@ async def submit_tile(
 
 
 async def retire_tile(
-    resources: Resources, catalogue: Catalogue, agency_id: int, tile_id: int, principal: Principal
+    resources: Resources,
+    catalogue: Catalogue,
+    agency_id: int,
+    tile_id: int,
+    principal: Principal,
+    retirement: Retirement | None = None,
 ) -> AgencyTileView:
+    """Out of the catalogue, with the reason (if given) kept in the review record and shown with the tile."""
+    reason = retirement.reason if retirement is not None else None
     async with resources.pool.acquire() as connection, connection.transaction():
         tile = await queries.tile_for_update(connection, agency_id, tile_id)
         if tile is None:
             raise NotFound("No such tile.")
         if tile.retired_at is not None:
             raise Conflict("This tile is already retired.")
-        await queries.retire(connection, tile_id)
+        await queries.retire(connection, tile_id, reason)
         await queries.record_review(
             connection, tile_id=tile_id, version=tile.published_version or tile.latest_version,
-            action="retired", comment=None, actor=principal.citizen_id, client=principal.client_id,
+            action="retired", comment=reason, actor=principal.citizen_id, client=principal.client_id,
         )  # fmt: skip
     await catalogue.changed()
     return await _tile_view(resources, agency_id, tile_id)

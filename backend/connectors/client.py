@@ -49,6 +49,9 @@ FailureKind = Literal[
 ]
 _RETRYABLE_STATUSES = frozenset({502, 503, 504})
 _BREAKER_KEY = "breaker:{}"
+_LATENCY_KEY = "connector-latency:{}"
+LATENCY_SAMPLES = 100
+"""How many recent answered calls' durations are kept per connector (Redis: rebuilt by the calls)."""
 _BREAKER_FAILURES = 5
 _BREAKER_OPEN_SECONDS = 30
 # A success resets the failure count when this call saw failures before it began; other concurrent
@@ -160,16 +163,20 @@ class ConnectorClient:
         self._tls: dict[int, tuple[str, ssl.SSLContext]] = {}
 
     async def entitlements(
-        self, target: ConnectorTarget, national_id: str, purpose: str, request_id: str
+        self, target: ConnectorTarget, national_id: str, purpose: str, request_id: str, *, probe: bool = False
     ) -> EntitlementsResponse:
+        """The agency's answer for one citizen. A ``probe`` (the agency's own test from its console) is
+        made even while the breaker is open, and an answer closes it."""
         allowed, had_failures = await self.breaker.allows(target.id)
-        if not allowed:
+        if not allowed and not probe:
             raise ConnectorFailure("breaker_open")
         body = msgspec.json.encode(
             EntitlementsRequest(national_id=national_id, purpose=purpose, request_id=request_id)
         )
         try:
+            started = time.monotonic()
             raw = await self._request(target, "POST", "/v1/entitlements", body, request_id)
+            await self._note_latency(target.id, time.monotonic() - started)
             answer = msgspec.json.decode(raw, type=EntitlementsResponse)
         except ConnectorFailure as failure:
             if failure.kind != "refused_destination":
@@ -178,9 +185,21 @@ class ConnectorClient:
         except (msgspec.DecodeError, msgspec.ValidationError) as exc:
             await self.breaker.failed(target.id)
             raise ConnectorFailure("bad_answer", str(exc)[:200]) from exc
-        if had_failures or random.random() < _RESET_SAMPLE:  # noqa: S311 (sampling, not secrecy)
+        if probe or had_failures or random.random() < _RESET_SAMPLE:  # noqa: S311 (sampling, not secrecy)
             await self.breaker.succeeded(target.id)
         return answer
+
+    async def _note_latency(self, connector_id: int, seconds: float) -> None:
+        key = _LATENCY_KEY.format(connector_id)
+        async with self.redis.pipeline(transaction=False) as pipe:
+            pipe.lpush(key, round(seconds * 1000))
+            pipe.ltrim(key, 0, LATENCY_SAMPLES - 1)
+            pipe.expire(key, 86_400)
+            await pipe.execute()
+
+    async def latencies_ms(self, connector_id: int) -> list[int]:
+        """The durations of its most recent answered calls, newest first."""
+        return [int(value) for value in await self.redis.lrange(_LATENCY_KEY.format(connector_id), 0, -1)]
 
     async def submit_application(
         self, target: ConnectorTarget, submission: ApplicationSubmission

@@ -165,6 +165,15 @@ class EntitlementsService:
         """The connector's circuit breaker, as every replica sees it: closed, open or half-open."""
         return await self._client.breaker.state(connector_id)
 
+    async def probe(self, row: ConnectorRow, national_id: str, request_id: str) -> EntitlementsResponse:
+        """One call to the connector for a national ID its agency supplies (a test from the console):
+        made even while the breaker is open, neither cached nor kept as the citizen's answer."""
+        target = target_from_row(row, self._cipher)
+        return await self._client.entitlements(target, national_id, row.purpose_en, request_id, probe=True)
+
+    async def latencies_ms(self, connector_id: int) -> list[int]:
+        return await self._client.latencies_ms(connector_id)
+
     def _digest(self, national_id: str) -> str:
         """What the cache is keyed by, so that Redis holds no national IDs in clear."""
         return base64.urlsafe_b64encode(self._cipher.lookup_hash(national_id)).decode()

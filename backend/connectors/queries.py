@@ -6,6 +6,7 @@ data-access record (``record_access``, ``record_staff_look``) and ``connectors_o
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -268,3 +269,25 @@ _STATE_KEYS = (
     "how_to_claim_th",
     "how_to_claim_en",
 )
+
+
+class CallCounts(msgspec.Struct, kw_only=True, frozen=True):
+    calls: int
+    failures: int
+    last_failure_at: dt.datetime | None
+    last_ok_at: dt.datetime | None
+
+
+async def recent_calls(db: Db, connector_id: int) -> CallCounts:
+    """The connector's calls of the last 24 hours, from the data-access log (each call is a row)."""
+    row = await db.fetchrow(
+        """
+        SELECT count(*) AS calls, count(*) FILTER (WHERE outcome <> 'ok') AS failures,
+               max(at) FILTER (WHERE outcome <> 'ok') AS last_failure_at,
+               max(at) FILTER (WHERE outcome = 'ok') AS last_ok_at
+        FROM data_access_log WHERE connector_id = $1 AND at > now() - interval '24 hours'
+        """,
+        connector_id,
+    )
+    assert row is not None  # an aggregate always answers one row
+    return msgspec.convert(dict(row), CallCounts)

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 import msgspec
 
 from backend.connectors.contract import EntitlementKind
-from backend.core.input import Input
+from backend.core.input import Input, NationalId
 
 AuthKind = Literal["none", "api_key", "oauth_client_credentials", "client_tls"]
 Pem = Annotated[str, msgspec.Meta(min_length=1, max_length=20000)]
@@ -270,3 +270,40 @@ class ActiveConnector(ConnectorRow, kw_only=True, frozen=True):
     agency_code: str
     agency_name_th: str
     agency_name_en: str
+
+
+# --- an agency's test call and health of one of its connectors -----------------------------------
+
+
+class ConnectorTestCall(Input, forbid_unknown_fields=True):
+    national_id: NationalId
+    """A test citizen the agency's own system knows (the answer is shown to the agency's staff only)."""
+
+
+class SchemeSeen(msgspec.Struct, kw_only=True):
+    scheme_name_th: str
+    scheme_name_en: str
+    status: str
+
+
+class ConnectorTestResult(msgspec.Struct, kw_only=True):
+    ok: bool
+    outcome: str
+    """``ok``, or why not: ``timeout``, ``unreachable``, ``error_status``, ``bad_answer``,
+    ``refused_destination``."""
+    reason_th: str | None
+    reason_en: str | None
+    latency_ms: int
+    entitlements: list[SchemeSeen]
+
+
+class ConnectorHealth(msgspec.Struct, kw_only=True):
+    circuit: str
+    """``closed`` (calls go through), ``open`` (calls stopped after failures) or ``half-open``."""
+    calls_24h: int
+    failures_24h: int
+    last_failure_at: dt.datetime | None
+    last_ok_at: dt.datetime | None
+    latency_samples: int
+    latency_median_ms: int | None
+    latency_p95_ms: int | None

@@ -356,6 +356,29 @@ async def sweep_tasks(resources: Resources, older_than_seconds: float) -> int:
     return len(task_ids)
 
 
+async def prune_finished_tasks(pool: Pool, done_days: int, batch: int = 5000) -> int:
+    """Delete tasks done more than ``done_days`` ago (failed ones after ten times that), in batches so
+    that no transaction grows large; returns how many went."""
+    deleted = 0
+    while True:
+        count: int = await pool.fetchval(
+            """
+            WITH old AS (
+                SELECT id FROM task_outbox
+                WHERE state <> 'pending' AND finished_at < now() - make_interval(days => $1)
+                  AND (state = 'done' OR finished_at < now() - make_interval(days => $1 * 10))
+                LIMIT $2
+            ), gone AS (DELETE FROM task_outbox t USING old WHERE t.id = old.id RETURNING 1)
+            SELECT count(*) FROM gone
+            """,
+            done_days,
+            batch,
+        )
+        deleted += count
+        if count < batch:
+            return deleted
+
+
 async def pending_task_count(pool: Pool) -> int:
     count: int = await pool.fetchval("SELECT count(*) FROM task_outbox WHERE state = 'pending'")
     return count

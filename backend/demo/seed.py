@@ -261,9 +261,15 @@ DEMO_BILLS = (
 )
 
 
+WELFARE_BILLER = "0994000512007"
+"""The demo welfare department's own biller ID, so that its staff can issue a bill from the console."""
+
+
 async def _demo_bills(connection: Connection, cipher: NationalIdCipher) -> None:
     """This month's water and electricity bills for each demo citizen (not the staff), once."""
     today = dt.date.today()
+    welfare: int = await connection.fetchval("SELECT id FROM agencies WHERE code = 'demo-welfare'")
+    await payment_queries.assign_biller(connection, WELFARE_BILLER, welfare, None)
     for index, person in enumerate(p for p in DEMO_PEOPLE if p.role is None):
         for code, biller_id, prefix, name_th, name_en, base in DEMO_BILLS:
             agency_id: int = await connection.fetchval("SELECT id FROM agencies WHERE code = $1", code)

@@ -60,8 +60,13 @@ async def apply_retention(ctx: dict[str, Any]) -> tuple[int, int]:
     purged += await genuine_retention(
         resources.pool, text_days=resources.settings.notification_body_retention_days
     )
-    if purged or deleted:
-        _log.info("retention_applied", bodies_purged=purged, attempts_deleted=deleted)
+    tasks_deleted = await tasks.prune_finished_tasks(
+        resources.pool, resources.settings.finished_task_retention_days
+    )
+    if purged or deleted or tasks_deleted:
+        _log.info(
+            "retention_applied", bodies_purged=purged, attempts_deleted=deleted, tasks_deleted=tasks_deleted
+        )
     return purged, deleted
 
 

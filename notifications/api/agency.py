@@ -21,11 +21,13 @@ from backend.core.resources import Resources
 from backend.identity.service import Identity
 from notifications import campaigns, sends
 from notifications.schemas import (
+    AudienceSize,
     CampaignProgress,
     NewCampaign,
     NewNotification,
     NewTemplate,
     NotificationStatus,
+    Reach,
     TemplateView,
 )
 
@@ -65,6 +67,17 @@ async def campaign_progress(
 
 
 @post(
+    "/notification-campaigns/reach",
+    summary="How many citizens an audience holds now (the number a campaign's sender confirms)",
+    status_code=HTTP_200_OK,
+)
+async def campaign_reach(
+    agency_id: FromPath[int], data: Annotated[Reach, msgspec.Meta()], resources: NamedDependency[Resources]
+) -> AudienceSize:
+    return await campaigns.reach(resources, agency_id, data.audience)
+
+
+@post(
     "/notifications",
     summary="Send a message to one citizen (inbox first, then a push; held for their first login if "
     "they have not used the app yet)",
@@ -99,7 +112,7 @@ router = Router(
     "/api/v1/agency/{agency_id:int}",
     guards=[agency_may("notifications")],
     tags=["agency"],
-    route_handlers=[add_template, list_templates, notification_status, campaign_progress],
+    route_handlers=[add_template, list_templates, notification_status, campaign_progress, campaign_reach],
 )
 senders = Router(
     "/api/v1/agency",

@@ -9,7 +9,14 @@ import msgspec
 
 from backend.core.db import Connection, Db
 from notifications.queries.messages import Earlier
-from notifications.schemas import AgencyFollowers, AgeRange, Audience, CampaignProgress, TileFollowers
+from notifications.schemas import (
+    NO_DEVICES,
+    AgencyFollowers,
+    AgeRange,
+    Audience,
+    CampaignProgress,
+    TileFollowers,
+)
 
 
 class NewCampaignRow(msgspec.Struct, kw_only=True, frozen=True):
@@ -129,20 +136,36 @@ _AUDIENCE_SQL = {
 }
 
 
+def _audience_parameters(audience: Audience) -> tuple[str, tuple[object, ...]]:
+    """Which of ``_AUDIENCE_SQL`` lists the audience, and its parameters after the first three."""
+    if isinstance(audience, AgencyFollowers):
+        return "agency-followers", ()
+    if isinstance(audience, TileFollowers):
+        return "tile-followers", (audience.tile_id,)
+    if isinstance(audience, AgeRange):
+        return "age-range", (audience.min_age, audience.max_age)
+    return "entitlement-state", (audience.status, audience.scheme_id)
+
+
 async def audience_chunk(
     connection: Connection, agency_id: int, audience: Audience, after: str | None, limit: int
 ) -> list[str]:
-    extra: tuple[object, ...]
-    if isinstance(audience, AgencyFollowers):
-        kind, extra = "agency-followers", ()
-    elif isinstance(audience, TileFollowers):
-        kind, extra = "tile-followers", (audience.tile_id,)
-    elif isinstance(audience, AgeRange):
-        kind, extra = "age-range", (audience.min_age, audience.max_age)
-    else:
-        kind, extra = "entitlement-state", (audience.status, audience.scheme_id)
+    kind, extra = _audience_parameters(audience)
     rows = await connection.fetch(_AUDIENCE_SQL[kind], agency_id, after, limit, *extra)
     return [row["id"] for row in rows]
+
+
+async def audience_size(db: Db, agency_id: int, audience: Audience) -> int:
+    """How many citizens the audience holds now: the same lists as the expansion, counted."""
+    kind, extra = _audience_parameters(audience)
+    size: int = await db.fetchval(
+        f"SELECT count(*) FROM ({_AUDIENCE_SQL[kind]}) AS audience",  # noqa: S608 (the module's own SQL)
+        agency_id,
+        None,
+        None,
+        *extra,
+    )
+    return size
 
 
 async def advance_campaign(connection: Connection, campaign_id: str, through: str | None, added: int) -> None:
@@ -166,11 +189,14 @@ async def campaign_progress(db: Db, agency_id: int, campaign_id: str) -> Campaig
         SELECT c.id::text, c.status, c.recipients, c.send_at, c.created_at, c.expanded_at,
                coalesce((SELECT jsonb_object_agg(status, n) FROM (
                    SELECT status, count(*) AS n FROM notifications WHERE campaign_id = c.id GROUP BY status
-               ) AS counts), '{}') AS counts
+               ) AS counts), '{}') AS counts,
+               (SELECT count(*) FROM notifications WHERE campaign_id = c.id
+                  AND status = 'permanent-failure' AND status_reason = $3) AS inbox_only
         FROM notification_campaigns c WHERE c.id = $1::uuid AND c.agency_id = $2
         """,
         campaign_id,
         agency_id,
+        NO_DEVICES,
     )
     return msgspec.convert(dict(row), CampaignProgress) if row else None
 

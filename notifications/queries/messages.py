@@ -8,7 +8,7 @@ import datetime as dt
 import msgspec
 
 from backend.core.db import Connection, Db
-from notifications.schemas import NotificationStatus
+from notifications.schemas import NO_DEVICES, NotificationStatus
 
 
 class Earlier(msgspec.Struct, frozen=True):
@@ -175,6 +175,7 @@ async def notification_status(db: Db, agency_id: int, notification_id: str) -> N
     row = await db.fetchrow(
         """
         SELECT n.id::text, n.status, n.status_reason, n.created_at,
+               (n.status = 'permanent-failure' AND n.status_reason IS NOT DISTINCT FROM $3) AS inbox_only,
                coalesce(json_agg(json_build_object('status', d.status, 'origin', d.endpoint_origin))
                         FILTER (WHERE d.id IS NOT NULL), '[]') AS deliveries
         FROM notifications n LEFT JOIN notification_deliveries d ON d.notification_id = n.id
@@ -183,6 +184,7 @@ async def notification_status(db: Db, agency_id: int, notification_id: str) -> N
         """,
         notification_id,
         agency_id,
+        NO_DEVICES,
     )
     return msgspec.convert(dict(row), NotificationStatus) if row else None
 

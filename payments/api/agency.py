@@ -1,8 +1,8 @@
-"""Agency staff and systems: bills issued and listed, refunds asked for and listed. Guarded on the
-routers: under ``/api/v1/agency/{agency_id}``, staff of that agency with the bills permission (or its
-system with the ``bills`` scope); where the agency comes from the body (issuing a bill) or from the
-payment (a refund), any agency's staff or system, and the service checks the same permission for that
-agency."""
+"""Agency staff and systems: bills issued, listed and cancelled, their billers, refunds asked for and
+listed. Guarded on the routers: under ``/api/v1/agency/{agency_id}``, staff of that agency with the
+bills permission (or its system with the ``bills`` scope); where the agency comes from the body
+(issuing a bill) or from the payment (a refund), any agency's staff or system, and the service checks
+the same permission for that agency."""
 
 from __future__ import annotations
 
@@ -54,6 +54,18 @@ async def agency_bills(
     return await reads.agency_bills(resources, agency_id, status, before, limit)
 
 
+@get("/billers", summary="The biller IDs the agency may issue bills under")
+async def list_billers(agency_id: FromPath[int], resources: NamedDependency[Resources]) -> list[str]:
+    return await staff_service.agency_billers(resources, agency_id)
+
+
+@post("/bills/{bill_id:uuid}/cancel", summary="Cancel an unpaid bill", status_code=HTTP_200_OK)
+async def cancel_bill(
+    agency_id: FromPath[int], bill_id: FromPath[uuid.UUID], resources: NamedDependency[Resources]
+) -> BillView:
+    return await staff_service.cancel_bill(resources, agency_id, bill_id)
+
+
 @get("/refunds", summary="The agency's refunds and their states")
 async def list_refunds(agency_id: FromPath[int], resources: NamedDependency[Resources]) -> list[RefundView]:
     return await reads.agency_refunds(resources, agency_id)
@@ -66,5 +78,5 @@ of_the_path = Router(
     "/api/v1/agency/{agency_id:int}",
     guards=[agency_may("bills")],
     tags=["payments"],
-    route_handlers=[agency_bills, list_refunds],
+    route_handlers=[agency_bills, list_billers, cancel_bill, list_refunds],
 )

@@ -15,6 +15,25 @@ let showUpdate: (ready: boolean) => void = () => undefined;
 const updateServiceWorker =
   "serviceWorker" in navigator ? registerSW({ onNeedRefresh: () => showUpdate(true) }) : async () => undefined;
 
+// The first visit loads its data before the service worker exists, so nothing of it is cached. When the
+// worker first takes control, ask again (through it) for the API data this page already read: the first
+// home screen after install then opens offline too.
+// The same paths as the worker's "seen-data" cache in vite.config.ts.
+const KEPT_FOR_OFFLINE = /^\/api\/v1\/(tiles|entitlements|inbox|bills|receipts|me|applications|documents)(\/|$)/;
+if ("serviceWorker" in navigator && !navigator.serviceWorker.controller) {
+  navigator.serviceWorker.addEventListener(
+    "controllerchange",
+    () => {
+      const seen = performance
+        .getEntriesByType("resource")
+        .map((entry) => entry.name)
+        .filter((url) => new URL(url).origin === location.origin && KEPT_FOR_OFFLINE.test(new URL(url).pathname));
+      for (const url of new Set(seen)) void fetch(url, { credentials: "same-origin" }).catch(() => undefined);
+    },
+    { once: true },
+  );
+}
+
 function Root() {
   const [updateReady, setUpdateReady] = useState(false);
   useEffect(() => {

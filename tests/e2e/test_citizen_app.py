@@ -257,6 +257,36 @@ async def test_an_unknown_address_says_page_not_found_and_help_is_on_every_scree
         await _tap_size(page, "footer a")
 
 
+async def test_the_life_event_view_holds_every_tile_and_the_first_home_screen_opens_offline(
+    demo_app: DemoApp, phone: BrowserContext
+) -> None:
+    base = demo_app.base
+    page = await phone.new_page()
+    await page.goto(f"{base}/")
+    await page.wait_for_selector(".tile")
+    by_category = set(await page.locator(".tile-title").all_inner_texts())
+    await page.click(".segmented >> text=ตามช่วงชีวิต")
+    await page.wait_for_selector("h2:has-text('อื่น ๆ')")
+    # Every tile is somewhere in this view: those tied to no life event under "other".
+    assert set(await page.locator(".tile-title").all_inner_texts()) == by_category
+    await shot(page, "56-life-events-other")
+
+    # The home screen the app first showed opens again with no network, as an installed app would.
+    await page.evaluate("navigator.serviceWorker.ready")
+    await page.wait_for_function(  # the worker keeps what the page read before it took control
+        "caches.open('seen-data').then(c => c.keys())"
+        ".then(keys => keys.some(r => r.url.includes('/api/v1/tiles')))"
+    )
+    await phone.set_offline(True)
+    try:
+        await page.reload()
+        await page.wait_for_selector(".tile", timeout=10_000)
+        assert set(await page.locator(".tile-title").all_inner_texts()) == by_category
+        await shot(page, "57-home-offline")
+    finally:
+        await phone.set_offline(False)
+
+
 async def test_a_warning_comes_two_minutes_before_an_idle_session_ends(
     demo_app: DemoApp, phone: BrowserContext
 ) -> None:

@@ -151,18 +151,19 @@ async def test_an_agency_sends_a_message_and_watches_it_go_out_and_support_finds
     await shot(page, "10-agency-templates")
 
     await page.click("button:has-text('ส่งข้อความ')")
-    await page.wait_for_selector("option:has-text('allowance-paid')", state="attached")
+    await page.wait_for_selector("option:has-text('โอนเบี้ยยังชีพแล้ว')", state="attached")  # by its title
+    await page.select_option("label:has-text('แม่แบบ') select", label="โอนเบี้ยยังชีพแล้ว")
     await page.select_option("label:has-text('ผู้รับ') select", "age-range")
     await page.fill("label:has-text('อายุตั้งแต่') input", "60")
     await page.fill("label:has-text('อายุถึง') input", "120")
-    await page.click("form >> button[type=submit]")
-    progress = page.locator(".progress [role=status]")
-    await progress.wait_for()
+    await page.click("form >> button[type=submit]")  # checks, and asks to confirm the reach first
+    await page.click("button:has-text('ยืนยันส่ง')")
+    await page.locator(".progress").wait_for()
     # Live: the numbers move without a reload until every message is final.
     await page.wait_for_function(
         """() => {
-            const text = document.querySelector('.progress [role=status]').textContent;
-            return /เพิ่มผู้รับครบแล้ว: [1-9]/.test(text) && /delivered [1-9]/.test(text);
+            const text = document.querySelector('.progress').textContent;
+            return /เพิ่มผู้รับครบแล้ว: [1-9]/.test(text) && /ส่งถึงโทรศัพท์แล้ว[1-9]/.test(text);
         }""",
         timeout=30000,
     )

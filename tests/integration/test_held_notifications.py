@@ -13,7 +13,7 @@ from backend.core.resources import Resources
 from backend.core.tasks import run_task
 from backend.identity.oidc import VerifiedLogin
 from backend.identity.service import Identity
-from notifications.service import NO_DEVICES
+from notifications.schemas import NO_DEVICES
 from tests.factories import make_agency, valid_national_id
 from tests.helpers.notifications import TEMPLATE, send
 from tests.integration.conftest import SignIn
@@ -59,8 +59,8 @@ async def test_a_send_answers_alike_for_a_citizen_and_for_a_national_id_never_se
     assert answers[unknown][0] == (
         201,
         "application/json",
-        ["created_at", "deliveries", "id", "status", "status_reason"],
-        {"status": "permanent-failure", "status_reason": NO_DEVICES, "deliveries": []},
+        ["created_at", "deliveries", "id", "inbox_only", "status", "status_reason"],
+        {"status": "permanent-failure", "status_reason": NO_DEVICES, "inbox_only": True, "deliveries": []},
     )
     assert answers[unknown][3] == 409
     # The agency's webhook hears of both the same way too.

@@ -87,6 +87,35 @@ async def test_a_gone_device_is_removed_and_the_failure_is_permanent(
     assert (await citizen.get("/api/v1/inbox")).json()["unread"] == 1  # the inbox still has it
 
 
+async def test_a_gone_device_held_by_someone_else_does_not_undo_the_batch(
+    sign_in: SignIn, resources: Resources, push_service: str
+) -> None:
+    """The device's row is locked (say, its owner removing it at that moment): the removal gives up after
+    a short wait, and the batch's outcomes still commit, so the task is not run again and nobody is
+    pushed the same message twice. The device is found gone again at its next push."""
+    sender, citizen, device, national_id = await sender_and_subscriber(sign_in, resources, push_service, 82)
+    await _respond(push_service, device["device_id"], 410)
+    first = (await sender.post("/api/v1/agency/notifications", json=send(national_id))).json()
+    async with resources.pool.acquire() as holder, holder.transaction():
+        await holder.execute("SELECT 1 FROM push_subscriptions FOR UPDATE")
+        assert await deliver_all(resources) == ["done"]
+    status = "SELECT status FROM notifications WHERE id = $1::uuid"
+    assert await resources.pool.fetchval(status, first["id"]) == "permanent-failure"
+    attempts = await resources.pool.fetchval(
+        "SELECT count(*) FROM delivery_attempts a JOIN notification_deliveries d ON d.id = a.delivery_id "
+        "WHERE d.notification_id = $1::uuid",
+        first["id"],
+    )
+    assert attempts == 1  # recorded once, in the batch that committed
+    assert len((await citizen.get("/api/v1/push/subscriptions")).json()) == 1  # not removed this time
+
+    await _respond(push_service, device["device_id"], 410)  # the demo service answers as told once
+    second = (await sender.post("/api/v1/agency/notifications", json=send(national_id))).json()
+    assert await deliver_all(resources) == ["done"]
+    assert await resources.pool.fetchval(status, second["id"]) == "permanent-failure"
+    assert (await citizen.get("/api/v1/push/subscriptions")).json() == []
+
+
 async def test_a_busy_push_service_is_retried_after_its_retry_after_then_delivered(
     sign_in: SignIn, resources: Resources, push_service: str
 ) -> None:

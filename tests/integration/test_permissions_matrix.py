@@ -186,6 +186,8 @@ TABLE: dict[str, Who] = {
     "POST /api/v1/agency/{agency_id:int}/connectors": CONNECTORS,
     "PUT /api/v1/agency/{agency_id:int}/connectors/{connector_id:int}": CONNECTORS,
     "DELETE /api/v1/agency/{agency_id:int}/connectors/{connector_id:int}": CONNECTORS,
+    "POST /api/v1/agency/{agency_id:int}/connectors/{connector_id:int}/test": CONNECTORS,
+    "GET /api/v1/agency/{agency_id:int}/connectors/{connector_id:int}/health": CONNECTORS,
     "GET /api/v1/agency/{agency_id:int}/data-access": CONNECTORS,
     "GET /api/v1/entitlements": PERSON,
     "GET /api/v1/me/consents": PERSON,
@@ -196,6 +198,8 @@ TABLE: dict[str, Who] = {
     # payments
     "POST /api/v1/agency/bills": BILLS,
     "GET /api/v1/agency/{agency_id:int}/bills": BILLS,
+    "GET /api/v1/agency/{agency_id:int}/billers": BILLS,
+    "POST /api/v1/agency/{agency_id:int}/bills/{bill_id:uuid}/cancel": BILLS,
     "GET /api/v1/agency/{agency_id:int}/webhook": BILLS,
     "PUT /api/v1/agency/{agency_id:int}/webhook": BILLS,
     "POST /api/v1/agency/refunds": BILLS,
@@ -233,6 +237,7 @@ TABLE: dict[str, Who] = {
     "GET /api/v1/agency/{agency_id:int}/notifications/{notification_id:uuid}": NOTIFY,
     "POST /api/v1/agency/notification-campaigns": NOTIFY,
     "GET /api/v1/agency/{agency_id:int}/notification-campaigns/{campaign_id:uuid}": NOTIFY,
+    "POST /api/v1/agency/{agency_id:int}/notification-campaigns/reach": NOTIFY,
     "GET /api/v1/admin/emergency-alert-approvals": ADMIN,
     "POST /api/v1/admin/emergency-alert-approvals": ADMIN,
     "DELETE /api/v1/admin/emergency-alert-approvals/{approval_id:int}": ADMIN,
@@ -404,8 +409,8 @@ CALLS: dict[str, Call] = {
     "GET /apply/{key:str}/{step:str}": Call("/apply/7/check"),
     "GET /applications/{key:str}": Call("/applications/{new_key}"),
     "GET /wallet/{key:str}": Call("/wallet/{new_key}"),
+    "GET /entitlements/consent/{key:str}": Call("/entitlements/consent/{new_key}"),
     "GET /shared/{key:str}": Call("/shared/{new_key}"),
-    "GET /entitlements/consent/{key:str}": Call("/entitlements/consent/7"),
     "GET /verify/{key:str}": Call("/verify/{new_key}"),
     "GET /verify/receipt/{key:str}": Call("/verify/receipt/{new_key}"),
     "GET /verify-message": Call("/verify-message"),
@@ -489,6 +494,12 @@ CALLS: dict[str, Call] = {
     "DELETE /api/v1/agency/{agency_id:int}/connectors/{connector_id:int}": Call(
         "/api/v1/agency/{x}/connectors/{new_x_connector}"
     ),
+    "POST /api/v1/agency/{agency_id:int}/connectors/{connector_id:int}/test": Call(
+        "/api/v1/agency/{x}/connectors/{x_connector}/test", json={"national_id": "{a_national_id}"}
+    ),
+    "GET /api/v1/agency/{agency_id:int}/connectors/{connector_id:int}/health": Call(
+        "/api/v1/agency/{x}/connectors/{x_connector}/health"
+    ),
     "GET /api/v1/agency/{agency_id:int}/data-access": Call("/api/v1/agency/{x}/data-access"),
     "GET /api/v1/entitlements": Call("/api/v1/entitlements"),
     "GET /api/v1/me/consents": Call("/api/v1/me/consents"),
@@ -498,6 +509,10 @@ CALLS: dict[str, Call] = {
     "GET /api/v1/me/data-access": Call("/api/v1/me/data-access"),
     "POST /api/v1/agency/bills": Call("/api/v1/agency/bills", json=BILL),
     "GET /api/v1/agency/{agency_id:int}/bills": Call("/api/v1/agency/{x}/bills"),
+    "GET /api/v1/agency/{agency_id:int}/billers": Call("/api/v1/agency/{x}/billers"),
+    "POST /api/v1/agency/{agency_id:int}/bills/{bill_id:uuid}/cancel": Call(
+        "/api/v1/agency/{x}/bills/{new_a_bill}/cancel"
+    ),
     "GET /api/v1/agency/{agency_id:int}/webhook": Call("/api/v1/agency/{x}/webhook"),
     "PUT /api/v1/agency/{agency_id:int}/webhook": Call(
         "/api/v1/agency/{x}/webhook", json={"url": "https://127.0.0.1:9/payments"}
@@ -584,6 +599,9 @@ CALLS: dict[str, Call] = {
     ),
     "GET /api/v1/agency/{agency_id:int}/notification-campaigns/{campaign_id:uuid}": Call(
         "/api/v1/agency/{x}/notification-campaigns/{x_campaign}"
+    ),
+    "POST /api/v1/agency/{agency_id:int}/notification-campaigns/reach": Call(
+        "/api/v1/agency/{x}/notification-campaigns/reach", json={"audience": {"kind": "agency-followers"}}
     ),
     "GET /api/v1/admin/emergency-alert-approvals": Call("/api/v1/admin/emergency-alert-approvals"),
     "POST /api/v1/admin/emergency-alert-approvals": Call(
@@ -1370,6 +1388,25 @@ ACROSS_AGENCIES: dict[str, tuple[Call, int]] = {
         400,
     ),
     "GET /api/v1/agency/{agency_id:int}/bills": (Call("/api/v1/agency/{y}/bills?before={a_bill}"), 400),
+    "POST /api/v1/agency/{agency_id:int}/connectors/{connector_id:int}/test": (
+        Call("/api/v1/agency/{y}/connectors/{x_connector}/test", json={"national_id": "{a_national_id}"}),
+        404,
+    ),
+    "GET /api/v1/agency/{agency_id:int}/connectors/{connector_id:int}/health": (
+        Call("/api/v1/agency/{y}/connectors/{x_connector}/health"),
+        404,
+    ),
+    "POST /api/v1/agency/{agency_id:int}/bills/{bill_id:uuid}/cancel": (
+        Call("/api/v1/agency/{y}/bills/{a_bill}/cancel"),
+        404,
+    ),
+    "POST /api/v1/agency/{agency_id:int}/notification-campaigns/reach": (
+        Call(
+            "/api/v1/agency/{y}/notification-campaigns/reach",
+            json={"audience": {"kind": "tile-followers", "tile_id": "{x_published_tile}"}},
+        ),
+        400,
+    ),
     "POST /api/v1/agency/bills": (Call("/api/v1/agency/bills", json={**BILL, "agency_id": "{y}"}), 400),
     "POST /api/v1/agency/notifications": (
         Call("/api/v1/agency/notifications", json={**MESSAGE, "agency_id": "{y}"}),

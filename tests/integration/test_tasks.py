@@ -22,6 +22,7 @@ from backend.core.tasks import (
     TaskRegistry,
     add_task,
     add_tasks,
+    prune_finished_tasks,
     run_task,
     sweep_tasks,
     unit_of_work,
@@ -200,6 +201,29 @@ async def test_the_sweeper_leaves_recent_and_finished_tasks_alone(resources: Res
     assert await sweep_tasks(resources, older_than_seconds=60) == 0
     assert await resources.queue.job(f"task:{recent}") is None
     assert await resources.queue.job(f"task:{finished}") is None
+
+
+async def test_retention_deletes_old_finished_tasks_and_keeps_failed_ones_ten_times_longer(
+    resources: Resources,
+) -> None:
+    agency_id = await make_agency(resources.pool)
+    ages = {"pending": None, "recent-done": 1, "old-done": 8, "old-failed": 8, "ancient-failed": 71}
+    ids: dict[str, int] = {}
+    async with resources.pool.acquire() as connection, connection.transaction():
+        for name, days in ages.items():
+            ids[name] = await add_task(connection, APPROVE, AgencyRef(agency_id))
+            if days is not None:
+                await connection.execute(
+                    "UPDATE task_outbox SET state = $2, finished_at = now() - make_interval(days => $3) "
+                    "WHERE id = $1",
+                    ids[name],
+                    "failed" if "failed" in name else "done",
+                    days,
+                )
+    assert await prune_finished_tasks(resources.pool, done_days=7, batch=1) >= 2  # batches until done
+    left = {row["id"] for row in await resources.pool.fetch("SELECT id FROM task_outbox")}
+    kept = {name for name, task_id in ids.items() if task_id in left}
+    assert kept == {"pending", "recent-done", "old-failed"}
 
 
 async def test_a_task_needs_its_own_payload_and_an_open_transaction(resources: Resources) -> None:

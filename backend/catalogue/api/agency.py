@@ -13,7 +13,7 @@ from litestar.status_codes import HTTP_201_CREATED
 
 from backend.catalogue import service
 from backend.catalogue.published import Catalogue
-from backend.catalogue.schemas import AgencyTileView, TileContent, TileVersionView
+from backend.catalogue.schemas import AgencyTileView, Retirement, TileContent, TileVersionView
 from backend.core.guards import agency_may
 from backend.core.principal import Principal
 from backend.core.resources import Resources
@@ -64,8 +64,9 @@ async def retire_tile(
     principal: NamedDependency[Principal],
     resources: NamedDependency[Resources],
     catalogue: NamedDependency[Catalogue],
+    data: Annotated[Retirement | None, msgspec.Meta()] = None,
 ) -> AgencyTileView:
-    return await service.retire_tile(resources, catalogue, agency_id, tile_id, principal)
+    return await service.retire_tile(resources, catalogue, agency_id, tile_id, principal, data)
 
 
 @get("/tiles/{tile_id:int}/versions", summary="Every saved version, newest first")

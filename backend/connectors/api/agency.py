@@ -10,11 +10,18 @@ import msgspec
 from litestar import Router, delete, get, post, put
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, QueryParameter
-from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
-from backend.connectors import service
+from backend.connectors import health, service
 from backend.connectors.entitlements import EntitlementsService
-from backend.connectors.schemas import ConnectorView, DataAccessView, NewConnector
+from backend.connectors.schemas import (
+    ConnectorHealth,
+    ConnectorTestCall,
+    ConnectorTestResult,
+    ConnectorView,
+    DataAccessView,
+    NewConnector,
+)
 from backend.core.guards import agency_may
 from backend.core.principal import Principal
 from backend.core.resources import Resources
@@ -57,6 +64,34 @@ async def list_connectors(
     return await service.agency_connectors(resources, entitlements, agency_id)
 
 
+@post(
+    "/connectors/{connector_id:int}/test",
+    summary="Call the connector once with a test national ID the agency supplies, and show the answer",
+    status_code=HTTP_200_OK,
+)
+async def test_connector(
+    agency_id: FromPath[int],
+    connector_id: FromPath[int],
+    data: Annotated[ConnectorTestCall, msgspec.Meta()],
+    resources: NamedDependency[Resources],
+    entitlements: NamedDependency[EntitlementsService],
+) -> ConnectorTestResult:
+    return await health.test_call(resources, entitlements, agency_id, connector_id, data)
+
+
+@get(
+    "/connectors/{connector_id:int}/health",
+    summary="The connector's circuit breaker, recent calls and failures, and latency",
+)
+async def connector_health(
+    agency_id: FromPath[int],
+    connector_id: FromPath[int],
+    resources: NamedDependency[Resources],
+    entitlements: NamedDependency[EntitlementsService],
+) -> ConnectorHealth:
+    return await health.health(resources, entitlements, agency_id, connector_id)
+
+
 @delete("/connectors/{connector_id:int}", summary="Disable a connector", status_code=HTTP_204_NO_CONTENT)
 async def disable_connector(
     agency_id: FromPath[int],
@@ -85,6 +120,8 @@ router = Router(
         register_connector,
         update_connector,
         list_connectors,
+        test_connector,
+        connector_health,
         disable_connector,
         agency_data_access,
     ],

@@ -432,6 +432,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/agency/{agency_id}/billers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The biller IDs the agency may issue bills under */
+        get: operations["ApiV1AgencyAgencyIdBillersListBillers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/agency/{agency_id}/bills": {
         parameters: {
             query?: never;
@@ -443,6 +460,23 @@ export interface paths {
         get: operations["ApiV1AgencyAgencyIdBillsAgencyBills"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agency/{agency_id}/bills/{bill_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel an unpaid bill */
+        post: operations["ApiV1AgencyAgencyIdBillsBillIdCancelCancelBill"];
         delete?: never;
         options?: never;
         head?: never;
@@ -537,6 +571,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/agency/{agency_id}/connectors/{connector_id}/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The connector's circuit breaker, recent calls and failures, and latency */
+        get: operations["ApiV1AgencyAgencyIdConnectorsConnectorIdHealthConnectorHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agency/{agency_id}/connectors/{connector_id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Call the connector once with a test national ID the agency supplies, and show the answer */
+        post: operations["ApiV1AgencyAgencyIdConnectorsConnectorIdTestTestConnector"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/agency/{agency_id}/data-access": {
         parameters: {
             query?: never;
@@ -548,6 +616,23 @@ export interface paths {
         get: operations["ApiV1AgencyAgencyIdDataAccessAgencyDataAccess"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agency/{agency_id}/notification-campaigns/reach": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** How many citizens an audience holds now (the number a campaign's sender confirms) */
+        post: operations["ApiV1AgencyAgencyIdNotificationCampaignsReachCampaignReach"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2195,6 +2280,10 @@ export interface components {
             /** Format: date-time */
             at: string;
         };
+        /** AudienceSize */
+        AudienceSize: {
+            citizens: number;
+        };
         /** BillHistory */
         BillHistory: {
             id: string;
@@ -2257,6 +2346,7 @@ export interface components {
             counts: {
                 [key: string]: number;
             };
+            inbox_only: number;
             send_at: string | null;
             /** Format: date-time */
             created_at: string;
@@ -2305,6 +2395,31 @@ export interface components {
             link_url: string | null;
             /** @default false */
             favourite: boolean;
+        };
+        /** ConnectorHealth */
+        ConnectorHealth: {
+            circuit: string;
+            calls_24h: number;
+            failures_24h: number;
+            last_failure_at: string | null;
+            last_ok_at: string | null;
+            latency_samples: number;
+            latency_median_ms: number | null;
+            latency_p95_ms: number | null;
+        };
+        /** ConnectorTestCall */
+        ConnectorTestCall: {
+            /** @description A Thai national ID: 13 digits, the last the check digit of the first twelve. */
+            national_id: string;
+        };
+        /** ConnectorTestResult */
+        ConnectorTestResult: {
+            ok: boolean;
+            outcome: string;
+            reason_th: string | null;
+            reason_en: string | null;
+            latency_ms: number;
+            entitlements: components["schemas"]["SchemeSeen"][];
         };
         /** ConnectorView */
         ConnectorView: {
@@ -2958,6 +3073,7 @@ export interface components {
             id: string;
             status: string;
             status_reason: string | null;
+            inbox_only: boolean;
             /** Format: date-time */
             created_at: string;
             deliveries: {
@@ -3046,6 +3162,10 @@ export interface components {
             start: string;
             /** Format: duration */
             end: string;
+        };
+        /** Reach */
+        Reach: {
+            audience: components["schemas"]["AgencyFollowers"] | components["schemas"]["TileFollowers"] | components["schemas"]["AgeRange"] | components["schemas"]["EntitlementState"];
         };
         /** Readiness */
         Readiness: {
@@ -3174,6 +3294,10 @@ export interface components {
             receipt_number?: string | null;
             refund_id?: string | null;
         };
+        /** Retirement */
+        Retirement: {
+            reason: string;
+        };
         /** ReviewDecision */
         ReviewDecision: {
             comment: string;
@@ -3203,6 +3327,12 @@ export interface components {
             /** Format: date-time */
             saved_at: string;
             draft: components["schemas"]["DraftCheck"];
+        };
+        /** SchemeSeen */
+        SchemeSeen: {
+            scheme_name_th: string;
+            scheme_name_en: string;
+            status: string;
         };
         /** Search */
         Search: {
@@ -4540,6 +4670,43 @@ export interface operations {
             };
         };
     };
+    ApiV1AgencyAgencyIdBillersListBillers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agency_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string[];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
     ApiV1AgencyAgencyIdBillsAgencyBills: {
         parameters: {
             query?: {
@@ -4562,6 +4729,44 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AgencyBillsPage"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    ApiV1AgencyAgencyIdBillsBillIdCancelCancelBill: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agency_id: number;
+                bill_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillView"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
@@ -4893,6 +5098,86 @@ export interface operations {
             };
         };
     };
+    ApiV1AgencyAgencyIdConnectorsConnectorIdHealthConnectorHealth: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agency_id: number;
+                connector_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectorHealth"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    ApiV1AgencyAgencyIdConnectorsConnectorIdTestTestConnector: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agency_id: number;
+                connector_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConnectorTestCall"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectorTestResult"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
     ApiV1AgencyAgencyIdDataAccessAgencyDataAccess: {
         parameters: {
             query?: {
@@ -4914,6 +5199,47 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DataAccessView"][];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    ApiV1AgencyAgencyIdNotificationCampaignsReachCampaignReach: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agency_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Reach"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AudienceSize"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
@@ -5254,7 +5580,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Retirement"] | null;
+            };
+        };
         responses: {
             /** @description Request fulfilled, document follows */
             200: {

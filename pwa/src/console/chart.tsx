@@ -5,17 +5,29 @@ export interface Sample {
   counts: Record<string, number>;
 }
 
-const SERIES: [string, string[], string][] = [
+type Series = "delivered" | "failed" | "waiting";
+// A temporary failure is pushed again later: still waiting, not failed.
+const SERIES: [Series, string[], string][] = [
   ["delivered", ["delivered"], "#0b6e4f"],
-  ["failed", ["permanent-failure", "technical-failure", "temporary-failure"], "#b3261e"],
-  ["waiting", ["created", "sending"], "#5f6368"],
+  ["failed", ["permanent-failure", "technical-failure"], "#b3261e"],
+  ["waiting", ["created", "sending", "temporary-failure"], "#5f6368"],
 ];
+const ENGLISH: Record<Series, string> = { delivered: "delivered", failed: "failed", waiting: "waiting" };
 
 function total(counts: Record<string, number>, keys: string[]): number {
   return keys.reduce((sum, key) => sum + (counts[key] ?? 0), 0);
 }
 
-export function CampaignChart({ samples, label = "Messages by status over time" }: { samples: Sample[]; label?: string }) {
+export function CampaignChart({
+  samples,
+  label = "Messages by status over time",
+  names = ENGLISH,
+}: {
+  samples: Sample[];
+  label?: string;
+  /** Each line's name in the reader's language. */
+  names?: Record<Series, string>;
+}) {
   const width = 320;
   const height = 140;
   const last = samples[samples.length - 1];
@@ -37,7 +49,7 @@ export function CampaignChart({ samples, label = "Messages by status over time" 
       <figcaption>
         {SERIES.map(([name, keys, colour]) => (
           <span key={name} class="legend">
-            <span style={{ background: colour }} aria-hidden="true" /> {name}: {last ? total(last.counts, keys) : 0}
+            <span style={{ background: colour }} aria-hidden="true" /> {names[name]}: {last ? total(last.counts, keys) : 0}
           </span>
         ))}
       </figcaption>
