@@ -182,6 +182,7 @@ def _sealed(settings: Settings, row: ToPush, endpoint: str) -> tuple[bytes, dict
             "body_en": row.body_en,
             "url": row.url,
             "id": row.notification_id,
+            "code": row.verification_code,
         }
     )
     pusher = WebPusher({"endpoint": endpoint, "keys": {"p256dh": row.p256dh, "auth": row.auth}})

@@ -64,6 +64,8 @@ class InboxItem(msgspec.Struct, kw_only=True):
     urgency: str
     created_at: dt.datetime
     read_at: dt.datetime | None
+    verification_code: str | None = None
+    """Anyone holding the message can check it at /verify-message (none on messages sent before codes)."""
 
 
 class InboxPage(msgspec.Struct, kw_only=True):

@@ -23,6 +23,7 @@ from backend.core.db import Connection, Pool
 from backend.core.errors import Conflict, FieldError, Forbidden, InvalidInput
 from backend.core.tasks import TaskKind, UnitOfWork, unit_of_work
 from backend.identity import queries as identity_queries
+from notifications import seals
 from notifications.queries import alerts, inbox, messages
 from notifications.queries.campaigns import Campaign, insert_campaign_notifications
 from notifications.queries.deliveries import delete_old_attempts, purge_bodies
@@ -225,7 +226,11 @@ async def enqueue_notification(
     ``held_for``: the national ID's lookup hash when no citizen has it yet (``citizen_id`` None).
     ``from_platform``: written by the platform itself, never on an agency's say-so (see
     ``push_decision``)."""
-    later = send_at is not None and send_at > dt.datetime.now(dt.UTC)
+    now = dt.datetime.now(dt.UTC)
+    later = send_at is not None and send_at > now
+    sent_at = send_at if later and send_at is not None else now
+    seal = seals.of_texts(agency_id, citizen_id, held_for, sent_at, texts, url)
+    [code] = await seals.codes_for(work, [seal])
     notification_id = await messages.insert_notification(
         work.connection,
         NewMessage(
@@ -245,6 +250,7 @@ async def enqueue_notification(
             created_at=send_at if later else None,
             held_for=held_for,
             from_platform=from_platform,
+            verification_code=code,
         ),
     )
     if later:
@@ -355,8 +361,12 @@ async def enqueue_campaign_chunk(work: UnitOfWork, campaign: Campaign, citizen_i
         for citizen_id in citizen_ids
     }
     statuses = {"now": "sending", "later": "created", "suppressed": "suppressed"}
+    codes = await seals.codes_for(
+        work, [seals.of_campaign(campaign, citizen_id, now) for citizen_id in decisions]
+    )
     recipients = [
-        (citizen_id, statuses[decision], reason) for citizen_id, (decision, _, reason) in decisions.items()
+        (citizen_id, statuses[decision], reason, code)
+        for (citizen_id, (decision, _, reason)), code in zip(decisions.items(), codes, strict=True)
     ]
     inserted = await insert_campaign_notifications(work.connection, campaign, recipients)
     push_at = {

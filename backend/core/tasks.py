@@ -209,6 +209,8 @@ async def dispatch(
 @dataclass(slots=True)
 class UnitOfWork:
     connection: Connection
+    pool: Pool | None = None
+    """The pool the connection came from: which app's or worker's resources this work runs on."""
     task_ids: list[int] = field(default_factory=list)
     scheduled: list[tuple[int, float]] = field(default_factory=list)
 
@@ -232,7 +234,7 @@ class UnitOfWork:
 async def unit_of_work(pool: Pool, queue: Queue) -> AsyncIterator[UnitOfWork]:
     """One transaction; its tasks are queued only after it commits."""
     async with pool.acquire() as connection, connection.transaction():
-        work = UnitOfWork(connection)
+        work = UnitOfWork(connection, pool)
         yield work
     await _dispatch_work(queue, work)
 
@@ -279,7 +281,7 @@ async def run_task(resources: Resources, task_id: int) -> str:
         if locked is None:
             return "skipped"
         entry = resources.tasks.get(row["task"])
-        work = UnitOfWork(connection)
+        work = UnitOfWork(connection, resources.pool)
         try:
             if entry is None:
                 raise LookupError(f"no handler registered for task {row['task']!r}")

@@ -39,6 +39,9 @@ from backend.core.metrics import PROMETHEUS_CONFIG
 from backend.core.migrate import upgrade
 from backend.core.resources import Resources, open_resources
 from backend.core.security import SecurityHeadersMiddleware
+from backend.genuine.api import ROUTERS as GENUINE_ROUTERS
+from backend.genuine.context import Genuine, provide_genuine
+from backend.genuine.sealing import MessageSealer
 from backend.identity.api import IDENTITY_ROUTERS
 from backend.identity.auth import AuthenticationMiddleware
 from backend.identity.service import (
@@ -53,6 +56,7 @@ from backend.server.pwa_shell import page_not_found_handler
 from backend.server.tasks import TASKS, wire_features
 from backend.settings import Settings, load_settings, parse_keyring
 from notifications.api import ROUTERS as NOTIFICATION_ROUTERS
+from notifications.seals import forget_pool, seal_messages_with
 from payments.api import ROUTERS as PAYMENT_ROUTERS
 from payments.live import PaymentStates, provide_payment_states
 
@@ -82,7 +86,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     if not settings.database_url or not settings.redis_url:
         raise ConfigurationError("DATABASE_URL and REDIS_URL must be resolved before the app starts")
     configure_logging(settings.log_level, json_lines=settings.log_json)
-    wire_features()
+    wire_features(settings)
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -125,6 +129,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 app.state.identity.cipher,
                 settings.public_url,
             )
+            sealer = MessageSealer(app.state.applications.signer)
+            app.state.genuine = Genuine(resources.pool, resources.queue, sealer, settings.public_url)
+            seal_messages_with(sealer, pool=resources.pool)  # this app's messages, with this app's keys
+            stack.callback(forget_pool, resources.pool)
             yield
 
     handlers: list[ControllerRouterHandler] = [
@@ -136,6 +144,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         *PAYMENT_ROUTERS,
         *NOTIFICATION_ROUTERS,
         *APPLICATION_ROUTERS,
+        *GENUINE_ROUTERS,
         agencies_for_agency_staff,
     ]
     plugins: list[PluginProtocol] = []
@@ -159,6 +168,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "entitlements": Provide(provide_entitlements, sync_to_thread=False),
             "applications": Provide(provide_applications, sync_to_thread=False),
             "payment_states": Provide(provide_payment_states, sync_to_thread=False),
+            "genuine": Provide(provide_genuine, sync_to_thread=False),
         },
         lifespan=[lifespan],
         plugins=plugins,

@@ -18,12 +18,12 @@ from backend.core.errors import EXCEPTION_HANDLERS
 
 SCREENS = (
     "/entitlements", "/bills", "/inbox", "/settings", "/data-access", "/console", "/applications", "/wallet",
-    "/verify",
+    "/verify", "/verify-message",
     # Screens of one thing: an application tile's form, an application, a document, a share link
     # someone was given, a verification code. The app reads the rest of the path itself.
     "/apply/{key:str}", "/applications/{key:str}", "/wallet/{key:str}", "/shared/{key:str}",
     "/entitlements/consent/{key:str}",
-    "/verify/{key:str}", "/verify/receipt/{key:str}",
+    "/verify/{key:str}", "/verify/receipt/{key:str}", "/m/{key:str}",
     "/apply/{key:str}/{step:str}",  # an application's form and its "check your answers" page
 )  # fmt: skip
 _HASHED_FOREVER = CacheControlHeader(max_age=31_536_000, public=True)

@@ -7,13 +7,17 @@ do something only once listed here.
 
 from __future__ import annotations
 
+from backend.applications.signing import DocumentSigner
 from backend.applications.states import DELIVER_TASK as APPLICATION_DELIVER_TASK
 from backend.applications.states import move_on_payment
 from backend.applications.tasks import deliver_application
 from backend.connectors.entitlements import NEWLY_ELIGIBLE_TASK
 from backend.core.tasks import Handles, TaskRegistry
+from backend.genuine.sealing import MessageSealer
 from backend.identity.service import on_login
+from backend.settings import Settings, parse_keyring
 from notifications.campaigns import EXPAND_TASK
+from notifications.seals import seal_messages_with
 from notifications.service import DELIVER_TASK, RELEASE_TASK, STATUS_WEBHOOK_TASK
 from notifications.tasks import (
     deliver,
@@ -38,8 +42,10 @@ TASKS = TaskRegistry(
 )
 
 
-def wire_features() -> None:
+def wire_features(settings: Settings) -> None:
     """What runs inside another feature's transaction (each hook keeps a listener once, so calling
     this again, as each app a test builds does, changes nothing)."""
+    # every message is sealed with a verification code as it is written
+    seal_messages_with(MessageSealer(DocumentSigner(parse_keyring(settings.document_signing_keys))))
     on_bill_paid(move_on_payment)  # a paid fee moves its application on, in the settling transaction
     on_login(give_held_messages)  # messages held for a national ID reach its first login

@@ -18,6 +18,7 @@ from backend.applications.files import FileStore
 from backend.applications.storage import collect_garbage
 from backend.core import tasks
 from backend.core.resources import Resources, open_resources
+from backend.genuine.service import apply_retention as genuine_retention
 from backend.server.tasks import TASKS, wire_features
 from backend.settings import Settings
 from notifications.service import apply_retention as notification_retention
@@ -55,6 +56,10 @@ async def apply_retention(ctx: dict[str, Any]) -> tuple[int, int]:
         body_days=resources.settings.notification_body_retention_days,
         metadata_days=resources.settings.delivery_metadata_retention_days,
     )
+    # A message's text kept by its seal goes when the inbox's copy does.
+    purged += await genuine_retention(
+        resources.pool, text_days=resources.settings.notification_body_retention_days
+    )
     tasks_deleted = await tasks.prune_finished_tasks(
         resources.pool, resources.settings.finished_task_retention_days
     )
@@ -90,7 +95,7 @@ class _Worker(Worker[Any]):
 
 def build_worker(resources: Resources) -> Worker[Any]:
     """The worker over ``resources``, running tasks with their registry (``backend.server.tasks``)."""
-    wire_features()
+    wire_features(resources.settings)
 
     async def startup(ctx: dict[str, Any]) -> None:
         ctx["resources"] = resources

@@ -209,22 +209,24 @@ async def tile_belongs_to(db: Db, tile_id: int, agency_id: int) -> bool:
 
 
 async def insert_campaign_notifications(
-    connection: Connection, campaign: Campaign, recipients: list[tuple[str, str, str | None]]
+    connection: Connection, campaign: Campaign, recipients: list[tuple[str, str, str | None, str | None]]
 ) -> list[tuple[str, str]]:
-    """One inbox row per (citizen id, status, reason); returns (notification id, citizen id)."""
+    """One inbox row per (citizen id, status, reason, verification code); returns (notification id,
+    citizen id)."""
     rows = await connection.fetch(
         """
         INSERT INTO notifications (citizen_id, agency_id, template_id, title_th, title_en, body_th, body_en,
                                    url, urgency, ttl_seconds, idempotency_key, request_hash, campaign_id,
-                                   status, status_reason)
+                                   status, status_reason, verification_code)
         SELECT citizen_id, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'campaign:' || $13, '', $13::uuid,
-               status, reason
-        FROM unnest($1::uuid[], $2::text[], $3::text[]) AS recipients(citizen_id, status, reason)
+               status, reason, code
+        FROM unnest($1::uuid[], $2::text[], $3::text[], $14::text[])
+            AS recipients(citizen_id, status, reason, code)
         RETURNING id::text, citizen_id::text
         """,
-        [citizen_id for citizen_id, _, _ in recipients],
-        [status for _, status, _ in recipients],
-        [reason for _, _, reason in recipients],
+        [citizen_id for citizen_id, _, _, _ in recipients],
+        [status for _, status, _, _ in recipients],
+        [reason for _, _, reason, _ in recipients],
         campaign.agency_id,
         campaign.template_id,
         campaign.title_th,
@@ -235,5 +237,6 @@ async def insert_campaign_notifications(
         campaign.urgency,
         campaign.ttl_seconds,
         campaign.id,
+        [code for _, _, _, code in recipients],
     )
     return [(row["id"], row["citizen_id"]) for row in rows]

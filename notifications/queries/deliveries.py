@@ -27,6 +27,7 @@ class ToPush(msgspec.Struct, kw_only=True, frozen=True):
     urgency: str
     ttl_seconds: int
     attempts_made: int
+    verification_code: str | None
 
 
 class StatusChanged(msgspec.Struct, kw_only=True, frozen=True):
@@ -45,6 +46,7 @@ async def deliveries_for_push(
         SELECT d.id, d.notification_id::text, d.subscription_id::text,
                s.endpoint, s.p256dh, s.auth,
                n.title_th, n.title_en, n.body_th, n.body_en, n.url, n.urgency, n.ttl_seconds,
+               n.verification_code,
                (SELECT count(*) FROM delivery_attempts a WHERE a.delivery_id = d.id) AS attempts_made
         FROM notification_deliveries d
         JOIN notifications n ON n.id = d.notification_id

@@ -26,7 +26,8 @@ async def inbox(db: Db, citizen_id: str, before: dt.datetime | None, limit: int)
     rows = await db.fetch(
         """
         SELECT n.id::text, n.title_th, n.title_en, n.body_th, n.body_en, n.url, n.urgency, n.created_at,
-               n.read_at, a.code AS agency_code, a.name_th AS agency_name_th, a.name_en AS agency_name_en
+               n.read_at, n.verification_code,
+               a.code AS agency_code, a.name_th AS agency_name_th, a.name_en AS agency_name_en
         FROM notifications n JOIN agencies a ON a.id = n.agency_id
         WHERE n.citizen_id = $1::uuid AND n.deleted_at IS NULL AND n.created_at <= now()
           AND ($2::timestamptz IS NULL OR n.created_at < $2)

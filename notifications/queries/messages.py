@@ -36,6 +36,7 @@ class NewMessage(msgspec.Struct, kw_only=True, frozen=True):
     """When it appears in the inbox; now when None."""
     held_for: bytes | None = None
     from_platform: bool = False
+    verification_code: str | None = None
 
 
 class ToRelease(msgspec.Struct, kw_only=True, frozen=True):
@@ -111,9 +112,9 @@ async def insert_notification(connection: Connection, message: NewMessage) -> st
         """
         INSERT INTO notifications (citizen_id, agency_id, template_id, title_th, title_en, body_th, body_en,
                                    url, urgency, ttl_seconds, idempotency_key, request_hash, campaign_id,
-                                   created_at, held_for, from_platform)
+                                   created_at, held_for, from_platform, verification_code)
         VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::uuid, coalesce($14, now()),
-                $15, $16)
+                $15, $16, $17)
         RETURNING id::text
         """,
         message.citizen_id,
@@ -132,6 +133,7 @@ async def insert_notification(connection: Connection, message: NewMessage) -> st
         message.created_at,
         message.held_for,
         message.from_platform,
+        message.verification_code,
     )
     return notification_id
 

@@ -8,7 +8,10 @@ self.addEventListener("push", (event) => {
   }
   const english = (self.navigator.language || "th").startsWith("en");
   const title = (english ? message.title_en : message.title_th) || message.title_th || "ทางรัฐ";
-  const body = (english ? message.body_en : message.body_th) || message.body_th || "";
+  const text = (english ? message.body_en : message.body_th) || message.body_th || "";
+  // The message's verification code, grouped as printed, so it can be checked at /verify-message.
+  const code = typeof message.code === "string" ? message.code.match(/.{1,4}/g).join("-") : "";
+  const body = code ? `${text}\n${english ? "Verification code" : "รหัสตรวจสอบ"}: ${code}` : text;
   event.waitUntil(
     self.registration.showNotification(title, {
       body,

@@ -49,6 +49,8 @@ const strings = {
   empty: { th: "ยังไม่มีข้อความ", en: "No messages yet" },
   messageDeleted: { th: "ลบข้อความแล้ว", en: "Message deleted" },
   undoDelete: { th: "เลิกทำ (นำข้อความกลับมา)", en: "Undo (bring the message back)" },
+  messageCode: { th: "รหัสตรวจสอบข้อความ", en: "Message verification code" },
+  checkThisCode: { th: "ใครก็ตรวจสอบรหัสนี้ได้ว่ามาจากรัฐจริง", en: "Anyone can check this code is really from the government" },
   olderMessages: { th: "ข้อความเก่ากว่า", en: "Older messages" },
   noOlderMessages: { th: "ไม่มีข้อความที่เก่ากว่านี้", en: "No older messages" },
   noBills: { th: "ไม่มีบิลค้างชำระ", en: "No bills to pay" },

@@ -15,7 +15,7 @@ import { useApp } from "./state";
 /** The addresses of the app's own screens: links to them are followed without a reload (preact-iso
  * intercepts the click); any other link on this origin (a receipt page, a login) loads as usual. */
 export const IN_APP =
-  /^\/(?:$|[?#]|(?:entitlements|bills|inbox|settings|data-access|console|applications|wallet|verify|apply|shared|help)(?:[/?#]|$))/;
+  /^\/(?:$|[?#]|(?:entitlements|bills|inbox|settings|data-access|console|applications|wallet|verify|verify-message|m|apply|shared|help)(?:[/?#]|$))/;
 
 type ScreenProps = { param: string };
 type Screen = ComponentType<ScreenProps>;
@@ -152,6 +152,11 @@ const VERIFY = screen(
   lazyScreen(() => import("./screens/verify").then((module) => module.Verify)),
   { id: /^[A-Za-z0-9-]{1,40}$/ },
 );
+/** "Is this message really from the government?": a code typed, an SMS pasted, or a short link followed. */
+const VERIFY_MESSAGE = screen(
+  lazyScreen(() => import("./screens/verify-message").then((module) => module.VerifyMessage)),
+  { id: /^[A-Za-z0-9-]{16,19}$/ },
+);
 /** A receipt's check, for anyone holding it (its QR leads here). */
 const RECEIPT_CHECK = screen(
   lazyScreen(() => import("./screens/receipt-check").then((module) => module.ReceiptCheck)),
@@ -179,6 +184,8 @@ export function Screens({ onRouteChange }: { onRouteChange: () => void }) {
       <Route path="/shared/:id" component={SHARED} />
       <Route path="/verify/receipt/:id" component={RECEIPT_CHECK} />
       <Route path="/verify/:id?" component={VERIFY} />
+      <Route path="/verify-message" component={VERIFY_MESSAGE} />
+      <Route path="/m/:id" component={VERIFY_MESSAGE} />
       <Route path="/help" component={HELP} />
       <Route default component={NOT_FOUND} />
     </Router>

@@ -140,6 +140,9 @@ TABLE: dict[str, Who] = {
     "GET /entitlements/consent/{key:str}": ANYONE,
     "GET /verify/{key:str}": ANYONE,
     "GET /verify/receipt/{key:str}": ANYONE,
+    "GET /verify-message": ANYONE,
+    "GET /m/{key:str}": ANYONE,
+    "GET /api/v1/messages/verify/{code:str}": ANYONE,
     # identity
     "GET /auth/login": ANYONE,
     "GET /auth/callback": ANYONE,
@@ -230,6 +233,7 @@ TABLE: dict[str, Who] = {
     "GET /api/v1/agency/{agency_id:int}/notification-templates": NOTIFY,
     "POST /api/v1/agency/{agency_id:int}/notification-templates": NOTIFY,
     "POST /api/v1/agency/notifications": NOTIFY,
+    "POST /api/v1/agency/message-codes": NOTIFY,
     "GET /api/v1/agency/{agency_id:int}/notifications/{notification_id:uuid}": NOTIFY,
     "POST /api/v1/agency/notification-campaigns": NOTIFY,
     "GET /api/v1/agency/{agency_id:int}/notification-campaigns/{campaign_id:uuid}": NOTIFY,
@@ -304,7 +308,7 @@ PWA_SHELL = frozenset({
     "GET /data-access", "GET /console", "GET /applications", "GET /wallet", "GET /verify",
     "GET /apply/{key:str}", "GET /applications/{key:str}", "GET /wallet/{key:str}", "GET /shared/{key:str}",
     "GET /entitlements/consent/{key:str}", "GET /verify/{key:str}", "GET /verify/receipt/{key:str}",
-    "GET /apply/{key:str}/{step:str}",
+    "GET /apply/{key:str}/{step:str}", "GET /verify-message", "GET /m/{key:str}",
 })  # fmt: skip
 
 # --- how each route is called -------------------------------------------------------------------
@@ -409,6 +413,9 @@ CALLS: dict[str, Call] = {
     "GET /shared/{key:str}": Call("/shared/{new_key}"),
     "GET /verify/{key:str}": Call("/verify/{new_key}"),
     "GET /verify/receipt/{key:str}": Call("/verify/receipt/{new_key}"),
+    "GET /verify-message": Call("/verify-message"),
+    "GET /m/{key:str}": Call("/m/{new_key}"),
+    "GET /api/v1/messages/verify/{code:str}": Call("/api/v1/messages/verify/{new_key}", ok=(400,)),
     "GET /auth/login": Call("/auth/login?next=/bills", on_demo=True),
     "GET /auth/callback": Call("/auth/callback?error=access_denied", ok=(400,)),  # refused by the provider
     "POST /auth/logout": Call("/auth/logout", on_demo=True),
@@ -567,6 +574,16 @@ CALLS: dict[str, Call] = {
     ),
     "POST /api/v1/agency/notifications": Call(
         "/api/v1/agency/notifications", json={**MESSAGE, "agency_id": "{x}"}
+    ),
+    "POST /api/v1/agency/message-codes": Call(
+        "/api/v1/agency/message-codes",
+        json={
+            "national_id": "{a_national_id}",
+            "channel": "sms",
+            "text": "ทดสอบ",
+            "idempotency_key": "{new_key}",
+        }
+        | {"agency_id": "{x}"},
     ),
     "GET /api/v1/agency/{agency_id:int}/notifications/{notification_id:uuid}": Call(
         "/api/v1/agency/{x}/notifications/{a_message}"

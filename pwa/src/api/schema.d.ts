@@ -228,6 +228,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/agency/message-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A verification code and link for an SMS, letter or email the agency sends itself (also recorded in the citizen's inbox) */
+        post: operations["ApiV1AgencyMessageCodesRegisterMessage"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/agency/notification-campaigns": {
         parameters: {
             query?: never;
@@ -1410,6 +1427,23 @@ export interface paths {
         post?: never;
         /** End one of the citizen's sessions */
         delete: operations["ApiV1MeSessionsSessionIdEndSession"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/messages/verify/{code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Anyone: did the platform or an agency send the message with this verification code? */
+        get: operations["ApiV1MessagesVerifyCodeCheckMessage"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -2753,6 +2787,7 @@ export interface components {
             /** Format: date-time */
             created_at: string;
             read_at: string | null;
+            verification_code?: string | null;
         };
         /** InboxPage */
         InboxPage: {
@@ -2806,6 +2841,30 @@ export interface components {
             read_at: string | null;
             deleted_by_citizen: boolean;
             deliveries: components["schemas"]["Delivery"][];
+        };
+        /** MessageCheck */
+        MessageCheck: {
+            code: string;
+            agency_code: string;
+            agency_name_th: string;
+            agency_name_en: string;
+            channel: string;
+            /** Format: date-time */
+            sent_at: string;
+            text: string | null;
+            text_sha256: string;
+            recipient: string;
+            key_id: string;
+            signature: string;
+            statement: string;
+        };
+        /** MessageCode */
+        MessageCode: {
+            code: string;
+            link: string;
+            channel: string;
+            /** Format: date-time */
+            sent_at: string;
         };
         /** MessageSender */
         MessageSender: {
@@ -2929,6 +2988,17 @@ export interface components {
         NewEmergencyAlertApproval: {
             agency_id: number;
             reason: string;
+        };
+        /** NewMessageCode */
+        NewMessageCode: {
+            /** @description A Thai national ID: 13 digits, the last the check digit of the first twelve. */
+            national_id: string;
+            /** @enum {string} */
+            channel: "sms" | "letter" | "email";
+            text?: string | null;
+            text_sha256?: string | null;
+            idempotency_key: string;
+            agency_id?: number | null;
         };
         /** NewNotification */
         NewNotification: {
@@ -4102,6 +4172,45 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BillView"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    ApiV1AgencyMessageCodesRegisterMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewMessageCode"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageCode"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
@@ -7089,6 +7198,43 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    ApiV1MessagesVerifyCodeCheckMessage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageCheck"];
+                };
             };
             /** @description Bad request syntax or unsupported method */
             400: {

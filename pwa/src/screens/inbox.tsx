@@ -36,6 +36,19 @@ function OpenLink({ message, markRead }: { message: Message; markRead: () => Pro
   );
 }
 
+/** The message's code, grouped as it is printed on letters and SMS, and where anyone checks it. */
+function VerificationCode({ code }: { code: string }) {
+  const { t } = useApp();
+  const grouped = code.match(/.{1,4}/g)?.join("-") ?? code;
+  return (
+    <p class="meta verification-code">
+      {t("messageCode")}: <code lang="en">{grouped}</code>
+      <br />
+      <a href={`/verify-message?code=${encodeURIComponent(grouped)}`}>{t("checkThisCode")}</a>
+    </p>
+  );
+}
+
 const PAGE = 20;
 
 export function Inbox() {
@@ -119,6 +132,7 @@ export function Inbox() {
                         {pick(message, "agency_name")} · {formatDate(language, message.created_at, true)}
                       </p>
                       <p>{pick(message, "body")}</p>
+                      {message.verification_code && <VerificationCode code={message.verification_code} />}
                       <div class="actions">
                         <OpenLink message={shown} markRead={() => markRead(message)} />
                         {unread && (

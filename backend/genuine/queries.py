@@ -1,0 +1,141 @@
+"""SQL of message seals: writing them with the message, and finding one by its code."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import msgspec
+
+from backend.core.db import Connection, Db
+
+
+class Seal(msgspec.Struct, kw_only=True, frozen=True):
+    code: str
+    agency_id: int
+    channel: str
+    recipient_tag: bytes
+    sent_at: dt.datetime
+    text_sha256: bytes
+    message_text: str | None
+    key_id: str
+    signature: bytes
+
+
+class SealFound(msgspec.Struct, kw_only=True, frozen=True):
+    """A seal with its sender as the public check names it."""
+
+    code: str
+    channel: str
+    recipient_tag: bytes
+    sent_at: dt.datetime
+    text_sha256: bytes
+    message_text: str | None
+    key_id: str
+    signature: bytes
+    agency_code: str
+    agency_name_th: str
+    agency_name_en: str
+
+
+async def national_id_hashes(connection: Connection, citizen_ids: list[str]) -> dict[str, bytes]:
+    rows = await connection.fetch(
+        "SELECT id::text, national_id_hash FROM citizens WHERE id = ANY($1::uuid[])", citizen_ids
+    )
+    return {row["id"]: row["national_id_hash"] for row in rows}
+
+
+async def agency_codes(connection: Connection, agency_ids: list[int]) -> dict[int, str]:
+    rows = await connection.fetch("SELECT id, code FROM agencies WHERE id = ANY($1::bigint[])", agency_ids)
+    return {row["id"]: row["code"] for row in rows}
+
+
+async def insert_seals(connection: Connection, seals: list[Seal]) -> None:
+    """A campaign's chunk in one statement."""
+    columns = [
+        [getattr(seal, name) for seal in seals]
+        for name in (
+            *("code", "agency_id", "channel", "recipient_tag", "sent_at", "text_sha256"),
+            *("message_text", "key_id", "signature"),
+        )
+    ]
+    await connection.execute(
+        """
+        INSERT INTO message_seals (code, agency_id, channel, recipient_tag, sent_at, text_sha256,
+                                   message_text, key_id, signature)
+        SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::bytea[], $5::timestamptz[],
+                             $6::bytea[], $7::text[], $8::text[], $9::bytea[])
+        """,
+        *columns,
+    )
+
+
+async def seal_by_code(db: Db, code: str) -> SealFound | None:
+    row = await db.fetchrow(
+        """
+        SELECT s.code, s.channel, s.recipient_tag, s.sent_at, s.text_sha256, s.message_text, s.key_id,
+               s.signature, a.code AS agency_code, a.name_th AS agency_name_th, a.name_en AS agency_name_en
+        FROM message_seals s JOIN agencies a ON a.id = s.agency_id
+        WHERE s.code = $1 AND s.sent_at <= now()
+        """,
+        code,
+    )
+    return msgspec.convert(dict(row), SealFound) if row else None
+
+
+class Registered(msgspec.Struct, kw_only=True, frozen=True):
+    code: str
+    channel: str
+    sent_at: dt.datetime
+    request_hash: bytes
+
+
+async def lock_key(connection: Connection, agency_id: int, key: str) -> None:
+    """Until commit: two registrations under one idempotency key never both write."""
+    await connection.execute(
+        "SELECT pg_advisory_xact_lock(hashtextextended('message-code:' || $1::text || ':' || $2, 0))",
+        str(agency_id),
+        key,
+    )
+
+
+async def registered_by_key(connection: Connection, agency_id: int, key: str) -> Registered | None:
+    row = await connection.fetchrow(
+        "SELECT code, channel, sent_at, request_hash FROM message_seals "
+        "WHERE agency_id = $1 AND idempotency_key = $2",
+        agency_id,
+        key,
+    )
+    return msgspec.convert(dict(row), Registered) if row else None
+
+
+async def mark_registered(connection: Connection, code: str, key: str, request_hash: bytes) -> None:
+    await connection.execute(
+        "UPDATE message_seals SET idempotency_key = $2, request_hash = $3 WHERE code = $1",
+        code,
+        key,
+        request_hash,
+    )
+
+
+async def agency_names(connection: Connection, agency_id: int) -> tuple[str, str, str]:
+    """(code, Thai name, English name)."""
+    row = await connection.fetchrow("SELECT code, name_th, name_en FROM agencies WHERE id = $1", agency_id)
+    assert row is not None  # the caller's permission for it was checked
+    return row["code"], row["name_th"], row["name_en"]
+
+
+async def purge_texts(db: Db, older_than_days: int, batch: int) -> int:
+    """Forget the text of up to ``batch`` seals sent more than ``older_than_days`` ago (the hash stays)."""
+    result: str = await db.execute(
+        """
+        UPDATE message_seals SET message_text = NULL
+        WHERE code IN (
+            SELECT code FROM message_seals
+            WHERE message_text IS NOT NULL AND sent_at < now() - make_interval(days => $1)
+            LIMIT $2 FOR UPDATE SKIP LOCKED
+        )
+        """,
+        older_than_days,
+        batch,
+    )
+    return int(result.rsplit(maxsplit=1)[-1])
