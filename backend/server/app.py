@@ -39,6 +39,8 @@ from backend.core.metrics import PROMETHEUS_CONFIG
 from backend.core.migrate import upgrade
 from backend.core.resources import Resources, open_resources
 from backend.core.security import SecurityHeadersMiddleware
+from backend.delegation.acting import ActingForMiddleware
+from backend.delegation.api import ROUTERS as DELEGATION_ROUTERS
 from backend.identity.api import IDENTITY_ROUTERS
 from backend.identity.auth import AuthenticationMiddleware
 from backend.identity.service import (
@@ -136,6 +138,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         *PAYMENT_ROUTERS,
         *NOTIFICATION_ROUTERS,
         *APPLICATION_ROUTERS,
+        *DELEGATION_ROUTERS,
         agencies_for_agency_staff,
     ]
     plugins: list[PluginProtocol] = []
@@ -163,7 +166,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         lifespan=[lifespan],
         plugins=plugins,
         exception_handlers=exception_handlers,
-        middleware=[PROMETHEUS_CONFIG.middleware, AuthenticationMiddleware()],
+        # Acting for someone (backend/delegation/acting.py) reads the principal authentication found.
+        middleware=[PROMETHEUS_CONFIG.middleware, AuthenticationMiddleware(), ActingForMiddleware()],
         openapi_config=OpenAPIConfig(
             title="Citizen super app API",
             version="0.1.0",

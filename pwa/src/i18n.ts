@@ -90,6 +90,7 @@ const strings = {
   outcome_timeout: { th: "ไม่ได้รับคำตอบทันเวลา", en: "No answer in time" },
   outcome_refused: { th: "ถูกปฏิเสธ", en: "Refused" },
   share_recipient: { th: "ผู้ได้รับลิงก์จากคุณ", en: "Someone you gave a link" },
+  delegate: { th: "ผู้ทำแทนคุณ", en: "acting for you" },
   open: { th: "เปิด", en: "Open" },
   openMessage: { th: "เปิดข้อความ", en: "Open the message" },
   screenFailed: {

@@ -43,6 +43,7 @@ from litestar.routes import HTTPRoute
 from backend.core.crypto import mask_national_id, national_id_check_digit
 from backend.core.resources import Resources
 from backend.core.signatures import sign
+from backend.delegation.service import today as delegation_today
 from backend.demo.identity_provider import demo_client_credentials
 from backend.demo.people import DEMO_PEOPLE
 from backend.identity.service import Identity, session_cookie_name
@@ -53,6 +54,7 @@ from payments.queries import assign_biller
 from tests.conftest import app_client, serve_in_process
 from tests.demo_agencies import free_port
 from tests.factories import make_agency, make_citizen
+from tests.factories.delegation import make_delegation
 from tests.helpers.agency_clients import new_client, request_token
 from tests.integration.conftest import SignIn, empty_state
 
@@ -279,6 +281,12 @@ TABLE: dict[str, Who] = {
     "POST /api/v1/documents/verify/{code:str}": ANYONE,
     "GET /api/v1/support/citizens/{citizen_id:uuid}/applications": STAFF_SUPPORT,
     "GET /api/v1/support/applications/{application_id:uuid}/files/{file_id:uuid}": STAFF_SUPPORT,
+    # delegation (docs/delegation.md): A is the grantor, or the invitee of an invitation
+    "GET /api/v1/me/delegations": PERSON,
+    "POST /api/v1/me/delegations": PERSON,
+    "POST /api/v1/me/delegations/{delegation_id:uuid}/accept": OWNER,
+    "POST /api/v1/me/delegations/{delegation_id:uuid}/end": OWNER,
+    "POST /api/v1/me/delegations/{delegation_id:uuid}/renew": OWNER,
     # demo mode only
     "GET /demo-idp/.well-known/openid-configuration": ANYONE,
     "GET /demo-idp/jwks": ANYONE,
@@ -401,6 +409,7 @@ CALLS: dict[str, Call] = {
     "GET /applications/{key:str}": Call("/applications/{new_key}"),
     "GET /wallet/{key:str}": Call("/wallet/{new_key}"),
     "GET /shared/{key:str}": Call("/shared/{new_key}"),
+    "GET /entitlements/consent/{key:str}": Call("/entitlements/consent/{new_key}"),
     "GET /verify/{key:str}": Call("/verify/{new_key}"),
     "GET /verify/receipt/{key:str}": Call("/verify/receipt/{new_key}"),
     "GET /auth/login": Call("/auth/login?next=/bills", on_demo=True),
@@ -678,6 +687,20 @@ CALLS: dict[str, Call] = {
     "GET /api/v1/support/applications/{application_id:uuid}/files/{file_id:uuid}": Call(
         "/api/v1/support/applications/{a_submitted}/files/{a_submitted_file}"
     ),
+    "GET /api/v1/me/delegations": Call("/api/v1/me/delegations"),
+    "POST /api/v1/me/delegations": Call(
+        "/api/v1/me/delegations",
+        json={"national_id": "{new_person_national_id}", "scopes": ["bills"], "ends_on": "{new_end}"},
+    ),
+    "POST /api/v1/me/delegations/{delegation_id:uuid}/accept": Call(
+        "/api/v1/me/delegations/{new_a_invitation}/accept"
+    ),
+    "POST /api/v1/me/delegations/{delegation_id:uuid}/end": Call(
+        "/api/v1/me/delegations/{new_a_grant}/end", json={}
+    ),
+    "POST /api/v1/me/delegations/{delegation_id:uuid}/renew": Call(
+        "/api/v1/me/delegations/{new_a_grant}/renew", json={"ends_on": "{new_end}"}
+    ),
     "GET /demo-idp/.well-known/openid-configuration": Call("/demo-idp/.well-known/openid-configuration"),
     "GET /demo-idp/jwks": Call("/demo-idp/jwks"),
     "GET /demo-idp/authorize": Call(
@@ -889,6 +912,25 @@ class World:
         national_id = new_national_id()
         await make_citizen(self.resources.pool, self.identity.cipher, national_id=national_id)
         return national_id
+
+    async def _new_end(self) -> str:
+        return (delegation_today() + dt.timedelta(days=30)).isoformat()
+
+    async def _new_a_invitation(self) -> str:
+        """Someone new asks A to act for them: A alone may accept."""
+        someone = await make_citizen(self.resources.pool, self.identity.cipher)
+        row = await make_delegation(
+            self.resources.pool, grantor_id=someone, delegate_id=await self.value("a_citizen"), accepted=False
+        )
+        return row.id
+
+    async def _new_a_grant(self) -> str:
+        """A lets someone new act for them: A (or that person) may end it; A alone renews it."""
+        someone = await make_citizen(self.resources.pool, self.identity.cipher)
+        row = await make_delegation(
+            self.resources.pool, grantor_id=await self.value("a_citizen"), delegate_id=someone
+        )
+        return row.id
 
     async def _new_grant(self) -> int:
         grant = {"national_id": await self._new_person_national_id(), "role": "support", "reason": "m"}

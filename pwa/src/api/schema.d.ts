@@ -1243,6 +1243,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/delegations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who acts for the citizen, and for whom they act (with each grant's history) */
+        get: operations["ApiV1MeDelegationsMyDelegations"];
+        put?: never;
+        /** Ask another citizen to act for the caller, in the scopes chosen, until a date (needs step-up) */
+        post: operations["ApiV1MeDelegationsInvite"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/delegations/{delegation_id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Agree to act for the person who asked */
+        post: operations["ApiV1MeDelegationsDelegationIdAcceptAccept"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/delegations/{delegation_id}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End a grant, by either of its two people (an invitee ending an invitation declines it) */
+        post: operations["ApiV1MeDelegationsDelegationIdEndEnd"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/delegations/{delegation_id}/renew": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move a grant's end date (at most a year away) and change its scopes (the grantor; step-up) */
+        post: operations["ApiV1MeDelegationsDelegationIdRenewRenew"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/national-id": {
         parameters: {
             query?: never;
@@ -2351,7 +2420,7 @@ export interface components {
             /** Format: date-time */
             at: string;
             /** @enum {string} */
-            kind: "agency_call" | "staff_lookup" | "document_share";
+            kind: "agency_call" | "staff_lookup" | "document_share" | "delegation";
             actor_kind: string;
             purpose_th: string;
             purpose_en: string;
@@ -2366,9 +2435,47 @@ export interface components {
             agency_name_en?: string | null;
             connector_title_th?: string | null;
             connector_title_en?: string | null;
+            actor_name_th?: string | null;
+            actor_name_en?: string | null;
             /** @default 1 */
             count: number;
             first_at?: string | null;
+        };
+        /** DelegationEventView */
+        DelegationEventView: {
+            /** Format: date-time */
+            at: string;
+            /** @enum {string} */
+            kind: "invited" | "accepted" | "declined" | "ended" | "renewed";
+            by_me: boolean;
+            reason: string | null;
+            /** Format: date */
+            ends_on: string;
+        };
+        /** DelegationView */
+        DelegationView: {
+            id: string;
+            /** @enum {string} */
+            direction: "given" | "received";
+            other: components["schemas"]["PersonView"];
+            scopes: components["schemas"]["ScopeView"][];
+            /** @enum {string} */
+            status: "invited" | "active" | "declined" | "ended";
+            /** Format: date */
+            ends_on: string;
+            /** Format: date-time */
+            created_at: string;
+            accepted_at: string | null;
+            ended_at: string | null;
+            events: components["schemas"]["DelegationEventView"][];
+        };
+        /** Delegations */
+        Delegations: {
+            given: components["schemas"]["DelegationView"][];
+            received: components["schemas"]["DelegationView"][];
+            scopes: components["schemas"]["ScopeView"][];
+            /** Format: date */
+            latest_end: string;
         };
         /** Delivery */
         Delivery: {
@@ -2472,6 +2579,11 @@ export interface components {
         /** EndedSessions */
         EndedSessions: {
             ended: number;
+        };
+        /** Ending */
+        Ending: {
+            /** @default  */
+            reason: string;
         };
         /** EntitlementState */
         EntitlementState: {
@@ -2804,6 +2916,16 @@ export interface components {
         NewConsent: {
             connector_id: number;
         };
+        /** NewDelegation */
+        NewDelegation: {
+            /** @description A Thai national ID: 13 digits, the last the check digit of the first twelve. */
+            national_id: string;
+            scopes: ("entitlements" | "bills" | "messages" | "applications" | "documents")[];
+            /** Format: date */
+            ends_on: string;
+            /** @default  */
+            reason: string;
+        };
         /** NewDocument */
         NewDocument: {
             title_th: string;
@@ -2955,6 +3077,11 @@ export interface components {
             completed_at: string | null;
             receipt?: components["schemas"]["ReceiptView"] | null;
         };
+        /** PersonView */
+        PersonView: {
+            name_th: string;
+            name_en: string;
+        };
         /** Preferences */
         Preferences: {
             quiet_hours?: components["schemas"]["QuietHours"] | null;
@@ -3064,6 +3191,14 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        /** Renewal */
+        Renewal: {
+            /** Format: date */
+            ends_on: string;
+            scopes?: ("entitlements" | "bills" | "messages" | "applications" | "documents")[] | null;
+            /** @default  */
+            reason: string;
+        };
         /** Reply */
         Reply: {
             message: string;
@@ -3133,6 +3268,13 @@ export interface components {
             /** Format: date-time */
             saved_at: string;
             draft: components["schemas"]["DraftCheck"];
+        };
+        /** ScopeView */
+        ScopeView: {
+            /** @enum {string} */
+            key: "entitlements" | "bills" | "messages" | "applications" | "documents";
+            label_th: string;
+            label_en: string;
         };
         /** Search */
         Search: {
@@ -6568,7 +6710,7 @@ export interface operations {
             query?: {
                 before?: number | null;
                 limit?: number;
-                kind?: "agency_call" | "staff_lookup" | "document_share" | null;
+                kind?: "agency_call" | "staff_lookup" | "document_share" | "delegation" | null;
                 agency_id?: number | null;
             };
             header?: never;
@@ -6584,6 +6726,184 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DataAccessPage"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    ApiV1MeDelegationsMyDelegations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Delegations"];
+                };
+            };
+        };
+    };
+    ApiV1MeDelegationsInvite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewDelegation"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DelegationView"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    ApiV1MeDelegationsDelegationIdAcceptAccept: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                delegation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DelegationView"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    ApiV1MeDelegationsDelegationIdEndEnd: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                delegation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Ending"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DelegationView"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    ApiV1MeDelegationsDelegationIdRenewRenew: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                delegation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Renewal"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DelegationView"];
                 };
             };
             /** @description Bad request syntax or unsupported method */

@@ -1,0 +1,117 @@
+"""Issue 22 item 1 on two small phones in Thai (360 px), in headless Chromium against a `citizen run` of
+its own (demo mode): Somchai asks his daughter Suda (by her national ID) to see and pay his bills and read
+his messages for three months; Suda accepts in her own app; Somchai sees her step in "who accessed my
+data", named, never as "you"; he ends it and her list says so. Screenshots land in
+``tests/e2e/screenshots/``."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+import pytest_asyncio
+from playwright.async_api import Browser, Page, ViewportSize, async_playwright, expect
+
+from backend.demo.people import DEMO_PEOPLE_BY_KEY
+from tests.helpers.pwa import CHROMIUM, FLAGS, DemoApp, log_in, require_pwa_build, shot
+from tests.helpers.run_command import RunCommand, free_port
+
+require_pwa_build()
+
+PHONE = ViewportSize(width=360, height=740)
+WAIT = 20_000
+
+
+@pytest.fixture(scope="module")
+def demo_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoApp]:
+    var_dir = tmp_path_factory.mktemp("delegation") / "var"
+    agencies_port = free_port()
+    run = RunCommand(var_dir, free_port(), free_port(), agencies_port)
+    run.wait_until_ready()
+    try:
+        yield DemoApp(f"http://127.0.0.1:{run.port}", f"http://127.0.0.1:{agencies_port}", run.log)
+    finally:
+        assert run.ctrl_c() == 0
+
+
+@pytest_asyncio.fixture
+async def browser() -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        try:
+            yield launched
+        finally:
+            await launched.close()
+
+
+async def _phone(browser: Browser, base: str, person: str) -> Page:
+    """A phone of the person's own, in Thai, logged in and on the settings screen."""
+    context = await browser.new_context(viewport=PHONE, locale="th-TH", bypass_csp=True)
+    page = await context.new_page()
+    await log_in(page, base, person, "/settings")
+    await page.locator("#delegation-title").wait_for(timeout=WAIT)
+    return page
+
+
+async def _fits(page: Page, where: str) -> None:
+    overflow = await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{where} is {overflow}px wider than the screen"
+
+
+async def test_somchai_asks_his_daughter_to_act_for_him_she_accepts_and_he_ends_it(
+    demo_app: DemoApp, browser: Browser
+) -> None:
+    base = demo_app.base
+    suda = await _phone(browser, base, "Suda Jaidee")  # she has logged in once: he can find her
+    somchai = await _phone(browser, base, "Somchai Jaidee")
+
+    section = somchai.locator("section.delegations")
+    assert "ยังไม่มี" in await section.inner_text()
+    await somchai.fill("input[name=national_id]", DEMO_PEOPLE_BY_KEY["suda"].national_id)
+    await somchai.check("label:has-text('ดูและชำระบิลของฉัน') input")
+    await somchai.check("label:has-text('อ่านข้อความของฉัน') input")
+    await somchai.check("label:has-text('3 เดือน') input")
+    await somchai.fill("input[name=reason]", "ลูกสาวช่วยจ่ายค่าน้ำ")
+    await somchai.click("form.invite button[type=submit]")
+    await expect(section.get_by_role("status")).to_contain_text("ส่งคำขอให้ สุดา ใจดี แล้ว", timeout=WAIT)
+    given = section.locator("li.delegation").first
+    await expect(given).to_contain_text("รอตอบรับ")
+    assert "ดูและชำระบิลของฉัน, อ่านข้อความของฉัน" in await given.inner_text()
+    assert "25" in await given.inner_text(), "the end date in the Buddhist era (25xx)"
+    await given.scroll_into_view_if_needed()
+    await _fits(somchai, "the delegation section")
+    await shot(somchai, "d1-delegation-asked-th")
+
+    # Suda answers in her own app.
+    await suda.reload()
+    invitation = suda.locator("section.delegations li.delegation").first
+    await expect(invitation).to_contain_text("สมชาย ใจดี", timeout=WAIT)
+    assert "คุณทำแทนเขาได้ในเรื่อง" in await invitation.inner_text()
+    await invitation.get_by_role("button", name="ตอบรับ").click()
+    await expect(invitation).to_contain_text("ใช้งานอยู่", timeout=WAIT)
+    await invitation.scroll_into_view_if_needed()
+    await shot(suda, "d2-delegation-accepted-by-the-daughter-th")
+
+    # Somchai's "who accessed my data": her step is hers, named; his own step is his.
+    await somchai.goto(f"{base}/data-access")
+    entries = somchai.locator("ol.access > li")
+    await expect(entries.first).to_contain_text("สุดา ใจดี (ผู้ทำแทนคุณ)", timeout=WAIT)
+    texts = await entries.all_inner_texts()
+    assert "ตอบรับทำแทนคุณ" in texts[0]
+    assert "(คุณ)" not in texts[0], 'someone else\'s step is never "you"'
+    asked = next(text for text in texts if "คุณขอให้ สุดา ใจดี ทำแทนคุณ" in text)
+    assert "(คุณ)" in asked
+    assert "เหตุผล: ลูกสาวช่วยจ่ายค่าน้ำ" in asked
+    await _fits(somchai, "who accessed my data")
+    await shot(somchai, "d3-data-access-names-the-daughter-th")
+
+    # He ends it; from her next look it has ended.
+    await somchai.goto(f"{base}/settings")
+    given = somchai.locator("section.delegations li.delegation").first
+    await given.get_by_role("button", name="ยกเลิกสิทธิ์").click()
+    await expect(given).to_contain_text("สิ้นสุดแล้ว", timeout=WAIT)
+    await suda.reload()
+    await expect(suda.locator("section.delegations li.delegation").first).to_contain_text(
+        "สิ้นสุดแล้ว", timeout=WAIT
+    )
+    assert await suda.get_by_role("button", name="เลิกทำแทน").count() == 0
