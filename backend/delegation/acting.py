@@ -19,6 +19,7 @@ that a polled screen does not bury the rest. A step that changes something is al
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
@@ -39,6 +40,8 @@ from backend.delegation.service import today
 
 HEADER = b"x-acting-for"
 READ_AGAIN_MINUTES = 10
+# Litestar's ``path_template`` names path parameters without their types ("{bill_id}").
+_BY_TEMPLATE = {re.sub(r":\w+}", "}", key): use for key, use in DELEGATE_ROUTES.items()}
 
 
 class NotWhileActing(Forbidden):
@@ -96,7 +99,7 @@ async def _allowed(
     row = await queries.acting_delegation(resources.pool, delegation_id, principal.citizen_id, today())
     if row is None:
         raise NotWhileActing("You no longer act for this person: it was ended or has expired.")
-    use = DELEGATE_ROUTES.get(key)
+    use = _BY_TEMPLATE.get(key)
     if use is None:
         raise NotWhileActing("This cannot be done while acting for someone else.")
     if use.scope not in row.scopes:

@@ -43,6 +43,8 @@ from litestar.routes import HTTPRoute
 from backend.core.crypto import mask_national_id, national_id_check_digit
 from backend.core.resources import Resources
 from backend.core.signatures import sign
+from backend.delegation.routes import DELEGATE_ROUTES
+from backend.delegation.schemas import SCOPE_WORDS
 from backend.delegation.service import today as delegation_today
 from backend.demo.identity_provider import demo_client_credentials
 from backend.demo.people import DEMO_PEOPLE
@@ -1509,6 +1511,51 @@ async def test_support_staff_see_national_ids_masked_and_each_look_up_is_recorde
         assert await world.resources.pool.fetchval(count, citizen, staff_id) == number, f"{url} unrecorded"
     seen = (await world.browsers[CITIZEN_A].get("/api/v1/me/data-access")).json()["items"]
     assert sum(item["actor_kind"] == "staff" for item in seen) == len(look_ups)
+
+
+# "Delegate with scope X": a citizen acting for citizen A (``X-Acting-For``) under a grant of that one
+# scope. Of the routes A may call as a person, the delegate reaches exactly those the delegation's route
+# list gives the scope (backend/delegation/routes.py), as A would; every other one is a 403.
+
+
+def test_each_route_a_delegate_may_call_is_one_citizen_a_may_call() -> None:
+    for route in DELEGATE_ROUTES:
+        assert route in TABLE, f"{route} is no route of the app"
+        assert TABLE[route] in (PERSON, OWNER), f"{route} is not a citizen's own route"
+
+
+@pytest.mark.parametrize("scope", list(SCOPE_WORDS))
+async def test_a_delegate_with_one_scope_reaches_exactly_that_scopes_routes_as_citizen_a(
+    scope: str, world: World, sign_in: SignIn, subtests: pytest.Subtests
+) -> None:
+    browser = await sign_in()
+    delegate_id = (await browser.get("/api/v1/me")).json()["id"]
+    grant = await make_delegation(
+        world.resources.pool, grantor_id=await world.value("a_citizen"), delegate_id=delegate_id,
+        scopes=(scope,),  # type: ignore[arg-type]
+    )  # fmt: skip
+    actor = f"delegate_{scope}"
+    cookie = session_cookie_name(world.identity.settings)
+    world.headers[actor] = {
+        "Cookie": f"{cookie}={browser.cookies[cookie]}",
+        "X-CSRF-Token": browser.headers["X-CSRF-Token"],
+        "X-Acting-For": grant.id,
+    }
+    granted = {route for route, use in DELEGATE_ROUTES.items() if use.scope == scope}
+    assert granted, f"no route serves the scope {scope}"
+    for route, who in TABLE.items():
+        if who not in (PERSON, OWNER):
+            continue
+        with subtests.test(route=route):
+            response = await world.send(route, actor)
+            if route in granted:
+                assert response.status_code < 400 or response.status_code in CALLS[route].ok, (
+                    f"{route} should let a delegate with {scope} through: {_answer(response)}"
+                )
+            else:
+                assert response.status_code == 403, (
+                    f"{route} should refuse a delegate with {scope}: {_answer(response)}"
+                )
 
 
 async def test_without_the_bank_signature_or_the_client_secret_everyone_is_refused(world: World) -> None:
