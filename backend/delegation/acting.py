@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 import uuid
 from typing import Any
+from urllib.parse import parse_qs
 
 import msgspec
 from litestar.enums import ScopeType
@@ -49,11 +50,30 @@ class NotWhileActing(Forbidden):
     title = "Not while acting for someone else"
 
 
+class ActingEnded(Forbidden):
+    """The grant the request names does not hold (ended, expired, or never the caller's): the app
+    leaves acting mode on this one."""
+
+    problem_type = "acting-ended"
+    title = "You no longer act for this person"
+
+
+def _named_grant(scope: Scope) -> str | None:
+    """The grant a request names: the header, else the ``acting_for`` query parameter (for what the
+    browser fetches by address: an EventSource, an image, a download, and so that a service worker's
+    copies of the grantor's answers are kept apart from the delegate's own)."""
+    header = next((value for name, value in scope["headers"] if name == HEADER), None)
+    if header is not None:
+        return header.decode("latin-1").strip()
+    found = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("acting_for")
+    return found[0].strip() if found else None
+
+
 class ActingForMiddleware(ASGIMiddleware):
     scopes = (ScopeType.HTTP,)
 
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
-        raw = next((value for name, value in scope["headers"] if name == HEADER), None)
+        raw = _named_grant(scope)
         principal: Principal | None = scope.get("user")
         state: Any = scope
         if (
@@ -70,7 +90,7 @@ class ActingForMiddleware(ASGIMiddleware):
         resources: Resources = scope["app"].state.resources
         key = f"{scope.get('method')} {state.get('path_template', scope['path'])}"
         try:
-            acting, use = await _allowed(resources, raw.decode("latin-1").strip(), principal, key)
+            acting, use = await _allowed(resources, raw, principal, key)
         except AppError as problem:
             scope["user"] = None
             state["auth_problem"] = problem
@@ -95,10 +115,10 @@ async def _allowed(
     try:
         uuid.UUID(delegation_id)
     except ValueError:
-        raise NotWhileActing("You do not act for anyone by that reference.") from None
+        raise ActingEnded("You do not act for anyone by that reference.") from None
     row = await queries.acting_delegation(resources.pool, delegation_id, principal.citizen_id, today())
     if row is None:
-        raise NotWhileActing("You no longer act for this person: it was ended or has expired.")
+        raise ActingEnded("You no longer act for this person: it was ended or has expired.")
     use = _BY_TEMPLATE.get(key)
     if use is None:
         raise NotWhileActing("This cannot be done while acting for someone else.")

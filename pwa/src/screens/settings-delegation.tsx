@@ -4,6 +4,7 @@
 // citizen to log in again and brings them back here.
 import { useState } from "preact/hooks";
 
+import { startActing } from "../acting";
 import { ApiError, request, type Schema, stepUpUrl } from "../api";
 import { type Bilingual, formatDate } from "../i18n";
 import { useApp, useLoad } from "../state";
@@ -67,7 +68,7 @@ function GrantItem({
   latest: string;
   onChange: (said: Bilingual, error?: ApiError) => void;
 }) {
-  const { tr, language, pick } = useApp();
+  const { tr, language, pick, navigate } = useApp();
   const open = grant.status === "invited" || grant.status === "active";
   const name = pick(grant.other, "name") ?? grant.other.name_th;
 
@@ -113,6 +114,23 @@ function GrantItem({
             >
               {tr({ th: "ตอบรับ", en: "Accept" })}
               <span class="visually-hidden"> ({name})</span>
+            </button>
+          )}
+          {grant.direction === "received" && grant.status === "active" && (
+            <button
+              type="button"
+              class="primary"
+              onClick={() => {
+                startActing({
+                  id: grant.id,
+                  name_th: grant.other.name_th,
+                  name_en: grant.other.name_en,
+                  scopes: grant.scopes.map((scope) => scope.key),
+                });
+                navigate("/");
+              }}
+            >
+              {tr({ th: `ทำแทน ${grant.other.name_th}`, en: `Act for ${grant.other.name_en}` })}
             </button>
           )}
           {grant.direction === "given" && grant.ends_on < latest && (
