@@ -27,6 +27,24 @@ class EventRow(msgspec.Struct, frozen=True):
     ends_on: dt.date
 
 
+async def lock_delegate(db: Db, delegate_id: str) -> None:
+    """Held until the transaction ends: counting and adding a delegate's grants happen one at a time."""
+    await db.execute("SELECT 1 FROM citizens WHERE id = $1::uuid FOR UPDATE", delegate_id)
+
+
+async def open_grants_of_delegate(db: Db, delegate_id: str, today: dt.date) -> int:
+    """How many people the citizen acts for, or has been asked to, now."""
+    count: int = await db.fetchval(
+        """
+        SELECT count(*) FROM delegations
+        WHERE delegate_id = $1::uuid AND status IN ('invited', 'active') AND ends_on >= $2
+        """,
+        delegate_id,
+        today,
+    )
+    return count
+
+
 async def insert_delegation(
     db: Db, *, grantor_id: str, delegate_id: str, scopes: Sequence[str], ends_on: dt.date
 ) -> str | None:

@@ -35,6 +35,12 @@ from backend.delegation.schemas import (
 )
 from backend.identity.service import Identity
 
+
+class TooManyDelegations(Conflict):
+    problem_type = "too-many-delegations"
+    title = "This person acts for as many people as one may"
+
+
 ALL_SCOPES = [ScopeView(key, th, en) for key, (th, en) in SCOPE_WORDS.items()]
 _OPEN = ("invited", "active")
 
@@ -117,6 +123,7 @@ async def invite(
         raise invalid("national_id", "is your own", detail="You cannot ask yourself to act for you.")
     async with resources.pool.acquire() as connection, connection.transaction():
         await queries.expire_past_end(connection, grantor_id, today())
+        await _within_limit(connection, resources, delegate_id)
         made = await queries.insert_delegation(
             connection,
             grantor_id=grantor_id,
@@ -141,6 +148,15 @@ async def invite(
             reason=data.reason,
         )
     return await _view_of(resources, grantor_id, made)
+
+
+async def _within_limit(connection: Connection, resources: Resources, delegate_id: str) -> None:
+    """A citizen acts for at most ``DELEGATIONS_PER_DELEGATE`` people at once (asked or accepted).
+    The delegate's row is locked so that two requests at once cannot both take the last place."""
+    await queries.lock_delegate(connection, delegate_id)
+    limit = resources.settings.delegations_per_delegate
+    if await queries.open_grants_of_delegate(connection, delegate_id, today()) >= limit:
+        raise TooManyDelegations(f"This person already acts for {limit} people, the most one person may.")
 
 
 async def _locked(connection: Connection, delegation_id: str, citizen_id: str) -> DelegationRow:

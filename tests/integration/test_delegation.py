@@ -216,3 +216,17 @@ async def test_a_grant_past_its_last_day_has_ended_for_both(sign_in: SignIn, res
     assert (await suda.post(f"/api/v1/me/delegations/{grant['id']}/end", json={})).status_code == 409
     [given] = (await somchai.get("/api/v1/me/delegations")).json()["given"]
     assert given["status"] == "ended"
+
+
+async def test_one_person_acts_for_at_most_the_configured_number_of_people(
+    sign_in: SignIn, resources: Resources
+) -> None:
+    limit = resources.settings.delegations_per_delegate
+    _, suda_id = await _person(sign_in, resources, "สุดา", "Suda")
+    for number in range(limit):
+        parent, _ = await _person(sign_in, resources, f"คนที่ {number}", f"Person {number}")
+        assert (await parent.post("/api/v1/me/delegations", json=_grant(suda_id))).status_code == 201
+    one_more, _ = await _person(sign_in, resources, "อีกคน", "One more")
+    refused = await one_more.post("/api/v1/me/delegations", json=_grant(suda_id))
+    assert refused.status_code == 409
+    assert f"already acts for {limit} people" in refused.json()["detail"]

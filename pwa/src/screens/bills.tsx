@@ -161,7 +161,7 @@ function PaymentPanel({
         {what}
         {receipt && (
           <p>
-            <a class="button" href={`/receipts/${receipt.id}`}>
+            <a class="button" href={withActing(`/receipts/${receipt.id}`)}>
               {t("receipt")} {receipt.number}
             </a>
           </p>
@@ -337,7 +337,7 @@ export function Bills() {
                   {items.map((receipt) => (
                     <tr key={receipt.id}>
                       <td>
-                        <a href={`/receipts/${receipt.id}`}>{receipt.number}</a>
+                        <a href={withActing(`/receipts/${receipt.id}`)}>{receipt.number}</a>
                       </td>
                       <td>
                         {pick(receipt, "description")}

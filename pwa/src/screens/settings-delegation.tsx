@@ -50,6 +50,11 @@ function refusal(error: ApiError): Bilingual | null {
     return { th: "เลขประจำตัวประชาชนไม่ถูกต้อง ตรวจสอบทั้ง 13 หลัก", en: "That national ID number is not valid: check all 13 digits" };
   if (fields.some((field) => field.startsWith("ends_on:")))
     return { th: "วันสิ้นสุดต้องไม่เกิน 1 ปีจากวันนี้", en: "The end date may be at most a year from today" };
+  if (error.type === "/problems/too-many-delegations")
+    return {
+      th: "คนนี้ทำแทนคนอื่นครบจำนวนสูงสุดแล้ว ให้เขาเลิกทำแทนใครสักคนก่อน",
+      en: "This person already acts for as many people as one may. They must stop acting for someone first.",
+    };
   if (error.status === 409)
     return {
       th: "คนนี้ทำแทนคุณอยู่แล้ว หรือมีคำขอที่รอตอบรับอยู่ ต่ออายุหรือยกเลิกรายการเดิมแทน",
