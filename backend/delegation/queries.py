@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import msgspec
 
 from backend.core.db import Db
-from backend.delegation.schemas import DelegationRow, EventKind
+from backend.delegation.schemas import DelegationRow, DelegationStatus, EventKind
 
 _COLUMNS = """
     d.id::text, d.grantor_id::text, d.delegate_id::text, d.scopes, d.status, d.ends_on, d.created_at,
@@ -195,3 +195,35 @@ async def recently_recorded(db: Db, citizen_id: str, delegate_id: str, purpose_e
         minutes,
     )
     return found
+
+
+class SupportRow(msgspec.Struct, frozen=True):
+    """A grant as support sees it: the other person's sealed national ID, for masking."""
+
+    id: str
+    given: bool
+    """The citizen looked at is the grantor."""
+    scopes: list[str]
+    status: DelegationStatus
+    ends_on: dt.date
+    other_name_th: str | None
+    other_name_en: str | None
+    other_key_id: str
+    other_ciphertext: bytes
+
+
+async def delegations_for_support(db: Db, citizen_id: str) -> list[SupportRow]:
+    rows = await db.fetch(
+        """
+        SELECT d.id::text, d.grantor_id = $1::uuid AS given, d.scopes, d.status, d.ends_on,
+               o.name_th AS other_name_th, o.name_en AS other_name_en,
+               o.national_id_key_id AS other_key_id, o.national_id_ciphertext AS other_ciphertext
+        FROM delegations d
+        JOIN citizens o ON o.id = CASE WHEN d.grantor_id = $1::uuid THEN d.delegate_id ELSE d.grantor_id END
+        WHERE $1::uuid IN (d.grantor_id, d.delegate_id)
+        ORDER BY d.status NOT IN ('invited', 'active'), d.created_at DESC
+        LIMIT 100
+        """,
+        citizen_id,
+    )
+    return [msgspec.convert(dict(row), SupportRow) for row in rows]

@@ -103,3 +103,20 @@ class Delegations(msgspec.Struct, frozen=True):
     """Every scope that may be granted, in the order to offer them."""
     latest_end: dt.date
     """The furthest end date a grant made today may have."""
+
+
+class SupportDelegationView(msgspec.Struct, kw_only=True, frozen=True):
+    id: str
+    direction: Literal["given", "received"]
+    """Given: ``other`` acts for the citizen. Received: the citizen acts for ``other``."""
+    other_name_th: str
+    other_name_en: str
+    other_national_id_masked: str
+    scopes: list[ScopeView]
+    status: DelegationStatus
+    ends_on: dt.date
+
+
+class SupportDelegations(msgspec.Struct, kw_only=True, frozen=True):
+    national_id_masked: str
+    delegations: list[SupportDelegationView]

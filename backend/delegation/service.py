@@ -72,7 +72,7 @@ def _me(principal: Principal) -> str:
     return principal.citizen_id
 
 
-def _ordered(scopes: list[str]) -> list[Scope]:
+def ordered(scopes: list[str]) -> list[Scope]:
     return [key for key in SCOPE_WORDS if key in scopes]
 
 
@@ -81,7 +81,7 @@ def _name(th: str | None, en: str | None) -> PersonView:
 
 
 def _words(scopes: list[str]) -> list[Said]:
-    return [Said(*SCOPE_WORDS[key]) for key in _ordered(scopes)]
+    return [Said(*SCOPE_WORDS[key]) for key in ordered(scopes)]
 
 
 async def _log(
@@ -128,7 +128,7 @@ async def invite(
             connection,
             grantor_id=grantor_id,
             delegate_id=delegate_id,
-            scopes=_ordered(list(data.scopes)),
+            scopes=ordered(list(data.scopes)),
             ends_on=data.ends_on,
         )
         if made is None:
@@ -226,7 +226,7 @@ async def renew(
             raise NotFound("No such delegation.")
         if row.status not in _OPEN:
             raise Conflict("This delegation has already ended: ask them again instead.")
-        scopes = _ordered(list(data.scopes)) if data.scopes is not None else row.scopes
+        scopes = ordered(list(data.scopes)) if data.scopes is not None else row.scopes
         await queries.renew(connection, row.id, scopes, data.ends_on)
         renewed = await queries.delegation_for(connection, row.id, me)
         assert renewed is not None
@@ -279,7 +279,7 @@ async def _views(resources: Resources, me: str, rows: list[DelegationRow]) -> li
                 if row.grantor_id == me
                 else _name(row.grantor_name_th, row.grantor_name_en)
             ),
-            scopes=[by_scope[key] for key in _ordered(row.scopes)],
+            scopes=[by_scope[key] for key in ordered(row.scopes)],
             status=row.status,
             ends_on=row.ends_on,
             created_at=row.created_at,

@@ -133,6 +133,21 @@ async def _his_record_names_her_for_each_step(somchai: Page, base: str) -> None:
     await shot(somchai, "d5-data-access-names-the-daughter-th")
 
 
+async def _support_sees_who_acts_for_him_masked(browser: Browser, base: str) -> None:
+    """Siri at the support desk, helping Somchai: his daughter, named, her national ID masked."""
+    context = await browser.new_context(viewport=PHONE, locale="th-TH", bypass_csp=True)
+    page = await context.new_page()
+    await log_in(page, base, "Siri Chuailuea", "/console")
+    await page.fill("label:has-text('เลขประจำตัวประชาชน') input", DEMO_PEOPLE_BY_KEY["somchai"].national_id)
+    await page.click("form >> button[type=submit]")
+    await page.click("button:has-text('แสดงผู้ทำแทน')")
+    shown = page.locator("section[aria-labelledby=delegations-title]")
+    await expect(shown).to_contain_text("ทำแทนประชาชนคนนี้: สุดา ใจดี (x-xxxx-xxxxx-24-9)", timeout=WAIT)
+    assert DEMO_PEOPLE_BY_KEY["suda"].national_id not in await page.content()
+    await shot(page, "d6-support-sees-who-acts-for-him-th")
+    await context.close()
+
+
 async def test_somchai_asks_his_daughter_to_act_for_him_she_accepts_and_he_ends_it(
     demo_app: DemoApp, browser: Browser
 ) -> None:
@@ -142,6 +157,7 @@ async def test_somchai_asks_his_daughter_to_act_for_him_she_accepts_and_he_ends_
     await _he_asks_her(somchai)
     await _she_accepts_and_acts_for_him(suda, base)
     await _his_record_names_her_for_each_step(somchai, base)
+    await _support_sees_who_acts_for_him_masked(browser, base)
 
     # He ends it; from her next look it has ended.
     await somchai.goto(f"{base}/settings")
@@ -154,7 +170,7 @@ async def test_somchai_asks_his_daughter_to_act_for_him_she_accepts_and_he_ends_
     await expect(ended).to_be_visible(timeout=WAIT)
     await suda.wait_for_url(f"{base}/", timeout=WAIT)
     await expect(suda.locator(".acting-banner")).to_have_count(0)
-    await shot(suda, "d6-acting-ended-th")
+    await shot(suda, "d7-acting-ended-th")
     await suda.goto(f"{base}/settings")
     await expect(suda.locator("section.delegations li.delegation").first).to_contain_text(
         "สิ้นสุดแล้ว", timeout=WAIT

@@ -230,3 +230,25 @@ async def test_one_person_acts_for_at_most_the_configured_number_of_people(
     refused = await one_more.post("/api/v1/me/delegations", json=_grant(suda_id))
     assert refused.status_code == 409
     assert f"already acts for {limit} people" in refused.json()["detail"]
+
+
+async def test_support_sees_who_acts_for_whom_masked_and_the_look_is_recorded(
+    sign_in: SignIn, resources: Resources
+) -> None:
+    somchai, _ = await _person(sign_in, resources, "สมชาย", "Somchai")
+    suda, suda_id = await _person(sign_in, resources, "สุดา", "Suda")
+    grant = (await somchai.post("/api/v1/me/delegations", json=_grant(suda_id))).json()
+    await suda.post(f"/api/v1/me/delegations/{grant['id']}/accept")
+    somchai_id = (await somchai.get("/api/v1/me")).json()["id"]
+    staff = await sign_in(("support", None))
+    seen = await staff.get(f"/api/v1/support/citizens/{somchai_id}/delegations")
+    assert seen.status_code == 200, seen.text
+    [shown] = seen.json()["delegations"]
+    assert shown["direction"] == "given"
+    assert shown["other_name_en"] == "Suda"
+    assert shown["other_national_id_masked"].startswith("x-xxxx-xxxxx-")
+    assert suda_id not in seen.text, "the delegate's national ID is masked"
+    assert [scope["key"] for scope in shown["scopes"]] == ["bills", "messages"]
+    record = (await somchai.get("/api/v1/me/data-access", params={"kind": "staff_lookup"})).json()["items"]
+    assert record[0]["purpose_th"] == "เจ้าหน้าที่ดูว่าใครทำแทนคุณและคุณทำแทนใคร"
+    assert (await suda.get(f"/api/v1/support/citizens/{somchai_id}/delegations")).status_code == 403

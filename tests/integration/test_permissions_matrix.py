@@ -289,6 +289,7 @@ TABLE: dict[str, Who] = {
     "POST /api/v1/me/delegations/{delegation_id:uuid}/accept": OWNER,
     "POST /api/v1/me/delegations/{delegation_id:uuid}/end": OWNER,
     "POST /api/v1/me/delegations/{delegation_id:uuid}/renew": OWNER,
+    "GET /api/v1/support/citizens/{citizen_id:uuid}/delegations": STAFF_SUPPORT,
     # demo mode only
     "GET /demo-idp/.well-known/openid-configuration": ANYONE,
     "GET /demo-idp/jwks": ANYONE,
@@ -702,6 +703,9 @@ CALLS: dict[str, Call] = {
     ),
     "POST /api/v1/me/delegations/{delegation_id:uuid}/renew": Call(
         "/api/v1/me/delegations/{new_a_grant}/renew", json={"ends_on": "{new_end}"}
+    ),
+    "GET /api/v1/support/citizens/{citizen_id:uuid}/delegations": Call(
+        "/api/v1/support/citizens/{a_citizen}/delegations"
     ),
     "GET /demo-idp/.well-known/openid-configuration": Call("/demo-idp/.well-known/openid-configuration"),
     "GET /demo-idp/jwks": Call("/demo-idp/jwks"),

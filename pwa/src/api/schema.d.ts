@@ -1706,6 +1706,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/support/citizens/{citizen_id}/delegations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who acts for the citizen and for whom they act (masked national IDs; recorded) */
+        get: operations["ApiV1SupportCitizensCitizenIdDelegationsCitizenDelegations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/support/citizens/{citizen_id}/notifications": {
         parameters: {
             query?: never;
@@ -3437,6 +3454,25 @@ export interface components {
             document_id: string | null;
             files: components["schemas"]["FileView"][];
             events: components["schemas"]["EventView"][];
+        };
+        /** SupportDelegationView */
+        SupportDelegationView: {
+            id: string;
+            /** @enum {string} */
+            direction: "given" | "received";
+            other_name_th: string;
+            other_name_en: string;
+            other_national_id_masked: string;
+            scopes: components["schemas"]["ScopeView"][];
+            /** @enum {string} */
+            status: "invited" | "active" | "declined" | "ended";
+            /** Format: date */
+            ends_on: string;
+        };
+        /** SupportDelegations */
+        SupportDelegations: {
+            national_id_masked: string;
+            delegations: components["schemas"]["SupportDelegationView"][];
         };
         /** TemplateView */
         TemplateView: {
@@ -7703,6 +7739,43 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SupportApplication"][];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    ApiV1SupportCitizensCitizenIdDelegationsCitizenDelegations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                citizen_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupportDelegations"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
