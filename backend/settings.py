@@ -161,6 +161,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename="upper"):
     """Megabytes one citizen's uploads may hold: live files, and removed ones until collected."""
     files_gc_grace_hours: Annotated[int, msgspec.Meta(ge=1)] = 24
     """Stored files nothing references are removed once older than this (uploads in flight are younger)."""
+    delegations_per_delegate: Annotated[int, msgspec.Meta(ge=1, le=100)] = 5
+    """People one citizen may act for at once (open grants: invited or accepted); docs/delegation.md."""
 
     @property
     def var_path(self) -> Path:

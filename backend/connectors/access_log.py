@@ -146,10 +146,12 @@ async def data_access_for_citizen(
         f"""
         SELECT {_ACCESS_COLUMNS},
                a.name_th AS agency_name_th, a.name_en AS agency_name_en,
-               c.title_th AS connector_title_th, c.title_en AS connector_title_en
+               c.title_th AS connector_title_th, c.title_en AS connector_title_en,
+               p.name_th AS actor_name_th, p.name_en AS actor_name_en
         FROM data_access_log l
         LEFT JOIN agencies a ON a.id = l.agency_id
         LEFT JOIN connectors c ON c.id = l.connector_id
+        LEFT JOIN citizens p ON p.id = CASE WHEN l.actor_kind = 'delegate' THEN l.actor_id::uuid END
         WHERE l.citizen_id = $1::uuid AND ($2::bigint IS NULL OR l.id < $2)
           AND ($4::text IS NULL OR l.kind = $4) AND ($5::bigint IS NULL OR l.agency_id = $5)
         ORDER BY l.id DESC LIMIT $3

@@ -15,7 +15,7 @@ AuthKind = Literal["none", "api_key", "oauth_client_credentials", "client_tls"]
 Pem = Annotated[str, msgspec.Meta(min_length=1, max_length=20000)]
 Url = Annotated[str, msgspec.Meta(max_length=2000, pattern="^https?://")]
 ResultState = Literal["fresh", "stale", "unavailable"]
-AccessKind = Literal["agency_call", "staff_lookup", "document_share"]
+AccessKind = Literal["agency_call", "staff_lookup", "document_share", "delegation"]
 Purpose = Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
 DataItem = Annotated[str, msgspec.Meta(min_length=1, max_length=60)]
 DataItems = Annotated[list[DataItem], msgspec.Meta(max_length=30)]
@@ -156,6 +156,9 @@ class DataAccessView(msgspec.Struct, kw_only=True):
     agency_name_en: str | None = None
     connector_title_th: str | None = None
     connector_title_en: str | None = None
+    actor_name_th: str | None = None
+    actor_name_en: str | None = None
+    """The person who acted for the citizen (``actor_kind`` "delegate"), named in their record."""
     count: int = 1
     """Like calls to one agency between two other kinds of access, on one day, shown as one entry."""
     first_at: dt.datetime | None = None

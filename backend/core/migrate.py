@@ -20,7 +20,14 @@ import asyncpg
 from backend.core.db import Connection
 from backend.core.errors import ConfigurationError
 
-MIGRATION_PACKAGES = ("backend", "backend.applications", "backend.genuine", "notifications", "payments")
+MIGRATION_PACKAGES = (
+    "backend",
+    "backend.applications",
+    "backend.delegation",
+    "backend.genuine",
+    "notifications",
+    "payments",
+)
 # A fixed 64-bit key ("CITIMIGR" in ASCII) that no other advisory lock in the app uses.
 MIGRATION_LOCK_KEY = 0x43495449_4D494752
 _FILE_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")

@@ -52,6 +52,18 @@ AGENCY_ROLE_PERMISSIONS: dict[str, frozenset[AgencyPermission]] = {
 
 
 @dataclass(frozen=True, slots=True)
+class ActingFor:
+    """A person acting for another under a delegation (backend/delegation): the principal's
+    ``citizen_id`` is then the grantor's, and this names the delegate who is really asking."""
+
+    delegation_id: str
+    delegate_id: str
+    delegate_name_th: str
+    delegate_name_en: str
+    scopes: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
 class Principal:
     """A logged-in person (session) or an agency's system (client credentials token)."""
 
@@ -61,6 +73,8 @@ class Principal:
     client_agency_id: int | None = None
     client_scopes: frozenset[str] = field(default_factory=frozenset)
     client_id: str | None = None
+    acting_for: ActingFor | None = None
+    """Set when a delegate acts for the citizen ``citizen_id``: every request carries both identities."""
 
     @property
     def is_machine(self) -> bool:

@@ -33,6 +33,8 @@ DEMO_PEOPLE: tuple[DemoPerson, ...] = (
                "Disability card holder"),
     DemoPerson("boonmee", "3700500123452", "บุญมี พอเพียง", "Boonmee Phophiang", "1969-09-12", "female",
                "Low income: state welfare card"),
+    DemoPerson("suda", "3101200581249", "สุดา ใจดี", "Suda Jaidee", "1984-06-21", "female",
+               "Daughter and carer of an elderly father: acts for him in the app"),
     DemoPerson("kanda", "1101500334411", "กานดา ผู้ดูแล", "Kanda Phudulae", "1985-02-11", "female",
                "Staff: agency administrator, Demo Department of Social Welfare", role="agency_admin"),
     DemoPerson("niran", "1101500334429", "นิรันดร์ เขียนดี", "Niran Khiandee", "1990-06-25", "male",

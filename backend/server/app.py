@@ -39,6 +39,8 @@ from backend.core.metrics import PROMETHEUS_CONFIG
 from backend.core.migrate import upgrade
 from backend.core.resources import Resources, open_resources
 from backend.core.security import SecurityHeadersMiddleware
+from backend.delegation.acting import ActingForMiddleware
+from backend.delegation.api import ROUTERS as DELEGATION_ROUTERS
 from backend.genuine.api import ROUTERS as GENUINE_ROUTERS
 from backend.genuine.context import Genuine, provide_genuine
 from backend.genuine.sealing import MessageSealer
@@ -145,6 +147,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         *NOTIFICATION_ROUTERS,
         *APPLICATION_ROUTERS,
         *GENUINE_ROUTERS,
+        *DELEGATION_ROUTERS,
         agencies_for_agency_staff,
     ]
     plugins: list[PluginProtocol] = []
@@ -173,7 +176,8 @@ def create_app(settings: Settings | None = None) -> Litestar:
         lifespan=[lifespan],
         plugins=plugins,
         exception_handlers=exception_handlers,
-        middleware=[PROMETHEUS_CONFIG.middleware, AuthenticationMiddleware()],
+        # Acting for someone (backend/delegation/acting.py) reads the principal authentication found.
+        middleware=[PROMETHEUS_CONFIG.middleware, AuthenticationMiddleware(), ActingForMiddleware()],
         openapi_config=OpenAPIConfig(
             title="Citizen super app API",
             version="0.1.0",

@@ -1,10 +1,13 @@
 // The shell: header (language, staff console, log out), the "update" prompt, the screen for the
 // address (routes.tsx), help and contact at the foot of every screen, the bottom navigation (four
-// destinations and "more", with the unread badge) and the warning before an idle session ends.
+// destinations and "more", with the unread badge) and the warning before an idle session ends. While
+// acting for someone, a banner in another colour names them on every screen, and the menus offer only
+// the screens their grant opens.
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { LocationProvider, useLocation } from "preact-iso";
 
-import { request, setCsrfToken } from "./api";
+import { startActing, useActing, openWhileActing } from "./acting";
+import { onActingEnded, request, setCsrfToken } from "./api";
 import { type Key, type Language, OTHER, words } from "./i18n";
 import { IdleWarning, SessionEnded, setSessionIdleSeconds } from "./idle";
 import { IN_APP, Screens } from "./routes";
@@ -59,6 +62,15 @@ function Shell({ updateReady, applyUpdate }: ShellProps) {
   const [ended, setEnded] = useState(false);
   const moreButton = useRef<HTMLButtonElement>(null);
   const { t, tr } = words(language);
+  const acting = useActing();
+  /** Whose grant just stopped holding (the API said so): said once, in a notice. */
+  const [actingEnded, setActingEnded] = useState<string | null>(null);
+  const bar = acting ? BAR.filter(([to]) => openWhileActing(to, acting)) : BAR;
+  const more = acting ? MORE.filter(([to]) => openWhileActing(to, acting)) : MORE;
+
+  useEffect(() => {
+    document.documentElement.classList.toggle("acting", acting !== null);
+  }, [acting]);
 
   useEffect(() => setMoreOpen(false), [path]);
   useEffect(() => {
@@ -102,6 +114,17 @@ function Shell({ updateReady, applyUpdate }: ShellProps) {
   // preact-iso follows links to the app's own screens by itself, and scrolls to the top of each screen
   // opened; `navigate` is for the app's own moves (after sending a form, opening a tile).
   const navigate = useCallback((to: string) => location.route(to), [location.route]);
+  useEffect(
+    () =>
+      onActingEnded(() => {
+        const was = acting;
+        if (!was) return;
+        setActingEnded(language === "th" ? was.name_th : was.name_en);
+        startActing(null);
+        navigate("/"); // the screen of theirs it was on would show its refusal: start again from home
+      }),
+    [acting, language, navigate],
+  );
   const arrived = () => {
     // A screen opened by a link or by the app (not by Back): reading starts at its content.
     if ((location as { wasPush?: boolean }).wasPush !== false) document.getElementById("main")?.focus();
@@ -121,6 +144,7 @@ function Shell({ updateReady, applyUpdate }: ShellProps) {
   }
 
   async function logOut() {
+    startActing(null);
     const result = await request("POST", "/auth/logout").catch(() => null);
     // What this browser kept of the citizen's data goes with the session.
     if ("caches" in window) await caches.delete("seen-data");
@@ -144,7 +168,7 @@ function Shell({ updateReady, applyUpdate }: ShellProps) {
         >
           {tr({ th: "English", en: "ไทย" })}
         </button>
-        {me && me.roles.length > 0 && (
+        {me && !acting && me.roles.length > 0 && (
           <a class="console-link" href="/console">
             {t("staffConsole")}
           </a>
@@ -155,6 +179,34 @@ function Shell({ updateReady, applyUpdate }: ShellProps) {
           </button>
         )}
       </header>
+      {me && acting && (
+        <div class="acting-banner" role="region" aria-label={tr({ th: "กำลังทำแทน", en: "Acting for someone" })}>
+          <p>
+            {tr({ th: "คุณกำลังทำแทน", en: "You are acting for" })}{" "}
+            <strong>{language === "th" ? acting.name_th : acting.name_en}</strong>
+          </p>
+          <button
+            type="button"
+            onClick={() => {
+              startActing(null);
+              navigate("/settings");
+            }}
+          >
+            {tr({ th: "กลับเป็นตัวเอง", en: "Back to my own" })}
+          </button>
+        </div>
+      )}
+      {actingEnded && (
+        <div class="notice error" role="alert">
+          {tr({
+            th: `คุณไม่ได้ทำแทน ${actingEnded} แล้ว สิทธิ์ถูกยกเลิกหรือหมดอายุ ตอนนี้แอปแสดงข้อมูลของคุณเอง`,
+            en: `You no longer act for ${actingEnded}: it was ended or has expired. The app now shows your own.`,
+          })}{" "}
+          <button type="button" onClick={() => setActingEnded(null)}>
+            {tr({ th: "ปิด", en: "Close" })}
+          </button>
+        </div>
+      )}
       {updateReady && (
         <div class="notice update" role="status">
           {t("updateReady")}{" "}
@@ -178,7 +230,7 @@ function Shell({ updateReady, applyUpdate }: ShellProps) {
                   <Icon name="phone" /> {t("call1111")}
                 </a>
               </li>
-              {me && (
+              {me && !acting && (
                 <li>
                   <a href="/data-access" aria-current={path === "/data-access" ? "page" : undefined}>
                     <Icon name="dataAccess" /> {t("dataAccess")}
@@ -200,14 +252,14 @@ function Shell({ updateReady, applyUpdate }: ShellProps) {
               }}
             >
               <ul>
-                {MORE.map(([to, key, icon]) => (
+                {more.map(([to, key, icon]) => (
                   <li key={to}>
                     <a href={to} aria-current={isAt(path, to) ? "page" : undefined}>
                       <Icon name={icon} /> {t(key)}
                     </a>
                   </li>
                 ))}
-                {me.roles.length > 0 && (
+                {!acting && me.roles.length > 0 && (
                   <li>
                     <a href="/console" aria-current={isAt(path, "/console") ? "page" : undefined}>
                       <Icon name="console" /> {t("staffConsole")}
@@ -223,7 +275,7 @@ function Shell({ updateReady, applyUpdate }: ShellProps) {
             </div>
           )}
           <ul class="bar">
-            {BAR.map(([to, key, icon]) => (
+            {bar.map(([to, key, icon]) => (
               <li key={to}>
                 <a href={to} aria-current={isAt(path, to) ? "page" : undefined}>
                   <span class="nav-icon">

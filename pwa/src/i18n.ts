@@ -92,6 +92,12 @@ const strings = {
   outcome_timeout: { th: "ไม่ได้รับคำตอบทันเวลา", en: "No answer in time" },
   outcome_refused: { th: "ถูกปฏิเสธ", en: "Refused" },
   share_recipient: { th: "ผู้ได้รับลิงก์จากคุณ", en: "Someone you gave a link" },
+  delegate: { th: "ผู้ทำแทนคุณ", en: "acting for you" },
+  notWhileActing: {
+    th: "ทำเรื่องนี้แทนคนอื่นไม่ได้ หรือเจ้าของข้อมูลไม่ได้อนุญาตให้คุณทำ",
+    en: "This cannot be done for someone else, or they have not allowed you to do it",
+  },
+  actingEnded: { th: "คุณไม่ได้ทำแทนคนนี้แล้ว", en: "You no longer act for this person" },
   open: { th: "เปิด", en: "Open" },
   openMessage: { th: "เปิดข้อความ", en: "Open the message" },
   screenFailed: {

@@ -37,7 +37,12 @@ export function useApp(): UseApp {
   return {
     ...state,
     ...say,
-    problem: (error) => (error.status === 0 ? say.t("offline") : error.detail || error.title),
+    problem: (error) => {
+      if (error.status === 0) return say.t("offline");
+      if (error.type === "/problems/not-while-acting") return say.t("notWhileActing");
+      if (error.type === "/problems/acting-ended") return say.t("actingEnded");
+      return error.detail || error.title;
+    },
   };
 }
 

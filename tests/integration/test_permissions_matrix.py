@@ -43,6 +43,9 @@ from litestar.routes import HTTPRoute
 from backend.core.crypto import mask_national_id, national_id_check_digit
 from backend.core.resources import Resources
 from backend.core.signatures import sign
+from backend.delegation.routes import DELEGATE_ROUTES
+from backend.delegation.schemas import SCOPE_WORDS
+from backend.delegation.service import today as delegation_today
 from backend.demo.identity_provider import demo_client_credentials
 from backend.demo.people import DEMO_PEOPLE
 from backend.identity.service import Identity, session_cookie_name
@@ -53,6 +56,7 @@ from payments.queries import assign_biller
 from tests.conftest import app_client, serve_in_process
 from tests.demo_agencies import free_port
 from tests.factories import make_agency, make_citizen
+from tests.factories.delegation import make_delegation
 from tests.helpers.agency_clients import new_client, request_token
 from tests.integration.conftest import SignIn, empty_state
 
@@ -288,6 +292,13 @@ TABLE: dict[str, Who] = {
     "POST /api/v1/documents/verify/{code:str}": ANYONE,
     "GET /api/v1/support/citizens/{citizen_id:uuid}/applications": STAFF_SUPPORT,
     "GET /api/v1/support/applications/{application_id:uuid}/files/{file_id:uuid}": STAFF_SUPPORT,
+    # delegation (docs/delegation.md): A is the grantor, or the invitee of an invitation
+    "GET /api/v1/me/delegations": PERSON,
+    "POST /api/v1/me/delegations": PERSON,
+    "POST /api/v1/me/delegations/{delegation_id:uuid}/accept": OWNER,
+    "POST /api/v1/me/delegations/{delegation_id:uuid}/end": OWNER,
+    "POST /api/v1/me/delegations/{delegation_id:uuid}/renew": OWNER,
+    "GET /api/v1/support/citizens/{citizen_id:uuid}/delegations": STAFF_SUPPORT,
     # demo mode only
     "GET /demo-idp/.well-known/openid-configuration": ANYONE,
     "GET /demo-idp/jwks": ANYONE,
@@ -714,6 +725,23 @@ CALLS: dict[str, Call] = {
     "GET /api/v1/support/applications/{application_id:uuid}/files/{file_id:uuid}": Call(
         "/api/v1/support/applications/{a_submitted}/files/{a_submitted_file}"
     ),
+    "GET /api/v1/me/delegations": Call("/api/v1/me/delegations"),
+    "POST /api/v1/me/delegations": Call(
+        "/api/v1/me/delegations",
+        json={"national_id": "{new_person_national_id}", "scopes": ["bills"], "ends_on": "{new_end}"},
+    ),
+    "POST /api/v1/me/delegations/{delegation_id:uuid}/accept": Call(
+        "/api/v1/me/delegations/{new_a_invitation}/accept"
+    ),
+    "POST /api/v1/me/delegations/{delegation_id:uuid}/end": Call(
+        "/api/v1/me/delegations/{new_a_grant}/end", json={}
+    ),
+    "POST /api/v1/me/delegations/{delegation_id:uuid}/renew": Call(
+        "/api/v1/me/delegations/{new_a_grant}/renew", json={"ends_on": "{new_end}"}
+    ),
+    "GET /api/v1/support/citizens/{citizen_id:uuid}/delegations": Call(
+        "/api/v1/support/citizens/{a_citizen}/delegations"
+    ),
     "GET /demo-idp/.well-known/openid-configuration": Call("/demo-idp/.well-known/openid-configuration"),
     "GET /demo-idp/jwks": Call("/demo-idp/jwks"),
     "GET /demo-idp/authorize": Call(
@@ -925,6 +953,25 @@ class World:
         national_id = new_national_id()
         await make_citizen(self.resources.pool, self.identity.cipher, national_id=national_id)
         return national_id
+
+    async def _new_end(self) -> str:
+        return (delegation_today() + dt.timedelta(days=30)).isoformat()
+
+    async def _new_a_invitation(self) -> str:
+        """Someone new asks A to act for them: A alone may accept."""
+        someone = await make_citizen(self.resources.pool, self.identity.cipher)
+        row = await make_delegation(
+            self.resources.pool, grantor_id=someone, delegate_id=await self.value("a_citizen"), accepted=False
+        )
+        return row.id
+
+    async def _new_a_grant(self) -> str:
+        """A lets someone new act for them: A (or that person) may end it; A alone renews it."""
+        someone = await make_citizen(self.resources.pool, self.identity.cipher)
+        row = await make_delegation(
+            self.resources.pool, grantor_id=await self.value("a_citizen"), delegate_id=someone
+        )
+        return row.id
 
     async def _new_grant(self) -> int:
         grant = {"national_id": await self._new_person_national_id(), "role": "support", "reason": "m"}
@@ -1522,6 +1569,51 @@ async def test_support_staff_see_national_ids_masked_and_each_look_up_is_recorde
         assert await world.resources.pool.fetchval(count, citizen, staff_id) == number, f"{url} unrecorded"
     seen = (await world.browsers[CITIZEN_A].get("/api/v1/me/data-access")).json()["items"]
     assert sum(item["actor_kind"] == "staff" for item in seen) == len(look_ups)
+
+
+# "Delegate with scope X": a citizen acting for citizen A (``X-Acting-For``) under a grant of that one
+# scope. Of the routes A may call as a person, the delegate reaches exactly those the delegation's route
+# list gives the scope (backend/delegation/routes.py), as A would; every other one is a 403.
+
+
+def test_each_route_a_delegate_may_call_is_one_citizen_a_may_call() -> None:
+    for route in DELEGATE_ROUTES:
+        assert route in TABLE, f"{route} is no route of the app"
+        assert TABLE[route] in (PERSON, OWNER), f"{route} is not a citizen's own route"
+
+
+@pytest.mark.parametrize("scope", list(SCOPE_WORDS))
+async def test_a_delegate_with_one_scope_reaches_exactly_that_scopes_routes_as_citizen_a(
+    scope: str, world: World, sign_in: SignIn, subtests: pytest.Subtests
+) -> None:
+    browser = await sign_in()
+    delegate_id = (await browser.get("/api/v1/me")).json()["id"]
+    grant = await make_delegation(
+        world.resources.pool, grantor_id=await world.value("a_citizen"), delegate_id=delegate_id,
+        scopes=(scope,),  # type: ignore[arg-type]
+    )  # fmt: skip
+    actor = f"delegate_{scope}"
+    cookie = session_cookie_name(world.identity.settings)
+    world.headers[actor] = {
+        "Cookie": f"{cookie}={browser.cookies[cookie]}",
+        "X-CSRF-Token": browser.headers["X-CSRF-Token"],
+        "X-Acting-For": grant.id,
+    }
+    granted = {route for route, use in DELEGATE_ROUTES.items() if use.scope == scope}
+    assert granted, f"no route serves the scope {scope}"
+    for route, who in TABLE.items():
+        if who not in (PERSON, OWNER):
+            continue
+        with subtests.test(route=route):
+            response = await world.send(route, actor)
+            if route in granted:
+                assert response.status_code < 400 or response.status_code in CALLS[route].ok, (
+                    f"{route} should let a delegate with {scope} through: {_answer(response)}"
+                )
+            else:
+                assert response.status_code == 403, (
+                    f"{route} should refuse a delegate with {scope}: {_answer(response)}"
+                )
 
 
 async def test_without_the_bank_signature_or_the_client_secret_everyone_is_refused(world: World) -> None:

@@ -29,6 +29,8 @@ export class ApiError extends Error {
     readonly detail: string,
     readonly wwwAuthenticate: string | null = null,
     readonly errors: FieldProblem[] = [],
+    /** The RFC 9457 problem type ("/problems/acting-ended"), or "". */
+    readonly type: string = "",
   ) {
     super(detail || title);
   }
@@ -110,7 +112,31 @@ export function apiPath<P extends keyof paths>(
     }
   }
   const text = search.toString();
-  return text ? `${path}?${text}` : path;
+  return withActing(text ? `${path}?${text}` : path);
+}
+
+// --- acting for someone (docs/delegation.md) ---------------------------------------------------------
+
+let actingFor: string | null = null;
+const actingEnded = new Set<() => void>();
+
+/** While acting for someone: the grant every address of theirs names (null: the person's own). */
+export function setActingFor(grant: string | null): void {
+  actingFor = grant;
+}
+
+/** The address as the app asks for it now: while acting, with the grant named in it (an EventSource or
+ * an image cannot send a header, and the service worker's copies stay apart from the person's own);
+ * "/api/v1/me..." and "/auth/..." are always the logged-in person's own. */
+export function withActing(url: string): string {
+  if (!actingFor || !url.startsWith("/") || url.startsWith("/api/v1/me") || url.startsWith("/auth/")) return url;
+  return `${url}${url.includes("?") ? "&" : "?"}acting_for=${encodeURIComponent(actingFor)}`;
+}
+
+/** Calls `listener` when the API says the grant no longer holds (ended or expired). */
+export function onActingEnded(listener: () => void): () => void {
+  actingEnded.add(listener);
+  return () => actingEnded.delete(listener);
 }
 
 // --- the request -------------------------------------------------------------------------------------
@@ -134,15 +160,24 @@ async function problem(response: Response): Promise<ApiError> {
   let title = response.statusText;
   let detail = "";
   let errors: FieldProblem[] = [];
+  let type = "";
   try {
-    const body = (await response.json()) as { title?: string; detail?: string | null; errors?: FieldProblem[] | null };
+    const body = (await response.json()) as {
+      type?: string;
+      title?: string;
+      detail?: string | null;
+      errors?: FieldProblem[] | null;
+    };
+    type = body.type ?? "";
     title = body.title ?? title;
     detail = body.detail ?? "";
     errors = body.errors ?? [];
   } catch {
     /* not a problem body */
   }
-  return new ApiError(response.status, title, detail, response.headers.get("www-authenticate"), errors);
+  const error = new ApiError(response.status, title, detail, response.headers.get("www-authenticate"), errors, type);
+  if (type === "/problems/acting-ended") for (const listener of actingEnded) listener();
+  return error;
 }
 
 /**

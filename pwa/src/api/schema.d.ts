@@ -1345,6 +1345,75 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/delegations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who acts for the citizen, and for whom they act (with each grant's history) */
+        get: operations["ApiV1MeDelegationsMyDelegations"];
+        put?: never;
+        /** Ask another citizen to act for the caller, in the scopes chosen, until a date (needs step-up) */
+        post: operations["ApiV1MeDelegationsInvite"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/delegations/{delegation_id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Agree to act for the person who asked */
+        post: operations["ApiV1MeDelegationsDelegationIdAcceptAccept"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/delegations/{delegation_id}/end": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** End a grant, by either of its two people (an invitee ending an invitation declines it) */
+        post: operations["ApiV1MeDelegationsDelegationIdEndEnd"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/delegations/{delegation_id}/renew": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move a grant's end date (at most a year away) and change its scopes (the grantor; step-up) */
+        post: operations["ApiV1MeDelegationsDelegationIdRenewRenew"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/national-id": {
         parameters: {
             query?: never;
@@ -1748,6 +1817,23 @@ export interface paths {
         };
         /** A citizen's applications with their files and timelines (recorded for the citizen) */
         get: operations["ApiV1SupportCitizensCitizenIdApplicationsSupportApplications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/support/citizens/{citizen_id}/delegations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Who acts for the citizen and for whom they act (masked national IDs; recorded) */
+        get: operations["ApiV1SupportCitizensCitizenIdDelegationsCitizenDelegations"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2500,7 +2586,7 @@ export interface components {
             /** Format: date-time */
             at: string;
             /** @enum {string} */
-            kind: "agency_call" | "staff_lookup" | "document_share";
+            kind: "agency_call" | "staff_lookup" | "document_share" | "delegation";
             actor_kind: string;
             purpose_th: string;
             purpose_en: string;
@@ -2515,9 +2601,47 @@ export interface components {
             agency_name_en?: string | null;
             connector_title_th?: string | null;
             connector_title_en?: string | null;
+            actor_name_th?: string | null;
+            actor_name_en?: string | null;
             /** @default 1 */
             count: number;
             first_at?: string | null;
+        };
+        /** DelegationEventView */
+        DelegationEventView: {
+            /** Format: date-time */
+            at: string;
+            /** @enum {string} */
+            kind: "invited" | "accepted" | "declined" | "ended" | "renewed";
+            by_me: boolean;
+            reason: string | null;
+            /** Format: date */
+            ends_on: string;
+        };
+        /** DelegationView */
+        DelegationView: {
+            id: string;
+            /** @enum {string} */
+            direction: "given" | "received";
+            other: components["schemas"]["PersonView"];
+            scopes: components["schemas"]["ScopeView"][];
+            /** @enum {string} */
+            status: "invited" | "active" | "declined" | "ended";
+            /** Format: date */
+            ends_on: string;
+            /** Format: date-time */
+            created_at: string;
+            accepted_at: string | null;
+            ended_at: string | null;
+            events: components["schemas"]["DelegationEventView"][];
+        };
+        /** Delegations */
+        Delegations: {
+            given: components["schemas"]["DelegationView"][];
+            received: components["schemas"]["DelegationView"][];
+            scopes: components["schemas"]["ScopeView"][];
+            /** Format: date */
+            latest_end: string;
         };
         /** Delivery */
         Delivery: {
@@ -2621,6 +2745,11 @@ export interface components {
         /** EndedSessions */
         EndedSessions: {
             ended: number;
+        };
+        /** Ending */
+        Ending: {
+            /** @default  */
+            reason: string;
         };
         /** EntitlementState */
         EntitlementState: {
@@ -2978,6 +3107,16 @@ export interface components {
         NewConsent: {
             connector_id: number;
         };
+        /** NewDelegation */
+        NewDelegation: {
+            /** @description A Thai national ID: 13 digits, the last the check digit of the first twelve. */
+            national_id: string;
+            scopes: ("entitlements" | "bills" | "messages" | "applications" | "documents")[];
+            /** Format: date */
+            ends_on: string;
+            /** @default  */
+            reason: string;
+        };
         /** NewDocument */
         NewDocument: {
             title_th: string;
@@ -3141,6 +3280,11 @@ export interface components {
             completed_at: string | null;
             receipt?: components["schemas"]["ReceiptView"] | null;
         };
+        /** PersonView */
+        PersonView: {
+            name_th: string;
+            name_en: string;
+        };
         /** Preferences */
         Preferences: {
             quiet_hours?: components["schemas"]["QuietHours"] | null;
@@ -3254,6 +3398,14 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        /** Renewal */
+        Renewal: {
+            /** Format: date */
+            ends_on: string;
+            scopes?: ("entitlements" | "bills" | "messages" | "applications" | "documents")[] | null;
+            /** @default  */
+            reason: string;
+        };
         /** Reply */
         Reply: {
             message: string;
@@ -3333,6 +3485,13 @@ export interface components {
             scheme_name_th: string;
             scheme_name_en: string;
             status: string;
+        };
+        /** ScopeView */
+        ScopeView: {
+            /** @enum {string} */
+            key: "entitlements" | "bills" | "messages" | "applications" | "documents";
+            label_th: string;
+            label_en: string;
         };
         /** Search */
         Search: {
@@ -3495,6 +3654,25 @@ export interface components {
             document_id: string | null;
             files: components["schemas"]["FileView"][];
             events: components["schemas"]["EventView"][];
+        };
+        /** SupportDelegationView */
+        SupportDelegationView: {
+            id: string;
+            /** @enum {string} */
+            direction: "given" | "received";
+            other_name_th: string;
+            other_name_en: string;
+            other_national_id_masked: string;
+            scopes: components["schemas"]["ScopeView"][];
+            /** @enum {string} */
+            status: "invited" | "active" | "declined" | "ended";
+            /** Format: date */
+            ends_on: string;
+        };
+        /** SupportDelegations */
+        SupportDelegations: {
+            national_id_masked: string;
+            delegations: components["schemas"]["SupportDelegationView"][];
         };
         /** TemplateView */
         TemplateView: {
@@ -7007,7 +7185,7 @@ export interface operations {
             query?: {
                 before?: number | null;
                 limit?: number;
-                kind?: "agency_call" | "staff_lookup" | "document_share" | null;
+                kind?: "agency_call" | "staff_lookup" | "document_share" | "delegation" | null;
                 agency_id?: number | null;
             };
             header?: never;
@@ -7023,6 +7201,184 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DataAccessPage"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    ApiV1MeDelegationsMyDelegations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Delegations"];
+                };
+            };
+        };
+    };
+    ApiV1MeDelegationsInvite: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewDelegation"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DelegationView"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    ApiV1MeDelegationsDelegationIdAcceptAccept: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                delegation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DelegationView"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    ApiV1MeDelegationsDelegationIdEndEnd: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                delegation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Ending"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DelegationView"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    ApiV1MeDelegationsDelegationIdRenewRenew: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                delegation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Renewal"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DelegationView"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
@@ -7859,6 +8215,43 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SupportApplication"][];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    ApiV1SupportCitizensCitizenIdDelegationsCitizenDelegations: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                citizen_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupportDelegations"];
                 };
             };
             /** @description Bad request syntax or unsupported method */

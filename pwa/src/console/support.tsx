@@ -1,6 +1,7 @@
 // Support: find a citizen by national ID (shown masked), see their messages with every device's delivery
 // attempts, their bills, payment attempts and receipts, their applications with files and timelines;
-// resend a message. Every look-up (and every file opened) is recorded for the citizen.
+// resend a message; who acts for them and for whom they act. Every look-up (and every file opened) is
+// recorded for the citizen.
 import { useState } from "preact/hooks";
 
 import { apiPath, type Defaulted, request, type Schema } from "../api";
@@ -8,6 +9,7 @@ import { formatBaht } from "../i18n";
 import { FileLink, Timeline } from "../ui/application-history";
 import { Field } from "../ui/field";
 import { useProblemText } from "./problems";
+import { SupportDelegations } from "./support-delegations";
 import { useWords } from "./words";
 
 export function SupportConsole() {
@@ -98,6 +100,7 @@ export function SupportConsole() {
               {w("showApplications")}
             </button>
           </div>
+          <SupportDelegations key={person.citizen_id} citizenId={person.citizen_id} masked={person.national_id_masked} />
         </>
       )}
       {found && found.length === 0 && <p>{w("noMessagesFor")}</p>}

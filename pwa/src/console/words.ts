@@ -228,6 +228,21 @@ const words = {
     th: "การดูคำขอและการเปิดไฟล์แต่ละครั้งถูกบันทึก และประชาชนจะเห็นใน \"ใครเข้าถึงข้อมูลของฉัน\"",
     en: "Looking at these applications and opening each file are recorded and shown to the citizen in \"who accessed my data\".",
   },
+  // delegations (support)
+  showDelegations: { th: "แสดงผู้ทำแทน", en: "Show who acts for whom" },
+  delegations: { th: "ผู้ทำแทน", en: "Acting for each other" },
+  noDelegationsFor: { th: "ไม่มีใครทำแทนประชาชนคนนี้ และเขาไม่ได้ทำแทนใคร", en: "No one acts for this citizen, and they act for no one." },
+  delegationsRecorded: {
+    th: "การดูรายการนี้ถูกบันทึก และประชาชนจะเห็นใน \"ใครเข้าถึงข้อมูลของฉัน\" เจ้าหน้าที่ดูได้ แต่เปลี่ยนแปลงไม่ได้",
+    en: "Looking at this is recorded and shown to the citizen in \"who accessed my data\". Staff can see, not change.",
+  },
+  actsForThem: { th: "ทำแทนประชาชนคนนี้:", en: "Acts for them:" },
+  theyActFor: { th: "ประชาชนคนนี้ทำแทน:", en: "They act for:" },
+  until: { th: "ถึงวันที่", en: "until" },
+  delegation_invited: { th: "รอตอบรับ", en: "Waiting for an answer" },
+  delegation_active: { th: "ใช้งานอยู่", en: "Active" },
+  delegation_declined: { th: "ปฏิเสธแล้ว", en: "Declined" },
+  delegation_ended: { th: "สิ้นสุดแล้ว", en: "Ended" },
   // application states, as the citizen's app names them
   state_draft: { th: "ฉบับร่าง", en: "Draft" },
   state_submitted: { th: "ยื่นแล้ว รอพิจารณา", en: "Submitted" },

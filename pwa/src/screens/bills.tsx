@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 
-import { ApiError, apiPath, request, type Schema, stepUpUrl } from "../api";
+import { ApiError, apiPath, request, type Schema, stepUpUrl, withActing } from "../api";
 import { fill, formatBaht, formatDate } from "../i18n";
 import { useApp, useLoad } from "../state";
 import { Loaded } from "../ui/loaded";
@@ -33,7 +33,7 @@ function SaveQr({ payment, name }: { payment: Payment; name: string }) {
     // Fetched ahead: a share must start within the tap, with the file ready.
     if (typeof navigator.canShare !== "function") return;
     let current = true;
-    fetch(payment.qr_png_url, { credentials: "same-origin" })
+    fetch(withActing(payment.qr_png_url), { credentials: "same-origin" })
       .then((response) => (response.ok ? response.blob() : Promise.reject(new Error(String(response.status)))))
       .then((blob) => {
         const png = new File([blob], name, { type: "image/png" });
@@ -52,7 +52,7 @@ function SaveQr({ payment, name }: { payment: Payment; name: string }) {
     );
   }
   return (
-    <a class="button primary" href={payment.qr_png_url} download={name}>
+    <a class="button primary" href={withActing(payment.qr_png_url)} download={name}>
       {t("saveQr")}
     </a>
   );
@@ -161,7 +161,7 @@ function PaymentPanel({
         {what}
         {receipt && (
           <p>
-            <a class="button" href={`/receipts/${receipt.id}`}>
+            <a class="button" href={withActing(`/receipts/${receipt.id}`)}>
               {t("receipt")} {receipt.number}
             </a>
           </p>
@@ -337,7 +337,7 @@ export function Bills() {
                   {items.map((receipt) => (
                     <tr key={receipt.id}>
                       <td>
-                        <a href={`/receipts/${receipt.id}`}>{receipt.number}</a>
+                        <a href={withActing(`/receipts/${receipt.id}`)}>{receipt.number}</a>
                       </td>
                       <td>
                         {pick(receipt, "description")}

@@ -16,13 +16,15 @@ const KINDS: Record<Kind, Bilingual> = {
   agency_call: { th: "ระบบถามข้อมูลจากหน่วยงาน", en: "Agency calls" },
   staff_lookup: { th: "เจ้าหน้าที่เปิดดู", en: "Staff look-ups" },
   document_share: { th: "การแชร์เอกสาร", en: "Document shares" },
+  delegation: { th: "การทำแทนคุณ", en: "Acting for you" },
 };
 
 function Entry({ record }: { record: Record_ }) {
   const { tr, pick, language, named } = useApp();
   const fields = pick(record, "fields");
   const detail = pick(record, "detail");
-  const who = pick(record, "connector_title") ?? pick(record, "agency_name");
+  // An agency's connector, the agency, or the person acting for the citizen, by name.
+  const who = pick(record, "connector_title") ?? pick(record, "agency_name") ?? pick(record, "actor_name");
   return (
     <li>
       <p class="meta">

@@ -1,5 +1,6 @@
 import { useState } from "preact/hooks";
 
+import { useActing } from "../acting";
 import { request, type Schema } from "../api";
 import { useApp, useLoad } from "../state";
 import { tileDestination } from "../tile-destinations";
@@ -23,6 +24,8 @@ export function Home() {
   const [cannotOpen, setCannotOpen] = useState("");
   const [grouping, setGrouping] = useState<"categories" | "life_events">("categories");
   const [load, reload] = useLoad("/api/v1/tiles", { query: { lang: language, q: query.trim() || undefined } });
+  /** Favourites are the person's own: not offered while acting for someone (docs/delegation.md). */
+  const acting = useActing();
 
   async function open(tile: Tile) {
     // Where each kind of tile goes is in tile-destinations.ts (a unit test covers every kind the API has).
@@ -56,7 +59,7 @@ export function Home() {
         <span class="tile-title">{tile.title}</span>
         <span class="tile-agency">{tile.agency_name}</span>
       </button>
-      {me && (
+      {me && !acting && (
         <button
           type="button"
           class="favourite"

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 
+import { useActing } from "../acting";
 import { request, type Schema } from "../api";
 import { formatDate } from "../i18n";
 import { sameOriginLink } from "../links";
@@ -61,6 +62,8 @@ export function Inbox() {
   const [deleted, setDeleted] = useState<ReadonlySet<string>>(new Set());
   const [focusId, setFocusId] = useState<string | null>(null);
   const list = useRef<HTMLUListElement>(null);
+  /** Acting for someone: their messages may be read, never deleted (docs/delegation.md). */
+  const acting = useActing();
 
   useEffect(() => {
     if (focusId) list.current?.querySelector<HTMLElement>(`[data-focus="${focusId}"]`)?.focus();
@@ -140,10 +143,12 @@ export function Inbox() {
                             {t("markRead")}
                           </button>
                         )}
-                        <button type="button" onClick={() => remove(message)}>
-                          {t("delete")}
-                          <span class="visually-hidden">{`: ${pick(message, "title")}`}</span>
-                        </button>
+                        {!acting && (
+                          <button type="button" onClick={() => remove(message)}>
+                            {t("delete")}
+                            <span class="visually-hidden">{`: ${pick(message, "title")}`}</span>
+                          </button>
+                        )}
                       </div>
                     </li>
                   );

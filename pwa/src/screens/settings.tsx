@@ -1,9 +1,10 @@
-// Settings: language and text size, notifications (devices, quiet hours, what to be alerted to) and
-// where the citizen is logged in. Fetched when first opened (routes.tsx), off the first load.
+// Settings: language and text size, notifications (devices, quiet hours, what to be alerted to), who
+// acts for the citizen and for whom they act, and where the citizen is logged in. Fetched when first opened (routes.tsx), off the first load.
 import { useState } from "preact/hooks";
 
 import type { Language } from "../i18n";
 import { useApp } from "../state";
+import { Delegation } from "./settings-delegation";
 import { NotificationSettings } from "./settings-notifications";
 import { Sessions } from "./settings-sessions";
 
@@ -44,6 +45,7 @@ export function Settings() {
         ))}
       </fieldset>
       <NotificationSettings />
+      <Delegation />
       <Sessions />
     </section>
   );

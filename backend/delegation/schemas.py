@@ -1,0 +1,122 @@
+"""Delegation's shapes: the fixed list of scopes (each in plain Thai and English words), what a citizen
+sends to grant, renew or end, the rows, and what the citizen's screen shows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+import msgspec
+
+from backend.core.input import Input, NationalId
+
+Scope = Literal["entitlements", "bills", "messages", "applications", "documents"]
+DelegationStatus = Literal["invited", "active", "declined", "ended"]
+EventKind = Literal["invited", "accepted", "declined", "ended", "renewed"]
+
+# In the order the screen offers them; the words the grantor and the delegate read.
+SCOPE_WORDS: dict[Scope, tuple[str, str]] = {
+    "entitlements": ("ดูสิทธิ์และสวัสดิการของฉัน", "see my entitlements"),
+    "bills": ("ดูและชำระบิลของฉัน", "see and pay my bills"),
+    "messages": ("อ่านข้อความของฉัน", "read my messages"),
+    "applications": ("ยื่นคำขอและตอบหน่วยงานแทนฉัน", "apply for services and reply to agencies"),
+    "documents": ("ดูและแชร์เอกสารของฉัน", "see my documents and share them"),
+}
+
+Reason = Annotated[str, msgspec.Meta(max_length=300)]
+Scopes = Annotated[list[Scope], msgspec.Meta(min_length=1, max_length=5)]
+
+
+class NewDelegation(Input, kw_only=True, forbid_unknown_fields=True):
+    national_id: NationalId
+    """The person who will act for the caller: they must have logged in to the app once."""
+    scopes: Scopes
+    ends_on: dt.date
+    """The last day it holds: after today, at most one year away."""
+    reason: Reason = ""
+
+
+class Renewal(Input, kw_only=True, forbid_unknown_fields=True):
+    ends_on: dt.date
+    scopes: Scopes | None = None
+    """Unchanged when left out."""
+    reason: Reason = ""
+
+
+class Ending(Input, kw_only=True, forbid_unknown_fields=True):
+    reason: Reason = ""
+
+
+class DelegationRow(msgspec.Struct, kw_only=True, frozen=True):
+    id: str
+    grantor_id: str
+    delegate_id: str
+    scopes: list[str]
+    status: DelegationStatus
+    ends_on: dt.date
+    created_at: dt.datetime
+    accepted_at: dt.datetime | None
+    ended_at: dt.datetime | None
+    grantor_name_th: str | None
+    grantor_name_en: str | None
+    delegate_name_th: str | None
+    delegate_name_en: str | None
+
+
+class ScopeView(msgspec.Struct, frozen=True):
+    key: Scope
+    label_th: str
+    label_en: str
+
+
+class PersonView(msgspec.Struct, frozen=True):
+    name_th: str
+    name_en: str
+
+
+class DelegationEventView(msgspec.Struct, frozen=True):
+    at: dt.datetime
+    kind: EventKind
+    by_me: bool
+    reason: str | None
+    ends_on: dt.date
+
+
+class DelegationView(msgspec.Struct, kw_only=True, frozen=True):
+    id: str
+    direction: Literal["given", "received"]
+    """Given: the caller lets ``other`` act for them. Received: ``other`` lets the caller act for them."""
+    other: PersonView
+    scopes: list[ScopeView]
+    status: DelegationStatus
+    ends_on: dt.date
+    created_at: dt.datetime
+    accepted_at: dt.datetime | None
+    ended_at: dt.datetime | None
+    events: list[DelegationEventView]
+
+
+class Delegations(msgspec.Struct, frozen=True):
+    given: list[DelegationView]
+    received: list[DelegationView]
+    scopes: list[ScopeView]
+    """Every scope that may be granted, in the order to offer them."""
+    latest_end: dt.date
+    """The furthest end date a grant made today may have."""
+
+
+class SupportDelegationView(msgspec.Struct, kw_only=True, frozen=True):
+    id: str
+    direction: Literal["given", "received"]
+    """Given: ``other`` acts for the citizen. Received: the citizen acts for ``other``."""
+    other_name_th: str
+    other_name_en: str
+    other_national_id_masked: str
+    scopes: list[ScopeView]
+    status: DelegationStatus
+    ends_on: dt.date
+
+
+class SupportDelegations(msgspec.Struct, kw_only=True, frozen=True):
+    national_id_masked: str
+    delegations: list[SupportDelegationView]
