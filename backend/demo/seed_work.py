@@ -1,7 +1,8 @@
 """Work waiting for each demo staff member on the first run, so that a newcomer opens a living console:
-an agency asking to join, a tile change and a new connector for the platform admin (Anan) to review,
-and message templates for the welfare department's sender (Pim). Added once: what is already there, or
-was dealt with in an earlier run, is left as it is."""
+an agency asking to join, a tile change and a new connector for the platform admin (Anan) to review, a
+tile the reviewer sent back for the welfare department's editor (Niran) to fix, message templates for
+its sender (Pim), and a biller ID of its own for its administrator (Kanda) to issue bills under. Added
+once: what is already there, or was dealt with in an earlier run, is left as it is."""
 
 from __future__ import annotations
 
@@ -15,9 +16,11 @@ from backend.core.db import Connection
 from backend.settings import Settings
 from notifications.queries import templates as template_queries
 from notifications.schemas import NewTemplate
+from payments import queries as payment_queries
 
 _WELFARE = "demo-welfare"
-_EDITOR, _ADMIN = "niran", "kanda"  # the demo people (subjects) who submitted the work
+_EDITOR, _ADMIN, _REVIEWER = "niran", "kanda", "anan"  # demo people (their subjects)
+WELFARE_BILLER = "0994000312346"
 
 PENDING_AGENCY = ("demo-lands", "กรมที่ดินสาธิต", "Demo Department of Lands", "help@lands.demo.invalid")
 
@@ -98,6 +101,34 @@ async def _tile_change_in_review(connection: Connection, agency_id: int) -> None
     )  # fmt: skip
 
 
+async def _returned_tile(connection: Connection, agency_id: int) -> None:
+    """A new tile the reviewer sent back with a comment: the editor's to fix and submit again."""
+    title_en = "Disability ID card"
+    if await connection.fetchval(
+        "SELECT 1 FROM tiles t JOIN tile_versions v ON v.tile_id = t.id "
+        "WHERE t.agency_id = $1 AND v.title_en = $2",
+        agency_id,
+        title_en,
+    ):
+        return
+    content = msgspec.convert(
+        {"title_th": "บัตรประจำตัวคนพิการ", "title_en": title_en, "icon": "id", "category": "welfare",
+         "life_events": ["disability"], "kind": "link", "link_url": "https://welfare.demo.invalid/disability-card",
+         "description_th": "ทำบัตร", "description_en": "Get a card"},
+        TileContent,
+    )  # fmt: skip
+    tile_id = await catalogue_queries.create_tile(connection, agency_id)
+    editor, reviewer = await _person(connection, _EDITOR), await _person(connection, _REVIEWER)
+    await catalogue_queries.insert_version(connection, tile_id, 1, content, editor)
+    comment = "โปรดบอกว่าใครขอบัตรได้และต้องใช้เอกสารอะไร (คำอธิบายสั้นเกินไป)"
+    await catalogue_queries.set_draft(connection, tile_id, 1, "draft", comment)
+    for action, actor in (("submitted", editor), ("returned", reviewer)):
+        await catalogue_queries.record_review(
+            connection, tile_id=tile_id, version=1, action=action, actor=actor, client=None,
+            comment=comment if action == "returned" else None,
+        )  # fmt: skip
+
+
 async def _connector_in_review(connection: Connection, agency_id: int, settings: Settings) -> None:
     """The welfare department asks for citizens' health coverage: a new connector, not yet live."""
     origin = f"http://127.0.0.1:{settings.demo_agencies_port}"
@@ -136,4 +167,6 @@ async def seed_staff_work(connection: Connection, settings: Settings) -> None:
     await _pending_agency(connection)
     await _tile_change_in_review(connection, welfare)
     await _connector_in_review(connection, welfare, settings)
+    await _returned_tile(connection, welfare)
     await _templates(connection, welfare)
+    await payment_queries.assign_biller(connection, WELFARE_BILLER, welfare, None)

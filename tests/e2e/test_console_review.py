@@ -118,6 +118,13 @@ async def test_a_platform_admin_reviews_tiles_and_connectors_and_runs_agencies_a
     await page.fill("label:has-text('ค้นหาผู้มีบทบาท') input", "")
     await page.locator("label:has-text('บทบาท') select").first.select_option("platform_admin")
     assert "ผู้ดูแลแพลตฟอร์ม" in await roles.first.inner_text()
+    grant = page.locator("form[aria-labelledby=grant-title]")
+    await grant.locator("label:has-text('บทบาท') select").select_option("support")
+    await grant.locator("label:has-text('เลขประจำตัวประชาชน') input").fill("12345")
+    await grant.locator("label:has-text('เหตุผล') input").fill("เข้าทีมช่วยเหลือประชาชน")
+    await grant.locator("button[type=submit]").click()
+    national_id = grant.locator("label:has-text('เลขประจำตัวประชาชน')")
+    await national_id.locator(".field-error:has-text('รูปแบบไม่ถูกต้อง')").wait_for()  # beside the field
     await _no_raw_codes(page)
     await _fits(page)
     await shot(page, "63-admin-roles-in-words")

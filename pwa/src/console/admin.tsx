@@ -35,8 +35,10 @@ export function AdminConsole({ agencyName }: { agencyName: (id: number) => strin
   const [billerError, setBillerError] = useState<{ agency: number; error: unknown } | null>(null);
   const [grant, setGrant] = useState({ national_id: "", role: "agency_editor" as (typeof ROLES)[number], agency_id: "", reason: "" });
   const [message, setMessage] = useState("");
+  const [grantError, setGrantError] = useState<unknown>(null);
+  const grantFieldErrors = (field: string) => problemsOf(grantError, field).map(fieldText);
 
-  async function act(sending: () => Promise<unknown>, done: string) {
+  async function act(sending: () => Promise<unknown>, done: string, onError?: (error: unknown) => boolean) {
     setMessage("");
     try {
       await sending();
@@ -45,7 +47,8 @@ export function AdminConsole({ agencyName }: { agencyName: (id: number) => strin
       reloadGrants();
       return true;
     } catch (error) {
-      setMessage(problemText(error));
+      // A problem the form shows beside its fields is not repeated at the top.
+      if (!onError?.(error)) setMessage(problemText(error));
       return false;
     }
   }
@@ -58,7 +61,12 @@ export function AdminConsole({ agencyName }: { agencyName: (id: number) => strin
       reason: grant.reason,
       agency_id: agencyRole ? Number(grant.agency_id) : null,
     };
-    if (await act(() => request("POST", "/api/v1/admin/role-grants", { body }), w("granted"))) {
+    setGrantError(null);
+    const beside = (error: unknown) => {
+      setGrantError(error);
+      return ["national_id", "reason", "agency_id"].some((field) => problemsOf(error, field).length > 0);
+    };
+    if (await act(() => request("POST", "/api/v1/admin/role-grants", { body }), w("granted"), beside)) {
       setGrant({ ...grant, national_id: "", reason: "" });
     }
   }
@@ -202,7 +210,7 @@ export function AdminConsole({ agencyName }: { agencyName: (id: number) => strin
       </Loaded>
       <form onSubmit={grantRole} aria-labelledby="grant-title">
         <h4 id="grant-title">{w("grantRole")}</h4>
-        <Field label={w("nationalId")}>
+        <Field label={w("nationalId")} errors={grantFieldErrors("national_id")}>
           <input inputMode="numeric" autoComplete="off" required value={grant.national_id} onInput={(e) => setGrant({ ...grant, national_id: e.currentTarget.value })} />
         </Field>
         <Field label={w("role")}>
@@ -218,7 +226,7 @@ export function AdminConsole({ agencyName }: { agencyName: (id: number) => strin
             </select>
           </Field>
         )}
-        <Field label={w("reason")}>
+        <Field label={w("reason")} errors={grantFieldErrors("reason")}>
           <input required maxLength={500} value={grant.reason} onInput={(e) => setGrant({ ...grant, reason: e.currentTarget.value })} />
         </Field>
         <button type="submit" class="primary">{w("grant")}</button>
