@@ -62,6 +62,9 @@ async def test_a_platform_admin_reviews_tiles_and_connectors_and_runs_agencies_a
         assert words in said, words
     assert await tile.locator("mark").first.inner_text() == "welfare.demo.invalid"
     assert "เบี้ยยังชีพผู้สูงอายุ" in await tile.locator("del").first.inner_text()  # the published title
+    changed = await tile.locator("tbody th").all_inner_texts()  # each change named in words
+    assert changed[:2] == ["ชื่อ (ไทย)", "ชื่อ (อังกฤษ)"], changed
+    assert "ปลายทาง" in changed
     await tile.locator("button:has-text('ส่งกลับพร้อมความเห็น')").click()
     await tile.locator("button[type=submit]:has-text('ส่งกลับ')").click()
     await tile.locator(".field-error:has-text('โปรดเขียนความเห็นถึงหน่วยงาน')").wait_for()

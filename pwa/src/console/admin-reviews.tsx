@@ -7,7 +7,7 @@ import { useLoad } from "../state";
 import { Loaded } from "../ui/loaded";
 import { label } from "../vocabulary";
 import { ReviewDecision } from "./review-form";
-import { useWords } from "./words";
+import { type Word, useWords } from "./words";
 
 type Tile = Schema<"AgencyTileView">;
 type Version = Schema<"TileVersionView">;
@@ -27,9 +27,12 @@ export function Destination({ url }: { url: string | null | undefined }) {
   );
 }
 
-const COMPARED: (keyof Version)[] = [
-  "title_th", "title_en", "description_th", "description_en", "kind", "category", "link_url", "life_events",
-  "keywords", "audience_min_age", "audience_max_age", "icon",
+/** The fields a reviewer compares, each with the console's word for it. */
+const COMPARED: [keyof Version, Word][] = [
+  ["title_th", "titleTh"], ["title_en", "titleEn"], ["description_th", "descriptionTh"],
+  ["description_en", "descriptionEn"], ["kind", "kind"], ["category", "category"], ["link_url", "destination"],
+  ["life_events", "lifeEvents"], ["keywords", "keywordsShown"], ["audience_min_age", "minAge"],
+  ["audience_max_age", "maxAge"], ["icon", "icon"],
 ];
 
 function TileReview({ tile, agencyName, done }: { tile: Tile; agencyName: (id: number) => string; done: (m: string) => void }) {
@@ -45,7 +48,7 @@ function TileReview({ tile, agencyName, done }: { tile: Tile; agencyName: (id: n
     return value === null || value === undefined || value === "" ? "—" : String(value);
   };
   const published = tile.published;
-  const changed = published ? COMPARED.filter((field) => said(field, draft) !== said(field, published)) : [];
+  const changed = published ? COMPARED.filter(([field]) => said(field, draft) !== said(field, published)) : [];
   const heading = `tile-review-${tile.id}`;
   return (
     <li class="review-item" aria-labelledby={heading}>
@@ -61,11 +64,11 @@ function TileReview({ tile, agencyName, done }: { tile: Tile; agencyName: (id: n
       <h5>{w("changes")}</h5>
       {!published ? <p>{w("firstVersion")}</p> : changed.length === 0 ? <p>{w("noChange")}</p> : (
         <table>
-          <thead><tr><th scope="col">{w("title")}</th><th scope="col">{w("before")}</th><th scope="col">{w("after")}</th></tr></thead>
+          <thead><tr><th scope="col">{w("whatChanged")}</th><th scope="col">{w("before")}</th><th scope="col">{w("after")}</th></tr></thead>
           <tbody>
-            {changed.map((field) => (
+            {changed.map(([field, word]) => (
               <tr key={field}>
-                <th scope="row">{field === "link_url" ? w("destination") : field.replace(/_/g, " ")}</th>
+                <th scope="row">{w(word)}</th>
                 <td><del>{field === "link_url" ? <Destination url={published.link_url} /> : said(field, published)}</del></td>
                 <td><ins>{field === "link_url" ? <Destination url={draft.link_url} /> : said(field, draft)}</ins></td>
               </tr>

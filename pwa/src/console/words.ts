@@ -182,6 +182,7 @@ const words = {
   firstVersion: { th: "ยังไม่เคยเผยแพร่ (ไทล์ใหม่)", en: "Never published (a new tile)" },
   noChange: { th: "ไม่มีการเปลี่ยนแปลงเนื้อหา", en: "No change to the content" },
   before: { th: "เดิม", en: "Before" },
+  whatChanged: { th: "สิ่งที่เปลี่ยน", en: "What changed" },
   after: { th: "ใหม่", en: "After" },
   approveConnector: { th: "อนุมัติให้ใช้งาน", en: "Approve" },
   // administration: agencies and people
