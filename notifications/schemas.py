@@ -284,7 +284,9 @@ class Found(msgspec.Struct, kw_only=True):
     citizen_id: str
     national_id_masked: str
     agency_id: int
+    agency_name_th: str
     agency_name_en: str
+    title_th: str
     title_en: str
     urgency: str
     status: str
@@ -314,6 +316,7 @@ class Delivery(msgspec.Struct, kw_only=True):
 class Message(msgspec.Struct, kw_only=True):
     id: str
     agency_id: int
+    agency_name_th: str
     agency_name_en: str
     title_th: str
     title_en: str

@@ -85,7 +85,9 @@ async def search(resources: Resources, identity: Identity, staff_id: str, data: 
                 identity.cipher.decrypt(row.national_id_key_id, row.national_id_ciphertext)
             ),
             agency_id=row.agency_id,
+            agency_name_th=row.agency_name_th,
             agency_name_en=row.agency_name_en,
+            title_th=row.title_th,
             title_en=row.title_en,
             urgency=row.urgency,
             status=row.status,
@@ -164,6 +166,7 @@ async def citizen_messages(
             Message(
                 id=message.id,
                 agency_id=message.agency_id,
+                agency_name_th=message.agency_name_th,
                 agency_name_en=message.agency_name_en,
                 title_th=message.title_th,
                 title_en=message.title_en,
@@ -198,7 +201,10 @@ async def resend(resources: Resources, staff_id: str, notification_id: str, data
             for delivery_id, _ in await messages.create_deliveries_for(work.connection, [notification_id])
         ]
         if not delivery_ids:
-            raise Conflict("The citizen has no devices to push to; the message is in their inbox.")
+            raise Conflict(
+                "ประชาชนไม่มีอุปกรณ์ที่จะส่งไปได้ ข้อความอยู่ในกล่องข้อความในแอปแล้ว · "
+                "The citizen has no devices to push to; the message is in their inbox."
+            )
         await messages.set_notification_status(work.connection, notification_id, "sending", None)
         await queue_deliveries(work, [(delivery_id, None) for delivery_id in delivery_ids])
         await _record(

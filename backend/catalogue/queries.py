@@ -237,6 +237,20 @@ async def tiles_in_review(db: Db) -> list[TileRow]:
     return [msgspec.convert(dict(row), TileRow) for row in rows]
 
 
+async def submitters(db: Db, tile_ids: list[int]) -> dict[int, tuple[str | None, str | None]]:
+    """The person who last submitted each tile for review, by name (none for an agency's system)."""
+    rows = await db.fetch(
+        """
+        SELECT DISTINCT ON (r.tile_id) r.tile_id, c.name_th, c.name_en
+        FROM tile_reviews r LEFT JOIN citizens c ON c.id = r.actor
+        WHERE r.tile_id = ANY($1::bigint[]) AND r.action = 'submitted'
+        ORDER BY r.tile_id, r.at DESC
+        """,
+        tile_ids,
+    )
+    return {row["tile_id"]: (row["name_th"], row["name_en"]) for row in rows}
+
+
 async def tile_in_review_for_update(db: Db, tile_id: int) -> TileInReview | None:
     row = await db.fetchrow(
         "SELECT id, agency_id, draft_version FROM tiles WHERE id = $1 AND draft_state = 'in_review' "

@@ -95,6 +95,9 @@ class AgencyTileView(msgspec.Struct, kw_only=True):
     updated_at: dt.datetime
     draft: TileVersionView | None
     published: TileVersionView | None
+    submitted_by_th: str | None = None
+    """Who sent the version in review (reviewers' list only)."""
+    submitted_by_en: str | None = None
 
 
 class ReviewDecision(Input, forbid_unknown_fields=True):

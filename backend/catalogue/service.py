@@ -242,7 +242,12 @@ async def tile_versions(resources: Resources, agency_id: int, tile_id: int) -> l
 
 
 async def tiles_in_review(resources: Resources) -> list[AgencyTileView]:
-    return [agency_tile_view(row) for row in await queries.tiles_in_review(resources.pool)]
+    """With who submitted each, for the reviewer."""
+    views = [agency_tile_view(row) for row in await queries.tiles_in_review(resources.pool)]
+    names = await queries.submitters(resources.pool, [view.id for view in views])
+    for view in views:
+        view.submitted_by_th, view.submitted_by_en = names.get(view.id, (None, None))
+    return views
 
 
 async def decide_tile(

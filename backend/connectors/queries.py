@@ -24,7 +24,17 @@ WRITABLE_COLUMNS = (
     "client_certificate_pem", "server_ca_pem", "min_age", "max_age",
 )  # fmt: skip
 CONNECTOR_COLUMNS = ", ".join(
-    ("id", "agency_id", "name", *WRITABLE_COLUMNS, "status", "created_at", "updated_at")
+    (
+        "id",
+        "agency_id",
+        "name",
+        *WRITABLE_COLUMNS,
+        "status",
+        "review_comment",
+        "approved_at",
+        "created_at",
+        "updated_at",
+    )
 )
 
 
@@ -73,17 +83,24 @@ async def update_connector(
     data: NewConnector,
     secret_key_id: str | None,
     secret_ciphertext: bytes | None,
+    status: str,
 ) -> None:
-    assignments = ", ".join(f"{column} = ${i}" for i, column in enumerate(WRITABLE_COLUMNS, start=3))
+    """In place, with the status the review decided (``review.status_after_change``); a change
+    waiting for review is dropped: the agency's latest word replaces it."""
+    assignments = ", ".join(f"{column} = ${i}" for i, column in enumerate(WRITABLE_COLUMNS, start=4))
     await db.execute(
         f"""
-        UPDATE connectors SET {assignments}, status = 'active', updated_at = now()
+        UPDATE connectors SET {assignments}, status = $3, updated_at = now(),
+            submitted_at = CASE WHEN $3 = 'pending' THEN now() ELSE submitted_at END,
+            review_comment = CASE WHEN $3 = 'pending' THEN NULL ELSE review_comment END
         WHERE id = $1 AND agency_id = $2
         """,  # noqa: S608 (column names are constants)
         connector_id,
         agency_id,
+        status,
         *_writable(data, secret_key_id, secret_ciphertext),
     )
+    await db.execute("DELETE FROM connector_changes WHERE connector_id = $1", connector_id)
 
 
 async def set_connector_status(db: Db, agency_id: int, connector_id: int, status: str) -> bool:

@@ -15,6 +15,7 @@ AuthKind = Literal["none", "api_key", "oauth_client_credentials", "client_tls"]
 Pem = Annotated[str, msgspec.Meta(min_length=1, max_length=20000)]
 Url = Annotated[str, msgspec.Meta(max_length=2000, pattern="^https?://")]
 ResultState = Literal["fresh", "stale", "unavailable"]
+ConnectorStatus = Literal["pending", "returned", "active", "disabled"]
 AccessKind = Literal["agency_call", "staff_lookup", "document_share", "delegation"]
 Purpose = Annotated[str, msgspec.Meta(min_length=1, max_length=300)]
 DataItem = Annotated[str, msgspec.Meta(min_length=1, max_length=60)]
@@ -90,8 +91,57 @@ class ConnectorView(msgspec.Struct, kw_only=True):
     purpose_en: str
     fields_th: list[str]
     fields_en: list[str]
-    status: str
+    status: ConnectorStatus
     circuit: str = "closed"
+    review_comment: str | None = None
+    """Why the reviewer returned it (status ``returned``)."""
+    change_in_review: ChangeInReview | None = None
+    """A change to the live connector waiting for review; the approved version serves meanwhile."""
+
+
+class ChangeInReview(msgspec.Struct, kw_only=True):
+    submitted_at: dt.datetime
+    review_comment: str | None
+    """Set once the reviewer returned the change."""
+
+
+class ReviewedTerms(msgspec.Struct, kw_only=True):
+    """What a reviewer approves: where citizens' national IDs go, how, why and what comes back."""
+
+    title_th: str
+    title_en: str
+    base_url: str
+    oauth_token_url: str | None
+    auth_kind: AuthKind
+    purpose_th: str
+    purpose_en: str
+    fields_th: list[str]
+    fields_en: list[str]
+    consent_required: bool
+    consent_days: int
+    min_age: int | None
+    max_age: int | None
+
+
+class ConnectorReview(msgspec.Struct, kw_only=True):
+    """A new connector or a change to a live one, waiting for a platform admin."""
+
+    connector_id: int
+    agency_id: int
+    agency_name_th: str
+    agency_name_en: str
+    name: str
+    kind: Literal["new", "change"]
+    submitted_by_th: str | None
+    submitted_by_en: str | None
+    submitted_at: dt.datetime
+    proposed: ReviewedTerms
+    live: ReviewedTerms | None
+    """The version serving now (a change only)."""
+
+
+class ConnectorReturn(Input, forbid_unknown_fields=True):
+    comment: Annotated[str, msgspec.Meta(min_length=1, max_length=1000)]
 
 
 # --- consents and the data-access record (citizens) -----------------------------------------------
@@ -263,6 +313,8 @@ class ConnectorRow(msgspec.Struct, kw_only=True, frozen=True):
     min_age: int | None
     max_age: int | None
     status: str
+    review_comment: str | None
+    approved_at: dt.datetime | None
     created_at: dt.datetime
     updated_at: dt.datetime
 

@@ -13,11 +13,12 @@ import datetime as dt
 
 import msgspec
 
-from backend.connectors import access_log, queries
+from backend.connectors import access_log, queries, review, review_queries
 from backend.connectors.client import forget_token
 from backend.connectors.entitlements import SECRET_PURPOSE, Caller, EntitlementsService
 from backend.connectors.schemas import (
     AccessKind,
+    ChangeInReview,
     ConnectorRow,
     ConnectorView,
     ConsentTerms,
@@ -43,8 +44,10 @@ def _person(principal: Principal) -> str:
     return principal.citizen_id
 
 
-def _view(row: ConnectorRow, circuit: str = "closed") -> ConnectorView:
-    return msgspec.convert({**msgspec.structs.asdict(row), "circuit": circuit}, ConnectorView)
+def _view(row: ConnectorRow, circuit: str = "closed", change: ChangeInReview | None = None) -> ConnectorView:
+    view = msgspec.convert({**msgspec.structs.asdict(row), "circuit": circuit}, ConnectorView)
+    view.change_in_review = change
+    return view
 
 
 # --- an agency's connectors -----------------------------------------------------------------------
@@ -180,8 +183,10 @@ async def update_connector(
     agency_id: int,
     connector_id: int,
     data: NewConnector,
+    principal: Principal,
 ) -> ConnectorView:
-    """Changes the connector and turns it back on; a secret left out stays, unless an address moved."""
+    """Changes the connector (and turns it back on), or holds a reviewed change to a live one for
+    review; a secret left out stays, unless an address moved."""
     current = await _connector(resources, agency_id, connector_id)
     if data.name != current.name:
         raise invalid("name", "a connector's name cannot change")
@@ -197,26 +202,31 @@ async def update_connector(
         key_id, ciphertext = current.secret_key_id, current.secret_ciphertext
     else:
         key_id, ciphertext = None, None
+    if review.held_for_review(data, current):
+        # The approved version keeps serving until a platform admin approves this one.
+        await review_queries.propose_change(
+            resources.pool, connector_id, data, key_id, ciphertext, principal.citizen_id
+        )
+        return (await agency_connectors(resources, entitlements, agency_id, connector_id))[0]
+    status = review.status_after_change(data, current)
     async with resources.pool.acquire() as connection, connection.transaction():
-        await queries.update_connector(connection, agency_id, connector_id, data, key_id, ciphertext)
-        told = ("purpose_th", "purpose_en", "fields_th", "fields_en", "consent_days")
-        consent_changed = any(getattr(data, name) != getattr(current, name) for name in told)
-        if consent_changed or (data.consent_required and not current.consent_required):
-            # A consent was given for what the connector said then; it does not carry over.
+        await queries.update_connector(connection, agency_id, connector_id, data, key_id, ciphertext, status)
+        if review.consent_ends(data, current):
             await queries.withdraw_all_consents(connection, connector_id)
     # An OAuth token got with the old settings is not sent to the new ones.
     await forget_token(resources.redis, connector_id)
     entitlements.forget_connectors()
-    return _view(await _connector(resources, agency_id, connector_id))
+    return (await agency_connectors(resources, entitlements, agency_id, connector_id))[0]
 
 
 async def agency_connectors(
-    resources: Resources, entitlements: EntitlementsService, agency_id: int
+    resources: Resources, entitlements: EntitlementsService, agency_id: int, connector_id: int | None = None
 ) -> list[ConnectorView]:
-    """With each one's circuit breaker as every replica sees it."""
+    """With each one's circuit breaker as every replica sees it, and any change waiting for review."""
+    changes = await review_queries.changes_of(resources.pool, agency_id)
     return [
-        _view(row, await entitlements.circuit(row.id))
-        for row in await queries.connectors_of(resources.pool, agency_id)
+        _view(row, await entitlements.circuit(row.id), changes.get(row.id))
+        for row in await queries.connectors_of(resources.pool, agency_id, connector_id)
     ]
 
 

@@ -19,6 +19,7 @@ import msgspec
 from backend.catalogue import queries as catalogue_queries
 from backend.catalogue.schemas import TileContent
 from backend.connectors import queries as connector_queries
+from backend.connectors import review_queries
 from backend.connectors.schemas import NewConnector
 from backend.core.crypto import NationalIdCipher
 from backend.core.dates import english_month_year, thai_month_year
@@ -26,6 +27,7 @@ from backend.core.db import Connection
 from backend.demo.identity_provider import demo_issuer
 from backend.demo.people import DEMO_PEOPLE
 from backend.demo.seed_applications import demo_application_services
+from backend.demo.seed_work import seed_staff_work
 from backend.demo.tile_keywords import DEMO_KEYWORDS
 from backend.identity import queries as identity_queries
 from backend.identity.agency_clients import CLIENT_SCOPES, new_client_id, new_secret
@@ -104,6 +106,7 @@ async def seed_demo_data(connection: Connection, settings: Settings) -> None:
         await _demo_bills(connection, cipher)
         await demo_application_services(connection)
         clients = await _demo_agency_clients(connection, settings)
+        await seed_staff_work(connection, settings)
     _write_demo_guide(settings, clients)
 
 
@@ -322,7 +325,7 @@ async def _demo_connectors(connection: Connection, settings: Settings) -> None:
     )
     for code, service, title_th, title_en, consent_days, fields_th, fields_en, min_age in DEMO_CONNECTORS:
         agency_id: int = await connection.fetchval("SELECT id FROM agencies WHERE code = $1", code)
-        await connector_queries.register_connector(
+        made = await connector_queries.register_connector(
             connection,
             agency_id,
             NewConnector(
@@ -346,6 +349,8 @@ async def _demo_connectors(connection: Connection, settings: Settings) -> None:
             None,
             None,
         )
+        if made is not None:  # the platform's own demo services need no one's review
+            await review_queries.approve_new(connection, made, None)
 
 
 async def _demo_agency_clients(connection: Connection, settings: Settings) -> list[dict[str, str]]:

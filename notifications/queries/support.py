@@ -19,7 +19,9 @@ class FoundRow(msgspec.Struct, kw_only=True, frozen=True):
     national_id_key_id: str
     national_id_ciphertext: bytes
     agency_id: int
+    agency_name_th: str
     agency_name_en: str
+    title_th: str
     title_en: str
     urgency: str
     status: str
@@ -42,6 +44,7 @@ class DeviceRow(msgspec.Struct, kw_only=True, frozen=True):
 class MessageRow(msgspec.Struct, kw_only=True, frozen=True):
     id: str
     agency_id: int
+    agency_name_th: str
     agency_name_en: str
     title_th: str
     title_en: str
@@ -81,7 +84,8 @@ async def support_search(
     rows = await db.fetch(
         """
         SELECT n.id::text, n.citizen_id::text, c.national_id_key_id, c.national_id_ciphertext,
-               n.agency_id, a.name_en AS agency_name_en, n.title_en, n.urgency, n.status, n.status_reason,
+               n.agency_id, a.name_th AS agency_name_th, a.name_en AS agency_name_en, n.title_th, n.title_en,
+               n.urgency, n.status, n.status_reason,
                n.created_at, n.read_at, n.deleted_at IS NOT NULL AS deleted_by_citizen
         FROM notifications n
         JOIN citizens c ON c.id = n.citizen_id
@@ -121,7 +125,8 @@ async def devices_for_support(db: Db, citizen_id: str) -> list[DeviceRow]:
 async def messages_for_support(db: Db, citizen_id: str, limit: int) -> list[MessageRow]:
     rows = await db.fetch(
         """
-        SELECT n.id::text, n.agency_id, a.name_en AS agency_name_en, n.title_th, n.title_en, n.body_th,
+        SELECT n.id::text, n.agency_id, a.name_th AS agency_name_th, a.name_en AS agency_name_en, n.title_th,
+               n.title_en, n.body_th,
                n.body_en, n.urgency, n.status, n.status_reason, n.created_at, n.read_at,
                n.deleted_at IS NOT NULL AS deleted_by_citizen
         FROM notifications n JOIN agencies a ON a.id = n.agency_id

@@ -38,8 +38,6 @@ const strings = {
   giveConsent: { th: "ยินยอมให้ดึงข้อมูล", en: "Give consent" },
   withdrawConsent: { th: "ถอนความยินยอม", en: "Withdraw consent" },
   receiving: { th: "กำลังได้รับ", en: "Receiving" },
-  eligible_not_enrolled: { th: "มีสิทธิ์ ยังไม่ลงทะเบียน", en: "Eligible, not enrolled" },
-  not_eligible: { th: "ไม่มีสิทธิ์", en: "Not eligible" },
   pending: { th: "รอพิจารณา", en: "Pending" },
   nextPayment: { th: "จ่ายครั้งถัดไป", en: "Next payment" },
   baht: { th: "บาท", en: "baht" },
@@ -88,9 +86,6 @@ const strings = {
   staffConsole: { th: "คอนโซลเจ้าหน้าที่", en: "Staff console" },
   consoleFailed: { th: "โหลดคอนโซลไม่สำเร็จ ตรวจสอบการเชื่อมต่อแล้วโหลดใหม่", en: "The console could not be loaded. Check the connection and reload." },
   stepUp: { th: "ต้องยืนยันตัวตนอีกครั้ง", en: "Please confirm it is you" },
-  outcome_failed: { th: "ไม่สำเร็จ", en: "Did not succeed" },
-  outcome_timeout: { th: "ไม่ได้รับคำตอบทันเวลา", en: "No answer in time" },
-  outcome_refused: { th: "ถูกปฏิเสธ", en: "Refused" },
   share_recipient: { th: "ผู้ได้รับลิงก์จากคุณ", en: "Someone you gave a link" },
   delegate: { th: "ผู้ทำแทนคุณ", en: "acting for you" },
   notWhileActing: {

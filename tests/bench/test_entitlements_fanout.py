@@ -93,8 +93,9 @@ async def _register_connectors(pool: Any, base_urls: list[str], names: list[str]
         await pool.execute(
             """
             INSERT INTO connectors (agency_id, name, title_th, title_en, base_url, auth_kind,
-                                    timeout_ms, retries, cache_seconds, purpose_th, purpose_en)
-            VALUES ($1, $2, $2, $2, $3, 'none', 2000, 0, 3600, 'benchmark', 'benchmark')
+                                    timeout_ms, retries, cache_seconds, purpose_th, purpose_en, status,
+                                    approved_at)
+            VALUES ($1, $2, $2, $2, $3, 'none', 2000, 0, 3600, 'benchmark', 'benchmark', 'active', now())
             """,
             agency_id,
             name,

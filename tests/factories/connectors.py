@@ -8,6 +8,7 @@ from typing import Literal
 import msgspec
 
 from backend.connectors import queries as connector_queries
+from backend.connectors import review_queries
 from backend.connectors.schemas import ConnectorRow, ConsentView, NewConnector
 from backend.core.db import Db, Pool
 from tests.factories._numbers import next_number
@@ -19,12 +20,13 @@ async def make_connector(
     *,
     base_url: str = "https://agency.example.go.th/api",
     name: str | None = None,
-    status: Literal["active", "disabled"] = "active",
+    status: Literal["pending", "active", "disabled"] = "active",
     consent_required: bool = False,
     min_age: int | None = None,
     max_age: int | None = None,
 ) -> ConnectorRow:
-    """A connector without credentials (``auth_kind`` none), registered as an agency registers one."""
+    """A connector without credentials (``auth_kind`` none), registered as an agency registers one and,
+    unless ``pending``, approved as a platform admin approves one."""
     number = next_number()
     connector_id = await connector_queries.register_connector(
         db,
@@ -48,7 +50,9 @@ async def make_connector(
         None,
     )
     assert connector_id is not None, "the agency already has a connector of that name"
-    if status != "active":
+    if status != "pending":
+        await review_queries.approve_new(db, connector_id, None)
+    if status == "disabled":
         await connector_queries.set_connector_status(db, agency_id, connector_id, status)
     [row] = await connector_queries.connectors_of(db, agency_id, connector_id)
     return row

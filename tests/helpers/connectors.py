@@ -39,9 +39,19 @@ def connector(agencies_url: str, service: str, **overrides: Any) -> dict[str, An
     }
 
 
+async def approve_connectors(sign_in: SignIn, *connector_ids: int) -> None:
+    """A platform admin approves the connectors (or their changes) as the review console does: only
+    then do citizens' entitlements call them."""
+    reviewer = await sign_in(("platform_admin", None))
+    for connector_id in connector_ids:
+        approved = await reviewer.post(f"/api/v1/admin/connectors/{connector_id}/approve")
+        assert approved.status_code == 200, approved.text
+
+
 async def agency_with(
-    sign_in: SignIn, resources: Resources, connectors: list[dict[str, Any]]
+    sign_in: SignIn, resources: Resources, connectors: list[dict[str, Any]], *, approve: bool = True
 ) -> tuple[int, httpx.AsyncClient, list[int]]:
+    """An approved agency, its admin, and its connectors registered (and approved unless told not)."""
     agency_id = await make_agency(resources.pool, status="approved")
     admin = await sign_in(("agency_admin", agency_id))
     ids = []
@@ -49,6 +59,8 @@ async def agency_with(
         registered = await admin.post(f"/api/v1/agency/{agency_id}/connectors", json=body)
         assert registered.status_code == 201, registered.text
         ids.append(registered.json()["id"])
+    if approve and ids:
+        await approve_connectors(sign_in, *ids)
     return agency_id, admin, ids
 
 

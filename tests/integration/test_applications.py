@@ -25,7 +25,7 @@ from tests.helpers.applications import (
     sent_application,
     submitted,
 )
-from tests.helpers.connectors import connector
+from tests.helpers.connectors import approve_connectors, connector
 from tests.helpers.payments import callback, post_callback
 from tests.integration.conftest import SignIn
 
@@ -416,6 +416,7 @@ async def test_an_agencys_data_access_view_holds_only_calls_to_its_connectors_no
         f"/api/v1/agency/{office.agency_id}/connectors", json=connector(agencies_url, "education")
     )
     assert registered.status_code == 201, registered.text
+    await approve_connectors(sign_in, registered.json()["id"])
     await citizen.get("/api/v1/entitlements")  # the one call to the agency's connector
     share = (await citizen.post(f"/api/v1/documents/{document['id']}/shares", json={"minutes": 15})).json()
     assert (await client.post(f"/api/v1/shared/{share['url'].rsplit('/', 1)[1]}/open")).status_code == 200
@@ -497,6 +498,7 @@ async def test_an_agency_taking_applications_by_connector_receives_each_once_wit
         f"/api/v1/agency/{office.agency_id}/connectors", json=connector(agencies_url, "education")
     )
     assert registered.status_code == 201, registered.text
+    await approve_connectors(sign_in, registered.json()["id"])  # applications reach it once it is live
     redefined = await office.admin.put(
         f"/api/v1/agency/{office.agency_id}/application-services/equivalence",
         json={

@@ -20,7 +20,7 @@ from backend.core.resources import Resources
 from tests.certificates import Issued, TestAuthority
 from tests.demo_agencies import free_port
 from tests.factories import make_agency
-from tests.helpers.connectors import RebindingDns, connector
+from tests.helpers.connectors import RebindingDns, approve_connectors, connector
 from tests.integration.conftest import SignIn
 
 PLATFORM = "Citizen platform"
@@ -127,6 +127,7 @@ async def test_a_connector_authenticates_with_its_client_certificate_to_a_server
     registered = await admin.post(f"/api/v1/agency/{agency_id}/connectors", json=tls_connector(agency_server))
     assert registered.status_code == 201, registered.text
     assert "client_private_key_pem" not in registered.json()
+    await approve_connectors(sign_in, registered.json()["id"])
     stored = await resources.pool.fetchval("SELECT secret_ciphertext FROM connectors")
     assert b"PRIVATE KEY" not in stored  # the key is kept encrypted
 
@@ -146,7 +147,9 @@ async def test_without_the_client_certificate_the_agency_refuses_and_the_page_sa
     bare = tls_connector(
         agency_server, auth_kind="none", client_certificate_pem=None, client_private_key_pem=None
     )
-    assert (await admin.post(f"/api/v1/agency/{agency_id}/connectors", json=bare)).status_code == 201
+    registered = await admin.post(f"/api/v1/agency/{agency_id}/connectors", json=bare)
+    assert registered.status_code == 201
+    await approve_connectors(sign_in, registered.json()["id"])
     citizen = await sign_in()
     [result] = (await citizen.get("/api/v1/entitlements", params={"lang": "en"})).json()["agencies"]
     assert result["state"] == "unavailable"
@@ -161,7 +164,9 @@ async def test_a_server_certificate_from_an_unknown_ca_is_not_trusted(
     admin = await sign_in(("agency_admin", agency_id))
     impostor_ca = TestAuthority("Someone else's CA").certificate_pem
     body = tls_connector(agency_server, server_ca_pem=impostor_ca)
-    assert (await admin.post(f"/api/v1/agency/{agency_id}/connectors", json=body)).status_code == 201
+    registered = await admin.post(f"/api/v1/agency/{agency_id}/connectors", json=body)
+    assert registered.status_code == 201
+    await approve_connectors(sign_in, registered.json()["id"])
     citizen = await sign_in()
     [result] = (await citizen.get("/api/v1/entitlements")).json()["agencies"]
     assert result["state"] == "unavailable"
@@ -266,7 +271,9 @@ async def test_a_connector_is_asked_only_about_citizens_of_the_ages_it_serves(
     agency_id = await make_agency(resources.pool, status="approved")
     admin = await sign_in(("agency_admin", agency_id))
     body = connector(agencies_url, "elderly", min_age=60)
-    assert (await admin.post(f"/api/v1/agency/{agency_id}/connectors", json=body)).status_code == 201
+    registered = await admin.post(f"/api/v1/agency/{agency_id}/connectors", json=body)
+    assert registered.status_code == 201
+    await approve_connectors(sign_in, registered.json()["id"])
     today = dt.date.today()
     young = await sign_in(birthdate=today.replace(year=today.year - 30))
     old = await sign_in(birthdate=dt.date(today.year - 70, 1, 1))

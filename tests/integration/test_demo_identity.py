@@ -341,5 +341,7 @@ async def test_demo_connectors_follow_the_demo_agencies_port_on_every_start(
     expected |= {
         ("demo-health", "health"): "https://nhso.example.go.th/v1",
         ("real-agency", "elderly"): "http://127.0.0.1:18090/elderly",
+        # The connector the demo leaves waiting for the platform admin's review follows the port too.
+        ("demo-welfare", "health-check"): "http://127.0.0.1:18091/health",
     }
     assert urls == expected

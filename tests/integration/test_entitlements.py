@@ -21,7 +21,7 @@ from backend.settings import Settings, load_settings
 from tests.conftest import environment_for_tests, serve_in_process
 from tests.demo_agencies import free_port
 from tests.factories import make_agency
-from tests.helpers.connectors import agency_with, connector, control
+from tests.helpers.connectors import agency_with, approve_connectors, connector, control
 from tests.integration.conftest import SignIn
 
 ONE_MS = dt.timedelta(milliseconds=1)
@@ -450,6 +450,7 @@ async def test_a_connector_moved_to_another_address_needs_its_secret_again(
         json={**oauth, "oauth_client_secret": None, "base_url": f"{agencies_url}/welfare-card/v2"},
     )
     assert kept.status_code == 200, kept.text
+    await approve_connectors(sign_in, oauth_id)  # a new address goes live once reviewed
     assert await secret_of(oauth_id) == first_secrets[oauth_id]
     assert await resources.redis.get(f"connector-token:{oauth_id}") is None
     default_port = await admin.put(
@@ -462,6 +463,7 @@ async def test_a_connector_moved_to_another_address_needs_its_secret_again(
         json={**api_key, "api_key": "n" * 20, "base_url": f"http://localhost:{port}/health"},
     )
     assert renewed.status_code == 200, renewed.text
+    await approve_connectors(sign_in, key_id)
     secret = await secret_of(key_id)
     assert secret != first_secrets[key_id]
     same = await admin.put(  # host names are not case-sensitive
@@ -469,6 +471,7 @@ async def test_a_connector_moved_to_another_address_needs_its_secret_again(
         json={**api_key, "api_key": None, "base_url": f"http://LocalHost:{port}/health/"},
     )
     assert same.status_code == 200, same.text
+    await approve_connectors(sign_in, key_id)
     assert await secret_of(key_id) == secret
 
 

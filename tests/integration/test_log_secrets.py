@@ -25,7 +25,7 @@ from backend.settings import Settings
 from tests.conftest import serve_in_process
 from tests.factories import valid_national_id
 from tests.helpers.agency_clients import new_client, request_token
-from tests.helpers.connectors import connector, control
+from tests.helpers.connectors import approve_connectors, connector, control
 from tests.helpers.identity import ORIGIN, pick
 from tests.helpers.notifications import TEMPLATE, new_device, run_until_idle, send
 from tests.helpers.payments import BANK_SECRET, bill, callback, issuer, post_callback
@@ -136,6 +136,7 @@ async def _agency(journey: Journey, agencies_url: str) -> tuple[int, httpx.Async
         )
         registered = await admin.post(f"/api/v1/agency/{agency_id}/connectors", json=with_key)
         assert registered.status_code == 201, registered.text
+        await approve_connectors(journey.sign_in, registered.json()["id"])
     template = await admin.post(f"/api/v1/agency/{agency_id}/notification-templates", json=TEMPLATE)
     assert template.status_code == 201
     return agency_id, admin, {"Authorization": f"Bearer {granted.json()['access_token']}"}

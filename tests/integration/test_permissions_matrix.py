@@ -179,6 +179,9 @@ TABLE: dict[str, Who] = {
     "GET /api/v1/admin/tile-reviews": ADMIN,
     "POST /api/v1/admin/tiles/{tile_id:int}/publish": ADMIN,
     "POST /api/v1/admin/tiles/{tile_id:int}/return": ADMIN,
+    "GET /api/v1/admin/connector-reviews": ADMIN,
+    "POST /api/v1/admin/connectors/{connector_id:int}/approve": ADMIN,
+    "POST /api/v1/admin/connectors/{connector_id:int}/return": ADMIN,
     "GET /api/v1/tiles": ANYONE,
     "PUT /api/v1/tiles/{tile_id:int}/favourite": PERSON,
     "DELETE /api/v1/tiles/{tile_id:int}/favourite": PERSON,
@@ -488,6 +491,13 @@ CALLS: dict[str, Call] = {
     ),
     "POST /api/v1/admin/tiles/{tile_id:int}/return": Call(
         "/api/v1/admin/tiles/{new_tile_in_review}/return", json={"comment": "Say who may apply."}
+    ),
+    "GET /api/v1/admin/connector-reviews": Call("/api/v1/admin/connector-reviews"),
+    "POST /api/v1/admin/connectors/{connector_id:int}/approve": Call(
+        "/api/v1/admin/connectors/{new_x_connector}/approve"
+    ),
+    "POST /api/v1/admin/connectors/{connector_id:int}/return": Call(
+        "/api/v1/admin/connectors/{new_x_connector}/return", json={"comment": "Name the data items."}
     ),
     "GET /api/v1/tiles": Call("/api/v1/tiles"),
     "PUT /api/v1/tiles/{tile_id:int}/favourite": Call("/api/v1/tiles/{x_published_tile}/favourite"),
@@ -1140,7 +1150,10 @@ class World:
         return int(made["id"])
 
     async def _x_connector(self) -> int:
-        return await self._new_x_connector()
+        """Live: registered, then approved by a platform admin."""
+        connector_id = await self._new_x_connector()
+        await self._made(PLATFORM_ADMIN, "POST", f"/api/v1/admin/connectors/{connector_id}/approve")
+        return connector_id
 
     async def _x_connector_name(self) -> str:
         await self.value("x_connector")

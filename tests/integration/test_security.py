@@ -268,6 +268,7 @@ async def world(sign_in: SignIn, resources: Resources) -> World:
         assert (await person.post(step)).status_code == 200, step
     assert (await person.put(f"/api/v1/tiles/{tile_id}/favourite")).status_code in (200, 204)
     connector_id = await made("POST", f"{agency}/connectors", connector("http://127.0.0.1:9", "credit"))
+    await made("POST", f"/api/v1/admin/connectors/{connector_id}/approve", None, key="connector_id")
     await made("POST", f"{agency}/notification-templates", TEMPLATE)
     # An application the person sent to their own agency, approved, its document in their wallet, shared.
     application_tile = await made("POST", f"{agency}/tiles", tile(kind="application", link_url=None))

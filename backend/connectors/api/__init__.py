@@ -4,6 +4,6 @@ from __future__ import annotations
 
 from litestar import Router
 
-from backend.connectors.api import agency, citizen
+from backend.connectors.api import admin, agency, citizen
 
-ROUTERS: list[Router] = [agency.router, citizen.router]
+ROUTERS: list[Router] = [admin.router, agency.router, citizen.router]

@@ -28,7 +28,11 @@ from backend.core.resources import Resources
 from backend.identity.service import Identity
 
 
-@post("/connectors", summary="Register a connector", status_code=HTTP_201_CREATED)
+@post(
+    "/connectors",
+    summary="Register a connector: it goes live once a platform admin approves it",
+    status_code=HTTP_201_CREATED,
+)
 async def register_connector(
     agency_id: FromPath[int],
     data: Annotated[NewConnector, msgspec.Meta()],
@@ -42,17 +46,24 @@ async def register_connector(
 
 @put(
     "/connectors/{connector_id:int}",
-    summary="Change a connector (and turn it back on); leave the secret out to keep the stored one",
+    summary=(
+        "Change a connector (and turn it back on); a change to a live one's address, purpose, data items "
+        "or consent rule waits for review while the approved version serves; leave the secret out to keep "
+        "the stored one"
+    ),
 )
 async def update_connector(
     agency_id: FromPath[int],
     connector_id: FromPath[int],
     data: Annotated[NewConnector, msgspec.Meta()],
+    principal: NamedDependency[Principal],
     identity: NamedDependency[Identity],
     resources: NamedDependency[Resources],
     entitlements: NamedDependency[EntitlementsService],
 ) -> ConnectorView:
-    return await service.update_connector(resources, identity, entitlements, agency_id, connector_id, data)
+    return await service.update_connector(
+        resources, identity, entitlements, agency_id, connector_id, data, principal
+    )
 
 
 @get("/connectors", summary="The agency's connectors and their circuit state")

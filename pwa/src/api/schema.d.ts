@@ -72,6 +72,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/connector-reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** New connectors and changes to live ones waiting for review, oldest first */
+        get: operations["ApiV1AdminConnectorReviewsConnectorsInReview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/connectors/{connector_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Put the connector, or its change, live */
+        post: operations["ApiV1AdminConnectorsConnectorIdApproveApproveConnector"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/connectors/{connector_id}/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Return the connector, or its change, to the agency with a comment */
+        post: operations["ApiV1AdminConnectorsConnectorIdReturnReturnConnector"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/emergency-alert-approvals": {
         parameters: {
             query?: never;
@@ -545,7 +596,7 @@ export interface paths {
         /** The agency's connectors and their circuit state */
         get: operations["ApiV1AgencyAgencyIdConnectorsListConnectors"];
         put?: never;
-        /** Register a connector */
+        /** Register a connector: it goes live once a platform admin approves it */
         post: operations["ApiV1AgencyAgencyIdConnectorsRegisterConnector"];
         delete?: never;
         options?: never;
@@ -561,7 +612,7 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Change a connector (and turn it back on); leave the secret out to keep the stored one */
+        /** Change a connector (and turn it back on); a change to a live one's address, purpose, data items or consent rule waits for review while the approved version serves; leave the secret out to keep the stored one */
         put: operations["ApiV1AgencyAgencyIdConnectorsConnectorIdUpdateConnector"];
         post?: never;
         /** Disable a connector */
@@ -2281,6 +2332,8 @@ export interface components {
             updated_at: string;
             draft: components["schemas"]["TileVersionView"] | null;
             published: components["schemas"]["TileVersionView"] | null;
+            submitted_by_th?: string | null;
+            submitted_by_en?: string | null;
         };
         /** AgencyView */
         AgencyView: {
@@ -2448,6 +2501,12 @@ export interface components {
             life_events: components["schemas"]["TileGroup"][];
             total: number;
         };
+        /** ChangeInReview */
+        ChangeInReview: {
+            /** Format: date-time */
+            submitted_at: string;
+            review_comment: string | null;
+        };
         /** Choice */
         Choice: {
             value: string;
@@ -2493,6 +2552,26 @@ export interface components {
             latency_median_ms: number | null;
             latency_p95_ms: number | null;
         };
+        /** ConnectorReturn */
+        ConnectorReturn: {
+            comment: string;
+        };
+        /** ConnectorReview */
+        ConnectorReview: {
+            connector_id: number;
+            agency_id: number;
+            agency_name_th: string;
+            agency_name_en: string;
+            name: string;
+            /** @enum {string} */
+            kind: "new" | "change";
+            submitted_by_th: string | null;
+            submitted_by_en: string | null;
+            /** Format: date-time */
+            submitted_at: string;
+            proposed: components["schemas"]["ReviewedTerms"];
+            live: components["schemas"]["ReviewedTerms"] | null;
+        };
         /** ConnectorTestCall */
         ConnectorTestCall: {
             /** @description A Thai national ID: 13 digits, the last the check digit of the first twelve. */
@@ -2533,9 +2612,12 @@ export interface components {
             purpose_en: string;
             fields_th: string[];
             fields_en: string[];
-            status: string;
+            /** @enum {string} */
+            status: "pending" | "returned" | "active" | "disabled";
             /** @default closed */
             circuit: string;
+            review_comment?: string | null;
+            change_in_review?: components["schemas"]["ChangeInReview"] | null;
         };
         /** ConsentTerms */
         ConsentTerms: {
@@ -2882,7 +2964,9 @@ export interface components {
             citizen_id: string;
             national_id_masked: string;
             agency_id: number;
+            agency_name_th: string;
             agency_name_en: string;
+            title_th: string;
             title_en: string;
             urgency: string;
             status: string;
@@ -2957,6 +3041,7 @@ export interface components {
         Message: {
             id: string;
             agency_id: number;
+            agency_name_th: string;
             agency_name_en: string;
             title_th: string;
             title_en: string;
@@ -3454,6 +3539,23 @@ export interface components {
         ReviewDecision: {
             comment: string;
         };
+        /** ReviewedTerms */
+        ReviewedTerms: {
+            title_th: string;
+            title_en: string;
+            base_url: string;
+            oauth_token_url: string | null;
+            /** @enum {string} */
+            auth_kind: "none" | "api_key" | "oauth_client_credentials" | "client_tls";
+            purpose_th: string;
+            purpose_en: string;
+            fields_th: string[];
+            fields_en: string[];
+            consent_required: boolean;
+            consent_days: number;
+            min_age: number | null;
+            max_age: number | null;
+        };
         /** RoleGrantView */
         RoleGrantView: {
             id: number;
@@ -3932,6 +4034,104 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["AgencyView"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    ApiV1AdminConnectorReviewsConnectorsInReview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectorReview"][];
+                };
+            };
+        };
+    };
+    ApiV1AdminConnectorsConnectorIdApproveApproveConnector: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                connector_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectorReview"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    ApiV1AdminConnectorsConnectorIdReturnReturnConnector: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                connector_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConnectorReturn"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConnectorReview"];
                 };
             };
             /** @description Bad request syntax or unsupported method */

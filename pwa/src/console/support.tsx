@@ -8,13 +8,17 @@ import { apiPath, type Defaulted, request, type Schema } from "../api";
 import { formatBaht } from "../i18n";
 import { FileLink, Timeline } from "../ui/application-history";
 import { Field } from "../ui/field";
-import { useProblemText } from "./problems";
+import { label } from "../vocabulary";
+import { problemsOf, useFieldText, useProblemText } from "./problems";
+import { Reason } from "./reasons";
 import { SupportDelegations } from "./support-delegations";
 import { useWords } from "./words";
 
 export function SupportConsole() {
-  const { w, when, named, language, pick } = useWords();
+  const { w, when, language, pick } = useWords();
   const problemText = useProblemText();
+  const fieldText = useFieldText();
+  const [resending, setResending] = useState<{ id: string; note: string; error: unknown; missing: boolean } | null>(null);
   const [nationalId, setNationalId] = useState("");
   const [applications, setApplications] = useState<Schema<"SupportApplication">[] | null>(null);
   const [person, setPerson] = useState<Schema<"FoundCitizen"> | null>(null);
@@ -64,18 +68,25 @@ export function SupportConsole() {
       setMessage(problemText(error));
     }
   }
-  async function resend(id: string) {
-    const note = window.prompt(w("whySendAgain"));
-    if (!note) return;
+  async function resend(event: Event) {
+    event.preventDefault();
+    if (!resending) return;
+    const note = resending.note.trim();
+    if (!note) {
+      setResending({ ...resending, missing: true });
+      return;
+    }
     try {
       await request("POST", "/api/v1/support/notifications/{notification_id}/resend", {
-        path: { notification_id: id },
+        path: { notification_id: resending.id },
         body: { note },
       });
+      setResending(null);
       setMessage(w("sentAgain"));
       if (citizen) await open(citizen.citizen_id);
     } catch (error) {
-      setMessage(problemText(error));
+      setResending({ ...resending, error, missing: false });
+      if (problemsOf(error, "note").length === 0) setMessage(problemText(error));
     }
   }
 
@@ -108,10 +119,9 @@ export function SupportConsole() {
         <ul class="list" aria-label={w("messages")}>
           {found.map((row) => (
             <li key={row.id}>
-              {/* The search answers in English only (Found has no Thai title or agency name). */}
-              <strong>{row.title_en}</strong> {w("from")} {row.agency_name_en},{" "}
-              {when(row.created_at)}: <span class="status">{row.status}</span>
-              {row.status_reason && <> ({row.status_reason})</>}
+              <strong>{pick(row, "title")}</strong> {w("from")} {pick(row, "agency_name")},{" "}
+              {when(row.created_at)}: <span class="status">{label(language, "messageStatus", row.status)}</span>{" "}
+              <Reason language={language} reason={row.status_reason} />
             </li>
           ))}
         </ul>
@@ -123,30 +133,54 @@ export function SupportConsole() {
           <ul class="list">
             {citizen.devices.map((device) => (
               <li key={device.id}>
-                {device.user_agent || w("unknownDevice")} via {device.push_service}:{" "}
-                {device.healthy ? w("healthy") : `${w("failing")} (${device.last_failure_reason ?? "—"})`}
+                {device.user_agent || w("unknownDevice")} {w("via")} {device.push_service}:{" "}
+                {device.healthy ? w("healthy") : <>{w("failing")}: <Reason language={language} reason={device.last_failure_reason} /></>}
               </li>
             ))}
           </ul>
           <h4>{w("messages")}</h4>
           {citizen.messages.map((item) => (
             <article key={item.id} class="card">
-              <h5>{item.title_en} <span class="status">{item.status}</span></h5>
-              <p>{item.agency_name_en}, {when(item.created_at)}{item.status_reason && `: ${item.status_reason}`}</p>
+              <h5>{pick(item, "title")} <span class="status">{label(language, "messageStatus", item.status)}</span></h5>
+              <p>
+                {pick(item, "agency_name")}, {when(item.created_at)} <Reason language={language} reason={item.status_reason} />
+              </p>
               {item.deliveries.map((delivery) => (
                 <div key={delivery.id}>
-                  <p>{w("device")} {delivery.device_id?.slice(0, 8) ?? w("removed")} via {delivery.push_service}: <strong>{delivery.status}</strong></p>
+                  <p>
+                    {w("device")} {delivery.device_id?.slice(0, 8) ?? w("removed")} {w("via")} {delivery.push_service}:{" "}
+                    <strong>{label(language, "messageStatus", delivery.status)}</strong>
+                  </p>
                   <ol class="timeline">
                     {delivery.attempts.map((attempt) => (
                       <li key={attempt.attempt}>
-                        <time dateTime={attempt.at}>{when(attempt.at)}</time> {w("attempt")} {attempt.attempt}: {attempt.outcome}
-                        {attempt.status_code !== null && ` (HTTP ${attempt.status_code})`}. {attempt.reason}
+                        <time dateTime={attempt.at}>{when(attempt.at)}</time> {w("attempt")} {attempt.attempt}:{" "}
+                        {label(language, "messageStatus", attempt.outcome)}
+                        {attempt.status_code !== null && ` (HTTP ${attempt.status_code})`}. <Reason language={language} reason={attempt.reason} />
                       </li>
                     ))}
                   </ol>
                 </div>
               ))}
-              <button type="button" onClick={() => resend(item.id)}>{w("sendAgain")}</button>
+              {resending?.id === item.id ? (
+                <form onSubmit={resend} noValidate aria-label={`${w("sendAgain")}: ${pick(item, "title")}`}>
+                  <Field
+                    label={w("whySendAgain")}
+                    errors={[
+                      ...(resending.missing ? [w("noteRequiredResend")] : []),
+                      ...problemsOf(resending.error, "note").map(fieldText),
+                    ]}
+                  >
+                    <textarea rows={2} maxLength={1000} value={resending.note} onInput={(e) => setResending({ ...resending, note: e.currentTarget.value })} />
+                  </Field>
+                  <p class="actions">
+                    <button type="submit" class="primary">{w("sendAgain")}</button>{" "}
+                    <button type="button" onClick={() => setResending(null)}>{w("cancel")}</button>
+                  </p>
+                </form>
+              ) : (
+                <button type="button" onClick={() => setResending({ id: item.id, note: "", error: null, missing: false })}>{w("sendAgain")}</button>
+              )}
             </article>
           ))}
         </section>
@@ -158,7 +192,7 @@ export function SupportConsole() {
           {payments.bills.map((bill) => (
             <article key={bill.id} class="card bill-history">
               <h4>
-                {pick(bill, "description")} <span class="status">{bill.status}</span>
+                {pick(bill, "description")} <span class="status">{label(language, "billStatus", bill.status)}</span>
               </h4>
               <p>
                 {pick(bill, "agency_name")} · <code>{bill.ref1}</code> ·{" "}
@@ -167,12 +201,13 @@ export function SupportConsole() {
               {bill.payments.length === 0 && <p>{w("noPayments")}</p>}
               {bill.payments.map((payment) => (
                 <div key={payment.id}>
-                  <p>{w("payment")} {payment.id.slice(0, 8)}: <strong>{payment.state}</strong></p>
-                  <ol class="timeline">
+                  <p>{w("payment")} {payment.id.slice(0, 8)}: <strong>{label(language, "paymentState", payment.state)}</strong></p>
+                  <ol class="timeline" aria-label={w("paymentTimeline")}>
                     {payment.events.map((event, index) => (
                       <li key={index}>
-                        <time dateTime={event.at}>{when(event.at)}</time> {event.state} ({event.source})
-                        {event.reason && `: ${event.reason}`}
+                        <time dateTime={event.at}>{when(event.at)}</time>{" "}
+                        <strong>{label(language, "paymentState", event.state)}</strong> · {w("by")} {label(language, "paymentSource", event.source)}
+                        {event.reason && <> · <Reason language={language} reason={event.reason} /></>}
                       </li>
                     ))}
                   </ol>
@@ -185,7 +220,7 @@ export function SupportConsole() {
               ))}
               {bill.refunds.map((refund) => (
                 <p key={refund.id}>
-                  {w("refund")} {formatBaht(language, refund.amount_satang)}: {refund.state} ({when(refund.created_at)}). {refund.reason}
+                  {w("refund")} {formatBaht(language, refund.amount_satang)}: {label(language, "refundState", refund.state)} ({when(refund.created_at)}). {refund.reason}
                 </p>
               ))}
             </article>
@@ -201,7 +236,7 @@ export function SupportConsole() {
             {applications.map((item) => (
               <article key={item.id} class="card application-history">
                 <h4>
-                  {pick(item, "title")} <span class="status">{named("state_", item.state)}</span>
+                  {pick(item, "title")} <span class="status">{label(language, "applicationState", item.state)}</span>
                 </h4>
                 <p>
                   {pick(item, "agency_name")} · {w("trackingNumber")} <code>{item.tracking_number}</code>

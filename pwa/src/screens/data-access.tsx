@@ -8,6 +8,7 @@ import { type Bilingual, formatDate, formatTime } from "../i18n";
 import { useApp } from "../state";
 import { Field } from "../ui/field";
 import { ErrorNotice } from "../ui/notice";
+import { label } from "../vocabulary";
 
 type Record_ = Schema<"DataAccessView">;
 type Kind = Record_["kind"];
@@ -51,7 +52,7 @@ function Entry({ record }: { record: Record_ }) {
       )}
       {(record.outcome !== "ok" || detail) && (
         <p class="meta">
-          {record.outcome !== "ok" && <strong>{named("outcome_", record.outcome)}</strong>}
+          {record.outcome !== "ok" && <strong>{label(language, "accessOutcome", record.outcome)}</strong>}
           {record.outcome !== "ok" && detail ? " · " : ""}
           {detail ?? ""}
         </p>

@@ -4,6 +4,7 @@ import { type Schema } from "../api";
 import { type Bilingual, formatBaht, formatDate, formatTime } from "../i18n";
 import { useApp, useLoad } from "../state";
 import { Loaded } from "../ui/loaded";
+import { label } from "../vocabulary";
 
 type Item = Schema<"EntitlementView">;
 type Agency = Schema<"AgencyResult">;
@@ -63,12 +64,12 @@ function Amount({ item }: { item: Item }) {
 }
 
 function EntitlementCard({ item }: { item: Item }) {
-  const { t, tr, language, named } = useApp();
+  const { t, tr, language } = useApp();
   const words = item.kind === "benefit" ? undefined : STATUS_OF[item.kind][item.status];
   return (
     <li class="card">
       <h3>{item.scheme_name}</h3>
-      <p class={`badge kind-${item.kind} ${item.status}`}>{words ? tr(words) : named("", item.status)}</p>
+      <p class={`badge kind-${item.kind} ${item.status}`}>{words ? tr(words) : label(language, "entitlementStatus", item.status)}</p>
       <Amount item={item} />
       {item.next_payment_date && (
         <p>
