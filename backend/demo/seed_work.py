@@ -1,8 +1,9 @@
 """Work waiting for each demo staff member on the first run, so that a newcomer opens a living console:
 an agency asking to join, a tile change and a new connector for the platform admin (Anan) to review, a
 tile the reviewer sent back for the welfare department's editor (Niran) to fix, message templates for
-its sender (Pim), and a biller ID of its own for its administrator (Kanda) to issue bills under. Added
-once: what is already there, or was dealt with in an earlier run, is left as it is."""
+its sender (Pim); the welfare department's own biller ID, for its administrator (Kanda) to issue bills
+under, is seed.WELFARE_BILLER. Added once: what is already there, or was dealt with in an earlier run,
+is left as it is."""
 
 from __future__ import annotations
 
@@ -16,11 +17,9 @@ from backend.core.db import Connection
 from backend.settings import Settings
 from notifications.queries import templates as template_queries
 from notifications.schemas import NewTemplate
-from payments import queries as payment_queries
 
 _WELFARE = "demo-welfare"
 _EDITOR, _ADMIN, _REVIEWER = "niran", "kanda", "anan"  # demo people (their subjects)
-WELFARE_BILLER = "0994000312346"
 
 PENDING_AGENCY = ("demo-lands", "กรมที่ดินสาธิต", "Demo Department of Lands", "help@lands.demo.invalid")
 
@@ -169,4 +168,3 @@ async def seed_staff_work(connection: Connection, settings: Settings) -> None:
     await _connector_in_review(connection, welfare, settings)
     await _returned_tile(connection, welfare)
     await _templates(connection, welfare)
-    await payment_queries.assign_biller(connection, WELFARE_BILLER, welfare, None)

@@ -7,8 +7,7 @@ from pathlib import Path
 
 import asyncpg
 
-from backend.demo.seed import seed_demo_data
-from backend.demo.seed_work import WELFARE_BILLER
+from backend.demo.seed import WELFARE_BILLER, seed_demo_data
 from backend.settings import Settings
 from tests.helpers.identity import ORIGIN
 from tests.integration.conftest import demo_settings_for
