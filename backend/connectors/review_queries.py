@@ -8,7 +8,13 @@ from typing import Any
 import msgspec
 
 from backend.connectors.queries import WRITABLE_COLUMNS, _writable
-from backend.connectors.schemas import ChangeInReview, ConnectorReview, NewConnector, ReviewedTerms
+from backend.connectors.schemas import (
+    ChangeInReview,
+    ConnectorReview,
+    NewConnector,
+    ProposedConnector,
+    ReviewedTerms,
+)
 from backend.core.db import Connection, Db
 
 _REVIEWED = tuple(ReviewedTerms.__struct_fields__)
@@ -39,15 +45,22 @@ async def propose_change(
     )
 
 
+_PROPOSED = tuple(ProposedConnector.__struct_fields__)
+
+
 async def changes_of(db: Db, agency_id: int) -> dict[int, ChangeInReview]:
+    """Each waiting change with its values (its secret stays sealed in the table)."""
+    columns = ", ".join(f"x.{name}" for name in _PROPOSED)
     rows = await db.fetch(
-        "SELECT x.connector_id, x.submitted_at, x.review_comment FROM connector_changes x "
+        f"SELECT x.connector_id, x.submitted_at, x.review_comment, {columns} FROM connector_changes x "  # noqa: S608 (column names are constants)
         "JOIN connectors c ON c.id = x.connector_id WHERE c.agency_id = $1",
         agency_id,
     )
     return {
         row["connector_id"]: ChangeInReview(
-            submitted_at=row["submitted_at"], review_comment=row["review_comment"]
+            submitted_at=row["submitted_at"],
+            review_comment=row["review_comment"],
+            proposed=msgspec.convert({name: row[name] for name in _PROPOSED}, ProposedConnector),
         )
         for row in rows
     }

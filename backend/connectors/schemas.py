@@ -99,10 +99,38 @@ class ConnectorView(msgspec.Struct, kw_only=True):
     """A change to the live connector waiting for review; the approved version serves meanwhile."""
 
 
+class ProposedConnector(msgspec.Struct, kw_only=True):
+    """The values of a change waiting for review, as the edit form needs them (never its secret)."""
+
+    title_th: str
+    title_en: str
+    base_url: str
+    auth_kind: str
+    api_key_header: str | None
+    oauth_token_url: str | None
+    oauth_client_id: str | None
+    oauth_scope: str | None
+    client_certificate_pem: str | None
+    server_ca_pem: str | None
+    min_age: int | None
+    max_age: int | None
+    timeout_ms: int
+    retries: int
+    cache_seconds: int
+    consent_required: bool
+    consent_days: int
+    purpose_th: str
+    purpose_en: str
+    fields_th: list[str]
+    fields_en: list[str]
+
+
 class ChangeInReview(msgspec.Struct, kw_only=True):
     submitted_at: dt.datetime
     review_comment: str | None
     """Set once the reviewer returned the change."""
+    proposed: ProposedConnector
+    """So that editing again starts from the change, not the live version, and does not drop it."""
 
 
 class ReviewedTerms(msgspec.Struct, kw_only=True):

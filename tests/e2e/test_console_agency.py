@@ -340,7 +340,7 @@ async def test_an_agency_admin_sets_its_webhook_and_manages_its_machine_clients_
     await shot(page, "76-agency-machine-client-revoked")
 
 
-async def test_an_agency_admin_tests_a_connector_reads_its_health_and_edits_its_purpose(
+async def test_an_agency_admin_tests_a_connector_reads_its_health_and_edits_its_purpose(  # noqa: PLR0915 (one journey, in order)
     demo_app: DemoApp, browser_context: BrowserContext
 ) -> None:
     page = await _console(browser_context, demo_app.base, "ตัวเชื่อมต่อ")
@@ -378,5 +378,51 @@ async def test_an_agency_admin_tests_a_connector_reads_its_health_and_edits_its_
     )
     await shot(page, "78-agency-connector-edit")
     await page.click("button:text-is('บันทึกการแก้ไข')")
-    await page.wait_for_selector("text=บันทึกแล้ว")
-    await _shows(page, "เบี้ยยังชีพผู้สูงอายุ", purpose)
+    await page.wait_for_selector("text=บันทึกแล้ว การแก้ไขรอผู้ดูแลระบบอนุมัติ")
+    # A new purpose is reviewed first: the card says a change waits, and the approved one still serves.
+    await _shows(page, "เบี้ยยังชีพผู้สูงอายุ", "มีการแก้ไขรอผู้ดูแลระบบอนุมัติ")
+    shown = await card.inner_text()
+    assert "ใช้งานอยู่" in shown
+    assert purpose not in shown
+    await shot(page, "79-agency-connector-change-waiting")
+    # Editing again starts from the change waiting for review, so saving does not drop it.
+    await card.locator("button:has-text('แก้ไข')").click()
+    await page.wait_for_selector("text=แบบฟอร์มนี้แสดงการแก้ไขที่ส่งตรวจไว้")
+    assert await page.get_by_label("วัตถุประสงค์ ภาษาไทย").input_value() == purpose
+    await page.click("form button:text-is('ยกเลิก')")
+    # The seeded new connector waits for review, said in words.
+    health = _row(page, "ตรวจสิทธิรักษาพยาบาลประกอบการพิจารณาเบี้ยยังชีพ")
+    assert await health.locator(".status").inner_text() == "รอผู้ดูแลแพลตฟอร์มตรวจ"
+
+    # The platform admin returns both the change and the new connector with comments.
+    assert page.context.browser is not None
+    admin = await person(page.context.browser, demo_app.base, "Anan Dulaerabop")
+    reviews = await api(admin, "GET", "/api/v1/admin/connector-reviews")
+    waiting = {row["kind"]: row["connector_id"] for row in reviews}
+    change_comment = "โปรดระบุว่าวันจ่ายเงินมาจากระบบใด"
+    new_comment = "โปรดลดอายุขั้นต่ำให้ตรงกับเกณฑ์เบี้ยยังชีพ"
+    for kind, comment in (("change", change_comment), ("new", new_comment)):
+        await api(admin, "POST", f"/api/v1/admin/connectors/{waiting[kind]}/return", {"comment": comment})
+    await admin.context.close()
+
+    await page.reload()
+    await page.click(".segmented button:text-is('ตัวเชื่อมต่อ')")
+    await _shows(page, "เบี้ยยังชีพผู้สูงอายุ", change_comment)
+    shown = await card.inner_text()
+    assert "ความเห็นของผู้ตรวจ" in shown
+    assert "การแก้ไขถูกส่งกลับให้แก้ไข ฉบับที่อนุมัติแล้วยังใช้งานอยู่" in shown
+    await _shows(page, "ตรวจสิทธิรักษาพยาบาลประกอบการพิจารณาเบี้ยยังชีพ", new_comment)
+    assert await health.locator(".status").inner_text() == "ส่งกลับให้แก้ไข"
+    assert "ความเห็นของผู้ตรวจ" in await health.inner_text()
+    # Every status in words: none of the API's codes reaches the screen.
+    statuses = await page.locator("li.card .status").all_inner_texts()
+    assert statuses
+    assert not {"pending", "returned", "active", "disabled"} & set(statuses), statuses
+    await health.scroll_into_view_if_needed()
+    await _fits(page)
+    await shot(page, "80-agency-connectors-returned-with-comments")
+    # Fixing it, the officer edits beside the comment.
+    await health.locator("button:has-text('แก้ไข')").click()
+    form = page.locator("form[aria-labelledby=register-connector]")
+    await form.locator("[role=note]:has-text('ความเห็นของผู้ตรวจ')").filter(has_text=new_comment).wait_for()
+    await shot(page, "81-agency-connector-returned-edit")

@@ -77,6 +77,10 @@ async def test_a_changed_live_connector_keeps_serving_its_approved_version_until
     assert held["status"] == "active"
     assert held["purpose_en"] == body["purpose_en"]  # what citizens still see
     assert held["change_in_review"]["review_comment"] is None
+    # The change's own values, for the agency's form to edit from (no secret among them).
+    proposed = held["change_in_review"]["proposed"]
+    assert (proposed["purpose_en"], proposed["title_en"]) == ("Check your health coverage", "Health")
+    assert not {"api_key", "secret_ciphertext", "secret_key_id"} & proposed.keys()
     assert await _purposes(citizen) == [body["purpose_en"]]
 
     reviewer = await sign_in(("platform_admin", None))

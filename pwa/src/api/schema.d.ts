@@ -2506,6 +2506,7 @@ export interface components {
             /** Format: date-time */
             submitted_at: string;
             review_comment: string | null;
+            proposed: components["schemas"]["ProposedConnector"];
         };
         /** Choice */
         Choice: {
@@ -3384,6 +3385,30 @@ export interface components {
             name_en: string | null;
             national_id_masked: string;
             birthdate: string | null;
+        };
+        /** ProposedConnector */
+        ProposedConnector: {
+            title_th: string;
+            title_en: string;
+            base_url: string;
+            auth_kind: string;
+            api_key_header: string | null;
+            oauth_token_url: string | null;
+            oauth_client_id: string | null;
+            oauth_scope: string | null;
+            client_certificate_pem: string | null;
+            server_ca_pem: string | null;
+            min_age: number | null;
+            max_age: number | null;
+            timeout_ms: number;
+            retries: number;
+            cache_seconds: number;
+            consent_required: boolean;
+            consent_days: number;
+            purpose_th: string;
+            purpose_en: string;
+            fields_th: string[];
+            fields_en: string[];
         };
         /** QuietHours */
         QuietHours: {

@@ -1,12 +1,14 @@
 // Agency console: the agency's connectors with their purpose and data items in Thai and English, their
-// health and a test call (connector-health.tsx), registering one and editing one (secrets left empty
-// keep the stored ones); the API checks the address (no private or loopback hosts) and the TLS material.
+// status in words with the reviewer's comment when returned, a change waiting for review, their health
+// and a test call (connector-health.tsx), registering one and editing one (secrets left empty keep the
+// stored ones); the API checks the address (no private or loopback hosts) and the TLS material.
 import { useState } from "preact/hooks";
 
 import { request, type Schema } from "../api";
-import { useLoad } from "../state";
+import { useApp, useLoad } from "../state";
 import { Field } from "../ui/field";
 import { Loaded } from "../ui/loaded";
+import { label } from "../vocabulary";
 import { useAgencyWords } from "./agency-words";
 import { ConnectorHealth } from "./connector-health";
 import { useProblemText } from "./problems";
@@ -14,7 +16,35 @@ import { useWords } from "./words";
 
 type Connector = Schema<"ConnectorView">;
 
+/** Why a platform admin returned the connector or its change, under a heading of its own (one level
+ * below the card's or the form's, so headings stay in order). */
+function ReviewerComment({ comment, note, heading: Heading = "h5" }: { comment: string; note: string; heading?: "h4" | "h5" }) {
+  const { a } = useAgencyWords();
+  return (
+    <div class="notice warning" role="note">
+      <Heading>{a("reviewerComment")}</Heading>
+      <p>{comment}</p>
+      <p>{note}</p>
+    </div>
+  );
+}
+
+/** A change to a live connector waiting for review (the approved version serves meanwhile), or returned. */
+function ChangeInReview({ change }: { change: NonNullable<Connector["change_in_review"]> }) {
+  const { when } = useWords();
+  const { a } = useAgencyWords();
+  if (change.review_comment) return <ReviewerComment comment={change.review_comment} note={a("changeReturned")} />;
+  return (
+    <div class="notice info" role="note">
+      <h5>{a("changeWaiting")}</h5>
+      <p class="meta">{a("changeSentAt")} {when(change.submitted_at)}</p>
+      <p>{a("changeWaitingNote")}</p>
+    </div>
+  );
+}
+
 export function ConnectorsPanel({ agencyId }: { agencyId: number }) {
+  const { language } = useApp();
   const { w, pick } = useWords();
   const { a, named } = useAgencyWords();
   const [load, reload] = useLoad("/api/v1/agency/{agency_id}/connectors", { path: { agency_id: agencyId } });
@@ -31,13 +61,15 @@ export function ConnectorsPanel({ agencyId }: { agencyId: number }) {
               <li class="card" key={row.id}>
                 <h4>{pick(row, "title")}</h4>
                 <dl class="facts">
-                  <div><dt>{w("status")}</dt><dd class="status">{named("connector_", row.status)}</dd></div>
+                  <div><dt>{w("status")}</dt><dd class="status">{label(language, "connectorStatus", row.status)}</dd></div>
                   <div><dt>{a("circuitState")}</dt><dd class={row.circuit === "closed" ? undefined : "warning"}>{named("circuit_", row.circuit)}</dd></div>
                   <div><dt>{w("address")}</dt><dd><code>{row.base_url}</code></dd></div>
                   <div><dt>{w("authentication")}</dt><dd>{named("auth_", row.auth_kind)}</dd></div>
                   <div><dt>{a("purpose")}</dt><dd>{pick(row, "purpose")}</dd></div>
                   <div><dt>{a("dataItems")}</dt><dd>{pick(row, "fields").join(", ")}</dd></div>
                 </dl>
+                {row.status === "returned" && row.review_comment && <ReviewerComment comment={row.review_comment} note={a("connectorReturnedNote")} />}
+                {row.change_in_review && <ChangeInReview change={row.change_in_review} />}
                 <div class="actions">
                   <button type="button" onClick={() => { setMessage(""); setEditing(row); }}>{a("edit")}<span class="visually-hidden"> {pick(row, "title")}</span></button>
                   <button type="button" aria-expanded={open === row.id} onClick={() => setOpen(open === row.id ? null : row.id)}>
@@ -70,8 +102,10 @@ const EMPTY_CONNECTOR = {
 const items = (text: string) => text.split(",").map((item) => item.trim()).filter(Boolean);
 
 /** The form as a connector is now (secrets are never sent back: left empty, the stored one stays). */
-function formOf(row: Connector): typeof EMPTY_CONNECTOR {
+function formOf(connector: Connector): typeof EMPTY_CONNECTOR {
   const text = (value: string | number | null) => (value === null ? "" : String(value));
+  // Saving replaces a change waiting for review: start from it, or editing again would drop it.
+  const row = { ...(connector.change_in_review?.proposed ?? connector), name: connector.name };
   return {
     ...EMPTY_CONNECTOR, name: row.name, title_th: row.title_th, title_en: row.title_en, base_url: row.base_url,
     auth_kind: row.auth_kind, api_key_header: row.api_key_header ?? "X-API-Key", oauth_token_url: row.oauth_token_url ?? "https://",
@@ -117,12 +151,14 @@ function ConnectorForm({ agencyId, existing, saved }: { agencyId: number; existi
     };
     try {
       if (existing) {
-        await request("PUT", "/api/v1/agency/{agency_id}/connectors/{connector_id}", { path: { agency_id: agencyId, connector_id: existing.id }, body });
+        const answer = await request("PUT", "/api/v1/agency/{agency_id}/connectors/{connector_id}", { path: { agency_id: agencyId, connector_id: existing.id }, body });
+        setForm(EMPTY_CONNECTOR);
+        saved(a(answer.data.change_in_review ? "connectorSavedForReview" : "connectorSaved"));
       } else {
         await request("POST", "/api/v1/agency/{agency_id}/connectors", { path: { agency_id: agencyId }, body });
+        setForm(EMPTY_CONNECTOR);
+        saved(w("registered"));
       }
-      setForm(EMPTY_CONNECTOR);
-      saved(existing ? a("connectorSaved") : w("registered"));
     } catch (error) {
       setMessage(problemText(error));
     }
@@ -131,6 +167,9 @@ function ConnectorForm({ agencyId, existing, saved }: { agencyId: number; existi
   return (
     <form onSubmit={register} aria-labelledby="register-connector">
       <h3 id="register-connector">{existing ? `${a("editConnector")}: ${pick(existing, "title")}` : w("registerConnector")}</h3>
+      {existing?.change_in_review && <p class="notice info">{a("editingChange")}</p>}
+      {existing?.status === "returned" && existing.review_comment && <ReviewerComment comment={existing.review_comment} note={a("connectorReturnedNote")} heading="h4" />}
+      {existing?.change_in_review?.review_comment && <ReviewerComment comment={existing.change_in_review.review_comment} note={a("changeReturned")} heading="h4" />}
       {existing && <p class="meta">{a("consentWithdrawnNote")}</p>}
       <div class="console-grid">
         <div>

@@ -1,6 +1,6 @@
 // The agency console's own words, Thai and English: the labels of its lists (icons, categories, kinds,
-// life events), of the states the API names (a tile's, a bill's, a payment's, a refund's, a message's,
-// a connector's), and of its screens. Kept apart from words.ts (shared by every console) so that each
+// life events), of the states the API names (a tile's, a bill's, a payment's, a refund's, a message's),
+// and of its screens. Kept apart from words.ts (shared by every console) so that each
 // screen's words stand beside each other; `named(prefix, value)` says a code the API sends in words.
 import { type Language, localizer } from "../i18n";
 import { useApp } from "../state";
@@ -160,8 +160,15 @@ const words = {
   countSuppressed: { th: "ไม่ส่งตามการตั้งค่าของผู้รับ", en: "Not pushed, by their settings" },
   countFailed: { th: "ส่งไม่สำเร็จ", en: "Failed" },
   // connectors
-  connector_active: { th: "ใช้งานอยู่", en: "In use" },
-  connector_disabled: { th: "ปิดใช้งาน", en: "Turned off" },
+  // (a connector's status is said by vocabulary.ts's connectorStatus, shared with the review screen)
+  reviewerComment: { th: "ความเห็นของผู้ตรวจ", en: "Reviewer's comment" },
+  connectorReturnedNote: { th: "ผู้ดูแลแพลตฟอร์มส่งกลับให้แก้ไข แก้ตามความเห็นแล้วบันทึกเพื่อส่งตรวจอีกครั้ง", en: "A platform administrator returned it: change it as the comment says, then save to send it again." },
+  changeWaiting: { th: "มีการแก้ไขรอผู้ดูแลระบบอนุมัติ", en: "A change is waiting for approval" },
+  changeWaitingNote: { th: "ระหว่างนี้ประชาชนยังใช้ฉบับที่อนุมัติแล้วตามที่แสดงด้านบน", en: "Meanwhile citizens are served the approved version shown above." },
+  changeReturned: { th: "การแก้ไขถูกส่งกลับให้แก้ไข ฉบับที่อนุมัติแล้วยังใช้งานอยู่", en: "Your change was returned; the approved version is still live." },
+  changeSentAt: { th: "ส่งตรวจเมื่อ", en: "Sent for review" },
+  editingChange: { th: "แบบฟอร์มนี้แสดงการแก้ไขที่ส่งตรวจไว้ ไม่ใช่ฉบับที่ใช้งานอยู่ บันทึกแล้วจะแทนการแก้ไขนั้น", en: "This form holds the change you sent for review, not the live version; saving replaces that change." },
+  connectorSavedForReview: { th: "บันทึกแล้ว การแก้ไขรอผู้ดูแลระบบอนุมัติ", en: "Saved. The change waits for approval." },
   auth_api_key: { th: "คีย์ API", en: "API key" },
   auth_oauth_client_credentials: { th: "OAuth 2.0 (ขอโทเค็นด้วยรหัสลับของแพลตฟอร์ม)", en: "OAuth 2.0 (client credentials)" },
   auth_client_tls: { th: "ใบรับรอง TLS ของแพลตฟอร์ม (mutual TLS)", en: "The platform's TLS certificate (mutual TLS)" },
