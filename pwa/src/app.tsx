@@ -216,7 +216,7 @@ function Shell({ updateReady, applyUpdate }: ShellProps) {
         </div>
       )}
       <main id="main" tabIndex={-1}>
-        {me === undefined ? <p role="status">{t("loading")}</p> : <Screens onRouteChange={arrived} />}
+        {me === undefined ? <p role="status" class="loading">{t("loading")}</p> : <Screens onRouteChange={arrived} />}
         <footer class="site-footer">
           <nav aria-label={t("helpAndContact")}>
             <ul>

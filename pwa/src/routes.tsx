@@ -59,7 +59,7 @@ function lazyScreen(load: () => Promise<Screen>, failedKey: "screenFailed" | "co
         </div>
       );
     }
-    return Loaded ? <Loaded {...props} /> : <p role="status">{t("loading")}</p>;
+    return Loaded ? <Loaded {...props} /> : <p role="status" class="loading">{t("loading")}</p>;
   };
 }
 

@@ -14,7 +14,7 @@ export function Loaded<T>({
   children: (data: T) => ComponentChildren;
 }) {
   const { t, language } = useApp();
-  if (load.status === "loading") return <p role="status">{t("loading")}</p>;
+  if (load.status === "loading") return <p role="status" class="loading">{t("loading")}</p>;
   if (load.status === "error") {
     return (
       <div class="notice error" role="alert">
