@@ -103,8 +103,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename="upper"):
     """How recent that login must be."""
     session_idle_minutes: int = 30
     session_absolute_hours: int = 12
-    login_attempts_per_minute: int = 30
-    """Per client address, for /auth/login and (separately) /auth/callback."""
+    login_attempts_per_minute: Annotated[int, msgspec.Meta(ge=1)] = 30
+    """Per device (a cookie of its own), for /auth/login and (separately) /auth/callback."""
+    login_attempts_per_address_per_minute: Annotated[int, msgspec.Meta(ge=1)] = 600
+    """Per client address, for both: generous, because a mobile carrier puts many phones behind one
+    address; it only stops one machine from starting logins with a fresh device each time."""
+    login_attempts_per_second: Annotated[int, msgspec.Meta(ge=1)] = 200
+    """All citizens together: size it to what the login path and the identity provider can serve. Past
+    it a login is answered 503 with Retry-After at once, rather than queued until phones give up."""
     token_requests_per_minute: int = 120
     """Per client address, for /oauth/token."""
     trusted_proxies: str = ""

@@ -355,6 +355,8 @@ class Stack:
             "BANK_SECRETS": f"{BANK}:{self.bank_secret}",
             # One load generator on one address must not be taken for an attack.
             "LOGIN_ATTEMPTS_PER_MINUTE": "100000",
+            "LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE": "100000",
+            "LOGIN_ATTEMPTS_PER_SECOND": "100000",
             "TOKEN_REQUESTS_PER_MINUTE": "100000",
             "AGENCY_SENDS_PER_MINUTE": "100000",
             # Lost queue entries and killed workers' leases come back within seconds, not minutes,

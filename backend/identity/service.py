@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import re
+import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -29,7 +30,7 @@ from litestar.di import NamedDependency
 
 from backend.core.crypto import NationalIdCipher, is_valid_national_id
 from backend.core.db import Connection
-from backend.core.errors import BadRequest, NotAuthenticated, ServiceUnavailable, invalid
+from backend.core.errors import BadRequest, NotAuthenticated, RateLimited, ServiceUnavailable, invalid
 from backend.core.guards import principal_of
 from backend.core.links import is_same_site_path
 from backend.core.principal import Principal, Session
@@ -48,6 +49,7 @@ _log = structlog.get_logger(__name__)
 CSRF_HEADER = "x-csrf-token"
 _LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 _ACR_VALUES = re.compile(r"^[\w:.\-/ ]{1,200}$")
+_DEVICE_ID = re.compile(r"^[A-Za-z0-9_-]{22}$")  # secrets.token_urlsafe(16)
 
 T = TypeVar("T")
 
@@ -105,6 +107,18 @@ class Identity:
         per_minute = self.settings.login_attempts_per_minute
         return Bucket("callback", capacity=per_minute, per_second=per_minute / 60)
 
+    def address_bucket(self, step: Bucket) -> Bucket:
+        per_minute = self.settings.login_attempts_per_address_per_minute
+        return Bucket(f"{step.name}-address", capacity=per_minute, per_second=per_minute / 60)
+
+    def everyone_bucket(self, step: Bucket) -> Bucket:
+        per_second = self.settings.login_attempts_per_second
+        return Bucket(f"{step.name}-everyone", capacity=per_second, per_second=per_second)
+
+    @property
+    def device_cookie_name(self) -> str:
+        return "__Host-device" if self.settings.uses_https else "device"
+
     @property
     def token_bucket(self) -> Bucket:
         """Agencies' systems: their own budget, so they never use up citizens' logins."""
@@ -144,7 +158,44 @@ class Identity:
         return cookie
 
     async def limit(self, request: Request[Any, Any, Any], bucket: Bucket) -> None:
+        """Per client address (agencies' machine clients, public checks)."""
         await self.limiter.take(bucket, client_address(request, self.settings.trusted_proxy_networks))
+
+    async def limit_login(self, request: Request[Any, Any, Any], bucket: Bucket) -> list[Cookie]:
+        """One login step's limits: per device (a long-lived random cookie, minted here for a phone that
+        has none, so its first attempt counts too), a generous one per address (a carrier's many phones
+        share one), and one budget for everyone, past which the answer is a quick 503. Returns the device
+        cookie to set when it was minted."""
+        device = request.cookies.get(self.device_cookie_name, "")
+        minted: list[Cookie] = []
+        if not _DEVICE_ID.match(device):
+            device = secrets.token_urlsafe(16)
+            minted = [self.device_cookie(device)]
+        await self.limiter.take(
+            bucket, device, "Too many attempts from this device. Please wait and try again."
+        )
+        address = client_address(request, self.settings.trusted_proxy_networks)
+        await self.limiter.take(self.address_bucket(bucket), address)
+        try:
+            await self.limiter.take(self.everyone_bucket(bucket), "all")
+        except RateLimited as busy:
+            raise ServiceUnavailable(
+                "Many people are logging in right now. Please try again in a few seconds.",
+                headers={"Retry-After": str(busy.retry_after_seconds)},
+            ) from None
+        return minted
+
+    def device_cookie(self, value: str) -> Cookie:
+        """Names this browser for the login limits only: random, and tied to no person."""
+        return Cookie(
+            key=self.device_cookie_name,
+            value=value,
+            path="/",
+            httponly=True,
+            secure=session_cookie_secure(self.settings),
+            samesite="lax",
+            max_age=365 * 24 * 3600,
+        )
 
     async def record_login(self, resources: Resources, login: VerifiedLogin) -> str:
         """Create or refresh the citizen; grant bootstrap admin rights. Returns the citizen id."""
@@ -187,7 +238,7 @@ class Identity:
         max_age: int | None,
     ) -> WithCookies[str]:
         """Where to send the browser to log in (or step up), with the cookie that binds it to this login."""
-        await self.limit(request, self.login_bucket)
+        device_cookies = await self.limit_login(request, self.login_bucket)
         if not is_same_site_path(next_path):
             raise BadRequest("next must be a path on this site, such as /bills")
         if acr_values is not None and not _ACR_VALUES.match(acr_values):
@@ -195,7 +246,7 @@ class Identity:
         url, binding = await self.oidc.authorization_url(
             next_url=next_path, acr_values=acr_values, max_age=max_age
         )
-        return WithCookies(url, [self.login_binding_cookie(binding)])
+        return WithCookies(url, [self.login_binding_cookie(binding), *device_cookies])
 
     async def finish_login(
         self,
@@ -207,7 +258,7 @@ class Identity:
         error: str | None,
     ) -> WithCookies[str]:
         """The provider's answer checked, the citizen recorded and a new session begun; where to go next."""
-        await self.limit(request, self.callback_bucket)
+        device_cookies = await self.limit_login(request, self.callback_bucket)
         if error:
             raise LoginFailed("The identity provider did not log you in. Please try again.")
         if not code or not state:
@@ -229,7 +280,7 @@ class Identity:
             sealed_national_id=self.cipher.encrypt(verified.national_id),
             birthdate=verified.birthdate,
         )
-        cookies = [self.session_cookie(token), self.login_binding_cookie("", expire=True)]
+        cookies = [self.session_cookie(token), self.login_binding_cookie("", expire=True), *device_cookies]
         return WithCookies(verified.next_url, cookies)
 
     async def log_out(self, principal: Principal) -> WithCookies[LogoutResult]:

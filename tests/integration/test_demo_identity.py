@@ -21,7 +21,7 @@ from backend.demo.identity_provider import demo_client_credentials, demo_idp_rou
 from backend.demo.seed import DEMO_CONNECTORS, seed_demo_data
 from backend.server.app import create_app
 from backend.settings import Settings
-from tests.conftest import serve_in_process
+from tests.conftest import app_client, serve_in_process
 from tests.factories import make_connector
 from tests.helpers.identity import ORIGIN, pick
 from tests.integration.conftest import demo_settings_for
@@ -195,20 +195,52 @@ async def test_there_is_no_demo_provider_outside_demo_mode(
     assert not any(route.path.startswith("/demo-idp") for route in app.routes)
 
 
-async def test_login_attempts_are_rate_limited_per_address(settings: Settings, tmp_path: Path) -> None:
-    limited = _demo_settings(settings, tmp_path, LOGIN_ATTEMPTS_PER_MINUTE="3")
-    async with serve_in_process(create_app(limited), ORIGIN) as demo:
+async def test_login_attempts_are_limited_per_device_not_per_carrier_address(
+    settings: Settings, tmp_path: Path
+) -> None:
+    limited = _demo_settings(
+        settings, tmp_path, LOGIN_ATTEMPTS_PER_MINUTE="3", LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE="8"
+    )
+    app = create_app(limited)
+    async with serve_in_process(app, ORIGIN) as demo:
         statuses = [(await demo.get("/auth/login")).status_code for _ in range(4)]
-        assert statuses == [302, 302, 302, 429]
+        assert statuses == [302, 302, 302, 429]  # the first answer named the device; it counts too
+        assert demo.cookies.get("__Host-device")  # https here: the prefixed name
         callbacks = [
             (await demo.get("/auth/callback", params={"code": "x", "state": "y"})).status_code
             for _ in range(4)
         ]
         assert callbacks == [400, 400, 400, 429]  # its own bucket: logins used up the other one
         refused = await demo.get("/auth/callback", params={"code": "x", "state": "y"})
-    assert refused.status_code == 429
-    assert int(refused.headers["retry-after"]) >= 1
-    assert refused.json()["type"] == "/problems/rate-limited"
+        assert refused.status_code == 429
+        assert int(refused.headers["retry-after"]) >= 1
+        assert refused.json()["type"] == "/problems/rate-limited"
+
+        # Another phone behind the same carrier address is not locked out by the first one.
+        async with app_client(app, ORIGIN) as neighbour:
+            assert (await neighbour.get("/auth/login")).status_code == 302
+        # A machine that drops its cookie to look new each time meets the address's (generous) limit.
+        fresh = []
+        for _ in range(6):
+            async with app_client(app, ORIGIN) as cookieless:
+                fresh.append((await cookieless.get("/auth/login")).status_code)
+        assert fresh == [302, 302, 302, 302, 429, 429]  # 8 a minute from this address, 4 used above
+
+
+async def test_past_the_budget_for_everyone_a_login_is_told_to_come_back_at_once(
+    settings: Settings, tmp_path: Path
+) -> None:
+    busy = _demo_settings(settings, tmp_path, LOGIN_ATTEMPTS_PER_SECOND="2")
+    app = create_app(busy)
+    async with serve_in_process(app, ORIGIN) as demo:
+        answers = []
+        for _ in range(3):
+            async with app_client(app, ORIGIN) as phone:
+                answers.append(await phone.get("/auth/login"))
+        assert [answer.status_code for answer in answers] == [302, 302, 503]
+        assert int(answers[2].headers["retry-after"]) >= 1
+        assert answers[2].json()["type"] == "/problems/service-unavailable"
+        assert (await demo.get("/healthz")).status_code == 200  # the rest of the app is not refused
 
 
 async def test_a_demo_citizen_pays_a_demo_bill_at_the_demo_bank(

@@ -64,6 +64,7 @@ def _environment(settings: Settings, var_dir: Path, issuer: str) -> dict[str, st
         OIDC_CLIENT_ID=CLIENT_ID,
         OIDC_CLIENT_SECRET=CLIENT_SECRET,
         LOGIN_ATTEMPTS_PER_MINUTE="1000",
+        LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE="1000",
     )
 
 
