@@ -40,11 +40,15 @@ class Session(msgspec.Struct, kw_only=True):
 Role = Literal[
     "agency_admin", "agency_editor", "agency_sender", "agency_officer", "support", "platform_admin"
 ]
-AgencyPermission = Literal["tiles", "bills", "notifications", "connectors", "clients", "applications"]
+AgencyPermission = Literal[
+    "tiles", "bills", "notifications", "connectors", "clients", "applications", "senders"
+]
 
 # Which agency roles carry which permission; a machine client's scope names the permission itself.
 AGENCY_ROLE_PERMISSIONS: dict[str, frozenset[AgencyPermission]] = {
-    "agency_admin": frozenset({"tiles", "bills", "notifications", "connectors", "clients", "applications"}),
+    "agency_admin": frozenset(
+        {"tiles", "bills", "notifications", "connectors", "clients", "applications", "senders"}
+    ),
     "agency_editor": frozenset({"tiles"}),
     "agency_sender": frozenset({"notifications"}),
     "agency_officer": frozenset({"applications"}),  # case officers: citizens' applications only

@@ -1,4 +1,5 @@
-"""SQL of message seals: writing them with the message, and finding one by its code."""
+"""SQL of message seals (writing them with the message, finding one by its code) and of the sender
+registry (agencies' official SMS names, link domains and contact channels)."""
 
 from __future__ import annotations
 
@@ -139,3 +140,120 @@ async def purge_texts(db: Db, older_than_days: int, batch: int) -> int:
         batch,
     )
     return int(result.rsplit(maxsplit=1)[-1])
+
+
+# --- the sender registry ----------------------------------------------------------------------------
+class SenderEntryRow(msgspec.Struct, kw_only=True, frozen=True):
+    id: int
+    agency_id: int
+    kind: str
+    value: str
+    note_th: str
+    note_en: str
+    review_status: str
+    review_comment: str | None
+    created_at: dt.datetime
+
+
+class ReviewRow(SenderEntryRow, kw_only=True, frozen=True):
+    agency_code: str
+    agency_name_th: str
+    agency_name_en: str
+
+
+class PublishedRow(msgspec.Struct, kw_only=True, frozen=True):
+    agency_code: str
+    agency_name_th: str
+    agency_name_en: str
+    kind: str
+    value: str
+    note_th: str
+    note_en: str
+    approved_at: dt.datetime | None
+
+
+async def entries_of(db: Db, agency_id: int) -> list[SenderEntryRow]:
+    rows = await db.fetch(
+        """
+        SELECT e.id, e.agency_id, e.kind, e.value, e.note_th, e.note_en, e.review_status,
+               e.review_comment, e.created_at
+        FROM sender_entries e WHERE e.agency_id = $1 ORDER BY e.kind, e.value
+        """,
+        agency_id,
+    )
+    return [msgspec.convert(dict(row), SenderEntryRow) for row in rows]
+
+
+async def insert_entry(
+    db: Db, agency_id: int, kind: str, value: str, note_th: str, note_en: str
+) -> SenderEntryRow | None:
+    """None when the agency already lists this channel."""
+    row = await db.fetchrow(
+        """
+        INSERT INTO sender_entries (agency_id, kind, value, note_th, note_en)
+        VALUES ($1, $2, $3, $4, $5)
+        ON CONFLICT (agency_id, kind, value) DO NOTHING
+        RETURNING id, agency_id, kind, value, note_th, note_en, review_status, review_comment, created_at
+        """,
+        agency_id, kind, value, note_th, note_en,
+    )  # fmt: skip
+    return msgspec.convert(dict(row), SenderEntryRow) if row else None
+
+
+async def delete_entry(db: Db, agency_id: int, entry_id: int) -> bool:
+    """Only the path's agency's own entry: another agency's id is simply not found."""
+    result: str = await db.execute(
+        "DELETE FROM sender_entries WHERE id = $1 AND agency_id = $2", entry_id, agency_id
+    )
+    return result.endswith(" 1")
+
+
+async def pending(db: Db) -> list[ReviewRow]:
+    rows = await db.fetch(
+        """
+        SELECT e.id, e.agency_id, e.kind, e.value, e.note_th, e.note_en, e.review_status,
+               e.review_comment, e.created_at,
+               a.code AS agency_code, a.name_th AS agency_name_th, a.name_en AS agency_name_en
+        FROM sender_entries e JOIN agencies a ON a.id = e.agency_id
+        WHERE e.review_status = 'pending' ORDER BY e.created_at, e.id
+        """
+    )
+    return [msgspec.convert(dict(row), ReviewRow) for row in rows]
+
+
+async def review(
+    db: Db, entry_id: int, status: str, comment: str | None, reviewer: str | None
+) -> ReviewRow | None:
+    """None when no entry has this id or it is no longer pending (reviewed by someone else first)."""
+    row = await db.fetchrow(
+        """
+        WITH changed AS (
+            UPDATE sender_entries SET review_status = $2, review_comment = $3, reviewed_by = $4::uuid,
+                                      reviewed_at = now()
+            WHERE id = $1 AND review_status = 'pending'
+            RETURNING *
+        )
+        SELECT e.id, e.agency_id, e.kind, e.value, e.note_th, e.note_en, e.review_status,
+               e.review_comment, e.created_at,
+               a.code AS agency_code, a.name_th AS agency_name_th, a.name_en AS agency_name_en
+        FROM changed e JOIN agencies a ON a.id = e.agency_id
+        """,
+        entry_id, status, comment, reviewer,
+    )  # fmt: skip
+    return msgspec.convert(dict(row), ReviewRow) if row else None
+
+
+async def published(db: Db, agency_code: str | None = None) -> list[PublishedRow]:
+    """Approved entries of approved agencies: what anyone may rely on."""
+    rows = await db.fetch(
+        """
+        SELECT a.code AS agency_code, a.name_th AS agency_name_th, a.name_en AS agency_name_en,
+               e.kind, e.value, e.note_th, e.note_en, e.reviewed_at AS approved_at
+        FROM sender_entries e JOIN agencies a ON a.id = e.agency_id
+        WHERE e.review_status = 'approved' AND a.status = 'approved'
+          AND ($1::text IS NULL OR a.code = $1)
+        ORDER BY a.name_en, e.kind, e.value
+        """,
+        agency_code,
+    )
+    return [msgspec.convert(dict(row), PublishedRow) for row in rows]

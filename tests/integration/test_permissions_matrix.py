@@ -188,6 +188,15 @@ TABLE: dict[str, Who] = {
     "POST /api/v1/tiles/{tile_id:int}/open": PERSON,
     "GET /api/v1/open/catalogue.json": ANYONE,
     "GET /api/v1/open/catalogue.csv": ANYONE,
+    "GET /api/v1/agency/{agency_id:int}/senders": CLIENTS,  # the agency's admins: a name the public trusts
+    "POST /api/v1/agency/{agency_id:int}/senders": CLIENTS,
+    "DELETE /api/v1/agency/{agency_id:int}/senders/{entry_id:int}": CLIENTS,
+    "GET /api/v1/admin/sender-reviews": ADMIN,
+    "POST /api/v1/admin/senders/{entry_id:int}/approve": ADMIN,
+    "POST /api/v1/admin/senders/{entry_id:int}/return": ADMIN,
+    "GET /api/v1/open/senders": ANYONE,
+    "GET /api/v1/open/senders.csv": ANYONE,
+    "GET /api/v1/open/senders/{agency_code:str}": ANYONE,
     # connectors and entitlements
     "GET /api/v1/agency/{agency_id:int}/connectors": CONNECTORS,
     "POST /api/v1/agency/{agency_id:int}/connectors": CONNECTORS,
@@ -505,6 +514,21 @@ CALLS: dict[str, Call] = {
     "POST /api/v1/tiles/{tile_id:int}/open": Call("/api/v1/tiles/{x_published_tile}/open"),
     "GET /api/v1/open/catalogue.json": Call("/api/v1/open/catalogue.json"),
     "GET /api/v1/open/catalogue.csv": Call("/api/v1/open/catalogue.csv"),
+    "GET /api/v1/agency/{agency_id:int}/senders": Call("/api/v1/agency/{x}/senders"),
+    "POST /api/v1/agency/{agency_id:int}/senders": Call(
+        "/api/v1/agency/{x}/senders", json={"kind": "sms_sender", "value": "{new_sms_sender}"}
+    ),
+    "DELETE /api/v1/agency/{agency_id:int}/senders/{entry_id:int}": Call(
+        "/api/v1/agency/{x}/senders/{new_x_sender}"
+    ),
+    "GET /api/v1/admin/sender-reviews": Call("/api/v1/admin/sender-reviews"),
+    "POST /api/v1/admin/senders/{entry_id:int}/approve": Call("/api/v1/admin/senders/{new_x_sender}/approve"),
+    "POST /api/v1/admin/senders/{entry_id:int}/return": Call(
+        "/api/v1/admin/senders/{new_x_sender}/return", json={"comment": "Show the operator's letter."}
+    ),
+    "GET /api/v1/open/senders": Call("/api/v1/open/senders"),
+    "GET /api/v1/open/senders.csv": Call("/api/v1/open/senders.csv"),
+    "GET /api/v1/open/senders/{agency_code:str}": Call("/api/v1/open/senders/dsdw"),
     "GET /api/v1/agency/{agency_id:int}/connectors": Call("/api/v1/agency/{x}/connectors"),
     "POST /api/v1/agency/{agency_id:int}/connectors": Call(
         "/api/v1/agency/{x}/connectors", json={**CONNECTOR, "name": "{new_name}"}
@@ -1148,6 +1172,15 @@ class World:
         made = await self._made(X_ADMIN, "POST", f"/api/v1/agency/{await self.value('x')}/connectors", body)
         self.known.setdefault("x_connector_name", made["name"])
         return int(made["id"])
+
+    async def _new_sms_sender(self) -> str:
+        return "S" + uuid.uuid4().hex[:10]  # 11 characters: the longest SMS sender name
+
+    async def _new_x_sender(self) -> int:
+        body = {"kind": "sms_sender", "value": await self._new_sms_sender()}
+        return int(
+            (await self._made(X_ADMIN, "POST", f"/api/v1/agency/{await self.value('x')}/senders", body))["id"]
+        )
 
     async def _x_connector(self) -> int:
         """Live: registered, then approved by a platform admin."""

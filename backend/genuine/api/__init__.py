@@ -2,6 +2,12 @@
 
 from litestar import Router
 
-from backend.genuine.api import agency, public
+from backend.genuine.api import agency, public, senders
 
-ROUTERS: list[Router] = [public.router, agency.router]
+ROUTERS: list[Router] = [
+    public.router,
+    agency.router,
+    senders.agency_router,
+    senders.admin_router,
+    senders.public_router,
+]
