@@ -25,6 +25,7 @@ from backend.demo.people import DEMO_PEOPLE
 from backend.demo.seed_applications import demo_application_services
 from backend.demo.seed_tiles import demo_tiles
 from backend.demo.seed_work import seed_staff_work
+from backend.genuine import queries as genuine_queries
 from backend.identity import queries as identity_queries
 from backend.identity.agency_clients import CLIENT_SCOPES, new_client_id, new_secret
 from backend.settings import Settings
@@ -45,6 +46,19 @@ DEMO_AGENCIES = (
         "help@nhso.demo.invalid",
     ),
     ("demo-credit", "บริษัทข้อมูลเครดิตสาธิต", "Demo Credit Bureau", "help@credit.demo.invalid"),
+)
+
+# The sender registry's first entries (agency, kind, value, note th, note en), already approved, so the
+# verify page and the open data are not empty on a first run. Invented names on .invalid domains.
+DEMO_SENDERS = (
+    ("demo-welfare", "sms_sender", "DemoWelfare", "แจ้งผลสิทธิสวัสดิการ", "Welfare decisions"),
+    ("demo-welfare", "link_domain", "welfare.demo.invalid", "เว็บไซต์ของกรม", "The department's website"),
+    ("demo-welfare", "phone", "1300", "สายด่วน 24 ชั่วโมง", "24-hour hotline"),
+    ("demo-welfare", "line_official", "@demowelfare", "", ""),
+    ("demo-water", "sms_sender", "DemoWater", "แจ้งค่าน้ำ", "Water bills"),
+    ("demo-water", "email", "support@water.demo.invalid", "", ""),
+    ("demo-power", "sms_sender", "DemoPower", "แจ้งค่าไฟ", "Electricity bills"),
+    ("demo-health", "phone", "1330", "สายด่วนสิทธิรักษาพยาบาล", "Health coverage hotline"),
 )
 
 # (agency, service: its path on the demo agencies server, title th, title en, days a consent lasts when
@@ -103,6 +117,8 @@ async def seed_demo_data(connection: Connection, settings: Settings) -> None:
         await demo_application_services(connection)
         clients = await _demo_agency_clients(connection, settings)
         await seed_staff_work(connection, settings)
+        for sender in DEMO_SENDERS:
+            await genuine_queries.add_approved_entry(connection, *sender)
     _write_demo_guide(settings, clients)
 
 

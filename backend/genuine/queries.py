@@ -252,8 +252,25 @@ async def published(db: Db, agency_code: str | None = None) -> list[PublishedRow
         FROM sender_entries e JOIN agencies a ON a.id = e.agency_id
         WHERE e.review_status = 'approved' AND a.status = 'approved'
           AND ($1::text IS NULL OR a.code = $1)
-        ORDER BY a.name_en, e.kind, e.value
+        ORDER BY a.name_en,
+                 array_position(ARRAY['sms_sender', 'link_domain', 'phone', 'email', 'line_official'],
+                                e.kind),
+                 e.value
         """,
         agency_code,
     )
     return [msgspec.convert(dict(row), PublishedRow) for row in rows]
+
+
+async def add_approved_entry(
+    connection: Connection, agency_code: str, kind: str, value: str, note_th: str, note_en: str
+) -> None:
+    """Demo data: an entry already reviewed, once (a later run keeps whatever the demo's admins changed)."""
+    await connection.execute(
+        """
+        INSERT INTO sender_entries (agency_id, kind, value, note_th, note_en, review_status, reviewed_at)
+        SELECT id, $2, $3, $4, $5, 'approved', now() FROM agencies WHERE code = $1
+        ON CONFLICT (agency_id, kind, value) DO NOTHING
+        """,
+        agency_code, kind, value, note_th, note_en,
+    )  # fmt: skip

@@ -160,6 +160,18 @@ const vocabulary = {
     system: { th: "ระบบ", en: "System" },
     support: { th: "เจ้าหน้าที่ช่วยเหลือ", en: "Support staff" },
   },
+  senderKind: {
+    sms_sender: { th: "ชื่อผู้ส่ง SMS", en: "SMS sender name" },
+    link_domain: { th: "โดเมนของลิงก์", en: "Link domain" },
+    phone: { th: "หมายเลขโทรศัพท์", en: "Phone number" },
+    email: { th: "อีเมล", en: "Email" },
+    line_official: { th: "บัญชี LINE ทางการ", en: "LINE Official Account" },
+  },
+  senderReview: {
+    pending: { th: "รอผู้ดูแลแพลตฟอร์มตรวจ", en: "Waiting for review" },
+    approved: { th: "เผยแพร่แล้ว", en: "Published" },
+    returned: { th: "ส่งกลับให้แก้ไข", en: "Returned" },
+  },
 } as const satisfies Record<string, Record<string, Record<Language, string>>>;
 
 export type Vocabulary = typeof vocabulary;

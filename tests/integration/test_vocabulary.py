@@ -36,6 +36,8 @@ CHECKED = {
     ("payment_events", "source"): "paymentSource",
     ("entitlement_states", "status"): "entitlementStatus",
     ("data_access_log", "outcome"): "accessOutcome",
+    ("sender_entries", "kind"): "senderKind",
+    ("sender_entries", "review_status"): "senderReview",
 }
 
 

@@ -193,6 +193,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/sender-reviews": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Agencies' official channels waiting for review, oldest first */
+        get: operations["ApiV1AdminSenderReviewsSendersInReview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/senders/{entry_id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish the official channel in the register */
+        post: operations["ApiV1AdminSendersEntryIdApproveApproveSender"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/senders/{entry_id}/return": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Return the official channel to its agency with a comment */
+        post: operations["ApiV1AdminSendersEntryIdReturnReturnSender"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/tile-reviews": {
         parameters: {
             query?: never;
@@ -754,6 +805,41 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agency/{agency_id}/senders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The agency's official SMS sender names, link domains and contact channels */
+        get: operations["ApiV1AgencyAgencyIdSendersListSenders"];
+        put?: never;
+        /** Add an official channel: it is published once a platform admin approves it */
+        post: operations["ApiV1AgencyAgencyIdSendersAddSender"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agency/{agency_id}/senders/{entry_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove an official channel (from the register too) */
+        delete: operations["ApiV1AgencyAgencyIdSendersEntryIdRemoveSender"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1595,6 +1681,57 @@ export interface paths {
         };
         /** The published catalogue, both languages, no login */
         get: operations["ApiV1OpenCatalogueJsonOpenCatalogueJson"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/open/senders": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The register of agencies' official channels, both languages, no login */
+        get: operations["ApiV1OpenSendersOpenSendersJson"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/open/senders.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The register of agencies' official channels as CSV (UTF-8), no login */
+        get: operations["ApiV1OpenSendersCsvOpenSendersCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/open/senders/{agency_code}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One agency's official channels (the check page shows them beside a genuine code) */
+        get: operations["ApiV1OpenSendersAgencyCodeOpenSendersOf"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3266,6 +3403,16 @@ export interface components {
             reason: string;
             agency_id?: number | null;
         };
+        /** NewSenderEntry */
+        NewSenderEntry: {
+            /** @enum {string} */
+            kind: "sms_sender" | "link_domain" | "phone" | "email" | "line_official";
+            value: string;
+            /** @default  */
+            note_th: string;
+            /** @default  */
+            note_en: string;
+        };
         /** NewShare */
         NewShare: {
             minutes: number;
@@ -3304,6 +3451,18 @@ export interface components {
             deliveries: {
                 [key: string]: string;
             }[];
+        };
+        /** OpenSender */
+        OpenSender: {
+            agency_code: string;
+            agency_name_th: string;
+            agency_name_en: string;
+            /** @enum {string} */
+            kind: "sms_sender" | "link_domain" | "phone" | "email" | "line_official";
+            value: string;
+            note_th: string;
+            note_en: string;
+            approved_at: string | null;
         };
         /** OpenTile */
         OpenTile: {
@@ -3637,6 +3796,42 @@ export interface components {
         SecretRotation: {
             /** @default 24 */
             overlap_hours: number;
+        };
+        /** SenderEntry */
+        SenderEntry: {
+            id: number;
+            /** @enum {string} */
+            kind: "sms_sender" | "link_domain" | "phone" | "email" | "line_official";
+            value: string;
+            note_th: string;
+            note_en: string;
+            /** @enum {string} */
+            review_status: "pending" | "approved" | "returned";
+            review_comment: string | null;
+            /** Format: date-time */
+            created_at: string;
+        };
+        /** SenderEntryInReview */
+        SenderEntryInReview: {
+            id: number;
+            /** @enum {string} */
+            kind: "sms_sender" | "link_domain" | "phone" | "email" | "line_official";
+            value: string;
+            note_th: string;
+            note_en: string;
+            /** @enum {string} */
+            review_status: "pending" | "approved" | "returned";
+            review_comment: string | null;
+            /** Format: date-time */
+            created_at: string;
+            agency_id: number;
+            agency_code: string;
+            agency_name_th: string;
+            agency_name_en: string;
+        };
+        /** SenderEntryReturn */
+        SenderEntryReturn: {
+            comment: string;
         };
         /** ServiceDefinition */
         ServiceDefinition: {
@@ -4380,6 +4575,104 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    ApiV1AdminSenderReviewsSendersInReview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SenderEntryInReview"][];
+                };
+            };
+        };
+    };
+    ApiV1AdminSendersEntryIdApproveApproveSender: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entry_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SenderEntryInReview"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    ApiV1AdminSendersEntryIdReturnReturnSender: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                entry_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SenderEntryReturn"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SenderEntryInReview"];
+                };
             };
             /** @description Bad request syntax or unsupported method */
             400: {
@@ -5835,6 +6128,120 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["RefundView"][];
                 };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    ApiV1AgencyAgencyIdSendersListSenders: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agency_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SenderEntry"][];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    ApiV1AgencyAgencyIdSendersAddSender: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agency_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewSenderEntry"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SenderEntry"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    ApiV1AgencyAgencyIdSendersEntryIdRemoveSender: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agency_id: number;
+                entry_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, nothing follows */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Bad request syntax or unsupported method */
             400: {
@@ -7870,6 +8277,83 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OpenTile"][];
+                };
+            };
+        };
+    };
+    ApiV1OpenSendersOpenSendersJson: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenSender"][];
+                };
+            };
+        };
+    };
+    ApiV1OpenSendersCsvOpenSendersCsv: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv; charset=utf-8": string;
+                };
+            };
+        };
+    };
+    ApiV1OpenSendersAgencyCodeOpenSendersOf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agency_code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OpenSender"][];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
                 };
             };
         };

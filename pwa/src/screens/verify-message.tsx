@@ -1,11 +1,14 @@
 // "Is this really from the government?" (/verify-message, /m/{code}): anyone, without logging in, types
 // a message's verification code or pastes the whole SMS, and hears plainly whether the platform or an
 // agency sent it, and if not, what to do (docs/genuine-messages.md).
+import { Fragment } from "preact";
 import { useState } from "preact/hooks";
 
+import type { Schema } from "../api";
 import { formatDate } from "../i18n";
 import { useApp, useLoad } from "../state";
 import { Loaded } from "../ui/loaded";
+import { label } from "../vocabulary";
 import { findCode, foreignLinks, groupCode } from "./message-check";
 
 const CHANNELS = {
@@ -46,6 +49,100 @@ function NotFromUs({ code }: { code: string | null }) {
         <li>{tr({ th: "สอบถามได้ที่ศูนย์บริการข้อมูลภาครัฐ โทร 1111", en: "Ask the government contact centre: call 1111" })}</li>
       </ul>
     </div>
+  );
+}
+
+type OpenSender = Schema<"OpenSender">;
+
+/** One agency's official channels, as the register lists them: a message from anywhere else is not its. */
+function ChannelList({ senders }: { senders: OpenSender[] }) {
+  const { language, pick } = useApp();
+  return (
+    <dl class="facts official-channels">
+      {senders.map((sender) => (
+        <Fragment key={`${sender.kind}-${sender.value}`}>
+          <dt>{label(language, "senderKind", sender.kind)}</dt>
+          <dd>
+            <code>{sender.value}</code>
+            {pick(sender, "note") && <span class="hint"> · {pick(sender, "note")}</span>}
+          </dd>
+        </Fragment>
+      ))}
+    </dl>
+  );
+}
+
+/** Beside a genuine code: the sending agency's official channels from the public register. */
+function OfficialChannels({ agency }: { agency: string }) {
+  const { tr } = useApp();
+  const [load, reload] = useLoad("/api/v1/open/senders/{agency_code}", { path: { agency_code: agency } });
+  return (
+    <section class="official" aria-labelledby="official-title">
+      <h2 id="official-title">{tr({ th: "ช่องทางทางการของหน่วยงาน", en: "Official channels" })}</h2>
+      <Loaded load={load} reload={reload}>
+        {(senders) =>
+          senders.length > 0 ? (
+            <>
+              <p>
+                {tr({
+                  th: "หน่วยงานนี้ส่งข้อความและรับติดต่อผ่านช่องทางเหล่านี้เท่านั้น",
+                  en: "This agency sends messages and takes calls through these channels only.",
+                })}
+              </p>
+              <ChannelList senders={senders} />
+            </>
+          ) : (
+            <p>{tr({ th: "หน่วยงานนี้ยังไม่ได้ลงทะเบียนช่องทางทางการ", en: "This agency has not registered its official channels yet." })}</p>
+          )
+        }
+      </Loaded>
+      <p>
+        <a href="#register" onClick={() => document.getElementById("register")?.setAttribute("open", "")}>
+          {tr({ th: "ดูทะเบียนช่องทางทางการของทุกหน่วยงาน", en: "See the register of every agency's official channels" })}
+        </a>
+      </p>
+    </section>
+  );
+}
+
+/** The whole public register, grouped by agency; loaded only when opened. */
+function Register() {
+  const { tr, pick } = useApp();
+  const [load, reload] = useLoad("/api/v1/open/senders");
+  return (
+    <Loaded load={load} reload={reload}>
+      {(senders) => {
+        const agencies = [...new Set(senders.map((sender) => sender.agency_code))];
+        return (
+          <>
+            {agencies.map((agency) => {
+              const own = senders.filter((sender) => sender.agency_code === agency);
+              return (
+                <div key={agency}>
+                  <h3>{pick(own[0], "agency_name")}</h3>
+                  <ChannelList senders={own} />
+                </div>
+              );
+            })}
+            <p>
+              {tr({ th: "ข้อมูลเปิด:", en: "Open data:" })} <a href="/api/v1/open/senders">JSON</a> ·{" "}
+              <a href="/api/v1/open/senders.csv" download>CSV</a>
+            </p>
+          </>
+        );
+      }}
+    </Loaded>
+  );
+}
+
+function RegisterSection() {
+  const { tr } = useApp();
+  const [open, setOpen] = useState(false);
+  return (
+    <details id="register" class="register" onToggle={(event) => setOpen(event.currentTarget.open)}>
+      <summary>{tr({ th: "ทะเบียนช่องทางทางการของหน่วยงาน", en: "Register of agencies' official channels" })}</summary>
+      {open && <Register />}
+    </details>
   );
 }
 
@@ -93,6 +190,7 @@ function Result({ code }: { code: string }) {
               })}
             </p>
           )}
+          <OfficialChannels agency={found.agency_code} />
           <details class="technical">
             <summary>{tr({ th: "ข้อมูลทางเทคนิค", en: "Technical details" })}</summary>
             <dl>
@@ -176,6 +274,7 @@ export function VerifyMessage({ param }: { param: string }) {
         </div>
       )}
       {checked && (checked.code ? <Result key={checked.code} code={checked.code} /> : <NotFromUs code={null} />)}
+      <RegisterSection />
     </section>
   );
 }

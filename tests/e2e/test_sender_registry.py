@@ -1,0 +1,53 @@
+"""The sender registry on a 360 px phone in Thai (issue 21 item 4): beside a genuine code, the check page
+lists the sending agency's official channels from the public register (the demo's approved entries), and
+opens the whole register. Screenshot ``tests/e2e/screenshots/94-verify-official-channels-th.png``."""
+
+from __future__ import annotations
+
+from playwright.async_api import async_playwright, expect
+
+from backend.demo.people import DEMO_PEOPLE_BY_KEY
+from tests.helpers.genuine import agency_system, register_sms
+from tests.helpers.pwa import CHROMIUM, FLAGS, DemoApp, require_pwa_build, shot
+
+require_pwa_build()
+
+
+async def test_the_check_page_shows_the_agencys_official_channels_for_a_genuine_code_in_thai(
+    demo_app: DemoApp,
+) -> None:
+    system, agency_id = await agency_system(demo_app, "demo-welfare")
+    try:
+        made = await register_sms(
+            system, agency_id, DEMO_PEOPLE_BY_KEY["malee"].national_id, "กรมสวัสดิการสาธิต: บัตรของท่านพร้อมรับแล้ว"
+        )
+    finally:
+        await system.aclose()
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        try:
+            phone = await browser.new_context(
+                viewport={"width": 360, "height": 740}, locale="th-TH", bypass_csp=True
+            )
+            page = await phone.new_page()  # nobody logged in
+            await page.goto(f"{demo_app.base}/verify-message?code={made['code']}")
+            await expect(page.locator(".verdict.good")).to_have_text("✓ ข้อความนี้มาจากรัฐจริง")
+            official = page.locator(".official")
+            await expect(official.locator("h2")).to_have_text("ช่องทางทางการของหน่วยงาน")
+            channels = official.locator(".official-channels")
+            await expect(channels.locator("dt", has_text="ชื่อผู้ส่ง SMS")).to_have_count(1)
+            await expect(channels).to_contain_text("DemoWelfare")
+            await expect(channels).to_contain_text("welfare.demo.invalid")
+            await expect(channels).to_contain_text("สายด่วน 24 ชั่วโมง")
+            await expect(channels).not_to_contain_text("DemoWater")  # another agency's name is not this one's
+            await shot(page, "94-verify-official-channels-th")
+
+            await official.get_by_role("link", name="ดูทะเบียนช่องทางทางการของทุกหน่วยงาน").click()
+            register = page.locator("#register")
+            await expect(register.locator("h3", has_text="การประปาสาธิต")).to_be_visible()
+            await expect(register).to_contain_text("DemoWater")
+            await expect(register.get_by_role("link", name="CSV")).to_have_attribute(
+                "href", "/api/v1/open/senders.csv"
+            )
+        finally:
+            await browser.close()
