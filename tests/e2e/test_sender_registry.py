@@ -1,14 +1,15 @@
 """The sender registry on a 360 px phone in Thai (issue 21 item 4): beside a genuine code, the check page
 lists the sending agency's official channels from the public register (the demo's approved entries), and
-opens the whole register. Screenshot ``tests/e2e/screenshots/94-verify-official-channels-th.png``."""
+opens the whole register; an agency's administrator adds a name in the console and it is published once a
+platform admin approves it. Screenshots 94 and 95 in ``tests/e2e/screenshots/``, checked by axe-core."""
 
 from __future__ import annotations
 
-from playwright.async_api import async_playwright, expect
+from playwright.async_api import BrowserContext, async_playwright, expect
 
 from backend.demo.people import DEMO_PEOPLE_BY_KEY
 from tests.helpers.genuine import agency_system, register_sms
-from tests.helpers.pwa import CHROMIUM, FLAGS, DemoApp, require_pwa_build, shot
+from tests.helpers.pwa import CHROMIUM, FLAGS, DemoApp, log_in, require_pwa_build, shot
 
 require_pwa_build()
 
@@ -51,3 +52,32 @@ async def test_the_check_page_shows_the_agencys_official_channels_for_a_genuine_
             )
         finally:
             await browser.close()
+
+
+async def test_an_agency_admin_adds_an_sms_name_in_the_console_and_it_is_published_once_approved(
+    demo_app: DemoApp, browser_context: BrowserContext
+) -> None:
+    page = await browser_context.new_page()
+    await page.set_viewport_size({"width": 360, "height": 740})
+    await log_in(page, demo_app.base, "Kanda Phudulae", "/console")
+    await page.click(".segmented button:text-is('ช่องทางทางการ')")
+    await expect(page.locator(".senders")).to_contain_text("DemoWelfare")  # the demo's approved one
+    await page.get_by_label("ชื่อหรือหมายเลข").fill("Welfare-Too-Long")
+    await page.click("button:text-is('เพิ่ม')")
+    await expect(page.locator(".field-error")).to_be_visible()  # longer than an SMS sender name can be
+    await page.get_by_label("ชื่อหรือหมายเลข").fill("WelfareNews")
+    await page.get_by_label("หมายเหตุ (ภาษาไทย)").fill("ข่าวสวัสดิการ")
+    await page.click("button:text-is('เพิ่ม')")
+    card = page.locator(".senders .card", has_text="WelfareNews")
+    await expect(card.locator(".status")).to_have_text("รอผู้ดูแลแพลตฟอร์มตรวจ")
+    await shot(page, "95-console-official-channels-th")
+
+    admin = await browser_context.new_page()
+    await admin.set_viewport_size({"width": 360, "height": 740})
+    await log_in(admin, demo_app.base, "Anan Dulaerabop", "/console")
+    waiting = admin.locator("li", has=admin.locator("h4", has_text="WelfareNews"))
+    await expect(waiting).to_contain_text("กรมสวัสดิการสาธิต")
+    await waiting.get_by_role("button", name="อนุมัติและเผยแพร่").click()
+    await expect(waiting).to_have_count(0)
+    published = await admin.request.get(f"{demo_app.base}/api/v1/open/senders")
+    assert {"WelfareNews", "DemoWelfare"} <= {entry["value"] for entry in await published.json()}

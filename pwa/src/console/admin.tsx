@@ -10,6 +10,7 @@ import { Loaded } from "../ui/loaded";
 import { choices, label } from "../vocabulary";
 import { Reviews } from "./admin-reviews";
 import { problemsOf, useFieldText, useProblemText } from "./problems";
+import { SenderReviews } from "./senders";
 import { useWords } from "./words";
 
 const ROLES: Schema<"NewRoleGrant">["role"][] = [
@@ -154,6 +155,7 @@ export function AdminConsole({ agencyName }: { agencyName: (id: number) => strin
         }}
       </Loaded>
       <Reviews agencyName={agencyName} done={setMessage} />
+      <SenderReviews done={setMessage} />
       <h3>{w("roles")}</h3>
       <div class="filters">
         <Field label={w("searchPeople")}>

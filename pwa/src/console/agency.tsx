@@ -2,7 +2,7 @@
 // connectors with their health and registration (agency-connectors.tsx), message templates and sending
 // with live progress (agency-messages.tsx), the bills the agency issued with their payments
 // (agency-bills.tsx), refunds, the webhook and machine clients (agency-integration.tsx), and the
-// applications citizens sent (applications/).
+// applications citizens sent (applications/), and its official channels in the sender register (senders.tsx).
 import { useState } from "preact/hooks";
 
 import "./agency.css";
@@ -14,11 +14,12 @@ import { ClientsPanel, RefundsPanel, WebhookPanel } from "./agency-integration";
 import { TemplatesPanel } from "./agency-messages";
 import { SendPanel } from "./agency-send";
 import { TilesPanel } from "./agency-tiles";
+import { SendersPanel } from "./senders";
 import { allAgencyWords, type AgencyWord, useAgencyWords } from "./agency-words";
 import { ApplicationsPanel } from "./applications";
 import { type Word, useWords } from "./words";
 
-type AgencyTab = "applications" | "tiles" | "connectors" | "templates" | "send" | "bills" | "refunds" | "webhook" | "clients";
+type AgencyTab = "applications" | "tiles" | "connectors" | "templates" | "send" | "bills" | "refunds" | "webhook" | "clients" | "senders";
 const AGENCY_TABS: [AgencyTab, Word | AgencyWord, string[]][] = [
   ["tiles", "tiles", ["agency_admin", "agency_editor"]],
   ["connectors", "connectors", ["agency_admin"]],
@@ -28,6 +29,7 @@ const AGENCY_TABS: [AgencyTab, Word | AgencyWord, string[]][] = [
   ["refunds", "refundsTab", ["agency_admin"]],
   ["webhook", "webhookTab", ["agency_admin"]],
   ["clients", "clientsTab", ["agency_admin"]],
+  ["senders", "sendersTab", ["agency_admin"]],
   ["applications", "applicationsTab", ["agency_admin", "agency_officer"]],
 ];
 
@@ -50,6 +52,7 @@ export function AgencyConsole({ agencyId, name, roles }: { agencyId: number; nam
       {tab === "refunds" && <RefundsPanel agencyId={agencyId} />}
       {tab === "webhook" && <WebhookPanel agencyId={agencyId} />}
       {tab === "clients" && <ClientsPanel agencyId={agencyId} />}
+      {tab === "senders" && <SendersPanel agencyId={agencyId} />}
       {tab === "applications" && <ApplicationsPanel agencyId={agencyId} />}
     </>
   );
