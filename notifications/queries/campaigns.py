@@ -10,7 +10,6 @@ import msgspec
 from backend.core.db import Connection, Db
 from notifications.queries.messages import Earlier
 from notifications.schemas import (
-    NO_DEVICES,
     AgencyFollowers,
     AgeRange,
     Audience,
@@ -184,19 +183,20 @@ async def advance_campaign(connection: Connection, campaign_id: str, through: st
 
 
 async def campaign_progress(db: Db, agency_id: int, campaign_id: str) -> CampaignProgress | None:
+    """From the counters the messages' statuses keep (migration 0038): a few rows whatever the audience."""
     row = await db.fetchrow(
         """
         SELECT c.id::text, c.status, c.recipients, c.send_at, c.created_at, c.expanded_at,
                coalesce((SELECT jsonb_object_agg(status, n) FROM (
-                   SELECT status, count(*) AS n FROM notifications WHERE campaign_id = c.id GROUP BY status
+                   SELECT status, sum(n)::bigint AS n FROM campaign_counts WHERE campaign_id = c.id
+                   GROUP BY status HAVING sum(n) <> 0
                ) AS counts), '{}') AS counts,
-               (SELECT count(*) FROM notifications WHERE campaign_id = c.id
-                  AND status = 'permanent-failure' AND status_reason = $3) AS inbox_only
+               (SELECT coalesce(sum(n), 0)::bigint FROM campaign_counts WHERE campaign_id = c.id
+                  AND status = 'permanent-failure' AND inbox_only) AS inbox_only
         FROM notification_campaigns c WHERE c.id = $1::uuid AND c.agency_id = $2
         """,
         campaign_id,
         agency_id,
-        NO_DEVICES,
     )
     return msgspec.convert(dict(row), CampaignProgress) if row else None
 
