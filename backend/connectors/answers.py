@@ -1,8 +1,9 @@
 """A citizen's answers from each connector: as kept in Redis between pages, and as the page shows them.
 
 Two keys per citizen and connector, each under a digest of the national ID (never the ID in clear):
-the cached copy of the last answer, kept for the connector's ``cache_seconds`` fresh and a day after
-that stale; and the hold, which keeps the citizen's calls to one connector to one per cool-down
+the cached copy of the last answer, kept while it is fresh (the connector's ``cache_seconds``; the day
+after that, when it may still be shown stale, it is read from PostgreSQL: ``answers_queries``); and the
+hold, which keeps the citizen's calls to one connector to one per cool-down
 (``SET NX EX``, so that every replica agrees), and says, once the call that claimed it has failed, why.
 """
 
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 import msgspec
 import redis.asyncio
 
+from backend.connectors.answers_queries import KeptAnswer
 from backend.connectors.client import PLAIN_REASONS
 from backend.connectors.contract import Entitlement, EntitlementsResponse
 from backend.connectors.schemas import (
@@ -32,7 +34,11 @@ HOLD_KEY = "entitlements-refresh:{}:{}"
 """Connector, citizen (digest): held while the citizen may not have that connector asked again; the
 value is when they may (epoch seconds), then, once the call has failed, why."""
 _AWAIT_POLL_SECONDS = 0.05
-_STALE_KEEP_SECONDS = 86400
+STALE_KEEP_SECONDS = 86400
+"""How long past its ``cache_seconds`` an answer may still be shown, marked stale."""
+_REDIS_GRACE_SECONDS = 60
+"""Beyond ``cache_seconds`` in Redis: another of the citizen's requests waiting on a call
+(``await_copy``) finds its answer there even when the connector caches nothing."""
 Outcome = tuple[ResultState, float | None, EntitlementsResponse | None, str | None]
 """(state, when the answer was fetched, the answer, why it is not fresh)."""
 
@@ -45,6 +51,17 @@ class Cached(msgspec.Struct):
 def _copy_from(raw: bytes | str | None) -> Cached | None:
     with contextlib.suppress(msgspec.DecodeError):  # one kept before a rule it fails: as if missing
         return msgspec.json.decode(raw, type=Cached) if raw is not None else None
+    return None
+
+
+def kept_copy(kept: KeptAnswer, row: ActiveConnector, now: float) -> Cached | None:
+    """The answer PostgreSQL keeps, while it may still be shown (and only if it meets today's rules)."""
+    if now - kept.fetched_at >= row.cache_seconds + STALE_KEEP_SECONDS:
+        return None
+    with contextlib.suppress(msgspec.DecodeError):
+        return Cached(
+            fetched_at=kept.fetched_at, answer=msgspec.json.decode(kept.answer, type=EntitlementsResponse)
+        )
     return None
 
 
@@ -148,13 +165,13 @@ class AnswerStore:
     async def keep(
         self, answered: list[tuple[ActiveConnector, float, EntitlementsResponse]], digest: str
     ) -> None:
-        """Each answer as the connector's cached copy, kept a day past its ``cache_seconds``."""
+        """Each answer as the connector's cached copy, while it is fresh."""
         async with self._redis.pipeline(transaction=False) as pipe:
             for row, at, answer in answered:
                 pipe.set(
                     CACHE_KEY.format(row.id, digest),
                     msgspec.json.encode(Cached(fetched_at=at, answer=answer)),
-                    ex=row.cache_seconds + _STALE_KEEP_SECONDS,
+                    ex=row.cache_seconds + _REDIS_GRACE_SECONDS,
                 )
             await pipe.execute()
 

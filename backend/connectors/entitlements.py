@@ -1,11 +1,11 @@
 """A citizen's entitlements, gathered live from every agency's connector at once.
 
 Each connector's answer is cached per citizen in Redis for the connector's ``cache_seconds`` and
-kept (stale) for a day after (``backend.connectors.answers``). A fresh copy is served as it is. A stale
-copy is served at once and refreshed in the background (stale-while-revalidate). Without a copy (or on
-a refresh) the connector is called, and the whole fan-out has one deadline: what has not answered by
-then is shown from its last copy, marked stale, or else reported as unavailable, in plain words; it
-never holds up the page.
+kept in PostgreSQL, where it may be shown stale for a day after (``backend.connectors.answers``). A
+fresh copy is served as it is. A stale copy is served at once and refreshed in the background
+(stale-while-revalidate). Without a copy (or on a refresh) the connector is called, and the whole
+fan-out has one deadline: what has not answered by then is shown from its last copy, marked stale, or
+else reported as unavailable, in plain words; it never holds up the page.
 A citizen's calls to one connector are held to one per cool-down (a minute by default), whatever asks
 for them (a refresh, a stale copy, a missing one): within it the copy is served as it is, and the page
 says when the citizen may refresh.
@@ -34,11 +34,19 @@ import msgspec
 import structlog
 from litestar.datastructures import State
 
-from backend.connectors import access_log, queries
-from backend.connectors.answers import AnswerStore, Cached, Outcome, agency_result, as_held, is_fresh
+from backend.connectors import access_log, answers_queries, queries
+from backend.connectors.answers import (
+    AnswerStore,
+    Cached,
+    Outcome,
+    agency_result,
+    as_held,
+    is_fresh,
+    kept_copy,
+)
 from backend.connectors.client import PLAIN_REASONS, ConnectorClient, ConnectorFailure, ConnectorTarget
 from backend.connectors.contract import EntitlementsResponse
-from backend.connectors.schemas import ActiveConnector, ConnectorRow, EntitlementsPage, Said
+from backend.connectors.schemas import ActiveConnector, ConnectorRow, ConsentView, EntitlementsPage, Said
 from backend.core.crypto import NationalIdCipher
 from backend.core.db import Pool
 from backend.core.tasks import TaskKind, unit_of_work
@@ -196,6 +204,9 @@ class EntitlementsService:
         digest = self._digest(national_id)
         cached, holds = await self._answers.read(connectors, digest) if connectors else ({}, {})
         now = time.time()
+        cached |= await self._kept(
+            citizen_id, [row for row in connectors if row.id not in cached], consents, now
+        )
         wanted = [  # what would reach an agency: a refresh, or a copy stale or missing
             row.id
             for row in connectors
@@ -249,6 +260,18 @@ class EntitlementsService:
             agencies=results,
             refresh_available_at=max(later, default=None),
         )
+
+    async def _kept(
+        self, citizen_id: str, missing: list[ActiveConnector], consents: dict[int, ConsentView], now: float
+    ) -> dict[int, Cached]:
+        """Answers past their fresh time, from PostgreSQL: only for connectors Redis had no copy of and
+        the citizen may be shown (a citizen within every cache lifetime costs no query)."""
+        wanted = {row.id: row for row in missing if not (row.consent_required and row.id not in consents)}
+        if not wanted:
+            return {}
+        kept = await answers_queries.kept_answers(self._pool, citizen_id, list(wanted))
+        copies = {answer.connector_id: kept_copy(answer, wanted[answer.connector_id], now) for answer in kept}
+        return {connector_id: copy for connector_id, copy in copies.items() if copy is not None}
 
     async def _by_the_deadline(
         self, tasks: dict[int, asyncio.Task[Outcome]], cached: dict[int, Cached]
@@ -325,6 +348,11 @@ class EntitlementsService:
             )
             answered = [(call.row, call.at, call.answer) for call in calls if call.answer is not None]
             if answered:
+                await answers_queries.keep_answers(
+                    work.connection,
+                    citizen_id,
+                    [(row.id, at, msgspec.json.encode(answer).decode()) for row, at, answer in answered],
+                )
                 newly_eligible = await queries.replace_entitlement_states(
                     work.connection,
                     citizen_id=citizen_id,

@@ -190,6 +190,7 @@ async def withdraw_all_consents(connection: Connection, connector_id: int) -> No
         connector_id,
     )
     await connection.execute("DELETE FROM entitlement_states WHERE connector_id = $1", connector_id)
+    await connection.execute("DELETE FROM entitlement_answers WHERE connector_id = $1", connector_id)
 
 
 async def withdraw_consent(connection: Connection, citizen_id: str, consent_id: int) -> bool:
@@ -203,11 +204,12 @@ async def withdraw_consent(connection: Connection, citizen_id: str, consent_id: 
     )
     if connector_id is None:
         return False
-    await connection.execute(
-        "DELETE FROM entitlement_states WHERE citizen_id = $1::uuid AND connector_id = $2",
-        citizen_id,
-        connector_id,
-    )
+    for table in ("entitlement_states", "entitlement_answers"):
+        await connection.execute(
+            f"DELETE FROM {table} WHERE citizen_id = $1::uuid AND connector_id = $2",  # noqa: S608
+            citizen_id,
+            connector_id,
+        )
     return True
 
 

@@ -25,6 +25,10 @@ DataItems = Annotated[list[DataItem], msgspec.Meta(max_length=30)]
 # --- connectors (agencies) ------------------------------------------------------------------------
 
 
+MAX_CACHE_SECONDS = 86400
+"""A connector's answers are fresh for at most a day (the database's CHECK says the same)."""
+
+
 class NewConnector(Input, kw_only=True, forbid_unknown_fields=True):
     name: Annotated[str, msgspec.Meta(pattern="^[a-z][a-z0-9-]{1,39}$")]
     title_th: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
@@ -49,7 +53,7 @@ class NewConnector(Input, kw_only=True, forbid_unknown_fields=True):
     """Ask the agency only about citizens of these ages (e.g. an elderly allowance from 60)."""
     timeout_ms: Annotated[int, msgspec.Meta(ge=100, le=10000)] = 2000
     retries: Annotated[int, msgspec.Meta(ge=0, le=3)] = 1
-    cache_seconds: Annotated[int, msgspec.Meta(ge=0, le=86400)] = 300
+    cache_seconds: Annotated[int, msgspec.Meta(ge=0, le=MAX_CACHE_SECONDS)] = 300
     consent_required: bool = False
     consent_days: Annotated[int, msgspec.Meta(ge=1, le=730)] = 365
     """How long a citizen's consent to it lasts (told to them before they agree)."""

@@ -13,10 +13,12 @@ import datetime as dt
 
 import msgspec
 
-from backend.connectors import access_log, queries, review, review_queries
+from backend.connectors import access_log, answers_queries, queries, review, review_queries
+from backend.connectors.answers import STALE_KEEP_SECONDS
 from backend.connectors.client import forget_token
 from backend.connectors.entitlements import SECRET_PURPOSE, Caller, EntitlementsService
 from backend.connectors.schemas import (
+    MAX_CACHE_SECONDS,
     AccessKind,
     ChangeInReview,
     ConnectorRow,
@@ -30,6 +32,7 @@ from backend.connectors.schemas import (
     NewConsent,
 )
 from backend.connectors.tls import certificate_problems
+from backend.core.db import Pool
 from backend.core.errors import Conflict, FieldError, InvalidInput, NotFound, invalid
 from backend.core.outbound import DestinationRefused, check_destination, origin_of
 from backend.core.principal import Principal
@@ -345,3 +348,13 @@ async def data_access_page(
     items, next_before = access_log.grouped(rows[:_SCANNED], limit, more=len(rows) > _SCANNED)
     agencies = await access_log.agencies_in_record(resources.pool, citizen_id)
     return DataAccessPage(items=items, next_before=next_before, agencies=agencies)
+
+
+async def forget_old_answers(pool: Pool) -> int:
+    """The retention job's part: answers kept past the longest cache lifetime and the stale day."""
+    deleted = 0
+    while batch := await answers_queries.delete_answers_older_than(
+        pool, MAX_CACHE_SECONDS + STALE_KEEP_SECONDS
+    ):
+        deleted += batch
+    return deleted

@@ -16,6 +16,7 @@ from saq import CronJob, Worker
 
 from backend.applications.files import FileStore
 from backend.applications.storage import collect_garbage
+from backend.connectors.service import forget_old_answers
 from backend.core import tasks
 from backend.core.resources import Resources, open_resources
 from backend.genuine.service import apply_retention as genuine_retention
@@ -60,6 +61,7 @@ async def apply_retention(ctx: dict[str, Any]) -> tuple[int, int]:
     purged += await genuine_retention(
         resources.pool, text_days=resources.settings.notification_body_retention_days
     )
+    purged += await forget_old_answers(resources.pool)
     tasks_deleted = await tasks.prune_finished_tasks(
         resources.pool, resources.settings.finished_task_retention_days
     )
