@@ -62,8 +62,13 @@ async def test_a_link_in_a_message_opens_the_leaving_page_naming_the_agency_then
     await expect(leaving.locator(".leaving-host")).to_have_text("welfare.demo.invalid")
     await expect(leaving.locator(".verdict.good")).to_contain_text("อยู่ในทะเบียนช่องทางทางการ")
     await shot(page, "94-leaving-page-th")
+    await page.evaluate("localStorage.setItem('language', 'en')")
+    await page.reload()
+    await expect(leaving.locator("h1")).to_have_text("You are about to leave the app")
+    await expect(leaving).to_contain_text("Demo Department of Social Welfare")
+    await shot(page, "94-leaving-page-en")
 
-    await leaving.locator("a", has_text="ไปต่อที่เว็บไซต์นี้").click()
+    await leaving.locator("a", has_text="Continue to this website").click()
     await expect(page).to_have_url(DESTINATION)
     await expect(page.locator("h1")).to_have_text("agency site")
 
