@@ -2,7 +2,7 @@
 own website opens the platform's leaving page, which names the agency and the destination before the
 citizen goes on; an agency's address anywhere else in the app (a link tile) is named the same way
 first, and a leaving address the platform did not sign says so. Screenshots in
-``tests/e2e/screenshots/`` (94-96), each checked by axe-core."""
+``tests/e2e/screenshots/`` (94-97), each checked by axe-core."""
 
 from __future__ import annotations
 
@@ -87,6 +87,16 @@ async def test_an_agency_address_elsewhere_is_named_first_and_an_unsigned_leavin
     await shot(page, "95-leaving-tile-warning-th")
     await warning.locator("button", has_text="กลับ").click()
     await expect(page.locator("button.tile-open", has_text="นัดหมายโรงพยาบาล").first).to_be_visible()
+
+    # An entitlement's link to the scheme's page (from the agency's connector) is named the same way.
+    await page.goto(f"{demo_app.base}/entitlements")
+    card = page.locator(".card", has_text="เงินอุดหนุนเพื่อการเลี้ยงดูเด็กแรกเกิด")
+    await card.locator("button", has_text="↗").click()
+    await expect(card.locator(".leaving-host")).to_have_text("csg.dcy.go.th")
+    await expect(card.locator(".leaving h2")).to_be_focused()
+    await shot(page, "97-leaving-entitlement-th")
+    await card.locator(".leaving button", has_text="กลับ").click()
+    await expect(card.locator(".leaving")).to_have_count(0)
 
     await page.goto(f"{demo_app.base}/leave/{'A' * 40}.{'B' * 22}")  # the shape of one, signed by no one
     await expect(page.locator("h1")).to_have_text("ลิงก์นี้ไม่ได้มาจากแอปทางรัฐ")
