@@ -19,7 +19,6 @@ import msgspec
 
 from backend.core.db import Pool
 from backend.core.errors import Conflict, NotFound, invalid
-from backend.core.links import refuse_foreign_link
 from backend.core.principal import Principal
 from backend.core.resources import Resources
 from backend.core.tasks import TaskContext, TaskKind, unit_of_work
@@ -34,7 +33,7 @@ from notifications.schemas import (
     TemplateView,
     TileFollowers,
 )
-from notifications.sends import sending_agency, template_for
+from notifications.sends import check_link, message_link, sending_agency, template_for
 from notifications.service import enqueue_campaign_chunk, render, require_category_allowed
 
 if TYPE_CHECKING:
@@ -68,10 +67,11 @@ async def start(
 ) -> tuple[CampaignProgress, bool]:
     """(the campaign's progress, created now), for the agency named in the body (or the caller's only
     one): ``sends.sending_agency`` checks the caller may send for it."""
-    refuse_foreign_link(data.url, "url")
+    check_link(data.url)
     agency_id = await sending_agency(principal, identity, resources, data.agency_id)
     await _require_own_tile(resources, agency_id, data.audience)
     template = await template_for(resources, agency_id, data.template)
+    data = msgspec.structs.replace(data, url=await message_link(resources, agency_id, data.url))
     campaign_id, created = await start_campaign(
         resources.pool,
         resources.queue,

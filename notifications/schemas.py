@@ -19,7 +19,9 @@ from backend.core.user_agents import DeviceWords
 Urgency = Literal["normal", "high"]
 TemplateKey = Annotated[str, msgspec.Meta(pattern="^[a-z][a-z0-9-]{1,59}$")]
 Params = Annotated[dict[str, Annotated[str, msgspec.Meta(max_length=200)]], msgspec.Meta(max_length=30)]
-AppPath = Annotated[str, msgspec.Meta(max_length=500, pattern="^/")]
+MessageLink = Annotated[str, msgspec.Meta(max_length=500, pattern="^(/|https://)")]
+"""A path of the app, or an https link on one of the sending agency's approved link domains (sent as
+the platform's leaving page, ``/leave/...``)."""
 TtlSeconds = Annotated[int, msgspec.Meta(ge=0, le=2_419_200)]
 IdempotencyKey = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 
@@ -146,8 +148,9 @@ class NewNotification(Input, kw_only=True, forbid_unknown_fields=True):
     params: Params = msgspec.field(default_factory=dict)
     urgency: Urgency = "normal"
     ttl_seconds: TtlSeconds = 86_400
-    url: AppPath | None = None
-    """Where a tap opens the app (a path of the app)."""
+    url: MessageLink | None = None
+    """Where a tap opens: a path of the app, or an https link on one of the agency's approved link
+    domains, which the citizen reaches through the platform's leaving page."""
     idempotency_key: IdempotencyKey
     agency_id: int | None = None
     send_at: dt.datetime | None = None
@@ -212,7 +215,8 @@ class NewCampaign(Input, kw_only=True, forbid_unknown_fields=True):
     params: Params = msgspec.field(default_factory=dict)
     urgency: Urgency = "normal"
     ttl_seconds: TtlSeconds = 86_400
-    url: AppPath | None = None
+    url: MessageLink | None = None
+    """As a single message's ``url``."""
     send_at: dt.datetime | None = None
     """When to start; now if absent or past."""
     idempotency_key: IdempotencyKey

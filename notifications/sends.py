@@ -7,8 +7,17 @@ through and ``sending_agency`` checks the permission for that agency, then its r
 
 from __future__ import annotations
 
+import msgspec
+
 from backend.core.errors import BadRequest, NotFound, invalid
-from backend.core.links import refuse_foreign_link
+from backend.core.links import (
+    NOT_OWN_DOMAIN,
+    leave_path,
+    link_host,
+    on_domains,
+    outside_link_problem,
+    refuse_foreign_link,
+)
 from backend.core.principal import Principal, agencies_of, require_agency_permission
 from backend.core.ratelimit import Bucket
 from backend.core.resources import Resources
@@ -50,6 +59,29 @@ async def sending_agency(
     return agency_id
 
 
+def check_link(url: str | None) -> None:
+    """400 naming ``url`` unless it is a plain path of the app or a well-formed https link."""
+    if url is None:
+        return
+    if url.startswith("https://"):
+        if (problem := outside_link_problem(url)) is not None:
+            raise invalid("url", problem)
+    else:
+        refuse_foreign_link(url, "url")
+
+
+async def message_link(resources: Resources, agency_id: int, url: str | None) -> str | None:
+    """What a message carries as its link: a path of the app as it is; an agency's own page as the
+    platform's leaving page, and only on a link domain a platform admin approved for this agency (a
+    message from the platform must not lead a citizen to a site the agency does not answer for)."""
+    if url is None or not url.startswith("https://"):
+        return url
+    domains = await messages.approved_link_domains(resources.pool, agency_id)
+    if not on_domains(link_host(url), domains):
+        raise invalid("url", NOT_OWN_DOMAIN)
+    return leave_path(resources.settings.secret_key, agency_id, url)
+
+
 async def template_for(resources: Resources, agency_id: int, key: str) -> TemplateView:
     template = await templates.latest_template(resources.pool, agency_id, key)
     if template is None:
@@ -61,9 +93,11 @@ async def send(
     resources: Resources, identity: Identity, principal: Principal, data: NewNotification
 ) -> tuple[NotificationStatus, bool]:
     """(the message's status, created now): a repeated idempotency key gives the first message back."""
-    refuse_foreign_link(data.url, "url")
+    check_link(data.url)
     agency_id = await sending_agency(principal, identity, resources, data.agency_id)
     template = await template_for(resources, agency_id, data.template)
+    # Stored, pushed and sealed as the platform's own address; the same for a retried request.
+    data = msgspec.structs.replace(data, url=await message_link(resources, agency_id, data.url))
     # Whether this person has used the app is never part of the answer (see send_to_citizen).
     notification_id, created = await send_to_citizen(
         resources.pool,

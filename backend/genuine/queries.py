@@ -274,3 +274,22 @@ async def add_approved_entry(
         """,
         agency_code, kind, value, note_th, note_en,
     )  # fmt: skip
+
+
+async def link_domains_of(db: Db, agency_id: int) -> tuple[str, str, str, list[str]] | None:
+    """(code, Thai name, English name, approved link domains) of an agency, None when there is none; an
+    agency that is not approved (suspended) vouches for no domain."""
+    row = await db.fetchrow(
+        """
+        SELECT a.code, a.name_th, a.name_en,
+               coalesce(array_agg(s.value) FILTER (WHERE s.id IS NOT NULL AND a.status = 'approved'), '{}')
+                   AS domains
+        FROM agencies a
+        LEFT JOIN sender_entries s
+            ON s.agency_id = a.id AND s.kind = 'link_domain' AND s.review_status = 'approved'
+        WHERE a.id = $1
+        GROUP BY a.id
+        """,
+        agency_id,
+    )
+    return None if row is None else (row["code"], row["name_th"], row["name_en"], list(row["domains"]))

@@ -144,3 +144,18 @@ class OpenSender(msgspec.Struct, kw_only=True):
     note_th: str
     note_en: str
     approved_at: dt.datetime | None
+
+
+# --- links inside messages ------------------------------------------------------------------------
+
+
+class LeavingLink(msgspec.Struct, kw_only=True):
+    """Where a link in a message leads, for the page a citizen sees before leaving the platform."""
+
+    agency_code: str
+    agency_name_th: str
+    agency_name_en: str
+    url: str
+    host: str
+    registered: bool
+    """The host is (still) on one of the agency's link domains approved in the sender registry."""

@@ -246,3 +246,15 @@ async def notification_owner(db: Db, notification_id: str) -> str | None:
         "SELECT citizen_id::text FROM notifications WHERE id = $1::uuid", notification_id
     )
     return citizen_id
+
+
+async def approved_link_domains(db: Db, agency_id: int) -> list[str]:
+    """The agency's link domains a platform admin approved in the sender registry (backend/genuine)."""
+    rows = await db.fetch(
+        """
+        SELECT value FROM sender_entries
+        WHERE agency_id = $1 AND kind = 'link_domain' AND review_status = 'approved'
+        """,
+        agency_id,
+    )
+    return [row["value"] for row in rows]

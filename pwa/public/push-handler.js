@@ -24,7 +24,8 @@ self.addEventListener("push", (event) => {
 });
 
 // A tap opens the message's link only on this origin ("//host", "/\host" and "/<tab>/host" resolve
-// elsewhere), else the inbox. The same check as sameOriginLink in src/links.ts.
+// elsewhere), else the inbox. The same check as sameOriginLink in src/links.ts. A link to an agency's
+// own site arrives as the platform's leaving page (/leave/...), which names the agency before leaving.
 function sameOriginTarget(url, origin) {
   const inbox = new URL("/inbox", origin).href;
   if (typeof url !== "string" || !url.startsWith("/")) return inbox;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 
 import { sameOriginLink } from "./links";
+import { httpsHost } from "./ui/leaving";
 import pushHandler from "../public/push-handler.js?raw";
 
 const ORIGIN = "https://app.example";
@@ -64,5 +65,17 @@ describe("push-handler.js: a tap on a push", () => {
 
   it("opens the inbox instead of any link that would leave this origin", async () => {
     for (const url of HOSTILE) expect(await tapTarget(url), JSON.stringify(url)).toBe(`${ORIGIN}/inbox`);
+  });
+});
+
+describe("httpsHost (what the leaving notice offers to continue to)", () => {
+  it("names the host of a plain https address and offers nothing else", () => {
+    expect(httpsHost("https://www.dsdw.go.th/grant?y=2569")).toBe("www.dsdw.go.th");
+    for (const url of ["javascript:alert(1)", "data:text/html,hi", "http://dsdw.go.th/", "https://user@evil.example/", "/inbox", ""])
+      expect(httpsHost(url), url).toBeNull();
+  });
+
+  it("shows an IDN look-alike in its punycode form, never as the letters it imitates", () => {
+    expect(httpsHost("https://dsdw.g\u043e.th/")).toBe("dsdw.xn--g-1tb.th");
   });
 });

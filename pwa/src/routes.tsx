@@ -15,7 +15,7 @@ import { useApp } from "./state";
 /** The addresses of the app's own screens: links to them are followed without a reload (preact-iso
  * intercepts the click); any other link on this origin (a receipt page, a login) loads as usual. */
 export const IN_APP =
-  /^\/(?:$|[?#]|(?:entitlements|bills|inbox|settings|data-access|console|applications|wallet|verify|verify-message|m|apply|shared|help)(?:[/?#]|$))/;
+  /^\/(?:$|[?#]|(?:entitlements|bills|inbox|settings|data-access|console|applications|wallet|verify|verify-message|m|leave|apply|shared|help)(?:[/?#]|$))/;
 
 type ScreenProps = { param: string };
 type Screen = ComponentType<ScreenProps>;
@@ -157,6 +157,11 @@ const VERIFY_MESSAGE = screen(
   lazyScreen(() => import("./screens/verify-message").then((module) => module.VerifyMessage)),
   { id: /^[A-Za-z0-9-]{16,19}$/ },
 );
+/** The leaving page a link inside a message opens: which agency, where to, before leaving the app. */
+const LEAVE = screen(
+  lazyScreen(() => import("./screens/leave").then((module) => module.Leave)),
+  { id: /^[A-Za-z0-9_-]{4,1000}\.[A-Za-z0-9_-]{22}$/ },
+);
 /** A receipt's check, for anyone holding it (its QR leads here). */
 const RECEIPT_CHECK = screen(
   lazyScreen(() => import("./screens/receipt-check").then((module) => module.ReceiptCheck)),
@@ -186,6 +191,7 @@ export function Screens({ onRouteChange }: { onRouteChange: () => void }) {
       <Route path="/verify/:id?" component={VERIFY} />
       <Route path="/verify-message" component={VERIFY_MESSAGE} />
       <Route path="/m/:id" component={VERIFY_MESSAGE} />
+      <Route path="/leave/:id" component={LEAVE} />
       <Route path="/help" component={HELP} />
       <Route default component={NOT_FOUND} />
     </Router>

@@ -32,8 +32,11 @@ async def agency_system(demo_app: DemoApp, agency_code: str) -> tuple[httpx.Asyn
     return client, int(entry["agency_id"])
 
 
-async def send_message(system: httpx.AsyncClient, agency_id: int, national_id: str) -> dict[str, str]:
-    """A template (made once) and one message from it to ``national_id``; the message's id and status."""
+async def send_message(
+    system: httpx.AsyncClient, agency_id: int, national_id: str, url: str | None = None
+) -> dict[str, str]:
+    """A template (made once) and one message from it to ``national_id`` (with ``url`` as its link when
+    given); the message's id and status."""
     made = await system.post(f"/api/v1/agency/{agency_id}/notification-templates", json=TEMPLATE)
     assert made.status_code in (201, 409), made.text
     sent = await system.post(
@@ -44,6 +47,7 @@ async def send_message(system: httpx.AsyncClient, agency_id: int, national_id: s
             "params": {"office": "Bang Rak"},
             "idempotency_key": uuid.uuid4().hex,
             "agency_id": agency_id,
+            **({"url": url} if url else {}),
         },
     )
     assert sent.status_code == 201, sent.text

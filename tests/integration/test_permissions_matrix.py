@@ -146,7 +146,9 @@ TABLE: dict[str, Who] = {
     "GET /verify/receipt/{key:str}": ANYONE,
     "GET /verify-message": ANYONE,
     "GET /m/{key:str}": ANYONE,
+    "GET /leave/{key:str}": ANYONE,
     "GET /api/v1/messages/verify/{code:str}": ANYONE,
+    "GET /api/v1/leave/{token:str}": ANYONE,
     # identity
     "GET /auth/login": ANYONE,
     "GET /auth/callback": ANYONE,
@@ -332,6 +334,7 @@ PWA_SHELL = frozenset({
     "GET /apply/{key:str}", "GET /applications/{key:str}", "GET /wallet/{key:str}", "GET /shared/{key:str}",
     "GET /entitlements/consent/{key:str}", "GET /verify/{key:str}", "GET /verify/receipt/{key:str}",
     "GET /apply/{key:str}/{step:str}", "GET /verify-message", "GET /m/{key:str}",
+    "GET /leave/{key:str}",
 })  # fmt: skip
 
 # --- how each route is called -------------------------------------------------------------------
@@ -438,6 +441,8 @@ CALLS: dict[str, Call] = {
     "GET /verify/receipt/{key:str}": Call("/verify/receipt/{new_key}"),
     "GET /verify-message": Call("/verify-message"),
     "GET /m/{key:str}": Call("/m/{new_key}"),
+    "GET /leave/{key:str}": Call("/leave/{new_key}"),
+    "GET /api/v1/leave/{token:str}": Call("/api/v1/leave/{new_key}", ok=(404,)),  # signed by no one
     "GET /api/v1/messages/verify/{code:str}": Call("/api/v1/messages/verify/{new_key}", ok=(400,)),
     "GET /auth/login": Call("/auth/login?next=/bills", on_demo=True),
     "GET /auth/callback": Call("/auth/callback?error=access_denied", ok=(400,)),  # refused by the provider

@@ -1,4 +1,5 @@
-"""Anyone, without logging in: is the message with this verification code really from the government?"""
+"""Anyone, without logging in: is the message with this verification code really from the government,
+and where does a link inside a message lead?"""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ from litestar import Request, Router, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 
-from backend.genuine import service
+from backend.core.resources import Resources
+from backend.genuine import leaving, service
 from backend.genuine.context import Genuine
-from backend.genuine.schemas import MessageCheck
+from backend.genuine.schemas import LeavingLink, MessageCheck
 from backend.identity.service import Identity
 
 
@@ -27,4 +29,12 @@ async def check_message(
     return await service.check(genuine, identity, request, code)
 
 
-router = Router("/api/v1", tags=["public"], route_handlers=[check_message])
+@get(
+    "/leave/{token:str}",
+    summary="Anyone: where a link inside a message leads, and which agency sent it, before leaving",
+)
+async def leaving_link(token: FromPath[str], resources: NamedDependency[Resources]) -> LeavingLink:
+    return await leaving.leaving(resources, token)
+
+
+router = Router("/api/v1", tags=["public"], route_handlers=[check_message, leaving_link])

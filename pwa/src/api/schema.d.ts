@@ -1396,6 +1396,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/leave/{token}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Anyone: where a link inside a message leads, and which agency sent it, before leaving */
+        get: operations["ApiV1LeaveTokenLeavingLink"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me": {
         parameters: {
             query?: never;
@@ -3157,6 +3174,15 @@ export interface components {
             client_id: string;
             client_secret: string;
             previous_secrets_expire_at: string | null;
+        };
+        /** LeavingLink */
+        LeavingLink: {
+            agency_code: string;
+            agency_name_th: string;
+            agency_name_en: string;
+            url: string;
+            host: string;
+            registered: boolean;
         };
         /** LogoutResult */
         LogoutResult: {
@@ -7643,6 +7669,43 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    ApiV1LeaveTokenLeavingLink: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LeavingLink"];
+                };
             };
             /** @description Bad request syntax or unsupported method */
             400: {

@@ -3,6 +3,7 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { type Schema } from "../api";
 import { type Bilingual, formatBaht, formatDate, formatTime } from "../i18n";
 import { useApp, useLoad } from "../state";
+import { LeavingNotice } from "../ui/leaving";
 import { Loaded } from "../ui/loaded";
 import { label } from "../vocabulary";
 
@@ -64,6 +65,7 @@ function Amount({ item }: { item: Item }) {
 }
 
 function EntitlementCard({ item }: { item: Item }) {
+  const [leaving, setLeaving] = useState(false);
   const { t, tr, language } = useApp();
   const words = item.kind === "benefit" ? undefined : STATUS_OF[item.kind][item.status];
   return (
@@ -83,12 +85,16 @@ function EntitlementCard({ item }: { item: Item }) {
           {item.how_to_claim}
         </p>
       )}
-      {item.url && (
+      {item.url && !leaving && (
         <p>
-          <a href={item.url} rel="noopener noreferrer" target="_blank">
+          <button type="button" onClick={() => setLeaving(true)}>
             {item.scheme_name} ↗
-          </a>
+          </button>
         </p>
+      )}
+      {/* The agency's own page: named, with its address, before the app is left. */}
+      {item.url && leaving && (
+        <LeavingNotice agency={item.agency_name} url={item.url} registered={null} onBack={() => setLeaving(false)} />
       )}
       <p class="meta">{item.agency_name}</p>
     </li>

@@ -6,6 +6,7 @@ import { useApp, useLoad } from "../state";
 import { tileDestination } from "../tile-destinations";
 import { Loaded } from "../ui/loaded";
 import { Icon } from "../ui/icons";
+import { LeavingNotice } from "../ui/leaving";
 import { ErrorNotice } from "../ui/notice";
 import { Tabs } from "../ui/segmented";
 
@@ -22,6 +23,8 @@ export function Home() {
   const { t, tr, language, me, navigate, pick } = useApp();
   const [query, setQuery] = useState("");
   const [cannotOpen, setCannotOpen] = useState("");
+  /** A link tile tapped: the agency's own site, named before the app is left. */
+  const [leaving, setLeaving] = useState<{ tile: Tile; url: string } | null>(null);
   const [grouping, setGrouping] = useState<"categories" | "life_events">("categories");
   const [load, reload] = useLoad("/api/v1/tiles", { query: { lang: language, q: query.trim() || undefined } });
   /** Favourites are the person's own: not offered while acting for someone (docs/delegation.md). */
@@ -41,7 +44,7 @@ export function Home() {
     }
     setCannotOpen("");
     if (me) await request("POST", "/api/v1/tiles/{tile_id}/open", { path: { tile_id: tile.id } }).catch(() => null);
-    if ("page" in destination) window.location.assign(destination.page);
+    if ("page" in destination) setLeaving({ tile, url: destination.page });
     else navigate(destination.screen);
   }
 
@@ -72,6 +75,20 @@ export function Home() {
       )}
     </li>
   );
+
+  if (leaving) {
+    return (
+      <section aria-label={tr({ th: "ออกจากแอป", en: "Leaving the app" })}>
+        <LeavingNotice
+          headingLevel={1}
+          agency={leaving.tile.agency_name}
+          url={leaving.url}
+          registered={null}
+          onBack={() => setLeaving(null)}
+        />
+      </section>
+    );
+  }
 
   return (
     <section aria-labelledby="home-title">
