@@ -35,7 +35,11 @@ class NewScamReport(Input, kw_only=True, forbid_unknown_fields=True):
         super().__post_init__()
         self.text, self.sender, self.link = self.text.strip(), self.sender.strip(), self.link.strip()
         if not (self.text or self.sender or self.link or self.screenshot):
-            raise invalid("text", "give the message's text, its sender, its link or a screenshot")
+            raise invalid(
+                "text",
+                "ใส่ข้อความ ผู้ส่ง ลิงก์ หรือภาพหน้าจออย่างน้อยหนึ่งอย่าง · "
+                "give the message's text, its sender, its link or a screenshot",
+            )
 
 
 class ScamWarning(msgspec.Struct, kw_only=True):

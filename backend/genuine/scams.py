@@ -64,7 +64,7 @@ async def report(
     link = data.link or link_in(data.text)
     link_host = host_of(link) if link else None
     if data.link and link_host is None:
-        raise invalid("link", "is not a web address")
+        raise invalid("link", "ไม่ใช่ที่อยู่เว็บไซต์ · is not a web address")
     sender = sender_key(data.sender)
     warning = await queries.active_warning_for(pool, link_host, sender)
     report_id = await queries.insert_report(
@@ -91,12 +91,12 @@ async def _checked_screenshot(content: bytes) -> str:
     """The image's type, from its first bytes; a PNG or JPEG that decodes whole (Pillow, in a thread)."""
     content_type = sniff_type(content)
     if content_type not in ("image/png", "image/jpeg"):
-        raise invalid("screenshot", "Only PNG or JPEG images are accepted. · รับเฉพาะรูปภาพ PNG หรือ JPEG")
+        raise invalid("screenshot", "รับเฉพาะรูปภาพ PNG หรือ JPEG · Only PNG or JPEG images are accepted.")
     name = "screenshot.png" if content_type == "image/png" else "screenshot.jpg"
     try:
         await asyncio.to_thread(check_upload, name, content)
     except UploadRefused as refused:
-        raise invalid("screenshot", f"{refused.english} · {refused.thai}") from None
+        raise invalid("screenshot", f"{refused.thai} · {refused.english}") from None
     return content_type
 
 
@@ -143,7 +143,12 @@ async def screenshot(pool: Pool, report_id: int) -> tuple[bytes, str]:
 def _key_value(key: ScamKey, value: str) -> str:
     normalised = host_of(value) if key == "link_host" else sender_key(value)
     if normalised is None:
-        raise invalid("value", "is not a host name" if key == "link_host" else "is empty")
+        raise invalid(
+            "value",
+            "ไม่ใช่ชื่อเว็บไซต์ เช่น scam.example · is not a host name such as scam.example"
+            if key == "link_host"
+            else "ว่างเปล่า · is empty",
+        )
     return normalised
 
 

@@ -8,6 +8,7 @@ import { Loaded } from "../ui/loaded";
 import { Icon } from "../ui/icons";
 import { ErrorNotice } from "../ui/notice";
 import { Tabs } from "../ui/segmented";
+import { ScamWarningBanner } from "./scam-warnings";
 
 type Tile = Schema<"CitizenTile">;
 
@@ -99,6 +100,7 @@ export function Home() {
           ))}
         </ul>
       )}
+      <ScamWarningBanner />
       <label class="search">
         <span>{t("search")}</span>
         <input type="search" value={query} onInput={(event) => setQuery(event.currentTarget.value)} />
