@@ -98,7 +98,7 @@ async def test_reports_are_grouped_marked_as_scam_and_the_warning_reaches_everyo
 
     # Everyone sees it, cacheable; the citizen who reported from the app sees the outcome.
     listed = await client.get("/api/v1/scam-warnings")
-    assert listed.headers["cache-control"] == "public, max-age=60"
+    assert listed.headers["cache-control"] == "public, max-age=0, s-maxage=60"
     assert [w["title_th"] for w in listed.json()] == [WARNING["title_th"]]
     [outcome] = (await citizen.get("/api/v1/scam-reports/mine")).json()
     assert (outcome["status"], outcome["warning_title_en"]) == ("scam", WARNING["title_en"])

@@ -53,9 +53,14 @@ async def report_scam(
     return await scams.report(resources.pool, identity, request, optional_principal, data)
 
 
-@get("/scam-warnings", summary="Anyone: the scam warnings in force, newest first (cached a minute)")
+@get(
+    "/scam-warnings",
+    summary="Anyone: the scam warnings in force, newest first (shared caches keep it a minute)",
+)
 async def scam_warnings(resources: NamedDependency[Resources]) -> Response[list[ScamWarning]]:
-    headers = {"Cache-Control": "public, max-age=60", "Access-Control-Allow-Origin": "*"}
+    # Shared caches (a CDN in front of millions of home screens) keep it a minute; a browser asks each
+    # time, so a phone that loaded the list a moment ago still sees a warning published since.
+    headers = {"Cache-Control": "public, max-age=0, s-maxage=60", "Access-Control-Allow-Origin": "*"}
     return Response(await scams.active_warnings(resources.pool), headers=headers)
 
 

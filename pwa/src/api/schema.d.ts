@@ -1986,7 +1986,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Anyone: the scam warnings in force, newest first (cached a minute) */
+        /** Anyone: the scam warnings in force, newest first (shared caches keep it a minute) */
         get: operations["ApiV1ScamWarningsScamWarnings"];
         put?: never;
         post?: never;

@@ -1,7 +1,7 @@
 // One-tap scam reports (docs/genuine-messages.md, "Scam reports"): the report form (prefilled with what
 // the person pasted on the check page), the thank-you, and a logged-in citizen's own reports with
 // their outcome.
-import { useState } from "preact/hooks";
+import { useEffect, useState } from "preact/hooks";
 
 import { ApiError, request, type Schema } from "../api";
 import { formatDate } from "../i18n";
@@ -13,6 +13,9 @@ import { WarningCard } from "./scam-warnings";
 import { foreignLinks } from "./message-check";
 
 type Filed = Schema<"ScamReportFiled">;
+
+/** Said on the window when a report is filed, so "My reports" on the same page shows it at once. */
+const FILED_EVENT = "scam-report-filed";
 
 /** The report form, opened by a button; prefilled with what the person pasted. */
 export function ScamReport({ text: pasted, sender: givenSender = "" }: { text: string; sender?: string }) {
@@ -51,6 +54,7 @@ export function ScamReport({ text: pasted, sender: givenSender = "" }: { text: s
         screenshot: file ? await base64Of(file) : null,
       };
       setFiled((await request("POST", "/api/v1/scam-reports", { body })).data);
+      window.dispatchEvent(new Event(FILED_EVENT));
     } catch (problem) {
       setError(problem);
     } finally {
@@ -173,6 +177,10 @@ export function ScamReport({ text: pasted, sender: givenSender = "" }: { text: s
 export function MyScamReports() {
   const { tr, language, pick } = useApp();
   const [load, reload] = useLoad("/api/v1/scam-reports/mine");
+  useEffect(() => {
+    window.addEventListener(FILED_EVENT, reload);
+    return () => window.removeEventListener(FILED_EVENT, reload);
+  }, [reload]);
   return (
     <section class="my-scam-reports" aria-labelledby="my-scam-reports-title">
       <h2 id="my-scam-reports-title">{tr({ th: "รายงานของฉัน", en: "My reports" })}</h2>
