@@ -287,3 +287,21 @@ async def totals(db: Db) -> tuple[int, int, int]:
     )
     assert row is not None
     return int(row["pending"]), int(row["active"]), int(row["published"])
+
+
+async def add_demo_reports(connection: Connection) -> None:
+    """Demo data: a few reports waiting for support staff, on the first run only (none made yet)."""
+    await connection.execute(
+        """
+        INSERT INTO scam_reports (message_text, link, link_host, sender, created_at)
+        SELECT text, link, host, sender, now() - make_interval(hours => hours_ago)
+        FROM (VALUES
+            ('ไปรษณีย์ไทย: พัสดุของท่านตกค้าง กรุณาชำระค่าธรรมเนียม 25 บาทที่ https://thaipost-parcel.example/pay',
+             'https://thaipost-parcel.example/pay', 'thaipost-parcel.example', 'th-post', 30),
+            ('พัสดุของท่านส่งไม่สำเร็จ อัปเดตที่อยู่ภายใน 24 ชม. thaipost-parcel.example/addr',
+             'thaipost-parcel.example/addr', 'thaipost-parcel.example', NULL, 6),
+            ('กรมที่ดิน: ท่านค้างชำระภาษีที่ดิน โทรกลับด่วน 092-345-6789', NULL, NULL, '0923456789', 2)
+        ) AS demo (text, link, host, sender, hours_ago)
+        WHERE NOT EXISTS (SELECT 1 FROM scam_reports)
+        """
+    )
