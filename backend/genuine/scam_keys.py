@@ -46,8 +46,3 @@ def sender_key(sender: str) -> str | None:
         thai_international = sender.startswith("+66") or (digits.startswith("66") and len(digits) == 11)
         return "0" + digits[2:] if thai_international else digits
     return sender.lower()[:100]
-
-
-def covers(warned_host: str, host: str) -> bool:
-    """A warning about a host covers its subdomains too (``pay.scam.example`` under ``scam.example``)."""
-    return host == warned_host or host.endswith("." + warned_host)
