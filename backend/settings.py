@@ -148,6 +148,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename="upper"):
     """Days after which a message's text and link are purged (the inbox keeps its title)."""
     delivery_metadata_retention_days: Annotated[int, msgspec.Meta(ge=1)] = 1095
     """Days after which push delivery attempts (status codes, reasons) are deleted."""
+    scam_report_retention_days: Annotated[int, msgspec.Meta(ge=1)] = 30
+    """Days after which an undecided scam report loses the text, link and screenshot pasted into it."""
     bank_secrets: str = ""
     """Callback signing secrets, ``bank:secret`` comma separated (demo mode adds ``demo-bank``)."""
     payment_expiry_minutes: int = 15

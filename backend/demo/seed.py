@@ -26,6 +26,7 @@ from backend.demo.seed_applications import demo_application_services
 from backend.demo.seed_tiles import demo_tiles
 from backend.demo.seed_work import seed_staff_work
 from backend.genuine import queries as genuine_queries
+from backend.genuine import scam_queries
 from backend.identity import queries as identity_queries
 from backend.identity.agency_clients import CLIENT_SCOPES, new_client_id, new_secret
 from backend.settings import Settings
@@ -119,6 +120,7 @@ async def seed_demo_data(connection: Connection, settings: Settings) -> None:
         await seed_staff_work(connection, settings)
         for sender in DEMO_SENDERS:
             await genuine_queries.add_approved_entry(connection, *sender)
+        await scam_queries.add_demo_reports(connection)  # Siri (support) finds a scam queue to work
     _write_demo_guide(settings, clients)
 
 

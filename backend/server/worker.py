@@ -19,6 +19,7 @@ from backend.applications.storage import collect_garbage
 from backend.connectors.service import forget_old_answers
 from backend.core import tasks
 from backend.core.resources import Resources, open_resources
+from backend.genuine.scams import apply_retention as scam_retention
 from backend.genuine.service import apply_retention as genuine_retention
 from backend.server.tasks import TASKS, wire_features
 from backend.settings import Settings
@@ -62,6 +63,8 @@ async def apply_retention(ctx: dict[str, Any]) -> tuple[int, int]:
         resources.pool, text_days=resources.settings.notification_body_retention_days
     )
     purged += await forget_old_answers(resources.pool)
+    # What a citizen pasted into a scam report that is still undecided (decided ones are purged then).
+    purged += await scam_retention(resources.pool, days=resources.settings.scam_report_retention_days)
     tasks_deleted = await tasks.prune_finished_tasks(
         resources.pool, resources.settings.finished_task_retention_days
     )

@@ -172,6 +172,16 @@ const vocabulary = {
     approved: { th: "เผยแพร่แล้ว", en: "Published" },
     returned: { th: "ส่งกลับให้แก้ไข", en: "Returned" },
   },
+  scamStatus: {
+    pending: { th: "รอเจ้าหน้าที่ตรวจสอบ", en: "Waiting for our staff to check" },
+    scam: { th: "เป็นมิจฉาชีพ ประกาศเตือนแล้ว", en: "A scam: a warning is published" },
+    not_scam: { th: "ตรวจแล้ว ไม่ใช่มิจฉาชีพ", en: "Checked: not a scam" },
+    dismissed: { th: "ปิดเรื่องแล้ว ข้อมูลไม่พอ", en: "Closed: not enough to go on" },
+  },
+  scamKey: {
+    link_host: { th: "เว็บไซต์ในลิงก์", en: "Link's website" },
+    sender: { th: "ผู้ส่ง", en: "Sender" },
+  },
 } as const satisfies Record<string, Record<string, Record<Language, string>>>;
 
 export type Vocabulary = typeof vocabulary;

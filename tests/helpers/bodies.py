@@ -111,6 +111,7 @@ _SCALARS: dict[type, Any] = {
     msgspec.inspect.AnyType: lambda kind: "a",
     msgspec.inspect.IntType: lambda kind: kind.ge if kind.ge is not None else (kind.gt or 0) + 1,
     msgspec.inspect.CustomType: lambda kind: UPLOAD,  # an UploadFile: the only custom type a body holds
+    msgspec.inspect.BytesType: lambda kind: "iVBORw0KGgo=",  # base64 in JSON: a PNG's signature
 }
 _SEQUENCES = (msgspec.inspect.ListType, msgspec.inspect.SetType, msgspec.inspect.VarTupleType)
 

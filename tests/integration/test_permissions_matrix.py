@@ -199,6 +199,17 @@ TABLE: dict[str, Who] = {
     "GET /api/v1/open/senders": ANYONE,
     "GET /api/v1/open/senders.csv": ANYONE,
     "GET /api/v1/open/senders/{agency_code:str}": ANYONE,
+    "POST /api/v1/scam-reports": ANYONE,  # logged in: linked to the person, who sees the outcome
+    "GET /api/v1/scam-warnings": ANYONE,
+    "GET /api/v1/scam-reports/mine": PERSON,
+    "GET /api/v1/support/scam-reports/groups": STAFF_SUPPORT,
+    "GET /api/v1/support/scam-reports": STAFF_SUPPORT,
+    "GET /api/v1/support/scam-reports/{report_id:int}/screenshot": STAFF_SUPPORT,
+    "POST /api/v1/support/scam-reports/close": STAFF_SUPPORT,
+    "GET /api/v1/support/scam-warnings": STAFF_SUPPORT,
+    "POST /api/v1/support/scam-warnings": STAFF_SUPPORT,
+    "POST /api/v1/support/scam-warnings/{warning_id:int}/withdraw": STAFF_SUPPORT,
+    "GET /api/v1/admin/scam-stats": ADMIN,
     # connectors and entitlements
     "GET /api/v1/agency/{agency_id:int}/connectors": CONNECTORS,
     "POST /api/v1/agency/{agency_id:int}/connectors": CONNECTORS,
@@ -362,6 +373,11 @@ class Call:
     ok: tuple[int, ...] = ()
     """What an allowed actor gets, when it is not a 2xx or 3xx: the route's own answer, past the guard."""
 
+
+SCAM_WARNING = {
+    "title_th": "ระวังข้อความปลอม", "title_en": "Beware of fake messages",
+    "body_th": "อย่ากดลิงก์", "body_en": "Do not open the link.",
+}  # fmt: skip
 
 TILE = {
     "title_th": "บริการทดสอบ", "title_en": "Test service", "icon": "water", "category": "utilities",
@@ -534,6 +550,33 @@ CALLS: dict[str, Call] = {
     "GET /api/v1/open/senders": Call("/api/v1/open/senders"),
     "GET /api/v1/open/senders.csv": Call("/api/v1/open/senders.csv"),
     "GET /api/v1/open/senders/{agency_code:str}": Call("/api/v1/open/senders/dsdw"),
+    "POST /api/v1/scam-reports": Call(
+        "/api/v1/scam-reports", json={"text": "รับเงินคืน https://refund.example/x"}
+    ),
+    "GET /api/v1/scam-warnings": Call("/api/v1/scam-warnings"),
+    "GET /api/v1/scam-reports/mine": Call("/api/v1/scam-reports/mine"),
+    "GET /api/v1/support/scam-reports/groups": Call("/api/v1/support/scam-reports/groups?key=sender"),
+    "GET /api/v1/support/scam-reports": Call("/api/v1/support/scam-reports?key=sender&value={scam_sender}"),
+    "GET /api/v1/support/scam-reports/{report_id:int}/screenshot": Call(
+        "/api/v1/support/scam-reports/{scam_report}/screenshot"
+    ),
+    "POST /api/v1/support/scam-reports/close": Call(
+        "/api/v1/support/scam-reports/close",
+        json={
+            "key": "sender",
+            "value": "{new_scam_sender}",
+            "outcome": "dismissed",
+            "note": "Too little to go on.",
+        },
+    ),
+    "GET /api/v1/support/scam-warnings": Call("/api/v1/support/scam-warnings"),
+    "POST /api/v1/support/scam-warnings": Call(
+        "/api/v1/support/scam-warnings", json={"key": "sender", "value": "{new_name}", **SCAM_WARNING}
+    ),
+    "POST /api/v1/support/scam-warnings/{warning_id:int}/withdraw": Call(
+        "/api/v1/support/scam-warnings/{new_scam_warning}/withdraw", json={"note": "Published by mistake."}
+    ),
+    "GET /api/v1/admin/scam-stats": Call("/api/v1/admin/scam-stats"),
     "GET /api/v1/agency/{agency_id:int}/connectors": Call("/api/v1/agency/{x}/connectors"),
     "POST /api/v1/agency/{agency_id:int}/connectors": Call(
         "/api/v1/agency/{x}/connectors", json={**CONNECTOR, "name": "{new_name}"}
@@ -1186,6 +1229,29 @@ class World:
         return int(
             (await self._made(X_ADMIN, "POST", f"/api/v1/agency/{await self.value('x')}/senders", body))["id"]
         )
+
+    async def _new_scam_sender(self) -> str:
+        """A sender with a report waiting for a decision (written directly: reports are rate limited)."""
+        sender = "scam-" + uuid.uuid4().hex[:12]
+        await self.resources.pool.execute(
+            "INSERT INTO scam_reports (message_text, sender) VALUES ('ข้อความต้องสงสัย', $1)", sender
+        )
+        return sender
+
+    async def _scam_sender(self) -> str:
+        return await self._new_scam_sender()
+
+    async def _scam_report(self) -> int:
+        """A waiting report with a screenshot (a PNG's signature is all the route serves back)."""
+        report_id: int = await self.resources.pool.fetchval(
+            "INSERT INTO scam_reports (sender, screenshot, screenshot_type) "
+            "VALUES ('scam-shot', '\\x89504e470d0a1a0a'::bytea, 'image/png') RETURNING id"
+        )
+        return report_id
+
+    async def _new_scam_warning(self) -> int:
+        body = {"key": "sender", "value": await self._new_name(), **SCAM_WARNING}
+        return int((await self._made(SUPPORT, "POST", "/api/v1/support/scam-warnings", body))["id"])
 
     async def _x_connector(self) -> int:
         """Live: registered, then approved by a platform admin."""

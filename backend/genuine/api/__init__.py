@@ -2,7 +2,7 @@
 
 from litestar import Router
 
-from backend.genuine.api import agency, public, senders
+from backend.genuine.api import agency, public, scams, senders
 
 ROUTERS: list[Router] = [
     public.router,
@@ -10,4 +10,8 @@ ROUTERS: list[Router] = [
     senders.agency_router,
     senders.admin_router,
     senders.public_router,
+    scams.public_router,
+    scams.citizen_router,
+    scams.support_router,
+    scams.admin_router,
 ]

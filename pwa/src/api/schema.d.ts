@@ -193,6 +193,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/scam-stats": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Scam reports and warnings per day, the last 30 days */
+        get: operations["ApiV1AdminScamStatsScamStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/sender-reviews": {
         parameters: {
             query?: never;
@@ -1945,6 +1962,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/scam-reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Anyone: report a suspicious message (logged in: the citizen sees the outcome) */
+        post: operations["ApiV1ScamReportsReportScam"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scam-reports/mine": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The scam reports I made in the app, and what became of them */
+        get: operations["ApiV1ScamReportsMineMyScamReports"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/scam-warnings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Anyone: the scam warnings in force, newest first (shared caches keep it a minute) */
+        get: operations["ApiV1ScamWarningsScamWarnings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/shared/files/{view_token}": {
         parameters: {
             query?: never;
@@ -2177,6 +2245,109 @@ export interface paths {
         put?: never;
         /** Record the bank's answer to a refund; the agency is told */
         post: operations["ApiV1SupportRefundsRefundIdSettleRefund"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/support/scam-reports": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One group's reports waiting for a decision (value left out: those with none) */
+        get: operations["ApiV1SupportScamReportsScamReportsInGroup"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/support/scam-reports/close": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Decide a group's reports without a warning: not a scam, or dismissed, with a note */
+        post: operations["ApiV1SupportScamReportsCloseCloseScamGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/support/scam-reports/groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Reports waiting for a decision, grouped by link host or by sender */
+        get: operations["ApiV1SupportScamReportsGroupsScamReportGroups"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/support/scam-reports/{report_id}/screenshot": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A report's screenshot (until it is purged) */
+        get: operations["ApiV1SupportScamReportsReportIdScreenshotScamReportScreenshot"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/support/scam-warnings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Scam warnings published, active and withdrawn, newest first */
+        get: operations["ApiV1SupportScamWarningsAllScamWarnings"];
+        put?: never;
+        /** Mark a link host or sender as a scam: publish a warning to every citizen, decide its reports */
+        post: operations["ApiV1SupportScamWarningsPublishScamWarning"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/support/scam-warnings/{warning_id}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Withdraw a scam warning (it leaves every citizen's app), with a note */
+        post: operations["ApiV1SupportScamWarningsWarningIdWithdrawWithdrawScamWarning"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3257,6 +3428,19 @@ export interface components {
             name_en: string;
             urgent_passes: boolean;
         };
+        /** MyScamReport */
+        MyScamReport: {
+            id: number;
+            /** Format: date-time */
+            created_at: string;
+            link_host: string | null;
+            sender: string | null;
+            /** @enum {string} */
+            status: "pending" | "scam" | "not_scam" | "dismissed";
+            decided_at: string | null;
+            warning_title_th: string | null;
+            warning_title_en: string | null;
+        };
         /** NationalId */
         NationalId: {
             national_id: string;
@@ -3428,6 +3612,26 @@ export interface components {
             role: "agency_admin" | "agency_editor" | "agency_sender" | "agency_officer" | "support" | "platform_admin";
             reason: string;
             agency_id?: number | null;
+        };
+        /** NewScamReport */
+        NewScamReport: {
+            /** @default  */
+            text: string;
+            /** @default  */
+            sender: string;
+            /** @default  */
+            link: string;
+            screenshot?: string | null;
+        };
+        /** NewScamWarning */
+        NewScamWarning: {
+            /** @enum {string} */
+            key: "link_host" | "sender";
+            value: string;
+            title_th: string;
+            title_en: string;
+            body_th: string;
+            body_en: string;
         };
         /** NewSenderEntry */
         NewSenderEntry: {
@@ -3791,6 +3995,86 @@ export interface components {
             /** Format: date-time */
             saved_at: string;
             draft: components["schemas"]["DraftCheck"];
+        };
+        /** ScamDay */
+        ScamDay: {
+            /** Format: date */
+            day: string;
+            reports: number;
+            warnings: number;
+        };
+        /** ScamGroupClosed */
+        ScamGroupClosed: {
+            decided: number;
+        };
+        /** ScamGroupClosing */
+        ScamGroupClosing: {
+            /** @enum {string} */
+            key: "link_host" | "sender";
+            value: string | null;
+            /** @enum {string} */
+            outcome: "not_scam" | "dismissed";
+            note: string;
+        };
+        /** ScamReportFiled */
+        ScamReportFiled: {
+            id: number;
+            link_host: string | null;
+            sender: string | null;
+            /** @enum {string} */
+            status: "pending" | "scam" | "not_scam" | "dismissed";
+            warning: components["schemas"]["ScamWarning"] | null;
+        };
+        /** ScamReportForStaff */
+        ScamReportForStaff: {
+            id: number;
+            /** Format: date-time */
+            created_at: string;
+            text: string | null;
+            link: string | null;
+            link_host: string | null;
+            sender: string | null;
+            has_screenshot: boolean;
+            from_app: boolean;
+            /** @enum {string} */
+            status: "pending" | "scam" | "not_scam" | "dismissed";
+        };
+        /** ScamReportGroup */
+        ScamReportGroup: {
+            /** @enum {string} */
+            key: "link_host" | "sender";
+            value: string | null;
+            reports: number;
+            screenshots: number;
+            /** Format: date-time */
+            first_seen: string;
+            /** Format: date-time */
+            last_seen: string;
+            warned: boolean;
+        };
+        /** ScamStats */
+        ScamStats: {
+            days: components["schemas"]["ScamDay"][];
+            pending: number;
+            warnings_active: number;
+            warnings_published: number;
+        };
+        /** ScamWarning */
+        ScamWarning: {
+            id: number;
+            link_host: string | null;
+            sender: string | null;
+            title_th: string;
+            title_en: string;
+            body_th: string;
+            body_en: string;
+            /** Format: date-time */
+            published_at: string;
+            withdrawn_at: string | null;
+        };
+        /** ScamWarningWithdrawal */
+        ScamWarningWithdrawal: {
+            note: string;
         };
         /** SchemeSeen */
         SchemeSeen: {
@@ -4615,6 +4899,26 @@ export interface operations {
                             [key: string]: unknown;
                         } | unknown[];
                     };
+                };
+            };
+        };
+    };
+    ApiV1AdminScamStatsScamStats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScamStats"];
                 };
             };
         };
@@ -8818,6 +9122,85 @@ export interface operations {
             };
         };
     };
+    ApiV1ScamReportsReportScam: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewScamReport"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScamReportFiled"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    ApiV1ScamReportsMineMyScamReports: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyScamReport"][];
+                };
+            };
+        };
+    };
+    ApiV1ScamWarningsScamWarnings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScamWarning"][];
+                };
+            };
+        };
+    };
     ApiV1SharedFilesViewTokenSharedFile: {
         parameters: {
             query?: never;
@@ -9321,6 +9704,257 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["RefundState"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    ApiV1SupportScamReportsScamReportsInGroup: {
+        parameters: {
+            query?: {
+                key?: "link_host" | "sender";
+                value?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScamReportForStaff"][];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    ApiV1SupportScamReportsCloseCloseScamGroup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScamGroupClosing"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScamGroupClosed"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    ApiV1SupportScamReportsGroupsScamReportGroups: {
+        parameters: {
+            query?: {
+                key?: "link_host" | "sender";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScamReportGroup"][];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    ApiV1SupportScamReportsReportIdScreenshotScamReportScreenshot: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                report_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    ApiV1SupportScamWarningsAllScamWarnings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScamWarning"][];
+                };
+            };
+        };
+    };
+    ApiV1SupportScamWarningsPublishScamWarning: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewScamWarning"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScamWarning"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    ApiV1SupportScamWarningsWarningIdWithdrawWithdrawScamWarning: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                warning_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScamWarningWithdrawal"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScamWarning"];
                 };
             };
             /** @description Bad request syntax or unsupported method */

@@ -10,6 +10,7 @@ import { Loaded } from "../ui/loaded";
 import { choices, label } from "../vocabulary";
 import { Reviews } from "./admin-reviews";
 import { problemsOf, useFieldText, useProblemText } from "./problems";
+import { ScamStats } from "./scam-stats";
 import { SenderReviews } from "./senders";
 import { useWords } from "./words";
 
@@ -156,6 +157,7 @@ export function AdminConsole({ agencyName }: { agencyName: (id: number) => strin
       </Loaded>
       <Reviews agencyName={agencyName} done={setMessage} />
       <SenderReviews done={setMessage} />
+      <ScamStats />
       <h3>{w("roles")}</h3>
       <div class="filters">
         <Field label={w("searchPeople")}>

@@ -9,6 +9,7 @@ import { Tabs } from "../ui/segmented";
 import { AdminConsole } from "./admin";
 import { AgencyConsole } from "./agency";
 import { SupportConsole } from "./support";
+import { SupportScams } from "./support-scams";
 import { useWords } from "./words";
 
 export function Console() {
@@ -25,7 +26,12 @@ export function Console() {
   };
   const sections: [string, string][] = [
     ...agencyIds.map((id): [string, string] => [`agency-${id}`, agencyName(id)]),
-    ...(isSupport ? ([["support", w("support")]] as [string, string][]) : []),
+    ...(isSupport
+      ? ([
+          ["support", w("support")],
+          ["scams", w("scamReports")],
+        ] as [string, string][])
+      : []),
     ...(isAdmin ? ([["admin", w("administration")]] as [string, string][]) : []),
   ];
   const [section, setSection] = useState(sections[0]?.[0] ?? "");
@@ -51,6 +57,7 @@ export function Console() {
         />
       )}
       {section === "support" && <SupportConsole />}
+      {section === "scams" && <SupportScams />}
       {section === "admin" && <AdminConsole agencyName={agencyName} />}
     </section>
   );

@@ -9,6 +9,7 @@ const words = {
   sections: { th: "ส่วนต่าง ๆ", en: "Sections" },
   support: { th: "ฝ่ายช่วยเหลือ", en: "Support" },
   administration: { th: "ผู้ดูแลระบบ", en: "Administration" },
+  scamReports: { th: "รายงานมิจฉาชีพ", en: "Scam reports" },
   agency: { th: "หน่วยงาน", en: "Agency" },
   failed: { th: "เกิดข้อผิดพลาด", en: "Something went wrong." },
   done: { th: "เรียบร้อย", en: "Done." },

@@ -9,6 +9,7 @@ import { Icon } from "../ui/icons";
 import { LeavingNotice } from "../ui/leaving";
 import { ErrorNotice } from "../ui/notice";
 import { Tabs } from "../ui/segmented";
+import { ScamWarningBanner } from "./scam-warnings";
 
 type Tile = Schema<"CitizenTile">;
 
@@ -116,6 +117,7 @@ export function Home() {
           ))}
         </ul>
       )}
+      <ScamWarningBanner />
       <label class="search">
         <span>{t("search")}</span>
         <input type="search" value={query} onInput={(event) => setQuery(event.currentTarget.value)} />

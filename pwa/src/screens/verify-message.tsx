@@ -10,6 +10,9 @@ import { useApp, useLoad } from "../state";
 import { Loaded } from "../ui/loaded";
 import { label } from "../vocabulary";
 import { findCode, foreignLinks, groupCode } from "./message-check";
+import { knownScam } from "./scam-check";
+import { MyScamReports, ScamReport } from "./scam-report";
+import { ScamWarnings, WarningCard } from "./scam-warnings";
 
 const CHANNELS = {
   app: { th: "แอปทางรัฐ (กล่องข้อความ)", en: "this app's inbox" },
@@ -19,7 +22,7 @@ const CHANNELS = {
 } as const;
 
 /** What to do with a message the platform did not send. */
-function NotFromUs({ code }: { code: string | null }) {
+function NotFromUs({ code, text }: { code: string | null; text: string }) {
   const { tr } = useApp();
   return (
     <div class="panel not-genuine">
@@ -48,6 +51,7 @@ function NotFromUs({ code }: { code: string | null }) {
         </li>
         <li>{tr({ th: "สอบถามได้ที่ศูนย์บริการข้อมูลภาครัฐ โทร 1111", en: "Ask the government contact centre: call 1111" })}</li>
       </ul>
+      <ScamReport key={text} text={text} />
     </div>
   );
 }
@@ -146,11 +150,11 @@ function RegisterSection() {
   );
 }
 
-function Result({ code }: { code: string }) {
+function Result({ code, text }: { code: string; text: string }) {
   const { tr, pick, language } = useApp();
   const [load, reload] = useLoad("/api/v1/messages/verify/{code}", { path: { code } });
   if (load.status === "error" && (load.error.status === 404 || load.error.status === 400)) {
-    return <NotFromUs code={code} />;
+    return <NotFromUs code={code} text={text} />;
   }
   return (
     <Loaded load={load} reload={reload}>
@@ -215,13 +219,16 @@ function Result({ code }: { code: string }) {
 }
 
 export function VerifyMessage({ param }: { param: string }) {
-  const { tr } = useApp();
+  const { tr, me } = useApp();
+  const [warnings, reloadWarnings] = useLoad("/api/v1/scam-warnings");
   const initial = param || new URLSearchParams(window.location.search).get("code") || "";
   const [typed, setTyped] = useState(initial);
   const [checked, setChecked] = useState<{ text: string; code: string | null } | null>(
     initial ? { text: initial, code: findCode(initial) } : null,
   );
   const links = checked ? foreignLinks(checked.text, window.location.origin) : [];
+  const known =
+    checked && warnings.status === "ok" ? knownScam(checked.text, "", warnings.data, window.location.origin) : null;
   return (
     <section aria-labelledby="verify-message-title">
       <h1 id="verify-message-title">{tr({ th: "ข้อความนี้มาจากรัฐจริงไหม", en: "Is this message really from the government?" })}</h1>
@@ -273,7 +280,30 @@ export function VerifyMessage({ param }: { param: string }) {
           </ul>
         </div>
       )}
-      {checked && (checked.code ? <Result key={checked.code} code={checked.code} /> : <NotFromUs code={null} />)}
+      {known && (
+        <div class="panel known-scam">
+          <p class="verdict bad" role="alert">
+            ✕ {tr({ th: "ข้อความนี้เป็นมิจฉาชีพที่รู้จักแล้ว", en: "This is a known scam" })}
+          </p>
+          <ul class="cards">
+            <WarningCard warning={known} />
+          </ul>
+        </div>
+      )}
+      {checked &&
+        (checked.code ? (
+          <Result key={checked.code} code={checked.code} text={checked.text} />
+        ) : (
+          <NotFromUs code={null} text={checked.text} />
+        ))}
+      {!checked && (
+        <section class="report-any" aria-label={tr({ th: "แจ้งข้อความหลอกลวง", en: "Report a scam message" })}>
+          <p>{tr({ th: "ได้รับข้อความน่าสงสัย? แจ้งให้เจ้าหน้าที่ตรวจได้", en: "Got a suspicious message? Report it for our staff to check." })}</p>
+          <ScamReport text="" />
+        </section>
+      )}
+      <ScamWarnings load={warnings} reload={reloadWarnings} />
+      {me && <MyScamReports />}
       <RegisterSection />
     </section>
   );
