@@ -14,12 +14,24 @@ from notifications.service import enqueue_notification
 
 DELEGATION_CATEGORY = "delegation"
 """The category of notices about acting for someone (named in ``categories.CATEGORY_NAMES``)."""
+PLATFORM_NAME = ("ทางรัฐ", "Thang Rat (the platform)")
+"""As migration 0035 names the sender row (Thai, English)."""
 _TTL_SECONDS = 7 * 86400
 
 
 async def platform_sender_id(db: Db) -> int:
-    """The platform's own sender row (one, made by migration 0035)."""
-    sender_id: int = await db.fetchval("SELECT id FROM agencies WHERE is_platform")
+    """The platform's own sender row: one, made by migration 0035, and made again here if it is
+    missing (a database emptied of its agencies, as tests do), so a notice never fails for want of it."""
+    sender_id: int | None = await db.fetchval("SELECT id FROM agencies WHERE is_platform")
+    if sender_id is None:
+        await db.execute(
+            "INSERT INTO agencies (code, name_th, name_en, status, is_platform)"
+            " VALUES ('platform', $1, $2, 'approved', true) ON CONFLICT DO NOTHING",
+            PLATFORM_NAME[0],
+            PLATFORM_NAME[1],
+        )
+        sender_id = await db.fetchval("SELECT id FROM agencies WHERE is_platform")
+    assert sender_id is not None, "an agency already has the code 'platform'"
     return sender_id
 
 
