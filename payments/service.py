@@ -197,14 +197,22 @@ async def pay(
         citizen_id=citizen_id,
         idempotency_key=data.idempotency_key,
         expiry_minutes=settings.payment_expiry_minutes,
+        delegation_id=principal.acting_for.delegation_id if principal.acting_for else None,
     )
     return payment_view(row, None, settings.public_url)
 
 
 async def start_payment(
-    pool: Pool, *, bill: BillView, citizen_id: str, idempotency_key: str, expiry_minutes: int
+    pool: Pool,
+    *,
+    bill: BillView,
+    citizen_id: str,
+    idempotency_key: str,
+    expiry_minutes: int,
+    delegation_id: str | None = None,
 ) -> PaymentRow:
-    """The payment to show: the one this key made, the bill's live one, or a new one."""
+    """The payment to show: the one this key made, the bill's live one, or a new one. ``delegation_id``:
+    the grant a delegate started it under (the agency's webhook says so when it is paid)."""
     earlier = await queries.payment_by_idempotency_key(pool, citizen_id, idempotency_key)
     if earlier is not None:
         if earlier.bill_id != bill.id:
@@ -228,6 +236,7 @@ async def start_payment(
                 qr_payload=qr_payload(bill.biller_id, bill.ref1, bill.ref2, bill.amount_satang),
                 idempotency_key=idempotency_key,
                 expires_at=expires_at,
+                delegation_id=delegation_id,
             )
             await queries.add_event(connection, created.id, None, "created", "citizen", None)
             await queries.add_event(connection, created.id, "created", "pending", "system", "QR shown")
