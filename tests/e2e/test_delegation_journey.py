@@ -127,6 +127,12 @@ async def _his_inbox_tells_him_what_she_did(somchai: Page, base: str) -> None:
     assert DEMO_PEOPLE_BY_KEY["suda"].national_id not in await somchai.content()
     await _fits(somchai, "his inbox with the platform's notices")
     await shot(somchai, "d4b-his-inbox-says-she-paid-for-him-th")
+    # Its code checks as genuine, from the platform itself.
+    await paid.locator("a:has-text('ใครก็ตรวจสอบรหัสนี้ได้')").click()
+    await expect(somchai.locator(".verdict.good")).to_have_text("✓ ข้อความนี้มาจากรัฐจริง", timeout=WAIT)
+    await expect(somchai.locator(".panel.genuine")).to_contain_text("ทางรัฐ")
+    await _fits(somchai, "the check page of the platform's notice")
+    await shot(somchai, "d4c-the-platforms-notice-is-genuine-th")
 
 
 async def _his_record_names_her_for_each_step(somchai: Page, base: str) -> None:
