@@ -113,8 +113,19 @@ async def bills_for(db: Db, national_id_hash: bytes, status: str | None) -> list
 
 _PAYMENT_COLUMNS = """
     id::text, bill_id::text, citizen_id::text, amount_satang, state, qr_payload, expires_at,
-    created_at, completed_at
+    created_at, completed_at, delegation_id::text
 """
+
+
+async def delegate_name(db: Db, delegation_id: str) -> tuple[str, str]:
+    """The name (Thai, English) of the delegate of a grant, for the receipt message."""
+    row = await db.fetchrow(
+        "SELECT c.name_th, c.name_en FROM delegations d JOIN citizens c ON c.id = d.delegate_id"
+        " WHERE d.id = $1::uuid",
+        delegation_id,
+    )
+    th, en = (row["name_th"], row["name_en"]) if row else (None, None)
+    return th or en or "ผู้ทำแทนคุณ", en or th or "the person acting for you"
 
 
 def _payment(row: Any) -> PaymentRow | None:

@@ -336,8 +336,13 @@ async def settle_locked(
 async def _tell_the_citizen(
     work: UnitOfWork, bill: LockedBill, payment: PaymentRow, receipt: NewReceipt, amount_satang: int
 ) -> None:
-    """An inbox message (and a push) with the receipt, in the same transaction as the payment."""
+    """An inbox message (and a push) with the receipt, in the same transaction as the payment; it names
+    the delegate who paid for the citizen, when one did ("สุดา ใจดี ชำระแทนคุณ")."""
     amount = f"{amount_satang / 100:,.2f}"
+    by_th = by_en = ""
+    if payment.delegation_id is not None:
+        name_th, name_en = await queries.delegate_name(work.connection, payment.delegation_id)
+        by_th, by_en = f" · {name_th} ชำระแทนคุณ", f", paid for you by {name_en}"
     await enqueue_notification(
         work,
         citizen_id=payment.citizen_id,
@@ -347,8 +352,8 @@ async def _tell_the_citizen(
         texts={
             "title_th": f"ชำระเงินสำเร็จ {amount} บาท",
             "title_en": f"Paid: {amount} baht",
-            "body_th": f"{bill.description_th} ใบเสร็จเลขที่ {receipt.number}",
-            "body_en": f"{bill.description_en}, receipt {receipt.number}",
+            "body_th": f"{bill.description_th} ใบเสร็จเลขที่ {receipt.number}{by_th}",
+            "body_en": f"{bill.description_en}, receipt {receipt.number}{by_en}",
         },
         url=f"/receipts/{receipt.id}",
         urgency="high",  # about the citizen's own money: never held back

@@ -2,9 +2,10 @@
 `citizen run` of its own (demo mode): Somchai asks his daughter Suda (by her national ID) to see and pay
 his bills and read his messages for three months; Suda accepts in her own app, switches to acting for
 him (a banner in another colour, only his bills and inbox on the menus), pays his water bill at the
-bank and reads his messages; Somchai's inbox tells him, from "ทางรัฐ" (the platform), that she accepted
-and that she paid for him; he sees each of her steps in "who accessed my data", named, never as "you";
-he ends it and her next request is refused. Screenshots land in ``tests/e2e/screenshots/``."""
+bank and reads his messages; Somchai's inbox tells him, from "ทางรัฐ" (the platform), that she
+accepted and started paying, and his receipt says "สุดา ใจดี ชำระแทนคุณ"; he sees each of her steps in
+"who accessed my data", named, never as "you"; he ends it and her next request is refused.
+Screenshots land in ``tests/e2e/screenshots/``."""
 
 from __future__ import annotations
 
@@ -124,6 +125,9 @@ async def _his_inbox_tells_him_what_she_did(somchai: Page, base: str) -> None:
     await expect(paid).to_be_visible(timeout=WAIT)
     assert "ทางรัฐ" in await paid.inner_text(), "from the platform itself"
     await expect(somchai.locator("li.message:has-text('สุดา ใจดี ตอบรับทำแทนคุณ')")).to_have_count(1)
+    # The bank's money arrived: his receipt message says who paid it for him.
+    receipt = somchai.locator("li.message:has-text('ชำระเงินสำเร็จ')").first
+    await expect(receipt).to_contain_text("สุดา ใจดี ชำระแทนคุณ")
     assert DEMO_PEOPLE_BY_KEY["suda"].national_id not in await somchai.content()
     await _fits(somchai, "his inbox with the platform's notices")
     await shot(somchai, "d4b-his-inbox-says-she-paid-for-him-th")

@@ -103,8 +103,8 @@ async def test_the_payment_webhook_says_on_behalf_when_a_delegate_paid_and_not_o
     somchai, suda = await sign_in(national_id=national_id), await sign_in()
     grant = await make_delegation(
         resources.pool,
-        grantor_id=(await somchai.get("/api/v1/me")).json()["id"],
-        delegate_id=(await suda.get("/api/v1/me")).json()["id"],
+        grantor_id=await _named(resources, somchai, "สมชาย ใจดี", "Somchai Jaidee"),
+        delegate_id=await _named(resources, suda, "สุดา ใจดี", "Suda Jaidee"),
         scopes=("bills",),
     )
     async with webhook_receiver() as receiver:
@@ -128,3 +128,7 @@ async def test_the_payment_webhook_says_on_behalf_when_a_delegate_paid_and_not_o
     assert by_delegate["on_behalf"] == {"kind": "delegate", "delegate_reference": grant.id}
     assert "on_behalf" not in by_himself
     assert national_id not in json.dumps(by_delegate), "no personal data in a payment event"
+    # His receipt messages: the one she paid names her.
+    receipts = [m for m in (await somchai.get("/api/v1/inbox")).json()["items"] if "receipt" in m["body_en"]]
+    assert [m["body_th"].endswith(" · สุดา ใจดี ชำระแทนคุณ") for m in receipts] == [False, True]  # newest first
+    assert receipts[1]["body_en"].endswith(", paid for you by Suda Jaidee")
