@@ -11,6 +11,8 @@ import httpx
 from litestar import Litestar
 
 from backend.core.resources import Resources
+from notifications.platform import platform_sender_id
+from tests.helpers.notifications import TEMPLATE
 from tests.integration.conftest import SignIn
 from tests.integration.test_delegation import _grant, _person
 from tests.integration.test_delegation_acting import _people
@@ -103,6 +105,12 @@ async def test_a_platform_notice_checks_as_genuine_from_the_platform(
     answer = checked.json()
     assert (answer["agency_code"], answer["agency_name_th"], answer["agency_name_en"]) == _PLATFORM
     assert answer["channel"] == "app"
-    # Not an agency: the public and admin lists of agencies leave it out.
+    # Not an agency: the public lists of agencies leave it out, and a staff role there gives nothing
+    # (nobody sends as the platform through the agency API or console).
     listed = (await client.get("/api/v1/agencies")).json()
     assert "platform" not in {agency["code"] for agency in listed}
+    platform_id = await platform_sender_id(resources.pool)
+    sender = await sign_in(("agency_sender", platform_id))
+    assert (await sender.get("/api/v1/me")).json()["roles"] == []
+    refused = await sender.post(f"/api/v1/agency/{platform_id}/notification-templates", json=TEMPLATE)
+    assert refused.status_code == 403, refused.text
