@@ -135,6 +135,7 @@ async def _his_inbox_tells_him_what_she_did(somchai: Page, base: str) -> None:
     await paid.locator("a:has-text('ใครก็ตรวจสอบรหัสนี้ได้')").click()
     await expect(somchai.locator(".verdict.good")).to_have_text("✓ ข้อความนี้มาจากรัฐจริง", timeout=WAIT)
     await expect(somchai.locator(".panel.genuine")).to_contain_text("ทางรัฐ")
+    await expect(somchai.locator("section.official")).to_contain_text("ในกล่องข้อความของแอปนี้เท่านั้น")
     await _fits(somchai, "the check page of the platform's notice")
     await shot(somchai, "d4c-the-platforms-notice-is-genuine-th")
 
