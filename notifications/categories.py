@@ -16,6 +16,7 @@ CATEGORY_NAMES: dict[str, tuple[str, str]] = {
     "payments": ("การชำระเงินและใบเสร็จ", "Payments and receipts"),
     "applications": ("คำขอที่ยื่นไว้", "Your applications"),
     "entitlements": ("สิทธิ์และสวัสดิการของคุณ", "Your entitlements"),
+    "delegation": ("ผู้ทำแทนคุณและคนที่คุณทำแทน", "People acting for you, and for whom you act"),
     "safety": ("ความปลอดภัยและเหตุฉุกเฉิน", "Safety and emergencies"),
     "bills": ("บิลและค่าบริการ", "Bills"),
     "welfare": ("สวัสดิการ", "Welfare"),
@@ -31,8 +32,9 @@ CATEGORY_NAMES: dict[str, tuple[str, str]] = {
     "agriculture": ("การเกษตร", "Farming"),
     "general": ("ข่าวสารทั่วไป", "General news"),
 }
-# The platform sends these itself (payments, application updates, entitlement changes).
-PLATFORM_CATEGORIES = frozenset({"payments", "applications", "entitlements"})
+# The platform sends these itself (payments, application updates, entitlement changes, notices about
+# acting for someone).
+PLATFORM_CATEGORIES = frozenset({"payments", "applications", "entitlements", "delegation"})
 
 
 async def notification_sources(resources: Resources, citizen_id: str) -> NotificationSources:

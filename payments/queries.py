@@ -113,8 +113,19 @@ async def bills_for(db: Db, national_id_hash: bytes, status: str | None) -> list
 
 _PAYMENT_COLUMNS = """
     id::text, bill_id::text, citizen_id::text, amount_satang, state, qr_payload, expires_at,
-    created_at, completed_at
+    created_at, completed_at, delegation_id::text
 """
+
+
+async def delegate_name(db: Db, delegation_id: str) -> tuple[str, str]:
+    """The name (Thai, English) of the delegate of a grant, for the receipt message."""
+    row = await db.fetchrow(
+        "SELECT c.name_th, c.name_en FROM delegations d JOIN citizens c ON c.id = d.delegate_id"
+        " WHERE d.id = $1::uuid",
+        delegation_id,
+    )
+    th, en = (row["name_th"], row["name_en"]) if row else (None, None)
+    return th or en or "ผู้ทำแทนคุณ", en or th or "the person acting for you"
 
 
 def _payment(row: Any) -> PaymentRow | None:
@@ -152,13 +163,14 @@ async def insert_payment(
     qr_payload: str,
     idempotency_key: str,
     expires_at: dt.datetime,
+    delegation_id: str | None = None,
 ) -> PaymentRow:
     created = _payment(
         await connection.fetchrow(
             f"""
             INSERT INTO payments (bill_id, citizen_id, amount_satang, state, qr_payload, idempotency_key,
-                                  expires_at)
-            VALUES ($1::uuid, $2::uuid, $3, 'pending', $4, $5, $6)
+                                  expires_at, delegation_id)
+            VALUES ($1::uuid, $2::uuid, $3, 'pending', $4, $5, $6, $7::uuid)
             RETURNING {_PAYMENT_COLUMNS}
             """,  # noqa: S608
             bill_id,
@@ -167,6 +179,7 @@ async def insert_payment(
             qr_payload,
             idempotency_key,
             expires_at,
+            delegation_id,
         )
     )
     assert created is not None
@@ -239,12 +252,13 @@ async def expire_payments(connection: Connection, bill_id: str | None = None) ->
 
 async def paid_bill_event(db: Db, payment_id: str) -> dict[str, Any] | None:
     """What the issuing agency is told about a successful payment (no personal data): the webhook's
-    body, with ``agency_id`` saying whom to tell."""
+    body, with ``agency_id`` saying whom to tell, and ``delegation_id`` (not sent as it is) the grant
+    a delegate started the payment under."""
     row = await db.fetchrow(
         """
         SELECT p.id::text AS payment_id, b.id::text AS bill_id, b.agency_id, b.idempotency_key, b.biller_id,
                b.ref1, b.ref2, p.amount_satang, p.completed_at AS paid_at, r.number AS receipt_number,
-               r.bank, r.bank_reference
+               r.bank, r.bank_reference, p.delegation_id::text
         FROM payments p JOIN bills b ON b.id = p.bill_id JOIN receipts r ON r.payment_id = p.id
         WHERE p.id = $1::uuid AND p.state = 'success'
         """,

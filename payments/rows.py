@@ -39,6 +39,8 @@ class PaymentRow(msgspec.Struct, kw_only=True):
     expires_at: dt.datetime
     created_at: dt.datetime
     completed_at: dt.datetime | None
+    delegation_id: str | None = None
+    """The grant a delegate started it under (docs/delegation.md); None when the citizen did."""
 
 
 class BillKey(msgspec.Struct, kw_only=True):

@@ -197,14 +197,22 @@ async def pay(
         citizen_id=citizen_id,
         idempotency_key=data.idempotency_key,
         expiry_minutes=settings.payment_expiry_minutes,
+        delegation_id=principal.acting_for.delegation_id if principal.acting_for else None,
     )
     return payment_view(row, None, settings.public_url)
 
 
 async def start_payment(
-    pool: Pool, *, bill: BillView, citizen_id: str, idempotency_key: str, expiry_minutes: int
+    pool: Pool,
+    *,
+    bill: BillView,
+    citizen_id: str,
+    idempotency_key: str,
+    expiry_minutes: int,
+    delegation_id: str | None = None,
 ) -> PaymentRow:
-    """The payment to show: the one this key made, the bill's live one, or a new one."""
+    """The payment to show: the one this key made, the bill's live one, or a new one. ``delegation_id``:
+    the grant a delegate started it under (the agency's webhook says so when it is paid)."""
     earlier = await queries.payment_by_idempotency_key(pool, citizen_id, idempotency_key)
     if earlier is not None:
         if earlier.bill_id != bill.id:
@@ -228,6 +236,7 @@ async def start_payment(
                 qr_payload=qr_payload(bill.biller_id, bill.ref1, bill.ref2, bill.amount_satang),
                 idempotency_key=idempotency_key,
                 expires_at=expires_at,
+                delegation_id=delegation_id,
             )
             await queries.add_event(connection, created.id, None, "created", "citizen", None)
             await queries.add_event(connection, created.id, "created", "pending", "system", "QR shown")
@@ -327,8 +336,13 @@ async def settle_locked(
 async def _tell_the_citizen(
     work: UnitOfWork, bill: LockedBill, payment: PaymentRow, receipt: NewReceipt, amount_satang: int
 ) -> None:
-    """An inbox message (and a push) with the receipt, in the same transaction as the payment."""
+    """An inbox message (and a push) with the receipt, in the same transaction as the payment; it names
+    the delegate who paid for the citizen, when one did ("สุดา ใจดี ชำระแทนคุณ")."""
     amount = f"{amount_satang / 100:,.2f}"
+    by_th = by_en = ""
+    if payment.delegation_id is not None:
+        name_th, name_en = await queries.delegate_name(work.connection, payment.delegation_id)
+        by_th, by_en = f" · {name_th} ชำระแทนคุณ", f", paid for you by {name_en}"
     await enqueue_notification(
         work,
         citizen_id=payment.citizen_id,
@@ -338,8 +352,8 @@ async def _tell_the_citizen(
         texts={
             "title_th": f"ชำระเงินสำเร็จ {amount} บาท",
             "title_en": f"Paid: {amount} baht",
-            "body_th": f"{bill.description_th} ใบเสร็จเลขที่ {receipt.number}",
-            "body_en": f"{bill.description_en}, receipt {receipt.number}",
+            "body_th": f"{bill.description_th} ใบเสร็จเลขที่ {receipt.number}{by_th}",
+            "body_en": f"{bill.description_en}, receipt {receipt.number}{by_en}",
         },
         url=f"/receipts/{receipt.id}",
         urgency="high",  # about the citizen's own money: never held back

@@ -18,6 +18,9 @@ async def deliver_payment_webhook(ctx: TaskContext, ref: PaymentRef) -> None:
     if event is None:
         return  # not (or no longer) a successful payment: nothing to tell
     agency_id = event.pop("agency_id")
+    delegation_id = event.pop("delegation_id")
+    if delegation_id is not None:  # absent when the citizen paid themselves (docs/bank-callbacks.md)
+        event["on_behalf"] = {"kind": "delegate", "delegate_reference": delegation_id}
     await deliver_agency_event(
         ctx, agency_id, "payment.succeeded", f"payment.succeeded:{payment_id}", event, payment_id=payment_id
     )

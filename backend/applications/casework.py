@@ -22,6 +22,7 @@ from backend.applications.context import Actor, Applications, Download, Upload
 from backend.applications.documents_queries import insert_document
 from backend.applications.files import MAX_UPLOAD_BYTES
 from backend.applications.forms import check_form
+from backend.applications.on_behalf import on_behalf_of
 from backend.applications.rows import ApplicationRow
 from backend.applications.schemas import (
     AgencyApplicationItem,
@@ -147,7 +148,9 @@ async def open_application(
         birthdate=person.birthdate,
     )
     await _record_look(applications, row, actor, _OPENED, [NAME, NATIONAL_ID, ANSWERS])
-    return await application_view(applications, row, "agency", applicant)
+    view = await application_view(applications, row, "agency", applicant)
+    view.on_behalf = await on_behalf_of(applications.pool, applications.cipher, application_id)
+    return view
 
 
 async def agency_file(

@@ -10,6 +10,7 @@ import msgspec
 from litestar.datastructures import UploadFile
 
 from backend.applications.forms import Form, FormField, StartPage
+from backend.connectors.contract import OnBehalf
 from backend.core.errors import FieldError
 from backend.core.input import Input, Money
 from backend.core.jsontypes import JsonObject
@@ -200,6 +201,8 @@ class ApplicationView(ApplicationSummary, kw_only=True):
     agency_reference: str | None = None
     """The agency system's own reference, once its connector accepted the application."""
     applicant: Applicant | None = None
+    on_behalf: OnBehalf | None = None
+    """For the agency: who submitted it for the applicant (a delegate), when not the applicant."""
     draft: DraftCheck | None = None
     """For its citizen while they may change it."""
 

@@ -14,7 +14,7 @@ import uuid
 import asyncpg
 import msgspec
 
-from backend.applications import files_queries, queries
+from backend.applications import files_queries, on_behalf, queries
 from backend.applications.context import Applications, Download, Upload, citizen_of, random_code
 from backend.applications.files import MAX_UPLOAD_BYTES, CheckedUpload, check_upload
 from backend.applications.forms import check_answers, file_fields
@@ -281,6 +281,7 @@ async def submit(applications: Applications, principal: Principal, application_i
     )
     async with unit_of_work(applications.pool, applications.queue) as work:
         await change_state(work, application_id, "submitted", "citizen", citizen_id, None, expect="draft")
+        await on_behalf.mark_submitted(work.connection, application_id, principal)
         if service.delivery == "connector":
             await work.add_task(DELIVER_TASK, ApplicationRef(uuid.UUID(application_id)))
     return await citizens_view(applications, citizen_id, application_id)

@@ -11,8 +11,11 @@ from __future__ import annotations
 import base64
 import uuid
 
+import msgspec
+
 from backend.applications import files_queries, queries
 from backend.applications.files import FileStore
+from backend.applications.on_behalf import on_behalf_of
 from backend.applications.states import ApplicationRef
 from backend.connectors import access_log
 from backend.connectors import queries as connector_queries
@@ -50,6 +53,7 @@ async def deliver_application(ctx: TaskContext, ref: ApplicationRef) -> None:
         for file in await files_queries.files(ctx.connection, application_id)
         if file.field is not None  # the form's files; a reply's come later, through the agency API
     ]
+    delegate = await on_behalf_of(ctx.connection, cipher, application_id)
     submission = ApplicationSubmission(
         tracking_number=found.tracking_number,
         service_code=found.service_code,
@@ -63,6 +67,7 @@ async def deliver_application(ctx: TaskContext, ref: ApplicationRef) -> None:
         status_callback_url=f"{settings.public_url}/api/v1/agency/{found.agency_id}/applications/"
         f"{application_id}/status",
         request_id=uuid.uuid4().hex,
+        on_behalf=delegate or msgspec.UNSET,  # absent when the citizen sent it themselves
     )
     client = ConnectorClient(ctx.resources.redis, ctx.resources.outbound)
     outcome, detail, reference = "ok", None, None

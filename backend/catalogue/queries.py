@@ -52,23 +52,32 @@ async def propose_agency(db: Db, agency: NewAgency, proposed_by: str) -> int | N
 _AGENCY_COLUMNS = "id, code, name_th, name_en, logo_url, contact_email, contact_phone, status, is_demo"
 
 
+_LISTED = "($1::text IS NULL OR status = $1) AND NOT is_platform"
+
+
 async def agencies(db: Db, status: str | None) -> list[AgencyView]:
     rows = await db.fetch(
-        f"SELECT {_AGENCY_COLUMNS} FROM agencies WHERE $1::text IS NULL OR status = $1 ORDER BY code",  # noqa: S608
+        # The platform's own sender row (migration 0035) is no agency: not listed, not decided on.
+        f"SELECT {_AGENCY_COLUMNS} FROM agencies WHERE {_LISTED} ORDER BY code",  # noqa: S608
         status,
     )
     return [msgspec.convert(dict(row), AgencyView) for row in rows]
 
 
 async def agency(db: Db, agency_id: int) -> AgencyView | None:
-    row = await db.fetchrow(f"SELECT {_AGENCY_COLUMNS} FROM agencies WHERE id = $1", agency_id)  # noqa: S608
+    row = await db.fetchrow(
+        f"SELECT {_AGENCY_COLUMNS} FROM agencies WHERE id = $1 AND NOT is_platform",  # noqa: S608
+        agency_id,
+    )
     return msgspec.convert(dict(row), AgencyView) if row else None
 
 
 async def decide_agency(db: Db, agency_id: int, status: str, decided_by: str) -> DecidedAgency | None:
     row = await db.fetchrow(
         f"""
-        WITH before AS (SELECT id, status AS previous_status FROM agencies WHERE id = $1 FOR UPDATE)
+        WITH before AS (
+            SELECT id, status AS previous_status FROM agencies WHERE id = $1 AND NOT is_platform FOR UPDATE
+        )
         UPDATE agencies a SET status = $2, decided_by = $3::uuid, decided_at = now(), updated_at = now()
         FROM before WHERE a.id = before.id
         RETURNING {", ".join("a." + c.strip() for c in _AGENCY_COLUMNS.split(","))}, a.proposed_by::text,

@@ -76,6 +76,20 @@ class ApplicationFile(msgspec.Struct, kw_only=True):
     content_base64: str
 
 
+class OnBehalf(msgspec.Struct, kw_only=True, frozen=True):
+    """Who did it for the citizen, present only when it was not the citizen themselves: a delegate
+    acting under the citizen's grant (docs/delegation.md). Optional in contract v1: agencies that do
+    not know the field ignore it, as they ignore any field they do not know."""
+
+    kind: Literal["delegate"]
+    delegate_reference: str
+    """The grant's id: the same for every step taken under one grant, meaningless anywhere else."""
+    name_th: str | None = None
+    name_en: str | None = None
+    national_id_masked: str | None = None
+    """The delegate's, as staff see national IDs ("x-xxxx-xxxxx-24-9"); never the full one."""
+
+
 class ApplicationSubmission(msgspec.Struct, kw_only=True):
     """``POST {base}/v1/applications``: a citizen's application, sent once it is submitted."""
 
@@ -93,6 +107,8 @@ class ApplicationSubmission(msgspec.Struct, kw_only=True):
     the ``applications`` scope)."""
     request_id: str
     contract_version: str = CONTRACT_VERSION
+    on_behalf: OnBehalf | msgspec.UnsetType = msgspec.UNSET
+    """Absent when the citizen submitted it themselves."""
 
 
 class ApplicationAccepted(msgspec.Struct, kw_only=True):

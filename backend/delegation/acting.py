@@ -14,11 +14,14 @@ delegate: an end takes effect on the next request) and looks the route up in ``D
 
 Each step that got through (a 2xx) is written to the grantor's "who accessed my data" once the handler
 has answered, naming the delegate; a read repeated within ``READ_AGAIN_MINUTES`` is not written again so
-that a polled screen does not bury the rest. A step that changes something is always written.
+that a polled screen does not bury the rest. A step that changes something is always written, and one
+the route says ``tells`` also puts a notice in the grantor's inbox, in the same transaction as the
+record (``delegation.notices``), keyed by the request so that a retried request writes no second one.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import uuid
 from typing import Any
@@ -27,14 +30,16 @@ from urllib.parse import parse_qs
 import msgspec
 from litestar.enums import ScopeType
 from litestar.middleware import ASGIMiddleware
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import ASGIApp, Message, Receive, ReceiveMessage, Scope, Send
 
 from backend.connectors.access_log import record_access
 from backend.connectors.schemas import Said
+from backend.core.db import Connection
 from backend.core.errors import AppError, Forbidden
 from backend.core.principal import ActingFor, Principal
 from backend.core.resources import Resources
-from backend.delegation import queries
+from backend.core.tasks import unit_of_work
+from backend.delegation import notices, queries
 from backend.delegation.routes import DELEGATE_ROUTES, DelegateUse
 from backend.delegation.schemas import SCOPE_WORDS
 from backend.delegation.service import today
@@ -97,13 +102,22 @@ class ActingForMiddleware(ASGIMiddleware):
             await next_app(scope, receive, send)
             return
         scope["user"] = acting
+        # The request's own identity for its notice: the same request sent again (a retry after a lost
+        # answer) hashes the same, so it is told once; another payment or reply is another notice.
+        request = hashlib.sha256(f"{key} {scope['path']} {scope.get('query_string', b'')!r}".encode())
+
+        async def hashing_receive() -> ReceiveMessage:
+            message = await receive()
+            if message["type"] == "http.request":
+                request.update(message.get("body", b""))
+            return message
 
         async def recording_send(message: Message) -> None:
             if message["type"] == "http.response.start" and 200 <= message["status"] < 300:
-                await _record(resources, acting, use)
+                await _record(resources, acting, use, request.hexdigest())
             await send(message)
 
-        await next_app(scope, receive, recording_send)
+        await next_app(scope, hashing_receive if use.tells else receive, recording_send)
 
 
 async def _allowed(
@@ -143,7 +157,7 @@ async def _allowed(
     return Principal(citizen_id=row.grantor_id, session=session, acting_for=acting_for), use
 
 
-async def _record(resources: Resources, principal: Principal, use: DelegateUse) -> None:
+async def _record(resources: Resources, principal: Principal, use: DelegateUse, request: str) -> None:
     acting = principal.acting_for
     assert acting is not None
     assert principal.citizen_id is not None
@@ -152,8 +166,18 @@ async def _record(resources: Resources, principal: Principal, use: DelegateUse) 
         pool, principal.citizen_id, acting.delegate_id, use.did.en, READ_AGAIN_MINUTES
     ):
         return
+    async with unit_of_work(pool, resources.queue) as work:
+        await _record_in(work.connection, principal, use)
+        if use.tells:
+            await notices.tell_grantor_of_step(work, principal.citizen_id, acting, use.did, request)
+
+
+async def _record_in(connection: Connection, principal: Principal, use: DelegateUse) -> None:
+    acting = principal.acting_for
+    assert acting is not None
+    assert principal.citizen_id is not None
     await record_access(
-        pool,
+        connection,
         citizen_id=principal.citizen_id,
         agency_id=None,
         connector_id=None,

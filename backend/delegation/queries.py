@@ -66,11 +66,12 @@ async def insert_delegation(
 
 async def add_event(
     db: Db, delegation_id: str, actor_id: str, kind: str, reason: str | None, row: DelegationRow
-) -> None:
-    await db.execute(
+) -> int:
+    """The event's id (its notices are keyed by it)."""
+    event_id: int = await db.fetchval(
         """
         INSERT INTO delegation_events (delegation_id, actor_id, kind, reason, scopes, ends_on)
-        VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6)
+        VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6) RETURNING id
         """,
         delegation_id,
         actor_id,
@@ -79,6 +80,7 @@ async def add_event(
         row.scopes,
         row.ends_on,
     )
+    return event_id
 
 
 async def delegation_for(

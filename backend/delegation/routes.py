@@ -3,9 +3,11 @@
 refused to a delegate (deny by default): granting onwards, the grantor's sessions, notification settings,
 full national ID, consents and anything new until someone decides which scope it belongs to.
 
-Each entry says, in the grantor's words, what the delegate did ("ชำระบิล" / "paid a bill"), and
-whether it changed something (those also reach the grantor's inbox). Keys are "METHOD path" as the app
-registers them (tests/integration/test_permissions_matrix.py uses the same keys).
+Each entry says, in the grantor's words, what the delegate did ("ชำระบิล" / "paid a bill"), whether
+it changed something (always written to the grantor's log), and whether the grantor's inbox is told
+(``tells``: money, applications, replies and shares; not a message marked read or a draft saved).
+Keys are "METHOD path" as the app registers them (tests/integration/test_permissions_matrix.py uses
+the same keys).
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ class DelegateUse:
     did: Said
     """What the delegate did, as the grantor reads it after the delegate's name."""
     changes: bool = False
+    tells: bool = False
+    """A notice in the grantor's inbox too (``acting.py``)."""
 
 
 def _saw(scope: Scope, th: str, en: str) -> DelegateUse:
@@ -30,6 +34,10 @@ def _saw(scope: Scope, th: str, en: str) -> DelegateUse:
 
 def _did(scope: Scope, th: str, en: str) -> DelegateUse:
     return DelegateUse(scope, Said(th, en), changes=True)
+
+
+def _told(scope: Scope, th: str, en: str) -> DelegateUse:
+    return DelegateUse(scope, Said(th, en), changes=True, tells=True)
 
 
 _BILL_PAYMENT = _saw("bills", "ดูรายการชำระบิลของคุณ", "looked at a payment of yours")
@@ -43,7 +51,7 @@ DELEGATE_ROUTES: dict[str, DelegateUse] = {
     "GET /api/v1/entitlements": _saw("entitlements", "ดูสิทธิ์และสวัสดิการของคุณ", "looked at your entitlements"),
     # see and pay my bills
     "GET /api/v1/bills": _saw("bills", "ดูบิลของคุณ", "looked at your bills"),
-    "POST /api/v1/bills/{bill_id:uuid}/payments": _did(
+    "POST /api/v1/bills/{bill_id:uuid}/payments": _told(
         "bills", "เริ่มชำระบิลแทนคุณ (สร้าง QR ชำระเงิน)", "started paying a bill for you (a payment QR)"
     ),
     "GET /api/v1/payments/{payment_id:uuid}": _BILL_PAYMENT,
@@ -78,24 +86,24 @@ DELEGATE_ROUTES: dict[str, DelegateUse] = {
     "POST /api/v1/applications/{application_id:uuid}/reply-files": _DRAFT,
     "GET /api/v1/applications/{application_id:uuid}/files/{file_id:uuid}": _APPLICATION,
     "DELETE /api/v1/applications/{application_id:uuid}/files/{file_id:uuid}": _DRAFT,
-    "POST /api/v1/applications/{application_id:uuid}/submit": _did(
+    "POST /api/v1/applications/{application_id:uuid}/submit": _told(
         "applications", "ยื่นคำขอในนามของคุณ", "submitted an application for you"
     ),
-    "POST /api/v1/applications/{application_id:uuid}/reply": _did(
+    "POST /api/v1/applications/{application_id:uuid}/reply": _told(
         "applications", "ตอบหน่วยงานในนามของคุณ", "replied to an agency for you"
     ),
-    "POST /api/v1/applications/{application_id:uuid}/withdraw": _did(
+    "POST /api/v1/applications/{application_id:uuid}/withdraw": _told(
         "applications", "ถอนคำขอของคุณ", "withdrew an application of yours"
     ),
     # see my documents and share them
     "GET /api/v1/documents": _saw("documents", "ดูรายการเอกสารของคุณ", "looked at your documents"),
     "GET /api/v1/documents/{document_id:uuid}": _DOCUMENT,
     "GET /api/v1/documents/{document_id:uuid}/file": _DOCUMENT,
-    "POST /api/v1/documents/{document_id:uuid}/shares": _did(
+    "POST /api/v1/documents/{document_id:uuid}/shares": _told(
         "documents", "แชร์เอกสารของคุณ", "shared a document of yours"
     ),
     "GET /api/v1/documents/{document_id:uuid}/shares": _DOCUMENT,
-    "DELETE /api/v1/documents/{document_id:uuid}/shares/{share_id:uuid}": _did(
+    "DELETE /api/v1/documents/{document_id:uuid}/shares/{share_id:uuid}": _told(
         "documents", "ยกเลิกลิงก์แชร์เอกสารของคุณ", "withdrew a share link of yours"
     ),
 }

@@ -2,7 +2,7 @@
 most a year away; the invitee accepts or declines in their own app; either ends it at any time; the
 grantor renews it. Each change is a ``delegation_events`` row (who, when, why) written in the same
 transaction as a record in the grantor's "who accessed my data", worded from the grantor's point of view
-and naming the delegate (see docs/delegation.md).
+and naming the delegate, and as the inbox notices of the change (``notices``; see docs/delegation.md).
 
 The caller is always a person (the router's guard): support staff and agencies have no way to create a
 grant, and step-up for granting and renewing is the router's guard too.
@@ -19,7 +19,8 @@ from backend.core.db import Connection
 from backend.core.errors import Conflict, NotFound, invalid
 from backend.core.principal import Principal
 from backend.core.resources import Resources
-from backend.delegation import queries
+from backend.core.tasks import unit_of_work
+from backend.delegation import notices, queries
 from backend.delegation.schemas import (
     SCOPE_WORDS,
     DelegationEventView,
@@ -121,7 +122,8 @@ async def invite(
         )
     if delegate_id == grantor_id:
         raise invalid("national_id", "is your own", detail="You cannot ask yourself to act for you.")
-    async with resources.pool.acquire() as connection, connection.transaction():
+    async with unit_of_work(resources.pool, resources.queue) as work:
+        connection = work.connection
         await queries.expire_past_end(connection, grantor_id, today())
         await _within_limit(connection, resources, delegate_id)
         made = await queries.insert_delegation(
@@ -135,7 +137,8 @@ async def invite(
             raise Conflict("This person already acts for you, or has your invitation: renew or end that one.")
         row = await queries.delegation_for(connection, made, grantor_id)
         assert row is not None
-        await queries.add_event(connection, made, grantor_id, "invited", data.reason, row)
+        event_id = await queries.add_event(connection, made, grantor_id, "invited", data.reason, row)
+        await notices.tell_of_change(work, row, event_id, "invited", by_delegate=False)
         name, until = _name(row.delegate_name_th, row.delegate_name_en), _until(row)
         await _log(
             connection,
@@ -172,14 +175,16 @@ async def _locked(connection: Connection, delegation_id: str, citizen_id: str) -
 async def accept(resources: Resources, principal: Principal, delegation_id: str) -> DelegationView:
     """The invitee says yes; only they can."""
     me = _me(principal)
-    async with resources.pool.acquire() as connection, connection.transaction():
+    async with unit_of_work(resources.pool, resources.queue) as work:
+        connection = work.connection
         row = await _locked(connection, delegation_id, me)
         if row.delegate_id != me:
             raise NotFound("No such delegation.")
         if row.status != "invited":
             raise Conflict("This invitation is no longer open.")
         await queries.accept(connection, row.id)
-        await queries.add_event(connection, row.id, me, "accepted", None, row)
+        event_id = await queries.add_event(connection, row.id, me, "accepted", None, row)
+        await notices.tell_of_change(work, row, event_id, "accepted", by_delegate=True)
         await _log(
             connection,
             row,
@@ -193,14 +198,17 @@ async def end(resources: Resources, principal: Principal, delegation_id: str, da
     """Either of the two ends it (an invitee ending an invitation declines it); it holds no more from
     the next request on."""
     me = _me(principal)
-    async with resources.pool.acquire() as connection, connection.transaction():
+    async with unit_of_work(resources.pool, resources.queue) as work:
+        connection = work.connection
         row = await _locked(connection, delegation_id, me)
         if row.status not in _OPEN:
             raise Conflict("This delegation has already ended.")
         by_delegate = row.delegate_id == me
         declined = by_delegate and row.status == "invited"
         await queries.close(connection, row.id, "declined" if declined else "ended")
-        await queries.add_event(connection, row.id, me, "declined" if declined else "ended", data.reason, row)
+        kind = "declined" if declined else "ended"
+        event_id = await queries.add_event(connection, row.id, me, kind, data.reason, row)
+        await notices.tell_of_change(work, row, event_id, kind, by_delegate=by_delegate)
         name = _name(row.delegate_name_th, row.delegate_name_en)
         if declined:
             purpose = Said("ปฏิเสธคำขอให้ทำแทนคุณ", "declined to act for you")
@@ -220,7 +228,8 @@ async def renew(
     """The grantor moves the end date (at most a year from today) and may change the scopes."""
     me = _me(principal)
     _check_end(data.ends_on)
-    async with resources.pool.acquire() as connection, connection.transaction():
+    async with unit_of_work(resources.pool, resources.queue) as work:
+        connection = work.connection
         row = await _locked(connection, delegation_id, me)
         if row.grantor_id != me:
             raise NotFound("No such delegation.")
@@ -230,7 +239,8 @@ async def renew(
         await queries.renew(connection, row.id, scopes, data.ends_on)
         renewed = await queries.delegation_for(connection, row.id, me)
         assert renewed is not None
-        await queries.add_event(connection, row.id, me, "renewed", data.reason, renewed)
+        event_id = await queries.add_event(connection, row.id, me, "renewed", data.reason, renewed)
+        await notices.tell_of_change(work, renewed, event_id, "renewed", by_delegate=False)
         name = _name(row.delegate_name_th, row.delegate_name_en)
         await _log(
             connection,

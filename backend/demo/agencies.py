@@ -209,6 +209,7 @@ def create_demo_agencies_app() -> Litestar:
                 "files_intact": intact,
                 "file_count": len(data.files),
                 "answers": data.answers,
+                "on_behalf": None if data.on_behalf is msgspec.UNSET else msgspec.to_builtins(data.on_behalf),
             },
         )
         reference = "DEMO-" + hashlib.sha256(data.tracking_number.encode()).hexdigest()[:8].upper()

@@ -128,7 +128,8 @@ async def active_roles(db: Db, citizen_id: str) -> list[tuple[str, int | None]]:
         """
         SELECT g.role, g.agency_id FROM role_grants g LEFT JOIN agencies a ON a.id = g.agency_id
         WHERE g.citizen_id = $1::uuid AND g.revoked_at IS NULL
-          AND (g.agency_id IS NULL OR a.status = 'approved')
+          -- The platform's sender row (migration 0035) is nobody's agency: a role there gives nothing.
+          AND (g.agency_id IS NULL OR (a.status = 'approved' AND NOT a.is_platform))
         """,
         citizen_id,
     )
@@ -296,7 +297,7 @@ async def client_for_secret(db: Db, *, client_id: str, secret_hash: bytes) -> Cl
         WHERE c.client_id = $1 AND s.secret_hash = $2
           AND c.revoked_at IS NULL AND s.revoked_at IS NULL
           AND (s.expires_at IS NULL OR s.expires_at > now())
-          AND a.status = 'approved'
+          AND a.status = 'approved' AND NOT a.is_platform
         """,
         client_id,
         secret_hash,

@@ -10,12 +10,14 @@ from 40 in ``tests/e2e/screenshots/``, each checked by axe-core.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from typing import Any
 
 from PIL import Image, ImageDraw
 from playwright.async_api import Browser, BrowserContext, Page
 
+from backend.demo.people import DEMO_PEOPLE_BY_KEY
 from tests.helpers.pwa import DemoApp, log_in, require_pwa_build, shot
 
 require_pwa_build()
@@ -59,10 +61,9 @@ async def _api(page: Page, method: str, path: str, body: Any = None) -> Any:
     return answer["body"]
 
 
-async def _upload(page: Page, application_id: str, field: str, name: str, content: bytes) -> str:
-    answer = await page.evaluate(
-        _UPLOAD, [f"/api/v1/applications/{application_id}/files", field, name, list(content)]
-    )
+async def _upload(page: Page, files_path: str, field: str, name: str, content: bytes) -> str:
+    """``files_path``: "<application id>/files", with ``?acting_for=`` when acting for someone."""
+    answer = await page.evaluate(_UPLOAD, [f"/api/v1/applications/{files_path}", field, name, list(content)])
     assert answer["status"] == 201, answer
     file_id: str = answer["body"]["id"]
     return file_id
@@ -75,7 +76,9 @@ async def _citizen(browser: Browser, base: str, person: str) -> Page:
     return page
 
 
-async def _apply_for_equivalence(page: Page, school: str) -> dict[str, Any]:
+async def _apply_for_equivalence(page: Page, school: str, acting_for: str = "") -> dict[str, Any]:
+    """``acting_for``: a grant the page's person acts under (the application is then the grantor's)."""
+    as_grantor = f"?acting_for={acting_for}" if acting_for else ""
     catalogue = await _api(page, "GET", "/api/v1/tiles?lang=en")
     tile = next(
         tile
@@ -83,10 +86,11 @@ async def _apply_for_equivalence(page: Page, school: str) -> dict[str, Any]:
         for tile in group["tiles"]
         if tile["kind"] == "application" and tile["title"] == "Foreign qualification equivalence"
     )
-    service = await _api(page, "GET", f"/api/v1/tiles/{tile['id']}/application-service")
-    application = await _api(page, "POST", "/api/v1/applications", {"service_id": service["id"]})
-    transcript = await _upload(page, application["id"], "transcript", "transcript.png", _png("TRANSCRIPT"))
-    passport = await _upload(page, application["id"], "passport", "passport.png", _png("PASSPORT"))
+    service = await _api(page, "GET", f"/api/v1/tiles/{tile['id']}/application-service{as_grantor}")
+    application = await _api(page, "POST", f"/api/v1/applications{as_grantor}", {"service_id": service["id"]})
+    path = f"{application['id']}/files{as_grantor}"
+    transcript = await _upload(page, path, "transcript", "transcript.png", _png("TRANSCRIPT"))
+    passport = await _upload(page, path, "passport", "passport.png", _png("PASSPORT"))
     answers = {
         "country": "JP", "school_name": school, "level": "M6", "completed_on": "2020-03-31",
         "purpose": "STUDY",
@@ -94,8 +98,12 @@ async def _apply_for_equivalence(page: Page, school: str) -> dict[str, Any]:
                     "province": "Bangkok", "postcode": "10110"},
         "transcript": [transcript], "passport": [passport],
     }  # fmt: skip
-    await _api(page, "PUT", f"/api/v1/applications/{application['id']}/answers", {"answers": answers})
-    submitted: dict[str, Any] = await _api(page, "POST", f"/api/v1/applications/{application['id']}/submit")
+    await _api(
+        page, "PUT", f"/api/v1/applications/{application['id']}/answers{as_grantor}", {"answers": answers}
+    )
+    submitted: dict[str, Any] = await _api(
+        page, "POST", f"/api/v1/applications/{application['id']}/submit{as_grantor}"
+    )
     assert submitted["state"] == "submitted"
     return {**submitted, "answers": answers}
 
@@ -168,7 +176,8 @@ async def test_a_case_officer_reviews_an_application_asks_for_more_asks_for_the_
     assert NOTE in await page.inner_text("section.application")  # the request, and in the timeline
 
     # The citizen answers, with the translation added to the transcript field.
-    translation = await _upload(citizen, application["id"], "transcript", "translation.png", _png("TH"))
+    files = f"{application['id']}/files"
+    translation = await _upload(citizen, files, "transcript", "translation.png", _png("TH"))
     replied_answers = {**application["answers"]}
     replied_answers["transcript"] = [*replied_answers["transcript"], translation]
     replied = await _api(
@@ -308,3 +317,38 @@ async def test_an_officer_issues_the_certificate_of_an_approved_application_in_e
     assert verified["title_en"] == "Certificate of qualification equivalence"
     wallet = await _api(citizen, "GET", "/api/v1/documents")
     assert code in [document["verification_code"] for document in wallet]
+
+
+async def test_an_application_a_daughter_submitted_for_her_father_says_so_to_the_officer(
+    demo_app: DemoApp,
+    browser_context: BrowserContext,
+) -> None:
+    """Issue 22 item 4: Thana lets Suda apply for him; the officer reads "ยื่นโดย สุดา ใจดี แทน ธนา รักเรียน",
+    her national ID masked."""
+    base = demo_app.base
+    browser = browser_context.browser
+    assert browser is not None
+    suda = await _citizen(browser, base, "Suda Jaidee")  # logged in once: he can find her
+    thana = await _citizen(browser, base, "Thana Rakrian")
+    ends_on = (dt.date.today() + dt.timedelta(days=30)).isoformat()
+    suda_id = DEMO_PEOPLE_BY_KEY["suda"].national_id
+    asked = {"national_id": suda_id, "scopes": ["applications"], "ends_on": ends_on}
+    grant = await _api(thana, "POST", "/api/v1/me/delegations", asked)
+    await _api(suda, "POST", f"/api/v1/me/delegations/{grant['id']}/accept")
+    application = await _apply_for_equivalence(suda, "Osaka Prefectural Kitano High School", grant["id"])
+
+    page = await browser_context.new_page()
+    await page.set_viewport_size({"width": 360, "height": 740})
+    await log_in(page, base, "Dara Truatsop", "/console")
+    await page.click("button:text-is('คำขอ')")
+    await page.select_option("label:has-text('แสดงสถานะ') select", "submitted")
+    await page.click(f"button:text-is('{application['tracking_number']}')")
+    note = page.locator("section.application .on-behalf")
+    await note.wait_for()
+    said = await note.inner_text()
+    assert "ยื่นโดย สุดา ใจดี (x-xxxx-xxxxx-24-9) แทน ธนา รักเรียน" in said, said
+    assert DEMO_PEOPLE_BY_KEY["suda"].national_id not in await page.content()
+    assert "ธนา รักเรียน" in await page.inner_text("dl.summary"), "the applicant is still Thana"
+    await note.scroll_into_view_if_needed()
+    assert await page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    await shot(page, "48-agency-application-submitted-on-behalf-360px")

@@ -2,8 +2,10 @@
 `citizen run` of its own (demo mode): Somchai asks his daughter Suda (by her national ID) to see and pay
 his bills and read his messages for three months; Suda accepts in her own app, switches to acting for
 him (a banner in another colour, only his bills and inbox on the menus), pays his water bill at the
-bank and reads his messages; Somchai sees each of her steps in "who accessed my data", named, never as
-"you"; he ends it and her next request is refused. Screenshots land in ``tests/e2e/screenshots/``."""
+bank and reads his messages; Somchai's inbox tells him, from "ทางรัฐ" (the platform), that she
+accepted and started paying, and his receipt says "สุดา ใจดี ชำระแทนคุณ"; he sees each of her steps in
+"who accessed my data", named, never as "you"; he ends it and her next request is refused.
+Screenshots land in ``tests/e2e/screenshots/``."""
 
 from __future__ import annotations
 
@@ -116,6 +118,28 @@ async def _she_accepts_and_acts_for_him(suda: Page, base: str) -> None:
     await shot(suda, "d4-acting-for-her-father-inbox-th")
 
 
+async def _his_inbox_tells_him_what_she_did(somchai: Page, base: str) -> None:
+    # The platform's own notices, in his inbox in Thai: she agreed, then she paid for him.
+    await somchai.goto(f"{base}/inbox")
+    paid = somchai.locator("li.message:has-text('สุดา ใจดี เริ่มชำระบิลแทนคุณ')").first
+    await expect(paid).to_be_visible(timeout=WAIT)
+    assert "ทางรัฐ" in await paid.inner_text(), "from the platform itself"
+    await expect(somchai.locator("li.message:has-text('สุดา ใจดี ตอบรับทำแทนคุณ')")).to_have_count(1)
+    # The bank's money arrived: his receipt message says who paid it for him.
+    receipt = somchai.locator("li.message:has-text('ชำระเงินสำเร็จ')").first
+    await expect(receipt).to_contain_text("สุดา ใจดี ชำระแทนคุณ")
+    assert DEMO_PEOPLE_BY_KEY["suda"].national_id not in await somchai.content()
+    await _fits(somchai, "his inbox with the platform's notices")
+    await shot(somchai, "d4b-his-inbox-says-she-paid-for-him-th")
+    # Its code checks as genuine, from the platform itself.
+    await paid.locator("a:has-text('ใครก็ตรวจสอบรหัสนี้ได้')").click()
+    await expect(somchai.locator(".verdict.good")).to_have_text("✓ ข้อความนี้มาจากรัฐจริง", timeout=WAIT)
+    await expect(somchai.locator(".panel.genuine")).to_contain_text("ทางรัฐ")
+    await expect(somchai.locator("section.official")).to_contain_text("ในกล่องข้อความของแอปนี้เท่านั้น")
+    await _fits(somchai, "the check page of the platform's notice")
+    await shot(somchai, "d4c-the-platforms-notice-is-genuine-th")
+
+
 async def _his_record_names_her_for_each_step(somchai: Page, base: str) -> None:
     # Somchai's "who accessed my data": her steps are hers, named; his own step is his.
     await somchai.goto(f"{base}/data-access")
@@ -156,6 +180,7 @@ async def test_somchai_asks_his_daughter_to_act_for_him_she_accepts_and_he_ends_
     somchai = await _phone(browser, base, "Somchai Jaidee")
     await _he_asks_her(somchai)
     await _she_accepts_and_acts_for_him(suda, base)
+    await _his_inbox_tells_him_what_she_did(somchai, base)
     await _his_record_names_her_for_each_step(somchai, base)
     await _support_sees_who_acts_for_him_masked(browser, base)
 

@@ -38,7 +38,8 @@ async def test_a_citizen_can_turn_off_the_agencies_and_named_kinds_of_message_in
     sources = (await citizen.get("/api/v1/me/notification-sources")).json()
     assert [agency["id"] for agency in sources["agencies"]] == [writer]
     keys = [category["key"] for category in sources["categories"]]
-    assert keys == ["payments", "applications", "entitlements", "health"]  # no raw, unnamed codes
+    # No raw, unnamed codes; the platform's own first.
+    assert keys == ["payments", "applications", "entitlements", "delegation", "health"]
     payments = sources["categories"][0]
     assert payments == {
         "key": "payments",

@@ -62,7 +62,9 @@ async def test_a_delegate_pays_his_bill_and_reads_his_messages_and_he_sees_each_
     assert payment.status_code == 200
     assert (await suda.get(f"/api/v1/payments/{paying.json()['id']}")).status_code == 404, "not hers"
     inbox = (await suda.get("/api/v1/inbox", headers=as_him)).json()
-    assert [item["id"] for item in inbox["items"]] == [world["message"]]
+    # His message, and the platform's notice that she started paying his bill (newest first).
+    assert [item["id"] for item in inbox["items"]][1:] == [world["message"]]
+    assert inbox["items"][0]["agency_code"] == "platform"
     read = await suda.post(f"/api/v1/inbox/{world['message']}/read", headers=as_him)
     assert read.status_code in (200, 204), read.text
     # A second look at the bills within minutes is not written again; the payment always is.

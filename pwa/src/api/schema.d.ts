@@ -2733,6 +2733,7 @@ export interface components {
             next_states: string[];
             agency_reference?: string | null;
             applicant?: components["schemas"]["Applicant"] | null;
+            on_behalf?: components["schemas"]["OnBehalf"] | null;
             draft?: components["schemas"]["DraftCheck"] | null;
         };
         /** Attempt */
@@ -3681,6 +3682,15 @@ export interface components {
             deliveries: {
                 [key: string]: string;
             }[];
+        };
+        /** OnBehalf */
+        OnBehalf: {
+            /** @constant */
+            kind: "delegate";
+            delegate_reference: string;
+            name_th?: string | null;
+            name_en?: string | null;
+            national_id_masked?: string | null;
         };
         /** OpenSender */
         OpenSender: {

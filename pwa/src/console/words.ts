@@ -206,6 +206,12 @@ const words = {
   trackingNumber: { th: "เลขที่คำขอ", en: "Tracking number" },
   service: { th: "บริการ", en: "Service" },
   applicant: { th: "ผู้ยื่นคำขอ", en: "Applicant" },
+  applicationSubmittedBy: { th: "ยื่นโดย", en: "Submitted by" },
+  onBehalfOf: { th: "แทน", en: "on behalf of" },
+  delegateExplained: {
+    th: "ผู้ยื่นคำขออนุญาตให้บุคคลนี้ยื่นคำขอแทนในแอป (เลขประจำตัวประชาชนแสดงบางส่วน)",
+    en: "The applicant allowed this person to apply for them in the app (national ID partly hidden).",
+  },
   submittedAt: { th: "ยื่นเมื่อ", en: "Submitted" },
   updatedAt: { th: "เปลี่ยนแปลงล่าสุด", en: "Last change" },
   noApplications: { th: "ไม่มีคำขอ", en: "No applications." },

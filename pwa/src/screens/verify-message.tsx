@@ -76,6 +76,9 @@ function ChannelList({ senders }: { senders: OpenSender[] }) {
   );
 }
 
+// The code of the platform's own sender row (migration 0035): its notices are only ever in the inbox.
+const PLATFORM_SENDER = "platform";
+
 /** Beside a genuine code: the sending agency's official channels from the public register. */
 function OfficialChannels({ agency }: { agency: string }) {
   const { tr } = useApp();
@@ -95,6 +98,13 @@ function OfficialChannels({ agency }: { agency: string }) {
               </p>
               <ChannelList senders={senders} />
             </>
+          ) : agency === PLATFORM_SENDER ? (
+            <p>
+              {tr({
+                th: "ทางรัฐส่งข้อความของตัวเองในกล่องข้อความของแอปนี้เท่านั้น ไม่ส่งทาง SMS",
+                en: "The platform sends its own notices only to this app's inbox, never by SMS.",
+              })}
+            </p>
           ) : (
             <p>{tr({ th: "หน่วยงานนี้ยังไม่ได้ลงทะเบียนช่องทางทางการ", en: "This agency has not registered its official channels yet." })}</p>
           )

@@ -58,7 +58,11 @@ export function ApplicationDetail({
 
   function moved(next: ApplicationView) {
     // The answer to a move does not repeat the applicant: keep the one already shown.
-    setView((previous) => ({ ...next, applicant: next.applicant ?? previous?.applicant ?? null }));
+    setView((previous) => ({
+      ...next,
+      applicant: next.applicant ?? previous?.applicant ?? null,
+      on_behalf: next.on_behalf ?? previous?.on_behalf ?? null,
+    }));
   }
 
   const service = view && services ? services.find((item) => item.id === view.service_id) : undefined;
@@ -91,6 +95,16 @@ export function ApplicationDetail({
             </dl>
           )}
           <p class="meta">{w("fromDigitalId")}</p>
+          {view.on_behalf && (
+            <p class="notice on-behalf" role="note">
+              <strong>
+                {w("applicationSubmittedBy")} {pickAny(view.on_behalf, "name") ?? "—"} ({view.on_behalf.national_id_masked}){" "}
+                {w("onBehalfOf")} {view.applicant ? (pickAny(view.applicant, "name") ?? "—") : "—"}
+              </strong>
+              <br />
+              {w("delegateExplained")}
+            </p>
+          )}
 
           <h4>{w("answers")}</h4>
           <Answers agencyId={agencyId} view={view} fields={service?.form.fields ?? null} />

@@ -1,0 +1,104 @@
+"""Inbox notices about acting for someone (docs/delegation.md "Notices"), from the platform's own sender
+("ทางรัฐ"): to the grantor for every change to a grant and for each step a delegate takes that the
+route says ``tells`` (money, applications, replies, shares); to the delegate for what the grantor did to
+the grant (asked, renewed, ended). Thai and English with the other person's name, never a national ID.
+Each is written in the transaction of what it tells (the grant's event row; the delegate step's
+data-access record) and keyed by it, so a retry writes no second notice."""
+
+from __future__ import annotations
+
+from backend.connectors.schemas import Said
+from backend.core.dates import english_date, thai_date
+from backend.core.principal import ActingFor
+from backend.core.tasks import UnitOfWork
+from backend.delegation.schemas import DelegationRow
+from notifications.platform import DELEGATION_CATEGORY, send_from_platform
+
+_RECORD_URL = "/data-access"
+_SETTINGS_URL = "/settings"
+_SEE_RECORD = Said(
+    "ดูทุกอย่างที่ทำแทนคุณได้ที่ “ใครเข้าถึงข้อมูลของฉัน” และยกเลิกสิทธิ์ได้ทุกเมื่อที่หน้าตั้งค่า",
+    "Everything done for you is in “Who accessed my data”; you can end this at any time in Settings.",
+)
+
+
+def _person(th: str | None, en: str | None, *, grantor: bool) -> Said:
+    fallback = (
+        Said("ผู้ที่ให้คุณทำแทน", "the person you act for")
+        if grantor
+        else Said("ผู้ทำแทนคุณ", "the person acting for you")
+    )
+    return Said(th or en or fallback.th, en or th or fallback.en)
+
+
+async def _send(work: UnitOfWork, citizen_id: str, title: Said, body: Said, url: str, key: str) -> None:
+    await send_from_platform(
+        work,
+        citizen_id=citizen_id,
+        category=DELEGATION_CATEGORY,
+        texts={"title_th": title.th, "title_en": title.en, "body_th": body.th, "body_en": body.en},
+        url=url,
+        idempotency_key=key,
+    )
+
+
+async def tell_grantor_of_step(
+    work: UnitOfWork, grantor_id: str, acting: ActingFor, did: Said, request: str
+) -> None:
+    """ "สุดา ใจดี เริ่มชำระบิลแทนคุณ": ``request`` identifies the request (a retry is the same one)."""
+    name = _person(acting.delegate_name_th, acting.delegate_name_en, grantor=False)
+    await _send(
+        work,
+        grantor_id,
+        Said(f"{name.th} {did.th}", f"{name.en} {did.en}"),
+        _SEE_RECORD,
+        _RECORD_URL,
+        f"delegate-step:{acting.delegation_id}:{request}",
+    )
+
+
+async def tell_of_change(
+    work: UnitOfWork, row: DelegationRow, event_id: int, kind: str, *, by_delegate: bool
+) -> None:
+    """The notices of one ``delegation_events`` row: the grantor's always, the delegate's when the
+    grantor made the change (the delegate's own answer needs no notice to themselves)."""
+    delegate = _person(row.delegate_name_th, row.delegate_name_en, grantor=False)
+    grantor = _person(row.grantor_name_th, row.grantor_name_en, grantor=True)
+    until = Said(f"ถึงวันที่ {thai_date(row.ends_on)}", f"until {english_date(row.ends_on)}")
+    d, g = delegate, grantor
+    to_grantor: dict[str, Said] = {
+        "invited": Said(f"คุณขอให้ {d.th} ทำแทนคุณ {until.th}", f"You asked {d.en} to act for you {until.en}"),
+        "accepted": Said(f"{d.th} ตอบรับทำแทนคุณ {until.th}", f"{d.en} agreed to act for you {until.en}"),
+        "declined": Said(f"{d.th} ปฏิเสธคำขอให้ทำแทนคุณ", f"{d.en} declined to act for you"),
+        "ended": Said(f"{d.th} เลิกทำแทนคุณแล้ว", f"{d.en} stopped acting for you")
+        if by_delegate
+        else Said(f"คุณยกเลิกการให้ {d.th} ทำแทนคุณ", f"You ended {d.en}'s right to act for you"),
+        "renewed": Said(
+            f"คุณต่ออายุการให้ {d.th} ทำแทนคุณ {until.th}", f"You renewed {d.en}'s right to act for you {until.en}"
+        ),
+    }
+    to_delegate: dict[str, tuple[Said, Said]] = {
+        "invited": (
+            Said(f"{g.th} ขอให้คุณทำแทน {until.th}", f"{g.en} asked you to act for them {until.en}"),
+            Said(
+                "ตอบรับหรือปฏิเสธได้ที่หน้าตั้งค่า ในหัวข้อ “คนที่คุณทำแทน”",
+                "Accept or decline it in Settings, under “People you act for”.",
+            ),
+        ),
+        "ended": (
+            Said(f"{g.th} ยกเลิกการให้คุณทำแทนแล้ว", f"{g.en} ended your right to act for them"),
+            Said("คุณทำแทนเขาไม่ได้อีกต่อไป", "You can no longer act for them."),
+        ),
+        "renewed": (
+            Said(
+                f"{g.th} ต่ออายุการให้คุณทำแทน {until.th}",
+                f"{g.en} renewed your right to act for them {until.en}",
+            ),
+            Said("ดูสิ่งที่คุณทำแทนได้ที่หน้าตั้งค่า", "See what you may do for them in Settings."),
+        ),
+    }
+    key = f"delegation-event:{event_id}"
+    await _send(work, row.grantor_id, to_grantor[kind], _SEE_RECORD, _RECORD_URL, key)
+    if not by_delegate and kind in to_delegate:
+        title, body = to_delegate[kind]
+        await _send(work, row.delegate_id, title, body, _SETTINGS_URL, key)
