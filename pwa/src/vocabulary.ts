@@ -172,6 +172,11 @@ const vocabulary = {
     approved: { th: "เผยแพร่แล้ว", en: "Published" },
     returned: { th: "ส่งกลับให้แก้ไข", en: "Returned" },
   },
+  delegationKind: {
+    chosen: { th: "ผู้ที่คุณเลือกให้ทำแทน", en: "Chosen helper" },
+    parent: { th: "บิดาหรือมารดา (บุตรอายุต่ำกว่า 15 ปี)", en: "Parent (child under 15)" },
+    guardian: { th: "ผู้ปกครองตามกฎหมาย", en: "Legal guardian" },
+  },
 } as const satisfies Record<string, Record<string, Record<Language, string>>>;
 
 export type Vocabulary = typeof vocabulary;

@@ -38,6 +38,7 @@ CHECKED = {
     ("data_access_log", "outcome"): "accessOutcome",
     ("sender_entries", "kind"): "senderKind",
     ("sender_entries", "review_status"): "senderReview",
+    ("delegations", "kind"): "delegationKind",
 }
 
 
