@@ -116,7 +116,7 @@ export function FamilyForm({ onAdded }: { onAdded: (said: Bilingual) => void }) 
     fieldError?.field === field ? <span class="field-error" role="alert" id={`family-${field}-error`}>{tr(fieldError.words)}</span> : null;
 
   return (
-    <form class="invite family" onSubmit={(event) => void add(event)} noValidate>
+    <form class="family" onSubmit={(event) => void add(event)} noValidate>
       <h3>{tr({ th: "ทำแทนบุตรหรือผู้อยู่ในปกครอง", en: "Act for your child or ward" })}</h3>
       <p class="meta">
         {tr({
