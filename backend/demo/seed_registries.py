@@ -52,7 +52,11 @@ async def demo_registries(connection: Connection, settings: Settings) -> None:
             await review_queries.approve_new(connection, made, None)
         # The demo server's port follows the setting (as the other demo connectors' addresses do).
         await connection.execute(
-            "UPDATE connectors SET base_url = $3 WHERE agency_id = $1 AND name = $2 AND base_url <> $3",
+            r"""
+            UPDATE connectors SET base_url = $3, updated_at = now()
+            WHERE agency_id = $1 AND name = $2 AND base_url <> $3
+              AND base_url ~ ('^http://127\.0\.0\.1:[0-9]+/' || $2 || '$')
+            """,
             agency_id,
             name,
             f"{origin}/{name}",

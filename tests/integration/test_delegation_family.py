@@ -158,6 +158,25 @@ async def test_a_guardianship_the_registry_ends_is_refused_from_the_next_request
     headers = {"X-Acting-For": grant["id"]}
     assert (await boonmee.get("/api/v1/inbox", headers=headers)).status_code == 200
 
+    settings = resources.settings
+    cipher = NationalIdCipher(settings.id_encryption_keyring(), base64.b64decode(settings.id_hash_key))
+    # Confirmed again a day later: it holds on, confirmed now.
+    await resources.pool.execute(
+        """
+        UPDATE delegations SET confirmed_at = now() - interval '2 days', ends_on = ends_on - 2
+        WHERE id = $1::uuid
+        """,
+        grant["id"],
+    )
+    assert await recheck_guardianships(resources, cipher) == 0
+    again = await resources.pool.fetchrow(
+        "SELECT status, confirmed_at > now() - interval '1 minute' AS fresh "
+        "FROM delegations WHERE id = $1::uuid",
+        grant["id"],
+    )
+    assert again is not None
+    assert (again["status"], again["fresh"]) == ("active", True)
+
     # The court ends the guardianship; the daily re-check hears it.
     await _hold(agencies_url, "guardianship", boonmee_id, ward, born, confirmed=False)
     await resources.pool.execute(
@@ -167,8 +186,6 @@ async def test_a_guardianship_the_registry_ends_is_refused_from_the_next_request
         """,
         grant["id"],
     )
-    settings = resources.settings
-    cipher = NationalIdCipher(settings.id_encryption_keyring(), base64.b64decode(settings.id_hash_key))
     assert await recheck_guardianships(resources, cipher) == 1
     refused = await boonmee.get("/api/v1/inbox", headers=headers)
     assert refused.status_code == 403
@@ -176,3 +193,21 @@ async def test_a_guardianship_the_registry_ends_is_refused_from_the_next_request
     [listed] = (await boonmee.get("/api/v1/me/delegations")).json()["received"]
     assert listed["status"] == "ended"
     assert [event["kind"] for event in listed["events"]] == ["confirmed", "registry_ended"]
+
+
+async def test_a_child_born_on_29_february_is_acted_for_until_27_february_of_the_15th_year(
+    sign_in: SignIn, resources: Resources, agencies_url: str
+) -> None:
+    """The rule in Python and the database's CHECK add years alike (29 February + 15 years = 28 February)."""
+    await control(agencies_url, "civil-registry", "ok")
+    await _registry(sign_in, resources, agencies_url, "civil-registry", "parentage")
+    parent, parent_id = await _person(sign_in, resources, "วิภา ทำงาน", "Wipa Thamngan")
+    child, born = _national_id(), dt.date(2016, 2, 29)
+    await _hold(agencies_url, "civil-registry", parent_id, child, born)
+    added = await parent.post("/api/v1/me/delegations/family", json=_add("parent", child, born))
+    assert added.status_code == 201, added.text
+    assert added.json()["ends_on"] == "2031-02-27"
+    renewed = await parent.post(
+        f"/api/v1/me/delegations/{added.json()['id']}/renew", json={"ends_on": today().isoformat()}
+    )
+    assert renewed.status_code == 404  # the parent is not the grantor; the rule is the registry's anyway
