@@ -142,7 +142,13 @@ async def record(
     elif failed is not None:
         detail = Said(*PLAIN_REASONS.get(failed, PLAIN_REASONS["internal"]))
     logged = "ok" if failed is None else "timeout" if failed == "timeout" else "failed"
-    for citizen_id, purpose in ((child.citizen_id, to_child), (adult.citizen_id, to_adult)):
+    # The child's record names the adult who now acts for them (never "you"); a question that was not
+    # confirmed is the platform's, its words naming who asked.
+    child_actor = "delegate" if caller == "citizen" and outcome == "confirmed" else "system"
+    for citizen_id, purpose, actor_kind in (
+        (child.citizen_id, to_child, child_actor),
+        (adult.citizen_id, to_adult, caller),
+    ):
         if citizen_id is None:
             continue
         await record_access(
@@ -151,8 +157,8 @@ async def record(
             agency_id=row.agency_id,
             connector_id=row.id,
             kind="agency_call",
-            actor_kind=caller,
-            actor_id=adult.citizen_id if caller == "citizen" else None,
+            actor_kind=actor_kind,
+            actor_id=adult.citizen_id if actor_kind != "system" else None,
             purpose=purpose,
             fields=[NATIONAL_ID, BIRTH_DATE, RELATIONSHIP],
             outcome=logged,

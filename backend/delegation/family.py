@@ -40,6 +40,9 @@ FAMILY_SCOPES: list[str] = list(SCOPE_WORDS)
 _ROLE = {"parent": ("บิดาหรือมารดา", "parent"), "guardian": ("ผู้ปกครอง", "guardian")}
 
 
+_ALREADY = "You already act for this child, or they already asked you: end that one first to change it."
+
+
 class NotConfirmed(AppError):
     status_code = 422
     problem_type = "relationship-not-confirmed"
@@ -67,17 +70,16 @@ def _guardian_until(answer_ends_on: dt.date | None) -> dt.date:
     return min(answer_ends_on, furthest) if answer_ends_on else furthest
 
 
-def _refuse(asked: RegistryAnswer | None) -> None:
+def _refusal(asked: RegistryAnswer | None) -> AppError:
     if asked is None or asked.outcome == "unavailable":
-        raise RegistryUnavailable(
+        return RegistryUnavailable(
             "The registry cannot answer right now. Nothing was changed: please try again later.",
             headers={"Retry-After": "300"},
         )
-    if asked.outcome == "not_confirmed":
-        raise NotConfirmed(
-            "The registry did not confirm this: check the national ID and birth date, or ask at a "
-            "district office."
-        )
+    return NotConfirmed(
+        "The registry did not confirm this: check the national ID and birth date, "
+        "or ask at a district office."
+    )
 
 
 async def add(
@@ -98,6 +100,9 @@ async def add(
     child_id = await identity.citizen_id_for(resources, data.national_id)  # 400 when not a valid ID
     if child_id == adult_id:
         raise invalid("national_id", "is your own", detail="Enter your child's national ID, not your own.")
+    # Asked before the registry is, so that a confirmed call is never rolled back with a refused grant.
+    if child_id is not None and await family_queries.open_between(resources.pool, child_id, adult_id):
+        raise Conflict(_ALREADY)
     me = await family_queries.citizen(resources.pool, adult_id)
     adult = Person(
         adult_id,
@@ -119,8 +124,7 @@ async def add(
             await registries.record(
                 resources.pool, asked, data.relationship, adult=adult, child=child, caller="citizen"
             )
-        _refuse(asked)
-        raise AssertionError  # _refuse raised
+        raise _refusal(asked)
     answer = asked.answer
     if data.relationship == "guardian":
         ends_on = _guardian_until(answer.ends_on)
@@ -159,7 +163,7 @@ async def add(
             registry_connector_id=asked.connector.id,
         )
         if made is None:
-            raise Conflict("You already act for this child: end that grant first to change it.")
+            raise Conflict(_ALREADY)
         row = await queries.delegation_for(connection, made, adult_id)
         assert row is not None
         registry_name = f"{asked.connector.agency_name_th} / {asked.connector.agency_name_en}"[:300]

@@ -68,6 +68,18 @@ async def child_row(
     return found
 
 
+async def open_between(db: Db, child_id: str, adult_id: str) -> bool:
+    found: bool = await db.fetchval(
+        """
+        SELECT EXISTS (SELECT 1 FROM delegations WHERE grantor_id = $1::uuid AND delegate_id = $2::uuid
+                       AND status IN ('invited', 'active'))
+        """,
+        child_id,
+        adult_id,
+    )
+    return found
+
+
 async def insert_family_grant(
     db: Db,
     *,

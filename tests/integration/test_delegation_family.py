@@ -74,6 +74,8 @@ async def test_a_confirmed_parent_acts_for_their_child_at_once_until_the_15th_bi
     [event] = grant["events"]
     assert event["kind"] == "confirmed"
     assert event["by_me"] is True
+    again = await malee.post("/api/v1/me/delegations/family", json=_add("parent", child, born))
+    assert again.status_code == 409
     # Acting at once, without the child ever having logged in.
     assert (await malee.get("/api/v1/inbox", headers={"X-Acting-For": grant["id"]})).status_code == 200
 
@@ -82,10 +84,12 @@ async def test_a_confirmed_parent_acts_for_their_child_at_once_until_the_15th_bi
         "SELECT grantor_id::text FROM delegations WHERE id = $1::uuid", grant["id"]
     )
     purposes = await resources.pool.fetch(
-        "SELECT kind, purpose_th FROM data_access_log WHERE citizen_id = $1::uuid ORDER BY id", child_id
+        "SELECT kind, actor_kind, purpose_th FROM data_access_log WHERE citizen_id = $1::uuid ORDER BY id",
+        child_id,
     )
-    assert any(row["kind"] == "agency_call" and "ยืนยันว่า มาลี สุขใจ เป็นบิดาหรือมารดาของคุณ" in row["purpose_th"]
-               for row in purposes)  # fmt: skip
+    [confirmed] = [row for row in purposes if row["kind"] == "agency_call"]
+    assert "ยืนยันว่า มาลี สุขใจ เป็นบิดาหรือมารดาของคุณ" in confirmed["purpose_th"]
+    assert confirmed["actor_kind"] == "delegate", "named as the one who acts for the child, never 'you'"
     assert any(row["kind"] == "delegation" for row in purposes)
     mine = [item for item in await _log(malee) if item["kind"] == "agency_call"]
     assert "เด็กชายภูมิ สุขใจ" in mine[0]["purpose_th"]
