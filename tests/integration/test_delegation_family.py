@@ -4,16 +4,15 @@ the child's 15th birthday by itself, a guardian's when the registry says the gua
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 from typing import Any
 
 import httpx
 
-from backend.core.crypto import NationalIdCipher
 from backend.core.resources import Resources
-from backend.delegation.family import last_day_as_child, recheck_guardianships
+from backend.delegation.family import last_day_as_child
 from backend.delegation.service import today
+from backend.server.worker import build_worker, recheck_guardianships
 from tests.helpers.connectors import agency_with, connector, control
 from tests.integration.conftest import SignIn
 from tests.integration.test_delegation import _national_id, _person
@@ -162,8 +161,9 @@ async def test_a_guardianship_the_registry_ends_is_refused_from_the_next_request
     headers = {"X-Acting-For": grant["id"]}
     assert (await boonmee.get("/api/v1/inbox", headers=headers)).status_code == 200
 
-    settings = resources.settings
-    cipher = NationalIdCipher(settings.id_encryption_keyring(), base64.b64decode(settings.id_hash_key))
+    # The worker's hourly job (the one scheduled) asks again about guardianships confirmed over a day ago.
+    assert recheck_guardianships in {job.function for job in build_worker(resources).cron_jobs}
+    worker_context: dict[str, Any] = {"resources": resources}
     # Confirmed again a day later: it holds on, confirmed now.
     await resources.pool.execute(
         """
@@ -172,7 +172,7 @@ async def test_a_guardianship_the_registry_ends_is_refused_from_the_next_request
         """,
         grant["id"],
     )
-    assert await recheck_guardianships(resources, cipher) == 0
+    assert await recheck_guardianships(worker_context) == 0
     again = await resources.pool.fetchrow(
         "SELECT status, confirmed_at > now() - interval '1 minute' AS fresh "
         "FROM delegations WHERE id = $1::uuid",
@@ -190,7 +190,7 @@ async def test_a_guardianship_the_registry_ends_is_refused_from_the_next_request
         """,
         grant["id"],
     )
-    assert await recheck_guardianships(resources, cipher) == 1
+    assert await recheck_guardianships(worker_context) == 1
     refused = await boonmee.get("/api/v1/inbox", headers=headers)
     assert refused.status_code == 403
     assert refused.json()["type"] == "/problems/acting-ended"
