@@ -33,6 +33,8 @@ from backend.connectors.contract import (
     ApplicationSubmission,
     EntitlementsRequest,
     EntitlementsResponse,
+    RelationshipAnswer,
+    RelationshipRequest,
 )
 from backend.connectors.tls import tls_context
 from backend.core.outbound import (
@@ -213,6 +215,28 @@ class ConnectorClient:
             return msgspec.json.decode(raw, type=ApplicationAccepted)
         except (msgspec.DecodeError, msgspec.ValidationError) as exc:
             raise ConnectorFailure("bad_answer", str(exc)[:200]) from exc
+
+    async def relationship(
+        self, target: ConnectorTarget, question: RelationshipRequest
+    ) -> RelationshipAnswer:
+        """A registry's answer; its failures count towards its circuit breaker as any connector's do."""
+        allowed, _ = await self.breaker.allows(target.id)
+        if not allowed:
+            raise ConnectorFailure("breaker_open")
+        try:
+            raw = await self._request(
+                target, "POST", "/v1/relationships", msgspec.json.encode(question), question.request_id
+            )
+            answer = msgspec.json.decode(raw, type=RelationshipAnswer)
+        except ConnectorFailure as failure:
+            if failure.kind != "refused_destination":
+                await self.breaker.failed(target.id)
+            raise
+        except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+            await self.breaker.failed(target.id)
+            raise ConnectorFailure("bad_answer", str(exc)[:200]) from exc
+        await self.breaker.succeeded(target.id)
+        return answer
 
     def _ssl_for(self, target: ConnectorTarget) -> ssl.SSLContext | bool:
         if not (target.server_ca_pem or target.client_certificate_pem):

@@ -119,3 +119,40 @@ class ApplicationAccepted(msgspec.Struct, kw_only=True):
     def __post_init__(self) -> None:
         if (hidden := hidden_character(self.reference)) is not None:
             raise ValueError(f"reference contains {hidden}")
+
+
+Relationship = Literal["parent", "guardian"]
+
+
+class RelationshipRequest(msgspec.Struct, kw_only=True):
+    """To a registry (a connector whose ``answers`` is ``parentage`` or ``guardianship``): is the adult
+    the child's parent (or the ward's guardian) now? Asked for the adult, about both."""
+
+    relationship: Relationship
+    adult_national_id: str
+    child_national_id: str
+    child_birthdate: dt.date
+    """As the adult gave it: a registry confirms only when it matches its own record."""
+    purpose: str
+    request_id: str
+    contract_version: str = CONTRACT_VERSION
+
+
+_Name = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+
+
+class RelationshipAnswer(msgspec.Struct, kw_only=True, forbid_unknown_fields=False):
+    """``confirmed`` false for "no", "no longer" and "we do not know them" alike: the platform never
+    tells the adult which."""
+
+    contract_version: Literal["1"]
+    confirmed: bool
+    child_name_th: _Name | None = None
+    child_name_en: _Name | None = None
+    ends_on: dt.date | None = None
+    """A guardianship's last day when the court order sets one."""
+
+    def __post_init__(self) -> None:
+        for text in (self.child_name_th, self.child_name_en):
+            if text and hidden_character(text):
+                raise ValueError("a name carries an invisible or control character")

@@ -133,13 +133,14 @@ async def agency_connectors(db: Db, agency_id: int) -> list[dict[str, Any]]:
 
 async def active_connectors(db: Db, connector_id: int | None = None) -> list[ActiveConnector]:
     """Connectors citizens' entitlements come from (or the one named, if it is one): active, of
-    approved agencies."""
+    approved agencies, answering entitlements (not a relationship registry: ``registries``)."""
     rows = await db.fetch(
         f"""
         SELECT {", ".join("c." + column for column in CONNECTOR_COLUMNS.split(", "))},
                a.code AS agency_code, a.name_th AS agency_name_th, a.name_en AS agency_name_en
         FROM connectors c JOIN agencies a ON a.id = c.agency_id
         WHERE c.status = 'active' AND a.status = 'approved' AND ($1::bigint IS NULL OR c.id = $1)
+          AND c.answers = 'entitlements'  -- a registry is never asked for anyone's entitlements
         ORDER BY a.code, c.name
         """,  # noqa: S608
         connector_id,

@@ -11,7 +11,7 @@ from backend.core.db import Db
 from backend.delegation.schemas import DelegationRow, DelegationStatus, EventKind
 
 _COLUMNS = """
-    d.id::text, d.grantor_id::text, d.delegate_id::text, d.scopes, d.status, d.ends_on, d.created_at,
+    d.id::text, d.kind, d.grantor_id::text, d.delegate_id::text, d.scopes, d.status, d.ends_on, d.created_at,
     d.accepted_at, d.ended_at, g.name_th AS grantor_name_th, g.name_en AS grantor_name_en,
     e.name_th AS delegate_name_th, e.name_en AS delegate_name_en
 """
@@ -21,7 +21,8 @@ _FROM = "FROM delegations d JOIN citizens g ON g.id = d.grantor_id JOIN citizens
 class EventRow(msgspec.Struct, frozen=True):
     delegation_id: str
     at: dt.datetime
-    actor_id: str
+    actor_id: str | None
+    """None when no person acted (a registry's answer)."""
     kind: EventKind
     reason: str | None
     ends_on: dt.date
@@ -65,7 +66,7 @@ async def insert_delegation(
 
 
 async def add_event(
-    db: Db, delegation_id: str, actor_id: str, kind: str, reason: str | None, row: DelegationRow
+    db: Db, delegation_id: str, actor_id: str | None, kind: str, reason: str | None, row: DelegationRow
 ) -> int:
     """The event's id (its notices are keyed by it)."""
     event_id: int = await db.fetchval(

@@ -12,7 +12,9 @@ from backend.core.input import Input, NationalId
 
 Scope = Literal["entitlements", "bills", "messages", "applications", "documents"]
 DelegationStatus = Literal["invited", "active", "declined", "ended"]
-EventKind = Literal["invited", "accepted", "declined", "ended", "renewed"]
+EventKind = Literal["invited", "accepted", "declined", "ended", "renewed", "confirmed", "registry_ended"]
+DelegationKind = Literal["chosen", "parent", "guardian"]
+"""Chosen: invited and accepted. Parent, guardian: confirmed by a registry (``family``), no acceptance."""
 
 # In the order the screen offers them; the words the grantor and the delegate read.
 SCOPE_WORDS: dict[Scope, tuple[str, str]] = {
@@ -47,8 +49,19 @@ class Ending(Input, kw_only=True, forbid_unknown_fields=True):
     reason: Reason = ""
 
 
+class NewFamilyGrant(Input, kw_only=True, forbid_unknown_fields=True):
+    """A parent adds their child under 15, or a guardian their ward (confirmed by a registry)."""
+
+    relationship: Literal["parent", "guardian"]
+    national_id: NationalId
+    """The child's or ward's."""
+    birthdate: dt.date
+    """The child's, as the registry has it: it must match."""
+
+
 class DelegationRow(msgspec.Struct, kw_only=True, frozen=True):
     id: str
+    kind: DelegationKind = "chosen"
     grantor_id: str
     delegate_id: str
     scopes: list[str]
@@ -84,6 +97,8 @@ class DelegationEventView(msgspec.Struct, frozen=True):
 
 class DelegationView(msgspec.Struct, kw_only=True, frozen=True):
     id: str
+    kind: DelegationKind = "chosen"
+    """Parent or guardian: confirmed by a registry, not renewed by hand (``ends_on`` is the rule's)."""
     direction: Literal["given", "received"]
     """Given: the caller lets ``other`` act for them. Received: ``other`` lets the caller act for them."""
     other: PersonView

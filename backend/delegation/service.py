@@ -235,6 +235,8 @@ async def renew(
             raise NotFound("No such delegation.")
         if row.status not in _OPEN:
             raise Conflict("This delegation has already ended: ask them again instead.")
+        if row.kind != "chosen":
+            raise Conflict("A parent's or guardian's right ends by the registry's rule, not by renewal.")
         scopes = ordered(list(data.scopes)) if data.scopes is not None else row.scopes
         await queries.renew(connection, row.id, scopes, data.ends_on)
         renewed = await queries.delegation_for(connection, row.id, me)
@@ -283,6 +285,7 @@ async def _views(resources: Resources, me: str, rows: list[DelegationRow]) -> li
     return [
         DelegationView(
             id=row.id,
+            kind=row.kind,
             direction="given" if row.grantor_id == me else "received",
             other=(
                 _name(row.delegate_name_th, row.delegate_name_en)

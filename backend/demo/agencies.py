@@ -6,6 +6,10 @@ people of the demo identity provider get answers that fit their situation. Each 
 how to misbehave, for demonstrations and tests: ``POST /{service}/_control`` with
 ``{"mode": "ok" | "slow" | "fail" | "garbage" | "wrong_shape" | "drip" | "hidden_text", "delay_ms": 0}``;
 ``GET /{service}/_calls`` counts the entitlement calls it has answered.
+
+Two of them are registries (connector contract ``POST /v1/relationships``): ``civil-registry``
+confirms parents, ``guardianship`` guardians, for the demo families (``DEMO_FAMILIES``) and for any
+relationship a test sets with ``POST /{registry}/_relationships`` (``confirmed: false`` ends one).
 """
 
 from __future__ import annotations
@@ -22,8 +26,8 @@ from litestar import Litestar, MediaType, Response, get, post
 from litestar.params import FromPath
 from litestar.response import Stream
 
-from backend.connectors.contract import ApplicationSubmission, EntitlementsRequest
-from backend.demo.people import DEMO_PEOPLE
+from backend.connectors.contract import ApplicationSubmission, EntitlementsRequest, RelationshipRequest
+from backend.demo.people import DEMO_FAMILIES, DEMO_PEOPLE, DEMO_PEOPLE_BY_KEY
 
 Mode = Literal["ok", "slow", "fail", "garbage", "wrong_shape", "drip", "hidden_text"]
 _BIRTHDATES = {person.national_id: dt.date.fromisoformat(person.birthdate) for person in DEMO_PEOPLE}
@@ -141,9 +145,39 @@ SERVICES: dict[str, Callable[[str, dt.date], list[dict[str, Any]]]] = {
 }
 
 
-def create_demo_agencies_app() -> Litestar:
-    controls: dict[str, Control] = {name: Control() for name in SERVICES}
-    calls: dict[str, int] = dict.fromkeys(SERVICES, 0)
+REGISTRIES = {"civil-registry": "parent", "guardianship": "guardian"}
+
+
+class Relationship(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """What a demo registry holds about one adult and one child."""
+
+    adult_national_id: str
+    child_national_id: str
+    child_birthdate: dt.date
+    child_name_th: str | None = None
+    child_name_en: str | None = None
+    confirmed: bool = True
+    ends_on: dt.date | None = None
+
+
+def _demo_relationships(relationship: str) -> dict[tuple[str, str], Relationship]:
+    return {
+        (DEMO_PEOPLE_BY_KEY[family.adult].national_id, family.child_national_id): Relationship(
+            adult_national_id=DEMO_PEOPLE_BY_KEY[family.adult].national_id,
+            child_national_id=family.child_national_id,
+            child_birthdate=dt.date.fromisoformat(family.child_birthdate),
+            child_name_th=family.child_name_th,
+            child_name_en=family.child_name_en,
+        )
+        for family in DEMO_FAMILIES
+        if family.relationship == relationship
+    }
+
+
+def create_demo_agencies_app() -> Litestar:  # noqa: PLR0915 (one closure per demo endpoint)
+    controls: dict[str, Control] = {name: Control() for name in [*SERVICES, *REGISTRIES]}
+    calls: dict[str, int] = dict.fromkeys([*SERVICES, *REGISTRIES], 0)
+    held = {registry: _demo_relationships(kind) for registry, kind in REGISTRIES.items()}
 
     def service_or_404(service: str) -> Callable[[str, dt.date], list[dict[str, Any]]]:
         from backend.core.errors import NotFound
@@ -151,6 +185,44 @@ def create_demo_agencies_app() -> Litestar:
         if service not in SERVICES:
             raise NotFound("No such demo service")
         return SERVICES[service]
+
+    def registry_or_404(service: str) -> dict[tuple[str, str], Relationship]:
+        from backend.core.errors import NotFound
+
+        if service not in REGISTRIES:
+            raise NotFound("No such demo registry")
+        return held[service]
+
+    @post("/{service:str}/v1/relationships", status_code=200)
+    async def relationships(
+        service: FromPath[str], data: Annotated[RelationshipRequest, msgspec.Meta()]
+    ) -> Response[Any]:
+        """Confirms only the relationship it holds, with the same birth date, and of the right kind."""
+        known = registry_or_404(service)
+        calls[service] += 1
+        if controls[service].mode == "fail":
+            return Response({"error": "demo failure"}, status_code=500)
+        if controls[service].mode == "slow":
+            await asyncio.sleep((controls[service].delay_ms or 5000) / 1000)
+        found = known.get((data.adult_national_id, data.child_national_id))
+        confirmed = (
+            found is not None
+            and found.confirmed
+            and data.relationship == REGISTRIES[service]
+            and found.child_birthdate == data.child_birthdate
+        )
+        body: dict[str, Any] = {"contract_version": "1", "confirmed": confirmed}
+        if confirmed and found is not None:
+            body |= {"child_name_th": found.child_name_th, "child_name_en": found.child_name_en,
+                     "ends_on": found.ends_on.isoformat() if found.ends_on else None}  # fmt: skip
+        return Response(body)
+
+    @post("/{service:str}/_relationships", status_code=200)
+    async def hold_relationship(
+        service: FromPath[str], data: Annotated[Relationship, msgspec.Meta()]
+    ) -> Relationship:
+        registry_or_404(service)[(data.adult_national_id, data.child_national_id)] = data
+        return data
 
     @post("/{service:str}/v1/entitlements", status_code=200)
     async def entitlements(
@@ -227,18 +299,22 @@ def create_demo_agencies_app() -> Litestar:
 
     @get("/{service:str}/v1/health")
     async def health_check(service: FromPath[str]) -> dict[str, str]:
-        service_or_404(service)
+        if service not in REGISTRIES:
+            service_or_404(service)
         return {"status": "ok" if controls[service].mode == "ok" else controls[service].mode}
 
     @post("/{service:str}/_control", status_code=200)
     async def control(service: FromPath[str], data: Annotated[Control, msgspec.Meta()]) -> Control:
-        service_or_404(service)
+        if service not in REGISTRIES:
+            service_or_404(service)
         controls[service] = data
         return data
 
     return Litestar(
         route_handlers=[
             entitlements,
+            relationships,
+            hold_relationship,
             take_application,
             applications_received,
             calls_answered,

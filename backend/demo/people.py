@@ -51,3 +51,23 @@ DEMO_PEOPLE: tuple[DemoPerson, ...] = (
 )  # fmt: skip
 
 DEMO_PEOPLE_BY_KEY = {person.key: person for person in DEMO_PEOPLE}
+
+
+@dataclass(frozen=True, slots=True)
+class DemoFamily:
+    """A relationship the demo civil registry (``parent``) or guardianship registry (``guardian``)
+    confirms. The children have never logged in: adding one makes their row."""
+
+    relationship: str
+    adult: str
+    """The adult's key among ``DEMO_PEOPLE``."""
+    child_national_id: str
+    child_name_th: str
+    child_name_en: str
+    child_birthdate: str
+
+
+DEMO_FAMILIES: tuple[DemoFamily, ...] = (
+    DemoFamily("parent", "malee", "1100701234561", "เด็กชายภูมิ สุขใจ", "Phum Sukjai", "2019-04-13"),
+    DemoFamily("guardian", "boonmee", "1700501234561", "เด็กหญิงน้ำฝน พอเพียง", "Namfon Phophiang", "2016-08-09"),
+)  # fmt: skip

@@ -23,6 +23,7 @@ from backend.core.db import Connection
 from backend.demo.identity_provider import demo_issuer
 from backend.demo.people import DEMO_PEOPLE
 from backend.demo.seed_applications import demo_application_services
+from backend.demo.seed_registries import demo_registries
 from backend.demo.seed_tiles import demo_tiles
 from backend.demo.seed_work import seed_staff_work
 from backend.genuine import queries as genuine_queries
@@ -47,6 +48,12 @@ DEMO_AGENCIES = (
         "help@nhso.demo.invalid",
     ),
     ("demo-credit", "บริษัทข้อมูลเครดิตสาธิต", "Demo Credit Bureau", "help@credit.demo.invalid"),
+    (
+        "demo-registration",
+        "กรมการปกครองสาธิต",
+        "Demo Department of Provincial Administration",
+        "help@dopa.demo.invalid",
+    ),
 )
 
 # The sender registry's first entries (agency, kind, value, note th, note en), already approved, so the
@@ -113,6 +120,7 @@ async def seed_demo_data(connection: Connection, settings: Settings) -> None:
                 reason="demo data",
             )
         await _demo_connectors(connection, settings)
+        await demo_registries(connection, settings)
         await demo_tiles(connection)
         await _demo_bills(connection, cipher)
         await demo_application_services(connection)

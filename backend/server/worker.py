@@ -8,6 +8,7 @@ PostgreSQL by ``backend.core.tasks`` so that they outlive a Redis restart.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from typing import Any
 
@@ -18,7 +19,9 @@ from backend.applications.files import FileStore
 from backend.applications.storage import collect_garbage
 from backend.connectors.service import forget_old_answers
 from backend.core import tasks
+from backend.core.crypto import NationalIdCipher
 from backend.core.resources import Resources, open_resources
+from backend.delegation import family
 from backend.genuine.scams import apply_retention as scam_retention
 from backend.genuine.service import apply_retention as genuine_retention
 from backend.server.tasks import TASKS, wire_features
@@ -31,6 +34,7 @@ _log = structlog.get_logger(__name__)
 SWEEP_CRON = "* * * * * */30"  # every 30 seconds (croniter's sixth field is seconds)
 RETENTION_CRON = "23 * * * *"  # hourly, so each run has little to do
 FILES_GC_CRON = "41 * * * *"  # hourly: a removed upload's bytes outlive its grace period by an hour at most
+GUARDIANSHIP_CRON = "7 * * * *"  # hourly; each grant is asked about at most once a day (family.RECHECK_AFTER)
 # Shorter than the Redis client's socket timeout, so a blocking dequeue never looks like a lost link.
 DEQUEUE_TIMEOUT_SECONDS = 2.0
 # SAQ waits this long on shutdown for running jobs (and its idle upkeep loops) before cancelling them.
@@ -84,6 +88,14 @@ async def collect_stored_files(ctx: dict[str, Any]) -> int:
     return collected.files
 
 
+async def recheck_guardianships(ctx: dict[str, Any]) -> int:
+    """Guardians' grants the registry has not confirmed for a day are asked about again (a "no" ends one)."""
+    resources = _resources(ctx)
+    settings = resources.settings
+    cipher = NationalIdCipher(settings.id_encryption_keyring(), base64.b64decode(settings.id_hash_key))
+    return await family.recheck_guardianships(resources, cipher)
+
+
 async def sweep_tasks(ctx: dict[str, Any]) -> int:
     resources = _resources(ctx)
     return await tasks.sweep_tasks(resources, resources.settings.outbox_sweep_after_seconds)
@@ -114,6 +126,7 @@ def build_worker(resources: Resources) -> Worker[Any]:
             CronJob(expire_payments, cron=SWEEP_CRON, timeout=60),
             CronJob(apply_retention, cron=RETENTION_CRON, timeout=600),
             CronJob(collect_stored_files, cron=FILES_GC_CRON, timeout=1800),
+            CronJob(recheck_guardianships, cron=GUARDIANSHIP_CRON, timeout=1800),
         ],
         concurrency=resources.settings.worker_concurrency,
         startup=startup,

@@ -183,6 +183,11 @@ const vocabulary = {
     link_host: { th: "เว็บไซต์ในลิงก์", en: "Link's website" },
     sender: { th: "ผู้ส่ง", en: "Sender" },
   },
+  delegationKind: {
+    chosen: { th: "ผู้ที่คุณเลือกให้ทำแทน", en: "Chosen helper" },
+    parent: { th: "บิดาหรือมารดา (บุตรอายุต่ำกว่า 15 ปี)", en: "Parent (child under 15)" },
+    guardian: { th: "ผู้ปกครองตามกฎหมาย", en: "Legal guardian" },
+  },
 } as const satisfies Record<string, Record<string, Record<Language, string>>>;
 
 export type Vocabulary = typeof vocabulary;

@@ -19,6 +19,7 @@ from litestar import Litestar
 from backend.core.crypto import is_valid_national_id
 from backend.demo.identity_provider import demo_client_credentials, demo_idp_routes
 from backend.demo.seed import DEMO_CONNECTORS, seed_demo_data
+from backend.demo.seed_registries import DEMO_REGISTRIES, REGISTRY_AGENCY
 from backend.server.app import create_app
 from backend.settings import Settings
 from tests.conftest import app_client, serve_in_process
@@ -370,6 +371,7 @@ async def test_demo_connectors_follow_the_demo_agencies_port_on_every_start(
     finally:
         await connection.close()
     expected = {(code, service): f"http://127.0.0.1:18091/{service}" for code, service, *_ in DEMO_CONNECTORS}
+    expected |= {(REGISTRY_AGENCY, name): f"http://127.0.0.1:18091/{name}" for name, *_ in DEMO_REGISTRIES}
     expected |= {
         ("demo-health", "health"): "https://nhso.example.go.th/v1",
         ("real-agency", "elderly"): "http://127.0.0.1:18090/elderly",

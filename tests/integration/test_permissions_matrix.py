@@ -320,6 +320,7 @@ TABLE: dict[str, Who] = {
     # delegation (docs/delegation.md): A is the grantor, or the invitee of an invitation
     "GET /api/v1/me/delegations": PERSON,
     "POST /api/v1/me/delegations": PERSON,
+    "POST /api/v1/me/delegations/family": PERSON,
     "POST /api/v1/me/delegations/{delegation_id:uuid}/accept": OWNER,
     "POST /api/v1/me/delegations/{delegation_id:uuid}/end": OWNER,
     "POST /api/v1/me/delegations/{delegation_id:uuid}/renew": OWNER,
@@ -811,6 +812,12 @@ CALLS: dict[str, Call] = {
     "POST /api/v1/me/delegations": Call(
         "/api/v1/me/delegations",
         json={"national_id": "{new_person_national_id}", "scopes": ["bills"], "ends_on": "{new_end}"},
+    ),
+    # No registry is registered here: 503 once past the guard (tests/integration/test_delegation_family.py).
+    "POST /api/v1/me/delegations/family": Call(
+        "/api/v1/me/delegations/family",
+        json={"relationship": "parent", "national_id": "{new_person_national_id}", "birthdate": "2020-01-31"},
+        ok=(503,),
     ),
     "POST /api/v1/me/delegations/{delegation_id:uuid}/accept": Call(
         "/api/v1/me/delegations/{new_a_invitation}/accept"

@@ -39,6 +39,7 @@ CHECKED = {
     ("sender_entries", "kind"): "senderKind",
     ("sender_entries", "review_status"): "senderReview",
     ("scam_reports", "status"): "scamStatus",
+    ("delegations", "kind"): "delegationKind",
 }
 
 

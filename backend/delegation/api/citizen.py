@@ -16,8 +16,15 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from backend.core.guards import person
 from backend.core.principal import Principal
 from backend.core.resources import Resources
-from backend.delegation import service
-from backend.delegation.schemas import Delegations, DelegationView, Ending, NewDelegation, Renewal
+from backend.delegation import family, service
+from backend.delegation.schemas import (
+    Delegations,
+    DelegationView,
+    Ending,
+    NewDelegation,
+    NewFamilyGrant,
+    Renewal,
+)
 from backend.identity.service import Identity
 from backend.identity.step_up import step_up
 
@@ -42,6 +49,21 @@ async def invite(
     identity: NamedDependency[Identity],
 ) -> DelegationView:
     return await service.invite(resources, identity, principal, data)
+
+
+@post(
+    "/family",
+    guards=[step_up],
+    status_code=HTTP_201_CREATED,
+    summary="Act for one's child under 15 or ward, as a registry confirms (active at once; needs step-up)",
+)
+async def add_family(
+    data: Annotated[NewFamilyGrant, msgspec.Meta()],
+    principal: NamedDependency[Principal],
+    resources: NamedDependency[Resources],
+    identity: NamedDependency[Identity],
+) -> DelegationView:
+    return await family.add(resources, identity, principal, data)
 
 
 @post(
@@ -88,5 +110,5 @@ router = Router(
     "/api/v1/me/delegations",
     guards=[person],
     tags=["delegation"],
-    route_handlers=[my_delegations, invite, accept, end, renew],
+    route_handlers=[my_delegations, invite, add_family, accept, end, renew],
 )

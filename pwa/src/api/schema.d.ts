@@ -1534,6 +1534,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/me/delegations/family": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Act for one's child under 15 or ward, as a registry confirms (active at once; needs step-up) */
+        post: operations["ApiV1MeDelegationsFamilyAddFamily"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/delegations/{delegation_id}/accept": {
         parameters: {
             query?: never;
@@ -3021,7 +3038,7 @@ export interface components {
             /** Format: date-time */
             at: string;
             /** @enum {string} */
-            kind: "invited" | "accepted" | "declined" | "ended" | "renewed";
+            kind: "invited" | "accepted" | "declined" | "ended" | "renewed" | "confirmed" | "registry_ended";
             by_me: boolean;
             reason: string | null;
             /** Format: date */
@@ -3030,6 +3047,11 @@ export interface components {
         /** DelegationView */
         DelegationView: {
             id: string;
+            /**
+             * @default chosen
+             * @enum {string}
+             */
+            kind: "chosen" | "parent" | "guardian";
             /** @enum {string} */
             direction: "given" | "received";
             other: components["schemas"]["PersonView"];
@@ -3561,6 +3583,15 @@ export interface components {
         NewEmergencyAlertApproval: {
             agency_id: number;
             reason: string;
+        };
+        /** NewFamilyGrant */
+        NewFamilyGrant: {
+            /** @enum {string} */
+            relationship: "parent" | "guardian";
+            /** @description A Thai national ID: 13 digits, the last the check digit of the first twelve. */
+            national_id: string;
+            /** Format: date */
+            birthdate: string;
         };
         /** NewMessageCode */
         NewMessageCode: {
@@ -8259,6 +8290,45 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["NewDelegation"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DelegationView"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    ApiV1MeDelegationsFamilyAddFamily: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewFamilyGrant"];
             };
         };
         responses: {

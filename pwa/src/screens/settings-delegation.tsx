@@ -10,6 +10,8 @@ import { type Bilingual, formatDate } from "../i18n";
 import { useApp, useLoad } from "../state";
 import { Loaded } from "../ui/loaded";
 import { ErrorNotice } from "../ui/notice";
+import { label } from "../vocabulary";
+import { FamilyForm } from "./settings-family";
 
 type Grant = Schema<"DelegationView">;
 type Status = Grant["status"];
@@ -97,6 +99,14 @@ function GrantItem({
       <p>
         <strong>{name}</strong> <span class={`badge delegation-${grant.status}`}>{tr(STATUS[grant.status])}</span>
       </p>
+      {grant.kind !== "chosen" && (
+        <p class="meta">
+          {grant.direction === "received"
+            ? tr({ th: "คุณเป็น", en: "You are their" })
+            : tr({ th: "เป็น", en: "Your" })}{" "}
+          {label(language, "delegationKind", grant.kind)} · {tr({ th: "ทะเบียนยืนยันแล้ว", en: "confirmed by the registry" })}
+        </p>
+      )}
       <p class="meta">
         {grant.direction === "given"
           ? tr({ th: "ทำแทนคุณได้ในเรื่อง", en: "May act for you to" })
@@ -138,7 +148,7 @@ function GrantItem({
               {tr({ th: `ทำแทน ${grant.other.name_th}`, en: `Act for ${grant.other.name_en}` })}
             </button>
           )}
-          {grant.direction === "given" && grant.ends_on < latest && (
+          {grant.direction === "given" && grant.kind === "chosen" && grant.ends_on < latest && (
             <button
               type="button"
               onClick={() =>
@@ -305,6 +315,7 @@ export function Delegation() {
                 {tr({ th: "ส่งคำขอ", en: "Send the request" })}
               </button>
             </form>
+            <FamilyForm onAdded={(words) => changed(words)} />
           </>
         )}
       </Loaded>
