@@ -32,7 +32,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from backend.connectors.access_log import record_access
 from backend.connectors.schemas import Said
 from backend.core.errors import AppError, Forbidden
-from backend.core.principal import ActingFor, Principal
+from backend.core.principal import ActingFor, Principal, has_role
 from backend.core.resources import Resources
 from backend.delegation import queries
 from backend.delegation.routes import DELEGATE_ROUTES, DelegateUse
@@ -124,6 +124,8 @@ async def _allowed(
         raise NotWhileActing("This cannot be done while acting for someone else.")
     if use.scope not in row.scopes:
         raise NotWhileActing("The person you act for has not allowed you to do this.")
+    if row.kind == "assisted" and not has_role(principal, "counter_staff"):
+        raise ActingEnded("Only counter staff help under an assisted grant.")
     # The grantor's own: their id; their national ID and birth date from the database, never the
     # delegate's (the session's copies are the delegate's, so they are left out).
     session = msgspec.structs.replace(
@@ -139,6 +141,7 @@ async def _allowed(
         delegate_name_th=row.delegate_name_th or row.delegate_name_en or "",
         delegate_name_en=row.delegate_name_en or row.delegate_name_th or "",
         scopes=frozenset(row.scopes),
+        service_point=row.service_point if row.kind == "assisted" else None,
     )
     return Principal(citizen_id=row.grantor_id, session=session, acting_for=acting_for), use
 
@@ -148,8 +151,10 @@ async def _record(resources: Resources, principal: Principal, use: DelegateUse) 
     assert acting is not None
     assert principal.citizen_id is not None
     pool = resources.pool
+    point = acting.service_point
+    actor_kind = "delegate" if point is None else "assisted"
     if not use.changes and await queries.recently_recorded(
-        pool, principal.citizen_id, acting.delegate_id, use.did.en, READ_AGAIN_MINUTES
+        pool, principal.citizen_id, acting.delegate_id, actor_kind, use.did.en, READ_AGAIN_MINUTES
     ):
         return
     await record_access(
@@ -158,10 +163,10 @@ async def _record(resources: Resources, principal: Principal, use: DelegateUse) 
         agency_id=None,
         connector_id=None,
         kind="delegation",
-        actor_kind="delegate",
+        actor_kind=actor_kind,
         actor_id=acting.delegate_id,
         purpose=use.did,
         fields=[Said(*SCOPE_WORDS[use.scope])],
         outcome="ok",
-        detail=None,
+        detail=None if point is None else Said(f"ช่วยที่เคาน์เตอร์: {point}", f"helped at the counter: {point}"),
     )

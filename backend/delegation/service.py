@@ -94,7 +94,7 @@ async def _log(
         agency_id=None,
         connector_id=None,
         kind="delegation",
-        actor_kind="delegate" if by_delegate else "citizen",
+        actor_kind=("assisted" if row.kind == "assisted" else "delegate") if by_delegate else "citizen",
         actor_id=row.delegate_id if by_delegate else row.grantor_id,
         purpose=purpose,
         fields=_words(row.scopes),
@@ -163,7 +163,8 @@ async def _locked(connection: Connection, delegation_id: str, citizen_id: str) -
     row = await queries.delegation_for(connection, delegation_id, citizen_id, lock=True)
     if row is None:
         raise NotFound("No such delegation.")
-    if row.status in _OPEN and row.ends_on < today():
+    lapsed = row.ends_at is not None and row.ends_at <= dt.datetime.now(dt.UTC)
+    if row.status in _OPEN and (row.ends_on < today() or lapsed):
         await queries.close(connection, row.id, "ended")
         raise Conflict("This delegation has already ended.")
     return row
@@ -174,7 +175,7 @@ async def accept(resources: Resources, principal: Principal, delegation_id: str)
     me = _me(principal)
     async with resources.pool.acquire() as connection, connection.transaction():
         row = await _locked(connection, delegation_id, me)
-        if row.delegate_id != me:
+        if row.delegate_id != me or row.kind == "assisted":  # only the citizen starts assisted help
             raise NotFound("No such delegation.")
         if row.status != "invited":
             raise Conflict("This invitation is no longer open.")
@@ -226,6 +227,8 @@ async def renew(
             raise NotFound("No such delegation.")
         if row.status not in _OPEN:
             raise Conflict("This delegation has already ended: ask them again instead.")
+        if row.kind == "assisted":
+            raise Conflict("Help at a counter lasts one hour and cannot be renewed: start it again.")
         scopes = ordered(list(data.scopes)) if data.scopes is not None else row.scopes
         await queries.renew(connection, row.id, scopes, data.ends_on)
         renewed = await queries.delegation_for(connection, row.id, me)
@@ -290,6 +293,9 @@ async def _views(resources: Resources, me: str, rows: list[DelegationRow]) -> li
                 for event in events
                 if event.delegation_id == row.id
             ],
+            kind=row.kind,
+            ends_at=row.ends_at,
+            service_point=row.service_point,
         )
         for row in rows
     ]
