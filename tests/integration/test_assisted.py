@@ -39,7 +39,8 @@ async def _code(world: dict[str, Any], scopes: list[str] | None = None) -> str:
     made = await world["somchai"].post("/api/v1/me/assisted/codes", json={"scopes": scopes or ["bills"]})
     assert made.status_code == 201, made.text
     code: str = made.json()["code"]
-    assert len(code) == 6 and code.isdigit()
+    assert len(code) == 6
+    assert code.isdigit()
     return code
 
 
