@@ -92,11 +92,13 @@ async def _citizen(resources: Resources, identity: Identity, national_id: str, s
     if citizen_id is None:
         raise invalid(
             "national_id",
-            "has not used the app",
+            "คนนี้ยังไม่เคยเข้าสู่ระบบแอป · has not used the app",
             detail="This person has not logged in to the app yet: they need the app on their phone first.",
         )
     if citizen_id == staff_id:
-        raise invalid("national_id", "is your own", detail="You cannot help yourself at the counter.")
+        raise invalid(
+            "national_id", "เป็นเลขของคุณเอง · is your own", detail="You cannot help yourself at the counter."
+        )
     return citizen_id
 
 
@@ -217,6 +219,7 @@ async def make_code(
     return AssistCodeView(code=code, expires_at=expires, scopes=_scopes(scopes))
 
 
+_WRONG_FIELD = "รหัสไม่ถูกต้อง ใช้ไปแล้ว หรือหมดอายุ · is wrong, used or expired"
 _WRONG = "The code is wrong, used or expired: ask the person to make a new one in their app."
 
 
@@ -227,7 +230,7 @@ async def redeem(
     await identity.limiter.take(GUESSES, staff_id, "Too many codes tried: wait a few minutes.")
     citizen_id = await identity.citizen_id_for(resources, data.national_id)
     if citizen_id is None or citizen_id == staff_id:
-        raise invalid("code", "is wrong or expired", detail=_WRONG)
+        raise invalid("code", _WRONG_FIELD, detail=_WRONG)
     async with resources.pool.acquire() as connection:
         async with connection.transaction():
             found = await queries.open_code(connection, citizen_id, CODE_TRIES)
@@ -237,10 +240,10 @@ async def redeem(
             if found is not None and not right:
                 await queries.code_failed(connection, found.id)  # committed: the try counts
         if found is None or not right:
-            raise invalid("code", "is wrong or expired", detail=_WRONG)
+            raise invalid("code", _WRONG_FIELD, detail=_WRONG)
         async with connection.transaction():
             if await queries.open_code(connection, citizen_id, CODE_TRIES) is None:
-                raise invalid("code", "is wrong or expired", detail=_WRONG)  # used meanwhile
+                raise invalid("code", _WRONG_FIELD, detail=_WRONG)  # used meanwhile
             row = await _start(
                 connection,
                 citizen_id=citizen_id,

@@ -12,6 +12,7 @@ const vocabulary = {
     agency_officer: { th: "เจ้าหน้าที่พิจารณาคำขอ", en: "Agency case officer" },
     support: { th: "เจ้าหน้าที่ช่วยเหลือประชาชน", en: "Support staff" },
     platform_admin: { th: "ผู้ดูแลแพลตฟอร์ม", en: "Platform administrator" },
+    counter_staff: { th: "เจ้าหน้าที่เคาน์เตอร์บริการ", en: "Counter staff" },
   },
   agencyStatus: {
     pending: { th: "รออนุมัติ", en: "Waiting for approval" },
