@@ -99,8 +99,14 @@ async def _log(
         purpose=purpose,
         fields=_words(row.scopes),
         outcome="ok",
-        detail=Said(f"เหตุผล: {reason}", f"Reason: {reason}") if reason else None,
+        detail=Said(f"เหตุผล: {reason}", f"Reason: {reason}") if reason else _where(row),
     )
+
+
+def _where(row: DelegationRow) -> Said | None:
+    """Where counter staff helped (an assisted grant), as every assisted record says."""
+    point = row.service_point
+    return Said(f"ช่วยที่เคาน์เตอร์: {point}", f"helped at the counter: {point}") if point else None
 
 
 def _until(row: DelegationRow) -> Said:
@@ -205,6 +211,8 @@ async def end(resources: Resources, principal: Principal, delegation_id: str, da
         name = _name(row.delegate_name_th, row.delegate_name_en)
         if declined:
             purpose = Said("ปฏิเสธคำขอให้ทำแทนคุณ", "declined to act for you")
+        elif by_delegate and row.kind == "assisted":
+            purpose = Said("จบการช่วยทำรายการแทนคุณแล้ว", "stopped helping you")
         elif by_delegate:
             purpose = Said("เลิกทำแทนคุณแล้ว", "stopped acting for you")
         else:

@@ -149,7 +149,7 @@ async def test_a_code_read_out_starts_help_once_and_only_for_that_citizen(
     assert (await _enter(world, code, other_staff)).status_code == 400
     said = [step["purpose_en"] for step in reversed(await _assisted_log(world["somchai"]))]
     assert said[0].startswith("started helping you with the code you gave")
-    assert said[1:] == ["looked at your bills", "stopped acting for you"]
+    assert said[1:] == ["looked at your bills", "stopped helping you"]
 
 
 async def test_an_expired_code_is_refused_and_guessing_kills_the_code_then_is_rate_limited(

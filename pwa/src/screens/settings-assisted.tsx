@@ -106,7 +106,7 @@ export function Assisted() {
 
   const where = (grant: Grant) => `${pick(grant.other, "name") ?? grant.other.name_th} (${grant.service_point ?? ""})`;
   return (
-    <section aria-labelledby="assisted-title" class="delegations">
+    <section aria-labelledby="assisted-title" class="assisted">
       <h2 id="assisted-title">{tr({ th: "ให้เจ้าหน้าที่ช่วยที่เคาน์เตอร์", en: "Help at a service counter" })}</h2>
       <p class="meta">
         {tr({
