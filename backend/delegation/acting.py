@@ -15,6 +15,10 @@ delegate: an end takes effect on the next request) and looks the route up in ``D
 Each step that got through (a 2xx) is written to the grantor's "who accessed my data" once the handler
 has answered, naming the delegate; a read repeated within ``READ_AGAIN_MINUTES`` is not written again so
 that a polled screen does not bury the rest. A step that changes something is always written.
+
+An assisted grant (counter staff helping for an hour, ``backend.delegation.assisted``) goes through the
+same checks, plus its last moment and the caller still holding ``counter_staff``; its steps are
+recorded with ``actor_kind = 'assisted'`` and the service point.
 """
 
 from __future__ import annotations

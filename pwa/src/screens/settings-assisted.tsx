@@ -59,7 +59,9 @@ export function Assisted() {
   }, [watching]);
   // The code has been used once help starts: it is not shown again.
   useEffect(() => {
-    if (helping.length > 0) setCode(null);
+    if (helping.length === 0) return;
+    setCode(null);
+    setSaid(null);
   }, [helping.length]);
 
   async function act(run: () => Promise<unknown>, words: Bilingual) {
