@@ -147,3 +147,29 @@ async def test_somchai_reads_out_a_code_somsri_helps_him_at_the_counter_and_he_s
     history = somchai.locator("section.assisted li.delegation").first
     await expect(history).to_contain_text("สมศรี ใจงาม", timeout=WAIT)
     await expect(history).to_contain_text("ช่วยแล้ว")
+
+    # The other way: she asks by his national ID, he confirms on his phone, then stops it himself.
+    await somsri.goto(f"{base}/console")
+    counter = somsri.locator("section[aria-labelledby=counter-title]")
+    await counter.locator("input[name=national_id]").fill(DEMO_PEOPLE_BY_KEY["somchai"].national_id)
+    await counter.get_by_role("button", name="ส่งคำขอให้ยืนยันในแอปของเขา").click()
+    await expect(counter.get_by_role("status")).to_contain_text("รอให้เขายืนยันในแอป", timeout=WAIT)
+    await expect(counter.locator("ul.list > li").first).to_contain_text("รอตอบรับ")
+    await somchai.reload()
+    asked = somchai.locator("section.assisted .assisted-ask")
+    await expect(asked).to_contain_text(
+        f"เจ้าหน้าที่ สมศรี ใจงาม ที่ {POINT} ขอช่วยทำรายการแทนคุณ 1 ชั่วโมง", timeout=WAIT
+    )
+    await asked.scroll_into_view_if_needed()
+    await _fits(somchai, "the request to confirm")
+    await shot(somchai, "a6-citizen-asked-to-confirm-th")
+    await asked.get_by_role("button", name="อนุญาต 1 ชั่วโมง").click()
+    await expect(somchai.locator("section.assisted .assisted-on")).to_contain_text("สมศรี ใจงาม", timeout=WAIT)
+    # Her console sees it start (it looks again while waiting), with his name now.
+    await expect(counter.locator("ul.list > li").first).to_contain_text("ใช้งานอยู่", timeout=WAIT)
+    await expect(counter.locator("ul.list > li").first).to_contain_text("สมชาย ใจดี")
+    await somchai.locator("section.assisted .assisted-on").get_by_role("button", name="หยุดทันที").click()
+    await expect(somchai.locator("section.assisted > p[role=status]")).to_contain_text(
+        "หยุดการช่วยเหลือแล้ว", timeout=WAIT
+    )
+    await expect(somchai.locator("section.assisted .assisted-on")).to_have_count(0)
