@@ -151,7 +151,8 @@ async def data_access_for_citizen(
         FROM data_access_log l
         LEFT JOIN agencies a ON a.id = l.agency_id
         LEFT JOIN connectors c ON c.id = l.connector_id
-        LEFT JOIN citizens p ON p.id = CASE WHEN l.actor_kind = 'delegate' THEN l.actor_id::uuid END
+        LEFT JOIN citizens p
+               ON p.id = CASE WHEN l.actor_kind IN ('delegate', 'assisted') THEN l.actor_id::uuid END
         WHERE l.citizen_id = $1::uuid AND ($2::bigint IS NULL OR l.id < $2)
           AND ($4::text IS NULL OR l.kind = $4) AND ($5::bigint IS NULL OR l.agency_id = $5)
         ORDER BY l.id DESC LIMIT $3

@@ -26,6 +26,7 @@ from backend.core.principal import (
     agencies_of,
     may_act_for_agency,
     require_agency_permission,
+    require_counter_staff,
     require_person,
     require_platform_admin,
     require_support_staff,
@@ -59,6 +60,11 @@ def person(connection: Connection, _: BaseRouteHandler) -> None:
 def support_staff(connection: Connection, _: BaseRouteHandler) -> None:
     if not is_options(connection):
         require_support_staff(principal_of(connection))
+
+
+def counter_staff(connection: Connection, _: BaseRouteHandler) -> None:
+    if not is_options(connection):
+        require_counter_staff(principal_of(connection))
 
 
 def platform_admin(connection: Connection, _: BaseRouteHandler) -> None:

@@ -3,7 +3,8 @@ what their roles let them do. Plain functions over a principal, unit-tested with
 guards in ``backend.core.guards`` apply them to routers.
 
 Everyone who logs in is a citizen. Staff roles are granted per agency (``agency_admin``,
-``agency_editor``, ``agency_sender``, ``agency_officer``) or platform-wide (``support``, ``platform_admin``).
+``agency_editor``, ``agency_sender``, ``agency_officer``) or platform-wide (``support``, ``platform_admin``,
+``counter_staff``: helps people at a service point, and sees nothing of anyone's without their grant).
 Agency machine clients hold scopes rather than roles; ``may_act_for_agency`` covers both.
 """
 
@@ -38,7 +39,13 @@ class Session(msgspec.Struct, kw_only=True):
 
 
 Role = Literal[
-    "agency_admin", "agency_editor", "agency_sender", "agency_officer", "support", "platform_admin"
+    "agency_admin",
+    "agency_editor",
+    "agency_sender",
+    "agency_officer",
+    "support",
+    "platform_admin",
+    "counter_staff",
 ]
 AgencyPermission = Literal[
     "tiles", "bills", "notifications", "connectors", "clients", "applications", "senders"
@@ -65,6 +72,8 @@ class ActingFor:
     delegate_name_th: str
     delegate_name_en: str
     scopes: frozenset[str]
+    service_point: str | None = None
+    """Set for counter staff under an assisted grant (where they help): their steps are marked assisted."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +144,15 @@ def require_support_staff(principal: Principal | None) -> str:
     person = require_person(principal)
     if not (is_support(person) or is_platform_admin(person)):
         raise Forbidden("Only support staff may do this.")
+    assert person.citizen_id is not None
+    return person.citizen_id
+
+
+def require_counter_staff(principal: Principal | None) -> str:
+    """The counter staff member's citizen id: they start assisted grants and act under them."""
+    person = require_person(principal)
+    if not has_role(person, "counter_staff"):
+        raise Forbidden("Only counter staff may do this.")
     assert person.citizen_id is not None
     return person.citizen_id
 

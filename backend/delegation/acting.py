@@ -17,6 +17,9 @@ has answered, naming the delegate; a read repeated within ``READ_AGAIN_MINUTES``
 that a polled screen does not bury the rest. A step that changes something is always written, and one
 the route says ``tells`` also puts a notice in the grantor's inbox, in the same transaction as the
 record (``delegation.notices``), keyed by the request so that a retried request writes no second one.
+An assisted grant (counter staff helping for an hour, ``backend.delegation.assisted``) goes through the
+same checks, plus its last moment and the caller still holding ``counter_staff``; its steps are
+recorded with ``actor_kind = 'assisted'`` and the service point.
 """
 
 from __future__ import annotations
@@ -36,7 +39,7 @@ from backend.connectors.access_log import record_access
 from backend.connectors.schemas import Said
 from backend.core.db import Connection
 from backend.core.errors import AppError, Forbidden
-from backend.core.principal import ActingFor, Principal
+from backend.core.principal import ActingFor, Principal, has_role
 from backend.core.resources import Resources
 from backend.core.tasks import unit_of_work
 from backend.delegation import notices, queries
@@ -138,6 +141,8 @@ async def _allowed(
         raise NotWhileActing("This cannot be done while acting for someone else.")
     if use.scope not in row.scopes:
         raise NotWhileActing("The person you act for has not allowed you to do this.")
+    if row.kind == "assisted" and not has_role(principal, "counter_staff"):
+        raise ActingEnded("Only counter staff help under an assisted grant.")
     # The grantor's own: their id; their national ID and birth date from the database, never the
     # delegate's (the session's copies are the delegate's, so they are left out).
     session = msgspec.structs.replace(
@@ -153,6 +158,7 @@ async def _allowed(
         delegate_name_th=row.delegate_name_th or row.delegate_name_en or "",
         delegate_name_en=row.delegate_name_en or row.delegate_name_th or "",
         scopes=frozenset(row.scopes),
+        service_point=row.service_point if row.kind == "assisted" else None,
     )
     return Principal(citizen_id=row.grantor_id, session=session, acting_for=acting_for), use
 
@@ -162,8 +168,9 @@ async def _record(resources: Resources, principal: Principal, use: DelegateUse, 
     assert acting is not None
     assert principal.citizen_id is not None
     pool = resources.pool
+    actor_kind = "delegate" if acting.service_point is None else "assisted"
     if not use.changes and await queries.recently_recorded(
-        pool, principal.citizen_id, acting.delegate_id, use.did.en, READ_AGAIN_MINUTES
+        pool, principal.citizen_id, acting.delegate_id, actor_kind, use.did.en, READ_AGAIN_MINUTES
     ):
         return
     async with unit_of_work(pool, resources.queue) as work:
@@ -176,16 +183,18 @@ async def _record_in(connection: Connection, principal: Principal, use: Delegate
     acting = principal.acting_for
     assert acting is not None
     assert principal.citizen_id is not None
+    point = acting.service_point
+    actor_kind = "delegate" if point is None else "assisted"
     await record_access(
         connection,
         citizen_id=principal.citizen_id,
         agency_id=None,
         connector_id=None,
         kind="delegation",
-        actor_kind="delegate",
+        actor_kind=actor_kind,
         actor_id=acting.delegate_id,
         purpose=use.did,
         fields=[Said(*SCOPE_WORDS[use.scope])],
         outcome="ok",
-        detail=None,
+        detail=None if point is None else Said(f"ช่วยที่เคาน์เตอร์: {point}", f"helped at the counter: {point}"),
     )

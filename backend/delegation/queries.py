@@ -13,7 +13,7 @@ from backend.delegation.schemas import DelegationRow, DelegationStatus, EventKin
 _COLUMNS = """
     d.id::text, d.kind, d.grantor_id::text, d.delegate_id::text, d.scopes, d.status, d.ends_on, d.created_at,
     d.accepted_at, d.ended_at, g.name_th AS grantor_name_th, g.name_en AS grantor_name_en,
-    e.name_th AS delegate_name_th, e.name_en AS delegate_name_en
+    e.name_th AS delegate_name_th, e.name_en AS delegate_name_en, d.ends_at, d.service_point
 """
 _FROM = "FROM delegations d JOIN citizens g ON g.id = d.grantor_id JOIN citizens e ON e.id = d.delegate_id"
 
@@ -39,6 +39,7 @@ async def open_grants_of_delegate(db: Db, delegate_id: str, today: dt.date) -> i
         """
         SELECT count(*) FROM delegations
         WHERE delegate_id = $1::uuid AND status IN ('invited', 'active') AND ends_on >= $2
+          AND kind <> 'assisted'
         """,
         delegate_id,
         today,
@@ -147,12 +148,13 @@ async def renew(db: Db, delegation_id: str, scopes: Sequence[str], ends_on: dt.d
 
 
 async def expire_past_end(db: Db, citizen_id: str, today: dt.date) -> None:
-    """Grants of the citizen's whose last day has passed are ended (the rule holds without a worker:
-    every read and check asks the date too)."""
+    """Grants of the citizen's whose last day (an assisted one's last moment) has passed are ended (the
+    rule holds without a worker: every read and check asks the date too)."""
     await db.execute(
         """
         UPDATE delegations SET status = 'ended', ended_at = now()
-        WHERE $1::uuid IN (grantor_id, delegate_id) AND status IN ('invited', 'active') AND ends_on < $2
+        WHERE $1::uuid IN (grantor_id, delegate_id) AND status IN ('invited', 'active')
+          AND (ends_on < $2 OR ends_at <= now())
         """,
         citizen_id,
         today,
@@ -164,6 +166,8 @@ class ActingRow(msgspec.Struct, frozen=True):
     scopes: list[str]
     delegate_name_th: str | None
     delegate_name_en: str | None
+    kind: str
+    service_point: str | None
 
 
 async def acting_delegation(db: Db, delegation_id: str, delegate_id: str, today: dt.date) -> ActingRow | None:
@@ -171,9 +175,11 @@ async def acting_delegation(db: Db, delegation_id: str, delegate_id: str, today:
     request made while acting, so that an end or expiry holds from the next request on."""
     row = await db.fetchrow(
         """
-        SELECT d.grantor_id::text, d.scopes, e.name_th AS delegate_name_th, e.name_en AS delegate_name_en
+        SELECT d.grantor_id::text, d.scopes, e.name_th AS delegate_name_th, e.name_en AS delegate_name_en,
+               d.kind, d.service_point
         FROM delegations d JOIN citizens e ON e.id = d.delegate_id
         WHERE d.id = $1::uuid AND d.delegate_id = $2::uuid AND d.status = 'active' AND d.ends_on >= $3
+          AND (d.ends_at IS NULL OR d.ends_at > now())
         """,
         delegation_id,
         delegate_id,
@@ -182,13 +188,15 @@ async def acting_delegation(db: Db, delegation_id: str, delegate_id: str, today:
     return msgspec.convert(dict(row), ActingRow) if row else None
 
 
-async def recently_recorded(db: Db, citizen_id: str, delegate_id: str, purpose_en: str, minutes: int) -> bool:
+async def recently_recorded(
+    db: Db, citizen_id: str, delegate_id: str, actor_kind: str, purpose_en: str, minutes: int
+) -> bool:
     """Whether the grantor's log already says this delegate did this in the last ``minutes``."""
     found: bool = await db.fetchval(
         """
         SELECT EXISTS (
             SELECT 1 FROM data_access_log
-            WHERE citizen_id = $1::uuid AND kind = 'delegation' AND actor_kind = 'delegate'
+            WHERE citizen_id = $1::uuid AND kind = 'delegation' AND actor_kind = $5
               AND actor_id = $2 AND purpose_en = $3 AND at > now() - make_interval(mins => $4)
         )
         """,
@@ -196,6 +204,7 @@ async def recently_recorded(db: Db, citizen_id: str, delegate_id: str, purpose_e
         delegate_id,
         purpose_en,
         minutes,
+        actor_kind,
     )
     return found
 

@@ -13,8 +13,9 @@ from backend.core.input import Input, NationalId
 Scope = Literal["entitlements", "bills", "messages", "applications", "documents"]
 DelegationStatus = Literal["invited", "active", "declined", "ended"]
 EventKind = Literal["invited", "accepted", "declined", "ended", "renewed", "confirmed", "registry_ended"]
-DelegationKind = Literal["chosen", "parent", "guardian"]
-"""Chosen: invited and accepted. Parent, guardian: confirmed by a registry (``family``), no acceptance."""
+DelegationKind = Literal["chosen", "parent", "guardian", "assisted"]
+"""Chosen: invited and accepted. Parent, guardian: confirmed by a registry (``family``), no acceptance.
+Assisted: counter staff helping at a service point for one hour (``assisted``)."""
 
 # In the order the screen offers them; the words the grantor and the delegate read.
 SCOPE_WORDS: dict[Scope, tuple[str, str]] = {
@@ -74,6 +75,8 @@ class DelegationRow(msgspec.Struct, kw_only=True, frozen=True):
     grantor_name_en: str | None
     delegate_name_th: str | None
     delegate_name_en: str | None
+    ends_at: dt.datetime | None = None
+    service_point: str | None = None
 
 
 class ScopeView(msgspec.Struct, frozen=True):
@@ -98,7 +101,8 @@ class DelegationEventView(msgspec.Struct, frozen=True):
 class DelegationView(msgspec.Struct, kw_only=True, frozen=True):
     id: str
     kind: DelegationKind = "chosen"
-    """Parent or guardian: confirmed by a registry, not renewed by hand (``ends_on`` is the rule's)."""
+    """Parent or guardian: confirmed by a registry, not renewed by hand (``ends_on`` is the rule's).
+    Assisted: counter staff for an hour (``ends_at``, ``service_point``)."""
     direction: Literal["given", "received"]
     """Given: the caller lets ``other`` act for them. Received: ``other`` lets the caller act for them."""
     other: PersonView
@@ -109,6 +113,10 @@ class DelegationView(msgspec.Struct, kw_only=True, frozen=True):
     accepted_at: dt.datetime | None
     ended_at: dt.datetime | None
     events: list[DelegationEventView]
+    ends_at: dt.datetime | None = None
+    """An assisted grant's last moment (a request's: when it lapses unconfirmed)."""
+    service_point: str | None = None
+    """Where the counter staff member helps (assisted grants only)."""
 
 
 class Delegations(msgspec.Struct, frozen=True):
@@ -135,3 +143,56 @@ class SupportDelegationView(msgspec.Struct, kw_only=True, frozen=True):
 class SupportDelegations(msgspec.Struct, kw_only=True, frozen=True):
     national_id_masked: str
     delegations: list[SupportDelegationView]
+
+
+# --- assisted mode at a counter (backend/delegation/assisted.py) ------------------------------------
+
+ServicePoint = Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
+"""Where the counter staff member helps, as the citizen will read it ("สำนักงานเขตบางรัก ช่อง 3")."""
+
+
+class AssistAsk(Input, kw_only=True, forbid_unknown_fields=True):
+    """Counter staff ask a citizen, by national ID, to let them help; the citizen confirms on their phone."""
+
+    national_id: NationalId
+    service_point: ServicePoint
+
+
+class AssistCodeEntry(Input, kw_only=True, forbid_unknown_fields=True):
+    """Counter staff type the code the citizen read out: help starts at once."""
+
+    national_id: NationalId
+    code: Annotated[str, msgspec.Meta(pattern="^[0-9]{6}$")]
+    service_point: ServicePoint
+
+
+class AssistConsent(Input, kw_only=True, forbid_unknown_fields=True):
+    """What the citizen lets counter staff do, when confirming a request or making a code."""
+
+    scopes: Scopes
+
+
+class AssistCodeView(msgspec.Struct, frozen=True):
+    code: str
+    """Six digits to read out: shown once, kept only as a keyed hash."""
+    expires_at: dt.datetime
+    scopes: list[ScopeView]
+
+
+class CounterSessionView(msgspec.Struct, kw_only=True, frozen=True):
+    """One citizen a counter staff member asked to help or helps: the name only once the citizen agreed."""
+
+    id: str
+    status: DelegationStatus
+    citizen_name_th: str | None
+    citizen_name_en: str | None
+    national_id_masked: str
+    scopes: list[ScopeView]
+    service_point: str
+    ends_at: dt.datetime
+    """When help ends (a request: when it lapses unconfirmed)."""
+
+
+class CounterSessions(msgspec.Struct, frozen=True):
+    sessions: list[CounterSessionView]
+    """Open requests and sessions first, then the day's ended ones."""

@@ -95,13 +95,19 @@ async def _log(
         agency_id=None,
         connector_id=None,
         kind="delegation",
-        actor_kind="delegate" if by_delegate else "citizen",
+        actor_kind=("assisted" if row.kind == "assisted" else "delegate") if by_delegate else "citizen",
         actor_id=row.delegate_id if by_delegate else row.grantor_id,
         purpose=purpose,
         fields=_words(row.scopes),
         outcome="ok",
-        detail=Said(f"เหตุผล: {reason}", f"Reason: {reason}") if reason else None,
+        detail=Said(f"เหตุผล: {reason}", f"Reason: {reason}") if reason else _where(row),
     )
+
+
+def _where(row: DelegationRow) -> Said | None:
+    """Where counter staff helped (an assisted grant), as every assisted record says."""
+    point = row.service_point
+    return Said(f"ช่วยที่เคาน์เตอร์: {point}", f"helped at the counter: {point}") if point else None
 
 
 def _until(row: DelegationRow) -> Said:
@@ -166,7 +172,8 @@ async def _locked(connection: Connection, delegation_id: str, citizen_id: str) -
     row = await queries.delegation_for(connection, delegation_id, citizen_id, lock=True)
     if row is None:
         raise NotFound("No such delegation.")
-    if row.status in _OPEN and row.ends_on < today():
+    lapsed = row.ends_at is not None and row.ends_at <= dt.datetime.now(dt.UTC)
+    if row.status in _OPEN and (row.ends_on < today() or lapsed):
         await queries.close(connection, row.id, "ended")
         raise Conflict("This delegation has already ended.")
     return row
@@ -178,7 +185,7 @@ async def accept(resources: Resources, principal: Principal, delegation_id: str)
     async with unit_of_work(resources.pool, resources.queue) as work:
         connection = work.connection
         row = await _locked(connection, delegation_id, me)
-        if row.delegate_id != me:
+        if row.delegate_id != me or row.kind == "assisted":  # only the citizen starts assisted help
             raise NotFound("No such delegation.")
         if row.status != "invited":
             raise Conflict("This invitation is no longer open.")
@@ -212,6 +219,8 @@ async def end(resources: Resources, principal: Principal, delegation_id: str, da
         name = _name(row.delegate_name_th, row.delegate_name_en)
         if declined:
             purpose = Said("ปฏิเสธคำขอให้ทำแทนคุณ", "declined to act for you")
+        elif by_delegate and row.kind == "assisted":
+            purpose = Said("จบการช่วยทำรายการแทนคุณแล้ว", "stopped helping you")
         elif by_delegate:
             purpose = Said("เลิกทำแทนคุณแล้ว", "stopped acting for you")
         else:
@@ -235,7 +244,9 @@ async def renew(
             raise NotFound("No such delegation.")
         if row.status not in _OPEN:
             raise Conflict("This delegation has already ended: ask them again instead.")
-        if row.kind != "chosen":
+        if row.kind == "assisted":
+            raise Conflict("Help at a counter lasts one hour and cannot be renewed: start it again.")
+        elif row.kind != "chosen":
             raise Conflict("A parent's or guardian's right ends by the registry's rule, not by renewal.")
         scopes = ordered(list(data.scopes)) if data.scopes is not None else row.scopes
         await queries.renew(connection, row.id, scopes, data.ends_on)
@@ -303,6 +314,8 @@ async def _views(resources: Resources, me: str, rows: list[DelegationRow]) -> li
                 for event in events
                 if event.delegation_id == row.id
             ],
+            ends_at=row.ends_at,
+            service_point=row.service_point,
         )
         for row in rows
     ]

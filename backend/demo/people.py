@@ -48,6 +48,8 @@ DEMO_PEOPLE: tuple[DemoPerson, ...] = (
                "Staff: support", role="support"),
     DemoPerson("anan", "1101500334453", "อนันต์ ดูแลระบบ", "Anan Dulaerabop", "1980-04-04", "male",
                "Staff: platform administrator", role="platform_admin"),
+    DemoPerson("somsri", "1101500334470", "สมศรี ใจงาม", "Somsri Jai-ngam", "1983-01-15", "female",
+               "Staff: counter staff at a district office, helps people for an hour", role="counter_staff"),
 )  # fmt: skip
 
 DEMO_PEOPLE_BY_KEY = {person.key: person for person in DEMO_PEOPLE}

@@ -10,6 +10,8 @@ export interface Acting {
   name_th: string;
   name_en: string;
   scopes: string[];
+  /** Counter staff helping under an assisted grant: when the hour is up (the banner counts down). */
+  ends_at?: string;
 }
 
 const KEY = "acting-for";

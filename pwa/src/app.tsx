@@ -7,6 +7,7 @@ import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { LocationProvider, useLocation } from "preact-iso";
 
 import { startActing, useActing, openWhileActing } from "./acting";
+import { AssistedClock } from "./assisted-clock";
 import { onActingEnded, request, setCsrfToken } from "./api";
 import { type Key, type Language, OTHER, words } from "./i18n";
 import { IdleWarning, SessionEnded, setSessionIdleSeconds } from "./idle";
@@ -185,11 +186,12 @@ function Shell({ updateReady, applyUpdate }: ShellProps) {
             {tr({ th: "คุณกำลังทำแทน", en: "You are acting for" })}{" "}
             <strong>{language === "th" ? acting.name_th : acting.name_en}</strong>
           </p>
+          <AssistedClock acting={acting} />
           <button
             type="button"
             onClick={() => {
               startActing(null);
-              navigate("/settings");
+              navigate(acting.ends_at ? "/console" : "/settings");
             }}
           >
             {tr({ th: "กลับเป็นตัวเอง", en: "Back to my own" })}

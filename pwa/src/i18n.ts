@@ -88,6 +88,7 @@ const strings = {
   stepUp: { th: "ต้องยืนยันตัวตนอีกครั้ง", en: "Please confirm it is you" },
   share_recipient: { th: "ผู้ได้รับลิงก์จากคุณ", en: "Someone you gave a link" },
   delegate: { th: "ผู้ทำแทนคุณ", en: "acting for you" },
+  assisted: { th: "เจ้าหน้าที่ ช่วยที่เคาน์เตอร์", en: "staff, helping at the counter" },
   notWhileActing: {
     th: "ทำเรื่องนี้แทนคนอื่นไม่ได้ หรือเจ้าของข้อมูลไม่ได้อนุญาตให้คุณทำ",
     en: "This cannot be done for someone else, or they have not allowed you to do it",

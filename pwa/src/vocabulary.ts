@@ -12,6 +12,7 @@ const vocabulary = {
     agency_officer: { th: "เจ้าหน้าที่พิจารณาคำขอ", en: "Agency case officer" },
     support: { th: "เจ้าหน้าที่ช่วยเหลือประชาชน", en: "Support staff" },
     platform_admin: { th: "ผู้ดูแลแพลตฟอร์ม", en: "Platform administrator" },
+    counter_staff: { th: "เจ้าหน้าที่เคาน์เตอร์บริการ", en: "Counter staff" },
   },
   agencyStatus: {
     pending: { th: "รออนุมัติ", en: "Waiting for approval" },
@@ -187,6 +188,7 @@ const vocabulary = {
     chosen: { th: "ผู้ที่คุณเลือกให้ทำแทน", en: "Chosen helper" },
     parent: { th: "บิดาหรือมารดา (บุตรอายุต่ำกว่า 15 ปี)", en: "Parent (child under 15)" },
     guardian: { th: "ผู้ปกครองตามกฎหมาย", en: "Legal guardian" },
+    assisted: { th: "เจ้าหน้าที่ช่วยที่เคาน์เตอร์ (1 ชั่วโมง)", en: "Counter staff helping (one hour)" },
   },
 } as const satisfies Record<string, Record<string, Record<Language, string>>>;
 

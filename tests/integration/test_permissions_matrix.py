@@ -43,6 +43,7 @@ from litestar.routes import HTTPRoute
 from backend.core.crypto import mask_national_id, national_id_check_digit
 from backend.core.resources import Resources
 from backend.core.signatures import sign
+from backend.delegation.assisted_queries import insert_assisted
 from backend.delegation.routes import DELEGATE_ROUTES
 from backend.delegation.schemas import SCOPE_WORDS
 from backend.delegation.service import today as delegation_today
@@ -70,10 +71,10 @@ CITIZEN_A, CITIZEN_B = "citizen_a", "citizen_b"
 X_ADMIN, X_EDITOR, X_SENDER, X_OFFICER = "x_admin", "x_editor", "x_sender", "x_officer"
 Y_ADMIN = "y_admin"
 X_SYSTEM = "x_system"  # agency X's machine client, holding every scope a client may have
-SUPPORT, PLATFORM_ADMIN = "support", "platform_admin"
+SUPPORT, PLATFORM_ADMIN, COUNTER = "support", "platform_admin", "counter"
 ACTORS = (
     ANONYMOUS, CITIZEN_A, CITIZEN_B, X_ADMIN, X_EDITOR, X_SENDER, X_OFFICER, Y_ADMIN, X_SYSTEM, SUPPORT,
-    PLATFORM_ADMIN,
+    PLATFORM_ADMIN, COUNTER,
 )  # fmt: skip
 PEOPLE = frozenset(ACTORS) - {ANONYMOUS, X_SYSTEM}
 
@@ -94,6 +95,7 @@ PERSON = Who("any logged-in person", PEOPLE)
 OWNER = Who("the citizen it belongs to (others: 404)", frozenset({CITIZEN_A}), others=404)
 STAFF_SUPPORT = Who("support staff, platform admins", frozenset({SUPPORT, PLATFORM_ADMIN}))
 ADMIN = Who("platform admins", frozenset({PLATFORM_ADMIN}))
+COUNTER_STAFF = Who("counter staff", frozenset({COUNTER}))
 TILES = Who("the agency's admins, editors, systems (tiles)", frozenset({X_ADMIN, X_EDITOR, X_SYSTEM}))
 BILLS = Who("the agency's admins, systems (bills)", frozenset({X_ADMIN, X_SYSTEM}))
 NOTIFY = Who(
@@ -325,6 +327,12 @@ TABLE: dict[str, Who] = {
     "POST /api/v1/me/delegations/{delegation_id:uuid}/end": OWNER,
     "POST /api/v1/me/delegations/{delegation_id:uuid}/renew": OWNER,
     "GET /api/v1/support/citizens/{citizen_id:uuid}/delegations": STAFF_SUPPORT,
+    # assisted mode at a counter: the citizen starts it, counter staff ask or type the citizen's code
+    "POST /api/v1/me/assisted/codes": PERSON,
+    "POST /api/v1/me/assisted/{delegation_id:uuid}/confirm": OWNER,
+    "GET /api/v1/counter/sessions": COUNTER_STAFF,
+    "POST /api/v1/counter/sessions": COUNTER_STAFF,
+    "POST /api/v1/counter/sessions/by-code": COUNTER_STAFF,
     # demo mode only
     "GET /demo-idp/.well-known/openid-configuration": ANYONE,
     "GET /demo-idp/jwks": ANYONE,
@@ -831,6 +839,19 @@ CALLS: dict[str, Call] = {
     "GET /api/v1/support/citizens/{citizen_id:uuid}/delegations": Call(
         "/api/v1/support/citizens/{a_citizen}/delegations"
     ),
+    "POST /api/v1/me/assisted/codes": Call("/api/v1/me/assisted/codes", json={"scopes": ["bills"]}),
+    "POST /api/v1/me/assisted/{delegation_id:uuid}/confirm": Call(
+        "/api/v1/me/assisted/{new_a_assist_request}/confirm", json={"scopes": ["bills"]}
+    ),
+    "GET /api/v1/counter/sessions": Call("/api/v1/counter/sessions"),
+    "POST /api/v1/counter/sessions": Call(
+        "/api/v1/counter/sessions", json={"national_id": "{new_person_national_id}", "service_point": "ช่อง 1"}
+    ),
+    "POST /api/v1/counter/sessions/by-code": Call(  # past the guard, a code nobody made is refused
+        "/api/v1/counter/sessions/by-code",
+        json={"national_id": "{new_person_national_id}", "code": "123456", "service_point": "ช่อง 1"},
+        ok=(400,),
+    ),
     "GET /demo-idp/.well-known/openid-configuration": Call("/demo-idp/.well-known/openid-configuration"),
     "GET /demo-idp/jwks": Call("/demo-idp/jwks"),
     "GET /demo-idp/authorize": Call(
@@ -917,7 +938,7 @@ class World:
             CITIZEN_A: (), CITIZEN_B: (), X_ADMIN: (("agency_admin", x),), X_EDITOR: (("agency_editor", x),),
             X_SENDER: (("agency_sender", x),), X_OFFICER: (("agency_officer", x),),
             Y_ADMIN: (("agency_admin", y),), SUPPORT: (("support", None),),
-            PLATFORM_ADMIN: (("platform_admin", None),),
+            PLATFORM_ADMIN: (("platform_admin", None),), COUNTER: (("counter_staff", None),),
         }  # fmt: skip
         cookie = session_cookie_name(world.identity.settings)
         for actor, roles in people.items():
@@ -1061,6 +1082,16 @@ class World:
             self.resources.pool, grantor_id=await self.value("a_citizen"), delegate_id=someone
         )
         return row.id
+
+    async def _new_a_assist_request(self) -> str:
+        """Someone new at a counter asks to help A: A alone may confirm."""
+        staff = await make_citizen(self.resources.pool, self.identity.cipher)
+        made = await insert_assisted(
+            self.resources.pool, grantor_id=await self.value("a_citizen"), staff_id=staff, scopes=["bills"],
+            service_point="ช่อง 1", active_minutes=None, lapse_minutes=10,
+        )  # fmt: skip
+        assert made is not None
+        return made
 
     async def _new_grant(self) -> int:
         grant = {"national_id": await self._new_person_national_id(), "role": "support", "reason": "m"}

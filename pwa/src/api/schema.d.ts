@@ -1156,6 +1156,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/counter/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's requests and sessions of help at the counter (the last day) */
+        get: operations["ApiV1CounterSessionsMySessions"];
+        put?: never;
+        /** Ask a citizen, by national ID, to let the caller help them for one hour (they confirm) */
+        post: operations["ApiV1CounterSessionsAsk"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/counter/sessions/by-code": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start helping a citizen for one hour with the code they read out (rate-limited) */
+        post: operations["ApiV1CounterSessionsByCodeByCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/demo/push-device": {
         parameters: {
             query?: never;
@@ -1441,6 +1476,40 @@ export interface paths {
         get: operations["ApiV1MeMe"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/assisted/codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make a one-time code for counter staff to help the caller for one hour (needs step-up) */
+        post: operations["ApiV1MeAssistedCodesMakeCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/assisted/{delegation_id}/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Let the counter staff member who asked help the caller for one hour (needs step-up) */
+        post: operations["ApiV1MeAssistedDelegationIdConfirmConfirm"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2753,6 +2822,30 @@ export interface components {
             on_behalf?: components["schemas"]["OnBehalf"] | null;
             draft?: components["schemas"]["DraftCheck"] | null;
         };
+        /** AssistAsk */
+        AssistAsk: {
+            /** @description A Thai national ID: 13 digits, the last the check digit of the first twelve. */
+            national_id: string;
+            service_point: string;
+        };
+        /** AssistCodeEntry */
+        AssistCodeEntry: {
+            /** @description A Thai national ID: 13 digits, the last the check digit of the first twelve. */
+            national_id: string;
+            code: string;
+            service_point: string;
+        };
+        /** AssistCodeView */
+        AssistCodeView: {
+            code: string;
+            /** Format: date-time */
+            expires_at: string;
+            scopes: components["schemas"]["ScopeView"][];
+        };
+        /** AssistConsent */
+        AssistConsent: {
+            scopes: ("entitlements" | "bills" | "messages" | "applications" | "documents")[];
+        };
         /** Attempt */
         Attempt: {
             attempt: number;
@@ -2994,6 +3087,23 @@ export interface components {
             sha256: string;
             expected_sha256: string;
         };
+        /** CounterSessionView */
+        CounterSessionView: {
+            id: string;
+            /** @enum {string} */
+            status: "invited" | "active" | "declined" | "ended";
+            citizen_name_th: string | null;
+            citizen_name_en: string | null;
+            national_id_masked: string;
+            scopes: components["schemas"]["ScopeView"][];
+            service_point: string;
+            /** Format: date-time */
+            ends_at: string;
+        };
+        /** CounterSessions */
+        CounterSessions: {
+            sessions: components["schemas"]["CounterSessionView"][];
+        };
         /** CreatedShare */
         CreatedShare: {
             share: components["schemas"]["ShareView"];
@@ -3051,7 +3161,7 @@ export interface components {
              * @default chosen
              * @enum {string}
              */
-            kind: "chosen" | "parent" | "guardian";
+            kind: "chosen" | "parent" | "guardian" | "assisted";
             /** @enum {string} */
             direction: "given" | "received";
             other: components["schemas"]["PersonView"];
@@ -3065,6 +3175,8 @@ export interface components {
             accepted_at: string | null;
             ended_at: string | null;
             events: components["schemas"]["DelegationEventView"][];
+            ends_at?: string | null;
+            service_point?: string | null;
         };
         /** Delegations */
         Delegations: {
@@ -3641,7 +3753,7 @@ export interface components {
             /** @description A Thai national ID: 13 digits, the last the check digit of the first twelve. */
             national_id: string;
             /** @enum {string} */
-            role: "agency_admin" | "agency_editor" | "agency_sender" | "agency_officer" | "support" | "platform_admin";
+            role: "agency_admin" | "agency_editor" | "agency_sender" | "agency_officer" | "support" | "platform_admin" | "counter_staff";
             reason: string;
             agency_id?: number | null;
         };
@@ -7468,6 +7580,104 @@ export interface operations {
             };
         };
     };
+    ApiV1CounterSessionsMySessions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CounterSessions"];
+                };
+            };
+        };
+    };
+    ApiV1CounterSessionsAsk: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssistAsk"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CounterSessionView"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    ApiV1CounterSessionsByCodeByCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssistCodeEntry"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CounterSessionView"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
     ApiV1DemoPushDeviceAddDemoDevice: {
         parameters: {
             query?: never;
@@ -8085,6 +8295,86 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Me"];
+                };
+            };
+        };
+    };
+    ApiV1MeAssistedCodesMakeCode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssistConsent"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssistCodeView"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    ApiV1MeAssistedDelegationIdConfirmConfirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                delegation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AssistConsent"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DelegationView"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
                 };
             };
         };

@@ -21,6 +21,7 @@ const ROLES: Schema<"NewRoleGrant">["role"][] = [
   "agency_officer",
   "support",
   "platform_admin",
+  "counter_staff",
 ];
 
 export function AdminConsole({ agencyName }: { agencyName: (id: number) => string }) {

@@ -8,6 +8,7 @@ import { useApp, useLoad } from "../state";
 import { Tabs } from "../ui/segmented";
 import { AdminConsole } from "./admin";
 import { AgencyConsole } from "./agency";
+import { CounterConsole } from "./counter";
 import { SupportConsole } from "./support";
 import { SupportScams } from "./support-scams";
 import { useWords } from "./words";
@@ -19,6 +20,7 @@ export function Console() {
   const agencyIds = [...new Set(roles.filter((r) => r.agency_id !== null).map((r) => r.agency_id as number))];
   const isSupport = roles.some((r) => r.role === "support");
   const isAdmin = roles.some((r) => r.role === "platform_admin");
+  const isCounter = roles.some((r) => r.role === "counter_staff");
   const [agencies] = useLoad("/api/v1/agencies");
   const agencyName = (id: number) => {
     const agency = agencies.status === "ok" ? agencies.data.find((row) => row.id === id) : undefined;
@@ -26,6 +28,7 @@ export function Console() {
   };
   const sections: [string, string][] = [
     ...agencyIds.map((id): [string, string] => [`agency-${id}`, agencyName(id)]),
+    ...(isCounter ? ([["counter", w("counter")]] as [string, string][]) : []),
     ...(isSupport
       ? ([
           ["support", w("support")],
@@ -56,6 +59,7 @@ export function Console() {
           roles={roles.filter((r) => r.agency_id === agencyId).map((r) => r.role)}
         />
       )}
+      {section === "counter" && <CounterConsole />}
       {section === "support" && <SupportConsole />}
       {section === "scams" && <SupportScams />}
       {section === "admin" && <AdminConsole agencyName={agencyName} />}

@@ -245,7 +245,11 @@ export function Delegation() {
         })}
       </p>
       <Loaded load={load} reload={reload}>
-        {(data) => (
+        {(loaded) => {
+          // Help at a counter has its own section (settings-assisted.tsx).
+          const family = (grant: Grant) => grant.kind !== "assisted";
+          const data = { ...loaded, given: loaded.given.filter(family), received: loaded.received.filter(family) };
+          return (
           <>
             <h3>{tr({ th: "คนที่ทำแทนคุณ", en: "People who act for you" })}</h3>
             {data.given.length === 0 ? (
@@ -317,7 +321,8 @@ export function Delegation() {
             </form>
             <FamilyForm onAdded={(words) => changed(words)} />
           </>
-        )}
+          );
+        }}
       </Loaded>
     </section>
   );

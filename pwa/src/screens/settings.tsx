@@ -4,6 +4,7 @@ import { useState } from "preact/hooks";
 
 import type { Language } from "../i18n";
 import { useApp } from "../state";
+import { Assisted } from "./settings-assisted";
 import { Delegation } from "./settings-delegation";
 import { NotificationSettings } from "./settings-notifications";
 import { Sessions } from "./settings-sessions";
@@ -46,6 +47,7 @@ export function Settings() {
       </fieldset>
       <NotificationSettings />
       <Delegation />
+      <Assisted />
       <Sessions />
     </section>
   );
