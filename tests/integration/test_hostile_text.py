@@ -169,7 +169,7 @@ async def test_hidden_characters_in_any_text_of_any_body_are_refused_naming_the_
     body, sent by a person holding every role: the body is refused before its handler runs."""
     agency_id = await make_agency(resources.pool, status="approved")
     person = await sign_in(
-        ("platform_admin", None), ("support", None), ("agency_admin", agency_id),
+        ("platform_admin", None), ("support", None), ("counter_staff", None), ("agency_admin", agency_id),
         ("agency_editor", agency_id), ("agency_sender", agency_id),
     )  # fmt: skip
     checked, wrong = 0, []
