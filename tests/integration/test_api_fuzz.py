@@ -72,14 +72,15 @@ def _browser_headers(browser: httpx.AsyncClient) -> dict[str, str]:
 
 
 @pytest.mark.parametrize(
-    "caller", ["anonymous", "citizen", "agency_admin", "agency_system", "support", "platform_admin"]
+    "caller",
+    ["anonymous", "citizen", "agency_admin", "agency_system", "support", "counter_staff", "platform_admin"],
 )
 async def test_no_operation_answers_5xx_or_breaks_its_own_schema(
     caller: str, served: str, sign_in: SignIn, resources: Resources, client: httpx.AsyncClient
 ) -> None:
     agency_id = await make_agency(resources.pool, status="approved")
     headers: dict[str, str] = {}
-    if caller in {"citizen", "support", "platform_admin"}:
+    if caller in {"citizen", "support", "counter_staff", "platform_admin"}:
         roles = [] if caller == "citizen" else [(caller, None)]
         headers = _browser_headers(await sign_in(*roles))
     elif caller == "agency_admin":
