@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import msgspec
 
 from backend.core.db import Db
-from backend.delegation.schemas import DelegationRow, DelegationStatus, EventKind
+from backend.delegation.schemas import DelegationKind, DelegationRow, DelegationStatus, EventKind
 
 _COLUMNS = """
     d.id::text, d.kind, d.grantor_id::text, d.delegate_id::text, d.scopes, d.status, d.ends_on, d.created_at,
@@ -215,6 +215,7 @@ class SupportRow(msgspec.Struct, frozen=True):
     id: str
     given: bool
     """The citizen looked at is the grantor."""
+    kind: DelegationKind
     scopes: list[str]
     status: DelegationStatus
     ends_on: dt.date
@@ -227,7 +228,7 @@ class SupportRow(msgspec.Struct, frozen=True):
 async def delegations_for_support(db: Db, citizen_id: str) -> list[SupportRow]:
     rows = await db.fetch(
         """
-        SELECT d.id::text, d.grantor_id = $1::uuid AS given, d.scopes, d.status, d.ends_on,
+        SELECT d.id::text, d.grantor_id = $1::uuid AS given, d.kind, d.scopes, d.status, d.ends_on,
                o.name_th AS other_name_th, o.name_en AS other_name_en,
                o.national_id_key_id AS other_key_id, o.national_id_ciphertext AS other_ciphertext
         FROM delegations d

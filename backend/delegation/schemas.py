@@ -132,6 +132,7 @@ class SupportDelegationView(msgspec.Struct, kw_only=True, frozen=True):
     id: str
     direction: Literal["given", "received"]
     """Given: ``other`` acts for the citizen. Received: the citizen acts for ``other``."""
+    kind: DelegationKind
     other_name_th: str
     other_name_en: str
     other_national_id_masked: str

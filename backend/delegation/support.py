@@ -33,6 +33,7 @@ async def delegations_of_citizen(
             SupportDelegationView(
                 id=row.id,
                 direction="given" if row.given else "received",
+                kind=row.kind,
                 other_name_th=row.other_name_th or row.other_name_en or "",
                 other_name_en=row.other_name_en or row.other_name_th or "",
                 other_national_id_masked=mask_national_id(

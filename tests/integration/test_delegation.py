@@ -244,7 +244,7 @@ async def test_support_sees_who_acts_for_whom_masked_and_the_look_is_recorded(
     seen = await staff.get(f"/api/v1/support/citizens/{somchai_id}/delegations")
     assert seen.status_code == 200, seen.text
     [shown] = seen.json()["delegations"]
-    assert shown["direction"] == "given"
+    assert (shown["direction"], shown["kind"]) == ("given", "chosen")
     assert shown["other_name_en"] == "Suda"
     assert shown["other_national_id_masked"].startswith("x-xxxx-xxxxx-")
     assert suda_id not in seen.text, "the delegate's national ID is masked"

@@ -4445,6 +4445,8 @@ export interface components {
             id: string;
             /** @enum {string} */
             direction: "given" | "received";
+            /** @enum {string} */
+            kind: "chosen" | "parent" | "guardian" | "assisted";
             other_name_th: string;
             other_name_en: string;
             other_national_id_masked: string;

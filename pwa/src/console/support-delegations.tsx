@@ -4,6 +4,7 @@ import { useState } from "preact/hooks";
 
 import { request, type Schema } from "../api";
 import { formatDate } from "../i18n";
+import { label } from "../vocabulary";
 import { useProblemText } from "./problems";
 import { useWords } from "./words";
 
@@ -42,6 +43,7 @@ export function SupportDelegations({ citizenId, masked }: { citizenId: string; m
               <li key={item.id}>
                 <strong>{w(item.direction === "given" ? "actsForThem" : "theyActFor")}</strong>{" "}
                 {pick(item, "other_name")} ({item.other_national_id_masked}) ·{" "}
+                {label(language, "delegationKind", item.kind)} ·{" "}
                 <span class="status">{named("delegation_", item.status)}</span> · {w("until")}{" "}
                 {formatDate(language, item.ends_on)}
                 <br />
