@@ -23,6 +23,7 @@ from backend.core.db import Connection
 from backend.demo.identity_provider import demo_issuer
 from backend.demo.people import DEMO_PEOPLE
 from backend.demo.seed_applications import demo_application_services
+from backend.demo.seed_bills import demo_welfare_bills
 from backend.demo.seed_tiles import demo_tiles
 from backend.demo.seed_work import seed_staff_work
 from backend.genuine import queries as genuine_queries
@@ -114,6 +115,8 @@ async def seed_demo_data(connection: Connection, settings: Settings) -> None:
         await _demo_connectors(connection, settings)
         await demo_tiles(connection)
         await _demo_bills(connection, cipher)
+        welfare: int = await connection.fetchval("SELECT id FROM agencies WHERE code = 'demo-welfare'")
+        await demo_welfare_bills(connection, cipher, welfare, WELFARE_BILLER, demo_issuer(settings))
         await demo_application_services(connection)
         clients = await _demo_agency_clients(connection, settings)
         await seed_staff_work(connection, settings)

@@ -87,7 +87,7 @@ async def _tile_change_in_review(connection: Connection, agency_id: int) -> None
          "description_th": "ลงทะเบียนรับเบี้ยยังชีพได้ที่เว็บไซต์ของกรม ไม่ต้องไปสำนักงานเขต",
          "description_en": "Register for the allowance on the department's website, no trip to the office.",
          "kind": "link", "link_url": "https://welfare.demo.invalid/elderly/register",
-         "keywords": ["เบี้ยคนแก่", "old age allowance"]},
+         "keywords": ["เบี้ยผู้สูงอายุ"], "synonyms": ["เบี้ยคนแก่", "old age allowance"]},
         TileContent,
     )  # fmt: skip
     version = tile["published_version"] + 1

@@ -128,6 +128,10 @@ async def test_an_agency_system_with_the_tiles_scope_manages_its_own_tiles(
     assert submitted.status_code == 200
     recorded = await resources.pool.fetchval("SELECT agency_client FROM tile_reviews")
     assert recorded == issued["client_id"]
+    # The reviewer reads which system sent it, by its name, not "unknown".
+    reviewer = await sign_in(("platform_admin", None))
+    [waiting] = (await reviewer.get("/api/v1/admin/tile-reviews")).json()
+    assert (waiting["submitted_by_th"], waiting["submitted_by_client"]) == (None, "CMS")
     assert (
         await client.post(f"/api/v1/agency/{power}/tiles", json=tile(), headers=bearer)
     ).status_code == 403

@@ -2471,6 +2471,7 @@ export interface components {
             published: components["schemas"]["TileVersionView"] | null;
             submitted_by_th?: string | null;
             submitted_by_en?: string | null;
+            submitted_by_client?: string | null;
         };
         /** AgencyView */
         AgencyView: {
@@ -2705,6 +2706,7 @@ export interface components {
             kind: "new" | "change";
             submitted_by_th: string | null;
             submitted_by_en: string | null;
+            submitted_by_client: string | null;
             /** Format: date-time */
             submitted_at: string;
             proposed: components["schemas"]["ReviewedTerms"];
@@ -3425,7 +3427,8 @@ export interface components {
         /** NewTemplate */
         NewTemplate: {
             key: string;
-            category: string;
+            /** @enum {string} */
+            category: "payments" | "applications" | "entitlements" | "safety" | "bills" | "welfare" | "health" | "family" | "education" | "work" | "tax" | "utilities" | "documents" | "transport" | "housing" | "agriculture" | "general";
             title_th: string;
             title_en: string;
             body_th: string;
@@ -4023,6 +4026,7 @@ export interface components {
             category: "welfare" | "health" | "family" | "education" | "work" | "tax" | "utilities" | "documents" | "transport" | "housing" | "agriculture" | "safety";
             life_events?: ("newborn" | "school" | "work" | "marriage" | "moving" | "retirement" | "disability" | "bereavement" | "business")[];
             keywords?: string[];
+            synonyms?: string[];
             audience_min_age?: number | null;
             audience_max_age?: number | null;
             /** @enum {string} */
@@ -4056,6 +4060,7 @@ export interface components {
             category: "welfare" | "health" | "family" | "education" | "work" | "tax" | "utilities" | "documents" | "transport" | "housing" | "agriculture" | "safety";
             life_events?: ("newborn" | "school" | "work" | "marriage" | "moving" | "retirement" | "disability" | "bereavement" | "business")[];
             keywords?: string[];
+            synonyms?: string[];
             audience_min_age?: number | null;
             audience_max_age?: number | null;
             /** @enum {string} */

@@ -15,8 +15,8 @@ import { useWords } from "./words";
 
 type Tile = Schema<"AgencyTileView">;
 type Content = Schema<"TileContent">;
-/** What the form edits: a tile's whole content, its keywords as typed (one text). */
-type TileForm = Omit<Content, "keywords"> & { keywords_text: string };
+/** What the form edits: a tile's whole content, its keywords and synonyms as typed (one text each). */
+type TileForm = Omit<Content, "keywords" | "synonyms"> & { keywords_text: string; synonyms_text: string };
 
 /** "บัตรทอง, gold card" or one a line: the keywords, without blanks. */
 export const keywordList = (text: string) => text.split(/[,\n]/).map((word) => word.trim()).filter(Boolean);
@@ -27,7 +27,7 @@ const KINDS: Content["kind"][] = ["link", "entitlement", "bill_payment", "applic
 
 const EMPTY_TILE: TileForm = {
   title_th: "", title_en: "", description_th: "", description_en: "", icon: "document", category: "welfare",
-  life_events: [], kind: "link", link_url: "https://", keywords_text: "", audience_min_age: null,
+  life_events: [], kind: "link", link_url: "https://", keywords_text: "", synonyms_text: "", audience_min_age: null,
   audience_max_age: null, sort_order: 0,
 };
 
@@ -35,8 +35,11 @@ const EMPTY_TILE: TileForm = {
 function formOf(tile: Tile): TileForm {
   const version = tile.draft ?? tile.published;
   if (!version) return EMPTY_TILE;
-  const { version: _number, created_at: _at, keywords, ...content } = version;
-  return { ...EMPTY_TILE, ...content, link_url: content.link_url ?? "https://", keywords_text: (keywords ?? []).join(", ") };
+  const { version: _number, created_at: _at, keywords, synonyms, ...content } = version;
+  return {
+    ...EMPTY_TILE, ...content, link_url: content.link_url ?? "https://",
+    keywords_text: (keywords ?? []).join(", "), synonyms_text: (synonyms ?? []).join(", "),
+  };
 }
 
 /** The tile's state in the console's words: a draft the reviewer returned says so. */
@@ -119,11 +122,12 @@ function TileEditor({ agencyId, tile, done, close }: { agencyId: number; tile: T
   async function save(submit: boolean) {
     setProblem("");
     try {
-      const { keywords_text, ...content } = draft;
+      const { keywords_text, synonyms_text, ...content } = draft;
       const body: Defaulted<Content, "sort_order"> = {
         ...content,
         link_url: draft.kind === "link" ? draft.link_url : null,
         keywords: keywordList(keywords_text),
+        synonyms: keywordList(synonyms_text),
       };
       const path = { agency_id: agencyId };
       const saved = tile
@@ -146,8 +150,13 @@ function TileEditor({ agencyId, tile, done, close }: { agencyId: number; tile: T
           <Field label={w("titleEn")}><input required value={draft.title_en} onInput={set("title_en")} /></Field>
           <Field label={w("descriptionTh")}><input value={draft.description_th} onInput={set("description_th")} /></Field>
           <Field label={w("descriptionEn")}><input value={draft.description_en} onInput={set("description_en")} /></Field>
-          <Field label={a("keywordsAndSynonyms")}>
-            <textarea rows={3} value={draft.keywords_text} onInput={set("keywords_text")} placeholder="บัตรทอง, gold card" />
+          <Field label={a("keywordsField")}>
+            <small class="hint">{a("keywordsHint")}</small>
+            <textarea rows={2} value={draft.keywords_text} onInput={set("keywords_text")} />
+          </Field>
+          <Field label={a("synonymsField")}>
+            <small class="hint">{a("synonymsHint")}</small>
+            <textarea rows={2} value={draft.synonyms_text} onInput={set("synonyms_text")} />
           </Field>
           <Field label={w("icon")}>
             <select value={draft.icon} onChange={set("icon")}>
@@ -189,7 +198,7 @@ function TileEditor({ agencyId, tile, done, close }: { agencyId: number; tile: T
               <p>{returned}</p>
             </aside>
           )}
-          <TilePreview tile={{ ...draft, keywords: keywordList(draft.keywords_text) }} />
+          <TilePreview tile={{ ...draft, keywords: keywordList(draft.keywords_text), synonyms: keywordList(draft.synonyms_text) }} />
         </div>
       </div>
     </section>
