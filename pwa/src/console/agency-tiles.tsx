@@ -4,13 +4,13 @@
 // chosen from labelled lists; a tile is retired with a reason, in a form of its own.
 import { useState } from "preact/hooks";
 
-import { type Defaulted, request, type Schema } from "../api";
+import { ApiError, type Defaulted, request, type Schema } from "../api";
 import { useLoad } from "../state";
 import { Field } from "../ui/field";
 import { Loaded } from "../ui/loaded";
 import { TILE_ICONS, TilePreview } from "../ui/tile-preview";
 import { useAgencyWords } from "./agency-words";
-import { useProblemText } from "./problems";
+import { useFieldText, useProblemText } from "./problems";
 import { useWords } from "./words";
 
 type Tile = Schema<"AgencyTileView">;
@@ -23,6 +23,8 @@ export const keywordList = (text: string) => text.split(/[,\n]/).map((word) => w
 
 const CATEGORIES: Content["category"][] = ["welfare", "health", "family", "education", "work", "tax", "utilities", "documents", "transport", "housing", "agriculture", "safety"];
 const LIFE_EVENTS: NonNullable<Content["life_events"]>[number][] = ["newborn", "school", "work", "marriage", "moving", "retirement", "disability", "bereavement", "business"];
+/** The fields the form shows a problem beside. */
+const TILE_FIELDS = new Set(["title_th", "title_en", "description_th", "description_en", "keywords", "synonyms", "link_url"]);
 const KINDS: Content["kind"][] = ["link", "entitlement", "bill_payment", "application"];
 
 const EMPTY_TILE: TileForm = {
@@ -110,8 +112,14 @@ function TileEditor({ agencyId, tile, done, close }: { agencyId: number; tile: T
   const { w } = useWords();
   const { a, named } = useAgencyWords();
   const problemText = useProblemText();
+  const fieldText = useFieldText();
   const [draft, setDraft] = useState<TileForm>(tile ? formOf(tile) : EMPTY_TILE);
   const [problem, setProblem] = useState("");
+  const [error, setError] = useState<unknown>(null);
+  // A field's problems said beside it ("keywords[2]" is one of the keywords); the rest under the form.
+  const fieldOf = (name: string) => name.replace(/^\$\./, "").replace(/\[\d+\]$/, "");
+  const errorsOf = (field: string) =>
+    error instanceof ApiError ? error.errors.filter((item) => fieldOf(item.field) === field).map((item) => fieldText(item.message)) : [];
   const set = (key: keyof TileForm) => (event: Event) =>
     setDraft({ ...draft, [key]: (event.currentTarget as HTMLInputElement).value });
   const events = draft.life_events ?? [];
@@ -121,6 +129,7 @@ function TileEditor({ agencyId, tile, done, close }: { agencyId: number; tile: T
 
   async function save(submit: boolean) {
     setProblem("");
+    setError(null);
     try {
       const { keywords_text, synonyms_text, ...content } = draft;
       const body: Defaulted<Content, "sort_order"> = {
@@ -135,8 +144,10 @@ function TileEditor({ agencyId, tile, done, close }: { agencyId: number; tile: T
         : await request("POST", "/api/v1/agency/{agency_id}/tiles", { path, body: body as Content });
       if (submit) await request("POST", "/api/v1/agency/{agency_id}/tiles/{tile_id}/submit", { path: { ...path, tile_id: saved.data.id } });
       done(w(submit ? "submitted" : "draftSaved"));
-    } catch (error) {
-      setProblem(problemText(error));
+    } catch (failed) {
+      setError(failed);
+      const beside = failed instanceof ApiError && failed.errors.every((item) => TILE_FIELDS.has(fieldOf(item.field)));
+      setProblem(beside && failed.errors.length > 0 ? a("fixMarked") : problemText(failed));
     }
   }
 
@@ -146,15 +157,15 @@ function TileEditor({ agencyId, tile, done, close }: { agencyId: number; tile: T
       {tile && <p class="meta">{a("versionNote")}</p>}
       <div class="console-grid">
         <form onSubmit={(event) => { event.preventDefault(); void save(true); }}>
-          <Field label={w("titleTh")}><input required value={draft.title_th} onInput={set("title_th")} /></Field>
-          <Field label={w("titleEn")}><input required value={draft.title_en} onInput={set("title_en")} /></Field>
-          <Field label={w("descriptionTh")}><input value={draft.description_th} onInput={set("description_th")} /></Field>
-          <Field label={w("descriptionEn")}><input value={draft.description_en} onInput={set("description_en")} /></Field>
-          <Field label={a("keywordsField")}>
+          <Field label={w("titleTh")} errors={errorsOf("title_th")}><input required value={draft.title_th} onInput={set("title_th")} /></Field>
+          <Field label={w("titleEn")} errors={errorsOf("title_en")}><input required value={draft.title_en} onInput={set("title_en")} /></Field>
+          <Field label={w("descriptionTh")} errors={errorsOf("description_th")}><input value={draft.description_th} onInput={set("description_th")} /></Field>
+          <Field label={w("descriptionEn")} errors={errorsOf("description_en")}><input value={draft.description_en} onInput={set("description_en")} /></Field>
+          <Field label={a("keywordsField")} errors={errorsOf("keywords")}>
             <small class="hint">{a("keywordsHint")}</small>
             <textarea rows={2} value={draft.keywords_text} onInput={set("keywords_text")} />
           </Field>
-          <Field label={a("synonymsField")}>
+          <Field label={a("synonymsField")} errors={errorsOf("synonyms")}>
             <small class="hint">{a("synonymsHint")}</small>
             <textarea rows={2} value={draft.synonyms_text} onInput={set("synonyms_text")} />
           </Field>
@@ -182,7 +193,7 @@ function TileEditor({ agencyId, tile, done, close }: { agencyId: number; tile: T
             </select>
           </Field>
           {draft.kind === "link" && (
-            <Field label={w("link")}><input type="url" value={draft.link_url ?? ""} onInput={set("link_url")} /></Field>
+            <Field label={w("link")} errors={errorsOf("link_url")}><input type="url" value={draft.link_url ?? ""} onInput={set("link_url")} /></Field>
           )}
           <div class="actions">
             <button type="submit" class="primary">{returned ? a("saveAndResubmit") : w("saveAndSubmit")}</button>

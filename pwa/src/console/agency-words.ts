@@ -93,6 +93,7 @@ const words = {
   badReference: { th: "ใช้ตัวเลขหรืออักษรอังกฤษตัวใหญ่ ไม่เกิน 20 ตัว", en: "Digits or capital letters, at most 20." },
   required: { th: "โปรดกรอกช่องนี้", en: "Fill this in." },
   fixThese: { th: "โปรดแก้ไขข้อมูลต่อไปนี้", en: "Please fix the following" },
+  fixMarked: { th: "โปรดแก้ไขช่องที่มีคำเตือนด้านบน", en: "Please fix the fields marked above" },
   bill_unpaid: { th: "ยังไม่ชำระ", en: "Not paid" },
   bill_paid: { th: "ชำระแล้ว", en: "Paid" },
   bill_cancelled: { th: "ยกเลิกแล้ว", en: "Cancelled" },
