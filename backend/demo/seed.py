@@ -110,7 +110,7 @@ async def seed_demo_data(connection: Connection, settings: Settings) -> None:
                 if person.role.startswith("agency_")
                 else None,
                 granted_by=None,
-                reason="demo data",
+                reason="ข้อมูลตัวอย่าง",  # shown to Thai staff beside the role
             )
         await _demo_connectors(connection, settings)
         await demo_tiles(connection)

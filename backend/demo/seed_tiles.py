@@ -152,7 +152,7 @@ async def demo_tiles(connection: Connection) -> None:
             tile_id=tile_id,
             version=1,
             action="published",
-            comment="demo data",
+            comment="ข้อมูลตัวอย่าง",
             actor=None,
             client=None,
         )

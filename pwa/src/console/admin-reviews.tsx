@@ -20,7 +20,7 @@ export function Destination({ url }: { url: string | null | undefined }) {
   const found = /^(https?:\/\/)([^/?#]+)(.*)$/.exec(url);
   if (!found) return <>{url}</>;
   return (
-    <span dir="ltr">
+    <span dir="ltr" translate={false}>
       {found[1]}
       <mark>{found[2]}</mark>
       {found[3]}
@@ -70,8 +70,8 @@ function TileReview({ tile, agencyName, done }: { tile: Tile; agencyName: (id: n
             {changed.map(([field, word]) => (
               <tr key={field}>
                 <th scope="row">{w(word)}</th>
-                <td><del>{field === "link_url" ? <Destination url={published.link_url} /> : said(field, published)}</del></td>
-                <td><ins>{field === "link_url" ? <Destination url={draft.link_url} /> : said(field, draft)}</ins></td>
+                <td {...literal(field)}><del>{field === "link_url" ? <Destination url={published.link_url} /> : said(field, published)}</del></td>
+                <td {...literal(field)}><ins>{field === "link_url" ? <Destination url={draft.link_url} /> : said(field, draft)}</ins></td>
               </tr>
             ))}
           </tbody>
@@ -86,6 +86,13 @@ function TileReview({ tile, agencyName, done }: { tile: Tile; agencyName: (id: n
       />
     </li>
   );
+}
+
+/** An English side is marked English (read so by a screen reader); search words, typed by citizens in
+ * either language, are left untranslated. */
+function literal(field: keyof Version): { lang?: string; translate?: boolean } {
+  if (field.endsWith("_en")) return { lang: "en" };
+  return field === "keywords" || field === "synonyms" ? { translate: false } : {};
 }
 
 function TermsList({ terms }: { terms: Terms }) {

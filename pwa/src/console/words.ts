@@ -107,7 +107,7 @@ const words = {
   noBills: { th: "ยังไม่มีบิล", en: "No bills yet." },
   // support
   everyLookUp: { th: "ทุกการค้นหาของคุณถูกบันทึก และประชาชนจะเห็นใน \"ใครเข้าถึงข้อมูลของฉัน\"", en: "Every look-up you make is recorded and shown to the citizen in \"who accessed my data\"." },
-  nationalId: { th: "เลขประจำตัวประชาชน (national ID)", en: "Citizen's national ID" },
+  nationalId: { th: "เลขประจำตัวประชาชน 13 หลัก", en: "Citizen's national ID" },
   find: { th: "ค้นหา", en: "Find" },
   noMessagesFor: { th: "ยังไม่มีข้อความถึงประชาชนคนนี้", en: "No messages to this citizen." },
   citizenLabel: { th: "ประชาชน", en: "Citizen" },
