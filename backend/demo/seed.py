@@ -241,7 +241,7 @@ async def _demo_agency_clients(connection: Connection, settings: Settings) -> li
             connection,
             client_id=client_id,
             agency_id=agency_id,
-            name="Demo agency system",
+            name="ระบบสาธิตของหน่วยงาน",  # staff read it in Thai (the console, the review queue)
             scopes=list(CLIENT_SCOPES),
             created_by=None,
         )

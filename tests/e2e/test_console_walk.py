@@ -27,7 +27,8 @@ RAW_CODES = re.compile(
 # Words that are the same in a Thai text: names of standards, products and things written in Latin.
 LATIN_ALLOWED = re.compile(
     r"^(?:API|URL|HTTPS?|https?|OAuth 2\.0|TLS|SMS|LINE|QR|PromptPay|Biller ID|ID|JSON|CSV|PDF|CMS|HMAC|"
-    r"SHA-256|webhook|Key|client ID|OAuth 2\.0 client credentials|[A-Z]{2,6}|a-z, 0-9, -|x[x-]*[\d-]+|"
+    r"SHA-256|webhook|Key|client ID|Client ID|Client secret|OAuth 2\.0 client credentials|[A-Z]{2,6}|"
+    r"a-z, 0-9, -|x[x-]*[\d-]+|"
     r"client credentials|Thai QR|https://\S*|[\w.-]+@[\w.-]+|[\w-]+(?:\.[\w-]+)+|"
     r"[A-Z]{1,4}\d+[\w-]*|\{\w+\}|@\w+)$"
 )
@@ -91,6 +92,7 @@ class Walk:
         for tab in tabs:
             await page.click(f".segmented button:text-is('{tab}')")
             await page.wait_for_load_state("networkidle")
+            await page.wait_for_timeout(300)  # the answer drawn, so that the full-page screenshot has it
             await self.check(page, f"{who}-{TABS[tab]}")
 
 

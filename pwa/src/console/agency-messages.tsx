@@ -6,7 +6,7 @@ import { request, type Schema } from "../api";
 import { useLoad } from "../state";
 import { Field } from "../ui/field";
 import { Loaded } from "../ui/loaded";
-import { choices } from "../vocabulary";
+import { choices, label } from "../vocabulary";
 import { useAgencyWords } from "./agency-words";
 import { problemsOf, useFieldText, useProblemText } from "./problems";
 import { useWords } from "./words";
@@ -43,14 +43,15 @@ export function TemplatesPanel({ agencyId }: { agencyId: number }) {
     <>
       <Loaded load={load} reload={reload}>
         {(templates) => (
-          <table>
-            <thead><tr><th scope="col">{w("key")}</th><th scope="col">{w("version")}</th><th scope="col">{w("title")}</th><th scope="col">{w("placeholders")}</th></tr></thead>
+          <table tabIndex={0} aria-label={w("templates")}>
+            <thead><tr><th scope="col">{w("key")}</th><th scope="col">{w("version")}</th><th scope="col">{w("title")}</th><th scope="col">{a("messageCategory")}</th><th scope="col">{w("placeholders")}</th></tr></thead>
             <tbody>
               {templates.map((template) => (
                 <tr key={template.id}>
                   <td><code>{template.key}</code></td>
                   <td>{template.version}</td>
                   <td>{pick(template, "title")}</td>
+                  <td>{label(language, "messageCategory", template.category)}</td>
                   <td>{template.placeholders.join(", ")}</td>
                 </tr>
               ))}
