@@ -90,9 +90,14 @@ export function TilesPanel({ agencyId }: { agencyId: number }) {
                   {tile.review_comment && <p>{w("reviewComment")}: {tile.review_comment}</p>}
                   {tile.state !== "retired" && (
                     <div class="actions">
-                      <button type="button" disabled={tile.state === "in_review"} onClick={() => { setMessage(""); setRetiring(null); setEditing(tile); }}>
-                        {a("edit")}<span class="visually-hidden"> {title}</span>
-                      </button>
+                      {/* In review the version is the reviewer's to decide: said, rather than a button that does nothing. */}
+                      {tile.state === "in_review" ? (
+                        <p class="meta">{a("editAfterReview")}</p>
+                      ) : (
+                        <button type="button" onClick={() => { setMessage(""); setRetiring(null); setEditing(tile); }}>
+                          {a("edit")}<span class="visually-hidden"> {title}</span>
+                        </button>
+                      )}
                       <button type="button" onClick={() => { setMessage(""); setEditing(null); setRetiring(tile); }}>
                         {a("retire")}<span class="visually-hidden"> {title}</span>
                       </button>

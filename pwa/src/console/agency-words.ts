@@ -54,6 +54,7 @@ const words = {
   // tiles screen
   editTile: { th: "แก้ไขไทล์", en: "Edit the tile" },
   edit: { th: "แก้ไข", en: "Edit" },
+  editAfterReview: { th: "กำลังรอตรวจ แก้ไขได้หลังผู้ดูแลระบบตัดสินแล้ว", en: "In review: you can change it once the reviewer has decided" },
   newTileButton: { th: "สร้างไทล์ใหม่", en: "Create a new tile" },
   versionNote: { th: "ทุกครั้งที่บันทึกจะเป็นฉบับใหม่ ฉบับที่เผยแพร่อยู่ยังแสดงต่อจนกว่าผู้ดูแลระบบจะอนุมัติฉบับใหม่", en: "Each save is a new version; the published one stays until a platform administrator approves the new one." },
   reviewerSaid: { th: "ผู้ตรวจส่งกลับพร้อมความเห็น", en: "The reviewer returned it with this comment" },
