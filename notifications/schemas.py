@@ -118,9 +118,33 @@ class NotificationSources(msgspec.Struct, kw_only=True):
 # --- agencies: templates, single messages, campaigns ----------------------------------------------
 
 
+# The message categories named in Thai and English (notifications/categories.py names each, and a
+# unit test keeps the two lists equal): a template takes one of these, so a citizen's settings screen
+# can offer to turn it off in words, never as an agency's own code.
+TemplateCategory = Literal[
+    "payments",
+    "applications",
+    "entitlements",
+    "safety",
+    "bills",
+    "welfare",
+    "health",
+    "family",
+    "education",
+    "work",
+    "tax",
+    "utilities",
+    "documents",
+    "transport",
+    "housing",
+    "agriculture",
+    "general",
+]
+
+
 class NewTemplate(Input, kw_only=True, forbid_unknown_fields=True):
     key: TemplateKey
-    category: Annotated[str, msgspec.Meta(min_length=1, max_length=40)]
+    category: TemplateCategory
     title_th: Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
     title_en: Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
     body_th: Annotated[str, msgspec.Meta(min_length=1, max_length=1000)]

@@ -23,7 +23,7 @@ from backend.core.db import Db
 
 _VERSION_COLUMNS = """
     title_th, title_en, description_th, description_en, icon, category, life_events,
-    audience_min_age, audience_max_age, kind, link_url, sort_order, keywords
+    audience_min_age, audience_max_age, kind, link_url, sort_order, keywords, synonyms
 """
 
 
@@ -113,7 +113,7 @@ async def insert_version(
     await db.execute(
         f"""
         INSERT INTO tile_versions (tile_id, version, created_by, {_VERSION_COLUMNS})
-        VALUES ($1, $2, $3::uuid, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+        VALUES ($1, $2, $3::uuid, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
         """,  # noqa: S608
         tile_id,
         version,
@@ -131,6 +131,7 @@ async def insert_version(
         content.link_url,
         content.sort_order,
         content.keywords,
+        content.synonyms,
     )
 
 
@@ -246,18 +247,19 @@ async def tiles_in_review(db: Db) -> list[TileRow]:
     return [msgspec.convert(dict(row), TileRow) for row in rows]
 
 
-async def submitters(db: Db, tile_ids: list[int]) -> dict[int, tuple[str | None, str | None]]:
-    """The person who last submitted each tile for review, by name (none for an agency's system)."""
+async def submitters(db: Db, tile_ids: list[int]) -> dict[int, tuple[str | None, str | None, str | None]]:
+    """Who last submitted each tile for review: the person's names, or the machine client's name."""
     rows = await db.fetch(
         """
-        SELECT DISTINCT ON (r.tile_id) r.tile_id, c.name_th, c.name_en
+        SELECT DISTINCT ON (r.tile_id) r.tile_id, c.name_th, c.name_en, k.name AS client
         FROM tile_reviews r LEFT JOIN citizens c ON c.id = r.actor
+        LEFT JOIN agency_clients k ON k.client_id = r.agency_client
         WHERE r.tile_id = ANY($1::bigint[]) AND r.action = 'submitted'
         ORDER BY r.tile_id, r.at DESC
         """,
         tile_ids,
     )
-    return {row["tile_id"]: (row["name_th"], row["name_en"]) for row in rows}
+    return {row["tile_id"]: (row["name_th"], row["name_en"], row["client"]) for row in rows}
 
 
 async def tile_in_review_for_update(db: Db, tile_id: int) -> TileInReview | None:
@@ -288,7 +290,7 @@ async def published_catalogue(db: Db) -> list[PublishedTile]:
 
 
 async def search(db: Db, query: str) -> dict[int, float]:
-    """Published tiles whose text, keywords or agency match ``query``, by id with their score (best
+    """Published tiles whose text, keywords, synonyms or agency match ``query``, by id with their score (best
     first): the query found within, or close to some stretch of it despite typos (pg_trgm's word
     similarity above its threshold, 0.6 unless the database says otherwise)."""
     rows = await db.fetch(

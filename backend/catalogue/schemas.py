@@ -66,7 +66,9 @@ class TileFields(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     category: Category
     life_events: Annotated[list[LifeEvent], msgspec.Meta(max_length=9)] = msgspec.field(default_factory=list)
     keywords: Annotated[list[Keyword], msgspec.Meta(max_length=30)] = msgspec.field(default_factory=list)
-    """Everyday words and synonyms citizens search by, Thai and English ("บัตรทอง", "old age allowance")."""
+    """The topic's words citizens search by, Thai and English ("ค่ารถ", "bus fare")."""
+    synonyms: Annotated[list[Keyword], msgspec.Meta(max_length=30)] = msgspec.field(default_factory=list)
+    """Other names people call the service, Thai and English ("เบี้ยคนแก่", "old age allowance")."""
     audience_min_age: Age | None = None
     audience_max_age: Age | None = None
     kind: TileKind
@@ -98,6 +100,9 @@ class AgencyTileView(msgspec.Struct, kw_only=True):
     submitted_by_th: str | None = None
     """Who sent the version in review (reviewers' list only)."""
     submitted_by_en: str | None = None
+    submitted_by_client: str | None = None
+    """The agency's machine client that sent it, by its name, when no person did; none of the three:
+    the platform itself (the demo data)."""
 
 
 class ReviewDecision(Input, forbid_unknown_fields=True):

@@ -101,10 +101,14 @@ def checked_content(content: TileContent) -> TileContent:
     errors: list[FieldError] = []
     # Hidden characters are refused by TileContent itself (an Input), decoded or built in code.
     texts = {name: normalise(getattr(content, name)) for name in _TEXT_FIELDS}
-    # Each keyword once, in the order written (a keyword differing only in case is the same word).
-    keywords = list({normalise(word).casefold(): normalise(word) for word in content.keywords}.values())
-    if "" in keywords:
-        errors.append(FieldError(field="keywords", message="has an empty keyword"))
+    # Each word once, in the order written (a word differing only in case is the same word).
+    words = {
+        field: list({normalise(w).casefold(): normalise(w) for w in getattr(content, field)}.values())
+        for field in ("keywords", "synonyms")
+    }
+    for field, listed in words.items():
+        if "" in listed:
+            errors.append(FieldError(field=field, message="has an empty word"))
     if content.kind == "link" and not content.link_url:
         errors.append(FieldError(field="link_url", message="a link tile needs the agency's https:// address"))
     if content.kind != "link" and content.link_url:
@@ -118,9 +122,7 @@ def checked_content(content: TileContent) -> TileContent:
         )
     if errors:
         raise InvalidInput("; ".join(f"{e.field}: {e.message}" for e in errors), errors=errors)
-    return msgspec.structs.replace(
-        content, **texts, keywords=keywords, life_events=sorted(set(content.life_events))
-    )
+    return msgspec.structs.replace(content, **texts, **words, life_events=sorted(set(content.life_events)))
 
 
 def tile_state(row: TileRow) -> TileState:
@@ -246,7 +248,8 @@ async def tiles_in_review(resources: Resources) -> list[AgencyTileView]:
     views = [agency_tile_view(row) for row in await queries.tiles_in_review(resources.pool)]
     names = await queries.submitters(resources.pool, [view.id for view in views])
     for view in views:
-        view.submitted_by_th, view.submitted_by_en = names.get(view.id, (None, None))
+        names_th, names_en, client = names.get(view.id, (None, None, None))
+        view.submitted_by_th, view.submitted_by_en, view.submitted_by_client = names_th, names_en, client
     return views
 
 

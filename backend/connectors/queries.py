@@ -45,19 +45,20 @@ def _writable(data: NewConnector, secret_key_id: str | None, secret_ciphertext: 
 
 
 async def _insert(
-    db: Db, agency_id: int, name: str, values: Sequence[object], created_by: str | None
+    db: Db, agency_id: int, name: str, values: Sequence[object], created_by: str | None, client: str | None
 ) -> int | None:
     columns = ", ".join(WRITABLE_COLUMNS)
-    placeholders = ", ".join(f"${i}" for i in range(4, 4 + len(WRITABLE_COLUMNS)))
+    placeholders = ", ".join(f"${i}" for i in range(5, 5 + len(WRITABLE_COLUMNS)))
     connector_id: int | None = await db.fetchval(
         f"""
-        INSERT INTO connectors (agency_id, name, created_by, {columns})
-        VALUES ($1, $2, $3::uuid, {placeholders})
+        INSERT INTO connectors (agency_id, name, created_by, created_by_client, {columns})
+        VALUES ($1, $2, $3::uuid, $4, {placeholders})
         ON CONFLICT (agency_id, name) DO NOTHING RETURNING id
         """,  # noqa: S608 (column names are constants)
         agency_id,
         name,
         created_by,
+        client,
         *values,
     )
     return connector_id
@@ -70,10 +71,12 @@ async def register_connector(
     secret_key_id: str | None,
     secret_ciphertext: bytes | None,
     created_by: str | None,
+    client: str | None = None,
 ) -> int | None:
-    """None when the agency already has a connector of that name."""
+    """None when the agency already has a connector of that name; ``client``: the machine client that
+    registered it, if no person did."""
     values = _writable(data, secret_key_id, secret_ciphertext)
-    return await _insert(db, agency_id, data.name, values, created_by)
+    return await _insert(db, agency_id, data.name, values, created_by, client)
 
 
 async def update_connector(

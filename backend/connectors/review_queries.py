@@ -27,20 +27,23 @@ async def propose_change(
     secret_key_id: str | None,
     secret_ciphertext: bytes | None,
     submitted_by: str | None,
+    client: str | None = None,
 ) -> None:
     """Stores the agency's new version beside the live one, replacing any earlier proposal."""
     columns = ", ".join(WRITABLE_COLUMNS)
-    placeholders = ", ".join(f"${i}" for i in range(3, 3 + len(WRITABLE_COLUMNS)))
+    placeholders = ", ".join(f"${i}" for i in range(4, 4 + len(WRITABLE_COLUMNS)))
     updates = ", ".join(f"{column} = EXCLUDED.{column}" for column in WRITABLE_COLUMNS)
     await db.execute(
         f"""
-        INSERT INTO connector_changes (connector_id, submitted_by, {columns})
-        VALUES ($1, $2::uuid, {placeholders})
+        INSERT INTO connector_changes (connector_id, submitted_by, submitted_by_client, {columns})
+        VALUES ($1, $2::uuid, $3, {placeholders})
         ON CONFLICT (connector_id) DO UPDATE SET {updates}, submitted_by = EXCLUDED.submitted_by,
+            submitted_by_client = EXCLUDED.submitted_by_client,
             submitted_at = now(), review_comment = NULL
         """,  # noqa: S608 (column names are constants)
         connector_id,
         submitted_by,
+        client,
         *_writable(data, secret_key_id, secret_ciphertext),
     )
 
@@ -82,12 +85,16 @@ async def in_review(db: Db, connector_id: int | None = None) -> list[ConnectorRe
         SELECT c.id, c.agency_id, a.name_th AS agency_name_th, a.name_en AS agency_name_en, c.name,
                x.connector_id IS NOT NULL AS is_change,
                coalesce(x.submitted_at, c.submitted_at) AS submitted_at,
-               s.name_th AS submitted_by_th, s.name_en AS submitted_by_en, {live}, {proposed}
+               s.name_th AS submitted_by_th, s.name_en AS submitted_by_en, k.name AS submitted_by_client,
+               {live}, {proposed}
         FROM connectors c
         JOIN agencies a ON a.id = c.agency_id
         LEFT JOIN connector_changes x ON x.connector_id = c.id AND x.review_comment IS NULL
         LEFT JOIN citizens s
             ON s.id = CASE WHEN x.connector_id IS NULL THEN c.created_by ELSE x.submitted_by END
+        LEFT JOIN agency_clients k
+            ON k.client_id
+                = CASE WHEN x.connector_id IS NULL THEN c.created_by_client ELSE x.submitted_by_client END
         WHERE (c.status = 'pending' OR x.connector_id IS NOT NULL) AND ($1::bigint IS NULL OR c.id = $1)
         ORDER BY 7, c.id
         """,  # noqa: S608 (column names are constants)
@@ -101,7 +108,8 @@ def _review(row: Any) -> ConnectorReview:
         connector_id=row["id"], agency_id=row["agency_id"], agency_name_th=row["agency_name_th"],
         agency_name_en=row["agency_name_en"], name=row["name"],
         kind="change" if row["is_change"] else "new", submitted_by_th=row["submitted_by_th"],
-        submitted_by_en=row["submitted_by_en"], submitted_at=row["submitted_at"],
+        submitted_by_en=row["submitted_by_en"], submitted_by_client=row["submitted_by_client"],
+        submitted_at=row["submitted_at"],
         proposed=_terms(row, "new_"), live=_terms(row, "live_") if row["is_change"] else None,
     )  # fmt: skip
 

@@ -166,6 +166,9 @@ class ConnectorReview(msgspec.Struct, kw_only=True):
     kind: Literal["new", "change"]
     submitted_by_th: str | None
     submitted_by_en: str | None
+    submitted_by_client: str | None
+    """The agency's machine client that sent it, by its name, when no person did; none of the three:
+    the platform itself (the demo data)."""
     submitted_at: dt.datetime
     proposed: ReviewedTerms
     live: ReviewedTerms | None

@@ -171,7 +171,7 @@ async def register_connector(
     await _check_urls(data, resources)
     key_id, ciphertext = identity.cipher.encrypt(secret, purpose=SECRET_PURPOSE) if secret else (None, None)
     connector_id = await queries.register_connector(
-        resources.pool, agency_id, data, key_id, ciphertext, principal.citizen_id
+        resources.pool, agency_id, data, key_id, ciphertext, principal.citizen_id, principal.client_id
     )
     if connector_id is None:
         raise Conflict("This agency already has a connector with that name.")
@@ -208,7 +208,7 @@ async def update_connector(
     if review.held_for_review(data, current):
         # The approved version keeps serving until a platform admin approves this one.
         await review_queries.propose_change(
-            resources.pool, connector_id, data, key_id, ciphertext, principal.citizen_id
+            resources.pool, connector_id, data, key_id, ciphertext, principal.citizen_id, principal.client_id
         )
         return (await agency_connectors(resources, entitlements, agency_id, connector_id))[0]
     status = review.status_after_change(data, current)

@@ -23,6 +23,7 @@ from backend.core.db import Connection
 from backend.demo.identity_provider import demo_issuer
 from backend.demo.people import DEMO_PEOPLE
 from backend.demo.seed_applications import demo_application_services
+from backend.demo.seed_bills import demo_welfare_bills
 from backend.demo.seed_registries import demo_registries
 from backend.demo.seed_tiles import demo_tiles
 from backend.demo.seed_work import seed_staff_work
@@ -117,12 +118,14 @@ async def seed_demo_data(connection: Connection, settings: Settings) -> None:
                 if person.role.startswith("agency_")
                 else None,
                 granted_by=None,
-                reason="demo data",
+                reason="ข้อมูลตัวอย่าง",  # shown to Thai staff beside the role
             )
         await _demo_connectors(connection, settings)
         await demo_registries(connection, settings)
         await demo_tiles(connection)
         await _demo_bills(connection, cipher)
+        welfare: int = await connection.fetchval("SELECT id FROM agencies WHERE code = 'demo-welfare'")
+        await demo_welfare_bills(connection, cipher, welfare, WELFARE_BILLER, demo_issuer(settings))
         await demo_application_services(connection)
         clients = await _demo_agency_clients(connection, settings)
         await seed_staff_work(connection, settings)
@@ -248,7 +251,7 @@ async def _demo_agency_clients(connection: Connection, settings: Settings) -> li
             connection,
             client_id=client_id,
             agency_id=agency_id,
-            name="Demo agency system",
+            name="ระบบสาธิตของหน่วยงาน",  # staff read it in Thai (the console, the review queue)
             scopes=list(CLIENT_SCOPES),
             created_by=None,
         )

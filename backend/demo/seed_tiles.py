@@ -141,7 +141,8 @@ async def demo_tiles(connection: Connection) -> None:
         content = msgspec.convert(
             {"title_th": title_th, "title_en": title_en, "icon": icon, "category": category,
              "life_events": life_events, "audience_min_age": min_age, "kind": kind, "link_url": link,
-             "keywords": DEMO_KEYWORDS.get(title_en, [])},
+             "keywords": DEMO_KEYWORDS.get(title_en, ([], []))[0],
+             "synonyms": DEMO_KEYWORDS.get(title_en, ([], []))[1]},
             TileContent,
         )  # fmt: skip
         await catalogue_queries.insert_version(connection, tile_id, 1, content, None)
@@ -151,7 +152,7 @@ async def demo_tiles(connection: Connection) -> None:
             tile_id=tile_id,
             version=1,
             action="published",
-            comment="demo data",
+            comment="ข้อมูลตัวอย่าง",
             actor=None,
             client=None,
         )

@@ -2,8 +2,8 @@
 an agency asking to join, a tile change and a new connector for the platform admin (Anan) to review, a
 tile the reviewer sent back for the welfare department's editor (Niran) to fix, message templates for
 its sender (Pim); the welfare department's own biller ID, for its administrator (Kanda) to issue bills
-under, is seed.WELFARE_BILLER. Added once: what is already there, or was dealt with in an earlier run,
-is left as it is."""
+under, is seed.WELFARE_BILLER, and the bills it already issued are seed_bills.py's. Added once: what is
+already there, or was dealt with in an earlier run, is left as it is."""
 
 from __future__ import annotations
 
@@ -87,7 +87,7 @@ async def _tile_change_in_review(connection: Connection, agency_id: int) -> None
          "description_th": "ลงทะเบียนรับเบี้ยยังชีพได้ที่เว็บไซต์ของกรม ไม่ต้องไปสำนักงานเขต",
          "description_en": "Register for the allowance on the department's website, no trip to the office.",
          "kind": "link", "link_url": "https://welfare.demo.invalid/elderly/register",
-         "keywords": ["เบี้ยคนแก่", "old age allowance"]},
+         "keywords": ["เบี้ยผู้สูงอายุ"], "synonyms": ["เบี้ยคนแก่", "old age allowance"]},
         TileContent,
     )  # fmt: skip
     version = tile["published_version"] + 1

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from playwright.async_api import BrowserContext, Locator, Page
+from playwright.async_api import BrowserContext, Locator, Page, expect
 
 from tests.helpers.console import api, person
 from tests.helpers.pwa import DemoApp, pay_at_the_demo_bank, require_pwa_build, shot
@@ -62,7 +62,11 @@ async def test_an_agency_edits_a_returned_tile_beside_the_reviewers_comment_and_
     await page.click("button:text-is('สร้างไทล์ใหม่')")
     await page.get_by_label("ชื่อ (ไทย)").fill("เงินช่วยเหลือค่าเดินทางผู้สูงอายุ")
     await page.get_by_label("ชื่อ (อังกฤษ)").fill("Travel help for older people")
-    await page.get_by_label("คำค้นและชื่อที่ประชาชนใช้เรียก").fill("ค่ารถ, บัตรโดยสาร, bus fare")
+    # Keywords and synonyms, each in its own labelled field.
+    await page.locator("label.field:has(> span:text-is('คำค้น')) textarea").fill("ค่ารถ, บัตรโดยสาร, bus fare")
+    await page.locator("label.field:has(> span:text-is('ชื่อเรียกอื่น (คำพ้อง)')) textarea").fill(
+        "เงินค่ารถคนแก่, senior fare"
+    )
     # Icon, category, kind and life events from lists in words, not codes.
     await page.get_by_label("ไอคอน").select_option(label="🧓 ผู้สูงอายุ")
     await page.get_by_label("หมวดหมู่").select_option(label="การเดินทาง")
@@ -84,6 +88,7 @@ async def test_an_agency_edits_a_returned_tile_beside_the_reviewers_comment_and_
     assert tile["draft"]["category"] == "transport"
     assert tile["draft"]["life_events"] == ["retirement"]
     assert tile["draft"]["keywords"] == ["ค่ารถ", "บัตรโดยสาร", "bus fare"]
+    assert tile["draft"]["synonyms"] == ["เงินค่ารถคนแก่", "senior fare"]
     comment = "โปรดระบุอายุขั้นต่ำของผู้มีสิทธิ์ในคำอธิบาย"
     await api(admin, "POST", f"/api/v1/admin/tiles/{tile['id']}/return", {"comment": comment})
 
@@ -140,6 +145,14 @@ async def test_an_agency_issues_a_bill_cancels_one_and_asks_for_a_refund_of_a_pa
     base = demo_app.base
     page = await _console(browser_context, base, "บิลและการชำระ")
     await page.wait_for_selector("dl.summary")
+    # The demo data's bills are there on the first run: one unpaid, one paid with its receipt, one cancelled.
+    seeded = await page.inner_text("dl.summary")
+    for state in ("ยังไม่ชำระ\n1 บิล", "ชำระแล้ว\n1 บิล", "ยกเลิกแล้ว\n1 บิล"):
+        assert state in seeded, seeded
+    paid_seed = await _row(page, "WD0002").inner_text()
+    assert "ชำระสำเร็จ" in paid_seed
+    assert "ใบเสร็จ" in paid_seed
+    await shot(page, "63b-agency-bills-from-the-demo-data")
     # An empty form: every problem in words, beside its field and in a summary.
     await page.click("button:text-is('ออกบิล')")
     await page.wait_for_selector(".error-summary")
@@ -170,7 +183,7 @@ async def test_an_agency_issues_a_bill_cancels_one_and_asks_for_a_refund_of_a_pa
     assert "1,250.50" in first
     assert "ยังไม่ชำระ" in first
     assert "ยังไม่เริ่มชำระ" in first
-    assert "ยังไม่ชำระ\n2 บิล" in await page.inner_text("dl.summary")
+    assert "ยังไม่ชำระ\n3 บิล" in await page.inner_text("dl.summary")
     await _fits(page)
     await shot(page, "65-agency-bill-issued")
 
@@ -197,13 +210,16 @@ async def test_an_agency_issues_a_bill_cancels_one_and_asks_for_a_refund_of_a_pa
 
     # An unpaid bill cancelled; the citizen can no longer pay it.
     await page.select_option("label:has-text('แสดงสถานะ') select", label="ทั้งหมด")
-    page.once("dialog", lambda dialog: dialog.accept())
     await _row(page, "WF0001").locator("button:has-text('ยกเลิกบิล')").click()
+    confirm = page.get_by_role("alertdialog")  # asked in the page, in Thai, not by the browser
+    await expect(confirm).to_contain_text("ประชาชนจะชำระบิลนี้ไม่ได้อีก")
+    await shot(page, "66b-agency-cancel-bill-confirm")
+    await confirm.get_by_role("button", name="ใช่ ยกเลิกบิล").click()
     await page.wait_for_selector("text=ยกเลิกบิลแล้ว")
     await _shows(page, "WF0001", "ยกเลิกแล้ว")
     summary = await page.inner_text("dl.summary")
-    assert "ยกเลิกแล้ว\n1 บิล" in summary
-    assert "ชำระแล้ว\n1 บิล" in summary
+    assert "ยกเลิกแล้ว\n2 บิล" in summary
+    assert "ชำระแล้ว\n2 บิล" in summary
     await shot(page, "67-agency-bills-in-words")
     for code in ("unpaid", "success", "cancelled"):
         assert code not in await page.inner_text("ul.cards")
@@ -227,7 +243,10 @@ async def test_a_sender_fills_a_templates_placeholders_previews_confirms_the_rea
     label = page.locator("label.field", has_text="ใส่ข้อมูลเฉพาะคนด้วยวงเล็บปีกกา เช่น {amount}")
     await label.wait_for()
     await page.get_by_label("รหัส (Key)").fill("allowance-date")
-    await page.get_by_label("หมวดหมู่").fill("welfare")
+    # The category is a list in words (citizens turn messages off by it), not a code typed in.
+    await page.locator("label.field:has(> span:text-is('หมวดของข้อความ')) select").select_option(
+        label="สวัสดิการ"
+    )
     await page.get_by_label("ชื่อ (ไทย)").fill("เบี้ยยังชีพเดือน{month}")
     await page.get_by_label("ชื่อ (อังกฤษ)").fill("Allowance for {month}")
     await label.locator("textarea").fill("เบี้ยยังชีพ {amount} บาท จะเข้าบัญชีของคุณวันที่ {pay_date}")
@@ -333,8 +352,11 @@ async def test_an_agency_admin_sets_its_webhook_and_manages_its_machine_clients_
     await row.locator("button:has-text('ออกรหัสลับใหม่')").click()
     await page.wait_for_selector("text=ออกรหัสลับใหม่แล้ว")
     assert await page.locator(".notice.confirm input").input_value() != first_secret
-    page.once("dialog", lambda dialog: dialog.accept())
     await row.locator("button:has-text('ยกเลิกระบบนี้')").click()
+    await row.get_by_role("button", name="ไม่ใช่ กลับไป").click()  # a second thought: nothing happens
+    await expect(row.locator(".status")).to_have_text("ใช้งานอยู่")
+    await row.locator("button:has-text('ยกเลิกระบบนี้')").click()
+    await row.get_by_role("alertdialog").get_by_role("button", name="ใช่ ยกเลิกระบบนี้").click()
     await page.wait_for_selector("li.card:has-text('ระบบเบี้ยยังชีพ') .status:text-is('ยกเลิกแล้ว')")
     await _fits(page)
     await shot(page, "76-agency-machine-client-revoked")

@@ -221,7 +221,7 @@ async def test_a_case_officer_reviews_an_application_asks_for_more_asks_for_the_
 
     # Support finds the citizen and reads the application's timeline.
     await log_in(page, base, "Siri Chuailuea", "/console")
-    await page.fill("label:has-text('national ID') input", "1103702012343")
+    await page.fill("label:has(> span:text-is('เลขประจำตัวประชาชน 13 หลัก')) input", "1103702012343")
     await page.click("form >> button:has-text('ค้นหา')")
     await page.click("button:has-text('แสดงคำขอ')")
     card = page.locator("article.application-history", has=page.locator(f"code:text-is('{tracking}')"))

@@ -154,3 +154,18 @@ async def test_an_agency_tests_its_connector_with_a_national_id_and_reads_its_he
     assert health["latency_samples"] == 3
     bad = await admin.post(f"{url}/test", json={"national_id": "3101200581230"})
     assert bad.status_code == 400
+
+
+async def test_a_template_takes_a_named_category_and_another_word_is_refused_beside_its_field(
+    sign_in: SignIn, resources: Resources
+) -> None:
+    agency_id = await make_agency(resources.pool, status="approved")
+    sender = await sign_in(("agency_sender", agency_id))
+    templates = f"/api/v1/agency/{agency_id}/notification-templates"
+    refused = await sender.post(templates, json={**TEMPLATE, "key": "news", "category": "flood-news"})
+    assert refused.status_code == 400, refused.text
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert [error["field"] for error in refused.json()["errors"]] == ["category"]
+    taken = await sender.post(templates, json={**TEMPLATE, "key": "news", "category": "health"})
+    assert taken.status_code == 201, taken.text
+    assert taken.json()["category"] == "health"

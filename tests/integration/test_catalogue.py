@@ -128,6 +128,10 @@ async def test_an_agency_system_with_the_tiles_scope_manages_its_own_tiles(
     assert submitted.status_code == 200
     recorded = await resources.pool.fetchval("SELECT agency_client FROM tile_reviews")
     assert recorded == issued["client_id"]
+    # The reviewer reads which system sent it, by its name, not "unknown".
+    reviewer = await sign_in(("platform_admin", None))
+    [waiting] = (await reviewer.get("/api/v1/admin/tile-reviews")).json()
+    assert (waiting["submitted_by_th"], waiting["submitted_by_client"]) == (None, "CMS")
     assert (
         await client.post(f"/api/v1/agency/{power}/tiles", json=tile(), headers=bearer)
     ).status_code == 403
@@ -218,16 +222,19 @@ async def test_search_finds_everyday_words_typos_and_thai_without_spaces_once_re
     agency_id = await make_agency(resources.pool, status="approved")
     editor = await sign_in(("agency_editor", agency_id))
     admin = await sign_in(("platform_admin", None))
-    await _published(admin, editor, agency_id, keywords=["เบี้ยคนแก่", "old age allowance"])
+    # Keywords (the topic's words) and synonyms (other names for the service) are searched alike.
+    await _published(
+        admin, editor, agency_id, keywords=["เบี้ยผู้สูงอายุ"], synonyms=["เบี้ยคนแก่", "old age allowance"]
+    )
     health = await _published(
         admin, editor, agency_id, title_th="สิทธิหลักประกันสุขภาพถ้วนหน้า", title_en="Universal health coverage",
         description_th="รักษาฟรีที่โรงพยาบาลรัฐใกล้บ้าน", description_en="Free care at public hospitals",
-        category="health", life_events=[], keywords=["บัตรทอง", "30 บาทรักษาทุกโรค", "gold card"],
+        category="health", life_events=[], keywords=["30 บาทรักษาทุกโรค"], synonyms=["บัตรทอง", "gold card"],
     )  # fmt: skip
     await _published(
         admin, editor, agency_id, title_th="บัตรสวัสดิการแห่งรัฐ", title_en="State welfare card",
         description_th="", description_en="", life_events=[],
-        keywords=["บัตรคนจน", " บัตรคนจน ", "Welfare card"],
+        keywords=["Welfare card"], synonyms=["บัตรคนจน", " บัตรคนจน "],
     )  # fmt: skip
 
     async def titles(q: str, lang: str = "th") -> list[str]:
@@ -263,12 +270,13 @@ async def test_search_finds_everyday_words_typos_and_thai_without_spaces_once_re
     assert (await admin.post(f"/api/v1/admin/tiles/{health}/publish")).status_code == 200
     assert await titles("สปสช") == ["สิทธิหลักประกันสุขภาพถ้วนหน้า"]
     card = (await editor.get(f"/api/v1/agency/{agency_id}/tiles")).json()[-1]
-    assert card["published"]["keywords"] == ["บัตรคนจน", "Welfare card"]  # trimmed, each once
+    assert card["published"]["synonyms"] == ["บัตรคนจน"]  # trimmed, each once
 
-    for keywords in (["บัตร\u200bทอง"], [""], ["x" * 61], ["คำ"] * 31):
-        refused = await editor.post(f"/api/v1/agency/{agency_id}/tiles", json=tile(keywords=keywords))
-        assert refused.status_code == 400, keywords
-        assert refused.json()["errors"][0]["field"].startswith("keywords"), refused.json()
+    for field in ("keywords", "synonyms"):
+        for words in (["บัตร\u200bทอง"], [""], ["x" * 61], ["คำ"] * 31):
+            refused = await editor.post(f"/api/v1/agency/{agency_id}/tiles", json=tile(**{field: words}))
+            assert refused.status_code == 400, words
+            assert refused.json()["errors"][0]["field"].startswith(field), refused.json()
 
 
 async def test_the_open_catalogue_is_public_json_and_formula_safe_csv(

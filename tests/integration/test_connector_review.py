@@ -5,7 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+import httpx
+
 from backend.core.resources import Resources
+from tests.factories.agencies import make_agency
+from tests.helpers.agency_clients import new_client, request_token
 from tests.helpers.connectors import agency_with, approve_connectors, connector
 from tests.integration.conftest import SignIn
 
@@ -105,3 +109,21 @@ async def test_a_changed_live_connector_keeps_serving_its_approved_version_until
     assert (listed["base_url"], listed["change_in_review"]) == (moved["base_url"], None)
     assert await _purposes(citizen) == ["Check your health coverage"]
     assert (await reviewer.get("/api/v1/admin/connector-reviews")).json() == []
+
+
+async def test_the_reviewer_reads_the_name_of_the_agency_system_that_sent_a_connector(
+    sign_in: SignIn, resources: Resources, agencies_url: str, client: httpx.AsyncClient
+) -> None:
+    agency_id = await make_agency(resources.pool, status="approved")
+    admin = await sign_in(("agency_admin", agency_id))
+    issued = await new_client(admin, agency_id, ["connectors"])
+    token = (await request_token(client, issued["client_id"], issued["client_secret"])).json()["access_token"]
+    bearer = {"Authorization": f"Bearer {token}"}
+    sent = await client.post(
+        f"/api/v1/agency/{agency_id}/connectors", json=connector(agencies_url, "health"), headers=bearer
+    )
+    assert sent.status_code == 201, sent.text
+    reviewer = await sign_in(("platform_admin", None))
+    [waiting] = (await reviewer.get("/api/v1/admin/connector-reviews")).json()
+    assert (waiting["submitted_by_th"], waiting["submitted_by_en"]) == (None, None)
+    assert waiting["submitted_by_client"] == "Billing system"

@@ -19,6 +19,14 @@ WORK = {
     "connectors waiting": "SELECT count(*) FROM connectors WHERE status = 'pending'",
     "welfare templates": "SELECT count(*) FROM notification_templates t "
     "JOIN agencies a ON a.id = t.agency_id WHERE a.code = 'demo-welfare'",
+    **{
+        f"welfare bills {status}": "SELECT count(*) FROM bills b JOIN agencies a ON a.id = b.agency_id "
+        f"WHERE a.code = 'demo-welfare' AND b.status = '{status}'"
+        for status in ("unpaid", "paid", "cancelled")
+    },
+    "welfare receipts": "SELECT count(*) FROM receipts r JOIN bills b ON b.id = r.bill_id "
+    "JOIN payments p ON p.id = r.payment_id AND p.state = 'success' "
+    "JOIN agencies a ON a.id = b.agency_id WHERE a.code = 'demo-welfare'",
 }
 
 
@@ -44,6 +52,12 @@ async def test_each_demo_staff_member_finds_work_waiting_once(settings: Settings
             WELFARE_BILLER,
         )
         assert owner == "demo-welfare"
+        # The welfare bills went to two citizens no walkthrough uses for bills, not to Malee or Somchai.
+        billed = await connection.fetchval(
+            "SELECT count(DISTINCT national_id_hash) FROM bills WHERE ref1 LIKE 'WD%' AND biller_id = $1",
+            WELFARE_BILLER,
+        )
+        assert billed == 2
 
         await seed_demo_data(connection, demo)  # the next start: nothing doubled
         assert await _work(connection) == dict.fromkeys(WORK, 1) | {"welfare templates": 2}

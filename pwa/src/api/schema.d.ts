@@ -2745,6 +2745,7 @@ export interface components {
             published: components["schemas"]["TileVersionView"] | null;
             submitted_by_th?: string | null;
             submitted_by_en?: string | null;
+            submitted_by_client?: string | null;
         };
         /** AgencyView */
         AgencyView: {
@@ -3004,6 +3005,7 @@ export interface components {
             kind: "new" | "change";
             submitted_by_th: string | null;
             submitted_by_en: string | null;
+            submitted_by_client: string | null;
             /** Format: date-time */
             submitted_at: string;
             proposed: components["schemas"]["ReviewedTerms"];
@@ -3799,7 +3801,8 @@ export interface components {
         /** NewTemplate */
         NewTemplate: {
             key: string;
-            category: string;
+            /** @enum {string} */
+            category: "payments" | "applications" | "entitlements" | "safety" | "bills" | "welfare" | "health" | "family" | "education" | "work" | "tax" | "utilities" | "documents" | "transport" | "housing" | "agriculture" | "general";
             title_th: string;
             title_en: string;
             body_th: string;
@@ -4488,6 +4491,7 @@ export interface components {
             category: "welfare" | "health" | "family" | "education" | "work" | "tax" | "utilities" | "documents" | "transport" | "housing" | "agriculture" | "safety";
             life_events?: ("newborn" | "school" | "work" | "marriage" | "moving" | "retirement" | "disability" | "bereavement" | "business")[];
             keywords?: string[];
+            synonyms?: string[];
             audience_min_age?: number | null;
             audience_max_age?: number | null;
             /** @enum {string} */
@@ -4521,6 +4525,7 @@ export interface components {
             category: "welfare" | "health" | "family" | "education" | "work" | "tax" | "utilities" | "documents" | "transport" | "housing" | "agriculture" | "safety";
             life_events?: ("newborn" | "school" | "work" | "marriage" | "moving" | "retirement" | "disability" | "bereavement" | "business")[];
             keywords?: string[];
+            synonyms?: string[];
             audience_min_age?: number | null;
             audience_max_age?: number | null;
             /** @enum {string} */

@@ -7,6 +7,7 @@ import { useLoad } from "../state";
 import { Loaded } from "../ui/loaded";
 import { label } from "../vocabulary";
 import { ReviewDecision } from "./review-form";
+import { Submitter } from "./submitter";
 import { type Word, useWords } from "./words";
 
 type Tile = Schema<"AgencyTileView">;
@@ -19,7 +20,7 @@ export function Destination({ url }: { url: string | null | undefined }) {
   const found = /^(https?:\/\/)([^/?#]+)(.*)$/.exec(url);
   if (!found) return <>{url}</>;
   return (
-    <span dir="ltr">
+    <span dir="ltr" translate={false}>
       {found[1]}
       <mark>{found[2]}</mark>
       {found[3]}
@@ -31,7 +32,7 @@ export function Destination({ url }: { url: string | null | undefined }) {
 const COMPARED: [keyof Version, Word][] = [
   ["title_th", "titleTh"], ["title_en", "titleEn"], ["description_th", "descriptionTh"],
   ["description_en", "descriptionEn"], ["kind", "kind"], ["category", "category"], ["link_url", "destination"],
-  ["life_events", "lifeEvents"], ["keywords", "keywordsShown"], ["audience_min_age", "minAge"],
+  ["life_events", "lifeEvents"], ["keywords", "keywordsShown"], ["synonyms", "synonymsShown"], ["audience_min_age", "minAge"],
   ["audience_max_age", "maxAge"], ["icon", "icon"],
 ];
 
@@ -55,7 +56,7 @@ function TileReview({ tile, agencyName, done }: { tile: Tile; agencyName: (id: n
       <h4 id={heading}>{pick(draft, "title")}</h4>
       <dl>
         <dt>{w("agency")}</dt><dd>{agencyName(tile.agency_id)}</dd>
-        <dt>{w("submittedBy")}</dt><dd>{tile.submitted_by_th || tile.submitted_by_en ? pick(tile, "submitted_by") : w("unknownPerson")}</dd>
+        <dt>{w("submittedBy")}</dt><dd><Submitter by={tile} /></dd>
         <dt>{w("kind")}</dt><dd>{label(language, "tileKind", draft.kind)}</dd>
         <dt>{w("category")}</dt><dd>{label(language, "category", draft.category)}</dd>
         <dt>{w("destination")}</dt><dd><Destination url={draft.link_url} /></dd>
@@ -69,8 +70,8 @@ function TileReview({ tile, agencyName, done }: { tile: Tile; agencyName: (id: n
             {changed.map(([field, word]) => (
               <tr key={field}>
                 <th scope="row">{w(word)}</th>
-                <td><del>{field === "link_url" ? <Destination url={published.link_url} /> : said(field, published)}</del></td>
-                <td><ins>{field === "link_url" ? <Destination url={draft.link_url} /> : said(field, draft)}</ins></td>
+                <td {...literal(field)}><del>{field === "link_url" ? <Destination url={published.link_url} /> : said(field, published)}</del></td>
+                <td {...literal(field)}><ins>{field === "link_url" ? <Destination url={draft.link_url} /> : said(field, draft)}</ins></td>
               </tr>
             ))}
           </tbody>
@@ -85,6 +86,13 @@ function TileReview({ tile, agencyName, done }: { tile: Tile; agencyName: (id: n
       />
     </li>
   );
+}
+
+/** An English side is marked English (read so by a screen reader); search words, typed by citizens in
+ * either language, are left untranslated. */
+function literal(field: keyof Version): { lang?: string; translate?: boolean } {
+  if (field.endsWith("_en")) return { lang: "en" };
+  return field === "keywords" || field === "synonyms" ? { translate: false } : {};
 }
 
 function TermsList({ terms }: { terms: Terms }) {
@@ -116,7 +124,7 @@ function ConnectorReview({ review, done }: { review: Schema<"ConnectorReview">; 
       <dl>
         <dt>{w("agency")}</dt><dd>{pick(review, "agency_name")}</dd>
         <dt>{w("submittedBy")}</dt>
-        <dd>{review.submitted_by_th || review.submitted_by_en ? pick(review, "submitted_by") : w("unknownPerson")}, {when(review.submitted_at)}</dd>
+        <dd><Submitter by={review} />, {when(review.submitted_at)}</dd>
       </dl>
       {review.live ? (
         <>

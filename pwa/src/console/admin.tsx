@@ -5,6 +5,7 @@ import { useState } from "preact/hooks";
 import { request, type Schema } from "../api";
 import { fill } from "../i18n";
 import { useLoad } from "../state";
+import { ConfirmButton } from "../ui/confirm";
 import { Field } from "../ui/field";
 import { Loaded } from "../ui/loaded";
 import { choices, label } from "../vocabulary";
@@ -195,16 +196,14 @@ export function AdminConsole({ agencyName }: { agencyName: (id: number) => strin
                   <td>{when(row.granted_at)}</td>
                   <td>{row.grant_reason}</td>
                   <td>
-                    <button
-                      type="button"
-                      aria-label={`${w("revoke")}: ${personName(row)}, ${label(language, "role", row.role)}`}
-                      onClick={() =>
-                        window.confirm(w("confirmRevoke")) &&
-                        act(() => request("DELETE", "/api/v1/admin/role-grants/{grant_id}", { path: { grant_id: row.id } }), w("revoked"))
-                      }
+                    <ConfirmButton
+                      about={`${personName(row)}, ${label(language, "role", row.role)}`}
+                      question={`${w("confirmRevoke")} (${personName(row)}, ${label(language, "role", row.role)})`}
+                      yes={w("yesRevoke")}
+                      onConfirm={() => act(() => request("DELETE", "/api/v1/admin/role-grants/{grant_id}", { path: { grant_id: row.id } }), w("revoked"))}
                     >
                       {w("revoke")}
-                    </button>
+                    </ConfirmButton>
                   </td>
                 </tr>
               ))}

@@ -5,6 +5,7 @@ import { useEffect, useState } from "preact/hooks";
 
 import { request, type Schema } from "../api";
 import { formatBaht, formatDate } from "../i18n";
+import { ConfirmButton } from "../ui/confirm";
 import { Field } from "../ui/field";
 import { useAgencyWords } from "./agency-words";
 import { BillForm, satangOf } from "./bill-form";
@@ -42,7 +43,6 @@ export function BillsPanel({ agencyId }: { agencyId: number }) {
   useEffect(reload, [status]);
 
   async function cancel(bill: Bill) {
-    if (!window.confirm(a("confirmCancelBill"))) return;
     try {
       await request("POST", "/api/v1/agency/{agency_id}/bills/{bill_id}/cancel", { path: { agency_id: agencyId, bill_id: bill.id } });
       setMessage(a("billCancelled"));
@@ -99,7 +99,7 @@ export function BillsPanel({ agencyId }: { agencyId: number }) {
                 <div><dt>{w("issued")}</dt><dd>{when(bill.issued_at)}</dd></div>
               </dl>
               {bill.status === "unpaid" && (
-                <button type="button" onClick={() => cancel(bill)}>{a("cancelBill")}<span class="visually-hidden"> {bill.ref1}</span></button>
+                <ConfirmButton about={bill.ref1} question={a("confirmCancelBill")} yes={a("yesCancelBill")} onConfirm={() => cancel(bill)}>{a("cancelBill")}</ConfirmButton>
               )}
               {bill.status === "paid" && bill.payment_state === "success" && (
                 <button type="button" onClick={() => setRefunding(bill)}>{a("askRefund")}<span class="visually-hidden"> {bill.ref1}</span></button>

@@ -6,6 +6,7 @@ import { useState } from "preact/hooks";
 import { request, type Schema } from "../api";
 import { formatBaht } from "../i18n";
 import { useLoad } from "../state";
+import { ConfirmButton } from "../ui/confirm";
 import { Field } from "../ui/field";
 import { Loaded } from "../ui/loaded";
 import { useAgencyWords } from "./agency-words";
@@ -155,7 +156,6 @@ export function ClientsPanel({ agencyId }: { agencyId: number }) {
       setShown({ label: a("secretIssued"), id: data.client_id, secret: data.client_secret });
     });
   const revoke = (clientId: string) => {
-    if (!window.confirm(a("confirmRevokeClient"))) return;
     void act(async () => {
       await request("DELETE", "/api/v1/agency/{agency_id}/clients/{client_id}", { path: { ...path, client_id: clientId } });
       setMessage(a("clientRevoked"));
@@ -189,7 +189,7 @@ export function ClientsPanel({ agencyId }: { agencyId: number }) {
                   {!client.revoked_at && (
                     <div class="actions">
                       <button type="button" onClick={() => rotate(client.client_id)}>{a("newSecret")}<span class="visually-hidden"> {client.name}</span></button>
-                      <button type="button" onClick={() => revoke(client.client_id)}>{a("revokeClient")}<span class="visually-hidden"> {client.name}</span></button>
+                      <ConfirmButton about={client.name} question={a("confirmRevokeClient")} yes={a("yesRevokeClient")} onConfirm={() => revoke(client.client_id)}>{a("revokeClient")}</ConfirmButton>
                     </div>
                   )}
                 </li>

@@ -4,30 +4,32 @@
 // chosen from labelled lists; a tile is retired with a reason, in a form of its own.
 import { useState } from "preact/hooks";
 
-import { type Defaulted, request, type Schema } from "../api";
+import { ApiError, type Defaulted, request, type Schema } from "../api";
 import { useLoad } from "../state";
 import { Field } from "../ui/field";
 import { Loaded } from "../ui/loaded";
 import { TILE_ICONS, TilePreview } from "../ui/tile-preview";
 import { useAgencyWords } from "./agency-words";
-import { useProblemText } from "./problems";
+import { useFieldText, useProblemText } from "./problems";
 import { useWords } from "./words";
 
 type Tile = Schema<"AgencyTileView">;
 type Content = Schema<"TileContent">;
-/** What the form edits: a tile's whole content, its keywords as typed (one text). */
-type TileForm = Omit<Content, "keywords"> & { keywords_text: string };
+/** What the form edits: a tile's whole content, its keywords and synonyms as typed (one text each). */
+type TileForm = Omit<Content, "keywords" | "synonyms"> & { keywords_text: string; synonyms_text: string };
 
 /** "บัตรทอง, gold card" or one a line: the keywords, without blanks. */
 export const keywordList = (text: string) => text.split(/[,\n]/).map((word) => word.trim()).filter(Boolean);
 
 const CATEGORIES: Content["category"][] = ["welfare", "health", "family", "education", "work", "tax", "utilities", "documents", "transport", "housing", "agriculture", "safety"];
 const LIFE_EVENTS: NonNullable<Content["life_events"]>[number][] = ["newborn", "school", "work", "marriage", "moving", "retirement", "disability", "bereavement", "business"];
+/** The fields the form shows a problem beside. */
+const TILE_FIELDS = new Set(["title_th", "title_en", "description_th", "description_en", "keywords", "synonyms", "link_url"]);
 const KINDS: Content["kind"][] = ["link", "entitlement", "bill_payment", "application"];
 
 const EMPTY_TILE: TileForm = {
   title_th: "", title_en: "", description_th: "", description_en: "", icon: "document", category: "welfare",
-  life_events: [], kind: "link", link_url: "https://", keywords_text: "", audience_min_age: null,
+  life_events: [], kind: "link", link_url: "https://", keywords_text: "", synonyms_text: "", audience_min_age: null,
   audience_max_age: null, sort_order: 0,
 };
 
@@ -35,8 +37,11 @@ const EMPTY_TILE: TileForm = {
 function formOf(tile: Tile): TileForm {
   const version = tile.draft ?? tile.published;
   if (!version) return EMPTY_TILE;
-  const { version: _number, created_at: _at, keywords, ...content } = version;
-  return { ...EMPTY_TILE, ...content, link_url: content.link_url ?? "https://", keywords_text: (keywords ?? []).join(", ") };
+  const { version: _number, created_at: _at, keywords, synonyms, ...content } = version;
+  return {
+    ...EMPTY_TILE, ...content, link_url: content.link_url ?? "https://",
+    keywords_text: (keywords ?? []).join(", "), synonyms_text: (synonyms ?? []).join(", "),
+  };
 }
 
 /** The tile's state in the console's words: a draft the reviewer returned says so. */
@@ -85,9 +90,14 @@ export function TilesPanel({ agencyId }: { agencyId: number }) {
                   {tile.review_comment && <p>{w("reviewComment")}: {tile.review_comment}</p>}
                   {tile.state !== "retired" && (
                     <div class="actions">
-                      <button type="button" disabled={tile.state === "in_review"} onClick={() => { setMessage(""); setRetiring(null); setEditing(tile); }}>
-                        {a("edit")}<span class="visually-hidden"> {title}</span>
-                      </button>
+                      {/* In review the version is the reviewer's to decide: said, rather than a button that does nothing. */}
+                      {tile.state === "in_review" ? (
+                        <p class="meta">{a("editAfterReview")}</p>
+                      ) : (
+                        <button type="button" onClick={() => { setMessage(""); setRetiring(null); setEditing(tile); }}>
+                          {a("edit")}<span class="visually-hidden"> {title}</span>
+                        </button>
+                      )}
                       <button type="button" onClick={() => { setMessage(""); setEditing(null); setRetiring(tile); }}>
                         {a("retire")}<span class="visually-hidden"> {title}</span>
                       </button>
@@ -107,8 +117,14 @@ function TileEditor({ agencyId, tile, done, close }: { agencyId: number; tile: T
   const { w } = useWords();
   const { a, named } = useAgencyWords();
   const problemText = useProblemText();
+  const fieldText = useFieldText();
   const [draft, setDraft] = useState<TileForm>(tile ? formOf(tile) : EMPTY_TILE);
   const [problem, setProblem] = useState("");
+  const [error, setError] = useState<unknown>(null);
+  // A field's problems said beside it ("keywords[2]" is one of the keywords); the rest under the form.
+  const fieldOf = (name: string) => name.replace(/^\$\./, "").replace(/\[\d+\]$/, "");
+  const errorsOf = (field: string) =>
+    error instanceof ApiError ? error.errors.filter((item) => fieldOf(item.field) === field).map((item) => fieldText(item.message)) : [];
   const set = (key: keyof TileForm) => (event: Event) =>
     setDraft({ ...draft, [key]: (event.currentTarget as HTMLInputElement).value });
   const events = draft.life_events ?? [];
@@ -118,12 +134,14 @@ function TileEditor({ agencyId, tile, done, close }: { agencyId: number; tile: T
 
   async function save(submit: boolean) {
     setProblem("");
+    setError(null);
     try {
-      const { keywords_text, ...content } = draft;
+      const { keywords_text, synonyms_text, ...content } = draft;
       const body: Defaulted<Content, "sort_order"> = {
         ...content,
         link_url: draft.kind === "link" ? draft.link_url : null,
         keywords: keywordList(keywords_text),
+        synonyms: keywordList(synonyms_text),
       };
       const path = { agency_id: agencyId };
       const saved = tile
@@ -131,8 +149,10 @@ function TileEditor({ agencyId, tile, done, close }: { agencyId: number; tile: T
         : await request("POST", "/api/v1/agency/{agency_id}/tiles", { path, body: body as Content });
       if (submit) await request("POST", "/api/v1/agency/{agency_id}/tiles/{tile_id}/submit", { path: { ...path, tile_id: saved.data.id } });
       done(w(submit ? "submitted" : "draftSaved"));
-    } catch (error) {
-      setProblem(problemText(error));
+    } catch (failed) {
+      setError(failed);
+      const beside = failed instanceof ApiError && failed.errors.every((item) => TILE_FIELDS.has(fieldOf(item.field)));
+      setProblem(beside && failed.errors.length > 0 ? a("fixMarked") : problemText(failed));
     }
   }
 
@@ -142,12 +162,17 @@ function TileEditor({ agencyId, tile, done, close }: { agencyId: number; tile: T
       {tile && <p class="meta">{a("versionNote")}</p>}
       <div class="console-grid">
         <form onSubmit={(event) => { event.preventDefault(); void save(true); }}>
-          <Field label={w("titleTh")}><input required value={draft.title_th} onInput={set("title_th")} /></Field>
-          <Field label={w("titleEn")}><input required value={draft.title_en} onInput={set("title_en")} /></Field>
-          <Field label={w("descriptionTh")}><input value={draft.description_th} onInput={set("description_th")} /></Field>
-          <Field label={w("descriptionEn")}><input value={draft.description_en} onInput={set("description_en")} /></Field>
-          <Field label={a("keywordsAndSynonyms")}>
-            <textarea rows={3} value={draft.keywords_text} onInput={set("keywords_text")} placeholder="บัตรทอง, gold card" />
+          <Field label={w("titleTh")} errors={errorsOf("title_th")}><input required value={draft.title_th} onInput={set("title_th")} /></Field>
+          <Field label={w("titleEn")} errors={errorsOf("title_en")}><input required value={draft.title_en} onInput={set("title_en")} /></Field>
+          <Field label={w("descriptionTh")} errors={errorsOf("description_th")}><input value={draft.description_th} onInput={set("description_th")} /></Field>
+          <Field label={w("descriptionEn")} errors={errorsOf("description_en")}><input value={draft.description_en} onInput={set("description_en")} /></Field>
+          <Field label={a("keywordsField")} errors={errorsOf("keywords")}>
+            <small class="hint">{a("keywordsHint")}</small>
+            <textarea rows={2} value={draft.keywords_text} onInput={set("keywords_text")} />
+          </Field>
+          <Field label={a("synonymsField")} errors={errorsOf("synonyms")}>
+            <small class="hint">{a("synonymsHint")}</small>
+            <textarea rows={2} value={draft.synonyms_text} onInput={set("synonyms_text")} />
           </Field>
           <Field label={w("icon")}>
             <select value={draft.icon} onChange={set("icon")}>
@@ -173,7 +198,7 @@ function TileEditor({ agencyId, tile, done, close }: { agencyId: number; tile: T
             </select>
           </Field>
           {draft.kind === "link" && (
-            <Field label={w("link")}><input type="url" value={draft.link_url ?? ""} onInput={set("link_url")} /></Field>
+            <Field label={w("link")} errors={errorsOf("link_url")}><input type="url" value={draft.link_url ?? ""} onInput={set("link_url")} /></Field>
           )}
           <div class="actions">
             <button type="submit" class="primary">{returned ? a("saveAndResubmit") : w("saveAndSubmit")}</button>
@@ -189,7 +214,7 @@ function TileEditor({ agencyId, tile, done, close }: { agencyId: number; tile: T
               <p>{returned}</p>
             </aside>
           )}
-          <TilePreview tile={{ ...draft, keywords: keywordList(draft.keywords_text) }} />
+          <TilePreview tile={{ ...draft, keywords: keywordList(draft.keywords_text), synonyms: keywordList(draft.synonyms_text) }} />
         </div>
       </div>
     </section>

@@ -6,6 +6,7 @@ import { useState } from "preact/hooks";
 
 import { request, type Schema } from "../api";
 import { useApp, useLoad } from "../state";
+import { ConfirmButton } from "../ui/confirm";
 import { Field } from "../ui/field";
 import { Loaded } from "../ui/loaded";
 import { choices, label } from "../vocabulary";
@@ -47,7 +48,6 @@ export function SendersPanel({ agencyId }: { agencyId: number }) {
     }
   }
   async function remove(entryId: number, value: string) {
-    if (!window.confirm(tr({ th: `ลบ ${value} ออกจากทะเบียน?`, en: `Remove ${value} from the register?` }))) return;
     setMessage("");
     try {
       await request("DELETE", "/api/v1/agency/{agency_id}/senders/{entry_id}", { path: { ...path, entry_id: entryId } });
@@ -87,10 +87,14 @@ export function SendersPanel({ agencyId }: { agencyId: number }) {
                   )}
                   {pick(item, "note") && <p>{pick(item, "note")}</p>}
                   <div class="actions">
-                    <button type="button" onClick={() => remove(item.id, item.value)}>
+                    <ConfirmButton
+                      about={item.value}
+                      question={tr({ th: `ลบ ${item.value} ออกจากทะเบียน?`, en: `Remove ${item.value} from the register?` })}
+                      yes={tr({ th: "ใช่ ลบออก", en: "Yes, remove it" })}
+                      onConfirm={() => remove(item.id, item.value)}
+                    >
                       {tr({ th: "ลบ", en: "Remove" })}
-                      <span class="visually-hidden"> {item.value}</span>
-                    </button>
+                    </ConfirmButton>
                   </div>
                 </li>
               ))}

@@ -148,7 +148,7 @@ export function SupportConsole() {
               {item.deliveries.map((delivery) => (
                 <div key={delivery.id}>
                   <p>
-                    {w("device")} {delivery.device_id?.slice(0, 8) ?? w("removed")} {w("via")} {delivery.push_service}:{" "}
+                    {w("device")} {delivery.device_id ? <code>{delivery.device_id.slice(0, 8)}</code> : w("removed")} {w("via")} {delivery.push_service}:{" "}
                     <strong>{label(language, "messageStatus", delivery.status)}</strong>
                   </p>
                   <ol class="timeline">
@@ -201,7 +201,7 @@ export function SupportConsole() {
               {bill.payments.length === 0 && <p>{w("noPayments")}</p>}
               {bill.payments.map((payment) => (
                 <div key={payment.id}>
-                  <p>{w("payment")} {payment.id.slice(0, 8)}: <strong>{label(language, "paymentState", payment.state)}</strong></p>
+                  <p>{w("payment")} <code>{payment.id.slice(0, 8)}</code>: <strong>{label(language, "paymentState", payment.state)}</strong></p>
                   <ol class="timeline" aria-label={w("paymentTimeline")}>
                     {payment.events.map((event, index) => (
                       <li key={index}>

@@ -90,7 +90,7 @@ export function Assisted() {
       th: "สร้างรหัสแล้ว อ่านรหัสให้เจ้าหน้าที่ฟัง",
       en: "Code made: read it out to the staff member",
     });
-  const confirm = (grant: Grant) =>
+  const allowHelp = (grant: Grant) =>
     act(() => request("POST", "/api/v1/me/assisted/{delegation_id}/confirm", { path: { delegation_id: grant.id }, body: { scopes: chosen } }), {
       th: `อนุญาตให้ ${grant.other.name_th} ช่วย 1 ชั่วโมงแล้ว`,
       en: `${grant.other.name_en} may now help you for one hour`,
@@ -130,7 +130,7 @@ export function Assisted() {
               </p>
               <ScopeChoice scopes={load.data.scopes} chosen={chosen} choose={setChosen} />
               <div class="actions">
-                <button type="button" class="primary" onClick={() => void confirm(grant)}>
+                <button type="button" class="primary" onClick={() => void allowHelp(grant)}>
                   {tr({ th: "อนุญาต 1 ชั่วโมง", en: "Allow for one hour" })}
                 </button>
                 <button type="button" onClick={() => void end(grant)}>

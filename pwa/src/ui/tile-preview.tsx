@@ -9,7 +9,7 @@ export const TILE_ICONS: Record<string, string> = {
 /** The text and icon of a tile: the console's form as it is typed, or a version waiting for review. */
 export type TilePreviewContent = Pick<
   Schema<"TileContent">,
-  "title_th" | "title_en" | "description_th" | "description_en" | "icon" | "keywords"
+  "title_th" | "title_en" | "description_th" | "description_en" | "icon" | "keywords" | "synonyms"
 >;
 
 /** A tile as citizens will see it, in both languages (the agency console's form, the review queue). */
@@ -32,6 +32,11 @@ export function TilePreview({ tile }: { tile: TilePreviewContent }) {
       {tile.keywords && tile.keywords.length > 0 && (
         <p class="meta">
           {w("keywordsShown")}: {tile.keywords.join(", ")}
+        </p>
+      )}
+      {tile.synonyms && tile.synonyms.length > 0 && (
+        <p class="meta">
+          {w("synonymsShown")}: {tile.synonyms.join(", ")}
         </p>
       )}
     </div>
