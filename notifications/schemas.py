@@ -119,8 +119,8 @@ class NotificationSources(msgspec.Struct, kw_only=True):
 
 
 # The message categories named in Thai and English (notifications/categories.py names each, and a
-# unit test keeps the two lists equal): a template takes one of these, so a citizen's settings screen
-# can offer to turn it off in words, never as an agency's own code.
+# unit test keeps the two lists equal, but for the platform's own "delegation"): a template takes one of
+# these, so a citizen's settings screen can offer to turn it off in words, never as an agency's own code.
 TemplateCategory = Literal[
     "payments",
     "applications",

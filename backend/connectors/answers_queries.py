@@ -1,5 +1,5 @@
 """SQL of the answers kept in PostgreSQL: each citizen's last answer per connector, for the day it may be
-shown stale once Redis's fresh copy has expired (migration 0039)."""
+shown stale once Redis's fresh copy has expired (migration 0033)."""
 
 from __future__ import annotations
 

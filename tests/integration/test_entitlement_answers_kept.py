@@ -1,4 +1,4 @@
-"""Answers past their fresh time live in PostgreSQL, not Redis (migration 0039): Redis holds a citizen's
+"""Answers past their fresh time live in PostgreSQL, not Redis (migration 0033): Redis holds a citizen's
 copy only while it is fresh, the page still shows the last answer (dated, stale) for a day after, and the
 retention job forgets it once no page may show it."""
 

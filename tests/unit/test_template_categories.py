@@ -19,7 +19,8 @@ def _decoded(**changes: str) -> NewTemplate:
 
 
 def test_the_categories_a_template_may_take_are_the_named_ones() -> None:
-    assert list(get_args(TemplateCategory)) == list(CATEGORY_NAMES)
+    # Notices about acting for someone come from the platform alone: no agency template takes them.
+    assert list(get_args(TemplateCategory)) == [key for key in CATEGORY_NAMES if key != "delegation"]
 
 
 def test_a_named_category_is_taken_and_an_agencys_own_word_refused_with_the_field_named() -> None:
