@@ -34,6 +34,7 @@ from backend.core.tasks import unit_of_work
 from backend.delegation import assisted_queries as queries
 from backend.delegation import notices
 from backend.delegation import queries as delegation_queries
+from backend.delegation.assisted_end import at_the_hour
 from backend.delegation.schemas import (
     AssistAsk,
     AssistCodeEntry,
@@ -179,6 +180,7 @@ async def confirm(
         assert started.ends_at is not None
         event_id = await delegation_queries.add_event(connection, row.id, me, "accepted", None, started)
         await notices.tell_of_assisted(work, started, event_id, "accepted", by_staff=False)
+        await at_the_hour(work, started)
         name, until = _name(started), _time(started.ends_at)
         await _log(
             connection,
@@ -262,6 +264,7 @@ async def redeem(
         await queries.code_used(connection, found.id, row.id)
         event_id = await delegation_queries.add_event(connection, row.id, staff_id, "accepted", None, row)
         await notices.tell_of_assisted(work, row, event_id, "accepted", by_staff=True)
+        await at_the_hour(work, row)
         assert row.ends_at is not None
         until = _time(row.ends_at)
         await _log(

@@ -165,3 +165,13 @@ async def tell_of_assisted(
     title, body = said[kind]
     url = _ASSISTED_URL if kind == "invited" else _RECORD_URL
     await _send(work, row.grantor_id, title, body, url, f"delegation-event:{event_id}")
+
+
+async def tell_of_hour_up(work: UnitOfWork, row: DelegationRow, event_id: int) -> None:
+    """The hour of counter help is up: the citizen's notice of the ``ended`` event nobody wrote."""
+    staff = _person(row.delegate_name_th, row.delegate_name_en, grantor=False)
+    title = Said(
+        f"ครบ 1 ชั่วโมงแล้ว เจ้าหน้าที่ {staff.th} จบการช่วยเหลือคุณ",
+        f"The hour is up: {staff.en}, counter staff, no longer helps you",
+    )
+    await _send(work, row.grantor_id, title, _SEE_RECORD, _RECORD_URL, f"delegation-event:{event_id}")

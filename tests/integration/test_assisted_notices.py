@@ -1,7 +1,8 @@
 """Issue 22 item 6, the citizen's phone: a counter staff member's request reaches the citizen's inbox from
 the platform ("ทางรัฐ"), naming the staff member and the service point, linking to Settings where they
 confirm; the help starting (confirmed or by code) and ending (staff or citizen) is one notice each,
-worded for help at a counter; never a national ID, never to the staff member's own inbox, never twice."""
+worded for help at a counter, and so is the hour running out (a task at its end); never a national
+ID, never to the staff member's own inbox, never twice."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import httpx
 from litestar import Litestar
 
 from backend.core.resources import Resources
+from backend.core.tasks import run_task
 from tests.integration.conftest import SignIn
 from tests.integration.test_assisted import POINT, _code, _enter, _world
 
@@ -82,4 +84,47 @@ async def test_help_started_by_a_code_and_ended_by_the_citizen_is_one_notice_eac
         "คุณจบการช่วยเหลือของเจ้าหน้าที่ สมศรี ใจงามแล้ว",
     ]
     assert notices[1]["title_en"] == "You ended the help of Somsri, counter staff"
+    assert (await somsri.get("/api/v1/inbox")).json()["items"] == []
+
+
+async def _run_hour_tasks(resources: Resources) -> list[str]:
+    rows = await resources.pool.fetch(
+        "SELECT id FROM task_outbox WHERE task = 'delegation.assisted_hour_ends' AND state = 'pending'"
+    )
+    await resources.pool.execute(
+        "UPDATE task_outbox SET run_after = now() WHERE task = 'delegation.assisted_hour_ends'"
+    )
+    return [await run_task(resources, row["id"]) for row in rows]
+
+
+async def test_the_hour_running_out_is_one_notice_but_an_end_already_told_is_not_told_again(
+    app: Litestar, sign_in: SignIn, resources: Resources
+) -> None:
+    world = await _world(app, sign_in, resources, seed=311)
+    somchai, somsri = world["somchai"], world["somsri"]
+    first = (await _enter(world, await _code(world))).json()["id"]
+    assert len(await _notices(somchai)) == 1
+    await resources.pool.execute(
+        """UPDATE delegations SET created_at = now() - interval '61 minutes',
+           accepted_at = now() - interval '61 minutes', ends_at = now() - interval '1 minute'
+           WHERE id = $1::uuid""",
+        first,
+    )
+    assert await _run_hour_tasks(resources) == ["done"]
+    assert await _run_hour_tasks(resources) == []
+    up = (await _notices(somchai))[-1]
+    assert up["title_th"] == "ครบ 1 ชั่วโมงแล้ว เจ้าหน้าที่ สมศรี ใจงาม จบการช่วยเหลือคุณ"
+    assert up["title_en"] == "The hour is up: Somsri, counter staff, no longer helps you"
+    [given] = (await somchai.get("/api/v1/me/delegations")).json()["given"]
+    assert given["status"] == "ended"
+
+    # Ended by the citizen first: the hour's task, when it runs, tells nothing more.
+    second = (await _enter(world, await _code(world))).json()["id"]
+    assert (await somchai.post(f"/api/v1/me/delegations/{second}/end", json={})).status_code == 200
+    await resources.pool.execute(
+        "UPDATE delegations SET ends_at = now() - interval '1 minute' WHERE id = $1::uuid", second
+    )
+    told = len(await _notices(somchai))
+    assert await _run_hour_tasks(resources) == ["done"]
+    assert len(await _notices(somchai)) == told
     assert (await somsri.get("/api/v1/inbox")).json()["items"] == []
