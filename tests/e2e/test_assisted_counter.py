@@ -126,6 +126,8 @@ async def _he_sees_the_request_at_home_and_in_his_inbox(somchai: Page, base: str
     await somchai.goto(f"{base}/")
     await card.get_by_role("link", name="ดูคำขอและยืนยัน").click()
     await somchai.wait_for_url(f"{base}/settings#assisted", timeout=WAIT)
+    # Settings opens at the counter section, the request in sight without scrolling past everything else.
+    await expect(somchai.locator("section.assisted .assisted-ask")).to_be_in_viewport(timeout=WAIT)
 
 
 async def test_somchai_reads_out_a_code_somsri_helps_him_at_the_counter_and_he_sees_it_marked(
