@@ -30,8 +30,11 @@ from backend.core.errors import Conflict, NotFound, invalid
 from backend.core.principal import Principal
 from backend.core.ratelimit import Bucket
 from backend.core.resources import Resources
+from backend.core.tasks import unit_of_work
 from backend.delegation import assisted_queries as queries
+from backend.delegation import notices
 from backend.delegation import queries as delegation_queries
+from backend.delegation.assisted_end import at_the_hour
 from backend.delegation.schemas import (
     AssistAsk,
     AssistCodeEntry,
@@ -47,7 +50,7 @@ from backend.delegation.service import ALL_SCOPES, _view_of, ordered, today
 from backend.identity.service import Identity
 
 HOUR_MINUTES = 60
-ASK_LAPSES_MINUTES = 10
+ASK_LAPSES_MINUTES = notices.ASK_MINUTES
 CODE_MINUTES = 10
 CODE_TRIES = 5
 GUESSES = Bucket("assisted-code", capacity=10, per_second=10 / 3600)
@@ -131,7 +134,8 @@ async def _start(
 async def ask(resources: Resources, identity: Identity, staff_id: str, data: AssistAsk) -> CounterSessionView:
     """Counter staff ask; nothing is open to them until the citizen confirms in their own app."""
     citizen_id = await _citizen(resources, identity, data.national_id, staff_id)
-    async with resources.pool.acquire() as connection, connection.transaction():
+    async with unit_of_work(resources.pool, resources.queue) as work:
+        connection = work.connection
         row = await _start(
             connection,
             citizen_id=citizen_id,
@@ -140,7 +144,9 @@ async def ask(resources: Resources, identity: Identity, staff_id: str, data: Ass
             service_point=data.service_point,
             active=False,
         )
-        await delegation_queries.add_event(connection, row.id, staff_id, "invited", None, row)
+        event_id = await delegation_queries.add_event(connection, row.id, staff_id, "invited", None, row)
+        # The citizen's phone is told at once: the request lapses in minutes (docs/delegation.md).
+        await notices.tell_of_assisted(work, row, event_id, "invited", by_staff=True)
         point = data.service_point
         await _log(
             connection,
@@ -160,7 +166,8 @@ async def confirm(
     """The citizen agrees to a staff member's request: the hour starts now, with the scopes they chose."""
     me = principal.citizen_id
     assert me is not None  # the router's guard lets only people through
-    async with resources.pool.acquire() as connection, connection.transaction():
+    async with unit_of_work(resources.pool, resources.queue) as work:
+        connection = work.connection
         row = await delegation_queries.delegation_for(connection, delegation_id, me, lock=True)
         if row is None or row.grantor_id != me or row.kind != "assisted":
             raise NotFound("No such request.")
@@ -171,7 +178,9 @@ async def confirm(
         started = await delegation_queries.delegation_for(connection, row.id, me)
         assert started is not None
         assert started.ends_at is not None
-        await delegation_queries.add_event(connection, row.id, me, "accepted", None, started)
+        event_id = await delegation_queries.add_event(connection, row.id, me, "accepted", None, started)
+        await notices.tell_of_assisted(work, started, event_id, "accepted", by_staff=False)
+        await at_the_hour(work, started)
         name, until = _name(started), _time(started.ends_at)
         await _log(
             connection,
@@ -231,40 +240,42 @@ async def redeem(
     citizen_id = await identity.citizen_id_for(resources, data.national_id)
     if citizen_id is None or citizen_id == staff_id:
         raise invalid("code", _WRONG_FIELD, detail=_WRONG)
-    async with resources.pool.acquire() as connection:
-        async with connection.transaction():
-            found = await queries.open_code(connection, citizen_id, CODE_TRIES)
-            right = found is not None and hmac.compare_digest(
-                found.code_hash, _hash(identity, citizen_id, data.code)
-            )
-            if found is not None and not right:
-                await queries.code_failed(connection, found.id)  # committed: the try counts
-        if found is None or not right:
-            raise invalid("code", _WRONG_FIELD, detail=_WRONG)
-        async with connection.transaction():
-            if await queries.open_code(connection, citizen_id, CODE_TRIES) is None:
-                raise invalid("code", _WRONG_FIELD, detail=_WRONG)  # used meanwhile
-            row = await _start(
-                connection,
-                citizen_id=citizen_id,
-                staff_id=staff_id,
-                scopes=found.scopes,
-                service_point=data.service_point,
-                active=True,
-            )
-            await queries.code_used(connection, found.id, row.id)
-            await delegation_queries.add_event(connection, row.id, staff_id, "accepted", None, row)
-            assert row.ends_at is not None
-            until = _time(row.ends_at)
-            await _log(
-                connection,
-                row,
-                by_staff=True,
-                purpose=Said(
-                    f"เริ่มช่วยทำรายการแทนคุณด้วยรหัสที่คุณให้ ถึงเวลา {until.th}",
-                    f"started helping you with the code you gave, until {until.en}",
-                ),
-            )
+    async with resources.pool.acquire() as checking, checking.transaction():
+        found = await queries.open_code(checking, citizen_id, CODE_TRIES)
+        right = found is not None and hmac.compare_digest(
+            found.code_hash, _hash(identity, citizen_id, data.code)
+        )
+        if found is not None and not right:
+            await queries.code_failed(checking, found.id)  # committed: the try counts
+    if found is None or not right:
+        raise invalid("code", _WRONG_FIELD, detail=_WRONG)
+    async with unit_of_work(resources.pool, resources.queue) as work:
+        connection = work.connection
+        if await queries.open_code(connection, citizen_id, CODE_TRIES) is None:
+            raise invalid("code", _WRONG_FIELD, detail=_WRONG)  # used meanwhile
+        row = await _start(
+            connection,
+            citizen_id=citizen_id,
+            staff_id=staff_id,
+            scopes=found.scopes,
+            service_point=data.service_point,
+            active=True,
+        )
+        await queries.code_used(connection, found.id, row.id)
+        event_id = await delegation_queries.add_event(connection, row.id, staff_id, "accepted", None, row)
+        await notices.tell_of_assisted(work, row, event_id, "accepted", by_staff=True)
+        await at_the_hour(work, row)
+        assert row.ends_at is not None
+        until = _time(row.ends_at)
+        await _log(
+            connection,
+            row,
+            by_staff=True,
+            purpose=Said(
+                f"เริ่มช่วยทำรายการแทนคุณด้วยรหัสที่คุณให้ ถึงเวลา {until.th}",
+                f"started helping you with the code you gave, until {until.en}",
+            ),
+        )
     return await _session(resources, identity, staff_id, row.id)
 
 

@@ -13,6 +13,7 @@ from backend.applications.states import move_on_payment
 from backend.applications.tasks import deliver_application
 from backend.connectors.entitlements import NEWLY_ELIGIBLE_TASK
 from backend.core.tasks import Handles, TaskRegistry
+from backend.delegation.assisted_end import HOUR_ENDS_TASK, tell_the_hour_ended
 from backend.genuine.sealing import MessageSealer
 from backend.identity.service import on_login
 from backend.settings import Settings, parse_keyring
@@ -39,6 +40,7 @@ TASKS = TaskRegistry(
     Handles(STATUS_WEBHOOK_TASK, deliver_status_webhook),
     Handles(NEWLY_ELIGIBLE_TASK, tell_the_newly_eligible),
     Handles(APPLICATION_DELIVER_TASK, deliver_application),
+    Handles(HOUR_ENDS_TASK, tell_the_hour_ended),
 )
 
 

@@ -2,8 +2,9 @@
 its own (demo mode): at a district office counter, Somchai makes a one-time code in Settings and reads
 it out; Somsri, counter staff, types it in her console with his national ID, helps him (a banner with
 his name, the time left and "end now"), looks at his bills, and ends it; Somchai sees her steps in "who
-accessed my data" marked as help at the counter, and the session in his history. Screenshots land in
-``tests/e2e/screenshots/``."""
+accessed my data" marked as help at the counter, and the session in his history. Then she asks by his
+national ID: his home screen shows the request with a button to confirm, and his inbox has it from ทางรัฐ.
+Screenshots land in ``tests/e2e/screenshots/``."""
 
 from __future__ import annotations
 
@@ -108,6 +109,27 @@ async def _she_types_it_and_looks_at_his_bills(somsri: Page, base: str, code: st
     await shot(somsri, "a3-counter-staff-sees-his-bills-th")
 
 
+async def _he_sees_the_request_at_home_and_in_his_inbox(somchai: Page, base: str) -> None:
+    """He opens the app: the home screen shows the request first, and his inbox has it from ทางรัฐ."""
+    await somchai.goto(f"{base}/")
+    card = somchai.locator(".counter-request")
+    await expect(card).to_contain_text(f"เจ้าหน้าที่ สมศรี ใจงาม ที่ {POINT} ขอช่วยทำรายการแทนคุณ", timeout=WAIT)
+    await _fits(somchai, "the home screen's request card")
+    await shot(somchai, "a6a-home-shows-the-counter-request-th")
+    await somchai.goto(f"{base}/inbox")
+    notice = somchai.locator("main").get_by_text(f"เจ้าหน้าที่ สมศรี ใจงาม ที่ {POINT} ขอช่วยทำรายการแทนคุณ 1 ชั่วโมง")
+    await expect(notice.first).to_be_visible(timeout=WAIT)
+    await expect(somchai.locator("main")).to_contain_text("ทางรัฐ")
+    await expect(somchai.locator("main")).to_contain_text("เริ่มการช่วยเหลือคุณ")
+    await _fits(somchai, "the inbox")
+    await shot(somchai, "a6b-inbox-has-the-counter-request-th")
+    await somchai.goto(f"{base}/")
+    await card.get_by_role("link", name="ดูคำขอและยืนยัน").click()
+    await somchai.wait_for_url(f"{base}/settings#assisted", timeout=WAIT)
+    # Settings opens at the counter section, the request in sight without scrolling past everything else.
+    await expect(somchai.locator("section.assisted .assisted-ask")).to_be_in_viewport(timeout=WAIT)
+
+
 async def test_somchai_reads_out_a_code_somsri_helps_him_at_the_counter_and_he_sees_it_marked(
     demo_app: DemoApp, browser: Browser
 ) -> None:
@@ -155,7 +177,7 @@ async def test_somchai_reads_out_a_code_somsri_helps_him_at_the_counter_and_he_s
     await counter.get_by_role("button", name="ส่งคำขอให้ยืนยันในแอปของเขา").click()
     await expect(counter.get_by_role("status")).to_contain_text("รอให้เขายืนยันในแอป", timeout=WAIT)
     await expect(counter.locator("ul.list > li").first).to_contain_text("รอตอบรับ")
-    await somchai.reload()
+    await _he_sees_the_request_at_home_and_in_his_inbox(somchai, base)
     asked = somchai.locator("section.assisted .assisted-ask")
     await expect(asked).to_contain_text(
         f"เจ้าหน้าที่ สมศรี ใจงาม ที่ {POINT} ขอช่วยทำรายการแทนคุณ 1 ชั่วโมง", timeout=WAIT

@@ -9,6 +9,7 @@ import { Icon } from "../ui/icons";
 import { LeavingNotice } from "../ui/leaving";
 import { ErrorNotice } from "../ui/notice";
 import { Tabs } from "../ui/segmented";
+import { CounterRequestCard } from "./counter-request";
 import { ScamWarningBanner } from "./scam-warnings";
 
 type Tile = Schema<"CitizenTile">;
@@ -117,6 +118,7 @@ export function Home() {
           ))}
         </ul>
       )}
+      {me && !acting && <CounterRequestCard />}
       <ScamWarningBanner />
       <label class="search">
         <span>{t("search")}</span>

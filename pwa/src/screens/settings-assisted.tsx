@@ -57,6 +57,11 @@ export function Assisted() {
     const timer = window.setInterval(reload, REFRESH_MS);
     return () => window.clearInterval(timer);
   }, [watching]);
+  // Come from the home screen's card or the request's notice ("/settings#assisted"): show this section.
+  const loaded = load.status === "ok";
+  useEffect(() => {
+    if (loaded && window.location.hash === "#assisted") document.getElementById("assisted")?.scrollIntoView();
+  }, [loaded]);
   // The code has been used once help starts: it is not shown again.
   useEffect(() => {
     if (helping.length === 0) return;
@@ -108,7 +113,7 @@ export function Assisted() {
 
   const where = (grant: Grant) => `${pick(grant.other, "name") ?? grant.other.name_th} (${grant.service_point ?? ""})`;
   return (
-    <section aria-labelledby="assisted-title" class="assisted">
+    <section id="assisted" aria-labelledby="assisted-title" class="assisted">
       <h2 id="assisted-title">{tr({ th: "ให้เจ้าหน้าที่ช่วยที่เคาน์เตอร์", en: "Help at a service counter" })}</h2>
       <p class="meta">
         {tr({
