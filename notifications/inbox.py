@@ -3,7 +3,9 @@ preferences (quiet hours and opt-outs). The routes are ``notifications.api.citiz
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import uuid
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -18,7 +20,15 @@ from notifications.endpoints import endpoint_problem
 from notifications.queries import devices
 from notifications.queries import inbox as inbox_queries
 from notifications.queries.devices import SubscriptionRow
-from notifications.schemas import DeviceView, InboxPage, NewSubscription, Preferences, QuietHours, Unread
+from notifications.schemas import (
+    DeviceView,
+    InboxItem,
+    InboxPage,
+    NewSubscription,
+    Preferences,
+    QuietHours,
+    Unread,
+)
 
 
 def vapid_public_key(resources: Resources) -> dict[str, str]:
@@ -67,15 +77,32 @@ async def unsubscribe(resources: Resources, citizen_id: str, subscription_id: st
         raise NotFound("No such device.")
 
 
-async def inbox_page(
-    resources: Resources, citizen_id: str, before: dt.datetime | None, limit: int
-) -> InboxPage:
-    """``limit`` messages older than ``before``; ``next_before`` is set when there are more."""
-    items = await inbox_queries.inbox(resources.pool, citizen_id, before, limit + 1)
+def _cursor(item: InboxItem) -> str:
+    """The last message of a page as (created_at, id): created_at alone skips messages written in one
+    transaction (they share it) when a page boundary falls between them."""
+    return b64url(f"{item.created_at.isoformat()}|{item.id}".encode())
+
+
+def _position(cursor: str) -> tuple[dt.datetime, str]:
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        created_at, message_id = text.split("|")
+        when = dt.datetime.fromisoformat(created_at)
+        if when.tzinfo is None:
+            raise ValueError(created_at)
+        return when, str(uuid.UUID(message_id))
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise invalid("cursor", "is not a page cursor from this inbox") from exc
+
+
+async def inbox_page(resources: Resources, citizen_id: str, cursor: str | None, limit: int) -> InboxPage:
+    """``limit`` messages after ``cursor``; ``next_cursor`` is set when there are more."""
+    after = _position(cursor) if cursor is not None else None
+    items = await inbox_queries.inbox(resources.pool, citizen_id, after, limit + 1)
     return InboxPage(
         items=items[:limit],
         unread=await inbox_queries.unread_count(resources.pool, citizen_id),
-        next_before=items[limit - 1].created_at if len(items) > limit else None,
+        next_cursor=_cursor(items[limit - 1]) if len(items) > limit else None,
     )
 
 

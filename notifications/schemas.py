@@ -73,7 +73,8 @@ class InboxItem(msgspec.Struct, kw_only=True):
 class InboxPage(msgspec.Struct, kw_only=True):
     items: list[InboxItem]
     unread: int
-    next_before: dt.datetime | None
+    next_cursor: str | None
+    """Pass as ``cursor`` for the next (older) page; None on the last page. Opaque: its form may change."""
 
 
 class Unread(msgspec.Struct, frozen=True):

@@ -3,7 +3,6 @@ Guarded on the router: a person logged in with their digital ID; each route acts
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Any
 
 import msgspec
@@ -65,14 +64,14 @@ async def unsubscribe(
     await inbox_service.unsubscribe(resources, _me(principal), str(subscription_id))
 
 
-@get("/inbox", summary="The inbox, newest first (before= pages back)")
+@get("/inbox", summary="The inbox, newest first (cursor= pages back)")
 async def inbox(
     principal: NamedDependency[Principal],
     resources: NamedDependency[Resources],
-    before: FromQuery[dt.datetime | None] = None,
+    cursor: FromQuery[str | None] = None,
     limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
 ) -> InboxPage:
-    return await inbox_service.inbox_page(resources, _me(principal), before, limit)
+    return await inbox_service.inbox_page(resources, _me(principal), cursor, limit)
 
 
 @get("/inbox/unread-count", summary="How many messages are unread")

@@ -22,7 +22,11 @@ class PreferencesRow(msgspec.Struct, frozen=True, kw_only=True):
     opt_out_categories: list[str]
 
 
-async def inbox(db: Db, citizen_id: str, before: dt.datetime | None, limit: int) -> list[InboxItem]:
+async def inbox(
+    db: Db, citizen_id: str, after: tuple[dt.datetime, str] | None, limit: int
+) -> list[InboxItem]:
+    """Newest first, after ``after`` (the last message of the page before: created_at and id) when given."""
+    created_at, message_id = after or (None, None)
     rows = await db.fetch(
         """
         SELECT n.id::text, n.title_th, n.title_en, n.body_th, n.body_en, n.url, n.urgency, n.created_at,
@@ -30,11 +34,12 @@ async def inbox(db: Db, citizen_id: str, before: dt.datetime | None, limit: int)
                a.code AS agency_code, a.name_th AS agency_name_th, a.name_en AS agency_name_en
         FROM notifications n JOIN agencies a ON a.id = n.agency_id
         WHERE n.citizen_id = $1::uuid AND n.deleted_at IS NULL AND n.created_at <= now()
-          AND ($2::timestamptz IS NULL OR n.created_at < $2)
-        ORDER BY n.created_at DESC LIMIT $3
+          AND ($2::timestamptz IS NULL OR (n.created_at, n.id) < ($2, $3::uuid))
+        ORDER BY n.created_at DESC, n.id DESC LIMIT $4
         """,
         citizen_id,
-        before,
+        created_at,
+        message_id,
         limit,
     )
     return [msgspec.convert(dict(row), InboxItem) for row in rows]

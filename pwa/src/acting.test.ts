@@ -19,7 +19,7 @@ describe("acting for someone", () => {
     setActingFor("g 1");
     try {
       expect(withActing("/api/v1/bills")).toBe("/api/v1/bills?acting_for=g%201");
-      expect(withActing("/api/v1/inbox?before=x")).toBe("/api/v1/inbox?before=x&acting_for=g%201");
+      expect(withActing("/api/v1/inbox?cursor=x")).toBe("/api/v1/inbox?cursor=x&acting_for=g%201");
       expect(withActing("/api/v1/me/delegations")).toBe("/api/v1/me/delegations");
       expect(withActing("/auth/logout")).toBe("/auth/logout");
       expect(withActing("https://elsewhere.example/x")).toBe("https://elsewhere.example/x");

@@ -169,9 +169,9 @@ async def test_the_inbox_pages_marks_read_deletes_and_is_private(
         await make_notification(resources.pool, citizen_id, agency_id)
     first = (await citizen.get("/api/v1/inbox", params={"limit": 2})).json()
     assert len(first["items"]) == 2
-    rest = (await citizen.get("/api/v1/inbox", params={"before": first["next_before"]})).json()
+    rest = (await citizen.get("/api/v1/inbox", params={"cursor": first["next_cursor"]})).json()
     assert len(rest["items"]) == 1
-    assert rest["next_before"] is None
+    assert rest["next_cursor"] is None
     newest = first["items"][0]["id"]
     assert (await citizen.post(f"/api/v1/inbox/{newest}/read")).status_code == 204
     assert (await citizen.get("/api/v1/inbox/unread-count")).json() == {"unread": 2}
@@ -504,7 +504,7 @@ async def test_a_scheduled_message_stays_out_of_the_inbox_until_its_time_then_is
     )
     assert sent.status_code == 201, sent.text
     assert (sent.json()["status"], sent.json()["status_reason"][:13]) == ("created", "Scheduled for")
-    assert (await citizen.get("/api/v1/inbox")).json() == {"items": [], "unread": 0, "next_before": None}
+    assert (await citizen.get("/api/v1/inbox")).json() == {"items": [], "unread": 0, "next_cursor": None}
     [release] = await resources.pool.fetch("SELECT id, task, run_after FROM task_outbox")
     assert release["task"] == "notifications.release"
     assert abs((release["run_after"] - send_at).total_seconds()) < 1

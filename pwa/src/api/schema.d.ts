@@ -1370,7 +1370,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The inbox, newest first (before= pages back) */
+        /** The inbox, newest first (cursor= pages back) */
         get: operations["ApiV1InboxInbox"];
         put?: never;
         post?: never;
@@ -3469,7 +3469,7 @@ export interface components {
         InboxPage: {
             items: components["schemas"]["InboxItem"][];
             unread: number;
-            next_before: string | null;
+            next_cursor: string | null;
         };
         /** IssuedClient */
         IssuedClient: {
@@ -8089,7 +8089,7 @@ export interface operations {
     ApiV1InboxInbox: {
         parameters: {
             query?: {
-                before?: string | null;
+                cursor?: string | null;
                 limit?: number;
             };
             header?: never;

@@ -89,11 +89,11 @@ export function Inbox() {
     setFocusId(`message-${message.id}`);
     refreshUnread();
   }
-  async function loadOlder(before: string) {
+  async function loadOlder(cursor: string) {
     setLoadingOlder(true);
     try {
-      const { data } = await request("GET", "/api/v1/inbox", { query: { before, limit: PAGE } });
-      setOlder((current) => ({ items: [...(current?.items ?? []), ...data.items], next: data.next_before ?? null }));
+      const { data } = await request("GET", "/api/v1/inbox", { query: { cursor, limit: PAGE } });
+      setOlder((current) => ({ items: [...(current?.items ?? []), ...data.items], next: data.next_cursor ?? null }));
       setFocusId(data.items[0] ? `message-${data.items[0].id}` : null);
     } finally {
       setLoadingOlder(false);
@@ -106,7 +106,7 @@ export function Inbox() {
       <Loaded load={load} reload={reload}>
         {(page) => {
           const messages = [...page.items, ...(older?.items ?? [])];
-          const next = older ? older.next : (page.next_before ?? null);
+          const next = older ? older.next : (page.next_cursor ?? null);
           if (messages.length === 0) return <p>{t("empty")}</p>;
           return (
             <>
