@@ -18,9 +18,12 @@ from backend.settings import Settings, load_settings
 def resolved_settings() -> Iterator[Settings]:
     """Settings whose database and Redis URLs point somewhere: embedded servers are started (and
     stopped afterwards) for whichever URL is not configured."""
+    settings = load_settings()
+    if settings.database_url and settings.redis_url:
+        yield settings  # a deployment: the production wheel has no backend.demo to import
+        return
     from backend.demo.embedded import EmbeddedServices, environment_with
 
-    settings = load_settings()
     services = EmbeddedServices(settings.var_path)
     database_url, redis_url = services.start(settings.database_url, settings.redis_url)
     try:

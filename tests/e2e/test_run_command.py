@@ -94,6 +94,35 @@ def test_db_status_lists_the_applied_migrations(database_url: str, tmp_path: Pat
     assert "0 pending." in result.stdout
 
 
+# The production wheel leaves backend.demo out (pyproject's wheel target): the deployed commands must not
+# import it. Marking it unimportable stands for installing the wheel, which would need the package index.
+_WITHOUT_DEMO = """
+import sys
+sys.modules["backend.demo"] = None  # import backend.demo.anything now raises ImportError
+from backend.server.cli import main
+status = main(["db", "status"])
+from backend.server.app import create_app
+import backend.server.worker
+create_app()
+print("app built without backend.demo")
+raise SystemExit(status)
+"""
+
+
+def test_the_deployed_commands_run_without_the_demo_package(database_url: str, tmp_path: Path) -> None:
+    environ = environment_for_tests(tmp_path, DATABASE_URL=database_url, REDIS_URL="redis://127.0.0.1:1/0")
+    result = subprocess.run(
+        [sys.executable, "-c", _WITHOUT_DEMO],
+        env=clean_environment(**environ),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "0 pending." in result.stdout
+    assert "app built without backend.demo" in result.stdout
+
+
 def test_roles_grant_admin_makes_a_logged_in_person_platform_admin(database_url: str, tmp_path: Path) -> None:
     environ = environment_for_tests(tmp_path, DATABASE_URL=database_url, REDIS_URL="redis://127.0.0.1:1/0")
     national_id = valid_national_id(777)
