@@ -1,11 +1,13 @@
 """Campaigns: one message to many citizens, expanded by the worker in chunks.
 
-The request writes the campaign row and queues its first expansion task in one transaction. Each
-expansion task (``notifications.tasks.expand_campaign``), in its own transaction, takes the next chunk
-of recipients after the campaign's cursor (citizen ids in order), writes each one's inbox row and
-delivery tasks, moves the cursor and queues the next chunk. A worker killed mid-chunk rolls that chunk
-back, so it is redone whole: nobody gets the message twice or not at all. Progress is the campaign's
-messages counted by status.
+The request writes the campaign row and queues its first expansion task in one transaction. That task
+(``notifications.tasks.expand_campaign`` without a range) cuts the citizen-id space into ranges, one per
+``CITIZENS_PER_RANGE`` citizens up to ``MAX_RANGES``, and queues a task for each, so a large campaign
+expands side by side on every worker. Each range's task, in its own transaction, takes the next chunk of
+recipients after the range's cursor (citizen ids in order, walking an index), writes each one's inbox row
+and delivery tasks, moves the cursor and queues the range's next chunk. A worker killed mid-chunk rolls
+that chunk back, so it is redone whole: nobody gets the message twice or not at all. Progress is kept as
+counters by the messages' statuses (migration 0038).
 """
 
 from __future__ import annotations
@@ -40,13 +42,21 @@ if TYPE_CHECKING:
     from saq.queue.base import Queue
 
 
-class CampaignRef(msgspec.Struct, frozen=True):
+class CampaignRef(msgspec.Struct, frozen=True, omit_defaults=True):
+    """A campaign to expand: ``range_no`` names one of its ranges; without it, the task plans them."""
+
     campaign_id: uuid.UUID
+    range_no: int | None = None
 
 
 EXPAND_TASK = TaskKind("notifications.expand_campaign", CampaignRef)
-"""Add a campaign's next chunk of recipients (handled by ``notifications.tasks``)."""
+"""Plan a campaign's ranges, or add a range's next chunk (handled by ``notifications.tasks``)."""
 CHUNK_SIZE = 500
+# A range per this many citizens on the platform (PostgreSQL's estimate), at most MAX_RANGES: a campaign on
+# a small platform is one chain, as before; at 66 M citizens one reaching everybody is 16 chains of ~4 M,
+# which the workers' concurrency runs side by side.
+CITIZENS_PER_RANGE = 250_000
+MAX_RANGES = 16
 
 
 async def reach(resources: Resources, agency_id: int, audience: Audience) -> AudienceSize:
@@ -140,18 +150,43 @@ async def progress(resources: Resources, agency_id: int, campaign_id: str) -> Ca
     return found
 
 
-async def expand_next_chunk(ctx: TaskContext, campaign_id: str) -> None:
-    """The next chunk of recipients, in the task's transaction; queues the chunk after it, if any."""
-    campaign = await queries.campaign_for_expansion(ctx.connection, campaign_id)
+def range_bounds(count: int) -> list[tuple[str, str]]:
+    """``count`` ranges (lower exclusive, upper inclusive) covering every citizen id in equal shares."""
+    step = (1 << 128) // count
+    edges = [queries.FIRST_ID.int + step * n for n in range(count)] + [queries.LAST_ID.int]
+    return [(str(uuid.UUID(int=edges[n])), str(uuid.UUID(int=edges[n + 1]))) for n in range(count)]
+
+
+async def plan_expansion(ctx: TaskContext, campaign_id: str) -> None:
+    """The campaign's ranges and a task for each, once (a repeated run finds them and does nothing). A
+    campaign expanding when the ranges came (migration 0041) carries on from its cursor as one range."""
+    campaign = await queries.campaign_for_expansion(ctx.connection, campaign_id, lock=True)
     if campaign is None or campaign.status == "expanded":
         return
+    if campaign.expanded_through is not None:
+        bounds = [(campaign.expanded_through, str(queries.LAST_ID))]
+    else:
+        citizens = await queries.citizens_estimate(ctx.connection)
+        bounds = range_bounds(min(MAX_RANGES, max(1, citizens // CITIZENS_PER_RANGE)))
+    for range_no in await queries.plan_ranges(ctx.connection, campaign_id, bounds):
+        await ctx.work.add_task(EXPAND_TASK, CampaignRef(uuid.UUID(campaign_id), range_no))
+
+
+async def expand_next_chunk(ctx: TaskContext, campaign_id: str, range_no: int) -> None:
+    """The range's next chunk of recipients, in the task's transaction; queues the chunk after it, if
+    any."""
+    found = await queries.range_for_expansion(ctx.connection, campaign_id, range_no)
+    if found is None or found.done:
+        return
+    campaign = await queries.campaign_for_expansion(ctx.connection, campaign_id, lock=False)
+    assert campaign is not None  # the range's foreign key
     recipients = await queries.audience_chunk(
-        ctx.connection, campaign.agency_id, campaign.audience, campaign.expanded_through, CHUNK_SIZE
+        ctx.connection, campaign.agency_id, campaign.audience, found.expanded_through, found.upper, CHUNK_SIZE
     )
     await enqueue_campaign_chunk(ctx.work, campaign, recipients)
     more = len(recipients) == CHUNK_SIZE
-    await queries.advance_campaign(
-        ctx.connection, campaign_id, recipients[-1] if more else None, len(recipients)
+    await queries.advance_range(
+        ctx.connection, campaign_id, range_no, recipients[-1] if more else None, len(recipients)
     )
     if more:
-        await ctx.work.add_task(EXPAND_TASK, CampaignRef(uuid.UUID(campaign_id)))
+        await ctx.work.add_task(EXPAND_TASK, CampaignRef(uuid.UUID(campaign_id), range_no))

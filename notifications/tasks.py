@@ -2,7 +2,8 @@
 done), and its login hook; the composition root (``backend.server.tasks``) registers each for its kind.
 
 - ``notifications.deliver``: push a batch of deliveries (``delivery``).
-- ``notifications.expand_campaign``: add a campaign's next chunk of recipients (``campaigns``).
+- ``notifications.expand_campaign``: plan a campaign's ranges, or add a range's next chunk of recipients
+  (``campaigns``).
 - ``notifications.release``: route a message scheduled for later, at its time.
 - ``notifications.status_webhook``: tell the sending agency's webhook a single message's final status,
   signed, retried and recorded exactly like the payment events on the same webhook.
@@ -20,7 +21,7 @@ from backend.connectors.entitlements import NewlyEligible
 from backend.core.db import Connection
 from backend.core.tasks import TaskContext
 from backend.core.text import hidden_character
-from notifications.campaigns import CampaignRef, expand_next_chunk
+from notifications.campaigns import CampaignRef, expand_next_chunk, plan_expansion
 from notifications.delivery import deliver_batch
 from notifications.queries import messages
 from notifications.service import DeliveryBatch, NotificationRef, enqueue_notification, route_notification
@@ -34,7 +35,10 @@ async def deliver(ctx: TaskContext, batch: DeliveryBatch) -> None:
 
 
 async def expand_campaign(ctx: TaskContext, ref: CampaignRef) -> None:
-    await expand_next_chunk(ctx, str(ref.campaign_id))
+    if ref.range_no is None:
+        await plan_expansion(ctx, str(ref.campaign_id))
+    else:
+        await expand_next_chunk(ctx, str(ref.campaign_id), ref.range_no)
 
 
 async def release_scheduled(ctx: TaskContext, ref: NotificationRef) -> None:

@@ -4,6 +4,7 @@ its progress counted from its messages."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import msgspec
 
@@ -95,89 +96,174 @@ async def insert_campaign(connection: Connection, campaign: NewCampaignRow) -> s
     return campaign_id
 
 
-async def campaign_for_expansion(connection: Connection, campaign_id: str) -> Campaign | None:
+async def campaign_for_expansion(connection: Connection, campaign_id: str, *, lock: bool) -> Campaign | None:
+    """The campaign; ``lock`` takes its row for the transaction (planning its ranges, finishing one)."""
     row = await connection.fetchrow(
-        """
+        f"""
         SELECT id::text, agency_id, template_id, category, title_th, title_en, body_th, body_en, url,
                urgency, ttl_seconds, audience, status, expanded_through::text
-        FROM notification_campaigns WHERE id = $1::uuid FOR UPDATE
-        """,
+        FROM notification_campaigns WHERE id = $1::uuid {"FOR UPDATE" if lock else ""}
+        """,  # noqa: S608 (a fixed clause)
         campaign_id,
     )
     return msgspec.convert(dict(row), Campaign) if row else None
 
 
-# Each audience lists citizen ids after a cursor, in id order, so chunks never overlap or skip.
+FIRST_ID = uuid.UUID(int=0)
+LAST_ID = uuid.UUID(int=(1 << 128) - 1)
+
+# Each audience lists citizen ids in (after, upper], in id order, so chunks never overlap or skip, and
+# walks an index from ``after`` (a range condition an index can start from, never ``$2 IS NULL OR``):
+# a chunk costs the same at the millionth recipient as at the first (migration 0041).
 _AUDIENCE_SQL = {
+    # agency_followers (agency_id, citizen_id), kept by the favourites' transactions.
     "agency-followers": """
-        SELECT DISTINCT f.citizen_id::text AS id FROM tile_favourites f JOIN tiles t ON t.id = f.tile_id
-        WHERE t.agency_id = $1 AND ($2::uuid IS NULL OR f.citizen_id > $2::uuid)
-        ORDER BY 1 LIMIT $3
+        SELECT citizen_id::text AS id FROM agency_followers
+        WHERE agency_id = $1 AND citizen_id > $2::uuid AND citizen_id <= $4::uuid
+        ORDER BY citizen_id LIMIT $3
     """,
+    # tile_favourites_tile (tile_id, citizen_id); the join only checks the tile is the agency's.
     "tile-followers": """
         SELECT f.citizen_id::text AS id FROM tile_favourites f JOIN tiles t ON t.id = f.tile_id
-        WHERE t.agency_id = $1 AND ($2::uuid IS NULL OR f.citizen_id > $2::uuid) AND f.tile_id = $4
+        WHERE t.agency_id = $1 AND f.tile_id = $5 AND f.citizen_id > $2::uuid AND f.citizen_id <= $4::uuid
         ORDER BY f.citizen_id LIMIT $3
     """,
+    # The citizens' primary key, filtered by birth date: a chunk reads about 500 / (the range's share of
+    # citizens) rows wherever it starts, since ids are random.
     "age-range": """
         SELECT id::text FROM citizens
-        WHERE $1::bigint IS NOT NULL AND ($2::uuid IS NULL OR id > $2::uuid)
-          AND birthdate > (now() AT TIME ZONE 'Asia/Bangkok')::date - make_interval(years => $5 + 1)
-          AND birthdate <= (now() AT TIME ZONE 'Asia/Bangkok')::date - make_interval(years => $4)
+        WHERE $1::bigint IS NOT NULL AND id > $2::uuid AND id <= $4::uuid
+          AND birthdate > (now() AT TIME ZONE 'Asia/Bangkok')::date - make_interval(years => $6 + 1)
+          AND birthdate <= (now() AT TIME ZONE 'Asia/Bangkok')::date - make_interval(years => $5)
         ORDER BY id LIMIT $3
     """,
+    # entitlement_states_audience (agency_id, status, citizen_id); a citizen with several schemes in the
+    # state comes once (the rows arrive in citizen order, so DISTINCT needs no sort).
     "entitlement-state": """
         SELECT DISTINCT citizen_id::text AS id FROM entitlement_states
-        WHERE agency_id = $1 AND ($2::uuid IS NULL OR citizen_id > $2::uuid)
-          AND status = $4 AND ($5::text IS NULL OR scheme_id = $5)
+        WHERE agency_id = $1 AND status = $5 AND citizen_id > $2::uuid AND citizen_id <= $4::uuid
+          AND ($6::text IS NULL OR scheme_id = $6)
         ORDER BY 1 LIMIT $3
     """,
 }
 
 
-def _audience_parameters(audience: Audience) -> tuple[str, tuple[object, ...]]:
-    """Which of ``_AUDIENCE_SQL`` lists the audience, and its parameters after the first three."""
+def audience_query(audience: Audience) -> tuple[str, tuple[object, ...]]:
+    """The SQL listing the audience, and its parameters after the first four (agency id, after, limit,
+    upper)."""
     if isinstance(audience, AgencyFollowers):
-        return "agency-followers", ()
+        return _AUDIENCE_SQL["agency-followers"], ()
     if isinstance(audience, TileFollowers):
-        return "tile-followers", (audience.tile_id,)
+        return _AUDIENCE_SQL["tile-followers"], (audience.tile_id,)
     if isinstance(audience, AgeRange):
-        return "age-range", (audience.min_age, audience.max_age)
-    return "entitlement-state", (audience.status, audience.scheme_id)
+        return _AUDIENCE_SQL["age-range"], (audience.min_age, audience.max_age)
+    return _AUDIENCE_SQL["entitlement-state"], (audience.status, audience.scheme_id)
 
 
 async def audience_chunk(
-    connection: Connection, agency_id: int, audience: Audience, after: str | None, limit: int
+    connection: Connection, agency_id: int, audience: Audience, after: str, upper: str, limit: int
 ) -> list[str]:
-    kind, extra = _audience_parameters(audience)
-    rows = await connection.fetch(_AUDIENCE_SQL[kind], agency_id, after, limit, *extra)
+    sql, extra = audience_query(audience)
+    rows = await connection.fetch(sql, agency_id, after, limit, upper, *extra)
     return [row["id"] for row in rows]
 
 
 async def audience_size(db: Db, agency_id: int, audience: Audience) -> int:
     """How many citizens the audience holds now: the same lists as the expansion, counted."""
-    kind, extra = _audience_parameters(audience)
+    sql, extra = audience_query(audience)
     size: int = await db.fetchval(
-        f"SELECT count(*) FROM ({_AUDIENCE_SQL[kind]}) AS audience",  # noqa: S608 (the module's own SQL)
+        f"SELECT count(*) FROM ({sql}) AS audience",  # noqa: S608 (the module's own SQL)
         agency_id,
+        str(FIRST_ID),
         None,
-        None,
+        str(LAST_ID),
         *extra,
     )
     return size
 
 
-async def advance_campaign(connection: Connection, campaign_id: str, through: str | None, added: int) -> None:
-    await connection.execute(
+class Range(msgspec.Struct, frozen=True):
+    """One range of a campaign's citizen-id space: its recipients are in (expanded_through, upper]."""
+
+    expanded_through: str
+    upper: str
+    done: bool
+
+
+async def citizens_estimate(connection: Connection) -> int:
+    """PostgreSQL's estimate of the citizens table's rows (no count): enough to size a campaign's ranges."""
+    estimate: float = await connection.fetchval(
+        "SELECT greatest(reltuples, 0) FROM pg_class WHERE oid = 'citizens'::regclass"
+    )
+    return int(estimate)
+
+
+async def plan_ranges(connection: Connection, campaign_id: str, bounds: list[tuple[str, str]]) -> list[int]:
+    """The campaign's ranges as (lower, upper) bounds, unless it has them already; returns the numbers of
+    the ranges created now (none when an earlier run of the planning task created them)."""
+    rows = await connection.fetch(
         """
-        UPDATE notification_campaigns
-        SET expanded_through = coalesce($2::uuid, expanded_through), recipients = recipients + $3,
-            status = CASE WHEN $2::uuid IS NULL THEN 'expanded' ELSE 'expanding' END,
-            expanded_at = CASE WHEN $2::uuid IS NULL THEN now() END
-        WHERE id = $1::uuid
+        INSERT INTO notification_campaign_ranges (campaign_id, range_no, expanded_through, upper)
+        SELECT $1::uuid, n - 1, lower, upper
+        FROM unnest($2::uuid[], $3::uuid[]) WITH ORDINALITY AS bounds(lower, upper, n)
+        ON CONFLICT (campaign_id, range_no) DO NOTHING
+        RETURNING range_no
         """,
         campaign_id,
+        [lower for lower, _ in bounds],
+        [upper for _, upper in bounds],
+    )
+    await connection.execute(
+        "UPDATE notification_campaigns SET status = 'expanding' WHERE id = $1::uuid AND status = 'scheduled'",
+        campaign_id,
+    )
+    return [row["range_no"] for row in rows]
+
+
+async def range_for_expansion(connection: Connection, campaign_id: str, range_no: int) -> Range | None:
+    """The range, locked for the chunk's transaction (a task run twice waits, then sees the cursor moved)."""
+    row = await connection.fetchrow(
+        """
+        SELECT expanded_through::text, upper::text, done FROM notification_campaign_ranges
+        WHERE campaign_id = $1::uuid AND range_no = $2 FOR UPDATE
+        """,
+        campaign_id,
+        range_no,
+    )
+    return Range(row["expanded_through"], row["upper"], row["done"]) if row else None
+
+
+async def advance_range(
+    connection: Connection, campaign_id: str, range_no: int, through: str | None, added: int
+) -> None:
+    """Move the range's cursor to ``through`` (``None``: the range is done) and count the recipients on
+    the campaign, whose row is taken last so that ranges expanding side by side wait on it only for their
+    commits. The last range to finish marks the campaign expanded: finishing ranges queue on the campaign's
+    lock, and the second statement's fresh snapshot sees the ranges the others committed."""
+    await connection.execute(
+        """
+        UPDATE notification_campaign_ranges
+        SET expanded_through = coalesce($3::uuid, expanded_through), done = $3::uuid IS NULL
+        WHERE campaign_id = $1::uuid AND range_no = $2
+        """,
+        campaign_id,
+        range_no,
         through,
+    )
+    await connection.execute(
+        "SELECT 1 FROM notification_campaigns WHERE id = $1::uuid FOR UPDATE", campaign_id
+    )
+    await connection.execute(
+        """
+        UPDATE notification_campaigns c
+        SET recipients = recipients + $2,
+            status = CASE WHEN finished THEN 'expanded' ELSE 'expanding' END,
+            expanded_at = CASE WHEN finished THEN now() END
+        FROM (SELECT NOT EXISTS (SELECT 1 FROM notification_campaign_ranges
+                                 WHERE campaign_id = $1::uuid AND NOT done) AS finished) AS ranges
+        WHERE c.id = $1::uuid
+        """,
+        campaign_id,
         added,
     )
 

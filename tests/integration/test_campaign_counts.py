@@ -39,7 +39,7 @@ async def test_the_counters_follow_every_status_change_and_ignore_everything_els
     assert (campaign.counts, campaign.inbox_only) == ({}, 0)
     citizens = [await make_citizen(pool, identity.cipher) for _ in range(6)]
     async with pool.acquire() as connection, connection.transaction():
-        stored = await campaigns.campaign_for_expansion(connection, campaign.id)
+        stored = await campaigns.campaign_for_expansion(connection, campaign.id, lock=False)
         assert stored is not None
         inserted = await campaigns.insert_campaign_notifications(
             connection,

@@ -41,11 +41,13 @@ async def _citizen_with_a_device(
 
 
 async def _expand_campaigns(resources: Resources) -> None:
-    """The campaigns' expansion only: their pushes stay queued (each message's status says how)."""
-    for row in await resources.pool.fetch(
+    """The campaigns' expansion only (planning, then the ranges' chunks): their pushes stay queued (each
+    message's status says how)."""
+    while pending := await resources.pool.fetch(
         "SELECT id FROM task_outbox WHERE task = 'notifications.expand_campaign' AND state = 'pending'"
     ):
-        assert await run_task(resources, row["id"]) == "done"
+        for row in pending:
+            assert await run_task(resources, row["id"]) == "done"
 
 
 def _refused_in_both_languages(response: httpx.Response, field: str) -> None:

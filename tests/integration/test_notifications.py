@@ -386,6 +386,8 @@ async def test_a_campaign_expands_in_chunks_to_its_audience_once_each_with_live_
     assert (again.status_code, again.json()["id"]) == (200, campaign["id"])
     progress_url = f"/api/v1/agency/{agency_id}/notification-campaigns/{campaign['id']}"
 
+    [planning] = await resources.pool.fetch("SELECT id FROM task_outbox WHERE state = 'pending'")
+    assert await run_task(resources, planning["id"]) == "done"  # one range: a small platform
     [first_chunk] = await resources.pool.fetch("SELECT id FROM task_outbox WHERE state = 'pending'")
     assert await run_task(resources, first_chunk["id"]) == "done"
     midway = (await sender.get(progress_url)).json()
