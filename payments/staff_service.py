@@ -11,6 +11,7 @@ import uuid
 
 import msgspec
 
+from backend.core.db import Connection
 from backend.core.errors import BadRequest, Conflict, NotFound
 from backend.core.principal import Principal, require_agency_permission
 from backend.core.resources import Resources
@@ -80,18 +81,27 @@ async def cancel_bill(resources: Resources, agency_id: int, bill_id: uuid.UUID) 
     """An unpaid bill cancelled by its agency; a QR already on the citizen's phone stops being payable
     (money that still arrives is kept for support staff to refund, as for any cancelled bill)."""
     async with resources.pool.acquire() as connection, connection.transaction():
-        status = await queries.agency_bill_status_locked(connection, agency_id, str(bill_id))
+        status = await cancel_unpaid_bill(
+            connection, agency_id, str(bill_id), "The agency cancelled the bill."
+        )
         if status is None:
             raise NotFound("No such bill at this agency.")
         if status != "unpaid":
             raise Conflict("Only an unpaid bill can be cancelled; ask for a refund of a paid one.")
-        for payment_id, before in await queries.cancel_bill(connection, str(bill_id)):
-            await queries.add_event(
-                connection, payment_id, before, "cancelled", "system", "The agency cancelled the bill."
-            )
     bill = await queries.bill(resources.pool, str(bill_id))
     assert bill is not None
     return bill
+
+
+async def cancel_unpaid_bill(connection: Connection, agency_id: int, bill_id: str, why: str) -> str | None:
+    """The one way a bill is cancelled (by its agency, or by the agency closing the application it was the
+    fee of), in the caller's transaction: an unpaid bill is cancelled with its live payments, each with
+    its event. Returns the status the bill had (``None``: not this agency's); only ``unpaid`` changes."""
+    status = await queries.agency_bill_status_locked(connection, agency_id, bill_id)
+    if status == "unpaid":
+        for payment_id, before in await queries.cancel_bill(connection, bill_id):
+            await queries.add_event(connection, payment_id, before, "cancelled", "system", why)
+    return status
 
 
 # --- support staff ------------------------------------------------------------------------------

@@ -45,6 +45,7 @@ from backend.core.principal import Principal
 from backend.core.tasks import unit_of_work
 from payments import queries as payment_queries
 from payments.rows import BillRecord
+from payments.staff_service import cancel_unpaid_bill
 
 _SERVICE_CODE = re.compile(r"[a-z][a-z0-9-]{1,39}")  # as the application_services.code CHECK
 FEE_DUE_DAYS = 30
@@ -182,7 +183,9 @@ async def move(
         if to_state == "fee_due":
             await _issue_fee(work.connection, locked, data.fee_satang, actor)
         if to_state == "closed" and locked.state == "fee_due" and locked.bill_id:
-            await queries.cancel_unpaid_bill(work.connection, locked.bill_id)
+            await cancel_unpaid_bill(
+                work.connection, agency_id, locked.bill_id, "The agency closed the application."
+            )
         await change_state(
             work, application_id, to_state, "agency", actor.recorded_as, data.note, expect=found.state
         )

@@ -338,11 +338,3 @@ async def set_agency_reference(connection: Connection, application_id: str, refe
     await connection.execute(
         "UPDATE applications SET agency_reference = $2 WHERE id = $1::uuid", application_id, reference
     )
-
-
-async def cancel_unpaid_bill(connection: Connection, bill_id: str) -> None:
-    """A fee the agency no longer asks for can no longer be started: the citizen cannot pay it any
-    more (a QR already shown may still be paid; the application stays closed)."""
-    await connection.execute(
-        "UPDATE bills SET status = 'cancelled' WHERE id = $1::uuid AND status = 'unpaid'", bill_id
-    )
