@@ -40,7 +40,6 @@ from backend.core.resources import Resources
 from backend.core.tasks import TaskKind, UnitOfWork
 from backend.identity.service import Identity
 from backend.identity.step_up import require_step_up
-from notifications.service import enqueue_notification
 from payments import queries, settlement_queries
 from payments.reads import citizen_of, national_id_hash, payment_view
 from payments.rows import BillRecord, LockedBill, NewReceipt, PaymentRow
@@ -64,6 +63,30 @@ REFUND_WEBHOOK_TASK = TaskKind("payments.refund_webhook", RefundRef, retry_delay
 
 BillPaidListener = Callable[[UnitOfWork, str], Awaitable[None]]
 _bill_paid_listeners: list[BillPaidListener] = []
+
+
+class ReceiptMessage(msgspec.Struct, frozen=True, kw_only=True):
+    """What a settled payment tells its citizen, in Thai and English. Payments says what; the composition
+    root wires who delivers it (the inbox), so payments imports nothing of notifications."""
+
+    citizen_id: str
+    agency_id: int
+    texts: dict[str, str]
+    """``title_th``, ``title_en``, ``body_th``, ``body_en``."""
+    url: str
+    idempotency_key: str
+
+
+ReceiptListener = Callable[[UnitOfWork, ReceiptMessage], Awaitable[None]]
+_receipt_listeners: list[ReceiptListener] = []
+
+
+def on_receipt(listener: ReceiptListener) -> ReceiptListener:
+    """Run ``listener(work, message)`` in the transaction that records a payment, for the citizen's
+    receipt message: it is written with the money or not at all."""
+    if listener not in _receipt_listeners:
+        _receipt_listeners.append(listener)
+    return listener
 
 
 def on_bill_paid(listener: BillPaidListener) -> BillPaidListener:
@@ -336,19 +359,16 @@ async def settle_locked(
 async def _tell_the_citizen(
     work: UnitOfWork, bill: LockedBill, payment: PaymentRow, receipt: NewReceipt, amount_satang: int
 ) -> None:
-    """An inbox message (and a push) with the receipt, in the same transaction as the payment; it names
-    the delegate who paid for the citizen, when one did ("สุดา ใจดี ชำระแทนคุณ")."""
+    """The receipt message, in the same transaction as the payment; it names the delegate who paid for the
+    citizen, when one did ("สุดา ใจดี ชำระแทนคุณ")."""
     amount = f"{amount_satang / 100:,.2f}"
     by_th = by_en = ""
     if payment.delegation_id is not None:
         name_th, name_en = await queries.delegate_name(work.connection, payment.delegation_id)
         by_th, by_en = f" · {name_th} ชำระแทนคุณ", f", paid for you by {name_en}"
-    await enqueue_notification(
-        work,
+    message = ReceiptMessage(
         citizen_id=payment.citizen_id,
         agency_id=bill.agency_id,
-        category="payments",
-        template_id=None,
         texts={
             "title_th": f"ชำระเงินสำเร็จ {amount} บาท",
             "title_en": f"Paid: {amount} baht",
@@ -356,12 +376,10 @@ async def _tell_the_citizen(
             "body_en": f"{bill.description_en}, receipt {receipt.number}{by_en}",
         },
         url=f"/receipts/{receipt.id}",
-        urgency="high",  # about the citizen's own money: never held back
-        ttl_seconds=7 * 86400,
         idempotency_key=f"payment-receipt:{payment.id}",
-        request_hash=b"payment receipt",
-        from_platform=True,  # the platform's own word that this is the citizen's money
     )
+    for listener in _receipt_listeners:
+        await listener(work, message)
 
 
 async def _expire(connection: Connection, bill_id: str | None = None) -> list[str]:

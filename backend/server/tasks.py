@@ -12,14 +12,14 @@ from backend.applications.states import DELIVER_TASK as APPLICATION_DELIVER_TASK
 from backend.applications.states import move_on_payment
 from backend.applications.tasks import deliver_application
 from backend.connectors.entitlements import NEWLY_ELIGIBLE_TASK
-from backend.core.tasks import Handles, TaskRegistry
+from backend.core.tasks import Handles, TaskRegistry, UnitOfWork
 from backend.delegation.assisted_end import HOUR_ENDS_TASK, tell_the_hour_ended
 from backend.genuine.sealing import MessageSealer
 from backend.identity.service import on_login
 from backend.settings import Settings, parse_keyring
 from notifications.campaigns import EXPAND_TASK
 from notifications.seals import seal_messages_with
-from notifications.service import DELIVER_TASK, RELEASE_TASK, STATUS_WEBHOOK_TASK
+from notifications.service import DELIVER_TASK, RELEASE_TASK, STATUS_WEBHOOK_TASK, enqueue_notification
 from notifications.tasks import (
     deliver,
     deliver_status_webhook,
@@ -28,7 +28,7 @@ from notifications.tasks import (
     release_scheduled,
     tell_the_newly_eligible,
 )
-from payments.service import REFUND_WEBHOOK_TASK, WEBHOOK_TASK, on_bill_paid
+from payments.service import REFUND_WEBHOOK_TASK, WEBHOOK_TASK, ReceiptMessage, on_bill_paid, on_receipt
 from payments.tasks import deliver_payment_webhook, deliver_refund_webhook
 
 TASKS = TaskRegistry(
@@ -50,4 +50,23 @@ def wire_features(settings: Settings) -> None:
     # every message is sealed with a verification code as it is written
     seal_messages_with(MessageSealer(DocumentSigner(parse_keyring(settings.document_signing_keys))))
     on_bill_paid(move_on_payment)  # a paid fee moves its application on, in the settling transaction
+    on_receipt(receipt_to_inbox)  # a payment's receipt reaches the citizen's inbox with the money
     on_login(give_held_messages)  # messages held for a national ID reach its first login
+
+
+async def receipt_to_inbox(work: UnitOfWork, message: ReceiptMessage) -> None:
+    """A settled payment's receipt as an inbox message and a push, in the settling transaction."""
+    await enqueue_notification(
+        work,
+        citizen_id=message.citizen_id,
+        agency_id=message.agency_id,
+        category="payments",
+        template_id=None,
+        texts=message.texts,
+        url=message.url,
+        urgency="high",  # about the citizen's own money: never held back
+        ttl_seconds=7 * 86400,
+        idempotency_key=message.idempotency_key,
+        request_hash=b"payment receipt",
+        from_platform=True,  # the platform's own word that this is the citizen's money
+    )

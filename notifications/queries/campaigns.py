@@ -128,22 +128,26 @@ _AUDIENCE_SQL = {
         WHERE t.agency_id = $1 AND f.tile_id = $5 AND f.citizen_id > $2::uuid AND f.citizen_id <= $4::uuid
         ORDER BY f.citizen_id LIMIT $3
     """,
-    # The citizens' primary key, filtered by birth date: a chunk reads about 500 / (the range's share of
-    # citizens) rows wherever it starts, since ids are random.
+    # citizens_id_birthdate (id) INCLUDE (birthdate), filtered by birth date without reading the table: a
+    # chunk reads about 500 / (the range's share of citizens) index entries wherever it starts, since ids
+    # are random. The bounds are computed once (the sub-selects), not per row; ORDER BY names c.id, since
+    # a bare ``id`` would be the text column of the select list, which no index holds.
     "age-range": """
-        SELECT id::text FROM citizens
-        WHERE $1::bigint IS NOT NULL AND id > $2::uuid AND id <= $4::uuid
-          AND birthdate > (now() AT TIME ZONE 'Asia/Bangkok')::date - make_interval(years => $6 + 1)
-          AND birthdate <= (now() AT TIME ZONE 'Asia/Bangkok')::date - make_interval(years => $5)
-        ORDER BY id LIMIT $3
+        SELECT c.id::text AS id FROM citizens c
+        WHERE $1::bigint IS NOT NULL AND c.id > $2::uuid AND c.id <= $4::uuid
+          AND c.birthdate > (SELECT ((now() AT TIME ZONE 'Asia/Bangkok')::date
+                                     - make_interval(years => $6 + 1))::date)
+          AND c.birthdate <= (SELECT ((now() AT TIME ZONE 'Asia/Bangkok')::date
+                                      - make_interval(years => $5))::date)
+        ORDER BY c.id LIMIT $3
     """,
-    # entitlement_states_audience (agency_id, status, citizen_id); a citizen with several schemes in the
-    # state comes once (the rows arrive in citizen order, so DISTINCT needs no sort).
+    # entitlement_states_audience_schemes (agency_id, status, citizen_id) INCLUDE (scheme_id); a citizen
+    # with several schemes in the state comes once (grouped on the uuid, in the index's order: no sort).
     "entitlement-state": """
-        SELECT DISTINCT citizen_id::text AS id FROM entitlement_states
+        SELECT citizen_id::text AS id FROM entitlement_states
         WHERE agency_id = $1 AND status = $5 AND citizen_id > $2::uuid AND citizen_id <= $4::uuid
           AND ($6::text IS NULL OR scheme_id = $6)
-        ORDER BY 1 LIMIT $3
+        GROUP BY citizen_id ORDER BY citizen_id LIMIT $3
     """,
 }
 

@@ -25,7 +25,7 @@ from tests.factories import make_agency, make_connector, make_tile
 SMALL = 10_000
 LARGE = 1_000_000
 PART = 100_000
-READS = 15
+READS = 51
 NATIONAL = 66_000_000
 
 pytestmark = pytest.mark.timeout(3600)
