@@ -12,7 +12,7 @@ import msgspec
 from backend.connectors.schemas import Said
 from backend.core.crypto import mask_national_id
 from backend.core.errors import NotFound, invalid
-from backend.core.principal import Principal
+from backend.core.principal import Principal, citizen_of
 from backend.core.qr import ImageFormat, qr_image
 from backend.core.resources import Resources
 from backend.identity import queries as identity_queries
@@ -40,12 +40,6 @@ from payments.schemas import (
 )
 
 _MAX_BILLS = 100  # a citizen's newest bills shown to support staff
-
-
-def citizen_of(principal: Principal) -> str:
-    """The person's citizen id: set on every route the ``person`` guard lets through."""
-    assert principal.citizen_id is not None
-    return principal.citizen_id
 
 
 async def national_id_hash(resources: Resources, identity: Identity, citizen_id: str) -> bytes:

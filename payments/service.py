@@ -35,13 +35,13 @@ from backend.agencies.webhooks import RETRY_DELAYS
 from backend.core.crypto import NationalIdCipher
 from backend.core.db import Connection, Pool
 from backend.core.errors import BadRequest, Conflict, Forbidden, NotFound, invalid
-from backend.core.principal import Principal, agencies_of, require_agency_permission
+from backend.core.principal import Principal, agencies_of, citizen_of, require_agency_permission
 from backend.core.resources import Resources
 from backend.core.tasks import TaskKind, UnitOfWork
 from backend.identity.service import Identity
 from backend.identity.step_up import require_step_up
 from payments import queries, settlement_queries
-from payments.reads import citizen_of, national_id_hash, payment_view
+from payments.reads import national_id_hash, payment_view
 from payments.rows import BillRecord, LockedBill, NewReceipt, PaymentRow
 from payments.schemas import BillView, NewBill, NewPayment, PaymentView
 from payments.thaiqr import build_bill_payment

@@ -13,12 +13,11 @@ import msgspec
 
 from backend.core.db import Connection
 from backend.core.errors import BadRequest, Conflict, NotFound
-from backend.core.principal import Principal, require_agency_permission
+from backend.core.principal import Principal, citizen_of, require_agency_permission
 from backend.core.resources import Resources
 from backend.core.tasks import UnitOfWork, unit_of_work
 from backend.identity import queries as identity_queries
 from payments import queries, settlement_queries, staff_queries
-from payments.reads import citizen_of
 from payments.reconcile import reconcile
 from payments.rows import OpenException
 from payments.schemas import (

@@ -86,12 +86,5 @@ class Actor:
         return self.staff_id or (f"client:{self.client_id}" if self.client_id else None)
 
 
-def citizen_of(principal: Principal) -> str:
-    """The caller's citizen id, on routes whose guard lets only people through (``person``,
-    ``support_staff``): an agency's system never gets this far."""
-    assert principal.citizen_id is not None
-    return principal.citizen_id
-
-
 def random_code(length: int) -> str:
     return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(length))

@@ -21,7 +21,7 @@ import msgspec
 
 from backend.applications import documents_queries as queries
 from backend.applications.certificate import CertificateContent, render_certificate
-from backend.applications.context import Actor, Applications, Download, citizen_of, random_code
+from backend.applications.context import Actor, Applications, Download, random_code
 from backend.applications.files import check_upload
 from backend.applications.rows import ApplicantRow, ApplicationRow, DocumentRow, NewDocumentRow, ShareRow
 from backend.applications.schemas import (
@@ -38,7 +38,7 @@ from backend.applications.signing import statement
 from backend.connectors.access_log import DOCUMENT, record_access
 from backend.connectors.schemas import Said
 from backend.core.errors import Conflict, Forbidden, NotFound, invalid
-from backend.core.principal import Principal
+from backend.core.principal import Principal, citizen_of
 from backend.core.qr import qr_image
 from backend.core.resources import Resources
 

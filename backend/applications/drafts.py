@@ -12,7 +12,7 @@ from __future__ import annotations
 import msgspec
 
 from backend.applications import files_queries, queries
-from backend.applications.context import Applications, citizen_of
+from backend.applications.context import Applications
 from backend.applications.forms import file_fields, sort_answers
 from backend.applications.schemas import ApplicationView, DraftCheck, Reply, Saved, ServiceStart
 from backend.applications.service import (
@@ -26,7 +26,7 @@ from backend.applications.service import (
 from backend.applications.states import change_state
 from backend.core.errors import Conflict, FieldError, InvalidInput
 from backend.core.jsontypes import JsonObject
-from backend.core.principal import Principal
+from backend.core.principal import Principal, citizen_of
 from backend.core.tasks import unit_of_work
 
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 import msgspec
 
 from backend.applications import files_queries, queries
-from backend.applications.context import Applications, Download, citizen_of
+from backend.applications.context import Applications, Download
 from backend.applications.schemas import SupportApplication
 from backend.applications.service import MAX_LISTED, stored_file
 from backend.connectors.access_log import ATTACHED_FILE
 from backend.connectors.schemas import Said
 from backend.core.errors import NotFound
-from backend.core.principal import Principal
+from backend.core.principal import Principal, citizen_of
 from backend.core.resources import Resources
 from backend.identity.service import Identity
 from backend.support.lookups import look_up_citizen

@@ -15,7 +15,7 @@ import asyncpg
 import msgspec
 
 from backend.applications import files_queries, on_behalf, queries
-from backend.applications.context import Applications, Download, Upload, citizen_of, random_code
+from backend.applications.context import Applications, Download, Upload, random_code
 from backend.applications.files import MAX_UPLOAD_BYTES, CheckedUpload, check_upload
 from backend.applications.forms import check_answers, file_fields
 from backend.applications.rows import ApplicationRow, ServiceRow
@@ -33,7 +33,7 @@ from backend.applications.states import DELIVER_TASK, ApplicationRef, change_sta
 from backend.applications.storage import UPLOADS_RATE_LIMITED, UploadQuota, upload_bucket
 from backend.core.crypto import mask_national_id
 from backend.core.errors import Conflict, FieldError, InvalidInput, NotFound, invalid
-from backend.core.principal import Principal
+from backend.core.principal import Principal, citizen_of
 from backend.core.tasks import unit_of_work
 from backend.identity.service import Identity
 

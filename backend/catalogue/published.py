@@ -34,16 +34,13 @@ from backend.catalogue.schemas import (
     PublishedTile,
     TileGroup,
 )
+from backend.core.dates import age_on
 from backend.core.db import Pool
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 CATALOGUE_VERSION_KEY = "catalogue:version"
 _VERSION_CHECK_SECONDS = 1.0
 RECENT_LIMIT = 8
-
-
-def _age_on(birthdate: dt.date, today: dt.date) -> int:
-    return today.year - birthdate.year - ((today.month, today.day) < (birthdate.month, birthdate.day))
 
 
 def provide_catalogue(state: State) -> Catalogue:
@@ -111,7 +108,7 @@ class Catalogue:
             favourite_ids = await queries.favourites(self._pool, citizen_id)
             recent_ids = await queries.recently_used(self._pool, citizen_id, RECENT_LIMIT)
             birthdate = await queries.citizen_birthdate(self._pool, citizen_id)
-            age = _age_on(birthdate, today or dt.datetime.now(BANGKOK).date()) if birthdate else None
+            age = age_on(birthdate, today or dt.datetime.now(BANGKOK).date()) if birthdate else None
         # Search is PostgreSQL's trigram matching (typos, Thai without spaces, agencies' synonyms).
         scores = await queries.search(self._pool, query.strip()) if query and query.strip() else None
         favourite_set = set(favourite_ids)

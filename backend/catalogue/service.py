@@ -28,7 +28,7 @@ from backend.catalogue.schemas import (
     TileVersionView,
 )
 from backend.core.errors import Conflict, FieldError, InvalidInput, NotFound
-from backend.core.principal import Principal
+from backend.core.principal import Principal, citizen_of
 from backend.core.resources import Resources
 from backend.core.text import normalise
 from backend.identity import queries as identity_queries
@@ -37,17 +37,11 @@ from backend.identity.service import Identity
 _TEXT_FIELDS = ("title_th", "title_en", "description_th", "description_en")
 
 
-def _person(principal: Principal) -> str:
-    """The caller's citizen id: set for every person the routers' guards let through."""
-    assert principal.citizen_id is not None
-    return principal.citizen_id
-
-
 # --- agencies -------------------------------------------------------------------------------------
 
 
 async def propose_agency(resources: Resources, data: NewAgency, principal: Principal) -> AgencyView:
-    agency_id = await queries.propose_agency(resources.pool, data, _person(principal))
+    agency_id = await queries.propose_agency(resources.pool, data, citizen_of(principal))
     if agency_id is None:
         raise Conflict("An agency with this code already exists.")
     agency = await queries.agency(resources.pool, agency_id)
@@ -67,7 +61,7 @@ async def decide_agency(
     status: str,
     principal: Principal,
 ) -> AgencyView:
-    admin_id = _person(principal)
+    admin_id = citizen_of(principal)
     async with resources.pool.acquire() as connection, connection.transaction():
         decided = await queries.decide_agency(connection, agency_id, status, admin_id)
         if decided is None:
@@ -296,12 +290,12 @@ async def add_favourite(
     resources: Resources, catalogue: Catalogue, principal: Principal, tile_id: int
 ) -> None:
     await _published_or_404(catalogue, tile_id)
-    await queries.set_favourite(resources.pool, _person(principal), tile_id, True)
+    await queries.set_favourite(resources.pool, citizen_of(principal), tile_id, True)
 
 
 async def remove_favourite(resources: Resources, principal: Principal, tile_id: int) -> None:
     """Any tile, published or not any more."""
-    await queries.set_favourite(resources.pool, _person(principal), tile_id, False)
+    await queries.set_favourite(resources.pool, citizen_of(principal), tile_id, False)
 
 
 async def open_tile(
@@ -309,5 +303,5 @@ async def open_tile(
 ) -> OpenedTile:
     """Kept for the citizen's 'recently used'."""
     opened = await _published_or_404(catalogue, tile_id)
-    await queries.record_use(resources.pool, _person(principal), tile_id)
+    await queries.record_use(resources.pool, citizen_of(principal), tile_id)
     return opened

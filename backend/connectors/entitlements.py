@@ -48,6 +48,7 @@ from backend.connectors.client import PLAIN_REASONS, ConnectorClient, ConnectorF
 from backend.connectors.contract import EntitlementsResponse
 from backend.connectors.schemas import ActiveConnector, ConnectorRow, ConsentView, EntitlementsPage, Said
 from backend.core.crypto import NationalIdCipher
+from backend.core.dates import THAILAND, age_on
 from backend.core.db import Pool
 from backend.core.tasks import TaskKind, unit_of_work
 
@@ -116,10 +117,6 @@ def target_from_row(row: ConnectorRow | Mapping[str, Any], cipher: NationalIdCip
         server_ca_pem=row.server_ca_pem,
         tls_version=row.updated_at.isoformat(),
     )
-
-
-def age_on(birthdate: dt.date, today: dt.date) -> int:
-    return today.year - birthdate.year - ((today.month, today.day) < (birthdate.month, birthdate.day))
 
 
 def relevant_to(row: ActiveConnector, age: int | None) -> bool:
@@ -196,7 +193,7 @@ class EntitlementsService:
         caller: Caller,
         refresh: bool = False,
     ) -> EntitlementsPage:
-        age = age_on(birthdate, dt.date.today()) if birthdate else None
+        age = age_on(birthdate, dt.datetime.now(THAILAND).date()) if birthdate else None  # age in Thailand
         connectors = [row for row in await self._active_connectors() if relevant_to(row, age)]
         needs_consent = any(row.consent_required for row in connectors)
         consents = await queries.live_consents(self._pool, citizen_id) if needs_consent else {}

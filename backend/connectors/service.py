@@ -35,16 +35,10 @@ from backend.connectors.tls import certificate_problems
 from backend.core.db import Pool
 from backend.core.errors import Conflict, FieldError, InvalidInput, NotFound, invalid
 from backend.core.outbound import DestinationRefused, check_destination, origin_of
-from backend.core.principal import Principal
+from backend.core.principal import Principal, citizen_of
 from backend.core.resources import Resources
 from backend.identity import queries as identity_queries
 from backend.identity.service import Identity, parse_birthdate
-
-
-def _person(principal: Principal) -> str:
-    """The caller's citizen id: set for every person the routers' guards let through."""
-    assert principal.citizen_id is not None
-    return principal.citizen_id
 
 
 def _view(row: ConnectorRow, circuit: str = "closed", change: ChangeInReview | None = None) -> ConnectorView:
@@ -256,7 +250,7 @@ async def _citizen(
 ) -> tuple[str, str, dt.date | None]:
     """The citizen's id, national ID (decrypted) and birth date: from the session when it carries
     them (sessions begun before it did fall back to the database)."""
-    citizen_id = _person(principal)
+    citizen_id = citizen_of(principal)
     session = principal.session
     if session is not None and session.national_id_key_id and session.national_id_sealed:
         with contextlib.suppress(LookupError):  # its key retired since the login: the database knows
@@ -290,7 +284,7 @@ async def entitlements_page(
 
 
 async def consents(resources: Resources, principal: Principal) -> list[ConsentView]:
-    return list((await queries.live_consents(resources.pool, _person(principal))).values())
+    return list((await queries.live_consents(resources.pool, citizen_of(principal))).values())
 
 
 async def consent_terms(resources: Resources, principal: Principal, connector_id: int) -> ConsentTerms:
@@ -298,7 +292,7 @@ async def consent_terms(resources: Resources, principal: Principal, connector_id
     if not found:
         raise NotFound("No such connector.")
     row = found[0]
-    given = (await queries.live_consents(resources.pool, _person(principal))).get(connector_id)
+    given = (await queries.live_consents(resources.pool, citizen_of(principal))).get(connector_id)
     return ConsentTerms(
         connector_id=row.id, agency_name_th=row.agency_name_th, agency_name_en=row.agency_name_en,
         title_th=row.title_th, title_en=row.title_en, purpose_th=row.purpose_th, purpose_en=row.purpose_en,
@@ -309,7 +303,7 @@ async def consent_terms(resources: Resources, principal: Principal, connector_id
 async def give_consent(resources: Resources, principal: Principal, data: NewConsent) -> ConsentView:
     """For the connector's purpose and duration as they read now (what the citizen was shown);
     replaces a live consent to the same connector."""
-    citizen_id = _person(principal)
+    citizen_id = citizen_of(principal)
     found = await queries.active_connectors(resources.pool, data.connector_id)
     if not found:
         raise NotFound("No such connector.")
@@ -320,7 +314,7 @@ async def give_consent(resources: Resources, principal: Principal, data: NewCons
 async def withdraw_consent(resources: Resources, principal: Principal, consent_id: int) -> None:
     """Another citizen's consent is not there for the caller (404)."""
     async with resources.pool.acquire() as connection, connection.transaction():
-        withdrawn = await queries.withdraw_consent(connection, _person(principal), consent_id)
+        withdrawn = await queries.withdraw_consent(connection, citizen_of(principal), consent_id)
     if not withdrawn:
         raise NotFound("No such consent.")
 
@@ -341,7 +335,7 @@ async def data_access_page(
 ) -> DataAccessPage:
     """Who accessed the citizen's data, newest first, about ``limit`` entries at a time, repeated
     calls to an agency grouped; of one kind or agency when asked."""
-    citizen_id = _person(principal)
+    citizen_id = citizen_of(principal)
     rows = await access_log.data_access_for_citizen(
         resources.pool, citizen_id, before, _SCANNED + 1, kind=kind, agency_id=agency_id
     )

@@ -84,3 +84,8 @@ def english_month_year(day: dt.date) -> str:
 def common_era_year(typed: int) -> int:
     """A typed year in the Common Era: Buddhist-era years (2400 and up) taken back 543 years."""
     return typed - BUDDHIST_ERA_OFFSET if typed >= FIRST_BUDDHIST_ERA_YEAR else typed
+
+
+def age_on(birthdate: dt.date, today: dt.date) -> int:
+    """Whole years of age on ``today`` (a birthday on 29 February comes on 1 March in other years)."""
+    return today.year - birthdate.year - ((today.month, today.day) < (birthdate.month, birthdate.day))

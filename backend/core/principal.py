@@ -122,6 +122,13 @@ def agencies_of(principal: Principal) -> set[int]:
     return {agency for role, agency in principal.roles if agency is not None and role.startswith("agency_")}
 
 
+def citizen_of(principal: Principal) -> str:
+    """The caller's citizen id, on routes whose guard lets only people through (``person``, staff and
+    counter guards): the one "who am I" for handlers and services; an agency's system never gets there."""
+    assert principal.citizen_id is not None
+    return principal.citizen_id
+
+
 def require_person(principal: Principal | None) -> Principal:
     if principal is not None and principal.is_machine:
         # A valid agency token, just not a person's: 403 (RFC 6750's insufficient_scope), so that the

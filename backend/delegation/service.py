@@ -17,7 +17,7 @@ from backend.connectors.schemas import Said
 from backend.core.dates import THAILAND, english_date, thai_date
 from backend.core.db import Connection
 from backend.core.errors import Conflict, NotFound, invalid
-from backend.core.principal import Principal
+from backend.core.principal import Principal, citizen_of
 from backend.core.resources import Resources
 from backend.core.tasks import unit_of_work
 from backend.delegation import notices, queries
@@ -68,11 +68,6 @@ def _check_end(ends_on: dt.date) -> None:
         )
 
 
-def _me(principal: Principal) -> str:
-    assert principal.citizen_id is not None  # the router's guard lets only people through
-    return principal.citizen_id
-
-
 def ordered(scopes: list[str]) -> list[Scope]:
     return [key for key in SCOPE_WORDS if key in scopes]
 
@@ -117,7 +112,7 @@ def _until(row: DelegationRow) -> Said:
 async def invite(
     resources: Resources, identity: Identity, principal: Principal, data: NewDelegation
 ) -> DelegationView:
-    grantor_id = _me(principal)
+    grantor_id = citizen_of(principal)
     _check_end(data.ends_on)
     delegate_id = await identity.citizen_id_for(resources, data.national_id)
     if delegate_id is None:
@@ -181,7 +176,7 @@ async def _locked(connection: Connection, delegation_id: str, citizen_id: str) -
 
 async def accept(resources: Resources, principal: Principal, delegation_id: str) -> DelegationView:
     """The invitee says yes; only they can."""
-    me = _me(principal)
+    me = citizen_of(principal)
     async with unit_of_work(resources.pool, resources.queue) as work:
         connection = work.connection
         row = await _locked(connection, delegation_id, me)
@@ -204,7 +199,7 @@ async def accept(resources: Resources, principal: Principal, delegation_id: str)
 async def end(resources: Resources, principal: Principal, delegation_id: str, data: Ending) -> DelegationView:
     """Either of the two ends it (an invitee ending an invitation declines it); it holds no more from
     the next request on."""
-    me = _me(principal)
+    me = citizen_of(principal)
     async with unit_of_work(resources.pool, resources.queue) as work:
         connection = work.connection
         row = await _locked(connection, delegation_id, me)
@@ -235,7 +230,7 @@ async def renew(
     resources: Resources, principal: Principal, delegation_id: str, data: Renewal
 ) -> DelegationView:
     """The grantor moves the end date (at most a year from today) and may change the scopes."""
-    me = _me(principal)
+    me = citizen_of(principal)
     _check_end(data.ends_on)
     async with unit_of_work(resources.pool, resources.queue) as work:
         connection = work.connection
@@ -269,7 +264,7 @@ async def renew(
 
 
 async def listing(resources: Resources, principal: Principal) -> Delegations:
-    me = _me(principal)
+    me = citizen_of(principal)
     day = today()
     await queries.expire_past_end(resources.pool, me, day)
     rows = await queries.delegations_of(resources.pool, me)

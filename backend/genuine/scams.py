@@ -14,7 +14,7 @@ from litestar import Request
 from backend.applications.files import UploadRefused, check_upload, sniff_type
 from backend.core.db import Pool
 from backend.core.errors import NotFound, invalid
-from backend.core.principal import Principal
+from backend.core.principal import Principal, citizen_of
 from backend.core.ratelimit import Bucket
 from backend.genuine import scam_queries as queries
 from backend.genuine.scam_keys import host_of, link_in, sender_key
@@ -113,10 +113,9 @@ async def recent_warnings(pool: Pool) -> list[ScamWarning]:
 
 
 async def my_reports(pool: Pool, principal: Principal) -> list[MyScamReport]:
-    assert principal.citizen_id is not None  # the person guard
     return [
         msgspec.convert(row, MyScamReport, from_attributes=True)
-        for row in await queries.reports_of(pool, principal.citizen_id)
+        for row in await queries.reports_of(pool, citizen_of(principal))
     ]
 
 

@@ -33,7 +33,7 @@ from backend.core.db import Connection
 from backend.core.errors import BadRequest, NotAuthenticated, RateLimited, ServiceUnavailable, invalid
 from backend.core.guards import principal_of
 from backend.core.links import is_same_site_path
-from backend.core.principal import Principal, Session
+from backend.core.principal import Principal, Session, citizen_of
 from backend.core.ratelimit import Bucket, RateLimiter, client_address
 from backend.core.resources import Resources
 from backend.identity import queries
@@ -348,9 +348,8 @@ def create_identity(settings: Settings, resources: Resources, *, oidc_http: http
 def person_of(principal: Principal) -> tuple[str, Session]:
     """The citizen id and session of a person logged in with the cookie: a route guarded by ``person``
     (``backend.core.guards``) lets no one else through."""
-    assert principal.citizen_id is not None
     assert principal.session is not None
-    return principal.citizen_id, principal.session
+    return citizen_of(principal), principal.session
 
 
 def parse_birthdate(value: str | None) -> dt.date | None:

@@ -12,7 +12,7 @@ from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
 from backend.core.guards import person
-from backend.core.principal import Principal
+from backend.core.principal import Principal, citizen_of
 from backend.core.resources import Resources
 from notifications import categories
 from notifications import inbox as inbox_service
@@ -26,12 +26,6 @@ from notifications.schemas import (
 )
 
 
-def _me(principal: Principal) -> str:
-    """The caller's citizen id, which the router's ``person`` guard made sure there is."""
-    assert principal.citizen_id is not None
-    return principal.citizen_id
-
-
 @post("/push/subscriptions", summary="Register this device for pushes", status_code=HTTP_201_CREATED)
 async def subscribe(
     request: Request[Any, Any, Any],
@@ -40,7 +34,7 @@ async def subscribe(
     resources: NamedDependency[Resources],
 ) -> DeviceView:
     return await inbox_service.subscribe(
-        resources, _me(principal), data, request.headers.get("user-agent", "")
+        resources, citizen_of(principal), data, request.headers.get("user-agent", "")
     )
 
 
@@ -48,7 +42,7 @@ async def subscribe(
 async def devices(
     principal: NamedDependency[Principal], resources: NamedDependency[Resources]
 ) -> list[DeviceView]:
-    return await inbox_service.my_devices(resources, _me(principal))
+    return await inbox_service.my_devices(resources, citizen_of(principal))
 
 
 @delete(
@@ -61,7 +55,7 @@ async def unsubscribe(
     principal: NamedDependency[Principal],
     resources: NamedDependency[Resources],
 ) -> None:
-    await inbox_service.unsubscribe(resources, _me(principal), str(subscription_id))
+    await inbox_service.unsubscribe(resources, citizen_of(principal), str(subscription_id))
 
 
 @get("/inbox", summary="The inbox, newest first (cursor= pages back)")
@@ -71,12 +65,12 @@ async def inbox(
     cursor: FromQuery[str | None] = None,
     limit: Annotated[int, QueryParameter(ge=1, le=100)] = 20,
 ) -> InboxPage:
-    return await inbox_service.inbox_page(resources, _me(principal), cursor, limit)
+    return await inbox_service.inbox_page(resources, citizen_of(principal), cursor, limit)
 
 
 @get("/inbox/unread-count", summary="How many messages are unread")
 async def unread(principal: NamedDependency[Principal], resources: NamedDependency[Resources]) -> Unread:
-    return await inbox_service.unread(resources, _me(principal))
+    return await inbox_service.unread(resources, citizen_of(principal))
 
 
 @post("/inbox/{notification_id:uuid}/read", summary="Mark a message read", status_code=HTTP_204_NO_CONTENT)
@@ -85,7 +79,7 @@ async def read(
     principal: NamedDependency[Principal],
     resources: NamedDependency[Resources],
 ) -> None:
-    await inbox_service.mark_read(resources, _me(principal), str(notification_id))
+    await inbox_service.mark_read(resources, citizen_of(principal), str(notification_id))
 
 
 @delete(
@@ -98,7 +92,7 @@ async def remove(
     principal: NamedDependency[Principal],
     resources: NamedDependency[Resources],
 ) -> None:
-    await inbox_service.remove(resources, _me(principal), str(notification_id))
+    await inbox_service.remove(resources, citizen_of(principal), str(notification_id))
 
 
 @post(
@@ -111,21 +105,21 @@ async def restore(
     principal: NamedDependency[Principal],
     resources: NamedDependency[Resources],
 ) -> None:
-    await inbox_service.restore(resources, _me(principal), str(notification_id))
+    await inbox_service.restore(resources, citizen_of(principal), str(notification_id))
 
 
 @get("/me/notification-preferences", summary="Quiet hours and opt-outs")
 async def get_preferences(
     principal: NamedDependency[Principal], resources: NamedDependency[Resources]
 ) -> Preferences:
-    return await inbox_service.preferences(resources, _me(principal))
+    return await inbox_service.preferences(resources, citizen_of(principal))
 
 
 @get("/me/notification-sources", summary="The agencies and message categories the citizen can turn off")
 async def notification_sources(
     principal: NamedDependency[Principal], resources: NamedDependency[Resources]
 ) -> NotificationSources:
-    return await categories.notification_sources(resources, _me(principal))
+    return await categories.notification_sources(resources, citizen_of(principal))
 
 
 @put(
@@ -137,7 +131,7 @@ async def set_preferences(
     principal: NamedDependency[Principal],
     resources: NamedDependency[Resources],
 ) -> Preferences:
-    return await inbox_service.set_preferences(resources, _me(principal), data)
+    return await inbox_service.set_preferences(resources, citizen_of(principal), data)
 
 
 router = Router(

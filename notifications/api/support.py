@@ -14,7 +14,7 @@ from litestar.params import FromPath, QueryParameter
 from litestar.status_codes import HTTP_200_OK
 
 from backend.core.guards import support_staff
-from backend.core.principal import Principal
+from backend.core.principal import Principal, citizen_of
 from backend.core.resources import Resources
 from backend.identity.service import Identity
 from notifications import support
@@ -30,12 +30,6 @@ from notifications.schemas import (
 )
 
 
-def _staff(principal: Principal) -> str:
-    """The staff member's citizen id, recorded against what they see; the router's guard made sure."""
-    assert principal.citizen_id is not None
-    return principal.citizen_id
-
-
 @post(
     "/notifications/search",
     summary="Find messages by national ID, message id, agency, status and time",
@@ -47,7 +41,7 @@ async def search(
     identity: NamedDependency[Identity],
     resources: NamedDependency[Resources],
 ) -> list[Found]:
-    return await support.search(resources, identity, _staff(principal), data)
+    return await support.search(resources, identity, citizen_of(principal), data)
 
 
 @post(
@@ -62,7 +56,7 @@ async def find_citizen(
     resources: NamedDependency[Resources],
 ) -> FoundCitizen:
     """The way in for "I paid but it says unpaid" too, when the citizen has had no message."""
-    return await support.find_citizen(resources, identity, _staff(principal), data)
+    return await support.find_citizen(resources, identity, citizen_of(principal), data)
 
 
 @get(
@@ -76,7 +70,7 @@ async def citizen_messages(
     resources: NamedDependency[Resources],
     limit: Annotated[int, QueryParameter(ge=1, le=MAX_SUPPORT_RESULTS)] = 20,
 ) -> CitizenMessages:
-    return await support.citizen_messages(resources, identity, _staff(principal), str(citizen_id), limit)
+    return await support.citizen_messages(resources, identity, citizen_of(principal), str(citizen_id), limit)
 
 
 @post(
@@ -90,7 +84,7 @@ async def resend(
     principal: NamedDependency[Principal],
     resources: NamedDependency[Resources],
 ) -> Resent:
-    return await support.resend(resources, _staff(principal), str(notification_id), data)
+    return await support.resend(resources, citizen_of(principal), str(notification_id), data)
 
 
 router = Router(

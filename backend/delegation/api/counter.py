@@ -12,16 +12,11 @@ from litestar.di import NamedDependency
 from litestar.status_codes import HTTP_201_CREATED
 
 from backend.core.guards import counter_staff
-from backend.core.principal import Principal
+from backend.core.principal import Principal, citizen_of
 from backend.core.resources import Resources
 from backend.delegation import assisted
 from backend.delegation.schemas import AssistAsk, AssistCodeEntry, CounterSessions, CounterSessionView
 from backend.identity.service import Identity
-
-
-def _staff(principal: Principal) -> str:
-    assert principal.citizen_id is not None  # the router's guard: counter staff are people
-    return principal.citizen_id
 
 
 @get("/sessions", summary="The caller's requests and sessions of help at the counter (the last day)")
@@ -30,7 +25,7 @@ async def my_sessions(
     resources: NamedDependency[Resources],
     identity: NamedDependency[Identity],
 ) -> CounterSessions:
-    return await assisted.sessions(resources, identity, _staff(principal))
+    return await assisted.sessions(resources, identity, citizen_of(principal))
 
 
 @post(
@@ -44,7 +39,7 @@ async def ask(
     resources: NamedDependency[Resources],
     identity: NamedDependency[Identity],
 ) -> CounterSessionView:
-    return await assisted.ask(resources, identity, _staff(principal), data)
+    return await assisted.ask(resources, identity, citizen_of(principal), data)
 
 
 @post(
@@ -58,7 +53,7 @@ async def by_code(
     resources: NamedDependency[Resources],
     identity: NamedDependency[Identity],
 ) -> CounterSessionView:
-    return await assisted.redeem(resources, identity, _staff(principal), data)
+    return await assisted.redeem(resources, identity, citizen_of(principal), data)
 
 
 router = Router(

@@ -9,7 +9,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath
 
 from backend.core.guards import support_staff
-from backend.core.principal import Principal
+from backend.core.principal import Principal, citizen_of
 from backend.core.resources import Resources
 from backend.delegation.schemas import SupportDelegations
 from backend.delegation.support import delegations_of_citizen
@@ -26,8 +26,7 @@ async def citizen_delegations(
     resources: NamedDependency[Resources],
     identity: NamedDependency[Identity],
 ) -> SupportDelegations:
-    assert principal.citizen_id is not None  # the router's guard: support staff are people
-    return await delegations_of_citizen(resources, identity, str(citizen_id), principal.citizen_id)
+    return await delegations_of_citizen(resources, identity, str(citizen_id), citizen_of(principal))
 
 
 router = Router(
