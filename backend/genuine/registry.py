@@ -12,6 +12,7 @@ import msgspec
 from backend.core.db import Db
 from backend.core.errors import Conflict, NotFound
 from backend.core.principal import Principal
+from backend.core.resources import Resources
 from backend.genuine import queries
 from backend.genuine.schemas import (
     NewSenderEntry,
@@ -22,39 +23,42 @@ from backend.genuine.schemas import (
 )
 
 
-async def entries(db: Db, agency_id: int) -> list[SenderEntry]:
+async def entries(resources: Resources, agency_id: int) -> list[SenderEntry]:
     return [
         msgspec.convert(row, SenderEntry, from_attributes=True)
-        for row in await queries.entries_of(db, agency_id)
+        for row in await queries.entries_of(resources.pool, agency_id)
     ]
 
 
-async def add(db: Db, agency_id: int, data: NewSenderEntry) -> SenderEntry:
-    row = await queries.insert_entry(db, agency_id, data.kind, data.value, data.note_th, data.note_en)
+async def add(resources: Resources, agency_id: int, data: NewSenderEntry) -> SenderEntry:
+    row = await queries.insert_entry(
+        resources.pool, agency_id, data.kind, data.value, data.note_th, data.note_en
+    )
     if row is None:
         raise Conflict("Your agency already lists this channel.")
     return msgspec.convert(row, SenderEntry, from_attributes=True)
 
 
-async def remove(db: Db, agency_id: int, entry_id: int) -> None:
-    if not await queries.delete_entry(db, agency_id, entry_id):
+async def remove(resources: Resources, agency_id: int, entry_id: int) -> None:
+    if not await queries.delete_entry(resources.pool, agency_id, entry_id):
         raise NotFound("Your agency has no such entry.")
 
 
-async def in_review(db: Db) -> list[SenderEntryInReview]:
+async def in_review(resources: Resources) -> list[SenderEntryInReview]:
     return [
-        msgspec.convert(row, SenderEntryInReview, from_attributes=True) for row in await queries.pending(db)
+        msgspec.convert(row, SenderEntryInReview, from_attributes=True)
+        for row in await queries.pending(resources.pool)
     ]
 
 
-async def approve(db: Db, entry_id: int, principal: Principal) -> SenderEntryInReview:
-    return await _review(db, entry_id, "approved", None, principal)
+async def approve(resources: Resources, entry_id: int, principal: Principal) -> SenderEntryInReview:
+    return await _review(resources.pool, entry_id, "approved", None, principal)
 
 
 async def send_back(
-    db: Db, entry_id: int, data: SenderEntryReturn, principal: Principal
+    resources: Resources, entry_id: int, data: SenderEntryReturn, principal: Principal
 ) -> SenderEntryInReview:
-    return await _review(db, entry_id, "returned", data.comment, principal)
+    return await _review(resources.pool, entry_id, "returned", data.comment, principal)
 
 
 async def _review(
@@ -66,10 +70,10 @@ async def _review(
     return msgspec.convert(row, SenderEntryInReview, from_attributes=True)
 
 
-async def published(db: Db, agency_code: str | None = None) -> list[OpenSender]:
+async def published(resources: Resources, agency_code: str | None = None) -> list[OpenSender]:
     return [
         msgspec.convert(row, OpenSender, from_attributes=True)
-        for row in await queries.published(db, agency_code)
+        for row in await queries.published(resources.pool, agency_code)
     ]
 
 

@@ -16,6 +16,7 @@ from backend.core.db import Pool
 from backend.core.errors import NotFound, invalid
 from backend.core.principal import Principal, citizen_of
 from backend.core.ratelimit import Bucket
+from backend.core.resources import Resources
 from backend.genuine import scam_queries as queries
 from backend.genuine.scam_keys import host_of, link_in, sender_key
 from backend.genuine.scam_schemas import (
@@ -44,7 +45,7 @@ STATS_DAYS = 30
 
 
 async def report(
-    pool: Pool,
+    resources: Resources,
     identity: Identity,
     request: Request[Any, Any, Any],
     principal: Principal | None,
@@ -66,9 +67,9 @@ async def report(
     if data.link and link_host is None:
         raise invalid("link", "ไม่ใช่ที่อยู่เว็บไซต์ · is not a web address")
     sender = sender_key(data.sender)
-    warning = await queries.active_warning_for(pool, link_host, sender)
+    warning = await queries.active_warning_for(resources.pool, link_host, sender)
     report_id = await queries.insert_report(
-        pool,
+        resources.pool,
         citizen_id=person,
         text=data.text or None,
         link=link or None,
@@ -104,36 +105,37 @@ def _warning(row: queries.WarningRow) -> ScamWarning:
     return msgspec.convert(row, ScamWarning, from_attributes=True)
 
 
-async def active_warnings(pool: Pool) -> list[ScamWarning]:
-    return [_warning(row) for row in await queries.active_warnings(pool)]
+async def active_warnings(resources: Resources) -> list[ScamWarning]:
+    return [_warning(row) for row in await queries.active_warnings(resources.pool)]
 
 
-async def recent_warnings(pool: Pool) -> list[ScamWarning]:
-    return [_warning(row) for row in await queries.recent_warnings(pool)]
+async def recent_warnings(resources: Resources) -> list[ScamWarning]:
+    return [_warning(row) for row in await queries.recent_warnings(resources.pool)]
 
 
-async def my_reports(pool: Pool, principal: Principal) -> list[MyScamReport]:
+async def my_reports(resources: Resources, principal: Principal) -> list[MyScamReport]:
     return [
         msgspec.convert(row, MyScamReport, from_attributes=True)
-        for row in await queries.reports_of(pool, citizen_of(principal))
+        for row in await queries.reports_of(resources.pool, citizen_of(principal))
     ]
 
 
-async def groups(pool: Pool, key: ScamKey) -> list[ScamReportGroup]:
+async def groups(resources: Resources, key: ScamKey) -> list[ScamReportGroup]:
     return [
-        ScamReportGroup(key=key, **msgspec.structs.asdict(row)) for row in await queries.groups(pool, key)
+        ScamReportGroup(key=key, **msgspec.structs.asdict(row))
+        for row in await queries.groups(resources.pool, key)
     ]
 
 
-async def reports_in_group(pool: Pool, key: ScamKey, value: str | None) -> list[ScamReportForStaff]:
+async def reports_in_group(resources: Resources, key: ScamKey, value: str | None) -> list[ScamReportForStaff]:
     return [
         msgspec.convert(row, ScamReportForStaff, from_attributes=True)
-        for row in await queries.reports_in_group(pool, key, value or None)
+        for row in await queries.reports_in_group(resources.pool, key, value or None)
     ]
 
 
-async def screenshot(pool: Pool, report_id: int) -> tuple[bytes, str]:
-    found = await queries.screenshot(pool, report_id)
+async def screenshot(resources: Resources, report_id: int) -> tuple[bytes, str]:
+    found = await queries.screenshot(resources.pool, report_id)
     if found is None:
         raise NotFound("This report has no screenshot (or it was purged once the report was decided).")
     return found
@@ -151,12 +153,12 @@ def _key_value(key: ScamKey, value: str) -> str:
     return normalised
 
 
-async def publish(pool: Pool, principal: Principal, data: NewScamWarning) -> ScamWarning:
+async def publish(resources: Resources, principal: Principal, data: NewScamWarning) -> ScamWarning:
     """Publishes the warning and decides, as scams, the pending reports it covers (their pasted text and
     screenshots purged), in one transaction."""
     value = _key_value(data.key, data.value)
     texts = {name: getattr(data, name) for name in ("title_th", "title_en", "body_th", "body_en")}
-    async with pool.acquire() as connection, connection.transaction():
+    async with resources.pool.acquire() as connection, connection.transaction():
         row = await queries.insert_warning(connection, data.key, value, texts, principal.citizen_id)
         await queries.decide_group(
             connection, data.key, value, status="scam", warning_id=row.id,
@@ -165,9 +167,9 @@ async def publish(pool: Pool, principal: Principal, data: NewScamWarning) -> Sca
     return _warning(row)
 
 
-async def close_group(pool: Pool, principal: Principal, data: ScamGroupClosing) -> ScamGroupClosed:
+async def close_group(resources: Resources, principal: Principal, data: ScamGroupClosing) -> ScamGroupClosed:
     value = _key_value(data.key, data.value) if data.value else None
-    async with pool.acquire() as connection, connection.transaction():
+    async with resources.pool.acquire() as connection, connection.transaction():
         decided = await queries.decide_group(
             connection, data.key, value, status=data.outcome, warning_id=None,
             decided_by=principal.citizen_id, note=data.note,
@@ -178,20 +180,20 @@ async def close_group(pool: Pool, principal: Principal, data: ScamGroupClosing) 
 
 
 async def withdraw(
-    pool: Pool, principal: Principal, warning_id: int, data: ScamWarningWithdrawal
+    resources: Resources, principal: Principal, warning_id: int, data: ScamWarningWithdrawal
 ) -> ScamWarning:
-    row = await queries.withdraw_warning(pool, warning_id, principal.citizen_id, data.note)
+    row = await queries.withdraw_warning(resources.pool, warning_id, principal.citizen_id, data.note)
     if row is None:
         raise NotFound("No active warning has this number.")
     return _warning(row)
 
 
-async def stats(pool: Pool) -> ScamStats:
+async def stats(resources: Resources) -> ScamStats:
     days = [
         ScamDay(day=row.day, reports=row.reports, warnings=row.warnings)
-        for row in await queries.days(pool, STATS_DAYS)
+        for row in await queries.days(resources.pool, STATS_DAYS)
     ]
-    pending, active, published = await queries.totals(pool)
+    pending, active, published = await queries.totals(resources.pool)
     return ScamStats(days=days, pending=pending, warnings_active=active, warnings_published=published)
 
 

@@ -50,7 +50,7 @@ async def report_scam(
     identity: NamedDependency[Identity],
     resources: NamedDependency[Resources],
 ) -> ScamReportFiled:
-    return await scams.report(resources.pool, identity, request, optional_principal, data)
+    return await scams.report(resources, identity, request, optional_principal, data)
 
 
 @get(
@@ -61,7 +61,7 @@ async def scam_warnings(resources: NamedDependency[Resources]) -> Response[list[
     # Shared caches (a CDN in front of millions of home screens) keep it a minute; a browser asks each
     # time, so a phone that loaded the list a moment ago still sees a warning published since.
     headers = {"Cache-Control": "public, max-age=0, s-maxage=60", "Access-Control-Allow-Origin": "*"}
-    return Response(await scams.active_warnings(resources.pool), headers=headers)
+    return Response(await scams.active_warnings(resources), headers=headers)
 
 
 public_router = Router("/api/v1", tags=["public"], route_handlers=[report_scam, scam_warnings])
@@ -71,7 +71,7 @@ public_router = Router("/api/v1", tags=["public"], route_handlers=[report_scam, 
 async def my_scam_reports(
     principal: NamedDependency[Principal], resources: NamedDependency[Resources]
 ) -> list[MyScamReport]:
-    return await scams.my_reports(resources.pool, principal)
+    return await scams.my_reports(resources, principal)
 
 
 citizen_router = Router("/api/v1", guards=[person], tags=["citizen"], route_handlers=[my_scam_reports])
@@ -81,7 +81,7 @@ citizen_router = Router("/api/v1", guards=[person], tags=["citizen"], route_hand
 async def scam_report_groups(
     resources: NamedDependency[Resources], key: Annotated[ScamKey, QueryParameter()] = "link_host"
 ) -> list[ScamReportGroup]:
-    return await scams.groups(resources.pool, key)
+    return await scams.groups(resources, key)
 
 
 @get("/scam-reports", summary="One group's reports waiting for a decision (value left out: those with none)")
@@ -90,14 +90,14 @@ async def scam_reports_in_group(
     key: Annotated[ScamKey, QueryParameter()] = "link_host",
     value: Annotated[str | None, QueryParameter(max_length=253)] = None,
 ) -> list[ScamReportForStaff]:
-    return await scams.reports_in_group(resources.pool, key, value)
+    return await scams.reports_in_group(resources, key, value)
 
 
 @get("/scam-reports/{report_id:int}/screenshot", summary="A report's screenshot (until it is purged)")
 async def scam_report_screenshot(
     report_id: FromPath[int], resources: NamedDependency[Resources]
 ) -> Response[bytes]:
-    content, content_type = await scams.screenshot(resources.pool, report_id)
+    content, content_type = await scams.screenshot(resources, report_id)
     return Response(
         content,
         media_type=content_type,
@@ -119,12 +119,12 @@ async def close_scam_group(
     principal: NamedDependency[Principal],
     resources: NamedDependency[Resources],
 ) -> ScamGroupClosed:
-    return await scams.close_group(resources.pool, principal, data)
+    return await scams.close_group(resources, principal, data)
 
 
 @get("/scam-warnings", summary="Scam warnings published, active and withdrawn, newest first")
 async def all_scam_warnings(resources: NamedDependency[Resources]) -> list[ScamWarning]:
-    return await scams.recent_warnings(resources.pool)
+    return await scams.recent_warnings(resources)
 
 
 @post(
@@ -137,7 +137,7 @@ async def publish_scam_warning(
     principal: NamedDependency[Principal],
     resources: NamedDependency[Resources],
 ) -> ScamWarning:
-    return await scams.publish(resources.pool, principal, data)
+    return await scams.publish(resources, principal, data)
 
 
 @post(
@@ -151,7 +151,7 @@ async def withdraw_scam_warning(
     principal: NamedDependency[Principal],
     resources: NamedDependency[Resources],
 ) -> ScamWarning:
-    return await scams.withdraw(resources.pool, principal, warning_id, data)
+    return await scams.withdraw(resources, principal, warning_id, data)
 
 
 support_router = Router(
@@ -172,7 +172,7 @@ support_router = Router(
 
 @get("/scam-stats", summary="Scam reports and warnings per day, the last 30 days")
 async def scam_stats(resources: NamedDependency[Resources]) -> ScamStats:
-    return await scams.stats(resources.pool)
+    return await scams.stats(resources)
 
 
 admin_router = Router(

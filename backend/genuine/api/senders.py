@@ -29,7 +29,7 @@ _OPEN_DATA_HEADERS = {"Cache-Control": "public, max-age=60", "Access-Control-All
 
 @get("/senders", summary="The agency's official SMS sender names, link domains and contact channels")
 async def list_senders(agency_id: FromPath[int], resources: NamedDependency[Resources]) -> list[SenderEntry]:
-    return await registry.entries(resources.pool, agency_id)
+    return await registry.entries(resources, agency_id)
 
 
 @post(
@@ -42,7 +42,7 @@ async def add_sender(
     data: Annotated[NewSenderEntry, msgspec.Meta()],
     resources: NamedDependency[Resources],
 ) -> SenderEntry:
-    return await registry.add(resources.pool, agency_id, data)
+    return await registry.add(resources, agency_id, data)
 
 
 @delete(
@@ -53,7 +53,7 @@ async def add_sender(
 async def remove_sender(
     agency_id: FromPath[int], entry_id: FromPath[int], resources: NamedDependency[Resources]
 ) -> None:
-    await registry.remove(resources.pool, agency_id, entry_id)
+    await registry.remove(resources, agency_id, entry_id)
 
 
 agency_router = Router(
@@ -66,7 +66,7 @@ agency_router = Router(
 
 @get("/sender-reviews", summary="Agencies' official channels waiting for review, oldest first")
 async def senders_in_review(resources: NamedDependency[Resources]) -> list[SenderEntryInReview]:
-    return await registry.in_review(resources.pool)
+    return await registry.in_review(resources)
 
 
 @post(
@@ -77,7 +77,7 @@ async def senders_in_review(resources: NamedDependency[Resources]) -> list[Sende
 async def approve_sender(
     entry_id: FromPath[int], principal: NamedDependency[Principal], resources: NamedDependency[Resources]
 ) -> SenderEntryInReview:
-    return await registry.approve(resources.pool, entry_id, principal)
+    return await registry.approve(resources, entry_id, principal)
 
 
 @post(
@@ -91,7 +91,7 @@ async def return_sender(
     principal: NamedDependency[Principal],
     resources: NamedDependency[Resources],
 ) -> SenderEntryInReview:
-    return await registry.send_back(resources.pool, entry_id, data, principal)
+    return await registry.send_back(resources, entry_id, data, principal)
 
 
 admin_router = Router(
@@ -108,7 +108,7 @@ admin_router = Router(
     summary="The register of agencies' official channels, both languages, no login",
 )
 async def open_senders_json(resources: NamedDependency[Resources]) -> Response[list[OpenSender]]:
-    return Response(await registry.published(resources.pool), headers=_OPEN_DATA_HEADERS)
+    return Response(await registry.published(resources), headers=_OPEN_DATA_HEADERS)
 
 
 @get(
@@ -119,7 +119,7 @@ async def open_senders_json(resources: NamedDependency[Resources]) -> Response[l
 )
 async def open_senders_csv(resources: NamedDependency[Resources]) -> Response[str]:
     return Response(
-        "\ufeff" + registry.published_csv(await registry.published(resources.pool)),  # spreadsheets read Thai
+        "\ufeff" + registry.published_csv(await registry.published(resources)),  # spreadsheets read Thai
         media_type="text/csv; charset=utf-8",
         headers={**_OPEN_DATA_HEADERS, "Content-Disposition": 'attachment; filename="senders.csv"'},
     )
@@ -133,7 +133,7 @@ async def open_senders_csv(resources: NamedDependency[Resources]) -> Response[st
 async def open_senders_of(
     agency_code: FromPath[str], resources: NamedDependency[Resources]
 ) -> Response[list[OpenSender]]:
-    return Response(await registry.published(resources.pool, agency_code), headers=_OPEN_DATA_HEADERS)
+    return Response(await registry.published(resources, agency_code), headers=_OPEN_DATA_HEADERS)
 
 
 public_router = Router("/api/v1", route_handlers=[open_senders_json, open_senders_csv, open_senders_of])
