@@ -248,6 +248,10 @@ class NewCampaign(Input, kw_only=True, forbid_unknown_fields=True):
     agency_id: int | None = None
 
 
+WAITING_STATUSES = ("created", "sending", "temporary-failure")
+"""A message in one of these may still move (the console counts them as waiting)."""
+
+
 class CampaignProgress(msgspec.Struct, kw_only=True):
     id: str
     status: str

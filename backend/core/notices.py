@@ -30,7 +30,7 @@ _log = structlog.get_logger(__name__)
 T = TypeVar("T")
 
 APPLICATION_NAME = "citizen-listen"
-"""The listening connection's name in ``pg_stat_activity``."""
+"""The listening connections' names in ``pg_stat_activity`` start with this, then the channel."""
 
 
 class Wake(enum.Enum):
@@ -57,6 +57,14 @@ class Subscription(Generic[T]):
             return await asyncio.wait_for(self._queue.get(), max(seconds, 0))
         except TimeoutError:
             return None
+
+    def drain(self) -> list[T | Wake]:
+        """Whatever was heard and not yet taken, taken now without waiting (a subscriber that reads at
+        most so often answers all of it with one read)."""
+        items: list[T | Wake] = []
+        while not self._queue.empty():
+            items.append(self._queue.get_nowait())
+        return items
 
     def close(self) -> None:
         self._hub.unsubscribe(self)
@@ -93,6 +101,11 @@ class Notices(Generic[T]):
         """How many times the listening connection was opened."""
         self.pid: int | None = None
         """The listening connection's server process, while there is one."""
+
+    @property
+    def application_name(self) -> str:
+        """This listener's connection's name in ``pg_stat_activity``."""
+        return f"{APPLICATION_NAME} {self._channel}"
 
     async def __aenter__(self) -> Self:
         self._task = asyncio.create_task(self._supervise(), name=f"listen {self._channel}")
@@ -156,7 +169,7 @@ class Notices(Generic[T]):
 
     async def _listen(self) -> None:
         connection: asyncpg.Connection[asyncpg.Record] = await asyncpg.connect(
-            self._dsn, server_settings={"application_name": APPLICATION_NAME}
+            self._dsn, server_settings={"application_name": self.application_name}
         )
         lost = asyncio.Event()
         connection.add_termination_listener(lambda _connection: lost.set())

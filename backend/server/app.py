@@ -58,6 +58,7 @@ from backend.server.pwa_shell import page_not_found_handler
 from backend.server.tasks import TASKS, wire_features
 from backend.settings import Settings, load_settings, parse_keyring
 from notifications.api import ROUTERS as NOTIFICATION_ROUTERS
+from notifications.live import CampaignMoves, provide_campaign_moves
 from notifications.seals import forget_pool, seal_messages_with
 from payments.api import ROUTERS as PAYMENT_ROUTERS
 from payments.live import PaymentStates, provide_payment_states
@@ -123,6 +124,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             stack.push_async_callback(app.state.entitlements.settle)
             assert settings.database_url  # create_app refuses to start without it
             app.state.payment_states = await stack.enter_async_context(PaymentStates(settings.database_url))
+            app.state.campaign_moves = await stack.enter_async_context(CampaignMoves(settings.database_url))
             app.state.applications = Applications(
                 resources.pool,
                 resources.queue,
@@ -171,6 +173,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "entitlements": Provide(provide_entitlements, sync_to_thread=False),
             "applications": Provide(provide_applications, sync_to_thread=False),
             "payment_states": Provide(provide_payment_states, sync_to_thread=False),
+            "campaign_moves": Provide(provide_campaign_moves, sync_to_thread=False),
             "genuine": Provide(provide_genuine, sync_to_thread=False),
         },
         lifespan=[lifespan],

@@ -7,19 +7,22 @@ members through and ``sends.sending_agency`` checks the permission for that agen
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated, Any
 
 import msgspec
 from litestar import Response, Router, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
+from litestar.response import ServerSentEvent
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED
 
 from backend.core.guards import agency_may, agency_member
 from backend.core.principal import Principal
 from backend.core.resources import Resources
 from backend.identity.service import Identity
-from notifications import campaigns, sends
+from notifications import campaigns, live, sends
+from notifications.live import CampaignMoves
 from notifications.schemas import (
     AudienceSize,
     CampaignProgress,
@@ -64,6 +67,20 @@ async def campaign_progress(
     agency_id: FromPath[int], campaign_id: FromPath[Any], resources: NamedDependency[Resources]
 ) -> CampaignProgress:
     return await campaigns.progress(resources, agency_id, str(campaign_id))
+
+
+@get(
+    "/notification-campaigns/{campaign_id:uuid}/live",
+    summary="Server-sent events: a campaign's progress as it moves (no polling), until nothing waits",
+)
+async def campaign_progress_live(
+    agency_id: FromPath[int],
+    campaign_id: FromPath[uuid.UUID],
+    resources: NamedDependency[Resources],
+    campaign_moves: NamedDependency[CampaignMoves],
+) -> ServerSentEvent:
+    moving = await live.watch(resources, campaign_moves, agency_id, campaign_id)
+    return ServerSentEvent(moving, event_type="progress")
 
 
 @post(
@@ -112,7 +129,14 @@ router = Router(
     "/api/v1/agency/{agency_id:int}",
     guards=[agency_may("notifications")],
     tags=["agency"],
-    route_handlers=[add_template, list_templates, notification_status, campaign_progress, campaign_reach],
+    route_handlers=[
+        add_template,
+        list_templates,
+        notification_status,
+        campaign_progress,
+        campaign_progress_live,
+        campaign_reach,
+    ],
 )
 senders = Router(
     "/api/v1/agency",

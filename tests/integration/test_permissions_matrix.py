@@ -268,6 +268,7 @@ TABLE: dict[str, Who] = {
     "GET /api/v1/agency/{agency_id:int}/notifications/{notification_id:uuid}": NOTIFY,
     "POST /api/v1/agency/notification-campaigns": NOTIFY,
     "GET /api/v1/agency/{agency_id:int}/notification-campaigns/{campaign_id:uuid}": NOTIFY,
+    "GET /api/v1/agency/{agency_id:int}/notification-campaigns/{campaign_id:uuid}/live": NOTIFY,
     "POST /api/v1/agency/{agency_id:int}/notification-campaigns/reach": NOTIFY,
     "GET /api/v1/admin/emergency-alert-approvals": ADMIN,
     "POST /api/v1/admin/emergency-alert-approvals": ADMIN,
@@ -701,6 +702,10 @@ CALLS: dict[str, Call] = {
     ),
     "GET /api/v1/agency/{agency_id:int}/notification-campaigns/{campaign_id:uuid}": Call(
         "/api/v1/agency/{x}/notification-campaigns/{x_campaign}"
+    ),
+    # A finished campaign: its stream says so once and ends.
+    "GET /api/v1/agency/{agency_id:int}/notification-campaigns/{campaign_id:uuid}/live": Call(
+        "/api/v1/agency/{x}/notification-campaigns/{x_finished_campaign}/live"
     ),
     "POST /api/v1/agency/{agency_id:int}/notification-campaigns/reach": Call(
         "/api/v1/agency/{x}/notification-campaigns/reach", json={"audience": {"kind": "agency-followers"}}
@@ -1388,6 +1393,17 @@ class World:
         body = await self.fill(CALLS["POST /api/v1/agency/notification-campaigns"].json)
         return str((await self._made(X_ADMIN, "POST", "/api/v1/agency/notification-campaigns", body))["id"])
 
+    async def _x_finished_campaign(self) -> str:
+        body = await self.fill(CALLS["POST /api/v1/agency/notification-campaigns"].json)
+        campaign_id = str(
+            (await self._made(X_ADMIN, "POST", "/api/v1/agency/notification-campaigns", body))["id"]
+        )
+        await self.resources.pool.execute(  # as its expansion would leave it: X has no followers
+            "UPDATE notification_campaigns SET status = 'expanded', expanded_at = now() WHERE id = $1::uuid",
+            campaign_id,
+        )
+        return campaign_id
+
     async def _new_a_device(self) -> str:
         return str(
             (await self._made(CITIZEN_A, "POST", "/api/v1/push/subscriptions", await self.fill(DEVICE)))["id"]
@@ -1567,6 +1583,10 @@ ACROSS_AGENCIES: dict[str, tuple[Call, int]] = {
     ),
     "GET /api/v1/agency/{agency_id:int}/notification-campaigns/{campaign_id:uuid}": (
         Call("/api/v1/agency/{y}/notification-campaigns/{x_campaign}"),
+        404,
+    ),
+    "GET /api/v1/agency/{agency_id:int}/notification-campaigns/{campaign_id:uuid}/live": (
+        Call("/api/v1/agency/{y}/notification-campaigns/{x_finished_campaign}/live"),
         404,
     ),
     "GET /api/v1/agency/{agency_id:int}/applications/{application_id:uuid}": (
