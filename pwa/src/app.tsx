@@ -9,7 +9,7 @@ import { LocationProvider, useLocation } from "preact-iso";
 import { startActing, useActing, openWhileActing } from "./acting";
 import { AssistedClock } from "./assisted-clock";
 import { onActingEnded, request, setCsrfToken } from "./api";
-import { type Key, type Language, OTHER, words } from "./i18n";
+import { type Key, type Language, OTHER, pick, words } from "./i18n";
 import { IdleWarning, SessionEnded, setSessionIdleSeconds } from "./idle";
 import { IN_APP, Screens } from "./routes";
 import { App as AppContext, type Me } from "./state";
@@ -120,7 +120,7 @@ function Shell({ updateReady, applyUpdate }: ShellProps) {
       onActingEnded(() => {
         const was = acting;
         if (!was) return;
-        setActingEnded(language === "th" ? was.name_th : was.name_en);
+        setActingEnded(pick(language, was, "name"));
         startActing(null);
         navigate("/"); // the screen of theirs it was on would show its refusal: start again from home
       }),
@@ -184,7 +184,7 @@ function Shell({ updateReady, applyUpdate }: ShellProps) {
         <div class="acting-banner" role="region" aria-label={tr({ th: "กำลังทำแทน", en: "Acting for someone" })}>
           <p>
             {tr({ th: "คุณกำลังทำแทน", en: "You are acting for" })}{" "}
-            <strong>{language === "th" ? acting.name_th : acting.name_en}</strong>
+            <strong>{pick(language, acting, "name")}</strong>
           </p>
           <AssistedClock acting={acting} />
           <button

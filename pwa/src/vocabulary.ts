@@ -2,7 +2,7 @@
 // English: one list for the citizen app and the staff consoles, so that no screen shows `unpaid` or
 // `agency_editor`. tests/integration/test_vocabulary.py reads this file and checks that every value the
 // database allows has both labels, so keep one entry a line, as written here.
-import type { Language } from "./i18n";
+import { type Language, tr } from "./i18n";
 
 const vocabulary = {
   role: {
@@ -199,7 +199,7 @@ export type Section = keyof Vocabulary;
 export function label(language: Language, section: Section, code: string | null | undefined): string {
   const entries: Record<string, Record<Language, string>> = vocabulary[section];
   if (code && Object.prototype.hasOwnProperty.call(entries, code)) return entries[code][language];
-  return language === "th" ? "ไม่ทราบ" : "Unknown";
+  return tr(language, { th: "ไม่ทราบ", en: "Unknown" });
 }
 
 /** Every section's codes and labels, for the unit test and lists of choices (select boxes). */

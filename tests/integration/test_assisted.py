@@ -11,44 +11,9 @@ import httpx
 from litestar import Litestar
 
 from backend.core.resources import Resources
-from tests.factories import make_agency, make_bill, valid_national_id
+from tests.factories import make_agency, valid_national_id
+from tests.helpers.assisted import POINT, counter_world, enter_code, new_code
 from tests.integration.conftest import SignIn
-
-POINT = "สำนักงานเขตบางรัก ช่อง 3"
-
-
-async def _world(app: Litestar, sign_in: SignIn, resources: Resources, seed: int = 301) -> dict[str, Any]:
-    """Somchai, who has a bill; Somsri, counter staff at the district office."""
-    national_id = valid_national_id(seed)
-    somchai = await sign_in(national_id=national_id)
-    somsri = await sign_in(("counter_staff", None))
-    ids = [(await browser.get("/api/v1/me")).json()["id"] for browser in (somchai, somsri)]
-    for citizen_id, th, en in zip(ids, ("สมชาย ใจดี", "สมศรี ใจงาม"), ("Somchai", "Somsri"), strict=True):
-        await resources.pool.execute(
-            "UPDATE citizens SET name_th = $2, name_en = $3 WHERE id = $1::uuid", citizen_id, th, en
-        )
-    agency = await make_agency(resources.pool, status="approved")
-    bill = await make_bill(resources.pool, agency, app.state.identity.cipher.lookup_hash(national_id))
-    return {
-        "somchai": somchai, "somsri": somsri, "somchai_id": ids[0], "somsri_id": ids[1],
-        "national_id": national_id, "bill": bill.id,
-    }  # fmt: skip
-
-
-async def _code(world: dict[str, Any], scopes: list[str] | None = None) -> str:
-    made = await world["somchai"].post("/api/v1/me/assisted/codes", json={"scopes": scopes or ["bills"]})
-    assert made.status_code == 201, made.text
-    code: str = made.json()["code"]
-    assert len(code) == 6
-    assert code.isdigit()
-    return code
-
-
-async def _enter(
-    world: dict[str, Any], code: str, browser: httpx.AsyncClient | None = None
-) -> httpx.Response:
-    body = {"national_id": world["national_id"], "code": code, "service_point": POINT}
-    return await (browser or world["somsri"]).post("/api/v1/counter/sessions/by-code", json=body)
 
 
 async def _assisted_log(browser: httpx.AsyncClient) -> list[dict[str, Any]]:
@@ -63,7 +28,7 @@ def _problem(response: httpx.Response) -> str:
 async def test_staff_ask_the_citizen_confirms_on_their_phone_and_each_step_is_marked_assisted(
     app: Litestar, sign_in: SignIn, resources: Resources
 ) -> None:
-    world = await _world(app, sign_in, resources)
+    world = await counter_world(app, sign_in, resources)
     somchai, somsri = world["somchai"], world["somsri"]
     asked = await somsri.post(
         "/api/v1/counter/sessions", json={"national_id": world["national_id"], "service_point": POINT}
@@ -119,11 +84,11 @@ async def test_staff_ask_the_citizen_confirms_on_their_phone_and_each_step_is_ma
 async def test_a_code_read_out_starts_help_once_and_only_for_that_citizen(
     app: Litestar, sign_in: SignIn, resources: Resources
 ) -> None:
-    world = await _world(app, sign_in, resources)
-    code = await _code(world, ["bills", "messages"])
+    world = await counter_world(app, sign_in, resources)
+    code = await new_code(world, ["bills", "messages"])
     stored = await resources.pool.fetchval("SELECT code_hash FROM assisted_codes")
     assert code.encode() not in stored, "kept hashed"
-    wrong = await _enter(world, f"{(int(code) + 1) % 1_000_000:06d}")
+    wrong = await enter_code(world, f"{(int(code) + 1) % 1_000_000:06d}")
     assert wrong.status_code == 400
     assert [error["field"] for error in wrong.json()["errors"]] == ["code"]
     # The code is his only: with another citizen's national ID it opens nothing.
@@ -135,7 +100,7 @@ async def test_a_code_read_out_starts_help_once_and_only_for_that_citizen(
     )
     assert elsewhere.status_code == 400
 
-    started = await _enter(world, code)
+    started = await enter_code(world, code)
     assert started.status_code == 201, started.text
     session = started.json()
     assert (session["status"], session["citizen_name_en"]) == ("active", "Somchai")
@@ -144,9 +109,9 @@ async def test_a_code_read_out_starts_help_once_and_only_for_that_citizen(
     assert bills.status_code == 200
     # Used once: not again, not by another counter staff member.
     await world["somsri"].post(f"/api/v1/me/delegations/{session['id']}/end", json={})
-    assert (await _enter(world, code)).status_code == 400
+    assert (await enter_code(world, code)).status_code == 400
     other_staff = await sign_in(("counter_staff", None))
-    assert (await _enter(world, code, other_staff)).status_code == 400
+    assert (await enter_code(world, code, other_staff)).status_code == 400
     said = [step["purpose_en"] for step in reversed(await _assisted_log(world["somchai"]))]
     assert said[0].startswith("started helping you with the code you gave")
     assert said[1:] == ["looked at your bills", "stopped helping you"]
@@ -155,19 +120,19 @@ async def test_a_code_read_out_starts_help_once_and_only_for_that_citizen(
 async def test_an_expired_code_is_refused_and_guessing_kills_the_code_then_is_rate_limited(
     app: Litestar, sign_in: SignIn, resources: Resources
 ) -> None:
-    world = await _world(app, sign_in, resources)
-    code = await _code(world)
+    world = await counter_world(app, sign_in, resources)
+    code = await new_code(world)
     await resources.pool.execute("UPDATE assisted_codes SET expires_at = now() - interval '1 second'")
-    assert (await _enter(world, code)).status_code == 400, "expired"
+    assert (await enter_code(world, code)).status_code == 400, "expired"
 
-    code = await _code(world)
+    code = await new_code(world)
     wrong = f"{(int(code) + 7) % 1_000_000:06d}"
     for _ in range(5):
-        assert (await _enter(world, wrong)).status_code == 400
-    assert (await _enter(world, code)).status_code == 400, "five wrong tries kill the code"
+        assert (await enter_code(world, wrong)).status_code == 400
+    assert (await enter_code(world, code)).status_code == 400, "five wrong tries kill the code"
     for _ in range(4):
-        await _enter(world, wrong)
-    limited = await _enter(world, wrong)
+        await enter_code(world, wrong)
+    limited = await enter_code(world, wrong)
     assert limited.status_code == 429
     assert "Retry-After" in limited.headers
 
@@ -175,8 +140,8 @@ async def test_an_expired_code_is_refused_and_guessing_kills_the_code_then_is_ra
 async def test_after_the_hour_or_when_the_citizen_ends_it_the_next_request_is_refused(
     app: Litestar, sign_in: SignIn, resources: Resources
 ) -> None:
-    world = await _world(app, sign_in, resources)
-    session = (await _enter(world, await _code(world))).json()
+    world = await counter_world(app, sign_in, resources)
+    session = (await enter_code(world, await new_code(world))).json()
     as_him = {"X-Acting-For": session["id"]}
     assert (await world["somsri"].get("/api/v1/bills", headers=as_him)).status_code == 200
     await resources.pool.execute(
@@ -188,7 +153,7 @@ async def test_after_the_hour_or_when_the_citizen_ends_it_the_next_request_is_re
     [given] = (await world["somchai"].get("/api/v1/me/delegations")).json()["given"]
     assert given["status"] == "ended", "his history shows the session, ended"
 
-    session = (await _enter(world, await _code(world))).json()
+    session = (await enter_code(world, await new_code(world))).json()
     as_him = {"X-Acting-For": session["id"]}
     assert (await world["somsri"].get("/api/v1/bills", headers=as_him)).status_code == 200
     ended = await world["somchai"].post(f"/api/v1/me/delegations/{session['id']}/end", json={})
@@ -204,7 +169,7 @@ async def test_after_the_hour_or_when_the_citizen_ends_it_the_next_request_is_re
 async def test_only_counter_staff_start_help_and_only_while_they_hold_the_role(
     app: Litestar, sign_in: SignIn, resources: Resources
 ) -> None:
-    world = await _world(app, sign_in, resources)
+    world = await counter_world(app, sign_in, resources)
     agency = await make_agency(resources.pool, status="approved")
     ask = {"national_id": world["national_id"], "service_point": POINT}
     for roles in ((("support", None),), (("platform_admin", None),), (("agency_admin", agency),), ()):
@@ -212,7 +177,7 @@ async def test_only_counter_staff_start_help_and_only_while_they_hold_the_role(
         assert (await browser.post("/api/v1/counter/sessions", json=ask)).status_code == 403
         body = {**ask, "code": "123456"}
         assert (await browser.post("/api/v1/counter/sessions/by-code", json=body)).status_code == 403
-    session = (await _enter(world, await _code(world))).json()
+    session = (await enter_code(world, await new_code(world))).json()
     await resources.pool.execute("UPDATE role_grants SET revoked_at = now() WHERE role = 'counter_staff'")
     await app.state.identity.roles.changed()
     gone = await world["somsri"].get("/api/v1/bills", headers={"X-Acting-For": session["id"]})

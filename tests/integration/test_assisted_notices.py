@@ -13,8 +13,8 @@ from litestar import Litestar
 
 from backend.core.resources import Resources
 from backend.core.tasks import run_task
+from tests.helpers.assisted import POINT, counter_world, enter_code, new_code
 from tests.integration.conftest import SignIn
-from tests.integration.test_assisted import POINT, _code, _enter, _world
 
 
 async def _notices(browser: httpx.AsyncClient) -> list[dict[str, Any]]:
@@ -28,7 +28,7 @@ async def _notices(browser: httpx.AsyncClient) -> list[dict[str, Any]]:
 async def test_a_request_its_start_and_its_end_each_reach_the_citizen_once_and_never_the_staff(
     app: Litestar, sign_in: SignIn, resources: Resources
 ) -> None:
-    world = await _world(app, sign_in, resources)
+    world = await counter_world(app, sign_in, resources)
     somchai, somsri = world["somchai"], world["somsri"]
     body = {"national_id": world["national_id"], "service_point": POINT}
     asked = await somsri.post("/api/v1/counter/sessions", json=body)
@@ -71,9 +71,9 @@ async def test_a_request_its_start_and_its_end_each_reach_the_citizen_once_and_n
 async def test_help_started_by_a_code_and_ended_by_the_citizen_is_one_notice_each(
     app: Litestar, sign_in: SignIn, resources: Resources
 ) -> None:
-    world = await _world(app, sign_in, resources, seed=307)
+    world = await counter_world(app, sign_in, resources, seed=307)
     somchai, somsri = world["somchai"], world["somsri"]
-    session = await _enter(world, await _code(world))
+    session = await enter_code(world, await new_code(world))
     assert session.status_code == 201, session.text
     ended = await somchai.post(f"/api/v1/me/delegations/{session.json()['id']}/end", json={})
     assert ended.status_code == 200, ended.text
@@ -100,9 +100,9 @@ async def _run_hour_tasks(resources: Resources) -> list[str]:
 async def test_the_hour_running_out_is_one_notice_but_an_end_already_told_is_not_told_again(
     app: Litestar, sign_in: SignIn, resources: Resources
 ) -> None:
-    world = await _world(app, sign_in, resources, seed=311)
+    world = await counter_world(app, sign_in, resources, seed=311)
     somchai, somsri = world["somchai"], world["somsri"]
-    first = (await _enter(world, await _code(world))).json()["id"]
+    first = (await enter_code(world, await new_code(world))).json()["id"]
     assert len(await _notices(somchai)) == 1
     await resources.pool.execute(
         """UPDATE delegations SET created_at = now() - interval '61 minutes',
@@ -119,7 +119,7 @@ async def test_the_hour_running_out_is_one_notice_but_an_end_already_told_is_not
     assert given["status"] == "ended"
 
     # Ended by the citizen first: the hour's task, when it runs, tells nothing more.
-    second = (await _enter(world, await _code(world))).json()["id"]
+    second = (await enter_code(world, await new_code(world))).json()["id"]
     assert (await somchai.post(f"/api/v1/me/delegations/{second}/end", json={})).status_code == 200
     await resources.pool.execute(
         "UPDATE delegations SET ends_at = now() - interval '1 minute' WHERE id = $1::uuid", second

@@ -12,40 +12,12 @@ from typing import Any
 import httpx
 from litestar import Litestar
 
-from backend.core.crypto import national_id_check_digit
 from backend.core.resources import Resources
 from backend.delegation.service import latest_end, today
 from backend.identity.service import Identity, session_cookie_name
 from tests.conftest import app_client
+from tests.helpers.delegation import grant_body, new_national_id, new_person
 from tests.integration.conftest import SignIn
-
-_numbers = iter(range(10**6))
-
-
-def _national_id() -> str:
-    first_twelve = f"7{int(time.time() * 1000) % 10**6:06d}{next(_numbers):05d}"
-    return first_twelve + str(national_id_check_digit(first_twelve))
-
-
-async def _person(
-    sign_in: SignIn, resources: Resources, name_th: str, name_en: str
-) -> tuple[httpx.AsyncClient, str]:
-    national_id = _national_id()
-    browser = await sign_in(national_id=national_id)
-    me = (await browser.get("/api/v1/me")).json()
-    await resources.pool.execute(
-        "UPDATE citizens SET name_th = $2, name_en = $3 WHERE id = $1::uuid", me["id"], name_th, name_en
-    )
-    return browser, national_id
-
-
-def _grant(national_id: str, **extra: Any) -> dict[str, Any]:
-    return {
-        "national_id": national_id,
-        "scopes": ["bills", "messages"],
-        "ends_on": (today() + dt.timedelta(days=90)).isoformat(),
-        **extra,
-    }
 
 
 async def _log(browser: httpx.AsyncClient) -> list[dict[str, Any]]:
@@ -57,9 +29,9 @@ async def _log(browser: httpx.AsyncClient) -> list[dict[str, Any]]:
 async def test_a_grant_is_invited_accepted_and_seen_by_both_and_in_the_grantors_log(
     sign_in: SignIn, resources: Resources
 ) -> None:
-    somchai, _ = await _person(sign_in, resources, "สมชาย ใจดี", "Somchai Jaidee")
-    suda, suda_id = await _person(sign_in, resources, "สุดา ใจดี", "Suda Jaidee")
-    invited = await somchai.post("/api/v1/me/delegations", json=_grant(suda_id, reason="ลูกสาวช่วยจ่ายบิล"))
+    somchai, _ = await new_person(sign_in, resources, "สมชาย ใจดี", "Somchai Jaidee")
+    suda, suda_id = await new_person(sign_in, resources, "สุดา ใจดี", "Suda Jaidee")
+    invited = await somchai.post("/api/v1/me/delegations", json=grant_body(suda_id, reason="ลูกสาวช่วยจ่ายบิล"))
     assert invited.status_code == 201, invited.text
     grant = invited.json()
     assert grant["direction"] == "given"
@@ -103,7 +75,7 @@ async def test_a_grant_is_invited_accepted_and_seen_by_both_and_in_the_grantors_
 async def test_granting_needs_a_recent_strong_login(
     app: Litestar, sign_in: SignIn, resources: Resources
 ) -> None:
-    _, suda_id = await _person(sign_in, resources, "สุดา", "Suda")
+    _, suda_id = await new_person(sign_in, resources, "สุดา", "Suda")
     identity: Identity = app.state.identity
     citizen_id = (await (await sign_in()).get("/api/v1/me")).json()["id"]
     token, session = await identity.sessions.create(
@@ -113,7 +85,7 @@ async def test_granting_needs_a_recent_strong_login(
     async with app_client(app) as weak:
         weak.cookies.set(session_cookie_name(identity.settings), token)
         refused = await weak.post(
-            "/api/v1/me/delegations", json=_grant(suda_id), headers={"X-CSRF-Token": session.csrf_token}
+            "/api/v1/me/delegations", json=grant_body(suda_id), headers={"X-CSRF-Token": session.csrf_token}
         )
     assert refused.status_code == 401
     assert 'error="insufficient_user_authentication"' in refused.headers["WWW-Authenticate"]
@@ -121,14 +93,14 @@ async def test_granting_needs_a_recent_strong_login(
 
 
 async def test_bad_grants_are_refused_naming_the_field(sign_in: SignIn, resources: Resources) -> None:
-    somchai, somchai_id = await _person(sign_in, resources, "สมชาย", "Somchai")
-    _, suda_id = await _person(sign_in, resources, "สุดา", "Suda")
+    somchai, somchai_id = await new_person(sign_in, resources, "สมชาย", "Somchai")
+    _, suda_id = await new_person(sign_in, resources, "สุดา", "Suda")
     too_far = (latest_end(today()) + dt.timedelta(days=1)).isoformat()
     past = (today() - dt.timedelta(days=1)).isoformat()
     cases = {
-        "ends_on": [_grant(suda_id, ends_on=too_far), _grant(suda_id, ends_on=past)],
-        "national_id": [_grant(_national_id()), _grant(somchai_id), _grant("1101700207537")],
-        "scopes": [_grant(suda_id, scopes=[]), _grant(suda_id, scopes=["everything"])],
+        "ends_on": [grant_body(suda_id, ends_on=too_far), grant_body(suda_id, ends_on=past)],
+        "national_id": [grant_body(new_national_id()), grant_body(somchai_id), grant_body("1101700207537")],
+        "scopes": [grant_body(suda_id, scopes=[]), grant_body(suda_id, scopes=["everything"])],
     }
     for field, bodies in cases.items():
         for body in bodies:
@@ -138,18 +110,18 @@ async def test_bad_grants_are_refused_naming_the_field(sign_in: SignIn, resource
             fields = [error["field"].split("[")[0] for error in refused.json()["errors"]]
             assert field in fields, refused.text
     first = await somchai.post(
-        "/api/v1/me/delegations", json=_grant(suda_id, ends_on=latest_end(today()).isoformat())
+        "/api/v1/me/delegations", json=grant_body(suda_id, ends_on=latest_end(today()).isoformat())
     )
     assert first.status_code == 201, "a year from today is allowed"
-    again = await somchai.post("/api/v1/me/delegations", json=_grant(suda_id))
+    again = await somchai.post("/api/v1/me/delegations", json=grant_body(suda_id))
     assert again.status_code == 409, "one open grant between two people: renew it instead"
 
 
 async def test_only_the_invitee_accepts_and_either_ends_it(sign_in: SignIn, resources: Resources) -> None:
-    somchai, _ = await _person(sign_in, resources, "สมชาย", "Somchai")
-    suda, suda_id = await _person(sign_in, resources, "สุดา", "Suda")
-    stranger, _ = await _person(sign_in, resources, "คนอื่น", "Stranger")
-    grant = (await somchai.post("/api/v1/me/delegations", json=_grant(suda_id))).json()
+    somchai, _ = await new_person(sign_in, resources, "สมชาย", "Somchai")
+    suda, suda_id = await new_person(sign_in, resources, "สุดา", "Suda")
+    stranger, _ = await new_person(sign_in, resources, "คนอื่น", "Stranger")
+    grant = (await somchai.post("/api/v1/me/delegations", json=grant_body(suda_id))).json()
     url = f"/api/v1/me/delegations/{grant['id']}"
     assert (await somchai.post(f"{url}/accept")).status_code == 404, "the grantor cannot accept for them"
     assert (await stranger.post(f"{url}/accept")).status_code == 404
@@ -166,13 +138,13 @@ async def test_only_the_invitee_accepts_and_either_ends_it(sign_in: SignIn, reso
     assert latest["actor_kind"] == "citizen"
     assert latest["purpose_th"] == "คุณยกเลิกการให้ สุดา ทำแทนคุณ"
     # Ended, the two may start again.
-    assert (await somchai.post("/api/v1/me/delegations", json=_grant(suda_id))).status_code == 201
+    assert (await somchai.post("/api/v1/me/delegations", json=grant_body(suda_id))).status_code == 201
 
 
 async def test_an_invitee_who_ends_an_invitation_declines_it(sign_in: SignIn, resources: Resources) -> None:
-    somchai, _ = await _person(sign_in, resources, "สมชาย", "Somchai")
-    suda, suda_id = await _person(sign_in, resources, "สุดา", "Suda")
-    grant = (await somchai.post("/api/v1/me/delegations", json=_grant(suda_id))).json()
+    somchai, _ = await new_person(sign_in, resources, "สมชาย", "Somchai")
+    suda, suda_id = await new_person(sign_in, resources, "สุดา", "Suda")
+    grant = (await somchai.post("/api/v1/me/delegations", json=grant_body(suda_id))).json()
     declined = await suda.post(f"/api/v1/me/delegations/{grant['id']}/end", json={})
     assert declined.json()["status"] == "declined"
     [latest, *_] = await _log(somchai)
@@ -183,9 +155,9 @@ async def test_an_invitee_who_ends_an_invitation_declines_it(sign_in: SignIn, re
 async def test_the_grantor_renews_for_at_most_a_year_and_may_change_the_scopes(
     sign_in: SignIn, resources: Resources
 ) -> None:
-    somchai, _ = await _person(sign_in, resources, "สมชาย", "Somchai")
-    suda, suda_id = await _person(sign_in, resources, "สุดา", "Suda")
-    grant = (await somchai.post("/api/v1/me/delegations", json=_grant(suda_id))).json()
+    somchai, _ = await new_person(sign_in, resources, "สมชาย", "Somchai")
+    suda, suda_id = await new_person(sign_in, resources, "สุดา", "Suda")
+    grant = (await somchai.post("/api/v1/me/delegations", json=grant_body(suda_id))).json()
     await suda.post(f"/api/v1/me/delegations/{grant['id']}/accept")
     url = f"/api/v1/me/delegations/{grant['id']}/renew"
     too_far = (latest_end(today()) + dt.timedelta(days=1)).isoformat()
@@ -203,9 +175,9 @@ async def test_the_grantor_renews_for_at_most_a_year_and_may_change_the_scopes(
 
 
 async def test_a_grant_past_its_last_day_has_ended_for_both(sign_in: SignIn, resources: Resources) -> None:
-    somchai, _ = await _person(sign_in, resources, "สมชาย", "Somchai")
-    suda, suda_id = await _person(sign_in, resources, "สุดา", "Suda")
-    grant = (await somchai.post("/api/v1/me/delegations", json=_grant(suda_id))).json()
+    somchai, _ = await new_person(sign_in, resources, "สมชาย", "Somchai")
+    suda, suda_id = await new_person(sign_in, resources, "สุดา", "Suda")
+    grant = (await somchai.post("/api/v1/me/delegations", json=grant_body(suda_id))).json()
     await suda.post(f"/api/v1/me/delegations/{grant['id']}/accept")
     await resources.pool.execute(
         "UPDATE delegations SET ends_on = $2, created_at = created_at - interval '100 days' "
@@ -222,12 +194,12 @@ async def test_one_person_acts_for_at_most_the_configured_number_of_people(
     sign_in: SignIn, resources: Resources
 ) -> None:
     limit = resources.settings.delegations_per_delegate
-    _, suda_id = await _person(sign_in, resources, "สุดา", "Suda")
+    _, suda_id = await new_person(sign_in, resources, "สุดา", "Suda")
     for number in range(limit):
-        parent, _ = await _person(sign_in, resources, f"คนที่ {number}", f"Person {number}")
-        assert (await parent.post("/api/v1/me/delegations", json=_grant(suda_id))).status_code == 201
-    one_more, _ = await _person(sign_in, resources, "อีกคน", "One more")
-    refused = await one_more.post("/api/v1/me/delegations", json=_grant(suda_id))
+        parent, _ = await new_person(sign_in, resources, f"คนที่ {number}", f"Person {number}")
+        assert (await parent.post("/api/v1/me/delegations", json=grant_body(suda_id))).status_code == 201
+    one_more, _ = await new_person(sign_in, resources, "อีกคน", "One more")
+    refused = await one_more.post("/api/v1/me/delegations", json=grant_body(suda_id))
     assert refused.status_code == 409
     assert f"already acts for {limit} people" in refused.json()["detail"]
 
@@ -235,9 +207,9 @@ async def test_one_person_acts_for_at_most_the_configured_number_of_people(
 async def test_support_sees_who_acts_for_whom_masked_and_the_look_is_recorded(
     sign_in: SignIn, resources: Resources
 ) -> None:
-    somchai, _ = await _person(sign_in, resources, "สมชาย", "Somchai")
-    suda, suda_id = await _person(sign_in, resources, "สุดา", "Suda")
-    grant = (await somchai.post("/api/v1/me/delegations", json=_grant(suda_id))).json()
+    somchai, _ = await new_person(sign_in, resources, "สมชาย", "Somchai")
+    suda, suda_id = await new_person(sign_in, resources, "สุดา", "Suda")
+    grant = (await somchai.post("/api/v1/me/delegations", json=grant_body(suda_id))).json()
     await suda.post(f"/api/v1/me/delegations/{grant['id']}/accept")
     somchai_id = (await somchai.get("/api/v1/me")).json()["id"]
     staff = await sign_in(("support", None))

@@ -12,33 +12,11 @@ import httpx
 from litestar import Litestar
 
 from backend.core.resources import Resources
-from backend.delegation.schemas import Scope
 from backend.delegation.service import today
-from tests.factories import make_agency, make_bill, make_notification, valid_national_id
+from tests.factories import valid_national_id
 from tests.factories.delegation import make_delegation
+from tests.helpers.delegation import grantor_and_delegate
 from tests.integration.conftest import SignIn
-
-
-async def _people(
-    app: Litestar, sign_in: SignIn, resources: Resources, scopes: tuple[Scope, ...] = ("bills", "messages")
-) -> dict[str, Any]:
-    """Somchai, who has a bill and a message; Suda, who acts for him in ``scopes``."""
-    national_id = valid_national_id(220)
-    somchai = await sign_in(national_id=national_id)
-    suda = await sign_in()
-    ids = [(await browser.get("/api/v1/me")).json()["id"] for browser in (somchai, suda)]
-    for citizen_id, name_th, name_en in zip(ids, ("สมชาย", "สุดา"), ("Somchai", "Suda"), strict=True):
-        await resources.pool.execute(
-            "UPDATE citizens SET name_th = $2, name_en = $3 WHERE id = $1::uuid", citizen_id, name_th, name_en
-        )
-    agency = await make_agency(resources.pool, status="approved")
-    bill = await make_bill(resources.pool, agency, app.state.identity.cipher.lookup_hash(national_id))
-    message = await make_notification(resources.pool, ids[0], agency)
-    grant = await make_delegation(resources.pool, grantor_id=ids[0], delegate_id=ids[1], scopes=scopes)
-    return {
-        "somchai": somchai, "suda": suda, "somchai_id": ids[0], "suda_id": ids[1], "bill": bill.id,
-        "message": message.id, "grant": grant.id, "as_him": {"X-Acting-For": grant.id},
-    }  # fmt: skip
 
 
 async def _log(browser: httpx.AsyncClient) -> list[dict[str, Any]]:
@@ -49,7 +27,7 @@ async def _log(browser: httpx.AsyncClient) -> list[dict[str, Any]]:
 async def test_a_delegate_pays_his_bill_and_reads_his_messages_and_he_sees_each_step_named(
     app: Litestar, sign_in: SignIn, resources: Resources
 ) -> None:
-    world = await _people(app, sign_in, resources)
+    world = await grantor_and_delegate(app, sign_in, resources)
     suda, as_him = world["suda"], world["as_him"]
     assert (await suda.get("/api/v1/bills")).json() == [], "her own: no bills"
     bills = (await suda.get("/api/v1/bills", headers=as_him)).json()
@@ -89,7 +67,7 @@ async def test_a_delegate_pays_his_bill_and_reads_his_messages_and_he_sees_each_
 async def test_outside_the_granted_scopes_and_the_grantors_own_settings_a_delegate_is_refused(
     app: Litestar, sign_in: SignIn, resources: Resources
 ) -> None:
-    world = await _people(app, sign_in, resources, scopes=("messages",))
+    world = await grantor_and_delegate(app, sign_in, resources, scopes=("messages",))
     suda, as_him = world["suda"], world["as_him"]
     refused: list[tuple[str, str, Any, str]] = [
         ("GET", "/api/v1/bills", None, "a scope not granted"),
@@ -123,7 +101,7 @@ async def test_outside_the_granted_scopes_and_the_grantors_own_settings_a_delega
 async def test_an_end_or_expiry_holds_from_the_next_request_and_a_made_up_grant_is_refused(
     app: Litestar, sign_in: SignIn, resources: Resources
 ) -> None:
-    world = await _people(app, sign_in, resources)
+    world = await grantor_and_delegate(app, sign_in, resources)
     suda, as_him = world["suda"], world["as_him"]
     assert (await suda.get("/api/v1/inbox", headers=as_him)).status_code == 200
     ended = await world["somchai"].post(f"/api/v1/me/delegations/{world['grant']}/end", json={})

@@ -14,8 +14,8 @@ from backend.delegation.family import last_day_as_child
 from backend.delegation.service import today
 from backend.server.worker import build_worker, recheck_guardianships
 from tests.helpers.connectors import agency_with, connector, control
+from tests.helpers.delegation import new_national_id, new_person
 from tests.integration.conftest import SignIn
-from tests.integration.test_delegation import _national_id, _person
 
 
 async def _registry(
@@ -57,8 +57,8 @@ async def test_a_confirmed_parent_acts_for_their_child_at_once_until_the_15th_bi
 ) -> None:
     await control(agencies_url, "civil-registry", "ok")
     await _registry(sign_in, resources, agencies_url, "civil-registry", "parentage")
-    malee, malee_id = await _person(sign_in, resources, "มาลี สุขใจ", "Malee Sukjai")
-    child, born = _national_id(), today().replace(year=today().year - 7)
+    malee, malee_id = await new_person(sign_in, resources, "มาลี สุขใจ", "Malee Sukjai")
+    child, born = new_national_id(), today().replace(year=today().year - 7)
     await _hold(agencies_url, "civil-registry", malee_id, child, born)
 
     added = await malee.post("/api/v1/me/delegations/family", json=_add("parent", child, born))
@@ -112,8 +112,8 @@ async def test_not_confirmed_fifteen_or_over_and_a_registry_down_are_refused_and
 ) -> None:
     await control(agencies_url, "civil-registry", "ok")
     await _registry(sign_in, resources, agencies_url, "civil-registry", "parentage")
-    somchai, somchai_id = await _person(sign_in, resources, "สมชาย ใจดี", "Somchai Jaidee")
-    child, born = _national_id(), today().replace(year=today().year - 5)
+    somchai, somchai_id = await new_person(sign_in, resources, "สมชาย ใจดี", "Somchai Jaidee")
+    child, born = new_national_id(), today().replace(year=today().year - 5)
     await _hold(agencies_url, "civil-registry", somchai_id, child, born)
 
     rows_before = await resources.pool.fetchval("SELECT count(*) FROM citizens WHERE issuer = 'registry'")
@@ -122,7 +122,9 @@ async def test_not_confirmed_fifteen_or_over_and_a_registry_down_are_refused_and
     )
     assert wrong_day.status_code == 422, wrong_day.text
     assert wrong_day.json()["type"] == "/problems/relationship-not-confirmed"
-    stranger = await somchai.post("/api/v1/me/delegations/family", json=_add("parent", _national_id(), born))
+    stranger = await somchai.post(
+        "/api/v1/me/delegations/family", json=_add("parent", new_national_id(), born)
+    )
     assert stranger.json()["type"] == "/problems/relationship-not-confirmed"
     # Nobody's row was made for a number the registry did not confirm.
     rows_after = await resources.pool.fetchval("SELECT count(*) FROM citizens WHERE issuer = 'registry'")
@@ -150,8 +152,8 @@ async def test_a_guardianship_the_registry_ends_is_refused_from_the_next_request
 ) -> None:
     await control(agencies_url, "guardianship", "ok")
     await _registry(sign_in, resources, agencies_url, "guardianship", "guardianship")
-    boonmee, boonmee_id = await _person(sign_in, resources, "บุญมี พอเพียง", "Boonmee Phophiang")
-    ward, born = _national_id(), today().replace(year=today().year - 9)
+    boonmee, boonmee_id = await new_person(sign_in, resources, "บุญมี พอเพียง", "Boonmee Phophiang")
+    ward, born = new_national_id(), today().replace(year=today().year - 9)
     await _hold(agencies_url, "guardianship", boonmee_id, ward, born)
     added = await boonmee.post("/api/v1/me/delegations/family", json=_add("guardian", ward, born))
     assert added.status_code == 201, added.text
@@ -205,8 +207,8 @@ async def test_a_child_born_on_29_february_is_acted_for_until_27_february_of_the
     """The rule in Python and the database's CHECK add years alike (29 February + 15 years = 28 February)."""
     await control(agencies_url, "civil-registry", "ok")
     await _registry(sign_in, resources, agencies_url, "civil-registry", "parentage")
-    parent, parent_id = await _person(sign_in, resources, "วิภา ทำงาน", "Wipa Thamngan")
-    child, born = _national_id(), dt.date(2016, 2, 29)
+    parent, parent_id = await new_person(sign_in, resources, "วิภา ทำงาน", "Wipa Thamngan")
+    child, born = new_national_id(), dt.date(2016, 2, 29)
     await _hold(agencies_url, "civil-registry", parent_id, child, born)
     added = await parent.post("/api/v1/me/delegations/family", json=_add("parent", child, born))
     assert added.status_code == 201, added.text

@@ -12,10 +12,9 @@ from litestar import Litestar
 
 from backend.core.resources import Resources
 from notifications.platform import platform_sender_id
+from tests.helpers.delegation import grant_body, grantor_and_delegate, new_person
 from tests.helpers.notifications import TEMPLATE
 from tests.integration.conftest import SignIn
-from tests.integration.test_delegation import _grant, _person
-from tests.integration.test_delegation_acting import _people
 
 _PLATFORM = ("platform", "ทางรัฐ", "Thang Rat (the platform)")
 
@@ -33,11 +32,11 @@ def _texts(notices: list[dict[str, Any]]) -> str:
 async def test_each_change_to_a_grant_is_one_notice_to_the_grantor_and_the_grantors_changes_to_the_delegate(
     sign_in: SignIn, resources: Resources
 ) -> None:
-    somchai, somchai_nid = await _person(sign_in, resources, "สมชาย ใจดี", "Somchai Jaidee")
-    suda, suda_nid = await _person(sign_in, resources, "สุดา ใจดี", "Suda Jaidee")
-    grant = (await somchai.post("/api/v1/me/delegations", json=_grant(suda_nid))).json()
+    somchai, somchai_nid = await new_person(sign_in, resources, "สมชาย ใจดี", "Somchai Jaidee")
+    suda, suda_nid = await new_person(sign_in, resources, "สุดา ใจดี", "Suda Jaidee")
+    grant = (await somchai.post("/api/v1/me/delegations", json=grant_body(suda_nid))).json()
     assert (await suda.post(f"/api/v1/me/delegations/{grant['id']}/accept")).status_code == 200
-    renewal = {"ends_on": _grant(suda_nid)["ends_on"]}
+    renewal = {"ends_on": grant_body(suda_nid)["ends_on"]}
     path = f"/api/v1/me/delegations/{grant['id']}"
     assert (await somchai.post(f"{path}/renew", json=renewal)).status_code == 200
     assert (await somchai.post(f"{path}/end", json={})).status_code == 200
@@ -69,7 +68,7 @@ async def test_each_change_to_a_grant_is_one_notice_to_the_grantor_and_the_grant
 async def test_a_delegate_step_that_changes_something_is_one_notice_and_a_read_is_none(
     app: Litestar, sign_in: SignIn, resources: Resources
 ) -> None:
-    world = await _people(app, sign_in, resources)
+    world = await grantor_and_delegate(app, sign_in, resources)
     suda, as_him = world["suda"], world["as_him"]
     paying = {"idempotency_key": "k1"}
     for _ in range(2):  # the app sends it again after a lost answer: the same payment, one notice
@@ -94,7 +93,7 @@ async def test_a_delegate_step_that_changes_something_is_one_notice_and_a_read_i
 async def test_a_platform_notice_checks_as_genuine_from_the_platform(
     app: Litestar, sign_in: SignIn, resources: Resources, client: httpx.AsyncClient
 ) -> None:
-    world = await _people(app, sign_in, resources)
+    world = await grantor_and_delegate(app, sign_in, resources)
     sent = await world["suda"].post(
         f"/api/v1/bills/{world['bill']}/payments", json={"idempotency_key": "k1"}, headers=world["as_him"]
     )

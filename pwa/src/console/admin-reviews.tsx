@@ -104,7 +104,7 @@ function TermsList({ terms }: { terms: Terms }) {
       {terms.oauth_token_url && (<><dt>{w("tokenUrl")}</dt><dd><Destination url={terms.oauth_token_url} /></dd></>)}
       <dt>{w("authentication")}</dt><dd>{label(language, "authKind", terms.auth_kind)}</dd>
       <dt>{w("purpose")}</dt><dd>{pick(terms, "purpose")}</dd>
-      <dt>{w("dataItems")}</dt><dd>{(language === "th" ? terms.fields_th : terms.fields_en).join(", ") || "—"}</dd>
+      <dt>{w("dataItems")}</dt><dd>{pick(terms, "fields").join(", ") || "—"}</dd>
       <dt>{w("consentRule")}</dt>
       <dd>{terms.consent_required ? fill(w("consentNeeded"), { days: terms.consent_days }) : w("consentNotNeeded")}</dd>
       <dt>{w("ages")}</dt><dd>{ages}</dd>

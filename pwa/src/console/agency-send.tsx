@@ -8,7 +8,7 @@
 import { useEffect, useState } from "preact/hooks";
 
 import { request, type Schema } from "../api";
-import { formatDate } from "../i18n";
+import { formatDate, locale } from "../i18n";
 import { useLoad } from "../state";
 import { DateInput } from "../ui/date-input";
 import { Field } from "../ui/field";
@@ -185,7 +185,7 @@ export function SendPanel({ agencyId }: { agencyId: number }) {
         <section class="notice confirm" aria-labelledby="confirm-title">
           <h3 id="confirm-title">{a("confirmSend")}</h3>
           <p role="status">
-            {a("willReach")} <strong>{confirm.toLocaleString(language === "th" ? "th-TH" : "en-GB")} {a("people")}</strong>{" "}
+            {a("willReach")} <strong>{confirm.toLocaleString(locale(language))} {a("people")}</strong>{" "}
             {later && date ? `${a("at")} ${formatDate(language, sendAt(date, time) as string, true)}` : a("rightAway")}
           </p>
           <div class="actions">

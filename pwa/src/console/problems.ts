@@ -2,25 +2,14 @@
 // one field (problemsOf), as the API names them (RFC 9457 errors[]).
 import { ApiError } from "../api";
 import type { Language } from "../i18n";
+import { fieldProblem, MISSING, NOT_VALID, OUT_OF_RANGE, THAI, TOO_LONG, WRONG_FORM } from "../ui/field-problem";
 import { type Word, useWords } from "./words";
 
-const THAI = /[\u0E00-\u0E7F]/;
-
-/** One field's problem in the reader's language: the API writes its own rules "Thai · English"; the
- * checks msgspec makes (length, pattern, missing) are said in words; anything else is not shown raw. */
+/** One field's problem in the reader's language (ui/field-problem): the API's own "Thai · English", the
+ * checks msgspec makes (length, pattern, missing) in words; anything else in English as the API says it,
+ * never raw in Thai. */
 export function fieldMessage(language: Language, message: string): string {
-  if (THAI.test(message)) {
-    const [thai, english] = message.split(" · ");
-    return language === "th" ? thai : english ?? thai;
-  }
-  const known: [RegExp, string, string][] = [
-    [/length >= 1|missing required/i, "โปรดกรอกช่องนี้", "Fill this in."],
-    [/length <=/i, "ยาวเกินกำหนด", "Too long."],
-    [/regex|pattern/i, "รูปแบบไม่ถูกต้อง", "Not in the expected form."],
-    [/>=|<=/, "ค่าอยู่นอกช่วงที่รับได้", "Out of the allowed range."],
-  ];
-  for (const [pattern, th, en] of known) if (pattern.test(message)) return language === "th" ? th : en;
-  return language === "th" ? "ค่านี้ไม่ถูกต้อง โปรดตรวจสอบ" : message;
+  return fieldProblem(language, message, [MISSING, TOO_LONG, WRONG_FORM, OUT_OF_RANGE], { th: NOT_VALID.th, en: message });
 }
 
 export function useFieldText(): (message: string) => string {

@@ -1,10 +1,11 @@
-// What became of a message the agency sent, in words, polled once a second until nothing is waiting: one
-// citizen's message (reached the phone, waiting, in the inbox only, not sent by their settings, failed)
-// or a campaign's counts (delivered / waiting / in the inbox only / not sent by choice / failed), with
-// its chart. A message in the inbox of a citizen with no device is in their inbox: not a failure.
+// What became of a message the agency sent, in words, until nothing is waiting: one citizen's message
+// (asked for once a second: reached the phone, waiting, in the inbox only, not sent by their settings,
+// failed) or a campaign's counts as the server pushes them (delivered / waiting / in the inbox only /
+// not sent by choice / failed), with its chart. A message in the inbox of a citizen with no device is in
+// their inbox: not a failure.
 import { useEffect, useState } from "preact/hooks";
 
-import { request, type Schema } from "../api";
+import { apiPath, request, type Schema } from "../api";
 import { formatDate } from "../i18n";
 import { useAgencyWords } from "./agency-words";
 import { CampaignChart, type Sample } from "./chart";
@@ -44,20 +45,31 @@ export function Progress({ agencyId, sent }: { agencyId: number; sent: { kind: "
 
   useEffect(() => {
     const started = Date.now();
+    if (sent.kind !== "one") {
+      // A campaign's progress arrives as server-sent events when it moves (no asking every second); the
+      // server ends the stream when nothing waits, and EventSource reconnects by itself after a cut.
+      const events = new EventSource(
+        apiPath("/api/v1/agency/{agency_id}/notification-campaigns/{campaign_id}/live", {
+          agency_id: agencyId,
+          campaign_id: sent.id,
+        }),
+      );
+      events.addEventListener("progress", (event) => {
+        const data = JSON.parse((event as MessageEvent<string>).data) as Schema<"CampaignProgress">;
+        setMany(data);
+        const counts = { ...data.counts, "permanent-failure": (data.counts["permanent-failure"] ?? 0) - data.inbox_only };
+        setSamples((previous) => [...previous.slice(-119), { seconds: (Date.now() - started) / 1000, counts }]);
+        if (data.status === "expanded" && sorted(data.counts, data.inbox_only).waiting === 0) events.close();
+      });
+      return () => events.close();
+    }
+    // One citizen's message: a single row, asked for once a second while it waits.
     let timer = 0;
     async function poll() {
       try {
-        if (sent.kind === "one") {
-          const { data } = await request("GET", "/api/v1/agency/{agency_id}/notifications/{notification_id}", { path: { agency_id: agencyId, notification_id: sent.id } });
-          setOne(data);
-          if (oneState(data) === "sent_waiting") timer = window.setTimeout(poll, 1000);
-        } else {
-          const { data } = await request("GET", "/api/v1/agency/{agency_id}/notification-campaigns/{campaign_id}", { path: { agency_id: agencyId, campaign_id: sent.id } });
-          setMany(data);
-          const counts = { ...data.counts, "permanent-failure": (data.counts["permanent-failure"] ?? 0) - data.inbox_only };
-          setSamples((previous) => [...previous.slice(-119), { seconds: (Date.now() - started) / 1000, counts }]);
-          if (data.status !== "expanded" || sorted(data.counts, data.inbox_only).waiting > 0) timer = window.setTimeout(poll, 1000);
-        }
+        const { data } = await request("GET", "/api/v1/agency/{agency_id}/notifications/{notification_id}", { path: { agency_id: agencyId, notification_id: sent.id } });
+        setOne(data);
+        if (oneState(data) === "sent_waiting") timer = window.setTimeout(poll, 1000);
       } catch {
         timer = window.setTimeout(poll, 2000); // the next try
       }

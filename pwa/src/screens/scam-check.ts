@@ -1,6 +1,8 @@
 // Scam warnings and reports on the citizen's side: whether pasted text names a host or sender that a
 // published warning covers, and a report's body as the API takes it (docs/genuine-messages.md).
 import type { Schema } from "../api";
+import type { Language } from "../i18n";
+import { fieldProblem, INVISIBLE, NOT_VALID, TOO_LONG } from "../ui/field-problem";
 import { foreignLinks } from "./message-check";
 
 export type ScamWarning = Schema<"ScamWarning">;
@@ -67,14 +69,6 @@ export async function base64Of(file: Blob): Promise<string> {
 }
 
 /** A field's problem as the report form shows it: the server's "Thai · English", or said in words. */
-export function reportFieldMessage(language: "th" | "en", message: string): string {
-  if (/[\u0E00-\u0E7F]/.test(message)) {
-    const [thai, english] = message.split(" · ");
-    return language === "th" ? thai : (english ?? thai);
-  }
-  if (/^contains U\+/.test(message)) {
-    return language === "th" ? "มีอักขระที่มองไม่เห็นปนอยู่ โปรดพิมพ์ใหม่" : "Contains an invisible character: please type it again.";
-  }
-  if (/length <=/.test(message)) return language === "th" ? "ยาวเกินกำหนด" : "Too long.";
-  return language === "th" ? "ค่านี้ไม่ถูกต้อง โปรดตรวจสอบ" : "Not valid: please check it.";
+export function reportFieldMessage(language: Language, message: string): string {
+  return fieldProblem(language, message, [INVISIBLE, TOO_LONG], NOT_VALID);
 }
