@@ -9,6 +9,7 @@ from litestar import Litestar
 
 from backend.core.resources import Resources
 from tests.factories import make_agency, make_bill, valid_national_id
+from tests.helpers.delegation import named
 from tests.integration.conftest import SignIn
 
 POINT = "สำนักงานเขตบางรัก ช่อง 3"
@@ -21,11 +22,7 @@ async def counter_world(
     national_id = valid_national_id(seed)
     somchai = await sign_in(national_id=national_id)
     somsri = await sign_in(("counter_staff", None))
-    ids = [(await browser.get("/api/v1/me")).json()["id"] for browser in (somchai, somsri)]
-    for citizen_id, th, en in zip(ids, ("สมชาย ใจดี", "สมศรี ใจงาม"), ("Somchai", "Somsri"), strict=True):
-        await resources.pool.execute(
-            "UPDATE citizens SET name_th = $2, name_en = $3 WHERE id = $1::uuid", citizen_id, th, en
-        )
+    ids = await named(resources, (somchai, "สมชาย ใจดี", "Somchai"), (somsri, "สมศรี ใจงาม", "Somsri"))
     agency = await make_agency(resources.pool, status="approved")
     bill = await make_bill(resources.pool, agency, app.state.identity.cipher.lookup_hash(national_id))
     return {

@@ -46,6 +46,16 @@ def grant_body(national_id: str, **extra: Any) -> dict[str, Any]:
     }
 
 
+async def named(resources: Resources, *people: tuple[httpx.AsyncClient, str, str]) -> list[str]:
+    """The signed-in people's ids, each given a Thai and an English name (as their ID card would)."""
+    ids = [(await browser.get("/api/v1/me")).json()["id"] for browser, _, _ in people]
+    for citizen_id, (_, name_th, name_en) in zip(ids, people, strict=True):
+        await resources.pool.execute(
+            "UPDATE citizens SET name_th = $2, name_en = $3 WHERE id = $1::uuid", citizen_id, name_th, name_en
+        )
+    return ids
+
+
 async def grantor_and_delegate(
     app: Litestar, sign_in: SignIn, resources: Resources, scopes: tuple[Scope, ...] = ("bills", "messages")
 ) -> dict[str, Any]:
@@ -53,11 +63,7 @@ async def grantor_and_delegate(
     national_id = valid_national_id(220)
     somchai = await sign_in(national_id=national_id)
     suda = await sign_in()
-    ids = [(await browser.get("/api/v1/me")).json()["id"] for browser in (somchai, suda)]
-    for citizen_id, name_th, name_en in zip(ids, ("สมชาย", "สุดา"), ("Somchai", "Suda"), strict=True):
-        await resources.pool.execute(
-            "UPDATE citizens SET name_th = $2, name_en = $3 WHERE id = $1::uuid", citizen_id, name_th, name_en
-        )
+    ids = await named(resources, (somchai, "สมชาย", "Somchai"), (suda, "สุดา", "Suda"))
     agency = await make_agency(resources.pool, status="approved")
     bill = await make_bill(resources.pool, agency, app.state.identity.cipher.lookup_hash(national_id))
     message = await make_notification(resources.pool, ids[0], agency)
