@@ -150,6 +150,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename="upper"):
     """Days after which push delivery attempts (status codes, reasons) are deleted."""
     scam_report_retention_days: Annotated[int, msgspec.Meta(ge=1)] = 30
     """Days after which an undecided scam report loses the text, link and screenshot pasted into it."""
+    access_log_retention_days: Annotated[int, msgspec.Meta(ge=90)] = 730
+    """Days "who accessed my data" keeps a record; never under 90 (the floor for access logs), and as
+    long as a citizen's PDPA request about that period must be answerable."""
+    entitlement_state_retention_days: Annotated[int, msgspec.Meta(ge=30)] = 400
+    """Days after which an agency's last answer about a citizen that was not asked again is forgotten:
+    campaigns to "eligible but not enrolled" then never go out on a year-old answer."""
     bank_secrets: str = ""
     """Callback signing secrets, ``bank:secret`` comma separated (demo mode adds ``demo-bank``)."""
     payment_expiry_minutes: int = 15

@@ -237,3 +237,21 @@ def grouped(rows: list[DataAccessView], limit: int, *, more: bool) -> tuple[list
         consumed = row.id
     close_run()
     return entries, consumed if more else None
+
+
+async def forget_records_older_than(db: Db, days: int, batch: int = 5000) -> int:
+    """One batch of records older than ``days``, deleted; how many. Records are numbered as they are
+    written, so the oldest are the lowest ids: the batch reads ``batch`` rows of the primary key from the
+    start and deletes the old ones among them, never the table (a few rows written out of order by
+    a second at the boundary wait for the next day)."""
+    result: str = await db.execute(
+        """
+        DELETE FROM data_access_log WHERE id = ANY(ARRAY(
+            SELECT id FROM (SELECT id, at FROM data_access_log ORDER BY id LIMIT $2) AS oldest
+            WHERE at < now() - make_interval(days => $1)
+        ))
+        """,
+        days,
+        batch,
+    )
+    return int(result.rsplit(maxsplit=1)[-1])

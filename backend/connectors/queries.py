@@ -314,3 +314,18 @@ async def recent_calls(db: Db, connector_id: int) -> CallCounts:
     )
     assert row is not None  # an aggregate always answers one row
     return msgspec.convert(dict(row), CallCounts)
+
+
+async def forget_states_unseen_for(db: Db, days: int, batch: int = 5000) -> int:
+    """One batch of entitlement states no connector has confirmed for ``days`` (``seen_at``, index of
+    migration 0043), deleted; how many."""
+    result: str = await db.execute(
+        """
+        DELETE FROM entitlement_states WHERE ctid = ANY(ARRAY(
+            SELECT ctid FROM entitlement_states WHERE seen_at < now() - make_interval(days => $1) LIMIT $2
+        ))
+        """,
+        days,
+        batch,
+    )
+    return int(result.rsplit(maxsplit=1)[-1])

@@ -344,6 +344,17 @@ async def data_access_page(
     return DataAccessPage(items=items, next_before=next_before, agencies=agencies)
 
 
+async def forget_old_records(pool: Pool, *, access_log_days: int, state_days: int) -> tuple[int, int]:
+    """The retention job's part: (access records, entitlement states) deleted, batch by batch so that no
+    transaction grows large."""
+    records = states = 0
+    while batch := await access_log.forget_records_older_than(pool, access_log_days):
+        records += batch
+    while batch := await queries.forget_states_unseen_for(pool, state_days):
+        states += batch
+    return records, states
+
+
 async def forget_old_answers(pool: Pool) -> int:
     """The retention job's part: answers kept past the longest cache lifetime and the stale day."""
     deleted = 0

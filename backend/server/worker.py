@@ -17,7 +17,7 @@ from saq import CronJob, Worker
 
 from backend.applications.files import FileStore
 from backend.applications.storage import collect_garbage
-from backend.connectors.service import forget_old_answers
+from backend.connectors.service import forget_old_answers, forget_old_records
 from backend.core import tasks
 from backend.core.crypto import NationalIdCipher
 from backend.core.resources import Resources, open_resources
@@ -67,14 +67,24 @@ async def apply_retention(ctx: dict[str, Any]) -> tuple[int, int]:
         resources.pool, text_days=resources.settings.notification_body_retention_days
     )
     purged += await forget_old_answers(resources.pool)
+    records, states = await forget_old_records(
+        resources.pool,
+        access_log_days=resources.settings.access_log_retention_days,
+        state_days=resources.settings.entitlement_state_retention_days,
+    )
     # What a citizen pasted into a scam report that is still undecided (decided ones are purged then).
     purged += await scam_retention(resources.pool, days=resources.settings.scam_report_retention_days)
     tasks_deleted = await tasks.prune_finished_tasks(
         resources.pool, resources.settings.finished_task_retention_days
     )
-    if purged or deleted or tasks_deleted:
+    if purged or deleted or tasks_deleted or records or states:
         _log.info(
-            "retention_applied", bodies_purged=purged, attempts_deleted=deleted, tasks_deleted=tasks_deleted
+            "retention_applied",
+            bodies_purged=purged,
+            attempts_deleted=deleted,
+            tasks_deleted=tasks_deleted,
+            access_records_deleted=records,
+            entitlement_states_deleted=states,
         )
     return purged, deleted
 

@@ -110,3 +110,12 @@ def test_a_worker_reads_4096_requests_at_a_time_unless_told_otherwise_within_bou
 
 def test_https_public_url_is_detected(tmp_path: Path) -> None:
     assert load_settings({"VAR_DIR": str(tmp_path), "PUBLIC_URL": "https://app.go.th"}).uses_https
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [("ACCESS_LOG_RETENTION_DAYS", "89"), ("ENTITLEMENT_STATE_RETENTION_DAYS", "7")]
+)
+def test_retention_below_its_floor_is_refused(tmp_path: Path, name: str, value: str) -> None:
+    environ = {"VAR_DIR": str(tmp_path), "DATABASE_URL": "postgresql://db/x", **REAL_SECRETS, name: value}
+    with pytest.raises(ConfigurationError):
+        load_settings(environ)
