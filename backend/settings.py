@@ -72,7 +72,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename="upper"):
     db_pool_max_size: int = 10
     db_command_timeout_seconds: float = 10.0
     redis_max_connections: int = 200
-    """Per process; requests wait up to 5 s for a free one under a burst."""
+    """Per process; under a burst an API request waits up to ``redis_pool_wait_seconds`` for a free one."""
+    db_pool_wait_seconds: Annotated[float, msgspec.Meta(gt=0, le=30)] = 2.0
+    """The longest an API request waits for a database connection; past it, a quick 503 with Retry-After
+    (a surge is refused at once rather than queued until every phone has given up). Workers wait."""
+    redis_pool_wait_seconds: Annotated[float, msgspec.Meta(gt=0, le=30)] = 2.0
+    """The same for a Redis connection."""
     http_connect_timeout_seconds: float = 3.0
     http_timeout_seconds: float = 10.0
     """Total time allowed for one outbound call (agencies, identity provider, push services)."""

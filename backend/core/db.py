@@ -38,25 +38,53 @@ async def _connect(*args: Any, **kwargs: Any) -> asyncpg.Connection[asyncpg.Reco
     return connection
 
 
+class _WaitingPool(asyncpg.Pool):
+    """A pool whose every acquisition (its own fetch/execute/... use ``self.acquire()``) waits at most
+    ``acquire_timeout`` unless told otherwise."""
+
+    __slots__ = ("acquire_timeout",)
+    acquire_timeout: float
+
+    def acquire(self, *, timeout: float | None = None) -> Any:
+        return super().acquire(timeout=self.acquire_timeout if timeout is None else timeout)
+
+
 async def create_pool(
     dsn: str,
     *,
     min_size: int = 2,
     max_size: int = 10,
     command_timeout: float = 10.0,
+    acquire_timeout: float | None = None,
     **kwargs: Any,
 ) -> Pool:
-    pool = await asyncpg.create_pool(
-        dsn,
-        min_size=min_size,
-        max_size=max_size,
-        command_timeout=command_timeout,
-        init=_init_connection,
-        connect=_connect,
-        server_settings={"application_name": "citizen", "timezone": "UTC"},
+    """``acquire_timeout``: the longest any use of the pool waits for a free connection (its own
+    statements and ``acquire()`` alike), raising ``TimeoutError`` (answered 503 with Retry-After) rather
+    than queueing without end; ``None`` waits (the worker, whose tasks are not anyone's phone)."""
+    options: dict[str, Any] = {
+        "min_size": min_size,
+        "max_size": max_size,
+        "command_timeout": command_timeout,
+        "init": _init_connection,
+        "connect": _connect,
+        "server_settings": {"application_name": "citizen", "timezone": "UTC"},
         **kwargs,
+    }
+    if acquire_timeout is None:
+        pool: Pool = await asyncpg.create_pool(dsn, **options)
+        return pool
+    # create_pool's own defaults, for the subclass it cannot be asked to build.
+    waiting = _WaitingPool(
+        dsn,
+        max_queries=50_000,
+        max_inactive_connection_lifetime=300.0,
+        loop=None,
+        connection_class=asyncpg.Connection,
+        record_class=asyncpg.Record,
+        **options,
     )
-    return pool
+    waiting.acquire_timeout = acquire_timeout
+    return await waiting
 
 
 async def ping(pool: Pool, within_seconds: float = 2.0) -> None:

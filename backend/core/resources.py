@@ -66,13 +66,13 @@ class PatientQueue(RedisQueue):
             return None
 
 
-def create_redis(url: str, max_connections: int) -> redis.asyncio.Redis:
-    # A blocking pool: under a burst, a request waits briefly for a free connection instead of
-    # failing at once as redis-py's default pool does when it runs out.
+def create_redis(url: str, max_connections: int, wait_seconds: float = 5.0) -> redis.asyncio.Redis:
+    # A blocking pool: under a burst, a request waits briefly (``wait_seconds``) for a free connection
+    # instead of failing at once as redis-py's default pool does when it runs out; then a 503.
     pool = redis.asyncio.BlockingConnectionPool.from_url(
         url,
         max_connections=max_connections,
-        timeout=5,
+        timeout=wait_seconds,
         socket_timeout=5,
         socket_connect_timeout=3,
         health_check_interval=30,
@@ -89,7 +89,11 @@ async def _disconnect_quietly(queue: RedisQueue) -> None:
 
 
 @asynccontextmanager
-async def open_resources(settings: Settings, tasks: TaskRegistry) -> AsyncIterator[Resources]:
+async def open_resources(
+    settings: Settings, tasks: TaskRegistry, *, serving: bool = False
+) -> AsyncIterator[Resources]:
+    """``serving``: for the API, whose requests wait at most ``db_pool_wait_seconds`` and
+    ``redis_pool_wait_seconds`` for a connection (then 503); the worker's tasks wait their turn."""
     if not settings.database_url or not settings.redis_url:
         raise RuntimeError(
             "open_resources needs DATABASE_URL and REDIS_URL resolved (see backend.demo.embedded)"
@@ -100,9 +104,14 @@ async def open_resources(settings: Settings, tasks: TaskRegistry) -> AsyncIterat
             min_size=settings.db_pool_min_size,
             max_size=settings.db_pool_max_size,
             command_timeout=settings.db_command_timeout_seconds,
+            acquire_timeout=settings.db_pool_wait_seconds if serving else None,
         )
         stack.push_async_callback(pool.close)
-        redis_client = create_redis(settings.redis_url, settings.redis_max_connections)
+        redis_client = create_redis(
+            settings.redis_url,
+            settings.redis_max_connections,
+            wait_seconds=settings.redis_pool_wait_seconds if serving else 5.0,
+        )
         stack.push_async_callback(redis_client.aclose)
         queue = PatientQueue(redis_client, name=QUEUE_NAME)
         await queue.connect()

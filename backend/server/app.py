@@ -95,7 +95,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
         if settings.migrate_on_start:
             await prepare_database(settings)
-        async with open_resources(settings, TASKS) as resources, AsyncExitStack() as stack:
+        async with open_resources(settings, TASKS, serving=True) as resources, AsyncExitStack() as stack:
             app.state.resources = resources
             oidc_http = resources.http
             if settings.demo_mode:
