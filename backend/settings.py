@@ -130,6 +130,10 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename="upper"):
     entitlements_refresh_cooldown_seconds: Annotated[int, msgspec.Meta(ge=0, le=86400)] = 60
     """At most one call per citizen and connector in this time, however often they refresh (each call
     carries their national ID to the agency); 0 turns the cool-down off (benchmarks)."""
+    entitlements_fanouts_per_process: Annotated[int, msgspec.Meta(ge=1)] = 64
+    """Entitlement pages asking agencies at once in one API process. Past it a page that has an answer
+    for every agency (however old) shows it, marked as such, and one that has not gets a quick 503 with
+    Retry-After: a rush is refused at the door instead of making everyone admitted wait."""
     demo_agencies_port: int = 8090
     """Where ``citizen run`` serves the demo agencies' connectors (demo mode only)."""
     demo_push_service_port: int = 8091

@@ -193,6 +193,11 @@ def agency_result(
         )[index]
     elif why == "refreshing":
         reason = ("ข้อมูลล่าสุดที่มี กำลังปรับปรุง", "The latest we have; refreshing now.")[index]
+    elif why == "busy":
+        reason = (
+            "ข้อมูลล่าสุดที่มี ขณะนี้มีผู้ใช้จำนวนมาก จะปรับปรุงเมื่อท่านเปิดหน้านี้อีกครั้ง",
+            "The latest we have: many people are checking right now; it is updated when you come back.",
+        )[index]
     elif why == "cooling" and state == "stale":
         reason = ("ข้อมูลล่าสุดที่มี", "The latest we have.")[index]
     elif why == "cooling":

@@ -50,6 +50,7 @@ from backend.connectors.schemas import ActiveConnector, ConnectorRow, ConsentVie
 from backend.core.crypto import NationalIdCipher
 from backend.core.dates import THAILAND, age_on
 from backend.core.db import Pool
+from backend.core.errors import ServiceUnavailable
 from backend.core.tasks import TaskKind, unit_of_work
 
 if TYPE_CHECKING:
@@ -59,6 +60,7 @@ _log = structlog.get_logger(__name__)
 
 SECRET_PURPOSE = b"connector.secret.v1"
 _CONNECTORS_TTL_SECONDS = 5.0
+_BUSY_RETRY_AFTER_SECONDS = 5
 DEADLINE_PASSED = Said("หน่วยงานตอบไม่ทันเวลาที่หน้านี้รอได้", "the page's deadline passed")
 
 
@@ -143,6 +145,7 @@ class EntitlementsService:
         *,
         deadline_seconds: float,
         refresh_cooldown_seconds: int = 60,
+        max_fanouts: int = 64,
     ) -> None:
         self._pool = pool
         self._queue = queue
@@ -151,6 +154,9 @@ class EntitlementsService:
         self._cipher = cipher
         self.deadline_seconds = deadline_seconds
         self.refresh_cooldown_seconds = refresh_cooldown_seconds
+        self.max_fanouts = max_fanouts
+        self.fanouts = 0
+        """Pages of this process asking agencies now (admission: ``max_fanouts``)."""
         self._refreshing: set[asyncio.Task[None]] = set()
         self._connectors: list[ActiveConnector] = []
         self._connectors_read_at = -_CONNECTORS_TTL_SECONDS
@@ -210,6 +216,18 @@ class EntitlementsService:
             if not (row.consent_required and row.id not in consents)
             and (refresh or (copy := cached.get(row.id)) is None or not is_fresh(copy, row, now))
         ]
+        if wanted and self.fanouts >= self.max_fanouts:
+            # At capacity: what we hold, marked as such, or come back shortly; no agency is asked and
+            # no claim is taken, so the next request after the rush asks as usual.
+            if any(cached.get(key) is None for key in wanted):
+                raise ServiceUnavailable(
+                    "Many people are checking their entitlements right now. Please try again shortly.",
+                    headers={"Retry-After": str(_BUSY_RETRY_AFTER_SECONDS)},
+                )
+            wanted = []
+            busy = True
+        else:
+            busy = False
         claimed = await self._answers.claim(wanted, holds, digest, self.refresh_cooldown_seconds)
         calls: list[_Call] = []
         outcomes: dict[int, Outcome] = {}
@@ -223,6 +241,8 @@ class EntitlementsService:
                 tasks[row.id] = asyncio.create_task(
                     self._answers.await_copy(row, digest, self.deadline_seconds)
                 )
+            elif busy and copy is not None and not is_fresh(copy, row, now):
+                outcomes[row.id] = ("stale", copy.fetched_at, copy.answer, "busy")
             elif row.id not in claimed:  # a fresh copy, or asked within the cool-down: what we have
                 outcomes[row.id] = as_held(copy, row, hold)
             elif copy and not refresh:
@@ -231,8 +251,12 @@ class EntitlementsService:
             else:  # only what must reach an agency costs a task
                 tasks[row.id] = asyncio.create_task(self._ask(row, national_id, request_id, copy, calls))
         if tasks:
-            outcomes |= await self._by_the_deadline(tasks, cached)
-            await self._keep(calls, citizen_id, digest, caller)
+            self.fanouts += 1
+            try:
+                outcomes |= await self._by_the_deadline(tasks, cached)
+                await self._keep(calls, citizen_id, digest, caller)
+            finally:
+                self.fanouts -= 1
             failed = {key: outcomes[key] for key in claimed & tasks.keys() if outcomes[key][0] != "fresh"}
             await self._answers.note_failures(
                 {key: why for key, (*_, why) in failed.items() if why},

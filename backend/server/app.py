@@ -120,6 +120,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 app.state.identity.cipher,
                 deadline_seconds=settings.entitlements_deadline_ms / 1000,
                 refresh_cooldown_seconds=settings.entitlements_refresh_cooldown_seconds,
+                max_fanouts=settings.entitlements_fanouts_per_process,
             )
             stack.push_async_callback(app.state.entitlements.settle)
             assert settings.database_url  # create_app refuses to start without it
