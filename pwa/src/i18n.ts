@@ -28,6 +28,10 @@ const strings = {
   offline: { th: "ออฟไลน์: ต้องเชื่อมต่ออินเทอร์เน็ตเพื่อทำรายการนี้", en: "Offline: this needs the internet" },
   failed: { th: "เกิดข้อผิดพลาด", en: "Something went wrong" },
   retry: { th: "ลองอีกครั้ง", en: "Try again" },
+  busy: {
+    th: "ขณะนี้มีผู้ใช้งานจำนวนมาก โปรดลองอีกครั้งในอีกสักครู่",
+    en: "Many people are using the service right now. Please try again in a moment.",
+  },
   refresh: { th: "ดึงข้อมูลล่าสุด", en: "Refresh" },
   refreshAt: { th: "ดึงข้อมูลล่าสุดได้อีกครั้งเวลา", en: "You can refresh again at" },
   claimable: { th: "สิทธิ์ที่คุณอาจได้รับแต่ยังไม่ได้ลงทะเบียน", en: "You may be eligible but are not enrolled" },

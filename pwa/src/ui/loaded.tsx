@@ -15,10 +15,18 @@ export function Loaded<T>({
 }) {
   const { t, language } = useApp();
   if (load.status === "loading") return <p role="status" class="loading">{t("loading")}</p>;
+  // Offline; the service turning people away for a moment (a rush: 503 or 429, with Retry-After) in plain
+  // words rather than the API's; or what went wrong.
+  const message = (status: number) =>
+    status === 0
+      ? t("offline")
+      : status === 503 || status === 429
+        ? t("busy")
+        : `${t("failed")}: ${load.status === "error" ? load.error.detail || load.error.title : ""}`;
   if (load.status === "error") {
     return (
       <div class="notice error" role="alert">
-        <p>{load.error.status === 0 ? t("offline") : `${t("failed")}: ${load.error.detail || load.error.title}`}</p>
+        <p>{message(load.error.status)}</p>
         <button type="button" onClick={reload}>
           {t("retry")}
         </button>
