@@ -92,6 +92,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename="upper"):
     migrate_on_start: bool = True
     pwa_dir: str = ""
     """The built PWA to serve at ``/``; defaults to ``pwa/dist`` beside the backend package."""
+    identity_provider_concurrency: Annotated[int, msgspec.Meta(ge=1)] = 50
+    """Calls to the identity provider in flight from one process (its own limit, shared by the
+    replicas: set it to the provider's limit divided by the processes); more wait their turn."""
+    identity_provider_wait_seconds: Annotated[float, msgspec.Meta(gt=0, le=30)] = 5.0
+    """How long a login waits for its turn at the identity provider before a 503 with Retry-After."""
     oidc_issuer: str = ""
     """The national digital ID provider (OpenID Connect). Unset in demo mode: the demo provider."""
     oidc_client_id: str = ""

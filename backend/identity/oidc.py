@@ -35,6 +35,7 @@ from joserfc.jwk import KeySet
 from backend.core.crypto import is_valid_national_id
 from backend.core.errors import AppError, ServiceUnavailable
 from backend.core.jsontypes import JsonObject
+from backend.identity.gate import ProviderGate
 
 _log = structlog.get_logger(__name__)
 
@@ -95,8 +96,10 @@ class OidcClient:
         redirect_uri: str,
         scopes: str,
         national_id_claim: str,
+        gate: ProviderGate | None = None,
     ) -> None:
         self._http = http
+        self.gate = gate or ProviderGate(concurrency=50, wait_seconds=5.0)
         self._redis = redis_client
         self.issuer = issuer  # compared exactly with the tokens' iss, trailing slash and all
         self.client_id = client_id
@@ -193,23 +196,29 @@ class OidcClient:
         ):
             raise LoginFailed("This login was started in another browser. Please log in again from here.")
         metadata = await self.metadata()
-        try:
-            response = await self._http.post(
-                metadata.token_endpoint,
-                data={
-                    "grant_type": "authorization_code",
-                    "code": code,
-                    "redirect_uri": self.redirect_uri,
-                    "code_verifier": login_state.code_verifier,
-                },
-                auth=(self.client_id, self._client_secret),
-                headers={"Accept": "application/json"},
-            )
-            body = response.json() if response.status_code == 200 else None
-        except (httpx.HTTPError, ValueError) as exc:
-            raise ServiceUnavailable(
-                "The digital ID service is not answering. Please try again shortly."
-            ) from exc
+        async with self.gate.call():
+            try:
+                response = await self._http.post(
+                    metadata.token_endpoint,
+                    data={
+                        "grant_type": "authorization_code",
+                        "code": code,
+                        "redirect_uri": self.redirect_uri,
+                        "code_verifier": login_state.code_verifier,
+                    },
+                    auth=(self.client_id, self._client_secret),
+                    headers={"Accept": "application/json"},
+                )
+                body = response.json() if response.status_code == 200 else None
+            except (httpx.HTTPError, ValueError) as exc:
+                self.gate.failed()
+                raise ServiceUnavailable(
+                    "The digital ID service is not answering. Please try again shortly."
+                ) from exc
+            if response.status_code >= 500:
+                self.gate.failed()
+            else:  # it answered: a refusal is about this login, not the provider's health
+                self.gate.succeeded()
         if response.status_code != 200:
             _log.warning("oidc_token_refused", status=response.status_code)
             raise LoginFailed("The identity provider did not accept this login. Please log in again.")

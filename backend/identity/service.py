@@ -38,6 +38,7 @@ from backend.core.ratelimit import Bucket, RateLimiter, client_address
 from backend.core.resources import Resources
 from backend.identity import queries
 from backend.identity.agency_clients import AgencyTokens
+from backend.identity.gate import ProviderGate
 from backend.identity.oidc import LoginFailed, OidcClient, VerifiedLogin
 from backend.identity.roles import RoleCache
 from backend.identity.schemas import LogoutResult
@@ -338,6 +339,10 @@ def create_identity(settings: Settings, resources: Resources, *, oidc_http: http
             redirect_uri=f"{settings.public_url}/auth/callback",
             scopes=settings.oidc_scopes,
             national_id_claim=settings.oidc_national_id_claim,
+            gate=ProviderGate(
+                concurrency=settings.identity_provider_concurrency,
+                wait_seconds=settings.identity_provider_wait_seconds,
+            ),
         ),
         limiter=RateLimiter(resources.redis),
         agency_tokens=AgencyTokens(resources.redis),
