@@ -58,6 +58,7 @@ async def test_callbacks_per_second_against_a_bare_insert_loop(settings: Setting
         REDIS_URL=settings.redis_url or "",
         LOG_LEVEL="WARNING",
         DB_POOL_MAX_SIZE="20",
+        DB_POOL_WAIT_SECONDS="30",  # what 200 callbacks at once cost once admitted, not the door
     )
     app = create_app(load_settings(environ))
     async with serve_in_process(app) as client:
