@@ -123,6 +123,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename="upper"):
     it a login is answered 503 with Retry-After at once, rather than queued until phones give up."""
     token_requests_per_minute: int = 120
     """Per client address, for /oauth/token."""
+    request_queue_deadline_seconds: Annotated[float, msgspec.Meta(gt=0)] = 10.0
+    """A request the trusted proxy stamped (``X-Request-Start``) longer ago than this is answered 503
+    before any work: its phone has stopped waiting."""
     trusted_proxies: str = ""
     """Comma-separated addresses or networks of reverse proxies whose X-Forwarded-For is believed."""
     allow_private_connector_hosts: bool | None = None

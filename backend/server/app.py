@@ -33,6 +33,7 @@ from backend.catalogue.published import Catalogue, provide_catalogue
 from backend.connectors.api import ROUTERS as CONNECTOR_ROUTERS
 from backend.connectors.client import ConnectorClient
 from backend.connectors.entitlements import EntitlementsService, provide_entitlements
+from backend.core.deadline import QueueDeadlineMiddleware
 from backend.core.errors import EXCEPTION_HANDLERS, ConfigurationError
 from backend.core.logging import RequestContextMiddleware, configure_logging
 from backend.core.metrics import PROMETHEUS_CONFIG
@@ -195,6 +196,13 @@ def create_app(settings: Settings | None = None) -> Litestar:
     # Litestar runs ``middleware=`` only for matched routes; request ids and security headers must be
     # on every response (404s and 405s too), so they wrap the app's whole ASGI handler instead.
     app.asgi_handler = RequestContextMiddleware(
-        SecurityHeadersMiddleware(app.asgi_handler, https=settings.uses_https)
+        SecurityHeadersMiddleware(
+            QueueDeadlineMiddleware(
+                app.asgi_handler,
+                deadline_seconds=settings.request_queue_deadline_seconds,
+                trusted_proxies=settings.trusted_proxy_networks,
+            ),
+            https=settings.uses_https,
+        )
     )
     return app

@@ -1,0 +1,103 @@
+"""Work whose phone has given up is not started. A request that waited in front of the app (the proxy's
+queue, the server's backlog) longer than a phone waits is answered 503 with Retry-After at once, before
+any handler runs: in a rush the app spends itself on people still there, not on requests nobody will
+read (the wallet programme's first day: thousands of logins and drafts made for clients long gone).
+
+How long it waited comes from the proxy's ``X-Request-Start`` stamp (``t=`` and the Unix time in
+seconds, milliseconds or microseconds, as nginx, Caddy and Heroku write it), believed only from a
+trusted proxy (``TRUSTED_PROXIES``): anyone else could send any time."""
+
+from __future__ import annotations
+
+import ipaddress
+import time
+from typing import TYPE_CHECKING
+
+import msgspec
+import structlog
+from litestar.enums import ScopeType
+
+from backend.core.errors import PROBLEM_JSON, Problem
+
+if TYPE_CHECKING:
+    from litestar.types import (
+        ASGIApp,
+        HTTPResponseBodyEvent,
+        HTTPResponseStartEvent,
+        Receive,
+        Scope,
+        Send,
+    )
+
+_log = structlog.get_logger(__name__)
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+RETRY_AFTER_SECONDS = 5
+
+
+def queued_since(stamp: str) -> float | None:
+    """The Unix time in seconds an ``X-Request-Start`` value names, or None if it is not one."""
+    value = stamp.strip().removeprefix("t=")
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    if number > 1e14:  # microseconds
+        return number / 1e6
+    if number > 1e11:  # milliseconds
+        return number / 1e3
+    return number if number > 0 else None
+
+
+class QueueDeadlineMiddleware:
+    def __init__(self, app: ASGIApp, *, deadline_seconds: float, trusted_proxies: list[Network]) -> None:
+        self.app = app
+        self.deadline_seconds = deadline_seconds
+        self.trusted_proxies = trusted_proxies
+
+    def _trusted(self, scope: Scope) -> bool:
+        client = scope.get("client")
+        if not client or not self.trusted_proxies:
+            return False
+        try:
+            address = ipaddress.ip_address(client[0])
+        except ValueError:
+            return False
+        return any(address in network for network in self.trusted_proxies)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == ScopeType.HTTP and self._trusted(scope):
+            stamp = next((value for name, value in scope["headers"] if name == b"x-request-start"), None)
+            since = queued_since(stamp.decode("latin-1")) if stamp else None
+            waited = time.time() - since if since is not None else 0.0
+            if waited > self.deadline_seconds:
+                _log.warning(
+                    "request_dropped_after_waiting", path=scope["path"], waited_ms=round(waited * 1000)
+                )
+                await _too_late(scope, send)
+                return
+        await self.app(scope, receive, send)
+
+
+async def _too_late(scope: Scope, send: Send) -> None:
+    problem = Problem(
+        type="/problems/service-unavailable",
+        title="The service is briefly unavailable",
+        status=503,
+        detail="The request waited too long before it could be served. Please try again shortly.",
+        instance=scope["path"],
+        request_id=scope.get("state", {}).get("request_id"),
+        retry_after=RETRY_AFTER_SECONDS,
+    )
+    body = msgspec.json.encode(problem)
+    start: HTTPResponseStartEvent = {
+        "type": "http.response.start",
+        "status": 503,
+        "headers": [
+            (b"content-type", PROBLEM_JSON.encode()),
+            (b"retry-after", str(RETRY_AFTER_SECONDS).encode()),
+            (b"content-length", str(len(body)).encode()),
+        ],
+    }
+    end: HTTPResponseBodyEvent = {"type": "http.response.body", "body": body, "more_body": False}
+    await send(start)
+    await send(end)
