@@ -78,7 +78,7 @@ READS = (
 )
 TEMPLATE = {
     "key": "faults-notice",
-    "category": "service",
+    "category": "welfare",  # one of notifications.schemas.TemplateCategory
     "title_th": "แจ้ง {what}",
     "title_en": "Notice: {what}",
     "body_th": "รายละเอียด {what}",
