@@ -26,11 +26,13 @@ pwa:
 	cd pwa && npm install --no-audit --no-fund && npm run build
 
 # Debian's Chromium for the browser tests (never `playwright install`), Thai fonts to render them, and
-# poppler's pdftotext to read back the certificates the platform renders.
+# poppler's pdftotext to read back the certificates the platform renders. Waits for another apt (a
+# machine's unattended upgrades) rather than failing on its lock.
 browser:
 	@{ command -v chromium && command -v pdftotext; } >/dev/null || { \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium \
+		LOCK="-o DPkg::Lock::Timeout=600"; \
+		$$SUDO apt-get $$LOCK update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get $$LOCK install -y -q chromium \
 			fonts-thai-tlwg poppler-utils; }
 
 run: $(RUN_STAMP) pwa
