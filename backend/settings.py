@@ -8,13 +8,11 @@ into ``VAR_DIR/secrets.json`` and reused, so sessions and encrypted IDs survive 
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
 import hmac
 import ipaddress
 import json
 import os
-import re
 import secrets
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -23,6 +21,7 @@ from typing import Annotated
 import msgspec
 
 from backend.core.errors import ConfigurationError
+from backend.core.keyrings import parse_keyring
 
 _SECRET_NAMES = (
     "SECRET_KEY",
@@ -372,34 +371,3 @@ def _new_vapid_key() -> str:
 
 def _new_key() -> str:
     return base64.b64encode(secrets.token_bytes(_KEY_BYTES)).decode()
-
-
-DOCUMENT_SIGNING_SETTING = "DOCUMENT_SIGNING_KEYS"
-SIGNING_SEED_BYTES = 32
-_KEY_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
-
-
-def parse_keyring(value: str) -> dict[str, bytes]:
-    """DOCUMENT_SIGNING_KEYS, ``kid:base64seed,kid2:base64seed`` (newest first), to a keyring of
-    Ed25519 seeds. Errors name the setting, never a key."""
-    if not value.strip():
-        raise _setting_error(f"must be set: kid:base64 of {SIGNING_SEED_BYTES} random bytes, newest first")
-    keyring: dict[str, bytes] = {}
-    for position, entry in enumerate(value.split(","), start=1):
-        key_id, separator, encoded = entry.strip().partition(":")
-        if not separator or not _KEY_ID.fullmatch(key_id):
-            raise _setting_error(f"entry {position} needs a key id (letters, digits, . _ -) before ':'")
-        if key_id in keyring:
-            raise _setting_error(f"key id {key_id!r} appears twice")
-        try:
-            seed = base64.b64decode(encoded.strip(), validate=True)
-        except binascii.Error:
-            seed = b""
-        if len(seed) != SIGNING_SEED_BYTES:
-            raise _setting_error(f"key {key_id!r} must be standard base64 of {SIGNING_SEED_BYTES} bytes")
-        keyring[key_id] = seed
-    return keyring
-
-
-def _setting_error(problem: str) -> ConfigurationError:
-    return ConfigurationError(f"{DOCUMENT_SIGNING_SETTING}: {problem}")

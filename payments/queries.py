@@ -4,8 +4,7 @@ listings and refunds, support's exceptions, histories and reconciliation) in ``p
 
 Rows come back as Structs (``payments.schemas``, ``payments.rows``). Other features call
 ``insert_bill`` (an application's fee, the demo seed), ``biller_owner`` and ``assign_biller``.
-``paid_bill_event`` is the body of the agency's webhook: a dict, as every webhook body is
-(``deliver_agency_event`` takes one, and tests read it by key)."""
+``paid_bill_event`` is the body of the agency's webhook."""
 
 from __future__ import annotations
 
@@ -15,7 +14,7 @@ from typing import Any
 import msgspec
 
 from backend.core.db import Connection, Db
-from payments.rows import BillKey, BillRecord, PaymentRow, ReceiptRow
+from payments.rows import BillKey, BillRecord, PaidBillEvent, PaymentRow, ReceiptRow
 from payments.schemas import BillView
 
 _BILL_COLUMNS = """
@@ -250,10 +249,8 @@ async def expire_payments(connection: Connection, bill_id: str | None = None) ->
     return [row["id"] for row in rows]
 
 
-async def paid_bill_event(db: Db, payment_id: str) -> dict[str, Any] | None:
-    """What the issuing agency is told about a successful payment (no personal data): the webhook's
-    body, with ``agency_id`` saying whom to tell, and ``delegation_id`` (not sent as it is) the grant
-    a delegate started the payment under."""
+async def paid_bill_event(db: Db, payment_id: str) -> PaidBillEvent | None:
+    """What the issuing agency is told about a successful payment."""
     row = await db.fetchrow(
         """
         SELECT p.id::text AS payment_id, b.id::text AS bill_id, b.agency_id, b.idempotency_key, b.biller_id,
@@ -264,7 +261,7 @@ async def paid_bill_event(db: Db, payment_id: str) -> dict[str, Any] | None:
         """,
         payment_id,
     )
-    return dict(row) if row else None
+    return msgspec.convert(dict(row), PaidBillEvent) if row else None
 
 
 # --- receipts -----------------------------------------------------------------------------------

@@ -106,6 +106,25 @@ class RefundEvent(RefundView, kw_only=True):
     ref2: str | None
 
 
+class PaidBillEvent(msgspec.Struct, kw_only=True):
+    """What the issuing agency is told of a successful payment (no personal data): the webhook's body,
+    less ``agency_id`` (whom to tell) and ``delegation_id`` (the grant a delegate paid under)."""
+
+    agency_id: int
+    delegation_id: str | None
+    payment_id: str
+    bill_id: str
+    idempotency_key: str
+    biller_id: str
+    ref1: str
+    ref2: str | None
+    amount_satang: int
+    paid_at: dt.datetime
+    receipt_number: str
+    bank: str
+    bank_reference: str | None
+
+
 class OpenException(msgspec.Struct, kw_only=True):
     id: int
     kind: str

@@ -17,13 +17,14 @@ async def deliver_payment_webhook(ctx: TaskContext, ref: PaymentRef) -> None:
     event = await queries.paid_bill_event(ctx.connection, payment_id)
     if event is None:
         return  # not (or no longer) a successful payment: nothing to tell
-    agency_id = event.pop("agency_id")
-    delegation_id = event.pop("delegation_id")
-    if delegation_id is not None:  # absent when the citizen paid themselves (docs/bank-callbacks.md)
-        event["on_behalf"] = {"kind": "delegate", "delegate_reference": delegation_id}
+    fields = msgspec.structs.asdict(event)
+    del fields["agency_id"], fields["delegation_id"]
+    if event.delegation_id is not None:  # absent when the citizen paid themselves (docs/bank-callbacks.md)
+        fields["on_behalf"] = {"kind": "delegate", "delegate_reference": event.delegation_id}
     await deliver_agency_event(
-        ctx, agency_id, "payment.succeeded", f"payment.succeeded:{payment_id}", event, payment_id=payment_id
-    )
+        ctx, event.agency_id, "payment.succeeded", f"payment.succeeded:{payment_id}", fields,
+        payment_id=payment_id,
+    )  # fmt: skip
 
 
 async def deliver_refund_webhook(ctx: TaskContext, ref: RefundRef) -> None:

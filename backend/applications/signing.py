@@ -22,7 +22,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from backend.settings import SIGNING_SEED_BYTES as _SEED_BYTES
+from backend.core.keyrings import SIGNING_SEED_BYTES as _SEED_BYTES
 
 _STATEMENT_VERSION = "citizen-document-v1"
 _SHA256_HEX = re.compile(r"[0-9a-f]{64}")

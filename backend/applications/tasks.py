@@ -22,8 +22,8 @@ from backend.connectors import queries as connector_queries
 from backend.connectors.access_log import ANSWERS, BIRTH_DATE, FILES, NAME, NATIONAL_ID
 from backend.connectors.client import PLAIN_REASONS, ConnectorClient, ConnectorFailure, FailureKind
 from backend.connectors.contract import ApplicationFile, ApplicationSubmission
-from backend.connectors.entitlements import target_from_row
 from backend.connectors.schemas import Said
+from backend.connectors.targets import target_from_row
 from backend.core.crypto import NationalIdCipher
 from backend.core.tasks import TaskContext
 
@@ -35,9 +35,9 @@ async def deliver_application(ctx: TaskContext, ref: ApplicationRef) -> None:
     found = await queries.delivery_target(ctx.connection, application_id)
     if found is None or found.connector_id is None or found.agency_reference is not None:
         return  # gone, no longer sent by connector, or already accepted
-    connectors = await connector_queries.agency_connectors(ctx.connection, found.agency_id)
-    row = next((item for item in connectors if item["id"] == found.connector_id), None)
-    if row is None or row["status"] != "active":
+    rows = await connector_queries.connectors_of(ctx.connection, found.agency_id, found.connector_id)
+    row = rows[0] if rows else None
+    if row is None or row.status != "active":
         raise ConnectorFailure("unreachable", "the agency's connector is disabled")  # retried later
     cipher = NationalIdCipher(settings.id_encryption_keyring(), base64.b64decode(settings.id_hash_key))
     store = FileStore(settings.files_path)
@@ -80,7 +80,7 @@ async def deliver_application(ctx: TaskContext, ref: ApplicationRef) -> None:
     # A failed attempt is recorded outside the task's transaction, which its retry rolls back.
     await access_log.record_access(
         ctx.connection if reference else ctx.resources.pool,
-        citizen_id=found.citizen_id, agency_id=found.agency_id, connector_id=row["id"], kind="agency_call",
+        citizen_id=found.citizen_id, agency_id=found.agency_id, connector_id=row.id, kind="agency_call",
         actor_kind="system", actor_id=None,
         purpose=Said(f"ส่งคำขอ {found.tracking_number} ไปยังหน่วยงาน",
                      f"Sending your application {found.tracking_number} to the agency"),

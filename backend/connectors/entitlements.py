@@ -14,8 +14,7 @@ citizen sees it); cache hits reach no agency and are not. The statuses of each a
 (``entitlement_states``) for campaign audiences and for telling a citizen, through the outbox, when
 they newly may claim something.
 
-Other features use ``NEWLY_ELIGIBLE_TASK`` (notifications) and ``target_from_row`` (applications'
-delivery) from here.
+Other features use ``NEWLY_ELIGIBLE_TASK`` (notifications) from here.
 """
 
 from __future__ import annotations
@@ -26,9 +25,8 @@ import contextlib
 import datetime as dt
 import time
 import uuid
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 import msgspec
 import structlog
@@ -44,9 +42,10 @@ from backend.connectors.answers import (
     is_fresh,
     kept_copy,
 )
-from backend.connectors.client import PLAIN_REASONS, ConnectorClient, ConnectorFailure, ConnectorTarget
+from backend.connectors.client import PLAIN_REASONS, ConnectorClient, ConnectorFailure
 from backend.connectors.contract import EntitlementsResponse
 from backend.connectors.schemas import ActiveConnector, ConnectorRow, ConsentView, EntitlementsPage, Said
+from backend.connectors.targets import target_from_row
 from backend.core.crypto import NationalIdCipher
 from backend.core.dates import THAILAND, age_on
 from backend.core.db import Pool
@@ -58,7 +57,6 @@ if TYPE_CHECKING:
 
 _log = structlog.get_logger(__name__)
 
-SECRET_PURPOSE = b"connector.secret.v1"
 _CONNECTORS_TTL_SECONDS = 5.0
 _BUSY_RETRY_AFTER_SECONDS = 5
 DEADLINE_PASSED = Said("หน่วยงานตอบไม่ทันเวลาที่หน้านี้รอได้", "the page's deadline passed")
@@ -91,34 +89,6 @@ class Caller:
 
     kind: Literal["citizen", "staff", "system"]
     id: str | None
-
-
-def target_from_row(row: ConnectorRow | Mapping[str, Any], cipher: NationalIdCipher) -> ConnectorTarget:
-    """The connector as the client calls it, its secret unsealed; ``row`` may be a plain row of its
-    columns (``queries.agency_connectors``)."""
-    if not isinstance(row, ConnectorRow):
-        row = msgspec.convert(row, ConnectorRow)
-    secret = (
-        cipher.decrypt(row.secret_key_id or "", row.secret_ciphertext, purpose=SECRET_PURPOSE)
-        if row.secret_ciphertext
-        else None
-    )
-    return ConnectorTarget(
-        id=row.id,
-        agency_id=row.agency_id,
-        base_url=row.base_url,
-        auth_kind=row.auth_kind,
-        api_key_header=row.api_key_header,
-        secret=secret,
-        oauth_token_url=row.oauth_token_url,
-        oauth_client_id=row.oauth_client_id,
-        oauth_scope=row.oauth_scope,
-        timeout_ms=row.timeout_ms,
-        retries=row.retries,
-        client_certificate_pem=row.client_certificate_pem,
-        server_ca_pem=row.server_ca_pem,
-        tls_version=row.updated_at.isoformat(),
-    )
 
 
 def relevant_to(row: ActiveConnector, age: int | None) -> bool:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
 
 import msgspec
 
@@ -127,11 +126,6 @@ async def connectors_of(db: Db, agency_id: int, connector_id: int | None = None)
         connector_id,
     )
     return [msgspec.convert(dict(row), ConnectorRow) for row in rows]
-
-
-async def agency_connectors(db: Db, agency_id: int) -> list[dict[str, Any]]:
-    """``connectors_of`` as plain rows, for other features (the applications' delivery)."""
-    return [msgspec.structs.asdict(row) for row in await connectors_of(db, agency_id)]
 
 
 async def active_connectors(db: Db, connector_id: int | None = None) -> list[ActiveConnector]:

@@ -20,9 +20,9 @@ import msgspec
 from backend.connectors.access_log import BIRTH_DATE, NATIONAL_ID, record_access
 from backend.connectors.client import PLAIN_REASONS, ConnectorClient, ConnectorFailure
 from backend.connectors.contract import Relationship, RelationshipAnswer, RelationshipRequest
-from backend.connectors.entitlements import target_from_row
 from backend.connectors.queries import CONNECTOR_COLUMNS
 from backend.connectors.schemas import ActiveConnector, Said
+from backend.connectors.targets import target_from_row
 from backend.core.crypto import NationalIdCipher
 from backend.core.db import Db
 from backend.core.resources import Resources

@@ -16,7 +16,7 @@ import msgspec
 from backend.connectors import access_log, answers_queries, queries, review, review_queries
 from backend.connectors.answers import STALE_KEEP_SECONDS
 from backend.connectors.client import forget_token
-from backend.connectors.entitlements import SECRET_PURPOSE, Caller, EntitlementsService
+from backend.connectors.entitlements import Caller, EntitlementsService
 from backend.connectors.schemas import (
     MAX_CACHE_SECONDS,
     AccessKind,
@@ -31,6 +31,7 @@ from backend.connectors.schemas import (
     NewConnector,
     NewConsent,
 )
+from backend.connectors.targets import SECRET_PURPOSE
 from backend.connectors.tls import certificate_problems
 from backend.core.db import Pool
 from backend.core.errors import Conflict, FieldError, InvalidInput, NotFound, invalid

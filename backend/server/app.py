@@ -35,6 +35,7 @@ from backend.connectors.client import ConnectorClient
 from backend.connectors.entitlements import EntitlementsService, provide_entitlements
 from backend.core.deadline import QueueDeadlineMiddleware
 from backend.core.errors import EXCEPTION_HANDLERS, ConfigurationError
+from backend.core.keyrings import parse_keyring
 from backend.core.logging import RequestContextMiddleware, configure_logging
 from backend.core.metrics import PROMETHEUS_CONFIG
 from backend.core.migrate import upgrade
@@ -57,7 +58,7 @@ from backend.server import health
 from backend.server.public import public_router
 from backend.server.pwa_shell import page_not_found_handler
 from backend.server.tasks import TASKS, wire_features
-from backend.settings import Settings, load_settings, parse_keyring
+from backend.settings import Settings, load_settings
 from notifications.api import ROUTERS as NOTIFICATION_ROUTERS
 from notifications.live import CampaignMoves, provide_campaign_moves
 from notifications.seals import forget_pool, seal_messages_with

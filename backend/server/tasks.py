@@ -12,11 +12,12 @@ from backend.applications.states import DELIVER_TASK as APPLICATION_DELIVER_TASK
 from backend.applications.states import move_on_payment
 from backend.applications.tasks import deliver_application
 from backend.connectors.entitlements import NEWLY_ELIGIBLE_TASK
+from backend.core.keyrings import parse_keyring
 from backend.core.tasks import Handles, TaskRegistry, UnitOfWork
 from backend.delegation.assisted_end import HOUR_ENDS_TASK, tell_the_hour_ended
 from backend.genuine.sealing import MessageSealer
 from backend.identity.service import on_login
-from backend.settings import Settings, parse_keyring
+from backend.settings import Settings
 from notifications.campaigns import EXPAND_TASK
 from notifications.seals import seal_messages_with
 from notifications.service import DELIVER_TASK, RELEASE_TASK, STATUS_WEBHOOK_TASK, enqueue_notification

@@ -16,6 +16,8 @@ from tests.helpers.applications import Office, new_office, submitted
 from tests.helpers.payments import BANK, callback, post_callback
 from tests.integration.conftest import SignIn
 
+TOLD = ("amount_satang", "bank", "bank_reference", "biller_id", "ref2")  # what the agency's webhook says
+
 
 async def _fee_being_paid(
     sign_in: SignIn, resources: Resources, office: Office, national_id: str
@@ -88,7 +90,10 @@ async def _effects(
             payment_id,
         ),
         "agency_told": told
-        and {key: told[key] for key in ("amount_satang", "bank", "bank_reference", "biller_id", "ref2")},
+        and {
+            key: getattr(told, key)
+            for key in ("amount_satang", "bank", "bank_reference", "biller_id", "ref2")
+        },
         "application": (application["state"], [event["to_state"] for event in application["events"]][-2:]),
     }
 

@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from backend.applications.signing import DocumentSigner, new_signing_key, statement
 from backend.core.errors import ConfigurationError
-from backend.settings import parse_keyring
+from backend.core.keyrings import parse_keyring
 
 DIGEST = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 ISSUED = datetime(2026, 11, 22, 10, 15, 30, tzinfo=timezone(timedelta(hours=7)))
