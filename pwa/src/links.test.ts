@@ -68,6 +68,44 @@ describe("push-handler.js: a tap on a push", () => {
   });
 });
 
+/** The notification the push handler shows for a message, on a phone set to ``language``. */
+async function shown(message: unknown, language: string): Promise<{ title: string; body: string }> {
+  const listeners: Record<string, (event: unknown) => void> = {};
+  const notes: { title: string; body: string }[] = [];
+  const self = {
+    navigator: { language },
+    location: { origin: ORIGIN },
+    addEventListener: (type: string, listener: (event: unknown) => void) => (listeners[type] = listener),
+    registration: {
+      showNotification: async (title: string, options: { body: string }) => notes.push({ title, body: options.body }),
+    },
+  };
+  new Function("self", pushHandler)(self);
+  let done: Promise<unknown> = Promise.resolve();
+  listeners.push({ data: { json: () => message }, waitUntil: (work: Promise<unknown>) => (done = work) });
+  await done;
+  return notes[0];
+}
+
+describe("push-handler.js: what a push shows", () => {
+  const message = {
+    title_th: "เบี้ยยังชีพเข้าบัญชีแล้ว", title_en: "Allowance paid", body_th: "โอนแล้ว 600 บาท",
+    body_en: "600 baht paid", code: "K7Q2M9X4T1B8W3ZP", url: "/inbox",
+  };
+
+  it("ends the text with the message's verification code, grouped as printed, in Thai", async () => {
+    expect(await shown(message, "th-TH")).toEqual({
+      title: "เบี้ยยังชีพเข้าบัญชีแล้ว", body: "โอนแล้ว 600 บาท\nรหัสตรวจสอบ: K7Q2-M9X4-T1B8-W3ZP",
+    });
+    expect((await shown(message, "en-GB")).body).toBe("600 baht paid\nVerification code: K7Q2-M9X4-T1B8-W3ZP");
+  });
+
+  it("shows the text alone for a message without a code, and the app's name for an unreadable push", async () => {
+    expect((await shown({ ...message, code: undefined }, "th")).body).toBe("โอนแล้ว 600 บาท");
+    expect(await shown("not an object", "th")).toEqual({ title: "ทางรัฐ", body: "" });
+  });
+});
+
 describe("httpsHost (what the leaving notice offers to continue to)", () => {
   it("names the host of a plain https address and offers nothing else", () => {
     expect(httpsHost("https://www.dsdw.go.th/grant?y=2569")).toBe("www.dsdw.go.th");

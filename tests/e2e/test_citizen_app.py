@@ -233,8 +233,12 @@ async def test_an_unknown_address_says_page_not_found_and_help_is_on_every_scree
     await page.click("main .not-found a[href='/help']")
     await page.wait_for_selector("#help-title")
     assert await page.locator("main a[href='tel:1111']").count() >= 1
-    for heading in ("#payment-help", "#message-help", "#report-help"):
+    for heading in ("#payment-help", "#message-help", "#scam-help", "#report-help"):
         await expect(page.locator(heading)).to_be_visible()
+    await page.click("main a[href='/verify-message']")  # the way in to "is this really from the government?"
+    await page.wait_for_selector("#verify-message-title")
+    await page.go_back()
+    await page.wait_for_selector("#help-title")
 
     # Help opens from a typed address too (the server serves the app there), and in English.
     help_page = await phone.new_page()

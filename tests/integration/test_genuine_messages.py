@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from typing import Any
 
 import httpx
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -181,3 +182,63 @@ async def test_a_seals_text_is_forgotten_with_the_inbox_body_and_the_code_still_
     checked = (await client.get(f"/api/v1/messages/verify/{code}")).json()
     assert checked["text"] is None
     assert checked["text_sha256"] == statement.text_sha256("ท่านมีสิทธิ์")
+
+
+class _CountingPool:
+    """The real pool, counting what asks it for anything (a look-up, a connection)."""
+
+    def __init__(self, pool: Any) -> None:
+        self.pool, self.uses = pool, 0
+
+    def __getattr__(self, name: str) -> Any:
+        self.uses += 1
+        return getattr(self.pool, name)
+
+
+async def test_a_malformed_code_reaches_no_database_and_a_well_formed_one_does(
+    app: Any, client: httpx.AsyncClient
+) -> None:
+    genuine = app.state.genuine
+    counting = _CountingPool(genuine.pool)
+    genuine.pool = counting
+    try:
+        for typed in ["x" * 16, "K7Q2-M9X4-T1B8", "0" * 200, "%00" * 16]:
+            refused = await client.get(f"/api/v1/messages/verify/{typed}")
+            assert refused.status_code == 400, typed
+        assert counting.uses == 0
+        assert (await client.get(f"/api/v1/messages/verify/{codes.new_code()}")).status_code == 404
+        assert counting.uses >= 1  # the counter sees a look-up when there is one
+    finally:
+        genuine.pool = counting.pool
+
+
+async def test_an_agency_gets_codes_within_its_sending_limit(
+    sign_in: SignIn, resources: Resources, settings: Any, tmp_path: Any
+) -> None:
+    from backend.server.app import create_app
+    from backend.settings import load_settings
+    from tests.conftest import environment_for_tests, serve_in_process
+
+    agency_id = await make_agency(resources.pool, status="approved")
+    sender = await sign_in(("agency_sender", agency_id))
+    environ = environment_for_tests(
+        tmp_path,
+        DATABASE_URL=settings.database_url,
+        REDIS_URL=settings.redis_url,
+        ID_HASH_KEY=settings.id_hash_key,
+        ID_ENCRYPTION_KEYS=settings.id_encryption_keys,
+        AGENCY_SENDS_PER_MINUTE="2",
+    )
+    async with serve_in_process(create_app(load_settings(environ))) as limited:
+        limited.cookies = sender.cookies
+        headers = {"X-CSRF-Token": sender.headers["X-CSRF-Token"]}
+        answers = []
+        for n in range(3):
+            body = {"national_id": valid_national_id(130 + n), "channel": "sms", "text": "บัตรพร้อมรับ",
+                    "idempotency_key": f"limit-{n}", "agency_id": agency_id}  # fmt: skip
+            answers.append(await limited.post("/api/v1/agency/message-codes", json=body, headers=headers))
+    assert [a.status_code for a in answers] == [201, 201, 429]
+    assert answers[2].headers["content-type"] == "application/problem+json"
+    assert int(answers[2].headers["retry-after"]) >= 1
+    assert "2 messages a minute" in answers[2].json()["detail"]
+    assert await resources.pool.fetchval("SELECT count(*) FROM message_seals WHERE channel = 'sms'") == 2

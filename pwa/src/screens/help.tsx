@@ -87,6 +87,19 @@ export function Help() {
         </li>
       </ol>
 
+      <h2 id="scam-help">{tr({ th: "SMS จดหมาย หรืออีเมลนี้มาจากรัฐจริงไหม", en: "Is this SMS, letter or email really from the government?" })}</h2>
+      <p>
+        {tr({
+          th: "ข้อความจริงจากหน่วยงานรัฐมีรหัสตรวจสอบ 16 ตัว วางข้อความหรือพิมพ์รหัสเพื่อตรวจสอบได้ ถ้าเป็นของปลอม แจ้งให้เราทราบได้ในหน้าเดียวกัน",
+          en: "Genuine messages from government agencies carry a 16-character verification code. Paste the message or type the code to check it; if it is fake, you can report it on the same page.",
+        })}
+      </p>
+      <p>
+        <a class="button" href="/verify-message">
+          {tr({ th: "ตรวจสอบข้อความหรือแจ้งมิจฉาชีพ", en: "Check a message or report a scam" })}
+        </a>
+      </p>
+
       <h2 id="report-help">{tr({ th: "แจ้งปัญหาการใช้งาน", en: "Report a problem" })}</h2>
       <p>
         {tr({
