@@ -31,6 +31,16 @@ async def new_device(push_service: str) -> dict[str, Any]:
     return device
 
 
+async def push_service_answers(
+    push_service: str, device_id: str, status: int, retry_after: int | None = None
+) -> None:
+    """The test push service answers this device's next pushes with ``status`` (and Retry-After)."""
+    async with httpx.AsyncClient() as client:
+        await client.post(
+            f"{push_service}/devices/{device_id}/respond", json={"status": status, "retry_after": retry_after}
+        )
+
+
 async def received(push_service: str, device_id: str) -> list[dict[str, Any]]:
     async with httpx.AsyncClient() as client:
         received: list[dict[str, Any]] = (

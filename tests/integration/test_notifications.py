@@ -9,31 +9,22 @@ from typing import Any
 
 import httpx
 
-from backend.core.crypto import mask_national_id
 from backend.core.resources import Resources
 from backend.core.signatures import verify_signature
 from backend.core.tasks import run_task
-from notifications.service import apply_retention
 from tests.factories import make_agency, make_notification, valid_national_id
 from tests.helpers.notifications import (
     PARAMS,
     TEMPLATE,
     deliver_all,
     new_device,
+    push_service_answers,
     received,
-    run_until_idle,
     send,
     sender_and_subscriber,
 )
 from tests.integration.conftest import SignIn
 from tests.webhook_receiver import webhook_receiver
-
-
-async def _respond(push_service: str, device_id: str, status: int, retry_after: int | None = None) -> None:
-    async with httpx.AsyncClient() as client:
-        await client.post(
-            f"{push_service}/devices/{device_id}/respond", json={"status": status, "retry_after": retry_after}
-        )
 
 
 async def test_a_message_lands_in_the_inbox_first_then_reaches_the_device_encrypted(
@@ -74,7 +65,7 @@ async def test_a_gone_device_is_removed_and_the_failure_is_permanent(
     sign_in: SignIn, resources: Resources, push_service: str
 ) -> None:
     sender, citizen, device, national_id = await sender_and_subscriber(sign_in, resources, push_service, 71)
-    await _respond(push_service, device["device_id"], 410)
+    await push_service_answers(push_service, device["device_id"], 410)
     sent = (await sender.post("/api/v1/agency/notifications", json=send(national_id))).json()
     assert await deliver_all(resources) == ["done"]
     assert (await citizen.get("/api/v1/push/subscriptions")).json() == []
@@ -94,7 +85,7 @@ async def test_a_gone_device_held_by_someone_else_does_not_undo_the_batch(
     a short wait, and the batch's outcomes still commit, so the task is not run again and nobody is
     pushed the same message twice. The device is found gone again at its next push."""
     sender, citizen, device, national_id = await sender_and_subscriber(sign_in, resources, push_service, 82)
-    await _respond(push_service, device["device_id"], 410)
+    await push_service_answers(push_service, device["device_id"], 410)
     first = (await sender.post("/api/v1/agency/notifications", json=send(national_id))).json()
     async with resources.pool.acquire() as holder, holder.transaction():
         await holder.execute("SELECT 1 FROM push_subscriptions FOR UPDATE")
@@ -109,7 +100,9 @@ async def test_a_gone_device_held_by_someone_else_does_not_undo_the_batch(
     assert attempts == 1  # recorded once, in the batch that committed
     assert len((await citizen.get("/api/v1/push/subscriptions")).json()) == 1  # not removed this time
 
-    await _respond(push_service, device["device_id"], 410)  # the demo service answers as told once
+    await push_service_answers(
+        push_service, device["device_id"], 410
+    )  # the demo service answers as told once
     second = (await sender.post("/api/v1/agency/notifications", json=send(national_id))).json()
     assert await deliver_all(resources) == ["done"]
     assert await resources.pool.fetchval(status, second["id"]) == "permanent-failure"
@@ -120,7 +113,7 @@ async def test_a_busy_push_service_is_retried_after_its_retry_after_then_deliver
     sign_in: SignIn, resources: Resources, push_service: str
 ) -> None:
     sender, _, device, national_id = await sender_and_subscriber(sign_in, resources, push_service, 72)
-    await _respond(push_service, device["device_id"], 429, retry_after=120)
+    await push_service_answers(push_service, device["device_id"], 429, retry_after=120)
     await sender.post("/api/v1/agency/notifications", json=send(national_id))
     assert await deliver_all(resources) == ["done"]  # the attempt is recorded; a later task pushes again
     due_in = await resources.pool.fetchval(
@@ -257,176 +250,6 @@ async def test_each_agency_sends_within_its_rate_limit(
     assert "2 messages a minute" in answers[2].json()["detail"]
 
 
-async def test_support_finds_a_citizens_messages_sees_each_attempt_resends_and_is_recorded(
-    sign_in: SignIn, resources: Resources, push_service: str
-) -> None:
-    sender, citizen, device, national_id = await sender_and_subscriber(sign_in, resources, push_service, 76)
-    await _respond(push_service, device["device_id"], 500)
-    sent = (await sender.post("/api/v1/agency/notifications", json=send(national_id))).json()
-    assert await deliver_all(resources) == ["done"]
-    support = await sign_in(("support", None))
-    search = {"national_id": national_id}
-    assert (await citizen.post("/api/v1/support/notifications/search", json=search)).status_code == 403
-    unnarrowed = await support.post("/api/v1/support/notifications/search", json={"status": "sending"})
-    assert unnarrowed.status_code == 400
-    assert unnarrowed.headers["content-type"].startswith("application/problem+json")
-
-    [found] = (await support.post("/api/v1/support/notifications/search", json=search)).json()
-    assert found["id"] == sent["id"]
-    assert found["national_id_masked"] == mask_national_id(national_id)
-    assert national_id not in json.dumps(found)
-    by_id = {"notification_id": sent["id"], "status": "delivered"}
-    assert (await support.post("/api/v1/support/notifications/search", json=by_id)).json() == []
-
-    messages_url = f"/api/v1/support/citizens/{found['citizen_id']}/notifications"
-    for out_of_range in ("0", "100000"):
-        refused = await support.get(messages_url, params={"limit": out_of_range})
-        assert refused.status_code == 400, out_of_range
-    view = (await support.get(messages_url)).json()
-    [device_view] = view["devices"]
-    assert device_view["healthy"] is False
-    [message] = view["messages"]
-    [delivery] = message["deliveries"]
-    [attempt] = delivery["attempts"]
-    assert (attempt["status_code"], attempt["outcome"]) == (500, "temporary-failure")
-    assert attempt["reason"]
-
-    await _respond(push_service, device["device_id"], 201)
-    resent = await support.post(
-        f"/api/v1/support/notifications/{sent['id']}/resend", json={"note": "Citizen called: never got it"}
-    )
-    assert resent.json() == {"notification_id": sent["id"], "deliveries": 1}
-    await resources.pool.execute("UPDATE task_outbox SET run_after = now()")
-    await deliver_all(resources)
-    assert len(await received(push_service, device["device_id"])) >= 1
-    after = (await support.get(f"/api/v1/support/citizens/{found['citizen_id']}/notifications")).json()
-    assert after["messages"][0]["status"] == "delivered"
-    assert after["devices"][0]["healthy"] is True
-
-    log = (await citizen.get("/api/v1/me/data-access")).json()["items"]
-    assert [(item["actor_kind"], item["purpose_en"]) for item in log] == [
-        ("staff", "Support staff looked at your messages and devices"),
-        ("staff", "Support staff pushed a message to your devices again"),
-        ("staff", "Support staff looked at your messages and devices"),
-        ("staff", "Support staff searched messages sent to you"),
-    ]
-
-
-async def test_retention_purges_old_message_text_and_later_the_delivery_record(
-    sign_in: SignIn, resources: Resources, push_service: str
-) -> None:
-    sender, citizen, _, national_id = await sender_and_subscriber(sign_in, resources, push_service, 77)
-    old = (await sender.post("/api/v1/agency/notifications", json=send(national_id, url="/bills"))).json()
-    recent = (await sender.post("/api/v1/agency/notifications", json=send(national_id))).json()
-    assert await deliver_all(resources) == ["done", "done"]
-    await resources.pool.execute(
-        "UPDATE notifications SET created_at = now() - interval '40 days' WHERE id = $1::uuid", old["id"]
-    )
-    await resources.pool.execute(
-        "UPDATE delivery_attempts a SET at = now() - interval '40 days' FROM notification_deliveries d "
-        "WHERE d.id = a.delivery_id AND d.notification_id = $1::uuid",
-        old["id"],
-    )
-
-    assert await apply_retention(resources.pool, body_days=30, metadata_days=90) == (1, 0)
-    items = {item["id"]: item for item in (await citizen.get("/api/v1/inbox")).json()["items"]}
-    assert (items[old["id"]]["title_en"], items[old["id"]]["body_en"], items[old["id"]]["url"]) == (
-        "Water bill due",
-        None,
-        None,
-    )
-    assert items[recent["id"]]["body_en"] == "187.00 baht due on 30 Nov"
-    assert await resources.pool.fetchval("SELECT count(*) FROM delivery_attempts") == 2
-    assert await apply_retention(resources.pool, body_days=30, metadata_days=90) == (0, 0)
-
-    assert await apply_retention(resources.pool, body_days=30, metadata_days=35) == (0, 1)
-    assert await resources.pool.fetchval("SELECT count(*) FROM delivery_attempts") == 1
-    status = await resources.pool.fetchval("SELECT status FROM notifications WHERE id = $1::uuid", old["id"])
-    assert status == "delivered"  # the outcome stays on the message itself
-
-
-async def test_a_campaign_expands_in_chunks_to_its_audience_once_each_with_live_progress(
-    sign_in: SignIn, resources: Resources, push_service: str
-) -> None:
-    sender, _, device, _ = await sender_and_subscriber(sign_in, resources, push_service, 78)
-    agency_id = await resources.pool.fetchval("SELECT max(id) FROM agencies")
-    # 1,100 citizens aged 20 to 79 (Bangkok's today), every third following one of the agency's tiles.
-    await resources.pool.execute(
-        """
-        INSERT INTO citizens (national_id_hash, national_id_ciphertext, national_id_key_id, issuer, subject,
-                              birthdate)
-        SELECT sha256(i::text::bytea), '\\x00', 'k1', 'bulk', i::text,
-               (now() AT TIME ZONE 'Asia/Bangkok')::date - make_interval(years => 20 + i % 60, days => 3)
-        FROM generate_series(1, 1100) AS i
-        """
-    )
-    tile_id = await resources.pool.fetchval(
-        "INSERT INTO tiles (agency_id) VALUES ($1) RETURNING id", agency_id
-    )
-    await resources.pool.execute(
-        "INSERT INTO tile_favourites (citizen_id, tile_id) "
-        "SELECT id, $1::bigint FROM citizens WHERE issuer = 'bulk' AND subject::int % 3 = 0 "
-        "UNION SELECT citizen_id, $1::bigint FROM push_subscriptions",
-        tile_id,
-    )
-    in_range = await resources.pool.fetchval(
-        "SELECT count(*) FROM citizens WHERE issuer = 'bulk' AND 20 + subject::int % 60 >= 30"
-    )
-    body = {
-        "audience": {"kind": "age-range", "min_age": 30, "max_age": 79},
-        "template": "bill-due",
-        "params": PARAMS,
-        "idempotency_key": "in_range-2026-11",
-    }
-    started = await sender.post("/api/v1/agency/notification-campaigns", json=body)
-    assert started.status_code == 202, started.text
-    campaign = started.json()
-    assert (campaign["status"], campaign["recipients"], campaign["counts"]) == ("expanding", 0, {})
-    again = await sender.post("/api/v1/agency/notification-campaigns", json=body)
-    assert (again.status_code, again.json()["id"]) == (200, campaign["id"])
-    progress_url = f"/api/v1/agency/{agency_id}/notification-campaigns/{campaign['id']}"
-
-    [planning] = await resources.pool.fetch("SELECT id FROM task_outbox WHERE state = 'pending'")
-    assert await run_task(resources, planning["id"]) == "done"  # one range: a small platform
-    [first_chunk] = await resources.pool.fetch("SELECT id FROM task_outbox WHERE state = 'pending'")
-    assert await run_task(resources, first_chunk["id"]) == "done"
-    midway = (await sender.get(progress_url)).json()
-    assert (midway["status"], midway["recipients"]) == ("expanding", 500)  # one chunk, readable live
-    await run_until_idle(resources)
-    done = (await sender.get(progress_url)).json()
-    assert (done["status"], done["recipients"]) == ("expanded", in_range)
-    assert sum(done["counts"].values()) == in_range
-    assert await resources.pool.fetchval(
-        "SELECT count(DISTINCT citizen_id) FROM notifications WHERE campaign_id = $1::uuid", campaign["id"]
-    ) == in_range  # fmt: skip
-
-    followers = await sender.post(
-        "/api/v1/agency/notification-campaigns",
-        json={**body, "audience": {"kind": "tile-followers", "tile_id": tile_id}, "idempotency_key": "f"},
-    )
-    await run_until_idle(resources)
-    [pushed] = await received(push_service, device["device_id"])
-    assert json.loads(pushed["payload"])["title_en"] == "Water bill due"
-    counts = (
-        await sender.get(f"/api/v1/agency/{agency_id}/notification-campaigns/{followers.json()['id']}")
-    ).json()["counts"]
-    assert counts == {"delivered": 1, "permanent-failure": 1100 // 3}  # the rest have no device
-
-    upside_down = {
-        **body,
-        "audience": {"kind": "age-range", "min_age": 80, "max_age": 60},
-        "idempotency_key": "x",
-    }
-    refused = await sender.post("/api/v1/agency/notification-campaigns", json=upside_down)
-    assert refused.status_code == 400
-    assert refused.headers["content-type"].startswith("application/problem+json")
-    other_tile = await resources.pool.fetchval(
-        "INSERT INTO tiles (agency_id) VALUES ($1) RETURNING id", await make_agency(resources.pool)
-    )
-    foreign = {**body, "audience": {"kind": "tile-followers", "tile_id": other_tile}, "idempotency_key": "y"}
-    assert (await sender.post("/api/v1/agency/notification-campaigns", json=foreign)).status_code == 400
-
-
 async def test_the_sending_agency_hears_a_single_messages_final_status_on_its_signed_webhook(
     sign_in: SignIn, resources: Resources, push_service: str
 ) -> None:
@@ -436,7 +259,7 @@ async def test_the_sending_agency_hears_a_single_messages_final_status_on_its_si
     async with webhook_receiver() as receiver:
         registered = await admin.put(f"/api/v1/agency/{agency_id}/webhook", json={"url": receiver.url})
         secret = registered.json()["secret"].encode()
-        await _respond(push_service, device["device_id"], 410)
+        await push_service_answers(push_service, device["device_id"], 410)
         sent = (await sender.post("/api/v1/agency/notifications", json=send(national_id))).json()
         assert await deliver_all(resources) == ["done"]
         [hook_task] = await resources.pool.fetch(
@@ -536,33 +359,3 @@ async def test_an_agency_lists_the_latest_version_of_each_of_its_templates_and_n
     assert [(t["key"], t["version"]) for t in listed] == [("bill-due", 2), ("office-closed", 1)]
     assert listed[0]["title_en"] == "Your bill is due soon"
     assert (await stranger.get(path)).status_code == 403
-
-
-async def test_support_finds_a_citizen_without_messages_by_national_id_masked_and_recorded(
-    sign_in: SignIn, resources: Resources
-) -> None:
-    national_id = valid_national_id(8811)
-    citizen = await sign_in(national_id=national_id)
-    support = await sign_in(("support", None))
-    assert (
-        await citizen.post("/api/v1/support/citizens/find", json={"national_id": national_id})
-    ).status_code == 403
-
-    found = await support.post("/api/v1/support/citizens/find", json={"national_id": national_id})
-    assert found.status_code == 200, found.text
-    assert found.json()["national_id_masked"] == mask_national_id(national_id)
-    assert national_id not in found.text
-    me = (await citizen.get("/api/v1/me")).json()
-    assert found.json()["citizen_id"] == me["id"]
-    records = (await citizen.get("/api/v1/me/data-access")).json()["items"]
-    assert [(r["actor_kind"], r["purpose_en"]) for r in records] == [
-        ("staff", "Support staff looked you up by your national ID")
-    ]
-
-    unknown = await support.post(
-        "/api/v1/support/citizens/find", json={"national_id": valid_national_id(8812)}
-    )
-    assert unknown.status_code == 404
-    invalid = await support.post("/api/v1/support/citizens/find", json={"national_id": "1234567890123"})
-    assert invalid.status_code == 400
-    assert invalid.headers["content-type"].startswith("application/problem+json")
