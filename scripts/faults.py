@@ -63,6 +63,7 @@ FAIL_FAST_SECONDS = 2.0
 DRAIN_SECONDS = 120.0
 """How long background work (pushes, webhooks, swept tasks) may take to catch up afterwards."""
 CAMPAIGN_RECIPIENTS = 3000
+STALE_EVERY = 20  # one device in 20 is stale (5%)
 EXPIRING_PAYMENTS = 1000  # the expiry job takes up to 1,000 a run, in one transaction
 CALLBACK_PAYMENTS = 40
 DEADLINE_TOLERANCE_SECONDS = 0.5
@@ -687,6 +688,16 @@ async def seed_followers(world: World, count: int) -> list[str]:
     )
 
 
+async def make_stale(world: World, devices: list[str]) -> list[str]:
+    """As uninstalled apps' subscriptions are: their push service answers 410 (gone) from now on."""
+    async with httpx.AsyncClient(timeout=30) as client:
+        for device in devices:
+            await client.post(
+                f"{world.stack.push_url}/devices/{device}/respond", json={"status": 410, "times": 10}
+            )
+    return devices
+
+
 async def campaign_progress(pool: Pool, campaign_id: str) -> dict[str, Any]:
     row = await pool.fetchrow(
         """
@@ -758,6 +769,7 @@ async def workers_killed(world: World) -> None:
     report, stack, pool = world.report, world.stack, world.pool
     report.section("3. Workers killed with SIGKILL during a campaign and during payment expiry")
     devices = await seed_followers(world, CAMPAIGN_RECIPIENTS)
+    stale = await make_stale(world, devices[::STALE_EVERY])
     started = await world.welfare.call(
         "campaign", 0, "POST", "/api/v1/agency/notification-campaigns",
         json={"audience": {"kind": "agency-followers"}, "template": TEMPLATE["key"],
@@ -825,7 +837,7 @@ async def workers_killed(world: World) -> None:
             "unique cron job 'active' until its 60 s time-out has passed and a sweep (at most once a minute) "
             "aborts it"
         )
-    await check_campaign(world, campaign_id, devices, killed)
+    await check_campaign(world, campaign_id, devices, set(stale), killed)
     events = await pairs(
         pool,
         """
@@ -848,7 +860,9 @@ async def workers_killed(world: World) -> None:
     await check_invariants(world)
 
 
-async def check_campaign(world: World, campaign_id: str, devices: list[str], killed: int) -> None:
+async def check_campaign(
+    world: World, campaign_id: str, devices: list[str], stale: set[str], killed: int
+) -> None:
     report, stack, pool = world.report, world.stack, world.pool
     progress = await campaign_progress(pool, campaign_id)
     not_once = await pool.fetchval(
@@ -883,11 +897,14 @@ async def check_campaign(world: World, campaign_id: str, devices: list[str], kil
     )
     assert attempts is not None
     report.check(
-        "one delivery per device, recorded as accepted once",
-        attempts["once"] == attempts["deliveries"] == CAMPAIGN_RECIPIENTS and attempts["twice"] == 0,
+        "one delivery per device, recorded as accepted once (all but the stale devices')",
+        attempts["deliveries"] == CAMPAIGN_RECIPIENTS
+        and attempts["once"] == CAMPAIGN_RECIPIENTS - len(stale)
+        and attempts["twice"] == 0,
         f"{attempts['deliveries']} deliveries, {attempts['once']} accepted once, {attempts['twice']} more "
         f"than once, {attempts['tries']} attempt rows",
     )
+    await check_stale_devices(world, campaign_id, stale, killed)
     notification_of = await pairs(
         pool,
         """
@@ -898,10 +915,11 @@ async def check_campaign(world: World, campaign_id: str, devices: list[str], kil
         """,
         campaign_id,
     )
-    counts = await gather_limited(32, [partial(world.push_messages, device) for device in devices])
+    live = [device for device in devices if device not in stale]
+    counts = await gather_limited(32, [partial(world.push_messages, device) for device in live])
     per_device = [
         received[notification_of.get(f"{stack.push_url}/push/{device}", "")]
-        for device, received in zip(devices, counts, strict=True)
+        for device, received in zip(live, counts, strict=True)
     ]
     extra = sum(per_device) - len(per_device) + per_device.count(0)
     concurrency = int(stack.env.get("WORKER_CONCURRENCY", "10"))
@@ -909,10 +927,39 @@ async def check_campaign(world: World, campaign_id: str, devices: list[str], kil
     report.check(
         "every device got the push; more than once only for batches in flight at a kill",
         per_device.count(0) == 0 and extra <= bound,
-        f"{len(per_device) - per_device.count(0)} of {len(devices)} devices reached, "
+        f"{len(per_device) - per_device.count(0)} of {len(live)} live devices reached, "
         f"{sum(1 for n in per_device if n > 1)} more than once ({extra} extra pushes; at most {bound} = "
         f"{killed} workers killed x {concurrency} jobs x {DELIVERY_BATCH} per batch; a push carries the "
         "message id as its Topic, so a push service replaces rather than repeats it)",
+    )
+
+
+async def check_stale_devices(world: World, campaign_id: str, stale: set[str], killed: int) -> None:
+    """A device its push service calls gone (410) is removed at its first push, and its message ends as a
+    permanent failure; asked again only when a kill repeated its batch."""
+    endpoints = [f"{world.stack.push_url}/push/{device}" for device in stale]
+    kept = await world.pool.fetchval(
+        "SELECT count(*) FROM push_subscriptions WHERE endpoint = ANY($1::text[])", endpoints
+    )
+    found = await world.pool.fetchrow(
+        """
+        SELECT count(*) FILTER (WHERE gone_told > 0) AS told, count(*) FILTER (WHERE gone_told > 1) AS again,
+               count(*) FILTER (WHERE status = 'permanent-failure') AS failed
+        FROM (SELECT n.id, n.status, count(a.id) FILTER (WHERE a.status_code = 410) AS gone_told
+              FROM notifications n JOIN notification_deliveries d ON d.notification_id = n.id
+              LEFT JOIN delivery_attempts a ON a.delivery_id = d.id
+              WHERE n.campaign_id = $1::uuid GROUP BY n.id, n.status) AS per_message
+        """,
+        campaign_id,
+    )
+    assert found is not None
+    bound = killed * int(world.stack.env.get("WORKER_CONCURRENCY", "10")) * DELIVERY_BATCH
+    world.report.check(
+        "stale devices removed at their first push, their messages permanent failures",
+        kept == 0 and found["told"] == found["failed"] == len(stale) and found["again"] <= bound,
+        f"{len(stale)} of {CAMPAIGN_RECIPIENTS} devices answered 410: {kept} still registered, "
+        f"{found['told']} messages told gone, {found['failed']} permanent failures, {found['again']} told "
+        f"gone more than once (at most {bound}, batches in flight at a kill)",
     )
 
 
