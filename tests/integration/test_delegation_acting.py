@@ -13,7 +13,7 @@ from litestar import Litestar
 
 from backend.core.resources import Resources
 from backend.delegation.service import today
-from tests.factories import valid_national_id
+from tests.factories import make_agency, make_application, make_document, make_service, valid_national_id
 from tests.factories.delegation import make_delegation
 from tests.helpers.delegation import grantor_and_delegate
 from tests.integration.conftest import SignIn
@@ -123,3 +123,28 @@ async def test_an_end_or_expiry_holds_from_the_next_request_and_a_made_up_grant_
     # Someone else's grant is not a way in for a third person.
     stranger = await sign_in()
     assert (await stranger.get("/api/v1/inbox", headers={"X-Acting-For": again.id})).status_code == 403
+
+
+async def test_a_document_a_delegate_shares_is_recorded_once_under_her_name(
+    app: Litestar, sign_in: SignIn, resources: Resources
+) -> None:
+    world = await grantor_and_delegate(app, sign_in, resources, scopes=("documents",))
+    suda, as_him, somchai = world["suda"], world["as_him"], world["somchai"]
+    applications = app.state.applications
+    agency_id = await make_agency(resources.pool, status="approved")
+    service = await make_service(resources.pool, agency_id)
+    approved = await make_application(resources.pool, service, world["somchai_id"], state="approved")
+    document = await make_document(applications, approved)
+    shared = await suda.post(f"/api/v1/documents/{document.id}/shares", json={"minutes": 15}, headers=as_him)
+    assert shared.status_code == 201, shared.text
+
+    everything = (await somchai.get("/api/v1/me/data-access")).json()["items"]
+    shares = [step for step in everything if "shared" in step["purpose_en"].lower()]
+    assert [(s["actor_kind"], s["actor_name_en"], s["purpose_en"]) for s in shares] == [
+        ("delegate", "Suda", "shared a document of yours")
+    ], "once, hers: never 'You shared'"
+    # His own share is still his.
+    mine = await somchai.post(f"/api/v1/documents/{document.id}/shares", json={"minutes": 15})
+    assert mine.status_code == 201, mine.text
+    latest = (await somchai.get("/api/v1/me/data-access")).json()["items"][0]
+    assert (latest["actor_kind"], latest["purpose_en"]) == ("citizen", "You shared a document: Certificate")
