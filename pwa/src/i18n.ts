@@ -11,6 +11,7 @@ const strings = {
   bills: { th: "บิล", en: "Bills" },
   inbox: { th: "กล่องข้อความ", en: "Inbox" },
   settings: { th: "ตั้งค่า", en: "Settings" },
+  ownSettings: { th: "ตั้งค่าของฉันเอง", en: "My own settings" },
   dataAccess: { th: "ใครเข้าถึงข้อมูลของฉัน", en: "Who accessed my data" },
   logIn: { th: "เข้าสู่ระบบด้วยดิจิทัลไอดี", en: "Log in with digital ID" },
   logOut: { th: "ออกจากระบบ", en: "Log out" },
