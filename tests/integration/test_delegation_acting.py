@@ -13,9 +13,16 @@ from litestar import Litestar
 
 from backend.core.resources import Resources
 from backend.delegation.service import today
-from tests.factories import make_agency, make_application, make_document, make_service, valid_national_id
+from tests.factories import (
+    make_agency,
+    make_application,
+    make_bill,
+    make_document,
+    make_service,
+    valid_national_id,
+)
 from tests.factories.delegation import make_delegation
-from tests.helpers.delegation import grantor_and_delegate
+from tests.helpers.delegation import grantor_and_delegate, logged_in
 from tests.integration.conftest import SignIn
 
 
@@ -148,3 +155,34 @@ async def test_a_document_a_delegate_shares_is_recorded_once_under_her_name(
     assert mine.status_code == 201, mine.text
     latest = (await somchai.get("/api/v1/me/data-access")).json()["items"][0]
     assert (latest["actor_kind"], latest["purpose_en"]) == ("citizen", "You shared a document: Certificate")
+
+
+async def test_a_delegate_pays_a_large_bill_only_after_her_own_step_up_never_on_his_login(
+    app: Litestar, sign_in: SignIn, resources: Resources
+) -> None:
+    world = await grantor_and_delegate(app, sign_in, resources, scopes=("bills",))
+    suda, as_him = world["suda"], world["as_him"]
+    large = await make_bill(
+        resources.pool,
+        await make_agency(resources.pool, status="approved"),
+        app.state.identity.cipher.lookup_hash(valid_national_id(220)),  # Somchai's
+        amount_satang=resources.settings.payment_step_up_satang,
+    )
+    url = f"/api/v1/bills/{large.id}/payments"
+    # His login is recent and strong; hers is not: hers is the one that counts.
+    for acr, ago in (("urn:demo:ial:2", 3600), ("urn:demo:ial:1", 0)):
+        await logged_in(resources, suda, acr=acr, ago_seconds=ago)
+        refused = await suda.post(url, json={"idempotency_key": "big"}, headers=as_him)
+        assert refused.status_code == 401, (acr, ago, refused.text)
+        assert 'error="insufficient_user_authentication"' in refused.headers["WWW-Authenticate"]
+    assert (
+        await resources.pool.fetchval("SELECT count(*) FROM payments WHERE bill_id = $1::uuid", large.id) == 0
+    )
+
+    await logged_in(resources, suda)  # she logs in again, strongly: her own step-up
+    paid = await suda.post(url, json={"idempotency_key": "big"}, headers=as_him)
+    assert paid.status_code == 201, paid.text
+    delegation_id = await resources.pool.fetchval(
+        "SELECT delegation_id::text FROM payments WHERE id = $1::uuid", paid.json()["id"]
+    )
+    assert delegation_id == world["grant"]
