@@ -132,7 +132,7 @@ async def test_an_end_or_expiry_holds_from_the_next_request_and_a_made_up_grant_
     assert (await stranger.get("/api/v1/inbox", headers={"X-Acting-For": again.id})).status_code == 403
 
 
-async def test_a_document_a_delegate_shares_is_recorded_once_under_her_name(
+async def test_a_delegate_shares_his_document_after_her_own_step_up_recorded_once_under_her_name(
     app: Litestar, sign_in: SignIn, resources: Resources
 ) -> None:
     world = await grantor_and_delegate(app, sign_in, resources, scopes=("documents",))
@@ -142,7 +142,16 @@ async def test_a_document_a_delegate_shares_is_recorded_once_under_her_name(
     service = await make_service(resources.pool, agency_id)
     approved = await make_application(resources.pool, service, world["somchai_id"], state="approved")
     document = await make_document(applications, approved)
-    shared = await suda.post(f"/api/v1/documents/{document.id}/shares", json={"minutes": 15}, headers=as_him)
+    url = f"/api/v1/documents/{document.id}/shares"
+    # Sharing needs a recent, strong login: hers, whatever his is.
+    await logged_in(resources, suda, ago_seconds=3600)
+    refused = await suda.post(url, json={"minutes": 15}, headers=as_him)
+    assert refused.status_code == 401, refused.text
+    assert refused.json()["type"] == "/problems/step-up-required"
+    assert 'error="insufficient_user_authentication"' in refused.headers["WWW-Authenticate"]
+    assert await resources.pool.fetchval("SELECT count(*) FROM document_shares") == 0
+    await logged_in(resources, suda)  # she logs in again: her own step-up
+    shared = await suda.post(url, json={"minutes": 15}, headers=as_him)
     assert shared.status_code == 201, shared.text
 
     everything = (await somchai.get("/api/v1/me/data-access")).json()["items"]
