@@ -210,13 +210,18 @@ async def share(
     expires_at = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=minutes)
     async with applications.pool.acquire() as connection, connection.transaction():
         row = await queries.insert_share(connection, document_id, token_hash(token), expires_at)
-        await record_access(
-            connection,
-            citizen_id=citizen_id, agency_id=document.agency_id, connector_id=None, kind="document_share",
-            actor_kind="citizen", actor_id=citizen_id,
-            purpose=Said(f"คุณแชร์เอกสาร: {document.title_th}", f"You shared a document: {document.title_en}"),
-            fields=[DOCUMENT], outcome="ok", detail=_link_valid(minutes, expires_at),
-        )  # fmt: skip
+        # A delegate's share is recorded once, under the delegate, by the acting middleware
+        # (backend.delegation.acting); "you shared" is only ever the citizen's own step.
+        if principal.acting_for is None:
+            await record_access(
+                connection,
+                citizen_id=citizen_id, agency_id=document.agency_id, connector_id=None, kind="document_share",
+                actor_kind="citizen", actor_id=citizen_id,
+                purpose=Said(
+                    f"คุณแชร์เอกสาร: {document.title_th}", f"You shared a document: {document.title_en}"
+                ),
+                fields=[DOCUMENT], outcome="ok", detail=_link_valid(minutes, expires_at),
+            )  # fmt: skip
     url = f"{resources.settings.public_url}/shared/{token}"
     svg = await qr_image(resources.redis, url, "svg")
     return CreatedShare(share=_share_view(row), url=url, qr_svg=svg.decode())

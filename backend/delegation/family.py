@@ -30,7 +30,7 @@ from backend.core.principal import Principal
 from backend.core.resources import Resources
 from backend.delegation import family_queries, queries
 from backend.delegation.schemas import SCOPE_WORDS, DelegationView, NewFamilyGrant
-from backend.delegation.service import _view_of, latest_end, today
+from backend.delegation.service import _view_of, latest_end, today, within_limit
 from backend.identity.service import Identity
 
 CHILD_UNTIL_AGE = 15
@@ -103,6 +103,8 @@ async def add(
     # Asked before the registry is, so that a confirmed call is never rolled back with a refused grant.
     if child_id is not None and await family_queries.open_between(resources.pool, child_id, adult_id):
         raise Conflict(_ALREADY)
+    async with resources.pool.acquire() as connection:  # the same limit as chosen grants, asked early too
+        await within_limit(connection, resources, adult_id, lock=False)
     me = await family_queries.citizen(resources.pool, adult_id)
     adult = Person(
         adult_id,
@@ -135,6 +137,7 @@ async def add(
             raise NotConfirmed("The registry says this guardianship has ended.")
     key_id, ciphertext = identity.cipher.encrypt(data.national_id)
     async with resources.pool.acquire() as connection, connection.transaction():
+        await within_limit(connection, resources, adult_id)  # again, locked: a grant made meanwhile counts
         child_id = await family_queries.child_row(
             connection,
             national_id_hash=identity.cipher.lookup_hash(data.national_id),

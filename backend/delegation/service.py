@@ -126,7 +126,7 @@ async def invite(
     async with unit_of_work(resources.pool, resources.queue) as work:
         connection = work.connection
         await queries.expire_past_end(connection, grantor_id, today())
-        await _within_limit(connection, resources, delegate_id)
+        await within_limit(connection, resources, delegate_id)
         made = await queries.insert_delegation(
             connection,
             grantor_id=grantor_id,
@@ -154,10 +154,14 @@ async def invite(
     return await _view_of(resources, grantor_id, made)
 
 
-async def _within_limit(connection: Connection, resources: Resources, delegate_id: str) -> None:
-    """A citizen acts for at most ``DELEGATIONS_PER_DELEGATE`` people at once (asked or accepted).
-    The delegate's row is locked so that two requests at once cannot both take the last place."""
-    await queries.lock_delegate(connection, delegate_id)
+async def within_limit(
+    connection: Connection, resources: Resources, delegate_id: str, *, lock: bool = True
+) -> None:
+    """A citizen acts for at most ``DELEGATIONS_PER_DELEGATE`` people at once (asked or accepted, and
+    parents' and guardians' grants alike). The delegate's row is locked so that two requests at once
+    cannot both take the last place (``lock=False``: an early look, outside a transaction)."""
+    if lock:
+        await queries.lock_delegate(connection, delegate_id)
     limit = resources.settings.delegations_per_delegate
     if await queries.open_grants_of_delegate(connection, delegate_id, today()) >= limit:
         raise TooManyDelegations(f"This person already acts for {limit} people, the most one person may.")

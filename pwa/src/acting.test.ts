@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 
-import { type Acting, openWhileActing } from "./acting";
+import { type Acting, labelWhileActing, openWhileActing, ownSettingsNote } from "./acting";
+import { words } from "./i18n";
 import { setActingFor, withActing } from "./api";
 
 const BILLS_ONLY: Acting = { id: "g1", name_th: "สมชาย", name_en: "Somchai", scopes: ["bills", "messages"] };
@@ -27,5 +28,16 @@ describe("acting for someone", () => {
       setActingFor(null);
     }
     expect(withActing("/api/v1/bills")).toBe("/api/v1/bills");
+  });
+
+  it("calls Settings the person's own while acting, never the other person's", () => {
+    expect(labelWhileActing("/settings", "settings", BILLS_ONLY)).toBe("ownSettings");
+    expect(labelWhileActing("/settings", "settings", null)).toBe("settings");
+    expect(labelWhileActing("/bills", "bills", BILLS_ONLY)).toBe("bills");
+    expect(words("th").t("ownSettings")).toBe("ตั้งค่าของฉันเอง");
+    expect(words("en").t("ownSettings")).toBe("My own settings");
+    const note = ownSettingsNote(BILLS_ONLY);
+    expect(note.th).toContain("ของคุณเอง ไม่ใช่ของ สมชาย");
+    expect(note.en).toContain("your own settings, not Somchai's");
   });
 });

@@ -4,6 +4,7 @@
 import { useEffect, useState } from "preact/hooks";
 
 import { setActingFor } from "./api";
+import type { Bilingual, Key } from "./i18n";
 
 export interface Acting {
   id: string;
@@ -65,4 +66,18 @@ const ALWAYS = new Set(["/", "/settings", "/help"]);
 export function openWhileActing(path: string, acting: Acting): boolean {
   const scope = SCREEN_SCOPES[path];
   return scope === undefined ? ALWAYS.has(path) : acting.scopes.includes(scope);
+}
+
+/** A menu item's words while acting: Settings stays the person's own (their language, devices, who
+ * acts for them), so it says so rather than sit under "you are acting for …" as if it were theirs. */
+export function labelWhileActing(path: string, key: Key, acting: Acting | null): Key {
+  return acting && path === "/settings" ? "ownSettings" : key;
+}
+
+/** Said at the top of Settings while acting: whose settings these are, and whose they are not. */
+export function ownSettingsNote(acting: Acting): Bilingual {
+  return {
+    th: `หน้านี้เป็นการตั้งค่าของคุณเอง ไม่ใช่ของ ${acting.name_th} การเปลี่ยนแปลงที่นี่มีผลกับคุณเท่านั้น`,
+    en: `These are your own settings, not ${acting.name_en}'s: what you change here changes only yours.`,
+  };
 }

@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useRef, useState } from "preact/hooks";
 import { LocationProvider, useLocation } from "preact-iso";
 
-import { startActing, useActing, openWhileActing } from "./acting";
+import { labelWhileActing, startActing, useActing, openWhileActing } from "./acting";
 import { AssistedClock } from "./assisted-clock";
 import { onActingEnded, request, setCsrfToken } from "./api";
 import { type Key, type Language, OTHER, pick, words } from "./i18n";
@@ -257,7 +257,7 @@ function Shell({ updateReady, applyUpdate }: ShellProps) {
                 {more.map(([to, key, icon]) => (
                   <li key={to}>
                     <a href={to} aria-current={isAt(path, to) ? "page" : undefined}>
-                      <Icon name={icon} /> {t(key)}
+                      <Icon name={icon} /> {t(labelWhileActing(to, key, acting))}
                     </a>
                   </li>
                 ))}

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 
 import { endAfter } from "./screens/settings-delegation";
-import { birthDate } from "./screens/settings-family";
+import { ApiError } from "./api";
+import { birthDate, familyRefusal } from "./screens/settings-family";
 
 describe("the end date of a delegation", () => {
   it("counts months from today in Bangkok, not in UTC", () => {
@@ -25,5 +26,14 @@ describe("a child's birth date typed in parts", () => {
     expect(birthDate("31", 2, "2562", true)).toBeNull();
     expect(birthDate("29", 2, "2563", true)).toBe("2020-02-29");
     expect(birthDate("1", 1, "", true)).toBeNull();
+  });
+});
+
+describe("a parent's or guardian's request refused", () => {
+  it("says the limit of people one may act for, not that they already act for this child", () => {
+    const limit = new ApiError(409, "", "", null, [], "/problems/too-many-delegations");
+    expect(familyRefusal(limit)?.words.en).toMatch(/as many people as one may/);
+    expect(familyRefusal(limit)?.words.th).toMatch(/ครบจำนวนสูงสุด/);
+    expect(familyRefusal(new ApiError(409, "", ""))?.words.en).toBe("You already act for this child");
   });
 });

@@ -11,6 +11,7 @@ const strings = {
   bills: { th: "บิล", en: "Bills" },
   inbox: { th: "กล่องข้อความ", en: "Inbox" },
   settings: { th: "ตั้งค่า", en: "Settings" },
+  ownSettings: { th: "ตั้งค่าของฉันเอง", en: "My own settings" },
   dataAccess: { th: "ใครเข้าถึงข้อมูลของฉัน", en: "Who accessed my data" },
   logIn: { th: "เข้าสู่ระบบด้วยดิจิทัลไอดี", en: "Log in with digital ID" },
   logOut: { th: "ออกจากระบบ", en: "Log out" },
@@ -246,8 +247,8 @@ const strings = {
   revoked: { th: "หน่วยงานเพิกถอนเอกสารนี้แล้ว", en: "The agency revoked this document" },
   shareTitle: { th: "แชร์เอกสาร", en: "Share this document" },
   shareExplain: {
-    th: "สร้างลิงก์ที่เปิดได้ครั้งเดียว ผู้รับไม่ต้องเข้าสู่ระบบ การแชร์และการเปิดทุกครั้งบันทึกไว้ใน “ใครเข้าถึงข้อมูลของฉัน”",
-    en: "Make a link that opens once. The receiver does not need to log in. Sharing and every opening are recorded in “Who accessed my data”.",
+    th: "สร้างลิงก์ที่เปิดได้ครั้งเดียว ผู้รับไม่ต้องเข้าสู่ระบบ การแชร์และการเปิดทุกครั้งบันทึกไว้ใน “ใครเข้าถึงข้อมูลของฉัน” หากคุณเข้าสู่ระบบไว้นานแล้ว แอปจะให้เข้าสู่ระบบอีกครั้งเพื่อยืนยันว่าเป็นคุณ แล้วพากลับมาที่นี่",
+    en: "Make a link that opens once. The receiver does not need to log in. Sharing and every opening are recorded in “Who accessed my data”. If you logged in a while ago, the app asks you to log in again to confirm it is you, then brings you back here.",
   },
   shareFor: { th: "ลิงก์ใช้ได้นาน", en: "The link works for" },
   minutes15: { th: "15 นาที", en: "15 minutes" },

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import time
 from typing import Any
 
@@ -13,6 +15,7 @@ from backend.core.crypto import national_id_check_digit
 from backend.core.resources import Resources
 from backend.delegation.schemas import Scope
 from backend.delegation.service import today
+from backend.identity.service import session_cookie_name
 from tests.factories import make_agency, make_bill, make_notification, valid_national_id
 from tests.factories.delegation import make_delegation
 from tests.integration.conftest import SignIn
@@ -72,3 +75,16 @@ async def grantor_and_delegate(
         "somchai": somchai, "suda": suda, "somchai_id": ids[0], "suda_id": ids[1], "bill": bill.id,
         "message": message.id, "grant": grant.id, "as_him": {"X-Acting-For": grant.id},
     }  # fmt: skip
+
+
+async def logged_in(
+    resources: Resources, browser: httpx.AsyncClient, *, acr: str = "urn:demo:ial:2", ago_seconds: int = 0
+) -> None:
+    """Make the browser's own session a login of ``acr`` ``ago_seconds`` ago: an old or weak one, or
+    (the defaults) what logging in again with a step-up leaves."""
+    token = browser.cookies[session_cookie_name(resources.settings)]
+    key = f"session:{hashlib.sha256(token.encode()).hexdigest()}"
+    stored = json.loads(await resources.redis.get(key) or b"{}")
+    assert stored, "a session of this browser's"
+    stored.update(acr=acr, auth_time=int(time.time()) - ago_seconds)
+    await resources.redis.set(key, json.dumps(stored), keepttl=True)

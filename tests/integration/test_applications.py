@@ -26,6 +26,7 @@ from tests.helpers.applications import (
     submitted,
 )
 from tests.helpers.connectors import approve_connectors, connector
+from tests.helpers.delegation import logged_in
 from tests.helpers.payments import callback, post_callback
 from tests.integration.conftest import SignIn
 
@@ -335,6 +336,11 @@ async def test_a_share_link_opens_once_until_it_expires_and_every_try_is_recorde
     sign_in: SignIn, resources: Resources, client: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
 ) -> None:
     citizen, document, _ = await issued_document(sign_in, resources)
+    await logged_in(resources, citizen, ago_seconds=3600)
+    stale = await citizen.post(f"/api/v1/documents/{document['id']}/shares", json={"minutes": 15})
+    assert stale.status_code == 401, "sharing needs a recent, strong login (step-up)"
+    assert 'error="insufficient_user_authentication"' in stale.headers["WWW-Authenticate"]
+    await logged_in(resources, citizen)
     assert (
         await citizen.post(f"/api/v1/documents/{document['id']}/shares", json={"minutes": 0})
     ).status_code == 400

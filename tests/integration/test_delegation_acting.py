@@ -13,9 +13,16 @@ from litestar import Litestar
 
 from backend.core.resources import Resources
 from backend.delegation.service import today
-from tests.factories import valid_national_id
+from tests.factories import (
+    make_agency,
+    make_application,
+    make_bill,
+    make_document,
+    make_service,
+    valid_national_id,
+)
 from tests.factories.delegation import make_delegation
-from tests.helpers.delegation import grantor_and_delegate
+from tests.helpers.delegation import grantor_and_delegate, logged_in
 from tests.integration.conftest import SignIn
 
 
@@ -123,3 +130,68 @@ async def test_an_end_or_expiry_holds_from_the_next_request_and_a_made_up_grant_
     # Someone else's grant is not a way in for a third person.
     stranger = await sign_in()
     assert (await stranger.get("/api/v1/inbox", headers={"X-Acting-For": again.id})).status_code == 403
+
+
+async def test_a_delegate_shares_his_document_after_her_own_step_up_recorded_once_under_her_name(
+    app: Litestar, sign_in: SignIn, resources: Resources
+) -> None:
+    world = await grantor_and_delegate(app, sign_in, resources, scopes=("documents",))
+    suda, as_him, somchai = world["suda"], world["as_him"], world["somchai"]
+    applications = app.state.applications
+    agency_id = await make_agency(resources.pool, status="approved")
+    service = await make_service(resources.pool, agency_id)
+    approved = await make_application(resources.pool, service, world["somchai_id"], state="approved")
+    document = await make_document(applications, approved)
+    url = f"/api/v1/documents/{document.id}/shares"
+    # Sharing needs a recent, strong login: hers, whatever his is.
+    await logged_in(resources, suda, ago_seconds=3600)
+    refused = await suda.post(url, json={"minutes": 15}, headers=as_him)
+    assert refused.status_code == 401, refused.text
+    assert refused.json()["type"] == "/problems/step-up-required"
+    assert 'error="insufficient_user_authentication"' in refused.headers["WWW-Authenticate"]
+    assert await resources.pool.fetchval("SELECT count(*) FROM document_shares") == 0
+    await logged_in(resources, suda)  # she logs in again: her own step-up
+    shared = await suda.post(url, json={"minutes": 15}, headers=as_him)
+    assert shared.status_code == 201, shared.text
+
+    everything = (await somchai.get("/api/v1/me/data-access")).json()["items"]
+    shares = [step for step in everything if "shared" in step["purpose_en"].lower()]
+    assert [(s["actor_kind"], s["actor_name_en"], s["purpose_en"]) for s in shares] == [
+        ("delegate", "Suda", "shared a document of yours")
+    ], "once, hers: never 'You shared'"
+    # His own share is still his.
+    mine = await somchai.post(f"/api/v1/documents/{document.id}/shares", json={"minutes": 15})
+    assert mine.status_code == 201, mine.text
+    latest = (await somchai.get("/api/v1/me/data-access")).json()["items"][0]
+    assert (latest["actor_kind"], latest["purpose_en"]) == ("citizen", "You shared a document: Certificate")
+
+
+async def test_a_delegate_pays_a_large_bill_only_after_her_own_step_up_never_on_his_login(
+    app: Litestar, sign_in: SignIn, resources: Resources
+) -> None:
+    world = await grantor_and_delegate(app, sign_in, resources, scopes=("bills",))
+    suda, as_him = world["suda"], world["as_him"]
+    large = await make_bill(
+        resources.pool,
+        await make_agency(resources.pool, status="approved"),
+        app.state.identity.cipher.lookup_hash(valid_national_id(220)),  # Somchai's
+        amount_satang=resources.settings.payment_step_up_satang,
+    )
+    url = f"/api/v1/bills/{large.id}/payments"
+    # His login is recent and strong; hers is not: hers is the one that counts.
+    for acr, ago in (("urn:demo:ial:2", 3600), ("urn:demo:ial:1", 0)):
+        await logged_in(resources, suda, acr=acr, ago_seconds=ago)
+        refused = await suda.post(url, json={"idempotency_key": "big"}, headers=as_him)
+        assert refused.status_code == 401, (acr, ago, refused.text)
+        assert 'error="insufficient_user_authentication"' in refused.headers["WWW-Authenticate"]
+    assert (
+        await resources.pool.fetchval("SELECT count(*) FROM payments WHERE bill_id = $1::uuid", large.id) == 0
+    )
+
+    await logged_in(resources, suda)  # she logs in again, strongly: her own step-up
+    paid = await suda.post(url, json={"idempotency_key": "big"}, headers=as_him)
+    assert paid.status_code == 201, paid.text
+    delegation_id = await resources.pool.fetchval(
+        "SELECT delegation_id::text FROM payments WHERE id = $1::uuid", paid.json()["id"]
+    )
+    assert delegation_id == world["grant"]

@@ -13,6 +13,7 @@ from backend.core.resources import Resources
 from backend.delegation.family import last_day_as_child
 from backend.delegation.service import today
 from backend.server.worker import build_worker, recheck_guardianships
+from tests.factories.delegation import make_delegation
 from tests.helpers.connectors import agency_with, connector, control
 from tests.helpers.delegation import new_national_id, new_person
 from tests.integration.conftest import SignIn
@@ -217,3 +218,28 @@ async def test_a_child_born_on_29_february_is_acted_for_until_27_february_of_the
         f"/api/v1/me/delegations/{added.json()['id']}/renew", json={"ends_on": today().isoformat()}
     )
     assert renewed.status_code == 404  # the parent is not the grantor; the rule is the registry's anyway
+
+
+async def test_a_parent_who_acts_for_as_many_people_as_one_may_is_refused_as_a_chosen_grant_is(
+    sign_in: SignIn, resources: Resources, agencies_url: str
+) -> None:
+    await control(agencies_url, "civil-registry", "ok")
+    await _registry(sign_in, resources, agencies_url, "civil-registry", "parentage")
+    malee, malee_nid = await new_person(sign_in, resources, "มาลี สุขใจ", "Malee Sukjai")
+    malee_id = (await malee.get("/api/v1/me")).json()["id"]
+    grants = []
+    for _ in range(resources.settings.delegations_per_delegate):
+        grantor_id = (await (await sign_in()).get("/api/v1/me")).json()["id"]
+        grants.append(await make_delegation(resources.pool, grantor_id=grantor_id, delegate_id=malee_id))
+    child, born = new_national_id(), today().replace(year=today().year - 7)
+    await _hold(agencies_url, "civil-registry", malee_nid, child, born)
+
+    refused = await malee.post("/api/v1/me/delegations/family", json=_add("parent", child, born))
+    assert refused.status_code == 409, refused.text
+    assert refused.json()["type"] == "/problems/too-many-delegations"
+    assert [item for item in await _log(malee) if item["kind"] == "agency_call"] == [], "registry not asked"
+    assert len((await malee.get("/api/v1/me/delegations")).json()["received"]) == len(grants)
+
+    assert (await malee.post(f"/api/v1/me/delegations/{grants[0].id}/end", json={})).status_code == 200
+    added = await malee.post("/api/v1/me/delegations/family", json=_add("parent", child, born))
+    assert added.status_code == 201, added.text

@@ -113,3 +113,33 @@ async def test_a_platform_notice_checks_as_genuine_from_the_platform(
     assert (await sender.get("/api/v1/me")).json()["roles"] == []
     refused = await sender.post(f"/api/v1/agency/{platform_id}/notification-templates", json=TEMPLATE)
     assert refused.status_code == 403, refused.text
+
+
+async def test_a_delegate_who_ends_an_active_grant_is_in_the_grantors_log_and_inbox_and_acts_no_more(
+    sign_in: SignIn, resources: Resources
+) -> None:
+    somchai, _ = await new_person(sign_in, resources, "สมชาย ใจดี", "Somchai Jaidee")
+    suda, suda_nid = await new_person(sign_in, resources, "สุดา ใจดี", "Suda Jaidee")
+    grant = (await somchai.post("/api/v1/me/delegations", json=grant_body(suda_nid))).json()
+    path, as_him = f"/api/v1/me/delegations/{grant['id']}", {"X-Acting-For": grant["id"]}
+    assert (await suda.post(f"{path}/accept")).status_code == 200
+    assert (await suda.get("/api/v1/inbox", headers=as_him)).status_code == 200, "active: she may act"
+
+    ended = await suda.post(f"{path}/end", json={"reason": "ย้ายไปต่างจังหวัด"})
+    assert ended.status_code == 200, ended.text
+    assert ended.json()["status"] == "ended", "an active grant is ended, not declined"
+
+    log = (await somchai.get("/api/v1/me/data-access", params={"kind": "delegation"})).json()["items"]
+    latest = log[0]
+    assert (latest["actor_kind"], latest["actor_name_th"], latest["actor_name_en"]) == (
+        "delegate", "สุดา ใจดี", "Suda Jaidee",
+    )  # fmt: skip
+    assert (latest["purpose_th"], latest["purpose_en"]) == ("เลิกทำแทนคุณแล้ว", "stopped acting for you")
+    [notice, *_] = await _notices(somchai)
+    assert notice["title_th"] == "สุดา ใจดี เลิกทำแทนคุณแล้ว"
+    assert notice["title_en"] == "Suda Jaidee stopped acting for you"
+    assert [n for n in await _notices(suda) if "เลิกทำแทน" in n["title_th"]] == [], "her own step: no notice"
+
+    refused = await suda.get("/api/v1/inbox", headers=as_him)
+    assert refused.status_code == 403, refused.text
+    assert refused.json()["type"].endswith("/problems/acting-ended")

@@ -5,6 +5,7 @@ the application, the payment webhook); when the citizen did it themselves the fi
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import httpx
 import msgspec
@@ -128,6 +129,10 @@ async def test_the_payment_webhook_says_on_behalf_when_a_delegate_paid_and_not_o
     assert by_delegate["on_behalf"] == {"kind": "delegate", "delegate_reference": grant.id}
     assert "on_behalf" not in by_himself
     assert national_id not in json.dumps(by_delegate), "no personal data in a payment event"
+    # The agency's documentation names every field it is sent, the optional one included.
+    documented = (Path(__file__).parents[2] / "docs" / "bank-callbacks.md").read_text(encoding="utf-8")
+    assert [key for key in (*by_delegate, *by_delegate["on_behalf"]) if f"`{key}`" not in documented] == []
+    assert '"on_behalf": {"kind": "delegate", "delegate_reference": ' in documented
     # His receipt messages: the one she paid names her.
     receipts = [m for m in (await somchai.get("/api/v1/inbox")).json()["items"] if "receipt" in m["body_en"]]
     assert [m["body_th"].endswith(" · สุดา ใจดี ชำระแทนคุณ") for m in receipts] == [False, True]  # newest first

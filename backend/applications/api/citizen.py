@@ -38,6 +38,7 @@ from backend.core.guards import person
 from backend.core.principal import Principal
 from backend.core.resources import Resources
 from backend.identity.service import Identity
+from backend.identity.step_up import step_up
 
 # --- applications ---------------------------------------------------------------------------------
 
@@ -230,7 +231,8 @@ async def my_document_file(
 
 @post(
     "/{document_id:uuid}/shares",
-    summary="Share the document by a one-time link (and QR code) that expires",
+    guards=[step_up],  # a recent, strong login: the delegate's own when acting (docs/delegation.md)
+    summary="Share the document by a one-time link (and QR code) that expires (needs step-up)",
     status_code=HTTP_201_CREATED,
 )
 async def share_document(

@@ -1338,7 +1338,7 @@ export interface paths {
         /** The document's share links */
         get: operations["ApiV1DocumentsDocumentIdSharesDocumentShares"];
         put?: never;
-        /** Share the document by a one-time link (and QR code) that expires */
+        /** Share the document by a one-time link (and QR code) that expires (needs step-up) */
         post: operations["ApiV1DocumentsDocumentIdSharesShareDocument"];
         delete?: never;
         options?: never;

@@ -28,7 +28,7 @@ export function birthDate(day: string, month: number, year: string, buddhistEra:
 }
 
 /** A refusal in the parent's words; "not confirmed" never says "not your child". */
-function refusal(error: ApiError): { field: "national_id" | "birthdate" | null; words: Bilingual } | null {
+export function familyRefusal(error: ApiError): { field: "national_id" | "birthdate" | null; words: Bilingual } | null {
   const fields = (error.errors ?? []).map((item) => `${item.field}:${item.message}`);
   if (fields.includes("birthdate:is 15 or over"))
     return {
@@ -58,6 +58,14 @@ function refusal(error: ApiError): { field: "national_id" | "birthdate" | null; 
       words: {
         th: "ขณะนี้ตรวจสอบกับทะเบียนไม่ได้ ยังไม่มีอะไรเปลี่ยนแปลง โปรดลองใหม่ภายหลัง",
         en: "The registry cannot be checked right now. Nothing was changed: please try again later.",
+      },
+    };
+  if (error.type === "/problems/too-many-delegations")
+    return {
+      field: null,
+      words: {
+        th: "คุณทำแทนคนอื่นครบจำนวนสูงสุดแล้ว เลิกทำแทนใครสักคนก่อน แล้วลองอีกครั้ง",
+        en: "You already act for as many people as one may. Stop acting for someone first, then try again.",
       },
     };
   if (error.status === 409)
@@ -106,7 +114,7 @@ export function FamilyForm({ onAdded }: { onAdded: (said: Bilingual) => void }) 
         window.location.assign(stepUp);
         return;
       }
-      const said = refusal(error);
+      const said = familyRefusal(error);
       if (said?.field) setFieldError({ field: said.field, words: said.words });
       else setProblem(said ? said.words : say(error));
     }

@@ -1,7 +1,9 @@
 // Settings: language and text size, notifications (devices, quiet hours, what to be alerted to), who
-// acts for the citizen and for whom they act, and where the citizen is logged in. Fetched when first opened (routes.tsx), off the first load.
+// acts for the citizen and for whom they act, and where the citizen is logged in. Always the person's
+// own, also while acting for someone: then titled and said so. Fetched when first opened (routes.tsx), off the first load.
 import { useState } from "preact/hooks";
 
+import { ownSettingsNote, useActing } from "../acting";
 import type { Language } from "../i18n";
 import { useApp } from "../state";
 import { Assisted } from "./settings-assisted";
@@ -14,7 +16,8 @@ const TEXT_SIZES = [100, 125, 150, 200];
 const LANGUAGE_NAMES: Record<Language, string> = { th: "ไทย", en: "English" };
 
 export function Settings() {
-  const { t, language, setLanguage } = useApp();
+  const { t, tr, language, setLanguage } = useApp();
+  const acting = useActing();
   const [textSize, setTextSize] = useState(Number(localStorage.getItem("text-size") ?? 100));
 
   function chooseTextSize(size: number) {
@@ -26,7 +29,8 @@ export function Settings() {
 
   return (
     <section aria-labelledby="settings-title">
-      <h1 id="settings-title">{t("settings")}</h1>
+      <h1 id="settings-title">{t(acting ? "ownSettings" : "settings")}</h1>
+      {acting && <p class="notice info">{tr(ownSettingsNote(acting))}</p>}
       <fieldset>
         <legend>{t("language")}</legend>
         {(["th", "en"] as Language[]).map((choice) => (

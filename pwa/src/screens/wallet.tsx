@@ -2,7 +2,7 @@
 // its verification code, and sharing by a one-time link and QR code that expires.
 import { useEffect, useState } from "preact/hooks";
 
-import { ApiError, request, type Schema } from "../api";
+import { ApiError, request, type Schema, stepUpUrl } from "../api";
 import { formatDate } from "../i18n";
 import { useApp, useLoad } from "../state";
 import { Loaded } from "../ui/loaded";
@@ -83,7 +83,11 @@ function SharePanel({ document }: { document: DocumentView }) {
       setCreated((await request("POST", "/api/v1/documents/{document_id}/shares", { path, body: { minutes } })).data);
       reloadShares();
     } catch (error) {
-      if (error instanceof ApiError) setProblem(say(error));
+      if (!(error instanceof ApiError)) return;
+      // Sharing needs a recent, strong login (the delegate's own when acting): log in again, come back.
+      const stepUp = stepUpUrl(error, `/wallet/${document.id}`);
+      if (stepUp) window.location.assign(stepUp);
+      else setProblem(say(error));
     } finally {
       setBusy(false);
     }
