@@ -9,7 +9,7 @@ import datetime as dt
 import msgspec
 
 from backend.core.db import Connection, Db
-from payments.banks import bank_name
+from payments.banks import bank_names
 from payments.rows import (
     OpenException,
     ReconciliationItem,
@@ -194,34 +194,23 @@ async def refund_event(db: Db, refund_id: str) -> RefundEvent | None:
 # --- exceptions: money that did not fit -----------------------------------------------------------
 
 
+# Money support may take as the bill's payment (staff_service._accept); the rest can only go back.
+ACCEPTABLE_KINDS = ["late", "amount_mismatch"]
+
+
 async def open_exceptions(db: Db) -> list[ExceptionView]:
     rows = await db.fetch(
         """
         SELECT x.id, x.kind, x.bank, x.callback_id, x.bill_id::text, x.payment_id::text, x.amount_satang,
                b.amount_satang AS bill_amount_satang, b.description_th AS bill_description_th,
-               b.description_en AS bill_description_en, x.detail, x.status, x.created_at
+               b.description_en AS bill_description_en, x.detail, x.status, x.created_at,
+               x.kind = ANY($1::text[]) AND x.payment_id IS NOT NULL AS can_accept
         FROM payment_exceptions x LEFT JOIN bills b ON b.id = x.bill_id
         WHERE x.status = 'open' ORDER BY x.created_at
-        """
+        """,
+        ACCEPTABLE_KINDS,
     )
-    return [
-        msgspec.convert(
-            dict(row)
-            | _bank_names(row["bank"])
-            | {"can_accept": row["kind"] in ACCEPTABLE_KINDS and row["payment_id"] is not None},
-            ExceptionView,
-        )
-        for row in rows
-    ]
-
-
-# Money support may take as the bill's payment (staff_service._accept); the rest can only go back.
-ACCEPTABLE_KINDS = ("late", "amount_mismatch")
-
-
-def _bank_names(code: str) -> dict[str, str]:
-    name_th, name_en = bank_name(code)
-    return {"bank_name_th": name_th, "bank_name_en": name_en}
+    return [msgspec.convert(dict(row) | bank_names(row["bank"]), ExceptionView) for row in rows]
 
 
 async def waiting_refunds(db: Db, limit: int) -> list[WaitingRefund]:
@@ -238,7 +227,7 @@ async def waiting_refunds(db: Db, limit: int) -> list[WaitingRefund]:
         """,
         limit,
     )
-    return [msgspec.convert(dict(row) | _bank_names(row["bank"]), WaitingRefund) for row in rows]
+    return [msgspec.convert(dict(row) | bank_names(row["bank"]), WaitingRefund) for row in rows]
 
 
 async def exception_locked(connection: Connection, exception_id: int) -> OpenException | None:
