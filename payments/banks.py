@@ -28,3 +28,9 @@ BANK_NAMES: dict[str, tuple[str, str]] = {
 def bank_name(code: str) -> tuple[str, str]:
     """The bank's Thai and English names; its code twice when it is not one we know."""
     return BANK_NAMES.get(code, (code, code))
+
+
+def bank_names(code: str) -> dict[str, str]:
+    """As an API view's ``bank_name_th`` and ``bank_name_en`` fields."""
+    name_th, name_en = bank_name(code)
+    return {"bank_name_th": name_th, "bank_name_en": name_en}

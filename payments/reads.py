@@ -37,9 +37,11 @@ from payments.schemas import (
     ReceiptView,
     RefundView,
     StatusTotal,
+    WaitingRefund,
 )
 
 _MAX_BILLS = 100  # a citizen's newest bills shown to support staff
+_MAX_WAITING_REFUNDS = 200  # more than a day's worth; the oldest come first
 
 
 async def national_id_hash(resources: Resources, identity: Identity, citizen_id: str) -> bytes:
@@ -209,6 +211,10 @@ async def agency_refunds(resources: Resources, agency_id: int) -> list[RefundVie
 
 async def open_exceptions(resources: Resources) -> list[ExceptionView]:
     return await staff_queries.open_exceptions(resources.pool)
+
+
+async def waiting_refunds(resources: Resources) -> list[WaitingRefund]:
+    return await staff_queries.waiting_refunds(resources.pool, _MAX_WAITING_REFUNDS)
 
 
 async def citizen_payments(

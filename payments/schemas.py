@@ -207,12 +207,36 @@ class ExceptionView(msgspec.Struct, kw_only=True):
     id: int
     kind: str
     bank: str
+    bank_name_th: str
+    bank_name_en: str
     callback_id: str
     bill_id: str | None
     payment_id: str | None
     amount_satang: int
+    bill_amount_satang: int | None
+    """What the bill asks for, beside what the bank sent (amount_satang); None for an unknown bill."""
+    bill_description_th: str | None
+    bill_description_en: str | None
     detail: str
+    """In English, for the logs; consoles say ``kind`` in words."""
     status: str
+    created_at: dt.datetime
+    can_accept: bool
+    """Whether "accept" is offered: only a late payment or a different amount against a started payment."""
+
+
+class WaitingRefund(msgspec.Struct, kw_only=True):
+    """A refund asked of the bank whose answer support staff have not yet recorded."""
+
+    id: str
+    exception_id: int | None
+    bank: str
+    bank_name_th: str
+    bank_name_en: str
+    amount_satang: int
+    reason: str
+    bill_description_th: str | None
+    bill_description_en: str | None
     created_at: dt.datetime
 
 

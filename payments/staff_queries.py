@@ -9,6 +9,7 @@ import datetime as dt
 import msgspec
 
 from backend.core.db import Connection, Db
+from payments.banks import bank_names
 from payments.rows import (
     OpenException,
     ReconciliationItem,
@@ -25,6 +26,7 @@ from payments.schemas import (
     ReceiptSummary,
     RefundState,
     RefundView,
+    WaitingRefund,
 )
 
 # --- an agency's bills ----------------------------------------------------------------------------
@@ -192,15 +194,40 @@ async def refund_event(db: Db, refund_id: str) -> RefundEvent | None:
 # --- exceptions: money that did not fit -----------------------------------------------------------
 
 
+# Money support may take as the bill's payment (staff_service._accept); the rest can only go back.
+ACCEPTABLE_KINDS = ["late", "amount_mismatch"]
+
+
 async def open_exceptions(db: Db) -> list[ExceptionView]:
     rows = await db.fetch(
         """
-        SELECT id, kind, bank, callback_id, bill_id::text, payment_id::text, amount_satang, detail, status,
-               created_at
-        FROM payment_exceptions WHERE status = 'open' ORDER BY created_at
-        """
+        SELECT x.id, x.kind, x.bank, x.callback_id, x.bill_id::text, x.payment_id::text, x.amount_satang,
+               b.amount_satang AS bill_amount_satang, b.description_th AS bill_description_th,
+               b.description_en AS bill_description_en, x.detail, x.status, x.created_at,
+               x.kind = ANY($1::text[]) AND x.payment_id IS NOT NULL AS can_accept
+        FROM payment_exceptions x LEFT JOIN bills b ON b.id = x.bill_id
+        WHERE x.status = 'open' ORDER BY x.created_at
+        """,
+        ACCEPTABLE_KINDS,
     )
-    return [msgspec.convert(dict(row), ExceptionView) for row in rows]
+    return [msgspec.convert(dict(row) | bank_names(row["bank"]), ExceptionView) for row in rows]
+
+
+async def waiting_refunds(db: Db, limit: int) -> list[WaitingRefund]:
+    """Oldest first: the longest a citizen has waited for their money."""
+    rows = await db.fetch(
+        """
+        SELECT f.id::text, f.exception_id, f.bank, f.amount_satang, f.reason, f.created_at,
+               b.description_th AS bill_description_th, b.description_en AS bill_description_en
+        FROM refunds f
+        LEFT JOIN payment_exceptions x ON x.id = f.exception_id
+        LEFT JOIN payments p ON p.id = f.payment_id
+        LEFT JOIN bills b ON b.id = coalesce(x.bill_id, p.bill_id)
+        WHERE f.state = 'submitted' ORDER BY f.created_at LIMIT $1
+        """,
+        limit,
+    )
+    return [msgspec.convert(dict(row) | bank_names(row["bank"]), WaitingRefund) for row in rows]
 
 
 async def exception_locked(connection: Connection, exception_id: int) -> OpenException | None:

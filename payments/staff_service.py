@@ -130,7 +130,7 @@ async def resolve_exception(
 
 async def _accept(work: UnitOfWork, exception: OpenException, note: str) -> str:
     """The late or different amount is taken as the bill's payment, settled as a bank's would be."""
-    if exception.kind not in ("late", "amount_mismatch") or exception.payment_id is None:
+    if exception.kind not in staff_queries.ACCEPTABLE_KINDS or exception.payment_id is None:
         raise Conflict("Only a late payment or a different amount can be accepted; refund the others.")
     settled = await settle_payment(
         work,

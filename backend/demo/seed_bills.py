@@ -1,7 +1,8 @@
 """Bills the demo welfare department issued, so that its administrator (Kanda) opens a bills tab with one
 of each state on the first run: unpaid, paid (with its receipt, as the bank's payment leaves it) and
-cancelled. They are addressed to two demo citizens no walkthrough uses for bills (Prayoon and Boonmee),
-so the other citizens' bills and receipts stay as the citizen demo describes them. Added once."""
+cancelled; the cancelled one was paid at the bank anyway, so support staff (Siri) find a payment
+exception to refund. They are addressed to two demo citizens no walkthrough uses for bills (Prayoon and
+Boonmee), so the other citizens' bills and receipts stay as the citizen demo describes them. Added once."""
 
 from __future__ import annotations
 
@@ -54,6 +55,11 @@ async def demo_welfare_bills(
         assert bill_id is not None
         if outcome == "cancelled":
             await payment_queries.cancel_bill(connection, bill_id)
+            # Prayoon paid it at the bank all the same: money for support staff (Siri) to send back.
+            await settlement_queries.insert_exception(
+                connection, kind="late", bank=BANK, callback_id=f"DEMO-{ref1}", bill_id=bill_id,
+                payment_id=None, amount_satang=amount, detail="Money arrived for a bill that was cancelled.",
+            )  # fmt: skip
         elif outcome == "paid":
             await _paid(connection, cipher, person, bill_id, (biller_id, ref1, amount), issuer)
 

@@ -1,6 +1,6 @@
 """Support staff's side of payments: one citizen's bills and payment history ("I paid but it says
-unpaid"), exceptions (money that did not fit) resolved by accepting or refunding, refunds' answers from
-the bank, and bank settlement reconciliation. Guarded on the router: support staff and platform admins.
+unpaid"), exceptions (money that did not fit) resolved by accepting or refunding, refunds waiting for the bank
+and its answers, and bank settlement reconciliation. Guarded on the router: support staff and platform admins.
 Every decision records who made it; every look-up at a citizen's payments is written to that citizen's
 "who accessed my data" log, and staff see the national ID masked."""
 
@@ -28,6 +28,7 @@ from payments.schemas import (
     RefundState,
     Resolution,
     ResolutionResult,
+    WaitingRefund,
 )
 
 _MAX_SETTLEMENT_BYTES = 20 * 1024 * 1024
@@ -71,6 +72,11 @@ async def import_settlement(
     )
 
 
+@get("/refunds", summary="Refunds waiting for the bank's answer, oldest first")
+async def list_waiting_refunds(resources: NamedDependency[Resources]) -> list[WaitingRefund]:
+    return await reads.waiting_refunds(resources)
+
+
 @post(
     "/refunds/{refund_id:uuid}",
     summary="Record the bank's answer to a refund; the agency is told",
@@ -101,5 +107,12 @@ router = Router(
     "/api/v1/support",
     guards=[support_staff],
     tags=["support"],
-    route_handlers=[list_exceptions, resolve_exception, import_settlement, settle_refund, citizen_payments],
+    route_handlers=[
+        list_exceptions,
+        resolve_exception,
+        import_settlement,
+        list_waiting_refunds,
+        settle_refund,
+        citizen_payments,
+    ],
 )

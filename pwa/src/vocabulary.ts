@@ -126,6 +126,12 @@ const vocabulary = {
     success: { th: "คืนเงินแล้ว", en: "Refunded" },
     error: { th: "คืนเงินไม่สำเร็จ", en: "Refund failed" },
   },
+  exceptionKind: {
+    late: { th: "เงินเข้าหลังหมดเวลาชำระหรือหลังยกเลิกบิล", en: "Arrived after the payment ended or the bill was cancelled" },
+    amount_mismatch: { th: "จำนวนเงินไม่ตรงกับบิล", en: "A different amount from the bill" },
+    unknown_bill: { th: "ไม่พบบิลที่ตรงกับเลขอ้างอิง", en: "No bill has these references" },
+    already_paid: { th: "บิลชำระแล้ว เงินเข้าซ้ำ", en: "The bill was already paid: money arrived twice" },
+  },
   exceptionStatus: {
     open: { th: "รอตรวจสอบ", en: "Open" },
     accepted: { th: "รับรู้แล้ว", en: "Accepted" },

@@ -3,7 +3,8 @@ demo data leaves Anan work on the first run (an agency asking to join, a tile ch
 connector waiting for review); he reads what each would put in front of citizens, returns the tile
 with a comment written in a form, approves the connector (only then do citizens' entitlements ask it),
 approves the agency and gives it a biller ID, and finds people by name with their roles in words.
-Screenshots are numbered from 60 in ``tests/e2e/screenshots/``, each checked by axe-core."""
+Then he grants Boonmee the support role and revokes it again through the question the page asks.
+Screenshots are numbered from 60 (and 69) in ``tests/e2e/screenshots/``, each checked by axe-core."""
 
 from __future__ import annotations
 
@@ -28,6 +29,11 @@ async def _api(page: Page, method: str, path: str) -> Any:
     answer = await page.evaluate(_API, [method, path])
     assert answer["status"] < 300, (method, path, answer)
     return answer["body"]
+
+
+async def _support_staff(page: Page) -> list[str]:
+    grants = await _api(page, "GET", "/api/v1/admin/role-grants")
+    return sorted(grant["name_en"] for grant in grants if grant["role"] == "support")
 
 
 async def _fits(page: Page) -> None:
@@ -131,3 +137,42 @@ async def test_a_platform_admin_reviews_tiles_and_connectors_and_runs_agencies_a
     await _no_raw_codes(page)
     await _fits(page)
     await shot(page, "63-admin-roles-in-words")
+
+
+async def test_a_platform_admin_grants_a_role_then_revokes_it_after_confirming_on_a_phone(
+    demo_app: DemoApp, browser_context: BrowserContext
+) -> None:
+    page = await browser_context.new_page()
+    await page.set_viewport_size({"width": 360, "height": 740})
+    await log_in(page, demo_app.base, "Anan Dulaerabop", "/console")
+    grant = page.locator("form[aria-labelledby=grant-title]")
+    await grant.locator("label:has-text('บทบาท') select").select_option("support")
+    await grant.locator("label:has-text('เลขประจำตัวประชาชน') input").fill("3700500123452")  # Boonmee
+    await grant.locator("label:has-text('เหตุผล') input").fill("ช่วยงานศูนย์บริการชั่วคราว")
+    await grant.locator("button[type=submit]").click()
+    await page.locator("[role=status]:text-is('มอบบทบาทแล้ว')").wait_for()
+    assert await grant.locator(".field-error").count() == 0
+
+    await page.fill("label:has-text('ค้นหาผู้มีบทบาท') input", "บุญมี")
+    row = page.locator("table:has(th:has-text('บทบาท')) tbody tr", has_text="บุญมี พอเพียง")
+    await row.wait_for()
+    said = await row.inner_text()
+    assert "เจ้าหน้าที่ช่วยเหลือประชาชน" in said
+    assert "ช่วยงานศูนย์บริการชั่วคราว" in said
+    assert await _support_staff(page) == ["Boonmee Phophiang", "Siri Chuailuea"]
+
+    # Revoking asks first, in the page, naming whom and what; going back leaves the role.
+    await row.locator("button:has-text('เพิกถอน')").click()
+    question = row.locator("[role=alertdialog]")
+    assert "เพิกถอนบทบาทนี้ใช่ไหม (บุญมี พอเพียง, เจ้าหน้าที่ช่วยเหลือประชาชน)" in await question.inner_text()
+    await _no_raw_codes(page)
+    await _fits(page)
+    await shot(page, "69-admin-revoke-role-confirmation")
+    await question.locator("button:has-text('ไม่ใช่ กลับไป')").click()
+    await question.wait_for(state="detached")
+    assert await _support_staff(page) == ["Boonmee Phophiang", "Siri Chuailuea"]
+    await row.locator("button:has-text('เพิกถอน')").click()
+    await row.locator("button:has-text('ใช่ เพิกถอน')").click()
+    await page.locator("[role=status]:text-is('เพิกถอนแล้ว')").wait_for()
+    await row.wait_for(state="detached")
+    assert await _support_staff(page) == ["Siri Chuailuea"]

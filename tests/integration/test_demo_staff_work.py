@@ -24,6 +24,7 @@ WORK = {
         f"WHERE a.code = 'demo-welfare' AND b.status = '{status}'"
         for status in ("unpaid", "paid", "cancelled")
     },
+    "open payment exceptions": "SELECT count(*) FROM payment_exceptions WHERE status = 'open'",
     "welfare receipts": "SELECT count(*) FROM receipts r JOIN bills b ON b.id = r.bill_id "
     "JOIN payments p ON p.id = r.payment_id AND p.state = 'success' "
     "JOIN agencies a ON a.id = b.agency_id WHERE a.code = 'demo-welfare'",

@@ -281,6 +281,7 @@ TABLE: dict[str, Who] = {
     "GET /api/v1/support/citizens/{citizen_id:uuid}/payments": STAFF_SUPPORT,
     "GET /api/v1/support/payment-exceptions": STAFF_SUPPORT,
     "POST /api/v1/support/payment-exceptions/{exception_id:int}/resolve": STAFF_SUPPORT,
+    "GET /api/v1/support/refunds": STAFF_SUPPORT,
     "POST /api/v1/support/refunds/{refund_id:uuid}": STAFF_SUPPORT,
     "POST /api/v1/support/reconciliations": STAFF_SUPPORT,
     # applications and the documents wallet
@@ -738,6 +739,7 @@ CALLS: dict[str, Call] = {
         "/api/v1/support/payment-exceptions/{new_exception}/resolve",
         json={"action": "refund", "note": "Not ours"},
     ),
+    "GET /api/v1/support/refunds": Call("/api/v1/support/refunds"),
     "POST /api/v1/support/refunds/{refund_id:uuid}": Call(
         "/api/v1/support/refunds/{new_refund}", json={"state": "success"}
     ),

@@ -38,6 +38,10 @@ async def test_support_accepts_a_late_payment_or_refunds_a_double_one(
     assert (await citizen.get("/api/v1/support/payment-exceptions")).status_code == 403
     [late] = (await support.get("/api/v1/support/payment-exceptions")).json()
     assert late["kind"] == "late"
+    assert late["can_accept"] is True  # a payment was started: its late money can be taken
+    assert late["bill_amount_satang"] == late["amount_satang"]
+    assert late["bill_description_th"]
+    assert late["bank_name_th"]
 
     accepted = await support.post(
         f"/api/v1/support/payment-exceptions/{late['id']}/resolve",
@@ -51,6 +55,7 @@ async def test_support_accepts_a_late_payment_or_refunds_a_double_one(
     await post_callback(client, callback(issued))  # the bank sends the money again
     [double] = (await support.get("/api/v1/support/payment-exceptions")).json()
     assert double["kind"] == "already_paid"
+    assert double["can_accept"] is False
     cannot = await support.post(
         f"/api/v1/support/payment-exceptions/{double['id']}/resolve", json={"action": "accept", "note": "no"}
     )
@@ -62,6 +67,13 @@ async def test_support_accepts_a_late_payment_or_refunds_a_double_one(
     assert refunded.json()["status"] == "refund_requested"
     assert await resources.pool.fetchval("SELECT state FROM refunds") == "submitted"
     assert (await support.get("/api/v1/support/payment-exceptions")).json() == []
+    [waiting] = (await support.get("/api/v1/support/refunds")).json()
+    assert (waiting["id"], waiting["exception_id"]) == (refunded.json()["refund_id"], double["id"])
+    assert waiting["reason"] == "paid twice"
+    assert waiting["bill_description_th"]
+    settled = await support.post(f"/api/v1/support/refunds/{waiting['id']}", json={"state": "success"})
+    assert settled.status_code == 200, settled.text
+    assert (await support.get("/api/v1/support/refunds")).json() == []  # answered: no longer waiting
     resolver = await resources.pool.fetchval("SELECT count(DISTINCT resolved_by) FROM payment_exceptions")
     assert resolver == 1
 

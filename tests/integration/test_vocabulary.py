@@ -32,6 +32,7 @@ CHECKED = {
     ("bills", "status"): "billStatus",
     ("payments", "state"): "paymentState",
     ("refunds", "state"): "refundState",
+    ("payment_exceptions", "kind"): "exceptionKind",
     ("payment_exceptions", "status"): "exceptionStatus",
     ("payment_events", "source"): "paymentSource",
     ("entitlement_states", "status"): "entitlementStatus",

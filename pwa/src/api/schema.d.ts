@@ -2337,6 +2337,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/support/refunds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Refunds waiting for the bank's answer, oldest first */
+        get: operations["ApiV1SupportRefundsListWaitingRefunds"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/support/refunds/{refund_id}": {
         parameters: {
             query?: never;
@@ -3359,14 +3376,20 @@ export interface components {
             id: number;
             kind: string;
             bank: string;
+            bank_name_th: string;
+            bank_name_en: string;
             callback_id: string;
             bill_id: string | null;
             payment_id: string | null;
             amount_satang: number;
+            bill_amount_satang: number | null;
+            bill_description_th: string | null;
+            bill_description_en: string | null;
             detail: string;
             status: string;
             /** Format: date-time */
             created_at: string;
+            can_accept: boolean;
         };
         /** FeeBill */
         FeeBill: {
@@ -4577,6 +4600,20 @@ export interface components {
             signature: string;
             statement: string;
             keys_url: string;
+        };
+        /** WaitingRefund */
+        WaitingRefund: {
+            id: string;
+            exception_id: number | null;
+            bank: string;
+            bank_name_th: string;
+            bank_name_en: string;
+            amount_satang: number;
+            reason: string;
+            bill_description_th: string | null;
+            bill_description_en: string | null;
+            /** Format: date-time */
+            created_at: string;
         };
         /** WebhookDelivery */
         WebhookDelivery: {
@@ -10110,6 +10147,26 @@ export interface operations {
                             [key: string]: unknown;
                         } | unknown[];
                     };
+                };
+            };
+        };
+    };
+    ApiV1SupportRefundsListWaitingRefunds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WaitingRefund"][];
                 };
             };
         };

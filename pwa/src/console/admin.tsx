@@ -183,18 +183,18 @@ export function AdminConsole({ agencyName }: { agencyName: (id: number) => strin
                   .some((text) => text.toLowerCase().includes(needle))),
           );
           return rows.length === 0 ? <p>{w("noMatch")}</p> : (
-          <table>
+          <table class="stacked">
             <thead>
               <tr><th scope="col">{w("person")}</th><th scope="col">{w("role")}</th><th scope="col">{w("agency")}</th><th scope="col">{w("grantedAt")}</th><th scope="col">{w("reason")}</th><th scope="col"><span class="visually-hidden">{w("revoke")}</span></th></tr>
             </thead>
             <tbody>
               {rows.map((row) => (
                 <tr key={row.id}>
-                  <td>{personName(row)}</td>
-                  <td>{label(language, "role", row.role)}</td>
-                  <td>{row.agency_id === null ? w("platformWide") : agencyName(row.agency_id)}</td>
-                  <td>{when(row.granted_at)}</td>
-                  <td>{row.grant_reason}</td>
+                  <td class="lead">{personName(row)}</td>
+                  <td data-label={w("role")}>{label(language, "role", row.role)}</td>
+                  <td data-label={w("agency")}>{row.agency_id === null ? w("platformWide") : agencyName(row.agency_id)}</td>
+                  <td data-label={w("grantedAt")}>{when(row.granted_at)}</td>
+                  <td data-label={w("reason")}>{row.grant_reason}</td>
                   <td>
                     <ConfirmButton
                       about={`${personName(row)}, ${label(language, "role", row.role)}`}

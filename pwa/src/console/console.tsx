@@ -10,6 +10,7 @@ import { AdminConsole } from "./admin";
 import { AgencyConsole } from "./agency";
 import { CounterConsole } from "./counter";
 import { SupportConsole } from "./support";
+import { SupportPayments } from "./support-payments";
 import { SupportScams } from "./support-scams";
 import { useWords } from "./words";
 
@@ -32,6 +33,7 @@ export function Console() {
     ...(isSupport
       ? ([
           ["support", w("support")],
+          ["payments", w("paymentExceptions")],
           ["scams", w("scamReports")],
         ] as [string, string][])
       : []),
@@ -61,6 +63,7 @@ export function Console() {
       )}
       {section === "counter" && <CounterConsole />}
       {section === "support" && <SupportConsole />}
+      {section === "payments" && <SupportPayments />}
       {section === "scams" && <SupportScams />}
       {section === "admin" && <AdminConsole agencyName={agencyName} />}
     </section>

@@ -10,6 +10,7 @@ const words = {
   support: { th: "ฝ่ายช่วยเหลือ", en: "Support" },
   administration: { th: "ผู้ดูแลระบบ", en: "Administration" },
   scamReports: { th: "รายงานมิจฉาชีพ", en: "Scam reports" },
+  paymentExceptions: { th: "เงินเข้าไม่ตรงบิล", en: "Payment exceptions" },
   agency: { th: "หน่วยงาน", en: "Agency" },
   failed: { th: "เกิดข้อผิดพลาด", en: "Something went wrong." },
   done: { th: "เรียบร้อย", en: "Done." },
