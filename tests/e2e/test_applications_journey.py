@@ -13,7 +13,7 @@ from typing import Any
 from PIL import Image, ImageDraw
 from playwright.async_api import APIRequestContext, BrowserContext, FilePayload, Page, ViewportSize
 
-from tests.helpers.pwa import DemoApp, log_in, pay_at_the_demo_bank, require_pwa_build, shot
+from tests.helpers.pwa import DemoApp, fits, log_in, pay_at_the_demo_bank, require_pwa_build, shot
 
 require_pwa_build()
 # Its fixtures, demo_app (one demo app for this module) and browser_context (a browser per test), are in
@@ -58,8 +58,8 @@ def _pdf() -> bytes:
 
 
 async def _fits_the_phone(page: Page, name: str) -> None:
-    overflow = await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"{name} is {overflow}px wider than the phone"
+    """Nothing wider than the phone, then the screenshot with axe-core's check."""
+    await fits(page, name)
     await shot(page, name)
 
 

@@ -16,7 +16,7 @@ import pytest_asyncio
 from playwright.async_api import Browser, Page, ViewportSize, async_playwright, expect
 
 from backend.demo.people import DEMO_PEOPLE_BY_KEY
-from tests.helpers.pwa import CHROMIUM, FLAGS, DemoApp, log_in, require_pwa_build, shot
+from tests.helpers.pwa import CHROMIUM, FLAGS, DemoApp, fits, log_in, require_pwa_build, shot
 from tests.helpers.run_command import RunCommand, free_port
 
 require_pwa_build()
@@ -55,11 +55,6 @@ async def _phone(browser: Browser, base: str, person: str, path: str) -> Page:
     return page
 
 
-async def _fits(page: Page, where: str) -> None:
-    overflow = await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"{where} is {overflow}px wider than the screen"
-
-
 async def _he_makes_a_code(somchai: Page) -> str:
     section = somchai.locator("section.assisted")
     await expect(section).to_contain_text("ให้เจ้าหน้าที่ช่วยที่เคาน์เตอร์", timeout=WAIT)
@@ -71,7 +66,7 @@ async def _he_makes_a_code(somchai: Page) -> str:
     await expect(shown).to_have_text(re.compile(r"^\d{6}$"), timeout=WAIT)
     await expect(section).to_contain_text("อ่านรหัสนี้ให้เจ้าหน้าที่ฟัง")
     await section.scroll_into_view_if_needed()
-    await _fits(somchai, "the code")
+    await fits(somchai, "the code")
     await shot(somchai, "a1-citizen-code-to-read-out-th")
     return (await shown.text_content() or "").strip()
 
@@ -94,7 +89,7 @@ async def _she_types_it_and_looks_at_his_bills(somsri: Page, base: str, code: st
     assert DEMO_PEOPLE_BY_KEY["somchai"].national_id not in page_text.replace(
         f'value="{DEMO_PEOPLE_BY_KEY["somchai"].national_id}"', ""
     ), "only masked"
-    await _fits(somsri, "the counter console")
+    await fits(somsri, "the counter console")
     await shot(somsri, "a2-counter-staff-started-with-the-code-th")
 
     await session.get_by_role("button", name="ช่วยทำรายการแทน สมชาย ใจดี").click()
@@ -105,7 +100,7 @@ async def _she_types_it_and_looks_at_his_bills(somsri: Page, base: str, code: st
     await somsri.goto(f"{base}/bills")
     await expect(somsri.locator(".card:has-text('ค่าน้ำประปา')").first).to_be_visible(timeout=WAIT)
     await expect(banner).to_contain_text("เหลือเวลา")
-    await _fits(somsri, "his bills, helped at the counter")
+    await fits(somsri, "his bills, helped at the counter")
     await shot(somsri, "a3-counter-staff-sees-his-bills-th")
 
 
@@ -114,14 +109,14 @@ async def _he_sees_the_request_at_home_and_in_his_inbox(somchai: Page, base: str
     await somchai.goto(f"{base}/")
     card = somchai.locator(".counter-request")
     await expect(card).to_contain_text(f"เจ้าหน้าที่ สมศรี ใจงาม ที่ {POINT} ขอช่วยทำรายการแทนคุณ", timeout=WAIT)
-    await _fits(somchai, "the home screen's request card")
+    await fits(somchai, "the home screen's request card")
     await shot(somchai, "a6a-home-shows-the-counter-request-th")
     await somchai.goto(f"{base}/inbox")
     notice = somchai.locator("main").get_by_text(f"เจ้าหน้าที่ สมศรี ใจงาม ที่ {POINT} ขอช่วยทำรายการแทนคุณ 1 ชั่วโมง")
     await expect(notice.first).to_be_visible(timeout=WAIT)
     await expect(somchai.locator("main")).to_contain_text("ทางรัฐ")
     await expect(somchai.locator("main")).to_contain_text("เริ่มการช่วยเหลือคุณ")
-    await _fits(somchai, "the inbox")
+    await fits(somchai, "the inbox")
     await shot(somchai, "a6b-inbox-has-the-counter-request-th")
     await somchai.goto(f"{base}/")
     await card.get_by_role("link", name="ดูคำขอและยืนยัน").click()
@@ -161,7 +156,7 @@ async def test_somchai_reads_out_a_code_somsri_helps_him_at_the_counter_and_he_s
     for done in ("เริ่มช่วยทำรายการแทนคุณด้วยรหัสที่คุณให้", "ดูบิลของคุณ"):
         assert any(done in text for text in hers), (done, texts)
     assert all(POINT in text for text in hers)
-    await _fits(somchai, "who accessed my data")
+    await fits(somchai, "who accessed my data")
     await shot(somchai, "a5-data-access-marks-help-at-the-counter-th")
 
     # His history keeps the session.
@@ -183,7 +178,7 @@ async def test_somchai_reads_out_a_code_somsri_helps_him_at_the_counter_and_he_s
         f"เจ้าหน้าที่ สมศรี ใจงาม ที่ {POINT} ขอช่วยทำรายการแทนคุณ 1 ชั่วโมง", timeout=WAIT
     )
     await asked.scroll_into_view_if_needed()
-    await _fits(somchai, "the request to confirm")
+    await fits(somchai, "the request to confirm")
     await shot(somchai, "a6-citizen-asked-to-confirm-th")
     await asked.get_by_role("button", name="อนุญาต 1 ชั่วโมง").click()
     await expect(somchai.locator("section.assisted .assisted-on")).to_contain_text("สมศรี ใจงาม", timeout=WAIT)

@@ -15,7 +15,7 @@ from typing import Any
 from PIL import Image
 from playwright.async_api import APIRequestContext, BrowserContext, FilePayload, Page, ViewportSize
 
-from tests.helpers.pwa import DemoApp, log_in, require_pwa_build, shot
+from tests.helpers.pwa import DemoApp, fits, log_in, require_pwa_build, shot
 
 require_pwa_build()
 
@@ -41,8 +41,7 @@ PDF = (
 
 async def _fits(page: Page, name: str) -> None:
     """Nothing wider than the phone, then the screenshot with axe-core's check."""
-    overflow = await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"{name} is {overflow}px wider than the phone"
+    await fits(page, name)
     await shot(page, name)
 
 

@@ -15,7 +15,7 @@ import pytest_asyncio
 from playwright.async_api import Browser, BrowserContext, Page, ViewportSize, async_playwright, expect
 
 from backend.demo.people import DEMO_PEOPLE_BY_KEY
-from tests.helpers.pwa import CHROMIUM, FLAGS, DemoApp, log_in, require_pwa_build, shot
+from tests.helpers.pwa import CHROMIUM, FLAGS, DemoApp, fits, log_in, require_pwa_build, shot
 
 require_pwa_build()
 
@@ -109,11 +109,6 @@ async def _phone(browser: Browser, language: str = "th", text_size: int = 100) -
     return context
 
 
-async def _fits(page: Page, where: str) -> None:
-    overflow = await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"{where} is {overflow}px wider than the phone"
-
-
 async def test_entitlements_tell_benefits_fees_and_statuses_apart(
     demo_app: DemoApp, browser: Browser
 ) -> None:
@@ -144,7 +139,7 @@ async def test_entitlements_tell_benefits_fees_and_statuses_apart(
             assert "600.00 baht a month" in claimable
             assert "Fee 50.00 baht" in fees
         assert await page.locator("#receiving-title").count() == 0  # she receives nothing yet: not shown
-        await _fits(page, name)
+        await fits(page, name)
         await shot(page, name)
         await context.close()
 
@@ -225,7 +220,7 @@ async def test_who_accessed_my_data_pages_filters_and_keeps_staff_in_sight(
     count = await entries.count()
     more = page.get_by_role("button", name="ดูเพิ่มเติม")
     await more.scroll_into_view_if_needed()
-    await _fits(page, "who accessed my data")
+    await fits(page, "who accessed my data")
     await shot(page, "63-data-access-th")
     await more.click()
     await expect(entries).not_to_have_count(count)
@@ -263,7 +258,7 @@ async def test_consent_is_informed_and_withdrawal_confirmed(demo_app: DemoApp, b
     for told in ("บริษัทข้อมูลเครดิตสาธิต", "สถานะรายงานข้อมูลเครดิต", "แสดงรายงานข้อมูลเครดิตของคุณในแอป", "90 วัน"):
         assert told in terms, terms
     assert "2570" in terms or "2569" in terms  # the end date in the Buddhist era
-    await _fits(page, "the consent screen")
+    await fits(page, "the consent screen")
     await shot(page, "66-consent-terms-th")
     await page.get_by_role("button", name="ยินยอม", exact=True).click()
     await page.wait_for_url(f"{demo_app.base}/entitlements")

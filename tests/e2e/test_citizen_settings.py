@@ -19,6 +19,7 @@ from tests.helpers.pwa import (
     FLAGS,
     SCREENSHOTS,
     DemoApp,
+    fits,
     log_in,
     pay_at_the_demo_bank,
     require_pwa_build,
@@ -69,11 +70,6 @@ def _today_in_thailand() -> dt.date:
     return dt.datetime.now(dt.timezone(dt.timedelta(hours=7))).date()
 
 
-async def _fits(page: Page, where: str) -> None:
-    overflow = await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"{where} is {overflow}px wider than the screen"
-
-
 async def _field_shot(page: Page, name: str) -> None:
     """The date's boxes alone: in a whole-page shot the fixed bottom bar may cover them."""
     field = page.locator("fieldset:has(#f-completed_on)")
@@ -105,7 +101,7 @@ async def test_the_receipt_fits_a_phone_in_thai_and_its_check_is_a_page_for_peop
     assert f" {_today_in_thailand().year + 543} เวลา " in text
     assert "ธนาคารสาธิต" in text
     assert "demo-bank" not in text
-    await _fits(page, "the receipt at 320 px")
+    await fits(page, "the receipt at 320 px")
     await shot(page, "f4-receipt-320px")
 
     # "Check it is genuine" opens a page in words, not the API's JSON.
@@ -116,7 +112,7 @@ async def test_the_receipt_fits_a_phone_in_thai_and_its_check_is_a_page_for_peop
     facts = await page.inner_text("dl.facts")
     assert "บาท" in facts
     assert str(_today_in_thailand().year + 543) in facts
-    await _fits(page, "the receipt's check at 320 px")
+    await fits(page, "the receipt's check at 320 px")
     await page.set_viewport_size(PHONE)
     await shot(page, "f4-receipt-check-th")
     await page.click("button.language")
@@ -179,7 +175,7 @@ async def test_thai_dates_in_bill_titles_and_a_buddhist_era_year_typed_in_a_date
     assert await error.count() == 0
     assert "31 มีนาคม 2549" in await page.inner_text(".date-understood")
     assert "ค.ศ. 2006" in await page.inner_text(".date-understood")
-    await _fits(page, "the date boxes")
+    await fits(page, "the date boxes")
     await shot(page, "f6-date-buddhist-era-understood")
     await _field_shot(page, "f6-date-buddhist-era-understood-field")
 
@@ -222,7 +218,7 @@ async def test_notification_settings_devices_quiet_hours_and_mutes(
     assert "ข้อความด่วนยังแจ้งเตือนเสมอ" in await form.locator("label.option:has-text('การชำระเงิน')").inner_text()
     await form.locator("button[type=submit]").click()
     await page.wait_for_selector("text=บันทึกการตั้งค่าการแจ้งเตือนแล้ว", timeout=WAIT)
-    await _fits(page, "notification settings")
+    await fits(page, "notification settings")
     await shot(page, "f7-notification-settings-th")
 
     await page.reload()
@@ -237,7 +233,7 @@ async def test_notification_settings_devices_quiet_hours_and_mutes(
 
     # At the app's 200% text, nothing overflows.
     await page.check("input[name=text-size] >> nth=3")
-    await _fits(page, "notification settings at 200% text")
+    await fits(page, "notification settings at 200% text")
     await shot(page, "f7-notification-settings-200-percent")
     await page.check("input[name=text-size] >> nth=0")
 
@@ -264,7 +260,7 @@ async def test_sessions_are_named_in_words_and_end_one_or_all(
         assert re.search(r"Chrome บน Linux · ใช้ล่าสุด \d\d:\d\d · อุปกรณ์นี้", here), here
         assert any("Safari บน iOS (iPhone)" in text for text in texts), texts
         assert "Mozilla" not in await page.inner_text("main")
-        await _fits(page, "sessions")
+        await fits(page, "sessions")
         await shot(page, "f8-sessions-th")
 
         # End the iPhone's session: it is logged out there.

@@ -16,7 +16,16 @@ import pytest_asyncio
 from playwright.async_api import Browser, Page, ViewportSize, async_playwright, expect
 
 from backend.demo.people import DEMO_PEOPLE_BY_KEY
-from tests.helpers.pwa import CHROMIUM, FLAGS, DemoApp, log_in, pay_at_the_demo_bank, require_pwa_build, shot
+from tests.helpers.pwa import (
+    CHROMIUM,
+    FLAGS,
+    DemoApp,
+    fits,
+    log_in,
+    pay_at_the_demo_bank,
+    require_pwa_build,
+    shot,
+)
 from tests.helpers.run_command import RunCommand, free_port
 
 require_pwa_build()
@@ -56,11 +65,6 @@ async def _phone(browser: Browser, base: str, person: str) -> Page:
     return page
 
 
-async def _fits(page: Page, where: str) -> None:
-    overflow = await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"{where} is {overflow}px wider than the screen"
-
-
 async def _he_asks_her(somchai: Page) -> None:
     section = somchai.locator("section.delegations")
     await expect(section.locator("form.invite")).to_be_visible(timeout=WAIT)
@@ -77,7 +81,7 @@ async def _he_asks_her(somchai: Page) -> None:
     assert "ดูและชำระบิลของฉัน, อ่านข้อความของฉัน" in await given.inner_text()
     assert "25" in await given.inner_text(), "the end date in the Buddhist era (25xx)"
     await given.scroll_into_view_if_needed()
-    await _fits(somchai, "the delegation section")
+    await fits(somchai, "the delegation section")
     await shot(somchai, "d1-delegation-asked-th")
 
 
@@ -103,7 +107,7 @@ async def _she_accepts_and_acts_for_him(suda: Page, base: str) -> None:
     await expect(banner).to_be_visible()
     water = suda.locator(".card:has-text('ค่าน้ำประปา')").first
     await expect(water).to_be_visible(timeout=WAIT)
-    await _fits(suda, "his bills, acting for him")
+    await fits(suda, "his bills, acting for him")
     await shot(suda, "d3-acting-for-her-father-bills-th")
     await water.locator("button:has-text('ชำระด้วย QR')").click()
     payload = await suda.locator(".payload").text_content() or ""
@@ -129,14 +133,14 @@ async def _his_inbox_tells_him_what_she_did(somchai: Page, base: str) -> None:
     receipt = somchai.locator("li.message:has-text('ชำระเงินสำเร็จ')").first
     await expect(receipt).to_contain_text("สุดา ใจดี ชำระแทนคุณ")
     assert DEMO_PEOPLE_BY_KEY["suda"].national_id not in await somchai.content()
-    await _fits(somchai, "his inbox with the platform's notices")
+    await fits(somchai, "his inbox with the platform's notices")
     await shot(somchai, "d4b-his-inbox-says-she-paid-for-him-th")
     # Its code checks as genuine, from the platform itself.
     await paid.locator("a:has-text('ใครก็ตรวจสอบรหัสนี้ได้')").click()
     await expect(somchai.locator(".verdict.good")).to_have_text("✓ ข้อความนี้มาจากรัฐจริง", timeout=WAIT)
     await expect(somchai.locator(".panel.genuine")).to_contain_text("ทางรัฐ")
     await expect(somchai.locator("section.official")).to_contain_text("ในกล่องข้อความของแอปนี้เท่านั้น")
-    await _fits(somchai, "the check page of the platform's notice")
+    await fits(somchai, "the check page of the platform's notice")
     await shot(somchai, "d4c-the-platforms-notice-is-genuine-th")
 
 
@@ -153,7 +157,7 @@ async def _his_record_names_her_for_each_step(somchai: Page, base: str) -> None:
     asked = next(text for text in texts if "คุณขอให้ สุดา ใจดี ทำแทนคุณ" in text)
     assert "(คุณ)" in asked
     assert "เหตุผล: ลูกสาวช่วยจ่ายค่าน้ำ" in asked
-    await _fits(somchai, "who accessed my data")
+    await fits(somchai, "who accessed my data")
     await shot(somchai, "d5-data-access-names-the-daughter-th")
 
 

@@ -13,7 +13,7 @@ import pytest_asyncio
 from pgserver.utils import PostmasterInfo
 from playwright.async_api import BrowserContext, Page, async_playwright, expect
 
-from tests.helpers.pwa import CHROMIUM, FLAGS, SCREENSHOTS, DemoApp, log_in, require_pwa_build, shot
+from tests.helpers.pwa import CHROMIUM, FLAGS, SCREENSHOTS, DemoApp, fits, log_in, require_pwa_build, shot
 
 require_pwa_build()
 
@@ -29,11 +29,6 @@ async def phone() -> AsyncIterator[BrowserContext]:
             yield context
         finally:
             await browser.close()
-
-
-async def _fits(page: Page, where: str) -> None:
-    overflow = await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"{where} is {overflow}px wider than the phone"
 
 
 async def _messages_for(demo_app: DemoApp, page: Page, count: int) -> None:
@@ -100,7 +95,7 @@ async def test_the_bottom_bar_in_english_and_thai_keeps_its_labels_whole_beside_
             await page.set_viewport_size({"width": width, "height": 700})
             await page.reload()
             await page.wait_for_selector("#inbox-title")
-            await _fits(page, f"the inbox at {width} px, {size} % text, {language}")
+            await fits(page, f"the inbox at {width} px, {size} % text, {language}")
             await page.click("nav.bottom button.more")
             logout = page.locator(".more-menu button.menu-logout")
             await logout.scroll_into_view_if_needed()
@@ -140,7 +135,7 @@ async def test_the_inbox_pages_back_and_a_deleted_message_comes_back_with_undo(
     box = await undo.bounding_box()
     assert box is not None
     assert box["height"] >= 44
-    await _fits(page, "a deleted message")
+    await fits(page, "a deleted message")
     await shot(page, "72-inbox-deleted-undo")
     await page.screenshot(path=str(SCREENSHOTS / "72-inbox-deleted-undo-screen.png"))
     await undo.click()
@@ -189,6 +184,6 @@ async def test_search_finds_the_tiles_people_name_in_everyday_words(
             await search.fill(query)
             first = page.locator(".tile .tile-title").first
             await expect(first).to_have_text(title)
-            await _fits(page, f"search for {query}")
+            await fits(page, f"search for {query}")
             if query in ("บัตรทอง", "gold card"):
                 await shot(page, f"74-search-{language}")

@@ -13,7 +13,7 @@ import pytest_asyncio
 from playwright.async_api import Browser, Page, ViewportSize, async_playwright, expect
 
 from backend.demo.people import DEMO_FAMILIES
-from tests.helpers.pwa import CHROMIUM, FLAGS, DemoApp, log_in, require_pwa_build, shot
+from tests.helpers.pwa import CHROMIUM, FLAGS, DemoApp, fits, log_in, require_pwa_build, shot
 from tests.helpers.run_command import RunCommand, free_port
 
 require_pwa_build()
@@ -45,11 +45,6 @@ async def browser() -> AsyncIterator[Browser]:
             await launched.close()
 
 
-async def _fits(page: Page, where: str) -> None:
-    overflow = await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"{where} is {overflow}px wider than the screen"
-
-
 async def _fill_child(page: Page, year_be: str) -> None:
     _, month, day = PHUM.child_birthdate.split("-")
     await page.fill("input[name=child_national_id]", PHUM.child_national_id)
@@ -69,7 +64,7 @@ async def test_malee_adds_her_son_under_15_and_reads_his_entitlements_for_him(
     form = malee.locator("form.family")
     await expect(form).to_be_visible(timeout=WAIT)
     await form.scroll_into_view_if_needed()
-    await _fits(malee, "the family form")
+    await fits(malee, "the family form")
     await shot(malee, "f1-family-form-th")
 
     # A wrong year: the registry does not confirm it, and the words say what to check.
@@ -77,7 +72,7 @@ async def test_malee_adds_her_son_under_15_and_reads_his_entitlements_for_him(
     refused = form.locator(".notice.error")
     await expect(refused).to_contain_text("ทะเบียนไม่ยืนยันความสัมพันธ์นี้", timeout=WAIT)
     await refused.scroll_into_view_if_needed()
-    await _fits(malee, "the refusal")
+    await fits(malee, "the refusal")
     await shot(malee, "f2-family-not-confirmed-th")
 
     # The right birth date (Buddhist era): confirmed, active at once, with no acceptance.
@@ -91,7 +86,7 @@ async def test_malee_adds_her_son_under_15_and_reads_his_entitlements_for_him(
     await expect(son).to_contain_text("บิดาหรือมารดา (บุตรอายุต่ำกว่า 15 ปี)")
     assert "25" in await son.inner_text(), "the last day in the Buddhist era"
     await son.scroll_into_view_if_needed()
-    await _fits(malee, "the confirmed grant")
+    await fits(malee, "the confirmed grant")
     await shot(malee, "f3-family-confirmed-th")
 
     await son.get_by_role("button", name=f"ทำแทน {PHUM.child_name_th}").click()
@@ -100,7 +95,7 @@ async def test_malee_adds_her_son_under_15_and_reads_his_entitlements_for_him(
     await malee.goto(f"{base}/entitlements")
     await expect(banner).to_be_visible(timeout=WAIT)
     await expect(malee.locator("main")).to_contain_text("หลักประกันสุขภาพถ้วนหน้า", timeout=WAIT)
-    await _fits(malee, "his entitlements, acting for him")
+    await fits(malee, "his entitlements, acting for him")
     await shot(malee, "f4-acting-for-her-son-entitlements-th")
 
     # His "who accessed my data" is his own; hers records that the registry was asked about him.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from playwright.async_api import Browser, Page, ViewportSize
+from playwright.async_api import Browser, BrowserContext, Locator, Page, ViewportSize
 
 from tests.helpers.pwa import log_in
 
@@ -33,3 +33,35 @@ async def person(browser: Browser, base: str, name: str, next_path: str = "/") -
     page = await context.new_page()
     await log_in(page, base, name, next_path)
     return page
+
+
+async def agency_console(
+    browser_context: BrowserContext, base: str, tab: str, name: str = "Kanda Phudulae"
+) -> Page:
+    """The demo agency administrator (Kanda, unless named) on the console's tab ``tab``."""
+    assert browser_context.browser is not None
+    page = await person(browser_context.browser, base, name, "/console")
+    await page.wait_for_selector("h1:has-text('คอนโซลเจ้าหน้าที่')")
+    await page.click(f".segmented button:text-is('{tab}')")
+    return page
+
+
+def entry(page: Page, text: str) -> Locator:
+    """The list's entry (a card, or a table's row) that has the text."""
+    return page.locator("li.card, tbody tr", has_text=text)
+
+
+async def shows(page: Page, title: str, state: str) -> None:
+    """Wait until the list's entry for ``title`` says ``state`` (the list reloads after each change)."""
+    await entry(page, title).filter(has_text=state).wait_for()
+
+
+async def fits_beside_tables(page: Page) -> None:
+    """Nothing wider than the phone's screen (a wide table scrolls inside itself)."""
+    wide = await page.evaluate(
+        """[...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > 361)
+           .filter(e => !e.parentElement.closest('table')).slice(0, 5)
+           .map(e => e.tagName + '.' + e.className + ' ' + e.id)"""
+    )
+    assert wide == [], wide
+    assert await page.evaluate("document.documentElement.scrollWidth") <= 360

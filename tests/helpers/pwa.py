@@ -33,6 +33,12 @@ class DemoApp:
         self.base, self.agencies, self.log = base, agencies, log
 
 
+async def fits(page: Page, where: str) -> None:
+    """Nothing wider than the phone's screen (the page scrolls up and down, never sideways)."""
+    overflow = await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"{where} is {overflow}px wider than the phone"
+
+
 async def shot(page: Page, name: str) -> None:
     """A screenshot of the screen, and axe-core's WCAG 2.2 A/AA check of it, which must find nothing."""
     SCREENSHOTS.mkdir(exist_ok=True)
