@@ -110,6 +110,10 @@ CLIENTS = Who("the agency's admins", frozenset({X_ADMIN}))
 APPLICATIONS = Who(
     "the agency's admins, officers, systems (applications)", frozenset({X_ADMIN, X_OFFICER, X_SYSTEM})
 )
+TILES_OR_NOTIFY = Who(
+    "the agency's admins, editors, senders, systems (tiles or notifications)",
+    frozenset({X_ADMIN, X_EDITOR, X_SENDER, X_SYSTEM}),
+)
 TILES_OR_APPLICATIONS = Who(
     "the agency's admins, editors, officers, systems (tiles or applications)",
     frozenset({X_ADMIN, X_EDITOR, X_OFFICER, X_SYSTEM}),
@@ -178,7 +182,7 @@ TABLE: dict[str, Who] = {
     "GET /api/v1/admin/agencies": ADMIN,
     "POST /api/v1/admin/agencies/{agency_id:int}/approve": ADMIN,
     "POST /api/v1/admin/agencies/{agency_id:int}/suspend": ADMIN,
-    "GET /api/v1/agency/{agency_id:int}/tiles": TILES,
+    "GET /api/v1/agency/{agency_id:int}/tiles": TILES_OR_NOTIFY,
     "POST /api/v1/agency/{agency_id:int}/tiles": TILES,
     "PUT /api/v1/agency/{agency_id:int}/tiles/{tile_id:int}": TILES,
     "POST /api/v1/agency/{agency_id:int}/tiles/{tile_id:int}/submit": TILES,

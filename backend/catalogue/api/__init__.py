@@ -6,4 +6,4 @@ from litestar import Router
 
 from backend.catalogue.api import admin, agency, citizen, public
 
-ROUTERS: list[Router] = [public.router, citizen.router, agency.router, admin.router]
+ROUTERS: list[Router] = [public.router, citizen.router, agency.router, agency.list_router, admin.router]

@@ -14,7 +14,7 @@ from litestar.status_codes import HTTP_201_CREATED
 from backend.catalogue import service
 from backend.catalogue.published import Catalogue
 from backend.catalogue.schemas import AgencyTileView, Retirement, TileContent, TileVersionView
-from backend.core.guards import agency_may
+from backend.core.guards import agency_may, agency_may_any
 from backend.core.principal import Principal
 from backend.core.resources import Resources
 
@@ -26,7 +26,12 @@ async def list_agency_tiles(
     return await service.agency_tiles(resources, agency_id)
 
 
-@post("/tiles", summary="Create a tile (a draft, version 1)", status_code=HTTP_201_CREATED)
+@post(
+    "/tiles",
+    summary="Create a tile (a draft, version 1)",
+    status_code=HTTP_201_CREATED,
+    guards=[agency_may("tiles")],  # its router lets senders through, to read the list
+)
 async def create_tile(
     agency_id: FromPath[int],
     data: Annotated[TileContent, msgspec.Meta()],
@@ -80,5 +85,13 @@ router = Router(
     "/api/v1/agency/{agency_id:int}",
     guards=[agency_may("tiles")],
     tags=["agency"],
-    route_handlers=[list_agency_tiles, create_tile, update_tile, submit_tile, retire_tile, tile_versions],
+    route_handlers=[update_tile, submit_tile, retire_tile, tile_versions],
+)
+# Senders read the list too: a message to "the followers of one tile" names one of the agency's tiles.
+# (One router for both methods of /tiles: Litestar answers OPTIONS once per path.)
+list_router = Router(
+    "/api/v1/agency/{agency_id:int}",
+    guards=[agency_may_any("tiles", "notifications")],
+    tags=["agency"],
+    route_handlers=[list_agency_tiles, create_tile],
 )
