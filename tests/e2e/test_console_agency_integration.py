@@ -1,13 +1,14 @@
 """The agency console's integration screens as the demo welfare department's administrator (Kanda) uses
 them, in Thai, on a 360 px phone: its webhook and machine clients, and a connector tested, its health read
-and its purpose edited (reviewed before it goes live)."""
+and its purpose edited (reviewed before it goes live: the platform admin sees the change beside what is
+live and returns it, and the seeded new connector, with comments written in his console)."""
 
 from __future__ import annotations
 
 from playwright.async_api import BrowserContext, expect
 
 from tests.helpers.console import agency_console, api, entry, fits_beside_tables, person, shows
-from tests.helpers.pwa import DemoApp, require_pwa_build, shot
+from tests.helpers.pwa import DemoApp, fits, require_pwa_build, shot
 
 require_pwa_build()
 
@@ -106,15 +107,26 @@ async def test_an_agency_admin_tests_a_connector_reads_its_health_and_edits_its_
     health = entry(page, "ตรวจสิทธิรักษาพยาบาลประกอบการพิจารณาเบี้ยยังชีพ")
     assert await health.locator(".status").inner_text() == "รอผู้ดูแลแพลตฟอร์มตรวจ"
 
-    # The platform admin returns both the change and the new connector with comments.
+    # The platform admin returns both in his console, each with a comment written in its form; the
+    # change shows what is proposed beside what is live now.
     assert page.context.browser is not None
-    admin = await person(page.context.browser, demo_app.base, "Anan Dulaerabop")
-    reviews = await api(admin, "GET", "/api/v1/admin/connector-reviews")
-    waiting = {row["kind"]: row["connector_id"] for row in reviews}
+    admin = await person(page.context.browser, demo_app.base, "Anan Dulaerabop", "/console")
     change_comment = "โปรดระบุว่าวันจ่ายเงินมาจากระบบใด"
     new_comment = "โปรดลดอายุขั้นต่ำให้ตรงกับเกณฑ์เบี้ยยังชีพ"
-    for kind, comment in (("change", change_comment), ("new", new_comment)):
-        await api(admin, "POST", f"/api/v1/admin/connectors/{waiting[kind]}/return", {"comment": comment})
+    change = admin.locator("li.review-item", has=admin.locator("h4:has-text('ขอแก้ไขตัวเชื่อมต่อที่ใช้งานอยู่')"))
+    await change.wait_for(timeout=WAIT)
+    said = await change.inner_text()
+    assert said.index("ที่ขอเปลี่ยน") < said.index(purpose) < said.index("ที่ใช้อยู่ตอนนี้"), said
+    assert said.count(purpose) == 1  # the live terms still say the approved purpose
+    await fits(admin, "a connector change beside what is live")
+    await shot(admin, "87-admin-connector-change-proposed-and-live")
+    new = admin.locator("li.review-item", has=admin.locator("h4:has-text('ตัวเชื่อมต่อใหม่')"))
+    for review, comment in ((change, change_comment), (new, new_comment)):
+        await review.locator("button:has-text('ส่งกลับพร้อมความเห็น')").click()
+        await review.locator("textarea").fill(comment)
+        await review.locator("button[type=submit]:has-text('ส่งกลับ')").click()
+        await review.wait_for(state="detached", timeout=WAIT)
+    assert await api(admin, "GET", "/api/v1/admin/connector-reviews") == []
     await admin.context.close()
 
     await page.reload()
