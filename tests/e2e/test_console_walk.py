@@ -180,6 +180,10 @@ async def test_each_staff_member_walks_their_console_in_thai_at_360_px(  # noqa:
     await siri.click("button:has-text('แสดงบิลและการชำระ')")
     await siri.wait_for_selector("text=ค่าธรรมเนียมออกบัตรสวัสดิการแห่งรัฐแทนบัตรที่หาย")
     await walk.check(siri, "siri-citizen-found")
+    # ... and the money that did not match its bill, waiting for her decision (the demo's one).
+    await siri.click(".segmented button:text-is('เงินเข้าไม่ตรงบิล')")
+    await siri.wait_for_selector("text=เงินเข้าหลังหมดเวลาชำระหรือหลังยกเลิกบิล")
+    await walk.check(siri, "siri-payment-exceptions")
 
     assert walk.problems == [], "\n".join(walk.problems)
     assert dialogs == [], dialogs
