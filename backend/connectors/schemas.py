@@ -62,12 +62,8 @@ class NewConnector(Input, kw_only=True, forbid_unknown_fields=True):
     """Why the platform calls it, as the citizen reads it (before consenting, in "who accessed my data")."""
     fields_th: DataItems = msgspec.field(default_factory=list)
     fields_en: DataItems = msgspec.field(default_factory=list)
-    """Which of the citizen's data the agency returns, item by item in both languages (shown to them)."""
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        if len(self.fields_th) != len(self.fields_en):
-            raise ValueError("fields_th and fields_en name the same items: as many of each")
+    """Which of the citizen's data the agency returns, item by item in both languages (shown to them;
+    as many of each: ``service.register_connector`` refuses uneven lists naming the field)."""
 
 
 class ConnectorView(msgspec.Struct, kw_only=True):

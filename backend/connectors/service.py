@@ -152,6 +152,16 @@ async def _connector(resources: Resources, agency_id: int, connector_id: int) ->
     return found[0]
 
 
+def _check_items(data: NewConnector) -> None:
+    """A cross-field rule, so said here rather than in the type: a type's own check cannot name a field."""
+    if len(data.fields_th) != len(data.fields_en):
+        raise invalid(
+            "fields_en",
+            "ต้องมีรายการเท่ากับข้อมูลที่ส่งกลับภาษาไทย เรียงตามลำดับเดียวกัน · "
+            "fields_th and fields_en name the same items: as many of each, in the same order",
+        )
+
+
 async def register_connector(
     resources: Resources,
     identity: Identity,
@@ -162,6 +172,7 @@ async def register_connector(
 ) -> ConnectorView:
     if await identity_queries.agency_status(resources.pool, agency_id) != "approved":
         raise Conflict("The agency must be approved before it registers connectors.")
+    _check_items(data)
     secret = _checked_auth(data)
     await _check_urls(data, resources)
     key_id, ciphertext = identity.cipher.encrypt(secret, purpose=SECRET_PURPOSE) if secret else (None, None)
@@ -188,6 +199,7 @@ async def update_connector(
     current = await _connector(resources, agency_id, connector_id)
     if data.name != current.name:
         raise invalid("name", "a connector's name cannot change")
+    _check_items(data)
     keep = current.auth_kind == data.auth_kind and current.secret_ciphertext is not None
     keep = keep and _secret_may_stay(data, current)
     secret = _checked_auth(data, secret_on_file=keep)

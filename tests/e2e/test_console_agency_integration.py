@@ -150,3 +150,38 @@ async def test_an_agency_admin_tests_a_connector_reads_its_health_and_edits_its_
     form = page.locator("form[aria-labelledby=register-connector]")
     await form.locator("[role=note]:has-text('ความเห็นของผู้ตรวจ')").filter(has_text=new_comment).wait_for()
     await shot(page, "81-agency-connector-returned-edit")
+
+
+async def test_an_agency_admin_registers_a_connector_in_thai_and_it_waits_for_review(
+    demo_app: DemoApp, browser_context: BrowserContext
+) -> None:
+    page = await agency_console(browser_context, demo_app.base, "ตัวเชื่อมต่อ")
+    form = page.locator("form[aria-labelledby=register-connector]")
+    await form.wait_for()
+    await form.get_by_label("ชื่อภายใน (a-z, 0-9, -)").fill("housing-aid")
+    await form.get_by_label("ชื่อ (ไทย)").fill("เงินช่วยเหลือค่าเช่าบ้าน")
+    await form.get_by_label("ชื่อ (อังกฤษ)").fill("Rent support")
+    await form.get_by_label("ที่อยู่หลัก (https)").fill(f"{demo_app.agencies}/welfare-card")
+    await form.get_by_label("วัตถุประสงค์ ภาษาไทย (ประชาชนจะเห็นข้อความนี้)").fill("ตรวจสิทธิ์เงินช่วยเหลือค่าเช่าบ้านของท่าน")
+    await form.get_by_label("วัตถุประสงค์ ภาษาอังกฤษ").fill("To check your rent support")
+    # Data items in both languages, in the same order: one list longer than the other is refused.
+    await form.get_by_label("ข้อมูลที่ส่งกลับ ภาษาไทย (คั่นด้วยจุลภาค)").fill("สถานะสิทธิ์, วงเงินคงเหลือ")
+    await form.get_by_label("ข้อมูลที่ส่งกลับ ภาษาอังกฤษ ตามลำดับเดียวกัน").fill("status")
+    await form.locator("label.field:has(> span:text-is('การยืนยันตัวตน')) select").select_option(
+        label="ไม่มีการยืนยันตัวตน"
+    )
+    await form.locator("button[type=submit]:text-is('ลงทะเบียน')").click()
+    refused = form.locator("[role=status]")
+    await refused.wait_for(timeout=WAIT)
+    said = await refused.inner_text()  # the field in words and the problem in Thai, no API names
+    assert "ข้อมูลที่ส่งกลับ (อังกฤษ): ต้องมีรายการเท่ากับข้อมูลที่ส่งกลับภาษาไทย" in said, said
+    await form.get_by_label("ข้อมูลที่ส่งกลับ ภาษาอังกฤษ ตามลำดับเดียวกัน").fill("status, balance left")
+    await form.locator("button[type=submit]:text-is('ลงทะเบียน')").click()
+    await page.wait_for_selector("text=ลงทะเบียนแล้ว", timeout=WAIT)
+
+    card = entry(page, "เงินช่วยเหลือค่าเช่าบ้าน")
+    await card.wait_for()
+    assert await card.locator(".status").inner_text() == "รอผู้ดูแลแพลตฟอร์มตรวจ"  # not live before review
+    assert "สถานะสิทธิ์, วงเงินคงเหลือ" in await card.inner_text()  # the data items, in Thai
+    await fits_beside_tables(page)
+    await shot(page, "88-agency-connector-registered-waits-for-review")

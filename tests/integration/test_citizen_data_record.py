@@ -128,3 +128,4 @@ async def test_consent_terms_say_agency_data_purpose_and_duration_in_both_langua
     refused = await admin.post(f"/api/v1/agency/{agency_id}/connectors", json=uneven)
     assert refused.status_code == 400
     assert "fields_th and fields_en" in refused.text
+    assert [error["field"] for error in refused.json()["errors"]] == ["fields_en"]
