@@ -149,6 +149,32 @@ async def test_entitlements_tell_benefits_fees_and_statuses_apart(
         await context.close()
 
 
+async def test_what_the_citizen_receives_comes_first(demo_app: DemoApp, browser: Browser) -> None:
+    """Item 3: Boonmee holds the state welfare card (a benefit she receives): "what you receive" leads
+    the page, before what she could claim, her cover and the fee-paying services."""
+    context = await _phone(browser)
+    page = await context.new_page()
+    await log_in(page, demo_app.base, "Boonmee Phophiang", "/entitlements")
+    receiving = page.locator("section:has(> #receiving-title)")
+    await expect(receiving).to_contain_text("บัตรสวัสดิการแห่งรัฐ")
+    assert await page.inner_text("#receiving-title") == "สิทธิ์ที่คุณได้รับอยู่"
+    assert "บาท ต่อเดือน" in await receiving.inner_text()
+    assert "กำลังได้รับ" in await receiving.inner_text()
+    await expect(page.locator("section:has(> #fees-title)")).to_contain_text("ขอใบแทนประกาศนียบัตร")
+    order = await page.evaluate(
+        "ids => ids.map(id => document.getElementById(id)).filter(Boolean).map(h => h.id)",
+        ["receiving-title", "claimable-title", "status-title", "fees-title", "other-title"],
+    )
+    assert order[0] == "receiving-title", order
+    assert {"status-title", "fees-title"} <= set(order), order
+    top = "h => h.getBoundingClientRect().top"
+    positions = [await page.locator(f"#{id_}").evaluate(top) for id_ in order]
+    assert positions == sorted(positions), (order, positions)  # first on the screen, not only in the DOM
+    await _fits(page, "entitlements with a benefit received")
+    await shot(page, "69-entitlements-receiving-first-th")
+    await context.close()
+
+
 async def test_thai_screens_show_no_english(demo_app: DemoApp, browser: Browser) -> None:
     """Item 5: in Thai, no screen shows a string of the app's English words, nor an agency's English
     text where it gave a Thai one."""
