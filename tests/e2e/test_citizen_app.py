@@ -1,8 +1,9 @@
 """The citizen app as a person on a small phone meets it, in headless Chromium against a `citizen run`
 of its own (demo mode; a payment QR lives one minute so that its expiry is seen for real): every kind
 of tile opens something, a bill paid from the same phone (QR saved or copied, expired QR replaced),
-page-not-found and help, the warning before an idle session ends, the bottom navigation at 320 px
-and 200 % text, and the inbox. Screenshots in Thai at 360 px land in ``tests/e2e/screenshots/``."""
+page-not-found and help, the life-event view and the home screen offline, and the warning before an
+idle session ends, each in Thai and English. The bottom navigation, tap targets and 320 px / 200 %
+text are in test_citizen_small_screen.py. Screenshots at 360 px land in ``tests/e2e/screenshots/``."""
 
 from __future__ import annotations
 
@@ -270,7 +271,7 @@ async def test_the_life_event_view_holds_every_tile_and_the_first_home_screen_op
     await page.wait_for_selector("h2:has-text('อื่น ๆ')")
     # Every tile is somewhere in this view: those tied to no life event under "other".
     assert set(await page.locator(".tile-title").all_inner_texts()) == by_category
-    await shot(page, "56-life-events-other")
+    await shot(page, "82-life-events-other")
 
     # The home screen the app first showed opens again with no network, as an installed app would.
     await page.evaluate("navigator.serviceWorker.ready")
@@ -283,7 +284,7 @@ async def test_the_life_event_view_holds_every_tile_and_the_first_home_screen_op
         await page.reload()
         await page.wait_for_selector(".tile", timeout=10_000)
         assert set(await page.locator(".tile-title").all_inner_texts()) == by_category
-        await shot(page, "57-home-offline")
+        await shot(page, "83-home-offline")
     finally:
         await phone.set_offline(False)
 
@@ -323,86 +324,3 @@ async def test_a_warning_comes_two_minutes_before_an_idle_session_ends(
     await shot(page, "57-idle-logged-out")
     status = await page.evaluate("fetch('/api/v1/me').then(r => r.status)")
     assert status == 401
-
-
-async def test_the_bottom_bar_marks_where_the_citizen_is_and_opening_a_message_marks_it_read(
-    demo_app: DemoApp, phone: BrowserContext
-) -> None:
-    base = demo_app.base
-    page = await phone.new_page()
-    await log_in(page, base, "Somchai Jaidee", "/bills")
-    # A message: a bill paid by this citizen.
-    await page.locator(".card button:has-text('ชำระด้วย QR')").first.click()
-    payload = await page.locator(".payload").text_content() or ""
-    await pay_at_the_demo_bank(phone, base, payload)
-    await page.wait_for_selector(".paid", timeout=15_000)
-
-    # The bar: four destinations and "more", each an icon with its word; the current one marked.
-    await page.goto(f"{base}/inbox")
-    await page.wait_for_selector(".message.unread")
-    bar = page.locator("nav.bottom .bar > li")
-    assert await bar.count() <= 5
-    assert await page.locator("nav.bottom .bar svg.icon").count() == await bar.count()
-    assert await page.locator("nav.bottom a[aria-current=page] .nav-label").inner_text() == "กล่องข้อความ"
-    badge = page.locator("nav.bottom .badge-count")
-    await expect(badge).to_be_visible()
-    assert await page.locator("nav.bottom a[href='/inbox'] .nav-label").inner_text() == "กล่องข้อความ"
-    await _tap_size(page, "nav.bottom .bar a, nav.bottom .bar button")
-    await shot(page, "58-inbox-unread-badge")
-    await _view(page, "58-inbox-unread-badge-screen")
-
-    # Opening a message marks it read; "open" is a full-size tap target.
-    unread_before = await page.locator(".message.unread").count()
-    message = page.locator(".message.unread").first
-    open_link = message.locator("a.button:has-text('เปิด')")
-    assert await open_link.count() == 1  # "payment received" links to its receipt or the bills screen
-    await _tap_size(page, ".message a.button")
-    await open_link.click()
-    await page.wait_for_url(lambda url: not url.endswith("/inbox"))  # marked read, then the link followed
-    await page.wait_for_load_state("networkidle")
-    await page.goto(f"{base}/inbox")
-    await page.wait_for_selector(".message")
-    assert await page.locator(".message.unread").count() == unread_before - 1
-    if unread_before == 1:
-        await expect(badge).to_have_count(0)
-
-
-async def test_at_320_px_and_200_percent_text_nothing_overflows_and_log_out_is_reachable(
-    demo_app: DemoApp, phone: BrowserContext
-) -> None:
-    base = demo_app.base
-    page = await phone.new_page()
-    await log_in(page, base, "Somchai Jaidee", "/")
-    # Nothing sideways, every place of the bar on the screen, log out reachable under "more".
-    await page.evaluate("localStorage.setItem('text-size', '200')")
-    await page.set_viewport_size({"width": 320, "height": 700})
-    for path in (*CITIZEN_SCREENS, "/help"):
-        await page.goto(f"{base}{path}")
-        await page.wait_for_load_state("networkidle")
-        await _fits(page, f"{path} at 320 px and 200 % text")
-        for place in await page.locator("nav.bottom .bar a, nav.bottom .bar button").all():
-            box = await place.bounding_box()
-            assert box is not None, path
-            assert box["x"] >= 0, (path, box)
-            assert box["x"] + box["width"] <= 320, (path, box)
-    await page.goto(f"{base}/inbox")
-    await page.wait_for_selector("#inbox-title")
-    await shot(page, "59-inbox-320px-200-percent")
-    await _view(page, "59-inbox-320px-200-percent-screen")
-    await page.click("nav.bottom button.more")
-    await expect(page.locator("nav.bottom button.more")).to_have_attribute("aria-expanded", "true")
-    logout = page.locator(".more-menu button:has-text('ออกจากระบบ')")
-    await logout.scroll_into_view_if_needed()
-    await expect(logout).to_be_in_viewport()
-    await _fits(page, "the 'more' menu at 320 px and 200 % text")
-    await shot(page, "60-more-menu-320px-200-percent")
-    await _view(page, "60-more-menu-320px-200-percent-screen")
-    await page.click(".more-menu a[href='/settings']")
-    await page.wait_for_url(f"{base}/settings")
-    await expect(page.locator("nav.bottom button.more")).to_have_class(re.compile(r"\bcurrent\b"))
-    await page.click("nav.bottom button.more")
-    assert (await page.locator(".more-menu a[aria-current=page]").inner_text()).strip() == "ตั้งค่า"
-    async with page.expect_response(lambda response: response.url.endswith("/auth/logout")) as logged_out:
-        await logout.click()
-    assert (await logged_out.value).ok
-    assert (await page.context.request.get(f"{base}/api/v1/me")).status == 401
