@@ -1,8 +1,8 @@
 """A citizen's own data on a 360 px phone, in headless Chromium against a `citizen run` of its own (demo
 mode): "my entitlements" telling benefits, fees and statuses apart (issue 18, item 3), every screen in
 Thai with no English left on it (item 5), "who accessed my data" paged and filtered with staff look-ups
-in sight (item 9), and informed consent given and withdrawn (item 10). Screenshots in
-``tests/e2e/screenshots/`` (60-69), each checked by axe-core."""
+in sight (item 9), and informed consent given and withdrawn (item 10), the last two in English too.
+Screenshots in ``tests/e2e/screenshots/`` (60-69, 33-34 in English), each checked by axe-core."""
 
 from __future__ import annotations
 
@@ -268,6 +268,21 @@ async def test_who_accessed_my_data_pages_filters_and_keeps_staff_in_sight(
     await expect(entries.first).to_contain_text("สิทธิรักษาพยาบาล")
     assert all("สิทธิรักษาพยาบาล" in entry for entry in await entries.all_inner_texts())
     await shot(page, "64-data-access-filtered-th")
+
+    # In English: the same record in English words, staff look-ups near the top, filtered by kind.
+    await page.click("header button.language")  # not reloaded: the phone's start-up script says Thai
+    await expect(page.locator("main h1")).to_have_text("Who accessed my data")
+    for choice in await page.locator(".filters select").all():
+        await choice.select_option("")
+    await expect(entries.first).to_be_visible()
+    english = await entries.all_inner_texts()
+    assert any("Support staff looked you up by your national ID" in entry for entry in english[:10]), english
+    assert not any(_THAI.search(entry) for entry in english), english
+    await expect(page.get_by_role("button", name="Show older entries")).to_be_visible()
+    await page.locator(".filters select").first.select_option("staff_lookup")
+    await expect(entries.first).to_contain_text("Staff look-ups")
+    await _fits(page, "who accessed my data in English")
+    await shot(page, "33-data-access-en")
     await citizen.close()
 
 
@@ -308,4 +323,18 @@ async def test_consent_is_informed_and_withdrawal_confirmed(demo_app: DemoApp, b
     await page.get_by_role("button", name="ใช่ ถอนความยินยอม").click()
     await page.wait_for_url(f"{demo_app.base}/entitlements")
     await expect(page.locator(".consent-ask")).to_contain_text("รายงานข้อมูลเครดิต")
+
+    # In English: the same terms in English words, the end date in the Common Era.
+    await page.click("header button.language")
+    await page.get_by_role("link", name="Read what you would agree to").click()
+    terms = page.locator(".consent-terms")
+    await expect(page.locator("#consent-title")).to_have_text("Consent to share your data")
+    await expect(terms).to_contain_text("90 days (until")
+    english = await terms.inner_text()
+    assert "What the agency would share" in english
+    assert not _THAI.search(english), english
+    assert re.search(r"\b20[2-9]\d\b", english), english  # the Common Era, not 25xx
+    await expect(page.get_by_role("button", name="I agree", exact=True)).to_be_visible()
+    await _fits(page, "the consent screen in English")
+    await shot(page, "34-consent-terms-en")
     await context.close()
