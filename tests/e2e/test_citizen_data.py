@@ -268,22 +268,34 @@ async def test_who_accessed_my_data_pages_filters_and_keeps_staff_in_sight(
     await expect(entries.first).to_contain_text("สิทธิรักษาพยาบาล")
     assert all("สิทธิรักษาพยาบาล" in entry for entry in await entries.all_inner_texts())
     await shot(page, "64-data-access-filtered-th")
+    await _the_record_in_english(page)
+    await citizen.close()
 
-    # In English: the same record in English words, staff look-ups near the top, filtered by kind.
+
+# Whether the record lists ``text`` among its first ``among`` entries (0: in every entry listed).
+_LISTED = """([text, among]) => {
+    const entries = [...document.querySelectorAll('ol.access > li')].map(li => li.textContent);
+    if (entries.length === 0 || document.querySelector('main .loading')) return false;
+    return among ? entries.slice(0, among).some(t => t.includes(text)) : entries.every(t => t.includes(text));
+}"""
+
+
+async def _the_record_in_english(page: Page) -> None:
+    """The same record in English words, staff look-ups near the top, filtered by kind."""
+    entries = page.locator("ol.access > li")
     await page.click("header button.language")  # not reloaded: the phone's start-up script says Thai
     await expect(page.locator("main h1")).to_have_text("Who accessed my data")
     for choice in await page.locator(".filters select").all():
         await choice.select_option("")
-    await expect(entries.first).to_be_visible()
+    # Each filter loads the record again: waited for by what the new list says, not by time.
+    await page.wait_for_function(_LISTED, arg=["Support staff looked you up by your national ID", 10])
     english = await entries.all_inner_texts()
-    assert any("Support staff looked you up by your national ID" in entry for entry in english[:10]), english
     assert not any(_THAI.search(entry) for entry in english), english
-    await expect(page.get_by_role("button", name="Show older entries")).to_be_visible()
     await page.locator(".filters select").first.select_option("staff_lookup")
+    await page.wait_for_function(_LISTED, arg=["Support staff", 0])
     await expect(entries.first).to_contain_text("Staff look-ups")
     await _fits(page, "who accessed my data in English")
     await shot(page, "33-data-access-en")
-    await citizen.close()
 
 
 async def test_consent_is_informed_and_withdrawal_confirmed(demo_app: DemoApp, browser: Browser) -> None:
@@ -327,10 +339,10 @@ async def test_consent_is_informed_and_withdrawal_confirmed(demo_app: DemoApp, b
     # In English: the same terms in English words, the end date in the Common Era.
     await page.click("header button.language")
     await page.get_by_role("link", name="Read what you would agree to").click()
-    terms = page.locator(".consent-terms")
+    in_english = page.locator(".consent-terms")
     await expect(page.locator("#consent-title")).to_have_text("Consent to share your data")
-    await expect(terms).to_contain_text("90 days (until")
-    english = await terms.inner_text()
+    await expect(in_english).to_contain_text("90 days (until")
+    english = await in_english.inner_text()
     assert "What the agency would share" in english
     assert not _THAI.search(english), english
     assert re.search(r"\b20[2-9]\d\b", english), english  # the Common Era, not 25xx
