@@ -1,8 +1,8 @@
 """The citizen app as a person on a small phone meets it, in headless Chromium against a `citizen run`
-of its own (demo mode; a payment QR lives one minute so that its expiry is seen for real): every kind
-of tile opens something, a bill paid from the same phone (QR saved or copied, expired QR replaced),
-page-not-found and help, the warning before an idle session ends, the bottom navigation at 320 px
-and 200 % text, and the inbox. Screenshots in Thai at 360 px land in ``tests/e2e/screenshots/``."""
+of its own (demo mode; a payment QR lives one minute so that its expiry is seen for real), in Thai and
+English: every kind of tile opens something, a bill paid from the same phone (QR saved or copied,
+expired QR replaced), page-not-found and help, the life-event view, the home screen offline, the warning
+before an idle session ends. Screenshots at 360 px land in ``tests/e2e/screenshots/``."""
 
 from __future__ import annotations
 
@@ -149,6 +149,25 @@ async def test_every_kind_of_tile_opens_something(demo_app: DemoApp, phone: Brow
             await _fits(page, "the bills screen opened from its tile")
             await shot(page, "50-bill-tile-opens-bills")
 
+    # In English each tile carries its English title and opens the same place, in English.
+    await page.goto(f"{base}/")
+    english = await page.evaluate("fetch('/api/v1/tiles?lang=en').then(r => r.json())")
+    titles = {tile["kind"]: tile["title"] for group in english["categories"] for tile in group["tiles"]}
+    await page.click("header >> text=English")
+    for kind, title in sorted(titles.items()):
+        await page.goto(f"{base}/")
+        await page.locator(".tile-open", has_text=title).first.click()
+        if kind == "link":
+            await page.locator(".leaving a", has_text="Continue to this website").click()
+            await page.wait_for_url(tiles["link"]["link_url"])
+            continue
+        await page.wait_for_url(expected[kind][0])
+        await page.wait_for_selector(expected[kind][1])
+        if kind == "bill_payment":
+            await expect(page.locator("h1#bills-title")).to_have_text("Bills")
+            await expect(page.locator(".card button", has_text="Pay by QR").first).to_be_visible()
+            await shot(page, "85-bill-tile-opens-bills-en")
+
 
 async def test_a_bill_paid_from_the_same_phone(demo_app: DemoApp, phone: BrowserContext) -> None:
     base = demo_app.base
@@ -202,8 +221,7 @@ async def test_a_bill_paid_from_the_same_phone(demo_app: DemoApp, phone: Browser
     assert "QR หมดอายุแล้ว" in await expired.inner_text()
     await _fits(page, "the expired QR")
     await shot(page, "52-bill-qr-expired")
-    await expired.locator("button:has-text('สร้าง QR ใหม่')").click()
-    await page.locator(".qr-panel img.qr").wait_for(timeout=60_000)  # once the server has expired the old one
+    await _a_new_qr_in_english(page)
     new_payload = await page.locator(".payload").text_content() or ""
     assert new_payload.startswith("000201")
 
@@ -211,6 +229,24 @@ async def test_a_bill_paid_from_the_same_phone(demo_app: DemoApp, phone: Browser
     await page.wait_for_selector(".paid a.button", timeout=15_000)
     assert bill_name in await page.inner_text(".paid")
     await shot(page, "53-bill-paid-same-phone")
+
+
+async def _a_new_qr_in_english(page: Page) -> None:
+    """The expired state in English, then the new QR and what to do with it on this phone; back to Thai."""
+    await page.click("header >> text=English")
+    expired, panel = page.locator(".qr-panel.qr-expired"), page.locator(".qr-panel")
+    await expect(expired).to_contain_text("This QR has expired")
+    await expect(expired).to_contain_text("No money was taken")
+    await expired.locator("button:has-text('Make a new QR')").click()
+    await page.locator(".qr-panel img.qr").wait_for(timeout=60_000)  # once the server has expired the old one
+    steps = await panel.locator(".same-phone li").all_inner_texts()
+    assert any("Save the QR image" in step for step in steps), steps
+    assert any("bank app" in step for step in steps), steps
+    await expect(panel.locator("button:has-text('Copy the QR code text')")).to_be_visible()
+    assert "baht" in await panel.inner_text()
+    await _fits(page, "the payment panel in English")
+    await shot(page, "86-bill-qr-same-phone-en")
+    await page.click("header >> text=ไทย")
 
 
 async def test_an_unknown_address_says_page_not_found_and_help_is_on_every_screen(
@@ -274,7 +310,15 @@ async def test_the_life_event_view_holds_every_tile_and_the_first_home_screen_op
     await page.wait_for_selector("h2:has-text('อื่น ๆ')")
     # Every tile is somewhere in this view: those tied to no life event under "other".
     assert set(await page.locator(".tile-title").all_inner_texts()) == by_category
-    await shot(page, "56-life-events-other")
+    await shot(page, "82-life-events-other")
+    await page.click("header >> text=English")
+    await page.wait_for_selector("h2:has-text('Other')")
+    await expect(page.locator(".segmented button[aria-pressed=true]")).to_have_text("By life event")
+    english = await page.evaluate("fetch('/api/v1/tiles?lang=en').then(r => r.json())")
+    titles = {tile["title"] for group in english["categories"] for tile in group["tiles"]}
+    assert set(await page.locator(".tile-title").all_inner_texts()) == titles
+    await shot(page, "87-life-events-other-en")
+    await page.click("header >> text=ไทย")
 
     # The home screen the app first showed opens again with no network, as an installed app would.
     await page.evaluate("navigator.serviceWorker.ready")
@@ -287,7 +331,7 @@ async def test_the_life_event_view_holds_every_tile_and_the_first_home_screen_op
         await page.reload()
         await page.wait_for_selector(".tile", timeout=10_000)
         assert set(await page.locator(".tile-title").all_inner_texts()) == by_category
-        await shot(page, "57-home-offline")
+        await shot(page, "83-home-offline")
     finally:
         await phone.set_offline(False)
 
@@ -317,6 +361,23 @@ async def test_a_warning_comes_two_minutes_before_an_idle_session_ends(
     assert (await kept.value).status == 200
     await expect(page.locator("dialog[open]")).to_have_count(0)
 
+    # In English: the same warning in English words, and staying keeps the session.
+    await page.click("header >> text=English")
+    await page.wait_for_selector("h1:has-text('Inbox')")
+    await page.wait_for_load_state("networkidle")
+    await page.clock.fast_forward("27:30")
+    await expect(dialog).to_contain_text("Are you still there?")
+    await expect(dialog).to_contain_text("you will be logged out in")
+    await expect(dialog.locator("button:has-text('Stay logged in')")).to_be_focused()
+    await _fits(page, "the idle warning in English")
+    await shot(page, "88-idle-warning-en")
+    async with page.expect_response(lambda response: response.url.endswith("/api/v1/me")) as kept:
+        await dialog.locator("button:has-text('Stay logged in')").click()
+    assert (await kept.value).status == 200
+    await page.click("header >> text=ไทย")
+    await page.wait_for_selector("#inbox-title:has-text('กล่องข้อความ')")
+    await page.wait_for_load_state("networkidle")
+
     # Left alone for the whole time: logged out, told why, and the way back in to this screen.
     async with page.expect_response(lambda response: response.url.endswith("/auth/logout")):
         await page.clock.fast_forward("29:30")
@@ -329,84 +390,14 @@ async def test_a_warning_comes_two_minutes_before_an_idle_session_ends(
     assert status == 401
 
 
-async def test_the_bottom_bar_marks_where_the_citizen_is_and_opening_a_message_marks_it_read(
-    demo_app: DemoApp, phone: BrowserContext
-) -> None:
-    base = demo_app.base
+async def test_page_not_found_in_english(demo_app: DemoApp, phone: BrowserContext) -> None:
     page = await phone.new_page()
-    await log_in(page, base, "Somchai Jaidee", "/bills")
-    # A message: a bill paid by this citizen.
-    await page.locator(".card button:has-text('ชำระด้วย QR')").first.click()
-    payload = await page.locator(".payload").text_content() or ""
-    await pay_at_the_demo_bank(phone, base, payload)
-    await page.wait_for_selector(".paid", timeout=15_000)
-
-    # The bar: four destinations and "more", each an icon with its word; the current one marked.
-    await page.goto(f"{base}/inbox")
-    await page.wait_for_selector(".message.unread")
-    bar = page.locator("nav.bottom .bar > li")
-    assert await bar.count() <= 5
-    assert await page.locator("nav.bottom .bar svg.icon").count() == await bar.count()
-    assert await page.locator("nav.bottom a[aria-current=page] .nav-label").inner_text() == "กล่องข้อความ"
-    badge = page.locator("nav.bottom .badge-count")
-    await expect(badge).to_be_visible()
-    assert await page.locator("nav.bottom a[href='/inbox'] .nav-label").inner_text() == "กล่องข้อความ"
-    await _tap_size(page, "nav.bottom .bar a, nav.bottom .bar button")
-    await shot(page, "58-inbox-unread-badge")
-    await _view(page, "58-inbox-unread-badge-screen")
-
-    # Opening a message marks it read; "open" is a full-size tap target.
-    unread_before = await page.locator(".message.unread").count()
-    message = page.locator(".message.unread").first
-    open_link = message.locator("a.button:has-text('เปิด')")
-    assert await open_link.count() == 1  # "payment received" links to its receipt or the bills screen
-    await _tap_size(page, ".message a.button")
-    await open_link.click()
-    await page.wait_for_url(lambda url: not url.endswith("/inbox"))  # marked read, then the link followed
-    await page.wait_for_load_state("networkidle")
-    await page.goto(f"{base}/inbox")
-    await page.wait_for_selector(".message")
-    assert await page.locator(".message.unread").count() == unread_before - 1
-    if unread_before == 1:
-        await expect(badge).to_have_count(0)
-
-
-async def test_at_320_px_and_200_percent_text_nothing_overflows_and_log_out_is_reachable(
-    demo_app: DemoApp, phone: BrowserContext
-) -> None:
-    base = demo_app.base
-    page = await phone.new_page()
-    await log_in(page, base, "Somchai Jaidee", "/")
-    # Nothing sideways, every place of the bar on the screen, log out reachable under "more".
-    await page.evaluate("localStorage.setItem('text-size', '200')")
-    await page.set_viewport_size({"width": 320, "height": 700})
-    for path in (*CITIZEN_SCREENS, "/help"):
-        await page.goto(f"{base}{path}")
-        await page.wait_for_load_state("networkidle")
-        await _fits(page, f"{path} at 320 px and 200 % text")
-        for place in await page.locator("nav.bottom .bar a, nav.bottom .bar button").all():
-            box = await place.bounding_box()
-            assert box is not None, path
-            assert box["x"] >= 0, (path, box)
-            assert box["x"] + box["width"] <= 320, (path, box)
-    await page.goto(f"{base}/inbox")
-    await page.wait_for_selector("#inbox-title")
-    await shot(page, "59-inbox-320px-200-percent")
-    await _view(page, "59-inbox-320px-200-percent-screen")
-    await page.click("nav.bottom button.more")
-    await expect(page.locator("nav.bottom button.more")).to_have_attribute("aria-expanded", "true")
-    logout = page.locator(".more-menu button:has-text('ออกจากระบบ')")
-    await logout.scroll_into_view_if_needed()
-    await expect(logout).to_be_in_viewport()
-    await _fits(page, "the 'more' menu at 320 px and 200 % text")
-    await shot(page, "60-more-menu-320px-200-percent")
-    await _view(page, "60-more-menu-320px-200-percent-screen")
-    await page.click(".more-menu a[href='/settings']")
-    await page.wait_for_url(f"{base}/settings")
-    await expect(page.locator("nav.bottom button.more")).to_have_class(re.compile(r"\bcurrent\b"))
-    await page.click("nav.bottom button.more")
-    assert (await page.locator(".more-menu a[aria-current=page]").inner_text()).strip() == "ตั้งค่า"
-    async with page.expect_response(lambda response: response.url.endswith("/auth/logout")) as logged_out:
-        await logout.click()
-    assert (await logged_out.value).ok
-    assert (await page.context.request.get(f"{base}/api/v1/me")).status == 401
+    await page.goto(f"{demo_app.base}/")
+    await page.click("header >> text=English")
+    await page.goto(f"{demo_app.base}/no-such-page")
+    await expect(page.locator("#not-found-title")).to_have_text("Page not found")
+    await expect(page.locator("main")).to_contain_text("The address may be mistyped")
+    await expect(page.locator("main a[href='/']", has_text="Go to the home screen")).to_be_visible()
+    await expect(page.locator("main .not-found a[href='/help']")).to_be_visible()
+    await _fits(page, "page not found in English")
+    await shot(page, "89-page-not-found-en")

@@ -1,8 +1,8 @@
 """A citizen's own data on a 360 px phone, in headless Chromium against a `citizen run` of its own (demo
 mode): "my entitlements" telling benefits, fees and statuses apart (issue 18, item 3), every screen in
 Thai with no English left on it (item 5), "who accessed my data" paged and filtered with staff look-ups
-in sight (item 9), and informed consent given and withdrawn (item 10). Screenshots in
-``tests/e2e/screenshots/`` (60-69), each checked by axe-core."""
+in sight (item 9), and informed consent given and withdrawn (item 10), the last two in English too.
+Screenshots in ``tests/e2e/screenshots/`` (60-69, 33-34 in English), each checked by axe-core."""
 
 from __future__ import annotations
 
@@ -144,6 +144,32 @@ async def test_entitlements_tell_benefits_fees_and_statuses_apart(
         await context.close()
 
 
+async def test_what_the_citizen_receives_comes_first(demo_app: DemoApp, browser: Browser) -> None:
+    """Item 3: Boonmee holds the state welfare card (a benefit she receives): "what you receive" leads
+    the page, before what she could claim, her cover and the fee-paying services."""
+    context = await _phone(browser)
+    page = await context.new_page()
+    await log_in(page, demo_app.base, "Boonmee Phophiang", "/entitlements")
+    receiving = page.locator("section:has(> #receiving-title)")
+    await expect(receiving).to_contain_text("บัตรสวัสดิการแห่งรัฐ")
+    assert await page.inner_text("#receiving-title") == "สิทธิ์ที่คุณได้รับอยู่"
+    assert "บาท ต่อเดือน" in await receiving.inner_text()
+    assert "กำลังได้รับ" in await receiving.inner_text()
+    await expect(page.locator("section:has(> #fees-title)")).to_contain_text("ขอใบแทนประกาศนียบัตร")
+    order = await page.evaluate(
+        "ids => ids.map(id => document.getElementById(id)).filter(Boolean).map(h => h.id)",
+        ["receiving-title", "claimable-title", "status-title", "fees-title", "other-title"],
+    )
+    assert order[0] == "receiving-title", order
+    assert {"status-title", "fees-title"} <= set(order), order
+    top = "h => h.getBoundingClientRect().top"
+    positions = [await page.locator(f"#{id_}").evaluate(top) for id_ in order]
+    assert positions == sorted(positions), (order, positions)  # first on the screen, not only in the DOM
+    await _fits(page, "entitlements with a benefit received")
+    await shot(page, "69-entitlements-receiving-first-th")
+    await context.close()
+
+
 async def test_thai_screens_show_no_english(demo_app: DemoApp, browser: Browser) -> None:
     """Item 5: in Thai, no screen shows a string of the app's English words, nor an agency's English
     text where it gave a Thai one."""
@@ -237,7 +263,34 @@ async def test_who_accessed_my_data_pages_filters_and_keeps_staff_in_sight(
     await expect(entries.first).to_contain_text("สิทธิรักษาพยาบาล")
     assert all("สิทธิรักษาพยาบาล" in entry for entry in await entries.all_inner_texts())
     await shot(page, "64-data-access-filtered-th")
+    await _the_record_in_english(page)
     await citizen.close()
+
+
+# Whether the record lists ``text`` among its first ``among`` entries (0: in every entry listed).
+_LISTED = """([text, among]) => {
+    const entries = [...document.querySelectorAll('ol.access > li')].map(li => li.textContent);
+    if (entries.length === 0 || document.querySelector('main .loading')) return false;
+    return among ? entries.slice(0, among).some(t => t.includes(text)) : entries.every(t => t.includes(text));
+}"""
+
+
+async def _the_record_in_english(page: Page) -> None:
+    """The same record in English words, staff look-ups near the top, filtered by kind."""
+    entries = page.locator("ol.access > li")
+    await page.click("header button.language")  # not reloaded: the phone's start-up script says Thai
+    await expect(page.locator("main h1")).to_have_text("Who accessed my data")
+    for choice in await page.locator(".filters select").all():
+        await choice.select_option("")
+    # Each filter loads the record again: waited for by what the new list says, not by time.
+    await page.wait_for_function(_LISTED, arg=["Support staff looked you up by your national ID", 10])
+    english = await entries.all_inner_texts()
+    assert not any(_THAI.search(entry) for entry in english), english
+    await page.locator(".filters select").first.select_option("staff_lookup")
+    await page.wait_for_function(_LISTED, arg=["Support staff", 0])
+    await expect(entries.first).to_contain_text("Staff look-ups")
+    await _fits(page, "who accessed my data in English")
+    await shot(page, "33-data-access-en")
 
 
 async def test_consent_is_informed_and_withdrawal_confirmed(demo_app: DemoApp, browser: Browser) -> None:
@@ -277,4 +330,18 @@ async def test_consent_is_informed_and_withdrawal_confirmed(demo_app: DemoApp, b
     await page.get_by_role("button", name="ใช่ ถอนความยินยอม").click()
     await page.wait_for_url(f"{demo_app.base}/entitlements")
     await expect(page.locator(".consent-ask")).to_contain_text("รายงานข้อมูลเครดิต")
+
+    # In English: the same terms in English words, the end date in the Common Era.
+    await page.click("header button.language")
+    await page.get_by_role("link", name="Read what you would agree to").click()
+    in_english = page.locator(".consent-terms")
+    await expect(page.locator("#consent-title")).to_have_text("Consent to share your data")
+    await expect(in_english).to_contain_text("90 days (until")
+    english = await in_english.inner_text()
+    assert "What the agency would share" in english
+    assert not _THAI.search(english), english
+    assert re.search(r"\b20[2-9]\d\b", english), english  # the Common Era, not 25xx
+    await expect(page.get_by_role("button", name="I agree", exact=True)).to_be_visible()
+    await _fits(page, "the consent screen in English")
+    await shot(page, "34-consent-terms-en")
     await context.close()

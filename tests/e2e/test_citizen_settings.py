@@ -178,6 +178,44 @@ async def test_thai_dates_in_bill_titles_and_a_buddhist_era_year_typed_in_a_date
     await fits(page, "the date boxes")
     await shot(page, "f6-date-buddhist-era-understood")
     await _field_shot(page, "f6-date-buddhist-era-understood-field")
+    await _dates_in_english(page, base, today)
+
+
+async def _dates_in_english(page: Page, base: str, today: dt.date) -> None:
+    """In English dates are Gregorian: the date boxes (2549 typed) read the year in its era and say a
+    problem in the era typed; bill titles name the month with its Common Era year."""
+    await page.click("button.language")
+    error = page.locator("#f-completed_on-date-error")
+    await expect(page.locator(".date-understood")).to_have_text("That is 31 March 2006 (31 March 2549 BE)")
+    await page.fill("#f-completed_on-year", str(today.year + 1))
+    month_en = today.strftime("%B")
+    await expect(error).to_have_text(f"It must be on or before {today.day} {month_en} {today.year}")
+    await page.fill("#f-completed_on-year", "49")
+    await expect(error).to_contain_text(f"Common Era: for example {today.year + 543} BE or {today.year}")
+    await _fits(page, "the date boxes in English")
+    await shot(page, "f6-date-common-era-en")
+    await _field_shot(page, "f6-date-common-era-en-field")  # the whole-page shot has the bar over it
+    await page.goto(f"{base}/bills")
+    await page.wait_for_selector(".card h2", timeout=WAIT)
+    titles = await page.locator(".card h2").all_inner_texts()
+    assert all(f"{month_en} {today.year}" in title for title in titles), titles
+    assert all(str(today.year + 543) not in title for title in titles), titles
+
+
+async def _notification_settings_in_english(page: Page) -> None:
+    """The saved settings in English: quiet hours with the urgent exceptions, the kind turned off, the
+    device's health; back to Thai after."""
+    await page.click("button.language")
+    form = page.locator("form.preferences")
+    await expect(form.locator("legend").first).to_have_text("Quiet hours (no alerts)")
+    assert "except urgent messages about your own money or safety" in await form.inner_text()
+    payments = form.locator("label.option:has-text('Payments')")
+    assert "urgent ones always alert you" in await payments.inner_text()
+    assert not await form.locator("label.option:has-text('Your applications') input").is_checked()
+    assert "Last received" in await page.locator("li.device").first.inner_text()
+    await _fits(page, "notification settings in English")
+    await shot(page, "f7-notification-settings-en")
+    await page.click("button.language")
 
 
 async def test_notification_settings_devices_quiet_hours_and_mutes(
@@ -236,6 +274,7 @@ async def test_notification_settings_devices_quiet_hours_and_mutes(
     await fits(page, "notification settings at 200% text")
     await shot(page, "f7-notification-settings-200-percent")
     await page.check("input[name=text-size] >> nth=0")
+    await _notification_settings_in_english(page)
 
     # A device is removed.
     await page.locator("li.device button").first.click()

@@ -4,12 +4,14 @@ agency; fees never offered as something the citizen "may be eligible" for."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import httpx
 
 from backend.core.resources import Resources
 from tests.helpers.connectors import agency_with, connector
+from tests.helpers.notifications import new_device, received, run_until_idle
 from tests.integration.conftest import SignIn
 
 MALEE = "1100700945129"  # a new mother among the demo people
@@ -100,6 +102,39 @@ async def test_fees_benefits_and_statuses_are_told_apart(
     }
     # "You may be eligible" is for benefits only: the fee-paying credit report is not among them.
     assert [item["scheme_id"] for item in page["eligible_not_enrolled"]] == ["child-support-grant"]
+
+
+async def test_a_fee_newly_open_to_the_citizen_is_not_news_but_a_benefit_is(
+    sign_in: SignIn, resources: Resources, agencies_url: str, push_service: str
+) -> None:
+    """A "you may be eligible" message (inbox and push) is for benefits: two fee-paying services newly open to
+    the citizen tell her nothing; a benefit newly open to her is told once, in the inbox and pushed."""
+    await agency_with(
+        sign_in, resources, [connector(agencies_url, name) for name in ("credit-bureau", "education")]
+    )
+    citizen = await sign_in(national_id=MALEE)
+    device = await new_device(push_service)
+    subscribed = await citizen.post(
+        "/api/v1/push/subscriptions", json={"endpoint": device["endpoint"], "keys": device["keys"]}
+    )
+    assert subscribed.status_code == 201, subscribed.text
+    await _refreshed(citizen, resources)
+    await run_until_idle(resources)
+    states = await resources.pool.fetch("SELECT scheme_id, status FROM entitlement_states ORDER BY scheme_id")
+    assert [(row["scheme_id"], row["status"]) for row in states] == [
+        ("certificate-replacement", "eligible_not_enrolled"),
+        ("credit-report", "eligible_not_enrolled"),
+    ]  # both are new to her and open to her: fees, so nothing is said
+    assert (await citizen.get("/api/v1/inbox")).json()["items"] == []
+    assert await received(push_service, device["device_id"]) == []
+
+    await agency_with(sign_in, resources, [connector(agencies_url, "child-support")])
+    await _refreshed(citizen, resources)
+    await run_until_idle(resources)
+    [told] = (await citizen.get("/api/v1/inbox")).json()["items"]
+    assert (told["title_en"], told["url"]) == ("You may be eligible: Child support grant", "/entitlements")
+    [pushed] = await received(push_service, device["device_id"])
+    assert json.loads(pushed["payload"])["title_en"] == "You may be eligible: Child support grant"
 
 
 async def test_consent_terms_say_agency_data_purpose_and_duration_in_both_languages(
