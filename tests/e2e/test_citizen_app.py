@@ -21,12 +21,14 @@ from playwright.async_api import BrowserContext, Page, ViewportSize, async_playw
 from tests.helpers.pwa import (
     CHROMIUM,
     FLAGS,
-    SCREENSHOTS,
     DemoApp,
+    fits,
     log_in,
     pay_at_the_demo_bank,
     require_pwa_build,
     shot,
+    tap_size,
+    view,
 )
 from tests.helpers.run_command import RunCommand, clean_environment, free_port
 
@@ -98,24 +100,6 @@ async def phone(demo_app: DemoApp) -> AsyncIterator[BrowserContext]:
             await browser.close()
 
 
-async def _fits(page: Page, where: str) -> None:
-    overflow = await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"{where} is {overflow}px wider than the phone"
-
-
-async def _view(page: Page, name: str) -> None:
-    """What the phone's screen shows (not the whole page): the fixed bottom bar where a person sees it."""
-    await page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
-
-
-async def _tap_size(page: Page, selector: str) -> None:
-    for target in await page.locator(selector).all():
-        box = await target.bounding_box()
-        assert box is not None, selector
-        assert box["height"] >= 44, (selector, box)
-        assert box["width"] >= 44, (selector, box)
-
-
 async def test_every_kind_of_tile_opens_something(demo_app: DemoApp, phone: BrowserContext) -> None:
     base = demo_app.base
     page = await phone.new_page()
@@ -146,7 +130,7 @@ async def test_every_kind_of_tile_opens_something(demo_app: DemoApp, phone: Brow
         await page.wait_for_selector(heading)
         if kind == "bill_payment":
             await page.wait_for_selector(".card")
-            await _fits(page, "the bills screen opened from its tile")
+            await fits(page, "the bills screen opened from its tile")
             await shot(page, "50-bill-tile-opens-bills")
 
     # In English each tile carries its English title and opens the same place, in English.
@@ -187,11 +171,11 @@ async def test_a_bill_paid_from_the_same_phone(demo_app: DemoApp, phone: Browser
     steps = await panel.locator(".same-phone li").all_inner_texts()
     assert any("บันทึกรูป QR" in step for step in steps), steps
     assert any("แอปธนาคาร" in step for step in steps), steps
-    await _tap_size(page, ".qr-panel button, .qr-panel a.button")
-    await _fits(page, "the payment panel")
+    await tap_size(page, ".qr-panel button, .qr-panel a.button")
+    await fits(page, "the payment panel")
     await shot(page, "51-bill-qr-same-phone")
     await panel.locator(".same-phone").scroll_into_view_if_needed()
-    await _view(page, "51-bill-qr-same-phone-screen")
+    await view(page, "51-bill-qr-same-phone-screen")
 
     payload = await panel.locator(".payload").text_content() or ""
     assert payload.startswith("000201")
@@ -219,7 +203,7 @@ async def test_a_bill_paid_from_the_same_phone(demo_app: DemoApp, phone: Browser
     assert await page.locator("img.qr").count() == 0
     assert await page.locator(".payload").count() == 0
     assert "QR หมดอายุแล้ว" in await expired.inner_text()
-    await _fits(page, "the expired QR")
+    await fits(page, "the expired QR")
     await shot(page, "52-bill-qr-expired")
     await _a_new_qr_in_english(page)
     new_payload = await page.locator(".payload").text_content() or ""
@@ -244,7 +228,7 @@ async def _a_new_qr_in_english(page: Page) -> None:
     assert any("bank app" in step for step in steps), steps
     await expect(panel.locator("button:has-text('Copy the QR code text')")).to_be_visible()
     assert "baht" in await panel.inner_text()
-    await _fits(page, "the payment panel in English")
+    await fits(page, "the payment panel in English")
     await shot(page, "86-bill-qr-same-phone-en")
     await page.click("header >> text=ไทย")
 
@@ -264,7 +248,7 @@ async def test_an_unknown_address_says_page_not_found_and_help_is_on_every_scree
     assert await page.inner_text("h1") == "ไม่พบหน้านี้"
     assert await page.locator("#home-title").count() == 0
     await expect(page.locator("main a[href='/']").first).to_be_visible()
-    await _fits(page, "page not found")
+    await fits(page, "page not found")
     await shot(page, "54-page-not-found")
     await page.click("main .not-found a[href='/help']")
     await page.wait_for_selector("#help-title")
@@ -295,7 +279,7 @@ async def test_an_unknown_address_says_page_not_found_and_help_is_on_every_scree
         link = page.locator("footer a[href='/help']")
         await link.scroll_into_view_if_needed()
         await expect(link).to_be_visible()
-        await _tap_size(page, "footer a")
+        await tap_size(page, "footer a")
 
 
 async def test_the_life_event_view_holds_every_tile_and_the_first_home_screen_opens_offline(
@@ -354,7 +338,7 @@ async def test_a_warning_comes_two_minutes_before_an_idle_session_ends(
     dialog = page.locator("dialog[open]")
     await expect(dialog).to_contain_text("คุณยังใช้งานอยู่ไหม")
     await expect(dialog.locator("button:has-text('ใช้งานต่อ')")).to_be_focused()
-    await _fits(page, "the idle warning")
+    await fits(page, "the idle warning")
     await shot(page, "56-idle-warning")
     async with page.expect_response(lambda response: response.url.endswith("/api/v1/me")) as kept:
         await dialog.locator("button:has-text('ใช้งานต่อ')").click()
@@ -369,7 +353,7 @@ async def test_a_warning_comes_two_minutes_before_an_idle_session_ends(
     await expect(dialog).to_contain_text("Are you still there?")
     await expect(dialog).to_contain_text("you will be logged out in")
     await expect(dialog.locator("button:has-text('Stay logged in')")).to_be_focused()
-    await _fits(page, "the idle warning in English")
+    await fits(page, "the idle warning in English")
     await shot(page, "88-idle-warning-en")
     async with page.expect_response(lambda response: response.url.endswith("/api/v1/me")) as kept:
         await dialog.locator("button:has-text('Stay logged in')").click()
@@ -399,5 +383,5 @@ async def test_page_not_found_in_english(demo_app: DemoApp, phone: BrowserContex
     await expect(page.locator("main")).to_contain_text("The address may be mistyped")
     await expect(page.locator("main a[href='/']", has_text="Go to the home screen")).to_be_visible()
     await expect(page.locator("main .not-found a[href='/help']")).to_be_visible()
-    await _fits(page, "page not found in English")
+    await fits(page, "page not found in English")
     await shot(page, "89-page-not-found-en")

@@ -165,7 +165,7 @@ async def test_what_the_citizen_receives_comes_first(demo_app: DemoApp, browser:
     top = "h => h.getBoundingClientRect().top"
     positions = [await page.locator(f"#{id_}").evaluate(top) for id_ in order]
     assert positions == sorted(positions), (order, positions)  # first on the screen, not only in the DOM
-    await _fits(page, "entitlements with a benefit received")
+    await fits(page, "entitlements with a benefit received")
     await shot(page, "69-entitlements-receiving-first-th")
     await context.close()
 
@@ -289,7 +289,7 @@ async def _the_record_in_english(page: Page) -> None:
     await page.locator(".filters select").first.select_option("staff_lookup")
     await page.wait_for_function(_LISTED, arg=["Support staff", 0])
     await expect(entries.first).to_contain_text("Staff look-ups")
-    await _fits(page, "who accessed my data in English")
+    await fits(page, "who accessed my data in English")
     await shot(page, "33-data-access-en")
 
 
@@ -342,6 +342,6 @@ async def test_consent_is_informed_and_withdrawal_confirmed(demo_app: DemoApp, b
     assert not _THAI.search(english), english
     assert re.search(r"\b20[2-9]\d\b", english), english  # the Common Era, not 25xx
     await expect(page.get_by_role("button", name="I agree", exact=True)).to_be_visible()
-    await _fits(page, "the consent screen in English")
+    await fits(page, "the consent screen in English")
     await shot(page, "34-consent-terms-en")
     await context.close()

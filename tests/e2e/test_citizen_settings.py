@@ -192,7 +192,7 @@ async def _dates_in_english(page: Page, base: str, today: dt.date) -> None:
     await expect(error).to_have_text(f"It must be on or before {today.day} {month_en} {today.year}")
     await page.fill("#f-completed_on-year", "49")
     await expect(error).to_contain_text(f"Common Era: for example {today.year + 543} BE or {today.year}")
-    await _fits(page, "the date boxes in English")
+    await fits(page, "the date boxes in English")
     await shot(page, "f6-date-common-era-en")
     await _field_shot(page, "f6-date-common-era-en-field")  # the whole-page shot has the bar over it
     await page.goto(f"{base}/bills")
@@ -213,7 +213,7 @@ async def _notification_settings_in_english(page: Page) -> None:
     assert "urgent ones always alert you" in await payments.inner_text()
     assert not await form.locator("label.option:has-text('Your applications') input").is_checked()
     assert "Last received" in await page.locator("li.device").first.inner_text()
-    await _fits(page, "notification settings in English")
+    await fits(page, "notification settings in English")
     await shot(page, "f7-notification-settings-en")
     await page.click("button.language")
 

@@ -16,12 +16,14 @@ from playwright.async_api import BrowserContext, Page, ViewportSize, async_playw
 from tests.helpers.pwa import (
     CHROMIUM,
     FLAGS,
-    SCREENSHOTS,
     DemoApp,
+    fits,
     log_in,
     pay_at_the_demo_bank,
     require_pwa_build,
     shot,
+    tap_size,
+    view,
 )
 
 require_pwa_build()
@@ -46,10 +48,6 @@ _TARGETS = """() => [...document.querySelectorAll('button, a.button, input[type=
         return {what: element.outerHTML.slice(0, 120), height: box.height, width: box.width};
     })"""
 
-_PAST_THE_EDGE = """() => [...document.querySelectorAll('body *')]
-    .filter(element => element.getBoundingClientRect().right > window.innerWidth + 1)
-    .slice(0, 10).map(element => element.outerHTML.slice(0, 80))"""
-
 
 @pytest_asyncio.fixture
 async def phone() -> AsyncIterator[BrowserContext]:
@@ -61,26 +59,6 @@ async def phone() -> AsyncIterator[BrowserContext]:
             yield context
         finally:
             await browser.close()
-
-
-async def _fits(page: Page, where: str) -> None:
-    overflow = await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    if overflow > 0:  # which elements reach past the edge, so that a failure says where to look
-        wide = await page.evaluate(_PAST_THE_EDGE)
-        raise AssertionError(f"{where} is {overflow}px wider than the phone: {wide}")
-
-
-async def _view(page: Page, name: str) -> None:
-    """What the phone's screen shows (not the whole page): the fixed bottom bar where a person sees it."""
-    await page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
-
-
-async def _tap_size(page: Page, selector: str) -> None:
-    for target in await page.locator(selector).all():
-        box = await target.bounding_box()
-        assert box is not None, selector
-        assert box["height"] >= 44, (selector, box)
-        assert box["width"] >= 44, (selector, box)
 
 
 async def _settled(page: Page, url: str) -> None:
@@ -149,16 +127,16 @@ async def test_the_bottom_bar_marks_where_the_citizen_is_and_opening_a_message_m
     badge = page.locator("nav.bottom .badge-count")
     await expect(badge).to_be_visible()
     assert await page.locator("nav.bottom a[href='/inbox'] .nav-label").inner_text() == "กล่องข้อความ"
-    await _tap_size(page, "nav.bottom .bar a, nav.bottom .bar button")
+    await tap_size(page, "nav.bottom .bar a, nav.bottom .bar button")
     await shot(page, "58-inbox-unread-badge")
-    await _view(page, "58-inbox-unread-badge-screen")
+    await view(page, "58-inbox-unread-badge-screen")
 
     # Opening a message marks it read; "open" is a full-size tap target.
     unread_before = await page.locator(".message.unread").count()
     message = page.locator(".message.unread").first
     open_link = message.locator("a.button:has-text('เปิด')")
     assert await open_link.count() == 1  # "payment received" links to its receipt or the bills screen
-    await _tap_size(page, ".message a.button")
+    await tap_size(page, ".message a.button")
     await open_link.click()
     await page.wait_for_url(lambda url: not url.endswith("/inbox"))  # marked read, then the link followed
     await page.wait_for_load_state("networkidle")
@@ -181,7 +159,7 @@ async def test_at_320_px_and_200_percent_text_nothing_overflows_and_log_out_is_r
     await page.set_viewport_size({"width": 320, "height": 700})
     for path in (*CITIZEN_SCREENS, *others):
         await _settled(page, f"{base}{path}")
-        await _fits(page, f"{path} at 320 px and 200 % text")
+        await fits(page, f"{path} at 320 px and 200 % text")
         for place in await page.locator("nav.bottom .bar a, nav.bottom .bar button").all():
             box = await place.bounding_box()
             assert box is not None, path
@@ -192,15 +170,15 @@ async def test_at_320_px_and_200_percent_text_nothing_overflows_and_log_out_is_r
     await page.goto(f"{base}/inbox")
     await page.wait_for_selector("#inbox-title")
     await shot(page, "59-inbox-320px-200-percent")
-    await _view(page, "59-inbox-320px-200-percent-screen")
+    await view(page, "59-inbox-320px-200-percent-screen")
     await page.click("nav.bottom button.more")
     await expect(page.locator("nav.bottom button.more")).to_have_attribute("aria-expanded", "true")
     logout = page.locator(".more-menu button:has-text('ออกจากระบบ')")
     await logout.scroll_into_view_if_needed()
     await expect(logout).to_be_in_viewport()
-    await _fits(page, "the 'more' menu at 320 px and 200 % text")
+    await fits(page, "the 'more' menu at 320 px and 200 % text")
     await shot(page, "60-more-menu-320px-200-percent")
-    await _view(page, "60-more-menu-320px-200-percent-screen")
+    await view(page, "60-more-menu-320px-200-percent-screen")
     await page.click(".more-menu a[href='/settings']")
     await page.wait_for_url(f"{base}/settings")
     await expect(page.locator("nav.bottom button.more")).to_have_class(re.compile(r"\bcurrent\b"))

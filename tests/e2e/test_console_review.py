@@ -12,7 +12,7 @@ from typing import Any
 
 from playwright.async_api import BrowserContext, Page
 
-from tests.helpers.pwa import DemoApp, log_in, require_pwa_build, shot
+from tests.helpers.pwa import DemoApp, fits, log_in, require_pwa_build, shot
 
 require_pwa_build()
 
@@ -34,15 +34,6 @@ async def _api(page: Page, method: str, path: str) -> Any:
 async def _support_staff(page: Page) -> list[str]:
     grants = await _api(page, "GET", "/api/v1/admin/role-grants")
     return sorted(grant["name_en"] for grant in grants if grant["role"] == "support")
-
-
-async def _fits(page: Page) -> None:
-    overflow = await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    wide = await page.evaluate(
-        """[...document.querySelectorAll('main *')].filter(e => e.getBoundingClientRect().right > innerWidth)
-           .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + e.getBoundingClientRect().right)"""
-    )
-    assert overflow <= 0, f"the console is {overflow}px wider than the phone: {wide}"
 
 
 async def _no_raw_codes(page: Page) -> None:
@@ -74,7 +65,7 @@ async def test_a_platform_admin_reviews_tiles_and_connectors_and_runs_agencies_a
     await tile.locator("button:has-text('ส่งกลับพร้อมความเห็น')").click()
     await tile.locator("button[type=submit]:has-text('ส่งกลับ')").click()
     await tile.locator(".field-error:has-text('โปรดเขียนความเห็นถึงหน่วยงาน')").wait_for()
-    await _fits(page)
+    await fits(page, "the review console")
     await shot(page, "60-admin-tile-return-needs-a-comment")
     await tile.locator("textarea").fill("โปรดใช้ลิงก์ของเว็บไซต์กรมที่เป็น .go.th")
     await tile.locator("button[type=submit]:has-text('ส่งกลับ')").click()
@@ -97,7 +88,7 @@ async def test_a_platform_admin_reviews_tiles_and_connectors_and_runs_agencies_a
     agencies_host = demo_app.agencies.removeprefix("http://")
     assert await connector.locator("mark").first.inner_text() == agencies_host
     await _no_raw_codes(page)
-    await _fits(page)
+    await fits(page, "the review console")
     await shot(page, "61-admin-connector-review")
     await connector.locator("button:has-text('อนุมัติให้ใช้งาน')").click()
     await page.wait_for_selector("h3:has-text('ตัวเชื่อมต่อที่รอตรวจ') + p:has-text('ไม่มี')")
@@ -112,7 +103,7 @@ async def test_a_platform_admin_reviews_tiles_and_connectors_and_runs_agencies_a
     await lands.locator("label:has-text('Biller ID') input").fill("12345")
     await lands.locator("button:has-text('กำหนด Biller ID')").click()
     await lands.locator(".field-error:has-text('รูปแบบไม่ถูกต้อง')").wait_for()
-    await _fits(page)
+    await fits(page, "the review console")
     await shot(page, "62-admin-biller-id-refused-beside-the-field")
     await lands.locator("label:has-text('Biller ID') input").fill("0994000999001")
     await lands.locator("button:has-text('กำหนด Biller ID')").click()
@@ -135,7 +126,7 @@ async def test_a_platform_admin_reviews_tiles_and_connectors_and_runs_agencies_a
     national_id = grant.locator("label:has-text('เลขประจำตัวประชาชน')")
     await national_id.locator(".field-error:has-text('รูปแบบไม่ถูกต้อง')").wait_for()  # beside the field
     await _no_raw_codes(page)
-    await _fits(page)
+    await fits(page, "the review console")
     await shot(page, "63-admin-roles-in-words")
 
 
@@ -166,7 +157,7 @@ async def test_a_platform_admin_grants_a_role_then_revokes_it_after_confirming_o
     question = row.locator("[role=alertdialog]")
     assert "เพิกถอนบทบาทนี้ใช่ไหม (บุญมี พอเพียง, เจ้าหน้าที่ช่วยเหลือประชาชน)" in await question.inner_text()
     await _no_raw_codes(page)
-    await _fits(page)
+    await fits(page, "the review console")
     await shot(page, "69-admin-revoke-role-confirmation")
     await question.locator("button:has-text('ไม่ใช่ กลับไป')").click()
     await question.wait_for(state="detached")

@@ -33,10 +33,33 @@ class DemoApp:
         self.base, self.agencies, self.log = base, agencies, log
 
 
+_PAST_THE_EDGE = """() => [...document.querySelectorAll('body *')]
+    .filter(element => element.getBoundingClientRect().right > window.innerWidth + 1)
+    .slice(0, 10).map(element => element.outerHTML.slice(0, 80))"""
+
+
 async def fits(page: Page, where: str) -> None:
-    """Nothing wider than the phone's screen (the page scrolls up and down, never sideways)."""
+    """Nothing wider than the phone's screen (the page scrolls up and down, never sideways); a failure
+    names the elements reaching past the edge."""
     overflow = await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"{where} is {overflow}px wider than the phone"
+    if overflow > 0:
+        wide = await page.evaluate(_PAST_THE_EDGE)
+        raise AssertionError(f"{where} is {overflow}px wider than the phone: {wide}")
+
+
+async def view(page: Page, name: str) -> None:
+    """What the phone's screen shows (not the whole page): the fixed bottom bar where a person sees it."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    await page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+
+
+async def tap_size(page: Page, selector: str) -> None:
+    """Every element ``selector`` finds is a tap target of at least 44 by 44 px."""
+    for target in await page.locator(selector).all():
+        box = await target.bounding_box()
+        assert box is not None, selector
+        assert box["height"] >= 44, (selector, box)
+        assert box["width"] >= 44, (selector, box)
 
 
 async def shot(page: Page, name: str) -> None:
