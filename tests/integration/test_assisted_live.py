@@ -55,7 +55,9 @@ async def test_the_citizen_hears_the_request_and_the_counter_hears_the_confirmat
         ]
         assert changes.subscribers() == 2
 
-        confirmed = await somchai.post(f"/api/v1/me/assisted/{asked['id']}/confirm", json={"scopes": ["bills"]})
+        confirmed = await somchai.post(
+            f"/api/v1/me/assisted/{asked['id']}/confirm", json={"scopes": ["bills"]}
+        )
         assert confirmed.status_code == 200, confirmed.text
         assert await _assisted(mine) == [(asked["id"], "active")]
         agreed = await _data(counter)
