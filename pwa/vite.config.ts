@@ -61,9 +61,12 @@ export default defineConfig({
         importScripts: ["/push-handler.js"],
         runtimeCaching: [
           {
-            // Serialized into the service worker as source: everything it uses must be inside it.
+            // Serialized into the service worker as source: everything it uses must be inside it. A live
+            // stream ("/live", server-sent events) is never kept: a copy of it would be an old stream.
             urlPattern: ({ url, sameOrigin }) =>
-              sameOrigin && /^\/api\/v1\/(tiles|entitlements|inbox|bills|receipts|me|applications|documents)(\?|\/|$)/.test(url.pathname),
+              sameOrigin &&
+              /^\/api\/v1\/(tiles|entitlements|inbox|bills|receipts|me|applications|documents)(\?|\/|$)/.test(url.pathname) &&
+              !url.pathname.endsWith("/live"),
             handler: "NetworkFirst",
             options: {
               cacheName: "seen-data",

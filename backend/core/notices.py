@@ -9,15 +9,18 @@ error; nor can a subscriber learn that notices may have been missed. Here the co
 re-opened with back-off when lost (and pinged every ``ping_seconds``, so that a silently dead one is
 found; one query per process, not per subscriber), and after each (re-)opening every subscriber is
 woken with ``Wake.RESYNC`` to read what it watches once more, since notices sent while no one listened
-are gone. Subscribe first, then read: whatever commits after the read is heard.
+are gone. Subscribe first, then read: whatever commits after the read is heard (``follow`` does both,
+for a stream that reads what it shows again when woken).
 """
 
 from __future__ import annotations
 
 import asyncio
 import enum
+import time
+import uuid
 import weakref
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import suppress
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar
@@ -28,6 +31,7 @@ import structlog
 _log = structlog.get_logger(__name__)
 
 T = TypeVar("T")
+V = TypeVar("V")
 
 APPLICATION_NAME = "citizen-listen"
 """The listening connections' names in ``pg_stat_activity`` start with this, then the channel."""
@@ -38,6 +42,14 @@ class Wake(enum.Enum):
     """The listening connection was (re-)opened: notices may have been missed, read again."""
     CLOSED = "closed"
     """The process is stopping: stop waiting."""
+
+
+def by_id(payload: str) -> tuple[str, str] | None:
+    """A notice whose payload is the id of what changed, keyed by that id (None: not an id)."""
+    try:
+        return str(uuid.UUID(payload)), payload
+    except ValueError:
+        return None
 
 
 class Subscription(Generic[T]):
@@ -190,3 +202,58 @@ class Notices(Generic[T]):
             self.pid = None
             if not connection.is_closed():
                 connection.terminate()
+
+
+async def follow(
+    hub: Notices[Any],
+    key: str,
+    read: Callable[[], Awaitable[V]],
+    *,
+    encode: Callable[[V], str],
+    waits: Callable[[V], float],
+    max_seconds: float,
+    at_most_every: float = 1.0,
+) -> AsyncIterator[str]:
+    """What ``read`` returns, encoded for an event stream: at once, then each time it changed after a
+    notice for ``key`` (or the listener's re-opening), read at most once every ``at_most_every`` seconds
+    however often woken. ``waits(value)`` is how many seconds more the value may still change (``0``:
+    nothing waits, the stream ends; ``math.inf``: until it changes); when that time comes it is read once
+    more (a request lapsed, an hour ended), and the stream ends in any case after ``max_seconds``.
+
+    Subscribes before the first read, so that nothing committed in between is missed; the first read's
+    error (a 404) is raised here, before the response starts."""
+    subscription = hub.subscribe(key)
+    try:
+        first = await read()
+    except BaseException:
+        subscription.close()
+        raise
+    return _events(subscription, read, first, encode, waits, time.monotonic() + max_seconds, at_most_every)
+
+
+async def _events(
+    subscription: Subscription[Any],
+    read: Callable[[], Awaitable[V]],
+    value: V,
+    encode: Callable[[V], str],
+    waits: Callable[[V], float],
+    deadline: float,
+    at_most_every: float,
+) -> AsyncIterator[str]:
+    try:
+        shown = encode(value)
+        yield shown
+        while (left := min(deadline - time.monotonic(), waits(value))) > 0:
+            heard = await subscription.next(left)
+            if heard is Wake.CLOSED or (heard is None and time.monotonic() >= deadline):
+                return
+            # Let the interval pass since the last read, then read once for whatever was heard meanwhile.
+            await asyncio.sleep(at_most_every)
+            if Wake.CLOSED in subscription.drain():
+                return
+            value = await read()
+            if (event := encode(value)) != shown:
+                shown = event
+                yield event
+    finally:
+        subscription.close()

@@ -143,6 +143,16 @@ async def open_code(db: Db, citizen_id: str, max_failures: int) -> CodeRow | Non
     return msgspec.convert(dict(row), CodeRow) if row else None
 
 
+async def code_lapses_at(db: Db, citizen_id: str) -> dt.datetime | None:
+    """When the citizen's unused code lapses, while one is there to be typed (None: none is)."""
+    lapses: dt.datetime | None = await db.fetchval(
+        "SELECT max(expires_at) FROM assisted_codes"
+        " WHERE citizen_id = $1::uuid AND used_at IS NULL AND expires_at > now()",
+        citizen_id,
+    )
+    return lapses
+
+
 async def code_failed(db: Db, code_id: int) -> None:
     await db.execute("UPDATE assisted_codes SET failed_attempts = failed_attempts + 1 WHERE id = $1", code_id)
 

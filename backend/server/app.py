@@ -43,6 +43,7 @@ from backend.core.resources import Resources, open_resources
 from backend.core.security import SecurityHeadersMiddleware
 from backend.delegation.acting import ActingForMiddleware
 from backend.delegation.api import ROUTERS as DELEGATION_ROUTERS
+from backend.delegation.live import DelegationChanges, provide_delegation_changes
 from backend.genuine.api import ROUTERS as GENUINE_ROUTERS
 from backend.genuine.context import Genuine, provide_genuine
 from backend.genuine.sealing import MessageSealer
@@ -128,6 +129,9 @@ def create_app(settings: Settings | None = None) -> Litestar:
             assert settings.database_url  # create_app refuses to start without it
             app.state.payment_states = await stack.enter_async_context(PaymentStates(settings.database_url))
             app.state.campaign_moves = await stack.enter_async_context(CampaignMoves(settings.database_url))
+            app.state.delegation_changes = await stack.enter_async_context(
+                DelegationChanges(settings.database_url)
+            )
             app.state.applications = Applications(
                 resources.pool,
                 resources.queue,
@@ -177,6 +181,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             "applications": Provide(provide_applications, sync_to_thread=False),
             "payment_states": Provide(provide_payment_states, sync_to_thread=False),
             "campaign_moves": Provide(provide_campaign_moves, sync_to_thread=False),
+            "delegation_changes": Provide(provide_delegation_changes, sync_to_thread=False),
             "genuine": Provide(provide_genuine, sync_to_thread=False),
         },
         lifespan=[lifespan],

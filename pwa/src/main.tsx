@@ -18,8 +18,8 @@ const updateServiceWorker =
 // The first visit loads its data before the service worker exists, so nothing of it is cached. When the
 // worker first takes control, ask again (through it) for the API data this page already read: the first
 // home screen after install then opens offline too.
-// The same paths as the worker's "seen-data" cache in vite.config.ts.
-const KEPT_FOR_OFFLINE = /^\/api\/v1\/(tiles|entitlements|inbox|bills|receipts|me|applications|documents)(\/|$)/;
+// The same paths as the worker's "seen-data" cache in vite.config.ts (live streams, "/live", are not kept).
+const KEPT_FOR_OFFLINE = /^\/api\/v1\/(tiles|entitlements|inbox|bills|receipts|me|applications|documents)(\/|$)(?!.*\/live$)/;
 if ("serviceWorker" in navigator && !navigator.serviceWorker.controller) {
   navigator.serviceWorker.addEventListener(
     "controllerchange",

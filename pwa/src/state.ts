@@ -51,11 +51,12 @@ export type Load<T> =
   | { status: "ok"; data: T; offlineAsOf: Date | null }
   | { status: "error"; error: ApiError };
 
-/** GETs a path (loaded again when the address it makes changes, or on `reload`). */
+/** GETs a path (loaded again when the address it makes changes, or on `reload`); `show` puts what the
+ * server sent by other means in its place (a live stream's event with the same shape). */
 export function useLoad<P extends PathFor<"GET">>(
   path: P,
   ...options: RequestOptions<P, "GET">
-): [Load<ResponseOf<P, "GET">>, () => void] {
+): [Load<ResponseOf<P, "GET">>, () => void, (data: ResponseOf<P, "GET">) => void] {
   const [load, setLoad] = useState<Load<ResponseOf<P, "GET">>>({ status: "loading" });
   const [generation, setGeneration] = useState(0);
   const address = JSON.stringify([path, options[0] ?? null]);
@@ -71,5 +72,6 @@ export function useLoad<P extends PathFor<"GET">>(
     };
   }, [address, generation]);
   const reload = useCallback(() => setGeneration((n) => n + 1), []);
-  return [load, reload];
+  const show = useCallback((data: ResponseOf<P, "GET">) => setLoad({ status: "ok", data, offlineAsOf: null }), []);
+  return [load, reload, show];
 }

@@ -182,7 +182,7 @@ async def test_somchai_reads_out_a_code_somsri_helps_him_at_the_counter_and_he_s
     await shot(somchai, "a6-citizen-asked-to-confirm-th")
     await asked.get_by_role("button", name="อนุญาต 1 ชั่วโมง").click()
     await expect(somchai.locator("section.assisted .assisted-on")).to_contain_text("สมศรี ใจงาม", timeout=WAIT)
-    # Her console sees it start (it looks again while waiting), with his name now.
+    # Her console sees it start (the server tells it while a request waits), with his name now.
     await expect(counter.locator("ul.list > li").first).to_contain_text("ใช้งานอยู่", timeout=WAIT)
     await expect(counter.locator("ul.list > li").first).to_contain_text("สมชาย ใจดี")
     await somchai.locator("section.assisted .assisted-on").get_by_role("button", name="หยุดทันที").click()

@@ -331,6 +331,7 @@ TABLE: dict[str, Who] = {
     "GET /api/v1/support/applications/{application_id:uuid}/files/{file_id:uuid}": STAFF_SUPPORT,
     # delegation (docs/delegation.md): A is the grantor, or the invitee of an invitation
     "GET /api/v1/me/delegations": PERSON,
+    "GET /api/v1/me/delegations/live": PERSON,
     "POST /api/v1/me/delegations": PERSON,
     "POST /api/v1/me/delegations/family": PERSON,
     "POST /api/v1/me/delegations/{delegation_id:uuid}/accept": OWNER,
@@ -341,6 +342,7 @@ TABLE: dict[str, Who] = {
     "POST /api/v1/me/assisted/codes": PERSON,
     "POST /api/v1/me/assisted/{delegation_id:uuid}/confirm": OWNER,
     "GET /api/v1/counter/sessions": COUNTER_STAFF,
+    "GET /api/v1/counter/sessions/live": COUNTER_STAFF,
     "POST /api/v1/counter/sessions": COUNTER_STAFF,
     "POST /api/v1/counter/sessions/by-code": COUNTER_STAFF,
     # demo mode only
@@ -832,6 +834,8 @@ CALLS: dict[str, Call] = {
         "/api/v1/support/applications/{a_submitted}/files/{a_submitted_file}"
     ),
     "GET /api/v1/me/delegations": Call("/api/v1/me/delegations"),
+    # Streams that end at once: before the rows below leave A a code or help, or the counter a request.
+    "GET /api/v1/me/delegations/live": Call("/api/v1/me/delegations/live"),
     "POST /api/v1/me/delegations": Call(
         "/api/v1/me/delegations",
         json={"national_id": "{new_person_national_id}", "scopes": ["bills"], "ends_on": "{new_end}"},
@@ -859,6 +863,7 @@ CALLS: dict[str, Call] = {
         "/api/v1/me/assisted/{new_a_assist_request}/confirm", json={"scopes": ["bills"]}
     ),
     "GET /api/v1/counter/sessions": Call("/api/v1/counter/sessions"),
+    "GET /api/v1/counter/sessions/live": Call("/api/v1/counter/sessions/live"),
     "POST /api/v1/counter/sessions": Call(
         "/api/v1/counter/sessions", json={"national_id": "{new_person_national_id}", "service_point": "ช่อง 1"}
     ),

@@ -11,12 +11,14 @@ import msgspec
 from litestar import Router, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
+from litestar.response import ServerSentEvent
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from backend.core.guards import person
 from backend.core.principal import Principal
 from backend.core.resources import Resources
-from backend.delegation import family, service
+from backend.delegation import family, live, service
+from backend.delegation.live import DelegationChanges
 from backend.delegation.schemas import (
     Delegations,
     DelegationView,
@@ -34,6 +36,21 @@ async def my_delegations(
     principal: NamedDependency[Principal], resources: NamedDependency[Resources]
 ) -> Delegations:
     return await service.listing(resources, principal)
+
+
+@get(
+    "/live",
+    summary="Server-sent events: the caller's grants (as listed above) as they change, while a counter "
+    "waits on them (a request to confirm, help on, a code to type)",
+)
+async def my_delegations_live(
+    principal: NamedDependency[Principal],
+    resources: NamedDependency[Resources],
+    delegation_changes: NamedDependency[DelegationChanges],
+) -> ServerSentEvent:
+    return ServerSentEvent(
+        await live.watch_mine(resources, delegation_changes, principal), event_type="delegations"
+    )
 
 
 @post(
@@ -110,5 +127,5 @@ router = Router(
     "/api/v1/me/delegations",
     guards=[person],
     tags=["delegation"],
-    route_handlers=[my_delegations, invite, add_family, accept, end, renew],
+    route_handlers=[my_delegations, my_delegations_live, invite, add_family, accept, end, renew],
 )

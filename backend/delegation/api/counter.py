@@ -9,12 +9,14 @@ from typing import Annotated
 import msgspec
 from litestar import Router, get, post
 from litestar.di import NamedDependency
+from litestar.response import ServerSentEvent
 from litestar.status_codes import HTTP_201_CREATED
 
 from backend.core.guards import counter_staff
 from backend.core.principal import Principal, citizen_of
 from backend.core.resources import Resources
-from backend.delegation import assisted
+from backend.delegation import assisted, live
+from backend.delegation.live import DelegationChanges
 from backend.delegation.schemas import AssistAsk, AssistCodeEntry, CounterSessions, CounterSessionView
 from backend.identity.service import Identity
 
@@ -26,6 +28,23 @@ async def my_sessions(
     identity: NamedDependency[Identity],
 ) -> CounterSessions:
     return await assisted.sessions(resources, identity, citizen_of(principal))
+
+
+@get(
+    "/sessions/live",
+    summary="Server-sent events: the caller's sessions (as listed above) as they change, while a request "
+    "waits for the citizen to confirm",
+)
+async def my_sessions_live(
+    principal: NamedDependency[Principal],
+    resources: NamedDependency[Resources],
+    identity: NamedDependency[Identity],
+    delegation_changes: NamedDependency[DelegationChanges],
+) -> ServerSentEvent:
+    return ServerSentEvent(
+        await live.watch_counter(resources, delegation_changes, identity, citizen_of(principal)),
+        event_type="sessions",
+    )
 
 
 @post(
@@ -57,5 +76,8 @@ async def by_code(
 
 
 router = Router(
-    "/api/v1/counter", guards=[counter_staff], tags=["delegation"], route_handlers=[my_sessions, ask, by_code]
+    "/api/v1/counter",
+    guards=[counter_staff],
+    tags=["delegation"],
+    route_handlers=[my_sessions, my_sessions_live, ask, by_code],
 )

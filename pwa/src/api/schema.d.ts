@@ -1208,6 +1208,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/counter/sessions/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Server-sent events: the caller's sessions (as listed above) as they change, while a request waits for the citizen to confirm */
+        get: operations["ApiV1CounterSessionsLiveMySessionsLive"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/demo/push-device": {
         parameters: {
             query?: never;
@@ -1631,6 +1648,23 @@ export interface paths {
         put?: never;
         /** Act for one's child under 15 or ward, as a registry confirms (active at once; needs step-up) */
         post: operations["ApiV1MeDelegationsFamilyAddFamily"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me/delegations/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Server-sent events: the caller's grants (as listed above) as they change, while a counter waits on them (a request to confirm, help on, a code to type) */
+        get: operations["ApiV1MeDelegationsLiveMyDelegationsLive"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -7777,6 +7811,26 @@ export interface operations {
             };
         };
     };
+    ApiV1CounterSessionsLiveMySessionsLive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+        };
+    };
     ApiV1DemoPushDeviceAddDemoDevice: {
         parameters: {
             query?: never;
@@ -8743,6 +8797,26 @@ export interface operations {
                             [key: string]: unknown;
                         } | unknown[];
                     };
+                };
+            };
+        };
+    };
+    ApiV1MeDelegationsLiveMyDelegationsLive: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
                 };
             };
         };

@@ -2,11 +2,12 @@
 // Only the person starts it: they confirm the request in their own app, or read out the code their app
 // made. Then the staff member acts for them in the app, as a delegate does, with a banner counting down.
 // National IDs are shown masked; the person's name only once they agreed.
-import { useEffect, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 
 import { startActing } from "../acting";
-import { request, type Schema } from "../api";
+import { apiPath, request, type Schema } from "../api";
 import { formatTime } from "../i18n";
+import { useLive } from "../live";
 import { useApp, useLoad } from "../state";
 import { Field } from "../ui/field";
 import { problemsOf, useFieldText, useProblemText } from "./problems";
@@ -14,7 +15,6 @@ import { useWords } from "./words";
 
 type Session = Schema<"CounterSessionView">;
 const POINT_KEY = "counter-service-point";
-const REFRESH_MS = 5000;
 
 function SessionItem({ session, onEnd }: { session: Session; onEnd: () => void }) {
   const { w, pick, language, named } = useWords();
@@ -71,7 +71,7 @@ export function CounterConsole() {
   const { w } = useWords();
   const problemText = useProblemText();
   const fieldText = useFieldText();
-  const [sessions, reload] = useLoad("/api/v1/counter/sessions");
+  const [sessions, reload, show] = useLoad("/api/v1/counter/sessions");
   const [point, setPoint] = useState(() => localStorage.getItem(POINT_KEY) ?? "");
   const [nationalId, setNationalId] = useState("");
   const [code, setCode] = useState("");
@@ -79,13 +79,10 @@ export function CounterConsole() {
   const [said, setSaid] = useState("");
   const errorsOf = (field: string) => problemsOf(error, field).map(fieldText);
 
-  // A request waits for the person to confirm on their phone: look again every few seconds.
+  // A request waits for the person to confirm on their phone: the server tells when they do (or it
+  // lapses); the stream is closed once no request waits.
   const waiting = sessions.status === "ok" && sessions.data.sessions.some((item) => item.status === "invited");
-  useEffect(() => {
-    if (!waiting) return;
-    const timer = window.setInterval(reload, REFRESH_MS);
-    return () => window.clearInterval(timer);
-  }, [waiting]);
+  useLive<Schema<"CounterSessions">>(waiting ? apiPath("/api/v1/counter/sessions/live") : null, "sessions", show);
 
   async function start(byCode: boolean) {
     setError(null);

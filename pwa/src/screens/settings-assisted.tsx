@@ -4,8 +4,9 @@
 // long is left, ends it at any time, and finds every session here and in "Who accessed my data".
 import { useEffect, useState } from "preact/hooks";
 
-import { ApiError, request, type Schema, stepUpUrl } from "../api";
+import { ApiError, apiPath, request, type Schema, stepUpUrl } from "../api";
 import { type Bilingual, formatDate, formatTime } from "../i18n";
+import { useLive } from "../live";
 import { useApp, useLoad } from "../state";
 import { ErrorNotice } from "../ui/notice";
 
@@ -14,7 +15,6 @@ type Scope = Schema<"AssistConsent">["scopes"][number];
 type Code = Schema<"AssistCodeView">;
 /** Ticked at first: what people come to a counter for. */
 const DEFAULT_SCOPES: Scope[] = ["entitlements", "bills", "applications"];
-const REFRESH_MS = 5000;
 
 const live = (grant: Grant) => grant.ends_at != null && new Date(grant.ends_at).getTime() > Date.now();
 
@@ -41,7 +41,7 @@ function ScopeChoice({ scopes, chosen, choose }: { scopes: Schema<"ScopeView">[]
 
 export function Assisted() {
   const { tr, pick, language, problem: say } = useApp();
-  const [load, reload] = useLoad("/api/v1/me/delegations");
+  const [load, reload, show] = useLoad("/api/v1/me/delegations");
   const [chosen, setChosen] = useState<Scope[]>(DEFAULT_SCOPES);
   const [code, setCode] = useState<Code | null>(null);
   const [said, setSaid] = useState<Bilingual | null>(null);
@@ -50,13 +50,11 @@ export function Assisted() {
   const mine = load.status === "ok" ? load.data.given.filter((grant) => grant.kind === "assisted") : [];
   const asking = mine.filter((grant) => grant.status === "invited" && live(grant));
   const helping = mine.filter((grant) => grant.status === "active" && live(grant));
-  // While a code waits to be typed or help is on, look again every few seconds.
-  const watching = code !== null || asking.length > 0 || helping.length > 0;
-  useEffect(() => {
-    if (!watching) return;
-    const timer = window.setInterval(reload, REFRESH_MS);
-    return () => window.clearInterval(timer);
-  }, [watching]);
+  // While a request waits, help is on or a code waits to be typed, the server tells of each change as it
+  // happens (the staff member's request, the start, the end); the stream is closed when none waits.
+  const codeWaits = code !== null && new Date(code.expires_at).getTime() > Date.now();
+  const watching = codeWaits || asking.length > 0 || helping.length > 0;
+  useLive<Schema<"Delegations">>(watching ? apiPath("/api/v1/me/delegations/live") : null, "delegations", show);
   // Come from the home screen's card or the request's notice ("/settings#assisted"): show this section.
   const loaded = load.status === "ok";
   useEffect(() => {
