@@ -113,7 +113,7 @@ async def find_citizen(
         citizen_id=citizen.id,
         staff_id=staff_id,
         purpose=Said("เจ้าหน้าที่ค้นหาคุณด้วยเลขประจำตัวประชาชน", "Support staff looked you up by your national ID"),
-        fields=[Said("เลขประจำตัวประชาชน (ปิดบางส่วน)", "national_id (masked)")],
+        fields=[Said("เลขประจำตัวประชาชน (ปิดบางส่วน)", "national ID (masked)")],
     )
     return FoundCitizen(citizen_id=citizen.id, national_id_masked=mask_national_id(data.national_id))
 
