@@ -10,7 +10,7 @@ import uuid
 import msgspec
 
 from backend.connectors.schemas import Said
-from backend.core.crypto import mask_national_id
+from backend.core.crypto import NationalIdCipher, mask_national_id
 from backend.core.errors import NotFound, invalid
 from backend.core.principal import Principal, citizen_of
 from backend.core.qr import ImageFormat, qr_image
@@ -20,8 +20,9 @@ from backend.identity.service import Identity
 from backend.support.lookups import look_up_citizen
 from payments import queries, staff_queries
 from payments.receipt_page import render_receipt, verification_url
-from payments.rows import PaymentRow, ReceiptRow, SupportBill
+from payments.rows import AgencyBillRow, PaymentRow, ReceiptRow, SupportBill
 from payments.schemas import (
+    AgencyBill,
     AgencyBillsPage,
     BillHistory,
     BillStatus,
@@ -29,6 +30,7 @@ from payments.schemas import (
     BillView,
     CitizenPayments,
     ExceptionView,
+    PaidBy,
     PaymentAttempt,
     PaymentEvent,
     PaymentView,
@@ -177,6 +179,7 @@ async def verify_receipt(resources: Resources, code: str) -> ReceiptVerification
 
 async def agency_bills(
     resources: Resources,
+    cipher: NationalIdCipher,
     agency_id: int,
     status: BillStatus | None,
     before: uuid.UUID | None,
@@ -194,12 +197,25 @@ async def agency_bills(
         count, satang = totals.get(status, (0, 0))
         return StatusTotal(count=count, total_satang=satang)
 
-    items = rows[:limit]
+    items = [_agency_bill(cipher, row) for row in rows[:limit]]
     return AgencyBillsPage(
         items=items,
         next_before=items[-1].id if len(rows) > limit else None,
         summary=BillSummary(unpaid=total("unpaid"), paid=total("paid"), cancelled=total("cancelled")),
     )
+
+
+def _agency_bill(cipher: NationalIdCipher, row: AgencyBillRow) -> AgencyBill:
+    fields = msgspec.structs.asdict(row)
+    for sealed in ("delegate_name_th", "delegate_name_en", "delegate_key_id", "delegate_ciphertext"):
+        del fields[sealed]
+    if row.delegate_key_id is not None and row.delegate_ciphertext is not None:
+        fields["paid_by"] = PaidBy(
+            name_th=row.delegate_name_th,
+            name_en=row.delegate_name_en,
+            national_id_masked=mask_national_id(cipher.decrypt(row.delegate_key_id, row.delegate_ciphertext)),
+        )
+    return AgencyBill(**fields)
 
 
 async def agency_refunds(resources: Resources, agency_id: int) -> list[RefundView]:

@@ -7,7 +7,7 @@ import datetime as dt
 
 import msgspec
 
-from payments.schemas import IssuedBill, ReconciliationKind, RefundView
+from payments.schemas import AgencyBill, IssuedBill, ReconciliationKind, RefundView
 
 
 class BillRecord(msgspec.Struct, kw_only=True):
@@ -104,6 +104,15 @@ class RefundEvent(RefundView, kw_only=True):
     bill_id: str | None
     ref1: str | None
     ref2: str | None
+
+
+class AgencyBillRow(AgencyBill, kw_only=True):
+    """``AgencyBill`` as read, with the delegate who started the latest attempt (if one did) still sealed."""
+
+    delegate_name_th: str | None = None
+    delegate_name_en: str | None = None
+    delegate_key_id: str | None = None
+    delegate_ciphertext: bytes | None = None
 
 
 class PaidBillEvent(msgspec.Struct, kw_only=True):

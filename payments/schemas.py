@@ -158,6 +158,14 @@ class IssuedBill(msgspec.Struct, kw_only=True):
     paid_at: dt.datetime | None
 
 
+class PaidBy(msgspec.Struct, kw_only=True):
+    """A delegate who paid for the citizen: named, the national ID masked as staff see them."""
+
+    name_th: str | None
+    name_en: str | None
+    national_id_masked: str
+
+
 class AgencyBill(IssuedBill, kw_only=True):
     """A bill as its issuing agency sees it. No national ID, not even masked: the agency issued the bill
     with it and refers to it by ref1/ref2, and whether that person has an account here is not its to learn."""
@@ -168,6 +176,9 @@ class AgencyBill(IssuedBill, kw_only=True):
     payment_state: str | None
     payment_at: dt.datetime | None
     receipt_number: str | None
+    paid_by: PaidBy | None = None
+    """Who started that attempt when it was not the citizen: a delegate acting under the citizen's grant
+    (docs/delegation.md), named as on an application's "submitted by X on behalf of Y"."""
 
 
 class StatusTotal(msgspec.Struct, kw_only=True):

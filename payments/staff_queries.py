@@ -11,6 +11,7 @@ import msgspec
 from backend.core.db import Connection, Db
 from payments.banks import bank_names
 from payments.rows import (
+    AgencyBillRow,
     OpenException,
     ReconciliationItem,
     Refundable,
@@ -19,7 +20,6 @@ from payments.rows import (
     SupportBill,
 )
 from payments.schemas import (
-    AgencyBill,
     ExceptionView,
     PaymentAttempt,
     PaymentEvent,
@@ -39,7 +39,9 @@ _AGENCY_BILLS = """
            b.amount_satang, b.due_date, b.created_at AS issued_at, b.status, b.paid_at,
            p.id::text AS payment_id, p.state AS payment_state, p.at AS payment_at,
            (SELECT r.number FROM payments s JOIN receipts r ON r.payment_id = s.id
-            WHERE s.bill_id = b.id AND s.state = 'success') AS receipt_number
+            WHERE s.bill_id = b.id AND s.state = 'success') AS receipt_number,
+           dc.name_th AS delegate_name_th, dc.name_en AS delegate_name_en,
+           dc.national_id_key_id AS delegate_key_id, dc.national_id_ciphertext AS delegate_ciphertext
     FROM (
         SELECT * FROM bills
         WHERE agency_id = $1 {status}
@@ -48,9 +50,11 @@ _AGENCY_BILLS = """
         ORDER BY created_at DESC, id DESC LIMIT $4
     ) b
     LEFT JOIN LATERAL (
-        SELECT id, state, coalesce(completed_at, created_at) AS at FROM payments
+        SELECT id, state, coalesce(completed_at, created_at) AS at, delegation_id FROM payments
         WHERE bill_id = b.id ORDER BY created_at DESC LIMIT 1
     ) p ON true
+    LEFT JOIN delegations d ON d.id = p.delegation_id
+    LEFT JOIN citizens dc ON dc.id = d.delegate_id
     ORDER BY b.created_at DESC, b.id DESC
 """
 _AGENCY_BILLS_ANY_STATUS = _AGENCY_BILLS.format(status="")
@@ -67,14 +71,14 @@ async def agency_bill_position(db: Db, agency_id: int, bill_id: str) -> tuple[dt
 
 async def agency_bills(
     db: Db, agency_id: int, status: str | None, before: tuple[dt.datetime, str] | None, limit: int
-) -> list[AgencyBill]:
+) -> list[AgencyBillRow]:
     """The agency's bills newest first, after ``before`` (a bill's created_at and id) when given."""
     created_at, bill_id = before or (None, None)
     if status is None:
         rows = await db.fetch(_AGENCY_BILLS_ANY_STATUS, agency_id, created_at, bill_id, limit)
     else:
         rows = await db.fetch(_AGENCY_BILLS_OF_STATUS, agency_id, created_at, bill_id, limit, status)
-    return [msgspec.convert(dict(row), AgencyBill) for row in rows]
+    return [msgspec.convert(dict(row), AgencyBillRow) for row in rows]
 
 
 async def agency_bill_totals(db: Db, agency_id: int) -> dict[str, tuple[int, int]]:

@@ -47,11 +47,12 @@ async def request_refund(
 async def agency_bills(
     agency_id: FromPath[int],
     resources: NamedDependency[Resources],
+    identity: NamedDependency[Identity],
     status: FromQuery[BillStatus | None] = None,
     before: FromQuery[uuid.UUID | None] = None,
     limit: Annotated[int, QueryParameter(ge=1, le=200)] = 50,
 ) -> AgencyBillsPage:
-    return await reads.agency_bills(resources, agency_id, status, before, limit)
+    return await reads.agency_bills(resources, identity.cipher, agency_id, status, before, limit)
 
 
 @get("/billers", summary="The biller IDs the agency may issue bills under")

@@ -137,3 +137,8 @@ async def test_the_payment_webhook_says_on_behalf_when_a_delegate_paid_and_not_o
     receipts = [m for m in (await somchai.get("/api/v1/inbox")).json()["items"] if "receipt" in m["body_en"]]
     assert [m["body_th"].endswith(" · สุดา ใจดี ชำระแทนคุณ") for m in receipts] == [False, True]  # newest first
     assert receipts[1]["body_en"].endswith(", paid for you by Suda Jaidee")
+    # The agency's own view of its bills names who paid for him, the national ID masked as staff see it.
+    by_her, by_him = (await agency.get(f"/api/v1/agency/{agency_id}/bills")).json()["items"][-2:][::-1]
+    assert by_her["paid_by"]["name_en"] == "Suda Jaidee"
+    assert by_her["paid_by"]["national_id_masked"].startswith("x-xxxx-xxxxx-")
+    assert by_him["paid_by"] is None

@@ -2748,6 +2748,7 @@ export interface components {
             payment_state: string | null;
             payment_at: string | null;
             receipt_number: string | null;
+            paid_by?: components["schemas"]["PaidBy"] | null;
         };
         /** AgencyBillsPage */
         AgencyBillsPage: {
@@ -3947,6 +3948,12 @@ export interface components {
             id: number;
             kind: string;
             link_url: string | null;
+        };
+        /** PaidBy */
+        PaidBy: {
+            name_th: string | null;
+            name_en: string | null;
+            national_id_masked: string;
         };
         /** PaymentAttempt */
         PaymentAttempt: {

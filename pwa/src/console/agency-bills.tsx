@@ -92,6 +92,12 @@ export function BillsPanel({ agencyId }: { agencyId: number }) {
                     {bill.payment_state ? named("payment_", bill.payment_state) : a("noPaymentYet")}
                     {bill.payment_at && `, ${when(bill.payment_at)}`}
                     {bill.receipt_number && <><br />{w("receipt")} {bill.receipt_number}</>}
+                    {bill.paid_by && (
+                      <>
+                        <br />
+                        {w("paidByDelegate")} {pick(bill.paid_by, "name")} ({bill.paid_by.national_id_masked}) {w("forTheBillsCitizen")}
+                      </>
+                    )}
                   </dd>
                 </div>
                 <div><dt>{w("due")}</dt><dd>{formatDate(language, `${bill.due_date}T00:00:00+07:00`)}</dd></div>

@@ -103,6 +103,8 @@ const words = {
   citizen: { th: "ประชาชน", en: "Citizen" },
   payment: { th: "การชำระ", en: "Payment" },
   receipt: { th: "ใบเสร็จ", en: "Receipt" },
+  paidByDelegate: { th: "ชำระโดย", en: "Paid by" },
+  forTheBillsCitizen: { th: "แทนผู้ที่ได้รับบิล (ผู้ได้รับอนุญาตให้ทำแทนในแอป)", en: "for the bill's citizen, who allowed them to act for them in the app" },
   all: { th: "ทั้งหมด", en: "All" },
   showStatus: { th: "แสดงสถานะ", en: "Show" },
   more: { th: "แสดงเพิ่ม", en: "Show more" },
