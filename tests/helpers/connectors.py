@@ -21,6 +21,21 @@ async def control(agencies_url: str, service: str, mode: str, delay_ms: int = 0)
         assert response.status_code == 200
 
 
+DEMO_SERVICES = ("social-security", "health", "child-support", "welfare-card", "elderly", "credit-bureau")
+
+
+async def all_well_behaved(agencies_url: str) -> None:
+    """Every demo agency service answers normally (a test before may have left one failing)."""
+    for service in DEMO_SERVICES:
+        await control(agencies_url, service, "ok")
+
+
+async def cool_down_over(resources: Resources) -> None:
+    """As if a minute had passed since each citizen's last refresh of their entitlements."""
+    if keys := [key async for key in resources.redis.scan_iter(match="entitlements-refresh:*")]:
+        await resources.redis.delete(*keys)
+
+
 def connector(agencies_url: str, service: str, **overrides: Any) -> dict[str, Any]:
     return {
         "name": service,

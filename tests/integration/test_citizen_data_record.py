@@ -10,21 +10,15 @@ from typing import Any
 import httpx
 
 from backend.core.resources import Resources
-from tests.helpers.connectors import agency_with, connector
+from tests.helpers.connectors import agency_with, connector, cool_down_over
 from tests.helpers.notifications import new_device, received, run_until_idle
 from tests.integration.conftest import SignIn
 
 MALEE = "1100700945129"  # a new mother among the demo people
 
 
-async def _cool_down_over(resources: Resources) -> None:
-    """As if a minute had passed since each citizen's last refresh."""
-    if keys := [key async for key in resources.redis.scan_iter(match="entitlements-refresh:*")]:
-        await resources.redis.delete(*keys)
-
-
 async def _refreshed(citizen: httpx.AsyncClient, resources: Resources) -> None:
-    await _cool_down_over(resources)
+    await cool_down_over(resources)
     assert (await citizen.get("/api/v1/entitlements", params={"refresh": "true"})).status_code == 200
 
 

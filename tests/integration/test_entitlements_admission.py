@@ -13,7 +13,7 @@ import pytest_asyncio
 
 from backend.connectors.entitlements import EntitlementsService
 from backend.core.resources import Resources
-from tests.helpers.connectors import agency_with, connector, control
+from tests.helpers.connectors import agency_with, connector, control, cool_down_over
 from tests.integration.conftest import SignIn
 
 MALEE = "1100700945129"
@@ -47,8 +47,7 @@ async def test_at_capacity_held_answers_are_shown_marked_and_a_newcomer_is_told_
     service: EntitlementsService = app.state.entitlements
     await service.settle()
     asked = await _records(known)
-    if keys := [key async for key in resources.redis.scan_iter(match="entitlements-refresh:*")]:
-        await resources.redis.delete(*keys)  # the refresh cool-down over: the next page would ask again
+    await cool_down_over(resources)  # the next page would ask again
 
     service.fanouts = service.max_fanouts  # as many pages asking agencies this moment as it can serve
     try:
