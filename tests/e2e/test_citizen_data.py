@@ -9,12 +9,12 @@ from __future__ import annotations
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 
 import pytest_asyncio
 from playwright.async_api import Browser, BrowserContext, Page, ViewportSize, async_playwright, expect
 
 from backend.demo.people import DEMO_PEOPLE_BY_KEY
+from tests.helpers.console import api
 from tests.helpers.pwa import CHROMIUM, FLAGS, DemoApp, fits, log_in, require_pwa_build, shot
 
 require_pwa_build()
@@ -36,15 +36,6 @@ SCREENS = (
     "/help",
 )
 
-# In the page: the calls the app makes (session cookie and CSRF header).
-_API = """async ([method, path, body]) => {
-    const me = await (await fetch('/api/v1/me')).json();
-    const headers = {'X-CSRF-Token': me.csrf_token, Accept: 'application/json'};
-    if (body !== null) headers['Content-Type'] = 'application/json';
-    const init = {method, headers, body: body === null ? undefined : JSON.stringify(body)};
-    const response = await fetch(path, init);
-    return {status: response.status, body: await response.json().catch(() => null)};
-}"""
 # Every piece of text a person sees (text nodes, and the labels of controls read aloud).
 _TEXTS = """() => {
     const texts = [];
@@ -79,12 +70,6 @@ def _english_words() -> set[str]:
         }
         shown_in_thai |= {th for _, th, _, _ in _PAIR.findall(text)}
     return {word for word in words - shown_in_thai if "{" not in word and len(word) > 2}
-
-
-async def _api(page: Page, method: str, path: str, body: Any = None) -> Any:
-    answer = await page.evaluate(_API, [method, path, body])
-    assert answer["status"] < 300, (method, path, answer)
-    return answer["body"]
 
 
 @pytest_asyncio.fixture
@@ -180,7 +165,7 @@ async def test_thai_screens_show_no_english(demo_app: DemoApp, browser: Browser)
     english = _english_words()
     assert "Who accessed my data" in english
     assert "Show older entries" in english
-    record = await _api(page, "GET", "/api/v1/me/data-access")
+    record = await api(page, "GET", "/api/v1/me/data-access")
     agency_texts = {
         text
         for item in record["items"]
@@ -192,7 +177,7 @@ async def test_thai_screens_show_no_english(demo_app: DemoApp, browser: Browser)
         if th != en
     }
     assert agency_texts, record  # the entitlements page's calls are there, in both languages
-    terms = await _api(page, "GET", "/api/v1/me/consents/terms/" + await _credit_connector(page))
+    terms = await api(page, "GET", "/api/v1/me/consents/terms/" + await _credit_connector(page))
     seen: dict[str, list[str]] = {}
     for path in (*SCREENS, f"/entitlements/consent/{terms['connector_id']}"):
         await page.goto(f"{demo_app.base}{path}")
@@ -215,7 +200,7 @@ async def test_thai_screens_show_no_english(demo_app: DemoApp, browser: Browser)
 
 
 async def _credit_connector(page: Page) -> str:
-    listing = await _api(page, "GET", "/api/v1/entitlements?lang=th")
+    listing = await api(page, "GET", "/api/v1/entitlements?lang=th")
     [credit] = [agency for agency in listing["agencies"] if agency["consent_required"]]
     return str(credit["connector_id"])
 
@@ -234,7 +219,7 @@ async def test_who_accessed_my_data_pages_filters_and_keeps_staff_in_sight(
     await log_in(support, demo_app.base, SUPPORT, "/")
     malee = DEMO_PEOPLE_BY_KEY["malee"].national_id
     for _ in range(22):  # more look-ups than one page holds
-        await _api(support, "POST", "/api/v1/support/citizens/find", {"national_id": malee})
+        await api(support, "POST", "/api/v1/support/citizens/find", {"national_id": malee})
     await staff.close()
 
     await page.goto(f"{demo_app.base}/data-access")

@@ -18,6 +18,7 @@ from PIL import Image, ImageDraw
 from playwright.async_api import Browser, BrowserContext, Page
 
 from backend.demo.people import DEMO_PEOPLE_BY_KEY
+from tests.helpers.console import api
 from tests.helpers.pwa import DemoApp, log_in, require_pwa_build, shot
 
 require_pwa_build()
@@ -35,15 +36,7 @@ def _png(text: str) -> bytes:
     return out.getvalue()
 
 
-# In the citizen's own page: the same calls the citizen app makes (session cookie and CSRF header).
-_API = """async ([method, path, body]) => {
-    const me = await (await fetch('/api/v1/me')).json();
-    const headers = {'X-CSRF-Token': me.csrf_token, Accept: 'application/json'};
-    if (body !== null) headers['Content-Type'] = 'application/json';
-    const init = {method, headers, body: body === null ? undefined : JSON.stringify(body)};
-    const response = await fetch(path, init);
-    return {status: response.status, body: await response.json().catch(() => null)};
-}"""
+# In the citizen's own page, as the citizen app uploads (session cookie and CSRF header).
 _UPLOAD = """async ([path, field, name, bytes]) => {
     const me = await (await fetch('/api/v1/me')).json();
     const form = new FormData();
@@ -53,12 +46,6 @@ _UPLOAD = """async ([path, field, name, bytes]) => {
     const response = await fetch(path, {method: 'POST', headers, body: form});
     return {status: response.status, body: await response.json()};
 }"""
-
-
-async def _api(page: Page, method: str, path: str, body: Any = None) -> Any:
-    answer = await page.evaluate(_API, [method, path, body])
-    assert answer["status"] < 300, (method, path, answer)
-    return answer["body"]
 
 
 async def _upload(page: Page, files_path: str, field: str, name: str, content: bytes) -> str:
@@ -79,15 +66,15 @@ async def _citizen(browser: Browser, base: str, person: str) -> Page:
 async def _apply_for_equivalence(page: Page, school: str, acting_for: str = "") -> dict[str, Any]:
     """``acting_for``: a grant the page's person acts under (the application is then the grantor's)."""
     as_grantor = f"?acting_for={acting_for}" if acting_for else ""
-    catalogue = await _api(page, "GET", "/api/v1/tiles?lang=en")
+    catalogue = await api(page, "GET", "/api/v1/tiles?lang=en")
     tile = next(
         tile
         for group in catalogue["categories"]
         for tile in group["tiles"]
         if tile["kind"] == "application" and tile["title"] == "Foreign qualification equivalence"
     )
-    service = await _api(page, "GET", f"/api/v1/tiles/{tile['id']}/application-service{as_grantor}")
-    application = await _api(page, "POST", f"/api/v1/applications{as_grantor}", {"service_id": service["id"]})
+    service = await api(page, "GET", f"/api/v1/tiles/{tile['id']}/application-service{as_grantor}")
+    application = await api(page, "POST", f"/api/v1/applications{as_grantor}", {"service_id": service["id"]})
     path = f"{application['id']}/files{as_grantor}"
     transcript = await _upload(page, path, "transcript", "transcript.png", _png("TRANSCRIPT"))
     passport = await _upload(page, path, "passport", "passport.png", _png("PASSPORT"))
@@ -98,10 +85,10 @@ async def _apply_for_equivalence(page: Page, school: str, acting_for: str = "") 
                     "province": "Bangkok", "postcode": "10110"},
         "transcript": [transcript], "passport": [passport],
     }  # fmt: skip
-    await _api(
+    await api(
         page, "PUT", f"/api/v1/applications/{application['id']}/answers{as_grantor}", {"answers": answers}
     )
-    submitted: dict[str, Any] = await _api(
+    submitted: dict[str, Any] = await api(
         page, "POST", f"/api/v1/applications/{application['id']}/submit{as_grantor}"
     )
     assert submitted["state"] == "submitted"
@@ -180,7 +167,7 @@ async def test_a_case_officer_reviews_an_application_asks_for_more_asks_for_the_
     translation = await _upload(citizen, files, "transcript", "translation.png", _png("TH"))
     replied_answers = {**application["answers"]}
     replied_answers["transcript"] = [*replied_answers["transcript"], translation]
-    replied = await _api(
+    replied = await api(
         citizen,
         "POST",
         f"/api/v1/applications/{application['id']}/reply",
@@ -207,14 +194,14 @@ async def test_a_case_officer_reviews_an_application_asks_for_more_asks_for_the_
     await shot(page, "43-agency-fee-due")
 
     # What the citizen's app sees: the fee is due as a bill, and every step is in the timeline.
-    mine = await _api(citizen, "GET", f"/api/v1/applications/{application['id']}")
+    mine = await api(citizen, "GET", f"/api/v1/applications/{application['id']}")
     assert mine["state"] == "fee_due"
     assert mine["bill"]["amount_satang"] == 20000
     assert [event["to_state"] for event in mine["events"]] == [
         "submitted", "in_review", "more_information_requested", "in_review", "approved", "fee_due",
     ]  # fmt: skip
     assert mine["events"][2]["note"] == NOTE
-    accesses = await _api(citizen, "GET", "/api/v1/me/data-access?limit=100")
+    accesses = await api(citizen, "GET", "/api/v1/me/data-access?limit=100")
     purposes = [item["purpose_en"] for item in accesses["items"]]
     assert any(purpose.startswith(f"Opened: application {tracking}") for purpose in purposes), purposes
     assert any(purpose.startswith(f"Downloaded a file: application {tracking}") for purpose in purposes)
@@ -257,7 +244,7 @@ async def test_an_officer_issues_the_certificate_of_an_approved_application_in_e
     await page.wait_for_selector("#application-title .status:text-is('Submitted')")
     # A move the server no longer allows is refused with its own words (another officer got there first).
     status = f"/api/v1/agency/{application['agency_id']}/applications/{application['id']}/status"
-    await _api(page, "POST", status, {"state": "rejected", "note": "Duplicate of an earlier application"})
+    await api(page, "POST", status, {"state": "rejected", "note": "Duplicate of an earlier application"})
     await page.click("button:text-is('Approve')")
     await page.locator("#move-form button[type=submit]").click()
     await page.wait_for_selector("#move-problem:has-text('cannot become approved')")
@@ -312,10 +299,10 @@ async def test_an_officer_issues_the_certificate_of_an_approved_application_in_e
     assert await page.locator("table.applications td[data-label=State]").first.is_visible()
     await shot(page, "47-agency-applications-360px")
 
-    verified = await _api(citizen, "GET", f"/api/v1/documents/verify/{code}")
+    verified = await api(citizen, "GET", f"/api/v1/documents/verify/{code}")
     assert verified["genuine"] is True
     assert verified["title_en"] == "Certificate of qualification equivalence"
-    wallet = await _api(citizen, "GET", "/api/v1/documents")
+    wallet = await api(citizen, "GET", "/api/v1/documents")
     assert code in [document["verification_code"] for document in wallet]
 
 
@@ -333,8 +320,8 @@ async def test_an_application_a_daughter_submitted_for_her_father_says_so_to_the
     ends_on = (dt.date.today() + dt.timedelta(days=30)).isoformat()
     suda_id = DEMO_PEOPLE_BY_KEY["suda"].national_id
     asked = {"national_id": suda_id, "scopes": ["applications"], "ends_on": ends_on}
-    grant = await _api(thana, "POST", "/api/v1/me/delegations", asked)
-    await _api(suda, "POST", f"/api/v1/me/delegations/{grant['id']}/accept")
+    grant = await api(thana, "POST", "/api/v1/me/delegations", asked)
+    await api(suda, "POST", f"/api/v1/me/delegations/{grant['id']}/accept")
     application = await _apply_for_equivalence(suda, "Osaka Prefectural Kitano High School", grant["id"])
 
     page = await browser_context.new_page()

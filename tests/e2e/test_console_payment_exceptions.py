@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
 
 from playwright.async_api import BrowserContext, Page
 
 from payments.service import qr_payload
+from tests.helpers.console import api
 from tests.helpers.pwa import DemoApp, log_in, require_pwa_build, shot
 
 require_pwa_build()
@@ -22,21 +22,6 @@ require_pwa_build()
 RAW = ("late", "amount_mismatch", "demo-bank", "submitted", "refund_requested", "satang")
 NOTE_ACCEPT = "ประชาชนยืนยันว่าโอน 500 บาท หน่วยงานตกลงรับยอดนี้"
 NOTE_REFUND = "บิลนี้ยกเลิกแล้ว คืนเงินให้ผู้โอน"
-
-_API = """async ([method, path, body]) => {
-    const me = await (await fetch('/api/v1/me')).json();
-    const headers = {'X-CSRF-Token': me.csrf_token, Accept: 'application/json'};
-    if (body !== null) headers['Content-Type'] = 'application/json';
-    const init = {method, headers, body: body === null ? undefined : JSON.stringify(body)};
-    const response = await fetch(path, init);
-    return {status: response.status, body: await response.json().catch(() => null)};
-}"""
-
-
-async def _api(page: Page, method: str, path: str, body: Any = None) -> Any:
-    answer = await page.evaluate(_API, [method, path, body])
-    assert answer["status"] < 300, (method, path, answer)
-    return answer["body"]
 
 
 async def _bank_sends(context: BrowserContext, base: str, payload: str) -> None:
@@ -54,9 +39,9 @@ async def _prayoon_starts_paying_and_his_bank_sends_too_little(
     page: Page, context: BrowserContext, base: str
 ) -> None:
     await log_in(page, base, "Prayoon Mankhong", "/bills")
-    [bill] = [row for row in await _api(page, "GET", "/api/v1/bills") if row["ref1"] == "WD0001"]
+    [bill] = [row for row in await api(page, "GET", "/api/v1/bills") if row["ref1"] == "WD0001"]
     assert (bill["status"], bill["amount_satang"]) == ("unpaid", 60000)
-    await _api(page, "POST", f"/api/v1/bills/{bill['id']}/payments", {"idempotency_key": uuid.uuid4().hex})
+    await api(page, "POST", f"/api/v1/bills/{bill['id']}/payments", {"idempotency_key": uuid.uuid4().hex})
     await _bank_sends(context, base, qr_payload(bill["biller_id"], bill["ref1"], bill["ref2"], 50000))
 
 
@@ -126,7 +111,7 @@ async def test_support_accepts_one_exception_refunds_another_and_records_the_ban
 
     # What it came to: Prayoon's bill is paid with the 500 baht; the refund has its answer.
     await log_in(page, base, "Prayoon Mankhong", "/bills")
-    [bill] = [row for row in await _api(page, "GET", "/api/v1/bills") if row["ref1"] == "WD0001"]
+    [bill] = [row for row in await api(page, "GET", "/api/v1/bills") if row["ref1"] == "WD0001"]
     assert bill["status"] == "paid"
     await log_in(page, base, "Siri Chuailuea", "/console")
-    assert await _api(page, "GET", "/api/v1/support/refunds") == []
+    assert await api(page, "GET", "/api/v1/support/refunds") == []

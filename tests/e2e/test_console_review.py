@@ -8,31 +8,18 @@ Screenshots are numbered from 60 (and 69) in ``tests/e2e/screenshots/``, each ch
 
 from __future__ import annotations
 
-from typing import Any
-
 from playwright.async_api import BrowserContext, Page
 
+from tests.helpers.console import api
 from tests.helpers.pwa import DemoApp, fits, log_in, require_pwa_build, shot
 
 require_pwa_build()
 
 RAW_CODES = ("platform_admin", "agency_editor", "agency_admin", "pending", "approved", "api_key", "none")
 
-_API = """async ([method, path]) => {
-    const me = await (await fetch('/api/v1/me')).json();
-    const response = await fetch(path, {method, headers: {'X-CSRF-Token': me.csrf_token}});
-    return {status: response.status, body: await response.json().catch(() => null)};
-}"""
-
-
-async def _api(page: Page, method: str, path: str) -> Any:
-    answer = await page.evaluate(_API, [method, path])
-    assert answer["status"] < 300, (method, path, answer)
-    return answer["body"]
-
 
 async def _support_staff(page: Page) -> list[str]:
-    grants = await _api(page, "GET", "/api/v1/admin/role-grants")
+    grants = await api(page, "GET", "/api/v1/admin/role-grants")
     return sorted(grant["name_en"] for grant in grants if grant["role"] == "support")
 
 
@@ -71,7 +58,7 @@ async def test_a_platform_admin_reviews_tiles_and_connectors_and_runs_agencies_a
     await tile.locator("button[type=submit]:has-text('ส่งกลับ')").click()
     await page.wait_for_selector("[role=status]:has-text('ส่งกลับให้หน่วยงานแล้ว')")
     await tile.wait_for(state="detached")
-    assert await _api(page, "GET", "/api/v1/admin/tile-reviews") == []
+    assert await api(page, "GET", "/api/v1/admin/tile-reviews") == []
 
     # The connector: where citizens' national IDs would go, how, why, what comes back, consent.
     connector = page.locator("li.review-item", has=page.locator("h4:has-text('ตรวจสิทธิรักษาพยาบาล')"))
@@ -92,7 +79,7 @@ async def test_a_platform_admin_reviews_tiles_and_connectors_and_runs_agencies_a
     await shot(page, "61-admin-connector-review")
     await connector.locator("button:has-text('อนุมัติให้ใช้งาน')").click()
     await page.wait_for_selector("h3:has-text('ตัวเชื่อมต่อที่รอตรวจ') + p:has-text('ไม่มี')")
-    assert await _api(page, "GET", "/api/v1/admin/connector-reviews") == []
+    assert await api(page, "GET", "/api/v1/admin/connector-reviews") == []
 
     # The agency asking to join, found by name; approved, then given a biller ID (checked beside the field).
     await page.fill("label:has-text('ค้นหาหน่วยงาน') input", "ที่ดิน")

@@ -7,31 +7,16 @@ asks why. Screenshots are numbered from 65 in ``tests/e2e/screenshots/``, each c
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
-from playwright.async_api import BrowserContext, Page
+from playwright.async_api import BrowserContext
 
+from tests.helpers.console import api
 from tests.helpers.pwa import DemoApp, log_in, require_pwa_build, shot
 
 require_pwa_build()
 
 MALEE = "1100700945129"
 RAW = ("permanent-failure", "unpaid", "pending", "created", "no devices", "QR shown", "(citizen)", "(system)")
-
-_API = """async ([method, path, body]) => {
-    const me = await (await fetch('/api/v1/me')).json();
-    const headers = {'X-CSRF-Token': me.csrf_token, Accept: 'application/json'};
-    if (body !== null) headers['Content-Type'] = 'application/json';
-    const init = {method, headers, body: body === null ? undefined : JSON.stringify(body)};
-    const response = await fetch(path, init);
-    return {status: response.status, body: await response.json().catch(() => null)};
-}"""
-
-
-async def _api(page: Page, method: str, path: str, body: Any = None) -> Any:
-    answer = await page.evaluate(_API, [method, path, body])
-    assert answer["status"] < 300, (method, path, answer)
-    return answer["body"]
 
 
 async def test_support_reads_a_citizens_message_and_payment_in_thai_and_sends_again_with_a_note(
@@ -41,18 +26,18 @@ async def test_support_reads_a_citizens_message_and_payment_in_thai_and_sends_ag
     page = await browser_context.new_page()
     await page.set_viewport_size({"width": 360, "height": 740})
     await log_in(page, base, "Malee Sukjai", "/bills")
-    [bill, *_] = [row for row in await _api(page, "GET", "/api/v1/bills") if row["status"] == "unpaid"]
-    await _api(page, "POST", f"/api/v1/bills/{bill['id']}/payments", {"idempotency_key": uuid.uuid4().hex})
+    [bill, *_] = [row for row in await api(page, "GET", "/api/v1/bills") if row["status"] == "unpaid"]
+    await api(page, "POST", f"/api/v1/bills/{bill['id']}/payments", {"idempotency_key": uuid.uuid4().hex})
 
     await log_in(page, base, "Pim Songkhao", "/console")
-    [role] = [row for row in (await _api(page, "GET", "/api/v1/me"))["roles"] if row["agency_id"] is not None]
+    [role] = [row for row in (await api(page, "GET", "/api/v1/me"))["roles"] if row["agency_id"] is not None]
     message = {
         "national_id": MALEE,
         "template": "welfare-card-renewal",
         "idempotency_key": uuid.uuid4().hex,
         "agency_id": role["agency_id"],
     }
-    await _api(page, "POST", "/api/v1/agency/notifications", message)
+    await api(page, "POST", "/api/v1/agency/notifications", message)
 
     await log_in(page, base, "Siri Chuailuea", "/console")
     await page.fill("label:has-text('เลขประจำตัวประชาชน') input", MALEE)
