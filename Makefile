@@ -75,7 +75,7 @@ soak load: $(DEV_STAMP)
 
 # Faults: Redis and PostgreSQL restarted under load, workers SIGKILLed mid-campaign and mid-expiry,
 # agencies misbehaving, a bank repeating itself, against a PostgreSQL and Redis of the script's own
-# (scripts/faults.py says what is checked). FAULTS=redis,agencies runs some of the scenarios.
+# (scripts/faults/__init__.py says what is checked). FAULTS=redis,agencies runs some of the scenarios.
 .PHONY: faults
 faults: $(DEV_STAMP)
 	$(BIN)/python -m scripts.faults $(if $(FAULTS),--only $(FAULTS))
