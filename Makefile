@@ -61,7 +61,7 @@ bench: $(DEV_STAMP)
 	$(BIN)/pytest tests/bench -p no:cacheprovider -s
 
 # Load: a realistic mix against two API replicas, two workers and the demo agencies on loopback, beside a
-# bare Litestar baseline (scripts/load.py says what runs and what is checked); LOAD_SECONDS=60 by default.
+# bare Litestar baseline (scripts/load/__init__.py says what runs and what is checked); LOAD_SECONDS=60 by default.
 # Soak: the same for SOAK_MINUTES (30 unless given), reporting every process's memory growth.
 # Both need wrk (Debian's package) for the reads measured alone. Written `soak load:` because a line
 # starting with `load` is GNU make's directive for loading a plug-in.
