@@ -61,7 +61,7 @@ bench: $(DEV_STAMP)
 	$(BIN)/pytest tests/bench -p no:cacheprovider -s
 
 # Load: a realistic mix against two API replicas, two workers and the demo agencies on loopback, beside a
-# bare Litestar baseline (scripts/load.py says what runs and what is checked); LOAD_SECONDS=60 by default.
+# bare Litestar baseline (scripts/load/__init__.py says what runs and what is checked); LOAD_SECONDS=60 by default.
 # Soak: the same for SOAK_MINUTES (30 unless given), reporting every process's memory growth.
 # Both need wrk (Debian's package) for the reads measured alone. Written `soak load:` because a line
 # starting with `load` is GNU make's directive for loading a plug-in.
@@ -75,7 +75,7 @@ soak load: $(DEV_STAMP)
 
 # Faults: Redis and PostgreSQL restarted under load, workers SIGKILLed mid-campaign and mid-expiry,
 # agencies misbehaving, a bank repeating itself, against a PostgreSQL and Redis of the script's own
-# (scripts/faults.py says what is checked). FAULTS=redis,agencies runs some of the scenarios.
+# (scripts/faults/__init__.py says what is checked). FAULTS=redis,agencies runs some of the scenarios.
 .PHONY: faults
 faults: $(DEV_STAMP)
 	$(BIN)/python -m scripts.faults $(if $(FAULTS),--only $(FAULTS))

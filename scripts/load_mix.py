@@ -1,4 +1,4 @@
-"""The load generator behind ``make load``: ``scripts/load.py`` runs it as a process of its own.
+"""The load generator behind ``make load``: ``scripts/load/`` runs it as a process of its own.
 
 A closed loop, as wrk's is: ``connections`` virtual users, each pinned to one API replica (as a load
 balancer keeping connections alive would pin it), each sending its next request as soon as the last
@@ -529,7 +529,7 @@ def main(argv: list[str]) -> int:
     if kind not in ("mix", "baseline"):
         raise SystemExit(f"unknown phase {kind!r}")
     plan = msgspec.json.decode(Path(plan_path).read_bytes(), type=Plan)
-    # scripts/load.py stops this process (with SIGINT) only when it is itself stopping.
+    # scripts/load/ stops this process (with SIGINT) only when it is itself stopping.
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     result = uvloop.run(run(kind, plan))
     Path(result_path).write_bytes(msgspec.json.encode(result))

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { formatBaht, localizer, pick, pickAny, translate, tr, words } from "./i18n";
+import { formatBaht, type Key, localizer, pick, pickAny, translate, tr, words } from "./i18n";
 
 describe("i18n", () => {
   it("speaks Thai first and English on request", () => {
@@ -28,5 +28,15 @@ describe("i18n", () => {
     expect(say.named("outcome_", "timeout")).toBe("No answer in time");
     expect(say.named("outcome_", "something-new")).toBe("something-new");
     expect(say.named("", "toString")).toBe("toString"); // not a word: only the dictionary's own keys are
+  });
+
+  it("has each word in one area's file only (a second one would silently win)", () => {
+    const areas = import.meta.glob<Record<string, Record<string, object>>>(["./i18n/*.ts", "!./i18n/index.ts"], {
+      eager: true,
+    });
+    const keys = Object.values(areas).flatMap((module) => Object.values(module).flatMap((words) => Object.keys(words)));
+    expect(Object.keys(areas).length).toBeGreaterThan(1);
+    expect(keys.filter((key, index) => keys.indexOf(key) !== index)).toEqual([]);
+    expect(keys.every((key) => translate("en", key as Key) !== undefined)).toBe(true);
   });
 });

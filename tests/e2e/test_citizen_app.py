@@ -11,16 +11,13 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import pytest_asyncio
-from playwright.async_api import BrowserContext, Page, ViewportSize, async_playwright, expect
+from playwright.async_api import BrowserContext, Page, expect
 
 from tests.helpers.pwa import (
-    CHROMIUM,
-    FLAGS,
     DemoApp,
     fits,
     log_in,
@@ -33,8 +30,9 @@ from tests.helpers.pwa import (
 from tests.helpers.run_command import RunCommand, clean_environment, free_port
 
 require_pwa_build()
+# The phone may write to the clipboard (a code copied) and keep downloads (a receipt).
+pytestmark = pytest.mark.phone(permissions=["clipboard-read", "clipboard-write"], accept_downloads=True)
 
-PHONE = ViewportSize(width=360, height=740)
 CITIZEN_SCREENS = (
     "/",
     "/entitlements",
@@ -80,24 +78,6 @@ def demo_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoApp]:
         yield DemoApp(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{agencies_port}", run.log)
     finally:
         assert run.ctrl_c() == 0
-
-
-@pytest_asyncio.fixture
-async def phone(demo_app: DemoApp) -> AsyncIterator[BrowserContext]:
-    """A 360 px phone in Thai that may write to the clipboard."""
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        context = await browser.new_context(
-            viewport=PHONE,
-            locale="th-TH",
-            bypass_csp=True,  # only so that shot() can inject axe-core
-            accept_downloads=True,
-        )
-        await context.grant_permissions(["clipboard-read", "clipboard-write"], origin=demo_app.base)
-        try:
-            yield context
-        finally:
-            await browser.close()
 
 
 async def test_every_kind_of_tile_opens_something(demo_app: DemoApp, phone: BrowserContext) -> None:

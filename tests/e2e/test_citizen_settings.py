@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 
 import pytest
-import pytest_asyncio
-from playwright.async_api import BrowserContext, Page, ViewportSize, async_playwright, expect
+from playwright.async_api import BrowserContext, Page, ViewportSize, expect
 
 from tests.helpers.pwa import (
-    CHROMIUM,
-    FLAGS,
+    PHONE,
     SCREENSHOTS,
     DemoApp,
     fits,
@@ -29,7 +27,6 @@ from tests.helpers.run_command import RunCommand, free_port
 
 require_pwa_build()
 
-PHONE = ViewportSize(width=360, height=740)
 NARROW = ViewportSize(width=320, height=640)
 IPHONE = (
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko)"
@@ -52,18 +49,6 @@ def demo_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoApp]:
         yield DemoApp(f"http://127.0.0.1:{run.port}", f"http://127.0.0.1:{agencies_port}", run.log)
     finally:
         assert run.ctrl_c() == 0
-
-
-@pytest_asyncio.fixture
-async def phone(demo_app: DemoApp) -> AsyncIterator[BrowserContext]:
-    """A 360 px phone in Thai."""
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        context = await browser.new_context(viewport=PHONE, locale="th-TH", bypass_csp=True)
-        try:
-            yield context
-        finally:
-            await browser.close()
 
 
 def _today_in_thailand() -> dt.date:

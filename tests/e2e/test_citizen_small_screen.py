@@ -7,15 +7,11 @@ out stays reachable. Screenshots in Thai land in ``tests/e2e/screenshots/``."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from typing import Any
 
-import pytest_asyncio
-from playwright.async_api import BrowserContext, Page, ViewportSize, async_playwright, expect
+from playwright.async_api import BrowserContext, Page, expect
 
 from tests.helpers.pwa import (
-    CHROMIUM,
-    FLAGS,
     DemoApp,
     fits,
     log_in,
@@ -28,7 +24,6 @@ from tests.helpers.pwa import (
 
 require_pwa_build()
 
-PHONE = ViewportSize(width=360, height=740)
 CITIZEN_SCREENS = (
     "/",
     "/entitlements",
@@ -47,18 +42,6 @@ _TARGETS = """() => [...document.querySelectorAll('button, a.button, input[type=
         const box = element.getBoundingClientRect();
         return {what: element.outerHTML.slice(0, 120), height: box.height, width: box.width};
     })"""
-
-
-@pytest_asyncio.fixture
-async def phone() -> AsyncIterator[BrowserContext]:
-    """A 360 px phone in Thai."""
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        context = await browser.new_context(viewport=PHONE, locale="th-TH", bypass_csp=True)
-        try:
-            yield context
-        finally:
-            await browser.close()
 
 
 async def _settled(page: Page, url: str) -> None:

@@ -6,29 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import AsyncIterator
 
 import asyncpg
-import pytest_asyncio
 from pgserver.utils import PostmasterInfo
-from playwright.async_api import BrowserContext, Page, async_playwright, expect
+from playwright.async_api import BrowserContext, Page, expect
 
-from tests.helpers.pwa import CHROMIUM, FLAGS, SCREENSHOTS, DemoApp, fits, log_in, require_pwa_build, shot
+from tests.helpers.pwa import SCREENSHOTS, DemoApp, fits, log_in, require_pwa_build, shot
 
 require_pwa_build()
-
-
-@pytest_asyncio.fixture
-async def phone() -> AsyncIterator[BrowserContext]:
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        context = await browser.new_context(
-            viewport={"width": 360, "height": 740}, locale="th-TH", bypass_csp=True
-        )
-        try:
-            yield context
-        finally:
-            await browser.close()
 
 
 async def _messages_for(demo_app: DemoApp, page: Page, count: int) -> None:

@@ -5,30 +5,15 @@ Screenshots in ``tests/e2e/screenshots/`` (90-99), each checked by axe-core."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 
-import pytest_asyncio
-from playwright.async_api import BrowserContext, async_playwright, expect
+from playwright.async_api import BrowserContext, expect
 
 from backend.demo.people import DEMO_PEOPLE_BY_KEY
 from backend.genuine import codes
 from tests.helpers.genuine import agency_system, register_sms, send_message
-from tests.helpers.pwa import CHROMIUM, FLAGS, DemoApp, log_in, require_pwa_build, shot
+from tests.helpers.pwa import DemoApp, log_in, require_pwa_build, shot
 
 require_pwa_build()
-
-
-@pytest_asyncio.fixture
-async def phone() -> AsyncIterator[BrowserContext]:
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        context = await browser.new_context(
-            viewport={"width": 360, "height": 740}, locale="th-TH", bypass_csp=True
-        )
-        try:
-            yield context
-        finally:
-            await browser.close()
 
 
 async def test_a_message_in_the_inbox_shows_its_verification_code_in_thai(

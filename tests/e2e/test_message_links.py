@@ -7,37 +7,28 @@ first, and a leaving address the platform did not sign says so. Screenshots in
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 
 import pytest_asyncio
-from playwright.async_api import BrowserContext, Route, async_playwright, expect
+from playwright.async_api import BrowserContext, Route, expect
 
 from backend.demo.people import DEMO_PEOPLE_BY_KEY
 from tests.helpers.genuine import agency_system, send_message
-from tests.helpers.pwa import CHROMIUM, FLAGS, DemoApp, log_in, require_pwa_build, shot
+from tests.helpers.pwa import DemoApp, log_in, require_pwa_build, shot
 
 require_pwa_build()
 
 DESTINATION = "https://welfare.demo.invalid/elderly/register"  # on demo-welfare's approved link domain
 
 
-@pytest_asyncio.fixture
-async def phone() -> AsyncIterator[BrowserContext]:
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        context = await browser.new_context(
-            viewport={"width": 360, "height": 740}, locale="th-TH", bypass_csp=True
-        )
+@pytest_asyncio.fixture(autouse=True)
+async def _agency_sites(phone: BrowserContext) -> None:
+    """The agencies' sites a message links to, answered without the internet."""
 
-        async def agency_site(route: Route) -> None:  # the agencies' sites, without the internet
-            await route.fulfill(body="<html lang='th'><title>agency site</title><h1>agency site</h1></html>")
+    async def agency_site(route: Route) -> None:
+        await route.fulfill(body="<html lang='th'><title>agency site</title><h1>agency site</h1></html>")
 
-        await context.route("https://*.invalid/**", agency_site)
-        await context.route("https://*.example.go.th/**", agency_site)
-        try:
-            yield context
-        finally:
-            await browser.close()
+    await phone.route("https://*.invalid/**", agency_site)
+    await phone.route("https://*.example.go.th/**", agency_site)
 
 
 async def test_a_link_in_a_message_opens_the_leaving_page_naming_the_agency_then_the_site(

@@ -7,13 +7,11 @@ checked by axe-core."""
 from __future__ import annotations
 
 import io
-from collections.abc import AsyncIterator
 
-import pytest_asyncio
 from PIL import Image
-from playwright.async_api import BrowserContext, FilePayload, Page, async_playwright, expect
+from playwright.async_api import BrowserContext, FilePayload, Page, expect
 
-from tests.helpers.pwa import CHROMIUM, FLAGS, DemoApp, log_in, require_pwa_build, shot
+from tests.helpers.pwa import DemoApp, log_in, require_pwa_build, shot
 
 require_pwa_build()
 
@@ -25,19 +23,6 @@ def _screenshot() -> FilePayload:
     buffer = io.BytesIO()
     Image.new("RGB", (90, 160), "#dfe6ee").save(buffer, format="PNG")
     return {"name": "sms.png", "mimeType": "image/png", "buffer": buffer.getvalue()}
-
-
-@pytest_asyncio.fixture
-async def phone() -> AsyncIterator[BrowserContext]:
-    async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        context = await browser.new_context(
-            viewport={"width": 360, "height": 740}, locale="th-TH", bypass_csp=True
-        )
-        try:
-            yield context
-        finally:
-            await browser.close()
 
 
 async def test_a_reported_link_marked_as_a_scam_warns_every_citizen_in_thai(

@@ -5,11 +5,13 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from playwright.async_api import BrowserContext, Page
+from playwright.async_api import BrowserContext, Page, ViewportSize
 
 PWA_DIST = Path(__file__).parents[2] / "pwa" / "dist"
 AXE = Path(__file__).parents[2] / "pwa" / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = Path(__file__).parents[1] / "e2e" / "screenshots"
+PHONE = ViewportSize(width=360, height=740)
+"""The phone the citizen app is tested on (the browser tests' ``phone`` fixture)."""
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = [
     "--no-sandbox",

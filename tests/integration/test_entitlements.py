@@ -171,7 +171,7 @@ async def test_a_stale_copy_is_served_at_once_and_refreshed_behind_the_scenes(
 async def test_an_agency_too_slow_for_the_deadline_on_a_refresh_shows_its_last_answer_dated(
     sign_in: SignIn, resources: Resources, agencies_url: str, app: Any
 ) -> None:
-    """Found by scripts/faults.py: past the deadline the cached answer was dropped for "unavailable"."""
+    """Found by make faults: past the deadline the cached answer was dropped for "unavailable"."""
     await agency_with(sign_in, resources, [connector(agencies_url, "health")])
     citizen = await sign_in(national_id=MALEE)
     first = _by_title((await citizen.get("/api/v1/entitlements", params={"lang": "en"})).json())

@@ -69,7 +69,7 @@ async def test_readiness_is_a_503_problem_naming_postgres_when_postgres_is_down(
 
 
 async def test_a_postgresql_socket_that_is_gone_is_a_refused_connection_answered_503() -> None:
-    """Found by scripts/faults.py: PostgreSQL removes its Unix socket when it stops, and asyncpg's
+    """Found by make faults: PostgreSQL removes its Unix socket when it stops, and asyncpg's
     FileNotFoundError was answered 500; a refused connection is an outage (503)."""
     with pytest.raises(ConnectionRefusedError):
         await create_pool("postgresql://citizen@/citizen?host=/nonexistent-citizen-socket-dir", min_size=1)

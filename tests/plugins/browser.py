@@ -1,15 +1,17 @@
 """Fixtures for the browser tests: ``citizen run`` in demo mode, one per test module, and a headless
-Chromium context per test."""
+Chromium context per test: ``browser_context`` (a large phone allowed notifications) or ``phone``."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from typing import Any
 
 import pytest
 import pytest_asyncio
 from playwright.async_api import BrowserContext, async_playwright
 
-from tests.helpers.pwa import CHROMIUM, FLAGS, DemoApp
+from tests.helpers.pwa import CHROMIUM, FLAGS, PHONE, DemoApp
 from tests.helpers.run_command import RunCommand, free_port
 
 
@@ -25,17 +27,37 @@ def demo_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoApp]:
         assert run.ctrl_c() == 0
 
 
-@pytest_asyncio.fixture
-async def browser_context() -> AsyncIterator[BrowserContext]:
+@asynccontextmanager
+async def chromium_context(**options: Any) -> AsyncIterator[BrowserContext]:
+    """Debian's Chromium with one context (Playwright's ``new_context`` options), closed afterwards."""
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        context = await browser.new_context(
-            viewport={"width": 390, "height": 844},
-            locale="th-TH",
-            permissions=["notifications"],
-            bypass_csp=True,  # only so that the test can inject axe-core; the app itself runs under its CSP
-        )
         try:
-            yield context
+            yield await browser.new_context(**options)
         finally:
             await browser.close()
+
+
+@pytest_asyncio.fixture
+async def browser_context() -> AsyncIterator[BrowserContext]:
+    async with chromium_context(
+        viewport={"width": 390, "height": 844},
+        locale="th-TH",
+        permissions=["notifications"],
+        bypass_csp=True,  # only so that the test can inject axe-core; the app itself runs under its CSP
+    ) as context:
+        yield context
+
+
+@pytest_asyncio.fixture
+async def phone(request: pytest.FixtureRequest) -> AsyncIterator[BrowserContext]:
+    """A 360 px phone in Thai. A module or test asks for more with ``pytest.mark.phone(**options)``
+    (``permissions=[...]``, ``accept_downloads=True``)."""
+    marker = request.node.get_closest_marker("phone")
+    async with chromium_context(
+        viewport=PHONE,
+        locale="th-TH",
+        bypass_csp=True,  # only so that shot() can inject axe-core
+        **(marker.kwargs if marker else {}),
+    ) as context:
+        yield context
