@@ -117,6 +117,8 @@ class Journey:
     started: float
     citizen_id: str = ""
     attempts: list[Attempt] = field(default_factory=list)
+    answered: list[tuple[str, float, float]] = field(default_factory=list)
+    """Each request answered as expected (admitted): its step, start and seconds."""
     statuses: Counter[str] = field(default_factory=Counter)
     queued_at: float | None = None
     """When the phone first reached the registration steps: its arrival in the (waiting room's) line."""
@@ -150,6 +152,7 @@ class Phone:
         self.base, self.journey, self.address = base, journey, address
         self.give_up_at = journey.started + patience
         self.csrf = ""
+        self.step_name = ""
         self.state: dict[str, Any] = {}
         """What the last step keeps between its tries (the application it started, ...)."""
         self.random = random.Random(journey.national_id)  # noqa: S311 (reaction times, not secrets)
@@ -169,6 +172,7 @@ class Phone:
         if self.csrf and method != "GET":
             headers["X-CSRF-Token"] = self.csrf
         target = url if url.startswith("http") else self.base + url
+        started = time.monotonic()
         try:
             async with self.http.request(
                 method, target, headers=headers, allow_redirects=False, **kwargs
@@ -184,6 +188,7 @@ class Phone:
             raise Refused("error", 1.0) from None
         self.journey.statuses[str(status)] += 1
         if status in expect:
+            self.journey.answered.append((self.step_name, started, time.monotonic() - started))
             return status, answer_headers, body
         if status in (503, 429):
             raise Refused(str(status), _retry_after(answer_headers.get("Retry-After")))
@@ -191,6 +196,7 @@ class Phone:
 
     async def step(self, name: str, action: Callable[[], Awaitable[None]]) -> bool:
         """Try a step until it succeeds (True) or the person's patience ends (False)."""
+        self.step_name = name
         while True:
             started = time.monotonic()
             try:
