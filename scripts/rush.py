@@ -194,6 +194,11 @@ def _cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def _by(done: list[Journey], share: float, started: float) -> float:
+    """Seconds from the rush's start until ``share`` of the completed journeys had completed."""
+    return percentile([(journey.served_at or 0.0) - started for journey in done], share)
+
+
 def _load() -> str:
     return " ".join(f"{value:.2f}" for value in os.getloadavg())
 
@@ -231,6 +236,8 @@ def report(config: Config, m: Measured) -> None:
         f"{m.capacity:.1f} journeys/s",
         f"rush: {len(done)}/{len(m.crowd)} journeys completed in {seconds:.1f} s = {rate:.1f} journeys/s = "
         f"{share:.0%} of capacity; gave up: {sum(j.gave_up for j in m.crowd)}",
+        "completed by: "
+        + ", ".join(f"{part:.0%} at {_by(done, part, m.rush_started):.1f} s" for part in (0.5, 0.9, 0.99)),
         f"time-outs (phone gave up on a request after 10 s): {statuses['timeout']}; "
         f"no answer: {statuses['error']}; 503: {statuses['503']}; 429: {statuses['429']}",
         *(
