@@ -80,6 +80,14 @@ soak load: $(DEV_STAMP)
 faults: $(DEV_STAMP)
 	$(BIN)/python -m scripts.faults $(if $(FAULTS),--only $(FAULTS))
 
+# Rush: RUSH_CITIZENS (2000) new citizens at once (log in through the demo identity provider, home,
+# entitlements, register), after capacity (32 at a time) and the unloaded p99 are measured, against the
+# faults stack with the login limits as deployed (scripts/rush.py says what is printed; logs in var/rush/).
+# Phones honour Retry-After and give up on a request after 10 s. Figures are printed, never asserted.
+.PHONY: rush
+rush: $(DEV_STAMP)
+	$(BIN)/python -m scripts.rush
+
 # Lighthouse (mobile) on the home, entitlements and bills screens, plus installability: a report, not a test.
 lighthouse: $(DEV_STAMP) pwa browser
 	$(BIN)/python -m scripts.lighthouse_report

@@ -123,6 +123,11 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename="upper"):
     token_requests_per_minute: int = 120
     """Per client address, for /oauth/token."""
     request_queue_deadline_seconds: Annotated[float, msgspec.Meta(gt=0)] = 10.0
+    requests_in_flight_per_process: Annotated[int, msgspec.Meta(ge=1)] = 32
+    """The app's own requests at work at once in one API process (not its files, health probes or event
+    streams); more wait their turn up to ``requests_in_flight_wait_seconds``, then get a quick 503 with
+    Retry-After, so that those admitted keep their speed in a rush."""
+    requests_in_flight_wait_seconds: Annotated[float, msgspec.Meta(gt=0, le=30)] = 1.0
     """A request the trusted proxy stamped (``X-Request-Start``) longer ago than this is answered 503
     before any work: its phone has stopped waiting."""
     trusted_proxies: str = ""

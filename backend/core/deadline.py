@@ -79,14 +79,20 @@ class QueueDeadlineMiddleware:
 
 
 async def _too_late(scope: Scope, send: Send) -> None:
+    detail = "The request waited too long before it could be served. Please try again shortly."
+    await send_unavailable(scope, send, detail, RETRY_AFTER_SECONDS)
+
+
+async def send_unavailable(scope: Scope, send: Send, detail: str, retry_after: int) -> None:
+    """A 503 problem with Retry-After, sent before the app has done anything for the request."""
     problem = Problem(
         type="/problems/service-unavailable",
         title="The service is briefly unavailable",
         status=503,
-        detail="The request waited too long before it could be served. Please try again shortly.",
+        detail=detail,
         instance=scope["path"],
         request_id=scope.get("state", {}).get("request_id"),
-        retry_after=RETRY_AFTER_SECONDS,
+        retry_after=retry_after,
     )
     body = msgspec.json.encode(problem)
     start: HTTPResponseStartEvent = {
@@ -94,7 +100,7 @@ async def _too_late(scope: Scope, send: Send) -> None:
         "status": 503,
         "headers": [
             (b"content-type", PROBLEM_JSON.encode()),
-            (b"retry-after", str(RETRY_AFTER_SECONDS).encode()),
+            (b"retry-after", str(retry_after).encode()),
             (b"content-length", str(len(body)).encode()),
         ],
     }

@@ -6,6 +6,10 @@ provider is configuration only. authlib supplies the PKCE check and token genera
 the ID token. authlib's ``AuthorizationServer`` was not used: it needs a framework adapter that
 Litestar lacks, and the four endpoints below are short enough to read whole.
 
+Besides the demo people, any valid (check digit) 13-digit national ID may be given as ``person`` in the
+form's POST: a new citizen of that ID, for load tests such as ``make rush`` that need thousands of
+distinct first logins. Demo mode only, as the provider is; it grants no more than picking a person does.
+
 ``demo_idp_routes`` refuses to build outside demo mode, and ``create_app`` only asks for it when
 demo mode is on and no ``OIDC_ISSUER`` is set.
 """
@@ -32,6 +36,7 @@ from litestar.handlers import HTTPRouteHandler
 from litestar.params import FromQuery, URLEncodedBody
 from litestar.response import Redirect
 
+from backend.core.crypto import is_valid_national_id
 from backend.core.errors import BadRequest, NotAuthenticated
 from backend.core.resources import Resources
 from backend.demo.people import DEMO_PEOPLE, DEMO_PEOPLE_BY_KEY, DemoPerson
@@ -177,7 +182,7 @@ def demo_idp_routes(settings: Settings) -> list[HTTPRouteHandler]:
         data: URLEncodedBody[_AuthorizeRequest], resources: NamedDependency[Resources]
     ) -> Redirect:
         params = checked(data)
-        person = DEMO_PEOPLE_BY_KEY.get(params.person or "")
+        person = demo_person(params.person or "")
         if person is None:
             raise BadRequest("Choose one of the demo people")
         requested = (params.acr_values or "").split()
@@ -214,7 +219,8 @@ def demo_idp_routes(settings: Settings) -> list[HTTPRouteHandler]:
             or create_s256_code_challenge(verifier) != grant.code_challenge
         ):
             return _token_error("invalid_grant")
-        person = DEMO_PEOPLE_BY_KEY[grant.person]
+        person = demo_person(grant.person)
+        assert person is not None  # checked when the code was granted
         now = int(time.time())
         claims = _id_token_claims(person, grant, issuer=issuer, audience=client_id, now=now)
         id_token = jwt.encode({"alg": "RS256", "kid": key.kid}, claims, key)
@@ -234,6 +240,15 @@ def demo_idp_routes(settings: Settings) -> list[HTTPRouteHandler]:
         return Redirect(target, status_code=303)
 
     return [discovery, jwks, authorize_page, authorize, token, logout]
+
+
+def demo_person(choice: str) -> DemoPerson | None:
+    """A demo person by key, or a new citizen of any valid national ID (a person of no situation)."""
+    if choice in DEMO_PEOPLE_BY_KEY:
+        return DEMO_PEOPLE_BY_KEY[choice]
+    if not is_valid_national_id(choice):
+        return None
+    return DemoPerson(choice, choice, "ประชาชน ทดลอง", "New Citizen", "1990-01-01", "female", "A new citizen")
 
 
 def _basic(client_id: str, client_secret: str) -> str:

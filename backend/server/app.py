@@ -33,6 +33,7 @@ from backend.catalogue.published import Catalogue, provide_catalogue
 from backend.connectors.api import ROUTERS as CONNECTOR_ROUTERS
 from backend.connectors.client import ConnectorClient
 from backend.connectors.entitlements import EntitlementsService, provide_entitlements
+from backend.core.admission import InFlightLimitMiddleware
 from backend.core.deadline import QueueDeadlineMiddleware
 from backend.core.errors import EXCEPTION_HANDLERS, ConfigurationError
 from backend.core.keyrings import parse_keyring
@@ -204,7 +205,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
     app.asgi_handler = RequestContextMiddleware(
         SecurityHeadersMiddleware(
             QueueDeadlineMiddleware(
-                app.asgi_handler,
+                InFlightLimitMiddleware(
+                    app.asgi_handler,
+                    limit=settings.requests_in_flight_per_process,
+                    wait_seconds=settings.requests_in_flight_wait_seconds,
+                ),
                 deadline_seconds=settings.request_queue_deadline_seconds,
                 trusted_proxies=settings.trusted_proxy_networks,
             ),

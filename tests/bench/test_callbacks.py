@@ -59,6 +59,7 @@ async def test_callbacks_per_second_against_a_bare_insert_loop(settings: Setting
         LOG_LEVEL="WARNING",
         DB_POOL_MAX_SIZE="20",
         DB_POOL_WAIT_SECONDS="30",  # what 200 callbacks at once cost once admitted, not the door
+        REQUESTS_IN_FLIGHT_PER_PROCESS="10000",
     )
     app = create_app(load_settings(environ))
     async with serve_in_process(app) as client:

@@ -182,6 +182,7 @@ async def test_entitlements_fan_out_overhead_and_cached_throughput(
         ENTITLEMENTS_REFRESH_COOLDOWN_SECONDS="0",  # each burst refreshes: every call reaches the agencies
         # This bench measures what a burst costs once admitted, not the door that turns a rush away.
         ENTITLEMENTS_FANOUTS_PER_PROCESS=str(10 * CITIZENS),
+        REQUESTS_IN_FLIGHT_PER_PROCESS=str(10 * CITIZENS),
         DB_POOL_WAIT_SECONDS="30",
         REDIS_POOL_WAIT_SECONDS="30",
     )

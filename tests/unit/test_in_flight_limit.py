@@ -1,0 +1,84 @@
+"""At most so many of the app's requests at work in a process: the next waits its turn briefly, then is
+answered 503 with Retry-After before any work; files, health probes, the demo provider and event streams
+are never held back."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import TYPE_CHECKING, Any, cast
+
+from backend.core.admission import InFlightLimitMiddleware
+
+if TYPE_CHECKING:
+    from litestar.types import Receive, Scope, Send
+
+
+class Held:
+    """An app whose requests stay at work until released, recording the paths it was reached for."""
+
+    def __init__(self) -> None:
+        self.reached: list[str] = []
+        self.release = asyncio.Event()
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        self.reached.append(scope["path"])
+        await self.release.wait()
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+
+async def _call(middleware: InFlightLimitMiddleware, path: str) -> tuple[int, dict[str, str], bytes]:
+    sent: list[dict[str, Any]] = []
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b""}
+
+    scope = {"type": "http", "path": path, "headers": [], "client": ("10.0.0.5", 5000)}
+    await middleware(cast("Scope", scope), cast("Receive", receive), cast("Send", send))
+    start, body = sent
+    return start["status"], {k.decode(): v.decode() for k, v in start["headers"]}, body["body"]
+
+
+async def test_past_the_limit_a_request_waits_then_is_turned_away_before_any_work() -> None:
+    app = Held()
+    middleware = InFlightLimitMiddleware(app, limit=2, wait_seconds=0.05)
+    working = [asyncio.create_task(_call(middleware, "/api/v1/tiles")) for _ in range(2)]
+    await asyncio.sleep(0.01)
+    status, headers, body = await _call(middleware, "/auth/callback")
+    assert status == 503
+    assert headers["retry-after"] == "5"
+    assert headers["content-type"] == "application/problem+json"
+    assert json.loads(body)["type"] == "/problems/service-unavailable"
+    assert app.reached == ["/api/v1/tiles", "/api/v1/tiles"]  # the third never reached the app
+    app.release.set()
+    assert [(await task)[0] for task in working] == [200, 200]
+
+
+async def test_a_waiting_request_gets_the_first_place_freed() -> None:
+    app = Held()
+    middleware = InFlightLimitMiddleware(app, limit=1, wait_seconds=5)
+    first = asyncio.create_task(_call(middleware, "/api/v1/me"))
+    await asyncio.sleep(0.01)
+    second = asyncio.create_task(_call(middleware, "/oauth/token"))
+    await asyncio.sleep(0.01)
+    assert app.reached == ["/api/v1/me"]
+    app.release.set()
+    assert ((await first)[0], (await second)[0]) == (200, 200)
+    assert app.reached == ["/api/v1/me", "/oauth/token"]
+
+
+async def test_files_probes_the_demo_provider_and_streams_are_not_counted() -> None:
+    app = Held()
+    middleware = InFlightLimitMiddleware(app, limit=1, wait_seconds=0.01)
+    holding = asyncio.create_task(_call(middleware, "/api/v1/tiles"))
+    await asyncio.sleep(0.01)
+    free = ["/", "/assets/app.js", "/readyz", "/demo-idp/token", "/api/v1/payments/5/live"]
+    others = [asyncio.create_task(_call(middleware, path)) for path in free]
+    await asyncio.sleep(0.05)
+    assert app.reached == ["/api/v1/tiles", *free]  # all at work at once, none held back
+    app.release.set()
+    assert [(await task)[0] for task in [holding, *others]] == [200] * 6
