@@ -9,12 +9,14 @@ than the period and never less.
 
 Dropping a partition briefly takes the parent's ACCESS EXCLUSIVE lock (DETACH ... CONCURRENTLY would
 not, but PostgreSQL refuses it on a table with a DEFAULT partition, which ours have so that an insert
-never fails): each drop waits at most ``LOCK_WAIT`` behind running reads, and gives way (the next hourly
-run tries again) rather than queue the citizens' reads behind it.
+never fails). Reads that arrive while the drop waits for that lock queue behind it, so each try waits at
+most ``LOCK_WAIT`` (a read is held up no longer than that), and after ``LOCK_TRIES`` the month is left to
+the next hourly run.
 """
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import re
 
@@ -28,7 +30,8 @@ _log = structlog.get_logger(__name__)
 
 MONTHS_AHEAD = 2
 """Months the maintenance job keeps made ahead: a worker stopped for weeks still finds them there."""
-LOCK_WAIT = "2s"
+LOCK_WAIT = "200ms"
+LOCK_TRIES = 5
 _DEFAULT_BATCH = 5000
 
 
@@ -81,6 +84,20 @@ async def months_of(db: Db, table: Partitioned) -> dict[str, dt.datetime]:
     return months
 
 
+async def _drop(pool: Pool, name: str) -> bool:
+    for attempt in range(LOCK_TRIES):
+        if attempt:
+            await asyncio.sleep(attempt)  # the long read in the way may be over by then
+        try:
+            async with pool.acquire() as connection, connection.transaction():
+                await connection.execute(f"SET LOCAL lock_timeout = '{LOCK_WAIT}'")
+                await connection.execute(f'DROP TABLE "{name}"')
+        except asyncpg.LockNotAvailableError:
+            continue
+        return True
+    return False
+
+
 async def drop_months_before(
     pool: Pool, table: Partitioned, *, days: int, floor_days: int, batch: int = _DEFAULT_BATCH
 ) -> Dropped:
@@ -93,14 +110,10 @@ async def drop_months_before(
     for name, ends in sorted((await months_of(pool, table)).items()):
         if ends > cutoff:
             continue
-        try:
-            async with pool.acquire() as connection, connection.transaction():
-                await connection.execute(f"SET LOCAL lock_timeout = '{LOCK_WAIT}'")
-                await connection.execute(f'DROP TABLE "{name}"')
-        except asyncpg.LockNotAvailableError:
+        if await _drop(pool, name):
+            dropped.append(name)
+        else:
             _log.warning("partition_drop_deferred", table=table.table, partition=name)
-            continue
-        dropped.append(name)
     default_rows = 0
     while True:
         result: str = await pool.execute(
