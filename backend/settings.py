@@ -23,6 +23,13 @@ import msgspec
 from backend.core.errors import ConfigurationError
 from backend.core.keyrings import parse_keyring
 
+# Legal floors under which no setting may bring a retention period (the settings' minimums, and the
+# partition drops' own guard, backend.core.partitions).
+ACCESS_LOG_FLOOR_DAYS = 90
+"""Access logs: at least 90 days (the Computer Crime Act's floor for traffic data)."""
+PAYMENT_EVENT_FLOOR_DAYS = 1825
+"""A payment's history: five years, as the Accounting Act keeps accounting documents."""
+
 _SECRET_NAMES = (
     "SECRET_KEY",
     "ID_ENCRYPTION_KEYS",
@@ -168,12 +175,17 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename="upper"):
     notification_body_retention_days: Annotated[int, msgspec.Meta(ge=1)] = 365
     """Days after which a message's text and link are purged (the inbox keeps its title)."""
     delivery_metadata_retention_days: Annotated[int, msgspec.Meta(ge=1)] = 1095
-    """Days after which push delivery attempts (status codes, reasons) are deleted."""
+    """Days after which push delivery attempts (status codes, reasons) are deleted (a month at a time,
+    once the whole month is past it)."""
+    payment_event_retention_days: Annotated[int, msgspec.Meta(ge=PAYMENT_EVENT_FLOOR_DAYS)] = 3650
+    """Days a payment's history of states is kept (a month at a time, once the whole month is past it);
+    never under five years. The payment, its bill and receipt stay."""
     scam_report_retention_days: Annotated[int, msgspec.Meta(ge=1)] = 30
     """Days after which an undecided scam report loses the text, link and screenshot pasted into it."""
-    access_log_retention_days: Annotated[int, msgspec.Meta(ge=90)] = 730
+    access_log_retention_days: Annotated[int, msgspec.Meta(ge=ACCESS_LOG_FLOOR_DAYS)] = 730
     """Days "who accessed my data" keeps a record; never under 90 (the floor for access logs), and as
-    long as a citizen's PDPA request about that period must be answerable."""
+    long as a citizen's PDPA request about that period must be answerable. Dropped a month at a time,
+    once the whole month is past it."""
     entitlement_state_retention_days: Annotated[int, msgspec.Meta(ge=30)] = 400
     """Days after which an agency's last answer about a citizen that was not asked again is forgotten:
     campaigns to "eligible but not enrolled" then never go out on a year-old answer."""

@@ -21,12 +21,13 @@ import msgspec
 from backend.agencies.webhooks import RETRY_DELAYS
 from backend.core.db import Connection, Pool
 from backend.core.errors import Conflict, FieldError, Forbidden, InvalidInput
+from backend.core.partitions import Dropped, drop_months_before
 from backend.core.tasks import TaskKind, UnitOfWork, unit_of_work
 from backend.identity import queries as identity_queries
 from notifications import seals
 from notifications.queries import alerts, inbox, messages
 from notifications.queries.campaigns import Campaign, insert_campaign_notifications
-from notifications.queries.deliveries import delete_old_attempts, purge_bodies
+from notifications.queries.deliveries import ATTEMPTS, purge_bodies
 from notifications.queries.inbox import PreferencesRow
 from notifications.queries.messages import NewMessage
 from notifications.schemas import NO_DEVICES, NewNotification, NewTemplate, TemplateView
@@ -326,14 +327,14 @@ async def queue_deliveries(work: UnitOfWork, deliveries: list[tuple[int, dt.date
     )
 
 
-async def apply_retention(pool: Pool, *, body_days: int, metadata_days: int) -> tuple[int, int]:
-    """(bodies purged, attempts deleted), in small batches so that no transaction grows large."""
-    purged = deleted = 0
+async def apply_retention(pool: Pool, *, body_days: int, metadata_days: int) -> tuple[int, Dropped]:
+    """(bodies purged, in small batches so that no transaction grows large; the months of delivery
+    attempts dropped whole)."""
+    purged = 0
     while count := await purge_bodies(pool, body_days, _RETENTION_BATCH):
         purged += count
-    while count := await delete_old_attempts(pool, metadata_days, _RETENTION_BATCH):
-        deleted += count
-    return purged, deleted
+    attempts = await drop_months_before(pool, ATTEMPTS, days=metadata_days, floor_days=1)
+    return purged, attempts
 
 
 async def enqueue_campaign_chunk(work: UnitOfWork, campaign: Campaign, citizen_ids: list[str]) -> None:

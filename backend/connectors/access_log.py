@@ -14,6 +14,7 @@ import msgspec
 
 from backend.connectors.schemas import AccessKind, AgencyName, ConnectorRow, DataAccessView, Said
 from backend.core.db import Db
+from backend.core.partitions import Partitioned
 
 # Data items the platform's own records name (a connector names its own when it registers).
 NAME = Said("ชื่อ", "name")
@@ -23,6 +24,8 @@ ANSWERS = Said("คำตอบในคำขอ", "answers")
 FILES = Said("ไฟล์ที่แนบ", "files")
 ATTACHED_FILE = Said("ไฟล์ที่แนบในคำขอ", "a file attached to the application")
 DOCUMENT = Said("เอกสาร", "document")
+ACCESS_LOG = Partitioned("data_access_log")
+"""A partition per month (migration 0045): retention drops whole months past ACCESS_LOG_RETENTION_DAYS."""
 _INSERT_ACCESS = """
     INSERT INTO data_access_log (citizen_id, agency_id, connector_id, kind, actor_kind, actor_id, purpose_th,
                                  purpose_en, fields_th, fields_en, outcome, detail_th, detail_en)
@@ -237,21 +240,3 @@ def grouped(rows: list[DataAccessView], limit: int, *, more: bool) -> tuple[list
         consumed = row.id
     close_run()
     return entries, consumed if more else None
-
-
-async def forget_records_older_than(db: Db, days: int, batch: int = 5000) -> int:
-    """One batch of records older than ``days``, deleted; how many. Records are numbered as they are
-    written, so the oldest are the lowest ids: the batch reads ``batch`` rows of the primary key from the
-    start and deletes the old ones among them, never the table (a few rows written out of order by
-    a second at the boundary wait for the next day)."""
-    result: str = await db.execute(
-        """
-        DELETE FROM data_access_log WHERE id = ANY(ARRAY(
-            SELECT id FROM (SELECT id, at FROM data_access_log ORDER BY id LIMIT $2) AS oldest
-            WHERE at < now() - make_interval(days => $1)
-        ))
-        """,
-        days,
-        batch,
-    )
-    return int(result.rsplit(maxsplit=1)[-1])

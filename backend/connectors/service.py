@@ -36,10 +36,12 @@ from backend.connectors.tls import certificate_problems
 from backend.core.db import Pool
 from backend.core.errors import Conflict, FieldError, InvalidInput, NotFound, invalid
 from backend.core.outbound import DestinationRefused, check_destination, origin_of
+from backend.core.partitions import Dropped, drop_months_before
 from backend.core.principal import Principal, citizen_of
 from backend.core.resources import Resources
 from backend.identity import queries as identity_queries
 from backend.identity.service import Identity, parse_birthdate
+from backend.settings import ACCESS_LOG_FLOOR_DAYS
 
 
 def _view(row: ConnectorRow, circuit: str = "closed", change: ChangeInReview | None = None) -> ConnectorView:
@@ -357,12 +359,14 @@ async def data_access_page(
     return DataAccessPage(items=items, next_before=next_before, agencies=agencies)
 
 
-async def forget_old_records(pool: Pool, *, access_log_days: int, state_days: int) -> tuple[int, int]:
-    """The retention job's part: (access records, entitlement states) deleted, batch by batch so that no
-    transaction grows large."""
-    records = states = 0
-    while batch := await access_log.forget_records_older_than(pool, access_log_days):
-        records += batch
+async def forget_old_records(pool: Pool, *, access_log_days: int, state_days: int) -> tuple[Dropped, int]:
+    """The retention job's part: the access log's months past ``access_log_days`` dropped whole (never
+    under the legal floor), and entitlement states deleted batch by batch (one row per citizen and scheme,
+    rewritten on every answer: no time to partition them by)."""
+    records = await drop_months_before(
+        pool, access_log.ACCESS_LOG, days=access_log_days, floor_days=ACCESS_LOG_FLOOR_DAYS
+    )
+    states = 0
     while batch := await queries.forget_states_unseen_for(pool, state_days):
         states += batch
     return records, states

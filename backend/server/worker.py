@@ -17,22 +17,28 @@ from saq import CronJob, Worker
 
 from backend.applications.files import FileStore
 from backend.applications.storage import collect_garbage
+from backend.connectors.access_log import ACCESS_LOG
 from backend.connectors.service import forget_old_answers, forget_old_records
 from backend.core import tasks
 from backend.core.crypto import NationalIdCipher
+from backend.core.partitions import ensure_partitions
 from backend.core.resources import Resources, open_resources
 from backend.delegation import family
 from backend.genuine.scams import apply_retention as scam_retention
 from backend.genuine.service import apply_retention as genuine_retention
 from backend.server.tasks import TASKS, wire_features
 from backend.settings import Settings
+from notifications.queries.deliveries import ATTEMPTS
 from notifications.service import apply_retention as notification_retention
+from payments.retention import PAYMENT_EVENTS, forget_old_events
 from payments.service import expire_due_payments
 
 _log = structlog.get_logger(__name__)
 
 SWEEP_CRON = "* * * * * */30"  # every 30 seconds (croniter's sixth field is seconds)
 RETENTION_CRON = "23 * * * *"  # hourly, so each run has little to do
+PARTITIONS_CRON = "17 3 * * *"  # daily; each table has its next two months made already
+PARTITIONED = (ACCESS_LOG, ATTEMPTS, PAYMENT_EVENTS)
 FILES_GC_CRON = "41 * * * *"  # hourly: a removed upload's bytes outlive its grace period by an hour at most
 GUARDIANSHIP_CRON = "7 * * * *"  # hourly; each grant is asked about at most once a day (family.RECHECK_AFTER)
 # Shorter than the Redis client's socket timeout, so a blocking dequeue never looks like a lost link.
@@ -55,38 +61,44 @@ async def expire_payments(ctx: dict[str, Any]) -> int:
     return await expire_due_payments(_resources(ctx).pool)
 
 
-async def apply_retention(ctx: dict[str, Any]) -> tuple[int, int]:
+async def apply_retention(ctx: dict[str, Any]) -> int:
+    """Returns how many monthly partitions it dropped."""
     resources = _resources(ctx)
-    purged, deleted = await notification_retention(
+    settings = resources.settings
+    purged, attempts = await notification_retention(
         resources.pool,
-        body_days=resources.settings.notification_body_retention_days,
-        metadata_days=resources.settings.delivery_metadata_retention_days,
+        body_days=settings.notification_body_retention_days,
+        metadata_days=settings.delivery_metadata_retention_days,
     )
     # A message's text kept by its seal goes when the inbox's copy does.
-    purged += await genuine_retention(
-        resources.pool, text_days=resources.settings.notification_body_retention_days
-    )
+    purged += await genuine_retention(resources.pool, text_days=settings.notification_body_retention_days)
     purged += await forget_old_answers(resources.pool)
     records, states = await forget_old_records(
         resources.pool,
-        access_log_days=resources.settings.access_log_retention_days,
-        state_days=resources.settings.entitlement_state_retention_days,
+        access_log_days=settings.access_log_retention_days,
+        state_days=settings.entitlement_state_retention_days,
     )
+    events = await forget_old_events(resources.pool, days=settings.payment_event_retention_days)
     # What a citizen pasted into a scam report that is still undecided (decided ones are purged then).
-    purged += await scam_retention(resources.pool, days=resources.settings.scam_report_retention_days)
-    tasks_deleted = await tasks.prune_finished_tasks(
-        resources.pool, resources.settings.finished_task_retention_days
-    )
-    if purged or deleted or tasks_deleted or records or states:
+    purged += await scam_retention(resources.pool, days=settings.scam_report_retention_days)
+    tasks_deleted = await tasks.prune_finished_tasks(resources.pool, settings.finished_task_retention_days)
+    months = len(attempts.months) + len(records.months) + len(events.months)
+    if purged or months or tasks_deleted or states:
         _log.info(
             "retention_applied",
             bodies_purged=purged,
-            attempts_deleted=deleted,
+            months_dropped=months,
             tasks_deleted=tasks_deleted,
-            access_records_deleted=records,
             entitlement_states_deleted=states,
         )
-    return purged, deleted
+    return months
+
+
+async def maintain_partitions(ctx: dict[str, Any]) -> int:
+    """This month's partition and the next ones of every table partitioned by month, made ahead so that
+    no row lands in a DEFAULT partition; returns how many were missing."""
+    pool = _resources(ctx).pool
+    return sum([await ensure_partitions(pool, table) for table in PARTITIONED])
 
 
 async def collect_stored_files(ctx: dict[str, Any]) -> int:
@@ -135,6 +147,7 @@ def build_worker(resources: Resources) -> Worker[Any]:
             CronJob(sweep_tasks, cron=SWEEP_CRON, timeout=60),
             CronJob(expire_payments, cron=SWEEP_CRON, timeout=60),
             CronJob(apply_retention, cron=RETENTION_CRON, timeout=600),
+            CronJob(maintain_partitions, cron=PARTITIONS_CRON, timeout=600),
             CronJob(collect_stored_files, cron=FILES_GC_CRON, timeout=1800),
             CronJob(recheck_guardianships, cron=GUARDIANSHIP_CRON, timeout=1800),
         ],

@@ -1,5 +1,5 @@
 """SQL of the delivery worker: a batch's deliveries, their attempts and outcomes, the messages'
-statuses that follow from them, and the retention that purges old texts and attempts."""
+statuses that follow from them, and the retention that purges old texts."""
 
 from __future__ import annotations
 
@@ -8,6 +8,10 @@ from collections.abc import Iterable
 import msgspec
 
 from backend.core.db import Connection, Db
+from backend.core.partitions import Partitioned
+
+ATTEMPTS = Partitioned("delivery_attempts")
+"""A partition per month (migration 0046): retention drops whole months (DELIVERY_METADATA_RETENTION_DAYS)."""
 
 
 class ToPush(msgspec.Struct, kw_only=True, frozen=True):
@@ -114,19 +118,6 @@ async def purge_bodies(db: Db, older_than_days: int, batch: int) -> int:
             SELECT id FROM notifications
             WHERE body_purged_at IS NULL AND created_at < now() - make_interval(days => $1)
             LIMIT $2 FOR UPDATE SKIP LOCKED
-        )
-        """,
-        older_than_days,
-        batch,
-    )
-    return int(result.rsplit(maxsplit=1)[-1])
-
-
-async def delete_old_attempts(db: Db, older_than_days: int, batch: int) -> int:
-    result: str = await db.execute(
-        """
-        DELETE FROM delivery_attempts WHERE id IN (
-            SELECT id FROM delivery_attempts WHERE at < now() - make_interval(days => $1) LIMIT $2
         )
         """,
         older_than_days,

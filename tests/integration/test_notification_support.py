@@ -3,10 +3,13 @@ text, then the delivery record."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 from backend.core.crypto import mask_national_id
+from backend.core.partitions import ensure_months
 from backend.core.resources import Resources
+from notifications.queries.deliveries import ATTEMPTS
 from notifications.service import apply_retention
 from tests.factories import valid_national_id
 from tests.helpers.notifications import (
@@ -84,13 +87,20 @@ async def test_retention_purges_old_message_text_and_later_the_delivery_record(
     await resources.pool.execute(
         "UPDATE notifications SET created_at = now() - interval '40 days' WHERE id = $1::uuid", old["id"]
     )
+    # Attempts go a whole month at a time: the old one is moved to a month long past.
+    long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(days=200)
+    await ensure_months(resources.pool, ATTEMPTS, long_ago.date(), long_ago.date())
     await resources.pool.execute(
-        "UPDATE delivery_attempts a SET at = now() - interval '40 days' FROM notification_deliveries d "
+        "UPDATE delivery_attempts a SET at = $2 FROM notification_deliveries d "
         "WHERE d.id = a.delivery_id AND d.notification_id = $1::uuid",
         old["id"],
+        long_ago,
     )
+    month = f"delivery_attempts_p{long_ago:%Y%m}"
+    assert await resources.pool.fetchval("SELECT count(*) FROM " + month) == 1
 
-    assert await apply_retention(resources.pool, body_days=30, metadata_days=90) == (1, 0)
+    purged, attempts = await apply_retention(resources.pool, body_days=30, metadata_days=400)
+    assert (purged, attempts.months) == (1, [])
     items = {item["id"]: item for item in (await citizen.get("/api/v1/inbox")).json()["items"]}
     assert (items[old["id"]]["title_en"], items[old["id"]]["body_en"], items[old["id"]]["url"]) == (
         "Water bill due",
@@ -99,9 +109,10 @@ async def test_retention_purges_old_message_text_and_later_the_delivery_record(
     )
     assert items[recent["id"]]["body_en"] == "187.00 baht due on 30 Nov"
     assert await resources.pool.fetchval("SELECT count(*) FROM delivery_attempts") == 2
-    assert await apply_retention(resources.pool, body_days=30, metadata_days=90) == (0, 0)
+    assert (await apply_retention(resources.pool, body_days=30, metadata_days=400))[0] == 0
 
-    assert await apply_retention(resources.pool, body_days=30, metadata_days=35) == (0, 1)
+    purged, attempts = await apply_retention(resources.pool, body_days=30, metadata_days=35)
+    assert month in attempts.months  # dropped whole, with any other test's months as old
     assert await resources.pool.fetchval("SELECT count(*) FROM delivery_attempts") == 1
     status = await resources.pool.fetchval("SELECT status FROM notifications WHERE id = $1::uuid", old["id"])
     assert status == "delivered"  # the outcome stays on the message itself

@@ -113,7 +113,12 @@ def test_https_public_url_is_detected(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("name", "value"), [("ACCESS_LOG_RETENTION_DAYS", "89"), ("ENTITLEMENT_STATE_RETENTION_DAYS", "7")]
+    ("name", "value"),
+    [
+        ("ACCESS_LOG_RETENTION_DAYS", "89"),
+        ("ENTITLEMENT_STATE_RETENTION_DAYS", "7"),
+        ("PAYMENT_EVENT_RETENTION_DAYS", "1824"),  # five years, the Accounting Act's floor
+    ],
 )
 def test_retention_below_its_floor_is_refused(tmp_path: Path, name: str, value: str) -> None:
     environ = {"VAR_DIR": str(tmp_path), "DATABASE_URL": "postgresql://db/x", **REAL_SECRETS, name: value}
