@@ -1,0 +1,99 @@
+"""A programme's waiting room in the browser, in Thai on a 360 px phone at 200 % text, against a
+`citizen run` of its own (its worker lets people in once a second): the agency defines two programmes;
+the citizen sees when the later one opens (Buddhist-era date), joins the open one and sees their place
+and that they may close the app, is let in (the screen asks again when the server says), confirms and
+gets a reference; the "your turn" message is in their inbox. Screenshots land in tests/e2e/screenshots/."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from playwright.async_api import BrowserContext, expect
+
+from tests.helpers.console import api, person
+from tests.helpers.pwa import DemoApp, fits, log_in, require_pwa_build, shot
+
+require_pwa_build()
+
+WAIT = 30_000
+
+
+def _programme(name_th: str, name_en: str, opens_at: dt.datetime) -> dict[str, object]:
+    return {
+        "name_th": name_th,
+        "name_en": name_en,
+        "description_th": "ลงทะเบียนรับเงินช่วยเหลือ 10,000 บาท ผ่านแอป",
+        "description_en": "Register for 10,000 baht of support through the app.",
+        "opens_at": opens_at.isoformat(),
+        "admit_per_second": 1,
+    }
+
+
+async def test_a_citizen_joins_the_line_is_let_in_and_registers_in_thai_at_360_px(
+    demo_app: DemoApp, browser_context: BrowserContext
+) -> None:
+    base = demo_app.base
+    assert browser_context.browser is not None
+    kanda = await person(browser_context.browser, base, "Kanda Phudulae")
+    me = await api(kanda, "GET", "/api/v1/me")
+    [agency_id] = {role["agency_id"] for role in me["roles"] if role["role"] == "agency_admin"}
+    now = dt.datetime.now(dt.UTC)
+    made = f"/api/v1/agency/{agency_id}/programmes"
+    later = await api(
+        kanda, "POST", made, _programme("โครงการปีหน้า", "Next year's programme", now + dt.timedelta(days=1))
+    )
+    wallet = await api(
+        kanda, "POST", made, _programme("โครงการเงินดิจิทัล", "Digital wallet", now - dt.timedelta(minutes=1))
+    )
+
+    page = await browser_context.new_page()
+    await page.set_viewport_size({"width": 360, "height": 740})
+    await log_in(page, base, "Somchai Jaidee", "/programmes")
+    await page.evaluate("localStorage.setItem('text-size', '200')")
+    await page.reload()
+    await expect(page.locator("h1")).to_have_text("ลงทะเบียนโครงการ", timeout=WAIT)
+    await expect(page.locator("li.panel", has_text="โครงการเงินดิจิทัล")).to_contain_text("เปิดลงทะเบียนแล้ว")
+    upcoming = page.locator("li.panel", has_text="โครงการปีหน้า")
+    buddhist_year = str((now + dt.timedelta(days=1, hours=7)).year + 543)
+    await expect(upcoming).to_contain_text("เปิดลงทะเบียนวันที่")
+    await expect(upcoming).to_contain_text(buddhist_year)
+    await fits(page, "the programmes at 360 px and 200 % text")
+    await shot(page, "w1-programmes-th")
+
+    # Not open yet: when it opens, and no way to join.
+    await page.goto(f"{base}/programmes/{later['id']}")
+    await expect(page.locator(".notice.info")).to_contain_text(buddhist_year, timeout=WAIT)
+    await expect(page.locator("button:has-text('เข้าคิว')")).to_have_count(0)
+
+    # Open: join, see the place and that the app may be closed.
+    await page.goto(f"{base}/programmes/{wallet['id']}")
+    await page.click("button:has-text('เข้าคิว')", timeout=WAIT)
+    waiting = page.locator(".waiting-room")
+    await expect(waiting).to_contain_text("คุณอยู่คิวที่ 1")
+    await expect(waiting).to_contain_text("ปิดแอปได้เลย")
+    await fits(page, "the waiting room at 360 px and 200 % text")
+    await shot(page, "w2-waiting-room-th")
+
+    # The worker lets them in; the screen asks again when the server said and offers the confirmation.
+    confirm = page.locator("button:has-text('ยืนยันลงทะเบียน')")
+    await expect(confirm).to_be_visible(timeout=WAIT)
+    await expect(waiting).to_contain_text("กรุณาลงทะเบียนก่อนเวลา")
+    await fits(page, "the turn at 360 px and 200 % text")
+    await shot(page, "w3-your-turn-th")
+    await confirm.click()
+    await expect(waiting).to_contain_text("ลงทะเบียนเรียบร้อยแล้ว", timeout=WAIT)
+    reference = await page.locator(".reference").inner_text()
+    assert reference.startswith(wallet["id"].replace("-", "")[:6].upper())
+    await fits(page, "the registration at 360 px and 200 % text")
+    await shot(page, "w4-registered-th")
+
+    # The same again (another tap, another device): the same registration, once.
+    again = await api(page, "POST", f"/api/v1/programmes/{wallet['id']}/registrations")
+    assert again["reference"] == reference
+    counts = await api(kanda, "GET", made)
+    [mine] = [entry for entry in counts if entry["programme"]["id"] == wallet["id"]]
+    assert (mine["joined"], mine["admitted"], mine["registered"]) == (1, 1, 1)
+
+    # "Your turn" reached the inbox, in Thai.
+    await page.goto(f"{base}/inbox")
+    await expect(page.locator(".message", has_text="ถึงคิวของคุณแล้ว")).to_be_visible(timeout=WAIT)
