@@ -18,6 +18,7 @@ from backend.programmes.schemas import PlaceRow
 from notifications.platform import send_from_platform
 
 MAX_BURST_SECONDS = 2.0
+TELL_BATCH = 200  # people one "your turn" task writes to: a short transaction, spread over the workers
 CATEGORY = "applications"  # "คำขอที่ยื่นไว้": the platform's own category for a citizen's requests
 
 
@@ -59,9 +60,11 @@ async def admit(resources: Resources, programme_id: str, now: dt.datetime) -> in
         await queries.mark_admitted(
             work.connection, programme_id, through, used if len(admitted) == allowance else now
         )
-        if admitted:
-            batch = AdmittedBatch(programme_id, admitted[0].ticket, admitted[-1].ticket)
-            await work.add_task(TELL_ADMITTED_TASK, batch)
+        for start in range(0, len(admitted), TELL_BATCH):
+            chunk = admitted[start : start + TELL_BATCH]
+            await work.add_task(
+                TELL_ADMITTED_TASK, AdmittedBatch(programme_id, chunk[0].ticket, chunk[-1].ticket)
+            )
     # After commit: the caches polls read (a lost write only sends those polls to PostgreSQL).
     stored = await queries.programme(resources.pool, programme_id)
     if stored is not None:
