@@ -7,15 +7,17 @@ gets a reference; the "your turn" message is in their inbox. Screenshots land in
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from playwright.async_api import BrowserContext, expect
+from playwright.async_api import BrowserContext, Page, expect
 
-from tests.helpers.console import api, person
+from tests.helpers.console import agency_console, api
 from tests.helpers.pwa import DemoApp, fits, log_in, require_pwa_build, shot
 
 require_pwa_build()
 
 WAIT = 30_000
+THAILAND = dt.timezone(dt.timedelta(hours=7))
 
 
 def _programme(name_th: str, name_en: str, opens_at: dt.datetime) -> dict[str, object]:
@@ -29,22 +31,44 @@ def _programme(name_th: str, name_en: str, opens_at: dt.datetime) -> dict[str, o
     }
 
 
+async def _agency_defines_two_programmes(
+    browser_context: BrowserContext, base: str, now: dt.datetime
+) -> tuple[Page, str, dict[str, Any], dict[str, Any]]:
+    """Tomorrow's, in the console's form in Thai; one open since a minute ago, through the API."""
+    # The agency's administrator defines tomorrow's programme in the console, in Thai.
+    kanda = await agency_console(browser_context, base, "โครงการลงทะเบียน")
+    tomorrow = (now + dt.timedelta(days=1)).astimezone(THAILAND)
+    await kanda.get_by_label("ชื่อโครงการ (ภาษาไทย)").fill("โครงการรอบถัดไป")
+    await kanda.get_by_label("ชื่อโครงการ (ภาษาอังกฤษ)").fill("Next round")
+    await kanda.fill("#programme-opens", str(tomorrow.day))
+    await kanda.select_option("#programme-opens-month", str(tomorrow.month))
+    await kanda.fill("#programme-opens-year", str(tomorrow.year + 543))
+    await kanda.click("button:has-text('สร้างโครงการ')")
+    await expect(kanda.locator("li.card", has_text="โครงการรอบถัดไป")).to_be_visible(timeout=WAIT)
+    await fits(kanda, "the agency's programmes at 360 px")
+    await shot(kanda, "w0-console-programmes-th")
+    me = await api(kanda, "GET", "/api/v1/me")
+    [agency_id] = {role["agency_id"] for role in me["roles"] if role["role"] == "agency_admin"}
+    made = f"/api/v1/agency/{agency_id}/programmes"
+    [later] = [
+        entry["programme"]
+        for entry in await api(kanda, "GET", made)
+        if entry["programme"]["name_th"] == "โครงการรอบถัดไป"
+    ]
+    wallet = await api(
+        kanda, "POST", made, _programme("โครงการเงินดิจิทัล", "Digital wallet", now - dt.timedelta(minutes=1))
+    )
+
+    return kanda, made, later, wallet
+
+
 async def test_a_citizen_joins_the_line_is_let_in_and_registers_in_thai_at_360_px(
     demo_app: DemoApp, browser_context: BrowserContext
 ) -> None:
     base = demo_app.base
-    assert browser_context.browser is not None
-    kanda = await person(browser_context.browser, base, "Kanda Phudulae")
-    me = await api(kanda, "GET", "/api/v1/me")
-    [agency_id] = {role["agency_id"] for role in me["roles"] if role["role"] == "agency_admin"}
     now = dt.datetime.now(dt.UTC)
-    made = f"/api/v1/agency/{agency_id}/programmes"
-    later = await api(
-        kanda, "POST", made, _programme("โครงการปีหน้า", "Next year's programme", now + dt.timedelta(days=1))
-    )
-    wallet = await api(
-        kanda, "POST", made, _programme("โครงการเงินดิจิทัล", "Digital wallet", now - dt.timedelta(minutes=1))
-    )
+    kanda, made, later, wallet = await _agency_defines_two_programmes(browser_context, base, now)
+    tomorrow = (now + dt.timedelta(days=1)).astimezone(THAILAND)
 
     page = await browser_context.new_page()
     await page.set_viewport_size({"width": 360, "height": 740})
@@ -53,8 +77,8 @@ async def test_a_citizen_joins_the_line_is_let_in_and_registers_in_thai_at_360_p
     await page.reload()
     await expect(page.locator("h1")).to_have_text("ลงทะเบียนโครงการ", timeout=WAIT)
     await expect(page.locator("li.panel", has_text="โครงการเงินดิจิทัล")).to_contain_text("เปิดลงทะเบียนแล้ว")
-    upcoming = page.locator("li.panel", has_text="โครงการปีหน้า")
-    buddhist_year = str((now + dt.timedelta(days=1, hours=7)).year + 543)
+    upcoming = page.locator("li.panel", has_text="โครงการรอบถัดไป")
+    buddhist_year = str(tomorrow.year + 543)
     await expect(upcoming).to_contain_text("เปิดลงทะเบียนวันที่")
     await expect(upcoming).to_contain_text(buddhist_year)
     await fits(page, "the programmes at 360 px and 200 % text")
@@ -93,6 +117,10 @@ async def test_a_citizen_joins_the_line_is_let_in_and_registers_in_thai_at_360_p
     counts = await api(kanda, "GET", made)
     [mine] = [entry for entry in counts if entry["programme"]["id"] == wallet["id"]]
     assert (mine["joined"], mine["admitted"], mine["registered"]) == (1, 1, 1)
+    await kanda.reload()
+    await kanda.click(".segmented button:text-is('โครงการลงทะเบียน')")
+    card = kanda.locator("li.card", has_text="โครงการเงินดิจิทัล")
+    await expect(card.locator("div", has_text="ลงทะเบียนแล้ว").locator("dd")).to_have_text("1", timeout=WAIT)
 
     # "Your turn" reached the inbox, in Thai.
     await page.goto(f"{base}/inbox")
