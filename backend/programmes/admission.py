@@ -65,7 +65,9 @@ async def admit(resources: Resources, programme_id: str, now: dt.datetime) -> in
             await work.add_task(
                 TELL_ADMITTED_TASK, AdmittedBatch(programme_id, chunk[0].ticket, chunk[-1].ticket)
             )
-    # After commit: the caches polls read (a lost write only sends those polls to PostgreSQL).
+    # After commit: the caches polls read (a lost write only sends those polls to PostgreSQL), and the
+    # ticket counter kept above every ticket held, should Redis have come back from an older snapshot.
+    await line.seed_counter(resources.redis, resources.pool, programme_id)
     stored = await queries.programme(resources.pool, programme_id)
     if stored is not None:
         await line.keep_line(resources.redis, programme_id, await line.build(resources.pool, stored, now))

@@ -139,6 +139,20 @@ async def insert_place(db: Db, programme_id: str, citizen_id: str, ticket: int) 
     return bool(inserted)
 
 
+async def later_ticket_held(db: Db, programme_id: str, ticket: int) -> bool:
+    """Someone holds a later ticket since a while (not a join in flight beside this one, milliseconds
+    apart): the counter that gave ``ticket`` had gone back. Reads the few tickets above ``ticket``."""
+    found = await db.fetchval(
+        """
+        SELECT 1 FROM programme_places
+        WHERE programme_id = $1::uuid AND ticket > $2 AND joined_at < now() - interval '5 seconds' LIMIT 1
+        """,
+        programme_id,
+        ticket,
+    )
+    return found is not None
+
+
 async def last_ticket(db: Db, programme_id: str) -> int:
     ticket: int = await db.fetchval(
         "SELECT coalesce(max(ticket), 0) FROM programme_places WHERE programme_id = $1::uuid", programme_id

@@ -192,14 +192,25 @@ async def join(resources: Resources, programme_id: str, citizen_id: str) -> Queu
     return state_of(programme_id, place, at, now)
 
 
+class _CounterBehind(Exception):
+    """A ticket below one held for a while: the counter went back (Redis restored from an old snapshot)."""
+
+
 async def _take_place(resources: Resources, programme_id: str, citizen_id: str) -> PlaceRow:
+    """A new place: the next ticket, written with a check that nobody who joined earlier holds a later
+    one (else the counter went back and this ticket could be a gap ahead of them: raise it, try again)."""
     for _ in range(_JOIN_TRIES):
         ticket = await line.next_ticket(resources.redis, resources.pool, programme_id)
         try:
-            if await queries.insert_place(resources.pool, programme_id, citizen_id, ticket):
+            async with resources.pool.acquire() as connection, connection.transaction():
+                inserted = await queries.insert_place(connection, programme_id, citizen_id, ticket)
+                if inserted and await queries.later_ticket_held(connection, programme_id, ticket):
+                    raise _CounterBehind
+            if inserted:
                 return PlaceRow(ticket=ticket)
-        except asyncpg.UniqueViolationError:
-            # The ticket was given out before: Redis lost its counter since. Start above the highest.
+        except (asyncpg.UniqueViolationError, _CounterBehind):
+            # The ticket was given out before, or lies below ones given out: Redis lost or went back on
+            # its counter since. Start above the highest ticket held.
             await line.seed_counter(resources.redis, resources.pool, programme_id)
             continue
         place = await queries.place(resources.pool, programme_id, citizen_id)  # joined at the same moment
