@@ -12,7 +12,7 @@ from typing import Any
 from playwright.async_api import BrowserContext, Page, expect
 
 from tests.helpers.console import agency_console, api
-from tests.helpers.pwa import DemoApp, fits, log_in, require_pwa_build, shot
+from tests.helpers.pwa import DemoApp, fits, log_in, require_pwa_build, shot, tap_size
 
 require_pwa_build()
 
@@ -62,16 +62,11 @@ async def _agency_defines_two_programmes(
     return kanda, made, later, wallet
 
 
-async def test_a_citizen_joins_the_line_is_let_in_and_registers_in_thai_at_360_px(
-    demo_app: DemoApp, browser_context: BrowserContext
+async def _the_list_says_when_each_opens(
+    page: Page, base: str, later: dict[str, Any], tomorrow: dt.datetime
 ) -> None:
-    base = demo_app.base
-    now = dt.datetime.now(dt.UTC)
-    kanda, made, later, wallet = await _agency_defines_two_programmes(browser_context, base, now)
-    tomorrow = (now + dt.timedelta(days=1)).astimezone(THAILAND)
-
-    page = await browser_context.new_page()
-    await page.set_viewport_size({"width": 360, "height": 740})
+    """The citizen's list, at 200 % text: one open, one opening tomorrow (its Buddhist-era date), and the
+    later one's page with no way to join yet."""
     await log_in(page, base, "Somchai Jaidee", "/programmes")
     await page.evaluate("localStorage.setItem('text-size', '200')")
     await page.reload()
@@ -89,9 +84,25 @@ async def test_a_citizen_joins_the_line_is_let_in_and_registers_in_thai_at_360_p
     await expect(page.locator(".notice.info")).to_contain_text(buddhist_year, timeout=WAIT)
     await expect(page.locator("button:has-text('เข้าคิว')")).to_have_count(0)
 
+
+async def test_a_citizen_joins_the_line_is_let_in_and_registers_in_thai_at_360_px(
+    demo_app: DemoApp, browser_context: BrowserContext
+) -> None:
+    base = demo_app.base
+    now = dt.datetime.now(dt.UTC)
+    kanda, made, later, wallet = await _agency_defines_two_programmes(browser_context, base, now)
+    tomorrow = (now + dt.timedelta(days=1)).astimezone(THAILAND)
+
+    page = await browser_context.new_page()
+    await page.set_viewport_size({"width": 360, "height": 740})
+    await _the_list_says_when_each_opens(page, base, later, tomorrow)
+
     # Open: join, see the place and that the app may be closed.
     await page.goto(f"{base}/programmes/{wallet['id']}")
-    await page.click("button:has-text('เข้าคิว')", timeout=WAIT)
+    join = page.locator("button:has-text('เข้าคิว')")
+    await expect(join).to_be_visible(timeout=WAIT)
+    await tap_size(page, "main button")
+    await join.click()
     waiting = page.locator(".waiting-room")
     await expect(waiting).to_contain_text("คุณอยู่คิวที่ 1")
     await expect(waiting).to_contain_text("ปิดแอปได้เลย")
@@ -102,6 +113,7 @@ async def test_a_citizen_joins_the_line_is_let_in_and_registers_in_thai_at_360_p
     confirm = page.locator("button:has-text('ยืนยันลงทะเบียน')")
     await expect(confirm).to_be_visible(timeout=WAIT)
     await expect(waiting).to_contain_text("กรุณาลงทะเบียนก่อนเวลา")
+    await tap_size(page, ".waiting-room button")
     await fits(page, "the turn at 360 px and 200 % text")
     await shot(page, "w3-your-turn-th")
     await confirm.click()
