@@ -53,6 +53,9 @@ class AdmissionLapsed(Conflict):
     title = "Your time to register has run out"
 
 
+LISTING_KEY = "programmes:not-closed"
+LISTING_SECONDS = 5
+_LISTING = msgspec.json.Decoder(list[ProgrammeRow])
 _PLACE = msgspec.json.Decoder(PlaceRow)
 _LINE = msgspec.json.Decoder(Line)
 
@@ -78,6 +81,7 @@ async def create(
     if new.closes_at is not None and new.closes_at <= new.opens_at:
         raise Conflict("A programme must close after it opens.")
     programme_id = await queries.insert_programme(resources.pool, agency_id, new, created_by)
+    await resources.redis.delete(LISTING_KEY)
     return await programme(resources, programme_id)
 
 
@@ -89,8 +93,16 @@ async def programme(resources: Resources, programme_id: str, agency_id: int | No
 
 
 async def listing(resources: Resources) -> list[Programme]:
+    """Read from Redis while a rush opens it millions of times (kept a few seconds; a new programme
+    clears it); each one's status is worked out afresh from the clock."""
     now = now_utc()
-    return [view(row, now) for row in await queries.not_closed(resources.pool, now)]
+    cached = await resources.redis.get(LISTING_KEY)
+    if cached is not None:
+        rows = _LISTING.decode(cached)
+    else:
+        rows = await queries.not_closed(resources.pool, now)
+        await resources.redis.set(LISTING_KEY, msgspec.json.encode(rows), ex=LISTING_SECONDS)
+    return [view(row, now) for row in rows if row.closes_at is None or row.closes_at > now]
 
 
 async def agency_listing(resources: Resources, agency_id: int) -> list[ProgrammeCounts]:
