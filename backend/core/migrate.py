@@ -25,6 +25,7 @@ MIGRATION_PACKAGES = (
     "backend.applications",
     "backend.delegation",
     "backend.genuine",
+    "backend.programmes",
     "notifications",
     "payments",
 )

@@ -56,6 +56,7 @@ from backend.identity.service import (
     provide_optional_principal,
     provide_principal,
 )
+from backend.programmes.api import ROUTERS as PROGRAMME_ROUTERS
 from backend.server import health
 from backend.server.public import public_router
 from backend.server.pwa_shell import page_not_found_handler
@@ -158,6 +159,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         *APPLICATION_ROUTERS,
         *GENUINE_ROUTERS,
         *DELEGATION_ROUTERS,
+        *PROGRAMME_ROUTERS,
         agencies_for_agency_staff,
     ]
     plugins: list[PluginProtocol] = []

@@ -24,6 +24,7 @@ SCREENS = (
     "/apply/{key:str}", "/applications/{key:str}", "/wallet/{key:str}", "/shared/{key:str}",
     "/entitlements/consent/{key:str}",
     "/verify/{key:str}", "/verify/receipt/{key:str}", "/m/{key:str}",
+    "/programmes", "/programmes/{key:str}",  # programmes open for registration; one's waiting room
     "/leave/{key:str}",  # the page a link inside a message opens before leaving for an agency's site
     "/apply/{key:str}/{step:str}",  # an application's form and its "check your answers" page
 )  # fmt: skip

@@ -17,6 +17,7 @@ from backend.core.tasks import Handles, TaskRegistry, UnitOfWork
 from backend.delegation.assisted_end import HOUR_ENDS_TASK, tell_the_hour_ended
 from backend.genuine.sealing import MessageSealer
 from backend.identity.service import on_login
+from backend.programmes.admission import TELL_ADMITTED_TASK, tell_admitted
 from backend.settings import Settings
 from notifications.campaigns import EXPAND_TASK
 from notifications.seals import seal_messages_with
@@ -42,6 +43,7 @@ TASKS = TaskRegistry(
     Handles(NEWLY_ELIGIBLE_TASK, tell_the_newly_eligible),
     Handles(APPLICATION_DELIVER_TASK, deliver_application),
     Handles(HOUR_ENDS_TASK, tell_the_hour_ended),
+    Handles(TELL_ADMITTED_TASK, tell_admitted),
 )
 
 

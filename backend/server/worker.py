@@ -26,6 +26,7 @@ from backend.core.resources import Resources, open_resources
 from backend.delegation import family
 from backend.genuine.scams import apply_retention as scam_retention
 from backend.genuine.service import apply_retention as genuine_retention
+from backend.programmes.admission import admit_all
 from backend.server.tasks import TASKS, wire_features
 from backend.settings import Settings
 from notifications.queries.deliveries import ATTEMPTS
@@ -40,6 +41,7 @@ RETENTION_CRON = "23 * * * *"  # hourly, so each run has little to do
 PARTITIONS_CRON = "17 3 * * *"  # daily; each table has its next two months made already
 PARTITIONED = (ACCESS_LOG, ATTEMPTS, PAYMENT_EVENTS)
 FILES_GC_CRON = "41 * * * *"  # hourly: a removed upload's bytes outlive its grace period by an hour at most
+ADMISSION_CRON = "* * * * * *"  # every second: the waiting rooms let the next people in
 GUARDIANSHIP_CRON = "7 * * * *"  # hourly; each grant is asked about at most once a day (family.RECHECK_AFTER)
 # Shorter than the Redis client's socket timeout, so a blocking dequeue never looks like a lost link.
 DEQUEUE_TIMEOUT_SECONDS = 2.0
@@ -118,6 +120,10 @@ async def recheck_guardianships(ctx: dict[str, Any]) -> int:
     return await family.recheck_guardianships(resources, cipher)
 
 
+async def admit_waiting(ctx: dict[str, Any]) -> int:
+    return await admit_all(_resources(ctx))
+
+
 async def sweep_tasks(ctx: dict[str, Any]) -> int:
     resources = _resources(ctx)
     return await tasks.sweep_tasks(resources, resources.settings.outbox_sweep_after_seconds)
@@ -146,6 +152,7 @@ def build_worker(resources: Resources) -> Worker[Any]:
         cron_jobs=[
             CronJob(sweep_tasks, cron=SWEEP_CRON, timeout=60),
             CronJob(expire_payments, cron=SWEEP_CRON, timeout=60),
+            CronJob(admit_waiting, cron=ADMISSION_CRON, timeout=30),
             CronJob(apply_retention, cron=RETENTION_CRON, timeout=600),
             CronJob(maintain_partitions, cron=PARTITIONS_CRON, timeout=600),
             CronJob(collect_stored_files, cron=FILES_GC_CRON, timeout=1800),

@@ -15,7 +15,7 @@ import { useApp } from "./state";
 /** The addresses of the app's own screens: links to them are followed without a reload (preact-iso
  * intercepts the click); any other link on this origin (a receipt page, a login) loads as usual. */
 export const IN_APP =
-  /^\/(?:$|[?#]|(?:entitlements|bills|inbox|settings|data-access|console|applications|wallet|verify|verify-message|m|leave|apply|shared|help)(?:[/?#]|$))/;
+  /^\/(?:$|[?#]|(?:entitlements|bills|inbox|settings|data-access|console|applications|wallet|verify|verify-message|m|leave|apply|shared|help|programmes)(?:[/?#]|$))/;
 
 type ScreenProps = { param: string };
 type Screen = ComponentType<ScreenProps>;
@@ -162,6 +162,15 @@ const LEAVE = screen(
   lazyScreen(() => import("./screens/leave").then((module) => module.Leave)),
   { id: /^[A-Za-z0-9_-]{4,1000}\.[A-Za-z0-9_-]{22}$/ },
 );
+/** Programmes open for registration, and one programme's waiting room (docs/waiting-room.md). */
+const PROGRAMMES = screen(
+  lazyScreen(() => import("./screens/programmes").then((module) => module.Programmes)),
+  { login: true },
+);
+const PROGRAMME = screen(
+  lazyScreen(() => import("./screens/programmes").then((module) => module.ProgrammeScreen)),
+  { login: true, id: /^[0-9a-f-]{36}$/ },
+);
 /** A receipt's check, for anyone holding it (its QR leads here). */
 const RECEIPT_CHECK = screen(
   lazyScreen(() => import("./screens/receipt-check").then((module) => module.ReceiptCheck)),
@@ -192,6 +201,8 @@ export function Screens({ onRouteChange }: { onRouteChange: () => void }) {
       <Route path="/verify-message" component={VERIFY_MESSAGE} />
       <Route path="/m/:id" component={VERIFY_MESSAGE} />
       <Route path="/leave/:id" component={LEAVE} />
+      <Route path="/programmes" component={PROGRAMMES} />
+      <Route path="/programmes/:id" component={PROGRAMME} />
       <Route path="/help" component={HELP} />
       <Route default component={NOT_FOUND} />
     </Router>

@@ -33,6 +33,7 @@ CITIZEN_SCREENS = (
     "/data-access",
     "/applications",
     "/wallet",
+    "/programmes",
     "/help",
 )
 # Every visible button, and every link or submit dressed as one, with its size (hidden ones excluded).

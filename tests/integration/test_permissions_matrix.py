@@ -157,6 +157,8 @@ TABLE: dict[str, Who] = {
     "GET /verify-message": ANYONE,
     "GET /m/{key:str}": ANYONE,
     "GET /leave/{key:str}": ANYONE,
+    "GET /programmes": ANYONE,
+    "GET /programmes/{key:str}": ANYONE,
     "GET /api/v1/messages/verify/{code:str}": ANYONE,
     "GET /api/v1/leave/{token:str}": ANYONE,
     # identity
@@ -209,6 +211,15 @@ TABLE: dict[str, Who] = {
     "GET /api/v1/open/senders": ANYONE,
     "GET /api/v1/open/senders.csv": ANYONE,
     "GET /api/v1/open/senders/{agency_code:str}": ANYONE,
+    # programme registration and its waiting room (docs/waiting-room.md)
+    "GET /api/v1/programmes": PERSON,
+    "GET /api/v1/programmes/{programme_id:uuid}": PERSON,
+    "POST /api/v1/programmes/{programme_id:uuid}/queue": PERSON,
+    "GET /api/v1/programmes/{programme_id:uuid}/queue": PERSON,  # each person their own place only
+    "POST /api/v1/programmes/{programme_id:uuid}/registrations": PERSON,
+    "POST /api/v1/agency/{agency_id:int}/programmes": TILES,
+    "GET /api/v1/agency/{agency_id:int}/programmes": TILES,
+    "GET /api/v1/agency/{agency_id:int}/programmes/{programme_id:uuid}": TILES,
     "POST /api/v1/scam-reports": ANYONE,  # logged in: linked to the person, who sees the outcome
     "GET /api/v1/scam-warnings": ANYONE,
     "GET /api/v1/scam-reports/mine": PERSON,
@@ -366,7 +377,7 @@ PWA_SHELL = frozenset({
     "GET /apply/{key:str}", "GET /applications/{key:str}", "GET /wallet/{key:str}", "GET /shared/{key:str}",
     "GET /entitlements/consent/{key:str}", "GET /verify/{key:str}", "GET /verify/receipt/{key:str}",
     "GET /apply/{key:str}/{step:str}", "GET /verify-message", "GET /m/{key:str}",
-    "GET /leave/{key:str}",
+    "GET /leave/{key:str}", "GET /programmes", "GET /programmes/{key:str}",
 })  # fmt: skip
 
 # --- how each route is called -------------------------------------------------------------------
@@ -444,6 +455,11 @@ AUTHORIZE = {
     "client_id": "{demo_idp_client_id}", "redirect_uri": "{demo_redirect_uri}", "response_type": "code",
     "scope": "openid pid", "state": "s", "nonce": "n", "code_challenge": "c" * 43,
     "code_challenge_method": "S256",
+}  # fmt: skip
+
+PROGRAMME = {
+    "name_th": "โครงการทดสอบ", "name_en": "Test programme", "description_th": "", "description_en": "",
+    "opens_at": "2026-01-01T00:00:00+07:00", "admit_per_second": 10,
 }  # fmt: skip
 
 CALLS: dict[str, Call] = {
@@ -598,6 +614,24 @@ CALLS: dict[str, Call] = {
         "/api/v1/support/scam-warnings/{new_scam_warning}/withdraw", json={"note": "Published by mistake."}
     ),
     "GET /api/v1/admin/scam-stats": Call("/api/v1/admin/scam-stats"),
+    "GET /programmes": Call("/programmes"),
+    "GET /programmes/{key:str}": Call("/programmes/{x_programme}"),
+    "GET /api/v1/programmes": Call("/api/v1/programmes"),
+    "GET /api/v1/programmes/{programme_id:uuid}": Call("/api/v1/programmes/{x_programme}"),
+    "POST /api/v1/programmes/{programme_id:uuid}/queue": Call("/api/v1/programmes/{x_programme}/queue"),
+    # Past the guard, a person finds their own place: none (404) until they join.
+    "GET /api/v1/programmes/{programme_id:uuid}/queue": Call(
+        "/api/v1/programmes/{x_programme}/queue", ok=(404,)
+    ),
+    # Past the guard: not joined (404), or joined and still waiting for their turn (409).
+    "POST /api/v1/programmes/{programme_id:uuid}/registrations": Call(
+        "/api/v1/programmes/{x_programme}/registrations", ok=(404, 409)
+    ),
+    "POST /api/v1/agency/{agency_id:int}/programmes": Call("/api/v1/agency/{x}/programmes", json=PROGRAMME),
+    "GET /api/v1/agency/{agency_id:int}/programmes": Call("/api/v1/agency/{x}/programmes"),
+    "GET /api/v1/agency/{agency_id:int}/programmes/{programme_id:uuid}": Call(
+        "/api/v1/agency/{x}/programmes/{x_programme}"
+    ),
     "GET /api/v1/agency/{agency_id:int}/connectors": Call("/api/v1/agency/{x}/connectors"),
     "POST /api/v1/agency/{agency_id:int}/connectors": Call(
         "/api/v1/agency/{x}/connectors", json={**CONNECTOR, "name": "{new_name}"}
@@ -1149,6 +1183,12 @@ class World:
     async def _x_tile(self) -> int:
         return await self._new_x_tile()
 
+    async def _x_programme(self) -> str:
+        made = await self._made(
+            X_EDITOR, "POST", f"/api/v1/agency/{await self.value('x')}/programmes", PROGRAMME
+        )
+        return str(made["id"])
+
     async def _new_tile_in_review(self) -> int:
         tile = await self._new_x_tile()
         await self._made(X_ADMIN, "POST", f"/api/v1/agency/{await self.value('x')}/tiles/{tile}/submit")
@@ -1644,6 +1684,10 @@ ACROSS_AGENCIES: dict[str, tuple[Call, int]] = {
         ),
         400,
     ),
+    "GET /api/v1/agency/{agency_id:int}/programmes/{programme_id:uuid}": (
+        Call("/api/v1/agency/{y}/programmes/{x_programme}"),
+        404,
+    ),
     "POST /api/v1/agency/bills": (Call("/api/v1/agency/bills", json={**BILL, "agency_id": "{y}"}), 400),
     "POST /api/v1/agency/notifications": (
         Call("/api/v1/agency/notifications", json={**MESSAGE, "agency_id": "{y}"}),
@@ -1679,6 +1723,7 @@ AGENCY_X_LISTINGS = (
     "webhook",
     "application-services",
     "applications",
+    "programmes",
 )
 
 

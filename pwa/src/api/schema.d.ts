@@ -827,6 +827,41 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/agency/{agency_id}/programmes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The agency's programmes, with how many joined, were let in and registered */
+        get: operations["ApiV1AgencyAgencyIdProgrammesAgencyProgrammes"];
+        put?: never;
+        /** Define a programme: its text, when it opens, its pace */
+        post: operations["ApiV1AgencyAgencyIdProgrammesCreateProgramme"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/agency/{agency_id}/programmes/{programme_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One of the agency's programmes */
+        get: operations["ApiV1AgencyAgencyIdProgrammesProgrammeIdAgencyProgramme"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/agency/{agency_id}/refunds": {
         parameters: {
             query?: never;
@@ -1990,6 +2025,75 @@ export interface paths {
         get: operations["ApiV1PaymentsPaymentIdQrSvgPaymentQr"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/programmes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Programmes not yet closed, soonest first */
+        get: operations["ApiV1ProgrammesProgrammes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/programmes/{programme_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One programme: what it is, when it opens and closes */
+        get: operations["ApiV1ProgrammesProgrammeIdProgramme"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/programmes/{programme_id}/queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's place in line: position, wait, admission window or reference, when to ask again */
+        get: operations["ApiV1ProgrammesProgrammeIdQueueQueueState"];
+        put?: never;
+        /** Join the programme's line (joining again answers the same ticket) */
+        post: operations["ApiV1ProgrammesProgrammeIdQueueJoin"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/programmes/{programme_id}/registrations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Register, once, while admitted (sent again: 200 with the same registration) */
+        post: operations["ApiV1ProgrammesProgrammeIdRegistrationsRegister"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3817,6 +3921,19 @@ export interface components {
         NewPayment: {
             idempotency_key: string;
         };
+        /** NewProgramme */
+        NewProgramme: {
+            name_th: string;
+            name_en: string;
+            description_th: string;
+            description_en: string;
+            /** Format: date-time */
+            opens_at: string;
+            closes_at?: string | null;
+            admit_per_second: number;
+            /** @default 600 */
+            admission_window_seconds: number;
+        };
         /** NewRefund */
         NewRefund: {
             /** Format: uuid */
@@ -4012,6 +4129,31 @@ export interface components {
             national_id_masked: string;
             birthdate: string | null;
         };
+        /** Programme */
+        Programme: {
+            id: string;
+            agency_id: number;
+            agency_name_th: string;
+            agency_name_en: string;
+            name_th: string;
+            name_en: string;
+            description_th: string;
+            description_en: string;
+            /** Format: date-time */
+            opens_at: string;
+            closes_at: string | null;
+            admit_per_second: number;
+            admission_window_seconds: number;
+            /** @enum {string} */
+            status: "upcoming" | "open" | "closed";
+        };
+        /** ProgrammeCounts */
+        ProgrammeCounts: {
+            programme: components["schemas"]["Programme"];
+            joined: number;
+            admitted: number;
+            registered: number;
+        };
         /** ProposedConnector */
         ProposedConnector: {
             title_th: string;
@@ -4035,6 +4177,18 @@ export interface components {
             purpose_en: string;
             fields_th: string[];
             fields_en: string[];
+        };
+        /** QueueState */
+        QueueState: {
+            programme_id: string;
+            ticket: number;
+            /** @enum {string} */
+            state: "waiting" | "admitted" | "registered" | "lapsed" | "closed";
+            position?: number | null;
+            eta_seconds?: number | null;
+            admitted_until?: string | null;
+            reference?: string | null;
+            poll_after_seconds: number;
         };
         /** QuietHours */
         QuietHours: {
@@ -4133,6 +4287,13 @@ export interface components {
             created_at: string;
             /** Format: date-time */
             updated_at: string;
+        };
+        /** Registration */
+        Registration: {
+            programme_id: string;
+            reference: string;
+            /** Format: date-time */
+            registered_at: string;
         };
         /** Renewal */
         Renewal: {
@@ -6713,6 +6874,122 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["NotificationStatus"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    ApiV1AgencyAgencyIdProgrammesAgencyProgrammes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agency_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgrammeCounts"][];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    ApiV1AgencyAgencyIdProgrammesCreateProgramme: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agency_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["NewProgramme"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Programme"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    ApiV1AgencyAgencyIdProgrammesProgrammeIdAgencyProgramme: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                agency_id: number;
+                programme_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Programme"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
@@ -9443,6 +9720,174 @@ export interface operations {
                 };
                 content: {
                     "application/json": string;
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    ApiV1ProgrammesProgrammes: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Programme"][];
+                };
+            };
+        };
+    };
+    ApiV1ProgrammesProgrammeIdProgramme: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                programme_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Programme"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    ApiV1ProgrammesProgrammeIdQueueQueueState: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                programme_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueState"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    ApiV1ProgrammesProgrammeIdQueueJoin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                programme_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request accepted, processing continues off-line */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueState"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
+                };
+            };
+        };
+    };
+    ApiV1ProgrammesProgrammeIdRegistrationsRegister: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                programme_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Registration"];
                 };
             };
             /** @description Bad request syntax or unsupported method */

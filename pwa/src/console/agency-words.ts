@@ -241,6 +241,7 @@ const words = {
   // machine clients
   clientsTab: { th: "ระบบของหน่วยงาน", en: "Machine clients" },
   sendersTab: { th: "ช่องทางทางการ", en: "Official channels" },
+  programmesTab: { th: "โครงการลงทะเบียน", en: "Programmes" },
   clientsExplained: { th: "ระบบของหน่วยงานเรียก API ด้วย client ID และรหัสลับ (OAuth 2.0 client credentials) ตามสิทธิ์ที่เลือก", en: "The agency's systems call the API with a client ID and secret (OAuth 2.0 client credentials), within the scopes chosen." },
   clientName: { th: "ชื่อระบบ", en: "System name" },
   scopes: { th: "สิทธิ์", en: "Scopes" },

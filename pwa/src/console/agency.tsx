@@ -2,7 +2,8 @@
 // connectors with their health and registration (agency-connectors.tsx), message templates and sending
 // with live progress (agency-messages.tsx), the bills the agency issued with their payments
 // (agency-bills.tsx), refunds, the webhook and machine clients (agency-integration.tsx), and the
-// applications citizens sent (applications/), and its official channels in the sender register (senders.tsx).
+// applications citizens sent (applications/), programmes behind the waiting room (agency-programmes.tsx),
+// and its official channels in the sender register (senders.tsx).
 import { useState } from "preact/hooks";
 
 import "./agency.css";
@@ -12,6 +13,7 @@ import { BillsPanel } from "./agency-bills";
 import { ConnectorsPanel } from "./agency-connectors";
 import { ClientsPanel, RefundsPanel, WebhookPanel } from "./agency-integration";
 import { TemplatesPanel } from "./agency-messages";
+import { ProgrammesPanel } from "./agency-programmes";
 import { SendPanel } from "./agency-send";
 import { TilesPanel } from "./agency-tiles";
 import { SendersPanel } from "./senders";
@@ -19,9 +21,10 @@ import { allAgencyWords, type AgencyWord, useAgencyWords } from "./agency-words"
 import { ApplicationsPanel } from "./applications";
 import { type Word, useWords } from "./words";
 
-type AgencyTab = "applications" | "tiles" | "connectors" | "templates" | "send" | "bills" | "refunds" | "webhook" | "clients" | "senders";
+type AgencyTab = "applications" | "tiles" | "programmes" | "connectors" | "templates" | "send" | "bills" | "refunds" | "webhook" | "clients" | "senders";
 const AGENCY_TABS: [AgencyTab, Word | AgencyWord, string[]][] = [
   ["tiles", "tiles", ["agency_admin", "agency_editor"]],
+  ["programmes", "programmesTab", ["agency_admin", "agency_editor"]],
   ["connectors", "connectors", ["agency_admin"]],
   ["templates", "templates", ["agency_admin", "agency_sender"]],
   ["send", "sendMessage", ["agency_admin", "agency_sender"]],
@@ -45,6 +48,7 @@ export function AgencyConsole({ agencyId, name, roles }: { agencyId: number; nam
       <h2>{name}</h2>
       <Tabs label={w("sections")} tabs={tabs.map(([key, word]): [AgencyTab, string] => [key, say(word)])} current={tab} choose={setTab} />
       {tab === "tiles" && <TilesPanel agencyId={agencyId} />}
+      {tab === "programmes" && <ProgrammesPanel agencyId={agencyId} />}
       {tab === "connectors" && <ConnectorsPanel agencyId={agencyId} />}
       {tab === "templates" && <TemplatesPanel agencyId={agencyId} />}
       {tab === "send" && <SendPanel agencyId={agencyId} />}

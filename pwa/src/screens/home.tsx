@@ -108,6 +108,7 @@ export function Home() {
             [
               ["/applications", "myApplications", "applications"],
               ["/wallet", "myDocuments", "documents"],
+              ["/programmes", "programmes", "applications"],
             ] as const
           ).map(([to, key, icon]) => (
             <li key={to}>

@@ -1,0 +1,1 @@
+"""Programme registration behind a fair virtual waiting room (docs/waiting-room.md)."""

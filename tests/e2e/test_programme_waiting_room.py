@@ -1,0 +1,139 @@
+"""A programme's waiting room in the browser, in Thai on a 360 px phone at 200 % text, against a
+`citizen run` of its own (its worker lets people in once a second): the agency defines two programmes;
+the citizen sees when the later one opens (Buddhist-era date), joins the open one and sees their place
+and that they may close the app, is let in (the screen asks again when the server says), confirms and
+gets a reference; the "your turn" message is in their inbox. Screenshots land in tests/e2e/screenshots/."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from playwright.async_api import BrowserContext, Page, expect
+
+from tests.helpers.console import agency_console, api
+from tests.helpers.pwa import DemoApp, fits, log_in, require_pwa_build, shot, tap_size
+
+require_pwa_build()
+
+WAIT = 30_000
+THAILAND = dt.timezone(dt.timedelta(hours=7))
+
+
+def _programme(name_th: str, name_en: str, opens_at: dt.datetime) -> dict[str, object]:
+    return {
+        "name_th": name_th,
+        "name_en": name_en,
+        "description_th": "ลงทะเบียนรับเงินช่วยเหลือ 10,000 บาท ผ่านแอป",
+        "description_en": "Register for 10,000 baht of support through the app.",
+        "opens_at": opens_at.isoformat(),
+        "admit_per_second": 1,
+    }
+
+
+async def _agency_defines_two_programmes(
+    browser_context: BrowserContext, base: str, now: dt.datetime
+) -> tuple[Page, str, dict[str, Any], dict[str, Any]]:
+    """Tomorrow's, in the console's form in Thai; one open since a minute ago, through the API."""
+    # The agency's administrator defines tomorrow's programme in the console, in Thai.
+    kanda = await agency_console(browser_context, base, "โครงการลงทะเบียน")
+    tomorrow = (now + dt.timedelta(days=1)).astimezone(THAILAND)
+    await kanda.get_by_label("ชื่อโครงการ (ภาษาไทย)").fill("โครงการรอบถัดไป")
+    await kanda.get_by_label("ชื่อโครงการ (ภาษาอังกฤษ)").fill("Next round")
+    await kanda.fill("#programme-opens", str(tomorrow.day))
+    await kanda.select_option("#programme-opens-month", str(tomorrow.month))
+    await kanda.fill("#programme-opens-year", str(tomorrow.year + 543))
+    await kanda.click("button:has-text('สร้างโครงการ')")
+    await expect(kanda.locator("li.card", has_text="โครงการรอบถัดไป")).to_be_visible(timeout=WAIT)
+    await fits(kanda, "the agency's programmes at 360 px")
+    await shot(kanda, "w0-console-programmes-th")
+    me = await api(kanda, "GET", "/api/v1/me")
+    [agency_id] = {role["agency_id"] for role in me["roles"] if role["role"] == "agency_admin"}
+    made = f"/api/v1/agency/{agency_id}/programmes"
+    [later] = [
+        entry["programme"]
+        for entry in await api(kanda, "GET", made)
+        if entry["programme"]["name_th"] == "โครงการรอบถัดไป"
+    ]
+    wallet = await api(
+        kanda, "POST", made, _programme("โครงการเงินดิจิทัล", "Digital wallet", now - dt.timedelta(minutes=1))
+    )
+
+    return kanda, made, later, wallet
+
+
+async def _the_list_says_when_each_opens(
+    page: Page, base: str, later: dict[str, Any], tomorrow: dt.datetime
+) -> None:
+    """The citizen's list, at 200 % text: one open, one opening tomorrow (its Buddhist-era date), and the
+    later one's page with no way to join yet."""
+    await log_in(page, base, "Somchai Jaidee", "/programmes")
+    await page.evaluate("localStorage.setItem('text-size', '200')")
+    await page.reload()
+    await expect(page.locator("h1")).to_have_text("ลงทะเบียนโครงการ", timeout=WAIT)
+    await expect(page.locator("li.panel", has_text="โครงการเงินดิจิทัล")).to_contain_text("เปิดลงทะเบียนแล้ว")
+    upcoming = page.locator("li.panel", has_text="โครงการรอบถัดไป")
+    buddhist_year = str(tomorrow.year + 543)
+    await expect(upcoming).to_contain_text("เปิดลงทะเบียนวันที่")
+    await expect(upcoming).to_contain_text(buddhist_year)
+    await fits(page, "the programmes at 360 px and 200 % text")
+    await shot(page, "w1-programmes-th")
+
+    # Not open yet: when it opens, and no way to join.
+    await page.goto(f"{base}/programmes/{later['id']}")
+    await expect(page.locator(".notice.info")).to_contain_text(buddhist_year, timeout=WAIT)
+    await expect(page.locator("button:has-text('เข้าคิว')")).to_have_count(0)
+
+
+async def test_a_citizen_joins_the_line_is_let_in_and_registers_in_thai_at_360_px(
+    demo_app: DemoApp, browser_context: BrowserContext
+) -> None:
+    base = demo_app.base
+    now = dt.datetime.now(dt.UTC)
+    kanda, made, later, wallet = await _agency_defines_two_programmes(browser_context, base, now)
+    tomorrow = (now + dt.timedelta(days=1)).astimezone(THAILAND)
+
+    page = await browser_context.new_page()
+    await page.set_viewport_size({"width": 360, "height": 740})
+    await _the_list_says_when_each_opens(page, base, later, tomorrow)
+
+    # Open: join, see the place and that the app may be closed.
+    await page.goto(f"{base}/programmes/{wallet['id']}")
+    join = page.locator("button:has-text('เข้าคิว')")
+    await expect(join).to_be_visible(timeout=WAIT)
+    await tap_size(page, "main button")
+    await join.click()
+    waiting = page.locator(".waiting-room")
+    await expect(waiting).to_contain_text("คุณอยู่คิวที่ 1")
+    await expect(waiting).to_contain_text("ปิดแอปได้เลย")
+    await fits(page, "the waiting room at 360 px and 200 % text")
+    await shot(page, "w2-waiting-room-th")
+
+    # The worker lets them in; the screen asks again when the server said and offers the confirmation.
+    confirm = page.locator("button:has-text('ยืนยันลงทะเบียน')")
+    await expect(confirm).to_be_visible(timeout=WAIT)
+    await expect(waiting).to_contain_text("กรุณาลงทะเบียนก่อนเวลา")
+    await tap_size(page, ".waiting-room button")
+    await fits(page, "the turn at 360 px and 200 % text")
+    await shot(page, "w3-your-turn-th")
+    await confirm.click()
+    await expect(waiting).to_contain_text("ลงทะเบียนเรียบร้อยแล้ว", timeout=WAIT)
+    reference = await page.locator(".reference").inner_text()
+    assert reference.startswith(wallet["id"].replace("-", "")[:6].upper())
+    await fits(page, "the registration at 360 px and 200 % text")
+    await shot(page, "w4-registered-th")
+
+    # The same again (another tap, another device): the same registration, once.
+    again = await api(page, "POST", f"/api/v1/programmes/{wallet['id']}/registrations")
+    assert again["reference"] == reference
+    counts = await api(kanda, "GET", made)
+    [mine] = [entry for entry in counts if entry["programme"]["id"] == wallet["id"]]
+    assert (mine["joined"], mine["admitted"], mine["registered"]) == (1, 1, 1)
+    await kanda.reload()
+    await kanda.click(".segmented button:text-is('โครงการลงทะเบียน')")
+    card = kanda.locator("li.card", has_text="โครงการเงินดิจิทัล")
+    await expect(card.locator("div", has_text="ลงทะเบียนแล้ว").locator("dd")).to_have_text("1", timeout=WAIT)
+
+    # "Your turn" reached the inbox, in Thai.
+    await page.goto(f"{base}/inbox")
+    await expect(page.locator(".message", has_text="ถึงคิวของคุณแล้ว")).to_be_visible(timeout=WAIT)
