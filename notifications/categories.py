@@ -17,6 +17,7 @@ CATEGORY_NAMES: dict[str, tuple[str, str]] = {
     "applications": ("คำขอที่ยื่นไว้", "Your applications"),
     "entitlements": ("สิทธิ์และสวัสดิการของคุณ", "Your entitlements"),
     "delegation": ("ผู้ทำแทนคุณและคนที่คุณทำแทน", "People acting for you, and for whom you act"),
+    "turns": ("ถึงคิวที่คุณจองไว้", "Your turn in a line you joined"),
     "safety": ("ความปลอดภัยและเหตุฉุกเฉิน", "Safety and emergencies"),
     "bills": ("บิลและค่าบริการ", "Bills"),
     "welfare": ("สวัสดิการ", "Welfare"),
@@ -33,8 +34,8 @@ CATEGORY_NAMES: dict[str, tuple[str, str]] = {
     "general": ("ข่าวสารทั่วไป", "General news"),
 }
 # The platform sends these itself (payments, application updates, entitlement changes, notices about
-# acting for someone).
-PLATFORM_CATEGORIES = frozenset({"payments", "applications", "entitlements", "delegation"})
+# acting for someone, a waiting room's "your turn").
+PLATFORM_CATEGORIES = frozenset({"payments", "applications", "entitlements", "delegation", "turns"})
 
 
 async def notification_sources(resources: Resources, citizen_id: str) -> NotificationSources:

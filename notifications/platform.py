@@ -10,6 +10,7 @@ import hashlib
 
 from backend.core.db import Db
 from backend.core.tasks import UnitOfWork
+from notifications.schemas import Urgency
 from notifications.service import enqueue_notification
 
 DELEGATION_CATEGORY = "delegation"
@@ -43,6 +44,7 @@ async def send_from_platform(
     texts: dict[str, str],
     url: str | None,
     idempotency_key: str,
+    urgency: Urgency = "normal",
 ) -> str | None:
     """The notice's id, or None when one with this key was already written to this citizen (a retried
     step writes no second notice). The key is the platform's own, so it never meets an agency's."""
@@ -65,7 +67,7 @@ async def send_from_platform(
         template_id=None,
         texts=texts,
         url=url,
-        urgency="normal",
+        urgency=urgency,
         ttl_seconds=_TTL_SECONDS,
         idempotency_key=idempotency_key,
         request_hash=hashlib.sha256(idempotency_key.encode()).digest(),

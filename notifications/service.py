@@ -53,7 +53,9 @@ FINAL_STATUSES = frozenset({"delivered", "permanent-failure", "technical-failure
 # Messages about the citizen's own money or safety, sent as urgent, reach them whatever their
 # opt-outs and quiet hours say (documented in the README). An agency's say-so is not enough: only the
 # platform's own messages and agencies approved for emergency alerts may use these categories.
-RESERVED_CATEGORIES = frozenset({"payments", "safety"})
+# "turns": a waiting room's "your turn, register within ten minutes", which the citizen asked for by
+# joining the line; held back by quiet hours it would arrive after their place had lapsed.
+RESERVED_CATEGORIES = frozenset({"payments", "safety", "turns"})
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]{0,39})\}")
 _TEXT_FIELDS = ("title_th", "title_en", "body_th", "body_en")
 _RETENTION_BATCH = 5000

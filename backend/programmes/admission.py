@@ -19,7 +19,8 @@ from notifications.platform import send_from_platform
 
 MAX_BURST_SECONDS = 2.0
 TELL_BATCH = 200  # people one "your turn" task writes to: a short transaction, spread over the workers
-CATEGORY = "applications"  # "คำขอที่ยื่นไว้": the platform's own category for a citizen's requests
+# Urgent in the platform's reserved "turns": the push passes quiet hours, as the window will not wait.
+CATEGORY = "turns"
 
 
 class AdmittedBatch(msgspec.Struct, frozen=True):
@@ -104,4 +105,5 @@ async def tell_admitted(ctx: TaskContext, batch: AdmittedBatch) -> None:
             },
             url=f"/programmes/{batch.programme_id}",
             idempotency_key=f"programme-turn:{batch.programme_id}",
+            urgency="high",
         )

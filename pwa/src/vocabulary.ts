@@ -66,6 +66,7 @@ const vocabulary = {
     applications: { th: "คำขอที่ยื่นไว้", en: "Your applications" },
     entitlements: { th: "สิทธิ์และสวัสดิการของคุณ", en: "Your entitlements" },
     delegation: { th: "ผู้ทำแทนคุณและคนที่คุณทำแทน", en: "People acting for you, and for whom you act" },
+    turns: { th: "ถึงคิวที่คุณจองไว้", en: "Your turn in a line you joined" },
     safety: { th: "ความปลอดภัยและเหตุฉุกเฉิน", en: "Safety and emergencies" },
     bills: { th: "บิลและค่าบริการ", en: "Bills" },
     welfare: { th: "สวัสดิการ", en: "Welfare" },

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import uuid
 
 import httpx
 
 from backend.core.resources import Resources
+from notifications.queries import upsert_subscription
 from tests.helpers.notifications import run_until_idle
 from tests.helpers.programmes import Clock, new_programme
 from tests.integration.conftest import SignIn
@@ -238,3 +240,26 @@ async def test_a_counter_restored_from_an_old_snapshot_puts_nobody_into_a_gap_ah
     await resources.redis.set(keys[0], 2)
     later = await join_all([await sign_in() for _ in range(4)], programme_id)
     assert sorted(later) == [7, 8, 9, 10]
+
+
+async def test_the_turn_passes_quiet_hours_as_its_window_would_not_wait(
+    resources: Resources, sign_in: SignIn
+) -> None:
+    """Held back by quiet hours, "your turn" would arrive after the ten minutes to register had gone;
+    the citizen asked for it by joining, so it goes at once (the platform's reserved "turns")."""
+    programme_id = await new_programme(resources, sign_in)
+    citizen = await sign_in()
+    await upsert_subscription(
+        resources.pool, citizen_id=(await citizen.get("/api/v1/me")).json()["id"],
+        endpoint=f"https://push.example.org/{uuid.uuid4().hex}", p256dh="B" + "A" * 86, auth="A" * 22,
+        user_agent="test",
+    )  # fmt: skip
+    quiet_all_day = {"quiet_hours": {"start": "00:00:00", "end": "23:59:00"}}
+    assert (await citizen.put("/api/v1/me/notification-preferences", json=quiet_all_day)).status_code == 200
+    await join_all([citizen], programme_id)
+    await Clock().tick(resources)
+    await run_until_idle(resources)  # the push itself fails: push.example.org is no push service here
+    row = await resources.pool.fetchrow("SELECT urgency, status, status_reason FROM notifications")
+    assert row is not None
+    assert row["urgency"] == "high"
+    assert not (row["status_reason"] or "").startswith("Quiet hours"), dict(row)

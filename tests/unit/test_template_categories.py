@@ -19,8 +19,10 @@ def _decoded(**changes: str) -> NewTemplate:
 
 
 def test_the_categories_a_template_may_take_are_the_named_ones() -> None:
-    # Notices about acting for someone come from the platform alone: no agency template takes them.
-    assert list(get_args(TemplateCategory)) == [key for key in CATEGORY_NAMES if key != "delegation"]
+    # Notices about acting for someone and a waiting room's "your turn" come from the platform alone.
+    assert list(get_args(TemplateCategory)) == [
+        key for key in CATEGORY_NAMES if key not in ("delegation", "turns")
+    ]
 
 
 def test_a_named_category_is_taken_and_an_agencys_own_word_refused_with_the_field_named() -> None:

@@ -5,6 +5,7 @@ export const applicationWords = {
   // Applications: the form
   myApplications: { th: "คำขอของฉัน", en: "My applications" },
   myDocuments: { th: "เอกสารของฉัน", en: "My documents" },
+  programmes: { th: "ลงทะเบียนโครงการ", en: "Register for a programme" },
   fee: { th: "ค่าธรรมเนียม", en: "Fee" },
   feeAfterApproval: { th: "ชำระด้วย Thai QR เมื่อคำขอได้รับอนุมัติ", en: "Paid by Thai QR once your application is approved" },
   noFee: { th: "ไม่มีค่าธรรมเนียม", en: "No fee" },
