@@ -9,7 +9,7 @@ from playwright.async_api import BrowserContext, expect
 
 from backend.demo.people import DEMO_PEOPLE_BY_KEY
 from tests.helpers.genuine import agency_system, register_sms
-from tests.helpers.pwa import DemoApp, log_in, require_pwa_build, shot
+from tests.helpers.pwa import PHONE, DemoApp, log_in, require_pwa_build, shot
 
 require_pwa_build()
 
@@ -50,7 +50,7 @@ async def test_an_agency_admin_adds_an_sms_name_in_the_console_and_it_is_publish
     demo_app: DemoApp, browser_context: BrowserContext
 ) -> None:
     page = await browser_context.new_page()
-    await page.set_viewport_size({"width": 360, "height": 740})
+    await page.set_viewport_size(PHONE)
     await log_in(page, demo_app.base, "Kanda Phudulae", "/console")
     await page.click(".segmented button:text-is('ช่องทางทางการ')")
     await expect(page.locator(".senders")).to_contain_text("DemoWelfare")  # the demo's approved one
@@ -65,7 +65,7 @@ async def test_an_agency_admin_adds_an_sms_name_in_the_console_and_it_is_publish
     await shot(page, "95-console-official-channels-th")
 
     admin = await browser_context.new_page()
-    await admin.set_viewport_size({"width": 360, "height": 740})
+    await admin.set_viewport_size(PHONE)
     await log_in(admin, demo_app.base, "Anan Dulaerabop", "/console")
     waiting = admin.locator("li", has=admin.locator("h4", has_text="WelfareNews"))
     await expect(waiting).to_contain_text("กรมสวัสดิการสาธิต")
