@@ -11,15 +11,23 @@ import re
 from typing import Any
 
 from PIL import Image, ImageDraw
-from playwright.async_api import APIRequestContext, BrowserContext, FilePayload, Page, ViewportSize
+from playwright.async_api import APIRequestContext, BrowserContext, FilePayload, Page
 
-from tests.helpers.pwa import DemoApp, fits, log_in, pay_at_the_demo_bank, require_pwa_build, shot
+from tests.helpers.pwa import (
+    TALL_PHONE,
+    DemoApp,
+    Phones,
+    fits,
+    log_in,
+    pay_at_the_demo_bank,
+    require_pwa_build,
+    shot,
+)
 
 require_pwa_build()
-# Its fixtures, demo_app (one demo app for this module) and browser_context (a browser per test), are in
-# tests/plugins/browser.py.
+# Its fixtures, demo_app (one demo app for this module) and phones (the citizen's and the receiver's), are
+# in tests/plugins/browser.py.
 
-PHONE = ViewportSize(width=360, height=800)
 SCHOOL = "Tokyo Metropolitan Hibiya High School"
 CERTIFICATE_TH = "หนังสือรับรองการเทียบวุฒิการศึกษา"
 WAIT = 30_000  # a shared machine: generous, but always waiting for something, never sleeping
@@ -84,9 +92,9 @@ class Officer:
         assert moved["state"] == state
 
 
-async def _officer(browser_context: BrowserContext, base: str) -> Officer:
-    assert browser_context.browser is not None
-    context = await browser_context.browser.new_context()
+async def _officer(citizen: BrowserContext, base: str) -> Officer:
+    assert citizen.browser is not None
+    context = await citizen.browser.new_context()
     page = await context.new_page()
     await log_in(page, base, "Dara Truatsop", "/console")
     me = await (await context.request.get(f"{base}/api/v1/me")).json()
@@ -278,16 +286,16 @@ async def _receive(
 
 
 async def test_a_citizen_applies_pays_the_fee_gets_a_signed_certificate_and_shares_it_once(
-    demo_app: DemoApp, browser_context: BrowserContext
+    demo_app: DemoApp, phones: Phones
 ) -> None:
     base = demo_app.base
-    page = await browser_context.new_page()
-    await page.set_viewport_size(PHONE)
+    citizen = await phones(viewport=TALL_PHONE, permissions=["notifications"])
+    page = await citizen.new_page()
     await log_in(page, base, "Wipa Thamngan", "/")
     application_id, tracking = await _apply(page)
 
     # The agency reviews, approves and asks for the fee; the citizen sees it and pays by Thai QR.
-    officer = await _officer(browser_context, base)
+    officer = await _officer(citizen, base)
     await officer.move(application_id, "in_review")
     await officer.move(application_id, "approved", "เอกสารครบถ้วน")
     await officer.move(application_id, "fee_due")
@@ -314,8 +322,7 @@ async def test_a_citizen_applies_pays_the_fee_gets_a_signed_certificate_and_shar
 
     share_url = await _share(page, base, document["id"])
     certificate = await (await page.context.request.get(f"{base}{document['file_url']}")).body()
-    assert browser_context.browser is not None
-    receiver = await browser_context.browser.new_context(viewport=PHONE, locale="th-TH", bypass_csp=True)
+    receiver = await phones(viewport=TALL_PHONE)
     await _receive(receiver, base, share_url, certificate, document["verification_code"])
     await receiver.close()
 

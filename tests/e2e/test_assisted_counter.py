@@ -9,48 +9,20 @@ Screenshots land in ``tests/e2e/screenshots/``."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Iterator
 
-import pytest
-import pytest_asyncio
-from playwright.async_api import Browser, Page, ViewportSize, async_playwright, expect
+from playwright.async_api import Page, expect
 
 from backend.demo.people import DEMO_PEOPLE_BY_KEY
-from tests.helpers.pwa import CHROMIUM, FLAGS, DemoApp, fits, log_in, require_pwa_build, shot
-from tests.helpers.run_command import RunCommand, free_port
+from tests.helpers.pwa import DemoApp, Phones, fits, log_in, require_pwa_build, shot
 
 require_pwa_build()
 
-PHONE = ViewportSize(width=360, height=740)
 WAIT = 20_000
 POINT = "สำนักงานเขตบางรัก ช่อง 3"
 
 
-@pytest.fixture(scope="module")
-def demo_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoApp]:
-    var_dir = tmp_path_factory.mktemp("assisted") / "var"
-    agencies_port = free_port()
-    run = RunCommand(var_dir, free_port(), free_port(), agencies_port)
-    run.wait_until_ready()
-    try:
-        yield DemoApp(f"http://127.0.0.1:{run.port}", f"http://127.0.0.1:{agencies_port}", run.log)
-    finally:
-        assert run.ctrl_c() == 0
-
-
-@pytest_asyncio.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        try:
-            yield launched
-        finally:
-            await launched.close()
-
-
-async def _phone(browser: Browser, base: str, person: str, path: str) -> Page:
-    context = await browser.new_context(viewport=PHONE, locale="th-TH", bypass_csp=True)
-    page = await context.new_page()
+async def _phone(phones: Phones, base: str, person: str, path: str) -> Page:
+    page = await (await phones()).new_page()
     await log_in(page, base, person, path)
     return page
 
@@ -126,11 +98,11 @@ async def _he_sees_the_request_at_home_and_in_his_inbox(somchai: Page, base: str
 
 
 async def test_somchai_reads_out_a_code_somsri_helps_him_at_the_counter_and_he_sees_it_marked(
-    demo_app: DemoApp, browser: Browser
+    demo_app: DemoApp, phones: Phones
 ) -> None:
     base = demo_app.base
-    somchai = await _phone(browser, base, "Somchai Jaidee", "/settings")
-    somsri = await _phone(browser, base, "Somsri Jai-ngam", "/console")
+    somchai = await _phone(phones, base, "Somchai Jaidee", "/settings")
+    somsri = await _phone(phones, base, "Somsri Jai-ngam", "/console")
     code = await _he_makes_a_code(somchai)
     await _she_types_it_and_looks_at_his_bills(somsri, base, code)
 

@@ -12,14 +12,15 @@ import json
 import re
 from typing import Any
 
+import pytest
 from PIL import Image
-from playwright.async_api import APIRequestContext, BrowserContext, FilePayload, Page, ViewportSize
+from playwright.async_api import APIRequestContext, BrowserContext, FilePayload, Page
 
-from tests.helpers.pwa import DemoApp, fits, log_in, require_pwa_build, shot
+from tests.helpers.pwa import TALL_PHONE, DemoApp, fits, log_in, require_pwa_build, shot
 
 require_pwa_build()
 
-PHONE = ViewportSize(width=360, height=800)
+pytestmark = pytest.mark.phone(viewport=TALL_PHONE, permissions=["notifications"])
 WAIT = 30_000
 EQUIVALENCE_TH = "เทียบวุฒิการศึกษาจากต่างประเทศ"
 REPLACEMENT_TH = "ขอใบแทนประกาศนียบัตร"
@@ -98,11 +99,10 @@ async def _saved(page: Page, action: Any) -> None:
 
 
 async def test_a_start_page_before_login_and_check_your_answers_with_change_links_before_sending(
-    demo_app: DemoApp, browser_context: BrowserContext
+    demo_app: DemoApp, phone: BrowserContext
 ) -> None:
     base = demo_app.base
-    page = await browser_context.new_page()
-    await page.set_viewport_size(PHONE)
+    page = await phone.new_page()
     await page.goto(f"{base}/")
     # Not logged in: the tile opens the service's start page, written by the agency.
     await page.click(f".tile-open:has-text('{REPLACEMENT_TH}')", timeout=WAIT)
@@ -162,13 +162,12 @@ async def test_a_start_page_before_login_and_check_your_answers_with_change_link
 
 
 async def test_a_draft_starts_when_typed_keeps_every_answer_marks_the_unfit_and_can_be_discarded(
-    demo_app: DemoApp, browser_context: BrowserContext
+    demo_app: DemoApp, phone: BrowserContext
 ) -> None:
     base = demo_app.base
-    page = await browser_context.new_page()
-    await page.set_viewport_size(PHONE)
+    page = await phone.new_page()
     await log_in(page, base, "Thana Rakrian", "/")
-    api = await Api.of(browser_context, base)
+    api = await Api.of(phone, base)
     form = f"{base}/apply/{await _tile(page, base, EQUIVALENCE_TH)}/form"
 
     # Opening the form leaves nothing behind.
@@ -211,13 +210,12 @@ async def test_a_draft_starts_when_typed_keeps_every_answer_marks_the_unfit_and_
 
 
 async def test_a_reply_to_the_agency_carries_documents_checked_as_any_upload(
-    demo_app: DemoApp, browser_context: BrowserContext
+    demo_app: DemoApp, phone: BrowserContext
 ) -> None:
     base = demo_app.base
-    page = await browser_context.new_page()
-    await page.set_viewport_size(PHONE)
+    page = await phone.new_page()
     await log_in(page, base, "Pim Songkhao", "/")
-    api = await Api.of(browser_context, base)
+    api = await Api.of(phone, base)
     service = await api.call(
         "GET", f"/api/v1/tiles/{await _tile(page, base, REPLACEMENT_TH)}/application-service"
     )
@@ -229,8 +227,8 @@ async def test_a_reply_to_the_agency_carries_documents_checked_as_any_upload(
     await api.call("POST", f"/api/v1/applications/{draft['id']}/submit")
 
     # The agency asks for a document.
-    assert browser_context.browser is not None
-    office = await browser_context.browser.new_context()
+    assert phone.browser is not None
+    office = await phone.browser.new_context()
     officer_page = await office.new_page()
     await log_in(officer_page, base, "Dara Truatsop", "/console")
     officer = await Api.of(office, base)

@@ -7,19 +7,16 @@ Screenshots in ``tests/e2e/screenshots/`` (60-69, 33-34 in English), each checke
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import pytest_asyncio
-from playwright.async_api import Browser, BrowserContext, Page, ViewportSize, async_playwright, expect
+from playwright.async_api import BrowserContext, Page, expect
 
 from backend.demo.people import DEMO_PEOPLE_BY_KEY
 from tests.helpers.console import api
-from tests.helpers.pwa import CHROMIUM, FLAGS, DemoApp, fits, log_in, require_pwa_build, shot
+from tests.helpers.pwa import DemoApp, Phones, fits, log_in, require_pwa_build, shot
 
 require_pwa_build()
 
-PHONE = ViewportSize(width=360, height=740)
 PWA_SRC = Path(__file__).parents[2] / "pwa" / "src"
 MALEE = "Malee Sukjai"
 SUPPORT = "Siri Chuailuea"
@@ -72,36 +69,20 @@ def _english_words() -> set[str]:
     return {word for word in words - shown_in_thai if "{" not in word and len(word) > 2}
 
 
-@pytest_asyncio.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        try:
-            yield launched
-        finally:
-            await launched.close()
-
-
-async def _phone(browser: Browser, language: str = "th", text_size: int = 100) -> BrowserContext:
-    context = await browser.new_context(
-        viewport=PHONE,
-        locale="th-TH",
-        bypass_csp=True,  # only so that shot() can inject axe-core
-    )
+async def _phone(phones: Phones, language: str = "th", text_size: int = 100) -> BrowserContext:
+    context = await phones()
     await context.add_init_script(
         f"localStorage.setItem('language', '{language}'); localStorage.setItem('text-size', '{text_size}');"
     )
     return context
 
 
-async def test_entitlements_tell_benefits_fees_and_statuses_apart(
-    demo_app: DemoApp, browser: Browser
-) -> None:
+async def test_entitlements_tell_benefits_fees_and_statuses_apart(demo_app: DemoApp, phones: Phones) -> None:
     """Item 3: what the citizen receives first, then what they could claim, then the rest; a fee is
     never offered as something they "may be eligible" for; amounts say their period."""
     for language, size, name in (("th", 100, "60-entitlements-th"), ("en", 100, "61-entitlements-en"),
                                  ("th", 200, "62-entitlements-th-200pc")):  # fmt: skip
-        context = await _phone(browser, language, size)
+        context = await _phone(phones, language, size)
         page = await context.new_page()
         await log_in(page, demo_app.base, MALEE, "/entitlements")
         await page.wait_for_selector("#claimable-title")
@@ -129,10 +110,10 @@ async def test_entitlements_tell_benefits_fees_and_statuses_apart(
         await context.close()
 
 
-async def test_what_the_citizen_receives_comes_first(demo_app: DemoApp, browser: Browser) -> None:
+async def test_what_the_citizen_receives_comes_first(demo_app: DemoApp, phones: Phones) -> None:
     """Item 3: Boonmee holds the state welfare card (a benefit she receives): "what you receive" leads
     the page, before what she could claim, her cover and the fee-paying services."""
-    context = await _phone(browser)
+    context = await _phone(phones)
     page = await context.new_page()
     await log_in(page, demo_app.base, "Boonmee Phophiang", "/entitlements")
     receiving = page.locator("section:has(> #receiving-title)")
@@ -152,13 +133,12 @@ async def test_what_the_citizen_receives_comes_first(demo_app: DemoApp, browser:
     assert positions == sorted(positions), (order, positions)  # first on the screen, not only in the DOM
     await fits(page, "entitlements with a benefit received")
     await shot(page, "69-entitlements-receiving-first-th")
-    await context.close()
 
 
-async def test_thai_screens_show_no_english(demo_app: DemoApp, browser: Browser) -> None:
+async def test_thai_screens_show_no_english(demo_app: DemoApp, phones: Phones) -> None:
     """Item 5: in Thai, no screen shows a string of the app's English words, nor an agency's English
     text where it gave a Thai one."""
-    context = await _phone(browser)
+    context = await _phone(phones)
     page = await context.new_page()
     await log_in(page, demo_app.base, MALEE, "/entitlements")
     await page.wait_for_selector("#claimable-title")
@@ -196,7 +176,6 @@ async def test_thai_screens_show_no_english(demo_app: DemoApp, browser: Browser)
         if found:
             seen[path] = found
     assert seen == {}, seen
-    await context.close()
 
 
 async def _credit_connector(page: Page) -> str:
@@ -206,15 +185,15 @@ async def _credit_connector(page: Page) -> str:
 
 
 async def test_who_accessed_my_data_pages_filters_and_keeps_staff_in_sight(
-    demo_app: DemoApp, browser: Browser
+    demo_app: DemoApp, phones: Phones
 ) -> None:
     """Item 9: in the citizen's language; repeated agency calls grouped so a support look-up stays
     near the top; filter by kind and by agency; "ดูเพิ่มเติม" pages back."""
-    citizen = await _phone(browser)
+    citizen = await _phone(phones)
     page = await citizen.new_page()
     await log_in(page, demo_app.base, MALEE, "/entitlements")
     await page.wait_for_selector("#claimable-title")
-    staff = await _phone(browser, "en")
+    staff = await _phone(phones, "en")
     support = await staff.new_page()
     await log_in(support, demo_app.base, SUPPORT, "/")
     malee = DEMO_PEOPLE_BY_KEY["malee"].national_id
@@ -250,7 +229,6 @@ async def test_who_accessed_my_data_pages_filters_and_keeps_staff_in_sight(
     await page.wait_for_function(_LISTED, arg=["สิทธิรักษาพยาบาล", 0])
     await shot(page, "64-data-access-filtered-th")
     await _the_record_in_english(page)
-    await citizen.close()
 
 
 # Whether the record lists ``text`` among its first ``among`` entries (0: in every entry listed).
@@ -279,10 +257,10 @@ async def _the_record_in_english(page: Page) -> None:
     await shot(page, "33-data-access-en")
 
 
-async def test_consent_is_informed_and_withdrawal_confirmed(demo_app: DemoApp, browser: Browser) -> None:
+async def test_consent_is_informed_and_withdrawal_confirmed(demo_app: DemoApp, phones: Phones) -> None:
     """Item 10: which agency, which data, what for and how long, then a confirmation; withdrawing asks
     once more; "needs your consent" is information, not an error."""
-    context = await _phone(browser)
+    context = await _phone(phones)
     page = await context.new_page()
     await log_in(page, demo_app.base, "Somchai Jaidee", "/entitlements")
     ask = page.locator(".consent-ask")
@@ -330,4 +308,3 @@ async def test_consent_is_informed_and_withdrawal_confirmed(demo_app: DemoApp, b
     await expect(page.get_by_role("button", name="I agree", exact=True)).to_be_visible()
     await fits(page, "the consent screen in English")
     await shot(page, "34-consent-terms-en")
-    await context.close()

@@ -8,22 +8,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 
-import pytest
 from playwright.async_api import BrowserContext, Page, ViewportSize, expect
 
 from tests.helpers.pwa import (
     PHONE,
     SCREENSHOTS,
     DemoApp,
+    Phones,
     fits,
     log_in,
     pay_at_the_demo_bank,
     require_pwa_build,
     shot,
 )
-from tests.helpers.run_command import RunCommand, free_port
 
 require_pwa_build()
 
@@ -37,18 +35,6 @@ THAI_MONTHS = (
     "กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม",
 )  # fmt: skip
 WAIT = 20_000
-
-
-@pytest.fixture(scope="module")
-def demo_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoApp]:
-    var_dir = tmp_path_factory.mktemp("citizen-settings") / "var"
-    agencies_port = free_port()
-    run = RunCommand(var_dir, free_port(), free_port(), agencies_port)
-    run.wait_until_ready()
-    try:
-        yield DemoApp(f"http://127.0.0.1:{run.port}", f"http://127.0.0.1:{agencies_port}", run.log)
-    finally:
-        assert run.ctrl_c() == 0
 
 
 def _today_in_thailand() -> dt.date:
@@ -267,44 +253,40 @@ async def test_notification_settings_devices_quiet_hours_and_mutes(
 
 
 async def test_sessions_are_named_in_words_and_end_one_or_all(
-    demo_app: DemoApp, phone: BrowserContext
+    demo_app: DemoApp, phone: BrowserContext, phones: Phones
 ) -> None:
     base = demo_app.base
-    assert phone.browser is not None
-    other = await phone.browser.new_context(viewport=PHONE, locale="th-TH", user_agent=IPHONE)
-    try:
-        elsewhere = await other.new_page()
-        await log_in(elsewhere, base, "Malee Sukjai", "/")
-        page = await phone.new_page()
-        await log_in(page, base, "Malee Sukjai", "/settings")
-        sessions = page.locator("li.session")
-        await sessions.nth(1).wait_for(timeout=WAIT)
-        texts = await sessions.all_inner_texts()
-        here = next(text for text in texts if "อุปกรณ์นี้" in text)
-        assert re.search(r"Chrome บน Linux · ใช้ล่าสุด \d\d:\d\d · อุปกรณ์นี้", here), here
-        assert any("Safari บน iOS (iPhone)" in text for text in texts), texts
-        assert "Mozilla" not in await page.inner_text("main")
-        await fits(page, "sessions")
-        await shot(page, "f8-sessions-th")
+    other = await phones(user_agent=IPHONE)
+    elsewhere = await other.new_page()
+    await log_in(elsewhere, base, "Malee Sukjai", "/")
+    page = await phone.new_page()
+    await log_in(page, base, "Malee Sukjai", "/settings")
+    sessions = page.locator("li.session")
+    await sessions.nth(1).wait_for(timeout=WAIT)
+    texts = await sessions.all_inner_texts()
+    here = next(text for text in texts if "อุปกรณ์นี้" in text)
+    assert re.search(r"Chrome บน Linux · ใช้ล่าสุด \d\d:\d\d · อุปกรณ์นี้", here), here
+    assert any("Safari บน iOS (iPhone)" in text for text in texts), texts
+    assert "Mozilla" not in await page.inner_text("main")
+    await fits(page, "sessions")
+    await shot(page, "f8-sessions-th")
 
-        # End the iPhone's session: it is logged out there.
-        iphone = sessions.filter(has_text="Safari บน iOS")
-        await iphone.locator("button").click()
-        await page.wait_for_selector("text=ออกจากระบบบน Safari บน iOS (iPhone) แล้ว", timeout=WAIT)
-        await expect(iphone).to_have_count(0)  # the list is loaded again
-        status = await elsewhere.evaluate("fetch('/api/v1/me').then(r => r.status)")
-        assert status == 401
+    # End the iPhone's session: it is logged out there.
+    iphone = sessions.filter(has_text="Safari บน iOS")
+    await iphone.locator("button").click()
+    await page.wait_for_selector("text=ออกจากระบบบน Safari บน iOS (iPhone) แล้ว", timeout=WAIT)
+    await expect(iphone).to_have_count(0)  # the list is loaded again
+    status = await elsewhere.evaluate("fetch('/api/v1/me').then(r => r.status)")
+    assert status == 401
 
-        await page.click("button.language")
-        await page.wait_for_selector("text=Where you are logged in")
-        here = await sessions.filter(has_text="this device").inner_text()
-        assert re.search(r"Chrome on Linux · last used \d\d:\d\d · this device", here), here
-        await shot(page, "f8-sessions-en")
+    await page.click("button.language")
+    await page.wait_for_selector("text=Where you are logged in")
+    here = await sessions.filter(has_text="this device").inner_text()
+    assert re.search(r"Chrome on Linux · last used \d\d:\d\d · this device", here), here
+    await shot(page, "f8-sessions-en")
 
-        # End all, after a confirmation: this one too.
-        await page.click("button:has-text('Log out everywhere')")
-        await page.click("button:has-text('Yes, log out everywhere')")
-        await page.wait_for_url(f"{base}/")
-        assert await page.evaluate("fetch('/api/v1/me').then(r => r.status)") == 401
-    finally:
-        await other.close()
+    # End all, after a confirmation: this one too.
+    await page.click("button:has-text('Log out everywhere')")
+    await page.click("button:has-text('Yes, log out everywhere')")
+    await page.wait_for_url(f"{base}/")
+    assert await page.evaluate("fetch('/api/v1/me').then(r => r.status)") == 401

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from playwright.async_api import BrowserContext, expect
+from playwright.async_api import expect
 
 from tests.helpers.console import agency_console, api, entry, fits_beside_tables, person, shows
-from tests.helpers.pwa import DemoApp, pay_at_the_demo_bank, require_pwa_build, shot
+from tests.helpers.pwa import DemoApp, Phones, pay_at_the_demo_bank, require_pwa_build, shot
 
 require_pwa_build()
 
@@ -27,10 +27,10 @@ AUDIENCE = "label.field:has(> span:text-is('ผู้รับ')) select"  # "�
 
 
 async def test_an_agency_edits_a_returned_tile_beside_the_reviewers_comment_and_retires_one_with_a_reason(  # noqa: PLR0915 (one journey, in order)
-    demo_app: DemoApp, browser_context: BrowserContext
+    demo_app: DemoApp, phones: Phones
 ) -> None:
     base = demo_app.base
-    page = await agency_console(browser_context, base, "บริการ (ไทล์)")
+    page = await agency_console(phones, base, "บริการ (ไทล์)")
     await page.click("button:text-is('สร้างไทล์ใหม่')")
     await page.get_by_label("ชื่อ (ไทย)").fill("เงินช่วยเหลือค่าเดินทางผู้สูงอายุ")
     await page.get_by_label("ชื่อ (อังกฤษ)").fill("Travel help for older people")
@@ -52,8 +52,7 @@ async def test_an_agency_edits_a_returned_tile_beside_the_reviewers_comment_and_
     await shows(page, "เงินช่วยเหลือค่าเดินทางผู้สูงอายุ", "รอผู้ดูแลระบบตรวจ")
 
     # The platform administrator returns it with a comment.
-    assert page.context.browser is not None
-    admin = await person(page.context.browser, base, "Anan Dulaerabop")
+    admin = await person(phones, base, "Anan Dulaerabop")
     agency_id = (await api(page, "GET", "/api/v1/me"))["roles"][0]["agency_id"]
     tiles = await api(page, "GET", f"/api/v1/agency/{agency_id}/tiles")
     [tile] = [t for t in tiles if t["draft"] and t["draft"]["title_en"] == "Travel help for older people"]
@@ -112,10 +111,10 @@ async def test_an_agency_edits_a_returned_tile_beside_the_reviewers_comment_and_
 
 
 async def test_an_agency_issues_a_bill_cancels_one_and_asks_for_a_refund_of_a_paid_one(  # noqa: PLR0915 (one journey)
-    demo_app: DemoApp, browser_context: BrowserContext
+    demo_app: DemoApp, phones: Phones
 ) -> None:
     base = demo_app.base
-    page = await agency_console(browser_context, base, "บิลและการชำระ")
+    page = await agency_console(phones, base, "บิลและการชำระ")
     await page.wait_for_selector("dl.summary")
     # The demo data's bills are there on the first run: one unpaid, one paid with its receipt, one cancelled.
     seeded = await page.inner_text("dl.summary")
@@ -160,8 +159,7 @@ async def test_an_agency_issues_a_bill_cancels_one_and_asks_for_a_refund_of_a_pa
     await shot(page, "65-agency-bill-issued")
 
     # The citizen pays the second at the demo bank.
-    assert page.context.browser is not None
-    citizen = await person(page.context.browser, base, "Malee Sukjai", "/bills")
+    citizen = await person(phones, base, "Malee Sukjai", "/bills")
     card = citizen.locator(".card", has_text="เดือนก่อน")
     await card.locator("button:has-text('ชำระด้วย QR')").click()
     await citizen.wait_for_selector("img.qr", timeout=WAIT)
@@ -206,10 +204,9 @@ async def test_an_agency_issues_a_bill_cancels_one_and_asks_for_a_refund_of_a_pa
 
 
 async def test_a_sender_fills_a_templates_placeholders_previews_confirms_the_reach_and_follows_progress(  # noqa: PLR0915 (one journey)
-    demo_app: DemoApp, browser_context: BrowserContext
+    demo_app: DemoApp, phones: Phones
 ) -> None:
-    assert browser_context.browser is not None
-    page = await person(browser_context.browser, demo_app.base, "Pim Songkhao", "/console")
+    page = await person(phones, demo_app.base, "Pim Songkhao", "/console")
     await page.click(".segmented button:text-is('แม่แบบข้อความ')")
     # The help text shows the placeholder syntax the backend reads: {name}.
     label = page.locator("label.field", has_text="ใส่ข้อมูลเฉพาะคนด้วยวงเล็บปีกกา เช่น {amount}")
@@ -252,7 +249,7 @@ async def test_a_sender_fills_a_templates_placeholders_previews_confirms_the_rea
 
     # To an age range: the number it reaches, first scheduled for tomorrow, then one sent now. Somchai
     # (68) has used the app, so he is a citizen the platform knows.
-    await (await person(browser_context.browser, demo_app.base, "Somchai Jaidee")).context.close()
+    await (await person(phones, demo_app.base, "Somchai Jaidee")).context.close()
     await page.locator(AUDIENCE).select_option(label="ประชาชนตามช่วงอายุ")
     await page.get_by_label("อายุตั้งแต่").fill("60")
     await page.get_by_label("อายุถึง").fill("120")

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from playwright.async_api import BrowserContext, Page
+from playwright.async_api import Page
 
 from tests.helpers.console import api, person
-from tests.helpers.pwa import DemoApp, fits, require_pwa_build, shot
+from tests.helpers.pwa import DemoApp, Phones, fits, require_pwa_build, shot
 
 require_pwa_build()
 
@@ -34,15 +34,14 @@ async def _reach_shown(page: Page, agency_id: int, audience: dict[str, Any]) -> 
 
 
 async def test_a_sender_sees_how_many_each_kind_of_audience_reaches_before_sending(
-    demo_app: DemoApp, browser_context: BrowserContext
+    demo_app: DemoApp, phones: Phones
 ) -> None:
-    assert browser_context.browser is not None
-    page = await person(browser_context.browser, demo_app.base, "Pim Songkhao", "/console")
+    page = await person(phones, demo_app.base, "Pim Songkhao", "/console")
     [role] = [row for row in (await api(page, "GET", "/api/v1/me"))["roles"] if row["agency_id"] is not None]
     agency_id = role["agency_id"]
     [tile, *_] = [t for t in await api(page, "GET", f"/api/v1/agency/{agency_id}/tiles") if t["published"]]
     # Malee follows one of the agency's tiles: both follower audiences reach at least her.
-    malee = await person(browser_context.browser, demo_app.base, "Malee Sukjai")
+    malee = await person(phones, demo_app.base, "Malee Sukjai")
     await api(malee, "PUT", f"/api/v1/tiles/{tile['id']}/favourite")
     inbox_before = (await api(malee, "GET", "/api/v1/inbox"))["items"]
 

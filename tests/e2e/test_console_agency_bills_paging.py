@@ -8,10 +8,10 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from playwright.async_api import BrowserContext, Page
+from playwright.async_api import Page
 
 from tests.helpers.console import api, person
-from tests.helpers.pwa import DemoApp, require_pwa_build, shot
+from tests.helpers.pwa import DemoApp, Phones, require_pwa_build, shot
 
 require_pwa_build()
 
@@ -38,10 +38,9 @@ async def _shown(page: Page) -> list[str]:
 
 
 async def test_the_bills_list_shows_twenty_then_the_rest_on_show_more(
-    demo_app: DemoApp, browser_context: BrowserContext
+    demo_app: DemoApp, phones: Phones
 ) -> None:
-    assert browser_context.browser is not None
-    page = await person(browser_context.browser, demo_app.base, "Kanda Phudulae", "/console")
+    page = await person(phones, demo_app.base, "Kanda Phudulae", "/console")
     await _issue(page)
     await page.reload()
     await page.click(".segmented button:text-is('บิลและการชำระ')")

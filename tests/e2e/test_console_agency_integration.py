@@ -5,10 +5,10 @@ live and returns it, and the seeded new connector, with comments written in his 
 
 from __future__ import annotations
 
-from playwright.async_api import BrowserContext, expect
+from playwright.async_api import expect
 
 from tests.helpers.console import agency_console, api, entry, fits_beside_tables, person, shows
-from tests.helpers.pwa import DemoApp, fits, require_pwa_build, shot
+from tests.helpers.pwa import DemoApp, Phones, fits, require_pwa_build, shot
 
 require_pwa_build()
 
@@ -16,9 +16,9 @@ WAIT = 30_000
 
 
 async def test_an_agency_admin_sets_its_webhook_and_manages_its_machine_clients_in_the_console(
-    demo_app: DemoApp, browser_context: BrowserContext
+    demo_app: DemoApp, phones: Phones
 ) -> None:
-    page = await agency_console(browser_context, demo_app.base, "เว็บฮุก")
+    page = await agency_console(phones, demo_app.base, "เว็บฮุก")
     await page.get_by_label("ที่อยู่รับแจ้ง (https)").fill("https://welfare.demo.invalid/platform-events")
     await page.click("button:text-is('บันทึกที่อยู่')")
     await page.wait_for_selector("text=บันทึกแล้ว รหัสลับสำหรับตรวจลายมือชื่อแสดงครั้งเดียวด้านล่าง")
@@ -54,9 +54,9 @@ async def test_an_agency_admin_sets_its_webhook_and_manages_its_machine_clients_
 
 
 async def test_an_agency_admin_tests_a_connector_reads_its_health_and_edits_its_purpose(  # noqa: PLR0915 (one journey, in order)
-    demo_app: DemoApp, browser_context: BrowserContext
+    demo_app: DemoApp, phones: Phones
 ) -> None:
-    page = await agency_console(browser_context, demo_app.base, "ตัวเชื่อมต่อ")
+    page = await agency_console(phones, demo_app.base, "ตัวเชื่อมต่อ")
     card = entry(page, "เบี้ยยังชีพผู้สูงอายุ")
     await card.wait_for()
     shown = await card.inner_text()
@@ -109,8 +109,7 @@ async def test_an_agency_admin_tests_a_connector_reads_its_health_and_edits_its_
 
     # The platform admin returns both in his console, each with a comment written in its form; the
     # change shows what is proposed beside what is live now.
-    assert page.context.browser is not None
-    admin = await person(page.context.browser, demo_app.base, "Anan Dulaerabop", "/console")
+    admin = await person(phones, demo_app.base, "Anan Dulaerabop", "/console")
     change_comment = "โปรดระบุว่าวันจ่ายเงินมาจากระบบใด"
     new_comment = "โปรดลดอายุขั้นต่ำให้ตรงกับเกณฑ์เบี้ยยังชีพ"
     change = admin.locator("li.review-item", has=admin.locator("h4:has-text('ขอแก้ไขตัวเชื่อมต่อที่ใช้งานอยู่')"))
@@ -153,9 +152,9 @@ async def test_an_agency_admin_tests_a_connector_reads_its_health_and_edits_its_
 
 
 async def test_an_agency_admin_registers_a_connector_in_thai_and_it_waits_for_review(
-    demo_app: DemoApp, browser_context: BrowserContext
+    demo_app: DemoApp, phones: Phones
 ) -> None:
-    page = await agency_console(browser_context, demo_app.base, "ตัวเชื่อมต่อ")
+    page = await agency_console(phones, demo_app.base, "ตัวเชื่อมต่อ")
     form = page.locator("form[aria-labelledby=register-connector]")
     await form.wait_for()
     await form.get_by_label("ชื่อภายใน (a-z, 0-9, -)").fill("housing-aid")

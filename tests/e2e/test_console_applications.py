@@ -19,7 +19,7 @@ from playwright.async_api import Browser, BrowserContext, Page
 
 from backend.demo.people import DEMO_PEOPLE_BY_KEY
 from tests.helpers.console import api
-from tests.helpers.pwa import DemoApp, log_in, require_pwa_build, shot
+from tests.helpers.pwa import PHONE, DemoApp, log_in, require_pwa_build, shot
 
 require_pwa_build()
 
@@ -275,7 +275,7 @@ async def test_an_officer_issues_the_certificate_of_an_approved_application_in_e
     await last.locator("label:has-text('Label (Thai)') input").fill("หมายเหตุ")
     await last.locator("label:has-text('Label (English)') input").fill("Remark")
     await last.locator("label:has-text('Value') input").fill("Issued for further study")
-    await page.set_viewport_size({"width": 360, "height": 740})
+    await page.set_viewport_size(PHONE)
     overflow = await page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"the application is {overflow}px wider than a 360 px phone"
     await shot(page, "45-agency-issue-certificate-360px")
@@ -290,7 +290,7 @@ async def test_an_officer_issues_the_certificate_of_an_approved_application_in_e
     await shot(page, "46-agency-certificate-issued")
 
     # On a phone the list is one block per application, each value named.
-    await page.set_viewport_size({"width": 360, "height": 740})
+    await page.set_viewport_size(PHONE)
     await page.click("button:has-text('Back to the list')")
     await page.wait_for_selector(f"button:text-is('{second['tracking_number']}')")
     assert await page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
@@ -325,7 +325,7 @@ async def test_an_application_a_daughter_submitted_for_her_father_says_so_to_the
     application = await _apply_for_equivalence(suda, "Osaka Prefectural Kitano High School", grant["id"])
 
     page = await browser_context.new_page()
-    await page.set_viewport_size({"width": 360, "height": 740})
+    await page.set_viewport_size(PHONE)
     await log_in(page, base, "Dara Truatsop", "/console")
     await page.click("button:text-is('คำขอ')")
     await page.select_option("label:has-text('แสดงสถานะ') select", "submitted")

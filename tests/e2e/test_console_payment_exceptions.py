@@ -15,7 +15,7 @@ from playwright.async_api import BrowserContext, Page
 
 from payments.service import qr_payload
 from tests.helpers.console import api
-from tests.helpers.pwa import DemoApp, log_in, require_pwa_build, shot
+from tests.helpers.pwa import PHONE, DemoApp, log_in, require_pwa_build, shot
 
 require_pwa_build()
 
@@ -64,7 +64,7 @@ async def test_support_accepts_one_exception_refunds_another_and_records_the_ban
 ) -> None:
     base = demo_app.base
     page = await browser_context.new_page()
-    await page.set_viewport_size({"width": 360, "height": 740})
+    await page.set_viewport_size(PHONE)
     await _prayoon_starts_paying_and_his_bank_sends_too_little(page, browser_context, base)
 
     await log_in(page, base, "Siri Chuailuea", "/console")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from playwright.async_api import BrowserContext, Page
 
 from tests.helpers.console import api
-from tests.helpers.pwa import DemoApp, fits, log_in, require_pwa_build, shot
+from tests.helpers.pwa import PHONE, DemoApp, fits, log_in, require_pwa_build, shot
 
 require_pwa_build()
 
@@ -34,7 +34,7 @@ async def test_a_platform_admin_reviews_tiles_and_connectors_and_runs_agencies_a
 ) -> None:
     base = demo_app.base
     page = await browser_context.new_page()
-    await page.set_viewport_size({"width": 360, "height": 740})
+    await page.set_viewport_size(PHONE)
     await log_in(page, base, "Anan Dulaerabop", "/console")
     await page.wait_for_selector("h1:has-text('คอนโซลเจ้าหน้าที่')")
 
@@ -121,7 +121,7 @@ async def test_a_platform_admin_grants_a_role_then_revokes_it_after_confirming_o
     demo_app: DemoApp, browser_context: BrowserContext
 ) -> None:
     page = await browser_context.new_page()
-    await page.set_viewport_size({"width": 360, "height": 740})
+    await page.set_viewport_size(PHONE)
     await log_in(page, demo_app.base, "Anan Dulaerabop", "/console")
     grant = page.locator("form[aria-labelledby=grant-title]")
     await grant.locator("label:has-text('บทบาท') select").select_option("support")

@@ -11,7 +11,7 @@ import uuid
 from playwright.async_api import BrowserContext
 
 from tests.helpers.console import api
-from tests.helpers.pwa import DemoApp, log_in, require_pwa_build, shot
+from tests.helpers.pwa import PHONE, DemoApp, log_in, require_pwa_build, shot
 
 require_pwa_build()
 
@@ -24,7 +24,7 @@ async def test_support_reads_a_citizens_message_and_payment_in_thai_and_sends_ag
 ) -> None:
     base = demo_app.base
     page = await browser_context.new_page()
-    await page.set_viewport_size({"width": 360, "height": 740})
+    await page.set_viewport_size(PHONE)
     await log_in(page, base, "Malee Sukjai", "/bills")
     [bill, *_] = [row for row in await api(page, "GET", "/api/v1/bills") if row["status"] == "unpaid"]
     await api(page, "POST", f"/api/v1/bills/{bill['id']}/payments", {"idempotency_key": uuid.uuid4().hex})

@@ -10,11 +10,11 @@ from __future__ import annotations
 import base64
 import re
 
-from playwright.async_api import BrowserContext, Page
+from playwright.async_api import Page
 
 from tests.helpers.catalogue import tile
 from tests.helpers.console import api, person
-from tests.helpers.pwa import DemoApp, require_pwa_build, shot
+from tests.helpers.pwa import DemoApp, Phones, require_pwa_build, shot
 
 require_pwa_build()
 
@@ -97,15 +97,13 @@ class Walk:
 
 
 async def test_each_staff_member_walks_their_console_in_thai_at_360_px(  # noqa: PLR0915 (one walk, in order)
-    demo_app: DemoApp, browser_context: BrowserContext
+    demo_app: DemoApp, phones: Phones
 ) -> None:
     base = demo_app.base
-    browser = browser_context.browser
-    assert browser is not None
     dialogs: list[str] = []
 
     async def staff(name: str) -> Page:
-        page = await person(browser, base, name, "/console")
+        page = await person(phones, base, name, "/console")
         page.on("dialog", lambda dialog: dialogs.append(dialog.message))
         await page.wait_for_selector("h1:has-text('คอนโซลเจ้าหน้าที่')")
         return page

@@ -9,57 +9,27 @@ Screenshots land in ``tests/e2e/screenshots/``."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-
-import pytest
-import pytest_asyncio
-from playwright.async_api import Browser, Page, ViewportSize, async_playwright, expect
+from playwright.async_api import Page, expect
 
 from backend.demo.people import DEMO_PEOPLE_BY_KEY
 from tests.helpers.pwa import (
-    CHROMIUM,
-    FLAGS,
     DemoApp,
+    Phones,
     fits,
     log_in,
     pay_at_the_demo_bank,
     require_pwa_build,
     shot,
 )
-from tests.helpers.run_command import RunCommand, free_port
 
 require_pwa_build()
 
-PHONE = ViewportSize(width=360, height=740)
 WAIT = 20_000
 
 
-@pytest.fixture(scope="module")
-def demo_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoApp]:
-    var_dir = tmp_path_factory.mktemp("delegation") / "var"
-    agencies_port = free_port()
-    run = RunCommand(var_dir, free_port(), free_port(), agencies_port)
-    run.wait_until_ready()
-    try:
-        yield DemoApp(f"http://127.0.0.1:{run.port}", f"http://127.0.0.1:{agencies_port}", run.log)
-    finally:
-        assert run.ctrl_c() == 0
-
-
-@pytest_asyncio.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        try:
-            yield launched
-        finally:
-            await launched.close()
-
-
-async def _phone(browser: Browser, base: str, person: str) -> Page:
+async def _phone(phones: Phones, base: str, person: str) -> Page:
     """A phone of the person's own, in Thai, logged in and on the settings screen."""
-    context = await browser.new_context(viewport=PHONE, locale="th-TH", bypass_csp=True)
-    page = await context.new_page()
+    page = await (await phones()).new_page()
     await log_in(page, base, person, "/settings")
     await page.locator("#delegation-title").wait_for(timeout=WAIT)
     return page
@@ -161,9 +131,9 @@ async def _his_record_names_her_for_each_step(somchai: Page, base: str) -> None:
     await shot(somchai, "d5-data-access-names-the-daughter-th")
 
 
-async def _support_sees_who_acts_for_him_masked(browser: Browser, base: str) -> None:
+async def _support_sees_who_acts_for_him_masked(phones: Phones, base: str) -> None:
     """Siri at the support desk, helping Somchai: his daughter, named, her national ID masked."""
-    context = await browser.new_context(viewport=PHONE, locale="th-TH", bypass_csp=True)
+    context = await phones()
     page = await context.new_page()
     await log_in(page, base, "Siri Chuailuea", "/console")
     await page.fill("label:has-text('เลขประจำตัวประชาชน') input", DEMO_PEOPLE_BY_KEY["somchai"].national_id)
@@ -177,16 +147,16 @@ async def _support_sees_who_acts_for_him_masked(browser: Browser, base: str) -> 
 
 
 async def test_somchai_asks_his_daughter_to_act_for_him_she_accepts_and_he_ends_it(
-    demo_app: DemoApp, browser: Browser
+    demo_app: DemoApp, phones: Phones
 ) -> None:
     base = demo_app.base
-    suda = await _phone(browser, base, "Suda Jaidee")  # she has logged in once: he can find her
-    somchai = await _phone(browser, base, "Somchai Jaidee")
+    suda = await _phone(phones, base, "Suda Jaidee")  # she has logged in once: he can find her
+    somchai = await _phone(phones, base, "Somchai Jaidee")
     await _he_asks_her(somchai)
     await _she_accepts_and_acts_for_him(suda, base)
     await _his_inbox_tells_him_what_she_did(somchai, base)
     await _his_record_names_her_for_each_step(somchai, base)
-    await _support_sees_who_acts_for_him_masked(browser, base)
+    await _support_sees_who_acts_for_him_masked(phones, base)
 
     # He ends it; from her next look it has ended.
     await somchai.goto(f"{base}/settings")

@@ -11,7 +11,7 @@ import asyncpg
 from pgserver.utils import PostmasterInfo
 from playwright.async_api import BrowserContext, Page, expect
 
-from tests.helpers.pwa import SCREENSHOTS, DemoApp, fits, log_in, require_pwa_build, shot
+from tests.helpers.pwa import PHONE, SCREENSHOTS, DemoApp, fits, log_in, require_pwa_build, shot
 
 require_pwa_build()
 
@@ -87,7 +87,7 @@ async def test_the_bottom_bar_in_english_and_thai_keeps_its_labels_whole_beside_
             await expect(logout).to_be_in_viewport()
             await page.screenshot(path=str(SCREENSHOTS / f"71-more-{width}px-{size}-{language}.png"))
             await page.click("nav.bottom button.more")
-        await page.set_viewport_size({"width": 360, "height": 740})
+        await page.set_viewport_size(PHONE)
 
 
 async def test_the_inbox_pages_back_and_a_deleted_message_comes_back_with_undo(

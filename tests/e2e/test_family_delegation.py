@@ -6,43 +6,15 @@ Screenshots land in ``tests/e2e/screenshots/``."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-
-import pytest
-import pytest_asyncio
-from playwright.async_api import Browser, Page, ViewportSize, async_playwright, expect
+from playwright.async_api import BrowserContext, Page, expect
 
 from backend.demo.people import DEMO_FAMILIES
-from tests.helpers.pwa import CHROMIUM, FLAGS, DemoApp, fits, log_in, require_pwa_build, shot
-from tests.helpers.run_command import RunCommand, free_port
+from tests.helpers.pwa import DemoApp, fits, log_in, require_pwa_build, shot
 
 require_pwa_build()
 
-PHONE = ViewportSize(width=360, height=740)
 WAIT = 20_000
 PHUM = next(family for family in DEMO_FAMILIES if family.adult == "malee")
-
-
-@pytest.fixture(scope="module")
-def demo_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoApp]:
-    var_dir = tmp_path_factory.mktemp("family") / "var"
-    agencies_port = free_port()
-    run = RunCommand(var_dir, free_port(), free_port(), agencies_port)
-    run.wait_until_ready()
-    try:
-        yield DemoApp(f"http://127.0.0.1:{run.port}", f"http://127.0.0.1:{agencies_port}", run.log)
-    finally:
-        assert run.ctrl_c() == 0
-
-
-@pytest_asyncio.fixture
-async def browser() -> AsyncIterator[Browser]:
-    async with async_playwright() as playwright:
-        launched = await playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        try:
-            yield launched
-        finally:
-            await launched.close()
 
 
 async def _fill_child(page: Page, year_be: str) -> None:
@@ -55,11 +27,10 @@ async def _fill_child(page: Page, year_be: str) -> None:
 
 
 async def test_malee_adds_her_son_under_15_and_reads_his_entitlements_for_him(
-    demo_app: DemoApp, browser: Browser
+    demo_app: DemoApp, phone: BrowserContext
 ) -> None:
     base = demo_app.base
-    context = await browser.new_context(viewport=PHONE, locale="th-TH", bypass_csp=True)
-    malee = await context.new_page()
+    malee = await phone.new_page()
     await log_in(malee, base, "Malee Sukjai", "/settings")
     form = malee.locator("form.family")
     await expect(form).to_be_visible(timeout=WAIT)
@@ -106,4 +77,3 @@ async def test_malee_adds_her_son_under_15_and_reads_his_entitlements_for_him(
         f"ยืนยันว่าคุณเป็นบิดาหรือมารดาของ {PHUM.child_name_th}", timeout=WAIT
     )
     await shot(malee, "f5-her-data-access-th")
-    await context.close()

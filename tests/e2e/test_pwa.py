@@ -10,7 +10,7 @@ import json
 import httpx
 from playwright.async_api import BrowserContext
 
-from tests.helpers.pwa import DemoApp, log_in, pay_at_the_demo_bank, require_pwa_build, shot
+from tests.helpers.pwa import PHONE, DemoApp, log_in, pay_at_the_demo_bank, require_pwa_build, shot
 
 require_pwa_build()
 
@@ -231,7 +231,7 @@ async def test_every_citizen_screen_fits_a_360_pixel_phone_in_thai_and_english(
 ) -> None:
     base = demo_app.base
     page = await browser_context.new_page()
-    await page.set_viewport_size({"width": 360, "height": 740})
+    await page.set_viewport_size(PHONE)
     await log_in(page, base, "Malee Sukjai", "/")
     for language in ("th", "en"):
         for path in ("/", "/entitlements", "/bills", "/inbox", "/settings", "/data-access"):

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from playwright.async_api import Browser, BrowserContext, Locator, Page, ViewportSize
+from playwright.async_api import Locator, Page
 
-from tests.helpers.pwa import log_in
+from tests.helpers.pwa import TALL_PHONE, Phones, log_in
 
 _API = """async ([method, path, body]) => {
     const me = await (await fetch('/api/v1/me')).json();
@@ -26,21 +26,16 @@ async def api(page: Page, method: str, path: str, body: Any = None) -> Any:
     return answer["body"]
 
 
-async def person(browser: Browser, base: str, name: str, next_path: str = "/") -> Page:
-    """A separate browser profile (its own session), in Thai at 360 px, logged in as the demo person."""
-    viewport: ViewportSize = {"width": 360, "height": 800}
-    context = await browser.new_context(locale="th-TH", viewport=viewport, bypass_csp=True)
-    page = await context.new_page()
+async def person(phones: Phones, base: str, name: str, next_path: str = "/") -> Page:
+    """A phone of the person's own (its own session), the taller one, logged in as the demo person."""
+    page = await (await phones(viewport=TALL_PHONE)).new_page()
     await log_in(page, base, name, next_path)
     return page
 
 
-async def agency_console(
-    browser_context: BrowserContext, base: str, tab: str, name: str = "Kanda Phudulae"
-) -> Page:
+async def agency_console(phones: Phones, base: str, tab: str, name: str = "Kanda Phudulae") -> Page:
     """The demo agency administrator (Kanda, unless named) on the console's tab ``tab``."""
-    assert browser_context.browser is not None
-    page = await person(browser_context.browser, base, name, "/console")
+    page = await person(phones, base, name, "/console")
     await page.wait_for_selector("h1:has-text('คอนโซลเจ้าหน้าที่')")
     await page.click(f".segmented button:text-is('{tab}')")
     return page

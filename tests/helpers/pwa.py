@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from playwright.async_api import BrowserContext, Page, ViewportSize
@@ -12,6 +13,10 @@ AXE = Path(__file__).parents[2] / "pwa" / "node_modules" / "axe-core" / "axe.min
 SCREENSHOTS = Path(__file__).parents[1] / "e2e" / "screenshots"
 PHONE = ViewportSize(width=360, height=740)
 """The phone the citizen app is tested on (the browser tests' ``phone`` fixture)."""
+TALL_PHONE = ViewportSize(width=360, height=800)
+"""The taller phone some journeys were written on: ``phones(viewport=TALL_PHONE)``, or by the marker."""
+Phones = Callable[..., Awaitable[BrowserContext]]
+"""The ``phones`` fixture: ``await phones(**new_context options)`` makes one more phone."""
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 FLAGS = [
     "--no-sandbox",

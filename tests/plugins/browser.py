@@ -1,5 +1,5 @@
-"""Fixtures for the browser tests: ``citizen run`` in demo mode, one per test module, and a headless
-Chromium context per test: ``browser_context`` (a large phone allowed notifications) or ``phone``."""
+"""Fixtures for the browser tests: ``citizen run`` in demo mode, one per test module, and headless
+Chromium per test: ``browser_context`` (a large phone allowed notifications), ``phone`` or ``phones``."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 import pytest_asyncio
 from playwright.async_api import BrowserContext, async_playwright
 
-from tests.helpers.pwa import CHROMIUM, FLAGS, PHONE, DemoApp
+from tests.helpers.pwa import CHROMIUM, FLAGS, PHONE, DemoApp, Phones
 from tests.helpers.run_command import RunCommand, free_port
 
 
@@ -50,14 +50,29 @@ async def browser_context() -> AsyncIterator[BrowserContext]:
 
 
 @pytest_asyncio.fixture
-async def phone(request: pytest.FixtureRequest) -> AsyncIterator[BrowserContext]:
+async def phones() -> AsyncIterator[Phones]:
+    """Phones made on demand, for a test with several people at once: ``await phones(**options)`` is a
+    360 px phone in Thai with Playwright's ``new_context`` options over those; all closed at teardown."""
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+
+        async def phone(**options: Any) -> BrowserContext:
+            made: dict[str, Any] = {
+                "viewport": PHONE,
+                "locale": "th-TH",
+                "bypass_csp": True,  # only so that shot() can inject axe-core
+            }
+            return await browser.new_context(**(made | options))
+
+        try:
+            yield phone
+        finally:
+            await browser.close()
+
+
+@pytest_asyncio.fixture
+async def phone(request: pytest.FixtureRequest, phones: Phones) -> BrowserContext:
     """A 360 px phone in Thai. A module or test asks for more with ``pytest.mark.phone(**options)``
-    (``permissions=[...]``, ``accept_downloads=True``)."""
+    (``permissions=[...]``, ``accept_downloads=True``, another ``viewport``)."""
     marker = request.node.get_closest_marker("phone")
-    async with chromium_context(
-        viewport=PHONE,
-        locale="th-TH",
-        bypass_csp=True,  # only so that shot() can inject axe-core
-        **(marker.kwargs if marker else {}),
-    ) as context:
-        yield context
+    return await phones(**(marker.kwargs if marker else {}))
