@@ -9,10 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from playwright.async_api import BrowserContext, Page, expect
+from playwright.async_api import Page, expect
 
 from tests.helpers.console import agency_console, api
-from tests.helpers.pwa import DemoApp, fits, log_in, require_pwa_build, shot, tap_size
+from tests.helpers.pwa import DemoApp, Phones, fits, log_in, require_pwa_build, shot, tap_size
 
 require_pwa_build()
 
@@ -32,11 +32,11 @@ def _programme(name_th: str, name_en: str, opens_at: dt.datetime) -> dict[str, o
 
 
 async def _agency_defines_two_programmes(
-    browser_context: BrowserContext, base: str, now: dt.datetime
+    phones: Phones, base: str, now: dt.datetime
 ) -> tuple[Page, str, dict[str, Any], dict[str, Any]]:
     """Tomorrow's, in the console's form in Thai; one open since a minute ago, through the API."""
     # The agency's administrator defines tomorrow's programme in the console, in Thai.
-    kanda = await agency_console(browser_context, base, "โครงการลงทะเบียน")
+    kanda = await agency_console(phones, base, "โครงการลงทะเบียน")
     tomorrow = (now + dt.timedelta(days=1)).astimezone(THAILAND)
     await kanda.get_by_label("ชื่อโครงการ (ภาษาไทย)").fill("โครงการรอบถัดไป")
     await kanda.get_by_label("ชื่อโครงการ (ภาษาอังกฤษ)").fill("Next round")
@@ -86,15 +86,14 @@ async def _the_list_says_when_each_opens(
 
 
 async def test_a_citizen_joins_the_line_is_let_in_and_registers_in_thai_at_360_px(
-    demo_app: DemoApp, browser_context: BrowserContext
+    demo_app: DemoApp, phones: Phones
 ) -> None:
     base = demo_app.base
     now = dt.datetime.now(dt.UTC)
-    kanda, made, later, wallet = await _agency_defines_two_programmes(browser_context, base, now)
+    kanda, made, later, wallet = await _agency_defines_two_programmes(phones, base, now)
     tomorrow = (now + dt.timedelta(days=1)).astimezone(THAILAND)
 
-    page = await browser_context.new_page()
-    await page.set_viewport_size({"width": 360, "height": 740})
+    page = await (await phones()).new_page()
     await _the_list_says_when_each_opens(page, base, later, tomorrow)
 
     # Open: join, see the place and that the app may be closed.
