@@ -15,7 +15,7 @@ PER_RECIPIENT = ("notifications", "message_seals", "notification_deliveries", "d
 
 
 async def wal_lsn(db: Db) -> int:
-    lsn: int = await db.fetchval("SELECT pg_current_wal_lsn() - '0/0'::pg_lsn")
+    lsn: int = await db.fetchval("SELECT (pg_current_wal_lsn() - '0/0'::pg_lsn)::bigint")
     return lsn
 
 
@@ -52,6 +52,7 @@ async def campaign_row_bytes(db: Db, campaign_id: str) -> RowBytes:
         """,
         campaign_id,
     )
+    assert row is not None  # an aggregate: always one row
     rows = await db.fetchval("SELECT count(*) FROM notifications")
     both = await relation_bytes(db, ("notifications", "message_seals"))
     return RowBytes(float(row["inbox"]), float(row["seal"] or 0), both / max(rows, 1))
@@ -115,6 +116,7 @@ async def compare_layouts(db: Db, campaign_id: str) -> Layouts:
             "SELECT (SELECT avg(pg_column_size(i.*)) FROM layout_inbox i) AS inbox, "
             "(SELECT avg(pg_column_size(s.*)) FROM layout_seals s) AS seal"
         )
+        assert tuples is not None
         size = await relation_bytes(db, ("layout_inbox", "layout_seals"))
         measured[layout] = (wal, RowBytes(float(tuples["inbox"]), float(tuples["seal"]), size / recipients))
     await db.execute("DROP TABLE layout_inbox, layout_seals")

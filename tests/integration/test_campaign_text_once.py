@@ -59,6 +59,7 @@ async def test_a_campaigns_messages_read_its_one_text_in_the_inbox_the_push_and_
         """,
         campaign["id"],
     )
+    assert own is not None
     assert (own["n"], own["with_text"]) == (41, 0)
     # One text for all 41 seals, which still show it and verify.
     texts = await resources.pool.fetch(
@@ -106,6 +107,7 @@ async def test_a_campaigns_messages_read_its_one_text_in_the_inbox_the_push_and_
         "WHERE id = $1::uuid",
         campaign["id"],
     )
+    assert kept is not None
     assert tuple(kept) == ("Water bill due", None, True)
 
 
