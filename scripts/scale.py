@@ -22,6 +22,7 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
+import asyncpg
 import redis
 from asyncpg import Record
 
@@ -194,26 +195,30 @@ async def measure(folder: Path, dsn: str, redis_url: str, sink: str, cert: Path,
     async with serve_in_process(app):
         resources: Resources = app.state.resources
         pool = resources.pool
+        # The data is made on a connection of its own, without the app's 10 s command time-out.
+        data = await asyncpg.connect(dsn, command_timeout=None)
         ids = await scale_data.setup_agency(pool)
         agency_id, tile_id, _ = ids
         await queries.add_template(pool, agency_id, TEMPLATE, placeholders_of(TEMPLATE), None)
         keys = scale_data.device_keys()
         kinds = audiences(tile_id)
         clock = time.perf_counter()
-        await scale_data.add_citizens(pool, 1, min(SMALL, CITIZENS), ids, sink, keys)
+        await scale_data.add_citizens(data, 1, min(SMALL, CITIZENS), ids, sink, keys)
         small = {kind: await chunk_seconds(pool, agency_id, audience) for kind, audience in kinds.items()}
-        await scale_data.add_citizens(pool, SMALL + 1, CITIZENS, ids, sink, keys)
-        await scale_data.grow_history(pool, agency_id, HISTORY)
+        await scale_data.add_citizens(data, SMALL + 1, CITIZENS, ids, sink, keys)
+        await scale_data.grow_history(data, agency_id, HISTORY)
         made = time.perf_counter() - clock
         large = {kind: await chunk_seconds(pool, agency_id, audience) for kind, audience in kinds.items()}
         redis_client = redis.Redis.from_url(redis_url)
         redis_base = int(redis_client.info("memory")["used_memory"])
+        redis_client.close()
         workers = [stack.enter_context(running_worker(environ)) for _ in range(WORKERS)]
         await asyncio.sleep(4)  # the workers up and waiting before the clock starts
         runs = []
         for kind, audience in kinds.items():
-            await scale_data.restore_stale_devices(pool, sink, keys)
+            await scale_data.restore_stale_devices(data, sink, keys)
             runs.append(await run_campaign(resources, agency_id, kind, audience, [w.pid for w in workers]))
+        await data.close()
         stored = await campaign_row_bytes(pool, runs[-1].campaign_id)
         wal_before, clock = await wal_lsn(pool), time.perf_counter()
         purged = await apply_retention({"resources": resources})

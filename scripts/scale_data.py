@@ -11,7 +11,7 @@ import base64
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from backend.core.db import Pool
+from backend.core.db import Db
 
 PART = 250_000  # rows per statement: each well inside the statement time-out
 STALE_EVERY = 20  # 5 % of devices
@@ -24,7 +24,7 @@ def device_keys() -> tuple[str, str]:
     return base64.urlsafe_b64encode(raw).rstrip(b"=").decode(), "c2NhbGUtYXV0aC0xNmJ5dA"  # 16 bytes
 
 
-async def setup_agency(pool: Pool) -> tuple[int, int, int]:
+async def setup_agency(pool: Db) -> tuple[int, int, int]:
     """(agency id, tile id, connector id) of the agency every campaign is sent by."""
     agency_id: int = await pool.fetchval(
         "INSERT INTO agencies (code, name_th, name_en, status) "
@@ -45,7 +45,7 @@ async def setup_agency(pool: Pool) -> tuple[int, int, int]:
 
 
 async def add_citizens(
-    pool: Pool, first: int, last: int, ids: tuple[int, int, int], sink: str, keys: tuple[str, str]
+    pool: Db, first: int, last: int, ids: tuple[int, int, int], sink: str, keys: tuple[str, str]
 ) -> None:
     """Citizens ``first``..``last`` (numbers), each with a birth date (ages 0-89), a device at the sink,
     a favourite of the agency's tile (so following the agency too) and an entitlement state at it."""
@@ -98,7 +98,7 @@ async def add_citizens(
     await pool.execute("ANALYZE")
 
 
-async def restore_stale_devices(pool: Pool, sink: str, keys: tuple[str, str]) -> None:
+async def restore_stale_devices(pool: Db, sink: str, keys: tuple[str, str]) -> None:
     """The stale devices a campaign removed (their push service said 410), back for the next one."""
     await pool.execute(
         """
@@ -113,7 +113,7 @@ async def restore_stale_devices(pool: Pool, sink: str, keys: tuple[str, str]) ->
     )
 
 
-async def grow_history(pool: Pool, agency_id: int, rows: int) -> None:
+async def grow_history(pool: Db, agency_id: int, rows: int) -> None:
     """``rows`` old inbox messages over the last 32 days and as many data-access records over the last 92,
     so that the retention job (30 and 90 days in ``make scale``) finds two days' worth due: its first run
     after a two-day pause."""
