@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -157,6 +158,7 @@ async def run_campaign(
 def main(folder: Path) -> None:
     postgres, redis_server = PrivatePostgres(folder), PrivateRedis(folder)
     with ExitStack() as stack:
+        stack.callback(shutil.rmtree, folder, ignore_errors=True)
         stack.callback(postgres.stop)
         dsn = postgres.start()  # outside our event loop: pgserver runs one of its own
         stack.callback(redis_server.stop)
@@ -218,8 +220,8 @@ async def measure(folder: Path, dsn: str, redis_url: str, sink: str, cert: Path,
         for kind, audience in kinds.items():
             await scale_data.restore_stale_devices(data, sink, keys)
             runs.append(await run_campaign(resources, agency_id, kind, audience, [w.pid for w in workers]))
+        stored = await campaign_row_bytes(data, runs[-1].campaign_id)
         await data.close()
-        stored = await campaign_row_bytes(pool, runs[-1].campaign_id)
         wal_before, clock = await wal_lsn(pool), time.perf_counter()
         purged = await apply_retention({"resources": resources})
         retention = (time.perf_counter() - clock, await wal_lsn(pool) - wal_before)
