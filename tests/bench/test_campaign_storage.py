@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 import asyncpg
+import pytest
 
 from backend.core.migrate import upgrade
 from backend.core.resources import Resources
@@ -30,6 +31,8 @@ from tests.conftest import environment_for_tests, serve_in_process
 from tests.demo_agencies import running_push_service
 from tests.factories import make_agency
 from tests.helpers.notifications import run_until_idle
+
+pytestmark = pytest.mark.timeout(1800)  # 20,000 pushes, in this one process, on a shared machine
 
 RECIPIENTS = int(os.environ.get("BENCH_CAMPAIGN_RECIPIENTS", "20000"))
 WAL_TARGET, ROW_TARGET = 3000, 300  # bytes per message, per recipient (issue 23)
