@@ -175,8 +175,26 @@ def main(folder: Path) -> None:
         asyncio.run(measure(folder, dsn, redis_server.url, f"https://127.0.0.1:{port}", cert, stack))
 
 
+# docker/compose.yaml's WAL settings (pglz for its lz4: pgserver's build has none);
+# SCALE_PG_DEFAULTS=1 keeps PostgreSQL's defaults.
+PG_SETTINGS = (
+    {}
+    if os.environ.get("SCALE_PG_DEFAULTS")
+    else {
+        "wal_compression": "pglz",
+        "max_wal_size": "8GB",
+        "checkpoint_timeout": "15min",
+    }
+)
+
+
 async def measure(folder: Path, dsn: str, redis_url: str, sink: str, cert: Path, stack: ExitStack) -> None:
     await upgrade(dsn)
+    admin = await asyncpg.connect(dsn)
+    for name, value in PG_SETTINGS.items():
+        await admin.execute(f"ALTER SYSTEM SET {name} = '{value}'")
+    await admin.execute("SELECT pg_reload_conf()")
+    await admin.close()
     environ = environment_for_tests(
         folder / "var",
         DATABASE_URL=dsn,
@@ -255,6 +273,7 @@ def report(
         f"HTTPS push service answering in {LATENCY_MS:g} ms, on {os.cpu_count()} cores "
         f"({made:,.0f} s to make the data)"
     )
+    print("PostgreSQL: " + (", ".join(f"{k}={v}" for k, v in PG_SETTINGS.items()) or "defaults"))
     print("tables: " + ", ".join(f"{row['name']} {row['rows']:,} rows" for row in sizes))
     print(
         f"\n{'audience':<18} {'msg/s':>7} {'per worker':>10} {'worker CPU ms/msg':>18} {'WAL B/msg':>10} "
