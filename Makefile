@@ -83,7 +83,7 @@ faults: $(DEV_STAMP)
 # Scale: SCALE_CITIZENS citizens (1,000,000 unless given) with devices (5 % stale) and 20 history rows each,
 # a campaign to everyone per audience kind through an HTTPS push service with latency, then retention, on a
 # private PostgreSQL and Redis; prints issue 23's growth figures (scripts/scale.py). SCALE_CITIZENS=100000
-# takes ~20 minutes on 4 shared cores.
+# took 26 minutes on two shared cores.
 .PHONY: scale
 scale: $(DEV_STAMP)
 	$(BIN)/python -m scripts.scale
