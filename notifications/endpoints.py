@@ -24,7 +24,8 @@ def endpoint_problem(endpoint: str, settings: Settings) -> str | None:
     if parsed is None:
         return "is not a push service URL"
     scheme, host, port = parsed
-    if settings.allow_loopback_push and scheme == "http" and host in _LOOPBACK_HOSTS:
+    # Demo mode and tests: the local push service, over plain HTTP or (``make scale``'s) HTTPS.
+    if settings.allow_loopback_push and scheme in ("http", "https") and host in _LOOPBACK_HOSTS:
         return None
     if scheme != "https" or port not in (None, 443) or literal_address(host) is not None:
         return "must be an https:// URL of a known push service"

@@ -55,6 +55,9 @@ def of_texts(
 
 
 def of_campaign(campaign: Campaign, citizen_id: str, sent_at: dt.datetime) -> ToSeal:
+    # Retention purges a campaign's body only once it is expanded.
+    assert campaign.body_th is not None
+    assert campaign.body_en is not None
     return ToSeal(
         agency_id=campaign.agency_id,
         citizen_id=citizen_id,

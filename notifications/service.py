@@ -27,7 +27,7 @@ from backend.identity import queries as identity_queries
 from notifications import seals
 from notifications.queries import alerts, inbox, messages
 from notifications.queries.campaigns import Campaign, insert_campaign_notifications
-from notifications.queries.deliveries import ATTEMPTS, purge_bodies
+from notifications.queries.deliveries import ATTEMPTS, purge_bodies, purge_campaign_bodies
 from notifications.queries.inbox import PreferencesRow
 from notifications.queries.messages import NewMessage
 from notifications.schemas import NO_DEVICES, NewNotification, NewTemplate, TemplateView
@@ -335,6 +335,7 @@ async def apply_retention(pool: Pool, *, body_days: int, metadata_days: int) -> 
     purged = 0
     while count := await purge_bodies(pool, body_days, _RETENTION_BATCH):
         purged += count
+    await purge_campaign_bodies(pool, body_days)
     attempts = await drop_months_before(pool, ATTEMPTS, days=metadata_days, floor_days=1)
     return purged, attempts
 

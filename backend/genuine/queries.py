@@ -51,31 +51,73 @@ async def agency_codes(connection: Connection, agency_ids: list[int]) -> dict[in
 
 
 async def insert_seals(connection: Connection, seals: list[Seal]) -> None:
-    """A campaign's chunk in one statement."""
+    """A campaign's chunk in a few statements: its text once (migration 0050), then the seals."""
+    texts: dict[bytes, tuple[str, dt.datetime]] = {}
+    for seal in seals:
+        if seal.message_text is not None:
+            _, latest = texts.get(seal.text_sha256, (seal.message_text, seal.sent_at))
+            texts[seal.text_sha256] = (seal.message_text, max(latest, seal.sent_at))
+    if texts:
+        await _keep_texts(connection, texts)
     columns = [
         [getattr(seal, name) for seal in seals]
-        for name in (
-            *("code", "agency_id", "channel", "recipient_tag", "sent_at", "text_sha256"),
-            *("message_text", "key_id", "signature"),
-        )
+        for name in ("code", "agency_id", "channel", "recipient_tag", "sent_at", "text_sha256", "key_id")
     ]
     await connection.execute(
         """
-        INSERT INTO message_seals (code, agency_id, channel, recipient_tag, sent_at, text_sha256,
-                                   message_text, key_id, signature)
-        SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::bytea[], $5::timestamptz[],
-                             $6::bytea[], $7::text[], $8::text[], $9::bytea[])
+        INSERT INTO message_seals (code, agency_id, channel, recipient_tag, sent_at, text_sha256, key_id,
+                                   signature, text_kept)
+        SELECT code, agency_id, channel, recipient_tag, sent_at, text_sha256, key_id, signature,
+               kept IS NOT NULL
+        FROM unnest($1::text[], $2::bigint[], $3::text[], $4::bytea[], $5::timestamptz[], $6::bytea[],
+                    $7::text[], $8::bytea[], $9::text[])
+            AS s(code, agency_id, channel, recipient_tag, sent_at, text_sha256, key_id, signature, kept)
         """,
         *columns,
+        [seal.signature for seal in seals],
+        [None if seal.message_text is None else "" for seal in seals],
+    )
+
+
+_TEXT_FRESH_FOR = dt.timedelta(days=1)
+
+
+async def _keep_texts(connection: Connection, texts: dict[bytes, tuple[str, dt.datetime]]) -> None:
+    """Each text kept, its ``last_sent_at`` moved on. A text already kept and sent within the last day is
+    left alone, without a lock: the chunks of one campaign, expanding side by side, would otherwise queue
+    on its row one transaction after another. Retention deletes it a day late at worst, and the seals'
+    own ``text_kept`` decides what each one shows."""
+    rows = await connection.fetch(
+        "SELECT text_sha256, last_sent_at FROM message_texts WHERE text_sha256 = ANY($1::bytea[])",
+        list(texts),
+    )
+    fresh = {
+        row["text_sha256"]
+        for row in rows
+        if row["last_sent_at"] >= texts[row["text_sha256"]][1] - _TEXT_FRESH_FOR
+    }
+    stale = {digest: kept for digest, kept in texts.items() if digest not in fresh}
+    if not stale:
+        return
+    await connection.execute(
+        """
+        INSERT INTO message_texts AS t (text_sha256, message_text, last_sent_at)
+        SELECT * FROM unnest($1::bytea[], $2::text[], $3::timestamptz[])
+        ON CONFLICT (text_sha256) DO UPDATE SET last_sent_at = greatest(t.last_sent_at, excluded.last_sent_at)
+        """,
+        list(stale),
+        [text for text, _ in stale.values()],
+        [sent_at for _, sent_at in stale.values()],
     )
 
 
 async def seal_by_code(db: Db, code: str) -> SealFound | None:
     row = await db.fetchrow(
         """
-        SELECT s.code, s.channel, s.recipient_tag, s.sent_at, s.text_sha256, s.message_text, s.key_id,
+        SELECT s.code, s.channel, s.recipient_tag, s.sent_at, s.text_sha256, t.message_text, s.key_id,
                s.signature, a.code AS agency_code, a.name_th AS agency_name_th, a.name_en AS agency_name_en
         FROM message_seals s JOIN agencies a ON a.id = s.agency_id
+        LEFT JOIN message_texts t ON s.text_kept AND t.text_sha256 = s.text_sha256
         WHERE s.code = $1 AND s.sent_at <= now()
         """,
         code,
@@ -126,13 +168,32 @@ async def agency_names(connection: Connection, agency_id: int) -> tuple[str, str
 
 
 async def purge_texts(db: Db, older_than_days: int, batch: int) -> int:
-    """Forget the text of up to ``batch`` seals sent more than ``older_than_days`` ago (the hash stays)."""
+    """Up to ``batch`` seals sent more than ``older_than_days`` ago no longer show their text (the hash
+    stays)."""
     result: str = await db.execute(
         """
-        UPDATE message_seals SET message_text = NULL
+        UPDATE message_seals SET text_kept = false
         WHERE code IN (
             SELECT code FROM message_seals
-            WHERE message_text IS NOT NULL AND sent_at < now() - make_interval(days => $1)
+            WHERE text_kept AND sent_at < now() - make_interval(days => $1)
+            LIMIT $2 FOR UPDATE SKIP LOCKED
+        )
+        """,
+        older_than_days,
+        batch,
+    )
+    return int(result.rsplit(maxsplit=1)[-1])
+
+
+async def delete_unshown_texts(db: Db, older_than_days: int, batch: int) -> int:
+    """Up to ``batch`` texts that no seal shows any more (every seal older than the cutoff stopped showing
+    its text: ``purge_texts`` runs first). A day more than the cutoff: a text sent within a day is not
+    touched by ``insert_seals``, so its ``last_sent_at`` may be up to a day behind its newest seal."""
+    result: str = await db.execute(
+        """
+        DELETE FROM message_texts WHERE text_sha256 IN (
+            SELECT text_sha256 FROM message_texts
+            WHERE last_sent_at < now() - make_interval(days => $1 + 1)
             LIMIT $2 FOR UPDATE SKIP LOCKED
         )
         """,

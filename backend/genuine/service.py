@@ -163,4 +163,6 @@ async def apply_retention(pool: Pool, *, text_days: int, batch: int = 1000) -> i
     purged = 0
     while count := await queries.purge_texts(pool, text_days, batch):
         purged += count
+    while await queries.delete_unshown_texts(pool, text_days, batch):
+        pass
     return purged

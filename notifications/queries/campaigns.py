@@ -47,8 +47,9 @@ class Campaign(msgspec.Struct, kw_only=True, frozen=True):
     category: str
     title_th: str
     title_en: str
-    body_th: str
-    body_en: str
+    body_th: str | None
+    body_en: str | None
+    """None once retention purged it, which is only after the campaign was expanded."""
     url: str | None
     urgency: str
     ttl_seconds: int
@@ -302,15 +303,13 @@ async def insert_campaign_notifications(
     connection: Connection, campaign: Campaign, recipients: list[tuple[str, str, str | None, str | None]]
 ) -> list[tuple[str, str]]:
     """One inbox row per (citizen id, status, reason, verification code); returns (notification id,
-    citizen id)."""
+    citizen id). The rows carry no text: readers take the campaign's (migration 0049)."""
     rows = await connection.fetch(
         """
-        INSERT INTO notifications (citizen_id, agency_id, template_id, title_th, title_en, body_th, body_en,
-                                   url, urgency, ttl_seconds, idempotency_key, request_hash, campaign_id,
-                                   status, status_reason, verification_code)
-        SELECT citizen_id, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'campaign:' || $13, '', $13::uuid,
-               status, reason, code
-        FROM unnest($1::uuid[], $2::text[], $3::text[], $14::text[])
+        INSERT INTO notifications (citizen_id, agency_id, template_id, urgency, ttl_seconds, request_hash,
+                                   campaign_id, status, status_reason, verification_code)
+        SELECT citizen_id, $4, $5, $6, $7, '', $8::uuid, status, reason, code
+        FROM unnest($1::uuid[], $2::text[], $3::text[], $9::text[])
             AS recipients(citizen_id, status, reason, code)
         RETURNING id::text, citizen_id::text
         """,
@@ -319,11 +318,6 @@ async def insert_campaign_notifications(
         [reason for _, _, reason, _ in recipients],
         campaign.agency_id,
         campaign.template_id,
-        campaign.title_th,
-        campaign.title_en,
-        campaign.body_th,
-        campaign.body_en,
-        campaign.url,
         campaign.urgency,
         campaign.ttl_seconds,
         campaign.id,

@@ -9,6 +9,7 @@ import msgspec
 
 from backend.core.db import Connection, Db
 from backend.core.partitions import Partitioned
+from notifications.queries.texts import JOIN_CAMPAIGN, TEXTS
 
 ATTEMPTS = Partitioned("delivery_attempts")
 """A partition per month (migration 0046): retention drops whole months (DELIVERY_METADATA_RETENTION_DAYS)."""
@@ -46,18 +47,16 @@ async def deliveries_for_push(
     """The deliveries of a batch not yet in a final status, with the attempts already made on each."""
     # Not locked: the task's claim already makes this worker the only one on these deliveries.
     rows = await connection.fetch(
-        """
+        f"""
         SELECT d.id, d.notification_id::text, d.subscription_id::text,
-               s.endpoint, s.p256dh, s.auth,
-               n.title_th, n.title_en, n.body_th, n.body_en, n.url, n.urgency, n.ttl_seconds,
-               n.verification_code,
+               s.endpoint, s.p256dh, s.auth, {TEXTS}, n.urgency, n.ttl_seconds, n.verification_code,
                (SELECT count(*) FROM delivery_attempts a WHERE a.delivery_id = d.id) AS attempts_made
         FROM notification_deliveries d
         JOIN notifications n ON n.id = d.notification_id
-        LEFT JOIN push_subscriptions s ON s.id = d.subscription_id
+        LEFT JOIN push_subscriptions s ON s.id = d.subscription_id {JOIN_CAMPAIGN}
         WHERE d.id = ANY($1::bigint[]) AND d.status <> ALL($2::text[])
         ORDER BY d.id
-        """,
+        """,  # noqa: S608 (the module's own SQL)
         delivery_ids,
         list(final_statuses),
     )
@@ -111,6 +110,8 @@ async def refresh_notification_statuses(
 
 
 async def purge_bodies(db: Db, older_than_days: int, batch: int) -> int:
+    """Up to ``batch`` messages' bodies and links (a campaign's message has none of its own: marking it
+    purged hides its campaign's from it)."""
     result: str = await db.execute(
         """
         UPDATE notifications SET body_th = NULL, body_en = NULL, url = NULL, body_purged_at = now()
@@ -122,5 +123,19 @@ async def purge_bodies(db: Db, older_than_days: int, batch: int) -> int:
         """,
         older_than_days,
         batch,
+    )
+    return int(result.rsplit(maxsplit=1)[-1])
+
+
+async def purge_campaign_bodies(db: Db, older_than_days: int) -> int:
+    """The bodies and links of campaigns expanded before the cutoff: all their messages were written by
+    then, so every one of them is purged too (a few rows: one per campaign)."""
+    result: str = await db.execute(
+        """
+        UPDATE notification_campaigns SET body_th = NULL, body_en = NULL, url = NULL, body_purged_at = now()
+        WHERE body_purged_at IS NULL AND status = 'expanded'
+          AND expanded_at < now() - make_interval(days => $1)
+        """,
+        older_than_days,
     )
     return int(result.rsplit(maxsplit=1)[-1])

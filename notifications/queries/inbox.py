@@ -7,6 +7,7 @@ import datetime as dt
 import msgspec
 
 from backend.core.db import Db
+from notifications.queries.texts import JOIN_CAMPAIGN, TEXTS
 from notifications.schemas import InboxItem, MessageSender
 
 _PREFERENCE_COLUMNS = "quiet_start, quiet_end, timezone, opt_out_agencies, opt_out_categories"
@@ -28,15 +29,14 @@ async def inbox(
     """Newest first, after ``after`` (the last message of the page before: created_at and id) when given."""
     created_at, message_id = after or (None, None)
     rows = await db.fetch(
-        """
-        SELECT n.id::text, n.title_th, n.title_en, n.body_th, n.body_en, n.url, n.urgency, n.created_at,
-               n.read_at, n.verification_code,
+        f"""
+        SELECT n.id::text, {TEXTS}, n.urgency, n.created_at, n.read_at, n.verification_code,
                a.code AS agency_code, a.name_th AS agency_name_th, a.name_en AS agency_name_en
-        FROM notifications n JOIN agencies a ON a.id = n.agency_id
+        FROM notifications n JOIN agencies a ON a.id = n.agency_id {JOIN_CAMPAIGN}
         WHERE n.citizen_id = $1::uuid AND n.deleted_at IS NULL AND n.created_at <= now()
           AND ($2::timestamptz IS NULL OR (n.created_at, n.id) < ($2, $3::uuid))
         ORDER BY n.created_at DESC, n.id DESC LIMIT $4
-        """,
+        """,  # noqa: S608 (the module's own SQL)
         citizen_id,
         created_at,
         message_id,

@@ -8,6 +8,7 @@ import datetime as dt
 import msgspec
 
 from backend.core.db import Db
+from notifications.queries.texts import BODIES, JOIN_CAMPAIGN, TITLES
 from notifications.schemas import Attempt
 
 
@@ -82,14 +83,14 @@ async def support_search(
     limit: int,
 ) -> list[FoundRow]:
     rows = await db.fetch(
-        """
+        f"""
         SELECT n.id::text, n.citizen_id::text, c.national_id_key_id, c.national_id_ciphertext,
-               n.agency_id, a.name_th AS agency_name_th, a.name_en AS agency_name_en, n.title_th, n.title_en,
+               n.agency_id, a.name_th AS agency_name_th, a.name_en AS agency_name_en, {TITLES},
                n.urgency, n.status, n.status_reason,
                n.created_at, n.read_at, n.deleted_at IS NOT NULL AS deleted_by_citizen
         FROM notifications n
         JOIN citizens c ON c.id = n.citizen_id
-        JOIN agencies a ON a.id = n.agency_id
+        JOIN agencies a ON a.id = n.agency_id {JOIN_CAMPAIGN}
         WHERE ($1::uuid IS NULL OR n.citizen_id = $1::uuid)
           AND ($2::uuid IS NULL OR n.id = $2::uuid)
           AND ($3::bigint IS NULL OR n.agency_id = $3)
@@ -98,7 +99,7 @@ async def support_search(
           AND ($6::timestamptz IS NULL OR n.created_at < $6)
         ORDER BY n.created_at DESC, n.id
         LIMIT $7
-        """,
+        """,  # noqa: S608 (the module's own SQL)
         citizen_id,
         notification_id,
         agency_id,
@@ -124,16 +125,15 @@ async def devices_for_support(db: Db, citizen_id: str) -> list[DeviceRow]:
 
 async def messages_for_support(db: Db, citizen_id: str, limit: int) -> list[MessageRow]:
     rows = await db.fetch(
-        """
-        SELECT n.id::text, n.agency_id, a.name_th AS agency_name_th, a.name_en AS agency_name_en, n.title_th,
-               n.title_en, n.body_th,
-               n.body_en, n.urgency, n.status, n.status_reason, n.created_at, n.read_at,
+        f"""
+        SELECT n.id::text, n.agency_id, a.name_th AS agency_name_th, a.name_en AS agency_name_en,
+               {TITLES}, {BODIES}, n.urgency, n.status, n.status_reason, n.created_at, n.read_at,
                n.deleted_at IS NOT NULL AS deleted_by_citizen
-        FROM notifications n JOIN agencies a ON a.id = n.agency_id
+        FROM notifications n JOIN agencies a ON a.id = n.agency_id {JOIN_CAMPAIGN}
         WHERE n.citizen_id = $1::uuid
         ORDER BY n.created_at DESC, n.id
         LIMIT $2
-        """,
+        """,  # noqa: S608 (the module's own SQL)
         citizen_id,
         limit,
     )

@@ -47,11 +47,9 @@ async def _recipients(pool: Pool, agency_id: int, campaign_id: str, count: int) 
     for first in range(0, count, PART):
         await pool.execute(
             """
-            INSERT INTO notifications (citizen_id, agency_id, title_th, title_en, body_th, body_en, urgency,
-                                       ttl_seconds, idempotency_key, request_hash, campaign_id, status,
-                                       status_reason)
-            SELECT c.id, $1, 'ประกาศ', 'Notice', 'ข้อความ', 'A message', 'normal', 86400,
-                   'bench:' || $2 || ':' || i, '', $2::uuid,
+            INSERT INTO notifications (citizen_id, agency_id, urgency, ttl_seconds, request_hash, campaign_id,
+                                       status, status_reason)
+            SELECT c.id, $1, 'normal', 86400, '', $2::uuid,
                    (ARRAY['delivered', 'sending', 'permanent-failure', 'created'])[1 + i % 4],
                    CASE WHEN i % 4 = 2 THEN $5 END
             FROM generate_series($3::int, $4::int) AS i

@@ -32,8 +32,9 @@ async def test_a_message_carries_a_code_in_the_inbox_and_the_push_signed_by_the_
     assert json.loads(pushed["payload"])["code"] == code
 
     seal = await resources.pool.fetchrow(
-        "SELECT s.*, a.code AS sender FROM message_seals s JOIN agencies a ON a.id = s.agency_id "
-        "WHERE s.code = $1",
+        "SELECT s.*, t.message_text, a.code AS sender FROM message_seals s "
+        "JOIN agencies a ON a.id = s.agency_id "
+        "JOIN message_texts t ON s.text_kept AND t.text_sha256 = s.text_sha256 WHERE s.code = $1",
         code,
     )
     assert seal is not None
@@ -182,6 +183,11 @@ async def test_a_seals_text_is_forgotten_with_the_inbox_body_and_the_code_still_
     checked = (await client.get(f"/api/v1/messages/verify/{code}")).json()
     assert checked["text"] is None
     assert checked["text_sha256"] == statement.text_sha256("ท่านมีสิทธิ์")
+    # The texts themselves (kept once for all their seals) go a day after the last seal showing them.
+    assert await resources.pool.fetchval("SELECT count(*) FROM message_texts") == 2
+    await resources.pool.execute("UPDATE message_texts SET last_sent_at = last_sent_at - interval '2 days'")
+    assert await apply_genuine_retention(resources.pool, text_days=0) == 0
+    assert await resources.pool.fetchval("SELECT count(*) FROM message_texts") == 0
 
 
 class _CountingPool:

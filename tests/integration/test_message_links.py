@@ -42,7 +42,9 @@ async def test_a_link_to_the_agencys_approved_domain_is_sent_as_the_leaving_page
     assert await deliver_all(resources) == ["done"]
     [pushed] = await received(push_service, device["device_id"])
     assert json.loads(pushed["payload"])["url"] == item["url"]  # a tap on the push stays on the platform
-    sealed = await resources.pool.fetchval("SELECT message_text FROM message_seals")
+    sealed = await resources.pool.fetchval(
+        "SELECT t.message_text FROM message_seals s JOIN message_texts t ON t.text_sha256 = s.text_sha256"
+    )
     assert sealed.endswith("\n" + item["url"])  # the signed token, destination and all, is sealed
 
     anyone = client  # no login: a link may be opened in any browser

@@ -231,8 +231,9 @@ async def test_devices_may_only_be_registered_with_real_push_services(sign_in: S
 
 def test_the_push_allow_list_also_holds_for_loopback_only_when_allowed(resources: Resources) -> None:
     strict = msgspec.structs.replace(resources.settings, allow_loopback_push=False)
-    assert endpoint_problem("http://127.0.0.1:8091/push/x", resources.settings) is None
-    assert endpoint_problem("http://127.0.0.1:8091/push/x", strict) is not None
+    for loopback in ("http://127.0.0.1:8091/push/x", "https://127.0.0.1:8443/push/x"):  # HTTPS: make scale
+        assert endpoint_problem(loopback, resources.settings) is None
+        assert endpoint_problem(loopback, strict) is not None
 
 
 async def test_one_unusable_device_fails_alone_and_the_batchs_other_pushes_are_not_repeated(
