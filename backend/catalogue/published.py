@@ -1,24 +1,19 @@
 """The published catalogue as citizens and open data see it.
 
 The published catalogue (the national target is 2,000+ services) is read from PostgreSQL once and
-kept in each process, both languages (a search asks PostgreSQL which tiles match). A version stamp
-in Redis, renewed on every publish, retire or agency decision, tells every replica when to reload; a
-replica checks it at most once a second, so a change shows everywhere within about a second.
+kept in each process, both languages (a search asks PostgreSQL which tiles match), until a publish,
+retire or agency decision tells every replica to read it again (``backend.core.shared``).
 """
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import datetime as dt
 import io
-import time
-import uuid
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 import msgspec
-import redis.asyncio
 from litestar.datastructures import State
 
 from backend.catalogue import queries
@@ -36,10 +31,10 @@ from backend.catalogue.schemas import (
 )
 from backend.core.dates import age_on
 from backend.core.db import Pool
+from backend.core.shared import LocalCopy, Shared
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
-CATALOGUE_VERSION_KEY = "catalogue:version"
-_VERSION_CHECK_SECONDS = 1.0
+CATALOGUE_TOPIC = "catalogue"
 RECENT_LIMIT = 8
 
 
@@ -49,41 +44,21 @@ def provide_catalogue(state: State) -> Catalogue:
 
 
 class Catalogue:
-    def __init__(self, pool: Pool, redis_client: redis.asyncio.Redis) -> None:
+    def __init__(self, pool: Pool, shared: Shared) -> None:
         self._pool = pool
-        self._redis = redis_client
-        self._entries: list[PublishedTile] = []
-        self._loaded_version: str | None = None
-        self._checked_at = 0.0
-        self._lock = asyncio.Lock()
+        self._shared = shared
+        self._entries: LocalCopy[list[PublishedTile]] = shared.copy(CATALOGUE_TOPIC)
 
     async def changed(self) -> None:
-        """Call after any change citizens would see: this process reloads now, the others within
-        a second. A fresh random stamp (not a counter) so that a Redis that lost the key, or was
-        flushed, can never hand back a stamp some replica already holds."""
-        await self._redis.set(CATALOGUE_VERSION_KEY, uuid.uuid4().hex)
-        self.forget()
+        """Call after any change citizens would see: this process reads it again now, the others on
+        hearing of it."""
+        await self._shared.changed(CATALOGUE_TOPIC)
 
     def forget(self) -> None:
-        self._loaded_version = None
+        self._entries.drop()
 
     async def _current(self) -> list[PublishedTile]:
-        now = time.monotonic()
-        if self._loaded_version is not None and now - self._checked_at < _VERSION_CHECK_SECONDS:
-            return self._entries
-        async with self._lock:
-            if (
-                self._loaded_version is not None
-                and time.monotonic() - self._checked_at < _VERSION_CHECK_SECONDS
-            ):
-                return self._entries
-            stamp = await self._redis.get(CATALOGUE_VERSION_KEY)
-            version = stamp.decode() if isinstance(stamp, bytes) else str(stamp)
-            if version != self._loaded_version:
-                self._entries = await queries.published_catalogue(self._pool)
-                self._loaded_version = version
-            self._checked_at = time.monotonic()
-            return self._entries
+        return await self._entries.get_or_read(lambda: queries.published_catalogue(self._pool))
 
     async def tiles(self) -> list[PublishedTile]:
         return await self._current()

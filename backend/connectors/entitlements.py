@@ -50,6 +50,7 @@ from backend.core.crypto import NationalIdCipher
 from backend.core.dates import THAILAND, age_on
 from backend.core.db import Pool
 from backend.core.errors import ServiceUnavailable
+from backend.core.shared import LocalCopy, Shared
 from backend.core.tasks import TaskKind, unit_of_work
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ if TYPE_CHECKING:
 
 _log = structlog.get_logger(__name__)
 
-_CONNECTORS_TTL_SECONDS = 5.0
+CONNECTORS_TOPIC = "connectors"
 _BUSY_RETRY_AFTER_SECONDS = 5
 DEADLINE_PASSED = Said("หน่วยงานตอบไม่ทันเวลาที่หน้านี้รอได้", "the page's deadline passed")
 
@@ -112,6 +113,7 @@ class EntitlementsService:
         queue: Queue,
         client: ConnectorClient,
         cipher: NationalIdCipher,
+        shared: Shared,
         *,
         deadline_seconds: float,
         refresh_cooldown_seconds: int = 60,
@@ -128,19 +130,21 @@ class EntitlementsService:
         self.fanouts = 0
         """Pages of this process asking agencies now (admission: ``max_fanouts``)."""
         self._refreshing: set[asyncio.Task[None]] = set()
-        self._connectors: list[ActiveConnector] = []
-        self._connectors_read_at = -_CONNECTORS_TTL_SECONDS
+        self._shared = shared
+        self._connectors: LocalCopy[list[ActiveConnector]] = shared.copy(CONNECTORS_TOPIC)
 
     async def _active_connectors(self) -> list[ActiveConnector]:
-        """The list changes only when an agency registers, changes or disables a connector; read it
-        every few seconds rather than on every citizen's request."""
-        if time.monotonic() - self._connectors_read_at >= _CONNECTORS_TTL_SECONDS:
-            self._connectors = await queries.active_connectors(self._pool)
-            self._connectors_read_at = time.monotonic()
-        return self._connectors
+        """The list changes only when an agency registers, changes or disables a connector: kept in
+        this process until then (``backend.core.shared``)."""
+        return await self._connectors.get_or_read(lambda: queries.active_connectors(self._pool))
+
+    async def connectors_changed(self) -> None:
+        """Every process reads the connectors again (call after the change has committed)."""
+        await self._shared.changed(CONNECTORS_TOPIC)
 
     def forget_connectors(self) -> None:
-        self._connectors_read_at = -_CONNECTORS_TTL_SECONDS
+        """This process reads them again (tests that change them in the database directly)."""
+        self._connectors.drop()
 
     async def circuit(self, connector_id: int) -> str:
         """The connector's circuit breaker, as every replica sees it: closed, open or half-open."""

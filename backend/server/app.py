@@ -41,6 +41,7 @@ from backend.core.metrics import PROMETHEUS_CONFIG
 from backend.core.migrate import upgrade
 from backend.core.resources import Resources, open_resources
 from backend.core.security import SecurityHeadersMiddleware
+from backend.core.shared import Shared
 from backend.delegation.acting import ActingForMiddleware
 from backend.delegation.api import ROUTERS as DELEGATION_ROUTERS
 from backend.delegation.live import DelegationChanges, provide_delegation_changes
@@ -110,7 +111,10 @@ def create_app(settings: Settings | None = None) -> Litestar:
             if settings.uses_demo_identity_provider:
                 oidc_http = app.state.self_http
             app.state.identity = create_identity(settings, resources, oidc_http=oidc_http)
-            app.state.catalogue = Catalogue(resources.pool, resources.redis)
+            app.state.shared = shared = Shared(resources.redis)
+            shared.start()
+            stack.push_async_callback(shared.stop)
+            app.state.catalogue = Catalogue(resources.pool, shared)
             connectors = ConnectorClient(
                 resources.redis,
                 resources.outbound,
@@ -121,6 +125,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 resources.queue,
                 connectors,
                 app.state.identity.cipher,
+                shared,
                 deadline_seconds=settings.entitlements_deadline_ms / 1000,
                 refresh_cooldown_seconds=settings.entitlements_refresh_cooldown_seconds,
                 max_fanouts=settings.entitlements_fanouts_per_process,
