@@ -1,10 +1,11 @@
 """A citizen's answers from each connector: as kept in Redis between pages, and as the page shows them.
 
-Two keys per citizen and connector, each under a digest of the national ID (never the ID in clear):
-the cached copy of the last answer, kept while it is fresh (the connector's ``cache_seconds``; the day
-after that, when it may still be shown stale, it is read from PostgreSQL: ``answers_queries``); and the
-hold, which keeps the citizen's calls to one connector to one per cool-down
-(``SET NX EX``, so that every replica agrees), and says, once the call that claimed it has failed, why.
+Two keys per citizen and connector, in the citizen's slot (``citizen_key``: their session's, so that a
+page reads its session and every copy in one MGET, ``backend.identity.auth``): the cached copy of the
+last answer, kept while it is fresh (the connector's ``cache_seconds``; the day after that, when it may
+still be shown stale, it is read from PostgreSQL: ``answers_queries``); and the hold, which keeps the
+citizen's calls to one connector to one per cool-down (``SET NX EX``, so that every replica agrees),
+and says, once the call that claimed it has failed, why.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import msgspec
@@ -29,11 +31,19 @@ from backend.connectors.schemas import (
     EntitlementView,
     ResultState,
 )
+from backend.identity.sessions import citizen_key
 
-CACHE_KEY = "entitlements:{}:{}"
-HOLD_KEY = "entitlements-refresh:{}:{}"
-"""Connector, citizen (digest): held while the citizen may not have that connector asked again; the
-value is when they may (epoch seconds), then, once the call has failed, why."""
+
+def copy_key(connector_id: int, citizen_id: str) -> str:
+    return f"{citizen_key(citizen_id, 'entitlements')}:{connector_id}"
+
+
+def hold_key(connector_id: int, citizen_id: str) -> str:
+    """Held while the citizen may not have that connector asked again; the value is when they may
+    (epoch seconds), then, once the call has failed, why."""
+    return f"{citizen_key(citizen_id, 'entitlements-refresh')}:{connector_id}"
+
+
 _AWAIT_POLL_SECONDS = 0.05
 STALE_KEEP_SECONDS = 86400
 """How long past its ``cache_seconds`` an answer may still be shown, marked stale."""
@@ -133,14 +143,23 @@ class AnswerStore:
     def __init__(self, redis_client: redis.asyncio.Redis) -> None:
         self._redis = redis_client
 
+    @staticmethod
+    def keys(connectors: list[ActiveConnector], citizen_id: str) -> list[str]:
+        """What ``read`` reads (for the authentication middleware to read with the session)."""
+        return [copy_key(row.id, citizen_id) for row in connectors] + [
+            hold_key(row.id, citizen_id) for row in connectors
+        ]
+
     async def read(
-        self, connectors: list[ActiveConnector], digest: str
+        self, connectors: list[ActiveConnector], citizen_id: str, prefetched: Mapping[str, bytes | None]
     ) -> tuple[dict[int, Cached], dict[int, Hold]]:
-        """Every connector's cached answer, and the citizen's holds on asking them again, in one round
-        trip."""
-        keys = [CACHE_KEY.format(row.id, digest) for row in connectors]
-        keys += [HOLD_KEY.format(row.id, digest) for row in connectors]
-        raws = await self._redis.mget(keys)
+        """Every connector's cached answer, and the citizen's holds on asking them again: as read with
+        the session (``prefetched``), or else in one round trip."""
+        keys = self.keys(connectors, citizen_id)
+        if all(key in prefetched for key in keys):
+            raws: list[bytes | str | None] = [prefetched[key] for key in keys]
+        else:
+            raws = await self._redis.mget(keys)
         count = len(connectors)
         copies, holds = {}, {}
         for row, raw_copy, raw_hold in zip(connectors, raws[:count], raws[count:], strict=True):
@@ -151,7 +170,7 @@ class AnswerStore:
         return copies, holds
 
     async def claim(
-        self, wanted: list[int], holds: dict[int, Hold], digest: str, cooldown_seconds: int
+        self, wanted: list[int], holds: dict[int, Hold], citizen_id: str, cooldown_seconds: int
     ) -> set[int]:
         """Claims the citizen's call to each wanted connector not held already (SET NX EX, so that
         replicas agree) and returns those claimed; ``holds`` then says when each may be asked again.
@@ -164,14 +183,14 @@ class AnswerStore:
         until = time.time() + cooldown_seconds
         async with self._redis.pipeline(transaction=False) as pipe:
             for connector_id in free:
-                key = HOLD_KEY.format(connector_id, digest)
+                key = hold_key(connector_id, citizen_id)
                 pipe.set(key, f"{until:.3f}", nx=True, ex=cooldown_seconds)
             won = await pipe.execute()
         holds.update(dict.fromkeys(free, Hold(until)))  # one lost to a request just before: about as long
         return {connector_id for connector_id, claimed in zip(free, won, strict=True) if claimed}
 
     async def note_failures(
-        self, failures: dict[int, str], holds: dict[int, Hold], digest: str, cooldown_seconds: int
+        self, failures: dict[int, str], holds: dict[int, Hold], citizen_id: str, cooldown_seconds: int
     ) -> None:
         """Why each claimed call brought no answer, on its hold: the citizen's other requests within the
         cool-down say so rather than wait for an answer that is not coming."""
@@ -180,13 +199,13 @@ class AnswerStore:
         async with self._redis.pipeline(transaction=False) as pipe:
             for connector_id, why in failures.items():
                 value = f"{holds[connector_id].until:.3f} {why}"
-                pipe.set(HOLD_KEY.format(connector_id, digest), value, xx=True, keepttl=True)
+                pipe.set(hold_key(connector_id, citizen_id), value, xx=True, keepttl=True)
             await pipe.execute()
 
-    async def await_copy(self, row: ActiveConnector, digest: str, deadline_seconds: float) -> Outcome:
+    async def await_copy(self, row: ActiveConnector, citizen_id: str, deadline_seconds: float) -> Outcome:
         """Another of the citizen's requests is asking this agency now (two tabs, a language switch):
         its answer once cached, or why it brought none, rather than a second call."""
-        keys = [CACHE_KEY.format(row.id, digest), HOLD_KEY.format(row.id, digest)]
+        keys = [copy_key(row.id, citizen_id), hold_key(row.id, citizen_id)]
         give_up = time.monotonic() + deadline_seconds - 2 * _AWAIT_POLL_SECONDS
         while time.monotonic() < give_up:
             await asyncio.sleep(_AWAIT_POLL_SECONDS)
@@ -197,14 +216,14 @@ class AnswerStore:
         return as_held(None, row, None)
 
     async def keep(
-        self, answered: list[tuple[ActiveConnector, float, EntitlementsResponse]], digest: str
+        self, answered: list[tuple[ActiveConnector, float, EntitlementsResponse]], citizen_id: str
     ) -> None:
         """Each answer as the connector's cached copy, while it is fresh."""
         async with self._redis.pipeline(transaction=False) as pipe:
             for row, at, answer in answered:
                 copy = msgspec.json.encode(_Checking(fetched_at=at, answer=answer))
                 _note_checked(_digest(copy))
-                pipe.set(CACHE_KEY.format(row.id, digest), copy, ex=row.cache_seconds + _REDIS_GRACE_SECONDS)
+                pipe.set(copy_key(row.id, citizen_id), copy, ex=row.cache_seconds + _REDIS_GRACE_SECONDS)
             await pipe.execute()
 
 

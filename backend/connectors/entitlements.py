@@ -20,11 +20,11 @@ Other features use ``NEWLY_ELIGIBLE_TASK`` (notifications) from here.
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextlib
 import datetime as dt
 import time
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -159,9 +159,11 @@ class EntitlementsService:
     async def latencies_ms(self, connector_id: int) -> list[int]:
         return await self._client.latencies_ms(connector_id)
 
-    def _digest(self, national_id: str) -> str:
-        """What the cache is keyed by, so that Redis holds no national IDs in clear."""
-        return base64.urlsafe_b64encode(self._cipher.lookup_hash(national_id)).decode()
+    def prefetch_keys(self, citizen_id: str) -> list[str]:
+        """The keys a page reads of the citizen's, for every active connector this process holds (none
+        before it has read them): the authentication middleware reads them with the session."""
+        connectors = self._connectors.get()
+        return self._answers.keys(connectors, citizen_id) if connectors else []
 
     async def for_citizen(
         self,
@@ -172,14 +174,17 @@ class EntitlementsService:
         language: str,
         caller: Caller,
         refresh: bool = False,
+        prefetched: Mapping[str, bytes | None] | None = None,
     ) -> EntitlementsPage:
+        """``prefetched``: the citizen's keys read with their session (``prefetch_keys``)."""
         age = age_on(birthdate, dt.datetime.now(THAILAND).date()) if birthdate else None  # age in Thailand
         connectors = [row for row in await self._active_connectors() if relevant_to(row, age)]
         needs_consent = any(row.consent_required for row in connectors)
         consents = await queries.live_consents(self._pool, citizen_id) if needs_consent else {}
         request_id = uuid.uuid4().hex
-        digest = self._digest(national_id)
-        cached, holds = await self._answers.read(connectors, digest) if connectors else ({}, {})
+        cached, holds = (
+            await self._answers.read(connectors, citizen_id, prefetched or {}) if connectors else ({}, {})
+        )
         now = time.time()
         cached |= await self._kept(
             citizen_id, [row for row in connectors if row.id not in cached], consents, now
@@ -202,7 +207,7 @@ class EntitlementsService:
             busy = True
         else:
             busy = False
-        claimed = await self._answers.claim(wanted, holds, digest, self.refresh_cooldown_seconds)
+        claimed = await self._answers.claim(wanted, holds, citizen_id, self.refresh_cooldown_seconds)
         calls: list[_Call] = []
         outcomes: dict[int, Outcome] = {}
         tasks: dict[int, asyncio.Task[Outcome]] = {}
@@ -213,7 +218,7 @@ class EntitlementsService:
             elif row.id not in claimed and copy is None and hold is not None and hold.failed is None:
                 # being asked by another of the citizen's requests this moment: its answer, not a call
                 tasks[row.id] = asyncio.create_task(
-                    self._answers.await_copy(row, digest, self.deadline_seconds)
+                    self._answers.await_copy(row, citizen_id, self.deadline_seconds)
                 )
             elif busy and copy is not None and not is_fresh(copy, row, now):
                 outcomes[row.id] = ("stale", copy.fetched_at, copy.answer, "busy")
@@ -228,14 +233,14 @@ class EntitlementsService:
             self.fanouts += 1
             try:
                 outcomes |= await self._by_the_deadline(tasks, cached)
-                await self._keep(calls, citizen_id, digest, caller)
+                await self._keep(calls, citizen_id, caller)
             finally:
                 self.fanouts -= 1
             failed = {key: outcomes[key] for key in claimed & tasks.keys() if outcomes[key][0] != "fresh"}
             await self._answers.note_failures(
                 {key: why for key, (*_, why) in failed.items() if why},
                 holds,
-                digest,
+                citizen_id,
                 self.refresh_cooldown_seconds,
             )
         results = [
@@ -327,7 +332,7 @@ class EntitlementsService:
         calls.append(_Call(row, "ok", None, answer))
         return answer
 
-    async def _keep(self, calls: list[_Call], citizen_id: str, digest: str, caller: Caller) -> None:
+    async def _keep(self, calls: list[_Call], citizen_id: str, caller: Caller) -> None:
         """Everything the calls of one page lead to, in one transaction before the page is answered:
         a data-access record per call, each answer's statuses (and a task telling the citizen of a
         scheme they newly may claim), then the answers cached."""
@@ -362,7 +367,7 @@ class EntitlementsService:
                     ],
                 )
         if answered:
-            await self._answers.keep(answered, digest)
+            await self._answers.keep(answered, citizen_id)
 
     def _refresh_in_background(
         self, row: ActiveConnector, citizen_id: str, national_id: str, caller: Caller, request_id: str
@@ -371,7 +376,7 @@ class EntitlementsService:
             calls: list[_Call] = []
             with contextlib.suppress(ConnectorFailure):  # the stale copy stays; the failure is recorded
                 await self._call(row, national_id, request_id, calls)
-            await self._keep(calls, citizen_id, self._digest(national_id), caller)
+            await self._keep(calls, citizen_id, caller)
 
         task = asyncio.create_task(refresh())
         self._refreshing.add(task)

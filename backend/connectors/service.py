@@ -293,6 +293,7 @@ async def entitlements_page(
         language=language,
         caller=Caller("citizen", citizen_id),
         refresh=refresh,
+        prefetched=principal.prefetched,
     )
 
 

@@ -55,6 +55,7 @@ class Shared:
         self.subscriptions = 0
         """How many times the subscription has been (re-)made: tests wait on it."""
         self._task: asyncio.Task[None] | None = None
+        self._stopping = False
 
     def copy(self, topic: str) -> LocalCopy[T]:
         made: LocalCopy[T] = LocalCopy(self)
@@ -76,14 +77,15 @@ class Shared:
         self._task = asyncio.create_task(self._listen())
 
     async def stop(self) -> None:
+        # A flag as well as the cancellation: redis-py's pub/sub can swallow a CancelledError.
+        self._stopping = True
         if self._task is not None:
             self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+            await asyncio.wait([self._task], timeout=self._ping_seconds)
 
     async def _listen(self) -> None:
         failures = 0
-        while True:
+        while not self._stopping:
             try:
                 await self._subscribed()
             except (redis.exceptions.RedisError, OSError, TimeoutError) as exc:
@@ -93,7 +95,8 @@ class Shared:
             finally:
                 self.listening = False
                 self._drop(None)
-            await asyncio.sleep(_RETRY_SECONDS[min(failures, len(_RETRY_SECONDS)) - 1])
+            if not self._stopping:
+                await asyncio.sleep(_RETRY_SECONDS[min(failures, len(_RETRY_SECONDS)) - 1])
 
     async def _subscribed(self) -> None:
         pubsub = self._redis.pubsub()
@@ -101,7 +104,7 @@ class Shared:
             await pubsub.subscribe(channel_of(self._redis))
             heard_at = time.monotonic()
             pinged_at = heard_at
-            while True:
+            while not self._stopping:
                 message = await pubsub.get_message(timeout=self._ping_seconds / 2)
                 now = time.monotonic()
                 if message is not None:

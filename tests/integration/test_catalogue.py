@@ -338,7 +338,7 @@ async def test_every_replica_sees_a_publication(
     sign_in: SignIn, resources: Resources, client: httpx.AsyncClient
 ) -> None:
     async with listening(resources.redis) as shared:
-        other_replica = Catalogue(resources.pool, shared)
+        other_replica = Catalogue(resources.pool, resources.redis, shared)
         assert await other_replica.tiles() == []
         agency_id = await make_agency(resources.pool, status="approved")
         await _published(
