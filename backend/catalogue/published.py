@@ -1,20 +1,22 @@
 """The published catalogue as citizens and open data see it.
 
 The published catalogue (the national target is 2,000+ services) is read from PostgreSQL once and
-kept in each process, both languages (a search asks PostgreSQL which tiles match). A version stamp
-in Redis, renewed on every publish, retire or agency decision, tells every replica when to reload; a
-replica checks it at most once a second, so a change shows everywhere within about a second.
+kept in each process, both languages (a search asks PostgreSQL which tiles match), until a publish,
+retire or agency decision tells every replica to read it again (``backend.core.shared``).
+
+What is the citizen's own on their home screen (favourites, recently used, birth date) is kept in Redis
+under their key (``citizen_key``), which the authentication middleware reads with their session; it is
+dropped on every change made through the app, and lives ``PERSONAL_SECONDS`` at most (a birth date the
+identity provider corrects at a login shows within that).
 """
 
 from __future__ import annotations
 
-import asyncio
+import contextlib
 import csv
 import datetime as dt
 import io
-import time
-import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from zoneinfo import ZoneInfo
 
 import msgspec
@@ -36,10 +38,24 @@ from backend.catalogue.schemas import (
 )
 from backend.core.dates import age_on
 from backend.core.db import Pool
+from backend.core.shared import LocalCopy, Shared
+from backend.identity.sessions import citizen_key
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
-CATALOGUE_VERSION_KEY = "catalogue:version"
-_VERSION_CHECK_SECONDS = 1.0
+CATALOGUE_TOPIC = "catalogue"
+PERSONAL_SECONDS = 300
+
+
+class Personal(msgspec.Struct, frozen=True):
+    favourites: list[int]
+    recent: list[int]
+    birthdate: dt.date | None
+
+
+def personal_key(citizen_id: str) -> str:
+    return citizen_key(citizen_id, "catalogue-personal")
+
+
 RECENT_LIMIT = 8
 
 
@@ -49,41 +65,40 @@ def provide_catalogue(state: State) -> Catalogue:
 
 
 class Catalogue:
-    def __init__(self, pool: Pool, redis_client: redis.asyncio.Redis) -> None:
+    def __init__(self, pool: Pool, redis_client: redis.asyncio.Redis, shared: Shared) -> None:
         self._pool = pool
         self._redis = redis_client
-        self._entries: list[PublishedTile] = []
-        self._loaded_version: str | None = None
-        self._checked_at = 0.0
-        self._lock = asyncio.Lock()
+        self._shared = shared
+        self._entries: LocalCopy[list[PublishedTile]] = shared.copy(CATALOGUE_TOPIC)
 
     async def changed(self) -> None:
-        """Call after any change citizens would see: this process reloads now, the others within
-        a second. A fresh random stamp (not a counter) so that a Redis that lost the key, or was
-        flushed, can never hand back a stamp some replica already holds."""
-        await self._redis.set(CATALOGUE_VERSION_KEY, uuid.uuid4().hex)
-        self.forget()
+        """Call after any change citizens would see: this process reads it again now, the others on
+        hearing of it."""
+        await self._shared.changed(CATALOGUE_TOPIC)
 
     def forget(self) -> None:
-        self._loaded_version = None
+        self._entries.drop()
+
+    async def personal_changed(self, citizen_id: str) -> None:
+        """Call after a change to the citizen's favourites or recently used tiles has committed."""
+        await self._redis.delete(personal_key(citizen_id))
+
+    async def _personal(self, citizen_id: str, prefetched: Mapping[str, bytes | None]) -> Personal:
+        key = personal_key(citizen_id)
+        raw = prefetched[key] if key in prefetched else await self._redis.get(key)
+        if raw is not None:
+            with contextlib.suppress(msgspec.DecodeError):
+                return msgspec.json.decode(raw, type=Personal)
+        personal = Personal(
+            favourites=await queries.favourites(self._pool, citizen_id),
+            recent=await queries.recently_used(self._pool, citizen_id, RECENT_LIMIT),
+            birthdate=await queries.citizen_birthdate(self._pool, citizen_id),
+        )
+        await self._redis.set(key, msgspec.json.encode(personal), ex=PERSONAL_SECONDS)
+        return personal
 
     async def _current(self) -> list[PublishedTile]:
-        now = time.monotonic()
-        if self._loaded_version is not None and now - self._checked_at < _VERSION_CHECK_SECONDS:
-            return self._entries
-        async with self._lock:
-            if (
-                self._loaded_version is not None
-                and time.monotonic() - self._checked_at < _VERSION_CHECK_SECONDS
-            ):
-                return self._entries
-            stamp = await self._redis.get(CATALOGUE_VERSION_KEY)
-            version = stamp.decode() if isinstance(stamp, bytes) else str(stamp)
-            if version != self._loaded_version:
-                self._entries = await queries.published_catalogue(self._pool)
-                self._loaded_version = version
-            self._checked_at = time.monotonic()
-            return self._entries
+        return await self._entries.get_or_read(lambda: queries.published_catalogue(self._pool))
 
     async def tiles(self) -> list[PublishedTile]:
         return await self._current()
@@ -97,17 +112,18 @@ class Catalogue:
         life_event: str | None,
         citizen_id: str | None,
         today: dt.date | None = None,
+        prefetched: Mapping[str, bytes | None] | None = None,
     ) -> CatalogueView:
         """Tiles matching the filters, for the citizen's age (on ``today``, by default the date in
-        Thailand), their favourites and recently used ones first."""
+        Thailand), their favourites and recently used ones first. ``prefetched``: the citizen's keys
+        read with their session."""
         tiles = await self._current()
         favourite_ids: list[int] = []
         recent_ids: list[int] = []
         age: int | None = None
         if citizen_id is not None:
-            favourite_ids = await queries.favourites(self._pool, citizen_id)
-            recent_ids = await queries.recently_used(self._pool, citizen_id, RECENT_LIMIT)
-            birthdate = await queries.citizen_birthdate(self._pool, citizen_id)
+            personal = await self._personal(citizen_id, prefetched or {})
+            favourite_ids, recent_ids, birthdate = personal.favourites, personal.recent, personal.birthdate
             age = age_on(birthdate, today or dt.datetime.now(BANGKOK).date()) if birthdate else None
         # Search is PostgreSQL's trigram matching (typos, Thai without spaces, agencies' synonyms).
         scores = await queries.search(self._pool, query.strip()) if query and query.strip() else None

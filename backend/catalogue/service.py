@@ -291,11 +291,15 @@ async def add_favourite(
 ) -> None:
     await _published_or_404(catalogue, tile_id)
     await queries.set_favourite(resources.pool, citizen_of(principal), tile_id, True)
+    await catalogue.personal_changed(citizen_of(principal))
 
 
-async def remove_favourite(resources: Resources, principal: Principal, tile_id: int) -> None:
+async def remove_favourite(
+    resources: Resources, catalogue: Catalogue, principal: Principal, tile_id: int
+) -> None:
     """Any tile, published or not any more."""
     await queries.set_favourite(resources.pool, citizen_of(principal), tile_id, False)
+    await catalogue.personal_changed(citizen_of(principal))
 
 
 async def open_tile(
@@ -304,4 +308,5 @@ async def open_tile(
     """Kept for the citizen's 'recently used'."""
     opened = await _published_or_404(catalogue, tile_id)
     await queries.record_use(resources.pool, citizen_of(principal), tile_id)
+    await catalogue.personal_changed(citizen_of(principal))
     return opened

@@ -1,10 +1,11 @@
 """A citizen's answers from each connector: as kept in Redis between pages, and as the page shows them.
 
-Two keys per citizen and connector, each under a digest of the national ID (never the ID in clear):
-the cached copy of the last answer, kept while it is fresh (the connector's ``cache_seconds``; the day
-after that, when it may still be shown stale, it is read from PostgreSQL: ``answers_queries``); and the
-hold, which keeps the citizen's calls to one connector to one per cool-down
-(``SET NX EX``, so that every replica agrees), and says, once the call that claimed it has failed, why.
+Two keys per citizen and connector, in the citizen's slot (``citizen_key``: their session's, so that a
+page reads its session and every copy in one MGET, ``backend.identity.auth``): the cached copy of the
+last answer, kept while it is fresh (the connector's ``cache_seconds``; the day after that, when it may
+still be shown stale, it is read from PostgreSQL: ``answers_queries``); and the hold, which keeps the
+citizen's calls to one connector to one per cool-down (``SET NX EX``, so that every replica agrees),
+and says, once the call that claimed it has failed, why.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import hashlib
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import msgspec
@@ -20,7 +23,7 @@ import redis.asyncio
 
 from backend.connectors.answers_queries import KeptAnswer
 from backend.connectors.client import PLAIN_REASONS
-from backend.connectors.contract import Entitlement, EntitlementsResponse
+from backend.connectors.contract import CheckedEntitlement, CheckedResponse, EntitlementsResponse
 from backend.connectors.schemas import (
     ActiveConnector,
     AgencyResult,
@@ -28,30 +31,70 @@ from backend.connectors.schemas import (
     EntitlementView,
     ResultState,
 )
+from backend.identity.sessions import citizen_key
 
-CACHE_KEY = "entitlements:{}:{}"
-HOLD_KEY = "entitlements-refresh:{}:{}"
-"""Connector, citizen (digest): held while the citizen may not have that connector asked again; the
-value is when they may (epoch seconds), then, once the call has failed, why."""
+
+def copy_key(connector_id: int, citizen_id: str) -> str:
+    return f"{citizen_key(citizen_id, 'entitlements')}:{connector_id}"
+
+
+def hold_key(connector_id: int, citizen_id: str) -> str:
+    """Held while the citizen may not have that connector asked again; the value is when they may
+    (epoch seconds), then, once the call has failed, why."""
+    return f"{citizen_key(citizen_id, 'entitlements-refresh')}:{connector_id}"
+
+
 _AWAIT_POLL_SECONDS = 0.05
 STALE_KEEP_SECONDS = 86400
 """How long past its ``cache_seconds`` an answer may still be shown, marked stale."""
 _REDIS_GRACE_SECONDS = 60
 """Beyond ``cache_seconds`` in Redis: another of the citizen's requests waiting on a call
 (``await_copy``) finds its answer there even when the connector caches nothing."""
-Outcome = tuple[ResultState, float | None, EntitlementsResponse | None, str | None]
+Answer = CheckedResponse | EntitlementsResponse
+Outcome = tuple[ResultState, float | None, Answer | None, str | None]
 """(state, when the answer was fetched, the answer, why it is not fresh)."""
 
 
 class Cached(msgspec.Struct):
     fetched_at: float
+    answer: CheckedResponse
+
+
+class _Checking(msgspec.Struct):
+    """``Cached`` with every text checked (``EntitlementsResponse``): the same JSON."""
+
+    fetched_at: float
     answer: EntitlementsResponse
 
 
+_CHECKED_MAX = 100_000
+_checked: set[bytes] = set()
+"""Digests of the copies this process has checked (or written from an answer just checked). Checking
+every text was a third of a cached page's cost; a copy comes back byte for byte, and one this process
+has not seen (kept before a rule it fails, or changed) is checked before it is shown."""
+
+
+def _digest(raw: bytes) -> bytes:
+    return hashlib.blake2b(raw, digest_size=16).digest()
+
+
 def _copy_from(raw: bytes | str | None) -> Cached | None:
+    if raw is None:
+        return None
+    data = raw.encode() if isinstance(raw, str) else raw
+    digest = _digest(data)
     with contextlib.suppress(msgspec.DecodeError):  # one kept before a rule it fails: as if missing
-        return msgspec.json.decode(raw, type=Cached) if raw is not None else None
+        if digest not in _checked:
+            msgspec.json.decode(data, type=_Checking)
+            _note_checked(digest)
+        return msgspec.json.decode(data, type=Cached)
     return None
+
+
+def _note_checked(digest: bytes) -> None:
+    if len(_checked) >= _CHECKED_MAX:
+        _checked.clear()  # crude but bounded: busy copies are checked once more
+    _checked.add(digest)
 
 
 def kept_copy(kept: KeptAnswer, row: ActiveConnector, now: float) -> Cached | None:
@@ -59,8 +102,9 @@ def kept_copy(kept: KeptAnswer, row: ActiveConnector, now: float) -> Cached | No
     if now - kept.fetched_at >= row.cache_seconds + STALE_KEEP_SECONDS:
         return None
     with contextlib.suppress(msgspec.DecodeError):
+        msgspec.json.decode(kept.answer, type=EntitlementsResponse)  # kept before a rule it fails?
         return Cached(
-            fetched_at=kept.fetched_at, answer=msgspec.json.decode(kept.answer, type=EntitlementsResponse)
+            fetched_at=kept.fetched_at, answer=msgspec.json.decode(kept.answer, type=CheckedResponse)
         )
     return None
 
@@ -99,14 +143,23 @@ class AnswerStore:
     def __init__(self, redis_client: redis.asyncio.Redis) -> None:
         self._redis = redis_client
 
+    @staticmethod
+    def keys(connectors: list[ActiveConnector], citizen_id: str) -> list[str]:
+        """What ``read`` reads (for the authentication middleware to read with the session)."""
+        return [copy_key(row.id, citizen_id) for row in connectors] + [
+            hold_key(row.id, citizen_id) for row in connectors
+        ]
+
     async def read(
-        self, connectors: list[ActiveConnector], digest: str
+        self, connectors: list[ActiveConnector], citizen_id: str, prefetched: Mapping[str, bytes | None]
     ) -> tuple[dict[int, Cached], dict[int, Hold]]:
-        """Every connector's cached answer, and the citizen's holds on asking them again, in one round
-        trip."""
-        keys = [CACHE_KEY.format(row.id, digest) for row in connectors]
-        keys += [HOLD_KEY.format(row.id, digest) for row in connectors]
-        raws = await self._redis.mget(keys)
+        """Every connector's cached answer, and the citizen's holds on asking them again: as read with
+        the session (``prefetched``), or else in one round trip."""
+        keys = self.keys(connectors, citizen_id)
+        if all(key in prefetched for key in keys):
+            raws: list[bytes | str | None] = [prefetched[key] for key in keys]
+        else:
+            raws = await self._redis.mget(keys)
         count = len(connectors)
         copies, holds = {}, {}
         for row, raw_copy, raw_hold in zip(connectors, raws[:count], raws[count:], strict=True):
@@ -117,7 +170,7 @@ class AnswerStore:
         return copies, holds
 
     async def claim(
-        self, wanted: list[int], holds: dict[int, Hold], digest: str, cooldown_seconds: int
+        self, wanted: list[int], holds: dict[int, Hold], citizen_id: str, cooldown_seconds: int
     ) -> set[int]:
         """Claims the citizen's call to each wanted connector not held already (SET NX EX, so that
         replicas agree) and returns those claimed; ``holds`` then says when each may be asked again.
@@ -130,14 +183,14 @@ class AnswerStore:
         until = time.time() + cooldown_seconds
         async with self._redis.pipeline(transaction=False) as pipe:
             for connector_id in free:
-                key = HOLD_KEY.format(connector_id, digest)
+                key = hold_key(connector_id, citizen_id)
                 pipe.set(key, f"{until:.3f}", nx=True, ex=cooldown_seconds)
             won = await pipe.execute()
         holds.update(dict.fromkeys(free, Hold(until)))  # one lost to a request just before: about as long
         return {connector_id for connector_id, claimed in zip(free, won, strict=True) if claimed}
 
     async def note_failures(
-        self, failures: dict[int, str], holds: dict[int, Hold], digest: str, cooldown_seconds: int
+        self, failures: dict[int, str], holds: dict[int, Hold], citizen_id: str, cooldown_seconds: int
     ) -> None:
         """Why each claimed call brought no answer, on its hold: the citizen's other requests within the
         cool-down say so rather than wait for an answer that is not coming."""
@@ -146,13 +199,13 @@ class AnswerStore:
         async with self._redis.pipeline(transaction=False) as pipe:
             for connector_id, why in failures.items():
                 value = f"{holds[connector_id].until:.3f} {why}"
-                pipe.set(HOLD_KEY.format(connector_id, digest), value, xx=True, keepttl=True)
+                pipe.set(hold_key(connector_id, citizen_id), value, xx=True, keepttl=True)
             await pipe.execute()
 
-    async def await_copy(self, row: ActiveConnector, digest: str, deadline_seconds: float) -> Outcome:
+    async def await_copy(self, row: ActiveConnector, citizen_id: str, deadline_seconds: float) -> Outcome:
         """Another of the citizen's requests is asking this agency now (two tabs, a language switch):
         its answer once cached, or why it brought none, rather than a second call."""
-        keys = [CACHE_KEY.format(row.id, digest), HOLD_KEY.format(row.id, digest)]
+        keys = [copy_key(row.id, citizen_id), hold_key(row.id, citizen_id)]
         give_up = time.monotonic() + deadline_seconds - 2 * _AWAIT_POLL_SECONDS
         while time.monotonic() < give_up:
             await asyncio.sleep(_AWAIT_POLL_SECONDS)
@@ -163,16 +216,14 @@ class AnswerStore:
         return as_held(None, row, None)
 
     async def keep(
-        self, answered: list[tuple[ActiveConnector, float, EntitlementsResponse]], digest: str
+        self, answered: list[tuple[ActiveConnector, float, EntitlementsResponse]], citizen_id: str
     ) -> None:
         """Each answer as the connector's cached copy, while it is fresh."""
         async with self._redis.pipeline(transaction=False) as pipe:
             for row, at, answer in answered:
-                pipe.set(
-                    CACHE_KEY.format(row.id, digest),
-                    msgspec.json.encode(Cached(fetched_at=at, answer=answer)),
-                    ex=row.cache_seconds + _REDIS_GRACE_SECONDS,
-                )
+                copy = msgspec.json.encode(_Checking(fetched_at=at, answer=answer))
+                _note_checked(_digest(copy))
+                pipe.set(copy_key(row.id, citizen_id), copy, ex=row.cache_seconds + _REDIS_GRACE_SECONDS)
             await pipe.execute()
 
 
@@ -234,7 +285,7 @@ def agency_result(
 
 
 def _entitlement_view(
-    entitlement: Entitlement, agency_code: str, agency_name: str, language: str
+    entitlement: CheckedEntitlement, agency_code: str, agency_name: str, language: str
 ) -> EntitlementView:
     english = language == "en"
     return EntitlementView(

@@ -29,7 +29,10 @@ class EntitlementsRequest(msgspec.Struct, kw_only=True):
     contract_version: str = CONTRACT_VERSION
 
 
-class Entitlement(msgspec.Struct, kw_only=True, forbid_unknown_fields=False):
+class CheckedEntitlement(msgspec.Struct, kw_only=True, forbid_unknown_fields=False):
+    """An entitlement once ``Entitlement`` has checked it: how a copy this process has checked before
+    is read back (``backend.connectors.answers``) without checking every text again."""
+
     scheme_id: Annotated[str, msgspec.Meta(pattern="^[a-z0-9][a-z0-9-]{0,63}$")]
     scheme_name_th: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
     scheme_name_en: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
@@ -45,6 +48,8 @@ class Entitlement(msgspec.Struct, kw_only=True, forbid_unknown_fields=False):
     how_to_claim_en: Annotated[str, msgspec.Meta(max_length=1000)] = ""
     url: Annotated[str, msgspec.Meta(max_length=2000, pattern="^https://")] | None = None
 
+
+class Entitlement(CheckedEntitlement, kw_only=True, forbid_unknown_fields=False):
     def __post_init__(self) -> None:
         # Citizens read these, and they become inbox messages: held to the rule for text people write
         # (backend/core/text.py). A failing text fails the whole answer (a bad answer: the agency's
@@ -64,6 +69,14 @@ _SHOWN_TEXTS = (
 class EntitlementsResponse(msgspec.Struct, kw_only=True):
     contract_version: Literal["1"]
     entitlements: Annotated[list[Entitlement], msgspec.Meta(max_length=200)]
+    as_of: dt.datetime | None = None
+
+
+class CheckedResponse(msgspec.Struct, kw_only=True):
+    """``EntitlementsResponse`` as our own copies keep it, checked when it arrived."""
+
+    contract_version: Literal["1"]
+    entitlements: list[CheckedEntitlement]
     as_of: dt.datetime | None = None
 
 

@@ -20,11 +20,11 @@ Other features use ``NEWLY_ELIGIBLE_TASK`` (notifications) from here.
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextlib
 import datetime as dt
 import time
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -50,6 +50,7 @@ from backend.core.crypto import NationalIdCipher
 from backend.core.dates import THAILAND, age_on
 from backend.core.db import Pool
 from backend.core.errors import ServiceUnavailable
+from backend.core.shared import LocalCopy, Shared
 from backend.core.tasks import TaskKind, unit_of_work
 
 if TYPE_CHECKING:
@@ -57,7 +58,7 @@ if TYPE_CHECKING:
 
 _log = structlog.get_logger(__name__)
 
-_CONNECTORS_TTL_SECONDS = 5.0
+CONNECTORS_TOPIC = "connectors"
 _BUSY_RETRY_AFTER_SECONDS = 5
 DEADLINE_PASSED = Said("หน่วยงานตอบไม่ทันเวลาที่หน้านี้รอได้", "the page's deadline passed")
 
@@ -112,6 +113,7 @@ class EntitlementsService:
         queue: Queue,
         client: ConnectorClient,
         cipher: NationalIdCipher,
+        shared: Shared,
         *,
         deadline_seconds: float,
         refresh_cooldown_seconds: int = 60,
@@ -128,19 +130,21 @@ class EntitlementsService:
         self.fanouts = 0
         """Pages of this process asking agencies now (admission: ``max_fanouts``)."""
         self._refreshing: set[asyncio.Task[None]] = set()
-        self._connectors: list[ActiveConnector] = []
-        self._connectors_read_at = -_CONNECTORS_TTL_SECONDS
+        self._shared = shared
+        self._connectors: LocalCopy[list[ActiveConnector]] = shared.copy(CONNECTORS_TOPIC)
 
     async def _active_connectors(self) -> list[ActiveConnector]:
-        """The list changes only when an agency registers, changes or disables a connector; read it
-        every few seconds rather than on every citizen's request."""
-        if time.monotonic() - self._connectors_read_at >= _CONNECTORS_TTL_SECONDS:
-            self._connectors = await queries.active_connectors(self._pool)
-            self._connectors_read_at = time.monotonic()
-        return self._connectors
+        """The list changes only when an agency registers, changes or disables a connector: kept in
+        this process until then (``backend.core.shared``)."""
+        return await self._connectors.get_or_read(lambda: queries.active_connectors(self._pool))
+
+    async def connectors_changed(self) -> None:
+        """Every process reads the connectors again (call after the change has committed)."""
+        await self._shared.changed(CONNECTORS_TOPIC)
 
     def forget_connectors(self) -> None:
-        self._connectors_read_at = -_CONNECTORS_TTL_SECONDS
+        """This process reads them again (tests that change them in the database directly)."""
+        self._connectors.drop()
 
     async def circuit(self, connector_id: int) -> str:
         """The connector's circuit breaker, as every replica sees it: closed, open or half-open."""
@@ -155,9 +159,11 @@ class EntitlementsService:
     async def latencies_ms(self, connector_id: int) -> list[int]:
         return await self._client.latencies_ms(connector_id)
 
-    def _digest(self, national_id: str) -> str:
-        """What the cache is keyed by, so that Redis holds no national IDs in clear."""
-        return base64.urlsafe_b64encode(self._cipher.lookup_hash(national_id)).decode()
+    def prefetch_keys(self, citizen_id: str) -> list[str]:
+        """The keys a page reads of the citizen's, for every active connector this process holds (none
+        before it has read them): the authentication middleware reads them with the session."""
+        connectors = self._connectors.get()
+        return self._answers.keys(connectors, citizen_id) if connectors else []
 
     async def for_citizen(
         self,
@@ -168,14 +174,17 @@ class EntitlementsService:
         language: str,
         caller: Caller,
         refresh: bool = False,
+        prefetched: Mapping[str, bytes | None] | None = None,
     ) -> EntitlementsPage:
+        """``prefetched``: the citizen's keys read with their session (``prefetch_keys``)."""
         age = age_on(birthdate, dt.datetime.now(THAILAND).date()) if birthdate else None  # age in Thailand
         connectors = [row for row in await self._active_connectors() if relevant_to(row, age)]
         needs_consent = any(row.consent_required for row in connectors)
         consents = await queries.live_consents(self._pool, citizen_id) if needs_consent else {}
         request_id = uuid.uuid4().hex
-        digest = self._digest(national_id)
-        cached, holds = await self._answers.read(connectors, digest) if connectors else ({}, {})
+        cached, holds = (
+            await self._answers.read(connectors, citizen_id, prefetched or {}) if connectors else ({}, {})
+        )
         now = time.time()
         cached |= await self._kept(
             citizen_id, [row for row in connectors if row.id not in cached], consents, now
@@ -198,7 +207,7 @@ class EntitlementsService:
             busy = True
         else:
             busy = False
-        claimed = await self._answers.claim(wanted, holds, digest, self.refresh_cooldown_seconds)
+        claimed = await self._answers.claim(wanted, holds, citizen_id, self.refresh_cooldown_seconds)
         calls: list[_Call] = []
         outcomes: dict[int, Outcome] = {}
         tasks: dict[int, asyncio.Task[Outcome]] = {}
@@ -209,7 +218,7 @@ class EntitlementsService:
             elif row.id not in claimed and copy is None and hold is not None and hold.failed is None:
                 # being asked by another of the citizen's requests this moment: its answer, not a call
                 tasks[row.id] = asyncio.create_task(
-                    self._answers.await_copy(row, digest, self.deadline_seconds)
+                    self._answers.await_copy(row, citizen_id, self.deadline_seconds)
                 )
             elif busy and copy is not None and not is_fresh(copy, row, now):
                 outcomes[row.id] = ("stale", copy.fetched_at, copy.answer, "busy")
@@ -224,14 +233,14 @@ class EntitlementsService:
             self.fanouts += 1
             try:
                 outcomes |= await self._by_the_deadline(tasks, cached)
-                await self._keep(calls, citizen_id, digest, caller)
+                await self._keep(calls, citizen_id, caller)
             finally:
                 self.fanouts -= 1
             failed = {key: outcomes[key] for key in claimed & tasks.keys() if outcomes[key][0] != "fresh"}
             await self._answers.note_failures(
                 {key: why for key, (*_, why) in failed.items() if why},
                 holds,
-                digest,
+                citizen_id,
                 self.refresh_cooldown_seconds,
             )
         results = [
@@ -323,7 +332,7 @@ class EntitlementsService:
         calls.append(_Call(row, "ok", None, answer))
         return answer
 
-    async def _keep(self, calls: list[_Call], citizen_id: str, digest: str, caller: Caller) -> None:
+    async def _keep(self, calls: list[_Call], citizen_id: str, caller: Caller) -> None:
         """Everything the calls of one page lead to, in one transaction before the page is answered:
         a data-access record per call, each answer's statuses (and a task telling the citizen of a
         scheme they newly may claim), then the answers cached."""
@@ -358,7 +367,7 @@ class EntitlementsService:
                     ],
                 )
         if answered:
-            await self._answers.keep(answered, digest)
+            await self._answers.keep(answered, citizen_id)
 
     def _refresh_in_background(
         self, row: ActiveConnector, citizen_id: str, national_id: str, caller: Caller, request_id: str
@@ -367,7 +376,7 @@ class EntitlementsService:
             calls: list[_Call] = []
             with contextlib.suppress(ConnectorFailure):  # the stale copy stays; the failure is recorded
                 await self._call(row, national_id, request_id, calls)
-            await self._keep(calls, citizen_id, self._digest(national_id), caller)
+            await self._keep(calls, citizen_id, caller)
 
         task = asyncio.create_task(refresh())
         self._refreshing.add(task)

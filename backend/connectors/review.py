@@ -80,7 +80,7 @@ async def approve(
                 await queries.withdraw_all_consents(connection, connector_id)
     # An OAuth token got with the old settings is not sent to the new ones.
     await forget_token(resources.redis, connector_id)
-    entitlements.forget_connectors()
+    await entitlements.connectors_changed()
     return review
 
 

@@ -183,7 +183,7 @@ async def register_connector(
     )
     if connector_id is None:
         raise Conflict("This agency already has a connector with that name.")
-    entitlements.forget_connectors()
+    await entitlements.connectors_changed()
     return _view(await _connector(resources, agency_id, connector_id))
 
 
@@ -227,7 +227,7 @@ async def update_connector(
             await queries.withdraw_all_consents(connection, connector_id)
     # An OAuth token got with the old settings is not sent to the new ones.
     await forget_token(resources.redis, connector_id)
-    entitlements.forget_connectors()
+    await entitlements.connectors_changed()
     return (await agency_connectors(resources, entitlements, agency_id, connector_id))[0]
 
 
@@ -247,7 +247,7 @@ async def disable_connector(
 ) -> None:
     if not await queries.set_connector_status(resources.pool, agency_id, connector_id, "disabled"):
         raise NotFound("No such connector.")
-    entitlements.forget_connectors()
+    await entitlements.connectors_changed()
 
 
 async def agency_data_access(
@@ -295,6 +295,7 @@ async def entitlements_page(
         language=language,
         caller=Caller("citizen", citizen_id),
         refresh=refresh,
+        prefetched=principal.prefetched,
     )
 
 

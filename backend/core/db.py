@@ -38,6 +38,17 @@ async def _connect(*args: Any, **kwargs: Any) -> asyncpg.Connection[asyncpg.Reco
     return connection
 
 
+class _PooledConnection(asyncpg.Connection):
+    """What the pool hands out. asyncpg resets a connection on its way back to the pool with a query
+    (advisory locks, cursors, LISTEN, session settings): a round trip on every release, a tenth of a
+    page that reads PostgreSQL, for state nothing leaves on a pooled connection here (transaction-scoped
+    locks and SET LOCAL only; listening and the migrations' session lock use connections of their own).
+    An open transaction is still rolled back."""
+
+    def get_reset_query(self) -> str:
+        return ""
+
+
 class _WaitingPool(asyncpg.Pool):
     """A pool whose every acquisition (its own fetch/execute/... use ``self.acquire()``) waits at most
     ``acquire_timeout`` unless told otherwise."""
@@ -67,6 +78,7 @@ async def create_pool(
         "command_timeout": command_timeout,
         "init": _init_connection,
         "connect": _connect,
+        "connection_class": _PooledConnection,
         "server_settings": {"application_name": "citizen", "timezone": "UTC"},
         **kwargs,
     }
@@ -79,7 +91,6 @@ async def create_pool(
         max_queries=50_000,
         max_inactive_connection_lifetime=300.0,
         loop=None,
-        connection_class=asyncpg.Connection,
         record_class=asyncpg.Record,
         **options,
     )

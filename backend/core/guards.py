@@ -51,28 +51,28 @@ def principal_of(connection: Connection) -> Principal | None:
     return principal
 
 
-def person(connection: Connection, _: BaseRouteHandler) -> None:
+async def person(connection: Connection, _: BaseRouteHandler) -> None:
     """A citizen logged in with their digital ID (not an agency's system)."""
     if not is_options(connection):
         require_person(principal_of(connection))
 
 
-def support_staff(connection: Connection, _: BaseRouteHandler) -> None:
+async def support_staff(connection: Connection, _: BaseRouteHandler) -> None:
     if not is_options(connection):
         require_support_staff(principal_of(connection))
 
 
-def counter_staff(connection: Connection, _: BaseRouteHandler) -> None:
+async def counter_staff(connection: Connection, _: BaseRouteHandler) -> None:
     if not is_options(connection):
         require_counter_staff(principal_of(connection))
 
 
-def platform_admin(connection: Connection, _: BaseRouteHandler) -> None:
+async def platform_admin(connection: Connection, _: BaseRouteHandler) -> None:
     if not is_options(connection):
         require_platform_admin(principal_of(connection))
 
 
-def agency_member(connection: Connection, _: BaseRouteHandler) -> None:
+async def agency_member(connection: Connection, _: BaseRouteHandler) -> None:
     """Staff of some agency, or an agency's system: routes whose agency comes from the body."""
     if is_options(connection):
         return
@@ -87,7 +87,7 @@ def agency_may(permission: AgencyPermission) -> Guard:
     """Staff of the path's agency whose role carries ``permission``, or that agency's system with the
     scope of the same name."""
 
-    def guard(connection: Connection, _: BaseRouteHandler) -> None:
+    async def guard(connection: Connection, _: BaseRouteHandler) -> None:
         if not is_options(connection):
             agency_id = int(connection.path_params["agency_id"])
             require_agency_permission(principal_of(connection), agency_id, permission)
@@ -100,7 +100,7 @@ def agency_may_any(*permissions: AgencyPermission) -> Guard:
     """Staff of the path's agency whose role carries any of ``permissions`` (or its system with one of
     those scopes): for what several kinds of staff need to see."""
 
-    def guard(connection: Connection, _: BaseRouteHandler) -> None:
+    async def guard(connection: Connection, _: BaseRouteHandler) -> None:
         if is_options(connection):
             return
         principal, agency_id = principal_of(connection), int(connection.path_params["agency_id"])

@@ -10,6 +10,7 @@ Agency machine clients hold scopes rather than roles; ``may_act_for_agency`` cov
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -88,6 +89,8 @@ class Principal:
     client_id: str | None = None
     acting_for: ActingFor | None = None
     """Set when a delegate acts for the citizen ``citizen_id``: every request carries both identities."""
+    prefetched: Mapping[str, bytes | None] = field(default_factory=dict)
+    """The values of the citizen's keys read with the session, by key (``backend.identity.auth``)."""
 
     @property
     def is_machine(self) -> bool:

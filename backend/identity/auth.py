@@ -18,8 +18,8 @@ from litestar.types import ASGIApp, Receive, Scope, Send
 
 from backend.core.errors import AppError, Forbidden, NotAuthenticated
 from backend.core.principal import Principal
-from backend.identity.roles import GENERATION_KEY
 from backend.identity.service import CSRF_HEADER, Identity, session_cookie_name
+from backend.identity.sessions import citizen_of_token
 
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _CSRF_HEADER = CSRF_HEADER.encode()
@@ -70,13 +70,17 @@ async def _principal(scope: Scope) -> Principal | None:
     token = _cookie(cookies, session_cookie_name(identity.settings))
     if not token:
         return None
-    session, roles_generation = await identity.sessions.load_with(token, GENERATION_KEY)
+    # The page's keys of the citizen the cookie names, read with the session in one MGET.
+    citizen_id = citizen_of_token(token)
+    wanted = identity.prefetch.get(scope["path"])
+    others = wanted(citizen_id) if wanted is not None and citizen_id is not None else []
+    session, values = await identity.sessions.load_with(token, others)
     if session is None:
         return None
     unsafe = scope.get("method") not in _SAFE_METHODS
     if unsafe and not hmac.compare_digest(csrf.encode(), session.csrf_token.encode()):
         raise Forbidden("This request is missing its CSRF token. Reload the app and try again.")
-    return await identity.principal_for(state.resources, session, roles_generation)
+    return await identity.principal_for(state.resources, session, dict(zip(others, values, strict=True)))
 
 
 def _cookie(headers: list[str], name: str) -> str:

@@ -17,8 +17,8 @@ import base64
 import datetime as dt
 import re
 import secrets
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 from urllib.parse import urlsplit
 
@@ -36,6 +36,7 @@ from backend.core.links import is_same_site_path
 from backend.core.principal import Principal, Session, citizen_of
 from backend.core.ratelimit import Bucket, RateLimiter, client_address
 from backend.core.resources import Resources
+from backend.core.shared import Shared
 from backend.identity import queries
 from backend.identity.agency_clients import AgencyTokens
 from backend.identity.gate import ProviderGate
@@ -97,6 +98,9 @@ class Identity:
     limiter: RateLimiter
     agency_tokens: AgencyTokens
     roles: RoleCache
+    prefetch: dict[str, Callable[[str], list[str]]] = field(default_factory=dict)
+    """Per path, the citizen's keys (``sessions.citizen_key``) its page reads: the authentication
+    middleware reads them with the session, in one MGET (``Principal.prefetched``)."""
 
     @property
     def login_bucket(self) -> Bucket:
@@ -305,19 +309,20 @@ class Identity:
         return await queries.citizen_id_by_hash(resources.pool, self.cipher.lookup_hash(national_id))
 
     async def principal_for(
-        self, resources: Resources, session: Session, generation: bytes | None
+        self, resources: Resources, session: Session, prefetched: Mapping[str, bytes | None] | None = None
     ) -> Principal:
-        """``generation``: the roles generation read with the session (see backend/identity/roles.py)."""
-        if generation is None:
-            generation = await self.roles.generation_when_missing()
-        roles = self.roles.get(session.citizen_id, generation)
-        if roles is None:
-            roles = frozenset(await queries.active_roles(resources.pool, session.citizen_id))
-            self.roles.put(session.citizen_id, generation, roles)
-        return Principal(citizen_id=session.citizen_id, session=session, roles=roles)
+        async def read() -> frozenset[tuple[str, int | None]]:
+            return frozenset(await queries.active_roles(resources.pool, session.citizen_id))
+
+        roles = await self.roles.of(session.citizen_id, read)
+        return Principal(
+            citizen_id=session.citizen_id, session=session, roles=roles, prefetched=prefetched or {}
+        )
 
 
-def create_identity(settings: Settings, resources: Resources, *, oidc_http: httpx.AsyncClient) -> Identity:
+def create_identity(
+    settings: Settings, resources: Resources, shared: Shared, *, oidc_http: httpx.AsyncClient
+) -> Identity:
     issuer, client_id, client_secret = settings.oidc_client
     return Identity(
         settings=settings,
@@ -346,7 +351,7 @@ def create_identity(settings: Settings, resources: Resources, *, oidc_http: http
         ),
         limiter=RateLimiter(resources.redis),
         agency_tokens=AgencyTokens(resources.redis),
-        roles=RoleCache(resources.redis),
+        roles=RoleCache(shared),
     )
 
 

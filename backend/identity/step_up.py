@@ -66,7 +66,7 @@ def require_step_up(
     return principal
 
 
-def step_up(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+async def step_up(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     """Guard: a login at least ``STEP_UP_ACR`` and no older than ``STEP_UP_MAX_AGE_SECONDS``."""
     if is_options(connection):
         return

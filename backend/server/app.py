@@ -29,7 +29,7 @@ from backend.applications.context import Applications, provide_applications
 from backend.applications.files import FileStore
 from backend.applications.signing import DocumentSigner
 from backend.catalogue.api import ROUTERS as CATALOGUE_ROUTERS
-from backend.catalogue.published import Catalogue, provide_catalogue
+from backend.catalogue.published import Catalogue, personal_key, provide_catalogue
 from backend.connectors.api import ROUTERS as CONNECTOR_ROUTERS
 from backend.connectors.client import ConnectorClient
 from backend.connectors.entitlements import EntitlementsService, provide_entitlements
@@ -42,6 +42,7 @@ from backend.core.metrics import PROMETHEUS_CONFIG
 from backend.core.migrate import upgrade
 from backend.core.resources import Resources, open_resources
 from backend.core.security import SecurityHeadersMiddleware
+from backend.core.shared import Shared
 from backend.delegation.acting import ActingForMiddleware
 from backend.delegation.api import ROUTERS as DELEGATION_ROUTERS
 from backend.delegation.live import DelegationChanges, provide_delegation_changes
@@ -58,6 +59,7 @@ from backend.identity.service import (
 )
 from backend.programmes.api import ROUTERS as PROGRAMME_ROUTERS
 from backend.server import health
+from backend.server.dependencies import resolve_dependencies_in_order
 from backend.server.public import public_router
 from backend.server.pwa_shell import page_not_found_handler
 from backend.server.tasks import TASKS, wire_features
@@ -95,6 +97,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         raise ConfigurationError("DATABASE_URL and REDIS_URL must be resolved before the app starts")
     configure_logging(settings.log_level, json_lines=settings.log_json)
     wire_features(settings)
+    resolve_dependencies_in_order()
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
@@ -111,8 +114,11 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 )
             if settings.uses_demo_identity_provider:
                 oidc_http = app.state.self_http
-            app.state.identity = create_identity(settings, resources, oidc_http=oidc_http)
-            app.state.catalogue = Catalogue(resources.pool, resources.redis)
+            app.state.shared = shared = Shared(resources.redis)
+            shared.start()
+            stack.push_async_callback(shared.stop)
+            app.state.identity = create_identity(settings, resources, shared, oidc_http=oidc_http)
+            app.state.catalogue = Catalogue(resources.pool, resources.redis, shared)
             connectors = ConnectorClient(
                 resources.redis,
                 resources.outbound,
@@ -123,11 +129,14 @@ def create_app(settings: Settings | None = None) -> Litestar:
                 resources.queue,
                 connectors,
                 app.state.identity.cipher,
+                shared,
                 deadline_seconds=settings.entitlements_deadline_ms / 1000,
                 refresh_cooldown_seconds=settings.entitlements_refresh_cooldown_seconds,
                 max_fanouts=settings.entitlements_fanouts_per_process,
             )
             stack.push_async_callback(app.state.entitlements.settle)
+            app.state.identity.prefetch["/api/v1/entitlements"] = app.state.entitlements.prefetch_keys
+            app.state.identity.prefetch["/api/v1/tiles"] = lambda citizen_id: [personal_key(citizen_id)]
             assert settings.database_url  # create_app refuses to start without it
             app.state.payment_states = await stack.enter_async_context(PaymentStates(settings.database_url))
             app.state.campaign_moves = await stack.enter_async_context(CampaignMoves(settings.database_url))

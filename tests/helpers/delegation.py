@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import time
 from typing import Any
@@ -16,6 +15,7 @@ from backend.core.resources import Resources
 from backend.delegation.schemas import Scope
 from backend.delegation.service import today
 from backend.identity.service import session_cookie_name
+from backend.identity.sessions import session_key
 from tests.factories import make_agency, make_bill, make_notification, valid_national_id
 from tests.factories.delegation import make_delegation
 from tests.integration.conftest import SignIn
@@ -83,7 +83,7 @@ async def logged_in(
     """Make the browser's own session a login of ``acr`` ``ago_seconds`` ago: an old or weak one, or
     (the defaults) what logging in again with a step-up leaves."""
     token = browser.cookies[session_cookie_name(resources.settings)]
-    key = f"session:{hashlib.sha256(token.encode()).hexdigest()}"
+    key = session_key(token)
     stored = json.loads(await resources.redis.get(key) or b"{}")
     assert stored, "a session of this browser's"
     stored.update(acr=acr, auth_time=int(time.time()) - ago_seconds)

@@ -10,7 +10,8 @@ from typing import Any
 import httpx
 import pytest_asyncio
 
-from backend.connectors.answers import CACHE_KEY, HOLD_KEY, STALE_KEEP_SECONDS
+from backend.connectors import answers
+from backend.connectors.answers import STALE_KEEP_SECONDS
 from backend.connectors.service import forget_old_answers
 from backend.core.resources import Resources
 from tests.helpers.connectors import agency_with, connector, control
@@ -43,8 +44,10 @@ async def test_a_copy_past_its_fresh_time_comes_from_postgresql_for_a_day_then_i
     citizen_id = (await citizen.get("/api/v1/me")).json()["id"]
     first = _health((await citizen.get("/api/v1/entitlements", params={"lang": "en"})).json())
     assert first["state"] == "fresh"
-    digest = app.state.entitlements._digest(MALEE)
-    copy_key, hold_key = CACHE_KEY.format(connector_id, digest), HOLD_KEY.format(connector_id, digest)
+    copy_key, hold_key = (
+        answers.copy_key(connector_id, citizen_id),
+        answers.hold_key(connector_id, citizen_id),
+    )
     # In Redis only while fresh (and a minute's grace for a request waiting on the call), no longer.
     assert 0 < await resources.redis.ttl(copy_key) <= CACHE_SECONDS + 60
     kept = await resources.pool.fetchrow(

@@ -345,7 +345,9 @@ async def test_an_answer_hiding_characters_never_reaches_the_citizen_or_their_in
 
     # Kept before the rule: a cached copy and a stored state with hidden text are not shown either.
     citizen_id = (await malee.get("/api/v1/me")).json()["id"]
-    cache_key = f"entitlements:{connector_id}:{app.state.entitlements._digest(MALEE)}"
+    from backend.connectors.answers import copy_key
+
+    cache_key = copy_key(connector_id, citizen_id)
     raw = await resources.redis.get(cache_key)
     assert isinstance(raw, bytes)
     copy = raw.decode()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
-import hashlib
 import json
 import time
 from decimal import Decimal
@@ -16,6 +15,7 @@ from litestar import Litestar
 from backend.core.resources import Resources
 from backend.core.signatures import verify_signature
 from backend.core.tasks import run_task
+from backend.identity.sessions import session_key
 from payments.service import expire_due_payments
 from payments.thaiqr import parse
 from tests.factories import make_agency, make_bill, make_payment, valid_national_id
@@ -215,7 +215,7 @@ async def test_a_large_bill_needs_a_step_up_login(sign_in: SignIn, resources: Re
     ).json()
     citizen = await sign_in(national_id=national_id)
     token = next(iter(citizen.cookies.values()))
-    key = f"session:{hashlib.sha256(token.encode()).hexdigest()}"  # make it an old login, not a recent one
+    key = session_key(token)  # make it an old login, not a recent one
     stored = json.loads(await resources.redis.get(key) or b"{}")
     stored["auth_time"] = int(time.time()) - 3600
     await resources.redis.set(key, json.dumps(stored))

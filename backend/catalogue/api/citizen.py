@@ -49,9 +49,12 @@ async def add_favourite(
 
 @delete("/tiles/{tile_id:int}/favourite", summary="Remove from favourites", status_code=HTTP_204_NO_CONTENT)
 async def remove_favourite(
-    tile_id: FromPath[int], principal: NamedDependency[Principal], resources: NamedDependency[Resources]
+    tile_id: FromPath[int],
+    principal: NamedDependency[Principal],
+    resources: NamedDependency[Resources],
+    catalogue: NamedDependency[Catalogue],
 ) -> None:
-    await service.remove_favourite(resources, principal, tile_id)
+    await service.remove_favourite(resources, catalogue, principal, tile_id)
 
 
 @post(

@@ -40,6 +40,7 @@ async def citizen_catalogue(
     return await catalogue.for_citizen(
         language=lang, query=q, category=category, life_event=life_event,
         citizen_id=optional_principal.citizen_id if optional_principal else None,
+        prefetched=optional_principal.prefetched if optional_principal else None,
     )  # fmt: skip
 
 
