@@ -39,7 +39,7 @@ async def test_a_citizen_can_turn_off_the_agencies_and_named_kinds_of_message_in
     assert [agency["id"] for agency in sources["agencies"]] == [writer]
     keys = [category["key"] for category in sources["categories"]]
     # No raw, unnamed codes; the platform's own first.
-    assert keys == ["payments", "applications", "entitlements", "delegation", "health"]
+    assert keys == ["payments", "applications", "entitlements", "delegation", "turns", "health"]
     payments = sources["categories"][0]
     assert payments == {
         "key": "payments",
