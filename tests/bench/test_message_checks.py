@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import statistics
 import time
-from typing import Any
 
 import httpx
 import msgspec
@@ -21,20 +20,10 @@ from backend.genuine import codes
 from backend.server.app import create_app
 from backend.settings import Settings
 from tests.conftest import serve_in_process
+from tests.helpers.pools import CountingPool
 
 REQUESTS = 1000
 ROUNDS = 5
-
-
-class _CountingPool:
-    """The real pool, counting what asks it for anything."""
-
-    def __init__(self, pool: Any) -> None:
-        self.pool, self.uses = pool, 0
-
-    def __getattr__(self, name: str) -> Any:
-        self.uses += 1
-        return getattr(self.pool, name)
 
 
 async def _rate(client: httpx.AsyncClient, paths: list[str], *statuses: int) -> float:
@@ -51,7 +40,7 @@ async def test_guessed_codes_cost_about_a_request_that_does_nothing(settings: Se
     guesses = [f"/api/v1/messages/verify/{codes.new_code()}" for _ in range(REQUESTS)]
     rates: dict[str, list[float]] = {"healthz": [], "malformed": [], "guess": []}
     async with serve_in_process(app) as client:
-        counting = _CountingPool(app.state.genuine.pool)
+        counting = CountingPool(app.state.genuine.pool)
         app.state.genuine.pool = counting
         for _ in range(40):  # empty this address's bucket: every guess from here on is refused (429)
             await client.get(f"/api/v1/messages/verify/{codes.new_code()}")

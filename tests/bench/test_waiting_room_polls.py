@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 import time
-from typing import Any
 
 import httpx
 import msgspec
@@ -26,20 +25,10 @@ from backend.server.app import create_app
 from backend.settings import Settings
 from tests.conftest import serve_in_process
 from tests.factories import make_agency, make_citizen
+from tests.helpers.pools import CountingPool
 
 REQUESTS = 1000
 ROUNDS = 5
-
-
-class _CountingPool:
-    """The real pool, counting what asks it for anything."""
-
-    def __init__(self, pool: Any) -> None:
-        self.pool, self.uses = pool, 0
-
-    def __getattr__(self, name: str) -> Any:
-        self.uses += 1
-        return getattr(self.pool, name)
 
 
 async def _rate(client: httpx.AsyncClient, path: str) -> float:
@@ -80,7 +69,7 @@ async def test_a_poll_of_ones_place_costs_about_a_logged_in_request(settings: Se
         assert (await client.post(queue)).status_code == 202
         rates: dict[str, list[float]] = {"healthz": [], "me": [], "poll": []}
         await _rate(client, queue)  # warm-up: the line and the place cached
-        counting = _CountingPool(resources.pool)
+        counting = CountingPool(resources.pool)
         poll_uses = 0
         for _ in range(ROUNDS):  # interleaved, so that noise hits each alike
             rates["healthz"].append(await _rate(client, "/healthz"))
