@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
+from backend.core.shared import channel_of
 from scripts.faults.checks import (
     Window,
     check_invariants,
@@ -77,8 +78,23 @@ async def redis_restarted(world: World) -> None:
     world.report.section(
         "1. Redis restarted during load (no persistence: every session and queue entry lost)"
     )
+    replicas = len(world.stack.apis)
+    listening = await _listening_replicas(world)
     await restart_under_load(world, "Redis", world.stack.redis.kill, world.stack.redis.start)
     world.report.note(f"sessions lost with Redis, renewed by logging in again: {world.recorder.relogins}")
+    # Each replica's copies of shared data (catalogue, connectors, staff roles) are kept valid by its
+    # subscription; a restarted Redis has none, so each must have subscribed again by itself.
+    again = await _listening_replicas(world)
+    world.report.check(
+        "every replica listens for shared-data changes again",
+        listening == again == replicas,
+        f"subscribed to the change channel: {listening} of {replicas} replicas before, {again} after",
+    )
+
+
+async def _listening_replicas(world: World) -> int:
+    counts = await world.redis.pubsub_numsub(channel_of(world.redis))
+    return int(counts[0][1]) if counts else 0
 
 
 async def postgres_restarted(world: World) -> None:
