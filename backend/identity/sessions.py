@@ -10,7 +10,9 @@ The cookie starts with the citizen's id (``<citizen id>.<secret>``), and the ses
 as a hash tag (``session:{<citizen id>}:<digest>``), like every key kept for the citizen
 (``citizen_key``): a request reads its session and what its page needs of the citizen's in one MGET,
 in one slot of a Redis cluster (``backend.identity.auth``). A cookie from before (no id) is read as
-it was, alone.
+it was, alone. The citizen's list of sessions is kept in that slot too (``session-index:{<citizen id>}``),
+so making or ending a session is one MULTI in one slot; the list from before the tag is still read until
+its sessions' absolute lifetime has passed.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import redis.asyncio
 from backend.core.principal import Session
 
 _LEGACY_SESSION_KEY = "session:{}"
-_CITIZEN_INDEX_KEY = "session-index:{}"
+_LEGACY_INDEX_KEY = "session-index:{}"
 _TOUCH_EVERY_SECONDS = 60  # idle expiry is extended at most this often, to spare Redis writes
 
 
@@ -50,6 +52,15 @@ def session_key(token: str) -> str:
     if citizen_id is None:
         return _LEGACY_SESSION_KEY.format(_hash(token))
     return f"{citizen_key(citizen_id, 'session')}:{_hash(token)}"
+
+
+def _index_key(citizen_id: str) -> str:
+    return citizen_key(citizen_id, "session-index")
+
+
+def _indexes(citizen_id: str) -> tuple[str, str]:
+    """The citizen's list of sessions, then the list from before it had a hash tag."""
+    return _index_key(citizen_id), _LEGACY_INDEX_KEY.format(citizen_id)
 
 
 class SessionStore:
@@ -97,8 +108,8 @@ class SessionStore:
         key = session_key(token)
         async with self._redis.pipeline(transaction=True) as pipe:
             pipe.set(key, msgspec.json.encode(session), ex=self._ttl(session, now))
-            pipe.hset(_CITIZEN_INDEX_KEY.format(citizen_id), session.public_id, key)
-            pipe.expire(_CITIZEN_INDEX_KEY.format(citizen_id), self.absolute_seconds)
+            pipe.hset(_index_key(citizen_id), session.public_id, key)
+            pipe.expire(_index_key(citizen_id), self.absolute_seconds)
             await pipe.execute()
         return token, session
 
@@ -135,34 +146,43 @@ class SessionStore:
         return session
 
     async def list_for(self, citizen_id: str) -> list[Session]:
-        index_key = _CITIZEN_INDEX_KEY.format(citizen_id)
-        entries: dict[Any, Any] = await self._redis.hgetall(index_key)
         sessions: list[Session] = []
-        for public_id, key in entries.items():
-            raw = await self._redis.get(_key_of(key))
-            if raw is None:  # expired by Redis: drop it from the index as well
-                await self._redis.hdel(index_key, public_id)
-                continue
-            sessions.append(msgspec.json.decode(raw, type=Session))
+        for index_key in _indexes(citizen_id):
+            entries: dict[Any, Any] = await self._redis.hgetall(index_key)
+            for public_id, key in entries.items():
+                raw = await self._redis.get(_key_of(key))
+                if raw is None:  # expired by Redis: drop it from the index as well
+                    await self._redis.hdel(index_key, public_id)
+                    continue
+                sessions.append(msgspec.json.decode(raw, type=Session))
         return sorted(sessions, key=lambda session: session.created_at, reverse=True)
 
     async def end(self, citizen_id: str, public_id: str) -> bool:
-        index_key = _CITIZEN_INDEX_KEY.format(citizen_id)
-        key = await self._redis.hget(index_key, public_id)
-        if key is None:
-            return False
-        async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.delete(_key_of(key))
-            pipe.hdel(index_key, public_id)
-            await pipe.execute()
-        return True
+        for index_key in _indexes(citizen_id):
+            listed = await self._redis.hget(index_key, public_id)
+            if listed is None:
+                continue
+            key = _key_of(listed)
+            if index_key == _index_key(citizen_id) and key.startswith(citizen_key(citizen_id, "session")):
+                async with self._redis.pipeline(transaction=True) as pipe:  # one slot: one MULTI
+                    pipe.delete(key)
+                    pipe.hdel(index_key, public_id)
+                    await pipe.execute()
+            else:  # listed before the hash tag: two slots, the session first
+                await self._redis.delete(key)
+                await self._redis.hdel(index_key, public_id)
+            return True
+        return False
 
     async def end_all(self, citizen_id: str) -> int:
-        index_key = _CITIZEN_INDEX_KEY.format(citizen_id)
-        entries: dict[Any, Any] = await self._redis.hgetall(index_key)
-        if entries:
-            await self._redis.delete(*(_key_of(key) for key in entries.values()), index_key)
-        return len(entries)
+        ended: set[Any] = set()
+        for index_key in _indexes(citizen_id):
+            entries: dict[Any, Any] = await self._redis.hgetall(index_key)
+            for key in entries.values():  # one by one: keys from before the tag lie in other slots
+                await self._redis.delete(_key_of(key))
+            await self._redis.delete(index_key)
+            ended.update(entries)
+        return len(ended)
 
 
 def _key_of(listed: bytes | str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from backend.core.resources import Resources
 from backend.identity.sessions import SessionStore
@@ -54,7 +55,7 @@ async def test_an_idle_session_expires_and_drops_out_of_the_list(resources: Reso
     live = await store.list_for("c1")
     assert len(live) == 1
     assert (await store.load(kept) is None) != (await store.load(dropped) is None)
-    assert await resources.redis.hlen("session-index:c1") == 1
+    assert await resources.redis.hlen("session-index:{c1}") == 1
 
 
 async def test_ending_all_sessions_leaves_other_citizens_alone(resources: Resources) -> None:
@@ -63,3 +64,29 @@ async def test_ending_all_sessions_leaves_other_citizens_alone(resources: Resour
     assert await store.end_all("c1") == 1
     assert await store.load(mine) is None
     assert await store.load(theirs) is not None
+
+
+async def test_a_citizens_sessions_and_their_list_share_one_cluster_slot(resources: Resources) -> None:
+    store = _store(resources)
+    await _create(store, "c1")
+    keys = {key.decode() if isinstance(key, bytes) else key for key in await resources.redis.keys("*{c1}*")}
+    assert {key.split(":")[0] for key in keys} == {"session", "session-index"}
+    assert all("{c1}" in key for key in keys)  # the hash tag: Redis Cluster puts them in one slot
+
+
+async def test_sessions_listed_before_the_hash_tag_are_still_listed_and_ended(resources: Resources) -> None:
+    store = _store(resources)
+    token = await _create(store, "c1")
+    tagged = "session-index:{c1}"
+    listed: dict[Any, Any] = await resources.redis.hgetall(tagged)
+    await resources.redis.delete(tagged)
+    await resources.redis.hset("session-index:c1", mapping=listed)  # as an older release kept it
+    (session,) = await store.list_for("c1")
+    assert await store.end("c1", session.public_id)
+    assert await store.load(token) is None
+    assert await resources.redis.exists("session-index:c1") == 0
+    await _create(store, "c1")
+    listed = dict(await resources.redis.hgetall(tagged))
+    await resources.redis.hset("session-index:c1", mapping=listed)
+    assert await store.end_all("c1") == 1  # listed in both lists, one session
+    assert await resources.redis.keys("*c1*") == []
