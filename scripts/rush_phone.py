@@ -117,8 +117,9 @@ class Journey:
     started: float
     citizen_id: str = ""
     attempts: list[Attempt] = field(default_factory=list)
-    answered: list[tuple[str, float, float]] = field(default_factory=list)
-    """Each request answered as expected (admitted): its step, start and seconds."""
+    answered: list[tuple[str, float, float, float | None]] = field(default_factory=list)
+    """Each request answered as expected (admitted): its step, start, seconds, and the seconds the
+    server says it spent (``Server-Timing``; None where it does not say, as the identity provider)."""
     statuses: Counter[str] = field(default_factory=Counter)
     queued_at: float | None = None
     """When the phone first reached the registration steps: its arrival in the (waiting room's) line."""
@@ -143,6 +144,15 @@ class Registration(Protocol):
     key: Any
 
     def actions(self, phone: Phone) -> list[Callable[[], Awaitable[None]]]: ...
+
+
+def _server_seconds(timing: str) -> float | None:
+    """``app;dur=12.5`` (ms), as the app's admission middleware writes it, in seconds."""
+    for metric in timing.split(","):
+        name, _, duration = metric.strip().partition(";dur=")
+        if name == "app" and duration:
+            return float(duration) / 1000
+    return None
 
 
 class Phone:
@@ -188,7 +198,9 @@ class Phone:
             raise Refused("error", 1.0) from None
         self.journey.statuses[str(status)] += 1
         if status in expect:
-            self.journey.answered.append((self.step_name, started, time.monotonic() - started))
+            took = time.monotonic() - started
+            server = _server_seconds(answer_headers.get("Server-Timing", ""))
+            self.journey.answered.append((self.step_name, started, took, server))
             return status, answer_headers, body
         if status in (503, 429):
             raise Refused(str(status), _retry_after(answer_headers.get("Retry-After")))

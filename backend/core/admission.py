@@ -1,16 +1,25 @@
-"""At most so many requests at work in one process; the rest wait briefly in arrival order, then are
-turned away with a quick 503 and Retry-After. Without it a rush lets every request in at once: thousands
-share one event loop, each waits for it and for the pools, and even those admitted take longer than a phone
-waits (``make rush``: 2,000 new citizens at once, admitted logins' p99 over 13 s against 0.1 s unloaded).
+"""At most so many requests at work in one process; the rest wait briefly, then are turned away with a
+quick 503 and Retry-After. Without it a rush lets every request in at once: thousands share one event
+loop, each waits for it and for the pools, and even those admitted take longer than a phone waits
+(``make rush``: 2,000 new citizens at once, admitted logins' p99 over 13 s against 0.1 s unloaded).
+
+Admission is per journey, not per request: a request that carries one of ``journey_cookies`` (a session,
+a login in progress) or an ``Authorization`` header belongs to someone already let in, and takes a freed
+place before any newcomer; a newcomer waits only while no one let in is waiting, so in a rush the door
+closes on new arrivals first and those inside keep their speed. Within each class, first come, first
+served.
 
 Only the app's own work is counted (``/api/``, ``/auth/``, ``/oauth/``): not the PWA's files, the health
 probes or the demo identity provider (which stands for a provider elsewhere, and which a login in progress
 calls while holding its own place), nor server-sent event streams (``.../live``), which stay open for
-minutes."""
+minutes. Each counted answer says in ``Server-Timing`` (``app;dur=``, ms) how long it spent here, its wait
+for a place included: what the server added, apart from the network and the phone."""
 
 from __future__ import annotations
 
 import asyncio
+import collections
+import time
 from typing import TYPE_CHECKING
 
 from litestar.enums import ScopeType
@@ -18,7 +27,7 @@ from litestar.enums import ScopeType
 from backend.core.deadline import send_unavailable
 
 if TYPE_CHECKING:
-    from litestar.types import ASGIApp, Receive, Scope, Send
+    from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
 COUNTED = ("/api/", "/auth/", "/oauth/")
 RETRY_AFTER_SECONDS = 5
@@ -29,25 +38,88 @@ def counted(path: str) -> bool:
     return path.startswith(COUNTED) and not path.endswith("/live")
 
 
+def _cookie_names(header: bytes) -> set[bytes]:
+    return {part.split(b"=", 1)[0].strip() for part in header.split(b";")}
+
+
 class InFlightLimitMiddleware:
-    def __init__(self, app: ASGIApp, *, limit: int, wait_seconds: float) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        *,
+        limit: int,
+        wait_seconds: float,
+        journey_cookies: tuple[str, ...] = (),
+    ) -> None:
         self.app = app
         self.wait_seconds = wait_seconds
-        self._slots = asyncio.Semaphore(limit)  # wakes its waiters first come, first served
+        self._free = limit
+        self._journey_cookies = {name.encode() for name in journey_cookies}
+        # Waiters by class: those already let in (a session, a login under way), then newcomers.
+        self._inside: collections.deque[asyncio.Future[None]] = collections.deque()
+        self._new: collections.deque[asyncio.Future[None]] = collections.deque()
+
+    def _let_in_before(self, scope: Scope) -> bool:
+        for name, value in scope["headers"]:
+            if name == b"authorization":
+                return True
+            if name == b"cookie" and self._journey_cookies & _cookie_names(value):
+                return True
+        return False
+
+    async def _take(self, inside: bool) -> bool:
+        """A place, at once if one is free and no one is ahead; else after waiting up to
+        ``wait_seconds`` (False: none came, or a newcomer while someone let in is waiting)."""
+        ahead = self._inside if inside else self._new
+        if self._free > 0 and not self._inside and (inside or not self._new):
+            self._free -= 1
+            return True
+        if not inside and self._inside:
+            return False
+        place: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        ahead.append(place)
+        try:
+            await asyncio.wait_for(asyncio.shield(place), self.wait_seconds)
+        except TimeoutError:
+            if place.done():  # handed a place as the wait ended: keep it
+                return True
+            ahead.remove(place)
+            return False
+        except BaseException:  # the request cancelled while waiting: its place, if handed, passes on
+            if place.done():
+                self._give_back()
+            else:
+                ahead.remove(place)
+            raise
+        return True
+
+    def _give_back(self) -> None:
+        for waiting in (self._inside, self._new):
+            while waiting:
+                place = waiting.popleft()
+                if not place.done():
+                    place.set_result(None)  # the place passes straight to the first in line
+                    return
+        self._free += 1
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != ScopeType.HTTP or not counted(scope["path"]):
             await self.app(scope, receive, send)
             return
-        if self._slots.locked():
-            try:
-                await asyncio.wait_for(self._slots.acquire(), self.wait_seconds)
-            except TimeoutError:
-                await send_unavailable(scope, send, _BUSY, RETRY_AFTER_SECONDS)
-                return
-        else:
-            await self._slots.acquire()
+        arrived = time.perf_counter()
+        if not await self._take(self._let_in_before(scope)):
+            await send_unavailable(scope, send, _BUSY, RETRY_AFTER_SECONDS)
+            return
+
+        async def timed(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                spent = (time.perf_counter() - arrived) * 1000
+                headers = list(message.get("headers", ()))
+                headers.append((b"server-timing", f"app;dur={spent:.1f}".encode()))
+                message["headers"] = headers
+            await send(message)
+
         try:
-            await self.app(scope, receive, send)
+            await self.app(scope, receive, timed)
         finally:
-            self._slots.release()
+            self._give_back()

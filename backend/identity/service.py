@@ -83,6 +83,15 @@ def session_cookie_name(settings: Settings) -> str:
     return "__Host-session" if settings.uses_https else "session"
 
 
+def login_binding_cookie_name(settings: Settings) -> str:
+    return "__Host-login" if settings.uses_https else "login"
+
+
+def journey_cookies(settings: Settings) -> tuple[str, str]:
+    """Cookies that show someone already let in: a session, or a login under way (admission)."""
+    return session_cookie_name(settings), login_binding_cookie_name(settings)
+
+
 def session_cookie_secure(settings: Settings) -> bool:
     """Secure always, except for a demo on the local machine over plain http."""
     host = urlsplit(settings.public_url).hostname or ""
@@ -132,7 +141,7 @@ class Identity:
 
     @property
     def login_binding_cookie_name(self) -> str:
-        return "__Host-login" if self.settings.uses_https else "login"
+        return login_binding_cookie_name(self.settings)
 
     def login_binding_cookie(self, value: str, *, expire: bool = False) -> Cookie:
         """Ties a login in progress to this browser (checked at the callback)."""

@@ -53,6 +53,7 @@ from backend.identity.api import IDENTITY_ROUTERS
 from backend.identity.auth import AuthenticationMiddleware
 from backend.identity.service import (
     create_identity,
+    journey_cookies,
     provide_identity,
     provide_optional_principal,
     provide_principal,
@@ -220,6 +221,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
                     app.asgi_handler,
                     limit=settings.requests_in_flight_per_process,
                     wait_seconds=settings.requests_in_flight_wait_seconds,
+                    journey_cookies=journey_cookies(settings),
                 ),
                 deadline_seconds=settings.request_queue_deadline_seconds,
                 trusted_proxies=settings.trusted_proxy_networks,

@@ -28,7 +28,9 @@ class Held:
         await send({"type": "http.response.body", "body": b"ok"})
 
 
-async def _call(middleware: InFlightLimitMiddleware, path: str) -> tuple[int, dict[str, str], bytes]:
+async def _call(
+    middleware: InFlightLimitMiddleware, path: str, cookie: str = ""
+) -> tuple[int, dict[str, str], bytes]:
     sent: list[dict[str, Any]] = []
 
     async def send(message: dict[str, Any]) -> None:
@@ -37,7 +39,8 @@ async def _call(middleware: InFlightLimitMiddleware, path: str) -> tuple[int, di
     async def receive() -> dict[str, Any]:
         return {"type": "http.request", "body": b""}
 
-    scope = {"type": "http", "path": path, "headers": [], "client": ("10.0.0.5", 5000)}
+    headers = [(b"cookie", cookie.encode())] if cookie else []
+    scope = {"type": "http", "path": path, "headers": headers, "client": ("10.0.0.5", 5000)}
     await middleware(cast("Scope", scope), cast("Receive", receive), cast("Send", send))
     start, body = sent
     return start["status"], {k.decode(): v.decode() for k, v in start["headers"]}, body["body"]
@@ -82,3 +85,58 @@ async def test_files_probes_the_demo_provider_and_streams_are_not_counted() -> N
     assert app.reached == ["/api/v1/tiles", *free]  # all at work at once, none held back
     app.release.set()
     assert [(await task)[0] for task in [holding, *others]] == [200] * 6
+
+
+async def test_someone_already_let_in_takes_a_freed_place_before_any_newcomer() -> None:
+    app = Held()
+    middleware = InFlightLimitMiddleware(app, limit=1, wait_seconds=5, journey_cookies=("session", "login"))
+    first = asyncio.create_task(_call(middleware, "/auth/login"))
+    await asyncio.sleep(0.01)
+    newcomer = asyncio.create_task(_call(middleware, "/auth/login", cookie="device=d1"))
+    await asyncio.sleep(0.01)
+    inside = asyncio.create_task(_call(middleware, "/api/v1/me", cookie="device=d2; session=c.s"))
+    await asyncio.sleep(0.01)
+    # While someone let in waits, a newcomer is turned away at once rather than queued behind them.
+    late_status, _, _ = await _call(middleware, "/auth/login")
+    assert late_status == 503
+    app.release.set()
+    assert [(await task)[0] for task in (first, inside, newcomer)] == [200, 200, 200]
+    assert app.reached == ["/auth/login", "/api/v1/me", "/auth/login"]
+
+
+async def test_a_login_under_way_counts_as_let_in_and_an_agency_token_too() -> None:
+    app = Held()
+    middleware = InFlightLimitMiddleware(app, limit=1, wait_seconds=5, journey_cookies=("session", "login"))
+    holding = asyncio.create_task(_call(middleware, "/api/v1/tiles"))
+    await asyncio.sleep(0.01)
+    newcomer = asyncio.create_task(_call(middleware, "/auth/login"))
+    await asyncio.sleep(0.01)
+    callback = asyncio.create_task(_call(middleware, "/auth/callback", cookie="login=abc"))
+    await asyncio.sleep(0.01)
+    app.release.set()
+    assert [(await task)[0] for task in (holding, callback, newcomer)] == [200, 200, 200]
+    assert app.reached == ["/api/v1/tiles", "/auth/callback", "/auth/login"]
+
+
+async def test_a_request_cancelled_while_waiting_leaves_no_place_taken() -> None:
+    app = Held()
+    middleware = InFlightLimitMiddleware(app, limit=1, wait_seconds=5)
+    holding = asyncio.create_task(_call(middleware, "/api/v1/tiles"))
+    await asyncio.sleep(0.01)
+    gone = asyncio.create_task(_call(middleware, "/api/v1/me"))
+    await asyncio.sleep(0.01)
+    gone.cancel()  # its phone closed the connection
+    app.release.set()
+    assert (await holding)[0] == 200
+    assert (await _call(middleware, "/api/v1/inbox"))[0] == 200  # the place came back
+    assert app.reached == ["/api/v1/tiles", "/api/v1/inbox"]
+
+
+async def test_each_counted_answer_says_how_long_it_spent_in_the_server() -> None:
+    app = Held()
+    app.release.set()
+    middleware = InFlightLimitMiddleware(app, limit=1, wait_seconds=1)
+    _, headers, _ = await _call(middleware, "/api/v1/tiles")
+    name, duration = headers["server-timing"].split(";dur=")
+    assert name == "app"
+    assert float(duration) >= 0
