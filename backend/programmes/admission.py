@@ -104,6 +104,6 @@ async def tell_admitted(ctx: TaskContext, batch: AdmittedBatch) -> None:
                 "body_en": f"Please register before {until} (Thailand time). After that your place lapses.",
             },
             url=f"/programmes/{batch.programme_id}",
-            idempotency_key=f"programme-turn:{batch.programme_id}",
+            idempotency_key=f"programme-turn:{batch.programme_id}:{person.ticket}",  # a rejoin: a new turn
             urgency="high",
         )

@@ -139,6 +139,28 @@ async def insert_place(db: Db, programme_id: str, citizen_id: str, ticket: int) 
     return bool(inserted)
 
 
+async def requeue_place(
+    db: Db, programme_id: str, citizen_id: str, ticket: int, lapsed_until: dt.datetime
+) -> bool:
+    """A lapsed place given ``ticket`` at the back of the line; False when it is no longer the place that
+    lapsed at ``lapsed_until`` (requeued at the same moment, or registered)."""
+    moved = await db.fetchval(
+        """
+        UPDATE programme_places SET ticket = $3, joined_at = now(), admitted_at = NULL, admitted_until = NULL
+        WHERE programme_id = $1::uuid AND citizen_id = $2::uuid AND admitted_until = $4
+          AND admitted_until <= now()
+          AND NOT EXISTS (SELECT 1 FROM programme_registrations r
+                          WHERE r.programme_id = $1::uuid AND r.citizen_id = $2::uuid)
+        RETURNING true
+        """,
+        programme_id,
+        citizen_id,
+        ticket,
+        lapsed_until,
+    )
+    return bool(moved)
+
+
 async def later_ticket_held(db: Db, programme_id: str, ticket: int) -> bool:
     """Someone holds a later ticket since a while (not a join in flight beside this one, milliseconds
     apart): the counter that gave ``ticket`` had gone back. Reads the few tickets above ``ticket``."""

@@ -188,18 +188,28 @@ async def join(resources: Resources, programme_id: str, citizen_id: str) -> Queu
     place = _PLACE.decode(cached_place) if cached_place is not None else None
     if place is None:
         place = await _stored_place(resources, programme_id, citizen_id)
+    lapsed_until: dt.datetime | None = None
     if place is not None:
-        return (
+        current = (
             await queue_state(resources, programme_id, citizen_id)
             if _behind(place, at, now)
             else state_of(programme_id, place, at, now)
         )
+        if current.state != "lapsed" or status_of(at, now) != "open":
+            return current
+        stored = await _stored_place(resources, programme_id, citizen_id)  # as PostgreSQL has it now
+        if stored is None:
+            raise NotFound("You have not joined this programme's line.")
+        if state_of(programme_id, stored, at, now).state != "lapsed":  # joined again a moment ago
+            return state_of(programme_id, stored, at, now)
+        lapsed_until = stored.admitted_until
     status = status_of(at, now)
     if status == "upcoming":
         raise ProgrammeNotOpen(f"Registration opens at {at.opens_at.isoformat()}.")
     if status == "closed":
         raise ProgrammeClosed()
-    place = await _take_place(resources, programme_id, citizen_id)
+    # New, or lapsed: someone who missed their window joins again at the back, as anyone arriving now.
+    place = await _take_place(resources, programme_id, citizen_id, lapsed_until)
     await line.keep_place(resources.redis, programme_id, citizen_id, place)
     return state_of(programme_id, place, at, now)
 
@@ -208,14 +218,22 @@ class _CounterBehind(Exception):
     """A ticket below one held for a while: the counter went back (Redis restored from an old snapshot)."""
 
 
-async def _take_place(resources: Resources, programme_id: str, citizen_id: str) -> PlaceRow:
-    """A new place: the next ticket, written with a check that nobody who joined earlier holds a later
-    one (else the counter went back and this ticket could be a gap ahead of them: raise it, try again)."""
+async def _take_place(
+    resources: Resources, programme_id: str, citizen_id: str, lapsed_until: dt.datetime | None = None
+) -> PlaceRow:
+    """A new place (or, given when it lapsed, the lapsed place moved to the back): the next ticket,
+    written with a check that nobody who joined earlier holds a later one (else the counter went back
+    and this ticket could be a gap ahead of them: raise it, try again)."""
     for _ in range(_JOIN_TRIES):
         ticket = await line.next_ticket(resources.redis, resources.pool, programme_id)
         try:
             async with resources.pool.acquire() as connection, connection.transaction():
-                inserted = await queries.insert_place(connection, programme_id, citizen_id, ticket)
+                if lapsed_until is None:
+                    inserted = await queries.insert_place(connection, programme_id, citizen_id, ticket)
+                else:
+                    inserted = await queries.requeue_place(
+                        connection, programme_id, citizen_id, ticket, lapsed_until
+                    )
                 if inserted and await queries.later_ticket_held(connection, programme_id, ticket):
                     raise _CounterBehind
             if inserted:

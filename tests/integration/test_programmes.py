@@ -149,12 +149,37 @@ async def test_a_place_lapses_when_its_window_runs_out(resources: Resources, sig
     clock = Clock()
     clock.now -= dt.timedelta(minutes=5)  # let in five minutes ago, for one minute
     assert await clock.tick(resources, 1) == 1
+    await run_until_idle(resources)  # told of the turn
     late = await citizen.post(registrations(programme_id))
     assert late.status_code == 409
     assert late.json()["type"] == "/problems/admission-lapsed"
-    assert (await citizen.get(queue(programme_id))).json()["state"] == "lapsed"
-    assert (await citizen.post(queue(programme_id))).json()["state"] == "lapsed"  # no second place
+    lapsed = (await citizen.get(queue(programme_id))).json()
+    assert lapsed["state"] == "lapsed"
     assert await resources.pool.fetchval("SELECT count(*) FROM programme_registrations") == 0
+
+    # Joining again (a double tap too) puts them at the back of the line once, behind whoever came since;
+    # let in again, they register, with a turn message of its own.
+    later = await sign_in()
+    await join_all([later], programme_id)
+    again = await asyncio.gather(*(citizen.post(queue(programme_id)) for _ in range(3)))
+    assert {answer.json()["state"] for answer in again} == {"waiting"}
+    assert len({answer.json()["ticket"] for answer in again}) == 1
+    assert again[0].json()["ticket"] > lapsed["ticket"]
+    assert await Clock().tick(resources, 2) == 2
+    assert await admitted_tickets(resources, programme_id) == sorted(
+        [lapsed["ticket"] + 1, again[0].json()["ticket"]]
+    )
+    registered = await citizen.post(registrations(programme_id))
+    assert registered.status_code == 201
+    assert (await citizen.post(queue(programme_id))).json()["state"] == "registered"
+    await run_until_idle(resources)
+    me = (await citizen.get("/api/v1/me")).json()["id"]
+    turns = await resources.pool.fetchval(
+        "SELECT count(*) FROM notifications WHERE citizen_id = $1::uuid AND url = $2",
+        me,
+        f"/programmes/{programme_id}",
+    )
+    assert turns == 2  # its first turn and its second
 
 
 async def test_the_person_let_in_is_told_in_thai_and_english_with_the_time(

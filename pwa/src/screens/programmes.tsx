@@ -197,7 +197,7 @@ function WaitingRoom({ programme }: { programme: Programme }) {
       </div>
     );
   }
-  return <Place place={place} busy={busy} refused={refused} register={register} />;
+  return <Place place={place} busy={busy} refused={refused} register={register} rejoin={join} />;
 }
 
 function Place({
@@ -205,11 +205,13 @@ function Place({
   busy,
   refused,
   register,
+  rejoin,
 }: {
   place: QueueState;
   busy: boolean;
   refused: string;
   register: () => void;
+  rejoin: () => void;
 }) {
   const { tr, language } = useApp();
   const number = (n: number) => new Intl.NumberFormat(locale(language)).format(n);
@@ -273,12 +275,19 @@ function Place({
   }
   if (place.state === "lapsed") {
     return (
-      <p class="notice error" role="alert">
-        {tr({
-          th: "หมดเวลาลงทะเบียนของคุณแล้ว โทร 1111 เพื่อสอบถาม",
-          en: "Your time to register has run out. Call 1111 to ask about it.",
-        })}
-      </p>
+      <div class="panel waiting-room">
+        <p class="notice error" role="alert">
+          {tr({
+            th: "หมดเวลาลงทะเบียนของคุณแล้ว คุณต่อคิวใหม่ได้ โดยจะได้คิวต่อจากผู้ที่รออยู่ตอนนี้",
+            en: "Your time to register has run out. You can join the line again, behind those waiting now.",
+          })}
+        </p>
+        <ErrorNotice text={refused} />
+        <button type="button" class="button primary" disabled={busy} onClick={rejoin}>
+          {tr({ th: "ต่อคิวใหม่", en: "Join the line again" })}
+        </button>
+        <p class="small">{tr({ th: "สอบถามได้ที่ 1111", en: "Questions: call 1111" })}</p>
+      </div>
     );
   }
   return <p class="notice info">{tr(STATUS.closed)}</p>;
