@@ -32,7 +32,9 @@ class NewProgramme(Input, kw_only=True, forbid_unknown_fields=True):
     """How long someone let in has to register before their place lapses."""
 
 
-class ProgrammeRow(msgspec.Struct, frozen=True, kw_only=True):
+class _Programme(msgspec.Struct, frozen=True, kw_only=True):
+    """What a programme is, as stored and as shown."""
+
     id: str
     agency_id: int
     agency_name_th: str
@@ -45,23 +47,18 @@ class ProgrammeRow(msgspec.Struct, frozen=True, kw_only=True):
     closes_at: dt.datetime | None
     admit_per_second: int
     admission_window_seconds: int
+
+
+class ProgrammeRow(_Programme, frozen=True, kw_only=True):
+    """The row, with how far admission has got."""
+
     admitted_through: int
     last_admitted_at: dt.datetime | None
 
 
-class Programme(msgspec.Struct, frozen=True, kw_only=True):
-    id: str
-    agency_id: int
-    agency_name_th: str
-    agency_name_en: str
-    name_th: str
-    name_en: str
-    description_th: str
-    description_en: str
-    opens_at: dt.datetime
-    closes_at: dt.datetime | None
-    admit_per_second: int
-    admission_window_seconds: int
+class Programme(_Programme, frozen=True, kw_only=True):
+    """What agencies and citizens see: its status worked out from the clock when asked."""
+
     status: ProgrammeStatus
 
 
