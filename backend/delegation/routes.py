@@ -95,6 +95,22 @@ DELEGATE_ROUTES: dict[str, DelegateUse] = {
     "POST /api/v1/applications/{application_id:uuid}/withdraw": _told(
         "applications", "ถอนคำขอของคุณ", "withdrew an application of yours"
     ),
+    # register for a programme (a wallet programme: family registering their elders), through its line
+    "GET /api/v1/programmes": _saw(
+        "applications", "ดูโครงการที่เปิดลงทะเบียน", "looked at the programmes open for registration"
+    ),
+    "GET /api/v1/programmes/{programme_id:uuid}": _saw(
+        "applications", "ดูโครงการที่เปิดลงทะเบียน", "looked at the programmes open for registration"
+    ),
+    "POST /api/v1/programmes/{programme_id:uuid}/queue": _did(
+        "applications", "ต่อคิวลงทะเบียนโครงการในนามของคุณ", "joined a programme's line in your name"
+    ),
+    "GET /api/v1/programmes/{programme_id:uuid}/queue": _saw(
+        "applications", "ดูคิวลงทะเบียนโครงการของคุณ", "looked at your place in a programme's line"
+    ),
+    "POST /api/v1/programmes/{programme_id:uuid}/registrations": _told(
+        "applications", "ลงทะเบียนโครงการในนามของคุณ", "registered you for a programme"
+    ),
     # see my documents and share them
     "GET /api/v1/documents": _saw("documents", "ดูรายการเอกสารของคุณ", "looked at your documents"),
     "GET /api/v1/documents/{document_id:uuid}": _DOCUMENT,

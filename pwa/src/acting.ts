@@ -57,6 +57,7 @@ const SCREEN_SCOPES: Record<string, string> = {
   "/bills": "bills",
   "/inbox": "messages",
   "/applications": "applications",
+  "/programmes": "applications",
   "/wallet": "documents",
 };
 /** Open to a delegate whatever was granted: nothing of the other person's is on them. */
