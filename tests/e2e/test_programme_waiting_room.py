@@ -9,8 +9,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import asyncpg
+import redis.asyncio
+from pgserver.utils import PostmasterInfo
 from playwright.async_api import Page, expect
 
+from backend.demo.embedded import EmbeddedRedis
+from backend.programmes.line import place_key
 from tests.helpers.console import agency_console, api
 from tests.helpers.pwa import DemoApp, Phones, fits, log_in, require_pwa_build, shot, tap_size
 
@@ -85,6 +90,28 @@ async def _the_list_says_when_each_opens(
     await expect(page.locator("button:has-text('เข้าคิว')")).to_have_count(0)
 
 
+async def _window_ran_out(demo_app: DemoApp, programme_id: str, citizen_id: str) -> None:
+    """As ten minutes passing would: the place let in long ago, in the app's embedded PostgreSQL, and
+    the copy polls read dropped from its Redis."""
+    var = demo_app.log.parent / "var"
+    postmaster = PostmasterInfo.read_from_pgdata(var / "postgres")
+    assert postmaster is not None
+    connection = await asyncpg.connect(postmaster.get_uri(database="citizen"))
+    try:
+        await connection.execute(
+            "UPDATE programme_places SET admitted_at = now() - interval '20 minutes',"
+            " admitted_until = now() - interval '10 minutes' WHERE programme_id = $1::uuid",
+            programme_id,
+        )
+    finally:
+        await connection.close()
+    client = redis.asyncio.Redis(unix_socket_path=str(EmbeddedRedis(var / "redis").socket_path))
+    try:
+        await client.delete(place_key(programme_id, citizen_id))
+    finally:
+        await client.aclose()
+
+
 async def test_a_citizen_joins_the_line_is_let_in_and_registers_in_thai_at_360_px(
     demo_app: DemoApp, phones: Phones
 ) -> None:
@@ -136,3 +163,32 @@ async def test_a_citizen_joins_the_line_is_let_in_and_registers_in_thai_at_360_p
     # "Your turn" reached the inbox, in Thai.
     await page.goto(f"{base}/inbox")
     await expect(page.locator(".message", has_text="ถึงคิวของคุณแล้ว")).to_be_visible(timeout=WAIT)
+
+    await _misses_their_window_and_joins_again(demo_app, page, kanda, made, now)
+
+
+async def _misses_their_window_and_joins_again(
+    demo_app: DemoApp, page: Page, kanda: Page, made: str, now: dt.datetime
+) -> None:
+    """Let in to a third programme, they miss their window: no dead end, they may join again at the
+    back, and are let in once more."""
+    third = await api(
+        kanda, "POST", made, _programme("โครงการรอบสาม", "Third round", now - dt.timedelta(minutes=1))
+    )
+    await page.goto(f"{demo_app.base}/programmes/{third['id']}")
+    await page.locator("button:has-text('เข้าคิว')").click()
+    confirm = page.locator("button:has-text('ยืนยันลงทะเบียน')")
+    await expect(confirm).to_be_visible(timeout=WAIT)
+    me = await api(page, "GET", "/api/v1/me")
+    await _window_ran_out(demo_app, third["id"], me["id"])
+    await page.reload()
+    rejoin = page.locator("button:has-text('ต่อคิวใหม่')")
+    await expect(rejoin).to_be_visible(timeout=WAIT)
+    await expect(page.locator(".waiting-room")).to_contain_text("หมดเวลาลงทะเบียนของคุณแล้ว")
+    await tap_size(page, ".waiting-room button")
+    await fits(page, "the lapsed place at 360 px and 200 % text")
+    await shot(page, "w5-lapsed-th")
+    await rejoin.click()
+    await expect(confirm).to_be_visible(timeout=WAIT)  # in line again, and let in again
+    place = await api(page, "GET", f"/api/v1/programmes/{third['id']}/queue")
+    assert (place["state"], place["ticket"]) == ("admitted", 2)
