@@ -1,6 +1,6 @@
 """A rush of new citizens (``make rush``): what the admission control does when thousands arrive at once.
 
-Starts the stack of ``make faults`` (``scripts/faults_stack.py``: a PostgreSQL and Redis of its own, two
+Starts the stack of ``make faults`` (``scripts/stack/``: a PostgreSQL and Redis of its own, two
 API replicas, two workers, the demo agencies answering after ``RUSH_AGENCY_DELAY_MS``), its logs in
 ``var/rush/``, with the login limits as deployed and the loopback trusted as the proxy the phones' requests
 come through (``scripts/rush_phone.py``: each phone its own address and ``X-Request-Start``). Then:
@@ -37,8 +37,6 @@ import httpx
 import uvloop
 
 from backend.demo.agencies import SERVICES
-from scripts import faults_stack
-from scripts.faults_stack import Stack
 from scripts.rush_phone import (
     FIRST_STEPS,
     Apply,
@@ -50,8 +48,10 @@ from scripts.rush_phone import (
     order_deviation,
     percentile,
 )
+from scripts.stack.clients import demo_clients
+from scripts.stack.servers import ROOT, Child
+from scripts.stack.stack import Stack
 
-faults_stack.LOG_DIR = faults_stack.ROOT / "var" / "rush"  # its children's logs, apart from make faults'
 SERVICE = ("demo-education", "replacement-certificate")  # no files to upload: a registration
 ANSWERS = {"document_kind": "DIPLOMA", "reason": "DAMAGED"}
 
@@ -76,7 +76,7 @@ class RushStack(Stack):
     """The faults stack with the API replicas as deployed behind a proxy: the login limits at their
     defaults (the faults stack lifts them for its one client) and the proxy (loopback) trusted."""
 
-    def _api(self, index: int) -> faults_stack.Child:
+    def _api(self, index: int) -> Child:
         lifted = (
             "LOGIN_ATTEMPTS_PER_MINUTE",
             "LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE",
@@ -93,7 +93,7 @@ class RushStack(Stack):
             for name, value in os.environ.items()
             if name.startswith("RUSH_SET_")
         }
-        return faults_stack.Child(f"api-{index + 1}", self._cli("serve"), env)
+        return Child(f"api-{index + 1}", self._cli("serve"), env, self.log_dir)
 
 
 def _say(message: str) -> None:
@@ -295,7 +295,7 @@ def report(config: Config, m: Measured) -> None:
 
 
 async def _agency_token(stack: Stack, base: str) -> tuple[str, int]:
-    client_id, secret, agency_id = faults_stack.demo_clients(stack)["demo-welfare"]
+    client_id, secret, agency_id = demo_clients(stack)["demo-welfare"]
     async with httpx.AsyncClient() as http:
         answer = await http.post(
             f"{base}/oauth/token",
@@ -376,9 +376,9 @@ async def measure(stack: RushStack, config: Config) -> None:
 
 def main() -> int:
     config = Config()
-    stack = RushStack()
+    stack = RushStack(ROOT / "var" / "rush")  # its children's logs, apart from make faults'
     try:
-        _say(f"starting the stack (logs in {faults_stack.LOG_DIR})")
+        _say(f"starting the stack (logs in {stack.log_dir})")
         stack.start()
         # RUSH_CLIENT_NICE: the phones (devices of their own, in life) yield this much to the stack,
         # started above at the usual priority. Off by default: on a machine busy with other work a

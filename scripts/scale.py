@@ -1,6 +1,6 @@
 """``make scale``: the platform at national size on this machine, and what it would take for 10 M devices.
 
-On a private PostgreSQL and Redis (scripts/faults_stack.py), it makes SCALE_CITIZENS citizens (default
+On a private PostgreSQL and Redis (scripts/stack/servers.py), it makes SCALE_CITIZENS citizens (default
 1,000,000) with a device each, 5 % of them stale (their push service answers 410), grows the inbox, the
 deliveries and the data-access log to SCALE_HISTORY_ROWS rows each (default 20 per citizen: 20 M at 1 M),
 then sends a campaign to every citizen for each audience kind through SCALE_WORKERS real worker processes
@@ -47,9 +47,9 @@ from notifications.schemas import (
 )
 from notifications.service import FINAL_STATUSES, placeholders_of
 from scripts import scale_data
-from scripts.faults_stack import LOG_DIR, PrivatePostgres, PrivateRedis, free_port
 from scripts.scale_figures import RowBytes, campaign_row_bytes, wal_lsn
 from scripts.scale_sink import write_certificate
+from scripts.stack.servers import LOG_DIR, PrivatePostgres, PrivateRedis, free_port
 from tests.conftest import environment_for_tests, serve_in_process
 from tests.worker_process import running_worker
 
@@ -156,7 +156,7 @@ async def run_campaign(
 
 
 def main(folder: Path) -> None:
-    postgres, redis_server = PrivatePostgres(folder), PrivateRedis(folder)
+    postgres, redis_server = PrivatePostgres(folder), PrivateRedis(folder, LOG_DIR)
     with ExitStack() as stack:
         stack.callback(shutil.rmtree, folder, ignore_errors=True)
         stack.callback(postgres.stop)

@@ -1,7 +1,7 @@
 """Faults: break the running app on purpose and check what the design promises (``make faults``).
 
 Runs two API processes and two workers (``citizen serve`` / ``citizen worker``) against a PostgreSQL and
-a Redis of its own (``scripts/faults_stack.py``), then, one scenario at a time:
+a Redis of its own (``scripts/stack/``), then, one scenario at a time:
 
 1. redis: Redis killed (every session and queue entry lost) and started again under load;
 2. postgres: PostgreSQL stopped immediately (as in a crash) and started again under load;

@@ -15,7 +15,7 @@ from scripts.faults.bank import bank_repeats_itself
 from scripts.faults.restarts import postgres_restarted, redis_restarted
 from scripts.faults.workers import workers_killed
 from scripts.faults.world import Check, Report, World, build_world
-from scripts.faults_stack import LOG_DIR, Stack
+from scripts.stack.stack import Stack
 
 SCENARIOS: dict[str, Callable[[World], Awaitable[None]]] = {
     "redis": redis_restarted,
@@ -70,7 +70,8 @@ def main(argv: list[str] | None = None) -> int:
     stack = Stack()
     try:
         print(
-            f"starting PostgreSQL, Redis, 2 APIs, 2 workers, demo agencies, a push service; logs: {LOG_DIR}",
+            "starting PostgreSQL, Redis, 2 APIs, 2 workers, demo agencies, a push service; "
+            f"logs: {stack.log_dir}",
             flush=True,
         )
         stack.start()

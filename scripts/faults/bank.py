@@ -12,7 +12,7 @@ from typing import Any
 from scripts.faults.checks import check_invariants, drain
 from scripts.faults.journey import bill_body, callback_body
 from scripts.faults.world import World
-from scripts.faults_stack import new_key
+from scripts.stack.clients import new_key
 
 CALLBACK_PAYMENTS = 40
 

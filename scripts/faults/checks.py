@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from backend.core.db import Pool
 from notifications.service import FINAL_STATUSES
 from scripts.faults.world import Ledger, World, pairs
-from scripts.faults_stack import Sample
+from scripts.stack.clients import Sample
 
 RECOVERY_LIMIT_SECONDS = 15.0
 """Once the server is back, every kind of request must succeed again within this."""

@@ -14,7 +14,8 @@ from typing import Any
 import httpx
 
 from scripts.faults.world import TEMPLATE, Citizen, Intent, Ledger, World
-from scripts.faults_stack import WATER_BILLER, gather_limited, new_key
+from scripts.stack.clients import gather_limited, new_key
+from scripts.stack.stack import WATER_BILLER
 
 READS = (
     ("me", "/api/v1/me"),

@@ -14,7 +14,8 @@ from backend.core.db import Pool
 from notifications.service import DELIVERY_BATCH, FINAL_STATUSES
 from scripts.faults.checks import check_invariants, drain
 from scripts.faults.world import TEMPLATE, World, pairs
-from scripts.faults_stack import WATER_BILLER, gather_limited, new_key
+from scripts.stack.clients import gather_limited, new_key
+from scripts.stack.stack import WATER_BILLER
 from tests.campaign_data import seed_followers_with_devices
 
 CAMPAIGN_RECIPIENTS = 3000

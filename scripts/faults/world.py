@@ -13,7 +13,8 @@ import redis.asyncio
 
 from backend.core.db import Pool
 from backend.demo.people import DEMO_PEOPLE, DemoPerson
-from scripts.faults_stack import BANK, AgencySystem, Browser, Recorder, Stack, demo_clients
+from scripts.stack.clients import AgencySystem, Browser, Recorder, demo_clients
+from scripts.stack.stack import BANK, Stack
 
 TEMPLATE = {
     "key": "faults-notice",

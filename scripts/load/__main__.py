@@ -31,7 +31,6 @@ from scripts.load.config import (
     BANK,
     BARE_COMMAND,
     DRAIN_SECONDS,
-    SOLO,
     Config,
     load_average,
     machine_description,
@@ -42,7 +41,7 @@ from scripts.load.processes import Children, app_environment, base_environment, 
 from scripts.load.report import report_mix, report_solo, report_usage, save_report
 from scripts.load.seeding import billing_agency, seed_database, seed_over_http, set_agency_delay
 from scripts.load.traffic import WrkResult, drain, ensure_wrk, run_generator, wrk
-from scripts.load_mix import BARE, Plan
+from scripts.load_plan import BARE, READS, Plan
 from tests.demo_agencies import free_port
 from tests.servers import create_scratch_database, drop_database, running_servers, with_database
 from tests.webhook_receiver import Receiver, webhook_receiver
@@ -226,7 +225,7 @@ def main() -> int:  # noqa: PLR0915 (one straight run, phase after phase)
             cookies = [f"{plan.cookie_name}={citizen.token}" for citizen in citizens]
             probe = sampler.probe
             solo: dict[str, WrkResult] = {}
-            for label, path in [*SOLO.items(), (BARE, "/same-size")]:
+            for label, path in [*READS.items(), (BARE, "/same-size")]:
                 ports, rotate = (bare_ports, []) if label == BARE else (api_ports, cookies)
                 before = probe.sample()
                 solo[label] = wrk(

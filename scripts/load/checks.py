@@ -9,7 +9,7 @@ from typing import Any
 import asyncpg
 
 from scripts.load.config import BANK
-from scripts.load_mix import Bill, CallbackRecord, Result
+from scripts.load_plan import Bill, CallbackRecord, Result
 from tests.webhook_receiver import Receiver
 
 

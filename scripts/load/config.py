@@ -21,12 +21,6 @@ DRAIN_SECONDS = 180
 # As make bench serves it: granian as citizen serve runs it, one worker, no access log.
 BARE_COMMAND = [sys.executable, "-m", "granian", "--interface", "asgi", "--factory", "--host", "127.0.0.1",
                 "--workers", "1", "--no-access-log", "tests.bench.bare_app:create_bare_app"]  # fmt: skip
-SOLO = {
-    "GET /api/v1/tiles": "/api/v1/tiles?lang=th",
-    "GET /api/v1/entitlements": "/api/v1/entitlements",
-    "GET /api/v1/inbox": "/api/v1/inbox",
-    "GET /api/v1/bills": "/api/v1/bills",
-}
 
 
 def _env_number(name: str, default: float) -> float:

@@ -12,7 +12,7 @@ import msgspec
 from scripts.load.config import OUT, ROOT, Config, say
 from scripts.load.measuring import Sample, other_work
 from scripts.load.traffic import WrkResult
-from scripts.load_mix import BARE, MIX, EndpointResult, Result
+from scripts.load_plan import BARE, MIX, EndpointResult, Result
 
 
 def _mb(value: float, *, sign: bool = False) -> str:

@@ -24,7 +24,7 @@ from backend.identity.service import session_cookie_name
 from backend.identity.sessions import SessionStore
 from backend.settings import Settings
 from scripts.load.config import BILLING_AGENCY, Config
-from scripts.load_mix import Bill, Citizen, bill_amount
+from scripts.load_plan import Bill, Citizen, bill_amount
 from tests.factories import make_citizen, valid_national_id
 
 

@@ -20,7 +20,7 @@ import msgspec
 
 from scripts.load.config import DRAIN_SECONDS
 from scripts.load.processes import Children, base_environment
-from scripts.load_mix import Result
+from scripts.load_plan import Result
 
 
 def run_generator(children: Children, kind: str, plan: Path, on_event: Callable[[str], None]) -> Result:

@@ -24,8 +24,8 @@ from notifications import queries
 from notifications.campaigns import start_campaign
 from notifications.schemas import AgencyFollowers, NewCampaign, NewTemplate
 from notifications.service import placeholders_of
-from scripts.faults_stack import PrivatePostgres
 from scripts.scale_figures import campaign_row_bytes, compare_layouts, wal_lsn
+from scripts.stack.servers import PrivatePostgres
 from tests.campaign_data import seed_followers_with_devices
 from tests.conftest import environment_for_tests, serve_in_process
 from tests.demo_agencies import running_push_service
