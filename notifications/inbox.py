@@ -3,7 +3,6 @@ preferences (quiet hours and opt-outs). The routes are ``notifications.api.citiz
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import uuid
 from urllib.parse import urlsplit
@@ -11,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from cryptography.hazmat.primitives import serialization
 
+from backend.core import pagination
 from backend.core.crypto import b64url
 from backend.core.errors import NotFound, invalid
 from backend.core.resources import Resources
@@ -80,24 +80,20 @@ async def unsubscribe(resources: Resources, citizen_id: str, subscription_id: st
 def _cursor(item: InboxItem) -> str:
     """The last message of a page as (created_at, id): created_at alone skips messages written in one
     transaction (they share it) when a page boundary falls between them."""
-    return b64url(f"{item.created_at.isoformat()}|{item.id}".encode())
+    return pagination.cursor(item.created_at.isoformat(), item.id)
 
 
-def _position(cursor: str) -> tuple[dt.datetime, str]:
-    try:
-        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        created_at, message_id = text.split("|")
-        when = dt.datetime.fromisoformat(created_at)
-        if when.tzinfo is None:
-            raise ValueError(created_at)
-        return when, str(uuid.UUID(message_id))
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise invalid("cursor", "is not a page cursor from this inbox") from exc
+def _after(parts: list[str]) -> tuple[dt.datetime, str]:
+    created_at, message_id = parts
+    when = dt.datetime.fromisoformat(created_at)
+    if when.tzinfo is None:
+        raise ValueError(created_at)
+    return when, str(uuid.UUID(message_id))
 
 
 async def inbox_page(resources: Resources, citizen_id: str, cursor: str | None, limit: int) -> InboxPage:
     """``limit`` messages after ``cursor``; ``next_cursor`` is set when there are more."""
-    after = _position(cursor) if cursor is not None else None
+    after = pagination.position(cursor, _after, what="this inbox") if cursor is not None else None
     items = await inbox_queries.inbox(resources.pool, citizen_id, after, limit + 1)
     return InboxPage(
         items=items[:limit],

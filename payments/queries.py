@@ -14,7 +14,7 @@ from typing import Any
 import msgspec
 
 from backend.core.db import Connection, Db
-from payments.rows import BillKey, BillRecord, PaidBillEvent, PaymentRow, ReceiptRow
+from payments.rows import BillKey, BillPlace, BillRecord, PaidBillEvent, PaymentRow, ReceiptRow
 from payments.schemas import BillView
 
 _BILL_COLUMNS = """
@@ -95,15 +95,29 @@ async def bill_of(db: Db, bill_id: str, national_id_hash: bytes) -> BillView | N
     return msgspec.convert(dict(row), BillView) if row else None
 
 
-async def bills_for(db: Db, national_id_hash: bytes, status: str | None) -> list[BillView]:
+async def bills_for(
+    db: Db, national_id_hash: bytes, status: str | None, after: BillPlace | None, limit: int
+) -> list[BillView]:
+    """One page of the citizen's bills, read along ``bills_citizen_listing`` from ``after``. The order
+    mixes directions, so the "after" test is spelt out rather than one row comparison."""
     rows = await db.fetch(
         f"""
         SELECT {_BILL_COLUMNS} FROM bills b JOIN agencies a ON a.id = b.agency_id
         WHERE b.national_id_hash = $1 AND ($2::text IS NULL OR b.status = $2)
-        ORDER BY (b.status = 'unpaid') DESC, b.due_date, b.created_at DESC
+          AND ($3::boolean IS NULL
+               OR (b.status <> 'unpaid') > $3
+               OR ((b.status <> 'unpaid') = $3
+                   AND (b.due_date > $4 OR (b.due_date = $4 AND (b.created_at, b.id) < ($5, $6::uuid)))))
+        ORDER BY (b.status <> 'unpaid'), b.due_date, b.created_at DESC, b.id DESC
+        LIMIT $7
         """,  # noqa: S608
         national_id_hash,
         status,
+        after.settled if after else None,
+        after.due_date if after else None,
+        after.created_at if after else None,
+        after.id if after else None,
+        limit,
     )
     return [msgspec.convert(dict(row), BillView) for row in rows]
 
@@ -274,10 +288,19 @@ _RECEIPTS = """
 """
 
 
-async def receipts_for(db: Db, national_id_hash: bytes) -> list[ReceiptRow]:
+async def receipts_for(
+    db: Db, national_id_hash: bytes, after: tuple[dt.datetime, str] | None, limit: int
+) -> list[ReceiptRow]:
+    """One page of the citizen's receipts, newest first, after ``after`` (the last one's paid_at, id)."""
+    paid_at, receipt_id = after or (None, None)
     rows = await db.fetch(
-        f"{_RECEIPTS} WHERE b.national_id_hash = $1 ORDER BY r.paid_at DESC",
+        f"{_RECEIPTS} WHERE b.national_id_hash = $1"
+        " AND ($2::timestamptz IS NULL OR (r.paid_at, r.id) < ($2, $3::uuid))"
+        " ORDER BY r.paid_at DESC, r.id DESC LIMIT $4",
         national_id_hash,
+        paid_at,
+        receipt_id,
+        limit,
     )
     return [msgspec.convert(dict(row), ReceiptRow) for row in rows]
 

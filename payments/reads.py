@@ -5,11 +5,13 @@ that citizen's "who accessed my data"). Money that moves is ``payments.service``
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 import msgspec
 
 from backend.connectors.schemas import Said
+from backend.core import pagination
 from backend.core.crypto import NationalIdCipher, mask_national_id
 from backend.core.errors import NotFound, invalid
 from backend.core.principal import Principal, citizen_of
@@ -20,7 +22,7 @@ from backend.identity.service import Identity
 from backend.support.lookups import look_up_citizen
 from payments import queries, staff_queries
 from payments.receipt_page import render_receipt, verification_url
-from payments.rows import AgencyBillRow, PaymentRow, ReceiptRow, SupportBill
+from payments.rows import AgencyBillRow, BillPlace, PaymentRow, ReceiptRow, SupportBill
 from payments.schemas import (
     AgencyBill,
     AgencyBillsPage,
@@ -93,10 +95,41 @@ def receipt_view(row: ReceiptRow, public_url: str) -> ReceiptView:
 
 
 async def my_bills(
-    resources: Resources, identity: Identity, principal: Principal, status: BillStatus | None
-) -> list[BillView]:
+    resources: Resources,
+    identity: Identity,
+    principal: Principal,
+    status: BillStatus | None,
+    cursor: str | None,
+    limit: int,
+) -> tuple[list[BillView], str | None]:
+    """A page of the citizen's bills and the cursor of the next page, if there is one."""
     hashed = await national_id_hash(resources, identity, citizen_of(principal))
-    return await queries.bills_for(resources.pool, hashed, status)
+    after = pagination.position(cursor, _bill_place, what="this list of bills") if cursor else None
+    rows = await queries.bills_for(resources.pool, hashed, status, after, limit + 1)
+    last = rows[limit - 1] if len(rows) > limit else None
+    next_cursor = None
+    if last is not None:
+        next_cursor = pagination.cursor(
+            int(last.status != "unpaid"), last.due_date.isoformat(), last.created_at.isoformat(), last.id
+        )
+    return rows[:limit], next_cursor
+
+
+def _bill_place(parts: list[str]) -> BillPlace:
+    settled, due_date, created_at, bill_id = parts
+    return BillPlace(
+        settled=bool(int(settled)),
+        due_date=dt.date.fromisoformat(due_date),
+        created_at=_aware(created_at),
+        id=str(uuid.UUID(bill_id)),
+    )
+
+
+def _aware(text: str) -> dt.datetime:
+    when = dt.datetime.fromisoformat(text)
+    if when.tzinfo is None:
+        raise ValueError(text)
+    return when
 
 
 async def my_payment(resources: Resources, principal: Principal, payment_id: uuid.UUID) -> PaymentRow:
@@ -119,10 +152,21 @@ async def payment_qr(
     return await qr_image(resources.redis, row.qr_payload, kind)
 
 
-async def my_receipts(resources: Resources, identity: Identity, principal: Principal) -> list[ReceiptView]:
+async def my_receipts(
+    resources: Resources, identity: Identity, principal: Principal, cursor: str | None, limit: int
+) -> tuple[list[ReceiptView], str | None]:
+    """A page of the citizen's receipts, newest first, and the cursor of the next page, if any."""
     hashed = await national_id_hash(resources, identity, citizen_of(principal))
-    rows = await queries.receipts_for(resources.pool, hashed)
-    return [receipt_view(row, resources.settings.public_url) for row in rows]
+    after = pagination.position(cursor, _receipt_place, what="this list of receipts") if cursor else None
+    rows = await queries.receipts_for(resources.pool, hashed, after, limit + 1)
+    last = rows[limit - 1] if len(rows) > limit else None
+    next_cursor = pagination.cursor(last.paid_at.isoformat(), last.id) if last else None
+    return [receipt_view(row, resources.settings.public_url) for row in rows[:limit]], next_cursor
+
+
+def _receipt_place(parts: list[str]) -> tuple[dt.datetime, str]:
+    paid_at, receipt_id = parts
+    return _aware(paid_at), str(uuid.UUID(receipt_id))
 
 
 async def _my_receipt(

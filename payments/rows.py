@@ -50,6 +50,16 @@ class BillKey(msgspec.Struct, kw_only=True):
     request_hash: bytes
 
 
+class BillPlace(msgspec.Struct, frozen=True):
+    """Where a page of a citizen's bills ends, in their order: unpaid first (``settled`` false), then
+    by due date, newest issued first within a day."""
+
+    settled: bool
+    due_date: dt.date
+    created_at: dt.datetime
+    id: str
+
+
 class LockedBill(msgspec.Struct, kw_only=True):
     """A bill locked while money for it is applied: what settlement and the receipt message need."""
 

@@ -46,7 +46,7 @@ from notifications.schemas import (
     TileFollowers,
 )
 from notifications.service import FINAL_STATUSES, placeholders_of
-from scripts import scale_data
+from scripts import scale_data, scale_reads
 from scripts.scale_figures import RowBytes, campaign_row_bytes, wal_lsn
 from scripts.scale_sink import write_certificate
 from scripts.stack.servers import LOG_DIR, PrivatePostgres, PrivateRedis, free_port
@@ -225,10 +225,13 @@ async def measure(folder: Path, dsn: str, redis_url: str, sink: str, cert: Path,
         clock = time.perf_counter()
         await scale_data.add_citizens(data, 1, min(SMALL, CITIZENS), ids, sink, keys)
         small = {kind: await chunk_seconds(pool, agency_id, audience) for kind, audience in kinds.items()}
+        quiet_agency_id = await scale_reads.add_quiet_agency(pool)
+        small_reads = await scale_reads.read_costs(pool, agency_id, quiet_agency_id)
         await scale_data.add_citizens(data, SMALL + 1, CITIZENS, ids, sink, keys)
         await scale_data.grow_history(data, agency_id, HISTORY)
         made = time.perf_counter() - clock
         large = {kind: await chunk_seconds(pool, agency_id, audience) for kind, audience in kinds.items()}
+        large_reads = await scale_reads.read_costs(pool, agency_id, quiet_agency_id)
         redis_client = redis.Redis.from_url(redis_url)
         redis_base = int(redis_client.info("memory")["used_memory"])
         redis_client.close()
@@ -252,8 +255,13 @@ async def measure(folder: Path, dsn: str, redis_url: str, sink: str, cert: Path,
             "FROM unnest(ARRAY['notifications', 'notification_deliveries', 'data_access_log']) AS t"
         )
     report(made, small, large, runs, stored, retention, months, redis_base, sizes)
+    scale_reads.print_read_costs(small_reads, large_reads, _size())
     for row in reasons:
         print(f"  attempts {row['outcome']}: {row['n']:,} ({row['reason']})")
+
+
+def _size() -> str:
+    return f"{CITIZENS / 1e6:g} M" if CITIZENS >= 1_000_000 else f"{CITIZENS / 1e3:g} k"
 
 
 def report(
@@ -267,7 +275,7 @@ def report(
     redis_base: int,
     sizes: list[Record],
 ) -> None:
-    size = f"{CITIZENS / 1e6:g} M" if CITIZENS >= 1_000_000 else f"{CITIZENS / 1e3:g} k"
+    size = _size()
     print(
         f"\nscale run: {CITIZENS:,} citizens with a device each (5 % stale: 410), {WORKERS} workers, "
         f"HTTPS push service answering in {LATENCY_MS:g} ms, on {os.cpu_count()} cores "

@@ -82,6 +82,19 @@ async def support_search(
     until: dt.datetime | None,
     limit: int,
 ) -> list[FoundRow]:
+    """Newest first. Only the filters given go into the statement: a generic "$n IS NULL OR ..." plan
+    (which PostgreSQL settles on after a few runs of a prepared statement) cannot choose the index a
+    filter needs, and a search by agency then reads the whole table (2.9 s on 20 M messages)."""
+    filters = {
+        "n.citizen_id = ${}::uuid": citizen_id,
+        "n.id = ${}::uuid": notification_id,
+        "n.agency_id = ${}": agency_id,
+        "n.status = ${}": status,
+        "n.created_at >= ${}": since,
+        "n.created_at < ${}": until,
+    }
+    given = [(condition, value) for condition, value in filters.items() if value is not None]
+    where = " AND ".join(condition.format(n) for n, (condition, _) in enumerate(given, start=1)) or "true"
     rows = await db.fetch(
         f"""
         SELECT n.id::text, n.citizen_id::text, c.national_id_key_id, c.national_id_ciphertext,
@@ -91,21 +104,11 @@ async def support_search(
         FROM notifications n
         JOIN citizens c ON c.id = n.citizen_id
         JOIN agencies a ON a.id = n.agency_id {JOIN_CAMPAIGN}
-        WHERE ($1::uuid IS NULL OR n.citizen_id = $1::uuid)
-          AND ($2::uuid IS NULL OR n.id = $2::uuid)
-          AND ($3::bigint IS NULL OR n.agency_id = $3)
-          AND ($4::text IS NULL OR n.status = $4)
-          AND ($5::timestamptz IS NULL OR n.created_at >= $5)
-          AND ($6::timestamptz IS NULL OR n.created_at < $6)
-        ORDER BY n.created_at DESC, n.id
-        LIMIT $7
-        """,  # noqa: S608 (the module's own SQL)
-        citizen_id,
-        notification_id,
-        agency_id,
-        status,
-        since,
-        until,
+        WHERE {where}
+        ORDER BY n.created_at DESC, n.id DESC
+        LIMIT ${len(given) + 1}
+        """,  # noqa: S608 (the module's own SQL; values are parameters)
+        *(value for _, value in given),
         limit,
     )
     return [msgspec.convert(dict(row), FoundRow) for row in rows]

@@ -9,11 +9,12 @@ from typing import Annotated, Any
 import msgspec
 from litestar import MediaType, Request, Response, Router, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath, FromQuery
+from litestar.params import FromPath, FromQuery, QueryParameter
 from litestar.response import ServerSentEvent
 from litestar.status_codes import HTTP_201_CREATED
 
 from backend.core.guards import person
+from backend.core.pagination import MAX_PAGE, NEXT_PAGE, page_response
 from backend.core.principal import Principal
 from backend.core.qr import MEDIA_TYPES, ImageFormat
 from backend.core.resources import Resources
@@ -27,14 +28,21 @@ from payments.schemas import BillStatus, BillView, NewPayment, PaymentView, Rece
 UuidPath = FromPath[Any]
 
 
-@get("/bills", summary="The citizen's bills, unpaid first")
+PageSize = Annotated[int, QueryParameter(ge=1, le=MAX_PAGE, description="How many to list (at most 200)")]
+
+
+@get("/bills", summary="The citizen's bills, unpaid first, in pages", response_headers=NEXT_PAGE)
 async def my_bills(
+    request: Request[Any, Any, Any],
     principal: NamedDependency[Principal],
     identity: NamedDependency[Identity],
     resources: NamedDependency[Resources],
     status: FromQuery[BillStatus | None] = None,
-) -> list[BillView]:
-    return await reads.my_bills(resources, identity, principal, status)
+    cursor: FromQuery[str | None] = None,
+    limit: PageSize = 50,
+) -> Response[list[BillView]]:
+    items, next_cursor = await reads.my_bills(resources, identity, principal, status, cursor, limit)
+    return page_response(request, items, next_cursor)
 
 
 @post(
@@ -87,13 +95,19 @@ async def payment_qr(
     return Response(image, media_type=MEDIA_TYPES[kind], headers={"Cache-Control": "private, max-age=900"})
 
 
-@get("/receipts", summary="The citizen's receipts, newest first")
+@get(
+    "/receipts", summary="The citizen's receipts, newest first, in pages", response_headers=NEXT_PAGE
+)
 async def my_receipts(
+    request: Request[Any, Any, Any],
     principal: NamedDependency[Principal],
     identity: NamedDependency[Identity],
     resources: NamedDependency[Resources],
-) -> list[ReceiptView]:
-    return await reads.my_receipts(resources, identity, principal)
+    cursor: FromQuery[str | None] = None,
+    limit: PageSize = 50,
+) -> Response[list[ReceiptView]]:
+    items, next_cursor = await reads.my_receipts(resources, identity, principal, cursor, limit)
+    return page_response(request, items, next_cursor)
 
 
 @get("/receipts/{receipt_id:uuid}/verification-qr.svg", summary="QR of the receipt's public verification URL")

@@ -48,7 +48,7 @@ export function useApp(): UseApp {
 
 export type Load<T> =
   | { status: "loading" }
-  | { status: "ok"; data: T; offlineAsOf: Date | null }
+  | { status: "ok"; data: T; offlineAsOf: Date | null; nextCursor?: string | null }
   | { status: "error"; error: ApiError };
 
 /** GETs a path (loaded again when the address it makes changes, or on `reload`); `show` puts what the

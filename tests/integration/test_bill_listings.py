@@ -280,3 +280,54 @@ async def test_only_support_staff_look_up_a_citizens_payments_and_an_unknown_cit
     assert unknown.headers["content-type"].startswith("application/problem+json")
     assert (await citizen.get("/api/v1/me/data-access")).json()["items"] == []
     assert await resources.pool.fetchval("SELECT count(*) FROM data_access_log") == 0
+
+
+async def _citizen_pages(citizen: httpx.AsyncClient, path: str, **params: Any) -> list[list[str]]:
+    """The ids on each page of a citizen's list, following the Link header's rel="next" to the end."""
+    pages: list[list[str]] = []
+    url: str | None = path
+    while url is not None:
+        page = await citizen.get(url, params=params if url == path else None)
+        assert page.status_code == 200, page.text
+        pages.append([item["id"] for item in page.json()])
+        url = page.links.get("next", {}).get("url")
+    return pages
+
+
+async def test_a_citizen_pages_through_bills_and_receipts_in_the_order_shown_without_gaps_or_repeats(
+    sign_in: SignIn, resources: Resources, client: httpx.AsyncClient
+) -> None:
+    national_id = valid_national_id(131)
+    _, agency = await issuer(sign_in, resources)
+    citizen = await sign_in(national_id=national_id)
+    # Two bills share each due date, so a page boundary falls inside a day; three are paid.
+    issued = [await _issue(agency, national_id, due_date=f"2027-01-{1 + n // 2:02d}") for n in range(9)]
+    for n, paid in enumerate(issued[::3]):
+        await _pay(client, citizen, paid, key=f"k{n}")
+
+    everything = await citizen.get("/api/v1/bills", params={"limit": 200})
+    assert "next" not in everything.links
+    order = [item["id"] for item in everything.json()]
+    statuses = [item["status"] for item in everything.json()]
+    assert statuses == ["unpaid"] * 6 + ["paid"] * 3  # unpaid first, as the app shows them
+    pages = await _citizen_pages(citizen, "/api/v1/bills", limit=2)
+    assert [len(page) for page in pages] == [2, 2, 2, 2, 1]
+    assert [bill_id for page in pages for bill_id in page] == order
+
+    # A filter is kept from page to page.
+    unpaid = await _citizen_pages(citizen, "/api/v1/bills", status="unpaid", limit=4)
+    assert [bill_id for page in unpaid for bill_id in page] == order[:6]
+
+    receipts = [item["id"] for item in (await citizen.get("/api/v1/receipts")).json()]
+    assert len(receipts) == 3
+    receipt_pages = await _citizen_pages(citizen, "/api/v1/receipts", limit=1)
+    assert receipt_pages == [[receipt] for receipt in receipts]
+
+    # Another citizen's list is empty, and a cursor that is not one of ours is a 400 naming the field.
+    stranger = await sign_in(national_id=valid_national_id(132))
+    assert (await stranger.get("/api/v1/bills")).json() == []
+    for path in ("/api/v1/bills", "/api/v1/receipts"):
+        refused = await citizen.get(path, params={"cursor": "bm90LWEtY3Vyc29y"})
+        assert refused.status_code == 400, refused.text
+        assert refused.headers["content-type"].startswith("application/problem+json")
+        assert [error["field"] for error in refused.json()["errors"]] == ["cursor"]

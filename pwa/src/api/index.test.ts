@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 
-import { ApiError, apiPath, request, setCsrfToken, stepUpUrl } from "./index";
+import { ApiError, apiPath, nextCursor, request, setCsrfToken, stepUpUrl } from "./index";
 
 describe("stepUpUrl (RFC 9470)", () => {
   it("sends the citizen to log in again with the level and freshness asked for, and back here", () => {
@@ -20,6 +20,15 @@ describe("stepUpUrl (RFC 9470)", () => {
   it("leaves every other failure alone", () => {
     expect(stepUpUrl(new ApiError(401, "Log in", "", 'Bearer error="invalid_token"'), "/")).toBeNull();
     expect(stepUpUrl(new ApiError(403, "Forbidden", ""), "/")).toBeNull();
+  });
+});
+
+describe("nextCursor (RFC 8288 Link)", () => {
+  it("reads the cursor of the next page, and nothing when there is no next page", () => {
+    expect(nextCursor('</api/v1/bills?status=unpaid&limit=2&cursor=MHwy>; rel="next"')).toBe("MHwy");
+    expect(nextCursor('</api/v1/receipts?cursor=a%2Bb>; rel=next')).toBe("a+b");
+    expect(nextCursor('</api/v1/receipts?cursor=x>; rel="prev"')).toBeNull();
+    expect(nextCursor(null)).toBeNull();
   });
 });
 

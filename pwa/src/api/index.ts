@@ -42,6 +42,14 @@ export interface Answer<T> {
   offlineAsOf: Date | null;
   /** The server's clock when it answered (its Date header), to count down to times it sets. */
   serverDate?: Date | null;
+  /** A list answered a page at a time: the cursor of the next page (from its RFC 8288 Link), else null. */
+  nextCursor?: string | null;
+}
+
+/** The `cursor` of the `rel="next"` address in a Link header, if there is one. */
+export function nextCursor(link: string | null): string | null {
+  const next = link && /<([^>]*)>\s*;\s*rel="?next"?/.exec(link);
+  return next ? new URL(next[1], "https://app.invalid").searchParams.get("cursor") : null;
 }
 
 // --- types: what each path takes and answers, read from the generated schema -----------------------
@@ -222,6 +230,7 @@ export async function request<M extends Method, P extends PathFor<M>>(
     data: data as ResponseOf<P, M>,
     offlineAsOf: offline && date ? new Date(date) : null,
     serverDate: date ? new Date(date) : null,
+    nextCursor: nextCursor(response.headers.get("link")),
   };
 }
 

@@ -1181,7 +1181,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The citizen's bills, unpaid first */
+        /** The citizen's bills, unpaid first, in pages */
         get: operations["ApiV1BillsMyBills"];
         put?: never;
         post?: never;
@@ -2159,7 +2159,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** The citizen's receipts, newest first */
+        /** The citizen's receipts, newest first, in pages */
         get: operations["ApiV1ReceiptsMyReceipts"];
         put?: never;
         post?: never;
@@ -7923,6 +7923,9 @@ export interface operations {
         parameters: {
             query?: {
                 status?: "unpaid" | "paid" | "cancelled" | null;
+                cursor?: string | null;
+                /** @description How many to list (at most 200) */
+                limit?: number;
             };
             header?: never;
             path?: never;
@@ -7933,6 +7936,8 @@ export interface operations {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
+                    /** @description The next page: `<url>; rel="next"` */
+                    Link?: unknown;
                     [name: string]: unknown;
                 };
                 content: {
@@ -10025,7 +10030,11 @@ export interface operations {
     };
     ApiV1ReceiptsMyReceipts: {
         parameters: {
-            query?: never;
+            query?: {
+                cursor?: string | null;
+                /** @description How many to list (at most 200) */
+                limit?: number;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -10035,10 +10044,27 @@ export interface operations {
             /** @description Request fulfilled, document follows */
             200: {
                 headers: {
+                    /** @description The next page: `<url>; rel="next"` */
+                    Link?: unknown;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ReceiptView"][];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status_code: number;
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                    };
                 };
             };
         };

@@ -4,6 +4,7 @@ import { ApiError, apiPath, request, type Schema, stepUpUrl, withActing } from "
 import { fill, formatBaht, formatDate } from "../i18n";
 import { useApp, useLoad } from "../state";
 import { Loaded } from "../ui/loaded";
+import { MoreButton, useMorePages } from "../ui/more-pages";
 import { ErrorNotice } from "../ui/notice";
 
 type Payment = Schema<"PaymentView">;
@@ -12,6 +13,9 @@ type Payment = Schema<"PaymentView">;
 type PaymentEvent = Pick<Schema<"PaymentView">, "state">;
 
 type Bill = Schema<"BillView">;
+type Receipt = Schema<"ReceiptView">;
+/** Bills and receipts are listed this many at a time; a button brings the next ones. */
+const PAGE = 50;
 /** A payment under way: its QR, the bill it pays (named on the panel), and how far this phone's clock
  * is ahead of the server's (ms), so that "expired" is said when the server says it. */
 type Paying = { payment: Payment; bill: Bill; skew: number };
@@ -225,8 +229,23 @@ function PaymentPanel({
 
 export function Bills() {
   const { t, language, pick, problem: say } = useApp();
-  const [load, reload] = useLoad("/api/v1/bills");
-  const [receipts, reloadReceipts] = useLoad("/api/v1/receipts");
+  const [load, reloadBills] = useLoad("/api/v1/bills", { query: { status: "unpaid", limit: PAGE } });
+  const [receipts, reloadFirstReceipts] = useLoad("/api/v1/receipts", { query: { limit: PAGE } });
+  const moreBills = useMorePages<Bill>((cursor) =>
+    request("GET", "/api/v1/bills", { query: { status: "unpaid", limit: PAGE, cursor } }),
+  );
+  const moreReceipts = useMorePages<Receipt>((cursor) =>
+    request("GET", "/api/v1/receipts", { query: { limit: PAGE, cursor } }),
+  );
+  // Loading a list again starts it from its first page.
+  const reload = () => {
+    moreBills.reset();
+    reloadBills();
+  };
+  const reloadReceipts = () => {
+    moreReceipts.reset();
+    reloadFirstReceipts();
+  };
   const [paying, setPaying] = useState<Paying | null>(null);
   const [problem, setProblem] = useState("");
 
@@ -289,26 +308,30 @@ export function Bills() {
         />
       )}
       <Loaded load={load} reload={reload}>
-        {(bills) => {
-          const unpaid = bills.filter((bill) => bill.status === "unpaid");
+        {(firstBills) => {
+          const unpaid = moreBills.items(firstBills);
+          const next = moreBills.next(load.status === "ok" ? load.nextCursor : null);
           return unpaid.length === 0 ? (
             <p>{t("noBills")}</p>
           ) : (
-            <ul class="cards">
-              {unpaid.map((bill) => (
-                <li class="card" key={bill.id}>
-                  <h2>{pick(bill, "description")}</h2>
-                  <p class="meta">{pick(bill, "agency_name")}</p>
-                  <p class="amount">{formatBaht(language, bill.amount_satang)}</p>
-                  <p>
-                    {t("due")} {formatDate(language, bill.due_date)}
-                  </p>
-                  <button type="button" class="primary" id={`pay-${bill.id}`} onClick={() => pay(bill)}>
-                    {t("pay")}
-                  </button>
-                </li>
-              ))}
-            </ul>
+            <>
+              <ul class="cards">
+                {unpaid.map((bill) => (
+                  <li class="card" key={bill.id}>
+                    <h2>{pick(bill, "description")}</h2>
+                    <p class="meta">{pick(bill, "agency_name")}</p>
+                    <p class="amount">{formatBaht(language, bill.amount_satang)}</p>
+                    <p>
+                      {t("due")} {formatDate(language, bill.due_date)}
+                    </p>
+                    <button type="button" class="primary" id={`pay-${bill.id}`} onClick={() => pay(bill)}>
+                      {t("pay")}
+                    </button>
+                  </li>
+                ))}
+              </ul>
+              <MoreButton pages={moreBills} next={next} label={t("moreBills")} />
+            </>
           );
         }}
       </Loaded>
@@ -320,38 +343,43 @@ export function Bills() {
           </button>
         </div>
         <Loaded load={receipts} reload={reloadReceipts}>
-          {(items) =>
-            items.length === 0 ? (
+          {(firstReceipts) => {
+            const items = moreReceipts.items(firstReceipts);
+            const next = moreReceipts.next(receipts.status === "ok" ? receipts.nextCursor : null);
+            return items.length === 0 ? (
               <p>{t("noReceipts")}</p>
             ) : (
-              <table class="receipts">
-                <thead>
-                  <tr>
-                    <th scope="col">{t("receiptNumber")}</th>
-                    <th scope="col">{t("paidFor")}</th>
-                    <th scope="col">{t("amount")}</th>
-                    <th scope="col">{t("paidAt")}</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {items.map((receipt) => (
-                    <tr key={receipt.id}>
-                      <td>
-                        <a href={withActing(`/receipts/${receipt.id}`)}>{receipt.number}</a>
-                      </td>
-                      <td>
-                        {pick(receipt, "description")}
-                        <br />
-                        <small>{pick(receipt, "agency_name")}</small>
-                      </td>
-                      <td class="number">{formatBaht(language, receipt.amount_satang)}</td>
-                      <td>{formatDate(language, receipt.paid_at, true)}</td>
+              <>
+                <table class="receipts">
+                  <thead>
+                    <tr>
+                      <th scope="col">{t("receiptNumber")}</th>
+                      <th scope="col">{t("paidFor")}</th>
+                      <th scope="col">{t("amount")}</th>
+                      <th scope="col">{t("paidAt")}</th>
                     </tr>
-                  ))}
-                </tbody>
-              </table>
-            )
-          }
+                  </thead>
+                  <tbody>
+                    {items.map((receipt) => (
+                      <tr key={receipt.id}>
+                        <td>
+                          <a href={withActing(`/receipts/${receipt.id}`)}>{receipt.number}</a>
+                        </td>
+                        <td>
+                          {pick(receipt, "description")}
+                          <br />
+                          <small>{pick(receipt, "agency_name")}</small>
+                        </td>
+                        <td class="number">{formatBaht(language, receipt.amount_satang)}</td>
+                        <td>{formatDate(language, receipt.paid_at, true)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+                <MoreButton pages={moreReceipts} next={next} label={t("olderReceipts")} />
+              </>
+            );
+          }}
         </Loaded>
       </section>
     </section>
