@@ -98,26 +98,28 @@ async def bill_of(db: Db, bill_id: str, national_id_hash: bytes) -> BillView | N
 async def bills_for(
     db: Db, national_id_hash: bytes, status: str | None, after: BillPlace | None, limit: int
 ) -> list[BillView]:
-    """One page of the citizen's bills, read along ``bills_citizen_listing`` from ``after``. The order
-    mixes directions, so the "after" test is spelt out rather than one row comparison."""
+    """One page of the citizen's bills, read along ``bills_citizen_listing`` from ``after``. The filter
+    and the cursor go into the statement only when given: a generic plan of "$n IS NULL OR ..." could
+    not start the index scan at the cursor."""
+    values: list[object] = [national_id_hash]
+    where = "b.national_id_hash = $1"
+    if status is not None:
+        values.append(status)
+        where += f" AND b.status = ${len(values)}"
+    if after is not None:
+        values += [after.settled, after.due_date, after.created_at, after.id]
+        n = len(values)
+        place = f"(${n - 3}, ${n - 2}, ${n - 1}, ${n}::uuid)"
+        where += f" AND ((b.status <> 'unpaid'), b.due_date, b.created_at, b.id) > {place}"
+    values.append(limit)
     rows = await db.fetch(
         f"""
         SELECT {_BILL_COLUMNS} FROM bills b JOIN agencies a ON a.id = b.agency_id
-        WHERE b.national_id_hash = $1 AND ($2::text IS NULL OR b.status = $2)
-          AND ($3::boolean IS NULL
-               OR (b.status <> 'unpaid') > $3
-               OR ((b.status <> 'unpaid') = $3
-                   AND (b.due_date > $4 OR (b.due_date = $4 AND (b.created_at, b.id) < ($5, $6::uuid)))))
-        ORDER BY (b.status <> 'unpaid'), b.due_date, b.created_at DESC, b.id DESC
-        LIMIT $7
-        """,  # noqa: S608
-        national_id_hash,
-        status,
-        after.settled if after else None,
-        after.due_date if after else None,
-        after.created_at if after else None,
-        after.id if after else None,
-        limit,
+        WHERE {where}
+        ORDER BY (b.status <> 'unpaid'), b.due_date, b.created_at, b.id
+        LIMIT ${len(values)}
+        """,  # noqa: S608 (the module's own SQL; values are parameters)
+        *values,
     )
     return [msgspec.convert(dict(row), BillView) for row in rows]
 

@@ -52,7 +52,7 @@ class BillKey(msgspec.Struct, kw_only=True):
 
 class BillPlace(msgspec.Struct, frozen=True):
     """Where a page of a citizen's bills ends, in their order: unpaid first (``settled`` false), then
-    by due date, newest issued first within a day."""
+    by due date, first issued first within a day."""
 
     settled: bool
     due_date: dt.date

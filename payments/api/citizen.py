@@ -95,9 +95,7 @@ async def payment_qr(
     return Response(image, media_type=MEDIA_TYPES[kind], headers={"Cache-Control": "private, max-age=900"})
 
 
-@get(
-    "/receipts", summary="The citizen's receipts, newest first, in pages", response_headers=NEXT_PAGE
-)
+@get("/receipts", summary="The citizen's receipts, newest first, in pages", response_headers=NEXT_PAGE)
 async def my_receipts(
     request: Request[Any, Any, Any],
     principal: NamedDependency[Principal],
