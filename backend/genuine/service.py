@@ -65,7 +65,7 @@ async def register(
             text=data.text,
         )
         await queries.insert_seals(work.connection, [seal])
-        await queries.mark_registered(work.connection, seal.code, data.idempotency_key, digest)
+        await queries.mark_registered(work.connection, seal.code, agency_id, data.idempotency_key, digest)
         citizen_id = await identity_queries.citizen_id_by_hash(work.connection, id_hash)
         said_th, said_en = _CHANNEL_WORDS[data.channel]
         shown = codes.grouped(seal.code)
