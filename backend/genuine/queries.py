@@ -4,7 +4,6 @@ registry (agencies' official SMS names, link domains and contact channels)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
 
 import msgspec
 
@@ -52,8 +51,8 @@ async def agency_codes(connection: Connection, agency_ids: list[int]) -> dict[in
 
 
 async def insert_seals(connection: Connection, seals: list[Seal]) -> None:
-    """A campaign's chunk in a few statements: its text once (migration 0050), its group once (0052),
-    then the seals."""
+    """A campaign's chunk in a few statements: its text once (migration 0050), then its seals and the
+    group they share (0052): one per sender, time, text, channel and key among them."""
     texts: dict[bytes, tuple[str, dt.datetime]] = {}
     for seal in seals:
         if seal.message_text is not None:
@@ -61,63 +60,31 @@ async def insert_seals(connection: Connection, seals: list[Seal]) -> None:
             texts[seal.text_sha256] = (seal.message_text, max(latest, seal.sent_at))
     if texts:
         await _keep_texts(connection, texts)
-    groups = await _groups(connection, {_group_of(seal) for seal in seals})
+    columns = [
+        [getattr(seal, name) for seal in seals]
+        for name in ("code", "agency_id", "sent_at", "text_sha256", "channel", "key_id")
+    ]
     await connection.execute(
         """
-        INSERT INTO message_seal_codes (code, group_id, sent_at, recipient_tag, signature, text_kept)
-        SELECT * FROM unnest($1::text[], $2::bigint[], $3::timestamptz[], $4::bytea[], $5::bytea[],
-                             $6::boolean[])
+        WITH seal AS (
+            SELECT * FROM unnest($1::text[], $2::bigint[], $3::timestamptz[], $4::bytea[], $5::text[],
+                                 $6::text[], $7::boolean[], $8::bytea[], $9::bytea[])
+                AS s(code, agency_id, sent_at, text_sha256, channel, key_id, text_kept, recipient_tag,
+                     signature)
+        ), grouped AS (
+            INSERT INTO seal_groups (agency_id, sent_at, text_sha256, channel, key_id, text_kept)
+            SELECT DISTINCT agency_id, sent_at, text_sha256, channel, key_id, text_kept FROM seal
+            RETURNING *
+        )
+        INSERT INTO message_seal_codes (code, group_id, recipient_tag, signature)
+        SELECT seal.code, grouped.id, seal.recipient_tag, seal.signature
+        FROM seal JOIN grouped USING (agency_id, sent_at, text_sha256, channel, key_id, text_kept)
         """,
-        [seal.code for seal in seals],
-        [groups[_group_of(seal)] for seal in seals],
-        [seal.sent_at for seal in seals],
+        *columns,
+        [seal.message_text is not None for seal in seals],
         [seal.recipient_tag for seal in seals],
         [seal.signature for seal in seals],
-        [seal.message_text is not None for seal in seals],
     )
-
-
-_Group = tuple[int, bytes, str, str]
-"""What a seal shares with the other seals of its message: (agency id, text hash, channel, key id)."""
-
-
-def _group_of(seal: Seal) -> _Group:
-    return (seal.agency_id, seal.text_sha256, seal.channel, seal.key_id)
-
-
-_GROUPS = """
-    SELECT g.id, g.agency_id, g.text_sha256, g.channel, g.key_id
-    FROM unnest($1::bigint[], $2::bytea[], $3::text[], $4::text[])
-        AS k(agency_id, text_sha256, channel, key_id)
-    JOIN seal_groups g USING (agency_id, text_sha256, channel, key_id)
-"""
-
-
-def _columns(groups: Collection[_Group]) -> list[list[object]]:
-    return [list(column) for column in zip(*groups, strict=True)]
-
-
-async def _groups(connection: Connection, wanted: set[_Group]) -> dict[_Group, int]:
-    """Each group's id, made if missing. Looked up first without a lock: a campaign's chunks, expanding
-    side by side, find their group made and never wait on one another's insert."""
-    found = {
-        (row["agency_id"], row["text_sha256"], row["channel"], row["key_id"]): row["id"]
-        for row in await connection.fetch(_GROUPS, *_columns(wanted))
-    }
-    missing = [group for group in wanted if group not in found]
-    if missing:
-        # A concurrent writer of the same group makes this wait for its commit, then the look-up sees it.
-        await connection.execute(
-            """
-            INSERT INTO seal_groups (agency_id, text_sha256, channel, key_id)
-            SELECT * FROM unnest($1::bigint[], $2::bytea[], $3::text[], $4::text[])
-            ON CONFLICT DO NOTHING
-            """,
-            *_columns(missing),
-        )
-        for row in await connection.fetch(_GROUPS, *_columns(missing)):
-            found[(row["agency_id"], row["text_sha256"], row["channel"], row["key_id"])] = row["id"]
-    return found
 
 
 _TEXT_FRESH_FOR = dt.timedelta(days=1)
@@ -155,12 +122,12 @@ async def _keep_texts(connection: Connection, texts: dict[bytes, tuple[str, dt.d
 async def seal_by_code(db: Db, code: str) -> SealFound | None:
     row = await db.fetchrow(
         """
-        SELECT s.code, g.channel, s.recipient_tag, s.sent_at, g.text_sha256, t.message_text, g.key_id,
+        SELECT s.code, g.channel, s.recipient_tag, g.sent_at, g.text_sha256, t.message_text, g.key_id,
                s.signature, a.code AS agency_code, a.name_th AS agency_name_th, a.name_en AS agency_name_en
         FROM message_seal_codes s JOIN seal_groups g ON g.id = s.group_id
         JOIN agencies a ON a.id = g.agency_id
-        LEFT JOIN message_texts t ON s.text_kept AND t.text_sha256 = g.text_sha256
-        WHERE s.code = $1 AND s.sent_at <= now()
+        LEFT JOIN message_texts t ON g.text_kept AND t.text_sha256 = g.text_sha256
+        WHERE s.code = $1 AND g.sent_at <= now()
         """,
         code,
     )
@@ -186,7 +153,7 @@ async def lock_key(connection: Connection, agency_id: int, key: str) -> None:
 async def registered_by_key(connection: Connection, agency_id: int, key: str) -> Registered | None:
     row = await connection.fetchrow(
         """
-        SELECT r.code, g.channel, s.sent_at, r.request_hash
+        SELECT r.code, g.channel, g.sent_at, r.request_hash
         FROM message_code_registrations r JOIN message_seal_codes s ON s.code = r.code
         JOIN seal_groups g ON g.id = s.group_id
         WHERE r.agency_id = $1 AND r.idempotency_key = $2
@@ -218,13 +185,13 @@ async def agency_names(connection: Connection, agency_id: int) -> tuple[str, str
 
 
 async def purge_texts(db: Db, older_than_days: int, batch: int) -> int:
-    """Up to ``batch`` seals sent more than ``older_than_days`` ago no longer show their text (the hash
-    stays)."""
+    """Up to ``batch`` groups of seals sent more than ``older_than_days`` ago no longer show their text
+    (the hash stays)."""
     result: str = await db.execute(
         """
-        UPDATE message_seal_codes SET text_kept = false
-        WHERE code IN (
-            SELECT code FROM message_seal_codes
+        UPDATE seal_groups SET text_kept = false
+        WHERE id IN (
+            SELECT id FROM seal_groups
             WHERE text_kept AND sent_at < now() - make_interval(days => $1)
             LIMIT $2 FOR UPDATE SKIP LOCKED
         )

@@ -159,7 +159,8 @@ def _statement_of(found: SealFound) -> bytes | None:
 
 async def apply_retention(pool: Pool, *, text_days: int, batch: int = 1000) -> int:
     """Seals keep a message's text as long as the inbox keeps its body (NOTIFICATION_BODY_RETENTION_DAYS);
-    then only its hash, which the signature covers, so the code still checks. Returns texts purged."""
+    then only its hash, which the signature covers, so the code still checks. Returns how many groups of
+    seals (a campaign's chunk, a single message) stopped showing their text."""
     purged = 0
     while count := await queries.purge_texts(pool, text_days, batch):
         purged += count
