@@ -95,7 +95,9 @@ _COPY_INBOX = {
         INSERT INTO layout_inbox
         SELECT (jsonb_populate_record(NULL::layout_inbox, to_jsonb(n) || jsonb_build_object(
             'title_th', c.title_th, 'title_en', c.title_en, 'body_th', c.body_th, 'body_en', c.body_en,
-            'url', c.url, 'idempotency_key', 'campaign:' || c.id))).*
+            'url', c.url, 'idempotency_key', 'campaign:' || c.id, 'template_id', c.template_id,
+            'urgency', c.urgency, 'ttl_seconds', c.ttl_seconds, 'request_hash', to_jsonb(''::bytea),
+            'from_platform', false))).*
         FROM notifications n JOIN notification_campaigns c ON c.id = n.campaign_id WHERE c.id = $1::uuid
     """,
 }
