@@ -177,6 +177,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename="upper"):
     delivery_metadata_retention_days: Annotated[int, msgspec.Meta(ge=1)] = 1095
     """Days after which push delivery attempts (status codes, reasons) are deleted (a month at a time,
     once the whole month is past it)."""
+    notification_retention_days: Annotated[int, msgspec.Meta(ge=1)] = 1095
+    """Days after which a message leaves the inbox altogether (its row, its deliveries to devices and
+    their attempts; in batches, daily). Its verification code still checks: the seal is not the inbox's."""
+    webhook_delivery_retention_days: Annotated[int, msgspec.Meta(ge=1)] = 1095
+    """Days an agency's log of the webhook calls made to it is kept (a month at a time, once the whole
+    month is past it)."""
     payment_event_retention_days: Annotated[int, msgspec.Meta(ge=PAYMENT_EVENT_FLOOR_DAYS)] = 3650
     """Days a payment's history of states is kept (a month at a time, once the whole month is past it);
     never under five years. The payment, its bill and receipt stay."""

@@ -27,7 +27,7 @@ from backend.identity import queries as identity_queries
 from notifications import seals
 from notifications.queries import alerts, inbox, messages
 from notifications.queries.campaigns import Campaign, insert_campaign_notifications
-from notifications.queries.deliveries import ATTEMPTS, purge_bodies, purge_campaign_bodies
+from notifications.queries.deliveries import ATTEMPTS, forget_messages, purge_bodies, purge_campaign_bodies
 from notifications.queries.inbox import PreferencesRow
 from notifications.queries.messages import NewMessage
 from notifications.schemas import NO_DEVICES, NewNotification, NewTemplate, TemplateView
@@ -335,9 +335,18 @@ async def apply_retention(pool: Pool, *, body_days: int, metadata_days: int) -> 
     purged = 0
     while count := await purge_bodies(pool, body_days, _RETENTION_BATCH):
         purged += count
-    await purge_campaign_bodies(pool, body_days)
+    purged += await purge_campaign_bodies(pool, body_days)
     attempts = await drop_months_before(pool, ATTEMPTS, days=metadata_days, floor_days=1)
     return purged, attempts
+
+
+async def forget_old_messages(pool: Pool, *, days: int) -> int:
+    """Messages past NOTIFICATION_RETENTION_DAYS leave the inbox with their deliveries and attempts, in
+    batches (a transaction each); returns how many. Their seals stay: a code on paper still checks."""
+    forgotten = 0
+    while count := await forget_messages(pool, days, _RETENTION_BATCH):
+        forgotten += count
+    return forgotten
 
 
 async def enqueue_campaign_chunk(work: UnitOfWork, campaign: Campaign, citizen_ids: list[str]) -> None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from backend.core.db import Db
 
 # The tables a campaign writes a row in per recipient (a device's delivery and its attempt: per device).
-PER_RECIPIENT = ("notifications", "message_seals", "notification_deliveries", "delivery_attempts")
+PER_RECIPIENT = ("notifications", "message_seal_codes", "notification_deliveries", "delivery_attempts")
 
 
 async def wal_lsn(db: Db) -> int:
@@ -47,14 +47,14 @@ async def campaign_row_bytes(db: Db, campaign_id: str) -> RowBytes:
     row = await db.fetchrow(
         """
         SELECT avg(pg_column_size(n.*)) AS inbox, avg(pg_column_size(s.*)) AS seal
-        FROM notifications n LEFT JOIN message_seals s ON s.code = n.verification_code
+        FROM notifications n LEFT JOIN message_seal_codes s ON s.code = n.verification_code
         WHERE n.campaign_id = $1::uuid
         """,
         campaign_id,
     )
     assert row is not None  # an aggregate: always one row
     rows = await db.fetchval("SELECT count(*) FROM notifications")
-    both = await relation_bytes(db, ("notifications", "message_seals"))
+    both = await relation_bytes(db, ("notifications", "message_seal_codes"))
     return RowBytes(float(row["inbox"]), float(row["seal"] or 0), both / max(rows, 1))
 
 
@@ -70,32 +70,47 @@ class Layouts:
     bytes_before: RowBytes
 
 
-_SCRATCH = """
-    DROP TABLE IF EXISTS layout_inbox, layout_seals;
-    CREATE TABLE layout_inbox (LIKE notifications INCLUDING DEFAULTS INCLUDING INDEXES);
-    CREATE TABLE layout_seals (LIKE message_seals INCLUDING DEFAULTS INCLUDING INDEXES);
-    ALTER TABLE layout_seals ADD COLUMN message_text text;
-"""
-# Before: each row with the campaign's text, link and 'campaign:<id>' key; each seal with its text.
+_SCRATCH = {
+    "now": """
+        DROP TABLE IF EXISTS layout_inbox, layout_seals;
+        CREATE TABLE layout_inbox (LIKE notifications INCLUDING DEFAULTS INCLUDING INDEXES);
+        CREATE TABLE layout_seals (LIKE message_seal_codes INCLUDING DEFAULTS INCLUDING INDEXES);
+    """,
+    # The seal as one row (the view ``message_seals`` has its columns) with its text and its indexes.
+    "before": """
+        DROP TABLE IF EXISTS layout_inbox, layout_seals;
+        CREATE TABLE layout_inbox (LIKE notifications INCLUDING DEFAULTS INCLUDING INDEXES);
+        CREATE TABLE layout_seals (
+            LIKE message_seals, created_at timestamptz NOT NULL DEFAULT now(), message_text text,
+            PRIMARY KEY (code), UNIQUE (agency_id, idempotency_key)
+        );
+        CREATE INDEX ON layout_seals (sent_at) WHERE message_text IS NOT NULL;
+    """,
+}
+# Before: each row with the campaign's text, link, 'campaign:<id>' key and delivery settings; each seal
+# with its text and its group's columns.
 _COPY_INBOX = {
     "now": "INSERT INTO layout_inbox SELECT n.* FROM notifications n WHERE n.campaign_id = $1::uuid",
     "before": """
         INSERT INTO layout_inbox
         SELECT (jsonb_populate_record(NULL::layout_inbox, to_jsonb(n) || jsonb_build_object(
             'title_th', c.title_th, 'title_en', c.title_en, 'body_th', c.body_th, 'body_en', c.body_en,
-            'url', c.url, 'idempotency_key', 'campaign:' || c.id))).*
+            'url', c.url, 'idempotency_key', 'campaign:' || c.id, 'template_id', c.template_id,
+            'urgency', c.urgency, 'ttl_seconds', c.ttl_seconds, 'request_hash', to_jsonb(''::bytea),
+            'from_platform', false))).*
         FROM notifications n JOIN notification_campaigns c ON c.id = n.campaign_id WHERE c.id = $1::uuid
     """,
 }
 _COPY_SEALS = {
     "now": """
         INSERT INTO layout_seals
-        SELECT s.* FROM notifications n JOIN message_seals s ON s.code = n.verification_code
+        SELECT s.* FROM notifications n JOIN message_seal_codes s ON s.code = n.verification_code
         WHERE n.campaign_id = $1::uuid
     """,
     "before": """
         INSERT INTO layout_seals
-        SELECT s.*, t.message_text FROM notifications n JOIN message_seals s ON s.code = n.verification_code
+        SELECT s.*, now(), t.message_text
+        FROM notifications n JOIN message_seals s ON s.code = n.verification_code
         JOIN message_texts t ON t.text_sha256 = s.text_sha256 WHERE n.campaign_id = $1::uuid
     """,
 }
@@ -107,7 +122,7 @@ async def compare_layouts(db: Db, campaign_id: str) -> Layouts:
     )
     measured: dict[str, tuple[float, RowBytes]] = {}
     for layout in ("now", "before"):
-        await db.execute(_SCRATCH)
+        await db.execute(_SCRATCH[layout])
         start = await wal_lsn(db)
         await db.execute(_COPY_INBOX[layout], campaign_id)
         await db.execute(_COPY_SEALS[layout], campaign_id)

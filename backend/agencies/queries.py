@@ -8,6 +8,11 @@ import msgspec
 
 from backend.agencies.schemas import WebhookDelivery
 from backend.core.db import Db
+from backend.core.partitions import Partitioned
+
+# A row per call made to an agency's webhook, a partition per month (migration 0054), dropped whole past
+# WEBHOOK_DELIVERY_RETENTION_DAYS.
+WEBHOOK_DELIVERIES = Partitioned("webhook_deliveries")
 
 
 class WebhookRow(msgspec.Struct, frozen=True, kw_only=True):

@@ -51,7 +51,8 @@ async def agency_codes(connection: Connection, agency_ids: list[int]) -> dict[in
 
 
 async def insert_seals(connection: Connection, seals: list[Seal]) -> None:
-    """A campaign's chunk in a few statements: its text once (migration 0050), then the seals."""
+    """A campaign's chunk in a few statements: its text once (migration 0050), then its seals and the
+    group they share (0052): one per sender, time, text, channel and key among them."""
     texts: dict[bytes, tuple[str, dt.datetime]] = {}
     for seal in seals:
         if seal.message_text is not None:
@@ -61,21 +62,28 @@ async def insert_seals(connection: Connection, seals: list[Seal]) -> None:
         await _keep_texts(connection, texts)
     columns = [
         [getattr(seal, name) for seal in seals]
-        for name in ("code", "agency_id", "channel", "recipient_tag", "sent_at", "text_sha256", "key_id")
+        for name in ("code", "agency_id", "sent_at", "text_sha256", "channel", "key_id")
     ]
     await connection.execute(
         """
-        INSERT INTO message_seals (code, agency_id, channel, recipient_tag, sent_at, text_sha256, key_id,
-                                   signature, text_kept)
-        SELECT code, agency_id, channel, recipient_tag, sent_at, text_sha256, key_id, signature,
-               kept IS NOT NULL
-        FROM unnest($1::text[], $2::bigint[], $3::text[], $4::bytea[], $5::timestamptz[], $6::bytea[],
-                    $7::text[], $8::bytea[], $9::text[])
-            AS s(code, agency_id, channel, recipient_tag, sent_at, text_sha256, key_id, signature, kept)
+        WITH seal AS (
+            SELECT * FROM unnest($1::text[], $2::bigint[], $3::timestamptz[], $4::bytea[], $5::text[],
+                                 $6::text[], $7::boolean[], $8::bytea[], $9::bytea[])
+                AS s(code, agency_id, sent_at, text_sha256, channel, key_id, text_kept, recipient_tag,
+                     signature)
+        ), grouped AS (
+            INSERT INTO seal_groups (agency_id, sent_at, text_sha256, channel, key_id, text_kept)
+            SELECT DISTINCT agency_id, sent_at, text_sha256, channel, key_id, text_kept FROM seal
+            RETURNING *
+        )
+        INSERT INTO message_seal_codes (code, group_id, recipient_tag, signature)
+        SELECT seal.code, grouped.id, seal.recipient_tag, seal.signature
+        FROM seal JOIN grouped USING (agency_id, sent_at, text_sha256, channel, key_id, text_kept)
         """,
         *columns,
+        [seal.message_text is not None for seal in seals],
+        [seal.recipient_tag for seal in seals],
         [seal.signature for seal in seals],
-        [None if seal.message_text is None else "" for seal in seals],
     )
 
 
@@ -114,11 +122,12 @@ async def _keep_texts(connection: Connection, texts: dict[bytes, tuple[str, dt.d
 async def seal_by_code(db: Db, code: str) -> SealFound | None:
     row = await db.fetchrow(
         """
-        SELECT s.code, s.channel, s.recipient_tag, s.sent_at, s.text_sha256, t.message_text, s.key_id,
+        SELECT s.code, g.channel, s.recipient_tag, g.sent_at, g.text_sha256, t.message_text, g.key_id,
                s.signature, a.code AS agency_code, a.name_th AS agency_name_th, a.name_en AS agency_name_en
-        FROM message_seals s JOIN agencies a ON a.id = s.agency_id
-        LEFT JOIN message_texts t ON s.text_kept AND t.text_sha256 = s.text_sha256
-        WHERE s.code = $1 AND s.sent_at <= now()
+        FROM message_seal_codes s JOIN seal_groups g ON g.id = s.group_id
+        JOIN agencies a ON a.id = g.agency_id
+        LEFT JOIN message_texts t ON g.text_kept AND t.text_sha256 = g.text_sha256
+        WHERE s.code = $1 AND g.sent_at <= now()
         """,
         code,
     )
@@ -143,18 +152,26 @@ async def lock_key(connection: Connection, agency_id: int, key: str) -> None:
 
 async def registered_by_key(connection: Connection, agency_id: int, key: str) -> Registered | None:
     row = await connection.fetchrow(
-        "SELECT code, channel, sent_at, request_hash FROM message_seals "
-        "WHERE agency_id = $1 AND idempotency_key = $2",
+        """
+        SELECT r.code, g.channel, g.sent_at, r.request_hash
+        FROM message_code_registrations r JOIN message_seal_codes s ON s.code = r.code
+        JOIN seal_groups g ON g.id = s.group_id
+        WHERE r.agency_id = $1 AND r.idempotency_key = $2
+        """,
         agency_id,
         key,
     )
     return msgspec.convert(dict(row), Registered) if row else None
 
 
-async def mark_registered(connection: Connection, code: str, key: str, request_hash: bytes) -> None:
+async def mark_registered(
+    connection: Connection, code: str, agency_id: int, key: str, request_hash: bytes
+) -> None:
     await connection.execute(
-        "UPDATE message_seals SET idempotency_key = $2, request_hash = $3 WHERE code = $1",
+        "INSERT INTO message_code_registrations (code, agency_id, idempotency_key, request_hash) "
+        "VALUES ($1, $2, $3, $4)",
         code,
+        agency_id,
         key,
         request_hash,
     )
@@ -168,13 +185,13 @@ async def agency_names(connection: Connection, agency_id: int) -> tuple[str, str
 
 
 async def purge_texts(db: Db, older_than_days: int, batch: int) -> int:
-    """Up to ``batch`` seals sent more than ``older_than_days`` ago no longer show their text (the hash
-    stays)."""
+    """Up to ``batch`` groups of seals sent more than ``older_than_days`` ago no longer show their text
+    (the hash stays)."""
     result: str = await db.execute(
         """
-        UPDATE message_seals SET text_kept = false
-        WHERE code IN (
-            SELECT code FROM message_seals
+        UPDATE seal_groups SET text_kept = false
+        WHERE id IN (
+            SELECT id FROM seal_groups
             WHERE text_kept AND sent_at < now() - make_interval(days => $1)
             LIMIT $2 FOR UPDATE SKIP LOCKED
         )

@@ -65,7 +65,7 @@ async def register(
             text=data.text,
         )
         await queries.insert_seals(work.connection, [seal])
-        await queries.mark_registered(work.connection, seal.code, data.idempotency_key, digest)
+        await queries.mark_registered(work.connection, seal.code, agency_id, data.idempotency_key, digest)
         citizen_id = await identity_queries.citizen_id_by_hash(work.connection, id_hash)
         said_th, said_en = _CHANNEL_WORDS[data.channel]
         shown = codes.grouped(seal.code)
@@ -159,7 +159,8 @@ def _statement_of(found: SealFound) -> bytes | None:
 
 async def apply_retention(pool: Pool, *, text_days: int, batch: int = 1000) -> int:
     """Seals keep a message's text as long as the inbox keeps its body (NOTIFICATION_BODY_RETENTION_DAYS);
-    then only its hash, which the signature covers, so the code still checks. Returns texts purged."""
+    then only its hash, which the signature covers, so the code still checks. Returns how many groups of
+    seals (a campaign's chunk, a single message) stopped showing their text."""
     purged = 0
     while count := await queries.purge_texts(pool, text_days, batch):
         purged += count

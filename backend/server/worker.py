@@ -15,13 +15,14 @@ from typing import Any
 import structlog
 from saq import CronJob, Worker
 
+from backend.agencies.queries import WEBHOOK_DELIVERIES
 from backend.applications.files import FileStore
 from backend.applications.storage import collect_garbage
 from backend.connectors.access_log import ACCESS_LOG
 from backend.connectors.service import forget_old_answers, forget_old_records
 from backend.core import tasks
 from backend.core.crypto import NationalIdCipher
-from backend.core.partitions import ensure_partitions
+from backend.core.partitions import drop_months_before, ensure_partitions
 from backend.core.resources import Resources, open_resources
 from backend.delegation import family
 from backend.genuine.scams import apply_retention as scam_retention
@@ -31,6 +32,7 @@ from backend.server.tasks import TASKS, wire_features
 from backend.settings import Settings
 from notifications.queries.deliveries import ATTEMPTS
 from notifications.service import apply_retention as notification_retention
+from notifications.service import forget_old_messages
 from payments.retention import PAYMENT_EVENTS, forget_old_events
 from payments.service import expire_due_payments
 
@@ -39,7 +41,7 @@ _log = structlog.get_logger(__name__)
 SWEEP_CRON = "* * * * * */30"  # every 30 seconds (croniter's sixth field is seconds)
 RETENTION_CRON = "23 * * * *"  # hourly, so each run has little to do
 PARTITIONS_CRON = "17 3 * * *"  # daily; each table has its next two months made already
-PARTITIONED = (ACCESS_LOG, ATTEMPTS, PAYMENT_EVENTS)
+PARTITIONED = (ACCESS_LOG, ATTEMPTS, PAYMENT_EVENTS, WEBHOOK_DELIVERIES)
 FILES_GC_CRON = "41 * * * *"  # hourly: a removed upload's bytes outlive its grace period by an hour at most
 ADMISSION_CRON = "* * * * * *"  # every second: the waiting rooms let the next people in
 GUARDIANSHIP_CRON = "7 * * * *"  # hourly; each grant is asked about at most once a day (family.RECHECK_AFTER)
@@ -81,10 +83,13 @@ async def apply_retention(ctx: dict[str, Any]) -> int:
         state_days=settings.entitlement_state_retention_days,
     )
     events = await forget_old_events(resources.pool, days=settings.payment_event_retention_days)
+    webhooks = await drop_months_before(
+        resources.pool, WEBHOOK_DELIVERIES, days=settings.webhook_delivery_retention_days, floor_days=1
+    )
     # What a citizen pasted into a scam report that is still undecided (decided ones are purged then).
     purged += await scam_retention(resources.pool, days=settings.scam_report_retention_days)
     tasks_deleted = await tasks.prune_finished_tasks(resources.pool, settings.finished_task_retention_days)
-    months = len(attempts.months) + len(records.months) + len(events.months)
+    months = len(attempts.months) + len(records.months) + len(events.months) + len(webhooks.months)
     if purged or months or tasks_deleted or states:
         _log.info(
             "retention_applied",
@@ -97,10 +102,15 @@ async def apply_retention(ctx: dict[str, Any]) -> int:
 
 
 async def maintain_partitions(ctx: dict[str, Any]) -> int:
-    """This month's partition and the next ones of every table partitioned by month, made ahead so that
-    no row lands in a DEFAULT partition; returns how many were missing."""
-    pool = _resources(ctx).pool
-    return sum([await ensure_partitions(pool, table) for table in PARTITIONED])
+    """Daily: this month's partition and the next ones of every table partitioned by month, made ahead so
+    that no row lands in a DEFAULT partition (returns how many were missing); then the inbox's messages
+    past NOTIFICATION_RETENTION_DAYS go, a day's worth at a time at a quiet hour."""
+    resources = _resources(ctx)
+    made = sum([await ensure_partitions(resources.pool, table) for table in PARTITIONED])
+    days = resources.settings.notification_retention_days
+    if forgotten := await forget_old_messages(resources.pool, days=days):
+        _log.info("old_messages_forgotten", messages=forgotten, days=days)
+    return made
 
 
 async def collect_stored_files(ctx: dict[str, Any]) -> int:
@@ -154,7 +164,7 @@ def build_worker(resources: Resources) -> Worker[Any]:
             CronJob(expire_payments, cron=SWEEP_CRON, timeout=60),
             CronJob(admit_waiting, cron=ADMISSION_CRON, timeout=30),
             CronJob(apply_retention, cron=RETENTION_CRON, timeout=600),
-            CronJob(maintain_partitions, cron=PARTITIONS_CRON, timeout=600),
+            CronJob(maintain_partitions, cron=PARTITIONS_CRON, timeout=3600),
             CronJob(collect_stored_files, cron=FILES_GC_CRON, timeout=1800),
             CronJob(recheck_guardianships, cron=GUARDIANSHIP_CRON, timeout=1800),
         ],

@@ -303,13 +303,14 @@ async def insert_campaign_notifications(
     connection: Connection, campaign: Campaign, recipients: list[tuple[str, str, str | None, str | None]]
 ) -> list[tuple[str, str]]:
     """One inbox row per (citizen id, status, reason, verification code); returns (notification id,
-    citizen id). The rows carry no text: readers take the campaign's (migration 0049)."""
+    citizen id). The rows carry no text nor delivery settings: readers take the campaign's (migrations
+    0049, 0053)."""
     rows = await connection.fetch(
         """
-        INSERT INTO notifications (citizen_id, agency_id, template_id, urgency, ttl_seconds, request_hash,
-                                   campaign_id, status, status_reason, verification_code)
-        SELECT citizen_id, $4, $5, $6, $7, '', $8::uuid, status, reason, code
-        FROM unnest($1::uuid[], $2::text[], $3::text[], $9::text[])
+        INSERT INTO notifications (citizen_id, agency_id, campaign_id, status, status_reason,
+                                   verification_code, from_platform)
+        SELECT citizen_id, $4, $5::uuid, status, reason, code, NULL
+        FROM unnest($1::uuid[], $2::text[], $3::text[], $6::text[])
             AS recipients(citizen_id, status, reason, code)
         RETURNING id::text, citizen_id::text
         """,
@@ -317,9 +318,6 @@ async def insert_campaign_notifications(
         [status for _, status, _, _ in recipients],
         [reason for _, _, reason, _ in recipients],
         campaign.agency_id,
-        campaign.template_id,
-        campaign.urgency,
-        campaign.ttl_seconds,
         campaign.id,
         [code for _, _, _, code in recipients],
     )

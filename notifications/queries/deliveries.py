@@ -7,9 +7,9 @@ from collections.abc import Iterable
 
 import msgspec
 
-from backend.core.db import Connection, Db
+from backend.core.db import Connection, Db, Pool
 from backend.core.partitions import Partitioned
-from notifications.queries.texts import JOIN_CAMPAIGN, TEXTS
+from notifications.queries.texts import JOIN_CAMPAIGN, TEXTS, TTL, URGENCY
 
 ATTEMPTS = Partitioned("delivery_attempts")
 """A partition per month (migration 0046): retention drops whole months (DELIVERY_METADATA_RETENTION_DAYS)."""
@@ -49,7 +49,7 @@ async def deliveries_for_push(
     rows = await connection.fetch(
         f"""
         SELECT d.id, d.notification_id::text, d.subscription_id::text,
-               s.endpoint, s.p256dh, s.auth, {TEXTS}, n.urgency, n.ttl_seconds, n.verification_code,
+               s.endpoint, s.p256dh, s.auth, {TEXTS}, {URGENCY}, {TTL}, n.verification_code,
                (SELECT count(*) FROM delivery_attempts a WHERE a.delivery_id = d.id) AS attempts_made
         FROM notification_deliveries d
         JOIN notifications n ON n.id = d.notification_id
@@ -110,14 +110,15 @@ async def refresh_notification_statuses(
 
 
 async def purge_bodies(db: Db, older_than_days: int, batch: int) -> int:
-    """Up to ``batch`` messages' bodies and links (a campaign's message has none of its own: marking it
-    purged hides its campaign's from it)."""
+    """Up to ``batch`` messages' bodies and links; not a campaign's messages, which have none of their own
+    (``purge_campaign_bodies`` takes their campaign's)."""
     result: str = await db.execute(
         """
         UPDATE notifications SET body_th = NULL, body_en = NULL, url = NULL, body_purged_at = now()
         WHERE id IN (
             SELECT id FROM notifications
-            WHERE body_purged_at IS NULL AND created_at < now() - make_interval(days => $1)
+            WHERE body_purged_at IS NULL AND campaign_id IS NULL
+              AND created_at < now() - make_interval(days => $1)
             LIMIT $2 FOR UPDATE SKIP LOCKED
         )
         """,
@@ -128,14 +129,52 @@ async def purge_bodies(db: Db, older_than_days: int, batch: int) -> int:
 
 
 async def purge_campaign_bodies(db: Db, older_than_days: int) -> int:
-    """The bodies and links of campaigns expanded before the cutoff: all their messages were written by
-    then, so every one of them is purged too (a few rows: one per campaign)."""
-    result: str = await db.execute(
+    """The bodies and links of campaigns expanded before the cutoff (a few rows: one per campaign), which
+    are their messages' (none of them is rewritten); returns how many messages that was. A message goes
+    on showing its body for as long after its own cutoff as its campaign took to expand (minutes)."""
+    purged: int = await db.fetchval(
         """
-        UPDATE notification_campaigns SET body_th = NULL, body_en = NULL, url = NULL, body_purged_at = now()
-        WHERE body_purged_at IS NULL AND status = 'expanded'
-          AND expanded_at < now() - make_interval(days => $1)
+        WITH purged AS (
+            UPDATE notification_campaigns
+            SET body_th = NULL, body_en = NULL, url = NULL, body_purged_at = now()
+            WHERE body_purged_at IS NULL AND status = 'expanded'
+              AND expanded_at < now() - make_interval(days => $1)
+            RETURNING recipients
+        )
+        SELECT coalesce(sum(recipients), 0)::bigint FROM purged
         """,
         older_than_days,
     )
-    return int(result.rsplit(maxsplit=1)[-1])
+    return purged
+
+
+async def forget_messages(pool: Pool, older_than_days: int, batch: int) -> int:
+    """Up to ``batch`` messages created more than ``older_than_days`` ago, deleted in one transaction with
+    their deliveries and the deliveries' attempts (which reference them); returns how many. Found through
+    the BRIN index of created_at (migration 0055); a message being written to (a late status) is skipped
+    until the next run."""
+    async with pool.acquire() as connection, connection.transaction():
+        rows = await connection.fetch(
+            """
+            SELECT id FROM notifications WHERE created_at < now() - make_interval(days => $1)
+            LIMIT $2 FOR UPDATE SKIP LOCKED
+            """,
+            older_than_days,
+            batch,
+        )
+        ids = [row["id"] for row in rows]
+        if not ids:
+            return 0
+        await connection.execute(
+            """
+            DELETE FROM delivery_attempts WHERE delivery_id IN (
+                SELECT id FROM notification_deliveries WHERE notification_id = ANY($1::uuid[])
+            )
+            """,
+            ids,
+        )
+        await connection.execute(
+            "DELETE FROM notification_deliveries WHERE notification_id = ANY($1::uuid[])", ids
+        )
+        await connection.execute("DELETE FROM notifications WHERE id = ANY($1::uuid[])", ids)
+    return len(ids)

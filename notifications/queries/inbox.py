@@ -7,7 +7,7 @@ import datetime as dt
 import msgspec
 
 from backend.core.db import Db
-from notifications.queries.texts import JOIN_CAMPAIGN, TEXTS
+from notifications.queries.texts import JOIN_CAMPAIGN, TEXTS, URGENCY
 from notifications.schemas import InboxItem, MessageSender
 
 _PREFERENCE_COLUMNS = "quiet_start, quiet_end, timezone, opt_out_agencies, opt_out_categories"
@@ -30,7 +30,7 @@ async def inbox(
     created_at, message_id = after or (None, None)
     rows = await db.fetch(
         f"""
-        SELECT n.id::text, {TEXTS}, n.urgency, n.created_at, n.read_at, n.verification_code,
+        SELECT n.id::text, {TEXTS}, {URGENCY}, n.created_at, n.read_at, n.verification_code,
                a.code AS agency_code, a.name_th AS agency_name_th, a.name_en AS agency_name_en
         FROM notifications n JOIN agencies a ON a.id = n.agency_id {JOIN_CAMPAIGN}
         WHERE n.citizen_id = $1::uuid AND n.deleted_at IS NULL AND n.created_at <= now()

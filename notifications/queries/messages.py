@@ -8,6 +8,7 @@ import datetime as dt
 import msgspec
 
 from backend.core.db import Connection, Db
+from notifications.queries.texts import JOIN_CAMPAIGN, URGENCY
 from notifications.schemas import NO_DEVICES, NotificationStatus
 
 
@@ -191,13 +192,14 @@ async def notification_status(db: Db, agency_id: int, notification_id: str) -> N
 
 async def notification_for_release(db: Db, notification_id: str) -> ToRelease | None:
     row = await db.fetchrow(
-        """
-        SELECT n.citizen_id::text, n.agency_id, n.urgency, coalesce(t.category, '') AS category,
+        f"""
+        SELECT n.citizen_id::text, n.agency_id, {URGENCY}, coalesce(t.category, '') AS category,
                EXISTS (SELECT 1 FROM notification_deliveries d WHERE d.notification_id = n.id) AS routed,
-               n.status, n.from_platform
-        FROM notifications n LEFT JOIN notification_templates t ON t.id = n.template_id
+               n.status, coalesce(n.from_platform, false) AS from_platform
+        FROM notifications n {JOIN_CAMPAIGN}
+        LEFT JOIN notification_templates t ON t.id = coalesce(n.template_id, camp.template_id)
         WHERE n.id = $1::uuid
-        """,
+        """,  # noqa: S608 (the module's own SQL)
         notification_id,
     )
     return msgspec.convert(dict(row), ToRelease) if row else None

@@ -8,7 +8,7 @@ import datetime as dt
 import msgspec
 
 from backend.core.db import Db
-from notifications.queries.texts import BODIES, JOIN_CAMPAIGN, TITLES
+from notifications.queries.texts import BODIES, JOIN_CAMPAIGN, TITLES, URGENCY
 from notifications.schemas import Attempt
 
 
@@ -99,7 +99,7 @@ async def support_search(
         f"""
         SELECT n.id::text, n.citizen_id::text, c.national_id_key_id, c.national_id_ciphertext,
                n.agency_id, a.name_th AS agency_name_th, a.name_en AS agency_name_en, {TITLES},
-               n.urgency, n.status, n.status_reason,
+               {URGENCY}, n.status, n.status_reason,
                n.created_at, n.read_at, n.deleted_at IS NOT NULL AS deleted_by_citizen
         FROM notifications n
         JOIN citizens c ON c.id = n.citizen_id
@@ -130,7 +130,7 @@ async def messages_for_support(db: Db, citizen_id: str, limit: int) -> list[Mess
     rows = await db.fetch(
         f"""
         SELECT n.id::text, n.agency_id, a.name_th AS agency_name_th, a.name_en AS agency_name_en,
-               {TITLES}, {BODIES}, n.urgency, n.status, n.status_reason, n.created_at, n.read_at,
+               {TITLES}, {BODIES}, {URGENCY}, n.status, n.status_reason, n.created_at, n.read_at,
                n.deleted_at IS NOT NULL AS deleted_by_citizen
         FROM notifications n JOIN agencies a ON a.id = n.agency_id {JOIN_CAMPAIGN}
         WHERE n.citizen_id = $1::uuid
