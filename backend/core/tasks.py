@@ -134,6 +134,21 @@ def _encoded(connection: Connection, kind: TaskKind[P], payload: P) -> str:
     return msgspec.json.encode(payload).decode()
 
 
+class OutboxRow(msgspec.Struct, frozen=True):
+    """A task row's values, for a statement that writes it together with the change it belongs to (one
+    round trip instead of two): ``INSERT INTO task_outbox (task, payload, run_after, max_attempts)
+    VALUES (name, payload::text::jsonb, now(), max_attempts) RETURNING id``, then the id to
+    ``UnitOfWork.queue_after_commit``. ``add_task`` is the same row on its own."""
+
+    name: str
+    payload: str
+    max_attempts: int
+
+
+def outbox_row(connection: Connection, kind: TaskKind[P], payload: P) -> OutboxRow:
+    return OutboxRow(kind.name, _encoded(connection, kind, payload), kind.max_attempts)
+
+
 async def add_task(
     connection: Connection,
     kind: TaskKind[P],
@@ -216,14 +231,15 @@ class UnitOfWork:
 
     async def add_task(self, kind: TaskKind[P], payload: P, *, run_after: datetime | None = None) -> int:
         task_id = await add_task(self.connection, kind, payload, run_after=run_after)
-        self._queue_after_commit(task_id, run_after)
+        self.queue_after_commit(task_id, run_after)
         return task_id
 
     async def add_tasks(self, kind: TaskKind[P], items: Sequence[tuple[P, datetime | None]]) -> None:
         for task_id, when in await add_tasks(self.connection, kind, items):
-            self._queue_after_commit(task_id, when)
+            self.queue_after_commit(task_id, when)
 
-    def _queue_after_commit(self, task_id: int, run_after: datetime | None) -> None:
+    def queue_after_commit(self, task_id: int, run_after: datetime | None = None) -> None:
+        """Queue a task row this work's transaction wrote once it commits."""
         if run_after is None:
             self.task_ids.append(task_id)
         else:
