@@ -7,8 +7,9 @@ The pattern every feature uses:
    pairs a task's name with the msgspec Struct its payload is (stored as JSON), so a wrong payload is a
    type error.
 2. After commit, ``dispatch(queue, task_ids)`` enqueues one SAQ job per row carrying only the row
-   id (job key ``task:<id>``, so a second enqueue of a queued job is a no-op). ``UnitOfWork`` does
-   1 and 2 for you. If Redis is down at that moment the row simply waits for the sweeper.
+   id (job key ``task:<id>``, so a second enqueue of a queued job is a no-op), a transaction's jobs in
+   one Redis round trip (``backend.core.enqueue``). ``UnitOfWork`` does 1 and 2 for you. If Redis is
+   down at that moment the row simply waits for the sweeper.
 3. The worker's ``run_task`` first claims the row (counting the attempt, with a lease, committed),
    then locks it (``FOR UPDATE``), runs the kind's handler (from the ``TaskRegistry`` the composition
    root, ``backend.server.tasks``, builds) with the decoded payload in that transaction and
@@ -22,7 +23,6 @@ SAQ, so they survive a Redis restart like everything else.
 
 from __future__ import annotations
 
-import asyncio
 import math
 import re
 import time
@@ -34,8 +34,10 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import msgspec
 import structlog
+from saq.queue.redis import RedisQueue
 
 from backend.core.db import Connection, Pool
+from backend.core.enqueue import JobSpec, enqueue_jobs
 
 if TYPE_CHECKING:
     from saq.queue.base import Queue
@@ -199,26 +201,33 @@ async def add_tasks(
     return added
 
 
+def _job(task_id: int, scheduled: float, key_suffix: str = "") -> JobSpec:
+    return JobSpec(
+        RUN_TASK_JOB,
+        {"task_id": task_id},
+        key=f"task:{task_id}{key_suffix}",
+        timeout=JOB_TIMEOUT_SECONDS,
+        scheduled=math.ceil(scheduled),  # never before run_after, or the claim would skip it
+    )
+
+
 async def dispatch(
     queue: Queue, task_ids: Iterable[int], *, scheduled: float = 0, key_suffix: str = ""
 ) -> None:
     """Enqueue jobs for committed task rows. Never raises: a lost enqueue is the sweeper's job."""
+    await _enqueue([_job(task_id, scheduled, key_suffix) for task_id in task_ids], queue)
 
-    async def enqueue(task_id: int) -> None:
+
+async def _enqueue(jobs: list[JobSpec], queue: Queue) -> None:
+    if not isinstance(queue, RedisQueue):
+        raise TypeError("Tasks are queued on SAQ's Redis queue")
+    for start in range(0, len(jobs), _DISPATCH_BATCH):  # a batch at a time: one round trip, bounded
+        batch = jobs[start : start + _DISPATCH_BATCH]
         try:
-            await queue.enqueue(
-                RUN_TASK_JOB,
-                key=f"task:{task_id}{key_suffix}",
-                task_id=task_id,
-                scheduled=math.ceil(scheduled),  # never before run_after, or the claim would skip it
-                timeout=JOB_TIMEOUT_SECONDS,
-            )
-        except Exception as exc:  # Redis down or slow: the committed row is still there.
-            _log.warning("task_enqueue_failed", task_id=task_id, error=type(exc).__name__)
-
-    pending = list(task_ids)
-    for start in range(0, len(pending), _DISPATCH_BATCH):  # a batch at a time: pipelined, bounded
-        await asyncio.gather(*(enqueue(task_id) for task_id in pending[start : start + _DISPATCH_BATCH]))
+            await enqueue_jobs(queue, batch)
+        except Exception as exc:  # Redis down or slow: the committed rows are still there.
+            for job in batch:
+                _log.warning("task_enqueue_failed", task_id=job.kwargs["task_id"], error=type(exc).__name__)
 
 
 @dataclass(slots=True)
@@ -256,9 +265,8 @@ async def unit_of_work(pool: Pool, queue: Queue) -> AsyncIterator[UnitOfWork]:
 
 
 async def _dispatch_work(queue: Queue, work: UnitOfWork) -> None:
-    await dispatch(queue, work.task_ids)
-    for task_id, when in work.scheduled:
-        await dispatch(queue, [task_id], scheduled=when)
+    jobs = [_job(task_id, 0) for task_id in work.task_ids]
+    await _enqueue(jobs + [_job(task_id, when) for task_id, when in work.scheduled], queue)
 
 
 async def run_task(resources: Resources, task_id: int) -> str:
