@@ -298,19 +298,10 @@ async def route_notification(
         await messages.set_notification_status(work.connection, notification_id, "suppressed", reason)
         await work.add_task(STATUS_WEBHOOK_TASK, NotificationRef(uuid.UUID(notification_id)))
         return
-    deliveries = [
-        delivery_id
-        for delivery_id, _ in await messages.create_deliveries_for(work.connection, [notification_id])
-    ]
-    if not deliveries:
-        await messages.set_notification_status(
-            work.connection, notification_id, "permanent-failure", NO_DEVICES
-        )
+    status, status_reason = ("created", reason) if decision == "later" else ("sending", None)
+    deliveries = await messages.route_to_devices(work.connection, notification_id, status, status_reason)
+    if not deliveries:  # in the inbox only
         await work.add_task(STATUS_WEBHOOK_TASK, NotificationRef(uuid.UUID(notification_id)))
-    elif decision == "later":
-        await messages.set_notification_status(work.connection, notification_id, "created", reason)
-    else:
-        await messages.set_notification_status(work.connection, notification_id, "sending", None)
     await queue_deliveries(work, [(delivery_id, push_at) for delivery_id in deliveries])
 
 

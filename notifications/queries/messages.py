@@ -171,6 +171,38 @@ async def create_deliveries_for(connection: Connection, notification_ids: list[s
     return [(row["id"], row["notification_id"]) for row in rows]
 
 
+async def route_to_devices(
+    connection: Connection, notification_id: str, status: str, reason: str | None
+) -> list[int]:
+    """One statement: a delivery per device of the message's citizen, and the message's status, ``status``
+    and ``reason`` when there are devices, else permanent-failure for want of any (``NO_DEVICES``).
+    Returns the delivery ids."""
+    rows = await connection.fetch(
+        """
+        WITH routed AS (
+            INSERT INTO notification_deliveries (notification_id, subscription_id, endpoint_origin)
+            SELECT n.id, s.id, substring(s.endpoint FROM '^[a-z]+://[^/]+')
+            FROM notifications n JOIN push_subscriptions s ON s.citizen_id = n.citizen_id
+            WHERE n.id = $1::uuid
+            RETURNING id
+        ), marked AS (
+            UPDATE notifications
+            SET (status, status_reason) = (
+                SELECT CASE WHEN EXISTS (SELECT FROM routed) THEN $2 ELSE 'permanent-failure' END,
+                       CASE WHEN EXISTS (SELECT FROM routed) THEN $3 ELSE $4 END
+            )
+            WHERE id = $1::uuid
+        )
+        SELECT id FROM routed
+        """,
+        notification_id,
+        status,
+        reason,
+        NO_DEVICES,
+    )
+    return [row["id"] for row in rows]
+
+
 async def notification_status(db: Db, agency_id: int, notification_id: str) -> NotificationStatus | None:
     row = await db.fetchrow(
         """
