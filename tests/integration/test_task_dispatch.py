@@ -1,15 +1,17 @@
 """Task jobs queued in one Redis round trip (``backend.core.enqueue``) are SAQ's own jobs: stored as
-SAQ stores them, a queued key still a no-op, taken by SAQ's dequeue, and queued after Redis forgot
-the script."""
+SAQ stores them, a queued key still a no-op, taken by SAQ's dequeue, queued after Redis forgot the
+script, and those of requests committing together sent together, each caller told its own outcome."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 import uuid
 from collections.abc import AsyncIterator
 
 import pytest
+import redis.exceptions
 from saq.job import Status
 from saq.queue.redis import RedisQueue
 
@@ -99,3 +101,19 @@ async def test_jobs_are_queued_after_redis_forgot_the_script(queue: RedisQueue) 
     await queue.redis.script_flush()  # as after a restart; SAQ's own scripts reload themselves too
     await dispatch(queue, [21])
     assert (await _stored(queue, "task:21"))["kwargs"] == {"task_id": 21}
+
+
+async def test_jobs_queued_side_by_side_all_arrive_and_a_redis_error_reaches_each_of_their_callers(
+    queue: RedisQueue,
+) -> None:
+    def job(number: int) -> JobSpec:
+        return JobSpec(RUN_TASK_JOB, {"task_id": number}, key=f"task:{number}", timeout=JOB_TIMEOUT_SECONDS)
+
+    await asyncio.gather(*(enqueue_jobs(queue, [job(number)]) for number in range(30)))
+    assert await queue.count("queued") == 30
+    # a Redis error reaches every caller whose jobs were in the failed round trip
+    await queue.redis.set(queue.namespace("queued"), "not a list")
+    outcomes = await asyncio.gather(
+        *(enqueue_jobs(queue, [job(number)]) for number in range(100, 103)), return_exceptions=True
+    )
+    assert all(isinstance(outcome, redis.exceptions.ResponseError) for outcome in outcomes)
