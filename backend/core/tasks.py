@@ -137,10 +137,8 @@ def _encoded(connection: Connection, kind: TaskKind[P], payload: P) -> str:
 
 
 class OutboxRow(msgspec.Struct, frozen=True):
-    """A task row's values, for a statement that writes it together with the change it belongs to (one
-    round trip instead of two): ``INSERT INTO task_outbox (task, payload, run_after, max_attempts)
-    VALUES (name, payload::text::jsonb, now(), max_attempts) RETURNING id``, then the id to
-    ``UnitOfWork.queue_after_commit``. ``add_task`` is the same row on its own."""
+    """``add_task``'s row, for a statement that writes it with the change it belongs to (one round trip,
+    not two; ``run_after`` now()), then gives its id to ``UnitOfWork.queue_after_commit``."""
 
     name: str
     payload: str
@@ -202,13 +200,8 @@ async def add_tasks(
 
 
 def _job(task_id: int, scheduled: float, key_suffix: str = "") -> JobSpec:
-    return JobSpec(
-        RUN_TASK_JOB,
-        {"task_id": task_id},
-        key=f"task:{task_id}{key_suffix}",
-        timeout=JOB_TIMEOUT_SECONDS,
-        scheduled=math.ceil(scheduled),  # never before run_after, or the claim would skip it
-    )
+    key, when = f"task:{task_id}{key_suffix}", math.ceil(scheduled)  # never before run_after (the claim)
+    return JobSpec(RUN_TASK_JOB, {"task_id": task_id}, key=key, timeout=JOB_TIMEOUT_SECONDS, scheduled=when)
 
 
 async def dispatch(
@@ -226,7 +219,7 @@ async def _enqueue(jobs: list[JobSpec], queue: Queue) -> None:
         try:
             await enqueue_jobs(queue, batch)
         except Exception as exc:  # Redis down or slow: the committed rows are still there.
-            for job in batch:
+            for job in batch:  # one line a task, so that each can be traced
                 _log.warning("task_enqueue_failed", task_id=job.kwargs["task_id"], error=type(exc).__name__)
 
 
@@ -265,8 +258,7 @@ async def unit_of_work(pool: Pool, queue: Queue) -> AsyncIterator[UnitOfWork]:
 
 
 async def _dispatch_work(queue: Queue, work: UnitOfWork) -> None:
-    jobs = [_job(task_id, 0) for task_id in work.task_ids]
-    await _enqueue(jobs + [_job(task_id, when) for task_id, when in work.scheduled], queue)
+    await _enqueue([_job(id_, 0) for id_ in work.task_ids] + [_job(*item) for item in work.scheduled], queue)
 
 
 async def run_task(resources: Resources, task_id: int) -> str:
