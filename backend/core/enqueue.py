@@ -4,7 +4,7 @@ and the same Lua script, so a key already queued is still a no-op and SAQ's work
 its own; but without building a ``Job`` dataclass that SAQ walks field by field twice (once for a log
 line) on every enqueue, and with the jobs of every request that commits in the same turn of the event
 loop sent in one pipelined round trip (each caller still returns only once its jobs are in Redis).
-Under load that cut the CPU a bank callback spends queueing its tasks by a factor of five or more.
+Measured at 50 callers at once: 37 us of CPU a job, against 140-210 us a job through SAQ.
 ``tests/integration/test_task_dispatch.py`` checks the jobs against SAQ's own."""
 
 from __future__ import annotations
