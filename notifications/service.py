@@ -234,28 +234,30 @@ async def enqueue_notification(
     sent_at = send_at if later and send_at is not None else now
     seal = seals.of_texts(agency_id, citizen_id, held_for, sent_at, texts, url)
     [code] = await seals.codes_for(work, [seal])
-    notification_id = await messages.insert_notification(
-        work.connection,
-        NewMessage(
-            citizen_id=citizen_id,
-            agency_id=agency_id,
-            template_id=template_id,
-            title_th=texts["title_th"],
-            title_en=texts["title_en"],
-            body_th=texts["body_th"],
-            body_en=texts["body_en"],
-            url=url,
-            urgency=urgency,
-            ttl_seconds=ttl_seconds,
-            idempotency_key=idempotency_key,
-            request_hash=request_hash,
-            campaign_id=campaign_id,
-            created_at=send_at if later else None,
-            held_for=held_for,
-            from_platform=from_platform,
-            verification_code=code,
-        ),
+    message = NewMessage(
+        citizen_id=citizen_id,
+        agency_id=agency_id,
+        template_id=template_id,
+        title_th=texts["title_th"],
+        title_en=texts["title_en"],
+        body_th=texts["body_th"],
+        body_en=texts["body_en"],
+        url=url,
+        urgency=urgency,
+        ttl_seconds=ttl_seconds,
+        idempotency_key=idempotency_key,
+        request_hash=request_hash,
+        campaign_id=campaign_id,
+        created_at=send_at if later else None,
+        held_for=held_for,
+        from_platform=from_platform,
+        verification_code=code,
     )
+    if later or citizen_id is None:
+        notification_id = await messages.insert_notification(work.connection, message)
+        preferences = None
+    else:  # routed at once: the citizen's preferences read with the insert
+        notification_id, preferences = await messages.insert_notification_to_route(work.connection, message)
     if later:
         assert send_at is not None
         await messages.set_notification_status(
@@ -264,8 +266,9 @@ async def enqueue_notification(
         await work.add_task(RELEASE_TASK, NotificationRef(uuid.UUID(notification_id)), run_after=send_at)
     else:
         await route_notification(
-            work, notification_id, citizen_id, agency_id, category, urgency, from_platform=from_platform
-        )
+            work, notification_id, citizen_id, agency_id, category, urgency, from_platform=from_platform,
+            preferences=preferences,
+        )  # fmt: skip
     return notification_id
 
 
@@ -278,11 +281,12 @@ async def route_notification(
     urgency: str,
     *,
     from_platform: bool,
+    preferences: PreferencesRow | None,
 ) -> None:
-    """Suppress it, or queue one delivery per device of the citizen now or when quiet hours end.
+    """Suppress it, or queue one delivery per device of the citizen now or when quiet hours end,
+    given the citizen's ``preferences`` (None: none stored, or no citizen).
     A held message (no citizen yet) has no preferences and no devices, so it ends as the message of
     a citizen without devices does, by the same steps."""
-    preferences = None if citizen_id is None else await inbox.preferences(work.connection, citizen_id)
     vouched = await vouched_for(
         work.connection, agency_id=agency_id, category=category, urgency=urgency, from_platform=from_platform
     )
@@ -298,19 +302,10 @@ async def route_notification(
         await messages.set_notification_status(work.connection, notification_id, "suppressed", reason)
         await work.add_task(STATUS_WEBHOOK_TASK, NotificationRef(uuid.UUID(notification_id)))
         return
-    deliveries = [
-        delivery_id
-        for delivery_id, _ in await messages.create_deliveries_for(work.connection, [notification_id])
-    ]
-    if not deliveries:
-        await messages.set_notification_status(
-            work.connection, notification_id, "permanent-failure", NO_DEVICES
-        )
+    status, status_reason = ("created", reason) if decision == "later" else ("sending", None)
+    deliveries = await messages.route_to_devices(work.connection, notification_id, status, status_reason)
+    if not deliveries:  # in the inbox only
         await work.add_task(STATUS_WEBHOOK_TASK, NotificationRef(uuid.UUID(notification_id)))
-    elif decision == "later":
-        await messages.set_notification_status(work.connection, notification_id, "created", reason)
-    else:
-        await messages.set_notification_status(work.connection, notification_id, "sending", None)
     await queue_deliveries(work, [(delivery_id, push_at) for delivery_id in deliveries])
 
 

@@ -23,7 +23,7 @@ from backend.core.tasks import TaskContext
 from backend.core.text import hidden_character
 from notifications.campaigns import CampaignRef, expand_next_chunk, plan_expansion
 from notifications.delivery import deliver_batch
-from notifications.queries import messages
+from notifications.queries import inbox, messages
 from notifications.service import DeliveryBatch, NotificationRef, enqueue_notification, route_notification
 
 _WEEK_SECONDS = 7 * 86400
@@ -47,6 +47,7 @@ async def release_scheduled(ctx: TaskContext, ref: NotificationRef) -> None:
     message = await messages.notification_for_release(ctx.connection, notification_id)
     if message is None or message.routed or message.status != "created":
         return  # gone, or already routed by an earlier run of this task
+    citizen_id = message.citizen_id
     await route_notification(
         ctx.work,
         notification_id,
@@ -55,6 +56,7 @@ async def release_scheduled(ctx: TaskContext, ref: NotificationRef) -> None:
         message.category,
         message.urgency,
         from_platform=message.from_platform,
+        preferences=await inbox.preferences(ctx.connection, citizen_id) if citizen_id else None,
     )
 
 

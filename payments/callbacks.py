@@ -5,7 +5,7 @@ kept as an exception for support staff when it does not."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import msgspec
 import structlog
@@ -15,7 +15,8 @@ from backend.core.errors import BadRequest, NotAuthenticated
 from backend.core.resources import Resources
 from backend.core.signatures import verify_signature
 from backend.core.tasks import UnitOfWork, unit_of_work
-from payments import queries, settlement_queries
+from payments import settlement_queries
+from payments.rows import CallbackClaim
 from payments.schemas import BankCallback, CallbackResult
 from payments.service import settle_locked
 
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 _log = structlog.get_logger(__name__)
 
 _CLOCK_GRACE = dt.timedelta(seconds=60)  # banks' clocks and ours differ a little
+_decode = msgspec.json.Decoder(BankCallback).decode  # built once, not per callback
 
 
 async def bank_callback(
@@ -34,11 +36,11 @@ async def bank_callback(
     secret = require_bank_secret(resources.settings.bank_secret_map, bank)
     verify_signature(secret, signature, body)
     try:
-        callback = msgspec.json.decode(body, type=BankCallback)
-        raw = msgspec.json.decode(body)
+        callback = _decode(body)
     except (msgspec.DecodeError, msgspec.ValidationError) as exc:
         raise BadRequest(f"The callback body is not valid: {exc}") from exc
-    return await apply_callback(resources.pool, resources.queue, bank, callback, raw)
+    # Kept as the bank sent it: the validated bytes as text, not decoded and encoded again.
+    return await apply_callback(resources.pool, resources.queue, bank, callback, body.decode())
 
 
 def require_bank_secret(secrets_by_bank: dict[str, bytes], bank: str) -> bytes:
@@ -49,25 +51,25 @@ def require_bank_secret(secrets_by_bank: dict[str, bytes], bank: str) -> bytes:
 
 
 async def apply_callback(
-    pool: Pool, queue: Queue, bank: str, callback: BankCallback, raw_body: dict[str, Any]
+    pool: Pool, queue: Queue, bank: str, callback: BankCallback, raw_body: str
 ) -> CallbackResult:
     async with unit_of_work(pool, queue) as work:
         connection = work.connection
-        callback_pk = await settlement_queries.record_callback(
-            connection, bank, callback.callback_id, raw_body
-        )
-        if callback_pk is None:
-            earlier = await settlement_queries.callback_outcome(connection, bank, callback.callback_id)
-            return CallbackResult(
-                status="already_processed", outcome=earlier.outcome if earlier else "exception"
-            )
-        outcome, payment_id = await _apply(work, bank, callback)
-        await settlement_queries.settle_callback(connection, callback_pk, outcome, payment_id)
+        claim = await settlement_queries.claim_callback(connection, bank, callback, raw_body)
+        if claim.callback_pk is None:
+            outcome = claim.earlier_outcome
+            if outcome is None:  # the first was still being applied when this one began
+                earlier = await settlement_queries.callback_outcome(connection, bank, callback.callback_id)
+                outcome = earlier.outcome if earlier else "exception"
+            return CallbackResult(status="already_processed", outcome=outcome)
+        outcome, payment_id = await _apply(work, bank, callback, claim)
     _log.info("bank_callback", bank=bank, outcome=outcome, payment_id=payment_id)
     return CallbackResult(status="processed", outcome=outcome)
 
 
-async def _apply(work: UnitOfWork, bank: str, callback: BankCallback) -> tuple[str, str | None]:
+async def _apply(
+    work: UnitOfWork, bank: str, callback: BankCallback, claim: CallbackClaim
+) -> tuple[str, str | None]:
     connection = work.connection
 
     async def exception(
@@ -76,13 +78,12 @@ async def _apply(work: UnitOfWork, bank: str, callback: BankCallback) -> tuple[s
         await settlement_queries.insert_exception(
             connection, kind=kind, bank=bank, callback_id=callback.callback_id, bill_id=bill_id,
             payment_id=payment_id, amount_satang=callback.amount_satang, detail=detail,
+            callback_pk=claim.callback_pk,
         )  # fmt: skip
         _log.warning("payment_exception", kind=kind, bank=bank, callback_id=callback.callback_id)
         return "exception", payment_id
 
-    bill = await settlement_queries.bill_for_references_locked(
-        connection, callback.biller_id, callback.ref1, callback.ref2
-    )
+    bill, payment = claim.bill, claim.payment
     if bill is None:
         return await exception("unknown_bill", "No bill has this biller ID and these references.", None, None)
     if bill.status != "unpaid":  # a cancelled bill's money is for support staff to refund
@@ -92,7 +93,6 @@ async def _apply(work: UnitOfWork, bank: str, callback: BankCallback) -> tuple[s
             else ("late", "Money arrived for a bill that was cancelled.")
         )
         return await exception(kind, detail, bill.id, None)
-    payment = await queries.latest_payment_for_bill(connection, bill.id)
     if payment is None:
         return await exception("late", "Money arrived for a bill no payment was started for.", bill.id, None)
     live = payment.state in ("created", "pending") and payment.expires_at > dt.datetime.now(dt.UTC)
@@ -116,5 +116,6 @@ async def _apply(work: UnitOfWork, bank: str, callback: BankCallback) -> tuple[s
         bank_reference=callback.bank_reference,
         source="bank",
         detail=f"{bank} {callback.callback_id}",
+        callback_pk=claim.callback_pk,
     )
     return "paid", payment.id

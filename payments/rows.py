@@ -71,6 +71,17 @@ class LockedBill(msgspec.Struct, kw_only=True):
     description_en: str
 
 
+class CallbackClaim(msgspec.Struct, kw_only=True):
+    """A bank callback as first recorded: its row (None when the bank sent this id before, with that
+    earlier outcome when it had committed by then), and the bill its references name and the bill's
+    latest payment (while unpaid), both locked."""
+
+    callback_pk: int | None
+    earlier_outcome: str | None
+    bill: LockedBill | None
+    payment: PaymentRow | None
+
+
 class NewReceipt(msgspec.Struct, kw_only=True):
     id: str
     number: str

@@ -37,7 +37,7 @@ from backend.core.db import Connection, Pool
 from backend.core.errors import BadRequest, Conflict, Forbidden, NotFound, invalid
 from backend.core.principal import Principal, agencies_of, citizen_of, require_agency_permission
 from backend.core.resources import Resources
-from backend.core.tasks import TaskKind, UnitOfWork
+from backend.core.tasks import TaskKind, UnitOfWork, outbox_row
 from backend.identity.service import Identity
 from backend.identity.step_up import require_step_up
 from payments import queries, settlement_queries
@@ -323,11 +323,13 @@ async def settle_locked(
     bank_reference: str | None,
     source: Literal["bank", "support"],
     detail: str | None,
+    callback_pk: int | None = None,
 ) -> Settlement:
     """The one way a payment becomes successful, in the caller's transaction, given its bill and the
     payment as the caller locked them (so that each row is read once): its event, the bill paid, the
     receipt, the citizen's receipt message, the agency's webhook (after commit) and whatever the bill
-    paid for (an application's fee). Settling a settled payment changes nothing."""
+    paid for (an application's fee); ``callback_pk``, the bank callback that brought the money, is
+    marked paid with them. Settling a settled payment changes nothing."""
     connection = work.connection
     payment_id = payment.id
     if payment.state == "success":
@@ -337,18 +339,20 @@ async def settle_locked(
         return Settlement(receipt_number=earlier.number, newly=False)
     if bill.status != "unpaid":
         raise Conflict(f"The bill is {bill.status}; refund this money instead.")
-    await settlement_queries.complete_payment(connection, payment_id, bill.id, amount_satang)
-    await queries.add_event(connection, payment_id, payment.state, "success", source, detail)
-    receipt = await settlement_queries.insert_receipt(
+    receipt, task_id = await settlement_queries.settle(
         connection,
-        payment_id=payment_id,
+        payment=payment,
         bill_id=bill.id,
         amount_satang=amount_satang,
+        source=source,
+        detail=detail,
         bank=bank,
         bank_reference=bank_reference,
         verification_code=secrets.token_urlsafe(12),
+        task=outbox_row(connection, WEBHOOK_TASK, PaymentRef(uuid.UUID(payment_id))),
+        callback_pk=callback_pk,
     )
-    await work.add_task(WEBHOOK_TASK, PaymentRef(uuid.UUID(payment_id)))  # the agency hears, after commit
+    work.queue_after_commit(task_id)  # the agency hears, after commit
     await _tell_the_citizen(work, bill, payment, receipt, amount_satang)
     for listener in _bill_paid_listeners:
         await listener(work, bill.id)

@@ -8,25 +8,68 @@ from __future__ import annotations
 import msgspec
 
 from backend.core.db import Connection, Db
-from backend.core.jsontypes import JsonObject
-from payments.rows import CallbackOutcome, LockedBill, NewReceipt
+from backend.core.tasks import OutboxRow
+from payments.rows import CallbackClaim, CallbackOutcome, LockedBill, NewReceipt, PaymentRow
+from payments.schemas import BankCallback
 
 
-async def record_callback(
-    connection: Connection, bank: str, callback_id: str, body: JsonObject
-) -> int | None:
-    """The callback's row id, or None when this bank already sent this callback id. ``body`` is the
-    callback as the bank sent it, kept whole."""
-    callback_pk: int | None = await connection.fetchval(
+async def claim_callback(
+    connection: Connection, bank: str, callback: BankCallback, body: str
+) -> CallbackClaim:
+    """One statement: the callback kept by its id (``body`` as the bank sent it, stored whole), then
+    its bill locked, then the bill's latest payment locked while the bill is unpaid (the order
+    support staff's ``settle_payment`` locks them in). A repeated id locks nothing; its earlier
+    outcome comes back when that callback had committed before this statement began."""
+    row = await connection.fetchrow(
         """
-        INSERT INTO bank_callbacks (bank, callback_id, body, outcome) VALUES ($1, $2, $3, 'exception')
-        ON CONFLICT (bank, callback_id) DO NOTHING RETURNING id
+        WITH callback AS (
+            INSERT INTO bank_callbacks (bank, callback_id, body, outcome)
+            VALUES ($1, $2, $3::text::jsonb, 'exception')
+            ON CONFLICT (bank, callback_id) DO NOTHING RETURNING id
+        ), bill AS (
+            SELECT id, agency_id, amount_satang, status, description_th, description_en FROM bills
+            WHERE EXISTS (SELECT FROM callback)
+              AND biller_id = $4 AND ref1 = $5 AND coalesce(ref2, '') = coalesce($6, '')
+            FOR UPDATE
+        ), payment AS (
+            SELECT id, citizen_id, amount_satang, state, qr_payload, expires_at, created_at, completed_at,
+                   delegation_id
+            FROM payments WHERE bill_id = (SELECT id FROM bill WHERE status = 'unpaid')
+            ORDER BY created_at DESC LIMIT 1 FOR UPDATE
+        )
+        SELECT (SELECT id FROM callback) AS callback_pk,
+               (SELECT outcome FROM bank_callbacks WHERE bank = $1 AND callback_id = $2) AS earlier_outcome,
+               b.id::text AS bill_id, b.agency_id, b.amount_satang AS bill_amount_satang, b.status,
+               b.description_th, b.description_en,
+               p.id::text AS payment_id, p.citizen_id::text, p.amount_satang AS payment_amount_satang,
+               p.state, p.qr_payload, p.expires_at, p.created_at, p.completed_at,
+               p.delegation_id::text
+        FROM (SELECT) AS one LEFT JOIN bill b ON true LEFT JOIN payment p ON true
         """,
         bank,
-        callback_id,
+        callback.callback_id,
         body,
+        callback.biller_id,
+        callback.ref1,
+        callback.ref2,
     )
-    return callback_pk
+    assert row is not None  # FROM one row, joined left
+    bill = payment = None
+    if row["bill_id"] is not None:
+        bill = LockedBill(
+            id=row["bill_id"], agency_id=row["agency_id"], amount_satang=row["bill_amount_satang"],
+            status=row["status"], description_th=row["description_th"], description_en=row["description_en"],
+        )  # fmt: skip
+    if row["payment_id"] is not None:
+        payment = PaymentRow(
+            id=row["payment_id"], bill_id=row["bill_id"], citizen_id=row["citizen_id"],
+            amount_satang=row["payment_amount_satang"], state=row["state"], qr_payload=row["qr_payload"],
+            expires_at=row["expires_at"], created_at=row["created_at"], completed_at=row["completed_at"],
+            delegation_id=row["delegation_id"],
+        )  # fmt: skip
+    return CallbackClaim(
+        callback_pk=row["callback_pk"], earlier_outcome=row["earlier_outcome"], bill=bill, payment=payment
+    )
 
 
 async def callback_outcome(db: Db, bank: str, callback_id: str) -> CallbackOutcome | None:
@@ -36,17 +79,6 @@ async def callback_outcome(db: Db, bank: str, callback_id: str) -> CallbackOutco
         callback_id,
     )
     return CallbackOutcome(outcome=row["outcome"], payment_id=row["payment_id"]) if row else None
-
-
-async def settle_callback(
-    connection: Connection, callback_pk: int, outcome: str, payment_id: str | None
-) -> None:
-    await connection.execute(
-        "UPDATE bank_callbacks SET outcome = $2, payment_id = $3::uuid WHERE id = $1",
-        callback_pk,
-        outcome,
-        payment_id,
-    )
 
 
 async def callback_bank_reference(db: Db, bank: str, callback_id: str) -> str | None:
@@ -60,22 +92,6 @@ async def callback_bank_reference(db: Db, bank: str, callback_id: str) -> str | 
 
 
 _LOCKED_BILL_COLUMNS = "id::text, agency_id, amount_satang, status, description_th, description_en"
-
-
-async def bill_for_references_locked(
-    connection: Connection, biller_id: str, ref1: str, ref2: str | None
-) -> LockedBill | None:
-    row = await connection.fetchrow(
-        f"""
-        SELECT {_LOCKED_BILL_COLUMNS} FROM bills
-        WHERE biller_id = $1 AND ref1 = $2 AND coalesce(ref2, '') = coalesce($3, '')
-        FOR UPDATE
-        """,  # noqa: S608
-        biller_id,
-        ref1,
-        ref2,
-    )
-    return msgspec.convert(dict(row), LockedBill) if row else None
 
 
 async def bill_of_payment_locked(connection: Connection, payment_id: str) -> LockedBill | None:
@@ -97,6 +113,66 @@ async def complete_payment(connection: Connection, payment_id: str, bill_id: str
     await connection.execute("UPDATE bills SET status = 'paid', paid_at = now() WHERE id = $1::uuid", bill_id)
 
 
+async def settle(
+    connection: Connection,
+    *,
+    payment: PaymentRow,
+    bill_id: str,
+    amount_satang: int,
+    source: str,
+    detail: str | None,
+    bank: str,
+    bank_reference: str | None,
+    verification_code: str,
+    task: OutboxRow,
+    callback_pk: int | None,
+) -> tuple[NewReceipt, int]:
+    """One statement: the payment successful (for the amount paid: support staff may accept another),
+    its event, the bill paid, the receipt, the agency's webhook task in the outbox and, when a bank
+    callback brought the money, that callback's outcome. Returns the receipt and the task's id."""
+    row = await connection.fetchrow(
+        """
+        WITH paid AS (
+            UPDATE payments SET state = 'success', completed_at = now(), amount_satang = $2
+            WHERE id = $1::uuid
+        ), bill AS (
+            UPDATE bills SET status = 'paid', paid_at = now() WHERE id = $3::uuid
+        ), event AS (
+            INSERT INTO payment_events (payment_id, from_state, to_state, source, detail)
+            VALUES ($1::uuid, $4, 'success', $5, $6)
+        ), receipt AS (
+            INSERT INTO receipts (number, payment_id, bill_id, amount_satang, paid_at, bank, bank_reference,
+                                  verification_code)
+            VALUES ('R' || to_char(now() AT TIME ZONE 'Asia/Bangkok', 'YYYYMMDD') || '-'
+                        || lpad(nextval('receipt_numbers')::text, 8, '0'),
+                    $1::uuid, $3::uuid, $2, now(), $7, $8, $9)
+            RETURNING id::text, number
+        ), task AS (
+            INSERT INTO task_outbox (task, payload, run_after, max_attempts)
+            VALUES ($10, $11::text::jsonb, now(), $12) RETURNING id
+        ), callback AS (
+            UPDATE bank_callbacks SET outcome = 'paid', payment_id = $1::uuid WHERE id = $13
+        )
+        SELECT receipt.id, receipt.number, task.id AS task_id FROM receipt, task
+        """,
+        payment.id,
+        amount_satang,
+        bill_id,
+        payment.state,
+        source,
+        detail,
+        bank,
+        bank_reference,
+        verification_code,
+        task.name,
+        task.payload,
+        task.max_attempts,
+        callback_pk,
+    )
+    assert row is not None  # INSERTs without a conflict clause return their rows or raise
+    return NewReceipt(id=row["id"], number=row["number"]), row["task_id"]
+
+
 async def insert_exception(
     connection: Connection,
     *,
@@ -107,11 +183,18 @@ async def insert_exception(
     payment_id: str | None,
     amount_satang: int,
     detail: str,
+    callback_pk: int | None = None,
 ) -> None:
+    """Money that does not fit, kept for support staff; the callback that brought it (recorded as an
+    exception) names the payment it was for, when there is one."""
     await connection.execute(
         """
-        INSERT INTO payment_exceptions (kind, bank, callback_id, bill_id, payment_id, amount_satang, detail)
-        VALUES ($1, $2, $3, $4::uuid, $5::uuid, $6, $7)
+        WITH kept AS (
+            INSERT INTO payment_exceptions (kind, bank, callback_id, bill_id, payment_id, amount_satang,
+                                            detail)
+            VALUES ($1, $2, $3, $4::uuid, $5::uuid, $6, $7)
+        )
+        UPDATE bank_callbacks SET payment_id = $5::uuid WHERE id = $8 AND $5::uuid IS NOT NULL
         """,
         kind,
         bank,
@@ -120,6 +203,7 @@ async def insert_exception(
         payment_id,
         amount_satang,
         detail,
+        callback_pk,
     )
 
 

@@ -7,8 +7,9 @@ The pattern every feature uses:
    pairs a task's name with the msgspec Struct its payload is (stored as JSON), so a wrong payload is a
    type error.
 2. After commit, ``dispatch(queue, task_ids)`` enqueues one SAQ job per row carrying only the row
-   id (job key ``task:<id>``, so a second enqueue of a queued job is a no-op). ``UnitOfWork`` does
-   1 and 2 for you. If Redis is down at that moment the row simply waits for the sweeper.
+   id (job key ``task:<id>``, so a second enqueue of a queued job is a no-op), a transaction's jobs in
+   one Redis round trip (``backend.core.enqueue``). ``UnitOfWork`` does 1 and 2 for you. If Redis is
+   down at that moment the row simply waits for the sweeper.
 3. The worker's ``run_task`` first claims the row (counting the attempt, with a lease, committed),
    then locks it (``FOR UPDATE``), runs the kind's handler (from the ``TaskRegistry`` the composition
    root, ``backend.server.tasks``, builds) with the decoded payload in that transaction and
@@ -22,7 +23,6 @@ SAQ, so they survive a Redis restart like everything else.
 
 from __future__ import annotations
 
-import asyncio
 import math
 import re
 import time
@@ -34,8 +34,10 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import msgspec
 import structlog
+from saq.queue.redis import RedisQueue
 
 from backend.core.db import Connection, Pool
+from backend.core.enqueue import JobSpec, enqueue_jobs
 
 if TYPE_CHECKING:
     from saq.queue.base import Queue
@@ -134,6 +136,19 @@ def _encoded(connection: Connection, kind: TaskKind[P], payload: P) -> str:
     return msgspec.json.encode(payload).decode()
 
 
+class OutboxRow(msgspec.Struct, frozen=True):
+    """``add_task``'s row, for a statement that writes it with the change it belongs to (one round trip,
+    not two; ``run_after`` now()), then gives its id to ``UnitOfWork.queue_after_commit``."""
+
+    name: str
+    payload: str
+    max_attempts: int
+
+
+def outbox_row(connection: Connection, kind: TaskKind[P], payload: P) -> OutboxRow:
+    return OutboxRow(kind.name, _encoded(connection, kind, payload), kind.max_attempts)
+
+
 async def add_task(
     connection: Connection,
     kind: TaskKind[P],
@@ -184,26 +199,28 @@ async def add_tasks(
     return added
 
 
+def _job(task_id: int, scheduled: float, key_suffix: str = "") -> JobSpec:
+    key, when = f"task:{task_id}{key_suffix}", math.ceil(scheduled)  # never before run_after (the claim)
+    return JobSpec(RUN_TASK_JOB, {"task_id": task_id}, key=key, timeout=JOB_TIMEOUT_SECONDS, scheduled=when)
+
+
 async def dispatch(
     queue: Queue, task_ids: Iterable[int], *, scheduled: float = 0, key_suffix: str = ""
 ) -> None:
     """Enqueue jobs for committed task rows. Never raises: a lost enqueue is the sweeper's job."""
+    await _enqueue([_job(task_id, scheduled, key_suffix) for task_id in task_ids], queue)
 
-    async def enqueue(task_id: int) -> None:
+
+async def _enqueue(jobs: list[JobSpec], queue: Queue) -> None:
+    if not isinstance(queue, RedisQueue):
+        raise TypeError("Tasks are queued on SAQ's Redis queue")
+    for start in range(0, len(jobs), _DISPATCH_BATCH):  # a batch at a time: one round trip, bounded
+        batch = jobs[start : start + _DISPATCH_BATCH]
         try:
-            await queue.enqueue(
-                RUN_TASK_JOB,
-                key=f"task:{task_id}{key_suffix}",
-                task_id=task_id,
-                scheduled=math.ceil(scheduled),  # never before run_after, or the claim would skip it
-                timeout=JOB_TIMEOUT_SECONDS,
-            )
-        except Exception as exc:  # Redis down or slow: the committed row is still there.
-            _log.warning("task_enqueue_failed", task_id=task_id, error=type(exc).__name__)
-
-    pending = list(task_ids)
-    for start in range(0, len(pending), _DISPATCH_BATCH):  # a batch at a time: pipelined, bounded
-        await asyncio.gather(*(enqueue(task_id) for task_id in pending[start : start + _DISPATCH_BATCH]))
+            await enqueue_jobs(queue, batch)
+        except Exception as exc:  # Redis down or slow: the committed rows are still there.
+            for job in batch:  # one line a task, so that each can be traced
+                _log.warning("task_enqueue_failed", task_id=job.kwargs["task_id"], error=type(exc).__name__)
 
 
 @dataclass(slots=True)
@@ -216,14 +233,15 @@ class UnitOfWork:
 
     async def add_task(self, kind: TaskKind[P], payload: P, *, run_after: datetime | None = None) -> int:
         task_id = await add_task(self.connection, kind, payload, run_after=run_after)
-        self._queue_after_commit(task_id, run_after)
+        self.queue_after_commit(task_id, run_after)
         return task_id
 
     async def add_tasks(self, kind: TaskKind[P], items: Sequence[tuple[P, datetime | None]]) -> None:
         for task_id, when in await add_tasks(self.connection, kind, items):
-            self._queue_after_commit(task_id, when)
+            self.queue_after_commit(task_id, when)
 
-    def _queue_after_commit(self, task_id: int, run_after: datetime | None) -> None:
+    def queue_after_commit(self, task_id: int, run_after: datetime | None = None) -> None:
+        """Queue a task row this work's transaction wrote once it commits."""
         if run_after is None:
             self.task_ids.append(task_id)
         else:
@@ -240,9 +258,7 @@ async def unit_of_work(pool: Pool, queue: Queue) -> AsyncIterator[UnitOfWork]:
 
 
 async def _dispatch_work(queue: Queue, work: UnitOfWork) -> None:
-    await dispatch(queue, work.task_ids)
-    for task_id, when in work.scheduled:
-        await dispatch(queue, [task_id], scheduled=when)
+    await _enqueue([_job(id_, 0) for id_ in work.task_ids] + [_job(*item) for item in work.scheduled], queue)
 
 
 async def run_task(resources: Resources, task_id: int) -> str:

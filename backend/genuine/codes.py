@@ -28,7 +28,8 @@ def check_character(random_part: str) -> str:
 
 
 def new_code() -> str:
-    random_part = "".join(secrets.choice(ALPHABET) for _ in range(RANDOM_CHARS))
+    bits = secrets.randbits(5 * RANDOM_CHARS)  # one draw, five bits a character (32 = 2**5: uniform)
+    random_part = "".join(ALPHABET[(bits >> shift) & 31] for shift in range(0, 5 * RANDOM_CHARS, 5))
     return random_part + check_character(random_part)
 
 

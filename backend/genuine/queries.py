@@ -38,35 +38,55 @@ class SealFound(msgspec.Struct, kw_only=True, frozen=True):
     agency_name_en: str
 
 
-async def national_id_hashes(connection: Connection, citizen_ids: list[str]) -> dict[str, bytes]:
+async def recipients_and_senders(
+    connection: Connection, citizen_ids: list[str], agency_ids: list[int]
+) -> tuple[dict[str, bytes], dict[int, str]]:
+    """The citizens' national ID hashes and the agencies' codes, in one round trip."""
     rows = await connection.fetch(
-        "SELECT id::text, national_id_hash FROM citizens WHERE id = ANY($1::uuid[])", citizen_ids
+        """
+        SELECT id::text AS key, national_id_hash, NULL AS code FROM citizens WHERE id = ANY($1::uuid[])
+        UNION ALL
+        SELECT id::text, NULL, code FROM agencies WHERE id = ANY($2::bigint[])
+        """,
+        citizen_ids,
+        agency_ids,
     )
-    return {row["id"]: row["national_id_hash"] for row in rows}
+    hashes = {row["key"]: row["national_id_hash"] for row in rows if row["code"] is None}
+    return hashes, {int(row["key"]): row["code"] for row in rows if row["code"] is not None}
 
 
-async def agency_codes(connection: Connection, agency_ids: list[int]) -> dict[int, str]:
-    rows = await connection.fetch("SELECT id, code FROM agencies WHERE id = ANY($1::bigint[])", agency_ids)
-    return {row["id"]: row["code"] for row in rows}
+_TEXT_FRESH_FOR = dt.timedelta(days=1)
 
 
 async def insert_seals(connection: Connection, seals: list[Seal]) -> None:
-    """A campaign's chunk in a few statements: its text once (migration 0050), then its seals and the
-    group they share (0052): one per sender, time, text, channel and key among them."""
+    """A campaign's chunk in one statement: its text once (migration 0050), then its seals and the group
+    they share (0052): one per sender, time, text, channel and key among them.
+
+    Each text is kept and its ``last_sent_at`` moved on, except a text already kept and sent within the
+    last day, left alone without a lock: the chunks of one campaign, expanding side by side, would
+    otherwise queue on its row one transaction after another. Retention deletes it a day late at
+    worst, and the groups' own ``text_kept`` decides what each seal shows."""
     texts: dict[bytes, tuple[str, dt.datetime]] = {}
     for seal in seals:
         if seal.message_text is not None:
             _, latest = texts.get(seal.text_sha256, (seal.message_text, seal.sent_at))
             texts[seal.text_sha256] = (seal.message_text, max(latest, seal.sent_at))
-    if texts:
-        await _keep_texts(connection, texts)
     columns = [
         [getattr(seal, name) for seal in seals]
         for name in ("code", "agency_id", "sent_at", "text_sha256", "channel", "key_id")
     ]
     await connection.execute(
         """
-        WITH seal AS (
+        WITH kept AS (
+            INSERT INTO message_texts AS t (text_sha256, message_text, last_sent_at)
+            SELECT * FROM unnest($10::bytea[], $11::text[], $12::timestamptz[]) AS i(digest, text, sent_at)
+            WHERE NOT EXISTS (
+                SELECT FROM message_texts m
+                WHERE m.text_sha256 = i.digest AND m.last_sent_at >= i.sent_at - $13::interval
+            )
+            ON CONFLICT (text_sha256) DO UPDATE
+                SET last_sent_at = greatest(t.last_sent_at, excluded.last_sent_at)
+        ), seal AS (
             SELECT * FROM unnest($1::text[], $2::bigint[], $3::timestamptz[], $4::bytea[], $5::text[],
                                  $6::text[], $7::boolean[], $8::bytea[], $9::bytea[])
                 AS s(code, agency_id, sent_at, text_sha256, channel, key_id, text_kept, recipient_tag,
@@ -84,38 +104,10 @@ async def insert_seals(connection: Connection, seals: list[Seal]) -> None:
         [seal.message_text is not None for seal in seals],
         [seal.recipient_tag for seal in seals],
         [seal.signature for seal in seals],
-    )
-
-
-_TEXT_FRESH_FOR = dt.timedelta(days=1)
-
-
-async def _keep_texts(connection: Connection, texts: dict[bytes, tuple[str, dt.datetime]]) -> None:
-    """Each text kept, its ``last_sent_at`` moved on. A text already kept and sent within the last day is
-    left alone, without a lock: the chunks of one campaign, expanding side by side, would otherwise queue
-    on its row one transaction after another. Retention deletes it a day late at worst, and the seals'
-    own ``text_kept`` decides what each one shows."""
-    rows = await connection.fetch(
-        "SELECT text_sha256, last_sent_at FROM message_texts WHERE text_sha256 = ANY($1::bytea[])",
         list(texts),
-    )
-    fresh = {
-        row["text_sha256"]
-        for row in rows
-        if row["last_sent_at"] >= texts[row["text_sha256"]][1] - _TEXT_FRESH_FOR
-    }
-    stale = {digest: kept for digest, kept in texts.items() if digest not in fresh}
-    if not stale:
-        return
-    await connection.execute(
-        """
-        INSERT INTO message_texts AS t (text_sha256, message_text, last_sent_at)
-        SELECT * FROM unnest($1::bytea[], $2::text[], $3::timestamptz[])
-        ON CONFLICT (text_sha256) DO UPDATE SET last_sent_at = greatest(t.last_sent_at, excluded.last_sent_at)
-        """,
-        list(stale),
-        [text for text, _ in stale.values()],
-        [sent_at for _, sent_at in stale.values()],
+        [text for text, _ in texts.values()],
+        [sent_at for _, sent_at in texts.values()],
+        _TEXT_FRESH_FOR,
     )
 
 

@@ -21,8 +21,9 @@ class MessageSealer:
 
     async def __call__(self, connection: Connection, messages: Sequence[ToSeal]) -> list[str]:
         citizens = [m.citizen_id for m in messages if m.citizen_id is not None]
-        id_hashes = await queries.national_id_hashes(connection, citizens) if citizens else {}
-        senders = await queries.agency_codes(connection, sorted({m.agency_id for m in messages}))
+        id_hashes, senders = await queries.recipients_and_senders(
+            connection, citizens, sorted({m.agency_id for m in messages})
+        )
         seals = []
         for message in messages:
             id_hash = message.held_for if message.citizen_id is None else id_hashes[message.citizen_id]

@@ -8,6 +8,7 @@ import datetime as dt
 import msgspec
 
 from backend.core.db import Connection, Db
+from notifications.queries.inbox import PreferencesRow
 from notifications.queries.texts import JOIN_CAMPAIGN, URGENCY
 from notifications.schemas import NO_DEVICES, NotificationStatus
 
@@ -108,16 +109,21 @@ async def give_held(connection: Connection, citizen_id: str, national_id_hash: b
     return int(result.rsplit(" ", 1)[1])
 
 
-async def insert_notification(connection: Connection, message: NewMessage) -> str:
-    notification_id: str = await connection.fetchval(
-        """
-        INSERT INTO notifications (citizen_id, agency_id, template_id, title_th, title_en, body_th, body_en,
-                                   url, urgency, ttl_seconds, idempotency_key, request_hash, campaign_id,
-                                   created_at, held_for, from_platform, verification_code)
-        VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::uuid, coalesce($14, now()),
-                $15, $16, $17)
-        RETURNING id::text
-        """,
+_INSERT_NOTIFICATION = """
+    INSERT INTO notifications (citizen_id, agency_id, template_id, title_th, title_en, body_th, body_en,
+                               url, urgency, ttl_seconds, idempotency_key, request_hash, campaign_id,
+                               created_at, held_for, from_platform, verification_code)
+    VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::uuid, coalesce($14, now()),
+            $15, $16, $17)
+    RETURNING id
+"""
+
+
+_PREFERENCES_OF_P = "p.quiet_start, p.quiet_end, p.timezone, p.opt_out_agencies, p.opt_out_categories"
+
+
+def _notification_values(message: NewMessage) -> tuple[object, ...]:
+    return (
         message.citizen_id,
         message.agency_id,
         message.template_id,
@@ -136,7 +142,37 @@ async def insert_notification(connection: Connection, message: NewMessage) -> st
         message.from_platform,
         message.verification_code,
     )
+
+
+async def insert_notification(connection: Connection, message: NewMessage) -> str:
+    notification_id: str = await connection.fetchval(
+        f"WITH inserted AS ({_INSERT_NOTIFICATION}) SELECT id::text FROM inserted",  # noqa: S608
+        *_notification_values(message),
+    )
     return notification_id
+
+
+async def insert_notification_to_route(
+    connection: Connection, message: NewMessage
+) -> tuple[str, PreferencesRow | None]:
+    """``insert_notification`` for a citizen's message routed at once, with the citizen's preferences
+    read in the same round trip."""
+    row = await connection.fetchrow(
+        f"""
+        WITH inserted AS ({_INSERT_NOTIFICATION})
+        SELECT inserted.id::text, {_PREFERENCES_OF_P}, p.citizen_id IS NOT NULL AS has_preferences
+        FROM inserted LEFT JOIN notification_preferences p ON p.citizen_id = $1::uuid
+        """,  # noqa: S608
+        *_notification_values(message),
+    )
+    assert row is not None  # an INSERT without a conflict clause returns its row or raises
+    preferences = None
+    if row["has_preferences"]:
+        preferences = PreferencesRow(
+            quiet_start=row["quiet_start"], quiet_end=row["quiet_end"], timezone=row["timezone"],
+            opt_out_agencies=row["opt_out_agencies"], opt_out_categories=row["opt_out_categories"],
+        )  # fmt: skip
+    return row["id"], preferences
 
 
 async def set_notification_status(db: Db, notification_id: str, status: str, reason: str | None) -> None:
@@ -170,6 +206,38 @@ async def create_deliveries_for(connection: Connection, notification_ids: list[s
         notification_ids,
     )
     return [(row["id"], row["notification_id"]) for row in rows]
+
+
+async def route_to_devices(
+    connection: Connection, notification_id: str, status: str, reason: str | None
+) -> list[int]:
+    """One statement: a delivery per device of the message's citizen, and the message's status, ``status``
+    and ``reason`` when there are devices, else permanent-failure for want of any (``NO_DEVICES``).
+    Returns the delivery ids."""
+    rows = await connection.fetch(
+        """
+        WITH routed AS (
+            INSERT INTO notification_deliveries (notification_id, subscription_id, endpoint_origin)
+            SELECT n.id, s.id, substring(s.endpoint FROM '^[a-z]+://[^/]+')
+            FROM notifications n JOIN push_subscriptions s ON s.citizen_id = n.citizen_id
+            WHERE n.id = $1::uuid
+            RETURNING id
+        ), marked AS (
+            UPDATE notifications
+            SET (status, status_reason) = (
+                SELECT CASE WHEN EXISTS (SELECT FROM routed) THEN $2 ELSE 'permanent-failure' END,
+                       CASE WHEN EXISTS (SELECT FROM routed) THEN $3 ELSE $4 END
+            )
+            WHERE id = $1::uuid
+        )
+        SELECT id FROM routed
+        """,
+        notification_id,
+        status,
+        reason,
+        NO_DEVICES,
+    )
+    return [row["id"] for row in rows]
 
 
 async def notification_status(db: Db, agency_id: int, notification_id: str) -> NotificationStatus | None:
