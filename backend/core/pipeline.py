@@ -40,6 +40,7 @@ class RequestPipeline:
     ) -> None:
         self.app = app
         self.headers = security_headers(https=https)
+        self.header_names = {name for name, _ in self.headers}
         self.deadline = deadline
         self.admission = admission
         self.metrics = metrics or RequestMetrics()
@@ -63,8 +64,11 @@ class RequestPipeline:
                     spent = (time.perf_counter() - started) * 1000
                     headers.append((b"server-timing", f"app;dur={spent:.1f}".encode()))
                 # A handler may set a stricter value of its own; ours fill in the rest.
-                present = {name.lower() for name, _ in headers}
-                headers.extend(header for header in self.headers if header[0] not in present)
+                if any(name.lower() in self.header_names for name, _ in headers):
+                    present = {name.lower() for name, _ in headers}
+                    headers.extend(header for header in self.headers if header[0] not in present)
+                else:
+                    headers.extend(self.headers)
                 headers.append((b"x-request-id", request_id))
                 message["headers"] = headers
             elif message["type"] == "http.response.body":
