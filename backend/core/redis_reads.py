@@ -6,9 +6,9 @@ wrote it in a call of its own and read its reply under another timeout: a third 
 twice what the read costs Redis. Here the MGETs asked in one turn of the event loop go out in one write,
 and one reader takes the replies in the order they were asked (Redis answers a connection's commands in
 order). Only public parts are used: the pool's connection class and settings, the connection's
-``send_packed_command`` and ``read_response`` (whose ``socket_timeout`` still bounds a Redis that stops
-answering), and hiredis's ``pack_command`` (redis-py's own packing encodes each key in Python first, a
-tenth of a cached page for the 17 keys it reads).
+``send_packed_command`` and ``read_response`` (the pool's ``socket_timeout`` bounds the wait for each
+reply, so a Redis that stops answering fails the reads on it), and hiredis's ``pack_command``
+(redis-py's own packing encodes each key in Python first, a tenth of a cached page for its 17 keys).
 
 A lost connection fails every read waiting on it (a ``ConnectionError``, as the client raises: the
 request is a 503) and the next read connects again. Reads never wait for the pool, so a burst's other
@@ -27,12 +27,11 @@ import hiredis
 import redis.asyncio
 import redis.exceptions
 
-_FAILURES = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError)
-
 
 class PipelinedReads:
     def __init__(self, client: redis.asyncio.Redis) -> None:
         self._pool = client.connection_pool
+        self._timeout: float | None = self._pool.connection_kwargs.get("socket_timeout")
         self._connection: Any = None
         self._unsent: list[tuple[tuple[str, ...], asyncio.Future[Any]]] = []
         self._sent: collections.deque[asyncio.Future[Any]] = collections.deque()
@@ -62,7 +61,7 @@ class PipelinedReads:
                     # Before the write, whose await lets the reader run: replies follow this order.
                     self._sent.extend(future for _, future in batch)
                     await connection.send_packed_command(packed, check_health=False)
-                except _FAILURES as error:
+                except Exception as error:  # whatever it is, no read may wait forever
                     self._fail([future for _, future in batch], error)
                     continue
                 if self._reading is None:
@@ -72,20 +71,27 @@ class PipelinedReads:
 
     async def _connected(self) -> Any:
         if self._connection is None:
-            connection: Any = self._pool.connection_class(**self._pool.connection_kwargs)
+            # Without a socket timeout a write is not wrapped in a task of its own (``wait_for``);
+            # the reader's timeout still ends a wait on a Redis that stopped answering, and with it
+            # the connection.
+            settings = {**self._pool.connection_kwargs, "socket_timeout": None}
+            connection: Any = self._pool.connection_class(**settings)
             self._connection = connection
         if not self._connection.is_connected:
-            await self._connection.connect()
+            async with asyncio.timeout(self._timeout):  # its handshake reads replies too
+                await self._connection.connect()
         return self._connection
 
     async def _read(self) -> None:
         try:
             while self._sent and (connection := self._connection) is not None:
                 try:
-                    reply = await connection.read_response()
+                    reply = await connection.read_response(timeout=self._timeout)
+                    if reply is None:  # no reply in time (an MGET's is always a list)
+                        raise redis.exceptions.TimeoutError("Redis did not answer in time")
                 except redis.exceptions.ResponseError as error:  # that command's, not the connection's
                     reply = error
-                except _FAILURES as error:
+                except Exception as error:  # the connection's: whatever it is, give it up
                     if connection is self._connection:
                         self._fail([], error)
                     continue  # else already given up, its reads failed: read from the new one

@@ -8,10 +8,12 @@ import asyncio
 import uuid
 
 import pytest
+import redis.asyncio
 import redis.exceptions
 
 from backend.core.redis_reads import PipelinedReads
 from backend.core.resources import Resources
+from backend.settings import Settings
 
 
 async def test_reads_asked_at_once_each_get_their_own_keys(resources: Resources) -> None:
@@ -70,3 +72,45 @@ async def test_closed_reads_refuse_more(resources: Resources) -> None:
     await reads.aclose()
     with pytest.raises(redis.exceptions.ConnectionError):
         await reads.mget(["anything"])
+
+
+async def _stalled_redis(redis_url: str, *, handshake: bool) -> asyncio.Server:
+    """A Redis that stops answering: in front of the real one, passing on the connection's handshake but
+    not an MGET, or, without ``handshake``, nothing at all."""
+    address = redis.asyncio.Redis.from_url(redis_url).connection_pool.connection_kwargs
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        upstream_reader, upstream_writer = await asyncio.open_connection(address["host"], address["port"])
+
+        async def relay() -> None:
+            while data := await upstream_reader.read(65536):
+                writer.write(data)
+
+        relaying = asyncio.create_task(relay())
+        try:
+            while data := await reader.read(65536):
+                if handshake and b"MGET" not in data:
+                    upstream_writer.write(data)
+        finally:
+            relaying.cancel()
+            upstream_writer.close()
+
+    return await asyncio.start_server(serve, "127.0.0.1", 0)
+
+
+@pytest.mark.parametrize("handshake", [True, False], ids=["mget-unanswered", "handshake-unanswered"])
+async def test_a_redis_that_stops_answering_fails_the_reads_after_its_socket_timeout(
+    settings: Settings, handshake: bool
+) -> None:
+    assert settings.redis_url
+    server = await _stalled_redis(settings.redis_url, handshake=handshake)
+    port = server.sockets[0].getsockname()[1]
+    client = redis.asyncio.Redis.from_url(f"redis://127.0.0.1:{port}", socket_timeout=0.2)
+    reads = PipelinedReads(client)
+    try:
+        with pytest.raises(redis.exceptions.ConnectionError):
+            await asyncio.wait_for(reads.mget(["anything"]), 5)
+    finally:
+        await reads.aclose()
+        await client.aclose()
+        server.close()
