@@ -49,7 +49,8 @@ class RequestPipeline:
         if scope["type"] != ScopeType.HTTP:
             await self.app(scope, receive, send)
             return
-        request_id = start_request(scope).encode()
+        request_id, bound = start_request(scope)
+        request_id_header = request_id.encode()
         started = time.perf_counter()
         timed = self.admission is not None and counted(scope["path"])
         status = 500
@@ -69,7 +70,7 @@ class RequestPipeline:
                     headers.extend(header for header in self.headers if header[0] not in present)
                 else:
                     headers.extend(self.headers)
-                headers.append((b"x-request-id", request_id))
+                headers.append((b"x-request-id", request_id_header))
                 message["headers"] = headers
             elif message["type"] == "http.response.body":
                 ended = time.perf_counter()
@@ -93,4 +94,4 @@ class RequestPipeline:
         finally:
             now = time.perf_counter()
             self.metrics.finished(scope, status, (ended or now) - started)
-            end_request(scope, status, now - started)
+            end_request(scope, status, now - started, bound)
