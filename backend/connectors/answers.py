@@ -130,8 +130,9 @@ class Hold:
 def _hold_from(raw: bytes | str | None) -> Hold | None:
     if raw is None:
         return None
-    until, _, failed = (raw.decode() if isinstance(raw, bytes) else raw).partition(" ")
-    return Hold(float(until), failed or None) if float(until) > time.time() else None
+    text, _, failed = (raw.decode() if isinstance(raw, bytes) else raw).partition(" ")
+    until = float(text)
+    return Hold(until, failed or None) if until > time.time() else None
 
 
 def is_fresh(copy: Cached, row: ActiveConnector, now: float) -> bool:
