@@ -17,6 +17,7 @@ import hashlib
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import msgspec
 import redis.asyncio
@@ -258,7 +259,39 @@ _REASONS: dict[str, tuple[str, str]] = {
 """Why a connector's answer is not fresh, in Thai and English (the plain reasons of a failed call too)."""
 
 
+_RESULTS_MAX = 4_096
+_results_of: dict[tuple[Any, ...], tuple[ActiveConnector, Answer | None, AgencyResult]] = {}
+"""A connector's part of the page, by everything it is made of but its age: a page shown again
+(its rows and answers the same objects: ``_decoded``) only updates the age. Each entry holds its row
+and answer, so their ids are not reused."""
+
+
 def agency_result(
+    row: ActiveConnector, outcome: Outcome, language: str, consent: ConsentView | None, hold: Hold | None
+) -> AgencyResult:
+    state, fetched_at, answer, why = outcome
+    key = (
+        id(row),
+        id(answer),
+        language,
+        state,
+        fetched_at,
+        why,
+        consent.id if consent else None,
+        consent.expires_at if consent else None,
+        hold.until if hold else None,
+    )
+    if (known := _results_of.get(key)) is None:
+        if len(_results_of) >= _RESULTS_MAX:
+            _results_of.clear()
+        known = _results_of[key] = (row, answer, _agency_result(row, outcome, language, consent, hold))
+    result = known[2]
+    if fetched_at:
+        return msgspec.structs.replace(result, age_seconds=int(time.time() - fetched_at))
+    return result
+
+
+def _agency_result(
     row: ActiveConnector, outcome: Outcome, language: str, consent: ConsentView | None, hold: Hold | None
 ) -> AgencyResult:
     state, fetched_at, answer, why = outcome
