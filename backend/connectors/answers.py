@@ -17,6 +17,7 @@ import hashlib
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import msgspec
 import redis.asyncio
@@ -72,6 +73,11 @@ _checked: set[bytes] = set()
 """Digests of the copies this process has checked (or written from an answer just checked). Checking
 every text was a third of a cached page's cost; a copy comes back byte for byte, and one this process
 has not seen (kept before a rule it fails, or changed) is checked before it is shown."""
+_DECODED_MAX = 4_096
+_decoded: dict[bytes, Cached] = {}
+"""The copies this process read lately, decoded, by their bytes (a page read again within its copies'
+cache time decodes none; the same bytes decode to the same answer, which nothing changes once decoded).
+Bounded by count (``_DECODED_MAX``), as ``_checked``."""
 
 
 def _digest(raw: bytes) -> bytes:
@@ -82,12 +88,18 @@ def _copy_from(raw: bytes | str | None) -> Cached | None:
     if raw is None:
         return None
     data = raw.encode() if isinstance(raw, str) else raw
+    if (decoded := _decoded.get(data)) is not None:
+        return decoded
     digest = _digest(data)
     with contextlib.suppress(msgspec.DecodeError):  # one kept before a rule it fails: as if missing
         if digest not in _checked:
             msgspec.json.decode(data, type=_Checking)
             _note_checked(digest)
-        return msgspec.json.decode(data, type=Cached)
+        decoded = msgspec.json.decode(data, type=Cached)
+        if len(_decoded) >= _DECODED_MAX:
+            _decoded.clear()  # crude but bounded, as ``_checked``
+        _decoded[data] = decoded
+        return decoded
     return None
 
 
@@ -119,8 +131,9 @@ class Hold:
 def _hold_from(raw: bytes | str | None) -> Hold | None:
     if raw is None:
         return None
-    until, _, failed = (raw.decode() if isinstance(raw, bytes) else raw).partition(" ")
-    return Hold(float(until), failed or None) if float(until) > time.time() else None
+    text, _, failed = (raw.decode() if isinstance(raw, bytes) else raw).partition(" ")
+    until = float(text)
+    return Hold(until, failed or None) if until > time.time() else None
 
 
 def is_fresh(copy: Cached, row: ActiveConnector, now: float) -> bool:
@@ -146,9 +159,8 @@ class AnswerStore:
     @staticmethod
     def keys(connectors: list[ActiveConnector], citizen_id: str) -> list[str]:
         """What ``read`` reads (for the authentication middleware to read with the session)."""
-        return [copy_key(row.id, citizen_id) for row in connectors] + [
-            hold_key(row.id, citizen_id) for row in connectors
-        ]
+        copies, holds = copy_key(0, citizen_id)[:-1], hold_key(0, citizen_id)[:-1]  # the prefixes
+        return [f"{copies}{row.id}" for row in connectors] + [f"{holds}{row.id}" for row in connectors]
 
     async def read(
         self, connectors: list[ActiveConnector], citizen_id: str, prefetched: Mapping[str, bytes | None]
@@ -230,39 +242,68 @@ class AnswerStore:
 # --- what the page shows --------------------------------------------------------------------------
 
 
+_COOLING_STALE = ("ข้อมูลล่าสุดที่มี", "The latest we have.")
+_COOLING = (
+    "เพิ่งสอบถามหน่วยงานนี้ไปเมื่อครู่ โปรดลองใหม่อีกครั้งในไม่ช้า",
+    "We asked this agency moments ago; please try again shortly.",
+)
+_REASONS: dict[str, tuple[str, str]] = {
+    **PLAIN_REASONS,
+    "consent": ("ต้องได้รับความยินยอมจากท่านก่อน", "This agency needs your consent before we ask it."),
+    "refreshing": ("ข้อมูลล่าสุดที่มี กำลังปรับปรุง", "The latest we have; refreshing now."),
+    "busy": (
+        "ข้อมูลล่าสุดที่มี ขณะนี้มีผู้ใช้จำนวนมาก จะปรับปรุงเมื่อท่านเปิดหน้านี้อีกครั้ง",
+        "The latest we have: many people are checking right now; it is updated when you come back.",
+    ),
+}
+"""Why a connector's answer is not fresh, in Thai and English (the plain reasons of a failed call too)."""
+
+
+_RESULTS_MAX = 4_096
+_results_of: dict[tuple[Any, ...], tuple[ActiveConnector, Answer | None, AgencyResult]] = {}
+"""A connector's part of the page, by everything it is made of but its age: a page shown again
+(its rows and answers the same objects: ``_decoded``) only updates the age. Each entry holds its row
+and answer, so their ids are not reused."""
+
+
 def agency_result(
+    row: ActiveConnector, outcome: Outcome, language: str, consent: ConsentView | None, hold: Hold | None
+) -> AgencyResult:
+    state, fetched_at, answer, why = outcome
+    key = (
+        id(row),
+        id(answer),
+        language,
+        state,
+        fetched_at,
+        why,
+        consent.id if consent else None,
+        consent.expires_at if consent else None,
+        hold.until if hold else None,
+    )
+    if (known := _results_of.get(key)) is None:
+        if len(_results_of) >= _RESULTS_MAX:
+            _results_of.clear()
+        known = _results_of[key] = (row, answer, _agency_result(row, outcome, language, consent, hold))
+    result = known[2]
+    if fetched_at:
+        return msgspec.structs.replace(result, age_seconds=int(time.time() - fetched_at))
+    return result
+
+
+def _agency_result(
     row: ActiveConnector, outcome: Outcome, language: str, consent: ConsentView | None, hold: Hold | None
 ) -> AgencyResult:
     state, fetched_at, answer, why = outcome
     index = 0 if language == "th" else 1
     english = language == "en"
     agency_name = row.agency_name_en if english else row.agency_name_th
-    if why == "consent":
-        reason: str | None = (
-            "ต้องได้รับความยินยอมจากท่านก่อน",
-            "This agency needs your consent before we ask it.",
-        )[index]
-    elif why == "refreshing":
-        reason = ("ข้อมูลล่าสุดที่มี กำลังปรับปรุง", "The latest we have; refreshing now.")[index]
-    elif why == "busy":
-        reason = (
-            "ข้อมูลล่าสุดที่มี ขณะนี้มีผู้ใช้จำนวนมาก จะปรับปรุงเมื่อท่านเปิดหน้านี้อีกครั้ง",
-            "The latest we have: many people are checking right now; it is updated when you come back.",
-        )[index]
-    elif why == "cooling" and state == "stale":
-        reason = ("ข้อมูลล่าสุดที่มี", "The latest we have.")[index]
-    elif why == "cooling":
-        reason = (
-            "เพิ่งสอบถามหน่วยงานนี้ไปเมื่อครู่ โปรดลองใหม่อีกครั้งในไม่ช้า",
-            "We asked this agency moments ago; please try again shortly.",
-        )[index]
+    if why == "cooling":
+        reason: str | None = _COOLING_STALE[index] if state == "stale" else _COOLING[index]
     else:
-        reason = PLAIN_REASONS[why][index] if why in PLAIN_REASONS else None
-    entitlements = [
-        _entitlement_view(entitlement, row.agency_code, agency_name, language)
-        for entitlement in (answer.entitlements if answer else [])
-    ]
-    entitlements.sort(key=lambda view: view.status != "eligible_not_enrolled")
+        texts = _REASONS.get(why) if why else None
+        reason = texts[index] if texts else None
+    entitlements = _views(answer, row.agency_code, agency_name, language) if answer else []
     return AgencyResult(
         agency_code=row.agency_code,
         agency_name=agency_name,
@@ -282,6 +323,27 @@ def agency_result(
         entitlements=entitlements,
         refresh_available_at=dt.datetime.fromtimestamp(hold.until, tz=dt.UTC) if hold else None,
     )
+
+
+_VIEWS_MAX = 4_096
+_views_of: dict[tuple[int, str, str, str], tuple[Answer, list[EntitlementView]]] = {}
+"""An answer's entitlements as a page shows them, per language and agency name: a copy read again
+(``_decoded``: the same answer) is not shown anew. Each entry holds its answer, so its id is not reused."""
+
+
+def _views(answer: Answer, agency_code: str, agency_name: str, language: str) -> list[EntitlementView]:
+    key = (id(answer), agency_code, agency_name, language)
+    if (known := _views_of.get(key)) is not None:
+        return known[1]
+    views = [
+        _entitlement_view(entitlement, agency_code, agency_name, language)
+        for entitlement in answer.entitlements
+    ]
+    views.sort(key=lambda view: view.status != "eligible_not_enrolled")
+    if len(_views_of) >= _VIEWS_MAX:
+        _views_of.clear()
+    _views_of[key] = (answer, views)
+    return views
 
 
 def _entitlement_view(

@@ -181,7 +181,6 @@ class EntitlementsService:
         connectors = [row for row in await self._active_connectors() if relevant_to(row, age)]
         needs_consent = any(row.consent_required for row in connectors)
         consents = await queries.live_consents(self._pool, citizen_id) if needs_consent else {}
-        request_id = uuid.uuid4().hex
         cached, holds = (
             await self._answers.read(connectors, citizen_id, prefetched or {}) if connectors else ({}, {})
         )
@@ -208,6 +207,7 @@ class EntitlementsService:
         else:
             busy = False
         claimed = await self._answers.claim(wanted, holds, citizen_id, self.refresh_cooldown_seconds)
+        request_id = uuid.uuid4().hex if claimed else ""  # only calls made now carry it
         calls: list[_Call] = []
         outcomes: dict[int, Outcome] = {}
         tasks: dict[int, asyncio.Task[Outcome]] = {}

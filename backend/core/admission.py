@@ -19,15 +19,12 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import time
 from typing import TYPE_CHECKING
-
-from litestar.enums import ScopeType
 
 from backend.core.deadline import send_unavailable
 
 if TYPE_CHECKING:
-    from litestar.types import ASGIApp, Message, Receive, Scope, Send
+    from litestar.types import Scope, Send
 
 COUNTED = ("/api/", "/auth/", "/oauth/")
 RETRY_AFTER_SECONDS = 5
@@ -42,16 +39,11 @@ def _cookie_names(header: bytes) -> set[bytes]:
     return {part.split(b"=", 1)[0].strip() for part in header.split(b";")}
 
 
-class InFlightLimitMiddleware:
-    def __init__(
-        self,
-        app: ASGIApp,
-        *,
-        limit: int,
-        wait_seconds: float,
-        journey_cookies: tuple[str, ...] = (),
-    ) -> None:
-        self.app = app
+class InFlightLimit:
+    """The door; the request pipeline (``backend.core.pipeline``) takes a place for each counted request
+    (``enter``) and gives it back once answered (``leave``)."""
+
+    def __init__(self, *, limit: int, wait_seconds: float, journey_cookies: tuple[str, ...] = ()) -> None:
         self.wait_seconds = wait_seconds
         self._free = limit
         self._journey_cookies = {name.encode() for name in journey_cookies}
@@ -102,24 +94,16 @@ class InFlightLimitMiddleware:
                     return
         self._free += 1
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != ScopeType.HTTP or not counted(scope["path"]):
-            await self.app(scope, receive, send)
-            return
-        arrived = time.perf_counter()
-        if not await self._take(self._let_in_before(scope)):
-            await send_unavailable(scope, send, _BUSY, RETRY_AFTER_SECONDS)
-            return
+    async def enter(self, scope: Scope) -> bool:
+        """A place for the request (False: none came in time)."""
+        if self._free > 0 and not self._inside and not self._new:  # the usual case: no one waits
+            self._free -= 1
+            return True
+        return await self._take(self._let_in_before(scope))
 
-        async def timed(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                spent = (time.perf_counter() - arrived) * 1000
-                headers = list(message.get("headers", ()))
-                headers.append((b"server-timing", f"app;dur={spent:.1f}".encode()))
-                message["headers"] = headers
-            await send(message)
+    def leave(self) -> None:
+        self._give_back()
 
-        try:
-            await self.app(scope, receive, timed)
-        finally:
-            self._give_back()
+    @staticmethod
+    async def refuse(scope: Scope, send: Send) -> None:
+        await send_unavailable(scope, send, _BUSY, RETRY_AFTER_SECONDS)

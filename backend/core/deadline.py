@@ -15,16 +15,13 @@ from typing import TYPE_CHECKING
 
 import msgspec
 import structlog
-from litestar.enums import ScopeType
 
 from backend.core.errors import PROBLEM_JSON, Problem
 
 if TYPE_CHECKING:
     from litestar.types import (
-        ASGIApp,
         HTTPResponseBodyEvent,
         HTTPResponseStartEvent,
-        Receive,
         Scope,
         Send,
     )
@@ -48,9 +45,10 @@ def queued_since(stamp: str) -> float | None:
     return number if number > 0 else None
 
 
-class QueueDeadlineMiddleware:
-    def __init__(self, app: ASGIApp, *, deadline_seconds: float, trusted_proxies: list[Network]) -> None:
-        self.app = app
+class QueueDeadline:
+    """Checked by the request pipeline (``backend.core.pipeline``) before anything else runs."""
+
+    def __init__(self, *, deadline_seconds: float, trusted_proxies: list[Network]) -> None:
         self.deadline_seconds = deadline_seconds
         self.trusted_proxies = trusted_proxies
 
@@ -64,23 +62,22 @@ class QueueDeadlineMiddleware:
             return False
         return any(address in network for network in self.trusted_proxies)
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == ScopeType.HTTP and self._trusted(scope):
-            stamp = next((value for name, value in scope["headers"] if name == b"x-request-start"), None)
-            since = queued_since(stamp.decode("latin-1")) if stamp else None
-            waited = time.time() - since if since is not None else 0.0
-            if waited > self.deadline_seconds:
-                _log.warning(
-                    "request_dropped_after_waiting", path=scope["path"], waited_ms=round(waited * 1000)
-                )
-                await _too_late(scope, send)
-                return
-        await self.app(scope, receive, send)
+    def too_late(self, scope: Scope) -> bool:
+        """The request waited past the deadline in front of the app (then logged)."""
+        if not self.trusted_proxies or not self._trusted(scope):
+            return False
+        stamp = next((value for name, value in scope["headers"] if name == b"x-request-start"), None)
+        since = queued_since(stamp.decode("latin-1")) if stamp else None
+        waited = time.time() - since if since is not None else 0.0
+        if waited <= self.deadline_seconds:
+            return False
+        _log.warning("request_dropped_after_waiting", path=scope["path"], waited_ms=round(waited * 1000))
+        return True
 
-
-async def _too_late(scope: Scope, send: Send) -> None:
-    detail = "The request waited too long before it could be served. Please try again shortly."
-    await send_unavailable(scope, send, detail, RETRY_AFTER_SECONDS)
+    @staticmethod
+    async def refuse(scope: Scope, send: Send) -> None:
+        detail = "The request waited too long before it could be served. Please try again shortly."
+        await send_unavailable(scope, send, detail, RETRY_AFTER_SECONDS)
 
 
 async def send_unavailable(scope: Scope, send: Send, detail: str, retry_after: int) -> None:

@@ -7,20 +7,21 @@ Standard-library loggers (granian, SAQ, asyncpg) are routed through the same ren
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import re
 import sys
-import time
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 import structlog
-from litestar.enums import ScopeType
-from litestar.types import ASGIApp, Message, Receive, Scope, Send
+from litestar.types import Scope
 
 REQUEST_ID_HEADER = "x-request-id"
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 _access_log = structlog.get_logger("citizen.access")
+_access_logger = logging.getLogger("citizen.access")
 # A share link's token is its only credential: it never reaches a log line.
 _SECRET_PATH_PARTS = re.compile(r"(/shared/(?:files/)?)[^/]+")
 
@@ -74,44 +75,30 @@ def new_request_id(incoming: str | None) -> str:
     return uuid.uuid4().hex
 
 
-class RequestContextMiddleware:
-    """Gives each request an id (kept from the caller when well-formed), binds it to every log line,
-    returns it as ``X-Request-ID`` and logs one line per request."""
+Bound = Mapping[str, contextvars.Token[Any]]
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != ScopeType.HTTP:
-            await self.app(scope, receive, send)
-            return
-        incoming = next(
-            (value.decode("latin-1") for name, value in scope["headers"] if name == b"x-request-id"), None
+def start_request(scope: Scope) -> tuple[str, Bound]:
+    """The request's id (kept from the caller when well-formed), bound to every log line until
+    ``end_request``; returned as ``X-Request-ID`` by the request pipeline (``backend.core.pipeline``).
+    Only the request id is bound to the context, so unbinding it at the end is enough: clearing the
+    context instead looked through every variable of it, twice a request."""
+    incoming = next(
+        (value.decode("latin-1") for name, value in scope["headers"] if name == b"x-request-id"), None
+    )
+    request_id = new_request_id(incoming)
+    scope.setdefault("state", {})["request_id"] = request_id
+    return request_id, structlog.contextvars.bind_contextvars(request_id=request_id)
+
+
+def end_request(scope: Scope, status: int, seconds: float, bound: Bound) -> None:
+    """One line per request (at INFO: a quieter level skips building it)."""
+    if _access_logger.isEnabledFor(logging.INFO):
+        _access_log.info(
+            "request",
+            method=scope.get("method", ""),
+            path=_SECRET_PATH_PARTS.sub(r"\1…", scope["path"]),
+            status=status,
+            duration_ms=round(seconds * 1000, 2),
         )
-        request_id = new_request_id(incoming)
-        scope.setdefault("state", {})["request_id"] = request_id
-        structlog.contextvars.clear_contextvars()
-        structlog.contextvars.bind_contextvars(request_id=request_id)
-        started = time.perf_counter()
-        status = 500
-
-        async def send_with_id(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                headers = list(message.get("headers", []))
-                headers.append((b"x-request-id", request_id.encode()))
-                message["headers"] = headers
-            await send(message)
-
-        try:
-            await self.app(scope, receive, send_with_id)
-        finally:
-            _access_log.info(
-                "request",
-                method=scope.get("method", ""),
-                path=_SECRET_PATH_PARTS.sub(r"\1…", scope["path"]),
-                status=int(status) if status is not None else None,
-                duration_ms=round((time.perf_counter() - started) * 1000, 2),
-            )
-            structlog.contextvars.clear_contextvars()
+    structlog.contextvars.reset_contextvars(**bound)

@@ -21,6 +21,7 @@ from saq.queue.redis import RedisQueue
 from backend.core.db import Pool, create_pool
 from backend.core.http import create_http_client
 from backend.core.outbound import OutboundClient
+from backend.core.redis_reads import PipelinedReads
 from backend.core.tasks import TaskRegistry
 from backend.settings import Settings
 
@@ -36,6 +37,8 @@ class Resources:
     settings: Settings
     pool: Pool
     redis: redis.asyncio.Redis
+    reads: PipelinedReads
+    """The request path's MGET of a session and its page's keys, pipelined on a connection of its own."""
     queue: RedisQueue
     http: httpx.AsyncClient
     """Only for the identity provider the operator configured (and the demo's own parts)."""
@@ -113,6 +116,8 @@ async def open_resources(
             wait_seconds=settings.redis_pool_wait_seconds if serving else 5.0,
         )
         stack.push_async_callback(redis_client.aclose)
+        reads = PipelinedReads(redis_client)
+        stack.push_async_callback(reads.aclose)
         queue = PatientQueue(redis_client, name=QUEUE_NAME)
         await queue.connect()
         stack.push_async_callback(_disconnect_quietly, queue)
@@ -136,6 +141,7 @@ async def open_resources(
             settings=settings,
             pool=pool,
             redis=redis_client,
+            reads=reads,
             queue=queue,
             http=http,
             outbound=outbound,

@@ -73,7 +73,10 @@ def _named_grant(scope: Scope) -> str | None:
     header = next((value for name, value in scope["headers"] if name == HEADER), None)
     if header is not None:
         return header.decode("latin-1").strip()
-    found = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("acting_for")
+    query = scope.get("query_string", b"")
+    if b"acting_for" not in query:  # most requests: no need to parse the query
+        return None
+    found = parse_qs(query.decode("latin-1")).get("acting_for")
     return found[0].strip() if found else None
 
 

@@ -343,6 +343,7 @@ def create_identity(
             resources.redis,
             idle_seconds=settings.session_idle_minutes * 60,
             absolute_seconds=settings.session_absolute_hours * 3600,
+            reads=resources.reads,
         ),
         oidc=OidcClient(
             http=oidc_http,

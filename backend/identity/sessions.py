@@ -26,6 +26,7 @@ import msgspec
 import redis.asyncio
 
 from backend.core.principal import Session
+from backend.core.redis_reads import PipelinedReads
 
 _LEGACY_SESSION_KEY = "session:{}"
 _LEGACY_INDEX_KEY = "session-index:{}"
@@ -65,9 +66,16 @@ def _indexes(citizen_id: str) -> tuple[str, str]:
 
 class SessionStore:
     def __init__(
-        self, redis_client: redis.asyncio.Redis, *, idle_seconds: int, absolute_seconds: int
+        self,
+        redis_client: redis.asyncio.Redis,
+        *,
+        idle_seconds: int,
+        absolute_seconds: int,
+        reads: PipelinedReads | None = None,
     ) -> None:
         self._redis = redis_client
+        self._reads = reads
+        """The request path's reads (``load_with``), pipelined (``backend.core.redis_reads``)."""
         self.idle_seconds = idle_seconds
         self.absolute_seconds = absolute_seconds
 
@@ -126,7 +134,10 @@ class SessionStore:
             raw = cast("bytes | None", await self._redis.get(key))
             return await self._live(key, raw), [None] * len(others)
         # The client is made without decode_responses: values are bytes.
-        values = cast("list[bytes | None]", await self._redis.mget(key, *others))
+        if self._reads is not None:
+            values = await self._reads.mget([key, *others])
+        else:
+            values = cast("list[bytes | None]", await self._redis.mget(key, *others))
         session = await self._live(key, values[0])
         if session is not None and session.citizen_id != citizen_of_token(token):
             return None, [None] * len(others)

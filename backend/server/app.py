@@ -33,15 +33,15 @@ from backend.catalogue.published import Catalogue, personal_key, provide_catalog
 from backend.connectors.api import ROUTERS as CONNECTOR_ROUTERS
 from backend.connectors.client import ConnectorClient
 from backend.connectors.entitlements import EntitlementsService, provide_entitlements
-from backend.core.admission import InFlightLimitMiddleware
-from backend.core.deadline import QueueDeadlineMiddleware
+from backend.core.admission import InFlightLimit
+from backend.core.deadline import QueueDeadline
 from backend.core.errors import EXCEPTION_HANDLERS, ConfigurationError
 from backend.core.keyrings import parse_keyring
-from backend.core.logging import RequestContextMiddleware, configure_logging
-from backend.core.metrics import PROMETHEUS_CONFIG
+from backend.core.logging import configure_logging
+from backend.core.metrics import REQUEST_METRICS
 from backend.core.migrate import upgrade
+from backend.core.pipeline import RequestPipeline
 from backend.core.resources import Resources, open_resources
-from backend.core.security import SecurityHeadersMiddleware
 from backend.core.shared import Shared
 from backend.delegation.acting import ActingForMiddleware
 from backend.delegation.api import ROUTERS as DELEGATION_ROUTERS
@@ -201,7 +201,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
         plugins=plugins,
         exception_handlers=exception_handlers,
         # Acting for someone (backend/delegation/acting.py) reads the principal authentication found.
-        middleware=[PROMETHEUS_CONFIG.middleware, AuthenticationMiddleware(), ActingForMiddleware()],
+        middleware=[AuthenticationMiddleware(), ActingForMiddleware()],
         openapi_config=OpenAPIConfig(
             title="Citizen super app API",
             version="0.1.0",
@@ -212,21 +212,20 @@ def create_app(settings: Settings | None = None) -> Litestar:
         logging_config=None,
         debug=False,
     )
-    # Litestar runs ``middleware=`` only for matched routes; request ids and security headers must be
-    # on every response (404s and 405s too), so they wrap the app's whole ASGI handler instead.
-    app.asgi_handler = RequestContextMiddleware(
-        SecurityHeadersMiddleware(
-            QueueDeadlineMiddleware(
-                InFlightLimitMiddleware(
-                    app.asgi_handler,
-                    limit=settings.requests_in_flight_per_process,
-                    wait_seconds=settings.requests_in_flight_wait_seconds,
-                    journey_cookies=journey_cookies(settings),
-                ),
-                deadline_seconds=settings.request_queue_deadline_seconds,
-                trusted_proxies=settings.trusted_proxy_networks,
-            ),
-            https=settings.uses_https,
-        )
+    # Request ids, security headers, the queue deadline, the in-flight limit and request metrics, in one
+    # layer around the app's whole ASGI handler (404s and 405s too): backend/core/pipeline.py.
+    app.asgi_handler = RequestPipeline(
+        app.asgi_handler,
+        https=settings.uses_https,
+        deadline=QueueDeadline(
+            deadline_seconds=settings.request_queue_deadline_seconds,
+            trusted_proxies=settings.trusted_proxy_networks,
+        ),
+        admission=InFlightLimit(
+            limit=settings.requests_in_flight_per_process,
+            wait_seconds=settings.requests_in_flight_wait_seconds,
+            journey_cookies=journey_cookies(settings),
+        ),
+        metrics=REQUEST_METRICS,
     )
     return app

@@ -48,7 +48,7 @@ def _serve(_: argparse.Namespace) -> int:
             workers=settings.web_workers,
             backlog=max(1024, settings.web_max_requests_per_worker),
             backpressure=settings.web_max_requests_per_worker,
-            log_access=False,  # one line per request comes from RequestContextMiddleware
+            log_access=False,  # one line per request comes from the request pipeline
         ).serve()
     return 0
 

@@ -12,8 +12,7 @@ from litestar import Litestar, get, post
 from litestar.params import JSONBody
 
 from backend.core.errors import EXCEPTION_HANDLERS, Conflict, RateLimited
-from backend.core.logging import RequestContextMiddleware
-from backend.core.security import SecurityHeadersMiddleware
+from backend.core.pipeline import RequestPipeline
 from backend.server.app import create_app
 from backend.settings import Settings, load_settings
 from tests.conftest import environment_for_tests, serve_in_process
@@ -57,7 +56,7 @@ def probe_app() -> Litestar:
         exception_handlers=EXCEPTION_HANDLERS,
         logging_config=None,
     )
-    app.asgi_handler = RequestContextMiddleware(SecurityHeadersMiddleware(app.asgi_handler, https=False))
+    app.asgi_handler = RequestPipeline(app.asgi_handler, https=False)
     return app
 
 

@@ -8,7 +8,8 @@ import asyncio
 import json
 from typing import TYPE_CHECKING, Any, cast
 
-from backend.core.admission import InFlightLimitMiddleware
+from backend.core.admission import InFlightLimit
+from backend.core.pipeline import RequestPipeline
 
 if TYPE_CHECKING:
     from litestar.types import Receive, Scope, Send
@@ -28,8 +29,16 @@ class Held:
         await send({"type": "http.response.body", "body": b"ok"})
 
 
+def _limited(
+    app: Held, *, limit: int, wait_seconds: float, journey_cookies: tuple[str, ...] = ()
+) -> RequestPipeline:
+    """The request pipeline with only its door (no deadline: no trusted proxy)."""
+    door = InFlightLimit(limit=limit, wait_seconds=wait_seconds, journey_cookies=journey_cookies)
+    return RequestPipeline(cast("Any", app), https=False, admission=door)
+
+
 async def _call(
-    middleware: InFlightLimitMiddleware, path: str, cookie: str = ""
+    middleware: RequestPipeline, path: str, cookie: str = ""
 ) -> tuple[int, dict[str, str], bytes]:
     sent: list[dict[str, Any]] = []
 
@@ -48,7 +57,7 @@ async def _call(
 
 async def test_past_the_limit_a_request_waits_then_is_turned_away_before_any_work() -> None:
     app = Held()
-    middleware = InFlightLimitMiddleware(app, limit=2, wait_seconds=0.05)
+    middleware = _limited(app, limit=2, wait_seconds=0.05)
     working = [asyncio.create_task(_call(middleware, "/api/v1/tiles")) for _ in range(2)]
     await asyncio.sleep(0.01)
     status, headers, body = await _call(middleware, "/auth/callback")
@@ -63,7 +72,7 @@ async def test_past_the_limit_a_request_waits_then_is_turned_away_before_any_wor
 
 async def test_a_waiting_request_gets_the_first_place_freed() -> None:
     app = Held()
-    middleware = InFlightLimitMiddleware(app, limit=1, wait_seconds=5)
+    middleware = _limited(app, limit=1, wait_seconds=5)
     first = asyncio.create_task(_call(middleware, "/api/v1/me"))
     await asyncio.sleep(0.01)
     second = asyncio.create_task(_call(middleware, "/oauth/token"))
@@ -76,7 +85,7 @@ async def test_a_waiting_request_gets_the_first_place_freed() -> None:
 
 async def test_files_probes_the_demo_provider_and_streams_are_not_counted() -> None:
     app = Held()
-    middleware = InFlightLimitMiddleware(app, limit=1, wait_seconds=0.01)
+    middleware = _limited(app, limit=1, wait_seconds=0.01)
     holding = asyncio.create_task(_call(middleware, "/api/v1/tiles"))
     await asyncio.sleep(0.01)
     free = ["/", "/assets/app.js", "/readyz", "/demo-idp/token", "/api/v1/payments/5/live"]
@@ -89,7 +98,7 @@ async def test_files_probes_the_demo_provider_and_streams_are_not_counted() -> N
 
 async def test_someone_already_let_in_takes_a_freed_place_before_any_newcomer() -> None:
     app = Held()
-    middleware = InFlightLimitMiddleware(app, limit=1, wait_seconds=5, journey_cookies=("session", "login"))
+    middleware = _limited(app, limit=1, wait_seconds=5, journey_cookies=("session", "login"))
     first = asyncio.create_task(_call(middleware, "/auth/login"))
     await asyncio.sleep(0.01)
     newcomer = asyncio.create_task(_call(middleware, "/auth/login", cookie="device=d1"))
@@ -106,7 +115,7 @@ async def test_someone_already_let_in_takes_a_freed_place_before_any_newcomer() 
 
 async def test_a_login_under_way_counts_as_let_in_and_an_agency_token_too() -> None:
     app = Held()
-    middleware = InFlightLimitMiddleware(app, limit=1, wait_seconds=5, journey_cookies=("session", "login"))
+    middleware = _limited(app, limit=1, wait_seconds=5, journey_cookies=("session", "login"))
     holding = asyncio.create_task(_call(middleware, "/api/v1/tiles"))
     await asyncio.sleep(0.01)
     newcomer = asyncio.create_task(_call(middleware, "/auth/login"))
@@ -120,7 +129,7 @@ async def test_a_login_under_way_counts_as_let_in_and_an_agency_token_too() -> N
 
 async def test_a_request_cancelled_while_waiting_leaves_no_place_taken() -> None:
     app = Held()
-    middleware = InFlightLimitMiddleware(app, limit=1, wait_seconds=5)
+    middleware = _limited(app, limit=1, wait_seconds=5)
     holding = asyncio.create_task(_call(middleware, "/api/v1/tiles"))
     await asyncio.sleep(0.01)
     gone = asyncio.create_task(_call(middleware, "/api/v1/me"))
@@ -135,7 +144,7 @@ async def test_a_request_cancelled_while_waiting_leaves_no_place_taken() -> None
 async def test_each_counted_answer_says_how_long_it_spent_in_the_server() -> None:
     app = Held()
     app.release.set()
-    middleware = InFlightLimitMiddleware(app, limit=1, wait_seconds=1)
+    middleware = _limited(app, limit=1, wait_seconds=1)
     _, headers, _ = await _call(middleware, "/api/v1/tiles")
     name, duration = headers["server-timing"].split(";dur=")
     assert name == "app"

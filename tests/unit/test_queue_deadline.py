@@ -8,7 +8,8 @@ import json
 import time
 from typing import TYPE_CHECKING, Any, cast
 
-from backend.core.deadline import QueueDeadlineMiddleware, queued_since
+from backend.core.deadline import QueueDeadline, queued_since
+from backend.core.pipeline import RequestPipeline
 
 if TYPE_CHECKING:
     from litestar.types import Receive, Scope, Send
@@ -35,7 +36,8 @@ async def _call(stamp: str | None, client: str = "10.0.0.5") -> tuple[int, dict[
 
     headers = [(b"x-request-start", stamp.encode())] if stamp is not None else []
     scope = {"type": "http", "path": "/api/v1/entitlements", "headers": headers, "client": (client, 5000)}
-    middleware = QueueDeadlineMiddleware(app, deadline_seconds=10, trusted_proxies=[PROXY])
+    deadline = QueueDeadline(deadline_seconds=10, trusted_proxies=[PROXY])
+    middleware = RequestPipeline(app, https=False, deadline=deadline)
     await middleware(cast("Scope", scope), cast("Receive", receive), cast("Send", send))
     start, body = sent
     return start["status"], {k.decode(): v.decode() for k, v in start["headers"]}, body["body"], reached
