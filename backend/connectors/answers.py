@@ -20,17 +20,20 @@ from dataclasses import dataclass
 
 import msgspec
 import redis.asyncio
+from redis.asyncio.client import Pipeline
 
-from backend.connectors.answers_queries import KeptAnswer
+from backend.connectors.answers_queries import KeptAnswer, kept_answers
 from backend.connectors.client import PLAIN_REASONS
 from backend.connectors.contract import CheckedEntitlement, CheckedResponse, EntitlementsResponse
 from backend.connectors.schemas import (
     ActiveConnector,
     AgencyResult,
     ConsentView,
+    EntitlementsPage,
     EntitlementView,
     ResultState,
 )
+from backend.core.db import Db
 from backend.identity.sessions import citizen_key
 
 
@@ -107,6 +110,19 @@ def kept_copy(kept: KeptAnswer, row: ActiveConnector, now: float) -> Cached | No
             fetched_at=kept.fetched_at, answer=msgspec.json.decode(kept.answer, type=CheckedResponse)
         )
     return None
+
+
+async def kept_copies(
+    db: Db, citizen_id: str, missing: list[ActiveConnector], consents: dict[int, ConsentView], now: float
+) -> dict[int, Cached]:
+    """Answers past their fresh time, from PostgreSQL: only for connectors Redis had no copy of and
+    the citizen may be shown (a citizen within every cache lifetime costs no query)."""
+    wanted = {row.id: row for row in missing if not (row.consent_required and row.id not in consents)}
+    if not wanted:
+        return {}
+    kept = await kept_answers(db, citizen_id, list(wanted))
+    copies = {answer.connector_id: kept_copy(answer, wanted[answer.connector_id], now) for answer in kept}
+    return {connector_id: copy for connector_id, copy in copies.items() if copy is not None}
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,18 +205,21 @@ class AnswerStore:
         holds.update(dict.fromkeys(free, Hold(until)))  # one lost to a request just before: about as long
         return {connector_id for connector_id, claimed in zip(free, won, strict=True) if claimed}
 
-    async def note_failures(
-        self, failures: dict[int, str], holds: dict[int, Hold], citizen_id: str, cooldown_seconds: int
+    @staticmethod
+    def note_failures(
+        pipe: Pipeline,
+        failures: Mapping[int, str],
+        holds: Mapping[int, Hold],
+        citizen_id: str,
+        cooldown_seconds: int,
     ) -> None:
         """Why each claimed call brought no answer, on its hold: the citizen's other requests within the
         cool-down say so rather than wait for an answer that is not coming."""
-        if not failures or cooldown_seconds <= 0:
+        if cooldown_seconds <= 0:
             return
-        async with self._redis.pipeline(transaction=False) as pipe:
-            for connector_id, why in failures.items():
-                value = f"{holds[connector_id].until:.3f} {why}"
-                pipe.set(hold_key(connector_id, citizen_id), value, xx=True, keepttl=True)
-            await pipe.execute()
+        for connector_id, why in failures.items():
+            value = f"{holds[connector_id].until:.3f} {why}"
+            pipe.set(hold_key(connector_id, citizen_id), value, xx=True, keepttl=True)
 
     async def await_copy(self, row: ActiveConnector, citizen_id: str, deadline_seconds: float) -> Outcome:
         """Another of the citizen's requests is asking this agency now (two tabs, a language switch):
@@ -215,19 +234,45 @@ class AnswerStore:
                 return as_held(copy, row, hold)
         return as_held(None, row, None)
 
-    async def keep(
-        self, answered: list[tuple[ActiveConnector, float, EntitlementsResponse]], citizen_id: str
+    @staticmethod
+    def keep(
+        pipe: Pipeline, answered: list[tuple[ActiveConnector, float, EntitlementsResponse]], citizen_id: str
     ) -> None:
         """Each answer as the connector's cached copy, while it is fresh."""
-        async with self._redis.pipeline(transaction=False) as pipe:
-            for row, at, answer in answered:
-                copy = msgspec.json.encode(_Checking(fetched_at=at, answer=answer))
-                _note_checked(_digest(copy))
-                pipe.set(copy_key(row.id, citizen_id), copy, ex=row.cache_seconds + _REDIS_GRACE_SECONDS)
-            await pipe.execute()
+        for row, at, answer in answered:
+            copy = msgspec.json.encode(_Checking(fetched_at=at, answer=answer))
+            _note_checked(_digest(copy))
+            pipe.set(copy_key(row.id, citizen_id), copy, ex=row.cache_seconds + _REDIS_GRACE_SECONDS)
 
 
 # --- what the page shows --------------------------------------------------------------------------
+
+
+def page_of(
+    connectors: list[ActiveConnector],
+    outcomes: dict[int, Outcome],
+    language: str,
+    consents: dict[int, ConsentView],
+    holds: dict[int, Hold],
+) -> EntitlementsPage:
+    """The page: each connector's outcome, and every benefit the citizen may claim but has not."""
+    results = [
+        agency_result(row, outcomes[row.id], language, consents.get(row.id), holds.get(row.id))
+        for row in connectors
+    ]
+    claimable = [
+        entitlement
+        for result in results
+        for entitlement in result.entitlements
+        if entitlement.status == "eligible_not_enrolled" and entitlement.kind == "benefit"
+    ]
+    later = [result.refresh_available_at for result in results if result.refresh_available_at]
+    return EntitlementsPage(
+        language=language,
+        eligible_not_enrolled=claimable,
+        agencies=results,
+        refresh_available_at=max(later, default=None),
+    )
 
 
 def agency_result(
