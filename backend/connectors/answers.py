@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 import msgspec
 import redis.asyncio
+import structlog
 from redis.asyncio.client import Pipeline
 
 from backend.connectors.answers_queries import KeptAnswer, kept_answers
@@ -35,6 +36,8 @@ from backend.connectors.schemas import (
 )
 from backend.core.db import Db
 from backend.identity.sessions import citizen_key
+
+_log = structlog.get_logger(__name__)
 
 
 def copy_key(connector_id: int, citizen_id: str) -> str:
@@ -141,6 +144,32 @@ def _hold_from(raw: bytes | str | None) -> Hold | None:
 
 def is_fresh(copy: Cached, row: ActiveConnector, now: float) -> bool:
     return now - copy.fetched_at < int(row.cache_seconds)
+
+
+async def by_the_deadline(
+    tasks: dict[int, asyncio.Task[Outcome]], cached: dict[int, Cached], deadline_seconds: float
+) -> dict[int, Outcome]:
+    """Each task's outcome, once all are done or the page's deadline has passed."""
+    done, pending = await asyncio.wait(tasks.values(), timeout=deadline_seconds)
+    for task in pending:
+        task.cancel()
+    if pending:  # let each cancelled call note itself as timed out
+        await asyncio.wait(pending)
+    outcomes: dict[int, Outcome] = {}
+    for connector_id, task in tasks.items():
+        if task in done and task.exception() is None:
+            outcomes[connector_id] = task.result()
+        elif task in done:  # a bug of ours, not the agency's doing
+            _log.error("entitlements_failed", connector_id=connector_id, exc_info=task.exception())
+            outcomes[connector_id] = ("unavailable", None, None, "internal")
+        else:  # past the deadline; as when the agency fails, its last answer (dated) if we have one
+            copy = cached.get(connector_id)
+            outcomes[connector_id] = (
+                ("stale", copy.fetched_at, copy.answer, "timeout")
+                if copy
+                else ("unavailable", None, None, "timeout")
+            )
+    return outcomes
 
 
 def as_held(copy: Cached | None, row: ActiveConnector, hold: Hold | None) -> Outcome:

@@ -29,7 +29,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 import msgspec
-import structlog
 from litestar.datastructures import State
 
 from backend.connectors import page_queries, queries
@@ -39,12 +38,13 @@ from backend.connectors.answers import (
     Hold,
     Outcome,
     as_held,
+    by_the_deadline,
     is_fresh,
     kept_copies,
     page_of,
 )
 from backend.connectors.breaker import CallBatch
-from backend.connectors.client import PLAIN_REASONS, ConnectorClient, ConnectorFailure
+from backend.connectors.client import PLAIN_REASONS, ConnectorClient, ConnectorFailure, ConnectorTarget
 from backend.connectors.contract import EntitlementsResponse
 from backend.connectors.schemas import ActiveConnector, ConnectorRow, EntitlementsPage, Said
 from backend.connectors.targets import target_from_row
@@ -57,8 +57,6 @@ from backend.core.tasks import TaskKind, dispatch
 
 if TYPE_CHECKING:
     from saq.queue.base import Queue
-
-_log = structlog.get_logger(__name__)
 
 CONNECTORS_TOPIC = "connectors"
 _BUSY_RETRY_AFTER_SECONDS = 5
@@ -134,6 +132,7 @@ class EntitlementsService:
         self._refreshing: set[asyncio.Task[None]] = set()
         self._shared = shared
         self._connectors: LocalCopy[list[ActiveConnector]] = shared.copy(CONNECTORS_TOPIC)
+        self._targets: dict[int, tuple[ActiveConnector, ConnectorTarget]] = {}
 
     async def _active_connectors(self) -> list[ActiveConnector]:
         """The list changes only when an agency registers, changes or disables a connector: kept in
@@ -263,7 +262,7 @@ class EntitlementsService:
                 tasks[row.id] = asyncio.create_task(
                     self._ask(row, national_id, request_id, copy, calls, batch)
                 )
-            outcomes = await self._by_the_deadline(tasks, cached)
+            outcomes = await by_the_deadline(tasks, cached, self.deadline_seconds)
             failed = {
                 key: why
                 for key in claimed & tasks.keys()
@@ -272,31 +271,6 @@ class EntitlementsService:
             await self._keep(calls, citizen_id, caller, batch, failed, holds)
         finally:
             self.fanouts -= 1
-        return outcomes
-
-    async def _by_the_deadline(
-        self, tasks: dict[int, asyncio.Task[Outcome]], cached: dict[int, Cached]
-    ) -> dict[int, Outcome]:
-        """Each task's outcome, once all are done or the page's deadline has passed."""
-        done, pending = await asyncio.wait(tasks.values(), timeout=self.deadline_seconds)
-        for task in pending:
-            task.cancel()
-        if pending:  # let each cancelled call note itself as timed out
-            await asyncio.wait(pending)
-        outcomes: dict[int, Outcome] = {}
-        for connector_id, task in tasks.items():
-            if task in done and task.exception() is None:
-                outcomes[connector_id] = task.result()
-            elif task in done:  # a bug of ours, not the agency's doing
-                _log.error("entitlements_failed", connector_id=connector_id, exc_info=task.exception())
-                outcomes[connector_id] = ("unavailable", None, None, "internal")
-            else:  # past the deadline; as when the agency fails, its last answer (dated) if we have one
-                copy = cached.get(connector_id)
-                outcomes[connector_id] = (
-                    ("stale", copy.fetched_at, copy.answer, "timeout")
-                    if copy
-                    else ("unavailable", None, None, "timeout")
-                )
         return outcomes
 
     async def _ask(
@@ -316,11 +290,18 @@ class EntitlementsService:
             return ("unavailable", None, None, failure.kind)
         return ("fresh", time.time(), answer, None)
 
+    def _target(self, row: ActiveConnector) -> ConnectorTarget:
+        """Made once per row this process holds (a changed connector is a new row)."""
+        held = self._targets.get(row.id)
+        if held is None or held[0] is not row:
+            held = self._targets[row.id] = (row, target_from_row(row, self._cipher))
+        return held[1]
+
     async def _call(
         self, row: ActiveConnector, national_id: str, request_id: str, calls: list[_Call], batch: CallBatch
     ) -> EntitlementsResponse:
         """Ask the agency, noting the call in ``calls``; what it leads to is kept by ``_keep``."""
-        target = target_from_row(row, self._cipher)
+        target = self._target(row)
         try:
             answer = await self._client.entitlements(
                 target, national_id, row.purpose_en, request_id, batch=batch
