@@ -3,7 +3,7 @@
 What start-up builds (modules, routes, schemas, pools) lives as long as the process; unfrozen, every
 full collection walked it again. A burst of requests (an uncached entitlements page has eight agency
 calls in flight, each with its tasks, timers and buffers) then set off collection after collection:
-40% of such a page's CPU. Frozen, and collected less often, it was a tenth of that. Cycles still get
+40% of such a page's CPU. Frozen, and collected less often: about a tenth of it. Cycles still get
 collected, only in larger batches (a few MB of garbage at most).
 """
 
