@@ -36,6 +36,7 @@ from backend.connectors.contract import (
     RelationshipAnswer,
     RelationshipRequest,
 )
+from backend.connectors.limit import Limit
 from backend.connectors.tls import tls_context
 from backend.core.outbound import (
     AnswerTooLarge,
@@ -116,9 +117,7 @@ class ConnectorClient:
         self.redis = redis_client
         self.breaker = CircuitBreaker(redis_client)
         self._outbound = outbound
-        self._limits: defaultdict[int, asyncio.Semaphore] = defaultdict(
-            lambda: asyncio.Semaphore(per_agency_concurrency)
-        )
+        self._limits: defaultdict[int, Limit] = defaultdict(lambda: Limit(per_agency_concurrency))
         self._tls: dict[int, tuple[str, ssl.SSLContext]] = {}
 
     async def entitlements(
