@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import msgspec
 
-from backend.connectors.schemas import AccessKind, AgencyName, ConnectorRow, DataAccessView, Said
+from backend.connectors.schemas import AccessKind, AgencyName, DataAccessView, Said
 from backend.core.db import Db
 from backend.core.partitions import Partitioned
 
@@ -97,35 +97,6 @@ async def record_staff_look(
         fields=fields,
         outcome="ok",
         detail=detail,
-    )
-
-
-async def record_accesses(
-    db: Db,
-    *,
-    citizen_id: str,
-    actor_kind: str,
-    actor_id: str | None,
-    calls: list[tuple[ConnectorRow, str, Said | None]],
-) -> None:
-    """One record per call to a connector: (connector, outcome, detail), for its declared purpose."""
-    await db.executemany(
-        _INSERT_ACCESS,
-        [
-            _access(
-                citizen_id,
-                row.agency_id,
-                row.id,
-                "agency_call",
-                actor_kind,
-                actor_id,
-                Said(row.purpose_th, row.purpose_en),
-                [Said(*pair) for pair in zip(row.fields_th, row.fields_en, strict=True)],
-                outcome,
-                detail,
-            )
-            for row, outcome, detail in calls
-        ],
     )
 
 

@@ -1,4 +1,4 @@
-"""A citizen's answers from each connector: as kept in Redis between pages, and as the page shows them.
+"""A citizen's answers from each connector as kept in Redis between pages (the page they make: ``page``).
 
 Two keys per citizen and connector, in the citizen's slot (``citizen_key``: their session's, so that a
 page reads its session and every copy in one MGET, ``backend.identity.auth``): the cached copy of the
@@ -12,27 +12,27 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import datetime as dt
 import hashlib
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
 import msgspec
 import redis.asyncio
+import structlog
+from redis.asyncio.client import Pipeline
 
-from backend.connectors.answers_queries import KeptAnswer
-from backend.connectors.client import PLAIN_REASONS
-from backend.connectors.contract import CheckedEntitlement, CheckedResponse, EntitlementsResponse
+from backend.connectors.answers_queries import KeptAnswer, kept_answers
+from backend.connectors.contract import CheckedResponse, EntitlementsResponse
 from backend.connectors.schemas import (
     ActiveConnector,
-    AgencyResult,
     ConsentView,
-    EntitlementView,
     ResultState,
 )
+from backend.core.db import Db
 from backend.identity.sessions import citizen_key
+
+_log = structlog.get_logger(__name__)
 
 
 def copy_key(connector_id: int, citizen_id: str) -> str:
@@ -121,6 +121,19 @@ def kept_copy(kept: KeptAnswer, row: ActiveConnector, now: float) -> Cached | No
     return None
 
 
+async def kept_copies(
+    db: Db, citizen_id: str, missing: list[ActiveConnector], consents: dict[int, ConsentView], now: float
+) -> dict[int, Cached]:
+    """Answers past their fresh time, from PostgreSQL: only for connectors Redis had no copy of and
+    the citizen may be shown (a citizen within every cache lifetime costs no query)."""
+    wanted = {row.id: row for row in missing if not (row.consent_required and row.id not in consents)}
+    if not wanted:
+        return {}
+    kept = await kept_answers(db, citizen_id, list(wanted))
+    copies = {answer.connector_id: kept_copy(answer, wanted[answer.connector_id], now) for answer in kept}
+    return {connector_id: copy for connector_id, copy in copies.items() if copy is not None}
+
+
 @dataclass(frozen=True, slots=True)
 class Hold:
     until: float
@@ -138,6 +151,32 @@ def _hold_from(raw: bytes | str | None) -> Hold | None:
 
 def is_fresh(copy: Cached, row: ActiveConnector, now: float) -> bool:
     return now - copy.fetched_at < int(row.cache_seconds)
+
+
+async def by_the_deadline(
+    tasks: dict[int, asyncio.Task[Outcome]], cached: dict[int, Cached], deadline_seconds: float
+) -> dict[int, Outcome]:
+    """Each task's outcome, once all are done or the page's deadline has passed."""
+    done, pending = await asyncio.wait(tasks.values(), timeout=deadline_seconds)
+    for task in pending:
+        task.cancel()
+    if pending:  # let each cancelled call note itself as timed out
+        await asyncio.wait(pending)
+    outcomes: dict[int, Outcome] = {}
+    for connector_id, task in tasks.items():
+        if task in done and task.exception() is None:
+            outcomes[connector_id] = task.result()
+        elif task in done:  # a bug of ours, not the agency's doing
+            _log.error("entitlements_failed", connector_id=connector_id, exc_info=task.exception())
+            outcomes[connector_id] = ("unavailable", None, None, "internal")
+        else:  # past the deadline; as when the agency fails, its last answer (dated) if we have one
+            copy = cached.get(connector_id)
+            outcomes[connector_id] = (
+                ("stale", copy.fetched_at, copy.answer, "timeout")
+                if copy
+                else ("unavailable", None, None, "timeout")
+            )
+    return outcomes
 
 
 def as_held(copy: Cached | None, row: ActiveConnector, hold: Hold | None) -> Outcome:
@@ -201,18 +240,21 @@ class AnswerStore:
         holds.update(dict.fromkeys(free, Hold(until)))  # one lost to a request just before: about as long
         return {connector_id for connector_id, claimed in zip(free, won, strict=True) if claimed}
 
-    async def note_failures(
-        self, failures: dict[int, str], holds: dict[int, Hold], citizen_id: str, cooldown_seconds: int
+    @staticmethod
+    def note_failures(
+        pipe: Pipeline,
+        failures: Mapping[int, str],
+        holds: Mapping[int, Hold],
+        citizen_id: str,
+        cooldown_seconds: int,
     ) -> None:
         """Why each claimed call brought no answer, on its hold: the citizen's other requests within the
         cool-down say so rather than wait for an answer that is not coming."""
-        if not failures or cooldown_seconds <= 0:
+        if cooldown_seconds <= 0:
             return
-        async with self._redis.pipeline(transaction=False) as pipe:
-            for connector_id, why in failures.items():
-                value = f"{holds[connector_id].until:.3f} {why}"
-                pipe.set(hold_key(connector_id, citizen_id), value, xx=True, keepttl=True)
-            await pipe.execute()
+        for connector_id, why in failures.items():
+            value = f"{holds[connector_id].until:.3f} {why}"
+            pipe.set(hold_key(connector_id, citizen_id), value, xx=True, keepttl=True)
 
     async def await_copy(self, row: ActiveConnector, citizen_id: str, deadline_seconds: float) -> Outcome:
         """Another of the citizen's requests is asking this agency now (two tabs, a language switch):
@@ -227,140 +269,12 @@ class AnswerStore:
                 return as_held(copy, row, hold)
         return as_held(None, row, None)
 
-    async def keep(
-        self, answered: list[tuple[ActiveConnector, float, EntitlementsResponse]], citizen_id: str
+    @staticmethod
+    def keep(
+        pipe: Pipeline, answered: list[tuple[ActiveConnector, float, EntitlementsResponse]], citizen_id: str
     ) -> None:
         """Each answer as the connector's cached copy, while it is fresh."""
-        async with self._redis.pipeline(transaction=False) as pipe:
-            for row, at, answer in answered:
-                copy = msgspec.json.encode(_Checking(fetched_at=at, answer=answer))
-                _note_checked(_digest(copy))
-                pipe.set(copy_key(row.id, citizen_id), copy, ex=row.cache_seconds + _REDIS_GRACE_SECONDS)
-            await pipe.execute()
-
-
-# --- what the page shows --------------------------------------------------------------------------
-
-
-_COOLING_STALE = ("ข้อมูลล่าสุดที่มี", "The latest we have.")
-_COOLING = (
-    "เพิ่งสอบถามหน่วยงานนี้ไปเมื่อครู่ โปรดลองใหม่อีกครั้งในไม่ช้า",
-    "We asked this agency moments ago; please try again shortly.",
-)
-_REASONS: dict[str, tuple[str, str]] = {
-    **PLAIN_REASONS,
-    "consent": ("ต้องได้รับความยินยอมจากท่านก่อน", "This agency needs your consent before we ask it."),
-    "refreshing": ("ข้อมูลล่าสุดที่มี กำลังปรับปรุง", "The latest we have; refreshing now."),
-    "busy": (
-        "ข้อมูลล่าสุดที่มี ขณะนี้มีผู้ใช้จำนวนมาก จะปรับปรุงเมื่อท่านเปิดหน้านี้อีกครั้ง",
-        "The latest we have: many people are checking right now; it is updated when you come back.",
-    ),
-}
-"""Why a connector's answer is not fresh, in Thai and English (the plain reasons of a failed call too)."""
-
-
-_RESULTS_MAX = 4_096
-_results_of: dict[tuple[Any, ...], tuple[ActiveConnector, Answer | None, AgencyResult]] = {}
-"""A connector's part of the page, by everything it is made of but its age: a page shown again
-(its rows and answers the same objects: ``_decoded``) only updates the age. Each entry holds its row
-and answer, so their ids are not reused."""
-
-
-def agency_result(
-    row: ActiveConnector, outcome: Outcome, language: str, consent: ConsentView | None, hold: Hold | None
-) -> AgencyResult:
-    state, fetched_at, answer, why = outcome
-    key = (
-        id(row),
-        id(answer),
-        language,
-        state,
-        fetched_at,
-        why,
-        consent.id if consent else None,
-        consent.expires_at if consent else None,
-        hold.until if hold else None,
-    )
-    if (known := _results_of.get(key)) is None:
-        if len(_results_of) >= _RESULTS_MAX:
-            _results_of.clear()
-        known = _results_of[key] = (row, answer, _agency_result(row, outcome, language, consent, hold))
-    result = known[2]
-    if fetched_at:
-        return msgspec.structs.replace(result, age_seconds=int(time.time() - fetched_at))
-    return result
-
-
-def _agency_result(
-    row: ActiveConnector, outcome: Outcome, language: str, consent: ConsentView | None, hold: Hold | None
-) -> AgencyResult:
-    state, fetched_at, answer, why = outcome
-    index = 0 if language == "th" else 1
-    english = language == "en"
-    agency_name = row.agency_name_en if english else row.agency_name_th
-    if why == "cooling":
-        reason: str | None = _COOLING_STALE[index] if state == "stale" else _COOLING[index]
-    else:
-        texts = _REASONS.get(why) if why else None
-        reason = texts[index] if texts else None
-    entitlements = _views(answer, row.agency_code, agency_name, language) if answer else []
-    return AgencyResult(
-        agency_code=row.agency_code,
-        agency_name=agency_name,
-        connector_id=row.id,
-        connector_title=row.title_en if english else row.title_th,
-        state=state,
-        as_of=dt.datetime.fromtimestamp(fetched_at, tz=dt.UTC) if fetched_at else None,
-        age_seconds=int(time.time() - fetched_at) if fetched_at else None,
-        reason=reason,
-        consent_required=row.consent_required,
-        consent_given=consent is not None,
-        purpose=row.purpose_en if english else row.purpose_th,
-        fields=row.fields_en if english else row.fields_th,
-        consent_days=row.consent_days,
-        consent_id=consent.id if consent else None,
-        consent_expires_at=consent.expires_at if consent else None,
-        entitlements=entitlements,
-        refresh_available_at=dt.datetime.fromtimestamp(hold.until, tz=dt.UTC) if hold else None,
-    )
-
-
-_VIEWS_MAX = 4_096
-_views_of: dict[tuple[int, str, str, str], tuple[Answer, list[EntitlementView]]] = {}
-"""An answer's entitlements as a page shows them, per language and agency name: a copy read again
-(``_decoded``: the same answer) is not shown anew. Each entry holds its answer, so its id is not reused."""
-
-
-def _views(answer: Answer, agency_code: str, agency_name: str, language: str) -> list[EntitlementView]:
-    key = (id(answer), agency_code, agency_name, language)
-    if (known := _views_of.get(key)) is not None:
-        return known[1]
-    views = [
-        _entitlement_view(entitlement, agency_code, agency_name, language)
-        for entitlement in answer.entitlements
-    ]
-    views.sort(key=lambda view: view.status != "eligible_not_enrolled")
-    if len(_views_of) >= _VIEWS_MAX:
-        _views_of.clear()
-    _views_of[key] = (answer, views)
-    return views
-
-
-def _entitlement_view(
-    entitlement: CheckedEntitlement, agency_code: str, agency_name: str, language: str
-) -> EntitlementView:
-    english = language == "en"
-    return EntitlementView(
-        agency_code=agency_code,
-        agency_name=agency_name,
-        scheme_id=entitlement.scheme_id,
-        scheme_name=entitlement.scheme_name_en if english else entitlement.scheme_name_th,
-        kind=entitlement.kind,
-        status=entitlement.status,
-        amount_satang=entitlement.amount_satang,
-        period=entitlement.period,
-        next_payment_date=entitlement.next_payment_date,
-        details=entitlement.details_en if english else entitlement.details_th,
-        how_to_claim=entitlement.how_to_claim_en if english else entitlement.how_to_claim_th,
-        url=entitlement.url,
-    )
+        for row, at, answer in answered:
+            copy = msgspec.json.encode(_Checking(fetched_at=at, answer=answer))
+            _note_checked(_digest(copy))
+            pipe.set(copy_key(row.id, citizen_id), copy, ex=row.cache_seconds + _REDIS_GRACE_SECONDS)

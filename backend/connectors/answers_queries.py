@@ -1,11 +1,12 @@
 """SQL of the answers kept in PostgreSQL: each citizen's last answer per connector, for the day it may be
-shown stale once Redis's fresh copy has expired (migration 0033)."""
+shown stale once Redis's fresh copy has expired (migration 0033). A page's calls write them with the
+rest of what they lead to (``page_queries``)."""
 
 from __future__ import annotations
 
 import msgspec
 
-from backend.core.db import Connection, Db
+from backend.core.db import Db
 
 
 class KeptAnswer(msgspec.Struct, frozen=True, kw_only=True):
@@ -14,27 +15,6 @@ class KeptAnswer(msgspec.Struct, frozen=True, kw_only=True):
     """Epoch seconds, as the Redis copy has it."""
     answer: str
     """The answer as JSON, decoded against the contract's rules by the reader."""
-
-
-async def keep_answers(
-    connection: Connection, citizen_id: str, answered: list[tuple[int, float, str]]
-) -> None:
-    """Each (connector, fetched at, answer JSON) in place of the citizen's previous one; an older answer
-    (a slow background refresh finishing last) never replaces a newer one."""
-    await connection.execute(
-        """
-        INSERT INTO entitlement_answers AS kept (citizen_id, connector_id, fetched_at, answer)
-        SELECT $1::uuid, connector_id, to_timestamp(fetched_at), answer::jsonb
-        FROM unnest($2::bigint[], $3::float8[], $4::text[]) AS a(connector_id, fetched_at, answer)
-        ON CONFLICT (citizen_id, connector_id) DO UPDATE
-            SET fetched_at = excluded.fetched_at, answer = excluded.answer
-            WHERE kept.fetched_at <= excluded.fetched_at
-        """,
-        citizen_id,
-        [connector_id for connector_id, _, _ in answered],
-        [at for _, at, _ in answered],
-        [answer for _, _, answer in answered],
-    )
 
 
 async def kept_answers(db: Db, citizen_id: str, connector_ids: list[int]) -> list[KeptAnswer]:

@@ -26,8 +26,8 @@ from typing import Literal
 import aiohttp
 import msgspec
 import redis.asyncio
-import structlog
 
+from backend.connectors.breaker import CallBatch, CircuitBreaker
 from backend.connectors.contract import (
     ApplicationAccepted,
     ApplicationSubmission,
@@ -36,6 +36,7 @@ from backend.connectors.contract import (
     RelationshipAnswer,
     RelationshipRequest,
 )
+from backend.connectors.limit import Limit
 from backend.connectors.tls import tls_context
 from backend.core.outbound import (
     AnswerTooLarge,
@@ -44,18 +45,10 @@ from backend.core.outbound import (
     refused_by_resolver,
 )
 
-_log = structlog.get_logger(__name__)
-
 FailureKind = Literal[
     "timeout", "unreachable", "error_status", "bad_answer", "breaker_open", "refused_destination"
 ]
 _RETRYABLE_STATUSES = frozenset({502, 503, 504})
-_BREAKER_KEY = "breaker:{}"
-_LATENCY_KEY = "connector-latency:{}"
-LATENCY_SAMPLES = 100
-"""How many recent answered calls' durations are kept per connector (Redis: rebuilt by the calls)."""
-_BREAKER_FAILURES = 5
-_BREAKER_OPEN_SECONDS = 30
 # A success resets the failure count when this call saw failures before it began; other concurrent
 # successes reset it now and then too, so failures scattered among many successes never add up to
 # "five in a row" (one Redis write per success would be the exact, costlier alternative).
@@ -111,41 +104,6 @@ class ConnectorTarget:
     """Changes whenever the certificate, key or CA change (the TLS context is rebuilt then)."""
 
 
-class CircuitBreaker:
-    """Per connector, shared by every replica: after ``_BREAKER_FAILURES`` failures in a row the
-    breaker opens for ``_BREAKER_OPEN_SECONDS``; then one call is let through (half-open) and its
-    outcome closes or reopens it."""
-
-    def __init__(self, redis_client: redis.asyncio.Redis) -> None:
-        self._redis = redis_client
-
-    async def allows(self, connector_id: int) -> tuple[bool, bool]:
-        """(may call now, has recent failures)."""
-        failures, opened_until = await self._redis.hmget(
-            _BREAKER_KEY.format(connector_id), "failures", "open_until"
-        )
-        return (opened_until is None or float(opened_until) <= time.time()), failures is not None
-
-    async def state(self, connector_id: int) -> str:
-        key = _BREAKER_KEY.format(connector_id)
-        values = await self._redis.hmget(key, "failures", "open_until")
-        failures, open_until = (int(values[0] or 0), float(values[1] or 0))
-        if open_until > time.time():
-            return "open"
-        return "half-open" if failures >= _BREAKER_FAILURES else "closed"
-
-    async def succeeded(self, connector_id: int) -> None:
-        await self._redis.delete(_BREAKER_KEY.format(connector_id))
-
-    async def failed(self, connector_id: int) -> None:
-        key = _BREAKER_KEY.format(connector_id)
-        failures = int(await self._redis.hincrby(key, "failures", 1))
-        if failures >= _BREAKER_FAILURES:
-            await self._redis.hset(key, "open_until", str(time.time() + _BREAKER_OPEN_SECONDS))
-            _log.warning("connector_breaker_open", connector_id=connector_id, failures=failures)
-        await self._redis.expire(key, 3600)
-
-
 class ConnectorClient:
     """Connector calls over the platform's vetted client (``outbound``, owned by the caller)."""
 
@@ -159,17 +117,24 @@ class ConnectorClient:
         self.redis = redis_client
         self.breaker = CircuitBreaker(redis_client)
         self._outbound = outbound
-        self._limits: defaultdict[int, asyncio.Semaphore] = defaultdict(
-            lambda: asyncio.Semaphore(per_agency_concurrency)
-        )
+        self._limits: defaultdict[int, Limit] = defaultdict(lambda: Limit(per_agency_concurrency))
         self._tls: dict[int, tuple[str, ssl.SSLContext]] = {}
 
     async def entitlements(
-        self, target: ConnectorTarget, national_id: str, purpose: str, request_id: str, *, probe: bool = False
+        self,
+        target: ConnectorTarget,
+        national_id: str,
+        purpose: str,
+        request_id: str,
+        *,
+        probe: bool = False,
+        batch: CallBatch | None = None,
     ) -> EntitlementsResponse:
         """The agency's answer for one citizen. A ``probe`` (the agency's own test from its console) is
-        made even while the breaker is open, and an answer closes it."""
-        allowed, had_failures = await self.breaker.allows(target.id)
+        made even while the breaker is open, and an answer closes it. One of a page's calls (``batch``)
+        takes its breaker as the page read it and leaves what it taught there for the page to write."""
+        reading = batch.readings.get(target.id) if batch else None
+        allowed, had_failures = reading or await self.breaker.allows(target.id)
         if not allowed and not probe:
             raise ConnectorFailure("breaker_open")
         body = msgspec.json.encode(
@@ -178,7 +143,11 @@ class ConnectorClient:
         try:
             started = time.monotonic()
             raw = await self._request(target, "POST", "/v1/entitlements", body, request_id)
-            await self._note_latency(target.id, time.monotonic() - started)
+            milliseconds = round((time.monotonic() - started) * 1000)
+            if batch:
+                batch.latencies_ms.append((target.id, milliseconds))
+            else:
+                await self.breaker.note_latency(target.id, milliseconds)
             answer = msgspec.json.decode(raw, type=EntitlementsResponse)
         except ConnectorFailure as failure:
             if failure.kind != "refused_destination":
@@ -188,20 +157,15 @@ class ConnectorClient:
             await self.breaker.failed(target.id)
             raise ConnectorFailure("bad_answer", str(exc)[:200]) from exc
         if probe or had_failures or random.random() < _RESET_SAMPLE:  # noqa: S311 (sampling, not secrecy)
-            await self.breaker.succeeded(target.id)
+            if batch:
+                batch.successes.add(target.id)
+            else:
+                await self.breaker.succeeded(target.id)
         return answer
-
-    async def _note_latency(self, connector_id: int, seconds: float) -> None:
-        key = _LATENCY_KEY.format(connector_id)
-        async with self.redis.pipeline(transaction=False) as pipe:
-            pipe.lpush(key, round(seconds * 1000))
-            pipe.ltrim(key, 0, LATENCY_SAMPLES - 1)
-            pipe.expire(key, 86_400)
-            await pipe.execute()
 
     async def latencies_ms(self, connector_id: int) -> list[int]:
         """The durations of its most recent answered calls, newest first."""
-        return [int(value) for value in await self.redis.lrange(_LATENCY_KEY.format(connector_id), 0, -1)]
+        return await self.breaker.latencies_ms(connector_id)
 
     async def submit_application(
         self, target: ConnectorTarget, submission: ApplicationSubmission

@@ -29,34 +29,34 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 import msgspec
-import structlog
 from litestar.datastructures import State
 
-from backend.connectors import access_log, answers_queries, queries
+from backend.connectors import page_queries, queries
 from backend.connectors.answers import (
     AnswerStore,
     Cached,
+    Hold,
     Outcome,
-    agency_result,
     as_held,
+    by_the_deadline,
     is_fresh,
-    kept_copy,
+    kept_copies,
 )
-from backend.connectors.client import PLAIN_REASONS, ConnectorClient, ConnectorFailure
+from backend.connectors.breaker import CallBatch
+from backend.connectors.client import PLAIN_REASONS, ConnectorClient, ConnectorFailure, ConnectorTarget
 from backend.connectors.contract import EntitlementsResponse
-from backend.connectors.schemas import ActiveConnector, ConnectorRow, ConsentView, EntitlementsPage, Said
+from backend.connectors.page import page_of
+from backend.connectors.schemas import ActiveConnector, ConnectorRow, EntitlementsPage, Said
 from backend.connectors.targets import target_from_row
 from backend.core.crypto import NationalIdCipher
 from backend.core.dates import THAILAND, age_on
 from backend.core.db import Pool
 from backend.core.errors import ServiceUnavailable
 from backend.core.shared import LocalCopy, Shared
-from backend.core.tasks import TaskKind, unit_of_work
+from backend.core.tasks import TaskKind, dispatch
 
 if TYPE_CHECKING:
     from saq.queue.base import Queue
-
-_log = structlog.get_logger(__name__)
 
 CONNECTORS_TOPIC = "connectors"
 _BUSY_RETRY_AFTER_SECONDS = 5
@@ -132,6 +132,7 @@ class EntitlementsService:
         self._refreshing: set[asyncio.Task[None]] = set()
         self._shared = shared
         self._connectors: LocalCopy[list[ActiveConnector]] = shared.copy(CONNECTORS_TOPIC)
+        self._targets: dict[int, tuple[ActiveConnector, ConnectorTarget]] = {}
 
     async def _active_connectors(self) -> list[ActiveConnector]:
         """The list changes only when an agency registers, changes or disables a connector: kept in
@@ -143,8 +144,9 @@ class EntitlementsService:
         await self._shared.changed(CONNECTORS_TOPIC)
 
     def forget_connectors(self) -> None:
-        """This process reads them again (tests that change them in the database directly)."""
+        """This process reads them, and their breakers, again (tests that change them directly)."""
         self._connectors.drop()
+        self._client.breaker.forget()
 
     async def circuit(self, connector_id: int) -> str:
         """The connector's circuit breaker, as every replica sees it: closed, open or half-open."""
@@ -185,8 +187,8 @@ class EntitlementsService:
             await self._answers.read(connectors, citizen_id, prefetched or {}) if connectors else ({}, {})
         )
         now = time.time()
-        cached |= await self._kept(
-            citizen_id, [row for row in connectors if row.id not in cached], consents, now
+        cached |= await kept_copies(
+            self._pool, citizen_id, [row for row in connectors if row.id not in cached], consents, now
         )
         wanted = [  # what would reach an agency: a refresh, or a copy stale or missing
             row.id
@@ -208,9 +210,10 @@ class EntitlementsService:
             busy = False
         claimed = await self._answers.claim(wanted, holds, citizen_id, self.refresh_cooldown_seconds)
         request_id = uuid.uuid4().hex if claimed else ""  # only calls made now carry it
-        calls: list[_Call] = []
         outcomes: dict[int, Outcome] = {}
         tasks: dict[int, asyncio.Task[Outcome]] = {}
+        asked: list[tuple[ActiveConnector, Cached | None]] = []
+        in_background: list[ActiveConnector] = []
         for row in connectors:
             copy, hold = cached.get(row.id), holds.get(row.id)
             if row.consent_required and row.id not in consents:
@@ -225,77 +228,49 @@ class EntitlementsService:
             elif row.id not in claimed:  # a fresh copy, or asked within the cool-down: what we have
                 outcomes[row.id] = as_held(copy, row, hold)
             elif copy and not refresh:
-                self._refresh_in_background(row, citizen_id, national_id, caller, request_id)
+                in_background.append(row)
                 outcomes[row.id] = ("stale", copy.fetched_at, copy.answer, "refreshing")
-            else:  # only what must reach an agency costs a task
-                tasks[row.id] = asyncio.create_task(self._ask(row, national_id, request_id, copy, calls))
-        if tasks:
-            self.fanouts += 1
-            try:
-                outcomes |= await self._by_the_deadline(tasks, cached)
-                await self._keep(calls, citizen_id, caller)
-            finally:
-                self.fanouts -= 1
-            failed = {key: outcomes[key] for key in claimed & tasks.keys() if outcomes[key][0] != "fresh"}
-            await self._answers.note_failures(
-                {key: why for key, (*_, why) in failed.items() if why},
-                holds,
-                citizen_id,
-                self.refresh_cooldown_seconds,
+            else:
+                asked.append((row, copy))
+        if in_background:
+            self._refresh_in_background(in_background, citizen_id, national_id, caller, request_id)
+        if tasks or asked:
+            outcomes |= await self._fan_out(
+                asked, tasks, cached, claimed, holds, citizen_id, national_id, caller, request_id
             )
-        results = [
-            agency_result(row, outcomes[row.id], language, consents.get(row.id), holds.get(row.id))
-            for row in connectors
-        ]
-        claimable = [
-            entitlement
-            for result in results
-            for entitlement in result.entitlements
-            if entitlement.status == "eligible_not_enrolled" and entitlement.kind == "benefit"
-        ]
-        later = [result.refresh_available_at for result in results if result.refresh_available_at]
-        return EntitlementsPage(
-            language=language,
-            eligible_not_enrolled=claimable,
-            agencies=results,
-            refresh_available_at=max(later, default=None),
-        )
+        return page_of(connectors, outcomes, language, consents, holds)
 
-    async def _kept(
-        self, citizen_id: str, missing: list[ActiveConnector], consents: dict[int, ConsentView], now: float
-    ) -> dict[int, Cached]:
-        """Answers past their fresh time, from PostgreSQL: only for connectors Redis had no copy of and
-        the citizen may be shown (a citizen within every cache lifetime costs no query)."""
-        wanted = {row.id: row for row in missing if not (row.consent_required and row.id not in consents)}
-        if not wanted:
-            return {}
-        kept = await answers_queries.kept_answers(self._pool, citizen_id, list(wanted))
-        copies = {answer.connector_id: kept_copy(answer, wanted[answer.connector_id], now) for answer in kept}
-        return {connector_id: copy for connector_id, copy in copies.items() if copy is not None}
-
-    async def _by_the_deadline(
-        self, tasks: dict[int, asyncio.Task[Outcome]], cached: dict[int, Cached]
+    async def _fan_out(
+        self,
+        asked: list[tuple[ActiveConnector, Cached | None]],
+        tasks: dict[int, asyncio.Task[Outcome]],
+        cached: dict[int, Cached],
+        claimed: set[int],
+        holds: dict[int, Hold],
+        citizen_id: str,
+        national_id: str,
+        caller: Caller,
+        request_id: str,
     ) -> dict[int, Outcome]:
-        """Each task's outcome, once all are done or the page's deadline has passed."""
-        done, pending = await asyncio.wait(tasks.values(), timeout=self.deadline_seconds)
-        for task in pending:
-            task.cancel()
-        if pending:  # let each cancelled call note itself as timed out
-            await asyncio.wait(pending)
-        outcomes: dict[int, Outcome] = {}
-        for connector_id, task in tasks.items():
-            if task in done and task.exception() is None:
-                outcomes[connector_id] = task.result()
-            elif task in done:  # a bug of ours, not the agency's doing
-                _log.error("entitlements_failed", connector_id=connector_id, exc_info=task.exception())
-                outcomes[connector_id] = ("unavailable", None, None, "internal")
-            else:  # past the deadline; as when the agency fails, its last answer (dated) if we have one
-                copy = cached.get(connector_id)
-                outcomes[connector_id] = (
-                    ("stale", copy.fetched_at, copy.answer, "timeout")
-                    if copy
-                    else ("unavailable", None, None, "timeout")
+        """The outcomes of ``asked`` (a call each) and of ``tasks`` (another request's calls awaited), by
+        the page's deadline, and everything the calls lead to kept."""
+        self.fanouts += 1
+        try:
+            calls: list[_Call] = []
+            batch = CallBatch(await self._client.breaker.readings([row.id for row, _ in asked]))
+            for row, copy in asked:  # only what must reach an agency costs a task
+                tasks[row.id] = asyncio.create_task(
+                    self._ask(row, national_id, request_id, copy, calls, batch)
                 )
+            outcomes = await by_the_deadline(tasks, cached, self.deadline_seconds)
+            failed = {
+                key: why
+                for key in claimed & tasks.keys()
+                if (why := outcomes[key][3]) and outcomes[key][0] != "fresh"
+            }
+            await self._keep(calls, citizen_id, caller, batch, failed, holds)
+        finally:
+            self.fanouts -= 1
         return outcomes
 
     async def _ask(
@@ -305,22 +280,32 @@ class EntitlementsService:
         request_id: str,
         copy: Cached | None,
         calls: list[_Call],
+        batch: CallBatch,
     ) -> Outcome:
         try:
-            answer = await self._call(row, national_id, request_id, calls)
+            answer = await self._call(row, national_id, request_id, calls, batch)
         except ConnectorFailure as failure:
             if copy:
                 return ("stale", copy.fetched_at, copy.answer, failure.kind)
             return ("unavailable", None, None, failure.kind)
         return ("fresh", time.time(), answer, None)
 
+    def _target(self, row: ActiveConnector) -> ConnectorTarget:
+        """Made once per row this process holds (a changed connector is a new row)."""
+        held = self._targets.get(row.id)
+        if held is None or held[0] is not row:
+            held = self._targets[row.id] = (row, target_from_row(row, self._cipher))
+        return held[1]
+
     async def _call(
-        self, row: ActiveConnector, national_id: str, request_id: str, calls: list[_Call]
+        self, row: ActiveConnector, national_id: str, request_id: str, calls: list[_Call], batch: CallBatch
     ) -> EntitlementsResponse:
         """Ask the agency, noting the call in ``calls``; what it leads to is kept by ``_keep``."""
-        target = target_from_row(row, self._cipher)
+        target = self._target(row)
         try:
-            answer = await self._client.entitlements(target, national_id, row.purpose_en, request_id)
+            answer = await self._client.entitlements(
+                target, national_id, row.purpose_en, request_id, batch=batch
+            )
         except ConnectorFailure as failure:
             if failure.kind != "breaker_open":  # an open breaker means no call reached the agency
                 outcome = {"timeout": "timeout", "refused_destination": "refused"}.get(failure.kind, "failed")
@@ -332,51 +317,58 @@ class EntitlementsService:
         calls.append(_Call(row, "ok", None, answer))
         return answer
 
-    async def _keep(self, calls: list[_Call], citizen_id: str, caller: Caller) -> None:
-        """Everything the calls of one page lead to, in one transaction before the page is answered:
-        a data-access record per call, each answer's statuses (and a task telling the citizen of a
-        scheme they newly may claim), then the answers cached."""
-        if not calls:
-            return
-        async with unit_of_work(self._pool, self._queue) as work:
-            await access_log.record_accesses(
-                work.connection,
+    async def _keep(
+        self,
+        calls: list[_Call],
+        citizen_id: str,
+        caller: Caller,
+        batch: CallBatch,
+        failed: Mapping[int, str] | None = None,
+        holds: Mapping[int, Hold] | None = None,
+    ) -> None:
+        """Everything the calls of one page lead to, before the page is answered: in one statement, a
+        data-access record per call, the answers kept with their statuses, and a task telling the
+        citizen of a scheme they newly may claim (queued once written); then, in one Redis round trip,
+        the answers cached, why each ``failed`` call brought none (on its hold) and what the calls
+        taught the breakers (``batch``)."""
+        answered = [(call.row, call.at, call.answer) for call in calls if call.answer is not None]
+        if calls:
+            told = await page_queries.keep_calls(
+                self._pool,
                 citizen_id=citizen_id,
                 actor_kind=caller.kind,
                 actor_id=caller.id,
                 calls=[(call.row, call.outcome, call.detail) for call in calls],
+                answered=answered,
+                newly_eligible=NEWLY_ELIGIBLE_TASK,
             )
-            answered = [(call.row, call.at, call.answer) for call in calls if call.answer is not None]
-            if answered:
-                await answers_queries.keep_answers(
-                    work.connection,
-                    citizen_id,
-                    [(row.id, at, msgspec.json.encode(answer).decode()) for row, at, answer in answered],
-                )
-                newly_eligible = await queries.replace_entitlement_states(
-                    work.connection,
-                    citizen_id=citizen_id,
-                    answers=[(row.id, row.agency_id, answer.entitlements) for row, _, answer in answered],
-                )
-                citizen = uuid.UUID(citizen_id)
-                await work.add_tasks(
-                    NEWLY_ELIGIBLE_TASK,
-                    [
-                        (NewlyEligible(citizen, connector_id, scheme), None)
-                        for connector_id, scheme in newly_eligible
-                    ],
-                )
-        if answered:
-            await self._answers.keep(answered, citizen_id)
+            await dispatch(self._queue, told)
+        async with self._client.redis.pipeline(transaction=False) as pipe:
+            AnswerStore.keep(pipe, answered, citizen_id)
+            if failed and holds is not None:
+                AnswerStore.note_failures(pipe, failed, holds, citizen_id, self.refresh_cooldown_seconds)
+            self._client.breaker.note(pipe, batch)
+            if len(pipe):
+                await pipe.execute()
 
     def _refresh_in_background(
-        self, row: ActiveConnector, citizen_id: str, national_id: str, caller: Caller, request_id: str
+        self,
+        rows: list[ActiveConnector],
+        citizen_id: str,
+        national_id: str,
+        caller: Caller,
+        request_id: str,
     ) -> None:
         async def refresh() -> None:
             calls: list[_Call] = []
-            with contextlib.suppress(ConnectorFailure):  # the stale copy stays; the failure is recorded
-                await self._call(row, national_id, request_id, calls)
-            await self._keep(calls, citizen_id, caller)
+            batch = CallBatch(await self._client.breaker.readings([row.id for row in rows]))
+
+            async def call(row: ActiveConnector) -> None:
+                with contextlib.suppress(ConnectorFailure):  # the stale copy stays; the failure is recorded
+                    await self._call(row, national_id, request_id, calls, batch)
+
+            await asyncio.gather(*(call(row) for row in rows))
+            await self._keep(calls, citizen_id, caller, batch)
 
         task = asyncio.create_task(refresh())
         self._refreshing.add(task)

@@ -11,7 +11,6 @@ from collections.abc import Sequence
 
 import msgspec
 
-from backend.connectors.contract import Entitlement
 from backend.connectors.schemas import ActiveConnector, ConnectorRow, ConsentView, NewConnector
 from backend.core.db import Connection, Db
 
@@ -209,83 +208,6 @@ async def withdraw_consent(connection: Connection, citizen_id: str, consent_id: 
             connector_id,
         )
     return True
-
-
-async def replace_entitlement_states(
-    connection: Connection, *, citizen_id: str, answers: list[tuple[int, int, list[Entitlement]]]
-) -> list[tuple[int, str]]:
-    """Each connector's latest answer (connector, agency, states) in place of its previous one, inside
-    a transaction; returns the (connector, scheme) pairs the citizen has newly become eligible for but
-    not enrolled in."""
-    # One replacement at a time per citizen, so that a change is seen exactly once.
-    await connection.execute(
-        "SELECT pg_advisory_xact_lock(hashtextextended('entitlement-states:' || $1::uuid::text, 0))",
-        citizen_id,
-    )
-    connector_ids = [connector_id for connector_id, _, _ in answers]
-    before = {
-        (row["connector_id"], row["scheme_id"]): row["status"]
-        for row in await connection.fetch(
-            "SELECT connector_id, scheme_id, status FROM entitlement_states "
-            "WHERE citizen_id = $1::uuid AND connector_id = ANY($2::bigint[])",
-            citizen_id,
-            connector_ids,
-        )
-    }
-    rows = [
-        (connector_id, agency_id, state) for connector_id, agency_id, states in answers for state in states
-    ]
-    await connection.execute(
-        """
-        WITH latest AS (
-            SELECT * FROM unnest($3::bigint[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[],
-                                 $9::text[], $10::text[])
-                AS s(connector_id, agency_id, scheme_id, status, scheme_name_th, scheme_name_en,
-                     how_to_claim_th, how_to_claim_en)
-        ), gone AS (
-            DELETE FROM entitlement_states e
-            WHERE e.citizen_id = $1::uuid AND e.connector_id = ANY($2::bigint[])
-              AND NOT EXISTS (
-                  SELECT 1 FROM latest l WHERE l.connector_id = e.connector_id AND l.scheme_id = e.scheme_id
-              )
-        )
-        INSERT INTO entitlement_states (citizen_id, connector_id, agency_id, scheme_id, status,
-                                        scheme_name_th, scheme_name_en, how_to_claim_th, how_to_claim_en)
-        SELECT DISTINCT ON (connector_id, scheme_id) $1::uuid, connector_id, agency_id, scheme_id, status,
-               scheme_name_th, scheme_name_en, how_to_claim_th, how_to_claim_en
-        FROM latest ORDER BY connector_id, scheme_id
-        ON CONFLICT (citizen_id, connector_id, scheme_id) DO UPDATE SET
-            status = EXCLUDED.status, scheme_name_th = EXCLUDED.scheme_name_th,
-            scheme_name_en = EXCLUDED.scheme_name_en, how_to_claim_th = EXCLUDED.how_to_claim_th,
-            how_to_claim_en = EXCLUDED.how_to_claim_en, seen_at = now(),
-            status_since = CASE WHEN entitlement_states.status = EXCLUDED.status
-                                THEN entitlement_states.status_since ELSE now() END
-        """,
-        citizen_id,
-        connector_ids,
-        [connector_id for connector_id, _, _ in rows],
-        [agency_id for _, agency_id, _ in rows],
-        *([getattr(state, key) for _, _, state in rows] for key in _STATE_KEYS),
-    )
-    return sorted(
-        {
-            (connector_id, state.scheme_id)
-            for connector_id, _, state in rows
-            if state.status == "eligible_not_enrolled"
-            and state.kind == "benefit"  # a fee-paying service is not news to tell a citizen of
-            and before.get((connector_id, state.scheme_id)) != state.status
-        }
-    )
-
-
-_STATE_KEYS = (
-    "scheme_id",
-    "status",
-    "scheme_name_th",
-    "scheme_name_en",
-    "how_to_claim_th",
-    "how_to_claim_en",
-)
 
 
 class CallCounts(msgspec.Struct, kw_only=True, frozen=True):

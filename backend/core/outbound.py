@@ -37,6 +37,8 @@ from aiohttp.abc import AbstractResolver, ResolveResult
 from multidict import CIMultiDictProxy
 
 _DNS_CACHE_SECONDS = 30
+_VETTED_SHAPES = 4096
+"""URLs whose shape this client has passed (the same few connector URLs, called again and again)."""
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
 DEFAULT_MAX_BYTES = 1024 * 1024
 
@@ -162,8 +164,9 @@ class OutboundClient:
         connect_timeout: float = 3.0,
         resolver: AbstractResolver | None = None,
     ) -> None:
-        self.allow_private = allow_private
+        self._allow_private = allow_private
         self._connect_timeout = connect_timeout
+        self._vetted_shapes: set[str] = set()
         self._session = aiohttp.ClientSession(
             connector=aiohttp.TCPConnector(
                 limit=0,  # callers bound what they have in flight (per agency, per push service)
@@ -177,11 +180,23 @@ class OutboundClient:
             trust_env=False,  # no proxy from the environment: the vetted address is the one used
         )
 
+    @property
+    def allow_private(self) -> bool:
+        """Fixed for the client's life (its resolver and remembered checks depend on it)."""
+        return self._allow_private
+
     async def aclose(self) -> None:
         await self._session.close()
 
     def check(self, url: str) -> None:
+        """``check_url_shape``, remembered for a URL that passed: it depends on nothing but the URL and
+        ``allow_private`` (the addresses are vetted at each connection, whatever this remembers)."""
+        if url in self._vetted_shapes:
+            return
         check_url_shape(url, allow_private=self.allow_private)
+        if len(self._vetted_shapes) >= _VETTED_SHAPES:
+            self._vetted_shapes.clear()  # crude but bounded: busy URLs are checked once more
+        self._vetted_shapes.add(url)
 
     async def request(
         self,

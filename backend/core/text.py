@@ -10,6 +10,7 @@ reserved as invisible, the fillers that draw nothing, and runs of variation sele
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator
 from typing import Any
@@ -48,8 +49,19 @@ def _refused(character: str) -> bool:
     return character in _BLANKS
 
 
+# Printable ASCII, newline, tab and the Thai block's assigned characters: none is refused (a unit test
+# checks each against the rules below). Text made of them only, nearly all text here, is passed at
+# once rather than character by character.
+_PLAIN = "\t\n\x20-\x7e\u0e01-\u0e3a\u0e3f-\u0e5b"
+_NOT_PLAIN = re.compile(f"[^{_PLAIN}]")
+
+
 def hidden_character(value: str) -> str | None:
     """The first character that has no place in shown text, as U+XXXX, or None."""
+    return None if _NOT_PLAIN.search(value) is None else _hidden_slowly(value)
+
+
+def _hidden_slowly(value: str) -> str | None:
     if value.isascii():  # the common case: only control characters to look for
         hidden = next((c for c in value if (c < " " or c == "\x7f") and c not in "\n\t"), None)
         return None if hidden is None else f"U+{ord(hidden):04X}"

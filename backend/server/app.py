@@ -36,6 +36,7 @@ from backend.connectors.entitlements import EntitlementsService, provide_entitle
 from backend.core.admission import InFlightLimit
 from backend.core.deadline import QueueDeadline
 from backend.core.errors import EXCEPTION_HANDLERS, ConfigurationError
+from backend.core.heap import long_lived_heap
 from backend.core.keyrings import parse_keyring
 from backend.core.logging import configure_logging
 from backend.core.metrics import REQUEST_METRICS
@@ -156,6 +157,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             app.state.genuine = Genuine(resources.pool, resources.queue, sealer, settings.public_url)
             seal_messages_with(sealer, pool=resources.pool)  # this app's messages, with this app's keys
             stack.callback(forget_pool, resources.pool)
+            stack.enter_context(long_lived_heap())  # last: what start-up built, frozen
             yield
 
     handlers: list[ControllerRouterHandler] = [

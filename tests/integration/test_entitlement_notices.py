@@ -93,9 +93,12 @@ async def test_a_citizen_newly_eligible_is_told_once_in_the_inbox_before_they_as
     await malee.get("/api/v1/entitlements", params={"refresh": "true"})  # the same answer again
     await run_until_idle(resources)
     assert len((await malee.get("/api/v1/inbox")).json()["items"]) == 1  # told once, not on every look
+    told_tasks = "SELECT count(*) FROM task_outbox WHERE task = 'entitlements.newly_eligible'"
+    assert await resources.pool.fetchval(told_tasks) == 1  # nor even asked to be told again
 
     await resources.pool.execute("UPDATE entitlement_states SET status = 'receiving'")  # enrolled since
     await cool_down_over(resources)
     await malee.get("/api/v1/entitlements", params={"refresh": "true"})  # ... and eligible again now
     await run_until_idle(resources)
     assert len((await malee.get("/api/v1/inbox")).json()["items"]) == 2
+    assert await resources.pool.fetchval(told_tasks) == 2

@@ -87,3 +87,14 @@ def test_text_scripts_need_passes(text: str) -> None:
 def test_variation_selectors_in_a_row_or_alone_are_refused(text: str) -> None:
     """One after a character picks its form; a run of them carries hidden data ("emoji smuggling")."""
     assert hidden_character(text) is not None
+
+
+def test_the_characters_passed_at_once_each_pass_the_rules_one_by_one() -> None:
+    """Plain text (printable ASCII, newline, tab, Thai) skips the character-by-character look: each
+    of its characters must pass that look, and the same text with one hidden character must not."""
+    from backend.core.text import _NOT_PLAIN, _hidden_slowly
+
+    plain = [chr(code) for code in range(sys.maxunicode + 1) if _NOT_PLAIN.search(chr(code)) is None]
+    assert len(plain) == 2 + 95 + 58 + 29  # tab, newline, printable ASCII, the Thai block's assigned
+    assert [c for c in plain if _hidden_slowly(c) is not None] == []
+    assert hidden_character("สวัสดี\u200b ครับ") == "U+200B"
