@@ -5,16 +5,10 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 
 import { BAR, isAt, MORE } from "./app";
 import { IDLE_MINUTES, IdleWarning, sessionEndsAt, setSessionIdleSeconds, WARN_BEFORE_MS } from "./idle";
-import { App, type AppState } from "./state";
+import { App } from "./state";
+import { TEST_STATE } from "./test-state";
 
-const STATE: AppState = {
-  me: null,
-  language: "th",
-  setLanguage: () => undefined,
-  navigate: () => undefined,
-  unread: 0,
-  refreshUnread: () => undefined,
-};
+const STATE = TEST_STATE;
 
 describe("the warning before an idle session ends", () => {
   let host: HTMLElement;

@@ -3,17 +3,11 @@ import { render } from "preact";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 import { ApiError } from "../api";
-import { App, type AppState } from "../state";
+import { App } from "../state";
+import { TEST_STATE } from "../test-state";
 import { Loaded } from "./loaded";
 
-const STATE: AppState = {
-  me: null,
-  language: "th",
-  setLanguage: () => undefined,
-  navigate: () => undefined,
-  unread: 0,
-  refreshUnread: () => undefined,
-};
+const STATE = TEST_STATE;
 
 describe("a screen that could not load", () => {
   let host: HTMLElement;

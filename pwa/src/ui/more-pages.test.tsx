@@ -4,17 +4,11 @@ import { act } from "preact/test-utils";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 
 import { ApiError } from "../api";
-import { App, type AppState } from "../state";
+import { App } from "../state";
+import { TEST_STATE } from "../test-state";
 import { MoreButton, useMorePages } from "./more-pages";
 
-const STATE: AppState = {
-  me: null,
-  language: "th",
-  setLanguage: () => undefined,
-  navigate: () => undefined,
-  unread: 0,
-  refreshUnread: () => undefined,
-};
+const STATE = TEST_STATE;
 
 type Page = { data: string[]; nextCursor: string | null };
 
