@@ -8,7 +8,7 @@ import asyncio
 import json
 from typing import TYPE_CHECKING, Any, cast
 
-from backend.core.admission import InFlightLimit
+from backend.core.admission import CALM_SECONDS, InFlightLimit
 from backend.core.pipeline import RequestPipeline
 
 if TYPE_CHECKING:
@@ -111,6 +111,25 @@ async def test_someone_already_let_in_takes_a_freed_place_before_any_newcomer() 
     app.release.set()
     assert [(await task)[0] for task in (first, inside, newcomer)] == [200, 200, 200]
     assert app.reached == ["/auth/login", "/api/v1/me", "/auth/login"]
+
+
+async def test_for_a_moment_after_someone_let_in_waited_newcomers_are_turned_away_even_with_room() -> None:
+    app, now = Held(), [100.0]
+    door = InFlightLimit(limit=1, wait_seconds=5, journey_cookies=("session",), clock=lambda: now[0])
+    middleware = RequestPipeline(cast("Any", app), https=False, admission=door)
+    first = asyncio.create_task(_call(middleware, "/api/v1/tiles", cookie="session=a"))
+    await asyncio.sleep(0.01)
+    inside = asyncio.create_task(_call(middleware, "/api/v1/me", cookie="session=b"))  # waits
+    await asyncio.sleep(0.01)
+    app.release.set()
+    assert [(await task)[0] for task in (first, inside)] == [200, 200]
+    # The place is free again, but someone let in waited just now: a newcomer comes back later.
+    now[0] += CALM_SECONDS / 2
+    assert (await _call(middleware, "/auth/login"))[0] == 503
+    assert (await _call(middleware, "/api/v1/me", cookie="session=b"))[0] == 200  # those inside go on
+    now[0] += CALM_SECONDS
+    assert (await _call(middleware, "/auth/login"))[0] == 200
+    assert app.reached == ["/api/v1/tiles", "/api/v1/me", "/api/v1/me", "/auth/login"]
 
 
 async def test_a_login_under_way_counts_as_let_in_and_an_agency_token_too() -> None:
