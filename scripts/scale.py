@@ -113,7 +113,7 @@ class Run:
 
 
 async def run_campaign(
-    resources: Resources, agency_id: int, kind: str, audience: Audience, pids: list[int]
+    resources: Resources, agency_id: int, kind: str, audience: Audience, pids: list[int], size: str
 ) -> Run:
     pool = resources.pool
     template = await queries.latest_template(pool, agency_id, TEMPLATE.key)
@@ -126,7 +126,7 @@ async def run_campaign(
         resources.queue,
         agency_id=agency_id,
         template=template,
-        request=NewCampaign(audience=audience, template=TEMPLATE.key, idempotency_key=f"scale-{kind}"),
+        request=NewCampaign(audience=audience, template=TEMPLATE.key, idempotency_key=f"scale-{kind}-{size}"),
         created_by=None,
     )
     reads, peak = [], 0
@@ -153,6 +153,24 @@ async def run_campaign(
         peak,
         progress.counts,
     )
+
+
+async def send_each(
+    resources: Resources,
+    data: asyncpg.Connection,
+    target: tuple[int, str, tuple[str, str]],
+    kinds: dict[str, Audience],
+    pids: list[int],
+    size: int,
+) -> dict[str, Run]:
+    """One campaign per audience kind, the stale devices put back before each."""
+    agency_id, sink, keys = target
+    runs = {}
+    for kind, audience in kinds.items():
+        await scale_data.restore_stale_devices(data, sink, keys)
+        runs[kind] = run = await run_campaign(resources, agency_id, kind, audience, pids, str(size))
+        _say(f"{kind} at {size:,} citizens: {run.recipients / run.seconds:,.0f} msg/s")
+    return runs
 
 
 def main(folder: Path) -> None:
@@ -222,25 +240,28 @@ async def measure(folder: Path, dsn: str, redis_url: str, sink: str, cert: Path,
         await queries.add_template(pool, agency_id, TEMPLATE, placeholders_of(TEMPLATE), None)
         keys = scale_data.device_keys()
         kinds = audiences(tile_id)
-        clock = time.perf_counter()
         await scale_data.add_citizens(data, 1, min(SMALL, CITIZENS), ids, sink, keys)
         small = {kind: await chunk_seconds(pool, agency_id, audience) for kind, audience in kinds.items()}
         quiet_agency_id = await scale_reads.add_quiet_agency(pool)
         small_reads = await scale_reads.read_costs(pool, agency_id, quiet_agency_id)
+        workers = [stack.enter_context(running_worker(environ)) for _ in range(WORKERS)]
+        pids = [w.pid for w in workers]
+        await asyncio.sleep(4)  # the workers up and waiting before the clock starts
+        # The same campaigns at 10,000 citizens first: the throughput the full size is compared with.
+        small_runs = await send_each(resources, data, (agency_id, sink, keys), kinds, pids, SMALL)
+        clock = time.perf_counter()
         await scale_data.add_citizens(data, SMALL + 1, CITIZENS, ids, sink, keys)
+        _say(f"{CITIZENS:,} citizens made")
         await scale_data.grow_history(data, agency_id, HISTORY)
         made = time.perf_counter() - clock
+        _say(f"{HISTORY:,} history rows made, {made:,.0f} s in all")
         large = {kind: await chunk_seconds(pool, agency_id, audience) for kind, audience in kinds.items()}
         large_reads = await scale_reads.read_costs(pool, agency_id, quiet_agency_id)
         redis_client = redis.Redis.from_url(redis_url)
         redis_base = int(redis_client.info("memory")["used_memory"])
         redis_client.close()
-        workers = [stack.enter_context(running_worker(environ)) for _ in range(WORKERS)]
-        await asyncio.sleep(4)  # the workers up and waiting before the clock starts
-        runs = []
-        for kind, audience in kinds.items():
-            await scale_data.restore_stale_devices(data, sink, keys)
-            runs.append(await run_campaign(resources, agency_id, kind, audience, [w.pid for w in workers]))
+        full = await send_each(resources, data, (agency_id, sink, keys), kinds, pids, CITIZENS)
+        runs = list(full.values())
         stored = await campaign_row_bytes(data, runs[-1].campaign_id)
         await data.close()
         wal_before, clock = await wal_lsn(pool), time.perf_counter()
@@ -254,10 +275,15 @@ async def measure(folder: Path, dsn: str, redis_url: str, sink: str, cert: Path,
             "SELECT t AS name, (SELECT reltuples::bigint FROM pg_class WHERE oid = t::regclass) AS rows "
             "FROM unnest(ARRAY['notifications', 'notification_deliveries', 'data_access_log']) AS t"
         )
-    report(made, small, large, runs, stored, retention, months, redis_base, sizes)
+    report(made, small, large, small_runs, runs, stored, retention, months, redis_base, sizes)
     scale_reads.print_read_costs(small_reads, large_reads, _size())
     for row in reasons:
         print(f"  attempts {row['outcome']}: {row['n']:,} ({row['reason']})")
+
+
+def _say(line: str) -> None:
+    """Progress on stderr: a 1 M run takes over an hour."""
+    print(f"{time.strftime('%H:%M:%S')} {line}", file=sys.stderr, flush=True)
 
 
 def _size() -> str:
@@ -268,6 +294,7 @@ def report(
     made: float,
     small: dict[str, float],
     large: dict[str, float],
+    small_runs: dict[str, Run],
     runs: list[Run],
     stored: RowBytes,
     retention: tuple[float, int],
@@ -297,6 +324,11 @@ def report(
         )
     for run in runs:
         print(f"  {run.kind}: {run.recipients:,} messages in {run.seconds:,.0f} s, statuses {run.counts}")
+    print(f"\n{'throughput':<18} {'msg/s ' + size:>12} {'at 10 k':>8} {'ratio':>6}")
+    for run in runs:
+        before = small_runs[run.kind]
+        rate, small_rate = run.recipients / run.seconds, before.recipients / before.seconds
+        print(f"{run.kind:<18} {rate:>12,.0f} {small_rate:>8,.0f} {rate / small_rate:>6.2f}")
     reads = [read for run in runs for read in run.progress_reads]
     print(
         f"\nprogress read while sending: median {statistics.median(reads) * 1000:.2f} ms, "
