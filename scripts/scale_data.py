@@ -57,7 +57,7 @@ async def add_citizens(
             INSERT INTO citizens (national_id_hash, national_id_ciphertext, national_id_key_id, issuer,
                                   subject, birthdate)
             SELECT sha256(('scale-' || i)::bytea), '\\x00', 'k1', 'scale', i::text,
-                   (current_date - make_interval(days => (i * 7919) % 32870))::date
+                   (current_date - make_interval(days => ((i::bigint * 7919) % 32870)::int))::date
             FROM generate_series($1::int, $2::int) AS i
             """,
             start,
