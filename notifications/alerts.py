@@ -4,6 +4,8 @@ hours. The routes are ``notifications.api.admin``."""
 
 from __future__ import annotations
 
+import uuid
+
 from backend.core.errors import Conflict, NotFound
 from backend.core.resources import Resources
 from backend.identity import queries as identity_queries
@@ -16,7 +18,7 @@ async def approvals(resources: Resources, *, include_revoked: bool) -> list[Emer
 
 
 async def approve(
-    resources: Resources, data: NewEmergencyAlertApproval, granted_by: str | None
+    resources: Resources, data: NewEmergencyAlertApproval, granted_by: uuid.UUID | None
 ) -> EmergencyAlertApprovalView:
     status = await identity_queries.agency_status(resources.pool, data.agency_id)
     if status is None:
@@ -32,7 +34,7 @@ async def approve(
     return next(approval for approval in current if approval.id == approval_id)
 
 
-async def revoke(resources: Resources, approval_id: int, revoked_by: str | None) -> None:
+async def revoke(resources: Resources, approval_id: int, revoked_by: uuid.UUID | None) -> None:
     """Closed, not deleted: who granted and revoked it, when and why, are kept."""
     if not await queries.revoke_emergency_alerts(resources.pool, approval_id, revoked_by):
         raise NotFound("No such active approval.")

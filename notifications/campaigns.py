@@ -102,7 +102,7 @@ async def start_campaign(
     agency_id: int,
     template: TemplateView,
     request: NewCampaign,
-    created_by: str | None,
+    created_by: uuid.UUID | None,
 ) -> tuple[str, bool]:
     """(campaign id, created now). The same idempotency key and body give the same campaign."""
     await require_category_allowed(pool, agency_id, template.category, "template")
@@ -150,11 +150,11 @@ async def progress(resources: Resources, agency_id: int, campaign_id: str) -> Ca
     return found
 
 
-def range_bounds(count: int) -> list[tuple[str, str]]:
+def range_bounds(count: int) -> list[tuple[uuid.UUID, uuid.UUID]]:
     """``count`` ranges (lower exclusive, upper inclusive) covering every citizen id in equal shares."""
     step = (1 << 128) // count
     edges = [queries.FIRST_ID.int + step * n for n in range(count)] + [queries.LAST_ID.int]
-    return [(str(uuid.UUID(int=edges[n])), str(uuid.UUID(int=edges[n + 1]))) for n in range(count)]
+    return [(uuid.UUID(int=edges[n]), uuid.UUID(int=edges[n + 1])) for n in range(count)]
 
 
 async def plan_expansion(ctx: TaskContext, campaign_id: str) -> None:
@@ -164,7 +164,7 @@ async def plan_expansion(ctx: TaskContext, campaign_id: str) -> None:
     if campaign is None or campaign.status == "expanded":
         return
     if campaign.expanded_through is not None:
-        bounds = [(campaign.expanded_through, str(queries.LAST_ID))]
+        bounds = [(campaign.expanded_through, queries.LAST_ID)]
     else:
         citizens = await queries.citizens_estimate(ctx.connection)
         bounds = range_bounds(min(MAX_RANGES, max(1, citizens // CITIZENS_PER_RANGE)))

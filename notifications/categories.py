@@ -6,6 +6,8 @@ no raw code), and the platform's own messages use theirs whether any template do
 
 from __future__ import annotations
 
+import uuid
+
 from backend.core.resources import Resources
 from notifications.queries import inbox as inbox_queries
 from notifications.schemas import MutableCategory, NotificationSources
@@ -38,7 +40,7 @@ CATEGORY_NAMES: dict[str, tuple[str, str]] = {
 PLATFORM_CATEGORIES = frozenset({"payments", "applications", "entitlements", "delegation", "turns"})
 
 
-async def notification_sources(resources: Resources, citizen_id: str) -> NotificationSources:
+async def notification_sources(resources: Resources, citizen_id: uuid.UUID) -> NotificationSources:
     """Agencies that write to citizens or wrote to this one, and the named categories in use; those the
     citizen already turned off are listed whatever else is true, so that they can be turned on again."""
     muted = await inbox_queries.preferences(resources.pool, citizen_id)

@@ -53,7 +53,7 @@ def _device_view(row: SubscriptionRow) -> DeviceView:
 
 
 async def subscribe(
-    resources: Resources, citizen_id: str, data: NewSubscription, user_agent: str
+    resources: Resources, citizen_id: uuid.UUID, data: NewSubscription, user_agent: str
 ) -> DeviceView:
     if (problem := endpoint_problem(data.endpoint, resources.settings)) is not None:
         raise invalid("endpoint", problem)
@@ -68,11 +68,11 @@ async def subscribe(
     return _device_view(row)
 
 
-async def my_devices(resources: Resources, citizen_id: str) -> list[DeviceView]:
+async def my_devices(resources: Resources, citizen_id: uuid.UUID) -> list[DeviceView]:
     return [_device_view(row) for row in await devices.subscriptions(resources.pool, citizen_id)]
 
 
-async def unsubscribe(resources: Resources, citizen_id: str, subscription_id: str) -> None:
+async def unsubscribe(resources: Resources, citizen_id: uuid.UUID, subscription_id: str) -> None:
     if not await devices.delete_subscription(resources.pool, citizen_id, subscription_id):
         raise NotFound("No such device.")
 
@@ -91,7 +91,9 @@ def _after(parts: list[str]) -> tuple[dt.datetime, str]:
     return when, str(uuid.UUID(message_id))
 
 
-async def inbox_page(resources: Resources, citizen_id: str, cursor: str | None, limit: int) -> InboxPage:
+async def inbox_page(
+    resources: Resources, citizen_id: uuid.UUID, cursor: str | None, limit: int
+) -> InboxPage:
     """``limit`` messages after ``cursor``; ``next_cursor`` is set when there are more."""
     after = pagination.position(cursor, _after, what="this inbox") if cursor is not None else None
     items = await inbox_queries.inbox(resources.pool, citizen_id, after, limit + 1)
@@ -102,26 +104,26 @@ async def inbox_page(resources: Resources, citizen_id: str, cursor: str | None, 
     )
 
 
-async def unread(resources: Resources, citizen_id: str) -> Unread:
+async def unread(resources: Resources, citizen_id: uuid.UUID) -> Unread:
     return Unread(unread=await inbox_queries.unread_count(resources.pool, citizen_id))
 
 
-async def mark_read(resources: Resources, citizen_id: str, notification_id: str) -> None:
+async def mark_read(resources: Resources, citizen_id: uuid.UUID, notification_id: str) -> None:
     if not await inbox_queries.mark_read(resources.pool, citizen_id, notification_id):
         raise NotFound("No such message.")
 
 
-async def remove(resources: Resources, citizen_id: str, notification_id: str) -> None:
+async def remove(resources: Resources, citizen_id: uuid.UUID, notification_id: str) -> None:
     if not await inbox_queries.delete_notification(resources.pool, citizen_id, notification_id):
         raise NotFound("No such message.")
 
 
-async def restore(resources: Resources, citizen_id: str, notification_id: str) -> None:
+async def restore(resources: Resources, citizen_id: uuid.UUID, notification_id: str) -> None:
     if not await inbox_queries.restore_notification(resources.pool, citizen_id, notification_id):
         raise NotFound("No such deleted message.")
 
 
-async def preferences(resources: Resources, citizen_id: str) -> Preferences:
+async def preferences(resources: Resources, citizen_id: uuid.UUID) -> Preferences:
     row = await inbox_queries.preferences(resources.pool, citizen_id)
     if row is None:
         return Preferences()
@@ -136,7 +138,7 @@ async def preferences(resources: Resources, citizen_id: str) -> Preferences:
     )
 
 
-async def set_preferences(resources: Resources, citizen_id: str, data: Preferences) -> Preferences:
+async def set_preferences(resources: Resources, citizen_id: uuid.UUID, data: Preferences) -> Preferences:
     try:
         ZoneInfo(data.timezone)
     except (ValueError, KeyError) as exc:

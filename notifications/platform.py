@@ -7,6 +7,7 @@ commit), in the caller's transaction."""
 from __future__ import annotations
 
 import hashlib
+import uuid
 
 from backend.core.db import Db
 from backend.core.tasks import UnitOfWork
@@ -39,7 +40,7 @@ async def platform_sender_id(db: Db) -> int:
 async def send_from_platform(
     work: UnitOfWork,
     *,
-    citizen_id: str,
+    citizen_id: uuid.UUID,
     category: str,
     texts: dict[str, str],
     url: str | None,

@@ -280,10 +280,10 @@ class EmergencyAlertApprovalView(msgspec.Struct, frozen=True):
     agency_code: str
     agency_name_th: str
     agency_name_en: str
-    granted_by: str | None
+    granted_by: uuid.UUID | None
     granted_at: dt.datetime
     grant_reason: str
-    revoked_by: str | None
+    revoked_by: uuid.UUID | None
     revoked_at: dt.datetime | None
 
 
@@ -314,7 +314,7 @@ class Search(Input, forbid_unknown_fields=True, kw_only=True):
 
 class Found(msgspec.Struct, kw_only=True):
     id: str
-    citizen_id: str
+    citizen_id: uuid.UUID
     national_id_masked: str
     agency_id: int
     agency_name_th: str
@@ -376,7 +376,7 @@ class Device(msgspec.Struct, kw_only=True):
 
 
 class CitizenMessages(msgspec.Struct, kw_only=True):
-    citizen_id: str
+    citizen_id: uuid.UUID
     national_id_masked: str
     devices: list[Device]
     messages: list[Message]
@@ -396,5 +396,5 @@ class FindCitizen(Input, forbid_unknown_fields=True):
 
 
 class FoundCitizen(msgspec.Struct, kw_only=True):
-    citizen_id: str
+    citizen_id: uuid.UUID
     national_id_masked: str

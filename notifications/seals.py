@@ -9,6 +9,7 @@ that pool is sealed by it; ``wire_features``' sealer serves work on any other po
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Awaitable, Callable, Sequence
 
 import msgspec
@@ -23,7 +24,7 @@ class ToSeal(msgspec.Struct, kw_only=True, frozen=True):
     while it is held), when it reaches the inbox, and what it says."""
 
     agency_id: int
-    citizen_id: str | None
+    citizen_id: uuid.UUID | None
     held_for: bytes | None
     sent_at: dt.datetime
     title_th: str
@@ -35,7 +36,7 @@ class ToSeal(msgspec.Struct, kw_only=True, frozen=True):
 
 def of_texts(
     agency_id: int,
-    citizen_id: str | None,
+    citizen_id: uuid.UUID | None,
     held_for: bytes | None,
     sent_at: dt.datetime,
     texts: dict[str, str],
@@ -54,7 +55,7 @@ def of_texts(
     )
 
 
-def of_campaign(campaign: Campaign, citizen_id: str, sent_at: dt.datetime) -> ToSeal:
+def of_campaign(campaign: Campaign, citizen_id: uuid.UUID, sent_at: dt.datetime) -> ToSeal:
     # Retention purges a campaign's body only once it is expanded.
     assert campaign.body_th is not None
     assert campaign.body_en is not None

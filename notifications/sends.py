@@ -7,6 +7,8 @@ through and ``sending_agency`` checks the permission for that agency, then its r
 
 from __future__ import annotations
 
+import uuid
+
 import msgspec
 
 from backend.core.errors import BadRequest, NotFound, invalid
@@ -28,7 +30,7 @@ from notifications.service import placeholders_of, require_category_allowed, sen
 
 
 async def add_template(
-    resources: Resources, agency_id: int, data: NewTemplate, created_by: str | None
+    resources: Resources, agency_id: int, data: NewTemplate, created_by: uuid.UUID | None
 ) -> TemplateView:
     """A new version of the template with this key (the first when there is none)."""
     await require_category_allowed(resources.pool, agency_id, data.category, "category")

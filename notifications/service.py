@@ -208,7 +208,7 @@ async def vouched_for(
 async def enqueue_notification(
     work: UnitOfWork,
     *,
-    citizen_id: str | None,
+    citizen_id: uuid.UUID | None,
     agency_id: int,
     category: str,
     template_id: int | None,
@@ -275,7 +275,7 @@ async def enqueue_notification(
 async def route_notification(
     work: UnitOfWork,
     notification_id: str,
-    citizen_id: str | None,
+    citizen_id: uuid.UUID | None,
     agency_id: int,
     category: str,
     urgency: str,
@@ -344,7 +344,7 @@ async def forget_old_messages(pool: Pool, *, days: int) -> int:
     return forgotten
 
 
-async def enqueue_campaign_chunk(work: UnitOfWork, campaign: Campaign, citizen_ids: list[str]) -> None:
+async def enqueue_campaign_chunk(work: UnitOfWork, campaign: Campaign, citizen_ids: list[uuid.UUID]) -> None:
     """What ``enqueue_notification`` does for one citizen, for a chunk of a campaign's recipients in a
     handful of statements: the inbox rows, a delivery per device, and their tasks."""
     preferences = await inbox.preferences_of(work.connection, citizen_ids)

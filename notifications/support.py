@@ -9,6 +9,7 @@ IDs masked.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from backend.connectors import access_log
 from backend.connectors.schemas import Said
@@ -39,7 +40,9 @@ from notifications.service import queue_deliveries
 LOOK_FIELDS = [Said("ข้อความแจ้งเตือน", "notifications"), Said("อุปกรณ์", "devices")]
 
 
-async def _record(db: Db, *, citizen_id: str, staff_id: str, purpose: Said, detail: Said | None) -> None:
+async def _record(
+    db: Db, *, citizen_id: uuid.UUID, staff_id: uuid.UUID, purpose: Said, detail: Said | None
+) -> None:
     await access_log.record_staff_look(
         db,
         citizen_id=citizen_id,
@@ -50,7 +53,7 @@ async def _record(db: Db, *, citizen_id: str, staff_id: str, purpose: Said, deta
     )
 
 
-async def search(resources: Resources, identity: Identity, staff_id: str, data: Search) -> list[Found]:
+async def search(resources: Resources, identity: Identity, staff_id: uuid.UUID, data: Search) -> list[Found]:
     if data.national_id is None and data.notification_id is None and data.agency_id is None:
         raise BadRequest("Search by national ID, message id or agency (with a status or times to narrow it).")
     citizen_id = None
@@ -101,7 +104,7 @@ async def search(resources: Resources, identity: Identity, staff_id: str, data: 
 
 
 async def find_citizen(
-    resources: Resources, identity: Identity, staff_id: str, data: FindCitizen
+    resources: Resources, identity: Identity, staff_id: uuid.UUID, data: FindCitizen
 ) -> FoundCitizen:
     """The way in for "I paid but it says unpaid" too, when the citizen has had no message."""
     citizen_id = await identity.citizen_id_for(resources, data.national_id)
@@ -119,7 +122,7 @@ async def find_citizen(
 
 
 async def citizen_messages(
-    resources: Resources, identity: Identity, staff_id: str, citizen_id: str, limit: int
+    resources: Resources, identity: Identity, staff_id: uuid.UUID, citizen_id: uuid.UUID, limit: int
 ) -> CitizenMessages:
     citizen = await look_up_citizen(
         resources,
@@ -189,7 +192,9 @@ def _healthy(last_success: dt.datetime | None, last_failure: dt.datetime | None)
     return last_failure is None or (last_success is not None and last_success > last_failure)
 
 
-async def resend(resources: Resources, staff_id: str, notification_id: str, data: ResendRequest) -> Resent:
+async def resend(
+    resources: Resources, staff_id: uuid.UUID, notification_id: str, data: ResendRequest
+) -> Resent:
     """Push a message again to the citizen's current devices. Quiet hours and opt-outs are not applied:
     the citizen asked support for this message now."""
     citizen_id = await messages.notification_owner(resources.pool, notification_id)

@@ -13,6 +13,8 @@ done), and its login hook; the composition root (``backend.server.tasks``) regis
 
 from __future__ import annotations
 
+import uuid
+
 import msgspec
 import structlog
 
@@ -60,7 +62,7 @@ async def release_scheduled(ctx: TaskContext, ref: NotificationRef) -> None:
     )
 
 
-async def give_held_messages(connection: Connection, citizen_id: str, national_id_hash: bytes) -> None:
+async def give_held_messages(connection: Connection, citizen_id: uuid.UUID, national_id_hash: bytes) -> None:
     """Messages held for a national ID that had not used the app go straight into the inbox at its
     first login: their status already says what a citizen without devices gets, which a first login
     is; a scheduled one is still routed at its time."""
@@ -90,7 +92,7 @@ async def tell_the_newly_eligible(ctx: TaskContext, ref: NewlyEligible) -> None:
     the connectors feature queues this task in the transaction that stores the answer; the inbox
     message (and its pushes) take the path agencies' messages take, in the category ``entitlements``
     (which citizens may opt out of), once per time the status begins."""
-    citizen_id, connector_id, scheme_id = str(ref.citizen_id), ref.connector_id, ref.scheme_id
+    citizen_id, connector_id, scheme_id = ref.citizen_id, ref.connector_id, ref.scheme_id
     state = await messages.still_eligible(ctx.connection, citizen_id, connector_id, scheme_id)
     if state is None:  # no longer eligible, or the consent that let us know was withdrawn
         return

@@ -9,6 +9,7 @@ Rows come back as Structs (``payments.schemas``, ``payments.rows``). Other featu
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 import msgspec
@@ -127,12 +128,12 @@ async def bills_for(
 # --- payments -----------------------------------------------------------------------------------
 
 _PAYMENT_COLUMNS = """
-    id::text, bill_id::text, citizen_id::text, amount_satang, state, qr_payload, expires_at,
-    created_at, completed_at, delegation_id::text
+    id::text, bill_id::text, citizen_id, amount_satang, state, qr_payload, expires_at,
+    created_at, completed_at, delegation_id
 """
 
 
-async def delegate_name(db: Db, delegation_id: str) -> tuple[str, str]:
+async def delegate_name(db: Db, delegation_id: uuid.UUID) -> tuple[str, str]:
     """The name (Thai, English) of the delegate of a grant, for the receipt message."""
     row = await db.fetchrow(
         "SELECT c.name_th, c.name_en FROM delegations d JOIN citizens c ON c.id = d.delegate_id"
@@ -147,7 +148,7 @@ def _payment(row: Any) -> PaymentRow | None:
     return msgspec.convert(dict(row), PaymentRow) if row else None
 
 
-async def payment_by_idempotency_key(db: Db, citizen_id: str, key: str) -> PaymentRow | None:
+async def payment_by_idempotency_key(db: Db, citizen_id: uuid.UUID, key: str) -> PaymentRow | None:
     return _payment(
         await db.fetchrow(
             f"SELECT {_PAYMENT_COLUMNS} FROM payments WHERE citizen_id = $1::uuid AND idempotency_key = $2",  # noqa: S608
@@ -173,12 +174,12 @@ async def insert_payment(
     connection: Connection,
     *,
     bill_id: str,
-    citizen_id: str,
+    citizen_id: uuid.UUID,
     amount_satang: int,
     qr_payload: str,
     idempotency_key: str,
     expires_at: dt.datetime,
-    delegation_id: str | None = None,
+    delegation_id: uuid.UUID | None = None,
 ) -> PaymentRow:
     created = _payment(
         await connection.fetchrow(
@@ -271,7 +272,7 @@ async def paid_bill_event(db: Db, payment_id: str) -> PaidBillEvent | None:
         """
         SELECT p.id::text AS payment_id, b.id::text AS bill_id, b.agency_id, b.idempotency_key, b.biller_id,
                b.ref1, b.ref2, p.amount_satang, p.completed_at AS paid_at, r.number AS receipt_number,
-               r.bank, r.bank_reference, p.delegation_id::text
+               r.bank, r.bank_reference, p.delegation_id
         FROM payments p JOIN bills b ON b.id = p.bill_id JOIN receipts r ON r.payment_id = p.id
         WHERE p.id = $1::uuid AND p.state = 'success'
         """,
@@ -337,7 +338,7 @@ async def biller_owner(db: Db, biller_id: str) -> int | None:
     return agency_id
 
 
-async def assign_biller(db: Db, biller_id: str, agency_id: int, assigned_by: str | None) -> bool:
+async def assign_biller(db: Db, biller_id: str, agency_id: int, assigned_by: uuid.UUID | None) -> bool:
     """False when the biller ID already belongs to another agency."""
     owner: int | None = await db.fetchval(
         """

@@ -48,7 +48,7 @@ _MAX_BILLS = 100  # a citizen's newest bills shown to support staff
 _MAX_WAITING_REFUNDS = 200  # more than a day's worth; the oldest come first
 
 
-async def national_id_hash(resources: Resources, identity: Identity, citizen_id: str) -> bytes:
+async def national_id_hash(resources: Resources, identity: Identity, citizen_id: uuid.UUID) -> bytes:
     """The keyed hash of the citizen's national ID, which their bills are issued against."""
     row = await identity_queries.citizen(resources.pool, citizen_id)
     if row is None:
@@ -284,7 +284,7 @@ async def citizen_payments(
     citizen = await look_up_citizen(
         resources,
         identity,
-        str(citizen_id),
+        citizen_id,
         staff_id=citizen_of(principal),
         purpose=Said("เจ้าหน้าที่ดูบิลและการชำระเงินของคุณ", "Support staff looked at your bills and payments"),
         fields=[Said("บิล", "bills"), Said("การชำระเงิน", "payments"), Said("ใบเสร็จ", "receipts")],

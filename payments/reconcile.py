@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import uuid
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -72,7 +73,13 @@ def parse_settlement(text: str) -> list[SettlementLine]:
 
 
 async def reconcile(
-    pool: Pool, *, bank: str, settlement_date: dt.date, file_name: str, text: str, imported_by: str | None
+    pool: Pool,
+    *,
+    bank: str,
+    settlement_date: dt.date,
+    file_name: str,
+    text: str,
+    imported_by: uuid.UUID | None,
 ) -> dict[str, object]:
     """The report (the run's id, bank, date and a count per kind of item), as ``citizen payments
     reconcile`` prints it and ``ReconciliationReport`` shows it."""

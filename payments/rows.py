@@ -4,6 +4,7 @@ them, or they carry what only the server may see)."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import msgspec
 
@@ -26,20 +27,20 @@ class BillRecord(msgspec.Struct, kw_only=True):
     idempotency_key: str
     request_hash: bytes
     issued_by_client: str | None
-    issued_by: str | None
+    issued_by: uuid.UUID | None
 
 
 class PaymentRow(msgspec.Struct, kw_only=True):
     id: str
     bill_id: str
-    citizen_id: str
+    citizen_id: uuid.UUID
     amount_satang: int
     state: str
     qr_payload: str
     expires_at: dt.datetime
     created_at: dt.datetime
     completed_at: dt.datetime | None
-    delegation_id: str | None = None
+    delegation_id: uuid.UUID | None = None
     """The grant a delegate started it under (docs/delegation.md); None when the citizen did."""
 
 
@@ -141,7 +142,7 @@ class PaidBillEvent(msgspec.Struct, kw_only=True):
     less ``agency_id`` (whom to tell) and ``delegation_id`` (the grant a delegate paid under)."""
 
     agency_id: int
-    delegation_id: str | None
+    delegation_id: uuid.UUID | None
     payment_id: str
     bill_id: str
     idempotency_key: str

@@ -312,7 +312,7 @@ class BillHistory(IssuedBill, kw_only=True):
 
 
 class CitizenPayments(msgspec.Struct, kw_only=True):
-    citizen_id: str
+    citizen_id: uuid.UUID
     national_id_masked: str
     bills: list[BillHistory]
     """The citizen's newest bills, newest first (at most 100)."""

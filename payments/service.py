@@ -69,7 +69,7 @@ class ReceiptMessage(msgspec.Struct, frozen=True, kw_only=True):
     """What a settled payment tells its citizen, in Thai and English. Payments says what; the composition
     root wires who delivers it (the inbox), so payments imports nothing of notifications."""
 
-    citizen_id: str
+    citizen_id: uuid.UUID
     agency_id: int
     texts: dict[str, str]
     """``title_th``, ``title_en``, ``body_th``, ``body_en``."""
@@ -141,7 +141,7 @@ async def issue_bill(
     *,
     agency_id: int,
     national_id_hash: bytes,
-    issued_by: str | None,
+    issued_by: uuid.UUID | None,
     client: str | None,
 ) -> tuple[str, bool]:
     """(bill id, created now). The same idempotency key and body give the same bill."""
@@ -229,10 +229,10 @@ async def start_payment(
     pool: Pool,
     *,
     bill: BillView,
-    citizen_id: str,
+    citizen_id: uuid.UUID,
     idempotency_key: str,
     expiry_minutes: int,
-    delegation_id: str | None = None,
+    delegation_id: uuid.UUID | None = None,
 ) -> PaymentRow:
     """The payment to show: the one this key made, the bill's live one, or a new one. ``delegation_id``:
     the grant a delegate started it under (the agency's webhook says so when it is paid)."""

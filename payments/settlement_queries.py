@@ -41,9 +41,9 @@ async def claim_callback(
                (SELECT outcome FROM bank_callbacks WHERE bank = $1 AND callback_id = $2) AS earlier_outcome,
                b.id::text AS bill_id, b.agency_id, b.amount_satang AS bill_amount_satang, b.status,
                b.description_th, b.description_en,
-               p.id::text AS payment_id, p.citizen_id::text, p.amount_satang AS payment_amount_satang,
+               p.id::text AS payment_id, p.citizen_id, p.amount_satang AS payment_amount_satang,
                p.state, p.qr_payload, p.expires_at, p.created_at, p.completed_at,
-               p.delegation_id::text
+               p.delegation_id
         FROM (SELECT) AS one LEFT JOIN bill b ON true LEFT JOIN payment p ON true
         """,
         bank,

@@ -5,6 +5,7 @@ back as Structs (``payments.schemas``, ``payments.rows``)."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import msgspec
 
@@ -128,7 +129,7 @@ async def insert_refund(
     bank: str,
     amount_satang: int,
     reason: str,
-    requested_by: str | None,
+    requested_by: uuid.UUID | None,
     requested_by_client: str | None,
 ) -> str:
     refund_id: str = await connection.fetchval(
@@ -244,7 +245,7 @@ async def exception_locked(connection: Connection, exception_id: int) -> OpenExc
 
 
 async def insert_exception_refund(
-    connection: Connection, exception: OpenException, reason: str, requested_by: str
+    connection: Connection, exception: OpenException, reason: str, requested_by: uuid.UUID
 ) -> str:
     """A refund of the whole of the money that did not fit."""
     refund_id: str = await connection.fetchval(
@@ -258,7 +259,7 @@ async def insert_exception_refund(
 
 
 async def close_exception(
-    connection: Connection, exception_id: int, status: str, staff_id: str, note: str
+    connection: Connection, exception_id: int, status: str, staff_id: uuid.UUID, note: str
 ) -> None:
     await connection.execute(
         """
@@ -276,7 +277,7 @@ async def close_exception(
 # --- one citizen's payments, for support staff ----------------------------------------------------
 
 
-async def support_bills(db: Db, citizen_id: str, limit: int) -> list[SupportBill]:
+async def support_bills(db: Db, citizen_id: uuid.UUID, limit: int) -> list[SupportBill]:
     """A citizen's newest bills (matched by national ID, as the citizen's own list is)."""
     rows = await db.fetch(
         """
@@ -366,7 +367,7 @@ async def insert_reconciliation(
     settlement_date: dt.date,
     file_name: str,
     counts: dict[str, int],
-    imported_by: str | None,
+    imported_by: uuid.UUID | None,
     items: list[ReconciliationItem],
 ) -> int:
     """The run with its counts, and every item of it; the run's id."""

@@ -196,7 +196,7 @@ class Mix:
     async def relogin(self, citizen: Citizen) -> None:
         """A fresh, strong login: what the app's step-up sends a citizen through (RFC 9470)."""
         token, session = await self.sessions.create(
-            citizen.citizen_id,
+            uuid.UUID(citizen.citizen_id),
             acr=self.plan.step_up_acr,
             amr=["pwd"],
             auth_time=int(time.time()),

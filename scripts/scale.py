@@ -87,9 +87,9 @@ async def chunk_seconds(pool: Pool, agency_id: int, audience: Audience) -> float
     times = []
     async with pool.acquire() as connection:
         for n in range(21):
-            after = str(uuid.UUID(int=min(n * step, LAST_ID.int - 1))) if n else str(FIRST_ID)
+            after = uuid.UUID(int=min(n * step, LAST_ID.int - 1)) if n else FIRST_ID
             started = time.perf_counter()
-            await audience_chunk(connection, agency_id, audience, after, str(LAST_ID), 500)
+            await audience_chunk(connection, agency_id, audience, after, LAST_ID, 500)
             times.append(time.perf_counter() - started)
     return statistics.median(times)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import statistics
 import time
+import uuid
 from collections.abc import Awaitable, Callable
 
 from backend.connectors.access_log import data_access_for_citizen
@@ -70,9 +71,9 @@ async def read_costs(pool: Pool, agency_id: int, quiet_agency_id: int) -> dict[s
     reads: dict[str, Callable[[], Awaitable[object]]] = {
         "support search, the busy agency": search(agency_id),
         "support search, a quiet agency": search(quiet_agency_id),
-        "inbox page (20)": lambda: inbox_queries.inbox(pool, citizen_id, None, 21),
-        "unread count": lambda: inbox_queries.unread_count(pool, citizen_id),
-        "data-access page (20)": lambda: data_access_for_citizen(pool, citizen_id, None, 21),
+        "inbox page (20)": lambda: inbox_queries.inbox(pool, uuid.UUID(citizen_id), None, 21),
+        "unread count": lambda: inbox_queries.unread_count(pool, uuid.UUID(citizen_id)),
+        "data-access page (20)": lambda: data_access_for_citizen(pool, uuid.UUID(citizen_id), None, 21),
     }
     return {name: await _median_ms(read) for name, read in reads.items()}
 

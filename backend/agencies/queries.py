@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import msgspec
 
@@ -24,7 +25,7 @@ class WebhookRow(msgspec.Struct, frozen=True, kw_only=True):
 
 
 async def set_webhook(
-    db: Db, agency_id: int, url: str, key_id: str, ciphertext: bytes, updated_by: str | None
+    db: Db, agency_id: int, url: str, key_id: str, ciphertext: bytes, updated_by: uuid.UUID | None
 ) -> None:
     await db.execute(
         """

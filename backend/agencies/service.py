@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import uuid
 
 from backend.agencies import queries
 from backend.agencies.schemas import NewWebhook, WebhookSecret, WebhookView
@@ -16,7 +17,7 @@ _DELIVERIES_SHOWN = 50
 
 
 async def register_webhook(
-    resources: Resources, cipher: NationalIdCipher, agency_id: int, data: NewWebhook, by: str | None
+    resources: Resources, cipher: NationalIdCipher, agency_id: int, data: NewWebhook, by: uuid.UUID | None
 ) -> WebhookSecret:
     """A new secret each time: the old one stops verifying at once."""
     try:

@@ -5,6 +5,7 @@ signer, the national-ID cipher and the public URL; created once per process and 
 from __future__ import annotations
 
 import secrets
+import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
@@ -72,7 +73,7 @@ class Download:
 class Actor:
     """Who acts for an agency: a staff member (citizen id) or an agency system (client id)."""
 
-    staff_id: str | None
+    staff_id: uuid.UUID | None
     client_id: str | None
 
     @classmethod
@@ -83,7 +84,9 @@ class Actor:
 
     @property
     def recorded_as(self) -> str | None:
-        return self.staff_id or (f"client:{self.client_id}" if self.client_id else None)
+        if self.staff_id is not None:
+            return str(self.staff_id)
+        return f"client:{self.client_id}" if self.client_id else None
 
 
 def random_code(length: int) -> str:

@@ -15,6 +15,7 @@ import base64
 import datetime as dt
 import hashlib
 import secrets
+import uuid
 from http import HTTPStatus
 
 import msgspec
@@ -180,7 +181,9 @@ async def my_documents(applications: Applications, principal: Principal) -> list
     return [document_view(applications, row) for row in rows]
 
 
-async def _citizens_document(applications: Applications, citizen_id: str, document_id: str) -> DocumentRow:
+async def _citizens_document(
+    applications: Applications, citizen_id: uuid.UUID, document_id: str
+) -> DocumentRow:
     found = await queries.document(applications.pool, document_id)
     if found is None or found.citizen_id != citizen_id:
         raise NotFound("No such document.")
@@ -216,7 +219,7 @@ async def share(
             await record_access(
                 connection,
                 citizen_id=citizen_id, agency_id=document.agency_id, connector_id=None, kind="document_share",
-                actor_kind="citizen", actor_id=citizen_id,
+                actor_kind="citizen", actor_id=str(citizen_id),
                 purpose=Said(
                     f"คุณแชร์เอกสาร: {document.title_th}", f"You shared a document: {document.title_en}"
                 ),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import msgspec
 
@@ -10,7 +11,7 @@ from backend.applications.rows import DocumentRow, NewDocumentRow, ShareRow, Sha
 from backend.core.db import Connection, Db
 
 _DOCUMENT_COLUMNS = """
-    d.id::text, d.citizen_id::text, d.agency_id, d.application_id::text, d.title_th, d.title_en,
+    d.id::text, d.citizen_id, d.agency_id, d.application_id::text, d.title_th, d.title_en,
     d.content_type, d.size_bytes, d.sha256, d.verification_code, d.issuer_code, d.issued_at,
     d.signing_key_id, d.signature, d.revoked_at, d.revoked_reason, a.name_th AS agency_name_th,
     a.name_en AS agency_name_en, c.name_th AS holder_name_th, c.name_en AS holder_name_en
@@ -62,7 +63,7 @@ async def document_by_code(db: Db, code: str) -> DocumentRow | None:
     return msgspec.convert(dict(row), DocumentRow) if row else None
 
 
-async def documents_of_citizen(db: Db, citizen_id: str) -> list[DocumentRow]:
+async def documents_of_citizen(db: Db, citizen_id: uuid.UUID) -> list[DocumentRow]:
     rows = await db.fetch(
         f"SELECT {_DOCUMENT_COLUMNS} FROM {_DOCUMENT_FROM} "  # noqa: S608
         "WHERE d.citizen_id = $1::uuid ORDER BY d.issued_at DESC",

@@ -9,6 +9,8 @@ only looks leaves nothing behind.
 
 from __future__ import annotations
 
+import uuid
+
 import msgspec
 
 from backend.applications import files_queries, queries
@@ -47,7 +49,7 @@ async def save_draft(
 
 
 async def _save_draft(
-    applications: Applications, citizen_id: str, application_id: str, answers: JsonObject
+    applications: Applications, citizen_id: uuid.UUID, application_id: str, answers: JsonObject
 ) -> Saved:
     """Saved as the citizen types. A name the form does not have is refused (no person typed it); any
     other answer is kept, in the draft's answers when it fits the form, else apart with its problem."""
@@ -90,7 +92,7 @@ async def discard(applications: Applications, principal: Principal, application_
     async with applications.pool.acquire() as connection, connection.transaction():
         event_id = await queries.move(
             connection, application_id, from_state="draft", to_state="discarded", actor_kind="citizen",
-            actor_id=citizen_id, note=None,
+            actor_id=str(citizen_id), note=None,
         )  # fmt: skip
         if event_id is None:
             raise Conflict("This application changed meanwhile; reload it.")
@@ -118,7 +120,7 @@ async def reply(
     file_ids = [str(file_id) for file_id in dict.fromkeys(data.file_ids)]
     async with unit_of_work(applications.pool, applications.queue) as work:
         event_id = await change_state(
-            work, application_id, "in_review", "citizen", citizen_id, data.message, expect=found.state
+            work, application_id, "in_review", "citizen", str(citizen_id), data.message, expect=found.state
         )
         attached = await files_queries.attach_to_reply(work.connection, application_id, file_ids, event_id)
         if attached != len(file_ids):

@@ -4,6 +4,7 @@ may remove."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import msgspec
 
@@ -114,14 +115,14 @@ async def attach_to_reply(
     return len(rows)
 
 
-async def lock_upload_quota(db: Db, citizen_id: str) -> None:
+async def lock_upload_quota(db: Db, citizen_id: uuid.UUID) -> None:
     """Until the transaction ends: one quota check and insert at a time per citizen."""
     await db.execute(
-        "SELECT pg_advisory_xact_lock(hashtextextended('upload-quota:' || $1::text, 0))", citizen_id
+        "SELECT pg_advisory_xact_lock(hashtextextended('upload-quota:' || $1::uuid::text, 0))", citizen_id
     )
 
 
-async def held_upload_bytes(db: Db, citizen_id: str, removed_within: dt.timedelta) -> int:
+async def held_upload_bytes(db: Db, citizen_id: uuid.UUID, removed_within: dt.timedelta) -> int:
     """Bytes of the citizen's live uploads and of those removed within ``removed_within``."""
     held: int = await db.fetchval(
         """

@@ -3,6 +3,8 @@ accessed my data" log (``backend.support.lookups``), with what was seen."""
 
 from __future__ import annotations
 
+import uuid
+
 import msgspec
 
 from backend.applications import files_queries, queries
@@ -23,7 +25,7 @@ async def support_applications(
     resources: Resources,
     identity: Identity,
     principal: Principal,
-    citizen_id: str,
+    citizen_id: uuid.UUID,
 ) -> list[SupportApplication]:
     """A citizen's applications with their files and timelines (the look is recorded for the citizen)."""
     found = await look_up_citizen(

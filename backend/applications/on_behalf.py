@@ -24,7 +24,7 @@ async def mark_submitted(db: Db, application_id: str, principal: Principal) -> N
 async def on_behalf_of(db: Db, cipher: NationalIdCipher, application_id: str) -> OnBehalf | None:
     row = await db.fetchrow(
         """
-        SELECT p.delegation_id::text, c.name_th, c.name_en, c.national_id_key_id, c.national_id_ciphertext
+        SELECT p.delegation_id, c.name_th, c.name_en, c.national_id_key_id, c.national_id_ciphertext
         FROM applications p JOIN delegations d ON d.id = p.delegation_id
         JOIN citizens c ON c.id = d.delegate_id
         WHERE p.id = $1::uuid
@@ -35,7 +35,7 @@ async def on_behalf_of(db: Db, cipher: NationalIdCipher, application_id: str) ->
         return None
     return OnBehalf(
         kind="delegate",
-        delegate_reference=row["delegation_id"],
+        delegate_reference=str(row["delegation_id"]),
         name_th=row["name_th"],
         name_en=row["name_en"],
         national_id_masked=mask_national_id(

@@ -4,6 +4,7 @@ documents and share links: ``documents_queries.py``)."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Any
 
 import msgspec
@@ -74,7 +75,7 @@ async def tile_owner_and_kind(db: Db, tile_id: int) -> tuple[int, str] | None:
 
 
 async def upsert_service(
-    db: Db, agency_id: int, code: str, definition: ServiceDefinition, updated_by: str | None
+    db: Db, agency_id: int, code: str, definition: ServiceDefinition, updated_by: uuid.UUID | None
 ) -> int:
     service_id: int = await db.fetchval(
         """
@@ -107,7 +108,7 @@ async def upsert_service(
 # --- applications -----------------------------------------------------------------------------
 
 _APPLICATION_COLUMNS = """
-    p.id::text, p.tracking_number, p.service_id, p.agency_id, p.citizen_id::text, p.state, p.answers,
+    p.id::text, p.tracking_number, p.service_id, p.agency_id, p.citizen_id, p.state, p.answers,
     p.invalid_answers,
     p.pending_request, p.bill_id::text, p.agency_reference, p.created_at, p.updated_at, p.submitted_at,
     s.code AS service_code, s.tile_id, v.title_th, v.title_en, a.code AS agency_code,
@@ -129,7 +130,7 @@ def _decoded(row: Any) -> JsonObject:
     return found
 
 
-async def draft_for(db: Db, citizen_id: str, service_id: int) -> str | None:
+async def draft_for(db: Db, citizen_id: uuid.UUID, service_id: int) -> str | None:
     found: str | None = await db.fetchval(
         "SELECT id::text FROM applications "
         "WHERE citizen_id = $1::uuid AND service_id = $2 AND state = 'draft'",
@@ -140,7 +141,7 @@ async def draft_for(db: Db, citizen_id: str, service_id: int) -> str | None:
 
 
 async def insert_application(
-    connection: Connection, *, tracking_number: str, service_id: int, agency_id: int, citizen_id: str
+    connection: Connection, *, tracking_number: str, service_id: int, agency_id: int, citizen_id: uuid.UUID
 ) -> str | None:
     """The new draft's id; None when the citizen already has a draft of this service."""
     found: str | None = await connection.fetchval(
@@ -178,7 +179,7 @@ async def application_for_bill(connection: Connection, bill_id: str) -> str | No
     return found
 
 
-async def applications_of_citizen(db: Db, citizen_id: str, limit: int) -> list[ApplicationRow]:
+async def applications_of_citizen(db: Db, citizen_id: uuid.UUID, limit: int) -> list[ApplicationRow]:
     rows = await db.fetch(
         f"""SELECT {_APPLICATION_COLUMNS} FROM {_APPLICATION_FROM}
         WHERE p.citizen_id = $1::uuid AND p.state <> 'discarded' ORDER BY p.updated_at DESC LIMIT $2""",  # noqa: S608
@@ -306,7 +307,7 @@ async def bill_summary(db: Db, bill_id: str) -> FeeBill | None:
     return msgspec.convert(dict(row), FeeBill) if row else None
 
 
-async def applicant(db: Db, citizen_id: str) -> ApplicantRow | None:
+async def applicant(db: Db, citizen_id: uuid.UUID) -> ApplicantRow | None:
     row = await db.fetchrow(
         """
         SELECT id::text, national_id_hash, national_id_key_id, national_id_ciphertext, name_th, name_en,
@@ -323,7 +324,7 @@ async def delivery_target(db: Db, application_id: str) -> DeliveryTarget | None:
     row = await db.fetchrow(
         """
         SELECT p.id::text AS application_id, p.tracking_number, p.answers, p.submitted_at, p.agency_id,
-               p.citizen_id::text, p.agency_reference, s.code AS service_code, s.connector_id,
+               p.citizen_id, p.agency_reference, s.code AS service_code, s.connector_id,
                c.national_id_key_id, c.national_id_ciphertext, c.name_th, c.name_en, c.birthdate
         FROM applications p JOIN application_services s ON s.id = p.service_id
         JOIN citizens c ON c.id = p.citizen_id

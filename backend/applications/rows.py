@@ -4,6 +4,7 @@ documents and their share links (request and response shapes are in ``schemas.py
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import msgspec
 
@@ -39,7 +40,7 @@ class ApplicationRow(msgspec.Struct, kw_only=True):
     tracking_number: str
     service_id: int
     agency_id: int
-    citizen_id: str
+    citizen_id: uuid.UUID
     state: str
     answers: JsonObject
     """The citizen's answers as they sent them (JSON, checked against the form)."""
@@ -86,7 +87,7 @@ class DeliveryTarget(msgspec.Struct, kw_only=True):
     submitted_at: dt.datetime
     """Set on every application but a draft (a CHECK), and only submitted ones are sent."""
     agency_id: int
-    citizen_id: str
+    citizen_id: uuid.UUID
     agency_reference: str | None
     service_code: str
     connector_id: int | None
@@ -102,7 +103,7 @@ class DeliveryTarget(msgspec.Struct, kw_only=True):
 
 class DocumentRow(msgspec.Struct, kw_only=True):
     id: str
-    citizen_id: str
+    citizen_id: uuid.UUID
     agency_id: int
     application_id: str | None
     title_th: str
@@ -126,7 +127,7 @@ class DocumentRow(msgspec.Struct, kw_only=True):
 class NewDocumentRow(msgspec.Struct, kw_only=True):
     """A document as it is stored when issued (signed and its file already in the store)."""
 
-    citizen_id: str
+    citizen_id: uuid.UUID
     agency_id: int
     application_id: str
     title_th: str
@@ -139,7 +140,7 @@ class NewDocumentRow(msgspec.Struct, kw_only=True):
     issued_at: dt.datetime
     signing_key_id: str
     signature: bytes
-    issued_by: str | None
+    issued_by: uuid.UUID | None
     issued_by_client: str | None
 
 

@@ -119,7 +119,7 @@ async def start(
     return await citizens_view(applications, citizen_id, application_id), created
 
 
-async def _start(applications: Applications, citizen_id: str, service_id: int) -> tuple[str, bool]:
+async def _start(applications: Applications, citizen_id: uuid.UUID, service_id: int) -> tuple[str, bool]:
     pool = applications.pool
     service = taking_applications(await queries.service(pool, service_id))
     existing = await queries.draft_for(pool, citizen_id, service_id)
@@ -153,7 +153,7 @@ async def my_applications(applications: Applications, principal: Principal) -> l
 
 
 async def citizens_application(
-    applications: Applications, citizen_id: str, application_id: str
+    applications: Applications, citizen_id: uuid.UUID, application_id: str
 ) -> ApplicationRow:
     found = await queries.application(applications.pool, application_id)
     if found is None or found.citizen_id != citizen_id or found.state == "discarded":
@@ -161,7 +161,9 @@ async def citizens_application(
     return found
 
 
-async def citizens_view(applications: Applications, citizen_id: str, application_id: str) -> ApplicationView:
+async def citizens_view(
+    applications: Applications, citizen_id: uuid.UUID, application_id: str
+) -> ApplicationView:
     """The application as its applicant sees it now (after a change they made); while they may change
     it, with what stops it being sent."""
     row = await citizens_application(applications, citizen_id, application_id)
@@ -200,7 +202,7 @@ async def upload(
 
 async def add_file(
     applications: Applications,
-    citizen_id: str,
+    citizen_id: uuid.UUID,
     application_id: str,
     field: str | None,
     name: str,
@@ -280,7 +282,9 @@ async def submit(applications: Applications, principal: Principal, application_i
         applications, service, found, "Some answers need attention before the application can be sent."
     )
     async with unit_of_work(applications.pool, applications.queue) as work:
-        await change_state(work, application_id, "submitted", "citizen", citizen_id, None, expect="draft")
+        await change_state(
+            work, application_id, "submitted", "citizen", str(citizen_id), None, expect="draft"
+        )
         await on_behalf.mark_submitted(work.connection, application_id, principal)
         if service.delivery == "connector":
             await work.add_task(DELIVER_TASK, ApplicationRef(uuid.UUID(application_id)))
@@ -294,7 +298,7 @@ async def withdraw(applications: Applications, principal: Principal, application
         raise Conflict("Only an application that is still being decided can be withdrawn.")
     async with unit_of_work(applications.pool, applications.queue) as work:
         await change_state(
-            work, application_id, "closed", "citizen", citizen_id, "withdrawn by the applicant",
+            work, application_id, "closed", "citizen", str(citizen_id), "withdrawn by the applicant",
             expect=found.state,
         )  # fmt: skip
     return await citizens_view(applications, citizen_id, application_id)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import time
+import uuid
 from dataclasses import dataclass
 from http import HTTPStatus
 
@@ -65,7 +66,9 @@ class UploadQuota:
             removed_held_for=dt.timedelta(hours=settings.files_gc_grace_hours),
         )
 
-    async def check(self, db: Pool | Connection, citizen_id: str, adding: int, *, lock: bool = False) -> None:
+    async def check(
+        self, db: Pool | Connection, citizen_id: uuid.UUID, adding: int, *, lock: bool = False
+    ) -> None:
         """Raises StorageQuotaExceeded when ``adding`` more bytes would not fit. With ``lock`` (``db``
         a connection in a transaction), first takes the citizen's quota lock until the transaction ends."""
         if lock:

@@ -16,6 +16,7 @@ import contextlib
 import csv
 import datetime as dt
 import io
+import uuid
 from collections.abc import Callable, Mapping
 from zoneinfo import ZoneInfo
 
@@ -52,7 +53,7 @@ class Personal(msgspec.Struct, frozen=True):
     birthdate: dt.date | None
 
 
-def personal_key(citizen_id: str) -> str:
+def personal_key(citizen_id: uuid.UUID) -> str:
     return citizen_key(citizen_id, "catalogue-personal")
 
 
@@ -79,11 +80,11 @@ class Catalogue:
     def forget(self) -> None:
         self._entries.drop()
 
-    async def personal_changed(self, citizen_id: str) -> None:
+    async def personal_changed(self, citizen_id: uuid.UUID) -> None:
         """Call after a change to the citizen's favourites or recently used tiles has committed."""
         await self._redis.delete(personal_key(citizen_id))
 
-    async def _personal(self, citizen_id: str, prefetched: Mapping[str, bytes | None]) -> Personal:
+    async def _personal(self, citizen_id: uuid.UUID, prefetched: Mapping[str, bytes | None]) -> Personal:
         key = personal_key(citizen_id)
         raw = prefetched[key] if key in prefetched else await self._redis.get(key)
         if raw is not None:
@@ -110,7 +111,7 @@ class Catalogue:
         query: str | None,
         category: str | None,
         life_event: str | None,
-        citizen_id: str | None,
+        citizen_id: uuid.UUID | None,
         today: dt.date | None = None,
         prefetched: Mapping[str, bytes | None] | None = None,
     ) -> CatalogueView:

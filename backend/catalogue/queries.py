@@ -5,6 +5,7 @@ tests write tiles with ``create_tile``, ``insert_version`` (a ``TileContent``), 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import msgspec
 
@@ -30,7 +31,7 @@ _VERSION_COLUMNS = """
 # --- agencies ---------------------------------------------------------------------------------
 
 
-async def propose_agency(db: Db, agency: NewAgency, proposed_by: str) -> int | None:
+async def propose_agency(db: Db, agency: NewAgency, proposed_by: uuid.UUID) -> int | None:
     """A pending agency; None when the code is taken."""
     agency_id: int | None = await db.fetchval(
         """
@@ -72,7 +73,7 @@ async def agency(db: Db, agency_id: int) -> AgencyView | None:
     return msgspec.convert(dict(row), AgencyView) if row else None
 
 
-async def decide_agency(db: Db, agency_id: int, status: str, decided_by: str) -> DecidedAgency | None:
+async def decide_agency(db: Db, agency_id: int, status: str, decided_by: uuid.UUID) -> DecidedAgency | None:
     row = await db.fetchrow(
         f"""
         WITH before AS (
@@ -80,7 +81,7 @@ async def decide_agency(db: Db, agency_id: int, status: str, decided_by: str) ->
         )
         UPDATE agencies a SET status = $2, decided_by = $3::uuid, decided_at = now(), updated_at = now()
         FROM before WHERE a.id = before.id
-        RETURNING {", ".join("a." + c.strip() for c in _AGENCY_COLUMNS.split(","))}, a.proposed_by::text,
+        RETURNING {", ".join("a." + c.strip() for c in _AGENCY_COLUMNS.split(","))}, a.proposed_by,
                   before.previous_status
         """,  # noqa: S608
         agency_id,
@@ -108,7 +109,7 @@ async def create_tile(db: Db, agency_id: int) -> int:
 
 
 async def insert_version(
-    db: Db, tile_id: int, version: int, content: TileContent, created_by: str | None
+    db: Db, tile_id: int, version: int, content: TileContent, created_by: uuid.UUID | None
 ) -> None:
     await db.execute(
         f"""
@@ -191,7 +192,7 @@ async def record_review(
     version: int,
     action: str,
     comment: str | None,
-    actor: str | None,
+    actor: uuid.UUID | None,
     client: str | None,
 ) -> None:
     await db.execute(
@@ -313,14 +314,14 @@ async def search(db: Db, query: str) -> dict[int, float]:
     return {row["id"]: row["score"] for row in rows}
 
 
-async def favourites(db: Db, citizen_id: str) -> list[int]:
+async def favourites(db: Db, citizen_id: uuid.UUID) -> list[int]:
     rows = await db.fetch(
         "SELECT tile_id FROM tile_favourites WHERE citizen_id = $1::uuid ORDER BY created_at DESC", citizen_id
     )
     return [row["tile_id"] for row in rows]
 
 
-async def recently_used(db: Db, citizen_id: str, limit: int) -> list[int]:
+async def recently_used(db: Db, citizen_id: uuid.UUID, limit: int) -> list[int]:
     rows = await db.fetch(
         "SELECT tile_id FROM tile_usage WHERE citizen_id = $1::uuid ORDER BY last_used_at DESC LIMIT $2",
         citizen_id,
@@ -329,7 +330,7 @@ async def recently_used(db: Db, citizen_id: str, limit: int) -> list[int]:
     return [row["tile_id"] for row in rows]
 
 
-async def set_favourite(db: Db, citizen_id: str, tile_id: int, favourite: bool) -> None:
+async def set_favourite(db: Db, citizen_id: uuid.UUID, tile_id: int, favourite: bool) -> None:
     if favourite:
         await db.execute(
             "INSERT INTO tile_favourites (citizen_id, tile_id) VALUES ($1::uuid, $2) ON CONFLICT DO NOTHING",
@@ -342,7 +343,7 @@ async def set_favourite(db: Db, citizen_id: str, tile_id: int, favourite: bool) 
         )
 
 
-async def record_use(db: Db, citizen_id: str, tile_id: int) -> None:
+async def record_use(db: Db, citizen_id: uuid.UUID, tile_id: int) -> None:
     await db.execute(
         """
         INSERT INTO tile_usage (citizen_id, tile_id) VALUES ($1::uuid, $2)
@@ -354,7 +355,7 @@ async def record_use(db: Db, citizen_id: str, tile_id: int) -> None:
     )
 
 
-async def citizen_birthdate(db: Db, citizen_id: str) -> dt.date | None:
+async def citizen_birthdate(db: Db, citizen_id: uuid.UUID) -> dt.date | None:
     birthdate: dt.date | None = await db.fetchval(
         "SELECT birthdate FROM citizens WHERE id = $1::uuid", citizen_id
     )

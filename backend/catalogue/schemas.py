@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Annotated, Literal
 
 import msgspec
@@ -199,7 +200,7 @@ class DecidedAgency(msgspec.Struct, kw_only=True):
     """An agency just approved or suspended, with what the decision needs to know of before."""
 
     agency: AgencyView
-    proposed_by: str | None
+    proposed_by: uuid.UUID | None
     previous_status: str
 
 

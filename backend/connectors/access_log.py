@@ -8,6 +8,7 @@ purpose and data items in both languages (``Said``): the citizen reads the recor
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Sequence
 
 import msgspec
@@ -34,7 +35,7 @@ _INSERT_ACCESS = """
 
 
 def _access(
-    citizen_id: str,
+    citizen_id: uuid.UUID,
     agency_id: int | None,
     connector_id: int | None,
     kind: AccessKind,
@@ -55,7 +56,7 @@ def _access(
 async def record_access(
     db: Db,
     *,
-    citizen_id: str,
+    citizen_id: uuid.UUID,
     agency_id: int | None,
     connector_id: int | None,
     kind: AccessKind,
@@ -78,8 +79,8 @@ async def record_access(
 async def record_staff_look(
     db: Db,
     *,
-    citizen_id: str,
-    staff_id: str,
+    citizen_id: uuid.UUID,
+    staff_id: uuid.UUID,
     purpose: Said,
     fields: Sequence[Said],
     detail: Said | None = None,
@@ -92,7 +93,7 @@ async def record_staff_look(
         connector_id=None,
         kind="staff_lookup",
         actor_kind="staff",
-        actor_id=staff_id,
+        actor_id=str(staff_id),
         purpose=purpose,
         fields=fields,
         outcome="ok",
@@ -108,7 +109,7 @@ _ACCESS_COLUMNS = (
 
 async def data_access_for_citizen(
     db: Db,
-    citizen_id: str,
+    citizen_id: uuid.UUID,
     before_id: int | None,
     limit: int,
     *,
@@ -140,7 +141,7 @@ async def data_access_for_citizen(
     return [msgspec.convert(dict(row), DataAccessView) for row in rows]
 
 
-async def agencies_in_record(db: Db, citizen_id: str) -> list[AgencyName]:
+async def agencies_in_record(db: Db, citizen_id: uuid.UUID) -> list[AgencyName]:
     """The agencies the citizen's record names, by Thai name."""
     rows = await db.fetch(
         """

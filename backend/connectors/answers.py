@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import hashlib
 import time
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -35,11 +36,11 @@ from backend.identity.sessions import citizen_key
 _log = structlog.get_logger(__name__)
 
 
-def copy_key(connector_id: int, citizen_id: str) -> str:
+def copy_key(connector_id: int, citizen_id: uuid.UUID) -> str:
     return f"{citizen_key(citizen_id, 'entitlements')}:{connector_id}"
 
 
-def hold_key(connector_id: int, citizen_id: str) -> str:
+def hold_key(connector_id: int, citizen_id: uuid.UUID) -> str:
     """Held while the citizen may not have that connector asked again; the value is when they may
     (epoch seconds), then, once the call has failed, why."""
     return f"{citizen_key(citizen_id, 'entitlements-refresh')}:{connector_id}"
@@ -122,7 +123,11 @@ def kept_copy(kept: KeptAnswer, row: ActiveConnector, now: float) -> Cached | No
 
 
 async def kept_copies(
-    db: Db, citizen_id: str, missing: list[ActiveConnector], consents: dict[int, ConsentView], now: float
+    db: Db,
+    citizen_id: uuid.UUID,
+    missing: list[ActiveConnector],
+    consents: dict[int, ConsentView],
+    now: float,
 ) -> dict[int, Cached]:
     """Answers past their fresh time, from PostgreSQL: only for connectors Redis had no copy of and
     the citizen may be shown (a citizen within every cache lifetime costs no query)."""
@@ -196,13 +201,13 @@ class AnswerStore:
         self._redis = redis_client
 
     @staticmethod
-    def keys(connectors: list[ActiveConnector], citizen_id: str) -> list[str]:
+    def keys(connectors: list[ActiveConnector], citizen_id: uuid.UUID) -> list[str]:
         """What ``read`` reads (for the authentication middleware to read with the session)."""
         copies, holds = copy_key(0, citizen_id)[:-1], hold_key(0, citizen_id)[:-1]  # the prefixes
         return [f"{copies}{row.id}" for row in connectors] + [f"{holds}{row.id}" for row in connectors]
 
     async def read(
-        self, connectors: list[ActiveConnector], citizen_id: str, prefetched: Mapping[str, bytes | None]
+        self, connectors: list[ActiveConnector], citizen_id: uuid.UUID, prefetched: Mapping[str, bytes | None]
     ) -> tuple[dict[int, Cached], dict[int, Hold]]:
         """Every connector's cached answer, and the citizen's holds on asking them again: as read with
         the session (``prefetched``), or else in one round trip."""
@@ -221,7 +226,7 @@ class AnswerStore:
         return copies, holds
 
     async def claim(
-        self, wanted: list[int], holds: dict[int, Hold], citizen_id: str, cooldown_seconds: int
+        self, wanted: list[int], holds: dict[int, Hold], citizen_id: uuid.UUID, cooldown_seconds: int
     ) -> set[int]:
         """Claims the citizen's call to each wanted connector not held already (SET NX EX, so that
         replicas agree) and returns those claimed; ``holds`` then says when each may be asked again.
@@ -245,7 +250,7 @@ class AnswerStore:
         pipe: Pipeline,
         failures: Mapping[int, str],
         holds: Mapping[int, Hold],
-        citizen_id: str,
+        citizen_id: uuid.UUID,
         cooldown_seconds: int,
     ) -> None:
         """Why each claimed call brought no answer, on its hold: the citizen's other requests within the
@@ -256,7 +261,9 @@ class AnswerStore:
             value = f"{holds[connector_id].until:.3f} {why}"
             pipe.set(hold_key(connector_id, citizen_id), value, xx=True, keepttl=True)
 
-    async def await_copy(self, row: ActiveConnector, citizen_id: str, deadline_seconds: float) -> Outcome:
+    async def await_copy(
+        self, row: ActiveConnector, citizen_id: uuid.UUID, deadline_seconds: float
+    ) -> Outcome:
         """Another of the citizen's requests is asking this agency now (two tabs, a language switch):
         its answer once cached, or why it brought none, rather than a second call."""
         keys = [copy_key(row.id, citizen_id), hold_key(row.id, citizen_id)]
@@ -271,7 +278,9 @@ class AnswerStore:
 
     @staticmethod
     def keep(
-        pipe: Pipeline, answered: list[tuple[ActiveConnector, float, EntitlementsResponse]], citizen_id: str
+        pipe: Pipeline,
+        answered: list[tuple[ActiveConnector, float, EntitlementsResponse]],
+        citizen_id: uuid.UUID,
     ) -> None:
         """Each answer as the connector's cached copy, while it is fresh."""
         for row, at, answer in answered:

@@ -4,6 +4,8 @@ rest of what they lead to (``page_queries``)."""
 
 from __future__ import annotations
 
+import uuid
+
 import msgspec
 
 from backend.core.db import Db
@@ -17,7 +19,7 @@ class KeptAnswer(msgspec.Struct, frozen=True, kw_only=True):
     """The answer as JSON, decoded against the contract's rules by the reader."""
 
 
-async def kept_answers(db: Db, citizen_id: str, connector_ids: list[int]) -> list[KeptAnswer]:
+async def kept_answers(db: Db, citizen_id: uuid.UUID, connector_ids: list[int]) -> list[KeptAnswer]:
     rows = await db.fetch(
         """
         SELECT connector_id, extract(epoch FROM fetched_at)::float8 AS fetched_at, answer::text

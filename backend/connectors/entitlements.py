@@ -89,7 +89,7 @@ class Caller:
     """Who caused the calls: the citizen themself, a staff member, or the system."""
 
     kind: Literal["citizen", "staff", "system"]
-    id: str | None
+    id: uuid.UUID | None
 
 
 def relevant_to(row: ActiveConnector, age: int | None) -> bool:
@@ -161,7 +161,7 @@ class EntitlementsService:
     async def latencies_ms(self, connector_id: int) -> list[int]:
         return await self._client.latencies_ms(connector_id)
 
-    def prefetch_keys(self, citizen_id: str) -> list[str]:
+    def prefetch_keys(self, citizen_id: uuid.UUID) -> list[str]:
         """The keys a page reads of the citizen's, for every active connector this process holds (none
         before it has read them): the authentication middleware reads them with the session."""
         connectors = self._connectors.get()
@@ -170,7 +170,7 @@ class EntitlementsService:
     async def for_citizen(
         self,
         *,
-        citizen_id: str,
+        citizen_id: uuid.UUID,
         national_id: str,
         birthdate: dt.date | None,
         language: str,
@@ -247,7 +247,7 @@ class EntitlementsService:
         cached: dict[int, Cached],
         claimed: set[int],
         holds: dict[int, Hold],
-        citizen_id: str,
+        citizen_id: uuid.UUID,
         national_id: str,
         caller: Caller,
         request_id: str,
@@ -320,7 +320,7 @@ class EntitlementsService:
     async def _keep(
         self,
         calls: list[_Call],
-        citizen_id: str,
+        citizen_id: uuid.UUID,
         caller: Caller,
         batch: CallBatch,
         failed: Mapping[int, str] | None = None,
@@ -337,7 +337,7 @@ class EntitlementsService:
                 self._pool,
                 citizen_id=citizen_id,
                 actor_kind=caller.kind,
-                actor_id=caller.id,
+                actor_id=None if caller.id is None else str(caller.id),
                 calls=[(call.row, call.outcome, call.detail) for call in calls],
                 answered=answered,
                 newly_eligible=NEWLY_ELIGIBLE_TASK,
@@ -354,7 +354,7 @@ class EntitlementsService:
     def _refresh_in_background(
         self,
         rows: list[ActiveConnector],
-        citizen_id: str,
+        citizen_id: uuid.UUID,
         national_id: str,
         caller: Caller,
         request_id: str,

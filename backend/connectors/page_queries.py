@@ -14,6 +14,7 @@ atomic on its own (it was seven in a transaction, a fifth of an uncached page's 
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from typing import Any
 
@@ -87,7 +88,7 @@ SELECT id FROM told ORDER BY id
 async def keep_calls(
     db: Db,
     *,
-    citizen_id: str,
+    citizen_id: uuid.UUID,
     actor_kind: str,
     actor_id: str | None,
     calls: Sequence[tuple[ConnectorRow, str, Said | None]],

@@ -7,6 +7,7 @@ data-access record (``record_access``, ``record_staff_look``) and ``connectors_o
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Sequence
 
 import msgspec
@@ -43,7 +44,12 @@ def _writable(data: NewConnector, secret_key_id: str | None, secret_ciphertext: 
 
 
 async def _insert(
-    db: Db, agency_id: int, name: str, values: Sequence[object], created_by: str | None, client: str | None
+    db: Db,
+    agency_id: int,
+    name: str,
+    values: Sequence[object],
+    created_by: uuid.UUID | None,
+    client: str | None,
 ) -> int | None:
     columns = ", ".join(WRITABLE_COLUMNS)
     placeholders = ", ".join(f"${i}" for i in range(5, 5 + len(WRITABLE_COLUMNS)))
@@ -68,7 +74,7 @@ async def register_connector(
     data: NewConnector,
     secret_key_id: str | None,
     secret_ciphertext: bytes | None,
-    created_by: str | None,
+    created_by: uuid.UUID | None,
     client: str | None = None,
 ) -> int | None:
     """None when the agency already has a connector of that name; ``client``: the machine client that
@@ -144,7 +150,7 @@ async def active_connectors(db: Db, connector_id: int | None = None) -> list[Act
     return [msgspec.convert(dict(row), ActiveConnector) for row in rows]
 
 
-async def live_consents(db: Db, citizen_id: str) -> dict[int, ConsentView]:
+async def live_consents(db: Db, citizen_id: uuid.UUID) -> dict[int, ConsentView]:
     rows = await db.fetch(
         """
         SELECT id, connector_id, purpose_th, purpose_en, granted_at, expires_at FROM consents
@@ -155,7 +161,9 @@ async def live_consents(db: Db, citizen_id: str) -> dict[int, ConsentView]:
     return {row["connector_id"]: msgspec.convert(dict(row), ConsentView) for row in rows}
 
 
-async def grant_consent(connection: Connection, citizen_id: str, connector: ConnectorRow) -> ConsentView:
+async def grant_consent(
+    connection: Connection, citizen_id: uuid.UUID, connector: ConnectorRow
+) -> ConsentView:
     """For the connector's purpose and duration as they read now; replaces any live consent for the
     same connector; run inside a transaction."""
     await connection.execute(
@@ -190,7 +198,7 @@ async def withdraw_all_consents(connection: Connection, connector_id: int) -> No
     await connection.execute("DELETE FROM entitlement_answers WHERE connector_id = $1", connector_id)
 
 
-async def withdraw_consent(connection: Connection, citizen_id: str, consent_id: int) -> bool:
+async def withdraw_consent(connection: Connection, citizen_id: uuid.UUID, consent_id: int) -> bool:
     """Withdraws the consent and forgets what its connector told us about the citizen; run inside a
     transaction."""
     connector_id = await connection.fetchval(

@@ -38,7 +38,7 @@ RELATIONSHIP = Said("ความสัมพันธ์ในครอบค�
 
 @dataclass(frozen=True, slots=True)
 class Person:
-    citizen_id: str | None
+    citizen_id: uuid.UUID | None
     """None for a child who has no row yet (never logged in, not yet confirmed): nowhere to record."""
     national_id: str
     name_th: str
@@ -158,7 +158,7 @@ async def record(
             connector_id=row.id,
             kind="agency_call",
             actor_kind=actor_kind,
-            actor_id=adult.citizen_id if actor_kind != "system" else None,
+            actor_id=str(adult.citizen_id) if actor_kind != "system" and adult.citizen_id else None,
             purpose=purpose,
             fields=[NATIONAL_ID, BIRTH_DATE, RELATIONSHIP],
             outcome=logged,

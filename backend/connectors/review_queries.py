@@ -3,6 +3,7 @@ queue platform admins work through, and their decisions."""
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import msgspec
@@ -26,7 +27,7 @@ async def propose_change(
     data: NewConnector,
     secret_key_id: str | None,
     secret_ciphertext: bytes | None,
-    submitted_by: str | None,
+    submitted_by: uuid.UUID | None,
     client: str | None = None,
 ) -> None:
     """Stores the agency's new version beside the live one, replacing any earlier proposal."""
@@ -114,7 +115,7 @@ def _review(row: Any) -> ConnectorReview:
     )  # fmt: skip
 
 
-async def approve_new(db: Db, connector_id: int, approved_by: str | None) -> None:
+async def approve_new(db: Db, connector_id: int, approved_by: uuid.UUID | None) -> None:
     await db.execute(
         "UPDATE connectors SET status = 'active', approved_at = now(), approved_by = $2::uuid, "
         "review_comment = NULL, updated_at = now() WHERE id = $1 AND status = 'pending'",
@@ -123,7 +124,7 @@ async def approve_new(db: Db, connector_id: int, approved_by: str | None) -> Non
     )
 
 
-async def apply_change(connection: Connection, connector_id: int, approved_by: str | None) -> None:
+async def apply_change(connection: Connection, connector_id: int, approved_by: uuid.UUID | None) -> None:
     """The proposed version becomes the live one; run inside a transaction."""
     assignments = ", ".join(f"{column} = x.{column}" for column in WRITABLE_COLUMNS)
     await connection.execute(

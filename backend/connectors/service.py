@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import uuid
 
 import msgspec
 
@@ -262,7 +263,7 @@ async def agency_data_access(
 
 async def _citizen(
     principal: Principal, identity: Identity, resources: Resources
-) -> tuple[str, str, dt.date | None]:
+) -> tuple[uuid.UUID, str, dt.date | None]:
     """The citizen's id, national ID (decrypted) and birth date: from the session when it carries
     them (sessions begun before it did fall back to the database)."""
     citizen_id = citizen_of(principal)

@@ -26,12 +26,21 @@ _access_logger = logging.getLogger("citizen.access")
 _SECRET_PATH_PARTS = re.compile(r"(/shared/(?:files/)?)[^/]+")
 
 
+def _ids_as_text(_logger: Any, _method: str, event: Any) -> Any:
+    """Ids (``uuid.UUID``) logged as their text, as before they were typed, not as ``UUID('…')``."""
+    for name, value in event.items():
+        if isinstance(value, uuid.UUID):
+            event[name] = str(value)
+    return event
+
+
 def configure_logging(level: str = "INFO", *, json_lines: bool = True) -> None:
     shared: list[Any] = [
         structlog.contextvars.merge_contextvars,
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
+        _ids_as_text,
     ]
     renderer: Any = (
         structlog.processors.JSONRenderer()

@@ -10,6 +10,7 @@ Agency machine clients hold scopes rather than roles; ``may_act_for_agency`` cov
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
@@ -22,7 +23,7 @@ from backend.core.errors import Forbidden, NotAuthenticated
 class Session(msgspec.Struct, kw_only=True):
     public_id: str
     """What the citizen sees and uses to end this session; not the cookie value."""
-    citizen_id: str
+    citizen_id: uuid.UUID
     created_at: float
     last_seen_at: float
     absolute_expires_at: float
@@ -68,8 +69,8 @@ class ActingFor:
     """A person acting for another under a delegation (backend/delegation): the principal's
     ``citizen_id`` is then the grantor's, and this names the delegate who is really asking."""
 
-    delegation_id: str
-    delegate_id: str
+    delegation_id: uuid.UUID
+    delegate_id: uuid.UUID
     delegate_name_th: str
     delegate_name_en: str
     scopes: frozenset[str]
@@ -81,7 +82,7 @@ class ActingFor:
 class Principal:
     """A logged-in person (session) or an agency's system (client credentials token)."""
 
-    citizen_id: str | None
+    citizen_id: uuid.UUID | None
     session: Session | None
     roles: frozenset[tuple[str, int | None]] = frozenset()
     client_agency_id: int | None = None
@@ -125,7 +126,7 @@ def agencies_of(principal: Principal) -> set[int]:
     return {agency for role, agency in principal.roles if agency is not None and role.startswith("agency_")}
 
 
-def citizen_of(principal: Principal) -> str:
+def citizen_of(principal: Principal) -> uuid.UUID:
     """The caller's citizen id, on routes whose guard lets only people through (``person``, staff and
     counter guards): the one "who am I" for handlers and services; an agency's system never gets there."""
     assert principal.citizen_id is not None
@@ -149,7 +150,7 @@ def require_platform_admin(principal: Principal | None) -> Principal:
     return principal
 
 
-def require_support_staff(principal: Principal | None) -> str:
+def require_support_staff(principal: Principal | None) -> uuid.UUID:
     """The staff member's citizen id, recorded against everything they see or do."""
     person = require_person(principal)
     if not (is_support(person) or is_platform_admin(person)):
@@ -158,7 +159,7 @@ def require_support_staff(principal: Principal | None) -> str:
     return person.citizen_id
 
 
-def require_counter_staff(principal: Principal | None) -> str:
+def require_counter_staff(principal: Principal | None) -> uuid.UUID:
     """The counter staff member's citizen id: they start assisted grants and act under them."""
     person = require_person(principal)
     if not has_role(person, "counter_staff"):

@@ -8,6 +8,7 @@ one Lua script keeps the read-refill-take atomic across replicas.
 from __future__ import annotations
 
 import ipaddress
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,7 +48,7 @@ class RateLimiter:
     async def take(
         self,
         bucket: Bucket,
-        caller: str,
+        caller: str | uuid.UUID,
         message: str = "Too many attempts from this address. Please wait and try again.",
     ) -> None:
         """Take one token for ``caller`` or raise RateLimited with the seconds to wait."""

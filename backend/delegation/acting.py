@@ -127,13 +127,13 @@ class ActingForMiddleware(ASGIMiddleware):
 
 
 async def _allowed(
-    resources: Resources, delegation_id: str, principal: Principal, key: str
+    resources: Resources, raw: str, principal: Principal, key: str
 ) -> tuple[Principal, DelegateUse]:
     """The grantor's principal (carrying the delegate) and what the route does, or a 403."""
     assert principal.citizen_id is not None
     assert principal.session is not None
     try:
-        uuid.UUID(delegation_id)
+        delegation_id = uuid.UUID(raw)
     except ValueError:
         raise ActingEnded("You do not act for anyone by that reference.") from None
     row = await queries.acting_delegation(resources.pool, delegation_id, principal.citizen_id, today())
@@ -195,7 +195,7 @@ async def _record_in(connection: Connection, principal: Principal, use: Delegate
         connector_id=None,
         kind="delegation",
         actor_kind=actor_kind,
-        actor_id=acting.delegate_id,
+        actor_id=str(acting.delegate_id),
         purpose=use.did,
         fields=[Said(*SCOPE_WORDS[use.scope])],
         outcome="ok",

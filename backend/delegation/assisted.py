@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import secrets
+import uuid
 from collections.abc import Sequence
 
 from backend.connectors.access_log import record_access
@@ -77,7 +78,7 @@ async def _log(connection: Connection, row: DelegationRow, *, by_staff: bool, pu
         connector_id=None,
         kind="delegation",
         actor_kind="assisted" if by_staff else "citizen",
-        actor_id=row.delegate_id if by_staff else row.grantor_id,
+        actor_id=str(row.delegate_id if by_staff else row.grantor_id),
         purpose=purpose,
         fields=[Said(*pair) for pair in ((scope.label_th, scope.label_en) for scope in _scopes(row.scopes))],
         outcome="ok",
@@ -90,7 +91,9 @@ def _scopes(keys: Sequence[str]) -> list[ScopeView]:
     return [by_key[key] for key in ordered(list(keys))]
 
 
-async def _citizen(resources: Resources, identity: Identity, national_id: str, staff_id: str) -> str:
+async def _citizen(
+    resources: Resources, identity: Identity, national_id: str, staff_id: uuid.UUID
+) -> uuid.UUID:
     citizen_id = await identity.citizen_id_for(resources, national_id)
     if citizen_id is None:
         raise invalid(
@@ -108,8 +111,8 @@ async def _citizen(resources: Resources, identity: Identity, national_id: str, s
 async def _start(
     connection: Connection,
     *,
-    citizen_id: str,
-    staff_id: str,
+    citizen_id: uuid.UUID,
+    staff_id: uuid.UUID,
     scopes: list[str],
     service_point: str,
     active: bool,
@@ -131,7 +134,9 @@ async def _start(
     return row
 
 
-async def ask(resources: Resources, identity: Identity, staff_id: str, data: AssistAsk) -> CounterSessionView:
+async def ask(
+    resources: Resources, identity: Identity, staff_id: uuid.UUID, data: AssistAsk
+) -> CounterSessionView:
     """Counter staff ask; nothing is open to them until the citizen confirms in their own app."""
     citizen_id = await _citizen(resources, identity, data.national_id, staff_id)
     async with unit_of_work(resources.pool, resources.queue) as work:
@@ -161,7 +166,7 @@ async def ask(resources: Resources, identity: Identity, staff_id: str, data: Ass
 
 
 async def confirm(
-    resources: Resources, principal: Principal, delegation_id: str, data: AssistConsent
+    resources: Resources, principal: Principal, delegation_id: uuid.UUID, data: AssistConsent
 ) -> DelegationView:
     """The citizen agrees to a staff member's request: the hour starts now, with the scopes they chose."""
     me = principal.citizen_id
@@ -194,7 +199,7 @@ async def confirm(
     return await _view_of(resources, me, delegation_id)
 
 
-def _hash(identity: Identity, citizen_id: str, code: str) -> bytes:
+def _hash(identity: Identity, citizen_id: uuid.UUID, code: str) -> bytes:
     # Keyed and bound to the citizen: a stolen table cannot be brute-forced, nor a code used for another.
     return identity.cipher.lookup_hash(f"assisted:{citizen_id}:{code}")
 
@@ -216,7 +221,7 @@ async def make_code(
             connector_id=None,
             kind="delegation",
             actor_kind="citizen",
-            actor_id=me,
+            actor_id=str(me),
             purpose=Said(
                 f"คุณสร้างรหัสให้เจ้าหน้าที่ช่วยทำรายการแทนคุณ (ใช้ได้ {CODE_MINUTES} นาที ครั้งเดียว)",
                 f"You made a code for counter staff to help you (valid {CODE_MINUTES} minutes, once)",
@@ -233,7 +238,7 @@ _WRONG = "The code is wrong, used or expired: ask the person to make a new one i
 
 
 async def redeem(
-    resources: Resources, identity: Identity, staff_id: str, data: AssistCodeEntry
+    resources: Resources, identity: Identity, staff_id: uuid.UUID, data: AssistCodeEntry
 ) -> CounterSessionView:
     """The staff member types the code the citizen read out: help starts at once."""
     await identity.limiter.take(GUESSES, staff_id, "Too many codes tried: wait a few minutes.")
@@ -279,7 +284,7 @@ async def redeem(
     return await _session(resources, identity, staff_id, row.id)
 
 
-async def sessions(resources: Resources, identity: Identity, staff_id: str) -> CounterSessions:
+async def sessions(resources: Resources, identity: Identity, staff_id: uuid.UUID) -> CounterSessions:
     """The staff member's requests and sessions of the last day."""
     await queries.lapse_for_staff(resources.pool, staff_id)
     rows = await queries.staff_sessions(resources.pool, staff_id)
@@ -287,7 +292,7 @@ async def sessions(resources: Resources, identity: Identity, staff_id: str) -> C
 
 
 async def _session(
-    resources: Resources, identity: Identity, staff_id: str, delegation_id: str
+    resources: Resources, identity: Identity, staff_id: uuid.UUID, delegation_id: uuid.UUID
 ) -> CounterSessionView:
     rows = await queries.staff_sessions(resources.pool, staff_id, delegation_id)
     if not rows:

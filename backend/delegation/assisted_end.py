@@ -6,6 +6,7 @@ staff member or the citizen ended it first (their own event already told them)."
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import msgspec
 
@@ -16,8 +17,8 @@ from backend.delegation.schemas import DelegationRow
 
 
 class AssistedRef(msgspec.Struct, frozen=True):
-    delegation_id: str
-    grantor_id: str
+    delegation_id: uuid.UUID
+    grantor_id: uuid.UUID
 
 
 HOUR_ENDS_TASK = TaskKind("delegation.assisted_hour_ends", AssistedRef)

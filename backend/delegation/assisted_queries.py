@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Sequence
 
 import msgspec
@@ -14,16 +15,16 @@ from backend.delegation.schemas import DelegationStatus
 async def insert_assisted(
     db: Db,
     *,
-    grantor_id: str,
-    staff_id: str,
+    grantor_id: uuid.UUID,
+    staff_id: uuid.UUID,
     scopes: Sequence[str],
     service_point: str,
     active_minutes: int | None,
     lapse_minutes: int,
-) -> str | None:
+) -> uuid.UUID | None:
     """A request (``active_minutes`` None: lapses after ``lapse_minutes``) or an active grant; None when
     the two already have an open grant."""
-    found: str | None = await db.fetchval(
+    found: uuid.UUID | None = await db.fetchval(
         """
         WITH t AS (SELECT now() AS now)
         INSERT INTO delegations (grantor_id, delegate_id, scopes, status, kind, service_point, ends_at,
@@ -34,7 +35,7 @@ async def insert_assisted(
                CASE WHEN $5::int IS NULL THEN NULL ELSE t.now END, t.now
         FROM t
         ON CONFLICT (grantor_id, delegate_id) WHERE status IN ('invited', 'active') DO NOTHING
-        RETURNING id::text
+        RETURNING id
         """,
         grantor_id,
         staff_id,
@@ -46,7 +47,7 @@ async def insert_assisted(
     return found
 
 
-async def confirm(db: Db, delegation_id: str, scopes: Sequence[str], minutes: int) -> None:
+async def confirm(db: Db, delegation_id: uuid.UUID, scopes: Sequence[str], minutes: int) -> None:
     """The citizen agreed: the hour starts now, with the scopes they chose."""
     await db.execute(
         """
@@ -61,7 +62,7 @@ async def confirm(db: Db, delegation_id: str, scopes: Sequence[str], minutes: in
     )
 
 
-async def lapse_for_staff(db: Db, staff_id: str) -> None:
+async def lapse_for_staff(db: Db, staff_id: uuid.UUID) -> None:
     """The staff member's requests and sessions past their last moment are ended."""
     await db.execute(
         """
@@ -74,7 +75,7 @@ async def lapse_for_staff(db: Db, staff_id: str) -> None:
 
 
 class CounterRow(msgspec.Struct, frozen=True):
-    id: str
+    id: uuid.UUID
     status: DelegationStatus
     scopes: list[str]
     service_point: str
@@ -86,11 +87,13 @@ class CounterRow(msgspec.Struct, frozen=True):
     ciphertext: bytes
 
 
-async def staff_sessions(db: Db, staff_id: str, delegation_id: str | None = None) -> list[CounterRow]:
+async def staff_sessions(
+    db: Db, staff_id: uuid.UUID, delegation_id: uuid.UUID | None = None
+) -> list[CounterRow]:
     """The staff member's assisted grants of the last day (or one of them), open ones first."""
     rows = await db.fetch(
         """
-        SELECT d.id::text, d.status, d.scopes, d.service_point, d.ends_at, d.accepted_at,
+        SELECT d.id, d.status, d.scopes, d.service_point, d.ends_at, d.accepted_at,
                c.name_th, c.name_en,
                c.national_id_key_id AS key_id, c.national_id_ciphertext AS ciphertext
         FROM delegations d JOIN citizens c ON c.id = d.grantor_id
@@ -106,7 +109,7 @@ async def staff_sessions(db: Db, staff_id: str, delegation_id: str | None = None
 
 
 async def replace_code(
-    db: Db, citizen_id: str, code_hash: bytes, scopes: Sequence[str], minutes: int
+    db: Db, citizen_id: uuid.UUID, code_hash: bytes, scopes: Sequence[str], minutes: int
 ) -> dt.datetime:
     """The citizen's new code (any older unused one stops working); when it lapses."""
     await db.execute("DELETE FROM assisted_codes WHERE citizen_id = $1::uuid AND used_at IS NULL", citizen_id)
@@ -129,7 +132,7 @@ class CodeRow(msgspec.Struct, frozen=True):
     scopes: list[str]
 
 
-async def open_code(db: Db, citizen_id: str, max_failures: int) -> CodeRow | None:
+async def open_code(db: Db, citizen_id: uuid.UUID, max_failures: int) -> CodeRow | None:
     """The citizen's unused, unexpired code with tries left, locked until the transaction ends."""
     row = await db.fetchrow(
         """
@@ -143,7 +146,7 @@ async def open_code(db: Db, citizen_id: str, max_failures: int) -> CodeRow | Non
     return msgspec.convert(dict(row), CodeRow) if row else None
 
 
-async def code_lapses_at(db: Db, citizen_id: str) -> dt.datetime | None:
+async def code_lapses_at(db: Db, citizen_id: uuid.UUID) -> dt.datetime | None:
     """When the citizen's unused code lapses, while one is there to be typed (None: none is)."""
     lapses: dt.datetime | None = await db.fetchval(
         "SELECT max(expires_at) FROM assisted_codes"
@@ -157,7 +160,7 @@ async def code_failed(db: Db, code_id: int) -> None:
     await db.execute("UPDATE assisted_codes SET failed_attempts = failed_attempts + 1 WHERE id = $1", code_id)
 
 
-async def code_used(db: Db, code_id: int, delegation_id: str) -> None:
+async def code_used(db: Db, code_id: int, delegation_id: uuid.UUID) -> None:
     await db.execute(
         "UPDATE assisted_codes SET used_at = now(), delegation_id = $2::uuid WHERE id = $1",
         code_id,

@@ -16,6 +16,7 @@ kind ``parent`` or ``guardian`` is made active at once with every scope, the reg
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from backend.connectors import registries
 from backend.connectors.access_log import record_access
@@ -179,7 +180,7 @@ async def add(
 
 
 async def _log_grant(
-    db: Db, child_id: str, adult_id: str, relationship: Relationship, ends_on: dt.date
+    db: Db, child_id: uuid.UUID, adult_id: uuid.UUID, relationship: Relationship, ends_on: dt.date
 ) -> None:
     """In the child's log, as a chosen grant's acceptance is: who now acts for them, until when."""
     role_th, role_en = _ROLE[relationship]
@@ -190,7 +191,7 @@ async def _log_grant(
         connector_id=None,
         kind="delegation",
         actor_kind="delegate",
-        actor_id=adult_id,
+        actor_id=str(adult_id),
         purpose=Said(
             f"เริ่มทำแทนคุณในฐานะ{role_th} ถึงวันที่ {thai_date(ends_on)}",
             f"began acting for you as your {role_en} until {english_date(ends_on)}",

@@ -5,6 +5,7 @@ to be asked about again."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import msgspec
 
@@ -14,17 +15,17 @@ from backend.core.db import Db
 class Sealed(msgspec.Struct, frozen=True):
     """A citizen with their national ID still sealed."""
 
-    id: str
+    id: uuid.UUID
     name_th: str | None
     name_en: str | None
     key_id: str
     ciphertext: bytes
 
 
-async def citizen(db: Db, citizen_id: str) -> Sealed:
+async def citizen(db: Db, citizen_id: uuid.UUID) -> Sealed:
     row = await db.fetchrow(
         """
-        SELECT id::text, name_th, name_en, national_id_key_id AS key_id, national_id_ciphertext AS ciphertext
+        SELECT id, name_th, name_en, national_id_key_id AS key_id, national_id_ciphertext AS ciphertext
         FROM citizens WHERE id = $1::uuid
         """,
         citizen_id,
@@ -43,10 +44,10 @@ async def child_row(
     name_th: str | None,
     name_en: str | None,
     birthdate: dt.date,
-) -> str:
+) -> uuid.UUID:
     """The child's citizen row, made now if they never logged in (their first login later takes it
     over: it is keyed by the same hash). Names the registry gave only fill names not known yet."""
-    found: str = await db.fetchval(
+    found: uuid.UUID = await db.fetchval(
         """
         INSERT INTO citizens (national_id_hash, national_id_key_id, national_id_ciphertext, issuer, subject,
                               name_th, name_en, birthdate)
@@ -55,7 +56,7 @@ async def child_row(
             name_th = coalesce(citizens.name_th, EXCLUDED.name_th),
             name_en = coalesce(citizens.name_en, EXCLUDED.name_en),
             birthdate = coalesce(citizens.birthdate, EXCLUDED.birthdate)
-        RETURNING id::text
+        RETURNING id
         """,
         national_id_hash,
         key_id,
@@ -68,7 +69,7 @@ async def child_row(
     return found
 
 
-async def open_between(db: Db, child_id: str, adult_id: str) -> bool:
+async def open_between(db: Db, child_id: uuid.UUID, adult_id: uuid.UUID) -> bool:
     found: bool = await db.fetchval(
         """
         SELECT EXISTS (SELECT 1 FROM delegations WHERE grantor_id = $1::uuid AND delegate_id = $2::uuid
@@ -84,21 +85,21 @@ async def insert_family_grant(
     db: Db,
     *,
     kind: str,
-    child_id: str,
-    adult_id: str,
+    child_id: uuid.UUID,
+    adult_id: uuid.UUID,
     scopes: list[str],
     ends_on: dt.date,
     child_birthdate: dt.date,
     registry_connector_id: int,
-) -> str | None:
+) -> uuid.UUID | None:
     """Active at once; None when the two already have an open grant."""
-    found: str | None = await db.fetchval(
+    found: uuid.UUID | None = await db.fetchval(
         """
         INSERT INTO delegations (kind, grantor_id, delegate_id, scopes, status, ends_on, accepted_at,
                                  child_birthdate, registry_connector_id, confirmed_at)
         VALUES ($1, $2::uuid, $3::uuid, $4, 'active', $5, now(), $6, $7, now())
         ON CONFLICT (grantor_id, delegate_id) WHERE status IN ('invited', 'active') DO NOTHING
-        RETURNING id::text
+        RETURNING id
         """,
         kind,
         child_id,
@@ -112,9 +113,9 @@ async def insert_family_grant(
 
 
 class Guardianship(msgspec.Struct, frozen=True):
-    id: str
-    ward_id: str
-    guardian_id: str
+    id: uuid.UUID
+    ward_id: uuid.UUID
+    guardian_id: uuid.UUID
     child_birthdate: dt.date
 
 
@@ -122,7 +123,7 @@ async def guardianships_to_check(db: Db, older_than: dt.timedelta, limit: int = 
     """Active guardians' grants the registry last confirmed longer ago than ``older_than``, oldest first."""
     rows = await db.fetch(
         """
-        SELECT id::text, grantor_id::text AS ward_id, delegate_id::text AS guardian_id, child_birthdate
+        SELECT id, grantor_id AS ward_id, delegate_id AS guardian_id, child_birthdate
         FROM delegations
         WHERE kind = 'guardian' AND status = 'active' AND confirmed_at < now() - $1::interval
         ORDER BY confirmed_at LIMIT $2
@@ -133,7 +134,7 @@ async def guardianships_to_check(db: Db, older_than: dt.timedelta, limit: int = 
     return [msgspec.convert(dict(row), Guardianship) for row in rows]
 
 
-async def reconfirmed(db: Db, delegation_id: str, ends_on: dt.date) -> None:
+async def reconfirmed(db: Db, delegation_id: uuid.UUID, ends_on: dt.date) -> None:
     await db.execute(
         """
         UPDATE delegations SET confirmed_at = now(), ends_on = $2

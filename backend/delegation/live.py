@@ -13,6 +13,7 @@ second (``follow``: subscribed before the first read, so nothing committed in be
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import AsyncIterator, Iterable
 from typing import cast
 
@@ -70,7 +71,7 @@ async def watch_mine(
 
     return await follow(
         changes,
-        me,
+        str(me),
         read,
         encode=lambda mine: msgspec.json.encode(mine.listing).decode(),
         waits=lambda mine: _seconds_until(mine.waiting),
@@ -79,7 +80,7 @@ async def watch_mine(
 
 
 async def watch_counter(
-    resources: Resources, changes: DelegationChanges, identity: Identity, staff_id: str
+    resources: Resources, changes: DelegationChanges, identity: Identity, staff_id: uuid.UUID
 ) -> AsyncIterator[str]:
     """The staff member's sessions, as ``GET /api/v1/counter/sessions`` lists them, while one is asked."""
 
@@ -88,7 +89,7 @@ async def watch_counter(
 
     return await follow(
         changes,
-        staff_id,
+        str(staff_id),
         read,
         encode=lambda sessions: msgspec.json.encode(sessions).decode(),
         waits=lambda sessions: _seconds_until(s.ends_at for s in sessions.sessions if s.status == "invited"),

@@ -8,6 +8,7 @@ data-access record) and keyed by it, so a retry writes no second notice."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from backend.connectors.schemas import Said
 from backend.core.dates import THAILAND, english_date, thai_date
@@ -37,7 +38,7 @@ def _person(th: str | None, en: str | None, *, grantor: bool) -> Said:
     return Said(th or en or fallback.th, en or th or fallback.en)
 
 
-async def _send(work: UnitOfWork, citizen_id: str, title: Said, body: Said, url: str, key: str) -> None:
+async def _send(work: UnitOfWork, citizen_id: uuid.UUID, title: Said, body: Said, url: str, key: str) -> None:
     await send_from_platform(
         work,
         citizen_id=citizen_id,
@@ -49,7 +50,7 @@ async def _send(work: UnitOfWork, citizen_id: str, title: Said, body: Said, url:
 
 
 async def tell_grantor_of_step(
-    work: UnitOfWork, grantor_id: str, acting: ActingFor, did: Said, request: str
+    work: UnitOfWork, grantor_id: uuid.UUID, acting: ActingFor, did: Said, request: str
 ) -> None:
     """ "สุดา ใจดี เริ่มชำระบิลแทนคุณ": ``request`` identifies the request (a retry is the same one)."""
     name = _person(acting.delegate_name_th, acting.delegate_name_en, grantor=False)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Sequence
 
 import msgspec
@@ -11,7 +12,7 @@ from backend.core.db import Db
 from backend.delegation.schemas import DelegationKind, DelegationRow, DelegationStatus, EventKind
 
 _COLUMNS = """
-    d.id::text, d.kind, d.grantor_id::text, d.delegate_id::text, d.scopes, d.status, d.ends_on, d.created_at,
+    d.id, d.kind, d.grantor_id, d.delegate_id, d.scopes, d.status, d.ends_on, d.created_at,
     d.accepted_at, d.ended_at, g.name_th AS grantor_name_th, g.name_en AS grantor_name_en,
     e.name_th AS delegate_name_th, e.name_en AS delegate_name_en, d.ends_at, d.service_point
 """
@@ -19,21 +20,21 @@ _FROM = "FROM delegations d JOIN citizens g ON g.id = d.grantor_id JOIN citizens
 
 
 class EventRow(msgspec.Struct, frozen=True):
-    delegation_id: str
+    delegation_id: uuid.UUID
     at: dt.datetime
-    actor_id: str | None
+    actor_id: uuid.UUID | None
     """None when no person acted (a registry's answer)."""
     kind: EventKind
     reason: str | None
     ends_on: dt.date
 
 
-async def lock_delegate(db: Db, delegate_id: str) -> None:
+async def lock_delegate(db: Db, delegate_id: uuid.UUID) -> None:
     """Held until the transaction ends: counting and adding a delegate's grants happen one at a time."""
     await db.execute("SELECT 1 FROM citizens WHERE id = $1::uuid FOR UPDATE", delegate_id)
 
 
-async def open_grants_of_delegate(db: Db, delegate_id: str, today: dt.date) -> int:
+async def open_grants_of_delegate(db: Db, delegate_id: uuid.UUID, today: dt.date) -> int:
     """How many people the citizen acts for, or has been asked to, now."""
     count: int = await db.fetchval(
         """
@@ -48,15 +49,15 @@ async def open_grants_of_delegate(db: Db, delegate_id: str, today: dt.date) -> i
 
 
 async def insert_delegation(
-    db: Db, *, grantor_id: str, delegate_id: str, scopes: Sequence[str], ends_on: dt.date
-) -> str | None:
+    db: Db, *, grantor_id: uuid.UUID, delegate_id: uuid.UUID, scopes: Sequence[str], ends_on: dt.date
+) -> uuid.UUID | None:
     """The new grant's id; None when the two already have an open one."""
-    found: str | None = await db.fetchval(
+    found: uuid.UUID | None = await db.fetchval(
         """
         INSERT INTO delegations (grantor_id, delegate_id, scopes, status, ends_on)
         VALUES ($1::uuid, $2::uuid, $3, 'invited', $4)
         ON CONFLICT (grantor_id, delegate_id) WHERE status IN ('invited', 'active') DO NOTHING
-        RETURNING id::text
+        RETURNING id
         """,
         grantor_id,
         delegate_id,
@@ -67,7 +68,12 @@ async def insert_delegation(
 
 
 async def add_event(
-    db: Db, delegation_id: str, actor_id: str | None, kind: str, reason: str | None, row: DelegationRow
+    db: Db,
+    delegation_id: uuid.UUID,
+    actor_id: uuid.UUID | None,
+    kind: str,
+    reason: str | None,
+    row: DelegationRow,
 ) -> int:
     """The event's id (its notices are keyed by it)."""
     event_id: int = await db.fetchval(
@@ -86,7 +92,7 @@ async def add_event(
 
 
 async def delegation_for(
-    db: Db, delegation_id: str, citizen_id: str, *, lock: bool = False
+    db: Db, delegation_id: uuid.UUID, citizen_id: uuid.UUID, *, lock: bool = False
 ) -> DelegationRow | None:
     """The grant when the citizen is one of its two people (to anyone else it is not there)."""
     row = await db.fetchrow(
@@ -101,7 +107,7 @@ async def delegation_for(
     return msgspec.convert(dict(row), DelegationRow) if row else None
 
 
-async def delegations_of(db: Db, citizen_id: str) -> list[DelegationRow]:
+async def delegations_of(db: Db, citizen_id: uuid.UUID) -> list[DelegationRow]:
     """Every grant the citizen gave or received, open ones first, newest first."""
     rows = await db.fetch(
         f"""
@@ -115,10 +121,10 @@ async def delegations_of(db: Db, citizen_id: str) -> list[DelegationRow]:
     return [msgspec.convert(dict(row), DelegationRow) for row in rows]
 
 
-async def events_of(db: Db, delegation_ids: list[str]) -> list[EventRow]:
+async def events_of(db: Db, delegation_ids: list[uuid.UUID]) -> list[EventRow]:
     rows = await db.fetch(
         """
-        SELECT delegation_id::text, at, actor_id::text, kind, reason, ends_on FROM delegation_events
+        SELECT delegation_id, at, actor_id, kind, reason, ends_on FROM delegation_events
         WHERE delegation_id = ANY($1::uuid[]) ORDER BY id
         """,
         delegation_ids,
@@ -126,19 +132,19 @@ async def events_of(db: Db, delegation_ids: list[str]) -> list[EventRow]:
     return [msgspec.convert(dict(row), EventRow) for row in rows]
 
 
-async def accept(db: Db, delegation_id: str) -> None:
+async def accept(db: Db, delegation_id: uuid.UUID) -> None:
     await db.execute(
         "UPDATE delegations SET status = 'active', accepted_at = now() WHERE id = $1::uuid", delegation_id
     )
 
 
-async def close(db: Db, delegation_id: str, status: str) -> None:
+async def close(db: Db, delegation_id: uuid.UUID, status: str) -> None:
     await db.execute(
         "UPDATE delegations SET status = $2, ended_at = now() WHERE id = $1::uuid", delegation_id, status
     )
 
 
-async def renew(db: Db, delegation_id: str, scopes: Sequence[str], ends_on: dt.date) -> None:
+async def renew(db: Db, delegation_id: uuid.UUID, scopes: Sequence[str], ends_on: dt.date) -> None:
     await db.execute(
         "UPDATE delegations SET scopes = $2, ends_on = $3, renewed_at = now() WHERE id = $1::uuid",
         delegation_id,
@@ -147,7 +153,7 @@ async def renew(db: Db, delegation_id: str, scopes: Sequence[str], ends_on: dt.d
     )
 
 
-async def expire_past_end(db: Db, citizen_id: str, today: dt.date) -> None:
+async def expire_past_end(db: Db, citizen_id: uuid.UUID, today: dt.date) -> None:
     """Grants of the citizen's whose last day (an assisted one's last moment) has passed are ended (the
     rule holds without a worker: every read and check asks the date too)."""
     await db.execute(
@@ -162,7 +168,7 @@ async def expire_past_end(db: Db, citizen_id: str, today: dt.date) -> None:
 
 
 class ActingRow(msgspec.Struct, frozen=True):
-    grantor_id: str
+    grantor_id: uuid.UUID
     scopes: list[str]
     delegate_name_th: str | None
     delegate_name_en: str | None
@@ -170,12 +176,14 @@ class ActingRow(msgspec.Struct, frozen=True):
     service_point: str | None
 
 
-async def acting_delegation(db: Db, delegation_id: str, delegate_id: str, today: dt.date) -> ActingRow | None:
+async def acting_delegation(
+    db: Db, delegation_id: uuid.UUID, delegate_id: uuid.UUID, today: dt.date
+) -> ActingRow | None:
     """The grant when it is active, not past its last day, and the caller is its delegate: asked on every
     request made while acting, so that an end or expiry holds from the next request on."""
     row = await db.fetchrow(
         """
-        SELECT d.grantor_id::text, d.scopes, e.name_th AS delegate_name_th, e.name_en AS delegate_name_en,
+        SELECT d.grantor_id, d.scopes, e.name_th AS delegate_name_th, e.name_en AS delegate_name_en,
                d.kind, d.service_point
         FROM delegations d JOIN citizens e ON e.id = d.delegate_id
         WHERE d.id = $1::uuid AND d.delegate_id = $2::uuid AND d.status = 'active' AND d.ends_on >= $3
@@ -189,7 +197,7 @@ async def acting_delegation(db: Db, delegation_id: str, delegate_id: str, today:
 
 
 async def recently_recorded(
-    db: Db, citizen_id: str, delegate_id: str, actor_kind: str, purpose_en: str, minutes: int
+    db: Db, citizen_id: uuid.UUID, delegate_id: uuid.UUID, actor_kind: str, purpose_en: str, minutes: int
 ) -> bool:
     """Whether the grantor's log already says this delegate did this in the last ``minutes``."""
     found: bool = await db.fetchval(
@@ -201,7 +209,7 @@ async def recently_recorded(
         )
         """,
         citizen_id,
-        delegate_id,
+        str(delegate_id),  # the log's actor_id is text: a person's id or an agency client's
         purpose_en,
         minutes,
         actor_kind,
@@ -212,7 +220,7 @@ async def recently_recorded(
 class SupportRow(msgspec.Struct, frozen=True):
     """A grant as support sees it: the other person's sealed national ID, for masking."""
 
-    id: str
+    id: uuid.UUID
     given: bool
     """The citizen looked at is the grantor."""
     kind: DelegationKind
@@ -225,10 +233,10 @@ class SupportRow(msgspec.Struct, frozen=True):
     other_ciphertext: bytes
 
 
-async def delegations_for_support(db: Db, citizen_id: str) -> list[SupportRow]:
+async def delegations_for_support(db: Db, citizen_id: uuid.UUID) -> list[SupportRow]:
     rows = await db.fetch(
         """
-        SELECT d.id::text, d.grantor_id = $1::uuid AS given, d.kind, d.scopes, d.status, d.ends_on,
+        SELECT d.id, d.grantor_id = $1::uuid AS given, d.kind, d.scopes, d.status, d.ends_on,
                o.name_th AS other_name_th, o.name_en AS other_name_en,
                o.national_id_key_id AS other_key_id, o.national_id_ciphertext AS other_ciphertext
         FROM delegations d

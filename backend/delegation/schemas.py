@@ -4,6 +4,7 @@ sends to grant, renew or end, the rows, and what the citizen's screen shows."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Annotated, Literal
 
 import msgspec
@@ -61,10 +62,10 @@ class NewFamilyGrant(Input, kw_only=True, forbid_unknown_fields=True):
 
 
 class DelegationRow(msgspec.Struct, kw_only=True, frozen=True):
-    id: str
+    id: uuid.UUID
     kind: DelegationKind = "chosen"
-    grantor_id: str
-    delegate_id: str
+    grantor_id: uuid.UUID
+    delegate_id: uuid.UUID
     scopes: list[str]
     status: DelegationStatus
     ends_on: dt.date
@@ -99,7 +100,7 @@ class DelegationEventView(msgspec.Struct, frozen=True):
 
 
 class DelegationView(msgspec.Struct, kw_only=True, frozen=True):
-    id: str
+    id: uuid.UUID
     kind: DelegationKind = "chosen"
     """Parent or guardian: confirmed by a registry, not renewed by hand (``ends_on`` is the rule's).
     Assisted: counter staff for an hour (``ends_at``, ``service_point``)."""
@@ -129,7 +130,7 @@ class Delegations(msgspec.Struct, frozen=True):
 
 
 class SupportDelegationView(msgspec.Struct, kw_only=True, frozen=True):
-    id: str
+    id: uuid.UUID
     direction: Literal["given", "received"]
     """Given: ``other`` acts for the citizen. Received: the citizen acts for ``other``."""
     kind: DelegationKind
@@ -183,7 +184,7 @@ class AssistCodeView(msgspec.Struct, frozen=True):
 class CounterSessionView(msgspec.Struct, kw_only=True, frozen=True):
     """One citizen a counter staff member asked to help or helps: the name only once the citizen agreed."""
 
-    id: str
+    id: uuid.UUID
     status: DelegationStatus
     citizen_name_th: str | None
     citizen_name_en: str | None

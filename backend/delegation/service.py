@@ -11,6 +11,7 @@ grant, and step-up for granting and renewing is the router's guard too.
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from backend.connectors.access_log import record_access
 from backend.connectors.schemas import Said
@@ -91,7 +92,7 @@ async def _log(
         connector_id=None,
         kind="delegation",
         actor_kind=("assisted" if row.kind == "assisted" else "delegate") if by_delegate else "citizen",
-        actor_id=row.delegate_id if by_delegate else row.grantor_id,
+        actor_id=str(row.delegate_id if by_delegate else row.grantor_id),
         purpose=purpose,
         fields=_words(row.scopes),
         outcome="ok",
@@ -155,7 +156,7 @@ async def invite(
 
 
 async def within_limit(
-    connection: Connection, resources: Resources, delegate_id: str, *, lock: bool = True
+    connection: Connection, resources: Resources, delegate_id: uuid.UUID, *, lock: bool = True
 ) -> None:
     """A citizen acts for at most ``DELEGATIONS_PER_DELEGATE`` people at once (asked or accepted, and
     parents' and guardians' grants alike). The delegate's row is locked so that two requests at once
@@ -167,7 +168,7 @@ async def within_limit(
         raise TooManyDelegations(f"This person already acts for {limit} people, the most one person may.")
 
 
-async def _locked(connection: Connection, delegation_id: str, citizen_id: str) -> DelegationRow:
+async def _locked(connection: Connection, delegation_id: uuid.UUID, citizen_id: uuid.UUID) -> DelegationRow:
     row = await queries.delegation_for(connection, delegation_id, citizen_id, lock=True)
     if row is None:
         raise NotFound("No such delegation.")
@@ -178,7 +179,7 @@ async def _locked(connection: Connection, delegation_id: str, citizen_id: str) -
     return row
 
 
-async def accept(resources: Resources, principal: Principal, delegation_id: str) -> DelegationView:
+async def accept(resources: Resources, principal: Principal, delegation_id: uuid.UUID) -> DelegationView:
     """The invitee says yes; only they can."""
     me = citizen_of(principal)
     async with unit_of_work(resources.pool, resources.queue) as work:
@@ -200,7 +201,9 @@ async def accept(resources: Resources, principal: Principal, delegation_id: str)
     return await _view_of(resources, me, delegation_id)
 
 
-async def end(resources: Resources, principal: Principal, delegation_id: str, data: Ending) -> DelegationView:
+async def end(
+    resources: Resources, principal: Principal, delegation_id: uuid.UUID, data: Ending
+) -> DelegationView:
     """Either of the two ends it (an invitee ending an invitation declines it); it holds no more from
     the next request on."""
     me = citizen_of(principal)
@@ -231,7 +234,7 @@ async def end(resources: Resources, principal: Principal, delegation_id: str, da
 
 
 async def renew(
-    resources: Resources, principal: Principal, delegation_id: str, data: Renewal
+    resources: Resources, principal: Principal, delegation_id: uuid.UUID, data: Renewal
 ) -> DelegationView:
     """The grantor moves the end date (at most a year from today) and may change the scopes."""
     me = citizen_of(principal)
@@ -281,7 +284,7 @@ async def listing(resources: Resources, principal: Principal) -> Delegations:
     )
 
 
-async def _view_of(resources: Resources, me: str, delegation_id: str) -> DelegationView:
+async def _view_of(resources: Resources, me: uuid.UUID, delegation_id: uuid.UUID) -> DelegationView:
     row = await queries.delegation_for(resources.pool, delegation_id, me)
     if row is None:
         raise NotFound("No such delegation.")
@@ -289,7 +292,7 @@ async def _view_of(resources: Resources, me: str, delegation_id: str) -> Delegat
     return view
 
 
-async def _views(resources: Resources, me: str, rows: list[DelegationRow]) -> list[DelegationView]:
+async def _views(resources: Resources, me: uuid.UUID, rows: list[DelegationRow]) -> list[DelegationView]:
     events = await queries.events_of(resources.pool, [row.id for row in rows])
     by_scope = {scope.key: scope for scope in ALL_SCOPES}
     return [

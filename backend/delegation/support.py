@@ -4,6 +4,8 @@ accessed my data" like every other staff look."""
 
 from __future__ import annotations
 
+import uuid
+
 from backend.connectors.schemas import Said
 from backend.core.crypto import mask_national_id
 from backend.core.resources import Resources
@@ -20,7 +22,7 @@ _FIELDS = [Said("ผู้ทำแทนและผู้ที่คุณท
 
 
 async def delegations_of_citizen(
-    resources: Resources, identity: Identity, citizen_id: str, staff_id: str
+    resources: Resources, identity: Identity, citizen_id: uuid.UUID, staff_id: uuid.UUID
 ) -> SupportDelegations:
     citizen = await look_up_citizen(
         resources, identity, citizen_id, staff_id=staff_id, purpose=_LOOK, fields=_FIELDS

@@ -19,7 +19,7 @@ from litestar.params import FromPath
 from litestar.status_codes import HTTP_201_CREATED
 
 from backend.core.errors import NotFound, ServiceUnavailable
-from backend.core.principal import Principal
+from backend.core.principal import Principal, citizen_of
 from backend.core.resources import Resources
 from backend.settings import Settings
 from notifications import queries
@@ -73,7 +73,7 @@ def demo_device_routes(settings: Settings) -> list[HTTPRouteHandler]:
     async def add_demo_device(
         principal: NamedDependency[Principal], resources: NamedDependency[Resources]
     ) -> DemoDevice:
-        citizen_id = str(principal.citizen_id)  # the router's person guard made sure there is one
+        citizen_id = citizen_of(principal)  # the router's person guard made sure there is one
         device = await call(resources, "POST", "/devices")
         row = await queries.upsert_subscription(
             resources.pool,
@@ -95,7 +95,7 @@ def demo_device_routes(settings: Settings) -> list[HTTPRouteHandler]:
         principal: NamedDependency[Principal],
         resources: NamedDependency[Resources],
     ) -> list[ReceivedPush]:
-        citizen_id = str(principal.citizen_id)
+        citizen_id = citizen_of(principal)
         mine = {row.id: row for row in await queries.subscriptions(resources.pool, citizen_id)}
         row = mine.get(str(subscription_id))
         if row is None or not row.endpoint.startswith(f"{push_service}/push/"):

@@ -7,6 +7,8 @@ already there, or was dealt with in an earlier run, is left as it is."""
 
 from __future__ import annotations
 
+import uuid
+
 import msgspec
 
 from backend.catalogue import queries as catalogue_queries
@@ -44,9 +46,9 @@ TEMPLATES = (
 )
 
 
-async def _person(connection: Connection, subject: str) -> str | None:
-    found: str | None = await connection.fetchval(
-        "SELECT id::text FROM citizens WHERE subject = $1 AND name_th IS NOT NULL", subject
+async def _person(connection: Connection, subject: str) -> uuid.UUID | None:
+    found: uuid.UUID | None = await connection.fetchval(
+        "SELECT id FROM citizens WHERE subject = $1 AND name_th IS NOT NULL", subject
     )
     return found
 

@@ -4,6 +4,7 @@ registry (agencies' official SMS names, link domains and contact channels)."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import msgspec
 
@@ -39,20 +40,21 @@ class SealFound(msgspec.Struct, kw_only=True, frozen=True):
 
 
 async def recipients_and_senders(
-    connection: Connection, citizen_ids: list[str], agency_ids: list[int]
-) -> tuple[dict[str, bytes], dict[int, str]]:
+    connection: Connection, citizen_ids: list[uuid.UUID], agency_ids: list[int]
+) -> tuple[dict[uuid.UUID, bytes], dict[int, str]]:
     """The citizens' national ID hashes and the agencies' codes, in one round trip."""
     rows = await connection.fetch(
         """
-        SELECT id::text AS key, national_id_hash, NULL AS code FROM citizens WHERE id = ANY($1::uuid[])
+        SELECT id AS citizen_id, NULL::bigint AS agency_id, national_id_hash, NULL AS code
+        FROM citizens WHERE id = ANY($1::uuid[])
         UNION ALL
-        SELECT id::text, NULL, code FROM agencies WHERE id = ANY($2::bigint[])
+        SELECT NULL, id, NULL, code FROM agencies WHERE id = ANY($2::bigint[])
         """,
         citizen_ids,
         agency_ids,
     )
-    hashes = {row["key"]: row["national_id_hash"] for row in rows if row["code"] is None}
-    return hashes, {int(row["key"]): row["code"] for row in rows if row["code"] is not None}
+    hashes = {row["citizen_id"]: row["national_id_hash"] for row in rows if row["code"] is None}
+    return hashes, {row["agency_id"]: row["code"] for row in rows if row["code"] is not None}
 
 
 _TEXT_FRESH_FOR = dt.timedelta(days=1)
@@ -292,7 +294,7 @@ async def pending(db: Db) -> list[ReviewRow]:
 
 
 async def review(
-    db: Db, entry_id: int, status: str, comment: str | None, reviewer: str | None
+    db: Db, entry_id: int, status: str, comment: str | None, reviewer: uuid.UUID | None
 ) -> ReviewRow | None:
     """None when no entry has this id or it is no longer pending (reviewed by someone else first)."""
     row = await db.fetchrow(

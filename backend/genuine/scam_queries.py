@@ -4,6 +4,7 @@ NULL ("purged") in the same statement that decides it; the host and sender stay 
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import msgspec
 
@@ -89,7 +90,7 @@ async def active_warning_for(db: Db, link_host: str | None, sender: str | None) 
 async def insert_report(
     db: Db,
     *,
-    citizen_id: str | None,
+    citizen_id: uuid.UUID | None,
     text: str | None,
     link: str | None,
     screenshot: bytes | None,
@@ -132,7 +133,7 @@ async def recent_warnings(db: Db, limit: int = 200) -> list[WarningRow]:
     return [msgspec.convert(dict(row), WarningRow) for row in rows]
 
 
-async def reports_of(db: Db, citizen_id: str) -> list[MyReportRow]:
+async def reports_of(db: Db, citizen_id: uuid.UUID) -> list[MyReportRow]:
     rows = await db.fetch(
         """
         SELECT r.id, r.created_at, r.link_host, r.sender, r.status, r.decided_at,
@@ -185,7 +186,7 @@ async def screenshot(db: Db, report_id: int) -> tuple[bytes, str] | None:
 
 
 async def insert_warning(
-    connection: Connection, key: str, value: str, texts: dict[str, str], published_by: str | None
+    connection: Connection, key: str, value: str, texts: dict[str, str], published_by: uuid.UUID | None
 ) -> WarningRow:
     row = await connection.fetchrow(
         f"""
@@ -206,7 +207,7 @@ async def decide_group(
     *,
     status: str,
     warning_id: int | None,
-    decided_by: str | None,
+    decided_by: uuid.UUID | None,
     note: str | None,
     subdomains: bool = False,
 ) -> int:
@@ -227,7 +228,9 @@ async def decide_group(
     return int(result.rsplit(" ", 1)[-1])
 
 
-async def withdraw_warning(db: Db, warning_id: int, withdrawn_by: str | None, note: str) -> WarningRow | None:
+async def withdraw_warning(
+    db: Db, warning_id: int, withdrawn_by: uuid.UUID | None, note: str
+) -> WarningRow | None:
     """None when there is no such warning or it was already withdrawn."""
     row = await db.fetchrow(
         f"""

@@ -4,6 +4,7 @@ login first) and their sessions. The routes are guarded by ``person``."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from backend.core.crypto import mask_national_id
 from backend.core.errors import NotFound
@@ -70,7 +71,7 @@ async def end_all_sessions(identity: Identity, principal: Principal) -> WithCook
 
 
 async def _citizen(
-    identity: Identity, resources: Resources, citizen_id: str
+    identity: Identity, resources: Resources, citizen_id: uuid.UUID
 ) -> tuple[queries.CitizenRow, str]:
     """The citizen's row and their national ID in clear."""
     citizen = await queries.citizen(resources.pool, citizen_id)

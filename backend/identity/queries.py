@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import msgspec
 
@@ -11,7 +12,7 @@ from backend.identity.schemas import RoleGrantView
 
 
 class CitizenRow(msgspec.Struct, frozen=True, kw_only=True):
-    id: str
+    id: uuid.UUID
     national_id_key_id: str
     national_id_ciphertext: bytes
     name_th: str | None
@@ -23,7 +24,7 @@ class CitizenRow(msgspec.Struct, frozen=True, kw_only=True):
 
 class GrantRow(msgspec.Struct, frozen=True, kw_only=True):
     id: int
-    citizen_id: str
+    citizen_id: uuid.UUID
     role: str
     agency_id: int | None
     revoked_at: dt.datetime | None
@@ -71,7 +72,7 @@ async def upsert_citizen_on_login(
     name_th: str | None,
     name_en: str | None,
     birthdate: dt.date | None,
-) -> tuple[str, bool]:
+) -> tuple[uuid.UUID, bool]:
     """Creates the citizen at first login; afterwards refreshes what the provider says (and
     re-encrypts the ID under the newest key). Returns (citizen id, created)."""
     row = await db.fetchrow(
@@ -88,7 +89,7 @@ async def upsert_citizen_on_login(
             name_en = coalesce(EXCLUDED.name_en, citizens.name_en),
             birthdate = coalesce(EXCLUDED.birthdate, citizens.birthdate),
             last_login_at = now()
-        RETURNING id::text, (xmax = 0) AS created
+        RETURNING id, (xmax = 0) AS created
         """,
         national_id_hash,
         key_id,
@@ -103,31 +104,31 @@ async def upsert_citizen_on_login(
     return row["id"], row["created"]
 
 
-async def citizen(db: Db, citizen_id: str) -> CitizenRow | None:
+async def citizen(db: Db, citizen_id: uuid.UUID) -> CitizenRow | None:
     row = await db.fetchrow(
         """
-        SELECT id::text, national_id_key_id, national_id_ciphertext, name_th, name_en, birthdate,
+        SELECT id, national_id_key_id, national_id_ciphertext, name_th, name_en, birthdate,
                created_at, last_login_at
-        FROM citizens WHERE id = $1::uuid
+        FROM citizens WHERE id = $1
         """,
         citizen_id,
     )
     return msgspec.convert(dict(row), CitizenRow) if row else None
 
 
-async def citizen_id_by_hash(db: Db, national_id_hash: bytes) -> str | None:
-    citizen_id: str | None = await db.fetchval(
-        "SELECT id::text FROM citizens WHERE national_id_hash = $1", national_id_hash
+async def citizen_id_by_hash(db: Db, national_id_hash: bytes) -> uuid.UUID | None:
+    citizen_id: uuid.UUID | None = await db.fetchval(
+        "SELECT id FROM citizens WHERE national_id_hash = $1", national_id_hash
     )
     return citizen_id
 
 
-async def active_roles(db: Db, citizen_id: str) -> list[tuple[str, int | None]]:
+async def active_roles(db: Db, citizen_id: uuid.UUID) -> list[tuple[str, int | None]]:
     # An agency role counts only while the agency is approved: a suspended agency's staff act for no one.
     rows = await db.fetch(
         """
         SELECT g.role, g.agency_id FROM role_grants g LEFT JOIN agencies a ON a.id = g.agency_id
-        WHERE g.citizen_id = $1::uuid AND g.revoked_at IS NULL
+        WHERE g.citizen_id = $1 AND g.revoked_at IS NULL
           -- The platform's sender row (migration 0035) is nobody's agency: a role there gives nothing.
           AND (g.agency_id IS NULL OR (a.status = 'approved' AND NOT a.is_platform))
         """,
@@ -137,13 +138,19 @@ async def active_roles(db: Db, citizen_id: str) -> list[tuple[str, int | None]]:
 
 
 async def grant_role(
-    db: Db, *, citizen_id: str, role: str, agency_id: int | None, granted_by: str | None, reason: str
+    db: Db,
+    *,
+    citizen_id: uuid.UUID,
+    role: str,
+    agency_id: int | None,
+    granted_by: uuid.UUID | None,
+    reason: str,
 ) -> int | None:
     """Returns the new grant's id, or None when the same role was already active."""
     grant_id: int | None = await db.fetchval(
         """
         INSERT INTO role_grants (citizen_id, role, agency_id, granted_by, grant_reason)
-        VALUES ($1::uuid, $2, $3, $4::uuid, $5)
+        VALUES ($1, $2, $3, $4, $5)
         ON CONFLICT (citizen_id, role, coalesce(agency_id, 0)) WHERE revoked_at IS NULL DO NOTHING
         RETURNING id
         """,
@@ -156,10 +163,9 @@ async def grant_role(
     return grant_id
 
 
-async def revoke_role(db: Db, *, grant_id: int, revoked_by: str | None) -> bool:
+async def revoke_role(db: Db, *, grant_id: int, revoked_by: uuid.UUID | None) -> bool:
     result: str = await db.execute(
-        "UPDATE role_grants SET revoked_at = now(), revoked_by = $2::uuid "
-        "WHERE id = $1 AND revoked_at IS NULL",
+        "UPDATE role_grants SET revoked_at = now(), revoked_by = $2 WHERE id = $1 AND revoked_at IS NULL",
         grant_id,
         revoked_by,
     )
@@ -169,8 +175,8 @@ async def revoke_role(db: Db, *, grant_id: int, revoked_by: str | None) -> bool:
 async def role_grants(db: Db, *, include_revoked: bool) -> list[RoleGrantView]:
     rows = await db.fetch(
         """
-        SELECT g.id, g.citizen_id::text, g.role, g.agency_id, g.granted_by::text, g.granted_at,
-               g.grant_reason, g.revoked_by::text, g.revoked_at, c.name_th, c.name_en
+        SELECT g.id, g.citizen_id, g.role, g.agency_id, g.granted_by, g.granted_at,
+               g.grant_reason, g.revoked_by, g.revoked_at, c.name_th, c.name_en
         FROM role_grants g JOIN citizens c ON c.id = g.citizen_id
         WHERE $1 OR g.revoked_at IS NULL
         ORDER BY g.granted_at DESC
@@ -194,7 +200,7 @@ async def lock_role_grants(db: Db) -> None:
 
 async def grant_by_id(db: Db, grant_id: int) -> GrantRow | None:
     row = await db.fetchrow(
-        "SELECT id, citizen_id::text, role, agency_id, revoked_at FROM role_grants WHERE id = $1", grant_id
+        "SELECT id, citizen_id, role, agency_id, revoked_at FROM role_grants WHERE id = $1", grant_id
     )
     return msgspec.convert(dict(row), GrantRow) if row else None
 
@@ -205,12 +211,12 @@ async def agency_status(db: Db, agency_id: int) -> str | None:
 
 
 async def create_agency_client(
-    db: Db, *, client_id: str, agency_id: int, name: str, scopes: list[str], created_by: str | None
+    db: Db, *, client_id: str, agency_id: int, name: str, scopes: list[str], created_by: uuid.UUID | None
 ) -> int:
     client_pk: int = await db.fetchval(
         """
         INSERT INTO agency_clients (client_id, agency_id, name, scopes, created_by)
-        VALUES ($1, $2, $3, $4, $5::uuid) RETURNING id
+        VALUES ($1, $2, $3, $4, $5) RETURNING id
         """,
         client_id,
         agency_id,
@@ -273,10 +279,9 @@ async def agency_client_listing(db: Db, agency_id: int) -> list[AgencyClientList
     return [msgspec.convert(dict(row), AgencyClientListing) for row in rows]
 
 
-async def revoke_agency_client(db: Db, *, client_pk: int, revoked_by: str | None) -> None:
+async def revoke_agency_client(db: Db, *, client_pk: int, revoked_by: uuid.UUID | None) -> None:
     await db.execute(
-        "UPDATE agency_clients SET revoked_at = now(), revoked_by = $2::uuid "
-        "WHERE id = $1 AND revoked_at IS NULL",
+        "UPDATE agency_clients SET revoked_at = now(), revoked_by = $2 WHERE id = $1 AND revoked_at IS NULL",
         client_pk,
         revoked_by,
     )

@@ -9,6 +9,7 @@ reads roles from PostgreSQL on every request until it listens again.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Awaitable, Callable
 
 import redis.asyncio
@@ -24,9 +25,9 @@ class RoleCache:
     def __init__(self, shared: Shared, *, max_entries: int = 50_000) -> None:
         self._shared = shared
         self._max_entries = max_entries
-        self._copy: LocalCopy[dict[str, Roles]] = shared.copy(ROLES_TOPIC)
+        self._copy: LocalCopy[dict[uuid.UUID, Roles]] = shared.copy(ROLES_TOPIC)
 
-    async def of(self, citizen_id: str, read: Callable[[], Awaitable[Roles]]) -> Roles:
+    async def of(self, citizen_id: uuid.UUID, read: Callable[[], Awaitable[Roles]]) -> Roles:
         """The citizen's roles: kept, or ``read()`` and kept unless roles changed meanwhile."""
         if not self._shared.listening:
             return await read()

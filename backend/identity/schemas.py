@@ -4,6 +4,7 @@ grants, and agencies' machine clients with their token endpoint."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Annotated, Literal
 
 import msgspec
@@ -25,7 +26,7 @@ class RoleView(msgspec.Struct, frozen=True):
 
 
 class Me(msgspec.Struct, frozen=True):
-    id: str
+    id: uuid.UUID
     name_th: str | None
     name_en: str | None
     birthdate: dt.date | None
@@ -76,15 +77,15 @@ class NewRoleGrant(Input, forbid_unknown_fields=True):
 
 class RoleGrantView(msgspec.Struct, frozen=True):
     id: int
-    citizen_id: str
+    citizen_id: uuid.UUID
     name_th: str | None
     name_en: str | None
     role: str
     agency_id: int | None
-    granted_by: str | None
+    granted_by: uuid.UUID | None
     granted_at: dt.datetime
     grant_reason: str
-    revoked_by: str | None
+    revoked_by: uuid.UUID | None
     revoked_at: dt.datetime | None
 
 

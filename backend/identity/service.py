@@ -17,6 +17,7 @@ import base64
 import datetime as dt
 import re
 import secrets
+import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
@@ -64,7 +65,7 @@ class WithCookies(Generic[T]):
     cookies: list[Cookie]
 
 
-LoginListener = Callable[[Connection, str, bytes], Awaitable[None]]
+LoginListener = Callable[[Connection, uuid.UUID, bytes], Awaitable[None]]
 _login_listeners: list[LoginListener] = []
 
 
@@ -211,7 +212,7 @@ class Identity:
             max_age=365 * 24 * 3600,
         )
 
-    async def record_login(self, resources: Resources, login: VerifiedLogin) -> str:
+    async def record_login(self, resources: Resources, login: VerifiedLogin) -> uuid.UUID:
         """Create or refresh the citizen; grant bootstrap admin rights. Returns the citizen id."""
         key_id, ciphertext = self.cipher.encrypt(login.national_id)
         national_id_hash = self.cipher.lookup_hash(login.national_id)
@@ -311,7 +312,7 @@ class Identity:
 
     # --- who is who ---------------------------------------------------------------------------------
 
-    async def citizen_id_for(self, resources: Resources, national_id: str) -> str | None:
+    async def citizen_id_for(self, resources: Resources, national_id: str) -> uuid.UUID | None:
         """Whose national ID this is (None when they never logged in); 400 when it is not a valid one."""
         if not is_valid_national_id(national_id):
             raise invalid("national_id", "is not a valid 13-digit national ID")
@@ -365,7 +366,7 @@ def create_identity(
     )
 
 
-def person_of(principal: Principal) -> tuple[str, Session]:
+def person_of(principal: Principal) -> tuple[uuid.UUID, Session]:
     """The citizen id and session of a person logged in with the cookie: a route guarded by ``person``
     (``backend.core.guards``) lets no one else through."""
     assert principal.session is not None

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import time
+import uuid
 from typing import Any, cast
 
 import msgspec
@@ -37,7 +38,7 @@ def _hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def citizen_key(citizen_id: str, name: str) -> str:
+def citizen_key(citizen_id: uuid.UUID | str, name: str) -> str:
     """A key of the citizen's, in the slot of their sessions: ``<name>:{<citizen id>}``."""
     return f"{name}:{{{citizen_id}}}"
 
@@ -55,11 +56,11 @@ def session_key(token: str) -> str:
     return f"{citizen_key(citizen_id, 'session')}:{_hash(token)}"
 
 
-def _index_key(citizen_id: str) -> str:
+def _index_key(citizen_id: uuid.UUID | str) -> str:
     return citizen_key(citizen_id, "session-index")
 
 
-def _indexes(citizen_id: str) -> tuple[str, str]:
+def _indexes(citizen_id: uuid.UUID | str) -> tuple[str, str]:
     """The citizen's list of sessions, then the list from before it had a hash tag."""
     return _index_key(citizen_id), _LEGACY_INDEX_KEY.format(citizen_id)
 
@@ -84,7 +85,7 @@ class SessionStore:
 
     async def create(
         self,
-        citizen_id: str,
+        citizen_id: uuid.UUID,
         *,
         acr: str | None,
         amr: list[str],
@@ -139,7 +140,7 @@ class SessionStore:
         else:
             values = cast("list[bytes | None]", await self._redis.mget(key, *others))
         session = await self._live(key, values[0])
-        if session is not None and session.citizen_id != citizen_of_token(token):
+        if session is not None and str(session.citizen_id) != citizen_of_token(token):
             return None, [None] * len(others)
         return session, values[1:]
 
@@ -156,7 +157,7 @@ class SessionStore:
             await self._redis.set(key, msgspec.json.encode(session), ex=self._ttl(session, now), xx=True)
         return session
 
-    async def list_for(self, citizen_id: str) -> list[Session]:
+    async def list_for(self, citizen_id: uuid.UUID) -> list[Session]:
         sessions: list[Session] = []
         for index_key in _indexes(citizen_id):
             entries: dict[Any, Any] = await self._redis.hgetall(index_key)
@@ -168,7 +169,7 @@ class SessionStore:
                 sessions.append(msgspec.json.decode(raw, type=Session))
         return sorted(sessions, key=lambda session: session.created_at, reverse=True)
 
-    async def end(self, citizen_id: str, public_id: str) -> bool:
+    async def end(self, citizen_id: uuid.UUID, public_id: str) -> bool:
         for index_key in _indexes(citizen_id):
             listed = await self._redis.hget(index_key, public_id)
             if listed is None:
@@ -185,7 +186,7 @@ class SessionStore:
             return True
         return False
 
-    async def end_all(self, citizen_id: str) -> int:
+    async def end_all(self, citizen_id: uuid.UUID) -> int:
         ended: set[Any] = set()
         for index_key in _indexes(citizen_id):
             entries: dict[Any, Any] = await self._redis.hgetall(index_key)

@@ -9,6 +9,7 @@ is given out, so nobody who joins later can land in a gap ahead of someone alrea
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import msgspec
 import redis.asyncio
@@ -40,7 +41,7 @@ def line_key(programme_id: str) -> str:
     return f"{_tag(programme_id)}:line"
 
 
-def place_key(programme_id: str, citizen_id: str) -> str:
+def place_key(programme_id: str, citizen_id: uuid.UUID) -> str:
     return f"{_tag(programme_id)}:place:{citizen_id}"
 
 
@@ -63,7 +64,7 @@ async def seed_counter(client: redis.asyncio.Redis, db: Db, programme_id: str) -
 
 
 async def read(
-    client: redis.asyncio.Redis, programme_id: str, citizen_id: str
+    client: redis.asyncio.Redis, programme_id: str, citizen_id: uuid.UUID
 ) -> tuple[bytes | None, bytes | None]:
     """The programme's line and the citizen's place, as cached: one round trip."""
     line, place = await client.mget([line_key(programme_id), place_key(programme_id, citizen_id)])
@@ -75,12 +76,14 @@ def _bytes(value: bytes | str | None) -> bytes | None:
 
 
 async def keep_place(
-    client: redis.asyncio.Redis, programme_id: str, citizen_id: str, place: PlaceRow
+    client: redis.asyncio.Redis, programme_id: str, citizen_id: uuid.UUID, place: PlaceRow
 ) -> None:
     await client.set(place_key(programme_id, citizen_id), _ENCODE.encode(place), ex=_PLACE_SECONDS)
 
 
-async def keep_places(client: redis.asyncio.Redis, programme_id: str, places: dict[str, PlaceRow]) -> None:
+async def keep_places(
+    client: redis.asyncio.Redis, programme_id: str, places: dict[uuid.UUID, PlaceRow]
+) -> None:
     async with client.pipeline(transaction=False) as pipe:
         for citizen_id, place in places.items():
             pipe.set(place_key(programme_id, citizen_id), _ENCODE.encode(place), ex=_PLACE_SECONDS)

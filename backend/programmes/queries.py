@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import msgspec
 
@@ -18,12 +19,12 @@ _PROGRAMME = f"{_COLUMNS} FROM programmes p JOIN agencies a ON a.id = p.agency_i
 
 
 class Admitted(msgspec.Struct, frozen=True):
-    citizen_id: str
+    citizen_id: uuid.UUID
     ticket: int
     admitted_until: dt.datetime
 
 
-async def insert_programme(db: Db, agency_id: int, new: NewProgramme, created_by: str | None) -> str:
+async def insert_programme(db: Db, agency_id: int, new: NewProgramme, created_by: uuid.UUID | None) -> str:
     programme_id: str = await db.fetchval(
         """
         INSERT INTO programmes (agency_id, name_th, name_en, description_th, description_en, opens_at,
@@ -101,7 +102,7 @@ async def programmes_to_admit(db: Db, now: dt.datetime) -> list[str]:
     return [row["id"] for row in rows]
 
 
-async def place(db: Db, programme_id: str, citizen_id: str, *, lock: bool = False) -> PlaceRow | None:
+async def place(db: Db, programme_id: str, citizen_id: uuid.UUID, *, lock: bool = False) -> PlaceRow | None:
     """The place with its registration's reference; ``lock``: the place row alone, locked (without the
     reference: read it in a statement after the lock, which sees what committed while it waited)."""
     if lock:
@@ -125,7 +126,7 @@ async def place(db: Db, programme_id: str, citizen_id: str, *, lock: bool = Fals
     return msgspec.convert(dict(row), PlaceRow) if row else None
 
 
-async def insert_place(db: Db, programme_id: str, citizen_id: str, ticket: int) -> bool:
+async def insert_place(db: Db, programme_id: str, citizen_id: uuid.UUID, ticket: int) -> bool:
     """False when the citizen already has a place (a ticket already taken raises UniqueViolation)."""
     inserted = await db.fetchval(
         """
@@ -140,7 +141,7 @@ async def insert_place(db: Db, programme_id: str, citizen_id: str, ticket: int) 
 
 
 async def requeue_place(
-    db: Db, programme_id: str, citizen_id: str, ticket: int, lapsed_until: dt.datetime
+    db: Db, programme_id: str, citizen_id: uuid.UUID, ticket: int, lapsed_until: dt.datetime
 ) -> bool:
     """A lapsed place given ``ticket`` at the back of the line; False when it is no longer the place that
     lapsed at ``lapsed_until`` (requeued at the same moment, or registered)."""
@@ -195,7 +196,7 @@ async def admit_next(
             WHERE programme_id = $1::uuid AND admitted_at IS NULL ORDER BY ticket LIMIT $2 FOR UPDATE
         ) head
         WHERE pl.programme_id = $1::uuid AND pl.citizen_id = head.citizen_id
-        RETURNING pl.citizen_id::text, pl.ticket, pl.admitted_until
+        RETURNING pl.citizen_id, pl.ticket, pl.admitted_until
         """,
         programme_id,
         count,
@@ -244,7 +245,7 @@ async def still_waiting(db: Db, programme_id: str) -> bool:
 async def admitted_between(db: Db, programme_id: str, first: int, last: int) -> list[Admitted]:
     rows = await db.fetch(
         """
-        SELECT citizen_id::text, ticket, admitted_until FROM programme_places
+        SELECT citizen_id, ticket, admitted_until FROM programme_places
         WHERE programme_id = $1::uuid AND ticket BETWEEN $2 AND $3 AND admitted_at IS NOT NULL
         ORDER BY ticket
         """,
@@ -256,7 +257,7 @@ async def admitted_between(db: Db, programme_id: str, first: int, last: int) -> 
 
 
 async def insert_registration(
-    db: Db, programme_id: str, citizen_id: str, reference: str
+    db: Db, programme_id: str, citizen_id: uuid.UUID, reference: str
 ) -> dt.datetime | None:
     """When it was registered; None when the citizen had registered already."""
     at: dt.datetime | None = await db.fetchval(
@@ -272,7 +273,7 @@ async def insert_registration(
     return at
 
 
-async def registration(db: Db, programme_id: str, citizen_id: str) -> tuple[str, dt.datetime] | None:
+async def registration(db: Db, programme_id: str, citizen_id: uuid.UUID) -> tuple[str, dt.datetime] | None:
     row = await db.fetchrow(
         "SELECT reference, registered_at FROM programme_registrations"
         " WHERE programme_id = $1::uuid AND citizen_id = $2::uuid",

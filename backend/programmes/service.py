@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import uuid
 
 import asyncpg
 import msgspec
@@ -76,7 +77,7 @@ def view(row: ProgrammeRow, now: dt.datetime) -> Programme:
 
 
 async def create(
-    resources: Resources, agency_id: int, new: NewProgramme, created_by: str | None
+    resources: Resources, agency_id: int, new: NewProgramme, created_by: uuid.UUID | None
 ) -> Programme:
     if new.closes_at is not None and new.closes_at <= new.opens_at:
         raise Conflict("A programme must close after it opens.")
@@ -160,14 +161,14 @@ async def _line(resources: Resources, programme_id: str, cached: bytes | None, n
     return built
 
 
-async def _stored_place(resources: Resources, programme_id: str, citizen_id: str) -> PlaceRow | None:
+async def _stored_place(resources: Resources, programme_id: str, citizen_id: uuid.UUID) -> PlaceRow | None:
     place = await queries.place(resources.pool, programme_id, citizen_id)
     if place is not None:
         await line.keep_place(resources.redis, programme_id, citizen_id, place)
     return place
 
 
-async def queue_state(resources: Resources, programme_id: str, citizen_id: str) -> QueueState:
+async def queue_state(resources: Resources, programme_id: str, citizen_id: uuid.UUID) -> QueueState:
     """A poll: one Redis read while the cache holds; PostgreSQL only when it is missing or behind."""
     now = now_utc()
     cached_line, cached_place = await line.read(resources.redis, programme_id, citizen_id)
@@ -180,7 +181,7 @@ async def queue_state(resources: Resources, programme_id: str, citizen_id: str) 
     return state_of(programme_id, place, at, now)
 
 
-async def join(resources: Resources, programme_id: str, citizen_id: str) -> QueueState:
+async def join(resources: Resources, programme_id: str, citizen_id: uuid.UUID) -> QueueState:
     """The citizen's place in line, taken once: joining again answers the same ticket."""
     now = now_utc()
     cached_line, cached_place = await line.read(resources.redis, programme_id, citizen_id)
@@ -219,7 +220,7 @@ class _CounterBehind(Exception):
 
 
 async def _take_place(
-    resources: Resources, programme_id: str, citizen_id: str, lapsed_until: dt.datetime | None = None
+    resources: Resources, programme_id: str, citizen_id: uuid.UUID, lapsed_until: dt.datetime | None = None
 ) -> PlaceRow:
     """A new place (or, given when it lapsed, the lapsed place moved to the back): the next ticket,
     written with a check that nobody who joined earlier holds a later one (else the counter went back
@@ -254,7 +255,9 @@ def reference_for(programme_id: str, ticket: int) -> str:
     return f"{programme_id.replace('-', '')[:6].upper()}-{ticket:07d}"
 
 
-async def register(resources: Resources, programme_id: str, citizen_id: str) -> tuple[Registration, bool]:
+async def register(
+    resources: Resources, programme_id: str, citizen_id: uuid.UUID
+) -> tuple[Registration, bool]:
     """The citizen's registration and whether it is new: once, only while their admission lasts. The
     place row is locked first, so submits at once queue on it; each then reads the registration afresh
     (a statement after the lock sees what the one before committed), and the table's key allows one."""

@@ -3,6 +3,8 @@ by masked national ID only. The notifications and payments views both start here
 
 from __future__ import annotations
 
+import uuid
+
 import msgspec
 
 from backend.connectors import access_log
@@ -15,16 +17,16 @@ from backend.identity.service import Identity
 
 
 class LookedUp(msgspec.Struct, frozen=True):
-    citizen_id: str
+    citizen_id: uuid.UUID
     national_id_masked: str
 
 
 async def look_up_citizen(
     resources: Resources,
     identity: Identity,
-    citizen_id: str,
+    citizen_id: uuid.UUID,
     *,
-    staff_id: str,
+    staff_id: uuid.UUID,
     purpose: Said,
     fields: list[Said],
 ) -> LookedUp:

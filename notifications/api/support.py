@@ -70,7 +70,7 @@ async def citizen_messages(
     resources: NamedDependency[Resources],
     limit: Annotated[int, QueryParameter(ge=1, le=MAX_SUPPORT_RESULTS)] = 20,
 ) -> CitizenMessages:
-    return await support.citizen_messages(resources, identity, citizen_of(principal), str(citizen_id), limit)
+    return await support.citizen_messages(resources, identity, citizen_of(principal), citizen_id, limit)
 
 
 @post(

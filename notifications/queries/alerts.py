@@ -3,6 +3,8 @@ citizens' opt-outs and quiet hours when urgent. Approvals are kept, closed, when
 
 from __future__ import annotations
 
+import uuid
+
 import msgspec
 
 from backend.core.db import Db
@@ -17,7 +19,9 @@ async def approved_for_emergency_alerts(db: Db, agency_id: int) -> bool:
     return approved
 
 
-async def approve_emergency_alerts(db: Db, agency_id: int, granted_by: str | None, reason: str) -> int | None:
+async def approve_emergency_alerts(
+    db: Db, agency_id: int, granted_by: uuid.UUID | None, reason: str
+) -> int | None:
     """The new approval's id; None when the agency is approved already."""
     approval_id: int | None = await db.fetchval(
         """
@@ -33,7 +37,7 @@ async def approve_emergency_alerts(db: Db, agency_id: int, granted_by: str | Non
     return approval_id
 
 
-async def revoke_emergency_alerts(db: Db, approval_id: int, revoked_by: str | None) -> bool:
+async def revoke_emergency_alerts(db: Db, approval_id: int, revoked_by: uuid.UUID | None) -> bool:
     result: str = await db.execute(
         "UPDATE emergency_alert_approvals SET revoked_at = now(), revoked_by = $2::uuid "
         "WHERE id = $1 AND revoked_at IS NULL",
@@ -47,8 +51,8 @@ async def emergency_alert_approvals(db: Db, *, include_revoked: bool) -> list[Em
     rows = await db.fetch(
         """
         SELECT e.id, e.agency_id, a.code AS agency_code, a.name_th AS agency_name_th,
-               a.name_en AS agency_name_en, e.granted_by::text, e.granted_at, e.grant_reason,
-               e.revoked_by::text, e.revoked_at
+               a.name_en AS agency_name_en, e.granted_by, e.granted_at, e.grant_reason,
+               e.revoked_by, e.revoked_at
         FROM emergency_alert_approvals e JOIN agencies a ON a.id = e.agency_id
         WHERE $1 OR e.revoked_at IS NULL
         ORDER BY e.granted_at DESC, e.id DESC

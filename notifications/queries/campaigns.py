@@ -35,7 +35,7 @@ class NewCampaignRow(msgspec.Struct, kw_only=True, frozen=True):
     status: str
     idempotency_key: str
     request_hash: bytes
-    created_by: str | None
+    created_by: uuid.UUID | None
 
 
 class Campaign(msgspec.Struct, kw_only=True, frozen=True):
@@ -55,7 +55,7 @@ class Campaign(msgspec.Struct, kw_only=True, frozen=True):
     ttl_seconds: int
     audience: Audience
     status: str
-    expanded_through: str | None
+    expanded_through: uuid.UUID | None
 
 
 async def campaign_by_key(db: Db, agency_id: int, key: str) -> Earlier | None:
@@ -102,7 +102,7 @@ async def campaign_for_expansion(connection: Connection, campaign_id: str, *, lo
     row = await connection.fetchrow(
         f"""
         SELECT id::text, agency_id, template_id, category, title_th, title_en, body_th, body_en, url,
-               urgency, ttl_seconds, audience, status, expanded_through::text
+               urgency, ttl_seconds, audience, status, expanded_through
         FROM notification_campaigns WHERE id = $1::uuid {"FOR UPDATE" if lock else ""}
         """,  # noqa: S608 (a fixed clause)
         campaign_id,
@@ -119,22 +119,21 @@ LAST_ID = uuid.UUID(int=(1 << 128) - 1)
 _AUDIENCE_SQL = {
     # agency_followers (agency_id, citizen_id), kept by the favourites' transactions.
     "agency-followers": """
-        SELECT citizen_id::text AS id FROM agency_followers
+        SELECT citizen_id AS id FROM agency_followers
         WHERE agency_id = $1 AND citizen_id > $2::uuid AND citizen_id <= $4::uuid
         ORDER BY citizen_id LIMIT $3
     """,
     # tile_favourites_tile (tile_id, citizen_id); the join only checks the tile is the agency's.
     "tile-followers": """
-        SELECT f.citizen_id::text AS id FROM tile_favourites f JOIN tiles t ON t.id = f.tile_id
+        SELECT f.citizen_id AS id FROM tile_favourites f JOIN tiles t ON t.id = f.tile_id
         WHERE t.agency_id = $1 AND f.tile_id = $5 AND f.citizen_id > $2::uuid AND f.citizen_id <= $4::uuid
         ORDER BY f.citizen_id LIMIT $3
     """,
     # citizens_id_birthdate (id) INCLUDE (birthdate), filtered by birth date without reading the table: a
     # chunk reads about 500 / (the range's share of citizens) index entries wherever it starts, since ids
-    # are random. The bounds are computed once (the sub-selects), not per row; ORDER BY names c.id, since
-    # a bare ``id`` would be the text column of the select list, which no index holds.
+    # are random. The bounds are computed once (the sub-selects), not per row.
     "age-range": """
-        SELECT c.id::text AS id FROM citizens c
+        SELECT c.id FROM citizens c
         WHERE $1::bigint IS NOT NULL AND c.id > $2::uuid AND c.id <= $4::uuid
           AND c.birthdate > (SELECT ((now() AT TIME ZONE 'Asia/Bangkok')::date
                                      - make_interval(years => $6 + 1))::date)
@@ -145,7 +144,7 @@ _AUDIENCE_SQL = {
     # entitlement_states_audience_schemes (agency_id, status, citizen_id) INCLUDE (scheme_id); a citizen
     # with several schemes in the state comes once (grouped on the uuid, in the index's order: no sort).
     "entitlement-state": """
-        SELECT citizen_id::text AS id FROM entitlement_states
+        SELECT citizen_id AS id FROM entitlement_states
         WHERE agency_id = $1 AND status = $5 AND citizen_id > $2::uuid AND citizen_id <= $4::uuid
           AND ($6::text IS NULL OR scheme_id = $6)
         GROUP BY citizen_id ORDER BY citizen_id LIMIT $3
@@ -166,8 +165,8 @@ def audience_query(audience: Audience) -> tuple[str, tuple[object, ...]]:
 
 
 async def audience_chunk(
-    connection: Connection, agency_id: int, audience: Audience, after: str, upper: str, limit: int
-) -> list[str]:
+    connection: Connection, agency_id: int, audience: Audience, after: uuid.UUID, upper: uuid.UUID, limit: int
+) -> list[uuid.UUID]:
     sql, extra = audience_query(audience)
     rows = await connection.fetch(sql, agency_id, after, limit, upper, *extra)
     return [row["id"] for row in rows]
@@ -179,9 +178,9 @@ async def audience_size(db: Db, agency_id: int, audience: Audience) -> int:
     size: int = await db.fetchval(
         f"SELECT count(*) FROM ({sql}) AS audience",  # noqa: S608 (the module's own SQL)
         agency_id,
-        str(FIRST_ID),
+        FIRST_ID,
         None,
-        str(LAST_ID),
+        LAST_ID,
         *extra,
     )
     return size
@@ -190,8 +189,8 @@ async def audience_size(db: Db, agency_id: int, audience: Audience) -> int:
 class Range(msgspec.Struct, frozen=True):
     """One range of a campaign's citizen-id space: its recipients are in (expanded_through, upper]."""
 
-    expanded_through: str
-    upper: str
+    expanded_through: uuid.UUID
+    upper: uuid.UUID
     done: bool
 
 
@@ -203,7 +202,9 @@ async def citizens_estimate(connection: Connection) -> int:
     return int(estimate)
 
 
-async def plan_ranges(connection: Connection, campaign_id: str, bounds: list[tuple[str, str]]) -> list[int]:
+async def plan_ranges(
+    connection: Connection, campaign_id: str, bounds: list[tuple[uuid.UUID, uuid.UUID]]
+) -> list[int]:
     """The campaign's ranges as (lower, upper) bounds, unless it has them already; returns the numbers of
     the ranges created now (none when an earlier run of the planning task created them)."""
     rows = await connection.fetch(
@@ -229,7 +230,7 @@ async def range_for_expansion(connection: Connection, campaign_id: str, range_no
     """The range, locked for the chunk's transaction (a task run twice waits, then sees the cursor moved)."""
     row = await connection.fetchrow(
         """
-        SELECT expanded_through::text, upper::text, done FROM notification_campaign_ranges
+        SELECT expanded_through, upper, done FROM notification_campaign_ranges
         WHERE campaign_id = $1::uuid AND range_no = $2 FOR UPDATE
         """,
         campaign_id,
@@ -239,7 +240,7 @@ async def range_for_expansion(connection: Connection, campaign_id: str, range_no
 
 
 async def advance_range(
-    connection: Connection, campaign_id: str, range_no: int, through: str | None, added: int
+    connection: Connection, campaign_id: str, range_no: int, through: uuid.UUID | None, added: int
 ) -> None:
     """Move the range's cursor to ``through`` (``None``: the range is done) and count the recipients on
     the campaign, whose row is taken last so that ranges expanding side by side wait on it only for their
@@ -300,8 +301,10 @@ async def tile_belongs_to(db: Db, tile_id: int, agency_id: int) -> bool:
 
 
 async def insert_campaign_notifications(
-    connection: Connection, campaign: Campaign, recipients: list[tuple[str, str, str | None, str | None]]
-) -> list[tuple[str, str]]:
+    connection: Connection,
+    campaign: Campaign,
+    recipients: list[tuple[uuid.UUID, str, str | None, str | None]],
+) -> list[tuple[str, uuid.UUID]]:
     """One inbox row per (citizen id, status, reason, verification code); returns (notification id,
     citizen id). The rows carry no text nor delivery settings: readers take the campaign's (migrations
     0049, 0053)."""
@@ -312,7 +315,7 @@ async def insert_campaign_notifications(
         SELECT citizen_id, $4, $5::uuid, status, reason, code, NULL
         FROM unnest($1::uuid[], $2::text[], $3::text[], $6::text[])
             AS recipients(citizen_id, status, reason, code)
-        RETURNING id::text, citizen_id::text
+        RETURNING id::text, citizen_id
         """,
         [citizen_id for citizen_id, _, _, _ in recipients],
         [status for _, status, _, _ in recipients],

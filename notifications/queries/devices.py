@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import msgspec
 
@@ -24,7 +25,7 @@ class SubscriptionRow(msgspec.Struct, frozen=True, kw_only=True):
 
 
 async def upsert_subscription(
-    db: Db, *, citizen_id: str, endpoint: str, p256dh: str, auth: str, user_agent: str
+    db: Db, *, citizen_id: uuid.UUID, endpoint: str, p256dh: str, auth: str, user_agent: str
 ) -> SubscriptionRow:
     row = await db.fetchrow(
         f"""
@@ -44,7 +45,7 @@ async def upsert_subscription(
     return SubscriptionRow(**row)
 
 
-async def subscriptions(db: Db, citizen_id: str) -> list[SubscriptionRow]:
+async def subscriptions(db: Db, citizen_id: uuid.UUID) -> list[SubscriptionRow]:
     rows = await db.fetch(
         f"SELECT {_SUBSCRIPTION_COLUMNS} FROM push_subscriptions "  # noqa: S608
         "WHERE citizen_id = $1::uuid ORDER BY created_at",
@@ -53,7 +54,7 @@ async def subscriptions(db: Db, citizen_id: str) -> list[SubscriptionRow]:
     return [SubscriptionRow(**row) for row in rows]
 
 
-async def delete_subscription(db: Db, citizen_id: str, subscription_id: str) -> bool:
+async def delete_subscription(db: Db, citizen_id: uuid.UUID, subscription_id: str) -> bool:
     result: str = await db.execute(
         "DELETE FROM push_subscriptions WHERE id = $1::uuid AND citizen_id = $2::uuid",
         subscription_id,

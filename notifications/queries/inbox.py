@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import msgspec
 
@@ -24,7 +25,7 @@ class PreferencesRow(msgspec.Struct, frozen=True, kw_only=True):
 
 
 async def inbox(
-    db: Db, citizen_id: str, after: tuple[dt.datetime, str] | None, limit: int
+    db: Db, citizen_id: uuid.UUID, after: tuple[dt.datetime, str] | None, limit: int
 ) -> list[InboxItem]:
     """Newest first, after ``after`` (the last message of the page before: created_at and id) when given."""
     created_at, message_id = after or (None, None)
@@ -45,7 +46,7 @@ async def inbox(
     return [msgspec.convert(dict(row), InboxItem) for row in rows]
 
 
-async def unread_count(db: Db, citizen_id: str) -> int:
+async def unread_count(db: Db, citizen_id: uuid.UUID) -> int:
     count: int = await db.fetchval(
         "SELECT count(*) FROM notifications "
         "WHERE citizen_id = $1::uuid AND deleted_at IS NULL AND read_at IS NULL AND created_at <= now()",
@@ -54,7 +55,7 @@ async def unread_count(db: Db, citizen_id: str) -> int:
     return count
 
 
-async def mark_read(db: Db, citizen_id: str, notification_id: str) -> bool:
+async def mark_read(db: Db, citizen_id: uuid.UUID, notification_id: str) -> bool:
     result: str = await db.execute(
         """
         UPDATE notifications SET read_at = coalesce(read_at, now())
@@ -66,7 +67,7 @@ async def mark_read(db: Db, citizen_id: str, notification_id: str) -> bool:
     return result.endswith(" 1")
 
 
-async def delete_notification(db: Db, citizen_id: str, notification_id: str) -> bool:
+async def delete_notification(db: Db, citizen_id: uuid.UUID, notification_id: str) -> bool:
     result: str = await db.execute(
         """
         UPDATE notifications SET deleted_at = now()
@@ -78,7 +79,7 @@ async def delete_notification(db: Db, citizen_id: str, notification_id: str) -> 
     return result.endswith(" 1")
 
 
-async def restore_notification(db: Db, citizen_id: str, notification_id: str) -> bool:
+async def restore_notification(db: Db, citizen_id: uuid.UUID, notification_id: str) -> bool:
     """Undoes a delete: the message is back in its place in the inbox (deleting only hides it)."""
     result: str = await db.execute(
         """
@@ -91,7 +92,7 @@ async def restore_notification(db: Db, citizen_id: str, notification_id: str) ->
     return result.endswith(" 1")
 
 
-async def preferences(db: Db, citizen_id: str) -> PreferencesRow | None:
+async def preferences(db: Db, citizen_id: uuid.UUID) -> PreferencesRow | None:
     row = await db.fetchrow(
         f"SELECT {_PREFERENCE_COLUMNS} FROM notification_preferences WHERE citizen_id = $1::uuid",  # noqa: S608
         citizen_id,
@@ -99,11 +100,11 @@ async def preferences(db: Db, citizen_id: str) -> PreferencesRow | None:
     return PreferencesRow(**row) if row else None
 
 
-async def preferences_of(db: Db, citizen_ids: list[str]) -> dict[str, PreferencesRow]:
+async def preferences_of(db: Db, citizen_ids: list[uuid.UUID]) -> dict[uuid.UUID, PreferencesRow]:
     """By citizen id, as the campaign's chunk names them."""
     rows = await db.fetch(
         f"""
-        SELECT citizen_id::text, {_PREFERENCE_COLUMNS}
+        SELECT citizen_id, {_PREFERENCE_COLUMNS}
         FROM notification_preferences WHERE citizen_id = ANY($1::uuid[])
         """,  # noqa: S608
         citizen_ids,
@@ -116,7 +117,7 @@ async def preferences_of(db: Db, citizen_ids: list[str]) -> dict[str, Preference
 
 async def save_preferences(
     db: Db,
-    citizen_id: str,
+    citizen_id: uuid.UUID,
     *,
     quiet_start: dt.time | None,
     quiet_end: dt.time | None,
@@ -143,7 +144,7 @@ async def save_preferences(
     )
 
 
-async def message_senders(db: Db, citizen_id: str, also: list[int]) -> list[MessageSender]:
+async def message_senders(db: Db, citizen_id: uuid.UUID, also: list[int]) -> list[MessageSender]:
     """Agencies that have message templates or wrote to this citizen, and those in ``also``."""
     rows = await db.fetch(
         """

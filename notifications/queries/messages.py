@@ -4,6 +4,7 @@ citizen's devices, their status kept, and what the sending agency's webhook is t
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import msgspec
 
@@ -21,7 +22,7 @@ class Earlier(msgspec.Struct, frozen=True):
 
 
 class NewMessage(msgspec.Struct, kw_only=True, frozen=True):
-    citizen_id: str | None
+    citizen_id: uuid.UUID | None
     agency_id: int
     template_id: int | None
     title_th: str
@@ -42,7 +43,7 @@ class NewMessage(msgspec.Struct, kw_only=True, frozen=True):
 
 
 class ToRelease(msgspec.Struct, kw_only=True, frozen=True):
-    citizen_id: str | None
+    citizen_id: uuid.UUID | None
     agency_id: int
     urgency: str
     category: str
@@ -99,7 +100,7 @@ async def lock_national_id(connection: Connection, national_id_hash: bytes) -> N
     )
 
 
-async def give_held(connection: Connection, citizen_id: str, national_id_hash: bytes) -> int:
+async def give_held(connection: Connection, citizen_id: uuid.UUID, national_id_hash: bytes) -> int:
     """The messages held for this national ID become the citizen's (in their inbox at once)."""
     result: str = await connection.execute(
         "UPDATE notifications SET citizen_id = $1::uuid, held_for = NULL WHERE held_for = $2",
@@ -261,7 +262,7 @@ async def notification_status(db: Db, agency_id: int, notification_id: str) -> N
 async def notification_for_release(db: Db, notification_id: str) -> ToRelease | None:
     row = await db.fetchrow(
         f"""
-        SELECT n.citizen_id::text, n.agency_id, {URGENCY}, coalesce(t.category, '') AS category,
+        SELECT n.citizen_id, n.agency_id, {URGENCY}, coalesce(t.category, '') AS category,
                EXISTS (SELECT 1 FROM notification_deliveries d WHERE d.notification_id = n.id) AS routed,
                n.status, coalesce(n.from_platform, false) AS from_platform
         FROM notifications n {JOIN_CAMPAIGN}
@@ -293,7 +294,7 @@ async def status_event(db: Db, notification_id: str) -> tuple[int, StatusEvent] 
 
 
 async def still_eligible(
-    connection: Connection, citizen_id: str, connector_id: int, scheme_id: str
+    connection: Connection, citizen_id: uuid.UUID, connector_id: int, scheme_id: str
 ) -> EligibleState | None:
     """The scheme's state, if the citizen is still eligible for it but not enrolled."""
     row = await connection.fetchrow(
@@ -311,9 +312,9 @@ async def still_eligible(
     return msgspec.convert(dict(row), EligibleState) if row else None
 
 
-async def notification_owner(db: Db, notification_id: str) -> str | None:
-    citizen_id: str | None = await db.fetchval(
-        "SELECT citizen_id::text FROM notifications WHERE id = $1::uuid", notification_id
+async def notification_owner(db: Db, notification_id: str) -> uuid.UUID | None:
+    citizen_id: uuid.UUID | None = await db.fetchval(
+        "SELECT citizen_id FROM notifications WHERE id = $1::uuid", notification_id
     )
     return citizen_id
 

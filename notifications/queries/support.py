@@ -4,6 +4,7 @@ messages and each delivery attempt."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import msgspec
 
@@ -16,7 +17,7 @@ class FoundRow(msgspec.Struct, kw_only=True, frozen=True):
     """A message found, with its citizen's national ID as stored (sealed)."""
 
     id: str
-    citizen_id: str
+    citizen_id: uuid.UUID
     national_id_key_id: str
     national_id_ciphertext: bytes
     agency_id: int
@@ -74,7 +75,7 @@ class DeliveryRow(msgspec.Struct, kw_only=True, frozen=True):
 async def support_search(
     db: Db,
     *,
-    citizen_id: str | None,
+    citizen_id: uuid.UUID | None,
     notification_id: str | None,
     agency_id: int | None,
     status: str | None,
@@ -97,7 +98,7 @@ async def support_search(
     where = " AND ".join(condition.format(n) for n, (condition, _) in enumerate(given, start=1)) or "true"
     rows = await db.fetch(
         f"""
-        SELECT n.id::text, n.citizen_id::text, c.national_id_key_id, c.national_id_ciphertext,
+        SELECT n.id::text, n.citizen_id, c.national_id_key_id, c.national_id_ciphertext,
                n.agency_id, a.name_th AS agency_name_th, a.name_en AS agency_name_en, {TITLES},
                {URGENCY}, n.status, n.status_reason,
                n.created_at, n.read_at, n.deleted_at IS NOT NULL AS deleted_by_citizen
@@ -114,7 +115,7 @@ async def support_search(
     return [msgspec.convert(dict(row), FoundRow) for row in rows]
 
 
-async def devices_for_support(db: Db, citizen_id: str) -> list[DeviceRow]:
+async def devices_for_support(db: Db, citizen_id: uuid.UUID) -> list[DeviceRow]:
     rows = await db.fetch(
         """
         SELECT id::text, substring(endpoint FROM '^[a-z]+://[^/]+') AS push_service, user_agent, created_at,
@@ -126,7 +127,7 @@ async def devices_for_support(db: Db, citizen_id: str) -> list[DeviceRow]:
     return [msgspec.convert(dict(row), DeviceRow) for row in rows]
 
 
-async def messages_for_support(db: Db, citizen_id: str, limit: int) -> list[MessageRow]:
+async def messages_for_support(db: Db, citizen_id: uuid.UUID, limit: int) -> list[MessageRow]:
     rows = await db.fetch(
         f"""
         SELECT n.id::text, n.agency_id, a.name_th AS agency_name_th, a.name_en AS agency_name_en,

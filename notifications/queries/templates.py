@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import msgspec
 
 from backend.core.db import Db
@@ -13,7 +15,7 @@ _TEMPLATE_COLUMNS = (
 
 
 async def add_template(
-    db: Db, agency_id: int, template: NewTemplate, placeholders: list[str], created_by: str | None
+    db: Db, agency_id: int, template: NewTemplate, placeholders: list[str], created_by: uuid.UUID | None
 ) -> TemplateView:
     row = await db.fetchrow(
         f"""

@@ -8,6 +8,7 @@ import datetime as dt
 import json
 import random
 import time
+import uuid
 from dataclasses import dataclass
 
 import asyncpg
@@ -61,10 +62,10 @@ async def seed_database(settings: Settings, config: Config, rng: random.Random) 
             )
             assert row is not None
             for tile_id in rng.sample(tile_ids, rng.randrange(0, 4)):
-                await catalogue_queries.set_favourite(pool, citizen_id, tile_id, True)
+                await catalogue_queries.set_favourite(pool, uuid.UUID(citizen_id), tile_id, True)
             # A login at the step-up level, so that large bills can be paid (STEP_UP_ACR).
             token, session = await sessions.create(
-                citizen_id,
+                uuid.UUID(citizen_id),
                 acr=settings.step_up_acr,
                 amr=["pwd"],
                 auth_time=int(time.time()),

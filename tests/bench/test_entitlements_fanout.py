@@ -26,6 +26,7 @@ import statistics
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -113,7 +114,7 @@ async def _session_cookies(identity: Identity, pool: Any, citizens: int = CITIZE
             "SELECT national_id_key_id, national_id_ciphertext FROM citizens WHERE id = $1", citizen_id
         )
         token, _ = await identity.sessions.create(
-            citizen_id,
+            uuid.UUID(citizen_id),
             acr=None,
             amr=[],
             auth_time=None,

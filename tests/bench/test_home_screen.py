@@ -5,6 +5,7 @@ both served by granian with the same workers, in one run (``make bench``). Print
 from __future__ import annotations
 
 import sys
+import uuid
 from pathlib import Path
 
 import httpx
@@ -53,9 +54,9 @@ async def test_home_screen_against_bare_litestar(settings: Settings, tmp_path: P
             citizen_id = citizen_of_token(cookie.partition("=")[2])
             assert citizen_id is not None
             for tile_id in tiles[:3]:
-                await catalogue_queries.set_favourite(pool, citizen_id, tile_id, True)
+                await catalogue_queries.set_favourite(pool, uuid.UUID(citizen_id), tile_id, True)
             for tile_id in tiles[3:6]:
-                await catalogue_queries.record_use(pool, citizen_id, tile_id)
+                await catalogue_queries.record_use(pool, uuid.UUID(citizen_id), tile_id)
 
     port = free_port()
     served = {**environ, "PORT": str(port), "WEB_WORKERS": WORKERS}

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 import time
+import uuid
 
 import httpx
 import msgspec
@@ -53,8 +54,8 @@ async def test_a_poll_of_ones_place_costs_about_a_logged_in_request(settings: Se
             agency_id,
         )
         token, session = await identity.sessions.create(
-            citizen_id, acr="urn:demo:ial:2", amr=["pwd"], auth_time=int(time.time()), user_agent="bench",
-            ip_address="127.0.0.1",
+            uuid.UUID(citizen_id), acr="urn:demo:ial:2", amr=["pwd"], auth_time=int(time.time()),
+            user_agent="bench", ip_address="127.0.0.1",
         )  # fmt: skip
         client.cookies.set(session_cookie_name(identity.settings), token)
         client.headers["X-CSRF-Token"] = session.csrf_token

@@ -5,6 +5,7 @@ from __future__ import annotations
 from backend.core.crypto import NationalIdCipher
 from backend.core.db import Db
 from backend.identity.queries import GrantRow
+from tests.factories._ids import Id
 from tests.factories._numbers import next_number
 from tests.factories.identity import make_citizen, make_role
 
@@ -31,7 +32,7 @@ async def make_member(
     agency_id: int,
     *,
     role: str = "agency_officer",
-    citizen_id: str | None = None,
+    citizen_id: Id | None = None,
 ) -> GrantRow:
     """A member of the agency's staff (a new citizen unless ``citizen_id`` is given) with this role."""
     if citizen_id is None:

@@ -15,6 +15,7 @@ from backend.applications.schemas import FileView, ServiceDefinition
 from backend.applications.signing import statement
 from backend.core.db import Db, Pool
 from backend.core.jsontypes import JsonObject
+from tests.factories._ids import Id
 from tests.factories._numbers import next_number
 from tests.factories.catalogue import make_tile
 
@@ -63,7 +64,7 @@ async def make_service(
 async def make_application(
     pool: Pool,
     service: ServiceRow,
-    citizen_id: str,
+    citizen_id: Id,
     *,
     state: ApplicationState = "submitted",
     answers: JsonObject | None = None,

@@ -11,6 +11,7 @@ from backend.connectors import queries as connector_queries
 from backend.connectors import review_queries
 from backend.connectors.schemas import ConnectorRow, ConsentView, NewConnector
 from backend.core.db import Db, Pool
+from tests.factories._ids import Id, as_uuid
 from tests.factories._numbers import next_number
 
 
@@ -58,10 +59,10 @@ async def make_connector(
     return row
 
 
-async def make_consent(pool: Pool, citizen_id: str, connector: ConnectorRow) -> ConsentView:
+async def make_consent(pool: Pool, citizen_id: Id, connector: ConnectorRow) -> ConsentView:
     """The citizen's live consent to the connector, for its purpose and duration as they read now."""
     async with pool.acquire() as connection, connection.transaction():
-        return await connector_queries.grant_consent(connection, citizen_id, connector)
+        return await connector_queries.grant_consent(connection, as_uuid(citizen_id), connector)
 
 
 class AccessRecord(msgspec.Struct, frozen=True, kw_only=True):
@@ -80,7 +81,7 @@ class AccessRecord(msgspec.Struct, frozen=True, kw_only=True):
 
 async def make_access_record(
     db: Db,
-    citizen_id: str,
+    citizen_id: Id,
     *,
     kind: Literal["agency_call", "staff_lookup", "document_share"] = "agency_call",
     agency_id: int | None = None,

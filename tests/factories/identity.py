@@ -11,6 +11,7 @@ from backend.core.principal import Session
 from backend.identity import queries as identity_queries
 from backend.identity.queries import GrantRow, upsert_citizen_on_login
 from backend.identity.service import Identity
+from tests.factories._ids import Id, as_uuid
 from tests.factories._numbers import next_number
 
 
@@ -44,21 +45,26 @@ async def make_citizen(
         name_en=name_en,
         birthdate=birthdate,
     )
-    return citizen_id
+    return str(citizen_id)
 
 
-async def citizen_row(db: Db, citizen_id: str) -> identity_queries.CitizenRow:
-    found = await identity_queries.citizen(db, citizen_id)
+async def citizen_row(db: Db, citizen_id: Id) -> identity_queries.CitizenRow:
+    found = await identity_queries.citizen(db, as_uuid(citizen_id))
     assert found is not None
     return found
 
 
 async def make_role(
-    db: Db, citizen_id: str, role: str, agency_id: int | None = None, *, granted_by: str | None = None
+    db: Db, citizen_id: Id, role: str, agency_id: int | None = None, *, granted_by: Id | None = None
 ) -> GrantRow:
     """An active role grant: ``agency_admin``, ``agency_officer``, ``support_staff``, ``platform_admin``..."""
     grant_id = await identity_queries.grant_role(
-        db, citizen_id=citizen_id, role=role, agency_id=agency_id, granted_by=granted_by, reason="test"
+        db,
+        citizen_id=as_uuid(citizen_id),
+        role=role,
+        agency_id=agency_id,
+        granted_by=None if granted_by is None else as_uuid(granted_by),
+        reason="test",
     )
     assert grant_id is not None, f"{role} was already granted"
     grant = await identity_queries.grant_by_id(db, grant_id)
@@ -67,11 +73,11 @@ async def make_role(
 
 
 async def make_session(
-    identity: Identity, citizen_id: str, *, acr: str = "urn:demo:ial:2", user_agent: str = "test"
+    identity: Identity, citizen_id: Id, *, acr: str = "urn:demo:ial:2", user_agent: str = "test"
 ) -> tuple[str, Session]:
     """A logged-in session (its cookie value and the session), as the login callback makes one."""
     return await identity.sessions.create(
-        citizen_id,
+        as_uuid(citizen_id),
         acr=acr,
         amr=["pwd"],
         auth_time=int(time.time()),

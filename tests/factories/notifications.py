@@ -21,6 +21,7 @@ from notifications.schemas import (
     TemplateCategory,
     TemplateView,
 )
+from tests.factories._ids import Id, as_uuid
 from tests.factories._numbers import next_number
 
 # A P-256 public key and auth secret a push subscription may carry (RFC 8291's example receiver's).
@@ -49,12 +50,12 @@ async def make_template(
 
 
 async def make_device(
-    db: Db, citizen_id: str, *, endpoint: str | None = None, user_agent: str = "test"
+    db: Db, citizen_id: Id, *, endpoint: str | None = None, user_agent: str = "test"
 ) -> SubscriptionRow:
     """A push subscription of the citizen's (by default at a push service that is never called)."""
     return await devices.upsert_subscription(
         db,
-        citizen_id=citizen_id,
+        citizen_id=as_uuid(citizen_id),
         endpoint=endpoint or f"https://push.example.org/{uuid.uuid4().hex}",
         p256dh=P256DH,
         auth=AUTH,
@@ -64,7 +65,7 @@ async def make_device(
 
 async def make_notification(
     pool: Pool,
-    citizen_id: str | None,
+    citizen_id: Id | None,
     agency_id: int,
     *,
     status: Status = "created",
@@ -80,7 +81,7 @@ async def make_notification(
     assert (citizen_id is None) != (held_for is None), "a citizen or a national ID's hash, not both"
     number = next_number()
     message = NewMessage(
-        citizen_id=citizen_id,
+        citizen_id=None if citizen_id is None else as_uuid(citizen_id),
         agency_id=agency_id,
         template_id=None,
         title_th="ประกาศ",

@@ -12,6 +12,7 @@ from payments import settlement_queries
 from payments.rows import BillRecord, PaymentRow
 from payments.schemas import BillView
 from payments.service import qr_payload
+from tests.factories._ids import Id, as_uuid
 from tests.factories._numbers import next_number
 
 DEFAULT_BILLER = "0994000165510"
@@ -61,7 +62,7 @@ async def make_bill(
 
 
 async def make_payment(
-    pool: Pool, bill: BillView, citizen_id: str, *, state: PaymentState = "pending"
+    pool: Pool, bill: BillView, citizen_id: Id, *, state: PaymentState = "pending"
 ) -> PaymentRow:
     """The citizen's payment of the bill. ``success`` settles it as the bank's callback does: the bill
     paid, and a receipt."""
@@ -70,7 +71,7 @@ async def make_payment(
         payment = await payment_queries.insert_payment(
             connection,
             bill_id=bill.id,
-            citizen_id=citizen_id,
+            citizen_id=as_uuid(citizen_id),
             amount_satang=bill.amount_satang,
             qr_payload=qr_payload(bill.biller_id, bill.ref1, bill.ref2, bill.amount_satang),
             idempotency_key=f"factory-payment-{number}",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import time
+import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 
@@ -88,8 +89,8 @@ async def sign_in(app: Litestar, client: httpx.AsyncClient) -> AsyncIterator[Sig
                 agency_id,
             )
         token, session = await identity.sessions.create(
-            citizen_id, acr="urn:demo:ial:2", amr=["pwd"], auth_time=int(time.time()), user_agent="test",
-            ip_address="127.0.0.1",
+            uuid.UUID(citizen_id), acr="urn:demo:ial:2", amr=["pwd"], auth_time=int(time.time()),
+            user_agent="test", ip_address="127.0.0.1",
         )  # fmt: skip
         browser = app_client(app)
         browser.cookies.set(session_cookie_name(identity.settings), token)

@@ -4,6 +4,7 @@ counting its messages: the counters must always equal that count, however the st
 from __future__ import annotations
 
 import asyncio
+import uuid
 from pathlib import Path
 
 from litestar import Litestar
@@ -37,7 +38,7 @@ async def test_the_counters_follow_every_status_change_and_ignore_everything_els
     agency_id = await make_agency(pool, status="approved")
     campaign = await make_campaign(pool, agency_id, await make_template(pool, agency_id))
     assert (campaign.counts, campaign.inbox_only) == ({}, 0)
-    citizens = [await make_citizen(pool, identity.cipher) for _ in range(6)]
+    citizens = [uuid.UUID(await make_citizen(pool, identity.cipher)) for _ in range(6)]
     async with pool.acquire() as connection, connection.transaction():
         stored = await campaigns.campaign_for_expansion(connection, campaign.id, lock=False)
         assert stored is not None

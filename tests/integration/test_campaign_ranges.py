@@ -94,8 +94,8 @@ def test_the_ranges_cover_every_id_once() -> None:
     for count in (1, 2, 3, 16):
         bounds = range_bounds(count)
         assert len(bounds) == count
-        assert bounds[0][0] == str(campaign_queries.FIRST_ID)
-        assert bounds[-1][1] == str(campaign_queries.LAST_ID)
+        assert bounds[0][0] == campaign_queries.FIRST_ID
+        assert bounds[-1][1] == campaign_queries.LAST_ID
         assert all(bounds[n][1] == bounds[n + 1][0] for n in range(count - 1))  # (lower, upper] meet
 
 

@@ -120,16 +120,16 @@ async def test_an_end_or_expiry_holds_from_the_next_request_and_a_made_up_grant_
     again = await make_delegation(
         resources.pool, grantor_id=world["somchai_id"], delegate_id=world["suda_id"], scopes=("messages",)
     )
-    assert (await suda.get("/api/v1/inbox", headers={"X-Acting-For": again.id})).status_code == 200
+    assert (await suda.get("/api/v1/inbox", headers={"X-Acting-For": str(again.id)})).status_code == 200
     await resources.pool.execute(
         "UPDATE delegations SET ends_on = $2 WHERE id = $1::uuid", again.id, today() - dt.timedelta(days=1)
     )
-    assert (await suda.get("/api/v1/inbox", headers={"X-Acting-For": again.id})).status_code == 403
+    assert (await suda.get("/api/v1/inbox", headers={"X-Acting-For": str(again.id)})).status_code == 403
     for made_up in ("not-a-grant", world["grant"].replace(world["grant"][:8], "00000000")):
         assert (await suda.get("/api/v1/inbox", headers={"X-Acting-For": made_up})).status_code == 403
     # Someone else's grant is not a way in for a third person.
     stranger = await sign_in()
-    assert (await stranger.get("/api/v1/inbox", headers={"X-Acting-For": again.id})).status_code == 403
+    assert (await stranger.get("/api/v1/inbox", headers={"X-Acting-For": str(again.id)})).status_code == 403
 
 
 async def test_a_delegate_shares_his_document_after_her_own_step_up_recorded_once_under_her_name(

@@ -140,5 +140,5 @@ async def test_applications_files_and_documents(app: Litestar, resources: Resour
     assert uploaded.field == "transcript"
     assert await applications.store.get(uploaded.sha256)
     document = await make_document(applications, approved)
-    assert (document.application_id, document.citizen_id) == (approved.id, citizen_id)
+    assert (document.application_id, str(document.citizen_id)) == (approved.id, citizen_id)
     assert document.revoked_at is None

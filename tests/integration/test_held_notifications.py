@@ -76,7 +76,7 @@ async def _first_login(app: Litestar, resources: Resources, national_id: str) ->
         national_id=national_id, issuer="https://id.example.invalid", subject=national_id, name_th=None,
         name_en="New Citizen", birthdate=None, acr=None, amr=["pwd"], auth_time=None, next_url="/inbox",
     )  # fmt: skip
-    return await identity.record_login(resources, login)
+    return str(await identity.record_login(resources, login))
 
 
 async def test_held_messages_reach_the_inbox_at_first_login(

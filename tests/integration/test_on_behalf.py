@@ -52,7 +52,7 @@ async def test_an_application_a_delegate_submits_reaches_the_agency_with_on_beha
         resources.pool, grantor_id=somchai_id, delegate_id=suda_id, scopes=("applications",)
     )
 
-    suda.headers["X-Acting-For"] = grant.id
+    suda.headers["X-Acting-For"] = str(grant.id)
     for_him = await submitted(suda, office)
     del suda.headers["X-Acting-For"]
     her_own = await submitted(suda, office)
@@ -65,7 +65,7 @@ async def test_an_application_a_delegate_submits_reaches_the_agency_with_on_beha
 
     on_behalf = {
         "kind": "delegate",
-        "delegate_reference": grant.id,
+        "delegate_reference": str(grant.id),
         "name_th": "สุดา ใจดี",
         "name_en": "Suda Jaidee",
         "national_id_masked": "x-xxxx-xxxxx-"
@@ -111,7 +111,7 @@ async def test_the_payment_webhook_says_on_behalf_when_a_delegate_paid_and_not_o
     async with webhook_receiver() as receiver:
         registered = await agency.put(f"/api/v1/agency/{agency_id}/webhook", json={"url": receiver.url})
         assert registered.status_code == 200, registered.text
-        for payer, headers in ((suda, {"X-Acting-For": grant.id}), (somchai, {})):
+        for payer, headers in ((suda, {"X-Acting-For": str(grant.id)}), (somchai, {})):
             issued = (await agency.post("/api/v1/agency/bills", json=bill(national_id))).json()
             paying = await payer.post(
                 f"/api/v1/bills/{issued['id']}/payments",
@@ -126,7 +126,7 @@ async def test_the_payment_webhook_says_on_behalf_when_a_delegate_paid_and_not_o
             assert await run_task(resources, row["id"]) == "done"
     by_delegate, by_himself = (json.loads(request.body) for request in receiver.received)
     assert by_delegate["event"] == by_himself["event"] == "payment.succeeded"
-    assert by_delegate["on_behalf"] == {"kind": "delegate", "delegate_reference": grant.id}
+    assert by_delegate["on_behalf"] == {"kind": "delegate", "delegate_reference": str(grant.id)}
     assert "on_behalf" not in by_himself
     assert national_id not in json.dumps(by_delegate), "no personal data in a payment event"
     # The agency's documentation names every field it is sent, the optional one included.

@@ -1127,7 +1127,7 @@ class World:
         row = await make_delegation(
             self.resources.pool, grantor_id=someone, delegate_id=await self.value("a_citizen"), accepted=False
         )
-        return row.id
+        return str(row.id)
 
     async def _new_a_grant(self) -> str:
         """A lets someone new act for them: A (or that person) may end it; A alone renews it."""
@@ -1135,17 +1135,17 @@ class World:
         row = await make_delegation(
             self.resources.pool, grantor_id=await self.value("a_citizen"), delegate_id=someone
         )
-        return row.id
+        return str(row.id)
 
     async def _new_a_assist_request(self) -> str:
         """Someone new at a counter asks to help A: A alone may confirm."""
         staff = await make_citizen(self.resources.pool, self.identity.cipher)
         made = await insert_assisted(
-            self.resources.pool, grantor_id=await self.value("a_citizen"), staff_id=staff, scopes=["bills"],
-            service_point="ช่อง 1", active_minutes=None, lapse_minutes=10,
+            self.resources.pool, grantor_id=await self.value("a_citizen"), staff_id=uuid.UUID(staff),
+            scopes=["bills"], service_point="ช่อง 1", active_minutes=None, lapse_minutes=10,
         )  # fmt: skip
         assert made is not None
-        return made
+        return str(made)
 
     async def _new_grant(self) -> int:
         grant = {"national_id": await self._new_person_national_id(), "role": "support", "reason": "m"}
@@ -1832,7 +1832,7 @@ async def test_a_delegate_with_one_scope_reaches_exactly_that_scopes_routes_as_c
     world.headers[actor] = {
         "Cookie": f"{cookie}={browser.cookies[cookie]}",
         "X-CSRF-Token": browser.headers["X-CSRF-Token"],
-        "X-Acting-For": grant.id,
+        "X-Acting-For": str(grant.id),
     }
     granted = {route for route, use in DELEGATE_ROUTES.items() if use.scope == scope}
     assert granted, f"no route serves the scope {scope}"

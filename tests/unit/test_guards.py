@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import time
+import uuid
 
 import pytest
 
@@ -19,11 +20,14 @@ LEVELS = ["urn:demo:ial:1", "urn:demo:ial:2", "urn:demo:ial:3"]
 WATER, POWER = 1, 2
 
 
+_CITIZEN = uuid.UUID("00000000-0000-4000-8000-00000000000c")
+
+
 def _session(acr: str | None = "urn:demo:ial:2", auth_time: int | None = None) -> Session:
     now = time.time()
     return Session(
         public_id="p",
-        citizen_id="c",
+        citizen_id=_CITIZEN,
         created_at=now,
         last_seen_at=now,
         absolute_expires_at=now + 3600,
@@ -34,7 +38,7 @@ def _session(acr: str | None = "urn:demo:ial:2", auth_time: int | None = None) -
 
 
 def _person(*roles: tuple[str, int | None], session: Session | None = None) -> Principal:
-    return Principal(citizen_id="c", session=session or _session(), roles=frozenset(roles))
+    return Principal(citizen_id=_CITIZEN, session=session or _session(), roles=frozenset(roles))
 
 
 def _machine(agency_id: int, *scopes: str) -> Principal:
@@ -80,7 +84,7 @@ def test_machine_clients_act_only_for_their_agency_within_their_scopes() -> None
 
 
 def test_only_platform_admins_pass_the_admin_guard() -> None:
-    assert require_platform_admin(_person(("platform_admin", None))).citizen_id == "c"
+    assert require_platform_admin(_person(("platform_admin", None))).citizen_id == _CITIZEN
     with pytest.raises(Forbidden):
         require_platform_admin(_person(("support", None)))
     with pytest.raises(NotAuthenticated):

@@ -30,7 +30,7 @@ async def support_applications(
     resources: NamedDependency[Resources],
     applications: NamedDependency[Applications],
 ) -> list[SupportApplication]:
-    return await lookups.support_applications(applications, resources, identity, principal, str(citizen_id))
+    return await lookups.support_applications(applications, resources, identity, principal, citizen_id)
 
 
 @get(

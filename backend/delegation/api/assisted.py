@@ -49,7 +49,7 @@ async def confirm(
     principal: NamedDependency[Principal],
     resources: NamedDependency[Resources],
 ) -> DelegationView:
-    return await assisted.confirm(resources, principal, str(delegation_id), data)
+    return await assisted.confirm(resources, principal, delegation_id, data)
 
 
 router = Router(

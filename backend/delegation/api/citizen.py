@@ -91,7 +91,7 @@ async def accept(
     principal: NamedDependency[Principal],
     resources: NamedDependency[Resources],
 ) -> DelegationView:
-    return await service.accept(resources, principal, str(delegation_id))
+    return await service.accept(resources, principal, delegation_id)
 
 
 @post(
@@ -105,7 +105,7 @@ async def end(
     principal: NamedDependency[Principal],
     resources: NamedDependency[Resources],
 ) -> DelegationView:
-    return await service.end(resources, principal, str(delegation_id), data)
+    return await service.end(resources, principal, delegation_id, data)
 
 
 @post(
@@ -120,7 +120,7 @@ async def renew(
     principal: NamedDependency[Principal],
     resources: NamedDependency[Resources],
 ) -> DelegationView:
-    return await service.renew(resources, principal, str(delegation_id), data)
+    return await service.renew(resources, principal, delegation_id, data)
 
 
 router = Router(

@@ -26,7 +26,7 @@ async def citizen_delegations(
     resources: NamedDependency[Resources],
     identity: NamedDependency[Identity],
 ) -> SupportDelegations:
-    return await delegations_of_citizen(resources, identity, str(citizen_id), citizen_of(principal))
+    return await delegations_of_citizen(resources, identity, citizen_id, citizen_of(principal))
 
 
 router = Router(

@@ -3126,6 +3126,7 @@ export interface components {
         };
         /** CitizenMessages */
         CitizenMessages: {
+            /** Format: uuid */
             citizen_id: string;
             national_id_masked: string;
             devices: components["schemas"]["Device"][];
@@ -3133,6 +3134,7 @@ export interface components {
         };
         /** CitizenPayments */
         CitizenPayments: {
+            /** Format: uuid */
             citizen_id: string;
             national_id_masked: string;
             bills: components["schemas"]["BillHistory"][];
@@ -3264,6 +3266,7 @@ export interface components {
         };
         /** CounterSessionView */
         CounterSessionView: {
+            /** Format: uuid */
             id: string;
             /** @enum {string} */
             status: "invited" | "active" | "declined" | "ended";
@@ -3331,6 +3334,7 @@ export interface components {
         };
         /** DelegationView */
         DelegationView: {
+            /** Format: uuid */
             id: string;
             /**
              * @default chosen
@@ -3603,6 +3607,7 @@ export interface components {
         /** Found */
         Found: {
             id: string;
+            /** Format: uuid */
             citizen_id: string;
             national_id_masked: string;
             agency_id: number;
@@ -3620,6 +3625,7 @@ export interface components {
         };
         /** FoundCitizen */
         FoundCitizen: {
+            /** Format: uuid */
             citizen_id: string;
             national_id_masked: string;
         };
@@ -3677,6 +3683,7 @@ export interface components {
         };
         /** Me */
         Me: {
+            /** Format: uuid */
             id: string;
             name_th: string | null;
             name_en: string | null;
@@ -4371,6 +4378,7 @@ export interface components {
         /** RoleGrantView */
         RoleGrantView: {
             id: number;
+            /** Format: uuid */
             citizen_id: string;
             name_th: string | null;
             name_en: string | null;
@@ -4687,6 +4695,7 @@ export interface components {
         };
         /** SupportDelegationView */
         SupportDelegationView: {
+            /** Format: uuid */
             id: string;
             /** @enum {string} */
             direction: "given" | "received";
