@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import uuid
 
 import asyncpg
 import msgspec
@@ -101,7 +102,7 @@ async def agency_applications(
 
 
 async def _agencys_application(
-    applications: Applications, agency_id: int, application_id: str
+    applications: Applications, agency_id: int, application_id: uuid.UUID
 ) -> ApplicationRow:
     found = await queries.application(applications.pool, application_id)
     if found is None or found.agency_id != agency_id or found.state in ("draft", "discarded"):
@@ -135,7 +136,7 @@ async def _record_look(
 
 
 async def open_application(
-    applications: Applications, principal: Principal, agency_id: int, application_id: str
+    applications: Applications, principal: Principal, agency_id: int, application_id: uuid.UUID
 ) -> ApplicationView:
     """One application with the applicant, answers, files and timeline (recorded for the citizen)."""
     actor = Actor.of(principal)
@@ -155,7 +156,11 @@ async def open_application(
 
 
 async def agency_file(
-    applications: Applications, principal: Principal, agency_id: int, application_id: str, file_id: str
+    applications: Applications,
+    principal: Principal,
+    agency_id: int,
+    application_id: uuid.UUID,
+    file_id: uuid.UUID,
 ) -> Download:
     actor = Actor.of(principal)
     row = await _agencys_application(applications, agency_id, application_id)
@@ -165,7 +170,11 @@ async def agency_file(
 
 
 async def move(
-    applications: Applications, principal: Principal, agency_id: int, application_id: str, data: StatusChange
+    applications: Applications,
+    principal: Principal,
+    agency_id: int,
+    application_id: uuid.UUID,
+    data: StatusChange,
 ) -> ApplicationView:
     """Move the application on (also what an agency taking applications by connector calls back)."""
     actor = Actor.of(principal)
@@ -233,7 +242,7 @@ async def issue_document(
     applications: Applications,
     principal: Principal,
     agency_id: int,
-    application_id: str,
+    application_id: uuid.UUID,
     data: NewDocument,
     file: Upload | None = None,
 ) -> DocumentView:

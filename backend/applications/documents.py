@@ -166,7 +166,7 @@ async def prepare(
     )  # fmt: skip
 
 
-async def issued(applications: Applications, document_id: str) -> DocumentView:
+async def issued(applications: Applications, document_id: uuid.UUID) -> DocumentView:
     row = await queries.document(applications.pool, document_id)
     assert row is not None
     return document_view(applications, row)
@@ -182,7 +182,7 @@ async def my_documents(applications: Applications, principal: Principal) -> list
 
 
 async def _citizens_document(
-    applications: Applications, citizen_id: uuid.UUID, document_id: str
+    applications: Applications, citizen_id: uuid.UUID, document_id: uuid.UUID
 ) -> DocumentRow:
     found = await queries.document(applications.pool, document_id)
     if found is None or found.citizen_id != citizen_id:
@@ -190,19 +190,27 @@ async def _citizens_document(
     return found
 
 
-async def my_document(applications: Applications, principal: Principal, document_id: str) -> DocumentView:
+async def my_document(
+    applications: Applications, principal: Principal, document_id: uuid.UUID
+) -> DocumentView:
     citizen_id = citizen_of(principal)
     return document_view(applications, await _citizens_document(applications, citizen_id, document_id))
 
 
-async def my_document_file(applications: Applications, principal: Principal, document_id: str) -> Download:
+async def my_document_file(
+    applications: Applications, principal: Principal, document_id: uuid.UUID
+) -> Download:
     citizen_id = citizen_of(principal)
     row = await _citizens_document(applications, citizen_id, document_id)
     return _as_download(row, await applications.store.get(row.sha256))
 
 
 async def share(
-    applications: Applications, resources: Resources, principal: Principal, document_id: str, minutes: int
+    applications: Applications,
+    resources: Resources,
+    principal: Principal,
+    document_id: uuid.UUID,
+    minutes: int,
 ) -> CreatedShare:
     """A one-time link (and its QR code) that expires; only its hash is kept."""
     citizen_id = citizen_of(principal)
@@ -230,14 +238,14 @@ async def share(
     return CreatedShare(share=_share_view(row), url=url, qr_svg=svg.decode())
 
 
-async def shares(applications: Applications, principal: Principal, document_id: str) -> list[ShareView]:
+async def shares(applications: Applications, principal: Principal, document_id: uuid.UUID) -> list[ShareView]:
     citizen_id = citizen_of(principal)
     await _citizens_document(applications, citizen_id, document_id)
     return [_share_view(row) for row in await queries.shares(applications.pool, document_id)]
 
 
 async def withdraw_share(
-    applications: Applications, principal: Principal, document_id: str, share_id: str
+    applications: Applications, principal: Principal, document_id: uuid.UUID, share_id: uuid.UUID
 ) -> None:
     citizen_id = citizen_of(principal)
     await _citizens_document(applications, citizen_id, document_id)

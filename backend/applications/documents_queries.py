@@ -11,7 +11,7 @@ from backend.applications.rows import DocumentRow, NewDocumentRow, ShareRow, Sha
 from backend.core.db import Connection, Db
 
 _DOCUMENT_COLUMNS = """
-    d.id::text, d.citizen_id, d.agency_id, d.application_id::text, d.title_th, d.title_en,
+    d.id, d.citizen_id, d.agency_id, d.application_id::text, d.title_th, d.title_en,
     d.content_type, d.size_bytes, d.sha256, d.verification_code, d.issuer_code, d.issued_at,
     d.signing_key_id, d.signature, d.revoked_at, d.revoked_reason, a.name_th AS agency_name_th,
     a.name_en AS agency_name_en, c.name_th AS holder_name_th, c.name_en AS holder_name_en
@@ -19,14 +19,14 @@ _DOCUMENT_COLUMNS = """
 _DOCUMENT_FROM = "documents d JOIN agencies a ON a.id = d.agency_id JOIN citizens c ON c.id = d.citizen_id"
 
 
-async def insert_document(connection: Connection, new: NewDocumentRow) -> str:
-    document_id: str = await connection.fetchval(
+async def insert_document(connection: Connection, new: NewDocumentRow) -> uuid.UUID:
+    document_id: uuid.UUID = await connection.fetchval(
         """
         INSERT INTO documents (citizen_id, agency_id, application_id, title_th, title_en, content_type,
                                size_bytes, sha256, verification_code, issuer_code, issued_at,
                                signing_key_id, signature, issued_by, issued_by_client)
         VALUES ($1::uuid, $2, $3::uuid, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::uuid, $15)
-        RETURNING id::text
+        RETURNING id
         """,
         new.citizen_id,
         new.agency_id,
@@ -47,7 +47,7 @@ async def insert_document(connection: Connection, new: NewDocumentRow) -> str:
     return document_id
 
 
-async def document(db: Db, document_id: str) -> DocumentRow | None:
+async def document(db: Db, document_id: uuid.UUID) -> DocumentRow | None:
     row = await db.fetchrow(
         f"SELECT {_DOCUMENT_COLUMNS} FROM {_DOCUMENT_FROM} WHERE d.id = $1::uuid",  # noqa: S608
         document_id,
@@ -74,11 +74,11 @@ async def documents_of_citizen(db: Db, citizen_id: uuid.UUID) -> list[DocumentRo
 
 # --- shares -----------------------------------------------------------------------------------
 
-_SHARE_COLUMNS = "id::text, document_id::text, created_at, expires_at, opened_at, revoked_at"
+_SHARE_COLUMNS = "id, document_id::text, created_at, expires_at, opened_at, revoked_at"
 
 
 async def insert_share(
-    connection: Connection, document_id: str, token_hash: bytes, expires_at: dt.datetime
+    connection: Connection, document_id: uuid.UUID, token_hash: bytes, expires_at: dt.datetime
 ) -> ShareRow:
     row = await connection.fetchrow(
         f"""INSERT INTO document_shares (document_id, token_hash, expires_at) VALUES ($1::uuid, $2, $3)
@@ -91,7 +91,7 @@ async def insert_share(
     return msgspec.convert(dict(row), ShareRow)
 
 
-async def shares(db: Db, document_id: str) -> list[ShareRow]:
+async def shares(db: Db, document_id: uuid.UUID) -> list[ShareRow]:
     rows = await db.fetch(
         f"SELECT {_SHARE_COLUMNS} FROM document_shares "  # noqa: S608
         "WHERE document_id = $1::uuid ORDER BY created_at DESC LIMIT 50",
@@ -100,7 +100,7 @@ async def shares(db: Db, document_id: str) -> list[ShareRow]:
     return [msgspec.convert(dict(row), ShareRow) for row in rows]
 
 
-async def revoke_share(db: Db, document_id: str, share_id: str) -> bool:
+async def revoke_share(db: Db, document_id: uuid.UUID, share_id: uuid.UUID) -> bool:
     return bool(
         await db.fetchval(
             """
@@ -123,7 +123,7 @@ async def share_by_token(connection: Connection, token_hash: bytes) -> ShareRow 
 
 
 async def open_share(
-    connection: Connection, share_id: str, view_token_hash: bytes, view_expires_at: dt.datetime
+    connection: Connection, share_id: uuid.UUID, view_token_hash: bytes, view_expires_at: dt.datetime
 ) -> bool:
     """Uses the link up; False when it was already used, revoked or has expired."""
     return bool(
@@ -143,7 +143,7 @@ async def open_share(
 async def share_by_view_token(db: Db, view_token_hash: bytes) -> ShareViewing | None:
     row = await db.fetchrow(
         """
-        SELECT id::text, document_id::text FROM document_shares
+        SELECT id, document_id::text FROM document_shares
         WHERE view_token_hash = $1 AND view_expires_at > now() AND revoked_at IS NULL
         """,
         view_token_hash,

@@ -43,13 +43,13 @@ async def start_page(applications: Applications, tile_id: int) -> ServiceStart:
 
 
 async def save_draft(
-    applications: Applications, principal: Principal, application_id: str, answers: JsonObject
+    applications: Applications, principal: Principal, application_id: uuid.UUID, answers: JsonObject
 ) -> Saved:
     return await _save_draft(applications, citizen_of(principal), application_id, answers)
 
 
 async def _save_draft(
-    applications: Applications, citizen_id: uuid.UUID, application_id: str, answers: JsonObject
+    applications: Applications, citizen_id: uuid.UUID, application_id: uuid.UUID, answers: JsonObject
 ) -> Saved:
     """Saved as the citizen types. A name the form does not have is refused (no person typed it); any
     other answer is kept, in the draft's answers when it fits the form, else apart with its problem."""
@@ -64,7 +64,7 @@ async def _save_draft(
     ]
     if unknown:
         raise InvalidInput("Some answers cannot be saved.", errors=unknown)
-    file_ids = {row.id for row in await files_queries.files(applications.pool, application_id)}
+    file_ids = {str(row.id) for row in await files_queries.files(applications.pool, application_id)}
     valid, invalid, problems = sort_answers(service.form, answers, file_ids=file_ids)
     async with applications.pool.acquire() as connection, connection.transaction():
         locked = await queries.lock_application(connection, application_id)
@@ -82,7 +82,7 @@ async def _save_draft(
     return Saved(saved_at=saved_at, draft=DraftCheck(invalid_answers=invalid, problems=stopping))
 
 
-async def discard(applications: Applications, principal: Principal, application_id: str) -> None:
+async def discard(applications: Applications, principal: Principal, application_id: uuid.UUID) -> None:
     """The draft goes: its answers forgotten, its files removed, and it leaves the citizen's list. The
     transitions table allows this move from a draft only, and it tells no one (nothing was sent)."""
     citizen_id = citizen_of(principal)
@@ -101,7 +101,7 @@ async def discard(applications: Applications, principal: Principal, application_
 
 
 async def reply(
-    applications: Applications, principal: Principal, application_id: str, data: Reply
+    applications: Applications, principal: Principal, application_id: uuid.UUID, data: Reply
 ) -> ApplicationView:
     """The citizen's answer to a request for more information: words, the files uploaded for it, and
     any answers changed. It goes back to the agency as complete as it was sent: a reply may change
@@ -117,7 +117,7 @@ async def reply(
     service = await queries.service(applications.pool, found.service_id)
     assert service is not None
     await refuse_unless_ready(applications, service, found, "Some answers need attention before you reply.")
-    file_ids = [str(file_id) for file_id in dict.fromkeys(data.file_ids)]
+    file_ids = list(dict.fromkeys(data.file_ids))
     async with unit_of_work(applications.pool, applications.queue) as work:
         event_id = await change_state(
             work, application_id, "in_review", "citizen", str(citizen_id), data.message, expect=found.state

@@ -12,11 +12,11 @@ from backend.applications.files import CheckedUpload
 from backend.applications.schemas import FileView
 from backend.core.db import Connection, Db
 
-_FILE_COLUMNS = "id::text, field, reply_event_id, file_name, content_type, size_bytes, sha256, uploaded_at"
+_FILE_COLUMNS = "id, field, reply_event_id, file_name, content_type, size_bytes, sha256, uploaded_at"
 
 
 async def insert_file(
-    connection: Connection, application_id: str, field: str | None, upload: CheckedUpload
+    connection: Connection, application_id: uuid.UUID, field: str | None, upload: CheckedUpload
 ) -> FileView:
     """``field`` None: a file for a reply to the agency."""
     row = await connection.fetchrow(
@@ -35,7 +35,7 @@ async def insert_file(
     return msgspec.convert(dict(row), FileView)
 
 
-async def files(db: Db, application_id: str) -> list[FileView]:
+async def files(db: Db, application_id: uuid.UUID) -> list[FileView]:
     rows = await db.fetch(
         f"SELECT {_FILE_COLUMNS} FROM application_files "  # noqa: S608
         "WHERE application_id = $1::uuid AND removed_at IS NULL ORDER BY uploaded_at",
@@ -44,7 +44,7 @@ async def files(db: Db, application_id: str) -> list[FileView]:
     return [msgspec.convert(dict(row), FileView) for row in rows]
 
 
-async def file(db: Db, application_id: str, file_id: str) -> FileView | None:
+async def file(db: Db, application_id: uuid.UUID, file_id: uuid.UUID) -> FileView | None:
     row = await db.fetchrow(
         f"SELECT {_FILE_COLUMNS} FROM application_files "  # noqa: S608
         "WHERE application_id = $1::uuid AND id = $2::uuid AND removed_at IS NULL",
@@ -54,7 +54,7 @@ async def file(db: Db, application_id: str, file_id: str) -> FileView | None:
     return msgspec.convert(dict(row), FileView) if row else None
 
 
-async def count_files(db: Db, application_id: str, field: str) -> int:
+async def count_files(db: Db, application_id: uuid.UUID, field: str) -> int:
     found: int = await db.fetchval(
         "SELECT count(*) FROM application_files "
         "WHERE application_id = $1::uuid AND field = $2 AND removed_at IS NULL",
@@ -64,7 +64,7 @@ async def count_files(db: Db, application_id: str, field: str) -> int:
     return found
 
 
-async def remove_file(connection: Connection, application_id: str, file_id: str) -> bool:
+async def remove_file(connection: Connection, application_id: uuid.UUID, file_id: uuid.UUID) -> bool:
     return bool(
         await connection.fetchval(
             """
@@ -78,7 +78,7 @@ async def remove_file(connection: Connection, application_id: str, file_id: str)
     )
 
 
-async def remove_all_files(connection: Connection, application_id: str) -> None:
+async def remove_all_files(connection: Connection, application_id: uuid.UUID) -> None:
     """A discarded draft's files: removed, so they count against the quota until the collector runs."""
     await connection.execute(
         "UPDATE application_files SET removed_at = now() "
@@ -87,7 +87,7 @@ async def remove_all_files(connection: Connection, application_id: str) -> None:
     )
 
 
-async def count_reply_files(db: Db, application_id: str) -> int:
+async def count_reply_files(db: Db, application_id: uuid.UUID) -> int:
     """Files waiting in the reply form (uploaded for a reply not sent yet)."""
     found: int = await db.fetchval(
         "SELECT count(*) FROM application_files WHERE application_id = $1::uuid AND field IS NULL "
@@ -98,7 +98,7 @@ async def count_reply_files(db: Db, application_id: str) -> int:
 
 
 async def attach_to_reply(
-    connection: Connection, application_id: str, file_ids: list[str], event_id: int
+    connection: Connection, application_id: uuid.UUID, file_ids: list[uuid.UUID], event_id: int
 ) -> int:
     """The waiting reply files among ``file_ids`` now belong to the reply's event; how many did."""
     rows = await connection.fetch(

@@ -53,8 +53,8 @@ async def support_file(
     resources: Resources,
     identity: Identity,
     principal: Principal,
-    application_id: str,
-    file_id: str,
+    application_id: uuid.UUID,
+    file_id: uuid.UUID,
 ) -> Download:
     found = await queries.application(applications.pool, application_id)
     if found is None:

@@ -4,13 +4,15 @@ and the agency's own view of the application), with the delegate's national ID m
 
 from __future__ import annotations
 
+import uuid
+
 from backend.connectors.contract import OnBehalf
 from backend.core.crypto import NationalIdCipher, mask_national_id
 from backend.core.db import Db
 from backend.core.principal import Principal
 
 
-async def mark_submitted(db: Db, application_id: str, principal: Principal) -> None:
+async def mark_submitted(db: Db, application_id: uuid.UUID, principal: Principal) -> None:
     """In the submission's transaction: the grant the delegate acted under (nothing when the citizen
     submitted it themselves)."""
     if principal.acting_for is not None:
@@ -21,7 +23,7 @@ async def mark_submitted(db: Db, application_id: str, principal: Principal) -> N
         )
 
 
-async def on_behalf_of(db: Db, cipher: NationalIdCipher, application_id: str) -> OnBehalf | None:
+async def on_behalf_of(db: Db, cipher: NationalIdCipher, application_id: uuid.UUID) -> OnBehalf | None:
     row = await db.fetchrow(
         """
         SELECT p.delegation_id, c.name_th, c.name_en, c.national_id_key_id, c.national_id_ciphertext

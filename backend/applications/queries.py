@@ -108,12 +108,12 @@ async def upsert_service(
 # --- applications -----------------------------------------------------------------------------
 
 _APPLICATION_COLUMNS = """
-    p.id::text, p.tracking_number, p.service_id, p.agency_id, p.citizen_id, p.state, p.answers,
+    p.id, p.tracking_number, p.service_id, p.agency_id, p.citizen_id, p.state, p.answers,
     p.invalid_answers,
     p.pending_request, p.bill_id::text, p.agency_reference, p.created_at, p.updated_at, p.submitted_at,
     s.code AS service_code, s.tile_id, v.title_th, v.title_en, a.code AS agency_code,
     a.name_th AS agency_name_th, a.name_en AS agency_name_en, s.fee_satang AS service_fee_satang,
-    (SELECT d.id::text FROM documents d WHERE d.application_id = p.id) AS document_id
+    (SELECT d.id FROM documents d WHERE d.application_id = p.id) AS document_id
 """
 _APPLICATION_FROM = """
     applications p JOIN application_services s ON s.id = p.service_id JOIN agencies a ON a.id = p.agency_id
@@ -130,10 +130,9 @@ def _decoded(row: Any) -> JsonObject:
     return found
 
 
-async def draft_for(db: Db, citizen_id: uuid.UUID, service_id: int) -> str | None:
-    found: str | None = await db.fetchval(
-        "SELECT id::text FROM applications "
-        "WHERE citizen_id = $1::uuid AND service_id = $2 AND state = 'draft'",
+async def draft_for(db: Db, citizen_id: uuid.UUID, service_id: int) -> uuid.UUID | None:
+    found: uuid.UUID | None = await db.fetchval(
+        "SELECT id FROM applications WHERE citizen_id = $1::uuid AND service_id = $2 AND state = 'draft'",
         citizen_id,
         service_id,
     )
@@ -142,14 +141,14 @@ async def draft_for(db: Db, citizen_id: uuid.UUID, service_id: int) -> str | Non
 
 async def insert_application(
     connection: Connection, *, tracking_number: str, service_id: int, agency_id: int, citizen_id: uuid.UUID
-) -> str | None:
+) -> uuid.UUID | None:
     """The new draft's id; None when the citizen already has a draft of this service."""
-    found: str | None = await connection.fetchval(
+    found: uuid.UUID | None = await connection.fetchval(
         """
         INSERT INTO applications (tracking_number, service_id, agency_id, citizen_id)
         VALUES ($1, $2, $3, $4::uuid)
         ON CONFLICT (citizen_id, service_id) WHERE state = 'draft' DO NOTHING
-        RETURNING id::text
+        RETURNING id
         """,
         tracking_number,
         service_id,
@@ -159,7 +158,7 @@ async def insert_application(
     return found
 
 
-async def application(db: Db, application_id: str) -> ApplicationRow | None:
+async def application(db: Db, application_id: uuid.UUID) -> ApplicationRow | None:
     row = await db.fetchrow(
         f"SELECT {_APPLICATION_COLUMNS} FROM {_APPLICATION_FROM} WHERE p.id = $1::uuid",  # noqa: S608
         application_id,
@@ -167,14 +166,14 @@ async def application(db: Db, application_id: str) -> ApplicationRow | None:
     return msgspec.convert(_decoded(row), ApplicationRow) if row else None
 
 
-async def lock_application(connection: Connection, application_id: str) -> ApplicationRow | None:
+async def lock_application(connection: Connection, application_id: uuid.UUID) -> ApplicationRow | None:
     await connection.execute("SELECT 1 FROM applications WHERE id = $1::uuid FOR UPDATE", application_id)
     return await application(connection, application_id)
 
 
-async def application_for_bill(connection: Connection, bill_id: str) -> str | None:
-    found: str | None = await connection.fetchval(
-        "SELECT id::text FROM applications WHERE bill_id = $1::uuid", bill_id
+async def application_for_bill(connection: Connection, bill_id: str) -> uuid.UUID | None:
+    found: uuid.UUID | None = await connection.fetchval(
+        "SELECT id FROM applications WHERE bill_id = $1::uuid", bill_id
     )
     return found
 
@@ -209,7 +208,7 @@ async def applications_of_agency(
 
 async def save_answers(
     connection: Connection,
-    application_id: str,
+    application_id: uuid.UUID,
     answers: JsonObject,
     invalid_answers: JsonObject | None = None,
 ) -> dt.datetime:
@@ -225,7 +224,7 @@ async def save_answers(
     return saved
 
 
-async def forget_answers(connection: Connection, application_id: str) -> None:
+async def forget_answers(connection: Connection, application_id: uuid.UUID) -> None:
     """A discarded draft keeps none of what was typed."""
     await connection.execute(
         "UPDATE applications SET answers = '{}', invalid_answers = '{}', updated_at = now() "
@@ -236,7 +235,7 @@ async def forget_answers(connection: Connection, application_id: str) -> None:
 
 async def move(
     connection: Connection,
-    application_id: str,
+    application_id: uuid.UUID,
     *,
     from_state: str,
     to_state: str,
@@ -283,13 +282,13 @@ async def next_states(db: Db, state: str, actor_kind: str) -> list[str]:
     return [row["to_state"] for row in rows]
 
 
-async def set_bill(connection: Connection, application_id: str, bill_id: str) -> None:
+async def set_bill(connection: Connection, application_id: uuid.UUID, bill_id: str) -> None:
     await connection.execute(
         "UPDATE applications SET bill_id = $2::uuid WHERE id = $1::uuid", application_id, bill_id
     )
 
 
-async def events(db: Db, application_id: str) -> list[EventView]:
+async def events(db: Db, application_id: uuid.UUID) -> list[EventView]:
     rows = await db.fetch(
         """
         SELECT id, from_state, to_state, actor_kind, note, at FROM application_events
@@ -310,7 +309,7 @@ async def bill_summary(db: Db, bill_id: str) -> FeeBill | None:
 async def applicant(db: Db, citizen_id: uuid.UUID) -> ApplicantRow | None:
     row = await db.fetchrow(
         """
-        SELECT id::text, national_id_hash, national_id_key_id, national_id_ciphertext, name_th, name_en,
+        SELECT id, national_id_hash, national_id_key_id, national_id_ciphertext, name_th, name_en,
                birthdate
         FROM citizens WHERE id = $1::uuid
         """,
@@ -319,11 +318,11 @@ async def applicant(db: Db, citizen_id: uuid.UUID) -> ApplicantRow | None:
     return msgspec.convert(dict(row), ApplicantRow) if row else None
 
 
-async def delivery_target(db: Db, application_id: str) -> DeliveryTarget | None:
+async def delivery_target(db: Db, application_id: uuid.UUID) -> DeliveryTarget | None:
     """The application with what sending it needs: its service's connector and the applicant."""
     row = await db.fetchrow(
         """
-        SELECT p.id::text AS application_id, p.tracking_number, p.answers, p.submitted_at, p.agency_id,
+        SELECT p.id AS application_id, p.tracking_number, p.answers, p.submitted_at, p.agency_id,
                p.citizen_id, p.agency_reference, s.code AS service_code, s.connector_id,
                c.national_id_key_id, c.national_id_ciphertext, c.name_th, c.name_en, c.birthdate
         FROM applications p JOIN application_services s ON s.id = p.service_id
@@ -335,7 +334,7 @@ async def delivery_target(db: Db, application_id: str) -> DeliveryTarget | None:
     return msgspec.convert(_decoded(row), DeliveryTarget) if row else None
 
 
-async def set_agency_reference(connection: Connection, application_id: str, reference: str) -> None:
+async def set_agency_reference(connection: Connection, application_id: uuid.UUID, reference: str) -> None:
     await connection.execute(
         "UPDATE applications SET agency_reference = $2 WHERE id = $1::uuid", application_id, reference
     )

@@ -36,7 +36,7 @@ class ServiceRow(msgspec.Struct, kw_only=True):
 
 
 class ApplicationRow(msgspec.Struct, kw_only=True):
-    id: str
+    id: uuid.UUID
     tracking_number: str
     service_id: int
     agency_id: int
@@ -60,7 +60,7 @@ class ApplicationRow(msgspec.Struct, kw_only=True):
     agency_name_th: str
     agency_name_en: str
     service_fee_satang: int | None
-    document_id: str | None
+    document_id: uuid.UUID | None
 
 
 class AgencyApplicationRow(ApplicationRow, kw_only=True):
@@ -69,7 +69,7 @@ class AgencyApplicationRow(ApplicationRow, kw_only=True):
 
 
 class ApplicantRow(msgspec.Struct, kw_only=True):
-    id: str
+    id: uuid.UUID
     national_id_hash: bytes
     national_id_key_id: str
     national_id_ciphertext: bytes
@@ -81,7 +81,7 @@ class ApplicantRow(msgspec.Struct, kw_only=True):
 class DeliveryTarget(msgspec.Struct, kw_only=True):
     """A submitted application with what sending it to the agency's connector needs."""
 
-    application_id: str
+    application_id: uuid.UUID
     tracking_number: str
     answers: JsonObject
     submitted_at: dt.datetime
@@ -102,10 +102,10 @@ class DeliveryTarget(msgspec.Struct, kw_only=True):
 
 
 class DocumentRow(msgspec.Struct, kw_only=True):
-    id: str
+    id: uuid.UUID
     citizen_id: uuid.UUID
     agency_id: int
-    application_id: str | None
+    application_id: uuid.UUID | None
     title_th: str
     title_en: str
     content_type: str
@@ -129,7 +129,7 @@ class NewDocumentRow(msgspec.Struct, kw_only=True):
 
     citizen_id: uuid.UUID
     agency_id: int
-    application_id: str
+    application_id: uuid.UUID
     title_th: str
     title_en: str
     content_type: str
@@ -145,8 +145,8 @@ class NewDocumentRow(msgspec.Struct, kw_only=True):
 
 
 class ShareRow(msgspec.Struct, kw_only=True):
-    id: str
-    document_id: str
+    id: uuid.UUID
+    document_id: uuid.UUID
     created_at: dt.datetime
     expires_at: dt.datetime
     opened_at: dt.datetime | None
@@ -156,5 +156,5 @@ class ShareRow(msgspec.Struct, kw_only=True):
 class ShareViewing(msgspec.Struct, kw_only=True):
     """A share link opened moments ago, whose short-lived viewing token fetches the file."""
 
-    id: str
-    document_id: str
+    id: uuid.UUID
+    document_id: uuid.UUID

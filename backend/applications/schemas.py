@@ -75,7 +75,7 @@ class ServiceView(msgspec.Struct, kw_only=True):
     form: Form
     start_page: StartPage | None = None
     prefilled: Prefilled | None = None
-    draft_id: str | None = None
+    draft_id: uuid.UUID | None = None
     """The citizen's draft of this service, when they have one (opening the form creates none)."""
 
 
@@ -133,7 +133,7 @@ class Reply(Input, kw_only=True, forbid_unknown_fields=True):
 
 
 class FileView(msgspec.Struct, kw_only=True):
-    id: str
+    id: uuid.UUID
     field: str | None
     """The question it answers; none for a file sent with a reply to the agency."""
     reply_event_id: int | None = None
@@ -163,7 +163,7 @@ class FeeBill(msgspec.Struct, kw_only=True):
 
 
 class ApplicationSummary(msgspec.Struct, kw_only=True):
-    id: str
+    id: uuid.UUID
     tracking_number: str
     service_id: int
     tile_id: int
@@ -177,7 +177,7 @@ class ApplicationSummary(msgspec.Struct, kw_only=True):
     created_at: dt.datetime
     updated_at: dt.datetime
     submitted_at: dt.datetime | None
-    document_id: str | None
+    document_id: uuid.UUID | None
 
 
 class Applicant(msgspec.Struct, kw_only=True):
@@ -258,8 +258,8 @@ class DocumentUpload(Input):
 
 
 class DocumentView(msgspec.Struct, kw_only=True):
-    id: str
-    application_id: str | None
+    id: uuid.UUID
+    application_id: uuid.UUID | None
     title_th: str
     title_en: str
     agency_id: int
@@ -284,7 +284,7 @@ ShareStatus = Literal["waiting", "opened", "expired", "withdrawn"]
 
 
 class ShareView(msgspec.Struct, kw_only=True):
-    id: str
+    id: uuid.UUID
     created_at: dt.datetime
     expires_at: dt.datetime
     opened_at: dt.datetime | None

@@ -74,7 +74,7 @@ async def application_view(
 
 
 async def stored_file(
-    applications: Applications, application_id: str, file_id: str
+    applications: Applications, application_id: uuid.UUID, file_id: uuid.UUID
 ) -> tuple[FileView, Download]:
     row = await files_queries.file(applications.pool, application_id, file_id)
     if row is None:
@@ -119,7 +119,9 @@ async def start(
     return await citizens_view(applications, citizen_id, application_id), created
 
 
-async def _start(applications: Applications, citizen_id: uuid.UUID, service_id: int) -> tuple[str, bool]:
+async def _start(
+    applications: Applications, citizen_id: uuid.UUID, service_id: int
+) -> tuple[uuid.UUID, bool]:
     pool = applications.pool
     service = taking_applications(await queries.service(pool, service_id))
     existing = await queries.draft_for(pool, citizen_id, service_id)
@@ -153,7 +155,7 @@ async def my_applications(applications: Applications, principal: Principal) -> l
 
 
 async def citizens_application(
-    applications: Applications, citizen_id: uuid.UUID, application_id: str
+    applications: Applications, citizen_id: uuid.UUID, application_id: uuid.UUID
 ) -> ApplicationRow:
     found = await queries.application(applications.pool, application_id)
     if found is None or found.citizen_id != citizen_id or found.state == "discarded":
@@ -162,7 +164,7 @@ async def citizens_application(
 
 
 async def citizens_view(
-    applications: Applications, citizen_id: uuid.UUID, application_id: str
+    applications: Applications, citizen_id: uuid.UUID, application_id: uuid.UUID
 ) -> ApplicationView:
     """The application as its applicant sees it now (after a change they made); while they may change
     it, with what stops it being sent."""
@@ -177,7 +179,7 @@ async def citizens_view(
 
 
 async def my_application(
-    applications: Applications, principal: Principal, application_id: str
+    applications: Applications, principal: Principal, application_id: uuid.UUID
 ) -> ApplicationView:
     return await citizens_view(applications, citizen_of(principal), application_id)
 
@@ -186,7 +188,7 @@ async def upload(
     applications: Applications,
     identity: Identity,
     principal: Principal,
-    application_id: str,
+    application_id: uuid.UUID,
     field: str | None,
     file: Upload,
 ) -> FileView:
@@ -203,7 +205,7 @@ async def upload(
 async def add_file(
     applications: Applications,
     citizen_id: uuid.UUID,
-    application_id: str,
+    application_id: uuid.UUID,
     field: str | None,
     name: str,
     content: bytes,
@@ -244,7 +246,7 @@ async def add_file(
 
 
 async def my_file(
-    applications: Applications, principal: Principal, application_id: str, file_id: str
+    applications: Applications, principal: Principal, application_id: uuid.UUID, file_id: uuid.UUID
 ) -> Download:
     citizen_id = citizen_of(principal)
     await citizens_application(applications, citizen_id, application_id)
@@ -253,7 +255,7 @@ async def my_file(
 
 
 async def remove_file(
-    applications: Applications, principal: Principal, application_id: str, file_id: str
+    applications: Applications, principal: Principal, application_id: uuid.UUID, file_id: uuid.UUID
 ) -> None:
     citizen_id = citizen_of(principal)
     found = await citizens_application(applications, citizen_id, application_id)
@@ -269,7 +271,9 @@ async def remove_file(
         await queries.save_answers(connection, application_id, answers)
 
 
-async def submit(applications: Applications, principal: Principal, application_id: str) -> ApplicationView:
+async def submit(
+    applications: Applications, principal: Principal, application_id: uuid.UUID
+) -> ApplicationView:
     citizen_id = citizen_of(principal)
     found = await citizens_application(applications, citizen_id, application_id)
     if found.state != "draft":
@@ -287,11 +291,13 @@ async def submit(applications: Applications, principal: Principal, application_i
         )
         await on_behalf.mark_submitted(work.connection, application_id, principal)
         if service.delivery == "connector":
-            await work.add_task(DELIVER_TASK, ApplicationRef(uuid.UUID(application_id)))
+            await work.add_task(DELIVER_TASK, ApplicationRef(application_id))
     return await citizens_view(applications, citizen_id, application_id)
 
 
-async def withdraw(applications: Applications, principal: Principal, application_id: str) -> ApplicationView:
+async def withdraw(
+    applications: Applications, principal: Principal, application_id: uuid.UUID
+) -> ApplicationView:
     citizen_id = citizen_of(principal)
     found = await citizens_application(applications, citizen_id, application_id)
     if found.state not in ("submitted", "in_review", "more_information_requested"):
@@ -309,7 +315,9 @@ async def ready_to_send(
 ) -> list[FieldError]:
     """What stops the application going to the agency now: every answer it holds, the ones kept back as
     not fitting the form included, checked as complete against the form and its uploaded files."""
-    file_ids = {row.id for row in await files_queries.files(applications.pool, found.id)}
+    file_ids = {
+        str(row.id) for row in await files_queries.files(applications.pool, found.id)
+    }  # as answers hold them
     held = {**found.answers, **found.invalid_answers}
     return check_answers(service.form, held, file_ids=file_ids, complete=True)
 

@@ -45,7 +45,7 @@ STEP_WORDS: dict[str, tuple[str, str]] = {
 
 async def change_state(
     work: UnitOfWork,
-    application_id: str,
+    application_id: uuid.UUID,
     to_state: str,
     actor_kind: str,
     actor_id: str | None,

@@ -31,7 +31,7 @@ FIELDS = [NAME, NATIONAL_ID, BIRTH_DATE, ANSWERS, FILES]
 
 
 async def deliver_application(ctx: TaskContext, ref: ApplicationRef) -> None:
-    settings, application_id = ctx.resources.settings, str(ref.application_id)
+    settings, application_id = ctx.resources.settings, ref.application_id
     found = await queries.delivery_target(ctx.connection, application_id)
     if found is None or found.connector_id is None or found.agency_reference is not None:
         return  # gone, no longer sent by connector, or already accepted

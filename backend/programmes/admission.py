@@ -7,6 +7,7 @@ written in one transaction; the task, run after commit, writes each person's inb
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import msgspec
 
@@ -24,7 +25,7 @@ CATEGORY = "turns"
 
 
 class AdmittedBatch(msgspec.Struct, frozen=True):
-    programme_id: str
+    programme_id: uuid.UUID
     first_ticket: int
     last_ticket: int
 
@@ -41,7 +42,7 @@ async def admit_all(resources: Resources, now: dt.datetime | None = None) -> int
     return admitted
 
 
-async def admit(resources: Resources, programme_id: str, now: dt.datetime) -> int:
+async def admit(resources: Resources, programme_id: uuid.UUID, now: dt.datetime) -> int:
     async with unit_of_work(resources.pool, resources.queue) as work:
         # SKIP LOCKED: another worker's tick holds this programme; it admits for both.
         row = await queries.programme(work.connection, programme_id, lock=True)

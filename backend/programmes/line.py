@@ -29,23 +29,23 @@ return 1
 _ENCODE = msgspec.json.Encoder()
 
 
-def _tag(programme_id: str) -> str:
+def _tag(programme_id: uuid.UUID) -> str:
     return f"{{programme:{programme_id}}}"
 
 
-def tickets_key(programme_id: str) -> str:
+def tickets_key(programme_id: uuid.UUID) -> str:
     return f"{_tag(programme_id)}:tickets"
 
 
-def line_key(programme_id: str) -> str:
+def line_key(programme_id: uuid.UUID) -> str:
     return f"{_tag(programme_id)}:line"
 
 
-def place_key(programme_id: str, citizen_id: uuid.UUID) -> str:
+def place_key(programme_id: uuid.UUID, citizen_id: uuid.UUID) -> str:
     return f"{_tag(programme_id)}:place:{citizen_id}"
 
 
-async def next_ticket(client: redis.asyncio.Redis, db: Db, programme_id: str) -> int:
+async def next_ticket(client: redis.asyncio.Redis, db: Db, programme_id: uuid.UUID) -> int:
     """The next ticket; after a Redis restart, the counter starts again above every ticket held."""
     key = tickets_key(programme_id)
     for _ in range(3):
@@ -56,7 +56,7 @@ async def next_ticket(client: redis.asyncio.Redis, db: Db, programme_id: str) ->
     raise RuntimeError("the ticket counter keeps disappearing")
 
 
-async def seed_counter(client: redis.asyncio.Redis, db: Db, programme_id: str) -> None:
+async def seed_counter(client: redis.asyncio.Redis, db: Db, programme_id: uuid.UUID) -> None:
     """The counter raised to the highest ticket PostgreSQL holds (after a restart, or a reused ticket)."""
     await client.eval(
         _AT_LEAST, 1, tickets_key(programme_id), str(await queries.last_ticket(db, programme_id))
@@ -64,7 +64,7 @@ async def seed_counter(client: redis.asyncio.Redis, db: Db, programme_id: str) -
 
 
 async def read(
-    client: redis.asyncio.Redis, programme_id: str, citizen_id: uuid.UUID
+    client: redis.asyncio.Redis, programme_id: uuid.UUID, citizen_id: uuid.UUID
 ) -> tuple[bytes | None, bytes | None]:
     """The programme's line and the citizen's place, as cached: one round trip."""
     line, place = await client.mget([line_key(programme_id), place_key(programme_id, citizen_id)])
@@ -76,13 +76,13 @@ def _bytes(value: bytes | str | None) -> bytes | None:
 
 
 async def keep_place(
-    client: redis.asyncio.Redis, programme_id: str, citizen_id: uuid.UUID, place: PlaceRow
+    client: redis.asyncio.Redis, programme_id: uuid.UUID, citizen_id: uuid.UUID, place: PlaceRow
 ) -> None:
     await client.set(place_key(programme_id, citizen_id), _ENCODE.encode(place), ex=_PLACE_SECONDS)
 
 
 async def keep_places(
-    client: redis.asyncio.Redis, programme_id: str, places: dict[uuid.UUID, PlaceRow]
+    client: redis.asyncio.Redis, programme_id: uuid.UUID, places: dict[uuid.UUID, PlaceRow]
 ) -> None:
     async with client.pipeline(transaction=False) as pipe:
         for citizen_id, place in places.items():
@@ -90,7 +90,7 @@ async def keep_places(
         await pipe.execute()
 
 
-async def keep_line(client: redis.asyncio.Redis, programme_id: str, line: Line) -> None:
+async def keep_line(client: redis.asyncio.Redis, programme_id: uuid.UUID, line: Line) -> None:
     await client.set(line_key(programme_id), _ENCODE.encode(line))
 
 

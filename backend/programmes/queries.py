@@ -11,7 +11,7 @@ from backend.core.db import Db
 from backend.programmes.schemas import NewProgramme, PlaceRow, ProgrammeRow
 
 _COLUMNS = """
-    p.id::text, p.agency_id, a.name_th AS agency_name_th, a.name_en AS agency_name_en, p.name_th, p.name_en,
+    p.id, p.agency_id, a.name_th AS agency_name_th, a.name_en AS agency_name_en, p.name_th, p.name_en,
     p.description_th, p.description_en, p.opens_at, p.closes_at, p.admit_per_second,
     p.admission_window_seconds, p.admitted_through, p.last_admitted_at
 """
@@ -24,12 +24,14 @@ class Admitted(msgspec.Struct, frozen=True):
     admitted_until: dt.datetime
 
 
-async def insert_programme(db: Db, agency_id: int, new: NewProgramme, created_by: uuid.UUID | None) -> str:
-    programme_id: str = await db.fetchval(
+async def insert_programme(
+    db: Db, agency_id: int, new: NewProgramme, created_by: uuid.UUID | None
+) -> uuid.UUID:
+    programme_id: uuid.UUID = await db.fetchval(
         """
         INSERT INTO programmes (agency_id, name_th, name_en, description_th, description_en, opens_at,
                                 closes_at, admit_per_second, admission_window_seconds, created_by)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::uuid) RETURNING id::text
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::uuid) RETURNING id
         """,
         agency_id,
         new.name_th,
@@ -45,7 +47,7 @@ async def insert_programme(db: Db, agency_id: int, new: NewProgramme, created_by
     return programme_id
 
 
-async def programme(db: Db, programme_id: str, *, lock: bool = False) -> ProgrammeRow | None:
+async def programme(db: Db, programme_id: uuid.UUID, *, lock: bool = False) -> ProgrammeRow | None:
     row = await db.fetchrow(
         f"SELECT {_PROGRAMME} WHERE p.id = $1::uuid {'FOR UPDATE OF p SKIP LOCKED' if lock else ''}",
         programme_id,
@@ -87,11 +89,11 @@ async def of_agency(db: Db, agency_id: int) -> list[tuple[ProgrammeRow, int, int
     ]
 
 
-async def programmes_to_admit(db: Db, now: dt.datetime) -> list[str]:
+async def programmes_to_admit(db: Db, now: dt.datetime) -> list[uuid.UUID]:
     """Open programmes with someone waiting."""
     rows = await db.fetch(
         """
-        SELECT p.id::text FROM programmes p
+        SELECT p.id FROM programmes p
         WHERE p.opens_at <= $1 AND (p.closes_at IS NULL OR p.closes_at > $1)
           AND EXISTS (
               SELECT 1 FROM programme_places pl WHERE pl.programme_id = p.id AND pl.admitted_at IS NULL
@@ -102,7 +104,9 @@ async def programmes_to_admit(db: Db, now: dt.datetime) -> list[str]:
     return [row["id"] for row in rows]
 
 
-async def place(db: Db, programme_id: str, citizen_id: uuid.UUID, *, lock: bool = False) -> PlaceRow | None:
+async def place(
+    db: Db, programme_id: uuid.UUID, citizen_id: uuid.UUID, *, lock: bool = False
+) -> PlaceRow | None:
     """The place with its registration's reference; ``lock``: the place row alone, locked (without the
     reference: read it in a statement after the lock, which sees what committed while it waited)."""
     if lock:
@@ -126,7 +130,7 @@ async def place(db: Db, programme_id: str, citizen_id: uuid.UUID, *, lock: bool 
     return msgspec.convert(dict(row), PlaceRow) if row else None
 
 
-async def insert_place(db: Db, programme_id: str, citizen_id: uuid.UUID, ticket: int) -> bool:
+async def insert_place(db: Db, programme_id: uuid.UUID, citizen_id: uuid.UUID, ticket: int) -> bool:
     """False when the citizen already has a place (a ticket already taken raises UniqueViolation)."""
     inserted = await db.fetchval(
         """
@@ -141,7 +145,7 @@ async def insert_place(db: Db, programme_id: str, citizen_id: uuid.UUID, ticket:
 
 
 async def requeue_place(
-    db: Db, programme_id: str, citizen_id: uuid.UUID, ticket: int, lapsed_until: dt.datetime
+    db: Db, programme_id: uuid.UUID, citizen_id: uuid.UUID, ticket: int, lapsed_until: dt.datetime
 ) -> bool:
     """A lapsed place given ``ticket`` at the back of the line; False when it is no longer the place that
     lapsed at ``lapsed_until`` (requeued at the same moment, or registered)."""
@@ -162,7 +166,7 @@ async def requeue_place(
     return bool(moved)
 
 
-async def later_ticket_held(db: Db, programme_id: str, ticket: int) -> bool:
+async def later_ticket_held(db: Db, programme_id: uuid.UUID, ticket: int) -> bool:
     """Someone holds a later ticket since a while (not a join in flight beside this one, milliseconds
     apart): the counter that gave ``ticket`` had gone back. Reads the few tickets above ``ticket``."""
     found = await db.fetchval(
@@ -176,7 +180,7 @@ async def later_ticket_held(db: Db, programme_id: str, ticket: int) -> bool:
     return found is not None
 
 
-async def last_ticket(db: Db, programme_id: str) -> int:
+async def last_ticket(db: Db, programme_id: uuid.UUID) -> int:
     ticket: int = await db.fetchval(
         "SELECT coalesce(max(ticket), 0) FROM programme_places WHERE programme_id = $1::uuid", programme_id
     )
@@ -184,7 +188,7 @@ async def last_ticket(db: Db, programme_id: str) -> int:
 
 
 async def admit_next(
-    db: Db, programme_id: str, count: int, now: dt.datetime, window: dt.timedelta
+    db: Db, programme_id: uuid.UUID, count: int, now: dt.datetime, window: dt.timedelta
 ) -> list[Admitted]:
     """The next ``count`` people waiting, in ticket order, let in until ``now + window``."""
     rows = await db.fetch(
@@ -206,7 +210,7 @@ async def admit_next(
     return sorted((msgspec.convert(dict(row), Admitted) for row in rows), key=lambda a: a.ticket)
 
 
-async def mark_admitted(db: Db, programme_id: str, through: int, counted_to: dt.datetime) -> None:
+async def mark_admitted(db: Db, programme_id: uuid.UUID, through: int, counted_to: dt.datetime) -> None:
     """Everyone up to ticket ``through`` let in; the pace's allowance used up to ``counted_to``."""
     await db.execute(
         """
@@ -219,7 +223,9 @@ async def mark_admitted(db: Db, programme_id: str, through: int, counted_to: dt.
     )
 
 
-async def admitted_last_minute(db: Db, programme_id: str, now: dt.datetime) -> tuple[int, dt.datetime | None]:
+async def admitted_last_minute(
+    db: Db, programme_id: uuid.UUID, now: dt.datetime
+) -> tuple[int, dt.datetime | None]:
     """How many were let in during the last minute, and the first of those admissions."""
     row = await db.fetchrow(
         """
@@ -234,7 +240,7 @@ async def admitted_last_minute(db: Db, programme_id: str, now: dt.datetime) -> t
     return row["admitted"], row["first"]
 
 
-async def still_waiting(db: Db, programme_id: str) -> bool:
+async def still_waiting(db: Db, programme_id: uuid.UUID) -> bool:
     found = await db.fetchval(
         "SELECT 1 FROM programme_places WHERE programme_id = $1::uuid AND admitted_at IS NULL LIMIT 1",
         programme_id,
@@ -242,7 +248,7 @@ async def still_waiting(db: Db, programme_id: str) -> bool:
     return found is not None
 
 
-async def admitted_between(db: Db, programme_id: str, first: int, last: int) -> list[Admitted]:
+async def admitted_between(db: Db, programme_id: uuid.UUID, first: int, last: int) -> list[Admitted]:
     rows = await db.fetch(
         """
         SELECT citizen_id, ticket, admitted_until FROM programme_places
@@ -257,7 +263,7 @@ async def admitted_between(db: Db, programme_id: str, first: int, last: int) -> 
 
 
 async def insert_registration(
-    db: Db, programme_id: str, citizen_id: uuid.UUID, reference: str
+    db: Db, programme_id: uuid.UUID, citizen_id: uuid.UUID, reference: str
 ) -> dt.datetime | None:
     """When it was registered; None when the citizen had registered already."""
     at: dt.datetime | None = await db.fetchval(
@@ -273,7 +279,9 @@ async def insert_registration(
     return at
 
 
-async def registration(db: Db, programme_id: str, citizen_id: uuid.UUID) -> tuple[str, dt.datetime] | None:
+async def registration(
+    db: Db, programme_id: uuid.UUID, citizen_id: uuid.UUID
+) -> tuple[str, dt.datetime] | None:
     row = await db.fetchrow(
         "SELECT reference, registered_at FROM programme_registrations"
         " WHERE programme_id = $1::uuid AND citizen_id = $2::uuid",

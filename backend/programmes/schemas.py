@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Annotated, Literal
 
 import msgspec
@@ -35,7 +36,7 @@ class NewProgramme(Input, kw_only=True, forbid_unknown_fields=True):
 class _Programme(msgspec.Struct, frozen=True, kw_only=True):
     """What a programme is, as stored and as shown."""
 
-    id: str
+    id: uuid.UUID
     agency_id: int
     agency_name_th: str
     agency_name_en: str
@@ -88,7 +89,7 @@ class Line(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class QueueState(msgspec.Struct, frozen=True, kw_only=True):
-    programme_id: str
+    programme_id: uuid.UUID
     ticket: int
     state: PlaceState
     position: int | None = None
@@ -101,6 +102,6 @@ class QueueState(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class Registration(msgspec.Struct, frozen=True, kw_only=True):
-    programme_id: str
+    programme_id: uuid.UUID
     reference: str
     registered_at: dt.datetime

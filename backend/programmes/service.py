@@ -86,7 +86,7 @@ async def create(
     return await programme(resources, programme_id)
 
 
-async def programme(resources: Resources, programme_id: str, agency_id: int | None = None) -> Programme:
+async def programme(resources: Resources, programme_id: uuid.UUID, agency_id: int | None = None) -> Programme:
     row = await queries.programme(resources.pool, programme_id)
     if row is None or (agency_id is not None and row.agency_id != agency_id):
         raise NotFound("There is no such programme.")
@@ -114,7 +114,7 @@ async def agency_listing(resources: Resources, agency_id: int) -> list[Programme
     ]
 
 
-def state_of(programme_id: str, place: PlaceRow, at: Line, now: dt.datetime) -> QueueState:
+def state_of(programme_id: uuid.UUID, place: PlaceRow, at: Line, now: dt.datetime) -> QueueState:
     """What the citizen's screen shows, from their place and the line's progress."""
     settled = QueueState(
         programme_id=programme_id,
@@ -150,7 +150,9 @@ def _behind(place: PlaceRow, at: Line, now: dt.datetime) -> bool:
     return now >= place.admitted_until
 
 
-async def _line(resources: Resources, programme_id: str, cached: bytes | None, now: dt.datetime) -> Line:
+async def _line(
+    resources: Resources, programme_id: uuid.UUID, cached: bytes | None, now: dt.datetime
+) -> Line:
     if cached is not None:
         return _LINE.decode(cached)
     row = await queries.programme(resources.pool, programme_id)
@@ -161,14 +163,16 @@ async def _line(resources: Resources, programme_id: str, cached: bytes | None, n
     return built
 
 
-async def _stored_place(resources: Resources, programme_id: str, citizen_id: uuid.UUID) -> PlaceRow | None:
+async def _stored_place(
+    resources: Resources, programme_id: uuid.UUID, citizen_id: uuid.UUID
+) -> PlaceRow | None:
     place = await queries.place(resources.pool, programme_id, citizen_id)
     if place is not None:
         await line.keep_place(resources.redis, programme_id, citizen_id, place)
     return place
 
 
-async def queue_state(resources: Resources, programme_id: str, citizen_id: uuid.UUID) -> QueueState:
+async def queue_state(resources: Resources, programme_id: uuid.UUID, citizen_id: uuid.UUID) -> QueueState:
     """A poll: one Redis read while the cache holds; PostgreSQL only when it is missing or behind."""
     now = now_utc()
     cached_line, cached_place = await line.read(resources.redis, programme_id, citizen_id)
@@ -181,7 +185,7 @@ async def queue_state(resources: Resources, programme_id: str, citizen_id: uuid.
     return state_of(programme_id, place, at, now)
 
 
-async def join(resources: Resources, programme_id: str, citizen_id: uuid.UUID) -> QueueState:
+async def join(resources: Resources, programme_id: uuid.UUID, citizen_id: uuid.UUID) -> QueueState:
     """The citizen's place in line, taken once: joining again answers the same ticket."""
     now = now_utc()
     cached_line, cached_place = await line.read(resources.redis, programme_id, citizen_id)
@@ -220,7 +224,10 @@ class _CounterBehind(Exception):
 
 
 async def _take_place(
-    resources: Resources, programme_id: str, citizen_id: uuid.UUID, lapsed_until: dt.datetime | None = None
+    resources: Resources,
+    programme_id: uuid.UUID,
+    citizen_id: uuid.UUID,
+    lapsed_until: dt.datetime | None = None,
 ) -> PlaceRow:
     """A new place (or, given when it lapsed, the lapsed place moved to the back): the next ticket,
     written with a check that nobody who joined earlier holds a later one (else the counter went back
@@ -250,13 +257,13 @@ async def _take_place(
     raise Conflict("Too many people joined at the same moment; please try again.")
 
 
-def reference_for(programme_id: str, ticket: int) -> str:
+def reference_for(programme_id: uuid.UUID, ticket: int) -> str:
     """Short enough to read out to the contact centre: the programme's first letters and the ticket."""
-    return f"{programme_id.replace('-', '')[:6].upper()}-{ticket:07d}"
+    return f"{programme_id.hex[:6].upper()}-{ticket:07d}"
 
 
 async def register(
-    resources: Resources, programme_id: str, citizen_id: uuid.UUID
+    resources: Resources, programme_id: uuid.UUID, citizen_id: uuid.UUID
 ) -> tuple[Registration, bool]:
     """The citizen's registration and whether it is new: once, only while their admission lasts. The
     place row is locked first, so submits at once queue on it; each then reads the registration afresh

@@ -108,7 +108,7 @@ async def _window_ran_out(demo_app: DemoApp, programme_id: str, citizen_id: str)
         await connection.close()
     client = redis.asyncio.Redis(unix_socket_path=str(EmbeddedRedis(var / "redis").socket_path))
     try:
-        await client.delete(place_key(programme_id, uuid.UUID(citizen_id)))
+        await client.delete(place_key(uuid.UUID(programme_id), uuid.UUID(citizen_id)))
     finally:
         await client.aclose()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import Literal
 
 from backend.applications import documents_queries, files_queries
@@ -15,7 +16,7 @@ from backend.applications.schemas import FileView, ServiceDefinition
 from backend.applications.signing import statement
 from backend.core.db import Db, Pool
 from backend.core.jsontypes import JsonObject
-from tests.factories._ids import Id
+from tests.factories._ids import Id, as_uuid
 from tests.factories._numbers import next_number
 from tests.factories.catalogue import make_tile
 
@@ -71,13 +72,13 @@ async def make_application(
 ) -> ApplicationRow:
     """The citizen's application to the service, in ``state`` (written there directly: the moves between
     states are ``states.change_state``'s to test, not a set-up's)."""
-    application_id: str = await pool.fetchval(
+    application_id: uuid.UUID = await pool.fetchval(
         """
         INSERT INTO applications (tracking_number, service_id, agency_id, citizen_id, state, answers,
                                   submitted_at)
         VALUES ($1, $2, $3, $4::uuid, $5, $6::jsonb,
                 CASE WHEN $5 IN ('draft', 'discarded') THEN NULL ELSE now() END)
-        RETURNING id::text
+        RETURNING id
         """,
         "AP" + random_code(10),
         service.id,
@@ -93,7 +94,7 @@ async def make_application(
 
 async def make_file(
     applications: Applications,
-    application_id: str,
+    application_id: Id,
     *,
     field: str | None = "transcript",
     content: bytes = PDF,
@@ -103,7 +104,7 @@ async def make_file(
     sha256 = await applications.store.put(content)
     upload = CheckedUpload(name=file_name, content_type="application/pdf", size=len(content), sha256=sha256)
     async with applications.pool.acquire() as connection:
-        return await files_queries.insert_file(connection, application_id, field, upload)
+        return await files_queries.insert_file(connection, as_uuid(application_id), field, upload)
 
 
 async def make_document(

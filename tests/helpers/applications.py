@@ -140,7 +140,7 @@ async def sent_application(resources: Resources, citizen: httpx.AsyncClient, off
     citizen_id = (await citizen.get("/api/v1/me")).json()["id"]
     service = await application_queries.service(resources.pool, office.service_id)
     assert service is not None
-    return (await make_application(resources.pool, service, citizen_id, answers=ANSWERS)).id
+    return str((await make_application(resources.pool, service, citizen_id, answers=ANSWERS)).id)
 
 
 async def issued_document(

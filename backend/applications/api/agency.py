@@ -93,7 +93,7 @@ async def agency_application(
     principal: NamedDependency[Principal],
     applications: NamedDependency[Applications],
 ) -> ApplicationView:
-    return await casework.open_application(applications, principal, agency_id, str(application_id))
+    return await casework.open_application(applications, principal, agency_id, application_id)
 
 
 @get(
@@ -107,9 +107,7 @@ async def agency_file(
     principal: NamedDependency[Principal],
     applications: NamedDependency[Applications],
 ) -> Response[bytes]:
-    download = await casework.agency_file(
-        applications, principal, agency_id, str(application_id), str(file_id)
-    )
+    download = await casework.agency_file(applications, principal, agency_id, application_id, file_id)
     return file_response(download, inline=False)
 
 
@@ -125,7 +123,7 @@ async def change_status(
     principal: NamedDependency[Principal],
     applications: NamedDependency[Applications],
 ) -> ApplicationView:
-    return await casework.move(applications, principal, agency_id, str(application_id), data)
+    return await casework.move(applications, principal, agency_id, application_id, data)
 
 
 @post(
@@ -140,7 +138,7 @@ async def issue_document(
     principal: NamedDependency[Principal],
     applications: NamedDependency[Applications],
 ) -> DocumentView:
-    return await casework.issue_document(applications, principal, agency_id, str(application_id), data)
+    return await casework.issue_document(applications, principal, agency_id, application_id, data)
 
 
 @post(
@@ -158,7 +156,7 @@ async def issue_uploaded_document(
 ) -> DocumentView:
     titles = NewDocument(title_th=data.title_th, title_en=data.title_en)
     return await casework.issue_document(
-        applications, principal, agency_id, str(application_id), titles, file=data.file
+        applications, principal, agency_id, application_id, titles, file=data.file
     )
 
 

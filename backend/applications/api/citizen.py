@@ -73,7 +73,7 @@ async def my_application(
     principal: NamedDependency[Principal],
     applications: NamedDependency[Applications],
 ) -> ApplicationView:
-    return await service.my_application(applications, principal, str(application_id))
+    return await service.my_application(applications, principal, application_id)
 
 
 @put("/applications/{application_id:uuid}/answers", summary="Save the draft's answers (as the citizen types)")
@@ -83,7 +83,7 @@ async def save_answers(
     principal: NamedDependency[Principal],
     applications: NamedDependency[Applications],
 ) -> Saved:
-    return await drafts.save_draft(applications, principal, str(application_id), data.answers)
+    return await drafts.save_draft(applications, principal, application_id, data.answers)
 
 
 @delete(
@@ -96,7 +96,7 @@ async def discard_draft(
     principal: NamedDependency[Principal],
     applications: NamedDependency[Applications],
 ) -> None:
-    await drafts.discard(applications, principal, str(application_id))
+    await drafts.discard(applications, principal, application_id)
 
 
 @post(
@@ -112,7 +112,7 @@ async def upload_file(
     applications: NamedDependency[Applications],
     identity: NamedDependency[Identity],
 ) -> FileView:
-    return await service.upload(applications, identity, principal, str(application_id), data.field, data.file)
+    return await service.upload(applications, identity, principal, application_id, data.field, data.file)
 
 
 @post(
@@ -128,7 +128,7 @@ async def upload_reply_file(
     applications: NamedDependency[Applications],
     identity: NamedDependency[Identity],
 ) -> FileView:
-    return await service.upload(applications, identity, principal, str(application_id), None, data.file)
+    return await service.upload(applications, identity, principal, application_id, None, data.file)
 
 
 @get(
@@ -141,7 +141,7 @@ async def my_file(
     principal: NamedDependency[Principal],
     applications: NamedDependency[Applications],
 ) -> Response[bytes]:
-    download = await service.my_file(applications, principal, str(application_id), str(file_id))
+    download = await service.my_file(applications, principal, application_id, file_id)
     return file_response(download, inline=False)
 
 
@@ -156,7 +156,7 @@ async def remove_file(
     principal: NamedDependency[Principal],
     applications: NamedDependency[Applications],
 ) -> None:
-    await service.remove_file(applications, principal, str(application_id), str(file_id))
+    await service.remove_file(applications, principal, application_id, file_id)
 
 
 @post(
@@ -169,7 +169,7 @@ async def submit_application(
     principal: NamedDependency[Principal],
     applications: NamedDependency[Applications],
 ) -> ApplicationView:
-    return await service.submit(applications, principal, str(application_id))
+    return await service.submit(applications, principal, application_id)
 
 
 @post(
@@ -183,7 +183,7 @@ async def reply_to_agency(
     principal: NamedDependency[Principal],
     applications: NamedDependency[Applications],
 ) -> ApplicationView:
-    return await drafts.reply(applications, principal, str(application_id), data)
+    return await drafts.reply(applications, principal, application_id, data)
 
 
 @post(
@@ -196,7 +196,7 @@ async def withdraw_application(
     principal: NamedDependency[Principal],
     applications: NamedDependency[Applications],
 ) -> ApplicationView:
-    return await service.withdraw(applications, principal, str(application_id))
+    return await service.withdraw(applications, principal, application_id)
 
 
 # --- the wallet -----------------------------------------------------------------------------------
@@ -215,7 +215,7 @@ async def my_document(
     principal: NamedDependency[Principal],
     applications: NamedDependency[Applications],
 ) -> DocumentView:
-    return await documents.my_document(applications, principal, str(document_id))
+    return await documents.my_document(applications, principal, document_id)
 
 
 @get("/{document_id:uuid}/file", summary="The document's file")
@@ -224,9 +224,7 @@ async def my_document_file(
     principal: NamedDependency[Principal],
     applications: NamedDependency[Applications],
 ) -> Response[bytes]:
-    return file_response(
-        await documents.my_document_file(applications, principal, str(document_id)), inline=True
-    )
+    return file_response(await documents.my_document_file(applications, principal, document_id), inline=True)
 
 
 @post(
@@ -242,7 +240,7 @@ async def share_document(
     resources: NamedDependency[Resources],
     applications: NamedDependency[Applications],
 ) -> CreatedShare:
-    return await documents.share(applications, resources, principal, str(document_id), data.minutes)
+    return await documents.share(applications, resources, principal, document_id, data.minutes)
 
 
 @get("/{document_id:uuid}/shares", summary="The document's share links")
@@ -251,7 +249,7 @@ async def document_shares(
     principal: NamedDependency[Principal],
     applications: NamedDependency[Applications],
 ) -> list[ShareView]:
-    return await documents.shares(applications, principal, str(document_id))
+    return await documents.shares(applications, principal, document_id)
 
 
 @delete(
@@ -265,7 +263,7 @@ async def withdraw_share(
     principal: NamedDependency[Principal],
     applications: NamedDependency[Applications],
 ) -> None:
-    await documents.withdraw_share(applications, principal, str(document_id), str(share_id))
+    await documents.withdraw_share(applications, principal, document_id, share_id)
 
 
 applications_router = Router(

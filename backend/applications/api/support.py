@@ -46,7 +46,7 @@ async def support_file(
     applications: NamedDependency[Applications],
 ) -> Response[bytes]:
     download = await lookups.support_file(
-        applications, resources, identity, principal, str(application_id), str(file_id)
+        applications, resources, identity, principal, application_id, file_id
     )
     return file_response(download, inline=False)
 

@@ -42,7 +42,7 @@ async def agency_programmes(
 async def agency_programme(
     agency_id: FromPath[int], programme_id: FromPath[uuid.UUID], resources: NamedDependency[Resources]
 ) -> Programme:
-    return await service.programme(resources, str(programme_id), agency_id)
+    return await service.programme(resources, programme_id, agency_id)
 
 
 router = Router(

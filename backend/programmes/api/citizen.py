@@ -24,7 +24,7 @@ async def programmes(resources: NamedDependency[Resources]) -> list[Programme]:
 
 @get("/{programme_id:uuid}", summary="One programme: what it is, when it opens and closes")
 async def programme(programme_id: FromPath[uuid.UUID], resources: NamedDependency[Resources]) -> Programme:
-    return await service.programme(resources, str(programme_id))
+    return await service.programme(resources, programme_id)
 
 
 @post(
@@ -37,7 +37,7 @@ async def join(
     principal: NamedDependency[Principal],
     resources: NamedDependency[Resources],
 ) -> QueueState:
-    return await service.join(resources, str(programme_id), citizen_of(principal))
+    return await service.join(resources, programme_id, citizen_of(principal))
 
 
 @get(
@@ -49,7 +49,7 @@ async def queue_state(
     principal: NamedDependency[Principal],
     resources: NamedDependency[Resources],
 ) -> Response[QueueState]:
-    state = await service.queue_state(resources, str(programme_id), citizen_of(principal))
+    state = await service.queue_state(resources, programme_id, citizen_of(principal))
     return Response(state, headers={"Cache-Control": "no-store"})
 
 
@@ -63,7 +63,7 @@ async def register(
     principal: NamedDependency[Principal],
     resources: NamedDependency[Resources],
 ) -> Response[Registration]:
-    registration, new = await service.register(resources, str(programme_id), citizen_of(principal))
+    registration, new = await service.register(resources, programme_id, citizen_of(principal))
     return Response(registration, status_code=HTTP_201_CREATED if new else HTTP_200_OK)
 
 

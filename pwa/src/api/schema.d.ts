@@ -2813,6 +2813,7 @@ export interface components {
         };
         /** AgencyApplicationItem */
         AgencyApplicationItem: {
+            /** Format: uuid */
             id: string;
             tracking_number: string;
             service_id: number;
@@ -2947,6 +2948,7 @@ export interface components {
         };
         /** ApplicationSummary */
         ApplicationSummary: {
+            /** Format: uuid */
             id: string;
             tracking_number: string;
             service_id: number;
@@ -2966,6 +2968,7 @@ export interface components {
         };
         /** ApplicationView */
         ApplicationView: {
+            /** Format: uuid */
             id: string;
             tracking_number: string;
             service_id: number;
@@ -3425,6 +3428,7 @@ export interface components {
         };
         /** DocumentView */
         DocumentView: {
+            /** Format: uuid */
             id: string;
             application_id: string | null;
             title_th: string;
@@ -3557,6 +3561,7 @@ export interface components {
         };
         /** FileView */
         FileView: {
+            /** Format: uuid */
             id: string;
             field: string | null;
             reply_event_id?: number | null;
@@ -4138,6 +4143,7 @@ export interface components {
         };
         /** Programme */
         Programme: {
+            /** Format: uuid */
             id: string;
             agency_id: number;
             agency_name_th: string;
@@ -4187,6 +4193,7 @@ export interface components {
         };
         /** QueueState */
         QueueState: {
+            /** Format: uuid */
             programme_id: string;
             ticket: number;
             /** @enum {string} */
@@ -4297,6 +4304,7 @@ export interface components {
         };
         /** Registration */
         Registration: {
+            /** Format: uuid */
             programme_id: string;
             reference: string;
             /** Format: date-time */
@@ -4620,6 +4628,7 @@ export interface components {
         };
         /** ShareView */
         ShareView: {
+            /** Format: uuid */
             id: string;
             /** Format: date-time */
             created_at: string;
@@ -4674,6 +4683,7 @@ export interface components {
         };
         /** SupportApplication */
         SupportApplication: {
+            /** Format: uuid */
             id: string;
             tracking_number: string;
             service_id: number;
