@@ -5,6 +5,7 @@ kept as an exception for support staff when it does not."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from typing import TYPE_CHECKING
 
 import msgspec
@@ -69,12 +70,12 @@ async def apply_callback(
 
 async def _apply(
     work: UnitOfWork, bank: str, callback: BankCallback, claim: CallbackClaim
-) -> tuple[str, str | None]:
+) -> tuple[str, uuid.UUID | None]:
     connection = work.connection
 
     async def exception(
-        kind: str, detail: str, bill_id: str | None, payment_id: str | None
-    ) -> tuple[str, str | None]:
+        kind: str, detail: str, bill_id: uuid.UUID | None, payment_id: uuid.UUID | None
+    ) -> tuple[str, uuid.UUID | None]:
         await settlement_queries.insert_exception(
             connection, kind=kind, bank=bank, callback_id=callback.callback_id, bill_id=bill_id,
             payment_id=payment_id, amount_satang=callback.amount_satang, detail=detail,

@@ -19,7 +19,7 @@ from payments.rows import BillKey, BillPlace, BillRecord, PaidBillEvent, Payment
 from payments.schemas import BillView
 
 _BILL_COLUMNS = """
-    b.id::text, b.agency_id, a.code AS agency_code, a.name_th AS agency_name_th, a.name_en AS agency_name_en,
+    b.id, b.agency_id, a.code AS agency_code, a.name_th AS agency_name_th, a.name_en AS agency_name_en,
     b.amount_satang, b.due_date, b.biller_id, b.ref1, b.ref2, b.description_th, b.description_en, b.status,
     b.created_at, b.paid_at
 """
@@ -27,16 +27,16 @@ _BILL_COLUMNS = """
 # --- bills --------------------------------------------------------------------------------------
 
 
-async def insert_bill(connection: Connection, bill: BillRecord) -> str | None:
+async def insert_bill(connection: Connection, bill: BillRecord) -> uuid.UUID | None:
     """The new bill's id; None when the agency already used this idempotency key."""
-    bill_id: str | None = await connection.fetchval(
+    bill_id: uuid.UUID | None = await connection.fetchval(
         """
         INSERT INTO bills (agency_id, national_id_hash, amount_satang, due_date, biller_id, ref1, ref2,
                            description_th, description_en, idempotency_key, request_hash,
                            issued_by_client, issued_by)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::uuid)
         ON CONFLICT (agency_id, idempotency_key) DO NOTHING
-        RETURNING id::text
+        RETURNING id
         """,
         bill.agency_id,
         bill.national_id_hash,
@@ -57,7 +57,7 @@ async def insert_bill(connection: Connection, bill: BillRecord) -> str | None:
 
 async def bill_by_idempotency_key(db: Db, agency_id: int, key: str) -> BillKey | None:
     row = await db.fetchrow(
-        "SELECT id::text, request_hash FROM bills WHERE agency_id = $1 AND idempotency_key = $2",
+        "SELECT id, request_hash FROM bills WHERE agency_id = $1 AND idempotency_key = $2",
         agency_id,
         key,
     )
@@ -76,7 +76,7 @@ async def bills_references_taken(db: Db, biller_id: str, ref1: str, ref2: str | 
     )
 
 
-async def bill(db: Db, bill_id: str) -> BillView | None:
+async def bill(db: Db, bill_id: uuid.UUID) -> BillView | None:
     row = await db.fetchrow(
         f"SELECT {_BILL_COLUMNS} FROM bills b JOIN agencies a ON a.id = b.agency_id WHERE b.id = $1::uuid",  # noqa: S608
         bill_id,
@@ -84,7 +84,7 @@ async def bill(db: Db, bill_id: str) -> BillView | None:
     return msgspec.convert(dict(row), BillView) if row else None
 
 
-async def bill_of(db: Db, bill_id: str, national_id_hash: bytes) -> BillView | None:
+async def bill_of(db: Db, bill_id: uuid.UUID, national_id_hash: bytes) -> BillView | None:
     """The bill if it is this person's (by the keyed hash of their national ID): another citizen's bill
     is simply not there."""
     row = await db.fetchrow(
@@ -128,7 +128,7 @@ async def bills_for(
 # --- payments -----------------------------------------------------------------------------------
 
 _PAYMENT_COLUMNS = """
-    id::text, bill_id::text, citizen_id, amount_satang, state, qr_payload, expires_at,
+    id, bill_id, citizen_id, amount_satang, state, qr_payload, expires_at,
     created_at, completed_at, delegation_id
 """
 
@@ -158,7 +158,7 @@ async def payment_by_idempotency_key(db: Db, citizen_id: uuid.UUID, key: str) ->
     )
 
 
-async def live_payment_for_bill(db: Db, bill_id: str) -> PaymentRow | None:
+async def live_payment_for_bill(db: Db, bill_id: uuid.UUID) -> PaymentRow | None:
     return _payment(
         await db.fetchrow(
             f"""
@@ -173,7 +173,7 @@ async def live_payment_for_bill(db: Db, bill_id: str) -> PaymentRow | None:
 async def insert_payment(
     connection: Connection,
     *,
-    bill_id: str,
+    bill_id: uuid.UUID,
     citizen_id: uuid.UUID,
     amount_satang: int,
     qr_payload: str,
@@ -202,13 +202,13 @@ async def insert_payment(
     return created
 
 
-async def payment(db: Db, payment_id: str) -> PaymentRow | None:
+async def payment(db: Db, payment_id: uuid.UUID) -> PaymentRow | None:
     return _payment(
         await db.fetchrow(f"SELECT {_PAYMENT_COLUMNS} FROM payments WHERE id = $1::uuid", payment_id)  # noqa: S608
     )
 
 
-async def payment_locked(connection: Connection, payment_id: str) -> PaymentRow | None:
+async def payment_locked(connection: Connection, payment_id: uuid.UUID) -> PaymentRow | None:
     return _payment(
         await connection.fetchrow(
             f"SELECT {_PAYMENT_COLUMNS} FROM payments WHERE id = $1::uuid FOR UPDATE",  # noqa: S608
@@ -217,7 +217,7 @@ async def payment_locked(connection: Connection, payment_id: str) -> PaymentRow 
     )
 
 
-async def latest_payment_for_bill(connection: Connection, bill_id: str) -> PaymentRow | None:
+async def latest_payment_for_bill(connection: Connection, bill_id: uuid.UUID) -> PaymentRow | None:
     return _payment(
         await connection.fetchrow(
             f"SELECT {_PAYMENT_COLUMNS} FROM payments WHERE bill_id = $1::uuid "  # noqa: S608
@@ -229,7 +229,7 @@ async def latest_payment_for_bill(connection: Connection, bill_id: str) -> Payme
 
 async def add_event(
     connection: Connection,
-    payment_id: str,
+    payment_id: uuid.UUID,
     from_state: str | None,
     to_state: str,
     source: str,
@@ -248,7 +248,7 @@ async def add_event(
     )
 
 
-async def expire_payments(connection: Connection, bill_id: str | None = None) -> list[str]:
+async def expire_payments(connection: Connection, bill_id: uuid.UUID | None = None) -> list[uuid.UUID]:
     """Payments past their time, a batch of them (or those of one bill), marked expired."""
     rows = await connection.fetch(
         """
@@ -259,18 +259,18 @@ async def expire_payments(connection: Connection, bill_id: str | None = None) ->
               AND ($1::uuid IS NULL OR bill_id = $1::uuid)
             ORDER BY expires_at LIMIT 1000 FOR UPDATE SKIP LOCKED
         )
-        RETURNING id::text
+        RETURNING id
         """,
         bill_id,
     )
     return [row["id"] for row in rows]
 
 
-async def paid_bill_event(db: Db, payment_id: str) -> PaidBillEvent | None:
+async def paid_bill_event(db: Db, payment_id: uuid.UUID) -> PaidBillEvent | None:
     """What the issuing agency is told about a successful payment."""
     row = await db.fetchrow(
         """
-        SELECT p.id::text AS payment_id, b.id::text AS bill_id, b.agency_id, b.idempotency_key, b.biller_id,
+        SELECT p.id AS payment_id, b.id AS bill_id, b.agency_id, b.idempotency_key, b.biller_id,
                b.ref1, b.ref2, p.amount_satang, p.completed_at AS paid_at, r.number AS receipt_number,
                r.bank, r.bank_reference, p.delegation_id
         FROM payments p JOIN bills b ON b.id = p.bill_id JOIN receipts r ON r.payment_id = p.id
@@ -284,7 +284,7 @@ async def paid_bill_event(db: Db, payment_id: str) -> PaidBillEvent | None:
 # --- receipts -----------------------------------------------------------------------------------
 
 _RECEIPTS = """
-    SELECT r.id::text, r.number, r.amount_satang, r.paid_at, r.bank, r.verification_code, r.bill_id::text,
+    SELECT r.id, r.number, r.amount_satang, r.paid_at, r.bank, r.verification_code, r.bill_id,
            b.description_th, b.description_en, b.biller_id, b.ref1, b.ref2,
            a.code AS agency_code, a.name_th AS agency_name_th, a.name_en AS agency_name_en
     FROM receipts r JOIN bills b ON b.id = r.bill_id JOIN agencies a ON a.id = b.agency_id
@@ -292,7 +292,7 @@ _RECEIPTS = """
 
 
 async def receipts_for(
-    db: Db, national_id_hash: bytes, after: tuple[dt.datetime, str] | None, limit: int
+    db: Db, national_id_hash: bytes, after: tuple[dt.datetime, uuid.UUID] | None, limit: int
 ) -> list[ReceiptRow]:
     """One page of the citizen's receipts, newest first, after ``after`` (the last one's paid_at, id)."""
     paid_at, receipt_id = after or (None, None)
@@ -313,12 +313,12 @@ async def receipt_by_code(db: Db, code: str) -> ReceiptRow | None:
     return msgspec.convert(dict(row), ReceiptRow) if row else None
 
 
-async def receipt_for_payment(db: Db, payment_id: str) -> ReceiptRow | None:
+async def receipt_for_payment(db: Db, payment_id: uuid.UUID) -> ReceiptRow | None:
     row = await db.fetchrow(f"{_RECEIPTS} WHERE r.payment_id = $1::uuid", payment_id)
     return msgspec.convert(dict(row), ReceiptRow) if row else None
 
 
-async def receipt_of(db: Db, receipt_id: str, national_id_hash: bytes) -> ReceiptRow | None:
+async def receipt_of(db: Db, receipt_id: uuid.UUID, national_id_hash: bytes) -> ReceiptRow | None:
     """The receipt if its bill is this person's; another citizen's receipt is simply not there."""
     row = await db.fetchrow(
         f"{_RECEIPTS} WHERE r.id = $1::uuid AND b.national_id_hash = $2",
@@ -363,7 +363,7 @@ async def agency_biller_ids(db: Db, agency_id: int) -> list[str]:
 # --- an agency cancelling a bill ----------------------------------------------------------------
 
 
-async def agency_bill_status_locked(connection: Connection, agency_id: int, bill_id: str) -> str | None:
+async def agency_bill_status_locked(connection: Connection, agency_id: int, bill_id: uuid.UUID) -> str | None:
     """The bill's status, its row locked (a bank callback for it waits); None if not this agency's."""
     status: str | None = await connection.fetchval(
         "SELECT status FROM bills WHERE id = $1::uuid AND agency_id = $2 FOR UPDATE", bill_id, agency_id
@@ -371,7 +371,7 @@ async def agency_bill_status_locked(connection: Connection, agency_id: int, bill
     return status
 
 
-async def cancel_bill(connection: Connection, bill_id: str) -> list[tuple[str, str]]:
+async def cancel_bill(connection: Connection, bill_id: uuid.UUID) -> list[tuple[uuid.UUID, str]]:
     """The bill cancelled, and its live payments (a QR on a phone) with it: (payment id, state before)."""
     await connection.execute("UPDATE bills SET status = 'cancelled' WHERE id = $1::uuid", bill_id)
     rows = await connection.fetch(
@@ -381,7 +381,7 @@ async def cancel_bill(connection: Connection, bill_id: str) -> list[tuple[str, s
             FOR UPDATE
         )
         UPDATE payments p SET state = 'cancelled', completed_at = now() FROM live
-        WHERE p.id = live.id RETURNING p.id::text, live.state
+        WHERE p.id = live.id RETURNING p.id, live.state
         """,
         bill_id,
     )

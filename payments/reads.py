@@ -121,7 +121,7 @@ def _bill_place(parts: list[str]) -> BillPlace:
         settled=bool(int(settled)),
         due_date=dt.date.fromisoformat(due_date),
         created_at=_aware(created_at),
-        id=str(uuid.UUID(bill_id)),
+        id=uuid.UUID(bill_id),
     )
 
 
@@ -133,7 +133,7 @@ def _aware(text: str) -> dt.datetime:
 
 
 async def my_payment(resources: Resources, principal: Principal, payment_id: uuid.UUID) -> PaymentRow:
-    row = await queries.payment(resources.pool, str(payment_id))
+    row = await queries.payment(resources.pool, payment_id)
     if row is None or row.citizen_id != principal.citizen_id:
         raise NotFound("No such payment.")  # another citizen's payment is simply not there
     return row
@@ -164,9 +164,9 @@ async def my_receipts(
     return [receipt_view(row, resources.settings.public_url) for row in rows[:limit]], next_cursor
 
 
-def _receipt_place(parts: list[str]) -> tuple[dt.datetime, str]:
+def _receipt_place(parts: list[str]) -> tuple[dt.datetime, uuid.UUID]:
     paid_at, receipt_id = parts
-    return _aware(paid_at), str(uuid.UUID(receipt_id))
+    return _aware(paid_at), uuid.UUID(receipt_id)
 
 
 async def _my_receipt(
@@ -177,7 +177,7 @@ async def _my_receipt(
     if citizen is None:
         raise NotFound("No such receipt.")
     national_id = identity.cipher.decrypt(citizen.national_id_key_id, citizen.national_id_ciphertext)
-    row = await queries.receipt_of(resources.pool, str(receipt_id), identity.cipher.lookup_hash(national_id))
+    row = await queries.receipt_of(resources.pool, receipt_id, identity.cipher.lookup_hash(national_id))
     if row is None:
         raise NotFound("No such receipt.")  # another citizen's receipt is simply not there
     return row, citizen.name_th or citizen.name_en or "", mask_national_id(national_id)
@@ -231,7 +231,7 @@ async def agency_bills(
 ) -> AgencyBillsPage:
     position = None
     if before is not None:
-        position = await staff_queries.agency_bill_position(resources.pool, agency_id, str(before))
+        position = await staff_queries.agency_bill_position(resources.pool, agency_id, before)
         if position is None:
             raise invalid("before", "is not a bill of this agency")
     rows = await staff_queries.agency_bills(resources.pool, agency_id, status, position, limit + 1)
@@ -305,22 +305,22 @@ async def citizen_payments(
 
 def _histories(
     bills: list[SupportBill],
-    payments: list[tuple[str, PaymentAttempt]],
-    events: list[tuple[str, PaymentEvent]],
-    receipts: list[tuple[str, ReceiptSummary]],
-    refunds: list[tuple[str, RefundView]],
+    payments: list[tuple[uuid.UUID, PaymentAttempt]],
+    events: list[tuple[uuid.UUID, PaymentEvent]],
+    receipts: list[tuple[uuid.UUID, ReceiptSummary]],
+    refunds: list[tuple[uuid.UUID, RefundView]],
 ) -> list[BillHistory]:
-    events_of: dict[str, list[PaymentEvent]] = {}
+    events_of: dict[uuid.UUID, list[PaymentEvent]] = {}
     for payment_id, event in events:
         events_of.setdefault(payment_id, []).append(event)
-    payments_of: dict[str, list[PaymentAttempt]] = {}
+    payments_of: dict[uuid.UUID, list[PaymentAttempt]] = {}
     for bill_id, attempt in payments:
         attempt.events = events_of.get(attempt.id, [])
         payments_of.setdefault(bill_id, []).append(attempt)
-    receipts_of: dict[str, list[ReceiptSummary]] = {}
+    receipts_of: dict[uuid.UUID, list[ReceiptSummary]] = {}
     for bill_id, receipt in receipts:
         receipts_of.setdefault(bill_id, []).append(receipt)
-    refunds_of: dict[str, list[RefundView]] = {}
+    refunds_of: dict[uuid.UUID, list[RefundView]] = {}
     for bill_id, refund in refunds:
         refunds_of.setdefault(bill_id, []).append(refund)
     return [

@@ -72,7 +72,7 @@ def render_receipt(receipt: ReceiptRow, *, payer_name: str, payer_masked: str, p
 <p class="amount">{amount} บาท · <span lang="en">THB</span></p><dl>{rows}</dl>
 <div class="verify">
 <img alt="QR ตรวจสอบใบเสร็จนี้ · QR to check this receipt"
- src="/api/v1/receipts/{html.escape(receipt.id)}/verification-qr.svg">
+ src="/api/v1/receipts/{html.escape(str(receipt.id))}/verification-qr.svg">
 <p>ตรวจสอบว่าเป็นใบเสร็จจริง · <span lang="en">Check it is genuine</span>:<br>
 <a href="{verify_url}">{verify_url}</a></p></div>
 <p class="actions">ใช้คำสั่งพิมพ์ของเบราว์เซอร์เพื่อพิมพ์หรือบันทึกเป็น PDF ·

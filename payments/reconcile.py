@@ -108,7 +108,7 @@ def match(lines: list[SettlementLine], ours: list[SettledPayment]) -> list[Recon
     matches one line at most), then each of our payments no line matched."""
     by_reference = {row.bank_reference: row for row in ours if row.bank_reference}
     by_bill = {(row.biller_id, row.ref1, row.ref2): row for row in ours}
-    seen: set[str] = set()
+    seen: set[uuid.UUID] = set()
     items: list[ReconciliationItem] = []
     for line in lines:
         mine = by_reference.get(line.bank_reference) or by_bill.get((line.biller_id, line.ref1, line.ref2))

@@ -31,8 +31,8 @@ class BillRecord(msgspec.Struct, kw_only=True):
 
 
 class PaymentRow(msgspec.Struct, kw_only=True):
-    id: str
-    bill_id: str
+    id: uuid.UUID
+    bill_id: uuid.UUID
     citizen_id: uuid.UUID
     amount_satang: int
     state: str
@@ -47,7 +47,7 @@ class PaymentRow(msgspec.Struct, kw_only=True):
 class BillKey(msgspec.Struct, kw_only=True):
     """A bill found by its agency's idempotency key, with the hash of the request that issued it."""
 
-    id: str
+    id: uuid.UUID
     request_hash: bytes
 
 
@@ -58,13 +58,13 @@ class BillPlace(msgspec.Struct, frozen=True):
     settled: bool
     due_date: dt.date
     created_at: dt.datetime
-    id: str
+    id: uuid.UUID
 
 
 class LockedBill(msgspec.Struct, kw_only=True):
     """A bill locked while money for it is applied: what settlement and the receipt message need."""
 
-    id: str
+    id: uuid.UUID
     agency_id: int
     amount_satang: int
     status: str
@@ -84,23 +84,23 @@ class CallbackClaim(msgspec.Struct, kw_only=True):
 
 
 class NewReceipt(msgspec.Struct, kw_only=True):
-    id: str
+    id: uuid.UUID
     number: str
 
 
 class CallbackOutcome(msgspec.Struct, kw_only=True):
     outcome: str
-    payment_id: str | None
+    payment_id: uuid.UUID | None
 
 
 class ReceiptRow(msgspec.Struct, kw_only=True):
-    id: str
+    id: uuid.UUID
     number: str
     amount_satang: int
     paid_at: dt.datetime
     bank: str
     verification_code: str
-    bill_id: str
+    bill_id: uuid.UUID
     description_th: str
     description_en: str
     biller_id: str
@@ -112,7 +112,7 @@ class ReceiptRow(msgspec.Struct, kw_only=True):
 
 
 class Refundable(msgspec.Struct, kw_only=True):
-    id: str
+    id: uuid.UUID
     amount_satang: int
     agency_id: int
     bank: str
@@ -123,7 +123,7 @@ class RefundEvent(RefundView, kw_only=True):
     """What the agency is told of a refund (agency_id is whom; None for money no bill was paid with)."""
 
     agency_id: int | None
-    bill_id: str | None
+    bill_id: uuid.UUID | None
     ref1: str | None
     ref2: str | None
 
@@ -143,8 +143,8 @@ class PaidBillEvent(msgspec.Struct, kw_only=True):
 
     agency_id: int
     delegation_id: uuid.UUID | None
-    payment_id: str
-    bill_id: str
+    payment_id: uuid.UUID
+    bill_id: uuid.UUID
     idempotency_key: str
     biller_id: str
     ref1: str
@@ -161,8 +161,8 @@ class OpenException(msgspec.Struct, kw_only=True):
     kind: str
     bank: str
     callback_id: str
-    bill_id: str | None
-    payment_id: str | None
+    bill_id: uuid.UUID | None
+    payment_id: uuid.UUID | None
     amount_satang: int
     status: str
 
@@ -177,7 +177,7 @@ class SupportBill(IssuedBill, kw_only=True):
 class SettledPayment(msgspec.Struct, kw_only=True):
     """A successful payment of one bank's day, as reconciliation matches it."""
 
-    payment_id: str
+    payment_id: uuid.UUID
     bank_reference: str | None
     amount_satang: int
     biller_id: str
@@ -195,4 +195,4 @@ class ReconciliationItem(msgspec.Struct, kw_only=True):
     ref2: str | None
     bank_amount_satang: int | None
     our_amount_satang: int | None
-    payment_id: str | None
+    payment_id: uuid.UUID | None

@@ -73,7 +73,7 @@ class RefundOutcome(Input, forbid_unknown_fields=True):
 
 
 class BillView(msgspec.Struct, kw_only=True):
-    id: str
+    id: uuid.UUID
     agency_id: int
     agency_code: str
     agency_name_th: str
@@ -91,8 +91,8 @@ class BillView(msgspec.Struct, kw_only=True):
 
 
 class PaymentView(msgspec.Struct, kw_only=True):
-    id: str
-    bill_id: str
+    id: uuid.UUID
+    bill_id: uuid.UUID
     amount_satang: int
     state: str
     qr_payload: str
@@ -105,12 +105,12 @@ class PaymentView(msgspec.Struct, kw_only=True):
 
 
 class ReceiptView(msgspec.Struct, kw_only=True):
-    id: str
+    id: uuid.UUID
     number: str
     amount_satang: int
     paid_at: dt.datetime
     bank: str
-    bill_id: str
+    bill_id: uuid.UUID
     agency_code: str
     agency_name_th: str
     agency_name_en: str
@@ -145,7 +145,7 @@ class CallbackResult(msgspec.Struct, frozen=True):
 class IssuedBill(msgspec.Struct, kw_only=True):
     """What a bill says, as staff listings show it."""
 
-    id: str
+    id: uuid.UUID
     biller_id: str
     ref1: str
     ref2: str | None
@@ -171,7 +171,7 @@ class AgencyBill(IssuedBill, kw_only=True):
     with it and refers to it by ref1/ref2, and whether that person has an account here is not its to learn."""
 
     idempotency_key: str
-    payment_id: str | None
+    payment_id: uuid.UUID | None
     """The latest attempt to pay it (None before any): its id, state and when it took that state."""
     payment_state: str | None
     payment_at: dt.datetime | None
@@ -196,14 +196,14 @@ class BillSummary(msgspec.Struct, kw_only=True):
 
 class AgencyBillsPage(msgspec.Struct, kw_only=True):
     items: list[AgencyBill]
-    next_before: str | None
+    next_before: uuid.UUID | None
     """Pass as ``before`` for the next (older) page; None on the last page."""
     summary: BillSummary
 
 
 class RefundView(msgspec.Struct, kw_only=True):
-    id: str
-    payment_id: str
+    id: uuid.UUID
+    payment_id: uuid.UUID
     amount_satang: int
     state: str
     reason: str
@@ -221,8 +221,8 @@ class ExceptionView(msgspec.Struct, kw_only=True):
     bank_name_th: str
     bank_name_en: str
     callback_id: str
-    bill_id: str | None
-    payment_id: str | None
+    bill_id: uuid.UUID | None
+    payment_id: uuid.UUID | None
     amount_satang: int
     bill_amount_satang: int | None
     """What the bill asks for, beside what the bank sent (amount_satang); None for an unknown bill."""
@@ -239,7 +239,7 @@ class ExceptionView(msgspec.Struct, kw_only=True):
 class WaitingRefund(msgspec.Struct, kw_only=True):
     """A refund asked of the bank whose answer support staff have not yet recorded."""
 
-    id: str
+    id: uuid.UUID
     exception_id: int | None
     bank: str
     bank_name_th: str
@@ -255,7 +255,7 @@ class ResolutionResult(msgspec.Struct, kw_only=True):
     exception_id: int
     status: str
     receipt_number: str | None = None
-    refund_id: str | None = None
+    refund_id: uuid.UUID | None = None
 
 
 class ReconciliationReport(msgspec.Struct, kw_only=True):
@@ -269,7 +269,7 @@ class ReconciliationReport(msgspec.Struct, kw_only=True):
 
 
 class RefundState(msgspec.Struct, kw_only=True):
-    id: str
+    id: uuid.UUID
     state: str
 
 
@@ -282,7 +282,7 @@ class PaymentEvent(msgspec.Struct, kw_only=True):
 
 
 class PaymentAttempt(msgspec.Struct, kw_only=True):
-    id: str
+    id: uuid.UUID
     amount_satang: int
     state: str
     created_at: dt.datetime
@@ -293,8 +293,8 @@ class PaymentAttempt(msgspec.Struct, kw_only=True):
 
 
 class ReceiptSummary(msgspec.Struct, kw_only=True):
-    id: str
-    payment_id: str
+    id: uuid.UUID
+    payment_id: uuid.UUID
     number: str
     amount_satang: int
     paid_at: dt.datetime

@@ -61,7 +61,7 @@ class RefundRef(msgspec.Struct, frozen=True):
 WEBHOOK_TASK = TaskKind("payments.agency_webhook", PaymentRef, retry_delays=RETRY_DELAYS)
 REFUND_WEBHOOK_TASK = TaskKind("payments.refund_webhook", RefundRef, retry_delays=RETRY_DELAYS)
 
-BillPaidListener = Callable[[UnitOfWork, str], Awaitable[None]]
+BillPaidListener = Callable[[UnitOfWork, uuid.UUID], Awaitable[None]]
 _bill_paid_listeners: list[BillPaidListener] = []
 
 
@@ -143,7 +143,7 @@ async def issue_bill(
     national_id_hash: bytes,
     issued_by: uuid.UUID | None,
     client: str | None,
-) -> tuple[str, bool]:
+) -> tuple[uuid.UUID, bool]:
     """(bill id, created now). The same idempotency key and body give the same bill."""
     digest = request_hash(bill)
     async with pool.acquire() as connection, connection.transaction():
@@ -203,7 +203,7 @@ async def pay(
     """The QR to pay the citizen's bill with (a step-up login first for a large amount)."""
     citizen_id = citizen_of(principal)
     hashed = await national_id_hash(resources, identity, citizen_id)
-    bill = await queries.bill_of(resources.pool, str(bill_id), hashed)
+    bill = await queries.bill_of(resources.pool, bill_id, hashed)
     if bill is None:
         raise NotFound("No such bill.")  # another citizen's bill is simply not there
     settings = resources.settings
@@ -292,7 +292,7 @@ class Settlement(msgspec.Struct, frozen=True, kw_only=True):
 
 async def settle_payment(
     work: UnitOfWork,
-    payment_id: str,
+    payment_id: uuid.UUID,
     *,
     amount_satang: int,
     bank: str,
@@ -349,7 +349,7 @@ async def settle_locked(
         bank=bank,
         bank_reference=bank_reference,
         verification_code=secrets.token_urlsafe(12),
-        task=outbox_row(connection, WEBHOOK_TASK, PaymentRef(uuid.UUID(payment_id))),
+        task=outbox_row(connection, WEBHOOK_TASK, PaymentRef(payment_id)),
         callback_pk=callback_pk,
     )
     work.queue_after_commit(task_id)  # the agency hears, after commit
@@ -386,7 +386,7 @@ async def _tell_the_citizen(
         await listener(work, message)
 
 
-async def _expire(connection: Connection, bill_id: str | None = None) -> list[str]:
+async def _expire(connection: Connection, bill_id: uuid.UUID | None = None) -> list[uuid.UUID]:
     """The one way a payment expires: its state and its event, in the caller's transaction."""
     expired = await queries.expire_payments(connection, bill_id)
     for payment_id in expired:

@@ -5,6 +5,8 @@ and money that did not fit kept as an exception for support staff. Rows come bac
 
 from __future__ import annotations
 
+import uuid
+
 import msgspec
 
 from backend.core.db import Connection, Db
@@ -39,9 +41,9 @@ async def claim_callback(
         )
         SELECT (SELECT id FROM callback) AS callback_pk,
                (SELECT outcome FROM bank_callbacks WHERE bank = $1 AND callback_id = $2) AS earlier_outcome,
-               b.id::text AS bill_id, b.agency_id, b.amount_satang AS bill_amount_satang, b.status,
+               b.id AS bill_id, b.agency_id, b.amount_satang AS bill_amount_satang, b.status,
                b.description_th, b.description_en,
-               p.id::text AS payment_id, p.citizen_id, p.amount_satang AS payment_amount_satang,
+               p.id AS payment_id, p.citizen_id, p.amount_satang AS payment_amount_satang,
                p.state, p.qr_payload, p.expires_at, p.created_at, p.completed_at,
                p.delegation_id
         FROM (SELECT) AS one LEFT JOIN bill b ON true LEFT JOIN payment p ON true
@@ -74,7 +76,7 @@ async def claim_callback(
 
 async def callback_outcome(db: Db, bank: str, callback_id: str) -> CallbackOutcome | None:
     row = await db.fetchrow(
-        "SELECT outcome, payment_id::text FROM bank_callbacks WHERE bank = $1 AND callback_id = $2",
+        "SELECT outcome, payment_id FROM bank_callbacks WHERE bank = $1 AND callback_id = $2",
         bank,
         callback_id,
     )
@@ -91,10 +93,10 @@ async def callback_bank_reference(db: Db, bank: str, callback_id: str) -> str | 
     return reference
 
 
-_LOCKED_BILL_COLUMNS = "id::text, agency_id, amount_satang, status, description_th, description_en"
+_LOCKED_BILL_COLUMNS = "id, agency_id, amount_satang, status, description_th, description_en"
 
 
-async def bill_of_payment_locked(connection: Connection, payment_id: str) -> LockedBill | None:
+async def bill_of_payment_locked(connection: Connection, payment_id: uuid.UUID) -> LockedBill | None:
     row = await connection.fetchrow(
         f"SELECT {_LOCKED_BILL_COLUMNS} FROM bills "  # noqa: S608
         "WHERE id = (SELECT bill_id FROM payments WHERE id = $1::uuid) FOR UPDATE",
@@ -103,7 +105,9 @@ async def bill_of_payment_locked(connection: Connection, payment_id: str) -> Loc
     return msgspec.convert(dict(row), LockedBill) if row else None
 
 
-async def complete_payment(connection: Connection, payment_id: str, bill_id: str, amount_satang: int) -> None:
+async def complete_payment(
+    connection: Connection, payment_id: uuid.UUID, bill_id: uuid.UUID, amount_satang: int
+) -> None:
     """The amount is what the bank paid: support staff may accept a different one."""
     await connection.execute(
         "UPDATE payments SET state = 'success', completed_at = now(), amount_satang = $2 WHERE id = $1::uuid",
@@ -117,7 +121,7 @@ async def settle(
     connection: Connection,
     *,
     payment: PaymentRow,
-    bill_id: str,
+    bill_id: uuid.UUID,
     amount_satang: int,
     source: str,
     detail: str | None,
@@ -146,7 +150,7 @@ async def settle(
             VALUES ('R' || to_char(now() AT TIME ZONE 'Asia/Bangkok', 'YYYYMMDD') || '-'
                         || lpad(nextval('receipt_numbers')::text, 8, '0'),
                     $1::uuid, $3::uuid, $2, now(), $7, $8, $9)
-            RETURNING id::text, number
+            RETURNING id, number
         ), task AS (
             INSERT INTO task_outbox (task, payload, run_after, max_attempts)
             VALUES ($10, $11::text::jsonb, now(), $12) RETURNING id
@@ -179,8 +183,8 @@ async def insert_exception(
     kind: str,
     bank: str,
     callback_id: str,
-    bill_id: str | None,
-    payment_id: str | None,
+    bill_id: uuid.UUID | None,
+    payment_id: uuid.UUID | None,
     amount_satang: int,
     detail: str,
     callback_pk: int | None = None,
@@ -210,8 +214,8 @@ async def insert_exception(
 async def insert_receipt(
     connection: Connection,
     *,
-    payment_id: str,
-    bill_id: str,
+    payment_id: uuid.UUID,
+    bill_id: uuid.UUID,
     amount_satang: int,
     bank: str,
     bank_reference: str | None,
@@ -224,7 +228,7 @@ async def insert_receipt(
         VALUES ('R' || to_char(now() AT TIME ZONE 'Asia/Bangkok', 'YYYYMMDD') || '-'
                     || lpad(nextval('receipt_numbers')::text, 8, '0'),
                 $1::uuid, $2::uuid, $3, now(), $4, $5, $6)
-        RETURNING id::text, number
+        RETURNING id, number
         """,
         payment_id,
         bill_id,

@@ -36,9 +36,9 @@ from payments.schemas import (
 # each of its bills gets its latest payment attempt and the receipt of its one successful payment (if
 # any). No cursor is the far end: infinity and the last uuid.
 _AGENCY_BILLS = """
-    SELECT b.id::text, b.idempotency_key, b.biller_id, b.ref1, b.ref2, b.description_th, b.description_en,
+    SELECT b.id, b.idempotency_key, b.biller_id, b.ref1, b.ref2, b.description_th, b.description_en,
            b.amount_satang, b.due_date, b.created_at AS issued_at, b.status, b.paid_at,
-           p.id::text AS payment_id, p.state AS payment_state, p.at AS payment_at,
+           p.id AS payment_id, p.state AS payment_state, p.at AS payment_at,
            (SELECT r.number FROM payments s JOIN receipts r ON r.payment_id = s.id
             WHERE s.bill_id = b.id AND s.state = 'success') AS receipt_number,
            dc.name_th AS delegate_name_th, dc.name_en AS delegate_name_en,
@@ -62,10 +62,10 @@ _AGENCY_BILLS_ANY_STATUS = _AGENCY_BILLS.format(status="")
 _AGENCY_BILLS_OF_STATUS = _AGENCY_BILLS.format(status="AND status = $5")
 
 
-async def agency_bill_position(db: Db, agency_id: int, bill_id: str) -> tuple[dt.datetime, str] | None:
+async def agency_bill_position(db: Db, agency_id: int, bill_id: uuid.UUID) -> tuple[dt.datetime, str] | None:
     """Where a page cursor (the last bill of the page before) stands; None if not this agency's bill."""
     row = await db.fetchrow(
-        "SELECT created_at, id::text FROM bills WHERE id = $1::uuid AND agency_id = $2", bill_id, agency_id
+        "SELECT created_at, id FROM bills WHERE id = $1::uuid AND agency_id = $2", bill_id, agency_id
     )
     return (row["created_at"], row["id"]) if row else None
 
@@ -97,13 +97,13 @@ async def agency_bill_totals(db: Db, agency_id: int) -> dict[str, tuple[int, int
 # --- refunds ------------------------------------------------------------------------------------
 
 
-async def refundable(connection: Connection, payment_id: str) -> Refundable | None:
+async def refundable(connection: Connection, payment_id: uuid.UUID) -> Refundable | None:
     """A successful payment, locked, with its agency and what is still refundable of it. The refunds
     are summed only once the lock is held, so two requests at once cannot both see the full amount.
     Refunds of exceptions (money that came separately) do not count against the payment."""
     row = await connection.fetchrow(
         """
-        SELECT p.id::text, p.amount_satang, b.agency_id, r.bank
+        SELECT p.id, p.amount_satang, b.agency_id, r.bank
         FROM payments p JOIN bills b ON b.id = p.bill_id JOIN receipts r ON r.payment_id = p.id
         WHERE p.id = $1::uuid AND p.state = 'success'
         FOR UPDATE OF p
@@ -125,17 +125,17 @@ async def refundable(connection: Connection, payment_id: str) -> Refundable | No
 async def insert_refund(
     connection: Connection,
     *,
-    payment_id: str,
+    payment_id: uuid.UUID,
     bank: str,
     amount_satang: int,
     reason: str,
     requested_by: uuid.UUID | None,
     requested_by_client: str | None,
-) -> str:
-    refund_id: str = await connection.fetchval(
+) -> uuid.UUID:
+    refund_id: uuid.UUID = await connection.fetchval(
         """
         INSERT INTO refunds (payment_id, bank, amount_satang, reason, requested_by, requested_by_client)
-        VALUES ($1::uuid, $2, $3, $4, $5::uuid, $6) RETURNING id::text
+        VALUES ($1::uuid, $2, $3, $4, $5::uuid, $6) RETURNING id
         """,
         payment_id,
         bank,
@@ -147,11 +147,11 @@ async def insert_refund(
     return refund_id
 
 
-async def set_refund_state(connection: Connection, refund_id: str, state: str) -> RefundState | None:
+async def set_refund_state(connection: Connection, refund_id: uuid.UUID, state: str) -> RefundState | None:
     row = await connection.fetchrow(
         """
         UPDATE refunds SET state = $2, updated_at = now()
-        WHERE id = $1::uuid AND state = 'submitted' RETURNING id::text, state
+        WHERE id = $1::uuid AND state = 'submitted' RETURNING id, state
         """,
         refund_id,
         state,
@@ -160,7 +160,7 @@ async def set_refund_state(connection: Connection, refund_id: str, state: str) -
 
 
 _REFUND_COLUMNS = """
-    f.id::text, f.payment_id::text, f.amount_satang, f.state, f.reason, f.created_at, f.updated_at
+    f.id, f.payment_id, f.amount_satang, f.state, f.reason, f.created_at, f.updated_at
 """
 
 
@@ -176,7 +176,7 @@ async def agency_refunds(db: Db, agency_id: int) -> list[RefundView]:
     return [msgspec.convert(dict(row), RefundView) for row in rows]
 
 
-async def refund(db: Db, refund_id: str) -> RefundView | None:
+async def refund(db: Db, refund_id: uuid.UUID) -> RefundView | None:
     row = await db.fetchrow(
         f"SELECT {_REFUND_COLUMNS} FROM refunds f WHERE f.id = $1::uuid",  # noqa: S608
         refund_id,
@@ -184,10 +184,10 @@ async def refund(db: Db, refund_id: str) -> RefundView | None:
     return msgspec.convert(dict(row), RefundView) if row else None
 
 
-async def refund_event(db: Db, refund_id: str) -> RefundEvent | None:
+async def refund_event(db: Db, refund_id: uuid.UUID) -> RefundEvent | None:
     row = await db.fetchrow(
         f"""
-        SELECT {_REFUND_COLUMNS}, b.agency_id, b.id::text AS bill_id, b.ref1, b.ref2
+        SELECT {_REFUND_COLUMNS}, b.agency_id, b.id AS bill_id, b.ref1, b.ref2
         FROM refunds f LEFT JOIN payments p ON p.id = f.payment_id LEFT JOIN bills b ON b.id = p.bill_id
         WHERE f.id = $1::uuid
         """,  # noqa: S608
@@ -206,7 +206,7 @@ ACCEPTABLE_KINDS = ["late", "amount_mismatch"]
 async def open_exceptions(db: Db) -> list[ExceptionView]:
     rows = await db.fetch(
         """
-        SELECT x.id, x.kind, x.bank, x.callback_id, x.bill_id::text, x.payment_id::text, x.amount_satang,
+        SELECT x.id, x.kind, x.bank, x.callback_id, x.bill_id, x.payment_id, x.amount_satang,
                b.amount_satang AS bill_amount_satang, b.description_th AS bill_description_th,
                b.description_en AS bill_description_en, x.detail, x.status, x.created_at,
                x.kind = ANY($1::text[]) AND x.payment_id IS NOT NULL AS can_accept
@@ -222,7 +222,7 @@ async def waiting_refunds(db: Db, limit: int) -> list[WaitingRefund]:
     """Oldest first: the longest a citizen has waited for their money."""
     rows = await db.fetch(
         """
-        SELECT f.id::text, f.exception_id, f.bank, f.amount_satang, f.reason, f.created_at,
+        SELECT f.id, f.exception_id, f.bank, f.amount_satang, f.reason, f.created_at,
                b.description_th AS bill_description_th, b.description_en AS bill_description_en
         FROM refunds f
         LEFT JOIN payment_exceptions x ON x.id = f.exception_id
@@ -237,7 +237,7 @@ async def waiting_refunds(db: Db, limit: int) -> list[WaitingRefund]:
 
 async def exception_locked(connection: Connection, exception_id: int) -> OpenException | None:
     row = await connection.fetchrow(
-        "SELECT id, kind, bank, callback_id, bill_id::text, payment_id::text, amount_satang, status "
+        "SELECT id, kind, bank, callback_id, bill_id, payment_id, amount_satang, status "
         "FROM payment_exceptions WHERE id = $1 FOR UPDATE",
         exception_id,
     )
@@ -246,12 +246,12 @@ async def exception_locked(connection: Connection, exception_id: int) -> OpenExc
 
 async def insert_exception_refund(
     connection: Connection, exception: OpenException, reason: str, requested_by: uuid.UUID
-) -> str:
+) -> uuid.UUID:
     """A refund of the whole of the money that did not fit."""
-    refund_id: str = await connection.fetchval(
+    refund_id: uuid.UUID = await connection.fetchval(
         """
         INSERT INTO refunds (exception_id, payment_id, bank, amount_satang, reason, requested_by)
-        VALUES ($1, $2::uuid, $3, $4, $5, $6::uuid) RETURNING id::text
+        VALUES ($1, $2::uuid, $3, $4, $5, $6::uuid) RETURNING id
         """,
         exception.id, exception.payment_id, exception.bank, exception.amount_satang, reason, requested_by,
     )  # fmt: skip
@@ -281,7 +281,7 @@ async def support_bills(db: Db, citizen_id: uuid.UUID, limit: int) -> list[Suppo
     """A citizen's newest bills (matched by national ID, as the citizen's own list is)."""
     rows = await db.fetch(
         """
-        SELECT b.id::text, b.agency_id, a.code AS agency_code, a.name_th AS agency_name_th,
+        SELECT b.id, b.agency_id, a.code AS agency_code, a.name_th AS agency_name_th,
                a.name_en AS agency_name_en, b.biller_id, b.ref1, b.ref2, b.description_th, b.description_en,
                b.amount_satang, b.due_date, b.created_at AS issued_at, b.status, b.paid_at
         FROM bills b JOIN agencies a ON a.id = b.agency_id
@@ -294,11 +294,11 @@ async def support_bills(db: Db, citizen_id: uuid.UUID, limit: int) -> list[Suppo
     return [msgspec.convert(dict(row), SupportBill) for row in rows]
 
 
-async def support_payments(db: Db, bill_ids: list[str]) -> list[tuple[str, PaymentAttempt]]:
+async def support_payments(db: Db, bill_ids: list[uuid.UUID]) -> list[tuple[uuid.UUID, PaymentAttempt]]:
     """Every payment attempt of these bills, oldest first, each with its bill's id (and no events yet)."""
     rows = await db.fetch(
         """
-        SELECT id::text, bill_id::text, amount_satang, state, created_at, expires_at, completed_at
+        SELECT id, bill_id, amount_satang, state, created_at, expires_at, completed_at
         FROM payments WHERE bill_id = ANY($1::uuid[]) ORDER BY created_at, id
         """,
         bill_ids,
@@ -306,11 +306,13 @@ async def support_payments(db: Db, bill_ids: list[str]) -> list[tuple[str, Payme
     return [(row["bill_id"], msgspec.convert({**dict(row), "events": []}, PaymentAttempt)) for row in rows]
 
 
-async def support_payment_events(db: Db, payment_ids: list[str]) -> list[tuple[str, PaymentEvent]]:
+async def support_payment_events(
+    db: Db, payment_ids: list[uuid.UUID]
+) -> list[tuple[uuid.UUID, PaymentEvent]]:
     """Each change of these payments' states, oldest first, with its payment's id."""
     rows = await db.fetch(
         """
-        SELECT payment_id::text, from_state, to_state AS state, source, detail AS reason, at
+        SELECT payment_id, from_state, to_state AS state, source, detail AS reason, at
         FROM payment_events WHERE payment_id = ANY($1::uuid[]) ORDER BY id
         """,
         payment_ids,
@@ -318,10 +320,10 @@ async def support_payment_events(db: Db, payment_ids: list[str]) -> list[tuple[s
     return [(row["payment_id"], msgspec.convert(dict(row), PaymentEvent)) for row in rows]
 
 
-async def support_receipts(db: Db, bill_ids: list[str]) -> list[tuple[str, ReceiptSummary]]:
+async def support_receipts(db: Db, bill_ids: list[uuid.UUID]) -> list[tuple[uuid.UUID, ReceiptSummary]]:
     rows = await db.fetch(
         """
-        SELECT r.id::text, r.bill_id::text, r.payment_id::text, r.number, r.amount_satang, r.paid_at
+        SELECT r.id, r.bill_id, r.payment_id, r.number, r.amount_satang, r.paid_at
         FROM payments p JOIN receipts r ON r.payment_id = p.id
         WHERE p.bill_id = ANY($1::uuid[]) ORDER BY r.paid_at
         """,
@@ -330,11 +332,11 @@ async def support_receipts(db: Db, bill_ids: list[str]) -> list[tuple[str, Recei
     return [(row["bill_id"], msgspec.convert(dict(row), ReceiptSummary)) for row in rows]
 
 
-async def support_refunds(db: Db, bill_ids: list[str]) -> list[tuple[str, RefundView]]:
+async def support_refunds(db: Db, bill_ids: list[uuid.UUID]) -> list[tuple[uuid.UUID, RefundView]]:
     """Refunds of these bills' payments, the agency's and support's (of money that came twice) alike."""
     rows = await db.fetch(
         f"""
-        SELECT {_REFUND_COLUMNS}, p.bill_id::text
+        SELECT {_REFUND_COLUMNS}, p.bill_id
         FROM refunds f JOIN payments p ON p.id = f.payment_id
         WHERE p.bill_id = ANY($1::uuid[]) ORDER BY f.created_at
         """,  # noqa: S608
@@ -350,7 +352,7 @@ async def settled_payments(db: Db, bank: str, settlement_date: dt.date) -> list[
     """The bank's successful payments of one day (Bangkok time), as our receipts record them."""
     rows = await db.fetch(
         """
-        SELECT r.payment_id::text, r.bank_reference, r.amount_satang, b.biller_id, b.ref1, b.ref2
+        SELECT r.payment_id, r.bank_reference, r.amount_satang, b.biller_id, b.ref1, b.ref2
         FROM receipts r JOIN bills b ON b.id = r.bill_id
         WHERE r.bank = $1 AND (r.paid_at AT TIME ZONE 'Asia/Bangkok')::date = $2
         """,

@@ -40,7 +40,7 @@ async def request_refund(resources: Resources, principal: Principal, data: NewRe
     """A refund of a successful payment, by staff (or the system) of the agency the payment's bill is
     from, with its ``bills`` permission; never more than is left of the payment."""
     async with resources.pool.acquire() as connection, connection.transaction():
-        payment = await staff_queries.refundable(connection, str(data.payment_id))
+        payment = await staff_queries.refundable(connection, data.payment_id)
         if payment is None:
             raise NotFound("No successful payment has that id.")
         require_agency_permission(principal, payment.agency_id, "bills")  # the agency is the payment's
@@ -48,7 +48,7 @@ async def request_refund(resources: Resources, principal: Principal, data: NewRe
             raise Conflict(f"At most {payment.left_satang} satang of this payment can still be refunded.")
         refund_id = await staff_queries.insert_refund(
             connection,
-            payment_id=str(data.payment_id),
+            payment_id=data.payment_id,
             bank=payment.bank,
             amount_satang=data.amount_satang,
             reason=data.reason,
@@ -80,19 +80,19 @@ async def cancel_bill(resources: Resources, agency_id: int, bill_id: uuid.UUID) 
     """An unpaid bill cancelled by its agency; a QR already on the citizen's phone stops being payable
     (money that still arrives is kept for support staff to refund, as for any cancelled bill)."""
     async with resources.pool.acquire() as connection, connection.transaction():
-        status = await cancel_unpaid_bill(
-            connection, agency_id, str(bill_id), "The agency cancelled the bill."
-        )
+        status = await cancel_unpaid_bill(connection, agency_id, bill_id, "The agency cancelled the bill.")
         if status is None:
             raise NotFound("No such bill at this agency.")
         if status != "unpaid":
             raise Conflict("Only an unpaid bill can be cancelled; ask for a refund of a paid one.")
-    bill = await queries.bill(resources.pool, str(bill_id))
+    bill = await queries.bill(resources.pool, bill_id)
     assert bill is not None
     return bill
 
 
-async def cancel_unpaid_bill(connection: Connection, agency_id: int, bill_id: str, why: str) -> str | None:
+async def cancel_unpaid_bill(
+    connection: Connection, agency_id: int, bill_id: uuid.UUID, why: str
+) -> str | None:
     """The one way a bill is cancelled (by its agency, or by the agency closing the application it was the
     fee of), in the caller's transaction: an unpaid bill is cancelled with its live payments, each with
     its event. Returns the status the bill had (``None``: not this agency's); only ``unpaid`` changes."""
@@ -151,10 +151,10 @@ async def _accept(work: UnitOfWork, exception: OpenException, note: str) -> str:
 async def settle_refund(resources: Resources, refund_id: uuid.UUID, data: RefundOutcome) -> RefundState:
     """The bank's answer to a refund; the agency is told."""
     async with unit_of_work(resources.pool, resources.queue) as work:
-        row = await staff_queries.set_refund_state(work.connection, str(refund_id), data.state)
+        row = await staff_queries.set_refund_state(work.connection, refund_id, data.state)
         if row is None:
             raise NotFound("No refund waiting for the bank's answer has that id.")
-        await work.add_task(REFUND_WEBHOOK_TASK, RefundRef(uuid.UUID(row.id)))
+        await work.add_task(REFUND_WEBHOOK_TASK, RefundRef(row.id))
     return row
 
 

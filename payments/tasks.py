@@ -13,7 +13,7 @@ from payments.service import PaymentRef, RefundRef
 
 
 async def deliver_payment_webhook(ctx: TaskContext, ref: PaymentRef) -> None:
-    payment_id = str(ref.payment_id)
+    payment_id = ref.payment_id
     event = await queries.paid_bill_event(ctx.connection, payment_id)
     if event is None:
         return  # not (or no longer) a successful payment: nothing to tell
@@ -28,7 +28,7 @@ async def deliver_payment_webhook(ctx: TaskContext, ref: PaymentRef) -> None:
 
 
 async def deliver_refund_webhook(ctx: TaskContext, ref: RefundRef) -> None:
-    refund_id = str(ref.refund_id)
+    refund_id = ref.refund_id
     refund = await staff_queries.refund_event(ctx.connection, refund_id)
     if refund is None or refund.agency_id is None:
         return  # money no bill of any agency's was paid with: nobody to tell

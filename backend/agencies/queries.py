@@ -59,7 +59,7 @@ async def record_delivery(
     db: Db,
     *,
     agency_id: int,
-    payment_id: str | None,
+    payment_id: uuid.UUID | None,
     notification_id: str | None,
     attempt: int,
     status_code: int | None,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import time
+import uuid
 
 import aiohttp
 import msgspec
@@ -44,7 +45,7 @@ async def deliver_agency_event(
     event_id: str,
     fields: JsonObject,
     *,
-    payment_id: str | None = None,
+    payment_id: uuid.UUID | None = None,
     notification_id: str | None = None,
 ) -> None:
     """POST one signed event to the agency's webhook, if it has one; every attempt is recorded."""

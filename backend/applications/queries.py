@@ -110,7 +110,7 @@ async def upsert_service(
 _APPLICATION_COLUMNS = """
     p.id, p.tracking_number, p.service_id, p.agency_id, p.citizen_id, p.state, p.answers,
     p.invalid_answers,
-    p.pending_request, p.bill_id::text, p.agency_reference, p.created_at, p.updated_at, p.submitted_at,
+    p.pending_request, p.bill_id, p.agency_reference, p.created_at, p.updated_at, p.submitted_at,
     s.code AS service_code, s.tile_id, v.title_th, v.title_en, a.code AS agency_code,
     a.name_th AS agency_name_th, a.name_en AS agency_name_en, s.fee_satang AS service_fee_satang,
     (SELECT d.id FROM documents d WHERE d.application_id = p.id) AS document_id
@@ -171,7 +171,7 @@ async def lock_application(connection: Connection, application_id: uuid.UUID) ->
     return await application(connection, application_id)
 
 
-async def application_for_bill(connection: Connection, bill_id: str) -> uuid.UUID | None:
+async def application_for_bill(connection: Connection, bill_id: uuid.UUID) -> uuid.UUID | None:
     found: uuid.UUID | None = await connection.fetchval(
         "SELECT id FROM applications WHERE bill_id = $1::uuid", bill_id
     )
@@ -282,7 +282,7 @@ async def next_states(db: Db, state: str, actor_kind: str) -> list[str]:
     return [row["to_state"] for row in rows]
 
 
-async def set_bill(connection: Connection, application_id: uuid.UUID, bill_id: str) -> None:
+async def set_bill(connection: Connection, application_id: uuid.UUID, bill_id: uuid.UUID) -> None:
     await connection.execute(
         "UPDATE applications SET bill_id = $2::uuid WHERE id = $1::uuid", application_id, bill_id
     )
@@ -299,9 +299,9 @@ async def events(db: Db, application_id: uuid.UUID) -> list[EventView]:
     return [msgspec.convert(dict(row), EventView) for row in rows]
 
 
-async def bill_summary(db: Db, bill_id: str) -> FeeBill | None:
+async def bill_summary(db: Db, bill_id: uuid.UUID) -> FeeBill | None:
     row = await db.fetchrow(
-        "SELECT id::text, amount_satang, status, due_date, paid_at FROM bills WHERE id = $1::uuid", bill_id
+        "SELECT id, amount_satang, status, due_date, paid_at FROM bills WHERE id = $1::uuid", bill_id
     )
     return msgspec.convert(dict(row), FeeBill) if row else None
 

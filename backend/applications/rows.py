@@ -47,7 +47,7 @@ class ApplicationRow(msgspec.Struct, kw_only=True):
     invalid_answers: JsonObject
     """A draft's answers that do not fit the form yet, as typed: the citizen's alone, never sent."""
     pending_request: str | None
-    bill_id: str | None
+    bill_id: uuid.UUID | None
     agency_reference: str | None
     created_at: dt.datetime
     updated_at: dt.datetime

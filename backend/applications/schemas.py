@@ -155,7 +155,7 @@ class EventView(msgspec.Struct, kw_only=True):
 
 
 class FeeBill(msgspec.Struct, kw_only=True):
-    id: str
+    id: uuid.UUID
     amount_satang: int
     status: str
     due_date: dt.date

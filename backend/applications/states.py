@@ -109,7 +109,7 @@ async def change_state(
     return event_id
 
 
-async def move_on_payment(work: UnitOfWork, bill_id: str) -> None:
+async def move_on_payment(work: UnitOfWork, bill_id: uuid.UUID) -> None:
     """A paid fee moves its application from fee_due to paid (nothing happens for other bills).
     Called by payments' settlement, wired by the composition root (``backend.server.worker``)."""
     application_id = await queries.application_for_bill(work.connection, bill_id)

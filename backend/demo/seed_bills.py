@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import uuid
 
 from backend.core.crypto import NationalIdCipher
 from backend.core.db import Connection
@@ -68,7 +69,7 @@ async def _paid(
     connection: Connection,
     cipher: NationalIdCipher,
     person: DemoPerson,
-    bill_id: str,
+    bill_id: uuid.UUID,
     bill: tuple[str, str, int],
     issuer: str,
 ) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+import uuid
 from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
 from pathlib import Path
@@ -34,7 +35,7 @@ def _counting(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     reads = [0]
     read = queries.payment
 
-    async def counted(db: Any, payment_id: str) -> Any:
+    async def counted(db: Any, payment_id: uuid.UUID) -> Any:
         reads[0] += 1
         return await read(db, payment_id)
 
@@ -83,7 +84,7 @@ async def test_watching_phones_against_a_read_a_second_each(
             made = []
             for _ in range(WATCHERS):
                 bill = await make_bill(pool, agency_id, bytes(32))
-                made.append((await make_payment(pool, bill, citizen_id)).id)
+                made.append(str((await make_payment(pool, bill, citizen_id)).id))
             return made
 
         # Ours: each phone holds a stream open; the process listens once.
@@ -109,7 +110,7 @@ async def test_watching_phones_against_a_read_a_second_each(
 
         async def poll(payment_id: str) -> None:
             while True:
-                row = await queries.payment(pool, payment_id)
+                row = await queries.payment(pool, uuid.UUID(payment_id))
                 if row is not None and row.state in FINAL_STATES:
                     done[payment_id] = time.perf_counter()
                     return

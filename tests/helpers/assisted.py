@@ -27,7 +27,7 @@ async def counter_world(
     bill = await make_bill(resources.pool, agency, app.state.identity.cipher.lookup_hash(national_id))
     return {
         "somchai": somchai, "somsri": somsri, "somchai_id": ids[0], "somsri_id": ids[1],
-        "national_id": national_id, "bill": bill.id,
+        "national_id": national_id, "bill": str(bill.id),
     }  # fmt: skip
 
 

@@ -72,7 +72,7 @@ async def grantor_and_delegate(
     message = await make_notification(resources.pool, ids[0], agency)
     grant = await make_delegation(resources.pool, grantor_id=ids[0], delegate_id=ids[1], scopes=scopes)
     return {
-        "somchai": somchai, "suda": suda, "somchai_id": ids[0], "suda_id": ids[1], "bill": bill.id,
+        "somchai": somchai, "suda": suda, "somchai_id": ids[0], "suda_id": ids[1], "bill": str(bill.id),
         "message": message.id, "grant": str(grant.id), "as_him": {"X-Acting-For": str(grant.id)},
     }  # fmt: skip
 

@@ -3,6 +3,7 @@ effects (receipt, the citizen's message, the agency's webhook, the application's
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import httpx
@@ -68,7 +69,7 @@ async def _effects(
     inbox = (await citizen.get("/api/v1/inbox")).json()["items"]
     receipt_messages = [item for item in inbox if item["url"] == f"/receipts/{receipt.get('id')}"]
     application = (await citizen.get(f"/api/v1/applications/{application_id}")).json()
-    told = await queries.paid_bill_event(resources.pool, payment_id)
+    told = await queries.paid_bill_event(resources.pool, uuid.UUID(payment_id))
     bill = next(b for b in (await citizen.get("/api/v1/bills")).json() if b["id"] == state["bill_id"])
     return {
         "payment": state["state"],

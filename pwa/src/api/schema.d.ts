@@ -2835,6 +2835,7 @@ export interface components {
         };
         /** AgencyBill */
         AgencyBill: {
+            /** Format: uuid */
             id: string;
             biller_id: string;
             ref1: string;
@@ -3038,6 +3039,7 @@ export interface components {
         };
         /** BillHistory */
         BillHistory: {
+            /** Format: uuid */
             id: string;
             biller_id: string;
             ref1: string;
@@ -3067,6 +3069,7 @@ export interface components {
         };
         /** BillView */
         BillView: {
+            /** Format: uuid */
             id: string;
             agency_id: number;
             agency_code: string;
@@ -3540,6 +3543,7 @@ export interface components {
         };
         /** FeeBill */
         FeeBill: {
+            /** Format: uuid */
             id: string;
             amount_satang: number;
             status: string;
@@ -4086,6 +4090,7 @@ export interface components {
         };
         /** PaymentAttempt */
         PaymentAttempt: {
+            /** Format: uuid */
             id: string;
             amount_satang: number;
             state: string;
@@ -4107,7 +4112,9 @@ export interface components {
         };
         /** PaymentView */
         PaymentView: {
+            /** Format: uuid */
             id: string;
+            /** Format: uuid */
             bill_id: string;
             amount_satang: number;
             state: string;
@@ -4223,7 +4230,9 @@ export interface components {
         };
         /** ReceiptSummary */
         ReceiptSummary: {
+            /** Format: uuid */
             id: string;
+            /** Format: uuid */
             payment_id: string;
             number: string;
             amount_satang: number;
@@ -4244,12 +4253,14 @@ export interface components {
         };
         /** ReceiptView */
         ReceiptView: {
+            /** Format: uuid */
             id: string;
             number: string;
             amount_satang: number;
             /** Format: date-time */
             paid_at: string;
             bank: string;
+            /** Format: uuid */
             bill_id: string;
             agency_code: string;
             agency_name_th: string;
@@ -4287,12 +4298,15 @@ export interface components {
         };
         /** RefundState */
         RefundState: {
+            /** Format: uuid */
             id: string;
             state: string;
         };
         /** RefundView */
         RefundView: {
+            /** Format: uuid */
             id: string;
+            /** Format: uuid */
             payment_id: string;
             amount_satang: number;
             state: string;
@@ -4824,6 +4838,7 @@ export interface components {
         };
         /** WaitingRefund */
         WaitingRefund: {
+            /** Format: uuid */
             id: string;
             exception_id: number | null;
             bank: string;
