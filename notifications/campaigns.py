@@ -103,7 +103,7 @@ async def start_campaign(
     template: TemplateView,
     request: NewCampaign,
     created_by: uuid.UUID | None,
-) -> tuple[str, bool]:
+) -> tuple[uuid.UUID, bool]:
     """(campaign id, created now). The same idempotency key and body give the same campaign."""
     await require_category_allowed(pool, agency_id, template.category, "template")
     texts = render(template, request.params)
@@ -138,12 +138,12 @@ async def start_campaign(
             ),
         )
         await work.add_task(
-            EXPAND_TASK, CampaignRef(uuid.UUID(campaign_id)), run_after=request.send_at if later else None
+            EXPAND_TASK, CampaignRef(campaign_id), run_after=request.send_at if later else None
         )
     return campaign_id, True
 
 
-async def progress(resources: Resources, agency_id: int, campaign_id: str) -> CampaignProgress:
+async def progress(resources: Resources, agency_id: int, campaign_id: uuid.UUID) -> CampaignProgress:
     found = await queries.campaign_progress(resources.pool, agency_id, campaign_id)
     if found is None:
         raise NotFound("No such campaign at this agency.")
@@ -157,7 +157,7 @@ def range_bounds(count: int) -> list[tuple[uuid.UUID, uuid.UUID]]:
     return [(uuid.UUID(int=edges[n]), uuid.UUID(int=edges[n + 1])) for n in range(count)]
 
 
-async def plan_expansion(ctx: TaskContext, campaign_id: str) -> None:
+async def plan_expansion(ctx: TaskContext, campaign_id: uuid.UUID) -> None:
     """The campaign's ranges and a task for each, once (a repeated run finds them and does nothing). A
     campaign expanding when the ranges came (migration 0041) carries on from its cursor as one range."""
     campaign = await queries.campaign_for_expansion(ctx.connection, campaign_id, lock=True)
@@ -169,10 +169,10 @@ async def plan_expansion(ctx: TaskContext, campaign_id: str) -> None:
         citizens = await queries.citizens_estimate(ctx.connection)
         bounds = range_bounds(min(MAX_RANGES, max(1, citizens // CITIZENS_PER_RANGE)))
     for range_no in await queries.plan_ranges(ctx.connection, campaign_id, bounds):
-        await ctx.work.add_task(EXPAND_TASK, CampaignRef(uuid.UUID(campaign_id), range_no))
+        await ctx.work.add_task(EXPAND_TASK, CampaignRef(campaign_id, range_no))
 
 
-async def expand_next_chunk(ctx: TaskContext, campaign_id: str, range_no: int) -> None:
+async def expand_next_chunk(ctx: TaskContext, campaign_id: uuid.UUID, range_no: int) -> None:
     """The range's next chunk of recipients, in the task's transaction; queues the chunk after it, if
     any."""
     found = await queries.range_for_expansion(ctx.connection, campaign_id, range_no)
@@ -189,4 +189,4 @@ async def expand_next_chunk(ctx: TaskContext, campaign_id: str, range_no: int) -
         ctx.connection, campaign_id, range_no, recipients[-1] if more else None, len(recipients)
     )
     if more:
-        await ctx.work.add_task(EXPAND_TASK, CampaignRef(uuid.UUID(campaign_id), range_no))
+        await ctx.work.add_task(EXPAND_TASK, CampaignRef(campaign_id, range_no))

@@ -24,7 +24,6 @@ import binascii
 import datetime as dt
 import functools
 import random
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -191,7 +190,7 @@ def _sealed(settings: Settings, row: ToPush, endpoint: str) -> tuple[bytes, dict
     headers |= {
         "TTL": str(row.ttl_seconds),
         "Urgency": row.urgency,
-        "Topic": row.notification_id.replace("-", ""),
+        "Topic": row.notification_id.hex,
         "Content-Encoding": "aes128gcm",
         "Content-Type": "application/octet-stream",
     }
@@ -229,7 +228,7 @@ async def _record(ctx: TaskContext, outcomes: list[Outcome]) -> None:
     for changed in await refresh_notification_statuses(connection, notification_ids):
         # Single messages tell the agency's webhook their outcome; campaigns are followed by their progress.
         if changed.status in FINAL_STATUSES and not changed.in_campaign:
-            await ctx.work.add_task(STATUS_WEBHOOK_TASK, NotificationRef(uuid.UUID(changed.id)))
+            await ctx.work.add_task(STATUS_WEBHOOK_TASK, NotificationRef(changed.id))
     for push_at, delivery_ids in _retries(outcomes):
         await ctx.work.add_task(DELIVER_TASK, DeliveryBatch(delivery_ids), run_after=push_at)
 

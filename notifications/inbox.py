@@ -72,7 +72,7 @@ async def my_devices(resources: Resources, citizen_id: uuid.UUID) -> list[Device
     return [_device_view(row) for row in await devices.subscriptions(resources.pool, citizen_id)]
 
 
-async def unsubscribe(resources: Resources, citizen_id: uuid.UUID, subscription_id: str) -> None:
+async def unsubscribe(resources: Resources, citizen_id: uuid.UUID, subscription_id: uuid.UUID) -> None:
     if not await devices.delete_subscription(resources.pool, citizen_id, subscription_id):
         raise NotFound("No such device.")
 
@@ -83,12 +83,12 @@ def _cursor(item: InboxItem) -> str:
     return pagination.cursor(item.created_at.isoformat(), item.id)
 
 
-def _after(parts: list[str]) -> tuple[dt.datetime, str]:
+def _after(parts: list[str]) -> tuple[dt.datetime, uuid.UUID]:
     created_at, message_id = parts
     when = dt.datetime.fromisoformat(created_at)
     if when.tzinfo is None:
         raise ValueError(created_at)
-    return when, str(uuid.UUID(message_id))
+    return when, uuid.UUID(message_id)
 
 
 async def inbox_page(
@@ -108,17 +108,17 @@ async def unread(resources: Resources, citizen_id: uuid.UUID) -> Unread:
     return Unread(unread=await inbox_queries.unread_count(resources.pool, citizen_id))
 
 
-async def mark_read(resources: Resources, citizen_id: uuid.UUID, notification_id: str) -> None:
+async def mark_read(resources: Resources, citizen_id: uuid.UUID, notification_id: uuid.UUID) -> None:
     if not await inbox_queries.mark_read(resources.pool, citizen_id, notification_id):
         raise NotFound("No such message.")
 
 
-async def remove(resources: Resources, citizen_id: uuid.UUID, notification_id: str) -> None:
+async def remove(resources: Resources, citizen_id: uuid.UUID, notification_id: uuid.UUID) -> None:
     if not await inbox_queries.delete_notification(resources.pool, citizen_id, notification_id):
         raise NotFound("No such message.")
 
 
-async def restore(resources: Resources, citizen_id: uuid.UUID, notification_id: str) -> None:
+async def restore(resources: Resources, citizen_id: uuid.UUID, notification_id: uuid.UUID) -> None:
     if not await inbox_queries.restore_notification(resources.pool, citizen_id, notification_id):
         raise NotFound("No such deleted message.")
 

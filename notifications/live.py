@@ -51,7 +51,7 @@ async def watch(
     """The agency's campaign's progress, as JSON for the event stream (404 for another's campaign)."""
 
     async def read() -> CampaignProgress:
-        progress = await queries.campaign_progress(resources.pool, agency_id, str(campaign_id))
+        progress = await queries.campaign_progress(resources.pool, agency_id, campaign_id)
         if progress is None:  # another agency's (campaigns are never deleted)
             raise NotFound("No such campaign at this agency.")
         return progress

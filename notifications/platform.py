@@ -46,7 +46,7 @@ async def send_from_platform(
     url: str | None,
     idempotency_key: str,
     urgency: Urgency = "normal",
-) -> str | None:
+) -> uuid.UUID | None:
     """The notice's id, or None when one with this key was already written to this citizen (a retried
     step writes no second notice). The key is the platform's own, so it never meets an agency's."""
     connection = work.connection

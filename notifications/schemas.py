@@ -39,7 +39,7 @@ class NewSubscription(Input, forbid_unknown_fields=False):
 
 
 class DeviceView(msgspec.Struct, kw_only=True):
-    id: str
+    id: uuid.UUID
     push_service: str
     user_agent: str
     device: DeviceWords
@@ -53,7 +53,7 @@ class DeviceView(msgspec.Struct, kw_only=True):
 
 
 class InboxItem(msgspec.Struct, kw_only=True):
-    id: str
+    id: uuid.UUID
     agency_code: str
     agency_name_th: str
     agency_name_en: str
@@ -188,7 +188,7 @@ is ``permanent-failure`` (no push will ever be made), but for the sender it is n
 
 
 class NotificationStatus(msgspec.Struct, kw_only=True):
-    id: str
+    id: uuid.UUID
     status: str
     status_reason: str | None
     inbox_only: bool
@@ -253,7 +253,7 @@ WAITING_STATUSES = ("created", "sending", "temporary-failure")
 
 
 class CampaignProgress(msgspec.Struct, kw_only=True):
-    id: str
+    id: uuid.UUID
     status: str
     """``scheduled``, ``expanding`` (recipients are being added) or ``expanded`` (all added)."""
     recipients: int
@@ -313,7 +313,7 @@ class Search(Input, forbid_unknown_fields=True, kw_only=True):
 
 
 class Found(msgspec.Struct, kw_only=True):
-    id: str
+    id: uuid.UUID
     citizen_id: uuid.UUID
     national_id_masked: str
     agency_id: int
@@ -339,7 +339,7 @@ class Attempt(msgspec.Struct, kw_only=True):
 
 class Delivery(msgspec.Struct, kw_only=True):
     id: int
-    device_id: str | None
+    device_id: uuid.UUID | None
     push_service: str
     status: str
     updated_at: dt.datetime
@@ -347,7 +347,7 @@ class Delivery(msgspec.Struct, kw_only=True):
 
 
 class Message(msgspec.Struct, kw_only=True):
-    id: str
+    id: uuid.UUID
     agency_id: int
     agency_name_th: str
     agency_name_en: str
@@ -365,7 +365,7 @@ class Message(msgspec.Struct, kw_only=True):
 
 
 class Device(msgspec.Struct, kw_only=True):
-    id: str
+    id: uuid.UUID
     push_service: str
     user_agent: str
     created_at: dt.datetime
@@ -387,7 +387,7 @@ class ResendRequest(Input, forbid_unknown_fields=True):
 
 
 class Resent(msgspec.Struct, kw_only=True):
-    notification_id: str
+    notification_id: uuid.UUID
     deliveries: int
 
 

@@ -115,7 +115,7 @@ async def send(
 
 
 async def notification_status(
-    resources: Resources, agency_id: int, notification_id: str
+    resources: Resources, agency_id: int, notification_id: uuid.UUID
 ) -> NotificationStatus:
     status = await messages.notification_status(resources.pool, agency_id, notification_id)
     if status is None:

@@ -115,7 +115,7 @@ async def send_to_citizen(
     national_id_hash: bytes,
     template: TemplateView,
     request: NewNotification,
-) -> tuple[str, bool]:
+) -> tuple[uuid.UUID, bool]:
     """(notification id, created now). The same idempotency key and body give the same notification.
 
     A national ID that has not used the app yet is answered the same way: its message is held and
@@ -218,11 +218,11 @@ async def enqueue_notification(
     ttl_seconds: int,
     idempotency_key: str,
     request_hash: bytes,
-    campaign_id: str | None = None,
+    campaign_id: uuid.UUID | None = None,
     send_at: dt.datetime | None = None,
     held_for: bytes | None = None,
     from_platform: bool = False,
-) -> str:
+) -> uuid.UUID:
     """The inbox row and one delivery task per device, in the caller's transaction (other features,
     such as payments, call this in the transaction of their own change). A message scheduled for
     later is written now but appears in the inbox, and is routed to devices, only at ``send_at``.
@@ -263,7 +263,7 @@ async def enqueue_notification(
         await messages.set_notification_status(
             work.connection, notification_id, "created", f"Scheduled for {send_at:%Y-%m-%d %H:%M} UTC."
         )
-        await work.add_task(RELEASE_TASK, NotificationRef(uuid.UUID(notification_id)), run_after=send_at)
+        await work.add_task(RELEASE_TASK, NotificationRef(notification_id), run_after=send_at)
     else:
         await route_notification(
             work, notification_id, citizen_id, agency_id, category, urgency, from_platform=from_platform,
@@ -274,7 +274,7 @@ async def enqueue_notification(
 
 async def route_notification(
     work: UnitOfWork,
-    notification_id: str,
+    notification_id: uuid.UUID,
     citizen_id: uuid.UUID | None,
     agency_id: int,
     category: str,
@@ -300,12 +300,12 @@ async def route_notification(
     )
     if decision == "suppressed":
         await messages.set_notification_status(work.connection, notification_id, "suppressed", reason)
-        await work.add_task(STATUS_WEBHOOK_TASK, NotificationRef(uuid.UUID(notification_id)))
+        await work.add_task(STATUS_WEBHOOK_TASK, NotificationRef(notification_id))
         return
     status, status_reason = ("created", reason) if decision == "later" else ("sending", None)
     deliveries = await messages.route_to_devices(work.connection, notification_id, status, status_reason)
     if not deliveries:  # in the inbox only
-        await work.add_task(STATUS_WEBHOOK_TASK, NotificationRef(uuid.UUID(notification_id)))
+        await work.add_task(STATUS_WEBHOOK_TASK, NotificationRef(notification_id))
     await queue_deliveries(work, [(delivery_id, push_at) for delivery_id in deliveries])
 
 

@@ -64,7 +64,7 @@ async def search(resources: Resources, identity: Identity, staff_id: uuid.UUID, 
     rows = await queries.support_search(
         resources.pool,
         citizen_id=citizen_id,
-        notification_id=str(data.notification_id) if data.notification_id else None,
+        notification_id=data.notification_id if data.notification_id else None,
         agency_id=data.agency_id,
         status=data.status,
         since=data.since,
@@ -134,7 +134,7 @@ async def citizen_messages(
     )
     devices = await queries.devices_for_support(resources.pool, citizen.citizen_id)
     found = await queries.messages_for_support(resources.pool, citizen.citizen_id, limit)
-    deliveries: dict[str, dict[int, Delivery]] = {}
+    deliveries: dict[uuid.UUID, dict[int, Delivery]] = {}
     for row in await queries.attempts_for_support(resources.pool, [message.id for message in found]):
         by_id = deliveries.setdefault(row.notification_id, {})
         delivery = by_id.get(row.delivery_id)
@@ -193,7 +193,7 @@ def _healthy(last_success: dt.datetime | None, last_failure: dt.datetime | None)
 
 
 async def resend(
-    resources: Resources, staff_id: uuid.UUID, notification_id: str, data: ResendRequest
+    resources: Resources, staff_id: uuid.UUID, notification_id: uuid.UUID, data: ResendRequest
 ) -> Resent:
     """Push a message again to the citizen's current devices. Quiet hours and opt-outs are not applied:
     the citizen asked support for this message now."""

@@ -38,14 +38,14 @@ async def deliver(ctx: TaskContext, batch: DeliveryBatch) -> None:
 
 async def expand_campaign(ctx: TaskContext, ref: CampaignRef) -> None:
     if ref.range_no is None:
-        await plan_expansion(ctx, str(ref.campaign_id))
+        await plan_expansion(ctx, ref.campaign_id)
     else:
-        await expand_next_chunk(ctx, str(ref.campaign_id), ref.range_no)
+        await expand_next_chunk(ctx, ref.campaign_id, ref.range_no)
 
 
 async def release_scheduled(ctx: TaskContext, ref: NotificationRef) -> None:
     """A scheduled message, routed to the citizen's devices as they are at its time."""
-    notification_id = str(ref.notification_id)
+    notification_id = ref.notification_id
     message = await messages.notification_for_release(ctx.connection, notification_id)
     if message is None or message.routed or message.status != "created":
         return  # gone, or already routed by an earlier run of this task
@@ -72,7 +72,7 @@ async def give_held_messages(connection: Connection, citizen_id: uuid.UUID, nati
 
 
 async def deliver_status_webhook(ctx: TaskContext, ref: NotificationRef) -> None:
-    notification_id = str(ref.notification_id)
+    notification_id = ref.notification_id
     found = await messages.status_event(ctx.connection, notification_id)
     if found is None:
         return

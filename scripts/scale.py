@@ -144,7 +144,7 @@ async def run_campaign(
     memory.close()
     return Run(
         kind,
-        campaign_id,
+        str(campaign_id),
         progress.recipients,
         seconds,
         sum(cpu_seconds(pid) for pid in pids) - cpu_before,
@@ -262,7 +262,7 @@ async def measure(folder: Path, dsn: str, redis_url: str, sink: str, cert: Path,
         redis_client.close()
         full = await send_each(resources, data, (agency_id, sink, keys), kinds, pids, CITIZENS)
         runs = list(full.values())
-        stored = await campaign_row_bytes(data, runs[-1].campaign_id)
+        stored = await campaign_row_bytes(data, uuid.UUID(runs[-1].campaign_id))
         await data.close()
         wal_before, clock = await wal_lsn(pool), time.perf_counter()
         months = await apply_retention({"resources": resources})

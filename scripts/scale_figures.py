@@ -6,6 +6,7 @@ Used by ``tests/bench/test_campaign_storage.py`` and ``make scale`` (scripts/sca
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from backend.core.db import Db
@@ -41,7 +42,7 @@ class RowBytes:
         return self.inbox_tuple + self.seal_tuple
 
 
-async def campaign_row_bytes(db: Db, campaign_id: str) -> RowBytes:
+async def campaign_row_bytes(db: Db, campaign_id: uuid.UUID) -> RowBytes:
     """The campaign's rows as stored now (``pg_column_size`` of each row), and the two tables' size
     (indexes included) per inbox row (each with its seal)."""
     row = await db.fetchrow(
@@ -116,7 +117,7 @@ _COPY_SEALS = {
 }
 
 
-async def compare_layouts(db: Db, campaign_id: str) -> Layouts:
+async def compare_layouts(db: Db, campaign_id: uuid.UUID) -> Layouts:
     recipients: int = await db.fetchval(
         "SELECT count(*) FROM notifications WHERE campaign_id = $1::uuid", campaign_id
     )

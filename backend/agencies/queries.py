@@ -60,7 +60,7 @@ async def record_delivery(
     *,
     agency_id: int,
     payment_id: uuid.UUID | None,
-    notification_id: str | None,
+    notification_id: uuid.UUID | None,
     attempt: int,
     status_code: int | None,
     outcome: str,

@@ -46,7 +46,7 @@ async def deliver_agency_event(
     fields: JsonObject,
     *,
     payment_id: uuid.UUID | None = None,
-    notification_id: str | None = None,
+    notification_id: uuid.UUID | None = None,
 ) -> None:
     """POST one signed event to the agency's webhook, if it has one; every attempt is recorded."""
     hook = await queries.webhook(ctx.connection, agency_id)

@@ -11,7 +11,7 @@ from backend.applications.rows import DocumentRow, NewDocumentRow, ShareRow, Sha
 from backend.core.db import Connection, Db
 
 _DOCUMENT_COLUMNS = """
-    d.id, d.citizen_id, d.agency_id, d.application_id::text, d.title_th, d.title_en,
+    d.id, d.citizen_id, d.agency_id, d.application_id, d.title_th, d.title_en,
     d.content_type, d.size_bytes, d.sha256, d.verification_code, d.issuer_code, d.issued_at,
     d.signing_key_id, d.signature, d.revoked_at, d.revoked_reason, a.name_th AS agency_name_th,
     a.name_en AS agency_name_en, c.name_th AS holder_name_th, c.name_en AS holder_name_en
@@ -74,7 +74,7 @@ async def documents_of_citizen(db: Db, citizen_id: uuid.UUID) -> list[DocumentRo
 
 # --- shares -----------------------------------------------------------------------------------
 
-_SHARE_COLUMNS = "id, document_id::text, created_at, expires_at, opened_at, revoked_at"
+_SHARE_COLUMNS = "id, document_id, created_at, expires_at, opened_at, revoked_at"
 
 
 async def insert_share(
@@ -143,7 +143,7 @@ async def open_share(
 async def share_by_view_token(db: Db, view_token_hash: bytes) -> ShareViewing | None:
     row = await db.fetchrow(
         """
-        SELECT id, document_id::text FROM document_shares
+        SELECT id, document_id FROM document_shares
         WHERE view_token_hash = $1 AND view_expires_at > now() AND revoked_at IS NULL
         """,
         view_token_hash,

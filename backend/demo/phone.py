@@ -8,6 +8,7 @@ here exists outside demo mode.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import httpx
@@ -32,7 +33,7 @@ DEMO_DEVICE_NAME = (
 
 
 class DemoDevice(msgspec.Struct, kw_only=True):
-    subscription_id: str
+    subscription_id: uuid.UUID
     endpoint: str
 
 
@@ -97,7 +98,7 @@ def demo_device_routes(settings: Settings) -> list[HTTPRouteHandler]:
     ) -> list[ReceivedPush]:
         citizen_id = citizen_of(principal)
         mine = {row.id: row for row in await queries.subscriptions(resources.pool, citizen_id)}
-        row = mine.get(str(subscription_id))
+        row = mine.get(subscription_id)
         if row is None or not row.endpoint.startswith(f"{push_service}/push/"):
             raise NotFound("No such demo device.")
         device_id = row.endpoint.rsplit("/", 1)[1]

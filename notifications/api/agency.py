@@ -56,7 +56,7 @@ async def list_templates(
 async def notification_status(
     agency_id: FromPath[int], notification_id: FromPath[Any], resources: NamedDependency[Resources]
 ) -> NotificationStatus:
-    return await sends.notification_status(resources, agency_id, str(notification_id))
+    return await sends.notification_status(resources, agency_id, notification_id)
 
 
 @get(
@@ -66,7 +66,7 @@ async def notification_status(
 async def campaign_progress(
     agency_id: FromPath[int], campaign_id: FromPath[Any], resources: NamedDependency[Resources]
 ) -> CampaignProgress:
-    return await campaigns.progress(resources, agency_id, str(campaign_id))
+    return await campaigns.progress(resources, agency_id, campaign_id)
 
 
 @get(

@@ -55,7 +55,7 @@ async def unsubscribe(
     principal: NamedDependency[Principal],
     resources: NamedDependency[Resources],
 ) -> None:
-    await inbox_service.unsubscribe(resources, citizen_of(principal), str(subscription_id))
+    await inbox_service.unsubscribe(resources, citizen_of(principal), subscription_id)
 
 
 @get("/inbox", summary="The inbox, newest first (cursor= pages back)")
@@ -79,7 +79,7 @@ async def read(
     principal: NamedDependency[Principal],
     resources: NamedDependency[Resources],
 ) -> None:
-    await inbox_service.mark_read(resources, citizen_of(principal), str(notification_id))
+    await inbox_service.mark_read(resources, citizen_of(principal), notification_id)
 
 
 @delete(
@@ -92,7 +92,7 @@ async def remove(
     principal: NamedDependency[Principal],
     resources: NamedDependency[Resources],
 ) -> None:
-    await inbox_service.remove(resources, citizen_of(principal), str(notification_id))
+    await inbox_service.remove(resources, citizen_of(principal), notification_id)
 
 
 @post(
@@ -105,7 +105,7 @@ async def restore(
     principal: NamedDependency[Principal],
     resources: NamedDependency[Resources],
 ) -> None:
-    await inbox_service.restore(resources, citizen_of(principal), str(notification_id))
+    await inbox_service.restore(resources, citizen_of(principal), notification_id)
 
 
 @get("/me/notification-preferences", summary="Quiet hours and opt-outs")

@@ -84,7 +84,7 @@ async def resend(
     principal: NamedDependency[Principal],
     resources: NamedDependency[Resources],
 ) -> Resent:
-    return await support.resend(resources, citizen_of(principal), str(notification_id), data)
+    return await support.resend(resources, citizen_of(principal), notification_id, data)
 
 
 router = Router(

@@ -41,7 +41,7 @@ class NewCampaignRow(msgspec.Struct, kw_only=True, frozen=True):
 class Campaign(msgspec.Struct, kw_only=True, frozen=True):
     """A campaign as its expansion reads it."""
 
-    id: str
+    id: uuid.UUID
     agency_id: int
     template_id: int | None
     category: str
@@ -60,22 +60,21 @@ class Campaign(msgspec.Struct, kw_only=True, frozen=True):
 
 async def campaign_by_key(db: Db, agency_id: int, key: str) -> Earlier | None:
     row = await db.fetchrow(
-        "SELECT id::text, request_hash FROM notification_campaigns "
-        "WHERE agency_id = $1 AND idempotency_key = $2",
+        "SELECT id, request_hash FROM notification_campaigns WHERE agency_id = $1 AND idempotency_key = $2",
         agency_id,
         key,
     )
     return Earlier(id=row["id"], request_hash=row["request_hash"]) if row else None
 
 
-async def insert_campaign(connection: Connection, campaign: NewCampaignRow) -> str:
-    campaign_id: str = await connection.fetchval(
+async def insert_campaign(connection: Connection, campaign: NewCampaignRow) -> uuid.UUID:
+    campaign_id: uuid.UUID = await connection.fetchval(
         """
         INSERT INTO notification_campaigns (agency_id, template_id, category, title_th, title_en, body_th,
                                             body_en, url, urgency, ttl_seconds, audience, send_at, status,
                                             idempotency_key, request_hash, created_by)
         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16::uuid)
-        RETURNING id::text
+        RETURNING id
         """,
         campaign.agency_id,
         campaign.template_id,
@@ -97,11 +96,13 @@ async def insert_campaign(connection: Connection, campaign: NewCampaignRow) -> s
     return campaign_id
 
 
-async def campaign_for_expansion(connection: Connection, campaign_id: str, *, lock: bool) -> Campaign | None:
+async def campaign_for_expansion(
+    connection: Connection, campaign_id: uuid.UUID, *, lock: bool
+) -> Campaign | None:
     """The campaign; ``lock`` takes its row for the transaction (planning its ranges, finishing one)."""
     row = await connection.fetchrow(
         f"""
-        SELECT id::text, agency_id, template_id, category, title_th, title_en, body_th, body_en, url,
+        SELECT id, agency_id, template_id, category, title_th, title_en, body_th, body_en, url,
                urgency, ttl_seconds, audience, status, expanded_through
         FROM notification_campaigns WHERE id = $1::uuid {"FOR UPDATE" if lock else ""}
         """,  # noqa: S608 (a fixed clause)
@@ -203,7 +204,7 @@ async def citizens_estimate(connection: Connection) -> int:
 
 
 async def plan_ranges(
-    connection: Connection, campaign_id: str, bounds: list[tuple[uuid.UUID, uuid.UUID]]
+    connection: Connection, campaign_id: uuid.UUID, bounds: list[tuple[uuid.UUID, uuid.UUID]]
 ) -> list[int]:
     """The campaign's ranges as (lower, upper) bounds, unless it has them already; returns the numbers of
     the ranges created now (none when an earlier run of the planning task created them)."""
@@ -226,7 +227,7 @@ async def plan_ranges(
     return [row["range_no"] for row in rows]
 
 
-async def range_for_expansion(connection: Connection, campaign_id: str, range_no: int) -> Range | None:
+async def range_for_expansion(connection: Connection, campaign_id: uuid.UUID, range_no: int) -> Range | None:
     """The range, locked for the chunk's transaction (a task run twice waits, then sees the cursor moved)."""
     row = await connection.fetchrow(
         """
@@ -240,7 +241,7 @@ async def range_for_expansion(connection: Connection, campaign_id: str, range_no
 
 
 async def advance_range(
-    connection: Connection, campaign_id: str, range_no: int, through: uuid.UUID | None, added: int
+    connection: Connection, campaign_id: uuid.UUID, range_no: int, through: uuid.UUID | None, added: int
 ) -> None:
     """Move the range's cursor to ``through`` (``None``: the range is done) and count the recipients on
     the campaign, whose row is taken last so that ranges expanding side by side wait on it only for their
@@ -274,11 +275,11 @@ async def advance_range(
     )
 
 
-async def campaign_progress(db: Db, agency_id: int, campaign_id: str) -> CampaignProgress | None:
+async def campaign_progress(db: Db, agency_id: int, campaign_id: uuid.UUID) -> CampaignProgress | None:
     """From the counters the messages' statuses keep (migration 0038): a few rows whatever the audience."""
     row = await db.fetchrow(
         """
-        SELECT c.id::text, c.status, c.recipients, c.send_at, c.created_at, c.expanded_at,
+        SELECT c.id, c.status, c.recipients, c.send_at, c.created_at, c.expanded_at,
                coalesce((SELECT jsonb_object_agg(status, n) FROM (
                    SELECT status, sum(n)::bigint AS n FROM campaign_counts WHERE campaign_id = c.id
                    GROUP BY status HAVING sum(n) <> 0
@@ -304,7 +305,7 @@ async def insert_campaign_notifications(
     connection: Connection,
     campaign: Campaign,
     recipients: list[tuple[uuid.UUID, str, str | None, str | None]],
-) -> list[tuple[str, uuid.UUID]]:
+) -> list[tuple[uuid.UUID, uuid.UUID]]:
     """One inbox row per (citizen id, status, reason, verification code); returns (notification id,
     citizen id). The rows carry no text nor delivery settings: readers take the campaign's (migrations
     0049, 0053)."""
@@ -315,7 +316,7 @@ async def insert_campaign_notifications(
         SELECT citizen_id, $4, $5::uuid, status, reason, code, NULL
         FROM unnest($1::uuid[], $2::text[], $3::text[], $6::text[])
             AS recipients(citizen_id, status, reason, code)
-        RETURNING id::text, citizen_id
+        RETURNING id, citizen_id
         """,
         [citizen_id for citizen_id, _, _, _ in recipients],
         [status for _, status, _, _ in recipients],

@@ -3,6 +3,7 @@ statuses that follow from them, and the retention that purges old texts."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 
 import msgspec
@@ -19,8 +20,8 @@ class ToPush(msgspec.Struct, kw_only=True, frozen=True):
     """A delivery not yet in a final status, with its device (None once the device was removed)."""
 
     id: int
-    notification_id: str
-    subscription_id: str | None
+    notification_id: uuid.UUID
+    subscription_id: uuid.UUID | None
     endpoint: str | None
     p256dh: str | None
     auth: str | None
@@ -36,7 +37,7 @@ class ToPush(msgspec.Struct, kw_only=True, frozen=True):
 
 
 class StatusChanged(msgspec.Struct, kw_only=True, frozen=True):
-    id: str
+    id: uuid.UUID
     status: str
     in_campaign: bool
 
@@ -48,7 +49,7 @@ async def deliveries_for_push(
     # Not locked: the task's claim already makes this worker the only one on these deliveries.
     rows = await connection.fetch(
         f"""
-        SELECT d.id, d.notification_id::text, d.subscription_id::text,
+        SELECT d.id, d.notification_id, d.subscription_id,
                s.endpoint, s.p256dh, s.auth, {TEXTS}, {URGENCY}, {TTL}, n.verification_code,
                (SELECT count(*) FROM delivery_attempts a WHERE a.delivery_id = d.id) AS attempts_made
         FROM notification_deliveries d
@@ -85,7 +86,7 @@ async def record_outcomes(
 
 
 async def refresh_notification_statuses(
-    connection: Connection, notification_ids: list[str]
+    connection: Connection, notification_ids: list[uuid.UUID]
 ) -> list[StatusChanged]:
     """Each message's status follows its deliveries: delivered if any device got it. Returns the
     messages whose status changed, with the new status and whether each is a campaign's message."""
@@ -102,7 +103,7 @@ async def refresh_notification_statuses(
             GROUP BY notification_id
         ) AS summary
         WHERE n.id = summary.notification_id AND n.status IS DISTINCT FROM summary.status
-        RETURNING n.id::text, n.status, n.campaign_id IS NOT NULL AS in_campaign
+        RETURNING n.id, n.status, n.campaign_id IS NOT NULL AS in_campaign
         """,
         notification_ids,
     )

@@ -10,12 +10,12 @@ import msgspec
 from backend.core.db import Connection, Db
 
 _SUBSCRIPTION_COLUMNS = (
-    "id::text, endpoint, user_agent, created_at, last_success_at, last_failure_at, last_failure_reason"
+    "id, endpoint, user_agent, created_at, last_success_at, last_failure_at, last_failure_reason"
 )
 
 
 class SubscriptionRow(msgspec.Struct, frozen=True, kw_only=True):
-    id: str
+    id: uuid.UUID
     endpoint: str
     user_agent: str
     created_at: dt.datetime
@@ -54,7 +54,7 @@ async def subscriptions(db: Db, citizen_id: uuid.UUID) -> list[SubscriptionRow]:
     return [SubscriptionRow(**row) for row in rows]
 
 
-async def delete_subscription(db: Db, citizen_id: uuid.UUID, subscription_id: str) -> bool:
+async def delete_subscription(db: Db, citizen_id: uuid.UUID, subscription_id: uuid.UUID) -> bool:
     result: str = await db.execute(
         "DELETE FROM push_subscriptions WHERE id = $1::uuid AND citizen_id = $2::uuid",
         subscription_id,
@@ -63,13 +63,13 @@ async def delete_subscription(db: Db, citizen_id: uuid.UUID, subscription_id: st
     return result.endswith(" 1")
 
 
-async def subscriptions_succeeded(connection: Connection, subscription_ids: list[str]) -> None:
+async def subscriptions_succeeded(connection: Connection, subscription_ids: list[uuid.UUID]) -> None:
     await connection.execute(
         "UPDATE push_subscriptions SET last_success_at = now() WHERE id = ANY($1::uuid[])", subscription_ids
     )
 
 
-async def subscriptions_failed(connection: Connection, failures: list[tuple[str, str]]) -> None:
+async def subscriptions_failed(connection: Connection, failures: list[tuple[uuid.UUID, str]]) -> None:
     """Each (subscription id, reason in plain words)."""
     subscription_ids, reasons = zip(*failures, strict=True)
     await connection.execute(
@@ -82,5 +82,5 @@ async def subscriptions_failed(connection: Connection, failures: list[tuple[str,
     )
 
 
-async def remove_subscriptions(connection: Connection, subscription_ids: list[str]) -> None:
+async def remove_subscriptions(connection: Connection, subscription_ids: list[uuid.UUID]) -> None:
     await connection.execute("DELETE FROM push_subscriptions WHERE id = ANY($1::uuid[])", subscription_ids)

@@ -25,13 +25,13 @@ class PreferencesRow(msgspec.Struct, frozen=True, kw_only=True):
 
 
 async def inbox(
-    db: Db, citizen_id: uuid.UUID, after: tuple[dt.datetime, str] | None, limit: int
+    db: Db, citizen_id: uuid.UUID, after: tuple[dt.datetime, uuid.UUID] | None, limit: int
 ) -> list[InboxItem]:
     """Newest first, after ``after`` (the last message of the page before: created_at and id) when given."""
     created_at, message_id = after or (None, None)
     rows = await db.fetch(
         f"""
-        SELECT n.id::text, {TEXTS}, {URGENCY}, n.created_at, n.read_at, n.verification_code,
+        SELECT n.id, {TEXTS}, {URGENCY}, n.created_at, n.read_at, n.verification_code,
                a.code AS agency_code, a.name_th AS agency_name_th, a.name_en AS agency_name_en
         FROM notifications n JOIN agencies a ON a.id = n.agency_id {JOIN_CAMPAIGN}
         WHERE n.citizen_id = $1::uuid AND n.deleted_at IS NULL AND n.created_at <= now()
@@ -55,7 +55,7 @@ async def unread_count(db: Db, citizen_id: uuid.UUID) -> int:
     return count
 
 
-async def mark_read(db: Db, citizen_id: uuid.UUID, notification_id: str) -> bool:
+async def mark_read(db: Db, citizen_id: uuid.UUID, notification_id: uuid.UUID) -> bool:
     result: str = await db.execute(
         """
         UPDATE notifications SET read_at = coalesce(read_at, now())
@@ -67,7 +67,7 @@ async def mark_read(db: Db, citizen_id: uuid.UUID, notification_id: str) -> bool
     return result.endswith(" 1")
 
 
-async def delete_notification(db: Db, citizen_id: uuid.UUID, notification_id: str) -> bool:
+async def delete_notification(db: Db, citizen_id: uuid.UUID, notification_id: uuid.UUID) -> bool:
     result: str = await db.execute(
         """
         UPDATE notifications SET deleted_at = now()
@@ -79,7 +79,7 @@ async def delete_notification(db: Db, citizen_id: uuid.UUID, notification_id: st
     return result.endswith(" 1")
 
 
-async def restore_notification(db: Db, citizen_id: uuid.UUID, notification_id: str) -> bool:
+async def restore_notification(db: Db, citizen_id: uuid.UUID, notification_id: uuid.UUID) -> bool:
     """Undoes a delete: the message is back in its place in the inbox (deleting only hides it)."""
     result: str = await db.execute(
         """

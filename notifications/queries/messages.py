@@ -17,7 +17,7 @@ from notifications.schemas import NO_DEVICES, NotificationStatus
 class Earlier(msgspec.Struct, frozen=True):
     """A message or campaign sent before under the same idempotency key."""
 
-    id: str
+    id: uuid.UUID
     request_hash: bytes
 
 
@@ -34,7 +34,7 @@ class NewMessage(msgspec.Struct, kw_only=True, frozen=True):
     ttl_seconds: int
     idempotency_key: str
     request_hash: bytes
-    campaign_id: str | None = None
+    campaign_id: uuid.UUID | None = None
     created_at: dt.datetime | None = None
     """When it appears in the inbox; now when None."""
     held_for: bytes | None = None
@@ -55,7 +55,7 @@ class ToRelease(msgspec.Struct, kw_only=True, frozen=True):
 class StatusEvent(msgspec.Struct, kw_only=True, frozen=True):
     """The body of a ``notification.status`` webhook event (after its ``event`` name)."""
 
-    notification_id: str
+    notification_id: uuid.UUID
     idempotency_key: str
     status: str
     status_reason: str | None
@@ -77,10 +77,10 @@ async def notification_by_key(db: Db, agency_id: int, national_id_hash: bytes, k
     """The agency's message with this key to this national ID, held or the citizen's."""
     row = await db.fetchrow(
         """
-        SELECT id::text, request_hash FROM notifications
+        SELECT id, request_hash FROM notifications
         WHERE held_for = $2 AND agency_id = $1 AND idempotency_key = $3
         UNION ALL
-        SELECT n.id::text, n.request_hash FROM citizens c JOIN notifications n ON n.citizen_id = c.id
+        SELECT n.id, n.request_hash FROM citizens c JOIN notifications n ON n.citizen_id = c.id
         WHERE c.national_id_hash = $2 AND n.agency_id = $1 AND n.idempotency_key = $3
         LIMIT 1
         """,
@@ -145,9 +145,9 @@ def _notification_values(message: NewMessage) -> tuple[object, ...]:
     )
 
 
-async def insert_notification(connection: Connection, message: NewMessage) -> str:
-    notification_id: str = await connection.fetchval(
-        f"WITH inserted AS ({_INSERT_NOTIFICATION}) SELECT id::text FROM inserted",  # noqa: S608
+async def insert_notification(connection: Connection, message: NewMessage) -> uuid.UUID:
+    notification_id: uuid.UUID = await connection.fetchval(
+        f"WITH inserted AS ({_INSERT_NOTIFICATION}) SELECT id FROM inserted",  # noqa: S608
         *_notification_values(message),
     )
     return notification_id
@@ -155,13 +155,13 @@ async def insert_notification(connection: Connection, message: NewMessage) -> st
 
 async def insert_notification_to_route(
     connection: Connection, message: NewMessage
-) -> tuple[str, PreferencesRow | None]:
+) -> tuple[uuid.UUID, PreferencesRow | None]:
     """``insert_notification`` for a citizen's message routed at once, with the citizen's preferences
     read in the same round trip."""
     row = await connection.fetchrow(
         f"""
         WITH inserted AS ({_INSERT_NOTIFICATION})
-        SELECT inserted.id::text, {_PREFERENCES_OF_P}, p.citizen_id IS NOT NULL AS has_preferences
+        SELECT inserted.id, {_PREFERENCES_OF_P}, p.citizen_id IS NOT NULL AS has_preferences
         FROM inserted LEFT JOIN notification_preferences p ON p.citizen_id = $1::uuid
         """,  # noqa: S608
         *_notification_values(message),
@@ -176,7 +176,9 @@ async def insert_notification_to_route(
     return row["id"], preferences
 
 
-async def set_notification_status(db: Db, notification_id: str, status: str, reason: str | None) -> None:
+async def set_notification_status(
+    db: Db, notification_id: uuid.UUID, status: str, reason: str | None
+) -> None:
     await db.execute(
         "UPDATE notifications SET status = $2, status_reason = $3 WHERE id = $1::uuid",
         notification_id,
@@ -185,7 +187,9 @@ async def set_notification_status(db: Db, notification_id: str, status: str, rea
     )
 
 
-async def set_statuses(connection: Connection, notification_ids: list[str], status: str, reason: str) -> None:
+async def set_statuses(
+    connection: Connection, notification_ids: list[uuid.UUID], status: str, reason: str
+) -> None:
     await connection.execute(
         "UPDATE notifications SET status = $2, status_reason = $3 WHERE id = ANY($1::uuid[])",
         notification_ids,
@@ -194,7 +198,9 @@ async def set_statuses(connection: Connection, notification_ids: list[str], stat
     )
 
 
-async def create_deliveries_for(connection: Connection, notification_ids: list[str]) -> list[tuple[int, str]]:
+async def create_deliveries_for(
+    connection: Connection, notification_ids: list[uuid.UUID]
+) -> list[tuple[int, uuid.UUID]]:
     """A delivery per device of each message's citizen; returns (delivery id, notification id)."""
     rows = await connection.fetch(
         """
@@ -202,7 +208,7 @@ async def create_deliveries_for(connection: Connection, notification_ids: list[s
         SELECT n.id, s.id, substring(s.endpoint FROM '^[a-z]+://[^/]+')
         FROM notifications n JOIN push_subscriptions s ON s.citizen_id = n.citizen_id
         WHERE n.id = ANY($1::uuid[])
-        RETURNING id, notification_id::text
+        RETURNING id, notification_id
         """,
         notification_ids,
     )
@@ -210,7 +216,7 @@ async def create_deliveries_for(connection: Connection, notification_ids: list[s
 
 
 async def route_to_devices(
-    connection: Connection, notification_id: str, status: str, reason: str | None
+    connection: Connection, notification_id: uuid.UUID, status: str, reason: str | None
 ) -> list[int]:
     """One statement: a delivery per device of the message's citizen, and the message's status, ``status``
     and ``reason`` when there are devices, else permanent-failure for want of any (``NO_DEVICES``).
@@ -241,10 +247,12 @@ async def route_to_devices(
     return [row["id"] for row in rows]
 
 
-async def notification_status(db: Db, agency_id: int, notification_id: str) -> NotificationStatus | None:
+async def notification_status(
+    db: Db, agency_id: int, notification_id: uuid.UUID
+) -> NotificationStatus | None:
     row = await db.fetchrow(
         """
-        SELECT n.id::text, n.status, n.status_reason, n.created_at,
+        SELECT n.id, n.status, n.status_reason, n.created_at,
                (n.status = 'permanent-failure' AND n.status_reason IS NOT DISTINCT FROM $3) AS inbox_only,
                coalesce(json_agg(json_build_object('status', d.status, 'origin', d.endpoint_origin))
                         FILTER (WHERE d.id IS NOT NULL), '[]') AS deliveries
@@ -259,7 +267,7 @@ async def notification_status(db: Db, agency_id: int, notification_id: str) -> N
     return msgspec.convert(dict(row), NotificationStatus) if row else None
 
 
-async def notification_for_release(db: Db, notification_id: str) -> ToRelease | None:
+async def notification_for_release(db: Db, notification_id: uuid.UUID) -> ToRelease | None:
     row = await db.fetchrow(
         f"""
         SELECT n.citizen_id, n.agency_id, {URGENCY}, coalesce(t.category, '') AS category,
@@ -274,11 +282,11 @@ async def notification_for_release(db: Db, notification_id: str) -> ToRelease | 
     return msgspec.convert(dict(row), ToRelease) if row else None
 
 
-async def status_event(db: Db, notification_id: str) -> tuple[int, StatusEvent] | None:
+async def status_event(db: Db, notification_id: uuid.UUID) -> tuple[int, StatusEvent] | None:
     """(the sending agency, the event) for a message's status webhook."""
     row = await db.fetchrow(
         """
-        SELECT n.id::text AS notification_id, n.agency_id, n.idempotency_key, n.status, n.status_reason,
+        SELECT n.id AS notification_id, n.agency_id, n.idempotency_key, n.status, n.status_reason,
                n.created_at, count(d.id) FILTER (WHERE d.status = 'delivered') AS devices_delivered,
                count(d.id) AS devices
         FROM notifications n LEFT JOIN notification_deliveries d ON d.notification_id = n.id
@@ -312,7 +320,7 @@ async def still_eligible(
     return msgspec.convert(dict(row), EligibleState) if row else None
 
 
-async def notification_owner(db: Db, notification_id: str) -> uuid.UUID | None:
+async def notification_owner(db: Db, notification_id: uuid.UUID) -> uuid.UUID | None:
     citizen_id: uuid.UUID | None = await db.fetchval(
         "SELECT citizen_id FROM notifications WHERE id = $1::uuid", notification_id
     )

@@ -16,7 +16,7 @@ from notifications.schemas import Attempt
 class FoundRow(msgspec.Struct, kw_only=True, frozen=True):
     """A message found, with its citizen's national ID as stored (sealed)."""
 
-    id: str
+    id: uuid.UUID
     citizen_id: uuid.UUID
     national_id_key_id: str
     national_id_ciphertext: bytes
@@ -34,7 +34,7 @@ class FoundRow(msgspec.Struct, kw_only=True, frozen=True):
 
 
 class DeviceRow(msgspec.Struct, kw_only=True, frozen=True):
-    id: str
+    id: uuid.UUID
     push_service: str
     user_agent: str
     created_at: dt.datetime
@@ -44,7 +44,7 @@ class DeviceRow(msgspec.Struct, kw_only=True, frozen=True):
 
 
 class MessageRow(msgspec.Struct, kw_only=True, frozen=True):
-    id: str
+    id: uuid.UUID
     agency_id: int
     agency_name_th: str
     agency_name_en: str
@@ -63,9 +63,9 @@ class MessageRow(msgspec.Struct, kw_only=True, frozen=True):
 class DeliveryRow(msgspec.Struct, kw_only=True, frozen=True):
     """A delivery with one of its attempts (``attempt`` None when it has had none yet)."""
 
-    notification_id: str
+    notification_id: uuid.UUID
     delivery_id: int
-    subscription_id: str | None
+    subscription_id: uuid.UUID | None
     endpoint_origin: str
     delivery_status: str
     updated_at: dt.datetime
@@ -76,7 +76,7 @@ async def support_search(
     db: Db,
     *,
     citizen_id: uuid.UUID | None,
-    notification_id: str | None,
+    notification_id: uuid.UUID | None,
     agency_id: int | None,
     status: str | None,
     since: dt.datetime | None,
@@ -98,7 +98,7 @@ async def support_search(
     where = " AND ".join(condition.format(n) for n, (condition, _) in enumerate(given, start=1)) or "true"
     rows = await db.fetch(
         f"""
-        SELECT n.id::text, n.citizen_id, c.national_id_key_id, c.national_id_ciphertext,
+        SELECT n.id, n.citizen_id, c.national_id_key_id, c.national_id_ciphertext,
                n.agency_id, a.name_th AS agency_name_th, a.name_en AS agency_name_en, {TITLES},
                {URGENCY}, n.status, n.status_reason,
                n.created_at, n.read_at, n.deleted_at IS NOT NULL AS deleted_by_citizen
@@ -118,7 +118,7 @@ async def support_search(
 async def devices_for_support(db: Db, citizen_id: uuid.UUID) -> list[DeviceRow]:
     rows = await db.fetch(
         """
-        SELECT id::text, substring(endpoint FROM '^[a-z]+://[^/]+') AS push_service, user_agent, created_at,
+        SELECT id, substring(endpoint FROM '^[a-z]+://[^/]+') AS push_service, user_agent, created_at,
                last_success_at, last_failure_at, last_failure_reason
         FROM push_subscriptions WHERE citizen_id = $1::uuid ORDER BY created_at
         """,
@@ -130,7 +130,7 @@ async def devices_for_support(db: Db, citizen_id: uuid.UUID) -> list[DeviceRow]:
 async def messages_for_support(db: Db, citizen_id: uuid.UUID, limit: int) -> list[MessageRow]:
     rows = await db.fetch(
         f"""
-        SELECT n.id::text, n.agency_id, a.name_th AS agency_name_th, a.name_en AS agency_name_en,
+        SELECT n.id, n.agency_id, a.name_th AS agency_name_th, a.name_en AS agency_name_en,
                {TITLES}, {BODIES}, {URGENCY}, n.status, n.status_reason, n.created_at, n.read_at,
                n.deleted_at IS NOT NULL AS deleted_by_citizen
         FROM notifications n JOIN agencies a ON a.id = n.agency_id {JOIN_CAMPAIGN}
@@ -144,11 +144,11 @@ async def messages_for_support(db: Db, citizen_id: uuid.UUID, limit: int) -> lis
     return [msgspec.convert(dict(row), MessageRow) for row in rows]
 
 
-async def attempts_for_support(db: Db, notification_ids: list[str]) -> list[DeliveryRow]:
+async def attempts_for_support(db: Db, notification_ids: list[uuid.UUID]) -> list[DeliveryRow]:
     """Each delivery of these messages with its attempts (a delivery with none yet has one row of nulls)."""
     rows = await db.fetch(
         """
-        SELECT d.notification_id::text, d.id AS delivery_id, d.subscription_id::text, d.endpoint_origin,
+        SELECT d.notification_id, d.id AS delivery_id, d.subscription_id, d.endpoint_origin,
                d.status AS delivery_status, d.updated_at, t.attempt, t.status_code, t.outcome, t.reason, t.at
         FROM notification_deliveries d
         LEFT JOIN delivery_attempts t ON t.delivery_id = d.id

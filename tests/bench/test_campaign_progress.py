@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import statistics
 import time
+import uuid
 from collections.abc import Awaitable, Callable
 from functools import partial
 
@@ -41,7 +42,7 @@ COUNTED = """
 """
 
 
-async def _recipients(pool: Pool, agency_id: int, campaign_id: str, count: int) -> float:
+async def _recipients(pool: Pool, agency_id: int, campaign_id: uuid.UUID, count: int) -> float:
     """Seconds to insert ``count`` of the campaign's messages, in parts as expansion chunks would be."""
     started = time.perf_counter()
     for first in range(0, count, PART):

@@ -9,6 +9,7 @@ a campaign ran at a sixth of its speed; past ~150 M rows one removal outlasted t
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Awaitable, Callable
 
 from litestar import Litestar
@@ -24,7 +25,7 @@ DEVICES = 200
 
 
 async def _per_device(
-    pool: Pool, ids: list[str], step: Callable[[Connection, list[str]], Awaitable[None]]
+    pool: Pool, ids: list[uuid.UUID], step: Callable[[Connection, list[uuid.UUID]], Awaitable[None]]
 ) -> float:
     """Mean seconds per device, each in its own transaction as a delivery batch's bookkeeping is."""
     started = time.perf_counter()

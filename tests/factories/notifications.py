@@ -121,7 +121,7 @@ class DeliveryRecord(msgspec.Struct, frozen=True, kw_only=True):
 
 
 async def make_delivery(
-    db: Db, notification_id: str, device: SubscriptionRow, *, status: Status = "created"
+    db: Db, notification_id: Id, device: SubscriptionRow, *, status: Status = "created"
 ) -> DeliveryRecord:
     """One delivery of the message to this device."""
     row = await db.fetchrow(

@@ -17,7 +17,7 @@ from notifications.schemas import NO_DEVICES
 from tests.factories import make_agency, make_campaign, make_citizen, make_template
 
 
-async def _recounted(resources: Resources, campaign_id: str) -> tuple[dict[str, int], int]:
+async def _recounted(resources: Resources, campaign_id: uuid.UUID) -> tuple[dict[str, int], int]:
     rows = await resources.pool.fetch(
         "SELECT status, count(*) AS n FROM notifications WHERE campaign_id = $1::uuid GROUP BY status",
         campaign_id,
@@ -51,7 +51,7 @@ async def test_the_counters_follow_every_status_change_and_ignore_everything_els
     ids = [notification_id for notification_id, _ in inserted]
 
     # Moved on by several connections at once (as delivery workers do), one message twice.
-    async def move(notification_id: str, status: str) -> None:
+    async def move(notification_id: uuid.UUID, status: str) -> None:
         async with pool.acquire() as connection:
             await set_notification_status(connection, notification_id, status, None)
 

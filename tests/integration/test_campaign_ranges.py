@@ -61,7 +61,7 @@ async def _expand_shuffled(resources: Resources) -> int:
     return ran
 
 
-async def _campaign(resources: Resources, agency_id: int, audience: Audience) -> str:
+async def _campaign(resources: Resources, agency_id: int, audience: Audience) -> uuid.UUID:
     template = await make_template(resources.pool, agency_id)
     campaign_id, created = await start_campaign(
         resources.pool,
@@ -75,14 +75,14 @@ async def _campaign(resources: Resources, agency_id: int, audience: Audience) ->
     return campaign_id
 
 
-async def _recipients(resources: Resources, campaign_id: str) -> list[str]:
+async def _recipients(resources: Resources, campaign_id: uuid.UUID) -> list[str]:
     rows = await resources.pool.fetch(
         "SELECT citizen_id::text FROM notifications WHERE campaign_id = $1::uuid", campaign_id
     )
     return [row["citizen_id"] for row in rows]
 
 
-async def _status(resources: Resources, campaign_id: str) -> tuple[str, int]:
+async def _status(resources: Resources, campaign_id: uuid.UUID) -> tuple[str, int]:
     row = await resources.pool.fetchrow(
         "SELECT status, recipients FROM notification_campaigns WHERE id = $1::uuid", campaign_id
     )

@@ -112,7 +112,7 @@ async def test_messages_devices_deliveries_and_campaigns(app: Litestar, resource
     assert sent.deliveries == [{"status": "delivered", "origin": "https://push.example.org"}]
     queued = await make_notification(resources.pool, citizen_id, agency_id)
     delivery = await make_delivery(resources.pool, queued.id, device, status="temporary-failure")
-    assert (delivery.notification_id, delivery.subscription_id) == (queued.id, device.id)
+    assert (delivery.notification_id, delivery.subscription_id) == (str(queued.id), str(device.id))
     held_for = identity.cipher.lookup_hash(valid_national_id(42))
     held = await make_notification(resources.pool, None, agency_id, held_for=held_for)
     assert held.status == "created"

@@ -5,6 +5,7 @@ creation time; recent messages stay whole, and an agency's webhook log may still
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from litestar import Litestar
 
@@ -15,7 +16,7 @@ from tests.factories import make_agency, make_citizen
 from tests.factories.notifications import make_device, make_notification
 
 
-async def _attempt(resources: Resources, notification_id: str, at: dt.datetime) -> None:
+async def _attempt(resources: Resources, notification_id: uuid.UUID, at: dt.datetime) -> None:
     await resources.pool.execute(
         """
         INSERT INTO delivery_attempts (delivery_id, attempt, status_code, outcome, reason, at)
@@ -80,16 +81,13 @@ async def test_messages_past_the_period_go_with_their_deliveries_and_attempts_an
         GROUP BY n.id ORDER BY n.created_at
         """
     )
-    assert [tuple(row) for row in remaining] == [(kept[0].id, 1, 1), (kept[1].id, 1, 1)]
+    assert [tuple(row) for row in remaining] == [(str(kept[0].id), 1, 1), (str(kept[1].id), 1, 1)]
     assert await pool.fetchval("SELECT count(*) FROM notification_deliveries") == 2
     assert await pool.fetchval("SELECT count(*) FROM delivery_attempts") == 2
     # The agency's log of its webhook calls keeps its own period (WEBHOOK_DELIVERY_RETENTION_DAYS).
-    assert (
-        await pool.fetchval(
-            "SELECT notification_id::text FROM webhook_deliveries WHERE agency_id = $1", agency_id
-        )
-        == old.id
-    )
+    assert await pool.fetchval(
+        "SELECT notification_id::text FROM webhook_deliveries WHERE agency_id = $1", agency_id
+    ) == str(old.id)
     # A second run finds nothing more to delete.
     await maintain_partitions({"resources": resources})
     assert await pool.fetchval("SELECT count(*) FROM notifications") == 2

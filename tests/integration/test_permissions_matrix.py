@@ -1477,7 +1477,7 @@ class World:
             auth="A" * 22,
             user_agent="demo",
         )
-        return row.id
+        return str(row.id)
 
     async def _demo_idp_client_id(self) -> str:
         return demo_client_credentials(self.apps.demo_settings)[0]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import uuid
 from pathlib import Path
 
 from notifications.delivery import RETRY_DELAYS, PushResult, _outcome
@@ -22,7 +23,7 @@ SAMPLES = Path(__file__).parents[2] / "pwa" / "src" / "console" / "reasons.sampl
 
 def _row(attempts_made: int = 0) -> ToPush:
     return ToPush(
-        id=1, notification_id="00000000-0000-0000-0000-000000000001", subscription_id=None,
+        id=1, notification_id=uuid.UUID("00000000-0000-0000-0000-000000000001"), subscription_id=None,
         endpoint=None, p256dh=None, auth=None, title_th="ก", title_en="a", body_th=None, body_en=None,
         url=None, urgency="normal", ttl_seconds=60, attempts_made=attempts_made, verification_code=None,
     )  # fmt: skip

@@ -3095,6 +3095,7 @@ export interface components {
         };
         /** CampaignProgress */
         CampaignProgress: {
+            /** Format: uuid */
             id: string;
             status: string;
             recipients: number;
@@ -3383,6 +3384,7 @@ export interface components {
         };
         /** DemoDevice */
         DemoDevice: {
+            /** Format: uuid */
             subscription_id: string;
             endpoint: string;
         };
@@ -3394,6 +3396,7 @@ export interface components {
         };
         /** Device */
         Device: {
+            /** Format: uuid */
             id: string;
             push_service: string;
             user_agent: string;
@@ -3406,6 +3409,7 @@ export interface components {
         };
         /** DeviceView */
         DeviceView: {
+            /** Format: uuid */
             id: string;
             push_service: string;
             user_agent: string;
@@ -3615,6 +3619,7 @@ export interface components {
         };
         /** Found */
         Found: {
+            /** Format: uuid */
             id: string;
             /** Format: uuid */
             citizen_id: string;
@@ -3644,6 +3649,7 @@ export interface components {
         };
         /** InboxItem */
         InboxItem: {
+            /** Format: uuid */
             id: string;
             agency_code: string;
             agency_name_th: string;
@@ -3706,6 +3712,7 @@ export interface components {
         };
         /** Message */
         Message: {
+            /** Format: uuid */
             id: string;
             agency_id: number;
             agency_name_th: string;
@@ -4027,6 +4034,7 @@ export interface components {
         };
         /** NotificationStatus */
         NotificationStatus: {
+            /** Format: uuid */
             id: string;
             status: string;
             status_reason: string | null;
@@ -4356,6 +4364,7 @@ export interface components {
         };
         /** Resent */
         Resent: {
+            /** Format: uuid */
             notification_id: string;
             deliveries: number;
         };
