@@ -73,7 +73,7 @@ async def grantor_and_delegate(
     grant = await make_delegation(resources.pool, grantor_id=ids[0], delegate_id=ids[1], scopes=scopes)
     return {
         "somchai": somchai, "suda": suda, "somchai_id": ids[0], "suda_id": ids[1], "bill": str(bill.id),
-        "message": message.id, "grant": str(grant.id), "as_him": {"X-Acting-For": str(grant.id)},
+        "message": str(message.id), "grant": str(grant.id), "as_him": {"X-Acting-For": str(grant.id)},
     }  # fmt: skip
 
 
