@@ -54,7 +54,7 @@ async def send_from_platform(
     # Two writers of one key at once would meet the table's UNIQUE (agency, citizen, key) and roll
     # back one of them: never a double.
     if await connection.fetchval(
-        "SELECT 1 FROM notifications WHERE agency_id = $1 AND citizen_id = $2::uuid AND idempotency_key = $3",
+        "SELECT 1 FROM notifications WHERE agency_id = $1 AND citizen_id = $2 AND idempotency_key = $3",
         sender_id,
         citizen_id,
         idempotency_key,

@@ -34,7 +34,7 @@ async def insert_bill(connection: Connection, bill: BillRecord) -> uuid.UUID | N
         INSERT INTO bills (agency_id, national_id_hash, amount_satang, due_date, biller_id, ref1, ref2,
                            description_th, description_en, idempotency_key, request_hash,
                            issued_by_client, issued_by)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::uuid)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
         ON CONFLICT (agency_id, idempotency_key) DO NOTHING
         RETURNING id
         """,
@@ -78,7 +78,7 @@ async def bills_references_taken(db: Db, biller_id: str, ref1: str, ref2: str | 
 
 async def bill(db: Db, bill_id: uuid.UUID) -> BillView | None:
     row = await db.fetchrow(
-        f"SELECT {_BILL_COLUMNS} FROM bills b JOIN agencies a ON a.id = b.agency_id WHERE b.id = $1::uuid",  # noqa: S608
+        f"SELECT {_BILL_COLUMNS} FROM bills b JOIN agencies a ON a.id = b.agency_id WHERE b.id = $1",  # noqa: S608
         bill_id,
     )
     return msgspec.convert(dict(row), BillView) if row else None
@@ -89,7 +89,7 @@ async def bill_of(db: Db, bill_id: uuid.UUID, national_id_hash: bytes) -> BillVi
     is simply not there."""
     row = await db.fetchrow(
         f"SELECT {_BILL_COLUMNS} FROM bills b JOIN agencies a ON a.id = b.agency_id "  # noqa: S608
-        "WHERE b.id = $1::uuid AND b.national_id_hash = $2",
+        "WHERE b.id = $1 AND b.national_id_hash = $2",
         bill_id,
         national_id_hash,
     )
@@ -137,7 +137,7 @@ async def delegate_name(db: Db, delegation_id: uuid.UUID) -> tuple[str, str]:
     """The name (Thai, English) of the delegate of a grant, for the receipt message."""
     row = await db.fetchrow(
         "SELECT c.name_th, c.name_en FROM delegations d JOIN citizens c ON c.id = d.delegate_id"
-        " WHERE d.id = $1::uuid",
+        " WHERE d.id = $1",
         delegation_id,
     )
     th, en = (row["name_th"], row["name_en"]) if row else (None, None)
@@ -151,7 +151,7 @@ def _payment(row: Any) -> PaymentRow | None:
 async def payment_by_idempotency_key(db: Db, citizen_id: uuid.UUID, key: str) -> PaymentRow | None:
     return _payment(
         await db.fetchrow(
-            f"SELECT {_PAYMENT_COLUMNS} FROM payments WHERE citizen_id = $1::uuid AND idempotency_key = $2",  # noqa: S608
+            f"SELECT {_PAYMENT_COLUMNS} FROM payments WHERE citizen_id = $1 AND idempotency_key = $2",  # noqa: S608
             citizen_id,
             key,
         )
@@ -163,7 +163,7 @@ async def live_payment_for_bill(db: Db, bill_id: uuid.UUID) -> PaymentRow | None
         await db.fetchrow(
             f"""
             SELECT {_PAYMENT_COLUMNS} FROM payments
-            WHERE bill_id = $1::uuid AND state IN ('created', 'pending') AND expires_at > now()
+            WHERE bill_id = $1 AND state IN ('created', 'pending') AND expires_at > now()
             """,  # noqa: S608
             bill_id,
         )
@@ -186,7 +186,7 @@ async def insert_payment(
             f"""
             INSERT INTO payments (bill_id, citizen_id, amount_satang, state, qr_payload, idempotency_key,
                                   expires_at, delegation_id)
-            VALUES ($1::uuid, $2::uuid, $3, 'pending', $4, $5, $6, $7::uuid)
+            VALUES ($1, $2, $3, 'pending', $4, $5, $6, $7)
             RETURNING {_PAYMENT_COLUMNS}
             """,  # noqa: S608
             bill_id,
@@ -204,14 +204,14 @@ async def insert_payment(
 
 async def payment(db: Db, payment_id: uuid.UUID) -> PaymentRow | None:
     return _payment(
-        await db.fetchrow(f"SELECT {_PAYMENT_COLUMNS} FROM payments WHERE id = $1::uuid", payment_id)  # noqa: S608
+        await db.fetchrow(f"SELECT {_PAYMENT_COLUMNS} FROM payments WHERE id = $1", payment_id)  # noqa: S608
     )
 
 
 async def payment_locked(connection: Connection, payment_id: uuid.UUID) -> PaymentRow | None:
     return _payment(
         await connection.fetchrow(
-            f"SELECT {_PAYMENT_COLUMNS} FROM payments WHERE id = $1::uuid FOR UPDATE",  # noqa: S608
+            f"SELECT {_PAYMENT_COLUMNS} FROM payments WHERE id = $1 FOR UPDATE",  # noqa: S608
             payment_id,
         )
     )
@@ -220,7 +220,7 @@ async def payment_locked(connection: Connection, payment_id: uuid.UUID) -> Payme
 async def latest_payment_for_bill(connection: Connection, bill_id: uuid.UUID) -> PaymentRow | None:
     return _payment(
         await connection.fetchrow(
-            f"SELECT {_PAYMENT_COLUMNS} FROM payments WHERE bill_id = $1::uuid "  # noqa: S608
+            f"SELECT {_PAYMENT_COLUMNS} FROM payments WHERE bill_id = $1 "  # noqa: S608
             "ORDER BY created_at DESC LIMIT 1 FOR UPDATE",
             bill_id,
         )
@@ -238,7 +238,7 @@ async def add_event(
     await connection.execute(
         """
         INSERT INTO payment_events (payment_id, from_state, to_state, source, detail)
-        VALUES ($1::uuid, $2, $3, $4, $5)
+        VALUES ($1, $2, $3, $4, $5)
         """,
         payment_id,
         from_state,
@@ -256,7 +256,7 @@ async def expire_payments(connection: Connection, bill_id: uuid.UUID | None = No
         WHERE id IN (
             SELECT id FROM payments
             WHERE state IN ('created', 'pending') AND expires_at <= now()
-              AND ($1::uuid IS NULL OR bill_id = $1::uuid)
+              AND ($1::uuid IS NULL OR bill_id = $1)
             ORDER BY expires_at LIMIT 1000 FOR UPDATE SKIP LOCKED
         )
         RETURNING id
@@ -274,7 +274,7 @@ async def paid_bill_event(db: Db, payment_id: uuid.UUID) -> PaidBillEvent | None
                b.ref1, b.ref2, p.amount_satang, p.completed_at AS paid_at, r.number AS receipt_number,
                r.bank, r.bank_reference, p.delegation_id
         FROM payments p JOIN bills b ON b.id = p.bill_id JOIN receipts r ON r.payment_id = p.id
-        WHERE p.id = $1::uuid AND p.state = 'success'
+        WHERE p.id = $1 AND p.state = 'success'
         """,
         payment_id,
     )
@@ -314,14 +314,14 @@ async def receipt_by_code(db: Db, code: str) -> ReceiptRow | None:
 
 
 async def receipt_for_payment(db: Db, payment_id: uuid.UUID) -> ReceiptRow | None:
-    row = await db.fetchrow(f"{_RECEIPTS} WHERE r.payment_id = $1::uuid", payment_id)
+    row = await db.fetchrow(f"{_RECEIPTS} WHERE r.payment_id = $1", payment_id)
     return msgspec.convert(dict(row), ReceiptRow) if row else None
 
 
 async def receipt_of(db: Db, receipt_id: uuid.UUID, national_id_hash: bytes) -> ReceiptRow | None:
     """The receipt if its bill is this person's; another citizen's receipt is simply not there."""
     row = await db.fetchrow(
-        f"{_RECEIPTS} WHERE r.id = $1::uuid AND b.national_id_hash = $2",
+        f"{_RECEIPTS} WHERE r.id = $1 AND b.national_id_hash = $2",
         receipt_id,
         national_id_hash,
     )
@@ -342,7 +342,7 @@ async def assign_biller(db: Db, biller_id: str, agency_id: int, assigned_by: uui
     """False when the biller ID already belongs to another agency."""
     owner: int | None = await db.fetchval(
         """
-        INSERT INTO agency_billers (biller_id, agency_id, assigned_by) VALUES ($1, $2, $3::uuid)
+        INSERT INTO agency_billers (biller_id, agency_id, assigned_by) VALUES ($1, $2, $3)
         ON CONFLICT (biller_id) DO UPDATE SET biller_id = EXCLUDED.biller_id
         RETURNING agency_id
         """,
@@ -366,18 +366,18 @@ async def agency_biller_ids(db: Db, agency_id: int) -> list[str]:
 async def agency_bill_status_locked(connection: Connection, agency_id: int, bill_id: uuid.UUID) -> str | None:
     """The bill's status, its row locked (a bank callback for it waits); None if not this agency's."""
     status: str | None = await connection.fetchval(
-        "SELECT status FROM bills WHERE id = $1::uuid AND agency_id = $2 FOR UPDATE", bill_id, agency_id
+        "SELECT status FROM bills WHERE id = $1 AND agency_id = $2 FOR UPDATE", bill_id, agency_id
     )
     return status
 
 
 async def cancel_bill(connection: Connection, bill_id: uuid.UUID) -> list[tuple[uuid.UUID, str]]:
     """The bill cancelled, and its live payments (a QR on a phone) with it: (payment id, state before)."""
-    await connection.execute("UPDATE bills SET status = 'cancelled' WHERE id = $1::uuid", bill_id)
+    await connection.execute("UPDATE bills SET status = 'cancelled' WHERE id = $1", bill_id)
     rows = await connection.fetch(
         """
         WITH live AS (
-            SELECT id, state FROM payments WHERE bill_id = $1::uuid AND state IN ('created', 'pending')
+            SELECT id, state FROM payments WHERE bill_id = $1 AND state IN ('created', 'pending')
             FOR UPDATE
         )
         UPDATE payments p SET state = 'cancelled', completed_at = now() FROM live

@@ -99,7 +99,7 @@ _LOCKED_BILL_COLUMNS = "id, agency_id, amount_satang, status, description_th, de
 async def bill_of_payment_locked(connection: Connection, payment_id: uuid.UUID) -> LockedBill | None:
     row = await connection.fetchrow(
         f"SELECT {_LOCKED_BILL_COLUMNS} FROM bills "  # noqa: S608
-        "WHERE id = (SELECT bill_id FROM payments WHERE id = $1::uuid) FOR UPDATE",
+        "WHERE id = (SELECT bill_id FROM payments WHERE id = $1) FOR UPDATE",
         payment_id,
     )
     return msgspec.convert(dict(row), LockedBill) if row else None
@@ -110,11 +110,11 @@ async def complete_payment(
 ) -> None:
     """The amount is what the bank paid: support staff may accept a different one."""
     await connection.execute(
-        "UPDATE payments SET state = 'success', completed_at = now(), amount_satang = $2 WHERE id = $1::uuid",
+        "UPDATE payments SET state = 'success', completed_at = now(), amount_satang = $2 WHERE id = $1",
         payment_id,
         amount_satang,
     )
-    await connection.execute("UPDATE bills SET status = 'paid', paid_at = now() WHERE id = $1::uuid", bill_id)
+    await connection.execute("UPDATE bills SET status = 'paid', paid_at = now() WHERE id = $1", bill_id)
 
 
 async def settle(
@@ -138,24 +138,24 @@ async def settle(
         """
         WITH paid AS (
             UPDATE payments SET state = 'success', completed_at = now(), amount_satang = $2
-            WHERE id = $1::uuid
+            WHERE id = $1
         ), bill AS (
-            UPDATE bills SET status = 'paid', paid_at = now() WHERE id = $3::uuid
+            UPDATE bills SET status = 'paid', paid_at = now() WHERE id = $3
         ), event AS (
             INSERT INTO payment_events (payment_id, from_state, to_state, source, detail)
-            VALUES ($1::uuid, $4, 'success', $5, $6)
+            VALUES ($1, $4, 'success', $5, $6)
         ), receipt AS (
             INSERT INTO receipts (number, payment_id, bill_id, amount_satang, paid_at, bank, bank_reference,
                                   verification_code)
             VALUES ('R' || to_char(now() AT TIME ZONE 'Asia/Bangkok', 'YYYYMMDD') || '-'
                         || lpad(nextval('receipt_numbers')::text, 8, '0'),
-                    $1::uuid, $3::uuid, $2, now(), $7, $8, $9)
+                    $1, $3, $2, now(), $7, $8, $9)
             RETURNING id, number
         ), task AS (
             INSERT INTO task_outbox (task, payload, run_after, max_attempts)
             VALUES ($10, $11::text::jsonb, now(), $12) RETURNING id
         ), callback AS (
-            UPDATE bank_callbacks SET outcome = 'paid', payment_id = $1::uuid WHERE id = $13
+            UPDATE bank_callbacks SET outcome = 'paid', payment_id = $1 WHERE id = $13
         )
         SELECT receipt.id, receipt.number, task.id AS task_id FROM receipt, task
         """,
@@ -196,9 +196,9 @@ async def insert_exception(
         WITH kept AS (
             INSERT INTO payment_exceptions (kind, bank, callback_id, bill_id, payment_id, amount_satang,
                                             detail)
-            VALUES ($1, $2, $3, $4::uuid, $5::uuid, $6, $7)
+            VALUES ($1, $2, $3, $4, $5, $6, $7)
         )
-        UPDATE bank_callbacks SET payment_id = $5::uuid WHERE id = $8 AND $5::uuid IS NOT NULL
+        UPDATE bank_callbacks SET payment_id = $5 WHERE id = $8 AND $5::uuid IS NOT NULL
         """,
         kind,
         bank,
@@ -227,7 +227,7 @@ async def insert_receipt(
                               verification_code)
         VALUES ('R' || to_char(now() AT TIME ZONE 'Asia/Bangkok', 'YYYYMMDD') || '-'
                     || lpad(nextval('receipt_numbers')::text, 8, '0'),
-                $1::uuid, $2::uuid, $3, now(), $4, $5, $6)
+                $1, $2, $3, now(), $4, $5, $6)
         RETURNING id, number
         """,
         payment_id,

@@ -65,7 +65,7 @@ _AGENCY_BILLS_OF_STATUS = _AGENCY_BILLS.format(status="AND status = $5")
 async def agency_bill_position(db: Db, agency_id: int, bill_id: uuid.UUID) -> tuple[dt.datetime, str] | None:
     """Where a page cursor (the last bill of the page before) stands; None if not this agency's bill."""
     row = await db.fetchrow(
-        "SELECT created_at, id FROM bills WHERE id = $1::uuid AND agency_id = $2", bill_id, agency_id
+        "SELECT created_at, id FROM bills WHERE id = $1 AND agency_id = $2", bill_id, agency_id
     )
     return (row["created_at"], row["id"]) if row else None
 
@@ -105,7 +105,7 @@ async def refundable(connection: Connection, payment_id: uuid.UUID) -> Refundabl
         """
         SELECT p.id, p.amount_satang, b.agency_id, r.bank
         FROM payments p JOIN bills b ON b.id = p.bill_id JOIN receipts r ON r.payment_id = p.id
-        WHERE p.id = $1::uuid AND p.state = 'success'
+        WHERE p.id = $1 AND p.state = 'success'
         FOR UPDATE OF p
         """,
         payment_id,
@@ -115,7 +115,7 @@ async def refundable(connection: Connection, payment_id: uuid.UUID) -> Refundabl
     refunded: int = await connection.fetchval(
         """
         SELECT coalesce(sum(amount_satang), 0)::bigint FROM refunds
-        WHERE payment_id = $1::uuid AND exception_id IS NULL AND state <> 'error'
+        WHERE payment_id = $1 AND exception_id IS NULL AND state <> 'error'
         """,
         payment_id,
     )
@@ -135,7 +135,7 @@ async def insert_refund(
     refund_id: uuid.UUID = await connection.fetchval(
         """
         INSERT INTO refunds (payment_id, bank, amount_satang, reason, requested_by, requested_by_client)
-        VALUES ($1::uuid, $2, $3, $4, $5::uuid, $6) RETURNING id
+        VALUES ($1, $2, $3, $4, $5, $6) RETURNING id
         """,
         payment_id,
         bank,
@@ -151,7 +151,7 @@ async def set_refund_state(connection: Connection, refund_id: uuid.UUID, state: 
     row = await connection.fetchrow(
         """
         UPDATE refunds SET state = $2, updated_at = now()
-        WHERE id = $1::uuid AND state = 'submitted' RETURNING id, state
+        WHERE id = $1 AND state = 'submitted' RETURNING id, state
         """,
         refund_id,
         state,
@@ -178,7 +178,7 @@ async def agency_refunds(db: Db, agency_id: int) -> list[RefundView]:
 
 async def refund(db: Db, refund_id: uuid.UUID) -> RefundView | None:
     row = await db.fetchrow(
-        f"SELECT {_REFUND_COLUMNS} FROM refunds f WHERE f.id = $1::uuid",  # noqa: S608
+        f"SELECT {_REFUND_COLUMNS} FROM refunds f WHERE f.id = $1",  # noqa: S608
         refund_id,
     )
     return msgspec.convert(dict(row), RefundView) if row else None
@@ -189,7 +189,7 @@ async def refund_event(db: Db, refund_id: uuid.UUID) -> RefundEvent | None:
         f"""
         SELECT {_REFUND_COLUMNS}, b.agency_id, b.id AS bill_id, b.ref1, b.ref2
         FROM refunds f LEFT JOIN payments p ON p.id = f.payment_id LEFT JOIN bills b ON b.id = p.bill_id
-        WHERE f.id = $1::uuid
+        WHERE f.id = $1
         """,  # noqa: S608
         refund_id,
     )
@@ -251,7 +251,7 @@ async def insert_exception_refund(
     refund_id: uuid.UUID = await connection.fetchval(
         """
         INSERT INTO refunds (exception_id, payment_id, bank, amount_satang, reason, requested_by)
-        VALUES ($1, $2::uuid, $3, $4, $5, $6::uuid) RETURNING id
+        VALUES ($1, $2, $3, $4, $5, $6) RETURNING id
         """,
         exception.id, exception.payment_id, exception.bank, exception.amount_satang, reason, requested_by,
     )  # fmt: skip
@@ -264,7 +264,7 @@ async def close_exception(
     await connection.execute(
         """
         UPDATE payment_exceptions
-        SET status = $2, resolved_by = $3::uuid, resolved_at = now(), resolution_note = $4
+        SET status = $2, resolved_by = $3, resolved_at = now(), resolution_note = $4
         WHERE id = $1
         """,
         exception_id,
@@ -285,7 +285,7 @@ async def support_bills(db: Db, citizen_id: uuid.UUID, limit: int) -> list[Suppo
                a.name_en AS agency_name_en, b.biller_id, b.ref1, b.ref2, b.description_th, b.description_en,
                b.amount_satang, b.due_date, b.created_at AS issued_at, b.status, b.paid_at
         FROM bills b JOIN agencies a ON a.id = b.agency_id
-        WHERE b.national_id_hash = (SELECT national_id_hash FROM citizens WHERE id = $1::uuid)
+        WHERE b.national_id_hash = (SELECT national_id_hash FROM citizens WHERE id = $1)
         ORDER BY b.created_at DESC, b.id DESC LIMIT $2
         """,
         citizen_id,
@@ -377,7 +377,7 @@ async def insert_reconciliation(
         """
         INSERT INTO reconciliations (bank, settlement_date, file_name, matched, missing_ours,
                                      missing_bank, amount_differences, imported_by)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8::uuid) RETURNING id
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id
         """,
         bank,
         settlement_date,
@@ -392,7 +392,7 @@ async def insert_reconciliation(
         """
         INSERT INTO reconciliation_items (reconciliation_id, kind, bank_reference, biller_id, ref1, ref2,
                                           bank_amount_satang, our_amount_satang, payment_id)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::uuid)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
         """,
         [(run_id, *msgspec.structs.astuple(item)) for item in items],
     )

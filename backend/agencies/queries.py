@@ -30,7 +30,7 @@ async def set_webhook(
     await db.execute(
         """
         INSERT INTO agency_webhooks (agency_id, url, secret_key_id, secret_ciphertext, updated_by)
-        VALUES ($1, $2, $3, $4, $5::uuid)
+        VALUES ($1, $2, $3, $4, $5)
         ON CONFLICT (agency_id) DO UPDATE SET
             url = EXCLUDED.url,
             secret_key_id = EXCLUDED.secret_key_id,
@@ -70,7 +70,7 @@ async def record_delivery(
         """
         INSERT INTO webhook_deliveries (agency_id, payment_id, notification_id, attempt, status_code, outcome,
                                         detail)
-        VALUES ($1, $2::uuid, $3::uuid, $4, $5, $6, $7)
+        VALUES ($1, $2, $3, $4, $5, $6, $7)
         """,
         agency_id,
         payment_id,

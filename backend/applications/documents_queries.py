@@ -25,7 +25,7 @@ async def insert_document(connection: Connection, new: NewDocumentRow) -> uuid.U
         INSERT INTO documents (citizen_id, agency_id, application_id, title_th, title_en, content_type,
                                size_bytes, sha256, verification_code, issuer_code, issued_at,
                                signing_key_id, signature, issued_by, issued_by_client)
-        VALUES ($1::uuid, $2, $3::uuid, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::uuid, $15)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
         RETURNING id
         """,
         new.citizen_id,
@@ -49,7 +49,7 @@ async def insert_document(connection: Connection, new: NewDocumentRow) -> uuid.U
 
 async def document(db: Db, document_id: uuid.UUID) -> DocumentRow | None:
     row = await db.fetchrow(
-        f"SELECT {_DOCUMENT_COLUMNS} FROM {_DOCUMENT_FROM} WHERE d.id = $1::uuid",  # noqa: S608
+        f"SELECT {_DOCUMENT_COLUMNS} FROM {_DOCUMENT_FROM} WHERE d.id = $1",  # noqa: S608
         document_id,
     )
     return msgspec.convert(dict(row), DocumentRow) if row else None
@@ -66,7 +66,7 @@ async def document_by_code(db: Db, code: str) -> DocumentRow | None:
 async def documents_of_citizen(db: Db, citizen_id: uuid.UUID) -> list[DocumentRow]:
     rows = await db.fetch(
         f"SELECT {_DOCUMENT_COLUMNS} FROM {_DOCUMENT_FROM} "  # noqa: S608
-        "WHERE d.citizen_id = $1::uuid ORDER BY d.issued_at DESC",
+        "WHERE d.citizen_id = $1 ORDER BY d.issued_at DESC",
         citizen_id,
     )
     return [msgspec.convert(dict(row), DocumentRow) for row in rows]
@@ -81,7 +81,7 @@ async def insert_share(
     connection: Connection, document_id: uuid.UUID, token_hash: bytes, expires_at: dt.datetime
 ) -> ShareRow:
     row = await connection.fetchrow(
-        f"""INSERT INTO document_shares (document_id, token_hash, expires_at) VALUES ($1::uuid, $2, $3)
+        f"""INSERT INTO document_shares (document_id, token_hash, expires_at) VALUES ($1, $2, $3)
         RETURNING {_SHARE_COLUMNS}""",  # noqa: S608
         document_id,
         token_hash,
@@ -94,7 +94,7 @@ async def insert_share(
 async def shares(db: Db, document_id: uuid.UUID) -> list[ShareRow]:
     rows = await db.fetch(
         f"SELECT {_SHARE_COLUMNS} FROM document_shares "  # noqa: S608
-        "WHERE document_id = $1::uuid ORDER BY created_at DESC LIMIT 50",
+        "WHERE document_id = $1 ORDER BY created_at DESC LIMIT 50",
         document_id,
     )
     return [msgspec.convert(dict(row), ShareRow) for row in rows]
@@ -105,7 +105,7 @@ async def revoke_share(db: Db, document_id: uuid.UUID, share_id: uuid.UUID) -> b
         await db.fetchval(
             """
             UPDATE document_shares SET revoked_at = now()
-            WHERE document_id = $1::uuid AND id = $2::uuid AND revoked_at IS NULL AND opened_at IS NULL
+            WHERE document_id = $1 AND id = $2 AND revoked_at IS NULL AND opened_at IS NULL
             RETURNING 1
             """,
             document_id,
@@ -130,7 +130,7 @@ async def open_share(
         await connection.fetchval(
             """
             UPDATE document_shares SET opened_at = now(), view_token_hash = $2, view_expires_at = $3
-            WHERE id = $1::uuid AND opened_at IS NULL AND revoked_at IS NULL AND expires_at > now()
+            WHERE id = $1 AND opened_at IS NULL AND revoked_at IS NULL AND expires_at > now()
             RETURNING 1
             """,
             share_id,

@@ -22,7 +22,7 @@ async def insert_file(
     row = await connection.fetchrow(
         f"""
         INSERT INTO application_files (application_id, field, file_name, content_type, size_bytes, sha256)
-        VALUES ($1::uuid, $2, $3, $4, $5, $6) RETURNING {_FILE_COLUMNS}
+        VALUES ($1, $2, $3, $4, $5, $6) RETURNING {_FILE_COLUMNS}
         """,  # noqa: S608
         application_id,
         field,
@@ -38,7 +38,7 @@ async def insert_file(
 async def files(db: Db, application_id: uuid.UUID) -> list[FileView]:
     rows = await db.fetch(
         f"SELECT {_FILE_COLUMNS} FROM application_files "  # noqa: S608
-        "WHERE application_id = $1::uuid AND removed_at IS NULL ORDER BY uploaded_at",
+        "WHERE application_id = $1 AND removed_at IS NULL ORDER BY uploaded_at",
         application_id,
     )
     return [msgspec.convert(dict(row), FileView) for row in rows]
@@ -47,7 +47,7 @@ async def files(db: Db, application_id: uuid.UUID) -> list[FileView]:
 async def file(db: Db, application_id: uuid.UUID, file_id: uuid.UUID) -> FileView | None:
     row = await db.fetchrow(
         f"SELECT {_FILE_COLUMNS} FROM application_files "  # noqa: S608
-        "WHERE application_id = $1::uuid AND id = $2::uuid AND removed_at IS NULL",
+        "WHERE application_id = $1 AND id = $2 AND removed_at IS NULL",
         application_id,
         file_id,
     )
@@ -57,7 +57,7 @@ async def file(db: Db, application_id: uuid.UUID, file_id: uuid.UUID) -> FileVie
 async def count_files(db: Db, application_id: uuid.UUID, field: str) -> int:
     found: int = await db.fetchval(
         "SELECT count(*) FROM application_files "
-        "WHERE application_id = $1::uuid AND field = $2 AND removed_at IS NULL",
+        "WHERE application_id = $1 AND field = $2 AND removed_at IS NULL",
         application_id,
         field,
     )
@@ -69,7 +69,7 @@ async def remove_file(connection: Connection, application_id: uuid.UUID, file_id
         await connection.fetchval(
             """
             UPDATE application_files SET removed_at = now()
-            WHERE application_id = $1::uuid AND id = $2::uuid AND removed_at IS NULL
+            WHERE application_id = $1 AND id = $2 AND removed_at IS NULL
               AND reply_event_id IS NULL RETURNING 1
             """,
             application_id,
@@ -81,8 +81,7 @@ async def remove_file(connection: Connection, application_id: uuid.UUID, file_id
 async def remove_all_files(connection: Connection, application_id: uuid.UUID) -> None:
     """A discarded draft's files: removed, so they count against the quota until the collector runs."""
     await connection.execute(
-        "UPDATE application_files SET removed_at = now() "
-        "WHERE application_id = $1::uuid AND removed_at IS NULL",
+        "UPDATE application_files SET removed_at = now() WHERE application_id = $1 AND removed_at IS NULL",
         application_id,
     )
 
@@ -90,7 +89,7 @@ async def remove_all_files(connection: Connection, application_id: uuid.UUID) ->
 async def count_reply_files(db: Db, application_id: uuid.UUID) -> int:
     """Files waiting in the reply form (uploaded for a reply not sent yet)."""
     found: int = await db.fetchval(
-        "SELECT count(*) FROM application_files WHERE application_id = $1::uuid AND field IS NULL "
+        "SELECT count(*) FROM application_files WHERE application_id = $1 AND field IS NULL "
         "AND reply_event_id IS NULL AND removed_at IS NULL",
         application_id,
     )
@@ -104,7 +103,7 @@ async def attach_to_reply(
     rows = await connection.fetch(
         """
         UPDATE application_files SET reply_event_id = $3
-        WHERE application_id = $1::uuid AND id = ANY($2::uuid[]) AND field IS NULL
+        WHERE application_id = $1 AND id = ANY($2::uuid[]) AND field IS NULL
           AND reply_event_id IS NULL AND removed_at IS NULL
         RETURNING id
         """,
@@ -128,7 +127,7 @@ async def held_upload_bytes(db: Db, citizen_id: uuid.UUID, removed_within: dt.ti
         """
         SELECT coalesce(sum(f.size_bytes), 0) FROM application_files f
         JOIN applications a ON a.id = f.application_id
-        WHERE a.citizen_id = $1::uuid AND (f.removed_at IS NULL OR f.removed_at > now() - $2::interval)
+        WHERE a.citizen_id = $1 AND (f.removed_at IS NULL OR f.removed_at > now() - $2::interval)
         """,
         citizen_id,
         removed_within,

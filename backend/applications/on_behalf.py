@@ -17,7 +17,7 @@ async def mark_submitted(db: Db, application_id: uuid.UUID, principal: Principal
     submitted it themselves)."""
     if principal.acting_for is not None:
         await db.execute(
-            "UPDATE applications SET delegation_id = $2::uuid WHERE id = $1::uuid",
+            "UPDATE applications SET delegation_id = $2 WHERE id = $1",
             application_id,
             principal.acting_for.delegation_id,
         )
@@ -29,7 +29,7 @@ async def on_behalf_of(db: Db, cipher: NationalIdCipher, application_id: uuid.UU
         SELECT p.delegation_id, c.name_th, c.name_en, c.national_id_key_id, c.national_id_ciphertext
         FROM applications p JOIN delegations d ON d.id = p.delegation_id
         JOIN citizens c ON c.id = d.delegate_id
-        WHERE p.id = $1::uuid
+        WHERE p.id = $1
         """,
         application_id,
     )

@@ -81,7 +81,7 @@ async def upsert_service(
         """
         INSERT INTO application_services (agency_id, tile_id, code, form, fee_satang, biller_id, delivery,
                                           connector_id, status, updated_by, start_page)
-        VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10::uuid, $11::jsonb)
+        VALUES ($1, $2, $3, $4::jsonb, $5, $6, $7, $8, $9, $10, $11::jsonb)
         ON CONFLICT (agency_id, code) DO UPDATE SET
             tile_id = EXCLUDED.tile_id, form = EXCLUDED.form, fee_satang = EXCLUDED.fee_satang,
             biller_id = EXCLUDED.biller_id, delivery = EXCLUDED.delivery,
@@ -132,7 +132,7 @@ def _decoded(row: Any) -> JsonObject:
 
 async def draft_for(db: Db, citizen_id: uuid.UUID, service_id: int) -> uuid.UUID | None:
     found: uuid.UUID | None = await db.fetchval(
-        "SELECT id FROM applications WHERE citizen_id = $1::uuid AND service_id = $2 AND state = 'draft'",
+        "SELECT id FROM applications WHERE citizen_id = $1 AND service_id = $2 AND state = 'draft'",
         citizen_id,
         service_id,
     )
@@ -146,7 +146,7 @@ async def insert_application(
     found: uuid.UUID | None = await connection.fetchval(
         """
         INSERT INTO applications (tracking_number, service_id, agency_id, citizen_id)
-        VALUES ($1, $2, $3, $4::uuid)
+        VALUES ($1, $2, $3, $4)
         ON CONFLICT (citizen_id, service_id) WHERE state = 'draft' DO NOTHING
         RETURNING id
         """,
@@ -160,20 +160,20 @@ async def insert_application(
 
 async def application(db: Db, application_id: uuid.UUID) -> ApplicationRow | None:
     row = await db.fetchrow(
-        f"SELECT {_APPLICATION_COLUMNS} FROM {_APPLICATION_FROM} WHERE p.id = $1::uuid",  # noqa: S608
+        f"SELECT {_APPLICATION_COLUMNS} FROM {_APPLICATION_FROM} WHERE p.id = $1",  # noqa: S608
         application_id,
     )
     return msgspec.convert(_decoded(row), ApplicationRow) if row else None
 
 
 async def lock_application(connection: Connection, application_id: uuid.UUID) -> ApplicationRow | None:
-    await connection.execute("SELECT 1 FROM applications WHERE id = $1::uuid FOR UPDATE", application_id)
+    await connection.execute("SELECT 1 FROM applications WHERE id = $1 FOR UPDATE", application_id)
     return await application(connection, application_id)
 
 
 async def application_for_bill(connection: Connection, bill_id: uuid.UUID) -> uuid.UUID | None:
     found: uuid.UUID | None = await connection.fetchval(
-        "SELECT id FROM applications WHERE bill_id = $1::uuid", bill_id
+        "SELECT id FROM applications WHERE bill_id = $1", bill_id
     )
     return found
 
@@ -181,7 +181,7 @@ async def application_for_bill(connection: Connection, bill_id: uuid.UUID) -> uu
 async def applications_of_citizen(db: Db, citizen_id: uuid.UUID, limit: int) -> list[ApplicationRow]:
     rows = await db.fetch(
         f"""SELECT {_APPLICATION_COLUMNS} FROM {_APPLICATION_FROM}
-        WHERE p.citizen_id = $1::uuid AND p.state <> 'discarded' ORDER BY p.updated_at DESC LIMIT $2""",  # noqa: S608
+        WHERE p.citizen_id = $1 AND p.state <> 'discarded' ORDER BY p.updated_at DESC LIMIT $2""",  # noqa: S608
         citizen_id,
         limit,
     )
@@ -216,7 +216,7 @@ async def save_answers(
     saved: dt.datetime = await connection.fetchval(
         "UPDATE applications SET answers = $2::jsonb, "
         "invalid_answers = coalesce($3::jsonb, invalid_answers), updated_at = now() "
-        "WHERE id = $1::uuid RETURNING updated_at",
+        "WHERE id = $1 RETURNING updated_at",
         application_id,
         msgspec.json.encode(answers).decode(),
         None if invalid_answers is None else msgspec.json.encode(invalid_answers).decode(),
@@ -227,8 +227,7 @@ async def save_answers(
 async def forget_answers(connection: Connection, application_id: uuid.UUID) -> None:
     """A discarded draft keeps none of what was typed."""
     await connection.execute(
-        "UPDATE applications SET answers = '{}', invalid_answers = '{}', updated_at = now() "
-        "WHERE id = $1::uuid",
+        "UPDATE applications SET answers = '{}', invalid_answers = '{}', updated_at = now() WHERE id = $1",
         application_id,
     )
 
@@ -248,7 +247,7 @@ async def move(
     event_id: int = await connection.fetchval(
         """
         INSERT INTO application_events (application_id, from_state, to_state, actor_kind, actor_id, note)
-        VALUES ($1::uuid, $2, $3, $4, $5, $6) RETURNING id
+        VALUES ($1, $2, $3, $4, $5, $6) RETURNING id
         """,
         application_id,
         from_state,
@@ -262,7 +261,7 @@ async def move(
         UPDATE applications SET state = $3, updated_at = now(),
             submitted_at = CASE WHEN $3 = 'submitted' THEN now() ELSE submitted_at END,
             pending_request = CASE WHEN $3 = 'more_information_requested' THEN $4 ELSE NULL END
-        WHERE id = $1::uuid AND state = $2 RETURNING 1
+        WHERE id = $1 AND state = $2 RETURNING 1
         """,
         application_id,
         from_state,
@@ -283,16 +282,14 @@ async def next_states(db: Db, state: str, actor_kind: str) -> list[str]:
 
 
 async def set_bill(connection: Connection, application_id: uuid.UUID, bill_id: uuid.UUID) -> None:
-    await connection.execute(
-        "UPDATE applications SET bill_id = $2::uuid WHERE id = $1::uuid", application_id, bill_id
-    )
+    await connection.execute("UPDATE applications SET bill_id = $2 WHERE id = $1", application_id, bill_id)
 
 
 async def events(db: Db, application_id: uuid.UUID) -> list[EventView]:
     rows = await db.fetch(
         """
         SELECT id, from_state, to_state, actor_kind, note, at FROM application_events
-        WHERE application_id = $1::uuid ORDER BY id
+        WHERE application_id = $1 ORDER BY id
         """,
         application_id,
     )
@@ -301,7 +298,7 @@ async def events(db: Db, application_id: uuid.UUID) -> list[EventView]:
 
 async def bill_summary(db: Db, bill_id: uuid.UUID) -> FeeBill | None:
     row = await db.fetchrow(
-        "SELECT id, amount_satang, status, due_date, paid_at FROM bills WHERE id = $1::uuid", bill_id
+        "SELECT id, amount_satang, status, due_date, paid_at FROM bills WHERE id = $1", bill_id
     )
     return msgspec.convert(dict(row), FeeBill) if row else None
 
@@ -311,7 +308,7 @@ async def applicant(db: Db, citizen_id: uuid.UUID) -> ApplicantRow | None:
         """
         SELECT id, national_id_hash, national_id_key_id, national_id_ciphertext, name_th, name_en,
                birthdate
-        FROM citizens WHERE id = $1::uuid
+        FROM citizens WHERE id = $1
         """,
         citizen_id,
     )
@@ -327,7 +324,7 @@ async def delivery_target(db: Db, application_id: uuid.UUID) -> DeliveryTarget |
                c.national_id_key_id, c.national_id_ciphertext, c.name_th, c.name_en, c.birthdate
         FROM applications p JOIN application_services s ON s.id = p.service_id
         JOIN citizens c ON c.id = p.citizen_id
-        WHERE p.id = $1::uuid
+        WHERE p.id = $1
         """,
         application_id,
     )
@@ -336,5 +333,5 @@ async def delivery_target(db: Db, application_id: uuid.UUID) -> DeliveryTarget |
 
 async def set_agency_reference(connection: Connection, application_id: uuid.UUID, reference: str) -> None:
     await connection.execute(
-        "UPDATE applications SET agency_reference = $2 WHERE id = $1::uuid", application_id, reference
+        "UPDATE applications SET agency_reference = $2 WHERE id = $1", application_id, reference
     )

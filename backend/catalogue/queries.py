@@ -36,7 +36,7 @@ async def propose_agency(db: Db, agency: NewAgency, proposed_by: uuid.UUID) -> i
     agency_id: int | None = await db.fetchval(
         """
         INSERT INTO agencies (code, name_th, name_en, logo_url, contact_email, contact_phone, proposed_by)
-        VALUES ($1, $2, $3, $4, $5, $6, $7::uuid)
+        VALUES ($1, $2, $3, $4, $5, $6, $7)
         ON CONFLICT (code) DO NOTHING RETURNING id
         """,
         agency.code,
@@ -79,7 +79,7 @@ async def decide_agency(db: Db, agency_id: int, status: str, decided_by: uuid.UU
         WITH before AS (
             SELECT id, status AS previous_status FROM agencies WHERE id = $1 AND NOT is_platform FOR UPDATE
         )
-        UPDATE agencies a SET status = $2, decided_by = $3::uuid, decided_at = now(), updated_at = now()
+        UPDATE agencies a SET status = $2, decided_by = $3, decided_at = now(), updated_at = now()
         FROM before WHERE a.id = before.id
         RETURNING {", ".join("a." + c.strip() for c in _AGENCY_COLUMNS.split(","))}, a.proposed_by,
                   before.previous_status
@@ -114,7 +114,7 @@ async def insert_version(
     await db.execute(
         f"""
         INSERT INTO tile_versions (tile_id, version, created_by, {_VERSION_COLUMNS})
-        VALUES ($1, $2, $3::uuid, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
         """,  # noqa: S608
         tile_id,
         version,
@@ -198,7 +198,7 @@ async def record_review(
     await db.execute(
         """
         INSERT INTO tile_reviews (tile_id, version, action, comment, actor, agency_client)
-        VALUES ($1, $2, $3, $4, $5::uuid, $6)
+        VALUES ($1, $2, $3, $4, $5, $6)
         """,
         tile_id,
         version,
@@ -316,14 +316,14 @@ async def search(db: Db, query: str) -> dict[int, float]:
 
 async def favourites(db: Db, citizen_id: uuid.UUID) -> list[int]:
     rows = await db.fetch(
-        "SELECT tile_id FROM tile_favourites WHERE citizen_id = $1::uuid ORDER BY created_at DESC", citizen_id
+        "SELECT tile_id FROM tile_favourites WHERE citizen_id = $1 ORDER BY created_at DESC", citizen_id
     )
     return [row["tile_id"] for row in rows]
 
 
 async def recently_used(db: Db, citizen_id: uuid.UUID, limit: int) -> list[int]:
     rows = await db.fetch(
-        "SELECT tile_id FROM tile_usage WHERE citizen_id = $1::uuid ORDER BY last_used_at DESC LIMIT $2",
+        "SELECT tile_id FROM tile_usage WHERE citizen_id = $1 ORDER BY last_used_at DESC LIMIT $2",
         citizen_id,
         limit,
     )
@@ -333,20 +333,20 @@ async def recently_used(db: Db, citizen_id: uuid.UUID, limit: int) -> list[int]:
 async def set_favourite(db: Db, citizen_id: uuid.UUID, tile_id: int, favourite: bool) -> None:
     if favourite:
         await db.execute(
-            "INSERT INTO tile_favourites (citizen_id, tile_id) VALUES ($1::uuid, $2) ON CONFLICT DO NOTHING",
+            "INSERT INTO tile_favourites (citizen_id, tile_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
             citizen_id,
             tile_id,
         )
     else:
         await db.execute(
-            "DELETE FROM tile_favourites WHERE citizen_id = $1::uuid AND tile_id = $2", citizen_id, tile_id
+            "DELETE FROM tile_favourites WHERE citizen_id = $1 AND tile_id = $2", citizen_id, tile_id
         )
 
 
 async def record_use(db: Db, citizen_id: uuid.UUID, tile_id: int) -> None:
     await db.execute(
         """
-        INSERT INTO tile_usage (citizen_id, tile_id) VALUES ($1::uuid, $2)
+        INSERT INTO tile_usage (citizen_id, tile_id) VALUES ($1, $2)
         ON CONFLICT (citizen_id, tile_id)
         DO UPDATE SET last_used_at = now(), use_count = tile_usage.use_count + 1
         """,
@@ -356,7 +356,5 @@ async def record_use(db: Db, citizen_id: uuid.UUID, tile_id: int) -> None:
 
 
 async def citizen_birthdate(db: Db, citizen_id: uuid.UUID) -> dt.date | None:
-    birthdate: dt.date | None = await db.fetchval(
-        "SELECT birthdate FROM citizens WHERE id = $1::uuid", citizen_id
-    )
+    birthdate: dt.date | None = await db.fetchval("SELECT birthdate FROM citizens WHERE id = $1", citizen_id)
     return birthdate

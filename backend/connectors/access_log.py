@@ -30,7 +30,7 @@ ACCESS_LOG = Partitioned("data_access_log")
 _INSERT_ACCESS = """
     INSERT INTO data_access_log (citizen_id, agency_id, connector_id, kind, actor_kind, actor_id, purpose_th,
                                  purpose_en, fields_th, fields_en, outcome, detail_th, detail_en)
-    VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
 """
 
 
@@ -128,7 +128,7 @@ async def data_access_for_citizen(
         LEFT JOIN connectors c ON c.id = l.connector_id
         LEFT JOIN citizens p
                ON p.id = CASE WHEN l.actor_kind IN ('delegate', 'assisted') THEN l.actor_id::uuid END
-        WHERE l.citizen_id = $1::uuid AND ($2::bigint IS NULL OR l.id < $2)
+        WHERE l.citizen_id = $1 AND ($2::bigint IS NULL OR l.id < $2)
           AND ($4::text IS NULL OR l.kind = $4) AND ($5::bigint IS NULL OR l.agency_id = $5)
         ORDER BY l.id DESC LIMIT $3
         """,  # noqa: S608 (column names are constants)
@@ -146,7 +146,7 @@ async def agencies_in_record(db: Db, citizen_id: uuid.UUID) -> list[AgencyName]:
     rows = await db.fetch(
         """
         SELECT a.id, a.name_th, a.name_en FROM agencies a
-        WHERE a.id IN (SELECT DISTINCT agency_id FROM data_access_log WHERE citizen_id = $1::uuid)
+        WHERE a.id IN (SELECT DISTINCT agency_id FROM data_access_log WHERE citizen_id = $1)
         ORDER BY a.name_th
         """,
         citizen_id,

@@ -23,7 +23,7 @@ async def kept_answers(db: Db, citizen_id: uuid.UUID, connector_ids: list[int]) 
     rows = await db.fetch(
         """
         SELECT connector_id, extract(epoch FROM fetched_at)::float8 AS fetched_at, answer::text
-        FROM entitlement_answers WHERE citizen_id = $1::uuid AND connector_id = ANY($2::bigint[])
+        FROM entitlement_answers WHERE citizen_id = $1 AND connector_id = ANY($2::bigint[])
         """,
         citizen_id,
         connector_ids,

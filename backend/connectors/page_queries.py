@@ -52,7 +52,7 @@ WITH calls AS (
              how_to_claim_en, benefit)
 ), gone AS (
     DELETE FROM entitlement_states e
-    WHERE e.citizen_id = $1::uuid AND e.connector_id = ANY($13::bigint[])
+    WHERE e.citizen_id = $1 AND e.connector_id = ANY($13::bigint[])
       AND NOT EXISTS (
           SELECT 1 FROM latest l WHERE l.connector_id = e.connector_id AND l.scheme_id = e.scheme_id
       )

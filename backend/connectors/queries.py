@@ -56,7 +56,7 @@ async def _insert(
     connector_id: int | None = await db.fetchval(
         f"""
         INSERT INTO connectors (agency_id, name, created_by, created_by_client, {columns})
-        VALUES ($1, $2, $3::uuid, $4, {placeholders})
+        VALUES ($1, $2, $3, $4, {placeholders})
         ON CONFLICT (agency_id, name) DO NOTHING RETURNING id
         """,  # noqa: S608 (column names are constants)
         agency_id,
@@ -154,7 +154,7 @@ async def live_consents(db: Db, citizen_id: uuid.UUID) -> dict[int, ConsentView]
     rows = await db.fetch(
         """
         SELECT id, connector_id, purpose_th, purpose_en, granted_at, expires_at FROM consents
-        WHERE citizen_id = $1::uuid AND withdrawn_at IS NULL AND expires_at > now()
+        WHERE citizen_id = $1 AND withdrawn_at IS NULL AND expires_at > now()
         """,
         citizen_id,
     )
@@ -168,14 +168,14 @@ async def grant_consent(
     same connector; run inside a transaction."""
     await connection.execute(
         "UPDATE consents SET withdrawn_at = now() "
-        "WHERE citizen_id = $1::uuid AND connector_id = $2 AND withdrawn_at IS NULL",
+        "WHERE citizen_id = $1 AND connector_id = $2 AND withdrawn_at IS NULL",
         citizen_id,
         connector.id,
     )
     row = await connection.fetchrow(
         """
         INSERT INTO consents (citizen_id, connector_id, purpose_th, purpose_en, expires_at)
-        VALUES ($1::uuid, $2, $3, $4, now() + make_interval(days => $5))
+        VALUES ($1, $2, $3, $4, now() + make_interval(days => $5))
         RETURNING id, connector_id, purpose_th, purpose_en, granted_at, expires_at
         """,
         citizen_id,
@@ -203,7 +203,7 @@ async def withdraw_consent(connection: Connection, citizen_id: uuid.UUID, consen
     transaction."""
     connector_id = await connection.fetchval(
         "UPDATE consents SET withdrawn_at = now() "
-        "WHERE id = $1 AND citizen_id = $2::uuid AND withdrawn_at IS NULL RETURNING connector_id",
+        "WHERE id = $1 AND citizen_id = $2 AND withdrawn_at IS NULL RETURNING connector_id",
         consent_id,
         citizen_id,
     )
@@ -211,7 +211,7 @@ async def withdraw_consent(connection: Connection, citizen_id: uuid.UUID, consen
         return False
     for table in ("entitlement_states", "entitlement_answers"):
         await connection.execute(
-            f"DELETE FROM {table} WHERE citizen_id = $1::uuid AND connector_id = $2",  # noqa: S608
+            f"DELETE FROM {table} WHERE citizen_id = $1 AND connector_id = $2",  # noqa: S608
             citizen_id,
             connector_id,
         )

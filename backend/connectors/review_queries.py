@@ -37,7 +37,7 @@ async def propose_change(
     await db.execute(
         f"""
         INSERT INTO connector_changes (connector_id, submitted_by, submitted_by_client, {columns})
-        VALUES ($1, $2::uuid, $3, {placeholders})
+        VALUES ($1, $2, $3, {placeholders})
         ON CONFLICT (connector_id) DO UPDATE SET {updates}, submitted_by = EXCLUDED.submitted_by,
             submitted_by_client = EXCLUDED.submitted_by_client,
             submitted_at = now(), review_comment = NULL
@@ -117,7 +117,7 @@ def _review(row: Any) -> ConnectorReview:
 
 async def approve_new(db: Db, connector_id: int, approved_by: uuid.UUID | None) -> None:
     await db.execute(
-        "UPDATE connectors SET status = 'active', approved_at = now(), approved_by = $2::uuid, "
+        "UPDATE connectors SET status = 'active', approved_at = now(), approved_by = $2, "
         "review_comment = NULL, updated_at = now() WHERE id = $1 AND status = 'pending'",
         connector_id,
         approved_by,
@@ -129,7 +129,7 @@ async def apply_change(connection: Connection, connector_id: int, approved_by: u
     assignments = ", ".join(f"{column} = x.{column}" for column in WRITABLE_COLUMNS)
     await connection.execute(
         f"""
-        UPDATE connectors c SET {assignments}, approved_at = now(), approved_by = $2::uuid,
+        UPDATE connectors c SET {assignments}, approved_at = now(), approved_by = $2,
             updated_at = now()
         FROM connector_changes x WHERE x.connector_id = c.id AND c.id = $1
         """,  # noqa: S608 (column names are constants)

@@ -37,7 +37,7 @@ async def tell_the_hour_ended(ctx: TaskContext, ref: AssistedRef) -> None:
     if row is None or row.ends_at is None or row.ends_at > dt.datetime.now(dt.UTC):
         return
     ended_before: bool = await connection.fetchval(
-        "SELECT EXISTS (SELECT 1 FROM delegation_events WHERE delegation_id = $1::uuid"
+        "SELECT EXISTS (SELECT 1 FROM delegation_events WHERE delegation_id = $1"
         " AND kind IN ('ended', 'declined'))",
         row.id,
     )

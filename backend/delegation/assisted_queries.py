@@ -54,7 +54,7 @@ async def confirm(db: Db, delegation_id: uuid.UUID, scopes: Sequence[str], minut
         UPDATE delegations SET status = 'active', accepted_at = now(), scopes = $2,
                ends_at = now() + make_interval(mins => $3),
                ends_on = ((now() + make_interval(mins => $3)) AT TIME ZONE 'Asia/Bangkok')::date
-        WHERE id = $1::uuid
+        WHERE id = $1
         """,
         delegation_id,
         scopes,
@@ -67,7 +67,7 @@ async def lapse_for_staff(db: Db, staff_id: uuid.UUID) -> None:
     await db.execute(
         """
         UPDATE delegations SET status = 'ended', ended_at = now()
-        WHERE delegate_id = $1::uuid AND kind = 'assisted' AND status IN ('invited', 'active')
+        WHERE delegate_id = $1 AND kind = 'assisted' AND status IN ('invited', 'active')
           AND ends_at <= now()
         """,
         staff_id,
@@ -97,8 +97,8 @@ async def staff_sessions(
                c.name_th, c.name_en,
                c.national_id_key_id AS key_id, c.national_id_ciphertext AS ciphertext
         FROM delegations d JOIN citizens c ON c.id = d.grantor_id
-        WHERE d.delegate_id = $1::uuid AND d.kind = 'assisted' AND d.created_at > now() - interval '1 day'
-          AND ($2::uuid IS NULL OR d.id = $2::uuid)
+        WHERE d.delegate_id = $1 AND d.kind = 'assisted' AND d.created_at > now() - interval '1 day'
+          AND ($2::uuid IS NULL OR d.id = $2)
         ORDER BY d.status NOT IN ('invited', 'active'), d.created_at DESC
         LIMIT 50
         """,
@@ -112,11 +112,11 @@ async def replace_code(
     db: Db, citizen_id: uuid.UUID, code_hash: bytes, scopes: Sequence[str], minutes: int
 ) -> dt.datetime:
     """The citizen's new code (any older unused one stops working); when it lapses."""
-    await db.execute("DELETE FROM assisted_codes WHERE citizen_id = $1::uuid AND used_at IS NULL", citizen_id)
+    await db.execute("DELETE FROM assisted_codes WHERE citizen_id = $1 AND used_at IS NULL", citizen_id)
     expires: dt.datetime = await db.fetchval(
         """
         INSERT INTO assisted_codes (citizen_id, code_hash, scopes, expires_at)
-        VALUES ($1::uuid, $2, $3, now() + make_interval(mins => $4)) RETURNING expires_at
+        VALUES ($1, $2, $3, now() + make_interval(mins => $4)) RETURNING expires_at
         """,
         citizen_id,
         code_hash,
@@ -137,7 +137,7 @@ async def open_code(db: Db, citizen_id: uuid.UUID, max_failures: int) -> CodeRow
     row = await db.fetchrow(
         """
         SELECT id, code_hash, scopes FROM assisted_codes
-        WHERE citizen_id = $1::uuid AND used_at IS NULL AND expires_at > now() AND failed_attempts < $2
+        WHERE citizen_id = $1 AND used_at IS NULL AND expires_at > now() AND failed_attempts < $2
         ORDER BY id DESC LIMIT 1 FOR UPDATE
         """,
         citizen_id,
@@ -150,7 +150,7 @@ async def code_lapses_at(db: Db, citizen_id: uuid.UUID) -> dt.datetime | None:
     """When the citizen's unused code lapses, while one is there to be typed (None: none is)."""
     lapses: dt.datetime | None = await db.fetchval(
         "SELECT max(expires_at) FROM assisted_codes"
-        " WHERE citizen_id = $1::uuid AND used_at IS NULL AND expires_at > now()",
+        " WHERE citizen_id = $1 AND used_at IS NULL AND expires_at > now()",
         citizen_id,
     )
     return lapses
@@ -162,7 +162,7 @@ async def code_failed(db: Db, code_id: int) -> None:
 
 async def code_used(db: Db, code_id: int, delegation_id: uuid.UUID) -> None:
     await db.execute(
-        "UPDATE assisted_codes SET used_at = now(), delegation_id = $2::uuid WHERE id = $1",
+        "UPDATE assisted_codes SET used_at = now(), delegation_id = $2 WHERE id = $1",
         code_id,
         delegation_id,
     )

@@ -26,7 +26,7 @@ async def citizen(db: Db, citizen_id: uuid.UUID) -> Sealed:
     row = await db.fetchrow(
         """
         SELECT id, name_th, name_en, national_id_key_id AS key_id, national_id_ciphertext AS ciphertext
-        FROM citizens WHERE id = $1::uuid
+        FROM citizens WHERE id = $1
         """,
         citizen_id,
     )
@@ -72,7 +72,7 @@ async def child_row(
 async def open_between(db: Db, child_id: uuid.UUID, adult_id: uuid.UUID) -> bool:
     found: bool = await db.fetchval(
         """
-        SELECT EXISTS (SELECT 1 FROM delegations WHERE grantor_id = $1::uuid AND delegate_id = $2::uuid
+        SELECT EXISTS (SELECT 1 FROM delegations WHERE grantor_id = $1 AND delegate_id = $2
                        AND status IN ('invited', 'active'))
         """,
         child_id,
@@ -97,7 +97,7 @@ async def insert_family_grant(
         """
         INSERT INTO delegations (kind, grantor_id, delegate_id, scopes, status, ends_on, accepted_at,
                                  child_birthdate, registry_connector_id, confirmed_at)
-        VALUES ($1, $2::uuid, $3::uuid, $4, 'active', $5, now(), $6, $7, now())
+        VALUES ($1, $2, $3, $4, 'active', $5, now(), $6, $7, now())
         ON CONFLICT (grantor_id, delegate_id) WHERE status IN ('invited', 'active') DO NOTHING
         RETURNING id
         """,
@@ -138,7 +138,7 @@ async def reconfirmed(db: Db, delegation_id: uuid.UUID, ends_on: dt.date) -> Non
     await db.execute(
         """
         UPDATE delegations SET confirmed_at = now(), ends_on = $2
-        WHERE id = $1::uuid AND status = 'active'
+        WHERE id = $1 AND status = 'active'
         """,
         delegation_id,
         ends_on,

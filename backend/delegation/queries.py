@@ -31,7 +31,7 @@ class EventRow(msgspec.Struct, frozen=True):
 
 async def lock_delegate(db: Db, delegate_id: uuid.UUID) -> None:
     """Held until the transaction ends: counting and adding a delegate's grants happen one at a time."""
-    await db.execute("SELECT 1 FROM citizens WHERE id = $1::uuid FOR UPDATE", delegate_id)
+    await db.execute("SELECT 1 FROM citizens WHERE id = $1 FOR UPDATE", delegate_id)
 
 
 async def open_grants_of_delegate(db: Db, delegate_id: uuid.UUID, today: dt.date) -> int:
@@ -39,7 +39,7 @@ async def open_grants_of_delegate(db: Db, delegate_id: uuid.UUID, today: dt.date
     count: int = await db.fetchval(
         """
         SELECT count(*) FROM delegations
-        WHERE delegate_id = $1::uuid AND status IN ('invited', 'active') AND ends_on >= $2
+        WHERE delegate_id = $1 AND status IN ('invited', 'active') AND ends_on >= $2
           AND kind <> 'assisted'
         """,
         delegate_id,
@@ -55,7 +55,7 @@ async def insert_delegation(
     found: uuid.UUID | None = await db.fetchval(
         """
         INSERT INTO delegations (grantor_id, delegate_id, scopes, status, ends_on)
-        VALUES ($1::uuid, $2::uuid, $3, 'invited', $4)
+        VALUES ($1, $2, $3, 'invited', $4)
         ON CONFLICT (grantor_id, delegate_id) WHERE status IN ('invited', 'active') DO NOTHING
         RETURNING id
         """,
@@ -79,7 +79,7 @@ async def add_event(
     event_id: int = await db.fetchval(
         """
         INSERT INTO delegation_events (delegation_id, actor_id, kind, reason, scopes, ends_on)
-        VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6) RETURNING id
+        VALUES ($1, $2, $3, $4, $5, $6) RETURNING id
         """,
         delegation_id,
         actor_id,
@@ -98,7 +98,7 @@ async def delegation_for(
     row = await db.fetchrow(
         f"""
         SELECT {_COLUMNS} {_FROM}
-        WHERE d.id = $1::uuid AND $2::uuid IN (d.grantor_id, d.delegate_id)
+        WHERE d.id = $1 AND $2::uuid IN (d.grantor_id, d.delegate_id)
         {"FOR UPDATE OF d" if lock else ""}
         """,
         delegation_id,
@@ -134,19 +134,19 @@ async def events_of(db: Db, delegation_ids: list[uuid.UUID]) -> list[EventRow]:
 
 async def accept(db: Db, delegation_id: uuid.UUID) -> None:
     await db.execute(
-        "UPDATE delegations SET status = 'active', accepted_at = now() WHERE id = $1::uuid", delegation_id
+        "UPDATE delegations SET status = 'active', accepted_at = now() WHERE id = $1", delegation_id
     )
 
 
 async def close(db: Db, delegation_id: uuid.UUID, status: str) -> None:
     await db.execute(
-        "UPDATE delegations SET status = $2, ended_at = now() WHERE id = $1::uuid", delegation_id, status
+        "UPDATE delegations SET status = $2, ended_at = now() WHERE id = $1", delegation_id, status
     )
 
 
 async def renew(db: Db, delegation_id: uuid.UUID, scopes: Sequence[str], ends_on: dt.date) -> None:
     await db.execute(
-        "UPDATE delegations SET scopes = $2, ends_on = $3, renewed_at = now() WHERE id = $1::uuid",
+        "UPDATE delegations SET scopes = $2, ends_on = $3, renewed_at = now() WHERE id = $1",
         delegation_id,
         scopes,
         ends_on,
@@ -186,7 +186,7 @@ async def acting_delegation(
         SELECT d.grantor_id, d.scopes, e.name_th AS delegate_name_th, e.name_en AS delegate_name_en,
                d.kind, d.service_point
         FROM delegations d JOIN citizens e ON e.id = d.delegate_id
-        WHERE d.id = $1::uuid AND d.delegate_id = $2::uuid AND d.status = 'active' AND d.ends_on >= $3
+        WHERE d.id = $1 AND d.delegate_id = $2 AND d.status = 'active' AND d.ends_on >= $3
           AND (d.ends_at IS NULL OR d.ends_at > now())
         """,
         delegation_id,
@@ -204,7 +204,7 @@ async def recently_recorded(
         """
         SELECT EXISTS (
             SELECT 1 FROM data_access_log
-            WHERE citizen_id = $1::uuid AND kind = 'delegation' AND actor_kind = $5
+            WHERE citizen_id = $1 AND kind = 'delegation' AND actor_kind = $5
               AND actor_id = $2 AND purpose_en = $3 AND at > now() - make_interval(mins => $4)
         )
         """,
@@ -236,11 +236,11 @@ class SupportRow(msgspec.Struct, frozen=True):
 async def delegations_for_support(db: Db, citizen_id: uuid.UUID) -> list[SupportRow]:
     rows = await db.fetch(
         """
-        SELECT d.id, d.grantor_id = $1::uuid AS given, d.kind, d.scopes, d.status, d.ends_on,
+        SELECT d.id, d.grantor_id = $1 AS given, d.kind, d.scopes, d.status, d.ends_on,
                o.name_th AS other_name_th, o.name_en AS other_name_en,
                o.national_id_key_id AS other_key_id, o.national_id_ciphertext AS other_ciphertext
         FROM delegations d
-        JOIN citizens o ON o.id = CASE WHEN d.grantor_id = $1::uuid THEN d.delegate_id ELSE d.grantor_id END
+        JOIN citizens o ON o.id = CASE WHEN d.grantor_id = $1 THEN d.delegate_id ELSE d.grantor_id END
         WHERE $1::uuid IN (d.grantor_id, d.delegate_id)
         ORDER BY d.status NOT IN ('invited', 'active'), d.created_at DESC
         LIMIT 100

@@ -300,7 +300,7 @@ async def review(
     row = await db.fetchrow(
         """
         WITH changed AS (
-            UPDATE sender_entries SET review_status = $2, review_comment = $3, reviewed_by = $4::uuid,
+            UPDATE sender_entries SET review_status = $2, review_comment = $3, reviewed_by = $4,
                                       reviewed_at = now()
             WHERE id = $1 AND review_status = 'pending'
             RETURNING *

@@ -106,7 +106,7 @@ async def insert_report(
         """
         INSERT INTO scam_reports (citizen_id, message_text, link, screenshot, screenshot_type, link_host,
                                   sender, status, warning_id, decided_at, purged_at)
-        VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8, $9,
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,
                 CASE WHEN $9::bigint IS NOT NULL THEN now() END,
                 CASE WHEN $9::bigint IS NOT NULL THEN now() END)
         RETURNING id
@@ -139,7 +139,7 @@ async def reports_of(db: Db, citizen_id: uuid.UUID) -> list[MyReportRow]:
         SELECT r.id, r.created_at, r.link_host, r.sender, r.status, r.decided_at,
                w.title_th AS warning_title_th, w.title_en AS warning_title_en
         FROM scam_reports r LEFT JOIN scam_warnings w ON w.id = r.warning_id
-        WHERE r.citizen_id = $1::uuid ORDER BY r.created_at DESC, r.id DESC LIMIT 100
+        WHERE r.citizen_id = $1 ORDER BY r.created_at DESC, r.id DESC LIMIT 100
         """,
         citizen_id,
     )
@@ -191,7 +191,7 @@ async def insert_warning(
     row = await connection.fetchrow(
         f"""
         INSERT INTO scam_warnings AS w (link_host, sender, title_th, title_en, body_th, body_en, published_by)
-        VALUES ($1, $2, $3, $4, $5, $6, $7::uuid) RETURNING {_WARNING}
+        VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {_WARNING}
         """,  # noqa: S608 (names and clauses are constants)
         value if key == "link_host" else None, value if key == "sender" else None,
         texts["title_th"], texts["title_en"], texts["body_th"], texts["body_en"], published_by,
@@ -219,7 +219,7 @@ async def decide_group(
         where = _UNDER_HOST if subdomains and key == "link_host" else _IN_GROUP[key]
     result: str = await connection.execute(
         f"""
-        UPDATE scam_reports r SET status = $2, warning_id = $3, decided_by = $4::uuid, decided_at = now(),
+        UPDATE scam_reports r SET status = $2, warning_id = $3, decided_by = $4, decided_at = now(),
                                   decision_note = $5, {_PURGED}
         WHERE r.status = 'pending' AND {where}
         """,  # noqa: S608 (names and clauses are constants)
@@ -234,7 +234,7 @@ async def withdraw_warning(
     """None when there is no such warning or it was already withdrawn."""
     row = await db.fetchrow(
         f"""
-        UPDATE scam_warnings w SET withdrawn_at = now(), withdrawn_by = $2::uuid, withdrawn_note = $3
+        UPDATE scam_warnings w SET withdrawn_at = now(), withdrawn_by = $2, withdrawn_note = $3
         WHERE w.id = $1 AND w.withdrawn_at IS NULL RETURNING {_WARNING}
         """,  # noqa: S608 (names and clauses are constants)
         warning_id, withdrawn_by, note,

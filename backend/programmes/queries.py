@@ -31,7 +31,7 @@ async def insert_programme(
         """
         INSERT INTO programmes (agency_id, name_th, name_en, description_th, description_en, opens_at,
                                 closes_at, admit_per_second, admission_window_seconds, created_by)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::uuid) RETURNING id
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id
         """,
         agency_id,
         new.name_th,
@@ -49,7 +49,7 @@ async def insert_programme(
 
 async def programme(db: Db, programme_id: uuid.UUID, *, lock: bool = False) -> ProgrammeRow | None:
     row = await db.fetchrow(
-        f"SELECT {_PROGRAMME} WHERE p.id = $1::uuid {'FOR UPDATE OF p SKIP LOCKED' if lock else ''}",
+        f"SELECT {_PROGRAMME} WHERE p.id = $1 {'FOR UPDATE OF p SKIP LOCKED' if lock else ''}",
         programme_id,
     )
     return msgspec.convert(dict(row), ProgrammeRow) if row else None
@@ -112,7 +112,7 @@ async def place(
     if lock:
         row = await db.fetchrow(
             "SELECT ticket, admitted_until FROM programme_places"
-            " WHERE programme_id = $1::uuid AND citizen_id = $2::uuid FOR UPDATE",
+            " WHERE programme_id = $1 AND citizen_id = $2 FOR UPDATE",
             programme_id,
             citizen_id,
         )
@@ -122,7 +122,7 @@ async def place(
             SELECT pl.ticket, pl.admitted_until, r.reference
             FROM programme_places pl
             LEFT JOIN programme_registrations r USING (programme_id, citizen_id)
-            WHERE pl.programme_id = $1::uuid AND pl.citizen_id = $2::uuid
+            WHERE pl.programme_id = $1 AND pl.citizen_id = $2
             """,
             programme_id,
             citizen_id,
@@ -134,7 +134,7 @@ async def insert_place(db: Db, programme_id: uuid.UUID, citizen_id: uuid.UUID, t
     """False when the citizen already has a place (a ticket already taken raises UniqueViolation)."""
     inserted = await db.fetchval(
         """
-        INSERT INTO programme_places (programme_id, citizen_id, ticket) VALUES ($1::uuid, $2::uuid, $3)
+        INSERT INTO programme_places (programme_id, citizen_id, ticket) VALUES ($1, $2, $3)
         ON CONFLICT (programme_id, citizen_id) DO NOTHING RETURNING true
         """,
         programme_id,
@@ -152,10 +152,10 @@ async def requeue_place(
     moved = await db.fetchval(
         """
         UPDATE programme_places SET ticket = $3, joined_at = now(), admitted_at = NULL, admitted_until = NULL
-        WHERE programme_id = $1::uuid AND citizen_id = $2::uuid AND admitted_until = $4
+        WHERE programme_id = $1 AND citizen_id = $2 AND admitted_until = $4
           AND admitted_until <= now()
           AND NOT EXISTS (SELECT 1 FROM programme_registrations r
-                          WHERE r.programme_id = $1::uuid AND r.citizen_id = $2::uuid)
+                          WHERE r.programme_id = $1 AND r.citizen_id = $2)
         RETURNING true
         """,
         programme_id,
@@ -172,7 +172,7 @@ async def later_ticket_held(db: Db, programme_id: uuid.UUID, ticket: int) -> boo
     found = await db.fetchval(
         """
         SELECT 1 FROM programme_places
-        WHERE programme_id = $1::uuid AND ticket > $2 AND joined_at < now() - interval '5 seconds' LIMIT 1
+        WHERE programme_id = $1 AND ticket > $2 AND joined_at < now() - interval '5 seconds' LIMIT 1
         """,
         programme_id,
         ticket,
@@ -182,7 +182,7 @@ async def later_ticket_held(db: Db, programme_id: uuid.UUID, ticket: int) -> boo
 
 async def last_ticket(db: Db, programme_id: uuid.UUID) -> int:
     ticket: int = await db.fetchval(
-        "SELECT coalesce(max(ticket), 0) FROM programme_places WHERE programme_id = $1::uuid", programme_id
+        "SELECT coalesce(max(ticket), 0) FROM programme_places WHERE programme_id = $1", programme_id
     )
     return ticket
 
@@ -197,9 +197,9 @@ async def admit_next(
         SET admitted_at = $3::timestamptz, admitted_until = $3::timestamptz + $4::interval
         FROM (
             SELECT citizen_id FROM programme_places
-            WHERE programme_id = $1::uuid AND admitted_at IS NULL ORDER BY ticket LIMIT $2 FOR UPDATE
+            WHERE programme_id = $1 AND admitted_at IS NULL ORDER BY ticket LIMIT $2 FOR UPDATE
         ) head
-        WHERE pl.programme_id = $1::uuid AND pl.citizen_id = head.citizen_id
+        WHERE pl.programme_id = $1 AND pl.citizen_id = head.citizen_id
         RETURNING pl.citizen_id, pl.ticket, pl.admitted_until
         """,
         programme_id,
@@ -215,7 +215,7 @@ async def mark_admitted(db: Db, programme_id: uuid.UUID, through: int, counted_t
     await db.execute(
         """
         UPDATE programmes SET admitted_through = greatest(admitted_through, $2), last_admitted_at = $3
-        WHERE id = $1::uuid
+        WHERE id = $1
         """,
         programme_id,
         through,
@@ -230,7 +230,7 @@ async def admitted_last_minute(
     row = await db.fetchrow(
         """
         SELECT count(*) AS admitted, min(admitted_at) AS first FROM programme_places
-        WHERE programme_id = $1::uuid
+        WHERE programme_id = $1
           AND admitted_at > $2::timestamptz - interval '60 seconds' AND admitted_at <= $2
         """,
         programme_id,
@@ -242,7 +242,7 @@ async def admitted_last_minute(
 
 async def still_waiting(db: Db, programme_id: uuid.UUID) -> bool:
     found = await db.fetchval(
-        "SELECT 1 FROM programme_places WHERE programme_id = $1::uuid AND admitted_at IS NULL LIMIT 1",
+        "SELECT 1 FROM programme_places WHERE programme_id = $1 AND admitted_at IS NULL LIMIT 1",
         programme_id,
     )
     return found is not None
@@ -252,7 +252,7 @@ async def admitted_between(db: Db, programme_id: uuid.UUID, first: int, last: in
     rows = await db.fetch(
         """
         SELECT citizen_id, ticket, admitted_until FROM programme_places
-        WHERE programme_id = $1::uuid AND ticket BETWEEN $2 AND $3 AND admitted_at IS NOT NULL
+        WHERE programme_id = $1 AND ticket BETWEEN $2 AND $3 AND admitted_at IS NOT NULL
         ORDER BY ticket
         """,
         programme_id,
@@ -269,7 +269,7 @@ async def insert_registration(
     at: dt.datetime | None = await db.fetchval(
         """
         INSERT INTO programme_registrations (programme_id, citizen_id, reference)
-        VALUES ($1::uuid, $2::uuid, $3) ON CONFLICT (programme_id, citizen_id) DO NOTHING
+        VALUES ($1, $2, $3) ON CONFLICT (programme_id, citizen_id) DO NOTHING
         RETURNING registered_at
         """,
         programme_id,
@@ -284,7 +284,7 @@ async def registration(
 ) -> tuple[str, dt.datetime] | None:
     row = await db.fetchrow(
         "SELECT reference, registered_at FROM programme_registrations"
-        " WHERE programme_id = $1::uuid AND citizen_id = $2::uuid",
+        " WHERE programme_id = $1 AND citizen_id = $2",
         programme_id,
         citizen_id,
     )

@@ -26,7 +26,7 @@ async def approve_emergency_alerts(
     approval_id: int | None = await db.fetchval(
         """
         INSERT INTO emergency_alert_approvals (agency_id, granted_by, grant_reason)
-        VALUES ($1, $2::uuid, $3)
+        VALUES ($1, $2, $3)
         ON CONFLICT (agency_id) WHERE revoked_at IS NULL DO NOTHING
         RETURNING id
         """,
@@ -39,7 +39,7 @@ async def approve_emergency_alerts(
 
 async def revoke_emergency_alerts(db: Db, approval_id: int, revoked_by: uuid.UUID | None) -> bool:
     result: str = await db.execute(
-        "UPDATE emergency_alert_approvals SET revoked_at = now(), revoked_by = $2::uuid "
+        "UPDATE emergency_alert_approvals SET revoked_at = now(), revoked_by = $2 "
         "WHERE id = $1 AND revoked_at IS NULL",
         approval_id,
         revoked_by,

@@ -73,7 +73,7 @@ async def insert_campaign(connection: Connection, campaign: NewCampaignRow) -> u
         INSERT INTO notification_campaigns (agency_id, template_id, category, title_th, title_en, body_th,
                                             body_en, url, urgency, ttl_seconds, audience, send_at, status,
                                             idempotency_key, request_hash, created_by)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16::uuid)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
         RETURNING id
         """,
         campaign.agency_id,
@@ -104,7 +104,7 @@ async def campaign_for_expansion(
         f"""
         SELECT id, agency_id, template_id, category, title_th, title_en, body_th, body_en, url,
                urgency, ttl_seconds, audience, status, expanded_through
-        FROM notification_campaigns WHERE id = $1::uuid {"FOR UPDATE" if lock else ""}
+        FROM notification_campaigns WHERE id = $1 {"FOR UPDATE" if lock else ""}
         """,  # noqa: S608 (a fixed clause)
         campaign_id,
     )
@@ -121,13 +121,13 @@ _AUDIENCE_SQL = {
     # agency_followers (agency_id, citizen_id), kept by the favourites' transactions.
     "agency-followers": """
         SELECT citizen_id AS id FROM agency_followers
-        WHERE agency_id = $1 AND citizen_id > $2::uuid AND citizen_id <= $4::uuid
+        WHERE agency_id = $1 AND citizen_id > $2 AND citizen_id <= $4
         ORDER BY citizen_id LIMIT $3
     """,
     # tile_favourites_tile (tile_id, citizen_id); the join only checks the tile is the agency's.
     "tile-followers": """
         SELECT f.citizen_id AS id FROM tile_favourites f JOIN tiles t ON t.id = f.tile_id
-        WHERE t.agency_id = $1 AND f.tile_id = $5 AND f.citizen_id > $2::uuid AND f.citizen_id <= $4::uuid
+        WHERE t.agency_id = $1 AND f.tile_id = $5 AND f.citizen_id > $2 AND f.citizen_id <= $4
         ORDER BY f.citizen_id LIMIT $3
     """,
     # citizens_id_birthdate (id) INCLUDE (birthdate), filtered by birth date without reading the table: a
@@ -135,7 +135,7 @@ _AUDIENCE_SQL = {
     # are random. The bounds are computed once (the sub-selects), not per row.
     "age-range": """
         SELECT c.id FROM citizens c
-        WHERE $1::bigint IS NOT NULL AND c.id > $2::uuid AND c.id <= $4::uuid
+        WHERE $1::bigint IS NOT NULL AND c.id > $2 AND c.id <= $4
           AND c.birthdate > (SELECT ((now() AT TIME ZONE 'Asia/Bangkok')::date
                                      - make_interval(years => $6 + 1))::date)
           AND c.birthdate <= (SELECT ((now() AT TIME ZONE 'Asia/Bangkok')::date
@@ -146,7 +146,7 @@ _AUDIENCE_SQL = {
     # with several schemes in the state comes once (grouped on the uuid, in the index's order: no sort).
     "entitlement-state": """
         SELECT citizen_id AS id FROM entitlement_states
-        WHERE agency_id = $1 AND status = $5 AND citizen_id > $2::uuid AND citizen_id <= $4::uuid
+        WHERE agency_id = $1 AND status = $5 AND citizen_id > $2 AND citizen_id <= $4
           AND ($6::text IS NULL OR scheme_id = $6)
         GROUP BY citizen_id ORDER BY citizen_id LIMIT $3
     """,
@@ -221,7 +221,7 @@ async def plan_ranges(
         [upper for _, upper in bounds],
     )
     await connection.execute(
-        "UPDATE notification_campaigns SET status = 'expanding' WHERE id = $1::uuid AND status = 'scheduled'",
+        "UPDATE notification_campaigns SET status = 'expanding' WHERE id = $1 AND status = 'scheduled'",
         campaign_id,
     )
     return [row["range_no"] for row in rows]
@@ -232,7 +232,7 @@ async def range_for_expansion(connection: Connection, campaign_id: uuid.UUID, ra
     row = await connection.fetchrow(
         """
         SELECT expanded_through, upper, done FROM notification_campaign_ranges
-        WHERE campaign_id = $1::uuid AND range_no = $2 FOR UPDATE
+        WHERE campaign_id = $1 AND range_no = $2 FOR UPDATE
         """,
         campaign_id,
         range_no,
@@ -251,15 +251,13 @@ async def advance_range(
         """
         UPDATE notification_campaign_ranges
         SET expanded_through = coalesce($3::uuid, expanded_through), done = $3::uuid IS NULL
-        WHERE campaign_id = $1::uuid AND range_no = $2
+        WHERE campaign_id = $1 AND range_no = $2
         """,
         campaign_id,
         range_no,
         through,
     )
-    await connection.execute(
-        "SELECT 1 FROM notification_campaigns WHERE id = $1::uuid FOR UPDATE", campaign_id
-    )
+    await connection.execute("SELECT 1 FROM notification_campaigns WHERE id = $1 FOR UPDATE", campaign_id)
     await connection.execute(
         """
         UPDATE notification_campaigns c
@@ -267,8 +265,8 @@ async def advance_range(
             status = CASE WHEN finished THEN 'expanded' ELSE 'expanding' END,
             expanded_at = CASE WHEN finished THEN now() END
         FROM (SELECT NOT EXISTS (SELECT 1 FROM notification_campaign_ranges
-                                 WHERE campaign_id = $1::uuid AND NOT done) AS finished) AS ranges
-        WHERE c.id = $1::uuid
+                                 WHERE campaign_id = $1 AND NOT done) AS finished) AS ranges
+        WHERE c.id = $1
         """,
         campaign_id,
         added,
@@ -286,7 +284,7 @@ async def campaign_progress(db: Db, agency_id: int, campaign_id: uuid.UUID) -> C
                ) AS counts), '{}') AS counts,
                (SELECT coalesce(sum(n), 0)::bigint FROM campaign_counts WHERE campaign_id = c.id
                   AND status = 'permanent-failure' AND inbox_only) AS inbox_only
-        FROM notification_campaigns c WHERE c.id = $1::uuid AND c.agency_id = $2
+        FROM notification_campaigns c WHERE c.id = $1 AND c.agency_id = $2
         """,
         campaign_id,
         agency_id,

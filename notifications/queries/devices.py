@@ -30,7 +30,7 @@ async def upsert_subscription(
     row = await db.fetchrow(
         f"""
         INSERT INTO push_subscriptions (citizen_id, endpoint, p256dh, auth, user_agent)
-        VALUES ($1::uuid, $2, $3, $4, $5)
+        VALUES ($1, $2, $3, $4, $5)
         ON CONFLICT (endpoint) DO UPDATE SET citizen_id = EXCLUDED.citizen_id, p256dh = EXCLUDED.p256dh,
             auth = EXCLUDED.auth, user_agent = EXCLUDED.user_agent
         RETURNING {_SUBSCRIPTION_COLUMNS}
@@ -48,7 +48,7 @@ async def upsert_subscription(
 async def subscriptions(db: Db, citizen_id: uuid.UUID) -> list[SubscriptionRow]:
     rows = await db.fetch(
         f"SELECT {_SUBSCRIPTION_COLUMNS} FROM push_subscriptions "  # noqa: S608
-        "WHERE citizen_id = $1::uuid ORDER BY created_at",
+        "WHERE citizen_id = $1 ORDER BY created_at",
         citizen_id,
     )
     return [SubscriptionRow(**row) for row in rows]
@@ -56,7 +56,7 @@ async def subscriptions(db: Db, citizen_id: uuid.UUID) -> list[SubscriptionRow]:
 
 async def delete_subscription(db: Db, citizen_id: uuid.UUID, subscription_id: uuid.UUID) -> bool:
     result: str = await db.execute(
-        "DELETE FROM push_subscriptions WHERE id = $1::uuid AND citizen_id = $2::uuid",
+        "DELETE FROM push_subscriptions WHERE id = $1 AND citizen_id = $2",
         subscription_id,
         citizen_id,
     )

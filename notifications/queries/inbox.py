@@ -34,7 +34,7 @@ async def inbox(
         SELECT n.id, {TEXTS}, {URGENCY}, n.created_at, n.read_at, n.verification_code,
                a.code AS agency_code, a.name_th AS agency_name_th, a.name_en AS agency_name_en
         FROM notifications n JOIN agencies a ON a.id = n.agency_id {JOIN_CAMPAIGN}
-        WHERE n.citizen_id = $1::uuid AND n.deleted_at IS NULL AND n.created_at <= now()
+        WHERE n.citizen_id = $1 AND n.deleted_at IS NULL AND n.created_at <= now()
           AND ($2::timestamptz IS NULL OR (n.created_at, n.id) < ($2, $3::uuid))
         ORDER BY n.created_at DESC, n.id DESC LIMIT $4
         """,  # noqa: S608 (the module's own SQL)
@@ -49,7 +49,7 @@ async def inbox(
 async def unread_count(db: Db, citizen_id: uuid.UUID) -> int:
     count: int = await db.fetchval(
         "SELECT count(*) FROM notifications "
-        "WHERE citizen_id = $1::uuid AND deleted_at IS NULL AND read_at IS NULL AND created_at <= now()",
+        "WHERE citizen_id = $1 AND deleted_at IS NULL AND read_at IS NULL AND created_at <= now()",
         citizen_id,
     )
     return count
@@ -59,7 +59,7 @@ async def mark_read(db: Db, citizen_id: uuid.UUID, notification_id: uuid.UUID) -
     result: str = await db.execute(
         """
         UPDATE notifications SET read_at = coalesce(read_at, now())
-        WHERE id = $1::uuid AND citizen_id = $2::uuid AND deleted_at IS NULL
+        WHERE id = $1 AND citizen_id = $2 AND deleted_at IS NULL
         """,
         notification_id,
         citizen_id,
@@ -71,7 +71,7 @@ async def delete_notification(db: Db, citizen_id: uuid.UUID, notification_id: uu
     result: str = await db.execute(
         """
         UPDATE notifications SET deleted_at = now()
-        WHERE id = $1::uuid AND citizen_id = $2::uuid AND deleted_at IS NULL
+        WHERE id = $1 AND citizen_id = $2 AND deleted_at IS NULL
         """,
         notification_id,
         citizen_id,
@@ -84,7 +84,7 @@ async def restore_notification(db: Db, citizen_id: uuid.UUID, notification_id: u
     result: str = await db.execute(
         """
         UPDATE notifications SET deleted_at = NULL
-        WHERE id = $1::uuid AND citizen_id = $2::uuid AND deleted_at IS NOT NULL
+        WHERE id = $1 AND citizen_id = $2 AND deleted_at IS NOT NULL
         """,
         notification_id,
         citizen_id,
@@ -94,7 +94,7 @@ async def restore_notification(db: Db, citizen_id: uuid.UUID, notification_id: u
 
 async def preferences(db: Db, citizen_id: uuid.UUID) -> PreferencesRow | None:
     row = await db.fetchrow(
-        f"SELECT {_PREFERENCE_COLUMNS} FROM notification_preferences WHERE citizen_id = $1::uuid",  # noqa: S608
+        f"SELECT {_PREFERENCE_COLUMNS} FROM notification_preferences WHERE citizen_id = $1",  # noqa: S608
         citizen_id,
     )
     return PreferencesRow(**row) if row else None
@@ -129,7 +129,7 @@ async def save_preferences(
         """
         INSERT INTO notification_preferences (citizen_id, quiet_start, quiet_end, timezone, opt_out_agencies,
                                               opt_out_categories)
-        VALUES ($1::uuid, $2, $3, $4, $5, $6)
+        VALUES ($1, $2, $3, $4, $5, $6)
         ON CONFLICT (citizen_id) DO UPDATE SET quiet_start = EXCLUDED.quiet_start,
             quiet_end = EXCLUDED.quiet_end, timezone = EXCLUDED.timezone,
             opt_out_agencies = EXCLUDED.opt_out_agencies, opt_out_categories = EXCLUDED.opt_out_categories,
@@ -151,7 +151,7 @@ async def message_senders(db: Db, citizen_id: uuid.UUID, also: list[int]) -> lis
         SELECT a.id, a.name_th, a.name_en FROM agencies a
         WHERE a.id = ANY($2::bigint[])
            OR EXISTS (SELECT 1 FROM notification_templates t WHERE t.agency_id = a.id)
-           OR EXISTS (SELECT 1 FROM notifications n WHERE n.citizen_id = $1::uuid AND n.agency_id = a.id)
+           OR EXISTS (SELECT 1 FROM notifications n WHERE n.citizen_id = $1 AND n.agency_id = a.id)
         ORDER BY a.name_th
         """,
         citizen_id,

@@ -103,7 +103,7 @@ async def lock_national_id(connection: Connection, national_id_hash: bytes) -> N
 async def give_held(connection: Connection, citizen_id: uuid.UUID, national_id_hash: bytes) -> int:
     """The messages held for this national ID become the citizen's (in their inbox at once)."""
     result: str = await connection.execute(
-        "UPDATE notifications SET citizen_id = $1::uuid, held_for = NULL WHERE held_for = $2",
+        "UPDATE notifications SET citizen_id = $1, held_for = NULL WHERE held_for = $2",
         citizen_id,
         national_id_hash,
     )
@@ -114,7 +114,7 @@ _INSERT_NOTIFICATION = """
     INSERT INTO notifications (citizen_id, agency_id, template_id, title_th, title_en, body_th, body_en,
                                url, urgency, ttl_seconds, idempotency_key, request_hash, campaign_id,
                                created_at, held_for, from_platform, verification_code)
-    VALUES ($1::uuid, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13::uuid, coalesce($14, now()),
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, coalesce($14, now()),
             $15, $16, $17)
     RETURNING id
 """
@@ -162,7 +162,7 @@ async def insert_notification_to_route(
         f"""
         WITH inserted AS ({_INSERT_NOTIFICATION})
         SELECT inserted.id, {_PREFERENCES_OF_P}, p.citizen_id IS NOT NULL AS has_preferences
-        FROM inserted LEFT JOIN notification_preferences p ON p.citizen_id = $1::uuid
+        FROM inserted LEFT JOIN notification_preferences p ON p.citizen_id = $1
         """,  # noqa: S608
         *_notification_values(message),
     )
@@ -180,7 +180,7 @@ async def set_notification_status(
     db: Db, notification_id: uuid.UUID, status: str, reason: str | None
 ) -> None:
     await db.execute(
-        "UPDATE notifications SET status = $2, status_reason = $3 WHERE id = $1::uuid",
+        "UPDATE notifications SET status = $2, status_reason = $3 WHERE id = $1",
         notification_id,
         status,
         reason,
@@ -227,7 +227,7 @@ async def route_to_devices(
             INSERT INTO notification_deliveries (notification_id, subscription_id, endpoint_origin)
             SELECT n.id, s.id, substring(s.endpoint FROM '^[a-z]+://[^/]+')
             FROM notifications n JOIN push_subscriptions s ON s.citizen_id = n.citizen_id
-            WHERE n.id = $1::uuid
+            WHERE n.id = $1
             RETURNING id
         ), marked AS (
             UPDATE notifications
@@ -235,7 +235,7 @@ async def route_to_devices(
                 SELECT CASE WHEN EXISTS (SELECT FROM routed) THEN $2 ELSE 'permanent-failure' END,
                        CASE WHEN EXISTS (SELECT FROM routed) THEN $3 ELSE $4 END
             )
-            WHERE id = $1::uuid
+            WHERE id = $1
         )
         SELECT id FROM routed
         """,
@@ -257,7 +257,7 @@ async def notification_status(
                coalesce(json_agg(json_build_object('status', d.status, 'origin', d.endpoint_origin))
                         FILTER (WHERE d.id IS NOT NULL), '[]') AS deliveries
         FROM notifications n LEFT JOIN notification_deliveries d ON d.notification_id = n.id
-        WHERE n.id = $1::uuid AND n.agency_id = $2
+        WHERE n.id = $1 AND n.agency_id = $2
         GROUP BY n.id
         """,
         notification_id,
@@ -275,7 +275,7 @@ async def notification_for_release(db: Db, notification_id: uuid.UUID) -> ToRele
                n.status, coalesce(n.from_platform, false) AS from_platform
         FROM notifications n {JOIN_CAMPAIGN}
         LEFT JOIN notification_templates t ON t.id = coalesce(n.template_id, camp.template_id)
-        WHERE n.id = $1::uuid
+        WHERE n.id = $1
         """,  # noqa: S608 (the module's own SQL)
         notification_id,
     )
@@ -290,7 +290,7 @@ async def status_event(db: Db, notification_id: uuid.UUID) -> tuple[int, StatusE
                n.created_at, count(d.id) FILTER (WHERE d.status = 'delivered') AS devices_delivered,
                count(d.id) AS devices
         FROM notifications n LEFT JOIN notification_deliveries d ON d.notification_id = n.id
-        WHERE n.id = $1::uuid
+        WHERE n.id = $1
         GROUP BY n.id
         """,
         notification_id,
@@ -310,7 +310,7 @@ async def still_eligible(
         SELECT s.agency_id, s.scheme_name_th, s.scheme_name_en, s.how_to_claim_th, s.how_to_claim_en,
                s.status_since
         FROM entitlement_states s
-        WHERE s.citizen_id = $1::uuid AND s.connector_id = $2 AND s.scheme_id = $3
+        WHERE s.citizen_id = $1 AND s.connector_id = $2 AND s.scheme_id = $3
           AND s.status = 'eligible_not_enrolled'
         """,
         citizen_id,
@@ -322,7 +322,7 @@ async def still_eligible(
 
 async def notification_owner(db: Db, notification_id: uuid.UUID) -> uuid.UUID | None:
     citizen_id: uuid.UUID | None = await db.fetchval(
-        "SELECT citizen_id FROM notifications WHERE id = $1::uuid", notification_id
+        "SELECT citizen_id FROM notifications WHERE id = $1", notification_id
     )
     return citizen_id
 

@@ -23,7 +23,7 @@ async def add_template(
                                             body_en, placeholders, created_by)
         VALUES ($1, $2, coalesce((SELECT max(version) FROM notification_templates
                                    WHERE agency_id = $1 AND key = $2), 0) + 1,
-                $3, $4, $5, $6, $7, $8, $9::uuid)
+                $3, $4, $5, $6, $7, $8, $9)
         RETURNING {_TEMPLATE_COLUMNS}
         """,  # noqa: S608
         agency_id,
