@@ -179,6 +179,10 @@ def main(folder: Path) -> None:
         stack.callback(shutil.rmtree, folder, ignore_errors=True)
         stack.callback(postgres.stop)
         dsn = postgres.start()  # outside our event loop: pgserver runs one of its own
+        if SHARED_BUFFERS:  # takes a restart, so before anything connects
+            asyncio.run(_alter_system(dsn, {"shared_buffers": SHARED_BUFFERS}))
+            postgres.stop()
+            postgres.start_again()
         stack.callback(redis_server.stop)
         LOG_DIR.mkdir(parents=True, exist_ok=True)  # Redis logs there
         redis_server.start()
@@ -206,13 +210,22 @@ PG_SETTINGS = (
 )
 
 
-async def measure(folder: Path, dsn: str, redis_url: str, sink: str, cert: Path, stack: ExitStack) -> None:
-    await upgrade(dsn)
+# PostgreSQL's default 128 MB of shared buffers makes the history's random-key index inserts evict all the
+# time (20 M rows took over an hour to make); a quarter of this machine's memory, as a server would be given.
+SHARED_BUFFERS = "" if os.environ.get("SCALE_PG_DEFAULTS") else os.environ.get("SCALE_SHARED_BUFFERS", "4GB")
+
+
+async def _alter_system(dsn: str, settings: dict[str, str]) -> None:
     admin = await asyncpg.connect(dsn)
-    for name, value in PG_SETTINGS.items():
+    for name, value in settings.items():
         await admin.execute(f"ALTER SYSTEM SET {name} = '{value}'")
     await admin.execute("SELECT pg_reload_conf()")
     await admin.close()
+
+
+async def measure(folder: Path, dsn: str, redis_url: str, sink: str, cert: Path, stack: ExitStack) -> None:
+    await upgrade(dsn)
+    await _alter_system(dsn, PG_SETTINGS)
     environ = environment_for_tests(
         folder / "var",
         DATABASE_URL=dsn,
@@ -308,7 +321,8 @@ def report(
         f"HTTPS push service answering in {LATENCY_MS:g} ms, on {os.cpu_count()} cores "
         f"({made:,.0f} s to make the data)"
     )
-    print("PostgreSQL: " + (", ".join(f"{k}={v}" for k, v in PG_SETTINGS.items()) or "defaults"))
+    settings = PG_SETTINGS | ({"shared_buffers": SHARED_BUFFERS} if SHARED_BUFFERS else {})
+    print("PostgreSQL: " + (", ".join(f"{k}={v}" for k, v in settings.items()) or "defaults"))
     print("tables: " + ", ".join(f"{row['name']} {row['rows']:,} rows" for row in sizes))
     print(
         f"\n{'audience':<18} {'msg/s':>7} {'per worker':>10} {'worker CPU ms/msg':>18} {'WAL B/msg':>10} "
