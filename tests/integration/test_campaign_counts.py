@@ -7,6 +7,7 @@ import asyncio
 import uuid
 from pathlib import Path
 
+import asyncpg
 from litestar import Litestar
 
 from backend.core.resources import Resources
@@ -72,7 +73,62 @@ async def test_the_counters_follow_every_status_change_and_ignore_everything_els
     assert inbox_only == 1
 
 
-def test_the_migration_names_the_same_inbox_only_reason_as_the_code() -> None:
-    migration = Path(__file__).parents[2] / "notifications" / "migrations" / "0038_campaign_counts.sql"
-    text = migration.read_text()
+def test_the_migrations_name_the_same_inbox_only_reason_as_the_code() -> None:
+    folder = Path(__file__).parents[2] / "notifications" / "migrations"
+    text = (folder / "0038_campaign_counts.sql").read_text()
     assert text.count(f"'{NO_DEVICES}'") == 4  # insert, update (new and old rows), and the backfill
+    text = (folder / "0059_campaign_counts_per_backend.sql").read_text()
+    assert text.count(f"'{NO_DEVICES}'") == 3  # the trigger function again: insert, new and old rows
+
+
+async def _two_backends_once_sharing_a_shard(dsn: str) -> tuple[asyncpg.Connection, asyncpg.Connection]:
+    """Two connections whose backends' pids are equal modulo 16: the shard they shared before 0059."""
+    opened: dict[int, asyncpg.Connection] = {}
+    while True:
+        connection = await asyncpg.connect(dsn)
+        pid = connection.get_server_pid()
+        if (twin := opened.pop(pid % 16, None)) is not None:
+            await asyncio.gather(*(other.close() for other in opened.values()))
+            return twin, connection
+        opened[pid % 16] = connection
+
+
+async def test_a_chunk_and_a_delivery_batch_on_backends_once_sharing_a_shard_do_not_deadlock(
+    app: Litestar, resources: Resources
+) -> None:
+    """What stalled a 1 M campaign in make scale: a chunk inserts its messages as sending, then marks one
+    without a device as a permanent failure, while a delivery batch elsewhere fails a message that was
+    sending. Before migration 0059 the two backends' counters could be the same rows, taken in opposite
+    orders (PostgreSQL reported a deadlock and the chunk's task gave up after eight)."""
+    pool = resources.pool
+    identity: Identity = app.state.identity
+    agency_id = await make_agency(pool, status="approved")
+    campaign = await make_campaign(pool, agency_id, await make_template(pool, agency_id))
+    citizens = [uuid.UUID(await make_citizen(pool, identity.cipher)) for _ in range(2)]
+    async with pool.acquire() as connection, connection.transaction():
+        stored = await campaigns.campaign_for_expansion(connection, campaign.id, lock=False)
+        assert stored is not None
+        [(sent, _)] = await campaigns.insert_campaign_notifications(
+            connection, stored, [(citizens[0], "sending", None, None)]
+        )
+    assert resources.settings.database_url is not None
+    chunk, batch = await _two_backends_once_sharing_a_shard(resources.settings.database_url)
+    try:
+        chunk_done = chunk.transaction()
+        await chunk_done.start()
+        [(added, _)] = await campaigns.insert_campaign_notifications(
+            chunk, stored, [(citizens[1], "sending", None, None)]
+        )
+        batch_done = batch.transaction()
+        await batch_done.start()
+        failing = asyncio.create_task(set_notification_status(batch, sent, "permanent-failure", None))
+        await asyncio.sleep(0.2)  # the batch's statement takes its counters (or waits for the chunk's)
+        await set_notification_status(chunk, added, "permanent-failure", None)
+        await chunk_done.commit()
+        await failing
+        await batch_done.commit()
+    finally:
+        await asyncio.gather(chunk.close(), batch.close())
+    progress = await campaigns.campaign_progress(pool, agency_id, campaign.id)
+    assert progress is not None
+    assert progress.counts == {"permanent-failure": 2}
