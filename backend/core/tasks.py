@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
+import asyncpg
 import msgspec
 import structlog
 from saq.queue.redis import RedisQueue
@@ -49,6 +50,10 @@ _log = structlog.get_logger(__name__)
 RUN_TASK_JOB = "run_task"
 _BACKOFF_BASE_SECONDS = 5
 _BACKOFF_MAX_SECONDS = 3600
+_CONFLICT_RETRY_SECONDS = 5
+"""A task that lost a deadlock or a serialization conflict did nothing wrong: it runs again soon, and such
+a loss never uses up its last attempt (a campaign's chunk task that gave up after eight deadlocks left the
+campaign expanding for good)."""
 _SWEEP_BATCH = 1000
 _DISPATCH_BATCH = 50
 _DEFAULT_MAX_ATTEMPTS = 8
@@ -324,7 +329,8 @@ async def _record_failure(
     schedule: tuple[int, ...],
 ) -> str:
     error = f"{type(exc).__name__}: {exc}"[:1000]
-    if attempt >= row["max_attempts"]:
+    conflict = isinstance(exc, asyncpg.exceptions.TransactionRollbackError)  # SQLSTATE class 40
+    if attempt >= row["max_attempts"] and not conflict:
         await connection.execute(
             "UPDATE task_outbox SET state = 'failed', finished_at = now(), last_error = $2 WHERE id = $1",
             row["id"],
@@ -339,6 +345,8 @@ async def _record_failure(
         delay = min(_BACKOFF_BASE_SECONDS * 2 ** (attempt - 1), _BACKOFF_MAX_SECONDS)
     if isinstance(exc, RetryLater):
         delay = max(delay, min(exc.seconds, _BACKOFF_MAX_SECONDS))
+    if conflict:
+        delay = min(delay, _CONFLICT_RETRY_SECONDS)
     await connection.execute(
         "UPDATE task_outbox SET run_after = now() + make_interval(secs => $2), last_error = $3 WHERE id = $1",
         row["id"],

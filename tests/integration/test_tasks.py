@@ -11,6 +11,7 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import asyncpg
 import msgspec
 import pytest
 
@@ -55,6 +56,11 @@ async def suspend_then_fail(ctx: TaskContext, ref: AgencyRef) -> None:
     raise RuntimeError("the agency's system said no")
 
 
+async def suspend_then_lose_a_deadlock(ctx: TaskContext, ref: AgencyRef) -> None:
+    await ctx.connection.execute("UPDATE agencies SET status = 'suspended' WHERE id = $1", ref.agency_id)
+    raise asyncpg.exceptions.DeadlockDetectedError("deadlock detected")
+
+
 async def slow_approval(ctx: TaskContext, ref: AgencyRef) -> None:
     await ctx.connection.execute("UPDATE agencies SET status = 'approved' WHERE id = $1", ref.agency_id)
     await asyncio.sleep(30)
@@ -63,11 +69,13 @@ async def slow_approval(ctx: TaskContext, ref: AgencyRef) -> None:
 APPROVE = TaskKind("tests.approve_agency", AgencyRef)
 SUSPEND_THEN_FAIL = TaskKind("tests.suspend_then_fail", AgencyRef)
 SLOW_APPROVAL = TaskKind("tests.slow_approval", AgencyRef)
+DEADLOCKED = TaskKind("tests.deadlocked", AgencyRef)
 UNHANDLED = TaskKind("tests.unhandled", AgencyRef)
 TEST_TASKS = TaskRegistry(
     Handles(APPROVE, approve_agency),
     Handles(SUSPEND_THEN_FAIL, suspend_then_fail),
     Handles(SLOW_APPROVAL, slow_approval),
+    Handles(DEADLOCKED, suspend_then_lose_a_deadlock),
 )
 
 
@@ -163,6 +171,24 @@ async def test_a_task_that_keeps_failing_ends_failed_after_its_last_attempt(reso
     assert row["state"] == "failed"
     assert row["attempts"] == 2
     assert row["finished_at"] is not None
+
+
+async def test_a_task_that_lost_a_deadlock_is_retried_soon_even_past_its_last_attempt(
+    resources: Resources,
+) -> None:
+    agency_id = await make_agency(resources.pool, status="approved")
+    async with resources.pool.acquire() as connection, connection.transaction():
+        task_id = await add_task(connection, DEADLOCKED, AgencyRef(agency_id), max_attempts=1)
+    assert await run_task(resources, task_id) == "retry"
+    assert (await _agency(resources, agency_id))[0] == "approved"  # its writes rolled back
+    row = await _task_row(resources, task_id)
+    assert row["state"] == "pending"
+    assert row["attempts"] == 1
+    assert "DeadlockDetectedError" in str(row["last_error"])
+    due_in = await resources.pool.fetchval(
+        "SELECT extract(epoch FROM run_after - now()) FROM task_outbox WHERE id = $1", task_id
+    )
+    assert 0 < due_in <= 5
 
 
 async def test_a_lost_job_is_found_by_the_sweeper_and_run_by_a_real_worker(resources: Resources) -> None:
