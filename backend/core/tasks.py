@@ -50,10 +50,7 @@ _log = structlog.get_logger(__name__)
 RUN_TASK_JOB = "run_task"
 _BACKOFF_BASE_SECONDS = 5
 _BACKOFF_MAX_SECONDS = 3600
-_CONFLICT_RETRY_SECONDS = 5
-"""A task that lost a deadlock or a serialization conflict did nothing wrong: it runs again soon, and such
-a loss never uses up its last attempt (a campaign's chunk task that gave up after eight deadlocks left the
-campaign expanding for good)."""
+_CONFLICT_RETRY_SECONDS = 5  # a run that lost a deadlock did nothing wrong: again soon, attempts or not
 _SWEEP_BATCH = 1000
 _DISPATCH_BATCH = 50
 _DEFAULT_MAX_ATTEMPTS = 8
