@@ -18,8 +18,8 @@ The pattern every feature uses:
 4. ``sweep_tasks`` (a SAQ cron job) re-enqueues pending rows whose job was lost.
 
 Retries are kept in PostgreSQL (``attempts``, ``run_after`` with exponential back-off) rather than in
-SAQ, so they survive a Redis restart like everything else.
-"""
+SAQ, so they survive a Redis restart like everything else. A run that lost a deadlock or serialization
+conflict is retried within seconds, however many attempts it has had."""
 
 from __future__ import annotations
 
@@ -50,7 +50,6 @@ _log = structlog.get_logger(__name__)
 RUN_TASK_JOB = "run_task"
 _BACKOFF_BASE_SECONDS = 5
 _BACKOFF_MAX_SECONDS = 3600
-_CONFLICT_RETRY_SECONDS = 5  # a run that lost a deadlock did nothing wrong: again soon, attempts or not
 _SWEEP_BATCH = 1000
 _DISPATCH_BATCH = 50
 _DEFAULT_MAX_ATTEMPTS = 8
@@ -326,7 +325,7 @@ async def _record_failure(
     schedule: tuple[int, ...],
 ) -> str:
     error = f"{type(exc).__name__}: {exc}"[:1000]
-    conflict = isinstance(exc, asyncpg.exceptions.TransactionRollbackError)  # SQLSTATE class 40
+    conflict = isinstance(exc, asyncpg.exceptions.TransactionRollbackError)  # it did nothing wrong
     if attempt >= row["max_attempts"] and not conflict:
         await connection.execute(
             "UPDATE task_outbox SET state = 'failed', finished_at = now(), last_error = $2 WHERE id = $1",
@@ -335,15 +334,11 @@ async def _record_failure(
         )
         _log.error("task_failed", task_id=row["id"], task=row["task"], attempts=attempt, error=error)
         return "failed"
-    delay: float
-    if attempt <= len(schedule):
-        delay = schedule[attempt - 1]
-    else:
-        delay = min(_BACKOFF_BASE_SECONDS * 2 ** (attempt - 1), _BACKOFF_MAX_SECONDS)
+    backoff = min(_BACKOFF_BASE_SECONDS * 2 ** (attempt - 1), _BACKOFF_MAX_SECONDS)
+    delay: float = schedule[attempt - 1] if attempt <= len(schedule) else backoff
     if isinstance(exc, RetryLater):
         delay = max(delay, min(exc.seconds, _BACKOFF_MAX_SECONDS))
-    if conflict:
-        delay = min(delay, _CONFLICT_RETRY_SECONDS)
+    delay = min(delay, _BACKOFF_BASE_SECONDS) if conflict else delay
     await connection.execute(
         "UPDATE task_outbox SET run_after = now() + make_interval(secs => $2), last_error = $3 WHERE id = $1",
         row["id"],
