@@ -11,6 +11,7 @@ import uuid
 
 from backend.core.db import Db
 from backend.core.tasks import UnitOfWork
+from notifications.queries import messages
 from notifications.schemas import Urgency
 from notifications.service import enqueue_notification
 
@@ -51,14 +52,8 @@ async def send_from_platform(
     step writes no second notice). The key is the platform's own, so it never meets an agency's."""
     connection = work.connection
     sender_id = await platform_sender_id(connection)
-    # Two writers of one key at once would meet the table's UNIQUE (agency, citizen, key) and roll
-    # back one of them: never a double.
-    if await connection.fetchval(
-        "SELECT 1 FROM notifications WHERE agency_id = $1 AND citizen_id = $2 AND idempotency_key = $3",
-        sender_id,
-        citizen_id,
-        idempotency_key,
-    ):
+    # The key's lock is held until commit: a second writer of it waits, then finds it taken.
+    if not await messages.claim_key(connection, sender_id, citizen_id, None, idempotency_key):
         return None
     return await enqueue_notification(
         work,

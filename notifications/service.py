@@ -27,13 +27,24 @@ from backend.identity import queries as identity_queries
 from notifications import seals
 from notifications.queries import alerts, inbox, messages
 from notifications.queries.campaigns import Campaign, insert_campaign_notifications
-from notifications.queries.deliveries import ATTEMPTS, forget_messages, purge_bodies, purge_campaign_bodies
+from notifications.queries.deliveries import (
+    ATTEMPTS,
+    drop_inbox_months,
+    forget_messages,
+    purge_bodies,
+    purge_campaign_bodies,
+)
 from notifications.queries.inbox import PreferencesRow
 from notifications.queries.messages import NewMessage
 from notifications.schemas import NO_DEVICES, NewNotification, NewTemplate, TemplateView
 
 if TYPE_CHECKING:
     from saq.queue.base import Queue
+
+
+class KeyAlreadyUsed(Exception):
+    """A second message with an agency's idempotency key to the same person: its transaction rolls back
+    (the senders look their key up first, so this is the backstop a unique index used to be)."""
 
 
 class DeliveryBatch(msgspec.Struct, frozen=True):
@@ -229,6 +240,8 @@ async def enqueue_notification(
     ``held_for``: the national ID's lookup hash when no citizen has it yet (``citizen_id`` None).
     ``from_platform``: written by the platform itself, never on an agency's say-so (see
     ``push_decision``)."""
+    if not await messages.claim_key(work.connection, agency_id, citizen_id, held_for, idempotency_key):
+        raise KeyAlreadyUsed(idempotency_key)
     now = dt.datetime.now(dt.UTC)
     later = send_at is not None and send_at > now
     sent_at = send_at if later and send_at is not None else now
@@ -335,13 +348,15 @@ async def apply_retention(pool: Pool, *, body_days: int, metadata_days: int) -> 
     return purged, attempts
 
 
-async def forget_old_messages(pool: Pool, *, days: int) -> int:
-    """Messages past NOTIFICATION_RETENTION_DAYS leave the inbox with their deliveries and attempts, in
-    batches (a transaction each); returns how many. Their seals stay: a code on paper still checks."""
+async def forget_old_messages(pool: Pool, *, days: int) -> tuple[list[str], int]:
+    """Messages past NOTIFICATION_RETENTION_DAYS leave the inbox with their deliveries: whole months
+    dropped, then those of the DEFAULT partition in batches (a transaction each). Returns (months dropped,
+    messages deleted one by one). Their seals stay: a code on paper still checks."""
+    months = await drop_inbox_months(pool, days)
     forgotten = 0
     while count := await forget_messages(pool, days, _RETENTION_BATCH):
         forgotten += count
-    return forgotten
+    return months, forgotten
 
 
 async def enqueue_campaign_chunk(work: UnitOfWork, campaign: Campaign, citizen_ids: list[uuid.UUID]) -> None:

@@ -21,9 +21,17 @@ async def wal_lsn(db: Db) -> int:
 
 
 async def relation_bytes(db: Db, tables: tuple[str, ...] = PER_RECIPIENT) -> int:
-    """Heap, TOAST and every index of the tables."""
+    """Heap, TOAST and every index of the tables; of every partition of a partitioned one (whose own
+    size is 0)."""
     size: int = await db.fetchval(
-        "SELECT sum(pg_total_relation_size(t::regclass))::bigint FROM unnest($1::text[]) AS t", list(tables)
+        """
+        SELECT sum(coalesce(
+            (SELECT sum(pg_total_relation_size(p.relid)) FROM pg_partition_tree(t::regclass) AS p),
+            pg_total_relation_size(t::regclass)
+        ))::bigint
+        FROM unnest($1::text[]) AS t
+        """,
+        list(tables),
     )
     return size
 

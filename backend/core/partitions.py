@@ -36,10 +36,13 @@ _DEFAULT_BATCH = 5000
 
 
 class Partitioned(msgspec.Struct, frozen=True):
-    """A table partitioned by month on ``key`` (a timestamptz column), with its retention."""
+    """A table partitioned by month on ``key``: a timestamptz column, or (``uuid7``) a UUIDv7 id whose
+    months are ranges of ids (migration 0060), each month made with ``fillfactor``."""
 
     table: str
     key: str = "at"
+    uuid7: bool = False
+    fillfactor: int = 100
 
 
 class Dropped(msgspec.Struct, frozen=True):
@@ -51,17 +54,25 @@ class Dropped(msgspec.Struct, frozen=True):
 
 async def ensure_partitions(db: Db, table: Partitioned, months_ahead: int = MONTHS_AHEAD) -> int:
     """Make this month's partition and the next ``months_ahead``; returns how many were missing."""
-    created: int = await db.fetchval(
-        "SELECT ensure_month_partitions($1, $2, current_date, (now() + make_interval(months => $3))::date)",
-        table.table,
-        table.key,
-        months_ahead,
+    span = await db.fetchrow(
+        "SELECT current_date AS first, (now() + make_interval(months => $1))::date AS last", months_ahead
     )
-    return created
+    assert span is not None
+    return await ensure_months(db, table, span["first"], span["last"])
 
 
 async def ensure_months(db: Db, table: Partitioned, first: dt.date, last: dt.date) -> int:
     """Make the partitions of the months from ``first`` to ``last`` (tests, and rows from the past)."""
+    if table.uuid7:
+        made: int = await db.fetchval(
+            "SELECT ensure_id_month_partitions($1, $2, $3, $4, $5)",
+            table.table,
+            table.key,
+            first,
+            last,
+            table.fillfactor,
+        )
+        return made
     created: int = await db.fetchval(
         "SELECT ensure_month_partitions($1, $2, $3, $4)", table.table, table.key, first, last
     )
@@ -84,7 +95,8 @@ async def months_of(db: Db, table: Partitioned) -> dict[str, dt.datetime]:
     return months
 
 
-async def _drop(pool: Pool, name: str) -> bool:
+async def drop_partition(pool: Pool, name: str) -> bool:
+    """Drop one partition, giving way to reads (see the module's docstring); False if it was left."""
     for attempt in range(LOCK_TRIES):
         if attempt:
             await asyncio.sleep(attempt)  # the long read in the way may be over by then
@@ -98,6 +110,16 @@ async def _drop(pool: Pool, name: str) -> bool:
     return False
 
 
+async def retention_cutoff(db: Db, days: int) -> dt.datetime:
+    cutoff: dt.datetime = await db.fetchval("SELECT now() - make_interval(days => $1)", days)
+    return cutoff
+
+
+async def expired_months(db: Db, table: Partitioned, cutoff: dt.datetime) -> list[str]:
+    """The partitions of ``table`` whose whole month is before ``cutoff``, oldest first."""
+    return [name for name, ends in sorted((await months_of(db, table)).items()) if ends <= cutoff]
+
+
 async def drop_months_before(
     pool: Pool, table: Partitioned, *, days: int, floor_days: int, batch: int = _DEFAULT_BATCH
 ) -> Dropped:
@@ -105,12 +127,12 @@ async def drop_months_before(
     old in its DEFAULT partition. ``days`` under ``floor_days`` (the legal floor) is refused."""
     if days < floor_days:
         raise ValueError(f"{table.table} must be kept at least {floor_days} days, not {days}")
-    cutoff: dt.datetime = await pool.fetchval("SELECT now() - make_interval(days => $1)", days)
+    if table.uuid7:
+        raise ValueError(f"{table.table}'s DEFAULT partition is not kept by its key")
+    cutoff = await retention_cutoff(pool, days)
     dropped: list[str] = []
-    for name, ends in sorted((await months_of(pool, table)).items()):
-        if ends > cutoff:
-            continue
-        if await _drop(pool, name):
+    for name in await expired_months(pool, table, cutoff):
+        if await drop_partition(pool, name):
             dropped.append(name)
         else:
             _log.warning("partition_drop_deferred", table=table.table, partition=name)

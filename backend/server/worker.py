@@ -30,7 +30,7 @@ from backend.genuine.service import apply_retention as genuine_retention
 from backend.programmes.admission import admit_all
 from backend.server.tasks import TASKS, wire_features
 from backend.settings import Settings
-from notifications.queries.deliveries import ATTEMPTS
+from notifications.queries.deliveries import ATTEMPTS, INBOX, INBOX_DELIVERIES
 from notifications.service import apply_retention as notification_retention
 from notifications.service import forget_old_messages
 from payments.retention import PAYMENT_EVENTS, forget_old_events
@@ -41,7 +41,7 @@ _log = structlog.get_logger(__name__)
 SWEEP_CRON = "* * * * * */30"  # every 30 seconds (croniter's sixth field is seconds)
 RETENTION_CRON = "23 * * * *"  # hourly, so each run has little to do
 PARTITIONS_CRON = "17 3 * * *"  # daily; each table has its next two months made already
-PARTITIONED = (ACCESS_LOG, ATTEMPTS, PAYMENT_EVENTS, WEBHOOK_DELIVERIES)
+PARTITIONED = (ACCESS_LOG, ATTEMPTS, PAYMENT_EVENTS, WEBHOOK_DELIVERIES, INBOX, INBOX_DELIVERIES)
 FILES_GC_CRON = "41 * * * *"  # hourly: a removed upload's bytes outlive its grace period by an hour at most
 ADMISSION_CRON = "* * * * * *"  # every second: the waiting rooms let the next people in
 GUARDIANSHIP_CRON = "7 * * * *"  # hourly; each grant is asked about at most once a day (family.RECHECK_AFTER)
@@ -108,8 +108,9 @@ async def maintain_partitions(ctx: dict[str, Any]) -> int:
     resources = _resources(ctx)
     made = sum([await ensure_partitions(resources.pool, table) for table in PARTITIONED])
     days = resources.settings.notification_retention_days
-    if forgotten := await forget_old_messages(resources.pool, days=days):
-        _log.info("old_messages_forgotten", messages=forgotten, days=days)
+    months, forgotten = await forget_old_messages(resources.pool, days=days)
+    if months or forgotten:
+        _log.info("old_messages_forgotten", months=months, default_messages=forgotten, days=days)
     return made
 
 

@@ -9,11 +9,15 @@ from collections.abc import Iterable
 import msgspec
 
 from backend.core.db import Connection, Db, Pool
-from backend.core.partitions import Partitioned
+from backend.core.partitions import Partitioned, drop_partition, expired_months, retention_cutoff
 from notifications.queries.texts import JOIN_CAMPAIGN, TEXTS, TTL, URGENCY
 
 ATTEMPTS = Partitioned("delivery_attempts")
 """A partition per month (migration 0046): retention drops whole months (DELIVERY_METADATA_RETENTION_DAYS)."""
+INBOX = Partitioned("notifications", key="id", uuid7=True, fillfactor=90)
+INBOX_DELIVERIES = Partitioned("notification_deliveries", key="notification_id", uuid7=True, fillfactor=70)
+"""The inbox and its deliveries, a partition per month of message ids (UUIDv7, migration 0060); a month's
+deliveries are in the partition named like its messages'."""
 
 
 class ToPush(msgspec.Struct, kw_only=True, frozen=True):
@@ -149,15 +153,29 @@ async def purge_campaign_bodies(db: Db, older_than_days: int) -> int:
     return purged
 
 
+async def drop_inbox_months(pool: Pool, older_than_days: int) -> list[str]:
+    """The inbox's months that ended more than ``older_than_days`` ago, dropped whole: each month's
+    deliveries, then its messages. Returns the messages' partitions dropped; one that could not have its
+    lock at once is left to the next run. The deliveries' attempts go with their own months (ATTEMPTS)."""
+    cutoff = await retention_cutoff(pool, older_than_days)
+    dropped: list[str] = []
+    for name in await expired_months(pool, INBOX, cutoff):
+        deliveries = INBOX_DELIVERIES.table + name.removeprefix(INBOX.table)
+        exists = await pool.fetchval("SELECT to_regclass($1) IS NOT NULL", deliveries)
+        if (not exists or await drop_partition(pool, deliveries)) and await drop_partition(pool, name):
+            dropped.append(name)
+    return dropped
+
+
 async def forget_messages(pool: Pool, older_than_days: int, batch: int) -> int:
-    """Up to ``batch`` messages created more than ``older_than_days`` ago, deleted in one transaction with
-    their deliveries and the deliveries' attempts (which reference them); returns how many. Found through
-    the BRIN index of created_at (migration 0055); a message being written to (a late status) is skipped
-    until the next run."""
+    """Up to ``batch`` messages of the inbox's DEFAULT partition (written before the inbox was partitioned,
+    migration 0060) created more than ``older_than_days`` ago, deleted in one transaction with their
+    deliveries and the deliveries' attempts; returns how many. Found through the BRIN index of created_at
+    (migration 0055); a message being written to (a late status) is skipped until the next run."""
     async with pool.acquire() as connection, connection.transaction():
         rows = await connection.fetch(
             """
-            SELECT id FROM notifications WHERE created_at < now() - make_interval(days => $1)
+            SELECT id FROM notifications_default WHERE created_at < now() - make_interval(days => $1)
             LIMIT $2 FOR UPDATE SKIP LOCKED
             """,
             older_than_days,

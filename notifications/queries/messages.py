@@ -110,12 +110,25 @@ async def give_held(connection: Connection, citizen_id: uuid.UUID, national_id_h
     return int(result.rsplit(" ", 1)[1])
 
 
+async def claim_key(
+    connection: Connection, agency_id: int, citizen_id: uuid.UUID | None, held_for: bytes | None, key: str
+) -> bool:
+    """Whether the agency's key is free for this citizen (or held national ID), holding the key's lock
+    until commit: the partitioned inbox has no unique index to refuse a second message (migration 0060)."""
+    free: bool = await connection.fetchval(
+        "SELECT claim_notification_key($1, $2, $3, $4)", agency_id, citizen_id, held_for, key
+    )
+    return free
+
+
+# A scheduled message's id is of its send time, like its created_at, so that its month (the inbox is
+# partitioned on ids, migration 0060) is the one it appears in.
 _INSERT_NOTIFICATION = """
-    INSERT INTO notifications (citizen_id, agency_id, template_id, title_th, title_en, body_th, body_en,
+    INSERT INTO notifications (id, citizen_id, agency_id, template_id, title_th, title_en, body_th, body_en,
                                url, urgency, ttl_seconds, idempotency_key, request_hash, campaign_id,
                                created_at, held_for, from_platform, verification_code)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, coalesce($14, now()),
-            $15, $16, $17)
+    VALUES (uuid_v7(coalesce($14, clock_timestamp())), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
+            $13, coalesce($14, now()), $15, $16, $17)
     RETURNING id
 """
 

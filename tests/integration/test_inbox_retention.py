@@ -1,34 +1,40 @@
-"""Inbox retention (NOTIFICATION_RETENTION_DAYS, migration 0055): the worker's daily maintenance deletes
-the messages past the period with their deliveries and attempts, found through the BRIN index of their
-creation time; recent messages stay whole, and an agency's webhook log may still name a message gone."""
+"""Inbox retention (NOTIFICATION_RETENTION_DAYS): the inbox and its deliveries are partitioned by month of
+message id (UUIDv7, migration 0060); the worker's daily maintenance drops a month past the period whole,
+deliveries and messages, and deletes row by row only what waits in the DEFAULT partition (messages written
+before partitioning). Recent messages stay whole, an agency's webhook log may still name a message gone,
+an idempotency key stays unique without a unique index, and the migration keeps an install's messages."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import uuid
 
+import asyncpg
 from litestar import Litestar
 
+from backend.core.db import Connection
+from backend.core.migrate import discover_migrations, upgrade
+from backend.core.partitions import ensure_months
 from backend.core.resources import Resources
 from backend.identity.service import Identity
 from backend.server.worker import maintain_partitions
+from notifications.queries import messages
+from notifications.queries.deliveries import INBOX, INBOX_DELIVERIES
 from tests.factories import make_agency, make_citizen
 from tests.factories.notifications import make_device, make_notification
+from tests.servers import Servers, create_scratch_database, drop_database, with_database
 
 
-async def _attempt(resources: Resources, notification_id: uuid.UUID, at: dt.datetime) -> None:
-    await resources.pool.execute(
-        """
-        INSERT INTO delivery_attempts (delivery_id, attempt, status_code, outcome, reason, at)
-        SELECT id, 1, 201, 'delivered', 'accepted', $2 FROM notification_deliveries
-        WHERE notification_id = $1::uuid
-        """,
+async def _partition_of(resources: Resources, table: str, column: str, notification_id: uuid.UUID) -> str:
+    name: str = await resources.pool.fetchval(
+        f"SELECT tableoid::regclass::text FROM {table} WHERE {column} = $1",
         notification_id,
-        at,
     )
+    return name
 
 
-async def test_messages_past_the_period_go_with_their_deliveries_and_attempts_and_recent_ones_stay(
+async def test_a_month_past_the_period_is_dropped_whole_and_the_default_partition_purged_row_by_row(
     app: Litestar, resources: Resources
 ) -> None:
     pool = resources.pool
@@ -37,10 +43,18 @@ async def test_messages_past_the_period_go_with_their_deliveries_and_attempts_an
     agency_id = await make_agency(pool, status="approved")
     citizen = await make_citizen(pool, identity.cipher)
     await make_device(pool, citizen)
-    long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(days=days + 1)
-    just_inside = dt.datetime.now(dt.UTC) - dt.timedelta(days=days - 1)
+    now = dt.datetime.now(dt.UTC)
+    in_old_month = now - dt.timedelta(days=days + 45)  # a month wholly past the period
+    past_but_no_month = now - dt.timedelta(days=days + 1)  # its month has no partition: the DEFAULT one
+    just_inside = now - dt.timedelta(days=days - 1)
+    for table in (INBOX, INBOX_DELIVERIES):
+        await ensure_months(pool, table, in_old_month.date(), in_old_month.date())
+
     old = await make_notification(
-        pool, citizen, agency_id, status="delivered", created_at=long_ago, with_deliveries=True
+        pool, citizen, agency_id, status="delivered", created_at=in_old_month, with_deliveries=True
+    )
+    waiting = await make_notification(
+        pool, citizen, agency_id, status="delivered", created_at=past_but_no_month, with_deliveries=True
     )
     kept = [
         await make_notification(
@@ -48,11 +62,16 @@ async def test_messages_past_the_period_go_with_their_deliveries_and_attempts_an
         )
         for when in (just_inside, None)
     ]
-    for message, when in ((old, long_ago), (kept[0], just_inside), (kept[1], dt.datetime.now(dt.UTC))):
-        await _attempt(resources, message.id, when)
+    old_month = f"notifications_p{in_old_month:%Y%m}"
+    assert await _partition_of(resources, "notifications", "id", old.id) == old_month
+    assert await _partition_of(resources, "notification_deliveries", "notification_id", old.id) == (
+        f"notification_deliveries_p{in_old_month:%Y%m}"
+    )
+    assert await _partition_of(resources, "notifications", "id", waiting.id) == "notifications_default"
+    assert await _partition_of(resources, "notifications", "id", kept[1].id) == f"notifications_p{now:%Y%m}"
     await pool.execute(
         "INSERT INTO webhook_deliveries (agency_id, notification_id, attempt, status_code, outcome) "
-        "VALUES ($1, $2::uuid, 1, 200, 'delivered')",
+        "VALUES ($1, $2, 1, 200, 'delivered')",
         agency_id,
         old.id,
     )
@@ -62,32 +81,127 @@ async def test_messages_past_the_period_go_with_their_deliveries_and_attempts_an
         plan = "\n".join(
             row[0]
             for row in await connection.fetch(
-                "EXPLAIN SELECT id FROM notifications WHERE created_at < now() - make_interval(days => $1)",
+                "EXPLAIN SELECT id FROM notifications_default "
+                "WHERE created_at < now() - make_interval(days => $1)",
                 days,
             )
         )
-    # Found through an index on created_at (the BRIN one over millions of rows; on a few rows the planner
-    # may take support's (agency_id, created_at) index instead), never by reading the whole table.
+    # The DEFAULT partition's rows are found through an index on created_at, never by reading it all.
     assert "Seq Scan" not in plan, plan
-    assert "Index Cond: (created_at <" in plan, plan
 
     await maintain_partitions({"resources": resources})
 
+    assert await pool.fetchval("SELECT to_regclass($1)", old_month) is None
+    assert (
+        await pool.fetchval("SELECT to_regclass($1)", f"notification_deliveries_p{in_old_month:%Y%m}") is None
+    )
     remaining = await pool.fetch(
         """
-        SELECT n.id::text, count(DISTINCT d.id) AS deliveries, count(a.id) AS attempts
+        SELECT n.id, count(d.id) AS deliveries
         FROM notifications n JOIN notification_deliveries d ON d.notification_id = n.id
-        JOIN delivery_attempts a ON a.delivery_id = d.id
         GROUP BY n.id ORDER BY n.created_at
         """
     )
-    assert [tuple(row) for row in remaining] == [(str(kept[0].id), 1, 1), (str(kept[1].id), 1, 1)]
+    assert [tuple(row) for row in remaining] == [(kept[0].id, 1), (kept[1].id, 1)]
     assert await pool.fetchval("SELECT count(*) FROM notification_deliveries") == 2
-    assert await pool.fetchval("SELECT count(*) FROM delivery_attempts") == 2
     # The agency's log of its webhook calls keeps its own period (WEBHOOK_DELIVERY_RETENTION_DAYS).
     assert await pool.fetchval(
-        "SELECT notification_id::text FROM webhook_deliveries WHERE agency_id = $1", agency_id
-    ) == str(old.id)
-    # A second run finds nothing more to delete.
+        "SELECT notification_id FROM webhook_deliveries WHERE agency_id = $1", agency_id
+    ) == (old.id)
+    # A second run finds nothing more to drop or delete.
     await maintain_partitions({"resources": resources})
     assert await pool.fetchval("SELECT count(*) FROM notifications") == 2
+
+
+async def test_an_idempotency_key_stays_unique_while_two_writers_race_for_it(
+    app: Litestar, resources: Resources
+) -> None:
+    """The partitioned inbox has no unique index on (agency, citizen, key): the second writer waits for the
+    first one's commit, then finds the key taken."""
+    pool = resources.pool
+    identity: Identity = app.state.identity
+    agency_id = await make_agency(pool, status="approved")
+    citizen = uuid.UUID(str(await make_citizen(pool, identity.cipher)))
+    async with pool.acquire() as first, pool.acquire() as second:
+        async with first.transaction():
+            assert await messages.claim_key(first, agency_id, citizen, None, "bill-1")
+            waiting = asyncio.ensure_future(_claim_in_transaction(second, agency_id, citizen, "bill-1"))
+            await asyncio.sleep(0.3)
+            assert not waiting.done()  # held by the first writer's lock
+            await first.execute(
+                """
+                INSERT INTO notifications (citizen_id, agency_id, title_th, title_en, body_th, body_en,
+                                           urgency, ttl_seconds, idempotency_key, request_hash)
+                VALUES ($1, $2, 'แจ้ง', 'Notice', 'ข้อความ', 'Text', 'normal', 60, 'bill-1', '\\x00')
+                """,
+                citizen,
+                agency_id,
+            )
+        assert await waiting is False
+        assert await messages.claim_key(first, agency_id, citizen, None, "bill-2")  # another key is free
+
+
+async def _claim_in_transaction(connection: Connection, agency_id: int, citizen: uuid.UUID, key: str) -> bool:
+    async with connection.transaction():
+        return await messages.claim_key(connection, agency_id, citizen, None, key)
+
+
+async def test_the_migration_keeps_an_install_s_messages_and_new_ones_land_in_their_month(
+    servers: Servers,
+) -> None:
+    name = await create_scratch_database(servers.admin_dsn, prefix="citizen_inbox_partitions")
+    dsn = with_database(servers.admin_dsn, name)
+    try:
+        await upgrade(dsn, [m for m in discover_migrations() if m.version < 60])  # before partitioning
+        connection = await asyncpg.connect(dsn)
+        try:
+            citizen = await connection.fetchval(
+                "INSERT INTO citizens (national_id_hash, national_id_ciphertext, national_id_key_id, issuer, "
+                "subject) VALUES ($1, '\\x00', 'k', 'i', 's') RETURNING id",
+                bytes(32),
+            )
+            agency = await connection.fetchval(
+                "INSERT INTO agencies (code, name_th, name_en, status) "
+                "VALUES ('old', 'เก่า', 'Old', 'approved') RETURNING id"
+            )
+            insert = """
+                INSERT INTO notifications (citizen_id, agency_id, title_th, title_en, body_th, body_en,
+                                           urgency, ttl_seconds, idempotency_key, request_hash, from_platform,
+                                           created_at)
+                VALUES ($1, $2, 'แจ้ง', 'Notice', 'ข้อความ', 'Text', 'normal', 60, $3, '\\x00', false,
+                        now() - make_interval(days => $4))
+                RETURNING id
+            """
+            before = [await connection.fetchval(insert, citizen, agency, f"k{n}", n) for n in (400, 3)]
+            delivery = await connection.fetchval(
+                "INSERT INTO notification_deliveries (notification_id, endpoint_origin) "
+                "VALUES ($1, 'https://push.example') RETURNING id",
+                before[0],
+            )
+            await upgrade(dsn)
+            assert [
+                row["id"]
+                for row in await connection.fetch("SELECT id FROM notifications ORDER BY created_at")
+            ] == (before)
+            assert (
+                await connection.fetchval(
+                    "SELECT notification_id FROM notification_deliveries WHERE id = $1", delivery
+                )
+                == (before[0])
+            )
+            new = await connection.fetchval(insert, citizen, agency, "k-new", 0)
+            assert new.version == 7
+            part = await connection.fetchval(
+                "SELECT tableoid::regclass::text FROM notifications WHERE id = $1", new
+            )
+            assert part == f"notifications_p{dt.datetime.now(dt.UTC):%Y%m}"
+            next_delivery = await connection.fetchval(
+                "INSERT INTO notification_deliveries (notification_id, endpoint_origin) "
+                "VALUES ($1, 'https://push.example') RETURNING id",
+                new,
+            )
+            assert next_delivery > delivery  # the numbering carries on
+        finally:
+            await connection.close()
+    finally:
+        await drop_database(servers.admin_dsn, name)
