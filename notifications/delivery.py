@@ -24,6 +24,7 @@ import binascii
 import datetime as dt
 import functools
 import random
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -53,6 +54,7 @@ from notifications.service import (
     STATUS_WEBHOOK_TASK,
     DeliveryBatch,
     NotificationRef,
+    batch_of,
 )
 
 RETRY_DELAYS = (5, 30, 120, 600, 1800)
@@ -127,9 +129,11 @@ class Outcome:
         return self.row.attempts_made + 1
 
 
-async def deliver_batch(ctx: TaskContext, delivery_ids: list[int]) -> None:
+async def deliver_batch(ctx: TaskContext, batch: DeliveryBatch) -> None:
     """Push each delivery not yet final, and record every outcome in the task's transaction."""
-    rows = await deliveries_for_push(ctx.connection, delivery_ids, FINAL_STATUSES)
+    rows = await deliveries_for_push(
+        ctx.connection, batch.delivery_ids, batch.notification_ids, FINAL_STATUSES
+    )
     if not rows:
         return
     results = await asyncio.gather(*(_push(ctx.resources, row) for row in rows))
@@ -220,17 +224,19 @@ def _outcome(row: ToPush, result: PushResult | None) -> Outcome:
 
 async def _record(ctx: TaskContext, outcomes: list[Outcome]) -> None:
     connection = ctx.connection
+    notification_ids = sorted({o.row.notification_id for o in outcomes})
     await record_outcomes(
-        connection, [(o.row.id, o.attempt, o.status_code, o.status, o.reason) for o in outcomes]
+        connection,
+        [(o.row.id, o.attempt, o.status_code, o.status, o.reason) for o in outcomes],
+        notification_ids,
     )
     await _device_health(ctx, outcomes)
-    notification_ids = sorted({o.row.notification_id for o in outcomes})
     for changed in await refresh_notification_statuses(connection, notification_ids):
         # Single messages tell the agency's webhook their outcome; campaigns are followed by their progress.
         if changed.status in FINAL_STATUSES and not changed.in_campaign:
             await ctx.work.add_task(STATUS_WEBHOOK_TASK, NotificationRef(changed.id))
-    for push_at, delivery_ids in _retries(outcomes):
-        await ctx.work.add_task(DELIVER_TASK, DeliveryBatch(delivery_ids), run_after=push_at)
+    for push_at, retried in _retries(outcomes):
+        await ctx.work.add_task(DELIVER_TASK, batch_of(retried), run_after=push_at)
 
 
 _DEVICE_LOCK_TIMEOUT = "2s"
@@ -272,7 +278,7 @@ def _device_gone(outcome: Outcome) -> bool:
     return outcome.status_code in (404, 410) or (unusable and outcome.row.subscription_id is not None)
 
 
-def _retries(outcomes: list[Outcome]) -> Iterator[tuple[dt.datetime, list[int]]]:
+def _retries(outcomes: list[Outcome]) -> Iterator[tuple[dt.datetime, list[tuple[int, uuid.UUID]]]]:
     """One later task per attempt number, after its back-off or the longest Retry-After asked for."""
     waiting: dict[int, list[Outcome]] = {}
     for outcome in outcomes:
@@ -282,7 +288,7 @@ def _retries(outcomes: list[Outcome]) -> Iterator[tuple[dt.datetime, list[int]]]
     for attempt, group in waiting.items():
         delay = max(RETRY_DELAYS[attempt - 1], *(o.retry_after for o in group))
         jitter = random.uniform(0, 1 + delay / 10)  # noqa: S311 (spreading retries, not secrecy)
-        yield now + dt.timedelta(seconds=delay + jitter), [o.row.id for o in group]
+        yield now + dt.timedelta(seconds=delay + jitter), [(o.row.id, o.row.notification_id) for o in group]
 
 
 def _push_slot(resources: Resources, endpoint: str) -> asyncio.Semaphore:

@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import re
 import uuid
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Literal
 from zoneinfo import ZoneInfo
 
@@ -49,6 +50,15 @@ class KeyAlreadyUsed(Exception):
 
 class DeliveryBatch(msgspec.Struct, frozen=True):
     delivery_ids: list[int]
+    notification_ids: list[uuid.UUID] = []
+    """The deliveries' messages: their lookups then read only those months' partitions (migration 0060).
+    Empty in batches queued before 0060, which read every month."""
+
+
+def batch_of(deliveries: Iterable[tuple[int, uuid.UUID]]) -> DeliveryBatch:
+    """The batch of these (delivery id, message id)."""
+    pairs = list(deliveries)
+    return DeliveryBatch([d for d, _ in pairs], sorted({n for _, n in pairs}))
 
 
 class NotificationRef(msgspec.Struct, frozen=True):
@@ -319,20 +329,23 @@ async def route_notification(
     deliveries = await messages.route_to_devices(work.connection, notification_id, status, status_reason)
     if not deliveries:  # in the inbox only
         await work.add_task(STATUS_WEBHOOK_TASK, NotificationRef(notification_id))
-    await queue_deliveries(work, [(delivery_id, push_at) for delivery_id in deliveries])
+    await queue_deliveries(work, [(delivery_id, notification_id, push_at) for delivery_id in deliveries])
 
 
-async def queue_deliveries(work: UnitOfWork, deliveries: list[tuple[int, dt.datetime | None]]) -> None:
-    """Delivery tasks for (delivery id, when to push), in batches of those due at the same time."""
-    by_time: dict[dt.datetime | None, list[int]] = {}
-    for delivery_id, push_at in deliveries:
-        by_time.setdefault(push_at, []).append(delivery_id)
+async def queue_deliveries(
+    work: UnitOfWork, deliveries: list[tuple[int, uuid.UUID, dt.datetime | None]]
+) -> None:
+    """Delivery tasks for (delivery id, its message's id, when to push), in batches of those due at the
+    same time."""
+    by_time: dict[dt.datetime | None, list[tuple[int, uuid.UUID]]] = {}
+    for delivery_id, notification_id, push_at in deliveries:
+        by_time.setdefault(push_at, []).append((delivery_id, notification_id))
     await work.add_tasks(
         DELIVER_TASK,
         [
-            (DeliveryBatch(ids[start : start + DELIVERY_BATCH]), push_at)
-            for push_at, ids in by_time.items()
-            for start in range(0, len(ids), DELIVERY_BATCH)
+            (batch_of(pairs[start : start + DELIVERY_BATCH]), push_at)
+            for push_at, pairs in by_time.items()
+            for start in range(0, len(pairs), DELIVERY_BATCH)
         ],
     )
 
@@ -402,5 +415,9 @@ async def enqueue_campaign_chunk(work: UnitOfWork, campaign: Campaign, citizen_i
     if without_devices:
         await messages.set_statuses(work.connection, sorted(without_devices), "permanent-failure", NO_DEVICES)
     await queue_deliveries(
-        work, [(delivery_id, push_at[notification_id]) for delivery_id, notification_id in deliveries]
+        work,
+        [
+            (delivery_id, notification_id, push_at[notification_id])
+            for delivery_id, notification_id in deliveries
+        ],
     )

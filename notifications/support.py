@@ -201,17 +201,16 @@ async def resend(
     if citizen_id is None:
         raise NotFound("No such message.")
     async with unit_of_work(resources.pool, resources.queue) as work:
-        delivery_ids = [
-            delivery_id
-            for delivery_id, _ in await messages.create_deliveries_for(work.connection, [notification_id])
-        ]
-        if not delivery_ids:
+        deliveries = await messages.create_deliveries_for(work.connection, [notification_id])
+        if not deliveries:
             raise Conflict(
                 "ประชาชนไม่มีอุปกรณ์ที่จะส่งไปได้ ข้อความอยู่ในกล่องข้อความในแอปแล้ว · "
                 "The citizen has no devices to push to; the message is in their inbox."
             )
         await messages.set_notification_status(work.connection, notification_id, "sending", None)
-        await queue_deliveries(work, [(delivery_id, None) for delivery_id in delivery_ids])
+        await queue_deliveries(
+            work, [(delivery_id, message_id, None) for delivery_id, message_id in deliveries]
+        )
         await _record(
             work.connection,
             citizen_id=citizen_id,
@@ -221,4 +220,4 @@ async def resend(
             ),
             detail=Said(data.note, data.note),  # the staff member's own words, as written
         )
-    return Resent(notification_id=notification_id, deliveries=len(delivery_ids))
+    return Resent(notification_id=notification_id, deliveries=len(deliveries))

@@ -33,7 +33,7 @@ _log = structlog.get_logger(__name__)
 
 
 async def deliver(ctx: TaskContext, batch: DeliveryBatch) -> None:
-    await deliver_batch(ctx, batch.delivery_ids)
+    await deliver_batch(ctx, batch)
 
 
 async def expand_campaign(ctx: TaskContext, ref: CampaignRef) -> None:

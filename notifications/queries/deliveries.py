@@ -46,10 +46,16 @@ class StatusChanged(msgspec.Struct, kw_only=True, frozen=True):
     in_campaign: bool
 
 
+# "cardinality($n) = 0 OR x = ANY($n)": the message ids, when the caller has them, let the planner read only
+# their months' partitions (migration 0060); a plan made for the values folds the empty case away.
 async def deliveries_for_push(
-    connection: Connection, delivery_ids: list[int], final_statuses: Iterable[str]
+    connection: Connection,
+    delivery_ids: list[int],
+    notification_ids: list[uuid.UUID],
+    final_statuses: Iterable[str],
 ) -> list[ToPush]:
-    """The deliveries of a batch not yet in a final status, with the attempts already made on each."""
+    """The deliveries of a batch not yet in a final status, with the attempts already made on each;
+    ``notification_ids``: their messages' ids, or none to look in every month."""
     # Not locked: the task's claim already makes this worker the only one on these deliveries.
     rows = await connection.fetch(
         f"""
@@ -60,18 +66,24 @@ async def deliveries_for_push(
         JOIN notifications n ON n.id = d.notification_id
         LEFT JOIN push_subscriptions s ON s.id = d.subscription_id {JOIN_CAMPAIGN}
         WHERE d.id = ANY($1::bigint[]) AND d.status <> ALL($2::text[])
+          AND (cardinality($3::uuid[]) = 0 OR d.notification_id = ANY($3::uuid[]))
+          AND (cardinality($3::uuid[]) = 0 OR n.id = ANY($3::uuid[]))
         ORDER BY d.id
         """,  # noqa: S608 (the module's own SQL)
         delivery_ids,
         list(final_statuses),
+        notification_ids,
     )
     return [msgspec.convert(dict(row), ToPush) for row in rows]
 
 
 async def record_outcomes(
-    connection: Connection, outcomes: list[tuple[int, int, int | None, str, str]]
+    connection: Connection,
+    outcomes: list[tuple[int, int, int | None, str, str]],
+    notification_ids: list[uuid.UUID],
 ) -> None:
-    """Each (delivery id, attempt, status code, outcome, reason): an attempt row and the delivery's status."""
+    """Each (delivery id, attempt, status code, outcome, reason): an attempt row and the delivery's status;
+    ``notification_ids``: the deliveries' messages."""
     columns = list(zip(*outcomes, strict=True))
     await connection.execute(
         """
@@ -83,9 +95,10 @@ async def record_outcomes(
             SELECT delivery_id, attempt, status_code, outcome, reason FROM outcome
         )
         UPDATE notification_deliveries d SET status = o.outcome, updated_at = now()
-        FROM outcome o WHERE d.id = o.delivery_id
+        FROM outcome o WHERE d.id = o.delivery_id AND d.notification_id = ANY($6::uuid[])
         """,
         *columns,
+        notification_ids,
     )
 
 
@@ -106,7 +119,8 @@ async def refresh_notification_statuses(
             FROM notification_deliveries WHERE notification_id = ANY($1::uuid[])
             GROUP BY notification_id
         ) AS summary
-        WHERE n.id = summary.notification_id AND n.status IS DISTINCT FROM summary.status
+        WHERE n.id = summary.notification_id AND n.id = ANY($1::uuid[])
+          AND n.status IS DISTINCT FROM summary.status
         RETURNING n.id, n.status, n.campaign_id IS NOT NULL AS in_campaign
         """,
         notification_ids,

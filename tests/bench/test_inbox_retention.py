@@ -117,8 +117,8 @@ async def test_dropping_a_month_of_messages_against_deleting_them_one_by_one(res
     await _fill(pool, agency_id, partitioned, MESSAGES, month_seconds / MESSAGES, "p")
     await _fill(pool, agency_id, waiting, MESSAGES, month_seconds / MESSAGES, "d")
     await _fill(pool, agency_id, recent, RECENT, 1.0, "r")
-    for table in ("notifications", "notification_deliveries"):
-        await pool.execute(f"VACUUM ANALYZE {table}", timeout=1200)
+    for name in ("notifications", "notification_deliveries"):
+        await pool.execute(f"VACUUM ANALYZE {name}", timeout=1200)
     await pool.execute("CHECKPOINT", timeout=600)
     assert await pool.fetchval("SELECT count(*) FROM notifications_default") == MESSAGES
 
