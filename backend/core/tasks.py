@@ -19,7 +19,7 @@ The pattern every feature uses:
 
 Retries are kept in PostgreSQL (``attempts``, ``run_after`` with exponential back-off) rather than in
 SAQ, so they survive a Redis restart like everything else. A run that lost a deadlock or serialization
-conflict is retried within seconds, however many attempts it has had."""
+conflict is retried within seconds and does not count as an attempt."""
 
 from __future__ import annotations
 
@@ -340,14 +340,14 @@ async def _record_failure(
         delay = max(delay, min(exc.seconds, _BACKOFF_MAX_SECONDS))
     delay = min(delay, _BACKOFF_BASE_SECONDS) if conflict else delay
     await connection.execute(
-        "UPDATE task_outbox SET run_after = now() + make_interval(secs => $2), last_error = $3 WHERE id = $1",
-        row["id"],
-        float(delay),
-        error,
+        "UPDATE task_outbox SET run_after = now() + make_interval(secs => $2), last_error = $3, "
+        "attempts = attempts - $4::int WHERE id = $1",  # a lost conflict gives its attempt back
+        *(row["id"], float(delay), error, int(conflict)),
     )
     _log.warning("task_retry_scheduled", task_id=row["id"], task=row["task"], attempt=attempt, error=error)
     # Its own key: the job running now still holds ``task:<id>``. It is due after this commit.
-    await dispatch(queue, [row["id"]], scheduled=time.time() + delay, key_suffix=f":{attempt}")
+    suffix = f":{attempt}:{time.time_ns()}" if conflict else f":{attempt}"  # an attempt given back recurs
+    await dispatch(queue, [row["id"]], scheduled=time.time() + delay, key_suffix=suffix)
     return "retry"
 
 

@@ -99,12 +99,13 @@ async def insert_campaign(connection: Connection, campaign: NewCampaignRow) -> u
 async def campaign_for_expansion(
     connection: Connection, campaign_id: uuid.UUID, *, lock: bool
 ) -> Campaign | None:
-    """The campaign; ``lock`` takes its row for the transaction (planning its ranges, finishing one)."""
+    """The campaign; ``lock`` takes its row for the transaction (planning its ranges), as ``advance_range``
+    does and for the same reason."""
     row = await connection.fetchrow(
         f"""
         SELECT id, agency_id, template_id, category, title_th, title_en, body_th, body_en, url,
                urgency, ttl_seconds, audience, status, expanded_through
-        FROM notification_campaigns WHERE id = $1 {"FOR UPDATE" if lock else ""}
+        FROM notification_campaigns WHERE id = $1 {"FOR NO KEY UPDATE" if lock else ""}
         """,  # noqa: S608 (a fixed clause)
         campaign_id,
     )
@@ -246,7 +247,10 @@ async def advance_range(
     """Move the range's cursor to ``through`` (``None``: the range is done) and count the recipients on
     the campaign, whose row is taken last so that ranges expanding side by side wait on it only for their
     commits. The last range to finish marks the campaign expanded: finishing ranges queue on the campaign's
-    lock, and the second statement's fresh snapshot sees the ranges the others committed."""
+    lock, and the second statement's fresh snapshot sees the ranges the others committed. The lock is FOR
+    NO KEY UPDATE: each chunk's inbox rows already hold a KEY SHARE lock on the campaign (their foreign
+    key), which FOR UPDATE would wait for, so two chunks each holding one and asking for FOR UPDATE would
+    deadlock (a 1 M campaign's ranges did, 141 times)."""
     await connection.execute(
         """
         UPDATE notification_campaign_ranges
@@ -257,7 +261,9 @@ async def advance_range(
         range_no,
         through,
     )
-    await connection.execute("SELECT 1 FROM notification_campaigns WHERE id = $1 FOR UPDATE", campaign_id)
+    await connection.execute(
+        "SELECT 1 FROM notification_campaigns WHERE id = $1 FOR NO KEY UPDATE", campaign_id
+    )
     await connection.execute(
         """
         UPDATE notification_campaigns c

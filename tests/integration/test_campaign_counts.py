@@ -12,6 +12,7 @@ from litestar import Litestar
 
 from backend.core.resources import Resources
 from backend.identity.service import Identity
+from notifications.campaigns import range_bounds
 from notifications.queries import campaigns
 from notifications.queries.messages import set_notification_status
 from notifications.schemas import NO_DEVICES
@@ -132,3 +133,37 @@ async def test_a_chunk_and_a_delivery_batch_on_backends_once_sharing_a_shard_do_
     progress = await campaigns.campaign_progress(pool, agency_id, campaign.id)
     assert progress is not None
     assert progress.counts == {"permanent-failure": 2}
+
+
+async def test_two_ranges_finishing_chunks_side_by_side_do_not_deadlock_on_the_campaign(
+    app: Litestar, resources: Resources
+) -> None:
+    """The second deadlock a 1 M make scale run met (141 times, until two ranges' tasks gave up): each
+    chunk's inbox rows take a KEY SHARE lock on their campaign (the foreign key), then the chunk locks the
+    campaign to count its recipients. With FOR UPDATE each chunk waited for the other's KEY SHARE."""
+    pool = resources.pool
+    identity: Identity = app.state.identity
+    agency_id = await make_agency(pool, status="approved")
+    campaign = await make_campaign(pool, agency_id, await make_template(pool, agency_id))
+    citizens = [uuid.UUID(await make_citizen(pool, identity.cipher)) for _ in range(2)]
+    async with pool.acquire() as connection, connection.transaction():
+        stored = await campaigns.campaign_for_expansion(connection, campaign.id, lock=False)
+        assert stored is not None
+        await campaigns.plan_ranges(connection, campaign.id, range_bounds(2))
+    async with pool.acquire() as first, pool.acquire() as second:
+        chunks = [first.transaction(), second.transaction()]
+        for connection, chunk, citizen in zip((first, second), chunks, citizens, strict=True):
+            await chunk.start()
+            await campaigns.insert_campaign_notifications(
+                connection, stored, [(citizen, "sending", None, None)]
+            )
+        finishing = asyncio.create_task(campaigns.advance_range(second, campaign.id, 1, None, 1))
+        await asyncio.sleep(0.2)  # the second chunk asks for the campaign first
+        following = asyncio.create_task(campaigns.advance_range(first, campaign.id, 0, None, 1))
+        await finishing
+        await chunks[1].commit()
+        await following  # it waited for the second chunk's commit, and sees its range done
+        await chunks[0].commit()
+    progress = await campaigns.campaign_progress(pool, agency_id, campaign.id)
+    assert progress is not None
+    assert (progress.status, progress.recipients) == ("expanded", 2)

@@ -183,12 +183,16 @@ async def test_a_task_that_lost_a_deadlock_is_retried_soon_even_past_its_last_at
     assert (await _agency(resources, agency_id))[0] == "approved"  # its writes rolled back
     row = await _task_row(resources, task_id)
     assert row["state"] == "pending"
-    assert row["attempts"] == 1
+    assert row["attempts"] == 0  # the lost conflict gave its attempt back
     assert "DeadlockDetectedError" in str(row["last_error"])
     due_in = await resources.pool.fetchval(
         "SELECT extract(epoch FROM run_after - now()) FROM task_outbox WHERE id = $1", task_id
     )
     assert 0 < due_in <= 5
+    # Due again: it runs (and loses again) rather than failing unrun for want of attempts.
+    await resources.pool.execute("UPDATE task_outbox SET run_after = now() WHERE id = $1", task_id)
+    assert await run_task(resources, task_id) == "retry"
+    assert (await _task_row(resources, task_id))["state"] == "pending"
 
 
 async def test_a_lost_job_is_found_by_the_sweeper_and_run_by_a_real_worker(resources: Resources) -> None:
