@@ -285,7 +285,8 @@ async def measure(folder: Path, dsn: str, redis_url: str, sink: str, cert: Path,
             "LIMIT 4"
         )
         sizes = await pool.fetch(
-            "SELECT t AS name, (SELECT reltuples::bigint FROM pg_class WHERE oid = t::regclass) AS rows "
+            "SELECT t AS name, (SELECT sum(greatest(reltuples, 0))::bigint FROM pg_class "
+            "WHERE oid IN (SELECT relid FROM pg_partition_tree(t::regclass)) OR oid = t::regclass) AS rows "
             "FROM unnest(ARRAY['notifications', 'notification_deliveries', 'data_access_log']) AS t"
         )
     report(made, small, large, small_runs, runs, stored, retention, months, redis_base, sizes)

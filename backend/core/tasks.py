@@ -12,14 +12,14 @@ The pattern every feature uses:
    down at that moment the row simply waits for the sweeper.
 3. The worker's ``run_task`` first claims the row (counting the attempt, with a lease, committed),
    then locks it (``FOR UPDATE``), runs the kind's handler (from the ``TaskRegistry`` the composition
-   root, ``backend.server.tasks``, builds) with the decoded payload in that transaction and
-   marks the row done, so the handler's own writes and "done" commit together: exactly once for
-   database effects, at least once for calls to the outside world.
+   root, ``backend.server.tasks``, builds) with the decoded payload in that transaction and marks the
+   row done, so the handler's own writes and "done" commit together: exactly once for database
+   effects, at least once for calls to the outside world.
 4. ``sweep_tasks`` (a SAQ cron job) re-enqueues pending rows whose job was lost.
 
 Retries are kept in PostgreSQL (``attempts``, ``run_after`` with exponential back-off) rather than in
 SAQ, so they survive a Redis restart like everything else. A run that lost a deadlock or serialization
-conflict is retried within seconds and does not count as an attempt."""
+conflict is retried within seconds, up to twice the task's attempts (a push may go again each time)."""
 
 from __future__ import annotations
 
@@ -53,6 +53,8 @@ _BACKOFF_MAX_SECONDS = 3600
 _SWEEP_BATCH = 1000
 _DISPATCH_BATCH = 50
 _DEFAULT_MAX_ATTEMPTS = 8
+_ROLLBACK: type[Exception] = asyncpg.exceptions.TransactionRollbackError  # a lost deadlock or serialization
+_LOST_CONFLICT = [f"{kind.__name__}:%" for kind in [_ROLLBACK, *_ROLLBACK.__subclasses__()]]
 JOB_TIMEOUT_SECONDS = 300
 """SAQ's time limit for one job; the claim's lease is the TASK_LEASE_SECONDS setting."""
 
@@ -76,9 +78,8 @@ _TASK_NAME = re.compile(r"[a-z][a-z0-9_.]*")  # as the table's CHECK says
 @dataclass(frozen=True, slots=True)
 class TaskKind(Generic[P]):
     """A kind of task. ``name`` is stored in each ``task_outbox`` row (renaming a kind strands the rows
-    queued under the old name); ``payload`` is the Struct a row's JSON payload decodes to;
-    ``retry_delays`` (seconds) replaces the default exponential back-off, and then also sets how many
-    attempts there are."""
+    queued under the old name); ``payload`` is the Struct a row's JSON payload decodes to; ``retry_delays``
+    (seconds) replaces the default exponential back-off, and then also sets how many attempts there are."""
 
     name: str
     payload: type[P]
@@ -102,9 +103,8 @@ class Handles(Generic[P]):
 
 
 class TaskRegistry:
-    """Which handler runs each kind of task. Built once, explicitly, by the composition root
-    (``backend.server.tasks``) and held in each process's ``Resources``: the worker runs tasks with it,
-    and so does any process that runs a task in place (tests)."""
+    """Which handler runs each kind of task: built once by the composition root (``backend.server.tasks``),
+    held in each process's ``Resources`` (the worker's, and a test's that runs a task in place)."""
 
     def __init__(self, *entries: Handles[Any]) -> None:
         self._entries: dict[str, Handles[Any]] = {}
@@ -270,15 +270,17 @@ async def run_task(resources: Resources, task_id: int) -> str:
         """
         UPDATE task_outbox SET attempts = attempts + 1, run_after = now() + make_interval(secs => $2)
         WHERE id = $1 AND state = 'pending' AND run_after <= now()
-        RETURNING id, task, payload::text AS payload, attempts, max_attempts
+        RETURNING id, task, payload::text AS payload, attempts, max_attempts,
+                  coalesce(last_error LIKE ANY($3::text[]), false) AS lost_conflict
         """,
         task_id,
         float(resources.settings.task_lease_seconds),
+        _LOST_CONFLICT,
     )
     if row is None:
         return "skipped"  # done already, not yet due, or another worker holds it
     attempt = row["attempts"]
-    if attempt > row["max_attempts"]:  # the earlier attempts never finished (timeouts, crashes)
+    if attempt > row["max_attempts"] * (2 if row["lost_conflict"] else 1):  # the last ones never finished
         await resources.pool.execute(
             "UPDATE task_outbox SET state = 'failed', finished_at = now(), "
             "last_error = coalesce(last_error, 'every attempt timed out or was interrupted') WHERE id = $1",
@@ -325,8 +327,8 @@ async def _record_failure(
     schedule: tuple[int, ...],
 ) -> str:
     error = f"{type(exc).__name__}: {exc}"[:1000]
-    conflict = isinstance(exc, asyncpg.exceptions.TransactionRollbackError)  # it did nothing wrong
-    if attempt >= row["max_attempts"] and not conflict:
+    conflict = isinstance(exc, _ROLLBACK)  # as many attempts again, soon
+    if attempt >= row["max_attempts"] * (2 if conflict else 1):
         await connection.execute(
             "UPDATE task_outbox SET state = 'failed', finished_at = now(), last_error = $2 WHERE id = $1",
             row["id"],
@@ -340,14 +342,12 @@ async def _record_failure(
         delay = max(delay, min(exc.seconds, _BACKOFF_MAX_SECONDS))
     delay = min(delay, _BACKOFF_BASE_SECONDS) if conflict else delay
     await connection.execute(
-        "UPDATE task_outbox SET run_after = now() + make_interval(secs => $2), last_error = $3, "
-        "attempts = attempts - $4::int WHERE id = $1",  # a lost conflict gives its attempt back
-        *(row["id"], float(delay), error, int(conflict)),
+        "UPDATE task_outbox SET run_after = now() + make_interval(secs => $2), last_error = $3 WHERE id = $1",
+        *(row["id"], float(delay), error),
     )
     _log.warning("task_retry_scheduled", task_id=row["id"], task=row["task"], attempt=attempt, error=error)
     # Its own key: the job running now still holds ``task:<id>``. It is due after this commit.
-    suffix = f":{attempt}:{time.time_ns()}" if conflict else f":{attempt}"  # an attempt given back recurs
-    await dispatch(queue, [row["id"]], scheduled=time.time() + delay, key_suffix=suffix)
+    await dispatch(queue, [row["id"]], scheduled=time.time() + delay, key_suffix=f":{attempt}")
     return "retry"
 
 

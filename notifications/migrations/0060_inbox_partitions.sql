@@ -63,6 +63,7 @@ $$;
 -- are dropped first so that the new tables can take the same names.
 ALTER TABLE delivery_attempts DROP CONSTRAINT delivery_attempts_delivery_id_fkey;
 ALTER TABLE notification_deliveries RENAME TO notification_deliveries_unpartitioned;
+ALTER SEQUENCE notification_deliveries_id_seq RENAME TO notification_deliveries_unpartitioned_id_seq;
 ALTER TABLE notification_deliveries_unpartitioned
     DROP CONSTRAINT notification_deliveries_pkey,
     DROP CONSTRAINT notification_deliveries_notification_id_fkey,
@@ -134,7 +135,8 @@ CREATE INDEX notifications_bodies_to_purge ON notifications (created_at)
     WHERE body_purged_at IS NULL AND campaign_id IS NULL;
 -- A partitioned table's unique index must hold the partition key, so these two are plain indexes, and a
 -- key stays unique by claim_notification_key, which every writer of a message calls first in its
--- transaction: it waits for any other writer of the agency's key, then says whether the key is free.
+-- transaction: it waits for any other writer of the agency's key to the same person, then says whether
+-- the key is free.
 CREATE INDEX notifications_idempotency ON notifications (agency_id, citizen_id, idempotency_key)
     WHERE idempotency_key IS NOT NULL;
 CREATE INDEX notifications_held ON notifications (held_for, agency_id, idempotency_key)
@@ -148,7 +150,8 @@ CREATE TRIGGER campaign_counts_on_update AFTER UPDATE ON notifications
 CREATE FUNCTION claim_notification_key(agency bigint, citizen uuid, held bytea, key text) RETURNS boolean
 LANGUAGE plpgsql AS $$
 BEGIN
-    PERFORM pg_advisory_xact_lock(hashtextextended('notification-key:' || agency || ':' || key, 0));
+    PERFORM pg_advisory_xact_lock(hashtextextended(
+        'notification-key:' || agency || ':' || coalesce(citizen::text, encode(held, 'hex')) || ':' || key, 0));
     RETURN NOT EXISTS (
         SELECT FROM notifications n
         WHERE n.agency_id = agency AND n.idempotency_key = key AND (n.citizen_id = citizen OR n.held_for = held)

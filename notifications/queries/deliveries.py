@@ -172,24 +172,32 @@ async def drop_inbox_months(pool: Pool, older_than_days: int) -> list[str]:
     deliveries, then its messages. Returns the messages' partitions dropped; one that could not have its
     lock at once is left to the next run. The deliveries' attempts go with their own months (ATTEMPTS)."""
     cutoff = await retention_cutoff(pool, older_than_days)
+    messages = {name.removeprefix(INBOX.table): name for name in await expired_months(pool, INBOX, cutoff)}
+    deliveries = {
+        name.removeprefix(INBOX_DELIVERIES.table): name
+        for name in await expired_months(pool, INBOX_DELIVERIES, cutoff)
+    }
     dropped: list[str] = []
-    for name in await expired_months(pool, INBOX, cutoff):
-        deliveries = INBOX_DELIVERIES.table + name.removeprefix(INBOX.table)
-        exists = await pool.fetchval("SELECT to_regclass($1) IS NOT NULL", deliveries)
-        if (not exists or await drop_partition(pool, deliveries)) and await drop_partition(pool, name):
-            dropped.append(name)
+    for month in sorted(messages.keys() | deliveries.keys()):  # either may be gone already
+        if month in deliveries and not await drop_partition(pool, deliveries[month]):
+            continue
+        if month in messages and await drop_partition(pool, messages[month]):
+            dropped.append(messages[month])
     return dropped
 
 
 async def forget_messages(pool: Pool, older_than_days: int, batch: int) -> int:
-    """Up to ``batch`` messages of the inbox's DEFAULT partition (written before the inbox was partitioned,
-    migration 0060) created more than ``older_than_days`` ago, deleted in one transaction with their
-    deliveries and the deliveries' attempts; returns how many. Found through the BRIN index of created_at
-    (migration 0055); a message being written to (a late status) is skipped until the next run."""
+    """Up to ``batch`` messages no month's drop takes (those of the DEFAULT partition, and those written
+    before the inbox was partitioned, migration 0060, whose ids are not UUIDv7) created more than
+    ``older_than_days`` ago, deleted in one transaction with their deliveries and the deliveries' attempts;
+    returns how many. Found through the BRIN index of created_at (migration 0055); a message being written
+    to (a late status) is skipped until the next run."""
     async with pool.acquire() as connection, connection.transaction():
         rows = await connection.fetch(
             """
-            SELECT id FROM notifications_default WHERE created_at < now() - make_interval(days => $1)
+            SELECT id FROM notifications
+            WHERE created_at < now() - make_interval(days => $1)
+              AND (substring(id::text, 15, 1) <> '7' OR tableoid = 'notifications_default'::regclass)
             LIMIT $2 FOR UPDATE SKIP LOCKED
             """,
             older_than_days,

@@ -175,6 +175,11 @@ INVARIANTS = (
           AND NOT EXISTS (SELECT 1 FROM delivery_attempts a
                           WHERE a.delivery_id = d.id AND a.outcome = 'delivered')
     """),
+    ("an agency's idempotency key used twice for one person (no unique index holds it: migration 0060)", """
+        SELECT count(*) FROM (SELECT 1 FROM notifications WHERE idempotency_key IS NOT NULL
+                              GROUP BY agency_id, citizen_id, held_for, idempotency_key
+                              HAVING count(*) > 1) AS twice
+    """),
     ("a campaign's message in one inbox twice", """
         SELECT count(*) FROM (SELECT 1 FROM notifications WHERE campaign_id IS NOT NULL
                               GROUP BY campaign_id, citizen_id HAVING count(*) > 1) AS twice

@@ -81,12 +81,12 @@ async def test_a_month_past_the_period_is_dropped_whole_and_the_default_partitio
         plan = "\n".join(
             row[0]
             for row in await connection.fetch(
-                "EXPLAIN SELECT id FROM notifications_default "
-                "WHERE created_at < now() - make_interval(days => $1)",
+                "EXPLAIN SELECT id FROM notifications WHERE created_at < now() - make_interval(days => $1) "
+                "AND (substring(id::text, 15, 1) <> '7' OR tableoid = 'notifications_default'::regclass)",
                 days,
             )
         )
-    # The DEFAULT partition's rows are found through an index on created_at, never by reading it all.
+    # The rows left to delete one by one are found through an index on created_at, never by reading all.
     assert "Seq Scan" not in plan, plan
 
     await maintain_partitions({"resources": resources})
