@@ -13,15 +13,13 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import os
-import random
-import statistics
 import time
-from collections.abc import Awaitable
 
 from backend.connectors.access_log import ACCESS_LOG
 from backend.core.db import Pool
 from backend.core.partitions import drop_months_before, ensure_months
 from backend.core.resources import Resources
+from tests.bench.readers import p50_p99, read_while
 
 ROWS = int(os.environ.get("BENCH_ROWS", "1000000"))
 RECENT = 200_000  # what the citizens read while the old month goes
@@ -55,30 +53,6 @@ async def _wal_position(pool: Pool) -> int:
 
 async def _wal_since(pool: Pool, position: int) -> int:
     return await _wal_position(pool) - position
-
-
-async def _read_while(pool: Pool, table: str, citizens: list[str], purge: Awaitable[object]) -> list[float]:
-    """Page reads (seconds each) by READERS readers until ``purge`` is done."""
-    latencies: list[float] = []
-    done = asyncio.Event()
-
-    async def reader() -> None:
-        while not done.is_set():
-            started = time.perf_counter()
-            await pool.fetch(_PAGE.format(table=table), random.choice(citizens))
-            latencies.append(time.perf_counter() - started)
-
-    readers = [asyncio.create_task(reader()) for _ in range(READERS)]
-    try:
-        await purge
-    finally:
-        done.set()
-        await asyncio.gather(*readers)
-    return latencies
-
-
-def _p(latencies: list[float], q: int) -> str:
-    return f"{statistics.quantiles(latencies, n=100)[q - 1] * 1000:.2f} ms"
 
 
 async def _per_row_delete(pool: Pool, cutoff_days: int) -> int:
@@ -125,12 +99,14 @@ async def test_dropping_a_month_against_deleting_its_rows_one_by_one(resources: 
             await pool.execute(f"VACUUM ANALYZE {table}", timeout=600)
         await pool.execute("CHECKPOINT", timeout=600)
 
-        idle = await _read_while(pool, "data_access_log", citizens, asyncio.sleep(5))
+        idle = await read_while(
+            pool, _PAGE.format(table="data_access_log"), citizens, asyncio.sleep(5), READERS
+        )
 
         position = await _wal_position(pool)
         started = time.perf_counter()
         per_row = asyncio.ensure_future(_per_row_delete(pool, 730))
-        during_delete = await _read_while(pool, FLAT, citizens, per_row)
+        during_delete = await read_while(pool, _PAGE.format(table=FLAT), citizens, per_row, READERS)
         delete_seconds = time.perf_counter() - started
         delete_wal, delete_wal_explained = await _wal_since(pool, position), per_row.result()
         assert await pool.fetchval(f"SELECT count(*) FROM {FLAT}") == RECENT
@@ -147,7 +123,9 @@ async def test_dropping_a_month_against_deleting_its_rows_one_by_one(resources: 
             assert f"data_access_log_p{old:%Y%m}" in dropped.months
             await asyncio.sleep(4)
 
-        during_drop = await _read_while(pool, "data_access_log", citizens, drop_within_a_window())
+        during_drop = await read_while(
+            pool, _PAGE.format(table="data_access_log"), citizens, drop_within_a_window(), READERS
+        )
         drop_seconds, drop_wal = timed
     finally:
         await pool.execute(f"DROP TABLE IF EXISTS {FLAT}")
@@ -157,7 +135,7 @@ async def test_dropping_a_month_against_deleting_its_rows_one_by_one(resources: 
         f"(EXPLAIN: {delete_wal_explained / 1e6:.1f} MB, {delete_wal_explained / ROWS:.0f} B a row)"
         f"\npartition drop: {drop_seconds:.3f} s, ratio {drop_seconds / delete_seconds:.4f}; "
         f"WAL {drop_wal / 1e6:.3f} MB (cluster-wide, an upper bound), ratio {drop_wal / delete_wal:.5f}"
-        f"\ncitizens' page p50/p99: idle {_p(idle, 50)}/{_p(idle, 99)} ({len(idle)} reads); "
-        f"during the delete {_p(during_delete, 50)}/{_p(during_delete, 99)} ({len(during_delete)}); "
-        f"5 s around the drop {_p(during_drop, 50)}/{_p(during_drop, 99)} ({len(during_drop)})"
+        f"\ncitizens' page p50/p99: idle {p50_p99(idle)} ({len(idle)} reads); "
+        f"during the delete {p50_p99(during_delete)} ({len(during_delete)}); "
+        f"5 s around the drop {p50_p99(during_drop)} ({len(during_drop)})"
     )

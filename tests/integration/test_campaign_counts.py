@@ -94,6 +94,20 @@ async def _two_backends_once_sharing_a_shard(dsn: str) -> tuple[asyncpg.Connecti
         opened[pid % 16] = connection
 
 
+async def _campaign_and_two_citizens(
+    app: Litestar, resources: Resources
+) -> tuple[int, campaigns.Campaign, list[uuid.UUID]]:
+    """An agency's campaign, as a chunk reads it, and two citizens to send it to."""
+    identity: Identity = app.state.identity
+    agency_id = await make_agency(resources.pool, status="approved")
+    campaign = await make_campaign(resources.pool, agency_id, await make_template(resources.pool, agency_id))
+    citizens = [uuid.UUID(await make_citizen(resources.pool, identity.cipher)) for _ in range(2)]
+    async with resources.pool.acquire() as connection:
+        stored = await campaigns.campaign_for_expansion(connection, campaign.id, lock=False)
+    assert stored is not None
+    return agency_id, stored, citizens
+
+
 async def test_a_chunk_and_a_delivery_batch_on_backends_once_sharing_a_shard_do_not_deadlock(
     app: Litestar, resources: Resources
 ) -> None:
@@ -102,13 +116,8 @@ async def test_a_chunk_and_a_delivery_batch_on_backends_once_sharing_a_shard_do_
     sending. Before migration 0059 the two backends' counters could be the same rows, taken in opposite
     orders (PostgreSQL reported a deadlock and the chunk's task gave up after eight)."""
     pool = resources.pool
-    identity: Identity = app.state.identity
-    agency_id = await make_agency(pool, status="approved")
-    campaign = await make_campaign(pool, agency_id, await make_template(pool, agency_id))
-    citizens = [uuid.UUID(await make_citizen(pool, identity.cipher)) for _ in range(2)]
+    agency_id, stored, citizens = await _campaign_and_two_citizens(app, resources)
     async with pool.acquire() as connection, connection.transaction():
-        stored = await campaigns.campaign_for_expansion(connection, campaign.id, lock=False)
-        assert stored is not None
         [(sent, _)] = await campaigns.insert_campaign_notifications(
             connection, stored, [(citizens[0], "sending", None, None)]
         )
@@ -130,7 +139,7 @@ async def test_a_chunk_and_a_delivery_batch_on_backends_once_sharing_a_shard_do_
         await batch_done.commit()
     finally:
         await asyncio.gather(chunk.close(), batch.close())
-    progress = await campaigns.campaign_progress(pool, agency_id, campaign.id)
+    progress = await campaigns.campaign_progress(pool, agency_id, stored.id)
     assert progress is not None
     assert progress.counts == {"permanent-failure": 2}
 
@@ -142,14 +151,9 @@ async def test_two_ranges_finishing_chunks_side_by_side_do_not_deadlock_on_the_c
     chunk's inbox rows take a KEY SHARE lock on their campaign (the foreign key), then the chunk locks the
     campaign to count its recipients. With FOR UPDATE each chunk waited for the other's KEY SHARE."""
     pool = resources.pool
-    identity: Identity = app.state.identity
-    agency_id = await make_agency(pool, status="approved")
-    campaign = await make_campaign(pool, agency_id, await make_template(pool, agency_id))
-    citizens = [uuid.UUID(await make_citizen(pool, identity.cipher)) for _ in range(2)]
+    agency_id, stored, citizens = await _campaign_and_two_citizens(app, resources)
     async with pool.acquire() as connection, connection.transaction():
-        stored = await campaigns.campaign_for_expansion(connection, campaign.id, lock=False)
-        assert stored is not None
-        await campaigns.plan_ranges(connection, campaign.id, range_bounds(2))
+        await campaigns.plan_ranges(connection, stored.id, range_bounds(2))
     async with pool.acquire() as first, pool.acquire() as second:
         chunks = [first.transaction(), second.transaction()]
         for connection, chunk, citizen in zip((first, second), chunks, citizens, strict=True):
@@ -157,13 +161,13 @@ async def test_two_ranges_finishing_chunks_side_by_side_do_not_deadlock_on_the_c
             await campaigns.insert_campaign_notifications(
                 connection, stored, [(citizen, "sending", None, None)]
             )
-        finishing = asyncio.create_task(campaigns.advance_range(second, campaign.id, 1, None, 1))
+        finishing = asyncio.create_task(campaigns.advance_range(second, stored.id, 1, None, 1))
         await asyncio.sleep(0.2)  # the second chunk asks for the campaign first
-        following = asyncio.create_task(campaigns.advance_range(first, campaign.id, 0, None, 1))
+        following = asyncio.create_task(campaigns.advance_range(first, stored.id, 0, None, 1))
         await finishing
         await chunks[1].commit()
         await following  # it waited for the second chunk's commit, and sees its range done
         await chunks[0].commit()
-    progress = await campaigns.campaign_progress(pool, agency_id, campaign.id)
+    progress = await campaigns.campaign_progress(pool, agency_id, stored.id)
     assert progress is not None
     assert (progress.status, progress.recipients) == ("expanded", 2)
