@@ -115,7 +115,7 @@ async def test_a_push_delivered_to_the_service_worker_is_shown_as_a_notification
         {"origin": demo_app.base, "registrationId": registrations[0], "data": json.dumps(message)},
     )
     shown: list[dict[str, str]] = []
-    for _ in range(50):
+    for _ in range(150):  # up to 15 s: under the full suite on two cores 5 s was once too short
         shown = await page.evaluate(
             "navigator.serviceWorker.ready.then(r => r.getNotifications())"
             ".then(ns => ns.map(n => ({title: n.title, body: n.body, url: n.data && n.data.url})))"
