@@ -1,7 +1,8 @@
 """The path every message takes, whoever sends it (an agency's single message or campaign, payments,
 applications, the platform's own): the inbox row is written (with one delivery per device) before
 anything is pushed, and the deliveries are queued as tasks of up to ``DELIVERY_BATCH`` after that commit
-(save, then queue). Quiet hours, opt-outs and emergency alerts are decided here; retention too.
+(save, then queue). Quiet hours, opt-outs and emergency alerts are decided here; retention is in
+``notifications.retention``.
 
 What the routes call is in the modules named for their subject: ``inbox`` (citizens' devices, inbox
 and preferences), ``sends`` (agencies' templates and single messages), ``campaigns``, ``alerts``
@@ -22,19 +23,11 @@ import msgspec
 from backend.agencies.webhooks import RETRY_DELAYS
 from backend.core.db import Connection, Pool
 from backend.core.errors import Conflict, FieldError, Forbidden, InvalidInput
-from backend.core.partitions import Dropped, drop_months_before
 from backend.core.tasks import TaskKind, UnitOfWork, unit_of_work
 from backend.identity import queries as identity_queries
 from notifications import seals
 from notifications.queries import alerts, inbox, messages
 from notifications.queries.campaigns import Campaign, insert_campaign_notifications
-from notifications.queries.deliveries import (
-    ATTEMPTS,
-    drop_inbox_months,
-    forget_messages,
-    purge_bodies,
-    purge_campaign_bodies,
-)
 from notifications.queries.inbox import PreferencesRow
 from notifications.queries.messages import NewMessage
 from notifications.schemas import NO_DEVICES, NewNotification, NewTemplate, TemplateView
@@ -79,7 +72,6 @@ FINAL_STATUSES = frozenset({"delivered", "permanent-failure", "technical-failure
 RESERVED_CATEGORIES = frozenset({"payments", "safety", "turns"})
 _PLACEHOLDER = re.compile(r"\{([a-z_][a-z0-9_]{0,39})\}")
 _TEXT_FIELDS = ("title_th", "title_en", "body_th", "body_en")
-_RETENTION_BATCH = 5000
 DELIVERY_BATCH = 50
 """Deliveries pushed by one task: one claim and a few set-based writes for many pushes."""
 
@@ -348,28 +340,6 @@ async def queue_deliveries(
             for start in range(0, len(pairs), DELIVERY_BATCH)
         ],
     )
-
-
-async def apply_retention(pool: Pool, *, body_days: int, metadata_days: int) -> tuple[int, Dropped]:
-    """(bodies purged, in small batches so that no transaction grows large; the months of delivery
-    attempts dropped whole)."""
-    purged = 0
-    while count := await purge_bodies(pool, body_days, _RETENTION_BATCH):
-        purged += count
-    purged += await purge_campaign_bodies(pool, body_days)
-    attempts = await drop_months_before(pool, ATTEMPTS, days=metadata_days, floor_days=1)
-    return purged, attempts
-
-
-async def forget_old_messages(pool: Pool, *, days: int) -> tuple[list[str], int]:
-    """Messages past NOTIFICATION_RETENTION_DAYS leave the inbox with their deliveries: whole months
-    dropped, then those of the DEFAULT partition in batches (a transaction each). Returns (months dropped,
-    messages deleted one by one). Their seals stay: a code on paper still checks."""
-    months = await drop_inbox_months(pool, days)
-    forgotten = 0
-    while count := await forget_messages(pool, days, _RETENTION_BATCH):
-        forgotten += count
-    return months, forgotten
 
 
 async def enqueue_campaign_chunk(work: UnitOfWork, campaign: Campaign, citizen_ids: list[uuid.UUID]) -> None:

@@ -31,8 +31,8 @@ from backend.programmes.admission import admit_all
 from backend.server.tasks import TASKS, wire_features
 from backend.settings import Settings
 from notifications.queries.deliveries import ATTEMPTS, INBOX, INBOX_DELIVERIES
-from notifications.service import apply_retention as notification_retention
-from notifications.service import forget_old_messages
+from notifications.retention import apply_retention as notification_retention
+from notifications.retention import forget_old_messages
 from payments.retention import PAYMENT_EVENTS, forget_old_events
 from payments.service import expire_due_payments
 

@@ -13,7 +13,7 @@ import pytest_asyncio
 from backend.core.migrate import discover_migrations, upgrade
 from backend.core.resources import Resources
 from backend.genuine import statement
-from notifications.service import apply_retention
+from notifications.retention import apply_retention
 from tests.factories import make_agency
 from tests.helpers.notifications import PARAMS, received, run_until_idle, sender_and_subscriber
 from tests.integration.conftest import SignIn

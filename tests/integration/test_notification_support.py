@@ -10,7 +10,7 @@ from backend.core.crypto import mask_national_id
 from backend.core.partitions import ensure_months
 from backend.core.resources import Resources
 from notifications.queries.deliveries import ATTEMPTS
-from notifications.service import apply_retention
+from notifications.retention import apply_retention
 from tests.factories import valid_national_id
 from tests.helpers.notifications import (
     deliver_all,
