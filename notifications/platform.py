@@ -11,9 +11,8 @@ import uuid
 
 from backend.core.db import Db
 from backend.core.tasks import UnitOfWork
-from notifications.queries import messages
 from notifications.schemas import Urgency
-from notifications.service import enqueue_notification
+from notifications.service import KeyAlreadyUsed, enqueue_notification
 
 DELEGATION_CATEGORY = "delegation"
 """The category of notices about acting for someone (named in ``categories.CATEGORY_NAMES``)."""
@@ -52,20 +51,20 @@ async def send_from_platform(
     step writes no second notice). The key is the platform's own, so it never meets an agency's."""
     connection = work.connection
     sender_id = await platform_sender_id(connection)
-    # The key's lock is held until commit: a second writer of it waits, then finds it taken.
-    if not await messages.claim_key(connection, sender_id, citizen_id, None, idempotency_key):
+    try:  # the key's claim is enqueue_notification's first step: nothing is written before it
+        return await enqueue_notification(
+            work,
+            citizen_id=citizen_id,
+            agency_id=sender_id,
+            category=category,
+            template_id=None,
+            texts=texts,
+            url=url,
+            urgency=urgency,
+            ttl_seconds=_TTL_SECONDS,
+            idempotency_key=idempotency_key,
+            request_hash=hashlib.sha256(idempotency_key.encode()).digest(),
+            from_platform=True,
+        )
+    except KeyAlreadyUsed:
         return None
-    return await enqueue_notification(
-        work,
-        citizen_id=citizen_id,
-        agency_id=sender_id,
-        category=category,
-        template_id=None,
-        texts=texts,
-        url=url,
-        urgency=urgency,
-        ttl_seconds=_TTL_SECONDS,
-        idempotency_key=idempotency_key,
-        request_hash=hashlib.sha256(idempotency_key.encode()).digest(),
-        from_platform=True,
-    )

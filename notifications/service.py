@@ -37,8 +37,8 @@ if TYPE_CHECKING:
 
 
 class KeyAlreadyUsed(Exception):
-    """A second message with an agency's idempotency key to the same person: its transaction rolls back
-    (the senders look their key up first, so this is the backstop a unique index used to be)."""
+    """A second message with an agency's idempotency key to the same person, raised before anything is
+    written (the platform's notices take it as "already sent"; agencies' sends look their key up first)."""
 
 
 class DeliveryBatch(msgspec.Struct, frozen=True):
