@@ -88,6 +88,19 @@ class NewReceipt(msgspec.Struct, kw_only=True):
     number: str
 
 
+class ReceiptMessageFacts(msgspec.Struct, kw_only=True):
+    """A settled payment as its receipt message tells it."""
+
+    citizen_id: uuid.UUID
+    delegation_id: uuid.UUID | None
+    agency_id: int
+    description_th: str
+    description_en: str
+    receipt_id: uuid.UUID
+    receipt_number: str
+    amount_satang: int
+
+
 class CallbackOutcome(msgspec.Struct, kw_only=True):
     outcome: str
     payment_id: uuid.UUID | None

@@ -9,8 +9,9 @@
   expiry, a different amount, a bill already paid or cancelled, an unknown bill) is never dropped: it
   becomes an exception for support staff, who may accept it: ``settle_locked`` (reached through
   ``settle_payment`` by support staff) is the one path to success for both, with the same receipt,
-  message, webhook and effects on what the bill paid for. Each state change is announced to the
-  phones watching the payment by PostgreSQL at commit (migration 0022, ``payments.live``).
+  message (``payments.receipt_message``), webhook and effects on what the bill paid for. Each state
+  change is announced to the phones watching the payment by PostgreSQL at commit (migration 0022,
+  ``payments.live``).
 
 Banks' callbacks are ``payments.callbacks``; what staff decide (refunds, exceptions, billers,
 reconciliation) is ``payments.staff_service``; what callers are shown, ``payments.reads``.
@@ -42,7 +43,7 @@ from backend.identity.service import Identity
 from backend.identity.step_up import require_step_up
 from payments import queries, settlement_queries
 from payments.reads import national_id_hash, payment_view
-from payments.rows import BillRecord, LockedBill, NewReceipt, PaymentRow
+from payments.rows import BillRecord, LockedBill, PaymentRow
 from payments.schemas import BillView, NewBill, NewPayment, PaymentView
 from payments.thaiqr import build_bill_payment
 
@@ -60,33 +61,11 @@ class RefundRef(msgspec.Struct, frozen=True):
 # The agency hears of a paid bill and of a refund's progress (handled by ``payments.tasks``).
 WEBHOOK_TASK = TaskKind("payments.agency_webhook", PaymentRef, retry_delays=RETRY_DELAYS)
 REFUND_WEBHOOK_TASK = TaskKind("payments.refund_webhook", RefundRef, retry_delays=RETRY_DELAYS)
+# The citizen's receipt message, queued with the money (``payments.receipt_message``).
+RECEIPT_MESSAGE_TASK = TaskKind("payments.receipt_message", PaymentRef)
 
 BillPaidListener = Callable[[UnitOfWork, uuid.UUID], Awaitable[None]]
 _bill_paid_listeners: list[BillPaidListener] = []
-
-
-class ReceiptMessage(msgspec.Struct, frozen=True, kw_only=True):
-    """What a settled payment tells its citizen, in Thai and English. Payments says what; the composition
-    root wires who delivers it (the inbox), so payments imports nothing of notifications."""
-
-    citizen_id: uuid.UUID
-    agency_id: int
-    texts: dict[str, str]
-    """``title_th``, ``title_en``, ``body_th``, ``body_en``."""
-    url: str
-    idempotency_key: str
-
-
-ReceiptListener = Callable[[UnitOfWork, ReceiptMessage], Awaitable[None]]
-_receipt_listeners: list[ReceiptListener] = []
-
-
-def on_receipt(listener: ReceiptListener) -> ReceiptListener:
-    """Run ``listener(work, message)`` in the transaction that records a payment, for the citizen's
-    receipt message: it is written with the money or not at all."""
-    if listener not in _receipt_listeners:
-        _receipt_listeners.append(listener)
-    return listener
 
 
 def on_bill_paid(listener: BillPaidListener) -> BillPaidListener:
@@ -327,9 +306,9 @@ async def settle_locked(
 ) -> Settlement:
     """The one way a payment becomes successful, in the caller's transaction, given its bill and the
     payment as the caller locked them (so that each row is read once): its event, the bill paid, the
-    receipt, the citizen's receipt message, the agency's webhook (after commit) and whatever the bill
-    paid for (an application's fee); ``callback_pk``, the bank callback that brought the money, is
-    marked paid with them. Settling a settled payment changes nothing."""
+    receipt, tasks for the agency's webhook and the citizen's receipt message (queued after commit) and
+    whatever the bill paid for (an application's fee); ``callback_pk``, the bank callback that brought
+    the money, is marked paid with them. Settling a settled payment changes nothing."""
     connection = work.connection
     payment_id = payment.id
     if payment.state == "success":
@@ -339,7 +318,7 @@ async def settle_locked(
         return Settlement(receipt_number=earlier.number, newly=False)
     if bill.status != "unpaid":
         raise Conflict(f"The bill is {bill.status}; refund this money instead.")
-    receipt, task_id = await settlement_queries.settle(
+    receipt, task_ids = await settlement_queries.settle(
         connection,
         payment=payment,
         bill_id=bill.id,
@@ -349,41 +328,18 @@ async def settle_locked(
         bank=bank,
         bank_reference=bank_reference,
         verification_code=secrets.token_urlsafe(12),
-        task=outbox_row(connection, WEBHOOK_TASK, PaymentRef(payment_id)),
+        tasks=[
+            outbox_row(connection, WEBHOOK_TASK, PaymentRef(payment_id)),  # the agency hears
+            outbox_row(connection, RECEIPT_MESSAGE_TASK, PaymentRef(payment_id)),  # and the citizen
+        ],
         callback_pk=callback_pk,
     )
-    work.queue_after_commit(task_id)  # the agency hears, after commit
-    await _tell_the_citizen(work, bill, payment, receipt, amount_satang)
+    for task_id in task_ids:
+        work.queue_after_commit(task_id)
     for listener in _bill_paid_listeners:
         await listener(work, bill.id)
     _log.info("payment_settled", payment_id=payment_id, source=source)
     return Settlement(receipt_number=receipt.number, newly=True)
-
-
-async def _tell_the_citizen(
-    work: UnitOfWork, bill: LockedBill, payment: PaymentRow, receipt: NewReceipt, amount_satang: int
-) -> None:
-    """The receipt message, in the same transaction as the payment; it names the delegate who paid for the
-    citizen, when one did ("สุดา ใจดี ชำระแทนคุณ")."""
-    amount = f"{amount_satang / 100:,.2f}"
-    by_th = by_en = ""
-    if payment.delegation_id is not None:
-        name_th, name_en = await queries.delegate_name(work.connection, payment.delegation_id)
-        by_th, by_en = f" · {name_th} ชำระแทนคุณ", f", paid for you by {name_en}"
-    message = ReceiptMessage(
-        citizen_id=payment.citizen_id,
-        agency_id=bill.agency_id,
-        texts={
-            "title_th": f"ชำระเงินสำเร็จ {amount} บาท",
-            "title_en": f"Paid: {amount} baht",
-            "body_th": f"{bill.description_th} ใบเสร็จเลขที่ {receipt.number}{by_th}",
-            "body_en": f"{bill.description_en}, receipt {receipt.number}{by_en}",
-        },
-        url=f"/receipts/{receipt.id}",
-        idempotency_key=f"payment-receipt:{payment.id}",
-    )
-    for listener in _receipt_listeners:
-        await listener(work, message)
 
 
 async def _expire(connection: Connection, bill_id: uuid.UUID | None = None) -> list[uuid.UUID]:

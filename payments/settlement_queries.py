@@ -11,7 +11,14 @@ import msgspec
 
 from backend.core.db import Connection, Db
 from backend.core.tasks import OutboxRow
-from payments.rows import CallbackClaim, CallbackOutcome, LockedBill, NewReceipt, PaymentRow
+from payments.rows import (
+    CallbackClaim,
+    CallbackOutcome,
+    LockedBill,
+    NewReceipt,
+    PaymentRow,
+    ReceiptMessageFacts,
+)
 from payments.schemas import BankCallback
 
 
@@ -128,12 +135,12 @@ async def settle(
     bank: str,
     bank_reference: str | None,
     verification_code: str,
-    task: OutboxRow,
+    tasks: list[OutboxRow],
     callback_pk: int | None,
-) -> tuple[NewReceipt, int]:
+) -> tuple[NewReceipt, list[int]]:
     """One statement: the payment successful (for the amount paid: support staff may accept another),
-    its event, the bill paid, the receipt, the agency's webhook task in the outbox and, when a bank
-    callback brought the money, that callback's outcome. Returns the receipt and the task's id."""
+    its event, the bill paid, the receipt, ``tasks`` in the outbox and, when a bank callback brought
+    the money, that callback's outcome. Returns the receipt and the tasks' ids."""
     row = await connection.fetchrow(
         """
         WITH paid AS (
@@ -153,11 +160,13 @@ async def settle(
             RETURNING id, number
         ), task AS (
             INSERT INTO task_outbox (task, payload, run_after, max_attempts)
-            VALUES ($10, $11::text::jsonb, now(), $12) RETURNING id
+            SELECT name, payload::jsonb, now(), attempts FROM unnest($10::text[], $11::text[], $12::int[])
+                AS t(name, payload, attempts)
+            RETURNING id
         ), callback AS (
             UPDATE bank_callbacks SET outcome = 'paid', payment_id = $1 WHERE id = $13
         )
-        SELECT receipt.id, receipt.number, task.id AS task_id FROM receipt, task
+        SELECT receipt.id, receipt.number, (SELECT array_agg(id) FROM task) AS task_ids FROM receipt
         """,
         payment.id,
         amount_satang,
@@ -168,13 +177,27 @@ async def settle(
         bank,
         bank_reference,
         verification_code,
-        task.name,
-        task.payload,
-        task.max_attempts,
+        [task.name for task in tasks],
+        [task.payload for task in tasks],
+        [task.max_attempts for task in tasks],
         callback_pk,
     )
     assert row is not None  # INSERTs without a conflict clause return their rows or raise
-    return NewReceipt(id=row["id"], number=row["number"]), row["task_id"]
+    return NewReceipt(id=row["id"], number=row["number"]), list(row["task_ids"] or [])
+
+
+async def receipt_message_facts(db: Db, payment_id: uuid.UUID) -> ReceiptMessageFacts | None:
+    """What a settled payment's receipt message says, read by the task that writes it."""
+    row = await db.fetchrow(
+        """
+        SELECT p.citizen_id, p.delegation_id, b.agency_id, b.description_th, b.description_en,
+               r.id AS receipt_id, r.number AS receipt_number, r.amount_satang
+        FROM receipts r JOIN payments p ON p.id = r.payment_id JOIN bills b ON b.id = r.bill_id
+        WHERE r.payment_id = $1
+        """,
+        payment_id,
+    )
+    return msgspec.convert(dict(row), ReceiptMessageFacts) if row else None
 
 
 async def insert_exception(

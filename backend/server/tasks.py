@@ -21,7 +21,13 @@ from backend.programmes.admission import TELL_ADMITTED_TASK, tell_admitted
 from backend.settings import Settings
 from notifications.campaigns import EXPAND_TASK
 from notifications.seals import seal_messages_with
-from notifications.service import DELIVER_TASK, RELEASE_TASK, STATUS_WEBHOOK_TASK, enqueue_notification
+from notifications.service import (
+    DELIVER_TASK,
+    RELEASE_TASK,
+    STATUS_WEBHOOK_TASK,
+    KeyAlreadyUsed,
+    enqueue_notification,
+)
 from notifications.tasks import (
     deliver,
     deliver_status_webhook,
@@ -30,12 +36,14 @@ from notifications.tasks import (
     release_scheduled,
     tell_the_newly_eligible,
 )
-from payments.service import REFUND_WEBHOOK_TASK, WEBHOOK_TASK, ReceiptMessage, on_bill_paid, on_receipt
+from payments.receipt_message import ReceiptMessage, on_receipt, tell_the_citizen
+from payments.service import RECEIPT_MESSAGE_TASK, REFUND_WEBHOOK_TASK, WEBHOOK_TASK, on_bill_paid
 from payments.tasks import deliver_payment_webhook, deliver_refund_webhook
 
 TASKS = TaskRegistry(
     Handles(WEBHOOK_TASK, deliver_payment_webhook),
     Handles(REFUND_WEBHOOK_TASK, deliver_refund_webhook),
+    Handles(RECEIPT_MESSAGE_TASK, tell_the_citizen),
     Handles(DELIVER_TASK, deliver),
     Handles(EXPAND_TASK, expand_campaign),
     Handles(RELEASE_TASK, release_scheduled),
@@ -53,23 +61,26 @@ def wire_features(settings: Settings) -> None:
     # every message is sealed with a verification code as it is written
     seal_messages_with(MessageSealer(DocumentSigner(parse_keyring(settings.document_signing_keys))))
     on_bill_paid(move_on_payment)  # a paid fee moves its application on, in the settling transaction
-    on_receipt(receipt_to_inbox)  # a payment's receipt reaches the citizen's inbox with the money
+    on_receipt(receipt_to_inbox)  # a settled payment's receipt reaches the citizen's inbox
     on_login(give_held_messages)  # messages held for a national ID reach its first login
 
 
 async def receipt_to_inbox(work: UnitOfWork, message: ReceiptMessage) -> None:
-    """A settled payment's receipt as an inbox message and a push, in the settling transaction."""
-    await enqueue_notification(
-        work,
-        citizen_id=message.citizen_id,
-        agency_id=message.agency_id,
-        category="payments",
-        template_id=None,
-        texts=message.texts,
-        url=message.url,
-        urgency="high",  # about the citizen's own money: never held back
-        ttl_seconds=7 * 86400,
-        idempotency_key=message.idempotency_key,
-        request_hash=b"payment receipt",
-        from_platform=True,  # the platform's own word that this is the citizen's money
-    )
+    """A settled payment's receipt as an inbox message and a push, in the task the settlement queued."""
+    try:
+        await enqueue_notification(
+            work,
+            citizen_id=message.citizen_id,
+            agency_id=message.agency_id,
+            category="payments",
+            template_id=None,
+            texts=message.texts,
+            url=message.url,
+            urgency="high",  # about the citizen's own money: never held back
+            ttl_seconds=7 * 86400,
+            idempotency_key=message.idempotency_key,
+            request_hash=b"payment receipt",
+            from_platform=True,  # the platform's own word that this is the citizen's money
+        )
+    except KeyAlreadyUsed:
+        return  # the payment's message is written once, by its key

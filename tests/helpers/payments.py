@@ -12,6 +12,7 @@ import httpx
 
 from backend.core.resources import Resources
 from backend.core.signatures import sign
+from backend.core.tasks import run_task
 from payments.queries import assign_biller, biller_owner
 from tests.factories import make_agency
 from tests.integration.conftest import SignIn
@@ -83,3 +84,11 @@ async def post_callback(
 ) -> httpx.Response:
     raw, headers = _signed(body, **sign_options)
     return await client.post(f"/api/v1/payments/callbacks/{BANK}", content=raw, headers=headers)
+
+
+async def tell_receipts(resources: Resources) -> list[str]:
+    """Runs the receipt-message tasks settlements queued, as the worker would (the API runs none)."""
+    rows = await resources.pool.fetch(
+        "SELECT id FROM task_outbox WHERE task = 'payments.receipt_message' AND state = 'pending' ORDER BY id"
+    )
+    return [await run_task(resources, row["id"]) for row in rows]

@@ -14,7 +14,7 @@ from backend.core.tasks import run_task
 from notifications.queries import upsert_subscription
 from tests.factories import make_agency, valid_national_id
 from tests.helpers.notifications import PARAMS, TEMPLATE, send
-from tests.helpers.payments import callback, pending_payment, post_callback
+from tests.helpers.payments import callback, pending_payment, post_callback, tell_receipts
 from tests.integration.conftest import SignIn
 
 THAI = re.compile(r"[\u0E00-\u0E7F]")
@@ -220,6 +220,7 @@ async def test_the_platforms_own_payment_receipt_still_reaches_an_opted_out_citi
     )
     paid = await post_callback(client, callback(issued))
     assert paid.json()["outcome"] == "paid", paid.text
+    assert await tell_receipts(resources) == ["done"]
     receipt = await resources.pool.fetchrow("SELECT status, from_platform FROM notifications")
     assert receipt is not None
     assert (receipt["status"], receipt["from_platform"]) == ("sending", True)

@@ -110,7 +110,7 @@ async def test_tasks_queued_before_payloads_were_typed_still_decode_to_their_kin
         "entitlements.newly_eligible": (f"{some_id}:12:a:b", NewlyEligible(some_id, 12, "a:b")),
     }
     # Made after 0021: never queued with a text reference.
-    born_typed = {"delegation.assisted_hour_ends", "programmes.tell_admitted"}
+    born_typed = {"delegation.assisted_hour_ends", "programmes.tell_admitted", "payments.receipt_message"}
     assert set(legacy) == set(TASKS.names()) - born_typed  # every older kind has its conversion
     connection = await asyncpg.connect(empty_database)
     try:

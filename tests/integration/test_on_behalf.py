@@ -18,7 +18,7 @@ from tests.factories import valid_national_id
 from tests.factories.delegation import make_delegation
 from tests.helpers.applications import FORM, new_office, submitted
 from tests.helpers.connectors import approve_connectors, connector
-from tests.helpers.payments import bill, callback, issuer, post_callback
+from tests.helpers.payments import bill, callback, issuer, post_callback, tell_receipts
 from tests.integration.conftest import SignIn
 from tests.webhook_receiver import webhook_receiver
 
@@ -133,7 +133,8 @@ async def test_the_payment_webhook_says_on_behalf_when_a_delegate_paid_and_not_o
     documented = (Path(__file__).parents[2] / "docs" / "bank-callbacks.md").read_text(encoding="utf-8")
     assert [key for key in (*by_delegate, *by_delegate["on_behalf"]) if f"`{key}`" not in documented] == []
     assert '"on_behalf": {"kind": "delegate", "delegate_reference": ' in documented
-    # His receipt messages: the one she paid names her.
+    # His receipt messages (written by the task each settlement queued): the one she paid names her.
+    assert await tell_receipts(resources) == ["done", "done"]
     receipts = [m for m in (await somchai.get("/api/v1/inbox")).json()["items"] if "receipt" in m["body_en"]]
     assert [m["body_th"].endswith(" · สุดา ใจดี ชำระแทนคุณ") for m in receipts] == [False, True]  # newest first
     assert receipts[1]["body_en"].endswith(", paid for you by Suda Jaidee")

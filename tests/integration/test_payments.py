@@ -27,6 +27,7 @@ from tests.helpers.payments import (
     issuer,
     pending_payment,
     post_callback,
+    tell_receipts,
 )
 from tests.integration.conftest import SignIn
 from tests.webhook_receiver import webhook_receiver
@@ -82,6 +83,7 @@ async def test_a_citizen_pays_by_qr_and_a_signed_callback_marks_it_paid_with_a_r
     assert confirmed.json() == {"status": "processed", "outcome": "paid"}
     state = (await citizen.get(f"/api/v1/payments/{shown['id']}")).json()
     assert state["state"] == "success"
+    assert await tell_receipts(resources) == ["done"]  # the worker's task, queued with the money
     [message] = (await citizen.get("/api/v1/inbox")).json()["items"]
     assert message["title_en"] == "Paid: 300.00 baht"
     assert message["url"] == f"/receipts/{state['receipt']['id']}"
@@ -125,7 +127,8 @@ async def test_fifty_concurrent_duplicate_callbacks_give_one_success_and_one_rec
     assert outcomes.count({"status": "processed", "outcome": "paid"}) == 1
     assert await resources.pool.fetchval("SELECT count(*) FROM receipts") == 1
     assert await resources.pool.fetchval("SELECT count(*) FROM payments WHERE state = 'success'") == 1
-    assert await resources.pool.fetchval("SELECT count(*) FROM notifications") == 1  # one message too
+    assert await tell_receipts(resources) == ["done"]  # one receipt message queued
+    assert await resources.pool.fetchval("SELECT count(*) FROM notifications") == 1
     assert await resources.pool.fetchval("SELECT count(*) FROM bank_callbacks") == 6
     kinds = [row["kind"] for row in await resources.pool.fetch("SELECT kind FROM payment_exceptions")]
     assert kinds == ["already_paid"] * 5  # each extra payment is kept for support staff
