@@ -16,6 +16,7 @@ from tests.helpers.pwa import (
     fits,
     log_in,
     pay_at_the_demo_bank,
+    receipt_in_inbox,
     require_pwa_build,
     shot,
     tap_size,
@@ -103,6 +104,7 @@ async def test_the_bottom_bar_marks_where_the_citizen_is_and_opening_a_message_m
 
     # The bar: four destinations and "more", each an icon with its word; the current one marked.
     await page.goto(f"{base}/inbox")
+    await receipt_in_inbox(page)
     await page.wait_for_selector(".message.unread")
     bar = page.locator("nav.bottom .bar > li")
     assert await bar.count() <= 5

@@ -9,8 +9,6 @@ Screenshots land in ``tests/e2e/screenshots/``."""
 
 from __future__ import annotations
 
-import contextlib
-
 from playwright.async_api import Page, expect
 
 from backend.demo.people import DEMO_PEOPLE_BY_KEY
@@ -20,6 +18,7 @@ from tests.helpers.pwa import (
     fits,
     log_in,
     pay_at_the_demo_bank,
+    receipt_in_inbox,
     require_pwa_build,
     shot,
 )
@@ -85,13 +84,8 @@ async def _she_accepts_and_acts_for_him(suda: Page, base: str) -> None:
     payload = await suda.locator(".payload").text_content() or ""
     await pay_at_the_demo_bank(suda.context, base, payload)
     await suda.wait_for_selector(".paid", timeout=WAIT)
-    receipt = suda.locator("li.message:has-text('ชำระเงินสำเร็จ')").first
-    for _ in range(10):  # the receipt message follows the payment: the worker writes it a moment later
-        await suda.goto(f"{base}/inbox")
-        with contextlib.suppress(AssertionError):
-            await expect(receipt).to_be_visible(timeout=2_000)
-            break
-    await expect(receipt).to_be_visible()
+    await suda.goto(f"{base}/inbox")
+    receipt = await receipt_in_inbox(suda)
     assert await suda.get_by_role("button", name="ลบ").count() == 0, "his messages are read, not deleted"
     await receipt.get_by_role("button", name="ทำเครื่องหมายว่าอ่านแล้ว").click()
     await expect(receipt.get_by_role("button", name="ทำเครื่องหมายว่าอ่านแล้ว")).to_have_count(0)

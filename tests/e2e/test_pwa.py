@@ -10,7 +10,15 @@ import json
 import httpx
 from playwright.async_api import BrowserContext
 
-from tests.helpers.pwa import PHONE, DemoApp, log_in, pay_at_the_demo_bank, require_pwa_build, shot
+from tests.helpers.pwa import (
+    PHONE,
+    DemoApp,
+    log_in,
+    pay_at_the_demo_bank,
+    receipt_in_inbox,
+    require_pwa_build,
+    shot,
+)
 
 require_pwa_build()
 
@@ -54,7 +62,7 @@ async def test_a_citizen_logs_in_sees_tiles_and_entitlements_pays_a_bill_and_rea
     await shot(page, "05-bill-paid")
 
     await page.click("nav >> text=กล่องข้อความ")
-    await page.wait_for_selector(".message")
+    await receipt_in_inbox(page)
     titles = await page.locator(".message h2").all_inner_texts()
     assert any("ชำระเงินสำเร็จ" in title for title in titles), titles
     await shot(page, "06-inbox")

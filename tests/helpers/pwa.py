@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from playwright.async_api import BrowserContext, Page, ViewportSize
+from playwright.async_api import BrowserContext, Locator, Page, ViewportSize, expect
 
 PWA_DIST = Path(__file__).parents[2] / "pwa" / "dist"
 AXE = Path(__file__).parents[2] / "pwa" / "node_modules" / "axe-core" / "axe.min.js"
@@ -95,6 +96,19 @@ async def pay_at_the_demo_bank(citizen: BrowserContext, base: str, payload: str)
         await page.wait_for_selector("text=Paid. The app shows the receipt now.", timeout=30_000)
     finally:
         await bank.close()
+
+
+async def receipt_in_inbox(page: Page, tries: int = 10) -> Locator:
+    """The receipt message on the inbox page open in ``page``, reloaded while it is not there yet: the
+    worker writes it a moment after the payment it tells of (``payments/receipt_message.py``)."""
+    receipt = page.locator("li.message:has-text('ชำระเงินสำเร็จ')").first
+    for _ in range(tries):
+        with contextlib.suppress(AssertionError):
+            await expect(receipt).to_be_visible(timeout=2_000)
+            return receipt
+        await page.reload()
+    await expect(receipt).to_be_visible()
+    return receipt
 
 
 async def log_in(page: Page, base: str, person: str, next_path: str) -> None:
