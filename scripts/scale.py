@@ -339,11 +339,18 @@ def report(
         )
     for run in runs:
         print(f"  {run.kind}: {run.recipients:,} messages in {run.seconds:,.0f} s, statuses {run.counts}")
-    print(f"\n{'throughput':<18} {'msg/s ' + size:>12} {'at 10 k':>8} {'ratio':>6}")
+    print(
+        f"\n{'throughput':<18} {'msg/s ' + size:>12} {'at 10 k':>8} {'ratio':>6}"
+        f" {'worker CPU ms/msg ' + size:>22} {'at 10 k':>8}"
+    )
     for run in runs:
         before = small_runs[run.kind]
         rate, small_rate = run.recipients / run.seconds, before.recipients / before.seconds
-        print(f"{run.kind:<18} {rate:>12,.0f} {small_rate:>8,.0f} {rate / small_rate:>6.2f}")
+        cpu, small_cpu = run.worker_cpu * 1000 / run.recipients, before.worker_cpu * 1000 / before.recipients
+        print(
+            f"{run.kind:<18} {rate:>12,.0f} {small_rate:>8,.0f} {rate / small_rate:>6.2f}"
+            f" {cpu:>22.2f} {small_cpu:>8.2f}"
+        )
     reads = [read for run in runs for read in run.progress_reads]
     print(
         f"\nprogress read while sending: median {statistics.median(reads) * 1000:.2f} ms, "
