@@ -10,6 +10,7 @@ import httpx
 from backend.core.resources import Resources
 from backend.core.tasks import run_task
 from tests.factories import make_agency, valid_national_id
+from tests.helpers.tasks import run_pending
 from tests.integration.conftest import SignIn
 
 TEMPLATE = {
@@ -78,13 +79,7 @@ def send(national_id: str, **overrides: Any) -> dict[str, Any]:
 
 
 async def deliver_all(resources: Resources) -> list[str]:
-    ids = [
-        row["id"]
-        for row in await resources.pool.fetch(
-            "SELECT id FROM task_outbox WHERE task = 'notifications.deliver' AND state = 'pending'"
-        )
-    ]
-    return [await run_task(resources, task_id) for task_id in ids]
+    return await run_pending(resources, "notifications.deliver")
 
 
 async def run_until_idle(resources: Resources) -> None:

@@ -12,9 +12,9 @@ import httpx
 
 from backend.core.resources import Resources
 from backend.core.signatures import sign
-from backend.core.tasks import run_task
 from payments.queries import assign_biller, biller_owner
 from tests.factories import make_agency
+from tests.helpers.tasks import run_pending
 from tests.integration.conftest import SignIn
 
 BANK = "test-bank"
@@ -88,7 +88,4 @@ async def post_callback(
 
 async def tell_receipts(resources: Resources) -> list[str]:
     """Runs the receipt-message tasks settlements queued, as the worker would (the API runs none)."""
-    rows = await resources.pool.fetch(
-        "SELECT id FROM task_outbox WHERE task = 'payments.receipt_message' AND state = 'pending' ORDER BY id"
-    )
-    return [await run_task(resources, row["id"]) for row in rows]
+    return await run_pending(resources, "payments.receipt_message")
