@@ -36,11 +36,11 @@ from backend.identity.sessions import citizen_key
 _log = structlog.get_logger(__name__)
 
 
-def copy_key(connector_id: int, citizen_id: uuid.UUID) -> str:
+def copy_key(connector_id: int, citizen_id: uuid.UUID | str) -> str:
     return f"{citizen_key(citizen_id, 'entitlements')}:{connector_id}"
 
 
-def hold_key(connector_id: int, citizen_id: uuid.UUID) -> str:
+def hold_key(connector_id: int, citizen_id: uuid.UUID | str) -> str:
     """Held while the citizen may not have that connector asked again; the value is when they may
     (epoch seconds), then, once the call has failed, why."""
     return f"{citizen_key(citizen_id, 'entitlements-refresh')}:{connector_id}"
@@ -146,12 +146,22 @@ class Hold:
     """Why the call that claimed it brought no answer (a key of PLAIN_REASONS), once it has ended."""
 
 
-def _hold_from(raw: bytes | str | None) -> Hold | None:
+_HOLDS_MAX = 100_000
+_holds: dict[bytes | str, Hold] = {}
+"""Holds by the value Redis keeps (a page read again within a cool-down parses none). Bounded by count,
+as ``_checked``."""
+
+
+def _hold_from(raw: bytes | str | None, now: float) -> Hold | None:
     if raw is None:
         return None
-    text, _, failed = (raw.decode() if isinstance(raw, bytes) else raw).partition(" ")
-    until = float(text)
-    return Hold(until, failed or None) if until > time.time() else None
+    if (hold := _holds.get(raw)) is None:
+        text, _, failed = (raw.decode() if isinstance(raw, bytes) else raw).partition(" ")
+        hold = Hold(float(text), failed or None)
+        if len(_holds) >= _HOLDS_MAX:
+            _holds.clear()
+        _holds[raw] = hold
+    return hold if hold.until > now else None
 
 
 def is_fresh(copy: Cached, row: ActiveConnector, now: float) -> bool:
@@ -203,7 +213,8 @@ class AnswerStore:
     @staticmethod
     def keys(connectors: list[ActiveConnector], citizen_id: uuid.UUID) -> list[str]:
         """What ``read`` reads (for the authentication middleware to read with the session)."""
-        copies, holds = copy_key(0, citizen_id)[:-1], hold_key(0, citizen_id)[:-1]  # the prefixes
+        citizen = str(citizen_id)  # once: a UUID is made text anew each time
+        copies, holds = copy_key(0, citizen)[:-1], hold_key(0, citizen)[:-1]  # the prefixes
         return [f"{copies}{row.id}" for row in connectors] + [f"{holds}{row.id}" for row in connectors]
 
     async def read(
@@ -216,12 +227,12 @@ class AnswerStore:
             raws: list[bytes | str | None] = [prefetched[key] for key in keys]
         else:
             raws = await self._redis.mget(keys)
-        count = len(connectors)
+        count, now = len(connectors), time.time()
         copies, holds = {}, {}
         for row, raw_copy, raw_hold in zip(connectors, raws[:count], raws[count:], strict=True):
             if (copy := _copy_from(raw_copy)) is not None:
                 copies[row.id] = copy
-            if (hold := _hold_from(raw_hold)) is not None:
+            if (hold := _hold_from(raw_hold, now)) is not None:
                 holds[row.id] = hold
         return copies, holds
 
@@ -271,7 +282,7 @@ class AnswerStore:
         while time.monotonic() < give_up:
             await asyncio.sleep(_AWAIT_POLL_SECONDS)
             raw_copy, raw_hold = await self._redis.mget(keys)
-            copy, hold = _copy_from(raw_copy), _hold_from(raw_hold)
+            copy, hold = _copy_from(raw_copy), _hold_from(raw_hold, time.time())
             if copy is not None or hold is None or hold.failed:
                 return as_held(copy, row, hold)
         return as_held(None, row, None)

@@ -24,7 +24,7 @@ import contextlib
 import datetime as dt
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -171,14 +171,15 @@ class EntitlementsService:
         self,
         *,
         citizen_id: uuid.UUID,
-        national_id: str,
+        national_id: Callable[[], str],
         birthdate: dt.date | None,
         language: str,
         caller: Caller,
         refresh: bool = False,
         prefetched: Mapping[str, bytes | None] | None = None,
     ) -> EntitlementsPage:
-        """``prefetched``: the citizen's keys read with their session (``prefetch_keys``)."""
+        """``prefetched``: the citizen's keys read with their session (``prefetch_keys``);
+        ``national_id`` is called only when an agency is asked (a page of copies decrypts nothing)."""
         age = age_on(birthdate, dt.datetime.now(THAILAND).date()) if birthdate else None  # age in Thailand
         connectors = [row for row in await self._active_connectors() if relevant_to(row, age)]
         needs_consent = any(row.consent_required for row in connectors)
@@ -232,11 +233,12 @@ class EntitlementsService:
                 outcomes[row.id] = ("stale", copy.fetched_at, copy.answer, "refreshing")
             else:
                 asked.append((row, copy))
+        the_id = national_id() if in_background or asked else ""
         if in_background:
-            self._refresh_in_background(in_background, citizen_id, national_id, caller, request_id)
+            self._refresh_in_background(in_background, citizen_id, the_id, caller, request_id)
         if tasks or asked:
             outcomes |= await self._fan_out(
-                asked, tasks, cached, claimed, holds, citizen_id, national_id, caller, request_id
+                asked, tasks, cached, claimed, holds, citizen_id, the_id, caller, request_id
             )
         return page_of(connectors, outcomes, language, consents, holds)
 

@@ -8,9 +8,9 @@ citizen take the caller's ``Principal``.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import uuid
+from collections.abc import Callable
 
 import msgspec
 
@@ -263,20 +263,22 @@ async def agency_data_access(
 
 async def _citizen(
     principal: Principal, identity: Identity, resources: Resources
-) -> tuple[uuid.UUID, str, dt.date | None]:
-    """The citizen's id, national ID (decrypted) and birth date: from the session when it carries
-    them (sessions begun before it did fall back to the database)."""
+) -> tuple[uuid.UUID, Callable[[], str], dt.date | None]:
+    """The citizen's id, national ID (decrypted when called: a page of cached answers needs none) and
+    birth date: from the session when it carries them (sessions begun before it did, or whose key
+    has retired since the login, fall back to the database)."""
     citizen_id = citizen_of(principal)
     session = principal.session
     if session is not None and session.national_id_key_id and session.national_id_sealed:
-        with contextlib.suppress(LookupError):  # its key retired since the login: the database knows
-            national_id = identity.cipher.decrypt(session.national_id_key_id, session.national_id_sealed)
-            return citizen_id, national_id, parse_birthdate(session.birthdate)
+        key_id, sealed = session.national_id_key_id, session.national_id_sealed
+        if identity.cipher.can_decrypt(key_id):
+            birthdate = parse_birthdate(session.birthdate)
+            return citizen_id, lambda: identity.cipher.decrypt(key_id, sealed), birthdate
     row = await identity_queries.citizen(resources.pool, citizen_id)
     if row is None:
         raise NotFound("Your account no longer exists.")
     national_id = identity.cipher.decrypt(row.national_id_key_id, row.national_id_ciphertext)
-    return citizen_id, national_id, row.birthdate
+    return citizen_id, lambda: national_id, row.birthdate
 
 
 async def entitlements_page(

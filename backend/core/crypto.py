@@ -55,6 +55,10 @@ class NationalIdCipher:
         sealed = self._keys[self._current_key_id].encrypt(nonce, national_id.encode(), purpose)
         return self._current_key_id, nonce + sealed
 
+    def can_decrypt(self, key_id: str) -> bool:
+        """Whether ``key_id``'s key is still configured (a retired key's blobs are read elsewhere)."""
+        return key_id in self._keys
+
     def decrypt(self, key_id: str, blob: bytes, *, purpose: bytes = _ASSOCIATED_DATA) -> str:
         key = self._keys.get(key_id)
         if key is None:
