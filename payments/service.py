@@ -65,15 +65,17 @@ REFUND_WEBHOOK_TASK = TaskKind("payments.refund_webhook", RefundRef, retry_delay
 RECEIPT_MESSAGE_TASK = TaskKind("payments.receipt_message", PaymentRef)
 
 BillPaidListener = Callable[[UnitOfWork, uuid.UUID], Awaitable[None]]
-_bill_paid_listeners: list[BillPaidListener] = []
+_bill_paid_listeners: dict[str, BillPaidListener] = {}
 
 
-def on_bill_paid(listener: BillPaidListener) -> BillPaidListener:
-    """Run ``listener(work, bill_id)`` in the transaction that records a bill's payment: features
-    that issue bills (an application's fee) move on with the money, never apart from it. A
-    registry rather than an import so that payments does not depend on the features above it."""
-    if listener not in _bill_paid_listeners:
-        _bill_paid_listeners.append(listener)
+def on_bill_paid(name: str, listener: BillPaidListener) -> BillPaidListener:
+    """Run ``listener(work, bill_id)`` in the transaction that records the payment of a bill issued
+    with ``on_paid=name``: features that issue bills (an application's fee) move on with the money,
+    never apart from it, and a bill naming no listener costs settlement no look-up. A registry rather
+    than an import so that payments does not depend on the features above it."""
+    registered = _bill_paid_listeners.setdefault(name, listener)
+    if registered is not listener:
+        raise ValueError(f"Another listener is registered for bills paid as {name!r}")
     return listener
 
 
@@ -336,7 +338,10 @@ async def settle_locked(
     )
     for task_id in task_ids:
         work.queue_after_commit(task_id)
-    for listener in _bill_paid_listeners:
+    if bill.on_paid is not None:
+        listener = _bill_paid_listeners.get(bill.on_paid)
+        if listener is None:  # a bill issued by a feature this process was not built with
+            raise RuntimeError(f"No listener for bills paid as {bill.on_paid!r}")
         await listener(work, bill.id)
     _log.info("payment_settled", payment_id=payment_id, source=source)
     return Settlement(receipt_number=receipt.number, newly=True)

@@ -36,7 +36,7 @@ async def claim_callback(
             VALUES ($1, $2, $3::text::jsonb, 'exception')
             ON CONFLICT (bank, callback_id) DO NOTHING RETURNING id
         ), bill AS (
-            SELECT id, agency_id, amount_satang, status, description_th, description_en FROM bills
+            SELECT id, agency_id, amount_satang, status, description_th, description_en, on_paid FROM bills
             WHERE EXISTS (SELECT FROM callback)
               AND biller_id = $4 AND ref1 = $5 AND coalesce(ref2, '') = coalesce($6, '')
             FOR UPDATE
@@ -49,7 +49,7 @@ async def claim_callback(
         SELECT (SELECT id FROM callback) AS callback_pk,
                (SELECT outcome FROM bank_callbacks WHERE bank = $1 AND callback_id = $2) AS earlier_outcome,
                b.id AS bill_id, b.agency_id, b.amount_satang AS bill_amount_satang, b.status,
-               b.description_th, b.description_en,
+               b.description_th, b.description_en, b.on_paid,
                p.id AS payment_id, p.citizen_id, p.amount_satang AS payment_amount_satang,
                p.state, p.qr_payload, p.expires_at, p.created_at, p.completed_at,
                p.delegation_id
@@ -68,6 +68,7 @@ async def claim_callback(
         bill = LockedBill(
             id=row["bill_id"], agency_id=row["agency_id"], amount_satang=row["bill_amount_satang"],
             status=row["status"], description_th=row["description_th"], description_en=row["description_en"],
+            on_paid=row["on_paid"],
         )  # fmt: skip
     if row["payment_id"] is not None:
         payment = PaymentRow(
@@ -100,7 +101,7 @@ async def callback_bank_reference(db: Db, bank: str, callback_id: str) -> str | 
     return reference
 
 
-_LOCKED_BILL_COLUMNS = "id, agency_id, amount_satang, status, description_th, description_en"
+_LOCKED_BILL_COLUMNS = "id, agency_id, amount_satang, status, description_th, description_en, on_paid"
 
 
 async def bill_of_payment_locked(connection: Connection, payment_id: uuid.UUID) -> LockedBill | None:

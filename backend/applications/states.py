@@ -109,6 +109,10 @@ async def change_state(
     return event_id
 
 
+FEE_PAID = "application_fee"
+"""How an application's fee bill names ``move_on_payment`` (``BillRecord.on_paid``)."""
+
+
 async def move_on_payment(work: UnitOfWork, bill_id: uuid.UUID) -> None:
     """A paid fee moves its application from fee_due to paid (nothing happens for other bills).
     Called by payments' settlement, wired by the composition root (``backend.server.worker``)."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from backend.applications.signing import DocumentSigner
 from backend.applications.states import DELIVER_TASK as APPLICATION_DELIVER_TASK
-from backend.applications.states import move_on_payment
+from backend.applications.states import FEE_PAID, move_on_payment
 from backend.applications.tasks import deliver_application
 from backend.connectors.entitlements import NEWLY_ELIGIBLE_TASK
 from backend.core.keyrings import parse_keyring
@@ -60,7 +60,7 @@ def wire_features(settings: Settings) -> None:
     this again, as each app a test builds does, changes nothing)."""
     # every message is sealed with a verification code as it is written
     seal_messages_with(MessageSealer(DocumentSigner(parse_keyring(settings.document_signing_keys))))
-    on_bill_paid(move_on_payment)  # a paid fee moves its application on, in the settling transaction
+    on_bill_paid(FEE_PAID, move_on_payment)  # a paid fee moves its application on as it settles
     on_receipt(receipt_to_inbox)  # a settled payment's receipt reaches the citizen's inbox
     on_login(give_held_messages)  # messages held for a national ID reach its first login
 
