@@ -85,7 +85,10 @@ async def support_search(
 ) -> list[FoundRow]:
     """Newest first. Only the filters given go into the statement: a generic "$n IS NULL OR ..." plan
     (which PostgreSQL settles on after a few runs of a prepared statement) cannot choose the index a
-    filter needs, and a search by agency then reads the whole table (2.9 s on 20 M messages)."""
+    filter needs, and a search by agency then reads the whole table (2.9 s on 20 M messages). The page is
+    chosen before the joins: a campaign's chunk of 500 shares one ``created_at``, so the order by id
+    reads the whole chunk, and joined first each of its 500 rows looked up its citizen (2.7 ms against
+    0.8 ms, on 400,000 messages of one agency)."""
     filters = {
         "n.citizen_id = ${}": citizen_id,
         "n.id = ${}": notification_id,
@@ -102,12 +105,13 @@ async def support_search(
                n.agency_id, a.name_th AS agency_name_th, a.name_en AS agency_name_en, {TITLES},
                {URGENCY}, n.status, n.status_reason,
                n.created_at, n.read_at, n.deleted_at IS NOT NULL AS deleted_by_citizen
-        FROM notifications n
+        FROM (
+            SELECT * FROM notifications n WHERE {where} ORDER BY n.created_at DESC, n.id DESC
+            LIMIT ${len(given) + 1}
+        ) n
         JOIN citizens c ON c.id = n.citizen_id
         JOIN agencies a ON a.id = n.agency_id {JOIN_CAMPAIGN}
-        WHERE {where}
         ORDER BY n.created_at DESC, n.id DESC
-        LIMIT ${len(given) + 1}
         """,  # noqa: S608 (the module's own SQL; values are parameters)
         *(value for _, value in given),
         limit,
