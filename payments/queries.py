@@ -33,8 +33,8 @@ async def insert_bill(connection: Connection, bill: BillRecord) -> uuid.UUID | N
         """
         INSERT INTO bills (agency_id, national_id_hash, amount_satang, due_date, biller_id, ref1, ref2,
                            description_th, description_en, idempotency_key, request_hash,
-                           issued_by_client, issued_by, on_paid)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                           issued_by_client, issued_by)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
         ON CONFLICT (agency_id, idempotency_key) DO NOTHING
         RETURNING id
         """,
@@ -51,7 +51,6 @@ async def insert_bill(connection: Connection, bill: BillRecord) -> uuid.UUID | N
         bill.request_hash,
         bill.issued_by_client,
         bill.issued_by,
-        bill.on_paid,
     )
     return bill_id
 

@@ -28,8 +28,6 @@ class BillRecord(msgspec.Struct, kw_only=True):
     request_hash: bytes
     issued_by_client: str | None
     issued_by: uuid.UUID | None
-    on_paid: str | None = None
-    """The listener a paid bill moves on (``service.on_bill_paid``): set by the feature issuing it."""
 
 
 class PaymentRow(msgspec.Struct, kw_only=True):

@@ -69,8 +69,8 @@ _bill_paid_listeners: dict[str, BillPaidListener] = {}
 
 
 def on_bill_paid(name: str, listener: BillPaidListener) -> BillPaidListener:
-    """Run ``listener(work, bill_id)`` in the transaction that records the payment of a bill issued
-    with ``on_paid=name``: features that issue bills (an application's fee) move on with the money,
+    """Run ``listener(work, bill_id)`` in the transaction that records the payment of a bill whose
+    ``on_paid`` is ``name``: features that issue bills (an application's fee) move on with the money,
     never apart from it, and a bill naming no listener costs settlement no look-up. A registry rather
     than an import so that payments does not depend on the features above it."""
     registered = _bill_paid_listeners.setdefault(name, listener)

@@ -36,7 +36,7 @@ from backend.applications.schemas import (
     StatusChange,
 )
 from backend.applications.service import MAX_LISTED, application_view, service_view, stored_file
-from backend.applications.states import FEE_PAID, change_state
+from backend.applications.states import change_state
 from backend.connectors import queries as connector_queries
 from backend.connectors.access_log import ANSWERS, ATTACHED_FILE, NAME, NATIONAL_ID, record_access
 from backend.connectors.schemas import Said
@@ -231,7 +231,6 @@ async def _issue_fee(
         request_hash=hashlib.sha256(key.encode()).digest(),
         issued_by_client=actor.client_id,
         issued_by=actor.staff_id,
-        on_paid=FEE_PAID,
     )
     bill_id = await payment_queries.insert_bill(connection, fee)
     if bill_id is None:

@@ -110,7 +110,8 @@ async def change_state(
 
 
 FEE_PAID = "application_fee"
-"""How an application's fee bill names ``move_on_payment`` (``BillRecord.on_paid``)."""
+"""How an application's fee bill names ``move_on_payment`` (``bills.on_paid``, set by the database as the
+application is given its bill: migration 0062)."""
 
 
 async def move_on_payment(work: UnitOfWork, bill_id: uuid.UUID) -> None:

@@ -209,6 +209,8 @@ class EntitlementsService:
             busy = True
         else:
             busy = False
+        # Before any claim: an ID that cannot be read fails the page with no hold left behind.
+        the_id = national_id() if wanted else ""
         claimed = await self._answers.claim(wanted, holds, citizen_id, self.refresh_cooldown_seconds)
         request_id = uuid.uuid4().hex if claimed else ""  # only calls made now carry it
         outcomes: dict[int, Outcome] = {}
@@ -233,7 +235,6 @@ class EntitlementsService:
                 outcomes[row.id] = ("stale", copy.fetched_at, copy.answer, "refreshing")
             else:
                 asked.append((row, copy))
-        the_id = national_id() if in_background or asked else ""
         if in_background:
             self._refresh_in_background(in_background, citizen_id, the_id, caller, request_id)
         if tasks or asked:

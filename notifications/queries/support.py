@@ -106,7 +106,8 @@ async def support_search(
                {URGENCY}, n.status, n.status_reason,
                n.created_at, n.read_at, n.deleted_at IS NOT NULL AS deleted_by_citizen
         FROM (
-            SELECT * FROM notifications n WHERE {where} ORDER BY n.created_at DESC, n.id DESC
+            SELECT * FROM notifications n WHERE {where} AND n.citizen_id IS NOT NULL  -- not held ones
+            ORDER BY n.created_at DESC, n.id DESC
             LIMIT ${len(given) + 1}
         ) n
         JOIN citizens c ON c.id = n.citizen_id

@@ -12,9 +12,10 @@ import pytest
 
 from backend.core.resources import Resources
 from backend.core.tasks import run_task
-from tests.factories import make_agency, valid_national_id
+from tests.factories import make_agency, make_bill, valid_national_id
 from tests.helpers.applications import (
     ANSWERS,
+    BILLER,
     FORM,
     application_tile,
     issued_document,
@@ -99,6 +100,8 @@ async def test_a_citizen_applies_pays_the_fee_and_receives_a_signed_document_int
     assert fee.status_code == 200
     bill = fee.json()["bill"]
     assert (bill["amount_satang"], bill["status"]) == (20000, "unpaid")
+    named = "SELECT on_paid FROM bills WHERE id = $1::uuid"  # what settling the bill moves on
+    assert await resources.pool.fetchval(named, bill["id"]) == "application_fee"
 
     # The fee is an ordinary bill: the citizen sees it, pays it by QR, and the payment moves the application.
     bills = (await citizen.get("/api/v1/bills")).json()
@@ -342,6 +345,35 @@ async def test_an_agency_may_close_an_application_whose_fee_is_never_paid_and_th
     assert bills[fee["id"]] == "cancelled"
     refused = await citizen.post(f"/api/v1/bills/{fee['id']}/payments", json={"idempotency_key": "late"})
     assert refused.status_code == 409
+
+
+async def test_a_fee_bill_written_by_code_from_before_on_paid_still_moves_its_application_on(
+    sign_in: SignIn, resources: Resources
+) -> None:
+    """A replica not yet upgraded writes the fee bill without ``on_paid``: the database names the listener
+    as the application is given the bill, so its payment still moves the application on."""
+    office = await new_office(sign_in, resources)
+    citizen = await sign_in()
+    application_id = await sent_application(resources, citizen, office)
+    assert (await office.move(application_id, "approved")).status_code == 200
+    named = "SELECT on_paid FROM bills WHERE id = $1"
+    holder = await resources.pool.fetchval(
+        "SELECT c.national_id_hash FROM applications a JOIN citizens c ON c.id = a.citizen_id "
+        "WHERE a.id = $1::uuid",
+        application_id,
+    )
+    bill = await make_bill(resources.pool, office.agency_id, holder, biller_id=BILLER)
+    assert await resources.pool.fetchval(named, bill.id) is None
+    await resources.pool.execute(
+        "UPDATE applications SET bill_id = $2, state = 'fee_due' WHERE id = $1::uuid", application_id, bill.id
+    )
+    assert await resources.pool.fetchval(named, bill.id) == "application_fee"
+    paying = await citizen.post(f"/api/v1/bills/{bill.id}/payments", json={"idempotency_key": "fee"})
+    assert paying.status_code < 300, paying.text
+    bills = (await citizen.get("/api/v1/bills")).json()
+    fee_bill = next(item for item in bills if item["id"] == str(bill.id))
+    assert (await post_callback(citizen, callback(fee_bill))).json()["outcome"] == "paid"
+    assert (await citizen.get(f"/api/v1/applications/{application_id}")).json()["state"] == "paid"
 
 
 async def test_json_nested_thousands_deep_is_a_bad_request_not_a_crash(sign_in: SignIn) -> None:
