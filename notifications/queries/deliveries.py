@@ -21,7 +21,8 @@ deliveries are in the partition named like its messages'."""
 
 
 class ToPush(msgspec.Struct, kw_only=True, frozen=True):
-    """A delivery not yet in a final status, with its device (None once the device was removed)."""
+    """A delivery not yet in a final status, with its device (None once the device was removed: a delivery
+    keeps the id it went to, migration 0063, so the device is what tells)."""
 
     id: int
     notification_id: uuid.UUID
@@ -59,7 +60,7 @@ async def deliveries_for_push(
     # Not locked: the task's claim already makes this worker the only one on these deliveries.
     rows = await connection.fetch(
         f"""
-        SELECT d.id, d.notification_id, d.subscription_id,
+        SELECT d.id, d.notification_id, s.id AS subscription_id,
                s.endpoint, s.p256dh, s.auth, {TEXTS}, {URGENCY}, {TTL}, n.verification_code,
                (SELECT count(*) FROM delivery_attempts a WHERE a.delivery_id = d.id) AS attempts_made
         FROM notification_deliveries d

@@ -64,8 +64,17 @@ async def delete_subscription(db: Db, citizen_id: uuid.UUID, subscription_id: uu
 
 
 async def subscriptions_succeeded(connection: Connection, subscription_ids: list[uuid.UUID]) -> None:
+    """A device's last success, written at most once an hour unless it failed since (so its health is always
+    right): a national campaign rewrites no device page, nor its whole-page image in the WAL, that a
+    message of the last hour already wrote (13% of a campaign's WAL a message when written every time)."""
     await connection.execute(
-        "UPDATE push_subscriptions SET last_success_at = now() WHERE id = ANY($1::uuid[])", subscription_ids
+        """
+        UPDATE push_subscriptions SET last_success_at = now()
+        WHERE id = ANY($1::uuid[])
+          AND (last_success_at IS NULL OR last_success_at < now() - interval '1 hour'
+               OR last_failure_at >= last_success_at)
+        """,
+        subscription_ids,
     )
 
 

@@ -153,9 +153,10 @@ async def attempts_for_support(db: Db, notification_ids: list[uuid.UUID]) -> lis
     """Each delivery of these messages with its attempts (a delivery with none yet has one row of nulls)."""
     rows = await db.fetch(
         """
-        SELECT d.notification_id, d.id AS delivery_id, d.subscription_id, d.endpoint_origin,
+        SELECT d.notification_id, d.id AS delivery_id, s.id AS subscription_id, d.endpoint_origin,
                d.status AS delivery_status, d.updated_at, t.attempt, t.status_code, t.outcome, t.reason, t.at
         FROM notification_deliveries d
+        LEFT JOIN push_subscriptions s ON s.id = d.subscription_id  -- None once the device was removed
         LEFT JOIN delivery_attempts t ON t.delivery_id = d.id
         WHERE d.notification_id = ANY($1::uuid[])
         ORDER BY d.id, t.id
