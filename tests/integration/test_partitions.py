@@ -4,6 +4,7 @@ past the period and never under the legal floor, and the citizen's record reads 
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
 import asyncpg
@@ -18,8 +19,16 @@ from backend.core.partitions import MONTHS_AHEAD, ensure_months, ensure_partitio
 from backend.core.resources import Resources
 from backend.identity.service import Identity
 from backend.server.worker import PARTITIONED, maintain_partitions
+from notifications.queries.deliveries import INBOX
 from payments.retention import PAYMENT_EVENTS, forget_old_events
-from tests.factories import make_access_record, make_agency, make_bill, make_citizen, make_payment
+from tests.factories import (
+    make_access_record,
+    make_agency,
+    make_bill,
+    make_citizen,
+    make_notification,
+    make_payment,
+)
 from tests.integration.conftest import SignIn
 from tests.servers import Servers, create_scratch_database, drop_database, with_database
 
@@ -80,6 +89,44 @@ async def test_a_row_whose_month_has_no_partition_waits_in_the_default_one_and_m
     assert await ensure_months(resources.pool, ACCESS_LOG, when.date(), when.date()) == 1
     assert await _partition_of(resources, record) == "data_access_log_p200102"  # same row, same id
     await resources.pool.execute("DROP TABLE data_access_log_p200102")
+
+
+async def test_a_change_arriving_while_a_month_is_moved_out_of_the_default_partition_is_not_lost(
+    app: Litestar, resources: Resources
+) -> None:
+    """A month's rows leave the DEFAULT partition by a delete and an insert: a change to one of them arriving
+    meanwhile (a message read, a delivery's status) waits for the move and lands on the moved row, instead
+    of finding the row deleted and changing nothing (migration 0064). The tables partitioned by time are
+    only ever added to."""
+    pool = resources.pool
+    identity: Identity = app.state.identity
+    citizen = await make_citizen(pool, identity.cipher)
+    notice = await make_notification(pool, citizen, await make_agency(pool, status="approved"))
+    when = dt.datetime(2031, 3, 10, 12, tzinfo=dt.UTC)  # a month no one makes
+    moved = await pool.fetchval(
+        "UPDATE notifications SET id = uuid_v7($2) WHERE id = $1 RETURNING id", notice.id, when
+    )
+    where = "FROM notifications WHERE id = $1"
+    assert await pool.fetchval(f"SELECT tableoid::regclass::text {where}", moved) == "notifications_default"
+    try:
+        async with pool.acquire() as mover:
+            moving = mover.transaction()
+            await moving.start()
+            try:
+                assert await ensure_months(mover, INBOX, when.date(), when.date()) == 1
+                read = asyncio.create_task(
+                    pool.execute("UPDATE notifications SET read_at = now() WHERE id = $1", moved)
+                )
+                await asyncio.sleep(0.3)
+                assert not read.done()  # it waits for the move
+            finally:
+                await moving.commit()
+        assert await read == "UPDATE 1"
+        row = await pool.fetchrow(f"SELECT tableoid::regclass::text AS part, read_at {where}", moved)
+        assert row is not None
+        assert (row["part"], row["read_at"] is not None) == ("notifications_p203103", True)
+    finally:
+        await pool.execute("DROP TABLE IF EXISTS notifications_p203103")
 
 
 async def test_retention_drops_only_months_wholly_past_the_period_and_never_under_the_legal_floor(
