@@ -18,6 +18,7 @@ import uuid
 from typing import TYPE_CHECKING
 
 import msgspec
+import structlog
 
 from backend.core.db import Pool
 from backend.core.errors import Conflict, NotFound, invalid
@@ -40,6 +41,8 @@ from notifications.service import enqueue_campaign_chunk, render, require_catego
 
 if TYPE_CHECKING:
     from saq.queue.base import Queue
+
+_log = structlog.get_logger(__name__)
 
 
 class CampaignRef(msgspec.Struct, frozen=True, omit_defaults=True):
@@ -170,6 +173,27 @@ async def plan_expansion(ctx: TaskContext, campaign_id: uuid.UUID) -> None:
         bounds = range_bounds(min(MAX_RANGES, max(1, citizens // CITIZENS_PER_RANGE)))
     for range_no in await queries.plan_ranges(ctx.connection, campaign_id, bounds):
         await ctx.work.add_task(EXPAND_TASK, CampaignRef(campaign_id, range_no))
+
+
+async def resume_stalled_expansions(pool: Pool, queue: Queue) -> int:
+    """Campaigns whose expansion stopped for good (a task out of attempts: a database away longer than its
+    retries, a statement time-out) carry on from their cursors: the plan, or each range not done, gets a
+    task again. A range is locked for each chunk and its cursor moves with it, so even a range given two
+    tasks adds each recipient once. Returns how many tasks it queued (run by the worker every few minutes).
+    """
+    async with unit_of_work(pool, queue) as work:
+        await work.connection.execute("SELECT pg_advisory_xact_lock(hashtext('resume_stalled_expansions'))")
+        stalled = await queries.stalled_expansions(work.connection, EXPAND_TASK.name)
+        await work.add_tasks(
+            EXPAND_TASK, [(CampaignRef(campaign, range_no), None) for campaign, range_no in stalled]
+        )
+    if stalled:
+        _log.warning(
+            "campaign_expansion_resumed",
+            campaigns=len({campaign for campaign, _ in stalled}),
+            tasks=len(stalled),
+        )
+    return len(stalled)
 
 
 async def expand_next_chunk(ctx: TaskContext, campaign_id: uuid.UUID, range_no: int) -> None:

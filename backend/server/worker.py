@@ -30,6 +30,7 @@ from backend.genuine.service import apply_retention as genuine_retention
 from backend.programmes.admission import admit_all
 from backend.server.tasks import TASKS, wire_features
 from backend.settings import Settings
+from notifications.campaigns import resume_stalled_expansions
 from notifications.queries.deliveries import ATTEMPTS, INBOX, INBOX_DELIVERIES
 from notifications.retention import apply_retention as notification_retention
 from notifications.retention import forget_old_messages
@@ -45,6 +46,7 @@ PARTITIONED = (ACCESS_LOG, ATTEMPTS, PAYMENT_EVENTS, WEBHOOK_DELIVERIES, INBOX, 
 FILES_GC_CRON = "41 * * * *"  # hourly: a removed upload's bytes outlive its grace period by an hour at most
 ADMISSION_CRON = "* * * * * *"  # every second: the waiting rooms let the next people in
 GUARDIANSHIP_CRON = "7 * * * *"  # hourly; each grant is asked about at most once a day (family.RECHECK_AFTER)
+CAMPAIGNS_CRON = "*/5 * * * *"  # a campaign whose expansion ran out of attempts carries on within minutes
 # Shorter than the Redis client's socket timeout, so a blocking dequeue never looks like a lost link.
 DEQUEUE_TIMEOUT_SECONDS = 2.0
 # SAQ waits this long on shutdown for running jobs (and its idle upkeep loops) before cancelling them.
@@ -135,6 +137,11 @@ async def admit_waiting(ctx: dict[str, Any]) -> int:
     return await admit_all(_resources(ctx))
 
 
+async def resume_campaigns(ctx: dict[str, Any]) -> int:
+    resources = _resources(ctx)
+    return await resume_stalled_expansions(resources.pool, resources.queue)
+
+
 async def sweep_tasks(ctx: dict[str, Any]) -> int:
     resources = _resources(ctx)
     return await tasks.sweep_tasks(resources, resources.settings.outbox_sweep_after_seconds)
@@ -168,6 +175,7 @@ def build_worker(resources: Resources) -> Worker[Any]:
             CronJob(maintain_partitions, cron=PARTITIONS_CRON, timeout=3600),
             CronJob(collect_stored_files, cron=FILES_GC_CRON, timeout=1800),
             CronJob(recheck_guardianships, cron=GUARDIANSHIP_CRON, timeout=1800),
+            CronJob(resume_campaigns, cron=CAMPAIGNS_CRON, timeout=60),
         ],
         concurrency=resources.settings.worker_concurrency,
         startup=startup,

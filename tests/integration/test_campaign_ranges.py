@@ -14,7 +14,9 @@ import pytest
 
 from backend.core.resources import Resources
 from backend.core.tasks import run_task
-from notifications.campaigns import range_bounds, start_campaign
+from backend.server.worker import build_worker, resume_campaigns
+from notifications import campaigns
+from notifications.campaigns import range_bounds, resume_stalled_expansions, start_campaign
 from notifications.queries import campaigns as campaign_queries
 from notifications.schemas import (
     AgencyFollowers,
@@ -175,6 +177,76 @@ async def test_a_planning_task_run_twice_plans_once(
         "SELECT count(*) FROM task_outbox WHERE task = 'notifications.expand_campaign' AND state = 'pending'"
     )
     assert (ranges, queued) == (4, 4)  # a million citizens: four ranges of 250,000, each queued once
+
+
+async def test_a_campaign_whose_expansion_ran_out_of_attempts_carries_on_and_reaches_each_citizen_once(
+    resources: Resources, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A chunk task that failed for good (a database away longer than its retries) used to leave its
+    campaign "expanding" for ever; the worker's resume queues the plan or the stopped range again, and
+    only those: a range still under way is left to its own task."""
+
+    async def a_platform_of_a_million(connection: Any) -> int:
+        return 1_000_000  # four ranges
+
+    monkeypatch.setattr(campaign_queries, "citizens_estimate", a_platform_of_a_million)
+    monkeypatch.setattr(campaigns, "CHUNK_SIZE", 100)  # several chunks a range
+    agency_id = await make_agency(resources.pool, status="approved")
+    born = dt.date(dt.date.today().year - 121, 6, 1)
+    citizens = await _bulk_citizens(resources, "resumed", born=born)
+    tile = await make_tile(resources.pool, agency_id)
+    await resources.pool.execute(
+        "INSERT INTO tile_favourites (citizen_id, tile_id) SELECT unnest($1::uuid[]), $2::bigint",
+        citizens,
+        tile.id,
+    )
+    campaign_id = await _campaign(resources, agency_id, AgencyFollowers())
+    sql = (
+        "SELECT id, payload FROM task_outbox "
+        "WHERE task = 'notifications.expand_campaign' AND state = 'pending'"
+    )
+
+    async def mine() -> dict[int, int | None]:
+        """This campaign's expansion tasks waiting: task id -> range number (None: the plan)."""
+        refs = {row["id"]: row["payload"] for row in await resources.pool.fetch(sql)}
+        return {
+            task_id: ref.get("range_no")
+            for task_id, ref in refs.items()
+            if ref["campaign_id"] == str(campaign_id)
+        }
+
+    async def fail_for_good(task_id: int) -> None:
+        await resources.pool.execute(
+            "UPDATE task_outbox SET state = 'failed', finished_at = now(), last_error = 'test' WHERE id = $1",
+            task_id,
+        )
+
+    async def resumed() -> list[int | None]:
+        """The ranges of this campaign the resume queued a task for."""
+        before = await mine()
+        await resume_stalled_expansions(resources.pool, resources.queue)
+        return [range_no for task_id, range_no in (await mine()).items() if task_id not in before]
+
+    [planning] = await mine()
+    assert await resumed() == []  # its plan is waiting: nothing to resume
+    await fail_for_good(planning)
+    assert await resumed() == [None]  # the plan again
+    [planning] = await mine()
+    assert await run_task(resources, planning) == "done"
+    ranges = await mine()
+    assert sorted(ranges.values(), key=str) == [0, 1, 2, 3]
+    stopped = next(task_id for task_id, range_no in ranges.items() if range_no == 2)
+    assert await run_task(resources, stopped) == "done"  # one chunk of range 2; its next one queued
+    [after] = [task_id for task_id, range_no in (await mine()).items() if range_no == 2]
+    await fail_for_good(after)
+    assert await resumed() == [2]  # range 2 only: the other three still have their tasks
+    assert await resumed() == []  # and once
+    assert resume_campaigns in {job.function for job in build_worker(resources).cron_jobs}  # every 5 min
+    await _expand_shuffled(resources)
+    reached = await _recipients(resources, campaign_id)
+    assert len(reached) == len(set(reached))  # nobody twice
+    assert set(reached) == set(citizens)  # nobody missed
+    assert await _status(resources, campaign_id) == ("expanded", len(citizens))
 
 
 async def test_a_campaign_expanding_before_the_ranges_carries_on_from_its_cursor(
