@@ -175,15 +175,20 @@ async def plan_expansion(ctx: TaskContext, campaign_id: uuid.UUID) -> None:
         await ctx.work.add_task(EXPAND_TASK, CampaignRef(campaign_id, range_no))
 
 
+RESUME_WITHIN = dt.timedelta(days=1)
+"""How long after it was due a stalled campaign is resumed: a message a day late is still worth sending,
+while one whose expansion keeps failing is not retried for ever (its failed tasks stay in the outbox)."""
+
+
 async def resume_stalled_expansions(pool: Pool, queue: Queue) -> int:
     """Campaigns whose expansion stopped for good (a task out of attempts: a database away longer than its
     retries, a statement time-out) carry on from their cursors: the plan, or each range not done, gets a
-    task again. A range is locked for each chunk and its cursor moves with it, so even a range given two
-    tasks adds each recipient once. Returns how many tasks it queued (run by the worker every few minutes).
-    """
+    task again, for ``RESUME_WITHIN`` after the campaign was due. A range is locked for each chunk and its
+    cursor moves with it, so even a range given two tasks adds each recipient once. Returns how many tasks
+    it queued (run by the worker every five minutes)."""
     async with unit_of_work(pool, queue) as work:
         await work.connection.execute("SELECT pg_advisory_xact_lock(hashtext('resume_stalled_expansions'))")
-        stalled = await queries.stalled_expansions(work.connection, EXPAND_TASK.name)
+        stalled = await queries.stalled_expansions(work.connection, EXPAND_TASK.name, RESUME_WITHIN)
         await work.add_tasks(
             EXPAND_TASK, [(CampaignRef(campaign, range_no), None) for campaign, range_no in stalled]
         )

@@ -332,10 +332,13 @@ async def insert_campaign_notifications(
     return [(row["id"], row["citizen_id"]) for row in rows]
 
 
-async def stalled_expansions(connection: Connection, task: str) -> list[tuple[uuid.UUID, int | None]]:
-    """Campaigns still to expand with no expansion task waiting (one ran out of attempts): each range not
-    done, or (no ranges yet) the campaign's plan, as (campaign id, range number or None). While expansion
-    runs, a range not done always has its next task waiting, written in the same transaction as its cursor."""
+async def stalled_expansions(
+    connection: Connection, task: str, within: dt.timedelta
+) -> list[tuple[uuid.UUID, int | None]]:
+    """Campaigns due ``within`` ago or since, still to expand with no expansion task waiting (one ran out of
+    attempts): each range not done, or (no ranges yet) the campaign's plan, as (campaign id, range number or
+    None). While expansion runs, a range not done always has its next task waiting, written in the same
+    transaction as its cursor. (A pending task's payload is read only when some campaign is expanding.)"""
     rows = await connection.fetch(
         """
         WITH waiting AS (
@@ -345,15 +348,18 @@ async def stalled_expansions(connection: Connection, task: str) -> list[tuple[uu
         SELECT r.campaign_id, r.range_no::int AS range_no
         FROM notification_campaign_ranges r JOIN notification_campaigns c ON c.id = r.campaign_id
         WHERE c.status = 'expanding' AND NOT r.done
+          AND coalesce(c.send_at, c.created_at) > now() - $2::interval
           AND NOT EXISTS (
               SELECT FROM waiting w WHERE w.campaign_id = r.campaign_id AND w.range_no = r.range_no
           )
         UNION ALL
         SELECT c.id, NULL FROM notification_campaigns c
         WHERE c.status IN ('scheduled', 'expanding')
+          AND coalesce(c.send_at, c.created_at) > now() - $2::interval
           AND NOT EXISTS (SELECT FROM notification_campaign_ranges r WHERE r.campaign_id = c.id)
           AND NOT EXISTS (SELECT FROM waiting w WHERE w.campaign_id = c.id AND w.range_no IS NULL)
         """,
         task,
+        within,
     )
     return [(row["campaign_id"], row["range_no"]) for row in rows]

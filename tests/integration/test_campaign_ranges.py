@@ -16,7 +16,7 @@ from backend.core.resources import Resources
 from backend.core.tasks import run_task
 from backend.server.worker import build_worker, resume_campaigns
 from notifications import campaigns
-from notifications.campaigns import range_bounds, resume_stalled_expansions, start_campaign
+from notifications.campaigns import RESUME_WITHIN, range_bounds, resume_stalled_expansions, start_campaign
 from notifications.queries import campaigns as campaign_queries
 from notifications.schemas import (
     AgencyFollowers,
@@ -239,6 +239,10 @@ async def test_a_campaign_whose_expansion_ran_out_of_attempts_carries_on_and_rea
     assert await run_task(resources, stopped) == "done"  # one chunk of range 2; its next one queued
     [after] = [task_id for task_id, range_no in (await mine()).items() if range_no == 2]
     await fail_for_good(after)
+    due = "UPDATE notification_campaigns SET created_at = created_at + $2::interval WHERE id = $1"
+    await resources.pool.execute(due, campaign_id, -(RESUME_WITHIN + dt.timedelta(hours=1)))
+    assert await resumed() == []  # due longer ago than a resume is tried for
+    await resources.pool.execute(due, campaign_id, RESUME_WITHIN + dt.timedelta(hours=1))
     assert await resumed() == [2]  # range 2 only: the other three still have their tasks
     assert await resumed() == []  # and once
     assert resume_campaigns in {job.function for job in build_worker(resources).cron_jobs}  # every 5 min

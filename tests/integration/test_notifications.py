@@ -153,7 +153,7 @@ async def test_a_devices_success_is_written_once_an_hour_but_always_after_a_fail
     succeeded, failed = await marks()
     assert succeeded is not None
     assert failed is not None
-    assert succeeded >= failed  # healthy at once
+    assert succeeded > failed  # healthy at once (as the device list tells it)
 
 
 async def test_a_gone_device_held_by_someone_else_does_not_undo_the_batch(

@@ -117,8 +117,16 @@ async def test_a_change_arriving_while_a_month_is_moved_out_of_the_default_parti
                 read = asyncio.create_task(
                     pool.execute("UPDATE notifications SET read_at = now() WHERE id = $1", moved)
                 )
-                await asyncio.sleep(0.3)
-                assert not read.done()  # it waits for the move
+                for _ in range(100):  # until the change is seen waiting for the move (a lock)
+                    if await pool.fetchval(
+                        "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                        "AND query LIKE 'UPDATE notifications SET read_at%'"
+                    ):
+                        break
+                    await asyncio.sleep(0.05)
+                else:
+                    pytest.fail("the change did not wait for the move")
+                assert not read.done()
             finally:
                 await moving.commit()
         assert await read == "UPDATE 1"
