@@ -5,10 +5,16 @@ stays inside ``payments/``; numbers are unique across packages and applied in nu
 Every file runs in its own transaction together with its row in ``schema_migrations``. Replicas
 starting at once queue on the advisory lock: the first applies, the rest find nothing to do.
 An applied file that has since changed is refused rather than silently skipped.
+
+On a live database a migration waits at most ``LOCK_WAIT`` for each lock it needs (a table's ACCESS
+EXCLUSIVE waits for every open transaction on it, and every read that arrives meanwhile queues behind the
+waiting migration): past it the file rolls back and is tried again after a pause, ``LOCK_TRIES`` times in
+all, so people's requests are held up for seconds, not for as long as the longest transaction.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import re
 from dataclasses import dataclass
@@ -32,6 +38,9 @@ MIGRATION_PACKAGES = (
 # A fixed 64-bit key ("CITIMIGR" in ASCII) that no other advisory lock in the app uses.
 MIGRATION_LOCK_KEY = 0x43495449_4D494752
 _FILE_NAME = re.compile(r"^(\d{4})_([a-z0-9_]+)\.sql$")
+LOCK_WAIT = "5s"
+LOCK_TRIES = 6
+LOCK_PAUSE_SECONDS = 2.0  # then 4, 8...: about a minute and a half in all
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,20 +118,37 @@ async def upgrade(dsn: str, migrations: list[Migration] | None = None) -> list[M
                             "applied; add a new migration instead of editing an applied one"
                         )
                     continue
-                async with connection.transaction():
-                    await connection.execute(migration.sql)
-                    await connection.execute(
-                        "INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)",
-                        migration.version,
-                        migration.name,
-                        migration.checksum,
-                    )
+                await _apply(connection, migration)
                 done.append(migration)
             return done
         finally:
             await connection.execute("SELECT pg_advisory_unlock($1)", MIGRATION_LOCK_KEY)
     finally:
         await connection.close()
+
+
+async def _apply(connection: Connection, migration: Migration) -> None:
+    """The file and its row in one transaction, each lock waited for at most ``LOCK_WAIT``."""
+    for attempt in range(LOCK_TRIES):
+        if attempt:
+            await asyncio.sleep(LOCK_PAUSE_SECONDS * 2 ** (attempt - 1))
+        try:
+            async with connection.transaction():
+                await connection.execute(f"SET LOCAL lock_timeout = '{LOCK_WAIT}'")
+                await connection.execute(migration.sql)
+                await connection.execute(
+                    "INSERT INTO schema_migrations (version, name, checksum) VALUES ($1, $2, $3)",
+                    migration.version,
+                    migration.name,
+                    migration.checksum,
+                )
+        except asyncpg.LockNotAvailableError:
+            continue
+        return
+    raise ConfigurationError(
+        f"Migration {migration.version:04d}_{migration.name} could not take its locks in {LOCK_TRIES} tries "
+        f"of {LOCK_WAIT}: long transactions hold its tables; run it again at a quieter moment"
+    )
 
 
 async def status(dsn: str) -> list[MigrationStatus]:

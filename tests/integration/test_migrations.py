@@ -11,6 +11,7 @@ import pytest_asyncio
 
 from backend.applications.states import ApplicationRef
 from backend.connectors.entitlements import NewlyEligible
+from backend.core import migrate
 from backend.core.errors import ConfigurationError
 from backend.core.migrate import MIGRATION_LOCK_KEY, Migration, discover_migrations, status, upgrade
 from backend.server.tasks import TASKS
@@ -82,6 +83,35 @@ async def test_an_applied_migration_that_was_edited_is_refused(empty_database: s
         await connection.close()
     with pytest.raises(ConfigurationError, match="0001_foundation was changed after it was applied"):
         await upgrade(empty_database)
+
+
+async def test_a_migration_waits_for_its_locks_only_so_long_then_tries_again(
+    empty_database: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A long transaction on a table a migration must lock no longer holds every read of that table up
+    behind the waiting migration for as long as it lasts: the migration gives way, then tries again."""
+    await upgrade(empty_database)
+    monkeypatch.setattr(migrate, "LOCK_WAIT", "100ms")
+    monkeypatch.setattr(migrate, "LOCK_PAUSE_SECONDS", 0.05)
+    later = Migration(9999, "add_a_column", "backend", "ALTER TABLE agencies ADD COLUMN motto text;")
+    holder = await asyncpg.connect(empty_database)
+    try:
+        reading = holder.transaction()
+        await reading.start()
+        await holder.fetch("SELECT id FROM agencies LIMIT 1")  # a long read holds the table
+        with pytest.raises(ConfigurationError, match="9999_add_a_column could not take its locks"):
+            await upgrade(empty_database, [later])
+        assert await holder.fetchval("SELECT count(*) FROM schema_migrations WHERE version = 9999") == 0
+        applying = asyncio.create_task(upgrade(empty_database, [later]))
+        await asyncio.sleep(0.2)  # a try or two given up while the read goes on
+        await reading.rollback()
+        assert [m.version for m in await applying] == [9999]  # the next try, once the read is over
+        assert await holder.fetchval(
+            "SELECT count(*) FROM information_schema.columns "
+            "WHERE table_name = 'agencies' AND column_name = 'motto'"
+        )
+    finally:
+        await holder.close()
 
 
 async def test_status_lists_pending_migrations_then_applied_ones(empty_database: str) -> None:
