@@ -1,12 +1,16 @@
-"""The inbox's retention (docs/retention.md): message texts purged in batches, delivery attempts' and the
-inbox's months dropped whole, what no month's drop takes deleted in batches."""
+"""The inbox's retention (docs/retention.md): message bodies' months dropped whole (and the texts kept in
+older messages' own rows purged in batches), delivery attempts' and the inbox's months dropped whole, what
+no month's drop takes deleted in batches."""
 
 from __future__ import annotations
+
+import msgspec
 
 from backend.core.db import Pool
 from backend.core.partitions import Dropped, drop_months_before
 from notifications.queries.deliveries import (
     ATTEMPTS,
+    drop_body_months,
     drop_inbox_months,
     forget_messages,
     purge_bodies,
@@ -16,15 +20,27 @@ from notifications.queries.deliveries import (
 _RETENTION_BATCH = 5000
 
 
-async def apply_retention(pool: Pool, *, body_days: int, metadata_days: int) -> tuple[int, Dropped]:
-    """(bodies purged, in small batches so that no transaction grows large; the months of delivery
-    attempts dropped whole)."""
-    purged = 0
+class Purged(msgspec.Struct, frozen=True):
+    """What the hourly retention took from the inbox."""
+
+    bodies: Dropped
+    """Months of message bodies dropped whole, and bodies of the DEFAULT partition deleted."""
+    cleared: int
+    """Messages whose text went by a row's rewrite: their own rows (written before migration 0065), or a
+    campaign's messages, counted by their campaign's one row."""
+    attempts: Dropped
+    """Months of delivery attempts dropped whole."""
+
+
+async def apply_retention(pool: Pool, *, body_days: int, metadata_days: int) -> Purged:
+    """Rows are cleared in small batches, so that no transaction grows large."""
+    bodies = await drop_body_months(pool, body_days, _RETENTION_BATCH)
+    cleared = 0
     while count := await purge_bodies(pool, body_days, _RETENTION_BATCH):
-        purged += count
-    purged += await purge_campaign_bodies(pool, body_days)
+        cleared += count
+    cleared += await purge_campaign_bodies(pool, body_days)
     attempts = await drop_months_before(pool, ATTEMPTS, days=metadata_days, floor_days=1)
-    return purged, attempts
+    return Purged(bodies=bodies, cleared=cleared, attempts=attempts)
 
 
 async def forget_old_messages(pool: Pool, *, days: int) -> tuple[list[str], int]:

@@ -283,9 +283,11 @@ async def measure(folder: Path, dsn: str, redis_url: str, sink: str, cert: Path,
         runs = list(full.values())
         stored = await campaign_row_bytes(data, uuid.UUID(runs[-1].campaign_id))
         await data.close()
+        bodies = await pool.fetchval(count_bodies := "SELECT count(*) FROM notification_bodies")
         wal_before, clock = await wal_lsn(pool), time.perf_counter()
         months = await apply_retention({"resources": resources})
         retention = (time.perf_counter() - clock, await wal_lsn(pool) - wal_before)
+        bodies -= await pool.fetchval(count_bodies)
         reasons = await pool.fetch(
             "SELECT outcome, reason, count(*) AS n FROM delivery_attempts GROUP BY 1, 2 ORDER BY 3 DESC "
             "LIMIT 4"
@@ -295,7 +297,7 @@ async def measure(folder: Path, dsn: str, redis_url: str, sink: str, cert: Path,
             "WHERE oid IN (SELECT relid FROM pg_partition_tree(t::regclass)) OR oid = t::regclass) AS rows "
             "FROM unnest(ARRAY['notifications', 'notification_deliveries', 'data_access_log']) AS t"
         )
-    report(made, small, large, small_runs, runs, stored, retention, months, redis_base, sizes)
+    report(made, small, large, small_runs, runs, stored, (*retention, bodies), months, redis_base, sizes)
     scale_reads.print_read_costs(small_reads, large_reads, _size())
     for row in reasons:
         print(f"  attempts {row['outcome']}: {row['n']:,} ({row['reason']})")
@@ -317,7 +319,7 @@ def report(
     small_runs: dict[str, Run],
     runs: list[Run],
     stored: RowBytes,
-    retention: tuple[float, int],
+    retention: tuple[float, int, int],
     months: int,
     redis_base: int,
     sizes: list[Record],
@@ -373,10 +375,10 @@ def report(
         f"{peak / CITIZENS:,.1f} B per citizen at the "
         f"peak of a campaign ({peak / 2**20:,.1f} MiB)"
     )
-    seconds, wal = retention
+    seconds, wal, bodies = retention
     print(
         f"retention job (bodies past 30 days, access records past 90, ...): {seconds:,.1f} s, "
-        f"{wal / 2**20:,.1f} MiB of WAL, {months} monthly partitions dropped (bodies purged: the worker log)"
+        f"{wal / 2**20:,.1f} MiB of WAL, {months} monthly partitions dropped ({bodies:,} message bodies)"
     )
     cpu_ms = statistics.mean(run.worker_cpu * 1000 / run.recipients for run in runs)
     wal_b = statistics.mean(run.wal / run.recipients for run in runs)

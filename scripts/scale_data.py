@@ -7,11 +7,14 @@ install reaches, so that every index a campaign writes to is as deep as it would
 from __future__ import annotations
 
 import base64
+import datetime as dt
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 from backend.core.db import Db
+from backend.core.partitions import ensure_months
+from notifications.queries.deliveries import BODIES, INBOX, INBOX_DELIVERIES
 
 PART = 250_000  # rows per statement: each well inside the statement time-out
 STALE_EVERY = 20  # 5 % of devices
@@ -114,24 +117,35 @@ async def restore_stale_devices(pool: Db, sink: str, keys: tuple[str, str]) -> N
 
 
 async def grow_history(pool: Db, agency_id: int, rows: int) -> None:
-    """``rows`` old inbox messages over the last 32 days and as many data-access records over the last 92,
-    so that the retention job (30 and 90 days in ``make scale``) finds two days' worth due: its first run
-    after a two-day pause."""
+    """``rows`` old inbox messages, written as today's code writes them (the id of their time, the body in
+    ``notification_bodies``, each month in its partitions), from the start of the month before the one 30
+    days ago until now; and as many data-access records over the last 92 days. The retention job (30 and 90
+    days in ``make scale``) then finds a whole month of bodies or more to drop, and two days' worth of
+    access records to delete: its first run after a two-day pause."""
     citizens: int = await pool.fetchval("SELECT count(*) FROM citizens WHERE issuer = 'scale'")
+    first: dt.date = await pool.fetchval(
+        "SELECT (date_trunc('month', now() - interval '30 days') - interval '1 month')::date"
+    )
+    for table in (INBOX, INBOX_DELIVERIES, BODIES):
+        await ensure_months(pool, table, first, dt.date.today())
+    minutes: int = await pool.fetchval("SELECT extract(epoch FROM now() - $1::date)::int / 60", first)
     for start in range(1, rows + 1, PART):
         end = min(start + PART - 1, rows)
         await pool.execute(
             """
             WITH made AS (
-                INSERT INTO notifications (citizen_id, agency_id, title_th, title_en, body_th, body_en,
-                                           urgency, ttl_seconds, idempotency_key, request_hash, status,
-                                           created_at)
-                SELECT c.id, $3, 'ข่าวเก่า', 'Older news', 'ข้อความเก่าจากหน่วยงาน', 'An older message', 'normal',
-                       86400, 'history-' || i, '', 'delivered',
-                       now() - make_interval(mins => (i * 13) % 46080)
+                INSERT INTO notifications (id, citizen_id, agency_id, title_th, title_en, urgency,
+                                           ttl_seconds, idempotency_key, request_hash, status, created_at)
+                SELECT uuid_v7(t.at), c.id, $3, 'ข่าวเก่า', 'Older news', 'normal', 86400, 'history-' || i, '',
+                       'delivered', t.at
                 FROM generate_series($1::int, $2::int) AS i
                 JOIN citizens c ON c.issuer = 'scale' AND c.subject = (1 + i % $4)::text
+                CROSS JOIN LATERAL (SELECT now() - make_interval(mins => (i * 13) % $5) AS at) AS t
                 RETURNING id, created_at
+            ),
+            bodies AS (
+                INSERT INTO notification_bodies (notification_id, body_th, body_en)
+                SELECT id, 'ข้อความเก่าจากหน่วยงาน', 'An older message' FROM made
             )
             INSERT INTO notification_deliveries (notification_id, endpoint_origin, status, updated_at)
             SELECT id, 'https://127.0.0.1', 'delivered', created_at FROM made
@@ -140,6 +154,7 @@ async def grow_history(pool: Db, agency_id: int, rows: int) -> None:
             end,
             agency_id,
             citizens,
+            minutes,
         )
         await pool.execute(
             """

@@ -31,7 +31,7 @@ from backend.programmes.admission import admit_all
 from backend.server.tasks import TASKS, wire_features
 from backend.settings import Settings
 from notifications.campaigns import resume_stalled_expansions
-from notifications.queries.deliveries import ATTEMPTS, INBOX, INBOX_DELIVERIES
+from notifications.queries.deliveries import ATTEMPTS, BODIES, INBOX, INBOX_DELIVERIES
 from notifications.retention import apply_retention as notification_retention
 from notifications.retention import forget_old_messages
 from payments.retention import PAYMENT_EVENTS, forget_old_events
@@ -42,7 +42,7 @@ _log = structlog.get_logger(__name__)
 SWEEP_CRON = "* * * * * */30"  # every 30 seconds (croniter's sixth field is seconds)
 RETENTION_CRON = "23 * * * *"  # hourly, so each run has little to do
 PARTITIONS_CRON = "17 3 * * *"  # daily; each table has its next two months made already
-PARTITIONED = (ACCESS_LOG, ATTEMPTS, PAYMENT_EVENTS, WEBHOOK_DELIVERIES, INBOX, INBOX_DELIVERIES)
+PARTITIONED = (ACCESS_LOG, ATTEMPTS, PAYMENT_EVENTS, WEBHOOK_DELIVERIES, INBOX, INBOX_DELIVERIES, BODIES)
 FILES_GC_CRON = "41 * * * *"  # hourly: a removed upload's bytes outlive its grace period by an hour at most
 ADMISSION_CRON = "* * * * * *"  # every second: the waiting rooms let the next people in
 GUARDIANSHIP_CRON = "7 * * * *"  # hourly; each grant is asked about at most once a day (family.RECHECK_AFTER)
@@ -71,12 +71,13 @@ async def apply_retention(ctx: dict[str, Any]) -> int:
     """Returns how many monthly partitions it dropped."""
     resources = _resources(ctx)
     settings = resources.settings
-    purged, attempts = await notification_retention(
+    inbox = await notification_retention(
         resources.pool,
         body_days=settings.notification_body_retention_days,
         metadata_days=settings.delivery_metadata_retention_days,
     )
-    # A message's text kept by its seal goes when the inbox's copy does.
+    purged = inbox.cleared + inbox.bodies.default_rows
+    # A message's text kept by its seal goes after the same period as the inbox's copy.
     purged += await genuine_retention(resources.pool, text_days=settings.notification_body_retention_days)
     purged += await forget_old_answers(resources.pool)
     records, states = await forget_old_records(
@@ -91,7 +92,8 @@ async def apply_retention(ctx: dict[str, Any]) -> int:
     # What a citizen pasted into a scam report that is still undecided (decided ones are purged then).
     purged += await scam_retention(resources.pool, days=settings.scam_report_retention_days)
     tasks_deleted = await tasks.prune_finished_tasks(resources.pool, settings.finished_task_retention_days)
-    months = len(attempts.months) + len(records.months) + len(events.months) + len(webhooks.months)
+    dropped = (inbox.bodies, inbox.attempts, records, events, webhooks)
+    months = sum(len(table.months) for table in dropped)
     if purged or months or tasks_deleted or states:
         _log.info(
             "retention_applied",

@@ -1,5 +1,5 @@
 """SQL of the delivery worker: a batch's deliveries, their attempts and outcomes, the messages'
-statuses that follow from them, and the retention that purges old texts."""
+statuses that follow from them, and the retention that purges old texts and forgets old messages."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from collections.abc import Iterable
 import msgspec
 
 from backend.core.db import Connection, Db, Pool
-from backend.core.partitions import Partitioned, drop_partition, expired_months, retention_cutoff
-from notifications.queries.texts import JOIN_CAMPAIGN, TEXTS, TTL, URGENCY
+from backend.core.partitions import Dropped, Partitioned, drop_partition, expired_months, retention_cutoff
+from notifications.queries.texts import JOIN_BODY, JOIN_CAMPAIGN, TEXTS, TTL, URGENCY
 
 ATTEMPTS = Partitioned("delivery_attempts")
 """A partition per month (migration 0046): retention drops whole months (DELIVERY_METADATA_RETENTION_DAYS)."""
@@ -18,6 +18,9 @@ INBOX = Partitioned("notifications", key="id", uuid7=True, fillfactor=90)
 INBOX_DELIVERIES = Partitioned("notification_deliveries", key="notification_id", uuid7=True, fillfactor=70)
 """The inbox and its deliveries, a partition per month of message ids (UUIDv7, migration 0060); a month's
 deliveries are in the partition named like its messages'."""
+BODIES = Partitioned("notification_bodies", key="notification_id", uuid7=True)
+"""A message's own body and link, by the same months (migration 0065): NOTIFICATION_BODY_RETENTION_DAYS
+drops them a month at a time, long before the message itself goes."""
 
 
 class ToPush(msgspec.Struct, kw_only=True, frozen=True):
@@ -65,7 +68,7 @@ async def deliveries_for_push(
                (SELECT count(*) FROM delivery_attempts a WHERE a.delivery_id = d.id) AS attempts_made
         FROM notification_deliveries d
         JOIN notifications n ON n.id = d.notification_id
-        LEFT JOIN push_subscriptions s ON s.id = d.subscription_id {JOIN_CAMPAIGN}
+        LEFT JOIN push_subscriptions s ON s.id = d.subscription_id {JOIN_CAMPAIGN} {JOIN_BODY}
         WHERE d.id = ANY($1::bigint[]) AND d.status <> ALL($2::text[])
           AND (cardinality($3::uuid[]) = 0 OR d.notification_id = ANY($3::uuid[]))
           AND (cardinality($3::uuid[]) = 0 OR n.id = ANY($3::uuid[]))
@@ -130,14 +133,15 @@ async def refresh_notification_statuses(
 
 
 async def purge_bodies(db: Db, older_than_days: int, batch: int) -> int:
-    """Up to ``batch`` messages' bodies and links; not a campaign's messages, which have none of their own
-    (``purge_campaign_bodies`` takes their campaign's)."""
+    """Up to ``batch`` bodies and links kept in their message's own row (written before migration 0065, or
+    by a replica not yet upgraded), cleared row by row; not a campaign's messages, which have none of
+    their own (``purge_campaign_bodies`` takes their campaign's)."""
     result: str = await db.execute(
         """
         UPDATE notifications SET body_th = NULL, body_en = NULL, url = NULL, body_purged_at = now()
         WHERE id IN (
             SELECT id FROM notifications
-            WHERE body_purged_at IS NULL AND campaign_id IS NULL
+            WHERE body_purged_at IS NULL AND campaign_id IS NULL AND body_th IS NOT NULL
               AND created_at < now() - make_interval(days => $1)
             LIMIT $2 FOR UPDATE SKIP LOCKED
         )
@@ -146,6 +150,32 @@ async def purge_bodies(db: Db, older_than_days: int, batch: int) -> int:
         batch,
     )
     return int(result.rsplit(maxsplit=1)[-1])
+
+
+async def drop_body_months(pool: Pool, older_than_days: int, batch: int) -> Dropped:
+    """The months of bodies that ended more than ``older_than_days`` ago, dropped whole (no row rewritten,
+    next to no WAL); then, in batches, bodies as old waiting in the DEFAULT partition (a month not made in
+    time). Every body's key is a UUIDv7, so its age is in its key. A month that could not have its lock
+    is left to the next run."""
+    cutoff = await retention_cutoff(pool, older_than_days)
+    expired = await expired_months(pool, BODIES, cutoff)
+    dropped = [name for name in expired if await drop_partition(pool, name)]
+    default_rows = 0
+    while True:
+        result: str = await pool.execute(
+            """
+            DELETE FROM notification_bodies_default WHERE notification_id = ANY(ARRAY(
+                SELECT notification_id FROM notification_bodies_default
+                WHERE notification_id < uuid_v7_floor($1) LIMIT $2
+            ))
+            """,
+            cutoff,
+            batch,
+        )
+        count = int(result.rsplit(maxsplit=1)[-1])
+        default_rows += count
+        if count < batch:
+            return Dropped(months=dropped, default_rows=default_rows)
 
 
 async def purge_campaign_bodies(db: Db, older_than_days: int) -> int:
@@ -170,17 +200,21 @@ async def purge_campaign_bodies(db: Db, older_than_days: int) -> int:
 
 async def drop_inbox_months(pool: Pool, older_than_days: int) -> list[str]:
     """The inbox's months that ended more than ``older_than_days`` ago, dropped whole: each month's
-    deliveries, then its messages. Returns the messages' partitions dropped; one that could not have its
-    lock at once is left to the next run. The deliveries' attempts go with their own months (ATTEMPTS)."""
+    deliveries and bodies (normally gone long before, unless kept as long as their messages), then its
+    messages. Returns the messages' partitions dropped; one that could not have its lock at once is left to
+    the next run. The deliveries' attempts go with their own months (ATTEMPTS)."""
     cutoff = await retention_cutoff(pool, older_than_days)
     messages = {name.removeprefix(INBOX.table): name for name in await expired_months(pool, INBOX, cutoff)}
     deliveries = {
         name.removeprefix(INBOX_DELIVERIES.table): name
         for name in await expired_months(pool, INBOX_DELIVERIES, cutoff)
     }
+    bodies = {name.removeprefix(BODIES.table): name for name in await expired_months(pool, BODIES, cutoff)}
     dropped: list[str] = []
-    for month in sorted(messages.keys() | deliveries.keys()):  # either may be gone already
+    for month in sorted(messages.keys() | deliveries.keys() | bodies.keys()):  # any may be gone already
         if month in deliveries and not await drop_partition(pool, deliveries[month]):
+            continue
+        if month in bodies and not await drop_partition(pool, bodies[month]):
             continue
         if month in messages and await drop_partition(pool, messages[month]):
             dropped.append(messages[month])
@@ -190,9 +224,9 @@ async def drop_inbox_months(pool: Pool, older_than_days: int) -> list[str]:
 async def forget_messages(pool: Pool, older_than_days: int, batch: int) -> int:
     """Up to ``batch`` messages no month's drop takes (those of the DEFAULT partition, and those written
     before the inbox was partitioned, migration 0060, whose ids are not UUIDv7) created more than
-    ``older_than_days`` ago, deleted in one transaction with their deliveries and the deliveries' attempts;
-    returns how many. Found through the BRIN index of created_at (migration 0055); a message being written
-    to (a late status) is skipped until the next run."""
+    ``older_than_days`` ago, deleted in one transaction with their bodies, their deliveries and the
+    deliveries' attempts; returns how many. Found through the BRIN index of created_at (migration 0055); a
+    message being written to (a late status) is skipped until the next run."""
     async with pool.acquire() as connection, connection.transaction():
         rows = await connection.fetch(
             """
@@ -217,6 +251,9 @@ async def forget_messages(pool: Pool, older_than_days: int, batch: int) -> int:
         )
         await connection.execute(
             "DELETE FROM notification_deliveries WHERE notification_id = ANY($1::uuid[])", ids
+        )
+        await connection.execute(
+            "DELETE FROM notification_bodies WHERE notification_id = ANY($1::uuid[])", ids
         )
         await connection.execute("DELETE FROM notifications WHERE id = ANY($1::uuid[])", ids)
     return len(ids)

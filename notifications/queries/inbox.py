@@ -8,7 +8,7 @@ import uuid
 import msgspec
 
 from backend.core.db import Db
-from notifications.queries.texts import JOIN_CAMPAIGN, TEXTS, URGENCY
+from notifications.queries.texts import JOIN_BODY, JOIN_CAMPAIGN, TEXTS, URGENCY
 from notifications.schemas import InboxItem, MessageSender
 
 _PREFERENCE_COLUMNS = "quiet_start, quiet_end, timezone, opt_out_agencies, opt_out_categories"
@@ -33,7 +33,7 @@ async def inbox(
         f"""
         SELECT n.id, {TEXTS}, {URGENCY}, n.created_at, n.read_at, n.verification_code,
                a.code AS agency_code, a.name_th AS agency_name_th, a.name_en AS agency_name_en
-        FROM notifications n JOIN agencies a ON a.id = n.agency_id {JOIN_CAMPAIGN}
+        FROM notifications n JOIN agencies a ON a.id = n.agency_id {JOIN_CAMPAIGN} {JOIN_BODY}
         WHERE n.citizen_id = $1 AND n.deleted_at IS NULL AND n.created_at <= now()
           AND ($2::timestamptz IS NULL OR (n.created_at, n.id) < ($2, $3::uuid))
         ORDER BY n.created_at DESC, n.id DESC LIMIT $4

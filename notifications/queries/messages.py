@@ -34,7 +34,6 @@ class NewMessage(msgspec.Struct, kw_only=True, frozen=True):
     ttl_seconds: int
     idempotency_key: str
     request_hash: bytes
-    campaign_id: uuid.UUID | None = None
     created_at: dt.datetime | None = None
     """When it appears in the inbox; now when None."""
     held_for: bytes | None = None
@@ -122,14 +121,21 @@ async def claim_key(
 
 
 # A scheduled message's id is of its send time, like its created_at, so that its month (the inbox is
-# partitioned on ids, migration 0060) is the one it appears in.
+# partitioned on ids, migration 0060) is the one it appears in. Its body and link go to
+# ``notification_bodies``, by the same month (migration 0065), where retention drops them a month at a time.
 _INSERT_NOTIFICATION = """
-    INSERT INTO notifications (id, citizen_id, agency_id, template_id, title_th, title_en, body_th, body_en,
-                               url, urgency, ttl_seconds, idempotency_key, request_hash, campaign_id,
-                               created_at, held_for, from_platform, verification_code)
-    VALUES (uuid_v7(coalesce($14, clock_timestamp())), $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12,
-            $13, coalesce($14, now()), $15, $16, $17)
-    RETURNING id
+    inserted AS (
+        INSERT INTO notifications (id, citizen_id, agency_id, template_id, title_th, title_en, urgency,
+                                   ttl_seconds, idempotency_key, request_hash, created_at, held_for,
+                                   from_platform, verification_code)
+        VALUES (uuid_v7(coalesce($13, clock_timestamp())), $1, $2, $3, $4, $5, $9, $10, $11, $12,
+                coalesce($13, now()), $14, $15, $16)
+        RETURNING id
+    ),
+    body AS (
+        INSERT INTO notification_bodies (notification_id, body_th, body_en, url)
+        SELECT id, $6, $7, $8 FROM inserted
+    )
 """
 
 
@@ -150,7 +156,6 @@ def _notification_values(message: NewMessage) -> tuple[object, ...]:
         message.ttl_seconds,
         message.idempotency_key,
         message.request_hash,
-        message.campaign_id,
         message.created_at,
         message.held_for,
         message.from_platform,
@@ -160,7 +165,7 @@ def _notification_values(message: NewMessage) -> tuple[object, ...]:
 
 async def insert_notification(connection: Connection, message: NewMessage) -> uuid.UUID:
     notification_id: uuid.UUID = await connection.fetchval(
-        f"WITH inserted AS ({_INSERT_NOTIFICATION}) SELECT id FROM inserted",  # noqa: S608
+        f"WITH {_INSERT_NOTIFICATION} SELECT id FROM inserted",  # noqa: S608
         *_notification_values(message),
     )
     return notification_id
@@ -173,7 +178,7 @@ async def insert_notification_to_route(
     read in the same round trip."""
     row = await connection.fetchrow(
         f"""
-        WITH inserted AS ({_INSERT_NOTIFICATION})
+        WITH {_INSERT_NOTIFICATION}
         SELECT inserted.id, {_PREFERENCES_OF_P}, p.citizen_id IS NOT NULL AS has_preferences
         FROM inserted LEFT JOIN notification_preferences p ON p.citizen_id = $1
         """,  # noqa: S608

@@ -9,7 +9,7 @@ import uuid
 import msgspec
 
 from backend.core.db import Db
-from notifications.queries.texts import BODIES, JOIN_CAMPAIGN, TITLES, URGENCY
+from notifications.queries.texts import BODIES, JOIN_BODY, JOIN_CAMPAIGN, TITLES, URGENCY
 from notifications.schemas import Attempt
 
 
@@ -138,7 +138,7 @@ async def messages_for_support(db: Db, citizen_id: uuid.UUID, limit: int) -> lis
         SELECT n.id, n.agency_id, a.name_th AS agency_name_th, a.name_en AS agency_name_en,
                {TITLES}, {BODIES}, {URGENCY}, n.status, n.status_reason, n.created_at, n.read_at,
                n.deleted_at IS NOT NULL AS deleted_by_citizen
-        FROM notifications n JOIN agencies a ON a.id = n.agency_id {JOIN_CAMPAIGN}
+        FROM notifications n JOIN agencies a ON a.id = n.agency_id {JOIN_CAMPAIGN} {JOIN_BODY}
         WHERE n.citizen_id = $1
         ORDER BY n.created_at DESC, n.id
         LIMIT $2

@@ -188,6 +188,13 @@ INVARIANTS = (
         SELECT count(*) FROM notification_campaigns c
         WHERE c.recipients <> (SELECT count(*) FROM notifications n WHERE n.campaign_id = c.id)
     """),
+    ("a single message without its body, or a body without its message (migration 0065)", """
+        SELECT (SELECT count(*) FROM notifications n WHERE n.campaign_id IS NULL AND n.body_th IS NULL
+                  AND n.body_purged_at IS NULL
+                  AND NOT EXISTS (SELECT 1 FROM notification_bodies b WHERE b.notification_id = n.id))
+             + (SELECT count(*) FROM notification_bodies b
+                WHERE NOT EXISTS (SELECT 1 FROM notifications n WHERE n.id = b.notification_id))
+    """),
     ("tasks that failed for good", "SELECT count(*) FROM task_outbox WHERE state = 'failed'"),
 )  # fmt: skip
 

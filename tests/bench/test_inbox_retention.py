@@ -1,9 +1,15 @@
-"""Retention of a month of inbox messages (``make bench``): dropping the month's partitions of messages and
-deliveries (migration 0060), beside the per-row delete it replaced (batches of 5,000 messages with their
-deliveries, as before 0060; today's path for the DEFAULT partition's rows) on as many messages of another
-month waiting in the DEFAULT partition, in one run: time, WAL written, and a citizen's first inbox page
-(p50/p99) read all along by a few readers, idle and during each purge. Printed, never asserted.
-``BENCH_MESSAGES`` sets how many messages each month holds (1,000,000 by default), each with a delivery.
+"""Retention of a month of inbox messages (``make bench``), each bench in one run: time, WAL written, and a
+citizen's first inbox page (p50/p99) read all along by a few readers, idle and during each purge. Printed,
+never asserted. ``BENCH_MESSAGES`` sets how many messages each month holds (1,000,000 by default).
+
+- Messages (NOTIFICATION_RETENTION_DAYS): dropping the month's partitions of messages and deliveries
+  (migration 0060), beside the per-row delete it replaced (batches of 5,000 messages with their deliveries,
+  as before 0060; today's path for the DEFAULT partition's rows) on as many messages, each with a delivery,
+  of another month waiting in the DEFAULT partition.
+- Their bodies (NOTIFICATION_BODY_RETENTION_DAYS): dropping the month's partition of
+  ``notification_bodies`` (migration 0065), beside the per-row clear it replaced (batches of 5,000 rows
+  rewritten, as before 0065; today's path for bodies written before it) on as many messages of another
+  month that keep their body in their own row; the page read with its texts.
 
 WAL is the cluster's WAL position before and after: other databases on the same server add theirs, so it
 is an upper bound."""
@@ -14,12 +20,23 @@ import asyncio
 import datetime as dt
 import os
 import time
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any, NamedTuple
 
 from backend.core.db import Pool
-from backend.core.partitions import ensure_months
+from backend.core.partitions import Dropped, ensure_months
 from backend.core.resources import Resources
-from notifications.queries.deliveries import INBOX, INBOX_DELIVERIES, drop_inbox_months, forget_messages
-from tests.bench.readers import p50_p99, read_while
+from notifications.queries.deliveries import (
+    BODIES,
+    INBOX,
+    INBOX_DELIVERIES,
+    drop_body_months,
+    drop_inbox_months,
+    forget_messages,
+    purge_bodies,
+)
+from notifications.queries.texts import JOIN_BODY, JOIN_CAMPAIGN, TEXTS
+from tests.bench.readers import clean_up_messages, fill, make_citizens, p50_p99, read_while, wal_position
 from tests.factories import make_agency
 
 MESSAGES = int(os.environ.get("BENCH_MESSAGES", "1000000"))
@@ -28,15 +45,16 @@ CITIZENS = 2000
 READERS = 4
 BATCH = 5000
 DAYS = 1095  # NOTIFICATION_RETENTION_DAYS' default
+BODY_DAYS = 365  # NOTIFICATION_BODY_RETENTION_DAYS' default
 _FILL = """
     WITH written AS (
         INSERT INTO notifications (id, citizen_id, agency_id, title_th, title_en, body_th, body_en, urgency,
                                    ttl_seconds, idempotency_key, request_hash, status, created_at)
-        SELECT uuid_v7(t.at), c.id, $5, 'แจ้งเตือนค่าน้ำประปา', 'Water bill', 'ครบกำหนดชำระ', 'Due soon',
-               'normal', 86400, 'bench-' || $6::text || '-' || g, '\\x00', 'delivered', t.at
+        SELECT uuid_v7(t.at), c.id, $6, 'แจ้งเตือนค่าน้ำประปา', 'Water bill', 'ครบกำหนดชำระ', 'Due soon',
+               'normal', 86400, 'bench-' || $7::text || ($4::int + g), '\\x00', 'delivered', t.at
         FROM generate_series(1, $3::int) AS g
         JOIN (SELECT id, row_number() OVER () - 1 AS n FROM citizens WHERE issuer = 'inbox-bench') AS c
-            ON c.n = g % $4::int
+            ON c.n = g % $5::int
         CROSS JOIN LATERAL (SELECT $1::timestamptz + make_interval(secs => g * $2::float8) AS at) AS t
         RETURNING id
     )
@@ -47,31 +65,30 @@ _PAGE = """
     SELECT id, created_at, status FROM notifications
     WHERE citizen_id = $1::uuid AND deleted_at IS NULL ORDER BY created_at DESC, id DESC LIMIT 21
 """
-
-
-async def _fill(
-    pool: Pool, agency_id: int, start: dt.datetime, rows: int, seconds_apart: float, tag: str
-) -> None:
-    for done in range(0, rows, 20_000):  # in parts, each well inside the statement time-out
-        part = min(20_000, rows - done)
-        await pool.execute(_FILL, start, seconds_apart, part, CITIZENS, agency_id, f"{tag}{done}")
-        start += dt.timedelta(seconds=part * seconds_apart)
-
-
-async def _wal_position(pool: Pool) -> int:
-    position = await pool.fetchval("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')")
-    return int(position)
-
-
-async def _clean_up(pool: Pool, agency_id: int) -> None:
-    await pool.execute(
-        "DELETE FROM notification_deliveries WHERE notification_id IN "
-        "(SELECT id FROM notifications WHERE agency_id = $1)",
-        agency_id,
-        timeout=600,
-    )
-    await pool.execute("DELETE FROM notifications WHERE agency_id = $1", agency_id, timeout=600)
-    await pool.execute("DELETE FROM citizens WHERE issuer = 'inbox-bench'", timeout=600)
+_BODY_MESSAGES = """
+    INSERT INTO notifications (id, citizen_id, agency_id, title_th, title_en, body_th, body_en, url, urgency,
+                               ttl_seconds, idempotency_key, request_hash, status, created_at)
+    SELECT uuid_v7(t.at), c.id, $6, 'แจ้งเตือนค่าน้ำประปา', 'Water bill',
+           CASE WHEN $7 THEN 'ครบกำหนดชำระวันที่ 30 พฤศจิกายน ยอด 187.00 บาท' END,
+           CASE WHEN $7 THEN '187.00 baht due on 30 November' END, CASE WHEN $7 THEN '/bills' END,
+           'normal', 86400, 'bench-' || $8::text || ($4::int + g), '\\x00', 'delivered', t.at
+    FROM generate_series(1, $3::int) AS g
+    JOIN (SELECT id, row_number() OVER () - 1 AS n FROM citizens WHERE issuer = 'inbox-bench') AS c
+        ON c.n = g % $5::int
+    CROSS JOIN LATERAL (SELECT $1::timestamptz + make_interval(secs => g * $2::float8) AS at) AS t
+    RETURNING id
+"""
+# Bodies of their own table (today's writes), or (``$7``) in the message's row (written before 0065).
+_BODY_FILL = f"""
+    WITH written AS ({_BODY_MESSAGES})
+    INSERT INTO notification_bodies (notification_id, body_th, body_en, url)
+    SELECT id, 'ครบกำหนดชำระวันที่ 30 พฤศจิกายน ยอด 187.00 บาท', '187.00 baht due on 30 November', '/bills'
+    FROM written WHERE NOT $7
+"""
+_TEXTS_PAGE = f"""
+    SELECT n.id, n.created_at, {TEXTS} FROM notifications n {JOIN_CAMPAIGN} {JOIN_BODY}
+    WHERE n.citizen_id = $1::uuid AND n.deleted_at IS NULL ORDER BY n.created_at DESC, n.id DESC LIMIT 21
+"""
 
 
 async def _per_row(pool: Pool) -> int:
@@ -81,19 +98,65 @@ async def _per_row(pool: Pool) -> int:
     return forgotten
 
 
+class _Measured(NamedTuple):
+    idle: list[float]
+    per_row: tuple[float, int, list[float]]
+    """Seconds, WAL bytes and the reads made meanwhile."""
+    dropped: tuple[float, int, list[float]]
+
+
+async def _measure(
+    pool: Pool,
+    page: str,
+    citizens: list[str],
+    per_row: Coroutine[Any, Any, int],
+    drop: Callable[[], Awaitable[list[str]]],
+    month: str,
+) -> _Measured:
+    """Reads idle for 5 s; the per-row purge with reads all along (it must take MESSAGES rows); then, from a
+    checkpoint, the drop of ``month`` with reads for as long as the idle window around it."""
+    idle = await read_while(pool, page, citizens, asyncio.sleep(5), READERS)
+    position, started = await wal_position(pool), time.perf_counter()
+    purge = asyncio.ensure_future(per_row)
+    during_purge = await read_while(pool, page, citizens, purge, READERS)
+    purged = (time.perf_counter() - started, await wal_position(pool) - position, during_purge)
+    assert purge.result() == MESSAGES
+    await pool.execute("CHECKPOINT", timeout=600)
+    timed: list[float] = []
+
+    async def drop_within_a_window() -> None:
+        await asyncio.sleep(1)
+        position, started = await wal_position(pool), time.perf_counter()
+        months = await drop()
+        timed.extend([time.perf_counter() - started, await wal_position(pool) - position])
+        assert month in months
+        await asyncio.sleep(4)
+
+    during_drop = await read_while(pool, page, citizens, drop_within_a_window(), READERS)
+    return _Measured(idle, purged, (timed[0], int(timed[1]), during_drop))
+
+
+async def _months_of(dropping: Awaitable[Dropped]) -> list[str]:
+    return (await dropping).months
+
+
+def _report(what: str, baseline: str, dropped: str, measured: _Measured) -> None:
+    (purge_seconds, purge_wal, during_purge), (drop_seconds, drop_wal, during_drop) = measured[1:]
+    print(
+        f"\n{what}; {RECENT:,} recent, read by {READERS}:"
+        f"\n{baseline}: {purge_seconds:.2f} s, WAL {purge_wal / 1e6:.1f} MB "
+        f"({purge_wal / MESSAGES:.0f} B a message)"
+        f"\n{dropped}: {drop_seconds:.3f} s, ratio {drop_seconds / purge_seconds:.4f}; "
+        f"WAL {drop_wal / 1e6:.3f} MB (cluster-wide, an upper bound), ratio {drop_wal / purge_wal:.5f}"
+        f"\nfirst inbox page p50/p99: idle {p50_p99(measured.idle)} ({len(measured.idle)} reads); "
+        f"during the per-row purge {p50_p99(during_purge)} ({len(during_purge)}); "
+        f"5 s around the drop {p50_p99(during_drop)} ({len(during_drop)})"
+    )
+
+
 async def test_dropping_a_month_of_messages_against_deleting_them_one_by_one(resources: Resources) -> None:
     pool = resources.pool
-    await pool.execute(
-        "INSERT INTO citizens (national_id_hash, national_id_ciphertext, national_id_key_id, issuer, "
-        "subject) "
-        "SELECT sha256(('inbox-bench' || g)::bytea), '\\x00', 'bench', 'inbox-bench', 'inbox-bench' || g "
-        "FROM generate_series(1, $1) AS g",
-        CITIZENS,
-    )
-    citizens = [
-        row["id"]
-        for row in await pool.fetch("SELECT id::text AS id FROM citizens WHERE issuer = 'inbox-bench'")
-    ]
+    citizens = await make_citizens(pool, "inbox-bench", CITIZENS)
     agency_id = await make_agency(pool, status="approved")
     year = dt.datetime.now(dt.UTC).year - 4  # months long past retention
     partitioned = dt.datetime(year, 3, 1, tzinfo=dt.UTC)  # its month made: dropped whole
@@ -103,9 +166,9 @@ async def test_dropping_a_month_of_messages_against_deleting_them_one_by_one(res
         await ensure_months(pool, table, partitioned.date(), partitioned.date())
         await ensure_months(pool, table, recent.date(), dt.datetime.now(dt.UTC).date())
     month_seconds = 30 * 24 * 3600
-    await _fill(pool, agency_id, partitioned, MESSAGES, month_seconds / MESSAGES, "p")
-    await _fill(pool, agency_id, waiting, MESSAGES, month_seconds / MESSAGES, "d")
-    await _fill(pool, agency_id, recent, RECENT, 1.0, "r")
+    await fill(pool, _FILL, partitioned, MESSAGES, month_seconds / MESSAGES, CITIZENS, agency_id, "p")
+    await fill(pool, _FILL, waiting, MESSAGES, month_seconds / MESSAGES, CITIZENS, agency_id, "d")
+    await fill(pool, _FILL, recent, RECENT, 1.0, CITIZENS, agency_id, "r")
     for name in ("notifications", "notification_deliveries"):
         await pool.execute(f"VACUUM ANALYZE {name}", timeout=1200)
     await pool.execute("CHECKPOINT", timeout=600)
@@ -114,38 +177,70 @@ async def test_dropping_a_month_of_messages_against_deleting_them_one_by_one(res
         == MESSAGES
     )
 
-    idle = await read_while(pool, _PAGE, citizens, asyncio.sleep(5), READERS)
-
-    position, started = await _wal_position(pool), time.perf_counter()
-    per_row = asyncio.ensure_future(_per_row(pool))
-    during_delete = await read_while(pool, _PAGE, citizens, per_row, READERS)
-    delete_seconds, delete_wal = time.perf_counter() - started, await _wal_position(pool) - position
-    assert per_row.result() == MESSAGES
-
-    await pool.execute("CHECKPOINT", timeout=600)
-    timed: list[float] = []
-
-    async def drop_within_a_window() -> None:
-        """The drop, and reads going on for the idle window's length around it."""
-        await asyncio.sleep(1)
-        position, started = await _wal_position(pool), time.perf_counter()
-        dropped = await drop_inbox_months(pool, DAYS)
-        timed.extend([time.perf_counter() - started, await _wal_position(pool) - position])
-        assert f"notifications_p{partitioned:%Y%m}" in dropped
-        await asyncio.sleep(4)
-
-    during_drop = await read_while(pool, _PAGE, citizens, drop_within_a_window(), READERS)
-    drop_seconds, drop_wal = timed
+    measured = await _measure(
+        pool,
+        _PAGE,
+        citizens,
+        _per_row(pool),
+        lambda: drop_inbox_months(pool, DAYS),
+        f"notifications_p{partitioned:%Y%m}",
+    )
     assert await pool.fetchval("SELECT count(*) FROM notifications WHERE agency_id = $1", agency_id) == RECENT
-    await _clean_up(pool, agency_id)  # the benches after this one share the database
-    print(
-        f"\ninbox retention of {MESSAGES:,} messages with a delivery each (one month); {RECENT:,} recent, "
-        f"read by {READERS}:"
-        f"\nper-row delete (before 0060, baseline): {delete_seconds:.2f} s, WAL {delete_wal / 1e6:.1f} MB "
-        f"({delete_wal / MESSAGES:.0f} B a message)"
-        f"\nmonth dropped: {drop_seconds:.3f} s, ratio {drop_seconds / delete_seconds:.4f}; "
-        f"WAL {drop_wal / 1e6:.3f} MB (cluster-wide, an upper bound), ratio {drop_wal / delete_wal:.5f}"
-        f"\nfirst inbox page p50/p99: idle {p50_p99(idle)} ({len(idle)} reads); "
-        f"during the delete {p50_p99(during_delete)} ({len(during_delete)}); "
-        f"5 s around the drop {p50_p99(during_drop)} ({len(during_drop)})"
+    await clean_up_messages(pool, agency_id, "inbox-bench")
+    _report(
+        f"inbox retention of {MESSAGES:,} messages with a delivery each (one month)",
+        "per-row delete (before 0060, baseline)",
+        "month dropped",
+        measured,
+    )
+
+
+async def _clear_rows(pool: Pool) -> int:
+    cleared = 0
+    while count := await purge_bodies(pool, BODY_DAYS, BATCH):
+        cleared += count
+    return cleared
+
+
+async def test_dropping_a_month_of_bodies_against_clearing_them_row_by_row(resources: Resources) -> None:
+    pool = resources.pool
+    citizens = await make_citizens(pool, "inbox-bench", CITIZENS)
+    agency_id = await make_agency(pool, status="approved")
+    year = dt.datetime.now(dt.UTC).year - 2  # past the bodies' period, inside the messages'
+    in_rows, partitioned = dt.datetime(year, 3, 1, tzinfo=dt.UTC), dt.datetime(year, 5, 1, tzinfo=dt.UTC)
+    recent = dt.datetime.now(dt.UTC) - dt.timedelta(days=2)
+    for table in (INBOX, BODIES):
+        for month in (in_rows, partitioned):
+            await ensure_months(pool, table, month.date(), month.date())
+        await ensure_months(pool, table, recent.date(), dt.datetime.now(dt.UTC).date())
+    month_seconds = 30 * 24 * 3600
+    spacing = month_seconds / MESSAGES
+    await fill(pool, _BODY_FILL, in_rows, MESSAGES, spacing, CITIZENS, agency_id, True, "r")
+    await fill(pool, _BODY_FILL, partitioned, MESSAGES, spacing, CITIZENS, agency_id, False, "p")
+    await fill(pool, _BODY_FILL, recent, RECENT, 0.5, CITIZENS, agency_id, False, "n")
+    for name in ("notifications", "notification_bodies"):
+        await pool.execute(f"VACUUM ANALYZE {name}", timeout=1200)
+    await pool.execute("CHECKPOINT", timeout=600)
+    month_name = f"notification_bodies_p{partitioned:%Y%m}"
+    assert await pool.fetchval(f"SELECT count(*) FROM {month_name}") == MESSAGES
+
+    measured = await _measure(
+        pool,
+        _TEXTS_PAGE,
+        citizens,
+        _clear_rows(pool),
+        lambda: _months_of(drop_body_months(pool, BODY_DAYS, BATCH)),
+        month_name,
+    )
+    assert await pool.fetchval(
+        "SELECT count(*) FROM notification_bodies b JOIN notifications n ON n.id = b.notification_id "
+        "WHERE n.agency_id = $1",
+        agency_id,
+    ) == (RECENT)
+    await clean_up_messages(pool, agency_id, "inbox-bench")
+    _report(
+        f"message body retention of {MESSAGES:,} messages (one month)",
+        "rows rewritten (before 0065, baseline)",
+        "month of bodies dropped",
+        measured,
     )

@@ -19,7 +19,7 @@ from backend.connectors.access_log import ACCESS_LOG
 from backend.core.db import Pool
 from backend.core.partitions import drop_months_before, ensure_months
 from backend.core.resources import Resources
-from tests.bench.readers import p50_p99, read_while
+from tests.bench.readers import p50_p99, read_while, wal_position
 
 ROWS = int(os.environ.get("BENCH_ROWS", "1000000"))
 RECENT = 200_000  # what the citizens read while the old month goes
@@ -45,14 +45,8 @@ async def _fill(pool: Pool, table: str, start: dt.datetime, rows: int, seconds_a
         start += dt.timedelta(seconds=part * seconds_apart)
 
 
-async def _wal_position(pool: Pool) -> int:
-    """Bytes of WAL the cluster has written so far."""
-    position = await pool.fetchval("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')")
-    return int(position)
-
-
 async def _wal_since(pool: Pool, position: int) -> int:
-    return await _wal_position(pool) - position
+    return await wal_position(pool) - position
 
 
 async def _per_row_delete(pool: Pool, cutoff_days: int) -> int:
@@ -103,7 +97,7 @@ async def test_dropping_a_month_against_deleting_its_rows_one_by_one(resources: 
             pool, _PAGE.format(table="data_access_log"), citizens, asyncio.sleep(5), READERS
         )
 
-        position = await _wal_position(pool)
+        position = await wal_position(pool)
         started = time.perf_counter()
         per_row = asyncio.ensure_future(_per_row_delete(pool, 730))
         during_delete = await read_while(pool, _PAGE.format(table=FLAT), citizens, per_row, READERS)
@@ -117,7 +111,7 @@ async def test_dropping_a_month_against_deleting_its_rows_one_by_one(resources: 
         async def drop_within_a_window() -> None:
             """The drop, and reads going on for the idle window's length around it."""
             await asyncio.sleep(1)
-            position, started = await _wal_position(pool), time.perf_counter()
+            position, started = await wal_position(pool), time.perf_counter()
             dropped = await drop_months_before(pool, ACCESS_LOG, days=730, floor_days=90)
             timed.extend([time.perf_counter() - started, await _wal_since(pool, position)])
             assert f"data_access_log_p{old:%Y%m}" in dropped.months

@@ -99,8 +99,8 @@ async def test_a_campaigns_messages_read_its_one_text_in_the_inbox_the_push_and_
         "WHERE id = $1::uuid",
         campaign["id"],
     )
-    purged, attempts = await apply_retention(resources.pool, body_days=30, metadata_days=90)
-    assert (purged, attempts.months) == (41, [])
+    purged = await apply_retention(resources.pool, body_days=30, metadata_days=90)
+    assert (purged.cleared, purged.attempts.months) == (41, [])
     [item] = (await citizen.get("/api/v1/inbox")).json()["items"]
     assert (item["title_en"], item["body_en"], item["body_th"]) == ("Water bill due", None, None)
     kept = await resources.pool.fetchrow(

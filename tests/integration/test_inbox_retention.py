@@ -20,7 +20,9 @@ from backend.core.resources import Resources
 from backend.identity.service import Identity
 from backend.server.worker import maintain_partitions
 from notifications.queries import messages
-from notifications.queries.deliveries import INBOX, INBOX_DELIVERIES
+from notifications.queries.deliveries import BODIES, INBOX, INBOX_DELIVERIES
+from notifications.queries.inbox import inbox
+from notifications.retention import apply_retention
 from tests.factories import make_agency, make_citizen
 from tests.factories.notifications import make_device, make_notification
 from tests.servers import Servers, create_scratch_database, drop_database, with_database
@@ -47,7 +49,7 @@ async def test_a_month_past_the_period_is_dropped_whole_and_the_default_partitio
     in_old_month = now - dt.timedelta(days=days + 45)  # a month wholly past the period
     past_but_no_month = now - dt.timedelta(days=days + 1)  # its month has no partition: the DEFAULT one
     just_inside = now - dt.timedelta(days=days - 1)
-    for table in (INBOX, INBOX_DELIVERIES):
+    for table in (INBOX, INBOX_DELIVERIES, BODIES):
         await ensure_months(pool, table, in_old_month.date(), in_old_month.date())
 
     old = await make_notification(
@@ -92,6 +94,8 @@ async def test_a_month_past_the_period_is_dropped_whole_and_the_default_partitio
     await maintain_partitions({"resources": resources})
 
     assert await pool.fetchval("SELECT to_regclass($1)", old_month) is None
+    # Bodies are normally dropped long before (NOTIFICATION_BODY_RETENTION_DAYS); never after the message.
+    assert await pool.fetchval("SELECT to_regclass($1)", f"notification_bodies_p{in_old_month:%Y%m}") is None
     assert (
         await pool.fetchval("SELECT to_regclass($1)", f"notification_deliveries_p{in_old_month:%Y%m}") is None
     )
@@ -104,6 +108,8 @@ async def test_a_month_past_the_period_is_dropped_whole_and_the_default_partitio
     )
     assert [tuple(row) for row in remaining] == [(kept[0].id, 1), (kept[1].id, 1)]
     assert await pool.fetchval("SELECT count(*) FROM notification_deliveries") == 2
+    bodies = await pool.fetch("SELECT notification_id FROM notification_bodies ORDER BY notification_id")
+    assert [row[0] for row in bodies] == [kept[0].id, kept[1].id]
     # The agency's log of its webhook calls keeps its own period (WEBHOOK_DELIVERY_RETENTION_DAYS).
     assert await pool.fetchval(
         "SELECT notification_id FROM webhook_deliveries WHERE agency_id = $1", agency_id
@@ -111,6 +117,57 @@ async def test_a_month_past_the_period_is_dropped_whole_and_the_default_partitio
     # A second run finds nothing more to drop or delete.
     await maintain_partitions({"resources": resources})
     assert await pool.fetchval("SELECT count(*) FROM notifications") == 2
+
+
+async def test_message_bodies_go_a_month_at_a_time_and_older_rows_are_cleared_one_by_one(
+    app: Litestar, resources: Resources
+) -> None:
+    """NOTIFICATION_BODY_RETENTION_DAYS: a month of bodies past it is dropped whole, a body waiting in the
+    DEFAULT partition is deleted, a body kept in its message's own row (written before migration 0065) is
+    cleared; the messages stay, with their titles, and a body of the period stays whole."""
+    pool = resources.pool
+    days = resources.settings.notification_body_retention_days
+    identity: Identity = app.state.identity
+    agency_id = await make_agency(pool, status="approved")
+    citizen = await make_citizen(pool, identity.cipher)
+    now = dt.datetime.now(dt.UTC)
+    in_old_month, past_but_no_month = now - dt.timedelta(days=days + 45), now - dt.timedelta(days=days + 1)
+    for table in (INBOX, INBOX_DELIVERIES, BODIES):
+        await ensure_months(pool, table, in_old_month.date(), in_old_month.date())
+    old, waiting, kept = [
+        await make_notification(pool, citizen, agency_id, status="delivered", created_at=when)
+        for when in (in_old_month, past_but_no_month, now - dt.timedelta(days=days - 1))
+    ]
+    body_month = f"notification_bodies_p{in_old_month:%Y%m}"
+    assert await _partition_of(resources, "notification_bodies", "notification_id", old.id) == body_month
+    assert await _partition_of(resources, "notification_bodies", "notification_id", waiting.id) == (
+        "notification_bodies_default"
+    )
+    written_before = await pool.fetchval(
+        """
+        INSERT INTO notifications (citizen_id, agency_id, title_th, title_en, body_th, body_en, url, urgency,
+                                   ttl_seconds, idempotency_key, request_hash, created_at)
+        VALUES ($1, $2, 'แจ้ง', 'Notice', 'ข้อความ', 'Text', '/bills', 'normal', 60, 'before-0065', '\\x00',
+                now() - make_interval(days => $3 + 2))
+        RETURNING id
+        """,
+        citizen,
+        agency_id,
+        days,
+    )
+
+    purged = await apply_retention(pool, body_days=days, metadata_days=1095)
+
+    assert purged.bodies.months == [body_month]
+    assert (purged.bodies.default_rows, purged.cleared) == (1, 1)
+    assert await pool.fetchval("SELECT to_regclass($1)", body_month) is None
+    shown = {item.id: item for item in await inbox(pool, uuid.UUID(str(citizen)), None, 10)}
+    assert set(shown) == {old.id, waiting.id, kept.id, written_before}  # the messages stay
+    for gone in (old.id, waiting.id, written_before):
+        assert (shown[gone].title_en, shown[gone].body_en, shown[gone].url) == ("Notice", None, None)
+    assert shown[kept.id].body_en is not None
+    again = await apply_retention(pool, body_days=days, metadata_days=1095)
+    assert (again.bodies.months, again.bodies.default_rows, again.cleared) == ([], 0, 0)
 
 
 async def test_an_idempotency_key_stays_unique_while_two_writers_race_for_it(

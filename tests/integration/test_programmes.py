@@ -175,7 +175,8 @@ async def test_a_place_lapses_when_its_window_runs_out(resources: Resources, sig
     await run_until_idle(resources)
     me = (await citizen.get("/api/v1/me")).json()["id"]
     turns = await resources.pool.fetchval(
-        "SELECT count(*) FROM notifications WHERE citizen_id = $1::uuid AND url = $2",
+        "SELECT count(*) FROM notifications n JOIN notification_bodies b ON b.notification_id = n.id "
+        "WHERE n.citizen_id = $1::uuid AND b.url = $2",
         me,
         f"/programmes/{programme_id}",
     )
@@ -192,7 +193,10 @@ async def test_the_person_let_in_is_told_in_thai_and_english_with_the_time(
     await run_until_idle(resources)
     await Clock().tick(resources)  # a later tick tells nobody twice
     await run_until_idle(resources)
-    rows = await resources.pool.fetch("SELECT title_th, body_th, body_en, url FROM notifications")
+    rows = await resources.pool.fetch(
+        "SELECT n.title_th, b.body_th, b.body_en, b.url FROM notifications n "
+        "JOIN notification_bodies b ON b.notification_id = n.id"
+    )
     assert len(rows) == 1
     until = dt.datetime.fromisoformat((await citizen.get(queue(programme_id))).json()["admitted_until"])
     clock = until.astimezone(dt.timezone(dt.timedelta(hours=7))).strftime("%H:%M")

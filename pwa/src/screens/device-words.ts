@@ -18,3 +18,12 @@ export function when(language: Language, value: string, now = new Date()): strin
   const day = (date: Date) => new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Bangkok" }).format(date);
   return day(new Date(value)) === day(now) ? formatTime(language, value) : formatDate(language, value, true);
 }
+
+/** When a device last received a notification. The server writes a success at most once an hour (a busy
+ * device's row is not rewritten for every push), so a time within the last hour is said as such. */
+export function lastReceived(language: Language, value: string, now = new Date()): string {
+  if (now.getTime() - new Date(value).getTime() < 60 * 60 * 1000) {
+    return tr(language, { th: "ได้รับล่าสุดภายในชั่วโมงที่ผ่านมา", en: "Last received within the last hour" });
+  }
+  return `${tr(language, { th: "ได้รับล่าสุด", en: "Last received" })} ${when(language, value, now)}`;
+}

@@ -9,7 +9,7 @@ import { type Bilingual, type Key, translate } from "../i18n";
 import { useApp, useLoad } from "../state";
 import { Loaded } from "../ui/loaded";
 import { ErrorNotice } from "../ui/notice";
-import { deviceName, when } from "./device-words";
+import { deviceName, lastReceived } from "./device-words";
 
 type Preferences = Schema<"Preferences">;
 type Sources = Schema<"NotificationSources">;
@@ -86,9 +86,7 @@ function Devices() {
                       {!device.healthy ? (
                         <span class="warn">{t("failing")}</span>
                       ) : device.last_success_at ? (
-                        <span class="ok">
-                          {tr({ th: "ได้รับล่าสุด", en: "Last received" })} {when(language, device.last_success_at)}
-                        </span>
+                        <span class="ok">{lastReceived(language, device.last_success_at)}</span>
                       ) : (
                         <span class="meta">
                           {tr({ th: "ยังไม่มีการแจ้งเตือนส่งไปที่เครื่องนี้", en: "No notification has been sent to it yet" })}
