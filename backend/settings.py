@@ -173,7 +173,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename="upper"):
     push_concurrency_per_service: Annotated[int, msgspec.Meta(ge=1, le=1000)] = 50
     """Pushes one worker process may have in flight to one push service (FCM, Mozilla, Apple...)."""
     notification_body_retention_days: Annotated[int, msgspec.Meta(ge=1)] = 365
-    """Days after which a message's text and link are purged (the inbox keeps its title)."""
+    """Days after which a message's text and link are purged (the inbox keeps its title); a month of them at
+    a time, once the whole month is past the period, so a text is kept up to a month longer, never less."""
     delivery_metadata_retention_days: Annotated[int, msgspec.Meta(ge=1)] = 1095
     """Days after which push delivery attempts (status codes, reasons) are deleted (a month at a time,
     once the whole month is past it)."""

@@ -135,9 +135,10 @@ async def grow_history(pool: Db, agency_id: int, rows: int) -> None:
             """
             WITH made AS (
                 INSERT INTO notifications (id, citizen_id, agency_id, title_th, title_en, urgency,
-                                           ttl_seconds, idempotency_key, request_hash, status, created_at)
+                                           ttl_seconds, idempotency_key, request_hash, status, created_at,
+                                           body_purged_at)
                 SELECT uuid_v7(t.at), c.id, $3, 'ข่าวเก่า', 'Older news', 'normal', 86400, 'history-' || i, '',
-                       'delivered', t.at
+                       'delivered', t.at, t.at
                 FROM generate_series($1::int, $2::int) AS i
                 JOIN citizens c ON c.issuer = 'scale' AND c.subject = (1 + i % $4)::text
                 CROSS JOIN LATERAL (SELECT now() - make_interval(mins => (i * 13) % $5) AS at) AS t

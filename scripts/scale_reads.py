@@ -29,11 +29,17 @@ async def add_quiet_agency(pool: Pool) -> int:
     )
     await pool.execute(
         """
-        INSERT INTO notifications (citizen_id, agency_id, title_th, title_en, body_th, body_en, urgency,
-                                   ttl_seconds, idempotency_key, request_hash, status, created_at)
-        SELECT c.id, $1, 'แจ้งเตือน', 'A notice', 'ข้อความ', 'A message', 'normal', 86400, 'quiet-' || i, '',
-               'delivered', now() - make_interval(hours => i * 23)
-        FROM generate_series(1, $2) AS i JOIN citizens c ON c.issuer = 'scale' AND c.subject = '1'
+        WITH made AS (
+            INSERT INTO notifications (id, citizen_id, agency_id, title_th, title_en, urgency, ttl_seconds,
+                                       idempotency_key, request_hash, status, created_at, body_purged_at)
+            SELECT uuid_v7(t.at), c.id, $1, 'แจ้งเตือน', 'A notice', 'normal', 86400, 'quiet-' || i, '',
+                   'delivered', t.at, t.at
+            FROM generate_series(1, $2) AS i JOIN citizens c ON c.issuer = 'scale' AND c.subject = '1'
+            CROSS JOIN LATERAL (SELECT now() - make_interval(hours => i * 23) AS at) AS t
+            RETURNING id
+        )
+        INSERT INTO notification_bodies (notification_id, body_th, body_en)
+        SELECT id, 'ข้อความ', 'A message' FROM made
         """,
         agency_id,
         QUIET_MESSAGES,

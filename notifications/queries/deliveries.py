@@ -7,10 +7,13 @@ import uuid
 from collections.abc import Iterable
 
 import msgspec
+import structlog
 
 from backend.core.db import Connection, Db, Pool
 from backend.core.partitions import Dropped, Partitioned, drop_partition, expired_months, retention_cutoff
 from notifications.queries.texts import JOIN_BODY, JOIN_CAMPAIGN, TEXTS, TTL, URGENCY
+
+_log = structlog.get_logger(__name__)
 
 ATTEMPTS = Partitioned("delivery_attempts")
 """A partition per month (migration 0046): retention drops whole months (DELIVERY_METADATA_RETENTION_DAYS)."""
@@ -135,13 +138,14 @@ async def refresh_notification_statuses(
 async def purge_bodies(db: Db, older_than_days: int, batch: int) -> int:
     """Up to ``batch`` bodies and links kept in their message's own row (written before migration 0065, or
     by a replica not yet upgraded), cleared row by row; not a campaign's messages, which have none of
-    their own (``purge_campaign_bodies`` takes their campaign's)."""
+    their own (``purge_campaign_bodies`` takes their campaign's), nor those written since 0065, whose row
+    has ``body_purged_at`` from the start (``drop_body_months`` takes their bodies)."""
     result: str = await db.execute(
         """
         UPDATE notifications SET body_th = NULL, body_en = NULL, url = NULL, body_purged_at = now()
         WHERE id IN (
             SELECT id FROM notifications
-            WHERE body_purged_at IS NULL AND campaign_id IS NULL AND body_th IS NOT NULL
+            WHERE body_purged_at IS NULL AND campaign_id IS NULL
               AND created_at < now() - make_interval(days => $1)
             LIMIT $2 FOR UPDATE SKIP LOCKED
         )
@@ -158,8 +162,12 @@ async def drop_body_months(pool: Pool, older_than_days: int, batch: int) -> Drop
     time). Every body's key is a UUIDv7, so its age is in its key. A month that could not have its lock
     is left to the next run."""
     cutoff = await retention_cutoff(pool, older_than_days)
-    expired = await expired_months(pool, BODIES, cutoff)
-    dropped = [name for name in expired if await drop_partition(pool, name)]
+    dropped: list[str] = []
+    for name in await expired_months(pool, BODIES, cutoff):
+        if await drop_partition(pool, name):
+            dropped.append(name)
+        else:
+            _log.warning("partition_drop_deferred", table=BODIES.table, partition=name)
     default_rows = 0
     while True:
         result: str = await pool.execute(

@@ -122,14 +122,15 @@ async def claim_key(
 
 # A scheduled message's id is of its send time, like its created_at, so that its month (the inbox is
 # partitioned on ids, migration 0060) is the one it appears in. Its body and link go to
-# ``notification_bodies``, by the same month (migration 0065), where retention drops them a month at a time.
+# ``notification_bodies``, by the same month (migration 0065), where retention drops them a month at a time;
+# ``body_purged_at`` says the row holds none of its own (``notifications.queries.texts``).
 _INSERT_NOTIFICATION = """
     inserted AS (
         INSERT INTO notifications (id, citizen_id, agency_id, template_id, title_th, title_en, urgency,
                                    ttl_seconds, idempotency_key, request_hash, created_at, held_for,
-                                   from_platform, verification_code)
+                                   from_platform, verification_code, body_purged_at)
         VALUES (uuid_v7(coalesce($13, clock_timestamp())), $1, $2, $3, $4, $5, $9, $10, $11, $12,
-                coalesce($13, now()), $14, $15, $16)
+                coalesce($13, now()), $14, $15, $16, now())
         RETURNING id
     ),
     body AS (

@@ -188,10 +188,12 @@ INVARIANTS = (
         SELECT count(*) FROM notification_campaigns c
         WHERE c.recipients <> (SELECT count(*) FROM notifications n WHERE n.campaign_id = c.id)
     """),
-    ("a single message without its body, or a body without its message (migration 0065)", """
-        SELECT (SELECT count(*) FROM notifications n WHERE n.campaign_id IS NULL AND n.body_th IS NULL
-                  AND n.body_purged_at IS NULL
-                  AND NOT EXISTS (SELECT 1 FROM notification_bodies b WHERE b.notification_id = n.id))
+    # A fault run lasts minutes: retention takes no body written within the last day.
+    ("a message of the last day without its body, or a body without its message (migration 0065)", """
+        SELECT (SELECT count(*) FROM notifications n
+                WHERE n.campaign_id IS NULL AND n.created_at > now() - interval '1 day'
+                  AND CASE WHEN n.body_purged_at IS NULL THEN n.body_th IS NULL  -- in its row
+                      ELSE NOT EXISTS (SELECT FROM notification_bodies b WHERE b.notification_id = n.id) END)
              + (SELECT count(*) FROM notification_bodies b
                 WHERE NOT EXISTS (SELECT 1 FROM notifications n WHERE n.id = b.notification_id))
     """),

@@ -67,11 +67,12 @@ _PAGE = """
 """
 _BODY_MESSAGES = """
     INSERT INTO notifications (id, citizen_id, agency_id, title_th, title_en, body_th, body_en, url, urgency,
-                               ttl_seconds, idempotency_key, request_hash, status, created_at)
+                               ttl_seconds, idempotency_key, request_hash, status, created_at, body_purged_at)
     SELECT uuid_v7(t.at), c.id, $6, 'แจ้งเตือนค่าน้ำประปา', 'Water bill',
            CASE WHEN $7 THEN 'ครบกำหนดชำระวันที่ 30 พฤศจิกายน ยอด 187.00 บาท' END,
            CASE WHEN $7 THEN '187.00 baht due on 30 November' END, CASE WHEN $7 THEN '/bills' END,
-           'normal', 86400, 'bench-' || $8::text || ($4::int + g), '\\x00', 'delivered', t.at
+           'normal', 86400, 'bench-' || $8::text || ($4::int + g), '\\x00', 'delivered', t.at,
+           CASE WHEN NOT $7 THEN t.at END
     FROM generate_series(1, $3::int) AS g
     JOIN (SELECT id, row_number() OVER () - 1 AS n FROM citizens WHERE issuer = 'inbox-bench') AS c
         ON c.n = g % $5::int

@@ -97,7 +97,8 @@ async def test_retention_purges_old_message_text_and_later_the_delivery_record(
     await resources.pool.execute(
         "WITH moved AS (DELETE FROM notification_bodies WHERE notification_id = $1::uuid RETURNING *) "
         "UPDATE notifications n SET created_at = now() - interval '40 days', body_th = moved.body_th, "
-        "body_en = moved.body_en, url = moved.url FROM moved WHERE n.id = moved.notification_id",
+        "body_en = moved.body_en, url = moved.url, body_purged_at = NULL FROM moved "
+        "WHERE n.id = moved.notification_id",
         old["id"],
     )
     # Attempts go a whole month at a time: the old one is moved to a month long past.
