@@ -23,6 +23,8 @@ import time
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any, NamedTuple
 
+import pytest
+
 from backend.core.db import Pool
 from backend.core.partitions import Dropped, ensure_months
 from backend.core.resources import Resources
@@ -38,6 +40,8 @@ from notifications.queries.deliveries import (
 from notifications.queries.texts import JOIN_BODY, JOIN_CAMPAIGN, TEXTS
 from tests.bench.readers import clean_up_messages, fill, make_citizens, p50_p99, read_while, wal_position
 from tests.factories import make_agency
+
+pytestmark = pytest.mark.timeout(3600)  # two or three million rows written, then purged, on a shared machine
 
 MESSAGES = int(os.environ.get("BENCH_MESSAGES", "1000000"))
 RECENT = 200_000  # what the citizens read while the old months go
