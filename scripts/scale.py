@@ -378,7 +378,7 @@ def report(
     seconds, wal, bodies = retention
     print(
         f"retention job (bodies past 30 days, access records past 90, ...): {seconds:,.1f} s, "
-        f"{wal / 2**20:,.1f} MiB of WAL, {months} monthly partitions dropped ({bodies:,} message bodies)"
+        f"{wal / 2**20:,.1f} MiB of WAL, {months} monthly partition(s) dropped ({bodies:,} message bodies)"
     )
     cpu_ms = statistics.mean(run.worker_cpu * 1000 / run.recipients for run in runs)
     wal_b = statistics.mean(run.wal / run.recipients for run in runs)
