@@ -10,7 +10,7 @@ from backend.core.db import Pool
 from backend.core.partitions import Dropped, drop_months_before
 from notifications.queries.deliveries import (
     ATTEMPTS,
-    drop_body_months,
+    BODIES,
     drop_inbox_months,
     forget_messages,
     purge_bodies,
@@ -34,7 +34,7 @@ class Purged(msgspec.Struct, frozen=True):
 
 async def apply_retention(pool: Pool, *, body_days: int, metadata_days: int) -> Purged:
     """Rows are cleared in small batches, so that no transaction grows large."""
-    bodies = await drop_body_months(pool, body_days, _RETENTION_BATCH)
+    bodies = await drop_months_before(pool, BODIES, days=body_days, floor_days=1, batch=_RETENTION_BATCH)
     cleared = 0
     while count := await purge_bodies(pool, body_days, _RETENTION_BATCH):
         cleared += count

@@ -37,12 +37,15 @@ _DEFAULT_BATCH = 5000
 
 class Partitioned(msgspec.Struct, frozen=True):
     """A table partitioned by month on ``key``: a timestamptz column, or (``uuid7``) a UUIDv7 id whose
-    months are ranges of ids (migration 0060), each month made with ``fillfactor``."""
+    months are ranges of ids (migration 0060), each month made with ``fillfactor``. ``random_keys``: its
+    DEFAULT partition holds random (v4) ids written before it was partitioned, whose age is not in their
+    key, so ``drop_months_before`` cannot tell which are past the period."""
 
     table: str
     key: str = "at"
     uuid7: bool = False
     fillfactor: int = 100
+    random_keys: bool = False
 
 
 class Dropped(msgspec.Struct, frozen=True):
@@ -127,7 +130,7 @@ async def drop_months_before(
     old in its DEFAULT partition. ``days`` under ``floor_days`` (the legal floor) is refused."""
     if days < floor_days:
         raise ValueError(f"{table.table} must be kept at least {floor_days} days, not {days}")
-    if table.uuid7:
+    if table.random_keys:
         raise ValueError(f"{table.table}'s DEFAULT partition is not kept by its key")
     cutoff = await retention_cutoff(pool, days)
     dropped: list[str] = []
@@ -137,11 +140,12 @@ async def drop_months_before(
         else:
             _log.warning("partition_drop_deferred", table=table.table, partition=name)
     default_rows = 0
+    bound = "uuid_v7_floor($1)" if table.uuid7 else "$1"  # a UUIDv7's first bits are its time
     while True:
         result: str = await pool.execute(
             f"""
             DELETE FROM "{table.table}_default" WHERE ctid = ANY(ARRAY(
-                SELECT ctid FROM "{table.table}_default" WHERE "{table.key}" < $1 LIMIT $2
+                SELECT ctid FROM "{table.table}_default" WHERE "{table.key}" < {bound} LIMIT $2
             ))
             """,  # noqa: S608 (names from the code's own Partitioned constants)
             cutoff,

@@ -7,23 +7,23 @@ import uuid
 from collections.abc import Iterable
 
 import msgspec
-import structlog
 
 from backend.core.db import Connection, Db, Pool
-from backend.core.partitions import Dropped, Partitioned, drop_partition, expired_months, retention_cutoff
+from backend.core.partitions import Partitioned, drop_partition, expired_months, retention_cutoff
 from notifications.queries.texts import JOIN_BODY, JOIN_CAMPAIGN, TEXTS, TTL, URGENCY
-
-_log = structlog.get_logger(__name__)
 
 ATTEMPTS = Partitioned("delivery_attempts")
 """A partition per month (migration 0046): retention drops whole months (DELIVERY_METADATA_RETENTION_DAYS)."""
-INBOX = Partitioned("notifications", key="id", uuid7=True, fillfactor=90)
-INBOX_DELIVERIES = Partitioned("notification_deliveries", key="notification_id", uuid7=True, fillfactor=70)
+INBOX = Partitioned("notifications", key="id", uuid7=True, fillfactor=90, random_keys=True)
+INBOX_DELIVERIES = Partitioned(
+    "notification_deliveries", key="notification_id", uuid7=True, fillfactor=70, random_keys=True
+)
 """The inbox and its deliveries, a partition per month of message ids (UUIDv7, migration 0060); a month's
 deliveries are in the partition named like its messages'."""
 BODIES = Partitioned("notification_bodies", key="notification_id", uuid7=True)
 """A message's own body and link, by the same months (migration 0065): NOTIFICATION_BODY_RETENTION_DAYS
-drops them a month at a time, long before the message itself goes."""
+drops them a month at a time (``drop_months_before``), long before the message itself goes. Every body was
+written since 0065, so every key is a UUIDv7 and a body waiting in the DEFAULT partition is aged by it."""
 
 
 class ToPush(msgspec.Struct, kw_only=True, frozen=True):
@@ -139,7 +139,7 @@ async def purge_bodies(db: Db, older_than_days: int, batch: int) -> int:
     """Up to ``batch`` bodies and links kept in their message's own row (written before migration 0065, or
     by a replica not yet upgraded), cleared row by row; not a campaign's messages, which have none of
     their own (``purge_campaign_bodies`` takes their campaign's), nor those written since 0065, whose row
-    has ``body_purged_at`` from the start (``drop_body_months`` takes their bodies)."""
+    has ``body_purged_at`` from the start (their bodies go a month at a time: ``BODIES``)."""
     result: str = await db.execute(
         """
         UPDATE notifications SET body_th = NULL, body_en = NULL, url = NULL, body_purged_at = now()
@@ -154,36 +154,6 @@ async def purge_bodies(db: Db, older_than_days: int, batch: int) -> int:
         batch,
     )
     return int(result.rsplit(maxsplit=1)[-1])
-
-
-async def drop_body_months(pool: Pool, older_than_days: int, batch: int) -> Dropped:
-    """The months of bodies that ended more than ``older_than_days`` ago, dropped whole (no row rewritten,
-    next to no WAL); then, in batches, bodies as old waiting in the DEFAULT partition (a month not made in
-    time). Every body's key is a UUIDv7, so its age is in its key. A month that could not have its lock
-    is left to the next run."""
-    cutoff = await retention_cutoff(pool, older_than_days)
-    dropped: list[str] = []
-    for name in await expired_months(pool, BODIES, cutoff):
-        if await drop_partition(pool, name):
-            dropped.append(name)
-        else:
-            _log.warning("partition_drop_deferred", table=BODIES.table, partition=name)
-    default_rows = 0
-    while True:
-        result: str = await pool.execute(
-            """
-            DELETE FROM notification_bodies_default WHERE notification_id = ANY(ARRAY(
-                SELECT notification_id FROM notification_bodies_default
-                WHERE notification_id < uuid_v7_floor($1) LIMIT $2
-            ))
-            """,
-            cutoff,
-            batch,
-        )
-        count = int(result.rsplit(maxsplit=1)[-1])
-        default_rows += count
-        if count < batch:
-            return Dropped(months=dropped, default_rows=default_rows)
 
 
 async def purge_campaign_bodies(db: Db, older_than_days: int) -> int:

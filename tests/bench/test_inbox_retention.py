@@ -26,13 +26,12 @@ from typing import Any, NamedTuple
 import pytest
 
 from backend.core.db import Pool
-from backend.core.partitions import Dropped, ensure_months
+from backend.core.partitions import Dropped, drop_months_before, ensure_months
 from backend.core.resources import Resources
 from notifications.queries.deliveries import (
     BODIES,
     INBOX,
     INBOX_DELIVERIES,
-    drop_body_months,
     drop_inbox_months,
     forget_messages,
     purge_bodies,
@@ -234,7 +233,7 @@ async def test_dropping_a_month_of_bodies_against_clearing_them_row_by_row(resou
         _TEXTS_PAGE,
         citizens,
         _clear_rows(pool),
-        lambda: _months_of(drop_body_months(pool, BODY_DAYS, BATCH)),
+        lambda: _months_of(drop_months_before(pool, BODIES, days=BODY_DAYS, floor_days=1, batch=BATCH)),
         month_name,
     )
     assert await pool.fetchval(
