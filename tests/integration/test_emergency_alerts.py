@@ -3,9 +3,11 @@ opt-outs and quiet hours; an agency cannot claim that by naming a category."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import uuid
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 
@@ -18,11 +20,18 @@ from tests.helpers.payments import callback, pending_payment, post_callback, tel
 from tests.integration.conftest import SignIn
 
 THAI = re.compile(r"[\u0E00-\u0E7F]")
-# Opted out of everything this test's agency sends, and quiet all day.
-UNREACHABLE = {
-    "quiet_hours": {"start": "00:00:00", "end": "23:59:00"},
-    "opt_out_categories": ["payments", "safety", "bills"],
-}
+
+
+def _unreachable() -> dict[str, Any]:
+    """Opted out of everything this test's agency sends, and in quiet hours: from two hours before now to
+    two after, in Thai time (past midnight when it is late), since fixed hours such as 00:00-23:59 left a
+    minute of the day in which the tests failed."""
+    now = dt.datetime.now(ZoneInfo("Asia/Bangkok"))
+    hours = {
+        "start": f"{now - dt.timedelta(hours=2):%H:%M}:00",
+        "end": f"{now + dt.timedelta(hours=2):%H:%M}:00",
+    }
+    return {"quiet_hours": hours, "opt_out_categories": ["payments", "safety", "bills"]}
 
 
 async def _citizen_with_a_device(
@@ -35,7 +44,7 @@ async def _citizen_with_a_device(
         resources.pool, citizen_id=me["id"], endpoint=f"https://push.example.org/{uuid.uuid4().hex}",
         p256dh="B" + "A" * 86, auth="A" * 22, user_agent="test",
     )  # fmt: skip
-    opt_outs = {**UNREACHABLE, "opt_out_agencies": [] if agency_id is None else [agency_id]}
+    opt_outs = {**_unreachable(), "opt_out_agencies": [] if agency_id is None else [agency_id]}
     assert (await citizen.put("/api/v1/me/notification-preferences", json=opt_outs)).status_code == 200
     return citizen, national_id
 
@@ -216,7 +225,7 @@ async def test_the_platforms_own_payment_receipt_still_reaches_an_opted_out_citi
         p256dh="B" + "A" * 86, auth="A" * 22, user_agent="test",
     )  # fmt: skip
     await citizen.put(
-        "/api/v1/me/notification-preferences", json={**UNREACHABLE, "opt_out_agencies": [agency_id]}
+        "/api/v1/me/notification-preferences", json={**_unreachable(), "opt_out_agencies": [agency_id]}
     )
     paid = await post_callback(client, callback(issued))
     assert paid.json()["outcome"] == "paid", paid.text
