@@ -61,8 +61,7 @@ class InboxItem(msgspec.Struct, kw_only=True):
     title_en: str
     body_th: str | None
     body_en: str | None
-    """Null once the text is purged: NOTIFICATION_BODY_RETENTION_DAYS after the message was sent, or up to a
-    month later (a month of bodies goes whole once all of it is past the period)."""
+    """Null once purged: NOTIFICATION_BODY_RETENTION_DAYS after sending, up to a month later (by month)."""
     url: str | None
     urgency: str
     created_at: dt.datetime
