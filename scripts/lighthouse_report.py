@@ -20,8 +20,9 @@ from pathlib import Path
 
 from playwright.async_api import async_playwright
 
+from tests.helpers.ports import free_port
 from tests.helpers.pwa import CHROMIUM, FLAGS
-from tests.helpers.run_command import RunCommand, free_port
+from tests.helpers.run_command import RunCommand
 
 LIGHTHOUSE = "lighthouse@13.5.0"
 SCREENS = {"home": "/", "entitlements": "/entitlements", "bills": "/bills"}

@@ -49,8 +49,9 @@ from notifications.service import FINAL_STATUSES, placeholders_of
 from scripts import scale_data, scale_reads
 from scripts.scale_figures import RowBytes, campaign_row_bytes, wal_lsn
 from scripts.scale_sink import write_certificate
-from scripts.stack.servers import LOG_DIR, PrivatePostgres, PrivateRedis, free_port
+from scripts.stack.servers import LOG_DIR, PrivatePostgres, PrivateRedis
 from tests.conftest import environment_for_tests, serve_in_process
+from tests.helpers.ports import free_port
 from tests.worker_process import running_worker
 
 CITIZENS = int(os.environ.get("SCALE_CITIZENS", "1000000"))
@@ -148,17 +149,8 @@ async def run_campaign(
         await asyncio.sleep(0.5)
     seconds = time.perf_counter() - started
     memory.close()
-    return Run(
-        kind,
-        str(campaign_id),
-        progress.recipients,
-        seconds,
-        sum(cpu_seconds(pid) for pid in pids) - cpu_before,
-        await wal_lsn(pool) - wal_before,
-        reads,
-        peak,
-        progress.counts,
-    )
+    cpu, wal = sum(cpu_seconds(pid) for pid in pids) - cpu_before, await wal_lsn(pool) - wal_before
+    return Run(kind, str(campaign_id), progress.recipients, seconds, cpu, wal, reads, peak, progress.counts)
 
 
 async def send_each(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import socket
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -34,6 +35,22 @@ def resolved_settings() -> Iterator[Settings]:
         services.stop()
 
 
+def _port_free(address: str, port: int) -> int:
+    """``port``, after making sure nothing listens on it: granian binds with SO_REUSEPORT, so on a port
+    another server (a copy left running, another helper) already holds it would start without a word and
+    the kernel would share connections between the two."""
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in address else socket.AF_INET) as probe:
+            # As granian binds: a stopped server's connections in TIME_WAIT do not hold the port.
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind((address, port))
+    except OSError as exc:
+        raise ConfigurationError(
+            f"port {port} on {address} is in use by another program: {exc.strerror}"
+        ) from exc
+    return port
+
+
 def _serve(_: argparse.Namespace) -> int:
     from granian import Granian
     from granian.constants import Interfaces
@@ -43,7 +60,7 @@ def _serve(_: argparse.Namespace) -> int:
             "backend.server.app:create_app",
             factory=True,
             address=settings.host,
-            port=settings.port,
+            port=_port_free(settings.host, settings.port),
             interface=Interfaces.ASGI,
             workers=settings.web_workers,
             backlog=max(1024, settings.web_max_requests_per_worker),
@@ -105,7 +122,7 @@ def _demo_agencies(args: argparse.Namespace) -> int:
         "backend.demo.agencies:create_demo_agencies_app",
         factory=True,
         address="127.0.0.1",
-        port=args.port or settings.demo_agencies_port,
+        port=_port_free("127.0.0.1", args.port or settings.demo_agencies_port),
         interface=Interfaces.ASGI,
         # Quiet: the first URL `citizen run` prints must be the app's, not this helper's.
         log_enabled=False,
@@ -158,7 +175,7 @@ def _push_service(args: argparse.Namespace) -> int:
         "backend.demo.push_service:create_push_service_app",
         factory=True,
         address="127.0.0.1",
-        port=args.port or settings.demo_push_service_port,
+        port=_port_free("127.0.0.1", args.port or settings.demo_push_service_port),
         interface=Interfaces.ASGI,
         log_enabled=False,
     ).serve()

@@ -8,6 +8,8 @@ app is ready, and on Ctrl-C (or SIGTERM) stops the children, then the servers it
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 import signal
 import subprocess
 import sys
@@ -47,7 +49,9 @@ def _stop_children(children: dict[str, subprocess.Popen[bytes]]) -> None:
             child.wait(max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
             _say(f"{name} did not stop in time; killing it")
-            child.kill()
+            # The whole group: killing granian's main process alone leaves its workers serving the port.
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(child.pid, signal.SIGKILL)
             child.wait()
 
 

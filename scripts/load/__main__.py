@@ -42,7 +42,7 @@ from scripts.load.report import report_mix, report_solo, report_usage, save_repo
 from scripts.load.seeding import billing_agency, seed_database, seed_over_http, set_agency_delay
 from scripts.load.traffic import WrkResult, drain, ensure_wrk, run_generator, wrk
 from scripts.load_plan import BARE, READS, Plan
-from tests.demo_agencies import free_port
+from tests.helpers.ports import free_port
 from tests.servers import create_scratch_database, drop_database, running_servers, with_database
 from tests.webhook_receiver import Receiver, webhook_receiver
 

@@ -9,7 +9,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import time
 import warnings
@@ -20,15 +19,10 @@ from typing import Any
 
 import redis
 
+from tests.helpers.ports import free_port
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 LOG_DIR = ROOT / "var" / "faults"  # make faults' (and make scale's Redis's); make rush passes its own
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
 
 
 def wait_for(

@@ -25,9 +25,9 @@ from scripts.stack.servers import (
     PrivatePostgres,
     PrivateRedis,
     WebhookReceiver,
-    free_port,
     wait_for,
 )
+from tests.helpers.ports import free_port
 
 BANK = "faults-bank"
 WATER_BILLER = "0994000165510"  # the demo data gives it to demo-water

@@ -39,8 +39,8 @@ from notifications.schemas import AgencyFollowers, NewCampaign, NewTemplate
 from notifications.service import FINAL_STATUSES, placeholders_of
 from scripts.scale_data import device_keys
 from scripts.scale_sink import write_certificate
-from tests.demo_agencies import free_port
 from tests.factories import make_agency
+from tests.helpers.ports import free_port
 from tests.worker_process import environment_of, running_worker
 
 pytestmark = pytest.mark.timeout(900)  # a few minutes on a busy shared machine

@@ -38,8 +38,9 @@ from backend.identity.service import Identity, session_cookie_name
 from backend.server.app import create_app
 from backend.settings import Settings, load_settings
 from tests.conftest import environment_for_tests, serve_in_process
-from tests.demo_agencies import free_port, running_demo_agencies, serving
+from tests.demo_agencies import running_demo_agencies, serving
 from tests.factories import make_agency, make_citizen
+from tests.helpers.ports import free_port
 
 CONNECTORS = [
     "social-security",

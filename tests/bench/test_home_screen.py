@@ -23,9 +23,10 @@ from tests.bench.test_entitlements_fanout import (
     _wrk_costed,
 )
 from tests.conftest import environment_for_tests, serve_in_process
-from tests.demo_agencies import free_port, serving
+from tests.demo_agencies import serving
 from tests.factories import make_agency
 from tests.factories.catalogue import make_tile
+from tests.helpers.ports import free_port
 
 TILES = 40
 CITIZENS = 20

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import BrowserContext, Page, expect
 
+from tests.helpers.ports import free_port
 from tests.helpers.pwa import (
     DemoApp,
     fits,
@@ -27,7 +28,7 @@ from tests.helpers.pwa import (
     tap_size,
     view,
 )
-from tests.helpers.run_command import RunCommand, clean_environment, free_port
+from tests.helpers.run_command import RunCommand, clean_environment
 
 require_pwa_build()
 # The phone may write to the clipboard (a code copied) and keep downloads (a receipt).

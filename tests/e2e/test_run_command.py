@@ -19,7 +19,8 @@ from backend.core.crypto import NationalIdCipher
 from backend.settings import load_settings
 from tests.conftest import environment_for_tests
 from tests.factories import make_citizen, valid_national_id
-from tests.helpers.run_command import RunCommand, clean_environment, free_port, ready
+from tests.helpers.ports import free_port
+from tests.helpers.run_command import RunCommand, clean_environment, ready
 
 pytestmark = pytest.mark.slow
 

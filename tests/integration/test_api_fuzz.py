@@ -24,9 +24,10 @@ import pytest
 from backend.core.resources import Resources
 from backend.settings import Settings
 from tests.conftest import environment_for_tests
-from tests.demo_agencies import free_port, serving
+from tests.demo_agencies import serving
 from tests.factories import make_agency
 from tests.helpers.agency_clients import new_client, request_token
+from tests.helpers.ports import free_port
 from tests.integration.conftest import SignIn
 
 EXAMPLES = os.environ.get("FUZZ_EXAMPLES", "4")

@@ -13,9 +13,9 @@ from backend.core.resources import Resources
 from backend.server.app import create_app
 from backend.settings import Settings, load_settings
 from tests.conftest import environment_for_tests, serve_in_process
-from tests.demo_agencies import free_port
 from tests.factories import make_agency
 from tests.helpers.connectors import agency_with, approve_connectors, connector
+from tests.helpers.ports import free_port
 from tests.integration.conftest import SignIn
 
 

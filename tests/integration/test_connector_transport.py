@@ -18,9 +18,9 @@ from backend.connectors.client import ConnectorClient, ConnectorFailure, Connect
 from backend.core.outbound import OutboundClient
 from backend.core.resources import Resources
 from tests.certificates import Issued, TestAuthority
-from tests.demo_agencies import free_port
 from tests.factories import make_agency
 from tests.helpers.connectors import RebindingDns, approve_connectors, connector
+from tests.helpers.ports import free_port
 from tests.integration.conftest import SignIn
 
 PLATFORM = "Citizen platform"

@@ -15,8 +15,8 @@ import pytest_asyncio
 
 from backend.core.resources import Resources
 from backend.settings import Settings
-from tests.demo_agencies import free_port
 from tests.helpers.connectors import agency_with, all_well_behaved, connector, control, cool_down_over
+from tests.helpers.ports import free_port
 from tests.integration.conftest import SignIn
 
 ONE_MS = dt.timedelta(milliseconds=1)

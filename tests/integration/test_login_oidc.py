@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import json
 import secrets
-import socket
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -21,6 +20,7 @@ from backend.identity.service import Identity
 from backend.server.app import create_app
 from backend.settings import Settings, load_settings
 from tests.conftest import app_client, environment_for_tests, serve_in_process
+from tests.helpers.ports import free_port
 from tests.oidc_provider import OidcProvider, complete_login, complete_logout, run_oidc_provider
 
 ORIGIN = "https://testserver"
@@ -30,16 +30,9 @@ CITIZEN = "1101700207536"
 OTHER_CITIZEN = "3100400123456"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-    return port
-
-
 @pytest.fixture(scope="module")
 def provider_port() -> int:
-    return _free_port()
+    return free_port()
 
 
 @pytest.fixture(scope="module")
@@ -285,7 +278,7 @@ async def test_tokens_for_another_client_expired_or_tampered_are_refused(
 async def test_a_rotated_signing_key_is_fetched_once_and_login_goes_on(
     settings: Settings, tmp_path: Path
 ) -> None:
-    port = _free_port()
+    port = free_port()
     provider_settings = {
         "port": port,
         "client_id": CLIENT_ID,

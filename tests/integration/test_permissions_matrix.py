@@ -59,10 +59,10 @@ from backend.settings import Settings
 from notifications.queries import upsert_subscription
 from payments.queries import assign_biller
 from tests.conftest import app_client, serve_in_process
-from tests.demo_agencies import free_port
 from tests.factories import make_agency, make_citizen
 from tests.factories.delegation import make_delegation
 from tests.helpers.agency_clients import new_client, request_token
+from tests.helpers.ports import free_port
 from tests.integration.conftest import SignIn, empty_state
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "permissions.md"

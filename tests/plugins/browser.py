@@ -11,8 +11,9 @@ import pytest
 import pytest_asyncio
 from playwright.async_api import BrowserContext, async_playwright
 
+from tests.helpers.ports import free_port
 from tests.helpers.pwa import CHROMIUM, FLAGS, PHONE, DemoApp, Phones
-from tests.helpers.run_command import RunCommand, free_port
+from tests.helpers.run_command import RunCommand
 
 
 @pytest.fixture(scope="module")
