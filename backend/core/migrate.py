@@ -99,7 +99,9 @@ async def _ensure_table(connection: Connection) -> None:
 async def upgrade(dsn: str, migrations: list[Migration] | None = None) -> list[Migration]:
     """Apply what is pending; returns the migrations applied by this call (empty when up to date)."""
     migrations = discover_migrations() if migrations is None else migrations
-    connection = await asyncpg.connect(dsn)
+    # In UTC as the app's own connections (``db.py``): a migration that makes this month's partitions
+    # reads now()::date, which on a cluster kept in Thai time is the next month during its first 7 hours.
+    connection = await asyncpg.connect(dsn, server_settings={"timezone": "UTC"})
     try:
         # Session-level lock: held across the per-migration transactions below.
         await connection.execute("SELECT pg_advisory_lock($1)", MIGRATION_LOCK_KEY)

@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,7 +25,7 @@ from tests.helpers.pwa import (
     tap_size,
     view,
 )
-from tests.helpers.run_command import RunCommand, clean_environment
+from tests.helpers.run_command import RunCommand
 
 require_pwa_build()
 # The phone may write to the clipboard (a code copied) and keep downloads (a receipt).
@@ -47,33 +44,12 @@ CITIZEN_SCREENS = (
 QR_MINUTES = 1
 
 
-class RunWithShortQr(RunCommand):
-    """`citizen run` as RunCommand starts it, with payment QRs that expire after a minute."""
-
-    def __init__(self, var_dir: Path, port: int, push_service_port: int, agencies_port: int) -> None:
-        self.var_dir, self.port = var_dir, port
-        self.log = var_dir.parent / f"run-{time.monotonic_ns()}.log"
-        with self.log.open("wb") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "backend.server.cli", "run"],
-                env=clean_environment(
-                    VAR_DIR=str(var_dir),
-                    PORT=str(port),
-                    DEMO_AGENCIES_PORT=str(agencies_port),
-                    DEMO_PUSH_SERVICE_PORT=str(push_service_port),
-                    PAYMENT_EXPIRY_MINUTES=str(QR_MINUTES),
-                ),
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-
-
 @pytest.fixture(scope="module")
 def demo_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DemoApp]:
     var_dir = tmp_path_factory.mktemp("citizen-app") / "var"
     port, agencies_port = free_port(), free_port()
-    run = RunWithShortQr(var_dir, port, free_port(), agencies_port)
+    # Payment QRs that expire after a minute.
+    run = RunCommand(var_dir, port, free_port(), agencies_port, PAYMENT_EXPIRY_MINUTES=str(QR_MINUTES))
     run.wait_until_ready()
     try:
         yield DemoApp(f"http://127.0.0.1:{port}", f"http://127.0.0.1:{agencies_port}", run.log)

@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
 
+import psutil
 import pytest
 
 from tests.helpers.ports import free_port
@@ -31,8 +33,12 @@ def ready(port: int) -> bool:
 
 
 class RunCommand:
-    def __init__(self, var_dir: Path, port: int, push_service_port: int, agencies_port: int = 0) -> None:
+    def __init__(
+        self, var_dir: Path, port: int, push_service_port: int, agencies_port: int = 0, **settings: str
+    ) -> None:
+        """``settings``: more of the environment (``PAYMENT_EXPIRY_MINUTES="1"``)."""
         self.var_dir, self.port = var_dir, port
+        self.ports = [port, agencies_port or free_port(), push_service_port]
         self.log = var_dir.parent / f"run-{time.monotonic_ns()}.log"
         with self.log.open("wb") as log:
             # A session of its own, as a terminal would start it, so the test can Ctrl-C the group.
@@ -41,8 +47,9 @@ class RunCommand:
                 env=clean_environment(
                     VAR_DIR=str(var_dir),
                     PORT=str(port),
-                    DEMO_AGENCIES_PORT=str(agencies_port or free_port()),
+                    DEMO_AGENCIES_PORT=str(self.ports[1]),
                     DEMO_PUSH_SERVICE_PORT=str(push_service_port),
+                    **settings,
                 ),
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -65,5 +72,39 @@ class RunCommand:
         pytest.fail(f"never ready:\n{self.log.read_text()[-3000:]}")
 
     def ctrl_c(self, seconds: float = 45) -> int:
+        """Ctrl-C, and the command's exit code once every server it started has let go of its port: one
+        left serving (granian's workers outlive a main process killed alone) would answer in another
+        test's stead."""
         os.killpg(self.process.pid, signal.SIGINT)
-        return self.process.wait(seconds)
+        code = self.process.wait(seconds)
+        deadline = time.monotonic() + 10
+        while held := [port for port in self.ports if _listened_on(port)]:
+            if time.monotonic() > deadline:
+                for listener in _listeners(held):
+                    listener.kill()
+                pytest.fail(
+                    f"still serving after Ctrl-C, now killed: ports {held}\n{self.log.read_text()[-3000:]}"
+                )
+            time.sleep(0.2)
+        return code
+
+
+def _listened_on(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # connections in TIME_WAIT hold nothing
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return True
+    return False
+
+
+def _listeners(ports: list[int]) -> list[psutil.Process]:
+    return [
+        psutil.Process(connection.pid)
+        for connection in psutil.net_connections(kind="tcp")
+        if connection.pid
+        and connection.laddr
+        and connection.laddr.port in ports
+        and connection.status == psutil.CONN_LISTEN
+    ]
