@@ -33,6 +33,7 @@ import msgspec
 import redis.asyncio
 import uvloop
 
+from backend.core.admission import DoorPass
 from backend.core.signatures import sign
 from backend.identity.sessions import SessionStore
 from scripts.load_plan import (
@@ -347,7 +348,10 @@ async def run(kind: str, plan: Plan) -> Result:
     timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_SECONDS)
     redis_client = redis.asyncio.Redis.from_url(plan.redis_url)
     sessions = SessionStore(
-        redis_client, idle_seconds=plan.session_idle_seconds, absolute_seconds=plan.session_absolute_seconds
+        redis_client,
+        idle_seconds=plan.session_idle_seconds,
+        absolute_seconds=plan.session_absolute_seconds,
+        door_pass=DoorPass(plan.secret_key),
     )
     # No cookie jar: each request carries its own citizen's cookie, and nothing a response sets.
     async with aiohttp.ClientSession(

@@ -82,6 +82,8 @@ class Plan(msgspec.Struct, kw_only=True):
     bank: str
     bank_secret: str
     redis_url: str
+    secret_key: str
+    """For the sessions a re-login makes, marked as the app marks them (``backend.core.admission``)."""
     session_idle_seconds: int
     session_absolute_seconds: int
     step_up_acr: str

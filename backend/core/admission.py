@@ -4,8 +4,9 @@ loop, each waits for it and for the pools, and even those admitted take longer t
 (``make rush``: 2,000 new citizens at once, admitted logins' p99 over 13 s against 0.1 s unloaded).
 
 Admission is per journey, not per request: a request that carries one of ``journey_cookies`` (a session,
-a login in progress) or an ``Authorization`` header belongs to someone already let in, and takes a freed
-place before any newcomer; a newcomer waits only while no one let in is waiting, so in a rush the door
+a login in progress) or an ``Authorization`` bearer token, marked by this service (``DoorPass``: checked
+without a look-up, so a made-up cookie earns no place ahead), belongs to someone already let in, and takes
+a freed place before any newcomer; a newcomer waits only while no one let in is waiting, so in a rush the door
 closes on new arrivals first and those inside keep their speed. Within each class, first come, first
 served. And for ``CALM_SECONDS`` after anyone let in had to wait for a place, newcomers are turned away
 at once even when a place is free: every newcomer let in stays let in for their whole journey, so letting
@@ -21,7 +22,10 @@ for a place included: what the server added, apart from the network and the phon
 from __future__ import annotations
 
 import asyncio
+import base64
 import collections
+import hashlib
+import hmac
 import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
@@ -41,8 +45,28 @@ def counted(path: str) -> bool:
     return path.startswith(COUNTED) and not path.endswith("/live")
 
 
-def _cookie_names(header: bytes) -> set[bytes]:
-    return {part.split(b"=", 1)[0].strip() for part in header.split(b";")}
+class DoorPass:
+    """A mark on the tokens the service hands out (sessions, logins under way, agencies' tokens) that the
+    door checks with a MAC of the secret key, before any look-up: a token is ``value.mark``. A token
+    without one (made before, or made up) still works wherever it is valid; it only waits as a newcomer."""
+
+    def __init__(self, secret_key: str) -> None:
+        self._key = hmac.new(secret_key.encode(), b"door-pass-v1", hashlib.sha256).digest()
+
+    def _mark_of(self, value: bytes) -> bytes:
+        digest = hmac.new(self._key, value, hashlib.sha256).digest()[:16]
+        return base64.urlsafe_b64encode(digest).rstrip(b"=")
+
+    def mark(self, value: str) -> str:
+        return f"{value}.{self._mark_of(value.encode()).decode()}"
+
+    def carries(self, token: bytes) -> bool:
+        value, dot, mark = token.strip().rpartition(b".")
+        return bool(dot) and hmac.compare_digest(mark, self._mark_of(value))
+
+
+def _cookies(header: bytes) -> list[tuple[bytes, bytes]]:
+    return [(name.strip(), value) for name, _, value in (part.partition(b"=") for part in header.split(b";"))]
 
 
 class InFlightLimit:
@@ -55,23 +79,32 @@ class InFlightLimit:
         limit: int,
         wait_seconds: float,
         journey_cookies: tuple[str, ...] = (),
+        door_pass: DoorPass | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        """Without ``door_pass`` every request waits as a newcomer."""
         self.wait_seconds = wait_seconds
         self._clock = clock
         self._free = limit
         self._journey_cookies = {name.encode() for name in journey_cookies}
+        self._door_pass = door_pass
         # Waiters by class: those already let in (a session, a login under way), then newcomers.
         self._inside: collections.deque[asyncio.Future[None]] = collections.deque()
         self._new: collections.deque[asyncio.Future[None]] = collections.deque()
         self._inside_waited_at = -CALM_SECONDS  # when someone let in last had to wait (monotonic)
 
     def _let_in_before(self, scope: Scope) -> bool:
+        if (door_pass := self._door_pass) is None:
+            return False
         for name, value in scope["headers"]:
             if name == b"authorization":
-                return True
-            if name == b"cookie" and self._journey_cookies & _cookie_names(value):
-                return True
+                scheme, _, token = value.partition(b" ")
+                if scheme.lower() == b"bearer" and door_pass.carries(token):
+                    return True
+            elif name == b"cookie":
+                for cookie, token in _cookies(value):
+                    if cookie in self._journey_cookies and door_pass.carries(token):
+                        return True
         return False
 
     async def _take(self, inside: bool) -> bool:

@@ -22,6 +22,7 @@ import msgspec
 import redis.asyncio
 from litestar import Request
 
+from backend.core.admission import DoorPass
 from backend.core.errors import Conflict, NotFound
 from backend.core.principal import Principal
 from backend.core.resources import Resources
@@ -66,12 +67,16 @@ def hash_secret(secret: str) -> bytes:
 
 
 class AgencyTokens:
-    def __init__(self, redis_client: redis.asyncio.Redis) -> None:
+    def __init__(self, redis_client: redis.asyncio.Redis, door_pass: DoorPass | None = None) -> None:
+        """``door_pass`` marks each token issued (``backend.core.admission``)."""
         self._redis = redis_client
+        self._door_pass = door_pass
 
     async def issue(self, grant: TokenGrant) -> str | None:
         """A new token, or None when the client was revoked meanwhile."""
         token = secrets.token_urlsafe(32)
+        if self._door_pass is not None:
+            token = self._door_pass.mark(token)
         token_hash = hashlib.sha256(token.encode()).hexdigest()
         index = _CLIENT_TOKENS_KEY.format(grant.client_pk)
         async with self._redis.pipeline(transaction=True) as pipe:

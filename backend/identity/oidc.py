@@ -32,6 +32,7 @@ from joserfc import jws, jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
+from backend.core.admission import DoorPass
 from backend.core.crypto import is_valid_national_id
 from backend.core.errors import AppError, ServiceUnavailable
 from backend.core.jsontypes import JsonObject
@@ -97,9 +98,11 @@ class OidcClient:
         scopes: str,
         national_id_claim: str,
         gate: ProviderGate | None = None,
+        door_pass: DoorPass | None = None,
     ) -> None:
         self._http = http
         self.gate = gate or ProviderGate(concurrency=50, wait_seconds=5.0)
+        self._door_pass = door_pass
         self._redis = redis_client
         self.issuer = issuer  # compared exactly with the tokens' iss, trailing slash and all
         self.client_id = client_id
@@ -159,6 +162,8 @@ class OidcClient:
         metadata = await self.metadata()
         state, nonce, verifier = generate_token(32), generate_token(32), generate_token(64)
         binding = generate_token(32)
+        if self._door_pass is not None:  # a login under way is let in ahead (backend.core.admission)
+            binding = self._door_pass.mark(binding)
         login_state = LoginState(
             browser_binding=_sha256(binding),
             nonce=nonce,

@@ -1,9 +1,8 @@
 """The identity feature's services and the request dependencies other features use.
 
-``Identity`` logs a citizen in and out and keeps their sessions; the HTTP handlers
-(``backend.identity.api``) make one call each, here or in ``account`` (the citizen's profile and
-sessions), ``role_grants`` (staff roles) and ``agency_clients`` (agencies' machine clients and the
-token endpoint).
+``Identity`` logs a citizen in and out and keeps their sessions; the HTTP handlers (``backend.identity.api``)
+make one call each, here or in ``account`` (the citizen's profile and sessions), ``role_grants`` (staff roles)
+and ``agency_clients`` (agencies' machine clients and the token endpoint).
 
 ``principal`` (a Litestar dependency) resolves the caller from an agency's bearer token or the
 session cookie. A state-changing request made with the cookie must carry the session's CSRF token in
@@ -29,6 +28,7 @@ from litestar import Request
 from litestar.datastructures import Cookie, State
 from litestar.di import NamedDependency
 
+from backend.core.admission import DoorPass
 from backend.core.crypto import NationalIdCipher, is_valid_national_id
 from backend.core.db import Connection
 from backend.core.errors import BadRequest, NotAuthenticated, RateLimited, ServiceUnavailable, invalid
@@ -334,17 +334,17 @@ def create_identity(
     settings: Settings, resources: Resources, shared: Shared, *, oidc_http: httpx.AsyncClient
 ) -> Identity:
     issuer, client_id, client_secret = settings.oidc_client
+    door_pass = DoorPass(settings.secret_key)  # the tokens handed out are let in ahead (admission)
+    hash_key = base64.b64decode(settings.id_hash_key)
     return Identity(
         settings=settings,
-        cipher=NationalIdCipher(
-            settings.id_encryption_keyring(),
-            hash_key=base64.b64decode(settings.id_hash_key),
-        ),
+        cipher=NationalIdCipher(settings.id_encryption_keyring(), hash_key=hash_key),
         sessions=SessionStore(
             resources.redis,
             idle_seconds=settings.session_idle_minutes * 60,
             absolute_seconds=settings.session_absolute_hours * 3600,
             reads=resources.reads,
+            door_pass=door_pass,
         ),
         oidc=OidcClient(
             http=oidc_http,
@@ -359,9 +359,10 @@ def create_identity(
                 concurrency=settings.identity_provider_concurrency,
                 wait_seconds=settings.identity_provider_wait_seconds,
             ),
+            door_pass=door_pass,
         ),
         limiter=RateLimiter(resources.redis),
-        agency_tokens=AgencyTokens(resources.redis),
+        agency_tokens=AgencyTokens(resources.redis, door_pass),
         roles=RoleCache(shared),
     )
 

@@ -26,6 +26,7 @@ from typing import Any, cast
 import msgspec
 import redis.asyncio
 
+from backend.core.admission import DoorPass
 from backend.core.principal import Session
 from backend.core.redis_reads import PipelinedReads
 
@@ -73,8 +74,11 @@ class SessionStore:
         idle_seconds: int,
         absolute_seconds: int,
         reads: PipelinedReads | None = None,
+        door_pass: DoorPass | None = None,
     ) -> None:
+        """``door_pass`` marks each new session's cookie (``backend.core.admission``)."""
         self._redis = redis_client
+        self._door_pass = door_pass
         self._reads = reads
         """The request path's reads (``load_with``), pipelined (``backend.core.redis_reads``)."""
         self.idle_seconds = idle_seconds
@@ -98,6 +102,8 @@ class SessionStore:
         """Returns the cookie value and the new session."""
         now = time.time()
         token = f"{citizen_id}.{secrets.token_urlsafe(32)}"
+        if self._door_pass is not None:
+            token = self._door_pass.mark(token)
         session = Session(
             public_id=secrets.token_urlsafe(12),
             citizen_id=citizen_id,

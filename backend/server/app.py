@@ -33,7 +33,7 @@ from backend.catalogue.published import Catalogue, personal_key, provide_catalog
 from backend.connectors.api import ROUTERS as CONNECTOR_ROUTERS
 from backend.connectors.client import ConnectorClient
 from backend.connectors.entitlements import EntitlementsService, provide_entitlements
-from backend.core.admission import InFlightLimit
+from backend.core.admission import DoorPass, InFlightLimit
 from backend.core.deadline import QueueDeadline
 from backend.core.errors import EXCEPTION_HANDLERS, ConfigurationError
 from backend.core.heap import long_lived_heap
@@ -227,6 +227,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             limit=settings.requests_in_flight_per_process,
             wait_seconds=settings.requests_in_flight_wait_seconds,
             journey_cookies=journey_cookies(settings),
+            door_pass=DoorPass(settings.secret_key),  # as create_identity marks the tokens it hands out
         ),
         metrics=REQUEST_METRICS,
     )

@@ -188,6 +188,7 @@ def main() -> int:  # noqa: PLR0915 (one straight run, phase after phase)
                 bank=BANK,
                 bank_secret=bank_secret,
                 redis_url=servers.redis_url,
+                secret_key=settings.secret_key,
                 session_idle_seconds=settings.session_idle_minutes * 60,
                 session_absolute_seconds=settings.session_absolute_hours * 3600,
                 step_up_acr=settings.step_up_acr,

@@ -17,6 +17,7 @@ import redis
 import redis.asyncio
 
 from backend.catalogue import queries as catalogue_queries
+from backend.core.admission import DoorPass
 from backend.core.crypto import NationalIdCipher
 from backend.core.migrate import upgrade
 from backend.demo.agencies import SERVICES
@@ -48,6 +49,7 @@ async def seed_database(settings: Settings, config: Config, rng: random.Random) 
         redis_client,
         idle_seconds=settings.session_idle_minutes * 60,
         absolute_seconds=settings.session_absolute_hours * 3600,
+        door_pass=DoorPass(settings.secret_key),  # as the app's own logins mark them
     )
     citizens = []
     try:

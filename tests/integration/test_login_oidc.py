@@ -14,6 +14,7 @@ import pytest
 import pytest_asyncio
 from litestar import Litestar
 
+from backend.core.admission import DoorPass
 from backend.core.resources import Resources
 from backend.identity.oidc import LoginFailed
 from backend.identity.service import Identity
@@ -156,6 +157,20 @@ async def test_a_second_login_rotates_the_session(web: httpx.AsyncClient, browse
     assert first.cookies["__Host-session"] != second.cookies["__Host-session"]
     sessions = await web.get("/api/v1/me/sessions")
     assert [session["current"] for session in sessions.json()] == [True]
+
+
+async def test_a_login_under_way_and_a_session_carry_the_services_mark(
+    web: httpx.AsyncClient, browser: httpx.AsyncClient, login_app: Litestar
+) -> None:
+    """So that in a rush the door lets them in ahead of newcomers (``backend.core.admission``)."""
+    door_pass = DoorPass(_identity(login_app).settings.secret_key)
+    started = await web.get("/auth/login")
+    assert door_pass.carries(started.cookies["__Host-login"].encode())
+    done = await web.get(
+        (await complete_login(browser, started.headers["location"], CITIZEN)).removeprefix(ORIGIN)
+    )
+    assert door_pass.carries(done.cookies["__Host-session"].encode())
+    assert not DoorPass("another key").carries(done.cookies["__Host-session"].encode())
 
 
 async def test_a_replayed_state_is_refused(web: httpx.AsyncClient, browser: httpx.AsyncClient) -> None:

@@ -8,11 +8,14 @@ import asyncio
 import json
 from typing import TYPE_CHECKING, Any, cast
 
-from backend.core.admission import CALM_SECONDS, InFlightLimit
+from backend.core.admission import CALM_SECONDS, DoorPass, InFlightLimit
 from backend.core.pipeline import RequestPipeline
 
 if TYPE_CHECKING:
     from litestar.types import Receive, Scope, Send
+
+PASS = DoorPass("test-secret-key")
+SESSION, OTHER_SESSION, LOGIN = PASS.mark("c.s"), PASS.mark("d.t"), PASS.mark("abc")
 
 
 class Held:
@@ -33,12 +36,14 @@ def _limited(
     app: Held, *, limit: int, wait_seconds: float, journey_cookies: tuple[str, ...] = ()
 ) -> RequestPipeline:
     """The request pipeline with only its door (no deadline: no trusted proxy)."""
-    door = InFlightLimit(limit=limit, wait_seconds=wait_seconds, journey_cookies=journey_cookies)
+    door = InFlightLimit(
+        limit=limit, wait_seconds=wait_seconds, journey_cookies=journey_cookies, door_pass=PASS
+    )
     return RequestPipeline(cast("Any", app), https=False, admission=door)
 
 
 async def _call(
-    middleware: RequestPipeline, path: str, cookie: str = ""
+    middleware: RequestPipeline, path: str, cookie: str = "", authorization: str = ""
 ) -> tuple[int, dict[str, str], bytes]:
     sent: list[dict[str, Any]] = []
 
@@ -49,6 +54,7 @@ async def _call(
         return {"type": "http.request", "body": b""}
 
     headers = [(b"cookie", cookie.encode())] if cookie else []
+    headers += [(b"authorization", authorization.encode())] if authorization else []
     scope = {"type": "http", "path": path, "headers": headers, "client": ("10.0.0.5", 5000)}
     await middleware(cast("Scope", scope), cast("Receive", receive), cast("Send", send))
     start, body = sent
@@ -103,7 +109,7 @@ async def test_someone_already_let_in_takes_a_freed_place_before_any_newcomer() 
     await asyncio.sleep(0.01)
     newcomer = asyncio.create_task(_call(middleware, "/auth/login", cookie="device=d1"))
     await asyncio.sleep(0.01)
-    inside = asyncio.create_task(_call(middleware, "/api/v1/me", cookie="device=d2; session=c.s"))
+    inside = asyncio.create_task(_call(middleware, "/api/v1/me", cookie=f"device=d2; session={SESSION}"))
     await asyncio.sleep(0.01)
     # While someone let in waits, a newcomer is turned away at once rather than queued behind them.
     late_status, _, _ = await _call(middleware, "/auth/login")
@@ -115,18 +121,22 @@ async def test_someone_already_let_in_takes_a_freed_place_before_any_newcomer() 
 
 async def test_for_a_moment_after_someone_let_in_waited_newcomers_are_turned_away_even_with_room() -> None:
     app, now = Held(), [100.0]
-    door = InFlightLimit(limit=1, wait_seconds=5, journey_cookies=("session",), clock=lambda: now[0])
+    door = InFlightLimit(
+        limit=1, wait_seconds=5, journey_cookies=("session",), door_pass=PASS, clock=lambda: now[0]
+    )
     middleware = RequestPipeline(cast("Any", app), https=False, admission=door)
-    first = asyncio.create_task(_call(middleware, "/api/v1/tiles", cookie="session=a"))
+    first = asyncio.create_task(_call(middleware, "/api/v1/tiles", cookie=f"session={SESSION}"))
     await asyncio.sleep(0.01)
-    inside = asyncio.create_task(_call(middleware, "/api/v1/me", cookie="session=b"))  # waits
+    inside = asyncio.create_task(_call(middleware, "/api/v1/me", cookie=f"session={OTHER_SESSION}"))  # waits
     await asyncio.sleep(0.01)
     app.release.set()
     assert [(await task)[0] for task in (first, inside)] == [200, 200]
     # The place is free again, but someone let in waited just now: a newcomer comes back later.
     now[0] += CALM_SECONDS / 2
     assert (await _call(middleware, "/auth/login"))[0] == 503
-    assert (await _call(middleware, "/api/v1/me", cookie="session=b"))[0] == 200  # those inside go on
+    assert (await _call(middleware, "/api/v1/me", cookie=f"session={OTHER_SESSION}"))[
+        0
+    ] == 200  # those inside go on
     now[0] += CALM_SECONDS
     assert (await _call(middleware, "/auth/login"))[0] == 200
     assert app.reached == ["/api/v1/tiles", "/api/v1/me", "/api/v1/me", "/auth/login"]
@@ -139,11 +149,48 @@ async def test_a_login_under_way_counts_as_let_in_and_an_agency_token_too() -> N
     await asyncio.sleep(0.01)
     newcomer = asyncio.create_task(_call(middleware, "/auth/login"))
     await asyncio.sleep(0.01)
-    callback = asyncio.create_task(_call(middleware, "/auth/callback", cookie="login=abc"))
+    callback = asyncio.create_task(_call(middleware, "/auth/callback", cookie=f"login={LOGIN}"))
+    await asyncio.sleep(0.01)
+    agency = asyncio.create_task(
+        _call(middleware, "/api/v1/agency/notifications", authorization=f"Bearer {PASS.mark('tok')}")
+    )
     await asyncio.sleep(0.01)
     app.release.set()
-    assert [(await task)[0] for task in (holding, callback, newcomer)] == [200, 200, 200]
-    assert app.reached == ["/api/v1/tiles", "/auth/callback", "/auth/login"]
+    assert [(await task)[0] for task in (holding, callback, agency, newcomer)] == [200] * 4
+    assert app.reached == ["/api/v1/tiles", "/auth/callback", "/api/v1/agency/notifications", "/auth/login"]
+
+
+async def test_a_made_up_or_unmarked_token_waits_as_a_newcomer() -> None:
+    """Whether a request is let in ahead is read from a mark only the service can make: a bot sending
+    any cookie named ``session`` (or a token from before the marks) gets no place ahead of newcomers."""
+    app = Held()
+    middleware = _limited(app, limit=1, wait_seconds=5, journey_cookies=("session", "login"))
+    holding = asyncio.create_task(_call(middleware, "/api/v1/tiles"))
+    await asyncio.sleep(0.01)
+    newcomer = asyncio.create_task(_call(middleware, "/auth/login"))
+    await asyncio.sleep(0.01)
+    forged = DoorPass("another-key").mark("c.s")
+    pretenders = [
+        asyncio.create_task(_call(middleware, path, cookie=cookie, authorization=authorization))
+        for path, cookie, authorization in [
+            ("/api/v1/me", "session=x", ""),
+            ("/api/v1/me", f"session={forged}", ""),
+            ("/api/v1/me", f"device={SESSION}", ""),  # a mark, but not on a journey's cookie
+            ("/api/v1/agency/notifications", "", "Bearer unmarked-token"),
+            ("/api/v1/agency/notifications", "", f"Basic {SESSION}"),
+        ]
+    ]
+    await asyncio.sleep(0.01)
+    app.release.set()
+    assert [(await task)[0] for task in (holding, newcomer, *pretenders)] == [200] * 7
+    assert app.reached[:2] == ["/api/v1/tiles", "/auth/login"]  # first come, first served
+
+
+def test_a_mark_is_the_secret_keys_own() -> None:
+    assert PASS.carries(PASS.mark("c.s").encode())
+    assert not DoorPass("another-key").carries(PASS.mark("c.s").encode())
+    assert not PASS.carries(b"c.s")
+    assert not PASS.carries(b"")
 
 
 async def test_a_request_cancelled_while_waiting_leaves_no_place_taken() -> None:
