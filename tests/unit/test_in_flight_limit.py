@@ -14,6 +14,7 @@ from backend.core.pipeline import RequestPipeline
 if TYPE_CHECKING:
     from litestar.types import Receive, Scope, Send
 
+Answering = asyncio.Task[tuple[int, dict[str, str], bytes]]  # a request's status, headers and body
 PASS = DoorPass("test-secret-key")
 SESSION, OTHER_SESSION, LOGIN = PASS.mark("c.s"), PASS.mark("d.t"), PASS.mark("abc")
 
@@ -142,13 +143,19 @@ async def test_for_a_moment_after_someone_let_in_waited_newcomers_are_turned_awa
     assert app.reached == ["/api/v1/tiles", "/api/v1/me", "/api/v1/me", "/auth/login"]
 
 
-async def test_a_login_under_way_counts_as_let_in_and_an_agency_token_too() -> None:
+async def _full_with_a_newcomer_waiting() -> tuple[Held, RequestPipeline, Answering, Answering]:
+    """A door of one place, taken by a request at work, and a newcomer waiting (both tasks)."""
     app = Held()
     middleware = _limited(app, limit=1, wait_seconds=5, journey_cookies=("session", "login"))
     holding = asyncio.create_task(_call(middleware, "/api/v1/tiles"))
     await asyncio.sleep(0.01)
     newcomer = asyncio.create_task(_call(middleware, "/auth/login"))
     await asyncio.sleep(0.01)
+    return app, middleware, holding, newcomer
+
+
+async def test_a_login_under_way_counts_as_let_in_and_an_agency_token_too() -> None:
+    app, middleware, holding, newcomer = await _full_with_a_newcomer_waiting()
     callback = asyncio.create_task(_call(middleware, "/auth/callback", cookie=f"login={LOGIN}"))
     await asyncio.sleep(0.01)
     agency = asyncio.create_task(
@@ -163,12 +170,7 @@ async def test_a_login_under_way_counts_as_let_in_and_an_agency_token_too() -> N
 async def test_a_made_up_or_unmarked_token_waits_as_a_newcomer() -> None:
     """Whether a request is let in ahead is read from a mark only the service can make: a bot sending
     any cookie named ``session`` (or a token from before the marks) gets no place ahead of newcomers."""
-    app = Held()
-    middleware = _limited(app, limit=1, wait_seconds=5, journey_cookies=("session", "login"))
-    holding = asyncio.create_task(_call(middleware, "/api/v1/tiles"))
-    await asyncio.sleep(0.01)
-    newcomer = asyncio.create_task(_call(middleware, "/auth/login"))
-    await asyncio.sleep(0.01)
+    app, middleware, holding, newcomer = await _full_with_a_newcomer_waiting()
     forged = DoorPass("another-key").mark("c.s")
     pretenders = [
         asyncio.create_task(_call(middleware, path, cookie=cookie, authorization=authorization))
