@@ -32,6 +32,12 @@ redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
 redis.call('EXPIRE', KEYS[1], math.ceil(capacity / per_second) + 1)
 return wait
 """
+_GIVE_BACK = """
+local capacity = tonumber(ARGV[1])
+local tokens = tonumber(redis.call('HGET', KEYS[1], 'tokens'))
+if tokens then redis.call('HSET', KEYS[1], 'tokens', tostring(math.min(capacity, tokens + 1))) end
+return 0
+"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +50,7 @@ class Bucket:
 class RateLimiter:
     def __init__(self, redis_client: redis.asyncio.Redis) -> None:
         self._take = redis_client.register_script(_TAKE)
+        self._give_back = redis_client.register_script(_GIVE_BACK)
 
     async def take(
         self,
@@ -59,6 +66,25 @@ class RateLimiter:
         )
         if wait > 0:
             raise RateLimited(wait, message)
+
+    async def give_back(self, bucket: Bucket, caller: str | uuid.UUID) -> None:
+        """The token ``take`` took, for an attempt a later limit refused: one step's limits are spent
+        only by attempts that passed them all."""
+        await self._give_back(keys=[f"ratelimit:{bucket.name}:{caller}"], args=[bucket.capacity])
+
+
+def address_key(address: str) -> str:
+    """Whom a per-address limit counts: an IPv4 address, or an IPv6 address's /64 (a single phone or
+    home network holds a whole /64, so counting its addresses one by one would be no limit at all)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return address
 
 
 def client_address(

@@ -190,6 +190,13 @@ class OidcClient:
             params["max_age"] = str(max_age)
         return f"{metadata.authorization_endpoint}?{urlencode(params)}", binding
 
+    def started_here(self, browser_binding: str | None) -> bool:
+        """Whether the browser holds a login cookie this service made (its mark checked, no look-up): a
+        callback without one is refused before it spends any login budget."""
+        if not browser_binding:
+            return False
+        return self._door_pass is None or self._door_pass.carries(browser_binding.encode())
+
     async def complete(self, *, code: str, state: str, browser_binding: str | None) -> VerifiedLogin:
         """Exchange the code and verify the ID token; every failure is a LoginFailed."""
         raw_state = await self._redis.getdel(_STATE_KEY.format(state))

@@ -15,7 +15,6 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import re
-import secrets
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -31,16 +30,17 @@ from litestar.di import NamedDependency
 from backend.core.admission import DoorPass
 from backend.core.crypto import NationalIdCipher, is_valid_national_id
 from backend.core.db import Connection
-from backend.core.errors import BadRequest, NotAuthenticated, RateLimited, ServiceUnavailable, invalid
+from backend.core.errors import BadRequest, NotAuthenticated, ServiceUnavailable, invalid
 from backend.core.guards import principal_of
 from backend.core.links import is_same_site_path
 from backend.core.principal import Principal, Session, citizen_of
-from backend.core.ratelimit import Bucket, RateLimiter, client_address
+from backend.core.ratelimit import Bucket, RateLimiter, address_key, client_address
 from backend.core.resources import Resources
 from backend.core.shared import Shared
 from backend.identity import queries
 from backend.identity.agency_clients import AgencyTokens
 from backend.identity.gate import ProviderGate
+from backend.identity.login_limits import LoginLimits
 from backend.identity.oidc import LoginFailed, OidcClient, VerifiedLogin
 from backend.identity.roles import RoleCache
 from backend.identity.schemas import LogoutResult
@@ -52,7 +52,6 @@ _log = structlog.get_logger(__name__)
 CSRF_HEADER = "x-csrf-token"
 _LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
 _ACR_VALUES = re.compile(r"^[\w:.\-/ ]{1,200}$")
-_DEVICE_ID = re.compile(r"^[A-Za-z0-9_-]{22}$")  # secrets.token_urlsafe(16)
 
 T = TypeVar("T")
 
@@ -106,33 +105,12 @@ class Identity:
     sessions: SessionStore
     oidc: OidcClient
     limiter: RateLimiter
+    login_limits: LoginLimits
     agency_tokens: AgencyTokens
     roles: RoleCache
     prefetch: dict[str, Callable[[str], list[str]]] = field(default_factory=dict)
     """Per path, the citizen's keys (``sessions.citizen_key``) its page reads: the authentication
     middleware reads them with the session, in one MGET (``Principal.prefetched``)."""
-
-    @property
-    def login_bucket(self) -> Bucket:
-        per_minute = self.settings.login_attempts_per_minute
-        return Bucket("login", capacity=per_minute, per_second=per_minute / 60)
-
-    @property
-    def callback_bucket(self) -> Bucket:
-        per_minute = self.settings.login_attempts_per_minute
-        return Bucket("callback", capacity=per_minute, per_second=per_minute / 60)
-
-    def address_bucket(self, step: Bucket) -> Bucket:
-        per_minute = self.settings.login_attempts_per_address_per_minute
-        return Bucket(f"{step.name}-address", capacity=per_minute, per_second=per_minute / 60)
-
-    def everyone_bucket(self, step: Bucket) -> Bucket:
-        per_second = self.settings.login_attempts_per_second
-        return Bucket(f"{step.name}-everyone", capacity=per_second, per_second=per_second)
-
-    @property
-    def device_cookie_name(self) -> str:
-        return "__Host-device" if self.settings.uses_https else "device"
 
     @property
     def token_bucket(self) -> Bucket:
@@ -174,42 +152,8 @@ class Identity:
 
     async def limit(self, request: Request[Any, Any, Any], bucket: Bucket) -> None:
         """Per client address (agencies' machine clients, public checks)."""
-        await self.limiter.take(bucket, client_address(request, self.settings.trusted_proxy_networks))
-
-    async def limit_login(self, request: Request[Any, Any, Any], bucket: Bucket) -> list[Cookie]:
-        """One login step's limits: per device (a long-lived random cookie, minted here for a phone that
-        has none, so its first attempt counts too), a generous one per address (a carrier's many phones
-        share one), and one budget for everyone, past which the answer is a quick 503. Returns the device
-        cookie to set when it was minted."""
-        device = request.cookies.get(self.device_cookie_name, "")
-        minted: list[Cookie] = []
-        if not _DEVICE_ID.match(device):
-            device = secrets.token_urlsafe(16)
-            minted = [self.device_cookie(device)]
         await self.limiter.take(
-            bucket, device, "Too many attempts from this device. Please wait and try again."
-        )
-        address = client_address(request, self.settings.trusted_proxy_networks)
-        await self.limiter.take(self.address_bucket(bucket), address)
-        try:
-            await self.limiter.take(self.everyone_bucket(bucket), "all")
-        except RateLimited as busy:
-            raise ServiceUnavailable(
-                "Many people are logging in right now. Please try again in a few seconds.",
-                headers={"Retry-After": str(busy.retry_after_seconds)},
-            ) from None
-        return minted
-
-    def device_cookie(self, value: str) -> Cookie:
-        """Names this browser for the login limits only: random, and tied to no person."""
-        return Cookie(
-            key=self.device_cookie_name,
-            value=value,
-            path="/",
-            httponly=True,
-            secure=session_cookie_secure(self.settings),
-            samesite="lax",
-            max_age=365 * 24 * 3600,
+            bucket, address_key(client_address(request, self.settings.trusted_proxy_networks))
         )
 
     async def record_login(self, resources: Resources, login: VerifiedLogin) -> uuid.UUID:
@@ -253,7 +197,7 @@ class Identity:
         max_age: int | None,
     ) -> WithCookies[str]:
         """Where to send the browser to log in (or step up), with the cookie that binds it to this login."""
-        device_cookies = await self.limit_login(request, self.login_bucket)
+        device_cookies = await self.login_limits.take(request, self.login_limits.login_bucket)
         if not is_same_site_path(next_path):
             raise BadRequest("next must be a path on this site, such as /bills")
         if acr_values is not None and not _ACR_VALUES.match(acr_values):
@@ -273,12 +217,14 @@ class Identity:
         error: str | None,
     ) -> WithCookies[str]:
         """The provider's answer checked, the citizen recorded and a new session begun; where to go next."""
-        device_cookies = await self.limit_login(request, self.callback_bucket)
+        binding = request.cookies.get(self.login_binding_cookie_name)
+        if not self.oidc.started_here(binding):  # before the limits: junk spends no one's budget
+            raise LoginFailed("This login was started in another browser. Please log in again from here.")
+        device_cookies = await self.login_limits.take(request, self.login_limits.callback_bucket)
         if error:
             raise LoginFailed("The identity provider did not log you in. Please try again.")
         if not code or not state:
             raise LoginFailed("The identity provider's answer is incomplete. Please log in again.")
-        binding = request.cookies.get(self.login_binding_cookie_name)
         verified = await self.oidc.complete(code=code, state=state, browser_binding=binding)
         citizen_id = await self.record_login(resources, verified)
         # Rotation: whatever session this browser had before ends; the login gets a new one.
@@ -335,6 +281,7 @@ def create_identity(
 ) -> Identity:
     issuer, client_id, client_secret = settings.oidc_client
     door_pass = DoorPass(settings.secret_key)  # the tokens handed out are let in ahead (admission)
+    limiter = RateLimiter(resources.redis)
     hash_key = base64.b64decode(settings.id_hash_key)
     return Identity(
         settings=settings,
@@ -361,7 +308,8 @@ def create_identity(
             ),
             door_pass=door_pass,
         ),
-        limiter=RateLimiter(resources.redis),
+        limiter=limiter,
+        login_limits=LoginLimits(settings, limiter, session_cookie_secure(settings)),
         agency_tokens=AgencyTokens(resources.redis, door_pass),
         roles=RoleCache(shared),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import json
@@ -242,6 +243,59 @@ async def test_past_the_budget_for_everyone_a_login_is_told_to_come_back_at_once
         assert int(answers[2].headers["retry-after"]) >= 1
         assert answers[2].json()["type"] == "/problems/service-unavailable"
         assert (await demo.get("/healthz")).status_code == 200  # the rest of the app is not refused
+
+
+async def test_a_callback_for_no_login_started_here_spends_no_ones_budget(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """Callbacks made up by a script (no login cookie this service marked) are refused before any limit,
+    so they cannot use up the budget of citizens coming back from the identity provider."""
+    app = create_app(_demo_settings(settings, tmp_path, LOGIN_ATTEMPTS_PER_SECOND="2"))
+    async with serve_in_process(app, ORIGIN) as demo:
+        junk = []
+        for cookie in ("", "__Host-login=made-up"):
+            for _ in range(3):
+                async with app_client(app, ORIGIN) as script:
+                    junk.append(await script.get("/auth/callback?code=x&state=y", headers={"Cookie": cookie}))
+        assert {answer.status_code for answer in junk} == {400}
+        assert "started in another browser" in junk[-1].json()["detail"]
+        assert (await demo.get("/auth/login")).status_code == 302  # a login really started here
+        back = [(await demo.get("/auth/callback", params={"code": "x", "state": "y"})) for _ in range(2)]
+        assert [answer.status_code for answer in back] == [400, 400]  # the budget of 2 was all still there
+        assert "expired or was already used" in back[0].json()["detail"]
+
+
+async def test_an_attempt_turned_away_spends_no_other_limit_and_an_ipv6_network_counts_once(
+    settings: Settings, tmp_path: Path
+) -> None:
+    app = create_app(
+        _demo_settings(
+            settings,
+            tmp_path,
+            TRUSTED_PROXIES="127.0.0.1/32",  # the test's own address, standing in for the edge proxy
+            LOGIN_ATTEMPTS_PER_SECOND="1",
+            LOGIN_ATTEMPTS_PER_ADDRESS_PER_MINUTE="3",
+        )
+    )
+    network = f"2001:db8:{uuid.uuid4().hex[:4]}:{uuid.uuid4().hex[:4]}"  # a /64 of its own in this run
+
+    async def login_from(host: str) -> int:
+        async with app_client(app, ORIGIN) as phone:  # a phone new each time: no device cookie
+            answer = await phone.get("/auth/login", headers={"X-Forwarded-For": f"{network}::{host}"})
+            return answer.status_code
+
+    async with serve_in_process(app, ORIGIN):
+        # Past the budget for everyone each is told to come back; none of it is counted against the
+        # carrier's address (else the fourth would be 429, its 3 a minute used up by retries).
+        assert [await login_from("1") for _ in range(5)] == [302, 503, 503, 503, 503]
+        answers = []
+        for host in ("2", "3", "4"):  # other addresses of the same /64: one limit for all of them
+            await asyncio.sleep(1.1)  # the budget for everyone refills
+            answers.append(await login_from(host))
+        assert answers == [302, 302, 429]
+        async with app_client(app, ORIGIN) as elsewhere:
+            other = await elsewhere.get("/auth/login", headers={"X-Forwarded-For": "2001:db8:ffff:ffff::1"})
+        assert other.status_code == 302  # another network's limit is its own
 
 
 async def test_a_demo_citizen_pays_a_demo_bill_at_the_demo_bank(

@@ -175,9 +175,11 @@ async def test_a_login_under_way_and_a_session_carry_the_services_mark(
 
 async def test_a_replayed_state_is_refused(web: httpx.AsyncClient, browser: httpx.AsyncClient) -> None:
     callback = (await _callback_url(web, browser)).removeprefix(ORIGIN)
+    binding = web.cookies["__Host-login"]
     assert (await web.get(callback)).status_code == 303
     web.cookies.clear()
-    _assert_refused_without_session(await web.get(callback), "expired or was already used")
+    replayed = await web.get(callback, headers={"Cookie": f"__Host-login={binding}"})  # the same browser
+    _assert_refused_without_session(replayed, "expired or was already used")
 
 
 async def test_a_callback_opened_in_another_browser_is_refused(
