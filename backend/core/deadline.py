@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import ipaddress
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import msgspec
 import structlog
 
 from backend.core.errors import PROBLEM_JSON, Problem
+from backend.core.login_navigation import is_login_navigation, problem_page
 
 if TYPE_CHECKING:
     from litestar.types import (
@@ -81,7 +82,24 @@ class QueueDeadline:
 
 
 async def send_unavailable(scope: Scope, send: Send, detail: str, retry_after: int) -> None:
-    """A 503 problem with Retry-After, sent before the app has done anything for the request."""
+    """A 503 problem with Retry-After, sent before the app has done anything for the request (a browser
+    opening a login page is sent to the app's page saying so: ``backend.core.login_navigation``)."""
+    method, query = cast("str", scope.get("method", "")), scope.get("query_string", b"")
+    if is_login_navigation(method, scope["path"], scope["headers"]):
+        location = problem_page("service-unavailable", retry_after, query)
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 303,
+                "headers": [
+                    (b"location", location.encode()),
+                    (b"cache-control", b"no-store"),
+                    (b"content-length", b"0"),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": b"", "more_body": False})
+        return
     problem = Problem(
         type="/problems/service-unavailable",
         title="The service is briefly unavailable",

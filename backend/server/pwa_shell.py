@@ -27,6 +27,7 @@ SCREENS = (
     "/programmes", "/programmes/{key:str}",  # programmes open for registration; one's waiting room
     "/leave/{key:str}",  # the page a link inside a message opens before leaving for an agency's site
     "/apply/{key:str}/{step:str}",  # an application's form and its "check your answers" page
+    "/login-problem",  # where a browser is sent when a login could not go on (core/login_navigation.py)
 )  # fmt: skip
 _HASHED_FOREVER = CacheControlHeader(max_age=31_536_000, public=True)
 

@@ -15,7 +15,7 @@ import { useApp } from "./state";
 /** The addresses of the app's own screens: links to them are followed without a reload (preact-iso
  * intercepts the click); any other link on this origin (a receipt page, a login) loads as usual. */
 export const IN_APP =
-  /^\/(?:$|[?#]|(?:entitlements|bills|inbox|settings|data-access|console|applications|wallet|verify|verify-message|m|leave|apply|shared|help|programmes)(?:[/?#]|$))/;
+  /^\/(?:$|[?#]|(?:entitlements|bills|inbox|settings|data-access|console|applications|wallet|verify|verify-message|m|leave|apply|shared|help|programmes|login-problem)(?:[/?#]|$))/;
 
 type ScreenProps = { param: string };
 type Screen = ComponentType<ScreenProps>;
@@ -177,6 +177,11 @@ const RECEIPT_CHECK = screen(
   { id: /^[A-Za-z0-9_-]{1,40}$/ },
 );
 
+/** Where a browser is sent when a login could not go on: what happened, and when to try again. */
+const LOGIN_PROBLEM = screen(
+  lazyScreen(() => import("./screens/login-problem").then((module) => module.LoginProblem)),
+);
+
 export function Screens({ onRouteChange }: { onRouteChange: () => void }) {
   return (
     <Router onRouteChange={onRouteChange}>
@@ -204,6 +209,7 @@ export function Screens({ onRouteChange }: { onRouteChange: () => void }) {
       <Route path="/programmes" component={PROGRAMMES} />
       <Route path="/programmes/:id" component={PROGRAMME} />
       <Route path="/help" component={HELP} />
+      <Route path="/login-problem" component={LOGIN_PROBLEM} />
       <Route default component={NOT_FOUND} />
     </Router>
   );

@@ -190,3 +190,34 @@ async def test_every_button_on_every_citizen_screen_is_a_44_px_target(
         if under := [target for target in targets if target["height"] < 44 or target["width"] < 44]:
             small[path] = under
     assert small == {}, small
+
+
+async def test_a_login_turned_away_says_why_in_thai_and_when_to_try_again(
+    demo_app: DemoApp, phone: BrowserContext
+) -> None:
+    """A browser loading a login page that cannot go on (a rush, too many tries, a login that failed) is
+    sent to the app's own page rather than shown the problem as raw JSON (core/login_navigation.py)."""
+    base = demo_app.base
+    page = await phone.new_page()
+    # A callback no login in this browser started: an old link, a login begun on another phone.
+    await page.goto(f"{base}/auth/callback?code=x&state=y")
+    await page.wait_for_url(f"{base}/login-problem?problem=login-failed")
+    await expect(page.locator("h1")).to_have_text("เข้าสู่ระบบไม่สำเร็จ")
+    await expect(page.get_by_role("link", name="ลองเข้าสู่ระบบอีกครั้ง")).to_have_attribute(
+        "href", "/auth/login?next=%2F"
+    )
+    await shot(page, "100-login-failed-th")
+
+    # Where the door sends a browser in a rush (as backend.core.deadline does), at 200 % text.
+    await page.evaluate("localStorage.setItem('text-size', '200')")
+    await page.goto(f"{base}/login-problem?problem=service-unavailable&retry=2&next=/bills")
+    await expect(page.locator("h1")).to_have_text("ขณะนี้มีผู้เข้าใช้งานจำนวนมาก")
+    waiting = page.get_by_role("button", name=re.compile(r"^ลองอีกครั้งได้ในอีก \d+ วินาที$"))
+    await expect(waiting).to_be_disabled()
+    await fits(page, "the busy login page at 360 px and 200 % text")
+    await tap_size(page, ".login-problem .button, .login-problem button")
+    await shot(page, "101-login-busy-200-percent-th")
+    again = page.get_by_role("link", name="ลองเข้าสู่ระบบอีกครั้ง")
+    await expect(again).to_be_visible(timeout=10_000)  # once the wait is over
+    await again.click()
+    await page.wait_for_url(re.compile(r"/demo-idp/"))  # the login goes on, back to /bills afterwards

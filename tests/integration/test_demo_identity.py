@@ -242,6 +242,13 @@ async def test_past_the_budget_for_everyone_a_login_is_told_to_come_back_at_once
         assert [answer.status_code for answer in answers] == [302, 302, 503]
         assert int(answers[2].headers["retry-after"]) >= 1
         assert answers[2].json()["type"] == "/problems/service-unavailable"
+        # A browser loading the login page is sent to the app's page saying so, not shown the problem.
+        async with app_client(app, ORIGIN) as browser:
+            opened = await browser.get("/auth/login?next=/bills", headers={"Accept": "text/html"})
+        assert opened.status_code == 303
+        assert (
+            opened.headers["location"] == "/login-problem?problem=service-unavailable&retry=1&next=%2Fbills"
+        )
         assert (await demo.get("/healthz")).status_code == 200  # the rest of the app is not refused
 
 
@@ -259,6 +266,15 @@ async def test_a_callback_for_no_login_started_here_spends_no_ones_budget(
                     junk.append(await script.get("/auth/callback?code=x&state=y", headers={"Cookie": cookie}))
         assert {answer.status_code for answer in junk} == {400}
         assert "started in another browser" in junk[-1].json()["detail"]
+        async with app_client(app, ORIGIN) as browser:  # a person's browser: the app's page, in Thai
+            opened = await browser.get("/auth/callback?code=x&state=y", headers={"Accept": "text/html"})
+            assert (opened.status_code, opened.headers["location"]) == (
+                303,
+                "/login-problem?problem=login-failed",
+            )
+            page = await browser.get(opened.headers["location"], headers={"Accept": "text/html"})
+            assert page.status_code == 200
+            assert page.headers["content-type"].startswith("text/html")
         assert (await demo.get("/auth/login")).status_code == 302  # a login really started here
         back = [(await demo.get("/auth/callback", params={"code": "x", "state": "y"})) for _ in range(2)]
         assert [answer.status_code for answer in back] == [400, 400]  # the budget of 2 was all still there

@@ -217,3 +217,31 @@ async def test_each_counted_answer_says_how_long_it_spent_in_the_server() -> Non
     name, duration = headers["server-timing"].split(";dur=")
     assert name == "app"
     assert float(duration) >= 0
+
+
+async def test_a_browser_opening_the_login_page_is_sent_to_the_apps_page_rather_than_shown_the_problem() -> (
+    None
+):
+    """``backend.core.login_navigation``: a person sees what happened in their language, not raw JSON."""
+    app = Held()
+    middleware = _limited(app, limit=1, wait_seconds=0.05)
+    holding = asyncio.create_task(_call(middleware, "/api/v1/tiles"))
+    await asyncio.sleep(0.01)
+    sent: list[dict[str, Any]] = []
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    headers = [(b"accept", b"text/html,application/xhtml+xml")]
+    scope = {"type": "http", "method": "GET", "path": "/auth/login", "query_string": b"next=/bills",
+             "headers": headers, "client": ("10.0.0.5", 5000)}  # fmt: skip
+    await middleware(cast("Scope", scope), cast("Receive", None), cast("Send", send))
+    start = sent[0]
+    assert start["status"] == 303
+    assert (
+        dict(start["headers"])[b"location"]
+        == b"/login-problem?problem=service-unavailable&retry=5&next=%2Fbills"
+    )
+    assert (await _call(middleware, "/auth/login"))[0] == 503  # a script, or the app's fetch: the problem
+    app.release.set()
+    assert (await holding)[0] == 200

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+import msgspec
 from litestar import Request, Response, Router, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromQuery, QueryParameter, URLEncodedBody
 from litestar.response import Redirect
 
-from backend.core.errors import PROBLEM_JSON
+from backend.core.errors import EXCEPTION_HANDLERS, PROBLEM_JSON, Problem
+from backend.core.login_navigation import is_login_navigation, problem_page
 from backend.core.resources import Resources
 from backend.identity import agency_clients
 from backend.identity.agency_clients import OAuthError
@@ -75,7 +77,26 @@ def oauth_error(_: Request[Any, Any, Any], exc: OAuthError) -> Response[OAuthPro
     )
 
 
-login_router = Router("/auth", tags=["identity"], route_handlers=[login, callback])
+def login_problem(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    """The problem the app answers anywhere; a browser loading a login page is sent to the app's own
+    page about it instead (``backend.core.login_navigation``), in the citizen's language."""
+    handler = next(EXCEPTION_HANDLERS[kind] for kind in type(exc).__mro__ if kind in EXCEPTION_HANDLERS)
+    answer = handler(request, exc)
+    if not is_login_navigation(request.method, request.url.path, request.scope["headers"]):
+        return answer
+    problem = msgspec.json.decode(answer.content, type=Problem)
+    retry = answer.headers.get("Retry-After", "")
+    query = request.scope["query_string"]
+    location = problem_page(problem.type, int(retry) if retry.isdigit() else None, query)
+    return Redirect(location, status_code=303, headers={"Cache-Control": "no-store"})
+
+
+login_router = Router(
+    "/auth",
+    tags=["identity"],
+    exception_handlers=dict.fromkeys(EXCEPTION_HANDLERS, login_problem),
+    route_handlers=[login, callback],
+)
 token_router = Router(
     "/oauth", tags=["agency"], exception_handlers={OAuthError: oauth_error}, route_handlers=[token]
 )
