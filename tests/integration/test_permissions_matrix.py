@@ -159,6 +159,7 @@ TABLE: dict[str, Who] = {
     "GET /leave/{key:str}": ANYONE,
     "GET /programmes": ANYONE,
     "GET /programmes/{key:str}": ANYONE,
+    "GET /login-problem": ANYONE,
     "GET /api/v1/messages/verify/{code:str}": ANYONE,
     "GET /api/v1/leave/{token:str}": ANYONE,
     # identity
@@ -377,7 +378,7 @@ PWA_SHELL = frozenset({
     "GET /apply/{key:str}", "GET /applications/{key:str}", "GET /wallet/{key:str}", "GET /shared/{key:str}",
     "GET /entitlements/consent/{key:str}", "GET /verify/{key:str}", "GET /verify/receipt/{key:str}",
     "GET /apply/{key:str}/{step:str}", "GET /verify-message", "GET /m/{key:str}",
-    "GET /leave/{key:str}", "GET /programmes", "GET /programmes/{key:str}",
+    "GET /leave/{key:str}", "GET /programmes", "GET /programmes/{key:str}", "GET /login-problem",
 })  # fmt: skip
 
 # --- how each route is called -------------------------------------------------------------------
@@ -616,6 +617,7 @@ CALLS: dict[str, Call] = {
     "GET /api/v1/admin/scam-stats": Call("/api/v1/admin/scam-stats"),
     "GET /programmes": Call("/programmes"),
     "GET /programmes/{key:str}": Call("/programmes/{x_programme}"),
+    "GET /login-problem": Call("/login-problem?problem=service-unavailable&retry=5"),
     "GET /api/v1/programmes": Call("/api/v1/programmes"),
     "GET /api/v1/programmes/{programme_id:uuid}": Call("/api/v1/programmes/{x_programme}"),
     "POST /api/v1/programmes/{programme_id:uuid}/queue": Call("/api/v1/programmes/{x_programme}/queue"),
