@@ -32,6 +32,9 @@ POLL_MAX_SECONDS = 120
 POLL_ADMITTED_SECONDS = 30
 POLL_SETTLED_SECONDS = 3600
 _JOIN_TRIES = 5
+LATE_SUBMIT_GRACE = dt.timedelta(seconds=30)
+"""A registration sent in the last seconds of its window and turned away (the door's 503 in a rush, a
+dropped connection) comes back after its Retry-After: taken if it arrives this soon after the window."""
 
 
 class ProgrammeNotOpen(Conflict):
@@ -277,7 +280,7 @@ async def register(
         if stored is None:
             if place.admitted_until is None:
                 raise NotYourTurn()
-            if now_utc() >= place.admitted_until:
+            if now_utc() >= place.admitted_until + LATE_SUBMIT_GRACE:
                 raise AdmissionLapsed()
             reference = reference_for(programme_id, place.ticket)
             registered_at = await queries.insert_registration(connection, programme_id, citizen_id, reference)

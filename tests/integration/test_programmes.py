@@ -142,6 +142,21 @@ async def test_one_registration_per_citizen_only_while_admitted(
     assert still.status_code == 409
 
 
+async def test_a_registration_turned_away_at_the_windows_end_is_taken_when_it_comes_back_soon(
+    resources: Resources, sign_in: SignIn
+) -> None:
+    """A submit refused by the door in the window's last seconds comes back after its Retry-After."""
+    programme_id = await new_programme(resources, sign_in, admission_window_seconds=60)
+    citizen = await sign_in()
+    await join_all([citizen], programme_id)
+    clock = Clock()
+    clock.now -= dt.timedelta(seconds=70)  # let in 70 s ago for a minute: the window ended 10 s ago
+    assert await clock.tick(resources, 1) == 1
+    await run_until_idle(resources)
+    assert (await citizen.post(registrations(programme_id))).status_code == 201
+    assert await resources.pool.fetchval("SELECT count(*) FROM programme_registrations") == 1
+
+
 async def test_a_place_lapses_when_its_window_runs_out(resources: Resources, sign_in: SignIn) -> None:
     programme_id = await new_programme(resources, sign_in, admission_window_seconds=60)
     citizen = await sign_in()
