@@ -19,6 +19,9 @@ from backend.programmes import queries
 from backend.programmes.schemas import Line, PlaceRow, ProgrammeRow
 
 _PLACE_SECONDS = 86400  # a cached place is read again from PostgreSQL after a day
+# The line is rewritten by every admission tick; kept no longer than this, a copy left stale (a write lost
+# after the tick's commit, an older rebuild landing after a newer tick) is rebuilt from PostgreSQL.
+_LINE_SECONDS = 60
 _NEXT_TICKET = "if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('INCR', KEYS[1]) end return -1"
 # Raise the counter to at least ARGV[1] (never lower it: tickets already given out stay given).
 _AT_LEAST = """
@@ -91,7 +94,7 @@ async def keep_places(
 
 
 async def keep_line(client: redis.asyncio.Redis, programme_id: uuid.UUID, line: Line) -> None:
-    await client.set(line_key(programme_id), _ENCODE.encode(line))
+    await client.set(line_key(programme_id), _ENCODE.encode(line), ex=_LINE_SECONDS)
 
 
 async def build(db: Db, programme: ProgrammeRow, now: dt.datetime) -> Line:

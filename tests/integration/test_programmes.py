@@ -11,6 +11,7 @@ import uuid
 import httpx
 
 from backend.core.resources import Resources
+from backend.programmes.line import line_key
 from notifications.queries import upsert_subscription
 from tests.helpers.notifications import run_until_idle
 from tests.helpers.programmes import Clock, new_programme
@@ -155,6 +156,21 @@ async def test_a_registration_turned_away_at_the_windows_end_is_taken_when_it_co
     await run_until_idle(resources)
     assert (await citizen.post(registrations(programme_id))).status_code == 201
     assert await resources.pool.fetchval("SELECT count(*) FROM programme_registrations") == 1
+
+
+async def test_the_cached_line_is_rebuilt_from_postgresql_within_a_minute(
+    resources: Resources, sign_in: SignIn
+) -> None:
+    """A copy left stale (its write lost after a tick's commit, or an older rebuild landing after a newer
+    tick) cannot keep showing "waiting" to someone already let in: it expires, and a poll rebuilds it."""
+    programme_id = await new_programme(resources, sign_in)
+    citizen = await sign_in()
+    await join_all([citizen], programme_id)
+    assert await Clock().tick(resources, 1) == 1
+    key = line_key(uuid.UUID(programme_id))
+    assert 0 < await resources.redis.ttl(key) <= 60
+    await resources.redis.delete(key)  # as when it has expired
+    assert (await citizen.get(queue(programme_id))).json()["state"] == "admitted"
 
 
 async def test_a_place_lapses_when_its_window_runs_out(resources: Resources, sign_in: SignIn) -> None:
