@@ -242,6 +242,9 @@ async def _take_place(
                 if lapsed_until is None:
                     inserted = await queries.insert_place(connection, programme_id, citizen_id, ticket)
                 else:
+                    # The place locked first, as registering locks it: the requeue's statement then sees
+                    # a registration that committed while it waited (a submit in the window's grace).
+                    await queries.place(connection, programme_id, citizen_id, lock=True)
                     inserted = await queries.requeue_place(
                         connection, programme_id, citizen_id, ticket, lapsed_until
                     )
