@@ -122,7 +122,10 @@ class InFlightLimit:
         place: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         ahead.append(place)
         try:
-            await asyncio.wait_for(asyncio.shield(place), self.wait_seconds)
+            # Not wait_for: on Python 3.11 it can swallow a cancellation that races the place being handed
+            # over, and the request would then go on for a phone that has gone.
+            async with asyncio.timeout(self.wait_seconds):
+                await asyncio.shield(place)
         except TimeoutError:
             if place.done():  # handed a place as the wait ended: keep it
                 return True

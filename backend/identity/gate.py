@@ -60,7 +60,8 @@ class ProviderGate:
             wait = max(1, math.ceil(self._open_until - self._clock()))
             raise ServiceUnavailable(_DOWN, headers={"Retry-After": str(wait)})
         try:
-            await asyncio.wait_for(self._slots.acquire(), self._wait_seconds)
+            async with asyncio.timeout(self._wait_seconds):  # not wait_for: see core/admission.py
+                await self._slots.acquire()
         except TimeoutError:
             raise ServiceUnavailable(_BUSY, headers={"Retry-After": "5"}) from None
         trial = state == "half-open"
