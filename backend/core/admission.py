@@ -15,9 +15,10 @@ admitted p99 hundreds of times the unloaded one with requests alone counted, at 
 
 Only the app's own work is counted (``/api/``, ``/auth/``, ``/oauth/``): not the PWA's files, the health
 probes or the demo identity provider (which stands for a provider elsewhere, and which a login in progress
-calls while holding its own place), nor server-sent event streams (``.../live``), which stay open for
-minutes. Each counted answer says in ``Server-Timing`` (``app;dur=``, ms) how long it spent here, its wait
-for a place included: what the server added, apart from the network and the phone."""
+calls while holding its own place), nor server-sent event streams (``.../live``), which stay open for minutes,
+nor agencies' token requests (``TOKEN_PATH``). Each counted answer says in ``Server-Timing`` (``app;dur=``,
+ms) how long it spent here, its wait for a place included: what the server added, apart from the network and
+the phone."""
 
 from __future__ import annotations
 
@@ -36,33 +37,45 @@ if TYPE_CHECKING:
     from litestar.types import Scope, Send
 
 COUNTED = ("/api/", "/auth/", "/oauth/")
+# Agencies' systems renewing their tokens (every 15 minutes) must not be turned away through a long rush,
+# and their credentials (a Basic header or the form) cannot be checked at the door: the token endpoint has
+# a per-address budget of its own, and is not counted.
+TOKEN_PATH = "/oauth/token"  # noqa: S105 (a path, not a password)
 RETRY_AFTER_SECONDS = 5
 CALM_SECONDS = 1.0
 _BUSY = "Many people are using the service right now. Please try again in a moment."
 
 
 def counted(path: str) -> bool:
-    return path.startswith(COUNTED) and not path.endswith("/live")
+    return path.startswith(COUNTED) and not path.endswith("/live") and path != TOKEN_PATH
 
 
 class DoorPass:
     """A mark on the tokens the service hands out (sessions, logins under way, agencies' tokens) that the
-    door checks with a MAC of the secret key, before any look-up: a token is ``value.mark``. A token
+    door checks with a MAC of the secret key, before any look-up: a token is ``value.expiry.mark``, the
+    expiry (Unix seconds, hex) the token's own, so a mark kept past its token's life buys nothing. A token
     without one (made before, or made up) still works wherever it is valid; it only waits as a newcomer."""
 
-    def __init__(self, secret_key: str) -> None:
+    def __init__(self, secret_key: str, clock: Callable[[], float] = time.time) -> None:
         self._key = hmac.new(secret_key.encode(), b"door-pass-v1", hashlib.sha256).digest()
+        self._clock = clock
 
     def _mark_of(self, value: bytes) -> bytes:
         digest = hmac.new(self._key, value, hashlib.sha256).digest()[:16]
         return base64.urlsafe_b64encode(digest).rstrip(b"=")
 
-    def mark(self, value: str) -> str:
-        return f"{value}.{self._mark_of(value.encode()).decode()}"
+    def mark(self, value: str, expires_at: float) -> str:
+        marked = f"{value}.{int(expires_at):x}"
+        return f"{marked}.{self._mark_of(marked.encode()).decode()}"
 
     def carries(self, token: bytes) -> bool:
-        value, dot, mark = token.strip().rpartition(b".")
-        return bool(dot) and hmac.compare_digest(mark, self._mark_of(value))
+        marked, dot, mark = token.strip().rpartition(b".")
+        if not dot or not hmac.compare_digest(mark, self._mark_of(marked)):
+            return False
+        try:  # the mark is ours, so the expiry is too
+            return int(marked.rpartition(b".")[2], 16) > self._clock()
+        except ValueError:
+            return False
 
 
 def _cookies(header: bytes) -> list[tuple[bytes, bytes]]:
@@ -102,9 +115,14 @@ class InFlightLimit:
                 if scheme.lower() == b"bearer" and door_pass.carries(token):
                     return True
             elif name == b"cookie":
+                # The first of each journey's cookies only: a header repeating one cannot make the door
+                # compute a MAC for each, when it is busiest.
+                seen: set[bytes] = set()
                 for cookie, token in _cookies(value):
-                    if cookie in self._journey_cookies and door_pass.carries(token):
-                        return True
+                    if cookie in self._journey_cookies and cookie not in seen:
+                        seen.add(cookie)
+                        if door_pass.carries(token):
+                            return True
         return False
 
     async def _take(self, inside: bool) -> bool:

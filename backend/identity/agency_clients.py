@@ -16,6 +16,7 @@ import base64
 import binascii
 import hashlib
 import secrets
+import time
 from typing import TYPE_CHECKING, Any
 
 import msgspec
@@ -76,7 +77,7 @@ class AgencyTokens:
         """A new token, or None when the client was revoked meanwhile."""
         token = secrets.token_urlsafe(32)
         if self._door_pass is not None:
-            token = self._door_pass.mark(token)
+            token = self._door_pass.mark(token, time.time() + ACCESS_TOKEN_SECONDS)
         token_hash = hashlib.sha256(token.encode()).hexdigest()
         index = _CLIENT_TOKENS_KEY.format(grant.client_pk)
         async with self._redis.pipeline(transaction=True) as pipe:

@@ -55,6 +55,19 @@ class LoginFailed(AppError):
     title = "The login could not be completed"
 
 
+_OTHER_BROWSER = "This login was started in another browser. Please log in again from here."
+
+
+def _bound(raw_state: bytes | str | None, browser_binding: str | None) -> LoginState:
+    """The login under way, if the browser's cookie is the one it was started with."""
+    if raw_state is None:
+        raise LoginFailed("This login link has expired or was already used. Please log in again.")
+    login_state = msgspec.json.decode(raw_state, type=LoginState)
+    if not browser_binding or not hmac.compare_digest(_sha256(browser_binding), login_state.browser_binding):
+        raise LoginFailed(_OTHER_BROWSER)
+    return login_state
+
+
 class ProviderMetadata(msgspec.Struct, kw_only=True):
     issuer: str
     authorization_endpoint: str
@@ -163,7 +176,7 @@ class OidcClient:
         state, nonce, verifier = generate_token(32), generate_token(32), generate_token(64)
         binding = generate_token(32)
         if self._door_pass is not None:  # a login under way is let in ahead (backend.core.admission)
-            binding = self._door_pass.mark(binding)
+            binding = self._door_pass.mark(binding, time.time() + _STATE_TTL_SECONDS)
         login_state = LoginState(
             browser_binding=_sha256(binding),
             nonce=nonce,
@@ -190,23 +203,19 @@ class OidcClient:
             params["max_age"] = str(max_age)
         return f"{metadata.authorization_endpoint}?{urlencode(params)}", binding
 
-    def started_here(self, browser_binding: str | None) -> bool:
-        """Whether the browser holds a login cookie this service made (its mark checked, no look-up): a
-        callback without one is refused before it spends any login budget."""
-        if not browser_binding:
-            return False
-        return self._door_pass is None or self._door_pass.carries(browser_binding.encode())
+    async def check_started_here(self, state: str, browser_binding: str | None) -> None:
+        """LoginFailed unless ``state`` names a login under way that this browser started (its cookie
+        marked and bound to it), read without using it up: a callback is checked so before it spends any
+        login budget, so that each made-up one that does needs a login started (and counted) of its own."""
+        if not browser_binding or not (
+            self._door_pass is None or self._door_pass.carries(browser_binding.encode())
+        ):
+            raise LoginFailed(_OTHER_BROWSER)
+        _bound(await self._redis.get(_STATE_KEY.format(state)), browser_binding)
 
     async def complete(self, *, code: str, state: str, browser_binding: str | None) -> VerifiedLogin:
         """Exchange the code and verify the ID token; every failure is a LoginFailed."""
-        raw_state = await self._redis.getdel(_STATE_KEY.format(state))
-        if raw_state is None:
-            raise LoginFailed("This login link has expired or was already used. Please log in again.")
-        login_state = msgspec.json.decode(raw_state, type=LoginState)
-        if not browser_binding or not hmac.compare_digest(
-            _sha256(browser_binding), login_state.browser_binding
-        ):
-            raise LoginFailed("This login was started in another browser. Please log in again from here.")
+        login_state = _bound(await self._redis.getdel(_STATE_KEY.format(state)), browser_binding)
         metadata = await self.metadata()
         async with self.gate.call():
             try:

@@ -217,13 +217,14 @@ class Identity:
         error: str | None,
     ) -> WithCookies[str]:
         """The provider's answer checked, the citizen recorded and a new session begun; where to go next."""
+        if not state:
+            raise LoginFailed("The identity provider's answer is incomplete. Please log in again.")
         binding = request.cookies.get(self.login_binding_cookie_name)
-        if not self.oidc.started_here(binding):  # before the limits: junk spends no one's budget
-            raise LoginFailed("This login was started in another browser. Please log in again from here.")
+        await self.oidc.check_started_here(state, binding)  # before the limits: junk spends no budget
         device_cookies = await self.login_limits.take(request, self.login_limits.callback_bucket)
         if error:
             raise LoginFailed("The identity provider did not log you in. Please try again.")
-        if not code or not state:
+        if not code:
             raise LoginFailed("The identity provider's answer is incomplete. Please log in again.")
         verified = await self.oidc.complete(code=code, state=state, browser_binding=binding)
         citizen_id = await self.record_login(resources, verified)

@@ -103,7 +103,7 @@ class SessionStore:
         now = time.time()
         token = f"{citizen_id}.{secrets.token_urlsafe(32)}"
         if self._door_pass is not None:
-            token = self._door_pass.mark(token)
+            token = self._door_pass.mark(token, now + self.absolute_seconds)
         session = Session(
             public_id=secrets.token_urlsafe(12),
             citizen_id=citizen_id,

@@ -205,18 +205,26 @@ async def test_login_attempts_are_limited_per_device_not_per_carrier_address(
     )
     app = create_app(limited)
     async with serve_in_process(app, ORIGIN) as demo:
-        statuses = [(await demo.get("/auth/login")).status_code for _ in range(4)]
-        assert statuses == [302, 302, 302, 429]  # the first answer named the device; it counts too
+        answers = [await demo.get("/auth/login") for _ in range(4)]
+        assert [answer.status_code for answer in answers] == [
+            302,
+            302,
+            302,
+            429,
+        ]  # the first named the device
         assert demo.cookies.get("__Host-device")  # https here: the prefixed name
-        callbacks = [
-            (await demo.get("/auth/callback", params={"code": "x", "state": "y"})).status_code
-            for _ in range(4)
-        ]
-        assert callbacks == [400, 400, 400, 429]  # its own bucket: logins used up the other one
-        refused = await demo.get("/auth/callback", params={"code": "x", "state": "y"})
-        assert refused.status_code == 429
+        refused = answers[3]
         assert int(refused.headers["retry-after"]) >= 1
         assert refused.json()["type"] == "/problems/rate-limited"
+        # Callbacks for no login under way are refused before any limit, however many...
+        made_up = [(await demo.get("/auth/callback", params={"code": "x", "state": "y"})) for _ in range(4)]
+        assert {answer.status_code for answer in made_up} == {400}
+        assert "expired or was already used" in made_up[0].json()["detail"]
+        # ...and the one for this browser's login goes on: callbacks have a budget of their own.
+        state = parse_qs(urlsplit(answers[2].headers["location"]).query)["state"][0]
+        back = await demo.get("/auth/callback", params={"code": "not-a-code", "state": state})
+        assert back.status_code == 400
+        assert "did not accept this login" in back.json()["detail"]  # the provider's answer, past the limits
 
         # Another phone behind the same carrier address is not locked out by the first one.
         async with app_client(app, ORIGIN) as neighbour:
