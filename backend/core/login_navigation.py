@@ -6,11 +6,13 @@ language what happened and when to try again; API callers keep the problem."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from urllib.parse import parse_qs, urlencode
 
 from backend.core.links import is_same_site_path
 
+ACR_VALUES = re.compile(r"^[\w:.\-/ ]{1,200}$")  # the assurance levels /auth/login takes
 LOGIN_PATHS = frozenset({"/auth/login", "/auth/callback"})
 PROBLEM_PAGE = "/login-problem"
 
@@ -28,7 +30,13 @@ def problem_page(problem_type: str, retry_after: int | None, query_string: bytes
     query = {"problem": problem_type.removeprefix("/problems/")}
     if retry_after:
         query["retry"] = str(retry_after)
-    wanted = parse_qs(query_string.decode("latin-1")).get("next", [""])[0]
+    asked = {name: values[0] for name, values in parse_qs(query_string.decode("latin-1")).items()}
+    wanted = asked.get("next", "")
     if wanted and wanted != "/" and is_same_site_path(wanted):
         query["next"] = wanted
+    # A step-up's terms (RFC 9470), so that trying again asks for the same login; /auth/login checks them.
+    if ACR_VALUES.match(asked.get("acr_values", "")):
+        query["acr_values"] = asked["acr_values"]
+    if asked.get("max_age", "").isdigit():
+        query["max_age"] = asked["max_age"]
     return f"{PROBLEM_PAGE}?{urlencode(query)}"

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import re
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
@@ -33,6 +32,7 @@ from backend.core.db import Connection
 from backend.core.errors import BadRequest, NotAuthenticated, ServiceUnavailable, invalid
 from backend.core.guards import principal_of
 from backend.core.links import is_same_site_path
+from backend.core.login_navigation import ACR_VALUES
 from backend.core.principal import Principal, Session, citizen_of
 from backend.core.ratelimit import Bucket, RateLimiter, address_key, client_address
 from backend.core.resources import Resources
@@ -51,7 +51,6 @@ _log = structlog.get_logger(__name__)
 
 CSRF_HEADER = "x-csrf-token"
 _LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
-_ACR_VALUES = re.compile(r"^[\w:.\-/ ]{1,200}$")
 
 T = TypeVar("T")
 
@@ -200,7 +199,7 @@ class Identity:
         device_cookies = await self.login_limits.take(request, self.login_limits.login_bucket)
         if not is_same_site_path(next_path):
             raise BadRequest("next must be a path on this site, such as /bills")
-        if acr_values is not None and not _ACR_VALUES.match(acr_values):
+        if acr_values is not None and not ACR_VALUES.match(acr_values):
             raise BadRequest("acr_values is not a valid list of assurance levels")
         url, binding = await self.oidc.authorization_url(
             next_url=next_path, acr_values=acr_values, max_age=max_age

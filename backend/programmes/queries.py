@@ -145,15 +145,20 @@ async def insert_place(db: Db, programme_id: uuid.UUID, citizen_id: uuid.UUID, t
 
 
 async def requeue_place(
-    db: Db, programme_id: uuid.UUID, citizen_id: uuid.UUID, ticket: int, lapsed_until: dt.datetime
+    db: Db,
+    programme_id: uuid.UUID,
+    citizen_id: uuid.UUID,
+    ticket: int,
+    lapsed_until: dt.datetime,
+    grace: dt.timedelta,
 ) -> bool:
     """A lapsed place given ``ticket`` at the back of the line; False when it is no longer the place that
-    lapsed at ``lapsed_until`` (requeued at the same moment, or registered)."""
+    lapsed at ``lapsed_until`` (requeued at the same moment, registered, or still within its ``grace``)."""
     moved = await db.fetchval(
         """
         UPDATE programme_places SET ticket = $3, joined_at = now(), admitted_at = NULL, admitted_until = NULL
         WHERE programme_id = $1 AND citizen_id = $2 AND admitted_until = $4
-          AND admitted_until <= now()
+          AND admitted_until + $5::interval <= now()
           AND NOT EXISTS (SELECT 1 FROM programme_registrations r
                           WHERE r.programme_id = $1 AND r.citizen_id = $2)
         RETURNING true
@@ -162,6 +167,7 @@ async def requeue_place(
         citizen_id,
         ticket,
         lapsed_until,
+        grace,
     )
     return bool(moved)
 

@@ -129,7 +129,7 @@ def state_of(programme_id: uuid.UUID, place: PlaceRow, at: Line, now: dt.datetim
     if place.reference is not None:
         return msgspec.structs.replace(settled, state="registered", reference=place.reference)
     if place.admitted_until is not None:
-        if now < place.admitted_until:
+        if now < place.admitted_until + LATE_SUBMIT_GRACE:  # still shown the button, a little past the time
             return msgspec.structs.replace(
                 settled, state="admitted", poll_after_seconds=POLL_ADMITTED_SECONDS
             )
@@ -150,7 +150,7 @@ def _behind(place: PlaceRow, at: Line, now: dt.datetime) -> bool:
         return False
     if place.admitted_until is None:
         return place.ticket <= at.admitted_through
-    return now >= place.admitted_until
+    return now >= place.admitted_until + LATE_SUBMIT_GRACE
 
 
 async def _line(
@@ -246,7 +246,7 @@ async def _take_place(
                     # a registration that committed while it waited (a submit in the window's grace).
                     await queries.place(connection, programme_id, citizen_id, lock=True)
                     inserted = await queries.requeue_place(
-                        connection, programme_id, citizen_id, ticket, lapsed_until
+                        connection, programme_id, citizen_id, ticket, lapsed_until, LATE_SUBMIT_GRACE
                     )
                 if inserted and await queries.later_ticket_held(connection, programme_id, ticket):
                     raise _CounterBehind

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 
-import { nextPath, waitSeconds } from "./login-problem";
+import { loginAgain, nextPath, waitSeconds } from "./login-problem";
 
 describe("the page a turned-away login is sent to", () => {
   it("waits the server's seconds plus up to half again, at most two minutes, and not at all when none", () => {
@@ -18,5 +18,13 @@ describe("the page a turned-away login is sent to", () => {
     expect(nextPath("https://evil.example/")).toBe("/");
     expect(nextPath("//evil.example/")).toBe("/");
     expect(nextPath("/\\evil.example")).toBe("/");
+  });
+
+  it("tries the same login again: a step-up asks for the same assurance", () => {
+    expect(loginAgain({})).toBe("/auth/login?next=%2F");
+    expect(loginAgain({ next: "/bills", acr_values: "urn:demo:ial:2", max_age: "0" })).toBe(
+      "/auth/login?next=%2Fbills&acr_values=urn%3Ademo%3Aial%3A2&max_age=0",
+    );
+    expect(loginAgain({ next: "/bills", acr_values: "<script>", max_age: "soon" })).toBe("/auth/login?next=%2Fbills");
   });
 });

@@ -53,6 +53,15 @@ export function nextPath(next: string | undefined): string {
   return next && next.startsWith("/") && !next.startsWith("//") && !next.includes("\\") ? next : "/";
 }
 
+/** The login to try again: where it was going, and a step-up's terms when it was one (the server checks
+ * them again). */
+export function loginAgain(query: Record<string, string | undefined>): string {
+  const params = new URLSearchParams({ next: nextPath(query.next) });
+  if (query.acr_values && /^[\w:.\-/ ]{1,200}$/.test(query.acr_values)) params.set("acr_values", query.acr_values);
+  if (query.max_age && /^\d{1,6}$/.test(query.max_age)) params.set("max_age", query.max_age);
+  return `/auth/login?${params.toString()}`;
+}
+
 export function LoginProblem() {
   const { t, tr } = useApp();
   const { query } = useLocation();
@@ -63,7 +72,7 @@ export function LoginProblem() {
     const tick = setTimeout(() => setLeft(left - 1), 1000);
     return () => clearTimeout(tick);
   }, [left]);
-  const again = `/auth/login?next=${encodeURIComponent(nextPath(query.next))}`;
+  const again = loginAgain(query);
   return (
     <section class="panel login-problem" aria-labelledby="login-problem-title">
       <h1 id="login-problem-title">{tr(problem.title)}</h1>
