@@ -49,10 +49,13 @@ def _stop_children(children: dict[str, subprocess.Popen[bytes]]) -> None:
             child.wait(max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
             _say(f"{name} did not stop in time; killing it")
-            # The whole group: killing granian's main process alone leaves its workers serving the port.
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(child.pid, signal.SIGKILL)
             child.wait()
+        # Whatever is left of its group once it has gone (granian's workers outlive a main process that
+        # crashed or was killed alone, and would go on serving the port).
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(child.pid, signal.SIGKILL)
 
 
 def run_everything(settings: Settings) -> int:
