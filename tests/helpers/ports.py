@@ -20,19 +20,27 @@ def _below_ephemeral_range() -> range:
     return range(max(1024, low - 12000), low)
 
 
+def in_use(port: int, *, time_wait_counts: bool = True) -> bool:
+    """Whether ``port`` on loopback cannot be bound: something listens on it (or, unless
+    ``time_wait_counts`` is False, a closed connection of it still waits out TIME_WAIT)."""
+    with socket.socket() as probe:
+        if not time_wait_counts:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return True
+    return False
+
+
 def free_port() -> int:
     """A port nothing listens on, never the same one twice in a process: two servers told the same port
     would both start (granian binds with SO_REUSEPORT) and share connections between them."""
     candidates = _below_ephemeral_range()
     for _ in range(1000):
         port = random.choice(candidates)
-        if port in _handed_out:
+        if port in _handed_out or in_use(port):
             continue
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
         _handed_out.add(port)
         return port
     raise RuntimeError(f"no free port in {candidates}")

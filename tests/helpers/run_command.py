@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,7 +14,7 @@ from pathlib import Path
 import psutil
 import pytest
 
-from tests.helpers.ports import free_port
+from tests.helpers.ports import free_port, in_use
 
 
 def clean_environment(**extra: str) -> dict[str, str]:
@@ -78,7 +77,7 @@ class RunCommand:
         os.killpg(self.process.pid, signal.SIGINT)
         code = self.process.wait(seconds)
         deadline = time.monotonic() + 10
-        while held := [port for port in self.ports if _listened_on(port)]:
+        while held := [port for port in self.ports if in_use(port, time_wait_counts=False)]:
             if time.monotonic() > deadline:
                 for listener in _listeners(held):
                     listener.kill()
@@ -87,16 +86,6 @@ class RunCommand:
                 )
             time.sleep(0.2)
         return code
-
-
-def _listened_on(port: int) -> bool:
-    with socket.socket() as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # connections in TIME_WAIT hold nothing
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            return True
-    return False
 
 
 def _listeners(ports: list[int]) -> list[psutil.Process]:
