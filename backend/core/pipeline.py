@@ -52,7 +52,8 @@ class RequestPipeline:
         request_id, bound = start_request(scope)
         request_id_header = request_id.encode()
         started = time.perf_counter()
-        timed = self.admission is not None and counted(scope["path"])
+        costly = counted(scope["path"])
+        timed = self.admission is not None and costly
         status = 500
         ended = 0.0
 
@@ -78,7 +79,9 @@ class RequestPipeline:
 
         self.metrics.started(scope)
         try:
-            if self.deadline is not None and self.deadline.too_late(scope):
+            # The PWA's own files cost next to nothing: a browser that waited still gets its page (and
+            # the app's words for a busy service), never a 503 as raw JSON.
+            if self.deadline is not None and costly and self.deadline.too_late(scope):
                 await self.deadline.refuse(scope, respond)
             elif not timed:
                 await self.app(scope, receive, respond)

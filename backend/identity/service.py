@@ -199,7 +199,7 @@ class Identity:
         device_cookies = await self.login_limits.take(request, self.login_limits.login_bucket)
         if not is_same_site_path(next_path):
             raise BadRequest("next must be a path on this site, such as /bills")
-        if acr_values is not None and not ACR_VALUES.match(acr_values):
+        if acr_values is not None and not ACR_VALUES.fullmatch(acr_values):
             raise BadRequest("acr_values is not a valid list of assurance levels")
         url, binding = await self.oidc.authorization_url(
             next_url=next_path, acr_values=acr_values, max_age=max_age

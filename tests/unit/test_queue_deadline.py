@@ -17,7 +17,9 @@ if TYPE_CHECKING:
 PROXY = ipaddress.ip_network("10.0.0.0/8")
 
 
-async def _call(stamp: str | None, client: str = "10.0.0.5") -> tuple[int, dict[str, str], bytes, bool]:
+async def _call(
+    stamp: str | None, client: str = "10.0.0.5", path: str = "/api/v1/entitlements"
+) -> tuple[int, dict[str, str], bytes, bool]:
     reached = False
 
     async def app(scope: Any, receive: Any, send: Any) -> None:
@@ -35,7 +37,7 @@ async def _call(stamp: str | None, client: str = "10.0.0.5") -> tuple[int, dict[
         return {"type": "http.request", "body": b""}
 
     headers = [(b"x-request-start", stamp.encode())] if stamp is not None else []
-    scope = {"type": "http", "path": "/api/v1/entitlements", "headers": headers, "client": (client, 5000)}
+    scope = {"type": "http", "path": path, "headers": headers, "client": (client, 5000)}
     deadline = QueueDeadline(deadline_seconds=10, trusted_proxies=[PROXY])
     middleware = RequestPipeline(app, https=False, deadline=deadline)
     await middleware(cast("Scope", scope), cast("Receive", receive), cast("Send", send))
@@ -63,3 +65,7 @@ async def test_fresh_unstamped_and_untrusted_requests_go_through() -> None:
     assert (await _call(None))[3] is True  # no proxy in front (a developer's machine)
     stale = f"t={int((time.time() - 30) * 1000)}"
     assert (await _call(stale, client="203.0.113.9"))[3] is True  # not our proxy: its stamp means nothing
+    # The PWA's own files are served however long they waited: a first visit in a rush gets the app (and
+    # its page in Thai about the busy service), not a raw JSON 503.
+    assert (await _call(stale, path="/"))[3] is True
+    assert (await _call(stale, path="/login-problem"))[3] is True

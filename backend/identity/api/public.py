@@ -12,7 +12,7 @@ from litestar.params import FromQuery, QueryParameter, URLEncodedBody
 from litestar.response import Redirect
 
 from backend.core.errors import EXCEPTION_HANDLERS, PROBLEM_JSON, Problem
-from backend.core.login_navigation import is_login_navigation, problem_page
+from backend.core.login_navigation import MAX_AGE_LONGEST, NEXT_LONGEST, is_login_navigation, problem_page
 from backend.core.resources import Resources
 from backend.identity import agency_clients
 from backend.identity.agency_clients import OAuthError
@@ -24,9 +24,9 @@ from backend.identity.service import Identity
 async def login(
     request: Request[Any, Any, Any],
     identity: NamedDependency[Identity],
-    next_path: Annotated[str, QueryParameter(name="next", max_length=2000)] = "/",
+    next_path: Annotated[str, QueryParameter(name="next", max_length=NEXT_LONGEST)] = "/",
     acr_values: FromQuery[str | None] = None,
-    max_age: Annotated[int | None, QueryParameter(ge=0, le=86400)] = None,
+    max_age: Annotated[int | None, QueryParameter(ge=0, le=MAX_AGE_LONGEST)] = None,
 ) -> Redirect:
     to = await identity.start_login(request, next_path=next_path, acr_values=acr_values, max_age=max_age)
     return Redirect(to.body, status_code=302, cookies=to.cookies)

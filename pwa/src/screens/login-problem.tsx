@@ -12,10 +12,11 @@ type Words = { th: string; en: string };
 
 const PROBLEMS: Record<string, { title: Words; body: Words }> = {
   "service-unavailable": {
-    title: { th: "ขณะนี้มีผู้เข้าใช้งานจำนวนมาก", en: "Many people are logging in right now" },
+    // Also what an outage of the identity provider, the database or Redis answers: not only a rush.
+    title: { th: "ขณะนี้ระบบเข้าสู่ระบบไม่ว่าง", en: "Logging in is busy right now" },
     body: {
-      th: "เพื่อให้ทุกคนใช้งานได้ ระบบจึงรับการเข้าสู่ระบบได้ครั้งละจำนวนหนึ่ง กรุณารอสักครู่แล้วลองอีกครั้ง ท่านไม่ได้ทำอะไรผิด",
-      en: "To keep the service working for everyone, only so many people can log in at once. Please wait a moment and try again. You did nothing wrong.",
+      th: "อาจมีผู้เข้าใช้งานจำนวนมาก หรือระบบขัดข้องชั่วคราว เพื่อให้ทุกคนใช้งานได้ ระบบจึงรับการเข้าสู่ระบบได้ครั้งละจำนวนหนึ่ง กรุณารอสักครู่แล้วลองอีกครั้ง ท่านไม่ได้ทำอะไรผิด",
+      en: "Many people may be logging in, or the service is briefly unavailable. To keep it working for everyone, only so many people can log in at once. Please wait a moment and try again. You did nothing wrong.",
     },
   },
   "rate-limited": {
@@ -41,6 +42,14 @@ const ANYTHING_ELSE = {
   },
 };
 const LONGEST_WAIT_SECONDS = 120;
+// What /auth/login takes (backend/core/login_navigation.py): more would be refused on every try.
+const MAX_AGE_LONGEST = 86400;
+const NEXT_LONGEST = 2000;
+
+/** The words for a problem's kind; a kind we do not know (or a name like "constructor") is "anything else". */
+export function problemFor(kind: string | undefined): { title: Words; body: Words } {
+  return kind !== undefined && Object.prototype.hasOwnProperty.call(PROBLEMS, kind) ? PROBLEMS[kind] : ANYTHING_ELSE;
+}
 
 /** The seconds to wait: the server's, plus up to half again (at least a second) at random. */
 export function waitSeconds(retry: string | undefined, random: () => number = Math.random): number {
@@ -50,7 +59,9 @@ export function waitSeconds(retry: string | undefined, random: () => number = Ma
 
 /** The login the citizen was on its way to: a path on this site, else the home screen. */
 export function nextPath(next: string | undefined): string {
-  return next && next.startsWith("/") && !next.startsWith("//") && !next.includes("\\") ? next : "/";
+  return next && next.length <= NEXT_LONGEST && next.startsWith("/") && !next.startsWith("//") && !next.includes("\\")
+    ? next
+    : "/";
 }
 
 /** The login to try again: where it was going, and a step-up's terms when it was one (the server checks
@@ -58,14 +69,15 @@ export function nextPath(next: string | undefined): string {
 export function loginAgain(query: Record<string, string | undefined>): string {
   const params = new URLSearchParams({ next: nextPath(query.next) });
   if (query.acr_values && /^[\w:.\-/ ]{1,200}$/.test(query.acr_values)) params.set("acr_values", query.acr_values);
-  if (query.max_age && /^\d{1,6}$/.test(query.max_age)) params.set("max_age", query.max_age);
+  if (query.max_age && /^\d{1,5}$/.test(query.max_age) && Number(query.max_age) <= MAX_AGE_LONGEST)
+    params.set("max_age", query.max_age);
   return `/auth/login?${params.toString()}`;
 }
 
 export function LoginProblem() {
   const { t, tr } = useApp();
   const { query } = useLocation();
-  const problem = PROBLEMS[query.problem ?? ""] ?? ANYTHING_ELSE;
+  const problem = problemFor(query.problem);
   const [left, setLeft] = useState(() => waitSeconds(query.retry));
   useEffect(() => {
     if (left <= 0) return;
@@ -77,7 +89,11 @@ export function LoginProblem() {
     <section class="panel login-problem" aria-labelledby="login-problem-title">
       <h1 id="login-problem-title">{tr(problem.title)}</h1>
       <p>{tr(problem.body)}</p>
-      <p role="status" aria-live="polite">
+      {/* Announced once when the wait is over, not every second of the countdown. */}
+      <p role="status" aria-live="polite" class="visually-hidden">
+        {left > 0 ? "" : tr({ th: "ลองเข้าสู่ระบบอีกครั้งได้แล้ว", en: "You can try logging in again now" })}
+      </p>
+      <p>
         {left > 0 ? (
           <button type="button" class="primary" disabled>
             {tr({ th: "ลองอีกครั้งได้ในอีก {n} วินาที", en: "You can try again in {n} seconds" }).replace("{n}", String(left))}
