@@ -207,11 +207,14 @@ async def test_a_login_turned_away_says_why_in_thai_and_when_to_try_again(
         "href", "/auth/login?next=%2F"
     )
     await shot(page, "100-login-failed-th")
+    # A made-up kind, even one named like an object's own property, still gets words, not a blank app.
+    await page.goto(f"{base}/login-problem?problem=constructor")
+    await expect(page.locator("h1")).to_have_text("เข้าสู่ระบบไม่สำเร็จ")
 
     # Where the door sends a browser in a rush (as backend.core.deadline does), at 200 % text.
     await page.evaluate("localStorage.setItem('text-size', '200')")
     await page.goto(f"{base}/login-problem?problem=service-unavailable&retry=2&next=/bills")
-    await expect(page.locator("h1")).to_have_text("ขณะนี้มีผู้เข้าใช้งานจำนวนมาก")
+    await expect(page.locator("h1")).to_have_text("ขณะนี้ระบบเข้าสู่ระบบไม่ว่าง")
     waiting = page.get_by_role("button", name=re.compile(r"^ลองอีกครั้งได้ในอีก \d+ วินาที$"))
     await expect(waiting).to_be_disabled()
     await fits(page, "the busy login page at 360 px and 200 % text")
@@ -219,5 +222,6 @@ async def test_a_login_turned_away_says_why_in_thai_and_when_to_try_again(
     await shot(page, "101-login-busy-200-percent-th")
     again = page.get_by_role("link", name="ลองเข้าสู่ระบบอีกครั้ง")
     await expect(again).to_be_visible(timeout=10_000)  # once the wait is over
+    await expect(page.get_by_role("status")).to_have_text("ลองเข้าสู่ระบบอีกครั้งได้แล้ว")  # said once
     await again.click()
     await page.wait_for_url(re.compile(r"/demo-idp/"))  # the login goes on, back to /bills afterwards
