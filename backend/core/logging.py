@@ -8,8 +8,11 @@ Standard-library loggers (granian, SAQ, asyncpg) are routed through the same ren
 from __future__ import annotations
 
 import contextvars
+import itertools
 import logging
+import os
 import re
+import secrets
 import sys
 import uuid
 from collections.abc import Mapping
@@ -78,10 +81,30 @@ def configure_logging(level: str = "INFO", *, json_lines: bool = True) -> None:
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
 
 
+class _RequestIds:
+    """Ids unique across processes without a system call each: a random half per process (made again in
+    a forked child, as granian's workers are) and a counter. They name a request in logs and support
+    calls; nothing is authorised by one, so being guessable costs nothing."""
+
+    def __init__(self) -> None:
+        self._renew()
+        os.register_at_fork(after_in_child=self._renew)
+
+    def _renew(self) -> None:
+        self._prefix = secrets.token_hex(8)
+        self._counter = itertools.count()
+
+    def next(self) -> str:
+        return f"{self._prefix}{next(self._counter):016x}"
+
+
+_request_ids = _RequestIds()
+
+
 def new_request_id(incoming: str | None) -> str:
     if incoming and _VALID_REQUEST_ID.match(incoming):
         return incoming
-    return uuid.uuid4().hex
+    return _request_ids.next()
 
 
 Bound = Mapping[str, contextvars.Token[Any]]

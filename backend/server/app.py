@@ -43,6 +43,7 @@ from backend.core.metrics import REQUEST_METRICS
 from backend.core.migrate import upgrade
 from backend.core.pipeline import RequestPipeline
 from backend.core.resources import Resources, open_resources
+from backend.core.responses import LeanResponse
 from backend.core.shared import Shared
 from backend.delegation.acting import ActingForMiddleware
 from backend.delegation.api import ROUTERS as DELEGATION_ROUTERS
@@ -211,6 +212,7 @@ def create_app(settings: Settings | None = None) -> Litestar:
             render_plugins=[JsonRenderPlugin(path=["/", "/openapi.json"])],
         ),
         request_max_body_size=MAX_REQUEST_BODY_BYTES,
+        response_class=LeanResponse,
         logging_config=None,
         debug=False,
     )
