@@ -17,6 +17,7 @@ from backend.core.resources import Resources
 from backend.core.signatures import verify_signature
 from backend.core.tasks import UnitOfWork, unit_of_work
 from payments import settlement_queries
+from payments.live import notice
 from payments.rows import CallbackClaim
 from payments.schemas import BankCallback, CallbackResult
 from payments.service import settle_locked
@@ -64,6 +65,8 @@ async def apply_callback(
                 outcome = earlier.outcome if earlier else "exception"
             return CallbackResult(status="already_processed", outcome=outcome)
         outcome, payment_id = await _apply(work, bank, callback, claim)
+        if outcome == "paid" and payment_id is not None:  # the claim turned the trigger's NOTIFY off
+            work.notices.append(notice(payment_id, "success"))
     _log.info("bank_callback", bank=bank, outcome=outcome, payment_id=payment_id)
     return CallbackResult(status="processed", outcome=outcome)
 

@@ -2,12 +2,13 @@
 payment is final or after 20 minutes (the client reconnects, as EventSource does by itself, if it still
 cares).
 
-No polling: PostgreSQL announces every change of a payment's state when it commits (the trigger of
-migration 0022, so settlement by a bank or by support staff, expiry and any later path are covered
-alike), each API process listens once (``PaymentStates``, supervised: see ``backend.core.notices``) and
-hands the news to the streams watching that payment. A stream subscribes first and then reads the row
-once, so a change committed in between is not missed; when the listening connection was lost and is
-back, each stream reads its row once more. A watching phone costs no query while nothing happens."""
+Next to no polling: PostgreSQL announces every change of a payment's state when it commits (the trigger
+of migration 0022, so settlement by support staff, expiry and any later path are covered alike; a bank's
+callback announces its own just after, migration 0066), each API process listens once
+(``PaymentStates``, supervised: see ``backend.core.notices``) and hands the news to the streams watching
+that payment. A stream subscribes first and then reads the row once, so a change committed in between
+is not missed; when the listening connection was lost and is back, each stream reads its row once more,
+as it does after a minute without news (one query a minute for a phone showing its QR)."""
 
 from __future__ import annotations
 
@@ -29,11 +30,20 @@ from payments.rows import PaymentRow
 FINAL_STATES = frozenset({"success", "failed", "expired", "cancelled"})
 CHANNEL = "payment_state"  # as migration 0022's trigger sends it
 _LIVE_MAX_SECONDS = 20 * 60
+# A notice sent after its commit can be lost with its connection (``backend.core.notices.announce``): a
+# stream that heard nothing for this long reads its row once, so a phone is never left on a paid QR.
+_REREAD_SECONDS = 60
 
 
 class _Notice(msgspec.Struct, frozen=True):
     id: str
     state: str
+
+
+def notice(payment_id: uuid.UUID, state: str) -> tuple[str, str]:
+    """A new state as migration 0022's trigger announces it, for a transaction that announces its own
+    after commit (``UnitOfWork.notices``)."""
+    return CHANNEL, msgspec.json.encode(_Notice(str(payment_id), state)).decode()
 
 
 def _decode(payload: str) -> tuple[str, str] | None:
@@ -76,10 +86,11 @@ async def _states(
     try:
         yield _event(state)
         while state not in FINAL_STATES:
-            heard = await subscription.next(deadline - time.monotonic())
-            if heard is None or heard is Wake.CLOSED:
+            left = deadline - time.monotonic()
+            heard = await subscription.next(min(left, _REREAD_SECONDS))
+            if heard is Wake.CLOSED or (heard is None and left <= _REREAD_SECONDS):
                 return
-            if heard is Wake.RESYNC:  # notices may have been missed while no one listened
+            if heard is None or heard is Wake.RESYNC:  # a notice may have been missed: read again
                 row = await queries.payment(resources.pool, first.id)
                 if row is None:
                     return

@@ -13,11 +13,16 @@ import asyncio
 import hashlib
 import time
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import msgspec
 import redis.exceptions
+import structlog
 from saq.job import ABORT_ID_PREFIX, Status
 from saq.queue.redis import ID_PREFIX, RedisQueue
+
+if TYPE_CHECKING:
+    from saq.queue.base import Queue
 
 # SAQ 0.26's RedisQueue._enqueue script, word for word: queue the job unless its key is queued already.
 _ENQUEUE_SCRIPT = """
@@ -32,6 +37,8 @@ _ENQUEUE_SCRIPT = """
                 """
 _ENQUEUE_SHA = hashlib.sha1(_ENQUEUE_SCRIPT.encode(), usedforsecurity=False).hexdigest()
 _encode = msgspec.json.Encoder().encode
+_DISPATCH_BATCH = 50
+_log = structlog.get_logger(__name__)
 
 
 class JobSpec(msgspec.Struct, frozen=True):
@@ -111,6 +118,20 @@ async def enqueue_jobs(queue: RedisQueue, jobs: Sequence[JobSpec]) -> None:
     for result in results[start : start + len(commands)]:
         if isinstance(result, Exception):
             raise result
+
+
+async def enqueue_tasks(jobs: list[JobSpec], queue: Queue) -> None:
+    """Jobs for committed task rows, a batch at a time (one round trip, bounded); never raises: a row
+    whose job was not queued (Redis down or slow) waits for the sweeper."""
+    if not isinstance(queue, RedisQueue):
+        raise TypeError("Tasks are queued on SAQ's Redis queue")
+    for start in range(0, len(jobs), _DISPATCH_BATCH):
+        batch = jobs[start : start + _DISPATCH_BATCH]
+        try:
+            await enqueue_jobs(queue, batch)
+        except Exception as exc:
+            for job in batch:  # one line a task, so that each can be traced
+                _log.warning("task_enqueue_failed", task_id=job.kwargs["task_id"], error=type(exc).__name__)
 
 
 async def _send(queue: RedisQueue, key: tuple[int, int], flush: _Flush) -> None:

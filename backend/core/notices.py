@@ -20,13 +20,15 @@ import enum
 import time
 import uuid
 import weakref
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import suppress
 from types import TracebackType
 from typing import Any, Generic, Self, TypeVar
 
 import asyncpg
 import structlog
+
+from backend.core.db import Db
 
 _log = structlog.get_logger(__name__)
 
@@ -42,6 +44,26 @@ class Wake(enum.Enum):
     """The listening connection was (re-)opened: notices may have been missed, read again."""
     CLOSED = "closed"
     """The process is stopping: stop waiting."""
+
+
+async def announce(db: Db, notices: Sequence[tuple[str, str]]) -> None:
+    """NOTIFY ``(channel, payload)`` for what a transaction has committed (on ``db``, the same connection
+    when it is still held: no pool round), in a
+    transaction of its own whose commit does not wait for the disk: it changes nothing, and NOTIFY holds
+    a database-wide lock until its transaction's commit is flushed (payments' migration 0066). Not
+    sent (the connection lost): logged, not raised, for what it tells of is saved; listeners read again
+    (``payments.live``)."""
+    if not notices:
+        return
+    try:
+        await db.execute(
+            "SELECT set_config('synchronous_commit', 'off', true), pg_notify(channel, payload)"
+            " FROM unnest($1::text[], $2::text[]) AS notice(channel, payload)",
+            [channel for channel, _ in notices],
+            [payload for _, payload in notices],
+        )
+    except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
+        _log.warning("notices_not_sent", channels=sorted({c for c, _ in notices}), error=type(exc).__name__)
 
 
 def by_id(payload: str) -> tuple[str, str] | None:

@@ -6,10 +6,9 @@ The pattern every feature uses:
    ``task_outbox`` row. Nothing is queued yet, so a rolled-back change queues nothing. A ``TaskKind``
    pairs a task's name with the msgspec Struct its payload is (stored as JSON), so a wrong payload is a
    type error.
-2. After commit, ``dispatch(queue, task_ids)`` enqueues one SAQ job per row carrying only the row
-   id (job key ``task:<id>``, so a second enqueue of a queued job is a no-op), a transaction's jobs in
-   one Redis round trip (``backend.core.enqueue``). ``UnitOfWork`` does 1 and 2 for you. If Redis is
-   down at that moment the row simply waits for the sweeper.
+2. After commit, ``dispatch(queue, task_ids)`` enqueues one SAQ job per row (job key ``task:<id>``: a
+   second enqueue is a no-op), in one Redis round trip. ``UnitOfWork`` does 1 and 2 for you (and
+   sends its ``notices`` after commit). If Redis is down then, the row waits for the sweeper.
 3. The worker's ``run_task`` first claims the row (counting the attempt, with a lease, committed),
    then locks it (``FOR UPDATE``), runs the kind's handler (from the ``TaskRegistry`` the composition
    root, ``backend.server.tasks``, builds) with the decoded payload in that transaction and marks the
@@ -35,10 +34,10 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 import asyncpg
 import msgspec
 import structlog
-from saq.queue.redis import RedisQueue
 
 from backend.core.db import Connection, Pool
-from backend.core.enqueue import JobSpec, enqueue_jobs
+from backend.core.enqueue import JobSpec, enqueue_tasks
+from backend.core.notices import announce
 
 if TYPE_CHECKING:
     from saq.queue.base import Queue
@@ -51,7 +50,6 @@ RUN_TASK_JOB = "run_task"
 _BACKOFF_BASE_SECONDS = 5
 _BACKOFF_MAX_SECONDS = 3600
 _SWEEP_BATCH = 1000
-_DISPATCH_BATCH = 50
 _DEFAULT_MAX_ATTEMPTS = 8
 _ROLLBACK: type[Exception] = asyncpg.exceptions.TransactionRollbackError  # a lost deadlock or serialization
 _LOST_CONFLICT = [f"{kind.__name__}:%" for kind in [_ROLLBACK, *_ROLLBACK.__subclasses__()]]
@@ -209,19 +207,7 @@ async def dispatch(
     queue: Queue, task_ids: Iterable[int], *, scheduled: float = 0, key_suffix: str = ""
 ) -> None:
     """Enqueue jobs for committed task rows. Never raises: a lost enqueue is the sweeper's job."""
-    await _enqueue([_job(task_id, scheduled, key_suffix) for task_id in task_ids], queue)
-
-
-async def _enqueue(jobs: list[JobSpec], queue: Queue) -> None:
-    if not isinstance(queue, RedisQueue):
-        raise TypeError("Tasks are queued on SAQ's Redis queue")
-    for start in range(0, len(jobs), _DISPATCH_BATCH):  # a batch at a time: one round trip, bounded
-        batch = jobs[start : start + _DISPATCH_BATCH]
-        try:
-            await enqueue_jobs(queue, batch)
-        except Exception as exc:  # Redis down or slow: the committed rows are still there.
-            for job in batch:  # one line a task, so that each can be traced
-                _log.warning("task_enqueue_failed", task_id=job.kwargs["task_id"], error=type(exc).__name__)
+    await enqueue_tasks([_job(task_id, scheduled, key_suffix) for task_id in task_ids], queue)
 
 
 @dataclass(slots=True)
@@ -231,6 +217,8 @@ class UnitOfWork:
     """The pool the connection came from: which app's or worker's resources this work runs on."""
     task_ids: list[int] = field(default_factory=list)
     scheduled: list[tuple[int, float]] = field(default_factory=list)
+    notices: list[tuple[str, str]] = field(default_factory=list)
+    """(channel, payload) to NOTIFY once committed (``backend.core.notices.announce``)."""
 
     async def add_task(self, kind: TaskKind[P], payload: P, *, run_after: datetime | None = None) -> int:
         task_id = await add_task(self.connection, kind, payload, run_after=run_after)
@@ -252,14 +240,18 @@ class UnitOfWork:
 @asynccontextmanager
 async def unit_of_work(pool: Pool, queue: Queue) -> AsyncIterator[UnitOfWork]:
     """One transaction; its tasks are queued only after it commits."""
-    async with pool.acquire() as connection, connection.transaction():
-        work = UnitOfWork(connection, pool)
-        yield work
+    async with pool.acquire() as connection:
+        async with connection.transaction():
+            work = UnitOfWork(connection, pool)
+            yield work
+        await announce(connection, work.notices)
     await _dispatch_work(queue, work)
 
 
 async def _dispatch_work(queue: Queue, work: UnitOfWork) -> None:
-    await _enqueue([_job(id_, 0) for id_ in work.task_ids] + [_job(*item) for item in work.scheduled], queue)
+    await enqueue_tasks(
+        [_job(id_, 0) for id_ in work.task_ids] + [_job(*item) for item in work.scheduled], queue
+    )
 
 
 async def run_task(resources: Resources, task_id: int) -> str:
@@ -314,6 +306,7 @@ async def run_task(resources: Resources, task_id: int) -> str:
             "UPDATE task_outbox SET state = 'done', finished_at = now(), last_error = NULL WHERE id = $1",
             task_id,
         )
+    await announce(resources.pool, work.notices)
     await _dispatch_work(resources.queue, work)
     return "done"
 

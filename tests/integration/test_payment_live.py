@@ -9,6 +9,7 @@ from typing import Any
 
 import asyncpg
 import httpx
+import pytest
 from litestar import Litestar
 
 from backend.core.notices import APPLICATION_NAME
@@ -125,6 +126,50 @@ async def test_another_citizens_payment_is_not_there_and_leaves_no_subscription(
     assert answer.status_code == 404
     assert answer.headers["content-type"] == "application/problem+json"
     assert app.state.payment_states.subscribers() == 0
+
+
+async def test_a_banks_callback_announces_its_payment_once_after_commit_and_other_paths_by_the_trigger(
+    sign_in: SignIn, resources: Resources, client: httpx.AsyncClient
+) -> None:
+    """A bank's callback announces its payment's new state itself once committed (migration 0066: NOTIFY
+    inside the transaction would hold a database-wide lock through the commit's flush); the trigger stays
+    quiet for it, and still announces every other path (here an expiry)."""
+    assert resources.settings.database_url
+    heard: list[dict[str, str]] = []
+    listener = await asyncpg.connect(resources.settings.database_url)
+    try:
+        await listener.add_listener("payment_state", lambda *args: heard.append(json.loads(args[3])))
+        _, agency, issued, _, payment = await pending_payment(sign_in, resources, valid_national_id(77))
+        await _paid(client, issued)
+        _, _, late = await _another_payment(sign_in, agency, valid_national_id(78))
+        # Any other path, as the expiry sweep writes it: announced by the trigger in its transaction.
+        await resources.pool.execute("UPDATE payments SET state = 'expired' WHERE id = $1", late["id"])
+        for _ in range(200):
+            if len(heard) >= 2:
+                break
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.2)  # a second notice of the same change would have come by now
+        assert heard == [
+            {"id": payment["id"], "state": "success"},
+            {"id": late["id"], "state": "expired"},
+        ]
+    finally:
+        await listener.close()
+
+
+async def test_a_stream_that_missed_its_notice_reads_its_payment_again_after_a_while(
+    app: Litestar, sign_in: SignIn, resources: Resources, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A notice sent after commit is lost with its connection: the stream reads its row again when it
+    has heard nothing for a while, so the phone does not stay on a paid QR."""
+    monkeypatch.setattr("payments.live._REREAD_SECONDS", 0.5)
+    _, _, _, citizen, payment = await pending_payment(sign_in, resources, valid_national_id(79))
+    async with event_stream(app, f"/api/v1/payments/{payment['id']}/live", citizen) as stream:
+        assert await _state(stream) == "pending"
+        async with resources.pool.acquire() as connection, connection.transaction():
+            await connection.execute("SELECT set_config('citizen.payment_notice', 'after_commit', true)")
+            await connection.execute("UPDATE payments SET state = 'cancelled' WHERE id = $1", payment["id"])
+        assert await _state(stream) == "cancelled"  # nothing announced it: read again
 
 
 async def _another_payment(
