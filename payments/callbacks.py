@@ -65,7 +65,7 @@ async def apply_callback(
                 outcome = earlier.outcome if earlier else "exception"
             return CallbackResult(status="already_processed", outcome=outcome)
         outcome, payment_id = await _apply(work, bank, callback, claim)
-        if outcome == "paid" and payment_id is not None:  # the claim turned the trigger's NOTIFY off
+        if outcome == "paid" and payment_id is not None:  # the claim told the trigger not to NOTIFY it
             work.notices.append(notice(payment_id, "success"))
     _log.info("bank_callback", bank=bank, outcome=outcome, payment_id=payment_id)
     return CallbackResult(status="processed", outcome=outcome)

@@ -12,6 +12,7 @@ as it does after a minute without news (one query a minute for a phone showing i
 
 from __future__ import annotations
 
+import random
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -87,8 +88,9 @@ async def _states(
         yield _event(state)
         while state not in FINAL_STATES:
             left = deadline - time.monotonic()
-            heard = await subscription.next(min(left, _REREAD_SECONDS))
-            if heard is Wake.CLOSED or (heard is None and left <= _REREAD_SECONDS):
+            wait = _REREAD_SECONDS * random.uniform(0.75, 1.25)  # noqa: S311 (spreads streams opened together)
+            heard = await subscription.next(min(left, wait))
+            if heard is Wake.CLOSED or (heard is None and left <= wait):
                 return
             if heard is None or heard is Wake.RESYNC:  # a notice may have been missed: read again
                 row = await queries.payment(resources.pool, first.id)

@@ -11,7 +11,8 @@
   ``settle_payment`` by support staff) is the one path to success for both, with the same receipt,
   message (``payments.receipt_message``), webhook and effects on what the bill paid for. Each state
   change is announced to the phones watching the payment by PostgreSQL at commit (migration 0022,
-  ``payments.live``).
+  ``payments.live``), except a bank callback's success, which the callback announces just after its
+  commit (0066).
 
 Banks' callbacks are ``payments.callbacks``; what staff decide (refunds, exceptions, billers,
 reconciliation) is ``payments.staff_service``; what callers are shown, ``payments.reads``.

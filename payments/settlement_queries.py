@@ -29,7 +29,7 @@ async def claim_callback(
     its bill locked, then the bill's latest payment locked while the bill is unpaid (the order
     support staff's ``settle_payment`` locks them in). A repeated id locks nothing; its earlier
     outcome comes back when that callback had committed before this statement began. The payment's
-    trigger is told not to NOTIFY: the caller announces the new state once committed."""
+    trigger is told not to NOTIFY its success: the caller announces it once committed."""
     row = await connection.fetchrow(
         """
         WITH callback AS (
@@ -48,8 +48,8 @@ async def claim_callback(
             ORDER BY created_at DESC LIMIT 1 FOR UPDATE
         )
         SELECT (SELECT id FROM callback) AS callback_pk,
-               -- This transaction announces its payment's new state itself, after commit (0066).
-               set_config('citizen.payment_notice', 'after_commit', true) AS payment_notice,
+               -- This transaction announces its payment's success itself, after commit (0066).
+               set_config('citizen.payment_notice', coalesce(p.id::text, ''), true) AS payment_notice,
                (SELECT outcome FROM bank_callbacks WHERE bank = $1 AND callback_id = $2) AS earlier_outcome,
                b.id AS bill_id, b.agency_id, b.amount_satang AS bill_amount_satang, b.status,
                b.description_th, b.description_en, b.on_paid,

@@ -48,11 +48,10 @@ class Wake(enum.Enum):
 
 async def announce(db: Db, notices: Sequence[tuple[str, str]]) -> None:
     """NOTIFY ``(channel, payload)`` for what a transaction has committed (on ``db``, the same connection
-    when it is still held: no pool round), in a
-    transaction of its own whose commit does not wait for the disk: it changes nothing, and NOTIFY holds
-    a database-wide lock until its transaction's commit is flushed (payments' migration 0066). Not
-    sent (the connection lost): logged, not raised, for what it tells of is saved; listeners read again
-    (``payments.live``)."""
+    when it is still held: no pool round), in a transaction of its own whose commit does not wait for the
+    disk: it changes nothing, and NOTIFY holds a lock shared by the whole server until its transaction's
+    commit is flushed (payments' migration 0066). Not sent (the connection lost): logged, not raised, for
+    what it tells of is saved; listeners read again (``payments.live``)."""
     if not notices:
         return
     try:
@@ -63,7 +62,9 @@ async def announce(db: Db, notices: Sequence[tuple[str, str]]) -> None:
             [payload for _, payload in notices],
         )
     except (asyncpg.PostgresError, asyncpg.InterfaceError, OSError) as exc:
-        _log.warning("notices_not_sent", channels=sorted({c for c, _ in notices}), error=type(exc).__name__)
+        _log.warning(
+            "notices_not_sent", notices=[list(notice) for notice in notices], error=type(exc).__name__
+        )
 
 
 def by_id(payload: str) -> tuple[str, str] | None:

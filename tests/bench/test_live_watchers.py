@@ -30,8 +30,8 @@ IDLE_SECONDS = 5.0
 
 
 def _counting(monkeypatch: pytest.MonkeyPatch) -> list[int]:
-    """Every read of one payment's row (the stream's, on connect and after a lost listener; the
-    baseline's, each second) is counted."""
+    """Every read of one payment's row (the stream's, on connect, after a lost listener and after a
+    minute without news; the baseline's, each second) is counted."""
     reads = [0]
     read = queries.payment
 
