@@ -30,10 +30,6 @@ from notifications.schemas import (
     Unread,
 )
 
-# The badge counts what is new: unread messages of the last 90 days. Older unread ones still show as
-# unread in the inbox; counting them would read every month a citizen's inbox keeps (three years).
-UNREAD_DAYS = 90
-
 
 def vapid_public_key(resources: Resources) -> dict[str, str]:
     """The key a browser subscribes to pushes with (RFC 8292's application server key)."""
@@ -103,13 +99,13 @@ async def inbox_page(
     items = await inbox_queries.inbox(resources.pool, citizen_id, after, limit + 1)
     return InboxPage(
         items=items[:limit],
-        unread=await inbox_queries.unread_count(resources.pool, citizen_id, UNREAD_DAYS),
+        unread=await inbox_queries.unread_count(resources.pool, citizen_id),
         next_cursor=_cursor(items[limit - 1]) if len(items) > limit else None,
     )
 
 
 async def unread(resources: Resources, citizen_id: uuid.UUID) -> Unread:
-    return Unread(unread=await inbox_queries.unread_count(resources.pool, citizen_id, UNREAD_DAYS))
+    return Unread(unread=await inbox_queries.unread_count(resources.pool, citizen_id))
 
 
 async def mark_read(resources: Resources, citizen_id: uuid.UUID, notification_id: uuid.UUID) -> None:

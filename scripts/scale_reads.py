@@ -13,7 +13,6 @@ from collections.abc import Awaitable, Callable
 
 from backend.connectors.access_log import data_access_for_citizen
 from backend.core.db import Pool
-from notifications.inbox import UNREAD_DAYS
 from notifications.queries import inbox as inbox_queries
 from notifications.queries.support import support_search
 
@@ -79,7 +78,7 @@ async def read_costs(pool: Pool, agency_id: int, quiet_agency_id: int) -> dict[s
         "support search, the busy agency": search(agency_id),
         "support search, a quiet agency": search(quiet_agency_id),
         "inbox page (20)": lambda: inbox_queries.inbox(pool, uuid.UUID(citizen_id), None, 21),
-        "unread count": lambda: inbox_queries.unread_count(pool, uuid.UUID(citizen_id), UNREAD_DAYS),
+        "unread count": lambda: inbox_queries.unread_count(pool, uuid.UUID(citizen_id)),
         "data-access page (20)": lambda: data_access_for_citizen(pool, uuid.UUID(citizen_id), None, 21),
     }
     return {name: await _median_ms(read) for name, read in reads.items()}

@@ -12,7 +12,6 @@ import httpx
 from backend.core.resources import Resources
 from backend.core.signatures import verify_signature
 from backend.core.tasks import run_task
-from notifications.inbox import UNREAD_DAYS
 from tests.factories import make_agency, make_notification, valid_national_id
 from tests.helpers.notifications import (
     PARAMS,
@@ -151,25 +150,6 @@ async def test_templates_refuse_missing_or_unknown_placeholders_and_sends_are_id
     changed = await sender.post("/api/v1/agency/notifications", json={**body, "urgency": "high"})
     assert changed.status_code == 409
     assert (await citizen.get("/api/v1/inbox")).json()["unread"] == 1
-
-
-async def test_the_unread_badge_counts_the_last_ninety_days_and_the_inbox_shows_the_rest(
-    sign_in: SignIn, resources: Resources
-) -> None:
-    """The count looks only at the months the badge needs, so it costs the same after three years of
-    messages; an older unread message is still in the inbox, shown unread."""
-    agency_id = await make_agency(resources.pool, status="approved")
-    citizen = await sign_in(national_id=valid_national_id(81))
-    citizen_id = (await citizen.get("/api/v1/me")).json()["id"]
-    now = dt.datetime.now(dt.UTC)
-    old = await make_notification(
-        resources.pool, citizen_id, agency_id, created_at=now - dt.timedelta(days=UNREAD_DAYS + 1)
-    )
-    await make_notification(resources.pool, citizen_id, agency_id, created_at=now - dt.timedelta(days=80))
-    assert (await citizen.get("/api/v1/inbox/unread-count")).json() == {"unread": 1}
-    page = (await citizen.get("/api/v1/inbox")).json()
-    assert page["unread"] == 1
-    assert [item["read_at"] for item in page["items"] if item["id"] == str(old.id)] == [None]
 
 
 async def test_the_inbox_pages_marks_read_deletes_and_is_private(
