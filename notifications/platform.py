@@ -46,9 +46,12 @@ async def send_from_platform(
     url: str | None,
     idempotency_key: str,
     urgency: Urgency = "normal",
+    ttl_seconds: int = _TTL_SECONDS,
 ) -> uuid.UUID | None:
     """The notice's id, or None when one with this key was already written to this citizen (a retried
-    step writes no second notice). The key is the platform's own, so it never meets an agency's."""
+    step writes no second notice). The key is the platform's own, so it never meets an agency's.
+    ``ttl_seconds``: how long a push service keeps trying a phone that is off (a notice of a time that
+    passes should not arrive after it)."""
     connection = work.connection
     sender_id = await platform_sender_id(connection)
     try:  # the key's claim is enqueue_notification's first step: nothing is written before it
@@ -61,7 +64,7 @@ async def send_from_platform(
             texts=texts,
             url=url,
             urgency=urgency,
-            ttl_seconds=_TTL_SECONDS,
+            ttl_seconds=ttl_seconds,
             idempotency_key=idempotency_key,
             request_hash=hashlib.sha256(idempotency_key.encode()).digest(),
             from_platform=True,

@@ -87,7 +87,7 @@ def _clock(moment: dt.datetime) -> str:
 
 async def tell_admitted(ctx: TaskContext, batch: AdmittedBatch) -> None:
     """Each person of the batch: "it's your turn, register before HH:MM" in the inbox and as a push."""
-    programme = await queries.programme(ctx.connection, batch.programme_id)
+    programme = await queries.programme(ctx.connection, batch.programme_id, suspended_too=True)
     if programme is None:
         return
     for person in await queries.admitted_between(
@@ -107,4 +107,6 @@ async def tell_admitted(ctx: TaskContext, batch: AdmittedBatch) -> None:
             url=f"/programmes/{batch.programme_id}",
             idempotency_key=f"programme-turn:{batch.programme_id}:{person.ticket}",  # a rejoin: a new turn
             urgency="high",
+            # Not pushed after the window: a phone switched on later finds it in the inbox instead.
+            ttl_seconds=max(60, int((person.admitted_until - dt.datetime.now(dt.UTC)).total_seconds())),
         )

@@ -47,18 +47,26 @@ async def insert_programme(
     return programme_id
 
 
-async def programme(db: Db, programme_id: uuid.UUID, *, lock: bool = False) -> ProgrammeRow | None:
+async def programme(
+    db: Db, programme_id: uuid.UUID, *, lock: bool = False, suspended_too: bool = False
+) -> ProgrammeRow | None:
+    """The programme while its agency is approved (a suspended agency's line stops, and its staff are
+    refused by the guard), or whatever its agency's status with ``suspended_too`` (telling those let in
+    before the suspension)."""
+    approved = "" if suspended_too else "AND a.status = 'approved'"
     row = await db.fetchrow(
-        f"SELECT {_PROGRAMME} WHERE p.id = $1 {'FOR UPDATE OF p SKIP LOCKED' if lock else ''}",
+        f"SELECT {_PROGRAMME} WHERE p.id = $1 {approved} {'FOR UPDATE OF p SKIP LOCKED' if lock else ''}",
         programme_id,
     )
     return msgspec.convert(dict(row), ProgrammeRow) if row else None
 
 
 async def not_closed(db: Db, now: dt.datetime) -> list[ProgrammeRow]:
+    # Nearest to now first (just opened, or opening soon): open-ended programmes that opened long ago
+    # cannot push a new one off the list.
     rows = await db.fetch(
-        f"SELECT {_PROGRAMME} WHERE (p.closes_at IS NULL OR p.closes_at > $1) AND a.status = 'approved'"
-        " ORDER BY p.opens_at, p.id LIMIT 100",
+        f"SELECT {_PROGRAMME} WHERE (p.closes_at IS NULL OR p.closes_at > $1) AND a.status = 'approved'"  # noqa: S608
+        " ORDER BY abs(extract(epoch FROM p.opens_at - $1)), p.id LIMIT 100",
         now,
     )
     return [msgspec.convert(dict(row), ProgrammeRow) for row in rows]
@@ -93,7 +101,7 @@ async def programmes_to_admit(db: Db, now: dt.datetime) -> list[uuid.UUID]:
     """Open programmes with someone waiting."""
     rows = await db.fetch(
         """
-        SELECT p.id FROM programmes p
+        SELECT p.id FROM programmes p JOIN agencies a ON a.id = p.agency_id AND a.status = 'approved'
         WHERE p.opens_at <= $1 AND (p.closes_at IS NULL OR p.closes_at > $1)
           AND EXISTS (
               SELECT 1 FROM programme_places pl WHERE pl.programme_id = p.id AND pl.admitted_at IS NULL

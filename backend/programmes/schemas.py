@@ -14,6 +14,8 @@ Name = Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
 Description = Annotated[str, msgspec.Meta(max_length=1000)]
 Rate = Annotated[int, msgspec.Meta(ge=1, le=10_000)]
 Window = Annotated[int, msgspec.Meta(ge=60, le=3600)]
+Moment = Annotated[dt.datetime, msgspec.Meta(tz=True)]
+"""With its offset: a time without one would be read in the server's own zone (UTC), hours off Thailand's."""
 
 ProgrammeStatus = Literal["upcoming", "open", "closed"]
 PlaceState = Literal["waiting", "admitted", "registered", "lapsed", "closed"]
@@ -24,9 +26,9 @@ class NewProgramme(Input, kw_only=True, forbid_unknown_fields=True):
     name_en: Name
     description_th: Description
     description_en: Description
-    opens_at: dt.datetime
+    opens_at: Moment
     """Registration opens then; before it citizens see the time it opens."""
-    closes_at: dt.datetime | None = None
+    closes_at: Moment | None = None
     admit_per_second: Rate
     """How many people are let in each second: what the agency's systems can take."""
     admission_window_seconds: Window = 600

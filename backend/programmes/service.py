@@ -57,6 +57,11 @@ class AdmissionLapsed(Conflict):
     title = "Your time to register has run out"
 
 
+class LineBusy(Conflict):
+    problem_type = "line-busy"
+    title = "Too many people joined at the same moment; please try again"
+
+
 LISTING_KEY = "programmes:not-closed"
 LISTING_SECONDS = 5
 _LISTING = msgspec.json.Decoder(list[ProgrammeRow])
@@ -133,7 +138,8 @@ def state_of(programme_id: uuid.UUID, place: PlaceRow, at: Line, now: dt.datetim
             return msgspec.structs.replace(
                 settled, state="admitted", poll_after_seconds=POLL_ADMITTED_SECONDS
             )
-        return msgspec.structs.replace(settled, state="lapsed")
+        # Lapsed: may join again at the back, while the programme is open; after that, closed.
+        return settled if status_of(at, now) == "closed" else msgspec.structs.replace(settled, state="lapsed")
     if status_of(at, now) == "closed":
         return settled
     position = max(1, place.ticket - at.admitted_through)
@@ -260,7 +266,7 @@ async def _take_place(
         place = await queries.place(resources.pool, programme_id, citizen_id)  # joined at the same moment
         if place is not None:
             return place
-    raise Conflict("Too many people joined at the same moment; please try again.")
+    raise LineBusy()
 
 
 def reference_for(programme_id: uuid.UUID, ticket: int) -> str:

@@ -4,6 +4,7 @@ import { useCallback, useContext, useEffect, useState } from "preact/hooks";
 
 import { ApiError, type PathFor, request, type RequestOptions, type ResponseOf, type Schema } from "./api";
 import { type Key, type Language, type Localizer, words } from "./i18n";
+import { problemWords } from "./ui/problem-words";
 
 export type Me = Schema<"Me">;
 
@@ -27,7 +28,8 @@ export const App = createContext<AppState>({
 
 export type UseApp = AppState &
   Localizer<Key> & {
-    /** A refused or failed request in plain words: offline, or the problem's detail (else its title). */
+    /** A refused or failed request in plain words: offline, or the problem in the reader's language
+     * (ui/problem-words: never the API's English on a Thai screen). */
     problem: (error: ApiError) => string;
   };
 
@@ -41,7 +43,7 @@ export function useApp(): UseApp {
       if (error.status === 0) return say.t("offline");
       if (error.type === "/problems/not-while-acting") return say.t("notWhileActing");
       if (error.type === "/problems/acting-ended") return say.t("actingEnded");
-      return error.detail || error.title;
+      return problemWords(state.language, error);
     },
   };
 }

@@ -3,6 +3,7 @@
 // the step-by-step timeline, and what a draft save sends.
 import type { Schema } from "../api";
 import { fill, formatDate, type Key, type Language, pick, tr, translate } from "../i18n";
+import { problemWords } from "../ui/problem-words";
 
 export type FormField = Schema<"FormField">;
 export type FileView = Schema<"FileView">;
@@ -111,7 +112,7 @@ export function uploadMessage(language: Language, detail: string): string {
   ];
   const match = known.find(([pattern]) => pattern.test(detail));
   // In English the server's own words; in Thai, ours for the refusals we know.
-  return `${t("fileRefused")}: ${match ? tr(language, { th: t(match[1]), en: detail }) : detail}`;
+  return `${t("fileRefused")}: ${match ? tr(language, { th: t(match[1]), en: detail }) : problemWords(language, { status: 400, title: "", detail })}`;
 }
 
 // --- saving a draft ------------------------------------------------------------------------------

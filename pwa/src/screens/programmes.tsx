@@ -5,6 +5,7 @@
 // large numbers, and plainly told that they may close the app because a notification will come.
 import { useEffect, useState } from "preact/hooks";
 
+import { useActing } from "../acting";
 import { ApiError, request, type Schema } from "../api";
 import { fill, formatDate, formatTime, type Language, locale } from "../i18n";
 import { useApp, useLoad } from "../state";
@@ -111,9 +112,25 @@ function usePlace(programmeId: string): [QueueState | null | undefined, (state: 
   return [state, setState, failed];
 }
 
+/** Milliseconds until a page opened before the opening time reads the programme again (so that the
+ * Join button appears by itself), spread over a few seconds so that a crowd does not ask at once; null
+ * when it is open already or too far off for a timer. */
+export function untilOpening(opensAt: string, now: number, spread: number): number | null {
+  const wait = Date.parse(opensAt) - now;
+  if (!(wait > 0) || wait > 2 ** 31 - 1) return null;
+  return wait + 1000 + Math.round(spread * 4000);
+}
+
 export function ProgrammeScreen({ param }: { param: string }) {
   const { tr, pick } = useApp();
   const [load, reload] = useLoad("/api/v1/programmes/{programme_id}", { path: { programme_id: param } });
+  const opensAt = load.status === "ok" && load.data.status === "upcoming" ? load.data.opens_at : null;
+  useEffect(() => {
+    const wait = opensAt === null ? null : untilOpening(opensAt, Date.now(), Math.random());
+    if (wait === null) return;
+    const timer = window.setTimeout(reload, wait);
+    return () => window.clearTimeout(timer);
+  }, [opensAt]);
   return (
     <Loaded load={load} reload={reload}>
       {(programme) => (
@@ -155,6 +172,10 @@ function WaitingRoom({ programme }: { programme: Programme }) {
       "/problems/programme-closed": { th: "ปิดรับลงทะเบียนแล้ว", en: "Registration has closed" },
       "/problems/not-your-turn": { th: "ยังไม่ถึงคิวของคุณ โปรดรอสักครู่", en: "It is not your turn yet. Please wait." },
       "/problems/admission-lapsed": { th: "หมดเวลาลงทะเบียนของคุณแล้ว", en: "Your time to register has run out" },
+      "/problems/line-busy": {
+        th: "มีผู้เข้าคิวพร้อมกันจำนวนมาก โปรดกดเข้าคิวอีกครั้ง",
+        en: "Many people joined at the same moment. Please press Join again.",
+      },
     };
     const said = words[error.type];
     if (said) return tr(said);
@@ -166,9 +187,9 @@ function WaitingRoom({ programme }: { programme: Programme }) {
     act(async () => setPlace((await request("POST", "/api/v1/programmes/{programme_id}/queue", { path })).data));
   const register = () =>
     act(async () => {
-      await request("POST", "/api/v1/programmes/{programme_id}/registrations", { path });
-      const again = await request("GET", "/api/v1/programmes/{programme_id}/queue", { path });
-      setPlace(again.data);
+      const { data } = await request("POST", "/api/v1/programmes/{programme_id}/registrations", { path });
+      // Registered: shown from the answer itself, so a busy moment after it cannot hide the reference.
+      setPlace({ ...(place as QueueState), state: "registered", reference: data.reference, position: null, eta_seconds: null });
     });
 
   if (place === undefined && !failed) return <p role="status" class="loading">{tr({ th: "กำลังโหลด…", en: "Loading…" })}</p>;
@@ -213,7 +234,8 @@ function Place({
   register: () => void;
   rejoin: () => void;
 }) {
-  const { tr, language } = useApp();
+  const { tr, language, pick } = useApp();
+  const acting = useActing();
   const number = (n: number) => new Intl.NumberFormat(locale(language)).format(n);
   if (place.state === "waiting") {
     return (
@@ -227,10 +249,19 @@ function Place({
           </p>
         )}
         <p>
-          {tr({
-            th: "ปิดแอปได้เลย เมื่อถึงคิวของคุณ เราจะส่งการแจ้งเตือนและข้อความไปที่กล่องข้อความ",
-            en: "You can close the app. When it is your turn we will send a notification and a message to your inbox.",
-          })}
+          {acting
+            ? // The turn's notice goes to the person acted for, not to whoever acts: keep the page open.
+              fill(
+                tr({
+                  th: "เมื่อถึงคิว การแจ้งเตือนจะส่งไปที่ {name} ไม่ใช่ที่คุณ โปรดเปิดหน้านี้ไว้ หน้านี้จะแสดงเมื่อถึงคิว",
+                  en: "When it is the turn, the notification goes to {name}, not to you. Keep this page open: it shows when the turn comes.",
+                }),
+                { name: pick(acting, "name") },
+              )
+            : tr({
+                th: "ปิดแอปได้เลย เมื่อถึงคิวของคุณ เราจะส่งการแจ้งเตือนและข้อความไปที่กล่องข้อความ",
+                en: "You can close the app. When it is your turn we will send a notification and a message to your inbox.",
+              })}
         </p>
         <p class="small">
           {fill(tr({ th: "บัตรคิวเลขที่ {ticket}", en: "Ticket number {ticket}" }), { ticket: number(place.ticket) })}

@@ -6,6 +6,7 @@ import { useState } from "preact/hooks";
 import { ApiError, apiPath, request } from "../api";
 import { fill } from "../i18n";
 import { useApp } from "../state";
+import { problemWords } from "../ui/problem-words";
 import {
   ACCEPTED_FILES,
   type ApplicationView,
@@ -74,7 +75,7 @@ export function ReplyPanel({
       });
     } catch (error) {
       if (error instanceof ApiError && error.status !== 404) {
-        setProblem(error.status === 0 ? t("offline") : error.detail || error.title);
+        setProblem(error.status === 0 ? t("offline") : problemWords(language, error));
         return;
       }
     }

@@ -2,6 +2,7 @@ import type { ComponentChildren } from "preact";
 
 import { formatDate } from "../i18n";
 import { type Load, useApp } from "../state";
+import { problemWords } from "./problem-words";
 
 /** Loading, error (with a retry) and the "offline, as of ..." banner around any loaded screen. */
 export function Loaded<T>({
@@ -22,7 +23,7 @@ export function Loaded<T>({
       ? t("offline")
       : status === 503 || status === 429
         ? t("busy")
-        : `${t("failed")}: ${load.status === "error" ? load.error.detail || load.error.title : ""}`;
+        : `${t("failed")}: ${load.status === "error" ? problemWords(language, load.error) : ""}`;
   if (load.status === "error") {
     return (
       <div class="notice error" role="alert">

@@ -10,6 +10,7 @@ import { useEffect, useLayoutEffect, useRef, useState } from "preact/hooks";
 
 import { ApiError, type FieldProblem, request, type Schema } from "../../api";
 import { useApp } from "../../state";
+import { problemWords } from "../../ui/problem-words";
 import {
   type Answers,
   type ApplicationView,
@@ -115,7 +116,7 @@ export function useApplicationForm(service: ServiceView, draft: ApplicationView 
     else if (error.errors.length > 0) {
       showProblems(error.errors, false);
       setSave({ kind: "failed", text: t("notSaved") });
-    } else setSave({ kind: "failed", text: error.detail || error.title });
+    } else setSave({ kind: "failed", text: problemWords(language, error) });
   }
 
   /** Saves what is typed (or, with `force`, asks where the draft stands even when nothing changed):
@@ -228,7 +229,7 @@ export function useApplicationForm(service: ServiceView, draft: ApplicationView 
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       if (error.status !== 404) {
-        setGeneral(error.status === 0 ? t("offline") : error.detail || error.title);
+        setGeneral(error.status === 0 ? t("offline") : problemWords(language, error));
         return false;
       }
     }
@@ -283,7 +284,7 @@ export function useApplicationForm(service: ServiceView, draft: ApplicationView 
       });
     } catch (error) {
       if (error instanceof ApiError && error.status !== 404) {
-        setUploadProblems((now) => ({ ...now, [name]: error.status === 0 ? t("offline") : error.detail }));
+        setUploadProblems((now) => ({ ...now, [name]: error.status === 0 ? t("offline") : problemWords(language, error) }));
         return;
       }
     }
