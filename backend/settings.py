@@ -27,8 +27,10 @@ from backend.core.keyrings import parse_keyring
 # partition drops' own guard, backend.core.partitions).
 ACCESS_LOG_FLOOR_DAYS = 90
 """Access logs: at least 90 days (the Computer Crime Act's floor for traffic data)."""
-PAYMENT_EVENT_FLOOR_DAYS = 1825
-"""A payment's history: five years, as the Accounting Act keeps accounting documents."""
+PAYMENT_EVENT_FLOOR_DAYS = 1825 + 366
+"""A payment's history: the Accounting Act keeps accounting documents five years from the day the
+accounts are closed, so an event at the start of a (Thai, October-to-September) fiscal year is kept up to
+a year longer than five years from itself."""
 
 _SECRET_NAMES = (
     "SECRET_KEY",
@@ -186,7 +188,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True, rename="upper"):
     month is past it)."""
     payment_event_retention_days: Annotated[int, msgspec.Meta(ge=PAYMENT_EVENT_FLOOR_DAYS)] = 3650
     """Days a payment's history of states is kept (a month at a time, once the whole month is past it);
-    never under five years. The payment, its bill and receipt stay."""
+    never under five years after its fiscal year closed (``PAYMENT_EVENT_FLOOR_DAYS``). The payment, its
+    bill and receipt stay."""
     scam_report_retention_days: Annotated[int, msgspec.Meta(ge=1)] = 30
     """Days after which an undecided scam report loses the text, link and screenshot pasted into it."""
     access_log_retention_days: Annotated[int, msgspec.Meta(ge=ACCESS_LOG_FLOOR_DAYS)] = 730

@@ -13,6 +13,7 @@ from notifications.queries.deliveries import (
     BODIES,
     drop_inbox_months,
     forget_messages,
+    forget_stray_deliveries,
     purge_bodies,
     purge_campaign_bodies,
 )
@@ -51,4 +52,6 @@ async def forget_old_messages(pool: Pool, *, days: int) -> tuple[list[str], int]
     forgotten = 0
     while count := await forget_messages(pool, days, _RETENTION_BATCH):
         forgotten += count
+    while await forget_stray_deliveries(pool, days, _RETENTION_BATCH):
+        pass
     return months, forgotten

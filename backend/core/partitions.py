@@ -30,6 +30,7 @@ _log = structlog.get_logger(__name__)
 
 MONTHS_AHEAD = 2
 """Months the maintenance job keeps made ahead: a worker stopped for weeks still finds them there."""
+ATTACH_SECONDS = 600.0
 LOCK_WAIT = "200ms"
 LOCK_TRIES = 5
 _DEFAULT_BATCH = 5000
@@ -74,6 +75,9 @@ async def ensure_months(db: Db, table: Partitioned, first: dt.date, last: dt.dat
             first,
             last,
             table.fillfactor,
+            # Past the pool's 10 s: a DEFAULT partition still holding many pre-0060 messages is read
+            # through at the attach (docs/retention.md); cut short, it would be read again every night.
+            timeout=ATTACH_SECONDS,
         )
         return made
     created: int = await db.fetchval(

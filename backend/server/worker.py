@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-from typing import Any
+from collections.abc import Awaitable
+from typing import Any, TypeVar
 
 import structlog
 from saq import CronJob, Worker
@@ -22,7 +23,8 @@ from backend.connectors.access_log import ACCESS_LOG
 from backend.connectors.service import forget_old_answers, forget_old_records
 from backend.core import tasks
 from backend.core.crypto import NationalIdCipher
-from backend.core.partitions import drop_months_before, ensure_partitions
+from backend.core.dates import THAILAND
+from backend.core.partitions import Dropped, drop_months_before, ensure_partitions
 from backend.core.resources import Resources, open_resources
 from backend.delegation import family
 from backend.genuine.scams import apply_retention as scam_retention
@@ -32,16 +34,17 @@ from backend.server.tasks import TASKS, wire_features
 from backend.settings import Settings
 from notifications.campaigns import resume_stalled_expansions
 from notifications.queries.deliveries import ATTEMPTS, BODIES, INBOX, INBOX_DELIVERIES
+from notifications.retention import Purged, forget_old_messages
 from notifications.retention import apply_retention as notification_retention
-from notifications.retention import forget_old_messages
 from payments.retention import PAYMENT_EVENTS, forget_old_events
 from payments.service import expire_due_payments
 
 _log = structlog.get_logger(__name__)
+T = TypeVar("T")
 
 SWEEP_CRON = "* * * * * */30"  # every 30 seconds (croniter's sixth field is seconds)
 RETENTION_CRON = "23 * * * *"  # hourly, so each run has little to do
-PARTITIONS_CRON = "17 3 * * *"  # daily; each table has its next two months made already
+PARTITIONS_CRON = "17 3 * * *"  # daily at 03:17 in Thailand (cron_tz); the next two months are made ahead
 PARTITIONED = (ACCESS_LOG, ATTEMPTS, PAYMENT_EVENTS, WEBHOOK_DELIVERIES, INBOX, INBOX_DELIVERIES, BODIES)
 FILES_GC_CRON = "41 * * * *"  # hourly: a removed upload's bytes outlive its grace period by an hour at most
 ADMISSION_CRON = "* * * * * *"  # every second: the waiting rooms let the next people in
@@ -67,31 +70,59 @@ async def expire_payments(ctx: dict[str, Any]) -> int:
     return await expire_due_payments(_resources(ctx).pool)
 
 
+async def _step(name: str, work: Awaitable[T], otherwise: T) -> T:
+    """One table's share of a maintenance job: its failure (a lock not had, a time-out) is logged and
+    the job goes on to the other tables, which it would otherwise leave undone until it next succeeds."""
+    try:
+        return await work
+    except Exception as exc:  # the next run tries again; the others must not wait for it
+        _log.error("maintenance_step_failed", step=name, error=type(exc).__name__, detail=str(exc)[:300])
+        return otherwise
+
+
 async def apply_retention(ctx: dict[str, Any]) -> int:
-    """Returns how many monthly partitions it dropped."""
+    """Returns how many monthly partitions it dropped. What people wrote themselves goes first."""
     resources = _resources(ctx)
     settings = resources.settings
-    inbox = await notification_retention(
-        resources.pool,
-        body_days=settings.notification_body_retention_days,
-        metadata_days=settings.delivery_metadata_retention_days,
-    )
-    purged = inbox.cleared + inbox.bodies.default_rows
-    # A message's text kept by its seal goes after the same period as the inbox's copy.
-    purged += await genuine_retention(resources.pool, text_days=settings.notification_body_retention_days)
-    purged += await forget_old_answers(resources.pool)
-    records, states = await forget_old_records(
-        resources.pool,
-        access_log_days=settings.access_log_retention_days,
-        state_days=settings.entitlement_state_retention_days,
-    )
-    events = await forget_old_events(resources.pool, days=settings.payment_event_retention_days)
-    webhooks = await drop_months_before(
-        resources.pool, WEBHOOK_DELIVERIES, days=settings.webhook_delivery_retention_days, floor_days=1
-    )
+    pool, none = resources.pool, Dropped(months=[])
     # What a citizen pasted into a scam report that is still undecided (decided ones are purged then).
-    purged += await scam_retention(resources.pool, days=settings.scam_report_retention_days)
-    tasks_deleted = await tasks.prune_finished_tasks(resources.pool, settings.finished_task_retention_days)
+    purged = await _step("scam_reports", scam_retention(pool, days=settings.scam_report_retention_days), 0)
+    records, states = await _step(
+        "access_records",
+        forget_old_records(
+            pool,
+            access_log_days=settings.access_log_retention_days,
+            state_days=settings.entitlement_state_retention_days,
+        ),
+        (none, 0),
+    )
+    inbox = await _step(
+        "inbox",
+        notification_retention(
+            pool,
+            body_days=settings.notification_body_retention_days,
+            metadata_days=settings.delivery_metadata_retention_days,
+        ),
+        Purged(cleared=0, bodies=none, attempts=none),
+    )
+    purged += inbox.cleared + inbox.bodies.default_rows
+    # A message's text kept by its seal goes after the same period as the inbox's copy.
+    text_days = settings.notification_body_retention_days
+    purged += await _step("seal_texts", genuine_retention(pool, text_days=text_days), 0)
+    purged += await _step("answers", forget_old_answers(pool), 0)
+    events = await _step(
+        "payment_events", forget_old_events(pool, days=settings.payment_event_retention_days), none
+    )
+    webhooks = await _step(
+        "webhook_deliveries",
+        drop_months_before(
+            pool, WEBHOOK_DELIVERIES, days=settings.webhook_delivery_retention_days, floor_days=1
+        ),
+        none,
+    )
+    tasks_deleted = await _step(
+        "finished_tasks", tasks.prune_finished_tasks(pool, settings.finished_task_retention_days), 0
+    )
     dropped = (inbox.bodies, inbox.attempts, records, events, webhooks)
     months = sum(len(table.months) for table in dropped)
     if purged or months or tasks_deleted or states:
@@ -108,11 +139,14 @@ async def apply_retention(ctx: dict[str, Any]) -> int:
 async def maintain_partitions(ctx: dict[str, Any]) -> int:
     """Daily: this month's partition and the next ones of every table partitioned by month, made ahead so
     that no row lands in a DEFAULT partition (returns how many were missing); then the inbox's messages
-    past NOTIFICATION_RETENTION_DAYS go, a day's worth at a time at a quiet hour."""
+    past NOTIFICATION_RETENTION_DAYS go, a day's worth at a time at a quiet hour. Each table on its own:
+    one that fails (its month's rows in use past the lock wait) leaves the others made."""
     resources = _resources(ctx)
-    made = sum([await ensure_partitions(resources.pool, table) for table in PARTITIONED])
+    made = 0
+    for table in PARTITIONED:
+        made += await _step(f"partitions:{table.table}", ensure_partitions(resources.pool, table), 0)
     days = resources.settings.notification_retention_days
-    months, forgotten = await forget_old_messages(resources.pool, days=days)
+    months, forgotten = await _step("old_messages", forget_old_messages(resources.pool, days=days), ([], 0))
     if months or forgotten:
         _log.info("old_messages_forgotten", months=months, default_messages=forgotten, days=days)
     return made
@@ -179,6 +213,7 @@ def build_worker(resources: Resources) -> Worker[Any]:
             CronJob(recheck_guardianships, cron=GUARDIANSHIP_CRON, timeout=1800),
             CronJob(resume_campaigns, cron=CAMPAIGNS_CRON, timeout=60),
         ],
+        cron_tz=THAILAND,  # the daily job's "quiet hour" is Thailand's night
         concurrency=resources.settings.worker_concurrency,
         startup=startup,
         dequeue_timeout=DEQUEUE_TIMEOUT_SECONDS,

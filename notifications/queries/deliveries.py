@@ -199,6 +199,26 @@ async def drop_inbox_months(pool: Pool, older_than_days: int) -> list[str]:
     return dropped
 
 
+async def forget_stray_deliveries(pool: Pool, older_than_days: int, batch: int) -> int:
+    """Up to ``batch`` deliveries of UUIDv7 messages past the period left in the deliveries' DEFAULT
+    partition (their month's partition was never made, so the month's drop took none of them and their
+    message is gone), deleted; returns how many. Deliveries of messages written before migration 0060
+    (v4 ids, whose order says nothing of their age) go with their message (``forget_messages``)."""
+    result: str = await pool.execute(
+        """
+        DELETE FROM notification_deliveries_default WHERE ctid = ANY(ARRAY(
+            SELECT ctid FROM notification_deliveries_default
+            WHERE notification_id < uuid_v7_floor(now() - make_interval(days => $1))
+              AND substring(notification_id::text, 15, 1) = '7'
+            LIMIT $2
+        ))
+        """,
+        older_than_days,
+        batch,
+    )
+    return int(result.rsplit(maxsplit=1)[-1])
+
+
 async def forget_messages(pool: Pool, older_than_days: int, batch: int) -> int:
     """Up to ``batch`` messages no month's drop takes (those of the DEFAULT partition, and those written
     before the inbox was partitioned, migration 0060, whose ids are not UUIDv7) created more than

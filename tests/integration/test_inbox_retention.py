@@ -119,6 +119,20 @@ async def test_a_month_past_the_period_is_dropped_whole_and_the_default_partitio
     await maintain_partitions({"resources": resources})
     assert await pool.fetchval("SELECT count(*) FROM notifications") == 2
 
+    # Deliveries left in the DEFAULT partition by a month whose deliveries' partition was never made go
+    # once past the period; one of a message written before 0060 (a v4 id) waits for its message.
+    stray_id = await pool.fetchval("SELECT uuid_v7($1)", now - dt.timedelta(days=days + 40))
+    for notification_id in (stray_id, uuid.UUID("00000000-0000-4000-8000-000000000000")):
+        await pool.execute(
+            "INSERT INTO notification_deliveries (notification_id, endpoint_origin) VALUES ($1, 'x')",
+            notification_id,
+        )
+    await maintain_partitions({"resources": resources})
+    left = {row[0] for row in await pool.fetch("SELECT notification_id FROM notification_deliveries_default")}
+    assert stray_id not in left
+    assert uuid.UUID("00000000-0000-4000-8000-000000000000") in left
+    assert await pool.fetchval("SELECT count(*) FROM notification_deliveries") == 3  # the kept two's, and it
+
 
 async def test_message_bodies_go_a_month_at_a_time_and_older_rows_are_cleared_one_by_one(
     app: Litestar, resources: Resources

@@ -91,6 +91,42 @@ async def test_a_row_whose_month_has_no_partition_waits_in_the_default_one_and_m
     await resources.pool.execute("DROP TABLE data_access_log_p200102")
 
 
+async def test_a_row_written_while_its_month_is_made_waits_and_lands_in_it(
+    app: Litestar, resources: Resources
+) -> None:
+    """A worker down past the months made ahead: the month's rows still arrive in the DEFAULT partition
+    while it is made. One written meanwhile waits for the move (migration 0067) instead of making the
+    ATTACH fail, as it did on every daily run after."""
+    pool = resources.pool
+    identity: Identity = app.state.identity
+    citizen = await make_citizen(pool, identity.cipher)
+    when = dt.datetime(2001, 3, 14, 12, tzinfo=dt.UTC)  # a month no one makes
+    first = await _record_at(resources, citizen, when)
+    try:
+        async with pool.acquire() as writer:
+            writing = writer.transaction()
+            await writing.start()
+            second = await make_access_record(writer, citizen, kind="staff_lookup", actor_kind="staff")
+            await writer.execute("UPDATE data_access_log SET at = $2 WHERE id = $1", second.id, when)
+            making = asyncio.create_task(ensure_months(pool, ACCESS_LOG, when.date(), when.date()))
+            for _ in range(100):  # until the month's making is seen waiting for the writer (a lock)
+                if await pool.fetchval(
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                    "AND query LIKE 'SELECT ensure_month_partitions%'"
+                ):
+                    break
+                await asyncio.sleep(0.05)
+            else:
+                pytest.fail("the month was made without waiting for the writer")
+            await writing.commit()
+        assert await making == 1
+        assert {await _partition_of(resources, record) for record in (first, second.id)} == {
+            "data_access_log_p200103"
+        }
+    finally:
+        await pool.execute("DROP TABLE IF EXISTS data_access_log_p200103")
+
+
 async def test_a_change_arriving_while_a_month_is_moved_out_of_the_default_partition_is_not_lost(
     app: Litestar, resources: Resources
 ) -> None:
@@ -179,7 +215,7 @@ async def test_payment_events_are_kept_at_least_five_years_then_dropped_a_month_
             payment.id,
             when,
         )
-    with pytest.raises(ValueError, match="at least 1825 days"):
+    with pytest.raises(ValueError, match="at least 2191 days"):
         await forget_old_events(pool, days=365)
 
     events = await forget_old_events(pool, days=3650)
@@ -267,3 +303,29 @@ async def test_a_month_held_by_a_long_read_is_left_for_the_next_run_not_waited_f
     assert month in await months_of(pool, ACCESS_LOG)
     access, _ = await forget_old_records(pool, access_log_days=730, state_days=400)
     assert month in access.months  # the next run, once the read is over
+
+
+async def test_a_table_whose_months_cannot_be_made_leaves_the_others_made(
+    resources: Resources, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The daily job goes on past a table that fails (its months' rows in use past the lock wait): the
+    access log's failure once left every table after it, and the inbox's retention, undone for good."""
+    made: list[str] = []
+
+    async def ensure(db: object, table: partitions.Partitioned) -> int:
+        if table is ACCESS_LOG:
+            raise asyncpg.LockNotAvailableError("canceling statement due to lock timeout")
+        made.append(table.table)
+        return 0
+
+    forgotten: list[int] = []
+
+    async def forget(pool: object, *, days: int) -> tuple[list[str], int]:
+        forgotten.append(days)
+        return [], 0
+
+    monkeypatch.setattr("backend.server.worker.ensure_partitions", ensure)
+    monkeypatch.setattr("backend.server.worker.forget_old_messages", forget)
+    assert await maintain_partitions({"resources": resources}) == 0
+    assert made == [table.table for table in PARTITIONED if table is not ACCESS_LOG]
+    assert forgotten == [resources.settings.notification_retention_days]

@@ -117,7 +117,7 @@ def test_https_public_url_is_detected(tmp_path: Path) -> None:
     [
         ("ACCESS_LOG_RETENTION_DAYS", "89"),
         ("ENTITLEMENT_STATE_RETENTION_DAYS", "7"),
-        ("PAYMENT_EVENT_RETENTION_DAYS", "1824"),  # five years, the Accounting Act's floor
+        ("PAYMENT_EVENT_RETENTION_DAYS", "2190"),  # five years after the fiscal year closes (Accounting Act)
     ],
 )
 def test_retention_below_its_floor_is_refused(tmp_path: Path, name: str, value: str) -> None:
