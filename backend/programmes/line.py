@@ -22,6 +22,7 @@ _PLACE_SECONDS = 86400  # a cached place is read again from PostgreSQL after a d
 # The line is rewritten by every admission tick; kept no longer than this, a copy left stale (a write lost
 # after the tick's commit, an older rebuild landing after a newer tick) is rebuilt from PostgreSQL.
 _LINE_SECONDS = 60
+_JOINING_SECONDS = 10  # a join lost with its process frees the next one after this
 _NEXT_TICKET = "if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('INCR', KEYS[1]) end return -1"
 # Raise the counter to at least ARGV[1] (never lower it: tickets already given out stay given).
 _AT_LEAST = """
@@ -46,6 +47,21 @@ def line_key(programme_id: uuid.UUID) -> str:
 
 def place_key(programme_id: uuid.UUID, citizen_id: uuid.UUID) -> str:
     return f"{_tag(programme_id)}:place:{citizen_id}"
+
+
+def joining_key(programme_id: uuid.UUID, citizen_id: uuid.UUID) -> str:
+    return f"{_tag(programme_id)}:joining:{citizen_id}"
+
+
+async def start_joining(client: redis.asyncio.Redis, programme_id: uuid.UUID, citizen_id: uuid.UUID) -> bool:
+    """Whether this is the citizen's only join under way: a second one at once (a double tap, many tabs)
+    waits for the first rather than take a ticket too, each of which would stand, empty, ahead of
+    everyone who joins after them and make their position and wait look longer than they are."""
+    return bool(await client.set(joining_key(programme_id, citizen_id), b"1", nx=True, ex=_JOINING_SECONDS))
+
+
+async def done_joining(client: redis.asyncio.Redis, programme_id: uuid.UUID, citizen_id: uuid.UUID) -> None:
+    await client.delete(joining_key(programme_id, citizen_id))
 
 
 async def next_ticket(client: redis.asyncio.Redis, db: Db, programme_id: uuid.UUID) -> int:

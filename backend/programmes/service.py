@@ -4,6 +4,7 @@ Redis (``line``) and goes to PostgreSQL only when the cache is missing or plainl
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import math
 import uuid
@@ -32,6 +33,7 @@ POLL_MAX_SECONDS = 120
 POLL_ADMITTED_SECONDS = 30
 POLL_SETTLED_SECONDS = 3600
 _JOIN_TRIES = 5
+_MEANWHILE_TRIES, _MEANWHILE_SECONDS = 30, 0.1
 LATE_SUBMIT_GRACE = dt.timedelta(seconds=30)
 """A registration sent in the last seconds of its window and turned away (the door's 503 in a rush, a
 dropped connection) comes back after its Retry-After: taken if it arrives this soon after the window."""
@@ -223,9 +225,27 @@ async def join(resources: Resources, programme_id: uuid.UUID, citizen_id: uuid.U
     if status == "closed":
         raise ProgrammeClosed()
     # New, or lapsed: someone who missed their window joins again at the back, as anyone arriving now.
-    place = await _take_place(resources, programme_id, citizen_id, lapsed_until)
+    if not await line.start_joining(resources.redis, programme_id, citizen_id):
+        return await _joined_meanwhile(resources, programme_id, citizen_id, at)
+    try:
+        place = await _take_place(resources, programme_id, citizen_id, lapsed_until)
+    finally:
+        await line.done_joining(resources.redis, programme_id, citizen_id)
     await line.keep_place(resources.redis, programme_id, citizen_id, place)
     return state_of(programme_id, place, at, now)
+
+
+async def _joined_meanwhile(
+    resources: Resources, programme_id: uuid.UUID, citizen_id: uuid.UUID, at: Line
+) -> QueueState:
+    """The place another join of this citizen's, under way, takes (a waiting or admitted one, not the
+    lapsed one it moves); LineBusy when it has not within a few seconds (press Join again)."""
+    for _ in range(_MEANWHILE_TRIES):
+        await asyncio.sleep(_MEANWHILE_SECONDS)
+        place = await queries.place(resources.pool, programme_id, citizen_id)
+        if place is not None and (state := state_of(programme_id, place, at, now_utc())).state != "lapsed":
+            return state
+    raise LineBusy()
 
 
 class _CounterBehind(Exception):

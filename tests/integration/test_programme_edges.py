@@ -4,6 +4,7 @@ programme listed however many old ones stay open."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 
 from backend.core.resources import Resources
@@ -96,3 +97,17 @@ async def test_a_new_programme_is_listed_however_many_old_ones_stay_open(
     listed = [p["id"] for p in (await citizen.get("/api/v1/programmes")).json()]
     assert len(listed) == 100
     assert listed[0] == fresh
+
+
+async def test_many_joins_at_once_from_one_person_take_one_ticket(
+    resources: Resources, sign_in: SignIn
+) -> None:
+    """Each would otherwise take a ticket before one place was written: empty tickets ahead of everyone
+    joining after, whose position and wait would then look longer than they are."""
+    programme_id = await new_programme(resources, sign_in)
+    tapping, next_one = await sign_in(), await sign_in()
+    taps = await asyncio.gather(*(tapping.post(queue(programme_id)) for _ in range(8)))
+    assert {answer.status_code for answer in taps} == {202}
+    assert {(answer.json()["ticket"], answer.json()["state"]) for answer in taps} == {(1, "waiting")}
+    after = (await next_one.post(queue(programme_id))).json()
+    assert (after["ticket"], after["position"]) == (2, 2)
