@@ -81,7 +81,12 @@ async def ensure_months(db: Db, table: Partitioned, first: dt.date, last: dt.dat
         )
         return made
     created: int = await db.fetchval(
-        "SELECT ensure_month_partitions($1, $2, $3, $4)", table.table, table.key, first, last
+        "SELECT ensure_month_partitions($1, $2, $3, $4)",
+        table.table,
+        table.key,
+        first,
+        last,
+        timeout=ATTACH_SECONDS,  # many rows waiting in the DEFAULT partition are moved once, not cut at 10 s
     )
     return created
 

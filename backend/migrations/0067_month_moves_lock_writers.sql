@@ -6,7 +6,8 @@
 -- growing. As 0064 did for the tables partitioned by id: when the DEFAULT holds rows of a month to be
 -- made, the parent is locked against writes first (EXCLUSIVE: plain reads go on; waited for at most 5 s,
 -- else this run fails and the next tries again), so nothing arrives between the move and the ATTACH.
--- The usual case, months made ahead with nothing to move, takes no such lock.
+-- The usual case, months made ahead with nothing to move, takes no such lock; a row written into a new
+-- month's range between the check and its ATTACH then makes the ATTACH fail, and the next run moves it.
 CREATE OR REPLACE FUNCTION ensure_month_partitions(parent text, key text, first_month date, last_month date)
 RETURNS integer LANGUAGE plpgsql AS $$
 DECLARE

@@ -107,6 +107,7 @@ async def tell_admitted(ctx: TaskContext, batch: AdmittedBatch) -> None:
             url=f"/programmes/{batch.programme_id}",
             idempotency_key=f"programme-turn:{batch.programme_id}:{person.ticket}",  # a rejoin: a new turn
             urgency="high",
-            # Not pushed after the window: a phone switched on later finds it in the inbox instead.
-            ttl_seconds=max(60, int((person.admitted_until - dt.datetime.now(dt.UTC)).total_seconds())),
+            # Not kept for a phone that is off past the window (0: now or never, a task retried after
+            # it): switched on later, the phone finds the message in the inbox instead.
+            ttl_seconds=max(0, int((person.admitted_until - dt.datetime.now(dt.UTC)).total_seconds())),
         )

@@ -50,15 +50,32 @@ async def insert_programme(
 async def programme(
     db: Db, programme_id: uuid.UUID, *, lock: bool = False, suspended_too: bool = False
 ) -> ProgrammeRow | None:
-    """The programme while its agency is approved (a suspended agency's line stops, and its staff are
-    refused by the guard), or whatever its agency's status with ``suspended_too`` (telling those let in
-    before the suspension)."""
+    """The programme while its agency is approved (what takes people in: joining, admission), or
+    whatever its agency's status with ``suspended_too`` (what those who already hold a place read: the
+    page, their place, their turn's message)."""
     approved = "" if suspended_too else "AND a.status = 'approved'"
     row = await db.fetchrow(
         f"SELECT {_PROGRAMME} WHERE p.id = $1 {approved} {'FOR UPDATE OF p SKIP LOCKED' if lock else ''}",
         programme_id,
     )
     return msgspec.convert(dict(row), ProgrammeRow) if row else None
+
+
+async def close(db: Db, programme_id: uuid.UUID, agency_id: int) -> bool:
+    """Registration closes now, unless it has closed already; False: no such programme of the agency."""
+    found: bool = await db.fetchval(
+        """
+        WITH closing AS (
+            UPDATE programmes SET closes_at = now()
+            WHERE id = $1 AND agency_id = $2 AND (closes_at IS NULL OR closes_at > now()) RETURNING id
+        )
+        SELECT EXISTS (SELECT FROM closing)
+            OR EXISTS (SELECT FROM programmes WHERE id = $1 AND agency_id = $2)
+        """,
+        programme_id,
+        agency_id,
+    )
+    return found
 
 
 async def not_closed(db: Db, now: dt.datetime) -> list[ProgrammeRow]:

@@ -96,8 +96,17 @@ async def create(
     return await programme(resources, programme_id)
 
 
+async def close(resources: Resources, agency_id: int, programme_id: uuid.UUID) -> Programme:
+    """Registration closed now by the agency (one opened by mistake, or made open-ended): nobody more
+    joins or is let in; those already let in keep their window's grace to register, as at any close."""
+    if not await queries.close(resources.pool, programme_id, agency_id):
+        raise NotFound("There is no such programme.")
+    await resources.redis.delete(LISTING_KEY, line.line_key(programme_id))
+    return await programme(resources, programme_id, agency_id)
+
+
 async def programme(resources: Resources, programme_id: uuid.UUID, agency_id: int | None = None) -> Programme:
-    row = await queries.programme(resources.pool, programme_id)
+    row = await queries.programme(resources.pool, programme_id, suspended_too=True)
     if row is None or (agency_id is not None and row.agency_id != agency_id):
         raise NotFound("There is no such programme.")
     return view(row, now_utc())
@@ -166,7 +175,7 @@ async def _line(
 ) -> Line:
     if cached is not None:
         return _LINE.decode(cached)
-    row = await queries.programme(resources.pool, programme_id)
+    row = await queries.programme(resources.pool, programme_id, suspended_too=True)
     if row is None:
         raise NotFound("There is no such programme.")
     built = await line.build(resources.pool, row, now)
@@ -222,8 +231,8 @@ async def join(resources: Resources, programme_id: uuid.UUID, citizen_id: uuid.U
     status = status_of(at, now)
     if status == "upcoming":
         raise ProgrammeNotOpen(f"Registration opens at {at.opens_at.isoformat()}.")
-    if status == "closed":
-        raise ProgrammeClosed()
+    if status == "closed" or await queries.programme(resources.pool, programme_id) is None:
+        raise ProgrammeClosed()  # or its agency was suspended: nobody new is taken in
     # New, or lapsed: someone who missed their window joins again at the back, as anyone arriving now.
     if not await line.start_joining(resources.redis, programme_id, citizen_id):
         return await _joined_meanwhile(resources, programme_id, citizen_id, at)

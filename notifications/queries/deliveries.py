@@ -207,9 +207,10 @@ async def forget_stray_deliveries(pool: Pool, older_than_days: int, batch: int) 
     result: str = await pool.execute(
         """
         DELETE FROM notification_deliveries_default WHERE ctid = ANY(ARRAY(
-            SELECT ctid FROM notification_deliveries_default
-            WHERE notification_id < uuid_v7_floor(now() - make_interval(days => $1))
-              AND substring(notification_id::text, 15, 1) = '7'
+            SELECT d.ctid FROM notification_deliveries_default d
+            WHERE d.notification_id < uuid_v7_floor(now() - make_interval(days => $1))
+              AND substring(d.notification_id::text, 15, 1) = '7'
+              AND NOT EXISTS (SELECT FROM notifications n WHERE n.id = d.notification_id)
             LIMIT $2
         ))
         """,

@@ -102,6 +102,13 @@ describe("field messages", () => {
   it("say why an upload was refused in Thai, keeping the server's words in English", () => {
     expect(uploadMessage("th", "Only PDF, JPEG or PNG files are accepted.")).toBe("ไม่รับไฟล์นี้: รับเฉพาะไฟล์ PDF, JPEG หรือ PNG");
     expect(uploadMessage("en", "The file's name ends in .png but the file is a PDF.")).toContain("ends in .png");
+    // A refusal the app has no words for: the server's Thai side in Thai, never its English.
+    const locked = "The PDF is protected by a password. · ไฟล์ PDF นี้ตั้งรหัสผ่านไว้";
+    expect(uploadMessage("th", locked)).toBe("ไม่รับไฟล์นี้: ไฟล์ PDF นี้ตั้งรหัสผ่านไว้");
+    // Busy at a rush is not the file's fault.
+    expect(uploadMessage("th", "A system this request needs is not answering.", 503)).toBe(
+      "ขณะนี้มีผู้ใช้งานจำนวนมาก โปรดลองอีกครั้งในอีกสักครู่",
+    );
   });
 });
 

@@ -221,6 +221,7 @@ TABLE: dict[str, Who] = {
     "POST /api/v1/agency/{agency_id:int}/programmes": TILES,
     "GET /api/v1/agency/{agency_id:int}/programmes": TILES,
     "GET /api/v1/agency/{agency_id:int}/programmes/{programme_id:uuid}": TILES,
+    "POST /api/v1/agency/{agency_id:int}/programmes/{programme_id:uuid}/close": TILES,
     "POST /api/v1/scam-reports": ANYONE,  # logged in: linked to the person, who sees the outcome
     "GET /api/v1/scam-warnings": ANYONE,
     "GET /api/v1/scam-reports/mine": PERSON,
@@ -633,6 +634,9 @@ CALLS: dict[str, Call] = {
     "GET /api/v1/agency/{agency_id:int}/programmes": Call("/api/v1/agency/{x}/programmes"),
     "GET /api/v1/agency/{agency_id:int}/programmes/{programme_id:uuid}": Call(
         "/api/v1/agency/{x}/programmes/{x_programme}"
+    ),
+    "POST /api/v1/agency/{agency_id:int}/programmes/{programme_id:uuid}/close": Call(
+        "/api/v1/agency/{x}/programmes/{x_programme}/close"
     ),
     "GET /api/v1/agency/{agency_id:int}/connectors": Call("/api/v1/agency/{x}/connectors"),
     "POST /api/v1/agency/{agency_id:int}/connectors": Call(
@@ -1688,6 +1692,10 @@ ACROSS_AGENCIES: dict[str, tuple[Call, int]] = {
     ),
     "GET /api/v1/agency/{agency_id:int}/programmes/{programme_id:uuid}": (
         Call("/api/v1/agency/{y}/programmes/{x_programme}"),
+        404,
+    ),
+    "POST /api/v1/agency/{agency_id:int}/programmes/{programme_id:uuid}/close": (
+        Call("/api/v1/agency/{y}/programmes/{x_programme}/close"),
         404,
     ),
     "POST /api/v1/agency/bills": (Call("/api/v1/agency/bills", json={**BILL, "agency_id": "{y}"}), 400),

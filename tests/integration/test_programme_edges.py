@@ -32,7 +32,9 @@ async def test_a_time_without_its_zone_is_refused_not_read_as_utc(
     assert await resources.pool.fetchval("SELECT count(*) FROM programmes") == 0
 
 
-async def test_a_suspended_agencys_line_stops(resources: Resources, sign_in: SignIn) -> None:
+async def test_a_suspended_agencys_line_takes_nobody_new_and_those_in_it_still_see_their_place(
+    resources: Resources, sign_in: SignIn
+) -> None:
     programme_id = await new_programme(resources, sign_in)
     citizen, waiting = await sign_in(), await sign_in()
     assert (await waiting.post(queue(programme_id))).status_code == 202
@@ -41,11 +43,14 @@ async def test_a_suspended_agencys_line_stops(resources: Resources, sign_in: Sig
         " WHERE p.id = $1::uuid AND agencies.id = p.agency_id",
         programme_id,
     )
-    await resources.redis.delete(*[key async for key in resources.redis.scan_iter(match="{programme:*")])
-    assert (await citizen.get(f"/api/v1/programmes/{programme_id}")).status_code == 404
-    assert (await citizen.post(queue(programme_id))).status_code == 404
+    await resources.redis.delete("programmes:not-closed")  # the list is kept 5 s; the line's cache stays
+    refused = await citizen.post(queue(programme_id))
+    assert (refused.status_code, refused.json()["type"]) == (409, "/problems/programme-closed")
     assert await Clock().tick(resources, 5) == 0  # nobody let in, no turn pushed under the platform's name
     assert (await citizen.get("/api/v1/programmes")).json() == []
+    # Whoever holds a place still reads the page and their place (a reference, a window told of).
+    assert (await waiting.get(f"/api/v1/programmes/{programme_id}")).status_code == 200
+    assert (await waiting.get(queue(programme_id))).json()["state"] == "waiting"
 
 
 async def test_a_place_lapsed_after_the_programme_closed_is_shown_closed_not_offered_a_rejoin(
@@ -111,3 +116,30 @@ async def test_many_joins_at_once_from_one_person_take_one_ticket(
     assert {(answer.json()["ticket"], answer.json()["state"]) for answer in taps} == {(1, "waiting")}
     after = (await next_one.post(queue(programme_id))).json()
     assert (after["ticket"], after["position"]) == (2, 2)
+
+
+async def test_the_agency_closes_registration_now_and_those_let_in_keep_their_window(
+    resources: Resources, sign_in: SignIn
+) -> None:
+    agency_id = await make_agency(resources.pool, status="approved")
+    staff = await sign_in(("agency_editor", agency_id))
+    made = await staff.post(f"/api/v1/agency/{agency_id}/programmes", json=programme_body(admit_per_second=1))
+    programme_id = made.json()["id"]
+    let_in, waiting, late = await sign_in(), await sign_in(), await sign_in()
+    assert (await let_in.post(queue(programme_id))).status_code == 202
+    assert await Clock().tick(resources) == 1
+    assert (await waiting.post(queue(programme_id))).status_code == 202
+
+    closing = f"/api/v1/agency/{agency_id}/programmes/{programme_id}/close"
+    closed = await staff.post(closing)
+    assert (closed.status_code, closed.json()["status"]) == (200, "closed")
+    assert (await staff.post(closing)).json()["closes_at"] == closed.json()["closes_at"]  # closed once
+    other = await make_agency(resources.pool, status="approved")
+    stranger = await sign_in(("agency_editor", other))
+    assert (await stranger.post(f"/api/v1/agency/{other}/programmes/{programme_id}/close")).status_code == 404
+
+    assert (await late.post(queue(programme_id))).json()["type"] == "/problems/programme-closed"
+    assert (await waiting.get(queue(programme_id))).json()["state"] == "closed"
+    assert await Clock().tick(resources, 5) == 0
+    assert (await let_in.post(f"/api/v1/programmes/{programme_id}/registrations")).status_code == 201
+    assert programme_id not in [p["id"] for p in (await late.get("/api/v1/programmes")).json()]

@@ -11,7 +11,7 @@ import msgspec
 from litestar import Router, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
-from litestar.status_codes import HTTP_201_CREATED
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from backend.core.guards import agency_may
 from backend.core.principal import Principal
@@ -29,6 +29,13 @@ async def create_programme(
 ) -> Programme:
     created_by = None if principal.is_machine else principal.citizen_id
     return await service.create(resources, agency_id, data, created_by)
+
+
+@post("/{programme_id:uuid}/close", status_code=HTTP_200_OK, summary="Close registration now")
+async def close_programme(
+    agency_id: FromPath[int], programme_id: FromPath[uuid.UUID], resources: NamedDependency[Resources]
+) -> Programme:
+    return await service.close(resources, agency_id, programme_id)
 
 
 @get("/", summary="The agency's programmes, with how many joined, were let in and registered")
@@ -49,5 +56,5 @@ router = Router(
     "/api/v1/agency/{agency_id:int}/programmes",
     guards=[agency_may("tiles")],
     tags=["programmes"],
-    route_handlers=[create_programme, agency_programmes, agency_programme],
+    route_handlers=[create_programme, close_programme, agency_programmes, agency_programme],
 )

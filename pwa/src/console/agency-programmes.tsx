@@ -5,6 +5,7 @@
 import { useEffect, useState } from "preact/hooks";
 
 import { request, type Schema } from "../api";
+import { ConfirmButton } from "../ui/confirm";
 import { DateInput } from "../ui/date-input";
 import { Field } from "../ui/field";
 import { useApp } from "../state";
@@ -13,6 +14,11 @@ import { useWords } from "./words";
 
 type Counted = Schema<"ProgrammeCounts">;
 const WINDOWS = [5, 10, 15, 30];
+const STATUS = {
+  upcoming: { th: "ยังไม่เปิด", en: "Not open yet" },
+  open: { th: "เปิดรับลงทะเบียน", en: "Open" },
+  closed: { th: "ปิดรับลงทะเบียนแล้ว", en: "Closed" },
+} as const;
 
 export function ProgrammesPanel({ agencyId }: { agencyId: number }) {
   const { tr } = useApp();
@@ -53,6 +59,18 @@ export function ProgrammesPanel({ agencyId }: { agencyId: number }) {
       });
       setMessage(tr({ th: "สร้างโครงการแล้ว", en: "Programme created" }));
       setNames({ name_th: "", name_en: "", description_th: "", description_en: "" });
+      void load();
+    } catch (error) {
+      setMessage(problemText(error));
+    }
+  }
+
+  async function close(programmeId: string) {
+    try {
+      await request("POST", "/api/v1/agency/{agency_id}/programmes/{programme_id}/close", {
+        path: { agency_id: agencyId, programme_id: programmeId },
+      });
+      setMessage(tr({ th: "ปิดรับลงทะเบียนแล้ว", en: "Registration closed" }));
       void load();
     } catch (error) {
       setMessage(problemText(error));
@@ -107,12 +125,29 @@ export function ProgrammesPanel({ agencyId }: { agencyId: number }) {
             <li class="card" key={programme.id}>
               <h4>{tr({ th: programme.name_th, en: programme.name_en })}</h4>
               <dl class="facts">
+                <div><dt>{tr({ th: "สถานะ", en: "Status" })}</dt><dd>{tr(STATUS[programme.status])}</dd></div>
                 <div><dt>{tr({ th: "เปิดลงทะเบียน", en: "Opens" })}</dt><dd>{when(programme.opens_at)}</dd></div>
+                {programme.closes_at && (
+                  <div><dt>{tr({ th: "ปิดลงทะเบียน", en: "Closes" })}</dt><dd>{when(programme.closes_at)}</dd></div>
+                )}
                 <div><dt>{tr({ th: "เข้าคิว", en: "Joined" })}</dt><dd>{joined.toLocaleString()}</dd></div>
                 <div><dt>{tr({ th: "ถึงคิวแล้ว", en: "Let in" })}</dt><dd>{admitted.toLocaleString()}</dd></div>
                 <div><dt>{tr({ th: "ลงทะเบียนแล้ว", en: "Registered" })}</dt><dd>{registered.toLocaleString()}</dd></div>
                 <div><dt>{tr({ th: "คนต่อวินาที", en: "People a second" })}</dt><dd>{programme.admit_per_second}</dd></div>
               </dl>
+              {programme.status !== "closed" && (
+                <ConfirmButton
+                  about={tr({ th: programme.name_th, en: programme.name_en })}
+                  question={tr({
+                    th: "ปิดรับลงทะเบียนตอนนี้? ผู้ที่ยังรอคิวจะลงทะเบียนไม่ได้ ผู้ที่ถึงคิวแล้วยังลงทะเบียนได้จนหมดเวลาของตน",
+                    en: "Close registration now? People still waiting will not be able to register; those already let in can until their time runs out.",
+                  })}
+                  yes={tr({ th: "ใช่ ปิดรับลงทะเบียน", en: "Yes, close registration" })}
+                  onConfirm={() => close(programme.id)}
+                >
+                  {tr({ th: "ปิดรับลงทะเบียน", en: "Close registration" })}
+                </ConfirmButton>
+              )}
             </li>
           ))}
         </ul>

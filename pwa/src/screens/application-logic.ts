@@ -102,7 +102,9 @@ export function fieldMessage(language: Language, field: FormField | undefined, m
 }
 
 /** Why an upload was refused (backend/applications/files.py), in the citizen's language. */
-export function uploadMessage(language: Language, detail: string): string {
+export function uploadMessage(language: Language, detail: string, status = 400): string {
+  // Busy or failing on our side: not the file's fault, so not told as a refusal.
+  if (status === 429 || status >= 500) return problemWords(language, { status, title: "", detail });
   const t = (key: Key) => translate(language, key);
   const known: [RegExp, Key][] = [
     [/^The file is empty/, "fileEmpty"],
@@ -112,7 +114,7 @@ export function uploadMessage(language: Language, detail: string): string {
   ];
   const match = known.find(([pattern]) => pattern.test(detail));
   // In English the server's own words; in Thai, ours for the refusals we know.
-  return `${t("fileRefused")}: ${match ? tr(language, { th: t(match[1]), en: detail }) : problemWords(language, { status: 400, title: "", detail })}`;
+  return `${t("fileRefused")}: ${match ? tr(language, { th: t(match[1]), en: detail }) : problemWords(language, { status, title: "", detail })}`;
 }
 
 // --- saving a draft ------------------------------------------------------------------------------

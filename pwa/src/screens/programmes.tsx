@@ -114,7 +114,8 @@ function usePlace(programmeId: string): [QueueState | null | undefined, (state: 
 
 /** Milliseconds until a page opened before the opening time reads the programme again (so that the
  * Join button appears by itself), spread over a few seconds so that a crowd does not ask at once; null
- * when it is open already or too far off for a timer. */
+ * when it is open already or too far off for a timer. Asked again until the server says it is open: a
+ * phone's clock may run ahead of the server's. */
 export function untilOpening(opensAt: string, now: number, spread: number): number | null {
   const wait = Date.parse(opensAt) - now;
   if (!(wait > 0) || wait > 2 ** 31 - 1) return null;
@@ -123,12 +124,24 @@ export function untilOpening(opensAt: string, now: number, spread: number): numb
 
 export function ProgrammeScreen({ param }: { param: string }) {
   const { tr, pick } = useApp();
-  const [load, reload] = useLoad("/api/v1/programmes/{programme_id}", { path: { programme_id: param } });
+  const path = { programme_id: param };
+  const [load, reload, show] = useLoad("/api/v1/programmes/{programme_id}", { path });
   const opensAt = load.status === "ok" && load.data.status === "upcoming" ? load.data.opens_at : null;
   useEffect(() => {
-    const wait = opensAt === null ? null : untilOpening(opensAt, Date.now(), Math.random());
-    if (wait === null) return;
-    const timer = window.setTimeout(reload, wait);
+    if (opensAt === null) return;
+    let skew = 0; // the phone's clock ahead of the server's, once an answer has said
+    let timer = 0;
+    const ask = () =>
+      request("GET", "/api/v1/programmes/{programme_id}", { path }).then(
+        ({ data, serverDate }) => {
+          if (serverDate) skew = Date.now() - serverDate.getTime();
+          if (data.status !== "upcoming") show(data);
+          else timer = window.setTimeout(ask, Math.max(2000, untilOpening(opensAt, Date.now() - skew, Math.random()) ?? 0));
+        },
+        () => (timer = window.setTimeout(ask, 5000)), // busy at the rush: what is shown stays, asked again
+      );
+    const wait = untilOpening(opensAt, Date.now(), Math.random());
+    if (wait !== null) timer = window.setTimeout(ask, wait);
     return () => window.clearTimeout(timer);
   }, [opensAt]);
   return (

@@ -59,7 +59,7 @@ export function ReplyPanel({
       } catch (error) {
         if (!(error instanceof ApiError)) throw error;
         problems.push(
-          error.status === 0 ? t("offline") : `${file.name}: ${uploadMessage(language, error.detail || error.title)}`,
+          error.status === 0 ? t("offline") : `${file.name}: ${uploadMessage(language, error.detail || error.title, error.status)}`,
         );
       }
     }

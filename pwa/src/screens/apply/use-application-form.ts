@@ -266,7 +266,7 @@ export function useApplicationForm(service: ServiceView, draft: ApplicationView 
       } catch (error) {
         if (!(error instanceof ApiError)) throw error;
         problems.push(
-          error.status === 0 ? t("offline") : `${file.name}: ${uploadMessage(language, error.detail || error.title)}`,
+          error.status === 0 ? t("offline") : `${file.name}: ${uploadMessage(language, error.detail || error.title, error.status)}`,
         );
       }
     }
