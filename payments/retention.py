@@ -1,6 +1,7 @@
 """How long a payment's history is kept: its events, a partition per month (migration 0047), dropped a
 month at a time once the whole month is past PAYMENT_EVENT_RETENTION_DAYS (never under the five years
-from the close of the fiscal year that the Accounting Act asks for). The payment, its bill and receipt are not touched."""
+from the close of the fiscal year that the Accounting Act asks for). The payment, its bill and receipt
+are not touched."""
 
 from __future__ import annotations
 

@@ -134,8 +134,11 @@ class Refundable(msgspec.Struct, kw_only=True):
 
 
 class RefundEvent(RefundView, kw_only=True):
-    """What the agency is told of a refund (agency_id is whom; None for money no bill was paid with)."""
+    """What the agency is told of a refund (agency_id is whom). Money no payment took (a bill paid twice,
+    or paid after it was cancelled or before any payment was started) has no payment, so no agency is
+    told of its refund: its webhook log names a payment or a message."""
 
+    payment_id: uuid.UUID | None  # type: ignore[assignment]  # wider than RefundView's: see above
     agency_id: int | None
     bill_id: uuid.UUID | None
     ref1: str | None

@@ -144,7 +144,9 @@ async def settle(
 ) -> tuple[NewReceipt, list[int]]:
     """One statement: the payment successful (for the amount paid: support staff may accept another),
     its event, the bill paid, the receipt, ``tasks`` in the outbox and, when a bank callback brought
-    the money, that callback's outcome. Returns the receipt and the tasks' ids."""
+    the money, that callback's outcome; and any other live payment of the bill (support accepting an
+    expired one's late money while a new QR is on the phone) cancelled with its event, so the bill is
+    not paid twice. Returns the receipt and the tasks' ids."""
     row = await connection.fetchrow(
         """
         WITH paid AS (
@@ -169,6 +171,15 @@ async def settle(
             RETURNING id
         ), callback AS (
             UPDATE bank_callbacks SET outcome = 'paid', payment_id = $1 WHERE id = $13
+        ), live AS (
+            SELECT id, state FROM payments
+            WHERE bill_id = $3 AND id <> $1 AND state IN ('created', 'pending') FOR UPDATE
+        ), others AS (
+            UPDATE payments o SET state = 'cancelled', completed_at = now() FROM live
+            WHERE o.id = live.id RETURNING o.id, live.state
+        ), other_events AS (
+            INSERT INTO payment_events (payment_id, from_state, to_state, source, detail)
+            SELECT id, state, 'cancelled', 'system', 'The bill was paid by another payment.' FROM others
         )
         SELECT receipt.id, receipt.number, (SELECT array_agg(id) FROM task) AS task_ids FROM receipt
         """,

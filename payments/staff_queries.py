@@ -258,6 +258,18 @@ async def insert_exception_refund(
     return refund_id
 
 
+async def reopen_exception_of_refund(connection: Connection, refund_id: uuid.UUID) -> None:
+    """The exception whose refund the bank turned away, open again: its money is still owed back, so it
+    is back in support's list for another refund (or to be accepted)."""
+    await connection.execute(
+        """
+        UPDATE payment_exceptions x SET status = 'open', resolved_by = NULL, resolved_at = NULL
+        FROM refunds f WHERE f.id = $1 AND x.id = f.exception_id AND x.status = 'refund_requested'
+        """,
+        refund_id,
+    )
+
+
 async def close_exception(
     connection: Connection, exception_id: int, status: str, staff_id: uuid.UUID, note: str
 ) -> None:

@@ -149,11 +149,14 @@ async def _accept(work: UnitOfWork, exception: OpenException, note: str) -> str:
 
 
 async def settle_refund(resources: Resources, refund_id: uuid.UUID, data: RefundOutcome) -> RefundState:
-    """The bank's answer to a refund; the agency is told."""
+    """The bank's answer to a refund; the agency is told. A refund of an exception's money the bank
+    turned away opens the exception again: the money is still the citizen's."""
     async with unit_of_work(resources.pool, resources.queue) as work:
         row = await staff_queries.set_refund_state(work.connection, refund_id, data.state)
         if row is None:
             raise NotFound("No refund waiting for the bank's answer has that id.")
+        if row.state == "error":
+            await staff_queries.reopen_exception_of_refund(work.connection, refund_id)
         await work.add_task(REFUND_WEBHOOK_TASK, RefundRef(row.id))
     return row
 

@@ -27,6 +27,9 @@ const RULES: Rule[] = [
   [/^The citizen turned off (.+) messages\.$/, (m) => `ประชาชนปิดรับข้อความหมวด${label("th", "messageCategory", m[1])}`],
   [/^QR shown$/, () => "แสดง QR ให้ประชาชนแล้ว"],
   [/^not paid in time$/, () => "ไม่ได้ชำระภายในเวลาที่กำหนด"],
+  [/^The bill was paid by another payment\.$/, () => "บิลนี้ชำระแล้วด้วยการชำระอีกรายการ"],
+  [/^The agency cancelled the bill\.$/, () => "หน่วยงานยกเลิกบิลนี้"],
+  [/^The agency closed the application\.$/, () => "หน่วยงานปิดคำขอนี้"],
 ];
 
 /** The reason in the reader's language, or null when it is one this list does not know. */
