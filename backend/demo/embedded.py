@@ -58,7 +58,7 @@ class EmbeddedPostgres:
             # XDG_RUNTIME_DIR is unset (servers, CI); its fallback under /tmp is fine.
             warnings.simplefilter("ignore")
             try:
-                from pgserver.postgres_server import get_server
+                from pgserver.postgres_server import PostgresServer, get_server
             except ImportError as exc:
                 raise _not_installed("DATABASE_URL") from exc
 
@@ -76,6 +76,9 @@ class EmbeddedPostgres:
                 if time.monotonic() > deadline:
                     raise
                 _log.warning("embedded_postgres_slow_to_start", data_dir=str(self.data_dir))
+                # pgserver keeps a handle per folder from before it starts the server, and hands the
+                # same one back: the retry would get the handle that failed, with no server behind it.
+                PostgresServer._instances.pop(self.data_dir.expanduser().resolve(), None)
                 time.sleep(2)
         asyncio.run(create_database_if_missing(self._server.get_uri(), database))
         dsn: str = self._server.get_uri(database)
