@@ -53,6 +53,13 @@ async def _agency_defines_two_programmes(
     await expect(kanda.locator("li.card", has_text="โครงการรอบถัดไป")).to_be_visible(timeout=WAIT)
     await fits(kanda, "the agency's programmes at 360 px")
     await shot(kanda, "w0-console-programmes-th")
+    # Closing registration is asked twice, in words saying what happens to those waiting; not done here.
+    card = kanda.locator("li.card", has_text="โครงการรอบถัดไป")
+    await card.locator("button:has-text('ปิดรับลงทะเบียน')").click()
+    await expect(card.get_by_role("alertdialog")).to_contain_text("ผู้ที่ยังรอคิวจะลงทะเบียนไม่ได้")
+    await fits(kanda, "closing a programme, asked, at 360 px")
+    await shot(kanda, "w0-console-programme-close-asked-th")
+    await card.locator("button:has-text('ไม่ใช่ กลับไป')").click()
     me = await api(kanda, "GET", "/api/v1/me")
     [agency_id] = {role["agency_id"] for role in me["roles"] if role["role"] == "agency_admin"}
     made = f"/api/v1/agency/{agency_id}/programmes"
