@@ -1,8 +1,9 @@
 """Reconciliation of a bank's settlement file against our successful payments.
 
 The file is CSV with a header: ``date, bank_reference, biller_id, ref1, ref2, amount`` (amount in baht
-with two decimals). A line matches the receipt that has its bank reference, or else its biller and
-references; the report counts what matched, what the bank settled that we have no success for
+with two decimals), every line of the day reconciled (a line of another day refuses the file, naming
+it). A line matches the receipt that has its bank reference, or else (once every reference has taken
+its own) its biller and references; the report counts what matched, what the bank settled that we have no success for
 (missing on our side), what we counted that the bank did not settle that day (missing on the bank's
 side) and amount differences. Every item is stored for support staff.
 """
@@ -72,6 +73,21 @@ def parse_settlement(text: str) -> list[SettlementLine]:
     return lines
 
 
+def _of_the_day(lines: list[SettlementLine], settlement_date: dt.date) -> None:
+    """A file is one day's: a line of another day would be counted missing on our side, and that day's
+    payment missing on the bank's, when it is the file that was wrong."""
+    other = [
+        FieldError(field=f"line {line.line}", message=f"is dated {line.date}, not {settlement_date}")
+        for line in lines
+        if line.date != settlement_date
+    ]
+    if other:
+        raise InvalidInput(
+            f"{len(other)} lines are of another day than {settlement_date}: import each day on its own",
+            errors=other[:50],
+        )
+
+
 async def reconcile(
     pool: Pool,
     *,
@@ -84,6 +100,7 @@ async def reconcile(
     """The report (the run's id, bank, date and a count per kind of item), as ``citizen payments
     reconcile`` prints it and ``ReconciliationReport`` shows it."""
     lines = parse_settlement(text)
+    _of_the_day(lines, settlement_date)
     async with pool.acquire() as connection, connection.transaction():
         ours = await staff_queries.settled_payments(connection, bank, settlement_date)
         items = match(lines, ours)
@@ -104,19 +121,32 @@ async def reconcile(
 
 
 def match(lines: list[SettlementLine], ours: list[SettledPayment]) -> list[ReconciliationItem]:
-    """Each line against our payments (by bank reference, else by biller and references; a payment
-    matches one line at most), then each of our payments no line matched."""
+    """Each line against our payments, then each of our payments no line matched. Every line that has
+    our payment's bank reference takes it first; only then do the other lines take, by biller and
+    references, payments still untaken: so a line the bank sent for money we kept as an exception (paid
+    twice: the same bill) cannot take the bill's payment from the line that is really its own, whatever
+    the file's order. A payment matches one line at most."""
     by_reference = {row.bank_reference: row for row in ours if row.bank_reference}
     by_bill = {(row.biller_id, row.ref1, row.ref2): row for row in ours}
     seen: set[uuid.UUID] = set()
+    chosen: dict[int, SettledPayment] = {}
+    for line in lines:
+        mine = by_reference.get(line.bank_reference)
+        if mine is not None and mine.payment_id not in seen:
+            seen.add(mine.payment_id)
+            chosen[line.line] = mine
+    for line in lines:
+        mine = None if line.line in chosen else by_bill.get((line.biller_id, line.ref1, line.ref2))
+        if mine is not None and mine.payment_id not in seen:
+            seen.add(mine.payment_id)
+            chosen[line.line] = mine
     items: list[ReconciliationItem] = []
     for line in lines:
-        mine = by_reference.get(line.bank_reference) or by_bill.get((line.biller_id, line.ref1, line.ref2))
-        if mine is None or mine.payment_id in seen:
+        mine = chosen.get(line.line)
+        if mine is None:
             kind: ReconciliationKind = "missing_ours"
             payment_id, our_amount = None, None
         else:
-            seen.add(mine.payment_id)
             payment_id, our_amount = mine.payment_id, mine.amount_satang
             kind = "matched" if our_amount == line.amount_satang else "amount_difference"
         items.append(
