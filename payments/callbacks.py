@@ -20,14 +20,13 @@ from payments import settlement_queries
 from payments.live import notice
 from payments.rows import CallbackClaim
 from payments.schemas import BankCallback, CallbackResult
-from payments.service import settle_locked
+from payments.service import CLOCK_GRACE, settle_locked
 
 if TYPE_CHECKING:
     from saq.queue.base import Queue
 
 _log = structlog.get_logger(__name__)
 
-_CLOCK_GRACE = dt.timedelta(seconds=60)  # banks' clocks and ours differ a little
 _decode = msgspec.json.Decoder(BankCallback).decode  # built once, not per callback
 
 
@@ -102,7 +101,7 @@ async def _apply(
     live = payment.state in ("created", "pending") and payment.expires_at > dt.datetime.now(dt.UTC)
     paid_in_time = (
         payment.state in ("created", "pending", "expired")
-        and payment.created_at - _CLOCK_GRACE <= callback.paid_at <= payment.expires_at + _CLOCK_GRACE
+        and payment.created_at - CLOCK_GRACE <= callback.paid_at <= payment.expires_at + CLOCK_GRACE
     )
     if not (live or paid_in_time):
         return await exception(
@@ -121,5 +120,6 @@ async def _apply(
         source="bank",
         detail=f"{bank} {callback.callback_id}",
         callback_pk=claim.callback_pk,
+        paid_at=callback.paid_at,
     )
     return "paid", payment.id

@@ -3,9 +3,9 @@
 The file is CSV with a header: ``date, bank_reference, biller_id, ref1, ref2, amount`` (amount in baht
 with two decimals), every line of the day reconciled (a line of another day refuses the file, naming
 it). A line matches the receipt that has its bank reference, or else (once every reference has taken
-its own) its biller and references; the report counts what matched, what the bank settled that we have no success for
-(missing on our side), what we counted that the bank did not settle that day (missing on the bank's
-side) and amount differences. Every item is stored for support staff.
+its own) its biller and references; the report counts what matched, what the bank settled that we
+have no success for (missing on our side), what we counted that the bank did not settle that day
+(missing on the bank's side) and amount differences. Every item is stored for support staff.
 """
 
 from __future__ import annotations

@@ -281,6 +281,7 @@ async def settle_payment(
     bank_reference: str | None,
     source: Literal["bank", "support"],
     detail: str | None,
+    paid_at: dt.datetime | None = None,
 ) -> Settlement:
     """``settle_locked`` for a payment named by its id (support staff accepting money): its bill,
     then the payment, locked first, in the order the bank callback locks them."""
@@ -291,8 +292,22 @@ async def settle_payment(
         raise NotFound("No such payment.")
     return await settle_locked(
         work, bill, payment, amount_satang=amount_satang, bank=bank, bank_reference=bank_reference,
-        source=source, detail=detail,
+        source=source, detail=detail, paid_at=paid_at,
     )  # fmt: skip
+
+
+CLOCK_GRACE = dt.timedelta(seconds=60)
+"""Banks' clocks and ours differ a little."""
+
+
+def receipt_time(paid_at: dt.datetime | None, payment: PaymentRow) -> dt.datetime:
+    """When the receipt says the money was paid: the bank's time for it, kept between the payment's
+    start (less the clocks' difference) and now, so that a bank's wrong clock cannot date a receipt
+    before its payment was asked for or after it was settled; now when the bank gave none."""
+    now = dt.datetime.now(dt.UTC)
+    if paid_at is None:
+        return now
+    return min(max(paid_at, payment.created_at - CLOCK_GRACE), now)
 
 
 async def settle_locked(
@@ -306,12 +321,15 @@ async def settle_locked(
     source: Literal["bank", "support"],
     detail: str | None,
     callback_pk: int | None = None,
+    paid_at: dt.datetime | None = None,
 ) -> Settlement:
     """The one way a payment becomes successful, in the caller's transaction, given its bill and the
     payment as the caller locked them (so that each row is read once): its event, the bill paid, the
     receipt, tasks for the agency's webhook and the citizen's receipt message (queued after commit) and
     whatever the bill paid for (an application's fee); ``callback_pk``, the bank callback that brought
-    the money, is marked paid with them. Settling a settled payment changes nothing."""
+    the money, is marked paid with them. The receipt says the money was paid at ``paid_at``, the time
+    the bank gave (``receipt_time``), so that the receipt and the bank's settlement file name the same
+    day. Settling a settled payment changes nothing."""
     connection = work.connection
     payment_id = payment.id
     if payment.state == "success":
@@ -336,6 +354,7 @@ async def settle_locked(
             outbox_row(connection, RECEIPT_MESSAGE_TASK, PaymentRef(payment_id)),  # and the citizen
         ],
         callback_pk=callback_pk,
+        paid_at=receipt_time(paid_at, payment),
     )
     for task_id in task_ids:
         work.queue_after_commit(task_id)

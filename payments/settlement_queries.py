@@ -5,6 +5,7 @@ and money that did not fit kept as an exception for support staff. Rows come bac
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 import msgspec
@@ -94,14 +95,16 @@ async def callback_outcome(db: Db, bank: str, callback_id: str) -> CallbackOutco
     return CallbackOutcome(outcome=row["outcome"], payment_id=row["payment_id"]) if row else None
 
 
-async def callback_bank_reference(db: Db, bank: str, callback_id: str) -> str | None:
-    """The bank's own reference for a callback, as it sent it (receipts and reconciliation use it)."""
-    reference: str | None = await db.fetchval(
-        "SELECT body->>'bank_reference' FROM bank_callbacks WHERE bank = $1 AND callback_id = $2",
+async def callback_facts(db: Db, bank: str, callback_id: str) -> tuple[str | None, dt.datetime | None]:
+    """The bank's own reference for a callback and when it says the money was paid, as it sent them
+    (receipts and reconciliation use them)."""
+    row = await db.fetchrow(
+        "SELECT body->>'bank_reference' AS reference, (body->>'paid_at')::timestamptz AS paid_at"
+        " FROM bank_callbacks WHERE bank = $1 AND callback_id = $2",
         bank,
         callback_id,
     )
-    return reference
+    return (row["reference"], row["paid_at"]) if row else (None, None)
 
 
 _LOCKED_BILL_COLUMNS = "id, agency_id, amount_satang, status, description_th, description_en, on_paid"
@@ -141,6 +144,7 @@ async def settle(
     verification_code: str,
     tasks: list[OutboxRow],
     callback_pk: int | None,
+    paid_at: dt.datetime,
 ) -> tuple[NewReceipt, list[int]]:
     """One statement: the payment successful (for the amount paid: support staff may accept another),
     its event, the bill paid, the receipt, ``tasks`` in the outbox and, when a bank callback brought
@@ -162,7 +166,7 @@ async def settle(
                                   verification_code)
             VALUES ('R' || to_char(now() AT TIME ZONE 'Asia/Bangkok', 'YYYYMMDD') || '-'
                         || lpad(nextval('receipt_numbers')::text, 8, '0'),
-                    $1, $3, $2, now(), $7, $8, $9)
+                    $1, $3, $2, $14, $7, $8, $9)
             RETURNING id, number
         ), task AS (
             INSERT INTO task_outbox (task, payload, run_after, max_attempts)
@@ -196,6 +200,7 @@ async def settle(
         [task.payload for task in tasks],
         [task.max_attempts for task in tasks],
         callback_pk,
+        paid_at,
     )
     assert row is not None  # INSERTs without a conflict clause return their rows or raise
     return NewReceipt(id=row["id"], number=row["number"]), list(row["task_ids"] or [])

@@ -132,16 +132,18 @@ async def _accept(work: UnitOfWork, exception: OpenException, note: str) -> str:
     """The late or different amount is taken as the bill's payment, settled as a bank's would be."""
     if exception.kind not in staff_queries.ACCEPTABLE_KINDS or exception.payment_id is None:
         raise Conflict("Only a late payment or a different amount can be accepted; refund the others.")
+    bank_reference, paid_at = await settlement_queries.callback_facts(
+        work.connection, exception.bank, exception.callback_id
+    )
     settled = await settle_payment(
         work,
         exception.payment_id,
         amount_satang=exception.amount_satang,
         bank=exception.bank,
-        bank_reference=await settlement_queries.callback_bank_reference(
-            work.connection, exception.bank, exception.callback_id
-        ),
+        bank_reference=bank_reference,
         source="support",
         detail=note[:300],
+        paid_at=paid_at,  # the day the bank paid it, not the day support accepted it
     )
     if not settled.newly:  # this money came on top of money already accepted for the payment
         raise Conflict("The payment was already settled; refund this money instead.")

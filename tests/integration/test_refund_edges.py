@@ -3,6 +3,8 @@ open again), and accepted late money cancels the QR the citizen was shown since.
 
 from __future__ import annotations
 
+import datetime as dt
+
 import httpx
 
 from backend.core.resources import Resources
@@ -62,7 +64,8 @@ async def test_accepting_late_money_cancels_the_qr_shown_since(
     _, _agency, issued, citizen, first = await pending_payment(sign_in, resources, national_id)
     await resources.pool.execute("UPDATE payments SET expires_at = now() - interval '5 minutes'")
     await expire_due_payments(resources.pool)
-    await post_callback(client, callback(issued))  # late: kept for support
+    late_money = callback(issued)
+    await post_callback(client, late_money)  # late: kept for support
     shown = await citizen.post(f"/api/v1/bills/{issued['id']}/payments", json={"idempotency_key": "again"})
     assert shown.json()["state"] in ("created", "pending")
 
@@ -81,3 +84,30 @@ async def test_accepting_late_money_cancels_the_qr_shown_since(
     )
     assert event is not None
     assert event["detail"] == "The bill was paid by another payment."
+    # The receipt is dated when the bank paid, not when support accepted it: the settlement file's day.
+    paid_at = await resources.pool.fetchval("SELECT paid_at FROM receipts")
+    assert paid_at == dt.datetime.fromisoformat(late_money["paid_at"])
+
+
+async def test_a_receipt_is_dated_by_the_bank_within_the_payments_own_time(
+    sign_in: SignIn, resources: Resources, client: httpx.AsyncClient
+) -> None:
+    """A bank's clock a little behind dates the receipt as the bank says; one far ahead cannot date it
+    after it was settled."""
+    _, agency = await issuer(sign_in, resources)
+    for seed, shift in ((63, dt.timedelta(seconds=-20)), (64, dt.timedelta(hours=3))):
+        national_id = valid_national_id(seed)
+        issued = (await agency.post("/api/v1/agency/bills", json=bill(national_id))).json()
+        citizen = await sign_in(national_id=national_id)
+        started = await citizen.post(f"/api/v1/bills/{issued['id']}/payments", json={"idempotency_key": "k"})
+        payment = started.json()
+        said = dt.datetime.now(dt.UTC) + shift
+        before = dt.datetime.now(dt.UTC)
+        assert (await post_callback(client, callback(issued, paid_at=said.isoformat()))).status_code == 200
+        dated = await resources.pool.fetchval(
+            "SELECT paid_at FROM receipts WHERE payment_id = $1::uuid", payment["id"]
+        )
+        if shift < dt.timedelta(0):
+            assert dated == said
+        else:
+            assert before <= dated <= dt.datetime.now(dt.UTC)
