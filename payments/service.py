@@ -224,7 +224,11 @@ async def start_payment(
             raise Conflict("This idempotency key was used to pay another bill.")
         return earlier
     if bill.status != "unpaid":
-        raise Conflict("This bill is already paid." if bill.status == "paid" else "This bill was cancelled.")
+        raise Conflict(
+            "บิลนี้ชำระแล้ว · This bill is already paid."
+            if bill.status == "paid"
+            else "บิลนี้ถูกยกเลิกแล้ว · This bill was cancelled."
+        )
     live = await queries.live_payment_for_bill(pool, bill.id)
     if live is not None:
         return live
@@ -338,7 +342,11 @@ async def settle_locked(
             raise NotFound("No such receipt.")
         return Settlement(receipt_number=earlier.number, newly=False)
     if bill.status != "unpaid":
-        raise Conflict(f"The bill is {bill.status}; refund this money instead.")
+        raise Conflict(
+            "บิลนี้ชำระแล้ว ให้คืนเงินก้อนนี้แทน · The bill is paid; refund this money instead."
+            if bill.status == "paid"
+            else "บิลนี้ถูกยกเลิกแล้ว ให้คืนเงินก้อนนี้แทน · The bill is cancelled; refund this money instead."
+        )
     receipt, task_ids = await settlement_queries.settle(
         connection,
         payment=payment,

@@ -45,7 +45,11 @@ async def request_refund(resources: Resources, principal: Principal, data: NewRe
             raise NotFound("No successful payment has that id.")
         require_agency_permission(principal, payment.agency_id, "bills")  # the agency is the payment's
         if data.amount_satang > payment.left_satang:
-            raise Conflict(f"At most {payment.left_satang} satang of this payment can still be refunded.")
+            left = f"{payment.left_satang / 100:,.2f}"
+            raise Conflict(
+                f"คืนเงินรายการนี้ได้อีกไม่เกิน {left} บาท"
+                f" · At most {left} baht of this payment can still be refunded."
+            )
         refund_id = await staff_queries.insert_refund(
             connection,
             payment_id=data.payment_id,
@@ -67,7 +71,7 @@ async def assign_biller(
     if await identity_queries.agency_status(resources.pool, agency_id) is None:
         raise NotFound("No such agency.")
     if not await queries.assign_biller(resources.pool, data.biller_id, agency_id, principal.citizen_id):
-        raise Conflict("This biller ID belongs to another agency.")
+        raise Conflict("รหัสผู้รับชำระนี้เป็นของหน่วยงานอื่น · This biller ID belongs to another agency.")
     return await queries.agency_biller_ids(resources.pool, agency_id)
 
 
@@ -84,7 +88,10 @@ async def cancel_bill(resources: Resources, agency_id: int, bill_id: uuid.UUID) 
         if status is None:
             raise NotFound("No such bill at this agency.")
         if status != "unpaid":
-            raise Conflict("Only an unpaid bill can be cancelled; ask for a refund of a paid one.")
+            raise Conflict(
+                "ยกเลิกได้เฉพาะบิลที่ยังไม่ชำระ บิลที่ชำระแล้วให้ขอคืนเงิน"
+                " · Only an unpaid bill can be cancelled; ask for a refund of a paid one."
+            )
     bill = await queries.bill(resources.pool, bill_id)
     assert bill is not None
     return bill
@@ -131,7 +138,10 @@ async def resolve_exception(
 async def _accept(work: UnitOfWork, exception: OpenException, note: str) -> str:
     """The late or different amount is taken as the bill's payment, settled as a bank's would be."""
     if exception.kind not in staff_queries.ACCEPTABLE_KINDS or exception.payment_id is None:
-        raise Conflict("Only a late payment or a different amount can be accepted; refund the others.")
+        raise Conflict(
+            "รับได้เฉพาะเงินที่เข้าช้าหรือยอดไม่ตรง รายการอื่นให้คืนเงิน"
+            " · Only a late payment or a different amount can be accepted; refund the others."
+        )
     bank_reference, paid_at = await settlement_queries.callback_facts(
         work.connection, exception.bank, exception.callback_id
     )
@@ -146,7 +156,9 @@ async def _accept(work: UnitOfWork, exception: OpenException, note: str) -> str:
         paid_at=paid_at,  # the day the bank paid it, not the day support accepted it
     )
     if not settled.newly:  # this money came on top of money already accepted for the payment
-        raise Conflict("The payment was already settled; refund this money instead.")
+        raise Conflict(
+            "รายการนี้ชำระแล้ว ให้คืนเงินก้อนนี้แทน · The payment was already settled; refund this money instead."
+        )
     return settled.receipt_number
 
 

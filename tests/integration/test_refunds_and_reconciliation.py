@@ -60,6 +60,11 @@ async def test_support_accepts_a_late_payment_or_refunds_a_double_one(
         f"/api/v1/support/payment-exceptions/{double['id']}/resolve", json={"action": "accept", "note": "no"}
     )
     assert cannot.status_code == 409
+    # Said "Thai · English": the console shows the reader's side.
+    assert cannot.json()["detail"].split(" · ") == [
+        "รับได้เฉพาะเงินที่เข้าช้าหรือยอดไม่ตรง รายการอื่นให้คืนเงิน",
+        "Only a late payment or a different amount can be accepted; refund the others.",
+    ]
     refunded = await support.post(
         f"/api/v1/support/payment-exceptions/{double['id']}/resolve",
         json={"action": "refund", "note": "paid twice"},
