@@ -67,6 +67,7 @@ class LineBusy(Conflict):
 LISTING_KEY = "programmes:not-closed"
 LISTING_SECONDS = 5
 _LISTING = msgspec.json.Decoder(list[ProgrammeRow])
+_ROW = msgspec.json.Decoder(ProgrammeRow)
 _PLACE = msgspec.json.Decoder(PlaceRow)
 _LINE = msgspec.json.Decoder(Line)
 
@@ -101,15 +102,31 @@ async def close(resources: Resources, agency_id: int, programme_id: uuid.UUID) -
     joins or is let in; those already let in keep their window's grace to register, as at any close."""
     if not await queries.close(resources.pool, programme_id, agency_id):
         raise NotFound("There is no such programme.")
-    await resources.redis.delete(LISTING_KEY, line.line_key(programme_id))
+    async with resources.redis.pipeline(transaction=False) as pipe:  # one key a command: cluster-safe
+        for key in (LISTING_KEY, line.line_key(programme_id), programme_key(programme_id)):
+            pipe.delete(key)
+        await pipe.execute()
     return await programme(resources, programme_id, agency_id)
 
 
 async def programme(resources: Resources, programme_id: uuid.UUID, agency_id: int | None = None) -> Programme:
-    row = await queries.programme(resources.pool, programme_id, suspended_too=True)
+    """A citizen's page view reads Redis while a rush opens it (kept a few seconds, cleared when the
+    agency closes it); its status is worked out afresh from the clock. The agency's reads PostgreSQL."""
+    key = programme_key(programme_id)
+    cached = await resources.redis.get(key) if agency_id is None else None
+    if cached is not None:
+        row: ProgrammeRow | None = _ROW.decode(cached)
+    else:
+        row = await queries.programme(resources.pool, programme_id, suspended_too=True)
+        if row is not None and agency_id is None:
+            await resources.redis.set(key, msgspec.json.encode(row), ex=LISTING_SECONDS)
     if row is None or (agency_id is not None and row.agency_id != agency_id):
         raise NotFound("There is no such programme.")
     return view(row, now_utc())
+
+
+def programme_key(programme_id: uuid.UUID) -> str:
+    return f"programme-page:{programme_id}"
 
 
 async def listing(resources: Resources) -> list[Programme]:
@@ -237,6 +254,10 @@ async def join(resources: Resources, programme_id: uuid.UUID, citizen_id: uuid.U
     if not await line.start_joining(resources.redis, programme_id, citizen_id):
         return await _joined_meanwhile(resources, programme_id, citizen_id, at)
     try:
+        # Read again under the mark: a join that ended since this one looked has written its place.
+        stored = await queries.place(resources.pool, programme_id, citizen_id)
+        if stored is not None and (state := state_of(programme_id, stored, at, now)).state != "lapsed":
+            return state
         place = await _take_place(resources, programme_id, citizen_id, lapsed_until)
     finally:
         await line.done_joining(resources.redis, programme_id, citizen_id)

@@ -130,6 +130,8 @@ async def test_the_agency_closes_registration_now_and_those_let_in_keep_their_wi
     assert await Clock().tick(resources) == 1
     assert (await waiting.post(queue(programme_id))).status_code == 202
 
+    page = f"/api/v1/programmes/{programme_id}"
+    assert (await late.get(page)).json()["status"] == "open"  # kept in Redis a few seconds for a rush
     closing = f"/api/v1/agency/{agency_id}/programmes/{programme_id}/close"
     closed = await staff.post(closing)
     assert (closed.status_code, closed.json()["status"]) == (200, "closed")
@@ -138,6 +140,7 @@ async def test_the_agency_closes_registration_now_and_those_let_in_keep_their_wi
     stranger = await sign_in(("agency_editor", other))
     assert (await stranger.post(f"/api/v1/agency/{other}/programmes/{programme_id}/close")).status_code == 404
 
+    assert (await late.get(page)).json()["status"] == "closed"  # the kept copy went with the closing
     assert (await late.post(queue(programme_id))).json()["type"] == "/problems/programme-closed"
     assert (await waiting.get(queue(programme_id))).json()["state"] == "closed"
     assert await Clock().tick(resources, 5) == 0
