@@ -271,7 +271,7 @@ async def paid_bill_event(db: Db, payment_id: uuid.UUID) -> PaidBillEvent | None
     row = await db.fetchrow(
         """
         SELECT p.id AS payment_id, b.id AS bill_id, b.agency_id, b.idempotency_key, b.biller_id,
-               b.ref1, b.ref2, p.amount_satang, p.completed_at AS paid_at, r.number AS receipt_number,
+               b.ref1, b.ref2, p.amount_satang, r.paid_at, r.number AS receipt_number,
                r.bank, r.bank_reference, p.delegation_id
         FROM payments p JOIN bills b ON b.id = p.bill_id JOIN receipts r ON r.payment_id = p.id
         WHERE p.id = $1 AND p.state = 'success'
@@ -361,6 +361,14 @@ async def agency_biller_ids(db: Db, agency_id: int) -> list[str]:
 
 
 # --- an agency cancelling a bill ----------------------------------------------------------------
+
+
+async def bill_status_locked(connection: Connection, bill_id: uuid.UUID) -> str | None:
+    """The bill's status, its row locked as settling locks it; None if there is no such bill."""
+    status: str | None = await connection.fetchval(
+        "SELECT status FROM bills WHERE id = $1 FOR UPDATE", bill_id
+    )
+    return status
 
 
 async def agency_bill_status_locked(connection: Connection, agency_id: int, bill_id: uuid.UUID) -> str | None:

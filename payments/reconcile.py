@@ -137,6 +137,10 @@ def match(lines: list[SettlementLine], ours: list[SettledPayment]) -> list[Recon
             chosen[line.line] = mine
     for line in lines:
         mine = None if line.line in chosen else by_bill.get((line.biller_id, line.ref1, line.ref2))
+        # By bill only where a reference cannot tell: a line whose reference is not our payment's is
+        # other money for the bill (paid twice), not the payment the bank left out.
+        if mine is not None and line.bank_reference and mine.bank_reference:
+            mine = None
         if mine is not None and mine.payment_id not in seen:
             seen.add(mine.payment_id)
             chosen[line.line] = mine

@@ -207,6 +207,14 @@ async def pay(
     return payment_view(row, None, settings.public_url)
 
 
+def _not_payable(status: str) -> Conflict:
+    return Conflict(
+        "บิลนี้ชำระแล้ว · This bill is already paid."
+        if status == "paid"
+        else "บิลนี้ถูกยกเลิกแล้ว · This bill was cancelled."
+    )
+
+
 async def start_payment(
     pool: Pool,
     *,
@@ -224,17 +232,18 @@ async def start_payment(
             raise Conflict("This idempotency key was used to pay another bill.")
         return earlier
     if bill.status != "unpaid":
-        raise Conflict(
-            "บิลนี้ชำระแล้ว · This bill is already paid."
-            if bill.status == "paid"
-            else "บิลนี้ถูกยกเลิกแล้ว · This bill was cancelled."
-        )
+        raise _not_payable(bill.status)
     live = await queries.live_payment_for_bill(pool, bill.id)
     if live is not None:
         return live
     expires_at = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=expiry_minutes)
     try:
         async with pool.acquire() as connection, connection.transaction():
+            # The bill first, as settling locks it: a payment settled meanwhile (support accepting late
+            # money) is seen here, and the two never wait for each other's rows the other way round.
+            status = await queries.bill_status_locked(connection, bill.id)
+            if status != "unpaid":
+                raise _not_payable(status or "cancelled")
             # A QR past its time that the expiry job has not reached yet would block the new one.
             await _expire(connection, bill.id)
             created = await queries.insert_payment(
@@ -304,14 +313,13 @@ CLOCK_GRACE = dt.timedelta(seconds=60)
 """Banks' clocks and ours differ a little."""
 
 
-def receipt_time(paid_at: dt.datetime | None, payment: PaymentRow) -> dt.datetime:
-    """When the receipt says the money was paid: the bank's time for it, kept between the payment's
-    start (less the clocks' difference) and now, so that a bank's wrong clock cannot date a receipt
-    before its payment was asked for or after it was settled; now when the bank gave none."""
+def receipt_time(paid_at: dt.datetime | None) -> dt.datetime:
+    """When the receipt, the bill and the agency's webhook say the money was paid: the bank's time for
+    it, never after now (a bank's clock ahead cannot date it after it was settled); now when the bank
+    gave none. Not bounded by the settled payment's start: every QR of a bill is the same, so money paid
+    with an earlier one may settle the latest."""
     now = dt.datetime.now(dt.UTC)
-    if paid_at is None:
-        return now
-    return min(max(paid_at, payment.created_at - CLOCK_GRACE), now)
+    return now if paid_at is None else min(paid_at, now)
 
 
 async def settle_locked(
@@ -362,7 +370,7 @@ async def settle_locked(
             outbox_row(connection, RECEIPT_MESSAGE_TASK, PaymentRef(payment_id)),  # and the citizen
         ],
         callback_pk=callback_pk,
-        paid_at=receipt_time(paid_at, payment),
+        paid_at=receipt_time(paid_at),
     )
     for task_id in task_ids:
         work.queue_after_commit(task_id)

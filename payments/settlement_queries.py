@@ -157,7 +157,7 @@ async def settle(
             UPDATE payments SET state = 'success', completed_at = now(), amount_satang = $2
             WHERE id = $1
         ), bill AS (
-            UPDATE bills SET status = 'paid', paid_at = now() WHERE id = $3
+            UPDATE bills SET status = 'paid', paid_at = $14 WHERE id = $3
         ), event AS (
             INSERT INTO payment_events (payment_id, from_state, to_state, source, detail)
             VALUES ($1, $4, 'success', $5, $6)

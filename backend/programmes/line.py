@@ -9,6 +9,7 @@ is given out, so nobody who joins later can land in a gap ahead of someone alrea
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 import uuid
 
 import msgspec
@@ -30,6 +31,7 @@ local current = tonumber(redis.call('GET', KEYS[1]) or '-1')
 if current < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1]) end
 return 1
 """
+_DROP_IF_MINE = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0"
 _ENCODE = msgspec.json.Encoder()
 
 
@@ -53,15 +55,22 @@ def joining_key(programme_id: uuid.UUID, citizen_id: uuid.UUID) -> str:
     return f"{_tag(programme_id)}:joining:{citizen_id}"
 
 
-async def start_joining(client: redis.asyncio.Redis, programme_id: uuid.UUID, citizen_id: uuid.UUID) -> bool:
-    """Whether this is the citizen's only join under way: a second one at once (a double tap, many tabs)
-    waits for the first rather than take a ticket too, each of which would stand, empty, ahead of
-    everyone who joins after them and make their position and wait look longer than they are."""
-    return bool(await client.set(joining_key(programme_id, citizen_id), b"1", nx=True, ex=_JOINING_SECONDS))
+async def start_joining(
+    client: redis.asyncio.Redis, programme_id: uuid.UUID, citizen_id: uuid.UUID
+) -> str | None:
+    """A token when this is the citizen's only join under way (None: another is): a second one at once
+    (a double tap, many tabs) waits for the first rather than take a ticket too, each of which would
+    stand, empty, ahead of everyone who joins after them and make their position and wait look longer."""
+    token = secrets.token_hex(8)
+    taken = await client.set(joining_key(programme_id, citizen_id), token, nx=True, ex=_JOINING_SECONDS)
+    return token if taken else None
 
 
-async def done_joining(client: redis.asyncio.Redis, programme_id: uuid.UUID, citizen_id: uuid.UUID) -> None:
-    await client.delete(joining_key(programme_id, citizen_id))
+async def done_joining(
+    client: redis.asyncio.Redis, programme_id: uuid.UUID, citizen_id: uuid.UUID, token: str
+) -> None:
+    """The mark removed if it is still this join's (one that outlived it may belong to the next join)."""
+    await client.eval(_DROP_IF_MINE, 1, joining_key(programme_id, citizen_id), token)
 
 
 async def next_ticket(client: redis.asyncio.Redis, db: Db, programme_id: uuid.UUID) -> int:

@@ -33,7 +33,7 @@ POLL_MAX_SECONDS = 120
 POLL_ADMITTED_SECONDS = 30
 POLL_SETTLED_SECONDS = 3600
 _JOIN_TRIES = 5
-_MEANWHILE_TRIES, _MEANWHILE_SECONDS = 30, 0.1
+_MEANWHILE_TRIES, _MEANWHILE_SECONDS = 12, 0.25
 LATE_SUBMIT_GRACE = dt.timedelta(seconds=30)
 """A registration sent in the last seconds of its window and turned away (the door's 503 in a rush, a
 dropped connection) comes back after its Retry-After: taken if it arrives this soon after the window."""
@@ -251,7 +251,8 @@ async def join(resources: Resources, programme_id: uuid.UUID, citizen_id: uuid.U
     if status == "closed" or await queries.programme(resources.pool, programme_id) is None:
         raise ProgrammeClosed()  # or its agency was suspended: nobody new is taken in
     # New, or lapsed: someone who missed their window joins again at the back, as anyone arriving now.
-    if not await line.start_joining(resources.redis, programme_id, citizen_id):
+    token = await line.start_joining(resources.redis, programme_id, citizen_id)
+    if token is None:
         return await _joined_meanwhile(resources, programme_id, citizen_id, at)
     try:
         # Read again under the mark: a join that ended since this one looked has written its place.
@@ -260,7 +261,7 @@ async def join(resources: Resources, programme_id: uuid.UUID, citizen_id: uuid.U
             return state
         place = await _take_place(resources, programme_id, citizen_id, lapsed_until)
     finally:
-        await line.done_joining(resources.redis, programme_id, citizen_id)
+        await line.done_joining(resources.redis, programme_id, citizen_id, token)
     await line.keep_place(resources.redis, programme_id, citizen_id, place)
     return state_of(programme_id, place, at, now)
 

@@ -85,11 +85,14 @@ async def test_accepting_late_money_cancels_the_qr_shown_since(
     assert event is not None
     assert event["detail"] == "The bill was paid by another payment."
     # The receipt is dated when the bank paid, not when support accepted it: the settlement file's day.
-    paid_at = await resources.pool.fetchval("SELECT paid_at FROM receipts")
-    assert paid_at == dt.datetime.fromisoformat(late_money["paid_at"])
+    dated = await resources.pool.fetchrow(
+        "SELECT r.paid_at AS receipt, b.paid_at AS bill FROM receipts r JOIN bills b ON b.id = r.bill_id"
+    )
+    assert dated is not None
+    assert dated["receipt"] == dated["bill"] == dt.datetime.fromisoformat(late_money["paid_at"])
 
 
-async def test_a_receipt_is_dated_by_the_bank_within_the_payments_own_time(
+async def test_a_receipt_is_dated_by_the_bank_never_after_it_was_settled(
     sign_in: SignIn, resources: Resources, client: httpx.AsyncClient
 ) -> None:
     """A bank's clock a little behind dates the receipt as the bank says; one far ahead cannot date it

@@ -36,6 +36,22 @@ def test_money_paid_twice_never_takes_the_payment_from_its_own_line(order: tuple
     assert by_reference == {"BR1": "matched", "BR2": "missing_ours"}
 
 
+def test_other_money_for_a_bill_never_stands_in_for_the_payment_the_bank_left_out() -> None:
+    """The bank's file lacks our payment (BR1) but has a second transfer for its bill (BR2): both are
+    differences, not one match that hides them. A payment the bank gave no reference is matched by bill."""
+    ours = SettledPayment(
+        payment_id=uuid.uuid4(), bank_reference="BR1", amount_satang=30000, biller_id="099400016551001",
+        ref1="R1", ref2=None,
+    )  # fmt: skip
+    kinds = sorted((item.bank_reference, item.kind) for item in match([line(2, "BR2")], [ours]))
+    assert kinds == [("BR1", "missing_bank"), ("BR2", "missing_ours")]
+    unreferenced = SettledPayment(
+        payment_id=uuid.uuid4(), bank_reference=None, amount_satang=30000, biller_id="099400016551001",
+        ref1="R1", ref2=None,
+    )  # fmt: skip
+    assert [item.kind for item in match([line(2, "BR2")], [unreferenced])] == ["matched"]
+
+
 async def test_a_file_with_lines_of_another_day_is_refused_naming_them() -> None:
     text = "date,bank_reference,biller_id,ref1,ref2,amount\n" + "\n".join(
         [

@@ -96,7 +96,7 @@ function PaymentPanel({
   onClose: () => void;
   onNewQr: () => Promise<void>;
 }) {
-  const { t, language, pick } = useApp();
+  const { t, tr, language, pick } = useApp();
   const [state, setState] = useState(payment.state);
   const [receipt, setReceipt] = useState<Payment["receipt"] | null>(null);
   const [now, setNow] = useState(Date.now());
@@ -115,6 +115,7 @@ function PaymentPanel({
     events.addEventListener("payment", (event) => {
       const next = (JSON.parse((event as MessageEvent<string>).data) as PaymentEvent).state;
       setState(next);
+      if (next === "cancelled") onDone(); // the bill was paid another way, or cancelled: the list says which
       if (next === "success") {
         onDone();
         request("GET", "/api/v1/payments/{payment_id}", { path: { payment_id: payment.id } }).then(
@@ -170,6 +171,22 @@ function PaymentPanel({
             </a>
           </p>
         )}
+      </section>
+    );
+  }
+  if (state === "cancelled") {
+    // Not a failure to pay again: this QR is no longer needed (the bill was settled another way, e.g.
+    // late money accepted by support, or the agency cancelled it); the bills list shows which.
+    return (
+      <section class="qr-panel qr-expired" aria-labelledby="pay-title">
+        {header}
+        {what}
+        <p class="notice info" role="status">
+          {tr({
+            th: "ไม่ต้องชำระด้วย QR นี้แล้ว บิลนี้ชำระแล้วหรือถูกยกเลิก ดูสถานะได้ในรายการบิล",
+            en: "This QR is no longer needed: the bill was paid or cancelled. Its status is in your bills.",
+          })}
+        </p>
       </section>
     );
   }
