@@ -62,11 +62,14 @@ async def programme(
 
 
 async def close(db: Db, programme_id: uuid.UUID, agency_id: int) -> bool:
-    """Registration closes now, unless it has closed already; False: no such programme of the agency."""
+    """Registration closes now, unless it has closed already; False: no such programme of the agency.
+    One not yet open is closed before it opens (its opening moved to just before now: a programme
+    closes after it opens)."""
     found: bool = await db.fetchval(
         """
         WITH closing AS (
-            UPDATE programmes SET closes_at = now()
+            UPDATE programmes
+            SET closes_at = now(), opens_at = least(opens_at, now() - interval '1 second')
             WHERE id = $1 AND agency_id = $2 AND (closes_at IS NULL OR closes_at > now()) RETURNING id
         )
         SELECT EXISTS (SELECT FROM closing)

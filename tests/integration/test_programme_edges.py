@@ -146,3 +146,9 @@ async def test_the_agency_closes_registration_now_and_those_let_in_keep_their_wi
     assert await Clock().tick(resources, 5) == 0
     assert (await let_in.post(f"/api/v1/programmes/{programme_id}/registrations")).status_code == 201
     assert programme_id not in [p["id"] for p in (await late.get("/api/v1/programmes")).json()]
+
+    # One made by mistake is closed before it opens (a programme closes after it opens: not a 500).
+    tomorrow = programme_body(opens_at=(dt.datetime.now(dt.UTC) + dt.timedelta(days=1)).isoformat())
+    upcoming = (await staff.post(f"/api/v1/agency/{agency_id}/programmes", json=tomorrow)).json()["id"]
+    cancelled = await staff.post(f"/api/v1/agency/{agency_id}/programmes/{upcoming}/close")
+    assert (cancelled.status_code, cancelled.json()["status"]) == (200, "closed")
