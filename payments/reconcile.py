@@ -19,7 +19,7 @@ from decimal import Decimal, InvalidOperation
 
 from backend.core.db import Pool
 from backend.core.errors import FieldError, InvalidInput
-from payments import staff_queries
+from payments import reconcile_queries
 from payments.rows import ReconciliationItem, SettledPayment
 from payments.schemas import ReconciliationKind
 
@@ -102,13 +102,13 @@ async def reconcile(
     lines = parse_settlement(text)
     _of_the_day(lines, settlement_date)
     async with pool.acquire() as connection, connection.transaction():
-        ours = await staff_queries.settled_payments(connection, bank, settlement_date)
+        ours = await reconcile_queries.settled_payments(connection, bank, settlement_date)
         items = match(lines, ours)
         counts = {
             kind: sum(1 for item in items if item.kind == kind)
             for kind in ("matched", "missing_ours", "missing_bank", "amount_difference")
         }
-        run_id = await staff_queries.insert_reconciliation(
+        run_id = await reconcile_queries.insert_reconciliation(
             connection,
             bank=bank,
             settlement_date=settlement_date,

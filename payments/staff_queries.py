@@ -1,6 +1,6 @@
 """SQL of what staff see and decide: an agency's bills and refunds, support's exceptions (money that
-did not fit) and refunds, one citizen's payment history, and bank settlement reconciliation. Rows come
-back as Structs (``payments.schemas``, ``payments.rows``)."""
+did not fit) and refunds, and one citizen's payment history (bank settlement reconciliation's is in
+``payments.reconcile_queries``). Rows come back as Structs (``payments.schemas``, ``payments.rows``)."""
 
 from __future__ import annotations
 
@@ -14,10 +14,8 @@ from payments.banks import bank_names
 from payments.rows import (
     AgencyBillRow,
     OpenException,
-    ReconciliationItem,
     Refundable,
     RefundEvent,
-    SettledPayment,
     SupportBill,
 )
 from payments.schemas import (
@@ -355,57 +353,3 @@ async def support_refunds(db: Db, bill_ids: list[uuid.UUID]) -> list[tuple[uuid.
         bill_ids,
     )
     return [(row["bill_id"], msgspec.convert(dict(row), RefundView)) for row in rows]
-
-
-# --- reconciliation -----------------------------------------------------------------------------
-
-
-async def settled_payments(db: Db, bank: str, settlement_date: dt.date) -> list[SettledPayment]:
-    """The bank's successful payments of one day (Bangkok time), as our receipts record them."""
-    rows = await db.fetch(
-        """
-        SELECT r.payment_id, r.bank_reference, r.amount_satang, b.biller_id, b.ref1, b.ref2
-        FROM receipts r JOIN bills b ON b.id = r.bill_id
-        WHERE r.bank = $1 AND (r.paid_at AT TIME ZONE 'Asia/Bangkok')::date = $2
-        """,
-        bank,
-        settlement_date,
-    )
-    return [msgspec.convert(dict(row), SettledPayment) for row in rows]
-
-
-async def insert_reconciliation(
-    connection: Connection,
-    *,
-    bank: str,
-    settlement_date: dt.date,
-    file_name: str,
-    counts: dict[str, int],
-    imported_by: uuid.UUID | None,
-    items: list[ReconciliationItem],
-) -> int:
-    """The run with its counts, and every item of it; the run's id."""
-    run_id: int = await connection.fetchval(
-        """
-        INSERT INTO reconciliations (bank, settlement_date, file_name, matched, missing_ours,
-                                     missing_bank, amount_differences, imported_by)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id
-        """,
-        bank,
-        settlement_date,
-        file_name,
-        counts["matched"],
-        counts["missing_ours"],
-        counts["missing_bank"],
-        counts["amount_difference"],
-        imported_by,
-    )
-    await connection.executemany(
-        """
-        INSERT INTO reconciliation_items (reconciliation_id, kind, bank_reference, biller_id, ref1, ref2,
-                                          bank_amount_satang, our_amount_satang, payment_id)
-        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-        """,
-        [(run_id, *msgspec.structs.astuple(item)) for item in items],
-    )
-    return run_id
