@@ -132,7 +132,7 @@ function PaymentPanel({
   const leftMs = new Date(payment.expires_at).getTime() - (now - skew);
   const left = Math.max(0, Math.ceil(leftMs / 1000));
   const expired = state === "expired" || (state !== "success" && leftMs <= 0);
-  const failed = state === "failed" || state === "cancelled";
+  const failed = state === "failed";
   const title = pick(bill, "description");
 
   const header = (
@@ -174,31 +174,25 @@ function PaymentPanel({
       </section>
     );
   }
-  if (state === "cancelled") {
-    // Not a failure to pay again: this QR is no longer needed (the bill was settled another way, e.g.
-    // late money accepted by support, or the agency cancelled it); the bills list shows which.
+  if (state === "cancelled" || expired || failed) {
     return (
       <section class="qr-panel qr-expired" aria-labelledby="pay-title">
         {header}
         {what}
-        <p class="notice info" role="status">
-          {tr({
-            th: "ไม่ต้องชำระด้วย QR นี้แล้ว บิลนี้ชำระแล้วหรือถูกยกเลิก ดูสถานะได้ในรายการบิล",
-            en: "This QR is no longer needed: the bill was paid or cancelled. Its status is in your bills.",
-          })}
-        </p>
-      </section>
-    );
-  }
-  if (expired || failed) {
-    return (
-      <section class="qr-panel qr-expired" aria-labelledby="pay-title">
-        {header}
-        {what}
-        <p class="notice error" role="alert">
-          {expired ? t("qrExpiredExplain") : t("paymentFailed")}
-        </p>
-        <p>
+        {state === "cancelled" ? (
+          // Not a failure: settled another way (late money support accepted) or cancelled; the list says which.
+          <p class="notice info" role="status">
+            {tr({
+              th: "ไม่ต้องชำระด้วย QR นี้แล้ว บิลนี้ชำระแล้วหรือถูกยกเลิก ดูสถานะได้ในรายการบิล",
+              en: "This QR is no longer needed: the bill was paid or cancelled. Its status is in your bills.",
+            })}
+          </p>
+        ) : (
+          <p class="notice error" role="alert">
+            {expired ? t("qrExpiredExplain") : t("paymentFailed")}
+          </p>
+        )}
+        <p hidden={state === "cancelled"}>
           <button
             type="button"
             class="primary"
